@@ -1,0 +1,1198 @@
+//! The plan-text importer: a CCHC plan as text (exported from Word or PDF) → [`Plan`] and the
+//! issuing agency's [`Agency`] with the units the plan names.
+//!
+//! Stage: *import*, the first step of the data flow. `tiendo plan parse` prints what it
+//! understood, `tiendo import` stores it as an Automerge document, and the server seeds its
+//! embedded default through the same [`import`] function.
+//!
+//! Real plan texts are untidy: paragraphs broken across page boundaries, en dashes and hyphens,
+//! several spellings of the same label ("Cơ quan chủ trì thực hiện", "Đơn vị Chủ trì", "Chủ trì"),
+//! tasks with no labelled lines, areas that are themselves one task. The importer copes with what
+//! has a clear structure and lists everything it could not place in [`Imported::unplaced`]
+//! instead of dropping it.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use regex_lite::Regex;
+use serde::Serialize;
+
+use crate::org::{Agency, AgencyKind, Assignee, AssigneeKind, Group, Org, Unit};
+use crate::plan::{Area, PeriodKind, Plan, ReportingPeriod, Signer, Task};
+use crate::schedule::{self, Schedule};
+use crate::{Date, Error, text};
+
+/// What the importer produced from one plan text.
+#[derive(Debug, Clone, Serialize)]
+pub struct Imported {
+    /// The plan.
+    pub plan: Plan,
+    /// The organisation: the parent body and the issuing agency with its units.
+    pub org: Org,
+    /// Text the importer could not place, and tasks it found incomplete.
+    pub unplaced: Vec<Unplaced>,
+}
+
+impl Imported {
+    /// The issuing agency.
+    pub fn agency(&self) -> &Agency {
+        self.org
+            .agency(&self.plan.agency_id)
+            .expect("the importer always creates the issuing agency")
+    }
+}
+
+/// A piece of the text the importer could not place, or a task it found incomplete.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unplaced {
+    /// 1-based line number in the text.
+    pub line: usize,
+    /// The text concerned.
+    pub text: String,
+    /// Why (in Vietnamese, for the central office).
+    pub reason: String,
+}
+
+/// A paragraph of the text with the line it starts on.
+#[derive(Debug, Clone)]
+struct Para {
+    line: usize,
+    text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Section {
+    Header,
+    Purposes,
+    Tasks,
+    Implementation,
+    Recipients,
+    Signature,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Attr {
+    Lead,
+    Coordinating,
+    Products,
+    Timeline,
+}
+
+struct Patterns {
+    roman: Regex,
+    area: Regex,
+    letter_task: Regex,
+    dotted_task: Regex,
+    paren_task: Regex,
+    list_marker: Regex,
+    place_date: Regex,
+    title_issuer: Regex,
+    period_line: Regex,
+    dmy: Regex,
+    words_date: Regex,
+}
+
+fn patterns() -> &'static Patterns {
+    static P: OnceLock<Patterns> = OnceLock::new();
+    P.get_or_init(|| Patterns {
+        roman: Regex::new(r"^(I|II|III|IV|V|VI|VII|VIII|IX|X)\.\s+(.+)$").unwrap(),
+        area: Regex::new(r"^([0-9]{1,2})\.\s+(.+)$").unwrap(),
+        letter_task: Regex::new(r"^([a-zđ])\)\s*(.*)$").unwrap(),
+        dotted_task: Regex::new(r"^([0-9]{1,2})\.([0-9]{1,2})\.?\s+(.+)$").unwrap(),
+        paren_task: Regex::new(r"^\(([0-9]{1,2})\)\s*(.+)$").unwrap(),
+        list_marker: Regex::new(r"^(?:[-+•–]|[a-zđ]\)|[0-9]+(?:\.[0-9]+)*[.)]|\([0-9a-zđ]+\)|[IVX]+\.)\s").unwrap(),
+        place_date: Regex::new(
+            r"^(.{2,60}?),\s*ngày\s+([0-9]{1,2}|\.+|…)\s+tháng\s+([0-9]{1,2})\s+năm\s+([0-9]{4})",
+        )
+        .unwrap(),
+        title_issuer: Regex::new(
+            r"(?i)(?:của|tại)\s+((?:Sở|Ủy ban|Uỷ ban|UBND|Ban|Văn phòng|Thanh tra)\s.+?)(?:\s+năm\s+[0-9]{4}|\s+giai đoạn|$)",
+        )
+        .unwrap(),
+        period_line: Regex::new(r"báo cáo\s+(quý\s+iii|quý\s+3|9 tháng|quý\s+i|quý\s+1|6 tháng|sáu tháng|năm)\b").unwrap(),
+        dmy: Regex::new(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})").unwrap(),
+        words_date: Regex::new(r"ngày\s+([0-9]{1,2})\s+tháng\s+([0-9]{1,2})\s+năm\s+([0-9]{4})").unwrap(),
+    })
+}
+
+/// Vietnamese task letters in order (no f, j, w, z).
+const LETTERS: &[&str] = &[
+    "a", "b", "c", "d", "đ", "e", "g", "h", "i", "k", "l", "m", "n", "o", "p", "q", "r", "s", "t",
+    "u", "v", "x", "y",
+];
+
+/// Imports a plan text. Fails when the text is empty or has no tasks; everything else the text
+/// contains is either placed in the plan or listed in [`Imported::unplaced`].
+pub fn import(source: &str) -> Result<Imported, Error> {
+    let paras = paragraphs(source);
+    if paras.is_empty() {
+        return Err(Error::EmptyPlan);
+    }
+    let mut b = Builder::default();
+    for para in &paras {
+        b.feed(para)?;
+    }
+    b.finish()
+}
+
+/// Splits the text into paragraphs, joining paragraphs broken across page boundaries: a line
+/// that does not end a sentence, followed (after blank lines) by a line that starts in lower case
+/// and is not a list item, continues that line.
+fn paragraphs(source: &str) -> Vec<Para> {
+    let p = patterns();
+    let mut out: Vec<Para> = Vec::new();
+    let mut blank_before = true;
+    for (i, raw) in source.lines().enumerate() {
+        let line = text::clean(&raw.replace('*', ""));
+        if line.is_empty() {
+            blank_before = true;
+            continue;
+        }
+        let continues = out.last().is_some_and(|prev: &Para| {
+            let ends_sentence = prev.text.ends_with(['.', ';', ':', '!', '?']);
+            !ends_sentence && text::starts_lowercase(&line) && !p.list_marker.is_match(&line)
+        });
+        match out.last_mut() {
+            Some(prev) if continues => {
+                prev.text.push(' ');
+                prev.text.push_str(&line);
+            }
+            _ => out.push(Para {
+                line: i + 1,
+                text: line,
+            }),
+        }
+        let _ = blank_before;
+        blank_before = false;
+    }
+    out
+}
+
+/// A task being read, with its parties still as text.
+#[derive(Debug, Default)]
+struct TaskDraft {
+    line: usize,
+    code: String,
+    letter: String,
+    title: String,
+    description: Vec<String>,
+    lead_text: Vec<String>,
+    coordinating_text: Vec<String>,
+    products: Vec<String>,
+    timeline: Vec<String>,
+    last_attr: Option<Attr>,
+    implicit: bool,
+}
+
+#[derive(Debug, Default)]
+struct AreaDraft {
+    number: u32,
+    title: String,
+    tasks: Vec<TaskDraft>,
+}
+
+#[derive(Debug)]
+struct Builder {
+    section: Section,
+    sub_list: Option<bool>, // Some(true) purposes, Some(false) requirements
+    number: String,
+    date: Option<Date>,
+    place: String,
+    title: String,
+    header_issuer: Option<String>,
+    header_parent: Option<String>,
+    legal_bases: Vec<String>,
+    purposes: Vec<String>,
+    requirements: Vec<String>,
+    areas: Vec<AreaDraft>,
+    periods: Vec<ReportingPeriod>,
+    implementation: Vec<String>,
+    recipients: Vec<String>,
+    signer: Signer,
+    unplaced: Vec<Unplaced>,
+    seen_tasks_section: bool,
+}
+
+impl Default for Builder {
+    fn default() -> Self {
+        Builder {
+            section: Section::Header,
+            sub_list: None,
+            number: String::new(),
+            date: None,
+            place: String::new(),
+            title: String::new(),
+            header_issuer: None,
+            header_parent: None,
+            legal_bases: Vec::new(),
+            purposes: Vec::new(),
+            requirements: Vec::new(),
+            areas: Vec::new(),
+            periods: Vec::new(),
+            implementation: Vec::new(),
+            recipients: Vec::new(),
+            signer: Signer::default(),
+            unplaced: Vec::new(),
+            seen_tasks_section: false,
+        }
+    }
+}
+
+fn strip_bullet(s: &str) -> &str {
+    s.trim_start_matches(['-', '+', '•', '–', ' '])
+}
+
+fn is_upper_line(s: &str) -> bool {
+    let letters: Vec<char> = s.chars().filter(|c| c.is_alphabetic()).collect();
+    !letters.is_empty() && letters.iter().all(|c| c.is_uppercase())
+}
+
+/// Classifies a labelled line ("- Cơ quan chủ trì thực hiện: …") into its attribute and value.
+fn attribute(line: &str) -> Option<(Attr, String)> {
+    let body = strip_bullet(line);
+    let (label, value) = body.split_once(':')?;
+    if label.split_whitespace().count() > 8 {
+        return None;
+    }
+    let k = text::key(label);
+    let attr = if k.contains("chủ trì") {
+        Attr::Lead
+    } else if k.contains("phối hợp") {
+        Attr::Coordinating
+    } else if k.starts_with("sản phẩm") || k == "kết quả" || k.starts_with("kết quả đầu ra") {
+        Attr::Products
+    } else if k.starts_with("thời gian") || k.starts_with("thời hạn") || k.starts_with("tiến độ") {
+        Attr::Timeline
+    } else {
+        return None;
+    };
+    Some((attr, value.trim().to_string()))
+}
+
+impl Builder {
+    fn unplaced(&mut self, para: &Para, reason: &str) {
+        self.unplaced.push(Unplaced {
+            line: para.line,
+            text: para.text.clone(),
+            reason: reason.to_string(),
+        });
+    }
+
+    fn feed(&mut self, para: &Para) -> Result<(), Error> {
+        let p = patterns();
+        let t = para.text.as_str();
+        let k = text::key(t);
+
+        if let Some(c) = p.roman.captures(t) {
+            let heading = text::key(&c[2]);
+            self.section = if heading.contains("mục đích") || heading.contains("yêu cầu") {
+                Section::Purposes
+            } else if heading.contains("tổ chức thực hiện") {
+                Section::Implementation
+            } else if heading.contains("nhiệm vụ") || heading.contains("nội dung") || !self.seen_tasks_section && self.section == Section::Purposes {
+                self.seen_tasks_section = true;
+                Section::Tasks
+            } else {
+                self.unplaced(para, "đề mục không rõ thuộc phần nào của kế hoạch");
+                self.section
+            };
+            return Ok(());
+        }
+        if k.starts_with("nơi nhận") {
+            self.section = Section::Recipients;
+            if let Some((_, rest)) = t.split_once(':') {
+                let rest = strip_bullet(rest.trim());
+                if !rest.is_empty() {
+                    self.recipients.push(rest.trim_end_matches([';', '.']).to_string());
+                }
+            }
+            return Ok(());
+        }
+        match self.section {
+            Section::Header => self.feed_header(para),
+            Section::Purposes => {
+                self.feed_purposes(para);
+                Ok(())
+            }
+            Section::Tasks => self.feed_tasks(para),
+            Section::Implementation => self.feed_implementation(para),
+            Section::Recipients | Section::Signature => {
+                self.feed_tail(para);
+                Ok(())
+            }
+        }
+    }
+
+    fn feed_header(&mut self, para: &Para) -> Result<(), Error> {
+        let p = patterns();
+        let t = para.text.as_str();
+        let k = text::key(t);
+        if k.starts_with("số") && (t.contains(':') || t.contains('/')) && self.number.is_empty() {
+            self.number = t.split_once(':').map_or(&t[4..], |(_, n)| n).trim().to_string();
+        } else if let Some(c) = p.place_date.captures(t) {
+            self.place = c[1].trim().to_string();
+            if let (Ok(d), Ok(m), Ok(y)) = (c[2].parse(), c[3].parse(), c[4].parse()) {
+                self.date = Some(Date::from_dmy(d, m, y)?);
+            }
+        } else if k.starts_with("kế hoạch") && self.title.is_empty() {
+            let rest = t["KẾ HOẠCH".len()..].trim();
+            self.title = rest.to_string();
+        } else if k.starts_with("căn cứ") || k.starts_with("thực hiện") {
+            self.legal_bases.push(t.to_string());
+        } else if self.title.is_empty() && is_upper_line(t) {
+            // Letterhead: "UBND TỈNH QUẢNG NGÃI", "SỞ KHOA HỌC VÀ CÔNG NGHỆ", motto lines.
+            if k.starts_with("sở ") || k.starts_with("ủy ban nhân dân huyện") || k.starts_with("ubnd huyện") {
+                self.header_issuer = Some(title_case(t));
+            } else if k.starts_with("ubnd tỉnh") || k.starts_with("ủy ban nhân dân tỉnh") {
+                self.header_parent = Some(title_case(t));
+            }
+        } else if !self.title.is_empty() && self.legal_bases.is_empty() && !k.starts_with("độc lập") {
+            // A title spread over two lines.
+            self.title.push(' ');
+            self.title.push_str(t);
+        } else if !(k.starts_with("cộng hòa") || k.starts_with("cộng hoà") || k.starts_with("độc lập")) {
+            self.unplaced(para, "không thuộc phần đầu của kế hoạch");
+        }
+        Ok(())
+    }
+
+    fn feed_purposes(&mut self, para: &Para) {
+        let p = patterns();
+        let t = para.text.as_str();
+        if let Some(c) = p.area.captures(t) {
+            let k = text::key(&c[2]);
+            if k.starts_with("mục đích") {
+                self.sub_list = Some(true);
+                return;
+            }
+            if k.starts_with("yêu cầu") {
+                self.sub_list = Some(false);
+                return;
+            }
+        }
+        let item = strip_bullet(t).to_string();
+        match self.sub_list {
+            Some(true) => self.purposes.push(item),
+            Some(false) => self.requirements.push(item),
+            None => self.unplaced(para, "ngoài mục đích và yêu cầu"),
+        }
+    }
+
+    fn current_task(&mut self) -> Option<&mut TaskDraft> {
+        self.areas.last_mut()?.tasks.last_mut()
+    }
+
+    fn feed_tasks(&mut self, para: &Para) -> Result<(), Error> {
+        let p = patterns();
+        let t = para.text.as_str();
+
+        if let Some(c) = p.dotted_task.captures(t) {
+            let (area, n) = (c[1].to_string(), c[2].to_string());
+            if self.areas.last().is_some_and(|a| a.number.to_string() == area) {
+                self.start_task(para, format!("{area}.{n}"), n, c[3].to_string());
+                return Ok(());
+            }
+        }
+        if let Some(c) = p.area.captures(t)
+            && attribute(t).is_none()
+        {
+            let number: u32 = c[1].parse().unwrap_or(0);
+            self.areas.push(AreaDraft {
+                number,
+                title: c[2].trim_end_matches([':', '.']).to_string(),
+                tasks: Vec::new(),
+            });
+            return Ok(());
+        }
+        let Some(area) = self.areas.last() else {
+            self.unplaced(para, "trước lĩnh vực đầu tiên");
+            return Ok(());
+        };
+        let area_no = area.number;
+        if let Some(c) = p.letter_task.captures(t) {
+            let letter = c[1].to_string();
+            self.start_task(para, format!("{area_no}.{letter}"), letter, c[2].to_string());
+            return Ok(());
+        }
+        if let Some(c) = p.paren_task.captures(t) {
+            let n = c[1].to_string();
+            self.start_task(para, format!("{area_no}.{n}"), n, c[2].to_string());
+            return Ok(());
+        }
+        if let Some((attr, value)) = attribute(t) {
+            if self.current_task().is_none() {
+                self.unplaced(para, "dòng thuộc tính không thuộc nhiệm vụ nào");
+                return Ok(());
+            }
+            let task = self.current_task().expect("checked");
+            task.last_attr = Some(attr);
+            push_attr(task, attr, &value);
+            return Ok(());
+        }
+        let is_sub_item = t.starts_with('+') || strip_bullet_dash(t).starts_with('+');
+        match self.current_task() {
+            Some(task) if is_sub_item && task.last_attr.is_some() => {
+                let attr = task.last_attr.expect("checked");
+                let item = strip_bullet(t).trim_end_matches(['.', ';']).to_string();
+                match attr {
+                    Attr::Products => task.products.push(item),
+                    Attr::Lead => task.lead_text.push(item),
+                    Attr::Coordinating => task.coordinating_text.push(item),
+                    Attr::Timeline => task.timeline.push(strip_bullet(t).to_string()),
+                }
+            }
+            Some(task) if task.last_attr.is_none() => {
+                task.description.push(strip_bullet(t).to_string());
+            }
+            Some(_) => self.unplaced(para, "đoạn văn sau các dòng thuộc tính của nhiệm vụ"),
+            None => {
+                // An area with no lettered tasks is itself one task (seed area 9).
+                let code = area_no.to_string();
+                self.start_task(para, code, String::new(), t.to_string());
+                if let Some(task) = self.current_task() {
+                    task.implicit = true;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn start_task(&mut self, para: &Para, code: String, letter: String, title: String) {
+        let area = self.areas.last_mut().expect("a task starts inside an area");
+        // An implicit task with no attributes was only the area's introduction.
+        if let Some(prev) = area.tasks.last()
+            && prev.implicit
+            && prev.last_attr.is_none()
+        {
+            let intro = area.tasks.pop().expect("checked");
+            self.unplaced.push(Unplaced {
+                line: intro.line,
+                text: intro.title,
+                reason: "đoạn mở đầu của lĩnh vực, không phải nhiệm vụ".to_string(),
+            });
+        }
+        let area = self.areas.last_mut().expect("a task starts inside an area");
+        area.tasks.push(TaskDraft {
+            line: para.line,
+            code,
+            letter,
+            title: title.trim().trim_end_matches(':').trim().to_string(),
+            ..TaskDraft::default()
+        });
+    }
+
+    fn feed_implementation(&mut self, para: &Para) -> Result<(), Error> {
+        let t = para.text.as_str();
+        let mut found = false;
+        for clause in t.split(';') {
+            if let Some(period) = reporting_period(clause)? {
+                found = true;
+                if !self.periods.iter().any(|p| p.kind == period.kind) {
+                    self.periods.push(period);
+                }
+            }
+        }
+        if !found {
+            if is_upper_line(t) && t.split_whitespace().count() <= 6 {
+                self.section = Section::Signature;
+                self.feed_tail(para);
+            } else {
+                self.implementation.push(strip_bullet(t).to_string());
+            }
+        }
+        Ok(())
+    }
+
+    fn feed_tail(&mut self, para: &Para) {
+        let t = para.text.as_str();
+        if is_upper_line(t) && t.split_whitespace().count() <= 6 {
+            self.section = Section::Signature;
+            if !self.signer.title.is_empty() {
+                self.signer.title.push_str(" / ");
+            }
+            self.signer.title.push_str(t);
+        } else if self.section == Section::Recipients && (t.starts_with('-') || t.starts_with('+')) {
+            self.recipients
+                .push(strip_bullet(t).trim_end_matches([';', '.']).to_string());
+        } else if self.section == Section::Signature && self.signer.name.is_empty() {
+            self.signer.name = t.to_string();
+        } else {
+            self.unplaced(para, "sau phần tổ chức thực hiện");
+        }
+    }
+
+    fn finish(mut self) -> Result<Imported, Error> {
+        let task_count: usize = self.areas.iter().map(|a| a.tasks.len()).sum();
+        if task_count == 0 {
+            return Err(Error::NotAPlan(
+                "không tìm thấy lĩnh vực và nhiệm vụ nào (phần II, mục 1., a) …)".into(),
+            ));
+        }
+        let year = year_of(&self.title).or_else(|| self.periods.first().map(|p| p.deadline.year()));
+        let issuer = self
+            .header_issuer
+            .clone()
+            .or_else(|| issuer_from_title(&self.title))
+            .unwrap_or_else(|| "Cơ quan ban hành".to_string());
+        let agency_id = text::slug(&issuer);
+        let parent = self.header_parent.clone().unwrap_or_else(|| {
+            if self.place.is_empty() {
+                "Cơ quan cấp trên".to_string()
+            } else {
+                format!("UBND tỉnh {}", self.place)
+            }
+        });
+
+        // Parties: read every lead and coordinating line, then settle unit names.
+        let mut drafts: Vec<(usize, Vec<PartyDraft>, Vec<PartyDraft>)> = Vec::new();
+        for area in &self.areas {
+            for task in &area.tasks {
+                let lead = task.lead_text.iter().flat_map(|s| parse_parties(s)).collect();
+                let coord = task
+                    .coordinating_text
+                    .iter()
+                    .flat_map(|s| parse_parties(s))
+                    .collect();
+                drafts.push((task.line, lead, coord));
+            }
+        }
+        let catalogue = UnitCatalogue::build(drafts.iter().flat_map(|(_, l, c)| l.iter().chain(c)));
+        let central_office = self
+            .implementation
+            .iter()
+            .find_map(|para| catalogue.central_office_in(para))
+            .or_else(|| catalogue.central_office_by_name());
+
+        let mut externals: Vec<String> = Vec::new();
+        let mut areas = Vec::new();
+        let mut drafts = drafts.into_iter();
+        let mut seen_ids: HashMap<String, usize> = HashMap::new();
+        for area in std::mem::take(&mut self.areas) {
+            let mut tasks = Vec::new();
+            let mut last_letter: Option<usize> = None;
+            for task in area.tasks {
+                let (line, lead, coord) = drafts.next().expect("one draft per task");
+                let base = if task.letter.is_empty() {
+                    format!("t{}", area.number)
+                } else {
+                    format!("t{}-{}", area.number, text::slug(&task.letter).replace('d', "d"))
+                };
+                let base = if task.letter == "đ" { format!("t{}-dd", area.number) } else { base };
+                let n = seen_ids.entry(base.clone()).or_insert(0);
+                *n += 1;
+                let id = if *n == 1 { base } else { format!("{base}-{n}") };
+                if *n > 1 {
+                    self.unplaced.push(Unplaced {
+                        line,
+                        text: format!("{}) {}", task.letter, task.title),
+                        reason: format!("mục {} lặp lại; giữ cả hai với mã riêng {id}", task.code),
+                    });
+                }
+                if let Some(pos) = LETTERS.iter().position(|l| *l == task.letter) {
+                    if last_letter.is_some_and(|prev| pos < prev) {
+                        self.unplaced.push(Unplaced {
+                            line,
+                            text: task.code.clone(),
+                            reason: "chữ cái của mục không theo thứ tự".into(),
+                        });
+                    }
+                    last_letter = Some(pos);
+                }
+                let timeline = task.timeline.join(" ");
+                let schedule = match schedule::parse(&timeline, year) {
+                    Ok(s) => s,
+                    Err(e) => {
+                        self.unplaced.push(Unplaced {
+                            line,
+                            text: timeline.clone(),
+                            reason: format!("nhiệm vụ {}: {e}", task.code),
+                        });
+                        Schedule::unspecified(&timeline)
+                    }
+                };
+                if task.lead_text.is_empty() {
+                    self.unplaced.push(Unplaced {
+                        line,
+                        text: task.code.clone(),
+                        reason: format!("nhiệm vụ {} không ghi đơn vị chủ trì", task.code),
+                    });
+                }
+                if timeline.is_empty() {
+                    self.unplaced.push(Unplaced {
+                        line,
+                        text: task.code.clone(),
+                        reason: format!("nhiệm vụ {} không ghi thời gian thực hiện", task.code),
+                    });
+                }
+                let mut resolve = |parties: Vec<PartyDraft>| -> Vec<Assignee> {
+                    parties
+                        .into_iter()
+                        .map(|d| {
+                            let a = catalogue.assignee(d);
+                            if a.kind == AssigneeKind::External
+                                && !externals.iter().any(|e| text::key(e) == text::key(&a.text))
+                            {
+                                externals.push(a.text.clone());
+                            }
+                            a
+                        })
+                        .collect()
+                };
+                tasks.push(Task {
+                    id,
+                    code: task.code,
+                    title: task.title,
+                    description: task.description,
+                    lead: resolve(lead),
+                    coordinating: resolve(coord),
+                    products: task.products,
+                    schedule,
+                    retired_on: None,
+                });
+            }
+            areas.push(Area {
+                number: area.number,
+                title: area.title,
+                tasks,
+            });
+        }
+
+        let agency = Agency {
+            id: agency_id.clone(),
+            name: issuer.clone(),
+            kind: agency_kind(&issuer),
+            central_office,
+            units: catalogue.units(),
+            external_parties: externals,
+        };
+        let org = Org {
+            id: text::slug(&parent),
+            name: parent,
+            agencies: vec![agency],
+        };
+        let plan_id = format!(
+            "kh-cchc-{}-{}",
+            year.map_or_else(|| "x".to_string(), |y| y.to_string()),
+            agency_id
+        );
+        self.periods.sort_by_key(|p| p.kind);
+        let plan = Plan {
+            id: plan_id,
+            number: self.number,
+            date: self.date,
+            place: self.place,
+            title: self.title,
+            year,
+            issuer,
+            agency_id,
+            signer: self.signer,
+            legal_bases: self.legal_bases,
+            purposes: self.purposes,
+            requirements: self.requirements,
+            areas,
+            reporting_periods: self.periods,
+            implementation: self.implementation,
+            recipients: self.recipients,
+        };
+        Ok(Imported {
+            plan,
+            org,
+            unplaced: self.unplaced,
+        })
+    }
+}
+
+fn strip_bullet_dash(s: &str) -> &str {
+    s.trim_start_matches(['-', '–', ' '])
+}
+
+fn push_attr(task: &mut TaskDraft, attr: Attr, value: &str) {
+    let value = value.trim();
+    if value.is_empty() {
+        return;
+    }
+    match attr {
+        Attr::Lead => task.lead_text.push(value.to_string()),
+        Attr::Coordinating => task.coordinating_text.push(value.to_string()),
+        Attr::Timeline => task.timeline.push(value.to_string()),
+        Attr::Products => task.products.extend(
+            value
+                .split(';')
+                .map(|s| s.trim().trim_end_matches('.').trim())
+                .filter(|s| !s.is_empty())
+                .map(str::to_string),
+        ),
+    }
+}
+
+fn title_case(upper: &str) -> String {
+    let lower = upper.to_lowercase();
+    let mut words = lower.split_whitespace().map(|w| match w {
+        "ubnd" => "UBND".to_string(),
+        w => w.to_string(),
+    });
+    let first = words.next().map(|w| text::capitalize(&w)).unwrap_or_default();
+    let rest: Vec<String> = words.collect();
+    let mut out = first;
+    for (i, w) in rest.iter().enumerate() {
+        out.push(' ');
+        // Proper names after "tỉnh", "huyện" and the words of a Sở's field are capitalised.
+        if i == 0 || rest.get(i.wrapping_sub(1)).is_some_and(|p| p == "tỉnh" || p == "huyện") {
+            out.push_str(&text::capitalize(w));
+        } else {
+            out.push_str(w);
+        }
+    }
+    out
+}
+
+fn year_of(title: &str) -> Option<i32> {
+    static YEAR: OnceLock<Regex> = OnceLock::new();
+    let re = YEAR.get_or_init(|| Regex::new(r"năm ([0-9]{4})").unwrap());
+    re.captures_iter(title)
+        .last()
+        .and_then(|c| c[1].parse().ok())
+}
+
+fn issuer_from_title(title: &str) -> Option<String> {
+    patterns()
+        .title_issuer
+        .captures(title)
+        .map(|c| c[1].trim().to_string())
+}
+
+fn agency_kind(issuer: &str) -> AgencyKind {
+    let k = text::key(issuer);
+    if k.starts_with("sở ") {
+        AgencyKind::Department
+    } else if k.contains("huyện") || k.contains("thị xã") || k.contains("thành phố") {
+        AgencyKind::District
+    } else if k.contains(" xã") || k.contains("phường") || k.contains("thị trấn") {
+        AgencyKind::Commune
+    } else {
+        AgencyKind::Other
+    }
+}
+
+fn reporting_period(clause: &str) -> Result<Option<ReportingPeriod>, Error> {
+    let p = patterns();
+    let k = text::key(clause);
+    let Some(c) = p.period_line.captures(&k) else {
+        return Ok(None);
+    };
+    let which = c[1].split_whitespace().collect::<Vec<_>>().join(" ");
+    let kind = match which.as_str() {
+        "quý i" | "quý 1" => PeriodKind::Q1,
+        "6 tháng" | "sáu tháng" => PeriodKind::H1,
+        "quý iii" | "quý 3" | "9 tháng" => PeriodKind::Q3,
+        _ => PeriodKind::Year,
+    };
+    let date = if let Some(d) = p.dmy.captures(&k) {
+        Some((d[1].to_string(), d[2].to_string(), d[3].to_string()))
+    } else {
+        p.words_date
+            .captures(&k)
+            .map(|d| (d[1].to_string(), d[2].to_string(), d[3].to_string()))
+    };
+    let Some((d, m, y)) = date else {
+        return Ok(None);
+    };
+    let deadline = Date::from_dmy(
+        d.parse().unwrap_or(0),
+        m.parse().unwrap_or(0),
+        y.parse().unwrap_or(0),
+    )?;
+    let name = strip_bullet(clause)
+        .split(':')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_string();
+    let name = if name.split_whitespace().count() <= 5 {
+        name
+    } else {
+        format!("Báo cáo {}", kind.vi().to_lowercase())
+    };
+    Ok(Some(ReportingPeriod {
+        kind,
+        name,
+        deadline,
+    }))
+}
+
+/// A party as read from a lead or coordinating line, before unit names are settled.
+#[derive(Debug, Clone)]
+struct PartyDraft {
+    text: String,
+    kind: AssigneeKind,
+    group: Option<Group>,
+    note: Option<String>,
+}
+
+/// Group phrases, longest first, and what they mean.
+const GROUPS: &[(&str, Group)] = &[
+    ("các phòng chuyên môn, nghiệp vụ thuộc sở", Group::ProfessionalDepartments),
+    ("các phòng chuyên môn, nghiệp vụ", Group::ProfessionalDepartments),
+    ("các phòng chuyên môn thuộc sở", Group::ProfessionalDepartments),
+    ("các phòng chuyên môn", Group::ProfessionalDepartments),
+    ("các phòng, đơn vị trực thuộc sở", Group::AllUnits),
+    ("các phòng, đơn vị thuộc sở", Group::AllUnits),
+    ("các phòng, đơn vị có liên quan", Group::Related),
+    ("các phòng, đơn vị liên quan", Group::Related),
+    ("các phòng có liên quan", Group::Related),
+    ("các phòng liên quan", Group::Related),
+    ("các đơn vị có liên quan", Group::Related),
+    ("các đơn vị liên quan", Group::Related),
+    ("các đơn vị thuộc sở", Group::AllUnits),
+    ("các phòng thuộc sở", Group::Departments),
+    ("các phòng, đơn vị", Group::AllUnits),
+];
+
+/// Beginnings of a new party inside a list ("…, Trung tâm …", "… và các phòng …").
+const PARTY_STARTS: &[&str] = &[
+    "phòng ", "văn phòng", "thanh tra", "trung tâm", "tổ ", "các phòng", "các đơn vị", "các sở",
+    "sở ", "ubnd", "ủy ban", "uỷ ban", "các cơ quan", "chi cục", "bộ ", "tổ chức, cá nhân",
+];
+
+/// Parties outside the agency.
+const EXTERNAL_STARTS: &[&str] = &[
+    "sở ", "các sở", "ubnd", "ủy ban", "uỷ ban", "văn phòng ubnd", "văn phòng ủy ban", "bộ ",
+    "thanh tra tỉnh", "tổ chức, cá nhân", "các cơ quan", "người dân", "doanh nghiệp",
+];
+
+/// Units of the agency.
+const UNIT_STARTS: &[&str] = &["phòng ", "văn phòng", "thanh tra", "trung tâm", "tổ ", "chi cục"];
+
+fn starts_with_any(k: &str, list: &[&str]) -> bool {
+    list.iter().any(|s| k.starts_with(s))
+}
+
+/// Reads a lead or coordinating line into parties.
+fn parse_parties(line: &str) -> Vec<PartyDraft> {
+    let mut out: Vec<PartyDraft> = Vec::new();
+    let line = line.trim().trim_end_matches(['.', ';']).trim();
+    for segment in line.split(';') {
+        let mut seg = segment.trim();
+        // "các cơ quan, đơn vị: Sở Nội vụ" — a heading inside the list.
+        if let Some((head, rest)) = seg.split_once(':')
+            && head.split_whitespace().count() <= 5
+        {
+            seg = rest.trim();
+        }
+        if seg.is_empty() {
+            continue;
+        }
+        for piece in split_parties(seg) {
+            let k = text::key(&piece);
+            if !starts_with_any(&k, PARTY_STARTS) && !k.starts_with("các ") && text::starts_lowercase(&piece) {
+                if let Some(prev) = out.last_mut() {
+                    let note = prev.note.get_or_insert_with(String::new);
+                    if !note.is_empty() {
+                        note.push_str("; ");
+                    }
+                    note.push_str(&piece);
+                    continue;
+                }
+            }
+            out.push(classify_party(&piece));
+        }
+    }
+    out
+}
+
+/// Splits "A, B và C" where B and C begin a new party; commas inside a group phrase stay.
+fn split_parties(seg: &str) -> Vec<String> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    let bytes = seg.as_bytes();
+    let mut i = 0;
+    while i < seg.len() {
+        let sep_len = if seg[i..].starts_with(", ") {
+            2
+        } else if seg[i..].starts_with(" và ") {
+            " và ".len()
+        } else {
+            0
+        };
+        if sep_len > 0 {
+            let after = &seg[i + sep_len..];
+            if starts_with_any(&text::key(after), PARTY_STARTS) {
+                pieces.push(seg[start..i].trim().to_string());
+                start = i + sep_len;
+                i = start;
+                continue;
+            }
+        }
+        i += 1;
+        while i < bytes.len() && !seg.is_char_boundary(i) {
+            i += 1;
+        }
+    }
+    pieces.push(seg[start..].trim().to_string());
+    pieces.retain(|p| !p.is_empty());
+    pieces
+}
+
+fn classify_party(piece: &str) -> PartyDraft {
+    let k = text::key(piece);
+    for (phrase, group) in GROUPS {
+        if k.starts_with(phrase) {
+            let words = phrase.split_whitespace().count();
+            let (name, rest) = split_words(piece, words);
+            return PartyDraft {
+                text: name,
+                kind: AssigneeKind::Group,
+                group: Some(*group),
+                note: rest,
+            };
+        }
+    }
+    if starts_with_any(&k, EXTERNAL_STARTS) {
+        return PartyDraft {
+            text: piece.to_string(),
+            kind: AssigneeKind::External,
+            group: None,
+            note: None,
+        };
+    }
+    if starts_with_any(&k, UNIT_STARTS) {
+        return PartyDraft {
+            text: piece.to_string(),
+            kind: AssigneeKind::Unit,
+            group: None,
+            note: None,
+        };
+    }
+    PartyDraft {
+        text: piece.to_string(),
+        kind: AssigneeKind::External,
+        group: None,
+        note: None,
+    }
+}
+
+/// The first `n` words of `s` (counting a dash as a word, as [`text::key`] does) and the rest.
+fn split_words(s: &str, n: usize) -> (String, Option<String>) {
+    let mut seen = 0;
+    let mut in_word = false;
+    for (i, c) in s.char_indices() {
+        let boundary = c == ' ';
+        if !boundary && !in_word {
+            if seen == n {
+                let rest = s[i..].trim().to_string();
+                return (s[..i].trim().trim_end_matches(',').to_string(), (!rest.is_empty()).then_some(rest));
+            }
+            seen += 1;
+        }
+        in_word = !boundary;
+    }
+    (s.trim().to_string(), None)
+}
+
+/// The agency's units, settled from every spelling the plan uses.
+struct UnitCatalogue {
+    /// Key → (spelling → count, first seen order).
+    spellings: Vec<(String, Vec<(String, usize)>)>,
+}
+
+impl UnitCatalogue {
+    fn build<'a>(parties: impl Iterator<Item = &'a PartyDraft>) -> UnitCatalogue {
+        let mut names: Vec<String> = parties
+            .filter(|p| p.kind == AssigneeKind::Unit)
+            .map(|p| p.text.clone())
+            .collect();
+        // Shortest first: a longer text that starts with a known name is that unit plus a note.
+        let mut keys: Vec<String> = names.iter().map(|n| text::key(n)).collect();
+        keys.sort_by_key(|k| k.len());
+        keys.dedup();
+        let mut canonical: Vec<String> = Vec::new();
+        for k in keys {
+            if !canonical.iter().any(|c| k.starts_with(&format!("{c} "))) {
+                canonical.push(k);
+            }
+        }
+        let mut spellings: Vec<(String, Vec<(String, usize)>)> = canonical
+            .into_iter()
+            .map(|k| (k, Vec::new()))
+            .collect();
+        for name in names.drain(..) {
+            let (k, spelled) = Self::split_name(&spellings, &name);
+            if let Some((_, list)) = spellings.iter_mut().find(|(key, _)| *key == k) {
+                match list.iter_mut().find(|(s, _)| *s == spelled) {
+                    Some((_, n)) => *n += 1,
+                    None => list.push((spelled, 1)),
+                }
+            }
+        }
+        UnitCatalogue { spellings }
+    }
+
+    /// The canonical key of a unit text and the text's spelling of the name (without a note).
+    fn split_name(spellings: &[(String, Vec<(String, usize)>)], name: &str) -> (String, String) {
+        let k = text::key(name);
+        let best = spellings
+            .iter()
+            .map(|(key, _)| key)
+            .filter(|key| k == **key || k.starts_with(&format!("{key} ")))
+            .max_by_key(|key| key.len());
+        match best {
+            Some(key) if *key == k => (key.clone(), name.trim().trim_end_matches(['.', ',']).to_string()),
+            Some(key) => {
+                let words = key.split_whitespace().count();
+                let (spelled, _) = split_words(name, words);
+                (key.clone(), spelled)
+            }
+            None => (k, name.to_string()),
+        }
+    }
+
+    fn display(list: &[(String, usize)]) -> String {
+        // The most frequent spelling; the first seen on a tie.
+        let mut best: Option<&(String, usize)> = None;
+        for item in list {
+            if best.is_none_or(|b| item.1 > b.1) {
+                best = Some(item);
+            }
+        }
+        best.map(|b| b.0.clone()).unwrap_or_default()
+    }
+
+    fn units(&self) -> Vec<Unit> {
+        self.spellings
+            .iter()
+            .filter(|(_, list)| !list.is_empty())
+            .map(|(_, list)| {
+                let name = Self::display(list);
+                let mut unit = Unit::named(&name);
+                unit.aliases = list
+                    .iter()
+                    .map(|(s, _)| s.clone())
+                    .filter(|s| *s != name)
+                    .collect();
+                unit
+            })
+            .collect()
+    }
+
+    fn unit_id(&self, key: &str) -> Option<String> {
+        self.spellings
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, list)| text::slug(&Self::display(list)))
+    }
+
+    fn assignee(&self, d: PartyDraft) -> Assignee {
+        if d.kind != AssigneeKind::Unit {
+            return Assignee {
+                text: d.text,
+                kind: d.kind,
+                unit_id: None,
+                group: d.group,
+                note: d.note,
+            };
+        }
+        let k = text::key(&d.text);
+        let (key, spelled) = Self::split_name(&self.spellings, &d.text);
+        let extra = if k.len() > key.len() {
+            let words = key.split_whitespace().count();
+            split_words(&d.text, words).1
+        } else {
+            None
+        };
+        let note = match (extra, d.note) {
+            (Some(a), Some(b)) => Some(format!("{a}; {b}")),
+            (a, b) => a.or(b),
+        };
+        Assignee {
+            text: spelled,
+            kind: AssigneeKind::Unit,
+            unit_id: self.unit_id(&key),
+            group: None,
+            note,
+        }
+    }
+
+    /// The unit named in part III as the one that collects reports: "về Sở (Phòng …)".
+    fn central_office_in(&self, para: &str) -> Option<String> {
+        let k = text::key(para);
+        let pos = k.find("báo cáo")?;
+        let after = &k[pos..];
+        let open = after.find('(')?;
+        let close = after[open..].find(')')? + open;
+        let inside = after[open + 1..close].trim();
+        self.spellings
+            .iter()
+            .find(|(key, list)| !list.is_empty() && inside == key)
+            .and_then(|(key, _)| self.unit_id(key))
+    }
+
+    fn central_office_by_name(&self) -> Option<String> {
+        self.spellings
+            .iter()
+            .find(|(key, list)| {
+                !list.is_empty() && (key.contains("hành chính - tổng hợp") || key.starts_with("văn phòng"))
+            })
+            .and_then(|(key, _)| self.unit_id(key))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_parties_keeps_group_commas() {
+        assert_eq!(
+            split_parties("Phòng Hành chính - Tổng hợp và các phòng, đơn vị liên quan"),
+            ["Phòng Hành chính - Tổng hợp", "các phòng, đơn vị liên quan"]
+        );
+        assert_eq!(
+            split_parties("Phòng Quản lý Công nghệ và Chuyên ngành"),
+            ["Phòng Quản lý Công nghệ và Chuyên ngành"]
+        );
+        assert_eq!(
+            split_parties("Phòng Hành chính - Tổng hợp, Trung tâm Ứng dụng và Dịch vụ khoa học công nghệ"),
+            ["Phòng Hành chính - Tổng hợp", "Trung tâm Ứng dụng và Dịch vụ khoa học công nghệ"]
+        );
+    }
+
+    #[test]
+    fn group_phrase_with_a_tail_keeps_the_tail_as_note() {
+        let parties = parse_parties("Các phòng, đơn vị thực hiện các giải pháp nâng cao chất lượng phục vụ; thực hiện giải trình theo đúng quy định.");
+        assert_eq!(parties.len(), 1);
+        assert_eq!(parties[0].group, Some(Group::AllUnits));
+        assert_eq!(parties[0].text, "Các phòng, đơn vị");
+        let note = parties[0].note.as_deref().unwrap();
+        assert!(note.starts_with("thực hiện các giải pháp"), "{note}");
+        assert!(note.ends_with("theo đúng quy định"), "{note}");
+    }
+
+    #[test]
+    fn list_headings_and_external_bodies() {
+        let parties = parse_parties("Các phòng, đơn vị thuộc Sở; các cơ quan, đơn vị: Sở Nội vụ; các sở, ban, ngành; UBND các huyện, thị xã, thành phố.");
+        let kinds: Vec<_> = parties.iter().map(|p| (p.text.as_str(), p.kind)).collect();
+        assert_eq!(
+            kinds,
+            [
+                ("Các phòng, đơn vị thuộc Sở", AssigneeKind::Group),
+                ("Sở Nội vụ", AssigneeKind::External),
+                ("các sở, ban, ngành", AssigneeKind::External),
+                ("UBND các huyện, thị xã, thành phố", AssigneeKind::External),
+            ]
+        );
+    }
+
+    #[test]
+    fn broken_paragraphs_are_joined() {
+        let paras = paragraphs("a) Làm việc theo thời gian\n\nthực trên môi trường điện tử.\n\n- Sản phẩm: X");
+        assert_eq!(paras.len(), 2);
+        assert_eq!(paras[0].text, "a) Làm việc theo thời gian thực trên môi trường điện tử.");
+        assert_eq!(paras[1].line, 5);
+    }
+
+    #[test]
+    fn a_lowercase_list_item_is_not_a_continuation() {
+        let paras = paragraphs("1. Cải cách\n\na) Nhiệm vụ một\n\nb) Nhiệm vụ hai");
+        assert_eq!(paras.len(), 3);
+    }
+}

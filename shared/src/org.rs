@@ -1,0 +1,199 @@
+//! The organisation: a province (or other parent body) → agencies (a Sở, a district or commune
+//! People's Committee) → units (phòng, Thanh tra, Trung tâm, tổ…), and the bodies outside the
+//! agency that plans name (Sở Nội vụ, UBND các huyện…).
+//!
+//! Stage: *model*. The importer builds the issuing agency's units from the names its plan uses;
+//! the server stores the organisation as its own Automerge document; the status computation and
+//! the authorization rules resolve who leads a task through [`Agency::resolve`].
+
+use autosurgeon::{Hydrate, Reconcile};
+use serde::{Deserialize, Serialize};
+
+use crate::text;
+
+/// The top of the tree: a province or another parent body, and the agencies under it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate)]
+pub struct Org {
+    /// Stable id, e.g. `quang-ngai`.
+    pub id: String,
+    /// Display name, e.g. "UBND tỉnh Quảng Ngãi".
+    pub name: String,
+    /// The agencies that issue plans.
+    pub agencies: Vec<Agency>,
+}
+
+impl Org {
+    /// The agency with id `id`.
+    pub fn agency(&self, id: &str) -> Option<&Agency> {
+        self.agencies.iter().find(|a| a.id == id)
+    }
+}
+
+/// What kind of agency issues the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate)]
+#[serde(rename_all = "snake_case")]
+pub enum AgencyKind {
+    /// A provincial department (Sở).
+    Department,
+    /// A district-level People's Committee.
+    District,
+    /// A commune-level People's Committee.
+    Commune,
+    /// Anything else.
+    Other,
+}
+
+/// An agency and its units.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate)]
+pub struct Agency {
+    /// Stable id, e.g. `so-khoa-hoc-va-cong-nghe`.
+    #[key]
+    pub id: String,
+    /// Display name, e.g. "Sở Khoa học và Công nghệ".
+    pub name: String,
+    /// Kind of agency.
+    pub kind: AgencyKind,
+    /// The unit that merges progress and reports upward (Phòng Hành chính – Tổng hợp, Văn phòng).
+    pub central_office: Option<String>,
+    /// The agency's own units.
+    pub units: Vec<Unit>,
+    /// Bodies outside the agency that its plans name.
+    pub external_parties: Vec<String>,
+}
+
+/// What kind of unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate)]
+#[serde(rename_all = "snake_case")]
+pub enum UnitKind {
+    /// A "Phòng" (department) or "Văn phòng".
+    Department,
+    /// "Thanh tra Sở".
+    Inspectorate,
+    /// A "Trung tâm" or other public service unit.
+    Center,
+    /// A standing team ("Tổ kiểm tra…").
+    Team,
+}
+
+/// A unit of an agency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate)]
+pub struct Unit {
+    /// Stable ASCII id derived from the name, e.g. `phong-hanh-chinh-tong-hop`.
+    #[key]
+    pub id: String,
+    /// Display name as most often written.
+    pub name: String,
+    /// Kind of unit.
+    pub kind: UnitKind,
+    /// Other spellings seen for this unit (en dash/hyphen, capitalisation).
+    pub aliases: Vec<String>,
+}
+
+impl Unit {
+    /// A unit named `name`, its id and kind derived from the name.
+    pub fn named(name: &str) -> Unit {
+        Unit {
+            id: text::slug(name),
+            name: name.to_string(),
+            kind: unit_kind(name),
+            aliases: Vec::new(),
+        }
+    }
+}
+
+/// The kind of unit a name denotes.
+pub fn unit_kind(name: &str) -> UnitKind {
+    let k = text::key(name);
+    if k.starts_with("thanh tra") {
+        UnitKind::Inspectorate
+    } else if k.starts_with("trung tâm") {
+        UnitKind::Center
+    } else if k.starts_with("tổ ") {
+        UnitKind::Team
+    } else {
+        UnitKind::Department
+    }
+}
+
+/// A set of units named by a phrase rather than by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate)]
+#[serde(rename_all = "snake_case")]
+pub enum Group {
+    /// "Các phòng, đơn vị thuộc Sở": every unit of the agency.
+    AllUnits,
+    /// "Các phòng chuyên môn, nghiệp vụ thuộc Sở": the departments other than the central office.
+    ProfessionalDepartments,
+    /// "Các phòng thuộc Sở": every department.
+    Departments,
+    /// "Các phòng, đơn vị có liên quan": whichever units the task concerns (not fixed in advance).
+    Related,
+}
+
+/// What an assignee line names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate)]
+#[serde(rename_all = "snake_case")]
+pub enum AssigneeKind {
+    /// One unit of the agency.
+    Unit,
+    /// A group phrase resolving to several units.
+    Group,
+    /// A body outside the agency.
+    External,
+}
+
+/// One lead or coordinating party of a task, as written and as understood.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate)]
+pub struct Assignee {
+    /// The words of the plan naming this party, e.g. "Phòng Hành chính - Tổng hợp".
+    pub text: String,
+    /// What kind of party this is.
+    pub kind: AssigneeKind,
+    /// For [`AssigneeKind::Unit`]: the unit's id.
+    pub unit_id: Option<String>,
+    /// For [`AssigneeKind::Group`]: which group.
+    pub group: Option<Group>,
+    /// Words after the name that say what the party does ("hướng dẫn nghiệp vụ, đôn đốc…").
+    pub note: Option<String>,
+}
+
+impl Agency {
+    /// The unit with id `id`.
+    pub fn unit(&self, id: &str) -> Option<&Unit> {
+        self.units.iter().find(|u| u.id == id)
+    }
+
+    /// The unit a name denotes, through its normalised key (any spelling seen).
+    pub fn find_unit(&self, name: &str) -> Option<&Unit> {
+        let k = text::key(name);
+        self.units.iter().find(|u| {
+            text::key(&u.name) == k || u.aliases.iter().any(|a| text::key(a) == k)
+        })
+    }
+
+    /// The ids of the units a party denotes. [`Group::Related`] and external bodies give no
+    /// fixed unit.
+    pub fn resolve(&self, a: &Assignee) -> Vec<String> {
+        match (a.kind, a.group) {
+            (AssigneeKind::Unit, _) => a.unit_id.iter().cloned().collect(),
+            (AssigneeKind::Group, Some(g)) => self.group_members(g),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The ids of the units in a group.
+    pub fn group_members(&self, g: Group) -> Vec<String> {
+        let is_central = |u: &Unit| self.central_office.as_deref() == Some(u.id.as_str());
+        self.units
+            .iter()
+            .filter(|u| match g {
+                Group::AllUnits => u.kind != UnitKind::Team,
+                Group::Departments => u.kind == UnitKind::Department,
+                Group::ProfessionalDepartments => {
+                    u.kind == UnitKind::Department && !is_central(u)
+                }
+                Group::Related => false,
+            })
+            .map(|u| u.id.clone())
+            .collect()
+    }
+}

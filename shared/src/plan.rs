@@ -1,0 +1,202 @@
+//! The plan document: one agency's CCHC plan for a year — its header, legal bases, purposes,
+//! the nine areas and their lettered tasks, reporting periods and recipients.
+//!
+//! Stage: *model*. Produced by the importer, stored as an Automerge document ([`crate::doc`]),
+//! edited by the central office (part III lets it adjust the plan during the year), read by every
+//! unit and by the status computation.
+
+use autosurgeon::{Hydrate, Reconcile};
+use serde::{Deserialize, Serialize};
+
+use crate::org::Assignee;
+use crate::schedule::Schedule;
+use crate::{Date, Error};
+
+/// A CCHC plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate)]
+pub struct Plan {
+    /// Stable id of the plan, e.g. `kh-cchc-2025-so-khoa-hoc-va-cong-nghe`.
+    pub id: String,
+    /// The number as printed ("/KH-SKHCN" while the number is not yet assigned).
+    pub number: String,
+    /// Date of issue.
+    pub date: Option<Date>,
+    /// Place of issue ("Quảng Ngãi").
+    pub place: String,
+    /// Title after "KẾ HOẠCH".
+    pub title: String,
+    /// The year the plan covers.
+    pub year: Option<i32>,
+    /// The issuing agency as named in the plan ("Sở Khoa học và Công nghệ").
+    pub issuer: String,
+    /// The issuing agency's id in the organisation document.
+    pub agency_id: String,
+    /// Who signs: title and name.
+    pub signer: Signer,
+    /// The "Căn cứ…" paragraphs.
+    pub legal_bases: Vec<String>,
+    /// "Mục đích" items.
+    pub purposes: Vec<String>,
+    /// "Yêu cầu" items.
+    pub requirements: Vec<String>,
+    /// Areas 1..9 with their tasks.
+    pub areas: Vec<Area>,
+    /// Reporting periods and their deadlines, from part III.
+    pub reporting_periods: Vec<ReportingPeriod>,
+    /// The other paragraphs of part III (Tổ chức thực hiện).
+    pub implementation: Vec<String>,
+    /// "Nơi nhận".
+    pub recipients: Vec<String>,
+}
+
+/// Who signs the plan.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate)]
+pub struct Signer {
+    /// "GIÁM ĐỐC", "KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC"…
+    pub title: String,
+    /// The signer's name.
+    pub name: String,
+}
+
+/// One of the plan's areas (1. chỉ đạo điều hành … 9. PCI).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate)]
+pub struct Area {
+    /// The area's number as printed.
+    #[key]
+    pub number: u32,
+    /// The area's heading.
+    pub title: String,
+    /// Its tasks, in plan order.
+    pub tasks: Vec<Task>,
+}
+
+/// One task of the plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate)]
+pub struct Task {
+    /// Stable id (ASCII), unique in the plan even where the plan repeats a letter.
+    #[key]
+    pub id: String,
+    /// The code as printed, e.g. "3.g" (or "9" for an area that is itself one task).
+    pub code: String,
+    /// The task's heading paragraph.
+    pub title: String,
+    /// Further paragraphs of the task that are not labelled lines.
+    pub description: Vec<String>,
+    /// Lead units (chủ trì).
+    pub lead: Vec<Assignee>,
+    /// Coordinating units (phối hợp).
+    pub coordinating: Vec<Assignee>,
+    /// Products (sản phẩm), one item each; "+" sub-items become items of their own.
+    pub products: Vec<String>,
+    /// The timeline text as written, and what was understood from it.
+    pub schedule: Schedule,
+    /// The day the central office retired the task (kept with its history, no longer counted).
+    pub retired_on: Option<Date>,
+}
+
+impl Task {
+    /// Whether the task still counts on `as_of`.
+    pub fn is_active(&self, as_of: Date) -> bool {
+        self.retired_on.is_none_or(|r| as_of < r)
+    }
+}
+
+/// The four reporting periods of a CCHC year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Reconcile, Hydrate)]
+#[serde(rename_all = "snake_case")]
+pub enum PeriodKind {
+    /// Báo cáo quý I.
+    Q1,
+    /// Báo cáo 6 tháng.
+    H1,
+    /// Báo cáo quý III (9 tháng).
+    Q3,
+    /// Báo cáo năm.
+    Year,
+}
+
+impl PeriodKind {
+    /// All periods in order.
+    pub const ALL: [PeriodKind; 4] = [PeriodKind::Q1, PeriodKind::H1, PeriodKind::Q3, PeriodKind::Year];
+
+    /// The key used in progress documents and URLs (`q1`, `h1`, `q3`, `year`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PeriodKind::Q1 => "q1",
+            PeriodKind::H1 => "h1",
+            PeriodKind::Q3 => "q3",
+            PeriodKind::Year => "year",
+        }
+    }
+
+    /// The Vietnamese name.
+    pub fn vi(self) -> &'static str {
+        match self {
+            PeriodKind::Q1 => "Quý I",
+            PeriodKind::H1 => "6 tháng",
+            PeriodKind::Q3 => "Quý III",
+            PeriodKind::Year => "Năm",
+        }
+    }
+
+    /// The last day of the months the period covers in `year`.
+    pub fn covers_until(self, year: i32) -> Date {
+        let q = match self {
+            PeriodKind::Q1 => 1,
+            PeriodKind::H1 => 2,
+            PeriodKind::Q3 => 3,
+            PeriodKind::Year => 4,
+        };
+        Date::end_of_quarter(q, year).expect("quarters 1-4 exist")
+    }
+}
+
+impl std::str::FromStr for PeriodKind {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        PeriodKind::ALL
+            .into_iter()
+            .find(|p| p.as_str() == s.trim().to_lowercase())
+            .ok_or_else(|| Error::InvalidValue(format!("kỳ báo cáo không hợp lệ: {s} (q1, h1, q3, year)")))
+    }
+}
+
+/// A reporting period and its deadline as set in part III.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate)]
+pub struct ReportingPeriod {
+    /// Which period.
+    #[key]
+    pub kind: PeriodKind,
+    /// Its name as written ("Báo cáo quý I").
+    pub name: String,
+    /// The deadline of the report.
+    pub deadline: Date,
+}
+
+impl Plan {
+    /// Every task, with its area number, in plan order.
+    pub fn tasks(&self) -> impl Iterator<Item = (&Area, &Task)> {
+        self.areas.iter().flat_map(|a| a.tasks.iter().map(move |t| (a, t)))
+    }
+
+    /// The task with id `id`.
+    pub fn task(&self, id: &str) -> Option<&Task> {
+        self.tasks().map(|(_, t)| t).find(|t| t.id == id)
+    }
+
+    /// The task printed as `code` (the first one, where a plan repeats a code).
+    pub fn task_by_code(&self, code: &str) -> Option<&Task> {
+        self.tasks().map(|(_, t)| t).find(|t| t.code == code)
+    }
+
+    /// The reporting period of kind `kind`.
+    pub fn period(&self, kind: PeriodKind) -> Option<&ReportingPeriod> {
+        self.reporting_periods.iter().find(|p| p.kind == kind)
+    }
+
+    /// The year the plan covers: its own, else the year of its first deadline.
+    pub fn effective_year(&self) -> Option<i32> {
+        self.year
+            .or_else(|| self.reporting_periods.first().map(|p| p.deadline.year()))
+    }
+}

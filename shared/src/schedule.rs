@@ -1,0 +1,410 @@
+//! Schedules: the free-text timeline of a task ("Quý I năm 2025", "Thường xuyên trong năm 2025",
+//! "Chậm nhất là ngày 15/01/2025") parsed into dated milestones and a recurrence kind.
+//!
+//! Stage: *import* (run once per task by the importer, and again when the central office edits a
+//! timeline) and *status* (the milestones decide what is due when). The raw text is always kept
+//! beside what was understood, so nothing a plan says is lost when the parser does not follow it.
+
+use autosurgeon::{Hydrate, Reconcile};
+use regex_lite::Regex;
+use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
+
+use crate::{Date, Error, text};
+
+/// One dated step of a task: a deadline and what it is for, as written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate)]
+pub struct Milestone {
+    /// The clause of the timeline this deadline comes from, e.g. "Quý I năm 2025 ban hành Kế hoạch".
+    pub label: String,
+    /// The last day of the milestone.
+    pub due: Date,
+}
+
+/// How often a task recurs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate)]
+#[serde(rename_all = "snake_case")]
+pub enum Recurrence {
+    /// Done once, by its last milestone.
+    Once,
+    /// Carried out throughout the year ("Thường xuyên"), reported every period.
+    Continuous,
+    /// Every month ("Định kỳ hàng tháng"): one milestone per month.
+    Monthly,
+    /// Reported at each of the plan's reporting periods ("định kỳ báo cáo").
+    Periodic,
+    /// Nothing recurring and no date: see [`Schedule::undated`].
+    None,
+}
+
+/// Why a task has no fixed date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate)]
+#[serde(rename_all = "snake_case")]
+pub enum Undated {
+    /// "Khi có chỉ đạo…", "khi có phát sinh": only when directed or when it arises.
+    OnDirective,
+    /// "Theo kế hoạch được phê duyệt": follows a plan approved later.
+    ApprovedPlan,
+    /// "Theo quy định…": follows rules set elsewhere.
+    Regulation,
+    /// No timeline, or one the parser could not date.
+    Unspecified,
+}
+
+/// A task's timeline: the text as written and what was understood from it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate)]
+pub struct Schedule {
+    /// The timeline exactly as written in the plan.
+    pub raw: String,
+    /// Dated milestones, in date order.
+    pub milestones: Vec<Milestone>,
+    /// How the task recurs.
+    pub recurrence: Recurrence,
+    /// When no milestone could be dated: why.
+    pub undated: Option<Undated>,
+}
+
+impl Schedule {
+    /// The last deadline of the task, if it has one.
+    pub fn final_due(&self) -> Option<Date> {
+        self.milestones.iter().map(|m| m.due).max()
+    }
+
+    /// Whether the task is reported at every reporting period rather than done once.
+    pub fn is_recurring(&self) -> bool {
+        matches!(
+            self.recurrence,
+            Recurrence::Continuous | Recurrence::Monthly | Recurrence::Periodic
+        )
+    }
+
+    /// A schedule with nothing dated, keeping `raw`.
+    pub fn unspecified(raw: &str) -> Schedule {
+        Schedule {
+            raw: raw.to_string(),
+            milestones: Vec::new(),
+            recurrence: Recurrence::None,
+            undated: Some(Undated::Unspecified),
+        }
+    }
+}
+
+struct Patterns {
+    citation: Regex,
+    dmy: Regex,
+    day_words: Regex,
+    quarter: Regex,
+    month: Regex,
+    half_year: Regex,
+    year: Regex,
+}
+
+fn patterns() -> &'static Patterns {
+    static P: OnceLock<Patterns> = OnceLock::new();
+    P.get_or_init(|| Patterns {
+        // A document cited by number and date is not a deadline:
+        // "ban hành kèm theo Quyết định số 1648/QĐ-UBND ngày 30/11/2022".
+        citation: Regex::new(
+            r"(?:quyết định|nghị định|nghị quyết|thông tư|chỉ thị|kế hoạch|công văn|văn bản|hướng dẫn) số (?:[^,;]{1,40}? ngày [0-9]{1,2}/[0-9]{1,2}/[0-9]{4}|[^ ,;]+)",
+        )
+        .unwrap(),
+        dmy: Regex::new(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})").unwrap(),
+        day_words: Regex::new(r"ngày ([0-9]{1,2}) tháng ([0-9]{1,2}) năm ([0-9]{4})").unwrap(),
+        quarter: Regex::new(
+            r"quý (iv|iii|ii|i|[1-4])(?: *(?:-|–|—|và|,|đến) *(?:quý )?(iv|iii|ii|i|[1-4]))?\b(?: *(?:năm|/) *([0-9]{4}))?",
+        )
+        .unwrap(),
+        month: Regex::new(
+            r"tháng ([0-9]{1,2})(?: *(?:-|–|—|đến) *(?:tháng )?([0-9]{1,2}))?(?: *(?:năm|/) *([0-9]{4}))?",
+        )
+        .unwrap(),
+        half_year: Regex::new(r"6 tháng (đầu|cuối) năm(?: ([0-9]{4}))?").unwrap(),
+        year: Regex::new(r"năm ([0-9]{4})").unwrap(),
+    })
+}
+
+fn roman(s: &str) -> u32 {
+    match s {
+        "i" | "1" => 1,
+        "ii" | "2" => 2,
+        "iii" | "3" => 3,
+        _ => 4,
+    }
+}
+
+/// Parses a timeline text. `default_year` (the plan's year) dates phrases that leave the year
+/// out ("Thường xuyên trong năm", "Quý I"). Fails only on impossible dates such as 31/02/2025;
+/// text it does not understand gives an undated schedule that still keeps the text.
+pub fn parse(raw: &str, default_year: Option<i32>) -> Result<Schedule, Error> {
+    let raw_clean = text::clean(raw);
+    let p = patterns();
+    let lower = text::key(&raw_clean).replace('*', "");
+    let masked = p.citation.replace_all(&lower, "");
+    let year_in_text = p
+        .year
+        .captures(&masked)
+        .and_then(|c| c[1].parse::<i32>().ok());
+    let year = year_in_text.or(default_year);
+
+    let has = |needle: &str| masked.contains(needle);
+    let monthly = has("hàng tháng") || has("hằng tháng");
+    let continuous = has("thường xuyên");
+    let periodic = has("định kỳ") && !monthly;
+
+    let mut milestones = Vec::new();
+    let originals = split_clauses(&raw_clean);
+    for original in &originals {
+        let clause_lower = text::key(original);
+        let clause = p.citation.replace_all(&clause_lower, "").into_owned();
+        if let Some(due) = clause_due(&clause, year)? {
+            milestones.push(Milestone {
+                label: original.trim_end_matches(['.', ';', ' ']).to_string(),
+                due,
+            });
+        }
+    }
+
+    if monthly && let Some(y) = year {
+        milestones.clear();
+        for m in 1..=12 {
+            milestones.push(Milestone {
+                label: format!("Tháng {m}/{y}"),
+                due: Date::end_of_month(m, y)?,
+            });
+        }
+    } else if continuous && let Some(y) = year {
+        // Continuous work is judged at the end of its year (and at every reporting period).
+        let end = Date::end_of_month(12, y)?;
+        if !milestones.iter().any(|m| m.due == end) {
+            milestones.retain(|m| m.due.year() != y || !is_year_only(&m.label));
+            milestones.push(Milestone {
+                label: format!("Thường xuyên trong năm {y}"),
+                due: end,
+            });
+        }
+    }
+    milestones.sort_by_key(|m| m.due);
+    milestones.dedup_by_key(|m| m.due);
+
+    let recurrence = if monthly {
+        Recurrence::Monthly
+    } else if continuous {
+        Recurrence::Continuous
+    } else if periodic {
+        Recurrence::Periodic
+    } else if milestones.is_empty() {
+        Recurrence::None
+    } else {
+        Recurrence::Once
+    };
+    let undated = if !milestones.is_empty() {
+        None
+    } else if has("khi có chỉ đạo") || has("khi có phát sinh") || has("khi có yêu cầu") {
+        Some(Undated::OnDirective)
+    } else if has("theo kế hoạch được phê duyệt") || has("theo kế hoạch") {
+        Some(Undated::ApprovedPlan)
+    } else if has("theo quy định") || has("theo hướng dẫn") {
+        Some(Undated::Regulation)
+    } else {
+        Some(Undated::Unspecified)
+    };
+    Ok(Schedule {
+        raw: raw.trim().to_string(),
+        milestones,
+        recurrence,
+        undated,
+    })
+}
+
+fn is_year_only(label: &str) -> bool {
+    let k = text::key(label);
+    k.starts_with("trong năm") || k.starts_with("năm")
+}
+
+/// Splits a timeline into clauses at `;` and at sentence ends, keeping the original spelling.
+fn split_clauses(raw: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let chars: Vec<char> = raw.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        let sentence_end = c == '.'
+            && chars.get(i + 1).is_none_or(|n| *n == ' ')
+            && chars.get(i + 2).is_none_or(|n| n.is_uppercase());
+        if c == ';' || sentence_end {
+            if !current.trim().is_empty() {
+                out.push(current.trim().to_string());
+            }
+            current.clear();
+        } else {
+            current.push(c);
+        }
+    }
+    if !current.trim().is_empty() {
+        out.push(current.trim().to_string());
+    }
+    out
+}
+
+/// The deadline a single clause names, if any. The latest date in the clause wins
+/// ("Quý I – II năm 2025" is due at the end of quarter II).
+fn clause_due(clause: &str, year: Option<i32>) -> Result<Option<Date>, Error> {
+    let p = patterns();
+    let mut found: Vec<Date> = Vec::new();
+
+    for c in p.dmy.captures_iter(clause) {
+        let (d, m, y) = (c[1].parse().unwrap_or(0), c[2].parse().unwrap_or(0), c[3].parse().unwrap_or(0));
+        found.push(Date::from_dmy(d, m, y)?);
+    }
+    for c in p.day_words.captures_iter(clause) {
+        let (d, m, y) = (c[1].parse().unwrap_or(0), c[2].parse().unwrap_or(0), c[3].parse().unwrap_or(0));
+        found.push(Date::from_dmy(d, m, y)?);
+    }
+    // Dates written in full already cover the clause's month words.
+    if !found.is_empty() {
+        return Ok(found.into_iter().max());
+    }
+    for c in p.half_year.captures_iter(clause) {
+        let y = c.get(2).and_then(|y| y.as_str().parse().ok()).or(year);
+        if let Some(y) = y {
+            let month = if &c[1] == "đầu" { 6 } else { 12 };
+            found.push(Date::end_of_month(month, y)?);
+        }
+    }
+    let without_half = p.half_year.replace_all(clause, "");
+    for c in p.quarter.captures_iter(&without_half) {
+        let last = c.get(2).map_or_else(|| roman(&c[1]), |q| roman(q.as_str()));
+        let y = c.get(3).and_then(|y| y.as_str().parse().ok()).or(year);
+        if let Some(y) = y {
+            found.push(Date::end_of_quarter(last, y)?);
+        }
+    }
+    for c in p.month.captures_iter(&without_half) {
+        let last: u32 = c.get(2).map_or(&c[1], |m| m.as_str()).parse().unwrap_or(0);
+        let y = c.get(3).and_then(|y| y.as_str().parse().ok()).or(year);
+        if let Some(y) = y {
+            found.push(Date::end_of_month(last, y)?);
+        }
+    }
+    Ok(found.into_iter().max())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dues(s: &Schedule) -> Vec<String> {
+        s.milestones.iter().map(|m| m.due.vi()).collect()
+    }
+
+    fn parse25(raw: &str) -> Schedule {
+        parse(raw, Some(2025)).unwrap()
+    }
+
+    #[test]
+    fn quarter_one_is_due_at_the_end_of_march() {
+        let s = parse25("Quý I năm 2025.");
+        assert_eq!(dues(&s), ["31/03/2025"]);
+        assert_eq!(s.recurrence, Recurrence::Once);
+        assert_eq!(s.raw, "Quý I năm 2025.");
+    }
+
+    #[test]
+    fn a_quarter_range_is_due_at_the_end_of_its_last_quarter() {
+        assert_eq!(dues(&parse25("Quý I – II năm 2025.")), ["30/06/2025"]);
+        assert_eq!(dues(&parse25("Quý I - II năm 2025")), ["30/06/2025"]);
+        assert_eq!(dues(&parse25("Quý IV năm 2025.")), ["31/12/2025"]);
+        assert_eq!(dues(&parse25("Quý III năm 2025.")), ["30/09/2025"]);
+    }
+
+    #[test]
+    fn months_are_due_on_their_last_day() {
+        assert_eq!(dues(&parse25("Tháng 12 năm 2025.")), ["31/12/2025"]);
+        assert_eq!(dues(&parse25("Tháng 1/2025.")), ["31/01/2025"]);
+        assert_eq!(dues(&parse(" Tháng 2/2024", None).unwrap()), ["29/02/2024"]);
+    }
+
+    #[test]
+    fn a_latest_date_is_due_that_day() {
+        let s = parse25("Chậm nhất là ngày 15/01/2025");
+        assert_eq!(dues(&s), ["15/01/2025"]);
+        assert_eq!(s.recurrence, Recurrence::Once);
+        assert_eq!(dues(&parse25("Trước ngày 15 tháng 01 năm 2025")), ["15/01/2025"]);
+    }
+
+    #[test]
+    fn continuous_work_recurs_and_is_judged_at_year_end() {
+        let s = parse25("Thường xuyên trong năm 2025.");
+        assert_eq!(s.recurrence, Recurrence::Continuous);
+        assert_eq!(dues(&s), ["31/12/2025"]);
+        assert_eq!(s.undated, None);
+        let no_year = parse25("Thường xuyên trong năm, theo Kế hoạch rà soát ban hành kèm theo Quyết định số 1648/QĐ-UBND ngày 30/11/2022 của Chủ tịch UBND tỉnh.");
+        assert_eq!(no_year.recurrence, Recurrence::Continuous);
+        assert_eq!(dues(&no_year), ["31/12/2025"], "a cited decision's date is no deadline");
+    }
+
+    #[test]
+    fn monthly_work_has_twelve_month_end_milestones() {
+        let s = parse25("Định kỳ hàng tháng trong năm 2025.");
+        assert_eq!(s.recurrence, Recurrence::Monthly);
+        assert_eq!(s.milestones.len(), 12);
+        assert_eq!(s.milestones[0].due.vi(), "31/01/2025");
+        assert_eq!(s.milestones[1].due.vi(), "28/02/2025");
+        assert_eq!(s.final_due().unwrap().vi(), "31/12/2025");
+    }
+
+    #[test]
+    fn two_clauses_give_two_milestones() {
+        let s = parse25(
+            "Quý I năm 2025 ban hành Kế hoạch; báo cáo kết quả thực hiện vào tháng 11 năm 2025.",
+        );
+        assert_eq!(dues(&s), ["31/03/2025", "30/11/2025"]);
+        assert_eq!(s.milestones[0].label, "Quý I năm 2025 ban hành Kế hoạch");
+        assert_eq!(
+            s.milestones[1].label,
+            "báo cáo kết quả thực hiện vào tháng 11 năm 2025"
+        );
+        assert_eq!(s.recurrence, Recurrence::Once);
+    }
+
+    #[test]
+    fn issued_once_then_reported_each_period() {
+        let s = parse25("Quý I năm 2025 ban hành Kế hoạch; định kỳ báo cáo kết quả thực hiện.");
+        assert_eq!(dues(&s), ["31/03/2025"]);
+        assert_eq!(s.recurrence, Recurrence::Periodic);
+    }
+
+    #[test]
+    fn phrases_without_a_date_say_why() {
+        let on_directive = parse25("Khi có chỉ đạo, hướng dẫn của cấp có thẩm quyền.");
+        assert!(on_directive.milestones.is_empty());
+        assert_eq!(on_directive.undated, Some(Undated::OnDirective));
+        assert_eq!(on_directive.recurrence, Recurrence::None);
+        assert_eq!(
+            parse25("Theo kế hoạch được phê duyệt.").undated,
+            Some(Undated::ApprovedPlan)
+        );
+        assert_eq!(
+            parse25("Theo quy định của UBND tỉnh và hướng dẫn của Sở Thông tin và Truyền thông.")
+                .undated,
+            Some(Undated::Regulation)
+        );
+        assert_eq!(parse25("").undated, Some(Undated::Unspecified));
+        assert_eq!(
+            parse25("Triển khai thực hiện khi có phát sinh hoặc chỉ đạo của cấp có thẩm quyền; báo cáo kết quả thực hiện sau thanh tra, kiểm tra về UBND tỉnh (*qua Sở Nội vụ*).").undated,
+            Some(Undated::OnDirective)
+        );
+    }
+
+    #[test]
+    fn impossible_dates_are_a_clear_error() {
+        let err = parse("Chậm nhất là ngày 31/02/2025", None).unwrap_err();
+        assert!(matches!(err, Error::InvalidDate(ref d) if d == "31/02/2025"), "{err}");
+        assert!(parse("Tháng 13/2025", None).is_err());
+    }
+
+    #[test]
+    fn a_quarter_without_a_year_takes_the_plan_year() {
+        assert_eq!(dues(&parse25("Trong Quý I ban hành kế hoạch")), ["31/03/2025"]);
+        assert!(parse("Trong Quý I ban hành kế hoạch", None).unwrap().milestones.is_empty());
+    }
+}
