@@ -1,0 +1,69 @@
+//! Property: whatever order concurrent progress edits from several actors are merged in, every
+//! replica ends with the same document and the same status.
+
+use automerge::AutoCommit;
+use proptest::prelude::*;
+use tiendo_shared::status::summarize;
+use tiendo_shared::{Date, PeriodKind, Progress, SEED_PLAN, WorkStatus, doc, import};
+
+const TASKS: [&str; 4] = ["t1-a", "t3-e", "t8-a", "t6-b"];
+
+#[derive(Debug, Clone)]
+struct Edit {
+    actor: usize,
+    task: usize,
+    period: usize,
+    status: usize,
+    percent: u8,
+    result: String,
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    (0..3usize, 0..4usize, 0..4usize, 0..4usize, 0..=100u8, "[a-zạ ]{0,6}").prop_map(
+        |(actor, task, period, status, percent, result)| Edit { actor, task, period, status, percent, result },
+    )
+}
+
+fn apply(d: &mut AutoCommit, e: &Edit) {
+    let mut p: Progress = doc::read(d, "progress").unwrap();
+    let entry = p.entry_mut(TASKS[e.task], PeriodKind::ALL[e.period]);
+    entry.status = [WorkStatus::NotStarted, WorkStatus::InProgress, WorkStatus::Done, WorkStatus::Unable][e.status];
+    entry.percent = e.percent;
+    entry.result = e.result.clone();
+    if entry.status == WorkStatus::Done {
+        entry.completed_on = Some("2025-03-01".parse().unwrap());
+    }
+    doc::write(d, &p).unwrap();
+    d.commit();
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+    #[test]
+    fn merge_order_does_not_change_the_status(edits in prop::collection::vec(edit(), 1..24), order in Just(()).prop_perturb(|_, mut rng| {
+        let mut o = vec![0usize, 1, 2];
+        for i in (1..o.len()).rev() { o.swap(i, (rng.next_u32() as usize) % (i + 1)); }
+        o
+    })) {
+        let imp = import(SEED_PLAN).unwrap();
+        let unit = "phong-hanh-chinh-tong-hop";
+        let base = doc::create(&Progress::new(&imp.plan.id, unit), Some("seed")).unwrap();
+        let mut replicas: Vec<AutoCommit> = (0..3).map(|i| base.clone().with_actor(automerge::ActorId::from(vec![i as u8 + 1]))).collect();
+        for e in &edits {
+            apply(&mut replicas[e.actor], e);
+        }
+        // Replica A merges in the given order, replica B in the reverse one.
+        let mut a = base.clone().with_actor(automerge::ActorId::from(vec![9]));
+        let mut b = base.clone().with_actor(automerge::ActorId::from(vec![10]));
+        for &i in &order { a.merge(&mut replicas[i].clone()).unwrap(); }
+        for &i in order.iter().rev() { b.merge(&mut replicas[i].clone()).unwrap(); }
+        prop_assert_eq!(a.get_heads(), b.get_heads());
+        let pa: Progress = doc::read(&a, "progress").unwrap();
+        let pb: Progress = doc::read(&b, "progress").unwrap();
+        prop_assert_eq!(&pa, &pb);
+        let as_of: Date = "2025-04-01".parse().unwrap();
+        let sa = summarize(&imp.plan, imp.agency(), &[pa], as_of, Some(PeriodKind::Q1));
+        let sb = summarize(&imp.plan, imp.agency(), &[pb], as_of, Some(PeriodKind::Q1));
+        prop_assert_eq!(sa, sb);
+    }
+}

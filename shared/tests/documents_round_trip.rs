@@ -1,0 +1,69 @@
+//! Model → Automerge → model, and what the document history tells about who changed what.
+
+use automerge::AutoCommit;
+use tiendo_shared::progress::attribution;
+use tiendo_shared::{Entry, Evidence, Org, PeriodKind, Plan, Progress, SEED_PLAN, WorkStatus, doc, import};
+
+#[test]
+fn the_seed_plan_survives_a_round_trip_through_automerge() {
+    let imp = import(SEED_PLAN).unwrap();
+    let mut d = doc::create(&imp.plan, Some("system")).unwrap();
+    let bytes = d.save();
+    let loaded = doc::load(&bytes).unwrap();
+    let back: Plan = doc::read(&loaded, "plan").unwrap();
+    assert_eq!(back, imp.plan);
+
+    let org_doc = doc::create(&imp.org, None).unwrap();
+    let org: Org = doc::read(&org_doc, "org").unwrap();
+    assert_eq!(org, imp.org);
+}
+
+#[test]
+fn progress_survives_a_round_trip_and_records_its_author() {
+    let mut p = Progress::new("kh", "phong-a");
+    *p.entry_mut("t1-a", PeriodKind::Q1) = Entry {
+        status: WorkStatus::Done,
+        percent: 100,
+        result: "Đã ban hành Kế hoạch số 25/KH-SKHCN".into(),
+        evidence: vec![Evidence {
+            id: "e1".into(),
+            number: "25/KH-SKHCN".into(),
+            date: Some("2025-02-10".parse().unwrap()),
+            summary: "Kế hoạch tuyên truyền CCHC năm 2025".into(),
+            file: None,
+        }],
+        difficulties: String::new(),
+        proposals: String::new(),
+        completed_on: Some("2025-02-10".parse().unwrap()),
+    };
+    let mut d = doc::create(&p, Some("user-7")).unwrap();
+    let back: Progress = doc::read(&doc::load(&d.save()).unwrap(), "progress").unwrap();
+    assert_eq!(back, p);
+    let who = attribution(d.document(), "t1-a", PeriodKind::Q1).unwrap();
+    assert_eq!(who.author.as_deref(), Some("user-7"));
+    assert!(attribution(d.document(), "t1-a", PeriodKind::H1).is_none());
+}
+
+#[test]
+fn attribution_follows_the_last_writer_of_an_entry() {
+    let mut p = Progress::new("kh", "phong-a");
+    p.entry_mut("t1-a", PeriodKind::Q1).result = "bắt đầu".into();
+    let mut first = doc::create(&p, Some("an")).unwrap();
+    let mut second = first.fork().with_author(Some(doc::author_for("binh")));
+    let mut p2: Progress = doc::read(&second, "progress").unwrap();
+    p2.entry_mut("t1-a", PeriodKind::Q1).percent = 40;
+    doc::write(&mut second, &p2).unwrap();
+    second.commit();
+    first.merge(&mut second).unwrap();
+    let who = attribution(first.document(), "t1-a", PeriodKind::Q1).unwrap();
+    assert_eq!(who.author.as_deref(), Some("binh"));
+}
+
+#[test]
+fn a_document_of_the_wrong_shape_is_a_schema_error() {
+    let mut d = AutoCommit::new();
+    use automerge::transaction::Transactable;
+    d.put(automerge::ROOT, "plan_id", 42).unwrap();
+    let err = doc::read::<Progress, _>(&d, "progress").unwrap_err();
+    assert!(err.to_string().contains("progress"), "{err}");
+}
