@@ -1196,3 +1196,61 @@ mod tests {
         assert_eq!(paras.len(), 3);
     }
 }
+
+/// The importer's result as the JSON `tiendo plan parse` prints: the plan with, for each task,
+/// its parties as written (`lead_units`, `coordinating_units`) and as understood (`lead`,
+/// `coordinating`), its timeline as written and its milestones; then the organisation and what
+/// could not be placed. Dates are `YYYY-MM-DD`.
+pub fn json_view(imp: &Imported) -> serde_json::Value {
+    use serde_json::json;
+    let p = &imp.plan;
+    let areas: Vec<_> = p
+        .areas
+        .iter()
+        .map(|a| {
+            let tasks: Vec<_> = a
+                .tasks
+                .iter()
+                .map(|t| {
+                    json!({
+                        "id": t.id,
+                        "code": t.code,
+                        "title": t.title,
+                        "description": t.description,
+                        "lead_units": t.lead.iter().map(|x| &x.text).collect::<Vec<_>>(),
+                        "coordinating_units": t.coordinating.iter().map(|x| &x.text).collect::<Vec<_>>(),
+                        "lead": t.lead,
+                        "coordinating": t.coordinating,
+                        "products": t.products,
+                        "timeline_text": t.schedule.raw,
+                        "milestones": t.schedule.milestones,
+                        "recurrence": t.schedule.recurrence,
+                        "undated": t.schedule.undated,
+                    })
+                })
+                .collect();
+            json!({ "number": a.number, "title": a.title, "tasks": tasks })
+        })
+        .collect();
+    json!({
+        "id": p.id,
+        "number": p.number,
+        "date": p.date,
+        "place": p.place,
+        "title": p.title,
+        "year": p.year,
+        "issuer": p.issuer,
+        "signer": p.signer,
+        "legal_bases": p.legal_bases,
+        "purposes": p.purposes,
+        "requirements": p.requirements,
+        "areas": areas,
+        "reporting_periods": p.reporting_periods.iter().map(|r| json!({
+            "kind": r.kind, "name": r.name, "deadline": r.deadline,
+        })).collect::<Vec<_>>(),
+        "implementation": p.implementation,
+        "recipients": p.recipients,
+        "organisation": imp.org,
+        "unplaced": imp.unplaced,
+    })
+}

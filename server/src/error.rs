@@ -1,0 +1,85 @@
+//! The one error type of the server, and its mapping to HTTP in exactly one place.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+/// Everything the server can fail at.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// SQLite failed.
+    #[error("storage error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// What went wrong.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The model layer refused something (bad plan text, bad document shape…).
+    #[error(transparent)]
+    Shared(#[from] tiendo_shared::Error),
+    /// The configuration is invalid.
+    #[error("config: {0}")]
+    Config(String),
+    /// The document repository has stopped.
+    #[error("the document repository has stopped")]
+    Stopped,
+    /// A requested thing does not exist.
+    #[error("{0} not found")]
+    NotFound(String),
+    /// The request is malformed.
+    #[error("{0}")]
+    BadRequest(String),
+    /// The database was written by a newer version of Tiến độ.
+    #[error("database schema version {found} is newer than this program ({supported})")]
+    SchemaTooNew {
+        /// Version in the file.
+        found: i64,
+        /// Newest version this program knows.
+        supported: i64,
+    },
+}
+
+impl From<samod::Stopped> for Error {
+    fn from(_: samod::Stopped) -> Self {
+        Error::Stopped
+    }
+}
+
+impl Error {
+    fn status_and_code(&self) -> (StatusCode, &'static str) {
+        match self {
+            Error::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            Error::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+            Error::Shared(tiendo_shared::Error::InvalidDate(_) | tiendo_shared::Error::InvalidValue(_)) => {
+                (StatusCode::BAD_REQUEST, "bad_request")
+            }
+            Error::Shared(tiendo_shared::Error::NotAPlan(_) | tiendo_shared::Error::EmptyPlan) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "not_a_plan")
+            }
+            Error::Stopped => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+            _ => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        }
+    }
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        let (status, code) = self.status_and_code();
+        let message = if status.is_server_error() {
+            // Internal details go to the log, not to the client.
+            tracing::error!(error = %self, "request failed");
+            "lỗi máy chủ".to_string()
+        } else {
+            self.to_string()
+        };
+        (status, Json(serde_json::json!({ "error": message, "code": code }))).into_response()
+    }
+}
+
+/// Result with the server's error.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,252 @@
+//! The document library: plans, the organisation and the units' progress as automerge-repo
+//! documents in a samod [`Repo`], with the catalogue that says which document is which.
+//!
+//! Stage: *hub*. Imports (the CLI and first start) create documents here; the HTTP API reads them
+//! here and runs `shared::status` over them. Every document goes through samod, so what is stored
+//! is exactly what an automerge-repo peer syncs.
+
+use std::str::FromStr;
+
+use samod::{DocumentId, Repo};
+use serde::Serialize;
+use tiendo_shared::status::{self, Summary};
+use tiendo_shared::{Date, Imported, Org, PeriodKind, Plan, Progress, doc};
+
+use crate::error::{Error, Result};
+use crate::store::{DocKind, DocRecord, SqliteStore};
+
+/// The author recorded on documents the server itself creates.
+pub const SYSTEM_AUTHOR: &str = "system";
+
+/// Plans, organisation and progress documents, over samod and SQLite.
+#[derive(Clone)]
+pub struct Library {
+    repo: Repo,
+    store: SqliteStore,
+}
+
+/// What an import created.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportReport {
+    /// The plan's id.
+    pub plan_id: String,
+    /// The plan document.
+    pub plan_doc: String,
+    /// The organisation document.
+    pub org_doc: String,
+    /// Unit id → its progress document.
+    pub progress_docs: Vec<(String, String)>,
+    /// Number of tasks.
+    pub tasks: usize,
+    /// What the importer could not place.
+    pub unplaced: Vec<tiendo_shared::Unplaced>,
+}
+
+/// A plan as listed by the API.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanInfo {
+    /// Plan id.
+    pub id: String,
+    /// Automerge document id.
+    pub doc_id: String,
+    /// Number as printed.
+    pub number: String,
+    /// Title.
+    pub title: String,
+    /// Issuing agency.
+    pub issuer: String,
+    /// Year covered.
+    pub year: Option<i32>,
+    /// Active and retired tasks.
+    pub tasks: usize,
+}
+
+impl Library {
+    /// Opens the library over `store`.
+    pub async fn open(store: SqliteStore) -> Library {
+        let repo = Repo::build_tokio().with_storage(store.clone()).load().await;
+        Library { repo, store }
+    }
+
+    /// The samod repo (for sync connections).
+    pub fn repo(&self) -> &Repo {
+        &self.repo
+    }
+
+    /// The store.
+    pub fn store(&self) -> &SqliteStore {
+        &self.store
+    }
+
+    /// Whether nothing has been imported yet.
+    pub async fn is_empty(&self) -> Result<bool> {
+        Ok(self.store.documents().await?.is_empty())
+    }
+
+    async fn create<T: autosurgeon::Reconcile>(&self, value: &T) -> Result<String> {
+        let mut ac = doc::create(value, Some(SYSTEM_AUTHOR))?;
+        let am = automerge::Automerge::load(&ac.save()).map_err(tiendo_shared::Error::from)?;
+        // Returns once samod has written the document to storage.
+        let handle = self.repo.create(am).await?;
+        Ok(handle.document_id().to_string())
+    }
+
+    /// Imports a plan text: the plan document, the organisation document (once per agency) and an
+    /// empty progress document for each unit. Refuses a plan already imported.
+    pub async fn import_text(&self, text: &str) -> Result<ImportReport> {
+        let imported = tiendo_shared::import(text)?;
+        self.import(imported).await
+    }
+
+    /// Stores an imported plan (see [`Library::import_text`]).
+    pub async fn import(&self, imported: Imported) -> Result<ImportReport> {
+        let Imported { plan, org, unplaced } = imported;
+        let existing = self.store.documents().await?;
+        if existing
+            .iter()
+            .any(|d| d.kind == DocKind::Plan && d.plan_id.as_deref() == Some(plan.id.as_str()))
+        {
+            return Err(Error::BadRequest(format!("kế hoạch {} đã được nhập", plan.id)));
+        }
+        let agency = org
+            .agency(&plan.agency_id)
+            .cloned()
+            .ok_or_else(|| Error::BadRequest("kế hoạch không có cơ quan ban hành".into()))?;
+        let plan_doc = self.create(&plan).await?;
+        self.store
+            .register(DocRecord {
+                doc_id: plan_doc.clone(),
+                kind: DocKind::Plan,
+                agency_id: agency.id.clone(),
+                plan_id: Some(plan.id.clone()),
+                unit_id: None,
+                title: plan.title.clone(),
+            })
+            .await?;
+        let org_doc = match existing
+            .iter()
+            .find(|d| d.kind == DocKind::Org && d.agency_id == agency.id)
+        {
+            Some(d) => d.doc_id.clone(),
+            None => {
+                let id = self.create(&org).await?;
+                self.store
+                    .register(DocRecord {
+                        doc_id: id.clone(),
+                        kind: DocKind::Org,
+                        agency_id: agency.id.clone(),
+                        plan_id: None,
+                        unit_id: None,
+                        title: agency.name.clone(),
+                    })
+                    .await?;
+                id
+            }
+        };
+        let mut progress_docs = Vec::new();
+        for unit in &agency.units {
+            let id = self.create(&Progress::new(&plan.id, &unit.id)).await?;
+            self.store
+                .register(DocRecord {
+                    doc_id: id.clone(),
+                    kind: DocKind::Progress,
+                    agency_id: agency.id.clone(),
+                    plan_id: Some(plan.id.clone()),
+                    unit_id: Some(unit.id.clone()),
+                    title: format!("Tiến độ – {}", unit.name),
+                })
+                .await?;
+            progress_docs.push((unit.id.clone(), id));
+        }
+        tracing::info!(plan = %plan.id, doc = %plan_doc, units = progress_docs.len(), "imported plan");
+        Ok(ImportReport {
+            plan_id: plan.id.clone(),
+            plan_doc,
+            org_doc,
+            progress_docs,
+            tasks: plan.tasks().count(),
+            unplaced,
+        })
+    }
+
+    async fn read<T: autosurgeon::Hydrate>(&self, doc_id: &str, kind: &'static str) -> Result<T> {
+        let id = DocumentId::from_str(doc_id)
+            .map_err(|_| Error::NotFound(format!("document {doc_id}")))?;
+        let handle = self
+            .repo
+            .find(id)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("document {doc_id}")))?;
+        Ok(handle.with_document(|d| doc::read(d, kind))?)
+    }
+
+    /// Every plan.
+    pub async fn plans(&self) -> Result<Vec<PlanInfo>> {
+        let mut out = Vec::new();
+        for rec in self.store.documents().await? {
+            if rec.kind != DocKind::Plan {
+                continue;
+            }
+            let plan: Plan = self.read(&rec.doc_id, "plan").await?;
+            out.push(PlanInfo {
+                id: plan.id.clone(),
+                doc_id: rec.doc_id,
+                number: plan.number.clone(),
+                title: plan.title.clone(),
+                issuer: plan.issuer.clone(),
+                year: plan.year,
+                tasks: plan.tasks().count(),
+            });
+        }
+        Ok(out)
+    }
+
+    /// The plan `plan_id` and the organisation of its agency.
+    pub async fn plan(&self, plan_id: &str) -> Result<(Plan, Org)> {
+        let docs = self.store.documents().await?;
+        let rec = docs
+            .iter()
+            .find(|d| d.kind == DocKind::Plan && d.plan_id.as_deref() == Some(plan_id))
+            .ok_or_else(|| Error::NotFound(format!("kế hoạch {plan_id}")))?;
+        let org_rec = docs
+            .iter()
+            .find(|d| d.kind == DocKind::Org && d.agency_id == rec.agency_id)
+            .ok_or_else(|| Error::NotFound(format!("tổ chức của kế hoạch {plan_id}")))?;
+        let plan: Plan = self.read(&rec.doc_id, "plan").await?;
+        let org: Org = self.read(&org_rec.doc_id, "org").await?;
+        Ok((plan, org))
+    }
+
+    /// The merged status of `plan_id` over every unit's progress document.
+    pub async fn status(
+        &self,
+        plan_id: &str,
+        as_of: Date,
+        period: Option<PeriodKind>,
+    ) -> Result<Summary> {
+        let (plan, org) = self.plan(plan_id).await?;
+        let agency = org
+            .agency(&plan.agency_id)
+            .ok_or_else(|| Error::NotFound(format!("cơ quan {}", plan.agency_id)))?;
+        let mut progress = Vec::new();
+        let mut problems = Vec::new();
+        for rec in self.store.documents().await? {
+            if rec.kind != DocKind::Progress || rec.plan_id.as_deref() != Some(plan_id) {
+                continue;
+            }
+            // A malformed progress document is reported, not allowed to sink the dashboard.
+            match self.read::<Progress>(&rec.doc_id, "progress").await {
+                Ok(p) => progress.push(p),
+                Err(e) => problems.push(format!("tài liệu {} ({}): {e}", rec.doc_id, rec.title)),
+            }
+        }
+        let mut summary = status::summarize(&plan, agency, &progress, as_of, period);
+        summary.problems.extend(problems);
+        Ok(summary)
+    }
+
+    /// Stops the repo, flushing what is pending to storage.
+    pub async fn stop(&self) {
+        self.repo.stop().await;
+    }
+}

@@ -1,0 +1,312 @@
+//! The SQLite store: samod's chunks and the document catalogue, with numbered migrations.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use rusqlite::{Connection, OptionalExtension, params};
+use samod::storage::StorageKey;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+
+/// Numbered migrations: the schema at version N is migrations 1..=N applied in order. Never
+/// edit one that has landed; add a new one.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: samod's chunks and the catalogue of documents.
+    "CREATE TABLE chunks (
+        key TEXT PRIMARY KEY NOT NULL,
+        data BLOB NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE documents (
+        doc_id TEXT PRIMARY KEY NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('plan', 'org', 'progress')),
+        agency_id TEXT NOT NULL,
+        plan_id TEXT,
+        unit_id TEXT,
+        title TEXT NOT NULL,
+        created_at INTEGER NOT NULL DEFAULT (unixepoch())
+    );
+    CREATE INDEX documents_plan ON documents (plan_id, kind);",
+];
+
+/// What a catalogued document is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocKind {
+    /// A plan.
+    Plan,
+    /// The organisation.
+    Org,
+    /// One unit's progress on one plan.
+    Progress,
+}
+
+impl DocKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            DocKind::Plan => "plan",
+            DocKind::Org => "org",
+            DocKind::Progress => "progress",
+        }
+    }
+
+    fn parse(s: &str) -> DocKind {
+        match s {
+            "plan" => DocKind::Plan,
+            "org" => DocKind::Org,
+            _ => DocKind::Progress,
+        }
+    }
+}
+
+/// A catalogue row: which document is which.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DocRecord {
+    /// The automerge-repo document id (base58).
+    pub doc_id: String,
+    /// What it is.
+    pub kind: DocKind,
+    /// The agency it belongs to.
+    pub agency_id: String,
+    /// The plan it belongs to (plans: their own id).
+    pub plan_id: Option<String>,
+    /// For progress documents: the unit.
+    pub unit_id: Option<String>,
+    /// A human title.
+    pub title: String,
+}
+
+/// SQLite-backed storage. Cloning shares the connection.
+#[derive(Clone)]
+pub struct SqliteStore {
+    conn: Arc<Mutex<Connection>>,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<SqliteStore> {
+        let conn = Connection::open(path)?;
+        Self::init(conn, true)
+    }
+
+    /// A store in memory, for tests and throw-away runs.
+    pub fn in_memory() -> Result<SqliteStore> {
+        Self::init(Connection::open_in_memory()?, false)
+    }
+
+    fn init(mut conn: Connection, wal: bool) -> Result<SqliteStore> {
+        if wal {
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+        }
+        // FULL: a change acknowledged to a client survives a power cut, not only a crash.
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        migrate(&mut conn)?;
+        Ok(SqliteStore {
+            conn: Arc::new(Mutex::new(conn)),
+        })
+    }
+
+    /// Runs `f` on the connection from a blocking thread, off the async workers.
+    async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> rusqlite::Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let conn = self.conn.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut guard = conn.lock().unwrap_or_else(|p| p.into_inner());
+            f(&mut guard)
+        })
+        .await
+        .map_err(|e| Error::Config(format!("storage task failed: {e}")))?
+        .map_err(Error::from)
+    }
+
+    /// Records what a document is.
+    pub async fn register(&self, rec: DocRecord) -> Result<()> {
+        self.blocking(move |c| {
+            c.execute(
+                "INSERT INTO documents (doc_id, kind, agency_id, plan_id, unit_id, title)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (doc_id) DO UPDATE SET title = excluded.title",
+                params![rec.doc_id, rec.kind.as_str(), rec.agency_id, rec.plan_id, rec.unit_id, rec.title],
+            )
+            .map(|_| ())
+        })
+        .await
+    }
+
+    /// Every catalogued document, oldest first.
+    pub async fn documents(&self) -> Result<Vec<DocRecord>> {
+        self.blocking(|c| {
+            let mut stmt = c.prepare(
+                "SELECT doc_id, kind, agency_id, plan_id, unit_id, title FROM documents ORDER BY rowid",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok(DocRecord {
+                    doc_id: r.get(0)?,
+                    kind: DocKind::parse(&r.get::<_, String>(1)?),
+                    agency_id: r.get(2)?,
+                    plan_id: r.get(3)?,
+                    unit_id: r.get(4)?,
+                    title: r.get(5)?,
+                })
+            })?;
+            rows.collect()
+        })
+        .await
+    }
+
+    /// The schema version of the open database.
+    pub async fn schema_version(&self) -> Result<i64> {
+        self.blocking(|c| c.query_row("PRAGMA user_version", [], |r| r.get(0))).await
+    }
+}
+
+fn migrate(conn: &mut Connection) -> Result<()> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let supported = MIGRATIONS.len() as i64;
+    if version > supported {
+        return Err(Error::SchemaTooNew {
+            found: version,
+            supported,
+        });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+        tracing::info!(version = i + 1, "applied migration");
+    }
+    Ok(())
+}
+
+fn key_string(key: &StorageKey) -> String {
+    key.to_string()
+}
+
+fn parse_key(s: &str) -> Option<StorageKey> {
+    StorageKey::from_parts(s.split('/')).ok()
+}
+
+impl samod::storage::Storage for SqliteStore {
+    async fn load(&self, key: StorageKey) -> Option<Vec<u8>> {
+        let k = key_string(&key);
+        let res = self
+            .blocking(move |c| {
+                c.query_row("SELECT data FROM chunks WHERE key = ?1", [k], |r| r.get(0))
+                    .optional()
+            })
+            .await;
+        res.unwrap_or_else(|e| {
+            tracing::error!(error = %e, %key, "storage load failed");
+            None
+        })
+    }
+
+    async fn load_range(&self, prefix: StorageKey) -> HashMap<StorageKey, Vec<u8>> {
+        let p = key_string(&prefix);
+        let res = self
+            .blocking(move |c| {
+                // Keys under "a/b" sort between "a/b/" and "a/b0" ('0' follows '/').
+                let (lo, hi) = (format!("{p}/"), format!("{p}0"));
+                let mut stmt = c.prepare(
+                    "SELECT key, data FROM chunks WHERE key = ?1 OR (key >= ?2 AND key < ?3)",
+                )?;
+                let rows = stmt.query_map(params![p, lo, hi], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?))
+                })?;
+                rows.collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .await;
+        match res {
+            Ok(rows) => rows
+                .into_iter()
+                .filter_map(|(k, v)| parse_key(&k).map(|k| (k, v)))
+                .collect(),
+            Err(e) => {
+                tracing::error!(error = %e, %prefix, "storage range load failed");
+                HashMap::new()
+            }
+        }
+    }
+
+    async fn put(&self, key: StorageKey, data: Vec<u8>) {
+        let k = key_string(&key);
+        let res = self
+            .blocking(move |c| {
+                c.execute(
+                    "INSERT INTO chunks (key, data) VALUES (?1, ?2)
+                     ON CONFLICT (key) DO UPDATE SET data = excluded.data",
+                    params![k, data],
+                )
+                .map(|_| ())
+            })
+            .await;
+        if let Err(e) = res {
+            // samod's storage interface cannot report failure; going on would acknowledge a
+            // change that is not stored, so stop here instead.
+            tracing::error!(error = %e, %key, "storage write failed");
+            panic!("storage write failed for {key}: {e}");
+        }
+    }
+
+    async fn delete(&self, key: StorageKey) {
+        let k = key_string(&key);
+        if let Err(e) = self
+            .blocking(move |c| c.execute("DELETE FROM chunks WHERE key = ?1", [k]).map(|_| ()))
+            .await
+        {
+            tracing::error!(error = %e, %key, "storage delete failed");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use samod::storage::Storage;
+
+    fn key(parts: &[&str]) -> StorageKey {
+        StorageKey::from_parts(parts).unwrap()
+    }
+
+    #[tokio::test]
+    async fn range_loads_only_keys_under_the_prefix() {
+        let s = SqliteStore::in_memory().unwrap();
+        s.put(key(&["doc1", "incremental", "a"]), vec![1]).await;
+        s.put(key(&["doc1", "snapshot", "b"]), vec![2]).await;
+        s.put(key(&["doc10", "incremental", "c"]), vec![3]).await;
+        let got = s.load_range(key(&["doc1"])).await;
+        assert_eq!(got.len(), 2);
+        assert_eq!(s.load(key(&["doc10", "incremental", "c"])).await, Some(vec![3]));
+        s.delete(key(&["doc1", "snapshot", "b"])).await;
+        assert_eq!(s.load_range(key(&["doc1"])).await.len(), 1);
+    }
+
+    #[test]
+    fn migrations_apply_once_and_reopen_cleanly() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.sqlite");
+        drop(SqliteStore::open(&path).unwrap());
+        let conn = Connection::open(&path).unwrap();
+        let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(v, MIGRATIONS.len() as i64);
+        drop(conn);
+        // Reopening applies nothing again (a second CREATE TABLE would fail).
+        drop(SqliteStore::open(&path).unwrap());
+    }
+
+    #[test]
+    fn a_newer_database_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.sqlite");
+        let conn = Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", 99).unwrap();
+        drop(conn);
+        assert!(matches!(SqliteStore::open(&path), Err(Error::SchemaTooNew { found: 99, .. })));
+    }
+}

@@ -1,0 +1,100 @@
+//! The `tiendo` command line: `plan parse` prints the plan as JSON, `import` stores it, and bad
+//! input is a clear error with a non-zero exit.
+
+use std::process::Command;
+
+fn tiendo() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_tiendo"));
+    c.env("RUST_LOG", "warn");
+    c
+}
+
+const SEED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../seeds/ke-hoach-cchc-2025-so-khcn-quang-ngai.txt");
+const COMMUNE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/tests/fixtures/ke-hoach-ubnd-xa-mau.txt");
+
+#[test]
+fn plan_parse_prints_the_seed_as_unescaped_json() {
+    let out = tiendo().args(["plan", "parse", SEED]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Phòng Hành chính – Tổng hợp"), "UTF-8 is printed as is, not escaped");
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["number"], "/KH-SKHCN");
+    assert_eq!(v["date"], "2024-12-26");
+    assert_eq!(v["issuer"], "Sở Khoa học và Công nghệ");
+    let areas = v["areas"].as_array().unwrap();
+    assert_eq!(areas.len(), 9);
+    let tasks: Vec<&serde_json::Value> = areas.iter().flat_map(|a| a["tasks"].as_array().unwrap()).collect();
+    assert_eq!(tasks.len(), 43);
+    let t = tasks.iter().find(|t| t["code"] == "2.c").unwrap();
+    assert_eq!(t["lead_units"][0], "Các phòng chuyên môn, nghiệp vụ thuộc Sở");
+    assert_eq!(t["timeline_text"], "Chậm nhất là ngày 15/01/2025");
+    assert_eq!(t["milestones"][0]["due"], "2025-01-15");
+    assert_eq!(t["recurrence"], "once");
+    let periods: Vec<(&str, &str)> = v["reporting_periods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["name"].as_str().unwrap(), p["deadline"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        periods,
+        [
+            ("Báo cáo quý I", "2025-03-03"),
+            ("Báo cáo 6 tháng", "2025-06-03"),
+            ("Báo cáo quý III", "2025-09-03"),
+            ("Báo cáo năm", "2025-11-25")
+        ]
+    );
+}
+
+#[test]
+fn plan_parse_errors_go_to_stderr_with_a_non_zero_exit() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.txt");
+    std::fs::write(&empty, "\n\n").unwrap();
+    let letter = dir.path().join("letter.txt");
+    std::fs::write(&letter, "Kính gửi anh chị,\n\nCảm ơn.").unwrap();
+    let binary = dir.path().join("binary.txt");
+    std::fs::write(&binary, [0xff, 0xfe, 0x00, 0x41]).unwrap();
+    let missing = dir.path().join("missing.txt");
+    for (file, expect) in [
+        (&empty, "trống"),
+        (&letter, "không phải văn bản kế hoạch"),
+        (&binary, "UTF-8"),
+        (&missing, "không đọc được"),
+    ] {
+        let out = tiendo().args(["plan", "parse"]).arg(file).output().unwrap();
+        assert!(!out.status.success(), "{file:?} must fail");
+        assert!(out.stdout.is_empty(), "nothing on stdout for {file:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(expect), "{file:?}: {err}");
+    }
+}
+
+#[test]
+fn import_stores_a_plan_and_refuses_it_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = tiendo().arg("--data-dir").arg(dir.path()).args(["import", COMMUNE]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("kh-cchc-2025-ubnd-xa-nghia-ha"), "{text}");
+    assert!(text.contains("31/02/2025"), "what could not be placed is shown: {text}");
+    assert!(dir.path().join("tiendo.sqlite").exists());
+    let again = tiendo().arg("--data-dir").arg(dir.path()).args(["import", COMMUNE]).output().unwrap();
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("đã được nhập"));
+}
+
+#[test]
+fn print_config_shows_the_layers_in_force() {
+    let out = tiendo()
+        .env("TIENDO_LISTEN", "127.0.0.1:9999")
+        .args(["--data-dir", "/tmp/x", "print-config"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("listen = \"127.0.0.1:9999\""), "{text}");
+    assert!(text.contains("data_dir = \"/tmp/x\""), "{text}");
+}
