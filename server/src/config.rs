@@ -100,7 +100,11 @@ mod tests {
     fn layers_override_in_order() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("tiendo.toml");
-        std::fs::write(&file, "listen = \"127.0.0.1:9000\"\ndata_dir = \"/from/file\"\n").unwrap();
+        std::fs::write(
+            &file,
+            "listen = \"127.0.0.1:9000\"\ndata_dir = \"/from/file\"\n",
+        )
+        .unwrap();
         let env = vec![("TIENDO_DATA_DIR".to_string(), "/from/env".to_string())];
         let flags = Overrides {
             static_dir: Some("/from/flag".into()),

@@ -55,9 +55,9 @@ impl Error {
         match self {
             Error::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             Error::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
-            Error::Shared(tiendo_shared::Error::InvalidDate(_) | tiendo_shared::Error::InvalidValue(_)) => {
-                (StatusCode::BAD_REQUEST, "bad_request")
-            }
+            Error::Shared(
+                tiendo_shared::Error::InvalidDate(_) | tiendo_shared::Error::InvalidValue(_),
+            ) => (StatusCode::BAD_REQUEST, "bad_request"),
             Error::Shared(tiendo_shared::Error::NotAPlan(_) | tiendo_shared::Error::EmptyPlan) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, "not_a_plan")
             }
@@ -77,7 +77,11 @@ impl IntoResponse for Error {
         } else {
             self.to_string()
         };
-        (status, Json(serde_json::json!({ "error": message, "code": code }))).into_response()
+        (
+            status,
+            Json(serde_json::json!({ "error": message, "code": code })),
+        )
+            .into_response()
     }
 }
 

@@ -100,13 +100,20 @@ impl Library {
 
     /// Stores an imported plan (see [`Library::import_text`]).
     pub async fn import(&self, imported: Imported) -> Result<ImportReport> {
-        let Imported { plan, org, unplaced } = imported;
+        let Imported {
+            plan,
+            org,
+            unplaced,
+        } = imported;
         let existing = self.store.documents().await?;
         if existing
             .iter()
             .any(|d| d.kind == DocKind::Plan && d.plan_id.as_deref() == Some(plan.id.as_str()))
         {
-            return Err(Error::BadRequest(format!("kế hoạch {} đã được nhập", plan.id)));
+            return Err(Error::BadRequest(format!(
+                "kế hoạch {} đã được nhập",
+                plan.id
+            )));
         }
         let agency = org
             .agency(&plan.agency_id)

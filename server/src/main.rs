@@ -10,7 +10,11 @@ use tiendo_server::config::{Config, Overrides};
 use tiendo_server::{Startup, open, serve};
 
 #[derive(Parser)]
-#[command(name = "tiendo", version, about = "Tiến độ — theo dõi kế hoạch cải cách hành chính")]
+#[command(
+    name = "tiendo",
+    version,
+    about = "Tiến độ — theo dõi kế hoạch cải cách hành chính"
+)]
 struct Cli {
     /// TOML configuration file (default: ./tiendo.toml if present).
     #[arg(long, global = true)]
@@ -57,7 +61,8 @@ enum PlanCommand {
 }
 
 fn read_text(path: &PathBuf) -> anyhow::Result<String> {
-    let bytes = std::fs::read(path).with_context(|| format!("không đọc được {}", path.display()))?;
+    let bytes =
+        std::fs::read(path).with_context(|| format!("không đọc được {}", path.display()))?;
     String::from_utf8(bytes).with_context(|| format!("{} không phải văn bản UTF-8", path.display()))
 }
 
@@ -88,7 +93,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             command: PlanCommand::Parse { file },
         } => {
             let text = read_text(&file)?;
-            let imported = tiendo_shared::import(&text).with_context(|| file.display().to_string())?;
+            let imported =
+                tiendo_shared::import(&text).with_context(|| file.display().to_string())?;
             let json = tiendo_shared::import::json_view(&imported);
             println!("{}", serde_json::to_string_pretty(&json)?);
             Ok(())
@@ -117,7 +123,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 );
                 println!("  tài liệu kế hoạch: {}", report.plan_doc);
                 for u in &report.unplaced {
-                    println!("  chưa xếp được (dòng {}): {} — {}", u.line, u.text, u.reason);
+                    println!(
+                        "  chưa xếp được (dòng {}): {} — {}",
+                        u.line, u.text, u.reason
+                    );
                 }
                 Ok(())
             })
@@ -154,7 +163,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
-    Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
 }
 
 async fn shutdown_signal() {
@@ -163,7 +174,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

@@ -9,25 +9,44 @@ fn tiendo() -> Command {
     c
 }
 
-const SEED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../seeds/ke-hoach-cchc-2025-so-khcn-quang-ngai.txt");
-const COMMUNE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/tests/fixtures/ke-hoach-ubnd-xa-mau.txt");
+const SEED: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../seeds/ke-hoach-cchc-2025-so-khcn-quang-ngai.txt"
+);
+const COMMUNE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../shared/tests/fixtures/ke-hoach-ubnd-xa-mau.txt"
+);
 
 #[test]
 fn plan_parse_prints_the_seed_as_unescaped_json() {
     let out = tiendo().args(["plan", "parse", SEED]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("Phòng Hành chính – Tổng hợp"), "UTF-8 is printed as is, not escaped");
+    assert!(
+        text.contains("Phòng Hành chính – Tổng hợp"),
+        "UTF-8 is printed as is, not escaped"
+    );
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(v["number"], "/KH-SKHCN");
     assert_eq!(v["date"], "2024-12-26");
     assert_eq!(v["issuer"], "Sở Khoa học và Công nghệ");
     let areas = v["areas"].as_array().unwrap();
     assert_eq!(areas.len(), 9);
-    let tasks: Vec<&serde_json::Value> = areas.iter().flat_map(|a| a["tasks"].as_array().unwrap()).collect();
+    let tasks: Vec<&serde_json::Value> = areas
+        .iter()
+        .flat_map(|a| a["tasks"].as_array().unwrap())
+        .collect();
     assert_eq!(tasks.len(), 43);
     let t = tasks.iter().find(|t| t["code"] == "2.c").unwrap();
-    assert_eq!(t["lead_units"][0], "Các phòng chuyên môn, nghiệp vụ thuộc Sở");
+    assert_eq!(
+        t["lead_units"][0],
+        "Các phòng chuyên môn, nghiệp vụ thuộc Sở"
+    );
     assert_eq!(t["timeline_text"], "Chậm nhất là ngày 15/01/2025");
     assert_eq!(t["milestones"][0]["due"], "2025-01-15");
     assert_eq!(t["recurrence"], "once");
@@ -75,13 +94,30 @@ fn plan_parse_errors_go_to_stderr_with_a_non_zero_exit() {
 #[test]
 fn import_stores_a_plan_and_refuses_it_twice() {
     let dir = tempfile::tempdir().unwrap();
-    let out = tiendo().arg("--data-dir").arg(dir.path()).args(["import", COMMUNE]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = tiendo()
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["import", COMMUNE])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("kh-cchc-2025-ubnd-xa-nghia-ha"), "{text}");
-    assert!(text.contains("31/02/2025"), "what could not be placed is shown: {text}");
+    assert!(
+        text.contains("31/02/2025"),
+        "what could not be placed is shown: {text}"
+    );
     assert!(dir.path().join("tiendo.sqlite").exists());
-    let again = tiendo().arg("--data-dir").arg(dir.path()).args(["import", COMMUNE]).output().unwrap();
+    let again = tiendo()
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["import", COMMUNE])
+        .output()
+        .unwrap();
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("đã được nhập"));
 }

@@ -6,7 +6,7 @@
 //! model. autosurgeon does the mapping; list items with a `#[key]` (tasks, units, evidence) keep
 //! their identity across concurrent edits.
 
-use automerge::{AutoCommit, Author};
+use automerge::{Author, AutoCommit};
 use autosurgeon::{Hydrate, Reconcile};
 
 use crate::Error;
@@ -34,7 +34,10 @@ pub fn write<T: Reconcile>(doc: &mut AutoCommit, value: &T) -> Result<(), Error>
 
 /// Reads a model value from a document; `kind` names the document kind in errors.
 pub fn read<T: Hydrate, D: autosurgeon::ReadDoc>(doc: &D, kind: &'static str) -> Result<T, Error> {
-    autosurgeon::hydrate(doc).map_err(|source| Error::Schema { kind, source })
+    autosurgeon::hydrate(doc).map_err(|source| Error::Schema {
+        kind,
+        source: Box::new(source),
+    })
 }
 
 /// Loads a document from its saved bytes.

@@ -19,15 +19,27 @@ pub enum Error {
         kind: &'static str,
         /// What did not fit.
         #[source]
-        source: autosurgeon::HydrateError,
+        source: Box<autosurgeon::HydrateError>,
     },
     /// Writing the model into an Automerge document failed.
     #[error("không ghi được vào tài liệu: {0}")]
-    Reconcile(#[from] autosurgeon::ReconcileError),
+    Reconcile(Box<autosurgeon::ReconcileError>),
     /// Automerge refused a document's bytes or an operation.
     #[error("lỗi automerge: {0}")]
-    Automerge(#[from] automerge::AutomergeError),
+    Automerge(Box<automerge::AutomergeError>),
     /// A progress value outside what the model allows (e.g. percent above 100).
     #[error("giá trị không hợp lệ: {0}")]
     InvalidValue(String),
+}
+
+impl From<autosurgeon::ReconcileError> for Error {
+    fn from(e: autosurgeon::ReconcileError) -> Self {
+        Error::Reconcile(Box::new(e))
+    }
+}
+
+impl From<automerge::AutomergeError> for Error {
+    fn from(e: automerge::AutomergeError) -> Self {
+        Error::Automerge(Box::new(e))
+    }
 }

@@ -141,11 +141,9 @@ pub fn import(source: &str) -> Result<Imported, Error> {
 fn paragraphs(source: &str) -> Vec<Para> {
     let p = patterns();
     let mut out: Vec<Para> = Vec::new();
-    let mut blank_before = true;
     for (i, raw) in source.lines().enumerate() {
         let line = text::clean(&raw.replace('*', ""));
         if line.is_empty() {
-            blank_before = true;
             continue;
         }
         let continues = out.last().is_some_and(|prev: &Para| {
@@ -162,8 +160,6 @@ fn paragraphs(source: &str) -> Vec<Para> {
                 text: line,
             }),
         }
-        let _ = blank_before;
-        blank_before = false;
     }
     out
 }
@@ -259,9 +255,11 @@ fn attribute(line: &str) -> Option<(Attr, String)> {
         Attr::Lead
     } else if k.contains("phối hợp") {
         Attr::Coordinating
-    } else if k.starts_with("sản phẩm") || k == "kết quả" || k.starts_with("kết quả đầu ra") {
+    } else if k.starts_with("sản phẩm") || k == "kết quả" || k.starts_with("kết quả đầu ra")
+    {
         Attr::Products
-    } else if k.starts_with("thời gian") || k.starts_with("thời hạn") || k.starts_with("tiến độ") {
+    } else if k.starts_with("thời gian") || k.starts_with("thời hạn") || k.starts_with("tiến độ")
+    {
         Attr::Timeline
     } else {
         return None;
@@ -289,7 +287,10 @@ impl Builder {
                 Section::Purposes
             } else if heading.contains("tổ chức thực hiện") {
                 Section::Implementation
-            } else if heading.contains("nhiệm vụ") || heading.contains("nội dung") || !self.seen_tasks_section && self.section == Section::Purposes {
+            } else if heading.contains("nhiệm vụ")
+                || heading.contains("nội dung")
+                || !self.seen_tasks_section && self.section == Section::Purposes
+            {
                 self.seen_tasks_section = true;
                 Section::Tasks
             } else {
@@ -303,7 +304,8 @@ impl Builder {
             if let Some((_, rest)) = t.split_once(':') {
                 let rest = strip_bullet(rest.trim());
                 if !rest.is_empty() {
-                    self.recipients.push(rest.trim_end_matches([';', '.']).to_string());
+                    self.recipients
+                        .push(rest.trim_end_matches([';', '.']).to_string());
                 }
             }
             return Ok(());
@@ -328,7 +330,11 @@ impl Builder {
         let t = para.text.as_str();
         let k = text::key(t);
         if k.starts_with("số") && (t.contains(':') || t.contains('/')) && self.number.is_empty() {
-            self.number = t.split_once(':').map_or(&t[4..], |(_, n)| n).trim().to_string();
+            self.number = t
+                .split_once(':')
+                .map_or(&t[4..], |(_, n)| n)
+                .trim()
+                .to_string();
         } else if let Some(c) = p.place_date.captures(t) {
             self.place = c[1].trim().to_string();
             if let (Ok(d), Ok(m), Ok(y)) = (c[2].parse(), c[3].parse(), c[4].parse()) {
@@ -341,16 +347,23 @@ impl Builder {
             self.legal_bases.push(t.to_string());
         } else if self.title.is_empty() && is_upper_line(t) {
             // Letterhead: "UBND TỈNH QUẢNG NGÃI", "SỞ KHOA HỌC VÀ CÔNG NGHỆ", motto lines.
-            if k.starts_with("sở ") || k.starts_with("ủy ban nhân dân huyện") || k.starts_with("ubnd huyện") {
+            if k.starts_with("sở ")
+                || k.starts_with("ủy ban nhân dân huyện")
+                || k.starts_with("ubnd huyện")
+            {
                 self.header_issuer = Some(title_case(t));
             } else if k.starts_with("ubnd tỉnh") || k.starts_with("ủy ban nhân dân tỉnh") {
                 self.header_parent = Some(title_case(t));
             }
-        } else if !self.title.is_empty() && self.legal_bases.is_empty() && !k.starts_with("độc lập") {
+        } else if !self.title.is_empty() && self.legal_bases.is_empty() && !k.starts_with("độc lập")
+        {
             // A title spread over two lines.
             self.title.push(' ');
             self.title.push_str(t);
-        } else if !(k.starts_with("cộng hòa") || k.starts_with("cộng hoà") || k.starts_with("độc lập")) {
+        } else if !(k.starts_with("cộng hòa")
+            || k.starts_with("cộng hoà")
+            || k.starts_with("độc lập"))
+        {
             self.unplaced(para, "không thuộc phần đầu của kế hoạch");
         }
         Ok(())
@@ -388,7 +401,11 @@ impl Builder {
 
         if let Some(c) = p.dotted_task.captures(t) {
             let (area, n) = (c[1].to_string(), c[2].to_string());
-            if self.areas.last().is_some_and(|a| a.number.to_string() == area) {
+            if self
+                .areas
+                .last()
+                .is_some_and(|a| a.number.to_string() == area)
+            {
                 self.start_task(para, format!("{area}.{n}"), n, c[3].to_string());
                 return Ok(());
             }
@@ -411,7 +428,12 @@ impl Builder {
         let area_no = area.number;
         if let Some(c) = p.letter_task.captures(t) {
             let letter = c[1].to_string();
-            self.start_task(para, format!("{area_no}.{letter}"), letter, c[2].to_string());
+            self.start_task(
+                para,
+                format!("{area_no}.{letter}"),
+                letter,
+                c[2].to_string(),
+            );
             return Ok(());
         }
         if let Some(c) = p.paren_task.captures(t) {
@@ -511,7 +533,8 @@ impl Builder {
                 self.signer.title.push_str(" / ");
             }
             self.signer.title.push_str(t);
-        } else if self.section == Section::Recipients && (t.starts_with('-') || t.starts_with('+')) {
+        } else if self.section == Section::Recipients && (t.starts_with('-') || t.starts_with('+'))
+        {
             self.recipients
                 .push(strip_bullet(t).trim_end_matches([';', '.']).to_string());
         } else if self.section == Section::Signature && self.signer.name.is_empty() {
@@ -547,7 +570,11 @@ impl Builder {
         let mut drafts: Vec<(usize, Vec<PartyDraft>, Vec<PartyDraft>)> = Vec::new();
         for area in &self.areas {
             for task in &area.tasks {
-                let lead = task.lead_text.iter().flat_map(|s| parse_parties(s)).collect();
+                let lead = task
+                    .lead_text
+                    .iter()
+                    .flat_map(|s| parse_parties(s))
+                    .collect();
                 let coord = task
                     .coordinating_text
                     .iter()
@@ -572,12 +599,12 @@ impl Builder {
             let mut last_letter: Option<usize> = None;
             for task in area.tasks {
                 let (line, lead, coord) = drafts.next().expect("one draft per task");
-                let base = if task.letter.is_empty() {
-                    format!("t{}", area.number)
-                } else {
-                    format!("t{}-{}", area.number, text::slug(&task.letter).replace('d', "d"))
+                // ASCII ids: "t3-g", "t1-dd" for đ, "t9" for an area that is one task.
+                let base = match task.letter.as_str() {
+                    "" => format!("t{}", area.number),
+                    "đ" => format!("t{}-dd", area.number),
+                    l => format!("t{}-{}", area.number, text::slug(l)),
                 };
-                let base = if task.letter == "đ" { format!("t{}-dd", area.number) } else { base };
                 let n = seen_ids.entry(base.clone()).or_insert(0);
                 *n += 1;
                 let id = if *n == 1 { base } else { format!("{base}-{n}") };
@@ -731,13 +758,20 @@ fn title_case(upper: &str) -> String {
         "ubnd" => "UBND".to_string(),
         w => w.to_string(),
     });
-    let first = words.next().map(|w| text::capitalize(&w)).unwrap_or_default();
+    let first = words
+        .next()
+        .map(|w| text::capitalize(&w))
+        .unwrap_or_default();
     let rest: Vec<String> = words.collect();
     let mut out = first;
     for (i, w) in rest.iter().enumerate() {
         out.push(' ');
         // Proper names after "tỉnh", "huyện" and the words of a Sở's field are capitalised.
-        if i == 0 || rest.get(i.wrapping_sub(1)).is_some_and(|p| p == "tỉnh" || p == "huyện") {
+        if i == 0
+            || rest
+                .get(i.wrapping_sub(1))
+                .is_some_and(|p| p == "tỉnh" || p == "huyện")
+        {
             out.push_str(&text::capitalize(w));
         } else {
             out.push_str(w);
@@ -831,9 +865,18 @@ struct PartyDraft {
 
 /// Group phrases, longest first, and what they mean.
 const GROUPS: &[(&str, Group)] = &[
-    ("các phòng chuyên môn, nghiệp vụ thuộc sở", Group::ProfessionalDepartments),
-    ("các phòng chuyên môn, nghiệp vụ", Group::ProfessionalDepartments),
-    ("các phòng chuyên môn thuộc sở", Group::ProfessionalDepartments),
+    (
+        "các phòng chuyên môn, nghiệp vụ thuộc sở",
+        Group::ProfessionalDepartments,
+    ),
+    (
+        "các phòng chuyên môn, nghiệp vụ",
+        Group::ProfessionalDepartments,
+    ),
+    (
+        "các phòng chuyên môn thuộc sở",
+        Group::ProfessionalDepartments,
+    ),
     ("các phòng chuyên môn", Group::ProfessionalDepartments),
     ("các phòng, đơn vị trực thuộc sở", Group::AllUnits),
     ("các phòng, đơn vị thuộc sở", Group::AllUnits),
@@ -850,18 +893,50 @@ const GROUPS: &[(&str, Group)] = &[
 
 /// Beginnings of a new party inside a list ("…, Trung tâm …", "… và các phòng …").
 const PARTY_STARTS: &[&str] = &[
-    "phòng ", "văn phòng", "thanh tra", "trung tâm", "tổ ", "các phòng", "các đơn vị", "các sở",
-    "sở ", "ubnd", "ủy ban", "uỷ ban", "các cơ quan", "chi cục", "bộ ", "tổ chức, cá nhân",
+    "phòng ",
+    "văn phòng",
+    "thanh tra",
+    "trung tâm",
+    "tổ ",
+    "các phòng",
+    "các đơn vị",
+    "các sở",
+    "sở ",
+    "ubnd",
+    "ủy ban",
+    "uỷ ban",
+    "các cơ quan",
+    "chi cục",
+    "bộ ",
+    "tổ chức, cá nhân",
 ];
 
 /// Parties outside the agency.
 const EXTERNAL_STARTS: &[&str] = &[
-    "sở ", "các sở", "ubnd", "ủy ban", "uỷ ban", "văn phòng ubnd", "văn phòng ủy ban", "bộ ",
-    "thanh tra tỉnh", "tổ chức, cá nhân", "các cơ quan", "người dân", "doanh nghiệp",
+    "sở ",
+    "các sở",
+    "ubnd",
+    "ủy ban",
+    "uỷ ban",
+    "văn phòng ubnd",
+    "văn phòng ủy ban",
+    "bộ ",
+    "thanh tra tỉnh",
+    "tổ chức, cá nhân",
+    "các cơ quan",
+    "người dân",
+    "doanh nghiệp",
 ];
 
 /// Units of the agency.
-const UNIT_STARTS: &[&str] = &["phòng ", "văn phòng", "thanh tra", "trung tâm", "tổ ", "chi cục"];
+const UNIT_STARTS: &[&str] = &[
+    "phòng ",
+    "văn phòng",
+    "thanh tra",
+    "trung tâm",
+    "tổ ",
+    "chi cục",
+];
 
 fn starts_with_any(k: &str, list: &[&str]) -> bool {
     list.iter().any(|s| k.starts_with(s))
@@ -884,15 +959,18 @@ fn parse_parties(line: &str) -> Vec<PartyDraft> {
         }
         for piece in split_parties(seg) {
             let k = text::key(&piece);
-            if !starts_with_any(&k, PARTY_STARTS) && !k.starts_with("các ") && text::starts_lowercase(&piece) {
-                if let Some(prev) = out.last_mut() {
-                    let note = prev.note.get_or_insert_with(String::new);
-                    if !note.is_empty() {
-                        note.push_str("; ");
-                    }
-                    note.push_str(&piece);
-                    continue;
+            // Lower-case words that name no party continue the previous party's note.
+            if !starts_with_any(&k, PARTY_STARTS)
+                && !k.starts_with("các ")
+                && text::starts_lowercase(&piece)
+                && let Some(prev) = out.last_mut()
+            {
+                let note = prev.note.get_or_insert_with(String::new);
+                if !note.is_empty() {
+                    note.push_str("; ");
                 }
+                note.push_str(&piece);
+                continue;
             }
             out.push(classify_party(&piece));
         }
@@ -980,7 +1058,10 @@ fn split_words(s: &str, n: usize) -> (String, Option<String>) {
         if !boundary && !in_word {
             if seen == n {
                 let rest = s[i..].trim().to_string();
-                return (s[..i].trim().trim_end_matches(',').to_string(), (!rest.is_empty()).then_some(rest));
+                return (
+                    s[..i].trim().trim_end_matches(',').to_string(),
+                    (!rest.is_empty()).then_some(rest),
+                );
             }
             seen += 1;
         }
@@ -1011,10 +1092,8 @@ impl UnitCatalogue {
                 canonical.push(k);
             }
         }
-        let mut spellings: Vec<(String, Vec<(String, usize)>)> = canonical
-            .into_iter()
-            .map(|k| (k, Vec::new()))
-            .collect();
+        let mut spellings: Vec<(String, Vec<(String, usize)>)> =
+            canonical.into_iter().map(|k| (k, Vec::new())).collect();
         for name in names.drain(..) {
             let (k, spelled) = Self::split_name(&spellings, &name);
             if let Some((_, list)) = spellings.iter_mut().find(|(key, _)| *key == k) {
@@ -1036,7 +1115,10 @@ impl UnitCatalogue {
             .filter(|key| k == **key || k.starts_with(&format!("{key} ")))
             .max_by_key(|key| key.len());
         match best {
-            Some(key) if *key == k => (key.clone(), name.trim().trim_end_matches(['.', ',']).to_string()),
+            Some(key) if *key == k => (
+                key.clone(),
+                name.trim().trim_end_matches(['.', ',']).to_string(),
+            ),
             Some(key) => {
                 let words = key.split_whitespace().count();
                 let (spelled, _) = split_words(name, words);
@@ -1130,70 +1212,10 @@ impl UnitCatalogue {
         self.spellings
             .iter()
             .find(|(key, list)| {
-                !list.is_empty() && (key.contains("hành chính - tổng hợp") || key.starts_with("văn phòng"))
+                !list.is_empty()
+                    && (key.contains("hành chính - tổng hợp") || key.starts_with("văn phòng"))
             })
             .and_then(|(key, _)| self.unit_id(key))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn split_parties_keeps_group_commas() {
-        assert_eq!(
-            split_parties("Phòng Hành chính - Tổng hợp và các phòng, đơn vị liên quan"),
-            ["Phòng Hành chính - Tổng hợp", "các phòng, đơn vị liên quan"]
-        );
-        assert_eq!(
-            split_parties("Phòng Quản lý Công nghệ và Chuyên ngành"),
-            ["Phòng Quản lý Công nghệ và Chuyên ngành"]
-        );
-        assert_eq!(
-            split_parties("Phòng Hành chính - Tổng hợp, Trung tâm Ứng dụng và Dịch vụ khoa học công nghệ"),
-            ["Phòng Hành chính - Tổng hợp", "Trung tâm Ứng dụng và Dịch vụ khoa học công nghệ"]
-        );
-    }
-
-    #[test]
-    fn group_phrase_with_a_tail_keeps_the_tail_as_note() {
-        let parties = parse_parties("Các phòng, đơn vị thực hiện các giải pháp nâng cao chất lượng phục vụ; thực hiện giải trình theo đúng quy định.");
-        assert_eq!(parties.len(), 1);
-        assert_eq!(parties[0].group, Some(Group::AllUnits));
-        assert_eq!(parties[0].text, "Các phòng, đơn vị");
-        let note = parties[0].note.as_deref().unwrap();
-        assert!(note.starts_with("thực hiện các giải pháp"), "{note}");
-        assert!(note.ends_with("theo đúng quy định"), "{note}");
-    }
-
-    #[test]
-    fn list_headings_and_external_bodies() {
-        let parties = parse_parties("Các phòng, đơn vị thuộc Sở; các cơ quan, đơn vị: Sở Nội vụ; các sở, ban, ngành; UBND các huyện, thị xã, thành phố.");
-        let kinds: Vec<_> = parties.iter().map(|p| (p.text.as_str(), p.kind)).collect();
-        assert_eq!(
-            kinds,
-            [
-                ("Các phòng, đơn vị thuộc Sở", AssigneeKind::Group),
-                ("Sở Nội vụ", AssigneeKind::External),
-                ("các sở, ban, ngành", AssigneeKind::External),
-                ("UBND các huyện, thị xã, thành phố", AssigneeKind::External),
-            ]
-        );
-    }
-
-    #[test]
-    fn broken_paragraphs_are_joined() {
-        let paras = paragraphs("a) Làm việc theo thời gian\n\nthực trên môi trường điện tử.\n\n- Sản phẩm: X");
-        assert_eq!(paras.len(), 2);
-        assert_eq!(paras[0].text, "a) Làm việc theo thời gian thực trên môi trường điện tử.");
-        assert_eq!(paras[1].line, 5);
-    }
-
-    #[test]
-    fn a_lowercase_list_item_is_not_a_continuation() {
-        let paras = paragraphs("1. Cải cách\n\na) Nhiệm vụ một\n\nb) Nhiệm vụ hai");
-        assert_eq!(paras.len(), 3);
     }
 }
 
@@ -1253,4 +1275,79 @@ pub fn json_view(imp: &Imported) -> serde_json::Value {
         "organisation": imp.org,
         "unplaced": imp.unplaced,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_parties_keeps_group_commas() {
+        assert_eq!(
+            split_parties("Phòng Hành chính - Tổng hợp và các phòng, đơn vị liên quan"),
+            ["Phòng Hành chính - Tổng hợp", "các phòng, đơn vị liên quan"]
+        );
+        assert_eq!(
+            split_parties("Phòng Quản lý Công nghệ và Chuyên ngành"),
+            ["Phòng Quản lý Công nghệ và Chuyên ngành"]
+        );
+        assert_eq!(
+            split_parties(
+                "Phòng Hành chính - Tổng hợp, Trung tâm Ứng dụng và Dịch vụ khoa học công nghệ"
+            ),
+            [
+                "Phòng Hành chính - Tổng hợp",
+                "Trung tâm Ứng dụng và Dịch vụ khoa học công nghệ"
+            ]
+        );
+    }
+
+    #[test]
+    fn group_phrase_with_a_tail_keeps_the_tail_as_note() {
+        let parties = parse_parties(
+            "Các phòng, đơn vị thực hiện các giải pháp nâng cao chất lượng phục vụ; thực hiện giải trình theo đúng quy định.",
+        );
+        assert_eq!(parties.len(), 1);
+        assert_eq!(parties[0].group, Some(Group::AllUnits));
+        assert_eq!(parties[0].text, "Các phòng, đơn vị");
+        let note = parties[0].note.as_deref().unwrap();
+        assert!(note.starts_with("thực hiện các giải pháp"), "{note}");
+        assert!(note.ends_with("theo đúng quy định"), "{note}");
+    }
+
+    #[test]
+    fn list_headings_and_external_bodies() {
+        let parties = parse_parties(
+            "Các phòng, đơn vị thuộc Sở; các cơ quan, đơn vị: Sở Nội vụ; các sở, ban, ngành; UBND các huyện, thị xã, thành phố.",
+        );
+        let kinds: Vec<_> = parties.iter().map(|p| (p.text.as_str(), p.kind)).collect();
+        assert_eq!(
+            kinds,
+            [
+                ("Các phòng, đơn vị thuộc Sở", AssigneeKind::Group),
+                ("Sở Nội vụ", AssigneeKind::External),
+                ("các sở, ban, ngành", AssigneeKind::External),
+                ("UBND các huyện, thị xã, thành phố", AssigneeKind::External),
+            ]
+        );
+    }
+
+    #[test]
+    fn broken_paragraphs_are_joined() {
+        let paras = paragraphs(
+            "a) Làm việc theo thời gian\n\nthực trên môi trường điện tử.\n\n- Sản phẩm: X",
+        );
+        assert_eq!(paras.len(), 2);
+        assert_eq!(
+            paras[0].text,
+            "a) Làm việc theo thời gian thực trên môi trường điện tử."
+        );
+        assert_eq!(paras[1].line, 5);
+    }
+
+    #[test]
+    fn a_lowercase_list_item_is_not_a_continuation() {
+        let paras = paragraphs("1. Cải cách\n\na) Nhiệm vụ một\n\nb) Nhiệm vụ hai");
+        assert_eq!(paras.len(), 3);
+    }
 }

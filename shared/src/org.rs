@@ -165,9 +165,9 @@ impl Agency {
     /// The unit a name denotes, through its normalised key (any spelling seen).
     pub fn find_unit(&self, name: &str) -> Option<&Unit> {
         let k = text::key(name);
-        self.units.iter().find(|u| {
-            text::key(&u.name) == k || u.aliases.iter().any(|a| text::key(a) == k)
-        })
+        self.units
+            .iter()
+            .find(|u| text::key(&u.name) == k || u.aliases.iter().any(|a| text::key(a) == k))
     }
 
     /// The ids of the units a party denotes. [`Group::Related`] and external bodies give no
@@ -188,9 +188,7 @@ impl Agency {
             .filter(|u| match g {
                 Group::AllUnits => u.kind != UnitKind::Team,
                 Group::Departments => u.kind == UnitKind::Department,
-                Group::ProfessionalDepartments => {
-                    u.kind == UnitKind::Department && !is_central(u)
-                }
+                Group::ProfessionalDepartments => u.kind == UnitKind::Department && !is_central(u),
                 Group::Related => false,
             })
             .map(|u| u.id.clone())

@@ -102,7 +102,20 @@ impl Task {
 }
 
 /// The four reporting periods of a CCHC year.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Reconcile, Hydrate)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    Reconcile,
+    Hydrate,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum PeriodKind {
     /// Báo cáo quý I.
@@ -117,7 +130,12 @@ pub enum PeriodKind {
 
 impl PeriodKind {
     /// All periods in order.
-    pub const ALL: [PeriodKind; 4] = [PeriodKind::Q1, PeriodKind::H1, PeriodKind::Q3, PeriodKind::Year];
+    pub const ALL: [PeriodKind; 4] = [
+        PeriodKind::Q1,
+        PeriodKind::H1,
+        PeriodKind::Q3,
+        PeriodKind::Year,
+    ];
 
     /// The key used in progress documents and URLs (`q1`, `h1`, `q3`, `year`).
     pub fn as_str(self) -> &'static str {
@@ -157,7 +175,9 @@ impl std::str::FromStr for PeriodKind {
         PeriodKind::ALL
             .into_iter()
             .find(|p| p.as_str() == s.trim().to_lowercase())
-            .ok_or_else(|| Error::InvalidValue(format!("kỳ báo cáo không hợp lệ: {s} (q1, h1, q3, year)")))
+            .ok_or_else(|| {
+                Error::InvalidValue(format!("kỳ báo cáo không hợp lệ: {s} (q1, h1, q3, year)"))
+            })
     }
 }
 
@@ -176,7 +196,9 @@ pub struct ReportingPeriod {
 impl Plan {
     /// Every task, with its area number, in plan order.
     pub fn tasks(&self) -> impl Iterator<Item = (&Area, &Task)> {
-        self.areas.iter().flat_map(|a| a.tasks.iter().map(move |t| (a, t)))
+        self.areas
+            .iter()
+            .flat_map(|a| a.tasks.iter().map(move |t| (a, t)))
     }
 
     /// The task with id `id`.

@@ -28,7 +28,9 @@ pub struct Progress {
 }
 
 /// What a unit records about its work (the "quá hạn" states are derived from dates, never stored).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, Reconcile, Hydrate)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, Reconcile, Hydrate,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum WorkStatus {
     /// Chưa thực hiện.

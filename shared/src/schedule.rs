@@ -199,7 +199,8 @@ pub fn parse(raw: &str, default_year: Option<i32>) -> Result<Schedule, Error> {
     };
     let undated = if !milestones.is_empty() {
         None
-    } else if has("khi có chỉ đạo") || has("khi có phát sinh") || has("khi có yêu cầu") {
+    } else if has("khi có chỉ đạo") || has("khi có phát sinh") || has("khi có yêu cầu")
+    {
         Some(Undated::OnDirective)
     } else if has("theo kế hoạch được phê duyệt") || has("theo kế hoạch") {
         Some(Undated::ApprovedPlan)
@@ -252,11 +253,19 @@ fn clause_due(clause: &str, year: Option<i32>) -> Result<Option<Date>, Error> {
     let mut found: Vec<Date> = Vec::new();
 
     for c in p.dmy.captures_iter(clause) {
-        let (d, m, y) = (c[1].parse().unwrap_or(0), c[2].parse().unwrap_or(0), c[3].parse().unwrap_or(0));
+        let (d, m, y) = (
+            c[1].parse().unwrap_or(0),
+            c[2].parse().unwrap_or(0),
+            c[3].parse().unwrap_or(0),
+        );
         found.push(Date::from_dmy(d, m, y)?);
     }
     for c in p.day_words.captures_iter(clause) {
-        let (d, m, y) = (c[1].parse().unwrap_or(0), c[2].parse().unwrap_or(0), c[3].parse().unwrap_or(0));
+        let (d, m, y) = (
+            c[1].parse().unwrap_or(0),
+            c[2].parse().unwrap_or(0),
+            c[3].parse().unwrap_or(0),
+        );
         found.push(Date::from_dmy(d, m, y)?);
     }
     // Dates written in full already cover the clause's month words.
@@ -328,7 +337,10 @@ mod tests {
         let s = parse25("Chậm nhất là ngày 15/01/2025");
         assert_eq!(dues(&s), ["15/01/2025"]);
         assert_eq!(s.recurrence, Recurrence::Once);
-        assert_eq!(dues(&parse25("Trước ngày 15 tháng 01 năm 2025")), ["15/01/2025"]);
+        assert_eq!(
+            dues(&parse25("Trước ngày 15 tháng 01 năm 2025")),
+            ["15/01/2025"]
+        );
     }
 
     #[test]
@@ -337,9 +349,15 @@ mod tests {
         assert_eq!(s.recurrence, Recurrence::Continuous);
         assert_eq!(dues(&s), ["31/12/2025"]);
         assert_eq!(s.undated, None);
-        let no_year = parse25("Thường xuyên trong năm, theo Kế hoạch rà soát ban hành kèm theo Quyết định số 1648/QĐ-UBND ngày 30/11/2022 của Chủ tịch UBND tỉnh.");
+        let no_year = parse25(
+            "Thường xuyên trong năm, theo Kế hoạch rà soát ban hành kèm theo Quyết định số 1648/QĐ-UBND ngày 30/11/2022 của Chủ tịch UBND tỉnh.",
+        );
         assert_eq!(no_year.recurrence, Recurrence::Continuous);
-        assert_eq!(dues(&no_year), ["31/12/2025"], "a cited decision's date is no deadline");
+        assert_eq!(
+            dues(&no_year),
+            ["31/12/2025"],
+            "a cited decision's date is no deadline"
+        );
     }
 
     #[test]
@@ -398,13 +416,24 @@ mod tests {
     #[test]
     fn impossible_dates_are_a_clear_error() {
         let err = parse("Chậm nhất là ngày 31/02/2025", None).unwrap_err();
-        assert!(matches!(err, Error::InvalidDate(ref d) if d == "31/02/2025"), "{err}");
+        assert!(
+            matches!(err, Error::InvalidDate(ref d) if d == "31/02/2025"),
+            "{err}"
+        );
         assert!(parse("Tháng 13/2025", None).is_err());
     }
 
     #[test]
     fn a_quarter_without_a_year_takes_the_plan_year() {
-        assert_eq!(dues(&parse25("Trong Quý I ban hành kế hoạch")), ["31/03/2025"]);
-        assert!(parse("Trong Quý I ban hành kế hoạch", None).unwrap().milestones.is_empty());
+        assert_eq!(
+            dues(&parse25("Trong Quý I ban hành kế hoạch")),
+            ["31/03/2025"]
+        );
+        assert!(
+            parse("Trong Quý I ban hành kế hoạch", None)
+                .unwrap()
+                .milestones
+                .is_empty()
+        );
     }
 }

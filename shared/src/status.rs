@@ -20,11 +20,11 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
+use crate::Date;
 use crate::org::{Agency, AssigneeKind};
 use crate::plan::{PeriodKind, Plan, Task};
 use crate::progress::{Entry, Progress, WorkStatus};
 use crate::schedule::Recurrence;
-use crate::Date;
 
 /// How close a deadline must be to count as "sắp đến hạn".
 pub const DUE_SOON_DAYS: i64 = 30;
@@ -117,8 +117,16 @@ impl Counts {
             c.add(state, due, &mut done_due);
         }
         let done = c.done_on_time + c.done_late;
-        c.completion_rate = if c.total == 0 { 0.0 } else { done as f64 / c.total as f64 };
-        c.due_completion_rate = if c.due == 0 { 1.0 } else { done_due as f64 / c.due as f64 };
+        c.completion_rate = if c.total == 0 {
+            0.0
+        } else {
+            done as f64 / c.total as f64
+        };
+        c.due_completion_rate = if c.due == 0 {
+            1.0
+        } else {
+            done_due as f64 / c.due as f64
+        };
         c
     }
 }
@@ -305,7 +313,10 @@ pub fn summarize(
             continue;
         }
         if agency.unit(&p.unit_id).is_none() {
-            problems.push(format!("báo cáo của đơn vị không có trong tổ chức: {}", p.unit_id));
+            problems.push(format!(
+                "báo cáo của đơn vị không có trong tổ chức: {}",
+                p.unit_id
+            ));
         }
         for task_id in p.tasks.keys() {
             if plan.task(task_id).is_none() {
@@ -316,7 +327,10 @@ pub fn summarize(
             }
         }
         if by_unit_doc.insert(p.unit_id.as_str(), p).is_some() {
-            problems.push(format!("hai tài liệu tiến độ cho đơn vị {}; dùng tài liệu sau", p.unit_id));
+            problems.push(format!(
+                "hai tài liệu tiến độ cho đơn vị {}; dùng tài liệu sau",
+                p.unit_id
+            ));
         }
     }
     let reporting_period = period.unwrap_or_else(|| current_period(plan, as_of));
@@ -340,7 +354,11 @@ pub fn summarize(
             }
         }
         let mut coords: Vec<String> = Vec::new();
-        for a in task.coordinating.iter().filter(|a| a.kind != AssigneeKind::External) {
+        for a in task
+            .coordinating
+            .iter()
+            .filter(|a| a.kind != AssigneeKind::External)
+        {
             for id in agency.resolve(a) {
                 if !coords.contains(&id) && !leads.contains(&id) {
                     coords.push(id);
@@ -364,7 +382,10 @@ pub fn summarize(
         let mut missing = Vec::new();
         for unit in &reporters {
             let doc = by_unit_doc.get(unit.as_str());
-            if doc.and_then(|p| p.entry(&task.id, reporting_period)).is_none() {
+            if doc
+                .and_then(|p| p.entry(&task.id, reporting_period))
+                .is_none()
+            {
                 missing.push(unit.clone());
             }
             if let Some((p, e)) = doc.and_then(|p| p.latest_entry(&task.id, period)) {
@@ -396,7 +417,10 @@ pub fn summarize(
                 || state_of(WorkStatus::NotStarted, None, dl, as_of),
                 |r| state_of(r.status, r.completed_on, dl, as_of),
             );
-            unit_lead.entry(unit.clone()).or_default().push((own_state, due));
+            unit_lead
+                .entry(unit.clone())
+                .or_default()
+                .push((own_state, due));
             if missing.contains(unit) {
                 *unit_missing.entry(unit.clone()).or_default() += 1;
             }
@@ -489,7 +513,9 @@ pub fn by_period(
 
 fn checked_percent(e: &Entry, unit: &str, code: &str, problems: &mut Vec<String>) -> u8 {
     if let Err(err) = e.validate() {
-        problems.push(format!("đơn vị {unit}, nhiệm vụ {code}: {err}; tính là 100%"));
+        problems.push(format!(
+            "đơn vị {unit}, nhiệm vụ {code}: {err}; tính là 100%"
+        ));
         return 100;
     }
     e.percent
@@ -500,8 +526,14 @@ fn join(reports: &[UnitReport], leads: usize) -> (WorkStatus, Option<Date>) {
     if reports.is_empty() {
         return (WorkStatus::NotStarted, None);
     }
-    let done = reports.iter().filter(|r| r.status == WorkStatus::Done).count();
-    let unable = reports.iter().filter(|r| r.status == WorkStatus::Unable).count();
+    let done = reports
+        .iter()
+        .filter(|r| r.status == WorkStatus::Done)
+        .count();
+    let unable = reports
+        .iter()
+        .filter(|r| r.status == WorkStatus::Unable)
+        .count();
     let started = reports.iter().any(|r| r.status != WorkStatus::NotStarted);
     if reports.len() == leads && done == leads {
         let last = reports.iter().filter_map(|r| r.completed_on).max();

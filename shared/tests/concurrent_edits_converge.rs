@@ -19,15 +19,33 @@ struct Edit {
 }
 
 fn edit() -> impl Strategy<Value = Edit> {
-    (0..3usize, 0..4usize, 0..4usize, 0..4usize, 0..=100u8, "[a-zạ ]{0,6}").prop_map(
-        |(actor, task, period, status, percent, result)| Edit { actor, task, period, status, percent, result },
+    (
+        0..3usize,
+        0..4usize,
+        0..4usize,
+        0..4usize,
+        0..=100u8,
+        "[a-zạ ]{0,6}",
     )
+        .prop_map(|(actor, task, period, status, percent, result)| Edit {
+            actor,
+            task,
+            period,
+            status,
+            percent,
+            result,
+        })
 }
 
 fn apply(d: &mut AutoCommit, e: &Edit) {
     let mut p: Progress = doc::read(d, "progress").unwrap();
     let entry = p.entry_mut(TASKS[e.task], PeriodKind::ALL[e.period]);
-    entry.status = [WorkStatus::NotStarted, WorkStatus::InProgress, WorkStatus::Done, WorkStatus::Unable][e.status];
+    entry.status = [
+        WorkStatus::NotStarted,
+        WorkStatus::InProgress,
+        WorkStatus::Done,
+        WorkStatus::Unable,
+    ][e.status];
     entry.percent = e.percent;
     entry.result = e.result.clone();
     if entry.status == WorkStatus::Done {

@@ -2,7 +2,9 @@
 
 use automerge::AutoCommit;
 use tiendo_shared::progress::attribution;
-use tiendo_shared::{Entry, Evidence, Org, PeriodKind, Plan, Progress, SEED_PLAN, WorkStatus, doc, import};
+use tiendo_shared::{
+    Entry, Evidence, Org, PeriodKind, Plan, Progress, SEED_PLAN, WorkStatus, doc, import,
+};
 
 #[test]
 fn the_seed_plan_survives_a_round_trip_through_automerge() {

@@ -19,7 +19,10 @@ fn short_labels_and_dotted_numbering() {
     assert_eq!(t.lead[0].text, "Văn phòng - Thống kê xã");
     assert_eq!(t.coordinating[0].text, "Công chức Tư pháp - Hộ tịch");
     assert_eq!(t.products, ["Danh mục thủ tục hành chính được công bố"]);
-    assert_eq!(t.schedule.milestones[0].due, "2025-03-31".parse::<Date>().unwrap());
+    assert_eq!(
+        t.schedule.milestones[0].due,
+        "2025-03-31".parse::<Date>().unwrap()
+    );
     let paren = p.task_by_code("2.1").unwrap();
     assert_eq!(paren.schedule.recurrence, Recurrence::Continuous);
     assert_eq!(p.reporting_periods.len(), 4);
@@ -39,7 +42,10 @@ fn what_cannot_be_placed_is_reported_not_dropped() {
         .map(|u| format!("{}: {} — {}", u.line, u.text, u.reason))
         .collect();
     // The impossible date 31/02/2025 is named, and the task keeps its raw timeline.
-    assert!(reasons.iter().any(|r| r.contains("31/02/2025")), "{reasons:#?}");
+    assert!(
+        reasons.iter().any(|r| r.contains("31/02/2025")),
+        "{reasons:#?}"
+    );
     let t = imp.plan.task_by_code("1.2").unwrap();
     assert_eq!(t.schedule.raw, "Chậm nhất là ngày 31/02/2025");
     assert!(t.schedule.milestones.is_empty());

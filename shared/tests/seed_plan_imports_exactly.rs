@@ -12,7 +12,9 @@ fn d(s: &str) -> Date {
 }
 
 fn task<'a>(imp: &'a Imported, code: &str) -> &'a Task {
-    imp.plan.task_by_code(code).unwrap_or_else(|| panic!("task {code}"))
+    imp.plan
+        .task_by_code(code)
+        .unwrap_or_else(|| panic!("task {code}"))
 }
 
 fn lead_texts(t: &Task) -> Vec<&str> {
@@ -63,7 +65,10 @@ fn header_bases_purposes_recipients_and_signer() {
     assert_eq!(p.number, "/KH-SKHCN");
     assert_eq!(p.date, Some(d("2024-12-26")));
     assert_eq!(p.place, "Quảng Ngãi");
-    assert_eq!(p.title, "Cải cách hành chính của Sở Khoa học và Công nghệ năm 2025");
+    assert_eq!(
+        p.title,
+        "Cải cách hành chính của Sở Khoa học và Công nghệ năm 2025"
+    );
     assert_eq!(p.year, Some(2025));
     assert_eq!(p.issuer, "Sở Khoa học và Công nghệ");
     assert_eq!(p.legal_bases.len(), 4);
@@ -72,8 +77,14 @@ fn header_bases_purposes_recipients_and_signer() {
     // The second purpose was broken across a page: "…hoạt động của" / "các cơ quan…".
     assert!(p.purposes[1].contains("tổ chức và hoạt động của các cơ quan hành chính nhà nước"));
     assert_eq!(p.requirements.len(), 5);
-    assert_eq!(p.recipients.first().map(String::as_str), Some("UBND tỉnh (báo cáo)"));
-    assert_eq!(p.recipients.last().map(String::as_str), Some("Lưu: VT, HCTH"));
+    assert_eq!(
+        p.recipients.first().map(String::as_str),
+        Some("UBND tỉnh (báo cáo)")
+    );
+    assert_eq!(
+        p.recipients.last().map(String::as_str),
+        Some("Lưu: VT, HCTH")
+    );
     assert_eq!(p.recipients.len(), 7);
     assert_eq!(p.signer.title, "GIÁM ĐỐC");
     assert_eq!(p.signer.name, "Nguyễn Văn Thành");
@@ -82,25 +93,50 @@ fn header_bases_purposes_recipients_and_signer() {
 #[test]
 fn task_codes_follow_vietnamese_letter_order() {
     let imp = seed();
-    let area3: Vec<&str> = imp.plan.areas[2].tasks.iter().map(|t| t.code.as_str()).collect();
+    let area3: Vec<&str> = imp.plan.areas[2]
+        .tasks
+        .iter()
+        .map(|t| t.code.as_str())
+        .collect();
     assert_eq!(
         area3,
-        ["3.a", "3.b", "3.c", "3.d", "3.đ", "3.e", "3.g", "3.h", "3.i", "3.k", "3.l", "3.m"]
+        [
+            "3.a", "3.b", "3.c", "3.d", "3.đ", "3.e", "3.g", "3.h", "3.i", "3.k", "3.l", "3.m"
+        ]
     );
 }
 
 #[test]
 fn the_two_tasks_lettered_5c_both_survive_with_distinct_ids() {
     let imp = seed();
-    let fives: Vec<&Task> = imp.plan.areas[4].tasks.iter().filter(|t| t.code == "5.c").collect();
+    let fives: Vec<&Task> = imp.plan.areas[4]
+        .tasks
+        .iter()
+        .filter(|t| t.code == "5.c")
+        .collect();
     assert_eq!(fives.len(), 2);
     assert_ne!(fives[0].id, fives[1].id);
-    assert!(fives[0].title.starts_with("Xây dựng, tham mưu ban hành và triển khai thực hiện kế hoạch đào tạo"));
-    assert!(fives[1].title.starts_with("Tổ chức thanh tra, kiểm tra công vụ"));
-    assert_eq!(lead_texts(fives[1]), ["Thanh tra Sở", "Phòng Hành chính - Tổng hợp"]);
+    assert!(
+        fives[0]
+            .title
+            .starts_with("Xây dựng, tham mưu ban hành và triển khai thực hiện kế hoạch đào tạo")
+    );
+    assert!(
+        fives[1]
+            .title
+            .starts_with("Tổ chức thanh tra, kiểm tra công vụ")
+    );
+    assert_eq!(
+        lead_texts(fives[1]),
+        ["Thanh tra Sở", "Phòng Hành chính - Tổng hợp"]
+    );
     let ids: std::collections::HashSet<_> = imp.plan.tasks().map(|(_, t)| t.id.clone()).collect();
     assert_eq!(ids.len(), 43, "every task id is unique");
-    assert!(imp.unplaced.iter().any(|u| u.reason.contains("5.c lặp lại")));
+    assert!(
+        imp.unplaced
+            .iter()
+            .any(|u| u.reason.contains("5.c lặp lại"))
+    );
 }
 
 #[test]
@@ -113,10 +149,16 @@ fn task_1a_as_written() {
         "Xây dựng, tham mưu ban hành và tổ chức thực hiện Kế hoạch tuyên truyền cải cách hành chính, tuyên truyền chuyên đổi số của Sở năm 2025"
     );
     assert_eq!(lead_texts(t), ["Phòng Hành chính – Tổng hợp"]);
-    assert_eq!(t.lead[0].unit_id.as_deref(), Some("phong-hanh-chinh-tong-hop"));
+    assert_eq!(
+        t.lead[0].unit_id.as_deref(),
+        Some("phong-hanh-chinh-tong-hop")
+    );
     assert_eq!(coord_texts(t), ["Các phòng, đơn vị thuộc Sở"]);
     assert_eq!(t.coordinating[0].group, Some(Group::AllUnits));
-    assert_eq!(t.products, ["Kế hoạch của Giám đốc Sở", "báo cáo kết quả thực hiện"]);
+    assert_eq!(
+        t.products,
+        ["Kế hoạch của Giám đốc Sở", "báo cáo kết quả thực hiện"]
+    );
     assert_eq!(
         t.schedule.raw,
         "Quý I năm 2025 ban hành Kế hoạch; định kỳ báo cáo kết quả thực hiện."
@@ -142,7 +184,12 @@ fn task_1b_names_bodies_outside_the_agency() {
     let kinds: Vec<_> = t.coordinating.iter().map(|a| a.kind).collect();
     assert_eq!(
         kinds,
-        [AssigneeKind::Group, AssigneeKind::External, AssigneeKind::External, AssigneeKind::External]
+        [
+            AssigneeKind::Group,
+            AssigneeKind::External,
+            AssigneeKind::External,
+            AssigneeKind::External
+        ]
     );
     assert_eq!(t.schedule.raw, "Quý I năm 2025.");
     assert_eq!(dues(t), [d("2025-03-31")]);
@@ -154,7 +201,10 @@ fn task_1c_has_two_lead_units() {
     let t = task(&imp, "1.c");
     assert_eq!(
         lead_texts(t),
-        ["Phòng Hành chính - Tổng hợp", "Tổ kiểm tra cải cách hành chính của Sở"]
+        [
+            "Phòng Hành chính - Tổng hợp",
+            "Tổ kiểm tra cải cách hành chính của Sở"
+        ]
     );
     assert_eq!(
         t.products,
@@ -198,16 +248,29 @@ fn task_3c_cited_decision_date_is_not_a_deadline() {
     let t = task(&imp, "3.c");
     assert_eq!(t.schedule.recurrence, Recurrence::Continuous);
     assert_eq!(dues(t), [d("2025-12-31")]);
-    assert!(t.schedule.raw.contains("Quyết định số 1648/QĐ-UBND ngày 30/11/2022"));
+    assert!(
+        t.schedule
+            .raw
+            .contains("Quyết định số 1648/QĐ-UBND ngày 30/11/2022")
+    );
 }
 
 #[test]
 fn task_3d_joined_across_the_page_break_and_monthly() {
     let imp = seed();
     let t = task(&imp, "3.d");
-    assert!(t.title.contains("dịch vụ công theo thời gian thực trên môi trường điện tử"));
+    assert!(
+        t.title
+            .contains("dịch vụ công theo thời gian thực trên môi trường điện tử")
+    );
     assert_eq!(t.lead[0].group, Some(Group::AllUnits));
-    assert!(t.lead[0].note.as_deref().unwrap().contains("xin lỗi người dân"));
+    assert!(
+        t.lead[0]
+            .note
+            .as_deref()
+            .unwrap()
+            .contains("xin lỗi người dân")
+    );
     assert_eq!(t.schedule.recurrence, Recurrence::Monthly);
     assert_eq!(t.schedule.milestones.len(), 12);
 }
@@ -228,16 +291,28 @@ fn task_3i_coordinator_with_a_role_note() {
 fn task_3m_broken_title_and_lead_label_variant() {
     let imp = seed();
     let t = task(&imp, "3.m");
-    assert!(t.title.contains("Cổng Dịch vụ công Quốc gia và các hình thức khác, tạo điều kiện"));
+    assert!(
+        t.title
+            .contains("Cổng Dịch vụ công Quốc gia và các hình thức khác, tạo điều kiện")
+    );
     assert_eq!(lead_texts(t), ["Phòng Hành chính - Tổng hợp"]);
 }
 
 #[test]
 fn tasks_without_fixed_dates_say_why() {
     let imp = seed();
-    assert_eq!(task(&imp, "4.a").schedule.undated, Some(Undated::OnDirective));
-    assert_eq!(task(&imp, "8.b").schedule.undated, Some(Undated::ApprovedPlan));
-    assert_eq!(task(&imp, "8.b").schedule.raw, "Theo kế hoạch được phê duyệt.");
+    assert_eq!(
+        task(&imp, "4.a").schedule.undated,
+        Some(Undated::OnDirective)
+    );
+    assert_eq!(
+        task(&imp, "8.b").schedule.undated,
+        Some(Undated::ApprovedPlan)
+    );
+    assert_eq!(
+        task(&imp, "8.b").schedule.raw,
+        "Theo kế hoạch được phê duyệt."
+    );
     let second_5c = imp.plan.task("t5-c-2").unwrap();
     assert_eq!(second_5c.schedule.undated, Some(Undated::OnDirective));
 }
@@ -249,7 +324,10 @@ fn task_5b_has_two_milestones() {
     assert_eq!(dues(t), [d("2025-03-31"), d("2025-11-30")]);
     assert_eq!(
         lead_texts(t),
-        ["Phòng Hành chính - Tổng hợp", "Trung tâm Ứng dụng và Dịch vụ khoa học công nghệ"]
+        [
+            "Phòng Hành chính - Tổng hợp",
+            "Trung tâm Ứng dụng và Dịch vụ khoa học công nghệ"
+        ]
     );
 }
 
@@ -257,11 +335,18 @@ fn task_5b_has_two_milestones() {
 fn task_5d_has_no_labelled_lines_and_is_reported() {
     let imp = seed();
     let t = task(&imp, "5.d");
-    assert!(t.title.starts_with("Tăng cường kiểm tra việc thực hiện Quyết định số 48/2021/QĐ-UBND"));
+    assert!(
+        t.title
+            .starts_with("Tăng cường kiểm tra việc thực hiện Quyết định số 48/2021/QĐ-UBND")
+    );
     assert!(t.title.ends_with("kiểm tra đột xuất trong năm 2025."));
     assert!(t.lead.is_empty() && t.products.is_empty());
     assert_eq!(t.schedule.undated, Some(Undated::Unspecified));
-    assert!(imp.unplaced.iter().any(|u| u.reason.contains("5.d không ghi đơn vị chủ trì")));
+    assert!(
+        imp.unplaced
+            .iter()
+            .any(|u| u.reason.contains("5.d không ghi đơn vị chủ trì"))
+    );
 }
 
 #[test]
@@ -285,17 +370,26 @@ fn task_8c_keeps_its_extra_paragraph_and_plus_timeline_line() {
     assert_eq!(coord_texts(t), ["Các phòng thuộc Sở"]);
     assert_eq!(t.coordinating[0].group, Some(Group::Departments));
     let b = task(&imp, "8.b");
-    assert_eq!(lead_texts(b), ["Phòng Quản lý Tiêu chuẩn Đo lường Chất lượng"]);
+    assert_eq!(
+        lead_texts(b),
+        ["Phòng Quản lý Tiêu chuẩn Đo lường Chất lượng"]
+    );
 }
 
 #[test]
 fn area_9_is_itself_one_task() {
     let imp = seed();
     let area = &imp.plan.areas[8];
-    assert_eq!(area.title, "Nâng cao chỉ số năng lực cạnh tranh cấp tỉnh (PCI)");
+    assert_eq!(
+        area.title,
+        "Nâng cao chỉ số năng lực cạnh tranh cấp tỉnh (PCI)"
+    );
     let t = &area.tasks[0];
     assert_eq!(t.code, "9");
-    assert_eq!(t.title, "Xây dựng và triển khai kế hoạch cải thiện chỉ số năng lực cạnh tranh cấp tỉnh (PCI) năm 2025.");
+    assert_eq!(
+        t.title,
+        "Xây dựng và triển khai kế hoạch cải thiện chỉ số năng lực cạnh tranh cấp tỉnh (PCI) năm 2025."
+    );
     assert_eq!(lead_texts(t), ["Phòng Hành chính - Tổng hợp"]);
     assert_eq!(t.products, ["Kế hoạch của Sở Khoa học và Công nghệ"]);
     assert_eq!(dues(t), [d("2025-03-31")]);
@@ -309,12 +403,23 @@ fn unit_spellings_are_one_unit_and_the_central_office_is_found() {
     let names: Vec<&str> = agency.units.iter().map(|u| u.name.as_str()).collect();
     assert_eq!(agency.units.len(), 6, "{names:?}");
     let hcth = agency.find_unit("Phòng Hành chính – Tổng hợp").unwrap();
-    assert_eq!(hcth.id, agency.find_unit("Phòng Hành chính - Tổng hợp").unwrap().id);
+    assert_eq!(
+        hcth.id,
+        agency.find_unit("Phòng Hành chính - Tổng hợp").unwrap().id
+    );
     assert_eq!(agency.central_office.as_deref(), Some(hcth.id.as_str()));
-    let center = agency.find_unit("Trung tâm Ứng dụng và dịch vụ khoa học công nghệ").unwrap();
-    assert_eq!(center.name, "Trung tâm Ứng dụng và Dịch vụ khoa học công nghệ");
+    let center = agency
+        .find_unit("Trung tâm Ứng dụng và dịch vụ khoa học công nghệ")
+        .unwrap();
+    assert_eq!(
+        center.name,
+        "Trung tâm Ứng dụng và Dịch vụ khoa học công nghệ"
+    );
     assert_eq!(center.kind, UnitKind::Center);
-    assert_eq!(agency.find_unit("Thanh tra Sở").unwrap().kind, UnitKind::Inspectorate);
+    assert_eq!(
+        agency.find_unit("Thanh tra Sở").unwrap().kind,
+        UnitKind::Inspectorate
+    );
     assert!(agency.external_parties.iter().any(|e| e == "Sở Nội vụ"));
     // Group phrases resolve to sets of units.
     let all = agency.group_members(Group::AllUnits);

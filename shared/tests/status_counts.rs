@@ -15,7 +15,14 @@ fn d(s: &str) -> Date {
 const HCTH: &str = "phong-hanh-chinh-tong-hop";
 const TDC: &str = "phong-quan-ly-tieu-chuan-do-luong-chat-luong";
 
-fn report(p: &mut Progress, task: &str, period: PeriodKind, status: WorkStatus, percent: u8, done: Option<&str>) {
+fn report(
+    p: &mut Progress,
+    task: &str,
+    period: PeriodKind,
+    status: WorkStatus,
+    percent: u8,
+    done: Option<&str>,
+) {
     let e = p.entry_mut(task, period);
     e.status = status;
     e.percent = percent;
@@ -25,7 +32,13 @@ fn report(p: &mut Progress, task: &str, period: PeriodKind, status: WorkStatus, 
 #[test]
 fn with_no_reports_every_task_is_open_and_past_deadlines_are_overdue() {
     let imp = seed();
-    let s = summarize(&imp.plan, imp.agency(), &[], d("2025-04-15"), Some(PeriodKind::Q1));
+    let s = summarize(
+        &imp.plan,
+        imp.agency(),
+        &[],
+        d("2025-04-15"),
+        Some(PeriodKind::Q1),
+    );
     let h = &s.headline;
     assert_eq!(h.total, 43);
     assert_eq!(h.done_on_time + h.done_late + h.in_progress + h.unable, 0);
@@ -45,12 +58,46 @@ fn with_no_reports_every_task_is_open_and_past_deadlines_are_overdue() {
 fn done_on_time_late_and_in_progress_are_told_apart() {
     let imp = seed();
     let mut hcth = Progress::new(&imp.plan.id, HCTH);
-    report(&mut hcth, "t1-a", PeriodKind::Q1, WorkStatus::Done, 100, Some("2025-02-10"));
-    report(&mut hcth, "t6-b", PeriodKind::Q1, WorkStatus::Done, 100, Some("2025-02-20")); // due 31/01
-    report(&mut hcth, "t1-d", PeriodKind::Q1, WorkStatus::InProgress, 30, None); // due Q4
+    report(
+        &mut hcth,
+        "t1-a",
+        PeriodKind::Q1,
+        WorkStatus::Done,
+        100,
+        Some("2025-02-10"),
+    );
+    report(
+        &mut hcth,
+        "t6-b",
+        PeriodKind::Q1,
+        WorkStatus::Done,
+        100,
+        Some("2025-02-20"),
+    ); // due 31/01
+    report(
+        &mut hcth,
+        "t1-d",
+        PeriodKind::Q1,
+        WorkStatus::InProgress,
+        30,
+        None,
+    ); // due Q4
     let mut tdc = Progress::new(&imp.plan.id, TDC);
-    report(&mut tdc, "t8-a", PeriodKind::Q1, WorkStatus::InProgress, 50, None); // due 30/06
-    let s = summarize(&imp.plan, imp.agency(), &[hcth, tdc], d("2025-04-15"), Some(PeriodKind::Q1));
+    report(
+        &mut tdc,
+        "t8-a",
+        PeriodKind::Q1,
+        WorkStatus::InProgress,
+        50,
+        None,
+    ); // due 30/06
+    let s = summarize(
+        &imp.plan,
+        imp.agency(),
+        &[hcth, tdc],
+        d("2025-04-15"),
+        Some(PeriodKind::Q1),
+    );
     let state = |code: &str| s.tasks.iter().find(|t| t.code == code).unwrap().state;
     assert_eq!(state("1.a"), TaskState::DoneOnTime);
     assert_eq!(state("6.b"), TaskState::DoneLate);
@@ -74,15 +121,41 @@ fn a_task_with_two_lead_units_is_done_only_when_both_are() {
     let imp = seed();
     let center = "trung-tam-ung-dung-va-dich-vu-khoa-hoc-cong-nghe";
     let mut hcth = Progress::new(&imp.plan.id, HCTH);
-    report(&mut hcth, "t3-e", PeriodKind::Q1, WorkStatus::Done, 100, Some("2025-03-01"));
-    let s = summarize(&imp.plan, imp.agency(), std::slice::from_ref(&hcth), d("2025-03-02"), Some(PeriodKind::Q1));
+    report(
+        &mut hcth,
+        "t3-e",
+        PeriodKind::Q1,
+        WorkStatus::Done,
+        100,
+        Some("2025-03-01"),
+    );
+    let s = summarize(
+        &imp.plan,
+        imp.agency(),
+        std::slice::from_ref(&hcth),
+        d("2025-03-02"),
+        Some(PeriodKind::Q1),
+    );
     let t = s.tasks.iter().find(|t| t.code == "3.e").unwrap();
     assert_eq!(t.state, TaskState::InProgress);
     assert_eq!(t.percent, 50);
     assert_eq!(t.missing_reports, [center]);
     let mut c = Progress::new(&imp.plan.id, center);
-    report(&mut c, "t3-e", PeriodKind::Q1, WorkStatus::Done, 100, Some("2025-03-02"));
-    let s = summarize(&imp.plan, imp.agency(), &[hcth, c], d("2025-03-02"), Some(PeriodKind::Q1));
+    report(
+        &mut c,
+        "t3-e",
+        PeriodKind::Q1,
+        WorkStatus::Done,
+        100,
+        Some("2025-03-02"),
+    );
+    let s = summarize(
+        &imp.plan,
+        imp.agency(),
+        &[hcth, c],
+        d("2025-03-02"),
+        Some(PeriodKind::Q1),
+    );
     let t = s.tasks.iter().find(|t| t.code == "3.e").unwrap();
     assert_eq!(t.state, TaskState::DoneOnTime);
     assert_eq!(t.percent, 100);
@@ -92,8 +165,21 @@ fn a_task_with_two_lead_units_is_done_only_when_both_are() {
 fn work_done_in_q1_stays_done_in_later_periods_but_counts_as_unreported() {
     let imp = seed();
     let mut tdc = Progress::new(&imp.plan.id, TDC);
-    report(&mut tdc, "t8-a", PeriodKind::Q1, WorkStatus::Done, 100, Some("2025-03-20"));
-    let s = summarize(&imp.plan, imp.agency(), &[tdc], d("2025-07-01"), Some(PeriodKind::H1));
+    report(
+        &mut tdc,
+        "t8-a",
+        PeriodKind::Q1,
+        WorkStatus::Done,
+        100,
+        Some("2025-03-20"),
+    );
+    let s = summarize(
+        &imp.plan,
+        imp.agency(),
+        &[tdc],
+        d("2025-07-01"),
+        Some(PeriodKind::H1),
+    );
     let t = s.tasks.iter().find(|t| t.code == "8.a").unwrap();
     assert_eq!(t.state, TaskState::DoneOnTime);
     assert_eq!(t.reports[0].period, PeriodKind::Q1);
@@ -115,8 +201,21 @@ fn reports_for_unknown_tasks_and_bad_percents_are_problems_not_failures() {
     let imp = seed();
     let mut p = Progress::new(&imp.plan.id, TDC);
     report(&mut p, "t99-z", PeriodKind::Q1, WorkStatus::Done, 100, None);
-    report(&mut p, "t8-a", PeriodKind::Q1, WorkStatus::InProgress, 250, None);
-    let s = summarize(&imp.plan, imp.agency(), &[p], d("2025-03-01"), Some(PeriodKind::Q1));
+    report(
+        &mut p,
+        "t8-a",
+        PeriodKind::Q1,
+        WorkStatus::InProgress,
+        250,
+        None,
+    );
+    let s = summarize(
+        &imp.plan,
+        imp.agency(),
+        &[p],
+        d("2025-03-01"),
+        Some(PeriodKind::Q1),
+    );
     assert_eq!(s.problems.len(), 2, "{:?}", s.problems);
     assert!(s.problems.iter().any(|p| p.contains("t99-z")));
     assert!(s.problems.iter().any(|p| p.contains("250%")));

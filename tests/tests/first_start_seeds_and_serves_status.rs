@@ -14,13 +14,20 @@ fn first_start_imports_the_seed_plan_into_sqlite() {
         panic!("a fresh directory is seeded");
     };
     assert_eq!(report.tasks, 43);
-    assert_eq!(report.progress_docs.len(), 6, "one progress document per unit");
+    assert_eq!(
+        report.progress_docs.len(),
+        6,
+        "one progress document per unit"
+    );
     assert!(dir.path().join("tiendo.sqlite").exists());
 
     let (status, health) = server.get_json("/api/health");
     assert_eq!(status, 200);
     assert_eq!(health["status"], "ok");
-    assert_eq!(health["documents"], 8, "plan + organisation + 6 progress documents");
+    assert_eq!(
+        health["documents"], 8,
+        "plan + organisation + 6 progress documents"
+    );
 
     let (_, plans) = server.get_json("/api/plans");
     assert_eq!(plans[0]["id"], PLAN);
@@ -29,20 +36,33 @@ fn first_start_imports_the_seed_plan_into_sqlite() {
     let (status, plan) = server.get_json(&format!("/api/plans/{PLAN}"));
     assert_eq!(status, 200);
     assert_eq!(plan["plan"]["areas"].as_array().unwrap().len(), 9);
-    assert_eq!(plan["plan"]["reporting_periods"][3]["deadline"], "2025-11-25");
-    assert_eq!(plan["agency"]["central_office"], "phong-hanh-chinh-tong-hop");
+    assert_eq!(
+        plan["plan"]["reporting_periods"][3]["deadline"],
+        "2025-11-25"
+    );
+    assert_eq!(
+        plan["agency"]["central_office"],
+        "phong-hanh-chinh-tong-hop"
+    );
 }
 
 #[test]
 fn status_endpoint_computes_from_the_stored_documents() {
     let dir = tempfile::tempdir().unwrap();
     let server = TestServer::start(dir.path());
-    let (status, s) = server.get_json(&format!("/api/plans/{PLAN}/status?as_of=2025-04-15&period=q1"));
+    let (status, s) = server.get_json(&format!(
+        "/api/plans/{PLAN}/status?as_of=2025-04-15&period=q1"
+    ));
     assert_eq!(status, 200);
     assert_eq!(s["headline"]["total"], 43);
     assert_eq!(s["period"], "q1");
     assert_eq!(s["by_area"].as_array().unwrap().len(), 9);
-    let t = s["tasks"].as_array().unwrap().iter().find(|t| t["code"] == "2.c").unwrap();
+    let t = s["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["code"] == "2.c")
+        .unwrap();
     assert_eq!(t["deadline"], "2025-01-15");
     assert_eq!(t["state"], "overdue");
     assert!(s["problems"].as_array().unwrap().is_empty());

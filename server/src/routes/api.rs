@@ -36,7 +36,10 @@ async fn plans(State(state): State<AppState>) -> Result<Json<Vec<PlanInfo>>> {
     Ok(Json(state.library.plans().await?))
 }
 
-async fn plan(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<serde_json::Value>> {
+async fn plan(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<serde_json::Value>> {
     let (plan, org) = state.library.plan(&id).await?;
     let agency = org.agency(&plan.agency_id).cloned();
     Ok(Json(serde_json::json!({ "plan": plan, "agency": agency })))

@@ -15,7 +15,8 @@ use crate::AppState;
 
 /// The whole HTTP application.
 pub fn app(state: AppState) -> Router {
-    let static_files = ServeDir::new(&state.config.static_dir).append_index_html_on_directories(true);
+    let static_files =
+        ServeDir::new(&state.config.static_dir).append_index_html_on_directories(true);
     Router::new()
         .nest("/api", api::router())
         .fallback_service(static_files)

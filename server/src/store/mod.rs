@@ -8,4 +8,4 @@
 
 mod sqlite;
 
-pub use sqlite::{DocKind, DocRecord, SqliteStore, MIGRATIONS};
+pub use sqlite::{DocKind, DocRecord, MIGRATIONS, SqliteStore};

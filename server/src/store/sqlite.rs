@@ -131,7 +131,14 @@ impl SqliteStore {
                 "INSERT INTO documents (doc_id, kind, agency_id, plan_id, unit_id, title)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                  ON CONFLICT (doc_id) DO UPDATE SET title = excluded.title",
-                params![rec.doc_id, rec.kind.as_str(), rec.agency_id, rec.plan_id, rec.unit_id, rec.title],
+                params![
+                    rec.doc_id,
+                    rec.kind.as_str(),
+                    rec.agency_id,
+                    rec.plan_id,
+                    rec.unit_id,
+                    rec.title
+                ],
             )
             .map(|_| ())
         })
@@ -161,7 +168,8 @@ impl SqliteStore {
 
     /// The schema version of the open database.
     pub async fn schema_version(&self) -> Result<i64> {
-        self.blocking(|c| c.query_row("PRAGMA user_version", [], |r| r.get(0))).await
+        self.blocking(|c| c.query_row("PRAGMA user_version", [], |r| r.get(0)))
+            .await
     }
 }
 
@@ -257,7 +265,10 @@ impl samod::storage::Storage for SqliteStore {
     async fn delete(&self, key: StorageKey) {
         let k = key_string(&key);
         if let Err(e) = self
-            .blocking(move |c| c.execute("DELETE FROM chunks WHERE key = ?1", [k]).map(|_| ()))
+            .blocking(move |c| {
+                c.execute("DELETE FROM chunks WHERE key = ?1", [k])
+                    .map(|_| ())
+            })
             .await
         {
             tracing::error!(error = %e, %key, "storage delete failed");
@@ -282,7 +293,10 @@ mod tests {
         s.put(key(&["doc10", "incremental", "c"]), vec![3]).await;
         let got = s.load_range(key(&["doc1"])).await;
         assert_eq!(got.len(), 2);
-        assert_eq!(s.load(key(&["doc10", "incremental", "c"])).await, Some(vec![3]));
+        assert_eq!(
+            s.load(key(&["doc10", "incremental", "c"])).await,
+            Some(vec![3])
+        );
         s.delete(key(&["doc1", "snapshot", "b"])).await;
         assert_eq!(s.load_range(key(&["doc1"])).await.len(), 1);
     }
@@ -293,7 +307,9 @@ mod tests {
         let path = dir.path().join("t.sqlite");
         drop(SqliteStore::open(&path).unwrap());
         let conn = Connection::open(&path).unwrap();
-        let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        let v: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(v, MIGRATIONS.len() as i64);
         drop(conn);
         // Reopening applies nothing again (a second CREATE TABLE would fail).
@@ -307,6 +323,9 @@ mod tests {
         let conn = Connection::open(&path).unwrap();
         conn.pragma_update(None, "user_version", 99).unwrap();
         drop(conn);
-        assert!(matches!(SqliteStore::open(&path), Err(Error::SchemaTooNew { found: 99, .. })));
+        assert!(matches!(
+            SqliteStore::open(&path),
+            Err(Error::SchemaTooNew { found: 99, .. })
+        ));
     }
 }
