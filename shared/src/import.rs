@@ -1282,6 +1282,35 @@ mod tests {
     use super::*;
 
     #[test]
+    fn label_variants_are_recognised() {
+        let cases = [
+            ("- Cơ quan chủ trì thực hiện: Phòng A.", Attr::Lead),
+            ("- Đơn vị Chủ trì: Phòng A.", Attr::Lead),
+            ("+ Chủ trì: Phòng A", Attr::Lead),
+            ("- Cơ quan/Đơn vị phối hợp: Phòng B", Attr::Coordinating),
+            ("Phối hợp: Phòng B", Attr::Coordinating),
+            ("- Sản phẩm: Kế hoạch", Attr::Products),
+            ("+ Kết quả: Báo cáo", Attr::Products),
+            ("- Thời gian hoàn thành: Quý I năm 2025.", Attr::Timeline),
+            (
+                "+ Thời gian thực hiện: Theo kế hoạch được phê duyệt.",
+                Attr::Timeline,
+            ),
+            ("- Thời hạn: Tháng 3/2025", Attr::Timeline),
+        ];
+        for (line, want) in cases {
+            assert_eq!(attribute(line).map(|(a, _)| a), Some(want), "{line}");
+        }
+        assert_eq!(attribute("- Ghi chú: không phải thuộc tính"), None);
+        assert_eq!(
+            attribute(
+                "Áp dụng, duy trì và cải tiến hệ thống quản lý chất lượng theo Tiêu chuẩn quốc gia: x"
+            ),
+            None
+        );
+    }
+
+    #[test]
     fn split_parties_keeps_group_commas() {
         assert_eq!(
             split_parties("Phòng Hành chính - Tổng hợp và các phòng, đơn vị liên quan"),
