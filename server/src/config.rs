@@ -18,6 +18,32 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Directory of the built client (index.html, wasm, sw.js…).
     pub static_dir: PathBuf,
+    /// How long a login lasts, in hours (tablets work offline for weeks: default 30 days).
+    pub session_hours: u64,
+    /// Sync limits.
+    pub limits: Limits,
+}
+
+/// Limits on sync connections. Going over one closes that connection with a reason.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Limits {
+    /// Largest WebSocket message accepted, in bytes.
+    pub max_frame_bytes: usize,
+    /// Distinct documents one connection may sync.
+    pub max_documents_per_connection: usize,
+    /// Open sync connections per user (tablets, tabs).
+    pub max_connections_per_user: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_frame_bytes: 8 * 1024 * 1024,
+            max_documents_per_connection: 500,
+            max_connections_per_user: 8,
+        }
+    }
 }
 
 impl Default for Config {
@@ -26,6 +52,8 @@ impl Default for Config {
             listen: "127.0.0.1:8080".parse().expect("valid address"),
             data_dir: PathBuf::from("data"),
             static_dir: PathBuf::from("client/dist"),
+            session_hours: 24 * 30,
+            limits: Limits::default(),
         }
     }
 }
@@ -42,6 +70,16 @@ pub struct Overrides {
 }
 
 impl Config {
+    /// How long a session lasts.
+    pub fn session_lifetime(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.session_hours.max(1) * 3600)
+    }
+
+    /// The lock file a running server holds.
+    pub fn lock_path(&self) -> PathBuf {
+        self.data_dir.join("tiendo.lock")
+    }
+
     /// The SQLite database file.
     pub fn database_path(&self) -> PathBuf {
         self.data_dir.join("tiendo.sqlite")
@@ -68,6 +106,14 @@ impl Config {
                 }
                 "TIENDO_DATA_DIR" => cfg.data_dir = PathBuf::from(v),
                 "TIENDO_STATIC_DIR" => cfg.static_dir = PathBuf::from(v),
+                "TIENDO_SESSION_HOURS" => cfg.session_hours = number(&k, &v)?,
+                "TIENDO_MAX_FRAME_BYTES" => cfg.limits.max_frame_bytes = number(&k, &v)?,
+                "TIENDO_MAX_DOCUMENTS_PER_CONNECTION" => {
+                    cfg.limits.max_documents_per_connection = number(&k, &v)?
+                }
+                "TIENDO_MAX_CONNECTIONS_PER_USER" => {
+                    cfg.limits.max_connections_per_user = number(&k, &v)?
+                }
                 _ => {}
             }
         }
@@ -90,6 +136,13 @@ impl Config {
         })?;
         toml::from_str(&text).map_err(|e| Error::Config(format!("{}: {e}", path.display())))
     }
+}
+
+fn number<T: std::str::FromStr>(key: &str, value: &str) -> Result<T> {
+    value
+        .trim()
+        .parse()
+        .map_err(|_| Error::Config(format!("{key}: not a number: {value}")))
 }
 
 #[cfg(test)]

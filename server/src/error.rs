@@ -34,6 +34,27 @@ pub enum Error {
     /// The request is malformed.
     #[error("{0}")]
     BadRequest(String),
+    /// No valid session.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// Signed in, but not allowed.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The thing exists already.
+    #[error("{0}")]
+    Conflict(String),
+    /// Too many failed logins: try again after `retry_after` seconds.
+    #[error("đăng nhập sai quá nhiều lần; thử lại sau {retry_after} giây")]
+    TooManyAttempts {
+        /// Seconds to wait.
+        retry_after: u64,
+    },
+    /// Too many sync connections for one user.
+    #[error("{0}")]
+    TooManyConnections(String),
+    /// Another process (a running server) holds the data directory.
+    #[error("{0}")]
+    Locked(String),
     /// The database was written by a newer version of Tiến độ.
     #[error("database schema version {found} is newer than this program ({supported})")]
     SchemaTooNew {
@@ -62,6 +83,12 @@ impl Error {
                 (StatusCode::UNPROCESSABLE_ENTITY, "not_a_plan")
             }
             Error::Stopped => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+            Error::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthenticated"),
+            Error::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            Error::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            Error::TooManyAttempts { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"),
+            Error::TooManyConnections(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_connections"),
+            Error::Locked(_) => (StatusCode::CONFLICT, "locked"),
             _ => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -77,11 +104,18 @@ impl IntoResponse for Error {
         } else {
             self.to_string()
         };
-        (
+        let mut response = (
             status,
             Json(serde_json::json!({ "error": message, "code": code })),
         )
-            .into_response()
+            .into_response();
+        if let Error::TooManyAttempts { retry_after } = self {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(retry_after),
+            );
+        }
+        response
     }
 }
 

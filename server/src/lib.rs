@@ -8,20 +8,28 @@
 //!
 //! ```text
 //! plan text ─► library::import (shared::import) ─► samod Repo ─► store::SqliteStore (SQLite)
-//! HTTP /api ─► routes ─► library (hydrate documents) ─► shared::status ─► JSON
+//! client ─► /sync (sync: session, frame checks) ─► access::Policy ─► samod Repo ─► SQLite
+//!        ◄─ sync messages held until their heads are committed (store::wait_durable) ◄─┘
+//! HTTP /api ─► routes::auth (session) ─► routes ─► library ─► shared::status ─► JSON
 //! ```
 //!
 //! The crate is a library with a thin `main`: [`app`] builds the router from an [`AppState`],
 //! [`serve`] runs it on a listener the caller bound (tests bind `127.0.0.1:0`).
 
+pub mod access;
+pub mod accounts;
 pub mod config;
 pub mod error;
 pub mod library;
 pub mod routes;
 pub mod store;
+pub mod sync;
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::Arc;
+
+use accounts::{Accounts, NewUser, Role};
 
 use tiendo_shared::Date;
 use tokio::net::TcpListener;
@@ -39,31 +47,129 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// The documents.
     pub library: Library,
+    /// Sign-in and sessions.
+    pub accounts: Accounts,
 }
 
-/// What first start did.
+/// A generated account, printed once at first start.
 #[derive(Debug, Clone)]
-pub enum Startup {
-    /// The data directory was empty: the seed plan was imported.
-    Seeded(library::ImportReport),
-    /// Existing data was opened.
-    Opened,
+pub struct DemoAccount {
+    /// Login name.
+    pub username: String,
+    /// The generated password.
+    pub password: String,
+    /// Role.
+    pub role: Role,
+    /// The unit's name (none for the administrator).
+    pub unit: Option<String>,
 }
 
-/// Opens the data directory (creating it and the SQLite file if needed) and, when it holds no
-/// documents yet, imports the embedded seed plan through the same path as `tiendo import`.
-pub async fn open(config: &Config) -> Result<(Library, Startup)> {
+/// What start-up did.
+#[derive(Debug, Clone, Default)]
+pub struct Startup {
+    /// The data directory held no documents: the seed plan was imported.
+    pub seeded: Option<library::ImportReport>,
+    /// There were no accounts: these were created (passwords shown only now).
+    pub demo_accounts: Vec<DemoAccount>,
+}
+
+/// Takes the data directory's lock file, so that a second server, an import or a restore cannot
+/// run on the same SQLite file at the same time.
+pub fn lock_data_dir(config: &Config) -> Result<std::fs::File> {
     std::fs::create_dir_all(&config.data_dir).map_err(|source| Error::Io {
         path: config.data_dir.display().to_string(),
         source,
     })?;
-    let store = SqliteStore::open(&config.database_path())?;
-    let library = Library::open(store).await;
-    if library.is_empty().await? {
-        let report = library.import_text(tiendo_shared::SEED_PLAN).await?;
-        return Ok((library, Startup::Seeded(report)));
+    let path = config.lock_path();
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|source| Error::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(Error::Locked(format!(
+            "thư mục dữ liệu {} đang được một tiến trình Tiến độ khác dùng (máy chủ đang chạy?)",
+            config.data_dir.display()
+        ))),
+        Err(std::fs::TryLockError::Error(source)) => Err(Error::Io {
+            path: path.display().to_string(),
+            source,
+        }),
     }
-    Ok((library, Startup::Opened))
+}
+
+/// Opens the data directory (creating it and the SQLite file if needed, and holding its lock);
+/// when it holds no documents yet, imports the embedded seed plan through the same path as
+/// `tiendo import`; when it has no accounts, creates one per unit plus an administrator.
+pub async fn open(config: &Config) -> Result<(Library, Startup)> {
+    let lock = lock_data_dir(config)?;
+    let store = SqliteStore::open(&config.database_path())?;
+    let library = Library::open(store).await?.with_lock(lock);
+    let mut startup = Startup::default();
+    if library.is_empty().await? {
+        startup.seeded = Some(library.import_text(tiendo_shared::SEED_PLAN).await?);
+    }
+    if library.store().users().await?.is_empty() {
+        startup.demo_accounts = create_demo_accounts(&library).await?;
+    }
+    Ok((library, startup))
+}
+
+/// One account per unit of every agency (the central office as agency admin, the others as
+/// unit editors) and `admin`, each with a generated password.
+pub async fn create_demo_accounts(library: &Library) -> Result<Vec<DemoAccount>> {
+    let mut out = Vec::new();
+    for agency in library.agencies().await? {
+        for unit in &agency.units {
+            let role = if agency.central_office.as_deref() == Some(unit.id.as_str()) {
+                Role::AgencyAdmin
+            } else {
+                Role::UnitEditor
+            };
+            let password = accounts::generate_password();
+            library
+                .store()
+                .add_user(NewUser {
+                    username: unit.id.clone(),
+                    display_name: unit.name.clone(),
+                    role,
+                    agency_id: Some(agency.id.clone()),
+                    unit_id: Some(unit.id.clone()),
+                    password: password.clone(),
+                })
+                .await?;
+            out.push(DemoAccount {
+                username: unit.id.clone(),
+                password,
+                role,
+                unit: Some(unit.name.clone()),
+            });
+        }
+    }
+    let password = accounts::generate_password();
+    library
+        .store()
+        .add_user(NewUser {
+            username: "admin".into(),
+            display_name: "Quản trị hệ thống".into(),
+            role: Role::SystemAdmin,
+            agency_id: None,
+            unit_id: None,
+            password: password.clone(),
+        })
+        .await?;
+    out.push(DemoAccount {
+        username: "admin".into(),
+        password,
+        role: Role::SystemAdmin,
+        unit: None,
+    });
+    Ok(out)
 }
 
 /// Serves the application on `listener` until `shutdown` resolves, then stops the document repo
@@ -74,17 +180,28 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
+    let accounts = Accounts::new(library.store().clone(), config.session_lifetime());
     let state = AppState {
         config: Arc::new(config),
         library: library.clone(),
+        accounts,
     };
-    let result = axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(|source| Error::Io {
-            path: "listener".into(),
-            source,
-        });
+    let peers = library.peers().clone();
+    let shutdown = async move {
+        shutdown.await;
+        // Long-lived sync sockets would hold graceful shutdown open: close them first.
+        peers.end_all();
+    };
+    let result = axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+    .map_err(|source| Error::Io {
+        path: "listener".into(),
+        source,
+    });
     library.stop().await;
     result
 }

@@ -12,6 +12,7 @@ use serde::Serialize;
 use tiendo_shared::status::{self, Summary};
 use tiendo_shared::{Date, Imported, Org, PeriodKind, Plan, Progress, doc};
 
+use crate::access::{Catalogue, Peers, Policy};
 use crate::error::{Error, Result};
 use crate::store::{DocKind, DocRecord, SqliteStore};
 
@@ -23,6 +24,10 @@ pub const SYSTEM_AUTHOR: &str = "system";
 pub struct Library {
     repo: Repo,
     store: SqliteStore,
+    catalogue: Catalogue,
+    peers: Peers,
+    acceptor: samod::AcceptorHandle,
+    lock: Option<std::sync::Arc<std::fs::File>>,
 }
 
 /// What an import created.
@@ -62,10 +67,84 @@ pub struct PlanInfo {
 }
 
 impl Library {
-    /// Opens the library over `store`.
-    pub async fn open(store: SqliteStore) -> Library {
-        let repo = Repo::build_tokio().with_storage(store.clone()).load().await;
-        Library { repo, store }
+    /// Opens the library over `store`, sharing documents with sync peers by [`Policy`].
+    pub async fn open(store: SqliteStore) -> Result<Library> {
+        let catalogue = Catalogue::new(store.documents().await?);
+        let peers = Peers::default();
+        let policy = Policy {
+            peers: peers.clone(),
+            catalogue: catalogue.clone(),
+        };
+        let repo = Repo::build_tokio()
+            .with_storage(store.clone())
+            .with_share_policy(policy)
+            .load()
+            .await;
+        let acceptor =
+            repo.make_acceptor(url::Url::parse("ws://tiendo.invalid/sync").expect("a valid URL"))?;
+        Ok(Library {
+            repo,
+            store,
+            catalogue,
+            peers,
+            acceptor,
+            lock: None,
+        })
+    }
+
+    /// Keeps the data directory's lock file for as long as the library lives.
+    pub fn with_lock(mut self, lock: std::fs::File) -> Library {
+        self.lock = Some(std::sync::Arc::new(lock));
+        self
+    }
+
+    /// Whether this library holds the data directory's lock.
+    pub fn holds_lock(&self) -> bool {
+        self.lock.is_some()
+    }
+
+    /// The document catalogue.
+    pub fn catalogue(&self) -> &Catalogue {
+        &self.catalogue
+    }
+
+    /// The sync peers bound to users.
+    pub fn peers(&self) -> &Peers {
+        &self.peers
+    }
+
+    /// Where sync connections are handed to samod.
+    pub fn acceptor(&self) -> &samod::AcceptorHandle {
+        &self.acceptor
+    }
+
+    async fn register(&self, rec: DocRecord) -> Result<()> {
+        self.store.register(rec.clone()).await?;
+        self.catalogue.insert(rec);
+        Ok(())
+    }
+
+    /// The organisation document of `agency_id`.
+    pub async fn org(&self, agency_id: &str) -> Result<Org> {
+        let rec = self
+            .catalogue
+            .all()
+            .into_iter()
+            .find(|d| d.kind == DocKind::Org && d.agency_id == agency_id)
+            .ok_or_else(|| Error::NotFound(format!("cơ quan {agency_id}")))?;
+        self.read(&rec.doc_id, "org").await
+    }
+
+    /// Every agency with a stored organisation document.
+    pub async fn agencies(&self) -> Result<Vec<tiendo_shared::Agency>> {
+        let mut out = Vec::new();
+        for rec in self.catalogue.all() {
+            if rec.kind == DocKind::Org {
+                let org: Org = self.read(&rec.doc_id, "org").await?;
+                out.extend(org.agency(&rec.agency_id).cloned());
+            }
+        }
+        Ok(out)
     }
 
     /// The samod repo (for sync connections).
@@ -80,7 +159,7 @@ impl Library {
 
     /// Whether nothing has been imported yet.
     pub async fn is_empty(&self) -> Result<bool> {
-        Ok(self.store.documents().await?.is_empty())
+        Ok(self.catalogue.all().is_empty())
     }
 
     async fn create<T: autosurgeon::Reconcile>(&self, value: &T) -> Result<String> {
@@ -105,7 +184,7 @@ impl Library {
             org,
             unplaced,
         } = imported;
-        let existing = self.store.documents().await?;
+        let existing = self.catalogue.all();
         if existing
             .iter()
             .any(|d| d.kind == DocKind::Plan && d.plan_id.as_deref() == Some(plan.id.as_str()))
@@ -120,16 +199,15 @@ impl Library {
             .cloned()
             .ok_or_else(|| Error::BadRequest("kế hoạch không có cơ quan ban hành".into()))?;
         let plan_doc = self.create(&plan).await?;
-        self.store
-            .register(DocRecord {
-                doc_id: plan_doc.clone(),
-                kind: DocKind::Plan,
-                agency_id: agency.id.clone(),
-                plan_id: Some(plan.id.clone()),
-                unit_id: None,
-                title: plan.title.clone(),
-            })
-            .await?;
+        self.register(DocRecord {
+            doc_id: plan_doc.clone(),
+            kind: DocKind::Plan,
+            agency_id: agency.id.clone(),
+            plan_id: Some(plan.id.clone()),
+            unit_id: None,
+            title: plan.title.clone(),
+        })
+        .await?;
         let org_doc = match existing
             .iter()
             .find(|d| d.kind == DocKind::Org && d.agency_id == agency.id)
@@ -137,32 +215,30 @@ impl Library {
             Some(d) => d.doc_id.clone(),
             None => {
                 let id = self.create(&org).await?;
-                self.store
-                    .register(DocRecord {
-                        doc_id: id.clone(),
-                        kind: DocKind::Org,
-                        agency_id: agency.id.clone(),
-                        plan_id: None,
-                        unit_id: None,
-                        title: agency.name.clone(),
-                    })
-                    .await?;
+                self.register(DocRecord {
+                    doc_id: id.clone(),
+                    kind: DocKind::Org,
+                    agency_id: agency.id.clone(),
+                    plan_id: None,
+                    unit_id: None,
+                    title: agency.name.clone(),
+                })
+                .await?;
                 id
             }
         };
         let mut progress_docs = Vec::new();
         for unit in &agency.units {
             let id = self.create(&Progress::new(&plan.id, &unit.id)).await?;
-            self.store
-                .register(DocRecord {
-                    doc_id: id.clone(),
-                    kind: DocKind::Progress,
-                    agency_id: agency.id.clone(),
-                    plan_id: Some(plan.id.clone()),
-                    unit_id: Some(unit.id.clone()),
-                    title: format!("Tiến độ – {}", unit.name),
-                })
-                .await?;
+            self.register(DocRecord {
+                doc_id: id.clone(),
+                kind: DocKind::Progress,
+                agency_id: agency.id.clone(),
+                plan_id: Some(plan.id.clone()),
+                unit_id: Some(unit.id.clone()),
+                title: format!("Tiến độ – {}", unit.name),
+            })
+            .await?;
             progress_docs.push((unit.id.clone(), id));
         }
         tracing::info!(plan = %plan.id, doc = %plan_doc, units = progress_docs.len(), "imported plan");
@@ -190,7 +266,7 @@ impl Library {
     /// Every plan.
     pub async fn plans(&self) -> Result<Vec<PlanInfo>> {
         let mut out = Vec::new();
-        for rec in self.store.documents().await? {
+        for rec in self.catalogue.all() {
             if rec.kind != DocKind::Plan {
                 continue;
             }
@@ -210,7 +286,7 @@ impl Library {
 
     /// The plan `plan_id` and the organisation of its agency.
     pub async fn plan(&self, plan_id: &str) -> Result<(Plan, Org)> {
-        let docs = self.store.documents().await?;
+        let docs = self.catalogue.all();
         let rec = docs
             .iter()
             .find(|d| d.kind == DocKind::Plan && d.plan_id.as_deref() == Some(plan_id))
@@ -237,7 +313,7 @@ impl Library {
             .ok_or_else(|| Error::NotFound(format!("cơ quan {}", plan.agency_id)))?;
         let mut progress = Vec::new();
         let mut problems = Vec::new();
-        for rec in self.store.documents().await? {
+        for rec in self.catalogue.all() {
             if rec.kind != DocKind::Progress || rec.plan_id.as_deref() != Some(plan_id) {
                 continue;
             }

@@ -1,4 +1,5 @@
-//! `tiendo`: the command line of the Tiến độ server (serve, plan parse, import, print-config).
+//! `tiendo`: the command line of the Tiến độ server (serve, plan parse, import, user, unit,
+//! backup, restore, print-config).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -6,8 +7,10 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use tiendo_server::accounts::{NewUser, Role, generate_password};
 use tiendo_server::config::{Config, Overrides};
-use tiendo_server::{Startup, open, serve};
+use tiendo_server::store::{DocKind, SqliteStore};
+use tiendo_server::{open, serve};
 
 #[derive(Parser)]
 #[command(
@@ -49,6 +52,215 @@ enum Command {
     },
     /// Print the configuration in force (defaults → tiendo.toml → TIENDO_* → flags).
     PrintConfig,
+    /// Manage user accounts (works while the server runs).
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Units of the stored organisations.
+    Unit {
+        #[command(subcommand)]
+        command: UnitCommand,
+    },
+    /// Copy the database to FILE (consistent while the server runs).
+    Backup {
+        /// Where to write the copy (must not exist).
+        file: PathBuf,
+    },
+    /// Replace the database with the backup FILE (stop the server first).
+    Restore {
+        /// A file written by `tiendo backup`.
+        file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user; prints a generated password unless --password-stdin is given.
+    Add {
+        /// Login name (a-z, 0-9, '.', '_', '-').
+        username: String,
+        /// unit_editor, agency_admin, province_viewer or system_admin.
+        #[arg(long, default_value = "unit_editor")]
+        role: String,
+        /// The unit (id from `tiendo unit list`) for unit_editor and agency_admin.
+        #[arg(long)]
+        unit: Option<String>,
+        /// Display name (default: the unit's name or the login name).
+        #[arg(long)]
+        name: Option<String>,
+        /// Read the password from standard input instead of generating one.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List users.
+    List,
+    /// Set a new password (ends the user's sessions); generated unless --password-stdin.
+    Passwd {
+        /// Login name.
+        username: String,
+        /// Read the password from standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Disable a user: no more logins, sessions end.
+    Disable {
+        /// Login name.
+        username: String,
+    },
+    /// Enable a disabled user again.
+    Enable {
+        /// Login name.
+        username: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum UnitCommand {
+    /// List the units of every stored organisation.
+    List,
+}
+
+/// A unit as the CLI shows it.
+struct UnitRow {
+    agency_id: String,
+    agency: String,
+    id: String,
+    name: String,
+    central_office: bool,
+}
+
+/// Every unit of the stored organisation documents, read straight from SQLite.
+async fn units(store: &SqliteStore) -> anyhow::Result<Vec<UnitRow>> {
+    let mut out = Vec::new();
+    for rec in store.documents().await? {
+        if rec.kind != DocKind::Org {
+            continue;
+        }
+        let doc = store.read_document(&rec.doc_id).await?;
+        let org: tiendo_shared::Org = tiendo_shared::doc::read(&doc, "org")?;
+        for agency in org.agencies.iter().filter(|a| a.id == rec.agency_id) {
+            for unit in &agency.units {
+                out.push(UnitRow {
+                    agency_id: agency.id.clone(),
+                    agency: agency.name.clone(),
+                    id: unit.id.clone(),
+                    name: unit.name.clone(),
+                    central_office: agency.central_office.as_deref() == Some(unit.id.as_str()),
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn read_password(from_stdin: bool) -> anyhow::Result<(String, bool)> {
+    if !from_stdin {
+        return Ok((generate_password(), true));
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .context("không đọc được mật khẩu từ stdin")?;
+    Ok((line.trim_end_matches(['\r', '\n']).to_string(), false))
+}
+
+fn open_store(cfg: &Config) -> anyhow::Result<SqliteStore> {
+    let path = cfg.database_path();
+    if !path.exists() {
+        anyhow::bail!(
+            "chưa có cơ sở dữ liệu {} (chạy `tiendo serve` một lần để khởi tạo)",
+            path.display()
+        );
+    }
+    Ok(SqliteStore::open(&path)?)
+}
+
+async fn user_command(cfg: &Config, command: UserCommand) -> anyhow::Result<()> {
+    let store = open_store(cfg)?;
+    match command {
+        UserCommand::Add {
+            username,
+            role,
+            unit,
+            name,
+            password_stdin,
+        } => {
+            let role: Role = role.parse()?;
+            let (agency_id, unit_row) = match (&unit, role.needs_unit()) {
+                (Some(u), true) => {
+                    let all = units(&store).await?;
+                    let row = all
+                        .into_iter()
+                        .find(|r| r.id == *u)
+                        .with_context(|| format!("không có đơn vị {u} (xem `tiendo unit list`)"))?;
+                    (Some(row.agency_id.clone()), Some(row))
+                }
+                (None, true) => anyhow::bail!("vai trò {} cần --unit", role.as_str()),
+                (Some(_), false) => {
+                    anyhow::bail!("vai trò {} không gắn với đơn vị", role.as_str())
+                }
+                (None, false) => (None, None),
+            };
+            let (password, generated) = read_password(password_stdin)?;
+            let display = name
+                .or_else(|| unit_row.as_ref().map(|r| r.name.clone()))
+                .unwrap_or_default();
+            let user = store
+                .add_user(NewUser {
+                    username,
+                    display_name: display,
+                    role,
+                    agency_id,
+                    unit_id: unit_row.map(|r| r.id),
+                    password: password.clone(),
+                })
+                .await?;
+            println!("Đã tạo {} ({})", user.username, role.label());
+            if generated {
+                println!("  mật khẩu: {password}");
+            }
+        }
+        UserCommand::List => {
+            println!(
+                "{:<45} {:<16} {:<45} trạng thái",
+                "tên đăng nhập", "vai trò", "đơn vị"
+            );
+            for u in store.users().await? {
+                println!(
+                    "{:<45} {:<16} {:<45} {}",
+                    u.username,
+                    u.role.as_str(),
+                    u.unit_id.as_deref().unwrap_or("–"),
+                    if u.disabled {
+                        "đã khoá"
+                    } else {
+                        "hoạt động"
+                    }
+                );
+            }
+        }
+        UserCommand::Passwd {
+            username,
+            password_stdin,
+        } => {
+            let (password, generated) = read_password(password_stdin)?;
+            store.set_password(&username, &password).await?;
+            println!("Đã đổi mật khẩu của {username}; các phiên đăng nhập cũ đã kết thúc.");
+            if generated {
+                println!("  mật khẩu mới: {password}");
+            }
+        }
+        UserCommand::Disable { username } => {
+            store.set_disabled(&username, true).await?;
+            println!("Đã khoá {username}; các phiên đăng nhập đã kết thúc.");
+        }
+        UserCommand::Enable { username } => {
+            store.set_disabled(&username, false).await?;
+            println!("Đã mở khoá {username}.");
+        }
+    }
+    Ok(())
 }
 
 #[derive(Subcommand)]
@@ -108,10 +320,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let cfg = Config::load(cli.config.as_deref(), std::env::vars(), &flags)?;
             let text = read_text(&file)?;
             runtime()?.block_on(async move {
-                std::fs::create_dir_all(&cfg.data_dir)
-                    .with_context(|| cfg.data_dir.display().to_string())?;
+                let lock = tiendo_server::lock_data_dir(&cfg)?;
                 let store = tiendo_server::SqliteStore::open(&cfg.database_path())?;
-                let library = tiendo_server::Library::open(store).await;
+                let library = tiendo_server::Library::open(store).await?.with_lock(lock);
                 let result = library.import_text(&text).await;
                 library.stop().await;
                 let report = result.with_context(|| file.display().to_string())?;
@@ -131,6 +342,53 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 Ok(())
             })
         }
+        Command::User { command } => {
+            let cfg = Config::load(cli.config.as_deref(), std::env::vars(), &flags)?;
+            runtime()?.block_on(user_command(&cfg, command))
+        }
+        Command::Unit {
+            command: UnitCommand::List,
+        } => {
+            let cfg = Config::load(cli.config.as_deref(), std::env::vars(), &flags)?;
+            runtime()?.block_on(async move {
+                let store = open_store(&cfg)?;
+                for u in units(&store).await? {
+                    println!(
+                        "{:<50} {}{}  ({})",
+                        u.id,
+                        u.name,
+                        if u.central_office {
+                            " — đầu mối tổng hợp"
+                        } else {
+                            ""
+                        },
+                        u.agency
+                    );
+                }
+                Ok(())
+            })
+        }
+        Command::Backup { file } => {
+            let cfg = Config::load(cli.config.as_deref(), std::env::vars(), &flags)?;
+            tiendo_server::store::backup(&cfg.database_path(), &file)?;
+            println!(
+                "Đã sao lưu {} vào {}",
+                cfg.database_path().display(),
+                file.display()
+            );
+            Ok(())
+        }
+        Command::Restore { file } => {
+            let cfg = Config::load(cli.config.as_deref(), std::env::vars(), &flags)?;
+            let _lock = tiendo_server::lock_data_dir(&cfg)?;
+            tiendo_server::store::restore(&cfg.database_path(), &file)?;
+            println!(
+                "Đã khôi phục {} từ {}",
+                cfg.database_path().display(),
+                file.display()
+            );
+            Ok(())
+        }
         Command::Serve { listen, static_dir } => {
             flags.listen = listen;
             flags.static_dir = static_dir;
@@ -141,7 +399,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     .with_context(|| format!("không mở được cổng {}", cfg.listen))?;
                 let addr = listener.local_addr()?;
                 let (library, startup) = open(&cfg).await?;
-                if let Startup::Seeded(report) = &startup {
+                if let Some(report) = &startup.seeded {
                     println!(
                         "Lần chạy đầu: đã nhập kế hoạch mẫu {} ({} nhiệm vụ, {} đơn vị) vào {}",
                         report.plan_id,
@@ -154,6 +412,22 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 println!("  Trạng thái: http://{addr}/api/health");
                 for plan in library.plans().await? {
                     println!("  Kế hoạch: http://{addr}/api/plans/{}/status", plan.id);
+                }
+                if startup.demo_accounts.is_empty() {
+                    println!(
+                        "  Tài khoản: xem `tiendo user list`; đặt lại mật khẩu bằng `tiendo user passwd TÊN`"
+                    );
+                } else {
+                    println!("Tài khoản mẫu (mật khẩu chỉ hiện lần này; đổi bằng `tiendo user passwd TÊN`):");
+                    for a in &startup.demo_accounts {
+                        println!(
+                            "  {:<50} {:<16} {}  {}",
+                            a.username,
+                            a.password,
+                            a.role.as_str(),
+                            a.unit.as_deref().unwrap_or("")
+                        );
+                    }
                 }
                 serve(cfg, library, listener, shutdown_signal()).await?;
                 Ok(())

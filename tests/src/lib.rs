@@ -1,11 +1,19 @@
 //! Test support for Tiến độ's integration tests: a real server on a random loopback port over a
-//! real SQLite file in a temporary directory, stopped when dropped.
+//! real SQLite file in a temporary directory (stopped when dropped), native samod sync clients
+//! that sign in with a bearer token, and a raw WebSocket client for protocol abuse.
 
+use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
 
-use tiendo_server::{Config, Startup};
+use futures::{SinkExt, StreamExt, TryStreamExt};
+use samod::{BackoffConfig, DialError, Dialer, DialerHandle, DocHandle, DocumentId, PeerId, Repo};
+use tiendo_server::{Config, Library, Startup};
 use tokio::sync::oneshot;
+use tokio_tungstenite::tungstenite::{self, Message, client::IntoClientRequest};
 
 /// A running server. Dropping it shuts the server down and waits for it to flush.
 pub struct TestServer {
@@ -13,6 +21,8 @@ pub struct TestServer {
     pub addr: SocketAddr,
     /// What start-up did.
     pub startup: Startup,
+    library: Library,
+    handle: tokio::runtime::Handle,
     data_dir: PathBuf,
     stop: Option<oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -22,25 +32,34 @@ impl TestServer {
     /// Starts the server on `127.0.0.1:0` over `data_dir`, through the same `open` + `serve`
     /// path as `tiendo serve`.
     pub fn start(data_dir: &Path) -> TestServer {
+        Self::start_with(data_dir, |_| {})
+    }
+
+    /// Like [`TestServer::start`], adjusting the configuration first.
+    pub fn start_with(data_dir: &Path, adjust: impl FnOnce(&mut Config)) -> TestServer {
+        let mut config = Config {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            data_dir: data_dir.to_path_buf(),
+            static_dir: PathBuf::from("/nonexistent"),
+            ..Config::default()
+        };
+        adjust(&mut config);
         let (ready_tx, ready_rx) = std::sync::mpsc::channel();
         let (stop_tx, stop_rx) = oneshot::channel::<()>();
-        let dir = data_dir.to_path_buf();
         let thread = std::thread::spawn(move || {
             let rt = tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(2)
                 .enable_all()
                 .build()
                 .expect("runtime");
+            let handle = rt.handle().clone();
             rt.block_on(async move {
-                let config = Config {
-                    listen: "127.0.0.1:0".parse().unwrap(),
-                    data_dir: dir,
-                    static_dir: PathBuf::from("/nonexistent"),
-                };
                 let listener = tokio::net::TcpListener::bind(config.listen).await.unwrap();
                 let addr = listener.local_addr().unwrap();
                 let (library, startup) = tiendo_server::open(&config).await.expect("open");
-                ready_tx.send((addr, startup)).unwrap();
+                ready_tx
+                    .send((addr, startup, library.clone(), handle))
+                    .unwrap();
                 tiendo_server::serve(config, library, listener, async {
                     let _ = stop_rx.await;
                 })
@@ -48,10 +67,12 @@ impl TestServer {
                 .expect("serve");
             });
         });
-        let (addr, startup) = ready_rx.recv().expect("server started");
+        let (addr, startup, library, handle) = ready_rx.recv().expect("server started");
         TestServer {
             addr,
             startup,
+            library,
+            handle,
             data_dir: data_dir.to_path_buf(),
             stop: Some(stop_tx),
             thread: Some(thread),
@@ -63,16 +84,132 @@ impl TestServer {
         format!("http://{}{}", self.addr, path)
     }
 
-    /// GETs `path` and returns the status and the JSON body.
+    /// The sync socket's URL.
+    pub fn sync_url(&self) -> url::Url {
+        url::Url::parse(&format!("ws://{}/sync", self.addr)).unwrap()
+    }
+
+    /// The generated password of demo account `username` (first start only).
+    pub fn password(&self, username: &str) -> String {
+        self.startup
+            .demo_accounts
+            .iter()
+            .find(|a| a.username == username)
+            .unwrap_or_else(|| panic!("no demo account {username}"))
+            .password
+            .clone()
+    }
+
+    /// The server's library (for setting up data the API does not create).
+    pub fn library(&self) -> &Library {
+        &self.library
+    }
+
+    /// Runs `f` on the server's runtime and waits for it.
+    pub fn on_server<F>(&self, f: F) -> F::Output
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        let join = self.handle.spawn(f);
+        let (tx, rx) = std::sync::mpsc::channel();
+        self.handle.spawn(async move {
+            let _ = tx.send(join.await);
+        });
+        rx.recv().unwrap().expect("server task")
+    }
+
+    /// GETs `path` without a session.
     pub fn get_json(&self, path: &str) -> (u16, serde_json::Value) {
+        self.request("GET", path, None, None)
+    }
+
+    /// GETs `path` with a bearer token.
+    pub fn get_json_as(&self, token: &str, path: &str) -> (u16, serde_json::Value) {
+        self.request("GET", path, Some(token), None)
+    }
+
+    /// POSTs JSON.
+    pub fn post_json(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        self.request("POST", path, token, Some(body))
+    }
+
+    fn request(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .build()
             .into();
-        let mut resp = agent.get(&self.url(path)).call().expect("request");
+        let url = self.url(path);
+        let auth = token.map(|t| format!("Bearer {t}"));
+        let mut resp = match (method, body) {
+            ("POST", Some(b)) => {
+                let mut req = agent.post(&url);
+                if let Some(a) = &auth {
+                    req = req.header("Authorization", a);
+                }
+                req.send_json(b).expect("request")
+            }
+            ("POST", None) => {
+                let mut req = agent.post(&url);
+                if let Some(a) = &auth {
+                    req = req.header("Authorization", a);
+                }
+                req.send_empty().expect("request")
+            }
+            _ => {
+                let mut req = agent.get(&url);
+                if let Some(a) = &auth {
+                    req = req.header("Authorization", a);
+                }
+                req.call().expect("request")
+            }
+        };
         let status = resp.status().as_u16();
-        let body: serde_json::Value = resp.body_mut().read_json().expect("json body");
-        (status, body)
+        let text = resp.body_mut().read_to_string().expect("body");
+        let json = serde_json::from_str(&text).unwrap_or(serde_json::Value::Null);
+        (status, json)
+    }
+
+    /// Signs in and returns the session token.
+    pub fn login(&self, username: &str, password: &str) -> String {
+        let (status, body) = self.post_json(
+            "/api/login",
+            None,
+            serde_json::json!({ "username": username, "password": password }),
+        );
+        assert_eq!(status, 200, "login {username}: {body}");
+        body["token"].as_str().unwrap().to_string()
+    }
+
+    /// Signs in demo account `username`.
+    pub fn login_demo(&self, username: &str) -> String {
+        self.login(username, &self.password(username))
+    }
+
+    /// `/api/me`'s document id of `kind` (and `unit`, for progress documents).
+    pub fn doc_id(&self, token: &str, kind: &str, unit: Option<&str>) -> String {
+        let (status, me) = self.get_json_as(token, "/api/me");
+        assert_eq!(status, 200, "{me}");
+        me["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["kind"] == kind && (unit.is_none() || d["unit_id"] == unit.unwrap()))
+            .unwrap_or_else(|| panic!("no {kind} document for {unit:?} in {me}"))["doc_id"]
+            .as_str()
+            .unwrap()
+            .to_string()
     }
 
     /// The data directory.
@@ -90,4 +227,283 @@ impl Drop for TestServer {
             let _ = t.join();
         }
     }
+}
+
+/// Runs a blocking call (HTTP) from async test code.
+pub fn blocking<T>(f: impl FnOnce() -> T) -> T {
+    tokio::task::block_in_place(f)
+}
+
+/// Dials the sync socket with `Authorization: Bearer`.
+pub struct BearerDialer {
+    /// The socket.
+    pub url: url::Url,
+    /// The session token.
+    pub token: String,
+}
+
+impl Dialer for BearerDialer {
+    type Error = Infallible;
+
+    fn url(&self) -> url::Url {
+        self.url.clone()
+    }
+
+    fn connect(
+        &self,
+    ) -> futures::future::BoxFuture<'static, Result<samod::Transport, DialError<Infallible>>> {
+        let (url, token) = (self.url.clone(), self.token.clone());
+        Box::pin(async move {
+            let mut req = url
+                .as_str()
+                .into_client_request()
+                .map_err(DialError::transient)?;
+            req.headers_mut().insert(
+                "Authorization",
+                format!("Bearer {token}").parse().expect("header"),
+            );
+            let (ws, _) = tokio_tungstenite::connect_async(req)
+                .await
+                .map_err(DialError::transient)?;
+            let (sink, stream) = ws.split();
+            let stream = stream
+                .try_filter_map(|m| async move {
+                    Ok(match m {
+                        Message::Binary(b) => Some(b.to_vec()),
+                        _ => None,
+                    })
+                })
+                .boxed();
+            let sink = sink.with(|v: Vec<u8>| async move {
+                Ok::<_, tungstenite::Error>(Message::Binary(v.into()))
+            });
+            Ok(samod::Transport::new(stream, Box::pin(sink)))
+        })
+    }
+}
+
+/// A native automerge-repo client (samod, in-memory storage) like a tablet's.
+pub struct SyncClient {
+    /// Its repo.
+    pub repo: Repo,
+    dialer: Option<DialerHandle<Infallible>>,
+}
+
+/// How long sync steps may take before a test gives up.
+pub const PATIENCE: Duration = Duration::from_secs(20);
+
+impl SyncClient {
+    /// A client with peer id `peer`.
+    pub async fn new(peer: &str) -> SyncClient {
+        let repo = Repo::build_tokio()
+            .with_peer_id(PeerId::from(peer))
+            .load()
+            .await;
+        SyncClient { repo, dialer: None }
+    }
+
+    /// Connects to `url` with `token` and waits for the handshake.
+    pub async fn connect(&mut self, url: url::Url, token: &str) {
+        let dialer = self
+            .repo
+            .dial(
+                BackoffConfig {
+                    initial_delay: Duration::from_millis(50),
+                    max_delay: Duration::from_millis(500),
+                    max_retries: Some(40),
+                },
+                Arc::new(BearerDialer {
+                    url,
+                    token: token.to_string(),
+                }),
+            )
+            .expect("repo running");
+        tokio::time::timeout(PATIENCE, dialer.established())
+            .await
+            .expect("connected in time")
+            .expect("connected");
+        self.dialer = Some(dialer);
+    }
+
+    /// Drops the connection (the client goes offline).
+    pub fn disconnect(&mut self) {
+        if let Some(d) = self.dialer.take() {
+            d.close();
+        }
+    }
+
+    /// The current connection's id.
+    pub fn connection(&self) -> samod::ConnectionId {
+        self.dialer
+            .as_ref()
+            .and_then(|d| d.connection_id())
+            .expect("connected")
+    }
+
+    /// Finds `doc_id` (locally or from the server); `None` when the server does not share it.
+    pub async fn find(&self, doc_id: &str) -> Option<DocHandle> {
+        let id = DocumentId::from_str(doc_id).expect("document id");
+        tokio::time::timeout(PATIENCE, self.repo.find(id))
+            .await
+            .expect("find answers in time")
+            .expect("repo running")
+    }
+
+    /// Waits until the server has every change this client has of `doc`.
+    pub async fn wait_acknowledged(&self, doc: &DocHandle) {
+        tokio::time::timeout(PATIENCE, doc.they_have_our_changes(self.connection()))
+            .await
+            .expect("the server acknowledged in time");
+    }
+
+    /// Stops the repo.
+    pub async fn stop(self) {
+        self.repo.stop().await;
+    }
+}
+
+/// Reads a typed value out of a synced document.
+pub fn read<T: autosurgeon::Hydrate>(doc: &DocHandle, kind: &'static str) -> T {
+    doc.with_document(|d| tiendo_shared::doc::read(d, kind).expect("hydrates"))
+}
+
+/// Edits a synced document through its typed model, as the client app does.
+pub fn edit<T: autosurgeon::Hydrate + autosurgeon::Reconcile>(
+    doc: &DocHandle,
+    kind: &'static str,
+    author: &str,
+    f: impl FnOnce(&mut T),
+) {
+    doc.with_document(|d| {
+        let mut value: T = tiendo_shared::doc::read(d, kind).expect("hydrates");
+        f(&mut value);
+        let mut tx = d.transaction();
+        autosurgeon::reconcile(&mut tx, &value).expect("reconciles");
+        tx.commit_with(automerge::transaction::CommitOptions::default().with_message(author));
+    });
+}
+
+/// Polls `check` (blocking) until it returns `Some`, or panics after [`PATIENCE`].
+pub async fn eventually<T>(what: &str, mut check: impl FnMut() -> Option<T>) -> T {
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    loop {
+        if let Some(v) = blocking(&mut check) {
+            return v;
+        }
+        if tokio::time::Instant::now() > deadline {
+            panic!("timed out waiting for: {what}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// A raw WebSocket on `/sync`, for sending what a well-behaved client never would.
+pub struct RawSocket {
+    ws: tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
+}
+
+/// How a raw socket's connection attempt or read ended.
+#[derive(Debug, PartialEq)]
+pub enum RawEvent {
+    /// A binary frame.
+    Binary(Vec<u8>),
+    /// A close frame with its code and reason.
+    Closed(u16, String),
+    /// Nothing within the wait.
+    Quiet,
+    /// The stream ended without a close frame.
+    Ended,
+}
+
+impl RawSocket {
+    /// Opens `/sync` with an optional bearer token; `Err(status)` when the upgrade is refused.
+    pub async fn connect(url: &url::Url, token: Option<&str>) -> Result<RawSocket, u16> {
+        let mut req = url.as_str().into_client_request().unwrap();
+        if let Some(t) = token {
+            req.headers_mut()
+                .insert("Authorization", format!("Bearer {t}").parse().unwrap());
+        }
+        match tokio_tungstenite::connect_async(req).await {
+            Ok((ws, _)) => Ok(RawSocket { ws }),
+            Err(tungstenite::Error::Http(resp)) => Err(resp.status().as_u16()),
+            Err(e) => panic!("unexpected connect error: {e}"),
+        }
+    }
+
+    /// Sends a binary frame.
+    pub async fn send_binary(&mut self, bytes: Vec<u8>) {
+        let _ = self.ws.send(Message::Binary(bytes.into())).await;
+    }
+
+    /// Sends a text frame.
+    pub async fn send_text(&mut self, text: &str) {
+        let _ = self.ws.send(Message::Text(text.into())).await;
+    }
+
+    /// The next frame that matters (pings skipped), waiting up to `wait`.
+    pub async fn next(&mut self, wait: Duration) -> RawEvent {
+        loop {
+            match tokio::time::timeout(wait, self.ws.next()).await {
+                Err(_) => return RawEvent::Quiet,
+                Ok(None) | Ok(Some(Err(_))) => return RawEvent::Ended,
+                Ok(Some(Ok(Message::Binary(b)))) => return RawEvent::Binary(b.to_vec()),
+                Ok(Some(Ok(Message::Close(c)))) => {
+                    return c
+                        .map(|c| RawEvent::Closed(c.code.into(), c.reason.to_string()))
+                        .unwrap_or(RawEvent::Closed(1005, String::new()));
+                }
+                Ok(Some(Ok(_))) => continue,
+            }
+        }
+    }
+
+    /// Reads until a close frame (skipping other frames), or panics.
+    pub async fn expect_close(&mut self) -> (u16, String) {
+        for _ in 0..50 {
+            match self.next(PATIENCE).await {
+                RawEvent::Closed(code, reason) => return (code, reason),
+                RawEvent::Binary(_) => continue,
+                other => panic!("expected a close frame, got {other:?}"),
+            }
+        }
+        panic!("no close frame");
+    }
+}
+
+/// Encodes an automerge-repo protocol message (a CBOR map) from string fields and optional data.
+pub fn frame(fields: &[(&str, &str)], data: Option<&[u8]>) -> Vec<u8> {
+    let mut buf = Vec::new();
+    let mut e = minicbor::Encoder::new(&mut buf);
+    let extra = u64::from(data.is_some())
+        + u64::from(fields.iter().any(|(k, v)| *k == "type" && *v == "join"));
+    e.map(fields.len() as u64 + extra).unwrap();
+    for (k, v) in fields {
+        e.str(k).unwrap().str(v).unwrap();
+    }
+    if fields.iter().any(|(k, v)| *k == "type" && *v == "join") {
+        e.str("supportedProtocolVersions")
+            .unwrap()
+            .array(1)
+            .unwrap()
+            .str("1")
+            .unwrap();
+    }
+    if let Some(d) = data {
+        e.str("data").unwrap().bytes(d).unwrap();
+    }
+    buf
+}
+
+/// The `type` of a protocol message from the server.
+pub fn frame_type(bytes: &[u8]) -> String {
+    tiendo_server::sync::decode_frame(bytes)
+        .map(|f| f.kind)
+        .unwrap_or_else(|e| format!("undecodable: {e}"))
+}
+
+/// A temporary data directory.
+pub fn data_dir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("temp dir")
 }

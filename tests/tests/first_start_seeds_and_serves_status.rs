@@ -1,8 +1,10 @@
 //! A fresh data directory: the server creates the SQLite file, imports the embedded seed plan
 //! through the importer, and serves it; a restart opens the same documents without re-importing.
 
-use tiendo_server::Startup;
 use tiendo_tests::TestServer;
+
+/// The central office's demo account (agency admin): may read the merged status.
+const OFFICE: &str = "phong-hanh-chinh-tong-hop";
 
 const PLAN: &str = "kh-cchc-2025-so-khoa-hoc-va-cong-nghe";
 
@@ -10,9 +12,11 @@ const PLAN: &str = "kh-cchc-2025-so-khoa-hoc-va-cong-nghe";
 fn first_start_imports_the_seed_plan_into_sqlite() {
     let dir = tempfile::tempdir().unwrap();
     let server = TestServer::start(dir.path());
-    let Startup::Seeded(report) = &server.startup else {
-        panic!("a fresh directory is seeded");
-    };
+    let report = server
+        .startup
+        .seeded
+        .as_ref()
+        .expect("a fresh directory is seeded");
     assert_eq!(report.tasks, 43);
     assert_eq!(
         report.progress_docs.len(),
@@ -20,6 +24,7 @@ fn first_start_imports_the_seed_plan_into_sqlite() {
         "one progress document per unit"
     );
     assert!(dir.path().join("tiendo.sqlite").exists());
+    let token = server.login_demo(OFFICE);
 
     let (status, health) = server.get_json("/api/health");
     assert_eq!(status, 200);
@@ -29,11 +34,11 @@ fn first_start_imports_the_seed_plan_into_sqlite() {
         "plan + organisation + 6 progress documents"
     );
 
-    let (_, plans) = server.get_json("/api/plans");
+    let (_, plans) = server.get_json_as(&token, "/api/plans");
     assert_eq!(plans[0]["id"], PLAN);
     assert_eq!(plans[0]["tasks"], 43);
 
-    let (status, plan) = server.get_json(&format!("/api/plans/{PLAN}"));
+    let (status, plan) = server.get_json_as(&token, &format!("/api/plans/{PLAN}"));
     assert_eq!(status, 200);
     assert_eq!(plan["plan"]["areas"].as_array().unwrap().len(), 9);
     assert_eq!(
@@ -50,9 +55,11 @@ fn first_start_imports_the_seed_plan_into_sqlite() {
 fn status_endpoint_computes_from_the_stored_documents() {
     let dir = tempfile::tempdir().unwrap();
     let server = TestServer::start(dir.path());
-    let (status, s) = server.get_json(&format!(
-        "/api/plans/{PLAN}/status?as_of=2025-04-15&period=q1"
-    ));
+    let token = server.login_demo(OFFICE);
+    let (status, s) = server.get_json_as(
+        &token,
+        &format!("/api/plans/{PLAN}/status?as_of=2025-04-15&period=q1"),
+    );
     assert_eq!(status, 200);
     assert_eq!(s["headline"]["total"], 43);
     assert_eq!(s["period"], "q1");
@@ -72,14 +79,18 @@ fn status_endpoint_computes_from_the_stored_documents() {
 fn bad_requests_get_clear_json_errors() {
     let dir = tempfile::tempdir().unwrap();
     let server = TestServer::start(dir.path());
-    let (status, body) = server.get_json(&format!("/api/plans/{PLAN}/status?as_of=31/02/2025"));
+    let token = server.login_demo(OFFICE);
+    let (status, body) = server.get_json_as(
+        &token,
+        &format!("/api/plans/{PLAN}/status?as_of=31/02/2025"),
+    );
     assert_eq!(status, 400);
     assert_eq!(body["code"], "bad_request");
     assert!(body["error"].as_str().unwrap().contains("31/02/2025"));
-    let (status, body) = server.get_json(&format!("/api/plans/{PLAN}/status?period=q5"));
+    let (status, body) = server.get_json_as(&token, &format!("/api/plans/{PLAN}/status?period=q5"));
     assert_eq!(status, 400);
     assert!(body["error"].as_str().unwrap().contains("q5"));
-    let (status, body) = server.get_json("/api/plans/khong-co/status");
+    let (status, body) = server.get_json_as(&token, "/api/plans/khong-co/status");
     assert_eq!(status, 404);
     assert_eq!(body["code"], "not_found");
 }
@@ -87,17 +98,23 @@ fn bad_requests_get_clear_json_errors() {
 #[test]
 fn restart_opens_the_same_documents_without_reimporting() {
     let dir = tempfile::tempdir().unwrap();
-    let first_doc = {
+    let (first_doc, password) = {
         let server = TestServer::start(dir.path());
-        let (_, plans) = server.get_json("/api/plans");
-        plans[0]["doc_id"].clone()
+        let token = server.login_demo(OFFICE);
+        let (_, plans) = server.get_json_as(&token, "/api/plans");
+        (plans[0]["doc_id"].clone(), server.password(OFFICE))
     };
     let server = TestServer::start(dir.path());
-    assert!(matches!(server.startup, Startup::Opened));
-    let (_, plans) = server.get_json("/api/plans");
+    assert!(server.startup.seeded.is_none(), "not imported twice");
+    assert!(
+        server.startup.demo_accounts.is_empty(),
+        "accounts are created once and their passwords shown once"
+    );
+    let token = server.login(OFFICE, &password);
+    let (_, plans) = server.get_json_as(&token, "/api/plans");
     assert_eq!(plans.as_array().unwrap().len(), 1);
     assert_eq!(plans[0]["doc_id"], first_doc);
-    let (_, plan) = server.get_json(&format!("/api/plans/{PLAN}"));
+    let (_, plan) = server.get_json_as(&token, &format!("/api/plans/{PLAN}"));
     assert_eq!(plan["plan"]["areas"][8]["tasks"][0]["code"], "9");
     assert_eq!(server.data_dir(), dir.path());
 }

@@ -1,4 +1,5 @@
-//! `/api`: health, plans, merged status.
+//! `/api`: health, plans, merged status. Everything but `/api/health` needs a session, and a
+//! user sees only the plans of the agencies they may read.
 
 use axum::extract::{Path, Query, State, rejection::QueryRejection};
 use axum::routing::get;
@@ -8,8 +9,25 @@ use tiendo_shared::status::Summary;
 use tiendo_shared::{Date, PeriodKind};
 
 use crate::AppState;
+use crate::access::{Access, access};
+use crate::accounts::Role;
 use crate::error::{Error, Result};
 use crate::library::PlanInfo;
+use crate::routes::auth::Authenticated;
+use crate::store::{DocKind, DocRecord};
+
+/// The catalogue record of plan `plan_id`, if `auth` may read it (else "not found", so plans of
+/// other agencies do not reveal that they exist).
+fn readable_plan(state: &AppState, auth: &Authenticated, plan_id: &str) -> Result<DocRecord> {
+    state
+        .library
+        .catalogue()
+        .all()
+        .into_iter()
+        .find(|d| d.kind == DocKind::Plan && d.plan_id.as_deref() == Some(plan_id))
+        .filter(|d| access(&auth.user, d) != Access::None)
+        .ok_or_else(|| Error::NotFound(format!("kế hoạch {plan_id}")))
+}
 
 /// The API routes.
 pub fn router() -> Router<AppState> {
@@ -22,24 +40,37 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn health(State(state): State<AppState>) -> Result<Json<serde_json::Value>> {
-    let documents = state.library.store().documents().await?.len();
+    let documents = state.library.catalogue().all().len();
     let schema = state.library.store().schema_version().await?;
     Ok(Json(serde_json::json!({
         "status": "ok",
         "version": env!("CARGO_PKG_VERSION"),
         "schema_version": schema,
         "documents": documents,
+        "sync_connections": state.library.peers().connection_count(),
+        "refused_writes": state.library.peers().refused_writes(),
     })))
 }
 
-async fn plans(State(state): State<AppState>) -> Result<Json<Vec<PlanInfo>>> {
-    Ok(Json(state.library.plans().await?))
+async fn plans(State(state): State<AppState>, auth: Authenticated) -> Result<Json<Vec<PlanInfo>>> {
+    let visible: Vec<String> = state
+        .library
+        .catalogue()
+        .visible_to(&auth.user)
+        .into_iter()
+        .map(|(d, _)| d.doc_id)
+        .collect();
+    let mut plans = state.library.plans().await?;
+    plans.retain(|p| visible.contains(&p.doc_id));
+    Ok(Json(plans))
 }
 
 async fn plan(
     State(state): State<AppState>,
+    auth: Authenticated,
     Path(id): Path<String>,
 ) -> Result<Json<serde_json::Value>> {
+    readable_plan(&state, &auth, &id)?;
     let (plan, org) = state.library.plan(&id).await?;
     let agency = org.agency(&plan.agency_id).cloned();
     Ok(Json(serde_json::json!({ "plan": plan, "agency": agency })))
@@ -53,9 +84,17 @@ struct StatusQuery {
 
 async fn status(
     State(state): State<AppState>,
+    auth: Authenticated,
     Path(id): Path<String>,
     query: std::result::Result<Query<StatusQuery>, QueryRejection>,
 ) -> Result<Json<Summary>> {
+    readable_plan(&state, &auth, &id)?;
+    // The merged status shows every unit's progress: for those who may read all of it.
+    if auth.user.role == Role::UnitEditor {
+        return Err(Error::Forbidden(
+            "tổng hợp tiến độ dành cho đầu mối tổng hợp và lãnh đạo".to_string(),
+        ));
+    }
     let Query(q) = query.map_err(|e| Error::BadRequest(e.body_text()))?;
     let as_of = match q.as_of.as_deref() {
         Some(s) => s.parse::<Date>()?,

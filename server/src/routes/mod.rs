@@ -1,13 +1,19 @@
-//! HTTP routes: the JSON API and the built client's static files.
+//! HTTP routes: the JSON API, the sync socket and the built client's static files.
 //!
-//! Stage: *API*, reading from the [`Library`](crate::library::Library) and `shared::status`.
+//! Stage: *API*, reading from the [`Library`](crate::library::Library) and `shared::status`;
+//! `/sync` hands sockets to [`crate::sync`].
 
 pub mod api;
+pub mod auth;
 
 use axum::Router;
+use axum::extract::Request;
 use axum::http::{HeaderValue, header};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::get;
 use tower_http::compression::CompressionLayer;
-use tower_http::services::ServeDir;
+use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
@@ -15,16 +21,73 @@ use crate::AppState;
 
 /// The whole HTTP application.
 pub fn app(state: AppState) -> Router {
-    let static_files =
-        ServeDir::new(&state.config.static_dir).append_index_html_on_directories(true);
+    let dir = &state.config.static_dir;
+    // Unknown paths outside /api get the app shell, so client-side routes survive a reload.
+    let static_files = ServeDir::new(dir)
+        .append_index_html_on_directories(true)
+        .fallback(ServeFile::new(dir.join("index.html")));
     Router::new()
-        .nest("/api", api::router())
+        .nest("/api", api::router().merge(auth::router()))
+        .route("/sync", get(crate::sync::upgrade))
         .fallback_service(static_files)
+        .layer(middleware::from_fn(cache_headers))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
         ))
         .layer(CompressionLayer::new())
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            tracing::info_span!(
+                "request",
+                method = %req.method(),
+                path = %req.uri().path(),
+                user = tracing::field::Empty,
+            )
+        }))
         .with_state(state)
+}
+
+/// Whether a file name carries a content hash (`app-3f9a1c2b7d.wasm`): such files never change.
+pub fn is_hashed_asset(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.split(['-', '_', '.'])
+        .skip(1)
+        .any(|h| h.len() >= 8 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// Cache policy: API answers are never cached; hashed assets are cached for a year; the app
+/// shell (`index.html`, `sw.js`, the manifest) and every other file are revalidated each time, so
+/// a new version is seen on the next visit.
+async fn cache_headers(req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    let mut resp = next.run(req).await;
+    if resp.headers().contains_key(header::CACHE_CONTROL) {
+        return resp;
+    }
+    let value = if path.starts_with("/api/") || path == "/sync" {
+        "no-store"
+    } else if resp.status().is_success() && is_hashed_asset(&path) {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_hashed_asset;
+
+    #[test]
+    fn only_content_hashed_names_count_as_immutable() {
+        assert!(is_hashed_asset("/tiendo-client-3f9a1c2b7d4e5f60_bg.wasm"));
+        assert!(is_hashed_asset("/assets/app-0123abcd.js"));
+        assert!(!is_hashed_asset("/index.html"));
+        assert!(!is_hashed_asset("/sw.js"));
+        assert!(!is_hashed_asset("/manifest.webmanifest"));
+        assert!(!is_hashed_asset("/icons/icon-192.png"));
+        assert!(!is_hashed_asset("/deadbeef.js"));
+    }
 }

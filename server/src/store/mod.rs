@@ -8,4 +8,4 @@
 
 mod sqlite;
 
-pub use sqlite::{DocKind, DocRecord, MIGRATIONS, SqliteStore};
+pub use sqlite::{DocKind, DocRecord, MIGRATIONS, SqliteStore, backup, check_backup, restore};

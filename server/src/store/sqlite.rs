@@ -1,8 +1,12 @@
 //! The SQLite store: samod's chunks and the document catalogue, with numbered migrations.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::str::FromStr;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use automerge::ChangeHash;
 
 use rusqlite::{Connection, OptionalExtension, params};
 use samod::storage::StorageKey;
@@ -28,6 +32,26 @@ pub const MIGRATIONS: &[&str] = &[
         created_at INTEGER NOT NULL DEFAULT (unixepoch())
     );
     CREATE INDEX documents_plan ON documents (plan_id, kind);",
+    // 2: accounts and sessions (only the SHA-256 of a session token is kept).
+    "CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        username TEXT NOT NULL UNIQUE,
+        display_name TEXT NOT NULL,
+        role TEXT NOT NULL
+            CHECK (role IN ('unit_editor', 'agency_admin', 'province_viewer', 'system_admin')),
+        agency_id TEXT,
+        unit_id TEXT,
+        password_hash TEXT NOT NULL,
+        disabled INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL DEFAULT (unixepoch())
+    );
+    CREATE TABLE sessions (
+        token_hash BLOB PRIMARY KEY NOT NULL,
+        user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX sessions_user ON sessions (user_id);",
 ];
 
 /// What a catalogued document is.
@@ -81,6 +105,73 @@ pub struct DocRecord {
 #[derive(Clone)]
 pub struct SqliteStore {
     conn: Arc<Mutex<Connection>>,
+    durable: Arc<Durable>,
+}
+
+/// Which changes of each document are committed to SQLite, so that the sync layer can hold back
+/// a message announcing heads until they are stored (see [`SqliteStore::wait_durable`]).
+struct Durable {
+    changes: Mutex<HashMap<String, HashSet<ChangeHash>>>,
+    version: tokio::sync::watch::Sender<u64>,
+}
+
+impl Durable {
+    fn new() -> Durable {
+        Durable {
+            changes: Mutex::default(),
+            version: tokio::sync::watch::channel(0).0,
+        }
+    }
+
+    fn record(&self, doc_id: String, hashes: Vec<ChangeHash>) {
+        if hashes.is_empty() {
+            return;
+        }
+        self.changes
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(doc_id)
+            .or_default()
+            .extend(hashes);
+        self.version.send_modify(|v| *v += 1);
+    }
+
+    fn covers(&self, doc_id: &str, heads: &[ChangeHash]) -> bool {
+        if heads.is_empty() {
+            return true;
+        }
+        let changes = self.changes.lock().unwrap_or_else(|p| p.into_inner());
+        changes
+            .get(doc_id)
+            .is_some_and(|set| heads.iter().all(|h| set.contains(h)))
+    }
+}
+
+/// The document and the change hashes a stored chunk holds: an incremental chunk names its
+/// change in its key; a snapshot is loaded to list its changes.
+fn chunk_changes(key: &str, data: &[u8]) -> Option<(String, Vec<ChangeHash>)> {
+    let mut parts = key.split('/');
+    let (doc, kind, name) = (parts.next()?, parts.next()?, parts.next()?);
+    let hashes = match kind {
+        "incremental" => match ChangeHash::from_str(name) {
+            Ok(h) => vec![h],
+            // A chunk of several changes under one key: list them from the bytes.
+            Err(_) => all_changes(data),
+        },
+        "snapshot" => all_changes(data),
+        _ => return None,
+    };
+    Some((doc.to_string(), hashes))
+}
+
+fn all_changes(data: &[u8]) -> Vec<ChangeHash> {
+    match automerge::Automerge::load(data) {
+        Ok(doc) => doc.get_changes(&[]).iter().map(|c| c.hash()).collect(),
+        Err(e) => {
+            tracing::warn!(error = %e, "a stored chunk does not load");
+            Vec::new()
+        }
+    }
 }
 
 impl SqliteStore {
@@ -106,11 +197,12 @@ impl SqliteStore {
         migrate(&mut conn)?;
         Ok(SqliteStore {
             conn: Arc::new(Mutex::new(conn)),
+            durable: Arc::new(Durable::new()),
         })
     }
 
     /// Runs `f` on the connection from a blocking thread, off the async workers.
-    async fn blocking<T: Send + 'static>(
+    pub(crate) async fn blocking<T: Send + 'static>(
         &self,
         f: impl FnOnce(&mut Connection) -> rusqlite::Result<T> + Send + 'static,
     ) -> Result<T> {
@@ -166,11 +258,127 @@ impl SqliteStore {
         .await
     }
 
+    /// Reads a stored document straight from its chunks, without a samod repo (for the CLI,
+    /// which may run beside a server).
+    pub async fn read_document(&self, doc_id: &str) -> Result<automerge::Automerge> {
+        let id = doc_id.to_string();
+        let chunks = self
+            .blocking(move |c| {
+                let (lo, hi) = (format!("{id}/"), format!("{id}0"));
+                let mut stmt = c.prepare(
+                    "SELECT data FROM chunks WHERE key >= ?1 AND key < ?2
+                     ORDER BY instr(key, '/snapshot/') DESC, key",
+                )?;
+                let rows = stmt.query_map(params![lo, hi], |r| r.get::<_, Vec<u8>>(0))?;
+                rows.collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .await?;
+        if chunks.is_empty() {
+            return Err(Error::NotFound(format!("tài liệu {doc_id}")));
+        }
+        let mut doc = automerge::Automerge::new();
+        for chunk in chunks {
+            doc.load_incremental(&chunk)
+                .map_err(|e| Error::Shared(tiendo_shared::Error::from(e)))?;
+        }
+        Ok(doc)
+    }
+
     /// The schema version of the open database.
     pub async fn schema_version(&self) -> Result<i64> {
         self.blocking(|c| c.query_row("PRAGMA user_version", [], |r| r.get(0)))
             .await
     }
+}
+
+impl SqliteStore {
+    /// Waits until every change in `heads` of `doc_id` is committed to SQLite. `false` if that
+    /// did not happen within `timeout`.
+    pub async fn wait_durable(
+        &self,
+        doc_id: &str,
+        heads: &[ChangeHash],
+        timeout: Duration,
+    ) -> bool {
+        let mut version = self.durable.version.subscribe();
+        let wait = async {
+            loop {
+                if self.durable.covers(doc_id, heads) {
+                    return;
+                }
+                if version.changed().await.is_err() {
+                    return;
+                }
+            }
+        };
+        tokio::time::timeout(timeout, wait).await.is_ok() && self.durable.covers(doc_id, heads)
+    }
+}
+
+/// Copies the database at `db` to `dest` (which must not exist) with SQLite's online backup API:
+/// a consistent copy even while a server is writing to `db`.
+pub fn backup(db: &Path, dest: &Path) -> Result<()> {
+    if dest.exists() {
+        return Err(Error::BadRequest(format!(
+            "{} đã tồn tại; chọn tên tệp khác",
+            dest.display()
+        )));
+    }
+    if !db.exists() {
+        return Err(Error::NotFound(format!("cơ sở dữ liệu {}", db.display())));
+    }
+    let conn = Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    conn.backup(rusqlite::MAIN_DB, dest, None)?;
+    Ok(())
+}
+
+/// Checks that `file` is a sound Tiến độ database this program can open.
+pub fn check_backup(file: &Path) -> Result<i64> {
+    let conn = Connection::open_with_flags(file, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| Error::BadRequest(format!("{}: {e}", file.display())))?;
+    let bad = |why: String| {
+        Error::BadRequest(format!(
+            "{} không phải bản sao lưu hợp lệ: {why}",
+            file.display()
+        ))
+    };
+    let ok: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .map_err(|e| bad(e.to_string()))?;
+    if ok != "ok" {
+        return Err(bad(ok));
+    }
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|e| bad(e.to_string()))?;
+    if version < 1 {
+        return Err(bad("không có lược đồ Tiến độ".into()));
+    }
+    if version > MIGRATIONS.len() as i64 {
+        return Err(Error::SchemaTooNew {
+            found: version,
+            supported: MIGRATIONS.len() as i64,
+        });
+    }
+    Ok(version)
+}
+
+/// Replaces the database at `db` with the backup `src` (checked first). The server must not be
+/// running on `db`.
+pub fn restore(db: &Path, src: &Path) -> Result<()> {
+    check_backup(src)?;
+    let mut conn = Connection::open(db)?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    conn.restore(
+        rusqlite::MAIN_DB,
+        src,
+        None::<fn(rusqlite::backup::Progress)>,
+    )?;
+    drop(conn);
+    // Bring an older backup's schema up to date.
+    drop(SqliteStore::open(db)?);
+    Ok(())
 }
 
 fn migrate(conn: &mut Connection) -> Result<()> {
@@ -231,10 +439,22 @@ impl samod::storage::Storage for SqliteStore {
             })
             .await;
         match res {
-            Ok(rows) => rows
-                .into_iter()
-                .filter_map(|(k, v)| parse_key(&k).map(|k| (k, v)))
-                .collect(),
+            Ok(rows) => {
+                // What was loaded is stored: remember it as durable.
+                let durable = self.durable.clone();
+                tokio::task::spawn_blocking(move || {
+                    for (k, v) in &rows {
+                        if let Some((doc, hashes)) = chunk_changes(k, v) {
+                            durable.record(doc, hashes);
+                        }
+                    }
+                    rows.into_iter()
+                        .filter_map(|(k, v)| parse_key(&k).map(|k| (k, v)))
+                        .collect()
+                })
+                .await
+                .unwrap_or_default()
+            }
             Err(e) => {
                 tracing::error!(error = %e, %prefix, "storage range load failed");
                 HashMap::new()
@@ -244,16 +464,29 @@ impl samod::storage::Storage for SqliteStore {
 
     async fn put(&self, key: StorageKey, data: Vec<u8>) {
         let k = key_string(&key);
-        let res = self
-            .blocking(move |c| {
-                c.execute(
-                    "INSERT INTO chunks (key, data) VALUES (?1, ?2)
-                     ON CONFLICT (key) DO UPDATE SET data = excluded.data",
-                    params![k, data],
-                )
-                .map(|_| ())
-            })
-            .await;
+        let conn = self.conn.clone();
+        let durable = self.durable.clone();
+        let res = tokio::task::spawn_blocking(move || {
+            // Listed before taking the connection, so a large snapshot does not hold up writers.
+            let changes = chunk_changes(&k, &data);
+            let guard = conn.lock().unwrap_or_else(|p| p.into_inner());
+            guard.execute(
+                "INSERT INTO chunks (key, data) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET data = excluded.data",
+                params![k, data],
+            )?;
+            drop(guard);
+            // Committed (synchronous = FULL): only now may the change be acknowledged.
+            if let Some((doc, hashes)) = changes {
+                durable.record(doc, hashes);
+            }
+            Ok::<_, rusqlite::Error>(())
+        })
+        .await;
+        let res = match res {
+            Ok(r) => r.map_err(Error::from),
+            Err(e) => Err(Error::Config(format!("storage task failed: {e}"))),
+        };
         if let Err(e) = res {
             // samod's storage interface cannot report failure; going on would acknowledge a
             // change that is not stored, so stop here instead.

@@ -1,0 +1,408 @@
+//! Who may read and write which document, and the samod share policy that enforces it.
+//!
+//! Stage: *gate* between the sync socket and the hub. Every sync connection is bound to a signed-in
+//! user ([`Peers::bind`]) before samod sees its handshake; samod then asks the [`Policy`] about each
+//! (document, peer) pair and gets the answer of [`access`]:
+//!
+//! | role | plan, organisation | own unit's progress | other progress of the agency | other agencies |
+//! |---|---|---|---|---|
+//! | unit editor | read | write | – | – |
+//! | agency admin (central office) | write | write | read | – |
+//! | province viewer | read | read | read | read |
+//! | system admin | write | write | write | write |
+//!
+//! A document not in the catalogue is shared with nobody, so a client can neither read nor create
+//! documents the server does not know. A read-only peer's changes are ignored by samod (automerge
+//! read-only sync); the sync layer logs each such refused write with the peer and document.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+
+use samod::{DocumentId, PeerId, ShareConfig, SharePolicy};
+use serde::Serialize;
+use tokio_util::sync::CancellationToken;
+
+use crate::accounts::{Role, User};
+use crate::error::{Error, Result};
+use crate::store::{DocKind, DocRecord};
+
+/// What a user may do with a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Access {
+    /// Not even know it exists.
+    None,
+    /// Sync it down, never up.
+    Read,
+    /// Sync both ways.
+    Write,
+}
+
+/// The rule table of this module's documentation.
+pub fn access(user: &User, doc: &DocRecord) -> Access {
+    if user.disabled {
+        return Access::None;
+    }
+    let same_agency = user.agency_id.as_deref() == Some(doc.agency_id.as_str());
+    let own_unit = same_agency && doc.unit_id.is_some() && user.unit_id == doc.unit_id;
+    match (user.role, doc.kind) {
+        (Role::SystemAdmin, _) => Access::Write,
+        (Role::ProvinceViewer, _) => Access::Read,
+        (_, _) if !same_agency => Access::None,
+        (Role::AgencyAdmin, DocKind::Plan | DocKind::Org) => Access::Write,
+        (Role::AgencyAdmin, DocKind::Progress) if own_unit => Access::Write,
+        (Role::AgencyAdmin, DocKind::Progress) => Access::Read,
+        (Role::UnitEditor, DocKind::Plan | DocKind::Org) => Access::Read,
+        (Role::UnitEditor, DocKind::Progress) if own_unit => Access::Write,
+        (Role::UnitEditor, DocKind::Progress) => Access::None,
+    }
+}
+
+/// The document catalogue in memory (mirrors the `documents` table), for the share policy.
+#[derive(Clone, Default)]
+pub struct Catalogue(Arc<RwLock<HashMap<String, DocRecord>>>);
+
+impl Catalogue {
+    /// A catalogue holding `records`.
+    pub fn new(records: impl IntoIterator<Item = DocRecord>) -> Catalogue {
+        let map = records.into_iter().map(|r| (r.doc_id.clone(), r)).collect();
+        Catalogue(Arc::new(RwLock::new(map)))
+    }
+
+    /// The record of `doc_id`.
+    pub fn get(&self, doc_id: &str) -> Option<DocRecord> {
+        self.0
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(doc_id)
+            .cloned()
+    }
+
+    /// Adds (or replaces) a record.
+    pub fn insert(&self, rec: DocRecord) {
+        self.0
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(rec.doc_id.clone(), rec);
+    }
+
+    /// Every record.
+    pub fn all(&self) -> Vec<DocRecord> {
+        let mut v: Vec<DocRecord> = self
+            .0
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .values()
+            .cloned()
+            .collect();
+        v.sort_by(|a, b| a.doc_id.cmp(&b.doc_id));
+        v
+    }
+
+    /// The documents `user` may open, with the access they have.
+    pub fn visible_to(&self, user: &User) -> Vec<(DocRecord, Access)> {
+        self.all()
+            .into_iter()
+            .filter_map(|d| match access(user, &d) {
+                Access::None => None,
+                a => Some((d, a)),
+            })
+            .collect()
+    }
+}
+
+struct Binding {
+    user: User,
+    connections: usize,
+}
+
+struct Connection {
+    peer: String,
+    user_id: i64,
+    session: Vec<u8>,
+    cancel: CancellationToken,
+}
+
+#[derive(Default)]
+struct PeersInner {
+    by_peer: HashMap<String, Binding>,
+    connections: HashMap<u64, Connection>,
+    next_id: u64,
+}
+
+/// The live sync connections and the user each samod peer id is bound to.
+#[derive(Clone, Default)]
+pub struct Peers {
+    inner: Arc<Mutex<PeersInner>>,
+    refused_writes: Arc<AtomicU64>,
+}
+
+/// A bound connection; dropping it releases the binding.
+pub struct ConnectionGuard {
+    peers: Peers,
+    id: u64,
+    /// Cancelled when the session ends or the user is disabled.
+    pub cancel: CancellationToken,
+}
+
+impl Drop for ConnectionGuard {
+    fn drop(&mut self) {
+        let mut inner = self.peers.lock();
+        if let Some(conn) = inner.connections.remove(&self.id)
+            && let Some(b) = inner.by_peer.get_mut(&conn.peer)
+        {
+            b.connections -= 1;
+            if b.connections == 0 {
+                inner.by_peer.remove(&conn.peer);
+            }
+        }
+    }
+}
+
+impl Peers {
+    fn lock(&self) -> std::sync::MutexGuard<'_, PeersInner> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Binds samod peer id `peer` to `user` for one connection of session `session` (the token's
+    /// hash). Refused when another user holds that peer id or the user has `max_per_user`
+    /// connections already.
+    pub fn bind(
+        &self,
+        peer: &str,
+        user: &User,
+        session: Vec<u8>,
+        max_per_user: usize,
+    ) -> Result<ConnectionGuard> {
+        let mut inner = self.lock();
+        let open = inner
+            .connections
+            .values()
+            .filter(|c| c.user_id == user.id)
+            .count();
+        if open >= max_per_user {
+            return Err(Error::TooManyConnections(format!(
+                "người dùng {} đã có {open} kết nối đồng bộ (tối đa {max_per_user})",
+                user.username
+            )));
+        }
+        if let Some(b) = inner.by_peer.get(peer)
+            && b.user.id != user.id
+        {
+            return Err(Error::Conflict(format!(
+                "mã thiết bị (peer id) {peer} đang được người dùng khác dùng"
+            )));
+        }
+        let binding = inner.by_peer.entry(peer.to_string()).or_insert(Binding {
+            user: user.clone(),
+            connections: 0,
+        });
+        binding.connections += 1;
+        let id = inner.next_id;
+        inner.next_id += 1;
+        let cancel = CancellationToken::new();
+        inner.connections.insert(
+            id,
+            Connection {
+                peer: peer.to_string(),
+                user_id: user.id,
+                session,
+                cancel: cancel.clone(),
+            },
+        );
+        Ok(ConnectionGuard {
+            peers: self.clone(),
+            id,
+            cancel,
+        })
+    }
+
+    /// The user bound to `peer`.
+    pub fn user_of(&self, peer: &str) -> Option<User> {
+        self.lock().by_peer.get(peer).map(|b| b.user.clone())
+    }
+
+    /// Open sync connections of `user_id`.
+    pub fn connections_of(&self, user_id: i64) -> usize {
+        self.lock()
+            .connections
+            .values()
+            .filter(|c| c.user_id == user_id)
+            .count()
+    }
+
+    /// Closes the connections opened with session `session` (a token hash).
+    pub fn end_session(&self, session: &[u8]) {
+        for c in self.lock().connections.values() {
+            if c.session == session {
+                c.cancel.cancel();
+            }
+        }
+    }
+
+    /// Closes every connection of `user_id` (disabled user, new password).
+    pub fn end_user(&self, user_id: i64) {
+        for c in self.lock().connections.values() {
+            if c.user_id == user_id {
+                c.cancel.cancel();
+            }
+        }
+    }
+
+    /// Closes every connection (server shutdown).
+    pub fn end_all(&self) {
+        for c in self.lock().connections.values() {
+            c.cancel.cancel();
+        }
+    }
+
+    /// Counts a refused write (for tests and the health endpoint).
+    pub fn count_refused_write(&self) {
+        self.refused_writes.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Writes refused since start.
+    pub fn refused_writes(&self) -> u64 {
+        self.refused_writes.load(Ordering::Relaxed)
+    }
+
+    /// Open sync connections.
+    pub fn connection_count(&self) -> usize {
+        self.lock().connections.len()
+    }
+}
+
+/// samod's [`SharePolicy`] over the catalogue and the bound peers.
+#[derive(Clone)]
+pub struct Policy {
+    /// The bound peers.
+    pub peers: Peers,
+    /// The documents.
+    pub catalogue: Catalogue,
+}
+
+impl Policy {
+    /// The access of `peer` to `doc_id`: nothing for an unbound peer or an unknown document.
+    pub fn decide(&self, doc_id: &str, peer: &str) -> Access {
+        match (self.peers.user_of(peer), self.catalogue.get(doc_id)) {
+            (Some(user), Some(doc)) => access(&user, &doc),
+            _ => Access::None,
+        }
+    }
+}
+
+/// The samod share configuration of an access level. The server never announces documents:
+/// clients ask for what they need.
+pub fn share_config(a: Access) -> ShareConfig {
+    match a {
+        Access::None => ShareConfig::none(),
+        Access::Read => ShareConfig::read_only().with_announce(false),
+        Access::Write => ShareConfig::read_write().with_announce(false),
+    }
+}
+
+impl SharePolicy for Policy {
+    fn share(
+        &self,
+        doc_id: DocumentId,
+        peer_id: PeerId,
+    ) -> impl futures::Stream<Item = ShareConfig> + Send + 'static {
+        let decision = self.decide(&doc_id.to_string(), &peer_id.to_string());
+        if decision == Access::None {
+            tracing::info!(doc = %doc_id, peer = %peer_id, "document not shared with peer");
+        }
+        futures::stream::iter([share_config(decision)])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(role: Role, agency: Option<&str>, unit: Option<&str>) -> User {
+        User {
+            id: 1,
+            username: "u".into(),
+            display_name: "u".into(),
+            role,
+            agency_id: agency.map(str::to_string),
+            unit_id: unit.map(str::to_string),
+            disabled: false,
+        }
+    }
+
+    fn doc(kind: DocKind, agency: &str, unit: Option<&str>) -> DocRecord {
+        DocRecord {
+            doc_id: "d".into(),
+            kind,
+            agency_id: agency.into(),
+            plan_id: Some("p".into()),
+            unit_id: unit.map(str::to_string),
+            title: "t".into(),
+        }
+    }
+
+    #[test]
+    fn the_rule_table_holds_for_every_role_and_document_kind() {
+        use Access::{None as No, Read, Write};
+        let docs = [
+            doc(DocKind::Plan, "a", None),
+            doc(DocKind::Org, "a", None),
+            doc(DocKind::Progress, "a", Some("u1")),
+            doc(DocKind::Progress, "a", Some("u2")),
+            doc(DocKind::Plan, "b", None),
+            doc(DocKind::Progress, "b", Some("u1")),
+        ];
+        let table = [
+            (
+                user(Role::UnitEditor, Some("a"), Some("u1")),
+                [Read, Read, Write, No, No, No],
+            ),
+            (
+                user(Role::AgencyAdmin, Some("a"), Some("u2")),
+                [Write, Write, Read, Write, No, No],
+            ),
+            (
+                user(Role::ProvinceViewer, None, None),
+                [Read, Read, Read, Read, Read, Read],
+            ),
+            (
+                user(Role::SystemAdmin, None, None),
+                [Write, Write, Write, Write, Write, Write],
+            ),
+        ];
+        for (u, expected) in table {
+            let got: Vec<Access> = docs.iter().map(|d| access(&u, d)).collect();
+            assert_eq!(got, expected, "{:?}", u.role);
+        }
+        let mut disabled = user(Role::SystemAdmin, None, None);
+        disabled.disabled = true;
+        assert_eq!(access(&disabled, &docs[0]), No);
+    }
+
+    #[test]
+    fn a_peer_id_binds_to_one_user_and_connections_are_limited() {
+        let peers = Peers::default();
+        let alice = user(Role::UnitEditor, Some("a"), Some("u1"));
+        let mut bob = user(Role::UnitEditor, Some("a"), Some("u2"));
+        bob.id = 2;
+        let g1 = peers.bind("p1", &alice, vec![1], 2).unwrap();
+        let g2 = peers.bind("p1", &alice, vec![1], 2).unwrap();
+        assert!(matches!(
+            peers.bind("p2", &alice, vec![1], 2),
+            Err(Error::TooManyConnections(_))
+        ));
+        assert!(matches!(
+            peers.bind("p1", &bob, vec![2], 2),
+            Err(Error::Conflict(_))
+        ));
+        assert_eq!(peers.user_of("p1").unwrap().id, 1);
+        peers.end_session(&[1]);
+        assert!(g1.cancel.is_cancelled() && g2.cancel.is_cancelled());
+        drop(g1);
+        drop(g2);
+        assert!(peers.user_of("p1").is_none());
+        assert!(peers.bind("p1", &bob, vec![2], 2).is_ok());
+    }
+}

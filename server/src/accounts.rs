@@ -1,0 +1,626 @@
+//! Accounts and sessions: who may sign in, with which role, for which unit.
+//!
+//! Stage: *gate*, in front of the API and the sync socket. A user belongs to a unit of an agency
+//! (or to none, for province viewers and system administrators) and has one [`Role`]. Passwords
+//! are hashed with Argon2id; a login yields a random session token whose SHA-256 alone is stored,
+//! valid for the configured lifetime. Repeated failed logins for a user name or from an address
+//! are slowed down by a lock-out that doubles with each further failure.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::str::FromStr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
+use rand::Rng;
+use rusqlite::{OptionalExtension, Row, params};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+use crate::store::SqliteStore;
+
+/// What a user may do (see [`crate::access`] for the document rules).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Updates the progress of their own unit.
+    UnitEditor,
+    /// The agency's central office: reads the whole agency, edits the plan.
+    AgencyAdmin,
+    /// Province level (Sở Nội vụ): reads every agency.
+    ProvinceViewer,
+    /// Runs the server: everything.
+    SystemAdmin,
+}
+
+impl Role {
+    /// Every role, in order.
+    pub const ALL: [Role; 4] = [
+        Role::UnitEditor,
+        Role::AgencyAdmin,
+        Role::ProvinceViewer,
+        Role::SystemAdmin,
+    ];
+
+    /// The name used in the database, the API and the CLI.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::UnitEditor => "unit_editor",
+            Role::AgencyAdmin => "agency_admin",
+            Role::ProvinceViewer => "province_viewer",
+            Role::SystemAdmin => "system_admin",
+        }
+    }
+
+    /// The Vietnamese label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::UnitEditor => "Cập nhật tiến độ đơn vị",
+            Role::AgencyAdmin => "Đầu mối tổng hợp của cơ quan",
+            Role::ProvinceViewer => "Theo dõi cấp tỉnh",
+            Role::SystemAdmin => "Quản trị hệ thống",
+        }
+    }
+
+    /// Whether users of this role belong to a unit of an agency.
+    pub fn needs_unit(self) -> bool {
+        matches!(self, Role::UnitEditor | Role::AgencyAdmin)
+    }
+}
+
+impl FromStr for Role {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Role> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| {
+                Error::BadRequest(format!(
+                    "vai trò không hợp lệ: {s} (unit_editor, agency_admin, province_viewer, system_admin)"
+                ))
+            })
+    }
+}
+
+/// A user account (never carries the password hash).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct User {
+    /// Row id.
+    pub id: i64,
+    /// Login name (lower case).
+    pub username: String,
+    /// Name shown in the interface.
+    pub display_name: String,
+    /// Role.
+    pub role: Role,
+    /// The agency, for unit editors and agency admins.
+    pub agency_id: Option<String>,
+    /// The unit, for unit editors and agency admins.
+    pub unit_id: Option<String>,
+    /// A disabled user cannot sign in and loses its sessions.
+    pub disabled: bool,
+}
+
+/// What is needed to create a user.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    /// Login name.
+    pub username: String,
+    /// Name shown in the interface.
+    pub display_name: String,
+    /// Role.
+    pub role: Role,
+    /// Agency (required for unit roles).
+    pub agency_id: Option<String>,
+    /// Unit (required for unit roles).
+    pub unit_id: Option<String>,
+    /// Password in clear; hashed before it is stored.
+    pub password: String,
+}
+
+/// A signed-in session.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// The bearer token (only ever shown to the client once).
+    pub token: String,
+    /// Who.
+    pub user: User,
+    /// Unix seconds when it stops being valid.
+    pub expires_at: i64,
+}
+
+/// The smallest password length accepted.
+pub const MIN_PASSWORD_LEN: usize = 8;
+
+fn now_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default()
+}
+
+/// Hashes a password with Argon2id and a random salt (PHC string).
+pub fn hash_password(password: &str) -> Result<String> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| Error::Config(format!("password hashing failed: {e}")))
+}
+
+/// Whether `password` matches the PHC string `hash`.
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).ok().is_some_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
+}
+
+/// The SHA-256 of a session token, as stored.
+pub fn token_hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+/// A random password for generated accounts: three groups of four unambiguous characters.
+pub fn generate_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyz23456789";
+    let mut rng = rand::rng();
+    let group = |rng: &mut rand::rngs::ThreadRng| -> String {
+        (0..4)
+            .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+            .collect()
+    };
+    let (a, b, c) = (group(&mut rng), group(&mut rng), group(&mut rng));
+    format!("{a}-{b}-{c}")
+}
+
+fn validate_username(name: &str) -> Result<String> {
+    let name = name.trim().to_lowercase();
+    let ok = (2..=64).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
+    if ok {
+        Ok(name)
+    } else {
+        Err(Error::BadRequest(format!(
+            "tên đăng nhập không hợp lệ: {name:?} (2–64 ký tự a-z, 0-9, '.', '_', '-')"
+        )))
+    }
+}
+
+fn validate_password(password: &str) -> Result<()> {
+    if password.chars().count() < MIN_PASSWORD_LEN {
+        return Err(Error::BadRequest(format!(
+            "mật khẩu phải có ít nhất {MIN_PASSWORD_LEN} ký tự"
+        )));
+    }
+    Ok(())
+}
+
+const USER_COLUMNS: &str = "id, username, display_name, role, agency_id, unit_id, disabled";
+
+fn user_from_row(r: &Row<'_>) -> rusqlite::Result<User> {
+    let role: String = r.get(3)?;
+    Ok(User {
+        id: r.get(0)?,
+        username: r.get(1)?,
+        display_name: r.get(2)?,
+        role: role.parse().unwrap_or(Role::UnitEditor),
+        agency_id: r.get(4)?,
+        unit_id: r.get(5)?,
+        disabled: r.get(6)?,
+    })
+}
+
+impl SqliteStore {
+    /// Creates a user. The caller checks that the agency and unit exist.
+    pub async fn add_user(&self, new: NewUser) -> Result<User> {
+        let username = validate_username(&new.username)?;
+        validate_password(&new.password)?;
+        if new.role.needs_unit() != (new.agency_id.is_some() && new.unit_id.is_some()) {
+            return Err(Error::BadRequest(if new.role.needs_unit() {
+                format!("vai trò {} cần cơ quan và đơn vị", new.role.as_str())
+            } else {
+                format!("vai trò {} không gắn với đơn vị", new.role.as_str())
+            }));
+        }
+        let password = new.password.clone();
+        let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+            .await
+            .map_err(|e| Error::Config(format!("password hashing failed: {e}")))??;
+        let display = if new.display_name.trim().is_empty() {
+            username.clone()
+        } else {
+            new.display_name.trim().to_string()
+        };
+        let name = username.clone();
+        let inserted = self
+            .blocking(move |c| {
+                c.execute(
+                    "INSERT INTO users (username, display_name, role, agency_id, unit_id, password_hash)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (username) DO NOTHING",
+                    params![name, display, new.role.as_str(), new.agency_id, new.unit_id, hash],
+                )
+            })
+            .await?;
+        if inserted == 0 {
+            return Err(Error::Conflict(format!("tên đăng nhập {username} đã có")));
+        }
+        self.user(&username)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("người dùng {username}")))
+    }
+
+    /// Every user, by name.
+    pub async fn users(&self) -> Result<Vec<User>> {
+        self.blocking(|c| {
+            let mut stmt = c.prepare(&format!(
+                "SELECT {USER_COLUMNS} FROM users ORDER BY username"
+            ))?;
+            let rows = stmt.query_map([], user_from_row)?;
+            rows.collect()
+        })
+        .await
+    }
+
+    /// The user called `username`.
+    pub async fn user(&self, username: &str) -> Result<Option<User>> {
+        let name = username.trim().to_lowercase();
+        self.blocking(move |c| {
+            c.query_row(
+                &format!("SELECT {USER_COLUMNS} FROM users WHERE username = ?1"),
+                [name],
+                user_from_row,
+            )
+            .optional()
+        })
+        .await
+    }
+
+    async fn password_hash(&self, username: &str) -> Result<Option<(User, String)>> {
+        let name = username.trim().to_lowercase();
+        self.blocking(move |c| {
+            c.query_row(
+                &format!("SELECT {USER_COLUMNS}, password_hash FROM users WHERE username = ?1"),
+                [name],
+                |r| Ok((user_from_row(r)?, r.get(7)?)),
+            )
+            .optional()
+        })
+        .await
+    }
+
+    /// Sets a new password and ends the user's sessions.
+    pub async fn set_password(&self, username: &str, password: &str) -> Result<()> {
+        validate_password(password)?;
+        let user = self
+            .user(username)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("người dùng {username}")))?;
+        let password = password.to_string();
+        let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+            .await
+            .map_err(|e| Error::Config(format!("password hashing failed: {e}")))??;
+        self.blocking(move |c| {
+            let tx = c.transaction()?;
+            tx.execute(
+                "UPDATE users SET password_hash = ?1 WHERE id = ?2",
+                params![hash, user.id],
+            )?;
+            tx.execute("DELETE FROM sessions WHERE user_id = ?1", [user.id])?;
+            tx.commit()
+        })
+        .await
+    }
+
+    /// Disables (or re-enables) a user; disabling ends its sessions.
+    pub async fn set_disabled(&self, username: &str, disabled: bool) -> Result<User> {
+        let user = self
+            .user(username)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("người dùng {username}")))?;
+        let id = user.id;
+        self.blocking(move |c| {
+            let tx = c.transaction()?;
+            tx.execute(
+                "UPDATE users SET disabled = ?1 WHERE id = ?2",
+                params![disabled, id],
+            )?;
+            if disabled {
+                tx.execute("DELETE FROM sessions WHERE user_id = ?1", [id])?;
+            }
+            tx.commit()
+        })
+        .await?;
+        Ok(User { disabled, ..user })
+    }
+
+    async fn create_session(&self, user_id: i64, lifetime: Duration) -> Result<(String, i64)> {
+        let mut bytes = [0u8; 32];
+        rand::rng().fill(&mut bytes);
+        let token = hex::encode(bytes);
+        let hash = token_hash(&token);
+        let now = now_secs();
+        let expires = now + lifetime.as_secs() as i64;
+        self.blocking(move |c| {
+            c.execute("DELETE FROM sessions WHERE expires_at <= ?1", [now])?;
+            c.execute(
+                "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![hash, user_id, now, expires],
+            )
+        })
+        .await?;
+        Ok((token, expires))
+    }
+
+    /// The enabled user of an unexpired session.
+    pub async fn session_user(&self, token: &str) -> Result<Option<(User, i64)>> {
+        let hash = token_hash(token);
+        let now = now_secs();
+        self.blocking(move |c| {
+            c.query_row(
+                "SELECT u.id, u.username, u.display_name, u.role, u.agency_id, u.unit_id,
+                        u.disabled, s.expires_at
+                 FROM sessions s JOIN users u ON u.id = s.user_id
+                 WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND u.disabled = 0",
+                params![hash, now],
+                |r| Ok((user_from_row(r)?, r.get(7)?)),
+            )
+            .optional()
+        })
+        .await
+    }
+
+    /// Ends one session.
+    pub async fn delete_session(&self, token: &str) -> Result<()> {
+        let hash = token_hash(token);
+        self.blocking(move |c| {
+            c.execute("DELETE FROM sessions WHERE token_hash = ?1", [hash])
+                .map(|_| ())
+        })
+        .await
+    }
+}
+
+/// Failed logins before the lock-out starts.
+pub const FREE_ATTEMPTS: u32 = 5;
+/// The first lock-out; each further failure doubles it up to [`MAX_LOCKOUT`].
+pub const FIRST_LOCKOUT: Duration = Duration::from_secs(30);
+/// The longest lock-out.
+pub const MAX_LOCKOUT: Duration = Duration::from_secs(15 * 60);
+/// Failures per address before that address is locked out (across user names).
+pub const FREE_ATTEMPTS_PER_ADDRESS: u32 = 20;
+
+#[derive(Debug, Default)]
+struct Failures {
+    count: u32,
+    locked_until: Option<Instant>,
+    last: Option<Instant>,
+}
+
+/// Counts failed logins per key and locks a key out for a growing time.
+#[derive(Debug, Default)]
+struct Throttle {
+    keys: HashMap<String, Failures>,
+}
+
+impl Throttle {
+    /// `Err(seconds)` while `key` is locked out.
+    fn check(&self, key: &str, now: Instant) -> std::result::Result<(), u64> {
+        match self.keys.get(key).and_then(|f| f.locked_until) {
+            Some(until) if until > now => Err((until - now).as_secs().max(1)),
+            _ => Ok(()),
+        }
+    }
+
+    fn fail(&mut self, key: &str, free: u32, now: Instant) {
+        // Forget failures after a quiet day.
+        self.keys.retain(|_, f| {
+            f.last
+                .is_some_and(|l| now.duration_since(l) < Duration::from_secs(86_400))
+        });
+        let f = self.keys.entry(key.to_string()).or_default();
+        f.count += 1;
+        f.last = Some(now);
+        if f.count >= free {
+            let doublings = (f.count - free).min(10);
+            let lock = (FIRST_LOCKOUT * 2u32.pow(doublings)).min(MAX_LOCKOUT);
+            f.locked_until = Some(now + lock);
+        }
+    }
+
+    fn succeed(&mut self, key: &str) {
+        self.keys.remove(key);
+    }
+}
+
+/// Sign-in, sessions and the login throttle.
+#[derive(Clone)]
+pub struct Accounts {
+    store: SqliteStore,
+    throttle: Arc<Mutex<Throttle>>,
+    session_lifetime: Duration,
+    dummy_hash: Arc<String>,
+}
+
+impl Accounts {
+    /// Accounts over `store`, with sessions valid for `session_lifetime`.
+    pub fn new(store: SqliteStore, session_lifetime: Duration) -> Accounts {
+        Accounts {
+            store,
+            throttle: Arc::default(),
+            session_lifetime,
+            // Verified against when the user does not exist, so both cases cost the same.
+            dummy_hash: Arc::new(hash_password("không-có-người-dùng-này").unwrap_or_default()),
+        }
+    }
+
+    /// The store.
+    pub fn store(&self) -> &SqliteStore {
+        &self.store
+    }
+
+    /// Checks the password and opens a session. Wrong name and wrong password give the same
+    /// error; after [`FREE_ATTEMPTS`] failures the name is locked out for a while.
+    pub async fn login(&self, username: &str, password: &str, from: IpAddr) -> Result<Session> {
+        let name_key = format!("user:{}", username.trim().to_lowercase());
+        let addr_key = format!("addr:{from}");
+        {
+            let t = self.throttle.lock().unwrap_or_else(|p| p.into_inner());
+            let now = Instant::now();
+            if let Err(retry_after) = t.check(&name_key, now).and(t.check(&addr_key, now)) {
+                tracing::warn!(username, %from, retry_after, "login refused: locked out");
+                return Err(Error::TooManyAttempts { retry_after });
+            }
+        }
+        let found = self.store.password_hash(username).await?;
+        let (hash, user) = match found {
+            Some((user, hash)) => (hash, Some(user)),
+            None => (self.dummy_hash.as_str().to_string(), None),
+        };
+        let pw = password.to_string();
+        let matches = tokio::task::spawn_blocking(move || verify_password(&pw, &hash))
+            .await
+            .unwrap_or(false);
+        let user = match user {
+            Some(u) if matches && !u.disabled => u,
+            _ => {
+                let mut t = self.throttle.lock().unwrap_or_else(|p| p.into_inner());
+                let now = Instant::now();
+                t.fail(&name_key, FREE_ATTEMPTS, now);
+                t.fail(&addr_key, FREE_ATTEMPTS_PER_ADDRESS, now);
+                tracing::warn!(username, %from, "login failed");
+                return Err(Error::Unauthorized(
+                    "sai tên đăng nhập hoặc mật khẩu".to_string(),
+                ));
+            }
+        };
+        self.throttle
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .succeed(&name_key);
+        let (token, expires_at) = self
+            .store
+            .create_session(user.id, self.session_lifetime)
+            .await?;
+        tracing::info!(user = %user.username, %from, "signed in");
+        Ok(Session {
+            token,
+            user,
+            expires_at,
+        })
+    }
+
+    /// The user of a valid session token.
+    pub async fn authenticate(&self, token: &str) -> Result<User> {
+        match self.store.session_user(token).await? {
+            Some((user, _)) => Ok(user),
+            None => Err(Error::Unauthorized(
+                "phiên đăng nhập không hợp lệ hoặc đã hết hạn".to_string(),
+            )),
+        }
+    }
+
+    /// Ends a session.
+    pub async fn logout(&self, token: &str) -> Result<()> {
+        self.store.delete_session(token).await
+    }
+
+    /// How long a new session lasts.
+    pub fn session_lifetime(&self) -> Duration {
+        self.session_lifetime
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lockout_starts_after_the_free_attempts_and_doubles() {
+        let mut t = Throttle::default();
+        let now = Instant::now();
+        for _ in 0..FREE_ATTEMPTS - 1 {
+            t.fail("k", FREE_ATTEMPTS, now);
+            assert!(t.check("k", now).is_ok());
+        }
+        t.fail("k", FREE_ATTEMPTS, now);
+        assert_eq!(t.check("k", now), Err(FIRST_LOCKOUT.as_secs()));
+        t.fail("k", FREE_ATTEMPTS, now);
+        assert_eq!(t.check("k", now), Err(2 * FIRST_LOCKOUT.as_secs()));
+        assert!(t.check("k", now + MAX_LOCKOUT).is_ok());
+        t.succeed("k");
+        assert!(t.check("k", now).is_ok());
+        assert!(t.check("other", now).is_ok());
+    }
+
+    #[test]
+    fn passwords_verify_only_against_their_own_hash() {
+        let h = hash_password("mật-khẩu-đúng").unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password("mật-khẩu-đúng", &h));
+        assert!(!verify_password("mật-khẩu-sai", &h));
+        assert!(!verify_password("mật-khẩu-đúng", "not a hash"));
+        let p = generate_password();
+        assert_eq!(p.len(), 14);
+        assert_ne!(p, generate_password());
+    }
+
+    #[tokio::test]
+    async fn users_sessions_and_disabling() {
+        let store = SqliteStore::in_memory().unwrap();
+        let accounts = Accounts::new(store.clone(), Duration::from_secs(3600));
+        let err = store
+            .add_user(NewUser {
+                username: "x".into(),
+                display_name: String::new(),
+                role: Role::SystemAdmin,
+                agency_id: None,
+                unit_id: None,
+                password: "longenough".into(),
+            })
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("tên đăng nhập"), "{err}");
+        let err = store
+            .add_user(NewUser {
+                username: "editor".into(),
+                display_name: String::new(),
+                role: Role::UnitEditor,
+                agency_id: None,
+                unit_id: None,
+                password: "longenough".into(),
+            })
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("cần cơ quan"), "{err}");
+        let user = store
+            .add_user(NewUser {
+                username: "Admin".into(),
+                display_name: "Quản trị".into(),
+                role: Role::SystemAdmin,
+                agency_id: None,
+                unit_id: None,
+                password: "longenough".into(),
+            })
+            .await
+            .unwrap();
+        assert_eq!(user.username, "admin");
+        let local: IpAddr = "127.0.0.1".parse().unwrap();
+        let s = accounts.login("ADMIN", "longenough", local).await.unwrap();
+        assert_eq!(accounts.authenticate(&s.token).await.unwrap().id, user.id);
+        assert!(accounts.login("admin", "wrong", local).await.is_err());
+        store.set_disabled("admin", true).await.unwrap();
+        assert!(accounts.authenticate(&s.token).await.is_err());
+        assert!(accounts.login("admin", "longenough", local).await.is_err());
+        store.set_disabled("admin", false).await.unwrap();
+        let s = accounts.login("admin", "longenough", local).await.unwrap();
+        accounts.logout(&s.token).await.unwrap();
+        assert!(accounts.authenticate(&s.token).await.is_err());
+    }
+}

@@ -1,0 +1,173 @@
+//! Sign-in for the API and the sync socket: `POST /api/login`, `POST /api/logout`, `GET /api/me`,
+//! and the [`Authenticated`] extractor every protected route takes.
+//!
+//! A session token travels as the `tiendo_session` cookie (browsers: `HttpOnly`,
+//! `SameSite=Strict`, so the PWA's same-origin WebSocket carries it too) or as
+//! `Authorization: Bearer <token>` (tools and native clients).
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use axum::{Json, Router, routing::get, routing::post};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::AppState;
+use crate::access::Access;
+use crate::accounts::User;
+use crate::error::{Error, Result};
+
+/// The session cookie's name.
+pub const COOKIE: &str = "tiendo_session";
+
+/// A request with a valid session.
+#[derive(Debug, Clone)]
+pub struct Authenticated {
+    /// Who.
+    pub user: User,
+    /// The SHA-256 of the session token (to close its sync connections on logout).
+    pub session: Vec<u8>,
+    /// The token itself.
+    pub token: String,
+}
+
+/// The session token of a request: bearer header first, then the cookie.
+pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    if let Some(v) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        && let Some(t) = v.strip_prefix("Bearer ")
+    {
+        return Some(t.trim().to_string());
+    }
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == COOKIE)
+        .map(|(_, v)| v.trim().to_string())
+}
+
+impl FromRequestParts<AppState> for Authenticated {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        let token = session_token(&parts.headers)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| Error::Unauthorized("cần đăng nhập".to_string()))?;
+        let user = state.accounts.authenticate(&token).await?;
+        tracing::Span::current().record("user", user.username.as_str());
+        Ok(Authenticated {
+            user,
+            session: crate::accounts::token_hash(&token),
+            token,
+        })
+    }
+}
+
+/// The client's address (for the login throttle).
+fn client_addr(parts_ext: &axum::http::Extensions) -> IpAddr {
+    parts_ext
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
+        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
+}
+
+/// The auth routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/login", post(login))
+        .route("/logout", post(logout))
+        .route("/me", get(me))
+}
+
+#[derive(Debug, Deserialize)]
+struct LoginBody {
+    username: String,
+    password: String,
+}
+
+async fn login(State(state): State<AppState>, request: axum::extract::Request) -> Result<Response> {
+    let from = client_addr(request.extensions());
+    let body: std::result::Result<Json<LoginBody>, JsonRejection> =
+        <Json<LoginBody> as axum::extract::FromRequest<AppState>>::from_request(request, &state)
+            .await;
+    let Json(body) = body.map_err(|e| Error::BadRequest(e.body_text()))?;
+    let session = state
+        .accounts
+        .login(&body.username, &body.password, from)
+        .await?;
+    let max_age = state.accounts.session_lifetime().as_secs();
+    let cookie = format!(
+        "{COOKIE}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}",
+        session.token
+    );
+    let body = json!({
+        "token": session.token,
+        "expires_at": session.expires_at,
+        "user": session.user,
+    });
+    let mut resp = Json(body).into_response();
+    resp.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&cookie).map_err(|e| Error::BadRequest(e.to_string()))?,
+    );
+    Ok(resp)
+}
+
+async fn logout(State(state): State<AppState>, auth: Authenticated) -> Result<Response> {
+    state.accounts.logout(&auth.token).await?;
+    state.library.peers().end_session(&auth.session);
+    tracing::info!(user = %auth.user.username, "signed out");
+    let mut resp = Json(json!({ "ok": true })).into_response();
+    resp.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_static("tiendo_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"),
+    );
+    Ok(resp)
+}
+
+async fn me(State(state): State<AppState>, auth: Authenticated) -> Result<Json<serde_json::Value>> {
+    let user = &auth.user;
+    let agencies = state.library.agencies().await?;
+    let agency = user
+        .agency_id
+        .as_deref()
+        .and_then(|id| agencies.iter().find(|a| a.id == id));
+    let unit = agency
+        .zip(user.unit_id.as_deref())
+        .and_then(|(a, u)| a.unit(u));
+    let documents: Vec<serde_json::Value> = state
+        .library
+        .catalogue()
+        .visible_to(user)
+        .into_iter()
+        .map(|(d, access)| {
+            json!({
+                "doc_id": d.doc_id,
+                "url": format!("automerge:{}", d.doc_id),
+                "kind": d.kind,
+                "agency_id": d.agency_id,
+                "plan_id": d.plan_id,
+                "unit_id": d.unit_id,
+                "title": d.title,
+                "access": access,
+                "writable": access == Access::Write,
+            })
+        })
+        .collect();
+    Ok(Json(json!({
+        "user": user,
+        "role_label": user.role.label(),
+        "agency": agency.map(|a| json!({ "id": a.id, "name": a.name, "central_office": a.central_office })),
+        "unit": unit.map(|u| json!({ "id": u.id, "name": u.name })),
+        "documents": documents,
+        "sync_path": "/sync",
+    })))
+}
