@@ -1,0 +1,317 @@
+//! Who may read and write which document over the sync socket: every role × document kind ×
+//! read/write, a second agency whose documents nobody else sees, forced writes from a raw client
+//! that are refused and logged, and sockets without a valid session.
+
+use std::collections::HashMap;
+
+use automerge::{ROOT, ReadDoc, transaction::Transactable};
+use tiendo_server::accounts::{NewUser, Role};
+use tiendo_tests::{
+    PATIENCE, RawEvent, RawSocket, SyncClient, TestServer, blocking, data_dir, frame, frame_type,
+};
+
+const OFFICE: &str = "phong-hanh-chinh-tong-hop";
+const INSPECTORATE: &str = "thanh-tra-so";
+const COMMUNE_PLAN: &str = include_str!("../../shared/tests/fixtures/ke-hoach-ubnd-xa-mau.txt");
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Want {
+    No,
+    Read,
+    Write,
+}
+
+/// Whether the server's stored copy of `doc` has the key `probe` (read from SQLite).
+fn stored_has(server: &TestServer, doc: &str, probe: &str) -> bool {
+    let store = server.library().store().clone();
+    let (doc, probe) = (doc.to_string(), probe.to_string());
+    server.on_server(async move {
+        let d = store.read_document(&doc).await.expect("stored");
+        d.get(ROOT, probe.as_str()).unwrap().is_some()
+    })
+}
+
+fn add_user(server: &TestServer, name: &str, role: Role, agency: Option<&str>, unit: Option<&str>) {
+    let store = server.library().store().clone();
+    let new = NewUser {
+        username: name.into(),
+        display_name: name.into(),
+        role,
+        agency_id: agency.map(str::to_string),
+        unit_id: unit.map(str::to_string),
+        password: "mat-khau-thu".into(),
+    };
+    server.on_server(async move { store.add_user(new).await.expect("user") });
+}
+
+fn probe(doc: &samod::DocHandle, key: &str) {
+    doc.with_document(|d| {
+        let mut tx = d.transaction();
+        tx.put(ROOT, key, 1).unwrap();
+        tx.commit();
+    });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn every_role_gets_exactly_its_access_to_every_document_kind() {
+    let dir = data_dir();
+    let server = blocking(|| TestServer::start(dir.path()));
+    // A second agency (a commune) on the same server.
+    let lib = server.library().clone();
+    let commune = server.on_server(async move { lib.import_text(COMMUNE_PLAN).await.unwrap() });
+    let commune_unit = commune.progress_docs[0].0.clone();
+    let commune_agency = {
+        let lib = server.library().clone();
+        let plan_doc = commune.plan_doc.clone();
+        server.on_server(async move { lib.catalogue().get(&plan_doc).unwrap().agency_id })
+    };
+    add_user(&server, "so-noi-vu", Role::ProvinceViewer, None, None);
+    add_user(
+        &server,
+        "xa-mau",
+        Role::UnitEditor,
+        Some(&commune_agency),
+        Some(&commune_unit),
+    );
+
+    let admin = blocking(|| server.login_demo("admin"));
+    let ids: HashMap<&str, String> = blocking(|| {
+        HashMap::from([
+            ("plan", server.doc_id(&admin, "plan", None)),
+            ("org", server.doc_id(&admin, "org", None)),
+            (
+                "office progress",
+                server.doc_id(&admin, "progress", Some(OFFICE)),
+            ),
+            (
+                "inspectorate progress",
+                server.doc_id(&admin, "progress", Some(INSPECTORATE)),
+            ),
+            ("commune plan", commune.plan_doc.clone()),
+            ("commune progress", commune.progress_docs[0].1.clone()),
+        ])
+    });
+    // Plans are compared by id: the two plans share a kind, so look the agency's plan up again.
+    let own_plan = ids["plan"].clone();
+    assert_ne!(own_plan, commune.plan_doc);
+
+    use Want::*;
+    let docs = [
+        "plan",
+        "org",
+        "office progress",
+        "inspectorate progress",
+        "commune plan",
+        "commune progress",
+    ];
+    let table: [(&str, Option<String>, [Want; 6]); 5] = [
+        ("thanh-tra-so", None, [Read, Read, No, Write, No, No]),
+        (OFFICE, None, [Write, Write, Write, Read, No, No]),
+        (
+            "so-noi-vu",
+            Some("mat-khau-thu".into()),
+            [Read, Read, Read, Read, Read, Read],
+        ),
+        ("admin", None, [Write, Write, Write, Write, Write, Write]),
+        (
+            "xa-mau",
+            Some("mat-khau-thu".into()),
+            [No, No, No, No, Read, Write],
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (user, password, wants) in table {
+        let password = password.unwrap_or_else(|| server.password(user));
+        let token = blocking(|| server.login(user, &password));
+        let mut client = SyncClient::new(&format!("peer-{user}")).await;
+        client.connect(server.sync_url(), &token).await;
+        let mut written = Vec::new();
+        for (doc, want) in docs.iter().zip(wants) {
+            let id = if *doc == "plan" {
+                own_plan.clone()
+            } else {
+                ids[doc].clone()
+            };
+            let handle = client.find(&id).await;
+            let got_read = handle.is_some();
+            if got_read != (want != No) {
+                failures.push(format!("{user} read {doc}: got {got_read}, want {want:?}"));
+                continue;
+            }
+            let Some(handle) = handle else { continue };
+            let key = format!("probe-{user}");
+            probe(&handle, &key);
+            if want == Write {
+                client.wait_acknowledged(&handle).await;
+            }
+            written.push((doc, id, key, want, handle));
+        }
+        // Give read-only edits every chance to (wrongly) arrive, then check what was stored.
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        for (doc, id, key, want, _handle) in &written {
+            let stored = blocking(|| stored_has(&server, id, key));
+            if stored != (*want == Write) {
+                failures.push(format!(
+                    "{user} write {doc}: stored {stored}, want {want:?}"
+                ));
+            }
+        }
+        client.stop().await;
+    }
+    assert!(
+        failures.is_empty(),
+        "authorization matrix:\n{}",
+        failures.join("\n")
+    );
+}
+
+/// A sync message that carries one change made on an empty document (so any document can take
+/// it), as a misbehaving client would push it regardless of being read-only.
+fn forced_change(key: &str) -> Vec<u8> {
+    let mut doc = automerge::AutoCommit::new();
+    doc.put(ROOT, key, "forced").unwrap();
+    let change = doc.get_last_local_change().unwrap().clone();
+    let msg = automerge::sync::Message {
+        heads: vec![change.hash()],
+        need: vec![],
+        have: vec![],
+        changes: automerge::sync::ChunkList::from(change.raw_bytes().to_vec()),
+        flags: None,
+        version: automerge::sync::MessageVersion::V1,
+    };
+    msg.encode()
+}
+
+/// Joins as `peer`; returns the server's peer id.
+async fn join(socket: &mut RawSocket, peer: &str) -> String {
+    socket
+        .send_binary(frame(&[("type", "join"), ("senderId", peer)], None))
+        .await;
+    match socket.next(PATIENCE).await {
+        RawEvent::Binary(b) => {
+            let f = tiendo_server::sync::decode_frame(&b).unwrap();
+            assert_eq!(f.kind, "peer");
+            f.sender_id.unwrap()
+        }
+        other => panic!("expected the peer reply, got {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn forced_writes_without_write_access_are_refused_logged_and_never_stored() {
+    let dir = data_dir();
+    let server = blocking(|| TestServer::start(dir.path()));
+    let token = blocking(|| server.login_demo(INSPECTORATE));
+    let plan = blocking(|| server.doc_id(&token, "plan", None));
+    let own = blocking(|| server.doc_id(&token, "progress", Some(INSPECTORATE)));
+    let refused = || {
+        blocking(|| {
+            server.get_json("/api/health").1["refused_writes"]
+                .as_u64()
+                .unwrap()
+        })
+    };
+    assert_eq!(refused(), 0);
+
+    let mut socket = RawSocket::connect(&server.sync_url(), Some(&token))
+        .await
+        .unwrap();
+    let server_peer = join(&mut socket, "raw-inspectorate").await;
+    let send = |doc: &str, key: &str| {
+        frame(
+            &[
+                ("type", "sync"),
+                ("senderId", "raw-inspectorate"),
+                ("targetId", &server_peer),
+                ("documentId", doc),
+            ],
+            Some(&forced_change(key)),
+        )
+    };
+    // The same kind of message on the unit's own progress is a real write: it is stored.
+    socket.send_binary(send(&own, "forced-own")).await;
+    // On the plan (read-only for a unit editor) it is refused.
+    socket.send_binary(send(&plan, "forced-plan")).await;
+    let deadline = std::time::Instant::now() + PATIENCE;
+    while refused() == 0 || !blocking(|| stored_has(&server, &own, "forced-own")) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no refusal / no write seen"
+        );
+        let _ = socket.next(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(refused(), 1, "the refused write is counted once");
+    assert!(
+        !blocking(|| stored_has(&server, &plan, "forced-plan")),
+        "never applied"
+    );
+    // The connection stays usable: the server still answers on it.
+    socket
+        .send_binary(frame(
+            &[
+                ("type", "request"),
+                ("senderId", "raw-inspectorate"),
+                ("targetId", &server_peer),
+                ("documentId", &plan),
+            ],
+            Some(
+                &automerge::sync::Message {
+                    heads: vec![],
+                    need: vec![],
+                    have: vec![],
+                    changes: automerge::sync::ChunkList::empty(),
+                    flags: None,
+                    version: automerge::sync::MessageVersion::V1,
+                }
+                .encode(),
+            ),
+        ))
+        .await;
+    let mut answered = false;
+    for _ in 0..20 {
+        if let RawEvent::Binary(b) = socket.next(PATIENCE).await
+            && frame_type(&b) == "sync"
+        {
+            answered = true;
+            break;
+        }
+    }
+    assert!(answered, "the plan is still served read-only");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sockets_without_a_valid_session_get_nothing() {
+    let dir = data_dir();
+    let server = blocking(|| TestServer::start(dir.path()));
+    let url = server.sync_url();
+    assert_eq!(RawSocket::connect(&url, None).await.err(), Some(401));
+    assert_eq!(
+        RawSocket::connect(&url, Some("not-a-token")).await.err(),
+        Some(401)
+    );
+    let token = blocking(|| server.login_demo(INSPECTORATE));
+    let (code, _) =
+        blocking(|| server.post_json("/api/logout", Some(&token), serde_json::json!({})));
+    assert_eq!(code, 200);
+    assert_eq!(
+        RawSocket::connect(&url, Some(&token)).await.err(),
+        Some(401),
+        "a logged-out session is refused"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logging_out_closes_the_sessions_open_sync_connections() {
+    let dir = data_dir();
+    let server = blocking(|| TestServer::start(dir.path()));
+    let token = blocking(|| server.login_demo(INSPECTORATE));
+    let mut socket = RawSocket::connect(&server.sync_url(), Some(&token))
+        .await
+        .unwrap();
+    join(&mut socket, "raw-logout").await;
+    let (code, _) =
+        blocking(|| server.post_json("/api/logout", Some(&token), serde_json::json!({})));
+    assert_eq!(code, 200);
+    let (close, reason) = socket.expect_close().await;
+    assert_eq!((close, reason.as_str()), (1008, "session ended"));
+}
