@@ -29,7 +29,7 @@ pub enum Error {
     #[error("the document repository has stopped")]
     Stopped,
     /// A requested thing does not exist.
-    #[error("{0} not found")]
+    #[error("không tìm thấy {0}")]
     NotFound(String),
     /// The request is malformed.
     #[error("{0}")]
