@@ -189,7 +189,7 @@ async fn kill_9_right_after_the_acknowledgement_loses_nothing() {
     let mut client = SyncClient::new("tablet").await;
     client.connect(url, &token).await;
     let doc = client.find(&doc_id).await.expect("own progress");
-    // Many small edits, each acknowledged, so that samod also compacts along the way.
+    // Many small edits, each its own change and storage chunk.
     for percent in 1..=25u8 {
         set_percent(&doc, "t1-a", percent * 4);
     }
