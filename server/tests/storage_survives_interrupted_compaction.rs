@@ -87,7 +87,7 @@ async fn a_snapshot_written_but_old_chunks_not_yet_deleted_reopens_whole() {
     );
     let doc = reopen(&path, &id).await;
     assert_eq!(doc.get_heads(), heads);
-    assert_eq!(doc.get(ROOT, "k24").unwrap().unwrap().0.to_i64(), Some(24));
+    assert_eq!(doc.get(ROOT, "k24").unwrap().unwrap().0.as_i64(), Some(24));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
