@@ -1,17 +1,33 @@
 //! # tiendo-client
 //!
-//! The offline-first Yew/WASM app that units use on tablets. It stands at the start of the data
-//! flow: edit → local Automerge document (`tiendo-shared`) → IndexedDB → sync → server.
+//! The offline-first PWA of Tiến độ (Yew, compiled to WebAssembly): units open it on a tablet,
+//! record progress on their tasks with or without a connection, and it syncs by itself.
 //!
-//! This crate is still a skeleton (the app comes with its own issue); it already links the
-//! shared model so the wasm32 build of everything the browser will run is checked in CI.
+//! Data flow in the browser:
+//!
+//! ```text
+//! form change ─► hub (shared::doc::update on the unit's progress document) ─► samod repo
+//!   samod repo ─► storage::IdbStorage (IndexedDB) — the app works from here alone offline
+//!   samod repo ◄─► socket::WebSocketDialer ◄─► server /sync (session cookie)
+//! documents ─► model (shared::status) ─► app components (task list, sync indicator, form)
+//! ```
 
-/// The version of the shared model the client is built against, for the app's "about" screen.
+pub mod api;
+pub mod app;
+pub mod hub;
+pub mod model;
+pub mod runtime;
+pub mod socket;
+pub mod storage;
+
+/// The model's schema version this client was built against.
 pub fn model_version() -> &'static str {
     env!("CARGO_PKG_VERSION")
 }
 
-/// Parses a plan text in the browser exactly as the server does (the import screen will use it).
-pub fn preview_import(text: &str) -> Result<tiendo_shared::Imported, tiendo_shared::Error> {
-    tiendo_shared::import(text)
+/// Mounts the app on the page (called by the generated JS glue).
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen(start)]
+pub fn start() {
+    yew::Renderer::<app::App>::new().render();
 }

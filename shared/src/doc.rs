@@ -44,3 +44,20 @@ pub fn read<T: Hydrate, D: autosurgeon::ReadDoc>(doc: &D, kind: &'static str) ->
 pub fn load(bytes: &[u8]) -> Result<AutoCommit, Error> {
     Ok(AutoCommit::load(bytes)?)
 }
+
+/// Reads a `T` out of `doc`, lets `f` change it, and commits the difference as one change
+/// authored by `author` (how a tablet saves an edit made in a form).
+pub fn update<T: Hydrate + Reconcile, R>(
+    doc: &mut automerge::Automerge,
+    kind: &'static str,
+    author: &str,
+    f: impl FnOnce(&mut T) -> R,
+) -> Result<R, Error> {
+    let mut value: T = read(doc, kind)?;
+    let out = f(&mut value);
+    doc.set_author(Some(author_for(author)));
+    let mut tx = doc.transaction();
+    autosurgeon::reconcile(&mut tx, &value)?;
+    tx.commit();
+    Ok(out)
+}

@@ -274,7 +274,9 @@ pub fn deadline(plan: &Plan, task: &Task, period: Option<PeriodKind>, as_of: Dat
     }
 }
 
-fn state_of(
+/// The derived state of one unit's entry: done (on time or late against `deadline`), unable,
+/// overdue once `deadline` is before `as_of`, else in progress or not started.
+pub fn state_of(
     status: WorkStatus,
     completed_on: Option<Date>,
     deadline: Option<Date>,

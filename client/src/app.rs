@@ -1,0 +1,513 @@
+//! The screens: sign-in, the unit's tasks with their sync indicator, and a task's progress form.
+//!
+//! Stage: *UI*. Components read the documents through the [`Hub`] and the pure [`crate::model`]
+//! functions; every form change is written to the unit's progress document at once (no save
+//! button) and syncs by itself. Elements tests rely on carry stable `data-testid`s.
+
+use std::rc::Rc;
+
+use tiendo_shared::{Date, PeriodKind, WorkStatus, status};
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use crate::api::{self, Me};
+use crate::hub::{Hub, SyncState};
+use crate::model::{self, Filter};
+
+fn today() -> Date {
+    Date::from_unix_millis_vn(js_sys::Date::now() as i64)
+        .unwrap_or_else(|| "2025-01-01".parse().expect("date"))
+}
+
+fn now_hhmm() -> String {
+    let d = js_sys::Date::new_0();
+    format!("{:02}:{:02}", d.get_hours(), d.get_minutes())
+}
+
+/// The application root: sign-in until a session is known, then the workspace.
+#[function_component(App)]
+pub fn app() -> Html {
+    let me = use_state(api::saved_me);
+    let on_login = {
+        let me = me.clone();
+        Callback::from(move |m: Me| {
+            api::save_me(Some(&m));
+            me.set(Some(m));
+        })
+    };
+    let on_logout = {
+        let me = me.clone();
+        Callback::from(move |_| {
+            api::save_me(None);
+            me.set(None);
+        })
+    };
+    match &*me {
+        None => html! { <Login {on_login} /> },
+        Some(m) => html! { <Workspace me={m.clone()} {on_logout} /> },
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct LoginProps {
+    on_login: Callback<Me>,
+}
+
+#[function_component(Login)]
+fn login(props: &LoginProps) -> Html {
+    let username = use_node_ref();
+    let password = use_node_ref();
+    let error = use_state(|| None::<String>);
+    let busy = use_state(|| false);
+    let onsubmit = {
+        let (username, password, error, busy) = (
+            username.clone(),
+            password.clone(),
+            error.clone(),
+            busy.clone(),
+        );
+        let on_login = props.on_login.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let u = username
+                .cast::<HtmlInputElement>()
+                .map(|i| i.value())
+                .unwrap_or_default();
+            let p = password
+                .cast::<HtmlInputElement>()
+                .map(|i| i.value())
+                .unwrap_or_default();
+            let (error, busy, on_login) = (error.clone(), busy.clone(), on_login.clone());
+            busy.set(true);
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = async {
+                    api::login(u.trim(), &p).await?;
+                    api::me().await
+                }
+                .await;
+                busy.set(false);
+                match result {
+                    Ok(me) => on_login.emit(me),
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        })
+    };
+    html! {
+        <main class="login">
+            <h1>{"Tiến độ"}</h1>
+            <p class="sub">{"Theo dõi kế hoạch cải cách hành chính"}</p>
+            <form {onsubmit} data-testid="login-form">
+                <label>{"Tên đăng nhập"}
+                    <input ref={username} data-testid="login-username" autocomplete="username" required=true />
+                </label>
+                <label>{"Mật khẩu"}
+                    <input ref={password} type="password" data-testid="login-password" autocomplete="current-password" required=true />
+                </label>
+                if let Some(e) = &*error { <p class="error" role="alert" data-testid="login-error">{e}</p> }
+                <button type="submit" disabled={*busy} data-testid="login-submit">{"Đăng nhập"}</button>
+            </form>
+        </main>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct WorkspaceProps {
+    me: Me,
+    on_logout: Callback<()>,
+}
+
+#[derive(Clone)]
+struct HubRef(Rc<Hub>);
+
+impl PartialEq for HubRef {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+#[function_component(Workspace)]
+fn workspace(props: &WorkspaceProps) -> Html {
+    let hub = use_state(|| None::<Result<HubRef, String>>);
+    let revision = use_state(|| 0u64);
+    let sync = use_state(|| SyncState {
+        connected: false,
+        unconfirmed: 0,
+    });
+    let synced_at = use_state(|| None::<String>);
+    {
+        let (hub, revision) = (hub.clone(), revision.clone());
+        let me = props.me.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                match Hub::start(me).await {
+                    Ok(h) => {
+                        // Re-render whenever a document changes (local edit or sync).
+                        for handle in [
+                            Some(h.plan.clone()),
+                            Some(h.org.clone()),
+                            h.progress.clone(),
+                        ]
+                        .into_iter()
+                        .flatten()
+                        {
+                            let revision = revision.clone();
+                            wasm_bindgen_futures::spawn_local(async move {
+                                use futures::StreamExt;
+                                let mut changes = handle.changes();
+                                while changes.next().await.is_some() {
+                                    revision.set(js_sys::Date::now() as u64);
+                                }
+                            });
+                        }
+                        hub.set(Some(Ok(HubRef(h))));
+                    }
+                    Err(e) => hub.set(Some(Err(e))),
+                }
+            });
+        });
+    }
+    {
+        let (hub, sync, synced_at) = (hub.clone(), sync.clone(), synced_at.clone());
+        use_effect_with((*hub).clone().and_then(|h| h.ok()), move |h| {
+            let h = h.clone();
+            let interval = h.map(|h| {
+                gloo_timers::callback::Interval::new(1000, move || {
+                    let s = h.0.sync_state();
+                    if s.connected && s.unconfirmed == 0 {
+                        synced_at.set(Some(now_hhmm()));
+                    }
+                    sync.set(s);
+                })
+            });
+            let _ = hub;
+            move || drop(interval)
+        });
+    }
+    let logout = {
+        let hub = hub.clone();
+        let on_logout = props.on_logout.clone();
+        let sync = sync.clone();
+        Callback::from(move |_| {
+            let unconfirmed = sync.unconfirmed;
+            if unconfirmed > 0 {
+                let ok = web_sys::window()
+                    .and_then(|w| w.confirm_with_message(&format!(
+                        "Còn {unconfirmed} thay đổi chưa được máy chủ xác nhận. Đăng xuất sẽ xoá chúng khỏi máy này. Tiếp tục?"
+                    )).ok())
+                    .unwrap_or(false);
+                if !ok {
+                    return;
+                }
+            }
+            let (hub, on_logout) = ((*hub).clone(), on_logout.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Some(Ok(h)) = hub {
+                    h.0.wipe().await;
+                }
+                api::logout().await;
+                on_logout.emit(());
+            });
+        })
+    };
+    let unit_name = props
+        .me
+        .unit
+        .as_ref()
+        .map(|u| u.name.clone())
+        .unwrap_or_else(|| props.me.role_label.clone());
+    html! {
+        <div class="app">
+            <header>
+                <div class="who">
+                    <strong>{unit_name}</strong>
+                    <span class="user">{&props.me.user.display_name}</span>
+                </div>
+                <SyncIndicator state={*sync} synced_at={(*synced_at).clone()} />
+                <button class="secondary" onclick={logout} data-testid="logout">{"Đăng xuất"}</button>
+            </header>
+            {
+                match &*hub {
+                    None => html! { <p class="loading" data-testid="loading">{"Đang mở dữ liệu…"}</p> },
+                    Some(Err(e)) => html! { <p class="error" role="alert">{e}</p> },
+                    Some(Ok(h)) => html! { <Tasks hub={h.clone()} revision={*revision} /> },
+                }
+            }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct SyncProps {
+    state: SyncState,
+    synced_at: Option<String>,
+}
+
+#[function_component(SyncIndicator)]
+fn sync_indicator(props: &SyncProps) -> Html {
+    let s = props.state;
+    let (class, text) = match (s.connected, s.unconfirmed, &props.synced_at) {
+        (false, _, _) => ("offline", "Ngoại tuyến".to_string()),
+        (true, 0, Some(t)) => ("synced", format!("Đã đồng bộ lúc {t}")),
+        (true, _, _) => ("syncing", "Đang đồng bộ".to_string()),
+    };
+    html! {
+        <div class={classes!("sync", class)} data-testid="sync-indicator" data-state={class}>
+            <span>{text}</span>
+            if s.unconfirmed > 0 {
+                <span class="pending" data-testid="sync-pending">{format!("{} thay đổi chưa xác nhận", s.unconfirmed)}</span>
+            }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct TasksProps {
+    hub: HubRef,
+    revision: u64,
+}
+
+#[function_component(Tasks)]
+fn tasks(props: &TasksProps) -> Html {
+    let query = use_state(String::new);
+    let filter = use_state(Filter::default);
+    let selected = use_state(|| None::<String>);
+    let hub = &props.hub.0;
+    let (plan, agency) = match (hub.plan(), hub.agency()) {
+        (Ok(p), Ok(a)) => (p, a),
+        (Err(e), _) | (_, Err(e)) => return html! { <p class="error">{e}</p> },
+    };
+    let as_of = today();
+    let period = status::current_period(&plan, as_of);
+    let progress = hub.progress();
+    let Some(unit) = hub.me.user.unit_id.clone() else {
+        return html! { <p>{"Tài khoản này không gắn với đơn vị nào."}</p> };
+    };
+    let groups = model::unit_tasks(&plan, &agency, &unit, progress.as_ref(), as_of, period);
+    let shown = model::filter(&groups, *filter, &query);
+    if let Some(task_id) = &*selected {
+        let back = {
+            let selected = selected.clone();
+            Callback::from(move |_| selected.set(None))
+        };
+        return html! { <TaskDetail hub={props.hub.clone()} task_id={task_id.clone()} {period} revision={props.revision} on_back={back} /> };
+    }
+    let on_query = {
+        let query = query.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(i) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+            {
+                query.set(i.value());
+            }
+        })
+    };
+    let on_filter = {
+        let filter = filter.clone();
+        Callback::from(move |e: Event| {
+            if let Some(s) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
+            {
+                filter.set(match s.value().as_str() {
+                    "overdue" => Filter::Overdue,
+                    "due_soon" => Filter::DueSoon,
+                    "open" => Filter::Open,
+                    "lead" => Filter::Lead,
+                    _ => Filter::All,
+                });
+            }
+        })
+    };
+    html! {
+        <main>
+            <h2>{"Nhiệm vụ của đơn vị"}</h2>
+            <p class="sub">{format!("{} — kỳ báo cáo: {} — ngày {}", plan.title, period.vi(), as_of.vi())}</p>
+            <div class="filters">
+                <input type="search" placeholder="Tìm theo mã hoặc nội dung" oninput={on_query} data-testid="task-search" />
+                <select onchange={on_filter} data-testid="task-filter">
+                    <option value="all">{"Tất cả"}</option>
+                    <option value="overdue">{"Quá hạn"}</option>
+                    <option value="due_soon">{"Sắp đến hạn"}</option>
+                    <option value="open">{"Chưa hoàn thành"}</option>
+                    <option value="lead">{"Chủ trì"}</option>
+                </select>
+            </div>
+            if shown.is_empty() { <p data-testid="no-tasks">{"Không có nhiệm vụ phù hợp."}</p> }
+            { for shown.iter().map(|g| html! {
+                <section class="area">
+                    <h3>{format!("{}. {}", g.number, g.title)}</h3>
+                    <ul>
+                    { for g.rows.iter().map(|r| {
+                        let open = {
+                            let selected = selected.clone();
+                            let id = r.task_id.clone();
+                            Callback::from(move |_| selected.set(Some(id.clone())))
+                        };
+                        html! {
+                            <li class={classes!("task", format!("state-{:?}", r.state).to_lowercase())}
+                                data-testid={format!("task-row-{}", r.task_id)} onclick={open}>
+                                <span class="code">{&r.code}</span>
+                                <span class="title">{&r.title}</span>
+                                <span class={classes!("part", if r.part == model::Part::Lead { "lead" } else { "coord" })}>{r.part.vi()}</span>
+                                <span class="due">{r.deadline.map(|d| d.vi()).unwrap_or_else(|| "—".into())}</span>
+                                <span class="state" data-testid="task-state">{r.label()}</span>
+                                <span class="percent">{format!("{}%", r.percent)}</span>
+                            </li>
+                        }
+                    }) }
+                    </ul>
+                </section>
+            }) }
+        </main>
+    }
+}
+
+/// Applies a form field's value to an entry, or says why the value is refused.
+type ApplyField = dyn Fn(&mut tiendo_shared::Entry, String) -> Result<(), String>;
+
+#[derive(Properties, PartialEq)]
+struct DetailProps {
+    hub: HubRef,
+    task_id: String,
+    period: PeriodKind,
+    revision: u64,
+    on_back: Callback<()>,
+}
+
+#[function_component(TaskDetail)]
+fn task_detail(props: &DetailProps) -> Html {
+    let error = use_state(|| None::<String>);
+    let hub = props.hub.0.clone();
+    let Ok(plan) = hub.plan() else {
+        return html! {};
+    };
+    let Some((_, task)) = plan.tasks().find(|(_, t)| t.id == props.task_id) else {
+        return html! { <p>{"Không tìm thấy nhiệm vụ."}</p> };
+    };
+    let task = task.clone();
+    let entry = hub
+        .progress()
+        .and_then(|p| p.entry(&task.id, props.period).cloned())
+        .unwrap_or_default();
+    let edit = |apply: Rc<ApplyField>| {
+        let (hub, error, task_id, period) =
+            (hub.clone(), error.clone(), task.id.clone(), props.period);
+        Callback::from(move |e: Event| {
+            let value = e
+                .target()
+                .and_then(|t| {
+                    t.clone()
+                        .dyn_into::<HtmlInputElement>()
+                        .map(|i| i.value())
+                        .ok()
+                        .or_else(|| {
+                            t.clone()
+                                .dyn_into::<HtmlSelectElement>()
+                                .map(|s| s.value())
+                                .ok()
+                        })
+                        .or_else(|| t.dyn_into::<HtmlTextAreaElement>().map(|s| s.value()).ok())
+                })
+                .unwrap_or_default();
+            let mut failure = None;
+            let result = hub.edit_progress(|p| {
+                let entry = p.entry_mut(&task_id, period);
+                if let Err(e) = apply(entry, value.clone()) {
+                    failure = Some(e);
+                }
+            });
+            error.set(failure.or(result.err()));
+        })
+    };
+    let on_status = edit(Rc::new(|e, v| {
+        e.status = match v.as_str() {
+            "in_progress" => WorkStatus::InProgress,
+            "done" => WorkStatus::Done,
+            "unable" => WorkStatus::Unable,
+            _ => WorkStatus::NotStarted,
+        };
+        if e.status == WorkStatus::Done {
+            e.percent = 100;
+        }
+        Ok(())
+    }));
+    let on_percent = edit(Rc::new(|e, v| {
+        let n: u8 = v
+            .trim()
+            .parse()
+            .ok()
+            .filter(|n| *n <= 100)
+            .ok_or_else(|| "Tỷ lệ hoàn thành phải là số từ 0 đến 100".to_string())?;
+        e.percent = n;
+        Ok(())
+    }));
+    let on_result = edit(Rc::new(|e, v| {
+        e.result = v;
+        Ok(())
+    }));
+    let on_difficulties = edit(Rc::new(|e, v| {
+        e.difficulties = v;
+        Ok(())
+    }));
+    let on_proposals = edit(Rc::new(|e, v| {
+        e.proposals = v;
+        Ok(())
+    }));
+    let back = {
+        let cb = props.on_back.clone();
+        Callback::from(move |_| cb.emit(()))
+    };
+    let names = |list: &[tiendo_shared::Assignee]| {
+        list.iter()
+            .map(|a| a.text.clone())
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let status_value = match entry.status {
+        WorkStatus::NotStarted => "not_started",
+        WorkStatus::InProgress => "in_progress",
+        WorkStatus::Done => "done",
+        WorkStatus::Unable => "unable",
+    };
+    html! {
+        <main class="detail" data-testid="task-detail">
+            <button class="secondary" onclick={back} data-testid="back">{"← Danh sách"}</button>
+            <h2>{format!("{} {}", task.code, task.title)}</h2>
+            <dl>
+                <dt>{"Chủ trì"}</dt><dd>{names(&task.lead)}</dd>
+                <dt>{"Phối hợp"}</dt><dd>{names(&task.coordinating)}</dd>
+                <dt>{"Sản phẩm"}</dt><dd>{task.products.join("; ")}</dd>
+                <dt>{"Thời gian"}</dt><dd>{&task.schedule.raw}
+                    { for task.schedule.milestones.iter().map(|m| html!{ <span class="milestone">{format!(" · {}", m.due.vi())}</span> }) }
+                </dd>
+            </dl>
+            <h3>{format!("Báo cáo {}", props.period.vi())}</h3>
+            if let Some(e) = &*error { <p class="error" role="alert" data-testid="form-error">{e}</p> }
+            <form class="progress" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
+                <label>{"Tình trạng"}
+                    <select onchange={on_status} data-testid="field-status">
+                        <option value="not_started" selected={status_value == "not_started"}>{"Chưa thực hiện"}</option>
+                        <option value="in_progress" selected={status_value == "in_progress"}>{"Đang thực hiện"}</option>
+                        <option value="done" selected={status_value == "done"}>{"Hoàn thành"}</option>
+                        <option value="unable" selected={status_value == "unable"}>{"Không thực hiện được"}</option>
+                    </select>
+                </label>
+                <label>{"Tỷ lệ hoàn thành (%)"}
+                    <input type="number" min="0" max="100" value={entry.percent.to_string()} onchange={on_percent} data-testid="field-percent" />
+                </label>
+                <label>{"Kết quả thực hiện"}
+                    <textarea value={entry.result.clone()} onchange={on_result} data-testid="field-result" />
+                </label>
+                <label>{"Khó khăn, vướng mắc"}
+                    <textarea value={entry.difficulties.clone()} onchange={on_difficulties} data-testid="field-difficulties" />
+                </label>
+                <label>{"Đề xuất, kiến nghị"}
+                    <textarea value={entry.proposals.clone()} onchange={on_proposals} data-testid="field-proposals" />
+                </label>
+            </form>
+        </main>
+    }
+}

@@ -1,0 +1,239 @@
+//! The tablet's document hub: a samod repo over IndexedDB that dials the server's `/sync`, the
+//! user's documents, and the sync state the indicator shows.
+//!
+//! Stage: *local documents*. Forms edit the unit's progress document here; samod saves each change
+//! to IndexedDB and syncs it whenever the socket is up (reconnecting with backoff). "Unconfirmed"
+//! edits are the local changes the server's last acknowledged heads do not contain yet.
+
+use std::rc::Rc;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use automerge::ReadDoc;
+use samod::{BackoffConfig, DialerHandle, DocHandle, DocumentId, PeerId, Repo};
+use tiendo_shared::{Agency, Org, Plan, Progress, doc};
+
+use crate::api::Me;
+use crate::runtime::BrowserRuntime;
+use crate::socket::WebSocketDialer;
+use crate::storage::{DATABASE, IdbStorage};
+
+/// Where sync stands, for the indicator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SyncState {
+    /// The socket is up.
+    pub connected: bool,
+    /// Local edits the server has not confirmed yet.
+    pub unconfirmed: usize,
+}
+
+/// The repo and the user's documents.
+pub struct Hub {
+    /// The samod repo.
+    pub repo: Repo,
+    dialer: DialerHandle<std::convert::Infallible>,
+    /// The plan.
+    pub plan: DocHandle,
+    /// The organisation.
+    pub org: DocHandle,
+    /// The unit's progress (writable), if the user has a unit.
+    pub progress: Option<DocHandle>,
+    /// Who.
+    pub me: Me,
+}
+
+fn peer_id() -> String {
+    let key = "tiendo.peer";
+    let storage = web_sys::window().and_then(|w| w.local_storage().ok().flatten());
+    if let Some(id) = storage
+        .as_ref()
+        .and_then(|s| s.get_item(key).ok().flatten())
+    {
+        return id;
+    }
+    let id = format!("tablet-{}", uuid::Uuid::new_v4());
+    if let Some(s) = storage {
+        let _ = s.set_item(key, &id);
+    }
+    id
+}
+
+fn store_get(key: &str) -> Option<String> {
+    web_sys::window()?
+        .local_storage()
+        .ok()??
+        .get_item(key)
+        .ok()?
+}
+
+fn store_set(key: &str, value: &str) {
+    if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = s.set_item(key, value);
+    }
+}
+
+fn sync_url() -> Option<url::Url> {
+    let loc = web_sys::window()?.location();
+    let scheme = if loc.protocol().ok()? == "https:" {
+        "wss"
+    } else {
+        "ws"
+    };
+    url::Url::parse(&format!("{scheme}://{}/sync", loc.host().ok()?)).ok()
+}
+
+async fn find(repo: &Repo, id: &str) -> Result<DocHandle, String> {
+    let id = DocumentId::from_str(id).map_err(|e| e.to_string())?;
+    repo.find(id)
+        .await
+        .map_err(|_| "kho tài liệu đã dừng".to_string())?
+        .ok_or_else(|| "chưa có dữ liệu trên máy này; cần kết nối mạng một lần".to_string())
+}
+
+impl Hub {
+    /// Opens IndexedDB, starts dialing the server and opens the user's documents (from the
+    /// device when they are there, else from the server).
+    pub async fn start(me: Me) -> Result<Rc<Hub>, String> {
+        let storage = IdbStorage::open(DATABASE)
+            .await
+            .map_err(|e| e.to_string())?;
+        let repo = samod::RepoBuilder::new(BrowserRuntime)
+            .with_storage(storage)
+            .with_peer_id(PeerId::from(peer_id().as_str()))
+            .load_local()
+            .await;
+        let url = sync_url().ok_or("không xác định được địa chỉ máy chủ")?;
+        let dialer = repo
+            .dial(
+                BackoffConfig {
+                    initial_delay: Duration::from_millis(500),
+                    max_delay: Duration::from_secs(30),
+                    max_retries: None,
+                },
+                Arc::new(WebSocketDialer { url }),
+            )
+            .map_err(|_| "kho tài liệu đã dừng".to_string())?;
+        let plan_id = me
+            .doc("plan", None)
+            .ok_or("không có kế hoạch")?
+            .doc_id
+            .clone();
+        let org_id = me
+            .doc("org", None)
+            .ok_or("không có tổ chức")?
+            .doc_id
+            .clone();
+        let plan = find(&repo, &plan_id).await?;
+        let org = find(&repo, &org_id).await?;
+        let progress = match me
+            .user
+            .unit_id
+            .as_deref()
+            .and_then(|u| me.doc("progress", Some(u)))
+        {
+            Some(d) => Some(find(&repo, &d.doc_id).await?),
+            None => None,
+        };
+        Ok(Rc::new(Hub {
+            repo,
+            dialer,
+            plan,
+            org,
+            progress,
+            me,
+        }))
+    }
+
+    /// The plan as last synced.
+    pub fn plan(&self) -> Result<Plan, String> {
+        self.plan
+            .with_document(|d| doc::read(d, "plan"))
+            .map_err(|e| e.to_string())
+    }
+
+    /// The user's agency.
+    pub fn agency(&self) -> Result<Agency, String> {
+        let org: Org = self
+            .org
+            .with_document(|d| doc::read(d, "org"))
+            .map_err(|e| e.to_string())?;
+        let id = self
+            .me
+            .user
+            .agency_id
+            .clone()
+            .or_else(|| org.agencies.first().map(|a| a.id.clone()));
+        id.and_then(|id| org.agency(&id).cloned())
+            .ok_or_else(|| "không tìm thấy cơ quan".to_string())
+    }
+
+    /// The unit's progress.
+    pub fn progress(&self) -> Option<Progress> {
+        self.progress
+            .as_ref()
+            .and_then(|h| h.with_document(|d| doc::read(d, "progress").ok()))
+    }
+
+    /// Changes the unit's progress through `f`, as one change by this user.
+    pub fn edit_progress(&self, f: impl FnOnce(&mut Progress)) -> Result<(), String> {
+        let handle = self
+            .progress
+            .as_ref()
+            .ok_or("tài khoản không gắn với đơn vị")?;
+        let author = self.me.user.username.clone();
+        handle
+            .with_document(|d| doc::update::<Progress, _>(d, "progress", &author, f))
+            .map_err(|e| e.to_string())
+    }
+
+    /// Where sync stands now. The server's last confirmed heads are kept in `localStorage`, so
+    /// the count of unconfirmed edits survives going offline and reloading.
+    pub fn sync_state(&self) -> SyncState {
+        let connected = self.dialer.is_connected();
+        let unconfirmed = self
+            .progress
+            .as_ref()
+            .map(|h| {
+                let key = format!("tiendo.confirmed.{}", h.document_id());
+                let live = self
+                    .dialer
+                    .connection_id()
+                    .and_then(|c| h.peers().0.get(&c).and_then(|s| s.shared_heads.clone()));
+                let heads = match live {
+                    Some(heads) => {
+                        let hex: Vec<String> = heads.iter().map(|h| h.to_string()).collect();
+                        store_set(&key, &hex.join(","));
+                        heads
+                    }
+                    None => store_get(&key)
+                        .map(|s| {
+                            s.split(',')
+                                .filter_map(|h| automerge::ChangeHash::from_str(h).ok())
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                };
+                h.with_document(|d| {
+                    // Heads the device does not know (another device's work) count nothing.
+                    let known: Vec<_> = heads
+                        .into_iter()
+                        .filter(|h| d.get_change_by_hash(h).is_some())
+                        .collect();
+                    d.get_changes(&known).len()
+                })
+            })
+            .unwrap_or(0);
+        SyncState {
+            connected,
+            unconfirmed,
+        }
+    }
+
+    /// Ends syncing and deletes the device's copy of the documents (logout).
+    pub async fn wipe(&self) {
+        self.dialer.close();
+        self.repo.stop().await;
+        let _ = IdbStorage::delete(DATABASE).await;
+    }
+}

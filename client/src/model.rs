@@ -1,0 +1,305 @@
+//! What the screens show, computed from the synced documents: pure functions, tested natively.
+//!
+//! Stage: *view model*, between the documents (plan, organisation, the unit's progress) and the
+//! Yew components. Deadlines and states come from `tiendo_shared::status`, so the tablet and the
+//! server's dashboard never disagree.
+
+use tiendo_shared::status::{self, TaskState};
+use tiendo_shared::{Agency, Date, PeriodKind, Plan, Progress, Task, WorkStatus, text};
+
+/// How a unit takes part in a task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// Chủ trì.
+    Lead,
+    /// Phối hợp.
+    Coordinating,
+}
+
+impl Part {
+    /// The Vietnamese label.
+    pub fn vi(self) -> &'static str {
+        match self {
+            Part::Lead => "Chủ trì",
+            Part::Coordinating => "Phối hợp",
+        }
+    }
+}
+
+/// One task in the unit's list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskRow {
+    /// Task id (`t1-a`).
+    pub task_id: String,
+    /// Code as printed (`1.a`).
+    pub code: String,
+    /// Title.
+    pub title: String,
+    /// Lead or coordinating.
+    pub part: Part,
+    /// The deadline for the period shown.
+    pub deadline: Option<Date>,
+    /// The unit's own state.
+    pub state: TaskState,
+    /// Not done and due within 30 days.
+    pub due_soon: bool,
+    /// The unit's reported status.
+    pub status: WorkStatus,
+    /// The unit's reported percent.
+    pub percent: u8,
+}
+
+impl TaskRow {
+    /// The short state label: "Đúng hạn", "Sắp đến hạn", "Quá hạn", "Hoàn thành"…
+    pub fn label(&self) -> &'static str {
+        match self.state {
+            TaskState::Overdue => "Quá hạn",
+            TaskState::DoneOnTime => "Hoàn thành",
+            TaskState::DoneLate => "Hoàn thành muộn",
+            TaskState::Unable => "Không thực hiện được",
+            _ if self.due_soon => "Sắp đến hạn",
+            _ => "Đúng hạn",
+        }
+    }
+}
+
+/// The tasks of one area.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AreaGroup {
+    /// Area number.
+    pub number: u32,
+    /// Area title.
+    pub title: String,
+    /// Its tasks for this unit.
+    pub rows: Vec<TaskRow>,
+}
+
+fn part(agency: &Agency, task: &Task, unit: &str) -> Option<Part> {
+    let has = |list: &[tiendo_shared::Assignee]| {
+        list.iter()
+            .any(|a| agency.resolve(a).iter().any(|u| u == unit))
+    };
+    if has(&task.lead) {
+        Some(Part::Lead)
+    } else if has(&task.coordinating) {
+        Some(Part::Coordinating)
+    } else {
+        None
+    }
+}
+
+/// The unit's tasks (lead and coordinating), grouped by area, for `period` as of `as_of`.
+pub fn unit_tasks(
+    plan: &Plan,
+    agency: &Agency,
+    unit: &str,
+    progress: Option<&Progress>,
+    as_of: Date,
+    period: PeriodKind,
+) -> Vec<AreaGroup> {
+    let mut groups = Vec::new();
+    for area in &plan.areas {
+        let mut rows = Vec::new();
+        for task in area.tasks.iter().filter(|t| t.retired_on.is_none()) {
+            let Some(part) = part(agency, task, unit) else {
+                continue;
+            };
+            let deadline = status::deadline(plan, task, Some(period), as_of);
+            let entry = progress
+                .and_then(|p| p.latest_entry(&task.id, Some(period)))
+                .map(|(_, e)| e);
+            let (st, percent, completed) = entry
+                .map(|e| (e.status, e.percent, e.completed_on))
+                .unwrap_or((WorkStatus::NotStarted, 0, None));
+            let state = status::state_of(st, completed, deadline, as_of);
+            let due_soon = !state.is_done()
+                && state != TaskState::Overdue
+                && deadline
+                    .is_some_and(|d| d >= as_of && as_of.days_until(d) <= status::DUE_SOON_DAYS);
+            rows.push(TaskRow {
+                task_id: task.id.clone(),
+                code: task.code.clone(),
+                title: task.title.clone(),
+                part,
+                deadline,
+                state,
+                due_soon,
+                status: st,
+                percent,
+            });
+        }
+        if !rows.is_empty() {
+            groups.push(AreaGroup {
+                number: area.number,
+                title: area.title.clone(),
+                rows,
+            });
+        }
+    }
+    groups
+}
+
+/// Which rows to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Filter {
+    /// Everything.
+    #[default]
+    All,
+    /// Quá hạn.
+    Overdue,
+    /// Sắp đến hạn.
+    DueSoon,
+    /// Not finished yet.
+    Open,
+    /// Lead tasks only.
+    Lead,
+}
+
+/// Keeps the rows matching `filter` and the search `query` (accent-insensitive, on code and
+/// title); drops areas left empty.
+pub fn filter(groups: &[AreaGroup], filter: Filter, query: &str) -> Vec<AreaGroup> {
+    let q = text::slug(query);
+    groups
+        .iter()
+        .map(|g| AreaGroup {
+            rows: g
+                .rows
+                .iter()
+                .filter(|r| match filter {
+                    Filter::All => true,
+                    Filter::Overdue => r.state == TaskState::Overdue,
+                    Filter::DueSoon => r.due_soon,
+                    Filter::Open => !r.state.is_done() && r.state != TaskState::Unable,
+                    Filter::Lead => r.part == Part::Lead,
+                })
+                .filter(|r| {
+                    q.is_empty()
+                        || text::slug(&r.title).contains(&q)
+                        || text::slug(&r.code).contains(&q)
+                })
+                .cloned()
+                .collect(),
+            ..g.clone()
+        })
+        .filter(|g| !g.rows.is_empty())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seed() -> (Plan, Agency) {
+        let imported = tiendo_shared::import(tiendo_shared::SEED_PLAN).unwrap();
+        let agency = imported
+            .org
+            .agency(&imported.plan.agency_id)
+            .unwrap()
+            .clone();
+        (imported.plan, agency)
+    }
+
+    fn date(s: &str) -> Date {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_unit_sees_its_lead_and_coordinating_tasks_grouped_by_area() {
+        let (plan, agency) = seed();
+        let groups = unit_tasks(
+            &plan,
+            &agency,
+            "phong-hanh-chinh-tong-hop",
+            None,
+            date("2025-02-01"),
+            PeriodKind::Q1,
+        );
+        let rows: Vec<&TaskRow> = groups.iter().flat_map(|g| &g.rows).collect();
+        assert!(
+            rows.iter()
+                .any(|r| r.task_id == "t1-a" && r.part == Part::Lead)
+        );
+        assert!(rows.iter().any(|r| r.part == Part::Coordinating) || rows.len() > 10);
+        assert!(groups.windows(2).all(|w| w[0].number < w[1].number));
+        let inspect = unit_tasks(
+            &plan,
+            &agency,
+            "thanh-tra-so",
+            None,
+            date("2025-02-01"),
+            PeriodKind::Q1,
+        );
+        let n: usize = inspect.iter().map(|g| g.rows.len()).sum();
+        assert!(
+            n > 0 && n < rows.len(),
+            "the inspectorate has fewer tasks ({n})"
+        );
+    }
+
+    #[test]
+    fn states_follow_the_deadline_and_the_units_own_entry() {
+        let (plan, agency) = seed();
+        let unit = "phong-hanh-chinh-tong-hop";
+        // 2.c is due 15/01/2025 for every professional department.
+        let late = unit_tasks(
+            &plan,
+            &agency,
+            unit,
+            None,
+            date("2025-02-01"),
+            PeriodKind::Q1,
+        );
+        let row = late.iter().flat_map(|g| &g.rows).find(|r| r.code == "2.c");
+        if let Some(row) = row {
+            assert_eq!(row.state, TaskState::Overdue);
+            assert_eq!(row.label(), "Quá hạn");
+        }
+        let mut progress = Progress::new(&plan.id, unit);
+        let e = progress.entry_mut("t1-a", PeriodKind::Q1);
+        e.status = WorkStatus::Done;
+        e.percent = 100;
+        e.completed_on = Some(date("2025-01-05"));
+        let groups = unit_tasks(
+            &plan,
+            &agency,
+            unit,
+            Some(&progress),
+            date("2025-02-01"),
+            PeriodKind::Q1,
+        );
+        let row = groups
+            .iter()
+            .flat_map(|g| &g.rows)
+            .find(|r| r.task_id == "t1-a")
+            .unwrap();
+        assert!(row.state.is_done());
+        assert_eq!((row.percent, row.label()), (100, "Hoàn thành"));
+    }
+
+    #[test]
+    fn search_ignores_accents_and_filters_drop_empty_areas() {
+        let (plan, agency) = seed();
+        let groups = unit_tasks(
+            &plan,
+            &agency,
+            "phong-hanh-chinh-tong-hop",
+            None,
+            date("2025-12-31"),
+            PeriodKind::Year,
+        );
+        let all: usize = groups.iter().map(|g| g.rows.len()).sum();
+        let hits = filter(&groups, Filter::All, "ke hoach");
+        let n: usize = hits.iter().map(|g| g.rows.len()).sum();
+        assert!(n > 0 && n < all, "{n} of {all}");
+        assert!(hits.iter().all(|g| !g.rows.is_empty()));
+        let same = filter(&groups, Filter::All, "KẾ HOẠCH");
+        assert_eq!(hits, same);
+        let lead = filter(&groups, Filter::Lead, "");
+        assert!(
+            lead.iter()
+                .flat_map(|g| &g.rows)
+                .all(|r| r.part == Part::Lead)
+        );
+        assert!(filter(&groups, Filter::All, "zzzz-khong-co").is_empty());
+    }
+}
