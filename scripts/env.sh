@@ -31,3 +31,13 @@ ensure_node_tools() {
     (cd client/tools && npm ci --no-audit --no-fund)
   fi
 }
+
+# Headless Chromium and its driver from Debian, for the browser tests.
+ensure_chromium() {
+  if ! command -v chromedriver >/dev/null || ! command -v chromium >/dev/null; then
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver
+  fi
+}

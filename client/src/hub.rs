@@ -234,6 +234,13 @@ impl Hub {
     pub async fn wipe(&self) {
         self.dialer.close();
         self.repo.stop().await;
-        let _ = IdbStorage::delete(DATABASE).await;
+        if let Ok(storage) = IdbStorage::open(DATABASE).await {
+            let _ = storage.clear().await;
+        }
+        for key in ["tiendo.peer"] {
+            if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+                let _ = s.remove_item(key);
+            }
+        }
     }
 }

@@ -45,9 +45,13 @@ impl IdbStorage {
         Ok(IdbStorage { db: Rc::new(db) })
     }
 
-    /// Deletes the database `name` (logout).
-    pub async fn delete(name: &str) -> Result<(), StorageError> {
-        Ok(Rexie::delete(name).await?)
+    /// Removes every chunk (logout). Clearing, unlike deleting the database, does not wait for
+    /// every open connection to it to close.
+    pub async fn clear(&self) -> Result<(), StorageError> {
+        let tx = self.db.transaction(&[CHUNKS], TransactionMode::ReadWrite)?;
+        tx.store(CHUNKS)?.clear().await?;
+        tx.done().await?;
+        Ok(())
     }
 
     /// Every stored key (for tests and diagnostics).
