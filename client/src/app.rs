@@ -172,6 +172,16 @@ fn workspace(props: &WorkspaceProps) -> Html {
         let (hub, sync, synced_at) = (hub.clone(), sync.clone(), synced_at.clone());
         use_effect_with((*hub).clone().and_then(|h| h.ok()), move |h| {
             let h = h.clone();
+            let _ = hub;
+            // The network is back: dial now rather than at the end of the backoff.
+            let online = h.clone().and_then(|h| {
+                let window = web_sys::window()?;
+                Some(gloo_events::EventListener::new(
+                    &window,
+                    "online",
+                    move |_| h.0.redial(),
+                ))
+            });
             let interval = h.map(|h| {
                 gloo_timers::callback::Interval::new(1000, move || {
                     let s = h.0.sync_state();
@@ -181,8 +191,10 @@ fn workspace(props: &WorkspaceProps) -> Html {
                     sync.set(s);
                 })
             });
-            let _ = hub;
-            move || drop(interval)
+            move || {
+                drop(interval);
+                drop(online);
+            }
         });
     }
     let logout = {
@@ -221,8 +233,10 @@ fn workspace(props: &WorkspaceProps) -> Html {
         <div class="app">
             <header>
                 <div class="who">
+                    if props.me.user.display_name != unit_name {
+                        <span class="user">{&props.me.user.display_name}</span>
+                    }
                     <strong>{unit_name}</strong>
-                    <span class="user">{&props.me.user.display_name}</span>
                 </div>
                 <SyncIndicator state={*sync} synced_at={(*synced_at).clone()} />
                 <button class="secondary" onclick={logout} data-testid="logout">{"Đăng xuất"}</button>

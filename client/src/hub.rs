@@ -5,6 +5,7 @@
 //! to IndexedDB and syncs it whenever the socket is up (reconnecting with backoff). "Unconfirmed"
 //! edits are the local changes the server's last acknowledged heads do not contain yet.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -32,7 +33,8 @@ pub struct SyncState {
 pub struct Hub {
     /// The samod repo.
     pub repo: Repo,
-    dialer: DialerHandle<std::convert::Infallible>,
+    dialer: RefCell<DialerHandle<std::convert::Infallible>>,
+    url: url::Url,
     /// The plan.
     pub plan: DocHandle,
     /// The organisation.
@@ -83,6 +85,19 @@ fn sync_url() -> Option<url::Url> {
     url::Url::parse(&format!("{scheme}://{}/sync", loc.host().ok()?)).ok()
 }
 
+/// Dials the server with backoff (0.5 s doubling up to 30 s, forever).
+fn dial(repo: &Repo, url: &url::Url) -> Result<DialerHandle<std::convert::Infallible>, String> {
+    repo.dial(
+        BackoffConfig {
+            initial_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(30),
+            max_retries: None,
+        },
+        Arc::new(WebSocketDialer { url: url.clone() }),
+    )
+    .map_err(|_| "kho tài liệu đã dừng".to_string())
+}
+
 async fn find(repo: &Repo, id: &str) -> Result<DocHandle, String> {
     let id = DocumentId::from_str(id).map_err(|e| e.to_string())?;
     repo.find(id)
@@ -104,16 +119,7 @@ impl Hub {
             .load_local()
             .await;
         let url = sync_url().ok_or("không xác định được địa chỉ máy chủ")?;
-        let dialer = repo
-            .dial(
-                BackoffConfig {
-                    initial_delay: Duration::from_millis(500),
-                    max_delay: Duration::from_secs(30),
-                    max_retries: None,
-                },
-                Arc::new(WebSocketDialer { url }),
-            )
-            .map_err(|_| "kho tài liệu đã dừng".to_string())?;
+        let dialer = dial(&repo, &url)?;
         let plan_id = me
             .doc("plan", None)
             .ok_or("không có kế hoạch")?
@@ -137,7 +143,8 @@ impl Hub {
         };
         Ok(Rc::new(Hub {
             repo,
-            dialer,
+            dialer: RefCell::new(dialer),
+            url,
             plan,
             org,
             progress,
@@ -187,17 +194,29 @@ impl Hub {
             .map_err(|e| e.to_string())
     }
 
+    /// Dials again at once (the browser says the network is back), instead of waiting out the
+    /// backoff of the current dialer.
+    pub fn redial(&self) {
+        if self.dialer.borrow().is_connected() {
+            return;
+        }
+        if let Ok(new) = dial(&self.repo, &self.url) {
+            let old = self.dialer.replace(new);
+            old.close();
+        }
+    }
+
     /// Where sync stands now. The server's last confirmed heads are kept in `localStorage`, so
     /// the count of unconfirmed edits survives going offline and reloading.
     pub fn sync_state(&self) -> SyncState {
-        let connected = self.dialer.is_connected();
+        let dialer = self.dialer.borrow();
+        let connected = dialer.is_connected();
         let unconfirmed = self
             .progress
             .as_ref()
             .map(|h| {
                 let key = format!("tiendo.confirmed.{}", h.document_id());
-                let live = self
-                    .dialer
+                let live = dialer
                     .connection_id()
                     .and_then(|c| h.peers().0.get(&c).and_then(|s| s.shared_heads.clone()));
                 let heads = match live {
@@ -232,7 +251,7 @@ impl Hub {
 
     /// Ends syncing and deletes the device's copy of the documents (logout).
     pub async fn wipe(&self) {
-        self.dialer.close();
+        self.dialer.borrow().close();
         self.repo.stop().await;
         if let Ok(storage) = IdbStorage::open(DATABASE).await {
             let _ = storage.clear().await;
