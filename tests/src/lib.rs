@@ -146,50 +146,12 @@ impl TestServer {
         token: Option<&str>,
         body: Option<serde_json::Value>,
     ) -> (u16, serde_json::Value) {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .build()
-            .into();
-        let url = self.url(path);
-        let auth = token.map(|t| format!("Bearer {t}"));
-        let mut resp = match (method, body) {
-            ("POST", Some(b)) => {
-                let mut req = agent.post(&url);
-                if let Some(a) = &auth {
-                    req = req.header("Authorization", a);
-                }
-                req.send_json(b).expect("request")
-            }
-            ("POST", None) => {
-                let mut req = agent.post(&url);
-                if let Some(a) = &auth {
-                    req = req.header("Authorization", a);
-                }
-                req.send_empty().expect("request")
-            }
-            _ => {
-                let mut req = agent.get(&url);
-                if let Some(a) = &auth {
-                    req = req.header("Authorization", a);
-                }
-                req.call().expect("request")
-            }
-        };
-        let status = resp.status().as_u16();
-        let text = resp.body_mut().read_to_string().expect("body");
-        let json = serde_json::from_str(&text).unwrap_or(serde_json::Value::Null);
-        (status, json)
+        request(&self.addr.to_string(), method, path, token, body)
     }
 
     /// Signs in and returns the session token.
     pub fn login(&self, username: &str, password: &str) -> String {
-        let (status, body) = self.post_json(
-            "/api/login",
-            None,
-            serde_json::json!({ "username": username, "password": password }),
-        );
-        assert_eq!(status, 200, "login {username}: {body}");
-        body["token"].as_str().unwrap().to_string()
+        login(&self.addr.to_string(), username, password)
     }
 
     /// Signs in demo account `username`.
@@ -227,6 +189,62 @@ impl Drop for TestServer {
             let _ = t.join();
         }
     }
+}
+
+/// An HTTP request to the server at `addr` (`host:port`): status and JSON body (`null` if none).
+pub fn request(
+    addr: &str,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<serde_json::Value>,
+) -> (u16, serde_json::Value) {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let url = format!("http://{addr}{path}");
+    let auth = token.map(|t| format!("Bearer {t}"));
+    let mut resp = match (method, body) {
+        ("POST", Some(b)) => {
+            let mut req = agent.post(&url);
+            if let Some(a) = &auth {
+                req = req.header("Authorization", a);
+            }
+            req.send_json(b).expect("request")
+        }
+        ("POST", None) => {
+            let mut req = agent.post(&url);
+            if let Some(a) = &auth {
+                req = req.header("Authorization", a);
+            }
+            req.send_empty().expect("request")
+        }
+        _ => {
+            let mut req = agent.get(&url);
+            if let Some(a) = &auth {
+                req = req.header("Authorization", a);
+            }
+            req.call().expect("request")
+        }
+    };
+    let status = resp.status().as_u16();
+    let text = resp.body_mut().read_to_string().expect("body");
+    let json = serde_json::from_str(&text).unwrap_or(serde_json::Value::Null);
+    (status, json)
+}
+
+/// Signs in at the server at `addr` and returns the session token.
+pub fn login(addr: &str, username: &str, password: &str) -> String {
+    let (status, body) = request(
+        addr,
+        "POST",
+        "/api/login",
+        None,
+        Some(serde_json::json!({ "username": username, "password": password })),
+    );
+    assert_eq!(status, 200, "login {username}: {body}");
+    body["token"].as_str().unwrap().to_string()
 }
 
 /// Runs a blocking call (HTTP) from async test code.
@@ -459,6 +477,20 @@ impl RawSocket {
         }
     }
 
+    /// Sends the automerge-repo `join` as `peer` and returns the server's peer id from its reply.
+    pub async fn join(&mut self, peer: &str) -> String {
+        self.send_binary(frame(&[("type", "join"), ("senderId", peer)], None))
+            .await;
+        match self.next(PATIENCE).await {
+            RawEvent::Binary(b) => {
+                let f = tiendo_server::sync::decode_frame(&b).expect("a protocol message");
+                assert_eq!(f.kind, "peer", "the server answers a join with peer");
+                f.sender_id.expect("the server's peer id")
+            }
+            other => panic!("expected the peer reply, got {other:?}"),
+        }
+    }
+
     /// Reads until a close frame (skipping other frames), or panics.
     pub async fn expect_close(&mut self) -> (u16, String) {
         for _ in 0..50 {
@@ -494,6 +526,19 @@ pub fn frame(fields: &[(&str, &str)], data: Option<&[u8]>) -> Vec<u8> {
         e.str("data").unwrap().bytes(d).unwrap();
     }
     buf
+}
+
+/// An automerge sync message with nothing in it (a request for a document).
+pub fn empty_sync_message() -> Vec<u8> {
+    automerge::sync::Message {
+        heads: vec![],
+        need: vec![],
+        have: vec![],
+        changes: automerge::sync::ChunkList::empty(),
+        flags: None,
+        version: automerge::sync::MessageVersion::V1,
+    }
+    .encode()
 }
 
 /// The `type` of a protocol message from the server.

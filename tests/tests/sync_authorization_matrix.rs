@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use automerge::{ROOT, ReadDoc, transaction::Transactable};
 use tiendo_server::accounts::{NewUser, Role};
 use tiendo_tests::{
-    PATIENCE, RawEvent, RawSocket, SyncClient, TestServer, blocking, data_dir, frame, frame_type,
+    PATIENCE, RawEvent, RawSocket, SyncClient, TestServer, blocking, data_dir, empty_sync_message,
+    frame, frame_type,
 };
 
 const OFFICE: &str = "phong-hanh-chinh-tong-hop";
@@ -182,21 +183,6 @@ fn forced_change(key: &str) -> Vec<u8> {
     msg.encode()
 }
 
-/// Joins as `peer`; returns the server's peer id.
-async fn join(socket: &mut RawSocket, peer: &str) -> String {
-    socket
-        .send_binary(frame(&[("type", "join"), ("senderId", peer)], None))
-        .await;
-    match socket.next(PATIENCE).await {
-        RawEvent::Binary(b) => {
-            let f = tiendo_server::sync::decode_frame(&b).unwrap();
-            assert_eq!(f.kind, "peer");
-            f.sender_id.unwrap()
-        }
-        other => panic!("expected the peer reply, got {other:?}"),
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn forced_writes_without_write_access_are_refused_logged_and_never_stored() {
     let dir = data_dir();
@@ -216,7 +202,7 @@ async fn forced_writes_without_write_access_are_refused_logged_and_never_stored(
     let mut socket = RawSocket::connect(&server.sync_url(), Some(&token))
         .await
         .unwrap();
-    let server_peer = join(&mut socket, "raw-inspectorate").await;
+    let server_peer = socket.join("raw-inspectorate").await;
     let send = |doc: &str, key: &str| {
         frame(
             &[
@@ -254,17 +240,7 @@ async fn forced_writes_without_write_access_are_refused_logged_and_never_stored(
                 ("targetId", &server_peer),
                 ("documentId", &plan),
             ],
-            Some(
-                &automerge::sync::Message {
-                    heads: vec![],
-                    need: vec![],
-                    have: vec![],
-                    changes: automerge::sync::ChunkList::empty(),
-                    flags: None,
-                    version: automerge::sync::MessageVersion::V1,
-                }
-                .encode(),
-            ),
+            Some(&empty_sync_message()),
         ))
         .await;
     let mut answered = false;
@@ -308,7 +284,7 @@ async fn logging_out_closes_the_sessions_open_sync_connections() {
     let mut socket = RawSocket::connect(&server.sync_url(), Some(&token))
         .await
         .unwrap();
-    join(&mut socket, "raw-logout").await;
+    socket.join("raw-logout").await;
     let (code, _) =
         blocking(|| server.post_json("/api/logout", Some(&token), serde_json::json!({})));
     assert_eq!(code, 200);

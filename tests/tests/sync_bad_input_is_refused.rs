@@ -5,8 +5,8 @@
 
 use tiendo_shared::{PeriodKind, Progress, WorkStatus};
 use tiendo_tests::{
-    PATIENCE, RawEvent, RawSocket, SyncClient, TestServer, blocking, data_dir, edit, frame,
-    frame_type,
+    PATIENCE, RawEvent, RawSocket, SyncClient, TestServer, blocking, data_dir, edit,
+    empty_sync_message, frame, frame_type,
 };
 
 const OFFICE: &str = "phong-hanh-chinh-tong-hop";
@@ -14,18 +14,6 @@ const INSPECTORATE: &str = "thanh-tra-so";
 
 fn join_frame(peer: &str) -> Vec<u8> {
     frame(&[("type", "join"), ("senderId", peer)], None)
-}
-
-fn empty_sync() -> Vec<u8> {
-    automerge::sync::Message {
-        heads: vec![],
-        need: vec![],
-        have: vec![],
-        changes: automerge::sync::ChunkList::empty(),
-        flags: None,
-        version: automerge::sync::MessageVersion::V1,
-    }
-    .encode()
 }
 
 fn request(peer: &str, target: &str, doc: &str, data: &[u8]) -> Vec<u8> {
@@ -62,15 +50,8 @@ impl Abuse {
     /// Opens a socket and completes the handshake as `peer`; returns it with the server's id.
     async fn joined(&self, peer: &str) -> (RawSocket, String) {
         let mut s = self.open().await;
-        s.send_binary(join_frame(peer)).await;
-        match s.next(PATIENCE).await {
-            RawEvent::Binary(b) => {
-                let f = tiendo_server::sync::decode_frame(&b).unwrap();
-                assert_eq!(f.kind, "peer");
-                (s, f.sender_id.unwrap())
-            }
-            other => panic!("no handshake: {other:?}"),
-        }
+        let server = s.join(peer).await;
+        (s, server)
     }
 }
 
@@ -119,7 +100,7 @@ async fn bad_frames_close_only_their_connection_with_a_reason() {
     assert_closed(&mut s, 1007, "malformed frame", "truncated join").await;
 
     let mut s = abuse.open().await;
-    s.send_binary(request("x", "y", &doc_id, &empty_sync()))
+    s.send_binary(request("x", "y", &doc_id, &empty_sync_message()))
         .await;
     assert_closed(&mut s, 1008, "must be a join", "no handshake").await;
 
@@ -128,7 +109,7 @@ async fn bad_frames_close_only_their_connection_with_a_reason() {
     assert_closed(&mut s, 1007, "malformed frame", "garbage after join").await;
 
     let (mut s, target) = abuse.joined("p-bad-sync").await;
-    let data = empty_sync();
+    let data = empty_sync_message();
     s.send_binary(request("p-bad-sync", &target, &doc_id, &data[..1]))
         .await;
     assert_closed(
@@ -148,15 +129,20 @@ async fn bad_frames_close_only_their_connection_with_a_reason() {
     assert_closed(&mut s, 1003, "text frames", "text after join").await;
 
     let (mut s, target) = abuse.joined("p-spoof").await;
-    s.send_binary(request("someone-else", &target, &doc_id, &empty_sync()))
-        .await;
+    s.send_binary(request(
+        "someone-else",
+        &target,
+        &doc_id,
+        &empty_sync_message(),
+    ))
+    .await;
     assert_closed(&mut s, 1008, "senderId", "spoofed sender").await;
 
     // Unknown documents are answered "unavailable" and the connection stays open…
     let (mut s, target) = abuse.joined("p-unknown").await;
     let unknown: Vec<String> = (1..=4).map(unknown_doc_id).collect();
     for id in &unknown[..3] {
-        s.send_binary(request("p-unknown", &target, id, &empty_sync()))
+        s.send_binary(request("p-unknown", &target, id, &empty_sync_message()))
             .await;
         match s.next(PATIENCE).await {
             RawEvent::Binary(b) => assert_eq!(frame_type(&b), "doc-unavailable"),
@@ -164,8 +150,13 @@ async fn bad_frames_close_only_their_connection_with_a_reason() {
         }
     }
     // …up to the per-connection document limit.
-    s.send_binary(request("p-unknown", &target, &unknown[3], &empty_sync()))
-        .await;
+    s.send_binary(request(
+        "p-unknown",
+        &target,
+        &unknown[3],
+        &empty_sync_message(),
+    ))
+    .await;
     assert_closed(&mut s, 1008, "more than 3 documents", "document limit").await;
 
     // Connections per user: three may be open, the fourth upgrade is refused.

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
 use tiendo_shared::{PeriodKind, Progress, WorkStatus};
-use tiendo_tests::{SyncClient, TestServer, blocking, data_dir, edit};
+use tiendo_tests::{SyncClient, TestServer, blocking, data_dir, edit, login, request};
 
 const OFFICE: &str = "phong-hanh-chinh-tong-hop";
 const PLAN: &str = "kh-cchc-2025-so-khoa-hoc-va-cong-nghe";
@@ -146,36 +146,8 @@ async fn kill_9_right_after_the_acknowledgement_loses_nothing() {
         .expect("the demo logins are printed on first start")
         .1
         .clone();
-    let http = |addr: &str, token: Option<&str>, path: &str| -> (u16, serde_json::Value) {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .build()
-            .into();
-        let mut req = agent.get(&format!("http://{addr}{path}"));
-        if let Some(t) = token {
-            req = req.header("Authorization", &format!("Bearer {t}"));
-        }
-        let mut resp = req.call().unwrap();
-        (
-            resp.status().as_u16(),
-            resp.body_mut().read_json().unwrap_or_default(),
-        )
-    };
-    let login = |addr: &str| -> String {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .build()
-            .into();
-        let mut resp = agent
-            .post(&format!("http://{addr}/api/login"))
-            .send_json(serde_json::json!({ "username": OFFICE, "password": password }))
-            .unwrap();
-        assert_eq!(resp.status().as_u16(), 200);
-        let v: serde_json::Value = resp.body_mut().read_json().unwrap();
-        v["token"].as_str().unwrap().to_string()
-    };
-    let token = blocking(|| login(&first.addr));
-    let (_, me) = blocking(|| http(&first.addr, Some(&token), "/api/me"));
+    let token = blocking(|| login(&first.addr, OFFICE, &password));
+    let (_, me) = blocking(|| request(&first.addr, "GET", "/api/me", Some(&token), None));
     let doc_id = me["documents"]
         .as_array()
         .unwrap()
@@ -200,12 +172,14 @@ async fn kill_9_right_after_the_acknowledgement_loses_nothing() {
 
     let mut second = blocking(|| spawn_tiendo(dir.path()));
     assert!(second.accounts.is_empty(), "accounts are not created again");
-    let token = blocking(|| login(&second.addr));
+    let token = blocking(|| login(&second.addr, OFFICE, &password));
     let (code, s) = blocking(|| {
-        http(
+        request(
             &second.addr,
-            Some(&token),
+            "GET",
             &format!("/api/plans/{PLAN}/status?as_of=2025-03-01"),
+            Some(&token),
+            None,
         )
     });
     assert_eq!(code, 200, "{s}");
