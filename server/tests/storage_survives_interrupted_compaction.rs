@@ -48,6 +48,14 @@ async fn reopen(path: &std::path::Path, id: &str) -> automerge::Automerge {
     doc
 }
 
+/// Stores each change of `full` as its own incremental chunk, as samod does before compacting.
+async fn put_every_change(store: &SqliteStore, id: &str, full: &automerge::Automerge) {
+    for change in full.get_changes(&[]) {
+        let key = StorageKey::from_parts([id, "incremental", &change.hash().to_string()]).unwrap();
+        store.put(key, change.raw_bytes().to_vec()).await;
+    }
+}
+
 async fn keys(store: &SqliteStore, id: &str) -> Vec<String> {
     let prefix = StorageKey::from_parts([id]).unwrap();
     let mut k: Vec<String> = store
@@ -69,11 +77,7 @@ async fn a_snapshot_written_but_old_chunks_not_yet_deleted_reopens_whole() {
     let full = reopen(&path, &id).await;
     // The crash came between writing the snapshot and deleting the chunks it replaces: both
     // are stored, overlapping.
-    for change in full.get_changes(&[]) {
-        let key = StorageKey::from_parts([id.as_str(), "incremental", &change.hash().to_string()])
-            .unwrap();
-        store.put(key, change.raw_bytes().to_vec()).await;
-    }
+    put_every_change(&store, &id, &full).await;
     let snapshot = StorageKey::from_parts([id.as_str(), "snapshot", "interrupted"]).unwrap();
     store.put(snapshot, full.save()).await;
     let stored = keys(&store, &id).await;
@@ -103,11 +107,7 @@ async fn a_crash_before_the_snapshot_leaves_the_incremental_chunks_whole() {
             .delete(StorageKey::from_parts(key.split('/')).unwrap())
             .await;
     }
-    for change in full.get_changes(&[]) {
-        let key = StorageKey::from_parts([id.as_str(), "incremental", &change.hash().to_string()])
-            .unwrap();
-        store.put(key, change.raw_bytes().to_vec()).await;
-    }
+    put_every_change(&store, &id, &full).await;
     let doc = reopen(&path, &id).await;
     assert_eq!(doc.get_heads(), heads);
     assert_eq!(doc.keys(ROOT).count(), 25);
