@@ -75,26 +75,24 @@ async fn every_role_gets_exactly_its_access_to_every_document_kind() {
         Some(&commune_unit),
     );
 
-    let admin = blocking(|| server.login_demo("admin"));
-    let ids: HashMap<&str, String> = blocking(|| {
-        HashMap::from([
-            ("plan", server.doc_id(&admin, "plan", None)),
-            ("org", server.doc_id(&admin, "org", None)),
-            (
-                "office progress",
-                server.doc_id(&admin, "progress", Some(OFFICE)),
-            ),
-            (
-                "inspectorate progress",
-                server.doc_id(&admin, "progress", Some(INSPECTORATE)),
-            ),
-            ("commune plan", commune.plan_doc.clone()),
-            ("commune progress", commune.progress_docs[0].1.clone()),
-        ])
-    });
-    // Plans are compared by id: the two plans share a kind, so look the agency's plan up again.
-    let own_plan = ids["plan"].clone();
-    assert_ne!(own_plan, commune.plan_doc);
+    // The seed's documents, from what first start imported (the admin sees both agencies').
+    let seed = server.startup.seeded.clone().expect("seeded");
+    let progress_of = |unit: &str| {
+        seed.progress_docs
+            .iter()
+            .find(|(u, _)| u == unit)
+            .map(|(_, d)| d.clone())
+            .unwrap()
+    };
+    let ids: HashMap<&str, String> = HashMap::from([
+        ("plan", seed.plan_doc.clone()),
+        ("org", seed.org_doc.clone()),
+        ("office progress", progress_of(OFFICE)),
+        ("inspectorate progress", progress_of(INSPECTORATE)),
+        ("commune plan", commune.plan_doc.clone()),
+        ("commune progress", commune.progress_docs[0].1.clone()),
+    ]);
+    assert_ne!(ids["plan"], ids["commune plan"]);
 
     use Want::*;
     let docs = [
@@ -128,11 +126,7 @@ async fn every_role_gets_exactly_its_access_to_every_document_kind() {
         client.connect(server.sync_url(), &token).await;
         let mut written = Vec::new();
         for (doc, want) in docs.iter().zip(wants) {
-            let id = if *doc == "plan" {
-                own_plan.clone()
-            } else {
-                ids[doc].clone()
-            };
+            let id = ids[doc].clone();
             let handle = client.find(&id).await;
             let got_read = handle.is_some();
             if got_read != (want != No) {
