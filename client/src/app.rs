@@ -131,10 +131,7 @@ impl PartialEq for HubRef {
 fn workspace(props: &WorkspaceProps) -> Html {
     let hub = use_state(|| None::<Result<HubRef, String>>);
     let revision = use_state(|| 0u64);
-    let sync = use_state(|| SyncState {
-        connected: false,
-        unconfirmed: 0,
-    });
+    let sync = use_state(|| None::<SyncState>);
     let synced_at = use_state(|| None::<String>);
     {
         let (hub, revision) = (hub.clone(), revision.clone());
@@ -188,7 +185,7 @@ fn workspace(props: &WorkspaceProps) -> Html {
                     if s.connected && s.unconfirmed == 0 {
                         synced_at.set(Some(now_hhmm()));
                     }
-                    sync.set(s);
+                    sync.set(Some(s));
                 })
             });
             move || {
@@ -202,7 +199,7 @@ fn workspace(props: &WorkspaceProps) -> Html {
         let on_logout = props.on_logout.clone();
         let sync = sync.clone();
         Callback::from(move |_| {
-            let unconfirmed = sync.unconfirmed;
+            let unconfirmed = sync.map(|s| s.unconfirmed).unwrap_or(0);
             if unconfirmed > 0 {
                 let ok = web_sys::window()
                     .and_then(|w| w.confirm_with_message(&format!(
@@ -245,22 +242,158 @@ fn workspace(props: &WorkspaceProps) -> Html {
                 match &*hub {
                     None => html! { <p class="loading" data-testid="loading">{"Đang mở dữ liệu…"}</p> },
                     Some(Err(e)) => html! { <p class="error" role="alert">{e}</p> },
-                    Some(Ok(h)) => html! { <Tasks hub={h.clone()} revision={*revision} /> },
+                    Some(Ok(h)) => html! { <Screens hub={h.clone()} revision={*revision} /> },
                 }
             }
         </div>
     }
 }
 
+#[derive(Clone, Copy, PartialEq)]
+enum Screen {
+    Tasks,
+    Plan,
+    Summary,
+}
+
+#[function_component(Screens)]
+fn screens(props: &TasksProps) -> Html {
+    let hub = &props.hub.0;
+    let has_unit = hub.me.user.unit_id.is_some();
+    let merged = !hub.all_progress.is_empty();
+    let screen = use_state(|| {
+        if has_unit {
+            Screen::Tasks
+        } else {
+            Screen::Summary
+        }
+    });
+    let tab = |s: Screen, label: &'static str, id: &'static str| {
+        let screen = screen.clone();
+        let active = *screen == s;
+        html! {
+            <button class={classes!("tab", active.then_some("active"))} aria-pressed={active.to_string()}
+                data-testid={id} onclick={Callback::from(move |_| screen.set(s))}>{label}</button>
+        }
+    };
+    html! {
+        <>
+            <nav class="tabs">
+                if has_unit { {tab(Screen::Tasks, "Nhiệm vụ của đơn vị", "tab-tasks")} }
+                {tab(Screen::Plan, "Kế hoạch", "tab-plan")}
+                if merged { {tab(Screen::Summary, "Tổng hợp", "tab-summary")} }
+            </nav>
+            {
+                match *screen {
+                    Screen::Tasks if has_unit => html! { <Tasks hub={props.hub.clone()} revision={props.revision} /> },
+                    Screen::Summary if merged => html! { <Summary hub={props.hub.clone()} revision={props.revision} /> },
+                    _ => html! { <PlanOverview hub={props.hub.clone()} revision={props.revision} /> },
+                }
+            }
+        </>
+    }
+}
+
+/// The whole plan, read-only: every area and task with its units and timeline as written.
+#[function_component(PlanOverview)]
+fn plan_overview(props: &TasksProps) -> Html {
+    let Ok(plan) = props.hub.0.plan() else {
+        return html! {};
+    };
+    let names = |list: &[tiendo_shared::Assignee]| {
+        list.iter()
+            .map(|a| a.text.clone())
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    html! {
+        <main data-testid="plan-overview">
+            <h2>{&plan.title}</h2>
+            <p class="sub">{format!("Số {} — {}", plan.number, plan.date.map(|d| d.vi()).unwrap_or_default())}</p>
+            { for plan.areas.iter().map(|a| html! {
+                <section class="area">
+                    <h3>{format!("{}. {}", a.number, a.title)}</h3>
+                    <table class="plan">
+                        <thead><tr><th>{"Mã"}</th><th>{"Nhiệm vụ"}</th><th>{"Chủ trì"}</th><th>{"Phối hợp"}</th><th>{"Thời gian"}</th></tr></thead>
+                        <tbody>
+                        { for a.tasks.iter().map(|t| html! {
+                            <tr data-testid={format!("plan-task-{}", t.id)}>
+                                <td>{&t.code}</td><td>{&t.title}</td><td>{names(&t.lead)}</td>
+                                <td>{names(&t.coordinating)}</td><td>{&t.schedule.raw}</td>
+                            </tr>
+                        }) }
+                        </tbody>
+                    </table>
+                </section>
+            }) }
+        </main>
+    }
+}
+
+/// The merged status of every unit, computed on the device with `shared::status` from the
+/// synced documents, so it also works offline on the last synced data.
+#[function_component(Summary)]
+fn summary(props: &TasksProps) -> Html {
+    let hub = &props.hub.0;
+    let (plan, agency) = match (hub.plan(), hub.agency()) {
+        (Ok(p), Ok(a)) => (p, a),
+        (Err(e), _) | (_, Err(e)) => return html! { <p class="error">{e}</p> },
+    };
+    let as_of = today();
+    let period = status::current_period(&plan, as_of);
+    let (progress, unreadable) = hub.all_progress();
+    let s = status::summarize(&plan, &agency, &progress, as_of, Some(period));
+    let pct = |r: f64| format!("{:.0}%", r * 100.0);
+    let counts = |c: &status::Counts| {
+        html! {
+            <>
+                <td>{c.total}</td><td>{c.done_on_time}</td><td>{c.done_late}</td><td>{c.in_progress}</td>
+                <td class="overdue">{c.overdue}</td><td>{c.not_started}</td><td>{pct(c.completion_rate)}</td>
+            </>
+        }
+    };
+    let head = html! {
+        <tr><th></th><th>{"Tổng"}</th><th>{"Đúng hạn"}</th><th>{"Muộn"}</th><th>{"Đang làm"}</th><th>{"Quá hạn"}</th><th>{"Chưa làm"}</th><th>{"Tỷ lệ"}</th></tr>
+    };
+    html! {
+        <main data-testid="summary">
+            <h2>{"Tổng hợp tiến độ"}</h2>
+            <p class="sub">{format!("Kỳ báo cáo {} — ngày {} — {} đơn vị đã đồng bộ", period.vi(), as_of.vi(), progress.len())}</p>
+            if unreadable > 0 { <p class="error">{format!("{unreadable} tài liệu tiến độ không đọc được")}</p> }
+            <table class="counts" data-testid="summary-headline">
+                <thead>{head.clone()}</thead>
+                <tbody><tr><th>{"Toàn kế hoạch"}</th>{counts(&s.headline)}</tr></tbody>
+            </table>
+            <h3>{"Theo lĩnh vực"}</h3>
+            <table class="counts" data-testid="summary-areas">
+                <thead>{head.clone()}</thead>
+                <tbody>{ for s.by_area.iter().map(|a| html! { <tr><th>{format!("{}. {}", a.number, a.title)}</th>{counts(&a.counts)}</tr> }) }</tbody>
+            </table>
+            <h3>{"Theo đơn vị chủ trì"}</h3>
+            <table class="counts" data-testid="summary-units">
+                <thead>{head}</thead>
+                <tbody>{ for s.by_unit.iter().map(|u| html! { <tr><th>{&u.name}</th>{counts(&u.lead)}</tr> }) }</tbody>
+            </table>
+        </main>
+    }
+}
+
 #[derive(Properties, PartialEq)]
 struct SyncProps {
-    state: SyncState,
+    /// `None` until the first check after start.
+    state: Option<SyncState>,
     synced_at: Option<String>,
 }
 
 #[function_component(SyncIndicator)]
 fn sync_indicator(props: &SyncProps) -> Html {
-    let s = props.state;
+    let Some(s) = props.state else {
+        return html! {
+            <div class="sync syncing" data-testid="sync-indicator" data-state="starting">
+                <span>{"Đang kết nối…"}</span>
+            </div>
+        };
+    };
     let (class, text) = match (s.connected, s.unconfirmed, &props.synced_at) {
         (false, _, _) => ("offline", "Ngoại tuyến".to_string()),
         (true, 0, Some(t)) => ("synced", format!("Đã đồng bộ lúc {t}")),

@@ -41,6 +41,9 @@ pub struct Hub {
     pub org: DocHandle,
     /// The unit's progress (writable), if the user has a unit.
     pub progress: Option<DocHandle>,
+    /// Every progress document the user may read (the central office, province, admin: all
+    /// units of the agency), for the merged status computed on the device.
+    pub all_progress: Vec<DocHandle>,
     /// Who.
     pub me: Me,
 }
@@ -141,8 +144,20 @@ impl Hub {
             Some(d) => Some(find(&repo, &d.doc_id).await?),
             None => None,
         };
+        let mut all_progress = Vec::new();
+        if me.user.role != "unit_editor" {
+            let own = progress.as_ref().map(|h| h.document_id().to_string());
+            for d in me.documents.iter().filter(|d| d.kind == "progress") {
+                if Some(&d.doc_id) == own.as_ref() {
+                    all_progress.extend(progress.clone());
+                } else if let Ok(h) = find(&repo, &d.doc_id).await {
+                    all_progress.push(h);
+                }
+            }
+        }
         Ok(Rc::new(Hub {
             repo,
+            all_progress,
             dialer: RefCell::new(dialer),
             url,
             plan,
@@ -180,6 +195,19 @@ impl Hub {
         self.progress
             .as_ref()
             .and_then(|h| h.with_document(|d| doc::read(d, "progress").ok()))
+    }
+
+    /// Every readable unit's progress (documents that do not hydrate are skipped and counted).
+    pub fn all_progress(&self) -> (Vec<Progress>, usize) {
+        let mut ok = Vec::new();
+        let mut bad = 0;
+        for h in &self.all_progress {
+            match h.with_document(|d| doc::read::<Progress, _>(d, "progress")) {
+                Ok(p) => ok.push(p),
+                Err(_) => bad += 1,
+            }
+        }
+        (ok, bad)
     }
 
     /// Changes the unit's progress through `f`, as one change by this user.
