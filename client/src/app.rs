@@ -603,6 +603,79 @@ fn task_detail(props: &DetailProps) -> Html {
         e.proposals = v;
         Ok(())
     }));
+    let on_completed = edit(Rc::new(|e, v| {
+        e.completed_on =
+            if v.trim().is_empty() {
+                None
+            } else {
+                Some(v.parse::<Date>().map_err(|_| {
+                    format!("Ngày hoàn thành không hợp lệ: {v} (ghi theo dd/mm/yyyy)")
+                })?)
+            };
+        Ok(())
+    }));
+    let ev_number = use_node_ref();
+    let ev_date = use_node_ref();
+    let ev_summary = use_node_ref();
+    let add_evidence = {
+        let (hub, error, task_id, period) =
+            (hub.clone(), error.clone(), task.id.clone(), props.period);
+        let (n, d, sm) = (ev_number.clone(), ev_date.clone(), ev_summary.clone());
+        Callback::from(move |_| {
+            let value = |r: &NodeRef| {
+                r.cast::<HtmlInputElement>()
+                    .map(|i| i.value())
+                    .unwrap_or_default()
+            };
+            let (number, date, summary) = (value(&n), value(&d), value(&sm));
+            if number.trim().is_empty() && summary.trim().is_empty() {
+                error.set(Some("Nhập số/ký hiệu hoặc trích yếu của văn bản".into()));
+                return;
+            }
+            let date = if date.trim().is_empty() {
+                None
+            } else {
+                match date.parse::<Date>() {
+                    Ok(d) => Some(d),
+                    Err(_) => {
+                        error.set(Some(format!(
+                            "Ngày văn bản không hợp lệ: {date} (ghi theo dd/mm/yyyy)"
+                        )));
+                        return;
+                    }
+                }
+            };
+            let result = hub.edit_progress(|p| {
+                p.entry_mut(&task_id, period)
+                    .evidence
+                    .push(tiendo_shared::Evidence {
+                        id: uuid::Uuid::new_v4().to_string(),
+                        number: number.trim().to_string(),
+                        date,
+                        summary: summary.trim().to_string(),
+                        file: None,
+                    });
+            });
+            error.set(result.err());
+            for r in [&n, &d, &sm] {
+                if let Some(i) = r.cast::<HtmlInputElement>() {
+                    i.set_value("");
+                }
+            }
+        })
+    };
+    let remove_evidence = |id: String| {
+        let (hub, error, task_id, period) =
+            (hub.clone(), error.clone(), task.id.clone(), props.period);
+        Callback::from(move |_| {
+            let result = hub.edit_progress(|p| {
+                p.entry_mut(&task_id, period)
+                    .evidence
+                    .retain(|e| e.id != id);
+            });
+            error.set(result.err());
+        })
+    };
     let back = {
         let cb = props.on_back.clone();
         Callback::from(move |_| cb.emit(()))
@@ -645,9 +718,33 @@ fn task_detail(props: &DetailProps) -> Html {
                 <label>{"Tỷ lệ hoàn thành (%)"}
                     <input type="number" min="0" max="100" value={entry.percent.to_string()} onchange={on_percent} data-testid="field-percent" />
                 </label>
+                if entry.status == WorkStatus::Done {
+                    <label>{"Ngày hoàn thành (dd/mm/yyyy)"}
+                        <input value={entry.completed_on.map(|d| d.vi()).unwrap_or_default()} onchange={on_completed}
+                            placeholder="dd/mm/yyyy" data-testid="field-completed-on" />
+                    </label>
+                }
                 <label>{"Kết quả thực hiện"}
                     <textarea value={entry.result.clone()} onchange={on_result} data-testid="field-result" />
                 </label>
+                <fieldset class="evidence" data-testid="evidence">
+                    <legend>{"Tài liệu kiểm chứng"}</legend>
+                    <ul>
+                    { for entry.evidence.iter().map(|ev| html! {
+                        <li data-testid={format!("evidence-{}", ev.id)}>
+                            <span>{format!("{} {} {}", ev.number, ev.date.map(|d| format!("ngày {}", d.vi())).unwrap_or_default(), ev.summary)}</span>
+                            <button type="button" class="secondary" onclick={remove_evidence(ev.id.clone())}
+                                data-testid={format!("evidence-remove-{}", ev.id)}>{"Xoá"}</button>
+                        </li>
+                    }) }
+                    </ul>
+                    <div class="add">
+                        <input ref={ev_number} placeholder="Số/ký hiệu" data-testid="evidence-number" />
+                        <input ref={ev_date} placeholder="Ngày (dd/mm/yyyy)" data-testid="evidence-date" />
+                        <input ref={ev_summary} placeholder="Trích yếu" data-testid="evidence-summary" />
+                        <button type="button" onclick={add_evidence} data-testid="evidence-add">{"Thêm"}</button>
+                    </div>
+                </fieldset>
                 <label>{"Khó khăn, vướng mắc"}
                     <textarea value={entry.difficulties.clone()} onchange={on_difficulties} data-testid="field-difficulties" />
                 </label>
