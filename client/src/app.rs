@@ -676,6 +676,31 @@ fn task_detail(props: &DetailProps) -> Html {
             error.set(result.err());
         })
     };
+    let conflicts = hub.conflicts(&task.id, props.period);
+    let pick = |field: String, choice: usize| {
+        let (hub, error, task_id, period) =
+            (hub.clone(), error.clone(), task.id.clone(), props.period);
+        Callback::from(move |_| error.set(hub.resolve(&task_id, period, &field, choice).err()))
+    };
+    let field_label = |f: &str| match f {
+        "status" => "Tình trạng",
+        "percent" => "Tỷ lệ hoàn thành",
+        "completed_on" => "Ngày hoàn thành",
+        "result" => "Kết quả thực hiện",
+        "difficulties" => "Khó khăn, vướng mắc",
+        _ => "Đề xuất, kiến nghị",
+    };
+    let when = |secs: i64| {
+        let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64((secs * 1000) as f64));
+        format!(
+            "{:02}:{:02} {:02}/{:02}/{}",
+            d.get_hours(),
+            d.get_minutes(),
+            d.get_date(),
+            d.get_month() + 1,
+            d.get_full_year()
+        )
+    };
     let back = {
         let cb = props.on_back.clone();
         Callback::from(move |_| cb.emit(()))
@@ -706,6 +731,22 @@ fn task_detail(props: &DetailProps) -> Html {
             </dl>
             <h3>{format!("Báo cáo {}", props.period.vi())}</h3>
             if let Some(e) = &*error { <p class="error" role="alert" data-testid="form-error">{e}</p> }
+            { for conflicts.iter().map(|c| html! {
+                <div class="conflict" role="alert" data-testid={format!("conflict-{}", c.field)}>
+                    <strong>{format!("Có thay đổi đồng thời — {}", field_label(&c.field))}</strong>
+                    <ul>
+                    { for c.values.iter().enumerate().map(|(i, v)| html! {
+                        <li>
+                            <span class="value">{if v.value.is_empty() { "(trống)".to_string() } else { v.value.clone() }}</span>
+                            <span class="by">{v.by.as_ref().map(|b| format!("{} — {}", b.author.clone().unwrap_or_else(|| "?".into()), when(b.time))).unwrap_or_default()}</span>
+                            if v.current { <span class="current">{"đang hiển thị"}</span> }
+                            <button type="button" onclick={pick(c.field.clone(), i)}
+                                data-testid={format!("conflict-pick-{}-{}", c.field, i)}>{"Giữ giá trị này"}</button>
+                        </li>
+                    }) }
+                    </ul>
+                </div>
+            }) }
             <form class="progress" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
                 <label>{"Tình trạng"}
                     <select onchange={on_status} data-testid="field-status">

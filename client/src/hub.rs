@@ -197,6 +197,38 @@ impl Hub {
             .and_then(|h| h.with_document(|d| doc::read(d, "progress").ok()))
     }
 
+    /// Fields of the unit's report on `task_id` that hold concurrent values.
+    pub fn conflicts(
+        &self,
+        task_id: &str,
+        period: tiendo_shared::PeriodKind,
+    ) -> Vec<tiendo_shared::progress::FieldConflict> {
+        self.progress
+            .as_ref()
+            .map(|h| h.with_document(|d| tiendo_shared::progress::conflicts(d, task_id, period)))
+            .unwrap_or_default()
+    }
+
+    /// Keeps value `choice` of a conflicting field, as this user's change.
+    pub fn resolve(
+        &self,
+        task_id: &str,
+        period: tiendo_shared::PeriodKind,
+        field: &str,
+        choice: usize,
+    ) -> Result<(), String> {
+        let handle = self
+            .progress
+            .as_ref()
+            .ok_or("tài khoản không gắn với đơn vị")?;
+        let author = self.me.user.username.clone();
+        handle
+            .with_document(|d| {
+                tiendo_shared::progress::resolve(d, task_id, period, field, choice, &author)
+            })
+            .map_err(|e| e.to_string())
+    }
+
     /// Every readable unit's progress (documents that do not hydrate are skipped and counted).
     pub fn all_progress(&self) -> (Vec<Progress>, usize) {
         let mut ok = Vec::new();

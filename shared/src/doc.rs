@@ -26,10 +26,22 @@ pub fn create<T: Reconcile>(value: &T, author: Option<&str>) -> Result<AutoCommi
     Ok(doc)
 }
 
-/// Makes the document hold `value`, changing only what differs.
+/// Makes the document hold `value`, changing only what differs, as one change stamped with the
+/// current time.
 pub fn write<T: Reconcile>(doc: &mut AutoCommit, value: &T) -> Result<(), Error> {
     autosurgeon::reconcile(doc, value)?;
+    doc.commit_with(commit_options());
     Ok(())
+}
+
+/// Commit options stamping a change with the current Unix time in seconds (automerge records 0
+/// otherwise). `web-time` reads the clock in the browser too.
+pub fn commit_options() -> automerge::transaction::CommitOptions {
+    let now = web_time::SystemTime::now()
+        .duration_since(web_time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default();
+    automerge::transaction::CommitOptions::default().with_time(now)
 }
 
 /// Reads a model value from a document; `kind` names the document kind in errors.
@@ -58,6 +70,6 @@ pub fn update<T: Hydrate + Reconcile, R>(
     doc.set_author(Some(author_for(author)));
     let mut tx = doc.transaction();
     autosurgeon::reconcile(&mut tx, &value)?;
-    tx.commit();
+    tx.commit_with(commit_options());
     Ok(out)
 }

@@ -152,8 +152,8 @@ pub struct Attribution {
     pub author: Option<String>,
     /// The actor that made the change, hex.
     pub actor: String,
-    /// Unix time of the change in milliseconds, as the author's device recorded it.
-    pub time_ms: i64,
+    /// Unix time of the change in seconds, as the author's device recorded it (0 if it did not).
+    pub time: i64,
 }
 
 /// Who last changed the entry of `task_id` in `period`, from the document's change history.
@@ -173,6 +173,12 @@ pub fn attribution(
         }
     }
     let (counter, actor) = newest?;
+    attribute(doc, &automerge::ObjId::Id(counter, actor, 0))
+}
+
+/// Who made the op `id`, and when (from the change that holds it).
+fn attribute(doc: &automerge::Automerge, id: &automerge::ObjId) -> Option<Attribution> {
+    let (counter, actor) = op_of(id)?;
     let meta = doc
         .get_changes_meta(&[])
         .into_iter()
@@ -183,8 +189,125 @@ pub fn attribution(
             .as_ref()
             .map(|a| String::from_utf8_lossy(a.as_bytes()).into_owned()),
         actor: actor.to_hex_string(),
-        time_ms: meta.timestamp,
+        time: meta.timestamp,
     })
+}
+
+/// The fields of an entry a form edits, in form order.
+pub const ENTRY_FIELDS: [&str; 6] = [
+    "status",
+    "percent",
+    "completed_on",
+    "result",
+    "difficulties",
+    "proposals",
+];
+
+/// One of the values two people wrote concurrently into the same field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConflictValue {
+    /// The value as stored (`"in_progress"`, `40`, `"2025-01-10"`, text…), for display.
+    pub value: String,
+    /// Who wrote it, and when.
+    pub by: Option<Attribution>,
+    /// Whether this is the value the document currently shows.
+    pub current: bool,
+}
+
+/// A field of an entry with concurrent values: automerge keeps them all and shows one; the
+/// others must not be lost silently, so the form shows every value and lets the user pick.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldConflict {
+    /// The field (one of [`ENTRY_FIELDS`]).
+    pub field: String,
+    /// Every concurrent value, in the document's order ([`resolve`] takes an index into it).
+    pub values: Vec<ConflictValue>,
+}
+
+fn entry_obj(
+    doc: &automerge::Automerge,
+    task_id: &str,
+    period: PeriodKind,
+) -> Option<automerge::ObjId> {
+    let (_, tasks) = obj_at(doc, &automerge::ROOT, "tasks")?;
+    let (_, task) = obj_at(doc, &tasks, task_id)?;
+    let (_, entry) = obj_at(doc, &task, period.as_str())?;
+    Some(entry)
+}
+
+fn display(v: &Value<'_>) -> String {
+    match v {
+        Value::Scalar(s) => match s.as_ref() {
+            automerge::ScalarValue::Str(t) => t.to_string(),
+            automerge::ScalarValue::Null => String::new(),
+            other => other.to_string(),
+        },
+        Value::Object(_) => "…".to_string(),
+    }
+}
+
+/// The fields of the entry of `task_id` in `period` that hold concurrent values.
+pub fn conflicts(
+    doc: &automerge::Automerge,
+    task_id: &str,
+    period: PeriodKind,
+) -> Vec<FieldConflict> {
+    let Some(entry) = entry_obj(doc, task_id, period) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for field in ENTRY_FIELDS {
+        let Ok(all) = doc.get_all(&entry, field) else {
+            continue;
+        };
+        if all.len() < 2 {
+            continue;
+        }
+        let shown = doc.get(&entry, field).ok().flatten().map(|(_, id)| id);
+        let values = all
+            .iter()
+            .map(|(v, id)| ConflictValue {
+                value: display(v),
+                by: attribute(doc, id),
+                current: Some(id) == shown.as_ref(),
+            })
+            .collect();
+        out.push(FieldConflict {
+            field: field.to_string(),
+            values,
+        });
+    }
+    out
+}
+
+/// Settles a conflict: writes value number `choice` of `field` again, as a change by `author`
+/// that supersedes every concurrent value.
+pub fn resolve(
+    doc: &mut automerge::Automerge,
+    task_id: &str,
+    period: PeriodKind,
+    field: &str,
+    choice: usize,
+    author: &str,
+) -> Result<(), Error> {
+    use automerge::transaction::Transactable;
+    let entry = entry_obj(doc, task_id, period)
+        .ok_or_else(|| Error::InvalidValue(format!("không có báo cáo {task_id} kỳ {period:?}")))?;
+    let all = doc.get_all(&entry, field)?;
+    let (value, _) = all
+        .get(choice)
+        .ok_or_else(|| Error::InvalidValue(format!("không có giá trị {choice} của {field}")))?;
+    let Value::Scalar(scalar) = value else {
+        return Err(Error::InvalidValue(format!(
+            "{field} không phải giá trị đơn"
+        )));
+    };
+    let scalar = scalar.clone().into_owned();
+    doc.set_author(Some(crate::doc::author_for(author)));
+    let mut tx = doc.transaction();
+    tx.put(&entry, field, scalar)?;
+    tx.commit_with(crate::doc::commit_options());
+    Ok(())
 }
 
 fn obj_at<D: ReadDoc>(
