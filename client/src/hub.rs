@@ -266,8 +266,10 @@ impl Hub {
         }
     }
 
-    /// Where sync stands now. The server's last confirmed heads are kept in `localStorage`, so
-    /// the count of unconfirmed edits survives going offline and reloading.
+    /// Where sync stands now: the unconfirmed edits are this device's changes that the server's
+    /// heads (as it last told us) do not include; changes that came from the server are in
+    /// those heads. The heads are kept in `localStorage`, so the count survives going offline
+    /// and reloading.
     pub fn sync_state(&self) -> SyncState {
         let dialer = self.dialer.borrow();
         let connected = dialer.is_connected();
@@ -278,7 +280,7 @@ impl Hub {
                 let key = format!("tiendo.confirmed.{}", h.document_id());
                 let live = dialer
                     .connection_id()
-                    .and_then(|c| h.peers().0.get(&c).and_then(|s| s.shared_heads.clone()));
+                    .and_then(|c| h.peers().0.get(&c).and_then(|s| s.their_heads.clone()));
                 let heads = match live {
                     Some(heads) => {
                         let hex: Vec<String> = heads.iter().map(|h| h.to_string()).collect();

@@ -7,7 +7,8 @@
 
 use std::str::FromStr;
 
-use samod::{DocumentId, Repo};
+use samod::storage::{Storage, StorageKey};
+use samod::{DocumentId, PeerId, Repo};
 use serde::Serialize;
 use tiendo_shared::status::{self, Summary};
 use tiendo_shared::{Date, Imported, Org, PeriodKind, Plan, Progress, doc};
@@ -66,6 +67,22 @@ pub struct PlanInfo {
     pub tasks: usize,
 }
 
+/// The server's samod peer id, kept in the store: clients save their sync state per peer, so a
+/// stable id lets them resume after a server restart instead of starting over.
+async fn server_peer_id(store: &SqliteStore) -> PeerId {
+    let key = StorageKey::from_parts(["tiendo-server-peer-id"]).expect("a valid key");
+    if let Some(id) = store
+        .load(key.clone())
+        .await
+        .and_then(|b| String::from_utf8(b).ok())
+    {
+        return PeerId::from(id);
+    }
+    let id = format!("tiendo-server-{:032x}", rand::random::<u128>());
+    store.put(key, id.clone().into_bytes()).await;
+    PeerId::from(id)
+}
+
 impl Library {
     /// Opens the library over `store`, sharing documents with sync peers by [`Policy`].
     pub async fn open(store: SqliteStore) -> Result<Library> {
@@ -76,6 +93,7 @@ impl Library {
             catalogue: catalogue.clone(),
         };
         let repo = Repo::build_tokio()
+            .with_peer_id(server_peer_id(&store).await)
             .with_storage(store.clone())
             .with_share_policy(policy)
             .load()

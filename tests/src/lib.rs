@@ -2,11 +2,14 @@
 //! real SQLite file in a temporary directory (stopped when dropped), native samod sync clients
 //! that sign in with a bearer token, and a raw WebSocket client for protocol abuse.
 
+pub mod browser;
+
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use futures::{SinkExt, StreamExt, TryStreamExt};
@@ -252,12 +255,37 @@ pub fn blocking<T>(f: impl FnOnce() -> T) -> T {
     tokio::task::block_in_place(f)
 }
 
-/// Dials the sync socket with `Authorization: Bearer`.
+/// Bytes and frames a sync client sent and received.
+#[derive(Debug, Default)]
+pub struct Traffic {
+    sent: AtomicUsize,
+    received: AtomicUsize,
+}
+
+impl Traffic {
+    /// (sent, received) bytes since the last reset.
+    pub fn bytes(&self) -> (usize, usize) {
+        (
+            self.sent.load(Ordering::SeqCst),
+            self.received.load(Ordering::SeqCst),
+        )
+    }
+
+    /// Starts counting from zero.
+    pub fn reset(&self) {
+        self.sent.store(0, Ordering::SeqCst);
+        self.received.store(0, Ordering::SeqCst);
+    }
+}
+
+/// Dials the sync socket with `Authorization: Bearer`, counting the bytes of every frame.
 pub struct BearerDialer {
     /// The socket.
     pub url: url::Url,
     /// The session token.
     pub token: String,
+    /// Where frame sizes are counted.
+    pub traffic: Arc<Traffic>,
 }
 
 impl Dialer for BearerDialer {
@@ -271,6 +299,7 @@ impl Dialer for BearerDialer {
         &self,
     ) -> futures::future::BoxFuture<'static, Result<samod::Transport, DialError<Infallible>>> {
         let (url, token) = (self.url.clone(), self.token.clone());
+        let (tx, rx) = (self.traffic.clone(), self.traffic.clone());
         Box::pin(async move {
             let mut req = url
                 .as_str()
@@ -285,25 +314,35 @@ impl Dialer for BearerDialer {
                 .map_err(DialError::transient)?;
             let (sink, stream) = ws.split();
             let stream = stream
-                .try_filter_map(|m| async move {
-                    Ok(match m {
-                        Message::Binary(b) => Some(b.to_vec()),
-                        _ => None,
-                    })
+                .try_filter_map(move |m| {
+                    let rx = rx.clone();
+                    async move {
+                        Ok(match m {
+                            Message::Binary(b) => {
+                                rx.received.fetch_add(b.len(), Ordering::SeqCst);
+                                Some(b.to_vec())
+                            }
+                            _ => None,
+                        })
+                    }
                 })
                 .boxed();
-            let sink = sink.with(|v: Vec<u8>| async move {
-                Ok::<_, tungstenite::Error>(Message::Binary(v.into()))
+            let sink = sink.with(move |v: Vec<u8>| {
+                tx.sent.fetch_add(v.len(), Ordering::SeqCst);
+                async move { Ok::<_, tungstenite::Error>(Message::Binary(v.into())) }
             });
             Ok(samod::Transport::new(stream, Box::pin(sink)))
         })
     }
 }
 
-/// A native automerge-repo client (samod, in-memory storage) like a tablet's.
+/// A native automerge-repo client (samod) like a tablet's: in-memory storage, or a SQLite file
+/// standing in for the tablet's IndexedDB.
 pub struct SyncClient {
     /// Its repo.
     pub repo: Repo,
+    /// Bytes over its connections.
+    pub traffic: Arc<Traffic>,
     dialer: Option<DialerHandle<Infallible>>,
 }
 
@@ -317,7 +356,27 @@ impl SyncClient {
             .with_peer_id(PeerId::from(peer))
             .load()
             .await;
-        SyncClient { repo, dialer: None }
+        SyncClient {
+            repo,
+            traffic: Arc::default(),
+            dialer: None,
+        }
+    }
+
+    /// A client with peer id `peer` keeping its documents in the SQLite file `db`, so that it
+    /// can be stopped and started again with what it had.
+    pub async fn with_store(peer: &str, db: &Path) -> SyncClient {
+        let store = tiendo_server::store::SqliteStore::open(db).expect("client store opens");
+        let repo = Repo::build_tokio()
+            .with_peer_id(PeerId::from(peer))
+            .with_storage(store)
+            .load()
+            .await;
+        SyncClient {
+            repo,
+            traffic: Arc::default(),
+            dialer: None,
+        }
     }
 
     /// Connects to `url` with `token` and waits for the handshake.
@@ -333,6 +392,7 @@ impl SyncClient {
                 Arc::new(BearerDialer {
                     url,
                     token: token.to_string(),
+                    traffic: self.traffic.clone(),
                 }),
             )
             .expect("repo running");

@@ -267,6 +267,7 @@ impl SqliteStore {
                 let (lo, hi) = (format!("{id}/"), format!("{id}0"));
                 let mut stmt = c.prepare(
                     "SELECT data FROM chunks WHERE key >= ?1 AND key < ?2
+                       AND (instr(key, '/snapshot/') > 0 OR instr(key, '/incremental/') > 0)
                      ORDER BY instr(key, '/snapshot/') DESC, key",
                 )?;
                 let rows = stmt.query_map(params![lo, hi], |r| r.get::<_, Vec<u8>>(0))?;
@@ -532,6 +533,21 @@ mod tests {
         );
         s.delete(key(&["doc1", "snapshot", "b"])).await;
         assert_eq!(s.load_range(key(&["doc1"])).await.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn reading_a_document_skips_the_saved_sync_states_beside_it() {
+        let s = SqliteStore::in_memory().unwrap();
+        let mut doc = automerge::AutoCommit::new();
+        automerge::transaction::Transactable::put(&mut doc, automerge::ROOT, "k", 1).unwrap();
+        s.put(key(&["doc1", "snapshot", "x"]), doc.save()).await;
+        s.put(
+            key(&["doc1", "sync-state", "tablet-1"]),
+            automerge::sync::State::new().encode(),
+        )
+        .await;
+        let read = s.read_document("doc1").await.expect("reads");
+        assert_eq!(read.get_heads(), doc.get_heads());
     }
 
     #[test]

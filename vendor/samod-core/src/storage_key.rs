@@ -62,6 +62,24 @@ impl StorageKey {
         ])
     }
 
+    /// Where the sync states saved for `doc_id`'s peers live (tiendo patch).
+    pub fn sync_state_prefix(doc_id: &DocumentId) -> StorageKey {
+        StorageKey(vec![doc_id.to_string(), "sync-state".to_string()])
+    }
+
+    /// The sync state saved for `peer` of `doc_id` (tiendo patch); `None` when the peer id
+    /// cannot be a key part (empty or containing a slash).
+    pub fn sync_state_path(doc_id: &DocumentId, peer: &str) -> Option<StorageKey> {
+        if peer.is_empty() || peer.contains('/') {
+            return None;
+        }
+        Some(StorageKey(vec![
+            doc_id.to_string(),
+            "sync-state".to_string(),
+            peer.to_string(),
+        ]))
+    }
+
     /// Creates a storage key from a slice of string parts.
     ///
     /// # Arguments

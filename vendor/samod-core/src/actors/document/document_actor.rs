@@ -4,7 +4,7 @@ mod tests;
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
-use automerge::{Automerge, ChangeHash};
+use automerge::{Automerge, ChangeHash, ReadDoc};
 
 use super::SpawnArgs;
 // use super::driver::Driver;
@@ -54,6 +54,13 @@ pub struct DocumentActor {
     run_state: RunState,
     doc: Automerge,
     last_status_update: Option<DocSearchPhase>,
+    /// tiendo patch: per peer id, the shared heads of the last session with that peer, loaded
+    /// from storage and kept current, so a reconnect resumes instead of starting over.
+    saved_sync_heads: HashMap<PeerId, Vec<ChangeHash>>,
+    /// Puts of sync states in flight (their completions need no action).
+    sync_state_puts: HashSet<IoTaskId>,
+    /// Sync states read by the load, applied once the document is loaded.
+    loaded_sync_states: HashMap<StorageKey, Vec<u8>>,
 }
 
 #[derive(Debug)]
@@ -100,6 +107,9 @@ impl DocumentActor {
             run_state: RunState::Running,
             phase,
             last_status_update: None,
+            saved_sync_heads: HashMap::new(),
+            sync_state_puts: HashSet::new(),
+            loaded_sync_states: HashMap::new(),
         };
 
         tracing::trace!(?initial_connections, "applying initial connections");
@@ -378,7 +388,9 @@ impl DocumentActor {
             ActorInput::IoComplete(io_result) => {
                 match io_result.payload {
                     DocumentIoResult::Storage(storage_result) => {
-                        if self.load_state.has_task(io_result.task_id) {
+                        if self.sync_state_puts.remove(&io_result.task_id) {
+                            // A saved sync state; nothing waits on it.
+                        } else if self.load_state.has_task(io_result.task_id) {
                             self.load_state
                                 .handle_result(io_result.task_id, storage_result);
                         } else if self.on_disk_state.has_task(io_result.task_id) {
@@ -400,8 +412,10 @@ impl DocumentActor {
                 if let Some(LoadComplete {
                     snapshots,
                     incrementals,
+                    sync_states,
                 }) = self.load_state.take_complete()
                 {
+                    self.loaded_sync_states = sync_states;
                     self.handle_load(now, out, &snapshots, &incrementals);
                     self.on_disk_state
                         .add_keys(snapshots.into_keys().chain(incrementals.into_keys()));
@@ -431,6 +445,7 @@ impl DocumentActor {
         }
         self.enqueue_share_policy_checks(out);
         self.generate_sync_messages(now, out);
+        self.save_sync_states(out);
         self.on_disk_state
             .save_new_changes(out, &self.document_id, &self.doc);
         out.io_tasks.extend(
@@ -599,6 +614,8 @@ impl DocumentActor {
             }
         }
 
+        self.restore_sync_states();
+
         if let Phase::Loading(loading) = &mut self.phase {
             let pending_sync_messages = loading.take_pending_sync_messages();
             if self.doc.get_heads().is_empty() {
@@ -681,13 +698,66 @@ impl DocumentActor {
         }
     }
 
+    /// Loads the sync states saved for this document's peers (tiendo patch), keeping the shared
+    /// heads this document still has, and resumes the connections that have not started.
+    fn restore_sync_states(&mut self) {
+        for (key, bytes) in std::mem::take(&mut self.loaded_sync_states) {
+            let Some(peer) = key.into_iter().nth(2) else {
+                continue;
+            };
+            let Ok(state) = automerge::sync::State::decode(&bytes) else {
+                tracing::warn!(%peer, "ignoring an unreadable saved sync state");
+                continue;
+            };
+            if state.shared_heads.is_empty()
+                || state
+                    .shared_heads
+                    .iter()
+                    .any(|h| self.doc.get_change_by_hash(h).is_none())
+            {
+                continue;
+            }
+            self.saved_sync_heads
+                .insert(PeerId::from(peer.as_str()), state.shared_heads);
+        }
+        for conn in self.peer_connections.values_mut() {
+            if let Some(heads) = self.saved_sync_heads.get(&conn.peer_id) {
+                conn.resume_from(heads.clone());
+            }
+        }
+    }
+
+    /// Saves each peer's shared heads when they moved (tiendo patch).
+    fn save_sync_states(&mut self, out: &mut DocActorResult) {
+        if !matches!(self.phase, Phase::Ready(_)) {
+            return;
+        }
+        for conn in self.peer_connections.values() {
+            let heads = conn.shared_heads();
+            if heads.is_empty() || self.saved_sync_heads.get(&conn.peer_id).map(Vec::as_slice) == Some(heads) {
+                continue;
+            }
+            self.saved_sync_heads
+                .insert(conn.peer_id.clone(), heads.to_vec());
+            let Some(key) = StorageKey::sync_state_path(&self.document_id, conn.peer_id.as_str())
+            else {
+                continue;
+            };
+            let task_id = out.put(key, conn.encoded_sync_state());
+            self.sync_state_puts.insert(task_id);
+        }
+    }
+
     fn add_connection(&mut self, conn_id: ConnectionId, peer_id: PeerId) {
         assert!(
             !self.peer_connections.contains_key(&conn_id),
             "Connection ID already exists"
         );
-        self.peer_connections
-            .insert(conn_id, PeerDocConnection::new(peer_id, conn_id));
+        let mut conn = PeerDocConnection::new(peer_id, conn_id);
+        if let Some(heads) = self.saved_sync_heads.get(&conn.peer_id) {
+            conn.resume_from(heads.clone());
+        }
+        self.peer_connections.insert(conn_id, conn);
         if let Phase::Requesting(request) = &mut self.phase
             && let Some(conn) = self.peer_connections.get(&conn_id)
         {

@@ -27,6 +27,10 @@ pub(crate) struct PeerDocConnection {
     last_share_config: Option<ShareConfig>,
     // Preserve message ordering while the asynchronous policy lookup is pending.
     pub(super) pending_sync_messages: Vec<(SyncMessage, UnixTimestamp)>,
+    // tiendo patch: the heads both sides had when an earlier connection with this peer last
+    // synced (saved in storage). A new session starts from them, so its first message carries a
+    // Bloom filter of the changes since then rather than of the whole history.
+    resume_heads: Vec<automerge::ChangeHash>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +52,7 @@ impl PeerDocConnection {
             share_policy: SharePolicyState::Unknown,
             last_share_config: None,
             pending_sync_messages: Vec::new(),
+            resume_heads: Vec::new(),
         }
     }
 
@@ -57,6 +62,26 @@ impl PeerDocConnection {
         } else {
             sync::State::new_read_only()
         };
+        self.sync_state.shared_heads.clone_from(&self.resume_heads);
+    }
+
+    /// Starts this session from `heads` saved by an earlier one (tiendo patch); ignored once
+    /// the session has exchanged messages.
+    pub(super) fn resume_from(&mut self, heads: Vec<automerge::ChangeHash>) {
+        if self.state.last_sent.is_some() || self.state.last_received.is_some() {
+            return;
+        }
+        self.sync_state.shared_heads.clone_from(&heads);
+        self.resume_heads = heads;
+    }
+
+    /// The sync state worth keeping for a later session with this peer (tiendo patch).
+    pub(super) fn shared_heads(&self) -> &[automerge::ChangeHash] {
+        &self.sync_state.shared_heads
+    }
+
+    pub(super) fn encoded_sync_state(&self) -> Vec<u8> {
+        self.sync_state.encode()
     }
 
     pub(super) fn prepare_request(&mut self) {
