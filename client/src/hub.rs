@@ -11,7 +11,6 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use automerge::ReadDoc;
 use samod::{BackoffConfig, DialerHandle, DocHandle, DocumentId, PeerId, Repo};
 use tiendo_shared::{Agency, Org, Plan, Progress, doc};
 
@@ -281,7 +280,16 @@ impl Hub {
                 let live = dialer
                     .connection_id()
                     .and_then(|c| h.peers().0.get(&c).and_then(|s| s.their_heads.clone()));
-                let heads = match live {
+                // Heads this device does not know yet (changes on their way) are not kept: the
+                // last fully known heads stay the reference until those changes arrive.
+                let known = |heads: &Vec<automerge::ChangeHash>| {
+                    h.with_document(|d| {
+                        heads
+                            .iter()
+                            .all(|x| automerge::ReadDoc::get_change_by_hash(d, x).is_some())
+                    })
+                };
+                let heads = match live.filter(known) {
                     Some(heads) => {
                         let hex: Vec<String> = heads.iter().map(|h| h.to_string()).collect();
                         store_set(&key, &hex.join(","));
@@ -295,14 +303,7 @@ impl Hub {
                         })
                         .unwrap_or_default(),
                 };
-                h.with_document(|d| {
-                    // Heads the device does not know (another device's work) count nothing.
-                    let known: Vec<_> = heads
-                        .into_iter()
-                        .filter(|h| d.get_change_by_hash(h).is_some())
-                        .collect();
-                    d.get_changes(&known).len()
-                })
+                h.with_document(|d| crate::model::unconfirmed_changes(d, &heads))
             })
             .unwrap_or(0);
         SyncState {

@@ -4,6 +4,7 @@
 //! Yew components. Deadlines and states come from `tiendo_shared::status`, so the tablet and the
 //! server's dashboard never disagree.
 
+use automerge::ReadDoc;
 use tiendo_shared::status::{self, TaskState};
 use tiendo_shared::{Agency, Date, PeriodKind, Plan, Progress, Task, WorkStatus, text};
 
@@ -185,6 +186,21 @@ pub fn filter(groups: &[AreaGroup], filter: Filter, query: &str) -> Vec<AreaGrou
         .collect()
 }
 
+/// How many changes of `doc` the server does not have, given the server's heads as it last
+/// reported them. Heads this device does not know (another device's newer work) are left out;
+/// changes that came from the server are ancestors of its heads and count nothing.
+pub fn unconfirmed_changes(
+    doc: &automerge::Automerge,
+    server_heads: &[automerge::ChangeHash],
+) -> usize {
+    let known: Vec<_> = server_heads
+        .iter()
+        .filter(|h| doc.get_change_by_hash(h).is_some())
+        .copied()
+        .collect();
+    doc.get_changes(&known).len()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -301,5 +317,47 @@ mod tests {
                 .all(|r| r.part == Part::Lead)
         );
         assert!(filter(&groups, Filter::All, "zzzz-khong-co").is_empty());
+    }
+
+    fn put(doc: &mut automerge::Automerge, key: &str, value: i64) {
+        use automerge::transaction::Transactable;
+        let mut tx = doc.transaction();
+        tx.put(automerge::ROOT, key, value).unwrap();
+        tx.commit();
+    }
+
+    #[test]
+    fn unconfirmed_counts_this_devices_edits_after_the_servers_heads() {
+        let mut server = automerge::Automerge::new();
+        put(&mut server, "percent", 10);
+        let mut tablet = server.fork();
+        assert_eq!(unconfirmed_changes(&tablet, &server.get_heads()), 0);
+        put(&mut tablet, "percent", 30);
+        put(&mut tablet, "percent", 40);
+        assert_eq!(unconfirmed_changes(&tablet, &server.get_heads()), 2);
+        // The server takes them: nothing left.
+        server.merge(&mut tablet).unwrap();
+        assert_eq!(unconfirmed_changes(&tablet, &server.get_heads()), 0);
+    }
+
+    #[test]
+    fn changes_from_other_devices_count_nothing_and_unknown_heads_are_skipped() {
+        let mut server = automerge::Automerge::new();
+        put(&mut server, "percent", 10);
+        let mut tablet = server.fork();
+        let mut other = server.fork();
+        put(&mut other, "percent", 60);
+        server.merge(&mut other).unwrap();
+        // The tablet received the other device's change through the server.
+        tablet.merge(&mut server.clone()).unwrap();
+        assert_eq!(unconfirmed_changes(&tablet, &server.get_heads()), 0);
+        // Heads of work the tablet has not received yet are left out, the rest still counts.
+        let before = server.get_heads();
+        put(&mut other, "percent", 70);
+        server.merge(&mut other).unwrap();
+        put(&mut tablet, "result", 1);
+        let mut heads = server.get_heads();
+        heads.extend(before);
+        assert_eq!(unconfirmed_changes(&tablet, &heads), 1);
     }
 }

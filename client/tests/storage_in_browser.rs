@@ -32,6 +32,14 @@ async fn chunks_persist_across_reopening_and_ranges_stay_inside_their_document()
     );
     let range = s.load_range(key(&["doc1"])).await;
     assert_eq!(range.len(), 2, "doc10 is not under doc1: {range:?}");
+    // The sync state saved per peer (vendor patch) loads on its own, beside the chunks.
+    s.put(key(&["doc1", "sync-state", "tiendo-server-1"]), vec![5])
+        .await;
+    let saved = s.load_range(key(&["doc1", "sync-state"])).await;
+    assert_eq!(saved.len(), 1, "{saved:?}");
+    assert_eq!(s.load_range(key(&["doc1", "incremental"])).await.len(), 1);
+    s.delete(key(&["doc1", "sync-state", "tiendo-server-1"]))
+        .await;
     s.delete(key(&["doc1", "snapshot", "b"])).await;
     assert_eq!(s.load_range(key(&["doc1"])).await.len(), 1);
     assert_eq!(s.load(key(&["missing"])).await, None);
