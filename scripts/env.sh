@@ -33,11 +33,22 @@ ensure_node_tools() {
 }
 
 # Headless Chromium and its driver from Debian, for the browser tests.
+apt_install() {
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@"
+}
+
 ensure_chromium() {
   if ! command -v chromedriver >/dev/null || ! command -v chromium >/dev/null; then
-    local sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver
+    apt_install chromium chromium-driver
+  fi
+}
+
+# The report tests open the generated DOCX in LibreOffice (to PDF) and read the PDF's text.
+ensure_office_tools() {
+  if ! command -v libreoffice >/dev/null || ! command -v pdftotext >/dev/null; then
+    apt_install --no-install-recommends libreoffice-writer-nogui poppler-utils fonts-liberation2
   fi
 }

@@ -63,6 +63,42 @@ fn peer_id() -> String {
     id
 }
 
+/// Where the hashes of this device's own changes to `doc` are listed (until confirmed), so
+/// "unconfirmed edits" counts this device's changes only, never changes that came from the
+/// server.
+fn own_key(doc: &DocumentId) -> String {
+    format!("tiendo.own.{doc}")
+}
+
+fn own_changes(doc: &DocumentId) -> Vec<automerge::ChangeHash> {
+    store_get(&own_key(doc))
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|h| automerge::ChangeHash::from_str(h).ok())
+        .collect()
+}
+
+/// Runs `f` on `handle`'s document and lists the changes it made as this device's own.
+fn edit_own<R>(handle: &DocHandle, f: impl FnOnce(&mut automerge::Automerge) -> R) -> R {
+    let doc = handle.document_id().clone();
+    let (result, made) = handle.with_document(|d| {
+        let before = d.get_heads();
+        let result = f(d);
+        let made: Vec<String> = d
+            .get_changes(&before)
+            .iter()
+            .map(|c| c.hash().to_string())
+            .collect();
+        (result, made)
+    });
+    if !made.is_empty() {
+        let mut list: Vec<String> = own_changes(&doc).iter().map(|h| h.to_string()).collect();
+        list.extend(made);
+        store_set(&own_key(&doc), &list.join(","));
+    }
+    result
+}
+
 fn store_get(key: &str) -> Option<String> {
     web_sys::window()?
         .local_storage()
@@ -221,11 +257,10 @@ impl Hub {
             .as_ref()
             .ok_or("tài khoản không gắn với đơn vị")?;
         let author = self.me.user.username.clone();
-        handle
-            .with_document(|d| {
-                tiendo_shared::progress::resolve(d, task_id, period, field, choice, &author)
-            })
-            .map_err(|e| e.to_string())
+        edit_own(handle, |d| {
+            tiendo_shared::progress::resolve(d, task_id, period, field, choice, &author)
+        })
+        .map_err(|e| e.to_string())
     }
 
     /// Every readable unit's progress (documents that do not hydrate are skipped and counted).
@@ -248,9 +283,10 @@ impl Hub {
             .as_ref()
             .ok_or("tài khoản không gắn với đơn vị")?;
         let author = self.me.user.username.clone();
-        handle
-            .with_document(|d| doc::update::<Progress, _>(d, "progress", &author, f))
-            .map_err(|e| e.to_string())
+        edit_own(handle, |d| {
+            doc::update::<Progress, _>(d, "progress", &author, f)
+        })
+        .map_err(|e| e.to_string())
     }
 
     /// Dials again at once (the browser says the network is back), instead of waiting out the
@@ -303,7 +339,15 @@ impl Hub {
                         })
                         .unwrap_or_default(),
                 };
-                h.with_document(|d| crate::model::unconfirmed_changes(d, &heads))
+                let own = own_changes(h.document_id());
+                let pending =
+                    h.with_document(|d| crate::model::unconfirmed_changes(d, &heads, &own));
+                // Forget own changes the server has: the list stays short.
+                if pending.len() < own.len() {
+                    let hex: Vec<String> = pending.iter().map(|h| h.to_string()).collect();
+                    store_set(&own_key(h.document_id()), &hex.join(","));
+                }
+                pending.len()
             })
             .unwrap_or(0);
         SyncState {

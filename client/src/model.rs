@@ -186,19 +186,25 @@ pub fn filter(groups: &[AreaGroup], filter: Filter, query: &str) -> Vec<AreaGrou
         .collect()
 }
 
-/// How many changes of `doc` the server does not have, given the server's heads as it last
-/// reported them. Heads this device does not know (another device's newer work) are left out;
-/// changes that came from the server are ancestors of its heads and count nothing.
+/// Which of this device's changes (`own`, by hash) the server does not have, given the
+/// server's heads as it last reported them. Heads this device does not know (another device's
+/// newer work) are left out; other devices' changes never count, even when the heads are stale.
 pub fn unconfirmed_changes(
     doc: &automerge::Automerge,
     server_heads: &[automerge::ChangeHash],
-) -> usize {
+    own: &[automerge::ChangeHash],
+) -> Vec<automerge::ChangeHash> {
     let known: Vec<_> = server_heads
         .iter()
         .filter(|h| doc.get_change_by_hash(h).is_some())
         .copied()
         .collect();
-    doc.get_changes(&known).len()
+    let missing: std::collections::HashSet<_> =
+        doc.get_changes(&known).iter().map(|c| c.hash()).collect();
+    own.iter()
+        .filter(|h| missing.contains(h))
+        .copied()
+        .collect()
 }
 
 #[cfg(test)]
@@ -319,11 +325,19 @@ mod tests {
         assert!(filter(&groups, Filter::All, "zzzz-khong-co").is_empty());
     }
 
-    fn put(doc: &mut automerge::Automerge, key: &str, value: i64) {
+    fn put(doc: &mut automerge::Automerge, key: &str, value: i64) -> automerge::ChangeHash {
         use automerge::transaction::Transactable;
         let mut tx = doc.transaction();
         tx.put(automerge::ROOT, key, value).unwrap();
-        tx.commit();
+        tx.commit().0.expect("a change")
+    }
+
+    fn count(
+        doc: &automerge::Automerge,
+        heads: &[automerge::ChangeHash],
+        own: &[automerge::ChangeHash],
+    ) -> usize {
+        unconfirmed_changes(doc, heads, own).len()
     }
 
     #[test]
@@ -331,33 +345,38 @@ mod tests {
         let mut server = automerge::Automerge::new();
         put(&mut server, "percent", 10);
         let mut tablet = server.fork();
-        assert_eq!(unconfirmed_changes(&tablet, &server.get_heads()), 0);
-        put(&mut tablet, "percent", 30);
-        put(&mut tablet, "percent", 40);
-        assert_eq!(unconfirmed_changes(&tablet, &server.get_heads()), 2);
+        let mut own = Vec::new();
+        assert_eq!(count(&tablet, &server.get_heads(), &own), 0);
+        own.push(put(&mut tablet, "percent", 30));
+        own.push(put(&mut tablet, "percent", 40));
+        assert_eq!(count(&tablet, &server.get_heads(), &own), 2);
         // The server takes them: nothing left.
         server.merge(&mut tablet).unwrap();
-        assert_eq!(unconfirmed_changes(&tablet, &server.get_heads()), 0);
+        assert_eq!(count(&tablet, &server.get_heads(), &own), 0);
     }
 
     #[test]
-    fn changes_from_other_devices_count_nothing_and_unknown_heads_are_skipped() {
+    fn changes_from_other_devices_never_count_even_with_stale_heads() {
         let mut server = automerge::Automerge::new();
         put(&mut server, "percent", 10);
+        let stale = server.get_heads();
         let mut tablet = server.fork();
+        let mut own = Vec::new();
         let mut other = server.fork();
         put(&mut other, "percent", 60);
+        put(&mut other, "result", 2);
         server.merge(&mut other).unwrap();
-        // The tablet received the other device's change through the server.
+        // The tablet received the other device's changes through the server.
         tablet.merge(&mut server.clone()).unwrap();
-        assert_eq!(unconfirmed_changes(&tablet, &server.get_heads()), 0);
-        // Heads of work the tablet has not received yet are left out, the rest still counts.
-        let before = server.get_heads();
+        assert_eq!(count(&tablet, &server.get_heads(), &own), 0);
+        assert_eq!(count(&tablet, &stale, &own), 0);
+        // Its own edit counts, whatever heads it last heard; unknown heads are skipped.
+        own.push(put(&mut tablet, "result", 1));
+        assert_eq!(count(&tablet, &stale, &own), 1);
         put(&mut other, "percent", 70);
         server.merge(&mut other).unwrap();
-        put(&mut tablet, "result", 1);
         let mut heads = server.get_heads();
-        heads.extend(before);
-        assert_eq!(unconfirmed_changes(&tablet, &heads), 1);
+        heads.extend(stale);
+        assert_eq!(count(&tablet, &heads, &own), 1);
     }
 }

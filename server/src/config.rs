@@ -22,6 +22,9 @@ pub struct Config {
     pub session_hours: u64,
     /// Sync limits.
     pub limits: Limits,
+    /// Thresholds of the plan-completion score (`[score]`: full_above, partial_from,
+    /// full_points, partial_points).
+    pub score: tiendo_shared::report::ScoreRule,
 }
 
 /// Limits on sync connections. Going over one closes that connection with a reason.
@@ -54,6 +57,7 @@ impl Default for Config {
             static_dir: PathBuf::from("client/dist"),
             session_hours: 24 * 30,
             limits: Limits::default(),
+            score: tiendo_shared::report::ScoreRule::default(),
         }
     }
 }
@@ -126,6 +130,9 @@ impl Config {
         if let Some(s) = &flags.static_dir {
             cfg.static_dir = s.clone();
         }
+        cfg.score
+            .validate()
+            .map_err(|e| Error::Config(format!("[score]: {e}")))?;
         Ok(cfg)
     }
 

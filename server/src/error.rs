@@ -55,6 +55,9 @@ pub enum Error {
     /// Another process (a running server) holds the data directory.
     #[error("{0}")]
     Locked(String),
+    /// A report file could not be produced.
+    #[error("{0}")]
+    Report(String),
     /// The database was written by a newer version of Tiến độ.
     #[error("database schema version {found} is newer than this program ({supported})")]
     SchemaTooNew {

@@ -21,6 +21,7 @@ pub mod accounts;
 pub mod config;
 pub mod error;
 pub mod library;
+pub mod reports;
 pub mod routes;
 pub mod store;
 pub mod sync;

@@ -10,12 +10,101 @@ use std::str::FromStr;
 use samod::storage::{Storage, StorageKey};
 use samod::{DocumentId, PeerId, Repo};
 use serde::Serialize;
+use tiendo_shared::report::{Report, ScoreRule};
 use tiendo_shared::status::{self, Summary};
 use tiendo_shared::{Date, Imported, Org, PeriodKind, Plan, Progress, doc};
 
 use crate::access::{Catalogue, Peers, Policy};
 use crate::error::{Error, Result};
 use crate::store::{DocKind, DocRecord, SqliteStore};
+
+/// A plan with everything its status and reports need.
+#[derive(Debug, Clone)]
+pub struct PlanData {
+    /// The plan.
+    pub plan: Plan,
+    /// The organisation of its agency.
+    pub org: Org,
+    /// Every unit's progress on it.
+    pub progress: Vec<Progress>,
+    /// Documents that could not be read, said plainly (they are left out, not fatal).
+    pub problems: Vec<String>,
+}
+
+impl PlanData {
+    /// The plan's agency.
+    pub fn agency(&self) -> Result<&tiendo_shared::Agency> {
+        self.org
+            .agency(&self.plan.agency_id)
+            .ok_or_else(|| Error::NotFound(format!("cơ quan {}", self.plan.agency_id)))
+    }
+
+    /// The merged status (see `shared::status`).
+    pub fn status(&self, as_of: Date, period: Option<PeriodKind>) -> Result<Summary> {
+        let mut summary =
+            status::summarize(&self.plan, self.agency()?, &self.progress, as_of, period);
+        summary.problems.extend(self.problems.iter().cloned());
+        Ok(summary)
+    }
+
+    /// The report of `period` as of `as_of` (see `shared::report`).
+    pub fn report(&self, period: PeriodKind, as_of: Date, rule: &ScoreRule) -> Result<Report> {
+        let mut report = tiendo_shared::report::build(
+            &self.plan,
+            &self.org,
+            self.agency()?,
+            &self.progress,
+            period,
+            as_of,
+            rule,
+        );
+        report
+            .summary
+            .problems
+            .extend(self.problems.iter().cloned());
+        Ok(report)
+    }
+}
+
+/// Reads plan `plan_id`, its organisation and its progress documents from `records` with
+/// `read` (through the repo in a server, straight from SQLite in the CLI). A progress document
+/// that cannot be read is reported in `problems`, not allowed to sink the rest.
+pub async fn gather<F, Fut>(records: Vec<DocRecord>, plan_id: &str, read: F) -> Result<PlanData>
+where
+    F: Fn(String) -> Fut,
+    Fut: std::future::Future<Output = Result<automerge::Automerge>>,
+{
+    let rec = records
+        .iter()
+        .find(|d| d.kind == DocKind::Plan && d.plan_id.as_deref() == Some(plan_id))
+        .ok_or_else(|| Error::NotFound(format!("kế hoạch {plan_id}")))?;
+    let org_rec = records
+        .iter()
+        .find(|d| d.kind == DocKind::Org && d.agency_id == rec.agency_id)
+        .ok_or_else(|| Error::NotFound(format!("tổ chức của kế hoạch {plan_id}")))?;
+    let plan: Plan = doc::read(&read(rec.doc_id.clone()).await?, "plan")?;
+    let org: Org = doc::read(&read(org_rec.doc_id.clone()).await?, "org")?;
+    let mut progress = Vec::new();
+    let mut problems = Vec::new();
+    for r in &records {
+        if r.kind != DocKind::Progress || r.plan_id.as_deref() != Some(plan_id) {
+            continue;
+        }
+        let read = read(r.doc_id.clone())
+            .await
+            .and_then(|d| Ok(doc::read::<Progress, _>(&d, "progress")?));
+        match read {
+            Ok(p) => progress.push(p),
+            Err(e) => problems.push(format!("tài liệu {} ({}): {e}", r.doc_id, r.title)),
+        }
+    }
+    Ok(PlanData {
+        plan,
+        org,
+        progress,
+        problems,
+    })
+}
 
 /// The author recorded on documents the server itself creates.
 pub const SYSTEM_AUTHOR: &str = "system";
@@ -318,6 +407,24 @@ impl Library {
         Ok((plan, org))
     }
 
+    /// The plan `plan_id`, its organisation and every unit's progress, read through the repo.
+    pub async fn plan_data(&self, plan_id: &str) -> Result<PlanData> {
+        let repo = self.repo.clone();
+        gather(self.catalogue.all(), plan_id, |doc_id| {
+            let repo = repo.clone();
+            async move {
+                let id = DocumentId::from_str(&doc_id)
+                    .map_err(|_| Error::NotFound(format!("tài liệu {doc_id}")))?;
+                let handle = repo
+                    .find(id)
+                    .await?
+                    .ok_or_else(|| Error::NotFound(format!("tài liệu {doc_id}")))?;
+                Ok(handle.with_document(|d| d.clone()))
+            }
+        })
+        .await
+    }
+
     /// The merged status of `plan_id` over every unit's progress document.
     pub async fn status(
         &self,
@@ -325,25 +432,7 @@ impl Library {
         as_of: Date,
         period: Option<PeriodKind>,
     ) -> Result<Summary> {
-        let (plan, org) = self.plan(plan_id).await?;
-        let agency = org
-            .agency(&plan.agency_id)
-            .ok_or_else(|| Error::NotFound(format!("cơ quan {}", plan.agency_id)))?;
-        let mut progress = Vec::new();
-        let mut problems = Vec::new();
-        for rec in self.catalogue.all() {
-            if rec.kind != DocKind::Progress || rec.plan_id.as_deref() != Some(plan_id) {
-                continue;
-            }
-            // A malformed progress document is reported, not allowed to sink the dashboard.
-            match self.read::<Progress>(&rec.doc_id, "progress").await {
-                Ok(p) => progress.push(p),
-                Err(e) => problems.push(format!("tài liệu {} ({}): {e}", rec.doc_id, rec.title)),
-            }
-        }
-        let mut summary = status::summarize(&plan, agency, &progress, as_of, period);
-        summary.problems.extend(problems);
-        Ok(summary)
+        self.plan_data(plan_id).await?.status(as_of, period)
     }
 
     /// Stops the repo, flushing what is pending to storage.

@@ -9,6 +9,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use tiendo_server::accounts::{NewUser, Role, generate_password};
 use tiendo_server::config::{Config, Overrides};
+use tiendo_server::reports::{self, FileKind};
 use tiendo_server::store::{DocKind, SqliteStore};
 use tiendo_server::{open, serve};
 
@@ -61,6 +62,22 @@ enum Command {
     Unit {
         #[command(subcommand)]
         command: UnitCommand,
+    },
+    /// Write the period report (DOCX) and its annex (XLSX) of a plan into a directory (works
+    /// while the server runs).
+    Report {
+        /// The plan id (`tiendo plan list` on the server's /api/plans, or the import report).
+        #[arg(long)]
+        plan: String,
+        /// The reporting period: q1, h1, q3 or year.
+        #[arg(long)]
+        period: String,
+        /// The day the numbers are computed for (YYYY-MM-DD or dd/mm/yyyy; default today).
+        #[arg(long)]
+        as_of: Option<String>,
+        /// Directory to write into (created if missing).
+        #[arg(long)]
+        out: PathBuf,
     },
     /// Copy the database to FILE (consistent while the server runs).
     Backup {
@@ -152,6 +169,62 @@ async fn units(store: &SqliteStore) -> anyhow::Result<Vec<UnitRow>> {
         }
     }
     Ok(out)
+}
+
+/// `tiendo report`: reads the plan's documents straight from SQLite, with a progress bar.
+async fn report_command(
+    cfg: &Config,
+    plan_id: &str,
+    period: &str,
+    as_of: Option<&str>,
+    out: &std::path::Path,
+) -> anyhow::Result<()> {
+    let period: tiendo_shared::PeriodKind = period.parse()?;
+    let as_of = match as_of {
+        Some(s) => s.parse::<tiendo_shared::Date>()?,
+        None => tiendo_server::today(),
+    };
+    let store = open_store(cfg)?;
+    let records = store.documents().await?;
+    let documents = records
+        .iter()
+        .filter(|r| r.plan_id.as_deref() == Some(plan_id) || r.kind == DocKind::Org)
+        .count() as u64;
+    let bar = indicatif::ProgressBar::new(documents + 2).with_style(
+        indicatif::ProgressStyle::with_template("{msg:28} [{bar:30}] {pos}/{len}")
+            .expect("a valid template")
+            .progress_chars("=> "),
+    );
+    bar.set_message("đọc tài liệu");
+    let data = tiendo_server::library::gather(records, plan_id, |doc_id| {
+        let (store, bar) = (store.clone(), bar.clone());
+        async move {
+            let doc = store.read_document(&doc_id).await;
+            bar.inc(1);
+            doc
+        }
+    })
+    .await?;
+    let report = data.report(period, as_of, &cfg.score)?;
+    std::fs::create_dir_all(out).with_context(|| format!("không tạo được {}", out.display()))?;
+    let mut written = Vec::new();
+    for kind in [FileKind::Docx, FileKind::Xlsx] {
+        bar.set_message(format!("tạo tệp {}", kind.extension().to_uppercase()));
+        let bytes = kind.render(&report)?;
+        let path = out.join(reports::file_name(&report, kind));
+        std::fs::write(&path, bytes)
+            .with_context(|| format!("không ghi được {}", path.display()))?;
+        written.push(path);
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    for problem in &report.summary.problems {
+        eprintln!("lưu ý: {problem}");
+    }
+    for path in written {
+        println!("{}", path.display());
+    }
+    Ok(())
 }
 
 fn read_password(from_stdin: bool) -> anyhow::Result<(String, bool)> {
@@ -367,6 +440,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 }
                 Ok(())
             })
+        }
+        Command::Report {
+            plan,
+            period,
+            as_of,
+            out,
+        } => {
+            let cfg = Config::load(cli.config.as_deref(), std::env::vars(), &flags)?;
+            runtime()?.block_on(report_command(&cfg, &plan, &period, as_of.as_deref(), &out))
         }
         Command::Backup { file } => {
             let cfg = Config::load(cli.config.as_deref(), std::env::vars(), &flags)?;

@@ -199,3 +199,51 @@ fn backup_and_restore_round_trip_and_refuse_bad_or_busy_targets() {
         "documents restored"
     );
 }
+
+#[test]
+fn reports_are_written_from_the_command_line_and_bad_periods_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let out_dir = dir.path().join("bao-cao");
+    ok(&tiendo(&data, &["import", SEED]));
+    let plan = "kh-cchc-2025-so-khoa-hoc-va-cong-nghe";
+    let out = out_dir.to_str().unwrap();
+    let written = ok(&tiendo(
+        &data,
+        &[
+            "report",
+            "--plan",
+            plan,
+            "--period",
+            "h1",
+            "--as-of",
+            "30/06/2025",
+            "--out",
+            out,
+        ],
+    ));
+    let files: Vec<&str> = written.lines().collect();
+    assert_eq!(files.len(), 2, "{written}");
+    assert!(files[0].ends_with("bao-cao-cchc-h1-2025.docx"), "{written}");
+    assert!(files[1].ends_with("phu-luc-cchc-h1-2025.xlsx"), "{written}");
+    for f in files {
+        let bytes = std::fs::read(f).unwrap();
+        assert_eq!(&bytes[..2], b"PK", "{f} is a zip (OOXML) file");
+    }
+    assert!(
+        err(&tiendo(
+            &data,
+            &["report", "--plan", plan, "--period", "q5", "--out", out]
+        ))
+        .contains("q1, h1, q3, year")
+    );
+    assert!(
+        err(&tiendo(
+            &data,
+            &[
+                "report", "--plan", "khong-co", "--period", "q1", "--out", out
+            ]
+        ))
+        .contains("không tìm thấy kế hoạch khong-co")
+    );
+}

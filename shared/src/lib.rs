@@ -22,6 +22,7 @@ pub mod import;
 pub mod org;
 pub mod plan;
 pub mod progress;
+pub mod report;
 pub mod schedule;
 pub mod status;
 pub mod text;

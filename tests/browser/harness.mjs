@@ -60,7 +60,9 @@ async function snapshot() {
     try {
       out[name] = {
         url: p.url(),
-        text: (await p.evaluate(() => document.body.innerText)).slice(0, 600),
+        text: (await p.evaluate(() => document.body.innerText)).slice(0, 200),
+        storage: await p.evaluate(() => Object.fromEntries(Object.entries(localStorage).filter(([k]) => k.startsWith('tiendo.') && k !== 'tiendo.me'))),
+        percent: await p.evaluate(() => document.querySelector('[data-testid=field-percent]')?.value),
       };
     } catch (e) {
       out[name] = { unavailable: String(e) };

@@ -152,6 +152,36 @@ impl TestServer {
         request(&self.addr.to_string(), method, path, token, body)
     }
 
+    /// GETs `path` with a bearer token as bytes: status, content type, content disposition,
+    /// body.
+    pub fn download(&self, token: &str, path: &str) -> (u16, String, String, Vec<u8>) {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let mut resp = agent
+            .get(self.url(path))
+            .header("Authorization", format!("Bearer {token}"))
+            .call()
+            .expect("request");
+        let header = |name: &str| {
+            resp.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_string()
+        };
+        let (kind, disposition) = (header("content-type"), header("content-disposition"));
+        let status = resp.status().as_u16();
+        let body = resp
+            .body_mut()
+            .with_config()
+            .limit(64 * 1024 * 1024)
+            .read_to_vec()
+            .expect("body");
+        (status, kind, disposition, body)
+    }
+
     /// Signs in and returns the session token.
     pub fn login(&self, username: &str, password: &str) -> String {
         login(&self.addr.to_string(), username, password)

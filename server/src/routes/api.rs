@@ -2,6 +2,8 @@
 //! user sees only the plans of the agencies they may read.
 
 use axum::extract::{Path, Query, State, rejection::QueryRejection};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
@@ -13,6 +15,7 @@ use crate::access::{Access, access};
 use crate::accounts::Role;
 use crate::error::{Error, Result};
 use crate::library::PlanInfo;
+use crate::reports::{self, FileKind};
 use crate::routes::auth::Authenticated;
 use crate::store::{DocKind, DocRecord};
 
@@ -36,6 +39,7 @@ pub fn router() -> Router<AppState> {
         .route("/plans", get(plans))
         .route("/plans/{id}", get(plan))
         .route("/plans/{id}/status", get(status))
+        .route("/plans/{id}/reports/{file}", get(report))
         .fallback(|| async { Error::NotFound("API route".into()) })
 }
 
@@ -82,6 +86,62 @@ struct StatusQuery {
     period: Option<String>,
 }
 
+/// Only those who may read every unit's progress see the merged status and the reports.
+fn may_see_merged(auth: &Authenticated) -> Result<()> {
+    if auth.user.role == Role::UnitEditor {
+        return Err(Error::Forbidden(
+            "tổng hợp tiến độ dành cho đầu mối tổng hợp và lãnh đạo".to_string(),
+        ));
+    }
+    Ok(())
+}
+
+fn as_of(q: Option<&str>) -> Result<Date> {
+    match q {
+        Some(s) => Ok(s.parse::<Date>()?),
+        None => Ok(crate::today()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct ReportQuery {
+    as_of: Option<String>,
+}
+
+/// `GET /api/plans/{id}/reports/{period}.docx|.xlsx?as_of=YYYY-MM-DD`: the period report or
+/// its annex, as a download.
+async fn report(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path((id, file)): Path<(String, String)>,
+    query: std::result::Result<Query<ReportQuery>, QueryRejection>,
+) -> Result<Response> {
+    readable_plan(&state, &auth, &id)?;
+    may_see_merged(&auth)?;
+    let Query(q) = query.map_err(|e| Error::BadRequest(e.body_text()))?;
+    let (period, kind) = FileKind::parse_name(&file)?;
+    let as_of = as_of(q.as_of.as_deref())?;
+    let data = state.library.plan_data(&id).await?;
+    let rule = state.config.score.clone();
+    let (name, bytes) = tokio::task::spawn_blocking(move || -> Result<(String, Vec<u8>)> {
+        let report = data.report(period, as_of, &rule)?;
+        Ok((reports::file_name(&report, kind), kind.render(&report)?))
+    })
+    .await
+    .map_err(|e| Error::Report(format!("tạo báo cáo bị gián đoạn: {e}")))??;
+    Ok((
+        [
+            (header::CONTENT_TYPE, kind.content_type().to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
 async fn status(
     State(state): State<AppState>,
     auth: Authenticated,
@@ -90,16 +150,9 @@ async fn status(
 ) -> Result<Json<Summary>> {
     readable_plan(&state, &auth, &id)?;
     // The merged status shows every unit's progress: for those who may read all of it.
-    if auth.user.role == Role::UnitEditor {
-        return Err(Error::Forbidden(
-            "tổng hợp tiến độ dành cho đầu mối tổng hợp và lãnh đạo".to_string(),
-        ));
-    }
+    may_see_merged(&auth)?;
     let Query(q) = query.map_err(|e| Error::BadRequest(e.body_text()))?;
-    let as_of = match q.as_of.as_deref() {
-        Some(s) => s.parse::<Date>()?,
-        None => crate::today(),
-    };
+    let as_of = as_of(q.as_of.as_deref())?;
     let period = q
         .period
         .as_deref()

@@ -1,0 +1,491 @@
+//! Report: what the periodic report to the province says, assembled from the plan, the
+//! organisation and every unit's progress — the same [`status`](crate::status) numbers the
+//! dashboard shows, plus the texts (results, evidence, difficulties, proposals) units wrote.
+//!
+//! Stage: *report content*, after status and before rendering. Pure: the server renders it to
+//! DOCX and XLSX; the browser can show the same content offline. The plan-completion score
+//! ("Mức độ thực hiện kế hoạch CCHC" in the PAR-index self-assessment) lives here too.
+
+use serde::{Deserialize, Serialize};
+
+use crate::org::{Agency, Org};
+use crate::plan::{PeriodKind, Plan, Signer};
+use crate::progress::Progress;
+use crate::status::{self, Counts, Summary, TaskState};
+use crate::{Date, Error};
+
+/// Thresholds of the plan-completion score: the share of due tasks completed earns
+/// `full_points` above `full_above`, `partial_points` from `partial_from`, else nothing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ScoreRule {
+    /// Above this share (0–1), full points.
+    pub full_above: f64,
+    /// From this share (0–1), partial points.
+    pub partial_from: f64,
+    /// Points for full marks.
+    pub full_points: f64,
+    /// Points for partial marks.
+    pub partial_points: f64,
+}
+
+impl Default for ScoreRule {
+    /// The common rule: > 90 % → 2 points, 70–90 % → 1, < 70 % → 0.
+    fn default() -> Self {
+        ScoreRule {
+            full_above: 0.9,
+            partial_from: 0.7,
+            full_points: 2.0,
+            partial_points: 1.0,
+        }
+    }
+}
+
+impl ScoreRule {
+    /// Checks the thresholds are shares in order and the points are not negative.
+    pub fn validate(&self) -> Result<(), Error> {
+        let share = |x: f64| (0.0..=1.0).contains(&x);
+        if !share(self.full_above) || !share(self.partial_from) {
+            return Err(Error::InvalidValue(
+                "ngưỡng chấm điểm phải là tỷ lệ từ 0 đến 1".into(),
+            ));
+        }
+        if self.partial_from > self.full_above {
+            return Err(Error::InvalidValue(
+                "ngưỡng điểm một phần không được cao hơn ngưỡng điểm tối đa".into(),
+            ));
+        }
+        if self.full_points < 0.0
+            || self.partial_points < 0.0
+            || self.partial_points > self.full_points
+        {
+            return Err(Error::InvalidValue(
+                "số điểm phải không âm và điểm một phần không vượt điểm tối đa".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The plan-completion score.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Score {
+    /// Tasks due.
+    pub due: usize,
+    /// Of those, done (on time or late).
+    pub done: usize,
+    /// `done / due` (1 when nothing is due).
+    pub rate: f64,
+    /// Points earned.
+    pub points: f64,
+    /// Points possible.
+    pub max_points: f64,
+}
+
+/// Scores `counts` by `rule`.
+pub fn score(counts: &Counts, rule: &ScoreRule) -> Score {
+    let rate = counts.due_completion_rate;
+    let points = if rate > rule.full_above {
+        rule.full_points
+    } else if rate >= rule.partial_from {
+        rule.partial_points
+    } else {
+        0.0
+    };
+    Score {
+        due: counts.due,
+        done: (rate * counts.due as f64).round() as usize,
+        rate,
+        points,
+        max_points: rule.full_points,
+    }
+}
+
+/// One unit's text in the report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnitText {
+    /// The unit's name.
+    pub unit: String,
+    /// What it wrote.
+    pub text: String,
+}
+
+/// One task in the report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportTask {
+    /// Task id.
+    pub task_id: String,
+    /// Code as printed ("1.a").
+    pub code: String,
+    /// Title.
+    pub title: String,
+    /// Lead units, by name.
+    pub lead: Vec<String>,
+    /// The deadline that applies for the period.
+    pub deadline: Option<Date>,
+    /// The timeline as the plan wrote it.
+    pub timeline: String,
+    /// The derived state.
+    pub state: TaskState,
+    /// Mean percent over the lead units.
+    pub percent: u8,
+    /// The lead units' results.
+    pub results: Vec<UnitText>,
+    /// Evidence, one line each: "Số …, ngày dd/mm/yyyy: trích yếu".
+    pub evidence: Vec<String>,
+    /// Lead units that have not reported for the period.
+    pub missing: Vec<String>,
+}
+
+/// One area in the report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportArea {
+    /// Area number.
+    pub number: u32,
+    /// Area title.
+    pub title: String,
+    /// Counts for the area.
+    pub counts: Counts,
+    /// Its active tasks, in plan order.
+    pub tasks: Vec<ReportTask>,
+}
+
+/// One unit's line in the summary by unit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportUnit {
+    /// Unit name.
+    pub name: String,
+    /// Counts over the tasks it leads.
+    pub lead: Counts,
+    /// Tasks it coordinates.
+    pub coordinating_tasks: usize,
+}
+
+/// The whole report for one period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// "UBND TỈNH QUẢNG NGÃI".
+    pub parent_body: String,
+    /// "SỞ KHOA HỌC VÀ CÔNG NGHỆ".
+    pub agency: String,
+    /// "Sở Khoa học và Công nghệ", as in running text.
+    pub agency_name: String,
+    /// "Số:      /BC-SKHCN" (the number is filled in by the clerk).
+    pub number: String,
+    /// "Quảng Ngãi, ngày 05 tháng 3 năm 2025".
+    pub place_date: String,
+    /// "Kết quả thực hiện công tác cải cách hành chính quý I năm 2025".
+    pub subject: String,
+    /// The plan reported on ("Kế hoạch số …/KH-SKHCN ngày … về …").
+    pub plan_reference: String,
+    /// The period.
+    pub period: PeriodKind,
+    /// The day the numbers are computed for.
+    pub as_of: Date,
+    /// The status behind every number.
+    pub summary: Summary,
+    /// The plan-completion score.
+    pub score: Score,
+    /// Per area, in plan order.
+    pub areas: Vec<ReportArea>,
+    /// Per unit, in the organisation's order.
+    pub units: Vec<ReportUnit>,
+    /// Difficulties units reported.
+    pub difficulties: Vec<UnitText>,
+    /// Proposals units made.
+    pub proposals: Vec<UnitText>,
+    /// "Nơi nhận".
+    pub recipients: Vec<String>,
+    /// Who signs.
+    pub signer: Signer,
+}
+
+/// "quý I năm 2025", "6 tháng đầu năm 2025", "quý III năm 2025", "năm 2025".
+pub fn period_phrase(period: PeriodKind, year: i32) -> String {
+    match period {
+        PeriodKind::Q1 => format!("quý I năm {year}"),
+        PeriodKind::H1 => format!("6 tháng đầu năm {year}"),
+        PeriodKind::Q3 => format!("quý III năm {year}"),
+        PeriodKind::Year => format!("năm {year}"),
+    }
+}
+
+/// "ngày 05 tháng 3 năm 2025": days under 10 and months 1 and 2 take a leading zero
+/// (Decree 30/2020/NĐ-CP).
+pub fn long_date(d: Date) -> String {
+    let month = if d.month() <= 2 {
+        format!("{:02}", d.month())
+    } else {
+        d.month().to_string()
+    };
+    format!("ngày {:02} tháng {month} năm {}", d.day(), d.year())
+}
+
+/// The report's number line, from the plan's symbol: "/KH-SKHCN" → "Số:      /BC-SKHCN".
+fn report_number(plan: &Plan) -> String {
+    let symbol = plan
+        .number
+        .rsplit('/')
+        .next()
+        .map(|s| s.trim().replacen("KH-", "BC-", 1))
+        .filter(|s| s.starts_with("BC-"))
+        .unwrap_or_else(|| "BC".to_string());
+    format!("Số:      /{symbol}")
+}
+
+/// Upper-cases Vietnamese text for the letterhead.
+fn upper(s: &str) -> String {
+    s.to_uppercase()
+}
+
+/// Assembles the report of `plan` for `period` as of `as_of`.
+pub fn build(
+    plan: &Plan,
+    org: &Org,
+    agency: &Agency,
+    progress: &[Progress],
+    period: PeriodKind,
+    as_of: Date,
+    rule: &ScoreRule,
+) -> Report {
+    let summary = status::summarize(plan, agency, progress, as_of, Some(period));
+    let unit_name = |id: &str| {
+        agency
+            .unit(id)
+            .map_or_else(|| id.to_string(), |u| u.name.clone())
+    };
+    let doc_of = |unit: &str| progress.iter().rev().find(|p| p.unit_id == unit);
+    let year = plan.effective_year().unwrap_or(as_of.year());
+
+    let mut areas: Vec<ReportArea> = summary
+        .by_area
+        .iter()
+        .map(|a| ReportArea {
+            number: a.number,
+            title: a.title.clone(),
+            counts: a.counts.clone(),
+            tasks: Vec::new(),
+        })
+        .collect();
+    for t in &summary.tasks {
+        let Some(task) = plan.task(&t.task_id) else {
+            continue;
+        };
+        let mut evidence = Vec::new();
+        for r in &t.reports {
+            let Some(entry) = doc_of(&r.unit_id).and_then(|p| p.entry(&t.task_id, r.period)) else {
+                continue;
+            };
+            for e in &entry.evidence {
+                let mut line = String::new();
+                if !e.number.trim().is_empty() {
+                    line.push_str(&format!("Số {}", e.number.trim()));
+                }
+                if let Some(d) = e.date {
+                    if !line.is_empty() {
+                        line.push_str(", ");
+                    }
+                    line.push_str(&format!("ngày {}", d.vi()));
+                }
+                if !e.summary.trim().is_empty() {
+                    if !line.is_empty() {
+                        line.push_str(": ");
+                    }
+                    line.push_str(e.summary.trim());
+                }
+                if !line.is_empty() && !evidence.contains(&line) {
+                    evidence.push(line);
+                }
+            }
+        }
+        let rt = ReportTask {
+            task_id: t.task_id.clone(),
+            code: t.code.clone(),
+            title: t.title.clone(),
+            lead: t.lead_units.iter().map(|u| unit_name(u)).collect(),
+            deadline: t.deadline,
+            timeline: task.schedule.raw.clone(),
+            state: t.state,
+            percent: t.percent,
+            results: t
+                .reports
+                .iter()
+                .filter(|r| !r.result.trim().is_empty())
+                .map(|r| UnitText {
+                    unit: unit_name(&r.unit_id),
+                    text: r.result.trim().to_string(),
+                })
+                .collect(),
+            evidence,
+            missing: t.missing_reports.iter().map(|u| unit_name(u)).collect(),
+        };
+        if let Some(area) = areas.iter_mut().find(|a| a.number == t.area) {
+            area.tasks.push(rt);
+        }
+    }
+
+    // Difficulties and proposals written for this period (or, failing that, the latest earlier).
+    let mut difficulties = Vec::new();
+    let mut proposals = Vec::new();
+    for unit in &agency.units {
+        let Some(doc) = doc_of(&unit.id) else {
+            continue;
+        };
+        for (task_id, _) in doc.tasks.iter() {
+            if summary.tasks.iter().all(|t| &t.task_id != task_id) {
+                continue;
+            }
+            if let Some((_, e)) = doc.latest_entry(task_id, Some(period)) {
+                for (list, text) in [
+                    (&mut difficulties, &e.difficulties),
+                    (&mut proposals, &e.proposals),
+                ] {
+                    let text = text.trim();
+                    if !text.is_empty()
+                        && !list
+                            .iter()
+                            .any(|u: &UnitText| u.unit == unit.name && u.text == text)
+                    {
+                        list.push(UnitText {
+                            unit: unit.name.clone(),
+                            text: text.to_string(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    let plan_reference = {
+        let mut s = format!("Kế hoạch số {}", plan.number.trim());
+        if let Some(d) = plan.date {
+            s.push_str(&format!(" ngày {}", d.vi()));
+        }
+        let mut title = plan.title.chars();
+        let title: String = title
+            .next()
+            .map(|f| f.to_lowercase().chain(title).collect())
+            .unwrap_or_default();
+        s.push_str(&format!(" của {} về {title}", plan.issuer));
+        s
+    };
+    Report {
+        parent_body: upper(&org.name),
+        agency: upper(&agency.name),
+        agency_name: agency.name.clone(),
+        number: report_number(plan),
+        place_date: format!("{}, {}", plan.place, long_date(as_of)),
+        subject: format!(
+            "Kết quả thực hiện công tác cải cách hành chính {}",
+            period_phrase(period, year)
+        ),
+        plan_reference,
+        period,
+        as_of,
+        score: score(&summary.headline, rule),
+        units: summary
+            .by_unit
+            .iter()
+            .map(|u| ReportUnit {
+                name: u.name.clone(),
+                lead: u.lead.clone(),
+                coordinating_tasks: u.coordinating_tasks,
+            })
+            .collect(),
+        summary,
+        areas,
+        difficulties,
+        proposals,
+        recipients: report_recipients(plan),
+        signer: plan.signer.clone(),
+    }
+}
+
+/// "Nơi nhận" of the report: the province's home-affairs department first, then the plan's
+/// own leaders and archive lines (lines naming the units that carry the plan out are dropped).
+fn report_recipients(plan: &Plan) -> Vec<String> {
+    let mut out = vec!["Sở Nội vụ (b/c);".to_string()];
+    for r in &plan.recipients {
+        let lower = r.to_lowercase();
+        if lower.contains("nội vụ") || lower.contains("các phòng") || lower.contains("đơn vị")
+        {
+            continue;
+        }
+        out.push(r.clone());
+    }
+    if !out.iter().any(|r| r.to_lowercase().contains("lưu")) {
+        out.push("Lưu: VT.".to_string());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counts(due: usize, done: usize) -> Counts {
+        Counts {
+            total: due,
+            due,
+            done_on_time: done,
+            due_completion_rate: if due == 0 {
+                1.0
+            } else {
+                done as f64 / due as f64
+            },
+            ..Counts::default()
+        }
+    }
+
+    #[test]
+    fn the_score_follows_the_thresholds() {
+        let rule = ScoreRule::default();
+        assert_eq!(score(&counts(10, 10), &rule).points, 2.0);
+        assert_eq!(score(&counts(100, 91), &rule).points, 2.0);
+        assert_eq!(
+            score(&counts(10, 9), &rule).points,
+            1.0,
+            "90 % is not above 90 %"
+        );
+        assert_eq!(score(&counts(10, 7), &rule).points, 1.0);
+        assert_eq!(score(&counts(100, 69), &rule).points, 0.0);
+        assert_eq!(score(&counts(0, 0), &rule).points, 2.0, "nothing due yet");
+        let strict = ScoreRule {
+            full_above: 0.95,
+            partial_from: 0.8,
+            full_points: 3.0,
+            partial_points: 1.5,
+        };
+        assert_eq!(score(&counts(10, 9), &strict).points, 1.5);
+        assert_eq!(score(&counts(10, 9), &strict).max_points, 3.0);
+    }
+
+    #[test]
+    fn bad_score_rules_are_refused() {
+        let bad = ScoreRule {
+            full_above: 0.6,
+            partial_from: 0.7,
+            ..ScoreRule::default()
+        };
+        assert!(bad.validate().is_err());
+        assert!(
+            ScoreRule {
+                full_above: 1.5,
+                ..ScoreRule::default()
+            }
+            .validate()
+            .is_err()
+        );
+        assert!(ScoreRule::default().validate().is_ok());
+    }
+
+    #[test]
+    fn dates_and_periods_read_as_in_official_documents() {
+        let d = |s: &str| s.parse::<Date>().unwrap();
+        assert_eq!(long_date(d("2025-03-05")), "ngày 05 tháng 3 năm 2025");
+        assert_eq!(long_date(d("2025-02-14")), "ngày 14 tháng 02 năm 2025");
+        assert_eq!(long_date(d("2025-11-25")), "ngày 25 tháng 11 năm 2025");
+        assert_eq!(period_phrase(PeriodKind::H1, 2025), "6 tháng đầu năm 2025");
+        assert_eq!(period_phrase(PeriodKind::Year, 2025), "năm 2025");
+    }
+}
