@@ -386,6 +386,10 @@ impl SyncClient {
             .with_peer_id(PeerId::from(peer))
             .load()
             .await;
+        SyncClient::over(repo)
+    }
+
+    fn over(repo: Repo) -> SyncClient {
         SyncClient {
             repo,
             traffic: Arc::default(),
@@ -402,11 +406,7 @@ impl SyncClient {
             .with_storage(store)
             .load()
             .await;
-        SyncClient {
-            repo,
-            traffic: Arc::default(),
-            dialer: None,
-        }
+        SyncClient::over(repo)
     }
 
     /// Connects to `url` with `token` and waits for the handshake.
