@@ -252,15 +252,9 @@ impl Hub {
         field: &str,
         choice: usize,
     ) -> Result<(), String> {
-        let handle = self
-            .progress
-            .as_ref()
-            .ok_or("tài khoản không gắn với đơn vị")?;
-        let author = self.me.user.username.clone();
-        edit_own(handle, |d| {
-            tiendo_shared::progress::resolve(d, task_id, period, field, choice, &author)
+        self.change_progress(|d, author| {
+            tiendo_shared::progress::resolve(d, task_id, period, field, choice, author)
         })
-        .map_err(|e| e.to_string())
     }
 
     /// Every readable unit's progress (documents that do not hydrate are skipped and counted).
@@ -278,15 +272,21 @@ impl Hub {
 
     /// Changes the unit's progress through `f`, as one change by this user.
     pub fn edit_progress(&self, f: impl FnOnce(&mut Progress)) -> Result<(), String> {
+        self.change_progress(|d, author| doc::update::<Progress, _>(d, "progress", author, f))
+    }
+
+    /// Runs `f` on the unit's progress document with this user as the author, recording the
+    /// changes as this device's own.
+    fn change_progress<E: std::fmt::Display>(
+        &self,
+        f: impl FnOnce(&mut automerge::Automerge, &str) -> Result<(), E>,
+    ) -> Result<(), String> {
         let handle = self
             .progress
             .as_ref()
             .ok_or("tài khoản không gắn với đơn vị")?;
         let author = self.me.user.username.clone();
-        edit_own(handle, |d| {
-            doc::update::<Progress, _>(d, "progress", &author, f)
-        })
-        .map_err(|e| e.to_string())
+        edit_own(handle, |d| f(d, &author)).map_err(|e| e.to_string())
     }
 
     /// Dials again at once (the browser says the network is back), instead of waiting out the
