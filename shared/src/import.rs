@@ -116,7 +116,7 @@ fn patterns() -> &'static Patterns {
 }
 
 /// Vietnamese task letters in order (no f, j, w, z).
-const LETTERS: &[&str] = &[
+pub const LETTERS: &[&str] = &[
     "a", "b", "c", "d", "đ", "e", "g", "h", "i", "k", "l", "m", "n", "o", "p", "q", "r", "s", "t",
     "u", "v", "x", "y",
 ];
@@ -852,6 +852,68 @@ fn reporting_period(clause: &str) -> Result<Option<ReportingPeriod>, Error> {
         name,
         deadline,
     }))
+}
+
+/// Reads a lead or coordinating line typed by a person (the plan-maintenance form) against an
+/// agency's known units: the parties, and the names that look like units of the agency but are
+/// not among them (kept as written, resolving to no unit).
+pub fn parse_assignees(agency: &Agency, line: &str) -> (Vec<Assignee>, Vec<String>) {
+    let mut unknown = Vec::new();
+    let keys: Vec<(String, &Unit)> = agency
+        .units
+        .iter()
+        .flat_map(|u| {
+            std::iter::once(text::key(&u.name))
+                .chain(u.aliases.iter().map(|a| text::key(a)))
+                .map(move |k| (k, u))
+        })
+        .collect();
+    let parties = parse_parties(&text::clean(line))
+        .into_iter()
+        .map(|d| {
+            if d.kind != AssigneeKind::Unit {
+                return Assignee {
+                    text: d.text,
+                    kind: d.kind,
+                    unit_id: None,
+                    group: d.group,
+                    note: d.note,
+                };
+            }
+            let k = text::key(&d.text);
+            let best = keys
+                .iter()
+                .filter(|(key, _)| k == *key || k.starts_with(&format!("{key} ")))
+                .max_by_key(|(key, _)| key.len());
+            match best {
+                Some((key, unit)) => {
+                    let (spelled, extra) = split_words(&d.text, key.split_whitespace().count());
+                    let note = match (extra, d.note) {
+                        (Some(a), Some(b)) => Some(format!("{a}; {b}")),
+                        (a, b) => a.or(b),
+                    };
+                    Assignee {
+                        text: spelled,
+                        kind: AssigneeKind::Unit,
+                        unit_id: Some(unit.id.clone()),
+                        group: None,
+                        note,
+                    }
+                }
+                None => {
+                    unknown.push(d.text.clone());
+                    Assignee {
+                        text: d.text,
+                        kind: AssigneeKind::Unit,
+                        unit_id: None,
+                        group: None,
+                        note: d.note,
+                    }
+                }
+            }
+        })
+        .collect();
+    (parties, unknown)
 }
 
 /// A party as read from a lead or coordinating line, before unit names are settled.

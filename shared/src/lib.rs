@@ -18,7 +18,9 @@
 pub mod date;
 pub mod doc;
 pub mod error;
+pub mod history;
 pub mod import;
+pub mod maintain;
 pub mod org;
 pub mod plan;
 pub mod progress;
