@@ -207,6 +207,14 @@ pub async fn serve(
     result
 }
 
+/// Now, in Unix seconds.
+pub fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default()
+}
+
 /// Today in Vietnam (UTC+7).
 pub fn today() -> Date {
     let ms = std::time::SystemTime::now()

@@ -296,7 +296,7 @@ impl Library {
             .iter()
             .any(|d| d.kind == DocKind::Plan && d.plan_id.as_deref() == Some(plan.id.as_str()))
         {
-            return Err(Error::BadRequest(format!(
+            return Err(Error::Conflict(format!(
                 "kế hoạch {} đã được nhập",
                 plan.id
             )));
@@ -315,11 +315,16 @@ impl Library {
             title: plan.title.clone(),
         })
         .await?;
-        let org_doc = match existing
+        let (org_doc, agency) = match existing
             .iter()
             .find(|d| d.kind == DocKind::Org && d.agency_id == agency.id)
         {
-            Some(d) => d.doc_id.clone(),
+            // A later plan of a known agency: units it names that the organisation lacks are
+            // added, so its tasks resolve; every unit of the agency gets a progress document.
+            Some(d) => (
+                d.doc_id.clone(),
+                self.merge_units(&d.doc_id, &agency).await?,
+            ),
             None => {
                 let id = self.create(&org).await?;
                 self.register(DocRecord {
@@ -331,7 +336,7 @@ impl Library {
                     title: agency.name.clone(),
                 })
                 .await?;
-                id
+                (id, agency)
             }
         };
         let mut progress_docs = Vec::new();
@@ -359,14 +364,45 @@ impl Library {
         })
     }
 
-    async fn read<T: autosurgeon::Hydrate>(&self, doc_id: &str, kind: &'static str) -> Result<T> {
+    /// Adds to the organisation document `doc_id` the units and outside bodies of `imported` it
+    /// does not have yet (by id); returns the agency as it then stands.
+    async fn merge_units(
+        &self,
+        doc_id: &str,
+        imported: &tiendo_shared::Agency,
+    ) -> Result<tiendo_shared::Agency> {
+        let handle = self.handle(doc_id).await?;
+        let agency_id = imported.id.clone();
+        let merged = handle.with_document(|d| {
+            doc::update::<Org, _>(d, "org", SYSTEM_AUTHOR, |org| {
+                let agency = org.agencies.iter_mut().find(|a| a.id == agency_id)?;
+                for unit in &imported.units {
+                    if agency.unit(&unit.id).is_none() {
+                        agency.units.push(unit.clone());
+                    }
+                }
+                for party in &imported.external_parties {
+                    if !agency.external_parties.contains(party) {
+                        agency.external_parties.push(party.clone());
+                    }
+                }
+                Some(agency.clone())
+            })
+        })?;
+        merged.ok_or_else(|| Error::NotFound(format!("cơ quan {} trong tổ chức", imported.id)))
+    }
+
+    async fn handle(&self, doc_id: &str) -> Result<samod::DocHandle> {
         let id = DocumentId::from_str(doc_id)
             .map_err(|_| Error::NotFound(format!("document {doc_id}")))?;
-        let handle = self
-            .repo
+        self.repo
             .find(id)
             .await?
-            .ok_or_else(|| Error::NotFound(format!("document {doc_id}")))?;
+            .ok_or_else(|| Error::NotFound(format!("document {doc_id}")))
+    }
+
+    async fn read<T: autosurgeon::Hydrate>(&self, doc_id: &str, kind: &'static str) -> Result<T> {
+        let handle = self.handle(doc_id).await?;
         Ok(handle.with_document(|d| doc::read(d, kind))?)
     }
 

@@ -214,6 +214,16 @@ async fn report_command(
         let path = out.join(reports::file_name(&report, kind));
         std::fs::write(&path, bytes)
             .with_context(|| format!("không ghi được {}", path.display()))?;
+        store
+            .record_report(tiendo_server::store::GeneratedReport {
+                plan_id: plan_id.to_string(),
+                period: period.as_str().to_string(),
+                kind: kind.extension().to_string(),
+                as_of: as_of.to_string(),
+                username: None,
+                generated_at: tiendo_server::unix_now(),
+            })
+            .await?;
         written.push(path);
         bar.inc(1);
     }

@@ -184,7 +184,7 @@ fn plan_task_obj(doc: &Automerge, task_id: &str) -> Option<ObjId> {
             let Some((Value::Object(ObjType::Map), t)) = doc.get(&tasks, j).ok().flatten() else {
                 continue;
             };
-            if matches!(doc.get(&t, "id"), Ok(Some((Value::Scalar(s), _))) if s.to_str() == Some(task_id))
+            if matches!(doc.get(&t, "id"), Ok(Some((Value::Scalar(s), _))) if s.as_str() == Some(task_id))
             {
                 return Some(t);
             }

@@ -152,6 +152,23 @@ impl TestServer {
         request(&self.addr.to_string(), method, path, token, body)
     }
 
+    /// POSTs a text body (as `text/plain; charset=utf-8`); answers status and JSON body.
+    pub fn post_text(&self, path: &str, token: &str, body: &str) -> (u16, serde_json::Value) {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let mut resp = agent
+            .post(self.url(path))
+            .header("Authorization", format!("Bearer {token}"))
+            .content_type("text/plain; charset=utf-8")
+            .send(body)
+            .expect("request");
+        let status = resp.status().as_u16();
+        let text = resp.body_mut().read_to_string().unwrap_or_default();
+        (status, serde_json::from_str(&text).unwrap_or_default())
+    }
+
     /// GETs `path` with a bearer token as bytes: status, content type, content disposition,
     /// body.
     pub fn download(&self, token: &str, path: &str) -> (u16, String, String, Vec<u8>) {

@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::library::PlanInfo;
 use crate::reports::{self, FileKind};
 use crate::routes::auth::Authenticated;
-use crate::store::{DocKind, DocRecord};
+use crate::store::{DocKind, DocRecord, GeneratedReport};
 
 /// The catalogue record of plan `plan_id`, if `auth` may read it (else "not found", so plans of
 /// other agencies do not reveal that they exist).
@@ -36,9 +36,10 @@ fn readable_plan(state: &AppState, auth: &Authenticated, plan_id: &str) -> Resul
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/health", get(health))
-        .route("/plans", get(plans))
+        .route("/plans", get(plans).post(import_plan))
         .route("/plans/{id}", get(plan))
         .route("/plans/{id}/status", get(status))
+        .route("/plans/{id}/reports", get(generated_reports))
         .route("/plans/{id}/reports/{file}", get(report))
         .fallback(|| async { Error::NotFound("API route".into()) })
 }
@@ -129,6 +130,18 @@ async fn report(
     })
     .await
     .map_err(|e| Error::Report(format!("tạo báo cáo bị gián đoạn: {e}")))??;
+    state
+        .library
+        .store()
+        .record_report(GeneratedReport {
+            plan_id: id,
+            period: period.as_str().to_string(),
+            kind: kind.extension().to_string(),
+            as_of: as_of.to_string(),
+            username: Some(auth.user.username.clone()),
+            generated_at: crate::unix_now(),
+        })
+        .await?;
     Ok((
         [
             (header::CONTENT_TYPE, kind.content_type().to_string()),
@@ -140,6 +153,62 @@ async fn report(
         bytes,
     )
         .into_response())
+}
+
+/// `GET /api/plans/{id}/reports`: the reports generated so far (for the reporting calendar)
+/// and the score thresholds in force (for the dashboard's plan-completion score).
+async fn generated_reports(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+) -> Result<Json<serde_json::Value>> {
+    readable_plan(&state, &auth, &id)?;
+    may_see_merged(&auth)?;
+    let generated = state.library.store().generated_reports(&id).await?;
+    Ok(Json(serde_json::json!({
+        "score_rule": state.config.score,
+        "generated": generated,
+    })))
+}
+
+/// `POST /api/plans` with a plan's text (UTF-8) as the body: imports it like `tiendo import`.
+/// Agency administrators import plans of their own agency; system administrators any plan.
+/// Answers the new plan's id, its task count and what the importer could not place.
+async fn import_plan(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    body: std::result::Result<String, axum::extract::rejection::StringRejection>,
+) -> Result<(axum::http::StatusCode, Json<serde_json::Value>)> {
+    let text =
+        body.map_err(|e| Error::BadRequest(format!("nội dung kế hoạch: {}", e.body_text())))?;
+    let imported = tiendo_shared::import(&text)?;
+    match auth.user.role {
+        Role::SystemAdmin => {}
+        Role::AgencyAdmin
+            if auth.user.agency_id.as_deref() == Some(imported.plan.agency_id.as_str()) => {}
+        Role::AgencyAdmin => {
+            return Err(Error::Forbidden(format!(
+                "kế hoạch của {} — chỉ nhập được kế hoạch của cơ quan mình",
+                imported.agency().name
+            )));
+        }
+        _ => {
+            return Err(Error::Forbidden(
+                "chỉ đầu mối tổng hợp của cơ quan nhập được kế hoạch".to_string(),
+            ));
+        }
+    }
+    let report = state.library.import(imported).await?;
+    tracing::info!(plan = %report.plan_id, user = %auth.user.username, "plan imported through the API");
+    Ok((
+        axum::http::StatusCode::CREATED,
+        Json(serde_json::json!({
+            "plan_id": report.plan_id,
+            "plan_doc": report.plan_doc,
+            "tasks": report.tasks,
+            "unplaced": report.unplaced,
+        })),
+    ))
 }
 
 async fn status(

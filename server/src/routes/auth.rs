@@ -18,7 +18,7 @@ use serde_json::json;
 
 use crate::AppState;
 use crate::access::Access;
-use crate::accounts::User;
+use crate::accounts::{Role, User};
 use crate::error::{Error, Result};
 
 /// The session cookie's name.
@@ -162,9 +162,22 @@ async fn me(State(state): State<AppState>, auth: Authenticated) -> Result<Json<s
             })
         })
         .collect();
+    // Who is who, to name the authors of changes in the task history: the people of the user's
+    // agency (everyone, for roles that read every agency). Names only, never more.
+    let everyone = matches!(user.role, Role::SystemAdmin | Role::ProvinceViewer);
+    let people: Vec<serde_json::Value> = state
+        .library
+        .store()
+        .users()
+        .await?
+        .into_iter()
+        .filter(|u| everyone || (u.agency_id.is_some() && u.agency_id == user.agency_id))
+        .map(|u| json!({ "username": u.username, "display_name": u.display_name, "unit_id": u.unit_id }))
+        .collect();
     Ok(Json(json!({
         "user": user,
         "role_label": user.role.label(),
+        "people": people,
         "agency": agency.map(|a| json!({ "id": a.id, "name": a.name, "central_office": a.central_office })),
         "unit": unit.map(|u| json!({ "id": u.id, "name": u.name })),
         "documents": documents,

@@ -8,4 +8,6 @@
 
 mod sqlite;
 
-pub use sqlite::{DocKind, DocRecord, MIGRATIONS, SqliteStore, backup, check_backup, restore};
+pub use sqlite::{
+    DocKind, DocRecord, GeneratedReport, MIGRATIONS, SqliteStore, backup, check_backup, restore,
+};

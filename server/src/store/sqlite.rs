@@ -52,7 +52,35 @@ pub const MIGRATIONS: &[&str] = &[
         expires_at INTEGER NOT NULL
     ) WITHOUT ROWID;
     CREATE INDEX sessions_user ON sessions (user_id);",
+    // 3: the reports generated (for the reporting calendar: was this period's report made?).
+    "CREATE TABLE reports (
+        id INTEGER PRIMARY KEY,
+        plan_id TEXT NOT NULL,
+        period TEXT NOT NULL CHECK (period IN ('q1', 'h1', 'q3', 'year')),
+        kind TEXT NOT NULL CHECK (kind IN ('docx', 'xlsx')),
+        as_of TEXT NOT NULL,
+        username TEXT,
+        generated_at INTEGER NOT NULL DEFAULT (unixepoch())
+    );
+    CREATE INDEX reports_plan ON reports (plan_id, period);",
 ];
+
+/// One generated report file, as the reporting calendar lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GeneratedReport {
+    /// The plan.
+    pub plan_id: String,
+    /// `q1`, `h1`, `q3`, `year`.
+    pub period: String,
+    /// `docx` or `xlsx`.
+    pub kind: String,
+    /// The "as of" date it was computed for (`YYYY-MM-DD`).
+    pub as_of: String,
+    /// Who asked for it (`None`: the command line).
+    pub username: Option<String>,
+    /// Unix time in seconds.
+    pub generated_at: i64,
+}
 
 /// What a catalogued document is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -233,6 +261,49 @@ impl SqliteStore {
                 ],
             )
             .map(|_| ())
+        })
+        .await
+    }
+
+    /// Notes that a report file was generated.
+    pub async fn record_report(&self, r: GeneratedReport) -> Result<()> {
+        self.blocking(move |c| {
+            c.execute(
+                "INSERT INTO reports (plan_id, period, kind, as_of, username, generated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    r.plan_id,
+                    r.period,
+                    r.kind,
+                    r.as_of,
+                    r.username,
+                    r.generated_at
+                ],
+            )
+            .map(|_| ())
+        })
+        .await
+    }
+
+    /// The reports generated for `plan_id`, newest first.
+    pub async fn generated_reports(&self, plan_id: &str) -> Result<Vec<GeneratedReport>> {
+        let plan_id = plan_id.to_string();
+        self.blocking(move |c| {
+            let mut stmt = c.prepare(
+                "SELECT plan_id, period, kind, as_of, username, generated_at FROM reports
+                 WHERE plan_id = ?1 ORDER BY generated_at DESC, id DESC",
+            )?;
+            let rows = stmt.query_map([plan_id], |r| {
+                Ok(GeneratedReport {
+                    plan_id: r.get(0)?,
+                    period: r.get(1)?,
+                    kind: r.get(2)?,
+                    as_of: r.get(3)?,
+                    username: r.get(4)?,
+                    generated_at: r.get(5)?,
+                })
+            })?;
+            rows.collect()
         })
         .await
     }
