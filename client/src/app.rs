@@ -15,9 +15,25 @@ use crate::api::{self, Me};
 use crate::hub::{Hub, SyncState};
 use crate::model::{self, Filter};
 
-fn today() -> Date {
+mod dashboard;
+mod plan;
+
+pub(crate) fn today() -> Date {
     Date::from_unix_millis_vn(js_sys::Date::now() as i64)
         .unwrap_or_else(|| "2025-01-01".parse().expect("date"))
+}
+
+/// A change's time (seconds since the epoch) as the device's local "hh:mm dd/mm/yyyy".
+pub(crate) fn when(secs: i64) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64((secs * 1000) as f64));
+    format!(
+        "{:02}:{:02} {:02}/{:02}/{}",
+        d.get_hours(),
+        d.get_minutes(),
+        d.get_date(),
+        d.get_month() + 1,
+        d.get_full_year()
+    )
 }
 
 fn now_hhmm() -> String {
@@ -119,7 +135,7 @@ struct WorkspaceProps {
 }
 
 #[derive(Clone)]
-struct HubRef(Rc<Hub>);
+pub(crate) struct HubRef(pub(crate) Rc<Hub>);
 
 impl PartialEq for HubRef {
     fn eq(&self, other: &Self) -> bool {
@@ -141,14 +157,15 @@ fn workspace(props: &WorkspaceProps) -> Html {
                 match Hub::start(me).await {
                     Ok(h) => {
                         // Re-render whenever a document changes (local edit or sync).
-                        for handle in [
+                        let handles = [
                             Some(h.plan.clone()),
                             Some(h.org.clone()),
                             h.progress.clone(),
                         ]
                         .into_iter()
                         .flatten()
-                        {
+                        .chain(h.all_progress.iter().map(|(_, d)| d.clone()));
+                        for handle in handles {
                             let revision = revision.clone();
                             wasm_bindgen_futures::spawn_local(async move {
                                 use futures::StreamExt;
@@ -286,7 +303,7 @@ fn screens(props: &TasksProps) -> Html {
             {
                 match *screen {
                     Screen::Tasks if has_unit => html! { <Tasks hub={props.hub.clone()} revision={props.revision} /> },
-                    Screen::Summary if merged => html! { <Summary hub={props.hub.clone()} revision={props.revision} /> },
+                    Screen::Summary if merged => html! { <dashboard::Dashboard hub={props.hub.clone()} revision={props.revision} /> },
                     _ => html! { <PlanOverview hub={props.hub.clone()} revision={props.revision} /> },
                 }
             }
@@ -294,86 +311,80 @@ fn screens(props: &TasksProps) -> Html {
     }
 }
 
-/// The whole plan, read-only: every area and task with its units and timeline as written.
+/// The whole plan: every area and task with its units and timeline as written. A task opens
+/// its view (reports of every unit, history); those who may amend the plan also add tasks here
+/// and import other plans.
 #[function_component(PlanOverview)]
 fn plan_overview(props: &TasksProps) -> Html {
-    let Ok(plan) = props.hub.0.plan() else {
+    let open = use_state(|| None::<String>);
+    let adding = use_state(|| None::<u32>);
+    let hub = &props.hub.0;
+    let Ok(plan) = hub.plan() else {
         return html! {};
     };
+    let as_of = today();
+    if let Some(task_id) = &*open {
+        let back = {
+            let open = open.clone();
+            Callback::from(move |_| open.set(None))
+        };
+        return html! {
+            <dashboard::TaskView hub={props.hub.clone()} revision={props.revision} task_id={task_id.clone()}
+                period={status::current_period(&plan, as_of)} {as_of} on_back={back} />
+        };
+    }
     let names = |list: &[tiendo_shared::Assignee]| {
         list.iter()
             .map(|a| a.text.clone())
             .collect::<Vec<_>>()
             .join("; ")
     };
+    let open_task = |id: String| {
+        let open = open.clone();
+        Callback::from(move |_| open.set(Some(id.clone())))
+    };
+    let add_to = |n: u32| {
+        let adding = adding.clone();
+        Callback::from(move |_| adding.set(if *adding == Some(n) { None } else { Some(n) }))
+    };
+    let added = {
+        let adding = adding.clone();
+        Callback::from(move |_| adding.set(None))
+    };
     html! {
         <main data-testid="plan-overview">
+            <plan::PlanSwitcher hub={props.hub.clone()} revision={props.revision} />
             <h2>{&plan.title}</h2>
             <p class="sub">{format!("Số {} — {}", plan.number, plan.date.map(|d| d.vi()).unwrap_or_default())}</p>
             { for plan.areas.iter().map(|a| html! {
-                <section class="area">
+                <section class="area" data-testid={format!("plan-area-{}", a.number)}>
                     <h3>{format!("{}. {}", a.number, a.title)}</h3>
                     <table class="plan">
                         <thead><tr><th>{"Mã"}</th><th>{"Nhiệm vụ"}</th><th>{"Chủ trì"}</th><th>{"Phối hợp"}</th><th>{"Thời gian"}</th></tr></thead>
                         <tbody>
                         { for a.tasks.iter().map(|t| html! {
-                            <tr data-testid={format!("plan-task-{}", t.id)}>
-                                <td>{&t.code}</td><td>{&t.title}</td><td>{names(&t.lead)}</td>
+                            <tr data-testid={format!("plan-task-{}", t.id)} class={classes!("open", t.retired_on.is_some().then_some("retired"))}
+                                onclick={open_task(t.id.clone())}>
+                                <td>{&t.code}</td>
+                                <td>{&t.title}
+                                    if let Some(r) = t.retired_on { <span class="note">{format!(" (dừng thực hiện từ {})", r.vi())}</span> }
+                                </td>
+                                <td>{names(&t.lead)}</td>
                                 <td>{names(&t.coordinating)}</td><td>{&t.schedule.raw}</td>
                             </tr>
                         }) }
                         </tbody>
                     </table>
+                    if hub.plan_writable {
+                        <button class="secondary" onclick={add_to(a.number)} data-testid={format!("add-task-{}", a.number)}>
+                            {if *adding == Some(a.number) { "Đóng" } else { "Thêm nhiệm vụ" }}</button>
+                        if *adding == Some(a.number) {
+                            <plan::TaskEditor hub={props.hub.clone()} task_id={None::<String>} area={a.number} {as_of} on_done={added.clone()} />
+                        }
+                    }
                 </section>
             }) }
-        </main>
-    }
-}
-
-/// The merged status of every unit, computed on the device with `shared::status` from the
-/// synced documents, so it also works offline on the last synced data.
-#[function_component(Summary)]
-fn summary(props: &TasksProps) -> Html {
-    let hub = &props.hub.0;
-    let (plan, agency) = match (hub.plan(), hub.agency()) {
-        (Ok(p), Ok(a)) => (p, a),
-        (Err(e), _) | (_, Err(e)) => return html! { <p class="error">{e}</p> },
-    };
-    let as_of = today();
-    let period = status::current_period(&plan, as_of);
-    let (progress, unreadable) = hub.all_progress();
-    let s = status::summarize(&plan, &agency, &progress, as_of, Some(period));
-    let pct = |r: f64| format!("{:.0}%", r * 100.0);
-    let counts = |c: &status::Counts| {
-        html! {
-            <>
-                <td>{c.total}</td><td>{c.done_on_time}</td><td>{c.done_late}</td><td>{c.in_progress}</td>
-                <td class="overdue">{c.overdue}</td><td>{c.not_started}</td><td>{pct(c.completion_rate)}</td>
-            </>
-        }
-    };
-    let head = html! {
-        <tr><th></th><th>{"Tổng"}</th><th>{"Đúng hạn"}</th><th>{"Muộn"}</th><th>{"Đang làm"}</th><th>{"Quá hạn"}</th><th>{"Chưa làm"}</th><th>{"Tỷ lệ"}</th></tr>
-    };
-    html! {
-        <main data-testid="summary">
-            <h2>{"Tổng hợp tiến độ"}</h2>
-            <p class="sub">{format!("Kỳ báo cáo {} — ngày {} — {} đơn vị đã đồng bộ", period.vi(), as_of.vi(), progress.len())}</p>
-            if unreadable > 0 { <p class="error">{format!("{unreadable} tài liệu tiến độ không đọc được")}</p> }
-            <table class="counts" data-testid="summary-headline">
-                <thead>{head.clone()}</thead>
-                <tbody><tr><th>{"Toàn kế hoạch"}</th>{counts(&s.headline)}</tr></tbody>
-            </table>
-            <h3>{"Theo lĩnh vực"}</h3>
-            <table class="counts" data-testid="summary-areas">
-                <thead>{head.clone()}</thead>
-                <tbody>{ for s.by_area.iter().map(|a| html! { <tr><th>{format!("{}. {}", a.number, a.title)}</th>{counts(&a.counts)}</tr> }) }</tbody>
-            </table>
-            <h3>{"Theo đơn vị chủ trì"}</h3>
-            <table class="counts" data-testid="summary-units">
-                <thead>{head}</thead>
-                <tbody>{ for s.by_unit.iter().map(|u| html! { <tr><th>{&u.name}</th>{counts(&u.lead)}</tr> }) }</tbody>
-            </table>
+            if hub.plan_writable { <plan::PlanImport /> }
         </main>
     }
 }
@@ -410,9 +421,9 @@ fn sync_indicator(props: &SyncProps) -> Html {
 }
 
 #[derive(Properties, PartialEq)]
-struct TasksProps {
-    hub: HubRef,
-    revision: u64,
+pub(crate) struct TasksProps {
+    pub(crate) hub: HubRef,
+    pub(crate) revision: u64,
 }
 
 #[function_component(Tasks)]
@@ -420,13 +431,15 @@ fn tasks(props: &TasksProps) -> Html {
     let query = use_state(String::new);
     let filter = use_state(Filter::default);
     let selected = use_state(|| None::<String>);
+    let chosen = use_state(saved_period);
     let hub = &props.hub.0;
     let (plan, agency) = match (hub.plan(), hub.agency()) {
         (Ok(p), Ok(a)) => (p, a),
         (Err(e), _) | (_, Err(e)) => return html! { <p class="error">{e}</p> },
     };
     let as_of = today();
-    let period = status::current_period(&plan, as_of);
+    let current = status::current_period(&plan, as_of);
+    let period = chosen.unwrap_or(current);
     let progress = hub.progress();
     let Some(unit) = hub.me.user.unit_id.clone() else {
         return html! { <p>{"Tài khoản này không gắn với đơn vị nào."}</p> };
@@ -468,11 +481,31 @@ fn tasks(props: &TasksProps) -> Html {
             }
         })
     };
+    let on_period = {
+        let chosen = chosen.clone();
+        Callback::from(move |e: Event| {
+            if let Some(p) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
+                .and_then(|s| s.value().parse::<PeriodKind>().ok())
+            {
+                save_period(Some(p).filter(|p| *p != current));
+                chosen.set(Some(p));
+            }
+        })
+    };
     html! {
         <main>
             <h2>{"Nhiệm vụ của đơn vị"}</h2>
-            <p class="sub">{format!("{} — kỳ báo cáo: {} — ngày {}", plan.title, period.vi(), as_of.vi())}</p>
+            <p class="sub">{format!("{} — kỳ báo cáo hiện tại: {} — ngày {}", plan.title, current.vi(), as_of.vi())}</p>
             <div class="filters">
+                <label>{"Báo cáo kỳ "}
+                    <select onchange={on_period} data-testid="task-period">
+                        { for PeriodKind::ALL.into_iter().map(|p| html! {
+                            <option value={p.as_str()} selected={p == period}>{p.vi()}</option>
+                        }) }
+                    </select>
+                </label>
                 <input type="search" placeholder="Tìm theo mã hoặc nội dung" oninput={on_query} data-testid="task-search" />
                 <select onchange={on_filter} data-testid="task-filter">
                     <option value="all">{"Tất cả"}</option>
@@ -509,6 +542,28 @@ fn tasks(props: &TasksProps) -> Html {
                 </section>
             }) }
         </main>
+    }
+}
+
+const PERIOD_KEY: &str = "tiendo.period";
+
+/// The reporting period the unit chose to fill in on this device (`None`: the current one).
+fn saved_period() -> Option<PeriodKind> {
+    web_sys::window()?
+        .local_storage()
+        .ok()??
+        .get_item(PERIOD_KEY)
+        .ok()??
+        .parse()
+        .ok()
+}
+
+fn save_period(p: Option<PeriodKind>) {
+    if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = match p {
+            Some(p) => s.set_item(PERIOD_KEY, p.as_str()),
+            None => s.remove_item(PERIOD_KEY),
+        };
     }
 }
 
@@ -689,17 +744,6 @@ fn task_detail(props: &DetailProps) -> Html {
         "result" => "Kết quả thực hiện",
         "difficulties" => "Khó khăn, vướng mắc",
         _ => "Đề xuất, kiến nghị",
-    };
-    let when = |secs: i64| {
-        let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64((secs * 1000) as f64));
-        format!(
-            "{:02}:{:02} {:02}/{:02}/{}",
-            d.get_hours(),
-            d.get_minutes(),
-            d.get_date(),
-            d.get_month() + 1,
-            d.get_full_year()
-        )
     };
     let back = {
         let cb = props.on_back.clone();

@@ -41,8 +41,12 @@ pub struct Hub {
     /// The unit's progress (writable), if the user has a unit.
     pub progress: Option<DocHandle>,
     /// Every progress document the user may read (the central office, province, admin: all
-    /// units of the agency), for the merged status computed on the device.
-    pub all_progress: Vec<DocHandle>,
+    /// units of the agency), with its unit, for the merged status computed on the device.
+    pub all_progress: Vec<(String, DocHandle)>,
+    /// The plan shown.
+    pub plan_id: String,
+    /// The user may amend the plan (the agency's central office, a system administrator).
+    pub plan_writable: bool,
     /// Who.
     pub me: Me,
 }
@@ -113,6 +117,22 @@ fn store_set(key: &str, value: &str) {
     }
 }
 
+const PLAN_KEY: &str = "tiendo.plan";
+
+/// The plan to open: the one chosen last on this device if the user may still open it, else
+/// the first of the user's plans.
+pub fn chosen_plan(me: &Me) -> Option<String> {
+    let plans = me.plans();
+    store_get(PLAN_KEY)
+        .filter(|p| plans.iter().any(|(id, _)| id == p))
+        .or_else(|| plans.first().map(|(id, _)| id.clone()))
+}
+
+/// Remembers the plan to open next time.
+pub fn choose_plan(plan_id: &str) {
+    store_set(PLAN_KEY, plan_id);
+}
+
 fn sync_url() -> Option<url::Url> {
     let loc = web_sys::window()?.location();
     let scheme = if loc.protocol().ok()? == "https:" {
@@ -145,8 +165,8 @@ async fn find(repo: &Repo, id: &str) -> Result<DocHandle, String> {
 }
 
 impl Hub {
-    /// Opens IndexedDB, starts dialing the server and opens the user's documents (from the
-    /// device when they are there, else from the server).
+    /// Opens IndexedDB, starts dialing the server and opens the user's documents of the chosen
+    /// plan (see [`chosen_plan`]) from the device when they are there, else from the server.
     pub async fn start(me: Me) -> Result<Rc<Hub>, String> {
         let storage = IdbStorage::open(DATABASE)
             .await
@@ -158,11 +178,21 @@ impl Hub {
             .await;
         let url = sync_url().ok_or("không xác định được địa chỉ máy chủ")?;
         let dialer = dial(&repo, &url)?;
-        let plan_id = me
-            .doc("plan", None)
-            .ok_or("không có kế hoạch")?
-            .doc_id
-            .clone();
+        let chosen = chosen_plan(&me).unwrap_or_default();
+        let plan_ref = me
+            .documents
+            .iter()
+            .find(|d| d.kind == "plan" && d.plan_id.as_deref() == Some(chosen.as_str()))
+            .or_else(|| me.doc("plan", None))
+            .ok_or("không có kế hoạch")?;
+        let plan_key = plan_ref.plan_id.clone().unwrap_or_default();
+        let plan_writable = me.may_write(&plan_ref.doc_id);
+        let plan_id = plan_ref.doc_id.clone();
+        let of_plan = |d: &&crate::api::DocRef| {
+            d.plan_id.is_none()
+                || plan_key.is_empty()
+                || d.plan_id.as_deref() == Some(plan_key.as_str())
+        };
         let org_id = me
             .doc("org", None)
             .ok_or("không có tổ chức")?
@@ -170,29 +200,37 @@ impl Hub {
             .clone();
         let plan = find(&repo, &plan_id).await?;
         let org = find(&repo, &org_id).await?;
-        let progress = match me
-            .user
-            .unit_id
-            .as_deref()
-            .and_then(|u| me.doc("progress", Some(u)))
-        {
+        let progress = match me.user.unit_id.as_deref().and_then(|u| {
+            me.documents
+                .iter()
+                .filter(of_plan)
+                .find(|d| d.kind == "progress" && d.unit_id.as_deref() == Some(u))
+        }) {
             Some(d) => Some(find(&repo, &d.doc_id).await?),
             None => None,
         };
         let mut all_progress = Vec::new();
         if me.user.role != "unit_editor" {
             let own = progress.as_ref().map(|h| h.document_id().to_string());
-            for d in me.documents.iter().filter(|d| d.kind == "progress") {
+            for d in me
+                .documents
+                .iter()
+                .filter(of_plan)
+                .filter(|d| d.kind == "progress")
+            {
+                let unit = d.unit_id.clone().unwrap_or_default();
                 if Some(&d.doc_id) == own.as_ref() {
-                    all_progress.extend(progress.clone());
+                    all_progress.extend(progress.clone().map(|h| (unit, h)));
                 } else if let Ok(h) = find(&repo, &d.doc_id).await {
-                    all_progress.push(h);
+                    all_progress.push((unit, h));
                 }
             }
         }
         Ok(Rc::new(Hub {
             repo,
             all_progress,
+            plan_id: plan_key,
+            plan_writable,
             dialer: RefCell::new(dialer),
             url,
             plan,
@@ -261,7 +299,7 @@ impl Hub {
     pub fn all_progress(&self) -> (Vec<Progress>, usize) {
         let mut ok = Vec::new();
         let mut bad = 0;
-        for h in &self.all_progress {
+        for (_, h) in &self.all_progress {
             match h.with_document(|d| doc::read::<Progress, _>(d, "progress")) {
                 Ok(p) => ok.push(p),
                 Err(_) => bad += 1,
@@ -289,6 +327,47 @@ impl Hub {
         edit_own(handle, |d| f(d, &author)).map_err(|e| e.to_string())
     }
 
+    /// Amends the plan through `f` as one change by this user (central office only; the server
+    /// refuses the change from anyone else).
+    pub fn edit_plan<R>(
+        &self,
+        f: impl FnOnce(&mut Plan) -> Result<R, tiendo_shared::Error>,
+    ) -> Result<R, String> {
+        if !self.plan_writable {
+            return Err("tài khoản này không được sửa kế hoạch".into());
+        }
+        let author = self.me.user.username.clone();
+        let result = edit_own(&self.plan, |d| {
+            // Checked on a copy first: a refused draft writes nothing.
+            let mut plan: Plan = doc::read(d, "plan")?;
+            let out = f(&mut plan)?;
+            doc::update::<Plan, _>(d, "plan", &author, |p| *p = plan)?;
+            Ok::<R, tiendo_shared::Error>(out)
+        });
+        result.map_err(|e| e.to_string())
+    }
+
+    /// The task's timeline: every readable unit's progress changes on it and the plan's
+    /// changes to it, newest first.
+    pub fn timeline(&self, task_id: &str) -> Vec<tiendo_shared::history::Event> {
+        let plan = self.plan.with_document(|d| d.clone());
+        let mut docs: Vec<(String, automerge::Automerge)> = self
+            .all_progress
+            .iter()
+            .map(|(u, h)| (u.clone(), h.with_document(|d| d.clone())))
+            .collect();
+        if docs.is_empty()
+            && let (Some(h), Some(u)) = (&self.progress, &self.me.user.unit_id)
+        {
+            docs.push((u.clone(), h.with_document(|d| d.clone())));
+        }
+        tiendo_shared::history::task_timeline(
+            Some(&plan),
+            docs.iter().map(|(u, d)| (u.as_str(), d)),
+            task_id,
+        )
+    }
+
     /// Dials again at once (the browser says the network is back), instead of waiting out the
     /// backoff of the current dialer.
     pub fn redial(&self) {
@@ -308,9 +387,11 @@ impl Hub {
     pub fn sync_state(&self) -> SyncState {
         let dialer = self.dialer.borrow();
         let connected = dialer.is_connected();
-        let unconfirmed = self
+        let writable = self
             .progress
-            .as_ref()
+            .iter()
+            .chain(self.plan_writable.then_some(&self.plan));
+        let unconfirmed = writable
             .map(|h| {
                 let key = format!("tiendo.confirmed.{}", h.document_id());
                 let live = dialer
@@ -349,7 +430,7 @@ impl Hub {
                 }
                 pending.len()
             })
-            .unwrap_or(0);
+            .sum();
         SyncState {
             connected,
             unconfirmed,
@@ -363,9 +444,15 @@ impl Hub {
         if let Ok(storage) = IdbStorage::open(DATABASE).await {
             let _ = storage.clear().await;
         }
-        for key in ["tiendo.peer"] {
-            if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
-                let _ = s.remove_item(key);
+        // Everything this app keeps beside the documents (peer id, chosen plan and period,
+        // confirmed heads, cached report list) belongs to the user who leaves.
+        if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+            let keys: Vec<String> = (0..s.length().unwrap_or(0))
+                .filter_map(|i| s.key(i).ok().flatten())
+                .filter(|k| k.starts_with("tiendo."))
+                .collect();
+            for key in keys {
+                let _ = s.remove_item(&key);
             }
         }
     }

@@ -14,6 +14,7 @@
 
 pub mod api;
 pub mod app;
+pub mod dashboard;
 pub mod hub;
 pub mod model;
 pub mod runtime;

@@ -53,14 +53,21 @@ export async function page(context, name) {
   return p;
 }
 
-/** What each browser shows, for a failure report. */
+/** What each browser shows, for a failure report; with SHOTS set, a full-page screenshot of
+ * each browser goes there as `<name>.png`. */
 async function snapshot() {
   const out = {};
   for (const { name, p } of pages) {
     try {
+      if (process.env.SHOTS) {
+        const path = `${process.env.SHOTS}/${name}.png`;
+        await p.screenshot({ path, fullPage: true, timeout: 10_000 });
+        out[name] = { screenshot: path };
+      }
       out[name] = {
+        ...out[name],
         url: p.url(),
-        text: (await p.evaluate(() => document.body.innerText)).slice(0, 200),
+        text: (await p.evaluate(() => document.body.innerText)).slice(0, 600),
         storage: await p.evaluate(() => Object.fromEntries(Object.entries(localStorage).filter(([k]) => k.startsWith('tiendo.') && k !== 'tiendo.me'))),
         percent: await p.evaluate(() => document.querySelector('[data-testid=field-percent]')?.value),
       };

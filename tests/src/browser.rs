@@ -47,6 +47,19 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// Where a failing scenario leaves its screenshots: `<target>/<profile>/browser-failures/<name>`
+/// beside the test binaries (kept after the test; emptied when the scenario runs again).
+pub fn screenshot_dir(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("test binary path");
+    // target/<profile>/deps/<test binary>
+    let profile = exe
+        .parent()
+        .and_then(Path::parent)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(std::env::temp_dir);
+    profile.join("browser-failures").join(name)
+}
+
 /// A running scenario.
 pub struct Scenario {
     name: String,
@@ -74,8 +87,12 @@ impl Scenario {
         let scratch = tempfile::tempdir().expect("temp dir");
         let tmp = scratch.path().join("tmp");
         std::fs::create_dir_all(&tmp).expect("tmp");
+        let shots = screenshot_dir(name);
+        let _ = std::fs::remove_dir_all(&shots);
+        std::fs::create_dir_all(&shots).expect("screenshot dir");
         let mut cmd = Command::new("node");
         cmd.arg(&script)
+            .env("SHOTS", &shots)
             .env("PROFILE", scratch.path().join("profile-a"))
             .env("PROFILE_B", scratch.path().join("profile-b"))
             .env("TMPDIR", &tmp)
@@ -126,8 +143,10 @@ impl Scenario {
             match got["event"].as_str() {
                 Some(e) if e == event => return got,
                 Some("error") | Some("page-error") | Some("done") => panic!(
-                    "{}: expected {event:?}, got {got:#}; events so far: {:#?}",
-                    self.name, self.seen
+                    "{}: expected {event:?}, got {got:#}; events so far: {:#?}; screenshots in {}",
+                    self.name,
+                    self.seen,
+                    screenshot_dir(&self.name).display()
                 ),
                 _ => {}
             }

@@ -1,0 +1,420 @@
+//! The central office's dashboard and its task view: merged status for a chosen period and "as
+//! of" date, SVG bars by area and by unit, watch lists, the reporting calendar with the
+//! plan-completion score and the report downloads, and per task every unit's report with the
+//! task's history.
+//!
+//! Stage: *UI*. Everything is computed on the device by `shared::status` over the synced
+//! documents (so it works offline on the last synced data); only the report files and the list
+//! of generated reports come from the server, the latter kept for offline use.
+
+use tiendo_shared::status::{self, Counts, Summary};
+use tiendo_shared::{Date, PeriodKind, WorkStatus};
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use super::plan::TaskEditor;
+use super::{TasksProps, today, when};
+use crate::dashboard::{self, ReportsInfo, Watch};
+
+/// Bar width in SVG units.
+const BAR: f64 = 300.0;
+
+fn pct(r: f64) -> String {
+    format!("{:.0}%", r * 100.0)
+}
+
+fn period_value(p: PeriodKind) -> &'static str {
+    p.as_str()
+}
+
+/// The stacked bar of one row, drawn in SVG (no chart library: it must work offline).
+fn bar(id: String, c: &Counts, max: usize) -> Html {
+    let parts = dashboard::layout(c, max, BAR);
+    html! {
+        <svg class="bar" viewBox={format!("0 0 {BAR} 20")} preserveAspectRatio="none" role="img"
+            aria-label={format!("{} nhiệm vụ", c.total)} data-testid={id}>
+            <rect class="track" x="0" y="0" width={BAR.to_string()} height="20" />
+            { for parts.into_iter().map(|(s, x, w)| html! {
+                <rect class={classes!("seg", s.class)} x={format!("{x:.2}")} y="0" width={format!("{w:.2}")} height="20"
+                    data-class={s.class} data-count={s.count.to_string()}>
+                    <title>{format!("{}: {}", s.label, s.count)}</title>
+                </rect>
+            }) }
+        </svg>
+    }
+}
+
+fn legend() -> Html {
+    html! {
+        <ul class="legend">
+            { for dashboard::segments(&Counts::default()).into_iter().map(|s| html! {
+                <li><span class={classes!("swatch", s.class)}></span>{s.label}</li>
+            }) }
+        </ul>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct WatchProps {
+    title: &'static str,
+    id: &'static str,
+    items: Vec<Watch>,
+    empty: &'static str,
+    on_open: Callback<String>,
+}
+
+#[function_component(WatchList)]
+fn watch_list(props: &WatchProps) -> Html {
+    html! {
+        <section class="watch" data-testid={props.id}>
+            <h3>{format!("{} ({})", props.title, props.items.len())}</h3>
+            if props.items.is_empty() { <p class="sub">{props.empty}</p> }
+            <ul>
+            { for props.items.iter().map(|w| {
+                let open = {
+                    let (cb, id) = (props.on_open.clone(), w.task_id.clone());
+                    Callback::from(move |_| cb.emit(id.clone()))
+                };
+                html! {
+                    <li>
+                        <button class="link" onclick={open} data-testid={format!("{}-{}", props.id, w.task_id)}>
+                            <span class="code">{&w.code}</span>
+                            <span class="title">{&w.title}</span>
+                            <span class="due">{w.deadline.map(|d| d.vi()).unwrap_or_else(|| "—".into())}</span>
+                            <span class="units">{w.units.join("; ")}</span>
+                        </button>
+                    </li>
+                }
+            }) }
+            </ul>
+        </section>
+    }
+}
+
+/// The merged dashboard.
+#[function_component(Dashboard)]
+pub(crate) fn dashboard_view(props: &TasksProps) -> Html {
+    let hub = props.hub.0.clone();
+    let plan = hub.plan();
+    let initial_period = plan
+        .as_ref()
+        .map(|p| status::current_period(p, today()))
+        .unwrap_or(PeriodKind::Q1);
+    let period = use_state(|| initial_period);
+    let as_of = use_state(today);
+    let as_of_error = use_state(|| None::<String>);
+    let open = use_state(|| None::<String>);
+    let info = use_state(|| None::<ReportsInfo>);
+    let refresh = use_state(|| 0u32);
+    {
+        let (info, plan_id) = (info.clone(), hub.plan_id.clone());
+        use_effect_with((plan_id.clone(), *refresh), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Some(i) = crate::api::reports(&plan_id).await {
+                    info.set(Some(i));
+                }
+            });
+        });
+    }
+    let (plan, agency) = match (plan, hub.agency()) {
+        (Ok(p), Ok(a)) => (p, a),
+        (Err(e), _) | (_, Err(e)) => return html! { <p class="error">{e}</p> },
+    };
+    let (progress, unreadable) = hub.all_progress();
+    let s: Summary = status::summarize(&plan, &agency, &progress, *as_of, Some(*period));
+    let on_open = {
+        let open = open.clone();
+        Callback::from(move |id: String| open.set(Some(id)))
+    };
+    if let Some(task_id) = &*open {
+        let back = {
+            let open = open.clone();
+            Callback::from(move |_| open.set(None))
+        };
+        return html! {
+            <TaskView hub={props.hub.clone()} revision={props.revision} task_id={task_id.clone()}
+                period={*period} as_of={*as_of} on_back={back} />
+        };
+    }
+    let on_period = {
+        let period = period.clone();
+        Callback::from(move |e: Event| {
+            if let Some(sel) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
+                && let Ok(p) = sel.value().parse::<PeriodKind>()
+            {
+                period.set(p);
+            }
+        })
+    };
+    let on_as_of = {
+        let (as_of, err) = (as_of.clone(), as_of_error.clone());
+        Callback::from(move |e: Event| {
+            if let Some(i) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+            {
+                match i.value().trim().parse::<Date>() {
+                    Ok(d) => {
+                        as_of.set(d);
+                        err.set(None);
+                    }
+                    Err(_) => err.set(Some(format!(
+                        "Ngày không hợp lệ: {} (ghi theo dd/mm/yyyy)",
+                        i.value()
+                    ))),
+                }
+            }
+        })
+    };
+    let h = &s.headline;
+    let lists = dashboard::lists(&s, &agency);
+    let info_now = (*info).clone().unwrap_or_default();
+    let score = dashboard::plan_score(&s, &info_now);
+    let calendar = dashboard::calendar(&plan, *as_of, &info_now.generated);
+    let online = web_sys::window()
+        .map(|w| w.navigator().on_line())
+        .unwrap_or(true);
+    let download = |kind: &'static str| {
+        let url = format!(
+            "/api/plans/{}/reports/{}.{kind}?as_of={}",
+            hub.plan_id,
+            period.as_str(),
+            *as_of
+        );
+        let refresh = refresh.clone();
+        // The server records the file; the calendar asks again once it has been made.
+        let after = Callback::from(move |_| {
+            let refresh = refresh.clone();
+            gloo_timers::callback::Timeout::new(1500, move || refresh.set(*refresh + 1)).forget();
+        });
+        html! {
+            <a class="button" href={url} download="" onclick={after}
+                data-testid={format!("download-{kind}")}>{format!("Tải báo cáo {}", kind.to_uppercase())}</a>
+        }
+    };
+    let card = |label: &'static str, value: String, id: &'static str, class: &'static str| {
+        html! {
+            <div class={classes!("card", class)} data-testid={format!("headline-{id}")}>
+                <span class="value">{value}</span><span class="label">{label}</span>
+            </div>
+        }
+    };
+    let area_max = s.by_area.iter().map(|a| a.counts.total).max().unwrap_or(0);
+    let unit_max = s.by_unit.iter().map(|u| u.lead.total).max().unwrap_or(0);
+    html! {
+        <main class="dashboard" data-testid="dashboard">
+            <h2>{"Tổng hợp tiến độ"}</h2>
+            <p class="sub">{format!("{} — {} đơn vị đã đồng bộ", plan.title, progress.len())}</p>
+            <div class="filters">
+                <label>{"Kỳ báo cáo "}
+                    <select onchange={on_period} data-testid="dashboard-period">
+                        { for PeriodKind::ALL.into_iter().map(|p| html! {
+                            <option value={period_value(p)} selected={p == *period}>{p.vi()}</option>
+                        }) }
+                    </select>
+                </label>
+                <label>{"Tính đến ngày "}
+                    <input value={as_of.vi()} onchange={on_as_of} placeholder="dd/mm/yyyy" data-testid="dashboard-as-of" />
+                </label>
+            </div>
+            if let Some(e) = &*as_of_error { <p class="error" role="alert">{e}</p> }
+            if unreadable > 0 { <p class="error">{format!("{unreadable} tài liệu tiến độ không đọc được")}</p> }
+            { for s.problems.iter().take(5).map(|p| html! { <p class="sub problem">{p}</p> }) }
+            <section class="cards" data-testid="headline">
+                {card("Nhiệm vụ trong kế hoạch", h.total.to_string(), "total", "")}
+                {card("Đến hạn", h.due.to_string(), "due", "")}
+                {card("Hoàn thành đúng hạn", h.done_on_time.to_string(), "done-on-time", "done")}
+                {card("Hoàn thành quá hạn", h.done_late.to_string(), "done-late", "late")}
+                {card("Đang thực hiện trong hạn", h.in_progress.to_string(), "in-progress", "progress")}
+                {card("Quá hạn", h.overdue.to_string(), "overdue", "overdue")}
+                {card("Chưa thực hiện", h.not_started.to_string(), "not-started", "idle")}
+                {card("Tỷ lệ hoàn thành (toàn kế hoạch)", pct(h.completion_rate), "rate", "")}
+                {card("Tỷ lệ hoàn thành (nhiệm vụ đến hạn)", pct(h.due_completion_rate), "due-rate", "")}
+            </section>
+            <section class="score" data-testid="score">
+                <h3>{"Mức độ thực hiện kế hoạch CCHC"}</h3>
+                <p><strong data-testid="score-points">{format!("{} / {} điểm", score.points, score.max_points)}</strong>
+                    {format!(" — {} / {} nhiệm vụ đến hạn đã hoàn thành ({})", score.done, score.due, pct(score.rate))}</p>
+                <p class="sub">{format!("Ngưỡng: trên {} được {} điểm; từ {} được {} điểm; dưới đó 0 điểm.",
+                    pct(info_now.score_rule.full_above), info_now.score_rule.full_points,
+                    pct(info_now.score_rule.partial_from), info_now.score_rule.partial_points)}</p>
+            </section>
+            <section class="calendar" data-testid="calendar">
+                <h3>{"Lịch báo cáo"}</h3>
+                <table class="plan">
+                    <thead><tr><th>{"Kỳ"}</th><th>{"Hạn gửi"}</th><th>{"Còn lại"}</th><th>{"Đã tạo báo cáo"}</th></tr></thead>
+                    <tbody>
+                    { for calendar.iter().map(|r| html! {
+                        <tr data-testid={format!("calendar-{}", r.period.as_str())} class={classes!((r.days_left < 0 && r.generated.is_none()).then_some("late"))}>
+                            <td>{&r.name}</td><td>{r.deadline.vi()}</td><td>{r.days_text()}</td>
+                            <td data-testid={format!("calendar-generated-{}", r.period.as_str())}>{
+                                match &r.generated {
+                                    Some(g) => format!("Đã tạo {} lúc {} (tính đến {})", g.kind.to_uppercase(), when(g.generated_at),
+                                        g.as_of.parse::<Date>().map(|d| d.vi()).unwrap_or_else(|_| g.as_of.clone())),
+                                    None => "Chưa tạo".to_string(),
+                                }
+                            }</td>
+                        </tr>
+                    }) }
+                    </tbody>
+                </table>
+                if info.is_none() { <p class="sub">{"Chưa có thông tin từ máy chủ về các báo cáo đã tạo."}</p> }
+            </section>
+            <section class="downloads">
+                <h3>{format!("Báo cáo {} (tính đến {})", period.vi(), as_of.vi())}</h3>
+                if online {
+                    <div class="actions">{download("docx")}{download("xlsx")}</div>
+                } else {
+                    <p class="sub" data-testid="downloads-offline">{"Tệp báo cáo do máy chủ tạo: cần có mạng để tải. Số liệu trên trang vẫn là số liệu đã đồng bộ."}</p>
+                }
+            </section>
+            <section class="charts">
+                <h3>{"Theo lĩnh vực"}</h3>
+                {legend()}
+                <div class="bars" data-testid="chart-areas">
+                { for s.by_area.iter().map(|a| html! {
+                    <div class="bar-row">
+                        <span class="bar-label">{format!("{}. {}", a.number, a.title)}</span>
+                        {bar(format!("bar-area-{}", a.number), &a.counts, area_max)}
+                        <span class="bar-n">{format!("{}/{} · {}", a.counts.done_on_time + a.counts.done_late, a.counts.total, pct(a.counts.completion_rate))}</span>
+                    </div>
+                }) }
+                </div>
+                <h3>{"Theo đơn vị chủ trì"}</h3>
+                <div class="bars" data-testid="chart-units">
+                { for s.by_unit.iter().map(|u| html! {
+                    <div class="bar-row">
+                        <span class="bar-label">{&u.name}</span>
+                        {bar(format!("bar-unit-{}", u.unit_id), &u.lead, unit_max)}
+                        <span class="bar-n">{format!("{}/{} · {}", u.lead.done_on_time + u.lead.done_late, u.lead.total, pct(u.lead.completion_rate))}</span>
+                    </div>
+                }) }
+                </div>
+                <h3>{"Phối hợp"}</h3>
+                <table class="counts" data-testid="coordinating">
+                    <thead><tr><th>{"Đơn vị"}</th><th>{"Nhiệm vụ phối hợp"}</th><th>{"Đã báo cáo"}</th><th>{"Nhiệm vụ chưa báo cáo"}</th></tr></thead>
+                    <tbody>
+                    { for s.by_unit.iter().map(|u| html! {
+                        <tr><th>{&u.name}</th><td>{u.coordinating_tasks}</td><td>{u.coordinating_reported}</td><td>{u.missing_reports}</td></tr>
+                    }) }
+                    </tbody>
+                </table>
+            </section>
+            <WatchList title="Nhiệm vụ quá hạn" id="list-overdue" items={lists.overdue} empty="Không có nhiệm vụ quá hạn." on_open={on_open.clone()} />
+            <WatchList title="Đến hạn trong 30 ngày" id="list-due-soon" items={lists.due_soon} empty="Không có nhiệm vụ đến hạn trong 30 ngày tới." on_open={on_open.clone()} />
+            <WatchList title="Đơn vị chủ trì chưa báo cáo kỳ này" id="list-not-reported" items={lists.not_reported} empty="Mọi đơn vị chủ trì đã báo cáo." {on_open} />
+        </main>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub(crate) struct TaskViewProps {
+    pub hub: super::HubRef,
+    pub revision: u64,
+    pub task_id: String,
+    pub period: PeriodKind,
+    pub as_of: Date,
+    pub on_back: Callback<()>,
+}
+
+/// One task as the central office sees it: the plan's words, every unit's report for the period,
+/// the history of the task, and (for those who may amend the plan) the task editor.
+#[function_component(TaskView)]
+pub(crate) fn task_view(props: &TaskViewProps) -> Html {
+    let hub = props.hub.0.clone();
+    let editing = use_state(|| false);
+    let (plan, agency) = match (hub.plan(), hub.agency()) {
+        (Ok(p), Ok(a)) => (p, a),
+        (Err(e), _) | (_, Err(e)) => return html! { <p class="error">{e}</p> },
+    };
+    let Some(task) = plan.task(&props.task_id).cloned() else {
+        return html! { <p>{"Không tìm thấy nhiệm vụ."}</p> };
+    };
+    let (progress, _) = hub.all_progress();
+    let s = status::summarize(&plan, &agency, &progress, props.as_of, Some(props.period));
+    let st = s.tasks.iter().find(|t| t.task_id == task.id).cloned();
+    let unit_name = |id: &str| {
+        agency
+            .unit(id)
+            .map_or_else(|| id.to_string(), |u| u.name.clone())
+    };
+    let names = |list: &[tiendo_shared::Assignee]| {
+        list.iter()
+            .map(|a| a.text.clone())
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let timeline = hub.timeline(&task.id);
+    let back = {
+        let cb = props.on_back.clone();
+        Callback::from(move |_| cb.emit(()))
+    };
+    let toggle = {
+        let editing = editing.clone();
+        Callback::from(move |_| editing.set(!*editing))
+    };
+    html! {
+        <main class="detail" data-testid="task-view">
+            <button class="secondary" onclick={back} data-testid="back">{"← Quay lại"}</button>
+            <h2>{format!("{} {}", task.code, task.title)}</h2>
+            if let Some(r) = task.retired_on {
+                <p class="retired" data-testid="retired-note">{format!("Dừng thực hiện từ ngày {} (không còn tính từ ngày này)", r.vi())}</p>
+            }
+            <dl>
+                <dt>{"Chủ trì"}</dt><dd data-testid="task-lead">{names(&task.lead)}</dd>
+                <dt>{"Phối hợp"}</dt><dd>{names(&task.coordinating)}</dd>
+                <dt>{"Sản phẩm"}</dt><dd>{task.products.join("; ")}</dd>
+                <dt>{"Thời gian"}</dt><dd data-testid="task-timeline-text">{&task.schedule.raw}
+                    { for task.schedule.milestones.iter().map(|m| html!{ <span class="milestone">{format!(" · hạn {}", m.due.vi())}</span> }) }
+                </dd>
+                if let Some(st) = &st {
+                    <dt>{"Tình trạng"}</dt><dd data-testid="task-state">{format!("{} — {}%", st.state.vi(), st.percent)}</dd>
+                }
+            </dl>
+            if hub.plan_writable {
+                <button class="secondary" onclick={toggle} data-testid="task-edit-toggle">
+                    {if *editing { "Đóng sửa nhiệm vụ" } else { "Sửa nhiệm vụ / dừng thực hiện" }}</button>
+                if *editing {
+                    <TaskEditor hub={props.hub.clone()} task_id={Some(task.id.clone())} area={0} as_of={props.as_of}
+                        on_done={Callback::from({ let editing = editing.clone(); move |_| editing.set(false) })} />
+                }
+            }
+            <h3>{format!("Báo cáo {} của các đơn vị", props.period.vi())}</h3>
+            <table class="plan" data-testid="unit-reports">
+                <thead><tr><th>{"Đơn vị"}</th><th>{"Tình trạng"}</th><th>{"Tỷ lệ"}</th><th>{"Kết quả"}</th></tr></thead>
+                <tbody>
+                { for st.iter().flat_map(|st| st.reports.iter()).map(|r| html! {
+                    <tr data-testid={format!("unit-report-{}", r.unit_id)}>
+                        <td>{unit_name(&r.unit_id)}</td>
+                        <td>{if r.status == WorkStatus::Done { format!("{}{}", r.status.vi(), r.completed_on.map(|d| format!(" ngày {}", d.vi())).unwrap_or_default()) } else { r.status.vi().to_string() }}</td>
+                        <td>{format!("{}%", r.percent)}</td>
+                        <td>{&r.result}</td>
+                    </tr>
+                }) }
+                { for st.iter().flat_map(|st| st.missing_reports.iter()).map(|u| html! {
+                    <tr class="missing"><td>{unit_name(u)}</td><td colspan="3">{"Chưa báo cáo kỳ này"}</td></tr>
+                }) }
+                </tbody>
+            </table>
+            <h3>{"Lịch sử thay đổi"}</h3>
+            <ol class="timeline" data-testid="timeline">
+                if timeline.is_empty() { <li class="sub">{"Chưa có thay đổi."}</li> }
+                { for timeline.iter().map(|e| html! {
+                    <li data-testid="timeline-event">
+                        <span class="when">{if e.time > 0 { when(e.time) } else { "—".into() }}</span>
+                        <span class="who" data-testid="timeline-author">{dashboard::author_name(&hub.me.people, &agency, e.author.as_deref())}</span>
+                        <span class="where">{match (&e.unit_id, e.period) {
+                            (Some(u), Some(p)) => format!("{} — {}", unit_name(u), p.vi()),
+                            (Some(u), None) => unit_name(u),
+                            _ => "Kế hoạch".to_string(),
+                        }}</span>
+                        <span class="what">{e.lines.join(" · ")}</span>
+                    </li>
+                }) }
+            </ol>
+        </main>
+    }
+}

@@ -1,0 +1,281 @@
+//! Plan maintenance in the client: the task editor (edit, add, retire), the plan switcher and
+//! importing another plan from its text.
+//!
+//! Stage: *UI* over [`tiendo_shared::maintain`]. Edits are ordinary offline edits of the plan
+//! document through the hub (the server accepts them from the agency's administrators only);
+//! an import is parsed on the device first, so the office sees what the importer could not
+//! place before anything is saved, and is then sent to the server, which creates the documents.
+
+use tiendo_shared::maintain::{self, TaskDraft};
+use tiendo_shared::{Date, Imported};
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlInputElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use super::HubRef;
+
+#[derive(Properties, PartialEq)]
+pub(crate) struct EditorProps {
+    pub hub: HubRef,
+    /// The task to edit; `None` adds a task to `area`.
+    pub task_id: Option<String>,
+    pub area: u32,
+    /// The default day of a retirement.
+    pub as_of: Date,
+    pub on_done: Callback<()>,
+}
+
+fn value(r: &NodeRef) -> String {
+    r.cast::<HtmlInputElement>()
+        .map(|i| i.value())
+        .or_else(|| r.cast::<HtmlTextAreaElement>().map(|t| t.value()))
+        .unwrap_or_default()
+}
+
+/// The form of one task: title, lead, coordinating, products (one per line), timeline. Saving
+/// re-reads the units and the timeline; refusals keep what was typed.
+#[function_component(TaskEditor)]
+pub(crate) fn task_editor(props: &EditorProps) -> Html {
+    let hub = props.hub.0.clone();
+    let message = use_state(|| None::<(bool, String)>);
+    let refs = (*use_state(<[NodeRef; 6]>::default)).clone();
+    let Ok(plan) = hub.plan() else {
+        return html! {};
+    };
+    let task = props
+        .task_id
+        .as_deref()
+        .and_then(|id| plan.task(id))
+        .cloned();
+    let draft = task.as_ref().map(TaskDraft::of).unwrap_or_default();
+    let save = {
+        let (hub, message, refs) = (hub.clone(), message.clone(), refs.clone());
+        let (task_id, area, on_done) = (props.task_id.clone(), props.area, props.on_done.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let draft = TaskDraft {
+                title: value(&refs[0]),
+                lead: value(&refs[1]),
+                coordinating: value(&refs[2]),
+                products: value(&refs[3]),
+                timeline: value(&refs[4]),
+            };
+            let agency = match hub.agency() {
+                Ok(a) => a,
+                Err(e) => return message.set(Some((false, e))),
+            };
+            let result = hub.edit_plan(|p| match &task_id {
+                Some(id) => maintain::edit_task(p, &agency, id, &draft),
+                None => maintain::add_task(p, &agency, area, &draft).map(|(_, w)| w),
+            });
+            match result {
+                Ok(w) if w.is_empty() => {
+                    message.set(None);
+                    on_done.emit(());
+                }
+                Ok(w) => message.set(Some((true, format!("Đã lưu. Lưu ý: {}", w.join("; "))))),
+                Err(e) => message.set(Some((false, e))),
+            }
+        })
+    };
+    let retire = {
+        let (hub, message, refs) = (hub.clone(), message.clone(), refs.clone());
+        let (task_id, retired) = (
+            props.task_id.clone(),
+            task.as_ref().and_then(|t| t.retired_on),
+        );
+        Callback::from(move |_| {
+            let Some(id) = task_id.clone() else { return };
+            let result = if retired.is_some() {
+                hub.edit_plan(|p| maintain::reinstate_task(p, &id))
+            } else {
+                match value(&refs[5]).trim().parse::<Date>() {
+                    Ok(day) => hub.edit_plan(|p| maintain::retire_task(p, &id, day)),
+                    Err(_) => Err(format!(
+                        "Ngày dừng không hợp lệ: {} (ghi theo dd/mm/yyyy)",
+                        value(&refs[5])
+                    )),
+                }
+            };
+            message.set(result.err().map(|e| (false, e)));
+        })
+    };
+    let field = |label: &'static str, r: &NodeRef, v: &str, id: &'static str, multi: bool| {
+        html! {
+            <label>{label}
+                if multi {
+                    <textarea ref={r.clone()} value={v.to_string()} data-testid={id} />
+                } else {
+                    <input ref={r.clone()} value={v.to_string()} data-testid={id} />
+                }
+            </label>
+        }
+    };
+    html! {
+        <section class="editor" data-testid="task-editor">
+            <form class="progress" onsubmit={save}>
+                {field("Nội dung nhiệm vụ", &refs[0], &draft.title, "edit-title", true)}
+                {field("Đơn vị chủ trì", &refs[1], &draft.lead, "edit-lead", false)}
+                {field("Đơn vị phối hợp", &refs[2], &draft.coordinating, "edit-coordinating", false)}
+                {field("Sản phẩm (mỗi dòng một sản phẩm)", &refs[3], &draft.products, "edit-products", true)}
+                {field("Thời gian thực hiện", &refs[4], &draft.timeline, "edit-timeline", false)}
+                if let Some((ok, m)) = &*message {
+                    <p class={if *ok { "note" } else { "error" }} role="alert" data-testid="edit-message">{m}</p>
+                }
+                <button type="submit" data-testid="edit-save">{if task.is_some() { "Lưu thay đổi" } else { "Thêm nhiệm vụ" }}</button>
+            </form>
+            if let Some(t) = &task {
+                <div class="retire">
+                    if t.retired_on.is_none() {
+                        <label>{"Dừng thực hiện từ ngày "}
+                            <input ref={refs[5].clone()} value={props.as_of.vi()} placeholder="dd/mm/yyyy" data-testid="retire-date" />
+                        </label>
+                        <button class="secondary" onclick={retire} data-testid="retire">{"Dừng thực hiện nhiệm vụ"}</button>
+                    } else {
+                        <button class="secondary" onclick={retire} data-testid="reinstate">{"Thực hiện lại nhiệm vụ"}</button>
+                    }
+                </div>
+            }
+        </section>
+    }
+}
+
+/// Switches to another plan the user may open (the page restarts on it).
+#[function_component(PlanSwitcher)]
+pub(crate) fn plan_switcher(props: &super::TasksProps) -> Html {
+    let hub = &props.hub.0;
+    let plans = hub.me.plans();
+    if plans.len() < 2 {
+        return html! {};
+    }
+    let onchange = Callback::from(|e: Event| {
+        if let Some(s) = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+        {
+            crate::hub::choose_plan(&s.value());
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().reload();
+            }
+        }
+    });
+    html! {
+        <label class="switcher">{"Kế hoạch "}
+            <select {onchange} data-testid="plan-switch">
+                { for plans.iter().map(|(id, title)| html! {
+                    <option value={id.clone()} selected={*id == hub.plan_id}>{if title.is_empty() { id.clone() } else { title.clone() }}</option>
+                }) }
+            </select>
+        </label>
+    }
+}
+
+/// Import another plan: pick its .txt, see what the importer made of it (and what it could not
+/// place), then save it on the server.
+#[function_component(PlanImport)]
+pub(crate) fn plan_import() -> Html {
+    let parsed = use_state(|| None::<Result<(String, Imported), String>>);
+    let status = use_state(|| None::<Result<String, String>>);
+    let busy = use_state(|| false);
+    let on_file = {
+        let (parsed, status) = (parsed.clone(), status.clone());
+        Callback::from(move |e: Event| {
+            let Some(file) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+                .and_then(|i| i.files())
+                .and_then(|f| f.get(0))
+            else {
+                return;
+            };
+            let (parsed, status) = (parsed.clone(), status.clone());
+            status.set(None);
+            wasm_bindgen_futures::spawn_local(async move {
+                let text = wasm_bindgen_futures::JsFuture::from(file.text())
+                    .await
+                    .ok()
+                    .and_then(|v| v.as_string());
+                parsed.set(Some(match text {
+                    None => Err("Không đọc được tệp (cần tệp văn bản UTF-8).".into()),
+                    Some(t) => tiendo_shared::import(&t)
+                        .map(|imp| (t, imp))
+                        .map_err(|e| format!("Không nhập được: {e}")),
+                }));
+            });
+        })
+    };
+    let save = {
+        let (parsed, status, busy) = (parsed.clone(), status.clone(), busy.clone());
+        Callback::from(move |_| {
+            let Some(Ok((text, _))) = (*parsed).clone() else {
+                return;
+            };
+            let (status, busy) = (status.clone(), busy.clone());
+            busy.set(true);
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = crate::api::import_plan(&text).await;
+                busy.set(false);
+                match result {
+                    Ok(done) => {
+                        // The new plan's documents are in the session's list from now on.
+                        if let Ok(me) = crate::api::me().await {
+                            crate::api::save_me(Some(&me));
+                        }
+                        crate::hub::choose_plan(&done.plan_id);
+                        status.set(Some(Ok(format!(
+                            "Đã lưu kế hoạch {} ({} nhiệm vụ).",
+                            done.plan_id, done.tasks
+                        ))));
+                    }
+                    Err(e) => status.set(Some(Err(e))),
+                }
+            });
+        })
+    };
+    let open_new = Callback::from(|_| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.location().reload();
+        }
+    });
+    html! {
+        <section class="import" data-testid="plan-import">
+            <h3>{"Nhập kế hoạch khác từ tệp văn bản (.txt)"}</h3>
+            <input type="file" accept=".txt,text/plain" onchange={on_file} data-testid="import-file" />
+            {
+                match &*parsed {
+                    None => html! {},
+                    Some(Err(e)) => html! { <p class="error" role="alert" data-testid="import-error">{e}</p> },
+                    Some(Ok((_, imp))) => html! {
+                        <div class="preview" data-testid="import-preview">
+                            <p><strong>{&imp.plan.title}</strong></p>
+                            <p data-testid="import-summary">{format!("{} — số {}: {} lĩnh vực, {} nhiệm vụ, {} đơn vị, {} kỳ báo cáo",
+                                imp.agency().name, imp.plan.number, imp.plan.areas.len(), imp.plan.tasks().count(),
+                                imp.agency().units.len(), imp.plan.reporting_periods.len())}</p>
+                            <h4>{format!("Phần chưa xếp được ({})", imp.unplaced.len())}</h4>
+                            if imp.unplaced.is_empty() { <p class="sub">{"Không có."}</p> }
+                            <table class="plan" data-testid="import-unplaced">
+                                <thead><tr><th>{"Dòng"}</th><th>{"Nội dung"}</th><th>{"Lý do"}</th></tr></thead>
+                                <tbody>
+                                { for imp.unplaced.iter().map(|u| html! {
+                                    <tr><td>{u.line}</td><td>{&u.text}</td><td>{&u.reason}</td></tr>
+                                }) }
+                                </tbody>
+                            </table>
+                            <button onclick={save} disabled={*busy} data-testid="import-save">{"Lưu kế hoạch"}</button>
+                        </div>
+                    },
+                }
+            }
+            {
+                match &*status {
+                    None => html! {},
+                    Some(Ok(m)) => html! {
+                        <p class="note" role="status" data-testid="import-done">{m}
+                            <button class="secondary" onclick={open_new} data-testid="import-open">{"Mở kế hoạch mới"}</button></p>
+                    },
+                    Some(Err(e)) => html! { <p class="error" role="alert" data-testid="import-error">{e}</p> },
+                }
+            }
+        </section>
+    }
+}
