@@ -74,7 +74,8 @@ pub struct Scenario {
 
 impl Scenario {
     /// Starts `tests/browser/<name>.mjs` with `env` (plus `PROFILE`, a fresh profile
-    /// directory, and `PROFILE_B` for a second browser).
+    /// directory, `PROFILE_B` for a second browser, `PROFILE_DIR` for more and for files the
+    /// scenario leaves for the test, and `SHOTS`, where a failure leaves screenshots).
     pub fn start(name: &str, env: &[(&str, String)]) -> Scenario {
         let script = workspace()
             .join("tests/browser")
@@ -95,6 +96,7 @@ impl Scenario {
             .env("SHOTS", &shots)
             .env("PROFILE", scratch.path().join("profile-a"))
             .env("PROFILE_B", scratch.path().join("profile-b"))
+            .env("PROFILE_DIR", scratch.path())
             .env("TMPDIR", &tmp)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

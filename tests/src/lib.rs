@@ -3,6 +3,8 @@
 //! that sign in with a bearer token, and a raw WebSocket client for protocol abuse.
 
 pub mod browser;
+pub mod office;
+pub mod process;
 
 use std::convert::Infallible;
 use std::net::SocketAddr;

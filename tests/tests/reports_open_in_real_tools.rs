@@ -4,48 +4,15 @@
 //! summary row is the server's merged status. Unit editors get no report; bad names are clear
 //! errors.
 
-use std::path::Path;
-use std::process::Command;
-
 use calamine::{Data, Reader, Xlsx};
 use tiendo_server::reports::{SUMMARY_COLUMNS, summary_row};
 use tiendo_shared::status::Summary;
 use tiendo_shared::{Date, Evidence, PeriodKind, Progress, WorkStatus};
+use tiendo_tests::office::{pdf_text, squash};
 use tiendo_tests::{SyncClient, TestServer, blocking, data_dir, edit};
 
 const OFFICE: &str = "phong-hanh-chinh-tong-hop";
 const PLAN: &str = "kh-cchc-2025-so-khoa-hoc-va-cong-nghe";
-
-/// DOCX → PDF with LibreOffice, then the PDF's text (pdftotext) and its page size (pdfinfo).
-fn pdf_text(docx: &Path) -> (String, String) {
-    let dir = docx.parent().unwrap();
-    let status = Command::new("libreoffice")
-        .args(["--headless", "--convert-to", "pdf", "--outdir"])
-        .arg(dir)
-        .arg(docx)
-        // Its own profile, so a desktop LibreOffice or a parallel test does not lock it.
-        .env("HOME", dir.join("lo-home"))
-        .status()
-        .expect("libreoffice runs (scripts/test installs libreoffice-writer-nogui)");
-    assert!(status.success(), "libreoffice failed: {status}");
-    let pdf = docx.with_extension("pdf");
-    let text = Command::new("pdftotext")
-        .arg(&pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext runs (poppler-utils)");
-    assert!(text.status.success());
-    let info = Command::new("pdfinfo").arg(&pdf).output().expect("pdfinfo");
-    (
-        String::from_utf8(text.stdout).unwrap(),
-        String::from_utf8(info.stdout).unwrap(),
-    )
-}
-
-/// Collapses whitespace (the PDF's justified lines break and space words freely).
-fn squash(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reports_download_and_open_in_libreoffice_and_a_spreadsheet_reader() {

@@ -1,11 +1,10 @@
 //! What the server has acknowledged survives a restart, and survives `kill -9` of the real
 //! `tiendo` process straight after the acknowledgement.
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 
 use tiendo_shared::{PeriodKind, Progress, WorkStatus};
+use tiendo_tests::process::RealServer;
 use tiendo_tests::{SyncClient, TestServer, blocking, data_dir, edit, login, request};
 
 const OFFICE: &str = "phong-hanh-chinh-tong-hop";
@@ -71,81 +70,12 @@ async fn acknowledged_edits_survive_a_server_restart() {
     client.stop().await;
 }
 
-/// The `tiendo` binary cargo built next to this test.
-fn tiendo_binary() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let dir = exe.parent().unwrap().parent().unwrap();
-    let bin = dir.join(format!("tiendo{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        bin.exists(),
-        "{} is missing: run the tests with `cargo test --workspace`",
-        bin.display()
-    );
-    bin
-}
-
-struct Running {
-    child: Child,
-    addr: String,
-    accounts: Vec<(String, String)>,
-}
-
-/// Starts `tiendo serve` on a free port and reads the URL and the demo logins it prints.
-fn spawn_tiendo(data: &Path) -> Running {
-    let mut child = Command::new(tiendo_binary())
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--static-dir",
-            "/nonexistent",
-        ])
-        .arg("--data-dir")
-        .arg(data)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut addr = None;
-    let mut accounts = Vec::new();
-    let mut in_accounts = false;
-    while let Some(Ok(line)) = lines.next() {
-        if let Some(rest) = line.strip_prefix("Tiến độ đang chạy tại http://") {
-            addr = Some(rest.trim_end_matches('/').to_string());
-        } else if line.starts_with("Tài khoản mẫu") {
-            in_accounts = true;
-        } else if in_accounts && line.starts_with("  ") {
-            let mut w = line.split_whitespace();
-            accounts.push((w.next().unwrap().to_string(), w.next().unwrap().to_string()));
-            if line.contains("system_admin") {
-                break;
-            }
-        } else if addr.is_some() && (line.contains("Tài khoản:") || in_accounts) {
-            break;
-        }
-    }
-    // Keep draining stdout so the server never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    Running {
-        child,
-        addr: addr.expect("the server printed its URL"),
-        accounts,
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn kill_9_right_after_the_acknowledgement_loses_nothing() {
     let dir = data_dir();
-    let mut first = blocking(|| spawn_tiendo(dir.path()));
-    let password = first
-        .accounts
-        .iter()
-        .find(|(u, _)| u == OFFICE)
-        .expect("the demo logins are printed on first start")
-        .1
-        .clone();
+    let first =
+        blocking(|| RealServer::start(dir.path(), "127.0.0.1:0", Path::new("/nonexistent")));
+    let password = first.password(OFFICE);
     let token = blocking(|| login(&first.addr, OFFICE, &password));
     let (_, me) = blocking(|| request(&first.addr, "GET", "/api/me", Some(&token), None));
     let doc_id = me["documents"]
@@ -166,11 +96,11 @@ async fn kill_9_right_after_the_acknowledgement_loses_nothing() {
         set_percent(&doc, "t1-a", percent * 4);
     }
     client.wait_acknowledged(&doc).await;
-    first.child.kill().unwrap(); // SIGKILL: no shutdown, no flush
-    first.child.wait().unwrap();
+    first.kill(); // SIGKILL: no shutdown, no flush
     client.stop().await;
 
-    let mut second = blocking(|| spawn_tiendo(dir.path()));
+    let second =
+        blocking(|| RealServer::start(dir.path(), "127.0.0.1:0", Path::new("/nonexistent")));
     assert!(second.accounts.is_empty(), "accounts are not created again");
     let token = blocking(|| login(&second.addr, OFFICE, &password));
     let (code, s) = blocking(|| {
@@ -187,6 +117,5 @@ async fn kill_9_right_after_the_acknowledgement_loses_nothing() {
         report(&s, "t1-a", OFFICE).expect("the report survived")["percent"],
         100
     );
-    second.child.kill().unwrap();
-    second.child.wait().unwrap();
+    second.kill();
 }

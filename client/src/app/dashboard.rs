@@ -326,6 +326,7 @@ pub(crate) struct TaskViewProps {
 pub(crate) fn task_view(props: &TaskViewProps) -> Html {
     let hub = props.hub.0.clone();
     let editing = use_state(|| false);
+    let period = use_state(|| props.period);
     let (plan, agency) = match (hub.plan(), hub.agency()) {
         (Ok(p), Ok(a)) => (p, a),
         (Err(e), _) | (_, Err(e)) => return html! { <p class="error">{e}</p> },
@@ -334,7 +335,7 @@ pub(crate) fn task_view(props: &TaskViewProps) -> Html {
         return html! { <p>{"Không tìm thấy nhiệm vụ."}</p> };
     };
     let (progress, _) = hub.all_progress();
-    let s = status::summarize(&plan, &agency, &progress, props.as_of, Some(props.period));
+    let s = status::summarize(&plan, &agency, &progress, props.as_of, Some(*period));
     let st = s.tasks.iter().find(|t| t.task_id == task.id).cloned();
     let unit_name = |id: &str| {
         agency
@@ -351,6 +352,18 @@ pub(crate) fn task_view(props: &TaskViewProps) -> Html {
     let back = {
         let cb = props.on_back.clone();
         Callback::from(move |_| cb.emit(()))
+    };
+    let on_period = {
+        let period = period.clone();
+        Callback::from(move |e: Event| {
+            if let Some(p) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
+                .and_then(|s| s.value().parse::<PeriodKind>().ok())
+            {
+                period.set(p);
+            }
+        })
     };
     let toggle = {
         let editing = editing.clone();
@@ -382,7 +395,14 @@ pub(crate) fn task_view(props: &TaskViewProps) -> Html {
                         on_done={Callback::from({ let editing = editing.clone(); move |_| editing.set(false) })} />
                 }
             }
-            <h3>{format!("Báo cáo {} của các đơn vị", props.period.vi())}</h3>
+            <div class="filters">
+                <h3>{"Báo cáo của các đơn vị — kỳ "}</h3>
+                <select onchange={on_period} data-testid="task-view-period" aria-label="Kỳ báo cáo">
+                    { for PeriodKind::ALL.into_iter().map(|p| html! {
+                        <option value={p.as_str()} selected={p == *period}>{p.vi()}</option>
+                    }) }
+                </select>
+            </div>
             <table class="plan" data-testid="unit-reports">
                 <thead><tr><th>{"Đơn vị"}</th><th>{"Tình trạng"}</th><th>{"Tỷ lệ"}</th><th>{"Kết quả"}</th></tr></thead>
                 <tbody>

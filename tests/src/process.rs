@@ -1,0 +1,127 @@
+//! The real `tiendo` binary as a child process, started the way the README's run command starts
+//! it (`tiendo serve`), for tests that stop the server for real (`kill -9`, an outage) and start it
+//! again on the same data directory and port. The URL and the first start's demo logins are read
+//! from what it prints.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+/// The `tiendo` binary cargo built next to the running test.
+pub fn tiendo_binary() -> PathBuf {
+    let exe = std::env::current_exe().expect("test binary path");
+    let dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("target/<profile>/deps/<test>");
+    let bin = dir.join(format!("tiendo{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        bin.exists(),
+        "{} is missing: run the tests with `cargo test --workspace`",
+        bin.display()
+    );
+    bin
+}
+
+/// A running `tiendo serve`. Dropping it kills the process.
+pub struct RealServer {
+    /// The process.
+    pub child: Child,
+    /// `host:port` it listens on.
+    pub addr: String,
+    /// The demo logins printed on first start (`(username, password)`); empty afterwards.
+    pub accounts: Vec<(String, String)>,
+}
+
+impl RealServer {
+    /// Starts `tiendo serve --listen LISTEN --data-dir DATA --static-dir STATIC` (listen
+    /// `127.0.0.1:0` for a free port) and waits until it prints its URL.
+    pub fn start(data: &Path, listen: &str, static_dir: &Path) -> RealServer {
+        let mut child = Command::new(tiendo_binary())
+            .args(["serve", "--listen", listen])
+            .arg("--data-dir")
+            .arg(data)
+            .arg("--static-dir")
+            .arg(static_dir)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start tiendo serve");
+        let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+        let mut addr = None;
+        let mut accounts = Vec::new();
+        let mut in_accounts = false;
+        while let Some(Ok(line)) = lines.next() {
+            if let Some(rest) = line.strip_prefix("Tiến độ đang chạy tại http://") {
+                addr = Some(rest.trim_end_matches('/').to_string());
+            } else if line.starts_with("Tài khoản mẫu") {
+                in_accounts = true;
+            } else if in_accounts && line.starts_with("  ") {
+                let mut w = line.split_whitespace();
+                if let (Some(u), Some(p)) = (w.next(), w.next()) {
+                    accounts.push((u.to_string(), p.to_string()));
+                }
+                if line.contains("system_admin") {
+                    break;
+                }
+            } else if addr.is_some() && (line.contains("Tài khoản:") || in_accounts) {
+                break;
+            }
+        }
+        // Keep draining stdout so the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        RealServer {
+            child,
+            addr: addr.expect("the server printed its URL"),
+            accounts,
+        }
+    }
+
+    /// The password printed for a demo login.
+    pub fn password(&self, username: &str) -> String {
+        self.accounts
+            .iter()
+            .find(|(u, _)| u == username)
+            .unwrap_or_else(|| panic!("no demo login {username} printed: {:?}", self.accounts))
+            .1
+            .clone()
+    }
+
+    /// `http://host:port{path}`.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// Runs `tiendo ARGS --data-dir DATA` (a CLI command beside the running server) and returns
+    /// its stdout; panics with its stderr when it fails.
+    pub fn cli(data: &Path, args: &[&str]) -> String {
+        let out = Command::new(tiendo_binary())
+            .args(args)
+            .arg("--data-dir")
+            .arg(data)
+            .output()
+            .expect("run tiendo");
+        assert!(
+            out.status.success(),
+            "tiendo {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// A real outage: SIGKILL, no shutdown, no flush.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for RealServer {
+    fn drop(&mut self) {
+        if !matches!(self.child.try_wait(), Ok(Some(_))) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
