@@ -1,0 +1,282 @@
+//! Crash under load: several native samod clients (one per unit, in this process, on loopback)
+//! edit their progress documents continuously while the real `tiendo serve` process is killed
+//! with SIGKILL at a random moment and restarted on the same data directory and port, round
+//! after round. Every edit the server had acknowledged (synced back as stored) before a kill is
+//! on the server after the restart; at the end the clients reconnect and the server has every
+//! edit they made, acknowledged or not.
+//!
+//! Each edit appends one evidence item with a unique id, so "present" is exact. The short run is
+//! part of `scripts/test`; the long run is
+//! `TIENDO_KILLS=20 TIENDO_EDITS=1000 cargo test --release -p tiendo-tests --test
+//! reliability_kill_under_load -- --nocapture` (`TIENDO_SEED` replays a run's kill points).
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use samod::DocHandle;
+use tiendo_shared::{Evidence, PeriodKind, Progress};
+use tiendo_tests::process::RealServer;
+use tiendo_tests::{SyncClient, blocking, data_dir, edit, login, read, request};
+
+fn setting(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// A small deterministic generator (xorshift), seeded from the clock unless `TIENDO_SEED` is set.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self, below: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % below.max(1)
+    }
+}
+
+/// The evidence ids in a progress document (each edit adds one).
+fn evidence_ids(doc: &DocHandle) -> BTreeSet<String> {
+    let p: Progress = read(doc, "progress");
+    p.tasks
+        .values()
+        .flat_map(|periods| periods.values())
+        .flat_map(|e| e.evidence.iter().map(|ev| ev.id.clone()))
+        .collect()
+}
+
+/// One unit's tablet: its account, its progress document, and the edits it made and had
+/// acknowledged.
+struct Tablet {
+    name: String,
+    password: String,
+    doc_id: String,
+    client: SyncClient,
+    doc: Option<DocHandle>,
+    made: usize,
+    acked: BTreeSet<String>,
+}
+
+const TASKS: [&str; 4] = ["t1-a", "t2-a", "t3-b", "t4-c"];
+
+/// Edits until `stop`, asking every few edits whether the server has them all; what it
+/// confirms is recorded as acknowledged.
+async fn edit_until(
+    doc: DocHandle,
+    conn: samod::ConnectionId,
+    name: &str,
+    first: usize,
+    stop: Arc<AtomicBool>,
+    count: Arc<AtomicUsize>,
+) -> (usize, BTreeSet<String>) {
+    let mut made = first;
+    let mut acked = BTreeSet::new();
+    let mut pending = Vec::new();
+    while !stop.load(Ordering::SeqCst) {
+        let id = format!("{name}-e{made}");
+        let (task, period) = (TASKS[made % TASKS.len()], PeriodKind::ALL[made % 4]);
+        edit::<Progress>(&doc, "progress", name, |p| {
+            p.entry_mut(task, period).evidence.push(Evidence {
+                id: id.clone(),
+                number: format!("{made}/BC"),
+                date: None,
+                summary: "ghi trong lúc máy chủ có thể bị tắt".into(),
+                file: None,
+            });
+        });
+        pending.push(id);
+        made += 1;
+        count.fetch_add(1, Ordering::SeqCst);
+        if made % 5 == 0 {
+            // Acknowledged = the server said it has every change up to here.
+            if tokio::time::timeout(Duration::from_secs(2), doc.they_have_our_changes(conn))
+                .await
+                .is_ok()
+            {
+                acked.extend(pending.drain(..));
+            }
+        }
+        tokio::task::yield_now().await;
+    }
+    (made, acked)
+}
+
+/// What the server has, read by a fresh client as the system administrator.
+async fn server_has(addr: &str, password: &str, doc_ids: &[String]) -> Vec<BTreeSet<String>> {
+    let token = blocking(|| login(addr, "admin", password));
+    let mut reader =
+        SyncClient::new(&format!("reader-{}", Instant::now().elapsed().as_nanos())).await;
+    reader
+        .connect(
+            url::Url::parse(&format!("ws://{addr}/sync")).unwrap(),
+            &token,
+        )
+        .await;
+    let mut out = Vec::new();
+    for id in doc_ids {
+        let doc = reader
+            .find(id)
+            .await
+            .expect("the server shares it with the admin");
+        out.push(evidence_ids(&doc));
+    }
+    reader.stop().await;
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn acknowledged_edits_survive_sigkill_at_random_moments_under_load() {
+    let kills = setting("TIENDO_KILLS", 3);
+    let edits = setting("TIENDO_EDITS", 150);
+    let clients = setting("TIENDO_CLIENTS", 3) as usize;
+    let seed = setting(
+        "TIENDO_SEED",
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos() as u64
+            | 1,
+    );
+    println!(
+        "kill under load: {clients} clients, {edits} edits, {kills} kills, TIENDO_SEED={seed}"
+    );
+    let mut rng = Rng(seed);
+    let dir = data_dir();
+    let nowhere = Path::new("/nonexistent");
+    let mut server = blocking(|| RealServer::start(dir.path(), "127.0.0.1:0", nowhere));
+    let addr = server.addr.clone();
+    let admin_password = server.password("admin");
+    let mut tablets = Vec::new();
+    for (name, password) in server
+        .accounts
+        .iter()
+        .filter(|(u, _)| u != "admin")
+        .take(clients)
+    {
+        let token = blocking(|| login(&addr, name, password));
+        let (_, me) = blocking(|| request(&addr, "GET", "/api/me", Some(&token), None));
+        let unit = me["user"]["unit_id"].as_str().unwrap().to_string();
+        let doc_id = me["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["kind"] == "progress" && d["unit_id"] == unit.as_str())
+            .unwrap()["doc_id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        tablets.push(Tablet {
+            name: name.clone(),
+            password: password.clone(),
+            doc_id,
+            client: SyncClient::new(&format!("tablet-{name}")).await,
+            doc: None,
+            made: 0,
+            acked: BTreeSet::new(),
+        });
+    }
+    let doc_ids: Vec<String> = tablets.iter().map(|t| t.doc_id.clone()).collect();
+    let per_round = (edits / kills.max(1)).max(clients as u64);
+    let started = Instant::now();
+
+    for round in 1..=kills {
+        // Everyone (re)connects to the server of this round.
+        for t in &mut tablets {
+            let token = blocking(|| login(&addr, &t.name, &t.password));
+            t.client.disconnect();
+            t.client
+                .connect(
+                    url::Url::parse(&format!("ws://{addr}/sync")).unwrap(),
+                    &token,
+                )
+                .await;
+            if t.doc.is_none() {
+                t.doc = Some(t.client.find(&t.doc_id).await.expect("own progress"));
+            }
+        }
+        let stop = Arc::new(AtomicBool::new(false));
+        let count = Arc::new(AtomicUsize::new(0));
+        let kill_at = 1 + rng.next(per_round) as usize;
+        let mut work = Vec::new();
+        for t in tablets.iter_mut() {
+            let (doc, stop, count) = (t.doc.clone().unwrap(), stop.clone(), count.clone());
+            let (name, first, conn) = (t.name.clone(), t.made, t.client.connection());
+            work.push(tokio::spawn(async move {
+                edit_until(doc, conn, &name, first, stop, count).await
+            }));
+        }
+        while count.load(Ordering::SeqCst) < kill_at {
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        server.kill(); // SIGKILL in the middle of the load
+        let made_at_kill = count.load(Ordering::SeqCst);
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        stop.store(true, Ordering::SeqCst);
+        for (t, w) in tablets.iter_mut().zip(work) {
+            let (made, acked) = w.await.expect("editing task");
+            t.made = made;
+            t.acked.extend(acked);
+        }
+        server = blocking(|| RealServer::start(dir.path(), &addr, nowhere));
+        let found = server_has(&addr, &admin_password, &doc_ids).await;
+        let mut lost = Vec::new();
+        for (t, f) in tablets.iter().zip(&found) {
+            lost.extend(t.acked.difference(f).cloned());
+        }
+        println!(
+            "round {round}: killed after {made_at_kill} edits this round; acknowledged so far {}, found {} of them, {} made in all",
+            tablets.iter().map(|t| t.acked.len()).sum::<usize>(),
+            tablets
+                .iter()
+                .zip(&found)
+                .map(|(t, f)| t.acked.intersection(f).count())
+                .sum::<usize>(),
+            tablets.iter().map(|t| t.made).sum::<usize>(),
+        );
+        assert!(
+            lost.is_empty(),
+            "round {round} (TIENDO_SEED={seed}): acknowledged edits missing after SIGKILL: {lost:?}"
+        );
+    }
+
+    // The clients come back and converge: the server ends with every edit they made.
+    for t in &mut tablets {
+        let token = blocking(|| login(&addr, &t.name, &t.password));
+        t.client.disconnect();
+        t.client
+            .connect(
+                url::Url::parse(&format!("ws://{addr}/sync")).unwrap(),
+                &token,
+            )
+            .await;
+        t.client.wait_acknowledged(t.doc.as_ref().unwrap()).await;
+    }
+    let found = server_has(&addr, &admin_password, &doc_ids).await;
+    for (t, f) in tablets.iter().zip(&found) {
+        let mine = evidence_ids(t.doc.as_ref().unwrap());
+        assert_eq!(
+            mine.len(),
+            t.made,
+            "{}: every edit is in its own copy",
+            t.name
+        );
+        assert_eq!(
+            &mine, f,
+            "{}: the server converged to the tablet's copy",
+            t.name
+        );
+    }
+    println!(
+        "converged: {} edits from {clients} clients through {kills} kills in {:.1?}",
+        tablets.iter().map(|t| t.made).sum::<usize>(),
+        started.elapsed()
+    );
+    for t in tablets {
+        t.client.stop().await;
+    }
+}
