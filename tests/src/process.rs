@@ -37,15 +37,37 @@ impl RealServer {
     /// Starts `tiendo serve --listen LISTEN --data-dir DATA --static-dir STATIC` (listen
     /// `127.0.0.1:0` for a free port) and waits until it prints its URL.
     pub fn start(data: &Path, listen: &str, static_dir: &Path) -> RealServer {
+        Self::spawn(data, listen, static_dir, "warn", Stdio::null())
+    }
+
+    /// Like [`RealServer::start`], with the log at level `rust_log` written to `log`.
+    pub fn start_logged(
+        data: &Path,
+        listen: &str,
+        static_dir: &Path,
+        rust_log: &str,
+        log: &Path,
+    ) -> RealServer {
+        let file = std::fs::File::create(log).expect("log file");
+        Self::spawn(data, listen, static_dir, rust_log, Stdio::from(file))
+    }
+
+    fn spawn(
+        data: &Path,
+        listen: &str,
+        static_dir: &Path,
+        rust_log: &str,
+        stderr: Stdio,
+    ) -> RealServer {
         let mut child = Command::new(tiendo_binary())
             .args(["serve", "--listen", listen])
             .arg("--data-dir")
             .arg(data)
             .arg("--static-dir")
             .arg(static_dir)
-            .env("RUST_LOG", "warn")
+            .env("RUST_LOG", rust_log)
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(stderr)
             .spawn()
             .expect("start tiendo serve");
         let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();

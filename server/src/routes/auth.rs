@@ -93,8 +93,35 @@ struct LoginBody {
     password: String,
 }
 
+/// The request reached us over TLS: the server itself speaks plain HTTP, so TLS ends at a reverse
+/// proxy that says so with `X-Forwarded-Proto: https` (or `Forwarded: proto=https`). Trusting it
+/// can only add `Secure` to the cookie, which never weakens it.
+fn over_tls(headers: &HeaderMap) -> bool {
+    let value = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_ascii_lowercase)
+            .unwrap_or_default()
+    };
+    value("x-forwarded-proto").split(',').next().map(str::trim) == Some("https")
+        || value("forwarded")
+            .split([';', ','])
+            .any(|p| p.trim() == "proto=https")
+}
+
+/// The session cookie's attributes: always `HttpOnly` and `SameSite=Strict`, `Secure` over TLS.
+fn cookie_attributes(headers: &HeaderMap) -> &'static str {
+    if over_tls(headers) {
+        "Path=/; HttpOnly; SameSite=Strict; Secure"
+    } else {
+        "Path=/; HttpOnly; SameSite=Strict"
+    }
+}
+
 async fn login(State(state): State<AppState>, request: axum::extract::Request) -> Result<Response> {
     let from = client_addr(request.extensions());
+    let attributes = cookie_attributes(request.headers());
     let body: std::result::Result<Json<LoginBody>, JsonRejection> =
         <Json<LoginBody> as axum::extract::FromRequest<AppState>>::from_request(request, &state)
             .await;
@@ -105,7 +132,7 @@ async fn login(State(state): State<AppState>, request: axum::extract::Request) -
         .await?;
     let max_age = state.accounts.session_lifetime().as_secs();
     let cookie = format!(
-        "{COOKIE}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}",
+        "{COOKIE}={}; {attributes}; Max-Age={max_age}",
         session.token
     );
     let body = json!({
@@ -121,14 +148,19 @@ async fn login(State(state): State<AppState>, request: axum::extract::Request) -
     Ok(resp)
 }
 
-async fn logout(State(state): State<AppState>, auth: Authenticated) -> Result<Response> {
+async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    auth: Authenticated,
+) -> Result<Response> {
     state.accounts.logout(&auth.token).await?;
     state.library.peers().end_session(&auth.session);
     tracing::info!(user = %auth.user.username, "signed out");
     let mut resp = Json(json!({ "ok": true })).into_response();
+    let cleared = format!("{COOKIE}=; {}; Max-Age=0", cookie_attributes(&headers));
     resp.headers_mut().insert(
         header::SET_COOKIE,
-        HeaderValue::from_static("tiendo_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"),
+        HeaderValue::from_str(&cleared).map_err(|e| Error::BadRequest(e.to_string()))?,
     );
     Ok(resp)
 }
