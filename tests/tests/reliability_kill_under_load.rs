@@ -92,7 +92,7 @@ async fn edit_until(
         pending.push(id);
         made += 1;
         count.fetch_add(1, Ordering::SeqCst);
-        if made % 5 == 0 {
+        if made.is_multiple_of(5) {
             // Acknowledged = the server said it has every change up to here.
             if tokio::time::timeout(Duration::from_secs(2), doc.they_have_our_changes(conn))
                 .await
