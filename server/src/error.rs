@@ -40,6 +40,12 @@ pub enum Error {
     /// Signed in, but not allowed.
     #[error("{0}")]
     Forbidden(String),
+    /// The route exists, not with this method.
+    #[error("phương thức không được hỗ trợ cho địa chỉ này")]
+    MethodNotAllowed,
+    /// The request body is over the limit.
+    #[error("nội dung gửi lên quá lớn: {0}")]
+    TooLarge(String),
     /// The thing exists already.
     #[error("{0}")]
     Conflict(String),
@@ -89,10 +95,30 @@ impl Error {
             Error::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthenticated"),
             Error::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             Error::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            Error::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+            Error::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
             Error::TooManyAttempts { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"),
             Error::TooManyConnections(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_connections"),
             Error::Locked(_) => (StatusCode::CONFLICT, "locked"),
             _ => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        }
+    }
+}
+
+impl Error {
+    /// A rejection by axum (an extractor or the router: its status and plain-text message) as
+    /// this crate's error, so it answers like every other one.
+    pub fn rejected(status: StatusCode, text: String) -> Error {
+        match status {
+            StatusCode::METHOD_NOT_ALLOWED => Error::MethodNotAllowed,
+            StatusCode::PAYLOAD_TOO_LARGE => Error::TooLarge(text),
+            StatusCode::NOT_FOUND => Error::NotFound(text),
+            s if text.is_empty() => Error::BadRequest(
+                s.canonical_reason()
+                    .unwrap_or("yêu cầu không hợp lệ")
+                    .into(),
+            ),
+            _ => Error::BadRequest(text),
         }
     }
 }

@@ -179,8 +179,9 @@ async fn import_plan(
     auth: Authenticated,
     body: std::result::Result<String, axum::extract::rejection::StringRejection>,
 ) -> Result<(axum::http::StatusCode, Json<serde_json::Value>)> {
-    let text =
-        body.map_err(|e| Error::BadRequest(format!("nội dung kế hoạch: {}", e.body_text())))?;
+    let text = body.map_err(|e| {
+        Error::rejected(e.status(), format!("nội dung kế hoạch: {}", e.body_text()))
+    })?;
     let imported = tiendo_shared::import(&text)?;
     match auth.user.role {
         Role::SystemAdmin => {}

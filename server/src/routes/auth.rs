@@ -125,7 +125,7 @@ async fn login(State(state): State<AppState>, request: axum::extract::Request) -
     let body: std::result::Result<Json<LoginBody>, JsonRejection> =
         <Json<LoginBody> as axum::extract::FromRequest<AppState>>::from_request(request, &state)
             .await;
-    let Json(body) = body.map_err(|e| Error::BadRequest(e.body_text()))?;
+    let Json(body) = body.map_err(|e| Error::rejected(e.status(), e.body_text()))?;
     let session = state
         .accounts
         .login(&body.username, &body.password, from)

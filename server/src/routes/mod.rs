@@ -10,7 +10,7 @@ use axum::Router;
 use axum::extract::Request;
 use axum::http::{HeaderValue, header};
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
@@ -18,6 +18,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::AppState;
+use crate::error::Error;
 
 /// The whole HTTP application.
 pub fn app(state: AppState) -> Router {
@@ -27,7 +28,12 @@ pub fn app(state: AppState) -> Router {
         .append_index_html_on_directories(true)
         .fallback(ServeFile::new(dir.join("index.html")));
     Router::new()
-        .nest("/api", api::router().merge(auth::router()))
+        .nest(
+            "/api",
+            api::router()
+                .merge(auth::router())
+                .layer(middleware::from_fn(json_errors)),
+        )
         .route("/sync", get(crate::sync::upgrade))
         .fallback_service(static_files)
         .layer(middleware::from_fn(cache_headers))
@@ -45,6 +51,41 @@ pub fn app(state: AppState) -> Router {
             )
         }))
         .with_state(state)
+}
+
+/// Under `/api` every error is JSON `{"error","code"}`: axum's own rejections (a wrong method,
+/// a body over the size limit, a path parameter that does not parse) come as plain text and are
+/// turned into the crate's [`Error`] here, so they answer like every other error, keeping their
+/// status and message.
+async fn json_errors(req: Request, next: Next) -> Response {
+    let resp = next.run(req).await;
+    let status = resp.status();
+    let is_json = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return resp;
+    }
+    let (parts, body) = resp.into_parts();
+    let text = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_string())
+        .unwrap_or_default();
+    if !status.is_client_error() {
+        return Response::from_parts(parts, axum::body::Body::from(text));
+    }
+    let error = Error::rejected(status, text);
+    let mut out = error.into_response();
+    // The rejection's own status stands (415, 422 …); the JSON says why.
+    *out.status_mut() = status;
+    // Keep what the client needs to act (Allow on 405, Retry-After).
+    for name in [header::ALLOW, header::RETRY_AFTER] {
+        if let Some(v) = parts.headers.get(&name) {
+            out.headers_mut().insert(name, v.clone());
+        }
+    }
+    out
 }
 
 /// Whether a file name carries a content hash (`app-3f9a1c2b7d.wasm`): such files never change.
