@@ -20,6 +20,7 @@ pub mod access;
 pub mod accounts;
 pub mod config;
 pub mod error;
+pub mod fuzzing;
 pub mod library;
 pub mod reports;
 pub mod routes;

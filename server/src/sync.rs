@@ -53,6 +53,39 @@ pub mod close_code {
     pub const SERVER_ERROR: u16 = 1011;
 }
 
+/// The stateless part of checking an inbound frame: it must decode as an automerge-repo
+/// protocol message, and a `request` or `sync` must name a valid document and carry a decodable
+/// automerge sync message (returned). The refusal is the close code and reason. Who sent it and
+/// what they may write are checked by the connection; the fuzz target `frame` drives this.
+pub fn inspect_frame(
+    bytes: &[u8],
+) -> std::result::Result<(Frame, Option<automerge::sync::Message>), (u16, String)> {
+    let frame =
+        decode_frame(bytes).map_err(|e| (close_code::INVALID, format!("malformed frame: {e}")))?;
+    if !matches!(frame.kind.as_str(), "request" | "sync") {
+        return Ok((frame, None));
+    }
+    let Some(doc) = frame.document_id.as_deref() else {
+        return Err((
+            close_code::INVALID,
+            "sync message without documentId".into(),
+        ));
+    };
+    if DocumentId::from_str(doc).is_err() {
+        return Err((close_code::INVALID, format!("invalid documentId {doc:?}")));
+    }
+    let Some(data) = frame.data.as_deref() else {
+        return Err((close_code::INVALID, "sync message without data".into()));
+    };
+    let sync = automerge::sync::Message::decode(data).map_err(|e| {
+        (
+            close_code::INVALID,
+            format!("malformed automerge sync message: {e}"),
+        )
+    })?;
+    Ok((frame, Some(sync)))
+}
+
 /// The fields of an automerge-repo protocol message this layer looks at.
 #[derive(Debug, Default, PartialEq)]
 pub struct Frame {
@@ -194,9 +227,9 @@ impl Checker<'_> {
                 ),
             );
         }
-        let frame = match decode_frame(&bytes) {
-            Ok(f) => f,
-            Err(e) => return Inbound::Refuse(close_code::INVALID, format!("malformed frame: {e}")),
+        let (frame, sync) = match inspect_frame(&bytes) {
+            Ok(ok) => ok,
+            Err((code, why)) => return Inbound::Refuse(code, why),
         };
         if let Some(sender) = &frame.sender_id
             && *sender != self.peer
@@ -206,16 +239,7 @@ impl Checker<'_> {
                 "senderId differs from the connection's peer id".into(),
             );
         }
-        if matches!(frame.kind.as_str(), "request" | "sync") {
-            let Some(doc) = frame.document_id.as_deref() else {
-                return Inbound::Refuse(
-                    close_code::INVALID,
-                    "sync message without documentId".into(),
-                );
-            };
-            if DocumentId::from_str(doc).is_err() {
-                return Inbound::Refuse(close_code::INVALID, format!("invalid documentId {doc:?}"));
-            }
+        if let (Some(doc), Some(sync)) = (frame.document_id.as_deref(), sync) {
             if self.documents.insert(doc.to_string()) {
                 let max = self.state.config.limits.max_documents_per_connection;
                 if self.documents.len() > max {
@@ -225,18 +249,6 @@ impl Checker<'_> {
                     );
                 }
             }
-            let Some(data) = frame.data.as_deref() else {
-                return Inbound::Refuse(close_code::INVALID, "sync message without data".into());
-            };
-            let sync = match automerge::sync::Message::decode(data) {
-                Ok(m) => m,
-                Err(e) => {
-                    return Inbound::Refuse(
-                        close_code::INVALID,
-                        format!("malformed automerge sync message: {e}"),
-                    );
-                }
-            };
             if !sync.changes.is_empty() {
                 let policy = crate::access::Policy {
                     peers: self.state.library.peers().clone(),
