@@ -37,6 +37,9 @@ fn every_corpus_and_regression_input_is_answered_without_a_panic() {
         Vec::new(),
         vec![0xFF; 64],
         b"\xa1\x64type\x64join".to_vec(),
+        // Deeply nested CBOR: a map whose value is 200,000 nested arrays.
+        [&b"\xa1\x64data"[..], &[0x81; 200_000][..], &[0x00][..]].concat(),
+        [&[0x81; 200_000][..], &[0x00][..]].concat(),
         "Quý 0 năm 0; Chậm nhất là ngày 31/02/99999"
             .as_bytes()
             .to_vec(),

@@ -1,8 +1,8 @@
 //! Secrets stay out of the logs, and the session cookie carries its protections: the real
 //! `tiendo serve` process logging at `trace` through a login, a failed login, API calls with the
 //! bearer token, a sync session and a logout never writes a password or a session token; the
-//! cookie is `HttpOnly` and `SameSite=Strict` always, and `Secure` when the request came over
-//! TLS (through a reverse proxy's `X-Forwarded-Proto: https`).
+//! database holds Argon2id hashes only; the cookie is `HttpOnly` and `SameSite=Strict` always,
+//! and `Secure` when the request came over TLS (a reverse proxy's `X-Forwarded-Proto: https`).
 
 use std::path::Path;
 
@@ -103,6 +103,21 @@ async fn no_password_or_token_reaches_the_log_and_the_cookie_is_protected() {
     assert_eq!(status, 401, "the token is dead after logout");
     blocking(|| std::thread::sleep(std::time::Duration::from_millis(300)));
     drop(server);
+
+    // Passwords are stored as Argon2id hashes only.
+    let db = rusqlite::Connection::open(dir.path().join("tiendo.sqlite")).unwrap();
+    let hashes: Vec<String> = db
+        .prepare("SELECT password_hash FROM users")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(hashes.len() > 3);
+    for h in &hashes {
+        assert!(h.starts_with("$argon2id$"), "not an Argon2id hash: {h}");
+        assert!(!h.contains(&password));
+    }
 
     let text = std::fs::read_to_string(&log).expect("the log");
     assert!(
