@@ -1,6 +1,6 @@
 //! Who may read and write which document over the sync socket: every role × document kind ×
 //! read/write, a second agency whose documents nobody else sees, forced writes from a raw client
-//! that are refused and logged, and sockets without a valid session.
+//! that are refused and logged, sockets without a valid session; and the same matrix over HTTP.
 
 use std::collections::HashMap;
 
@@ -284,4 +284,91 @@ async fn logging_out_closes_the_sessions_open_sync_connections() {
     assert_eq!(code, 200);
     let (close, reason) = socket.expect_close().await;
     assert_eq!((close, reason.as_str()), (1008, "session ended"));
+}
+
+/// The same matrix over HTTP: reading a plan (plan + organisation), the merged progress (status,
+/// report list, report file) and writing a plan (an import of that agency's plan — refused, or
+/// let through to the "already stored" conflict), for every role and both agencies.
+#[test]
+fn every_role_gets_exactly_its_access_over_http() {
+    let dir = data_dir();
+    let server = TestServer::start(dir.path());
+    let lib = server.library().clone();
+    let commune = server.on_server(async move { lib.import_text(COMMUNE_PLAN).await.unwrap() });
+    let commune_unit = commune.progress_docs[0].0.clone();
+    let commune_agency = {
+        let lib = server.library().clone();
+        let plan_doc = commune.plan_doc.clone();
+        server.on_server(async move { lib.catalogue().get(&plan_doc).unwrap().agency_id })
+    };
+    add_user(&server, "so-noi-vu", Role::ProvinceViewer, None, None);
+    add_user(
+        &server,
+        "xa-mau",
+        Role::UnitEditor,
+        Some(&commune_agency),
+        Some(&commune_unit),
+    );
+    let seed_plan = "kh-cchc-2025-so-khoa-hoc-va-cong-nghe".to_string();
+    let plans = [
+        (seed_plan, tiendo_shared::SEED_PLAN),
+        (commune.plan_id.clone(), COMMUNE_PLAN),
+    ];
+
+    use Want::*;
+    // Per plan: [plan, merged progress, plan write]; seed agency first, then the commune.
+    let table: [(&str, Option<&str>, [Want; 6]); 5] = [
+        ("thanh-tra-so", None, [Read, No, No, No, No, No]),
+        (OFFICE, None, [Read, Read, Write, No, No, No]),
+        (
+            "so-noi-vu",
+            Some("mat-khau-thu"),
+            [Read, Read, No, Read, Read, No],
+        ),
+        ("admin", None, [Read, Read, Write, Read, Read, Write]),
+        ("xa-mau", Some("mat-khau-thu"), [No, No, No, Read, No, No]),
+    ];
+    let allowed = |code: u16| (200..300).contains(&code) || code == 409;
+    let mut failures = Vec::new();
+    for (user, password, wants) in table {
+        let password = password.map_or_else(|| server.password(user), str::to_string);
+        let token = server.login(user, &password);
+        for (i, (plan_id, text)) in plans.iter().enumerate() {
+            let [plan, merged, write] = [wants[3 * i], wants[3 * i + 1], wants[3 * i + 2]];
+            let mut check = |what: &str, code: u16, want: bool| {
+                if allowed(code) != want || (!want && !(code == 403 || code == 404)) {
+                    failures.push(format!("{user} {what} of {plan_id}: {code}, want {want}"));
+                }
+            };
+            check(
+                "plan",
+                server
+                    .get_json_as(&token, &format!("/api/plans/{plan_id}"))
+                    .0,
+                plan != No,
+            );
+            for path in ["status", "reports"] {
+                let code = server
+                    .get_json_as(&token, &format!("/api/plans/{plan_id}/{path}"))
+                    .0;
+                check(path, code, merged != No);
+            }
+            let file = format!("/api/plans/{plan_id}/reports/q1.xlsx");
+            check(
+                "report file",
+                server.download(&token, &file).0,
+                merged != No,
+            );
+            check(
+                "plan import",
+                server.post_text("/api/plans", &token, text).0,
+                write == Write,
+            );
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "HTTP authorization matrix:\n{}",
+        failures.join("\n")
+    );
 }
