@@ -336,7 +336,8 @@ fn every_role_gets_exactly_its_access_over_http() {
         for (i, (plan_id, text)) in plans.iter().enumerate() {
             let [plan, merged, write] = [wants[3 * i], wants[3 * i + 1], wants[3 * i + 2]];
             let mut check = |what: &str, code: u16, want: bool| {
-                if allowed(code) != want || (!want && !(code == 403 || code == 404)) {
+                let refused = code == 403 || code == 404;
+                if allowed(code) != want || (!want && !refused) {
                     failures.push(format!("{user} {what} of {plan_id}: {code}, want {want}"));
                 }
             };
