@@ -286,6 +286,26 @@ pub fn request(
     (status, json)
 }
 
+/// The signed-in user's unit and its progress document id, from `/api/me` at `addr`.
+pub fn own_progress(addr: &str, token: &str) -> (String, String) {
+    let (status, me) = request(addr, "GET", "/api/me", Some(token), None);
+    assert_eq!(status, 200, "{me}");
+    let unit = me["user"]["unit_id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("the user has no unit: {me}"))
+        .to_string();
+    let doc = me["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["kind"] == "progress" && d["unit_id"] == unit.as_str())
+        .unwrap_or_else(|| panic!("no progress document for {unit}: {me}"))["doc_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    (unit, doc)
+}
+
 /// Signs in at the server at `addr` and returns the session token.
 pub fn login(addr: &str, username: &str, password: &str) -> String {
     let (status, body) = request(

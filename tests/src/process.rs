@@ -7,6 +7,19 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
+/// A memory figure of a process in KiB from `/proc/<pid>/status`: `field` is `VmRSS` (now) or
+/// `VmHWM` (peak); `pid` may be `self`. 0 where /proc does not tell.
+pub fn memory_kib(pid: &str, field: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
 /// The `tiendo` binary cargo built next to the running test.
 pub fn tiendo_binary() -> PathBuf {
     let exe = std::env::current_exe().expect("test binary path");

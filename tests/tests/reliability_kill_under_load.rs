@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use samod::DocHandle;
 use tiendo_shared::{Evidence, PeriodKind, Progress};
 use tiendo_tests::process::RealServer;
-use tiendo_tests::{SyncClient, blocking, data_dir, edit, login, read, request};
+use tiendo_tests::{SyncClient, blocking, data_dir, edit, login, own_progress, read};
 
 fn setting(name: &str, default: u64) -> u64 {
     std::env::var(name)
@@ -60,6 +60,20 @@ struct Tablet {
     doc: Option<DocHandle>,
     made: usize,
     acked: BTreeSet<String>,
+}
+
+impl Tablet {
+    /// Signs in again and connects to the (restarted) server at `addr`.
+    async fn reconnect(&mut self, addr: &str) {
+        let token = blocking(|| login(addr, &self.name, &self.password));
+        self.client.disconnect();
+        self.client
+            .connect(
+                url::Url::parse(&format!("ws://{addr}/sync")).unwrap(),
+                &token,
+            )
+            .await;
+    }
 }
 
 const TASKS: [&str; 4] = ["t1-a", "t2-a", "t3-b", "t4-c"];
@@ -159,17 +173,7 @@ async fn acknowledged_edits_survive_sigkill_at_random_moments_under_load() {
         .take(clients)
     {
         let token = blocking(|| login(&addr, name, password));
-        let (_, me) = blocking(|| request(&addr, "GET", "/api/me", Some(&token), None));
-        let unit = me["user"]["unit_id"].as_str().unwrap().to_string();
-        let doc_id = me["documents"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|d| d["kind"] == "progress" && d["unit_id"] == unit.as_str())
-            .unwrap()["doc_id"]
-            .as_str()
-            .unwrap()
-            .to_string();
+        let (_, doc_id) = blocking(|| own_progress(&addr, &token));
         tablets.push(Tablet {
             name: name.clone(),
             password: password.clone(),
@@ -187,14 +191,7 @@ async fn acknowledged_edits_survive_sigkill_at_random_moments_under_load() {
     for round in 1..=kills {
         // Everyone (re)connects to the server of this round.
         for t in &mut tablets {
-            let token = blocking(|| login(&addr, &t.name, &t.password));
-            t.client.disconnect();
-            t.client
-                .connect(
-                    url::Url::parse(&format!("ws://{addr}/sync")).unwrap(),
-                    &token,
-                )
-                .await;
+            t.reconnect(&addr).await;
             if t.doc.is_none() {
                 t.doc = Some(t.client.find(&t.doc_id).await.expect("own progress"));
             }
@@ -247,14 +244,7 @@ async fn acknowledged_edits_survive_sigkill_at_random_moments_under_load() {
 
     // The clients come back and converge: the server ends with every edit they made.
     for t in &mut tablets {
-        let token = blocking(|| login(&addr, &t.name, &t.password));
-        t.client.disconnect();
-        t.client
-            .connect(
-                url::Url::parse(&format!("ws://{addr}/sync")).unwrap(),
-                &token,
-            )
-            .await;
+        t.reconnect(&addr).await;
         t.client.wait_acknowledged(t.doc.as_ref().unwrap()).await;
     }
     let found = server_has(&addr, &admin_password, &doc_ids).await;

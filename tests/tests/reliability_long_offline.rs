@@ -10,22 +10,10 @@ use std::time::Instant;
 use automerge::ReadDoc;
 use automerge::transaction::Transactable;
 use tiendo_shared::{PeriodKind, Progress, WorkStatus};
-use tiendo_tests::process::RealServer;
-use tiendo_tests::{SyncClient, blocking, data_dir, edit, login, read, request};
+use tiendo_tests::process::{RealServer, memory_kib};
+use tiendo_tests::{SyncClient, blocking, data_dir, edit, login, own_progress, read, request};
 
 const OFFICE: &str = "phong-hanh-chinh-tong-hop";
-
-/// Peak resident memory of a process in KiB (`VmHWM` in /proc/<pid>/status).
-fn peak_kib(pid: &str) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        })
-        .unwrap_or(0)
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn five_thousand_offline_edits_all_arrive_after_reconnecting() {
@@ -39,16 +27,7 @@ async fn five_thousand_offline_edits_all_arrive_after_reconnecting() {
     let addr = server.addr.clone();
     let url = url::Url::parse(&format!("ws://{addr}/sync")).unwrap();
     let token = blocking(|| login(&addr, OFFICE, &server.password(OFFICE)));
-    let (_, me) = blocking(|| request(&addr, "GET", "/api/me", Some(&token), None));
-    let doc_id = me["documents"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["kind"] == "progress" && d["unit_id"] == OFFICE)
-        .unwrap()["doc_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let (_, doc_id) = blocking(|| own_progress(&addr, &token));
     let (_, plan) = blocking(|| {
         request(
             &addr,
@@ -143,8 +122,8 @@ async fn five_thousand_offline_edits_all_arrive_after_reconnecting() {
     println!(
         "long offline: {edits} edits ({changes} changes, {entries} entries) made offline in {offline_time:.1?}; \
          synced in {sync_time:.1?}; peak memory: server {} MiB, test process (tablet + reader) {} MiB",
-        peak_kib(&server.child.id().to_string()) / 1024,
-        peak_kib("self") / 1024,
+        memory_kib(&server.child.id().to_string(), "VmHWM") / 1024,
+        memory_kib("self", "VmHWM") / 1024,
     );
     tablet.stop().await;
     reader.stop().await;

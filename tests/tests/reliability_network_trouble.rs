@@ -11,25 +11,13 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use tiendo_shared::{PeriodKind, Progress};
-use tiendo_tests::process::RealServer;
+use tiendo_tests::process::{RealServer, memory_kib};
 use tiendo_tests::{
     RawEvent, RawSocket, SyncClient, blocking, data_dir, edit, empty_sync_message, frame, login,
-    request,
+    own_progress, request,
 };
 
 const OFFICE: &str = "phong-hanh-chinh-tong-hop";
-
-/// Resident memory of a process in KiB (`VmRSS`).
-fn rss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("VmRSS:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        })
-        .unwrap_or(0)
-}
 
 /// Upgrades `/sync` by hand over TCP, then sends the start of a binary frame that announces
 /// 1,000 bytes and carries 10, and hangs up.
@@ -70,23 +58,14 @@ async fn the_server_rides_out_network_trouble_and_other_clients_keep_syncing() {
     let server =
         blocking(|| RealServer::start(dir.path(), "127.0.0.1:0", Path::new("/nonexistent")));
     let addr = server.addr.clone();
-    let pid = server.child.id();
+    let pid = server.child.id().to_string();
     let url = url::Url::parse(&format!("ws://{addr}/sync")).unwrap();
     let token = blocking(|| login(&addr, OFFICE, &server.password(OFFICE)));
-    let (_, me) = blocking(|| request(&addr, "GET", "/api/me", Some(&token), None));
-    let doc_id = me["documents"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["kind"] == "progress" && d["unit_id"] == OFFICE)
-        .unwrap()["doc_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let (_, doc_id) = blocking(|| own_progress(&addr, &token));
     let mut tablet = SyncClient::new("tablet-steady").await;
     tablet.connect(url.clone(), &token).await;
     let doc = tablet.find(&doc_id).await.expect("own progress");
-    let rss_start = rss_kib(pid);
+    let rss_start = memory_kib(&pid, "VmRSS");
 
     // Silent sockets: upgraded, never a join.
     let mut silent = Vec::new();
@@ -180,7 +159,7 @@ async fn the_server_rides_out_network_trouble_and_other_clients_keep_syncing() {
         h["sync_connections"], 1,
         "only the steady tablet is left: {h}"
     );
-    let rss_end = rss_kib(pid);
+    let rss_end = memory_kib(&pid, "VmRSS");
     println!(
         "network trouble: 20 silent sockets closed, 50 frames cut, {cycles} reconnects in {reconnect_time:.1?}; \
          server memory {} MiB → {} MiB",

@@ -8,24 +8,11 @@ use std::path::Path;
 
 use tiendo_shared::{PeriodKind, Progress, WorkStatus};
 use tiendo_tests::process::RealServer;
-use tiendo_tests::{SyncClient, blocking, data_dir, edit, login, read, request};
+use tiendo_tests::{SyncClient, blocking, data_dir, edit, login, own_progress, read, request};
 
 const OFFICE: &str = "phong-hanh-chinh-tong-hop";
 const UNIT: &str = "thanh-tra-so";
 const PLAN: &str = "kh-cchc-2025-so-khoa-hoc-va-cong-nghe";
-
-fn progress_doc(addr: &str, token: &str, unit: &str) -> String {
-    let (_, me) = request(addr, "GET", "/api/me", Some(token), None);
-    me["documents"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["kind"] == "progress" && d["unit_id"] == unit)
-        .unwrap()["doc_id"]
-        .as_str()
-        .unwrap()
-        .to_string()
-}
 
 async fn connected(addr: &str, token: &str, peer: &str) -> SyncClient {
     let mut c = SyncClient::new(peer).await;
@@ -47,8 +34,8 @@ async fn a_damaged_document_is_reported_by_id_and_the_rest_keep_serving() {
     let (office_pw, unit_pw) = (server.password(OFFICE), server.password(UNIT));
     let office = blocking(|| login(&addr, OFFICE, &office_pw));
     let unit = blocking(|| login(&addr, UNIT, &unit_pw));
-    let damaged = blocking(|| progress_doc(&addr, &unit, UNIT));
-    let healthy = blocking(|| progress_doc(&addr, &office, OFFICE));
+    let damaged = blocking(|| own_progress(&addr, &unit).1);
+    let healthy = blocking(|| own_progress(&addr, &office).1);
     for (token, doc_id, who, task) in [
         (&unit, &damaged, UNIT, "t2-d"),
         (&office, &healthy, OFFICE, "t1-a"),
@@ -142,7 +129,7 @@ async fn a_compaction_cut_between_snapshot_and_deletes_loads_to_the_same_documen
     let password = server.password(OFFICE);
     let admin_pw = server.password("admin");
     let token = blocking(|| login(&addr, OFFICE, &password));
-    let doc_id = blocking(|| progress_doc(&addr, &token, OFFICE));
+    let doc_id = blocking(|| own_progress(&addr, &token).1);
     let client = connected(&addr, &token, "tablet-compaction").await;
     let doc = client.find(&doc_id).await.expect("own progress");
     // A long history, acknowledged in steps: the server writes chunks and compacts on its own.

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use tiendo_shared::{PeriodKind, Progress};
 use tiendo_tests::process::RealServer;
-use tiendo_tests::{SyncClient, blocking, data_dir, edit, request};
+use tiendo_tests::{SyncClient, blocking, data_dir, edit, own_progress, request};
 
 const OFFICE: &str = "phong-hanh-chinh-tong-hop";
 const WRONG: &str = "mat-khau-sai-9f3a7c";
@@ -74,16 +74,7 @@ async fn no_password_or_token_reaches_the_log_and_the_cookie_is_protected() {
     );
 
     // Use the session for everything a tablet does.
-    let (_, me) = blocking(|| request(&addr, "GET", "/api/me", Some(&token), None));
-    let doc_id = me["documents"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["kind"] == "progress" && d["unit_id"] == OFFICE)
-        .unwrap()["doc_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let (_, doc_id) = blocking(|| own_progress(&addr, &token));
     let mut client = SyncClient::new("tablet-log").await;
     client
         .connect(

@@ -45,6 +45,28 @@ fn add_user(server: &TestServer, name: &str, role: Role, agency: Option<&str>, u
     server.on_server(async move { store.add_user(new).await.expect("user") });
 }
 
+/// A second agency (a commune) on the same server, with a province viewer (`so-noi-vu`) and a
+/// unit editor of the commune (`xa-mau`), both with the password `mat-khau-thu`.
+fn second_agency(server: &TestServer) -> tiendo_server::library::ImportReport {
+    let lib = server.library().clone();
+    let commune = server.on_server(async move { lib.import_text(COMMUNE_PLAN).await.unwrap() });
+    let commune_unit = commune.progress_docs[0].0.clone();
+    let commune_agency = {
+        let lib = server.library().clone();
+        let plan_doc = commune.plan_doc.clone();
+        server.on_server(async move { lib.catalogue().get(&plan_doc).unwrap().agency_id })
+    };
+    add_user(server, "so-noi-vu", Role::ProvinceViewer, None, None);
+    add_user(
+        server,
+        "xa-mau",
+        Role::UnitEditor,
+        Some(&commune_agency),
+        Some(&commune_unit),
+    );
+    commune
+}
+
 fn probe(doc: &samod::DocHandle, key: &str) {
     doc.with_document(|d| {
         let mut tx = d.transaction();
@@ -57,23 +79,7 @@ fn probe(doc: &samod::DocHandle, key: &str) {
 async fn every_role_gets_exactly_its_access_to_every_document_kind() {
     let dir = data_dir();
     let server = blocking(|| TestServer::start(dir.path()));
-    // A second agency (a commune) on the same server.
-    let lib = server.library().clone();
-    let commune = server.on_server(async move { lib.import_text(COMMUNE_PLAN).await.unwrap() });
-    let commune_unit = commune.progress_docs[0].0.clone();
-    let commune_agency = {
-        let lib = server.library().clone();
-        let plan_doc = commune.plan_doc.clone();
-        server.on_server(async move { lib.catalogue().get(&plan_doc).unwrap().agency_id })
-    };
-    add_user(&server, "so-noi-vu", Role::ProvinceViewer, None, None);
-    add_user(
-        &server,
-        "xa-mau",
-        Role::UnitEditor,
-        Some(&commune_agency),
-        Some(&commune_unit),
-    );
+    let commune = second_agency(&server);
 
     // The seed's documents, from what first start imported (the admin sees both agencies').
     let seed = server.startup.seeded.clone().expect("seeded");
@@ -293,22 +299,7 @@ async fn logging_out_closes_the_sessions_open_sync_connections() {
 fn every_role_gets_exactly_its_access_over_http() {
     let dir = data_dir();
     let server = TestServer::start(dir.path());
-    let lib = server.library().clone();
-    let commune = server.on_server(async move { lib.import_text(COMMUNE_PLAN).await.unwrap() });
-    let commune_unit = commune.progress_docs[0].0.clone();
-    let commune_agency = {
-        let lib = server.library().clone();
-        let plan_doc = commune.plan_doc.clone();
-        server.on_server(async move { lib.catalogue().get(&plan_doc).unwrap().agency_id })
-    };
-    add_user(&server, "so-noi-vu", Role::ProvinceViewer, None, None);
-    add_user(
-        &server,
-        "xa-mau",
-        Role::UnitEditor,
-        Some(&commune_agency),
-        Some(&commune_unit),
-    );
+    let commune = second_agency(&server);
     let seed_plan = "kh-cchc-2025-so-khoa-hoc-va-cong-nghe".to_string();
     let plans = [
         (seed_plan, tiendo_shared::SEED_PLAN),

@@ -5,7 +5,9 @@ use std::path::Path;
 
 use tiendo_shared::{PeriodKind, Progress, WorkStatus};
 use tiendo_tests::process::RealServer;
-use tiendo_tests::{SyncClient, TestServer, blocking, data_dir, edit, login, request};
+use tiendo_tests::{
+    SyncClient, TestServer, blocking, data_dir, edit, login, own_progress, request,
+};
 
 const OFFICE: &str = "phong-hanh-chinh-tong-hop";
 const PLAN: &str = "kh-cchc-2025-so-khoa-hoc-va-cong-nghe";
@@ -77,16 +79,7 @@ async fn kill_9_right_after_the_acknowledgement_loses_nothing() {
         blocking(|| RealServer::start(dir.path(), "127.0.0.1:0", Path::new("/nonexistent")));
     let password = first.password(OFFICE);
     let token = blocking(|| login(&first.addr, OFFICE, &password));
-    let (_, me) = blocking(|| request(&first.addr, "GET", "/api/me", Some(&token), None));
-    let doc_id = me["documents"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["kind"] == "progress" && d["unit_id"] == OFFICE)
-        .unwrap()["doc_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let (_, doc_id) = blocking(|| own_progress(&first.addr, &token));
     let url = url::Url::parse(&format!("ws://{}/sync", first.addr)).unwrap();
     let mut client = SyncClient::new("tablet").await;
     client.connect(url, &token).await;
