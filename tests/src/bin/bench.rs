@@ -315,7 +315,7 @@ fn status_at_scale(rows: &mut Vec<Row>, agencies: usize) {
     });
     rows.push(Row {
         section: "status",
-        what: "peak memory of the benchmark process".into(),
+        what: "peak memory of the benchmark process (with the in-process server)".into(),
         ours: tiendo_tests::process::memory_kib("self", "VmHWM") as f64 / 1024.0,
         reference: 0.0,
         reference_name: "—",
