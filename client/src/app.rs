@@ -483,15 +483,9 @@ fn tasks(props: &TasksProps) -> Html {
     };
     let on_period = {
         let chosen = chosen.clone();
-        Callback::from(move |e: Event| {
-            if let Some(p) = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
-                .and_then(|s| s.value().parse::<PeriodKind>().ok())
-            {
-                save_period(Some(p).filter(|p| *p != current));
-                chosen.set(Some(p));
-            }
+        Callback::from(move |p: PeriodKind| {
+            save_period(Some(p).filter(|p| *p != current));
+            chosen.set(Some(p));
         })
     };
     html! {
@@ -500,11 +494,7 @@ fn tasks(props: &TasksProps) -> Html {
             <p class="sub">{format!("{} — kỳ báo cáo hiện tại: {} — ngày {}", plan.title, current.vi(), as_of.vi())}</p>
             <div class="filters">
                 <label>{"Báo cáo kỳ "}
-                    <select onchange={on_period} data-testid="task-period">
-                        { for PeriodKind::ALL.into_iter().map(|p| html! {
-                            <option value={p.as_str()} selected={p == period}>{p.vi()}</option>
-                        }) }
-                    </select>
+                    <PeriodSelect value={period} testid="task-period" on_change={on_period} />
                 </label>
                 <input type="search" placeholder="Tìm theo mã hoặc nội dung" oninput={on_query} data-testid="task-search" />
                 <select onchange={on_filter} data-testid="task-filter">
@@ -542,6 +532,37 @@ fn tasks(props: &TasksProps) -> Html {
                 </section>
             }) }
         </main>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub(crate) struct PeriodSelectProps {
+    pub value: PeriodKind,
+    pub testid: &'static str,
+    pub on_change: Callback<PeriodKind>,
+}
+
+/// The reporting-period picker (Quý I, 6 tháng, Quý III, Năm) used by every screen that has one.
+#[function_component(PeriodSelect)]
+pub(crate) fn period_select(props: &PeriodSelectProps) -> Html {
+    let onchange = {
+        let cb = props.on_change.clone();
+        Callback::from(move |e: Event| {
+            if let Some(p) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
+                .and_then(|s| s.value().parse::<PeriodKind>().ok())
+            {
+                cb.emit(p);
+            }
+        })
+    };
+    html! {
+        <select {onchange} data-testid={props.testid} aria-label="Kỳ báo cáo">
+            { for PeriodKind::ALL.into_iter().map(|p| html! {
+                <option value={p.as_str()} selected={p == props.value}>{p.vi()}</option>
+            }) }
+        </select>
     }
 }
 

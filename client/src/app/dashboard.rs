@@ -10,11 +10,11 @@
 use tiendo_shared::status::{self, Counts, Summary};
 use tiendo_shared::{Date, PeriodKind, WorkStatus};
 use wasm_bindgen::JsCast;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::plan::TaskEditor;
-use super::{TasksProps, today, when};
+use super::{PeriodSelect, TasksProps, today, when};
 use crate::dashboard::{self, ReportsInfo, Watch};
 
 /// Bar width in SVG units.
@@ -22,10 +22,6 @@ const BAR: f64 = 300.0;
 
 fn pct(r: f64) -> String {
     format!("{:.0}%", r * 100.0)
-}
-
-fn period_value(p: PeriodKind) -> &'static str {
-    p.as_str()
 }
 
 /// The stacked bar of one row, drawn in SVG (no chart library: it must work offline).
@@ -139,15 +135,7 @@ pub(crate) fn dashboard_view(props: &TasksProps) -> Html {
     }
     let on_period = {
         let period = period.clone();
-        Callback::from(move |e: Event| {
-            if let Some(sel) = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
-                && let Ok(p) = sel.value().parse::<PeriodKind>()
-            {
-                period.set(p);
-            }
-        })
+        Callback::from(move |p: PeriodKind| period.set(p))
     };
     let on_as_of = {
         let (as_of, err) = (as_of.clone(), as_of_error.clone());
@@ -210,11 +198,7 @@ pub(crate) fn dashboard_view(props: &TasksProps) -> Html {
             <p class="sub">{format!("{} — {} đơn vị đã đồng bộ", plan.title, progress.len())}</p>
             <div class="filters">
                 <label>{"Kỳ báo cáo "}
-                    <select onchange={on_period} data-testid="dashboard-period">
-                        { for PeriodKind::ALL.into_iter().map(|p| html! {
-                            <option value={period_value(p)} selected={p == *period}>{p.vi()}</option>
-                        }) }
-                    </select>
+                    <PeriodSelect value={*period} testid="dashboard-period" on_change={on_period} />
                 </label>
                 <label>{"Tính đến ngày "}
                     <input value={as_of.vi()} onchange={on_as_of} placeholder="dd/mm/yyyy" data-testid="dashboard-as-of" />
@@ -355,15 +339,7 @@ pub(crate) fn task_view(props: &TaskViewProps) -> Html {
     };
     let on_period = {
         let period = period.clone();
-        Callback::from(move |e: Event| {
-            if let Some(p) = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
-                .and_then(|s| s.value().parse::<PeriodKind>().ok())
-            {
-                period.set(p);
-            }
-        })
+        Callback::from(move |p: PeriodKind| period.set(p))
     };
     let toggle = {
         let editing = editing.clone();
@@ -397,11 +373,7 @@ pub(crate) fn task_view(props: &TaskViewProps) -> Html {
             }
             <div class="filters">
                 <h3>{"Báo cáo của các đơn vị — kỳ "}</h3>
-                <select onchange={on_period} data-testid="task-view-period" aria-label="Kỳ báo cáo">
-                    { for PeriodKind::ALL.into_iter().map(|p| html! {
-                        <option value={p.as_str()} selected={p == *period}>{p.vi()}</option>
-                    }) }
-                </select>
+                <PeriodSelect value={*period} testid="task-view-period" on_change={on_period} />
             </div>
             <table class="plan" data-testid="unit-reports">
                 <thead><tr><th>{"Đơn vị"}</th><th>{"Tình trạng"}</th><th>{"Tỷ lệ"}</th><th>{"Kết quả"}</th></tr></thead>
