@@ -319,6 +319,15 @@ pub fn login(addr: &str, username: &str, password: &str) -> String {
     body["token"].as_str().unwrap().to_string()
 }
 
+/// A size setting of a long-running test from the environment (`TIENDO_KILLS=20` …), else
+/// `default`, so the same test serves as the short run in CI and the documented long run.
+pub fn setting(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 /// Runs a blocking call (HTTP) from async test code.
 pub fn blocking<T>(f: impl FnOnce() -> T) -> T {
     tokio::task::block_in_place(f)

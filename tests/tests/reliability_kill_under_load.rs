@@ -19,14 +19,7 @@ use std::time::{Duration, Instant};
 use samod::DocHandle;
 use tiendo_shared::{Evidence, PeriodKind, Progress};
 use tiendo_tests::process::RealServer;
-use tiendo_tests::{SyncClient, blocking, data_dir, edit, login, own_progress, read};
-
-fn setting(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
+use tiendo_tests::{SyncClient, blocking, data_dir, edit, login, own_progress, read, setting};
 
 /// A small deterministic generator (xorshift), seeded from the clock unless `TIENDO_SEED` is set.
 struct Rng(u64);

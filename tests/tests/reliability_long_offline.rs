@@ -11,16 +11,15 @@ use automerge::ReadDoc;
 use automerge::transaction::Transactable;
 use tiendo_shared::{PeriodKind, Progress, WorkStatus};
 use tiendo_tests::process::{RealServer, memory_kib};
-use tiendo_tests::{SyncClient, blocking, data_dir, edit, login, own_progress, read, request};
+use tiendo_tests::{
+    SyncClient, blocking, data_dir, edit, login, own_progress, read, request, setting,
+};
 
 const OFFICE: &str = "phong-hanh-chinh-tong-hop";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn five_thousand_offline_edits_all_arrive_after_reconnecting() {
-    let edits: usize = std::env::var("TIENDO_OFFLINE_EDITS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(5_000);
+    let edits: usize = setting("TIENDO_OFFLINE_EDITS", 5_000) as usize;
     let dir = data_dir();
     let server =
         blocking(|| RealServer::start(dir.path(), "127.0.0.1:0", Path::new("/nonexistent")));

@@ -14,7 +14,7 @@ use tiendo_shared::{PeriodKind, Progress};
 use tiendo_tests::process::{RealServer, memory_kib};
 use tiendo_tests::{
     RawEvent, RawSocket, SyncClient, blocking, data_dir, edit, empty_sync_message, frame, login,
-    own_progress, request,
+    own_progress, request, setting,
 };
 
 const OFFICE: &str = "phong-hanh-chinh-tong-hop";
@@ -50,10 +50,7 @@ fn health(addr: &str) -> serde_json::Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_server_rides_out_network_trouble_and_other_clients_keep_syncing() {
-    let cycles: usize = std::env::var("TIENDO_RECONNECTS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(2_000);
+    let cycles: usize = setting("TIENDO_RECONNECTS", 2_000) as usize;
     let dir = data_dir();
     let server =
         blocking(|| RealServer::start(dir.path(), "127.0.0.1:0", Path::new("/nonexistent")));
