@@ -352,7 +352,14 @@ pub async fn run(state: AppState, auth: Authenticated, socket: WebSocket) {
     // 2. Hand a transport to samod, bound to the peer id the user presented.
     let (mut to_samod, from_client) =
         futures::channel::mpsc::channel::<std::result::Result<Vec<u8>, std::io::Error>>(16);
-    let (to_client, mut from_samod) = futures::channel::mpsc::channel::<Vec<u8>>(16);
+    // samod → client is unbounded: samod drives each connection in one loop that either reads
+    // from the client or sends to it, and this pump likewise; with both channels bounded, a
+    // burst both ways (an office with many documents while its units edit) left samod waiting
+    // for room towards the client while the pump waited for room towards samod — the
+    // connection went silent for good. samod already queues each connection's outbound
+    // messages unbounded, so this adds no new way to grow; the client → samod side keeps its
+    // bound, which is what pushes back on a client that sends too fast.
+    let (to_client, mut from_samod) = futures::channel::mpsc::unbounded::<Vec<u8>>();
     let transport =
         Transport::new(from_client, to_client).with_expected_peer_id(PeerId::from(peer.as_str()));
     let connection = match state.library.acceptor().accept(transport) {

@@ -5,6 +5,7 @@
 pub mod browser;
 pub mod office;
 pub mod process;
+pub mod province;
 
 use std::convert::Infallible;
 use std::net::SocketAddr;

@@ -20,20 +20,36 @@ pub fn memory_kib(pid: &str, field: &str) -> u64 {
         .unwrap_or(0)
 }
 
-/// The `tiendo` binary cargo built next to the running test.
+/// The machine's memory in KiB (`MemTotal` of `/proc/meminfo`); 0 where /proc does not tell.
+pub fn memory_kib_total() -> u64 {
+    std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("MemTotal:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// The `tiendo` binary cargo built next to the running program: `target/<profile>/tiendo`
+/// beside a test (`target/<profile>/deps/<test>`) or a binary such as `bench`
+/// (`target/<profile>/bench`).
 pub fn tiendo_binary() -> PathBuf {
     let exe = std::env::current_exe().expect("test binary path");
-    let dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("target/<profile>/deps/<test>");
-    let bin = dir.join(format!("tiendo{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        bin.exists(),
-        "{} is missing: run the tests with `cargo test --workspace`",
-        bin.display()
-    );
-    bin
+    let name = format!("tiendo{}", std::env::consts::EXE_SUFFIX);
+    let beside = exe.parent().expect("the program's directory");
+    [beside, beside.parent().unwrap_or(beside)]
+        .iter()
+        .map(|d| d.join(&name))
+        .find(|b| b.is_file())
+        .unwrap_or_else(|| {
+            panic!(
+                "no {name} beside {}: run the tests with `cargo test --workspace` (the \
+                 benchmarks with scripts/bench)",
+                exe.display()
+            )
+        })
 }
 
 /// A running `tiendo serve`. Dropping it kills the process.

@@ -1,0 +1,207 @@
+//! A province on one server, for the throughput and cold-status benchmarks: synthetic agencies
+//! (the seed plan under new ids, its six units plus generic ones up to the wanted count), one
+//! unit-editor account per unit and an agency-admin account (the central office) per agency,
+//! signed in, and optionally a year of progress in every unit's document.
+//!
+//! Stage: *test and benchmark set-up*; it writes through the server library (the path `tiendo
+//! import` and `tiendo user add` take): into a running server's library ([`add_agency`]) or into
+//! a data directory that a real `tiendo serve` then opens ([`province`]).
+
+use std::net::{IpAddr, Ipv4Addr};
+use std::path::Path;
+use std::str::FromStr;
+
+use futures::StreamExt;
+use tiendo_server::accounts::{Accounts, NewUser, Role};
+use tiendo_server::config::Config;
+use tiendo_server::library::Library;
+use tiendo_shared::{Imported, PeriodKind, Progress, Unit, WorkStatus};
+
+const PASSWORD: &str = "mat-khau-do-hieu-nang";
+
+/// One unit as the benchmark drives it.
+pub struct UnitSeat {
+    /// Its progress document.
+    pub doc: String,
+    /// A session of its unit editor.
+    pub token: String,
+    /// The document's content as created (for the reference server).
+    pub saved: Vec<u8>,
+}
+
+/// One synthetic agency.
+pub struct AgencySeat {
+    /// The plan id.
+    pub plan_id: String,
+    /// The plan document.
+    pub plan_doc: String,
+    /// The plan document's content (for the reference server).
+    pub plan_saved: Vec<u8>,
+    /// A session of its central office (agency admin).
+    pub office_token: String,
+    /// Its units.
+    pub units: Vec<UnitSeat>,
+}
+
+/// The seed plan re-issued by synthetic agency `k` with `units` units.
+pub fn synthetic_agency(k: usize, units: usize) -> Imported {
+    let mut imported = tiendo_shared::import(tiendo_shared::SEED_PLAN).expect("seed imports");
+    let old = imported.plan.agency_id.clone();
+    let id = format!("co-quan-thu-{k:03}");
+    imported.plan.id = format!("kh-cchc-2025-{id}");
+    imported.plan.agency_id = id.clone();
+    imported.org.agencies.retain(|a| a.id == old);
+    let agency = &mut imported.org.agencies[0];
+    agency.id = id;
+    agency.name = format!("Cơ quan thử {k}");
+    let mut n = 1;
+    while agency.units.len() < units {
+        agency
+            .units
+            .push(Unit::named(&format!("Phòng Nghiệp vụ {n}")));
+        n += 1;
+    }
+    imported
+}
+
+/// A unit's year: `changes` edits spread over `tasks` × 4 periods, each its own change.
+pub fn year_of_history(
+    doc: &mut automerge::Automerge,
+    author: &str,
+    tasks: &[String],
+    changes: usize,
+) {
+    for k in 0..changes {
+        tiendo_shared::doc::update::<Progress, _>(doc, "progress", author, |p| {
+            let e = p.entry_mut(
+                &tasks[k % tasks.len()],
+                PeriodKind::ALL[(k / tasks.len()) % 4],
+            );
+            e.status = WorkStatus::InProgress;
+            e.percent = (k % 100) as u8;
+            e.result = format!("Kết quả thực hiện lần {k}");
+        })
+        .expect("edit");
+    }
+}
+
+/// Adds synthetic agency `k` of `units` units to `library`, with `history` changes in every
+/// unit's progress document, and signs its accounts in.
+pub async fn add_agency(library: &Library, k: usize, units: usize, history: usize) -> AgencySeat {
+    let accounts = Accounts::new(
+        library.store().clone(),
+        Config::default().session_lifetime(),
+    );
+    let imported = synthetic_agency(k, units);
+    let agency = imported.agency().clone();
+    let tasks: Vec<String> = imported.plan.tasks().map(|(_, t)| t.id.clone()).collect();
+    let report = library
+        .import(imported)
+        .await
+        .expect("synthetic agency imports");
+    let office_unit = agency.central_office.clone().expect("a central office");
+
+    // Accounts: hashing is the slow part; two at a time (two cores).
+    let mut people: Vec<(String, Role, String)> = report
+        .progress_docs
+        .iter()
+        .enumerate()
+        .map(|(j, (unit, _))| (format!("cq{k}-dv{j}"), Role::UnitEditor, unit.clone()))
+        .collect();
+    people.push((format!("cq{k}-tonghop"), Role::AgencyAdmin, office_unit));
+    let tokens: Vec<String> = futures::stream::iter(people)
+        .map(|(username, role, unit)| {
+            let (store, accounts, agency_id) =
+                (library.store().clone(), accounts.clone(), agency.id.clone());
+            async move {
+                store
+                    .add_user(NewUser {
+                        username: username.clone(),
+                        display_name: username.clone(),
+                        role,
+                        agency_id: Some(agency_id),
+                        unit_id: Some(unit),
+                        password: PASSWORD.into(),
+                    })
+                    .await
+                    .expect("account");
+                accounts
+                    .login(&username, PASSWORD, IpAddr::V4(Ipv4Addr::LOCALHOST))
+                    .await
+                    .expect("signs in")
+                    .token
+            }
+        })
+        .buffered(2)
+        .collect()
+        .await;
+
+    let mut seats = Vec::new();
+    for ((_, doc), token) in report.progress_docs.iter().zip(&tokens) {
+        let handle = library
+            .repo()
+            .find(samod::DocumentId::from_str(doc).expect("id"))
+            .await
+            .expect("repo")
+            .expect("stored");
+        let saved = handle.with_document(|d| {
+            let saved = d.save();
+            if history > 0 {
+                year_of_history(d, "bench", &tasks, history);
+            }
+            saved
+        });
+        seats.push(UnitSeat {
+            doc: doc.clone(),
+            token: token.clone(),
+            saved,
+        });
+    }
+    let plan_saved = library
+        .repo()
+        .find(samod::DocumentId::from_str(&report.plan_doc).expect("id"))
+        .await
+        .expect("repo")
+        .expect("stored")
+        .with_document(|d| d.save());
+    AgencySeat {
+        plan_id: report.plan_id.clone(),
+        plan_doc: report.plan_doc.clone(),
+        plan_saved,
+        office_token: tokens.last().expect("office").clone(),
+        units: seats,
+    }
+}
+
+/// Writes `agencies` synthetic agencies of `units` units into the data directory `dir` (which
+/// then also holds the seed plan and its demo accounts, as on a first start), with `history`
+/// changes in every unit's progress document, and signs every account in.
+pub async fn province(
+    dir: &Path,
+    agencies: usize,
+    units: usize,
+    history: usize,
+) -> Vec<AgencySeat> {
+    let config = Config {
+        data_dir: dir.to_path_buf(),
+        ..Config::default()
+    };
+    let (library, _) = tiendo_server::open(&config).await.expect("data dir opens");
+    let mut out = Vec::new();
+    for k in 0..agencies {
+        out.push(add_agency(&library, k, units, history).await);
+    }
+    library.stop().await;
+    out
+}
+
+/// Copies the data directory `from` (a stopped server's) to `to`.
+pub fn copy_data(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("data dir") {
+        let entry = entry.expect("entry");
+        if entry.file_type().expect("type").is_file() {
+            std::fs::copy(entry.path(), to.join(entry.file_name())).expect("copy");
+        }
+    }
+}
