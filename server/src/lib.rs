@@ -33,6 +33,7 @@ use std::sync::Arc;
 
 use accounts::{Accounts, NewUser, Role};
 
+use axum::serve::ListenerExt;
 use tiendo_shared::Date;
 use tokio::net::TcpListener;
 
@@ -194,6 +195,14 @@ pub async fn serve(
         // Long-lived sync sockets would hold graceful shutdown open: close them first.
         peers.end_all();
     };
+    // Sync is many small request/answer messages: with Nagle's algorithm on, each answer could
+    // wait for the peer's delayed ACK (40 ms on Linux) — the benchmark's office saw its 20 units'
+    // documents load in 0.8 s instead of milliseconds.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "could not set TCP_NODELAY");
+        }
+    });
     let result = axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<SocketAddr>(),

@@ -388,7 +388,8 @@ impl Dialer for BearerDialer {
                 "Authorization",
                 format!("Bearer {token}").parse().expect("header"),
             );
-            let (ws, _) = tokio_tungstenite::connect_async(req)
+            // TCP_NODELAY, as browsers set it: small sync messages go out at once.
+            let (ws, _) = tokio_tungstenite::connect_async_with_config(req, None, true)
                 .await
                 .map_err(DialError::transient)?;
             let (sink, stream) = ws.split();
@@ -460,6 +461,11 @@ impl SyncClient {
 
     /// Connects to `url` with `token` and waits for the handshake.
     pub async fn connect(&mut self, url: url::Url, token: &str) {
+        self.connect_within(url, token, PATIENCE).await;
+    }
+
+    /// Like [`SyncClient::connect`], waiting up to `patience` (a benchmark's connect storm).
+    pub async fn connect_within(&mut self, url: url::Url, token: &str, patience: Duration) {
         let dialer = self
             .repo
             .dial(
@@ -475,7 +481,7 @@ impl SyncClient {
                 }),
             )
             .expect("repo running");
-        tokio::time::timeout(PATIENCE, dialer.established())
+        tokio::time::timeout(patience, dialer.established())
             .await
             .expect("connected in time")
             .expect("connected");

@@ -21,7 +21,10 @@ use crate::{actor_task::ActorTask, share_policy::LocalSharePolicy};
 #[derive(Default)]
 pub(super) struct Policies {
     // None means the pair is active but its first check hasn't arrived yet.
-    subscriptions: HashMap<(DocumentActorId, PeerId), Option<Subscription>>,
+    // tiendo patch: keyed by actor first, so that a document's peer change touches only that
+    // document's pairs (it scanned every document's pairs: O(documents × peers) per change, and
+    // every new connection changes the peers of every document).
+    subscriptions: HashMap<DocumentActorId, HashMap<PeerId, Option<Subscription>>>,
 }
 
 struct Subscription {
@@ -54,10 +57,14 @@ pub(super) struct PolicyEvent {
 
 impl Policies {
     pub(super) fn set_peers(&mut self, actor_id: DocumentActorId, peers: HashSet<PeerId>) {
-        self.subscriptions
-            .retain(|(actor, peer), _| *actor != actor_id || peers.contains(peer));
+        if peers.is_empty() {
+            self.subscriptions.remove(&actor_id);
+            return;
+        }
+        let pairs = self.subscriptions.entry(actor_id).or_default();
+        pairs.retain(|peer, _| peers.contains(peer));
         for peer in peers {
-            self.subscriptions.entry((actor_id, peer)).or_default();
+            pairs.entry(peer).or_default();
         }
     }
 
@@ -74,7 +81,11 @@ impl Policies {
         peer_id: PeerId,
         task_id: IoTaskId,
     ) -> Check<impl Stream<Item = PolicyEvent> + 'static + use<'a, A>> {
-        let Some(slot) = self.subscriptions.get_mut(&(actor_id, peer_id.clone())) else {
+        let Some(slot) = self
+            .subscriptions
+            .get_mut(&actor_id)
+            .and_then(|pairs| pairs.get_mut(&peer_id))
+        else {
             return Check::Pending;
         };
         if let Some(subscription) = slot {
@@ -114,7 +125,8 @@ impl Policies {
     pub(super) fn handle_event(&mut self, event: PolicyEvent) -> Vec<ActorTask> {
         let Some(Some(subscription)) = self
             .subscriptions
-            .get_mut(&(event.actor_id, event.peer_id.clone()))
+            .get_mut(&event.actor_id)
+            .and_then(|pairs| pairs.get_mut(&event.peer_id))
         else {
             return Vec::new();
         };

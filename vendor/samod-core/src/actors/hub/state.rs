@@ -63,6 +63,11 @@ pub(crate) struct State {
     listeners: HashMap<ListenerId, ListenerState>,
 
     searches: Searches,
+
+    /// tiendo patch: whether a document actor or an established connection appeared since
+    /// [`State::ensure_connections`] last paired them; without it that scan of every connection
+    /// against every document ran on every hub event.
+    subscriptions_stale: bool,
 }
 
 impl State {
@@ -77,6 +82,7 @@ impl State {
             actors: HashMap::new(),
             connections: HashMap::new(),
             document_to_actor: HashMap::new(),
+            subscriptions_stale: true,
             pending_commands: pending_commands::PendingCommands::new(),
             ephemeral_session,
             run_state: RunState::Running,
@@ -253,6 +259,7 @@ impl State {
         let handle = ActorInfo::new_with_id(actor_id, document_id.clone());
         self.actors.insert(actor_id, handle);
         self.document_to_actor.insert(document_id, actor_id);
+        self.subscriptions_stale = true;
     }
 
     pub(crate) fn find_actor_for_document(&self, document_id: &DocumentId) -> Option<&ActorInfo> {
@@ -293,6 +300,9 @@ impl State {
     }
 
     pub(crate) fn ensure_connections(&mut self) -> Vec<(DocumentActorId, ConnectionId, PeerId)> {
+        if !std::mem::replace(&mut self.subscriptions_stale, false) {
+            return Vec::new();
+        }
         let mut to_connect = Vec::new();
         for (conn_id, conn) in &mut self.connections {
             if let Some(established) = conn.established_connection_mut() {
@@ -667,6 +677,7 @@ impl State {
             match evt {
                 ReceiveEvent::HandshakeComplete { remote_peer_id } => {
                     tracing::debug!(?connection_id, ?remote_peer_id, "handshake completed");
+                    self.subscriptions_stale = true;
                     // Reset backoff on successful handshake
                     self.reset_dialer_backoff_for_connection(connection_id);
                     // Emit handshake completed event
