@@ -15,7 +15,8 @@ use futures::StreamExt;
 use tiendo_server::accounts::{Accounts, NewUser, Role};
 use tiendo_server::config::Config;
 use tiendo_server::library::Library;
-use tiendo_shared::{Imported, PeriodKind, Progress, Unit, WorkStatus};
+use tiendo_shared::progress::Entry;
+use tiendo_shared::{Imported, PeriodKind, Unit, WorkStatus};
 
 const PASSWORD: &str = "mat-khau-do-hieu-nang";
 
@@ -64,24 +65,46 @@ pub fn synthetic_agency(k: usize, units: usize) -> Imported {
     imported
 }
 
-/// A unit's year: `changes` edits spread over `tasks` × 4 periods, each its own change.
+/// A unit's year: `changes` edits spread over `tasks` × 4 periods, each its own change authored
+/// by `author`, as the typed model writes them (the edited entry reconciled in place: the same
+/// operations as a read-modify-write of the whole document, without re-reading it each time).
 pub fn year_of_history(
     doc: &mut automerge::Automerge,
     author: &str,
     tasks: &[String],
     changes: usize,
 ) {
+    use automerge::transaction::Transactable;
+    use automerge::{ObjType, ROOT, ReadDoc, Value};
+
+    fn map_at(
+        tx: &mut automerge::transaction::Transaction<'_>,
+        obj: &automerge::ObjId,
+        key: &str,
+    ) -> automerge::ObjId {
+        match tx.get(obj, key) {
+            Ok(Some((Value::Object(ObjType::Map), id))) => id,
+            _ => tx.put_object(obj, key, ObjType::Map).expect("map"),
+        }
+    }
+    doc.set_author(Some(tiendo_shared::doc::author_for(author)));
     for k in 0..changes {
-        tiendo_shared::doc::update::<Progress, _>(doc, "progress", author, |p| {
-            let e = p.entry_mut(
-                &tasks[k % tasks.len()],
-                PeriodKind::ALL[(k / tasks.len()) % 4],
-            );
-            e.status = WorkStatus::InProgress;
-            e.percent = (k % 100) as u8;
-            e.result = format!("Kết quả thực hiện lần {k}");
-        })
-        .expect("edit");
+        let task = &tasks[k % tasks.len()];
+        let period = PeriodKind::ALL[(k / tasks.len()) % 4];
+        let mut tx = doc.transaction();
+        let all = map_at(&mut tx, &ROOT, "tasks");
+        let this = map_at(&mut tx, &all, task);
+        let mut entry: Entry = match tx.get(&this, period.as_str()) {
+            Ok(Some(_)) => {
+                autosurgeon::hydrate_prop(&tx, &this, period.as_str()).expect("entry hydrates")
+            }
+            _ => Entry::default(),
+        };
+        entry.status = WorkStatus::InProgress;
+        entry.percent = (k % 100) as u8;
+        entry.result = format!("Kết quả thực hiện lần {k}");
+        autosurgeon::reconcile_prop(&mut tx, &this, period.as_str(), &entry).expect("reconciles");
+        tx.commit_with(tiendo_shared::doc::commit_options());
     }
 }
 

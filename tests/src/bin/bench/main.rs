@@ -2,8 +2,9 @@
 //! table (and written as JSON for tracking). Benchmarks, not tests: nothing here asserts a time.
 //!
 //! ```sh
-//! cargo run -p tiendo-tests --release --bin bench -- all [--json FILE]
-//! cargo run -p tiendo-tests --release --bin bench -- wire | status
+//! bash scripts/bench all [--json FILE]            # builds what it needs, then runs this
+//! bash scripts/bench wire | status | throughput | bundle
+//! bash scripts/bench throughput --clients 50,200 --window 10
 //! ```
 //!
 //! - `wire`: bytes on the wire for one small edit after a year of history, against the
@@ -11,10 +12,17 @@
 //!   re-sending the document as JSON; a new tablet's first sync (raw and gzip); a reconnect with
 //!   nothing new after 500 and after 5,000 changes.
 //! - `status`: `shared::status` over synthetic national-scale data on one core (time, memory),
-//!   against just decoding the same progress from JSON.
+//!   against just decoding the same progress from JSON; the server's status endpoint for one
+//!   agency of 20 units, its documents loaded cold from SQLite, against the same request warm.
+//! - `throughput` ([`throughput`]): C tablets against `tiendo serve` and against the reference
+//!   automerge-repo sync server under node.
+//! - `bundle` ([`bundle`]): the client's download size and its offline cold start in Chromium.
 //!
 //! Stage: *measurement*, over the real server (loopback), the real sync client and the pure
 //! computations.
+
+mod bundle;
+mod throughput;
 
 use std::io::Write;
 use std::time::{Duration, Instant};
@@ -27,32 +35,19 @@ use tiendo_tests::{SyncClient, TestServer, data_dir, edit, own_progress};
 const OFFICE: &str = "phong-hanh-chinh-tong-hop";
 
 /// One row of the table.
-struct Row {
-    section: &'static str,
-    what: String,
-    ours: f64,
-    reference: f64,
-    reference_name: &'static str,
-    unit: &'static str,
+pub(crate) struct Row {
+    pub(crate) section: &'static str,
+    pub(crate) what: String,
+    pub(crate) ours: f64,
+    pub(crate) reference: f64,
+    pub(crate) reference_name: &'static str,
+    pub(crate) unit: &'static str,
 }
 
 fn gzip_len(bytes: &[u8]) -> usize {
     let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     e.write_all(bytes).expect("gzip");
     e.finish().expect("gzip").len()
-}
-
-/// A unit's year: `tasks` × 4 periods, `changes` edits spread over them, each its own change.
-fn year_of_history(doc: &mut automerge::Automerge, tasks: usize, changes: usize) {
-    for k in 0..changes {
-        tiendo_shared::doc::update::<Progress, _>(doc, "progress", OFFICE, |p| {
-            let e = p.entry_mut(&format!("t{}", k % tasks), PeriodKind::ALL[(k / tasks) % 4]);
-            e.status = WorkStatus::InProgress;
-            e.percent = (k % 100) as u8;
-            e.result = format!("Kết quả thực hiện lần {k}");
-        })
-        .expect("edit");
-    }
 }
 
 /// Runs the automerge sync protocol between two documents until neither has anything to say;
@@ -131,7 +126,13 @@ async fn wire(rows: &mut Vec<Row>) {
         // The history, as the tablet made it: 60 tasks × 4 periods.
         doc.with_document(|d| {
             let already = d.get_changes(&[]).len();
-            year_of_history(d, 60, history.saturating_sub(already));
+            let tasks: Vec<String> = (0..60).map(|t| format!("t{t}")).collect();
+            tiendo_tests::province::year_of_history(
+                d,
+                OFFICE,
+                &tasks,
+                history.saturating_sub(already),
+            );
         });
         acknowledged(&client, &doc).await;
         settled(&client).await;
@@ -315,7 +316,7 @@ fn status_at_scale(rows: &mut Vec<Row>, agencies: usize) {
     });
     rows.push(Row {
         section: "status",
-        what: "peak memory of the benchmark process (with the in-process server)".into(),
+        what: "  peak memory for it (one agency's data held at a time, as the server does)".into(),
         ours: tiendo_tests::process::memory_kib("self", "VmHWM") as f64 / 1024.0,
         reference: 0.0,
         reference_name: "—",
@@ -323,27 +324,203 @@ fn status_at_scale(rows: &mut Vec<Row>, agencies: usize) {
     });
 }
 
+/// The server's status endpoint for one agency of 20 units with a year of progress each: the
+/// first request after a fresh start (every document loaded from SQLite), median of `runs`
+/// starts, against the same request once the documents are in memory.
+async fn status_endpoint(rows: &mut Vec<Row>, runs: usize) {
+    let dir = data_dir();
+    let agencies = tiendo_tests::province::province(dir.path(), 1, 20, 500).await;
+    let a = &agencies[0];
+    let path = format!("/api/plans/{}/status?as_of=2025-09-30&period=q3", a.plan_id);
+    let timed = |addr: &str| {
+        let started = Instant::now();
+        let (code, body) = tiendo_tests::request(addr, "GET", &path, Some(&a.office_token), None);
+        let took = started.elapsed().as_secs_f64() * 1000.0;
+        assert_eq!(code, 200, "{body}");
+        assert!(body["headline"]["total"].as_u64() > Some(0), "{body}");
+        took
+    };
+    let (mut cold, mut warm) = (Vec::new(), Vec::new());
+    for _ in 0..runs {
+        let server = tiendo_tests::process::RealServer::start(
+            dir.path(),
+            "127.0.0.1:0",
+            std::path::Path::new("/nonexistent"),
+        );
+        tokio::task::block_in_place(|| {
+            cold.push(timed(&server.addr));
+            for _ in 0..10 {
+                warm.push(timed(&server.addr));
+            }
+        });
+        server.kill();
+    }
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    rows.push(Row {
+        section: "status",
+        what: format!(
+            "GET status, one agency × 20 units × 500 changes, cold from SQLite (median of {runs})"
+        ),
+        ours: median(cold),
+        reference: median(warm),
+        reference_name: "the same request, documents in memory",
+        unit: "ms",
+    });
+}
+
+/// The throughput section: each C against our server and the reference, one after the other.
+async fn throughput_section(rows: &mut Vec<Row>, clients: &[usize], window: Duration) {
+    throughput::install_reference();
+    let most = clients.iter().copied().max().unwrap_or(0);
+    let base = data_dir();
+    eprintln!("throughput: preparing {most} units' accounts and documents");
+    let agencies = tiendo_tests::province::province(
+        base.path(),
+        most.div_ceil(throughput::UNITS),
+        throughput::UNITS,
+        0,
+    )
+    .await;
+    for &c in clients {
+        eprintln!("throughput: {c} tablets against tiendo serve");
+        let ours = throughput::ours(base.path(), &agencies, c, window).await;
+        eprintln!("throughput: {c} tablets against the reference server");
+        let reference = throughput::reference(&agencies, c, window).await;
+        let row = |what: String, o: f64, r: f64, unit: &'static str| Row {
+            section: "sync",
+            what,
+            ours: o,
+            reference: r,
+            reference_name: "automerge-repo 2.5.6 sync server (node)",
+            unit,
+        };
+        rows.push(row(
+            format!("C={c}: edits acknowledged per second"),
+            ours.per_second(),
+            reference.per_second(),
+            "/s",
+        ));
+        rows.push(row(
+            format!("C={c}: edit → central office sees it, p50"),
+            ours.quantile_ms(0.5),
+            reference.quantile_ms(0.5),
+            "ms",
+        ));
+        rows.push(row(
+            format!("C={c}: edit → central office sees it, p99"),
+            ours.quantile_ms(0.99),
+            reference.quantile_ms(0.99),
+            "ms",
+        ));
+        rows.push(row(
+            format!("C={c}: edits never seen by the office (10 s grace)"),
+            ours.unseen as f64,
+            reference.unseen as f64,
+            "",
+        ));
+        rows.push(row(
+            format!("C={c}: all tablets connected, plan + own progress loaded"),
+            ours.connect.as_secs_f64() * 1000.0,
+            reference.connect.as_secs_f64() * 1000.0,
+            "ms",
+        ));
+        rows.push(row(
+            format!("C={c}: server CPU during the window (100 % = one core)"),
+            ours.cpu_percent,
+            reference.cpu_percent,
+            "%",
+        ));
+        rows.push(row(
+            format!("C={c}: server peak resident memory"),
+            ours.peak_mib,
+            reference.peak_mib,
+            "MiB",
+        ));
+    }
+}
+
+/// `--name VALUE` from the arguments.
+fn option(args: &[String], name: &str) -> Option<String> {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1).cloned())
+}
+
+/// The machine, as the README quotes it.
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines().find_map(|l| {
+                l.strip_prefix("model name")?
+                    .split_once(':')
+                    .map(|(_, v)| v.trim().to_string())
+            })
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let mem = tiendo_tests::process::memory_kib_total() / 1024 / 1024;
+    format!(
+        "{} cores ({cpu}), {mem} GiB, {}",
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+        std::env::consts::OS
+    )
+}
+
+/// Resets this process's peak-memory mark (`VmHWM`), so a section reports its own peak.
+fn reset_peak_memory() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let what = args.first().map(String::as_str).unwrap_or("all");
-    let json_path = args
-        .iter()
-        .position(|a| a == "--json")
-        .and_then(|i| args.get(i + 1).cloned())
-        .unwrap_or_else(|| "bench.json".into());
+    let json_path = option(&args, "--json").unwrap_or_else(|| "bench.json".into());
+    let clients: Vec<usize> = option(&args, "--clients")
+        .unwrap_or_else(|| "50,200,1000".into())
+        .split(',')
+        .map(|c| {
+            c.trim()
+                .parse()
+                .expect("--clients: numbers, e.g. 50,200,1000")
+        })
+        .collect();
+    let window = Duration::from_secs(
+        option(&args, "--window")
+            .map(|w| w.parse().expect("--window: seconds"))
+            .unwrap_or(15),
+    );
+    let runs: usize = option(&args, "--runs")
+        .map(|r| r.parse().expect("--runs: a number"))
+        .unwrap_or(5);
     let mut rows = Vec::new();
     if matches!(what, "all" | "wire") {
         wire(&mut rows).await;
     }
     if matches!(what, "all" | "status") {
         // 34 provinces × 40 agencies.
+        reset_peak_memory();
         status_at_scale(&mut rows, 34 * 40);
+        status_endpoint(&mut rows, runs).await;
+    }
+    if matches!(what, "all" | "throughput") {
+        throughput_section(&mut rows, &clients, window).await;
+    }
+    if matches!(what, "all" | "bundle") {
+        bundle::sizes(&mut rows);
+        bundle::cold_start(&mut rows, runs).await;
     }
     if rows.is_empty() {
-        eprintln!("usage: bench [all|wire|status] [--json FILE]");
+        eprintln!(
+            "usage: bench [all|wire|status|throughput|bundle] [--json FILE] \\
+             [--clients 50,200,1000] [--window SECONDS] [--runs N]"
+        );
         std::process::exit(2);
     }
+    println!("machine: {}", machine());
     println!(
         "{:<8} {:<72} {:>12} {:>12} {:>8}  reference",
         "section", "what", "ours", "reference", "ratio"
@@ -360,7 +537,7 @@ async fn main() {
         );
     }
     let out = json!({
-        "machine": format!("{} cores", std::thread::available_parallelism().map_or(0, |n| n.get())),
+        "machine": machine(),
         "rows": rows.iter().map(|r| json!({
             "section": r.section, "what": r.what, "ours": r.ours, "reference": r.reference,
             "reference_name": r.reference_name, "unit": r.unit,

@@ -1,0 +1,182 @@
+//! `bench bundle`: what a tablet downloads (the built client's wasm, js and css: raw, gzip -9
+//! and brotli 11) and how long the installed app takes to become usable offline: a new Chromium
+//! process, the shell from the service worker's cache, the seed plan and a year of the unit's
+//! progress from IndexedDB (`tests/browser/bench_cold_start.mjs`), median of several runs.
+//!
+//! Stage: *measurement* of the client as built by `scripts/build-client`.
+
+use std::io::Write;
+use std::path::Path;
+use std::time::Duration;
+
+use tiendo_shared::{PeriodKind, Progress, WorkStatus};
+use tiendo_tests::browser::{Scenario, client_copy, workspace};
+use tiendo_tests::process::RealServer;
+use tiendo_tests::{SyncClient, data_dir, edit, login, own_progress};
+
+use crate::Row;
+
+/// The unit whose tablet starts cold: the lead unit of task 8.a of the seed plan.
+const UNIT: &str = "phong-quan-ly-tieu-chuan-do-luong-chat-luong";
+const TASK: &str = "t8-a";
+const PERCENT: u8 = 77;
+
+fn gzip(bytes: &[u8]) -> usize {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    e.write_all(bytes).expect("gzip");
+    e.finish().expect("gzip").len()
+}
+
+fn brotli(bytes: &[u8]) -> usize {
+    let mut out = Vec::new();
+    {
+        let mut w = brotli::CompressorWriter::new(&mut out, 64 * 1024, 11, 22);
+        w.write_all(bytes).expect("brotli");
+    }
+    out.len()
+}
+
+/// The sizes of the built shell's wasm, js and css.
+pub fn sizes(rows: &mut Vec<Row>) {
+    let dist = workspace().join("client/dist");
+    let mut all = Vec::new();
+    for (kind, ext) in [("wasm", ".wasm"), ("js", ".js"), ("css", ".css")] {
+        let file = std::fs::read_dir(&dist)
+            .unwrap_or_else(|e| panic!("{}: {e} (run scripts/build-client)", dist.display()))
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .find(|p| {
+                let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                name.ends_with(ext) && name != "sw.js"
+            })
+            .unwrap_or_else(|| panic!("no {kind} in {}", dist.display()));
+        let bytes = std::fs::read(&file).expect("read");
+        let kib = |n: usize| n as f64 / 1024.0;
+        rows.push(Row {
+            section: "bundle",
+            what: format!("{kind} gzip -9 ({})", file_name(&file)),
+            ours: kib(gzip(&bytes)),
+            reference: kib(bytes.len()),
+            reference_name: "raw",
+            unit: "KiB",
+        });
+        rows.push(Row {
+            section: "bundle",
+            what: format!("{kind} brotli 11"),
+            ours: kib(brotli(&bytes)),
+            reference: kib(bytes.len()),
+            reference_name: "raw",
+            unit: "KiB",
+        });
+        all.extend(bytes);
+    }
+    rows.push(Row {
+        section: "bundle",
+        what: "wasm + js + css, brotli 11".into(),
+        ours: brotli(&all) as f64 / 1024.0,
+        reference: gzip(&all) as f64 / 1024.0,
+        reference_name: "the same, gzip -9",
+        unit: "KiB",
+    });
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// The offline cold start, `runs` times.
+pub async fn cold_start(rows: &mut Vec<Row>, runs: usize) {
+    let dir = data_dir();
+    let dist = client_copy();
+    let server = RealServer::start(dir.path(), "127.0.0.1:0", dist.path());
+    let password = server.password(UNIT);
+    let addr = server.addr.clone();
+    let token = tokio::task::block_in_place(|| login(&addr, UNIT, &password));
+    let (_, doc_id) = tokio::task::block_in_place(|| own_progress(&addr, &token));
+
+    // A year of the unit's progress, then its last figure on 8.a for every period.
+    let tasks: Vec<String> = tiendo_shared::import(tiendo_shared::SEED_PLAN)
+        .expect("seed")
+        .plan
+        .tasks()
+        .map(|(_, t)| t.id.clone())
+        .collect();
+    let mut client = SyncClient::new("bench-year-of-progress").await;
+    let url = url::Url::parse(&format!("ws://{addr}/sync")).expect("url");
+    client.connect(url, &token).await;
+    let doc = client.find(&doc_id).await.expect("own progress");
+    doc.with_document(|d| tiendo_tests::province::year_of_history(d, UNIT, &tasks, 500));
+    edit::<Progress>(&doc, "progress", UNIT, |p| {
+        for period in PeriodKind::ALL {
+            let e = p.entry_mut(TASK, period);
+            e.status = WorkStatus::InProgress;
+            e.percent = PERCENT;
+        }
+    });
+    tokio::time::timeout(
+        Duration::from_secs(120),
+        doc.they_have_our_changes(client.connection()),
+    )
+    .await
+    .expect("the server has the year");
+    client.stop().await;
+
+    let base = format!("http://{addr}/");
+    let runs_s = runs.to_string();
+    let rows_run = tokio::task::block_in_place(|| {
+        let mut run = Scenario::start(
+            "bench_cold_start",
+            &[
+                ("BASE", base),
+                ("USER", UNIT.to_string()),
+                ("PASSWORD", password),
+                ("TASK", TASK.to_string()),
+                ("PERCENT", PERCENT.to_string()),
+                ("RUNS", runs_s),
+            ],
+        );
+        run.expect("synced");
+        server.kill();
+        run.go();
+        let got: Vec<serde_json::Value> = (0..runs).map(|_| run.expect("run")).collect();
+        run.finish();
+        got
+    });
+    let field = |k: &str| -> Vec<f64> {
+        rows_run
+            .iter()
+            .map(|r| r[k].as_f64().unwrap_or(f64::NAN))
+            .collect()
+    };
+    let controlled = rows_run.iter().all(|r| r["controlled"] == true);
+    rows.push(Row {
+        section: "bundle",
+        what: format!(
+            "offline cold start to interactive, median of {runs} (new browser process{})",
+            if controlled {
+                ", SW cache"
+            } else {
+                ", NOT SW-controlled"
+            }
+        ),
+        ours: median(field("interactive")),
+        reference: median(field("dom_content_loaded")),
+        reference_name: "shell HTML parsed from the SW cache",
+        unit: "ms",
+    });
+    rows.push(Row {
+        section: "bundle",
+        what: "  the same, from browser launch (wall clock)".into(),
+        ours: median(field("wall_ms")),
+        reference: median(field("launched_ms")),
+        reference_name: "browser launch alone",
+        unit: "ms",
+    });
+}

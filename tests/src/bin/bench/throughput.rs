@@ -1,0 +1,451 @@
+//! `bench throughput`: C tablets on loopback, each reading its agency's plan and editing its own
+//! progress document as fast as the server acknowledges, while each agency's central office
+//! watches its units' documents; the same workload, from the same native automerge-repo clients
+//! (samod), against `tiendo serve` and against the reference automerge-repo sync server under
+//! node (`tests/bench/reference-server.mjs`, npm packages installed on first use).
+//!
+//! Stage: *measurement* of the sync server: edits acknowledged per second, the time from an edit
+//! to the central office seeing it (p50/p99), the server process's CPU and peak memory.
+//!
+//! For a closer look: `BENCH_DEBUG=1` prints each tablet's connect timings and, per tablet, the
+//! edits made and seen; `BENCH_SERVER_LOG=FILE` keeps `tiendo serve`'s log (level
+//! `BENCH_SERVER_RUST_LOG`, default `info`).
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::str::FromStr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use futures::StreamExt;
+use samod::DocumentId;
+use tiendo_shared::{PeriodKind, Progress, WorkStatus};
+use tiendo_tests::{SyncClient, edit};
+
+use tiendo_tests::province::{AgencySeat, copy_data};
+
+/// Units per synthetic agency.
+pub const UNITS: usize = 20;
+
+/// Tablets connecting at the same time (a morning's reconnect wave, not a thundering herd).
+const CONNECTING: usize = 100;
+
+/// Finds `doc_id` through `client`, however long a connect storm makes it take (up to 5 min).
+async fn find(client: &SyncClient, doc_id: &str) -> samod::DocHandle {
+    let id = DocumentId::from_str(doc_id).expect("document id");
+    tokio::time::timeout(Duration::from_secs(300), client.repo.find(id))
+        .await
+        .expect("found within 5 minutes")
+        .expect("repo running")
+        .expect("the server shares it")
+}
+
+/// One tablet of the workload.
+struct Tablet {
+    doc: String,
+    plan: String,
+    token: String,
+}
+
+/// One central office: the documents it watches (indices into the tablets).
+struct Office {
+    token: String,
+    watches: Vec<usize>,
+}
+
+/// What one run measured.
+pub struct Figures {
+    /// Time for every tablet to connect and load its plan and progress document.
+    pub connect: Duration,
+    /// Edits acknowledged by the server within the window.
+    pub acked: usize,
+    /// The window.
+    pub window: Duration,
+    /// Edit → central office latencies.
+    pub latencies: Vec<Duration>,
+    /// Edits made that no office saw within 10 s of the window's end.
+    pub unseen: usize,
+    /// Server CPU over the window, in % of one core.
+    pub cpu_percent: f64,
+    /// Server peak resident memory over the whole run, MiB.
+    pub peak_mib: f64,
+}
+
+impl Figures {
+    /// Acknowledged edits per second.
+    pub fn per_second(&self) -> f64 {
+        self.acked as f64 / self.window.as_secs_f64()
+    }
+
+    /// The `q` quantile of the latencies, in ms.
+    pub fn quantile_ms(&self, q: f64) -> f64 {
+        if self.latencies.is_empty() {
+            return f64::NAN;
+        }
+        let mut l = self.latencies.clone();
+        l.sort();
+        let i = ((l.len() as f64 - 1.0) * q).round() as usize;
+        l[i].as_secs_f64() * 1000.0
+    }
+}
+
+/// CPU time (user + system) of process `pid` so far, in seconds.
+fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let after = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    // Fields 14 and 15 of proc(5); `after` starts at field 3.
+    (ticks(11) + ticks(12)) / clock_ticks()
+}
+
+fn clock_ticks() -> f64 {
+    Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(100.0)
+}
+
+/// The workload over `agencies`, cut to `c` tablets (the first units of each agency in turn).
+fn workload(agencies: &[AgencySeat], c: usize) -> (Vec<Tablet>, Vec<Office>) {
+    let mut tablets = Vec::new();
+    let mut offices = Vec::new();
+    'outer: for a in agencies {
+        let mut office = Office {
+            token: a.office_token.clone(),
+            watches: Vec::new(),
+        };
+        for u in &a.units {
+            if tablets.len() == c {
+                break;
+            }
+            office.watches.push(tablets.len());
+            tablets.push(Tablet {
+                doc: u.doc.clone(),
+                plan: a.plan_doc.clone(),
+                token: u.token.clone(),
+            });
+        }
+        if !office.watches.is_empty() {
+            offices.push(office);
+        }
+        if tablets.len() == c {
+            break 'outer;
+        }
+    }
+    (tablets, offices)
+}
+
+fn seq_of(handle: &samod::DocHandle) -> usize {
+    handle.with_document(|d| {
+        tiendo_shared::doc::read::<Progress, _>(d, "progress")
+            .ok()
+            .and_then(|p| {
+                p.entry("bench", PeriodKind::Year)
+                    .and_then(|e| e.result.strip_prefix('#')?.parse().ok())
+            })
+            .unwrap_or(0)
+    })
+}
+
+/// Drives the workload against `url`, measuring process `pid`.
+async fn drive(
+    url: &url::Url,
+    pid: u32,
+    tablets: Vec<Tablet>,
+    offices: Vec<Office>,
+    window: Duration,
+) -> Figures {
+    // Edit times per tablet, indexed by sequence number − 1.
+    let sent: Arc<Vec<Mutex<Vec<Instant>>>> =
+        Arc::new(tablets.iter().map(|_| Mutex::default()).collect());
+    let latencies = Arc::new(Mutex::new(Vec::new()));
+    let seen: Arc<Vec<Mutex<usize>>> = Arc::new(tablets.iter().map(|_| Mutex::default()).collect());
+
+    // The central offices, watching.
+    let mut watchers = Vec::new();
+    let mut office_clients = Vec::new();
+    let mut office_handles = Vec::new();
+    for (n, office) in offices.iter().enumerate() {
+        let mut client = SyncClient::new(&format!("office-{n}-{}", std::process::id())).await;
+        client.connect(url.clone(), &office.token).await;
+        for &t in &office.watches {
+            let handle = client
+                .find(&tablets[t].doc)
+                .await
+                .expect("office reads the unit");
+            office_handles.push((t, handle.clone()));
+            let (sent, latencies, seen) = (sent.clone(), latencies.clone(), seen.clone());
+            watchers.push(tokio::spawn(async move {
+                let mut changes = handle.changes();
+                while changes.next().await.is_some() {
+                    let now = Instant::now();
+                    let seq = seq_of(&handle);
+                    let mut last = seen[t].lock().expect("seen");
+                    if seq > *last {
+                        let times = sent[t].lock().expect("sent");
+                        let mut l = latencies.lock().expect("latencies");
+                        for at in &times[*last..seq.min(times.len())] {
+                            l.push(now - *at);
+                        }
+                        *last = seq;
+                    }
+                }
+            }));
+        }
+        office_clients.push(client);
+    }
+
+    // The tablets connect and load their plan and progress, all at once.
+    let started = Instant::now();
+    let clients: Vec<(usize, SyncClient, samod::DocHandle)> =
+        futures::stream::iter(tablets.iter().enumerate())
+            .map(|(i, t)| {
+                let url = url.clone();
+                async move {
+                    let mut client =
+                        SyncClient::new(&format!("tablet-{i}-{}", std::process::id())).await;
+                    let t0 = Instant::now();
+                    client
+                        .connect_within(url, &t.token, Duration::from_secs(300))
+                        .await;
+                    let t1 = t0.elapsed();
+                    find(&client, &t.plan).await;
+                    let t2 = t0.elapsed();
+                    let doc = find(&client, &t.doc).await;
+                    if std::env::var("BENCH_DEBUG").is_ok() {
+                        eprintln!(
+                            "connect {i}: handshake {t1:?} plan {t2:?} own {:?}",
+                            t0.elapsed()
+                        );
+                    }
+                    (i, client, doc)
+                }
+            })
+            .buffer_unordered(CONNECTING)
+            .collect()
+            .await;
+    let connect = started.elapsed();
+
+    // The window: each tablet edits, waits for the acknowledgement, edits again.
+    let cpu_before = cpu_seconds(pid);
+    let window_start = Instant::now();
+    let deadline = window_start + window;
+    let mut loops = Vec::new();
+    for (i, client, doc) in clients {
+        let sent = sent.clone();
+        loops.push(tokio::spawn(async move {
+            let conn = client.connection();
+            let mut acked = 0usize;
+            let mut seq = 0usize;
+            while Instant::now() < deadline {
+                seq += 1;
+                sent[i].lock().expect("sent").push(Instant::now());
+                edit::<Progress>(&doc, "progress", "bench", |p| {
+                    let e = p.entry_mut("bench", PeriodKind::Year);
+                    e.status = WorkStatus::InProgress;
+                    e.percent = (seq % 101) as u8;
+                    e.result = format!("#{seq}");
+                });
+                let waited = tokio::time::timeout_at(
+                    tokio::time::Instant::from_std(deadline),
+                    doc.they_have_our_changes(conn),
+                )
+                .await;
+                if waited.is_ok() {
+                    acked += 1;
+                }
+            }
+            (client, acked)
+        }));
+    }
+    let mut acked = 0;
+    let mut done = Vec::new();
+    for l in loops {
+        let (client, n) = l.await.expect("tablet loop");
+        acked += n;
+        done.push(client);
+    }
+    let cpu = cpu_seconds(pid) - cpu_before;
+    let elapsed = window_start.elapsed();
+
+    // Let the offices catch up (up to 10 s), then count what they never saw.
+    let made: usize = sent.iter().map(|s| s.lock().expect("sent").len()).sum();
+    let catch_up = Instant::now() + Duration::from_secs(10);
+    loop {
+        let got: usize = seen.iter().map(|s| *s.lock().expect("seen")).sum();
+        if got >= made || Instant::now() > catch_up {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let got: usize = seen.iter().map(|s| *s.lock().expect("seen")).sum();
+    if std::env::var("BENCH_DEBUG").is_ok() {
+        for (n, o) in office_clients.iter().enumerate() {
+            eprintln!("office {n}: traffic {:?}", o.traffic.bytes());
+        }
+        for (i, s) in sent.iter().enumerate() {
+            let now = office_handles
+                .iter()
+                .find(|(t, _)| *t == i)
+                .map(|(_, h)| seq_of(h));
+            eprintln!(
+                "tablet {i}: made {} seen {} office has {now:?}",
+                s.lock().unwrap().len(),
+                *seen[i].lock().unwrap()
+            );
+        }
+    }
+    let peak_mib = tiendo_tests::process::memory_kib(&pid.to_string(), "VmHWM") as f64 / 1024.0;
+    for w in watchers {
+        w.abort();
+    }
+    futures::future::join_all(done.into_iter().map(SyncClient::stop)).await;
+    futures::future::join_all(office_clients.into_iter().map(SyncClient::stop)).await;
+    let latencies = std::mem::take(&mut *latencies.lock().expect("latencies"));
+    Figures {
+        connect,
+        acked,
+        window: elapsed.max(window),
+        latencies,
+        unseen: made.saturating_sub(got),
+        cpu_percent: cpu / elapsed.as_secs_f64() * 100.0,
+        peak_mib,
+    }
+}
+
+/// Runs the workload with `c` tablets against a fresh `tiendo serve` over a copy of `base`.
+pub async fn ours(base: &Path, agencies: &[AgencySeat], c: usize, window: Duration) -> Figures {
+    let run = tempfile::tempdir().expect("tmp");
+    copy_data(base, run.path());
+    // BENCH_SERVER_LOG=FILE keeps the server's log (level info) for a look afterwards.
+    let server = match std::env::var_os("BENCH_SERVER_LOG") {
+        Some(log) => tiendo_tests::process::RealServer::start_logged(
+            run.path(),
+            "127.0.0.1:0",
+            Path::new("/nonexistent"),
+            &std::env::var("BENCH_SERVER_RUST_LOG").unwrap_or_else(|_| "info".into()),
+            Path::new(&log),
+        ),
+        None => tiendo_tests::process::RealServer::start(
+            run.path(),
+            "127.0.0.1:0",
+            Path::new("/nonexistent"),
+        ),
+    };
+    let url = url::Url::parse(&format!("ws://{}/sync", server.addr)).expect("url");
+    let (tablets, offices) = workload(agencies, c);
+    let figures = drive(&url, server.child.id(), tablets, offices, window).await;
+    server.kill();
+    figures
+}
+
+/// The reference server's directory: its script and, once installed, its npm packages.
+fn reference_dir() -> PathBuf {
+    tiendo_tests::browser::workspace().join("tests/bench")
+}
+
+/// Installs the reference server's npm packages (pinned in its package-lock.json) when missing.
+pub fn install_reference() {
+    let dir = reference_dir();
+    if dir.join("node_modules/@automerge/automerge-repo").is_dir() {
+        return;
+    }
+    let status = Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(&dir)
+        .status()
+        .expect("npm runs");
+    assert!(status.success(), "npm ci in {} failed", dir.display());
+}
+
+/// The reference automerge-repo sync server, running.
+struct Reference {
+    child: Child,
+    port: u16,
+    _storage: tempfile::TempDir,
+}
+
+impl Reference {
+    fn start() -> Reference {
+        let storage = tempfile::tempdir().expect("tmp");
+        let mut child = Command::new("node")
+            .arg(reference_dir().join("reference-server.mjs"))
+            .arg(storage.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("node starts");
+        let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+        let port = lines
+            .find_map(|l| l.ok()?.strip_prefix("listening ")?.parse().ok())
+            .expect("the reference server printed its port");
+        std::thread::spawn(move || for _ in lines {});
+        Reference {
+            child,
+            port,
+            _storage: storage,
+        }
+    }
+}
+
+impl Drop for Reference {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs the same workload with `c` tablets against a fresh reference server: a set-up client
+/// first creates the same plan and progress documents there (same content, new ids).
+pub async fn reference(agencies: &[AgencySeat], c: usize, window: Duration) -> Figures {
+    let server = Reference::start();
+    let url = url::Url::parse(&format!("ws://127.0.0.1:{}/", server.port)).expect("url");
+    let mut setup = SyncClient::new(&format!("setup-{}", std::process::id())).await;
+    setup.connect(url.clone(), "").await;
+    let conn = setup.connection();
+    let mut copies = Vec::new();
+    let mut left = c;
+    for a in agencies {
+        if left == 0 {
+            break;
+        }
+        let plan = create(&setup, &a.plan_saved).await;
+        plan.they_have_our_changes(conn).await;
+        let mut units = Vec::new();
+        for u in a.units.iter().take(left) {
+            let doc = create(&setup, &u.saved).await;
+            doc.they_have_our_changes(conn).await;
+            units.push(tiendo_tests::province::UnitSeat {
+                doc: doc.document_id().to_string(),
+                token: String::new(),
+                saved: Vec::new(),
+            });
+        }
+        left -= units.len();
+        copies.push(AgencySeat {
+            plan_id: a.plan_id.clone(),
+            plan_doc: plan.document_id().to_string(),
+            plan_saved: Vec::new(),
+            office_token: String::new(),
+            units,
+        });
+    }
+    setup.stop().await;
+    let (tablets, offices) = workload(&copies, c);
+    drive(&url, server.child.id(), tablets, offices, window).await
+}
+
+async fn create(client: &SyncClient, saved: &[u8]) -> samod::DocHandle {
+    let doc = automerge::Automerge::load(saved).expect("saved document loads");
+    client.repo.create(doc).await.expect("repo running")
+}
