@@ -14,18 +14,12 @@ use tiendo_tests::browser::{Scenario, client_copy, workspace};
 use tiendo_tests::process::RealServer;
 use tiendo_tests::{SyncClient, data_dir, edit, login, own_progress};
 
-use crate::Row;
+use crate::{Row, gzip_len, median};
 
 /// The unit whose tablet starts cold: the lead unit of task 8.a of the seed plan.
 const UNIT: &str = "phong-quan-ly-tieu-chuan-do-luong-chat-luong";
 const TASK: &str = "t8-a";
 const PERCENT: u8 = 77;
-
-fn gzip(bytes: &[u8]) -> usize {
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    e.write_all(bytes).expect("gzip");
-    e.finish().expect("gzip").len()
-}
 
 fn brotli(bytes: &[u8]) -> usize {
     let mut out = Vec::new();
@@ -55,7 +49,7 @@ pub fn sizes(rows: &mut Vec<Row>) {
         rows.push(Row {
             section: "bundle",
             what: format!("{kind} gzip -9 ({})", file_name(&file)),
-            ours: kib(gzip(&bytes)),
+            ours: kib(gzip_len(&bytes, 9)),
             reference: kib(bytes.len()),
             reference_name: "raw",
             unit: "KiB",
@@ -74,7 +68,7 @@ pub fn sizes(rows: &mut Vec<Row>) {
         section: "bundle",
         what: "wasm + js + css, brotli 11".into(),
         ours: brotli(&all) as f64 / 1024.0,
-        reference: gzip(&all) as f64 / 1024.0,
+        reference: gzip_len(&all, 9) as f64 / 1024.0,
         reference_name: "the same, gzip -9",
         unit: "KiB",
     });
@@ -84,11 +78,6 @@ fn file_name(p: &Path) -> String {
     p.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
 }
 
 /// The offline cold start, `runs` times.

@@ -44,10 +44,17 @@ pub(crate) struct Row {
     pub(crate) unit: &'static str,
 }
 
-fn gzip_len(bytes: &[u8]) -> usize {
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+/// The gzip size of `bytes` at `level` (0–9).
+pub(crate) fn gzip_len(bytes: &[u8], level: u32) -> usize {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(level));
     e.write_all(bytes).expect("gzip");
     e.finish().expect("gzip").len()
+}
+
+/// The median of `v` (the upper one of an even count).
+pub(crate) fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
 }
 
 /// Runs the automerge sync protocol between two documents until neither has anything to say;
@@ -225,7 +232,7 @@ async fn wire(rows: &mut Vec<Row>) {
     rows.push(Row {
         section: "wire",
         what: "first sync if gzipped (estimate: the saved documents gzipped)".into(),
-        ours: gzip_len(&saved) as f64,
+        ours: gzip_len(&saved, 6) as f64,
         reference: saved.len() as f64,
         reference_name: "saved size, raw",
         unit: "bytes",
@@ -357,10 +364,6 @@ async fn status_endpoint(rows: &mut Vec<Row>, runs: usize) {
         });
         server.kill();
     }
-    let median = |mut v: Vec<f64>| {
-        v.sort_by(f64::total_cmp);
-        v[v.len() / 2]
-    };
     rows.push(Row {
         section: "status",
         what: format!(

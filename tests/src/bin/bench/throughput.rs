@@ -119,28 +119,21 @@ fn clock_ticks() -> f64 {
 fn workload(agencies: &[AgencySeat], c: usize) -> (Vec<Tablet>, Vec<Office>) {
     let mut tablets = Vec::new();
     let mut offices = Vec::new();
-    'outer: for a in agencies {
-        let mut office = Office {
+    for a in agencies {
+        let room = c - tablets.len();
+        if room == 0 {
+            break;
+        }
+        let first = tablets.len();
+        tablets.extend(a.units.iter().take(room).map(|u| Tablet {
+            doc: u.doc.clone(),
+            plan: a.plan_doc.clone(),
+            token: u.token.clone(),
+        }));
+        offices.push(Office {
             token: a.office_token.clone(),
-            watches: Vec::new(),
-        };
-        for u in &a.units {
-            if tablets.len() == c {
-                break;
-            }
-            office.watches.push(tablets.len());
-            tablets.push(Tablet {
-                doc: u.doc.clone(),
-                plan: a.plan_doc.clone(),
-                token: u.token.clone(),
-            });
-        }
-        if !office.watches.is_empty() {
-            offices.push(office);
-        }
-        if tablets.len() == c {
-            break 'outer;
-        }
+            watches: (first..tablets.len()).collect(),
+        });
     }
     (tablets, offices)
 }
