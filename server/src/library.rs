@@ -185,6 +185,9 @@ impl Library {
             .with_peer_id(server_peer_id(&store).await)
             .with_storage(store.clone())
             .with_share_policy(policy)
+            // The server never announces documents (see `access::share_config`): a connection is
+            // paired with a document when it asks for it, not with every loaded document.
+            .with_pair_on_demand(true)
             .load()
             .await;
         let acceptor =

@@ -43,6 +43,7 @@ pub struct RepoBuilder<S, R, A> {
     pub(crate) peer_id: Option<PeerId>,
     pub(crate) concurrency: ConcurrencyConfig,
     pub(crate) observer: Option<Arc<dyn RepoObserver>>,
+    pub(crate) pair_on_demand: bool,
 }
 
 impl<S, R, A> RepoBuilder<S, R, A> {
@@ -53,6 +54,7 @@ impl<S, R, A> RepoBuilder<S, R, A> {
             runtime: self.runtime,
             share_policy: self.share_policy,
             concurrency: self.concurrency,
+            pair_on_demand: self.pair_on_demand,
             observer: self.observer,
         }
     }
@@ -64,6 +66,7 @@ impl<S, R, A> RepoBuilder<S, R, A> {
             storage: self.storage,
             share_policy: self.share_policy,
             concurrency: self.concurrency,
+            pair_on_demand: self.pair_on_demand,
             observer: self.observer,
         }
     }
@@ -82,8 +85,17 @@ impl<S, R, A> RepoBuilder<S, R, A> {
             storage: self.storage,
             share_policy,
             concurrency: self.concurrency,
+            pair_on_demand: self.pair_on_demand,
             observer: self.observer,
         }
+    }
+
+    /// tiendo patch: pair a connection with a document only when the connection sends a message
+    /// about it (see `samod_core::actors::hub::Hub::set_pair_on_demand`). For a repo that never
+    /// announces documents, such as a server whose clients ask for what they need.
+    pub fn with_pair_on_demand(mut self, on: bool) -> Self {
+        self.pair_on_demand = on;
+        self
     }
 
     /// Configure how the repository should process concurrent documents
@@ -110,6 +122,7 @@ impl<R> RepoBuilder<InMemoryStorage, R, ShareConfig> {
             peer_id: None,
             share_policy: ShareConfig::default(),
             concurrency: ConcurrencyConfig::AsyncRuntime,
+            pair_on_demand: false,
             observer: None,
         }
     }

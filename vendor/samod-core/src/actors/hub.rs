@@ -32,6 +32,15 @@ impl Hub {
         Hub { state }
     }
 
+    /// tiendo patch: pair a connection with a document only when the connection sends a message
+    /// about it, instead of every connection with every document actor (a share-policy check and
+    /// a sync state per pair, whatever the answer). For a repo that never announces documents —
+    /// a server whose clients ask for what they need — nothing else uses the pairing, and the
+    /// cost no longer grows with connections × documents.
+    pub fn set_pair_on_demand(&mut self, on: bool) {
+        self.state.set_pair_on_demand(on);
+    }
+
     /// Begins loading a samod repository.
     ///
     /// This method returns a `SamodLoader` state machine that handles the

@@ -68,6 +68,10 @@ pub(crate) struct State {
     /// [`State::ensure_connections`] last paired them; without it that scan of every connection
     /// against every document ran on every hub event.
     subscriptions_stale: bool,
+
+    /// tiendo patch: pair a connection with a document only when the connection sends a message
+    /// about it (see [`crate::actors::hub::Hub::set_pair_on_demand`]).
+    pair_on_demand: bool,
 }
 
 impl State {
@@ -83,6 +87,7 @@ impl State {
             connections: HashMap::new(),
             document_to_actor: HashMap::new(),
             subscriptions_stale: true,
+            pair_on_demand: false,
             pending_commands: pending_commands::PendingCommands::new(),
             ephemeral_session,
             run_state: RunState::Running,
@@ -180,6 +185,42 @@ impl State {
         if let Some(connection) = self.connections.get_mut(connection_id) {
             connection.add_document(document_id);
         }
+    }
+
+    /// Pairs `connection_id` with the document of `actor_id` if it is established and not paired
+    /// yet (tiendo patch, on-demand pairing): the actor learns of the connection before the
+    /// message that caused the pairing.
+    fn pair(
+        &mut self,
+        out: &mut HubResults,
+        actor_id: DocumentActorId,
+        connection_id: ConnectionId,
+        doc_id: &DocumentId,
+    ) {
+        let Some(conn) = self.connections.get_mut(&connection_id) else {
+            return;
+        };
+        let Some(established) = conn.established_connection_mut() else {
+            return;
+        };
+        if established.document_subscriptions().contains_key(doc_id) {
+            return;
+        }
+        let peer_id = established.remote_peer_id().clone();
+        established.add_document_subscription(doc_id.clone());
+        out.send_to_doc_actor(
+            actor_id,
+            HubToDocMsgPayload::NewConnection {
+                connection_id,
+                peer_id,
+            },
+        );
+    }
+
+    /// Whether connections are paired with documents only on demand (tiendo patch).
+    pub(crate) fn set_pair_on_demand(&mut self, on: bool) {
+        self.pair_on_demand = on;
+        self.subscriptions_stale = true;
     }
 
     /// Get the peer ID for this samod instance
@@ -300,7 +341,7 @@ impl State {
     }
 
     pub(crate) fn ensure_connections(&mut self) -> Vec<(DocumentActorId, ConnectionId, PeerId)> {
-        if !std::mem::replace(&mut self.subscriptions_stale, false) {
+        if !std::mem::replace(&mut self.subscriptions_stale, false) || self.pair_on_demand {
             return Vec::new();
         }
         let mut to_connect = Vec::new();
@@ -763,9 +804,13 @@ impl State {
 
         // Ensure there's a document actor for this document
         if let Some(existing_actor) = self.find_actor_for_document(&doc_id) {
+            let actor_id = existing_actor.actor_id;
+            if self.pair_on_demand {
+                self.pair(out, actor_id, connection_id, &doc_id);
+            }
             // Forward the request to the document actor
             out.send_to_doc_actor(
-                existing_actor.actor_id,
+                actor_id,
                 HubToDocMsgPayload::HandleDocMessage {
                     connection_id,
                     message: msg,
@@ -895,9 +940,12 @@ impl State {
         // Create the actor and initialize it
         self.add_document_actor(actor_id, document_id.clone());
 
+        let on_demand = self.pair_on_demand;
+        let asking = from_sync_msg.as_ref().map(|(c, _)| *c);
         let mut initial_connections: HashMap<ConnectionId, (PeerId, Option<DocMessage>)> = self
             .established_peers()
             .iter()
+            .filter(|(c, _)| !on_demand || Some(*c) == asking)
             .map(|(c, p)| (*c, (p.clone(), None)))
             .collect();
 
