@@ -72,27 +72,29 @@ fn sync_with(
 ) -> (usize, usize) {
     let (mut bytes, mut messages) = (0, 0);
     loop {
-        let mut quiet = true;
-        if let Some(m) = a.generate_sync_message(sa) {
-            let enc = m.encode();
-            bytes += enc.len();
-            messages += 1;
-            b.receive_sync_message(sb, Message::decode(&enc).expect("decode"))
-                .expect("receive");
-            quiet = false;
-        }
-        if let Some(m) = b.generate_sync_message(sb) {
-            let enc = m.encode();
-            bytes += enc.len();
-            messages += 1;
-            a.receive_sync_message(sa, Message::decode(&enc).expect("decode"))
-                .expect("receive");
-            quiet = false;
-        }
-        if quiet {
+        let there = pass(a, b, sa, sb);
+        let back = pass(b, a, sb, sa);
+        if there.is_none() && back.is_none() {
             return (bytes, messages);
         }
+        for n in [there, back].into_iter().flatten() {
+            bytes += n;
+            messages += 1;
+        }
     }
+}
+
+/// One sync message from `from` to `to`, if `from` has anything to say; its encoded size.
+fn pass(
+    from: &mut automerge::Automerge,
+    to: &mut automerge::Automerge,
+    s_from: &mut State,
+    s_to: &mut State,
+) -> Option<usize> {
+    let enc = from.generate_sync_message(s_from)?.encode();
+    to.receive_sync_message(s_to, Message::decode(&enc).expect("decode"))
+        .expect("receive");
+    Some(enc.len())
 }
 
 /// Waits (up to 10 minutes: a long history on a busy machine) until the server has every change
