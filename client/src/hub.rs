@@ -243,7 +243,7 @@ impl Hub {
     /// The plan as last synced.
     pub fn plan(&self) -> Result<Plan, String> {
         self.plan
-            .with_document(|d| doc::read(d, "plan"))
+            .with_document(|d| doc::read(d))
             .map_err(|e| e.to_string())
     }
 
@@ -251,7 +251,7 @@ impl Hub {
     pub fn agency(&self) -> Result<Agency, String> {
         let org: Org = self
             .org
-            .with_document(|d| doc::read(d, "org"))
+            .with_document(|d| doc::read(d))
             .map_err(|e| e.to_string())?;
         let id = self
             .me
@@ -267,7 +267,7 @@ impl Hub {
     pub fn progress(&self) -> Option<Progress> {
         self.progress
             .as_ref()
-            .and_then(|h| h.with_document(|d| doc::read(d, "progress").ok()))
+            .and_then(|h| h.with_document(|d| doc::read(d).ok()))
     }
 
     /// Fields of the unit's report on `task_id` that hold concurrent values.
@@ -300,7 +300,7 @@ impl Hub {
         let mut ok = Vec::new();
         let mut bad = 0;
         for (_, h) in &self.all_progress {
-            match h.with_document(|d| doc::read::<Progress, _>(d, "progress")) {
+            match h.with_document(|d| doc::read::<Progress, _>(d)) {
                 Ok(p) => ok.push(p),
                 Err(_) => bad += 1,
             }
@@ -310,7 +310,7 @@ impl Hub {
 
     /// Changes the unit's progress through `f`, as one change by this user.
     pub fn edit_progress(&self, f: impl FnOnce(&mut Progress)) -> Result<(), String> {
-        self.change_progress(|d, author| doc::update::<Progress, _>(d, "progress", author, f))
+        self.change_progress(|d, author| doc::update::<Progress, _>(d, author, f))
     }
 
     /// Runs `f` on the unit's progress document with this user as the author, recording the
@@ -339,9 +339,9 @@ impl Hub {
         let author = self.me.user.username.clone();
         let result = edit_own(&self.plan, |d| {
             // Checked on a copy first: a refused draft writes nothing.
-            let mut plan: Plan = doc::read(d, "plan")?;
+            let mut plan: Plan = doc::read(d)?;
             let out = f(&mut plan)?;
-            doc::update::<Plan, _>(d, "plan", &author, |p| *p = plan)?;
+            doc::update::<Plan, _>(d, &author, |p| *p = plan)?;
             Ok::<R, tiendo_shared::Error>(out)
         });
         result.map_err(|e| e.to_string())

@@ -45,7 +45,7 @@ pub fn frame(data: &[u8]) {
     let mut doc = automerge::Automerge::new();
     let mut state = automerge::sync::State::new();
     if doc.receive_sync_message(&mut state, message).is_ok() {
-        let _ = tiendo_shared::doc::read::<Progress, _>(&doc, "progress");
+        let _ = tiendo_shared::doc::read::<Progress, _>(&doc);
         let _ = doc.generate_sync_message(&mut state);
     }
 }
@@ -62,7 +62,7 @@ pub fn report(data: &[u8]) {
     let Ok(doc) = automerge::Automerge::load(data) else {
         return;
     };
-    let Ok(progress) = tiendo_shared::doc::read::<Progress, _>(&doc, "progress") else {
+    let Ok(progress) = tiendo_shared::doc::read::<Progress, _>(&doc) else {
         return;
     };
     let imported = seed();

@@ -82,8 +82,8 @@ where
         .iter()
         .find(|d| d.kind == DocKind::Org && d.agency_id == rec.agency_id)
         .ok_or_else(|| Error::NotFound(format!("tổ chức của kế hoạch {plan_id}")))?;
-    let plan: Plan = doc::read(&read(rec.doc_id.clone()).await?, "plan")?;
-    let org: Org = doc::read(&read(org_rec.doc_id.clone()).await?, "org")?;
+    let plan: Plan = doc::read(&read(rec.doc_id.clone()).await?)?;
+    let org: Org = doc::read(&read(org_rec.doc_id.clone()).await?)?;
     let mut progress = Vec::new();
     let mut problems = Vec::new();
     for r in &records {
@@ -92,7 +92,7 @@ where
         }
         let read = read(r.doc_id.clone())
             .await
-            .and_then(|d| Ok(doc::read::<Progress, _>(&d, "progress")?));
+            .and_then(|d| Ok(doc::read::<Progress, _>(&d)?));
         match read {
             Ok(p) => progress.push(p),
             Err(e) => problems.push(format!("tài liệu {} ({}): {e}", r.doc_id, r.title)),
@@ -377,7 +377,7 @@ impl Library {
         let handle = self.handle(doc_id).await?;
         let agency_id = imported.id.clone();
         let merged = handle.with_document(|d| {
-            doc::update::<Org, _>(d, "org", SYSTEM_AUTHOR, |org| {
+            doc::update::<Org, _>(d, SYSTEM_AUTHOR, |org| {
                 let agency = org.agencies.iter_mut().find(|a| a.id == agency_id)?;
                 for unit in &imported.units {
                     if agency.unit(&unit.id).is_none() {

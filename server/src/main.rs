@@ -155,7 +155,7 @@ async fn units(store: &SqliteStore) -> anyhow::Result<Vec<UnitRow>> {
             continue;
         }
         let doc = store.read_document(&rec.doc_id).await?;
-        let org: tiendo_shared::Org = tiendo_shared::doc::read(&doc, "org")?;
+        let org: tiendo_shared::Org = tiendo_shared::doc::read(&doc)?;
         for agency in org.agencies.iter().filter(|a| a.id == rec.agency_id) {
             for unit in &agency.units {
                 out.push(UnitRow {

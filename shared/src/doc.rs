@@ -1,36 +1,44 @@
 //! The model as Automerge documents: write a value into a document, read it back, and stamp
-//! changes with their author.
+//! changes with their author and the document with its schema version.
 //!
-//! Stage: *local document*. Every edit, on a tablet or on the server, goes model → [`write`] →
-//! Automerge change (with the user as author) → sync. Every read goes Automerge → [`read`] →
-//! model. autosurgeon does the mapping; list items with a `#[key]` (tasks, units, evidence) keep
-//! their identity across concurrent edits.
+//! Stage: *local document*. Every edit, on a tablet or on the server, goes model → [`update`] →
+//! Automerge change (with the user as author, the document brought to this release's schema
+//! version, [`crate::schema`]) → sync. Every read goes Automerge → [`read`] → model, tolerantly
+//! ([`crate::lenient`]). autosurgeon does the mapping; list items with a `#[key]` (tasks, units,
+//! evidence) keep their identity across concurrent edits.
 
-use automerge::{Author, AutoCommit};
-use autosurgeon::{Hydrate, Reconcile};
+use automerge::{Author, AutoCommit, Automerge};
 
 use crate::Error;
+use crate::schema::{self, Contract, Document};
 
 /// The Automerge author recorded on changes made by user `user_id`.
 pub fn author_for(user_id: &str) -> Author<'static> {
     Author::from(user_id.as_bytes().to_vec())
 }
 
-/// A new document holding `value`, its first change authored by `author` (when given).
-pub fn create<T: Reconcile>(value: &T, author: Option<&str>) -> Result<AutoCommit, Error> {
-    let mut doc = AutoCommit::new();
+/// A new document holding `value` at this release's schema version, its first change authored
+/// by `author` (when given; later changes through the returned handle keep that author).
+pub fn create<T: Document>(value: &T, author: Option<&str>) -> Result<AutoCommit, Error> {
+    let mut doc = Automerge::new();
     if let Some(a) = author {
         doc.set_author(Some(author_for(a)));
     }
     write(&mut doc, value)?;
-    Ok(doc)
+    let mut out = AutoCommit::load(&doc.save())?.with_actor(doc.get_actor().clone());
+    if let Some(a) = author {
+        out.set_author(Some(author_for(a)));
+    }
+    Ok(out)
 }
 
-/// Makes the document hold `value`, changing only what differs, as one change stamped with the
-/// current time.
-pub fn write<T: Reconcile>(doc: &mut AutoCommit, value: &T) -> Result<(), Error> {
-    autosurgeon::reconcile(doc, value)?;
-    doc.commit_with(commit_options());
+/// Makes the document hold `value`, changing only what differs (and deleting nothing the model
+/// does not hold, see [`crate::schema`]), as one change stamped with the current time.
+pub fn write<T: Document>(doc: &mut Automerge, value: &T) -> Result<(), Error> {
+    let mut tx = doc.transaction();
+    autosurgeon::reconcile(&mut tx, value)?;
+    schema::upgrade(&mut tx, T::KIND)?;
+    tx.commit_with(commit_options());
     Ok(())
 }
 
@@ -44,12 +52,18 @@ pub fn commit_options() -> automerge::transaction::CommitOptions {
     automerge::transaction::CommitOptions::default().with_time(now)
 }
 
-/// Reads a model value from a document; `kind` names the document kind in errors.
-pub fn read<T: Hydrate, D: autosurgeon::ReadDoc>(doc: &D, kind: &'static str) -> Result<T, Error> {
+/// Reads a model value from a document, tolerantly (what cannot be read is an error naming the
+/// kind; in a progress document, only the entries that cannot be read are left out).
+pub fn read<T: Document, D: autosurgeon::ReadDoc>(doc: &D) -> Result<T, Error> {
     autosurgeon::hydrate(doc).map_err(|source| Error::Schema {
-        kind,
+        kind: T::KIND,
         source: Box::new(source),
     })
+}
+
+/// The schema version of a document read as a `T`, and whether a newer release wrote it.
+pub fn contract<T: Document>(doc: &impl automerge::ReadDoc) -> Contract {
+    schema::contract(doc, T::KIND)
 }
 
 /// Loads a document from its saved bytes.
@@ -59,17 +73,14 @@ pub fn load(bytes: &[u8]) -> Result<AutoCommit, Error> {
 
 /// Reads a `T` out of `doc`, lets `f` change it, and commits the difference as one change
 /// authored by `author` (how a tablet saves an edit made in a form).
-pub fn update<T: Hydrate + Reconcile, R>(
-    doc: &mut automerge::Automerge,
-    kind: &'static str,
+pub fn update<T: Document, R>(
+    doc: &mut Automerge,
     author: &str,
     f: impl FnOnce(&mut T) -> R,
 ) -> Result<R, Error> {
-    let mut value: T = read(doc, kind)?;
+    let mut value: T = read(doc)?;
     let out = f(&mut value);
     doc.set_author(Some(author_for(author)));
-    let mut tx = doc.transaction();
-    autosurgeon::reconcile(&mut tx, &value)?;
-    tx.commit_with(commit_options());
+    write(doc, &value)?;
     Ok(out)
 }

@@ -15,8 +15,8 @@ pub enum Error {
     /// An Automerge document does not have the shape of the expected model.
     #[error("tài liệu không đúng cấu trúc ({kind}): {source}")]
     Schema {
-        /// Which document kind was expected (plan, org, progress).
-        kind: &'static str,
+        /// Which document kind was expected.
+        kind: crate::schema::DocKind,
         /// What did not fit.
         #[source]
         source: Box<autosurgeon::HydrateError>,

@@ -20,11 +20,13 @@ pub mod doc;
 pub mod error;
 pub mod history;
 pub mod import;
+pub mod lenient;
 pub mod maintain;
 pub mod org;
 pub mod plan;
 pub mod progress;
 pub mod report;
+pub mod schema;
 pub mod schedule;
 pub mod status;
 pub mod text;
@@ -34,7 +36,8 @@ pub use error::Error;
 pub use import::{Imported, Unplaced, import};
 pub use org::{Agency, Assignee, AssigneeKind, Group, Org, Unit, UnitKind};
 pub use plan::{Area, PeriodKind, Plan, ReportingPeriod, Task};
-pub use progress::{Entry, Evidence, Progress, WorkStatus};
+pub use progress::{Entry, Evidence, Progress, Unreadable, WorkStatus};
+pub use schema::{DocKind, Document};
 pub use schedule::{Milestone, Recurrence, Schedule, Undated};
 
 /// The seed plan: the 2025 CCHC plan of Sở KH&CN Quảng Ngãi, the embedded default data.

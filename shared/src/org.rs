@@ -15,10 +15,13 @@ use crate::text;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate)]
 pub struct Org {
     /// Stable id, e.g. `quang-ngai`.
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub id: String,
     /// Display name, e.g. "UBND tỉnh Quảng Ngãi".
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub name: String,
     /// The agencies that issue plans.
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub agencies: Vec<Agency>,
 }
 
@@ -48,16 +51,22 @@ pub enum AgencyKind {
 pub struct Agency {
     /// Stable id, e.g. `so-khoa-hoc-va-cong-nghe`.
     #[key]
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub id: String,
     /// Display name, e.g. "Sở Khoa học và Công nghệ".
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub name: String,
     /// Kind of agency.
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub kind: AgencyKind,
     /// The unit that merges progress and reports upward (Phòng Hành chính – Tổng hợp, Văn phòng).
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub central_office: Option<String>,
     /// The agency's own units.
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub units: Vec<Unit>,
     /// Bodies outside the agency that its plans name.
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub external_parties: Vec<String>,
 }
 
@@ -80,12 +89,16 @@ pub enum UnitKind {
 pub struct Unit {
     /// Stable ASCII id derived from the name, e.g. `phong-hanh-chinh-tong-hop`.
     #[key]
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub id: String,
     /// Display name as most often written.
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub name: String,
     /// Kind of unit.
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub kind: UnitKind,
     /// Other spellings seen for this unit (en dash/hyphen, capitalisation).
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub aliases: Vec<String>,
 }
 
@@ -145,14 +158,19 @@ pub enum AssigneeKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate)]
 pub struct Assignee {
     /// The words of the plan naming this party, e.g. "Phòng Hành chính - Tổng hợp".
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub text: String,
     /// What kind of party this is.
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub kind: AssigneeKind,
     /// For [`AssigneeKind::Unit`]: the unit's id.
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub unit_id: Option<String>,
     /// For [`AssigneeKind::Group`]: which group.
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub group: Option<Group>,
     /// Words after the name that say what the party does ("hướng dẫn nghiệp vụ, đôn đốc…").
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub note: Option<String>,
 }
 
@@ -195,3 +213,5 @@ impl Agency {
             .collect()
     }
 }
+
+crate::lenient_types!(required: Agency, AgencyKind, UnitKind, Unit, Group, AssigneeKind, Assignee);

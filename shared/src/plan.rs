@@ -16,36 +16,52 @@ use crate::{Date, Error};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate)]
 pub struct Plan {
     /// Stable id of the plan, e.g. `kh-cchc-2025-so-khoa-hoc-va-cong-nghe`.
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub id: String,
     /// The number as printed ("/KH-SKHCN" while the number is not yet assigned).
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub number: String,
     /// Date of issue.
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub date: Option<Date>,
     /// Place of issue ("Quảng Ngãi").
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub place: String,
     /// Title after "KẾ HOẠCH".
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub title: String,
     /// The year the plan covers.
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub year: Option<i32>,
     /// The issuing agency as named in the plan ("Sở Khoa học và Công nghệ").
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub issuer: String,
     /// The issuing agency's id in the organisation document.
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub agency_id: String,
     /// Who signs: title and name.
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub signer: Signer,
     /// The "Căn cứ…" paragraphs.
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub legal_bases: Vec<String>,
     /// "Mục đích" items.
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub purposes: Vec<String>,
     /// "Yêu cầu" items.
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub requirements: Vec<String>,
     /// Areas 1..9 with their tasks.
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub areas: Vec<Area>,
     /// Reporting periods and their deadlines, from part III.
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub reporting_periods: Vec<ReportingPeriod>,
     /// The other paragraphs of part III (Tổ chức thực hiện).
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub implementation: Vec<String>,
     /// "Nơi nhận".
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub recipients: Vec<String>,
 }
 
@@ -53,8 +69,10 @@ pub struct Plan {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate)]
 pub struct Signer {
     /// "GIÁM ĐỐC", "KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC"…
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub title: String,
     /// The signer's name.
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub name: String,
 }
 
@@ -63,10 +81,13 @@ pub struct Signer {
 pub struct Area {
     /// The area's number as printed.
     #[key]
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub number: u32,
     /// The area's heading.
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub title: String,
     /// Its tasks, in plan order.
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub tasks: Vec<Task>,
 }
 
@@ -75,22 +96,31 @@ pub struct Area {
 pub struct Task {
     /// Stable id (ASCII), unique in the plan even where the plan repeats a letter.
     #[key]
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub id: String,
     /// The code as printed, e.g. "3.g" (or "9" for an area that is itself one task).
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub code: String,
     /// The task's heading paragraph.
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub title: String,
     /// Further paragraphs of the task that are not labelled lines.
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub description: Vec<String>,
     /// Lead units (chủ trì).
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub lead: Vec<Assignee>,
     /// Coordinating units (phối hợp).
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub coordinating: Vec<Assignee>,
     /// Products (sản phẩm), one item each; "+" sub-items become items of their own.
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub products: Vec<String>,
     /// The timeline text as written, and what was understood from it.
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub schedule: Schedule,
     /// The day the central office retired the task (kept with its history, no longer counted).
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub retired_on: Option<Date>,
 }
 
@@ -186,10 +216,13 @@ impl std::str::FromStr for PeriodKind {
 pub struct ReportingPeriod {
     /// Which period.
     #[key]
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub kind: PeriodKind,
     /// Its name as written ("Báo cáo quý I").
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub name: String,
     /// The deadline of the report.
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub deadline: Date,
 }
 
@@ -222,3 +255,6 @@ impl Plan {
             .or_else(|| self.reporting_periods.first().map(|p| p.deadline.year()))
     }
 }
+
+crate::lenient_types!(default: Signer);
+crate::lenient_types!(required: Area, Task, PeriodKind, ReportingPeriod);

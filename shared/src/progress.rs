@@ -17,7 +17,13 @@ use serde::{Deserialize, Serialize};
 use crate::{Date, Error, PeriodKind};
 
 /// A unit's progress on a plan.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, Reconcile, Hydrate)]
+///
+/// Read tolerantly and entry by entry (the `Hydrate` below): an entry that cannot be read is
+/// left out of [`Progress::tasks`] and listed in [`Progress::unreadable`], so one bad write
+/// never hides the rest of the unit's year. Written additively (the `Reconcile` below): the
+/// entries held here are written, and nothing else in the document is deleted — not an entry
+/// that could not be read, not a period or field this version does not know.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Progress {
     /// The plan this reports on.
     pub plan_id: String,
@@ -25,12 +31,138 @@ pub struct Progress {
     pub unit_id: String,
     /// Task id → period key (`q1`, `h1`, `q3`, `year`) → entry.
     pub tasks: BTreeMap<String, BTreeMap<String, Entry>>,
+    /// Entries in the document that could not be read (never written back by us).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unreadable: Vec<Unreadable>,
+}
+
+/// An entry of a progress document that could not be read: where it is and what did not fit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unreadable {
+    /// The task id (the key under `tasks`).
+    pub task_id: String,
+    /// The period key (`q1`…), or `None` when the task's whole value is not a map.
+    pub period: Option<String>,
+    /// The first field that did not fit, or `None` when the entry is not a map at all.
+    pub field: Option<String>,
+    /// What was expected and found, in plain words.
+    pub reason: String,
+}
+
+impl Hydrate for Progress {
+    fn hydrate_map<D: autosurgeon::ReadDoc>(
+        doc: &D,
+        obj: &automerge::ObjId,
+    ) -> Result<Self, autosurgeon::HydrateError> {
+        let mut progress = Progress {
+            plan_id: crate::lenient::read(doc, obj, "plan_id".into())?,
+            unit_id: crate::lenient::read(doc, obj, "unit_id".into())?,
+            ..Progress::default()
+        };
+        let tasks = match doc.get(obj, "tasks")? {
+            None => return Ok(progress),
+            Some((Value::Object(ObjType::Map), id)) => id,
+            Some((v, _)) => {
+                return Err(autosurgeon::HydrateError::unexpected(
+                    "a map of tasks",
+                    v.to_string(),
+                ));
+            }
+        };
+        let task_ids: Vec<String> = doc.map_range(&tasks, ..).map(|i| i.key.to_string()).collect();
+        for task_id in task_ids {
+            let periods = match doc.get(&tasks, task_id.as_str())? {
+                Some((Value::Object(ObjType::Map), id)) => id,
+                other => {
+                    progress.unreadable.push(Unreadable {
+                        task_id,
+                        period: None,
+                        field: None,
+                        reason: format!(
+                            "expected a map of periods, found {}",
+                            other.map_or("nothing".into(), |(v, _)| v.to_string())
+                        ),
+                    });
+                    continue;
+                }
+            };
+            let keys: Vec<String> =
+                doc.map_range(&periods, ..).map(|i| i.key.to_string()).collect();
+            let entries = progress.tasks.entry(task_id.clone()).or_default();
+            for period in keys {
+                match Entry::hydrate(doc, &periods, period.as_str().into()) {
+                    Ok(e) => {
+                        entries.insert(period, e);
+                    }
+                    Err(err) => {
+                        let (field, reason) = Entry::diagnose(doc, &periods, &period)
+                            .unwrap_or((None, err.to_string()));
+                        progress.unreadable.push(Unreadable {
+                            task_id: task_id.clone(),
+                            period: Some(period),
+                            field,
+                            reason,
+                        });
+                    }
+                }
+            }
+            if entries.is_empty() {
+                progress.tasks.remove(&task_id);
+            }
+        }
+        Ok(progress)
+    }
+}
+
+impl Reconcile for Progress {
+    type Key<'a> = autosurgeon::reconcile::NoKey;
+
+    fn reconcile<R: autosurgeon::Reconciler>(&self, mut reconciler: R) -> Result<(), R::Error> {
+        use autosurgeon::reconcile::MapReconciler;
+        let mut root = reconciler.map()?;
+        root.put("plan_id", &self.plan_id)?;
+        root.put("unit_id", &self.unit_id)?;
+        root.put("tasks", Tasks(&self.tasks))?;
+        Ok(())
+    }
+}
+
+/// The tasks map, written additively at both levels (task → period → entry).
+struct Tasks<'a>(&'a BTreeMap<String, BTreeMap<String, Entry>>);
+
+impl Reconcile for Tasks<'_> {
+    type Key<'k> = autosurgeon::reconcile::NoKey;
+
+    fn reconcile<R: autosurgeon::Reconciler>(&self, mut reconciler: R) -> Result<(), R::Error> {
+        use autosurgeon::reconcile::MapReconciler;
+        let mut m = reconciler.map()?;
+        for (task, periods) in self.0 {
+            m.put(task, Additive(periods))?;
+        }
+        Ok(())
+    }
+}
+
+/// A map written key by key without deleting the keys it does not hold (autosurgeon's own map
+/// reconcile deletes them, which would delete what another version wrote or what we could not
+/// read).
+struct Additive<'a, V>(&'a BTreeMap<String, V>);
+
+impl<V: Reconcile> Reconcile for Additive<'_, V> {
+    type Key<'k> = autosurgeon::reconcile::NoKey;
+
+    fn reconcile<R: autosurgeon::Reconciler>(&self, mut reconciler: R) -> Result<(), R::Error> {
+        use autosurgeon::reconcile::MapReconciler;
+        let mut m = reconciler.map()?;
+        for (k, v) in self.0 {
+            m.put(k, v)?;
+        }
+        Ok(())
+    }
 }
 
 /// What a unit records about its work (the "quá hạn" states are derived from dates, never stored).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, Reconcile, Hydrate,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, Reconcile)]
 #[serde(rename_all = "snake_case")]
 pub enum WorkStatus {
     /// Chưa thực hiện.
@@ -43,6 +175,23 @@ pub enum WorkStatus {
     /// Không thực hiện được.
     Unable,
 }
+
+impl Hydrate for WorkStatus {
+    fn hydrate_string(s: &str) -> Result<Self, autosurgeon::HydrateError> {
+        crate::lenient::variant(
+            s,
+            &[
+                ("NotStarted", WorkStatus::NotStarted),
+                ("InProgress", WorkStatus::InProgress),
+                ("Done", WorkStatus::Done),
+                ("Unable", WorkStatus::Unable),
+            ],
+            "a status (NotStarted, InProgress, Done, Unable)",
+        )
+    }
+}
+
+crate::lenient_types!(default: WorkStatus, Evidence);
 
 impl WorkStatus {
     /// The Vietnamese label.
@@ -60,22 +209,58 @@ impl WorkStatus {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, Reconcile, Hydrate)]
 pub struct Entry {
     /// Where the work stands.
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub status: WorkStatus,
     /// Percent done, 0–100.
+    #[autosurgeon(hydrate = "crate::lenient::percent")]
     pub percent: u8,
     /// What was achieved (kết quả thực hiện).
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub result: String,
     /// Documents that show it (tài liệu kiểm chứng).
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub evidence: Vec<Evidence>,
     /// Difficulties met (khó khăn, vướng mắc).
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub difficulties: String,
     /// Proposals (đề xuất, kiến nghị).
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub proposals: String,
     /// The day the work was completed, when [`WorkStatus::Done`].
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub completed_on: Option<Date>,
 }
 
 impl Entry {
+    /// Which field of the entry at `period` of `obj` does not fit, and why (`None` as field
+    /// when the entry is not a map); `None` when every field reads.
+    fn diagnose<D: autosurgeon::ReadDoc>(
+        doc: &D,
+        obj: &automerge::ObjId,
+        period: &str,
+    ) -> Option<(Option<String>, String)> {
+        use crate::lenient::read;
+        let entry = match doc.get(obj, period).ok()? {
+            Some((Value::Object(ObjType::Map), id)) => id,
+            other => {
+                let found = other.map_or("nothing".into(), |(v, _)| v.to_string());
+                return Some((None, format!("expected an entry (a map), found {found}")));
+            }
+        };
+        let checks: [(&str, Result<(), autosurgeon::HydrateError>); 7] = [
+            ("status", read::<_, WorkStatus>(doc, &entry, "status".into()).map(drop)),
+            ("percent", crate::lenient::percent(doc, &entry, "percent".into()).map(drop)),
+            ("result", read::<_, String>(doc, &entry, "result".into()).map(drop)),
+            ("evidence", read::<_, Vec<Evidence>>(doc, &entry, "evidence".into()).map(drop)),
+            ("difficulties", read::<_, String>(doc, &entry, "difficulties".into()).map(drop)),
+            ("proposals", read::<_, String>(doc, &entry, "proposals".into()).map(drop)),
+            ("completed_on", read::<_, Option<Date>>(doc, &entry, "completed_on".into()).map(drop)),
+        ];
+        checks
+            .into_iter()
+            .find_map(|(f, r)| r.err().map(|e| (Some(f.to_string()), e.to_string())))
+    }
+
     /// Checks the values a user or a peer could get wrong.
     pub fn validate(&self) -> Result<(), Error> {
         if self.percent > 100 {
@@ -93,14 +278,19 @@ impl Entry {
 pub struct Evidence {
     /// Stable id within the entry (so concurrent additions merge as two items).
     #[key]
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub id: String,
     /// Số/ký hiệu, e.g. "25/KH-SKHCN".
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub number: String,
     /// Date of the document.
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub date: Option<Date>,
     /// Trích yếu.
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub summary: String,
     /// Optional reference to an attached file.
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub file: Option<String>,
 }
 
@@ -111,6 +301,7 @@ impl Progress {
             plan_id: plan_id.to_string(),
             unit_id: unit_id.to_string(),
             tasks: BTreeMap::new(),
+            unreadable: Vec::new(),
         }
     }
 

@@ -16,8 +16,10 @@ use crate::{Date, Error, text};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate)]
 pub struct Milestone {
     /// The clause of the timeline this deadline comes from, e.g. "Quý I năm 2025 ban hành Kế hoạch".
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub label: String,
     /// The last day of the milestone.
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub due: Date,
 }
 
@@ -55,12 +57,16 @@ pub enum Undated {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate)]
 pub struct Schedule {
     /// The timeline exactly as written in the plan.
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub raw: String,
     /// Dated milestones, in date order.
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub milestones: Vec<Milestone>,
     /// How the task recurs.
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub recurrence: Recurrence,
     /// When no milestone could be dated: why.
+    #[autosurgeon(hydrate = "crate::lenient::read")]
     pub undated: Option<Undated>,
 }
 
@@ -297,6 +303,8 @@ fn clause_due(clause: &str, year: Option<i32>) -> Result<Option<Date>, Error> {
     Ok(found.into_iter().max())
 }
 
+crate::lenient_types!(required: Milestone, Recurrence, Undated, Schedule);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -437,3 +445,4 @@ mod tests {
         );
     }
 }
+

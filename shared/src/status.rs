@@ -224,8 +224,102 @@ pub struct Summary {
     pub by_unit: Vec<UnitStatus>,
     /// Per task, in plan order.
     pub tasks: Vec<TaskStatus>,
-    /// Things in the progress documents that could not be used, said plainly.
-    pub problems: Vec<String>,
+    /// Things in the progress documents that could not be used, said plainly and placed.
+    pub problems: Vec<Problem>,
+}
+
+/// Something in the documents that could not be used: said plainly, and placed as exactly as
+/// it is known (document, unit, task, period, field) so the office and the unit find it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    /// What is wrong, in Vietnamese.
+    pub message: String,
+    /// The document it is in (filled in by whoever knows the document ids: the server).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doc_id: Option<String>,
+    /// The unit whose progress it is in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_id: Option<String>,
+    /// The task id (as stored under `tasks`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
+    /// The task's code in the plan ("1.a"), when the task is in the plan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_code: Option<String>,
+    /// The period key (`q1`, `h1`, `q3`, `year`, or whatever was stored).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
+    /// The field of the entry that did not fit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+impl Problem {
+    /// A problem said in `message`, not placed yet.
+    pub fn new(message: impl Into<String>) -> Problem {
+        Problem {
+            message: message.into(),
+            ..Problem::default()
+        }
+    }
+
+    /// The same, placed in `unit`'s progress.
+    pub fn in_unit(mut self, unit: &str) -> Problem {
+        self.unit_id = Some(unit.to_string());
+        self
+    }
+
+    /// The problems of the entries of `progress` that could not be read, placed by unit, task,
+    /// period and field (`plan` gives the tasks' codes).
+    pub fn unreadable_entries(plan: &Plan, progress: &Progress) -> Vec<Problem> {
+        progress
+            .unreadable
+            .iter()
+            .map(|u| {
+                let code = plan.task(&u.task_id).map(|t| t.code.clone());
+                let period = u
+                    .period
+                    .as_deref()
+                    .and_then(|p| p.parse::<PeriodKind>().ok())
+                    .map_or_else(|| u.period.clone().unwrap_or_default(), |p| p.vi().to_string());
+                let field = u.field.as_deref().map(field_vi).unwrap_or("báo cáo");
+                Problem {
+                    message: format!(
+                        "đơn vị {}, nhiệm vụ {}, kỳ {period}: không đọc được {field} ({}); báo cáo này không được tính",
+                        progress.unit_id,
+                        code.as_deref().unwrap_or(&u.task_id),
+                        u.reason
+                    ),
+                    doc_id: None,
+                    unit_id: Some(progress.unit_id.clone()),
+                    task_id: Some(u.task_id.clone()),
+                    task_code: code,
+                    period: u.period.clone(),
+                    field: u.field.clone(),
+                }
+            })
+            .collect()
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// The Vietnamese name of an entry's field, as the form labels it.
+pub fn field_vi(field: &str) -> &'static str {
+    match field {
+        "status" => "trạng thái",
+        "percent" => "tỷ lệ hoàn thành",
+        "result" => "kết quả",
+        "evidence" => "tài liệu kiểm chứng",
+        "difficulties" => "khó khăn",
+        "proposals" => "đề xuất",
+        "completed_on" => "ngày hoàn thành",
+        _ => "một trường",
+    }
 }
 
 /// The period whose report is being prepared on `as_of`: the first whose deadline is not past.
@@ -308,32 +402,46 @@ pub fn summarize(
     let mut by_unit_doc: HashMap<&str, &Progress> = HashMap::new();
     for p in progress {
         if p.plan_id != plan.id {
-            problems.push(format!(
-                "báo cáo của đơn vị {} thuộc kế hoạch khác ({}), không tính",
-                p.unit_id, p.plan_id
-            ));
+            problems.push(
+                Problem::new(format!(
+                    "báo cáo của đơn vị {} thuộc kế hoạch khác ({}), không tính",
+                    p.unit_id, p.plan_id
+                ))
+                .in_unit(&p.unit_id),
+            );
             continue;
         }
         if agency.unit(&p.unit_id).is_none() {
-            problems.push(format!(
-                "báo cáo của đơn vị không có trong tổ chức: {}",
-                p.unit_id
-            ));
+            problems.push(
+                Problem::new(format!(
+                    "báo cáo của đơn vị không có trong tổ chức: {}",
+                    p.unit_id
+                ))
+                .in_unit(&p.unit_id),
+            );
         }
         for task_id in p.tasks.keys() {
             if plan.task(task_id).is_none() {
-                problems.push(format!(
-                    "đơn vị {} báo cáo nhiệm vụ không có trong kế hoạch: {task_id}",
-                    p.unit_id
-                ));
+                problems.push(Problem {
+                    task_id: Some(task_id.clone()),
+                    ..Problem::new(format!(
+                        "đơn vị {} báo cáo nhiệm vụ không có trong kế hoạch: {task_id}",
+                        p.unit_id
+                    ))
+                    .in_unit(&p.unit_id)
+                });
             }
         }
         if by_unit_doc.insert(p.unit_id.as_str(), p).is_some() {
-            problems.push(format!(
-                "hai tài liệu tiến độ cho đơn vị {}; dùng tài liệu sau",
-                p.unit_id
-            ));
+            problems.push(
+                Problem::new(format!(
+                    "hai tài liệu tiến độ cho đơn vị {}; dùng tài liệu sau",
+                    p.unit_id
+                ))
+                .in_unit(&p.unit_id),
+            );
         }
+        problems.extend(Problem::unreadable_entries(plan, p));
     }
     let reporting_period = period.unwrap_or_else(|| current_period(plan, as_of));
 
@@ -513,11 +621,13 @@ pub fn by_period(
         .collect()
 }
 
-fn checked_percent(e: &Entry, unit: &str, code: &str, problems: &mut Vec<String>) -> u8 {
+fn checked_percent(e: &Entry, unit: &str, code: &str, problems: &mut Vec<Problem>) -> u8 {
     if let Err(err) = e.validate() {
-        problems.push(format!(
-            "đơn vị {unit}, nhiệm vụ {code}: {err}; tính là 100%"
-        ));
+        problems.push(Problem {
+            task_code: Some(code.to_string()),
+            field: Some("percent".into()),
+            ..Problem::new(format!("đơn vị {unit}, nhiệm vụ {code}: {err}; tính là 100%")).in_unit(unit)
+        });
         return 100;
     }
     e.percent

@@ -15,11 +15,11 @@ fn base() -> automerge::Automerge {
 fn concurrent_values_are_listed_with_their_authors_and_a_pick_settles_them() {
     let mut lan = base();
     let mut minh = lan.fork();
-    doc::update::<Progress, _>(&mut lan, "progress", "lan", |p| {
+    doc::update::<Progress, _>(&mut lan, "lan", |p| {
         p.entry_mut("t1-a", PeriodKind::Q1).result = "Đã họp triển khai".into();
     })
     .unwrap();
-    doc::update::<Progress, _>(&mut minh, "progress", "minh", |p| {
+    doc::update::<Progress, _>(&mut minh, "minh", |p| {
         let e = p.entry_mut("t1-a", PeriodKind::Q1);
         e.result = "Đã ban hành kế hoạch".into();
         e.percent = 50;
@@ -41,7 +41,7 @@ fn concurrent_values_are_listed_with_their_authors_and_a_pick_settles_them() {
             )
         })
         .collect();
-    let shown: Progress = doc::read(&lan, "progress").unwrap();
+    let shown: Progress = doc::read(&lan).unwrap();
     let current: Vec<&str> = c
         .values
         .iter()
@@ -74,12 +74,12 @@ fn concurrent_values_are_listed_with_their_authors_and_a_pick_settles_them() {
     )
     .unwrap();
     assert!(conflicts(&lan, "t1-a", PeriodKind::Q1).is_empty());
-    let p: Progress = doc::read(&lan, "progress").unwrap();
+    let p: Progress = doc::read(&lan).unwrap();
     let e = p.entry("t1-a", PeriodKind::Q1).unwrap();
     assert_eq!(e.result, c.values[pick].value);
     assert_eq!(e.percent, 50, "the other field merged without conflict");
     minh.merge(&mut lan).unwrap();
-    let q: Progress = doc::read(&minh, "progress").unwrap();
+    let q: Progress = doc::read(&minh).unwrap();
     assert_eq!(q, p);
     assert!(resolve(&mut lan, "t1-a", PeriodKind::Q1, "result", 5, "x").is_err());
 }

@@ -33,7 +33,7 @@ fn a_year_of_progress(plan: &Plan) -> automerge::Automerge {
         for (n, period) in PeriodKind::ALL.into_iter().enumerate() {
             let author = if (i + n) % 3 == 0 { "minh" } else { "lan" };
             let done = (i + n) % 4 == 0;
-            doc::update::<Progress, _>(&mut d, "progress", author, |p| {
+            doc::update::<Progress, _>(&mut d, author, |p| {
                 let e = p.entry_mut(&task.id, period);
                 *e = Entry {
                     status: match (i + n) % 4 {
@@ -64,7 +64,7 @@ fn a_year_of_progress(plan: &Plan) -> automerge::Automerge {
         }
         // A second save of the same entry, as when a form is corrected.
         if i % 3 == 0 {
-            doc::update::<Progress, _>(&mut d, "progress", "lan", |p| {
+            doc::update::<Progress, _>(&mut d, "lan", |p| {
                 p.entry_mut(&task.id, PeriodKind::Q3).result.push_str(" (bổ sung)");
             })
             .unwrap();
@@ -85,14 +85,14 @@ fn write_golden_fixtures() {
     let imp = import(tiendo_shared::SEED_PLAN).unwrap();
     let mut plan = doc::create(&imp.plan, Some("system")).unwrap();
     let mut org = doc::create(&imp.org, Some("system")).unwrap();
-    let mut progress = a_year_of_progress(&imp.plan);
+    let progress = a_year_of_progress(&imp.plan);
     std::fs::write(dir.join("plan.automerge"), plan.save()).unwrap();
     std::fs::write(dir.join("org.automerge"), org.save()).unwrap();
     std::fs::write(dir.join("progress.automerge"), progress.save()).unwrap();
 
-    let plan: Plan = doc::read(&plan, "plan").unwrap();
-    let org: Org = doc::read(&org, "org").unwrap();
-    let progress: Progress = doc::read(&progress, "progress").unwrap();
+    let plan: Plan = doc::read(&plan).unwrap();
+    let org: Org = doc::read(&org).unwrap();
+    let progress: Progress = doc::read(&progress).unwrap();
     let agency = org.agency(&plan.agency_id).unwrap();
     let as_of = AS_OF.parse().unwrap();
     let status: Vec<_> = PeriodKind::ALL
@@ -112,4 +112,90 @@ fn write_golden_fixtures() {
         serde_json::to_string_pretty(&expected).unwrap(),
     )
     .unwrap();
+}
+
+fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+    use serde_json::Value::*;
+    match (a, b) {
+        (Number(x), Number(y)) => (x.as_f64().unwrap() - y.as_f64().unwrap()).abs() < 1e-12,
+        (Array(x), Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same(x, y)),
+        (Object(x), Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
+fn load(version: &str, name: &str) -> automerge::AutoCommit {
+    let path = golden_dir(version).join(name);
+    doc::load(&std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
+        .unwrap()
+}
+
+fn expected<T: serde::de::DeserializeOwned>(version: &str, key: &str) -> T {
+    let text = std::fs::read_to_string(golden_dir(version).join("expected.json")).unwrap();
+    let all: serde_json::Value = serde_json::from_str(&text).unwrap();
+    serde_json::from_value(all[key].clone()).unwrap()
+}
+
+#[test]
+fn documents_of_every_earlier_version_read_to_the_same_model_and_status() {
+    for version in ["v1"] {
+        let plan_doc = load(version, "plan.automerge");
+        let org_doc = load(version, "org.automerge");
+        let progress_doc = load(version, "progress.automerge");
+        let plan: Plan = doc::read(&plan_doc).unwrap();
+        let org: Org = doc::read(&org_doc).unwrap();
+        let progress: Progress = doc::read(&progress_doc).unwrap();
+        assert_eq!(plan, expected::<Plan>(version, "plan"), "{version} plan");
+        assert_eq!(org, expected::<Org>(version, "org"), "{version} org");
+        assert_eq!(progress, expected::<Progress>(version, "progress"), "{version} progress");
+        assert!(progress.unreadable.is_empty());
+
+        let agency = org.agency(&plan.agency_id).unwrap();
+        // Compared as JSON values, rates to 1e-12 (JSON text does not round-trip every float bit).
+        let statuses: Vec<serde_json::Value> = expected(version, "status");
+        for (period, want) in PeriodKind::ALL.into_iter().zip(statuses) {
+            let got = tiendo_shared::status::summarize(
+                &plan,
+                agency,
+                std::slice::from_ref(&progress),
+                AS_OF.parse().unwrap(),
+                Some(period),
+            );
+            let got = serde_json::to_value(&got).unwrap();
+            for key in ["headline", "by_area", "by_unit", "tasks", "problems"] {
+                assert!(same(&got[key], &want[key]), "{version} status {period:?}: {key} differs");
+            }
+        }
+        for (d, kind) in [
+            (&plan_doc, tiendo_shared::DocKind::Plan),
+            (&org_doc, tiendo_shared::DocKind::Org),
+            (&progress_doc, tiendo_shared::DocKind::Progress),
+        ] {
+            let c = tiendo_shared::schema::contract(d, kind);
+            assert!(!c.newer, "{version} {kind}: {c:?}");
+            assert!(c.version <= kind.current());
+        }
+    }
+}
+
+#[test]
+fn an_edit_of_an_unversioned_document_stamps_the_current_version_and_keeps_the_rest() {
+    let mut d = load("v1", "progress.automerge").document().clone();
+    assert_eq!(tiendo_shared::schema::version_of(&d), 1);
+    let before: Progress = doc::read(&d).unwrap();
+    let task = before.tasks.keys().next().unwrap().clone();
+    doc::update::<Progress, _>(&mut d, "lan", |p| {
+        p.entry_mut(&task, PeriodKind::Year).percent = 99;
+    })
+    .unwrap();
+    assert_eq!(
+        tiendo_shared::schema::version_of(&d),
+        tiendo_shared::DocKind::Progress.current()
+    );
+    let mut after: Progress = doc::read(&d).unwrap();
+    assert_eq!(after.entry(&task, PeriodKind::Year).unwrap().percent, 99);
+    after.entry_mut(&task, PeriodKind::Year).percent = before.entry(&task, PeriodKind::Year).unwrap().percent;
+    assert_eq!(after, before);
 }

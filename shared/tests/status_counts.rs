@@ -217,8 +217,8 @@ fn reports_for_unknown_tasks_and_bad_percents_are_problems_not_failures() {
         Some(PeriodKind::Q1),
     );
     assert_eq!(s.problems.len(), 2, "{:?}", s.problems);
-    assert!(s.problems.iter().any(|p| p.contains("t99-z")));
-    assert!(s.problems.iter().any(|p| p.contains("250%")));
+    assert!(s.problems.iter().any(|p| p.message.contains("t99-z")));
+    assert!(s.problems.iter().any(|p| p.message.contains("250%")));
     assert_eq!(s.headline.total, 43);
 }
 

@@ -159,13 +159,13 @@ async fn wire(rows: &mut Vec<Row>) {
             let mut b = a.clone();
             let (mut sa, mut sb) = (State::new(), State::new());
             sync_with(&mut a, &mut b, &mut sa, &mut sb);
-            tiendo_shared::doc::update::<Progress, _>(&mut a, "progress", OFFICE, |p| {
+            tiendo_shared::doc::update::<Progress, _>(&mut a, OFFICE, |p| {
                 p.entry_mut("t7", PeriodKind::Q1).percent = 56;
             })
             .expect("edit");
             let (floor, _) = sync_with(&mut a, &mut b, &mut sa, &mut sb);
             let json = serde_json::to_vec(
-                &tiendo_shared::doc::read::<Progress, _>(&a, "progress").expect("read"),
+                &tiendo_shared::doc::read::<Progress, _>(&a).expect("read"),
             )
             .expect("json")
             .len();

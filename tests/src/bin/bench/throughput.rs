@@ -140,7 +140,7 @@ fn workload(agencies: &[AgencySeat], c: usize) -> (Vec<Tablet>, Vec<Office>) {
 
 fn seq_of(handle: &samod::DocHandle) -> usize {
     handle.with_document(|d| {
-        tiendo_shared::doc::read::<Progress, _>(d, "progress")
+        tiendo_shared::doc::read::<Progress, _>(d)
             .ok()
             .and_then(|p| {
                 p.entry("bench", PeriodKind::Year)
