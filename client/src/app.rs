@@ -295,6 +295,13 @@ fn screens(props: &TasksProps) -> Html {
     };
     html! {
         <>
+            if hub.newer_version() {
+                <div class="update" role="status" data-testid="newer-documents">
+                    {"Có phiên bản mới — "}
+                    <button type="button" onclick={Callback::from(|_| crate::runtime::reload_page())}
+                        data-testid="newer-documents-reload">{"tải lại"}</button>
+                </div>
+            }
             <nav class="tabs">
                 if has_unit { {tab(Screen::Tasks, "Nhiệm vụ của đơn vị", "tab-tasks")} }
                 {tab(Screen::Plan, "Kế hoạch", "tab-plan")}
@@ -611,9 +618,15 @@ fn task_detail(props: &DetailProps) -> Html {
         return html! { <p>{"Không tìm thấy nhiệm vụ."}</p> };
     };
     let task = task.clone();
-    let entry = hub
-        .progress()
+    let progress = hub.progress();
+    // A stored entry that cannot be read shows what could be, and says so; saving repairs it.
+    let unreadable = progress
+        .as_ref()
+        .and_then(|p| p.unreadable_entry(&task.id, props.period).cloned());
+    let entry = progress
+        .as_ref()
         .and_then(|p| p.entry(&task.id, props.period).cloned())
+        .or_else(|| unreadable.as_ref().map(|u| u.partial.clone()))
         .unwrap_or_default();
     let edit = |apply: Rc<ApplyField>| {
         let (hub, error, task_id, period) =
@@ -796,6 +809,15 @@ fn task_detail(props: &DetailProps) -> Html {
             </dl>
             <h3>{format!("Báo cáo {}", props.period.vi())}</h3>
             if let Some(e) = &*error { <p class="error" role="alert" data-testid="form-error">{e}</p> }
+            if let Some(u) = &unreadable {
+                <p class="error" role="alert" data-testid="entry-unreadable">
+                    {format!(
+                        "Báo cáo này có {} không đọc được ({}), nên chưa được tính. Các trường còn lại hiển thị bên dưới; lưu lại một trường để sửa báo cáo cho mọi người.",
+                        u.field.as_deref().map(tiendo_shared::status::field_vi).unwrap_or("dữ liệu"),
+                        u.reason
+                    )}
+                </p>
+            }
             { for conflicts.iter().map(|c| html! {
                 <div class="conflict" role="alert" data-testid={format!("conflict-{}", c.field)}>
                     <strong>{format!("Có thay đổi đồng thời — {}", field_label(&c.field))}</strong>

@@ -263,6 +263,21 @@ impl Hub {
             .ok_or_else(|| "không tìm thấy cơ quan".to_string())
     }
 
+    /// Whether a newer release wrote any of the documents this device holds: the app then says
+    /// "Có phiên bản mới — tải lại" (and goes on with what it can read).
+    pub fn newer_version(&self) -> bool {
+        let newer = |h: &samod::DocHandle, kind: tiendo_shared::DocKind| {
+            h.with_document(|d| tiendo_shared::schema::contract(d, kind).newer)
+        };
+        newer(&self.plan, tiendo_shared::DocKind::Plan)
+            || newer(&self.org, tiendo_shared::DocKind::Org)
+            || self
+                .progress
+                .iter()
+                .chain(self.all_progress.iter().map(|(_, h)| h))
+                .any(|h| newer(h, tiendo_shared::DocKind::Progress))
+    }
+
     /// The unit's progress.
     pub fn progress(&self) -> Option<Progress> {
         self.progress

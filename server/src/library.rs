@@ -5,13 +5,14 @@
 //! here and runs `shared::status` over them. Every document goes through samod, so what is stored
 //! is exactly what an automerge-repo peer syncs.
 
+use std::collections::HashMap;
 use std::str::FromStr;
 
 use samod::storage::{Storage, StorageKey};
 use samod::{DocumentId, PeerId, Repo};
 use serde::Serialize;
 use tiendo_shared::report::{Report, ScoreRule};
-use tiendo_shared::status::{self, Summary};
+use tiendo_shared::status::{self, Problem, Summary};
 use tiendo_shared::{Date, Imported, Org, PeriodKind, Plan, Progress, doc};
 
 use crate::access::{Catalogue, Peers, Policy};
@@ -28,7 +29,9 @@ pub struct PlanData {
     /// Every unit's progress on it.
     pub progress: Vec<Progress>,
     /// Documents that could not be read, said plainly (they are left out, not fatal).
-    pub problems: Vec<String>,
+    pub problems: Vec<Problem>,
+    /// Each unit's progress document id, to place the problems found in it.
+    pub progress_docs: HashMap<String, String>,
 }
 
 impl PlanData {
@@ -43,7 +46,7 @@ impl PlanData {
     pub fn status(&self, as_of: Date, period: Option<PeriodKind>) -> Result<Summary> {
         let mut summary =
             status::summarize(&self.plan, self.agency()?, &self.progress, as_of, period);
-        summary.problems.extend(self.problems.iter().cloned());
+        self.place(&mut summary.problems);
         Ok(summary)
     }
 
@@ -58,11 +61,19 @@ impl PlanData {
             as_of,
             rule,
         );
-        report
-            .summary
-            .problems
-            .extend(self.problems.iter().cloned());
+        self.place(&mut report.summary.problems);
         Ok(report)
+    }
+
+    /// Adds the documents that could not be read to `problems` and names the document of each
+    /// problem found in a unit's progress.
+    fn place(&self, problems: &mut Vec<Problem>) {
+        for p in problems.iter_mut() {
+            if p.doc_id.is_none() {
+                p.doc_id = p.unit_id.as_ref().and_then(|u| self.progress_docs.get(u)).cloned();
+            }
+        }
+        problems.extend(self.problems.iter().cloned());
     }
 }
 
@@ -86,16 +97,24 @@ where
     let org: Org = doc::read(&read(org_rec.doc_id.clone()).await?)?;
     let mut progress = Vec::new();
     let mut problems = Vec::new();
+    let mut progress_docs = HashMap::new();
     for r in &records {
         if r.kind != DocKind::Progress || r.plan_id.as_deref() != Some(plan_id) {
             continue;
+        }
+        if let Some(unit) = &r.unit_id {
+            progress_docs.insert(unit.clone(), r.doc_id.clone());
         }
         let read = read(r.doc_id.clone())
             .await
             .and_then(|d| Ok(doc::read::<Progress, _>(&d)?));
         match read {
             Ok(p) => progress.push(p),
-            Err(e) => problems.push(format!("tài liệu {} ({}): {e}", r.doc_id, r.title)),
+            Err(e) => problems.push(Problem {
+                doc_id: Some(r.doc_id.clone()),
+                unit_id: r.unit_id.clone(),
+                ..Problem::new(format!("tài liệu {} ({}): {e}", r.doc_id, r.title))
+            }),
         }
     }
     Ok(PlanData {
@@ -103,6 +122,7 @@ where
         org,
         progress,
         problems,
+        progress_docs,
     })
 }
 
@@ -242,7 +262,7 @@ impl Library {
             .into_iter()
             .find(|d| d.kind == DocKind::Org && d.agency_id == agency_id)
             .ok_or_else(|| Error::NotFound(format!("cơ quan {agency_id}")))?;
-        self.read(&rec.doc_id, "org").await
+        self.read(&rec.doc_id).await
     }
 
     /// Every agency with a stored organisation document.
@@ -250,7 +270,7 @@ impl Library {
         let mut out = Vec::new();
         for rec in self.catalogue.all() {
             if rec.kind == DocKind::Org {
-                let org: Org = self.read(&rec.doc_id, "org").await?;
+                let org: Org = self.read(&rec.doc_id).await?;
                 out.extend(org.agency(&rec.agency_id).cloned());
             }
         }
@@ -272,9 +292,8 @@ impl Library {
         Ok(self.catalogue.all().is_empty())
     }
 
-    async fn create<T: autosurgeon::Reconcile>(&self, value: &T) -> Result<String> {
-        let mut ac = doc::create(value, Some(SYSTEM_AUTHOR))?;
-        let am = automerge::Automerge::load(&ac.save()).map_err(tiendo_shared::Error::from)?;
+    async fn create<T: tiendo_shared::Document>(&self, value: &T) -> Result<String> {
+        let am = doc::create(value, Some(SYSTEM_AUTHOR))?.document().clone();
         // Returns once samod has written the document to storage.
         let handle = self.repo.create(am).await?;
         Ok(handle.document_id().to_string())
@@ -404,9 +423,9 @@ impl Library {
             .ok_or_else(|| Error::NotFound(format!("document {doc_id}")))
     }
 
-    async fn read<T: autosurgeon::Hydrate>(&self, doc_id: &str, kind: &'static str) -> Result<T> {
+    async fn read<T: tiendo_shared::Document>(&self, doc_id: &str) -> Result<T> {
         let handle = self.handle(doc_id).await?;
-        Ok(handle.with_document(|d| doc::read(d, kind))?)
+        Ok(handle.with_document(|d| doc::read(d))?)
     }
 
     /// Every plan.
@@ -416,7 +435,7 @@ impl Library {
             if rec.kind != DocKind::Plan {
                 continue;
             }
-            let plan: Plan = self.read(&rec.doc_id, "plan").await?;
+            let plan: Plan = self.read(&rec.doc_id).await?;
             out.push(PlanInfo {
                 id: plan.id.clone(),
                 doc_id: rec.doc_id,
@@ -441,8 +460,8 @@ impl Library {
             .iter()
             .find(|d| d.kind == DocKind::Org && d.agency_id == rec.agency_id)
             .ok_or_else(|| Error::NotFound(format!("tổ chức của kế hoạch {plan_id}")))?;
-        let plan: Plan = self.read(&rec.doc_id, "plan").await?;
-        let org: Org = self.read(&org_rec.doc_id, "org").await?;
+        let plan: Plan = self.read(&rec.doc_id).await?;
+        let org: Org = self.read(&org_rec.doc_id).await?;
         Ok((plan, org))
     }
 

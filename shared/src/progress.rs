@@ -47,6 +47,10 @@ pub struct Unreadable {
     pub field: Option<String>,
     /// What was expected and found, in plain words.
     pub reason: String,
+    /// The fields that could be read (the rest at their defaults): what the unit's form shows,
+    /// and starts from when the unit saves the entry again (which repairs it).
+    #[serde(default)]
+    pub partial: Entry,
 }
 
 impl Hydrate for Progress {
@@ -82,6 +86,7 @@ impl Hydrate for Progress {
                             "expected a map of periods, found {}",
                             other.map_or("nothing".into(), |(v, _)| v.to_string())
                         ),
+                        partial: Entry::default(),
                     });
                     continue;
                 }
@@ -95,13 +100,13 @@ impl Hydrate for Progress {
                         entries.insert(period, e);
                     }
                     Err(err) => {
-                        let (field, reason) = Entry::diagnose(doc, &periods, &period)
-                            .unwrap_or((None, err.to_string()));
+                        let (field, reason, partial) = Entry::diagnose(doc, &periods, &period);
                         progress.unreadable.push(Unreadable {
                             task_id: task_id.clone(),
                             period: Some(period),
                             field,
-                            reason,
+                            reason: reason.unwrap_or_else(|| err.to_string()),
+                            partial,
                         });
                     }
                 }
@@ -232,33 +237,53 @@ pub struct Entry {
 }
 
 impl Entry {
-    /// Which field of the entry at `period` of `obj` does not fit, and why (`None` as field
-    /// when the entry is not a map); `None` when every field reads.
+    /// Which field of the entry at `period` of `obj` does not fit and why (`None` as field when
+    /// the entry is not a map), with every field that does read.
     fn diagnose<D: autosurgeon::ReadDoc>(
         doc: &D,
         obj: &automerge::ObjId,
         period: &str,
-    ) -> Option<(Option<String>, String)> {
+    ) -> (Option<String>, Option<String>, Entry) {
         use crate::lenient::read;
-        let entry = match doc.get(obj, period).ok()? {
-            Some((Value::Object(ObjType::Map), id)) => id,
+        let entry = match doc.get(obj, period) {
+            Ok(Some((Value::Object(ObjType::Map), id))) => id,
             other => {
-                let found = other.map_or("nothing".into(), |(v, _)| v.to_string());
-                return Some((None, format!("expected an entry (a map), found {found}")));
+                let found = match other {
+                    Ok(Some((v, _))) => v.to_string(),
+                    _ => "nothing".into(),
+                };
+                let reason = format!("expected an entry (a map), found {found}");
+                return (None, Some(reason), Entry::default());
             }
         };
-        let checks: [(&str, Result<(), autosurgeon::HydrateError>); 7] = [
-            ("status", read::<_, WorkStatus>(doc, &entry, "status".into()).map(drop)),
-            ("percent", crate::lenient::percent(doc, &entry, "percent".into()).map(drop)),
-            ("result", read::<_, String>(doc, &entry, "result".into()).map(drop)),
-            ("evidence", read::<_, Vec<Evidence>>(doc, &entry, "evidence".into()).map(drop)),
-            ("difficulties", read::<_, String>(doc, &entry, "difficulties".into()).map(drop)),
-            ("proposals", read::<_, String>(doc, &entry, "proposals".into()).map(drop)),
-            ("completed_on", read::<_, Option<Date>>(doc, &entry, "completed_on".into()).map(drop)),
-        ];
-        checks
-            .into_iter()
-            .find_map(|(f, r)| r.err().map(|e| (Some(f.to_string()), e.to_string())))
+        let mut first: Option<(String, String)> = None;
+        let mut keep = |field: &str, r: Result<(), autosurgeon::HydrateError>| {
+            if let Err(e) = r
+                && first.is_none()
+            {
+                first = Some((field.to_string(), e.to_string()));
+            }
+        };
+        let mut partial = Entry::default();
+        macro_rules! field {
+            ($name:ident, $reader:expr) => {
+                keep(
+                    stringify!($name),
+                    $reader(doc, &entry, stringify!($name).into()).map(|v| partial.$name = v),
+                )
+            };
+        }
+        field!(status, read::<_, WorkStatus>);
+        field!(percent, crate::lenient::percent);
+        field!(result, read::<_, String>);
+        field!(evidence, read::<_, Vec<Evidence>>);
+        field!(difficulties, read::<_, String>);
+        field!(proposals, read::<_, String>);
+        field!(completed_on, read::<_, Option<Date>>);
+        match first {
+            Some((f, why)) => (Some(f), Some(why), partial),
+            None => (None, None, partial),
+        }
     }
 
     /// Checks the values a user or a peer could get wrong.
@@ -310,13 +335,29 @@ impl Progress {
         self.tasks.get(task_id)?.get(period.as_str())
     }
 
-    /// The entry for `task_id` in `period`, created empty if missing.
+    /// The entry for `task_id` in `period`, created if missing — from what could be read of
+    /// it when the stored entry is unreadable, so saving it repairs the entry and keeps the
+    /// fields that were fine.
     pub fn entry_mut(&mut self, task_id: &str, period: PeriodKind) -> &mut Entry {
-        self.tasks
-            .entry(task_id.to_string())
-            .or_default()
-            .entry(period.as_str().to_string())
-            .or_default()
+        let key = period.as_str();
+        let repaired = self
+            .unreadable
+            .iter()
+            .position(|u| u.task_id == task_id && u.period.as_deref() == Some(key))
+            .map(|i| self.unreadable.remove(i).partial);
+        let entries = self.tasks.entry(task_id.to_string()).or_default();
+        let entry = entries.entry(key.to_string()).or_default();
+        if let Some(partial) = repaired {
+            *entry = partial;
+        }
+        entry
+    }
+
+    /// The unreadable entry for `task_id` in `period`, if the stored one could not be read.
+    pub fn unreadable_entry(&self, task_id: &str, period: PeriodKind) -> Option<&Unreadable> {
+        self.unreadable
+            .iter()
+            .find(|u| u.task_id == task_id && u.period.as_deref() == Some(period.as_str()))
     }
 
     /// The latest entry for `task_id` in `period` or an earlier period (work done in Q1 stays

@@ -113,8 +113,11 @@ pub struct Migration {
     pub what: &'static str,
     /// The step itself, inside the writer's transaction (before the version is stamped);
     /// `None` when the version only marks what readers accept.
-    pub apply: Option<fn(&mut automerge::transaction::Transaction<'_>) -> Result<(), Error>>,
+    pub apply: Option<Step>,
 }
+
+/// A migration step: changes made in the writer's transaction.
+pub type Step = fn(&mut automerge::transaction::Transaction<'_>) -> Result<(), Error>;
 
 /// Every migration, oldest first.
 pub const MIGRATIONS: &[Migration] = &[

@@ -128,6 +128,9 @@ fn an_entry_that_cannot_be_read_is_isolated_placed_and_repaired_by_the_unit() {
         ]
     );
     assert!(p.unreadable[0].reason.contains("ba mươi") || p.unreadable.iter().any(|u| u.reason.contains("ba mươi")));
+    // The form shows what could be read of a broken entry.
+    let partial = &p.unreadable_entry("t1-a", PeriodKind::Q1).unwrap().partial;
+    assert_eq!((partial.status, partial.percent), (WorkStatus::InProgress, 0));
     // The readable entry still counts.
     assert_eq!(p.entry("t1-d", PeriodKind::Q1).unwrap().status, WorkStatus::Done);
     let as_of: Date = "2025-04-01".parse().unwrap();
@@ -166,6 +169,14 @@ fn an_entry_that_cannot_be_read_is_isolated_placed_and_repaired_by_the_unit() {
     .unwrap();
     let p: Progress = doc::read(&d).unwrap();
     assert_eq!(p.unreadable.len(), 1, "{:?}", p.unreadable);
+    // Saving one field of a broken entry, as the form does, repairs it from what was readable.
+    doc::update::<Progress, _>(&mut d, "lan", |p| {
+        p.entry_mut("t1-b", PeriodKind::Q1).result = "đã sửa".into();
+    })
+    .unwrap();
+    let p: Progress = doc::read(&d).unwrap();
+    assert!(p.unreadable.is_empty(), "{:?}", p.unreadable);
+    assert_eq!(p.entry("t1-b", PeriodKind::Q1).unwrap().result, "đã sửa");
     assert_eq!(p.entry("t1-a", PeriodKind::Q1).unwrap().percent, 30);
     assert_eq!(p.entry("t1-c", PeriodKind::Q1).unwrap().status, WorkStatus::Done);
     let tasks = d.get(ROOT, "tasks").unwrap().unwrap().1;

@@ -526,24 +526,13 @@ impl SyncClient {
 }
 
 /// Reads a typed value out of a synced document.
-pub fn read<T: autosurgeon::Hydrate>(doc: &DocHandle, kind: &'static str) -> T {
-    doc.with_document(|d| tiendo_shared::doc::read(d, kind).expect("hydrates"))
+pub fn read<T: tiendo_shared::Document>(doc: &DocHandle) -> T {
+    doc.with_document(|d| tiendo_shared::doc::read(d).expect("hydrates"))
 }
 
 /// Edits a synced document through its typed model, as the client app does.
-pub fn edit<T: autosurgeon::Hydrate + autosurgeon::Reconcile>(
-    doc: &DocHandle,
-    kind: &'static str,
-    author: &str,
-    f: impl FnOnce(&mut T),
-) {
-    doc.with_document(|d| {
-        let mut value: T = tiendo_shared::doc::read(d, kind).expect("hydrates");
-        f(&mut value);
-        let mut tx = d.transaction();
-        autosurgeon::reconcile(&mut tx, &value).expect("reconciles");
-        tx.commit_with(automerge::transaction::CommitOptions::default().with_message(author));
-    });
+pub fn edit<T: tiendo_shared::Document>(doc: &DocHandle, author: &str, f: impl FnOnce(&mut T)) {
+    doc.with_document(|d| tiendo_shared::doc::update::<T, _>(d, author, f).expect("saves"));
 }
 
 /// Polls `check` (blocking) until it returns `Some`, or panics after [`PATIENCE`].

@@ -35,7 +35,7 @@ impl Rng {
 
 /// The evidence ids in a progress document (each edit adds one).
 fn evidence_ids(doc: &DocHandle) -> BTreeSet<String> {
-    let p: Progress = read(doc, "progress");
+    let p: Progress = read(doc);
     p.tasks
         .values()
         .flat_map(|periods| periods.values())
@@ -87,7 +87,7 @@ async fn edit_until(
     while !stop.load(Ordering::SeqCst) {
         let id = format!("{name}-e{made}");
         let (task, period) = (TASKS[made % TASKS.len()], PeriodKind::ALL[made % 4]);
-        edit::<Progress>(&doc, "progress", name, |p| {
+        edit::<Progress>(&doc, name, |p| {
             p.entry_mut(task, period).evidence.push(Evidence {
                 id: id.clone(),
                 number: format!("{made}/BC"),

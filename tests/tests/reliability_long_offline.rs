@@ -53,7 +53,7 @@ async fn five_thousand_offline_edits_all_arrive_after_reconnecting() {
     // one small change of its own, a percent and a result, made straight on the document: the
     // typed read-modify-write of the whole document costs ~40 ms per edit in the unoptimised test
     // build and would measure autosurgeon, not sync.
-    edit::<Progress>(&doc, "progress", OFFICE, |p| {
+    edit::<Progress>(&doc, OFFICE, |p| {
         for period in PeriodKind::ALL {
             for task in &tasks {
                 p.entry_mut(task, period).status = WorkStatus::InProgress;
@@ -105,8 +105,8 @@ async fn five_thousand_offline_edits_all_arrive_after_reconnecting() {
         )
         .await;
     let theirs = reader.find(&doc_id).await.expect("readable by the admin");
-    let mine: Progress = read(&doc, "progress");
-    let server_copy: Progress = read(&theirs, "progress");
+    let mine: Progress = read(&doc);
+    let server_copy: Progress = read(&theirs);
     assert_eq!(server_copy, mine, "the server's copy equals the tablet's");
     let entries: usize = mine.tasks.values().map(|p| p.len()).sum();
     assert_eq!(entries, tasks.len() * 4);

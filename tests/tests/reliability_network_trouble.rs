@@ -138,7 +138,7 @@ async fn the_server_rides_out_network_trouble_and_other_clients_keep_syncing() {
     }
 
     // The steady tablet still syncs; the server is healthy and back to its real connections.
-    edit::<Progress>(&doc, "progress", OFFICE, |p| {
+    edit::<Progress>(&doc, OFFICE, |p| {
         p.entry_mut("t1-a", PeriodKind::Q1).percent = 77;
     });
     tablet.wait_acknowledged(&doc).await;

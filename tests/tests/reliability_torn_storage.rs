@@ -42,7 +42,7 @@ async fn a_damaged_document_is_reported_by_id_and_the_rest_keep_serving() {
     ] {
         let client = connected(&addr, token, &format!("tablet-{who}")).await;
         let doc = client.find(doc_id).await.expect("own progress");
-        edit::<Progress>(&doc, "progress", who, |p| {
+        edit::<Progress>(&doc, who, |p| {
             let e = p.entry_mut(task, PeriodKind::Q1);
             e.status = WorkStatus::InProgress;
             e.result = format!("kết quả của {who}");
@@ -106,7 +106,7 @@ async fn a_damaged_document_is_reported_by_id_and_the_rest_keep_serving() {
         .find(&healthy)
         .await
         .expect("healthy document served");
-    let p: Progress = read(&doc, "progress");
+    let p: Progress = read(&doc);
     assert_eq!(
         p.entry("t1-a", PeriodKind::Q1).unwrap().result,
         format!("kết quả của {OFFICE}")
@@ -134,7 +134,7 @@ async fn a_compaction_cut_between_snapshot_and_deletes_loads_to_the_same_documen
     let doc = client.find(&doc_id).await.expect("own progress");
     // A long history, acknowledged in steps: the server writes chunks and compacts on its own.
     for k in 0..120u8 {
-        edit::<Progress>(&doc, "progress", OFFICE, |p| {
+        edit::<Progress>(&doc, OFFICE, |p| {
             p.entry_mut("t1-a", PeriodKind::ALL[usize::from(k) % 4])
                 .percent = k % 101;
         });
@@ -182,7 +182,7 @@ async fn a_compaction_cut_between_snapshot_and_deletes_loads_to_the_same_documen
         heads,
         "the same history after the cut ({before} chunks + the snapshot)"
     );
-    let p: Progress = read(&served, "progress");
+    let p: Progress = read(&served);
     assert_eq!(
         p.entry("t1-a", PeriodKind::ALL[119 % 4]).unwrap().percent,
         119 % 101

@@ -25,7 +25,7 @@ async fn reports_download_and_open_in_libreoffice_and_a_spreadsheet_reader() {
     let mut tablet = SyncClient::new("tablet-report").await;
     tablet.connect(server.sync_url(), &office).await;
     let doc = tablet.find(&progress_doc).await.expect("own progress");
-    edit::<Progress>(&doc, "progress", OFFICE, |p| {
+    edit::<Progress>(&doc, OFFICE, |p| {
         let e = p.entry_mut("t1-a", PeriodKind::Q1);
         e.status = WorkStatus::Done;
         e.percent = 100;

@@ -1,8 +1,8 @@
 //! Changes that break the progress document's schema — written by a unit that may write its own
 //! document, so the share policy lets them through — are flagged, never fatal: a percent stored
-//! as a string makes that one document unreadable, reported by document in the merged status
-//! and the reports while every other unit still counts; a percent of 250 is reported and
-//! counted as 100%.
+//! as words or as 250 makes that one entry unreadable, reported by document, task, period and
+//! field in the merged status while the rest of that unit's year and every other unit still
+//! count; the unit's next save of the entry repairs it for everyone.
 
 use automerge::ReadDoc;
 use automerge::transaction::Transactable;
@@ -41,12 +41,18 @@ async fn a_malformed_progress_document_is_reported_without_sinking_the_status() 
         let mut client = SyncClient::new(&format!("tablet-{unit}")).await;
         client.connect(server.sync_url(), &token).await;
         let doc = client.find(&doc_id).await.expect("own progress");
-        edit::<Progress>(&doc, "progress", unit, |p| {
+        edit::<Progress>(&doc, unit, |p| {
             let e = p.entry_mut(task, PeriodKind::Q1);
             e.status = WorkStatus::InProgress;
             e.percent = 40;
             e.result = format!("kết quả của {unit}");
         });
+        if unit == BROKEN {
+            // A second, sound entry in the same document.
+            edit::<Progress>(&doc, unit, |p| {
+                p.entry_mut("t8-b", PeriodKind::Q1).result = "vẫn được tính".into();
+            });
+        }
         match unit {
             BROKEN => force_percent(&doc, task, "bốn mươi".into()),
             OVER => force_percent(&doc, task, automerge::ScalarValue::Uint(250)),
@@ -64,36 +70,54 @@ async fn a_malformed_progress_document_is_reported_without_sinking_the_status() 
         )
     });
     assert_eq!(status, 200, "the status still answers: {s}");
-    let problems = s["problems"].to_string();
-    let broken_doc = &docs[1].1;
+    let problems = s["problems"].as_array().unwrap().clone();
+    let placed = |doc: &str, task: &str| {
+        problems.iter().any(|p| {
+            p["doc_id"] == doc && p["task_id"] == task && p["period"] == "q1" && p["field"] == "percent"
+        })
+    };
+    assert!(placed(&docs[1].1, "t8-a"), "the words are placed: {problems:?}");
+    assert!(placed(&docs[2].1, "t2-d"), "the 250 is placed: {problems:?}");
     assert!(
-        problems.contains(broken_doc.as_str()),
-        "the unreadable document is named: {problems}"
+        problems.iter().any(|p| p["message"].as_str().unwrap().contains("bốn mươi")),
+        "and said plainly: {problems:?}"
     );
-    assert!(
-        problems.contains("250") || problems.contains("100%"),
-        "the out-of-range percent is reported: {problems} {:#}",
+    let results = |s: &serde_json::Value| -> Vec<String> {
         s["tasks"]
             .as_array()
             .unwrap()
             .iter()
-            .find(|t| t["task_id"] == "t2-d")
-            .unwrap()
-    );
-    let results: Vec<String> = s["tasks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|t| t["reports"].as_array().unwrap().iter())
-        .map(|r| r["result"].as_str().unwrap().to_string())
-        .collect();
+            .flat_map(|t| t["reports"].as_array().unwrap().iter())
+            .map(|r| r["result"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let before = results(&s);
+    assert!(before.contains(&format!("kết quả của {OFFICE}")), "other units count: {before:?}");
     assert!(
-        results.contains(&format!("kết quả của {OFFICE}")),
-        "the other units still count: {results:?}"
+        before.contains(&"vẫn được tính".to_string()),
+        "the rest of the broken unit's document counts: {before:?}"
     );
+    assert!(!before.contains(&format!("kết quả của {OVER}")), "the broken entry does not");
+
+    // The unit saves the entry again from its tablet: repaired for everyone.
+    let (_, _, over_client) = &docs[2];
+    let over_doc = over_client.find(&docs[2].1).await.unwrap();
+    edit::<Progress>(&over_doc, OVER, |p| {
+        p.entry_mut("t2-d", PeriodKind::Q1).percent = 90;
+    });
+    over_client.wait_acknowledged(&over_doc).await;
+    let (_, s) = blocking(|| {
+        server.get_json_as(
+            &office,
+            &format!("/api/plans/{PLAN}/status?as_of=2025-03-31&period=q1"),
+        )
+    });
+    let t2d = s["tasks"].as_array().unwrap().iter().find(|t| t["task_id"] == "t2-d").unwrap();
+    assert_eq!(t2d["percent"], 90, "{t2d:#}");
     assert!(
-        results.contains(&format!("kết quả của {OVER}")),
-        "the over-range entry still counts: {results:?}"
+        !s["problems"].as_array().unwrap().iter().any(|p| p["task_id"] == "t2-d"),
+        "{:?}",
+        s["problems"]
     );
 
     // The period report is still made, and says what it could not read.

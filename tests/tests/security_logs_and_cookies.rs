@@ -83,7 +83,7 @@ async fn no_password_or_token_reaches_the_log_and_the_cookie_is_protected() {
         )
         .await;
     let doc = client.find(&doc_id).await.expect("own progress");
-    edit::<Progress>(&doc, "progress", OFFICE, |p| {
+    edit::<Progress>(&doc, OFFICE, |p| {
         p.entry_mut("t1-a", PeriodKind::Q1).percent = 20;
     });
     client.wait_acknowledged(&doc).await;

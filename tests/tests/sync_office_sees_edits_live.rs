@@ -12,7 +12,7 @@ const OFFICE: &str = "phong-hanh-chinh-tong-hop";
 const INSPECTORATE: &str = "thanh-tra-so";
 
 fn report(doc: &samod::DocHandle, seq: usize) {
-    edit::<Progress>(doc, "progress", "unit", |p| {
+    edit::<Progress>(doc, "unit", |p| {
         let e = p.entry_mut("t2-a", PeriodKind::Q1);
         e.status = WorkStatus::InProgress;
         e.percent = (seq % 101) as u8;
@@ -21,7 +21,7 @@ fn report(doc: &samod::DocHandle, seq: usize) {
 }
 
 fn latest(doc: &samod::DocHandle) -> String {
-    read::<Progress>(doc, "progress")
+    read::<Progress>(doc)
         .entry("t2-a", PeriodKind::Q1)
         .map(|e| e.result.clone())
         .unwrap_or_default()

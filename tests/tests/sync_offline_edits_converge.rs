@@ -34,7 +34,7 @@ async fn offline_edits_from_two_clients_converge_and_reach_the_status() {
         .find(&inspect_doc)
         .await
         .expect("the admin reads the inspectorate");
-    let plan: Plan = read(&a_plan, "plan");
+    let plan: Plan = read(&a_plan);
     let inspect_task = plan
         .tasks()
         .map(|(_, t)| t)
@@ -50,23 +50,23 @@ async fn offline_edits_from_two_clients_converge_and_reach_the_status() {
     // Offline: each edits its own unit's progress and, concurrently, the same plan.
     a.disconnect();
     b.disconnect();
-    edit::<Progress>(&a_prog, "progress", OFFICE, |p| {
+    edit::<Progress>(&a_prog, OFFICE, |p| {
         let e = p.entry_mut("t1-a", PeriodKind::Q1);
         e.status = WorkStatus::Done;
         e.percent = 100;
         e.result = "Đã ban hành Kế hoạch CCHC năm 2025".into();
         e.completed_on = Some("2025-01-10".parse::<Date>().unwrap());
     });
-    edit::<Progress>(&b_prog, "progress", "admin", |p| {
+    edit::<Progress>(&b_prog, "admin", |p| {
         let e = p.entry_mut(&inspect_task, PeriodKind::Q1);
         e.status = WorkStatus::InProgress;
         e.percent = 40;
         e.result = "Đang kiểm tra tại 2 phòng".into();
     });
-    edit::<Plan>(&a_plan, "plan", OFFICE, |p| {
+    edit::<Plan>(&a_plan, OFFICE, |p| {
         p.signer.name = "Nguyễn Văn A".into();
     });
-    edit::<Plan>(&b_plan, "plan", "admin", |p| {
+    edit::<Plan>(&b_plan, "admin", |p| {
         p.place = "Quảng Ngãi (bản điều chỉnh)".into();
     });
     let heads = |h: &samod::DocHandle| h.with_document(|d| d.get_heads());
@@ -89,7 +89,7 @@ async fn offline_edits_from_two_clients_converge_and_reach_the_status() {
     }
     assert!(converged, "both clients hold the same plan");
     for h in [&a_plan, &b_plan] {
-        let p: Plan = read(h, "plan");
+        let p: Plan = read(h);
         assert_eq!(p.signer.name, "Nguyễn Văn A");
         assert_eq!(p.place, "Quảng Ngãi (bản điều chỉnh)");
     }
@@ -128,7 +128,7 @@ async fn offline_edits_from_two_clients_converge_and_reach_the_status() {
     let mut c = SyncClient::new("fresh-tablet").await;
     c.connect(server.sync_url(), &office).await;
     let c_plan = c.find(&plan_doc).await.expect("plan");
-    let p: Plan = read(&c_plan, "plan");
+    let p: Plan = read(&c_plan);
     assert_eq!(
         (p.signer.name.as_str(), p.place.as_str()),
         ("Nguyễn Văn A", "Quảng Ngãi (bản điều chỉnh)")

@@ -62,7 +62,7 @@ async fn reconnecting_with_nothing_new_costs_a_fraction_of_the_history() {
         .expect("the office reads its progress");
     tablet.disconnect();
     for i in 0..CHANGES {
-        edit::<Progress>(&doc, "progress", OFFICE, |p| {
+        edit::<Progress>(&doc, OFFICE, |p| {
             let e = p.entry_mut("t1-a", PeriodKind::Q1);
             e.status = WorkStatus::InProgress;
             e.percent = (i % 100) as u8;

@@ -24,7 +24,7 @@ fn report(server_json: &serde_json::Value, task: &str, unit: &str) -> Option<ser
 }
 
 fn set_percent(doc: &samod::DocHandle, task: &str, percent: u8) {
-    edit::<Progress>(doc, "progress", OFFICE, |p| {
+    edit::<Progress>(doc, OFFICE, |p| {
         let e = p.entry_mut(task, PeriodKind::Q1);
         e.status = WorkStatus::InProgress;
         e.percent = percent;
@@ -32,7 +32,7 @@ fn set_percent(doc: &samod::DocHandle, task: &str, percent: u8) {
 }
 
 fn set_result(doc: &samod::DocHandle, task: &str, result: &str) {
-    edit::<Progress>(doc, "progress", OFFICE, |p| {
+    edit::<Progress>(doc, OFFICE, |p| {
         p.entry_mut(task, PeriodKind::Q1).result = result.to_string();
     });
 }

@@ -206,7 +206,7 @@ pub(crate) fn dashboard_view(props: &TasksProps) -> Html {
             </div>
             if let Some(e) = &*as_of_error { <p class="error" role="alert">{e}</p> }
             if unreadable > 0 { <p class="error">{format!("{unreadable} tài liệu tiến độ không đọc được")}</p> }
-            { for s.problems.iter().take(5).map(|p| html! { <p class="sub problem">{p}</p> }) }
+            { for s.problems.iter().take(5).map(|p| html! { <p class="sub problem">{p.message.clone()}</p> }) }
             <section class="cards" data-testid="headline">
                 {card("Nhiệm vụ trong kế hoạch", h.total.to_string(), "total", "")}
                 {card("Đến hạn", h.due.to_string(), "due", "")}

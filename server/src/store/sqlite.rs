@@ -82,35 +82,8 @@ pub struct GeneratedReport {
     pub generated_at: i64,
 }
 
-/// What a catalogued document is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DocKind {
-    /// A plan.
-    Plan,
-    /// The organisation.
-    Org,
-    /// One unit's progress on one plan.
-    Progress,
-}
-
-impl DocKind {
-    fn as_str(self) -> &'static str {
-        match self {
-            DocKind::Plan => "plan",
-            DocKind::Org => "org",
-            DocKind::Progress => "progress",
-        }
-    }
-
-    fn parse(s: &str) -> DocKind {
-        match s {
-            "plan" => DocKind::Plan,
-            "org" => DocKind::Org,
-            _ => DocKind::Progress,
-        }
-    }
-}
+/// What a catalogued document is: the one enum of document kinds, from `shared`.
+pub use tiendo_shared::DocKind;
 
 /// A catalogue row: which document is which.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -317,7 +290,10 @@ impl SqliteStore {
             let rows = stmt.query_map([], |r| {
                 Ok(DocRecord {
                     doc_id: r.get(0)?,
-                    kind: DocKind::parse(&r.get::<_, String>(1)?),
+                    kind: r
+                        .get::<_, String>(1)?
+                        .parse()
+                        .unwrap_or(DocKind::Progress),
                     agency_id: r.get(2)?,
                     plan_id: r.get(3)?,
                     unit_id: r.get(4)?,

@@ -102,7 +102,7 @@ pub async fn cold_start(rows: &mut Vec<Row>, runs: usize) {
     client.connect(url, &token).await;
     let doc = client.find(&doc_id).await.expect("own progress");
     doc.with_document(|d| tiendo_tests::province::year_of_history(d, UNIT, &tasks, 500));
-    edit::<Progress>(&doc, "progress", UNIT, |p| {
+    edit::<Progress>(&doc, UNIT, |p| {
         for period in PeriodKind::ALL {
             let e = p.entry_mut(TASK, period);
             e.status = WorkStatus::InProgress;

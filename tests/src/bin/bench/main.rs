@@ -149,7 +149,7 @@ async fn wire(rows: &mut Vec<Row>) {
         // One small edit.
         if history == 500 {
             client.traffic.reset();
-            edit::<Progress>(&doc, "progress", OFFICE, |p| {
+            edit::<Progress>(&doc, OFFICE, |p| {
                 p.entry_mut("t7", PeriodKind::Q1).percent = 55;
             });
             acknowledged(&client, &doc).await;
@@ -264,11 +264,7 @@ fn status_at_scale(rows: &mut Vec<Row>, agencies: usize, resident_before: u64) {
     }
     let progress: Vec<Progress> = (0..units)
         .map(|u| {
-            let mut p = Progress {
-                plan_id: plan.id.clone(),
-                unit_id: unit_ids[u % unit_ids.len()].clone(),
-                tasks: Default::default(),
-            };
+            let mut p = Progress::new(&plan.id, &unit_ids[u % unit_ids.len()]);
             for i in 0..tasks {
                 for period in PeriodKind::ALL {
                     let e = p.entry_mut(&format!("s{i}"), period);

@@ -2,7 +2,7 @@
 //! progress document as fast as the server acknowledges, while each agency's central office
 //! watches its units' documents; the same workload, from the same native automerge-repo clients
 //! (samod), against `tiendo serve` and against the reference automerge-repo sync server under
-//! node (`tests/bench/reference-server.mjs`, npm packages installed on first use).
+//! node (`tests/js/reference-server.mjs`, npm packages installed on first use).
 //!
 //! Stage: *measurement* of the sync server: edits acknowledged per second, the time from an edit
 //! to the central office seeing it (p50/p99), the server process's CPU and peak memory.
@@ -243,7 +243,7 @@ async fn drive(
             while Instant::now() < deadline {
                 seq += 1;
                 sent[i].lock().expect("sent").push(Instant::now());
-                edit::<Progress>(&doc, "progress", "bench", |p| {
+                edit::<Progress>(&doc, "bench", |p| {
                     let e = p.entry_mut("bench", PeriodKind::Year);
                     e.status = WorkStatus::InProgress;
                     e.percent = (seq % 101) as u8;
@@ -344,7 +344,7 @@ pub async fn ours(base: &Path, agencies: &[AgencySeat], c: usize, window: Durati
 
 /// The reference server's directory: its script and, once installed, its npm packages.
 fn reference_dir() -> PathBuf {
-    tiendo_tests::browser::workspace().join("tests/bench")
+    tiendo_tests::browser::workspace().join("tests/js")
 }
 
 /// Installs the reference server's npm packages (pinned in its package-lock.json) when missing.
