@@ -32,6 +32,16 @@ ensure_node_tools() {
   fi
 }
 
+# The stock JavaScript automerge-repo (tests/js): the foreign client the tests run against our
+# server, and the reference server the bench measures against. `npm install` with the committed
+# lockfile: npm 11's `ci` rejects this lockfile over cbor-extract's optional platform packages.
+ensure_js_packages() {
+  if [ ! -d tests/js/node_modules/@automerge/automerge-repo ] ||
+     [ tests/js/package-lock.json -nt tests/js/node_modules/.package-lock.json ]; then
+    (cd tests/js && npm install --no-audit --no-fund)
+  fi
+}
+
 # Headless Chromium and its driver from Debian, for the browser tests.
 apt_install() {
   local sudo=""

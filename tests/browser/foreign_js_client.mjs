@@ -11,10 +11,7 @@ import { register } from 'node:module';
 import { emit, env, handOver, launch, login, page, scenario } from './harness.mjs';
 
 register('../js/ws-hook.mjs', import.meta.url);
-const { Repo } = await import('../js/node_modules/@automerge/automerge-repo/dist/index.js');
-const { WebSocketClientAdapter } = await import(
-  '../js/node_modules/@automerge/automerge-repo-network-websocket/dist/index.js'
-);
+const { Repo, WebSocketClientAdapter, decodeHeads } = await import('../js/client.mjs');
 
 const RESULT = 'Đã hoàn thành thanh tra công vụ quý I (ghi từ ứng dụng JavaScript)';
 
@@ -56,6 +53,12 @@ scenario(async () => {
     title: String(p.title),
   });
 
+  // A write to the plan (a unit may only read it), made first: the progress write after it
+  // travels on the same socket, so once the server has the progress, it has seen this too.
+  const planHeadsBefore = decodeHeads(plan.heads());
+  plan.change((d) => {
+    d.title = 'Kế hoạch bị sửa từ ứng dụng JavaScript';
+  });
   // Plain JS values, as any developer writes them: numbers become automerge ints, strings Text.
   progress.change((d) => {
     d.tasks[task] = {
@@ -68,10 +71,7 @@ scenario(async () => {
       },
     };
   });
-  plan.change((d) => {
-    d.title = 'Kế hoạch bị sửa từ ứng dụng JavaScript';
-  });
-  await handOver('wrote', { result: RESULT, percent: 37 });
+  await handOver('wrote', { result: RESULT, percent: 37, planHeads: decodeHeads(plan.heads()), planHeadsBefore });
 
   // The unit's own page in Chromium, signed in as the same unit.
   const browser = await launch(env('PROFILE'));

@@ -1,0 +1,139 @@
+//! A third-party automerge-repo client — npm's stock JavaScript `@automerge/automerge-repo`
+//! 2.5.6 with its WebSocket adapter, under node (`tests/browser/foreign_js_client.mjs`) — against
+//! the real `tiendo serve`: it signs in with a bearer token, writes its unit's Q1 progress with
+//! plain JS values (an `int` percent, `Text` strings, a nested object and list) and tries to
+//! change the plan. The central office's status and the unit's page in Chromium show the JS
+//! edit, the plan write is not applied, and a Rust tablet's later edit reaches the JS client.
+
+use std::time::Duration;
+
+use tiendo_shared::{PeriodKind, Progress, WorkStatus};
+use tiendo_tests::browser::{Scenario, client_copy};
+use tiendo_tests::process::RealServer;
+use tiendo_tests::{SyncClient, data_dir, edit, login, request};
+
+const UNIT: &str = "thanh-tra-so";
+const OFFICE: &str = "phong-hanh-chinh-tong-hop";
+const TASK: &str = "t2-d";
+const PLAN: &str = "kh-cchc-2025-so-khoa-hoc-va-cong-nghe";
+const RUST_RESULT: &str = "Bổ sung từ máy tính bảng: đã gửi báo cáo về Sở Nội vụ";
+
+fn task_status(addr: &str, office: &str) -> serde_json::Value {
+    let (code, s) = request(
+        addr,
+        "GET",
+        &format!("/api/plans/{PLAN}/status?as_of=2025-03-31&period=q1"),
+        Some(office),
+        None,
+    );
+    assert_eq!(code, 200, "{s}");
+    let t = s["tasks"].as_array().unwrap().iter().find(|t| t["task_id"] == TASK).unwrap().clone();
+    serde_json::json!({ "task": t, "problems": s["problems"] })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stock_javascript_client_writes_progress_the_office_and_the_unit_read() {
+    let dir = data_dir();
+    let dist = client_copy();
+    let server = RealServer::start(dir.path(), "127.0.0.1:0", dist.path());
+    let addr = server.addr.clone();
+    let office = login(&addr, OFFICE, &server.password(OFFICE));
+    let (_, plan_before) = request(&addr, "GET", &format!("/api/plans/{PLAN}"), Some(&office), None);
+
+    let mut run = Scenario::start(
+        "foreign_js_client",
+        &[
+            ("BASE", server.url("/")),
+            ("USER", UNIT.to_string()),
+            ("PASSWORD", server.password(UNIT)),
+            ("TASK", TASK.to_string()),
+            ("RUST_RESULT", RUST_RESULT.to_string()),
+        ],
+    );
+    let loaded = run.expect("loaded");
+    assert_eq!((loaded["areas"].as_u64(), loaded["tasks"].as_u64()), (Some(9), Some(43)), "{loaded}");
+    let wrote = run.expect("wrote");
+
+    // The office's merged status shows the JS edit, read tolerantly, with no problem reported.
+    let mut seen = serde_json::Value::Null;
+    for _ in 0..300 {
+        seen = task_status(&addr, &office);
+        if seen["task"]["reports"][0]["result"] == wrote["result"] {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let report = &seen["task"]["reports"][0];
+    assert_eq!(report["result"], wrote["result"], "{seen:#}");
+    assert_eq!(report["percent"], 37, "{seen:#}");
+    assert_eq!(report["status"], "in_progress", "{seen:#}");
+    assert_eq!(seen["problems"], serde_json::json!([]), "{seen:#}");
+
+    // The plan write, made before the progress write on the same socket, is not applied: the
+    // plan the server serves is the same, and a fresh reader of the plan does not get the JS head.
+    let (_, plan_after) = request(&addr, "GET", &format!("/api/plans/{PLAN}"), Some(&office), None);
+    assert_eq!(plan_after["plan"]["title"], plan_before["plan"]["title"]);
+    assert_eq!(plan_after, plan_before);
+    let mut reader = SyncClient::new("plan-reader").await;
+    reader.connect(url::Url::parse(&format!("ws://{addr}/sync")).unwrap(), &office).await;
+    let plan_doc = request(&addr, "GET", "/api/me", Some(&office), None).1["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["kind"] == "plan")
+        .unwrap()["doc_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let plan = reader.find(&plan_doc).await.expect("plan");
+    let heads: Vec<String> = plan.with_document(|d| d.get_heads().iter().map(|h| h.to_string()).collect());
+    assert_eq!(serde_json::json!(heads), wrote["planHeadsBefore"], "heads compare alike");
+    for js in wrote["planHeads"].as_array().unwrap() {
+        assert!(!heads.iter().any(|h| h == js.as_str().unwrap()), "the JS plan change reached the plan: {heads:?}");
+    }
+    reader.stop().await;
+    run.go();
+
+    // The unit's own page shows the JS edit.
+    let page = run.expect("unit-page");
+    assert_eq!(page["status"], "in_progress", "{page:#}");
+    assert_eq!(page["percent"], "37", "{page:#}");
+    assert_eq!(page["result"], wrote["result"], "{page:#}");
+    assert!(page["evidence"].to_string().contains("12/BC-TTr"), "{page:#}");
+    assert_eq!(page["unreadable"], 0, "{page:#}");
+
+    // A Rust tablet of the same unit saves the entry; the JS client sees it.
+    let token = login(&addr, UNIT, &server.password(UNIT));
+    let (_, me) = request(&addr, "GET", "/api/me", Some(&token), None);
+    let doc_id = me["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["kind"] == "progress" && d["unit_id"] == me["user"]["unit_id"])
+        .unwrap()["doc_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut tablet = SyncClient::new("rust-tablet").await;
+    tablet.connect(url::Url::parse(&format!("ws://{addr}/sync")).unwrap(), &token).await;
+    let doc = tablet.find(&doc_id).await.expect("own progress");
+    let mut got = None;
+    for _ in 0..300 {
+        got = tiendo_tests::read::<Progress>(&doc).entry(TASK, PeriodKind::Q1).cloned();
+        if got.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let got = got.expect("the tablet has the JS entry");
+    assert_eq!((got.status, got.percent), (WorkStatus::InProgress, 37));
+    edit::<Progress>(&doc, UNIT, |p| p.entry_mut(TASK, PeriodKind::Q1).result = RUST_RESULT.into());
+    tablet.wait_acknowledged(&doc).await;
+    run.expect("checked-page");
+    run.go();
+    let saw = run.expect("saw-rust-edit");
+    assert_eq!(saw["result"], RUST_RESULT, "{saw:#}");
+    assert_eq!(saw["percent"], 37, "{saw:#}");
+    run.finish();
+    tablet.stop().await;
+}
