@@ -6,8 +6,7 @@
 //! `app::dashboard`: bar segments for the SVG charts, the three watch lists, the reporting
 //! calendar, the plan-completion score and the names of the people in a task's history.
 
-use serde::{Deserialize, Serialize};
-use tiendo_shared::report::{Score, ScoreRule, score};
+use tiendo_shared::report::{Score, score};
 use tiendo_shared::status::{Counts, Summary, TaskState};
 use tiendo_shared::{Agency, Date, PeriodKind, Plan};
 
@@ -147,30 +146,9 @@ pub fn lists(summary: &Summary, agency: &Agency) -> Lists {
 }
 
 /// A generated report file, as `GET /api/plans/{id}/reports` lists it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Generated {
-    /// `q1`, `h1`, `q3`, `year`.
-    pub period: String,
-    /// `docx` or `xlsx`.
-    pub kind: String,
-    /// `YYYY-MM-DD`.
-    pub as_of: String,
-    /// Who.
-    pub username: Option<String>,
-    /// Unix seconds.
-    pub generated_at: i64,
-}
-
+pub use tiendo_shared::api::GeneratedReport as Generated;
 /// The server's answer about reports: the score thresholds and what was generated.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-pub struct ReportsInfo {
-    /// The thresholds in force on the server.
-    #[serde(default)]
-    pub score_rule: ScoreRule,
-    /// Newest first.
-    #[serde(default)]
-    pub generated: Vec<Generated>,
-}
+pub use tiendo_shared::api::ReportsAnswer as ReportsInfo;
 
 /// One line of the reporting calendar.
 #[derive(Debug, Clone, PartialEq)]
@@ -243,6 +221,7 @@ pub fn author_name(people: &[Person], agency: &Agency, author: Option<&str>) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tiendo_shared::report::ScoreRule;
     use tiendo_shared::{Progress, WorkStatus, status};
 
     fn seed() -> (Plan, Agency) {
@@ -318,6 +297,7 @@ mod tests {
         let (plan, _) = seed();
         let generated = vec![
             Generated {
+                plan_id: String::new(),
                 period: "q1".into(),
                 kind: "docx".into(),
                 as_of: "2025-03-01".into(),
@@ -325,6 +305,7 @@ mod tests {
                 generated_at: 100,
             },
             Generated {
+                plan_id: String::new(),
                 period: "q1".into(),
                 kind: "xlsx".into(),
                 as_of: "2025-03-02".into(),

@@ -18,6 +18,8 @@ use crate::api::Me;
 use crate::runtime::BrowserRuntime;
 use crate::socket::WebSocketDialer;
 use crate::storage::{DATABASE, IdbStorage};
+use tiendo_shared::DocKind;
+use tiendo_shared::api::Role;
 
 /// Where sync stands, for the indicator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -182,8 +184,8 @@ impl Hub {
         let plan_ref = me
             .documents
             .iter()
-            .find(|d| d.kind == "plan" && d.plan_id.as_deref() == Some(chosen.as_str()))
-            .or_else(|| me.doc("plan", None))
+            .find(|d| d.kind == DocKind::Plan && d.plan_id.as_deref() == Some(chosen.as_str()))
+            .or_else(|| me.doc(DocKind::Plan, None))
             .ok_or("không có kế hoạch")?;
         let plan_key = plan_ref.plan_id.clone().unwrap_or_default();
         let plan_writable = me.may_write(&plan_ref.doc_id);
@@ -194,7 +196,7 @@ impl Hub {
                 || d.plan_id.as_deref() == Some(plan_key.as_str())
         };
         let org_id = me
-            .doc("org", None)
+            .doc(DocKind::Org, None)
             .ok_or("không có tổ chức")?
             .doc_id
             .clone();
@@ -204,19 +206,19 @@ impl Hub {
             me.documents
                 .iter()
                 .filter(of_plan)
-                .find(|d| d.kind == "progress" && d.unit_id.as_deref() == Some(u))
+                .find(|d| d.kind == DocKind::Progress && d.unit_id.as_deref() == Some(u))
         }) {
             Some(d) => Some(find(&repo, &d.doc_id).await?),
             None => None,
         };
         let mut all_progress = Vec::new();
-        if me.user.role != "unit_editor" {
+        if me.user.role != Role::UnitEditor {
             let own = progress.as_ref().map(|h| h.document_id().to_string());
             for d in me
                 .documents
                 .iter()
                 .filter(of_plan)
-                .filter(|d| d.kind == "progress")
+                .filter(|d| d.kind == DocKind::Progress)
             {
                 let unit = d.unit_id.clone().unwrap_or_default();
                 if Some(&d.doc_id) == own.as_ref() {

@@ -20,24 +20,15 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use samod::{DocumentId, PeerId, ShareConfig, SharePolicy};
-use serde::Serialize;
+
 use tokio_util::sync::CancellationToken;
 
 use crate::accounts::{Role, User};
 use crate::error::{Error, Result};
 use crate::store::{DocKind, DocRecord};
 
-/// What a user may do with a document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Access {
-    /// Not even know it exists.
-    None,
-    /// Sync it down, never up.
-    Read,
-    /// Sync both ways.
-    Write,
-}
+/// What a user may do with a document (the one enum, from `shared::api`).
+pub use tiendo_shared::api::Access;
 
 /// The rule table of this module's documentation.
 pub fn access(user: &User, doc: &DocRecord) -> Access {

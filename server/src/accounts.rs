@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::str::FromStr;
+
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -16,74 +16,15 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
 use rand::Rng;
 use rusqlite::{OptionalExtension, Row, params};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 use crate::store::SqliteStore;
 
-/// What a user may do (see [`crate::access`] for the document rules).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// Updates the progress of their own unit.
-    UnitEditor,
-    /// The agency's central office: reads the whole agency, edits the plan.
-    AgencyAdmin,
-    /// Province level (Sở Nội vụ): reads every agency.
-    ProvinceViewer,
-    /// Runs the server: everything.
-    SystemAdmin,
-}
-
-impl Role {
-    /// Every role, in order.
-    pub const ALL: [Role; 4] = [
-        Role::UnitEditor,
-        Role::AgencyAdmin,
-        Role::ProvinceViewer,
-        Role::SystemAdmin,
-    ];
-
-    /// The name used in the database, the API and the CLI.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::UnitEditor => "unit_editor",
-            Role::AgencyAdmin => "agency_admin",
-            Role::ProvinceViewer => "province_viewer",
-            Role::SystemAdmin => "system_admin",
-        }
-    }
-
-    /// The Vietnamese label.
-    pub fn label(self) -> &'static str {
-        match self {
-            Role::UnitEditor => "Cập nhật tiến độ đơn vị",
-            Role::AgencyAdmin => "Đầu mối tổng hợp của cơ quan",
-            Role::ProvinceViewer => "Theo dõi cấp tỉnh",
-            Role::SystemAdmin => "Quản trị hệ thống",
-        }
-    }
-
-    /// Whether users of this role belong to a unit of an agency.
-    pub fn needs_unit(self) -> bool {
-        matches!(self, Role::UnitEditor | Role::AgencyAdmin)
-    }
-}
-
-impl FromStr for Role {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Role> {
-        Role::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .ok_or_else(|| {
-                Error::BadRequest(format!(
-                    "vai trò không hợp lệ: {s} (unit_editor, agency_admin, province_viewer, system_admin)"
-                ))
-            })
-    }
-}
+/// What a user may do (see [`crate::access`] for the document rules): the one enum, from
+/// `shared::api`.
+pub use tiendo_shared::api::Role;
 
 /// A user account (never carries the password hash).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -622,5 +563,17 @@ mod tests {
         let s = accounts.login("admin", "longenough", local).await.unwrap();
         accounts.logout(&s.token).await.unwrap();
         assert!(accounts.authenticate(&s.token).await.is_err());
+    }
+}
+
+impl From<&User> for tiendo_shared::api::User {
+    fn from(u: &User) -> Self {
+        tiendo_shared::api::User {
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+            role: u.role,
+            agency_id: u.agency_id.clone(),
+            unit_id: u.unit_id.clone(),
+        }
     }
 }

@@ -135,7 +135,10 @@ impl IntoResponse for Error {
         };
         let mut response = (
             status,
-            Json(serde_json::json!({ "error": message, "code": code })),
+            Json(tiendo_shared::api::ApiError {
+                error: message,
+                code: code.to_string(),
+            }),
         )
             .into_response();
         if let Error::TooManyAttempts { retry_after } = self {

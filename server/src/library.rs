@@ -70,7 +70,11 @@ impl PlanData {
     fn place(&self, problems: &mut Vec<Problem>) {
         for p in problems.iter_mut() {
             if p.doc_id.is_none() {
-                p.doc_id = p.unit_id.as_ref().and_then(|u| self.progress_docs.get(u)).cloned();
+                p.doc_id = p
+                    .unit_id
+                    .as_ref()
+                    .and_then(|u| self.progress_docs.get(u))
+                    .cloned();
             }
         }
         problems.extend(self.problems.iter().cloned());
@@ -157,24 +161,8 @@ pub struct ImportReport {
     pub unplaced: Vec<tiendo_shared::Unplaced>,
 }
 
-/// A plan as listed by the API.
-#[derive(Debug, Clone, Serialize)]
-pub struct PlanInfo {
-    /// Plan id.
-    pub id: String,
-    /// Automerge document id.
-    pub doc_id: String,
-    /// Number as printed.
-    pub number: String,
-    /// Title.
-    pub title: String,
-    /// Issuing agency.
-    pub issuer: String,
-    /// Year covered.
-    pub year: Option<i32>,
-    /// Active and retired tasks.
-    pub tasks: usize,
-}
+/// A plan as listed by the API (from `shared::api`).
+pub use tiendo_shared::api::PlanInfo;
 
 /// The server's samod peer id, kept in the store: clients save their sync state per peer, so a
 /// stable id lets them resume after a server restart instead of starting over.

@@ -43,7 +43,7 @@ impl Imported {
 }
 
 /// A piece of the text the importer could not place, or a task it found incomplete.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Unplaced {
     /// 1-based line number in the text.
     pub line: usize,

@@ -172,9 +172,9 @@ pub fn via_hydrate<D: ReadDoc, T: Hydrate>(
     missing: Option<fn() -> T>,
 ) -> Result<T, HydrateError> {
     match doc.get(obj, &prop)? {
-        None => missing.map(|f| f()).ok_or_else(|| {
-            HydrateError::unexpected("a value", "nothing".into())
-        }),
+        None => missing
+            .map(|f| f())
+            .ok_or_else(|| HydrateError::unexpected("a value", "nothing".into())),
         Some((Value::Scalar(s), _)) if s.is_null() => missing
             .map(|f| f())
             .ok_or_else(|| HydrateError::unexpected("a value", "null".into())),
@@ -214,11 +214,7 @@ macro_rules! lenient_types {
 
 /// Reads an enum's variant from its name as we write it (`InProgress`) or in snake case
 /// (`in_progress`), which is how it appears in our JSON and how a foreign client may write it.
-pub fn variant<T: Copy>(
-    s: &str,
-    variants: &[(&str, T)],
-    what: &str,
-) -> Result<T, HydrateError> {
+pub fn variant<T: Copy>(s: &str, variants: &[(&str, T)], what: &str) -> Result<T, HydrateError> {
     let wanted: String = s.chars().filter(|c| *c != '_' && *c != '-').collect();
     variants
         .iter()
@@ -280,8 +276,14 @@ mod tests {
             let t2 = d.insert_object(&l, 1, ObjType::Text).unwrap();
             d.splice_text(&t2, 0, 0, "hai").unwrap();
         });
-        assert_eq!(read::<_, String>(&d, &ROOT, "s".into()).unwrap(), "Đã ban hành");
-        assert_eq!(read::<_, String>(&d, &ROOT, "t".into()).unwrap(), "Đã ban hành");
+        assert_eq!(
+            read::<_, String>(&d, &ROOT, "s".into()).unwrap(),
+            "Đã ban hành"
+        );
+        assert_eq!(
+            read::<_, String>(&d, &ROOT, "t".into()).unwrap(),
+            "Đã ban hành"
+        );
         assert_eq!(
             read::<_, Vec<String>>(&d, &ROOT, "l".into()).unwrap(),
             ["một", "hai"]
@@ -295,7 +297,11 @@ mod tests {
             assert_eq!(read::<_, String>(&d, &ROOT, k.into()).unwrap(), "");
             assert_eq!(read::<_, u32>(&d, &ROOT, k.into()).unwrap(), 0);
             assert_eq!(read::<_, Option<Date>>(&d, &ROOT, k.into()).unwrap(), None);
-            assert!(read::<_, Vec<String>>(&d, &ROOT, k.into()).unwrap().is_empty());
+            assert!(
+                read::<_, Vec<String>>(&d, &ROOT, k.into())
+                    .unwrap()
+                    .is_empty()
+            );
         }
         assert!(read::<_, Date>(&d, &ROOT, "missing".into()).is_err());
     }

@@ -15,6 +15,7 @@
 //! The crate builds for `wasm32-unknown-unknown` as well as the host: it has no I/O, no clock,
 //! no threads. Dates are civil dates ([`Date`]); "now" is always passed in.
 
+pub mod api;
 pub mod date;
 pub mod doc;
 pub mod error;
@@ -26,8 +27,8 @@ pub mod org;
 pub mod plan;
 pub mod progress;
 pub mod report;
-pub mod schema;
 pub mod schedule;
+pub mod schema;
 pub mod status;
 pub mod text;
 
@@ -37,8 +38,8 @@ pub use import::{Imported, Unplaced, import};
 pub use org::{Agency, Assignee, AssigneeKind, Group, Org, Unit, UnitKind};
 pub use plan::{Area, PeriodKind, Plan, ReportingPeriod, Task};
 pub use progress::{Entry, Evidence, Progress, Unreadable, WorkStatus};
-pub use schema::{DocKind, Document};
 pub use schedule::{Milestone, Recurrence, Schedule, Undated};
+pub use schema::{DocKind, Document};
 
 /// The seed plan: the 2025 CCHC plan of Sở KH&CN Quảng Ngãi, the embedded default data.
 pub const SEED_PLAN: &str = include_str!("../../seeds/ke-hoach-cchc-2025-so-khcn-quang-ngai.txt");

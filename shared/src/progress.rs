@@ -73,7 +73,10 @@ impl Hydrate for Progress {
                 ));
             }
         };
-        let task_ids: Vec<String> = doc.map_range(&tasks, ..).map(|i| i.key.to_string()).collect();
+        let task_ids: Vec<String> = doc
+            .map_range(&tasks, ..)
+            .map(|i| i.key.to_string())
+            .collect();
         for task_id in task_ids {
             let periods = match doc.get(&tasks, task_id.as_str())? {
                 Some((Value::Object(ObjType::Map), id)) => id,
@@ -91,8 +94,10 @@ impl Hydrate for Progress {
                     continue;
                 }
             };
-            let keys: Vec<String> =
-                doc.map_range(&periods, ..).map(|i| i.key.to_string()).collect();
+            let keys: Vec<String> = doc
+                .map_range(&periods, ..)
+                .map(|i| i.key.to_string())
+                .collect();
             let entries = progress.tasks.entry(task_id.clone()).or_default();
             for period in keys {
                 match Entry::hydrate(doc, &periods, period.as_str().into()) {

@@ -186,7 +186,10 @@ pub fn contract<D: automerge::ReadDoc>(doc: &D, kind: DocKind) -> Contract {
 
 /// Brings `tx`'s document to this release's version of `kind`: runs the migrations from its
 /// version on, then stamps the version. A newer document is left as it is.
-pub fn upgrade(tx: &mut automerge::transaction::Transaction<'_>, kind: DocKind) -> Result<(), Error> {
+pub fn upgrade(
+    tx: &mut automerge::transaction::Transaction<'_>,
+    kind: DocKind,
+) -> Result<(), Error> {
     let mut version = version_of(tx);
     let current = kind.current();
     if version >= current && tx.get(ROOT, SCHEMA_KEY)?.is_some() {

@@ -626,7 +626,10 @@ fn checked_percent(e: &Entry, unit: &str, code: &str, problems: &mut Vec<Problem
         problems.push(Problem {
             task_code: Some(code.to_string()),
             field: Some("percent".into()),
-            ..Problem::new(format!("đơn vị {unit}, nhiệm vụ {code}: {err}; tính là 100%")).in_unit(unit)
+            ..Problem::new(format!(
+                "đơn vị {unit}, nhiệm vụ {code}: {err}; tính là 100%"
+            ))
+            .in_unit(unit)
         });
         return 100;
     }

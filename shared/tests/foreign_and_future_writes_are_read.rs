@@ -23,7 +23,12 @@ fn new_progress(plan_id: &str) -> Automerge {
 }
 
 /// The map of `task`/`period`, created the way a JS client assigns a nested object.
-fn js_entry(d: &mut Automerge, task: &str, period: &str, f: impl FnOnce(&mut automerge::transaction::Transaction<'_>, &automerge::ObjId)) {
+fn js_entry(
+    d: &mut Automerge,
+    task: &str,
+    period: &str,
+    f: impl FnOnce(&mut automerge::transaction::Transaction<'_>, &automerge::ObjId),
+) {
     let mut tx = d.transaction();
     let tasks = tx.get(ROOT, "tasks").unwrap().unwrap().1;
     let t = match tx.get(&tasks, task).unwrap() {
@@ -35,7 +40,12 @@ fn js_entry(d: &mut Automerge, task: &str, period: &str, f: impl FnOnce(&mut aut
     tx.commit();
 }
 
-fn text(tx: &mut automerge::transaction::Transaction<'_>, obj: &automerge::ObjId, key: &str, s: &str) {
+fn text(
+    tx: &mut automerge::transaction::Transaction<'_>,
+    obj: &automerge::ObjId,
+    key: &str,
+    s: &str,
+) {
     let t = tx.put_object(obj, key, ObjType::Text).unwrap();
     tx.splice_text(&t, 0, 0, s).unwrap();
 }
@@ -80,7 +90,10 @@ fn a_javascript_clients_plain_values_read_as_the_model() {
     .unwrap();
     let p: Progress = doc::read(&d).unwrap();
     assert_eq!(p.entry("t1-a", PeriodKind::Q1).unwrap().percent, 40);
-    assert_eq!(p.entry("t1-a", PeriodKind::Q1).unwrap().result, "Đã ban hành kế hoạch");
+    assert_eq!(
+        p.entry("t1-a", PeriodKind::Q1).unwrap().result,
+        "Đã ban hành kế hoạch"
+    );
 }
 
 #[test]
@@ -127,24 +140,53 @@ fn an_entry_that_cannot_be_read_is_isolated_placed_and_repaired_by_the_unit() {
             ("t1-c", Some("q1"), None),
         ]
     );
-    assert!(p.unreadable[0].reason.contains("ba mươi") || p.unreadable.iter().any(|u| u.reason.contains("ba mươi")));
+    assert!(
+        p.unreadable[0].reason.contains("ba mươi")
+            || p.unreadable.iter().any(|u| u.reason.contains("ba mươi"))
+    );
     // The form shows what could be read of a broken entry.
     let partial = &p.unreadable_entry("t1-a", PeriodKind::Q1).unwrap().partial;
-    assert_eq!((partial.status, partial.percent), (WorkStatus::InProgress, 0));
+    assert_eq!(
+        (partial.status, partial.percent),
+        (WorkStatus::InProgress, 0)
+    );
     // The readable entry still counts.
-    assert_eq!(p.entry("t1-d", PeriodKind::Q1).unwrap().status, WorkStatus::Done);
+    assert_eq!(
+        p.entry("t1-d", PeriodKind::Q1).unwrap().status,
+        WorkStatus::Done
+    );
     let as_of: Date = "2025-04-01".parse().unwrap();
-    let s = summarize(&imp.plan, imp.agency(), &[p.clone()], as_of, Some(PeriodKind::Q1));
+    let s = summarize(
+        &imp.plan,
+        imp.agency(),
+        &[p.clone()],
+        as_of,
+        Some(PeriodKind::Q1),
+    );
     let t1d = s.tasks.iter().find(|t| t.task_id == "t1-d").unwrap();
     assert_eq!(t1d.percent, 100);
     let placed: Vec<_> = s
         .problems
         .iter()
         .filter(|p| p.field.as_deref() == Some("percent"))
-        .map(|p| (p.unit_id.as_deref(), p.task_code.as_deref(), p.period.as_deref()))
+        .map(|p| {
+            (
+                p.unit_id.as_deref(),
+                p.task_code.as_deref(),
+                p.period.as_deref(),
+            )
+        })
         .collect();
-    assert!(placed.contains(&(Some(UNIT), Some("1.a"), Some("q1"))), "{:?}", s.problems);
-    assert!(s.problems.iter().any(|p| p.message.contains("1.a") && p.message.contains("tỷ lệ")));
+    assert!(
+        placed.contains(&(Some(UNIT), Some("1.a"), Some("q1"))),
+        "{:?}",
+        s.problems
+    );
+    assert!(
+        s.problems
+            .iter()
+            .any(|p| p.message.contains("1.a") && p.message.contains("tỷ lệ"))
+    );
 
     // Another save elsewhere leaves the broken entries as they are (nothing deleted)…
     doc::update::<Progress, _>(&mut d, "lan", |p| {
@@ -178,7 +220,10 @@ fn an_entry_that_cannot_be_read_is_isolated_placed_and_repaired_by_the_unit() {
     assert!(p.unreadable.is_empty(), "{:?}", p.unreadable);
     assert_eq!(p.entry("t1-b", PeriodKind::Q1).unwrap().result, "đã sửa");
     assert_eq!(p.entry("t1-a", PeriodKind::Q1).unwrap().percent, 30);
-    assert_eq!(p.entry("t1-c", PeriodKind::Q1).unwrap().status, WorkStatus::Done);
+    assert_eq!(
+        p.entry("t1-c", PeriodKind::Q1).unwrap().status,
+        WorkStatus::Done
+    );
     let tasks = d.get(ROOT, "tasks").unwrap().unwrap().1;
     let t = d.get(&tasks, "t1-a").unwrap().unwrap().1;
     let e = d.get(&t, "q1").unwrap().unwrap().1;
@@ -222,7 +267,11 @@ fn old_and_new_releases_editing_one_entry_converge_and_keep_each_others_fields()
             &mut tx,
             &t,
             "month-07",
-            &EntryV3 { status: "Done".into(), percent: 100, ..EntryV3::default() },
+            &EntryV3 {
+                status: "Done".into(),
+                percent: 100,
+                ..EntryV3::default()
+            },
         )
         .unwrap();
         tx.put(ROOT, SCHEMA_KEY, 3u64).unwrap();
@@ -249,7 +298,11 @@ fn old_and_new_releases_editing_one_entry_converge_and_keep_each_others_fields()
         p.entry_mut("t1-a", PeriodKind::Q1).result = "xong".into();
     })
     .unwrap();
-    assert_eq!(schema::version_of(&old), 3, "an old writer never lowers the version");
+    assert_eq!(
+        schema::version_of(&old),
+        3,
+        "an old writer never lowers the version"
+    );
 
     // The new release sees the old one's edits and its own fields.
     new.merge(&mut old.clone()).unwrap();
@@ -279,9 +332,7 @@ fn arb_entry() -> impl Strategy<Value = Entry> {
         prop::option::of(0..365u32),
     )
         .prop_map(|(s, percent, result, ev, difficulties, proposals, done)| {
-            let day = |n: u32| {
-                Date::from_dmy(1, 1, 2025).unwrap().add_days(n as i64)
-            };
+            let day = |n: u32| Date::from_dmy(1, 1, 2025).unwrap().add_days(n as i64);
             Entry {
                 status: [
                     WorkStatus::NotStarted,

@@ -42,7 +42,11 @@ fn a_year_of_progress(plan: &Plan) -> automerge::Automerge {
                         2 => WorkStatus::NotStarted,
                         _ => WorkStatus::Unable,
                     },
-                    percent: if done { 100 } else { ((i * 7 + n * 13) % 100) as u8 },
+                    percent: if done {
+                        100
+                    } else {
+                        ((i * 7 + n * 13) % 100) as u8
+                    },
                     result: format!("Kết quả {} kỳ {}", task.code, period.vi()),
                     evidence: if i % 5 == 0 {
                         vec![Evidence {
@@ -55,7 +59,11 @@ fn a_year_of_progress(plan: &Plan) -> automerge::Automerge {
                     } else {
                         Vec::new()
                     },
-                    difficulties: if i % 7 == 0 { "Thiếu nhân lực".into() } else { String::new() },
+                    difficulties: if i % 7 == 0 {
+                        "Thiếu nhân lực".into()
+                    } else {
+                        String::new()
+                    },
                     proposals: String::new(),
                     completed_on: done.then(|| period.covers_until(2025)),
                 };
@@ -65,7 +73,9 @@ fn a_year_of_progress(plan: &Plan) -> automerge::Automerge {
         // A second save of the same entry, as when a form is corrected.
         if i % 3 == 0 {
             doc::update::<Progress, _>(&mut d, "lan", |p| {
-                p.entry_mut(&task.id, PeriodKind::Q3).result.push_str(" (bổ sung)");
+                p.entry_mut(&task.id, PeriodKind::Q3)
+                    .result
+                    .push_str(" (bổ sung)");
             })
             .unwrap();
         }
@@ -80,7 +90,11 @@ fn a_year_of_progress(plan: &Plan) -> automerge::Automerge {
 fn write_golden_fixtures() {
     let version = std::env::var("TIENDO_GOLDEN_VERSION").unwrap_or_else(|_| "v1".into());
     let dir = golden_dir(&version);
-    assert!(!dir.exists(), "{} exists: golden files never change", dir.display());
+    assert!(
+        !dir.exists(),
+        "{} exists: golden files never change",
+        dir.display()
+    );
     std::fs::create_dir_all(&dir).unwrap();
     let imp = import(tiendo_shared::SEED_PLAN).unwrap();
     let mut plan = doc::create(&imp.plan, Some("system")).unwrap();
@@ -98,7 +112,13 @@ fn write_golden_fixtures() {
     let status: Vec<_> = PeriodKind::ALL
         .into_iter()
         .map(|p| {
-            tiendo_shared::status::summarize(&plan, agency, std::slice::from_ref(&progress), as_of, Some(p))
+            tiendo_shared::status::summarize(
+                &plan,
+                agency,
+                std::slice::from_ref(&progress),
+                as_of,
+                Some(p),
+            )
         })
         .collect();
     let expected = serde_json::json!({
@@ -128,8 +148,7 @@ fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
 
 fn load(version: &str, name: &str) -> automerge::AutoCommit {
     let path = golden_dir(version).join(name);
-    doc::load(&std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
-        .unwrap()
+    doc::load(&std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))).unwrap()
 }
 
 fn expected<T: serde::de::DeserializeOwned>(version: &str, key: &str) -> T {
@@ -149,7 +168,11 @@ fn documents_of_every_earlier_version_read_to_the_same_model_and_status() {
         let progress: Progress = doc::read(&progress_doc).unwrap();
         assert_eq!(plan, expected::<Plan>(version, "plan"), "{version} plan");
         assert_eq!(org, expected::<Org>(version, "org"), "{version} org");
-        assert_eq!(progress, expected::<Progress>(version, "progress"), "{version} progress");
+        assert_eq!(
+            progress,
+            expected::<Progress>(version, "progress"),
+            "{version} progress"
+        );
         assert!(progress.unreadable.is_empty());
 
         let agency = org.agency(&plan.agency_id).unwrap();
@@ -165,7 +188,10 @@ fn documents_of_every_earlier_version_read_to_the_same_model_and_status() {
             );
             let got = serde_json::to_value(&got).unwrap();
             for key in ["headline", "by_area", "by_unit", "tasks", "problems"] {
-                assert!(same(&got[key], &want[key]), "{version} status {period:?}: {key} differs");
+                assert!(
+                    same(&got[key], &want[key]),
+                    "{version} status {period:?}: {key} differs"
+                );
             }
         }
         for (d, kind) in [
@@ -196,6 +222,7 @@ fn an_edit_of_an_unversioned_document_stamps_the_current_version_and_keeps_the_r
     );
     let mut after: Progress = doc::read(&d).unwrap();
     assert_eq!(after.entry(&task, PeriodKind::Year).unwrap().percent, 99);
-    after.entry_mut(&task, PeriodKind::Year).percent = before.entry(&task, PeriodKind::Year).unwrap().percent;
+    after.entry_mut(&task, PeriodKind::Year).percent =
+        before.entry(&task, PeriodKind::Year).unwrap().percent;
     assert_eq!(after, before);
 }

@@ -27,7 +27,13 @@ fn task_status(addr: &str, office: &str) -> serde_json::Value {
         None,
     );
     assert_eq!(code, 200, "{s}");
-    let t = s["tasks"].as_array().unwrap().iter().find(|t| t["task_id"] == TASK).unwrap().clone();
+    let t = s["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["task_id"] == TASK)
+        .unwrap()
+        .clone();
     serde_json::json!({ "task": t, "problems": s["problems"] })
 }
 
@@ -38,7 +44,13 @@ async fn a_stock_javascript_client_writes_progress_the_office_and_the_unit_read(
     let server = RealServer::start(dir.path(), "127.0.0.1:0", dist.path());
     let addr = server.addr.clone();
     let office = login(&addr, OFFICE, &server.password(OFFICE));
-    let (_, plan_before) = request(&addr, "GET", &format!("/api/plans/{PLAN}"), Some(&office), None);
+    let (_, plan_before) = request(
+        &addr,
+        "GET",
+        &format!("/api/plans/{PLAN}"),
+        Some(&office),
+        None,
+    );
 
     let mut run = Scenario::start(
         "foreign_js_client",
@@ -51,7 +63,11 @@ async fn a_stock_javascript_client_writes_progress_the_office_and_the_unit_read(
         ],
     );
     let loaded = run.expect("loaded");
-    assert_eq!((loaded["areas"].as_u64(), loaded["tasks"].as_u64()), (Some(9), Some(43)), "{loaded}");
+    assert_eq!(
+        (loaded["areas"].as_u64(), loaded["tasks"].as_u64()),
+        (Some(9), Some(43)),
+        "{loaded}"
+    );
     let wrote = run.expect("wrote");
 
     // The office's merged status shows the JS edit, read tolerantly, with no problem reported.
@@ -71,11 +87,22 @@ async fn a_stock_javascript_client_writes_progress_the_office_and_the_unit_read(
 
     // The plan write, made before the progress write on the same socket, is not applied: the
     // plan the server serves is the same, and a fresh reader of the plan does not get the JS head.
-    let (_, plan_after) = request(&addr, "GET", &format!("/api/plans/{PLAN}"), Some(&office), None);
+    let (_, plan_after) = request(
+        &addr,
+        "GET",
+        &format!("/api/plans/{PLAN}"),
+        Some(&office),
+        None,
+    );
     assert_eq!(plan_after["plan"]["title"], plan_before["plan"]["title"]);
     assert_eq!(plan_after, plan_before);
     let mut reader = SyncClient::new("plan-reader").await;
-    reader.connect(url::Url::parse(&format!("ws://{addr}/sync")).unwrap(), &office).await;
+    reader
+        .connect(
+            url::Url::parse(&format!("ws://{addr}/sync")).unwrap(),
+            &office,
+        )
+        .await;
     let plan_doc = request(&addr, "GET", "/api/me", Some(&office), None).1["documents"]
         .as_array()
         .unwrap()
@@ -86,10 +113,18 @@ async fn a_stock_javascript_client_writes_progress_the_office_and_the_unit_read(
         .unwrap()
         .to_string();
     let plan = reader.find(&plan_doc).await.expect("plan");
-    let heads: Vec<String> = plan.with_document(|d| d.get_heads().iter().map(|h| h.to_string()).collect());
-    assert_eq!(serde_json::json!(heads), wrote["planHeadsBefore"], "heads compare alike");
+    let heads: Vec<String> =
+        plan.with_document(|d| d.get_heads().iter().map(|h| h.to_string()).collect());
+    assert_eq!(
+        serde_json::json!(heads),
+        wrote["planHeadsBefore"],
+        "heads compare alike"
+    );
     for js in wrote["planHeads"].as_array().unwrap() {
-        assert!(!heads.iter().any(|h| h == js.as_str().unwrap()), "the JS plan change reached the plan: {heads:?}");
+        assert!(
+            !heads.iter().any(|h| h == js.as_str().unwrap()),
+            "the JS plan change reached the plan: {heads:?}"
+        );
     }
     reader.stop().await;
     run.go();
@@ -99,7 +134,10 @@ async fn a_stock_javascript_client_writes_progress_the_office_and_the_unit_read(
     assert_eq!(page["status"], "in_progress", "{page:#}");
     assert_eq!(page["percent"], "37", "{page:#}");
     assert_eq!(page["result"], wrote["result"], "{page:#}");
-    assert!(page["evidence"].to_string().contains("12/BC-TTr"), "{page:#}");
+    assert!(
+        page["evidence"].to_string().contains("12/BC-TTr"),
+        "{page:#}"
+    );
     assert_eq!(page["unreadable"], 0, "{page:#}");
 
     // A Rust tablet of the same unit saves the entry; the JS client sees it.
@@ -115,11 +153,18 @@ async fn a_stock_javascript_client_writes_progress_the_office_and_the_unit_read(
         .unwrap()
         .to_string();
     let mut tablet = SyncClient::new("rust-tablet").await;
-    tablet.connect(url::Url::parse(&format!("ws://{addr}/sync")).unwrap(), &token).await;
+    tablet
+        .connect(
+            url::Url::parse(&format!("ws://{addr}/sync")).unwrap(),
+            &token,
+        )
+        .await;
     let doc = tablet.find(&doc_id).await.expect("own progress");
     let mut got = None;
     for _ in 0..300 {
-        got = tiendo_tests::read::<Progress>(&doc).entry(TASK, PeriodKind::Q1).cloned();
+        got = tiendo_tests::read::<Progress>(&doc)
+            .entry(TASK, PeriodKind::Q1)
+            .cloned();
         if got.is_some() {
             break;
         }
@@ -127,7 +172,9 @@ async fn a_stock_javascript_client_writes_progress_the_office_and_the_unit_read(
     }
     let got = got.expect("the tablet has the JS entry");
     assert_eq!((got.status, got.percent), (WorkStatus::InProgress, 37));
-    edit::<Progress>(&doc, UNIT, |p| p.entry_mut(TASK, PeriodKind::Q1).result = RUST_RESULT.into());
+    edit::<Progress>(&doc, UNIT, |p| {
+        p.entry_mut(TASK, PeriodKind::Q1).result = RUST_RESULT.into()
+    });
     tablet.wait_acknowledged(&doc).await;
     run.expect("checked-page");
     run.go();

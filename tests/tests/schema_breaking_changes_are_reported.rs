@@ -73,13 +73,24 @@ async fn a_malformed_progress_document_is_reported_without_sinking_the_status() 
     let problems = s["problems"].as_array().unwrap().clone();
     let placed = |doc: &str, task: &str| {
         problems.iter().any(|p| {
-            p["doc_id"] == doc && p["task_id"] == task && p["period"] == "q1" && p["field"] == "percent"
+            p["doc_id"] == doc
+                && p["task_id"] == task
+                && p["period"] == "q1"
+                && p["field"] == "percent"
         })
     };
-    assert!(placed(&docs[1].1, "t8-a"), "the words are placed: {problems:?}");
-    assert!(placed(&docs[2].1, "t2-d"), "the 250 is placed: {problems:?}");
     assert!(
-        problems.iter().any(|p| p["message"].as_str().unwrap().contains("bốn mươi")),
+        placed(&docs[1].1, "t8-a"),
+        "the words are placed: {problems:?}"
+    );
+    assert!(
+        placed(&docs[2].1, "t2-d"),
+        "the 250 is placed: {problems:?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p["message"].as_str().unwrap().contains("bốn mươi")),
         "and said plainly: {problems:?}"
     );
     let results = |s: &serde_json::Value| -> Vec<String> {
@@ -92,12 +103,18 @@ async fn a_malformed_progress_document_is_reported_without_sinking_the_status() 
             .collect()
     };
     let before = results(&s);
-    assert!(before.contains(&format!("kết quả của {OFFICE}")), "other units count: {before:?}");
+    assert!(
+        before.contains(&format!("kết quả của {OFFICE}")),
+        "other units count: {before:?}"
+    );
     assert!(
         before.contains(&"vẫn được tính".to_string()),
         "the rest of the broken unit's document counts: {before:?}"
     );
-    assert!(!before.contains(&format!("kết quả của {OVER}")), "the broken entry does not");
+    assert!(
+        !before.contains(&format!("kết quả của {OVER}")),
+        "the broken entry does not"
+    );
 
     // The unit saves the entry again from its tablet: repaired for everyone.
     let (_, _, over_client) = &docs[2];
@@ -112,10 +129,19 @@ async fn a_malformed_progress_document_is_reported_without_sinking_the_status() 
             &format!("/api/plans/{PLAN}/status?as_of=2025-03-31&period=q1"),
         )
     });
-    let t2d = s["tasks"].as_array().unwrap().iter().find(|t| t["task_id"] == "t2-d").unwrap();
+    let t2d = s["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["task_id"] == "t2-d")
+        .unwrap();
     assert_eq!(t2d["percent"], 90, "{t2d:#}");
     assert!(
-        !s["problems"].as_array().unwrap().iter().any(|p| p["task_id"] == "t2-d"),
+        !s["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["task_id"] == "t2-d"),
         "{:?}",
         s["problems"]
     );

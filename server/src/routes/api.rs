@@ -8,7 +8,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
 use tiendo_shared::status::Summary;
-use tiendo_shared::{Date, PeriodKind};
+use tiendo_shared::{Date, PeriodKind, api};
 
 use crate::AppState;
 use crate::access::{Access, access};
@@ -44,17 +44,17 @@ pub fn router() -> Router<AppState> {
         .fallback(|| async { Error::NotFound("API route".into()) })
 }
 
-async fn health(State(state): State<AppState>) -> Result<Json<serde_json::Value>> {
+async fn health(State(state): State<AppState>) -> Result<Json<api::Health>> {
     let documents = state.library.catalogue().all().len();
     let schema = state.library.store().schema_version().await?;
-    Ok(Json(serde_json::json!({
-        "status": "ok",
-        "version": env!("CARGO_PKG_VERSION"),
-        "schema_version": schema,
-        "documents": documents,
-        "sync_connections": state.library.peers().connection_count(),
-        "refused_writes": state.library.peers().refused_writes(),
-    })))
+    Ok(Json(api::Health {
+        status: "ok".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        schema_version: schema,
+        documents,
+        sync_connections: state.library.peers().connection_count(),
+        refused_writes: state.library.peers().refused_writes(),
+    }))
 }
 
 async fn plans(State(state): State<AppState>, auth: Authenticated) -> Result<Json<Vec<PlanInfo>>> {
@@ -74,11 +74,11 @@ async fn plan(
     State(state): State<AppState>,
     auth: Authenticated,
     Path(id): Path<String>,
-) -> Result<Json<serde_json::Value>> {
+) -> Result<Json<api::PlanAnswer>> {
     readable_plan(&state, &auth, &id)?;
     let (plan, org) = state.library.plan(&id).await?;
     let agency = org.agency(&plan.agency_id).cloned();
-    Ok(Json(serde_json::json!({ "plan": plan, "agency": agency })))
+    Ok(Json(api::PlanAnswer { plan, agency }))
 }
 
 #[derive(Debug, Deserialize)]
@@ -161,14 +161,14 @@ async fn generated_reports(
     State(state): State<AppState>,
     auth: Authenticated,
     Path(id): Path<String>,
-) -> Result<Json<serde_json::Value>> {
+) -> Result<Json<api::ReportsAnswer>> {
     readable_plan(&state, &auth, &id)?;
     may_see_merged(&auth)?;
     let generated = state.library.store().generated_reports(&id).await?;
-    Ok(Json(serde_json::json!({
-        "score_rule": state.config.score,
-        "generated": generated,
-    })))
+    Ok(Json(api::ReportsAnswer {
+        score_rule: state.config.score.clone(),
+        generated,
+    }))
 }
 
 /// `POST /api/plans` with a plan's text (UTF-8) as the body: imports it like `tiendo import`.
@@ -178,7 +178,7 @@ async fn import_plan(
     State(state): State<AppState>,
     auth: Authenticated,
     body: std::result::Result<String, axum::extract::rejection::StringRejection>,
-) -> Result<(axum::http::StatusCode, Json<serde_json::Value>)> {
+) -> Result<(axum::http::StatusCode, Json<api::ImportAnswer>)> {
     let text = body.map_err(|e| {
         Error::rejected(e.status(), format!("nội dung kế hoạch: {}", e.body_text()))
     })?;
@@ -203,12 +203,12 @@ async fn import_plan(
     tracing::info!(plan = %report.plan_id, user = %auth.user.username, "plan imported through the API");
     Ok((
         axum::http::StatusCode::CREATED,
-        Json(serde_json::json!({
-            "plan_id": report.plan_id,
-            "plan_doc": report.plan_doc,
-            "tasks": report.tasks,
-            "unplaced": report.unplaced,
-        })),
+        Json(api::ImportAnswer {
+            plan_id: report.plan_id,
+            plan_doc: report.plan_doc,
+            tasks: report.tasks,
+            unplaced: report.unplaced,
+        }),
     ))
 }
 

@@ -13,8 +13,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Json, Router, routing::get, routing::post};
-use serde::Deserialize;
-use serde_json::json;
+use tiendo_shared::api;
 
 use crate::AppState;
 use crate::access::Access;
@@ -87,12 +86,6 @@ pub fn router() -> Router<AppState> {
         .route("/me", get(me))
 }
 
-#[derive(Debug, Deserialize)]
-struct LoginBody {
-    username: String,
-    password: String,
-}
-
 /// The request reached us over TLS: the server itself speaks plain HTTP, so TLS ends at a reverse
 /// proxy that says so with `X-Forwarded-Proto: https` (or `Forwarded: proto=https`). Trusting it
 /// can only add `Secure` to the cookie, which never weakens it.
@@ -122,9 +115,11 @@ fn cookie_attributes(headers: &HeaderMap) -> &'static str {
 async fn login(State(state): State<AppState>, request: axum::extract::Request) -> Result<Response> {
     let from = client_addr(request.extensions());
     let attributes = cookie_attributes(request.headers());
-    let body: std::result::Result<Json<LoginBody>, JsonRejection> =
-        <Json<LoginBody> as axum::extract::FromRequest<AppState>>::from_request(request, &state)
-            .await;
+    let body: std::result::Result<Json<api::LoginRequest>, JsonRejection> =
+        <Json<api::LoginRequest> as axum::extract::FromRequest<AppState>>::from_request(
+            request, &state,
+        )
+        .await;
     let Json(body) = body.map_err(|e| Error::rejected(e.status(), e.body_text()))?;
     let session = state
         .accounts
@@ -135,11 +130,11 @@ async fn login(State(state): State<AppState>, request: axum::extract::Request) -
         "{COOKIE}={}; {attributes}; Max-Age={max_age}",
         session.token
     );
-    let body = json!({
-        "token": session.token,
-        "expires_at": session.expires_at,
-        "user": session.user,
-    });
+    let body = api::LoginAnswer {
+        token: session.token.clone(),
+        expires_at: session.expires_at,
+        user: (&session.user).into(),
+    };
     let mut resp = Json(body).into_response();
     resp.headers_mut().insert(
         header::SET_COOKIE,
@@ -156,7 +151,7 @@ async fn logout(
     state.accounts.logout(&auth.token).await?;
     state.library.peers().end_session(&auth.session);
     tracing::info!(user = %auth.user.username, "signed out");
-    let mut resp = Json(json!({ "ok": true })).into_response();
+    let mut resp = Json(api::LogoutAnswer { ok: true }).into_response();
     let cleared = format!("{COOKIE}=; {}; Max-Age=0", cookie_attributes(&headers));
     resp.headers_mut().insert(
         header::SET_COOKIE,
@@ -165,7 +160,7 @@ async fn logout(
     Ok(resp)
 }
 
-async fn me(State(state): State<AppState>, auth: Authenticated) -> Result<Json<serde_json::Value>> {
+async fn me(State(state): State<AppState>, auth: Authenticated) -> Result<Json<api::Me>> {
     let user = &auth.user;
     let agencies = state.library.agencies().await?;
     let agency = user
@@ -175,44 +170,53 @@ async fn me(State(state): State<AppState>, auth: Authenticated) -> Result<Json<s
     let unit = agency
         .zip(user.unit_id.as_deref())
         .and_then(|(a, u)| a.unit(u));
-    let documents: Vec<serde_json::Value> = state
+    let documents: Vec<api::DocRef> = state
         .library
         .catalogue()
         .visible_to(user)
         .into_iter()
-        .map(|(d, access)| {
-            json!({
-                "doc_id": d.doc_id,
-                "url": format!("automerge:{}", d.doc_id),
-                "kind": d.kind,
-                "agency_id": d.agency_id,
-                "plan_id": d.plan_id,
-                "unit_id": d.unit_id,
-                "title": d.title,
-                "access": access,
-                "writable": access == Access::Write,
-            })
+        .map(|(d, access)| api::DocRef {
+            url: format!("automerge:{}", d.doc_id),
+            doc_id: d.doc_id,
+            kind: d.kind,
+            agency_id: d.agency_id,
+            plan_id: d.plan_id,
+            unit_id: d.unit_id,
+            title: d.title,
+            access,
+            writable: access == Access::Write,
         })
         .collect();
     // Who is who, to name the authors of changes in the task history: the people of the user's
     // agency (everyone, for roles that read every agency). Names only, never more.
     let everyone = matches!(user.role, Role::SystemAdmin | Role::ProvinceViewer);
-    let people: Vec<serde_json::Value> = state
+    let people: Vec<api::Person> = state
         .library
         .store()
         .users()
         .await?
         .into_iter()
         .filter(|u| everyone || (u.agency_id.is_some() && u.agency_id == user.agency_id))
-        .map(|u| json!({ "username": u.username, "display_name": u.display_name, "unit_id": u.unit_id }))
+        .map(|u| api::Person {
+            username: u.username,
+            display_name: u.display_name,
+            unit_id: u.unit_id,
+        })
         .collect();
-    Ok(Json(json!({
-        "user": user,
-        "role_label": user.role.label(),
-        "people": people,
-        "agency": agency.map(|a| json!({ "id": a.id, "name": a.name, "central_office": a.central_office })),
-        "unit": unit.map(|u| json!({ "id": u.id, "name": u.name })),
-        "documents": documents,
-        "sync_path": "/sync",
-    })))
+    Ok(Json(api::Me {
+        user: user.into(),
+        role_label: user.role.label().into(),
+        people,
+        agency: agency.map(|a| api::AgencyRef {
+            id: a.id.clone(),
+            name: a.name.clone(),
+            central_office: a.central_office.clone(),
+        }),
+        unit: unit.map(|u| api::Named {
+            id: u.id.clone(),
+            name: u.name.clone(),
+        }),
+        documents,
+        sync_path: "/sync".into(),
+    }))
 }

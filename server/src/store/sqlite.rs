@@ -65,22 +65,8 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX reports_plan ON reports (plan_id, period);",
 ];
 
-/// One generated report file, as the reporting calendar lists it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct GeneratedReport {
-    /// The plan.
-    pub plan_id: String,
-    /// `q1`, `h1`, `q3`, `year`.
-    pub period: String,
-    /// `docx` or `xlsx`.
-    pub kind: String,
-    /// The "as of" date it was computed for (`YYYY-MM-DD`).
-    pub as_of: String,
-    /// Who asked for it (`None`: the command line).
-    pub username: Option<String>,
-    /// Unix time in seconds.
-    pub generated_at: i64,
-}
+/// One generated report file (the API's type, from `shared::api`).
+pub use tiendo_shared::api::GeneratedReport;
 
 /// What a catalogued document is: the one enum of document kinds, from `shared`.
 pub use tiendo_shared::DocKind;

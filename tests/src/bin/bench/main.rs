@@ -164,11 +164,10 @@ async fn wire(rows: &mut Vec<Row>) {
             })
             .expect("edit");
             let (floor, _) = sync_with(&mut a, &mut b, &mut sa, &mut sb);
-            let json = serde_json::to_vec(
-                &tiendo_shared::doc::read::<Progress, _>(&a).expect("read"),
-            )
-            .expect("json")
-            .len();
+            let json =
+                serde_json::to_vec(&tiendo_shared::doc::read::<Progress, _>(&a).expect("read"))
+                    .expect("json")
+                    .len();
             rows.push(Row {
                 section: "wire",
                 what: format!("one percent edit after {label} changes, both directions"),

@@ -1,0 +1,344 @@
+//! The HTTP API's requests and answers as types, one definition for both sides.
+//!
+//! Stage: *HTTP*, beside sync. The server's handlers return these types (serialized by axum's
+//! `Json`), the client decodes the same types, and `tests/tests/api_answers_decode.rs` decodes
+//! every route's answer into its type. Fields a later server adds are ignored by an older
+//! client; fields an older server (or an answer saved on the device) lacks take defaults where
+//! the client can do without them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::import::Unplaced;
+use crate::report::ScoreRule;
+use crate::schema::DocKind;
+use crate::{Agency, Error, Plan};
+
+/// What a user may do (the document rules live in the server's `access`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Updates the progress of their own unit.
+    UnitEditor,
+    /// The agency's central office: reads the whole agency, edits the plan.
+    AgencyAdmin,
+    /// Province level (Sở Nội vụ): reads every agency.
+    ProvinceViewer,
+    /// Runs the server: everything.
+    SystemAdmin,
+}
+
+impl Role {
+    /// Every role, in order.
+    pub const ALL: [Role; 4] = [
+        Role::UnitEditor,
+        Role::AgencyAdmin,
+        Role::ProvinceViewer,
+        Role::SystemAdmin,
+    ];
+
+    /// The name used in the database, the API and the CLI.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::UnitEditor => "unit_editor",
+            Role::AgencyAdmin => "agency_admin",
+            Role::ProvinceViewer => "province_viewer",
+            Role::SystemAdmin => "system_admin",
+        }
+    }
+
+    /// The Vietnamese label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::UnitEditor => "Cập nhật tiến độ đơn vị",
+            Role::AgencyAdmin => "Đầu mối tổng hợp của cơ quan",
+            Role::ProvinceViewer => "Theo dõi cấp tỉnh",
+            Role::SystemAdmin => "Quản trị hệ thống",
+        }
+    }
+
+    /// Whether users of this role belong to a unit of an agency.
+    pub fn needs_unit(self) -> bool {
+        matches!(self, Role::UnitEditor | Role::AgencyAdmin)
+    }
+}
+
+impl std::str::FromStr for Role {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Role, Error> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| {
+                Error::InvalidValue(format!(
+                    "vai trò không hợp lệ: {s} (unit_editor, agency_admin, province_viewer, system_admin)"
+                ))
+            })
+    }
+}
+
+/// What a user may do with a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Access {
+    /// Not even know it exists.
+    None,
+    /// Sync it down, never up.
+    Read,
+    /// Sync both ways.
+    Write,
+}
+
+/// An error answer (any 4xx/5xx under `/api`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    /// What went wrong, in Vietnamese.
+    pub error: String,
+    /// A stable machine code (`not_found`, `forbidden`, `too_large`…).
+    pub code: String,
+}
+
+/// `GET /api/health`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Health {
+    /// `ok`.
+    pub status: String,
+    /// The server's release.
+    pub version: String,
+    /// The SQLite schema's migration number.
+    pub schema_version: i64,
+    /// Documents in the catalogue.
+    pub documents: usize,
+    /// Open sync sockets.
+    pub sync_connections: usize,
+    /// Changes refused from peers without write access, since start.
+    pub refused_writes: u64,
+}
+
+/// `POST /api/login`'s body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginRequest {
+    /// Login name.
+    pub username: String,
+    /// Password in clear (over TLS in production).
+    pub password: String,
+}
+
+/// A signed-in user, as the API shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    /// Login name (the author recorded on their changes).
+    pub username: String,
+    /// Name shown.
+    pub display_name: String,
+    /// Role.
+    pub role: Role,
+    /// Agency, for unit roles.
+    #[serde(default)]
+    pub agency_id: Option<String>,
+    /// Unit, for unit roles.
+    #[serde(default)]
+    pub unit_id: Option<String>,
+}
+
+/// `POST /api/login`'s answer (the session also comes as the `tiendo_session` cookie).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginAnswer {
+    /// The bearer token, shown once.
+    pub token: String,
+    /// Unix seconds when the session ends.
+    pub expires_at: i64,
+    /// Who signed in.
+    pub user: User,
+}
+
+/// `POST /api/logout`'s answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogoutAnswer {
+    /// Always true.
+    pub ok: bool,
+}
+
+/// A document this user may open.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocRef {
+    /// The automerge-repo document id.
+    pub doc_id: String,
+    /// `automerge:<doc_id>`, as automerge-repo clients take it.
+    #[serde(default)]
+    pub url: String,
+    /// What it is.
+    pub kind: DocKind,
+    /// The agency it belongs to.
+    #[serde(default)]
+    pub agency_id: String,
+    /// The plan it belongs to (plans and progress).
+    #[serde(default)]
+    pub plan_id: Option<String>,
+    /// For progress documents: the unit.
+    #[serde(default)]
+    pub unit_id: Option<String>,
+    /// A human title (plans: the plan's title).
+    #[serde(default)]
+    pub title: String,
+    /// What this user may do with it.
+    pub access: Access,
+    /// Whether the user's changes are accepted (`access == write`).
+    #[serde(default)]
+    pub writable: bool,
+}
+
+/// An agency as `/api/me` names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgencyRef {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Its central office's unit id.
+    #[serde(default)]
+    pub central_office: Option<String>,
+}
+
+/// A unit as `/api/me` names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Named {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+}
+
+/// A person the history may name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    /// Login name (the author recorded on their changes).
+    pub username: String,
+    /// Name shown.
+    pub display_name: String,
+    /// Their unit.
+    #[serde(default)]
+    pub unit_id: Option<String>,
+}
+
+/// `GET /api/me`: who the session is and what they may open.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    /// Who.
+    pub user: User,
+    /// The role in Vietnamese.
+    pub role_label: String,
+    /// Their agency.
+    #[serde(default)]
+    pub agency: Option<AgencyRef>,
+    /// Their unit.
+    #[serde(default)]
+    pub unit: Option<Named>,
+    /// What they may open.
+    pub documents: Vec<DocRef>,
+    /// The people of their agency (everyone, for roles that read every agency).
+    #[serde(default)]
+    pub people: Vec<Person>,
+    /// The sync WebSocket's path.
+    #[serde(default = "sync_path")]
+    pub sync_path: String,
+}
+
+fn sync_path() -> String {
+    "/sync".into()
+}
+
+impl Me {
+    /// The first document of `kind` (and unit).
+    pub fn doc(&self, kind: DocKind, unit: Option<&str>) -> Option<&DocRef> {
+        self.documents
+            .iter()
+            .find(|d| d.kind == kind && (unit.is_none() || d.unit_id.as_deref() == unit))
+    }
+
+    /// The plans this user may open: (plan id, title), in catalogue order.
+    pub fn plans(&self) -> Vec<(String, String)> {
+        self.documents
+            .iter()
+            .filter(|d| d.kind == DocKind::Plan)
+            .filter_map(|d| Some((d.plan_id.clone()?, d.title.clone())))
+            .collect()
+    }
+
+    /// Whether the user may write document `doc_id`.
+    pub fn may_write(&self, doc_id: &str) -> bool {
+        self.documents
+            .iter()
+            .any(|d| d.doc_id == doc_id && d.access == Access::Write)
+    }
+}
+
+/// A plan as `GET /api/plans` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanInfo {
+    /// Plan id.
+    pub id: String,
+    /// Automerge document id.
+    pub doc_id: String,
+    /// Number as printed.
+    pub number: String,
+    /// Title.
+    pub title: String,
+    /// Issuing agency.
+    pub issuer: String,
+    /// Year covered.
+    pub year: Option<i32>,
+    /// Active and retired tasks.
+    pub tasks: usize,
+}
+
+/// `GET /api/plans/{id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanAnswer {
+    /// The plan.
+    pub plan: Plan,
+    /// Its agency, from the organisation.
+    pub agency: Option<Agency>,
+}
+
+/// One generated report file, as the reporting calendar lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GeneratedReport {
+    /// The plan.
+    #[serde(default)]
+    pub plan_id: String,
+    /// `q1`, `h1`, `q3`, `year`.
+    pub period: String,
+    /// `docx` or `xlsx`.
+    pub kind: String,
+    /// The "as of" date it was computed for (`YYYY-MM-DD`).
+    pub as_of: String,
+    /// Who asked for it (`None`: the command line).
+    pub username: Option<String>,
+    /// Unix time in seconds.
+    pub generated_at: i64,
+}
+
+/// `GET /api/plans/{id}/reports`: the score thresholds in force and every report made.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReportsAnswer {
+    /// The thresholds in force on the server.
+    #[serde(default)]
+    pub score_rule: ScoreRule,
+    /// Newest first.
+    #[serde(default)]
+    pub generated: Vec<GeneratedReport>,
+}
+
+/// `POST /api/plans`'s answer (`201`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportAnswer {
+    /// The new plan's id.
+    pub plan_id: String,
+    /// Its document.
+    pub plan_doc: String,
+    /// Its task count.
+    pub tasks: usize,
+    /// What the importer could not place.
+    #[serde(default)]
+    pub unplaced: Vec<Unplaced>,
+}

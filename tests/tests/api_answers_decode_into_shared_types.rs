@@ -1,0 +1,113 @@
+//! Every route's answer, from a real server on a loopback port, decodes into its type in
+//! `shared::api` (or `shared::status`) — and encodes back to the very same JSON, so no field the
+//! server sends is one the type does not know, and none the type needs is missing.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use tiendo_shared::DocKind;
+use tiendo_shared::api::{
+    Access, ApiError, Health, ImportAnswer, LoginAnswer, LogoutAnswer, Me, PlanAnswer, PlanInfo,
+    ReportsAnswer, Role,
+};
+use tiendo_shared::status::Summary;
+use tiendo_tests::{TestServer, data_dir};
+
+const OFFICE: &str = "phong-hanh-chinh-tong-hop";
+const UNIT: &str = "thanh-tra-so";
+const PLAN: &str = "kh-cchc-2025-so-khoa-hoc-va-cong-nghe";
+
+/// Decodes `json` as a `T` and checks that encoding it again gives the same JSON.
+fn typed<T: DeserializeOwned + Serialize>(route: &str, json: serde_json::Value) -> T {
+    let value: T = serde_json::from_value(json.clone())
+        .unwrap_or_else(|e| panic!("{route}: does not decode into its type: {e}\n{json:#}"));
+    let again = serde_json::to_value(&value).unwrap();
+    assert_eq!(again, json, "{route}: the type drops or changes a field");
+    value
+}
+
+#[test]
+fn every_route_answers_with_its_shared_type() {
+    let dir = data_dir();
+    let server = TestServer::start(dir.path());
+
+    let (code, body) = server.get_json("/api/health");
+    assert_eq!(code, 200);
+    let health: Health = typed("GET /api/health", body);
+    assert_eq!(health.status, "ok");
+
+    let (code, body) = server.post_json(
+        "/api/login",
+        None,
+        serde_json::json!({ "username": OFFICE, "password": server.password(OFFICE) }),
+    );
+    assert_eq!(code, 200, "{body}");
+    let login: LoginAnswer = typed("POST /api/login", body);
+    assert_eq!(login.user.role, Role::AgencyAdmin);
+    let office = login.token;
+    let unit = server.login_demo(UNIT);
+
+    let (_, body) = server.get_json_as(&office, "/api/me");
+    let me: Me = typed("GET /api/me (office)", body);
+    assert!(
+        me.doc(DocKind::Plan, None)
+            .is_some_and(|d| d.access == Access::Write)
+    );
+    assert!(
+        me.documents
+            .iter()
+            .all(|d| d.url == format!("automerge:{}", d.doc_id))
+    );
+    let (_, body) = server.get_json_as(&unit, "/api/me");
+    let me: Me = typed("GET /api/me (unit)", body);
+    assert_eq!(me.user.role, Role::UnitEditor);
+    assert!(
+        me.doc(DocKind::Plan, None)
+            .is_some_and(|d| d.access == Access::Read && !d.writable)
+    );
+
+    let (_, body) = server.get_json_as(&office, "/api/plans");
+    let plans: Vec<PlanInfo> = typed("GET /api/plans", body);
+    assert_eq!(plans[0].id, PLAN);
+    let (_, body) = server.get_json_as(&office, &format!("/api/plans/{PLAN}"));
+    let plan: PlanAnswer = typed("GET /api/plans/{id}", body);
+    assert_eq!(plan.plan.tasks().count(), 43);
+    let (_, body) = server.get_json_as(
+        &office,
+        &format!("/api/plans/{PLAN}/status?as_of=2025-03-31&period=q1"),
+    );
+    let status: Summary = typed("GET /api/plans/{id}/status", body);
+    assert_eq!(status.headline.total, 43);
+    let (_, body) = server.get_json_as(&office, &format!("/api/plans/{PLAN}/reports"));
+    let _: ReportsAnswer = typed("GET /api/plans/{id}/reports", body);
+
+    let next = tiendo_shared::SEED_PLAN.replace("2025", "2026");
+    let (code, body) = server.post_text("/api/plans", &office, &next);
+    assert_eq!(code, 201, "{body}");
+    let imported: ImportAnswer = typed("POST /api/plans", body);
+    assert_eq!(imported.tasks, 43);
+
+    // Errors, of every kind the client meets.
+    for (token, path, want) in [
+        (None, "/api/me", 401),
+        (Some(&unit), "/api/plans/kh-khong-co", 404),
+        (Some(&unit), &*format!("/api/plans/{PLAN}/status"), 403),
+        (
+            Some(&office),
+            &*format!("/api/plans/{PLAN}/status?as_of=31-02"),
+            400,
+        ),
+    ] {
+        let (code, body) = match token {
+            Some(t) => server.get_json_as(t, path),
+            None => server.get_json(path),
+        };
+        assert_eq!(code, want, "{path}: {body}");
+        let e: ApiError = typed(path, body);
+        assert!(!e.error.is_empty() && !e.code.is_empty());
+    }
+
+    let (code, body) = server.post_json("/api/logout", Some(&unit), serde_json::json!({}));
+    assert_eq!(code, 200, "{body}");
+    let out: LogoutAnswer = typed("POST /api/logout", body);
+    assert!(out.ok);
+}
