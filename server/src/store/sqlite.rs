@@ -95,17 +95,29 @@ pub struct SqliteStore {
     durable: Arc<Durable>,
 }
 
-/// Which changes of each document are committed to SQLite, so that the sync layer can hold back
-/// a message announcing heads until they are stored (see [`SqliteStore::wait_durable`]).
+/// How many committed change hashes [`Durable`] keeps in memory. The sync layer asks about the
+/// heads it is about to announce, which are almost always changes committed moments ago; an
+/// older one that has left the window is looked up in SQLite ([`SqliteStore::wait_durable`]).
+pub const DURABLE_WINDOW: usize = 50_000;
+
+/// Which changes of each document were committed to SQLite recently, so that the sync layer can
+/// hold back a message announcing heads until they are stored (see
+/// [`SqliteStore::wait_durable`]). Bounded by [`DURABLE_WINDOW`], oldest first out.
 struct Durable {
-    changes: Mutex<HashMap<String, HashSet<ChangeHash>>>,
+    recent: Mutex<Recent>,
     version: tokio::sync::watch::Sender<u64>,
+}
+
+#[derive(Default)]
+struct Recent {
+    by_doc: HashMap<String, HashSet<ChangeHash>>,
+    order: std::collections::VecDeque<(String, ChangeHash)>,
 }
 
 impl Durable {
     fn new() -> Durable {
         Durable {
-            changes: Mutex::default(),
+            recent: Mutex::default(),
             version: tokio::sync::watch::channel(0).0,
         }
     }
@@ -114,23 +126,45 @@ impl Durable {
         if hashes.is_empty() {
             return;
         }
-        self.changes
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .entry(doc_id)
-            .or_default()
-            .extend(hashes);
+        {
+            let mut recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
+            let Recent { by_doc, order } = &mut *recent;
+            let set = by_doc.entry(doc_id.clone()).or_default();
+            for h in hashes {
+                if set.insert(h) {
+                    order.push_back((doc_id.clone(), h));
+                }
+            }
+            while order.len() > DURABLE_WINDOW {
+                let Some((doc, h)) = order.pop_front() else { break };
+                if let Some(set) = by_doc.get_mut(&doc) {
+                    set.remove(&h);
+                    if set.is_empty() {
+                        by_doc.remove(&doc);
+                    }
+                }
+            }
+        }
         self.version.send_modify(|v| *v += 1);
     }
 
+    /// The hashes of `heads` not known to be committed.
+    fn missing(&self, doc_id: &str, heads: &[ChangeHash]) -> Vec<ChangeHash> {
+        let recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
+        let set = recent.by_doc.get(doc_id);
+        heads
+            .iter()
+            .filter(|h| !set.is_some_and(|s| s.contains(h)))
+            .copied()
+            .collect()
+    }
+
     fn covers(&self, doc_id: &str, heads: &[ChangeHash]) -> bool {
-        if heads.is_empty() {
-            return true;
-        }
-        let changes = self.changes.lock().unwrap_or_else(|p| p.into_inner());
-        changes
-            .get(doc_id)
-            .is_some_and(|set| heads.iter().all(|h| set.contains(h)))
+        heads.is_empty() || self.missing(doc_id, heads).is_empty()
+    }
+
+    fn len(&self) -> usize {
+        self.recent.lock().unwrap_or_else(|p| p.into_inner()).order.len()
     }
 }
 
@@ -334,6 +368,15 @@ impl SqliteStore {
         heads: &[ChangeHash],
         timeout: Duration,
     ) -> bool {
+        if self.durable.covers(doc_id, heads) {
+            return true;
+        }
+        // A change committed long ago may have left the in-memory window: SQLite knows.
+        let missing = self.durable.missing(doc_id, heads);
+        if self.stored(doc_id, &missing).await {
+            self.durable.record(doc_id.to_string(), missing);
+            return true;
+        }
         let mut version = self.durable.version.subscribe();
         let wait = async {
             loop {
@@ -346,6 +389,52 @@ impl SqliteStore {
             }
         };
         tokio::time::timeout(timeout, wait).await.is_ok() && self.durable.covers(doc_id, heads)
+    }
+
+    /// Whether every change in `hashes` of `doc_id` is in a stored chunk: its own incremental
+    /// chunk, or else a snapshot or multi-change chunk that lists it.
+    async fn stored(&self, doc_id: &str, hashes: &[ChangeHash]) -> bool {
+        let doc = doc_id.to_string();
+        let hashes = hashes.to_vec();
+        let res = self
+            .blocking(move |c| {
+                let mut left: Vec<ChangeHash> = Vec::new();
+                for h in &hashes {
+                    let key = format!("{doc}/incremental/{h}");
+                    let found: Option<i64> = c
+                        .query_row("SELECT 1 FROM chunks WHERE key = ?1", [key], |r| r.get(0))
+                        .optional()?;
+                    if found.is_none() {
+                        left.push(*h);
+                    }
+                }
+                if left.is_empty() {
+                    return Ok(true);
+                }
+                let (lo, hi) = (format!("{doc}/"), format!("{doc}0"));
+                let mut stmt = c.prepare(
+                    "SELECT key, data FROM chunks WHERE key >= ?1 AND key < ?2
+                     AND (key LIKE '%/snapshot/%' OR key LIKE '%/incremental/%')",
+                )?;
+                let mut rows = stmt.query(params![lo, hi])?;
+                while let Some(row) = rows.next()? {
+                    let (key, data): (String, Vec<u8>) = (row.get(0)?, row.get(1)?);
+                    if let Some((_, in_chunk)) = chunk_changes(&key, &data) {
+                        left.retain(|h| !in_chunk.contains(h));
+                    }
+                    if left.is_empty() {
+                        return Ok(true);
+                    }
+                }
+                Ok(false)
+            })
+            .await;
+        res.unwrap_or(false)
+    }
+
+    /// How many committed change hashes the durability record holds in memory.
+    pub fn durable_record_len(&self) -> usize {
+        self.durable.len()
     }
 }
 
@@ -566,6 +655,39 @@ mod tests {
         );
         s.delete(key(&["doc1", "snapshot", "b"])).await;
         assert_eq!(s.load_range(key(&["doc1"])).await.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn the_durability_record_is_bounded_and_older_changes_are_found_in_sqlite() {
+        let s = SqliteStore::in_memory().unwrap();
+        let mut doc = automerge::AutoCommit::new();
+        automerge::transaction::Transactable::put(&mut doc, automerge::ROOT, "k", 1).unwrap();
+        let change = doc.get_last_local_change().unwrap();
+        let hash = change.hash();
+        s.put(
+            key(&["doc1", "incremental", &hash.to_string()]),
+            change.raw_bytes().to_vec(),
+        )
+        .await;
+        let patience = Duration::from_millis(200);
+        assert!(s.durable.covers("doc1", &[hash]));
+        // Enough later commits to push it out of the window.
+        let filler: Vec<ChangeHash> = (0..DURABLE_WINDOW as u32 + 10)
+            .map(|i| {
+                let mut b = [0u8; 32];
+                b[..4].copy_from_slice(&i.to_be_bytes());
+                ChangeHash(b)
+            })
+            .collect();
+        s.durable.record("doc2".into(), filler);
+        assert_eq!(s.durable_record_len(), DURABLE_WINDOW);
+        assert!(!s.durable.covers("doc1", &[hash]), "left the window");
+        assert!(s.wait_durable("doc1", &[hash], patience).await, "found in SQLite");
+        assert!(s.durable.covers("doc1", &[hash]), "and remembered again");
+        assert!(
+            !s.wait_durable("doc1", &[ChangeHash([7; 32])], patience).await,
+            "a change never stored is not durable"
+        );
     }
 
     #[tokio::test]

@@ -56,11 +56,27 @@ pub struct DocumentActor {
     last_status_update: Option<DocSearchPhase>,
     /// tiendo patch: per peer id, the shared heads of the last session with that peer, loaded
     /// from storage and kept current, so a reconnect resumes instead of starting over.
-    saved_sync_heads: HashMap<PeerId, Vec<ChangeHash>>,
+    saved_sync_heads: HashMap<PeerId, SavedSync>,
+    /// Advances with every saved state, to find the least recently synced peer.
+    sync_tick: u64,
     /// Puts of sync states in flight (their completions need no action).
     sync_state_puts: HashSet<IoTaskId>,
     /// Sync states read by the load, applied once the document is loaded.
     loaded_sync_states: HashMap<StorageKey, Vec<u8>>,
+}
+
+/// How many peers' sync states a document keeps (tiendo patch). A tablet gets a new peer id at
+/// each sign-in, so without a bound the saved states grow with every sign-in, and every load
+/// reads them all. A unit's document is synced by a few tablets and the offices above it; the
+/// least recently synced peer beyond this many is forgotten (in memory and in storage) and
+/// simply does a full sync exchange if it ever comes back.
+pub const MAX_SAVED_SYNC_STATES: usize = 64;
+
+/// A peer's saved shared heads and when they were last saved.
+#[derive(Debug)]
+pub(crate) struct SavedSync {
+    heads: Vec<ChangeHash>,
+    tick: u64,
 }
 
 #[derive(Debug)]
@@ -108,6 +124,7 @@ impl DocumentActor {
             phase,
             last_status_update: None,
             saved_sync_heads: HashMap::new(),
+            sync_tick: 0,
             sync_state_puts: HashSet::new(),
             loaded_sync_states: HashMap::new(),
         };
@@ -614,7 +631,7 @@ impl DocumentActor {
             }
         }
 
-        self.restore_sync_states();
+        self.restore_sync_states(out);
 
         if let Phase::Loading(loading) = &mut self.phase {
             let pending_sync_messages = loading.take_pending_sync_messages();
@@ -700,11 +717,17 @@ impl DocumentActor {
 
     /// Loads the sync states saved for this document's peers (tiendo patch), keeping the shared
     /// heads this document still has, and resumes the connections that have not started.
-    fn restore_sync_states(&mut self) {
+    fn restore_sync_states(&mut self, out: &mut DocActorResult) {
         for (key, bytes) in std::mem::take(&mut self.loaded_sync_states) {
-            let Some(peer) = key.into_iter().nth(2) else {
+            let Some(peer) = key.clone().into_iter().nth(2) else {
                 continue;
             };
+            if self.saved_sync_heads.len() >= MAX_SAVED_SYNC_STATES {
+                // Saved before the bound existed: more than we keep.
+                let task_id = out.delete(key);
+                self.sync_state_puts.insert(task_id);
+                continue;
+            }
             let Ok(state) = automerge::sync::State::decode(&bytes) else {
                 tracing::warn!(%peer, "ignoring an unreadable saved sync state");
                 continue;
@@ -717,12 +740,18 @@ impl DocumentActor {
             {
                 continue;
             }
-            self.saved_sync_heads
-                .insert(PeerId::from(peer.as_str()), state.shared_heads);
+            self.sync_tick += 1;
+            self.saved_sync_heads.insert(
+                PeerId::from(peer.as_str()),
+                SavedSync {
+                    heads: state.shared_heads,
+                    tick: self.sync_tick,
+                },
+            );
         }
         for conn in self.peer_connections.values_mut() {
-            if let Some(heads) = self.saved_sync_heads.get(&conn.peer_id) {
-                conn.resume_from(heads.clone());
+            if let Some(saved) = self.saved_sync_heads.get(&conn.peer_id) {
+                conn.resume_from(saved.heads.clone());
             }
         }
     }
@@ -734,17 +763,44 @@ impl DocumentActor {
         }
         for conn in self.peer_connections.values() {
             let heads = conn.shared_heads();
-            if heads.is_empty() || self.saved_sync_heads.get(&conn.peer_id).map(Vec::as_slice) == Some(heads) {
+            if heads.is_empty()
+                || self
+                    .saved_sync_heads
+                    .get(&conn.peer_id)
+                    .map(|s| s.heads.as_slice())
+                    == Some(heads)
+            {
                 continue;
             }
-            self.saved_sync_heads
-                .insert(conn.peer_id.clone(), heads.to_vec());
+            self.sync_tick += 1;
+            self.saved_sync_heads.insert(
+                conn.peer_id.clone(),
+                SavedSync {
+                    heads: heads.to_vec(),
+                    tick: self.sync_tick,
+                },
+            );
             let Some(key) = StorageKey::sync_state_path(&self.document_id, conn.peer_id.as_str())
             else {
                 continue;
             };
             let task_id = out.put(key, conn.encoded_sync_state());
             self.sync_state_puts.insert(task_id);
+        }
+        while self.saved_sync_heads.len() > MAX_SAVED_SYNC_STATES {
+            let Some(oldest) = self
+                .saved_sync_heads
+                .iter()
+                .min_by_key(|(_, s)| s.tick)
+                .map(|(p, _)| p.clone())
+            else {
+                break;
+            };
+            self.saved_sync_heads.remove(&oldest);
+            if let Some(key) = StorageKey::sync_state_path(&self.document_id, oldest.as_str()) {
+                let task_id = out.delete(key);
+                self.sync_state_puts.insert(task_id);
+            }
         }
     }
 
@@ -754,8 +810,8 @@ impl DocumentActor {
             "Connection ID already exists"
         );
         let mut conn = PeerDocConnection::new(peer_id, conn_id);
-        if let Some(heads) = self.saved_sync_heads.get(&conn.peer_id) {
-            conn.resume_from(heads.clone());
+        if let Some(saved) = self.saved_sync_heads.get(&conn.peer_id) {
+            conn.resume_from(saved.heads.clone());
         }
         self.peer_connections.insert(conn_id, conn);
         if let Phase::Requesting(request) = &mut self.phase
