@@ -136,7 +136,9 @@ impl Durable {
                 }
             }
             while order.len() > DURABLE_WINDOW {
-                let Some((doc, h)) = order.pop_front() else { break };
+                let Some((doc, h)) = order.pop_front() else {
+                    break;
+                };
                 if let Some(set) = by_doc.get_mut(&doc) {
                     set.remove(&h);
                     if set.is_empty() {
@@ -164,7 +166,11 @@ impl Durable {
     }
 
     fn len(&self) -> usize {
-        self.recent.lock().unwrap_or_else(|p| p.into_inner()).order.len()
+        self.recent
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .order
+            .len()
     }
 }
 
@@ -682,10 +688,14 @@ mod tests {
         s.durable.record("doc2".into(), filler);
         assert_eq!(s.durable_record_len(), DURABLE_WINDOW);
         assert!(!s.durable.covers("doc1", &[hash]), "left the window");
-        assert!(s.wait_durable("doc1", &[hash], patience).await, "found in SQLite");
+        assert!(
+            s.wait_durable("doc1", &[hash], patience).await,
+            "found in SQLite"
+        );
         assert!(s.durable.covers("doc1", &[hash]), "and remembered again");
         assert!(
-            !s.wait_durable("doc1", &[ChangeHash([7; 32])], patience).await,
+            !s.wait_durable("doc1", &[ChangeHash([7; 32])], patience)
+                .await,
             "a change never stored is not durable"
         );
     }
