@@ -478,6 +478,18 @@ impl Accounts {
     }
 }
 
+impl From<&User> for tiendo_shared::api::User {
+    fn from(u: &User) -> Self {
+        tiendo_shared::api::User {
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+            role: u.role,
+            agency_id: u.agency_id.clone(),
+            unit_id: u.unit_id.clone(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -566,14 +578,3 @@ mod tests {
     }
 }
 
-impl From<&User> for tiendo_shared::api::User {
-    fn from(u: &User) -> Self {
-        tiendo_shared::api::User {
-            username: u.username.clone(),
-            display_name: u.display_name.clone(),
-            role: u.role,
-            agency_id: u.agency_id.clone(),
-            unit_id: u.unit_id.clone(),
-        }
-    }
-}

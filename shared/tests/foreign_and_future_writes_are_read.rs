@@ -159,7 +159,7 @@ fn an_entry_that_cannot_be_read_is_isolated_placed_and_repaired_by_the_unit() {
     let s = summarize(
         &imp.plan,
         imp.agency(),
-        &[p.clone()],
+        std::slice::from_ref(&p),
         as_of,
         Some(PeriodKind::Q1),
     );
