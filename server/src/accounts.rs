@@ -577,4 +577,3 @@ mod tests {
         assert!(accounts.authenticate(&s.token).await.is_err());
     }
 }
-

@@ -4,8 +4,12 @@
 // token, opens the plan and its unit's progress document from /api/me, writes a Q1 entry with
 // plain JS values (numbers, strings, a nested object, a list) and tries to change the plan. The
 // unit's page in Chromium then shows the JS edit, and the client sees a Rust tablet's later edit.
+// Like a client of a later release, it also stamps a higher schema version and writes a field
+// we do not know (the page says "Có phiên bản mới", our writes keep the field), and it writes
+// an entry nobody can read (the page says so and the unit repairs it by saving).
 //
-// Env: BASE, USER, PASSWORD (a unit editor), TASK (a task the unit leads), PROFILE.
+// Env: BASE, USER, PASSWORD (a unit editor), TASK and BROKEN_TASK (tasks the unit leads),
+// RUST_RESULT, PROFILE.
 
 import { register } from 'node:module';
 import { emit, env, handOver, launch, login, page, scenario } from './harness.mjs';
@@ -68,8 +72,11 @@ scenario(async () => {
         result: RESULT,
         difficulties: 'Thiếu nhân lực',
         evidence: [{ id: 'js-1', number: '12/BC-TTr', date: '2025-03-20', summary: 'Báo cáo kết quả thanh tra' }],
+        reviewed_by: 'Chánh Thanh tra',
       },
     };
+    d.tasks[env('BROKEN_TASK')] = { q1: { status: 'in_progress', percent: 'ba mươi', result: 'Đang tổng hợp' } };
+    d.schema_version = 3;
   });
   await handOver('wrote', { result: RESULT, percent: 37, planHeads: decodeHeads(plan.heads()), planHeadsBefore });
 
@@ -81,14 +88,27 @@ scenario(async () => {
   await pg.click(`[data-testid=task-row-${task}]`);
   await pg.waitForSelector('[data-testid=task-detail]');
   await pg.waitForFunction((want) => document.querySelector('[data-testid=field-result]')?.value === want, RESULT);
-  emit('unit-page', {
+  await pg.waitForSelector('[data-testid=newer-documents]');
+  const unitPage = {
     status: await pg.inputValue('[data-testid=field-status]'),
     percent: await pg.inputValue('[data-testid=field-percent]'),
     result: await pg.inputValue('[data-testid=field-result]'),
     evidence: await pg.locator('[data-testid=evidence] li[data-testid^=evidence-] span').allTextContents(),
     unreadable: await pg.locator('[data-testid=entry-unreadable]').count(),
-    title: await pg.textContent('[data-testid=task-detail] h2'),
-  });
+    newer: await pg.textContent('[data-testid=newer-documents]'),
+  };
+  // The entry nobody can read: the page says so and shows what it can; saving repairs it.
+  await pg.click('[data-testid=back]');
+  await pg.click(`[data-testid=task-row-${env('BROKEN_TASK')}]`);
+  await pg.waitForSelector('[data-testid=entry-unreadable]');
+  unitPage.broken = {
+    alert: await pg.textContent('[data-testid=entry-unreadable]'),
+    result: await pg.inputValue('[data-testid=field-result]'),
+  };
+  await pg.fill('[data-testid=field-percent]', '30');
+  await pg.press('[data-testid=field-percent]', 'Tab');
+  await pg.waitForSelector('[data-testid=entry-unreadable]', { state: 'detached' });
+  emit('unit-page', unitPage);
   await browser.close();
   await handOver('checked-page');
 
@@ -96,7 +116,9 @@ scenario(async () => {
   const want = env('RUST_RESULT');
   const seen = await until('the Rust tablet edit', () => {
     const e = progress.doc().tasks[task]?.q1;
-    return e && String(e.result) === want ? { result: String(e.result), percent: Number(e.percent) } : null;
+    return e && String(e.result) === want
+      ? { result: String(e.result), percent: Number(e.percent), reviewed_by: String(e.reviewed_by) }
+      : null;
   });
   emit('saw-rust-edit', seen);
   await repo.shutdown?.();

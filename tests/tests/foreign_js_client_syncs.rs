@@ -4,6 +4,9 @@
 //! plain JS values (an `int` percent, `Text` strings, a nested object and list) and tries to
 //! change the plan. The central office's status and the unit's page in Chromium show the JS
 //! edit, the plan write is not applied, and a Rust tablet's later edit reaches the JS client.
+//! Writing as a later release would (a higher `schema_version`, a field we do not know) it gets
+//! "Có phiên bản mới" on the unit's page and keeps its field through our writes; an entry nobody
+//! can read is placed in the office's problems, shown on the unit's page, and repaired there.
 
 use std::time::Duration;
 
@@ -15,6 +18,7 @@ use tiendo_tests::{SyncClient, data_dir, edit, login, request};
 const UNIT: &str = "thanh-tra-so";
 const OFFICE: &str = "phong-hanh-chinh-tong-hop";
 const TASK: &str = "t2-d";
+const BROKEN_TASK: &str = "t5-c-2";
 const PLAN: &str = "kh-cchc-2025-so-khoa-hoc-va-cong-nghe";
 const RUST_RESULT: &str = "Bổ sung từ máy tính bảng: đã gửi báo cáo về Sở Nội vụ";
 
@@ -59,6 +63,7 @@ async fn a_stock_javascript_client_writes_progress_the_office_and_the_unit_read(
             ("USER", UNIT.to_string()),
             ("PASSWORD", server.password(UNIT)),
             ("TASK", TASK.to_string()),
+            ("BROKEN_TASK", BROKEN_TASK.to_string()),
             ("RUST_RESULT", RUST_RESULT.to_string()),
         ],
     );
@@ -83,7 +88,22 @@ async fn a_stock_javascript_client_writes_progress_the_office_and_the_unit_read(
     assert_eq!(report["result"], wrote["result"], "{seen:#}");
     assert_eq!(report["percent"], 37, "{seen:#}");
     assert_eq!(report["status"], "in_progress", "{seen:#}");
-    assert_eq!(seen["problems"], serde_json::json!([]), "{seen:#}");
+    let problems = seen["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 1, "only the broken entry: {seen:#}");
+    assert_eq!(
+        (
+            &problems[0]["task_id"],
+            &problems[0]["period"],
+            &problems[0]["field"]
+        ),
+        (
+            &serde_json::json!(BROKEN_TASK),
+            &serde_json::json!("q1"),
+            &serde_json::json!("percent")
+        ),
+        "{seen:#}"
+    );
+    assert!(problems[0]["doc_id"].is_string(), "{seen:#}");
 
     // The plan write, made before the progress write on the same socket, is not applied: the
     // plan the server serves is the same, and a fresh reader of the plan does not get the JS head.
@@ -139,6 +159,21 @@ async fn a_stock_javascript_client_writes_progress_the_office_and_the_unit_read(
         "{page:#}"
     );
     assert_eq!(page["unreadable"], 0, "{page:#}");
+    assert!(
+        page["newer"].as_str().unwrap().contains("Có phiên bản mới"),
+        "{page:#}"
+    );
+    assert!(
+        page["broken"]["alert"]
+            .as_str()
+            .unwrap()
+            .contains("tỷ lệ hoàn thành"),
+        "{page:#}"
+    );
+    assert_eq!(
+        page["broken"]["result"], "Đang tổng hợp",
+        "what could be read is shown: {page:#}"
+    );
 
     // A Rust tablet of the same unit saves the entry; the JS client sees it.
     let token = login(&addr, UNIT, &server.password(UNIT));
@@ -177,10 +212,24 @@ async fn a_stock_javascript_client_writes_progress_the_office_and_the_unit_read(
     });
     tablet.wait_acknowledged(&doc).await;
     run.expect("checked-page");
+    // The unit's save on its page repaired the entry for everyone.
+    let mut repaired = serde_json::Value::Null;
+    for _ in 0..300 {
+        repaired = task_status(&addr, &office);
+        if repaired["problems"] == serde_json::json!([]) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(repaired["problems"], serde_json::json!([]), "{repaired:#}");
     run.go();
     let saw = run.expect("saw-rust-edit");
     assert_eq!(saw["result"], RUST_RESULT, "{saw:#}");
     assert_eq!(saw["percent"], 37, "{saw:#}");
+    assert_eq!(
+        saw["reviewed_by"], "Chánh Thanh tra",
+        "our writes keep its field: {saw:#}"
+    );
     run.finish();
     tablet.stop().await;
 }
