@@ -410,3 +410,46 @@ proptest! {
 fn back_doc(d: &automerge::AutoCommit) -> Automerge {
     d.clone().document().clone()
 }
+
+fn arb_plan_edit() -> impl Strategy<Value = (String, Vec<String>, Option<u32>, Vec<String>)> {
+    (
+        arb_text(),
+        prop::collection::vec(arb_text(), 0..4),
+        prop::option::of(0..365u32),
+        prop::collection::vec(arb_text(), 0..3),
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// The same for the plan and the organisation: whatever the office's edits make of them,
+    /// what we write reads back, over the seed plan's documents.
+    #[test]
+    fn plans_and_organisations_we_write_we_read_back(edits in prop::collection::vec(arb_plan_edit(), 1..4)) {
+        let imp = import(SEED_PLAN).unwrap();
+        let mut plan = imp.plan.clone();
+        let mut org = imp.org.clone();
+        let mut plan_doc = doc::create(&plan, Some("system")).unwrap().document().clone();
+        let mut org_doc = doc::create(&org, Some("system")).unwrap().document().clone();
+        for (i, (title, products, retire, aliases)) in edits.into_iter().enumerate() {
+            let n = plan.areas.len();
+            let area = &mut plan.areas[i % n];
+            let t = i % area.tasks.len();
+            let task = &mut area.tasks[t];
+            task.title = title;
+            task.products = products;
+            task.retired_on = retire.map(|d| Date::from_dmy(1, 1, 2025).unwrap().add_days(d as i64));
+            let units = &mut org.agencies[0].units;
+            let u = i % units.len();
+            units[u].aliases = aliases;
+            doc::write(&mut plan_doc, &plan).unwrap();
+            doc::write(&mut org_doc, &org).unwrap();
+        }
+        let back: tiendo_shared::Plan = doc::read(&plan_doc).unwrap();
+        prop_assert_eq!(&back, &plan);
+        let back: tiendo_shared::Org = doc::read(&org_doc).unwrap();
+        prop_assert_eq!(&back, &org);
+        prop_assert_eq!(schema::version_of(&plan_doc), DocKind::Plan.current());
+    }
+}
