@@ -8,12 +8,10 @@
 //! "Có phiên bản mới" on the unit's page and keeps its field through our writes; an entry nobody
 //! can read is placed in the office's problems, shown on the unit's page, and repaired there.
 
-use std::time::Duration;
-
 use tiendo_shared::{PeriodKind, Progress, WorkStatus};
 use tiendo_tests::browser::{Scenario, client_copy};
 use tiendo_tests::process::RealServer;
-use tiendo_tests::{SyncClient, data_dir, edit, login, request};
+use tiendo_tests::{SyncClient, data_dir, edit, eventually, login, own_progress, request};
 
 const UNIT: &str = "thanh-tra-so";
 const OFFICE: &str = "phong-hanh-chinh-tong-hop";
@@ -76,14 +74,11 @@ async fn a_stock_javascript_client_writes_progress_the_office_and_the_unit_read(
     let wrote = run.expect("wrote");
 
     // The office's merged status shows the JS edit, read tolerantly, with no problem reported.
-    let mut seen = serde_json::Value::Null;
-    for _ in 0..300 {
-        seen = task_status(&addr, &office);
-        if seen["task"]["reports"][0]["result"] == wrote["result"] {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let seen = eventually("the office sees the JS edit", || {
+        let s = task_status(&addr, &office);
+        (s["task"]["reports"][0]["result"] == wrote["result"]).then_some(s)
+    })
+    .await;
     let report = &seen["task"]["reports"][0];
     assert_eq!(report["result"], wrote["result"], "{seen:#}");
     assert_eq!(report["percent"], 37, "{seen:#}");
@@ -177,16 +172,7 @@ async fn a_stock_javascript_client_writes_progress_the_office_and_the_unit_read(
 
     // A Rust tablet of the same unit saves the entry; the JS client sees it.
     let token = login(&addr, UNIT, &server.password(UNIT));
-    let (_, me) = request(&addr, "GET", "/api/me", Some(&token), None);
-    let doc_id = me["documents"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["kind"] == "progress" && d["unit_id"] == me["user"]["unit_id"])
-        .unwrap()["doc_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let (_, doc_id) = own_progress(&addr, &token);
     let mut tablet = SyncClient::new("rust-tablet").await;
     tablet
         .connect(
@@ -195,17 +181,12 @@ async fn a_stock_javascript_client_writes_progress_the_office_and_the_unit_read(
         )
         .await;
     let doc = tablet.find(&doc_id).await.expect("own progress");
-    let mut got = None;
-    for _ in 0..300 {
-        got = tiendo_tests::read::<Progress>(&doc)
+    let got = eventually("the tablet has the JS entry", || {
+        tiendo_tests::read::<Progress>(&doc)
             .entry(TASK, PeriodKind::Q1)
-            .cloned();
-        if got.is_some() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let got = got.expect("the tablet has the JS entry");
+            .cloned()
+    })
+    .await;
     assert_eq!((got.status, got.percent), (WorkStatus::InProgress, 37));
     edit::<Progress>(&doc, UNIT, |p| {
         p.entry_mut(TASK, PeriodKind::Q1).result = RUST_RESULT.into()
@@ -213,15 +194,10 @@ async fn a_stock_javascript_client_writes_progress_the_office_and_the_unit_read(
     tablet.wait_acknowledged(&doc).await;
     run.expect("checked-page");
     // The unit's save on its page repaired the entry for everyone.
-    let mut repaired = serde_json::Value::Null;
-    for _ in 0..300 {
-        repaired = task_status(&addr, &office);
-        if repaired["problems"] == serde_json::json!([]) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert_eq!(repaired["problems"], serde_json::json!([]), "{repaired:#}");
+    eventually("the repair reaches the office", || {
+        (task_status(&addr, &office)["problems"] == serde_json::json!([])).then_some(())
+    })
+    .await;
     run.go();
     let saw = run.expect("saw-rust-edit");
     assert_eq!(saw["result"], RUST_RESULT, "{saw:#}");
