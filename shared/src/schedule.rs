@@ -154,8 +154,18 @@ pub fn parse(raw: &str, default_year: Option<i32>) -> Result<Schedule, Error> {
 
     let has = |needle: &str| masked.contains(needle);
     let monthly = has("hàng tháng") || has("hằng tháng");
-    let continuous = has("thường xuyên");
-    let periodic = has("định kỳ") && !monthly;
+    let quarterly = has("hàng quý") || has("hằng quý");
+    let half_yearly = [
+        "6 tháng/lần",
+        "06 tháng/lần",
+        "6 tháng một lần",
+        "06 tháng một lần",
+    ]
+    .iter()
+    .any(|n| has(n));
+    let whole_year = has("cả năm") || has("trong năm") && !has("đầu năm") && !has("cuối năm");
+    let continuous = has("thường xuyên") || has("cả năm");
+    let periodic = (has("định kỳ") || quarterly || half_yearly) && !monthly;
 
     let mut milestones = Vec::new();
     let originals = split_clauses(&raw_clean);
@@ -178,6 +188,17 @@ pub fn parse(raw: &str, default_year: Option<i32>) -> Result<Schedule, Error> {
                 due: Date::end_of_month(m, y)?,
             });
         }
+    } else if (quarterly || half_yearly)
+        && milestones.is_empty()
+        && let Some(y) = year
+    {
+        let quarters: &[u32] = if quarterly { &[1, 2, 3, 4] } else { &[2, 4] };
+        for &q in quarters {
+            milestones.push(Milestone {
+                label: format!("Quý {q}/{y}"),
+                due: Date::end_of_quarter(q, y)?,
+            });
+        }
     } else if continuous && let Some(y) = year {
         // Continuous work is judged at the end of its year (and at every reporting period).
         let end = Date::end_of_month(12, y)?;
@@ -188,6 +209,18 @@ pub fn parse(raw: &str, default_year: Option<i32>) -> Result<Schedule, Error> {
                 due: end,
             });
         }
+    }
+    // "Năm 2022", "Trong năm 2025" alone: due at the year's end.
+    if milestones.is_empty()
+        && !monthly
+        && (year_in_text.is_some() || whole_year)
+        && let Some(y) = year
+        && (masked.trim_start_matches(['-', ' ']).starts_with("năm") || whole_year)
+    {
+        milestones.push(Milestone {
+            label: format!("Năm {y}"),
+            due: Date::end_of_month(12, y)?,
+        });
     }
     milestones.sort_by_key(|m| m.due);
     milestones.dedup_by_key(|m| m.due);
@@ -205,7 +238,12 @@ pub fn parse(raw: &str, default_year: Option<i32>) -> Result<Schedule, Error> {
     };
     let undated = if !milestones.is_empty() {
         None
-    } else if has("khi có chỉ đạo") || has("khi có phát sinh") || has("khi có yêu cầu")
+    } else if has("khi có chỉ đạo")
+        || has("khi có phát sinh")
+        || has("khi phát sinh")
+        || has("khi có yêu cầu")
+        || has("ngay khi có")
+        || has("khi có quyết định")
     {
         Some(Undated::OnDirective)
     } else if has("theo kế hoạch được phê duyệt") || has("theo kế hoạch") {
@@ -237,7 +275,16 @@ fn split_clauses(raw: &str) -> Vec<String> {
         let sentence_end = c == '.'
             && chars.get(i + 1).is_none_or(|n| *n == ' ')
             && chars.get(i + 2).is_none_or(|n| n.is_uppercase());
-        if c == ';' || sentence_end {
+        // "Tháng 6/2022 và Tháng 12/2022": two deadlines, not one.
+        let and_then_date = c == ' ' && {
+            let next: String = chars[i + 1..]
+                .iter()
+                .take(8)
+                .collect::<String>()
+                .to_lowercase();
+            next.starts_with("và tháng") || next.starts_with("và quý")
+        };
+        if c == ';' || sentence_end || and_then_date {
             if !current.trim().is_empty() {
                 out.push(current.trim().to_string());
             }
@@ -308,6 +355,59 @@ crate::lenient_types!(required: Milestone, Recurrence, Undated, Schedule);
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_timelines_other_agencies_write_are_dated() {
+        let cases: &[(&str, &[&str], Recurrence)] = &[
+            ("Quý I/2025", &["31/03/2025"], Recurrence::Once),
+            ("Quý II - Quý III/2022", &["30/09/2022"], Recurrence::Once),
+            ("Trước ngày 30/6/2025", &["30/06/2025"], Recurrence::Once),
+            ("Trước 30/6/2022", &["30/06/2022"], Recurrence::Once),
+            (
+                "Từ tháng 8 đến tháng 12/2025",
+                &["31/12/2025"],
+                Recurrence::Once,
+            ),
+            (
+                "Từ tháng 3 đến tháng 11/2022",
+                &["30/11/2022"],
+                Recurrence::Once,
+            ),
+            ("6 tháng đầu năm", &["30/06/2025"], Recurrence::Once),
+            (
+                "Tháng 6/2022 và Tháng 12/2022",
+                &["30/06/2022", "31/12/2022"],
+                Recurrence::Once,
+            ),
+            (
+                "Hằng quý",
+                &["31/03/2025", "30/06/2025", "30/09/2025", "31/12/2025"],
+                Recurrence::Periodic,
+            ),
+            (
+                "06 tháng/lần",
+                &["30/06/2025", "31/12/2025"],
+                Recurrence::Periodic,
+            ),
+            ("Cả năm", &["31/12/2025"], Recurrence::Continuous),
+            ("Năm 2022", &["31/12/2022"], Recurrence::Once),
+        ];
+        for (raw, want, recurrence) in cases {
+            let s = parse(raw, Some(2025)).unwrap();
+            let got: Vec<String> = s.milestones.iter().map(|m| m.due.vi()).collect();
+            assert_eq!(&got, want, "{raw}");
+            assert_eq!(s.recurrence, *recurrence, "{raw}");
+        }
+        assert_eq!(
+            parse("Hằng tháng", Some(2025)).unwrap().milestones.len(),
+            12
+        );
+        for raw in ["Khi phát sinh", "Ngay khi có Quyết định của UBND tỉnh"] {
+            let s = parse(raw, Some(2025)).unwrap();
+            assert!(s.milestones.is_empty(), "{raw}");
+            assert_eq!(s.undated, Some(Undated::OnDirective), "{raw}");
+        }
+    }
 
     fn dues(s: &Schedule) -> Vec<String> {
         s.milestones.iter().map(|m| m.due.vi()).collect()
