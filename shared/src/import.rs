@@ -43,14 +43,92 @@ impl Imported {
 }
 
 /// A piece of the text the importer could not place, or a task it found incomplete.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Unplaced {
-    /// 1-based line number in the text.
+    /// 1-based line number in the text (in a .docx or .xlsx: the paragraph or row number).
     pub line: usize,
     /// The text concerned.
     pub text: String,
     /// Why (in Vietnamese, for the central office).
     pub reason: String,
+    /// For text in a table: its 1-based row within the table.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub row: Option<usize>,
+    /// For text in a table: its 1-based column.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+}
+
+/// A piece of a plan as the file holds it: a paragraph, or a row of a table (a Word table, an
+/// Excel sheet, or text pasted with tab or `|` separators).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Block {
+    /// A paragraph (1-based line or paragraph number, text).
+    Para(usize, String),
+    /// A table row: 1-based line, the table's number in the file, 1-based row in the table, cells.
+    Row {
+        /// Line or paragraph number where the row starts.
+        line: usize,
+        /// Which table of the file (0-based).
+        table: usize,
+        /// 1-based row within the table.
+        row: usize,
+        /// The cells, left to right (a merged cell repeats its value in the cells it covers).
+        cells: Vec<String>,
+    },
+}
+
+/// Reads plain text into blocks: a line with tabs or `|` between three or more cells is a table
+/// row (a line of only `|`, `-` and `:` separates a header and is skipped); everything else is
+/// a paragraph line.
+pub fn text_blocks(source: &str) -> Vec<Block> {
+    let mut out = Vec::new();
+    let mut table = 0usize;
+    let mut row = 0usize;
+    let mut in_table = false;
+    for (i, raw) in source.lines().enumerate() {
+        let cells: Option<Vec<String>> = if raw.contains('\t') {
+            Some(raw.split('\t').map(|c| text::clean(c)).collect())
+        } else if raw.matches('|').count() >= 2 {
+            let t = raw.trim();
+            let t = t.strip_prefix('|').unwrap_or(t);
+            let t = t.strip_suffix('|').unwrap_or(t);
+            Some(t.split('|').map(|c| text::clean(c)).collect())
+        } else {
+            None
+        };
+        match cells {
+            Some(cells) if cells.len() >= 3 => {
+                if cells
+                    .iter()
+                    .all(|c| c.chars().all(|ch| matches!(ch, '-' | ':' | ' ')))
+                {
+                    continue;
+                }
+                if !in_table {
+                    in_table = true;
+                    row = 0;
+                }
+                row += 1;
+                out.push(Block::Row {
+                    line: i + 1,
+                    table,
+                    row,
+                    cells,
+                });
+            }
+            _ => {
+                let line = text::clean(raw);
+                if in_table && !line.is_empty() {
+                    // A paragraph between rows ends the table unless the next line is a row.
+                    in_table = false;
+                    table += 1;
+                }
+                out.push(Block::Para(i + 1, raw.to_string()));
+            }
+        }
+    }
+    out
 }
 
 /// A paragraph of the text with the line it starts on.
@@ -83,6 +161,7 @@ struct Patterns {
     area: Regex,
     letter_task: Regex,
     dotted_task: Regex,
+    nested_task: Regex,
     paren_task: Regex,
     list_marker: Regex,
     place_date: Regex,
@@ -99,6 +178,7 @@ fn patterns() -> &'static Patterns {
         area: Regex::new(r"^([0-9]{1,2})\.\s+(.+)$").unwrap(),
         letter_task: Regex::new(r"^([a-zđ])\)\s*(.*)$").unwrap(),
         dotted_task: Regex::new(r"^([0-9]{1,2})\.([0-9]{1,2})\.?\s+(.+)$").unwrap(),
+        nested_task: Regex::new(r"^([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{1,2})\.?\s+(.+)$").unwrap(),
         paren_task: Regex::new(r"^\(([0-9]{1,2})\)\s*(.+)$").unwrap(),
         list_marker: Regex::new(r"^(?:[-+•–]|[a-zđ]\)|[0-9]+(?:\.[0-9]+)*[.)]|\([0-9a-zđ]+\)|[IVX]+\.)\s").unwrap(),
         place_date: Regex::new(
@@ -124,13 +204,41 @@ pub const LETTERS: &[&str] = &[
 /// Imports a plan text. Fails when the text is empty or has no tasks; everything else the text
 /// contains is either placed in the plan or listed in [`Imported::unplaced`].
 pub fn import(source: &str) -> Result<Imported, Error> {
-    let paras = paragraphs(source);
-    if paras.is_empty() {
-        return Err(Error::EmptyPlan);
-    }
+    import_blocks(&text_blocks(source))
+}
+
+/// Imports a plan read into blocks (from text, or from a .docx or .xlsx by the server).
+pub fn import_blocks(blocks: &[Block]) -> Result<Imported, Error> {
     let mut b = Builder::default();
-    for para in &paras {
-        b.feed(para)?;
+    let mut lines: Vec<(usize, &str)> = Vec::new();
+    let mut any = false;
+    for block in blocks {
+        match block {
+            Block::Para(line, text) => lines.push((*line, text.as_str())),
+            Block::Row {
+                line,
+                table,
+                row,
+                cells,
+            } => {
+                for para in paragraphs(&lines) {
+                    any = true;
+                    b.feed(&para)?;
+                }
+                lines.clear();
+                if cells.iter().any(|c| !c.is_empty()) {
+                    any = true;
+                    b.feed_row(*line, *table, *row, cells);
+                }
+            }
+        }
+    }
+    for para in paragraphs(&lines) {
+        any = true;
+        b.feed(&para)?;
+    }
+    if !any {
+        return Err(Error::EmptyPlan);
     }
     b.finish()
 }
@@ -138,10 +246,10 @@ pub fn import(source: &str) -> Result<Imported, Error> {
 /// Splits the text into paragraphs, joining paragraphs broken across page boundaries: a line
 /// that does not end a sentence, followed (after blank lines) by a line that starts in lower case
 /// and is not a list item, continues that line.
-fn paragraphs(source: &str) -> Vec<Para> {
+fn paragraphs(lines: &[(usize, &str)]) -> Vec<Para> {
     let p = patterns();
     let mut out: Vec<Para> = Vec::new();
-    for (i, raw) in source.lines().enumerate() {
+    for &(n, raw) in lines {
         let line = text::clean(&raw.replace('*', ""));
         if line.is_empty() {
             continue;
@@ -156,7 +264,7 @@ fn paragraphs(source: &str) -> Vec<Para> {
                 prev.text.push_str(&line);
             }
             _ => out.push(Para {
-                line: i + 1,
+                line: n,
                 text: line,
             }),
         }
@@ -178,6 +286,10 @@ struct TaskDraft {
     timeline: Vec<String>,
     last_attr: Option<Attr>,
     implicit: bool,
+    /// Started by a "-" bullet in an area without numbered tasks.
+    bullet: bool,
+    /// The table row it came from.
+    row: Option<usize>,
 }
 
 #[derive(Debug, Default)]
@@ -185,6 +297,8 @@ struct AreaDraft {
     number: u32,
     title: String,
     tasks: Vec<TaskDraft>,
+    /// Rows or numbers that only grouped sub-tasks: (code, title).
+    headings: Vec<(String, String)>,
 }
 
 #[derive(Debug)]
@@ -207,6 +321,73 @@ struct Builder {
     signer: Signer,
     unplaced: Vec<Unplaced>,
     seen_tasks_section: bool,
+    /// The column layout of the table being read (by table number).
+    table: Option<(usize, Columns)>,
+    /// Inside a "Mục tiêu" block of an area: its bullets are goals, not tasks.
+    in_goals: bool,
+}
+
+/// Which column of a task table holds what.
+#[derive(Debug, Clone, Default)]
+struct Columns {
+    stt: Option<usize>,
+    content: Option<usize>,
+    lead: Option<usize>,
+    coordinating: Option<usize>,
+    products: Option<usize>,
+    timeline: Option<usize>,
+    notes: Option<usize>,
+}
+
+impl Columns {
+    /// Reads a header row ("STT | Nội dung công việc | Đơn vị chủ trì | …"); `None` when the row
+    /// is not one.
+    fn from_header(cells: &[String]) -> Option<Columns> {
+        let mut c = Columns::default();
+        for (i, cell) in cells.iter().enumerate() {
+            let k = text::key(cell);
+            if k.is_empty() {
+                continue;
+            }
+            if k == "stt" || k == "tt" || k.starts_with("số tt") || k.starts_with("số thứ tự")
+            {
+                c.stt.get_or_insert(i);
+            } else if k.contains("phối hợp") {
+                c.coordinating.get_or_insert(i);
+            } else if k.contains("chủ trì") || k.contains("thực hiện") && !k.contains("thời")
+            {
+                c.lead.get_or_insert(i);
+            } else if k.contains("thời gian") || k.contains("thời hạn") || k.contains("tiến độ")
+            {
+                c.timeline.get_or_insert(i);
+            } else if k.contains("sản phẩm") || k.contains("kết quả") {
+                c.products.get_or_insert(i);
+            } else if k.contains("ghi chú") {
+                c.notes.get_or_insert(i);
+            } else if k.contains("nội dung") || k.contains("nhiệm vụ") || k.contains("công việc")
+            {
+                c.content.get_or_insert(i);
+            }
+        }
+        (c.content.is_some() && (c.lead.is_some() || c.timeline.is_some())).then_some(c)
+    }
+}
+
+/// The value of a roman numeral I–X, if `s` is one (with or without a trailing dot).
+fn roman_value(s: &str) -> Option<u32> {
+    let s = s.trim().trim_end_matches('.');
+    ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
+        .iter()
+        .position(|r| *r == s)
+        .map(|p| p as u32 + 1)
+}
+
+/// Whether `s` is a task number such as "1", "1.2", "1.2.1." .
+fn is_task_number(s: &str) -> bool {
+    let s = s.trim().trim_end_matches('.');
+    !s.is_empty()
+        && s.split('.')
+            .all(|p| !p.is_empty() && p.len() <= 2 && p.chars().all(|c| c.is_ascii_digit()))
 }
 
 impl Default for Builder {
@@ -230,6 +411,8 @@ impl Default for Builder {
             signer: Signer::default(),
             unplaced: Vec::new(),
             seen_tasks_section: false,
+            table: None,
+            in_goals: false,
         }
     }
 }
@@ -243,28 +426,125 @@ fn is_upper_line(s: &str) -> bool {
     !letters.is_empty() && letters.iter().all(|c| c.is_uppercase())
 }
 
-/// Classifies a labelled line ("- Cơ quan chủ trì thực hiện: …") into its attribute and value.
-fn attribute(line: &str) -> Option<(Attr, String)> {
-    let body = strip_bullet(line);
-    let (label, value) = body.split_once(':')?;
-    if label.split_whitespace().count() > 8 {
+/// The labels that introduce a task's attributes, longest first within each attribute.
+const LABELS: &[(&str, Attr)] = &[
+    ("cơ quan chủ trì thực hiện", Attr::Lead),
+    ("đơn vị chủ trì thực hiện", Attr::Lead),
+    ("cơ quan chủ trì", Attr::Lead),
+    ("đơn vị chủ trì", Attr::Lead),
+    ("chủ trì thực hiện", Attr::Lead),
+    ("chủ trì", Attr::Lead),
+    ("đơn vị thực hiện", Attr::Lead),
+    ("cơ quan thực hiện", Attr::Lead),
+    ("người thực hiện", Attr::Lead),
+    ("bộ phận thực hiện", Attr::Lead),
+    ("cơ quan phối hợp thực hiện", Attr::Coordinating),
+    ("đơn vị phối hợp thực hiện", Attr::Coordinating),
+    ("cơ quan phối hợp", Attr::Coordinating),
+    ("đơn vị phối hợp", Attr::Coordinating),
+    ("phối hợp thực hiện", Attr::Coordinating),
+    ("phối hợp", Attr::Coordinating),
+    ("sản phẩm đầu ra", Attr::Products),
+    ("kết quả đầu ra", Attr::Products),
+    ("sản phẩm", Attr::Products),
+    ("kết quả", Attr::Products),
+    ("thời hạn hoàn thành", Attr::Timeline),
+    ("thời gian hoàn thành", Attr::Timeline),
+    ("thời gian thực hiện", Attr::Timeline),
+    ("thời hạn", Attr::Timeline),
+    ("thời gian", Attr::Timeline),
+    ("tiến độ thực hiện", Attr::Timeline),
+    ("tiến độ", Attr::Timeline),
+];
+
+/// The attribute a label names ("Cơ quan chủ trì thực hiện", "Đơn vị thực hiện", "Thời hạn
+/// hoàn thành", "Sản phẩm dự kiến"…).
+fn label_attr(label: &str) -> Option<Attr> {
+    let k = text::key(label);
+    if k.split_whitespace().count() > 8 {
         return None;
     }
-    let k = text::key(label);
-    let attr = if k.contains("chủ trì") {
-        Attr::Lead
-    } else if k.contains("phối hợp") {
+    Some(if k.contains("phối hợp") {
         Attr::Coordinating
-    } else if k.starts_with("sản phẩm") || k == "kết quả" || k.starts_with("kết quả đầu ra")
-    {
-        Attr::Products
+    } else if k.contains("chủ trì") {
+        Attr::Lead
     } else if k.starts_with("thời gian") || k.starts_with("thời hạn") || k.starts_with("tiến độ")
     {
         Attr::Timeline
+    } else if k.starts_with("sản phẩm") || k == "kết quả" || k.starts_with("kết quả đầu ra")
+    {
+        Attr::Products
+    } else if k.ends_with("thực hiện") && k.split_whitespace().count() <= 4 {
+        Attr::Lead
     } else {
         return None;
-    };
-    Some((attr, value.trim().to_string()))
+    })
+}
+
+/// Reads a line of one or more labelled attributes, written one after another ("Đơn vị thực
+/// hiện: … Thời hạn hoàn thành: … Kết quả: …"); `None` unless the line starts with a label.
+fn attributes(line: &str) -> Option<Vec<(Attr, String)>> {
+    let body = strip_bullet(line).trim();
+    let (label, rest) = body.split_once(':')?;
+    let first = label_attr(label)?;
+    // Further labels inside the rest, found char by char on a lower-cased copy (positions in
+    // `lower` are positions in `chars`).
+    let chars: Vec<char> = rest.chars().collect();
+    let lower: Vec<char> = chars
+        .iter()
+        .map(|c| c.to_lowercase().next().unwrap_or(*c))
+        .collect();
+    let mut cuts: Vec<(usize, usize, Attr)> = vec![(0, 0, first)]; // (label start, value start)
+    let mut i = 0;
+    while i < lower.len() {
+        let at_word = i > 0 && !lower[i - 1].is_alphanumeric();
+        let hit = if at_word {
+            LABELS.iter().find_map(|(label, attr)| {
+                let l: Vec<char> = label.chars().collect();
+                if !lower[i..].starts_with(&l) {
+                    return None;
+                }
+                let mut j = i + l.len();
+                while j < lower.len() && lower[j] == ' ' {
+                    j += 1;
+                }
+                (j < lower.len() && lower[j] == ':').then_some((j + 1, *attr))
+            })
+        } else {
+            None
+        };
+        if let Some((value_start, attr)) = hit {
+            cuts.push((i, value_start, attr));
+            i = value_start;
+        } else {
+            i += 1;
+        }
+    }
+    let several = cuts.len() > 1;
+    let mut out = Vec::new();
+    for (n, (_, value_start, attr)) in cuts.iter().enumerate() {
+        let end = cuts.get(n + 1).map_or(chars.len(), |next| next.0);
+        let value: String = chars[*value_start..end].iter().collect();
+        let mut value = value.trim().trim_end_matches([';', ',']).trim();
+        if several {
+            value = value.trim_end_matches('.').trim();
+        }
+        out.push((*attr, value.to_string()));
+    }
+    Some(out)
+}
+
+/// Splits a trailing "(Chủ trì: …; Phối hợp: …; Thời gian: …)" off a task's title.
+fn trailing_attributes(title: &str) -> Option<(String, Vec<(Attr, String)>)> {
+    let t = title.trim().trim_end_matches(['.', ';']);
+    let t = t.strip_suffix(')')?;
+    let open = t.rfind('(')?;
+    let inner = &t[open + 1..];
+    let mut attrs = Vec::new();
+    for part in inner.split(';') {
+        attrs.extend(attributes(part.trim())?);
+    }
+    Some((t[..open].trim().to_string(), attrs))
 }
 
 impl Builder {
@@ -273,6 +553,7 @@ impl Builder {
             line: para.line,
             text: para.text.clone(),
             reason: reason.to_string(),
+            ..Unplaced::default()
         });
     }
 
@@ -399,6 +680,29 @@ impl Builder {
         let p = patterns();
         let t = para.text.as_str();
 
+        // "1.2.1." under "1.2." under area 1: a sub-task; its parent only groups.
+        if let Some(c) = p.nested_task.captures(t) {
+            let (area, mid, n) = (c[1].to_string(), c[2].to_string(), c[3].to_string());
+            if self
+                .areas
+                .last()
+                .is_some_and(|a| a.number.to_string() == area)
+            {
+                self.in_goals = false;
+                let parent = format!("{area}.{mid}");
+                let heading = self.group_parent(&parent);
+                self.start_task(
+                    para,
+                    format!("{parent}.{n}"),
+                    format!("{mid}.{n}"),
+                    c[4].to_string(),
+                );
+                if let (Some(h), Some(task)) = (heading, self.current_task()) {
+                    task.description.insert(0, h);
+                }
+                return Ok(());
+            }
+        }
         if let Some(c) = p.dotted_task.captures(t) {
             let (area, n) = (c[1].to_string(), c[2].to_string());
             if self
@@ -406,18 +710,20 @@ impl Builder {
                 .last()
                 .is_some_and(|a| a.number.to_string() == area)
             {
+                self.in_goals = false;
                 self.start_task(para, format!("{area}.{n}"), n, c[3].to_string());
                 return Ok(());
             }
         }
         if let Some(c) = p.area.captures(t)
-            && attribute(t).is_none()
+            && attributes(t).is_none()
         {
             let number: u32 = c[1].parse().unwrap_or(0);
+            self.in_goals = false;
             self.areas.push(AreaDraft {
                 number,
                 title: c[2].trim_end_matches([':', '.']).to_string(),
-                tasks: Vec::new(),
+                ..AreaDraft::default()
             });
             return Ok(());
         }
@@ -426,7 +732,9 @@ impl Builder {
             return Ok(());
         };
         let area_no = area.number;
+        let explicit = area.tasks.iter().any(|t| !t.implicit && !t.bullet);
         if let Some(c) = p.letter_task.captures(t) {
+            self.in_goals = false;
             let letter = c[1].to_string();
             self.start_task(
                 para,
@@ -437,21 +745,60 @@ impl Builder {
             return Ok(());
         }
         if let Some(c) = p.paren_task.captures(t) {
+            self.in_goals = false;
             let n = c[1].to_string();
             self.start_task(para, format!("{area_no}.{n}"), n, c[2].to_string());
             return Ok(());
         }
-        if let Some((attr, value)) = attribute(t) {
+        // "Mục tiêu: …" and its bullets describe the area's aims, not tasks.
+        let stripped = text::key(strip_bullet(t));
+        if stripped.starts_with("mục tiêu") {
+            self.in_goals = true;
+            self.unplaced(para, "mục tiêu của lĩnh vực, không phải nhiệm vụ");
+            return Ok(());
+        }
+        if let Some(attrs) = attributes(t) {
             if self.current_task().is_none() {
                 self.unplaced(para, "dòng thuộc tính không thuộc nhiệm vụ nào");
                 return Ok(());
             }
+            self.in_goals = false;
             let task = self.current_task().expect("checked");
-            task.last_attr = Some(attr);
-            push_attr(task, attr, &value);
+            for (attr, value) in attrs {
+                task.last_attr = Some(attr);
+                push_attr(task, attr, &value);
+            }
             return Ok(());
         }
         let is_sub_item = t.starts_with('+') || strip_bullet_dash(t).starts_with('+');
+        let is_dash = t.starts_with(['-', '•', '–']) && !is_sub_item;
+        if is_dash && self.in_goals {
+            self.unplaced(para, "mục tiêu của lĩnh vực, không phải nhiệm vụ");
+            return Ok(());
+        }
+        // An area whose tasks are "-" bullets (labels on the lines after each).
+        if is_dash
+            && !explicit
+            && self
+                .current_task()
+                .is_none_or(|task| task.bullet || task.last_attr.is_some() || task.implicit)
+        {
+            let n = self
+                .areas
+                .last()
+                .map_or(0, |a| a.tasks.iter().filter(|t| t.bullet).count())
+                + 1;
+            self.start_task(
+                para,
+                format!("{area_no}.{n}"),
+                n.to_string(),
+                strip_bullet(t).to_string(),
+            );
+            if let Some(task) = self.current_task() {
+                task.bullet = true;
+            }
+            return Ok(());
+        }
         match self.current_task() {
             Some(task) if is_sub_item && task.last_attr.is_some() => {
                 let attr = task.last_attr.expect("checked");
@@ -479,6 +826,21 @@ impl Builder {
         Ok(())
     }
 
+    /// The task `code` of the current area, when it only groups sub-tasks: it becomes their
+    /// heading (its title is returned, for the sub-tasks' description) instead of a task.
+    fn group_parent(&mut self, code: &str) -> Option<String> {
+        let area = self.areas.last_mut()?;
+        let pos = area.tasks.iter().position(|t| t.code == code)?;
+        let parent = &area.tasks[pos];
+        if parent.last_attr.is_some() {
+            return Some(parent.title.clone());
+        }
+        let parent = area.tasks.remove(pos);
+        let title = parent.title.clone();
+        area.headings.push((parent.code, title.clone()));
+        Some(title)
+    }
+
     fn start_task(&mut self, para: &Para, code: String, letter: String, title: String) {
         let area = self.areas.last_mut().expect("a task starts inside an area");
         // An implicit task with no attributes was only the area's introduction.
@@ -491,16 +853,208 @@ impl Builder {
                 line: intro.line,
                 text: intro.title,
                 reason: "đoạn mở đầu của lĩnh vực, không phải nhiệm vụ".to_string(),
+                ..Unplaced::default()
             });
         }
         let area = self.areas.last_mut().expect("a task starts inside an area");
-        area.tasks.push(TaskDraft {
+        let (title, attrs) = match trailing_attributes(&title) {
+            Some((t, attrs)) => (t, attrs),
+            None => (title, Vec::new()),
+        };
+        let mut task = TaskDraft {
             line: para.line,
             code,
             letter,
             title: title.trim().trim_end_matches(':').trim().to_string(),
             ..TaskDraft::default()
-        });
+        };
+        for (attr, value) in attrs {
+            task.last_attr = Some(attr);
+            push_attr(&mut task, attr, &value);
+        }
+        area.tasks.push(task);
+    }
+
+    /// A row of a table: the header names the columns, a row numbered I, II… (or an upper-case
+    /// title alone) opens an area, a numbered row is a task, a row with neither continues the
+    /// row above, and an empty lead or timeline cell means "the same as above".
+    fn feed_row(&mut self, line: usize, table: usize, row: usize, cells: &[String]) {
+        let here = |column: usize, text: &str, reason: &str| Unplaced {
+            line,
+            text: text.to_string(),
+            reason: reason.to_string(),
+            row: Some(row),
+            column: Some(column + 1),
+        };
+        if self.table.as_ref().is_none_or(|(t, _)| *t != table) {
+            if let Some(cols) = Columns::from_header(cells) {
+                self.table = Some((table, cols));
+                self.section = Section::Tasks;
+                self.seen_tasks_section = true;
+                return;
+            }
+            if self.table.is_none() {
+                for (i, c) in cells.iter().enumerate().filter(|(_, c)| !c.is_empty()) {
+                    self.unplaced.push(here(
+                        i,
+                        c,
+                        "bảng không có dòng tiêu đề (STT, Nội dung, Chủ trì…)",
+                    ));
+                }
+                return;
+            }
+            // A table split by a page break goes on with the same columns.
+            let cols = self.table.take().expect("checked").1;
+            self.table = Some((table, cols));
+        }
+        let cols = self.table.as_ref().expect("set above").1.clone();
+        let cell = |i: Option<usize>| i.and_then(|i| cells.get(i)).map_or("", |s| s.trim());
+        let stt = cell(cols.stt);
+        let content = cell(cols.content);
+        // "(1) (2) (3)…" under the header.
+        if cells
+            .iter()
+            .all(|c| c.is_empty() || c.starts_with('(') && c.ends_with(')'))
+        {
+            return;
+        }
+        let others_empty = [cols.lead, cols.coordinating, cols.products, cols.timeline]
+            .iter()
+            .all(|i| cell(*i).is_empty());
+        if let Some(n) = roman_value(stt).or_else(|| {
+            (stt.is_empty() && others_empty && is_upper_line(content))
+                .then(|| self.areas.len() as u32 + 1)
+        }) {
+            let title = content.trim_end_matches([':', '.']);
+            let title = if is_upper_line(title) {
+                title_case(title)
+            } else {
+                title.to_string()
+            };
+            self.areas.push(AreaDraft {
+                number: n,
+                title,
+                ..AreaDraft::default()
+            });
+            return;
+        }
+        if self.areas.is_empty() {
+            self.areas.push(AreaDraft {
+                number: 1,
+                title: "Nhiệm vụ".to_string(),
+                ..AreaDraft::default()
+            });
+        }
+        let area_no = self.areas.last().expect("one exists").number;
+        if is_task_number(stt) {
+            let number = stt.trim_end_matches('.').to_string();
+            let code = format!("{area_no}.{number}");
+            // "1.2" after "1": the row "1" only grouped its sub-tasks.
+            let heading = number
+                .rsplit_once('.')
+                .and_then(|(parent, _)| self.group_parent(&format!("{area_no}.{parent}")));
+            let previous = self
+                .current_task()
+                .map(|t| (t.lead_text.clone(), t.timeline.clone()));
+            let para = Para {
+                line,
+                text: content.to_string(),
+            };
+            self.start_task(&para, code, number, content.to_string());
+            let task = self.current_task().expect("just started");
+            task.row = Some(row);
+            if let Some(h) = heading {
+                task.description.insert(0, h);
+            }
+            let lead = cell(cols.lead);
+            let timeline = cell(cols.timeline);
+            let (prev_lead, prev_timeline) = previous.unwrap_or_default();
+            if !lead.is_empty() {
+                task.lead_text.push(lead.to_string());
+            } else {
+                task.lead_text = prev_lead;
+            }
+            if !timeline.is_empty() {
+                task.timeline.push(timeline.to_string());
+            } else {
+                task.timeline = prev_timeline;
+            }
+            let coordinating = cell(cols.coordinating);
+            if !coordinating.is_empty() {
+                task.coordinating_text.push(coordinating.to_string());
+            }
+            for item in cell(cols.products)
+                .split('\n')
+                .map(|s| strip_bullet(s.trim()).trim_end_matches([';', '.']))
+            {
+                if !item.is_empty() {
+                    task.products.push(item.to_string());
+                }
+            }
+            let notes = cell(cols.notes);
+            if !notes.is_empty() {
+                task.description.push(notes.to_string());
+            }
+            task.last_attr = Some(Attr::Lead);
+            self.known_columns_only(cells, &cols, line, row);
+            return;
+        }
+        // No number: the cells go on from the row above (a cell broken over two lines).
+        if stt.is_empty()
+            && let Some(task) = self.current_task()
+            && task.row.is_some()
+        {
+            let append = |v: &mut Vec<String>, s: &str| {
+                if s.is_empty() {
+                    return;
+                }
+                match v.last_mut() {
+                    Some(last) => {
+                        last.push(' ');
+                        last.push_str(s);
+                    }
+                    None => v.push(s.to_string()),
+                }
+            };
+            if !content.is_empty() {
+                task.title.push(' ');
+                task.title.push_str(content);
+            }
+            append(&mut task.lead_text, cell(cols.lead));
+            append(&mut task.coordinating_text, cell(cols.coordinating));
+            append(&mut task.products, cell(cols.products));
+            append(&mut task.timeline, cell(cols.timeline));
+            append(&mut task.description, cell(cols.notes));
+            return;
+        }
+        for (i, c) in cells.iter().enumerate().filter(|(_, c)| !c.is_empty()) {
+            self.unplaced
+                .push(here(i, c, "dòng của bảng không có số thứ tự nhiệm vụ"));
+        }
+    }
+
+    /// Text in columns the header did not name is listed, not dropped.
+    fn known_columns_only(&mut self, cells: &[String], cols: &Columns, line: usize, row: usize) {
+        let known = [
+            cols.stt,
+            cols.content,
+            cols.lead,
+            cols.coordinating,
+            cols.products,
+            cols.timeline,
+            cols.notes,
+        ];
+        for (i, c) in cells.iter().enumerate() {
+            if !c.is_empty() && !known.contains(&Some(i)) {
+                self.unplaced.push(Unplaced {
+                    line,
+                    text: c.clone(),
+                    reason: "cột không có tên trong dòng tiêu đề".into(),
+                    row: Some(row),
+                    column: Some(i + 1),
+                });
+            }
+        }
     }
 
     fn feed_implementation(&mut self, para: &Para) -> Result<(), Error> {
@@ -613,6 +1167,7 @@ impl Builder {
                         line,
                         text: format!("{}) {}", task.letter, task.title),
                         reason: format!("mục {} lặp lại; giữ cả hai với mã riêng {id}", task.code),
+                        ..Unplaced::default()
                     });
                 }
                 if let Some(pos) = LETTERS.iter().position(|l| *l == task.letter) {
@@ -621,6 +1176,7 @@ impl Builder {
                             line,
                             text: task.code.clone(),
                             reason: "chữ cái của mục không theo thứ tự".into(),
+                            ..Unplaced::default()
                         });
                     }
                     last_letter = Some(pos);
@@ -633,6 +1189,7 @@ impl Builder {
                             line,
                             text: timeline.clone(),
                             reason: format!("nhiệm vụ {}: {e}", task.code),
+                            ..Unplaced::default()
                         });
                         Schedule::unspecified(&timeline)
                     }
@@ -642,6 +1199,7 @@ impl Builder {
                         line,
                         text: task.code.clone(),
                         reason: format!("nhiệm vụ {} không ghi đơn vị chủ trì", task.code),
+                        ..Unplaced::default()
                     });
                 }
                 if timeline.is_empty() {
@@ -649,6 +1207,7 @@ impl Builder {
                         line,
                         text: task.code.clone(),
                         reason: format!("nhiệm vụ {} không ghi thời gian thực hiện", task.code),
+                        ..Unplaced::default()
                     });
                 }
                 let mut resolve = |parties: Vec<PartyDraft>| -> Vec<Assignee> {
@@ -951,6 +1510,9 @@ const GROUPS: &[(&str, Group)] = &[
     ("các đơn vị thuộc sở", Group::AllUnits),
     ("các phòng thuộc sở", Group::Departments),
     ("các phòng, đơn vị", Group::AllUnits),
+    // A commune's staff as a whole.
+    ("toàn thể cán bộ, công chức", Group::AllUnits),
+    ("cán bộ, công chức", Group::AllUnits),
 ];
 
 /// Beginnings of a new party inside a list ("…, Trung tâm …", "… và các phòng …").
@@ -971,6 +1533,12 @@ const PARTY_STARTS: &[&str] = &[
     "chi cục",
     "bộ ",
     "tổ chức, cá nhân",
+    // A commune's staff and offices.
+    "công chức",
+    "bộ phận",
+    "chủ tịch",
+    "phó chủ tịch",
+    "toàn thể",
 ];
 
 /// Parties outside the agency.
@@ -990,7 +1558,7 @@ const EXTERNAL_STARTS: &[&str] = &[
     "doanh nghiệp",
 ];
 
-/// Units of the agency.
+/// Units of the agency (a commune's civil servants, offices and leaders count as its units).
 const UNIT_STARTS: &[&str] = &[
     "phòng ",
     "văn phòng",
@@ -998,6 +1566,10 @@ const UNIT_STARTS: &[&str] = &[
     "trung tâm",
     "tổ ",
     "chi cục",
+    "công chức",
+    "bộ phận",
+    "chủ tịch",
+    "phó chủ tịch",
 ];
 
 fn starts_with_any(k: &str, list: &[&str]) -> bool {
@@ -1045,7 +1617,14 @@ fn split_parties(seg: &str) -> Vec<String> {
     let mut pieces = Vec::new();
     let mut start = 0;
     let bytes = seg.as_bytes();
-    let mut i = 0;
+    // A group phrase with a comma inside ("Toàn thể cán bộ, công chức") is not split.
+    let k = text::key(seg);
+    let mut i = GROUPS
+        .iter()
+        .find(|(phrase, _)| k.starts_with(phrase))
+        .map_or(0, |(phrase, _)| {
+            split_words(seg, phrase.split_whitespace().count()).0.len()
+        });
     while i < seg.len() {
         let sep_len = if seg[i..].starts_with(", ") {
             2
@@ -1054,7 +1633,9 @@ fn split_parties(seg: &str) -> Vec<String> {
         } else {
             0
         };
-        if sep_len > 0 {
+        // "Văn phòng HĐND và UBND xã" is one office.
+        let joint_office = sep_len > 0 && text::key(&seg[start..i]).ends_with("hđnd");
+        if sep_len > 0 && !joint_office {
             let after = &seg[i + sep_len..];
             if starts_with_any(&text::key(after), PARTY_STARTS) {
                 pieces.push(seg[start..i].trim().to_string());
@@ -1087,7 +1668,8 @@ fn classify_party(piece: &str) -> PartyDraft {
             };
         }
     }
-    if starts_with_any(&k, EXTERNAL_STARTS) {
+    // "Bộ phận Một cửa" is a commune's office, not a ministry ("Bộ …").
+    if starts_with_any(&k, EXTERNAL_STARTS) && !k.starts_with("bộ phận") {
         return PartyDraft {
             text: piece.to_string(),
             kind: AssigneeKind::External,
@@ -1361,15 +1943,66 @@ mod tests {
             ("- Thời hạn: Tháng 3/2025", Attr::Timeline),
         ];
         for (line, want) in cases {
-            assert_eq!(attribute(line).map(|(a, _)| a), Some(want), "{line}");
+            let got = attributes(line).map(|v| v.iter().map(|(a, _)| *a).collect::<Vec<_>>());
+            assert_eq!(got, Some(vec![want]), "{line}");
         }
-        assert_eq!(attribute("- Ghi chú: không phải thuộc tính"), None);
+        assert_eq!(attributes("- Ghi chú: không phải thuộc tính"), None);
         assert_eq!(
-            attribute(
+            attributes(
                 "Áp dụng, duy trì và cải tiến hệ thống quản lý chất lượng theo Tiêu chuẩn quốc gia: x"
             ),
             None
         );
+    }
+
+    fn text_paragraphs(text: &str) -> Vec<Para> {
+        let lines: Vec<(usize, &str)> = text.lines().enumerate().map(|(i, l)| (i + 1, l)).collect();
+        paragraphs(&lines)
+    }
+
+    #[test]
+    fn several_labels_on_one_line_are_several_attributes() {
+        let got = attributes(
+            "Đơn vị thực hiện: Công chức Văn phòng - Thống kê. Thời hạn hoàn thành: Quý I/2025. Kết quả: Kế hoạch được ban hành",
+        )
+        .unwrap();
+        assert_eq!(
+            got,
+            [
+                (Attr::Lead, "Công chức Văn phòng - Thống kê".to_string()),
+                (Attr::Timeline, "Quý I/2025".to_string()),
+                (Attr::Products, "Kế hoạch được ban hành".to_string()),
+            ]
+        );
+        let (title, attrs) = trailing_attributes(
+            "Rà soát thủ tục hành chính (Chủ trì: Bộ phận Một cửa; Phối hợp: Công chức Tư pháp - Hộ tịch; Thời gian: Hằng quý).",
+        )
+        .unwrap();
+        assert_eq!(title, "Rà soát thủ tục hành chính");
+        assert_eq!(
+            attrs.iter().map(|(a, _)| *a).collect::<Vec<_>>(),
+            [Attr::Lead, Attr::Coordinating, Attr::Timeline]
+        );
+        assert!(trailing_attributes("Tổ chức hội nghị (nếu có)").is_none());
+    }
+
+    #[test]
+    fn a_communes_staff_and_offices_are_its_units() {
+        for (line, kind) in [
+            ("Công chức Văn phòng - Thống kê", AssigneeKind::Unit),
+            ("Công chức Tư pháp - Hộ tịch", AssigneeKind::Unit),
+            ("Bộ phận Một cửa", AssigneeKind::Unit),
+            ("Chủ tịch UBND xã", AssigneeKind::Unit),
+            ("Văn phòng HĐND và UBND xã", AssigneeKind::Unit),
+            ("Toàn thể cán bộ, công chức", AssigneeKind::Group),
+        ] {
+            let parties = parse_parties(line);
+            assert_eq!(parties.len(), 1, "{line}: {parties:?}");
+            assert_eq!(parties[0].kind, kind, "{line}");
+            assert_eq!(parties[0].text, line);
+        }
+        let two = parse_parties("Bộ phận Một cửa, Công chức Tư pháp - Hộ tịch");
+        assert_eq!(two.len(), 2, "{two:?}");
     }
 
     #[test]
@@ -1425,7 +2058,7 @@ mod tests {
 
     #[test]
     fn broken_paragraphs_are_joined() {
-        let paras = paragraphs(
+        let paras = text_paragraphs(
             "a) Làm việc theo thời gian\n\nthực trên môi trường điện tử.\n\n- Sản phẩm: X",
         );
         assert_eq!(paras.len(), 2);
@@ -1438,7 +2071,7 @@ mod tests {
 
     #[test]
     fn a_lowercase_list_item_is_not_a_continuation() {
-        let paras = paragraphs("1. Cải cách\n\na) Nhiệm vụ một\n\nb) Nhiệm vụ hai");
+        let paras = text_paragraphs("1. Cải cách\n\na) Nhiệm vụ một\n\nb) Nhiệm vụ hai");
         assert_eq!(paras.len(), 3);
     }
 }
