@@ -88,12 +88,12 @@ pub fn text_blocks(source: &str) -> Vec<Block> {
     let mut in_table = false;
     for (i, raw) in source.lines().enumerate() {
         let cells: Option<Vec<String>> = if raw.contains('\t') {
-            Some(raw.split('\t').map(|c| text::clean(c)).collect())
+            Some(raw.split('\t').map(text::clean).collect())
         } else if raw.matches('|').count() >= 2 {
             let t = raw.trim();
             let t = t.strip_prefix('|').unwrap_or(t);
             let t = t.strip_suffix('|').unwrap_or(t);
-            Some(t.split('|').map(|c| text::clean(c)).collect())
+            Some(t.split('|').map(text::clean).collect())
         } else {
             None
         };
@@ -146,6 +146,8 @@ enum Section {
     Implementation,
     Recipients,
     Signature,
+    /// After "PHỤ LỤC": the annex's titles, before its table.
+    Annex,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -325,6 +327,8 @@ struct Builder {
     table: Option<(usize, Columns)>,
     /// Inside a "Mục tiêu" block of an area: its bullets are goals, not tasks.
     in_goals: bool,
+    /// "ngày N của tháng cuối quý": the day of each period's last month reports are due.
+    quarter_day: Option<u32>,
 }
 
 /// Which column of a task table holds what.
@@ -413,6 +417,7 @@ impl Default for Builder {
             seen_tasks_section: false,
             table: None,
             in_goals: false,
+            quarter_day: None,
         }
     }
 }
@@ -580,6 +585,11 @@ impl Builder {
             };
             return Ok(());
         }
+        if k.starts_with("phụ lục") {
+            self.section = Section::Annex;
+            self.unplaced(para, "tiêu đề phụ lục (nhiệm vụ đọc từ bảng của phụ lục)");
+            return Ok(());
+        }
         if k.starts_with("nơi nhận") {
             self.section = Section::Recipients;
             if let Some((_, rest)) = t.split_once(':') {
@@ -601,6 +611,10 @@ impl Builder {
             Section::Implementation => self.feed_implementation(para),
             Section::Recipients | Section::Signature => {
                 self.feed_tail(para);
+                Ok(())
+            }
+            Section::Annex => {
+                self.unplaced(para, "tiêu đề phụ lục (nhiệm vụ đọc từ bảng của phụ lục)");
                 Ok(())
             }
         }
@@ -927,7 +941,7 @@ impl Builder {
         }) {
             let title = content.trim_end_matches([':', '.']);
             let title = if is_upper_line(title) {
-                title_case(title)
+                sentence_case(title)
             } else {
                 title.to_string()
             };
@@ -949,13 +963,15 @@ impl Builder {
         if is_task_number(stt) {
             let number = stt.trim_end_matches('.').to_string();
             let code = format!("{area_no}.{number}");
+            // The cells above, for empty ones that mean "the same" (the parent's, for the first
+            // sub-task).
+            let previous = self
+                .current_task()
+                .map(|t| (t.lead_text.clone(), t.timeline.clone()));
             // "1.2" after "1": the row "1" only grouped its sub-tasks.
             let heading = number
                 .rsplit_once('.')
                 .and_then(|(parent, _)| self.group_parent(&format!("{area_no}.{parent}")));
-            let previous = self
-                .current_task()
-                .map(|t| (t.lead_text.clone(), t.timeline.clone()));
             let para = Para {
                 line,
                 text: content.to_string(),
@@ -995,7 +1011,6 @@ impl Builder {
             if !notes.is_empty() {
                 task.description.push(notes.to_string());
             }
-            task.last_attr = Some(Attr::Lead);
             self.known_columns_only(cells, &cols, line, row);
             return;
         }
@@ -1060,6 +1075,10 @@ impl Builder {
     fn feed_implementation(&mut self, para: &Para) -> Result<(), Error> {
         let t = para.text.as_str();
         let mut found = false;
+        // "báo cáo … trước ngày 10 của tháng cuối quý": one deadline per period.
+        if let Some(day) = last_month_of_quarter_day(t) {
+            self.quarter_day = Some(day);
+        }
         for clause in t.split(';') {
             if let Some(period) = reporting_period(clause)? {
                 found = true;
@@ -1261,6 +1280,39 @@ impl Builder {
             year.map_or_else(|| "x".to_string(), |y| y.to_string()),
             agency_id
         );
+        if let (Some(y), true) = (year, self.periods.is_empty()) {
+            let (day, said) = match self.quarter_day {
+                Some(d) => (
+                    d,
+                    "theo quy định báo cáo trong phần tổ chức thực hiện".to_string(),
+                ),
+                None => (
+                    DEFAULT_REPORT_DAY,
+                    format!(
+                        "kế hoạch không ghi kỳ báo cáo; dùng kỳ mặc định (ngày {DEFAULT_REPORT_DAY} của tháng cuối mỗi quý)"
+                    ),
+                ),
+            };
+            for (kind, month) in [
+                (PeriodKind::Q1, 3),
+                (PeriodKind::H1, 6),
+                (PeriodKind::Q3, 9),
+                (PeriodKind::Year, 12),
+            ] {
+                self.periods.push(ReportingPeriod {
+                    kind,
+                    name: format!("Báo cáo {}", kind.vi().to_lowercase()),
+                    deadline: Date::from_dmy(day, month, y)?,
+                });
+            }
+            if self.quarter_day.is_none() {
+                self.unplaced.push(Unplaced {
+                    text: "kỳ báo cáo".into(),
+                    reason: said,
+                    ..Unplaced::default()
+                });
+            }
+        }
         self.periods.sort_by_key(|p| p.kind);
         let plan = Plan {
             id: plan_id,
@@ -1309,6 +1361,30 @@ fn push_attr(task: &mut TaskDraft, attr: Attr, value: &str) {
                 .map(str::to_string),
         ),
     }
+}
+
+/// "CẢI CÁCH THỂ CHẾ" → "Cải cách thể chế"; a word that stays upper case in a sentence
+/// (PCI, UBND) is kept.
+fn sentence_case(upper: &str) -> String {
+    const KEEP: &[&str] = &["PCI", "UBND", "HĐND", "TTHC", "CCHC", "PAR", "SIPAS", "ISO"];
+    let mut out = String::new();
+    for (i, word) in upper.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        if KEEP.contains(&word.trim_matches(|c: char| !c.is_alphanumeric())) {
+            out.push_str(word);
+        } else if i == 0 {
+            let mut chars = word.chars();
+            if let Some(first) = chars.next() {
+                out.extend(first.to_uppercase());
+                out.push_str(&chars.as_str().to_lowercase());
+            }
+        } else {
+            out.push_str(&word.to_lowercase());
+        }
+    }
+    out
 }
 
 fn title_case(upper: &str) -> String {
@@ -1366,6 +1442,24 @@ fn agency_kind(issuer: &str) -> AgencyKind {
         AgencyKind::Other
     }
 }
+
+/// The day units report by when a plan puts it as "trước ngày 10 của tháng cuối quý" or
+/// "chậm nhất ngày 08 của tháng cuối quý".
+fn last_month_of_quarter_day(text: &str) -> Option<u32> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"ngày ([0-9]{1,2}) (?:của |hằng |hàng )?tháng cuối (?:của )?(?:mỗi )?quý")
+            .unwrap()
+    });
+    let k = text::key(text);
+    re.captures(&k)?[1]
+        .parse()
+        .ok()
+        .filter(|d| (1..=28).contains(d))
+}
+
+/// The day of each quarter's last month that reports are due when a plan names no periods.
+pub const DEFAULT_REPORT_DAY: u32 = 15;
 
 fn reporting_period(clause: &str) -> Result<Option<ReportingPeriod>, Error> {
     let p = patterns();
