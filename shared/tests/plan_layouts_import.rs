@@ -15,15 +15,15 @@ fn fixture(name: &str) -> String {
 }
 
 /// One task as expected: code, the start of its title, its lead parties, its deadlines.
-pub struct Want {
-    pub code: &'static str,
-    pub title: &'static str,
-    pub lead: &'static [&'static str],
-    pub due: &'static [&'static str],
+struct Want {
+    code: &'static str,
+    title: &'static str,
+    lead: &'static [&'static str],
+    due: &'static [&'static str],
 }
 
 /// Checks every task of `imp` against `want`, in order.
-pub fn check(name: &str, imp: &Imported, want: &[Want]) {
+fn check(name: &str, imp: &Imported, want: &[Want]) {
     let tasks: Vec<_> = imp.plan.tasks().map(|(_, t)| t).collect();
     let codes: Vec<&str> = tasks.iter().map(|t| t.code.as_str()).collect();
     let wanted: Vec<&str> = want.iter().map(|w| w.code).collect();
@@ -47,7 +47,7 @@ pub fn check(name: &str, imp: &Imported, want: &[Want]) {
     }
 }
 
-pub const BULLETS: &[Want] = &[
+const BULLETS: &[Want] = &[
     Want {
         code: "1.1",
         title: "Xây dựng và ban hành Kế hoạch",
@@ -99,7 +99,7 @@ pub const BULLETS: &[Want] = &[
     },
 ];
 
-pub const NESTED: &[Want] = &[
+const NESTED: &[Want] = &[
     Want {
         code: "1.1",
         title: "Rà soát văn bản quy phạm pháp luật",
@@ -138,7 +138,7 @@ pub const NESTED: &[Want] = &[
     },
 ];
 
-pub const PIPES: &[Want] = &[
+const PIPES: &[Want] = &[
     Want {
         code: "1.1",
         title: "Ban hành Kế hoạch cải cách hành chính năm 2025",
@@ -184,7 +184,7 @@ pub const PIPES: &[Want] = &[
     },
 ];
 
-pub const ANNEX: &[Want] = &[
+const ANNEX: &[Want] = &[
     Want {
         code: "1.1",
         title: "Xây dựng Kế hoạch cải cách hành chính năm 2025",
