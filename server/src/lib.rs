@@ -22,6 +22,7 @@ pub mod config;
 pub mod error;
 pub mod fuzzing;
 pub mod library;
+pub mod plan_files;
 pub mod reports;
 pub mod routes;
 pub mod store;

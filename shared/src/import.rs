@@ -922,6 +922,14 @@ impl Builder {
             self.table = Some((table, cols));
         }
         let cols = self.table.as_ref().expect("set above").1.clone();
+        // A cell's line breaks (a Word cell of several lines) read as spaces, except between
+        // the items of the products cell.
+        let raw = cells;
+        let flat: Vec<String> = cells
+            .iter()
+            .map(|c| text::clean(&c.replace('\n', " ")))
+            .collect();
+        let cells = &flat[..];
         let cell = |i: Option<usize>| i.and_then(|i| cells.get(i)).map_or("", |s| s.trim());
         let stt = cell(cols.stt);
         let content = cell(cols.content);
@@ -999,7 +1007,11 @@ impl Builder {
             if !coordinating.is_empty() {
                 task.coordinating_text.push(coordinating.to_string());
             }
-            for item in cell(cols.products)
+            let products = cols
+                .products
+                .and_then(|i| raw.get(i))
+                .map_or("", |s| s.as_str());
+            for item in products
                 .split('\n')
                 .map(|s| strip_bullet(s.trim()).trim_end_matches([';', '.']))
             {
