@@ -348,17 +348,94 @@ async fn user_command(cfg: &Config, command: UserCommand) -> anyhow::Result<()> 
 
 #[derive(Subcommand)]
 enum PlanCommand {
-    /// Print the parsed plan as JSON.
+    /// Print the parsed plan as JSON, or with `--table` as a table to check before importing.
     Parse {
-        /// The plan text (UTF-8).
+        /// The plan: a .docx, an .xlsx annex or text (UTF-8), told from the content.
         file: PathBuf,
+        /// A table of the tasks (area, code, title, lead, coordinating units, products,
+        /// timeline and parsed deadline) and what could not be placed, instead of JSON.
+        #[arg(long)]
+        table: bool,
     },
 }
 
-fn read_text(path: &PathBuf) -> anyhow::Result<String> {
+/// Reads and parses a plan file of any supported format.
+fn read_plan(path: &PathBuf) -> anyhow::Result<tiendo_shared::Imported> {
     let bytes =
         std::fs::read(path).with_context(|| format!("không đọc được {}", path.display()))?;
-    String::from_utf8(bytes).with_context(|| format!("{} không phải văn bản UTF-8", path.display()))
+    let (_, imported) =
+        tiendo_server::plan_files::import(&bytes).with_context(|| path.display().to_string())?;
+    Ok(imported)
+}
+
+/// The parsed plan as the office checks it before saving.
+fn plan_table(imp: &tiendo_shared::Imported) -> String {
+    use comfy_table::{ContentArrangement, Table};
+    let names = |list: &[tiendo_shared::Assignee]| {
+        list.iter()
+            .map(|a| a.text.as_str())
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let mut t = Table::new();
+    t.load_style(comfy_table::presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_header([
+            "Lĩnh vực",
+            "Mã",
+            "Nhiệm vụ",
+            "Chủ trì",
+            "Phối hợp",
+            "Sản phẩm",
+            "Thời gian",
+            "Hạn",
+        ]);
+    for (area, task) in imp.plan.tasks() {
+        let due: Vec<String> = task
+            .schedule
+            .milestones
+            .iter()
+            .map(|m| m.due.vi())
+            .collect();
+        t.add_row([
+            area.number.to_string(),
+            task.code.clone(),
+            task.title.clone(),
+            names(&task.lead),
+            names(&task.coordinating),
+            task.products.join("; "),
+            task.schedule.raw.clone(),
+            if due.is_empty() {
+                "—".to_string()
+            } else {
+                due.join(", ")
+            },
+        ]);
+    }
+    let mut out = format!(
+        "{} — {} lĩnh vực, {} nhiệm vụ\n{t}\n",
+        imp.plan.title,
+        imp.plan.areas.len(),
+        imp.plan.tasks().count()
+    );
+    let periods: Vec<String> = imp
+        .plan
+        .reporting_periods
+        .iter()
+        .map(|p| format!("{} {}", p.kind.vi(), p.deadline.vi()))
+        .collect();
+    out.push_str(&format!("Kỳ báo cáo: {}\n", periods.join(", ")));
+    if !imp.unplaced.is_empty() {
+        out.push_str("Chưa xếp được:\n");
+        for u in &imp.unplaced {
+            let place = match (u.row, u.column) {
+                (Some(r), Some(c)) => format!("dòng {}, hàng {r} cột {c} của bảng", u.line),
+                _ => format!("dòng {}", u.line),
+            };
+            out.push_str(&format!("  {place}: {} — {}\n", u.text, u.reason));
+        }
+    }
+    out
 }
 
 fn main() -> ExitCode {
@@ -385,13 +462,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     };
     match cli.command {
         Command::Plan {
-            command: PlanCommand::Parse { file },
+            command: PlanCommand::Parse { file, table },
         } => {
-            let text = read_text(&file)?;
-            let imported =
-                tiendo_shared::import(&text).with_context(|| file.display().to_string())?;
-            let json = tiendo_shared::import::json_view(&imported);
-            println!("{}", serde_json::to_string_pretty(&json)?);
+            let imported = read_plan(&file)?;
+            if table {
+                print!("{}", plan_table(&imported));
+            } else {
+                let json = tiendo_shared::import::json_view(&imported);
+                println!("{}", serde_json::to_string_pretty(&json)?);
+            }
             Ok(())
         }
         Command::PrintConfig => {
@@ -401,12 +480,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Import { file } => {
             let cfg = Config::load(cli.config.as_deref(), std::env::vars(), &flags)?;
-            let text = read_text(&file)?;
+            let imported = read_plan(&file)?;
             runtime()?.block_on(async move {
                 let lock = tiendo_server::lock_data_dir(&cfg)?;
                 let store = tiendo_server::SqliteStore::open(&cfg.database_path())?;
                 let library = tiendo_server::Library::open(store).await?.with_lock(lock);
-                let result = library.import_text(&text).await;
+                let result = library.import(imported).await;
                 library.stop().await;
                 let report = result.with_context(|| file.display().to_string())?;
                 println!(

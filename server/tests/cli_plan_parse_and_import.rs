@@ -75,7 +75,7 @@ fn plan_parse_errors_go_to_stderr_with_a_non_zero_exit() {
     let letter = dir.path().join("letter.txt");
     std::fs::write(&letter, "Kính gửi anh chị,\n\nCảm ơn.").unwrap();
     let binary = dir.path().join("binary.txt");
-    std::fs::write(&binary, [0xff, 0xfe, 0x00, 0x41]).unwrap();
+    std::fs::write(&binary, [0xc3, 0x28, 0xff, 0x00, 0x41]).unwrap();
     let missing = dir.path().join("missing.txt");
     for (file, expect) in [
         (&empty, "trống"),
@@ -88,6 +88,47 @@ fn plan_parse_errors_go_to_stderr_with_a_non_zero_exit() {
         assert!(out.stdout.is_empty(), "nothing on stdout for {file:?}");
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains(expect), "{file:?}: {err}");
+    }
+}
+
+#[test]
+fn plan_parse_table_previews_a_docx_plan_before_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/tests/fixtures/layouts/bullets-with-labels.txt"
+    ))
+    .unwrap();
+    // The plan as a Word file, one paragraph per line, saved under a name that says nothing.
+    let mut doc = docx_rs::Docx::new();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        doc = doc
+            .add_paragraph(docx_rs::Paragraph::new().add_run(docx_rs::Run::new().add_text(line)));
+    }
+    let file = dir.path().join("ke-hoach.bin");
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    doc.build().pack(&mut bytes).unwrap();
+    std::fs::write(&file, bytes.into_inner()).unwrap();
+    let out = tiendo()
+        .args(["plan", "parse", "--table"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let table = String::from_utf8(out.stdout).unwrap();
+    for want in [
+        "4 lĩnh vực, 6 nhiệm vụ",
+        "Chủ trì",
+        "Công chức Văn phòng - Thống kê",
+        "Bộ phận Một cửa",
+        "31/03/2025",
+        "Kỳ báo cáo: Quý I 10/03/2025",
+    ] {
+        assert!(table.contains(want), "{want:?} in:\n{table}");
     }
 }
 

@@ -171,18 +171,19 @@ async fn generated_reports(
     }))
 }
 
-/// `POST /api/plans` with a plan's text (UTF-8) as the body: imports it like `tiendo import`.
+/// `POST /api/plans` with a plan file as the body (a .docx, an .xlsx annex or UTF-8 text, told
+/// from the content): imports it like `tiendo import`.
 /// Agency administrators import plans of their own agency; system administrators any plan.
 /// Answers the new plan's id, its task count and what the importer could not place.
 async fn import_plan(
     State(state): State<AppState>,
     auth: Authenticated,
-    body: std::result::Result<String, axum::extract::rejection::StringRejection>,
+    body: std::result::Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<(axum::http::StatusCode, Json<api::ImportAnswer>)> {
-    let text = body.map_err(|e| {
+    let bytes = body.map_err(|e| {
         Error::rejected(e.status(), format!("nội dung kế hoạch: {}", e.body_text()))
     })?;
-    let imported = tiendo_shared::import(&text)?;
+    let (_, imported) = crate::plan_files::import(&bytes)?;
     match auth.user.role {
         Role::SystemAdmin => {}
         Role::AgencyAdmin
