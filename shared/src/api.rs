@@ -329,6 +329,17 @@ pub struct ReportsAnswer {
     pub generated: Vec<GeneratedReport>,
 }
 
+/// `POST /api/plans/preview`'s answer: the plan as the importer read it, not saved; the office
+/// corrects it and sends it back to `POST /api/plans` as JSON.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportPreview {
+    /// What the file was (`.docx`, `.xlsx`, `văn bản`).
+    pub format: String,
+    /// The plan, organisation and what could not be placed.
+    #[serde(flatten)]
+    pub draft: crate::Imported,
+}
+
 /// `POST /api/plans`'s answer (`201`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportAnswer {

@@ -22,8 +22,9 @@ use crate::plan::{Area, PeriodKind, Plan, ReportingPeriod, Signer, Task};
 use crate::schedule::{self, Schedule};
 use crate::{Date, Error, text};
 
-/// What the importer produced from one plan text.
-#[derive(Debug, Clone, Serialize)]
+/// What the importer produced from one plan text: also the draft the office corrects before
+/// saving (`POST /api/plans` takes it back as JSON).
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Imported {
     /// The plan.
     pub plan: Plan,
@@ -34,6 +35,31 @@ pub struct Imported {
 }
 
 impl Imported {
+    /// Checks a draft that comes back from the office's preview: tasks, each with a code and an
+    /// id of its own, and the issuing agency in the organisation.
+    pub fn check(&self) -> Result<(), Error> {
+        let tasks: Vec<&Task> = self.plan.tasks().map(|(_, t)| t).collect();
+        if tasks.is_empty() {
+            return Err(Error::NotAPlan("bản nháp không có nhiệm vụ nào".into()));
+        }
+        if self.org.agency(&self.plan.agency_id).is_none() {
+            return Err(Error::NotAPlan(format!(
+                "bản nháp không có cơ quan {} trong tổ chức",
+                self.plan.agency_id
+            )));
+        }
+        let mut ids = std::collections::HashSet::new();
+        for t in &tasks {
+            if t.code.trim().is_empty() || !ids.insert(t.id.as_str()) {
+                return Err(Error::NotAPlan(format!(
+                    "nhiệm vụ {} không có mã hoặc trùng mã",
+                    t.id
+                )));
+            }
+        }
+        Ok(())
+    }
+
     /// The issuing agency.
     pub fn agency(&self) -> &Agency {
         self.org

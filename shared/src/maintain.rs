@@ -119,6 +119,37 @@ pub fn edit_task(
     Ok(warnings)
 }
 
+/// Corrects a task of an imported plan before it is saved (the office's import preview): its
+/// code, and its lead, coordinating units, products and timeline from `draft` (see [`fill`]).
+/// What the importer had listed as missing from that task is dropped once given.
+pub fn correct_import(
+    imp: &mut crate::Imported,
+    task_id: &str,
+    code: &str,
+    draft: &TaskDraft,
+) -> Result<Warnings, Error> {
+    let code = text::clean(code);
+    if code.is_empty() {
+        return Err(Error::InvalidValue("mã nhiệm vụ trống".into()));
+    }
+    if imp
+        .plan
+        .tasks()
+        .any(|(_, t)| t.code == code && t.id != task_id)
+    {
+        return Err(Error::InvalidValue(format!(
+            "mã {code} đã có nhiệm vụ khác"
+        )));
+    }
+    let agency = imp.agency().clone();
+    let old = task_mut(&mut imp.plan, task_id)?.code.clone();
+    let warnings = edit_task(&mut imp.plan, &agency, task_id, draft)?;
+    task_mut(&mut imp.plan, task_id)?.code = code;
+    imp.unplaced
+        .retain(|u| !(u.text == old && u.reason.contains("không ghi")));
+    Ok(warnings)
+}
+
 /// The next free letter of area `area` in Vietnamese order (a, b, c, d, đ, e, g, …), after the
 /// last letter used, and the task's id and code.
 fn next_code(plan: &Plan, area: u32) -> Result<(String, String), Error> {

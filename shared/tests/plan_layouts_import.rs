@@ -332,3 +332,41 @@ fn reporting_days_in_other_words_or_none_at_all() {
         annex.unplaced
     );
 }
+
+#[test]
+fn the_office_corrects_an_imported_task_before_saving() {
+    use tiendo_shared::maintain::{TaskDraft, correct_import};
+    let mut imp = import(&fixture("tab-annex.txt")).unwrap();
+    imp.check().unwrap();
+    let id = imp
+        .plan
+        .tasks()
+        .find(|(_, t)| t.code == "1.2")
+        .unwrap()
+        .1
+        .id
+        .clone();
+    let draft = TaskDraft {
+        title: "Kiểm tra cải cách hành chính tại các đơn vị trực thuộc".into(),
+        lead: "Thanh tra Sở".into(),
+        coordinating: "Văn phòng Sở".into(),
+        products: "Thông báo kết luận".into(),
+        timeline: "Quý III/2025".into(),
+    };
+    correct_import(&mut imp, &id, "1.3", &draft).unwrap();
+    let t = imp.plan.task(&id).unwrap();
+    assert_eq!(t.code, "1.3");
+    assert_eq!(t.lead[0].text, "Thanh tra Sở");
+    assert_eq!(t.schedule.milestones[0].due.vi(), "30/09/2025");
+    // A code another task has is refused, and so is an empty lead.
+    assert!(correct_import(&mut imp, &id, "1.1", &draft).is_err());
+    let no_lead = TaskDraft {
+        lead: String::new(),
+        ..draft
+    };
+    assert!(correct_import(&mut imp, &id, "1.3", &no_lead).is_err());
+    // The draft survives a trip through JSON, as the preview sends it.
+    let back: tiendo_shared::Imported =
+        serde_json::from_value(serde_json::to_value(&imp).unwrap()).unwrap();
+    assert_eq!(back, imp);
+}

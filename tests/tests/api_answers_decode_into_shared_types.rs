@@ -6,9 +6,10 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tiendo_shared::DocKind;
 use tiendo_shared::api::{
-    Access, ApiError, Health, ImportAnswer, LoginAnswer, LogoutAnswer, Me, PlanAnswer, PlanInfo,
-    ReportsAnswer, Role,
+    Access, ApiError, Health, ImportAnswer, ImportPreview, LoginAnswer, LogoutAnswer, Me,
+    PlanAnswer, PlanInfo, ReportsAnswer, Role,
 };
+use tiendo_shared::maintain::{TaskDraft, correct_import};
 use tiendo_shared::status::Summary;
 use tiendo_tests::{TestServer, data_dir};
 
@@ -85,6 +86,45 @@ fn every_route_answers_with_its_shared_type() {
     assert_eq!(code, 201, "{body}");
     let imported: ImportAnswer = typed("POST /api/plans", body);
     assert_eq!(imported.tasks, 43);
+
+    // The office's preview of another agency's plan file (by an admin), a correction, the save.
+    let admin = server.login_demo("admin");
+    let pipes = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/tests/fixtures/layouts/pipe-table.txt"
+    ))
+    .unwrap();
+    let (code, body) = server.post_text("/api/plans/preview", &admin, &pipes);
+    assert_eq!(code, 200, "{body}");
+    let preview: ImportPreview = typed("POST /api/plans/preview", body);
+    assert_eq!(preview.draft.plan.tasks().count(), 5);
+    let (_, plans_before) = server.get_json_as(&admin, "/api/plans");
+    let mut draft = preview.draft;
+    let id = draft.plan.tasks().next().unwrap().1.id.clone();
+    let mut task = TaskDraft::of(draft.plan.task(&id).unwrap());
+    task.lead = "Công chức Văn phòng - Thống kê".into();
+    correct_import(&mut draft, &id, "1.1", &task).unwrap();
+    let (code, body) = server.post_json(
+        "/api/plans",
+        Some(&admin),
+        serde_json::to_value(&draft).unwrap(),
+    );
+    assert_eq!(code, 201, "{body}");
+    let saved: ImportAnswer = typed("POST /api/plans (corrected draft)", body);
+    let (_, body) = server.get_json_as(&admin, &format!("/api/plans/{}", saved.plan_id));
+    let plan: PlanAnswer = typed("GET /api/plans/{id} (imported)", body);
+    assert_eq!(
+        plan.plan.task(&id).unwrap().lead[0].text,
+        "Công chức Văn phòng - Thống kê"
+    );
+    let (_, plans_after) = server.get_json_as(&admin, "/api/plans");
+    assert_eq!(
+        plans_after.as_array().unwrap().len(),
+        plans_before.as_array().unwrap().len() + 1,
+        "the preview saved nothing; the save one plan"
+    );
+    let (code, body) = server.post_json("/api/plans", Some(&admin), serde_json::json!({"plan": 1}));
+    assert_eq!(code, 400, "a broken draft is a clear error: {body}");
 
     // Errors, of every kind the client meets.
     for (token, path, want) in [

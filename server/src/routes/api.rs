@@ -2,7 +2,7 @@
 //! user sees only the plans of the agencies they may read.
 
 use axum::extract::{Path, Query, State, rejection::QueryRejection};
-use axum::http::header;
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -37,6 +37,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/health", get(health))
         .route("/plans", get(plans).post(import_plan))
+        .route("/plans/preview", axum::routing::post(preview_plan))
         .route("/plans/{id}", get(plan))
         .route("/plans/{id}/status", get(status))
         .route("/plans/{id}/reports", get(generated_reports))
@@ -171,37 +172,74 @@ async fn generated_reports(
     }))
 }
 
-/// `POST /api/plans` with a plan file as the body (a .docx, an .xlsx annex or UTF-8 text, told
-/// from the content): imports it like `tiendo import`.
-/// Agency administrators import plans of their own agency; system administrators any plan.
-/// Answers the new plan's id, its task count and what the importer could not place.
-async fn import_plan(
-    State(state): State<AppState>,
-    auth: Authenticated,
+/// Who may import `imported`: agency administrators a plan of their own agency, system
+/// administrators any plan.
+fn may_import(auth: &Authenticated, imported: &tiendo_shared::Imported) -> Result<()> {
+    match auth.user.role {
+        Role::SystemAdmin => Ok(()),
+        Role::AgencyAdmin
+            if auth.user.agency_id.as_deref() == Some(imported.plan.agency_id.as_str()) =>
+        {
+            Ok(())
+        }
+        Role::AgencyAdmin => Err(Error::Forbidden(format!(
+            "kế hoạch của {} — chỉ nhập được kế hoạch của cơ quan mình",
+            imported.agency().name
+        ))),
+        _ => Err(Error::Forbidden(
+            "chỉ đầu mối tổng hợp của cơ quan nhập được kế hoạch".to_string(),
+        )),
+    }
+}
+
+/// The body of an import: a plan file (.docx, .xlsx or text, told from the content), or with
+/// `Content-Type: application/json` a draft the office corrected in the preview.
+fn plan_from_body(
+    headers: &HeaderMap,
     body: std::result::Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
-) -> Result<(axum::http::StatusCode, Json<api::ImportAnswer>)> {
+) -> Result<(String, tiendo_shared::Imported)> {
     let bytes = body.map_err(|e| {
         Error::rejected(e.status(), format!("nội dung kế hoạch: {}", e.body_text()))
     })?;
-    let (_, imported) = crate::plan_files::import(&bytes)?;
-    match auth.user.role {
-        Role::SystemAdmin => {}
-        Role::AgencyAdmin
-            if auth.user.agency_id.as_deref() == Some(imported.plan.agency_id.as_str()) => {}
-        Role::AgencyAdmin => {
-            return Err(Error::Forbidden(format!(
-                "kế hoạch của {} — chỉ nhập được kế hoạch của cơ quan mình",
-                imported.agency().name
-            )));
-        }
-        _ => {
-            return Err(Error::Forbidden(
-                "chỉ đầu mối tổng hợp của cơ quan nhập được kế hoạch".to_string(),
-            ));
-        }
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if json {
+        let draft: tiendo_shared::Imported = serde_json::from_slice(&bytes)
+            .map_err(|e| Error::BadRequest(format!("bản nháp kế hoạch không đọc được: {e}")))?;
+        draft.check()?;
+        return Ok(("bản nháp".into(), draft));
     }
+    let (format, imported) = crate::plan_files::import(&bytes)?;
+    Ok((format.name().to_string(), imported))
+}
+
+/// `POST /api/plans/preview` with a plan file: what the importer makes of it, not saved (the
+/// office's import screen shows it as a table to correct before saving).
+async fn preview_plan(
+    auth: Authenticated,
+    headers: HeaderMap,
+    body: std::result::Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<Json<api::ImportPreview>> {
+    let (format, draft) = plan_from_body(&headers, body)?;
+    may_import(&auth, &draft)?;
+    Ok(Json(api::ImportPreview { format, draft }))
+}
+
+/// `POST /api/plans` with a plan file or a corrected draft (see [`plan_from_body`]): imports it
+/// like `tiendo import`. Answers the new plan's id, its task count and what the importer could
+/// not place.
+async fn import_plan(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    headers: HeaderMap,
+    body: std::result::Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<(axum::http::StatusCode, Json<api::ImportAnswer>)> {
+    let (format, imported) = plan_from_body(&headers, body)?;
+    may_import(&auth, &imported)?;
     let report = state.library.import(imported).await?;
-    tracing::info!(plan = %report.plan_id, user = %auth.user.username, "plan imported through the API");
+    tracing::info!(plan = %report.plan_id, user = %auth.user.username, format, "plan imported through the API");
     Ok((
         axum::http::StatusCode::CREATED,
         Json(api::ImportAnswer {
