@@ -5,7 +5,7 @@
 
 use gloo_net::http::Request;
 pub use tiendo_shared::api::{
-    ApiError, DocRef, ImportAnswer, LoginRequest, Me, Person, ReportsAnswer,
+    ApiError, DocRef, ImportAnswer, ImportPreview, LoginRequest, Me, Person, ReportsAnswer,
 };
 
 const ME_KEY: &str = "tiendo.me";
@@ -97,6 +97,42 @@ pub async fn reports(plan_id: &str) -> Option<ReportsAnswer> {
             Some(info)
         }
         None => serde_json::from_str(&ls?.get_item(&key).ok()??).ok(),
+    }
+}
+
+/// What the server's importer makes of a plan file (.docx, .xlsx, or text the device cannot
+/// read), without saving it.
+pub async fn preview_plan(bytes: &[u8]) -> Result<ImportPreview, String> {
+    let resp = Request::post("/api/plans/preview")
+        .header("Content-Type", "application/octet-stream")
+        .body(js_sys::Uint8Array::from(bytes))
+        .map_err(|e| e.to_string())?
+        .send()
+        .await
+        .map_err(|_| {
+            "Không kết nối được máy chủ: cần có mạng để đọc tệp .docx, .xlsx.".to_string()
+        })?;
+    if resp.ok() {
+        resp.json::<ImportPreview>()
+            .await
+            .map_err(|e| e.to_string())
+    } else {
+        Err(error_of(resp).await)
+    }
+}
+
+/// Saves a plan the office checked (and perhaps corrected) in the preview.
+pub async fn import_draft(draft: &tiendo_shared::Imported) -> Result<ImportAnswer, String> {
+    let resp = Request::post("/api/plans")
+        .json(draft)
+        .map_err(|e| e.to_string())?
+        .send()
+        .await
+        .map_err(|_| "Không kết nối được máy chủ: cần có mạng để lưu kế hoạch mới.".to_string())?;
+    if resp.ok() {
+        resp.json::<ImportAnswer>().await.map_err(|e| e.to_string())
+    } else {
+        Err(error_of(resp).await)
     }
 }
 

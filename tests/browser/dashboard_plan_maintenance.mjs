@@ -3,8 +3,9 @@
 // a unit reports on its task; the office's dashboard shows the merged status for a chosen period
 // and date, with SVG bars and watch lists; a list opens the task with every unit's report and
 // the task's history (who changed what); the office amends the task's timeline (the unit sees it
-// after sync), adds a task and retires it (the counts follow), imports another plan from a .txt
-// (seeing what the importer could not place before saving) and downloads the period report
+// after sync), adds a task and retires it (the counts follow), imports another plan from a .docx
+// (seeing its tasks as a table and what the importer could not place, correcting a task before
+// saving) and downloads the period report
 // (the reporting calendar then shows it as made). The unit has no plan-editing controls.
 //
 // Env: BASE, OFFICE_USER, OFFICE_PASSWORD, UNIT_USER, UNIT_PASSWORD, UNIT_ID, IMPORT_FILE,
@@ -223,15 +224,26 @@ scenario(async () => {
     calendar: await text(po, `[data-testid=calendar-generated-${period}]`),
   });
 
-  // Import another plan from its text: the preview says what could not be placed; then save.
+  // Import another plan from its Word file: the preview table shows every task and what could
+  // not be placed; the office corrects a task's lead and timeline; then saves.
   await po.click('[data-testid=tab-plan]');
   await po.setInputFiles('[data-testid=import-file]', env('IMPORT_FILE'));
   await po.waitForSelector('[data-testid=import-preview]');
   const summary = await text(po, '[data-testid=import-summary]');
   const unplaced = await po.locator('[data-testid=import-unplaced] tbody tr').count();
+  const row = '[data-testid=import-task-t1-a]';
+  await po.fill(`${row} [data-testid=import-lead]`, 'Thanh tra Sở');
+  await po.press(`${row} [data-testid=import-lead]`, 'Tab');
+  await po.fill(`${row} [data-testid=import-timeline]`, 'Quý II/2026');
+  await po.press(`${row} [data-testid=import-timeline]`, 'Tab');
+  await po.waitForFunction((r) => document.querySelector(`${r} [data-testid=import-due]`)?.textContent === '30/06/2026', row);
+  const corrected = {
+    lead: await po.inputValue(`${row} [data-testid=import-lead]`),
+    due: await text(po, `${row} [data-testid=import-due]`),
+  };
   await po.click('[data-testid=import-save]');
   await po.waitForSelector('[data-testid=import-done]');
-  emit('imported', { summary, unplaced, done: await text(po, '[data-testid=import-done]') });
+  emit('imported', { summary, unplaced, corrected, done: await text(po, '[data-testid=import-done]') });
 
   // A garbage file is refused before anything is sent.
   await po.setInputFiles('[data-testid=import-file]', {

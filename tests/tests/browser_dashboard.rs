@@ -31,12 +31,19 @@ async fn the_office_sees_merged_status_opens_history_amends_the_plan_and_makes_r
     let (_, me) = server.get_json_as(&server.login_demo(UNIT), "/api/me");
     let unit_id = me["user"]["unit_id"].as_str().unwrap().to_string();
     let unit_name = me["user"]["display_name"].as_str().unwrap().to_string();
-    let import = tempfile::NamedTempFile::with_suffix(".txt").unwrap();
-    std::fs::write(
-        import.path(),
-        tiendo_shared::SEED_PLAN.replace("2025", "2026"),
-    )
-    .unwrap();
+    // Next year's plan as the Word file the office holds (one paragraph per line).
+    let import = tempfile::NamedTempFile::with_suffix(".docx").unwrap();
+    let mut doc = docx_rs::Docx::new();
+    for line in tiendo_shared::SEED_PLAN.replace("2025", "2026").lines() {
+        if !line.trim().is_empty() {
+            doc = doc.add_paragraph(
+                docx_rs::Paragraph::new().add_run(docx_rs::Run::new().add_text(line)),
+            );
+        }
+    }
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    doc.build().pack(&mut bytes).unwrap();
+    std::fs::write(import.path(), bytes.into_inner()).unwrap();
 
     let mut run = Scenario::start(
         "dashboard_plan_maintenance",
@@ -254,6 +261,15 @@ async fn the_office_sees_merged_status_opens_history_amends_the_plan_and_makes_r
         imported["unplaced"].as_u64().unwrap() >= 3,
         "the importer's leftovers are shown: {imported:#}"
     );
+    assert!(
+        imported["summary"].as_str().unwrap().contains(".docx"),
+        "read by the server's preview: {imported:#}"
+    );
+    assert_eq!(
+        imported["corrected"]["lead"], "Thanh tra Sở",
+        "{imported:#}"
+    );
+    assert_eq!(imported["corrected"]["due"], "30/06/2026", "{imported:#}");
     let (_, plans) = server.get_json_as(&office, "/api/plans");
     assert!(
         plans
@@ -262,6 +278,20 @@ async fn the_office_sees_merged_status_opens_history_amends_the_plan_and_makes_r
             .iter()
             .any(|p| p["id"] == "kh-cchc-2026-so-khoa-hoc-va-cong-nghe"),
         "{plans:#}"
+    );
+    // The correction made in the preview is what was saved.
+    let (_, saved) =
+        server.get_json_as(&office, "/api/plans/kh-cchc-2026-so-khoa-hoc-va-cong-nghe");
+    let t1a = saved["plan"]["areas"][0]["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == "t1-a")
+        .unwrap();
+    assert_eq!(t1a["lead"][0]["text"], "Thanh tra Sở", "{t1a:#}");
+    assert_eq!(
+        t1a["schedule"]["milestones"][0]["due"], "2026-06-30",
+        "{t1a:#}"
     );
 
     let refused = blocking(|| run.expect("import-refused"));

@@ -3,8 +3,9 @@
 //!
 //! Stage: *UI* over [`tiendo_shared::maintain`]. Edits are ordinary offline edits of the plan
 //! document through the hub (the server accepts them from the agency's administrators only);
-//! an import is parsed on the device first, so the office sees what the importer could not
-//! place before anything is saved, and is then sent to the server, which creates the documents.
+//! an import is read first (text on the device, .docx and .xlsx by the server's preview) and
+//! shown as a table the office can correct, with what the importer could not place, before
+//! anything is saved; the checked draft is then sent to the server, which creates the documents.
 
 use tiendo_shared::maintain::{self, TaskDraft};
 use tiendo_shared::{Date, Imported};
@@ -170,12 +171,15 @@ pub(crate) fn plan_switcher(props: &super::TasksProps) -> Html {
     }
 }
 
-/// Import another plan: pick its .txt, see what the importer made of it (and what it could not
-/// place), then save it on the server.
+/// Import another plan: pick its file (.docx, .xlsx or .txt), see what the importer made of it
+/// as a table — area, code, title, lead, coordinating units, products, timeline and the parsed
+/// deadline, with what it could not place — correct a task's code, lead, coordinating units or
+/// timeline, then save it on the server.
 #[function_component(PlanImport)]
 pub(crate) fn plan_import() -> Html {
     let parsed = use_state(|| None::<Result<(String, Imported), String>>);
     let status = use_state(|| None::<Result<String, String>>);
+    let row_error = use_state(|| None::<(String, String)>);
     let busy = use_state(|| false);
     let on_file = {
         let (parsed, status) = (parsed.clone(), status.clone());
@@ -191,29 +195,73 @@ pub(crate) fn plan_import() -> Html {
             let (parsed, status) = (parsed.clone(), status.clone());
             status.set(None);
             wasm_bindgen_futures::spawn_local(async move {
-                let text = wasm_bindgen_futures::JsFuture::from(file.text())
+                let bytes = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
                     .await
-                    .ok()
-                    .and_then(|v| v.as_string());
-                parsed.set(Some(match text {
-                    None => Err("Không đọc được tệp (cần tệp văn bản UTF-8).".into()),
+                    .map(|b| js_sys::Uint8Array::new(&b).to_vec());
+                let Ok(bytes) = bytes else {
+                    parsed.set(Some(Err("Không đọc được tệp.".into())));
+                    return;
+                };
+                // Text is read on the device (also offline); Word and Excel files by the server.
+                let local = (!bytes.starts_with(b"PK"))
+                    .then(|| String::from_utf8(bytes.clone()).ok())
+                    .flatten();
+                parsed.set(Some(match local {
                     Some(t) => tiendo_shared::import(&t)
-                        .map(|imp| (t, imp))
+                        .map(|imp| ("văn bản".to_string(), imp))
+                        .map_err(|e| format!("Không nhập được: {e}")),
+                    None => crate::api::preview_plan(&bytes)
+                        .await
+                        .map(|p| (p.format, p.draft))
                         .map_err(|e| format!("Không nhập được: {e}")),
                 }));
             });
         })
     };
+    // A correction of one task typed in the preview table.
+    let correct = |task_id: String, field: &'static str| {
+        let (parsed, row_error) = (parsed.clone(), row_error.clone());
+        Callback::from(move |e: Event| {
+            let Some(input) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+            else {
+                return;
+            };
+            let Some(Ok((format, mut imp))) = (*parsed).clone() else {
+                return;
+            };
+            let Some(task) = imp.plan.task(&task_id) else {
+                return;
+            };
+            let mut draft = TaskDraft::of(task);
+            let mut code = task.code.clone();
+            let v = input.value();
+            match field {
+                "code" => code = v,
+                "lead" => draft.lead = v,
+                "coordinating" => draft.coordinating = v,
+                _ => draft.timeline = v,
+            }
+            match maintain::correct_import(&mut imp, &task_id, &code, &draft) {
+                Ok(_) => {
+                    row_error.set(None);
+                    parsed.set(Some(Ok((format, imp))));
+                }
+                Err(e) => row_error.set(Some((task_id.clone(), e.to_string()))),
+            }
+        })
+    };
     let save = {
         let (parsed, status, busy) = (parsed.clone(), status.clone(), busy.clone());
         Callback::from(move |_| {
-            let Some(Ok((text, _))) = (*parsed).clone() else {
+            let Some(Ok((_, draft))) = (*parsed).clone() else {
                 return;
             };
             let (status, busy) = (status.clone(), busy.clone());
             busy.set(true);
             wasm_bindgen_futures::spawn_local(async move {
-                let result = crate::api::import_plan(&text).await;
+                let result = crate::api::import_draft(&draft).await;
                 busy.set(false);
                 match result {
                     Ok(done) => {
@@ -239,31 +287,60 @@ pub(crate) fn plan_import() -> Html {
     });
     html! {
         <section class="import" data-testid="plan-import">
-            <h3>{"Nhập kế hoạch khác từ tệp văn bản (.txt)"}</h3>
-            <input type="file" accept=".txt,text/plain" onchange={on_file} data-testid="import-file" />
+            <h3>{"Nhập kế hoạch khác từ tệp (.docx, .xlsx, .txt)"}</h3>
+            <input type="file" accept=".docx,.xlsx,.txt,text/plain,application/vnd.openxmlformats-officedocument.wordprocessingml.document,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                onchange={on_file} data-testid="import-file" />
             {
                 match &*parsed {
                     None => html! {},
                     Some(Err(e)) => html! { <p class="error" role="alert" data-testid="import-error">{e}</p> },
-                    Some(Ok((_, imp))) => html! {
+                    Some(Ok((format, imp))) => {
+                        let names = |list: &[tiendo_shared::Assignee]| {
+                            list.iter().map(|a| a.text.clone()).collect::<Vec<_>>().join("; ")
+                        };
+                        html! {
                         <div class="preview" data-testid="import-preview">
                             <p><strong>{&imp.plan.title}</strong></p>
-                            <p data-testid="import-summary">{format!("{} — số {}: {} lĩnh vực, {} nhiệm vụ, {} đơn vị, {} kỳ báo cáo",
+                            <p data-testid="import-summary">{format!("{} — số {}: {} lĩnh vực, {} nhiệm vụ, {} đơn vị, {} kỳ báo cáo (đọc từ {format})",
                                 imp.agency().name, imp.plan.number, imp.plan.areas.len(), imp.plan.tasks().count(),
                                 imp.agency().units.len(), imp.plan.reporting_periods.len())}</p>
+                            if let Some((_, e)) = &*row_error { <p class="error" role="alert" data-testid="import-correction-error">{e}</p> }
+                            <table class="plan" data-testid="import-tasks">
+                                <thead><tr><th>{"Lĩnh vực"}</th><th>{"Mã"}</th><th>{"Nhiệm vụ"}</th><th>{"Chủ trì"}</th>
+                                    <th>{"Phối hợp"}</th><th>{"Sản phẩm"}</th><th>{"Thời gian"}</th><th>{"Hạn"}</th></tr></thead>
+                                <tbody>
+                                { for imp.plan.tasks().map(|(area, t)| {
+                                    let due: Vec<String> = t.schedule.milestones.iter().map(|m| m.due.vi()).collect();
+                                    html! {
+                                    <tr data-testid={format!("import-task-{}", t.id)}>
+                                        <td>{area.number}</td>
+                                        <td><input value={t.code.clone()} size="6" onchange={correct(t.id.clone(), "code")} data-testid="import-code" /></td>
+                                        <td>{&t.title}</td>
+                                        <td><input value={names(&t.lead)} onchange={correct(t.id.clone(), "lead")} data-testid="import-lead" /></td>
+                                        <td><input value={names(&t.coordinating)} onchange={correct(t.id.clone(), "coordinating")} data-testid="import-coordinating" /></td>
+                                        <td>{t.products.join("; ")}</td>
+                                        <td><input value={t.schedule.raw.clone()} onchange={correct(t.id.clone(), "timeline")} data-testid="import-timeline" /></td>
+                                        <td data-testid="import-due">{if due.is_empty() { "—".to_string() } else { due.join(", ") }}</td>
+                                    </tr>
+                                }}) }
+                                </tbody>
+                            </table>
                             <h4>{format!("Phần chưa xếp được ({})", imp.unplaced.len())}</h4>
                             if imp.unplaced.is_empty() { <p class="sub">{"Không có."}</p> }
                             <table class="plan" data-testid="import-unplaced">
-                                <thead><tr><th>{"Dòng"}</th><th>{"Nội dung"}</th><th>{"Lý do"}</th></tr></thead>
+                                <thead><tr><th>{"Vị trí"}</th><th>{"Nội dung"}</th><th>{"Lý do"}</th></tr></thead>
                                 <tbody>
                                 { for imp.unplaced.iter().map(|u| html! {
-                                    <tr><td>{u.line}</td><td>{&u.text}</td><td>{&u.reason}</td></tr>
+                                    <tr><td>{match (u.row, u.column) {
+                                        (Some(r), Some(c)) => format!("bảng: hàng {r}, cột {c}"),
+                                        _ => format!("dòng {}", u.line),
+                                    }}</td><td>{&u.text}</td><td>{&u.reason}</td></tr>
                                 }) }
                                 </tbody>
                             </table>
                             <button onclick={save} disabled={*busy} data-testid="import-save">{"Lưu kế hoạch"}</button>
                         </div>
-                    },
+                    }},
                 }
             }
             {
