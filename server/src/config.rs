@@ -25,6 +25,9 @@ pub struct Config {
     /// Thresholds of the plan-completion score (`[score]`: full_above, partial_from,
     /// full_points, partial_points).
     pub score: tiendo_shared::report::ScoreRule,
+    /// What the importer takes from the deployment (`[import]`: report_day, the reporting day
+    /// of plans that name no periods).
+    pub import: tiendo_shared::import::Options,
 }
 
 /// Limits on sync connections. Going over one closes that connection with a reason.
@@ -58,6 +61,7 @@ impl Default for Config {
             session_hours: 24 * 30,
             limits: Limits::default(),
             score: tiendo_shared::report::ScoreRule::default(),
+            import: tiendo_shared::import::Options::default(),
         }
     }
 }
@@ -133,6 +137,9 @@ impl Config {
         cfg.score
             .validate()
             .map_err(|e| Error::Config(format!("[score]: {e}")))?;
+        cfg.import
+            .validate()
+            .map_err(|e| Error::Config(format!("[import]: {e}")))?;
         Ok(cfg)
     }
 

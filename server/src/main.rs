@@ -360,11 +360,11 @@ enum PlanCommand {
 }
 
 /// Reads and parses a plan file of any supported format.
-fn read_plan(path: &PathBuf) -> anyhow::Result<tiendo_shared::Imported> {
+fn read_plan(path: &PathBuf, cfg: &Config) -> anyhow::Result<tiendo_shared::Imported> {
     let bytes =
         std::fs::read(path).with_context(|| format!("không đọc được {}", path.display()))?;
-    let (_, imported) =
-        tiendo_server::plan_files::import(&bytes).with_context(|| path.display().to_string())?;
+    let (_, imported) = tiendo_server::plan_files::import_with(&bytes, &cfg.import)
+        .with_context(|| path.display().to_string())?;
     Ok(imported)
 }
 
@@ -464,7 +464,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Plan {
             command: PlanCommand::Parse { file, table },
         } => {
-            let imported = read_plan(&file)?;
+            let cfg = Config::load(cli.config.as_deref(), std::env::vars(), &flags)?;
+            let imported = read_plan(&file, &cfg)?;
             if table {
                 print!("{}", plan_table(&imported));
             } else {
@@ -480,7 +481,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Import { file } => {
             let cfg = Config::load(cli.config.as_deref(), std::env::vars(), &flags)?;
-            let imported = read_plan(&file)?;
+            let imported = read_plan(&file, &cfg)?;
             runtime()?.block_on(async move {
                 let lock = tiendo_server::lock_data_dir(&cfg)?;
                 let store = tiendo_server::SqliteStore::open(&cfg.database_path())?;

@@ -79,8 +79,19 @@ pub fn blocks(bytes: &[u8]) -> Result<(Format, Vec<Block>), Error> {
 
 /// Imports a plan file of any supported format.
 pub fn import(bytes: &[u8]) -> Result<(Format, Imported), Error> {
+    import_with(bytes, &tiendo_shared::import::Options::default())
+}
+
+/// [`import`] with the deployment's import options (`[import]` in tiendo.toml).
+pub fn import_with(
+    bytes: &[u8],
+    options: &tiendo_shared::import::Options,
+) -> Result<(Format, Imported), Error> {
     let (format, blocks) = blocks(bytes)?;
-    Ok((format, tiendo_shared::import::import_blocks(&blocks)?))
+    Ok((
+        format,
+        tiendo_shared::import::import_blocks_with(&blocks, options)?,
+    ))
 }
 
 fn decode_text(bytes: &[u8]) -> Result<String, Error> {

@@ -175,3 +175,40 @@ fn print_config_shows_the_layers_in_force() {
     assert!(text.contains("listen = \"127.0.0.1:9999\""), "{text}");
     assert!(text.contains("data_dir = \"/tmp/x\""), "{text}");
 }
+
+#[test]
+fn a_plan_without_reporting_periods_gets_the_configured_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let annex = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/tests/fixtures/layouts/tab-annex.txt"
+    );
+    let parse = |config: Option<&str>| {
+        let mut c = tiendo();
+        c.current_dir(dir.path());
+        if let Some(toml) = config {
+            std::fs::write(dir.path().join("tiendo.toml"), toml).unwrap();
+        }
+        let out = c
+            .args(["plan", "parse", "--table", annex])
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (ok, table, _) = parse(None);
+    assert!(
+        ok && table.contains("Quý I 15/03/2025") && table.contains("kỳ mặc định"),
+        "{table}"
+    );
+    let (ok, table, _) = parse(Some("[import]\nreport_day = 10\n"));
+    assert!(
+        ok && table.contains("Quý I 10/03/2025, 6 tháng 10/06/2025"),
+        "{table}"
+    );
+    let (ok, _, err) = parse(Some("[import]\nreport_day = 31\n"));
+    assert!(!ok && err.contains("report_day"), "{err}");
+}

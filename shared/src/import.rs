@@ -237,7 +237,46 @@ pub fn import(source: &str) -> Result<Imported, Error> {
 
 /// Imports a plan read into blocks (from text, or from a .docx or .xlsx by the server).
 pub fn import_blocks(blocks: &[Block]) -> Result<Imported, Error> {
-    let mut b = Builder::default();
+    import_blocks_with(blocks, &Options::default())
+}
+
+/// What the importer takes from the deployment rather than the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Options {
+    /// When a plan names no reporting periods: the day of each quarter's last month units
+    /// report by (1–28).
+    pub report_day: u32,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            report_day: DEFAULT_REPORT_DAY,
+        }
+    }
+}
+
+impl Options {
+    /// Checks the values a configuration file could get wrong.
+    pub fn validate(&self) -> Result<(), Error> {
+        if (1..=28).contains(&self.report_day) {
+            Ok(())
+        } else {
+            Err(Error::InvalidValue(format!(
+                "report_day {} — cần từ 1 đến 28",
+                self.report_day
+            )))
+        }
+    }
+}
+
+/// [`import_blocks`] with the deployment's [`Options`].
+pub fn import_blocks_with(blocks: &[Block], options: &Options) -> Result<Imported, Error> {
+    let mut b = Builder {
+        default_report_day: options.report_day,
+        ..Builder::default()
+    };
     let mut lines: Vec<(usize, &str)> = Vec::new();
     let mut any = false;
     for block in blocks {
@@ -355,6 +394,8 @@ struct Builder {
     in_goals: bool,
     /// "ngày N của tháng cuối quý": the day of each period's last month reports are due.
     quarter_day: Option<u32>,
+    /// The configured day when the plan names no periods at all.
+    default_report_day: u32,
 }
 
 /// Which column of a task table holds what.
@@ -444,6 +485,7 @@ impl Default for Builder {
             table: None,
             in_goals: false,
             quarter_day: None,
+            default_report_day: DEFAULT_REPORT_DAY,
         }
     }
 }
@@ -1325,9 +1367,10 @@ impl Builder {
                     "theo quy định báo cáo trong phần tổ chức thực hiện".to_string(),
                 ),
                 None => (
-                    DEFAULT_REPORT_DAY,
+                    self.default_report_day,
                     format!(
-                        "kế hoạch không ghi kỳ báo cáo; dùng kỳ mặc định (ngày {DEFAULT_REPORT_DAY} của tháng cuối mỗi quý)"
+                        "kế hoạch không ghi kỳ báo cáo; dùng kỳ mặc định (ngày {} của tháng cuối mỗi quý)",
+                        self.default_report_day
                     ),
                 ),
             };
@@ -1496,7 +1539,8 @@ fn last_month_of_quarter_day(text: &str) -> Option<u32> {
         .filter(|d| (1..=28).contains(d))
 }
 
-/// The day of each quarter's last month that reports are due when a plan names no periods.
+/// The day of each quarter's last month that reports are due when a plan names no periods
+/// (and the configuration says nothing else, `[import] report_day`).
 pub const DEFAULT_REPORT_DAY: u32 = 15;
 
 fn reporting_period(clause: &str) -> Result<Option<ReportingPeriod>, Error> {

@@ -370,3 +370,39 @@ fn the_office_corrects_an_imported_task_before_saving() {
         serde_json::from_value(serde_json::to_value(&imp).unwrap()).unwrap();
     assert_eq!(back, imp);
 }
+
+#[test]
+fn areas_come_in_any_order_under_any_title() {
+    let text = "KẾ HOẠCH Cải cách hành chính của UBND xã An Phú năm 2025\n\nII. NHIỆM VỤ\n\n\
+        1. Hiện đại hóa nền hành chính\n\na) Số hóa hồ sơ một cửa\n\n- Chủ trì: Bộ phận Một cửa\n\n- Thời gian: Quý II/2025\n\n\
+        2. Nâng cao chỉ số PCI\n\na) Đối thoại với doanh nghiệp\n\n- Chủ trì: Chủ tịch UBND xã\n\n- Thời gian: 06 tháng/lần\n\n\
+        3. Công tác chỉ đạo, điều hành\n\na) Ban hành kế hoạch\n\n- Chủ trì: Công chức Văn phòng - Thống kê\n\n- Thời gian: Quý I/2025\n";
+    let imp = import(text).unwrap();
+    let areas: Vec<(u32, &str)> = imp
+        .plan
+        .areas
+        .iter()
+        .map(|a| (a.number, a.title.as_str()))
+        .collect();
+    assert_eq!(
+        areas,
+        [
+            (1, "Hiện đại hóa nền hành chính"),
+            (2, "Nâng cao chỉ số PCI"),
+            (3, "Công tác chỉ đạo, điều hành")
+        ]
+    );
+    let leads: Vec<&str> = imp
+        .plan
+        .tasks()
+        .map(|(_, t)| t.lead[0].text.as_str())
+        .collect();
+    assert_eq!(
+        leads,
+        [
+            "Bộ phận Một cửa",
+            "Chủ tịch UBND xã",
+            "Công chức Văn phòng - Thống kê"
+        ]
+    );
+}

@@ -195,6 +195,7 @@ fn may_import(auth: &Authenticated, imported: &tiendo_shared::Imported) -> Resul
 /// The body of an import: a plan file (.docx, .xlsx or text, told from the content), or with
 /// `Content-Type: application/json` a draft the office corrected in the preview.
 fn plan_from_body(
+    state: &AppState,
     headers: &HeaderMap,
     body: std::result::Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<(String, tiendo_shared::Imported)> {
@@ -211,18 +212,19 @@ fn plan_from_body(
         draft.check()?;
         return Ok(("bản nháp".into(), draft));
     }
-    let (format, imported) = crate::plan_files::import(&bytes)?;
+    let (format, imported) = crate::plan_files::import_with(&bytes, &state.config.import)?;
     Ok((format.name().to_string(), imported))
 }
 
 /// `POST /api/plans/preview` with a plan file: what the importer makes of it, not saved (the
 /// office's import screen shows it as a table to correct before saving).
 async fn preview_plan(
+    State(state): State<AppState>,
     auth: Authenticated,
     headers: HeaderMap,
     body: std::result::Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Json<api::ImportPreview>> {
-    let (format, draft) = plan_from_body(&headers, body)?;
+    let (format, draft) = plan_from_body(&state, &headers, body)?;
     may_import(&auth, &draft)?;
     Ok(Json(api::ImportPreview { format, draft }))
 }
@@ -236,7 +238,7 @@ async fn import_plan(
     headers: HeaderMap,
     body: std::result::Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<(axum::http::StatusCode, Json<api::ImportAnswer>)> {
-    let (format, imported) = plan_from_body(&headers, body)?;
+    let (format, imported) = plan_from_body(&state, &headers, body)?;
     may_import(&auth, &imported)?;
     let report = state.library.import(imported).await?;
     tracing::info!(plan = %report.plan_id, user = %auth.user.username, format, "plan imported through the API");
