@@ -7,7 +7,9 @@
 //! importer's (`shared::import::import_blocks`), shared by the CLI, the API and the tests.
 //!
 //! - `.docx` (zip + quick-xml over `word/document.xml`): body paragraphs and tables in document
-//!   order; a line break inside a paragraph starts a new one (labels "on the next line"); in a
+//!   order, with Word's automatic list numbers (`word/numbering.xml`: "1.", "a)", "I.") written
+//!   in front of their paragraphs as the reader sees them; a line break inside a paragraph
+//!   starts a new one (labels "on the next line"); in a
 //!   table, a cell spanning columns (`gridSpan`) repeats its text in each, a cell merged with the
 //!   one above (`vMerge`) takes that cell's text, and a cell's paragraphs and line breaks are
 //!   kept as line breaks.
@@ -15,6 +17,7 @@
 //!   per sheet row, merged cells repeating their value; numbers as written ("1", "1.2").
 //! - text: UTF-8 (a byte-order mark is dropped; UTF-16 with a BOM is decoded).
 
+use std::collections::HashMap;
 use std::io::{Cursor, Read};
 
 use quick_xml::events::Event;
@@ -109,6 +112,133 @@ fn decode_text(bytes: &[u8]) -> Result<String, Error> {
         .map_err(|_| Error::NotAPlan("không phải văn bản UTF-8, .docx hay .xlsx".into()))
 }
 
+/// Word's automatic list numbering (`word/numbering.xml`): the label each numbered paragraph
+/// shows, counted in document order as Word counts it.
+#[derive(Default)]
+struct Numbering {
+    /// numId → abstractNumId.
+    nums: HashMap<String, String>,
+    /// abstractNumId → level → (format, text such as "%1.", start).
+    levels: HashMap<String, HashMap<u32, (String, String, u32)>>,
+    /// abstractNumId → the current count of each level.
+    counters: HashMap<String, [u32; 9]>,
+}
+
+impl Numbering {
+    fn parse(xml: &str) -> Numbering {
+        let mut n = Numbering::default();
+        let mut reader = quick_xml::Reader::from_str(xml);
+        let (mut abs, mut lvl, mut num): (Option<String>, Option<u32>, Option<String>) =
+            (None, None, None);
+        let mut current = (String::from("decimal"), String::new(), 1u32);
+        while let Ok(event) = reader.read_event() {
+            match event {
+                Event::Start(e) | Event::Empty(e) => {
+                    let val = |name: &[u8]| {
+                        e.attributes()
+                            .flatten()
+                            .find(|a| a.key.as_ref() == name)
+                            .map(|a| String::from_utf8_lossy(&a.value).into_owned())
+                    };
+                    match e.name().as_ref() {
+                        b"w:abstractNum" => abs = val(b"w:abstractNumId"),
+                        b"w:lvl" => {
+                            lvl = val(b"w:ilvl").and_then(|v| v.parse().ok());
+                            current = (String::from("decimal"), String::new(), 1);
+                        }
+                        b"w:start" => {
+                            current.2 = val(b"w:val").and_then(|v| v.parse().ok()).unwrap_or(1)
+                        }
+                        b"w:numFmt" => current.0 = val(b"w:val").unwrap_or_default(),
+                        b"w:lvlText" => current.1 = val(b"w:val").unwrap_or_default(),
+                        b"w:num" => num = val(b"w:numId"),
+                        b"w:abstractNumId" => {
+                            if let (Some(id), Some(a)) = (&num, val(b"w:val")) {
+                                n.nums.insert(id.clone(), a);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                Event::End(e) => match e.name().as_ref() {
+                    b"w:lvl" => {
+                        if let (Some(a), Some(l)) = (&abs, lvl) {
+                            n.levels
+                                .entry(a.clone())
+                                .or_default()
+                                .insert(l, current.clone());
+                        }
+                    }
+                    b"w:abstractNum" => abs = None,
+                    b"w:num" => num = None,
+                    _ => {}
+                },
+                Event::Eof => break,
+                _ => {}
+            }
+        }
+        n
+    }
+
+    /// The label of the next paragraph numbered `num_id` at level `ilvl`.
+    fn label(&mut self, num_id: &str, ilvl: u32) -> Option<String> {
+        let abs = self.nums.get(num_id)?.clone();
+        let levels = self.levels.get(&abs)?;
+        let (fmt, text, start) = levels.get(&ilvl)?.clone();
+        let counters = self.counters.entry(abs).or_insert([0; 9]);
+        let i = (ilvl as usize).min(8);
+        counters[i] = if counters[i] == 0 {
+            start
+        } else {
+            counters[i] + 1
+        };
+        for deeper in counters.iter_mut().skip(i + 1) {
+            *deeper = 0;
+        }
+        if fmt == "bullet" {
+            return Some("-".into());
+        }
+        let mut label = text;
+        for k in (0..=i).rev() {
+            let (f, _, s) = levels.get(&(k as u32)).cloned().unwrap_or_default();
+            let n = if counters[k] == 0 {
+                s.max(1)
+            } else {
+                counters[k]
+            };
+            label = label.replace(&format!("%{}", k + 1), &number_in(&f, n));
+        }
+        Some(label)
+    }
+}
+
+/// `n` written in a Word number format.
+fn number_in(format: &str, n: u32) -> String {
+    const ROMAN: [&str; 10] = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"];
+    match format {
+        "lowerLetter" | "upperLetter" => {
+            let letter = char::from(b'a' + ((n.max(1) - 1) % 26) as u8).to_string();
+            if format == "upperLetter" {
+                letter.to_uppercase()
+            } else {
+                letter
+            }
+        }
+        "upperRoman" | "lowerRoman" => {
+            let r = ROMAN
+                .get(n.max(1) as usize - 1)
+                .map_or_else(|| n.to_string(), |r| r.to_string());
+            if format == "lowerRoman" {
+                r.to_lowercase()
+            } else {
+                r
+            }
+        }
+        "none" => String::new(),
+        _ => n.to_string(),
+    }
+}
+
 /// A table being read from a .docx.
 #[derive(Default)]
 struct TableState {
@@ -127,6 +257,21 @@ fn docx_blocks(bytes: &[u8]) -> Result<Vec<Block>, Error> {
         .map_err(|e| unreadable(".docx", e))?
         .read_to_string(&mut xml)
         .map_err(|e| unreadable(".docx", e))?;
+    let mut numbering = {
+        let mut xml = String::new();
+        match zip.by_name("word/numbering.xml") {
+            Ok(mut f) => {
+                f.read_to_string(&mut xml)
+                    .map_err(|e| unreadable(".docx", e))?;
+                Numbering::parse(&xml)
+            }
+            Err(_) => Numbering::default(),
+        }
+    };
+    // The list number of the paragraph being read: (numId, level).
+    let mut num_pr: (Option<String>, u32) = (None, 0);
+    // Where the body paragraph being read begins in `out` (a line break may flush part of it).
+    let mut p_start = 0usize;
     let mut reader = quick_xml::Reader::from_str(&xml);
     let mut out = Vec::new();
     let mut para = String::new();
@@ -152,6 +297,14 @@ fn docx_blocks(bytes: &[u8]) -> Result<Vec<Block>, Error> {
                         .map(|a| String::from_utf8_lossy(&a.value).into_owned())
                 };
                 match e.name().as_ref() {
+                    b"w:p" if tables.is_empty() => {
+                        p_start = out.len();
+                        num_pr = (None, 0);
+                    }
+                    b"w:numId" => num_pr.0 = attr(b"w:val").filter(|v| v != "0"),
+                    b"w:ilvl" => {
+                        num_pr.1 = attr(b"w:val").and_then(|v| v.parse().ok()).unwrap_or(0)
+                    }
                     b"w:tbl" => tables.push(TableState {
                         started_at: para_no + 1,
                         ..TableState::default()
@@ -209,10 +362,33 @@ fn docx_blocks(bytes: &[u8]) -> Result<Vec<Block>, Error> {
             }
             Event::End(e) => match e.name().as_ref() {
                 b"w:t" => in_text = false,
-                b"w:p" => match tables.last_mut() {
-                    Some(t) => t.cell.push('\n'),
-                    None => flush_para(&mut para, &mut para_no, &mut out),
-                },
+                b"w:p" => {
+                    // Word's own list number, in front of the text as the reader sees it.
+                    let label = num_pr
+                        .0
+                        .take()
+                        .and_then(|id| numbering.label(&id, std::mem::take(&mut num_pr.1)));
+                    match tables.last_mut() {
+                        Some(t) => {
+                            if let Some(l) = label {
+                                let start = t.cell.rfind('\n').map_or(0, |i| i + 1);
+                                t.cell.insert_str(start, &format!("{l} "));
+                            }
+                            t.cell.push('\n');
+                        }
+                        None => {
+                            if let Some(l) = label {
+                                match out.get_mut(p_start) {
+                                    Some(Block::Para(_, first)) => {
+                                        first.insert_str(0, &format!("{l} "))
+                                    }
+                                    _ => para.insert_str(0, &format!("{l} ")),
+                                }
+                            }
+                            flush_para(&mut para, &mut para_no, &mut out);
+                        }
+                    }
+                }
                 b"w:tc" => {
                     if let Some(t) = tables.last_mut() {
                         let text = t.cell.trim_end_matches('\n').to_string();

@@ -321,3 +321,70 @@ fn the_format_is_told_from_the_content_and_bad_files_are_clear_errors() {
     let err = plan_files::import(other.get_ref()).unwrap_err().to_string();
     assert!(err.contains("không phải .docx hay .xlsx"), "{err}");
 }
+
+#[test]
+fn word_automatic_list_numbers_are_read_as_written() {
+    use docx_rs::{
+        AbstractNumbering, IndentLevel, Level, LevelJc, LevelText, NumberFormat, Numbering,
+        NumberingId, Start,
+    };
+    // Areas "1." and tasks "a)" numbered by Word, not typed; attributes as plain lines.
+    let mut doc = Docx::new()
+        .add_abstract_numbering(
+            AbstractNumbering::new(1)
+                .add_level(Level::new(
+                    0,
+                    Start::new(1),
+                    NumberFormat::new("decimal"),
+                    LevelText::new("%1."),
+                    LevelJc::new("left"),
+                ))
+                .add_level(Level::new(
+                    1,
+                    Start::new(1),
+                    NumberFormat::new("lowerLetter"),
+                    LevelText::new("%2)"),
+                    LevelJc::new("left"),
+                )),
+        )
+        .add_numbering(Numbering::new(1, 1));
+    let plain = |t: &str| Paragraph::new().add_run(Run::new().add_text(t));
+    let numbered =
+        |t: &str, level: usize| plain(t).numbering(NumberingId::new(1), IndentLevel::new(level));
+    for p in [
+        plain("KẾ HOẠCH Cải cách hành chính của UBND xã Tân Lập năm 2025"),
+        plain("II. NHIỆM VỤ"),
+        numbered("Cải cách thủ tục hành chính", 0),
+        numbered("Niêm yết thủ tục hành chính", 1),
+        plain("- Chủ trì: Bộ phận Một cửa"),
+        plain("- Thời gian: Quý I/2025"),
+        numbered("Rà soát thủ tục hành chính", 1),
+        plain("- Chủ trì: Công chức Tư pháp - Hộ tịch"),
+        plain("- Thời gian: Quý III/2025"),
+        numbered("Cải cách tài chính công", 0),
+        numbered("Công khai ngân sách", 1),
+        plain("- Chủ trì: Công chức Tài chính - Kế toán"),
+        plain("- Thời gian: Năm 2025"),
+    ] {
+        doc = doc.add_paragraph(p);
+    }
+    let mut out = Cursor::new(Vec::new());
+    doc.build().pack(&mut out).unwrap();
+    let (_, imp) = plan_files::import(out.get_ref()).unwrap();
+    let got: Vec<(String, String)> = imp
+        .plan
+        .tasks()
+        .map(|(_, t)| (t.code.clone(), t.lead[0].text.clone()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("1.a".to_string(), "Bộ phận Một cửa".to_string()),
+            ("1.b".to_string(), "Công chức Tư pháp - Hộ tịch".to_string()),
+            (
+                "2.a".to_string(),
+                "Công chức Tài chính - Kế toán".to_string()
+            ),
+        ]
+    );
+}
