@@ -6,6 +6,7 @@
 
 use std::rc::Rc;
 
+use tiendo_shared::progress::EntryField;
 use tiendo_shared::{Date, PeriodKind, WorkStatus, status};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
@@ -659,12 +660,7 @@ fn task_detail(props: &DetailProps) -> Html {
         })
     };
     let on_status = edit(Rc::new(|e, v| {
-        e.status = match v.as_str() {
-            "in_progress" => WorkStatus::InProgress,
-            "done" => WorkStatus::Done,
-            "unable" => WorkStatus::Unable,
-            _ => WorkStatus::NotStarted,
-        };
+        e.status = v.parse().unwrap_or_default();
         if e.status == WorkStatus::Done {
             e.percent = 100;
         }
@@ -771,14 +767,7 @@ fn task_detail(props: &DetailProps) -> Html {
             (hub.clone(), error.clone(), task.id.clone(), props.period);
         Callback::from(move |_| error.set(hub.resolve(&task_id, period, &field, choice).err()))
     };
-    let field_label = |f: &str| match f {
-        "status" => "Tình trạng",
-        "percent" => "Tỷ lệ hoàn thành",
-        "completed_on" => "Ngày hoàn thành",
-        "result" => "Kết quả thực hiện",
-        "difficulties" => "Khó khăn, vướng mắc",
-        _ => "Đề xuất, kiến nghị",
-    };
+    let field_label = |f: &str| EntryField::from_key(f).map_or("", |f| f.label());
     let back = {
         let cb = props.on_back.clone();
         Callback::from(move |_| cb.emit(()))
@@ -789,12 +778,7 @@ fn task_detail(props: &DetailProps) -> Html {
             .collect::<Vec<_>>()
             .join("; ")
     };
-    let status_value = match entry.status {
-        WorkStatus::NotStarted => "not_started",
-        WorkStatus::InProgress => "in_progress",
-        WorkStatus::Done => "done",
-        WorkStatus::Unable => "unable",
-    };
+    let status_value = entry.status.as_str();
     html! {
         <main class="detail" data-testid="task-detail">
             <button class="secondary" onclick={back} data-testid="back">{"← Danh sách"}</button>
@@ -813,7 +797,7 @@ fn task_detail(props: &DetailProps) -> Html {
                 <p class="error" role="alert" data-testid="entry-unreadable">
                     {format!(
                         "Báo cáo này có {} không đọc được ({}), nên chưa được tính. Các trường còn lại hiển thị bên dưới; lưu lại một trường để sửa báo cáo cho mọi người.",
-                        u.field.as_deref().map(tiendo_shared::status::field_vi).unwrap_or("dữ liệu"),
+                        u.field.as_deref().map_or_else(|| "dữ liệu".to_string(), tiendo_shared::status::field_vi),
                         u.reason
                     )}
                 </p>
@@ -835,24 +819,23 @@ fn task_detail(props: &DetailProps) -> Html {
                 </div>
             }) }
             <form class="progress" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
-                <label>{"Tình trạng"}
+                <label>{EntryField::Status.label()}
                     <select onchange={on_status} data-testid="field-status">
-                        <option value="not_started" selected={status_value == "not_started"}>{"Chưa thực hiện"}</option>
-                        <option value="in_progress" selected={status_value == "in_progress"}>{"Đang thực hiện"}</option>
-                        <option value="done" selected={status_value == "done"}>{"Hoàn thành"}</option>
-                        <option value="unable" selected={status_value == "unable"}>{"Không thực hiện được"}</option>
+                        { for WorkStatus::ALL.into_iter().map(|s| html! {
+                            <option value={s.as_str()} selected={status_value == s.as_str()}>{s.vi()}</option>
+                        }) }
                     </select>
                 </label>
-                <label>{"Tỷ lệ hoàn thành (%)"}
+                <label>{format!("{} (%)", EntryField::Percent.label())}
                     <input type="number" min="0" max="100" value={entry.percent.to_string()} onchange={on_percent} data-testid="field-percent" />
                 </label>
                 if entry.status == WorkStatus::Done {
-                    <label>{"Ngày hoàn thành (dd/mm/yyyy)"}
+                    <label>{format!("{} (dd/mm/yyyy)", EntryField::CompletedOn.label())}
                         <input value={entry.completed_on.map(|d| d.vi()).unwrap_or_default()} onchange={on_completed}
                             placeholder="dd/mm/yyyy" data-testid="field-completed-on" />
                     </label>
                 }
-                <label>{"Kết quả thực hiện"}
+                <label>{EntryField::Result.label()}
                     <textarea value={entry.result.clone()} onchange={on_result} data-testid="field-result" />
                 </label>
                 <fieldset class="evidence" data-testid="evidence">
@@ -873,10 +856,10 @@ fn task_detail(props: &DetailProps) -> Html {
                         <button type="button" onclick={add_evidence} data-testid="evidence-add">{"Thêm"}</button>
                     </div>
                 </fieldset>
-                <label>{"Khó khăn, vướng mắc"}
+                <label>{EntryField::Difficulties.label()}
                     <textarea value={entry.difficulties.clone()} onchange={on_difficulties} data-testid="field-difficulties" />
                 </label>
-                <label>{"Đề xuất, kiến nghị"}
+                <label>{EntryField::Proposals.label()}
                     <textarea value={entry.proposals.clone()} onchange={on_proposals} data-testid="field-proposals" />
                 </label>
             </form>

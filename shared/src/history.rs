@@ -211,14 +211,10 @@ pub struct Event {
 }
 
 fn field_label(field: &str) -> &str {
+    if let Some(f) = crate::progress::EntryField::from_key(field) {
+        return f.short();
+    }
     match field {
-        "status" => "Tình trạng",
-        "percent" => "Tỷ lệ",
-        "completed_on" => "Ngày hoàn thành",
-        "result" => "Kết quả",
-        "difficulties" => "Khó khăn",
-        "proposals" => "Đề xuất",
-        "evidence" => "Tài liệu kiểm chứng",
         "title" => "Tên nhiệm vụ",
         "lead" => "Chủ trì",
         "coordinating" => "Phối hợp",
@@ -232,20 +228,7 @@ fn field_label(field: &str) -> &str {
 
 /// A status as stored (autosurgeon writes the variant name, serde the snake-case name).
 fn status_vi(value: &str) -> Option<&'static str> {
-    let k: String = value
-        .chars()
-        .filter(|c| *c != '_')
-        .flat_map(char::to_lowercase)
-        .collect();
-    [
-        WorkStatus::NotStarted,
-        WorkStatus::InProgress,
-        WorkStatus::Done,
-        WorkStatus::Unable,
-    ]
-    .into_iter()
-    .find(|s| format!("{s:?}").to_lowercase() == k)
-    .map(WorkStatus::vi)
+    value.parse::<WorkStatus>().ok().map(WorkStatus::vi)
 }
 
 fn value_vi(field: &str, value: &str) -> String {

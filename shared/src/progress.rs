@@ -203,7 +203,35 @@ impl Hydrate for WorkStatus {
 
 crate::lenient_types!(default: WorkStatus, Evidence);
 
+impl std::str::FromStr for WorkStatus {
+    type Err = Error;
+    /// Reads a status as the API and the form write it (`in_progress`) or as stored
+    /// (`InProgress`).
+    fn from_str(s: &str) -> Result<Self, Error> {
+        <WorkStatus as Hydrate>::hydrate_string(s)
+            .map_err(|_| Error::InvalidValue(format!("trạng thái không hợp lệ: {s}")))
+    }
+}
+
 impl WorkStatus {
+    /// Every status, in the form's order.
+    pub const ALL: [WorkStatus; 4] = [
+        WorkStatus::NotStarted,
+        WorkStatus::InProgress,
+        WorkStatus::Done,
+        WorkStatus::Unable,
+    ];
+
+    /// The name the API and the form use (`not_started`, `in_progress`, `done`, `unable`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WorkStatus::NotStarted => "not_started",
+            WorkStatus::InProgress => "in_progress",
+            WorkStatus::Done => "done",
+            WorkStatus::Unable => "unable",
+        }
+    }
+
     /// The Vietnamese label.
     pub fn vi(self) -> &'static str {
         match self {
@@ -430,15 +458,82 @@ fn attribute(doc: &automerge::Automerge, id: &automerge::ObjId) -> Option<Attrib
     })
 }
 
-/// The fields of an entry a form edits, in form order.
-pub const ENTRY_FIELDS: [&str; 6] = [
-    "status",
-    "percent",
-    "completed_on",
-    "result",
-    "difficulties",
-    "proposals",
-];
+/// A field of an entry: its key in the document and its names, spelled once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryField {
+    /// Tình trạng.
+    Status,
+    /// Tỷ lệ hoàn thành.
+    Percent,
+    /// Ngày hoàn thành.
+    CompletedOn,
+    /// Kết quả thực hiện.
+    Result,
+    /// Khó khăn, vướng mắc.
+    Difficulties,
+    /// Đề xuất, kiến nghị.
+    Proposals,
+    /// Tài liệu kiểm chứng.
+    Evidence,
+}
+
+impl EntryField {
+    /// The fields a form edits one value at a time, in form order (evidence is a list).
+    pub const SCALARS: [EntryField; 6] = [
+        EntryField::Status,
+        EntryField::Percent,
+        EntryField::CompletedOn,
+        EntryField::Result,
+        EntryField::Difficulties,
+        EntryField::Proposals,
+    ];
+
+    /// The key in the document.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryField::Status => "status",
+            EntryField::Percent => "percent",
+            EntryField::CompletedOn => "completed_on",
+            EntryField::Result => "result",
+            EntryField::Difficulties => "difficulties",
+            EntryField::Proposals => "proposals",
+            EntryField::Evidence => "evidence",
+        }
+    }
+
+    /// The field whose key is `key`.
+    pub fn from_key(key: &str) -> Option<EntryField> {
+        Self::SCALARS
+            .into_iter()
+            .chain([EntryField::Evidence])
+            .find(|f| f.as_str() == key)
+    }
+
+    /// The label of the form.
+    pub fn label(self) -> &'static str {
+        match self {
+            EntryField::Status => "Tình trạng",
+            EntryField::Percent => "Tỷ lệ hoàn thành",
+            EntryField::CompletedOn => "Ngày hoàn thành",
+            EntryField::Result => "Kết quả thực hiện",
+            EntryField::Difficulties => "Khó khăn, vướng mắc",
+            EntryField::Proposals => "Đề xuất, kiến nghị",
+            EntryField::Evidence => "Tài liệu kiểm chứng",
+        }
+    }
+
+    /// The short name of a history line ("Tỷ lệ: 40%").
+    pub fn short(self) -> &'static str {
+        match self {
+            EntryField::Percent => "Tỷ lệ",
+            EntryField::Result => "Kết quả",
+            EntryField::Difficulties => "Khó khăn",
+            EntryField::Proposals => "Đề xuất",
+            other => other.label(),
+        }
+    }
+}
 
 /// One of the values two people wrote concurrently into the same field.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -455,7 +550,7 @@ pub struct ConflictValue {
 /// others must not be lost silently, so the form shows every value and lets the user pick.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FieldConflict {
-    /// The field (one of [`ENTRY_FIELDS`]).
+    /// The field (the key of one of [`EntryField::SCALARS`]).
     pub field: String,
     /// Every concurrent value, in the document's order ([`resolve`] takes an index into it).
     pub values: Vec<ConflictValue>,
@@ -493,7 +588,7 @@ pub fn conflicts(
         return Vec::new();
     };
     let mut out = Vec::new();
-    for field in ENTRY_FIELDS {
+    for field in EntryField::SCALARS.map(EntryField::as_str) {
         let Ok(all) = doc.get_all(&entry, field) else {
             continue;
         };

@@ -282,7 +282,10 @@ impl Problem {
                     .as_deref()
                     .and_then(|p| p.parse::<PeriodKind>().ok())
                     .map_or_else(|| u.period.clone().unwrap_or_default(), |p| p.vi().to_string());
-                let field = u.field.as_deref().map(field_vi).unwrap_or("báo cáo");
+                let field = u
+                    .field
+                    .as_deref()
+                    .map_or_else(|| "báo cáo".to_string(), field_vi);
                 Problem {
                     message: format!(
                         "đơn vị {}, nhiệm vụ {}, kỳ {period}: không đọc được {field} ({}); báo cáo này không được tính",
@@ -308,18 +311,10 @@ impl std::fmt::Display for Problem {
     }
 }
 
-/// The Vietnamese name of an entry's field, as the form labels it.
-pub fn field_vi(field: &str) -> &'static str {
-    match field {
-        "status" => "trạng thái",
-        "percent" => "tỷ lệ hoàn thành",
-        "result" => "kết quả",
-        "evidence" => "tài liệu kiểm chứng",
-        "difficulties" => "khó khăn",
-        "proposals" => "đề xuất",
-        "completed_on" => "ngày hoàn thành",
-        _ => "một trường",
-    }
+/// The Vietnamese name of an entry's field in a sentence, as the form labels it.
+pub fn field_vi(field: &str) -> String {
+    crate::progress::EntryField::from_key(field)
+        .map_or_else(|| "một trường".to_string(), |f| f.label().to_lowercase())
 }
 
 /// The period whose report is being prepared on `as_of`: the first whose deadline is not past.
