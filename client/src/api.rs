@@ -135,19 +135,3 @@ pub async fn import_draft(draft: &tiendo_shared::Imported) -> Result<ImportAnswe
         Err(error_of(resp).await)
     }
 }
-
-/// Imports a plan from its text (the central office's upload).
-pub async fn import_plan(text: &str) -> Result<ImportAnswer, String> {
-    let resp = Request::post("/api/plans")
-        .header("Content-Type", "text/plain; charset=utf-8")
-        .body(text.to_string())
-        .map_err(|e| e.to_string())?
-        .send()
-        .await
-        .map_err(|_| "Không kết nối được máy chủ: cần có mạng để lưu kế hoạch mới.".to_string())?;
-    if resp.ok() {
-        resp.json::<ImportAnswer>().await.map_err(|e| e.to_string())
-    } else {
-        Err(error_of(resp).await)
-    }
-}

@@ -21,13 +21,7 @@ pub fn parse_assignees(agency: &Agency, line: &str) -> (Vec<Assignee>, Vec<Strin
         .into_iter()
         .map(|d| {
             if d.kind != AssigneeKind::Unit {
-                return Assignee {
-                    text: d.text,
-                    kind: d.kind,
-                    unit_id: None,
-                    group: d.group,
-                    note: d.note,
-                };
+                return d.outside();
             }
             let k = text::key(&d.text);
             let best = keys
@@ -72,6 +66,19 @@ pub(super) struct PartyDraft {
     kind: AssigneeKind,
     group: Option<Group>,
     note: Option<String>,
+}
+
+impl PartyDraft {
+    /// A group or a body outside the agency: no unit to resolve.
+    fn outside(self) -> Assignee {
+        Assignee {
+            text: self.text,
+            kind: self.kind,
+            unit_id: None,
+            group: self.group,
+            note: self.note,
+        }
+    }
 }
 
 /// Group phrases, longest first, and what they mean.
@@ -402,13 +409,7 @@ impl UnitCatalogue {
 
     pub(super) fn assignee(&self, d: PartyDraft) -> Assignee {
         if d.kind != AssigneeKind::Unit {
-            return Assignee {
-                text: d.text,
-                kind: d.kind,
-                unit_id: None,
-                group: d.group,
-                note: d.note,
-            };
+            return d.outside();
         }
         let k = text::key(&d.text);
         let (key, spelled) = Self::split_name(&self.spellings, &d.text);
