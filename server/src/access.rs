@@ -11,6 +11,10 @@
 //! | province viewer | read | read | read | read |
 //! | system admin | write | write | write | write |
 //!
+//! Beside the document table: who sees the merged status and the reports ([`may_see_merged`]),
+//! who may import a plan ([`may_import`]) and whose names a user's history shows
+//! ([`sees_people_of`]) — every authorization rule is in this module.
+//!
 //! A document not in the catalogue is shared with nobody, so a client can neither read nor create
 //! documents the server does not know. A read-only peer's changes are ignored by samod (automerge
 //! read-only sync); the sync layer logs each such refused write with the peer and document.
@@ -48,6 +52,43 @@ pub fn access(user: &User, doc: &DocRecord) -> Access {
         (Role::UnitEditor, DocKind::Progress) if own_unit => Access::Write,
         (Role::UnitEditor, DocKind::Progress) => Access::None,
     }
+}
+
+/// Only those who may read every unit's progress see the merged status and the reports.
+pub fn may_see_merged(user: &User) -> Result<()> {
+    if user.role == Role::UnitEditor {
+        return Err(Error::Forbidden(
+            "tổng hợp tiến độ dành cho đầu mối tổng hợp và lãnh đạo".to_string(),
+        ));
+    }
+    Ok(())
+}
+
+/// Who may import `imported`: agency administrators a plan of their own agency, system
+/// administrators any plan.
+pub fn may_import(user: &User, imported: &tiendo_shared::Imported) -> Result<()> {
+    match user.role {
+        Role::SystemAdmin => Ok(()),
+        Role::AgencyAdmin
+            if user.agency_id.as_deref() == Some(imported.plan.agency_id.as_str()) =>
+        {
+            Ok(())
+        }
+        Role::AgencyAdmin => Err(Error::Forbidden(format!(
+            "kế hoạch của {} — chỉ nhập được kế hoạch của cơ quan mình",
+            imported.agency().name
+        ))),
+        _ => Err(Error::Forbidden(
+            "chỉ đầu mối tổng hợp của cơ quan nhập được kế hoạch".to_string(),
+        )),
+    }
+}
+
+/// Whether `user`'s task history may name `other` (to show who changed what): the people of
+/// the user's agency, and everyone for the roles that read every agency. Names only, never more.
+pub fn sees_people_of(user: &User, other: &User) -> bool {
+    matches!(user.role, Role::SystemAdmin | Role::ProvinceViewer)
+        || (other.agency_id.is_some() && other.agency_id == user.agency_id)
 }
 
 /// The document catalogue in memory (mirrors the `documents` table), for the share policy.

@@ -11,8 +11,7 @@ use tiendo_shared::status::Summary;
 use tiendo_shared::{Date, PeriodKind, api};
 
 use crate::AppState;
-use crate::access::{Access, access};
-use crate::accounts::Role;
+use crate::access::{self, Access, access};
 use crate::error::{Error, Result};
 use crate::library::PlanInfo;
 use crate::reports::{self, FileKind};
@@ -88,16 +87,6 @@ struct StatusQuery {
     period: Option<String>,
 }
 
-/// Only those who may read every unit's progress see the merged status and the reports.
-fn may_see_merged(auth: &Authenticated) -> Result<()> {
-    if auth.user.role == Role::UnitEditor {
-        return Err(Error::Forbidden(
-            "tổng hợp tiến độ dành cho đầu mối tổng hợp và lãnh đạo".to_string(),
-        ));
-    }
-    Ok(())
-}
-
 fn as_of(q: Option<&str>) -> Result<Date> {
     match q {
         Some(s) => Ok(s.parse::<Date>()?),
@@ -119,7 +108,7 @@ async fn report(
     query: std::result::Result<Query<ReportQuery>, QueryRejection>,
 ) -> Result<Response> {
     readable_plan(&state, &auth, &id)?;
-    may_see_merged(&auth)?;
+    access::may_see_merged(&auth.user)?;
     let Query(q) = query.map_err(|e| Error::BadRequest(e.body_text()))?;
     let (period, kind) = FileKind::parse_name(&file)?;
     let as_of = as_of(q.as_of.as_deref())?;
@@ -164,32 +153,12 @@ async fn generated_reports(
     Path(id): Path<String>,
 ) -> Result<Json<api::ReportsAnswer>> {
     readable_plan(&state, &auth, &id)?;
-    may_see_merged(&auth)?;
+    access::may_see_merged(&auth.user)?;
     let generated = state.library.store().generated_reports(&id).await?;
     Ok(Json(api::ReportsAnswer {
         score_rule: state.config.score.clone(),
         generated,
     }))
-}
-
-/// Who may import `imported`: agency administrators a plan of their own agency, system
-/// administrators any plan.
-fn may_import(auth: &Authenticated, imported: &tiendo_shared::Imported) -> Result<()> {
-    match auth.user.role {
-        Role::SystemAdmin => Ok(()),
-        Role::AgencyAdmin
-            if auth.user.agency_id.as_deref() == Some(imported.plan.agency_id.as_str()) =>
-        {
-            Ok(())
-        }
-        Role::AgencyAdmin => Err(Error::Forbidden(format!(
-            "kế hoạch của {} — chỉ nhập được kế hoạch của cơ quan mình",
-            imported.agency().name
-        ))),
-        _ => Err(Error::Forbidden(
-            "chỉ đầu mối tổng hợp của cơ quan nhập được kế hoạch".to_string(),
-        )),
-    }
 }
 
 /// The body of an import: a plan file (.docx, .xlsx or text, told from the content), or with
@@ -225,7 +194,7 @@ async fn preview_plan(
     body: std::result::Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Json<api::ImportPreview>> {
     let (format, draft) = plan_from_body(&state, &headers, body)?;
-    may_import(&auth, &draft)?;
+    access::may_import(&auth.user, &draft)?;
     Ok(Json(api::ImportPreview { format, draft }))
 }
 
@@ -239,7 +208,7 @@ async fn import_plan(
     body: std::result::Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<(axum::http::StatusCode, Json<api::ImportAnswer>)> {
     let (format, imported) = plan_from_body(&state, &headers, body)?;
-    may_import(&auth, &imported)?;
+    access::may_import(&auth.user, &imported)?;
     let report = state.library.import(imported).await?;
     tracing::info!(plan = %report.plan_id, user = %auth.user.username, format, "plan imported through the API");
     Ok((
@@ -261,7 +230,7 @@ async fn status(
 ) -> Result<Json<Summary>> {
     readable_plan(&state, &auth, &id)?;
     // The merged status shows every unit's progress: for those who may read all of it.
-    may_see_merged(&auth)?;
+    access::may_see_merged(&auth.user)?;
     let Query(q) = query.map_err(|e| Error::BadRequest(e.body_text()))?;
     let as_of = as_of(q.as_of.as_deref())?;
     let period = q

@@ -17,7 +17,7 @@ use tiendo_shared::api;
 
 use crate::AppState;
 use crate::access::Access;
-use crate::accounts::{Role, User};
+use crate::accounts::User;
 use crate::error::{Error, Result};
 
 /// The session cookie's name.
@@ -187,16 +187,14 @@ async fn me(State(state): State<AppState>, auth: Authenticated) -> Result<Json<a
             writable: access == Access::Write,
         })
         .collect();
-    // Who is who, to name the authors of changes in the task history: the people of the user's
-    // agency (everyone, for roles that read every agency). Names only, never more.
-    let everyone = matches!(user.role, Role::SystemAdmin | Role::ProvinceViewer);
+    // Who is who, to name the authors of changes in the task history.
     let people: Vec<api::Person> = state
         .library
         .store()
         .users()
         .await?
         .into_iter()
-        .filter(|u| everyone || (u.agency_id.is_some() && u.agency_id == user.agency_id))
+        .filter(|u| crate::access::sees_people_of(user, u))
         .map(|u| api::Person {
             username: u.username,
             display_name: u.display_name,
