@@ -281,7 +281,7 @@ impl Library {
     }
 
     async fn create<T: tiendo_shared::Document>(&self, value: &T) -> Result<String> {
-        let am = doc::create(value, Some(SYSTEM_AUTHOR))?.document().clone();
+        let am = doc::new_document(value, Some(SYSTEM_AUTHOR))?;
         // Returns once samod has written the document to storage.
         let handle = self.repo.create(am).await?;
         Ok(handle.document_id().to_string())

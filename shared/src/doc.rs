@@ -20,16 +20,22 @@ pub fn author_for(user_id: &str) -> Author<'static> {
 /// A new document holding `value` at this release's schema version, its first change authored
 /// by `author` (when given; later changes through the returned handle keep that author).
 pub fn create<T: Document>(value: &T, author: Option<&str>) -> Result<AutoCommit, Error> {
-    let mut doc = Automerge::new();
-    if let Some(a) = author {
-        doc.set_author(Some(author_for(a)));
-    }
-    write(&mut doc, value)?;
+    let doc = new_document(value, author)?;
     let mut out = AutoCommit::load(&doc.save())?.with_actor(doc.get_actor().clone());
     if let Some(a) = author {
         out.set_author(Some(author_for(a)));
     }
     Ok(out)
+}
+
+/// [`create`] as a plain `Automerge` document (what samod's repo takes).
+pub fn new_document<T: Document>(value: &T, author: Option<&str>) -> Result<Automerge, Error> {
+    let mut doc = Automerge::new();
+    if let Some(a) = author {
+        doc.set_author(Some(author_for(a)));
+    }
+    write(&mut doc, value)?;
+    Ok(doc)
 }
 
 /// Makes the document hold `value`, changing only what differs (and deleting nothing the model

@@ -383,7 +383,7 @@ mod tests {
     use crate::{Progress, doc};
 
     fn am<T: crate::Document>(value: &T, author: Option<&str>) -> Automerge {
-        doc::create(value, author).unwrap().document().clone()
+        doc::new_document(value, author).unwrap()
     }
 
     fn seed_plan() -> crate::Plan {

@@ -305,6 +305,7 @@ pub(crate) fn plan_import() -> Html {
                                 imp.agency().name, imp.plan.number, imp.plan.areas.len(), imp.plan.tasks().count(),
                                 imp.agency().units.len(), imp.plan.reporting_periods.len())}</p>
                             if let Some((_, e)) = &*row_error { <p class="error" role="alert" data-testid="import-correction-error">{e}</p> }
+                            <div class="scroll">
                             <table class="plan" data-testid="import-tasks">
                                 <thead><tr><th>{"Lĩnh vực"}</th><th>{"Mã"}</th><th>{"Nhiệm vụ"}</th><th>{"Chủ trì"}</th>
                                     <th>{"Phối hợp"}</th><th>{"Sản phẩm"}</th><th>{"Thời gian"}</th><th>{"Hạn"}</th></tr></thead>
@@ -314,8 +315,8 @@ pub(crate) fn plan_import() -> Html {
                                     html! {
                                     <tr data-testid={format!("import-task-{}", t.id)}>
                                         <td>{area.number}</td>
-                                        <td><input value={t.code.clone()} size="6" onchange={correct(t.id.clone(), "code")} data-testid="import-code" /></td>
-                                        <td>{&t.title}</td>
+                                        <td><input class="code" value={t.code.clone()} onchange={correct(t.id.clone(), "code")} data-testid="import-code" /></td>
+                                        <td class="title">{&t.title}</td>
                                         <td><input value={names(&t.lead)} onchange={correct(t.id.clone(), "lead")} data-testid="import-lead" /></td>
                                         <td><input value={names(&t.coordinating)} onchange={correct(t.id.clone(), "coordinating")} data-testid="import-coordinating" /></td>
                                         <td>{t.products.join("; ")}</td>
@@ -325,6 +326,7 @@ pub(crate) fn plan_import() -> Html {
                                 }}) }
                                 </tbody>
                             </table>
+                            </div>
                             <h4>{format!("Phần chưa xếp được ({})", imp.unplaced.len())}</h4>
                             if imp.unplaced.is_empty() { <p class="sub">{"Không có."}</p> }
                             <table class="plan" data-testid="import-unplaced">
@@ -333,6 +335,7 @@ pub(crate) fn plan_import() -> Html {
                                 { for imp.unplaced.iter().map(|u| html! {
                                     <tr><td>{match (u.row, u.column) {
                                         (Some(r), Some(c)) => format!("bảng: hàng {r}, cột {c}"),
+                                        _ if u.line == 0 => "—".to_string(),
                                         _ => format!("dòng {}", u.line),
                                     }}</td><td>{&u.text}</td><td>{&u.reason}</td></tr>
                                 }) }

@@ -31,10 +31,7 @@ pub fn parse_assignees(agency: &Agency, line: &str) -> (Vec<Assignee>, Vec<Strin
             match best {
                 Some((key, unit)) => {
                     let (spelled, extra) = split_words(&d.text, key.split_whitespace().count());
-                    let note = match (extra, d.note) {
-                        (Some(a), Some(b)) => Some(format!("{a}; {b}")),
-                        (a, b) => a.or(b),
-                    };
+                    let note = join_notes(extra, d.note);
                     Assignee {
                         text: spelled,
                         kind: AssigneeKind::Unit,
@@ -66,6 +63,14 @@ pub(super) struct PartyDraft {
     kind: AssigneeKind,
     group: Option<Group>,
     note: Option<String>,
+}
+
+/// Words after a unit's name and the note the plan gave it, as one note.
+fn join_notes(extra: Option<String>, note: Option<String>) -> Option<String> {
+    match (extra, note) {
+        (Some(a), Some(b)) => Some(format!("{a}; {b}")),
+        (a, b) => a.or(b),
+    }
 }
 
 impl PartyDraft {
@@ -419,10 +424,7 @@ impl UnitCatalogue {
         } else {
             None
         };
-        let note = match (extra, d.note) {
-            (Some(a), Some(b)) => Some(format!("{a}; {b}")),
-            (a, b) => a.or(b),
-        };
+        let note = join_notes(extra, d.note);
         Assignee {
             text: spelled,
             kind: AssigneeKind::Unit,
