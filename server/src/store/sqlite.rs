@@ -112,6 +112,9 @@ struct Durable {
 struct Recent {
     by_doc: HashMap<String, HashSet<ChangeHash>>,
     order: std::collections::VecDeque<(String, ChangeHash)>,
+    /// Documents some of whose committed hashes left the window: only for these is a hash
+    /// missing from memory looked up in SQLite (otherwise it is simply not committed yet).
+    evicted: HashSet<String>,
 }
 
 impl Durable {
@@ -128,7 +131,11 @@ impl Durable {
         }
         {
             let mut recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
-            let Recent { by_doc, order } = &mut *recent;
+            let Recent {
+                by_doc,
+                order,
+                evicted,
+            } = &mut *recent;
             let set = by_doc.entry(doc_id.clone()).or_default();
             for h in hashes {
                 if set.insert(h) {
@@ -139,6 +146,7 @@ impl Durable {
                 let Some((doc, h)) = order.pop_front() else {
                     break;
                 };
+                evicted.insert(doc.clone());
                 if let Some(set) = by_doc.get_mut(&doc) {
                     set.remove(&h);
                     if set.is_empty() {
@@ -163,6 +171,15 @@ impl Durable {
 
     fn covers(&self, doc_id: &str, heads: &[ChangeHash]) -> bool {
         heads.is_empty() || self.missing(doc_id, heads).is_empty()
+    }
+
+    /// Whether some of `doc_id`'s committed hashes left the window.
+    fn lost_some(&self, doc_id: &str) -> bool {
+        self.recent
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .evicted
+            .contains(doc_id)
     }
 
     fn len(&self) -> usize {
@@ -377,11 +394,15 @@ impl SqliteStore {
         if self.durable.covers(doc_id, heads) {
             return true;
         }
-        // A change committed long ago may have left the in-memory window: SQLite knows.
-        let missing = self.durable.missing(doc_id, heads);
-        if self.stored(doc_id, &missing).await {
-            self.durable.record(doc_id.to_string(), missing);
-            return true;
+        // A change committed long ago may have left the in-memory window: SQLite knows. Only
+        // then — on the usual path the heads are changes being committed right now, and the
+        // lookup would read the document's chunks on every outgoing message.
+        if self.durable.lost_some(doc_id) {
+            let missing = self.durable.missing(doc_id, heads);
+            if self.stored(doc_id, &missing).await {
+                self.durable.record(doc_id.to_string(), missing);
+                return true;
+            }
         }
         let mut version = self.durable.version.subscribe();
         let wait = async {
