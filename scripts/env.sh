@@ -62,3 +62,7 @@ ensure_office_tools() {
     apt_install --no-install-recommends libreoffice-writer-nogui poppler-utils fonts-liberation2
   fi
 }
+
+# samod and samod-core as the workspace compiles them: the untouched crates.io sources with
+# vendor/patches applied (vendor/build; the [patch] table in .cargo/config.toml points there).
+bash vendor/apply
