@@ -225,7 +225,7 @@ mod tests {
     use tiendo_shared::{Progress, WorkStatus, status};
 
     fn seed() -> (Plan, Agency) {
-        let imp = tiendo_shared::import(tiendo_shared::SEED_PLAN).unwrap();
+        let imp = tiendo_shared::import(tiendo_shared::fixtures::SEED_PLAN).unwrap();
         let agency = imp.agency().clone();
         (imp.plan, agency)
     }

@@ -308,7 +308,7 @@ impl Hub {
         choice: usize,
     ) -> Result<(), String> {
         self.change_progress(|d, author| {
-            tiendo_shared::progress::resolve(d, task_id, period, field, choice, author)
+            tiendo_shared::progress::resolve(d, task_id, period, field, choice, author, now())
         })
     }
 
@@ -327,7 +327,7 @@ impl Hub {
 
     /// Changes the unit's progress through `f`, as one change by this user.
     pub fn edit_progress(&self, f: impl FnOnce(&mut Progress)) -> Result<(), String> {
-        self.change_progress(|d, author| doc::update::<Progress, _>(d, author, f))
+        self.change_progress(|d, author| doc::update::<Progress, _>(d, author, now(), f))
     }
 
     /// Runs `f` on the unit's progress document with this user as the author, recording the
@@ -358,7 +358,7 @@ impl Hub {
             // Checked on a copy first: a refused draft writes nothing.
             let mut plan: Plan = doc::read(d)?;
             let out = f(&mut plan)?;
-            doc::update::<Plan, _>(d, &author, |p| *p = plan)?;
+            doc::update::<Plan, _>(d, &author, now(), |p| *p = plan)?;
             Ok::<R, tiendo_shared::Error>(out)
         });
         result.map_err(|e| e.to_string())
@@ -473,4 +473,9 @@ impl Hub {
             }
         }
     }
+}
+
+/// When this tablet makes a change (its clock; `shared` reads none).
+fn now() -> doc::UnixTime {
+    doc::UnixTime::from_millis(js_sys::Date::now())
 }

@@ -212,7 +212,7 @@ mod tests {
     use super::*;
 
     fn seed() -> (Plan, Agency) {
-        let imported = tiendo_shared::import(tiendo_shared::SEED_PLAN).unwrap();
+        let imported = tiendo_shared::import(tiendo_shared::fixtures::SEED_PLAN).unwrap();
         let agency = imported
             .org
             .agency(&imported.plan.agency_id)

@@ -52,7 +52,7 @@ pub fn frame(data: &[u8]) {
 
 fn seed() -> &'static Imported {
     static SEED: OnceLock<Imported> = OnceLock::new();
-    SEED.get_or_init(|| tiendo_shared::import(tiendo_shared::SEED_PLAN).expect("the seed plan"))
+    SEED.get_or_init(|| tiendo_shared::import(crate::SEED_PLAN).expect("the seed plan"))
 }
 
 /// Arbitrary bytes as a unit's stored progress document over the seed plan, into the Q1 and

@@ -44,6 +44,10 @@ pub use library::Library;
 pub use routes::app;
 pub use store::SqliteStore;
 
+/// The embedded default plan (`seeds/`): the 2025 CCHC plan of Sở KH&CN Quảng Ngãi, imported
+/// on the first start of an empty data directory.
+pub const SEED_PLAN: &str = include_str!("../../seeds/ke-hoach-cchc-2025-so-khcn-quang-ngai.txt");
+
 /// What every request handler can reach.
 #[derive(Clone)]
 pub struct AppState {
@@ -116,7 +120,7 @@ pub async fn open(config: &Config) -> Result<(Library, Startup)> {
     let library = Library::open(store).await?.with_lock(lock);
     let mut startup = Startup::default();
     if library.is_empty().await? {
-        startup.seeded = Some(library.import_text(tiendo_shared::SEED_PLAN).await?);
+        startup.seeded = Some(library.import_text(crate::SEED_PLAN).await?);
     }
     if library.store().users().await?.is_empty() {
         startup.demo_accounts = create_demo_accounts(&library).await?;

@@ -281,7 +281,11 @@ impl Library {
     }
 
     async fn create<T: tiendo_shared::Document>(&self, value: &T) -> Result<String> {
-        let am = doc::new_document(value, Some(SYSTEM_AUTHOR))?;
+        let am = doc::new_document(
+            value,
+            Some(SYSTEM_AUTHOR),
+            tiendo_shared::doc::UnixTime(crate::unix_now()),
+        )?;
         // Returns once samod has written the document to storage.
         let handle = self.repo.create(am).await?;
         Ok(handle.document_id().to_string())
@@ -384,20 +388,25 @@ impl Library {
         let handle = self.handle(doc_id).await?;
         let agency_id = imported.id.clone();
         let merged = handle.with_document(|d| {
-            doc::update::<Org, _>(d, SYSTEM_AUTHOR, |org| {
-                let agency = org.agencies.iter_mut().find(|a| a.id == agency_id)?;
-                for unit in &imported.units {
-                    if agency.unit(&unit.id).is_none() {
-                        agency.units.push(unit.clone());
+            doc::update::<Org, _>(
+                d,
+                SYSTEM_AUTHOR,
+                tiendo_shared::doc::UnixTime(crate::unix_now()),
+                |org| {
+                    let agency = org.agencies.iter_mut().find(|a| a.id == agency_id)?;
+                    for unit in &imported.units {
+                        if agency.unit(&unit.id).is_none() {
+                            agency.units.push(unit.clone());
+                        }
                     }
-                }
-                for party in &imported.external_parties {
-                    if !agency.external_parties.contains(party) {
-                        agency.external_parties.push(party.clone());
+                    for party in &imported.external_parties {
+                        if !agency.external_parties.contains(party) {
+                            agency.external_parties.push(party.clone());
+                        }
                     }
-                }
-                Some(agency.clone())
-            })
+                    Some(agency.clone())
+                },
+            )
         })?;
         merged.ok_or_else(|| Error::NotFound(format!("cơ quan {} trong tổ chức", imported.id)))
     }

@@ -17,10 +17,27 @@ pub fn author_for(user_id: &str) -> Author<'static> {
     Author::from(user_id.as_bytes().to_vec())
 }
 
+/// When a change is made: Unix time in whole seconds, as automerge records it on a change.
+/// `shared` reads no clock; the server and the tablet pass theirs in (tests pass a fixed one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct UnixTime(pub i64);
+
+impl UnixTime {
+    /// From milliseconds since the epoch (what a browser's `Date.now()` gives).
+    pub fn from_millis(ms: f64) -> UnixTime {
+        UnixTime((ms / 1000.0).floor() as i64)
+    }
+}
+
 /// A new document holding `value` at this release's schema version, its first change authored
-/// by `author` (when given; later changes through the returned handle keep that author).
-pub fn create<T: Document>(value: &T, author: Option<&str>) -> Result<AutoCommit, Error> {
-    let doc = new_document(value, author)?;
+/// by `author` (when given; later changes through the returned handle keep that author) and
+/// made `at`.
+pub fn create<T: Document>(
+    value: &T,
+    author: Option<&str>,
+    at: UnixTime,
+) -> Result<AutoCommit, Error> {
+    let doc = new_document(value, author, at)?;
     let mut out = AutoCommit::load(&doc.save())?.with_actor(doc.get_actor().clone());
     if let Some(a) = author {
         out.set_author(Some(author_for(a)));
@@ -29,33 +46,32 @@ pub fn create<T: Document>(value: &T, author: Option<&str>) -> Result<AutoCommit
 }
 
 /// [`create`] as a plain `Automerge` document (what samod's repo takes).
-pub fn new_document<T: Document>(value: &T, author: Option<&str>) -> Result<Automerge, Error> {
+pub fn new_document<T: Document>(
+    value: &T,
+    author: Option<&str>,
+    at: UnixTime,
+) -> Result<Automerge, Error> {
     let mut doc = Automerge::new();
     if let Some(a) = author {
         doc.set_author(Some(author_for(a)));
     }
-    write(&mut doc, value)?;
+    write(&mut doc, value, at)?;
     Ok(doc)
 }
 
 /// Makes the document hold `value`, changing only what differs (and deleting nothing the model
-/// does not hold, see [`crate::schema`]), as one change stamped with the current time.
-pub fn write<T: Document>(doc: &mut Automerge, value: &T) -> Result<(), Error> {
+/// does not hold, see [`crate::schema`]), as one change made `at`.
+pub fn write<T: Document>(doc: &mut Automerge, value: &T, at: UnixTime) -> Result<(), Error> {
     let mut tx = doc.transaction();
     autosurgeon::reconcile(&mut tx, value)?;
     schema::upgrade(&mut tx, T::KIND)?;
-    tx.commit_with(commit_options());
+    tx.commit_with(commit_options(at));
     Ok(())
 }
 
-/// Commit options stamping a change with the current Unix time in seconds (automerge records 0
-/// otherwise). `web-time` reads the clock in the browser too.
-pub fn commit_options() -> automerge::transaction::CommitOptions {
-    let now = web_time::SystemTime::now()
-        .duration_since(web_time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or_default();
-    automerge::transaction::CommitOptions::default().with_time(now)
+/// Commit options stamping a change with its time (automerge records 0 otherwise).
+pub fn commit_options(at: UnixTime) -> automerge::transaction::CommitOptions {
+    automerge::transaction::CommitOptions::default().with_time(at.0)
 }
 
 /// Reads a model value from a document, tolerantly (what cannot be read is an error naming the
@@ -78,15 +94,16 @@ pub fn load(bytes: &[u8]) -> Result<AutoCommit, Error> {
 }
 
 /// Reads a `T` out of `doc`, lets `f` change it, and commits the difference as one change
-/// authored by `author` (how a tablet saves an edit made in a form).
+/// authored by `author`, made `at` (how a tablet saves an edit made in a form).
 pub fn update<T: Document, R>(
     doc: &mut Automerge,
     author: &str,
+    at: UnixTime,
     f: impl FnOnce(&mut T) -> R,
 ) -> Result<R, Error> {
     let mut value: T = read(doc)?;
     let out = f(&mut value);
     doc.set_author(Some(author_for(author)));
-    write(doc, &value)?;
+    write(doc, &value, at)?;
     Ok(out)
 }

@@ -382,29 +382,32 @@ mod tests {
     use super::*;
     use crate::{Progress, doc};
 
+    /// When the tests' changes are made: `shared` reads no clock.
+    const AT: doc::UnixTime = doc::UnixTime(1_751_328_000);
+
     fn am<T: crate::Document>(value: &T, author: Option<&str>) -> Automerge {
-        doc::new_document(value, author).unwrap()
+        doc::new_document(value, author, AT).unwrap()
     }
 
     fn seed_plan() -> crate::Plan {
-        crate::import(crate::SEED_PLAN).unwrap().plan
+        crate::import(crate::fixtures::SEED_PLAN).unwrap().plan
     }
 
     #[test]
     fn each_progress_change_is_listed_with_its_author_and_fields() {
         let mut d = am(&Progress::new("p", "u"), Some("server"));
-        doc::update::<Progress, _>(&mut d, "lan", |p| {
+        doc::update::<Progress, _>(&mut d, "lan", AT, |p| {
             let e = p.entry_mut("t1-a", PeriodKind::Q1);
             e.status = WorkStatus::InProgress;
             e.percent = 40;
         })
         .unwrap();
-        doc::update::<Progress, _>(&mut d, "minh", |p| {
+        doc::update::<Progress, _>(&mut d, "minh", AT, |p| {
             p.entry_mut("t1-a", PeriodKind::Q1).percent = 60;
             p.entry_mut("t2-b", PeriodKind::Q1).percent = 10;
         })
         .unwrap();
-        doc::update::<Progress, _>(&mut d, "lan", |p| {
+        doc::update::<Progress, _>(&mut d, "lan", AT, |p| {
             p.entry_mut("t1-a", PeriodKind::Q1)
                 .evidence
                 .push(crate::Evidence {
@@ -456,11 +459,11 @@ mod tests {
         let mut base = am(&Progress::new("p", "u"), None);
         let mut a = base.fork();
         let mut b = base.fork();
-        doc::update::<Progress, _>(&mut a, "lan", |p| {
+        doc::update::<Progress, _>(&mut a, "lan", AT, |p| {
             p.entry_mut("t1-a", PeriodKind::H1).percent = 30;
         })
         .unwrap();
-        doc::update::<Progress, _>(&mut b, "minh", |p| {
+        doc::update::<Progress, _>(&mut b, "minh", AT, |p| {
             p.entry_mut("t1-a", PeriodKind::H1).percent = 70;
         })
         .unwrap();
@@ -485,7 +488,7 @@ mod tests {
     fn plan_edits_of_a_task_follow_the_task_even_when_it_moves() {
         let plan = seed_plan();
         let mut d = am(&plan, Some("server"));
-        doc::update::<crate::Plan, _>(&mut d, "hcth", |p| {
+        doc::update::<crate::Plan, _>(&mut d, "hcth", AT, |p| {
             let t = p.areas[0]
                 .tasks
                 .iter_mut()
@@ -496,13 +499,13 @@ mod tests {
         })
         .unwrap();
         // Another task is inserted before it: indices move, identity does not.
-        doc::update::<crate::Plan, _>(&mut d, "hcth", |p| {
+        doc::update::<crate::Plan, _>(&mut d, "hcth", AT, |p| {
             let mut extra = p.areas[0].tasks[0].clone();
             extra.id = "t1-x".into();
             p.areas[0].tasks.insert(0, extra);
         })
         .unwrap();
-        doc::update::<crate::Plan, _>(&mut d, "hcth", |p| {
+        doc::update::<crate::Plan, _>(&mut d, "hcth", AT, |p| {
             let t = p.areas[0]
                 .tasks
                 .iter_mut()

@@ -41,5 +41,11 @@ pub use progress::{Entry, Evidence, Progress, Unreadable, WorkStatus};
 pub use schedule::{Milestone, Recurrence, Schedule, Undated};
 pub use schema::{DocKind, Document};
 
-/// The seed plan: the 2025 CCHC plan of Sở KH&CN Quảng Ngãi, the embedded default data.
-pub const SEED_PLAN: &str = include_str!("../../seeds/ke-hoach-cchc-2025-so-khcn-quang-ngai.txt");
+/// Fixtures for tests, of this crate and of the others (feature `fixtures`; the product's own
+/// embedded default is the server's, `tiendo_server::SEED_PLAN`).
+#[cfg(any(test, feature = "fixtures"))]
+pub mod fixtures {
+    /// The 2025 CCHC plan of Sở KH&CN Quảng Ngãi (`seeds/`), as plan text.
+    pub const SEED_PLAN: &str =
+        include_str!("../../seeds/ke-hoach-cchc-2025-so-khcn-quang-ngai.txt");
+}

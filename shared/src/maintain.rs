@@ -230,7 +230,7 @@ mod tests {
     use crate::{AssigneeKind, Group, PeriodKind, Progress, WorkStatus, status};
 
     fn seed() -> (Plan, Agency) {
-        let imp = crate::import(crate::SEED_PLAN).unwrap();
+        let imp = crate::import(crate::fixtures::SEED_PLAN).unwrap();
         let agency = imp.agency().clone();
         (imp.plan, agency)
     }

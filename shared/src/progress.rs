@@ -613,7 +613,7 @@ pub fn conflicts(
 }
 
 /// Settles a conflict: writes value number `choice` of `field` again, as a change by `author`
-/// that supersedes every concurrent value.
+/// made `at`, that supersedes every concurrent value.
 pub fn resolve(
     doc: &mut automerge::Automerge,
     task_id: &str,
@@ -621,6 +621,7 @@ pub fn resolve(
     field: &str,
     choice: usize,
     author: &str,
+    at: crate::doc::UnixTime,
 ) -> Result<(), Error> {
     use automerge::transaction::Transactable;
     let entry = entry_obj(doc, task_id, period)
@@ -638,7 +639,7 @@ pub fn resolve(
     doc.set_author(Some(crate::doc::author_for(author)));
     let mut tx = doc.transaction();
     tx.put(&entry, field, scalar)?;
-    tx.commit_with(crate::doc::commit_options());
+    tx.commit_with(crate::doc::commit_options(at));
     Ok(())
 }
 

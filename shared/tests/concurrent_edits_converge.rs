@@ -3,8 +3,9 @@
 
 use automerge::Automerge;
 use proptest::prelude::*;
+use tiendo_shared::fixtures::SEED_PLAN;
 use tiendo_shared::status::summarize;
-use tiendo_shared::{Date, PeriodKind, Progress, SEED_PLAN, WorkStatus, doc, import};
+use tiendo_shared::{Date, PeriodKind, Progress, WorkStatus, doc, import};
 
 const TASKS: [&str; 4] = ["t1-a", "t3-e", "t8-a", "t6-b"];
 
@@ -51,7 +52,7 @@ fn apply(d: &mut Automerge, e: &Edit) {
     if entry.status == WorkStatus::Done {
         entry.completed_on = Some("2025-03-01".parse().unwrap());
     }
-    doc::write(d, &p).unwrap();
+    doc::write(d, &p, AT).unwrap();
 }
 
 proptest! {
@@ -64,7 +65,7 @@ proptest! {
     })) {
         let imp = import(SEED_PLAN).unwrap();
         let unit = "phong-hanh-chinh-tong-hop";
-        let base = doc::create(&Progress::new(&imp.plan.id, unit), Some("seed")).unwrap().document().clone();
+        let base = doc::create(&Progress::new(&imp.plan.id, unit), Some("seed"), AT).unwrap().document().clone();
         let mut replicas: Vec<Automerge> = (0..3).map(|i| base.clone().with_actor(automerge::ActorId::from(vec![i as u8 + 1]))).collect();
         for e in &edits {
             apply(&mut replicas[e.actor], e);
@@ -84,3 +85,6 @@ proptest! {
         prop_assert_eq!(sa, sb);
     }
 }
+
+/// When the test's changes are made (1 July 2025, 00:00 UTC): `shared` reads no clock.
+const AT: tiendo_shared::doc::UnixTime = tiendo_shared::doc::UnixTime(1_751_328_000);

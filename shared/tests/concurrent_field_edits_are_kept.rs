@@ -7,7 +7,7 @@ use tiendo_shared::{PeriodKind, Progress, WorkStatus, doc};
 fn base() -> automerge::Automerge {
     let mut p = Progress::new("kh", "thanh-tra-so");
     p.entry_mut("t1-a", PeriodKind::Q1).status = WorkStatus::InProgress;
-    let mut created = doc::create(&p, Some("system")).unwrap();
+    let mut created = doc::create(&p, Some("system"), AT).unwrap();
     automerge::Automerge::load(&created.save()).unwrap()
 }
 
@@ -15,11 +15,11 @@ fn base() -> automerge::Automerge {
 fn concurrent_values_are_listed_with_their_authors_and_a_pick_settles_them() {
     let mut lan = base();
     let mut minh = lan.fork();
-    doc::update::<Progress, _>(&mut lan, "lan", |p| {
+    doc::update::<Progress, _>(&mut lan, "lan", AT, |p| {
         p.entry_mut("t1-a", PeriodKind::Q1).result = "Đã họp triển khai".into();
     })
     .unwrap();
-    doc::update::<Progress, _>(&mut minh, "minh", |p| {
+    doc::update::<Progress, _>(&mut minh, "minh", AT, |p| {
         let e = p.entry_mut("t1-a", PeriodKind::Q1);
         e.result = "Đã ban hành kế hoạch".into();
         e.percent = 50;
@@ -71,6 +71,7 @@ fn concurrent_values_are_listed_with_their_authors_and_a_pick_settles_them() {
         "result",
         pick,
         "truong-phong",
+        AT,
     )
     .unwrap();
     assert!(conflicts(&lan, "t1-a", PeriodKind::Q1).is_empty());
@@ -81,5 +82,8 @@ fn concurrent_values_are_listed_with_their_authors_and_a_pick_settles_them() {
     minh.merge(&mut lan).unwrap();
     let q: Progress = doc::read(&minh).unwrap();
     assert_eq!(q, p);
-    assert!(resolve(&mut lan, "t1-a", PeriodKind::Q1, "result", 5, "x").is_err());
+    assert!(resolve(&mut lan, "t1-a", PeriodKind::Q1, "result", 5, "x", AT).is_err());
 }
+
+/// When the test's changes are made (1 July 2025, 00:00 UTC): `shared` reads no clock.
+const AT: tiendo_shared::doc::UnixTime = tiendo_shared::doc::UnixTime(1_751_328_000);

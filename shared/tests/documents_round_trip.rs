@@ -1,21 +1,20 @@
 //! Model → Automerge → model, and what the document history tells about who changed what.
 
 use automerge::AutoCommit;
+use tiendo_shared::fixtures::SEED_PLAN;
 use tiendo_shared::progress::attribution;
-use tiendo_shared::{
-    Entry, Evidence, Org, PeriodKind, Plan, Progress, SEED_PLAN, WorkStatus, doc, import,
-};
+use tiendo_shared::{Entry, Evidence, Org, PeriodKind, Plan, Progress, WorkStatus, doc, import};
 
 #[test]
 fn the_seed_plan_survives_a_round_trip_through_automerge() {
     let imp = import(SEED_PLAN).unwrap();
-    let mut d = doc::create(&imp.plan, Some("system")).unwrap();
+    let mut d = doc::create(&imp.plan, Some("system"), AT).unwrap();
     let bytes = d.save();
     let loaded = doc::load(&bytes).unwrap();
     let back: Plan = doc::read(&loaded).unwrap();
     assert_eq!(back, imp.plan);
 
-    let org_doc = doc::create(&imp.org, None).unwrap();
+    let org_doc = doc::create(&imp.org, None, AT).unwrap();
     let org: Org = doc::read(&org_doc).unwrap();
     assert_eq!(org, imp.org);
 }
@@ -38,7 +37,7 @@ fn progress_survives_a_round_trip_and_records_its_author() {
         proposals: String::new(),
         completed_on: Some("2025-02-10".parse().unwrap()),
     };
-    let mut d = doc::create(&p, Some("user-7")).unwrap();
+    let mut d = doc::create(&p, Some("user-7"), AT).unwrap();
     let back: Progress = doc::read(&doc::load(&d.save()).unwrap()).unwrap();
     assert_eq!(back, p);
     let who = attribution(d.document(), "t1-a", PeriodKind::Q1).unwrap();
@@ -50,9 +49,9 @@ fn progress_survives_a_round_trip_and_records_its_author() {
 fn attribution_follows_the_last_writer_of_an_entry() {
     let mut p = Progress::new("kh", "phong-a");
     p.entry_mut("t1-a", PeriodKind::Q1).result = "bắt đầu".into();
-    let mut first = doc::create(&p, Some("an")).unwrap().document().clone();
+    let mut first = doc::create(&p, Some("an"), AT).unwrap().document().clone();
     let mut second = first.fork();
-    doc::update::<Progress, _>(&mut second, "binh", |p| {
+    doc::update::<Progress, _>(&mut second, "binh", AT, |p| {
         p.entry_mut("t1-a", PeriodKind::Q1).percent = 40;
     })
     .unwrap();
@@ -69,3 +68,6 @@ fn a_document_of_the_wrong_shape_is_a_schema_error() {
     let err = doc::read::<Progress, _>(&d).unwrap_err();
     assert!(err.to_string().contains("progress"), "{err}");
 }
+
+/// When the test's changes are made (1 July 2025, 00:00 UTC): `shared` reads no clock.
+const AT: tiendo_shared::doc::UnixTime = tiendo_shared::doc::UnixTime(1_751_328_000);

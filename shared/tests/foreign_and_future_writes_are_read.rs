@@ -7,16 +7,15 @@ use automerge::transaction::Transactable;
 use automerge::{Automerge, ObjType, ROOT, ReadDoc, ScalarValue};
 use autosurgeon::{Hydrate, Reconcile};
 use proptest::prelude::*;
+use tiendo_shared::fixtures::SEED_PLAN;
 use tiendo_shared::schema::{self, DocKind, SCHEMA_KEY};
 use tiendo_shared::status::summarize;
-use tiendo_shared::{
-    Date, Entry, Evidence, PeriodKind, Progress, SEED_PLAN, WorkStatus, doc, import,
-};
+use tiendo_shared::{Date, Entry, Evidence, PeriodKind, Progress, WorkStatus, doc, import};
 
 const UNIT: &str = "phong-hanh-chinh-tong-hop";
 
 fn new_progress(plan_id: &str) -> Automerge {
-    doc::create(&Progress::new(plan_id, UNIT), Some("system"))
+    doc::create(&Progress::new(plan_id, UNIT), Some("system"), AT)
         .unwrap()
         .document()
         .clone()
@@ -84,7 +83,7 @@ fn a_javascript_clients_plain_values_read_as_the_model() {
     assert_eq!((b.status, b.percent), (WorkStatus::Done, 100));
 
     // And our writer can go on saving the same document.
-    doc::update::<Progress, _>(&mut d, "lan", |p| {
+    doc::update::<Progress, _>(&mut d, "lan", AT, |p| {
         p.entry_mut("t1-a", PeriodKind::Q1).percent = 40;
     })
     .unwrap();
@@ -100,7 +99,7 @@ fn a_javascript_clients_plain_values_read_as_the_model() {
 fn an_entry_that_cannot_be_read_is_isolated_placed_and_repaired_by_the_unit() {
     let imp = import(SEED_PLAN).unwrap();
     let mut d = new_progress(&imp.plan.id);
-    doc::update::<Progress, _>(&mut d, "lan", |p| {
+    doc::update::<Progress, _>(&mut d, "lan", AT, |p| {
         *p.entry_mut("t1-d", PeriodKind::Q1) = Entry {
             status: WorkStatus::Done,
             percent: 100,
@@ -189,14 +188,14 @@ fn an_entry_that_cannot_be_read_is_isolated_placed_and_repaired_by_the_unit() {
     );
 
     // Another save elsewhere leaves the broken entries as they are (nothing deleted)…
-    doc::update::<Progress, _>(&mut d, "lan", |p| {
+    doc::update::<Progress, _>(&mut d, "lan", AT, |p| {
         p.entry_mut("t1-e", PeriodKind::Q1).percent = 10;
     })
     .unwrap();
     let p: Progress = doc::read(&d).unwrap();
     assert_eq!(p.unreadable.len(), 3);
     // …and the unit's own save of a broken entry repairs it, keeping the field it does not know.
-    doc::update::<Progress, _>(&mut d, "lan", |p| {
+    doc::update::<Progress, _>(&mut d, "lan", AT, |p| {
         *p.entry_mut("t1-a", PeriodKind::Q1) = Entry {
             status: WorkStatus::InProgress,
             percent: 30,
@@ -212,7 +211,7 @@ fn an_entry_that_cannot_be_read_is_isolated_placed_and_repaired_by_the_unit() {
     let p: Progress = doc::read(&d).unwrap();
     assert_eq!(p.unreadable.len(), 1, "{:?}", p.unreadable);
     // Saving one field of a broken entry, as the form does, repairs it from what was readable.
-    doc::update::<Progress, _>(&mut d, "lan", |p| {
+    doc::update::<Progress, _>(&mut d, "lan", AT, |p| {
         p.entry_mut("t1-b", PeriodKind::Q1).result = "đã sửa".into();
     })
     .unwrap();
@@ -247,7 +246,7 @@ struct EntryV3 {
 fn old_and_new_releases_editing_one_entry_converge_and_keep_each_others_fields() {
     let imp = import(SEED_PLAN).unwrap();
     let mut base = new_progress(&imp.plan.id);
-    doc::update::<Progress, _>(&mut base, "lan", |p| {
+    doc::update::<Progress, _>(&mut base, "lan", AT, |p| {
         p.entry_mut("t1-a", PeriodKind::Q1).result = "bắt đầu".into();
     })
     .unwrap();
@@ -278,7 +277,7 @@ fn old_and_new_releases_editing_one_entry_converge_and_keep_each_others_fields()
         tx.commit();
     }
     // Concurrently the old release saves the same entry.
-    doc::update::<Progress, _>(&mut old, "minh", |p| {
+    doc::update::<Progress, _>(&mut old, "minh", AT, |p| {
         p.entry_mut("t1-a", PeriodKind::Q1).percent = 60;
     })
     .unwrap();
@@ -294,7 +293,7 @@ fn old_and_new_releases_editing_one_entry_converge_and_keep_each_others_fields()
     let p: Progress = doc::read(&old).unwrap();
     assert_eq!(p.entry("t1-a", PeriodKind::Q1).unwrap().percent, 60);
     assert_eq!(p.entry("t1-a", PeriodKind::Q1).unwrap().result, "bắt đầu");
-    doc::update::<Progress, _>(&mut old, "minh", |p| {
+    doc::update::<Progress, _>(&mut old, "minh", AT, |p| {
         p.entry_mut("t1-a", PeriodKind::Q1).result = "xong".into();
     })
     .unwrap();
@@ -383,13 +382,13 @@ proptest! {
     /// document, and written over another one.
     #[test]
     fn what_we_write_we_read_back(first in arb_progress(), second in arb_progress()) {
-        let mut d = doc::create(&first, Some("lan")).unwrap();
+        let mut d = doc::create(&first, Some("lan"), AT).unwrap();
         let back: Progress = doc::read(&doc::load(&d.clone().save()).unwrap()).unwrap();
         prop_assert_eq!(&back, &first);
         prop_assert_eq!(schema::version_of(&back_doc(&d)), DocKind::Progress.current());
 
         let mut d = d.document().clone();
-        doc::write(&mut d, &second).unwrap();
+        doc::write(&mut d, &second, AT).unwrap();
         let back: Progress = doc::read(&d).unwrap();
         prop_assert!(back.unreadable.is_empty());
         // Every entry of the second write reads back as written; entries only the first had
@@ -430,8 +429,8 @@ proptest! {
         let imp = import(SEED_PLAN).unwrap();
         let mut plan = imp.plan.clone();
         let mut org = imp.org.clone();
-        let mut plan_doc = doc::create(&plan, Some("system")).unwrap().document().clone();
-        let mut org_doc = doc::create(&org, Some("system")).unwrap().document().clone();
+        let mut plan_doc = doc::create(&plan, Some("system"), AT).unwrap().document().clone();
+        let mut org_doc = doc::create(&org, Some("system"), AT).unwrap().document().clone();
         for (i, (title, products, retire, aliases)) in edits.into_iter().enumerate() {
             let n = plan.areas.len();
             let area = &mut plan.areas[i % n];
@@ -443,8 +442,8 @@ proptest! {
             let units = &mut org.agencies[0].units;
             let u = i % units.len();
             units[u].aliases = aliases;
-            doc::write(&mut plan_doc, &plan).unwrap();
-            doc::write(&mut org_doc, &org).unwrap();
+            doc::write(&mut plan_doc, &plan, AT).unwrap();
+            doc::write(&mut org_doc, &org, AT).unwrap();
         }
         let back: tiendo_shared::Plan = doc::read(&plan_doc).unwrap();
         prop_assert_eq!(&back, &plan);
@@ -453,3 +452,6 @@ proptest! {
         prop_assert_eq!(schema::version_of(&plan_doc), DocKind::Plan.current());
     }
 }
+
+/// When the test's changes are made (1 July 2025, 00:00 UTC): `shared` reads no clock.
+const AT: tiendo_shared::doc::UnixTime = tiendo_shared::doc::UnixTime(1_751_328_000);

@@ -24,7 +24,7 @@ fn golden_dir(version: &str) -> PathBuf {
 /// A year of reports on every task the unit leads or helps with, written as a tablet would:
 /// one change per saved form, by two people.
 fn a_year_of_progress(plan: &Plan) -> automerge::Automerge {
-    let mut d = doc::create(&Progress::new(&plan.id, UNIT), Some("system"))
+    let mut d = doc::create(&Progress::new(&plan.id, UNIT), Some("system"), AT)
         .unwrap()
         .document()
         .clone();
@@ -33,7 +33,7 @@ fn a_year_of_progress(plan: &Plan) -> automerge::Automerge {
         for (n, period) in PeriodKind::ALL.into_iter().enumerate() {
             let author = if (i + n) % 3 == 0 { "minh" } else { "lan" };
             let done = (i + n) % 4 == 0;
-            doc::update::<Progress, _>(&mut d, author, |p| {
+            doc::update::<Progress, _>(&mut d, author, AT, |p| {
                 let e = p.entry_mut(&task.id, period);
                 *e = Entry {
                     status: match (i + n) % 4 {
@@ -72,7 +72,7 @@ fn a_year_of_progress(plan: &Plan) -> automerge::Automerge {
         }
         // A second save of the same entry, as when a form is corrected.
         if i % 3 == 0 {
-            doc::update::<Progress, _>(&mut d, "lan", |p| {
+            doc::update::<Progress, _>(&mut d, "lan", AT, |p| {
                 p.entry_mut(&task.id, PeriodKind::Q3)
                     .result
                     .push_str(" (bổ sung)");
@@ -96,9 +96,9 @@ fn write_golden_fixtures() {
         dir.display()
     );
     std::fs::create_dir_all(&dir).unwrap();
-    let imp = import(tiendo_shared::SEED_PLAN).unwrap();
-    let mut plan = doc::create(&imp.plan, Some("system")).unwrap();
-    let mut org = doc::create(&imp.org, Some("system")).unwrap();
+    let imp = import(tiendo_shared::fixtures::SEED_PLAN).unwrap();
+    let mut plan = doc::create(&imp.plan, Some("system"), AT).unwrap();
+    let mut org = doc::create(&imp.org, Some("system"), AT).unwrap();
     let progress = a_year_of_progress(&imp.plan);
     std::fs::write(dir.join("plan.automerge"), plan.save()).unwrap();
     std::fs::write(dir.join("org.automerge"), org.save()).unwrap();
@@ -212,7 +212,7 @@ fn an_edit_of_an_unversioned_document_stamps_the_current_version_and_keeps_the_r
     assert_eq!(tiendo_shared::schema::version_of(&d), 1);
     let before: Progress = doc::read(&d).unwrap();
     let task = before.tasks.keys().next().unwrap().clone();
-    doc::update::<Progress, _>(&mut d, "lan", |p| {
+    doc::update::<Progress, _>(&mut d, "lan", AT, |p| {
         p.entry_mut(&task, PeriodKind::Year).percent = 99;
     })
     .unwrap();
@@ -226,3 +226,6 @@ fn an_edit_of_an_unversioned_document_stamps_the_current_version_and_keeps_the_r
         before.entry(&task, PeriodKind::Year).unwrap().percent;
     assert_eq!(after, before);
 }
+
+/// When the test's changes are made (1 July 2025, 00:00 UTC): `shared` reads no clock.
+const AT: tiendo_shared::doc::UnixTime = tiendo_shared::doc::UnixTime(1_751_328_000);

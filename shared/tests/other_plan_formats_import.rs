@@ -69,8 +69,8 @@ fn empty_and_non_plan_texts_are_clear_errors() {
 
 #[test]
 fn crlf_and_decomposed_text_import_the_same() {
-    let crlf = tiendo_shared::SEED_PLAN.replace('\n', "\r\n");
+    let crlf = tiendo_shared::fixtures::SEED_PLAN.replace('\n', "\r\n");
     let a = import(&crlf).unwrap();
-    let b = import(tiendo_shared::SEED_PLAN).unwrap();
+    let b = import(tiendo_shared::fixtures::SEED_PLAN).unwrap();
     assert_eq!(a.plan, b.plan);
 }

@@ -1,8 +1,9 @@
 //! The status computation over the seed plan: deadlines, derived states, and counts per task,
 //! area, unit and period.
 
+use tiendo_shared::fixtures::SEED_PLAN;
 use tiendo_shared::status::{TaskState, by_period, current_period, summarize};
-use tiendo_shared::{Date, Imported, PeriodKind, Progress, SEED_PLAN, WorkStatus, import};
+use tiendo_shared::{Date, Imported, PeriodKind, Progress, WorkStatus, import};
 
 fn seed() -> Imported {
     import(SEED_PLAN).unwrap()

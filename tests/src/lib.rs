@@ -532,7 +532,15 @@ pub fn read<T: tiendo_shared::Document>(doc: &DocHandle) -> T {
 
 /// Edits a synced document through its typed model, as the client app does.
 pub fn edit<T: tiendo_shared::Document>(doc: &DocHandle, author: &str, f: impl FnOnce(&mut T)) {
-    doc.with_document(|d| tiendo_shared::doc::update::<T, _>(d, author, f).expect("saves"));
+    doc.with_document(|d| {
+        tiendo_shared::doc::update::<T, _>(
+            d,
+            author,
+            tiendo_shared::doc::UnixTime(tiendo_server::unix_now()),
+            f,
+        )
+        .expect("saves")
+    });
 }
 
 /// Polls `check` (blocking) until it returns `Some`, or panics after [`PATIENCE`].

@@ -46,7 +46,7 @@ pub struct AgencySeat {
 
 /// The seed plan re-issued by synthetic agency `k` with `units` units.
 pub fn synthetic_agency(k: usize, units: usize) -> Imported {
-    let mut imported = tiendo_shared::import(tiendo_shared::SEED_PLAN).expect("seed imports");
+    let mut imported = tiendo_shared::import(tiendo_server::SEED_PLAN).expect("seed imports");
     let old = imported.plan.agency_id.clone();
     let id = format!("co-quan-thu-{k:03}");
     imported.plan.id = format!("kh-cchc-2025-{id}");
@@ -104,7 +104,9 @@ pub fn year_of_history(
         entry.percent = (k % 100) as u8;
         entry.result = format!("Kết quả thực hiện lần {k}");
         autosurgeon::reconcile_prop(&mut tx, &this, period.as_str(), &entry).expect("reconciles");
-        tx.commit_with(tiendo_shared::doc::commit_options());
+        tx.commit_with(tiendo_shared::doc::commit_options(
+            tiendo_shared::doc::UnixTime(tiendo_server::unix_now()),
+        ));
     }
 }
 

@@ -81,7 +81,7 @@ fn every_route_answers_with_its_shared_type() {
     let (_, body) = server.get_json_as(&office, &format!("/api/plans/{PLAN}/reports"));
     let _: ReportsAnswer = typed("GET /api/plans/{id}/reports", body);
 
-    let next = tiendo_shared::SEED_PLAN.replace("2025", "2026");
+    let next = tiendo_server::SEED_PLAN.replace("2025", "2026");
     let (code, body) = server.post_text("/api/plans", &office, &next);
     assert_eq!(code, 201, "{body}");
     let imported: ImportAnswer = typed("POST /api/plans", body);

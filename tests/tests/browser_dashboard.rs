@@ -34,7 +34,7 @@ async fn the_office_sees_merged_status_opens_history_amends_the_plan_and_makes_r
     // Next year's plan as the Word file the office holds (one paragraph per line).
     let import = tempfile::NamedTempFile::with_suffix(".docx").unwrap();
     let mut doc = docx_rs::Docx::new();
-    for line in tiendo_shared::SEED_PLAN.replace("2025", "2026").lines() {
+    for line in tiendo_server::SEED_PLAN.replace("2025", "2026").lines() {
         if !line.trim().is_empty() {
             doc = doc.add_paragraph(
                 docx_rs::Paragraph::new().add_run(docx_rs::Run::new().add_text(line)),

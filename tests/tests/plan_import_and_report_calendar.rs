@@ -11,7 +11,7 @@ const PLAN: &str = "kh-cchc-2025-so-khoa-hoc-va-cong-nghe";
 
 /// The seed plan as next year's plan, naming one unit the organisation does not have yet.
 fn next_years_plan() -> String {
-    tiendo_shared::SEED_PLAN.replace("2025", "2026").replacen(
+    tiendo_server::SEED_PLAN.replace("2025", "2026").replacen(
         "Đơn vị chủ trì thực hiện: Thanh tra Sở.",
         "Đơn vị chủ trì thực hiện: Phòng Chuyển đổi số.",
         1,
@@ -97,7 +97,7 @@ fn an_agency_admin_cannot_import_another_agencys_plan() {
     let dir = data_dir();
     let server = TestServer::start(dir.path());
     let office = server.login_demo(OFFICE);
-    let other = tiendo_shared::SEED_PLAN.replace("Khoa học và Công nghệ", "Tài chính");
+    let other = tiendo_server::SEED_PLAN.replace("Khoa học và Công nghệ", "Tài chính");
     let (status, body) = server.post_text("/api/plans", &office, &other);
     assert_eq!(status, 403, "{body}");
     assert!(

@@ -302,7 +302,7 @@ fn every_role_gets_exactly_its_access_over_http() {
     let commune = second_agency(&server);
     let seed_plan = "kh-cchc-2025-so-khoa-hoc-va-cong-nghe".to_string();
     let plans = [
-        (seed_plan, tiendo_shared::SEED_PLAN),
+        (seed_plan, tiendo_server::SEED_PLAN),
         (commune.plan_id.clone(), COMMUNE_PLAN),
     ];
 

@@ -91,7 +91,7 @@ pub async fn cold_start(rows: &mut Vec<Row>, runs: usize) {
     let (_, doc_id) = tokio::task::block_in_place(|| own_progress(&addr, &token));
 
     // A year of the unit's progress, then its last figure on 8.a for every period.
-    let tasks: Vec<String> = tiendo_shared::import(tiendo_shared::SEED_PLAN)
+    let tasks: Vec<String> = tiendo_shared::import(tiendo_server::SEED_PLAN)
         .expect("seed")
         .plan
         .tasks()

@@ -159,9 +159,14 @@ async fn wire(rows: &mut Vec<Row>) {
             let mut b = a.clone();
             let (mut sa, mut sb) = (State::new(), State::new());
             sync_with(&mut a, &mut b, &mut sa, &mut sb);
-            tiendo_shared::doc::update::<Progress, _>(&mut a, OFFICE, |p| {
-                p.entry_mut("t7", PeriodKind::Q1).percent = 56;
-            })
+            tiendo_shared::doc::update::<Progress, _>(
+                &mut a,
+                OFFICE,
+                tiendo_shared::doc::UnixTime(tiendo_server::unix_now()),
+                |p| {
+                    p.entry_mut("t7", PeriodKind::Q1).percent = 56;
+                },
+            )
             .expect("edit");
             let (floor, _) = sync_with(&mut a, &mut b, &mut sa, &mut sb);
             let json =
@@ -246,7 +251,7 @@ async fn wire(rows: &mut Vec<Row>) {
 fn status_at_scale(rows: &mut Vec<Row>, agencies: usize, resident_before: u64) {
     let units = 10;
     let tasks = 50;
-    let imported = tiendo_shared::import(tiendo_shared::SEED_PLAN).expect("seed");
+    let imported = tiendo_shared::import(tiendo_server::SEED_PLAN).expect("seed");
     let mut plan = imported.plan.clone();
     let agency = imported.agency().clone();
     let unit_ids: Vec<String> = agency.units.iter().map(|u| u.id.clone()).collect();
