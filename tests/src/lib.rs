@@ -646,29 +646,9 @@ impl RawSocket {
     }
 }
 
-/// Encodes an automerge-repo protocol message (a CBOR map) from string fields and optional data.
-pub fn frame(fields: &[(&str, &str)], data: Option<&[u8]>) -> Vec<u8> {
-    let mut buf = Vec::new();
-    let mut e = minicbor::Encoder::new(&mut buf);
-    let extra = u64::from(data.is_some())
-        + u64::from(fields.iter().any(|(k, v)| *k == "type" && *v == "join"));
-    e.map(fields.len() as u64 + extra).unwrap();
-    for (k, v) in fields {
-        e.str(k).unwrap().str(v).unwrap();
-    }
-    if fields.iter().any(|(k, v)| *k == "type" && *v == "join") {
-        e.str("supportedProtocolVersions")
-            .unwrap()
-            .array(1)
-            .unwrap()
-            .str("1")
-            .unwrap();
-    }
-    if let Some(d) = data {
-        e.str("data").unwrap().bytes(d).unwrap();
-    }
-    buf
-}
+/// Encodes an automerge-repo protocol message (a CBOR map) from string fields and optional data
+/// (the server's own encoder).
+pub use tiendo_server::sync::frame::encode as frame;
 
 /// An automerge sync message with nothing in it (a request for a document).
 pub fn empty_sync_message() -> Vec<u8> {

@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod sync;
 
 use axum::Router;
 use axum::extract::Request;
@@ -34,7 +35,7 @@ pub fn app(state: AppState) -> Router {
                 .merge(auth::router())
                 .layer(middleware::from_fn(json_errors)),
         )
-        .route("/sync", get(crate::sync::upgrade))
+        .route("/sync", get(sync::upgrade))
         .fallback_service(static_files)
         .layer(middleware::from_fn(cache_headers))
         .layer(SetResponseHeaderLayer::if_not_present(
