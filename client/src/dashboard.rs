@@ -17,7 +17,6 @@ use crate::api::Person;
 pub struct Segment {
     /// CSS class (`done`, `late`, `progress`, `overdue`, `idle`, `unable`).
     pub class: &'static str,
-    /// Legend text.
     pub label: &'static str,
     /// Tasks in it.
     pub count: usize,
@@ -83,7 +82,6 @@ pub struct Watch {
     pub task_id: String,
     /// `1.a`.
     pub code: String,
-    /// Title.
     pub title: String,
     /// The deadline for the period shown.
     pub deadline: Option<Date>,
@@ -153,7 +151,6 @@ pub use tiendo_shared::api::ReportsAnswer as ReportsInfo;
 /// One line of the reporting calendar.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CalendarRow {
-    /// The period.
     pub period: PeriodKind,
     /// Its name as the plan writes it.
     pub name: String,

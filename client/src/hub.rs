@@ -36,9 +36,7 @@ pub struct Hub {
     pub repo: Repo,
     dialer: RefCell<DialerHandle<std::convert::Infallible>>,
     url: url::Url,
-    /// The plan.
     pub plan: DocHandle,
-    /// The organisation.
     pub org: DocHandle,
     /// The unit's progress (writable), if the user has a unit.
     pub progress: Option<DocHandle>,
@@ -49,7 +47,6 @@ pub struct Hub {
     pub plan_id: String,
     /// The user may amend the plan (the agency's central office, a system administrator).
     pub plan_writable: bool,
-    /// Who.
     pub me: Me,
 }
 

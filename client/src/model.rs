@@ -34,7 +34,6 @@ pub struct TaskRow {
     pub task_id: String,
     /// Code as printed (`1.a`).
     pub code: String,
-    /// Title.
     pub title: String,
     /// Lead or coordinating.
     pub part: Part,
@@ -67,9 +66,7 @@ impl TaskRow {
 /// The tasks of one area.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AreaGroup {
-    /// Area number.
     pub number: u32,
-    /// Area title.
     pub title: String,
     /// Its tasks for this unit.
     pub rows: Vec<TaskRow>,
@@ -143,7 +140,6 @@ pub fn unit_tasks(
 /// Which rows to show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Filter {
-    /// Everything.
     #[default]
     All,
     /// Quá hạn.

@@ -119,7 +119,6 @@ impl Catalogue {
             .insert(rec.doc_id.clone(), rec);
     }
 
-    /// Every record.
     pub fn all(&self) -> Vec<DocRecord> {
         let mut v: Vec<DocRecord> = self
             .0
@@ -310,7 +309,6 @@ impl Peers {
 pub struct Policy {
     /// The bound peers.
     pub peers: Peers,
-    /// The documents.
     pub catalogue: Catalogue,
 }
 

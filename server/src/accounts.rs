@@ -29,13 +29,11 @@ pub use tiendo_shared::api::Role;
 /// A user account (never carries the password hash).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct User {
-    /// Row id.
     pub id: i64,
     /// Login name (lower case).
     pub username: String,
     /// Name shown in the interface.
     pub display_name: String,
-    /// Role.
     pub role: Role,
     /// The agency, for unit editors and agency admins.
     pub agency_id: Option<String>,
@@ -48,11 +46,9 @@ pub struct User {
 /// What is needed to create a user.
 #[derive(Debug, Clone)]
 pub struct NewUser {
-    /// Login name.
     pub username: String,
     /// Name shown in the interface.
     pub display_name: String,
-    /// Role.
     pub role: Role,
     /// Agency (required for unit roles).
     pub agency_id: Option<String>,
@@ -67,7 +63,6 @@ pub struct NewUser {
 pub struct Session {
     /// The bearer token (only ever shown to the client once).
     pub token: String,
-    /// Who.
     pub user: User,
     /// Unix seconds when it stops being valid.
     pub expires_at: i64,
@@ -401,7 +396,6 @@ impl Accounts {
         }
     }
 
-    /// The store.
     pub fn store(&self) -> &SqliteStore {
         &self.store
     }

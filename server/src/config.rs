@@ -20,7 +20,6 @@ pub struct Config {
     pub static_dir: PathBuf,
     /// How long a login lasts, in hours (tablets work offline for weeks: default 30 days).
     pub session_hours: u64,
-    /// Sync limits.
     pub limits: Limits,
     /// Thresholds of the plan-completion score (`[score]`: full_above, partial_from,
     /// full_points, partial_points).

@@ -7,13 +7,11 @@ use axum::response::{IntoResponse, Response};
 /// Everything the server can fail at.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// SQLite failed.
     #[error("storage error: {0}")]
     Sqlite(#[from] rusqlite::Error),
     /// A file could not be read or written.
     #[error("{path}: {source}")]
     Io {
-        /// The file.
         path: String,
         /// What went wrong.
         #[source]

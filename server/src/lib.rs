@@ -18,11 +18,13 @@
 
 pub mod access;
 pub mod accounts;
+pub mod cli;
 pub mod config;
 pub mod error;
 pub mod fuzzing;
 pub mod library;
 pub mod plan_files;
+pub mod reader;
 pub mod reports;
 pub mod routes;
 pub mod store;
@@ -53,7 +55,6 @@ pub const SEED_PLAN: &str = include_str!("../../seeds/ke-hoach-cchc-2025-so-khcn
 pub struct AppState {
     /// The settings in force.
     pub config: Arc<Config>,
-    /// The documents.
     pub library: Library,
     /// Sign-in and sessions.
     pub accounts: Accounts,
@@ -62,11 +63,9 @@ pub struct AppState {
 /// A generated account, printed once at first start.
 #[derive(Debug, Clone)]
 pub struct DemoAccount {
-    /// Login name.
     pub username: String,
     /// The generated password.
     pub password: String,
-    /// Role.
     pub role: Role,
     /// The unit's name (none for the administrator).
     pub unit: Option<String>,

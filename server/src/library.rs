@@ -5,130 +5,19 @@
 //! here and runs `shared::status` over them. Every document goes through samod, so what is stored
 //! is exactly what an automerge-repo peer syncs.
 
-use std::collections::HashMap;
 use std::str::FromStr;
 
 use samod::storage::{Storage, StorageKey};
 use samod::{DocumentId, PeerId, Repo};
 use serde::Serialize;
-use tiendo_shared::report::{Report, ScoreRule};
-use tiendo_shared::status::{self, Problem, Summary};
+
+use tiendo_shared::status::Summary;
 use tiendo_shared::{Date, Imported, Org, PeriodKind, Plan, Progress, doc};
 
 use crate::access::{Catalogue, Peers, Policy};
 use crate::error::{Error, Result};
+use crate::reader::PlanData;
 use crate::store::{DocKind, DocRecord, SqliteStore};
-
-/// A plan with everything its status and reports need.
-#[derive(Debug, Clone)]
-pub struct PlanData {
-    /// The plan.
-    pub plan: Plan,
-    /// The organisation of its agency.
-    pub org: Org,
-    /// Every unit's progress on it.
-    pub progress: Vec<Progress>,
-    /// Documents that could not be read, said plainly (they are left out, not fatal).
-    pub problems: Vec<Problem>,
-    /// Each unit's progress document id, to place the problems found in it.
-    pub progress_docs: HashMap<String, String>,
-}
-
-impl PlanData {
-    /// The plan's agency.
-    pub fn agency(&self) -> Result<&tiendo_shared::Agency> {
-        self.org
-            .agency(&self.plan.agency_id)
-            .ok_or_else(|| Error::NotFound(format!("cơ quan {}", self.plan.agency_id)))
-    }
-
-    /// The merged status (see `shared::status`).
-    pub fn status(&self, as_of: Date, period: Option<PeriodKind>) -> Result<Summary> {
-        let mut summary =
-            status::summarize(&self.plan, self.agency()?, &self.progress, as_of, period);
-        self.place(&mut summary.problems);
-        Ok(summary)
-    }
-
-    /// The report of `period` as of `as_of` (see `shared::report`).
-    pub fn report(&self, period: PeriodKind, as_of: Date, rule: &ScoreRule) -> Result<Report> {
-        let mut report = tiendo_shared::report::build(
-            &self.plan,
-            &self.org,
-            self.agency()?,
-            &self.progress,
-            period,
-            as_of,
-            rule,
-        );
-        self.place(&mut report.summary.problems);
-        Ok(report)
-    }
-
-    /// Adds the documents that could not be read to `problems` and names the document of each
-    /// problem found in a unit's progress.
-    fn place(&self, problems: &mut Vec<Problem>) {
-        for p in problems.iter_mut() {
-            if p.doc_id.is_none() {
-                p.doc_id = p
-                    .unit_id
-                    .as_ref()
-                    .and_then(|u| self.progress_docs.get(u))
-                    .cloned();
-            }
-        }
-        problems.extend(self.problems.iter().cloned());
-    }
-}
-
-/// Reads plan `plan_id`, its organisation and its progress documents from `records` with
-/// `read` (through the repo in a server, straight from SQLite in the CLI). A progress document
-/// that cannot be read is reported in `problems`, not allowed to sink the rest.
-pub async fn gather<F, Fut>(records: Vec<DocRecord>, plan_id: &str, read: F) -> Result<PlanData>
-where
-    F: Fn(String) -> Fut,
-    Fut: std::future::Future<Output = Result<automerge::Automerge>>,
-{
-    let rec = records
-        .iter()
-        .find(|d| d.kind == DocKind::Plan && d.plan_id.as_deref() == Some(plan_id))
-        .ok_or_else(|| Error::NotFound(format!("kế hoạch {plan_id}")))?;
-    let org_rec = records
-        .iter()
-        .find(|d| d.kind == DocKind::Org && d.agency_id == rec.agency_id)
-        .ok_or_else(|| Error::NotFound(format!("tổ chức của kế hoạch {plan_id}")))?;
-    let plan: Plan = doc::read(&read(rec.doc_id.clone()).await?)?;
-    let org: Org = doc::read(&read(org_rec.doc_id.clone()).await?)?;
-    let mut progress = Vec::new();
-    let mut problems = Vec::new();
-    let mut progress_docs = HashMap::new();
-    for r in &records {
-        if r.kind != DocKind::Progress || r.plan_id.as_deref() != Some(plan_id) {
-            continue;
-        }
-        if let Some(unit) = &r.unit_id {
-            progress_docs.insert(unit.clone(), r.doc_id.clone());
-        }
-        let read = read(r.doc_id.clone())
-            .await
-            .and_then(|d| Ok(doc::read::<Progress, _>(&d)?));
-        match read {
-            Ok(p) => progress.push(p),
-            Err(e) => problems.push(Problem {
-                doc_id: Some(r.doc_id.clone()),
-                unit_id: r.unit_id.clone(),
-                ..Problem::new(format!("tài liệu {} ({}): {e}", r.doc_id, r.title))
-            }),
-        }
-    }
-    Ok(PlanData {
-        plan,
-        org,
-        progress,
-        problems,
-        progress_docs,
-    })
-}
 
 /// The author recorded on documents the server itself creates.
 pub const SYSTEM_AUTHOR: &str = "system";
@@ -255,14 +144,7 @@ impl Library {
 
     /// Every agency with a stored organisation document.
     pub async fn agencies(&self) -> Result<Vec<tiendo_shared::Agency>> {
-        let mut out = Vec::new();
-        for rec in self.catalogue.all() {
-            if rec.kind == DocKind::Org {
-                let org: Org = self.read(&rec.doc_id).await?;
-                out.extend(org.agency(&rec.agency_id).cloned());
-            }
-        }
-        Ok(out)
+        crate::reader::agencies(self).await
     }
 
     /// The samod repo (for sync connections).
@@ -270,7 +152,6 @@ impl Library {
         &self.repo
     }
 
-    /// The store.
     pub fn store(&self) -> &SqliteStore {
         &self.store
     }
@@ -425,7 +306,6 @@ impl Library {
         Ok(handle.with_document(|d| doc::read(d))?)
     }
 
-    /// Every plan.
     pub async fn plans(&self) -> Result<Vec<PlanInfo>> {
         let mut out = Vec::new();
         for rec in self.catalogue.all() {
@@ -464,20 +344,7 @@ impl Library {
 
     /// The plan `plan_id`, its organisation and every unit's progress, read through the repo.
     pub async fn plan_data(&self, plan_id: &str) -> Result<PlanData> {
-        let repo = self.repo.clone();
-        gather(self.catalogue.all(), plan_id, |doc_id| {
-            let repo = repo.clone();
-            async move {
-                let id = DocumentId::from_str(&doc_id)
-                    .map_err(|_| Error::NotFound(format!("tài liệu {doc_id}")))?;
-                let handle = repo
-                    .find(id)
-                    .await?
-                    .ok_or_else(|| Error::NotFound(format!("tài liệu {doc_id}")))?;
-                Ok(handle.with_document(|d| d.clone()))
-            }
-        })
-        .await
+        crate::reader::gather(self, plan_id).await
     }
 
     /// The merged status of `plan_id` over every unit's progress document.

@@ -31,7 +31,6 @@ pub enum Format {
     Docx,
     /// An Excel workbook.
     Xlsx,
-    /// Plain text.
     Text,
 }
 

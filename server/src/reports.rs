@@ -14,6 +14,75 @@ use tiendo_shared::report::Report;
 use tiendo_shared::status::Counts;
 
 use crate::error::{Error, Result};
+use crate::reader::PlanData;
+use crate::store::{GeneratedReport, SqliteStore};
+
+/// What a report is generated for.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// The reporting period.
+    pub period: PeriodKind,
+    /// The day the numbers are computed for.
+    pub as_of: tiendo_shared::Date,
+    /// The files to make.
+    pub kinds: Vec<FileKind>,
+    /// Who asked (none from the CLI), for the list of generated reports.
+    pub username: Option<String>,
+}
+
+/// A report file made and recorded.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    pub kind: FileKind,
+    /// Its download name ([`file_name`]).
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Builds the report of `data` for `request`, renders each requested file (off the async
+/// threads) and records each in the store's list of generated reports (the reporting calendar's
+/// "made on"). The one path for the HTTP download and `tiendo report`.
+pub async fn generate(
+    data: PlanData,
+    store: &SqliteStore,
+    rule: &tiendo_shared::report::ScoreRule,
+    request: &Request,
+) -> Result<(Report, Vec<Generated>)> {
+    let plan_id = data.plan.id.clone();
+    let (period, as_of, kinds, rule) = (
+        request.period,
+        request.as_of,
+        request.kinds.clone(),
+        rule.clone(),
+    );
+    let (report, files) = tokio::task::spawn_blocking(move || -> Result<_> {
+        let report = data.report(period, as_of, &rule)?;
+        let mut files = Vec::new();
+        for kind in kinds {
+            files.push(Generated {
+                kind,
+                name: file_name(&report, kind),
+                bytes: kind.render(&report)?,
+            });
+        }
+        Ok((report, files))
+    })
+    .await
+    .map_err(|e| Error::Report(format!("tạo báo cáo bị gián đoạn: {e}")))??;
+    for file in &files {
+        store
+            .record_report(GeneratedReport {
+                plan_id: plan_id.clone(),
+                period: period.as_str().to_string(),
+                kind: file.kind.extension().to_string(),
+                as_of: as_of.to_string(),
+                username: request.username.clone(),
+                generated_at: crate::unix_now(),
+            })
+            .await?;
+    }
+    Ok((report, files))
+}
 
 /// A report file kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

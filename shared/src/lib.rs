@@ -15,6 +15,8 @@
 //! The crate builds for `wasm32-unknown-unknown` as well as the host: it has no I/O, no clock,
 //! no threads. Dates are civil dates ([`Date`]); "now" is always passed in.
 
+#![warn(missing_docs)]
+
 pub mod api;
 pub mod date;
 pub mod doc;

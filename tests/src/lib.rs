@@ -135,7 +135,6 @@ impl TestServer {
         self.request("GET", path, Some(token), None)
     }
 
-    /// POSTs JSON.
     pub fn post_json(
         &self,
         path: &str,
@@ -359,7 +358,6 @@ impl Traffic {
 
 /// Dials the sync socket with `Authorization: Bearer`, counting the bytes of every frame.
 pub struct BearerDialer {
-    /// The socket.
     pub url: url::Url,
     /// The session token.
     pub token: String,
@@ -419,7 +417,6 @@ impl Dialer for BearerDialer {
 /// A native automerge-repo client (samod) like a tablet's: in-memory storage, or a SQLite file
 /// standing in for the tablet's IndexedDB.
 pub struct SyncClient {
-    /// Its repo.
     pub repo: Repo,
     /// Bytes over its connections.
     pub traffic: Arc<Traffic>,

@@ -54,7 +54,6 @@ pub fn tiendo_binary() -> PathBuf {
 
 /// A running `tiendo serve`. Dropping it kills the process.
 pub struct RealServer {
-    /// The process.
     pub child: Child,
     /// `host:port` it listens on.
     pub addr: String,

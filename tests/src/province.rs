@@ -40,7 +40,6 @@ pub struct AgencySeat {
     pub plan_saved: Vec<u8>,
     /// A session of its central office (agency admin).
     pub office_token: String,
-    /// Its units.
     pub units: Vec<UnitSeat>,
 }
 

@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::library::PlanInfo;
 use crate::reports::{self, FileKind};
 use crate::routes::auth::Authenticated;
-use crate::store::{DocKind, DocRecord, GeneratedReport};
+use crate::store::{DocKind, DocRecord};
 
 /// The catalogue record of plan `plan_id`, if `auth` may read it (else "not found", so plans of
 /// other agencies do not reveal that they exist).
@@ -113,25 +113,18 @@ async fn report(
     let (period, kind) = FileKind::parse_name(&file)?;
     let as_of = as_of(q.as_of.as_deref())?;
     let data = state.library.plan_data(&id).await?;
-    let rule = state.config.score.clone();
-    let (name, bytes) = tokio::task::spawn_blocking(move || -> Result<(String, Vec<u8>)> {
-        let report = data.report(period, as_of, &rule)?;
-        Ok((reports::file_name(&report, kind), kind.render(&report)?))
-    })
-    .await
-    .map_err(|e| Error::Report(format!("tạo báo cáo bị gián đoạn: {e}")))??;
-    state
-        .library
-        .store()
-        .record_report(GeneratedReport {
-            plan_id: id,
-            period: period.as_str().to_string(),
-            kind: kind.extension().to_string(),
-            as_of: as_of.to_string(),
-            username: Some(auth.user.username.clone()),
-            generated_at: crate::unix_now(),
-        })
-        .await?;
+    let request = reports::Request {
+        period,
+        as_of,
+        kinds: vec![kind],
+        username: Some(auth.user.username.clone()),
+    };
+    let (_, files) =
+        reports::generate(data, state.library.store(), &state.config.score, &request).await?;
+    let reports::Generated { name, bytes, .. } = files
+        .into_iter()
+        .next()
+        .ok_or_else(|| Error::Report("không tạo được tệp báo cáo".into()))?;
     Ok((
         [
             (header::CONTENT_TYPE, kind.content_type().to_string()),

@@ -26,7 +26,6 @@ pub const COOKIE: &str = "tiendo_session";
 /// A request with a valid session.
 #[derive(Debug, Clone)]
 pub struct Authenticated {
-    /// Who.
     pub user: User,
     /// The SHA-256 of the session token (to close its sync connections on logout).
     pub session: Vec<u8>,

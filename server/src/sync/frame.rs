@@ -47,9 +47,7 @@ pub fn inspect(
 pub struct Frame {
     /// `type`: join, peer, request, sync, ephemeral, doc-unavailable…
     pub kind: String,
-    /// `senderId`.
     pub sender_id: Option<String>,
-    /// `documentId`.
     pub document_id: Option<String>,
     /// `data`: the automerge sync message of `request` and `sync`.
     pub data: Option<Vec<u8>>,

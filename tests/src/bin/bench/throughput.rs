@@ -60,7 +60,6 @@ pub struct Figures {
     pub connect: Duration,
     /// Edits acknowledged by the server within the window.
     pub acked: usize,
-    /// The window.
     pub window: Duration,
     /// Edit → central office latencies.
     pub latencies: Vec<Duration>,

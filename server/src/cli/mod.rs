@@ -1,0 +1,171 @@
+//! `tiendo`, the command line: one module per command group, over the server library.
+//!
+//! Stage: *operations*. The configuration is loaded once ([`run`]: defaults → `tiendo.toml` →
+//! `TIENDO_*` → flags), then each command group gets it: [`serve`] runs the server, [`plan`]
+//! parses and imports plan files, [`user`] and [`unit`] manage accounts and list units, [`report`]
+//! writes the period report, [`data`] backs up and restores. Commands that read documents beside
+//! a running server read SQLite through [`crate::reader::DocReader`].
+
+pub mod data;
+pub mod plan;
+pub mod report;
+pub mod serve;
+pub mod unit;
+pub mod user;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::{Config, Overrides};
+use crate::store::SqliteStore;
+
+#[derive(Parser)]
+#[command(
+    name = "tiendo",
+    version,
+    about = "Tiến độ — theo dõi kế hoạch cải cách hành chính"
+)]
+pub struct Cli {
+    /// TOML configuration file (default: ./tiendo.toml if present).
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
+    /// Data directory (SQLite file).
+    #[arg(long, global = true)]
+    pub data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Run the server (first start imports the embedded seed plan).
+    Serve {
+        /// Address to listen on, e.g. 127.0.0.1:8080 (port 0 picks a free one).
+        #[arg(long)]
+        listen: Option<SocketAddr>,
+        /// Directory of the built client.
+        #[arg(long)]
+        static_dir: Option<PathBuf>,
+    },
+    /// Work with plan texts.
+    Plan {
+        #[command(subcommand)]
+        command: plan::PlanCommand,
+    },
+    /// Import a plan text into the data directory as Automerge documents.
+    Import {
+        /// The plan text (UTF-8).
+        file: PathBuf,
+    },
+    /// Print the configuration in force (defaults → tiendo.toml → TIENDO_* → flags).
+    PrintConfig,
+    /// Manage user accounts (works while the server runs).
+    User {
+        #[command(subcommand)]
+        command: user::UserCommand,
+    },
+    /// Units of the stored organisations.
+    Unit {
+        #[command(subcommand)]
+        command: unit::UnitCommand,
+    },
+    /// Write the period report (DOCX) and its annex (XLSX) of a plan into a directory (works
+    /// while the server runs).
+    Report {
+        /// The plan id (`tiendo plan list` on the server's /api/plans, or the import report).
+        #[arg(long)]
+        plan: String,
+        /// The reporting period: q1, h1, q3 or year.
+        #[arg(long)]
+        period: String,
+        /// The day the numbers are computed for (YYYY-MM-DD or dd/mm/yyyy; default today).
+        #[arg(long)]
+        as_of: Option<String>,
+        /// Directory to write into (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Copy the database to FILE (consistent while the server runs).
+    Backup {
+        /// Where to write the copy (must not exist).
+        file: PathBuf,
+    },
+    /// Replace the database with the backup FILE (stop the server first).
+    Restore {
+        /// A file written by `tiendo backup`.
+        file: PathBuf,
+    },
+}
+
+/// The program: logs to standard error, runs the command, and says what failed in Vietnamese.
+pub fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,tower_http=info,samod=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("lỗi: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Loads the configuration once and runs `cli`'s command with it.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let mut flags = Overrides {
+        data_dir: cli.data_dir.clone(),
+        ..Overrides::default()
+    };
+    if let Command::Serve { listen, static_dir } = &cli.command {
+        flags.listen = *listen;
+        flags.static_dir = static_dir.clone();
+    }
+    let cfg = Config::load(cli.config.as_deref(), std::env::vars(), &flags)?;
+    match cli.command {
+        Command::Serve { .. } => runtime()?.block_on(serve::run(cfg)),
+        Command::Plan { command } => plan::run(&cfg, command),
+        Command::Import { file } => runtime()?.block_on(plan::import(&cfg, &file)),
+        Command::PrintConfig => {
+            print!("{}", toml::to_string(&cfg)?);
+            Ok(())
+        }
+        Command::User { command } => runtime()?.block_on(user::run(&cfg, command)),
+        Command::Unit { command } => runtime()?.block_on(unit::run(&cfg, command)),
+        Command::Report {
+            plan,
+            period,
+            as_of,
+            out,
+        } => runtime()?.block_on(report::run(&cfg, &plan, &period, as_of.as_deref(), &out)),
+        Command::Backup { file } => data::backup(&cfg, &file),
+        Command::Restore { file } => data::restore(&cfg, &file),
+    }
+}
+
+/// The SQLite file of a data directory that a server has initialised (commands beside a running
+/// server open it directly; SQLite's WAL lets them).
+pub fn open_store(cfg: &Config) -> anyhow::Result<SqliteStore> {
+    let path = cfg.database_path();
+    if !path.exists() {
+        anyhow::bail!(
+            "chưa có cơ sở dữ liệu {} (chạy `tiendo serve` một lần để khởi tạo)",
+            path.display()
+        );
+    }
+    Ok(SqliteStore::open(&path)?)
+}
+
+/// A multi-threaded runtime for the commands that need one.
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
+}

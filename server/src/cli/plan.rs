@@ -1,0 +1,146 @@
+//! `tiendo plan parse` and `tiendo import`: a plan file (.docx, .xlsx annex or text, told from
+//! the content) parsed for checking, or imported into the data directory.
+//!
+//! Stage: *import*, the same path as `POST /api/plans` ([`crate::plan_files`] →
+//! `shared::import` → [`crate::Library::import`]).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::Subcommand;
+
+use crate::config::Config;
+
+#[derive(Subcommand)]
+pub enum PlanCommand {
+    /// Print the parsed plan as JSON, or with `--table` as a table to check before importing.
+    Parse {
+        /// The plan: a .docx, an .xlsx annex or text (UTF-8), told from the content.
+        file: PathBuf,
+        /// A table of the tasks (area, code, title, lead, coordinating units, products,
+        /// timeline and parsed deadline) and what could not be placed, instead of JSON.
+        #[arg(long)]
+        table: bool,
+    },
+}
+
+/// Runs a `tiendo plan` command.
+pub fn run(cfg: &Config, command: PlanCommand) -> anyhow::Result<()> {
+    match command {
+        PlanCommand::Parse { file, table } => {
+            let imported = read_plan(&file, cfg)?;
+            if table {
+                print!("{}", plan_table(&imported));
+            } else {
+                let json = tiendo_shared::import::json_view(&imported);
+                println!("{}", serde_json::to_string_pretty(&json)?);
+            }
+            Ok(())
+        }
+    }
+}
+
+/// `tiendo import FILE`: imports the plan into the data directory (the server must be stopped:
+/// this takes the directory's lock).
+pub async fn import(cfg: &Config, file: &Path) -> anyhow::Result<()> {
+    let imported = read_plan(file, cfg)?;
+    let lock = crate::lock_data_dir(cfg)?;
+    let store = crate::SqliteStore::open(&cfg.database_path())?;
+    let library = crate::Library::open(store).await?.with_lock(lock);
+    let result = library.import(imported).await;
+    library.stop().await;
+    let report = result.with_context(|| file.display().to_string())?;
+    println!(
+        "Đã nhập kế hoạch {} ({} nhiệm vụ) vào {}",
+        report.plan_id,
+        report.tasks,
+        cfg.database_path().display()
+    );
+    println!("  tài liệu kế hoạch: {}", report.plan_doc);
+    for u in &report.unplaced {
+        println!(
+            "  chưa xếp được (dòng {}): {} — {}",
+            u.line, u.text, u.reason
+        );
+    }
+    Ok(())
+}
+
+/// Reads and parses a plan file of any supported format.
+fn read_plan(path: &Path, cfg: &Config) -> anyhow::Result<tiendo_shared::Imported> {
+    let bytes =
+        std::fs::read(path).with_context(|| format!("không đọc được {}", path.display()))?;
+    let (_, imported) = crate::plan_files::import_with(&bytes, &cfg.import)
+        .with_context(|| path.display().to_string())?;
+    Ok(imported)
+}
+
+/// The parsed plan as the office checks it before saving.
+pub fn plan_table(imp: &tiendo_shared::Imported) -> String {
+    use comfy_table::{ContentArrangement, Table};
+    let names = |list: &[tiendo_shared::Assignee]| {
+        list.iter()
+            .map(|a| a.text.as_str())
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let mut t = Table::new();
+    t.load_style(comfy_table::presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_header([
+            "Lĩnh vực",
+            "Mã",
+            "Nhiệm vụ",
+            "Chủ trì",
+            "Phối hợp",
+            "Sản phẩm",
+            "Thời gian",
+            "Hạn",
+        ]);
+    for (area, task) in imp.plan.tasks() {
+        let due: Vec<String> = task
+            .schedule
+            .milestones
+            .iter()
+            .map(|m| m.due.vi())
+            .collect();
+        t.add_row([
+            area.number.to_string(),
+            task.code.clone(),
+            task.title.clone(),
+            names(&task.lead),
+            names(&task.coordinating),
+            task.products.join("; "),
+            task.schedule.raw.clone(),
+            if due.is_empty() {
+                "—".to_string()
+            } else {
+                due.join(", ")
+            },
+        ]);
+    }
+    let mut out = format!(
+        "{} — {} lĩnh vực, {} nhiệm vụ\n{t}\n",
+        imp.plan.title,
+        imp.plan.areas.len(),
+        imp.plan.tasks().count()
+    );
+    let periods: Vec<String> = imp
+        .plan
+        .reporting_periods
+        .iter()
+        .map(|p| format!("{} {}", p.kind.vi(), p.deadline.vi()))
+        .collect();
+    out.push_str(&format!("Kỳ báo cáo: {}\n", periods.join(", ")));
+    if !imp.unplaced.is_empty() {
+        out.push_str("Chưa xếp được:\n");
+        for u in &imp.unplaced {
+            let place = match (u.row, u.column) {
+                (Some(r), Some(c)) => format!("dòng {}, hàng {r} cột {c} của bảng", u.line),
+                _ => format!("dòng {}", u.line),
+            };
+            out.push_str(&format!("  {place}: {} — {}\n", u.text, u.reason));
+        }
+    }
+    out
+}
