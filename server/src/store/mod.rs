@@ -1,13 +1,84 @@
-//! Storage: where synced documents rest.
+//! Storage: where synced documents rest, and what the server keeps beside them.
 //!
-//! Stage: *SQLite*, after the hub has merged a change and before it is acknowledged. samod asks
-//! a key/value [`samod::Storage`] to keep document chunks; [`SqliteStore`] keeps them in one SQLite
-//! file (WAL, `synchronous = FULL`), beside the catalogue of which document is which (plan,
-//! organisation, a unit's progress). Tests and throw-away runs use the same code on an in-memory
-//! SQLite database ([`SqliteStore::in_memory`]).
+//! Stage: *SQLite*, after the hub has merged a change and before it is acknowledged. One SQLite
+//! file (WAL, `synchronous = FULL`) holds, by concern:
+//!
+//! - [`chunks`]: samod's document chunks, through the [`samod::Storage`] key/value trait;
+//! - [`durable`]: which changes are committed, so the sync layer announces only those;
+//! - [`catalogue`]: which document is which (plan, organisation, a unit's progress);
+//! - [`users`]: accounts and sessions (the rules are in [`crate::accounts`]);
+//! - [`reports`]: which report files were generated, for the reporting calendar;
+//! - [`migrations`]: the numbered schema, and [`backup`] a consistent copy and its restore.
+//!
+//! Tests and throw-away runs use the same code on an in-memory database
+//! ([`SqliteStore::in_memory`]).
 
-mod sqlite;
+pub mod backup;
+pub mod catalogue;
+pub mod chunks;
+pub mod durable;
+pub mod migrations;
+pub mod reports;
+pub mod users;
 
-pub use sqlite::{
-    DocKind, DocRecord, GeneratedReport, MIGRATIONS, SqliteStore, backup, check_backup, restore,
-};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use rusqlite::Connection;
+
+use crate::error::{Error, Result};
+
+pub use backup::{backup, check_backup, restore};
+pub use catalogue::{DocKind, DocRecord};
+pub use migrations::MIGRATIONS;
+pub use reports::GeneratedReport;
+
+/// SQLite-backed storage. Cloning shares the connection.
+#[derive(Clone)]
+pub struct SqliteStore {
+    conn: Arc<Mutex<Connection>>,
+    durable: Arc<durable::Durable>,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<SqliteStore> {
+        let conn = Connection::open(path)?;
+        Self::init(conn, true)
+    }
+
+    /// A store in memory, for tests and throw-away runs.
+    pub fn in_memory() -> Result<SqliteStore> {
+        Self::init(Connection::open_in_memory()?, false)
+    }
+
+    fn init(mut conn: Connection, wal: bool) -> Result<SqliteStore> {
+        if wal {
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+        }
+        // FULL: a change acknowledged to a client survives a power cut, not only a crash.
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        migrations::migrate(&mut conn)?;
+        Ok(SqliteStore {
+            conn: Arc::new(Mutex::new(conn)),
+            durable: Arc::new(durable::Durable::new()),
+        })
+    }
+
+    /// Runs `f` on the connection from a blocking thread, off the async workers.
+    pub(crate) async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> rusqlite::Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let conn = self.conn.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut guard = conn.lock().unwrap_or_else(|p| p.into_inner());
+            f(&mut guard)
+        })
+        .await
+        .map_err(|e| Error::Config(format!("storage task failed: {e}")))?
+        .map_err(Error::from)
+    }
+}

@@ -1,0 +1,148 @@
+//! samod's chunks in SQLite: the [`samod::Storage`] key/value trait over the `chunks` table.
+//!
+//! Stage: *SQLite*, called by samod's hub after it merged a change; every committed chunk is
+//! recorded as durable ([`super::durable`]).
+
+use std::collections::HashMap;
+
+use rusqlite::{OptionalExtension, params};
+use samod::storage::StorageKey;
+
+use super::SqliteStore;
+use super::durable::chunk_changes;
+use crate::error::Error;
+
+fn key_string(key: &StorageKey) -> String {
+    key.to_string()
+}
+
+fn parse_key(s: &str) -> Option<StorageKey> {
+    StorageKey::from_parts(s.split('/')).ok()
+}
+
+impl samod::storage::Storage for SqliteStore {
+    async fn load(&self, key: StorageKey) -> Option<Vec<u8>> {
+        let k = key_string(&key);
+        let res = self
+            .blocking(move |c| {
+                c.query_row("SELECT data FROM chunks WHERE key = ?1", [k], |r| r.get(0))
+                    .optional()
+            })
+            .await;
+        res.unwrap_or_else(|e| {
+            tracing::error!(error = %e, %key, "storage load failed");
+            None
+        })
+    }
+
+    async fn load_range(&self, prefix: StorageKey) -> HashMap<StorageKey, Vec<u8>> {
+        let p = key_string(&prefix);
+        let res = self
+            .blocking(move |c| {
+                // Keys under "a/b" sort between "a/b/" and "a/b0" ('0' follows '/').
+                let (lo, hi) = (format!("{p}/"), format!("{p}0"));
+                let mut stmt = c.prepare(
+                    "SELECT key, data FROM chunks WHERE key = ?1 OR (key >= ?2 AND key < ?3)",
+                )?;
+                let rows = stmt.query_map(params![p, lo, hi], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?))
+                })?;
+                rows.collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .await;
+        match res {
+            Ok(rows) => {
+                // What was loaded is stored: remember it as durable.
+                let durable = self.durable.clone();
+                tokio::task::spawn_blocking(move || {
+                    for (k, v) in &rows {
+                        if let Some((doc, hashes)) = chunk_changes(k, v) {
+                            durable.record(doc, hashes);
+                        }
+                    }
+                    rows.into_iter()
+                        .filter_map(|(k, v)| parse_key(&k).map(|k| (k, v)))
+                        .collect()
+                })
+                .await
+                .unwrap_or_default()
+            }
+            Err(e) => {
+                tracing::error!(error = %e, %prefix, "storage range load failed");
+                HashMap::new()
+            }
+        }
+    }
+
+    async fn put(&self, key: StorageKey, data: Vec<u8>) {
+        let k = key_string(&key);
+        let conn = self.conn.clone();
+        let durable = self.durable.clone();
+        let res = tokio::task::spawn_blocking(move || {
+            // Listed before taking the connection, so a large snapshot does not hold up writers.
+            let changes = chunk_changes(&k, &data);
+            let guard = conn.lock().unwrap_or_else(|p| p.into_inner());
+            guard.execute(
+                "INSERT INTO chunks (key, data) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET data = excluded.data",
+                params![k, data],
+            )?;
+            drop(guard);
+            // Committed (synchronous = FULL): only now may the change be acknowledged.
+            if let Some((doc, hashes)) = changes {
+                durable.record(doc, hashes);
+            }
+            Ok::<_, rusqlite::Error>(())
+        })
+        .await;
+        let res = match res {
+            Ok(r) => r.map_err(Error::from),
+            Err(e) => Err(Error::Config(format!("storage task failed: {e}"))),
+        };
+        if let Err(e) = res {
+            // samod's storage interface cannot report failure; going on would acknowledge a
+            // change that is not stored, so stop here instead.
+            tracing::error!(error = %e, %key, "storage write failed");
+            panic!("storage write failed for {key}: {e}");
+        }
+    }
+
+    async fn delete(&self, key: StorageKey) {
+        let k = key_string(&key);
+        if let Err(e) = self
+            .blocking(move |c| {
+                c.execute("DELETE FROM chunks WHERE key = ?1", [k])
+                    .map(|_| ())
+            })
+            .await
+        {
+            tracing::error!(error = %e, %key, "storage delete failed");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use samod::storage::Storage;
+
+    fn key(parts: &[&str]) -> StorageKey {
+        StorageKey::from_parts(parts).unwrap()
+    }
+
+    #[tokio::test]
+    async fn range_loads_only_keys_under_the_prefix() {
+        let s = SqliteStore::in_memory().unwrap();
+        s.put(key(&["doc1", "incremental", "a"]), vec![1]).await;
+        s.put(key(&["doc1", "snapshot", "b"]), vec![2]).await;
+        s.put(key(&["doc10", "incremental", "c"]), vec![3]).await;
+        let got = s.load_range(key(&["doc1"])).await;
+        assert_eq!(got.len(), 2);
+        assert_eq!(
+            s.load(key(&["doc10", "incremental", "c"])).await,
+            Some(vec![3])
+        );
+        s.delete(key(&["doc1", "snapshot", "b"])).await;
+        assert_eq!(s.load_range(key(&["doc1"])).await.len(), 1);
+    }
+}

@@ -1,0 +1,120 @@
+//! The SQLite schema as numbered migrations, applied once each, in order; a database written
+//! by a newer release is refused rather than misread.
+//!
+//! Stage: *SQLite*, when a store opens.
+
+use rusqlite::Connection;
+
+use super::SqliteStore;
+use crate::error::{Error, Result};
+
+/// Numbered migrations: the schema at version N is migrations 1..=N applied in order. Never
+/// edit one that has landed; add a new one.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: samod's chunks and the catalogue of documents.
+    "CREATE TABLE chunks (
+        key TEXT PRIMARY KEY NOT NULL,
+        data BLOB NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE documents (
+        doc_id TEXT PRIMARY KEY NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('plan', 'org', 'progress')),
+        agency_id TEXT NOT NULL,
+        plan_id TEXT,
+        unit_id TEXT,
+        title TEXT NOT NULL,
+        created_at INTEGER NOT NULL DEFAULT (unixepoch())
+    );
+    CREATE INDEX documents_plan ON documents (plan_id, kind);",
+    // 2: accounts and sessions (only the SHA-256 of a session token is kept).
+    "CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        username TEXT NOT NULL UNIQUE,
+        display_name TEXT NOT NULL,
+        role TEXT NOT NULL
+            CHECK (role IN ('unit_editor', 'agency_admin', 'province_viewer', 'system_admin')),
+        agency_id TEXT,
+        unit_id TEXT,
+        password_hash TEXT NOT NULL,
+        disabled INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL DEFAULT (unixepoch())
+    );
+    CREATE TABLE sessions (
+        token_hash BLOB PRIMARY KEY NOT NULL,
+        user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX sessions_user ON sessions (user_id);",
+    // 3: the reports generated (for the reporting calendar: was this period's report made?).
+    "CREATE TABLE reports (
+        id INTEGER PRIMARY KEY,
+        plan_id TEXT NOT NULL,
+        period TEXT NOT NULL CHECK (period IN ('q1', 'h1', 'q3', 'year')),
+        kind TEXT NOT NULL CHECK (kind IN ('docx', 'xlsx')),
+        as_of TEXT NOT NULL,
+        username TEXT,
+        generated_at INTEGER NOT NULL DEFAULT (unixepoch())
+    );
+    CREATE INDEX reports_plan ON reports (plan_id, period);",
+];
+
+pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let supported = MIGRATIONS.len() as i64;
+    if version > supported {
+        return Err(Error::SchemaTooNew {
+            found: version,
+            supported,
+        });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+        tracing::info!(version = i + 1, "applied migration");
+    }
+    Ok(())
+}
+
+impl SqliteStore {
+    /// The schema version of the open database.
+    pub async fn schema_version(&self) -> Result<i64> {
+        self.blocking(|c| c.query_row("PRAGMA user_version", [], |r| r.get(0)))
+            .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_apply_once_and_reopen_cleanly() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.sqlite");
+        drop(SqliteStore::open(&path).unwrap());
+        let conn = Connection::open(&path).unwrap();
+        let v: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, MIGRATIONS.len() as i64);
+        drop(conn);
+        // Reopening applies nothing again (a second CREATE TABLE would fail).
+        drop(SqliteStore::open(&path).unwrap());
+    }
+
+    #[test]
+    fn a_newer_database_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.sqlite");
+        let conn = Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", 99).unwrap();
+        drop(conn);
+        assert!(matches!(
+            SqliteStore::open(&path),
+            Err(Error::SchemaTooNew { found: 99, .. })
+        ));
+    }
+}

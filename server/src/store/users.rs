@@ -1,0 +1,206 @@
+//! Accounts and sessions in SQLite: users, password hashes, and the SHA-256 of each session
+//! token. The rules (roles, lock-outs, what a valid name or password is) are in
+//! [`crate::accounts`].
+//!
+//! Stage: *SQLite*, behind the gate.
+
+use std::time::Duration;
+
+use rand::Rng;
+use rusqlite::{OptionalExtension, Row, params};
+
+use super::SqliteStore;
+use crate::accounts::{
+    NewUser, Role, User, hash_password, token_hash, validate_password, validate_username,
+};
+use crate::error::{Error, Result};
+
+const USER_COLUMNS: &str = "id, username, display_name, role, agency_id, unit_id, disabled";
+
+fn user_from_row(r: &Row<'_>) -> rusqlite::Result<User> {
+    let role: String = r.get(3)?;
+    Ok(User {
+        id: r.get(0)?,
+        username: r.get(1)?,
+        display_name: r.get(2)?,
+        role: role.parse().unwrap_or(Role::UnitEditor),
+        agency_id: r.get(4)?,
+        unit_id: r.get(5)?,
+        disabled: r.get(6)?,
+    })
+}
+
+impl SqliteStore {
+    /// Creates a user. The caller checks that the agency and unit exist.
+    pub async fn add_user(&self, new: NewUser) -> Result<User> {
+        let username = validate_username(&new.username)?;
+        validate_password(&new.password)?;
+        if new.role.needs_unit() != (new.agency_id.is_some() && new.unit_id.is_some()) {
+            return Err(Error::BadRequest(if new.role.needs_unit() {
+                format!("vai trò {} cần cơ quan và đơn vị", new.role.as_str())
+            } else {
+                format!("vai trò {} không gắn với đơn vị", new.role.as_str())
+            }));
+        }
+        let password = new.password.clone();
+        let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+            .await
+            .map_err(|e| Error::Config(format!("password hashing failed: {e}")))??;
+        let display = if new.display_name.trim().is_empty() {
+            username.clone()
+        } else {
+            new.display_name.trim().to_string()
+        };
+        let name = username.clone();
+        let inserted = self
+            .blocking(move |c| {
+                c.execute(
+                    "INSERT INTO users (username, display_name, role, agency_id, unit_id, password_hash)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (username) DO NOTHING",
+                    params![name, display, new.role.as_str(), new.agency_id, new.unit_id, hash],
+                )
+            })
+            .await?;
+        if inserted == 0 {
+            return Err(Error::Conflict(format!("tên đăng nhập {username} đã có")));
+        }
+        self.user(&username)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("người dùng {username}")))
+    }
+
+    /// Every user, by name.
+    pub async fn users(&self) -> Result<Vec<User>> {
+        self.blocking(|c| {
+            let mut stmt = c.prepare(&format!(
+                "SELECT {USER_COLUMNS} FROM users ORDER BY username"
+            ))?;
+            let rows = stmt.query_map([], user_from_row)?;
+            rows.collect()
+        })
+        .await
+    }
+
+    /// The user called `username`.
+    pub async fn user(&self, username: &str) -> Result<Option<User>> {
+        let name = username.trim().to_lowercase();
+        self.blocking(move |c| {
+            c.query_row(
+                &format!("SELECT {USER_COLUMNS} FROM users WHERE username = ?1"),
+                [name],
+                user_from_row,
+            )
+            .optional()
+        })
+        .await
+    }
+
+    pub(crate) async fn password_hash(&self, username: &str) -> Result<Option<(User, String)>> {
+        let name = username.trim().to_lowercase();
+        self.blocking(move |c| {
+            c.query_row(
+                &format!("SELECT {USER_COLUMNS}, password_hash FROM users WHERE username = ?1"),
+                [name],
+                |r| Ok((user_from_row(r)?, r.get(7)?)),
+            )
+            .optional()
+        })
+        .await
+    }
+
+    /// Sets a new password and ends the user's sessions.
+    pub async fn set_password(&self, username: &str, password: &str) -> Result<()> {
+        validate_password(password)?;
+        let user = self
+            .user(username)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("người dùng {username}")))?;
+        let password = password.to_string();
+        let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+            .await
+            .map_err(|e| Error::Config(format!("password hashing failed: {e}")))??;
+        self.blocking(move |c| {
+            let tx = c.transaction()?;
+            tx.execute(
+                "UPDATE users SET password_hash = ?1 WHERE id = ?2",
+                params![hash, user.id],
+            )?;
+            tx.execute("DELETE FROM sessions WHERE user_id = ?1", [user.id])?;
+            tx.commit()
+        })
+        .await
+    }
+
+    /// Disables (or re-enables) a user; disabling ends its sessions.
+    pub async fn set_disabled(&self, username: &str, disabled: bool) -> Result<User> {
+        let user = self
+            .user(username)
+            .await?
+            .ok_or_else(|| Error::NotFound(format!("người dùng {username}")))?;
+        let id = user.id;
+        self.blocking(move |c| {
+            let tx = c.transaction()?;
+            tx.execute(
+                "UPDATE users SET disabled = ?1 WHERE id = ?2",
+                params![disabled, id],
+            )?;
+            if disabled {
+                tx.execute("DELETE FROM sessions WHERE user_id = ?1", [id])?;
+            }
+            tx.commit()
+        })
+        .await?;
+        Ok(User { disabled, ..user })
+    }
+
+    pub(crate) async fn create_session(
+        &self,
+        user_id: i64,
+        lifetime: Duration,
+    ) -> Result<(String, i64)> {
+        let mut bytes = [0u8; 32];
+        rand::rng().fill(&mut bytes);
+        let token = hex::encode(bytes);
+        let hash = token_hash(&token);
+        let now = crate::unix_now();
+        let expires = now + lifetime.as_secs() as i64;
+        self.blocking(move |c| {
+            c.execute("DELETE FROM sessions WHERE expires_at <= ?1", [now])?;
+            c.execute(
+                "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![hash, user_id, now, expires],
+            )
+        })
+        .await?;
+        Ok((token, expires))
+    }
+
+    /// The enabled user of an unexpired session.
+    pub async fn session_user(&self, token: &str) -> Result<Option<(User, i64)>> {
+        let hash = token_hash(token);
+        let now = crate::unix_now();
+        self.blocking(move |c| {
+            c.query_row(
+                "SELECT u.id, u.username, u.display_name, u.role, u.agency_id, u.unit_id,
+                        u.disabled, s.expires_at
+                 FROM sessions s JOIN users u ON u.id = s.user_id
+                 WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND u.disabled = 0",
+                params![hash, now],
+                |r| Ok((user_from_row(r)?, r.get(7)?)),
+            )
+            .optional()
+        })
+        .await
+    }
+
+    /// Ends one session.
+    pub async fn delete_session(&self, token: &str) -> Result<()> {
+        let hash = token_hash(token);
+        self.blocking(move |c| {
+            c.execute("DELETE FROM sessions WHERE token_hash = ?1", [hash])
+                .map(|_| ())
+        })
+        .await
+    }
+}
