@@ -28,7 +28,7 @@ use samod::{DocumentId, PeerId, ShareConfig, SharePolicy};
 use tokio_util::sync::CancellationToken;
 
 use crate::accounts::{Role, User};
-use crate::error::{Error, Result};
+use crate::error::{AppError, Result};
 use crate::store::{DocKind, DocRecord};
 
 /// What a user may do with a document (the one enum, from `shared::api`).
@@ -57,7 +57,7 @@ pub fn access(user: &User, doc: &DocRecord) -> Access {
 /// Only those who may read every unit's progress see the merged status and the reports.
 pub fn may_see_merged(user: &User) -> Result<()> {
     if user.role == Role::UnitEditor {
-        return Err(Error::Forbidden(
+        return Err(AppError::Forbidden(
             "tổng hợp tiến độ dành cho đầu mối tổng hợp và lãnh đạo".to_string(),
         ));
     }
@@ -74,11 +74,11 @@ pub fn may_import(user: &User, imported: &tiendo_shared::Imported) -> Result<()>
         {
             Ok(())
         }
-        Role::AgencyAdmin => Err(Error::Forbidden(format!(
+        Role::AgencyAdmin => Err(AppError::Forbidden(format!(
             "kế hoạch của {} — chỉ nhập được kế hoạch của cơ quan mình",
             imported.agency().name
         ))),
-        _ => Err(Error::Forbidden(
+        _ => Err(AppError::Forbidden(
             "chỉ đầu mối tổng hợp của cơ quan nhập được kế hoạch".to_string(),
         )),
     }
@@ -213,7 +213,7 @@ impl Peers {
             .filter(|c| c.user_id == user.id)
             .count();
         if open >= max_per_user {
-            return Err(Error::TooManyConnections(format!(
+            return Err(AppError::TooManyConnections(format!(
                 "người dùng {} đã có {open} kết nối đồng bộ (tối đa {max_per_user})",
                 user.username
             )));
@@ -221,7 +221,7 @@ impl Peers {
         if let Some(b) = inner.by_peer.get(peer)
             && b.user.id != user.id
         {
-            return Err(Error::Conflict(format!(
+            return Err(AppError::Conflict(format!(
                 "mã thiết bị (peer id) {peer} đang được người dùng khác dùng"
             )));
         }
@@ -421,11 +421,11 @@ mod tests {
         let g2 = peers.bind("p1", &alice, vec![1], 2).unwrap();
         assert!(matches!(
             peers.bind("p2", &alice, vec![1], 2),
-            Err(Error::TooManyConnections(_))
+            Err(AppError::TooManyConnections(_))
         ));
         assert!(matches!(
             peers.bind("p1", &bob, vec![2], 2),
-            Err(Error::Conflict(_))
+            Err(AppError::Conflict(_))
         ));
         assert_eq!(peers.user_of("p1").unwrap().id, 1);
         peers.end_session(&[1]);

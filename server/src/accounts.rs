@@ -18,7 +18,7 @@ use rand::Rng;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::error::{Error, Result};
+use crate::error::{AppError, Result};
 use crate::store::SqliteStore;
 
 /// What a user may do (see [`crate::access`] for the document rules): the one enum, from
@@ -71,11 +71,11 @@ pub struct Session {
 pub const MIN_PASSWORD_LEN: usize = 8;
 
 /// Hashes a password with Argon2id and a random salt (PHC string).
-pub fn hash_password(password: &str) -> Result<String> {
+pub fn hash_password(password: &str) -> Result<String, String> {
     Argon2::default()
         .hash_password(password.as_bytes())
         .map(|h| h.to_string())
-        .map_err(|e| Error::Config(format!("password hashing failed: {e}")))
+        .map_err(|e| format!("không băm được mật khẩu: {e}"))
 }
 
 /// Whether `password` matches the PHC string `hash`.
@@ -105,7 +105,7 @@ pub fn generate_password() -> String {
     format!("{a}-{b}-{c}")
 }
 
-pub(crate) fn validate_username(name: &str) -> Result<String> {
+pub(crate) fn validate_username(name: &str) -> Result<String, String> {
     let name = name.trim().to_lowercase();
     let ok = (2..=64).contains(&name.len())
         && name
@@ -114,17 +114,15 @@ pub(crate) fn validate_username(name: &str) -> Result<String> {
     if ok {
         Ok(name)
     } else {
-        Err(Error::BadRequest(format!(
+        Err(format!(
             "tên đăng nhập không hợp lệ: {name:?} (2–64 ký tự a-z, 0-9, '.', '_', '-')"
-        )))
+        ))
     }
 }
 
-pub(crate) fn validate_password(password: &str) -> Result<()> {
+pub(crate) fn validate_password(password: &str) -> Result<(), String> {
     if password.chars().count() < MIN_PASSWORD_LEN {
-        return Err(Error::BadRequest(format!(
-            "mật khẩu phải có ít nhất {MIN_PASSWORD_LEN} ký tự"
-        )));
+        return Err(format!("mật khẩu phải có ít nhất {MIN_PASSWORD_LEN} ký tự"));
     }
     Ok(())
 }
@@ -216,7 +214,7 @@ impl Accounts {
             let now = Instant::now();
             if let Err(retry_after) = t.check(&name_key, now).and(t.check(&addr_key, now)) {
                 tracing::warn!(username, %from, retry_after, "login refused: locked out");
-                return Err(Error::TooManyAttempts { retry_after });
+                return Err(AppError::TooManyAttempts { retry_after });
             }
         }
         let found = self.store.password_hash(username).await?;
@@ -236,7 +234,7 @@ impl Accounts {
                 t.fail(&name_key, FREE_ATTEMPTS, now);
                 t.fail(&addr_key, FREE_ATTEMPTS_PER_ADDRESS, now);
                 tracing::warn!(username, %from, "login failed");
-                return Err(Error::Unauthorized(
+                return Err(AppError::Unauthorized(
                     "sai tên đăng nhập hoặc mật khẩu".to_string(),
                 ));
             }
@@ -261,7 +259,7 @@ impl Accounts {
     pub async fn authenticate(&self, token: &str) -> Result<User> {
         match self.store.session_user(token).await? {
             Some((user, _)) => Ok(user),
-            None => Err(Error::Unauthorized(
+            None => Err(AppError::Unauthorized(
                 "phiên đăng nhập không hợp lệ hoặc đã hết hạn".to_string(),
             )),
         }
@@ -269,7 +267,7 @@ impl Accounts {
 
     /// Ends a session.
     pub async fn logout(&self, token: &str) -> Result<()> {
-        self.store.delete_session(token).await
+        Ok(self.store.delete_session(token).await?)
     }
 
     /// How long a new session lasts.

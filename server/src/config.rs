@@ -6,7 +6,24 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+/// What loading the settings can fail at (each message names the setting).
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// A setting has a value that cannot be used.
+    #[error("cấu hình {0}")]
+    Invalid(String),
+    /// The configuration file could not be read.
+    #[error("không đọc được tệp cấu hình {path}: {source}")]
+    Unreadable {
+        /// The file.
+        path: String,
+        /// What went wrong.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+type Result<T, E = ConfigError> = std::result::Result<T, E>;
 
 /// The server's settings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -107,9 +124,9 @@ impl Config {
         for (k, v) in env {
             match k.as_str() {
                 "TIENDO_LISTEN" => {
-                    cfg.listen = v
-                        .parse()
-                        .map_err(|_| Error::Config(format!("TIENDO_LISTEN: not an address: {v}")))?
+                    cfg.listen = v.parse().map_err(|_| {
+                        ConfigError::Invalid(format!("TIENDO_LISTEN: không phải địa chỉ: {v}"))
+                    })?
                 }
                 "TIENDO_DATA_DIR" => cfg.data_dir = PathBuf::from(v),
                 "TIENDO_STATIC_DIR" => cfg.static_dir = PathBuf::from(v),
@@ -135,19 +152,19 @@ impl Config {
         }
         cfg.score
             .validate()
-            .map_err(|e| Error::Config(format!("[score]: {e}")))?;
+            .map_err(|e| ConfigError::Invalid(format!("[score]: {e}")))?;
         cfg.import
             .validate()
-            .map_err(|e| Error::Config(format!("[import]: {e}")))?;
+            .map_err(|e| ConfigError::Invalid(format!("[import]: {e}")))?;
         Ok(cfg)
     }
 
     fn from_file(path: &Path) -> Result<Config> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Unreadable {
             path: path.display().to_string(),
             source,
         })?;
-        toml::from_str(&text).map_err(|e| Error::Config(format!("{}: {e}", path.display())))
+        toml::from_str(&text).map_err(|e| ConfigError::Invalid(format!("{}: {e}", path.display())))
     }
 }
 
@@ -155,7 +172,7 @@ fn number<T: std::str::FromStr>(key: &str, value: &str) -> Result<T> {
     value
         .trim()
         .parse()
-        .map_err(|_| Error::Config(format!("{key}: not a number: {value}")))
+        .map_err(|_| ConfigError::Invalid(format!("{key}: không phải số: {value}")))
 }
 
 #[cfg(test)]

@@ -41,7 +41,7 @@ use tiendo_shared::Date;
 use tokio::net::TcpListener;
 
 pub use config::Config;
-pub use error::{Error, Result};
+pub use error::{AppError, Result};
 pub use library::Library;
 pub use routes::app;
 pub use store::SqliteStore;
@@ -83,7 +83,7 @@ pub struct Startup {
 /// Takes the data directory's lock file, so that a second server, an import or a restore cannot
 /// run on the same SQLite file at the same time.
 pub fn lock_data_dir(config: &Config) -> Result<std::fs::File> {
-    std::fs::create_dir_all(&config.data_dir).map_err(|source| Error::Io {
+    std::fs::create_dir_all(&config.data_dir).map_err(|source| AppError::Io {
         path: config.data_dir.display().to_string(),
         source,
     })?;
@@ -93,17 +93,17 @@ pub fn lock_data_dir(config: &Config) -> Result<std::fs::File> {
         .truncate(false)
         .write(true)
         .open(&path)
-        .map_err(|source| Error::Io {
+        .map_err(|source| AppError::Io {
             path: path.display().to_string(),
             source,
         })?;
     match file.try_lock() {
         Ok(()) => Ok(file),
-        Err(std::fs::TryLockError::WouldBlock) => Err(Error::Locked(format!(
+        Err(std::fs::TryLockError::WouldBlock) => Err(AppError::Locked(format!(
             "thư mục dữ liệu {} đang được một tiến trình Tiến độ khác dùng (máy chủ đang chạy?)",
             config.data_dir.display()
         ))),
-        Err(std::fs::TryLockError::Error(source)) => Err(Error::Io {
+        Err(std::fs::TryLockError::Error(source)) => Err(AppError::Io {
             path: path.display().to_string(),
             source,
         }),
@@ -213,7 +213,7 @@ pub async fn serve(
     )
     .with_graceful_shutdown(shutdown)
     .await
-    .map_err(|source| Error::Io {
+    .map_err(|source| AppError::Io {
         path: "listener".into(),
         source,
     });

@@ -15,7 +15,7 @@ use tiendo_shared::status::Summary;
 use tiendo_shared::{Date, Imported, Org, PeriodKind, Plan, Progress, doc};
 
 use crate::access::{Catalogue, Peers, Policy};
-use crate::error::{Error, Result};
+use crate::error::{AppError, Result};
 use crate::reader::PlanData;
 use crate::store::{DocKind, DocRecord, SqliteStore};
 
@@ -138,7 +138,7 @@ impl Library {
             .all()
             .into_iter()
             .find(|d| d.kind == DocKind::Org && d.agency_id == agency_id)
-            .ok_or_else(|| Error::NotFound(format!("cơ quan {agency_id}")))?;
+            .ok_or_else(|| AppError::NotFound(format!("cơ quan {agency_id}")))?;
         self.read(&rec.doc_id).await
     }
 
@@ -191,7 +191,7 @@ impl Library {
             .iter()
             .any(|d| d.kind == DocKind::Plan && d.plan_id.as_deref() == Some(plan.id.as_str()))
         {
-            return Err(Error::Conflict(format!(
+            return Err(AppError::Conflict(format!(
                 "kế hoạch {} đã được nhập",
                 plan.id
             )));
@@ -199,7 +199,7 @@ impl Library {
         let agency = org
             .agency(&plan.agency_id)
             .cloned()
-            .ok_or_else(|| Error::BadRequest("kế hoạch không có cơ quan ban hành".into()))?;
+            .ok_or_else(|| AppError::BadRequest("kế hoạch không có cơ quan ban hành".into()))?;
         let plan_doc = self.create(&plan).await?;
         self.register(DocRecord {
             doc_id: plan_doc.clone(),
@@ -289,16 +289,16 @@ impl Library {
                 },
             )
         })?;
-        merged.ok_or_else(|| Error::NotFound(format!("cơ quan {} trong tổ chức", imported.id)))
+        merged.ok_or_else(|| AppError::NotFound(format!("cơ quan {} trong tổ chức", imported.id)))
     }
 
     async fn handle(&self, doc_id: &str) -> Result<samod::DocHandle> {
         let id = DocumentId::from_str(doc_id)
-            .map_err(|_| Error::NotFound(format!("document {doc_id}")))?;
+            .map_err(|_| AppError::NotFound(format!("document {doc_id}")))?;
         self.repo
             .find(id)
             .await?
-            .ok_or_else(|| Error::NotFound(format!("document {doc_id}")))
+            .ok_or_else(|| AppError::NotFound(format!("document {doc_id}")))
     }
 
     async fn read<T: tiendo_shared::Document>(&self, doc_id: &str) -> Result<T> {
@@ -332,11 +332,11 @@ impl Library {
         let rec = docs
             .iter()
             .find(|d| d.kind == DocKind::Plan && d.plan_id.as_deref() == Some(plan_id))
-            .ok_or_else(|| Error::NotFound(format!("kế hoạch {plan_id}")))?;
+            .ok_or_else(|| AppError::NotFound(format!("kế hoạch {plan_id}")))?;
         let org_rec = docs
             .iter()
             .find(|d| d.kind == DocKind::Org && d.agency_id == rec.agency_id)
-            .ok_or_else(|| Error::NotFound(format!("tổ chức của kế hoạch {plan_id}")))?;
+            .ok_or_else(|| AppError::NotFound(format!("tổ chức của kế hoạch {plan_id}")))?;
         let plan: Plan = self.read(&rec.doc_id).await?;
         let org: Org = self.read(&org_rec.doc_id).await?;
         Ok((plan, org))

@@ -16,7 +16,7 @@ use tiendo_shared::status::{self, Problem, Summary};
 use tiendo_shared::{Agency, Date, Org, PeriodKind, Plan, Progress, doc};
 
 use crate::Library;
-use crate::error::{Error, Result};
+use crate::error::{AppError, Result};
 use crate::store::{DocKind, DocRecord, SqliteStore};
 
 /// Where documents are read from.
@@ -34,23 +34,23 @@ impl DocReader for Library {
 
     async fn document(&self, doc_id: &str) -> Result<automerge::Automerge> {
         let id = DocumentId::from_str(doc_id)
-            .map_err(|_| Error::NotFound(format!("tài liệu {doc_id}")))?;
+            .map_err(|_| AppError::NotFound(format!("tài liệu {doc_id}")))?;
         let handle = self
             .repo()
             .find(id)
             .await?
-            .ok_or_else(|| Error::NotFound(format!("tài liệu {doc_id}")))?;
+            .ok_or_else(|| AppError::NotFound(format!("tài liệu {doc_id}")))?;
         Ok(handle.with_document(|d| d.clone()))
     }
 }
 
 impl DocReader for SqliteStore {
     async fn records(&self) -> Result<Vec<DocRecord>> {
-        self.documents().await
+        Ok(self.documents().await?)
     }
 
     async fn document(&self, doc_id: &str) -> Result<automerge::Automerge> {
-        self.read_document(doc_id).await
+        Ok(self.read_document(doc_id).await?)
     }
 }
 
@@ -85,7 +85,7 @@ impl PlanData {
     pub fn agency(&self) -> Result<&tiendo_shared::Agency> {
         self.org
             .agency(&self.plan.agency_id)
-            .ok_or_else(|| Error::NotFound(format!("cơ quan {}", self.plan.agency_id)))
+            .ok_or_else(|| AppError::NotFound(format!("cơ quan {}", self.plan.agency_id)))
     }
 
     /// The merged status (see `shared::status`).
@@ -134,11 +134,11 @@ pub async fn gather(reader: &impl DocReader, plan_id: &str) -> Result<PlanData> 
     let rec = records
         .iter()
         .find(|d| d.kind == DocKind::Plan && d.plan_id.as_deref() == Some(plan_id))
-        .ok_or_else(|| Error::NotFound(format!("kế hoạch {plan_id}")))?;
+        .ok_or_else(|| AppError::NotFound(format!("kế hoạch {plan_id}")))?;
     let org_rec = records
         .iter()
         .find(|d| d.kind == DocKind::Org && d.agency_id == rec.agency_id)
-        .ok_or_else(|| Error::NotFound(format!("tổ chức của kế hoạch {plan_id}")))?;
+        .ok_or_else(|| AppError::NotFound(format!("tổ chức của kế hoạch {plan_id}")))?;
     let plan: Plan = doc::read(&reader.document(&rec.doc_id).await?)?;
     let org: Org = doc::read(&reader.document(&org_rec.doc_id).await?)?;
     let mut progress = Vec::new();

@@ -23,13 +23,13 @@ struct Counted<'a> {
 
 impl DocReader for Counted<'_> {
     async fn records(&self) -> crate::Result<Vec<DocRecord>> {
-        self.store.documents().await
+        Ok(self.store.documents().await?)
     }
 
     async fn document(&self, doc_id: &str) -> crate::Result<automerge::Automerge> {
         let doc = self.store.read_document(doc_id).await;
         self.bar.inc(1);
-        doc
+        Ok(doc?)
     }
 }
 

@@ -10,7 +10,8 @@ use docx_rs::{
 use tiendo_shared::report::Report;
 use tiendo_shared::status::Counts;
 
-use crate::error::{Error, Result};
+use super::ReportError;
+use crate::error::Result;
 
 /// The font of both files, as the decree asks.
 pub(super) const FONT: &str = "Times New Roman";
@@ -269,7 +270,10 @@ pub fn docx(r: &Report) -> Result<Vec<u8>> {
     let mut out = std::io::Cursor::new(Vec::new());
     doc.build()
         .pack(&mut out)
-        .map_err(|e| Error::Report(format!("không tạo được tệp DOCX: {e}")))?;
+        .map_err(|e| ReportError::Render {
+            kind: "DOCX",
+            why: e.to_string(),
+        })?;
     Ok(out.into_inner())
 }
 

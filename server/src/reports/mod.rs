@@ -14,7 +14,23 @@ pub use xlsx::{SUMMARY_COLUMNS, summary_row, xlsx};
 use tiendo_shared::PeriodKind;
 use tiendo_shared::report::Report;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
+
+/// What making a report file can fail at.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// The file asked for is not one this server makes (`q1.docx`, `year.xlsx`…).
+    #[error("{0}")]
+    BadName(String),
+    /// The renderer failed.
+    #[error("không tạo được tệp {kind}: {why}")]
+    Render {
+        /// DOCX or XLSX.
+        kind: &'static str,
+        /// What the library said.
+        why: String,
+    },
+}
 use crate::reader::PlanData;
 use crate::store::{GeneratedReport, SqliteStore};
 
@@ -68,8 +84,7 @@ pub async fn generate(
         }
         Ok((report, files))
     })
-    .await
-    .map_err(|e| Error::Report(format!("tạo báo cáo bị gián đoạn: {e}")))??;
+    .await??;
     for file in &files {
         store
             .record_report(GeneratedReport {
@@ -98,7 +113,7 @@ impl FileKind {
     /// Parses `q1.docx`, `year.xlsx`… into the period and the kind.
     pub fn parse_name(name: &str) -> Result<(PeriodKind, FileKind)> {
         let (period, ext) = name.rsplit_once('.').ok_or_else(|| {
-            Error::BadRequest(format!(
+            ReportError::BadName(format!(
                 "tên tệp báo cáo không hợp lệ: {name} (ví dụ q1.docx, year.xlsx)"
             ))
         })?;
@@ -106,9 +121,10 @@ impl FileKind {
             "docx" => FileKind::Docx,
             "xlsx" => FileKind::Xlsx,
             _ => {
-                return Err(Error::BadRequest(format!(
+                return Err(ReportError::BadName(format!(
                     "định dạng báo cáo không hỗ trợ: .{ext} (docx, xlsx)"
-                )));
+                ))
+                .into());
             }
         };
         Ok((period.parse()?, kind))

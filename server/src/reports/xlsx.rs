@@ -7,8 +7,9 @@ use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet};
 use tiendo_shared::report::Report;
 use tiendo_shared::status::Counts;
 
+use super::ReportError;
 use super::docx::{FONT, percent, points};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// The summary columns, in order, shared by the plan, area and unit rows.
 pub const SUMMARY_COLUMNS: [&str; 10] = [
@@ -40,8 +41,11 @@ pub fn summary_row(c: &Counts) -> [f64; 10] {
     ]
 }
 
-fn xlsx_err(e: rust_xlsxwriter::XlsxError) -> Error {
-    Error::Report(format!("không tạo được tệp XLSX: {e}"))
+fn xlsx_err(e: rust_xlsxwriter::XlsxError) -> ReportError {
+    ReportError::Render {
+        kind: "XLSX",
+        why: e.to_string(),
+    }
 }
 
 /// The annex: sheet "Tổng hợp" (the plan, then by area, then by unit) and sheet "Nhiệm vụ"
@@ -192,5 +196,5 @@ pub fn xlsx(r: &Report) -> Result<Vec<u8>> {
         }
     }
     tasks.set_freeze_panes(1, 0).map_err(xlsx_err)?;
-    book.save_to_buffer().map_err(xlsx_err)
+    Ok(book.save_to_buffer().map_err(xlsx_err)?)
 }

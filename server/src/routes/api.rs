@@ -12,7 +12,7 @@ use tiendo_shared::{Date, PeriodKind, api};
 
 use crate::AppState;
 use crate::access::{self, Access, access};
-use crate::error::{Error, Result};
+use crate::error::{AppError, Result};
 use crate::library::PlanInfo;
 use crate::reports::{self, FileKind};
 use crate::routes::auth::Authenticated;
@@ -28,7 +28,7 @@ fn readable_plan(state: &AppState, auth: &Authenticated, plan_id: &str) -> Resul
         .into_iter()
         .find(|d| d.kind == DocKind::Plan && d.plan_id.as_deref() == Some(plan_id))
         .filter(|d| access(&auth.user, d) != Access::None)
-        .ok_or_else(|| Error::NotFound(format!("kế hoạch {plan_id}")))
+        .ok_or_else(|| AppError::NotFound(format!("kế hoạch {plan_id}")))
 }
 
 /// The API routes.
@@ -41,7 +41,7 @@ pub fn router() -> Router<AppState> {
         .route("/plans/{id}/status", get(status))
         .route("/plans/{id}/reports", get(generated_reports))
         .route("/plans/{id}/reports/{file}", get(report))
-        .fallback(|| async { Error::NotFound("API route".into()) })
+        .fallback(|| async { AppError::NotFound("API route".into()) })
 }
 
 async fn health(State(state): State<AppState>) -> Result<Json<api::Health>> {
@@ -109,7 +109,7 @@ async fn report(
 ) -> Result<Response> {
     readable_plan(&state, &auth, &id)?;
     access::may_see_merged(&auth.user)?;
-    let Query(q) = query.map_err(|e| Error::BadRequest(e.body_text()))?;
+    let Query(q) = query.map_err(|e| AppError::BadRequest(e.body_text()))?;
     let (period, kind) = FileKind::parse_name(&file)?;
     let as_of = as_of(q.as_of.as_deref())?;
     let data = state.library.plan_data(&id).await?;
@@ -124,7 +124,7 @@ async fn report(
     let reports::Generated { name, bytes, .. } = files
         .into_iter()
         .next()
-        .ok_or_else(|| Error::Report("không tạo được tệp báo cáo".into()))?;
+        .ok_or_else(|| AppError::Interrupted("không tạo được tệp báo cáo".into()))?;
     Ok((
         [
             (header::CONTENT_TYPE, kind.content_type().to_string()),
@@ -162,7 +162,7 @@ fn plan_from_body(
     body: std::result::Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<(String, tiendo_shared::Imported)> {
     let bytes = body.map_err(|e| {
-        Error::rejected(e.status(), format!("nội dung kế hoạch: {}", e.body_text()))
+        AppError::rejected(e.status(), format!("nội dung kế hoạch: {}", e.body_text()))
     })?;
     let json = headers
         .get(header::CONTENT_TYPE)
@@ -170,7 +170,7 @@ fn plan_from_body(
         .is_some_and(|v| v.starts_with("application/json"));
     if json {
         let draft: tiendo_shared::Imported = serde_json::from_slice(&bytes)
-            .map_err(|e| Error::BadRequest(format!("bản nháp kế hoạch không đọc được: {e}")))?;
+            .map_err(|e| AppError::BadRequest(format!("bản nháp kế hoạch không đọc được: {e}")))?;
         draft.check()?;
         return Ok(("bản nháp".into(), draft));
     }
@@ -224,7 +224,7 @@ async fn status(
     readable_plan(&state, &auth, &id)?;
     // The merged status shows every unit's progress: for those who may read all of it.
     access::may_see_merged(&auth.user)?;
-    let Query(q) = query.map_err(|e| Error::BadRequest(e.body_text()))?;
+    let Query(q) = query.map_err(|e| AppError::BadRequest(e.body_text()))?;
     let as_of = as_of(q.as_of.as_deref())?;
     let period = q
         .period

@@ -18,7 +18,7 @@ use tiendo_shared::api;
 use crate::AppState;
 use crate::access::Access;
 use crate::accounts::User;
-use crate::error::{Error, Result};
+use crate::error::{AppError, Result};
 
 /// The session cookie's name.
 pub const COOKIE: &str = "tiendo_session";
@@ -53,12 +53,12 @@ pub fn session_token(headers: &HeaderMap) -> Option<String> {
 }
 
 impl FromRequestParts<AppState> for Authenticated {
-    type Rejection = Error;
+    type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
         let token = session_token(&parts.headers)
             .filter(|t| !t.is_empty())
-            .ok_or_else(|| Error::Unauthorized("cần đăng nhập".to_string()))?;
+            .ok_or_else(|| AppError::Unauthorized("cần đăng nhập".to_string()))?;
         let user = state.accounts.authenticate(&token).await?;
         tracing::Span::current().record("user", user.username.as_str());
         Ok(Authenticated {
@@ -119,7 +119,7 @@ async fn login(State(state): State<AppState>, request: axum::extract::Request) -
             request, &state,
         )
         .await;
-    let Json(body) = body.map_err(|e| Error::rejected(e.status(), e.body_text()))?;
+    let Json(body) = body.map_err(|e| AppError::rejected(e.status(), e.body_text()))?;
     let session = state
         .accounts
         .login(&body.username, &body.password, from)
@@ -137,7 +137,7 @@ async fn login(State(state): State<AppState>, request: axum::extract::Request) -
     let mut resp = Json(body).into_response();
     resp.headers_mut().insert(
         header::SET_COOKIE,
-        HeaderValue::from_str(&cookie).map_err(|e| Error::BadRequest(e.to_string()))?,
+        HeaderValue::from_str(&cookie).map_err(|e| AppError::BadRequest(e.to_string()))?,
     );
     Ok(resp)
 }
@@ -154,7 +154,7 @@ async fn logout(
     let cleared = format!("{COOKIE}=; {}; Max-Age=0", cookie_attributes(&headers));
     resp.headers_mut().insert(
         header::SET_COOKIE,
-        HeaderValue::from_str(&cleared).map_err(|e| Error::BadRequest(e.to_string()))?,
+        HeaderValue::from_str(&cleared).map_err(|e| AppError::BadRequest(e.to_string()))?,
     );
     Ok(resp)
 }

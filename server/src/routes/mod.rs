@@ -19,7 +19,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::AppState;
-use crate::error::Error;
+use crate::error::AppError;
 
 /// The whole HTTP application.
 pub fn app(state: AppState) -> Router {
@@ -76,7 +76,7 @@ async fn json_errors(req: Request, next: Next) -> Response {
     if !status.is_client_error() {
         return Response::from_parts(parts, axum::body::Body::from(text));
     }
-    let error = Error::rejected(status, text);
+    let error = AppError::rejected(status, text);
     let mut out = error.into_response();
     // The rejection's own status stands (415, 422 …); the JSON says why.
     *out.status_mut() = status;

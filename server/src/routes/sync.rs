@@ -23,7 +23,7 @@ pub async fn upgrade(
     let limits = &state.config.limits;
     let open = state.library.peers().connections_of(auth.user.id);
     if open >= limits.max_connections_per_user {
-        return Err(crate::Error::TooManyConnections(format!(
+        return Err(crate::AppError::TooManyConnections(format!(
             "người dùng {} đã có {open} kết nối đồng bộ (tối đa {})",
             auth.user.username, limits.max_connections_per_user
         )));

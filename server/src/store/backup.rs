@@ -9,19 +9,22 @@ use std::time::Duration;
 use rusqlite::Connection;
 
 use super::{MIGRATIONS, SqliteStore};
-use crate::error::{Error, Result};
+use super::{Result, StoreError};
 
 /// Copies the database at `db` to `dest` (which must not exist) with SQLite's online backup API:
 /// a consistent copy even while a server is writing to `db`.
 pub fn backup(db: &Path, dest: &Path) -> Result<()> {
     if dest.exists() {
-        return Err(Error::BadRequest(format!(
+        return Err(StoreError::Exists(format!(
             "{} đã tồn tại; chọn tên tệp khác",
             dest.display()
         )));
     }
     if !db.exists() {
-        return Err(Error::NotFound(format!("cơ sở dữ liệu {}", db.display())));
+        return Err(StoreError::NotFound(format!(
+            "cơ sở dữ liệu {}",
+            db.display()
+        )));
     }
     let conn = Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     conn.busy_timeout(Duration::from_secs(5))?;
@@ -32,9 +35,9 @@ pub fn backup(db: &Path, dest: &Path) -> Result<()> {
 /// Checks that `file` is a sound Tiến độ database this program can open.
 pub fn check_backup(file: &Path) -> Result<i64> {
     let conn = Connection::open_with_flags(file, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .map_err(|e| Error::BadRequest(format!("{}: {e}", file.display())))?;
+        .map_err(|e| StoreError::Invalid(format!("{}: {e}", file.display())))?;
     let bad = |why: String| {
-        Error::BadRequest(format!(
+        StoreError::Invalid(format!(
             "{} không phải bản sao lưu hợp lệ: {why}",
             file.display()
         ))
@@ -52,7 +55,7 @@ pub fn check_backup(file: &Path) -> Result<i64> {
         return Err(bad("không có lược đồ Tiến độ".into()));
     }
     if version > MIGRATIONS.len() as i64 {
-        return Err(Error::SchemaTooNew {
+        return Err(StoreError::SchemaTooNew {
             found: version,
             supported: MIGRATIONS.len() as i64,
         });

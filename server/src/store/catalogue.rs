@@ -7,7 +7,7 @@ use rusqlite::params;
 use serde::Serialize;
 
 use super::SqliteStore;
-use crate::error::{Error, Result};
+use super::{Result, StoreError};
 
 /// What a catalogued document is: the one enum of document kinds, from `shared`.
 pub use tiendo_shared::DocKind;
@@ -92,12 +92,15 @@ impl SqliteStore {
             })
             .await?;
         if chunks.is_empty() {
-            return Err(Error::NotFound(format!("tài liệu {doc_id}")));
+            return Err(StoreError::NotFound(format!("tài liệu {doc_id}")));
         }
         let mut doc = automerge::Automerge::new();
         for chunk in chunks {
             doc.load_incremental(&chunk)
-                .map_err(|e| Error::Shared(tiendo_shared::Error::from(e)))?;
+                .map_err(|source| StoreError::Document {
+                    doc_id: doc_id.to_string(),
+                    source: Box::new(source),
+                })?;
         }
         Ok(doc)
     }

@@ -9,8 +9,8 @@ use rusqlite::{OptionalExtension, params};
 use samod::storage::StorageKey;
 
 use super::SqliteStore;
+use super::StoreError;
 use super::durable::chunk_changes;
-use crate::error::Error;
 
 fn key_string(key: &StorageKey) -> String {
     key.to_string()
@@ -96,8 +96,8 @@ impl samod::storage::Storage for SqliteStore {
         })
         .await;
         let res = match res {
-            Ok(r) => r.map_err(Error::from),
-            Err(e) => Err(Error::Config(format!("storage task failed: {e}"))),
+            Ok(r) => r.map_err(StoreError::from),
+            Err(e) => Err(StoreError::Interrupted(e.to_string())),
         };
         if let Err(e) = res {
             // samod's storage interface cannot report failure; going on would acknowledge a

@@ -6,7 +6,7 @@
 use rusqlite::Connection;
 
 use super::SqliteStore;
-use crate::error::{Error, Result};
+use super::{Result, StoreError};
 
 /// Numbered migrations: the schema at version N is migrations 1..=N applied in order. Never
 /// edit one that has landed; add a new one.
@@ -63,7 +63,7 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     let supported = MIGRATIONS.len() as i64;
     if version > supported {
-        return Err(Error::SchemaTooNew {
+        return Err(StoreError::SchemaTooNew {
             found: version,
             supported,
         });
@@ -114,7 +114,7 @@ mod tests {
         drop(conn);
         assert!(matches!(
             SqliteStore::open(&path),
-            Err(Error::SchemaTooNew { found: 99, .. })
+            Err(StoreError::SchemaTooNew { found: 99, .. })
         ));
     }
 }

@@ -26,12 +26,52 @@ use std::sync::{Arc, Mutex};
 
 use rusqlite::Connection;
 
-use crate::error::{Error, Result};
-
 pub use backup::{backup, check_backup, restore};
 pub use catalogue::{DocKind, DocRecord};
 pub use migrations::MIGRATIONS;
 pub use reports::GeneratedReport;
+
+/// What the store can fail at.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// SQLite failed.
+    #[error("lỗi cơ sở dữ liệu: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// A stored document's chunks do not load.
+    #[error("tài liệu {doc_id} không đọc được: {source}")]
+    Document {
+        /// The document.
+        doc_id: String,
+        /// What automerge said.
+        #[source]
+        source: Box<automerge::AutomergeError>,
+    },
+    /// The database was written by a newer release of Tiến độ.
+    #[error(
+        "cơ sở dữ liệu ở phiên bản {found}, mới hơn chương trình này ({supported}); hãy cập nhật Tiến độ"
+    )]
+    SchemaTooNew {
+        /// The version in the file.
+        found: i64,
+        /// The newest version this release knows.
+        supported: i64,
+    },
+    /// No such row or file.
+    #[error("không tìm thấy {0}")]
+    NotFound(String),
+    /// It exists already (a user name, a backup file).
+    #[error("{0}")]
+    Exists(String),
+    /// What was to be stored is not acceptable (a user name, a password, a backup file).
+    #[error("{0}")]
+    Invalid(String),
+    /// The blocking task that ran the statement did not finish.
+    #[error("tác vụ lưu trữ bị gián đoạn: {0}")]
+    Interrupted(String),
+}
+
+/// Result with the store's error.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// SQLite-backed storage. Cloning shares the connection.
 #[derive(Clone)]
@@ -78,7 +118,7 @@ impl SqliteStore {
             f(&mut guard)
         })
         .await
-        .map_err(|e| Error::Config(format!("storage task failed: {e}")))?
-        .map_err(Error::from)
+        .map_err(|e| StoreError::Interrupted(e.to_string()))?
+        .map_err(StoreError::from)
     }
 }

@@ -5,8 +5,8 @@
 
 use rusqlite::params;
 
+use super::Result;
 use super::SqliteStore;
-use crate::error::Result;
 
 /// One generated report file (the API's type, from `shared::api`).
 pub use tiendo_shared::api::GeneratedReport;

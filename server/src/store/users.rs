@@ -10,10 +10,10 @@ use rand::Rng;
 use rusqlite::{OptionalExtension, Row, params};
 
 use super::SqliteStore;
+use super::{Result, StoreError};
 use crate::accounts::{
     NewUser, Role, User, hash_password, token_hash, validate_password, validate_username,
 };
-use crate::error::{Error, Result};
 
 const USER_COLUMNS: &str = "id, username, display_name, role, agency_id, unit_id, disabled";
 
@@ -33,10 +33,10 @@ fn user_from_row(r: &Row<'_>) -> rusqlite::Result<User> {
 impl SqliteStore {
     /// Creates a user. The caller checks that the agency and unit exist.
     pub async fn add_user(&self, new: NewUser) -> Result<User> {
-        let username = validate_username(&new.username)?;
-        validate_password(&new.password)?;
+        let username = validate_username(&new.username).map_err(StoreError::Invalid)?;
+        validate_password(&new.password).map_err(StoreError::Invalid)?;
         if new.role.needs_unit() != (new.agency_id.is_some() && new.unit_id.is_some()) {
-            return Err(Error::BadRequest(if new.role.needs_unit() {
+            return Err(StoreError::Invalid(if new.role.needs_unit() {
                 format!("vai trò {} cần cơ quan và đơn vị", new.role.as_str())
             } else {
                 format!("vai trò {} không gắn với đơn vị", new.role.as_str())
@@ -45,7 +45,8 @@ impl SqliteStore {
         let password = new.password.clone();
         let hash = tokio::task::spawn_blocking(move || hash_password(&password))
             .await
-            .map_err(|e| Error::Config(format!("password hashing failed: {e}")))??;
+            .map_err(|e| StoreError::Interrupted(e.to_string()))?
+            .map_err(StoreError::Invalid)?;
         let display = if new.display_name.trim().is_empty() {
             username.clone()
         } else {
@@ -62,11 +63,13 @@ impl SqliteStore {
             })
             .await?;
         if inserted == 0 {
-            return Err(Error::Conflict(format!("tên đăng nhập {username} đã có")));
+            return Err(StoreError::Exists(format!(
+                "tên đăng nhập {username} đã có"
+            )));
         }
         self.user(&username)
             .await?
-            .ok_or_else(|| Error::NotFound(format!("người dùng {username}")))
+            .ok_or_else(|| StoreError::NotFound(format!("người dùng {username}")))
     }
 
     /// Every user, by name.
@@ -110,15 +113,16 @@ impl SqliteStore {
 
     /// Sets a new password and ends the user's sessions.
     pub async fn set_password(&self, username: &str, password: &str) -> Result<()> {
-        validate_password(password)?;
+        validate_password(password).map_err(StoreError::Invalid)?;
         let user = self
             .user(username)
             .await?
-            .ok_or_else(|| Error::NotFound(format!("người dùng {username}")))?;
+            .ok_or_else(|| StoreError::NotFound(format!("người dùng {username}")))?;
         let password = password.to_string();
         let hash = tokio::task::spawn_blocking(move || hash_password(&password))
             .await
-            .map_err(|e| Error::Config(format!("password hashing failed: {e}")))??;
+            .map_err(|e| StoreError::Interrupted(e.to_string()))?
+            .map_err(StoreError::Invalid)?;
         self.blocking(move |c| {
             let tx = c.transaction()?;
             tx.execute(
@@ -136,7 +140,7 @@ impl SqliteStore {
         let user = self
             .user(username)
             .await?
-            .ok_or_else(|| Error::NotFound(format!("người dùng {username}")))?;
+            .ok_or_else(|| StoreError::NotFound(format!("người dùng {username}")))?;
         let id = user.id;
         self.blocking(move |c| {
             let tx = c.transaction()?;
