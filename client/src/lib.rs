@@ -3,23 +3,19 @@
 //! The offline-first PWA of Tiến độ (Yew, compiled to WebAssembly): units open it on a tablet,
 //! record progress on their tasks with or without a connection, and it syncs by itself.
 //!
-//! Data flow in the browser:
+//! Data flow in the browser, by folder:
 //!
 //! ```text
-//! form change ─► hub (shared::doc::update on the unit's progress document) ─► samod repo
-//!   samod repo ─► storage::IdbStorage (IndexedDB) — the app works from here alone offline
-//!   samod repo ◄─► socket::WebSocketDialer ◄─► server /sync (session cookie)
-//! documents ─► model (shared::status) ─► app components (task list, sync indicator, form)
+//! components (screens) ─► view_model (pure: task rows, dashboard figures, workspace state)
+//!   components ─► infra::plan_docs (shared::doc::update on the unit's progress document)
+//!   infra::session: samod repo ─► infra::storage (IndexedDB) — the app works from here alone offline
+//!   infra::session: samod repo ◄─► infra::socket ◄══ws══► server /sync (session cookie)
+//!   infra::plan_docs ─► Snapshot (once per change) ─► view_model::workspace ─► components
 //! ```
 
-pub mod api;
-pub mod app;
-pub mod dashboard;
-pub mod hub;
-pub mod model;
-pub mod runtime;
-pub mod socket;
-pub mod storage;
+pub mod components;
+pub mod infra;
+pub mod view_model;
 
 /// The model's schema version this client was built against.
 pub fn model_version() -> &'static str {
@@ -34,7 +30,7 @@ pub fn start() {
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id("app"));
     match root {
-        Some(root) => yew::Renderer::<app::App>::with_root(root).render(),
-        None => yew::Renderer::<app::App>::new().render(),
+        Some(root) => yew::Renderer::<components::App>::with_root(root).render(),
+        None => yew::Renderer::<components::App>::new().render(),
     };
 }

@@ -5,8 +5,8 @@
 
 use automerge::{ROOT, ReadDoc, transaction::Transactable};
 use samod::storage::{LocalStorage, StorageKey};
-use tiendo_client::runtime::BrowserRuntime;
-use tiendo_client::storage::IdbStorage;
+use tiendo_client::infra::runtime::BrowserRuntime;
+use tiendo_client::infra::storage::IdbStorage;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);

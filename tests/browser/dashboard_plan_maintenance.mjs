@@ -245,6 +245,29 @@ scenario(async () => {
   await po.waitForSelector('[data-testid=import-done]');
   emit('imported', { summary, unplaced, corrected, done: await text(po, '[data-testid=import-done]') });
 
+  // The saved plan opens in place, and the switcher goes back to the first: the page is never
+  // reloaded (a marker on the window survives), the tab stays, the titles follow.
+  await po.evaluate(() => { window.__samePage = true; });
+  const title = () => text(po, '[data-testid=plan-overview] h2');
+  const first = await title();
+  await po.click('[data-testid=import-open]');
+  await po.waitForFunction((t) => {
+    const h = document.querySelector('[data-testid=plan-overview] h2');
+    return h && h.textContent !== t;
+  }, first);
+  const opened = await title();
+  const options = await po.locator('[data-testid=plan-switch] option').count();
+  const back = await po.$eval('[data-testid=plan-switch]', (s) => [...s.options].find((o) => !o.selected).value);
+  await po.selectOption('[data-testid=plan-switch]', back);
+  await po.waitForFunction((t) => document.querySelector('[data-testid=plan-overview] h2')?.textContent === t, first);
+  emit('switched', {
+    first,
+    opened,
+    options,
+    back: await title(),
+    samePage: await po.evaluate(() => window.__samePage === true),
+  });
+
   // A garbage file is refused before anything is sent.
   await po.setInputFiles('[data-testid=import-file]', {
     name: 'ghi-chu.txt',

@@ -4,7 +4,7 @@
 //! documents; a watch list opens the task with the unit's report and the history naming its
 //! author; the office's amendments reach the server and the unit, and the unit has no way to
 //! make them; the downloaded report is recorded and shown in the calendar; a plan imported from
-//! a .txt lands on the server.
+//! a .docx lands on the server, and switching to it and back happens in place (no page reload).
 
 use tiendo_tests::browser::{Scenario, client_copy};
 use tiendo_tests::{TestServer, blocking, data_dir};
@@ -292,6 +292,20 @@ async fn the_office_sees_merged_status_opens_history_amends_the_plan_and_makes_r
     assert_eq!(
         t1a["schedule"]["milestones"][0]["due"], "2026-06-30",
         "{t1a:#}"
+    );
+
+    // Switching plans opens the other plan's documents in place: no page reload.
+    let switched = blocking(|| run.expect("switched"));
+    assert!(
+        switched["opened"].as_str().unwrap().contains("2026"),
+        "the imported plan opened: {switched:#}"
+    );
+    assert_ne!(switched["opened"], switched["first"], "{switched:#}");
+    assert_eq!(switched["options"], 2, "{switched:#}");
+    assert_eq!(switched["back"], switched["first"], "{switched:#}");
+    assert_eq!(
+        switched["samePage"], true,
+        "the page was not reloaded: {switched:#}"
     );
 
     let refused = blocking(|| run.expect("import-refused"));

@@ -13,16 +13,18 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use super::HubRef;
+use super::use_ws;
+use crate::infra::{api, browser, prefs};
 
 #[derive(Properties, PartialEq)]
-pub(crate) struct EditorProps {
-    pub hub: HubRef,
+pub struct EditorProps {
     /// The task to edit; `None` adds a task to `area`.
     pub task_id: Option<String>,
+    /// The area a new task goes into.
     pub area: u32,
     /// The default day of a retirement.
     pub as_of: Date,
+    /// Called once saved (or cancelled).
     pub on_done: Callback<()>,
 }
 
@@ -36,11 +38,12 @@ fn value(r: &NodeRef) -> String {
 /// The form of one task: title, lead, coordinating, products (one per line), timeline. Saving
 /// re-reads the units and the timeline; refusals keep what was typed.
 #[function_component(TaskEditor)]
-pub(crate) fn task_editor(props: &EditorProps) -> Html {
-    let hub = props.hub.0.clone();
+pub fn task_editor(props: &EditorProps) -> Html {
+    let ws = use_ws();
+    let hub = ws.docs.clone();
     let message = use_state(|| None::<(bool, String)>);
     let refs = (*use_state(<[NodeRef; 6]>::default)).clone();
-    let Ok(plan) = hub.plan() else {
+    let Ok(plan) = ws.snap.plan.clone() else {
         return html! {};
     };
     let task = props
@@ -52,6 +55,7 @@ pub(crate) fn task_editor(props: &EditorProps) -> Html {
     let save = {
         let (hub, message, refs) = (hub.clone(), message.clone(), refs.clone());
         let (task_id, area, on_done) = (props.task_id.clone(), props.area, props.on_done.clone());
+        let agency = ws.snap.agency.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let draft = TaskDraft {
@@ -61,7 +65,7 @@ pub(crate) fn task_editor(props: &EditorProps) -> Html {
                 products: value(&refs[3]),
                 timeline: value(&refs[4]),
             };
-            let agency = match hub.agency() {
+            let agency = match agency.clone() {
                 Ok(a) => a,
                 Err(e) => return message.set(Some((false, e))),
             };
@@ -141,30 +145,31 @@ pub(crate) fn task_editor(props: &EditorProps) -> Html {
     }
 }
 
-/// Switches to another plan the user may open (the page restarts on it).
+/// Switches to another plan the user may open, in place: the session stays, that plan's
+/// documents open.
 #[function_component(PlanSwitcher)]
-pub(crate) fn plan_switcher(props: &super::TasksProps) -> Html {
-    let hub = &props.hub.0;
-    let plans = hub.me.plans();
+pub fn plan_switcher() -> Html {
+    let ws = use_ws();
+    let plans = ws.session.me().plans();
     if plans.len() < 2 {
         return html! {};
     }
-    let onchange = Callback::from(|e: Event| {
-        if let Some(s) = e
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
-        {
-            crate::hub::choose_plan(&s.value());
-            if let Some(w) = web_sys::window() {
-                let _ = w.location().reload();
+    let onchange = {
+        let switch = ws.switch_plan.clone();
+        Callback::from(move |e: Event| {
+            if let Some(s) = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+            {
+                switch.emit(s.value());
             }
-        }
-    });
+        })
+    };
     html! {
         <label class="switcher">{"Kế hoạch "}
             <select {onchange} data-testid="plan-switch">
                 { for plans.iter().map(|(id, title)| html! {
-                    <option value={id.clone()} selected={*id == hub.plan_id}>{if title.is_empty() { id.clone() } else { title.clone() }}</option>
+                    <option value={id.clone()} selected={*id == ws.snap.plan_id}>{if title.is_empty() { id.clone() } else { title.clone() }}</option>
                 }) }
             </select>
         </label>
@@ -176,7 +181,10 @@ pub(crate) fn plan_switcher(props: &super::TasksProps) -> Html {
 /// deadline, with what it could not place — correct a task's code, lead, coordinating units or
 /// timeline, then save it on the server.
 #[function_component(PlanImport)]
-pub(crate) fn plan_import() -> Html {
+pub fn plan_import() -> Html {
+    let ws = use_ws();
+    let session = ws.session.clone();
+    let imported = use_state(|| None::<String>);
     let parsed = use_state(|| None::<Result<(String, Imported), String>>);
     let status = use_state(|| None::<Result<String, String>>);
     let row_error = use_state(|| None::<(String, String)>);
@@ -195,10 +203,7 @@ pub(crate) fn plan_import() -> Html {
             let (parsed, status) = (parsed.clone(), status.clone());
             status.set(None);
             wasm_bindgen_futures::spawn_local(async move {
-                let bytes = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
-                    .await
-                    .map(|b| js_sys::Uint8Array::new(&b).to_vec());
-                let Ok(bytes) = bytes else {
+                let Ok(bytes) = browser::read_file(&file).await else {
                     parsed.set(Some(Err("Không đọc được tệp.".into())));
                     return;
                 };
@@ -210,7 +215,7 @@ pub(crate) fn plan_import() -> Html {
                     Some(t) => tiendo_shared::import(&t)
                         .map(|imp| ("văn bản".to_string(), imp))
                         .map_err(|e| format!("Không nhập được: {e}")),
-                    None => crate::api::preview_plan(&bytes)
+                    None => api::preview_plan(&bytes)
                         .await
                         .map(|p| (p.format, p.draft))
                         .map_err(|e| format!("Không nhập được: {e}")),
@@ -254,22 +259,25 @@ pub(crate) fn plan_import() -> Html {
     };
     let save = {
         let (parsed, status, busy) = (parsed.clone(), status.clone(), busy.clone());
+        let (session, imported) = (session.clone(), imported.clone());
         Callback::from(move |_| {
             let Some(Ok((_, draft))) = (*parsed).clone() else {
                 return;
             };
             let (status, busy) = (status.clone(), busy.clone());
+            let (session, imported) = (session.clone(), imported.clone());
             busy.set(true);
             wasm_bindgen_futures::spawn_local(async move {
-                let result = crate::api::import_draft(&draft).await;
+                let result = api::import_draft(&draft).await;
                 busy.set(false);
                 match result {
                     Ok(done) => {
                         // The new plan's documents are in the session's list from now on.
-                        if let Ok(me) = crate::api::me().await {
-                            crate::api::save_me(Some(&me));
+                        if let Ok(me) = api::me().await {
+                            session.set_me(me);
                         }
-                        crate::hub::choose_plan(&done.plan_id);
+                        prefs::set_plan(&done.plan_id);
+                        imported.set(Some(done.plan_id.clone()));
                         status.set(Some(Ok(format!(
                             "Đã lưu kế hoạch {} ({} nhiệm vụ).",
                             done.plan_id, done.tasks
@@ -280,11 +288,14 @@ pub(crate) fn plan_import() -> Html {
             });
         })
     };
-    let open_new = Callback::from(|_| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.location().reload();
-        }
-    });
+    let open_new = {
+        let (switch, imported) = (ws.switch_plan.clone(), imported.clone());
+        Callback::from(move |_| {
+            if let Some(plan_id) = (*imported).clone() {
+                switch.emit(plan_id);
+            }
+        })
+    };
     html! {
         <section class="import" data-testid="plan-import">
             <h3>{"Nhập kế hoạch khác từ tệp (.docx, .xlsx, .txt)"}</h3>

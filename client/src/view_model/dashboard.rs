@@ -10,7 +10,7 @@ use tiendo_shared::report::{Score, score};
 use tiendo_shared::status::{Counts, Summary, TaskState};
 use tiendo_shared::{Agency, Date, PeriodKind, Plan};
 
-use crate::api::Person;
+use tiendo_shared::api::Person;
 
 /// One coloured part of a stacked bar.
 #[derive(Debug, Clone, PartialEq)]

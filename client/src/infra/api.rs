@@ -1,34 +1,13 @@
 //! The server's HTTP API as the client uses it: sign in, sign out, who am I.
 //!
 //! Stage: *session*. The browser keeps the session cookie (`HttpOnly`); the answer of `/api/me`
-//! is kept in `localStorage` so that later starts, even offline, go straight to the user's work.
+//! is kept on the device ([`super::prefs`]) so that later starts, even offline, go straight to
+//! the user's work.
 
 use gloo_net::http::Request;
 pub use tiendo_shared::api::{
     ApiError, DocRef, ImportAnswer, ImportPreview, LoginRequest, Me, Person, ReportsAnswer,
 };
-
-const ME_KEY: &str = "tiendo.me";
-
-fn local_storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
-}
-
-/// The saved `/api/me`, if any.
-pub fn saved_me() -> Option<Me> {
-    let s = local_storage()?.get_item(ME_KEY).ok()??;
-    serde_json::from_str(&s).ok()
-}
-
-/// Saves (or with `None`, forgets) `/api/me`.
-pub fn save_me(me: Option<&Me>) {
-    if let Some(ls) = local_storage() {
-        let _ = match me {
-            Some(me) => ls.set_item(ME_KEY, &serde_json::to_string(me).unwrap_or_default()),
-            None => ls.remove_item(ME_KEY),
-        };
-    }
-}
 
 async fn error_of(resp: gloo_net::http::Response) -> String {
     match resp.json::<ApiError>().await {
@@ -76,7 +55,6 @@ pub async fn logout() {
 /// The reports generated for `plan_id` and the score thresholds; kept for offline use, so the
 /// calendar and the score show the last known answer without a connection.
 pub async fn reports(plan_id: &str) -> Option<ReportsAnswer> {
-    let key = format!("tiendo.reports.{plan_id}");
     let fetched = async {
         let resp = Request::get(&format!("/api/plans/{plan_id}/reports"))
             .send()
@@ -88,15 +66,12 @@ pub async fn reports(plan_id: &str) -> Option<ReportsAnswer> {
         resp.json::<ReportsAnswer>().await.ok()
     }
     .await;
-    let ls = local_storage();
     match fetched {
         Some(info) => {
-            if let (Some(ls), Ok(json)) = (ls, serde_json::to_string(&info)) {
-                let _ = ls.set_item(&key, &json);
-            }
+            super::prefs::set_reports(plan_id, &info);
             Some(info)
         }
-        None => serde_json::from_str(&ls?.get_item(&key).ok()??).ok(),
+        None => super::prefs::reports(plan_id),
     }
 }
 

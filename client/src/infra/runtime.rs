@@ -19,10 +19,3 @@ impl samod::runtime::LocalRuntimeHandle for BrowserRuntime {
         Box::pin(gloo_timers::future::sleep(duration))
     }
 }
-
-/// Reloads the page (the service worker then serves the newest build it has).
-pub fn reload_page() {
-    if let Some(w) = web_sys::window() {
-        let _ = w.location().reload();
-    }
-}

@@ -13,9 +13,11 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::plan::TaskEditor;
-use super::{PeriodSelect, TasksProps, today, when};
-use crate::dashboard::{self, ReportsInfo, Watch};
+use super::period_select::PeriodSelect;
+use super::plan_editor::TaskEditor;
+use super::use_ws;
+use crate::infra::browser::{self, today, when};
+use crate::view_model::dashboard::{self, ReportsInfo, Watch};
 
 /// Bar width in SVG units.
 const BAR: f64 = 300.0;
@@ -90,9 +92,9 @@ fn watch_list(props: &WatchProps) -> Html {
 
 /// The merged dashboard.
 #[function_component(Dashboard)]
-pub(crate) fn dashboard_view(props: &TasksProps) -> Html {
-    let hub = props.hub.0.clone();
-    let plan = hub.plan();
+pub fn dashboard_view() -> Html {
+    let ws = use_ws();
+    let plan = ws.snap.plan.clone();
     let initial_period = plan
         .as_ref()
         .map(|p| status::current_period(p, today()))
@@ -104,21 +106,37 @@ pub(crate) fn dashboard_view(props: &TasksProps) -> Html {
     let info = use_state(|| None::<ReportsInfo>);
     let refresh = use_state(|| 0u32);
     {
-        let (info, plan_id) = (info.clone(), hub.plan_id.clone());
+        let (info, plan_id) = (info.clone(), ws.snap.plan_id.clone());
         use_effect_with((plan_id.clone(), *refresh), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
-                if let Some(i) = crate::api::reports(&plan_id).await {
+                if let Some(i) = crate::infra::api::reports(&plan_id).await {
                     info.set(Some(i));
                 }
             });
         });
     }
-    let (plan, agency) = match (plan, hub.agency()) {
+    // The merged status, computed once per change of the documents, day or period.
+    let summary = use_memo(
+        (ws.snap.clone(), *as_of, *period),
+        |(snap, as_of, period)| match (&snap.plan, &snap.agency) {
+            (Ok(plan), Ok(agency)) => Some(status::summarize(
+                plan,
+                agency,
+                &snap.all_progress,
+                *as_of,
+                Some(*period),
+            )),
+            _ => None,
+        },
+    );
+    let (plan, agency) = match (plan, ws.snap.agency.clone()) {
         (Ok(p), Ok(a)) => (p, a),
         (Err(e), _) | (_, Err(e)) => return html! { <p class="error">{e}</p> },
     };
-    let (progress, unreadable) = hub.all_progress();
-    let s: Summary = status::summarize(&plan, &agency, &progress, *as_of, Some(*period));
+    let unreadable = ws.snap.unreadable;
+    let Some(s): Option<Summary> = (*summary).clone() else {
+        return html! {};
+    };
     let on_open = {
         let open = open.clone();
         Callback::from(move |id: String| open.set(Some(id)))
@@ -129,8 +147,7 @@ pub(crate) fn dashboard_view(props: &TasksProps) -> Html {
             Callback::from(move |_| open.set(None))
         };
         return html! {
-            <TaskView hub={props.hub.clone()} revision={props.revision} task_id={task_id.clone()}
-                period={*period} as_of={*as_of} on_back={back} />
+            <TaskView task_id={task_id.clone()} period={*period} as_of={*as_of} on_back={back} />
         };
     }
     let on_period = {
@@ -162,13 +179,11 @@ pub(crate) fn dashboard_view(props: &TasksProps) -> Html {
     let info_now = (*info).clone().unwrap_or_default();
     let score = dashboard::plan_score(&s, &info_now);
     let calendar = dashboard::calendar(&plan, *as_of, &info_now.generated);
-    let online = web_sys::window()
-        .map(|w| w.navigator().on_line())
-        .unwrap_or(true);
+    let online = browser::online();
     let download = |kind: &'static str| {
         let url = format!(
             "/api/plans/{}/reports/{}.{kind}?as_of={}",
-            hub.plan_id,
+            ws.snap.plan_id,
             period.as_str(),
             *as_of
         );
@@ -195,7 +210,7 @@ pub(crate) fn dashboard_view(props: &TasksProps) -> Html {
     html! {
         <main class="dashboard" data-testid="dashboard">
             <h2>{"Tổng hợp tiến độ"}</h2>
-            <p class="sub">{format!("{} — {} đơn vị đã đồng bộ", plan.title, progress.len())}</p>
+            <p class="sub">{format!("{} — {} đơn vị đã đồng bộ", plan.title, ws.snap.all_progress.len())}</p>
             <div class="filters">
                 <label>{"Kỳ báo cáo "}
                     <PeriodSelect value={*period} testid="dashboard-period" on_change={on_period} />
@@ -295,32 +310,48 @@ pub(crate) fn dashboard_view(props: &TasksProps) -> Html {
 }
 
 #[derive(Properties, PartialEq)]
-pub(crate) struct TaskViewProps {
-    pub hub: super::HubRef,
-    pub revision: u64,
+pub struct TaskViewProps {
+    /// The task.
     pub task_id: String,
+    /// The period shown first.
     pub period: PeriodKind,
+    /// The day the states are computed for.
     pub as_of: Date,
+    /// Back to where the task was opened from.
     pub on_back: Callback<()>,
 }
 
 /// One task as the central office sees it: the plan's words, every unit's report for the period,
 /// the history of the task, and (for those who may amend the plan) the task editor.
 #[function_component(TaskView)]
-pub(crate) fn task_view(props: &TaskViewProps) -> Html {
-    let hub = props.hub.0.clone();
+pub fn task_view(props: &TaskViewProps) -> Html {
+    let ws = use_ws();
+    let hub = ws.docs.clone();
     let editing = use_state(|| false);
     let period = use_state(|| props.period);
-    let (plan, agency) = match (hub.plan(), hub.agency()) {
+    let summary = use_memo(
+        (ws.snap.clone(), props.as_of, *period),
+        |(snap, as_of, period)| match (&snap.plan, &snap.agency) {
+            (Ok(plan), Ok(agency)) => Some(status::summarize(
+                plan,
+                agency,
+                &snap.all_progress,
+                *as_of,
+                Some(*period),
+            )),
+            _ => None,
+        },
+    );
+    let (plan, agency) = match (ws.snap.plan.clone(), ws.snap.agency.clone()) {
         (Ok(p), Ok(a)) => (p, a),
         (Err(e), _) | (_, Err(e)) => return html! { <p class="error">{e}</p> },
     };
     let Some(task) = plan.task(&props.task_id).cloned() else {
         return html! { <p>{"Không tìm thấy nhiệm vụ."}</p> };
     };
-    let (progress, _) = hub.all_progress();
-    let s = status::summarize(&plan, &agency, &progress, props.as_of, Some(*period));
-    let st = s.tasks.iter().find(|t| t.task_id == task.id).cloned();
+    let st = (*summary)
+        .as_ref()
+        .and_then(|s| s.tasks.iter().find(|t| t.task_id == task.id).cloned());
     let unit_name = |id: &str| {
         agency
             .unit(id)
@@ -363,11 +394,11 @@ pub(crate) fn task_view(props: &TaskViewProps) -> Html {
                     <dt>{"Tình trạng"}</dt><dd data-testid="task-state">{format!("{} — {}%", st.state.vi(), st.percent)}</dd>
                 }
             </dl>
-            if hub.plan_writable {
+            if ws.snap.plan_writable {
                 <button class="secondary" onclick={toggle} data-testid="task-edit-toggle">
                     {if *editing { "Đóng sửa nhiệm vụ" } else { "Sửa nhiệm vụ / dừng thực hiện" }}</button>
                 if *editing {
-                    <TaskEditor hub={props.hub.clone()} task_id={Some(task.id.clone())} area={0} as_of={props.as_of}
+                    <TaskEditor task_id={Some(task.id.clone())} area={0} as_of={props.as_of}
                         on_done={Callback::from({ let editing = editing.clone(); move |_| editing.set(false) })} />
                 }
             }

@@ -1,0 +1,70 @@
+//! The screens, one module per screen or widget: sign-in ([`login`]), the signed-in workspace and
+//! its header ([`workspace`], [`sync_indicator`]), the tabs ([`tabs`]), the plan ([`plan_overview`],
+//! [`plan_editor`]), the unit's tasks and progress form ([`task_list`], [`task_form`]), the central
+//! office's dashboard and task view ([`dashboard`]) and the period picker ([`period_select`]).
+//!
+//! Stage: *UI*. Components read the [`Ws`] context — one plan's [`Snapshot`], read once per
+//! change — and the pure view models; they write through the plan's documents
+//! ([`PlanDocs`]); they never call a browser API themselves (that is `infra`). Elements the tests
+//! rely on carry stable `data-testid`s.
+
+pub mod app;
+pub mod dashboard;
+pub mod login;
+pub mod period_select;
+pub mod plan_editor;
+pub mod plan_overview;
+pub mod sync_indicator;
+pub mod tabs;
+pub mod task_form;
+pub mod task_list;
+pub mod workspace;
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::infra::plan_docs::PlanDocs;
+use crate::infra::session::Session;
+use crate::view_model::workspace::{Snapshot, Tab};
+
+pub use app::App;
+
+/// What every screen of the signed-in workspace reads and writes through.
+#[derive(Clone)]
+pub struct Ws {
+    /// The signed-in device (who, the plans they may open).
+    pub session: Rc<Session>,
+    /// The open plan's documents (for edits and the reads that need history: conflicts, timeline).
+    pub docs: Rc<PlanDocs>,
+    /// What the documents held after their last change.
+    pub snap: Rc<Snapshot>,
+    /// Opens another plan in place (no page reload).
+    pub switch_plan: Callback<String>,
+    /// The tab chosen (`None`: the user's default).
+    pub tab: Option<Tab>,
+    /// Chooses a tab.
+    pub on_tab: Callback<Tab>,
+}
+
+impl PartialEq for Ws {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.docs, &other.docs)
+            && self.snap.revision == other.snap.revision
+            && self.tab == other.tab
+    }
+}
+
+/// The workspace context (inside [`workspace::Workspace`] only).
+#[hook]
+pub fn use_ws() -> Ws {
+    use_context::<Ws>().expect("a screen of the workspace is rendered inside it")
+}
+
+/// The units of a task's lead or coordinating list as written, joined.
+pub fn names(list: &[tiendo_shared::Assignee]) -> String {
+    list.iter()
+        .map(|a| a.text.clone())
+        .collect::<Vec<_>>()
+        .join("; ")
+}

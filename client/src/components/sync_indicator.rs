@@ -1,0 +1,41 @@
+//! The sync indicator in the header: offline, syncing (with the edits the server has not
+//! confirmed yet), or synced at a time.
+//!
+//! Stage: *UI*, from the workspace state's sync part.
+
+use yew::prelude::*;
+
+use crate::view_model::workspace::SyncState;
+
+#[derive(Properties, PartialEq)]
+pub struct SyncProps {
+    /// `None` until the first check after start.
+    pub state: Option<SyncState>,
+    /// When sync was last complete ("hh:mm").
+    pub synced_at: Option<String>,
+}
+
+/// Where sync stands, in words.
+#[function_component(SyncIndicator)]
+pub fn sync_indicator(props: &SyncProps) -> Html {
+    let Some(s) = props.state else {
+        return html! {
+            <div class="sync syncing" data-testid="sync-indicator" data-state="starting">
+                <span>{"Đang kết nối…"}</span>
+            </div>
+        };
+    };
+    let (class, text) = match (s.connected, s.unconfirmed, &props.synced_at) {
+        (false, _, _) => ("offline", "Ngoại tuyến".to_string()),
+        (true, 0, Some(t)) => ("synced", format!("Đã đồng bộ lúc {t}")),
+        (true, _, _) => ("syncing", "Đang đồng bộ".to_string()),
+    };
+    html! {
+        <div class={classes!("sync", class)} data-testid="sync-indicator" data-state={class}>
+            <span>{text}</span>
+            if s.unconfirmed > 0 {
+                <span class="pending" data-testid="sync-pending">{format!("{} thay đổi chưa xác nhận", s.unconfirmed)}</span>
+            }
+        </div>
+    }
+}

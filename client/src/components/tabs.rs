@@ -1,0 +1,57 @@
+//! The workspace's tabs: the unit's tasks, the plan, and (for those who see every unit) the
+//! merged summary; and the "newer version" notice.
+//!
+//! Stage: *UI*.
+
+use yew::prelude::*;
+
+use super::dashboard::Dashboard;
+use super::plan_overview::PlanOverview;
+use super::task_list::Tasks;
+use super::use_ws;
+use crate::infra::browser;
+use crate::view_model::workspace::Tab;
+
+/// The tabs of the workspace and the screen chosen.
+#[function_component(Screens)]
+pub fn screens() -> Html {
+    let ws = use_ws();
+    let has_unit = ws.docs.me.user.unit_id.is_some();
+    let merged = ws.snap.merged;
+    // The tab is the workspace's (it stays through a plan switch); the first is the unit's tasks,
+    // or the summary for those without a unit.
+    let screen = ws
+        .tab
+        .unwrap_or(if has_unit { Tab::Tasks } else { Tab::Summary });
+    let tab = |s: Tab, label: &'static str, id: &'static str| {
+        let on_tab = ws.on_tab.clone();
+        let active = screen == s;
+        html! {
+            <button class={classes!("tab", active.then_some("active"))} aria-pressed={active.to_string()}
+                data-testid={id} onclick={Callback::from(move |_| on_tab.emit(s))}>{label}</button>
+        }
+    };
+    html! {
+        <>
+            if ws.snap.newer_version {
+                <div class="update" role="status" data-testid="newer-documents">
+                    {"Có phiên bản mới — "}
+                    <button type="button" onclick={Callback::from(|_| browser::reload_page())}
+                        data-testid="newer-documents-reload">{"tải lại"}</button>
+                </div>
+            }
+            <nav class="tabs">
+                if has_unit { {tab(Tab::Tasks, "Nhiệm vụ của đơn vị", "tab-tasks")} }
+                {tab(Tab::Plan, "Kế hoạch", "tab-plan")}
+                if merged { {tab(Tab::Summary, "Tổng hợp", "tab-summary")} }
+            </nav>
+            {
+                match screen {
+                    Tab::Tasks if has_unit => html! { <Tasks /> },
+                    Tab::Summary if merged => html! { <Dashboard /> },
+                    _ => html! { <PlanOverview /> },
+                }
+            }
+        </>
+    }
+}

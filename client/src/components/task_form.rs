@@ -1,0 +1,284 @@
+//! The progress form: a unit's report on one task for one period — status, percent, completion
+//! date, result, evidence, difficulties, proposals — and any field two people changed at once.
+//!
+//! Stage: *UI → local document*: each change goes to the unit's progress document at once (no
+//! save button) and syncs by itself.
+
+use std::rc::Rc;
+
+use tiendo_shared::progress::EntryField;
+use tiendo_shared::{Date, PeriodKind, WorkStatus};
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use super::{names, use_ws};
+use crate::infra::browser::when;
+
+/// Applies a form field's value to an entry, or says why the value is refused.
+type ApplyField = dyn Fn(&mut tiendo_shared::Entry, String) -> Result<(), String>;
+
+#[derive(Properties, PartialEq)]
+pub struct DetailProps {
+    /// The task.
+    pub task_id: String,
+    /// The period reported on.
+    pub period: PeriodKind,
+    /// Back to the list.
+    pub on_back: Callback<()>,
+}
+
+/// The unit's report on one task for one period; every change is saved at once.
+#[function_component(TaskDetail)]
+pub fn task_detail(props: &DetailProps) -> Html {
+    let error = use_state(|| None::<String>);
+    let ws = use_ws();
+    let hub = ws.docs.clone();
+    let Ok(plan) = &ws.snap.plan else {
+        return html! {};
+    };
+    let Some((_, task)) = plan.tasks().find(|(_, t)| t.id == props.task_id) else {
+        return html! { <p>{"Không tìm thấy nhiệm vụ."}</p> };
+    };
+    let task = task.clone();
+    let progress = ws.snap.progress.clone();
+    // A stored entry that cannot be read shows what could be, and says so; saving repairs it.
+    let unreadable = progress
+        .as_ref()
+        .and_then(|p| p.unreadable_entry(&task.id, props.period).cloned());
+    let entry = progress
+        .as_ref()
+        .and_then(|p| p.entry(&task.id, props.period).cloned())
+        .or_else(|| unreadable.as_ref().map(|u| u.partial.clone()))
+        .unwrap_or_default();
+    let edit = |apply: Rc<ApplyField>| {
+        let (hub, error, task_id, period) =
+            (hub.clone(), error.clone(), task.id.clone(), props.period);
+        Callback::from(move |e: Event| {
+            let value = e
+                .target()
+                .and_then(|t| {
+                    t.clone()
+                        .dyn_into::<HtmlInputElement>()
+                        .map(|i| i.value())
+                        .ok()
+                        .or_else(|| {
+                            t.clone()
+                                .dyn_into::<HtmlSelectElement>()
+                                .map(|s| s.value())
+                                .ok()
+                        })
+                        .or_else(|| t.dyn_into::<HtmlTextAreaElement>().map(|s| s.value()).ok())
+                })
+                .unwrap_or_default();
+            let mut failure = None;
+            let result = hub.edit_progress(|p| {
+                let entry = p.entry_mut(&task_id, period);
+                if let Err(e) = apply(entry, value.clone()) {
+                    failure = Some(e);
+                }
+            });
+            error.set(failure.or(result.err()));
+        })
+    };
+    let on_status = edit(Rc::new(|e, v| {
+        e.status = v.parse().unwrap_or_default();
+        if e.status == WorkStatus::Done {
+            e.percent = 100;
+        }
+        Ok(())
+    }));
+    let on_percent = edit(Rc::new(|e, v| {
+        let n: u8 = v
+            .trim()
+            .parse()
+            .ok()
+            .filter(|n| *n <= 100)
+            .ok_or_else(|| "Tỷ lệ hoàn thành phải là số từ 0 đến 100".to_string())?;
+        e.percent = n;
+        Ok(())
+    }));
+    let on_result = edit(Rc::new(|e, v| {
+        e.result = v;
+        Ok(())
+    }));
+    let on_difficulties = edit(Rc::new(|e, v| {
+        e.difficulties = v;
+        Ok(())
+    }));
+    let on_proposals = edit(Rc::new(|e, v| {
+        e.proposals = v;
+        Ok(())
+    }));
+    let on_completed = edit(Rc::new(|e, v| {
+        e.completed_on =
+            if v.trim().is_empty() {
+                None
+            } else {
+                Some(v.parse::<Date>().map_err(|_| {
+                    format!("Ngày hoàn thành không hợp lệ: {v} (ghi theo dd/mm/yyyy)")
+                })?)
+            };
+        Ok(())
+    }));
+    let ev_number = use_node_ref();
+    let ev_date = use_node_ref();
+    let ev_summary = use_node_ref();
+    let add_evidence = {
+        let (hub, error, task_id, period) =
+            (hub.clone(), error.clone(), task.id.clone(), props.period);
+        let (n, d, sm) = (ev_number.clone(), ev_date.clone(), ev_summary.clone());
+        Callback::from(move |_| {
+            let value = |r: &NodeRef| {
+                r.cast::<HtmlInputElement>()
+                    .map(|i| i.value())
+                    .unwrap_or_default()
+            };
+            let (number, date, summary) = (value(&n), value(&d), value(&sm));
+            if number.trim().is_empty() && summary.trim().is_empty() {
+                error.set(Some("Nhập số/ký hiệu hoặc trích yếu của văn bản".into()));
+                return;
+            }
+            let date = if date.trim().is_empty() {
+                None
+            } else {
+                match date.parse::<Date>() {
+                    Ok(d) => Some(d),
+                    Err(_) => {
+                        error.set(Some(format!(
+                            "Ngày văn bản không hợp lệ: {date} (ghi theo dd/mm/yyyy)"
+                        )));
+                        return;
+                    }
+                }
+            };
+            let result = hub.edit_progress(|p| {
+                p.entry_mut(&task_id, period)
+                    .evidence
+                    .push(tiendo_shared::Evidence {
+                        id: uuid::Uuid::new_v4().to_string(),
+                        number: number.trim().to_string(),
+                        date,
+                        summary: summary.trim().to_string(),
+                        file: None,
+                    });
+            });
+            error.set(result.err());
+            for r in [&n, &d, &sm] {
+                if let Some(i) = r.cast::<HtmlInputElement>() {
+                    i.set_value("");
+                }
+            }
+        })
+    };
+    let remove_evidence = |id: String| {
+        let (hub, error, task_id, period) =
+            (hub.clone(), error.clone(), task.id.clone(), props.period);
+        Callback::from(move |_| {
+            let result = hub.edit_progress(|p| {
+                p.entry_mut(&task_id, period)
+                    .evidence
+                    .retain(|e| e.id != id);
+            });
+            error.set(result.err());
+        })
+    };
+    let conflicts = hub.conflicts(&task.id, props.period);
+    let pick = |field: String, choice: usize| {
+        let (hub, error, task_id, period) =
+            (hub.clone(), error.clone(), task.id.clone(), props.period);
+        Callback::from(move |_| error.set(hub.resolve(&task_id, period, &field, choice).err()))
+    };
+    let field_label = |f: &str| EntryField::from_key(f).map_or("", |f| f.label());
+    let back = {
+        let cb = props.on_back.clone();
+        Callback::from(move |_| cb.emit(()))
+    };
+    let status_value = entry.status.as_str();
+    html! {
+        <main class="detail" data-testid="task-detail">
+            <button class="secondary" onclick={back} data-testid="back">{"← Danh sách"}</button>
+            <h2>{format!("{} {}", task.code, task.title)}</h2>
+            <dl>
+                <dt>{"Chủ trì"}</dt><dd>{names(&task.lead)}</dd>
+                <dt>{"Phối hợp"}</dt><dd>{names(&task.coordinating)}</dd>
+                <dt>{"Sản phẩm"}</dt><dd>{task.products.join("; ")}</dd>
+                <dt>{"Thời gian"}</dt><dd>{&task.schedule.raw}
+                    { for task.schedule.milestones.iter().map(|m| html!{ <span class="milestone">{format!(" · {}", m.due.vi())}</span> }) }
+                </dd>
+            </dl>
+            <h3>{format!("Báo cáo {}", props.period.vi())}</h3>
+            if let Some(e) = &*error { <p class="error" role="alert" data-testid="form-error">{e}</p> }
+            if let Some(u) = &unreadable {
+                <p class="error" role="alert" data-testid="entry-unreadable">
+                    {format!(
+                        "Báo cáo này có {} không đọc được ({}), nên chưa được tính. Các trường còn lại hiển thị bên dưới; lưu lại một trường để sửa báo cáo cho mọi người.",
+                        u.field.as_deref().map_or_else(|| "dữ liệu".to_string(), tiendo_shared::status::field_vi),
+                        u.reason
+                    )}
+                </p>
+            }
+            { for conflicts.iter().map(|c| html! {
+                <div class="conflict" role="alert" data-testid={format!("conflict-{}", c.field)}>
+                    <strong>{format!("Có thay đổi đồng thời — {}", field_label(&c.field))}</strong>
+                    <ul>
+                    { for c.values.iter().enumerate().map(|(i, v)| html! {
+                        <li>
+                            <span class="value">{if v.value.is_empty() { "(trống)".to_string() } else { v.value.clone() }}</span>
+                            <span class="by">{v.by.as_ref().map(|b| format!("{} — {}", b.author.clone().unwrap_or_else(|| "?".into()), when(b.time))).unwrap_or_default()}</span>
+                            if v.current { <span class="current">{"đang hiển thị"}</span> }
+                            <button type="button" onclick={pick(c.field.clone(), i)}
+                                data-testid={format!("conflict-pick-{}-{}", c.field, i)}>{"Giữ giá trị này"}</button>
+                        </li>
+                    }) }
+                    </ul>
+                </div>
+            }) }
+            <form class="progress" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
+                <label>{EntryField::Status.label()}
+                    <select onchange={on_status} data-testid="field-status">
+                        { for WorkStatus::ALL.into_iter().map(|s| html! {
+                            <option value={s.as_str()} selected={status_value == s.as_str()}>{s.vi()}</option>
+                        }) }
+                    </select>
+                </label>
+                <label>{format!("{} (%)", EntryField::Percent.label())}
+                    <input type="number" min="0" max="100" value={entry.percent.to_string()} onchange={on_percent} data-testid="field-percent" />
+                </label>
+                if entry.status == WorkStatus::Done {
+                    <label>{format!("{} (dd/mm/yyyy)", EntryField::CompletedOn.label())}
+                        <input value={entry.completed_on.map(|d| d.vi()).unwrap_or_default()} onchange={on_completed}
+                            placeholder="dd/mm/yyyy" data-testid="field-completed-on" />
+                    </label>
+                }
+                <label>{EntryField::Result.label()}
+                    <textarea value={entry.result.clone()} onchange={on_result} data-testid="field-result" />
+                </label>
+                <fieldset class="evidence" data-testid="evidence">
+                    <legend>{"Tài liệu kiểm chứng"}</legend>
+                    <ul>
+                    { for entry.evidence.iter().map(|ev| html! {
+                        <li data-testid={format!("evidence-{}", ev.id)}>
+                            <span>{format!("{} {} {}", ev.number, ev.date.map(|d| format!("ngày {}", d.vi())).unwrap_or_default(), ev.summary)}</span>
+                            <button type="button" class="secondary" onclick={remove_evidence(ev.id.clone())}
+                                data-testid={format!("evidence-remove-{}", ev.id)}>{"Xoá"}</button>
+                        </li>
+                    }) }
+                    </ul>
+                    <div class="add">
+                        <input ref={ev_number} placeholder="Số/ký hiệu" data-testid="evidence-number" />
+                        <input ref={ev_date} placeholder="Ngày (dd/mm/yyyy)" data-testid="evidence-date" />
+                        <input ref={ev_summary} placeholder="Trích yếu" data-testid="evidence-summary" />
+                        <button type="button" onclick={add_evidence} data-testid="evidence-add">{"Thêm"}</button>
+                    </div>
+                </fieldset>
+                <label>{EntryField::Difficulties.label()}
+                    <textarea value={entry.difficulties.clone()} onchange={on_difficulties} data-testid="field-difficulties" />
+                </label>
+                <label>{EntryField::Proposals.label()}
+                    <textarea value={entry.proposals.clone()} onchange={on_proposals} data-testid="field-proposals" />
+                </label>
+            </form>
+        </main>
+    }
+}

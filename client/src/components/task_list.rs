@@ -1,0 +1,145 @@
+//! The unit's task list: its tasks of the plan (lead or coordinating) with their state for the
+//! period it reports on.
+//!
+//! Stage: *UI*, over `view_model::tasks` (memoized per snapshot revision).
+
+use tiendo_shared::{PeriodKind, status};
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use super::period_select::PeriodSelect;
+use super::task_form::TaskDetail;
+use super::use_ws;
+use crate::infra::browser::today;
+use crate::infra::prefs;
+use crate::view_model::tasks::{self, Filter};
+
+/// The unit's tasks for the period it reports on, searchable and filterable; a row opens the
+/// progress form.
+#[function_component(Tasks)]
+pub fn tasks() -> Html {
+    let query = use_state(String::new);
+    let filter = use_state(Filter::default);
+    let selected = use_state(|| None::<String>);
+    let chosen = use_state(prefs::period);
+    let ws = use_ws();
+    let as_of = today();
+    let unit = ws.docs.me.user.unit_id.clone();
+    let period_chosen = *chosen;
+    // Computed once per change of the documents (and of the day or period), not per render.
+    let groups = use_memo(
+        (ws.snap.clone(), as_of, period_chosen, unit.clone()),
+        |(snap, as_of, chosen, unit)| {
+            let (Ok(plan), Ok(agency), Some(unit)) = (&snap.plan, &snap.agency, unit) else {
+                return None;
+            };
+            let current = status::current_period(plan, *as_of);
+            let period = chosen.unwrap_or(current);
+            Some((
+                current,
+                period,
+                tasks::unit_tasks(plan, agency, unit, snap.progress.as_ref(), *as_of, period),
+            ))
+        },
+    );
+    let (plan, agency) = match (&ws.snap.plan, &ws.snap.agency) {
+        (Ok(p), Ok(a)) => (p, a),
+        (Err(e), _) | (_, Err(e)) => return html! { <p class="error">{e}</p> },
+    };
+    let _ = agency;
+    if unit.is_none() {
+        return html! { <p>{"Tài khoản này không gắn với đơn vị nào."}</p> };
+    }
+    let Some((current, period, groups)) = (*groups).clone() else {
+        return html! {};
+    };
+    let shown = tasks::filter(&groups, *filter, &query);
+    if let Some(task_id) = &*selected {
+        let back = {
+            let selected = selected.clone();
+            Callback::from(move |_| selected.set(None))
+        };
+        return html! { <TaskDetail task_id={task_id.clone()} {period} on_back={back} /> };
+    }
+    let on_query = {
+        let query = query.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(i) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+            {
+                query.set(i.value());
+            }
+        })
+    };
+    let on_filter = {
+        let filter = filter.clone();
+        Callback::from(move |e: Event| {
+            if let Some(s) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
+            {
+                filter.set(match s.value().as_str() {
+                    "overdue" => Filter::Overdue,
+                    "due_soon" => Filter::DueSoon,
+                    "open" => Filter::Open,
+                    "lead" => Filter::Lead,
+                    _ => Filter::All,
+                });
+            }
+        })
+    };
+    let on_period = {
+        let chosen = chosen.clone();
+        Callback::from(move |p: PeriodKind| {
+            prefs::set_period(Some(p).filter(|p| *p != current));
+            chosen.set(Some(p));
+        })
+    };
+    html! {
+        <main>
+            <h2>{"Nhiệm vụ của đơn vị"}</h2>
+            <p class="sub">{format!("{} — kỳ báo cáo hiện tại: {} — ngày {}", plan.title, current.vi(), as_of.vi())}</p>
+            <div class="filters">
+                <label>{"Báo cáo kỳ "}
+                    <PeriodSelect value={period} testid="task-period" on_change={on_period} />
+                </label>
+                <input type="search" placeholder="Tìm theo mã hoặc nội dung" oninput={on_query} data-testid="task-search" />
+                <select onchange={on_filter} data-testid="task-filter">
+                    <option value="all">{"Tất cả"}</option>
+                    <option value="overdue">{"Quá hạn"}</option>
+                    <option value="due_soon">{"Sắp đến hạn"}</option>
+                    <option value="open">{"Chưa hoàn thành"}</option>
+                    <option value="lead">{"Chủ trì"}</option>
+                </select>
+            </div>
+            if shown.is_empty() { <p data-testid="no-tasks">{"Không có nhiệm vụ phù hợp."}</p> }
+            { for shown.iter().map(|g| html! {
+                <section class="area">
+                    <h3>{format!("{}. {}", g.number, g.title)}</h3>
+                    <ul>
+                    { for g.rows.iter().map(|r| {
+                        let open = {
+                            let selected = selected.clone();
+                            let id = r.task_id.clone();
+                            Callback::from(move |_| selected.set(Some(id.clone())))
+                        };
+                        html! {
+                            <li class={classes!("task", format!("state-{:?}", r.state).to_lowercase())}
+                                data-testid={format!("task-row-{}", r.task_id)} onclick={open}>
+                                <span class="code">{&r.code}</span>
+                                <span class="title">{&r.title}</span>
+                                <span class={classes!("part", if r.part == tasks::Part::Lead { "lead" } else { "coord" })}>{r.part.vi()}</span>
+                                <span class="due">{r.deadline.map(|d| d.vi()).unwrap_or_else(|| "—".into())}</span>
+                                <span class="state" data-testid="task-state">{r.label()}</span>
+                                <span class="percent">{format!("{}%", r.percent)}</span>
+                            </li>
+                        }
+                    }) }
+                    </ul>
+                </section>
+            }) }
+        </main>
+    }
+}

@@ -1,0 +1,183 @@
+//! The signed-in workspace: starts the device's session, opens the chosen plan, keeps the
+//! [`Ws`] context current as documents change and sync moves, switches plans in place, and
+//! shows the header (who, sync, logout).
+//!
+//! Stage: *UI ⇄ infra*. The long-lived session (repo, dialer, peer id) is started once; a plan
+//! switch reopens only that plan's documents. State is a [`WorkspaceState`] reducer: documents
+//! are read into a snapshot once per burst of changes, sync is checked once a second.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use super::Ws;
+use super::sync_indicator::SyncIndicator;
+use super::tabs::Screens;
+use crate::infra::api::{self, Me};
+use crate::infra::browser;
+use crate::infra::plan_docs::PlanDocs;
+use crate::infra::session::Session;
+use crate::view_model::workspace::{Action, WorkspaceState};
+
+#[derive(Properties, PartialEq)]
+pub struct WorkspaceProps {
+    /// Who is signed in.
+    pub me: Me,
+    /// Called after logout has wiped the device.
+    pub on_logout: Callback<()>,
+}
+
+/// A handle compared by identity (a session or a plan's documents).
+struct Shared<T>(Rc<T>);
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(self.0.clone())
+    }
+}
+
+impl<T> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// The workspace of a signed-in user.
+#[function_component(Workspace)]
+pub fn workspace(props: &WorkspaceProps) -> Html {
+    let state = use_reducer_eq(WorkspaceState::default);
+    let session = use_state(|| None::<Result<Shared<Session>, String>>);
+    let docs = use_state(|| None::<Result<Shared<PlanDocs>, String>>);
+    let wanted = use_state(|| None::<String>);
+
+    // The session, once.
+    {
+        let (session, wanted) = (session.clone(), wanted.clone());
+        let me = props.me.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                match Session::start(me).await {
+                    Ok(s) => {
+                        wanted.set(Some(s.chosen_plan().unwrap_or_default()));
+                        session.set(Some(Ok(Shared(s))));
+                    }
+                    Err(e) => session.set(Some(Err(e))),
+                }
+            });
+        });
+    }
+    // The plan wanted: opened on the session (at start, and on every switch).
+    {
+        let (docs, state) = (docs.clone(), state.clone());
+        let current = (*session).clone().and_then(Result::ok);
+        use_effect_with((current, (*wanted).clone()), move |(session, wanted)| {
+            if let (Some(session), Some(plan_id)) = (session.clone(), wanted.clone()) {
+                state.dispatch(Action::Opening);
+                wasm_bindgen_futures::spawn_local(async move {
+                    match session.0.open_plan(&plan_id).await {
+                        Ok(d) => docs.set(Some(Ok(Shared(d)))),
+                        Err(e) => docs.set(Some(Err(e))),
+                    }
+                });
+            }
+        });
+    }
+    // The open plan's documents: a snapshot now and after every burst of changes, and sync.
+    {
+        let state = state.clone();
+        let session = (*session).clone().and_then(Result::ok);
+        let open = (*docs).clone().and_then(Result::ok);
+        use_effect_with((session, open), move |(session, open)| {
+            let guards = session.clone().zip(open.clone()).map(|(session, open)| {
+                state.dispatch(Action::Documents(Box::new(open.0.snapshot())));
+                let subscription = {
+                    let (state, docs) = (state.clone(), open.0.clone());
+                    open.0.subscribe(move || {
+                        state.dispatch(Action::Documents(Box::new(docs.snapshot())))
+                    })
+                };
+                let watch = session.0.watch(open.0.clone(), move |s| {
+                    state.dispatch(Action::Sync {
+                        state: s,
+                        at: browser::now_hhmm(),
+                    })
+                });
+                (subscription, watch)
+            });
+            move || drop(guards)
+        });
+    }
+    let switch_plan = {
+        let wanted = wanted.clone();
+        Callback::from(move |plan_id: String| wanted.set(Some(plan_id)))
+    };
+    let logout = {
+        let session = session.clone();
+        let on_logout = props.on_logout.clone();
+        let unconfirmed = state.sync.map(|s| s.unconfirmed).unwrap_or(0);
+        Callback::from(move |_| {
+            if unconfirmed > 0
+                && !browser::confirm(&format!(
+                    "Còn {unconfirmed} thay đổi chưa được máy chủ xác nhận. Đăng xuất sẽ xoá chúng khỏi máy này. Tiếp tục?"
+                ))
+            {
+                return;
+            }
+            let (session, on_logout) = ((*session).clone(), on_logout.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Some(Ok(s)) = session {
+                    s.0.wipe().await;
+                }
+                api::logout().await;
+                on_logout.emit(());
+            });
+        })
+    };
+    let unit_name = props
+        .me
+        .unit
+        .as_ref()
+        .map(|u| u.name.clone())
+        .unwrap_or_else(|| props.me.role_label.clone());
+    let body = match (&*session, &*docs, &state.snapshot) {
+        (Some(Err(e)), _, _) | (_, Some(Err(e)), _) => {
+            html! { <p class="error" role="alert">{e}</p> }
+        }
+        (Some(Ok(session)), Some(Ok(d)), Some(snap)) if snap.plan_id == d.0.plan_id => {
+            let on_tab = {
+                let state = state.clone();
+                Callback::from(move |t| state.dispatch(Action::Tab(t)))
+            };
+            let ws = Ws {
+                session: session.0.clone(),
+                docs: d.0.clone(),
+                snap: snap.clone(),
+                switch_plan,
+                tab: state.tab,
+                on_tab,
+            };
+            // Keyed by plan: a switch starts every screen afresh (on the same tab).
+            html! {
+                <ContextProvider<Ws> context={ws}>
+                    <Screens key={snap.plan_id.clone()} />
+                </ContextProvider<Ws>>
+            }
+        }
+        _ => html! { <p class="loading" data-testid="loading">{"Đang mở dữ liệu…"}</p> },
+    };
+    html! {
+        <div class="app">
+            <header>
+                <div class="who">
+                    if props.me.user.display_name != unit_name {
+                        <span class="user">{&props.me.user.display_name}</span>
+                    }
+                    <strong>{unit_name}</strong>
+                </div>
+                <SyncIndicator state={state.sync} synced_at={state.synced_at.clone()} />
+                <button class="secondary" onclick={logout} data-testid="logout">{"Đăng xuất"}</button>
+            </header>
+            { body }
+        </div>
+    }
+}

@@ -1,0 +1,75 @@
+//! The window's own services the screens need: the clock, a yes/no question, a page reload.
+//!
+//! Stage: *device*. Components call these rather than `window` itself.
+
+use tiendo_shared::Date;
+use tiendo_shared::doc::UnixTime;
+
+/// Today in Vietnam, by this device's clock.
+pub fn today() -> Date {
+    Date::from_unix_millis_vn(js_sys::Date::now() as i64)
+        .unwrap_or_else(|| "2025-01-01".parse().expect("date"))
+}
+
+/// When this tablet makes a change (its clock; `shared` reads none).
+pub fn now() -> UnixTime {
+    UnixTime::from_millis(js_sys::Date::now())
+}
+
+/// A change's time (seconds since the epoch) as the device's local "hh:mm dd/mm/yyyy".
+pub fn when(secs: i64) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64((secs * 1000) as f64));
+    format!(
+        "{:02}:{:02} {:02}/{:02}/{}",
+        d.get_hours(),
+        d.get_minutes(),
+        d.get_date(),
+        d.get_month() + 1,
+        d.get_full_year()
+    )
+}
+
+/// The device's local "hh:mm" now.
+pub fn now_hhmm() -> String {
+    let d = js_sys::Date::new_0();
+    format!("{:02}:{:02}", d.get_hours(), d.get_minutes())
+}
+
+/// Asks the user `question`; `false` when they decline or the browser cannot ask.
+pub fn confirm(question: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.confirm_with_message(question).ok())
+        .unwrap_or(false)
+}
+
+/// Whether the browser believes it is online (downloads are offered only then).
+pub fn online() -> bool {
+    web_sys::window()
+        .map(|w| w.navigator().on_line())
+        .unwrap_or(true)
+}
+
+/// The bytes of a file the user picked.
+pub async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, String> {
+    wasm_bindgen_futures::JsFuture::from(file.array_buffer())
+        .await
+        .map(|b| js_sys::Uint8Array::new(&b).to_vec())
+        .map_err(|_| "Không đọc được tệp.".to_string())
+}
+
+/// Reloads the page (the service worker then serves the newest build it has).
+pub fn reload_page() {
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().reload();
+    }
+}
+
+/// Calls `f` whenever the browser says the network is back; stops when the guard is dropped.
+pub fn on_online(f: impl Fn() + 'static) -> Option<gloo_events::EventListener> {
+    let window = web_sys::window()?;
+    Some(gloo_events::EventListener::new(
+        &window,
+        "online",
+        move |_| f(),
+    ))
+}

@@ -1,0 +1,17 @@
+//! Everything that touches the world outside the app's memory: IndexedDB under samod
+//! ([`storage`]), the sync socket ([`socket`], [`runtime`]), the server's HTTP API ([`api`]),
+//! `localStorage` ([`prefs`]), the window ([`browser`]), the signed-in device ([`session`]), one
+//! plan's documents ([`plan_docs`]) and the pending-edit bookkeeping ([`pending`]).
+//!
+//! Stage: *I/O*, under the view models and the components; nothing above this module calls a
+//! browser API itself.
+
+pub mod api;
+pub mod browser;
+pub mod pending;
+pub mod plan_docs;
+pub mod prefs;
+pub mod runtime;
+pub mod session;
+pub mod socket;
+pub mod storage;

@@ -1,0 +1,309 @@
+//! The documents of one plan as this user has them: the plan, its organisation, the unit's own
+//! progress (writable) and, for the central office and the province, every unit's. Reopened on a
+//! plan switch; the [`super::session::Session`] they come from stays.
+//!
+//! Stage: *local documents*. Forms edit through here ([`PlanDocs::edit_progress`],
+//! [`PlanDocs::edit_plan`]), each edit one Automerge change authored by the user and listed as
+//! this device's own until the server confirms it ([`super::pending`]). Reads go out as one
+//! [`Snapshot`] per change ([`PlanDocs::snapshot`], [`PlanDocs::subscribe`]), so the screens never
+//! hydrate a document while rendering.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use futures::StreamExt;
+use futures::future::{AbortHandle, Abortable};
+use samod::DocHandle;
+use tiendo_shared::api::{DocRef, Me, Role};
+use tiendo_shared::{Agency, DocKind, Org, Plan, Progress, doc};
+
+use super::browser::now;
+use super::pending::edit_own;
+use super::session::Session;
+use crate::view_model::workspace::Snapshot;
+
+/// The handles of one plan's documents.
+pub struct PlanDocs {
+    plan: DocHandle,
+    org: DocHandle,
+    /// The unit's progress (writable), if the user has a unit.
+    progress: Option<DocHandle>,
+    /// Every progress document the user may read, with its unit, for the merged status
+    /// computed on the device.
+    all_progress: Vec<(String, DocHandle)>,
+    /// The plan's id (not its document's).
+    pub plan_id: String,
+    /// The user may amend the plan (the agency's central office, a system administrator).
+    pub plan_writable: bool,
+    /// Who is signed in.
+    pub me: Me,
+}
+
+impl PlanDocs {
+    /// Opens the user's documents of plan `plan_id` (falling back to the user's first plan).
+    pub(super) async fn open(session: &Session, plan_id: &str) -> Result<PlanDocs, String> {
+        let me = &session.me();
+        let plan_ref = me
+            .documents
+            .iter()
+            .find(|d| d.kind == DocKind::Plan && d.plan_id.as_deref() == Some(plan_id))
+            .or_else(|| me.doc(DocKind::Plan, None))
+            .ok_or("không có kế hoạch")?;
+        let plan_key = plan_ref.plan_id.clone().unwrap_or_default();
+        let plan_writable = me.may_write(&plan_ref.doc_id);
+        let of_plan = |d: &&DocRef| {
+            d.plan_id.is_none()
+                || plan_key.is_empty()
+                || d.plan_id.as_deref() == Some(plan_key.as_str())
+        };
+        let org_id = &me.doc(DocKind::Org, None).ok_or("không có tổ chức")?.doc_id;
+        let plan = session.find(&plan_ref.doc_id).await?;
+        let org = session.find(org_id).await?;
+        let progress = match me.user.unit_id.as_deref().and_then(|u| {
+            me.documents
+                .iter()
+                .filter(of_plan)
+                .find(|d| d.kind == DocKind::Progress && d.unit_id.as_deref() == Some(u))
+        }) {
+            Some(d) => Some(session.find(&d.doc_id).await?),
+            None => None,
+        };
+        let mut all_progress = Vec::new();
+        if me.user.role != Role::UnitEditor {
+            let own = progress.as_ref().map(|h| h.document_id().to_string());
+            for d in me
+                .documents
+                .iter()
+                .filter(of_plan)
+                .filter(|d| d.kind == DocKind::Progress)
+            {
+                let unit = d.unit_id.clone().unwrap_or_default();
+                if Some(&d.doc_id) == own.as_ref() {
+                    all_progress.extend(progress.clone().map(|h| (unit, h)));
+                } else if let Ok(h) = session.find(&d.doc_id).await {
+                    all_progress.push((unit, h));
+                }
+            }
+        }
+        Ok(PlanDocs {
+            plan,
+            org,
+            progress,
+            all_progress,
+            plan_id: plan_key,
+            plan_writable,
+            me: me.clone(),
+        })
+    }
+
+    /// Every handle, for change subscriptions.
+    fn handles(&self) -> impl Iterator<Item = &DocHandle> {
+        [Some(&self.plan), Some(&self.org), self.progress.as_ref()]
+            .into_iter()
+            .flatten()
+            .chain(self.all_progress.iter().map(|(_, h)| h))
+    }
+
+    /// The documents this user writes (the unit's progress; the plan for its central office).
+    pub(super) fn writable(&self) -> impl Iterator<Item = &DocHandle> {
+        self.progress
+            .iter()
+            .chain(self.plan_writable.then_some(&self.plan))
+    }
+
+    /// Everything the screens read, read once.
+    pub fn snapshot(&self) -> Snapshot {
+        let plan = self
+            .plan
+            .with_document(|d| doc::read::<Plan, _>(d))
+            .map_err(|e| e.to_string());
+        let agency = self.agency();
+        let progress = self
+            .progress
+            .as_ref()
+            .and_then(|h| h.with_document(|d| doc::read(d).ok()));
+        let mut all_progress = Vec::new();
+        let mut unreadable = 0;
+        for (_, h) in &self.all_progress {
+            match h.with_document(|d| doc::read::<Progress, _>(d)) {
+                Ok(p) => all_progress.push(p),
+                Err(_) => unreadable += 1,
+            }
+        }
+        Snapshot {
+            revision: 0,
+            plan,
+            agency,
+            progress,
+            all_progress,
+            unreadable,
+            newer_version: self.newer_version(),
+            plan_id: self.plan_id.clone(),
+            plan_writable: self.plan_writable,
+            merged: !self.all_progress.is_empty(),
+        }
+    }
+
+    fn agency(&self) -> Result<Agency, String> {
+        let org: Org = self
+            .org
+            .with_document(|d| doc::read(d))
+            .map_err(|e| e.to_string())?;
+        let id = self
+            .me
+            .user
+            .agency_id
+            .clone()
+            .or_else(|| org.agencies.first().map(|a| a.id.clone()));
+        id.and_then(|id| org.agency(&id).cloned())
+            .ok_or_else(|| "không tìm thấy cơ quan".to_string())
+    }
+
+    /// Whether a newer release wrote any of these documents.
+    fn newer_version(&self) -> bool {
+        let newer = |h: &DocHandle, kind: DocKind| {
+            h.with_document(|d| tiendo_shared::schema::contract(d, kind).newer)
+        };
+        newer(&self.plan, DocKind::Plan)
+            || newer(&self.org, DocKind::Org)
+            || self
+                .progress
+                .iter()
+                .chain(self.all_progress.iter().map(|(_, h)| h))
+                .any(|h| newer(h, DocKind::Progress))
+    }
+
+    /// Calls `on_change` after documents change (a local edit or sync), once per burst of
+    /// changes; stops when the returned subscription is dropped.
+    pub fn subscribe(&self, on_change: impl Fn() + 'static) -> Subscription {
+        let on_change = Rc::new(on_change);
+        let scheduled = Rc::new(Cell::new(false));
+        let alive = Rc::new(Cell::new(true));
+        let mut aborts = Vec::new();
+        for handle in self.handles() {
+            let (abort, registration) = AbortHandle::new_pair();
+            let mut changes = handle.changes();
+            let (on_change, scheduled, alive) =
+                (on_change.clone(), scheduled.clone(), alive.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let listen = async move {
+                    while changes.next().await.is_some() {
+                        if scheduled.replace(true) {
+                            continue;
+                        }
+                        let (on_change, scheduled, alive) =
+                            (on_change.clone(), scheduled.clone(), alive.clone());
+                        gloo_timers::callback::Timeout::new(0, move || {
+                            scheduled.set(false);
+                            if alive.get() {
+                                on_change();
+                            }
+                        })
+                        .forget();
+                    }
+                };
+                let _ = Abortable::new(listen, registration).await;
+            });
+            aborts.push(abort);
+        }
+        Subscription { aborts, alive }
+    }
+
+    /// Fields of the unit's report on `task_id` that hold concurrent values.
+    pub fn conflicts(
+        &self,
+        task_id: &str,
+        period: tiendo_shared::PeriodKind,
+    ) -> Vec<tiendo_shared::progress::FieldConflict> {
+        self.progress
+            .as_ref()
+            .map(|h| h.with_document(|d| tiendo_shared::progress::conflicts(d, task_id, period)))
+            .unwrap_or_default()
+    }
+
+    /// Keeps value `choice` of a conflicting field, as this user's change.
+    pub fn resolve(
+        &self,
+        task_id: &str,
+        period: tiendo_shared::PeriodKind,
+        field: &str,
+        choice: usize,
+    ) -> Result<(), String> {
+        self.change_progress(|d, author| {
+            tiendo_shared::progress::resolve(d, task_id, period, field, choice, author, now())
+        })
+    }
+
+    /// Changes the unit's progress through `f`, as one change by this user.
+    pub fn edit_progress(&self, f: impl FnOnce(&mut Progress)) -> Result<(), String> {
+        self.change_progress(|d, author| doc::update::<Progress, _>(d, author, now(), f))
+    }
+
+    fn change_progress<E: std::fmt::Display>(
+        &self,
+        f: impl FnOnce(&mut automerge::Automerge, &str) -> Result<(), E>,
+    ) -> Result<(), String> {
+        let handle = self
+            .progress
+            .as_ref()
+            .ok_or("tài khoản không gắn với đơn vị")?;
+        let author = self.me.user.username.clone();
+        edit_own(handle, |d| f(d, &author)).map_err(|e| e.to_string())
+    }
+
+    /// Amends the plan through `f` as one change by this user (central office only; the server
+    /// refuses the change from anyone else).
+    pub fn edit_plan<R>(
+        &self,
+        f: impl FnOnce(&mut Plan) -> Result<R, tiendo_shared::Error>,
+    ) -> Result<R, String> {
+        if !self.plan_writable {
+            return Err("tài khoản này không được sửa kế hoạch".into());
+        }
+        let author = self.me.user.username.clone();
+        let result = edit_own(&self.plan, |d| {
+            // Checked on a copy first: a refused draft writes nothing.
+            let mut plan: Plan = doc::read(d)?;
+            let out = f(&mut plan)?;
+            doc::update::<Plan, _>(d, &author, now(), |p| *p = plan)?;
+            Ok::<R, tiendo_shared::Error>(out)
+        });
+        result.map_err(|e| e.to_string())
+    }
+
+    /// The task's timeline: every readable unit's progress changes on it and the plan's
+    /// changes to it, newest first.
+    pub fn timeline(&self, task_id: &str) -> Vec<tiendo_shared::history::Event> {
+        let plan = self.plan.with_document(|d| d.clone());
+        let mut docs: Vec<(String, automerge::Automerge)> = self
+            .all_progress
+            .iter()
+            .map(|(u, h)| (u.clone(), h.with_document(|d| d.clone())))
+            .collect();
+        if docs.is_empty()
+            && let (Some(h), Some(u)) = (&self.progress, &self.me.user.unit_id)
+        {
+            docs.push((u.clone(), h.with_document(|d| d.clone())));
+        }
+        tiendo_shared::history::task_timeline(
+            Some(&plan),
+            docs.iter().map(|(u, d)| (u.as_str(), d)),
+            task_id,
+        )
+    }
+}
+
+/// Keeps [`PlanDocs::subscribe`] listening until dropped.
+pub struct Subscription {
+    aborts: Vec<AbortHandle>,
+    alive: Rc<Cell<bool>>,
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        self.alive.set(false);
+        for a in &self.aborts {
+            a.abort();
+        }
+    }
+}

@@ -1,0 +1,181 @@
+//! The long-lived part of a signed-in device: the samod repo over IndexedDB, this device's peer
+//! id and the dialer to the server's `/sync`. It outlives the plan shown: switching plans opens
+//! another [`PlanDocs`] on the same session, without reloading the page.
+//!
+//! Stage: *local documents ⇄ sync*. samod saves each change to IndexedDB and syncs it whenever
+//! the socket is up, reconnecting with backoff; [`Session::watch`] reports where sync stands.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use samod::{BackoffConfig, DialerHandle, DocHandle, DocumentId, PeerId, Repo};
+use tiendo_shared::api::Me;
+
+use super::plan_docs::PlanDocs;
+use super::runtime::BrowserRuntime;
+use super::socket::WebSocketDialer;
+use super::storage::{DATABASE, IdbStorage};
+use super::{browser, pending, prefs};
+pub use crate::view_model::workspace::SyncState;
+
+/// The repo, the dialer and who is signed in.
+pub struct Session {
+    repo: Repo,
+    dialer: RefCell<DialerHandle<std::convert::Infallible>>,
+    url: url::Url,
+    /// Who is signed in (`/api/me`), and so which documents they may open.
+    me: RefCell<Me>,
+}
+
+fn sync_url() -> Option<url::Url> {
+    let loc = web_sys::window()?.location();
+    let scheme = if loc.protocol().ok()? == "https:" {
+        "wss"
+    } else {
+        "ws"
+    };
+    url::Url::parse(&format!("{scheme}://{}/sync", loc.host().ok()?)).ok()
+}
+
+/// Dials the server with backoff (0.5 s doubling up to 30 s, forever).
+fn dial(repo: &Repo, url: &url::Url) -> Result<DialerHandle<std::convert::Infallible>, String> {
+    repo.dial(
+        BackoffConfig {
+            initial_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(30),
+            max_retries: None,
+        },
+        Arc::new(WebSocketDialer { url: url.clone() }),
+    )
+    .map_err(|_| "kho tài liệu đã dừng".to_string())
+}
+
+impl Session {
+    /// Opens IndexedDB, loads what the device holds and starts dialing the server.
+    pub async fn start(me: Me) -> Result<Rc<Session>, String> {
+        let storage = IdbStorage::open(DATABASE)
+            .await
+            .map_err(|e| e.to_string())?;
+        let repo = samod::RepoBuilder::new(BrowserRuntime)
+            .with_storage(storage)
+            .with_peer_id(PeerId::from(prefs::peer_id().as_str()))
+            .load_local()
+            .await;
+        let url = sync_url().ok_or("không xác định được địa chỉ máy chủ")?;
+        let dialer = dial(&repo, &url)?;
+        Ok(Rc::new(Session {
+            repo,
+            dialer: RefCell::new(dialer),
+            url,
+            me: RefCell::new(me),
+        }))
+    }
+
+    /// The plan to open: the one chosen last on this device if the user may still open it,
+    /// else the first of the user's plans.
+    pub fn chosen_plan(&self) -> Option<String> {
+        let plans = self.me().plans();
+        prefs::plan()
+            .filter(|p| plans.iter().any(|(id, _)| id == p))
+            .or_else(|| plans.first().map(|(id, _)| id.clone()))
+    }
+
+    /// Who is signed in.
+    pub fn me(&self) -> Me {
+        self.me.borrow().clone()
+    }
+
+    /// A newer `/api/me` (after an import the user may open another plan), kept for restarts.
+    pub fn set_me(&self, me: Me) {
+        prefs::set_me(Some(&me));
+        *self.me.borrow_mut() = me;
+    }
+
+    /// Opens the user's documents of plan `plan_id` (from the device when they are there, else
+    /// from the server) and remembers it as the plan to open next time.
+    pub async fn open_plan(self: &Rc<Self>, plan_id: &str) -> Result<Rc<PlanDocs>, String> {
+        let docs = PlanDocs::open(self, plan_id).await?;
+        prefs::set_plan(&docs.plan_id);
+        Ok(Rc::new(docs))
+    }
+
+    /// A document of the repo, or why it cannot be had.
+    pub(super) async fn find(&self, id: &str) -> Result<DocHandle, String> {
+        let id = DocumentId::from_str(id).map_err(|e| e.to_string())?;
+        self.repo
+            .find(id)
+            .await
+            .map_err(|_| "kho tài liệu đã dừng".to_string())?
+            .ok_or_else(|| "chưa có dữ liệu trên máy này; cần kết nối mạng một lần".to_string())
+    }
+
+    /// Dials again at once (the browser says the network is back), instead of waiting out the
+    /// backoff of the current dialer.
+    pub fn redial(&self) {
+        if self.dialer.borrow().is_connected() {
+            return;
+        }
+        if let Ok(new) = dial(&self.repo, &self.url) {
+            let old = self.dialer.replace(new);
+            old.close();
+        }
+    }
+
+    /// Where sync stands now for `docs`: the unconfirmed edits are this device's changes to the
+    /// documents it writes that the server's heads do not include ([`pending`]).
+    pub fn sync_state(&self, docs: &PlanDocs) -> SyncState {
+        let dialer = self.dialer.borrow();
+        let unconfirmed = docs
+            .writable()
+            .map(|h| {
+                let live = dialer
+                    .connection_id()
+                    .and_then(|c| h.peers().0.get(&c).and_then(|s| s.their_heads.clone()));
+                pending::unconfirmed(h, live)
+            })
+            .sum();
+        SyncState {
+            connected: dialer.is_connected(),
+            unconfirmed,
+        }
+    }
+
+    /// Reports where sync stands for `docs` every second to `report`, and dials at once when
+    /// the network comes back; both stop when the returned guard is dropped.
+    pub fn watch(
+        self: &Rc<Self>,
+        docs: Rc<PlanDocs>,
+        report: impl Fn(SyncState) + 'static,
+    ) -> Watch {
+        let session = self.clone();
+        let online = browser::on_online(move || session.redial());
+        let session = self.clone();
+        let ticker = gloo_timers::callback::Interval::new(1000, move || {
+            report(session.sync_state(&docs));
+        });
+        Watch {
+            _ticker: ticker,
+            _online: online,
+        }
+    }
+
+    /// Ends syncing and deletes the device's copy of the documents and everything kept beside
+    /// them (logout).
+    pub async fn wipe(&self) {
+        self.dialer.borrow().close();
+        self.repo.stop().await;
+        if let Ok(storage) = IdbStorage::open(DATABASE).await {
+            let _ = storage.clear().await;
+        }
+        prefs::clear();
+    }
+}
+
+/// Keeps [`Session::watch`] running until dropped.
+pub struct Watch {
+    _ticker: gloo_timers::callback::Interval,
+    _online: Option<gloo_events::EventListener>,
+}

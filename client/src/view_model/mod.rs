@@ -1,0 +1,10 @@
+//! What the screens show, computed from the documents without touching the browser: the unit's
+//! task list ([`tasks`]), the central office's dashboard ([`dashboard`]) and the workspace state
+//! the screens share ([`workspace`]).
+//!
+//! Stage: *view model*, pure and tested without a page: documents' models in, rows and figures
+//! out (the numbers themselves come from `shared::status`).
+
+pub mod dashboard;
+pub mod tasks;
+pub mod workspace;
