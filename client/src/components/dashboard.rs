@@ -326,7 +326,7 @@ pub struct TaskViewProps {
 #[function_component(TaskView)]
 pub fn task_view(props: &TaskViewProps) -> Html {
     let ws = use_ws();
-    let hub = ws.docs.clone();
+    let docs = ws.docs.clone();
     let editing = use_state(|| false);
     let period = use_state(|| props.period);
     let summary = use_memo(
@@ -363,7 +363,7 @@ pub fn task_view(props: &TaskViewProps) -> Html {
             .collect::<Vec<_>>()
             .join("; ")
     };
-    let timeline = hub.timeline(&task.id);
+    let timeline = docs.timeline(&task.id);
     let back = {
         let cb = props.on_back.clone();
         Callback::from(move |_| cb.emit(()))
@@ -428,7 +428,7 @@ pub fn task_view(props: &TaskViewProps) -> Html {
                 { for timeline.iter().map(|e| html! {
                     <li data-testid="timeline-event">
                         <span class="when">{if e.time > 0 { when(e.time) } else { "—".into() }}</span>
-                        <span class="who" data-testid="timeline-author">{dashboard::author_name(&hub.me.people, &agency, e.author.as_deref())}</span>
+                        <span class="who" data-testid="timeline-author">{dashboard::author_name(&docs.me.people, &agency, e.author.as_deref())}</span>
                         <span class="where">{match (&e.unit_id, e.period) {
                             (Some(u), Some(p)) => format!("{} — {}", unit_name(u), p.vi()),
                             (Some(u), None) => unit_name(u),

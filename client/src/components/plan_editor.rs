@@ -2,7 +2,7 @@
 //! importing another plan from its text.
 //!
 //! Stage: *UI* over [`tiendo_shared::maintain`]. Edits are ordinary offline edits of the plan
-//! document through the hub (the server accepts them from the agency's administrators only);
+//! document through `infra::plan_docs` (the server accepts them from the agency's administrators only);
 //! an import is read first (text on the device, .docx and .xlsx by the server's preview) and
 //! shown as a table the office can correct, with what the importer could not place, before
 //! anything is saved; the checked draft is then sent to the server, which creates the documents.
@@ -40,7 +40,7 @@ fn value(r: &NodeRef) -> String {
 #[function_component(TaskEditor)]
 pub fn task_editor(props: &EditorProps) -> Html {
     let ws = use_ws();
-    let hub = ws.docs.clone();
+    let docs = ws.docs.clone();
     let message = use_state(|| None::<(bool, String)>);
     let refs = (*use_state(<[NodeRef; 6]>::default)).clone();
     let Ok(plan) = ws.snap.plan.clone() else {
@@ -53,7 +53,7 @@ pub fn task_editor(props: &EditorProps) -> Html {
         .cloned();
     let draft = task.as_ref().map(TaskDraft::of).unwrap_or_default();
     let save = {
-        let (hub, message, refs) = (hub.clone(), message.clone(), refs.clone());
+        let (docs, message, refs) = (docs.clone(), message.clone(), refs.clone());
         let (task_id, area, on_done) = (props.task_id.clone(), props.area, props.on_done.clone());
         let agency = ws.snap.agency.clone();
         Callback::from(move |e: SubmitEvent| {
@@ -69,7 +69,7 @@ pub fn task_editor(props: &EditorProps) -> Html {
                 Ok(a) => a,
                 Err(e) => return message.set(Some((false, e))),
             };
-            let result = hub.edit_plan(|p| match &task_id {
+            let result = docs.edit_plan(|p| match &task_id {
                 Some(id) => maintain::edit_task(p, &agency, id, &draft),
                 None => maintain::add_task(p, &agency, area, &draft).map(|(_, w)| w),
             });
@@ -84,7 +84,7 @@ pub fn task_editor(props: &EditorProps) -> Html {
         })
     };
     let retire = {
-        let (hub, message, refs) = (hub.clone(), message.clone(), refs.clone());
+        let (docs, message, refs) = (docs.clone(), message.clone(), refs.clone());
         let (task_id, retired) = (
             props.task_id.clone(),
             task.as_ref().and_then(|t| t.retired_on),
@@ -92,10 +92,10 @@ pub fn task_editor(props: &EditorProps) -> Html {
         Callback::from(move |_| {
             let Some(id) = task_id.clone() else { return };
             let result = if retired.is_some() {
-                hub.edit_plan(|p| maintain::reinstate_task(p, &id))
+                docs.edit_plan(|p| maintain::reinstate_task(p, &id))
             } else {
                 match value(&refs[5]).trim().parse::<Date>() {
-                    Ok(day) => hub.edit_plan(|p| maintain::retire_task(p, &id, day)),
+                    Ok(day) => docs.edit_plan(|p| maintain::retire_task(p, &id, day)),
                     Err(_) => Err(format!(
                         "Ngày dừng không hợp lệ: {} (ghi theo dd/mm/yyyy)",
                         value(&refs[5])

@@ -33,7 +33,7 @@ pub struct DetailProps {
 pub fn task_detail(props: &DetailProps) -> Html {
     let error = use_state(|| None::<String>);
     let ws = use_ws();
-    let hub = ws.docs.clone();
+    let docs = ws.docs.clone();
     let Ok(plan) = &ws.snap.plan else {
         return html! {};
     };
@@ -52,8 +52,8 @@ pub fn task_detail(props: &DetailProps) -> Html {
         .or_else(|| unreadable.as_ref().map(|u| u.partial.clone()))
         .unwrap_or_default();
     let edit = |apply: Rc<ApplyField>| {
-        let (hub, error, task_id, period) =
-            (hub.clone(), error.clone(), task.id.clone(), props.period);
+        let (docs, error, task_id, period) =
+            (docs.clone(), error.clone(), task.id.clone(), props.period);
         Callback::from(move |e: Event| {
             let value = e
                 .target()
@@ -72,7 +72,7 @@ pub fn task_detail(props: &DetailProps) -> Html {
                 })
                 .unwrap_or_default();
             let mut failure = None;
-            let result = hub.edit_progress(|p| {
+            let result = docs.edit_progress(|p| {
                 let entry = p.entry_mut(&task_id, period);
                 if let Err(e) = apply(entry, value.clone()) {
                     failure = Some(e);
@@ -125,8 +125,8 @@ pub fn task_detail(props: &DetailProps) -> Html {
     let ev_date = use_node_ref();
     let ev_summary = use_node_ref();
     let add_evidence = {
-        let (hub, error, task_id, period) =
-            (hub.clone(), error.clone(), task.id.clone(), props.period);
+        let (docs, error, task_id, period) =
+            (docs.clone(), error.clone(), task.id.clone(), props.period);
         let (n, d, sm) = (ev_number.clone(), ev_date.clone(), ev_summary.clone());
         Callback::from(move |_| {
             let value = |r: &NodeRef| {
@@ -152,7 +152,7 @@ pub fn task_detail(props: &DetailProps) -> Html {
                     }
                 }
             };
-            let result = hub.edit_progress(|p| {
+            let result = docs.edit_progress(|p| {
                 p.entry_mut(&task_id, period)
                     .evidence
                     .push(tiendo_shared::Evidence {
@@ -172,10 +172,10 @@ pub fn task_detail(props: &DetailProps) -> Html {
         })
     };
     let remove_evidence = |id: String| {
-        let (hub, error, task_id, period) =
-            (hub.clone(), error.clone(), task.id.clone(), props.period);
+        let (docs, error, task_id, period) =
+            (docs.clone(), error.clone(), task.id.clone(), props.period);
         Callback::from(move |_| {
-            let result = hub.edit_progress(|p| {
+            let result = docs.edit_progress(|p| {
                 p.entry_mut(&task_id, period)
                     .evidence
                     .retain(|e| e.id != id);
@@ -183,11 +183,11 @@ pub fn task_detail(props: &DetailProps) -> Html {
             error.set(result.err());
         })
     };
-    let conflicts = hub.conflicts(&task.id, props.period);
+    let conflicts = docs.conflicts(&task.id, props.period);
     let pick = |field: String, choice: usize| {
-        let (hub, error, task_id, period) =
-            (hub.clone(), error.clone(), task.id.clone(), props.period);
-        Callback::from(move |_| error.set(hub.resolve(&task_id, period, &field, choice).err()))
+        let (docs, error, task_id, period) =
+            (docs.clone(), error.clone(), task.id.clone(), props.period);
+        Callback::from(move |_| error.set(docs.resolve(&task_id, period, &field, choice).err()))
     };
     let field_label = |f: &str| EntryField::from_key(f).map_or("", |f| f.label());
     let back = {
