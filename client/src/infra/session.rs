@@ -5,12 +5,15 @@
 //! Stage: *local documents ⇄ sync*. samod saves each change to IndexedDB and syncs it whenever
 //! the socket is up, reconnecting with backoff; [`Session::watch`] reports where sync stands.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures::channel::mpsc;
+use futures::future::{AbortHandle, Abortable};
+use futures::{FutureExt, StreamExt};
 use samod::{BackoffConfig, DialerHandle, DocHandle, DocumentId, PeerId, Repo};
 use tiendo_shared::api::Me;
 
@@ -25,6 +28,8 @@ pub use crate::view_model::workspace::SyncState;
 pub struct Session {
     repo: Repo,
     dialer: RefCell<DialerHandle<std::convert::Infallible>>,
+    /// Told whenever [`Session::redial`] replaces the dialer (watchers follow the new one).
+    redialed: RefCell<Vec<mpsc::UnboundedSender<()>>>,
     url: url::Url,
     /// Who is signed in (`/api/me`), and so which documents they may open.
     me: RefCell<Me>,
@@ -69,6 +74,7 @@ impl Session {
         Ok(Rc::new(Session {
             repo,
             dialer: RefCell::new(dialer),
+            redialed: RefCell::new(Vec::new()),
             url,
             me: RefCell::new(me),
         }))
@@ -121,6 +127,9 @@ impl Session {
         if let Ok(new) = dial(&self.repo, &self.url) {
             let old = self.dialer.replace(new);
             old.close();
+            self.redialed
+                .borrow_mut()
+                .retain(|tx| tx.unbounded_send(()).is_ok());
         }
     }
 
@@ -143,22 +152,93 @@ impl Session {
         }
     }
 
-    /// Reports where sync stands for `docs` every second to `report`, and dials at once when
-    /// the network comes back; both stop when the returned guard is dropped.
+    /// Reports where sync stands for `docs` to `report` now and whenever it may have moved: the
+    /// link came or went (the dialer's events), the server said something about a written
+    /// document (its peer states), or this device changed one — once per burst, no polling. Also
+    /// dials at once when the network comes back. Everything stops when the guard is dropped.
     pub fn watch(
         self: &Rc<Self>,
         docs: Rc<PlanDocs>,
         report: impl Fn(SyncState) + 'static,
     ) -> Watch {
+        let alive = Rc::new(Cell::new(true));
+        let written: Vec<DocHandle> = docs.writable().cloned().collect();
+        let check = {
+            let (session, alive) = (self.clone(), alive.clone());
+            let scheduled = Rc::new(Cell::new(false));
+            let report = Rc::new(report);
+            Rc::new(move || {
+                if scheduled.replace(true) {
+                    return;
+                }
+                let (session, docs, report, scheduled, alive) = (
+                    session.clone(),
+                    docs.clone(),
+                    report.clone(),
+                    scheduled.clone(),
+                    alive.clone(),
+                );
+                gloo_timers::callback::Timeout::new(0, move || {
+                    scheduled.set(false);
+                    if alive.get() {
+                        report(session.sync_state(&docs));
+                    }
+                })
+                .forget();
+            })
+        };
+        check();
+        let mut aborts = Vec::new();
+        let mut spawn = |work: std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>| {
+            let (abort, registration) = AbortHandle::new_pair();
+            wasm_bindgen_futures::spawn_local(async move {
+                let _ = Abortable::new(work, registration).await;
+            });
+            aborts.push(abort);
+        };
+        for handle in written {
+            let check = check.clone();
+            spawn(Box::pin(async move {
+                let peers = handle.peers().1.map(|_| ());
+                let changes = handle.changes().map(|_| ());
+                let mut either = futures::stream::select(peers, changes);
+                while either.next().await.is_some() {
+                    check();
+                }
+            }));
+        }
+        {
+            let (session, check) = (self.clone(), check.clone());
+            let (tx, mut redialed) = mpsc::unbounded();
+            self.redialed.borrow_mut().push(tx);
+            spawn(Box::pin(async move {
+                loop {
+                    let dialer = session.dialer.borrow().clone();
+                    let mut events = dialer.events();
+                    loop {
+                        futures::select! {
+                            e = events.next().fuse() => match e {
+                                Some(_) => check(),
+                                None => break,
+                            },
+                            r = redialed.next().fuse() => {
+                                if r.is_none() {
+                                    return;
+                                }
+                                check();
+                                break;
+                            }
+                        }
+                    }
+                }
+            }));
+        }
         let session = self.clone();
         let online = browser::on_online(move || session.redial());
-        let session = self.clone();
-        let ticker = gloo_timers::callback::Interval::new(1000, move || {
-            report(session.sync_state(&docs));
-        });
         Watch {
-            _ticker: ticker,
             _online: online,
+            aborts,
+            alive,
         }
     }
 
@@ -176,6 +256,16 @@ impl Session {
 
 /// Keeps [`Session::watch`] running until dropped.
 pub struct Watch {
-    _ticker: gloo_timers::callback::Interval,
     _online: Option<gloo_events::EventListener>,
+    aborts: Vec<AbortHandle>,
+    alive: Rc<Cell<bool>>,
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        self.alive.set(false);
+        for a in &self.aborts {
+            a.abort();
+        }
+    }
 }
