@@ -328,18 +328,7 @@ impl Library {
 
     /// The plan `plan_id` and the organisation of its agency.
     pub async fn plan(&self, plan_id: &str) -> Result<(Plan, Org)> {
-        let docs = self.catalogue.all();
-        let rec = docs
-            .iter()
-            .find(|d| d.kind == DocKind::Plan && d.plan_id.as_deref() == Some(plan_id))
-            .ok_or_else(|| AppError::NotFound(format!("kế hoạch {plan_id}")))?;
-        let org_rec = docs
-            .iter()
-            .find(|d| d.kind == DocKind::Org && d.agency_id == rec.agency_id)
-            .ok_or_else(|| AppError::NotFound(format!("tổ chức của kế hoạch {plan_id}")))?;
-        let plan: Plan = self.read(&rec.doc_id).await?;
-        let org: Org = self.read(&org_rec.doc_id).await?;
-        Ok((plan, org))
+        crate::reader::plan(self, plan_id).await
     }
 
     /// The plan `plan_id`, its organisation and every unit's progress, read through the repo.

@@ -127,10 +127,12 @@ impl PlanData {
     }
 }
 
-/// Reads plan `plan_id`, its organisation and its progress documents from `reader`. A progress
-/// document that cannot be read is reported in `problems`, not allowed to sink the rest.
-pub async fn gather(reader: &impl DocReader, plan_id: &str) -> Result<PlanData> {
-    let records = reader.records().await?;
+/// The plan `plan_id` and the organisation of its agency, among `records`.
+async fn plan_in(
+    reader: &impl DocReader,
+    records: &[DocRecord],
+    plan_id: &str,
+) -> Result<(Plan, Org)> {
     let rec = records
         .iter()
         .find(|d| d.kind == DocKind::Plan && d.plan_id.as_deref() == Some(plan_id))
@@ -141,6 +143,19 @@ pub async fn gather(reader: &impl DocReader, plan_id: &str) -> Result<PlanData> 
         .ok_or_else(|| AppError::NotFound(format!("tổ chức của kế hoạch {plan_id}")))?;
     let plan: Plan = doc::read(&reader.document(&rec.doc_id).await?)?;
     let org: Org = doc::read(&reader.document(&org_rec.doc_id).await?)?;
+    Ok((plan, org))
+}
+
+/// The plan `plan_id` and the organisation of its agency.
+pub async fn plan(reader: &impl DocReader, plan_id: &str) -> Result<(Plan, Org)> {
+    plan_in(reader, &reader.records().await?, plan_id).await
+}
+
+/// Reads plan `plan_id`, its organisation and its progress documents from `reader`. A progress
+/// document that cannot be read is reported in `problems`, not allowed to sink the rest.
+pub async fn gather(reader: &impl DocReader, plan_id: &str) -> Result<PlanData> {
+    let records = reader.records().await?;
+    let (plan, org) = plan_in(reader, &records, plan_id).await?;
     let mut progress = Vec::new();
     let mut problems = Vec::new();
     let mut progress_docs = HashMap::new();

@@ -7,6 +7,8 @@
 //! documents (so it works offline on the last synced data); only the report files and the list
 //! of generated reports come from the server, the latter kept for offline use.
 
+use std::rc::Rc;
+
 use tiendo_shared::status::{self, Counts, Summary};
 use tiendo_shared::{Date, PeriodKind, WorkStatus};
 use wasm_bindgen::JsCast;
@@ -15,7 +17,7 @@ use yew::prelude::*;
 
 use super::period_select::PeriodSelect;
 use super::plan_editor::TaskEditor;
-use super::use_ws;
+use super::{Ws, use_ws};
 use crate::infra::browser::{self, today, when};
 use crate::view_model::dashboard::{self, ReportsInfo, Watch};
 
@@ -90,6 +92,25 @@ fn watch_list(props: &WatchProps) -> Html {
     }
 }
 
+/// The merged status of the workspace's plan for `period` as of `as_of`, computed once per change
+/// of the documents (or of the day or period), not at every render.
+#[hook]
+fn use_summary(ws: &Ws, as_of: Date, period: PeriodKind) -> Rc<Option<Summary>> {
+    use_memo(
+        (ws.snap.clone(), as_of, period),
+        |(snap, as_of, period)| match (&snap.plan, &snap.agency) {
+            (Ok(plan), Ok(agency)) => Some(status::summarize(
+                plan,
+                agency,
+                &snap.all_progress,
+                *as_of,
+                Some(*period),
+            )),
+            _ => None,
+        },
+    )
+}
+
 /// The merged dashboard.
 #[function_component(Dashboard)]
 pub fn dashboard_view() -> Html {
@@ -115,20 +136,7 @@ pub fn dashboard_view() -> Html {
             });
         });
     }
-    // The merged status, computed once per change of the documents, day or period.
-    let summary = use_memo(
-        (ws.snap.clone(), *as_of, *period),
-        |(snap, as_of, period)| match (&snap.plan, &snap.agency) {
-            (Ok(plan), Ok(agency)) => Some(status::summarize(
-                plan,
-                agency,
-                &snap.all_progress,
-                *as_of,
-                Some(*period),
-            )),
-            _ => None,
-        },
-    );
+    let summary = use_summary(&ws, *as_of, *period);
     let (plan, agency) = match (plan, ws.snap.agency.clone()) {
         (Ok(p), Ok(a)) => (p, a),
         (Err(e), _) | (_, Err(e)) => return html! { <p class="error">{e}</p> },
@@ -329,19 +337,7 @@ pub fn task_view(props: &TaskViewProps) -> Html {
     let docs = ws.docs.clone();
     let editing = use_state(|| false);
     let period = use_state(|| props.period);
-    let summary = use_memo(
-        (ws.snap.clone(), props.as_of, *period),
-        |(snap, as_of, period)| match (&snap.plan, &snap.agency) {
-            (Ok(plan), Ok(agency)) => Some(status::summarize(
-                plan,
-                agency,
-                &snap.all_progress,
-                *as_of,
-                Some(*period),
-            )),
-            _ => None,
-        },
-    );
+    let summary = use_summary(&ws, props.as_of, *period);
     let (plan, agency) = match (ws.snap.plan.clone(), ws.snap.agency.clone()) {
         (Ok(p), Ok(a)) => (p, a),
         (Err(e), _) | (_, Err(e)) => return html! { <p class="error">{e}</p> },

@@ -109,11 +109,9 @@ impl SqliteStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use samod::storage::{Storage, StorageKey};
+    use samod::storage::Storage;
 
-    fn key(parts: &[&str]) -> StorageKey {
-        StorageKey::from_parts(parts).unwrap()
-    }
+    use crate::store::test_key as key;
 
     #[tokio::test]
     async fn reading_a_document_skips_the_saved_sync_states_beside_it() {

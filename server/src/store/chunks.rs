@@ -126,9 +126,7 @@ mod tests {
     use super::*;
     use samod::storage::Storage;
 
-    fn key(parts: &[&str]) -> StorageKey {
-        StorageKey::from_parts(parts).unwrap()
-    }
+    use crate::store::test_key as key;
 
     #[tokio::test]
     async fn range_loads_only_keys_under_the_prefix() {

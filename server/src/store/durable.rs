@@ -223,11 +223,9 @@ impl SqliteStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use samod::storage::{Storage, StorageKey};
+    use samod::storage::Storage;
 
-    fn key(parts: &[&str]) -> StorageKey {
-        StorageKey::from_parts(parts).unwrap()
-    }
+    use crate::store::test_key as key;
 
     #[tokio::test]
     async fn the_durability_record_is_bounded_and_older_changes_are_found_in_sqlite() {

@@ -122,3 +122,9 @@ impl SqliteStore {
         .map_err(StoreError::from)
     }
 }
+
+/// A storage key from its parts, for the store's tests.
+#[cfg(test)]
+pub(crate) fn test_key(parts: &[&str]) -> samod::storage::StorageKey {
+    samod::storage::StorageKey::from_parts(parts).expect("a valid key")
+}
