@@ -1,7 +1,8 @@
 //! Everything that touches the world outside the app's memory: IndexedDB under samod
 //! ([`storage`]), the sync socket ([`socket`], [`runtime`]), the server's HTTP API ([`api`]),
 //! `localStorage` ([`prefs`]), the window ([`browser`]), the signed-in device ([`session`]), one
-//! plan's documents ([`plan_docs`]) and the pending-edit bookkeeping ([`pending`]).
+//! plan's documents ([`plan_docs`]), the pending-edit bookkeeping ([`pending`]) and the background
+//! work they own ([`tasks`]).
 //!
 //! Stage: *I/O*, under the view models and the components; nothing above this module calls a
 //! browser API itself.
@@ -15,3 +16,4 @@ pub mod runtime;
 pub mod session;
 pub mod socket;
 pub mod storage;
+pub mod tasks;

@@ -8,11 +8,7 @@
 //! [`Snapshot`] per change ([`PlanDocs::snapshot`], [`PlanDocs::subscribe`]), so the screens never
 //! hydrate a document while rendering.
 
-use std::cell::Cell;
-use std::rc::Rc;
-
 use futures::StreamExt;
-use futures::future::{AbortHandle, Abortable};
 use samod::DocHandle;
 use tiendo_shared::api::{DocRef, Me, Role};
 use tiendo_shared::{Agency, DocKind, Org, Plan, Progress, doc};
@@ -20,6 +16,7 @@ use tiendo_shared::{Agency, DocKind, Org, Plan, Progress, doc};
 use super::browser::now;
 use super::pending::edit_own;
 use super::session::Session;
+use super::tasks::Tasks;
 use crate::view_model::workspace::Snapshot;
 
 /// The handles of one plan's documents.
@@ -176,37 +173,18 @@ impl PlanDocs {
     /// Calls `on_change` after documents change (a local edit or sync), once per burst of
     /// changes; stops when the returned subscription is dropped.
     pub fn subscribe(&self, on_change: impl Fn() + 'static) -> Subscription {
-        let on_change = Rc::new(on_change);
-        let scheduled = Rc::new(Cell::new(false));
-        let alive = Rc::new(Cell::new(true));
-        let mut aborts = Vec::new();
+        let mut tasks = Tasks::default();
+        let changed = tasks.coalesce(on_change);
         for handle in self.handles() {
-            let (abort, registration) = AbortHandle::new_pair();
             let mut changes = handle.changes();
-            let (on_change, scheduled, alive) =
-                (on_change.clone(), scheduled.clone(), alive.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                let listen = async move {
-                    while changes.next().await.is_some() {
-                        if scheduled.replace(true) {
-                            continue;
-                        }
-                        let (on_change, scheduled, alive) =
-                            (on_change.clone(), scheduled.clone(), alive.clone());
-                        gloo_timers::callback::Timeout::new(0, move || {
-                            scheduled.set(false);
-                            if alive.get() {
-                                on_change();
-                            }
-                        })
-                        .forget();
-                    }
-                };
-                let _ = Abortable::new(listen, registration).await;
+            let changed = changed.clone();
+            tasks.spawn(async move {
+                while changes.next().await.is_some() {
+                    changed();
+                }
             });
-            aborts.push(abort);
         }
-        Subscription { aborts, alive }
+        tasks
     }
 
     /// Fields of the unit's report on `task_id` that hold concurrent values.
@@ -294,16 +272,4 @@ impl PlanDocs {
 }
 
 /// Keeps [`PlanDocs::subscribe`] listening until dropped.
-pub struct Subscription {
-    aborts: Vec<AbortHandle>,
-    alive: Rc<Cell<bool>>,
-}
-
-impl Drop for Subscription {
-    fn drop(&mut self) {
-        self.alive.set(false);
-        for a in &self.aborts {
-            a.abort();
-        }
-    }
-}
+pub type Subscription = Tasks;

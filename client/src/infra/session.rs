@@ -5,14 +5,13 @@
 //! Stage: *local documents ⇄ sync*. samod saves each change to IndexedDB and syncs it whenever
 //! the socket is up, reconnecting with backoff; [`Session::watch`] reports where sync stands.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::Rc;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use futures::channel::mpsc;
-use futures::future::{AbortHandle, Abortable};
 use futures::{FutureExt, StreamExt};
 use samod::{BackoffConfig, DialerHandle, DocHandle, DocumentId, PeerId, Repo};
 use tiendo_shared::api::Me;
@@ -21,6 +20,7 @@ use super::plan_docs::PlanDocs;
 use super::runtime::BrowserRuntime;
 use super::socket::WebSocketDialer;
 use super::storage::{DATABASE, IdbStorage};
+use super::tasks::Tasks;
 use super::{browser, pending, prefs};
 pub use crate::view_model::workspace::SyncState;
 
@@ -161,57 +161,29 @@ impl Session {
         docs: Rc<PlanDocs>,
         report: impl Fn(SyncState) + 'static,
     ) -> Watch {
-        let alive = Rc::new(Cell::new(true));
         let written: Vec<DocHandle> = docs.writable().cloned().collect();
+        let mut tasks = Tasks::default();
         let check = {
-            let (session, alive) = (self.clone(), alive.clone());
-            let scheduled = Rc::new(Cell::new(false));
-            let report = Rc::new(report);
-            Rc::new(move || {
-                if scheduled.replace(true) {
-                    return;
-                }
-                let (session, docs, report, scheduled, alive) = (
-                    session.clone(),
-                    docs.clone(),
-                    report.clone(),
-                    scheduled.clone(),
-                    alive.clone(),
-                );
-                gloo_timers::callback::Timeout::new(0, move || {
-                    scheduled.set(false);
-                    if alive.get() {
-                        report(session.sync_state(&docs));
-                    }
-                })
-                .forget();
-            })
+            let session = self.clone();
+            tasks.coalesce(move || report(session.sync_state(&docs)))
         };
         check();
-        let mut aborts = Vec::new();
-        let mut spawn = |work: std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>| {
-            let (abort, registration) = AbortHandle::new_pair();
-            wasm_bindgen_futures::spawn_local(async move {
-                let _ = Abortable::new(work, registration).await;
-            });
-            aborts.push(abort);
-        };
         for handle in written {
             let check = check.clone();
-            spawn(Box::pin(async move {
+            tasks.spawn(async move {
                 let peers = handle.peers().1.map(|_| ());
                 let changes = handle.changes().map(|_| ());
                 let mut either = futures::stream::select(peers, changes);
                 while either.next().await.is_some() {
                     check();
                 }
-            }));
+            });
         }
         {
             let (session, check) = (self.clone(), check.clone());
             let (tx, mut redialed) = mpsc::unbounded();
             self.redialed.borrow_mut().push(tx);
-            spawn(Box::pin(async move {
+            tasks.spawn(async move {
                 loop {
                     let dialer = session.dialer.borrow().clone();
                     let mut events = dialer.events();
@@ -231,14 +203,13 @@ impl Session {
                         }
                     }
                 }
-            }));
+            });
         }
         let session = self.clone();
         let online = browser::on_online(move || session.redial());
         Watch {
             _online: online,
-            aborts,
-            alive,
+            _tasks: tasks,
         }
     }
 
@@ -257,15 +228,5 @@ impl Session {
 /// Keeps [`Session::watch`] running until dropped.
 pub struct Watch {
     _online: Option<gloo_events::EventListener>,
-    aborts: Vec<AbortHandle>,
-    alive: Rc<Cell<bool>>,
-}
-
-impl Drop for Watch {
-    fn drop(&mut self) {
-        self.alive.set(false);
-        for a in &self.aborts {
-            a.abort();
-        }
-    }
+    _tasks: Tasks,
 }
