@@ -7,11 +7,17 @@
 //! Data flow through this crate:
 //!
 //! ```text
-//! plan text ─► library::import (shared::import) ─► samod Repo ─► store::SqliteStore (SQLite)
-//! client ─► /sync (sync: session, frame checks) ─► access::Policy ─► samod Repo ─► SQLite
-//!        ◄─ sync messages held until their heads are committed (store::wait_durable) ◄─┘
-//! HTTP /api ─► routes::auth (session) ─► routes ─► library ─► shared::status ─► JSON
+//! plan file ─► plan_files ─► shared::import ─► library::import ─► samod Repo ─► store (SQLite)
+//! client ─► routes::sync (session) ─► sync::pump (sync::frame checks) ─► access::Policy
+//!        ─► samod Repo ─► store::chunks (SQLite)
+//!        ◄─ sync messages held until their heads are committed (store::durable) ◄─┘
+//! HTTP /api ─► routes::auth (session) ─► routes::api ─► reader (DocReader) ─► shared::status
+//!        ─► JSON, or reports::generate ─► DOCX, XLSX
+//! tiendo CLI ─► cli::* ─► the same library, or SQLite directly beside a running server
 //! ```
+//!
+//! Errors: one enum per layer ([`store::StoreError`], [`config::ConfigError`],
+//! [`reports::ReportError`], `shared`'s) and [`AppError`] over them, mapped to HTTP once.
 //!
 //! The crate is a library with a thin `main`: [`app`] builds the router from an [`AppState`],
 //! [`serve`] runs it on a listener the caller bound (tests bind `127.0.0.1:0`).
