@@ -2,7 +2,7 @@
 //!
 //! Stage: *operations*. The configuration is loaded once ([`run`]: defaults → `tiendo.toml` →
 //! `TIENDO_*` → flags), then each command group gets it: [`serve`] runs the server, [`plan`]
-//! parses and imports plan files, [`user`] and [`unit`] manage accounts and list units, [`report`]
+//! parses and imports plan files, [`user`] and [`units`] manage accounts and list units, [`report`]
 //! writes the period report, [`data`] backs up and restores. Commands that read documents beside
 //! a running server read SQLite through [`crate::reader::DocReader`].
 
@@ -10,7 +10,7 @@ pub mod data;
 pub mod plan;
 pub mod report;
 pub mod serve;
-pub mod unit;
+pub mod units;
 pub mod user;
 
 use std::net::SocketAddr;
@@ -70,7 +70,7 @@ pub enum Command {
     /// Units of the stored organisations.
     Unit {
         #[command(subcommand)]
-        command: unit::UnitCommand,
+        command: units::UnitCommand,
     },
     /// Write the period report (DOCX) and its annex (XLSX) of a plan into a directory (works
     /// while the server runs).
@@ -138,7 +138,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::User { command } => runtime()?.block_on(user::run(&cfg, command)),
-        Command::Unit { command } => runtime()?.block_on(unit::run(&cfg, command)),
+        Command::Unit { command } => runtime()?.block_on(units::run(&cfg, command)),
         Command::Report {
             plan,
             period,

@@ -1,4 +1,4 @@
-//! samod's chunks in SQLite: the [`samod::Storage`] key/value trait over the `chunks` table.
+//! samod's chunks in SQLite: the [`samod::storage::Storage`] key/value trait over the `chunks` table.
 //!
 //! Stage: *SQLite*, called by samod's hub after it merged a change; every committed chunk is
 //! recorded as durable ([`super::durable`]).

@@ -14,7 +14,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::SqliteStore;
 
-/// How many committed change hashes [`Durable`] keeps in memory. The sync layer asks about the
+/// How many committed change hashes the durability record keeps in memory. The sync layer asks about the
 /// heads it is about to announce, which are almost always changes committed moments ago; an
 /// older one that has left the window is looked up in SQLite ([`SqliteStore::wait_durable`]).
 pub const DURABLE_WINDOW: usize = 50_000;

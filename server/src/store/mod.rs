@@ -3,17 +3,17 @@
 //! Stage: *SQLite*, after the hub has merged a change and before it is acknowledged. One SQLite
 //! file (WAL, `synchronous = FULL`) holds, by concern:
 //!
-//! - [`chunks`]: samod's document chunks, through the [`samod::Storage`] key/value trait;
+//! - [`chunks`]: samod's document chunks, through the [`samod::storage::Storage`] key/value trait;
 //! - [`durable`]: which changes are committed, so the sync layer announces only those;
 //! - [`catalogue`]: which document is which (plan, organisation, a unit's progress);
 //! - [`users`]: accounts and sessions (the rules are in [`crate::accounts`]);
 //! - [`reports`]: which report files were generated, for the reporting calendar;
-//! - [`migrations`]: the numbered schema, and [`backup`] a consistent copy and its restore.
+//! - [`migrations`]: the numbered schema, and [`backups`] a consistent copy and its restore.
 //!
 //! Tests and throw-away runs use the same code on an in-memory database
 //! ([`SqliteStore::in_memory`]).
 
-pub mod backup;
+pub mod backups;
 pub mod catalogue;
 pub mod chunks;
 pub mod durable;
@@ -26,7 +26,7 @@ use std::sync::{Arc, Mutex};
 
 use rusqlite::Connection;
 
-pub use backup::{backup, check_backup, restore};
+pub use backups::{backup, check_backup, restore};
 pub use catalogue::{DocKind, DocRecord};
 pub use migrations::MIGRATIONS;
 pub use reports::GeneratedReport;
