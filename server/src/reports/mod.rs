@@ -3,7 +3,7 @@
 //!
 //! Stage: *rendering*, the last step. The content comes whole from `shared::report` (the same
 //! `shared::status` numbers as the dashboard); nothing here computes a number. [`generate`] is
-//! the one way in: it renders ([`docx`], [`xlsx`]) and records what it made.
+//! the one way in: it renders ([`docx()`], [`xlsx()`]) and records what it made.
 
 pub mod docx;
 pub mod xlsx;
