@@ -104,7 +104,7 @@ fn task_mut<'a>(plan: &'a mut Plan, task_id: &str) -> Result<&'a mut Task, Error
         .ok_or_else(|| Error::InvalidValue(format!("không có nhiệm vụ {task_id}")))
 }
 
-/// Edits task `task_id` from `draft` (see [`fill`]); the task keeps its id and code.
+/// Edits task `task_id` from `draft` (see `fill`); the task keeps its id and code.
 pub fn edit_task(
     plan: &mut Plan,
     agency: &Agency,
@@ -120,7 +120,7 @@ pub fn edit_task(
 }
 
 /// Corrects a task of an imported plan before it is saved (the office's import preview): its
-/// code, and its lead, coordinating units, products and timeline from `draft` (see [`fill`]).
+/// code, and its lead, coordinating units, products and timeline from `draft` (see `fill`).
 /// What the importer had listed as missing from that task is dropped once given.
 pub fn correct_import(
     imp: &mut crate::Imported,

@@ -1,5 +1,5 @@
 //! Report: what the periodic report to the province says, assembled from the plan, the
-//! organisation and every unit's progress — the same [`status`](crate::status) numbers the
+//! organisation and every unit's progress — the same [`crate::status`] numbers the
 //! dashboard shows, plus the texts (results, evidence, difficulties, proposals) units wrote.
 //!
 //! Stage: *report content*, after status and before rendering. Pure: the server renders it to
