@@ -211,6 +211,21 @@ fn static_files_have_their_types_compression_and_cache_policy() {
     .unwrap();
     std::fs::write(site.path().join("manifest.webmanifest"), "{}").unwrap();
     std::fs::write(site.path().join(wasm), vec![0u8; 4096]).unwrap();
+    // The build's pre-compressed forms beside an asset (here with their own content, so the test
+    // sees which file answered).
+    let js = "tiendo-client-0123456789abcdef.js";
+    std::fs::write(site.path().join(js), "raw();").unwrap();
+    let mut br = Vec::new();
+    brotli::BrotliCompress(
+        &mut &b"from_the_brotli_file();"[..],
+        &mut br,
+        &Default::default(),
+    )
+    .unwrap();
+    std::fs::write(site.path().join(format!("{js}.br")), br).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    std::io::Write::write_all(&mut gz, b"from_the_gzip_file();").unwrap();
+    std::fs::write(site.path().join(format!("{js}.gz")), gz.finish().unwrap()).unwrap();
     let static_dir = site.path().to_path_buf();
     let server = TestServer::start_with(dir.path(), |c| c.static_dir = static_dir);
     let get = |path: &str| {
@@ -243,6 +258,38 @@ fn static_files_have_their_types_compression_and_cache_policy() {
         assert_eq!(header(&r, "cache-control"), "no-cache", "{path}");
     }
     assert!(header(&get("/sw.js"), "content-type").contains("javascript"));
+    // Pre-compressed files are served as built, brotli first, then gzip; without either, as is.
+    let fetch = |accept: &str| {
+        let mut r = agent()
+            .get(&server.url(&format!("/{js}")))
+            .header("Accept-Encoding", accept)
+            .call()
+            .unwrap();
+        let encoding = header(&r, "content-encoding");
+        let bytes = r.body_mut().read_to_vec().unwrap();
+        let text = match encoding.as_str() {
+            "br" => {
+                let mut out = Vec::new();
+                brotli::BrotliDecompress(&mut &bytes[..], &mut out).unwrap();
+                out
+            }
+            "gzip" => {
+                let mut out = Vec::new();
+                std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut out)
+                    .unwrap();
+                out
+            }
+            _ => bytes,
+        };
+        (encoding, String::from_utf8(text).unwrap())
+    };
+    assert_eq!(
+        fetch("gzip, br"),
+        ("br".into(), "from_the_brotli_file();".into())
+    );
+    // (ureq undoes gzip itself and drops the header; the body still tells which file answered.)
+    assert_eq!(fetch("gzip").1, "from_the_gzip_file();");
+    assert_eq!(fetch("identity"), ("".into(), "raw();".into()));
     let r = get("/bao-cao/quy-1");
     assert_eq!(r.status().as_u16(), 200, "client routes get the app shell");
     assert!(header(&r, "content-type").starts_with("text/html"));

@@ -25,9 +25,18 @@ use crate::error::AppError;
 pub fn app(state: AppState) -> Router {
     let dir = &state.config.static_dir;
     // Unknown paths outside /api get the app shell, so client-side routes survive a reload.
+    // `scripts/build-client` stores each asset's brotli and gzip forms beside it (compressed once,
+    // at the highest levels): those are served as they are, with their `Content-Encoding`; the
+    // compression layer below then leaves them alone and compresses only what has none.
     let static_files = ServeDir::new(dir)
+        .precompressed_br()
+        .precompressed_gzip()
         .append_index_html_on_directories(true)
-        .fallback(ServeFile::new(dir.join("index.html")));
+        .fallback(
+            ServeFile::new(dir.join("index.html"))
+                .precompressed_br()
+                .precompressed_gzip(),
+        );
     Router::new()
         .nest(
             "/api",
