@@ -6,6 +6,7 @@
 // Env: BASE (server URL), USERNAME, PASSWORD, PROFILE (profile dir), STATIC_DIR (the served
 // copy of client/dist, whose sw.js this scenario rewrites to publish a "new build").
 
+import zlib from 'node:zlib';
 import fs from 'node:fs';
 import path from 'node:path';
 import { emit, env, indicator, launch, login, page, scenario, serviceWorkerReady, waitIndicator } from './harness.mjs';
@@ -63,7 +64,11 @@ scenario(async () => {
   const sw = path.join(env('STATIC_DIR'), 'sw.js');
   const before = fs.readFileSync(sw, 'utf8');
   const version = before.match(/const VERSION = '([^']+)'/)[1];
-  fs.writeFileSync(sw, before.replace(`const VERSION = '${version}'`, `const VERSION = '${version}-next'`));
+  const next = before.replace(`const VERSION = '${version}'`, `const VERSION = '${version}-next'`);
+  fs.writeFileSync(sw, next);
+  // As a build does: the pre-compressed forms beside it are the new ones too.
+  fs.writeFileSync(`${sw}.br`, zlib.brotliCompressSync(next));
+  fs.writeFileSync(`${sw}.gz`, zlib.gzipSync(next));
   const bannerHiddenBefore = await p.isHidden('[data-testid=update-banner]');
   await p.reload();
   await p.waitForSelector('[data-testid=update-banner]', { state: 'visible' });
