@@ -72,8 +72,7 @@ pub fn task_detail(props: &DetailProps) -> Html {
                 })
                 .unwrap_or_default();
             let mut failure = None;
-            let result = docs.edit_progress(|p| {
-                let entry = p.entry_mut(&task_id, period);
+            let result = docs.edit_entry(&task_id, period, |entry| {
                 if let Err(e) = apply(entry, value.clone()) {
                     failure = Some(e);
                 }
@@ -152,16 +151,14 @@ pub fn task_detail(props: &DetailProps) -> Html {
                     }
                 }
             };
-            let result = docs.edit_progress(|p| {
-                p.entry_mut(&task_id, period)
-                    .evidence
-                    .push(tiendo_shared::Evidence {
-                        id: uuid::Uuid::new_v4().to_string(),
-                        number: number.trim().to_string(),
-                        date,
-                        summary: summary.trim().to_string(),
-                        file: None,
-                    });
+            let result = docs.edit_entry(&task_id, period, |entry| {
+                entry.evidence.push(tiendo_shared::Evidence {
+                    id: uuid::Uuid::new_v4().to_string(),
+                    number: number.trim().to_string(),
+                    date,
+                    summary: summary.trim().to_string(),
+                    file: None,
+                });
             });
             error.set(result.err());
             for r in [&n, &d, &sm] {
@@ -175,10 +172,8 @@ pub fn task_detail(props: &DetailProps) -> Html {
         let (docs, error, task_id, period) =
             (docs.clone(), error.clone(), task.id.clone(), props.period);
         Callback::from(move |_| {
-            let result = docs.edit_progress(|p| {
-                p.entry_mut(&task_id, period)
-                    .evidence
-                    .retain(|e| e.id != id);
+            let result = docs.edit_entry(&task_id, period, |entry| {
+                entry.evidence.retain(|e| e.id != id);
             });
             error.set(result.err());
         })

@@ -2,7 +2,7 @@
 //! progress (writable) and, for the central office and the province, every unit's. Reopened on a
 //! plan switch; the [`super::session::Session`] they come from stays.
 //!
-//! Stage: *local documents*. Forms edit through here ([`PlanDocs::edit_progress`],
+//! Stage: *local documents*. Forms edit through here ([`PlanDocs::edit_entry`],
 //! [`PlanDocs::edit_plan`]), each edit one Automerge change authored by the user and listed as
 //! this device's own until the server confirms it ([`super::pending`]). Reads go out as one
 //! [`Snapshot`] per change ([`PlanDocs::snapshot`], [`PlanDocs::subscribe`]), so the screens never
@@ -212,9 +212,17 @@ impl PlanDocs {
         })
     }
 
-    /// Changes the unit's progress through `f`, as one change by this user.
-    pub fn edit_progress(&self, f: impl FnOnce(&mut Progress)) -> Result<(), String> {
-        self.change_progress(|d, author| doc::update::<Progress, _>(d, author, now(), f))
+    /// Changes one entry of the unit's progress (task `task_id`, `period`) through `f`, as one
+    /// change by this user that reads and writes only that entry.
+    pub fn edit_entry(
+        &self,
+        task_id: &str,
+        period: tiendo_shared::PeriodKind,
+        f: impl FnOnce(&mut tiendo_shared::Entry),
+    ) -> Result<(), String> {
+        self.change_progress(|d, author| {
+            tiendo_shared::progress::edit_entry(d, author, now(), task_id, period, f)
+        })
     }
 
     fn change_progress<E: std::fmt::Display>(

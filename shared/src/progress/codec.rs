@@ -10,6 +10,8 @@ use automerge::{ObjType, Value};
 use autosurgeon::{Hydrate, Reconcile};
 
 use super::{Entry, Progress, Unreadable};
+use crate::doc::{UnixTime, author_for, commit_options};
+use crate::{DocKind, Error, PeriodKind};
 
 impl Hydrate for Progress {
     fn hydrate_map<D: autosurgeon::ReadDoc>(
@@ -127,4 +129,62 @@ impl<V: Reconcile> Reconcile for Additive<'_, V> {
         }
         Ok(())
     }
+}
+
+/// The map object at `key` of `parent`, made when missing.
+fn map_at(
+    tx: &mut automerge::transaction::Transaction<'_>,
+    parent: &automerge::ObjId,
+    key: &str,
+) -> Result<automerge::ObjId, Error> {
+    use automerge::transaction::Transactable;
+    match automerge::ReadDoc::get(tx, parent, key)? {
+        Some((Value::Object(ObjType::Map), id)) => Ok(id),
+        Some((v, _)) => Err(Error::InvalidValue(format!(
+            "{key}: expected a map, found {v}"
+        ))),
+        None => Ok(tx.put_object(parent, key, ObjType::Map)?),
+    }
+}
+
+/// Changes one entry — task `task_id`, period `period` — through `f`, as one change authored by
+/// `author`, made `at`: only that entry is read and written (a form's saved field costs one
+/// entry, not the unit's whole year). The entry is read tolerantly; an unreadable one starts
+/// from what could be read of it, so saving repairs it. Fields this release does not know stay.
+pub fn edit_entry<R>(
+    doc: &mut automerge::Automerge,
+    author: &str,
+    at: UnixTime,
+    task_id: &str,
+    period: PeriodKind,
+    f: impl FnOnce(&mut Entry) -> R,
+) -> Result<R, Error> {
+    let key = period.as_str();
+    let periods = match automerge::ReadDoc::get(doc, automerge::ROOT, "tasks")? {
+        Some((Value::Object(ObjType::Map), tasks)) => {
+            match automerge::ReadDoc::get(doc, &tasks, task_id)? {
+                Some((Value::Object(ObjType::Map), periods)) => Some(periods),
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    let mut entry = match &periods {
+        Some(periods) if automerge::ReadDoc::get(doc, periods, key)?.is_some() => {
+            Entry::hydrate(&*doc, periods, key.into()).unwrap_or_else(|_| {
+                let (_, _, partial) = Entry::diagnose(&*doc, periods, key);
+                partial
+            })
+        }
+        _ => Entry::default(),
+    };
+    let out = f(&mut entry);
+    doc.set_author(Some(author_for(author)));
+    let mut tx = doc.transaction();
+    let tasks = map_at(&mut tx, &automerge::ROOT, "tasks")?;
+    let periods = map_at(&mut tx, &tasks, task_id)?;
+    autosurgeon::reconcile_prop(&mut tx, &periods, key, &entry)?;
+    crate::schema::upgrade(&mut tx, DocKind::Progress)?;
+    tx.commit_with(commit_options(at));
+    Ok(out)
 }

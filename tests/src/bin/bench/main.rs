@@ -338,6 +338,76 @@ fn status_at_scale(rows: &mut Vec<Row>, agencies: usize, resident_before: u64) {
 /// The server's status endpoint for one agency of 20 units with a year of progress each: the
 /// first request after a fresh start (every document loaded from SQLite), median of `runs`
 /// starts, against the same request once the documents are in memory.
+/// One saved field at a year of a unit's progress (the seed plan's tasks × 4 periods, every
+/// entry filled, each saved ten times before): `progress::edit_entry`, which reads and writes
+/// that entry only, beside the whole-document read-and-reconcile (`doc::update`) the form used
+/// before, on copies of the same document, native. Median of `runs` × 20 saves.
+fn saved_field(rows: &mut Vec<Row>, runs: usize) {
+    use tiendo_shared::doc::UnixTime;
+    let at = UnixTime(1_751_328_000);
+    let imported = tiendo_shared::import(tiendo_server::SEED_PLAN).expect("seed");
+    let tasks: Vec<String> = imported.plan.tasks().map(|(_, t)| t.id.clone()).collect();
+    let mut year = tiendo_shared::doc::new_document(
+        &Progress::new(&imported.plan.id, "thanh-tra-so"),
+        Some("system"),
+        at,
+    )
+    .expect("doc");
+    for round in 0..10 {
+        for t in &tasks {
+            for period in PeriodKind::ALL {
+                tiendo_shared::progress::edit_entry(&mut year, "lan", at, t, period, |e| {
+                    e.status = WorkStatus::InProgress;
+                    e.percent = (round * 10) as u8;
+                    e.result = format!("Kết quả {t} lần {round}");
+                })
+                .expect("edit");
+            }
+        }
+    }
+    let time = |f: &mut dyn FnMut(&mut automerge::Automerge, usize)| {
+        let mut samples = Vec::new();
+        for _ in 0..runs.max(1) {
+            let mut d = year.fork();
+            for i in 0..20 {
+                let started = Instant::now();
+                f(&mut d, i);
+                samples.push(started.elapsed().as_secs_f64() * 1000.0);
+            }
+        }
+        samples.sort_by(f64::total_cmp);
+        samples[samples.len() / 2]
+    };
+    let entry = time(&mut |d, i| {
+        tiendo_shared::progress::edit_entry(
+            d,
+            "lan",
+            at,
+            &tasks[i % tasks.len()],
+            PeriodKind::Q3,
+            |e| e.percent = (i % 100) as u8,
+        )
+        .expect("edit");
+    });
+    let whole = time(&mut |d, i| {
+        tiendo_shared::doc::update::<Progress, _>(d, "lan", at, |p| {
+            p.entry_mut(&tasks[i % tasks.len()], PeriodKind::Q3).percent = (i % 100) as u8
+        })
+        .expect("update");
+    });
+    rows.push(Row {
+        section: "edit",
+        what: format!(
+            "one saved field, {} entries × 10 saves each (native, median)",
+            tasks.len() * 4
+        ),
+        ours: entry,
+        reference: whole,
+        reference_name: "whole-document read + reconcile (before)",
+        unit: "ms",
+    });
+}
+
 async fn status_endpoint(rows: &mut Vec<Row>, runs: usize) {
     let dir = data_dir();
     let agencies = tiendo_tests::province::province(dir.path(), 1, 20, 500).await;
@@ -517,6 +587,9 @@ async fn main() {
     if matches!(what, "all" | "wire") {
         wire(&mut rows).await;
     }
+    if matches!(what, "all" | "edit") {
+        saved_field(&mut rows, runs);
+    }
     if matches!(what, "all" | "throughput") {
         throughput_section(&mut rows, &clients, window).await;
     }
@@ -526,7 +599,7 @@ async fn main() {
     }
     if rows.is_empty() {
         eprintln!(
-            "usage: bench [all|wire|status|throughput|bundle] [--json FILE] \\
+            "usage: bench [all|wire|status|edit|throughput|bundle] [--json FILE] \\
              [--clients 50,200,1000] [--window SECONDS] [--runs N]"
         );
         std::process::exit(2);
