@@ -69,6 +69,13 @@ scenario(async () => {
   // As a build does: the pre-compressed forms beside it are the new ones too.
   fs.writeFileSync(`${sw}.br`, zlib.brotliCompressSync(next));
   fs.writeFileSync(`${sw}.gz`, zlib.gzipSync(next));
+  // The new build shares the wasm with the old one: it must come from the old build's cache, not
+  // be downloaded again — so it is taken off the server (a download would fail the install).
+  const dir = env('STATIC_DIR');
+  const wasmFiles = fs.readdirSync(dir).filter((f) => /_bg\.wasm(\.br|\.gz)?$/.test(f));
+  for (const f of wasmFiles) fs.unlinkSync(path.join(dir, f));
+  // Nor may the browser's HTTP cache stand in for the old build's cache (browsers evict it).
+  await (await context.newCDPSession(p)).send('Network.clearBrowserCache');
   const bannerHiddenBefore = await p.isHidden('[data-testid=update-banner]');
   await p.reload();
   await p.waitForSelector('[data-testid=update-banner]', { state: 'visible' });
@@ -83,6 +90,7 @@ scenario(async () => {
     banner,
     caches,
     expected: `tiendo-shell-${version}-next`,
+    wasmRemoved: wasmFiles.length,
     bannerAfter: await p.isVisible('[data-testid=update-banner]'),
     indicator: await indicator(p),
   });

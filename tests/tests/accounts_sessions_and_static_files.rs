@@ -290,6 +290,13 @@ fn static_files_have_their_types_compression_and_cache_policy() {
     // (ureq undoes gzip itself and drops the header; the body still tells which file answered.)
     assert_eq!(fetch("gzip").1, "from_the_gzip_file();");
     assert_eq!(fetch("identity"), ("".into(), "raw();".into()));
+    // A file that is not there (an old build's wasm) is not found, and not cached as such.
+    let missing = agent()
+        .get(&server.url("/tiendo-client-00000000000000ff_bg.wasm"))
+        .call()
+        .unwrap();
+    assert_eq!(missing.status().as_u16(), 404);
+    assert_eq!(header(&missing, "cache-control"), "no-cache");
     let r = get("/bao-cao/quy-1");
     assert_eq!(r.status().as_u16(), 200, "client routes get the app shell");
     assert!(header(&r, "content-type").starts_with("text/html"));

@@ -1,6 +1,7 @@
 //! The built client in headless Chromium against a real server: installable (Chromium's own
 //! installability check), opens offline from the service worker and IndexedDB, touch targets of
-//! at least 44 px, and a new build announced with "Có phiên bản mới — tải lại".
+//! at least 44 px, and a new build announced with "Có phiên bản mới — tải lại", which takes the
+//! files it shares with the old build from the old build's cache instead of downloading them.
 
 use tiendo_tests::browser::{Scenario, client_copy};
 use tiendo_tests::{TestServer, blocking, data_dir};
@@ -73,5 +74,10 @@ async fn the_app_installs_opens_offline_and_announces_a_new_version() {
         "the new build's cache replaced the old one: {update:#}"
     );
     assert_eq!(update["bannerAfter"], false, "{update:#}");
+    assert_eq!(
+        update["wasmRemoved"], 3,
+        "the wasm and its two pre-compressed forms were taken off the server, and the new build \
+         still opened: it reused the old build's copy instead of downloading it: {update:#}"
+    );
     blocking(|| run.finish());
 }

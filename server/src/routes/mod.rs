@@ -13,6 +13,7 @@ use axum::http::{HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use tower::ServiceExt;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -28,15 +29,26 @@ pub fn app(state: AppState) -> Router {
     // `scripts/build-client` stores each asset's brotli and gzip forms beside it (compressed once,
     // at the highest levels): those are served as they are, with their `Content-Encoding`; the
     // compression layer below then leaves them alone and compresses only what has none.
+    // A missing *file* (a name with an extension: an old build's wasm) is a 404, never the shell:
+    // a service worker would cache the HTML under the wasm's name, for a year.
+    let shell = ServeFile::new(dir.join("index.html"))
+        .precompressed_br()
+        .precompressed_gzip();
     let static_files = ServeDir::new(dir)
         .precompressed_br()
         .precompressed_gzip()
         .append_index_html_on_directories(true)
-        .fallback(
-            ServeFile::new(dir.join("index.html"))
-                .precompressed_br()
-                .precompressed_gzip(),
-        );
+        .fallback(tower::service_fn(move |req: Request| {
+            let shell = shell.clone();
+            async move {
+                if names_a_file(req.uri().path()) {
+                    return Ok::<_, std::convert::Infallible>(
+                        axum::http::StatusCode::NOT_FOUND.into_response(),
+                    );
+                }
+                Ok(shell.oneshot(req).await.into_response())
+            }
+        }));
     Router::new()
         .nest(
             "/api",
@@ -96,6 +108,15 @@ async fn json_errors(req: Request, next: Next) -> Response {
         }
     }
     out
+}
+
+/// Whether the last segment of `path` has a file extension (`app.wasm`, `sw.js`), as opposed to
+/// a client route (`/bao-cao/quy-1`).
+pub fn names_a_file(path: &str) -> bool {
+    path.rsplit('/')
+        .next()
+        .and_then(|name| name.rsplit_once('.'))
+        .is_some_and(|(stem, ext)| !stem.is_empty() && !ext.is_empty())
 }
 
 /// Whether a file name carries a content hash (`app-3f9a1c2b7d.wasm`): such files never change.
