@@ -5,6 +5,7 @@
 // shows the task TASK at PERCENT% (its last reported figure), timed in the page from navigation
 // start by a MutationObserver installed before any script runs; beside it, DOMContentLoaded
 // (the shell's HTML parsed from the cache: the floor any offline page pays) in the same runs.
+// The RUNS runs are repeated with the CPU throttled 4× (`Emulation.setCPUThrottlingRate`).
 //
 // Env: BASE, USER, PASSWORD, TASK, PERCENT, RUNS, PROFILE.
 
@@ -29,7 +30,9 @@ scenario(async () => {
   await online.close();
   await handOver('synced');
 
-  for (let run = 0; run < runs; run++) {
+  // RUNS runs at the machine's speed, then RUNS with the CPU throttled 4× (an old tablet).
+  for (let run = 0; run < 2 * runs; run++) {
+    const throttle = run < runs ? 1 : 4;
     const started = Date.now();
     const context = await launch(profile);
     await context.addInitScript(
@@ -49,6 +52,9 @@ scenario(async () => {
     );
     const launched = Date.now() - started;
     const q = await page(context, `run-${run}`);
+    if (throttle > 1) {
+      await (await context.newCDPSession(q)).send('Emulation.setCPUThrottlingRate', { rate: throttle });
+    }
     await q.goto(base, { waitUntil: 'commit' });
     await q.waitForFunction(() => window.__interactive, null, { polling: 50 });
     const figures = await q.evaluate(() => {
@@ -60,7 +66,7 @@ scenario(async () => {
         online: navigator.onLine,
       };
     });
-    emit('run', { run, launched_ms: launched, wall_ms: Date.now() - started, ...figures });
+    emit('run', { run, throttle, launched_ms: launched, wall_ms: Date.now() - started, ...figures });
     await context.close();
   }
 });
