@@ -179,3 +179,59 @@ pub async fn cold_start(rows: &mut Vec<Row>, runs: usize) {
         unit: "ms",
     });
 }
+
+/// A unit's first visit on emulated "Fast 3G" (Chromium DevTools' preset), `runs` times, each in
+/// a new profile: to the usable sign-in form, and through sign-in to the task list, beside the
+/// shell's HTML parsed on the same link.
+pub async fn first_visit(rows: &mut Vec<Row>, runs: usize) {
+    let dir = data_dir();
+    let dist = client_copy();
+    let server = RealServer::start(dir.path(), "127.0.0.1:0", dist.path());
+    let password = server.password(UNIT);
+    let base = format!("http://{}/", server.addr);
+    let runs_s = runs.to_string();
+    let visits = tokio::task::block_in_place(|| {
+        let mut run = Scenario::start(
+            "bench_first_visit",
+            &[
+                ("BASE", base),
+                ("USER", UNIT.to_string()),
+                ("PASSWORD", password),
+                ("RUNS", runs_s),
+            ],
+        );
+        let got: Vec<serde_json::Value> = (0..runs).map(|_| run.expect("visit")).collect();
+        run.finish();
+        got
+    });
+    let field = |k: &str| -> Vec<f64> {
+        visits
+            .iter()
+            .map(|v| v[k].as_f64().unwrap_or(f64::NAN))
+            .collect()
+    };
+    rows.push(Row {
+        section: "bundle",
+        what: format!("first visit, emulated Fast 3G, to the sign-in form, median of {runs}"),
+        ours: median(field("form_ms")),
+        reference: median(field("dom_content_loaded")),
+        reference_name: "the shell HTML parsed, same link",
+        unit: "ms",
+    });
+    rows.push(Row {
+        section: "bundle",
+        what: "  the same through sign-in to the unit's task list".into(),
+        ours: median(field("tasks_ms")),
+        reference: median(field("form_ms")),
+        reference_name: "to the sign-in form",
+        unit: "ms",
+    });
+    rows.push(Row {
+        section: "bundle",
+        what: "  HTTP bytes to the sign-in form / to the task list (sync frames not counted)".into(),
+        ours: median(field("bytes_to_form")),
+        reference: median(field("bytes_to_tasks")),
+        reference_name: "to the task list",
+        unit: "bytes",
+    });
+}

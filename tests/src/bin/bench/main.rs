@@ -596,6 +596,7 @@ async fn main() {
     if matches!(what, "all" | "bundle") {
         bundle::sizes(&mut rows);
         bundle::cold_start(&mut rows, runs).await;
+        bundle::first_visit(&mut rows, runs.min(3)).await;
     }
     if rows.is_empty() {
         eprintln!(
