@@ -228,7 +228,8 @@ pub async fn first_visit(rows: &mut Vec<Row>, runs: usize) {
     });
     rows.push(Row {
         section: "bundle",
-        what: "  HTTP bytes to the sign-in form / to the task list (sync frames not counted)".into(),
+        what: "  HTTP bytes to the sign-in form / to the task list (sync frames not counted)"
+            .into(),
         ours: median(field("bytes_to_form")),
         reference: median(field("bytes_to_tasks")),
         reference_name: "to the task list",
