@@ -36,10 +36,10 @@ pub fn schedule(data: &[u8]) {
     }
 }
 
-/// Arbitrary bytes as an inbound sync frame: [`crate::sync::inspect_frame`], then the sync
+/// Arbitrary bytes as an inbound sync frame: [`crate::sync::frame::inspect`], then the sync
 /// message applied to a document as samod would, then the typed read of a progress document.
 pub fn frame(data: &[u8]) {
-    let Ok((_, Some(message))) = crate::sync::inspect_frame(data) else {
+    let Ok((_, Some(message))) = crate::sync::frame::inspect(data) else {
         return;
     };
     let mut doc = automerge::Automerge::new();

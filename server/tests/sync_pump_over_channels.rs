@@ -11,8 +11,8 @@ use futures::channel::mpsc;
 use futures::{SinkExt, StreamExt};
 use tiendo_server::accounts::{Accounts, token_hash};
 use tiendo_server::routes::auth::Authenticated;
-use tiendo_server::sync::frame::encode as frame;
-use tiendo_server::sync::{close_code, decode_frame, pump};
+use tiendo_server::sync::frame;
+use tiendo_server::sync::{close_code, pump};
 use tiendo_server::{AppState, Config};
 
 /// A client's two halves: what the test sends, what the pump answers.
@@ -98,12 +98,15 @@ async fn a_join_over_channels_is_answered_by_samod_with_the_servers_peer_id() {
     let dir = tempfile::tempdir().unwrap();
     let mut client = connect(&dir).await;
     client
-        .send(frame(&[("type", "join"), ("senderId", "tablet-1")], None))
+        .send(frame::encode(
+            &[("type", "join"), ("senderId", "tablet-1")],
+            None,
+        ))
         .await;
     let Message::Binary(answer) = client.next().await else {
         panic!("expected the peer message");
     };
-    let peer = decode_frame(&answer).expect("a protocol message");
+    let peer = frame::decode(&answer).expect("a protocol message");
     assert_eq!(peer.kind, "peer");
     assert!(peer.sender_id.is_some_and(|id| id != "tablet-1"));
 }
@@ -127,7 +130,10 @@ async fn garbage_after_the_join_closes_that_connection_with_a_reason() {
     let dir = tempfile::tempdir().unwrap();
     let mut client = connect(&dir).await;
     client
-        .send(frame(&[("type", "join"), ("senderId", "tablet-2")], None))
+        .send(frame::encode(
+            &[("type", "join"), ("senderId", "tablet-2")],
+            None,
+        ))
         .await;
     let _peer = client.next().await;
     client.send(b"not cbor at all".to_vec()).await;

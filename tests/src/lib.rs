@@ -622,7 +622,7 @@ impl RawSocket {
             .await;
         match self.next(PATIENCE).await {
             RawEvent::Binary(b) => {
-                let f = tiendo_server::sync::decode_frame(&b).expect("a protocol message");
+                let f = tiendo_server::sync::frame::decode(&b).expect("a protocol message");
                 assert_eq!(f.kind, "peer", "the server answers a join with peer");
                 f.sender_id.expect("the server's peer id")
             }
@@ -662,7 +662,7 @@ pub fn empty_sync_message() -> Vec<u8> {
 
 /// The `type` of a protocol message from the server.
 pub fn frame_type(bytes: &[u8]) -> String {
-    tiendo_server::sync::decode_frame(bytes)
+    tiendo_server::sync::frame::decode(bytes)
         .map(|f| f.kind)
         .unwrap_or_else(|e| format!("undecodable: {e}"))
 }

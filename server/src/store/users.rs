@@ -30,6 +30,15 @@ fn user_from_row(r: &Row<'_>) -> rusqlite::Result<User> {
     })
 }
 
+/// The Argon2 hash of `password`, off the async threads (it is slow on purpose). A failure is
+/// the server's, not the user's input (that was validated before).
+async fn hashed(password: String) -> Result<String> {
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| StoreError::Interrupted(e.to_string()))?
+        .map_err(StoreError::Interrupted)
+}
+
 impl SqliteStore {
     /// Creates a user. The caller checks that the agency and unit exist.
     pub async fn add_user(&self, new: NewUser) -> Result<User> {
@@ -42,11 +51,7 @@ impl SqliteStore {
                 format!("vai trò {} không gắn với đơn vị", new.role.as_str())
             }));
         }
-        let password = new.password.clone();
-        let hash = tokio::task::spawn_blocking(move || hash_password(&password))
-            .await
-            .map_err(|e| StoreError::Interrupted(e.to_string()))?
-            .map_err(StoreError::Invalid)?;
+        let hash = hashed(new.password.clone()).await?;
         let display = if new.display_name.trim().is_empty() {
             username.clone()
         } else {
@@ -118,11 +123,7 @@ impl SqliteStore {
             .user(username)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("người dùng {username}")))?;
-        let password = password.to_string();
-        let hash = tokio::task::spawn_blocking(move || hash_password(&password))
-            .await
-            .map_err(|e| StoreError::Interrupted(e.to_string()))?
-            .map_err(StoreError::Invalid)?;
+        let hash = hashed(password.to_string()).await?;
         self.blocking(move |c| {
             let tx = c.transaction()?;
             tx.execute(

@@ -23,7 +23,7 @@ pub mod pump;
 
 use std::time::Duration;
 
-pub use frame::{Frame, decode as decode_frame, inspect as inspect_frame};
+pub use frame::Frame;
 
 /// How long a new socket may take to send its `join`.
 pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);

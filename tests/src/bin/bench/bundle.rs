@@ -80,6 +80,14 @@ fn file_name(p: &Path) -> String {
         .unwrap_or_default()
 }
 
+/// The figure `key` of every event a scenario emitted (NaN where missing).
+fn column(events: &[serde_json::Value], key: &str) -> Vec<f64> {
+    events
+        .iter()
+        .map(|e| e[key].as_f64().unwrap_or(f64::NAN))
+        .collect()
+}
+
 /// The offline cold start, `runs` times.
 pub async fn cold_start(rows: &mut Vec<Row>, runs: usize) {
     let dir = data_dir();
@@ -140,12 +148,7 @@ pub async fn cold_start(rows: &mut Vec<Row>, runs: usize) {
     });
     let (throttled, rows_run): (Vec<_>, Vec<_>) =
         rows_run.into_iter().partition(|r| r["throttle"] == 4);
-    let figures = |rows: &[serde_json::Value], k: &str| -> Vec<f64> {
-        rows.iter()
-            .map(|r| r[k].as_f64().unwrap_or(f64::NAN))
-            .collect()
-    };
-    let field = |k: &str| figures(&rows_run, k);
+    let field = |k: &str| column(&rows_run, k);
     let controlled = rows_run.iter().all(|r| r["controlled"] == true);
     rows.push(Row {
         section: "bundle",
@@ -173,8 +176,8 @@ pub async fn cold_start(rows: &mut Vec<Row>, runs: usize) {
     rows.push(Row {
         section: "bundle",
         what: format!("  the same with the CPU throttled 4×, median of {runs}"),
-        ours: median(figures(&throttled, "interactive")),
-        reference: median(figures(&throttled, "dom_content_loaded")),
+        ours: median(column(&throttled, "interactive")),
+        reference: median(column(&throttled, "dom_content_loaded")),
         reference_name: "shell HTML parsed from the SW cache, throttled 4×",
         unit: "ms",
     });
@@ -204,12 +207,7 @@ pub async fn first_visit(rows: &mut Vec<Row>, runs: usize) {
         run.finish();
         got
     });
-    let field = |k: &str| -> Vec<f64> {
-        visits
-            .iter()
-            .map(|v| v[k].as_f64().unwrap_or(f64::NAN))
-            .collect()
-    };
+    let field = |k: &str| column(&visits, k);
     rows.push(Row {
         section: "bundle",
         what: format!("first visit, emulated Fast 3G, to the sign-in form, median of {runs}"),
