@@ -8,8 +8,11 @@
 //! [`Snapshot`] per change ([`PlanDocs::snapshot`], [`PlanDocs::subscribe`]), so the screens never
 //! hydrate a document while rendering.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use futures::StreamExt;
-use samod::DocHandle;
+use samod::{DocHandle, DocumentId};
 use tiendo_shared::api::{DocRef, Me, Role};
 use tiendo_shared::{Agency, DocKind, Org, Plan, Progress, doc};
 
@@ -18,6 +21,9 @@ use super::pending::edit_own;
 use super::session::Session;
 use super::tasks::Tasks;
 use crate::view_model::workspace::Snapshot;
+
+/// A progress document as read at its heads (`None`: it did not read).
+type Read = (Vec<automerge::ChangeHash>, Option<Progress>);
 
 /// The handles of one plan's documents.
 pub struct PlanDocs {
@@ -34,6 +40,9 @@ pub struct PlanDocs {
     pub plan_writable: bool,
     /// Who is signed in.
     pub me: Me,
+    /// Each progress document as last read, by its heads: a change to one unit's document
+    /// re-reads that document only, not every unit's.
+    progress_reads: RefCell<HashMap<DocumentId, Read>>,
 }
 
 impl PlanDocs {
@@ -90,6 +99,7 @@ impl PlanDocs {
             plan_id: plan_key,
             plan_writable,
             me: me.clone(),
+            progress_reads: RefCell::new(HashMap::new()),
         })
     }
 
@@ -115,16 +125,13 @@ impl PlanDocs {
             .with_document(|d| doc::read::<Plan, _>(d))
             .map_err(|e| e.to_string());
         let agency = self.agency();
-        let progress = self
-            .progress
-            .as_ref()
-            .and_then(|h| h.with_document(|d| doc::read(d).ok()));
+        let progress = self.progress.as_ref().and_then(|h| self.read_progress(h));
         let mut all_progress = Vec::new();
         let mut unreadable = 0;
         for (_, h) in &self.all_progress {
-            match h.with_document(|d| doc::read::<Progress, _>(d)) {
-                Ok(p) => all_progress.push(p),
-                Err(_) => unreadable += 1,
+            match self.read_progress(h) {
+                Some(p) => all_progress.push(p),
+                None => unreadable += 1,
             }
         }
         Snapshot {
@@ -139,6 +146,21 @@ impl PlanDocs {
             plan_writable: self.plan_writable,
             merged: !self.all_progress.is_empty(),
         }
+    }
+
+    /// A progress document's model (`None`: it does not read), hydrated only when its heads
+    /// moved since the last read.
+    fn read_progress(&self, h: &DocHandle) -> Option<Progress> {
+        let mut reads = self.progress_reads.borrow_mut();
+        let heads = h.with_document(|d| d.get_heads());
+        if let Some((seen, read)) = reads.get(h.document_id())
+            && *seen == heads
+        {
+            return read.clone();
+        }
+        let read = h.with_document(|d| doc::read::<Progress, _>(d).ok());
+        reads.insert(h.document_id().clone(), (heads, read.clone()));
+        read
     }
 
     fn agency(&self) -> Result<Agency, String> {
