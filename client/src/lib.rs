@@ -3,6 +3,11 @@
 //! The offline-first PWA of Tiến độ (Yew, compiled to WebAssembly): units open it on a tablet,
 //! record progress on their tasks with or without a connection, and it syncs by itself.
 //!
+//! It is built twice (`scripts/build-client`): the **unit build** (the unit's tasks and form,
+//! conflicts, the plan overview, the sync indicator) and, with feature `office`, the **office
+//! build** (also the dashboard, the plan editor and import, a task's history). The page signs in
+//! with its own form before any wasm has arrived, then loads the build the user's role needs.
+//!
 //! Data flow in the browser, by folder:
 //!
 //! ```text
@@ -22,10 +27,18 @@ pub fn model_version() -> &'static str {
     env!("CARGO_PKG_VERSION")
 }
 
-/// Mounts the app on the page (called by the generated JS glue).
+/// Which build this is: `unit` (the unit's screens) or `office` (everything; feature `office`).
+/// The page's loader picks one by the signed-in user's role (`Me::build`).
+pub const BUILD: &str = if cfg!(feature = "office") {
+    "office"
+} else {
+    "unit"
+};
+
+/// Mounts the app on the page; the page's loader calls it once a user is signed in.
 #[cfg(target_arch = "wasm32")]
-#[wasm_bindgen::prelude::wasm_bindgen(start)]
-pub fn start() {
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn mount() {
     let root = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id("app"));

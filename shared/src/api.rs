@@ -60,6 +60,27 @@ impl Role {
     pub fn needs_unit(self) -> bool {
         matches!(self, Role::UnitEditor | Role::AgencyAdmin)
     }
+
+    /// The build of the browser client this role needs: a unit editor reads only their unit's
+    /// progress and amends no plan, so the unit build has every screen they use; every other
+    /// role reads the merged status (and the central office amends the plan).
+    pub fn client_build(self) -> ClientBuild {
+        match self {
+            Role::UnitEditor => ClientBuild::Unit,
+            Role::AgencyAdmin | Role::ProvinceViewer | Role::SystemAdmin => ClientBuild::Office,
+        }
+    }
+}
+
+/// The two builds of the browser client (`scripts/build-client`): the page loads the one
+/// `/api/me` names, and its service worker keeps only that one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClientBuild {
+    /// The unit's screens: its tasks, the progress form, conflicts, the plan overview.
+    Unit,
+    /// Everything: also the dashboard, the plan editor and import, a task's history.
+    Office,
 }
 
 impl std::str::FromStr for Role {
@@ -241,6 +262,10 @@ pub struct Me {
     /// The sync WebSocket's path.
     #[serde(default = "sync_path")]
     pub sync_path: String,
+    /// The client build this user needs ([`Role::client_build`]); absent from a `/api/me` saved
+    /// by an older release.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build: Option<ClientBuild>,
 }
 
 fn sync_path() -> String {

@@ -90,7 +90,8 @@ scenario(async () => {
     addButtons: await pu.locator('[data-testid^=add-task-]').count(),
     importers: await pu.locator('[data-testid=plan-import]').count(),
     editToggles: await pu.locator('[data-testid=task-edit-toggle]').count(),
-    timeline: await pu.locator('[data-testid=timeline-event]').allTextContents(),
+    timeline: await pu.locator('[data-testid=timeline]').count(),
+    lead: await pu.textContent('[data-testid=task-lead]'),
   });
   await pu.click('[data-testid=back]');
   await pu.click('[data-testid=tab-tasks]');

@@ -75,9 +75,10 @@ async fn the_app_installs_opens_offline_and_announces_a_new_version() {
     );
     assert_eq!(update["bannerAfter"], false, "{update:#}");
     assert_eq!(
-        update["wasmRemoved"], 3,
-        "the wasm and its two pre-compressed forms were taken off the server, and the new build \
-         still opened: it reused the old build's copy instead of downloading it: {update:#}"
+        update["wasmRemoved"], 6,
+        "both builds' wasm and their pre-compressed forms were taken off the server, and the new \
+         release still opened: it reused the kept build's copy instead of downloading it: \
+         {update:#}"
     );
     blocking(|| run.finish());
 }

@@ -1,35 +1,29 @@
-//! The application root: sign-in until a session is known, then the workspace.
+//! The application root: the signed-in workspace. Sign-in itself is the page's own form
+//! (`client/static/index.html`), which saves `/api/me` and mounts this build; logging out wipes
+//! the device and reloads the page, back to that form.
 //!
 //! Stage: *UI*, the top; who is signed in is kept on the device ([`prefs`]) so a restart, even
 //! offline, opens straight onto the user's work.
 
 use yew::prelude::*;
 
-use super::login::Login;
 use super::workspace::Workspace;
-use crate::infra::api::Me;
-use crate::infra::prefs;
+use crate::infra::{browser, prefs};
 
-/// The application root: sign-in until a session is known, then the workspace.
+/// The application root: the workspace of the user signed in on this device.
 #[function_component(App)]
 pub fn app() -> Html {
-    let me = use_state(prefs::me);
-    let on_login = {
-        let me = me.clone();
-        Callback::from(move |m: Me| {
-            prefs::set_me(Some(&m));
-            me.set(Some(m));
-        })
-    };
-    let on_logout = {
-        let me = me.clone();
-        Callback::from(move |_| {
-            prefs::set_me(None);
-            me.set(None);
-        })
-    };
-    match &*me {
-        None => html! { <Login {on_login} /> },
-        Some(m) => html! { <Workspace me={m.clone()} {on_logout} /> },
+    let on_logout = Callback::from(|_| {
+        prefs::set_me(None);
+        browser::reload_page();
+    });
+    match prefs::me() {
+        Some(me) => html! { <Workspace {me} {on_logout} /> },
+        // Mounted with nobody signed in (the saved user was wiped meanwhile): back to the form.
+        None => html! {
+            <p class="loading">{"Chưa đăng nhập — "}
+                <button type="button" class="link" onclick={Callback::from(|_| browser::reload_page())}>{"đăng nhập"}</button>
+            </p>
+        },
     }
 }

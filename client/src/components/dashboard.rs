@@ -1,23 +1,20 @@
-//! The central office's dashboard and its task view: merged status for a chosen period and "as
-//! of" date, SVG bars by area and by unit, watch lists, the reporting calendar with the
-//! plan-completion score and the report downloads, and per task every unit's report with the
-//! task's history.
+//! The central office's dashboard: merged status for a chosen period and "as of" date, SVG bars
+//! by area and by unit, watch lists, the reporting calendar with the plan-completion score and
+//! the report downloads; a task opens its [`TaskView`] (office build only).
 //!
 //! Stage: *UI*. Everything is computed on the device by `shared::status` over the synced
 //! documents (so it works offline on the last synced data); only the report files and the list
 //! of generated reports come from the server, the latter kept for offline use.
 
-use std::rc::Rc;
-
 use tiendo_shared::status::{self, Counts, Summary};
-use tiendo_shared::{Date, PeriodKind, WorkStatus};
+use tiendo_shared::{Date, PeriodKind};
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::period_select::PeriodSelect;
-use super::plan_editor::TaskEditor;
-use super::{Ws, use_ws};
+use super::task_view::TaskView;
+use super::{use_summary, use_ws};
 use crate::infra::browser::{self, today, when};
 use crate::view_model::dashboard::{self, ReportsInfo, Watch};
 
@@ -90,25 +87,6 @@ fn watch_list(props: &WatchProps) -> Html {
             </ul>
         </section>
     }
-}
-
-/// The merged status of the workspace's plan for `period` as of `as_of`, computed once per change
-/// of the documents (or of the day or period), not at every render.
-#[hook]
-fn use_summary(ws: &Ws, as_of: Date, period: PeriodKind) -> Rc<Option<Summary>> {
-    use_memo(
-        (ws.snap.clone(), as_of, period),
-        |(snap, as_of, period)| match (&snap.plan, &snap.agency) {
-            (Ok(plan), Ok(agency)) => Some(status::summarize(
-                plan,
-                agency,
-                &snap.all_progress,
-                *as_of,
-                Some(*period),
-            )),
-            _ => None,
-        },
-    )
 }
 
 /// The merged dashboard.
@@ -313,127 +291,6 @@ pub fn dashboard_view() -> Html {
             <WatchList title="Nhiệm vụ quá hạn" id="list-overdue" items={lists.overdue} empty="Không có nhiệm vụ quá hạn." on_open={on_open.clone()} />
             <WatchList title="Đến hạn trong 30 ngày" id="list-due-soon" items={lists.due_soon} empty="Không có nhiệm vụ đến hạn trong 30 ngày tới." on_open={on_open.clone()} />
             <WatchList title="Đơn vị chủ trì chưa báo cáo kỳ này" id="list-not-reported" items={lists.not_reported} empty="Mọi đơn vị chủ trì đã báo cáo." {on_open} />
-        </main>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-pub struct TaskViewProps {
-    /// The task.
-    pub task_id: String,
-    /// The period shown first.
-    pub period: PeriodKind,
-    /// The day the states are computed for.
-    pub as_of: Date,
-    /// Back to where the task was opened from.
-    pub on_back: Callback<()>,
-}
-
-/// One task as the central office sees it: the plan's words, every unit's report for the period,
-/// the history of the task, and (for those who may amend the plan) the task editor.
-#[function_component(TaskView)]
-pub fn task_view(props: &TaskViewProps) -> Html {
-    let ws = use_ws();
-    let docs = ws.docs.clone();
-    let editing = use_state(|| false);
-    let period = use_state(|| props.period);
-    let summary = use_summary(&ws, props.as_of, *period);
-    let (plan, agency) = match (ws.snap.plan.clone(), ws.snap.agency.clone()) {
-        (Ok(p), Ok(a)) => (p, a),
-        (Err(e), _) | (_, Err(e)) => return html! { <p class="error">{e}</p> },
-    };
-    let Some(task) = plan.task(&props.task_id).cloned() else {
-        return html! { <p>{"Không tìm thấy nhiệm vụ."}</p> };
-    };
-    let st = (*summary)
-        .as_ref()
-        .and_then(|s| s.tasks.iter().find(|t| t.task_id == task.id).cloned());
-    let unit_name = |id: &str| {
-        agency
-            .unit(id)
-            .map_or_else(|| id.to_string(), |u| u.name.clone())
-    };
-    let names = |list: &[tiendo_shared::Assignee]| {
-        list.iter()
-            .map(|a| a.text.clone())
-            .collect::<Vec<_>>()
-            .join("; ")
-    };
-    let timeline = docs.timeline(&task.id);
-    let back = {
-        let cb = props.on_back.clone();
-        Callback::from(move |_| cb.emit(()))
-    };
-    let on_period = {
-        let period = period.clone();
-        Callback::from(move |p: PeriodKind| period.set(p))
-    };
-    let toggle = {
-        let editing = editing.clone();
-        Callback::from(move |_| editing.set(!*editing))
-    };
-    html! {
-        <main class="detail" data-testid="task-view">
-            <button class="secondary" onclick={back} data-testid="back">{"← Quay lại"}</button>
-            <h2>{format!("{} {}", task.code, task.title)}</h2>
-            if let Some(r) = task.retired_on {
-                <p class="retired" data-testid="retired-note">{format!("Dừng thực hiện từ ngày {} (không còn tính từ ngày này)", r.vi())}</p>
-            }
-            <dl>
-                <dt>{"Chủ trì"}</dt><dd data-testid="task-lead">{names(&task.lead)}</dd>
-                <dt>{"Phối hợp"}</dt><dd>{names(&task.coordinating)}</dd>
-                <dt>{"Sản phẩm"}</dt><dd>{task.products.join("; ")}</dd>
-                <dt>{"Thời gian"}</dt><dd data-testid="task-timeline-text">{&task.schedule.raw}
-                    { for task.schedule.milestones.iter().map(|m| html!{ <span class="milestone">{format!(" · hạn {}", m.due.vi())}</span> }) }
-                </dd>
-                if let Some(st) = &st {
-                    <dt>{"Tình trạng"}</dt><dd data-testid="task-state">{format!("{} — {}%", st.state.vi(), st.percent)}</dd>
-                }
-            </dl>
-            if ws.snap.plan_writable {
-                <button class="secondary" onclick={toggle} data-testid="task-edit-toggle">
-                    {if *editing { "Đóng sửa nhiệm vụ" } else { "Sửa nhiệm vụ / dừng thực hiện" }}</button>
-                if *editing {
-                    <TaskEditor task_id={Some(task.id.clone())} area={0} as_of={props.as_of}
-                        on_done={Callback::from({ let editing = editing.clone(); move |_| editing.set(false) })} />
-                }
-            }
-            <div class="filters">
-                <h3>{"Báo cáo của các đơn vị — kỳ "}</h3>
-                <PeriodSelect value={*period} testid="task-view-period" on_change={on_period} />
-            </div>
-            <table class="plan" data-testid="unit-reports">
-                <thead><tr><th>{"Đơn vị"}</th><th>{"Tình trạng"}</th><th>{"Tỷ lệ"}</th><th>{"Kết quả"}</th></tr></thead>
-                <tbody>
-                { for st.iter().flat_map(|st| st.reports.iter()).map(|r| html! {
-                    <tr data-testid={format!("unit-report-{}", r.unit_id)}>
-                        <td>{unit_name(&r.unit_id)}</td>
-                        <td>{if r.status == WorkStatus::Done { format!("{}{}", r.status.vi(), r.completed_on.map(|d| format!(" ngày {}", d.vi())).unwrap_or_default()) } else { r.status.vi().to_string() }}</td>
-                        <td>{format!("{}%", r.percent)}</td>
-                        <td>{&r.result}</td>
-                    </tr>
-                }) }
-                { for st.iter().flat_map(|st| st.missing_reports.iter()).map(|u| html! {
-                    <tr class="missing"><td>{unit_name(u)}</td><td colspan="3">{"Chưa báo cáo kỳ này"}</td></tr>
-                }) }
-                </tbody>
-            </table>
-            <h3>{"Lịch sử thay đổi"}</h3>
-            <ol class="timeline" data-testid="timeline">
-                if timeline.is_empty() { <li class="sub">{"Chưa có thay đổi."}</li> }
-                { for timeline.iter().map(|e| html! {
-                    <li data-testid="timeline-event">
-                        <span class="when">{if e.time > 0 { when(e.time) } else { "—".into() }}</span>
-                        <span class="who" data-testid="timeline-author">{dashboard::author_name(&docs.me.people, &agency, e.author.as_deref())}</span>
-                        <span class="where">{match (&e.unit_id, e.period) {
-                            (Some(u), Some(p)) => format!("{} — {}", unit_name(u), p.vi()),
-                            (Some(u), None) => unit_name(u),
-                            _ => "Kế hoạch".to_string(),
-                        }}</span>
-                        <span class="what">{e.lines.join(" · ")}</span>
-                    </li>
-                }) }
-            </ol>
         </main>
     }
 }

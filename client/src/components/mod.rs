@@ -1,7 +1,10 @@
-//! The screens, one module per screen or widget: sign-in ([`login`]), the signed-in workspace and
-//! its header ([`workspace`], [`sync_indicator`]), the tabs ([`tabs`]), the plan ([`plan_overview`],
-//! [`plan_editor`]), the unit's tasks and progress form ([`task_list`], [`task_form`]), the central
-//! office's dashboard and task view ([`dashboard`]) and the period picker ([`period_select`]).
+//! The screens, one module per screen or widget: the signed-in workspace and its header
+//! ([`workspace`], [`sync_indicator`]), the tabs ([`tabs`]), the plan ([`plan_overview`]), a task
+//! with every readable report ([`task_view`]), the unit's tasks and progress form ([`task_list`],
+//! [`task_form`]) and the period picker ([`period_select`]); in the office build (feature
+//! `office`) also the plan editor and import (`plan_editor`), the central office's dashboard
+//! (`dashboard`) and a task's history (`history`). Sign-in is the page's own form
+//! (`client/static/index.html`), usable before any wasm has arrived.
 //!
 //! Stage: *UI*. Components read the [`Ws`] context — one plan's [`Snapshot`], read once per
 //! change — and the pure view models; they write through the plan's documents
@@ -9,19 +12,25 @@
 //! rely on carry stable `data-testid`s.
 
 pub mod app;
+#[cfg(feature = "office")]
 pub mod dashboard;
-pub mod login;
+#[cfg(feature = "office")]
+pub mod history;
 pub mod period_select;
+#[cfg(feature = "office")]
 pub mod plan_editor;
 pub mod plan_overview;
 pub mod sync_indicator;
 pub mod tabs;
 pub mod task_form;
 pub mod task_list;
+pub mod task_view;
 pub mod workspace;
 
 use std::rc::Rc;
 
+use tiendo_shared::status::{self, Summary};
+use tiendo_shared::{Date, PeriodKind};
 use yew::prelude::*;
 
 use crate::infra::plan_docs::PlanDocs;
@@ -67,4 +76,23 @@ pub fn names(list: &[tiendo_shared::Assignee]) -> String {
         .map(|a| a.text.clone())
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+/// The merged status of the workspace's plan for `period` as of `as_of`, computed once per change
+/// of the documents (or of the day or period), not at every render.
+#[hook]
+pub fn use_summary(ws: &Ws, as_of: Date, period: PeriodKind) -> Rc<Option<Summary>> {
+    use_memo(
+        (ws.snap.clone(), as_of, period),
+        |(snap, as_of, period)| match (&snap.plan, &snap.agency) {
+            (Ok(plan), Ok(agency)) => Some(status::summarize(
+                plan,
+                agency,
+                &snap.all_progress,
+                *as_of,
+                Some(*period),
+            )),
+            _ => None,
+        },
+    )
 }

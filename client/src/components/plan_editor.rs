@@ -1,5 +1,5 @@
-//! Plan maintenance in the client: the task editor (edit, add, retire), the plan switcher and
-//! importing another plan from its text.
+//! Plan maintenance in the client (office build): the task editor (edit, add, retire) and
+//! importing another plan.
 //!
 //! Stage: *UI* over [`tiendo_shared::maintain`]. Edits are ordinary offline edits of the plan
 //! document through `infra::plan_docs` (the server accepts them from the agency's administrators only);
@@ -142,37 +142,6 @@ pub fn task_editor(props: &EditorProps) -> Html {
                 </div>
             }
         </section>
-    }
-}
-
-/// Switches to another plan the user may open, in place: the session stays, that plan's
-/// documents open.
-#[function_component(PlanSwitcher)]
-pub fn plan_switcher() -> Html {
-    let ws = use_ws();
-    let plans = ws.session.me().plans();
-    if plans.len() < 2 {
-        return html! {};
-    }
-    let onchange = {
-        let switch = ws.switch_plan.clone();
-        Callback::from(move |e: Event| {
-            if let Some(s) = e
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
-            {
-                switch.emit(s.value());
-            }
-        })
-    };
-    html! {
-        <label class="switcher">{"Kế hoạch "}
-            <select {onchange} data-testid="plan-switch">
-                { for plans.iter().map(|(id, title)| html! {
-                    <option value={id.clone()} selected={*id == ws.snap.plan_id}>{if title.is_empty() { id.clone() } else { title.clone() }}</option>
-                }) }
-            </select>
-        </label>
     }
 }
 

@@ -1,13 +1,15 @@
 //! The whole plan: every area and task with its units and timeline as written. A task opens its
-//! view; those who may amend the plan add tasks here, import other plans and switch between them.
+//! view; a user of several plans switches between them here; those who may amend the plan add
+//! tasks and import other plans here (office build).
 //!
 //! Stage: *UI*, over the snapshot's plan.
 
 use tiendo_shared::status;
 use yew::prelude::*;
 
-use super::dashboard::TaskView;
-use super::plan_editor::{PlanImport, PlanSwitcher, TaskEditor};
+use wasm_bindgen::JsCast;
+
+use super::task_view::TaskView;
 use super::{names, use_ws};
 use crate::infra::browser::today;
 
@@ -68,16 +70,83 @@ pub fn plan_overview() -> Html {
                         }) }
                         </tbody>
                     </table>
-                    if ws.snap.plan_writable {
+                    if ws.snap.plan_writable && office::BUILT {
                         <button class="secondary" onclick={add_to(a.number)} data-testid={format!("add-task-{}", a.number)}>
                             {if *adding == Some(a.number) { "Đóng" } else { "Thêm nhiệm vụ" }}</button>
                         if *adding == Some(a.number) {
-                            <TaskEditor task_id={None::<String>} area={a.number} {as_of} on_done={added.clone()} />
+                            { office::add_task(a.number, as_of, added.clone()) }
                         }
                     }
                 </section>
             }) }
-            if ws.snap.plan_writable { <PlanImport /> }
+            if ws.snap.plan_writable { { office::import() } }
         </main>
+    }
+}
+
+/// Switches to another plan the user may open, in place: the session stays, that plan's
+/// documents open.
+#[function_component(PlanSwitcher)]
+fn plan_switcher() -> Html {
+    let ws = use_ws();
+    let plans = ws.session.me().plans();
+    if plans.len() < 2 {
+        return html! {};
+    }
+    let onchange = {
+        let switch = ws.switch_plan.clone();
+        Callback::from(move |e: Event| {
+            if let Some(s) = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+            {
+                switch.emit(s.value());
+            }
+        })
+    };
+    html! {
+        <label class="switcher">{"Kế hoạch "}
+            <select {onchange} data-testid="plan-switch">
+                { for plans.iter().map(|(id, title)| html! {
+                    <option value={id.clone()} selected={*id == ws.snap.plan_id}>{if title.is_empty() { id.clone() } else { title.clone() }}</option>
+                }) }
+            </select>
+        </label>
+    }
+}
+
+/// Adding tasks and importing plans: the office build's.
+#[cfg(feature = "office")]
+mod office {
+    use tiendo_shared::Date;
+    use yew::prelude::*;
+
+    use crate::components::plan_editor::{PlanImport, TaskEditor};
+
+    pub const BUILT: bool = true;
+
+    pub fn add_task(area: u32, as_of: Date, on_done: Callback<()>) -> Html {
+        html! { <TaskEditor task_id={None::<String>} {area} {as_of} {on_done} /> }
+    }
+
+    pub fn import() -> Html {
+        html! { <PlanImport /> }
+    }
+}
+
+/// The unit build amends no plan.
+#[cfg(not(feature = "office"))]
+mod office {
+    use tiendo_shared::Date;
+    use yew::prelude::*;
+
+    pub const BUILT: bool = false;
+
+    pub fn add_task(_area: u32, _as_of: Date, _on_done: Callback<()>) -> Html {
+        html! {}
+    }
+
+    pub fn import() -> Html {
+        html! {}
     }
 }

@@ -1,4 +1,5 @@
-//! The server's HTTP API as the client uses it: sign in, sign out, who am I.
+//! The server's HTTP API as the client uses it: who am I, sign out; in the office build the
+//! reports list and the plan import. (Signing in is the page's own form: `client/static/index.html`.)
 //!
 //! Stage: *session*. The browser keeps the session cookie (`HttpOnly`); the answer of `/api/me`
 //! is kept on the device ([`super::prefs`]) so that later starts, even offline, go straight to
@@ -6,9 +7,10 @@
 
 use gloo_net::http::Request;
 pub use tiendo_shared::api::{
-    ApiError, DocRef, ImportAnswer, ImportPreview, LoginRequest, Me, Person, ReportsAnswer,
+    ApiError, DocRef, ImportAnswer, ImportPreview, Me, Person, ReportsAnswer,
 };
 
+#[cfg(feature = "office")]
 async fn error_of(resp: gloo_net::http::Response) -> String {
     match resp.json::<ApiError>().await {
         Ok(e) => e.error,
@@ -16,24 +18,7 @@ async fn error_of(resp: gloo_net::http::Response) -> String {
     }
 }
 
-/// Signs in; the server sets the session cookie.
-pub async fn login(username: &str, password: &str) -> Result<(), String> {
-    let resp = Request::post("/api/login")
-        .json(&LoginRequest {
-            username: username.to_string(),
-            password: password.to_string(),
-        })
-        .map_err(|e| e.to_string())?
-        .send()
-        .await
-        .map_err(|_| "Không kết nối được máy chủ. Cần có mạng để đăng nhập lần đầu.".to_string())?;
-    if resp.ok() {
-        Ok(())
-    } else {
-        Err(error_of(resp).await)
-    }
-}
-
+#[cfg(feature = "office")]
 /// Who the session belongs to and what they may open.
 pub async fn me() -> Result<Me, String> {
     let resp = Request::get("/api/me")
@@ -52,6 +37,7 @@ pub async fn logout() {
     let _ = Request::post("/api/logout").send().await;
 }
 
+#[cfg(feature = "office")]
 /// The reports generated for `plan_id` and the score thresholds; kept for offline use, so the
 /// calendar and the score show the last known answer without a connection.
 pub async fn reports(plan_id: &str) -> Option<ReportsAnswer> {
@@ -75,6 +61,7 @@ pub async fn reports(plan_id: &str) -> Option<ReportsAnswer> {
     }
 }
 
+#[cfg(feature = "office")]
 /// What the server's importer makes of a plan file (.docx, .xlsx, or text the device cannot
 /// read), without saving it.
 pub async fn preview_plan(bytes: &[u8]) -> Result<ImportPreview, String> {
@@ -96,6 +83,7 @@ pub async fn preview_plan(bytes: &[u8]) -> Result<ImportPreview, String> {
     }
 }
 
+#[cfg(feature = "office")]
 /// Saves a plan the office checked (and perhaps corrected) in the preview.
 pub async fn import_draft(draft: &tiendo_shared::Imported) -> Result<ImportAnswer, String> {
     let resp = Request::post("/api/plans")

@@ -259,6 +259,7 @@ impl PlanDocs {
         edit_own(handle, |d| f(d, &author)).map_err(|e| e.to_string())
     }
 
+    #[cfg(feature = "office")]
     /// Amends the plan through `f` as one change by this user (central office only; the server
     /// refuses the change from anyone else).
     pub fn edit_plan<R>(
@@ -279,6 +280,7 @@ impl PlanDocs {
         result.map_err(|e| e.to_string())
     }
 
+    #[cfg(feature = "office")]
     /// The task's timeline: every readable unit's progress changes on it and the plan's
     /// changes to it, newest first.
     pub fn timeline(&self, task_id: &str) -> Vec<tiendo_shared::history::Event> {

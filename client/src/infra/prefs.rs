@@ -12,7 +12,9 @@ use std::str::FromStr;
 use automerge::ChangeHash;
 use samod::DocumentId;
 use tiendo_shared::PeriodKind;
-use tiendo_shared::api::{Me, ReportsAnswer};
+use tiendo_shared::api::Me;
+#[cfg(feature = "office")]
+use tiendo_shared::api::ReportsAnswer;
 
 /// Every key starts with this, so [`clear`] finds them all.
 const PREFIX: &str = "tiendo.";
@@ -31,7 +33,8 @@ enum Key<'a> {
     Own(&'a DocumentId),
     /// The server's heads of a document as it last told us.
     Confirmed(&'a DocumentId),
-    /// The reports list of a plan, for the calendar offline.
+    /// The reports list of a plan, for the calendar offline (office build).
+    #[cfg(feature = "office")]
     Reports(&'a str),
 }
 
@@ -44,6 +47,7 @@ impl Key<'_> {
             Key::Period => format!("{PREFIX}period"),
             Key::Own(doc) => format!("{PREFIX}own.{doc}"),
             Key::Confirmed(doc) => format!("{PREFIX}confirmed.{doc}"),
+            #[cfg(feature = "office")]
             Key::Reports(plan) => format!("{PREFIX}reports.{plan}"),
         }
     }
@@ -150,11 +154,13 @@ pub fn set_confirmed_heads(doc: &DocumentId, heads: &[ChangeHash]) {
     set(Key::Confirmed(doc), &joined(heads));
 }
 
+#[cfg(feature = "office")]
 /// The reports list of `plan_id` as last fetched.
 pub fn reports(plan_id: &str) -> Option<ReportsAnswer> {
     serde_json::from_str(&get(Key::Reports(plan_id))?).ok()
 }
 
+#[cfg(feature = "office")]
 /// Keeps the reports list of `plan_id` for offline use.
 pub fn set_reports(plan_id: &str, answer: &ReportsAnswer) {
     if let Ok(json) = serde_json::to_string(answer) {

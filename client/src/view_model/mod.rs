@@ -1,10 +1,11 @@
 //! What the screens show, computed from the documents without touching the browser: the unit's
-//! task list ([`tasks`]), the central office's dashboard ([`dashboard`]) and the workspace state
+//! task list ([`tasks`]), the central office's dashboard (`dashboard`, office build) and the workspace state
 //! the screens share ([`workspace`]).
 //!
 //! Stage: *view model*, pure and tested without a page: documents' models in, rows and figures
 //! out (the numbers themselves come from `shared::status`).
 
+#[cfg(feature = "office")]
 pub mod dashboard;
 pub mod tasks;
 pub mod workspace;

@@ -215,5 +215,6 @@ async fn me(State(state): State<AppState>, auth: Authenticated) -> Result<Json<a
         }),
         documents,
         sync_path: "/sync".into(),
+        build: Some(user.role.client_build()),
     }))
 }

@@ -1,0 +1,166 @@
+//! One task as the plan and the reports show it: the plan's words, its state, every readable
+//! unit's report for a period; in the office build also the task's history and, for those who
+//! may amend the plan, the task editor.
+//!
+//! Stage: *UI*, over the snapshot's plan and the memoized summary ([`use_summary`]). Opened from
+//! the plan overview (both builds) and the dashboard (office build).
+
+use tiendo_shared::{Date, PeriodKind, WorkStatus};
+use yew::prelude::*;
+
+use super::period_select::PeriodSelect;
+use super::{names, use_summary, use_ws};
+
+#[derive(Properties, PartialEq)]
+pub struct TaskViewProps {
+    /// The task.
+    pub task_id: String,
+    /// The period shown first.
+    pub period: PeriodKind,
+    /// The day the states are computed for.
+    pub as_of: Date,
+    /// Back to where the task was opened from.
+    pub on_back: Callback<()>,
+}
+
+/// One task: the plan's words, every readable unit's report for the period, and in the office
+/// build the task's history and (for those who may amend the plan) the task editor.
+#[function_component(TaskView)]
+pub fn task_view(props: &TaskViewProps) -> Html {
+    let ws = use_ws();
+    let period = use_state(|| props.period);
+    let summary = use_summary(&ws, props.as_of, *period);
+    let (plan, agency) = match (ws.snap.plan.clone(), ws.snap.agency.clone()) {
+        (Ok(p), Ok(a)) => (p, a),
+        (Err(e), _) | (_, Err(e)) => return html! { <p class="error">{e}</p> },
+    };
+    let Some(task) = plan.task(&props.task_id).cloned() else {
+        return html! { <p>{"Không tìm thấy nhiệm vụ."}</p> };
+    };
+    let st = (*summary)
+        .as_ref()
+        .and_then(|s| s.tasks.iter().find(|t| t.task_id == task.id).cloned());
+    let unit_name = |id: &str| {
+        agency
+            .unit(id)
+            .map_or_else(|| id.to_string(), |u| u.name.clone())
+    };
+    let back = {
+        let cb = props.on_back.clone();
+        Callback::from(move |_| cb.emit(()))
+    };
+    let on_period = {
+        let period = period.clone();
+        Callback::from(move |p: PeriodKind| period.set(p))
+    };
+    html! {
+        <main class="detail" data-testid="task-view">
+            <button class="secondary" onclick={back} data-testid="back">{"← Quay lại"}</button>
+            <h2>{format!("{} {}", task.code, task.title)}</h2>
+            if let Some(r) = task.retired_on {
+                <p class="retired" data-testid="retired-note">{format!("Dừng thực hiện từ ngày {} (không còn tính từ ngày này)", r.vi())}</p>
+            }
+            <dl>
+                <dt>{"Chủ trì"}</dt><dd data-testid="task-lead">{names(&task.lead)}</dd>
+                <dt>{"Phối hợp"}</dt><dd>{names(&task.coordinating)}</dd>
+                <dt>{"Sản phẩm"}</dt><dd>{task.products.join("; ")}</dd>
+                <dt>{"Thời gian"}</dt><dd data-testid="task-timeline-text">{&task.schedule.raw}
+                    { for task.schedule.milestones.iter().map(|m| html!{ <span class="milestone">{format!(" · hạn {}", m.due.vi())}</span> }) }
+                </dd>
+                if let Some(st) = &st {
+                    <dt>{"Tình trạng"}</dt><dd data-testid="task-state">{format!("{} — {}%", st.state.vi(), st.percent)}</dd>
+                }
+            </dl>
+            { office::editor(&task.id, props.as_of) }
+            <div class="filters">
+                <h3>{"Báo cáo của các đơn vị — kỳ "}</h3>
+                <PeriodSelect value={*period} testid="task-view-period" on_change={on_period} />
+            </div>
+            <table class="plan" data-testid="unit-reports">
+                <thead><tr><th>{"Đơn vị"}</th><th>{"Tình trạng"}</th><th>{"Tỷ lệ"}</th><th>{"Kết quả"}</th></tr></thead>
+                <tbody>
+                { for st.iter().flat_map(|st| st.reports.iter()).map(|r| html! {
+                    <tr data-testid={format!("unit-report-{}", r.unit_id)}>
+                        <td>{unit_name(&r.unit_id)}</td>
+                        <td>{if r.status == WorkStatus::Done { format!("{}{}", r.status.vi(), r.completed_on.map(|d| format!(" ngày {}", d.vi())).unwrap_or_default()) } else { r.status.vi().to_string() }}</td>
+                        <td>{format!("{}%", r.percent)}</td>
+                        <td>{&r.result}</td>
+                    </tr>
+                }) }
+                { for st.iter().flat_map(|st| st.missing_reports.iter()).map(|u| html! {
+                    <tr class="missing"><td>{unit_name(u)}</td><td colspan="3">{"Chưa báo cáo kỳ này"}</td></tr>
+                }) }
+                </tbody>
+            </table>
+            { office::history(&task.id) }
+        </main>
+    }
+}
+
+/// The parts only the office build carries: the history (Automerge's diff machinery) and the
+/// plan editor.
+#[cfg(feature = "office")]
+mod office {
+    use tiendo_shared::Date;
+    use yew::prelude::*;
+
+    use crate::components::history::History;
+    use crate::components::plan_editor::TaskEditor;
+    use crate::components::use_ws;
+
+    #[derive(Properties, PartialEq)]
+    struct ToggleProps {
+        task_id: String,
+        as_of: Date,
+    }
+
+    /// "Sửa nhiệm vụ" and the editor, for those who may amend the plan.
+    #[function_component(EditorToggle)]
+    fn editor_toggle(props: &ToggleProps) -> Html {
+        let ws = use_ws();
+        let editing = use_state(|| false);
+        if !ws.snap.plan_writable {
+            return html! {};
+        }
+        let toggle = {
+            let editing = editing.clone();
+            Callback::from(move |_| editing.set(!*editing))
+        };
+        let done = {
+            let editing = editing.clone();
+            Callback::from(move |_| editing.set(false))
+        };
+        html! {
+            <>
+                <button class="secondary" onclick={toggle} data-testid="task-edit-toggle">
+                    {if *editing { "Đóng sửa nhiệm vụ" } else { "Sửa nhiệm vụ / dừng thực hiện" }}</button>
+                if *editing {
+                    <TaskEditor task_id={Some(props.task_id.clone())} area={0} as_of={props.as_of} on_done={done} />
+                }
+            </>
+        }
+    }
+
+    pub fn editor(task_id: &str, as_of: Date) -> Html {
+        html! { <EditorToggle task_id={task_id.to_string()} {as_of} /> }
+    }
+
+    pub fn history(task_id: &str) -> Html {
+        html! { <History task_id={task_id.to_string()} /> }
+    }
+}
+
+/// The unit build shows the plan and the reports; history and plan editing are the office's.
+#[cfg(not(feature = "office"))]
+mod office {
+    use tiendo_shared::Date;
+    use yew::prelude::*;
+
+    pub fn editor(_task_id: &str, _as_of: Date) -> Html {
+        html! {}
+    }
+
+    pub fn history(_task_id: &str) -> Html {
+        html! {}
+    }
+}
