@@ -27,14 +27,6 @@ pub fn model_version() -> &'static str {
     env!("CARGO_PKG_VERSION")
 }
 
-/// Which build this is: `unit` (the unit's screens) or `office` (everything; feature `office`).
-/// The page's loader picks one by the signed-in user's role (`Me::build`).
-pub const BUILD: &str = if cfg!(feature = "office") {
-    "office"
-} else {
-    "unit"
-};
-
 /// Mounts the app on the page; the page's loader calls it once a user is signed in.
 #[cfg(target_arch = "wasm32")]
 #[wasm_bindgen::prelude::wasm_bindgen]

@@ -63,33 +63,43 @@ impl PlanDocs {
                 || d.plan_id.as_deref() == Some(plan_key.as_str())
         };
         let org_id = &me.doc(DocKind::Org, None).ok_or("không có tổ chức")?.doc_id;
-        let plan = session.find(&plan_ref.doc_id).await?;
-        let org = session.find(org_id).await?;
-        let progress = match me.user.unit_id.as_deref().and_then(|u| {
+        let own_ref = me.user.unit_id.as_deref().and_then(|u| {
             me.documents
                 .iter()
                 .filter(of_plan)
                 .find(|d| d.kind == DocKind::Progress && d.unit_id.as_deref() == Some(u))
-        }) {
-            Some(d) => Some(session.find(&d.doc_id).await?),
-            None => None,
-        };
+        });
+        // Asked for together: on a first visit each one is a round trip to the server, and on a
+        // weak link a round trip is over half a second.
+        let (plan, org, progress) = futures::join!(
+            session.find(&plan_ref.doc_id),
+            session.find(org_id),
+            async {
+                match own_ref {
+                    Some(d) => session.find(&d.doc_id).await.map(Some),
+                    None => Ok(None),
+                }
+            }
+        );
+        let (plan, org, progress) = (plan?, org?, progress?);
         let mut all_progress = Vec::new();
         if me.user.role != Role::UnitEditor {
-            let own = progress.as_ref().map(|h| h.document_id().to_string());
-            for d in me
+            let own = own_ref.map(|d| d.doc_id.as_str());
+            let others = me
                 .documents
                 .iter()
                 .filter(of_plan)
-                .filter(|d| d.kind == DocKind::Progress)
-            {
+                .filter(|d| d.kind == DocKind::Progress);
+            let found = futures::future::join_all(others.map(|d| async {
                 let unit = d.unit_id.clone().unwrap_or_default();
-                if Some(&d.doc_id) == own.as_ref() {
-                    all_progress.extend(progress.clone().map(|h| (unit, h)));
-                } else if let Ok(h) = session.find(&d.doc_id).await {
-                    all_progress.push((unit, h));
+                if Some(d.doc_id.as_str()) == own {
+                    progress.clone().map(|h| (unit, h))
+                } else {
+                    session.find(&d.doc_id).await.ok().map(|h| (unit, h))
                 }
-            }
+            }))
+            .await;
+            all_progress.extend(found.into_iter().flatten());
         }
         Ok(PlanDocs {
             plan,
