@@ -65,6 +65,10 @@ scenario(async () => {
         dom_content_loaded: nav.domContentLoadedEventEnd,
         controlled: !!navigator.serviceWorker.controller,
         online: navigator.onLine,
+        // The start's stages as the page and the app mark them (ms from navigation start).
+        ...Object.fromEntries(performance.getEntriesByType('mark')
+          .filter((m) => m.name.startsWith('tiendo:'))
+          .map((m) => [m.name.slice('tiendo:'.length), m.startTime])),
       };
     });
     // One saved field at a year of progress: the percent of TASK changed SAVES times, each timed

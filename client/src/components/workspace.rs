@@ -58,6 +58,7 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 match Session::start(me).await {
                     Ok(s) => {
+                        browser::mark("tiendo:session");
                         wanted.set(Some(s.chosen_plan().unwrap_or_default()));
                         session.set(Some(Ok(Shared(s))));
                     }
@@ -75,7 +76,10 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
                 state.dispatch(Action::Opening);
                 wasm_bindgen_futures::spawn_local(async move {
                     match session.0.open_plan(&plan_id).await {
-                        Ok(d) => docs.set(Some(Ok(Shared(d)))),
+                        Ok(d) => {
+                            browser::mark("tiendo:plan-open");
+                            docs.set(Some(Ok(Shared(d))))
+                        }
                         Err(e) => docs.set(Some(Err(e))),
                     }
                 });
@@ -90,6 +94,7 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
         use_effect_with((session, open), move |(session, open)| {
             let guards = session.clone().zip(open.clone()).map(|(session, open)| {
                 state.dispatch(Action::Documents(Box::new(open.0.snapshot())));
+                browser::mark("tiendo:snapshot");
                 let subscription = {
                     let (state, docs) = (state.clone(), open.0.clone());
                     open.0.subscribe(move || {

@@ -57,6 +57,14 @@ pub async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, String> {
         .map_err(|_| "Không đọc được tệp.".to_string())
 }
 
+/// A User Timing mark (`performance.mark`): the stages of a start, which the bench reads
+/// (`tests/browser/bench_cold_start.mjs`) and a browser's profiler shows.
+pub fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
+}
+
 /// Reloads the page (the service worker then serves the newest build it has).
 pub fn reload_page() {
     if let Some(w) = web_sys::window() {
