@@ -22,11 +22,12 @@ const older = async () =>
 // content-hashed, downloaded otherwise.
 async function store(cache, assets) {
   const download = [];
+  const before = await older();
   for (const asset of assets) {
     if (await cache.match(asset)) continue;
     let kept = null;
     if (HASHED.test(asset)) {
-      for (const key of await older()) {
+      for (const key of before) {
         kept = await (await caches.open(key)).match(asset);
         if (kept) break;
       }
@@ -70,9 +71,12 @@ self.addEventListener('activate', (event) => {
   })());
 });
 
-// The page says which build the signed-in user runs: that one is kept, the other dropped.
+// The page says which build the signed-in user runs (at every start): that one is kept, the
+// other dropped; nothing to do when that is already so.
 async function keep(build) {
   const cache = await caches.open(CACHE);
+  const now = await cache.match(KEPT);
+  if (now && JSON.stringify(await now.json()) === JSON.stringify([build])) return;
   await store(cache, BUILDS[build]);
   for (const [other, files] of Object.entries(BUILDS)) {
     if (other !== build) for (const f of files) await cache.delete(f);

@@ -180,6 +180,13 @@ impl Agency {
         self.units.iter().find(|u| u.id == id)
     }
 
+    /// The name of unit `id`, or the id itself for a unit the organisation does not (or no
+    /// longer) list.
+    pub fn unit_name(&self, id: &str) -> String {
+        self.unit(id)
+            .map_or_else(|| id.to_string(), |u| u.name.clone())
+    }
+
     /// The unit a name denotes, through its normalised key (any spelling seen).
     pub fn find_unit(&self, name: &str) -> Option<&Unit> {
         let k = text::key(name);

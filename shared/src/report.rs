@@ -249,11 +249,7 @@ pub fn build(
     rule: &ScoreRule,
 ) -> Report {
     let summary = status::summarize(plan, agency, progress, as_of, Some(period));
-    let unit_name = |id: &str| {
-        agency
-            .unit(id)
-            .map_or_else(|| id.to_string(), |u| u.name.clone())
-    };
+    let unit_name = |id: &str| agency.unit_name(id);
     let doc_of = |unit: &str| progress.iter().rev().find(|p| p.unit_id == unit);
     let year = plan.effective_year().unwrap_or(as_of.year());
 

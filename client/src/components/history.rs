@@ -23,11 +23,7 @@ pub fn history(props: &HistoryProps) -> Html {
     let Ok(agency) = ws.snap.agency.clone() else {
         return html! {};
     };
-    let unit_name = |id: &str| {
-        agency
-            .unit(id)
-            .map_or_else(|| id.to_string(), |u| u.name.clone())
-    };
+    let unit_name = |id: &str| agency.unit_name(id);
     let timeline = ws.docs.timeline(&props.task_id);
     html! {
         <>

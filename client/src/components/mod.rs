@@ -3,7 +3,8 @@
 //! with every readable report ([`task_view`]), the unit's tasks and progress form ([`task_list`],
 //! [`task_form`]) and the period picker ([`period_select`]); in the office build (feature
 //! `office`) also the plan editor and import (`plan_editor`), the central office's dashboard
-//! (`dashboard`) and a task's history (`history`). Sign-in is the page's own form
+//! (`dashboard`) and a task's history (`history`), which the shared screens embed through
+//! [`office`]. Sign-in is the page's own form
 //! (`client/static/index.html`), usable before any wasm has arrived.
 //!
 //! Stage: *UI*. Components read the [`Ws`] context — one plan's [`Snapshot`], read once per
@@ -16,6 +17,7 @@ pub mod app;
 pub mod dashboard;
 #[cfg(feature = "office")]
 pub mod history;
+pub mod office;
 pub mod period_select;
 #[cfg(feature = "office")]
 pub mod plan_editor;

@@ -10,7 +10,7 @@ use yew::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::task_view::TaskView;
-use super::{names, use_ws};
+use super::{names, office, use_ws};
 use crate::infra::browser::today;
 
 /// The whole plan: every area and task with its units and timeline as written. A task opens
@@ -112,41 +112,5 @@ fn plan_switcher() -> Html {
                 }) }
             </select>
         </label>
-    }
-}
-
-/// Adding tasks and importing plans: the office build's.
-#[cfg(feature = "office")]
-mod office {
-    use tiendo_shared::Date;
-    use yew::prelude::*;
-
-    use crate::components::plan_editor::{PlanImport, TaskEditor};
-
-    pub const BUILT: bool = true;
-
-    pub fn add_task(area: u32, as_of: Date, on_done: Callback<()>) -> Html {
-        html! { <TaskEditor task_id={None::<String>} {area} {as_of} {on_done} /> }
-    }
-
-    pub fn import() -> Html {
-        html! { <PlanImport /> }
-    }
-}
-
-/// The unit build amends no plan.
-#[cfg(not(feature = "office"))]
-mod office {
-    use tiendo_shared::Date;
-    use yew::prelude::*;
-
-    pub const BUILT: bool = false;
-
-    pub fn add_task(_area: u32, _as_of: Date, _on_done: Callback<()>) -> Html {
-        html! {}
-    }
-
-    pub fn import() -> Html {
-        html! {}
     }
 }

@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use super::plan_overview::PlanOverview;
 use super::task_list::Tasks;
-use super::use_ws;
+use super::{office, use_ws};
 use crate::infra::browser;
 use crate::view_model::workspace::Tab;
 
@@ -42,41 +42,15 @@ pub fn screens() -> Html {
             <nav class="tabs">
                 if has_unit { {tab(Tab::Tasks, "Nhiệm vụ của đơn vị", "tab-tasks")} }
                 {tab(Tab::Plan, "Kế hoạch", "tab-plan")}
-                if merged && summary::BUILT { {tab(Tab::Summary, "Tổng hợp", "tab-summary")} }
+                if merged && office::BUILT { {tab(Tab::Summary, "Tổng hợp", "tab-summary")} }
             </nav>
             {
                 match screen {
                     Tab::Tasks if has_unit => html! { <Tasks /> },
-                    Tab::Summary if merged && summary::BUILT => summary::dashboard(),
+                    Tab::Summary if merged && office::BUILT => office::dashboard(),
                     _ => html! { <PlanOverview /> },
                 }
             }
         </>
-    }
-}
-
-/// The merged summary: the office build's.
-#[cfg(feature = "office")]
-mod summary {
-    use yew::prelude::*;
-
-    use crate::components::dashboard::Dashboard;
-
-    pub const BUILT: bool = true;
-
-    pub fn dashboard() -> Html {
-        html! { <Dashboard /> }
-    }
-}
-
-/// The unit build has no merged summary (a unit reads only its own progress).
-#[cfg(not(feature = "office"))]
-mod summary {
-    use yew::prelude::*;
-
-    pub const BUILT: bool = false;
-
-    pub fn dashboard() -> Html {
-        html! {}
     }
 }

@@ -9,7 +9,7 @@ use tiendo_shared::{Date, PeriodKind, WorkStatus};
 use yew::prelude::*;
 
 use super::period_select::PeriodSelect;
-use super::{names, use_summary, use_ws};
+use super::{names, office, use_summary, use_ws};
 
 #[derive(Properties, PartialEq)]
 pub struct TaskViewProps {
@@ -40,11 +40,7 @@ pub fn task_view(props: &TaskViewProps) -> Html {
     let st = (*summary)
         .as_ref()
         .and_then(|s| s.tasks.iter().find(|t| t.task_id == task.id).cloned());
-    let unit_name = |id: &str| {
-        agency
-            .unit(id)
-            .map_or_else(|| id.to_string(), |u| u.name.clone())
-    };
+    let unit_name = |id: &str| agency.unit_name(id);
     let back = {
         let cb = props.on_back.clone();
         Callback::from(move |_| cb.emit(()))
@@ -71,7 +67,7 @@ pub fn task_view(props: &TaskViewProps) -> Html {
                     <dt>{"Tình trạng"}</dt><dd data-testid="task-state">{format!("{} — {}%", st.state.vi(), st.percent)}</dd>
                 }
             </dl>
-            { office::editor(&task.id, props.as_of) }
+            { office::task_editor(&task.id, props.as_of) }
             <div class="filters">
                 <h3>{"Báo cáo của các đơn vị — kỳ "}</h3>
                 <PeriodSelect value={*period} testid="task-view-period" on_change={on_period} />
@@ -94,73 +90,5 @@ pub fn task_view(props: &TaskViewProps) -> Html {
             </table>
             { office::history(&task.id) }
         </main>
-    }
-}
-
-/// The parts only the office build carries: the history (Automerge's diff machinery) and the
-/// plan editor.
-#[cfg(feature = "office")]
-mod office {
-    use tiendo_shared::Date;
-    use yew::prelude::*;
-
-    use crate::components::history::History;
-    use crate::components::plan_editor::TaskEditor;
-    use crate::components::use_ws;
-
-    #[derive(Properties, PartialEq)]
-    struct ToggleProps {
-        task_id: String,
-        as_of: Date,
-    }
-
-    /// "Sửa nhiệm vụ" and the editor, for those who may amend the plan.
-    #[function_component(EditorToggle)]
-    fn editor_toggle(props: &ToggleProps) -> Html {
-        let ws = use_ws();
-        let editing = use_state(|| false);
-        if !ws.snap.plan_writable {
-            return html! {};
-        }
-        let toggle = {
-            let editing = editing.clone();
-            Callback::from(move |_| editing.set(!*editing))
-        };
-        let done = {
-            let editing = editing.clone();
-            Callback::from(move |_| editing.set(false))
-        };
-        html! {
-            <>
-                <button class="secondary" onclick={toggle} data-testid="task-edit-toggle">
-                    {if *editing { "Đóng sửa nhiệm vụ" } else { "Sửa nhiệm vụ / dừng thực hiện" }}</button>
-                if *editing {
-                    <TaskEditor task_id={Some(props.task_id.clone())} area={0} as_of={props.as_of} on_done={done} />
-                }
-            </>
-        }
-    }
-
-    pub fn editor(task_id: &str, as_of: Date) -> Html {
-        html! { <EditorToggle task_id={task_id.to_string()} {as_of} /> }
-    }
-
-    pub fn history(task_id: &str) -> Html {
-        html! { <History task_id={task_id.to_string()} /> }
-    }
-}
-
-/// The unit build shows the plan and the reports; history and plan editing are the office's.
-#[cfg(not(feature = "office"))]
-mod office {
-    use tiendo_shared::Date;
-    use yew::prelude::*;
-
-    pub fn editor(_task_id: &str, _as_of: Date) -> Html {
-        html! {}
-    }
-
-    pub fn history(_task_id: &str) -> Html {
-        html! {}
     }
 }
