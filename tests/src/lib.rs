@@ -511,7 +511,13 @@ impl SyncClient {
 
     /// Waits until the server has every change this client has of `doc`.
     pub async fn wait_acknowledged(&self, doc: &DocHandle) {
-        tokio::time::timeout(PATIENCE, doc.they_have_our_changes(self.connection()))
+        self.wait_acknowledged_within(doc, PATIENCE).await;
+    }
+
+    /// [`SyncClient::wait_acknowledged`] with its own patience, for a bulk upload (thousands of
+    /// changes take longer than an edit on a loaded 2-core machine).
+    pub async fn wait_acknowledged_within(&self, doc: &DocHandle, patience: Duration) {
+        tokio::time::timeout(patience, doc.they_have_our_changes(self.connection()))
             .await
             .expect("the server acknowledged in time");
     }
