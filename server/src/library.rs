@@ -142,6 +142,21 @@ impl Library {
         self.read(&rec.doc_id).await
     }
 
+    /// Document `doc_id` saved whole (`Automerge::save`), as the repo holds it now. Saving is
+    /// CPU work on the document's whole history, so it runs off the async threads.
+    pub async fn saved(&self, doc_id: &str) -> Result<Vec<u8>> {
+        let id = samod::DocumentId::from_str(doc_id)
+            .map_err(|_| AppError::NotFound(format!("tài liệu {doc_id}")))?;
+        let handle = self
+            .repo
+            .find(id)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("tài liệu {doc_id}")))?;
+        tokio::task::spawn_blocking(move || handle.with_document(|d| d.save()))
+            .await
+            .map_err(|e| AppError::Interrupted(e.to_string()))
+    }
+
     /// Every agency with a stored organisation document.
     pub async fn agencies(&self) -> Result<Vec<tiendo_shared::Agency>> {
         crate::reader::agencies(self).await

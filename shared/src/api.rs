@@ -295,6 +295,108 @@ impl Me {
             .iter()
             .any(|d| d.doc_id == doc_id && d.access == Access::Write)
     }
+
+    /// The documents a device opens to show plan `plan_id` (the user's first plan when it is
+    /// not one of theirs): the plan, the organisation, the unit's own progress and, for those
+    /// who see every unit, each unit's. The client opens exactly these; the server's
+    /// `/api/bootstrap` sends exactly these.
+    pub fn plan_documents(&self, plan_id: &str) -> Result<PlanDocuments<'_>, &'static str> {
+        let plan = self
+            .documents
+            .iter()
+            .find(|d| d.kind == DocKind::Plan && d.plan_id.as_deref() == Some(plan_id))
+            .or_else(|| self.doc(DocKind::Plan, None))
+            .ok_or("không có kế hoạch")?;
+        let key = plan.plan_id.as_deref().unwrap_or_default();
+        let of_plan = |d: &&DocRef| {
+            d.kind == DocKind::Progress
+                && (d.plan_id.is_none() || key.is_empty() || d.plan_id.as_deref() == Some(key))
+        };
+        let org = self.doc(DocKind::Org, None).ok_or("không có tổ chức")?;
+        let own_progress = self.user.unit_id.as_deref().and_then(|u| {
+            self.documents
+                .iter()
+                .filter(of_plan)
+                .find(|d| d.unit_id.as_deref() == Some(u))
+        });
+        let all_progress = if self.user.role == Role::UnitEditor {
+            Vec::new()
+        } else {
+            self.documents.iter().filter(of_plan).collect()
+        };
+        Ok(PlanDocuments {
+            plan,
+            org,
+            own_progress,
+            all_progress,
+        })
+    }
+}
+
+/// The documents that show one plan to one user ([`Me::plan_documents`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanDocuments<'a> {
+    /// The plan.
+    pub plan: &'a DocRef,
+    /// The organisation (units and people).
+    pub org: &'a DocRef,
+    /// The unit's own progress, if the user has a unit.
+    pub own_progress: Option<&'a DocRef>,
+    /// Every unit's progress of the plan, for those who see every unit (empty for a unit).
+    pub all_progress: Vec<&'a DocRef>,
+}
+
+impl PlanDocuments<'_> {
+    /// Every document id, each once.
+    pub fn ids(&self) -> Vec<&str> {
+        let mut ids: Vec<&str> = [Some(self.plan), Some(self.org), self.own_progress]
+            .into_iter()
+            .flatten()
+            .chain(self.all_progress.iter().copied())
+            .map(|d| d.doc_id.as_str())
+            .collect();
+        let mut seen = std::collections::HashSet::new();
+        ids.retain(|id| seen.insert(*id));
+        ids
+    }
+}
+
+/// `GET /api/bootstrap?plan=…` (`application/cbor`): the saved Automerge bytes of the documents
+/// that show a plan to the signed-in user ([`Me::plan_documents`]), in one answer. A first visit
+/// fetches it beside the app's own download, so the task list needs no sync round trip before
+/// it shows; sync then brings whatever changed since. CBOR (the encoding automerge-repo's own
+/// messages use) keeps the bytes binary.
+#[derive(Debug, Clone, PartialEq, Eq, minicbor::Encode, minicbor::Decode)]
+pub struct Bootstrap {
+    /// The plan whose documents these are.
+    #[n(0)]
+    pub plan_id: String,
+    /// Each document, whole.
+    #[n(1)]
+    pub documents: Vec<BootDocument>,
+}
+
+/// One document of a [`Bootstrap`].
+#[derive(Debug, Clone, PartialEq, Eq, minicbor::Encode, minicbor::Decode)]
+pub struct BootDocument {
+    /// The automerge-repo document id.
+    #[n(0)]
+    pub doc_id: String,
+    /// `Automerge::save()` of it.
+    #[cbor(n(1), with = "minicbor::bytes")]
+    pub bytes: Vec<u8>,
+}
+
+impl Bootstrap {
+    /// The CBOR answer.
+    pub fn encode(&self) -> Vec<u8> {
+        minicbor::to_vec(self).expect("writing to a Vec cannot fail")
+    }
+
+    /// Reads an answer; bytes that are not one say why.
+    pub fn decode(bytes: &[u8]) -> Result<Bootstrap, String> {
+        minicbor::decode(bytes).map_err(|e| format!("bootstrap: {e}"))
+    }
 }
 
 /// A plan as `GET /api/plans` lists it.

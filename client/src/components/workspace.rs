@@ -14,8 +14,8 @@ use super::Ws;
 use super::sync_indicator::SyncIndicator;
 use super::tabs::Screens;
 use crate::infra::api::{self, Me};
-use crate::infra::browser;
 use crate::infra::plan_docs::PlanDocs;
+use crate::infra::{browser, saved_view};
 use crate::infra::session::Session;
 use crate::view_model::workspace::{Action, WorkspaceState};
 
@@ -112,6 +112,22 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
             move || drop(guards)
         });
     }
+    // The start screen as drawn, kept for the page to paint at the next start (`saved_view`):
+    // a second after the last change, on the start tab only.
+    {
+        let key = state
+            .snapshot
+            .as_ref()
+            .filter(|_| state.tab.is_none())
+            .map(|s| (s.plan_id.clone(), s.revision));
+        let user = props.me.user.username.clone();
+        use_effect_with(key, move |key| {
+            let timer = key.clone().map(|(plan, _)| {
+                gloo_timers::callback::Timeout::new(1_000, move || saved_view::save(&user, &plan))
+            });
+            move || drop(timer)
+        });
+    }
     let switch_plan = {
         let wanted = wanted.clone();
         Callback::from(move |plan_id: String| wanted.set(Some(plan_id)))
@@ -144,9 +160,9 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
         .as_ref()
         .map(|u| u.name.clone())
         .unwrap_or_else(|| props.me.role_label.clone());
-    let body = match (&*session, &*docs, &state.snapshot) {
+    let (body, ready) = match (&*session, &*docs, &state.snapshot) {
         (Some(Err(e)), _, _) | (_, Some(Err(e)), _) => {
-            html! { <p class="error" role="alert">{e}</p> }
+            (html! { <p class="error" role="alert">{e}</p> }, true)
         }
         (Some(Ok(session)), Some(Ok(d)), Some(snap)) if snap.plan_id == d.0.plan_id => {
             let on_tab = {
@@ -162,14 +178,24 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
                 on_tab,
             };
             // Keyed by plan: a switch starts every screen afresh (on the same tab).
-            html! {
+            let screens = html! {
                 <ContextProvider<Ws> context={ws}>
                     <Screens key={snap.plan_id.clone()} />
                 </ContextProvider<Ws>>
-            }
+            };
+            (screens, true)
         }
-        _ => html! { <p class="loading" data-testid="loading">{"Đang mở dữ liệu…"}</p> },
+        _ => (
+            html! { <p class="loading" data-testid="loading">{"Đang mở dữ liệu…"}</p> },
+            false,
+        ),
     };
+    // The live screen (or why it cannot be had) replaces the one the page painted.
+    use_effect_with(ready, |ready| {
+        if *ready {
+            saved_view::live();
+        }
+    });
     html! {
         <div class="app">
             <header>

@@ -1,6 +1,7 @@
 //! Everything that touches the world outside the app's memory: IndexedDB under samod
-//! ([`storage`]), the sync socket ([`socket`], [`runtime`]), the server's HTTP API ([`api`]),
-//! `localStorage` ([`prefs`]), the window ([`browser`]), the signed-in device ([`session`]), one
+//! ([`storage`]) and a first visit's documents written into it ([`bootstrap`]), the sync
+//! socket ([`socket`], [`runtime`]), the server's HTTP API ([`api`]), `localStorage`
+//! ([`prefs`]) with the start screen painted before the app loads ([`saved_view`]), the window ([`browser`]), the signed-in device ([`session`]), one
 //! plan's documents ([`plan_docs`]), the pending-edit bookkeeping ([`pending`]) and the background
 //! work they own ([`tasks`]).
 //!
@@ -8,11 +9,13 @@
 //! browser API itself.
 
 pub mod api;
+pub mod bootstrap;
 pub mod browser;
 pub mod pending;
 pub mod plan_docs;
 pub mod prefs;
 pub mod runtime;
+pub mod saved_view;
 pub mod session;
 pub mod socket;
 pub mod storage;

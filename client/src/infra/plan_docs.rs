@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 use futures::StreamExt;
 use samod::{DocHandle, DocumentId};
-use tiendo_shared::api::{DocRef, Me, Role};
+use tiendo_shared::api::Me;
 use tiendo_shared::{Agency, DocKind, Org, Plan, Progress, doc};
 
 use super::browser::now;
@@ -49,58 +49,33 @@ impl PlanDocs {
     /// Opens the user's documents of plan `plan_id` (falling back to the user's first plan).
     pub(super) async fn open(session: &Session, plan_id: &str) -> Result<PlanDocs, String> {
         let me = &session.me();
-        let plan_ref = me
-            .documents
-            .iter()
-            .find(|d| d.kind == DocKind::Plan && d.plan_id.as_deref() == Some(plan_id))
-            .or_else(|| me.doc(DocKind::Plan, None))
-            .ok_or("không có kế hoạch")?;
-        let plan_key = plan_ref.plan_id.clone().unwrap_or_default();
-        let plan_writable = me.may_write(&plan_ref.doc_id);
-        let of_plan = |d: &&DocRef| {
-            d.plan_id.is_none()
-                || plan_key.is_empty()
-                || d.plan_id.as_deref() == Some(plan_key.as_str())
-        };
-        let org_id = &me.doc(DocKind::Org, None).ok_or("không có tổ chức")?.doc_id;
-        let own_ref = me.user.unit_id.as_deref().and_then(|u| {
-            me.documents
-                .iter()
-                .filter(of_plan)
-                .find(|d| d.kind == DocKind::Progress && d.unit_id.as_deref() == Some(u))
-        });
+        let wanted = me.plan_documents(plan_id)?;
+        let plan_key = wanted.plan.plan_id.clone().unwrap_or_default();
+        let plan_writable = me.may_write(&wanted.plan.doc_id);
         // Asked for together: on a first visit each one is a round trip to the server, and on a
         // weak link a round trip is over half a second.
         let (plan, org, progress) = futures::join!(
-            session.find(&plan_ref.doc_id),
-            session.find(org_id),
+            session.find(&wanted.plan.doc_id),
+            session.find(&wanted.org.doc_id),
             async {
-                match own_ref {
+                match wanted.own_progress {
                     Some(d) => session.find(&d.doc_id).await.map(Some),
                     None => Ok(None),
                 }
             }
         );
         let (plan, org, progress) = (plan?, org?, progress?);
-        let mut all_progress = Vec::new();
-        if me.user.role != Role::UnitEditor {
-            let own = own_ref.map(|d| d.doc_id.as_str());
-            let others = me
-                .documents
-                .iter()
-                .filter(of_plan)
-                .filter(|d| d.kind == DocKind::Progress);
-            let found = futures::future::join_all(others.map(|d| async {
-                let unit = d.unit_id.clone().unwrap_or_default();
-                if Some(d.doc_id.as_str()) == own {
-                    progress.clone().map(|h| (unit, h))
-                } else {
-                    session.find(&d.doc_id).await.ok().map(|h| (unit, h))
-                }
-            }))
-            .await;
-            all_progress.extend(found.into_iter().flatten());
-        }
+        let own = wanted.own_progress.map(|d| d.doc_id.as_str());
+        let found = futures::future::join_all(wanted.all_progress.iter().map(|d| async {
+            let unit = d.unit_id.clone().unwrap_or_default();
+            if Some(d.doc_id.as_str()) == own {
+                progress.clone().map(|h| (unit, h))
+            } else {
+                session.find(&d.doc_id).await.ok().map(|h| (unit, h))
+            }
+        }))
+        .await;
+        let all_progress: Vec<_> = found.into_iter().flatten().collect();
         Ok(PlanDocs {
             plan,
             org,

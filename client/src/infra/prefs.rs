@@ -33,6 +33,9 @@ enum Key<'a> {
     Own(&'a DocumentId),
     /// The server's heads of a document as it last told us.
     Confirmed(&'a DocumentId),
+    /// The start screen as last drawn ([`super::saved_view`]), painted by the page at the next
+    /// start before the app has loaded.
+    View,
     /// The reports list of a plan, for the calendar offline (office build).
     #[cfg(feature = "office")]
     Reports(&'a str),
@@ -47,6 +50,7 @@ impl Key<'_> {
             Key::Period => format!("{PREFIX}period"),
             Key::Own(doc) => format!("{PREFIX}own.{doc}"),
             Key::Confirmed(doc) => format!("{PREFIX}confirmed.{doc}"),
+            Key::View => format!("{PREFIX}view"),
             #[cfg(feature = "office")]
             Key::Reports(plan) => format!("{PREFIX}reports.{plan}"),
         }
@@ -152,6 +156,11 @@ pub fn confirmed_heads(doc: &DocumentId) -> Vec<ChangeHash> {
 /// Remembers the server's heads of `doc`.
 pub fn set_confirmed_heads(doc: &DocumentId, heads: &[ChangeHash]) {
     set(Key::Confirmed(doc), &joined(heads));
+}
+
+/// Keeps the start screen as drawn (JSON the page reads: `{user, plan, html}`).
+pub fn set_view(json: &str) {
+    set(Key::View, json);
 }
 
 #[cfg(feature = "office")]

@@ -21,7 +21,7 @@ use super::runtime::BrowserRuntime;
 use super::socket::WebSocketDialer;
 use super::storage::{DATABASE, IdbStorage};
 use super::tasks::Tasks;
-use super::{browser, pending, prefs};
+use super::{bootstrap, browser, pending, prefs};
 pub use crate::view_model::workspace::SyncState;
 
 /// The repo, the dialer and who is signed in.
@@ -59,11 +59,13 @@ fn dial(repo: &Repo, url: &url::Url) -> Result<DialerHandle<std::convert::Infall
 }
 
 impl Session {
-    /// Opens IndexedDB, loads what the device holds and starts dialing the server.
+    /// Opens IndexedDB, stores a first visit's documents fetched by the page ([`bootstrap`]),
+    /// loads what the device holds and starts dialing the server.
     pub async fn start(me: Me) -> Result<Rc<Session>, String> {
         let storage = IdbStorage::open(DATABASE)
             .await
             .map_err(|e| e.to_string())?;
+        bootstrap::store_fetched(&storage).await;
         let repo = samod::RepoBuilder::new(BrowserRuntime)
             .with_storage(storage)
             .with_peer_id(PeerId::from(prefs::peer_id().as_str()))

@@ -83,6 +83,7 @@ pub fn router() -> Router<AppState> {
         .route("/login", post(login))
         .route("/logout", post(logout))
         .route("/me", get(me))
+        .route("/bootstrap", get(bootstrap))
 }
 
 /// The request reached us over TLS: the server itself speaks plain HTTP, so TLS ends at a reverse
@@ -160,7 +161,53 @@ async fn logout(
 }
 
 async fn me(State(state): State<AppState>, auth: Authenticated) -> Result<Json<api::Me>> {
-    let user = &auth.user;
+    Ok(Json(me_of(&state, &auth.user).await?))
+}
+
+/// `GET /api/bootstrap`'s query.
+#[derive(Debug, serde::Deserialize)]
+struct BootstrapQuery {
+    /// The plan (default: the user's first).
+    #[serde(default)]
+    plan: String,
+}
+
+/// `GET /api/bootstrap?plan=…`: the documents that show the plan to this user, saved whole, in
+/// one CBOR answer ([`api::Bootstrap`]) — a first visit's data without sync round trips. Only
+/// documents `/api/me` lists for the user are ever in it.
+async fn bootstrap(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    axum::extract::Query(query): axum::extract::Query<BootstrapQuery>,
+) -> Result<Response> {
+    let me = me_of(&state, &auth.user).await?;
+    let wanted = me
+        .plan_documents(&query.plan)
+        .map_err(|e| AppError::NotFound(e.to_string()))?;
+    let mut documents = Vec::new();
+    for doc_id in wanted.ids() {
+        documents.push(api::BootDocument {
+            doc_id: doc_id.to_string(),
+            bytes: state.library.saved(doc_id).await?,
+        });
+    }
+    let body = api::Bootstrap {
+        plan_id: wanted.plan.plan_id.clone().unwrap_or_default(),
+        documents,
+    }
+    .encode();
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/cbor"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// What `/api/me` answers for `user`.
+async fn me_of(state: &AppState, user: &User) -> Result<api::Me> {
     let agencies = state.library.agencies().await?;
     let agency = user
         .agency_id
@@ -200,7 +247,7 @@ async fn me(State(state): State<AppState>, auth: Authenticated) -> Result<Json<a
             unit_id: u.unit_id,
         })
         .collect();
-    Ok(Json(api::Me {
+    Ok(api::Me {
         user: user.into(),
         role_label: user.role.label().into(),
         people,
@@ -216,5 +263,5 @@ async fn me(State(state): State<AppState>, auth: Authenticated) -> Result<Json<a
         documents,
         sync_path: "/sync".into(),
         build: Some(user.role.client_build()),
-    }))
+    })
 }
