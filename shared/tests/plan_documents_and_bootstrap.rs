@@ -68,8 +68,15 @@ fn the_office_opens_every_units_progress_of_the_plan_once() {
 #[test]
 fn a_plan_not_the_users_falls_back_to_their_first() {
     let me = me(Role::UnitEditor, Some("b"), catalogue());
-    assert_eq!(me.plan_documents("1999").unwrap().ids(), ["P25", "ORG", "B25"]);
-    assert!(self::me(Role::UnitEditor, None, Vec::new()).plan_documents("").is_err());
+    assert_eq!(
+        me.plan_documents("1999").unwrap().ids(),
+        ["P25", "ORG", "B25"]
+    );
+    assert!(
+        self::me(Role::UnitEditor, None, Vec::new())
+            .plan_documents("")
+            .is_err()
+    );
 }
 
 #[test]

@@ -59,7 +59,10 @@ fn a_unit_gets_its_plan_documents_whole_and_nobody_elses() {
     for id in &progress_of_office {
         assert!(everyone.documents.iter().any(|d| d.doc_id == *id));
         if *id != own.doc_id {
-            assert!(!ids.contains(id), "a unit's bootstrap holds another unit's progress");
+            assert!(
+                !ids.contains(id),
+                "a unit's bootstrap holds another unit's progress"
+            );
         }
     }
 

@@ -12,7 +12,7 @@ use super::period_select::PeriodSelect;
 use super::task_form::TaskDetail;
 use super::use_ws;
 use crate::infra::browser::today;
-use crate::infra::prefs;
+use crate::infra::{prefs, saved_view};
 use crate::view_model::tasks::{self, Filter};
 
 /// The unit's tasks for the period it reports on, searchable and filterable; a row opens the
@@ -24,6 +24,12 @@ pub fn tasks() -> Html {
     let selected = use_state(|| None::<String>);
     let chosen = use_state(prefs::period);
     let ws = use_ws();
+    // Back from a task's form: the list is the start screen again, kept to be painted next time.
+    use_effect_with(selected.is_none(), |listed| {
+        if *listed {
+            saved_view::save_soon();
+        }
+    });
     let as_of = today();
     let unit = ws.docs.me.user.unit_id.clone();
     let period_chosen = *chosen;
@@ -97,8 +103,10 @@ pub fn tasks() -> Html {
             chosen.set(Some(p));
         })
     };
+    // Searched or filtered, this is not the screen a start shows: it is not kept to be painted.
+    let narrowed = !query.is_empty() || *filter != Filter::default();
     html! {
-        <main>
+        <main data-start={narrowed.then_some("no")}>
             <h2>{"Nhiệm vụ của đơn vị"}</h2>
             <p class="sub">{format!("{} — kỳ báo cáo hiện tại: {} — ngày {}", plan.title, current.vi(), as_of.vi())}</p>
             <div class="filters">

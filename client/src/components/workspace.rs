@@ -15,9 +15,9 @@ use super::sync_indicator::SyncIndicator;
 use super::tabs::Screens;
 use crate::infra::api::{self, Me};
 use crate::infra::plan_docs::PlanDocs;
-use crate::infra::{browser, saved_view};
 use crate::infra::session::Session;
-use crate::view_model::workspace::{Action, WorkspaceState};
+use crate::infra::{browser, saved_view};
+use crate::view_model::workspace::{Action, Tab, WorkspaceState};
 
 #[derive(Properties, PartialEq)]
 pub struct WorkspaceProps {
@@ -112,20 +112,23 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
             move || drop(guards)
         });
     }
-    // The start screen as drawn, kept for the page to paint at the next start (`saved_view`):
-    // a second after the last change, on the start tab only.
+    // The start screen as drawn, kept for the page to paint at the next start (`saved_view`),
+    // once the documents' changes settle; on another tab the copy kept may be old, and goes.
     {
-        let key = state
-            .snapshot
-            .as_ref()
-            .filter(|_| state.tab.is_none())
-            .map(|s| (s.plan_id.clone(), s.revision));
-        let user = props.me.user.username.clone();
+        let start = if props.me.user.unit_id.is_some() {
+            Tab::Tasks
+        } else {
+            Tab::Summary
+        };
+        let key = state.snapshot.as_ref().map(|s| (s.revision, state.tab));
         use_effect_with(key, move |key| {
-            let timer = key.clone().map(|(plan, _)| {
-                gloo_timers::callback::Timeout::new(1_000, move || saved_view::save(&user, &plan))
-            });
-            move || drop(timer)
+            if let Some((_, tab)) = key {
+                if tab.is_none_or(|t| t == start) {
+                    saved_view::save_soon();
+                } else {
+                    saved_view::forget();
+                }
+            }
         });
     }
     let switch_plan = {

@@ -158,9 +158,13 @@ pub fn set_confirmed_heads(doc: &DocumentId, heads: &[ChangeHash]) {
     set(Key::Confirmed(doc), &joined(heads));
 }
 
-/// Keeps the start screen as drawn (JSON the page reads: `{user, plan, html}`).
-pub fn set_view(json: &str) {
-    set(Key::View, json);
+/// Keeps (or with `None`, forgets) the start screen as drawn (JSON the page reads:
+/// `{user, plan, html}`).
+pub fn set_view(json: Option<&str>) {
+    match json {
+        Some(json) => set(Key::View, json),
+        None => remove(Key::View),
+    }
 }
 
 #[cfg(feature = "office")]

@@ -24,26 +24,53 @@ struct SavedView<'a> {
     html: String,
 }
 
-/// Keeps the workspace's markup as the start screen of `user` for `plan`, unless a task's form
-/// is open (a start never opens on one).
-pub fn save(user: &str, plan: &str) {
+thread_local! {
+    /// The save waiting for changes to settle.
+    static PENDING: std::cell::RefCell<Option<gloo_timers::callback::Timeout>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Keeps the start screen a second after the last call (the documents changed, a form closed):
+/// one write per burst of changes, none while they come.
+pub fn save_soon() {
+    let timer = gloo_timers::callback::Timeout::new(1_000, save);
+    PENDING.with(|p| *p.borrow_mut() = Some(timer));
+}
+
+/// Keeps the workspace's markup as the signed-in user's start screen for the plan open. When it
+/// is not the start screen (a task's form is open, the documents still opening), the copy kept
+/// before may no longer be current, so it is forgotten instead: the next start then waits for
+/// the live screen rather than paint an old figure.
+fn save() {
+    PENDING.with(|p| p.borrow_mut().take());
+    let (Some(me), Some(plan)) = (prefs::me(), prefs::plan()) else {
+        return;
+    };
     let Some(app) = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id("app"))
     else {
         return;
     };
-    if app
-        .query_selector("[data-testid=task-detail], [data-testid=loading]")
+    let start_screen = app
+        .query_selector("[data-testid=task-detail], [data-testid=loading], [data-start=no]")
         .ok()
         .flatten()
-        .is_some()
-    {
+        .is_none();
+    if !start_screen {
+        prefs::set_view(None);
         return;
     }
-    let html = app.inner_html().replace(" data-testid=\"", " data-saved=\"");
-    if let Ok(json) = serde_json::to_string(&SavedView { user, plan, html }) {
-        prefs::set_view(&json);
+    let html = app
+        .inner_html()
+        .replace(" data-testid=\"", " data-saved=\"");
+    let view = SavedView {
+        user: &me.user.username,
+        plan: &plan,
+        html,
+    };
+    if let Ok(json) = serde_json::to_string(&view) {
+        prefs::set_view(Some(&json));
     }
 }
 
@@ -58,4 +85,11 @@ pub fn live() {
     if let Some(body) = document.body() {
         let _ = body.class_list().remove_1("painted");
     }
+}
+
+/// Forgets the start screen kept (the screen shown is another one now, and the kept copy may be
+/// old by the time the app next starts).
+pub fn forget() {
+    PENDING.with(|p| p.borrow_mut().take());
+    prefs::set_view(None);
 }

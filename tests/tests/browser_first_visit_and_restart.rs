@@ -1,0 +1,87 @@
+//! A unit's first visit and next start in headless Chromium against a real server: with the
+//! sync socket refused, the first visit still shows the unit's last figure (the documents come
+//! in the sign-in's `/api/bootstrap`, beside the app's download); the next start, offline, paints
+//! the start screen kept from the last run before the app loads — inert, without test ids, the
+//! same figure — and the live screen replaces it; logging out forgets it.
+
+use tiendo_shared::{PeriodKind, Progress, WorkStatus};
+use tiendo_tests::browser::{Scenario, client_copy};
+use tiendo_tests::{SyncClient, TestServer, blocking, data_dir, edit, own_progress};
+
+const UNIT: &str = "phong-quan-ly-tieu-chuan-do-luong-chat-luong";
+const TASK: &str = "t8-a";
+const PERCENT: u8 = 64;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_visit_needs_no_sync_and_a_restart_paints_the_last_screen_at_once() {
+    let dir = data_dir();
+    let dist = client_copy();
+    let static_dir = dist.path().to_path_buf();
+    let server = blocking(|| TestServer::start_with(dir.path(), |c| c.static_dir = static_dir));
+    // The unit's last figure, written by another device.
+    let token = blocking(|| server.login_demo(UNIT));
+    let addr = server
+        .url("/")
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
+    let (_, doc_id) = blocking(|| own_progress(&addr, &token));
+    let mut other = SyncClient::new("another-tablet").await;
+    other.connect(server.sync_url(), &token).await;
+    let doc = other.find(&doc_id).await.expect("own progress");
+    edit::<Progress>(&doc, UNIT, |p| {
+        for period in PeriodKind::ALL {
+            let e = p.entry_mut(TASK, period);
+            e.status = WorkStatus::InProgress;
+            e.percent = PERCENT;
+        }
+    });
+    other.wait_acknowledged(&doc).await;
+    other.stop().await;
+
+    let mut run = Scenario::start(
+        "first_visit_and_restart",
+        &[
+            ("BASE", server.url("/")),
+            ("USER", UNIT.to_string()),
+            ("PASSWORD", server.password(UNIT)),
+            ("TASK", TASK.to_string()),
+            ("PERCENT", PERCENT.to_string()),
+        ],
+    );
+    let first = blocking(|| run.expect("first-visit"));
+    assert_eq!(first["bootstrap"], true, "{first:#}");
+    assert!(
+        first["sockets"].as_u64().unwrap_or(0) >= 1,
+        "the app did try to sync: {first:#}"
+    );
+    assert!(
+        !first["indicator"]
+            .as_str()
+            .unwrap_or("")
+            .contains("Đã đồng bộ"),
+        "never synced: {first:#}"
+    );
+
+    let restart = blocking(|| run.expect("restart"));
+    let painted = &restart["painted"];
+    assert_eq!(painted["text"], format!("{PERCENT}%"), "{restart:#}");
+    assert_eq!(painted["visible"], true, "{restart:#}");
+    assert_eq!(painted["inert"], true, "{restart:#}");
+    assert_eq!(painted["test_ids"], 0, "{restart:#}");
+    assert_eq!(
+        painted["app_loaded"], false,
+        "painted before the app: {restart:#}"
+    );
+    let live = &restart["live"];
+    assert_eq!(live["painted_left"], false, "{restart:#}");
+    assert!(
+        painted["at"].as_f64().unwrap() < live["at"].as_f64().unwrap(),
+        "{restart:#}"
+    );
+
+    let logout = blocking(|| run.expect("logout"));
+    assert!(logout["kept"].is_null(), "{logout:#}");
+    assert_eq!(logout["painted"], 0, "{logout:#}");
+    blocking(|| run.finish());
+}
