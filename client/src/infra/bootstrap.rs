@@ -7,11 +7,15 @@
 //! Stage: *HTTP → device storage*, once per sign-in. Whatever goes wrong (no answer, a bad
 //! answer, a document that does not load) only means that document comes by sync, as before.
 
+use futures::FutureExt;
 use samod::storage::StorageKey;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::storage::IdbStorage;
 use tiendo_shared::api::Bootstrap;
+
+/// How long the start waits for the page's fetch before going on without it.
+const PATIENCE_MS: u32 = 30_000;
 
 /// Takes the page's bootstrap promise (once: a later start, or a plan switch, finds none) and
 /// stores its documents; returns how many were stored.
@@ -49,7 +53,14 @@ async fn take() -> Option<Vec<u8>> {
     let promise = js_sys::Reflect::get(&tiendo, &"bootstrap".into()).ok()?;
     let _ = js_sys::Reflect::set(&tiendo, &"bootstrap".into(), &JsValue::UNDEFINED);
     let promise = promise.dyn_into::<js_sys::Promise>().ok()?;
-    let buffer = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?;
+    // A stalled link must not hold the start: past the patience, sync brings the documents.
+    let fetched = wasm_bindgen_futures::JsFuture::from(promise).fuse();
+    let patience = gloo_timers::future::TimeoutFuture::new(PATIENCE_MS).fuse();
+    futures::pin_mut!(fetched, patience);
+    let buffer = futures::select! {
+        b = fetched => b.ok()?,
+        _ = patience => return None,
+    };
     if buffer.is_null() || buffer.is_undefined() {
         return None;
     }
