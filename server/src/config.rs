@@ -56,6 +56,8 @@ pub struct Limits {
     pub max_documents_per_connection: usize,
     /// Open sync connections per user (tablets, tabs).
     pub max_connections_per_user: usize,
+    /// Largest evidence file accepted, in bytes (default 20 MB).
+    pub max_file_bytes: u64,
 }
 
 impl Default for Limits {
@@ -64,6 +66,7 @@ impl Default for Limits {
             max_frame_bytes: 8 * 1024 * 1024,
             max_documents_per_connection: 500,
             max_connections_per_user: 8,
+            max_file_bytes: 20 * 1024 * 1024,
         }
     }
 }
@@ -132,6 +135,7 @@ impl Config {
                 "TIENDO_STATIC_DIR" => cfg.static_dir = PathBuf::from(v),
                 "TIENDO_SESSION_HOURS" => cfg.session_hours = number(&k, &v)?,
                 "TIENDO_MAX_FRAME_BYTES" => cfg.limits.max_frame_bytes = number(&k, &v)?,
+                "TIENDO_MAX_FILE_BYTES" => cfg.limits.max_file_bytes = number(&k, &v)?,
                 "TIENDO_MAX_DOCUMENTS_PER_CONNECTION" => {
                     cfg.limits.max_documents_per_connection = number(&k, &v)?
                 }

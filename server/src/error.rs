@@ -72,6 +72,12 @@ pub enum AppError {
     /// Too many sync connections for one user.
     #[error("{0}")]
     TooManyConnections(String),
+    /// A file of a type not accepted, or whose bytes are not of the type declared.
+    #[error("{0}")]
+    UnsupportedType(String),
+    /// An uploaded file does not hash as declared.
+    #[error("{0}")]
+    HashMismatch(String),
     /// Another process (a running server) holds the data directory.
     #[error("{0}")]
     Locked(String),
@@ -121,6 +127,10 @@ impl AppError {
                 (StatusCode::TOO_MANY_REQUESTS, "too_many_connections")
             }
             AppError::Locked(_) => (StatusCode::CONFLICT, "locked"),
+            AppError::UnsupportedType(_) => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_type")
+            }
+            AppError::HashMismatch(_) => (StatusCode::UNPROCESSABLE_ENTITY, "hash_mismatch"),
             _ => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }

@@ -316,7 +316,8 @@ impl Library {
             .ok_or_else(|| AppError::NotFound(format!("document {doc_id}")))
     }
 
-    async fn read<T: tiendo_shared::Document>(&self, doc_id: &str) -> Result<T> {
+    /// Document `doc_id` read as a `T`.
+    pub async fn read<T: tiendo_shared::Document>(&self, doc_id: &str) -> Result<T> {
         let handle = self.handle(doc_id).await?;
         Ok(handle.with_document(|d| doc::read(d))?)
     }

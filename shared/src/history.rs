@@ -416,6 +416,7 @@ mod tests {
                     date: None,
                     summary: "Kế hoạch kiểm tra".into(),
                     file: None,
+                    files: Vec::new(),
                 });
         })
         .unwrap();

@@ -21,6 +21,7 @@ pub mod api;
 pub mod date;
 pub mod doc;
 pub mod error;
+pub mod files;
 pub mod history;
 pub mod import;
 pub mod lenient;
@@ -39,7 +40,7 @@ pub use error::Error;
 pub use import::{Imported, Unplaced, import};
 pub use org::{Agency, Assignee, AssigneeKind, Group, Org, Unit, UnitKind};
 pub use plan::{Area, PeriodKind, Plan, ReportingPeriod, Task};
-pub use progress::{Entry, Evidence, Progress, Unreadable, WorkStatus};
+pub use progress::{Entry, Evidence, EvidenceFile, Progress, Unreadable, WorkStatus, is_sha256};
 pub use schedule::{Milestone, Recurrence, Schedule, Undated};
 pub use schema::{DocKind, Document};
 

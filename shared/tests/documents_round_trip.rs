@@ -32,6 +32,7 @@ fn progress_survives_a_round_trip_and_records_its_author() {
             date: Some("2025-02-10".parse().unwrap()),
             summary: "Kế hoạch tuyên truyền CCHC năm 2025".into(),
             file: None,
+            files: Vec::new(),
         }],
         difficulties: String::new(),
         proposals: String::new(),

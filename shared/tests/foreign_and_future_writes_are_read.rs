@@ -350,6 +350,7 @@ fn arb_entry() -> impl Strategy<Value = Entry> {
                         date: date.map(day),
                         summary,
                         file: None,
+                        files: Vec::new(),
                     })
                     .collect(),
                 difficulties,

@@ -55,6 +55,7 @@ fn a_year_of_progress(plan: &Plan) -> automerge::Automerge {
                             date: Some(period.covers_until(2025)),
                             summary: "Báo cáo kết quả".into(),
                             file: None,
+                            files: Vec::new(),
                         }]
                     } else {
                         Vec::new()

@@ -94,6 +94,7 @@ async fn edit_until(
                 date: None,
                 summary: "ghi trong lúc máy chủ có thể bị tắt".into(),
                 file: None,
+                files: Vec::new(),
             });
         });
         pending.push(id);

@@ -39,6 +39,7 @@ async fn reports_download_and_open_in_libreoffice_and_a_spreadsheet_reader() {
             date: Some("2025-01-10".parse::<Date>().unwrap()),
             summary: "Kế hoạch tuyên truyền CCHC năm 2025".into(),
             file: None,
+            files: Vec::new(),
         });
     });
     tablet.wait_acknowledged(&doc).await;

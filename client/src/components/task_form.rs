@@ -158,6 +158,7 @@ pub fn task_detail(props: &DetailProps) -> Html {
                     date,
                     summary: summary.trim().to_string(),
                     file: None,
+                    files: Vec::new(),
                 });
             });
             error.set(result.err());

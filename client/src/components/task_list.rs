@@ -11,7 +11,7 @@ use yew::prelude::*;
 use super::period_select::PeriodSelect;
 use super::task_form::TaskDetail;
 use super::use_ws;
-use crate::infra::browser::today;
+use crate::infra::browser::{self, today};
 use crate::infra::{prefs, saved_view};
 use crate::view_model::tasks::{self, Filter};
 
@@ -27,6 +27,7 @@ pub fn tasks() -> Html {
     // Back from a task's form: the list is the start screen again, kept to be painted next time.
     use_effect_with(selected.is_none(), |listed| {
         if *listed {
+            browser::mark("tiendo:tasks");
             saved_view::save_soon();
         }
     });

@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod files;
 pub mod sync;
 
 use axum::Router;
@@ -54,6 +55,7 @@ pub fn app(state: AppState) -> Router {
             "/api",
             api::router()
                 .merge(auth::router())
+                .merge(files::router())
                 .layer(middleware::from_fn(json_errors)),
         )
         .route("/sync", get(sync::upgrade))

@@ -57,6 +57,39 @@ pub const MIGRATIONS: &[&str] = &[
         generated_at INTEGER NOT NULL DEFAULT (unixepoch())
     );
     CREATE INDEX reports_plan ON reports (plan_id, period);",
+    // 4: evidence files, content-addressed (`store::files`): the stored files and their bytes in
+    // pieces, and the uploads under way with the pieces received so far.
+    "CREATE TABLE files (
+        sha256 TEXT PRIMARY KEY,
+        size INTEGER NOT NULL,
+        mime TEXT NOT NULL,
+        stored_at INTEGER NOT NULL DEFAULT (unixepoch()),
+        unreferenced_since INTEGER
+    );
+    CREATE TABLE file_pieces (
+        sha256 TEXT NOT NULL REFERENCES files (sha256) ON DELETE CASCADE,
+        offset INTEGER NOT NULL,
+        data BLOB NOT NULL,
+        PRIMARY KEY (sha256, offset)
+    );
+    CREATE TABLE uploads (
+        id TEXT PRIMARY KEY,
+        sha256 TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        mime TEXT NOT NULL,
+        name TEXT NOT NULL,
+        doc_id TEXT NOT NULL,
+        user_id INTEGER NOT NULL,
+        received INTEGER NOT NULL DEFAULT 0,
+        done INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL DEFAULT (unixepoch())
+    );
+    CREATE TABLE upload_pieces (
+        upload_id TEXT NOT NULL REFERENCES uploads (id) ON DELETE CASCADE,
+        offset INTEGER NOT NULL,
+        data BLOB NOT NULL,
+        PRIMARY KEY (upload_id, offset)
+    );",
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> Result<()> {

@@ -8,6 +8,7 @@
 //! - [`catalogue`]: which document is which (plan, organisation, a unit's progress);
 //! - [`users`]: accounts and sessions (the rules are in [`crate::accounts`]);
 //! - [`reports`]: which report files were generated, for the reporting calendar;
+//! - [`files`]: evidence files by SHA-256, and the uploads under way;
 //! - [`migrations`]: the numbered schema, and [`backups`] a consistent copy and its restore.
 //!
 //! Tests and throw-away runs use the same code on an in-memory database
@@ -17,6 +18,7 @@ pub mod backups;
 pub mod catalogue;
 pub mod chunks;
 pub mod durable;
+pub mod files;
 pub mod migrations;
 pub mod reports;
 pub mod users;

@@ -89,7 +89,7 @@ impl Hydrate for WorkStatus {
     }
 }
 
-crate::lenient_types!(default: WorkStatus, Evidence);
+crate::lenient_types!(default: WorkStatus, Evidence, EvidenceFile);
 
 impl std::str::FromStr for WorkStatus {
     type Err = Error;
@@ -235,12 +235,70 @@ pub struct Evidence {
     /// Trích yếu.
     #[autosurgeon(hydrate = "crate::lenient::read")]
     pub summary: String,
-    /// Optional reference to an attached file.
+    /// Optional reference to an attached file (never written by this release; kept as found).
     #[autosurgeon(hydrate = "crate::lenient::read")]
     pub file: Option<String>,
+    /// The files of the document itself (a PDF scan, photos of the signed page): metadata
+    /// only; the bytes are uploaded apart, content-addressed by their SHA-256.
+    #[autosurgeon(hydrate = "crate::lenient::read")]
+    pub files: Vec<EvidenceFile>,
+}
+
+/// A file attached to a piece of evidence. The progress document names it; the bytes live on
+/// the tablet (IndexedDB) until uploaded, then on the server, both keyed by [`Self::sha256`],
+/// so the same file attached twice is stored once.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, Reconcile, Hydrate)]
+pub struct EvidenceFile {
+    /// SHA-256 of the bytes, lower-case hex (64 characters): the file's identity.
+    #[key]
+    #[autosurgeon(hydrate = "crate::lenient::read")]
+    pub sha256: String,
+    /// The file's name as picked (or made for a photo).
+    #[autosurgeon(hydrate = "crate::lenient::read")]
+    pub name: String,
+    /// Its media type (`application/pdf`, `image/jpeg`, …), checked against its bytes.
+    #[autosurgeon(hydrate = "crate::lenient::read")]
+    pub mime: String,
+    /// Its size in bytes.
+    #[autosurgeon(hydrate = "crate::lenient::read")]
+    pub size: u64,
+    /// Who attached it (username).
+    #[autosurgeon(hydrate = "crate::lenient::read")]
+    pub added_by: String,
+    /// When, Unix seconds by the attaching device's clock.
+    #[autosurgeon(hydrate = "crate::lenient::read")]
+    pub added_at: i64,
+}
+
+impl EvidenceFile {
+    /// Whether [`Self::sha256`] is a SHA-256 as we write it (64 lower-case hex digits): only
+    /// such a name is ever looked up or uploaded.
+    pub fn has_valid_hash(&self) -> bool {
+        is_sha256(&self.sha256)
+    }
+}
+
+/// Whether `s` is a SHA-256 in lower-case hex.
+pub fn is_sha256(s: &str) -> bool {
+    s.len() == 64
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 impl Progress {
+    /// Every file the document names (valid hashes only), each once: what may be read through
+    /// it, and what the server must keep.
+    pub fn files(&self) -> impl Iterator<Item = &EvidenceFile> {
+        let mut seen = std::collections::HashSet::new();
+        self.tasks
+            .values()
+            .flat_map(|periods| periods.values())
+            .flat_map(|e| &e.evidence)
+            .flat_map(|ev| &ev.files)
+            .filter(|f| f.has_valid_hash())
+            .filter(move |f| seen.insert(f.sha256.clone()))
+    }
+
     /// An empty progress document for `unit_id` on `plan_id`.
     pub fn new(plan_id: &str, unit_id: &str) -> Progress {
         Progress {

@@ -309,11 +309,15 @@ pub async fn first_visit(rows: &mut Vec<Row>, runs: usize) {
     // Where the first visit's time goes after the form (ms from navigation start).
     for (stage, what) in [
         ("me_arrived", "signed in (`/api/me` answered)"),
-        ("bootstrap_arrived", "the documents arrived (`/api/bootstrap`)"),
+        (
+            "bootstrap_arrived",
+            "the documents arrived (`/api/bootstrap`)",
+        ),
         ("wasm_arrived", "the wasm arrived"),
         ("wasm", "wasm compiled and instantiated"),
         ("session", "documents stored and loaded"),
         ("snapshot", "documents read (first snapshot)"),
+        ("tasks", "the task list drawn"),
         ("task_list", "the task list seen by the test"),
     ] {
         rows.push(Row {
