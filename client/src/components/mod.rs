@@ -56,6 +56,8 @@ pub struct Ws {
     pub tab: Option<Tab>,
     /// Chooses a tab.
     pub on_tab: Callback<Tab>,
+    /// Counts changes of the evidence files' states (an upload's progress shows at once).
+    pub files_revision: u64,
 }
 
 impl PartialEq for Ws {
@@ -63,6 +65,7 @@ impl PartialEq for Ws {
         Rc::ptr_eq(&self.docs, &other.docs)
             && self.snap.revision == other.snap.revision
             && self.tab == other.tab
+            && self.files_revision == other.files_revision
     }
 }
 

@@ -1,5 +1,5 @@
 //! The sync indicator in the header: offline, syncing (with the edits the server has not
-//! confirmed yet), or synced at a time.
+//! confirmed yet and the evidence files not uploaded yet), or synced at a time.
 //!
 //! Stage: *UI*, from the workspace state's sync part.
 
@@ -25,7 +25,11 @@ pub fn sync_indicator(props: &SyncProps) -> Html {
             </div>
         };
     };
-    let (class, text) = match (s.connected, s.unconfirmed, &props.synced_at) {
+    let (class, text) = match (
+        s.connected,
+        s.unconfirmed + s.files_pending,
+        &props.synced_at,
+    ) {
         (false, _, _) => ("offline", "Ngoại tuyến".to_string()),
         (true, 0, Some(t)) => ("synced", format!("Đã đồng bộ lúc {t}")),
         (true, _, _) => ("syncing", "Đang đồng bộ".to_string()),
@@ -35,6 +39,9 @@ pub fn sync_indicator(props: &SyncProps) -> Html {
             <span>{text}</span>
             if s.unconfirmed > 0 {
                 <span class="pending" data-testid="sync-pending">{format!("{} thay đổi chưa xác nhận", s.unconfirmed)}</span>
+            }
+            if s.files_pending > 0 {
+                <span class="pending" data-testid="files-pending">{format!("{} tệp chưa tải lên", s.files_pending)}</span>
             }
         </div>
     }

@@ -1,5 +1,6 @@
 //! The progress form: a unit's report on one task for one period — status, percent, completion
-//! date, result, evidence, difficulties, proposals — and any field two people changed at once.
+//! date, result, evidence with its files (picked or photographed, kept on the tablet, uploaded by
+//! themselves), difficulties, proposals — and any field two people changed at once.
 //!
 //! Stage: *UI → local document*: each change goes to the unit's progress document at once (no
 //! save button) and syncs by itself.
@@ -7,13 +8,16 @@
 use std::rc::Rc;
 
 use tiendo_shared::progress::EntryField;
-use tiendo_shared::{Date, PeriodKind, WorkStatus};
+use tiendo_shared::{Date, EvidenceFile, PeriodKind, WorkStatus};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use super::{names, use_ws};
-use crate::infra::browser::when;
+use crate::infra::browser::{self, now, when};
+
+/// What the file picker offers: the evidence types (PDF, photos, Word, Excel).
+const ACCEPT: &str = "image/*,application/pdf,.pdf,.docx,.xlsx,application/vnd.openxmlformats-officedocument.wordprocessingml.document,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// Applies a form field's value to an entry, or says why the value is refused.
 type ApplyField = dyn Fn(&mut tiendo_shared::Entry, String) -> Result<(), String>;
@@ -179,6 +183,97 @@ pub fn task_detail(props: &DetailProps) -> Html {
             error.set(result.err());
         })
     };
+    // Files of an evidence item: picked or photographed, kept on the device at once, named in
+    // the entry; they upload by themselves.
+    let attach = |evidence_id: String| {
+        let (docs, error, task_id, period) =
+            (docs.clone(), error.clone(), task.id.clone(), props.period);
+        let session = ws.session.clone();
+        Callback::from(move |e: Event| {
+            let Some(input) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+            else {
+                return;
+            };
+            let picked: Vec<web_sys::File> = input
+                .files()
+                .map(|list| (0..list.length()).filter_map(|i| list.get(i)).collect())
+                .unwrap_or_default();
+            input.set_value("");
+            let (docs, error, task_id, session, evidence_id) = (
+                docs.clone(),
+                error.clone(),
+                task_id.clone(),
+                session.clone(),
+                evidence_id.clone(),
+            );
+            wasm_bindgen_futures::spawn_local(async move {
+                let mut problems = Vec::new();
+                for file in picked {
+                    match session.attach(&file).await {
+                        Ok(kept) => {
+                            let named = EvidenceFile {
+                                sha256: kept.sha256,
+                                name: kept.name,
+                                mime: kept.mime,
+                                size: kept.size,
+                                added_by: docs.me.user.username.clone(),
+                                added_at: now().0,
+                            };
+                            let result = docs.edit_entry(&task_id, period, |entry| {
+                                if let Some(ev) =
+                                    entry.evidence.iter_mut().find(|ev| ev.id == evidence_id)
+                                    && !ev.files.iter().any(|f| f.sha256 == named.sha256)
+                                {
+                                    ev.files.push(named);
+                                }
+                            });
+                            if let Err(e) = result {
+                                problems.push(e);
+                            }
+                        }
+                        Err(e) => problems.push(e),
+                    }
+                }
+                error.set((!problems.is_empty()).then(|| problems.join(" ")));
+            });
+        })
+    };
+    let detach = |evidence_id: String, sha256: String| {
+        let (docs, error, task_id, period) =
+            (docs.clone(), error.clone(), task.id.clone(), props.period);
+        Callback::from(move |_| {
+            let result = docs.edit_entry(&task_id, period, |entry| {
+                if let Some(ev) = entry.evidence.iter_mut().find(|ev| ev.id == evidence_id) {
+                    ev.files.retain(|f| f.sha256 != sha256);
+                }
+            });
+            error.set(result.err());
+        })
+    };
+    let open_file = |sha256: String| {
+        let session = ws.session.clone();
+        Callback::from(move |_| {
+            let (session, sha256) = (session.clone(), sha256.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                browser::open_url(&session.file_url(&sha256).await);
+            });
+        })
+    };
+    let file_row = |ev_id: &str, f: &EvidenceFile| {
+        let state = ws.session.file_state(&f.sha256);
+        html! {
+            <li class="file" data-testid={format!("file-{}", f.sha256)} data-state={state.key()}>
+                <button type="button" class="link" onclick={open_file(f.sha256.clone())}
+                    data-testid={format!("file-open-{}", f.sha256)}>{&f.name}</button>
+                <span class="size">{format!(" {} KB ", f.size.div_ceil(1024))}</span>
+                <span class="state" data-testid={format!("file-state-{}", f.sha256)}>{state.label()}</span>
+                <button type="button" class="secondary" onclick={detach(ev_id.to_string(), f.sha256.clone())}
+                    data-testid={format!("file-remove-{}", f.sha256)}>{"Bỏ tệp"}</button>
+            </li>
+        }
+    };
     let conflicts = docs.conflicts(&task.id, props.period);
     let pick = |field: String, choice: usize| {
         let (docs, error, task_id, period) =
@@ -258,6 +353,19 @@ pub fn task_detail(props: &DetailProps) -> Html {
                             <span>{format!("{} {} {}", ev.number, ev.date.map(|d| format!("ngày {}", d.vi())).unwrap_or_default(), ev.summary)}</span>
                             <button type="button" class="secondary" onclick={remove_evidence(ev.id.clone())}
                                 data-testid={format!("evidence-remove-{}", ev.id)}>{"Xoá"}</button>
+                            if !ev.files.is_empty() {
+                                <ul class="files">{ for ev.files.iter().map(|f| file_row(&ev.id, f)) }</ul>
+                            }
+                            <div class="attach">
+                                <label class="button secondary">{"Đính kèm tệp"}
+                                    <input type="file" multiple=true hidden=true accept={ACCEPT}
+                                        onchange={attach(ev.id.clone())} data-testid={format!("evidence-attach-{}", ev.id)} />
+                                </label>
+                                <label class="button secondary">{"Chụp ảnh"}
+                                    <input type="file" hidden=true accept="image/*" capture="environment"
+                                        onchange={attach(ev.id.clone())} data-testid={format!("evidence-photo-{}", ev.id)} />
+                                </label>
+                            </div>
                         </li>
                     }) }
                     </ul>

@@ -5,7 +5,7 @@
 //! Stage: *UI*, over the snapshot's plan and the memoized summary ([`use_summary`]). Opened from
 //! the plan overview (both builds) and the dashboard (office build).
 
-use tiendo_shared::{Date, PeriodKind, WorkStatus};
+use tiendo_shared::{Date, EvidenceFile, PeriodKind, WorkStatus};
 use yew::prelude::*;
 
 use super::period_select::PeriodSelect;
@@ -41,6 +41,17 @@ pub fn task_view(props: &TaskViewProps) -> Html {
         .as_ref()
         .and_then(|s| s.tasks.iter().find(|t| t.task_id == task.id).cloned());
     let unit_name = |id: &str| agency.unit_name(id);
+    // Each unit's evidence files for the period, from its progress document.
+    let files_of = |unit_id: &str| -> Vec<EvidenceFile> {
+        ws.snap
+            .all_progress
+            .iter()
+            .chain(ws.snap.progress.iter())
+            .find(|p| p.unit_id == unit_id)
+            .and_then(|p| p.entry(&task.id, *period))
+            .map(|e| e.evidence.iter().flat_map(|ev| ev.files.clone()).collect())
+            .unwrap_or_default()
+    };
     let back = {
         let cb = props.on_back.clone();
         Callback::from(move |_| cb.emit(()))
@@ -73,7 +84,7 @@ pub fn task_view(props: &TaskViewProps) -> Html {
                 <PeriodSelect value={*period} testid="task-view-period" on_change={on_period} />
             </div>
             <table class="plan" data-testid="unit-reports">
-                <thead><tr><th>{"Đơn vị"}</th><th>{"Tình trạng"}</th><th>{"Tỷ lệ"}</th><th>{"Kết quả"}</th></tr></thead>
+                <thead><tr><th>{"Đơn vị"}</th><th>{"Tình trạng"}</th><th>{"Tỷ lệ"}</th><th>{"Kết quả"}</th><th>{"Tệp minh chứng"}</th></tr></thead>
                 <tbody>
                 { for st.iter().flat_map(|st| st.reports.iter()).map(|r| html! {
                     <tr data-testid={format!("unit-report-{}", r.unit_id)}>
@@ -81,14 +92,29 @@ pub fn task_view(props: &TaskViewProps) -> Html {
                         <td>{if r.status == WorkStatus::Done { format!("{}{}", r.status.vi(), r.completed_on.map(|d| format!(" ngày {}", d.vi())).unwrap_or_default()) } else { r.status.vi().to_string() }}</td>
                         <td>{format!("{}%", r.percent)}</td>
                         <td>{&r.result}</td>
+                        <td class="files">{ for files_of(&r.unit_id).iter().map(file_link) }</td>
                     </tr>
                 }) }
                 { for st.iter().flat_map(|st| st.missing_reports.iter()).map(|u| html! {
-                    <tr class="missing"><td>{unit_name(u)}</td><td colspan="3">{"Chưa báo cáo kỳ này"}</td></tr>
+                    <tr class="missing"><td>{unit_name(u)}</td><td colspan="4">{"Chưa báo cáo kỳ này"}</td></tr>
                 }) }
                 </tbody>
             </table>
             { office::history(&task.id) }
         </main>
+    }
+}
+
+/// A link to an evidence file on the server, with a small preview of a photo.
+fn file_link(f: &EvidenceFile) -> Html {
+    let href = format!("/api/files/{}", f.sha256);
+    html! {
+        <a class="file" href={href.clone()} target="_blank" rel="noopener"
+            data-testid={format!("evidence-file-{}", f.sha256)}>
+            if f.mime.starts_with("image/") {
+                <img src={href} alt={f.name.clone()} loading="lazy" width="64" />
+            }
+            <span>{&f.name}</span>
+        </a>
     }
 }

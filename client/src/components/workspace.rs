@@ -139,11 +139,10 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
         let session = session.clone();
         let on_logout = props.on_logout.clone();
         let unconfirmed = state.sync.map(|s| s.unconfirmed).unwrap_or(0);
+        let files_pending = state.sync.map(|s| s.files_pending).unwrap_or(0);
         Callback::from(move |_| {
-            if unconfirmed > 0
-                && !browser::confirm(&format!(
-                    "Còn {unconfirmed} thay đổi chưa được máy chủ xác nhận. Đăng xuất sẽ xoá chúng khỏi máy này. Tiếp tục?"
-                ))
+            if let Some(warning) = logout_warning(unconfirmed, files_pending)
+                && !browser::confirm(&warning)
             {
                 return;
             }
@@ -179,6 +178,7 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
                 switch_plan,
                 tab: state.tab,
                 on_tab,
+                files_revision: state.sync.map(|s| s.files_revision).unwrap_or(0),
             };
             // Keyed by plan: a switch starts every screen afresh (on the same tab).
             let screens = html! {
@@ -214,4 +214,19 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
             { body }
         </div>
     }
+}
+
+/// What logging out would lose from this device, asked before it does; `None` when nothing.
+fn logout_warning(unconfirmed: usize, files_pending: usize) -> Option<String> {
+    let what = match (unconfirmed, files_pending) {
+        (0, 0) => return None,
+        (n, 0) => format!("{n} thay đổi chưa được máy chủ xác nhận"),
+        (0, f) => format!("{f} tệp minh chứng chưa tải lên"),
+        (n, f) => {
+            format!("{n} thay đổi chưa được máy chủ xác nhận và {f} tệp minh chứng chưa tải lên")
+        }
+    };
+    Some(format!(
+        "Còn {what}. Đăng xuất sẽ xoá chúng khỏi máy này. Tiếp tục?"
+    ))
 }

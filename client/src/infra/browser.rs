@@ -81,3 +81,10 @@ pub fn on_online(f: impl Fn() + 'static) -> Option<gloo_events::EventListener> {
         move |_| f(),
     ))
 }
+
+/// Opens `url` in a new tab (a file to read).
+pub fn open_url(url: &str) {
+    if let Some(w) = web_sys::window() {
+        let _ = w.open_with_url_and_target(url, "_blank");
+    }
+}

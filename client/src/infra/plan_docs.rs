@@ -96,6 +96,11 @@ impl PlanDocs {
             .chain(self.all_progress.iter().map(|(_, h)| h))
     }
 
+    /// The id of the unit's own progress document, if the user has a unit.
+    pub fn own_progress_id(&self) -> Option<String> {
+        self.progress.as_ref().map(|h| h.document_id().to_string())
+    }
+
     /// The documents this user writes (the unit's progress; the plan for its central office).
     pub(super) fn writable(&self) -> impl Iterator<Item = &DocHandle> {
         self.progress

@@ -5,7 +5,8 @@
 //! Stage: *local documents ⇄ sync*. samod saves each change to IndexedDB and syncs it whenever
 //! the socket is up, reconnecting with backoff; [`Session::watch`] reports where sync stands.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::rc::Rc;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -21,12 +22,24 @@ use super::runtime::BrowserRuntime;
 use super::socket::WebSocketDialer;
 use super::storage::{DATABASE, IdbStorage};
 use super::tasks::Tasks;
-use super::{bootstrap, browser, pending, prefs};
+use super::{bootstrap, browser, files, pending, prefs};
+use crate::view_model::files::{FileState, percent};
+
+/// How often the uploader looks again while files wait (the link may be back).
+const UPLOAD_RETRY: Duration = Duration::from_secs(3);
 pub use crate::view_model::workspace::SyncState;
 
 /// The repo, the dialer and who is signed in.
 pub struct Session {
     repo: Repo,
+    /// The device's database (documents and evidence files).
+    storage: IdbStorage,
+    /// Every evidence file kept on this device, and where it stands.
+    files: RefCell<HashMap<String, FileState>>,
+    /// Counts changes of [`Session::files`].
+    files_revision: Cell<u64>,
+    /// Told whenever a file's state changes (the sync indicator, the uploader).
+    files_changed: RefCell<Vec<mpsc::UnboundedSender<()>>>,
     dialer: RefCell<DialerHandle<std::convert::Infallible>>,
     /// Told whenever [`Session::redial`] replaces the dialer (watchers follow the new one).
     redialed: RefCell<Vec<mpsc::UnboundedSender<()>>>,
@@ -66,8 +79,9 @@ impl Session {
             .await
             .map_err(|e| e.to_string())?;
         bootstrap::store_fetched(&storage).await;
+        let kept = files::all(&storage).await;
         let repo = samod::RepoBuilder::new(BrowserRuntime)
-            .with_storage(storage)
+            .with_storage(storage.clone())
             .with_peer_id(PeerId::from(prefs::peer_id().as_str()))
             .load_local()
             .await;
@@ -75,6 +89,10 @@ impl Session {
         let dialer = dial(&repo, &url)?;
         Ok(Rc::new(Session {
             repo,
+            storage,
+            files: RefCell::new(kept.iter().map(|k| (k.sha256.clone(), k.state())).collect()),
+            files_revision: Cell::new(0),
+            files_changed: RefCell::new(Vec::new()),
             dialer: RefCell::new(dialer),
             redialed: RefCell::new(Vec::new()),
             url,
@@ -151,6 +169,65 @@ impl Session {
         SyncState {
             connected: dialer.is_connected(),
             unconfirmed,
+            files_pending: self.files.borrow().values().filter(|f| f.pending()).count(),
+            files_revision: self.files_revision.get(),
+        }
+    }
+
+    /// Where evidence file `sha256` stands on this device.
+    pub fn file_state(&self, sha256: &str) -> FileState {
+        self.files
+            .borrow()
+            .get(sha256)
+            .cloned()
+            .unwrap_or(FileState::Elsewhere)
+    }
+
+    fn set_file_state(&self, sha256: &str, state: FileState) {
+        self.files.borrow_mut().insert(sha256.to_string(), state);
+        self.files_revision.set(self.files_revision.get() + 1);
+        self.files_changed
+            .borrow_mut()
+            .retain(|tx| tx.unbounded_send(()).is_ok());
+    }
+
+    /// Keeps a picked file (or photo) on this device for upload: photos made smaller, the type
+    /// checked by its bytes; what the progress document is to name.
+    pub async fn attach(&self, file: &web_sys::File) -> Result<files::Kept, String> {
+        let (bytes, mime, name) = files::prepare(file).await?;
+        let kept = files::keep(&self.storage, bytes, &mime, &name).await?;
+        self.set_file_state(&kept.sha256, kept.state());
+        Ok(kept)
+    }
+
+    /// A URL that opens evidence file `sha256` (this device's copy, offline too).
+    pub async fn file_url(&self, sha256: &str) -> String {
+        files::url(&self.storage, sha256).await
+    }
+
+    /// Uploads the files kept here that the server does not have yet, one after another, while
+    /// the link holds; each upload's progress shows as it goes.
+    async fn upload_pending(self: &Rc<Self>, doc_id: &str) {
+        let pending: Vec<_> = files::all(&self.storage)
+            .await
+            .into_iter()
+            .filter(|k| k.state().pending())
+            .collect();
+        for kept in pending {
+            let (sha, size) = (kept.sha256.clone(), kept.size);
+            let session = self.clone();
+            let progress = move |confirmed: u64| {
+                session.set_file_state(&sha, FileState::Uploading(percent(confirmed, size)))
+            };
+            let sha = kept.sha256.clone();
+            match files::upload(&self.storage, kept, doc_id, &progress).await {
+                files::Uploaded::Stored => self.set_file_state(&sha, FileState::Stored),
+                files::Uploaded::Refused(why) => self.set_file_state(&sha, FileState::Refused(why)),
+                files::Uploaded::Interrupted => {
+                    self.set_file_state(&sha, FileState::Local);
+                    return;
+                }
+            }
         }
     }
 
@@ -167,6 +244,7 @@ impl Session {
         let mut tasks = Tasks::default();
         let check = {
             let session = self.clone();
+            let docs = docs.clone();
             tasks.coalesce(move || report(session.sync_state(&docs)))
         };
         check();
@@ -203,6 +281,35 @@ impl Session {
                                 break;
                             }
                         }
+                    }
+                }
+            });
+        }
+        // Evidence files: the indicator follows their states; the uploader sends them once the
+        // link is up and the documents' own edits are confirmed (small changes first).
+        {
+            let (tx, mut changed) = mpsc::unbounded();
+            self.files_changed.borrow_mut().push(tx);
+            let check = check.clone();
+            tasks.spawn(async move {
+                while changed.next().await.is_some() {
+                    check();
+                }
+            });
+        }
+        if let Some(doc_id) = docs.own_progress_id() {
+            let (tx, mut wake) = mpsc::unbounded();
+            self.files_changed.borrow_mut().push(tx);
+            let (session, docs) = (self.clone(), docs.clone());
+            tasks.spawn(async move {
+                loop {
+                    let s = session.sync_state(&docs);
+                    if s.connected && s.unconfirmed == 0 && s.files_pending > 0 {
+                        session.upload_pending(&doc_id).await;
+                    }
+                    futures::select! {
+                        w = wake.next().fuse() => if w.is_none() { return },
+                        _ = gloo_timers::future::sleep(UPLOAD_RETRY).fuse() => {}
                     }
                 }
             });

@@ -16,6 +16,8 @@ use wasm_bindgen::JsValue;
 /// The IndexedDB database name.
 pub const DATABASE: &str = "tiendo";
 const CHUNKS: &str = "chunks";
+/// Evidence files kept on the device, by SHA-256 ([`super::files`]).
+const FILES: &str = "files";
 
 /// Why IndexedDB failed.
 #[derive(Debug, thiserror::Error)]
@@ -37,19 +39,61 @@ pub struct IdbStorage {
 impl IdbStorage {
     /// Opens (creating if needed) the database `name`.
     pub async fn open(name: &str) -> Result<IdbStorage, StorageError> {
+        // Version 2 added `files` (evidence files' bytes, [`super::files`]); opening a version 1
+        // database adds the store and keeps the chunks.
         let db = Rexie::builder(name)
-            .version(1)
+            .version(2)
             .add_object_store(ObjectStore::new(CHUNKS))
+            .add_object_store(ObjectStore::new(FILES))
             .build()
             .await?;
         Ok(IdbStorage { db: Rc::new(db) })
     }
 
-    /// Removes every chunk (logout). Clearing, unlike deleting the database, does not wait for
-    /// every open connection to it to close.
+    /// Removes every chunk and file (logout). Clearing, unlike deleting the database, does not
+    /// wait for every open connection to it to close.
     pub async fn clear(&self) -> Result<(), StorageError> {
-        let tx = self.db.transaction(&[CHUNKS], TransactionMode::ReadWrite)?;
+        let tx = self
+            .db
+            .transaction(&[CHUNKS, FILES], TransactionMode::ReadWrite)?;
         tx.store(CHUNKS)?.clear().await?;
+        tx.store(FILES)?.clear().await?;
+        tx.done().await?;
+        Ok(())
+    }
+
+    /// Keeps `record` (a file's bytes and what is known of it) under `key`.
+    pub async fn put_file(&self, key: &str, record: &JsValue) -> Result<(), StorageError> {
+        let tx = self.db.transaction(&[FILES], TransactionMode::ReadWrite)?;
+        tx.store(FILES)?
+            .put(record, Some(&JsValue::from_str(key)))
+            .await?;
+        tx.done().await?;
+        Ok(())
+    }
+
+    /// The file record under `key`.
+    pub async fn file(&self, key: &str) -> Result<Option<JsValue>, StorageError> {
+        let tx = self.db.transaction(&[FILES], TransactionMode::ReadOnly)?;
+        Ok(tx.store(FILES)?.get(JsValue::from_str(key)).await?)
+    }
+
+    /// Every file record, with its key.
+    pub async fn files(&self) -> Result<Vec<(String, JsValue)>, StorageError> {
+        let tx = self.db.transaction(&[FILES], TransactionMode::ReadOnly)?;
+        Ok(tx
+            .store(FILES)?
+            .scan(None, None, None, None)
+            .await?
+            .into_iter()
+            .filter_map(|(k, v)| Some((k.as_string()?, v)))
+            .collect())
+    }
+
+    /// Forgets the file record under `key`.
+    pub async fn delete_file(&self, key: &str) -> Result<(), StorageError> {
+        let tx = self.db.transaction(&[FILES], TransactionMode::ReadWrite)?;
+        tx.store(FILES)?.delete(JsValue::from_str(key)).await?;
         tx.done().await?;
         Ok(())
     }

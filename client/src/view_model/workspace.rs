@@ -18,6 +18,10 @@ pub struct SyncState {
     pub connected: bool,
     /// Local edits the server has not confirmed yet.
     pub unconfirmed: usize,
+    /// Evidence files kept on this device and not uploaded yet.
+    pub files_pending: usize,
+    /// Counts the changes of the files' states (an upload's progress), so each shows.
+    pub files_revision: u64,
 }
 
 /// One plan's documents as read after their last change.
@@ -114,11 +118,12 @@ impl Reducible for WorkspaceState {
                 })
             }
             Action::Sync { state, at } => {
-                let synced_at = if state.connected && state.unconfirmed == 0 {
-                    Some(at)
-                } else {
-                    self.synced_at.clone()
-                };
+                let synced_at =
+                    if state.connected && state.unconfirmed == 0 && state.files_pending == 0 {
+                        Some(at)
+                    } else {
+                        self.synced_at.clone()
+                    };
                 if self.sync == Some(state) && self.synced_at == synced_at {
                     return self;
                 }
@@ -171,6 +176,8 @@ mod tests {
         let online = |unconfirmed| SyncState {
             connected: true,
             unconfirmed,
+            files_pending: 0,
+            files_revision: 0,
         };
         let s = Rc::new(WorkspaceState::default());
         let s = s.reduce(Action::Sync {

@@ -1,0 +1,125 @@
+// Evidence files on a unit's tablet (tests/tests/browser_evidence_files.rs runs this). Offline,
+// the unit attaches a large photo and a PDF to an evidence item; they are kept on the tablet at
+// once (the photo redrawn smaller), listed as not uploaded, and counted by the sync indicator.
+// After a reload, still offline, both are listed and open from the tablet. Back online, both
+// upload with no user action and the form says the server has them.
+//
+// Env: BASE, USER, PASSWORD, PDF (a file path), PROFILE.
+
+import fs from 'node:fs';
+import { emit, env, launch, login, page, scenario, serviceWorkerReady, waitIndicator } from './harness.mjs';
+
+async function openTask(p, task) {
+  if (await p.locator('[data-testid=task-detail]').count()) await p.click('[data-testid=back]');
+  await p.click(`[data-testid=task-row-${task}]`);
+  await p.waitForSelector('[data-testid=task-detail]');
+}
+
+/** The files the form lists: sha256, name, state key and label. */
+async function listed(p) {
+  return p.$$eval('[data-testid=evidence] li.file', (rows) => rows.map((r) => ({
+    sha256: r.dataset.testid.slice('file-'.length),
+    name: r.querySelector('button.link').textContent,
+    state: r.dataset.state,
+    label: r.querySelector('.state').textContent,
+  })));
+}
+
+/** Opens each listed file as the user would and reads what opened: its SHA-256, size, type, and
+ *  for a photo its pixel size. */
+async function opened(p, files) {
+  await p.evaluate(() => {
+    window.__opened = [];
+    window.open = (url) => { window.__opened.push(url); return null; };
+  });
+  const out = [];
+  for (const f of files) {
+    await p.click(`[data-testid=file-open-${f.sha256}]`);
+    await p.waitForFunction((n) => window.__opened.length >= n, out.length + 1);
+    out.push(await p.evaluate(async () => {
+      const url = window.__opened[window.__opened.length - 1];
+      const blob = await (await fetch(url)).blob();
+      const bytes = await blob.arrayBuffer();
+      const digest = await crypto.subtle.digest('SHA-256', bytes);
+      const hex = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+      let pixels = null;
+      if (blob.type.startsWith('image/')) {
+        const bitmap = await createImageBitmap(blob);
+        pixels = [bitmap.width, bitmap.height];
+      }
+      return { url: url.slice(0, 5), sha256: hex, size: bytes.byteLength, type: blob.type, pixels };
+    }));
+  }
+  return out;
+}
+
+scenario(async () => {
+  const base = env('BASE');
+  const context = await launch(env('PROFILE'));
+  const p = await page(context, 'tablet');
+  await login(p, base, env('USER'), env('PASSWORD'));
+  await serviceWorkerReady(p);
+  await waitIndicator(p, /Đã đồng bộ lúc/);
+  // The unit's first task in its list.
+  const task = (await p.getAttribute('[data-testid^=task-row-]', 'data-testid')).slice('task-row-'.length);
+
+  // A photo as a phone takes it (4,000 × 3,000, PNG from a canvas), made in the page.
+  const photo = Buffer.from(await p.evaluate(async () => {
+    const c = document.createElement('canvas');
+    c.width = 4000;
+    c.height = 3000;
+    const g = c.getContext('2d');
+    for (let i = 0; i < 40; i++) {
+      g.fillStyle = `hsl(${i * 9}, 70%, ${30 + (i % 5) * 10}%)`;
+      g.fillRect((i * 97) % 4000, (i * 61) % 3000, 900, 700);
+    }
+    const blob = await new Promise((r) => c.toBlob(r, 'image/png'));
+    return [...new Uint8Array(await blob.arrayBuffer())];
+  }));
+
+  await context.setOffline(true);
+  await p.reload();
+  await p.waitForSelector('[data-testid^=task-row-]');
+  await waitIndicator(p, /Ngoại tuyến/);
+  await openTask(p, task);
+  await p.fill('[data-testid=evidence-number]', '25/KH-SKHCN');
+  await p.fill('[data-testid=evidence-summary]', 'Kế hoạch CCHC năm 2025 (bản ký)');
+  await p.click('[data-testid=evidence-add]');
+  const item = p.locator('[data-testid=evidence] li[data-testid^=evidence-]').first();
+  await item.waitFor();
+  const attach = item.locator('input[data-testid^=evidence-attach-]');
+  await attach.setInputFiles([
+    { name: 'anh-ban-ky.png', mimeType: 'image/png', buffer: photo },
+    { name: 'ke-hoach-25.pdf', mimeType: 'application/pdf', buffer: fs.readFileSync(env('PDF')) },
+  ]);
+  await p.waitForFunction(() => document.querySelectorAll('[data-testid=evidence] li.file').length === 2);
+  // A wrong file: refused at once, saying why, nothing attached.
+  await attach.setInputFiles([{ name: 'ghi-chu.pdf', mimeType: 'application/pdf', buffer: Buffer.from('not a pdf') }]);
+  await p.waitForSelector('[data-testid=form-error]');
+  const refused = await p.textContent('[data-testid=form-error]');
+  const offline = {
+    task,
+    files: await listed(p),
+    indicator: await waitIndicator(p, /tệp chưa tải lên/),
+    photo_bytes: photo.length,
+    refused,
+  };
+
+  // Reloaded offline: both still there, and they open from the tablet.
+  await p.reload();
+  await p.waitForSelector('[data-testid^=task-row-]');
+  await openTask(p, task);
+  await p.waitForFunction(() => document.querySelectorAll('[data-testid=evidence] li.file').length === 2);
+  const after = await listed(p);
+  emit('offline', { ...offline, reloaded: after, opened: await opened(p, after) });
+
+  // Back online: both upload by themselves.
+  await context.setOffline(false);
+  await p.waitForFunction(
+    () => [...document.querySelectorAll('[data-testid=evidence] li.file')].every((r) => r.dataset.state === 'stored'),
+    null,
+    { timeout: 60_000 },
+  );
+  emit('online', { files: await listed(p), indicator: await waitIndicator(p, /Đã đồng bộ lúc/) });
+  await context.close();
+});

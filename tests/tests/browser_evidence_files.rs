@@ -1,0 +1,145 @@
+//! Evidence files on a unit's tablet in headless Chromium against a real server: attached
+//! offline (a 4,000 × 3,000 photo and a PDF), kept on the tablet at once — the photo redrawn to
+//! 2,000 pixels as a JPEG — listed as not uploaded and counted by the sync indicator; a file
+//! that is not what it says is refused with a message; after an offline reload both are listed
+//! and open from the tablet, byte for byte; back online both upload with no user action, and the
+//! central office downloads the very bytes the unit's report names.
+
+use sha2::{Digest, Sha256};
+use tiendo_shared::{PeriodKind, Progress};
+use tiendo_tests::browser::{Scenario, client_copy};
+use tiendo_tests::{SyncClient, TestServer, blocking, data_dir, own_progress, read};
+
+const UNIT: &str = "thanh-tra-so";
+const OFFICE: &str = "phong-hanh-chinh-tong-hop";
+
+fn sha(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_unit_attaches_files_offline_they_open_after_a_reload_and_upload_by_themselves() {
+    let dir = data_dir();
+    let dist = client_copy();
+    let static_dir = dist.path().to_path_buf();
+    let server = blocking(|| TestServer::start_with(dir.path(), |c| c.static_dir = static_dir));
+    let token = blocking(|| server.login_demo(UNIT));
+    let addr = server
+        .url("/")
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
+    let (_, doc_id) = blocking(|| own_progress(&addr, &token));
+    // A PDF of 700 KB: three pieces of upload.
+    let mut pdf = b"%PDF-1.7\n".to_vec();
+    pdf.extend((0..700 * 1024).map(|i: u32| (i.wrapping_mul(2_654_435_761) >> 24) as u8));
+    let pdf_path = dir.path().join("ke-hoach-25.pdf");
+    std::fs::write(&pdf_path, &pdf).unwrap();
+
+    let mut run = Scenario::start(
+        "evidence_files",
+        &[
+            ("BASE", server.url("/")),
+            ("USER", UNIT.to_string()),
+            ("PASSWORD", server.password(UNIT)),
+            ("PDF", pdf_path.display().to_string()),
+        ],
+    );
+    let offline = blocking(|| run.expect("offline"));
+    let task = offline["task"].as_str().expect("task").to_string();
+    let files = offline["files"].as_array().expect("files");
+    assert_eq!(files.len(), 2, "{offline:#}");
+    assert!(files.iter().all(|f| f["state"] == "local"), "{offline:#}");
+    assert!(
+        files.iter().all(|f| f["label"] == "chưa tải lên"),
+        "{offline:#}"
+    );
+    assert!(
+        offline["indicator"]
+            .as_str()
+            .unwrap()
+            .contains("2 tệp chưa tải lên"),
+        "{offline:#}"
+    );
+    assert!(
+        offline["refused"]
+            .as_str()
+            .unwrap()
+            .contains("không phải PDF"),
+        "{offline:#}"
+    );
+    let pdf_sha = sha(&pdf);
+    let photo = files
+        .iter()
+        .find(|f| f["name"] == "anh-ban-ky.jpg")
+        .unwrap_or_else(|| panic!("the photo, redrawn as a JPEG: {offline:#}"));
+    let photo_sha = photo["sha256"].as_str().unwrap().to_string();
+    assert!(
+        files.iter().any(|f| f["sha256"] == pdf_sha.as_str()),
+        "{offline:#}"
+    );
+
+    // After the reload, offline: the same two, opening from the tablet with their own bytes.
+    assert_eq!(offline["reloaded"], offline["files"], "{offline:#}");
+    for o in offline["opened"].as_array().unwrap() {
+        assert_eq!(o["url"], "blob:", "opened from the tablet: {o}");
+        if o["sha256"] == pdf_sha.as_str() {
+            assert_eq!(o["size"], pdf.len(), "{o}");
+            assert_eq!(o["type"], "application/pdf");
+        } else {
+            assert_eq!(o["sha256"], photo_sha.as_str(), "{o}");
+            assert_eq!(o["type"], "image/jpeg");
+            assert_eq!(o["pixels"], serde_json::json!([2000, 1500]), "{o}");
+            assert!(
+                o["size"].as_u64().unwrap() < offline["photo_bytes"].as_u64().unwrap(),
+                "smaller than the photo taken: {o} {offline:#}"
+            );
+        }
+    }
+
+    let online = blocking(|| run.expect("online"));
+    assert!(
+        online["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["label"] == "đã lưu trên máy chủ"),
+        "{online:#}"
+    );
+    blocking(|| run.finish());
+
+    // The report names both; the office downloads the very bytes.
+    let mut office_tablet = SyncClient::new("office-reads").await;
+    let office = blocking(|| server.login_demo(OFFICE));
+    office_tablet.connect(server.sync_url(), &office).await;
+    let doc = office_tablet
+        .find(&doc_id)
+        .await
+        .expect("the unit's progress");
+    let progress: Progress = read(&doc);
+    let named: Vec<String> = progress.files().map(|f| f.sha256.clone()).collect();
+    assert!(
+        named.contains(&pdf_sha) && named.contains(&photo_sha),
+        "{named:?}"
+    );
+    let entry = PeriodKind::ALL
+        .iter()
+        .find_map(|p| progress.entry(&task, *p))
+        .expect("the entry of the task");
+    assert_eq!(
+        entry.evidence[0].files.len(),
+        2,
+        "both named on the evidence item"
+    );
+    office_tablet.stop().await;
+    for (what, want) in [("PDF", &pdf_sha), ("photo", &photo_sha)] {
+        let (status, kind, _, bytes) =
+            blocking(|| server.download(&office, &format!("/api/files/{want}")));
+        assert_eq!(status, 200, "{what}");
+        assert_eq!(&sha(&bytes), want, "{what}: the very bytes");
+        assert!(
+            kind == "application/pdf" || kind == "image/jpeg",
+            "{what}: {kind}"
+        );
+    }
+}
