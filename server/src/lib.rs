@@ -199,6 +199,24 @@ pub async fn serve(
         library: library.clone(),
         accounts,
     };
+    // Evidence files no report names any more go after a grace period: looked at hourly.
+    let collector = {
+        let library = library.clone();
+        tokio::spawn(async move {
+            let hour = std::time::Duration::from_secs(3600);
+            let mut every = tokio::time::interval_at(tokio::time::Instant::now() + hour, hour);
+            loop {
+                every.tick().await;
+                match library.collect_files(FILE_GRACE_SECS).await {
+                    Ok(gone) if !gone.is_empty() => {
+                        tracing::info!(files = gone.len(), "unnamed evidence files collected")
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "collecting evidence files failed"),
+                }
+            }
+        })
+    };
     let peers = library.peers().clone();
     let shutdown = async move {
         shutdown.await;
@@ -223,9 +241,14 @@ pub async fn serve(
         path: "listener".into(),
         source,
     });
+    collector.abort();
     library.stop().await;
     result
 }
+
+/// How long an evidence file no report names is kept before it is deleted: a tablet offline for
+/// weeks may still sync the report that names it (30 days).
+pub const FILE_GRACE_SECS: i64 = 30 * 86_400;
 
 /// Now, in Unix seconds.
 pub fn unix_now() -> i64 {

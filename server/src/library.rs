@@ -157,6 +157,35 @@ impl Library {
             .map_err(|e| AppError::Interrupted(e.to_string()))
     }
 
+    /// Every evidence file a progress document names now (SHA-256s).
+    pub async fn named_files(&self) -> Result<std::collections::HashSet<String>> {
+        let mut named = std::collections::HashSet::new();
+        for rec in self.catalogue.all() {
+            if rec.kind != DocKind::Progress {
+                continue;
+            }
+            match self.read::<Progress>(&rec.doc_id).await {
+                Ok(p) => named.extend(p.files().map(|f| f.sha256.clone())),
+                // A document that does not read keeps every file: none is deleted on a guess.
+                Err(_) => return Err(AppError::Interrupted(format!(
+                    "tài liệu {} không đọc được; không dọn tệp minh chứng",
+                    rec.doc_id
+                ))),
+            }
+        }
+        Ok(named)
+    }
+
+    /// Deletes the evidence files no progress document has named for `grace` seconds (and the
+    /// uploads left unfinished that long); returns the files deleted.
+    pub async fn collect_files(&self, grace: i64) -> Result<Vec<String>> {
+        let named = self.named_files().await?;
+        Ok(self
+            .store
+            .collect_files(named, crate::unix_now(), grace)
+            .await?)
+    }
+
     /// Every agency with a stored organisation document.
     pub async fn agencies(&self) -> Result<Vec<tiendo_shared::Agency>> {
         crate::reader::agencies(self).await

@@ -131,7 +131,7 @@ pub struct ReportTask {
     pub percent: u8,
     /// The lead units' results.
     pub results: Vec<UnitText>,
-    /// Evidence, one line each: "Số …, ngày dd/mm/yyyy: trích yếu".
+    /// Evidence, one line each: "Số …, ngày dd/mm/yyyy: trích yếu (tệp: a.pdf, b.jpg)".
     pub evidence: Vec<String>,
     /// Lead units that have not reported for the period.
     pub missing: Vec<String>,
@@ -288,6 +288,11 @@ pub fn build(
                         line.push_str(": ");
                     }
                     line.push_str(e.summary.trim());
+                }
+                // The files that carry it, by name (the "Hồ sơ minh chứng" export holds them).
+                let files: Vec<&str> = e.files.iter().map(|f| f.name.as_str()).collect();
+                if !files.is_empty() {
+                    line.push_str(&format!(" (tệp: {})", files.join(", ")));
                 }
                 if !line.is_empty() && !evidence.contains(&line) {
                     evidence.push(line);

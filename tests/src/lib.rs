@@ -206,6 +206,59 @@ impl TestServer {
         login(&self.addr.to_string(), username, password)
     }
 
+    /// Uploads `bytes` as an evidence file of progress document `doc_id` by tus (creation, then
+    /// one `PATCH`): the file's SHA-256, or the status and body of the first refusal.
+    pub fn tus_upload(
+        &self,
+        token: &str,
+        doc_id: &str,
+        mime: &str,
+        bytes: &[u8],
+    ) -> Result<String, (u16, String)> {
+        use base64::Engine;
+        use sha2::Digest;
+        let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+        let sha = hex::encode(sha2::Sha256::digest(bytes));
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let auth = format!("Bearer {token}");
+        let meta = format!(
+            "sha256 {},name {},type {},doc {}",
+            b64(&sha),
+            b64("minh-chung.pdf"),
+            b64(mime),
+            b64(doc_id)
+        );
+        let mut created = agent
+            .post(self.url("/api/files/uploads"))
+            .header("Authorization", &auth)
+            .header("Tus-Resumable", "1.0.0")
+            .header("Upload-Length", bytes.len().to_string())
+            .header("Upload-Metadata", meta)
+            .send_empty()
+            .expect("request");
+        if created.status() != 201 {
+            let body = created.body_mut().read_to_string().unwrap_or_default();
+            return Err((created.status().as_u16(), body));
+        }
+        let location = created.headers()["location"].to_str().unwrap().to_string();
+        let mut sent = agent
+            .patch(self.url(&location))
+            .header("Authorization", &auth)
+            .header("Tus-Resumable", "1.0.0")
+            .header("Upload-Offset", "0")
+            .header("Content-Type", "application/offset+octet-stream")
+            .send(bytes)
+            .expect("request");
+        if sent.status() != 204 {
+            let body = sent.body_mut().read_to_string().unwrap_or_default();
+            return Err((sent.status().as_u16(), body));
+        }
+        Ok(sha)
+    }
+
     /// Signs in demo account `username`.
     pub fn login_demo(&self, username: &str) -> String {
         self.login(username, &self.password(username))

@@ -39,7 +39,15 @@ async fn reports_download_and_open_in_libreoffice_and_a_spreadsheet_reader() {
             date: Some("2025-01-10".parse::<Date>().unwrap()),
             summary: "Kế hoạch tuyên truyền CCHC năm 2025".into(),
             file: None,
-            files: Vec::new(),
+            // The signed plan's scan: the report names it.
+            files: vec![tiendo_shared::EvidenceFile {
+                sha256: "ab".repeat(32),
+                name: "KeHoach25.pdf".into(),
+                mime: "application/pdf".into(),
+                size: 120_000,
+                added_by: OFFICE.into(),
+                added_at: 1_736_467_200,
+            }],
         });
     });
     tablet.wait_acknowledged(&doc).await;
@@ -78,6 +86,7 @@ async fn reports_download_and_open_in_libreoffice_and_a_spreadsheet_reader() {
         "Nơi nhận:",
         "Sở Nội vụ",
         "25/KH-SKHCN",
+        "KeHoach25.pdf",
         "Thiếu kinh phí in tài liệu tuyên truyền",
     ] {
         // Justification may split a word across spacing; compare without spaces as well.

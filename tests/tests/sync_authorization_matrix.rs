@@ -1,6 +1,7 @@
 //! Who may read and write which document over the sync socket: every role × document kind ×
 //! read/write, a second agency whose documents nobody else sees, forced writes from a raw client
-//! that are refused and logged, sockets without a valid session; and the same matrix over HTTP.
+//! that are refused and logged, sockets without a valid session; and the same matrix over HTTP,
+//! evidence files included (who reads a file, who uploads to a report).
 
 use std::collections::HashMap;
 
@@ -356,6 +357,71 @@ fn every_role_gets_exactly_its_access_over_http() {
                 server.post_text("/api/plans", &token, text).0,
                 write == Write,
             );
+        }
+    }
+
+    // Evidence files: one named in each agency's unit report (the seed's Thanh tra, the
+    // commune's unit). Per user: [read the seed file, upload to the seed report, read the
+    // commune file, upload to the commune report].
+    let seed_unit = server.login_demo("thanh-tra-so");
+    let seed_doc = server.doc_id(&seed_unit, "progress", Some("thanh-tra-so"));
+    let commune_unit = server.login("xa-mau", "mat-khau-thu");
+    let commune_doc = commune.progress_docs[0].1.clone();
+    let mut named = Vec::new();
+    for (token, doc, unit, seed) in [
+        (&seed_unit, &seed_doc, "thanh-tra-so".to_string(), 1u8),
+        (&commune_unit, &commune_doc, commune.progress_docs[0].0.clone(), 2u8),
+    ] {
+        let bytes = [b"%PDF-1.4 minh chung ".as_slice(), &[seed; 64]].concat();
+        let sha = server
+            .tus_upload(token, doc, "application/pdf", &bytes)
+            .unwrap_or_else(|e| panic!("the unit uploads to its own report: {e:?}"));
+        let (lib, doc, named_sha) = (server.library().clone(), doc.clone(), sha.clone());
+        server.on_server(async move {
+            let id = doc.parse().unwrap();
+            let handle = lib.repo().find(id).await.unwrap().unwrap();
+            tiendo_tests::edit::<tiendo_shared::Progress>(&handle, &unit, |p| {
+                p.entry_mut("t1-a", tiendo_shared::PeriodKind::Q1)
+                    .evidence
+                    .push(tiendo_shared::Evidence {
+                        id: "ev".into(),
+                        files: vec![tiendo_shared::EvidenceFile {
+                            sha256: named_sha,
+                            name: "minh-chung.pdf".into(),
+                            mime: "application/pdf".into(),
+                            ..Default::default()
+                        }],
+                        ..Default::default()
+                    })
+            });
+        });
+        named.push(sha);
+    }
+    let files: [(&str, Option<&str>, [bool; 4]); 5] = [
+        ("thanh-tra-so", None, [true, true, false, false]),
+        (OFFICE, None, [true, false, false, false]),
+        ("so-noi-vu", Some("mat-khau-thu"), [true, false, true, false]),
+        ("admin", None, [true, true, true, true]),
+        ("xa-mau", Some("mat-khau-thu"), [false, false, true, true]),
+    ];
+    for (user, password, [read_seed, write_seed, read_commune, write_commune]) in files {
+        let password = password.map_or_else(|| server.password(user), str::to_string);
+        let token = server.login(user, &password);
+        for (sha, doc, read, write) in [
+            (&named[0], &seed_doc, read_seed, write_seed),
+            (&named[1], &commune_doc, read_commune, write_commune),
+        ] {
+            let code = server.download(&token, &format!("/api/files/{sha}")).0;
+            if (code == 200) != read || (!read && code != 404) {
+                failures.push(format!("{user} reads file {sha}: {code}, want {read}"));
+            }
+            // A new file for the report: created only with write access (403 otherwise).
+            let fresh = format!("%PDF-1.4 {user} {doc}");
+            let upload = server.tus_upload(&token, doc, "application/pdf", fresh.as_bytes());
+            match (&upload, write) {
+                (Ok(_), true) | (Err((403, _)), false) => {}
+                _ => failures.push(format!("{user} uploads to {doc}: {upload:?}, want {write}")),
+            }
         }
     }
     assert!(
