@@ -167,10 +167,12 @@ impl Library {
             match self.read::<Progress>(&rec.doc_id).await {
                 Ok(p) => named.extend(p.files().map(|f| f.sha256.clone())),
                 // A document that does not read keeps every file: none is deleted on a guess.
-                Err(_) => return Err(AppError::Interrupted(format!(
-                    "tài liệu {} không đọc được; không dọn tệp minh chứng",
-                    rec.doc_id
-                ))),
+                Err(_) => {
+                    return Err(AppError::Interrupted(format!(
+                        "tài liệu {} không đọc được; không dọn tệp minh chứng",
+                        rec.doc_id
+                    )));
+                }
             }
         }
         Ok(named)

@@ -370,7 +370,12 @@ fn every_role_gets_exactly_its_access_over_http() {
     let mut named = Vec::new();
     for (token, doc, unit, seed) in [
         (&seed_unit, &seed_doc, "thanh-tra-so".to_string(), 1u8),
-        (&commune_unit, &commune_doc, commune.progress_docs[0].0.clone(), 2u8),
+        (
+            &commune_unit,
+            &commune_doc,
+            commune.progress_docs[0].0.clone(),
+            2u8,
+        ),
     ] {
         let bytes = [b"%PDF-1.4 minh chung ".as_slice(), &[seed; 64]].concat();
         let sha = server
@@ -400,7 +405,11 @@ fn every_role_gets_exactly_its_access_over_http() {
     let files: [(&str, Option<&str>, [bool; 4]); 5] = [
         ("thanh-tra-so", None, [true, true, false, false]),
         (OFFICE, None, [true, false, false, false]),
-        ("so-noi-vu", Some("mat-khau-thu"), [true, false, true, false]),
+        (
+            "so-noi-vu",
+            Some("mat-khau-thu"),
+            [true, false, true, false],
+        ),
         ("admin", None, [true, true, true, true]),
         ("xa-mau", Some("mat-khau-thu"), [false, false, true, true]),
     ];
