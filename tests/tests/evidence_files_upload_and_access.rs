@@ -3,7 +3,9 @@
 //! bytes that do not hash as declared, a wrong or disguised type and an oversize file are refused
 //! with a clear message and nothing stored; a file is read only by those who may read a progress
 //! document naming it (the unit, its central office), byte for byte; uploads of another unit's
-//! report, and other users' uploads, are closed to a unit; the files survive backup and restore.
+//! report, and other users' uploads, are closed to a unit; the office's "Hồ sơ minh chứng"
+//! archive (HTTP and `tiendo evidence export`) holds the file and its index row; the files survive
+//! backup and restore.
 
 use sha2::{Digest, Sha256};
 use tiendo_shared::{Evidence, EvidenceFile, PeriodKind, Progress};
@@ -12,6 +14,7 @@ use tiendo_tests::{SyncClient, TestServer, blocking, data_dir, edit, own_progres
 const UNIT: &str = "thanh-tra-so";
 const OTHER_UNIT: &str = "phong-quan-ly-tieu-chuan-do-luong-chat-luong";
 const OFFICE: &str = "phong-hanh-chinh-tong-hop";
+const PLAN: &str = "kh-cchc-2025-so-khoa-hoc-va-cong-nghe";
 
 struct Answer {
     status: u16,
@@ -253,6 +256,71 @@ async fn evidence_files_upload_resumably_once_and_are_read_only_by_those_who_see
         404,
         "another unit does not see the unit's report"
     );
+
+    // "Hồ sơ minh chứng" for Q1: the office's archive has the index sheet and the file, in the
+    // task's folder, named by the evidence number; `tiendo evidence export` writes the same.
+    let (status, kind, _, archive) =
+        blocking(|| server.download(&office, &format!("/api/plans/{PLAN}/evidence/q1.zip")));
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&archive));
+    assert_eq!(kind, "application/zip");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(archive.clone())).unwrap();
+    let names: Vec<String> = zip.file_names().map(str::to_string).collect();
+    let in_folder = names
+        .iter()
+        .find(|n| n.ends_with("/25-KH-SKHCN.pdf"))
+        .unwrap_or_else(|| panic!("the file by its evidence number: {names:?}"));
+    assert!(
+        in_folder.starts_with("1. "),
+        "in its area's folder: {in_folder}"
+    );
+    let mut inside = Vec::new();
+    std::io::Read::read_to_end(&mut zip.by_name(in_folder).unwrap(), &mut inside).unwrap();
+    assert_eq!(sha(&inside), hash);
+    let mut sheet = Vec::new();
+    std::io::Read::read_to_end(
+        &mut zip.by_name("Danh muc minh chung.xlsx").unwrap(),
+        &mut sheet,
+    )
+    .unwrap();
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(sheet)).unwrap();
+    let rows = calamine::Reader::worksheet_range(&mut book, "Danh mục minh chứng").unwrap();
+    let row: Vec<String> = rows
+        .rows()
+        .nth(1)
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert!(row.contains(&"25/KH-SKHCN".to_string()), "{row:?}");
+    assert!(row.contains(&hash), "{row:?}");
+    assert!(row.contains(&"Kế hoạch 25-KH.pdf".to_string()), "{row:?}");
+    assert_eq!(
+        blocking(|| server.download(&unit, &format!("/api/plans/{PLAN}/evidence/q1.zip"))).0,
+        403,
+        "a unit does not export the agency's evidence"
+    );
+    let cli_zip = dir.path().join("ho-so-q1.zip");
+    let out = tiendo_tests::process::RealServer::cli(
+        server.data_dir(),
+        &[
+            "evidence",
+            "export",
+            "--plan",
+            PLAN,
+            "--period",
+            "q1",
+            "--out",
+            cli_zip.to_str().unwrap(),
+        ],
+    );
+    assert!(out.contains("1 tệp minh chứng"), "{out}");
+    let cli = zip::ZipArchive::new(std::fs::File::open(&cli_zip).unwrap()).unwrap();
+    let mut cli_names: Vec<&str> = cli.file_names().collect();
+    let mut http_names: Vec<&str> = names.iter().map(String::as_str).collect();
+    cli_names.sort();
+    http_names.sort();
+    assert_eq!(cli_names, http_names);
 
     // The same file again: done at creation, nothing to send, stored once.
     let again = blocking(|| create(&server, &unit, &own_doc, &hash, "application/pdf", size));

@@ -3,10 +3,11 @@
 //! Stage: *operations*. The configuration is loaded once ([`run`]: defaults → `tiendo.toml` →
 //! `TIENDO_*` → flags), then each command group gets it: [`serve`] runs the server, [`plan`]
 //! parses and imports plan files, [`user`] and [`units`] manage accounts and list units, [`report`]
-//! writes the period report, [`data`] backs up and restores. Commands that read documents beside
+//! writes the period report, [`evidence`] the evidence archive, [`data`] backs up and restores. Commands that read documents beside
 //! a running server read SQLite through [`crate::reader::DocReader`].
 
 pub mod data;
+pub mod evidence;
 pub mod plan;
 pub mod report;
 pub mod serve;
@@ -88,6 +89,11 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Evidence files: the "Hồ sơ minh chứng" archive of a period (works while the server runs).
+    Evidence {
+        #[command(subcommand)]
+        command: evidence::EvidenceCommand,
+    },
     /// Copy the database to FILE (consistent while the server runs).
     Backup {
         /// Where to write the copy (must not exist).
@@ -145,6 +151,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             as_of,
             out,
         } => runtime()?.block_on(report::run(&cfg, &plan, &period, as_of.as_deref(), &out)),
+        Command::Evidence { command } => runtime()?.block_on(evidence::run(&cfg, command)),
         Command::Backup { file } => data::backup(&cfg, &file),
         Command::Restore { file } => data::restore(&cfg, &file),
     }

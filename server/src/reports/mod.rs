@@ -1,11 +1,13 @@
 //! Report files: the period report as a DOCX in the administrative-document layout of Decree
-//! 30/2020/NĐ-CP (with `docx-rs`) and its XLSX annex (with `rust_xlsxwriter`).
+//! 30/2020/NĐ-CP (with `docx-rs`), its XLSX annex (with `rust_xlsxwriter`), and the evidence
+//! files of a period as one archive ([`evidence`], "Hồ sơ minh chứng").
 //!
 //! Stage: *rendering*, the last step. The content comes whole from `shared::report` (the same
 //! `shared::status` numbers as the dashboard); nothing here computes a number. [`generate`] is
 //! the one way in: it renders ([`docx()`], [`xlsx()`]) and records what it made.
 
 pub mod docx;
+pub mod evidence;
 pub mod xlsx;
 
 pub use docx::docx;

@@ -41,6 +41,7 @@ pub fn router() -> Router<AppState> {
         .route("/plans/{id}/status", get(status))
         .route("/plans/{id}/reports", get(generated_reports))
         .route("/plans/{id}/reports/{file}", get(report))
+        .route("/plans/{id}/evidence/{file}", get(evidence_archive))
         .fallback(|| async { AppError::NotFound("API route".into()) })
 }
 
@@ -131,6 +132,41 @@ async fn report(
             (
                 header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// `GET /api/plans/{id}/evidence/{period}.zip`: "Hồ sơ minh chứng", the evidence files the
+/// units' reports name for the period with their index sheet. Same roles as the reports.
+async fn evidence_archive(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path((id, file)): Path<(String, String)>,
+) -> Result<Response> {
+    readable_plan(&state, &auth, &id)?;
+    access::may_see_merged(&auth.user)?;
+    let period = file
+        .strip_suffix(".zip")
+        .and_then(|p| p.parse::<tiendo_shared::PeriodKind>().ok())
+        .ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "không có hồ sơ {file}: dùng q1.zip, h1.zip, q3.zip hoặc year.zip"
+            ))
+        })?;
+    let data = state.library.plan_data(&id).await?;
+    let bytes = reports::evidence::export(&data, period, state.library.store()).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/zip".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"{}\"",
+                    reports::evidence::file_name(&id, period)
+                ),
             ),
         ],
         bytes,

@@ -1,0 +1,232 @@
+//! "Hồ sơ minh chứng": the evidence files of a plan for a period, as one ZIP the central office
+//! attaches to the province's scoring software — a folder per area and task, each file named by
+//! its evidence number and date, and an index sheet (XLSX) with task, unit, number, date,
+//! summary, file name and SHA-256.
+//!
+//! Stage: *rendering*, beside the period report: [`index`] lists what the units' reports name
+//! (pure), [`export`] reads the bytes from the store and writes the archive. A file named but
+//! not uploaded yet is listed in the index as such and is not in the archive.
+
+use std::io::Write;
+
+use rust_xlsxwriter::{Format, Workbook};
+use tiendo_shared::{Date, PeriodKind};
+
+use super::ReportError;
+use crate::error::Result;
+use crate::reader::PlanData;
+use crate::store::SqliteStore;
+
+/// One evidence file as the index lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    /// The area, "1. Công tác chỉ đạo điều hành".
+    pub area: String,
+    /// The task's code and title.
+    pub task_code: String,
+    /// The task's title.
+    pub task_title: String,
+    /// The reporting unit's name.
+    pub unit: String,
+    /// The evidence's number (số/ký hiệu).
+    pub number: String,
+    /// Its date.
+    pub date: Option<Date>,
+    /// Its summary (trích yếu).
+    pub summary: String,
+    /// The file's name as attached.
+    pub file_name: String,
+    /// Its SHA-256.
+    pub sha256: String,
+    /// Where it is in the archive (folder/name).
+    pub path: String,
+}
+
+/// Keeps a name usable as a path part on every system: no separators or reserved characters,
+/// no leading dots, at most `max` characters.
+fn safe(name: &str, max: usize) -> String {
+    let cleaned: String = name
+        .chars()
+        .map(|c| match c {
+            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '-',
+            c if c.is_control() => ' ',
+            c => c,
+        })
+        .collect();
+    let trimmed = cleaned.trim().trim_start_matches('.').trim();
+    let cut: String = trimmed.chars().take(max).collect();
+    if cut.is_empty() {
+        "_".into()
+    } else {
+        cut.trim_end().to_string()
+    }
+}
+
+/// Every evidence file the units' reports of `data` name for `period`, in plan order (area,
+/// task, unit), each with its place in the archive. Two files that would share a name get
+/// " (2)", " (3)" … before the extension.
+pub fn index(data: &PlanData, period: PeriodKind) -> Result<Vec<Line>> {
+    let agency = data.agency()?;
+    let mut lines = Vec::new();
+    let mut taken = std::collections::HashSet::new();
+    for (area, task) in data.plan.tasks() {
+        let area_name = format!("{}. {}", area.number, area.title);
+        let folder = format!(
+            "{}/{}",
+            safe(&area_name, 60),
+            safe(&format!("{} {}", task.code, task.title), 60)
+        );
+        for progress in &data.progress {
+            let Some(entry) = progress.entry(&task.id, period) else {
+                continue;
+            };
+            for ev in &entry.evidence {
+                for f in ev.files.iter().filter(|f| f.has_valid_hash()) {
+                    let ext = f
+                        .name
+                        .rsplit_once('.')
+                        .map(|(_, e)| format!(".{}", safe(e, 8)))
+                        .unwrap_or_default();
+                    let stem = match (ev.number.trim(), ev.date) {
+                        ("", None) => safe(f.name.trim_end_matches(&ext), 80),
+                        (n, Some(d)) => safe(
+                            format!("{} ngày {}", n, d.vi().replace('/', "-")).trim(),
+                            80,
+                        ),
+                        (n, None) => safe(n, 80),
+                    };
+                    let mut path = format!("{folder}/{stem}{ext}");
+                    let mut n = 2;
+                    while !taken.insert(path.clone()) {
+                        path = format!("{folder}/{stem} ({n}){ext}");
+                        n += 1;
+                    }
+                    lines.push(Line {
+                        area: area_name.clone(),
+                        task_code: task.code.clone(),
+                        task_title: task.title.clone(),
+                        unit: agency.unit_name(&progress.unit_id),
+                        number: ev.number.clone(),
+                        date: ev.date,
+                        summary: ev.summary.clone(),
+                        file_name: f.name.clone(),
+                        sha256: f.sha256.clone(),
+                        path,
+                    });
+                }
+            }
+        }
+    }
+    Ok(lines)
+}
+
+/// The index sheet: one row per file, and whether it is in the archive.
+fn index_sheet(lines: &[Line], stored: &[bool]) -> std::result::Result<Vec<u8>, ReportError> {
+    let render = |e: rust_xlsxwriter::XlsxError| ReportError::Render {
+        kind: "XLSX",
+        why: e.to_string(),
+    };
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("Danh mục minh chứng").map_err(render)?;
+    let bold = Format::new().set_bold().set_text_wrap();
+    let wrap = Format::new().set_text_wrap();
+    let heads = [
+        ("STT", 5.0),
+        ("Lĩnh vực", 28.0),
+        ("Nhiệm vụ", 36.0),
+        ("Đơn vị", 24.0),
+        ("Số/ký hiệu", 16.0),
+        ("Ngày", 11.0),
+        ("Trích yếu", 36.0),
+        ("Tệp", 30.0),
+        ("Trong hồ sơ", 40.0),
+        ("SHA-256", 66.0),
+    ];
+    for (c, (h, w)) in heads.iter().enumerate() {
+        sheet
+            .write_string_with_format(0, c as u16, *h, &bold)
+            .map_err(render)?;
+        sheet.set_column_width(c as u16, *w).map_err(render)?;
+    }
+    for (i, (l, in_zip)) in lines.iter().zip(stored).enumerate() {
+        let r = i as u32 + 1;
+        let cells = [
+            l.area.clone(),
+            format!("{} {}", l.task_code, l.task_title),
+            l.unit.clone(),
+            l.number.clone(),
+            l.date.map(|d| d.vi()).unwrap_or_default(),
+            l.summary.clone(),
+            l.file_name.clone(),
+            if *in_zip {
+                l.path.clone()
+            } else {
+                "chưa tải lên máy chủ".into()
+            },
+            l.sha256.clone(),
+        ];
+        sheet.write_number(r, 0, f64::from(r)).map_err(render)?;
+        for (c, v) in cells.iter().enumerate() {
+            sheet
+                .write_string_with_format(r, c as u16 + 1, v, &wrap)
+                .map_err(render)?;
+        }
+    }
+    book.save_to_buffer().map_err(render)
+}
+
+/// The name of the archive: `ho-so-minh-chung-<plan>-<period>.zip`.
+pub fn file_name(plan_id: &str, period: PeriodKind) -> String {
+    format!("ho-so-minh-chung-{plan_id}-{}.zip", period.as_str())
+}
+
+/// The archive of `data`'s evidence files for `period`, the bytes read from `store`.
+pub async fn export(data: &PlanData, period: PeriodKind, store: &SqliteStore) -> Result<Vec<u8>> {
+    let lines = index(data, period)?;
+    let mut files = Vec::with_capacity(lines.len());
+    for l in &lines {
+        files.push(store.read_file(&l.sha256).await?);
+    }
+    let stored: Vec<bool> = files.iter().map(Option::is_some).collect();
+    let sheet = index_sheet(&lines, &stored)?;
+    tokio::task::spawn_blocking(move || -> std::result::Result<Vec<u8>, ReportError> {
+        let failed = |e: &dyn std::fmt::Display| ReportError::Render {
+            kind: "ZIP",
+            why: e.to_string(),
+        };
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let deflated = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        // Scans and photos are compressed already: stored as they are.
+        let as_is = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        zip.start_file("Danh muc minh chung.xlsx", deflated)
+            .map_err(|e| failed(&e))?;
+        zip.write_all(&sheet).map_err(|e| failed(&e))?;
+        for (l, bytes) in lines.iter().zip(files) {
+            if let Some(bytes) = bytes {
+                zip.start_file(l.path.as_str(), as_is)
+                    .map_err(|e| failed(&e))?;
+                zip.write_all(&bytes).map_err(|e| failed(&e))?;
+            }
+        }
+        Ok(zip.finish().map_err(|e| failed(&e))?.into_inner())
+    })
+    .await?
+    .map_err(Into::into)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_in_the_archive_are_safe_on_every_system() {
+        assert_eq!(safe("25/KH-SKHCN", 80), "25-KH-SKHCN");
+        assert_eq!(safe("../../etc/passwd", 80), "-..-etc-passwd");
+        assert_eq!(safe("  ..ẩn  ", 80), "ẩn");
+        assert_eq!(safe("", 80), "_");
+        assert_eq!(safe("Kế hoạch: năm 2025?", 8), "Kế hoạch");
+    }
+}
