@@ -37,6 +37,16 @@ pub struct DetailProps {
 pub fn task_detail(props: &DetailProps) -> Html {
     let error = use_state(|| None::<String>);
     let ws = use_ws();
+    // The device's storage, shown beside the files (refreshed as files come and go).
+    let storage = use_state(|| None::<(u64, u64)>);
+    {
+        let (storage, session) = (storage.clone(), ws.session.clone());
+        use_effect_with(ws.files_revision, move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                storage.set(session.storage_estimate().await);
+            });
+        });
+    }
     let docs = ws.docs.clone();
     let Ok(plan) = &ws.snap.plan else {
         return html! {};
@@ -347,6 +357,11 @@ pub fn task_detail(props: &DetailProps) -> Html {
                 </label>
                 <fieldset class="evidence" data-testid="evidence">
                     <legend>{"Tài liệu kiểm chứng"}</legend>
+                    if let Some((used, quota)) = *storage {
+                        <p class="storage" data-testid="device-storage">
+                            {format!("Bộ nhớ trên máy: {} / {}", megabytes(used), megabytes(quota))}
+                        </p>
+                    }
                     <ul>
                     { for entry.evidence.iter().map(|ev| html! {
                         <li data-testid={format!("evidence-{}", ev.id)}>
@@ -384,5 +399,15 @@ pub fn task_detail(props: &DetailProps) -> Html {
                 </label>
             </form>
         </main>
+    }
+}
+
+/// A byte count as the storage line shows it: "12,3 MB", "2,0 GB".
+fn megabytes(bytes: u64) -> String {
+    let mb = bytes as f64 / (1024.0 * 1024.0);
+    if mb >= 1024.0 {
+        format!("{:.1} GB", mb / 1024.0).replace('.', ",")
+    } else {
+        format!("{mb:.1} MB").replace('.', ",")
     }
 }

@@ -12,7 +12,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use super::storage::IdbStorage;
-use crate::view_model::files::FileState;
+use crate::view_model::files::{FileState, to_drop};
 
 /// The largest file kept and uploaded (the server's default limit).
 pub const MAX_BYTES: usize = 20 * 1024 * 1024;
@@ -368,4 +368,54 @@ async fn refuse(
     kept.location = None;
     let _ = storage.put_file(&kept.sha256, &save(kept)).await;
     Uploaded::Refused(why)
+}
+
+/// The device's storage for this site: bytes used and the quota, as the browser estimates them.
+pub async fn estimate() -> Option<(u64, u64)> {
+    let manager = web_sys::window()?.navigator().storage();
+    let e: web_sys::StorageEstimate = JsFuture::from(manager.estimate().ok()?)
+        .await
+        .ok()?
+        .unchecked_into();
+    Some((e.get_usage()? as u64, e.get_quota()? as u64))
+}
+
+/// Asks the browser to keep this site's storage under pressure (files that exist only on this
+/// tablet must not be evicted by the browser); whether it agreed.
+pub async fn persist() -> bool {
+    let Some(manager) = web_sys::window().map(|w| w.navigator().storage()) else {
+        return false;
+    };
+    match manager.persist() {
+        Ok(p) => JsFuture::from(p)
+            .await
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false),
+        Err(_) => false,
+    }
+}
+
+/// Above this share of the quota, local copies of files the server has are dropped.
+pub const SHORT_OF_SPACE: f64 = 0.8;
+
+/// When space runs short, drops this device's copies of files the server has confirmed (they
+/// open from the server again), largest first, until usage is under [`SHORT_OF_SPACE`] of the
+/// quota; never a file that exists only here. Returns the files dropped.
+pub async fn make_room(storage: &IdbStorage) -> Vec<String> {
+    let Some((used, quota)) = estimate().await else {
+        return Vec::new();
+    };
+    let kept: Vec<(String, u64, bool)> = all(storage)
+        .await
+        .into_iter()
+        .map(|k| (k.sha256, k.size, k.uploaded))
+        .collect();
+    let mut dropped = Vec::new();
+    for sha in to_drop(used, quota, SHORT_OF_SPACE, &kept) {
+        if storage.delete_file(&sha).await.is_ok() {
+            dropped.push(sha);
+        }
+    }
+    dropped
 }

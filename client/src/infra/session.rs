@@ -194,10 +194,17 @@ impl Session {
     /// Keeps a picked file (or photo) on this device for upload: photos made smaller, the type
     /// checked by its bytes; what the progress document is to name.
     pub async fn attach(&self, file: &web_sys::File) -> Result<files::Kept, String> {
+        // Files may exist only here until uploaded: ask the browser not to evict them.
+        files::persist().await;
         let (bytes, mime, name) = files::prepare(file).await?;
         let kept = files::keep(&self.storage, bytes, &mime, &name).await?;
         self.set_file_state(&kept.sha256, kept.state());
         Ok(kept)
+    }
+
+    /// This site's storage on the device: bytes used and the quota.
+    pub async fn storage_estimate(&self) -> Option<(u64, u64)> {
+        files::estimate().await
     }
 
     /// A URL that opens evidence file `sha256` (this device's copy, offline too).
@@ -221,7 +228,12 @@ impl Session {
             };
             let sha = kept.sha256.clone();
             match files::upload(&self.storage, kept, doc_id, &progress).await {
-                files::Uploaded::Stored => self.set_file_state(&sha, FileState::Stored),
+                files::Uploaded::Stored => {
+                    self.set_file_state(&sha, FileState::Stored);
+                    for gone in files::make_room(&self.storage).await {
+                        self.set_file_state(&gone, FileState::Elsewhere);
+                    }
+                }
                 files::Uploaded::Refused(why) => self.set_file_state(&sha, FileState::Refused(why)),
                 files::Uploaded::Interrupted => {
                     self.set_file_state(&sha, FileState::Local);

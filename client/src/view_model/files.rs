@@ -54,9 +54,45 @@ pub fn percent(confirmed: u64, size: u64) -> u8 {
     ((confirmed * 100) / size).min(99) as u8
 }
 
+/// Which local copies to drop when space runs short: with `used` of `quota` bytes in use and
+/// more than `share` of the quota used, the copies of files the server has (`uploaded`), largest
+/// first, until usage is back under; never a file that exists only on this device. `files` are
+/// (SHA-256, size, uploaded).
+pub fn to_drop(used: u64, quota: u64, share: f64, files: &[(String, u64, bool)]) -> Vec<String> {
+    let limit = (quota as f64 * share) as u64;
+    let mut confirmed: Vec<&(String, u64, bool)> = files.iter().filter(|f| f.2).collect();
+    confirmed.sort_by_key(|f| std::cmp::Reverse(f.1));
+    let mut used = used;
+    let mut out = Vec::new();
+    for (sha, size, _) in confirmed {
+        if used <= limit {
+            break;
+        }
+        used = used.saturating_sub(*size);
+        out.push(sha.clone());
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_of_space_only_copies_the_server_has_go_largest_first() {
+        let files = [
+            ("only-here".to_string(), 900, false),
+            ("small".to_string(), 100, true),
+            ("large".to_string(), 300, true),
+        ];
+        assert!(to_drop(700, 1000, 0.8, &files).is_empty(), "room enough");
+        assert_eq!(to_drop(950, 1000, 0.8, &files), ["large"]);
+        assert_eq!(
+            to_drop(1000, 1000, 0.5, &files),
+            ["large", "small"],
+            "never the only copy"
+        );
+    }
 
     #[test]
     fn states_read_as_the_form_says_them_and_only_unsent_ones_are_pending() {
