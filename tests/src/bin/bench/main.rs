@@ -3,7 +3,7 @@
 //!
 //! ```sh
 //! bash scripts/bench all [--json FILE]            # builds what it needs, then runs this
-//! bash scripts/bench wire | status | throughput | bundle
+//! bash scripts/bench wire | status | throughput | bundle | files
 //! bash scripts/bench throughput --clients 50,200 --window 10
 //! ```
 //!
@@ -17,11 +17,13 @@
 //! - `throughput` ([`throughput`]): C tablets against `tiendo serve` and against the reference
 //!   automerge-repo sync server under node.
 //! - `bundle` ([`bundle`]): the client's download size and its offline cold start in Chromium.
+//! - `files` ([`files`]): an evidence file's resumable upload on a weak link against one request.
 //!
 //! Stage: *measurement*, over the real server (loopback), the real sync client and the pure
 //! computations.
 
 mod bundle;
+mod files;
 mod throughput;
 
 use std::io::Write;
@@ -593,6 +595,9 @@ async fn main() {
     if matches!(what, "all" | "throughput") {
         throughput_section(&mut rows, &clients, window).await;
     }
+    if matches!(what, "all" | "files") {
+        files::upload(&mut rows).await;
+    }
     if matches!(what, "all" | "bundle") {
         bundle::sizes(&mut rows);
         bundle::cold_start(&mut rows, runs).await;
@@ -600,7 +605,7 @@ async fn main() {
     }
     if rows.is_empty() {
         eprintln!(
-            "usage: bench [all|wire|status|edit|throughput|bundle] [--json FILE] \\
+            "usage: bench [all|wire|status|edit|throughput|bundle|files] [--json FILE] \\
              [--clients 50,200,1000] [--window SECONDS] [--runs N]"
         );
         std::process::exit(2);
