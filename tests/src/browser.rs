@@ -133,11 +133,16 @@ impl Scenario {
     /// Waits for `event` and returns it; fails on an error, a page error, the end of the
     /// script or a timeout, showing what came before.
     pub fn expect(&mut self, event: &str) -> serde_json::Value {
+        self.expect_within(event, STEP)
+    }
+
+    /// [`Scenario::expect`] with another patience (a benchmark's minutes on an emulated 3G link).
+    pub fn expect_within(&mut self, event: &str, patience: Duration) -> serde_json::Value {
         loop {
-            let got = match self.events.recv_timeout(STEP) {
+            let got = match self.events.recv_timeout(patience) {
                 Ok(got) => got,
                 Err(e) => panic!(
-                    "{}: no {event:?} within {STEP:?} ({e}); events so far: {:#?}",
+                    "{}: no {event:?} within {patience:?} ({e}); events so far: {:#?}",
                     self.name, self.seen
                 ),
             };

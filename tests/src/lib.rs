@@ -85,6 +85,11 @@ impl TestServer {
         }
     }
 
+    /// `host:port` it listens on.
+    pub fn addr(&self) -> String {
+        self.addr.to_string()
+    }
+
     /// The URL of `path` on this server.
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
@@ -357,6 +362,27 @@ pub fn own_progress(addr: &str, token: &str) -> (String, String) {
         .unwrap()
         .to_string();
     (unit, doc)
+}
+
+/// `GET url` with a bearer token: the status and the body's bytes (up to 64 MiB).
+pub fn get_bytes(url: &str, token: &str) -> (u16, Vec<u8>) {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let mut resp = agent
+        .get(url)
+        .header("Authorization", format!("Bearer {token}"))
+        .call()
+        .expect("request");
+    let status = resp.status().as_u16();
+    let body = resp
+        .body_mut()
+        .with_config()
+        .limit(64 * 1024 * 1024)
+        .read_to_vec()
+        .unwrap_or_default();
+    (status, body)
 }
 
 /// Signs in at the server at `addr` and returns the session token.

@@ -24,11 +24,7 @@ async fn a_unit_attaches_files_offline_they_open_after_a_reload_and_upload_by_th
     let static_dir = dist.path().to_path_buf();
     let server = blocking(|| TestServer::start_with(dir.path(), |c| c.static_dir = static_dir));
     let token = blocking(|| server.login_demo(UNIT));
-    let addr = server
-        .url("/")
-        .trim_start_matches("http://")
-        .trim_end_matches('/')
-        .to_string();
+    let addr = server.addr();
     let (_, doc_id) = blocking(|| own_progress(&addr, &token));
     // A PDF of 700 KB: three pieces of upload.
     let mut pdf = b"%PDF-1.7\n".to_vec();

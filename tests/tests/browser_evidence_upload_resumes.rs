@@ -7,7 +7,7 @@
 use sha2::{Digest, Sha256};
 use tiendo_tests::browser::{Scenario, client_copy};
 use tiendo_tests::process::RealServer;
-use tiendo_tests::{blocking, data_dir, login};
+use tiendo_tests::{blocking, data_dir, get_bytes, login};
 
 const UNIT: &str = "thanh-tra-so";
 /// The tablet's upload piece (`client/src/infra/files.rs`).
@@ -73,23 +73,7 @@ async fn an_upload_cut_by_a_server_crash_resumes_from_where_it_was() {
         patches.len()
     );
     let token = blocking(|| login(&addr, UNIT, &password));
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .build()
-        .into();
-    let mut resp = blocking(|| {
-        agent
-            .get(server.url(&format!("/api/files/{sha}")))
-            .header("Authorization", format!("Bearer {token}"))
-            .call()
-            .unwrap()
-    });
-    assert_eq!(resp.status(), 200);
-    let body = resp
-        .body_mut()
-        .with_config()
-        .limit(64 << 20)
-        .read_to_vec()
-        .unwrap();
+    let (status, body) = blocking(|| get_bytes(&server.url(&format!("/api/files/{sha}")), &token));
+    assert_eq!(status, 200);
     assert_eq!(hex::encode(Sha256::digest(&body)), sha);
 }

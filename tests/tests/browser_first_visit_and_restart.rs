@@ -20,11 +20,7 @@ async fn the_first_visit_needs_no_sync_and_a_restart_paints_the_last_screen_at_o
     let server = blocking(|| TestServer::start_with(dir.path(), |c| c.static_dir = static_dir));
     // The unit's last figure, written by another device.
     let token = blocking(|| server.login_demo(UNIT));
-    let addr = server
-        .url("/")
-        .trim_start_matches("http://")
-        .trim_end_matches('/')
-        .to_string();
+    let addr = server.addr();
     let (_, doc_id) = blocking(|| own_progress(&addr, &token));
     let mut other = SyncClient::new("another-tablet").await;
     other.connect(server.sync_url(), &token).await;

@@ -154,11 +154,7 @@ async fn evidence_files_upload_resumably_once_and_are_read_only_by_those_who_see
     let unit = blocking(|| server.login_demo(UNIT));
     let other = blocking(|| server.login_demo(OTHER_UNIT));
     let office = blocking(|| server.login_demo(OFFICE));
-    let addr = server
-        .url("/")
-        .trim_start_matches("http://")
-        .trim_end_matches('/')
-        .to_string();
+    let addr = server.addr();
     let (_, own_doc) = blocking(|| own_progress(&addr, &unit));
     let (_, other_doc) = blocking(|| own_progress(&addr, &other));
 

@@ -11,7 +11,7 @@ use std::time::Duration;
 use sha2::{Digest, Sha256};
 use tiendo_shared::{Evidence, EvidenceFile, PeriodKind, Progress};
 use tiendo_tests::process::RealServer;
-use tiendo_tests::{SyncClient, blocking, data_dir, edit, login, own_progress};
+use tiendo_tests::{SyncClient, blocking, data_dir, edit, get_bytes, login, own_progress};
 
 const UNIT: &str = "thanh-tra-so";
 
@@ -124,23 +124,7 @@ async fn a_killed_server_keeps_the_committed_bytes_serves_no_half_file_and_the_u
         offset > 0 && offset <= sent as u64,
         "what was committed before the kill is kept: {offset} of {sent} sent"
     );
-    let get = || {
-        blocking(|| {
-            let mut resp = agent()
-                .get(server.url(&format!("/api/files/{sha}")))
-                .header("Authorization", &auth)
-                .call()
-                .expect("get");
-            let status = resp.status().as_u16();
-            let body = resp
-                .body_mut()
-                .with_config()
-                .limit(64 << 20)
-                .read_to_vec()
-                .unwrap();
-            (status, body)
-        })
-    };
+    let get = || blocking(|| get_bytes(&server.url(&format!("/api/files/{sha}")), &token));
     assert_eq!(
         get().0,
         404,

@@ -105,16 +105,25 @@ pub fn task_view(props: &TaskViewProps) -> Html {
     }
 }
 
-/// A link to an evidence file on the server, with a small preview of a photo.
+/// An evidence file on the server: a link, with a small preview of a photo, and for a PDF a
+/// preview that loads only when opened (the browser's own viewer).
 fn file_link(f: &EvidenceFile) -> Html {
     let href = format!("/api/files/{}", f.sha256);
     html! {
-        <a class="file" href={href.clone()} target="_blank" rel="noopener"
-            data-testid={format!("evidence-file-{}", f.sha256)}>
-            if f.mime.starts_with("image/") {
-                <img src={href} alt={f.name.clone()} loading="lazy" width="64" />
+        <span class="file">
+            <a href={href.clone()} target="_blank" rel="noopener"
+                data-testid={format!("evidence-file-{}", f.sha256)}>
+                if f.mime.starts_with("image/") {
+                    <img src={href.clone()} alt={f.name.clone()} loading="lazy" width="64" />
+                }
+                <span>{&f.name}</span>
+            </a>
+            if f.mime == "application/pdf" {
+                <details class="preview">
+                    <summary>{"Xem trước"}</summary>
+                    <iframe src={href} title={f.name.clone()} loading="lazy" width="320" height="420" />
+                </details>
             }
-            <span>{&f.name}</span>
-        </a>
+        </span>
     }
 }

@@ -191,7 +191,7 @@ async fn create(
 /// The upload `id` of this user (`404` for anyone else's: they do not learn it exists).
 async fn own_upload(state: &AppState, auth: &Authenticated, id: &str) -> Result<Upload> {
     match state.library.store().upload(id).await? {
-        Some(u) if u.user_id == auth.user.id => Ok(u),
+        Some(u) if u.declared.user_id == auth.user.id => Ok(u),
         _ => Err(AppError::NotFound("lượt tải lên".into())),
     }
 }
@@ -207,7 +207,7 @@ async fn offset(
         StatusCode::OK,
         &[
             (UPLOAD_OFFSET, u.received.to_string()),
-            (UPLOAD_LENGTH, u.size.to_string()),
+            (UPLOAD_LENGTH, u.declared.size.to_string()),
         ],
     ))
 }
@@ -247,10 +247,10 @@ async fn append(
     loop {
         match stream.next().await {
             Some(Ok(bytes)) => {
-                if received + (buffer.len() + bytes.len()) as u64 > u.size {
+                if received + (buffer.len() + bytes.len()) as u64 > u.declared.size {
                     return Err(AppError::BadRequest(format!(
                         "nhiều byte hơn Upload-Length {}",
-                        u.size
+                        u.declared.size
                     )));
                 }
                 buffer.extend_from_slice(&bytes);
@@ -278,14 +278,14 @@ async fn append(
     if cut {
         tracing::info!(upload = %id, received, "upload cut; kept what arrived");
     }
-    if received == u.size {
+    if received == u.declared.size {
         if let Finished::HashMismatch { actual } = store.finish_upload(&id).await? {
             return Err(AppError::HashMismatch(format!(
                 "SHA-256 của tệp nhận được ({actual}) khác với SHA-256 khai báo ({}); tệp không được lưu",
-                u.sha256
+                u.declared.sha256
             )));
         }
-        tracing::info!(upload = %id, size = u.size, "file stored");
+        tracing::info!(upload = %id, size = u.declared.size, "file stored");
     }
     Ok(tus(
         StatusCode::NO_CONTENT,
@@ -297,13 +297,15 @@ async fn append(
 /// declared type; if not, the upload goes.
 async fn check_kind(state: &AppState, u: &Upload, before: u64, after: u64) -> Result<()> {
     let enough = files::SNIFF_BYTES as u64;
-    if before >= enough || (after < enough && after < u.size) {
+    if before >= enough || (after < enough && after < u.declared.size) {
         return Ok(());
     }
     let store = state.library.store();
-    let head = store.upload_head(&u.id, files::SNIFF_BYTES).await?;
-    if let Err(why) = files::check(&u.mime, &head) {
-        store.delete_upload(&u.id).await?;
+    let head = store
+        .upload_head(&u.declared.id, files::SNIFF_BYTES)
+        .await?;
+    if let Err(why) = files::check(&u.declared.mime, &head) {
+        store.delete_upload(&u.declared.id).await?;
         return Err(AppError::UnsupportedType(why));
     }
     Ok(())
@@ -316,7 +318,7 @@ async fn terminate(
     Path(id): Path<String>,
 ) -> Result<Response> {
     let u = own_upload(&state, &auth, &id).await?;
-    state.library.store().delete_upload(&u.id).await?;
+    state.library.store().delete_upload(&u.declared.id).await?;
     Ok(tus(StatusCode::NO_CONTENT, &[]))
 }
 

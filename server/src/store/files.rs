@@ -34,7 +34,7 @@ pub struct StoredFile {
 }
 
 /// An upload to create.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewUpload {
     /// Its id (random, in the upload's URL).
     pub id: String,
@@ -52,23 +52,11 @@ pub struct NewUpload {
     pub user_id: i64,
 }
 
-/// An upload as stored.
+/// An upload as stored: what was declared, and how far it has come.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Upload {
-    /// Its id.
-    pub id: String,
-    /// The declared SHA-256.
-    pub sha256: String,
-    /// The declared length.
-    pub size: u64,
-    /// The declared media type.
-    pub mime: String,
-    /// The file's name.
-    pub name: String,
-    /// The progress document it was declared for.
-    pub doc_id: String,
-    /// Who uploads.
-    pub user_id: i64,
+    /// What the uploader declared at creation.
+    pub declared: NewUpload,
     /// Bytes received and committed.
     pub received: u64,
     /// The file is stored (verified, or stored before by another upload).
@@ -89,13 +77,15 @@ pub enum Finished {
 
 fn upload_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Upload> {
     Ok(Upload {
-        id: r.get(0)?,
-        sha256: r.get(1)?,
-        size: r.get::<_, i64>(2)? as u64,
-        mime: r.get(3)?,
-        name: r.get(4)?,
-        doc_id: r.get(5)?,
-        user_id: r.get(6)?,
+        declared: NewUpload {
+            id: r.get(0)?,
+            sha256: r.get(1)?,
+            size: r.get::<_, i64>(2)? as u64,
+            mime: r.get(3)?,
+            name: r.get(4)?,
+            doc_id: r.get(5)?,
+            user_id: r.get(6)?,
+        },
         received: r.get::<_, i64>(7)? as u64,
         done: r.get(8)?,
     })
@@ -265,20 +255,20 @@ impl SqliteStore {
                 }
             }
             let actual = hex::encode(hasher.finalize());
-            if actual != u.sha256 {
+            if actual != u.declared.sha256 {
                 tx.execute("DELETE FROM uploads WHERE id = ?1", [&id])?;
                 tx.commit()?;
                 return Ok(Finished::HashMismatch { actual });
             }
             let inserted = tx.execute(
                 "INSERT OR IGNORE INTO files (sha256, size, mime) VALUES (?1, ?2, ?3)",
-                params![u.sha256, u.size as i64, u.mime],
+                params![u.declared.sha256, u.declared.size as i64, u.declared.mime],
             )?;
             if inserted == 1 {
                 tx.execute(
                     "INSERT INTO file_pieces (sha256, offset, data)
                      SELECT ?1, offset, data FROM upload_pieces WHERE upload_id = ?2",
-                    params![u.sha256, id],
+                    params![u.declared.sha256, id],
                 )?;
             }
             tx.execute("DELETE FROM upload_pieces WHERE upload_id = ?1", [&id])?;

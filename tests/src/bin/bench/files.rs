@@ -46,7 +46,7 @@ pub async fn upload(rows: &mut Vec<Row>) {
                 ("DOC", doc),
             ],
         );
-        let got = run.expect("upload");
+        let got = run.expect_within("upload", std::time::Duration::from_secs(900));
         run.finish();
         got
     });
