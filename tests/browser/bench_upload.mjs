@@ -13,13 +13,18 @@ import { emit, env, launch, login, page, scenario, serviceWorkerReady, waitIndic
 
 const FAST_3G = { offline: false, latency: 562.5, downloadThroughput: 180000, uploadThroughput: 84375 };
 
+/** Adds an evidence item and attaches `file` to it: the index of its file row. */
 async function attach(p, file, name) {
+  const inputs = p.locator('input[data-testid^=evidence-attach-]');
+  const before = await inputs.count();
   await p.fill('[data-testid=evidence-number]', name);
   await p.click('[data-testid=evidence-add]');
-  const inputs = p.locator('input[data-testid^=evidence-attach-]');
-  const n = await inputs.count();
-  await inputs.nth(n - 1).setInputFiles([{ name: `${name}.pdf`, mimeType: 'application/pdf', buffer: fs.readFileSync(file) }]);
-  return n - 1;
+  await p.waitForFunction(
+    (n) => document.querySelectorAll('input[data-testid^=evidence-attach-]').length === n,
+    before + 1,
+  );
+  await inputs.nth(before).setInputFiles([{ name: `${name}.pdf`, mimeType: 'application/pdf', buffer: fs.readFileSync(file) }]);
+  return before;
 }
 
 async function stored(p, i) {
@@ -75,12 +80,15 @@ scenario(async () => {
     return { ms: performance.now() - t0, status: sent.status };
   }, [fs.statSync(env('PDF')).size, env('DOC')]);
 
+  emit('floor', floor);
+
   // The app's own upload of a file the same size.
   patches = [];
   let t0 = Date.now();
   const first = await attach(p, env('PDF'), 'BC-1');
   await stored(p, first);
   const app = { ms: Date.now() - t0, patches: patches.length, sent: patches.reduce((a, b) => a + b, 0) };
+  emit('app', app);
 
   // Cut at half: offline for two seconds, then the link comes back.
   patches = [];
