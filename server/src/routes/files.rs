@@ -152,13 +152,10 @@ async fn create(
             files::check(&mime, &[]).unwrap_err(),
         ));
     }
-    let writable = state
-        .library
-        .catalogue()
-        .all()
-        .into_iter()
-        .find(|d| d.doc_id == doc_id)
-        .is_some_and(|d| d.kind == DocKind::Progress && access(&auth.user, &d) == Access::Write);
+    let writable =
+        state.library.catalogue().get(&doc_id).is_some_and(|d| {
+            d.kind == DocKind::Progress && access(&auth.user, &d) == Access::Write
+        });
     if !writable {
         return Err(AppError::Forbidden(
             "chỉ đơn vị được ghi báo cáo này mới tải tệp lên cho nó".into(),
@@ -368,13 +365,22 @@ async fn download(
     Ok(resp)
 }
 
-/// The name under which a progress document the user may read names file `sha256`, if any.
+/// The name under which a progress document the user may read names file `sha256`, if any:
+/// first the documents it was uploaded for (where it almost always is), then every other one
+/// the user may read.
 async fn named_for(state: &AppState, auth: &Authenticated, sha256: &str) -> Result<Option<String>> {
-    for (rec, _) in state.library.catalogue().visible_to(&auth.user) {
-        if rec.kind != DocKind::Progress {
-            continue;
-        }
-        let Ok(progress) = state.library.read::<Progress>(&rec.doc_id).await else {
+    let visible: Vec<_> = state
+        .library
+        .catalogue()
+        .visible_to(&auth.user)
+        .into_iter()
+        .filter(|(rec, _)| rec.kind == DocKind::Progress)
+        .map(|(rec, _)| rec.doc_id)
+        .collect();
+    let likely = state.library.store().uploaded_for(sha256).await?;
+    let (first, rest): (Vec<_>, Vec<_>) = visible.into_iter().partition(|d| likely.contains(d));
+    for doc_id in first.iter().chain(&rest) {
+        let Ok(progress) = state.library.read::<Progress>(doc_id).await else {
             continue;
         };
         if let Some(f) = progress.files().find(|f| f.sha256 == sha256) {

@@ -279,6 +279,19 @@ impl SqliteStore {
         .await
     }
 
+    /// The progress documents file `sha256` was uploaded for (where a reader most likely finds
+    /// it named).
+    pub async fn uploaded_for(&self, sha256: &str) -> Result<Vec<String>> {
+        let sha256 = sha256.to_string();
+        self.blocking(move |c| {
+            let mut stmt =
+                c.prepare("SELECT DISTINCT doc_id FROM uploads WHERE sha256 = ?1 AND done = 1")?;
+            let rows = stmt.query_map([sha256], |r| r.get(0))?;
+            rows.collect()
+        })
+        .await
+    }
+
     /// Deletes upload `id` and the bytes it received (tus termination; a refused file).
     pub async fn delete_upload(&self, id: &str) -> Result<()> {
         let id = id.to_string();
