@@ -239,7 +239,9 @@ pub struct Evidence {
     #[autosurgeon(hydrate = "crate::lenient::read")]
     pub file: Option<String>,
     /// The files of the document itself (a PDF scan, photos of the signed page): metadata
-    /// only; the bytes are uploaded apart, content-addressed by their SHA-256.
+    /// only; the bytes are uploaded apart, content-addressed by their SHA-256. Absent from what
+    /// earlier releases wrote (documents and JSON alike): none.
+    #[serde(default)]
     #[autosurgeon(hydrate = "crate::lenient::read")]
     pub files: Vec<EvidenceFile>,
 }
@@ -248,6 +250,7 @@ pub struct Evidence {
 /// the tablet (IndexedDB) until uploaded, then on the server, both keyed by [`Self::sha256`],
 /// so the same file attached twice is stored once.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, Reconcile, Hydrate)]
+#[serde(default)]
 pub struct EvidenceFile {
     /// SHA-256 of the bytes, lower-case hex (64 characters): the file's identity.
     #[key]
