@@ -87,6 +87,10 @@ scenario(async () => {
   await p.click('[data-testid=evidence-add]');
   const item = p.locator('[data-testid=evidence] li[data-testid^=evidence-]').first();
   await item.waitFor();
+  // A result being typed, not saved yet, while files are attached (the form is redrawn around
+  // it as their states change): the typing stays.
+  const typed = 'Đã ban hành kế hoạch (đang soạn)';
+  await p.fill('[data-testid=field-result]', typed);
   const attach = item.locator('input[data-testid^=evidence-attach-]');
   await attach.setInputFiles([
     { name: 'anh-ban-ky.png', mimeType: 'image/png', buffer: photo },
@@ -97,8 +101,13 @@ scenario(async () => {
   await attach.setInputFiles([{ name: 'ghi-chu.pdf', mimeType: 'application/pdf', buffer: Buffer.from('not a pdf') }]);
   await p.waitForSelector('[data-testid=form-error]');
   const refused = await p.textContent('[data-testid=form-error]');
+  const typing = await p.inputValue('[data-testid=field-result]');
+  await p.press('[data-testid=field-result]', 'Tab');
+  await p.waitForSelector('[data-testid=device-storage]');
   const offline = {
     task,
+    typing,
+    storage: await p.textContent('[data-testid=device-storage]'),
     files: await listed(p),
     indicator: await waitIndicator(p, /tệp chưa tải lên/),
     photo_bytes: photo.length,
@@ -111,7 +120,8 @@ scenario(async () => {
   await openTask(p, task);
   await p.waitForFunction(() => document.querySelectorAll('[data-testid=evidence] li.file').length === 2);
   const after = await listed(p);
-  emit('offline', { ...offline, reloaded: after, opened: await opened(p, after) });
+  const result = await p.inputValue('[data-testid=field-result]');
+  emit('offline', { ...offline, result, reloaded: after, opened: await opened(p, after) });
 
   // Back online: both upload by themselves.
   await context.setOffline(false);

@@ -43,6 +43,19 @@ async fn a_unit_attaches_files_offline_they_open_after_a_reload_and_upload_by_th
     );
     let offline = blocking(|| run.expect("offline"));
     let task = offline["task"].as_str().expect("task").to_string();
+    let typed = "Đã ban hành kế hoạch (đang soạn)";
+    assert_eq!(
+        offline["typing"], typed,
+        "typing survives the redraws: {offline:#}"
+    );
+    assert_eq!(offline["result"], typed, "and is saved: {offline:#}");
+    assert!(
+        offline["storage"]
+            .as_str()
+            .unwrap()
+            .starts_with("Bộ nhớ trên máy: "),
+        "{offline:#}"
+    );
     let files = offline["files"].as_array().expect("files");
     assert_eq!(files.len(), 2, "{offline:#}");
     assert!(files.iter().all(|f| f["state"] == "local"), "{offline:#}");

@@ -1,7 +1,7 @@
 //! The screens, one module per screen or widget: the signed-in workspace and its header
 //! ([`workspace`], [`sync_indicator`]), the tabs ([`tabs`]), the plan ([`plan_overview`]), a task
 //! with every readable report ([`task_view`]), the unit's tasks and progress form ([`task_list`],
-//! [`task_form`]) and the period picker ([`period_select`]); in the office build (feature
+//! [`task_form`], its evidence files [`evidence_files`]) and the period picker ([`period_select`]); in the office build (feature
 //! `office`) also the plan editor and import (`plan_editor`), the central office's dashboard
 //! (`dashboard`) and a task's history (`history`), which the shared screens embed through
 //! [`office`]. Sign-in is the page's own form
@@ -15,6 +15,7 @@
 pub mod app;
 #[cfg(feature = "office")]
 pub mod dashboard;
+pub mod evidence_files;
 #[cfg(feature = "office")]
 pub mod history;
 pub mod office;
@@ -56,16 +57,19 @@ pub struct Ws {
     pub tab: Option<Tab>,
     /// Chooses a tab.
     pub on_tab: Callback<Tab>,
-    /// Counts changes of the evidence files' states (an upload's progress shows at once).
-    pub files_revision: u64,
 }
+
+/// Counts changes of the evidence files' states on this device: a context of its own, read only
+/// by the file rows ([`evidence_files`]), so an upload's progress redraws them and nothing else —
+/// a form being typed in is never redrawn under the user's fingers.
+#[derive(Clone, Copy, PartialEq, Eq, Default)]
+pub struct FilesRevision(pub u64);
 
 impl PartialEq for Ws {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.docs, &other.docs)
             && self.snap.revision == other.snap.revision
             && self.tab == other.tab
-            && self.files_revision == other.files_revision
     }
 }
 

@@ -5,19 +5,18 @@
 //! Stage: *UI → local document*: each change goes to the unit's progress document at once (no
 //! save button) and syncs by itself.
 
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use tiendo_shared::progress::EntryField;
-use tiendo_shared::{Date, EvidenceFile, PeriodKind, WorkStatus};
+use tiendo_shared::{Date, PeriodKind, WorkStatus};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use super::evidence_files::{DeviceStorage, EvidenceFiles};
 use super::{names, use_ws};
-use crate::infra::browser::{self, now, when};
-
-/// What the file picker offers: the evidence types (PDF, photos, Word, Excel).
-const ACCEPT: &str = "image/*,application/pdf,.pdf,.docx,.xlsx,application/vnd.openxmlformats-officedocument.wordprocessingml.document,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+use crate::infra::browser::when;
 
 /// Applies a form field's value to an entry, or says why the value is refused.
 type ApplyField = dyn Fn(&mut tiendo_shared::Entry, String) -> Result<(), String>;
@@ -37,16 +36,6 @@ pub struct DetailProps {
 pub fn task_detail(props: &DetailProps) -> Html {
     let error = use_state(|| None::<String>);
     let ws = use_ws();
-    // The device's storage, shown beside the files (refreshed as files come and go).
-    let storage = use_state(|| None::<(u64, u64)>);
-    {
-        let (storage, session) = (storage.clone(), ws.session.clone());
-        use_effect_with(ws.files_revision, move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
-                storage.set(session.storage_estimate().await);
-            });
-        });
-    }
     let docs = ws.docs.clone();
     let Ok(plan) = &ws.snap.plan else {
         return html! {};
@@ -65,10 +54,37 @@ pub fn task_detail(props: &DetailProps) -> Html {
         .and_then(|p| p.entry(&task.id, props.period).cloned())
         .or_else(|| unreadable.as_ref().map(|u| u.partial.clone()))
         .unwrap_or_default();
-    let edit = |apply: Rc<ApplyField>| {
+    // What the user is typing and has not committed yet, by field: a redraw meanwhile (a change
+    // from sync, the save of another field) shows the typing, never the stored value over it.
+    let drafts = use_mut_ref(HashMap::<String, String>::new);
+    let draft_key = |field: &str| format!("{}/{}/{field}", task.id, props.period.as_str());
+    let typing = |field: &str| {
+        let (drafts, key) = (drafts.clone(), draft_key(field));
+        Callback::from(move |e: InputEvent| {
+            if let Some(value) = e.target().and_then(|t| {
+                t.clone()
+                    .dyn_into::<HtmlInputElement>()
+                    .map(|i| i.value())
+                    .ok()
+                    .or_else(|| t.dyn_into::<HtmlTextAreaElement>().map(|a| a.value()).ok())
+            }) {
+                drafts.borrow_mut().insert(key.clone(), value);
+            }
+        })
+    };
+    let shown = |field: &str, stored: String| {
+        drafts
+            .borrow()
+            .get(&draft_key(field))
+            .cloned()
+            .unwrap_or(stored)
+    };
+    let edit = |field: &str, apply: Rc<ApplyField>| {
         let (docs, error, task_id, period) =
             (docs.clone(), error.clone(), task.id.clone(), props.period);
+        let (drafts, key) = (drafts.clone(), draft_key(field));
         Callback::from(move |e: Event| {
+            drafts.borrow_mut().remove(&key);
             let value = e
                 .target()
                 .and_then(|t| {
@@ -94,46 +110,63 @@ pub fn task_detail(props: &DetailProps) -> Html {
             error.set(failure.or(result.err()));
         })
     };
-    let on_status = edit(Rc::new(|e, v| {
-        e.status = v.parse().unwrap_or_default();
-        if e.status == WorkStatus::Done {
-            e.percent = 100;
-        }
-        Ok(())
-    }));
-    let on_percent = edit(Rc::new(|e, v| {
-        let n: u8 = v
-            .trim()
-            .parse()
-            .ok()
-            .filter(|n| *n <= 100)
-            .ok_or_else(|| "Tỷ lệ hoàn thành phải là số từ 0 đến 100".to_string())?;
-        e.percent = n;
-        Ok(())
-    }));
-    let on_result = edit(Rc::new(|e, v| {
-        e.result = v;
-        Ok(())
-    }));
-    let on_difficulties = edit(Rc::new(|e, v| {
-        e.difficulties = v;
-        Ok(())
-    }));
-    let on_proposals = edit(Rc::new(|e, v| {
-        e.proposals = v;
-        Ok(())
-    }));
-    let on_completed = edit(Rc::new(|e, v| {
-        e.completed_on =
-            if v.trim().is_empty() {
+    let on_status = edit(
+        "status",
+        Rc::new(|e, v| {
+            e.status = v.parse().unwrap_or_default();
+            if e.status == WorkStatus::Done {
+                e.percent = 100;
+            }
+            Ok(())
+        }),
+    );
+    let on_percent = edit(
+        "percent",
+        Rc::new(|e, v| {
+            let n: u8 = v
+                .trim()
+                .parse()
+                .ok()
+                .filter(|n| *n <= 100)
+                .ok_or_else(|| "Tỷ lệ hoàn thành phải là số từ 0 đến 100".to_string())?;
+            e.percent = n;
+            Ok(())
+        }),
+    );
+    let on_result = edit(
+        "result",
+        Rc::new(|e, v| {
+            e.result = v;
+            Ok(())
+        }),
+    );
+    let on_difficulties = edit(
+        "difficulties",
+        Rc::new(|e, v| {
+            e.difficulties = v;
+            Ok(())
+        }),
+    );
+    let on_proposals = edit(
+        "proposals",
+        Rc::new(|e, v| {
+            e.proposals = v;
+            Ok(())
+        }),
+    );
+    let on_completed = edit(
+        "completed",
+        Rc::new(|e, v| {
+            e.completed_on = if v.trim().is_empty() {
                 None
             } else {
                 Some(v.parse::<Date>().map_err(|_| {
                     format!("Ngày hoàn thành không hợp lệ: {v} (ghi theo dd/mm/yyyy)")
                 })?)
             };
-        Ok(())
-    }));
+            Ok(())
+        }),
+    );
     let ev_number = use_node_ref();
     let ev_date = use_node_ref();
     let ev_summary = use_node_ref();
@@ -193,96 +226,9 @@ pub fn task_detail(props: &DetailProps) -> Html {
             error.set(result.err());
         })
     };
-    // Files of an evidence item: picked or photographed, kept on the device at once, named in
-    // the entry; they upload by themselves.
-    let attach = |evidence_id: String| {
-        let (docs, error, task_id, period) =
-            (docs.clone(), error.clone(), task.id.clone(), props.period);
-        let session = ws.session.clone();
-        Callback::from(move |e: Event| {
-            let Some(input) = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-            else {
-                return;
-            };
-            let picked: Vec<web_sys::File> = input
-                .files()
-                .map(|list| (0..list.length()).filter_map(|i| list.get(i)).collect())
-                .unwrap_or_default();
-            input.set_value("");
-            let (docs, error, task_id, session, evidence_id) = (
-                docs.clone(),
-                error.clone(),
-                task_id.clone(),
-                session.clone(),
-                evidence_id.clone(),
-            );
-            wasm_bindgen_futures::spawn_local(async move {
-                let mut problems = Vec::new();
-                for file in picked {
-                    match session.attach(&file).await {
-                        Ok(kept) => {
-                            let named = EvidenceFile {
-                                sha256: kept.sha256,
-                                name: kept.name,
-                                mime: kept.mime,
-                                size: kept.size,
-                                added_by: docs.me.user.username.clone(),
-                                added_at: now().0,
-                            };
-                            let result = docs.edit_entry(&task_id, period, |entry| {
-                                if let Some(ev) =
-                                    entry.evidence.iter_mut().find(|ev| ev.id == evidence_id)
-                                    && !ev.files.iter().any(|f| f.sha256 == named.sha256)
-                                {
-                                    ev.files.push(named);
-                                }
-                            });
-                            if let Err(e) = result {
-                                problems.push(e);
-                            }
-                        }
-                        Err(e) => problems.push(e),
-                    }
-                }
-                error.set((!problems.is_empty()).then(|| problems.join(" ")));
-            });
-        })
-    };
-    let detach = |evidence_id: String, sha256: String| {
-        let (docs, error, task_id, period) =
-            (docs.clone(), error.clone(), task.id.clone(), props.period);
-        Callback::from(move |_| {
-            let result = docs.edit_entry(&task_id, period, |entry| {
-                if let Some(ev) = entry.evidence.iter_mut().find(|ev| ev.id == evidence_id) {
-                    ev.files.retain(|f| f.sha256 != sha256);
-                }
-            });
-            error.set(result.err());
-        })
-    };
-    let open_file = |sha256: String| {
-        let session = ws.session.clone();
-        Callback::from(move |_| {
-            let (session, sha256) = (session.clone(), sha256.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                browser::open_url(&session.file_url(&sha256).await);
-            });
-        })
-    };
-    let file_row = |ev_id: &str, f: &EvidenceFile| {
-        let state = ws.session.file_state(&f.sha256);
-        html! {
-            <li class="file" data-testid={format!("file-{}", f.sha256)} data-state={state.key()}>
-                <button type="button" class="link" onclick={open_file(f.sha256.clone())}
-                    data-testid={format!("file-open-{}", f.sha256)}>{&f.name}</button>
-                <span class="size">{format!(" {} KB ", f.size.div_ceil(1024))}</span>
-                <span class="state" data-testid={format!("file-state-{}", f.sha256)}>{state.label()}</span>
-                <button type="button" class="secondary" onclick={detach(ev_id.to_string(), f.sha256.clone())}
-                    data-testid={format!("file-remove-{}", f.sha256)}>{"Bỏ tệp"}</button>
-            </li>
-        }
+    let on_file_error = {
+        let error = error.clone();
+        Callback::from(move |e: Option<String>| error.set(e))
     };
     let conflicts = docs.conflicts(&task.id, props.period);
     let pick = |field: String, choice: usize| {
@@ -344,43 +290,28 @@ pub fn task_detail(props: &DetailProps) -> Html {
                     </select>
                 </label>
                 <label>{format!("{} (%)", EntryField::Percent.label())}
-                    <input type="number" min="0" max="100" value={entry.percent.to_string()} onchange={on_percent} data-testid="field-percent" />
+                    <input type="number" min="0" max="100" value={shown("percent", entry.percent.to_string())} oninput={typing("percent")} onchange={on_percent} data-testid="field-percent" />
                 </label>
                 if entry.status == WorkStatus::Done {
                     <label>{format!("{} (dd/mm/yyyy)", EntryField::CompletedOn.label())}
-                        <input value={entry.completed_on.map(|d| d.vi()).unwrap_or_default()} onchange={on_completed}
+                        <input value={shown("completed", entry.completed_on.map(|d| d.vi()).unwrap_or_default())} oninput={typing("completed")} onchange={on_completed}
                             placeholder="dd/mm/yyyy" data-testid="field-completed-on" />
                     </label>
                 }
                 <label>{EntryField::Result.label()}
-                    <textarea value={entry.result.clone()} onchange={on_result} data-testid="field-result" />
+                    <textarea value={shown("result", entry.result.clone())} oninput={typing("result")} onchange={on_result} data-testid="field-result" />
                 </label>
                 <fieldset class="evidence" data-testid="evidence">
                     <legend>{"Tài liệu kiểm chứng"}</legend>
-                    if let Some((used, quota)) = *storage {
-                        <p class="storage" data-testid="device-storage">
-                            {format!("Bộ nhớ trên máy: {} / {}", megabytes(used), megabytes(quota))}
-                        </p>
-                    }
+                    <DeviceStorage />
                     <ul>
                     { for entry.evidence.iter().map(|ev| html! {
                         <li data-testid={format!("evidence-{}", ev.id)}>
                             <span>{format!("{} {} {}", ev.number, ev.date.map(|d| format!("ngày {}", d.vi())).unwrap_or_default(), ev.summary)}</span>
                             <button type="button" class="secondary" onclick={remove_evidence(ev.id.clone())}
                                 data-testid={format!("evidence-remove-{}", ev.id)}>{"Xoá"}</button>
-                            if !ev.files.is_empty() {
-                                <ul class="files">{ for ev.files.iter().map(|f| file_row(&ev.id, f)) }</ul>
-                            }
-                            <div class="attach">
-                                <label class="button secondary">{"Đính kèm tệp"}
-                                    <input type="file" multiple=true hidden=true accept={ACCEPT}
-                                        onchange={attach(ev.id.clone())} data-testid={format!("evidence-attach-{}", ev.id)} />
-                                </label>
-                                <label class="button secondary">{"Chụp ảnh"}
-                                    <input type="file" hidden=true accept="image/*" capture="environment"
-                                        onchange={attach(ev.id.clone())} data-testid={format!("evidence-photo-{}", ev.id)} />
-                                </label>
-                            </div>
+                            <EvidenceFiles task_id={task.id.clone()} period={props.period}
+                                evidence_id={ev.id.clone()} files={ev.files.clone()} on_error={on_file_error.clone()} />
                         </li>
                     }) }
                     </ul>
@@ -392,22 +323,12 @@ pub fn task_detail(props: &DetailProps) -> Html {
                     </div>
                 </fieldset>
                 <label>{EntryField::Difficulties.label()}
-                    <textarea value={entry.difficulties.clone()} onchange={on_difficulties} data-testid="field-difficulties" />
+                    <textarea value={shown("difficulties", entry.difficulties.clone())} oninput={typing("difficulties")} onchange={on_difficulties} data-testid="field-difficulties" />
                 </label>
                 <label>{EntryField::Proposals.label()}
-                    <textarea value={entry.proposals.clone()} onchange={on_proposals} data-testid="field-proposals" />
+                    <textarea value={shown("proposals", entry.proposals.clone())} oninput={typing("proposals")} onchange={on_proposals} data-testid="field-proposals" />
                 </label>
             </form>
         </main>
-    }
-}
-
-/// A byte count as the storage line shows it: "12,3 MB", "2,0 GB".
-fn megabytes(bytes: u64) -> String {
-    let mb = bytes as f64 / (1024.0 * 1024.0);
-    if mb >= 1024.0 {
-        format!("{:.1} GB", mb / 1024.0).replace('.', ",")
-    } else {
-        format!("{mb:.1} MB").replace('.', ",")
     }
 }

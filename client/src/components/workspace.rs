@@ -10,9 +10,9 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::Ws;
 use super::sync_indicator::SyncIndicator;
 use super::tabs::Screens;
+use super::{FilesRevision, Ws};
 use crate::infra::api::{self, Me};
 use crate::infra::plan_docs::PlanDocs;
 use crate::infra::session::Session;
@@ -178,12 +178,14 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
                 switch_plan,
                 tab: state.tab,
                 on_tab,
-                files_revision: state.sync.map(|s| s.files_revision).unwrap_or(0),
             };
+            let files = FilesRevision(state.sync.map(|s| s.files_revision).unwrap_or(0));
             // Keyed by plan: a switch starts every screen afresh (on the same tab).
             let screens = html! {
                 <ContextProvider<Ws> context={ws}>
-                    <Screens key={snap.plan_id.clone()} />
+                    <ContextProvider<FilesRevision> context={files}>
+                        <Screens key={snap.plan_id.clone()} />
+                    </ContextProvider<FilesRevision>>
                 </ContextProvider<Ws>>
             };
             (screens, true)
