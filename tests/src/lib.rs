@@ -612,6 +612,27 @@ pub fn read<T: tiendo_shared::Document>(doc: &DocHandle) -> T {
     doc.with_document(|d| tiendo_shared::doc::read(d).expect("hydrates"))
 }
 
+/// Names evidence file `sha256` (a PDF of `size` bytes called `name`) in a new evidence item of
+/// task 1.a, Q1, of progress document `doc`, as a tablet would: what makes the file readable to
+/// those who may read the report.
+pub fn name_evidence_file(doc: &DocHandle, author: &str, sha256: &str, name: &str, size: u64) {
+    edit::<tiendo_shared::Progress>(doc, author, |p| {
+        p.entry_mut("t1-a", tiendo_shared::PeriodKind::Q1)
+            .evidence
+            .push(tiendo_shared::Evidence {
+                id: format!("ev-{}", &sha256[..12]),
+                files: vec![tiendo_shared::EvidenceFile {
+                    sha256: sha256.to_string(),
+                    name: name.to_string(),
+                    mime: "application/pdf".into(),
+                    size,
+                    ..Default::default()
+                }],
+                ..Default::default()
+            })
+    });
+}
+
 /// Edits a synced document through its typed model, as the client app does.
 pub fn edit<T: tiendo_shared::Document>(doc: &DocHandle, author: &str, f: impl FnOnce(&mut T)) {
     doc.with_document(|d| {

@@ -6,9 +6,10 @@
 use std::process::Command;
 
 use sha2::{Digest, Sha256};
-use tiendo_shared::{Evidence, EvidenceFile, PeriodKind, Progress};
 use tiendo_tests::browser::workspace;
-use tiendo_tests::{SyncClient, TestServer, blocking, data_dir, edit, get_bytes, own_progress};
+use tiendo_tests::{
+    SyncClient, TestServer, blocking, data_dir, get_bytes, name_evidence_file, own_progress,
+};
 
 const UNIT: &str = "thanh-tra-so";
 
@@ -61,19 +62,7 @@ async fn the_stock_tus_client_uploads_an_evidence_file_in_chunks() {
     let mut tablet = SyncClient::new("tablet-tus").await;
     tablet.connect(server.sync_url(), &token).await;
     let doc = tablet.find(&doc_id).await.expect("own progress");
-    edit::<Progress>(&doc, UNIT, |p| {
-        p.entry_mut("t1-a", PeriodKind::Q1).evidence.push(Evidence {
-            id: "ev-tus".into(),
-            files: vec![EvidenceFile {
-                sha256: sha.clone(),
-                name: "tus-js-client.pdf".into(),
-                mime: "application/pdf".into(),
-                size: pdf.len() as u64,
-                ..Default::default()
-            }],
-            ..Default::default()
-        })
-    });
+    name_evidence_file(&doc, UNIT, &sha, "tus-js-client.pdf", pdf.len() as u64);
     tablet.wait_acknowledged(&doc).await;
     tablet.stop().await;
     let (status, body) = blocking(|| get_bytes(&server.url(&format!("/api/files/{sha}")), &token));

@@ -9,9 +9,10 @@ use std::path::Path;
 use std::time::Duration;
 
 use sha2::{Digest, Sha256};
-use tiendo_shared::{Evidence, EvidenceFile, PeriodKind, Progress};
 use tiendo_tests::process::RealServer;
-use tiendo_tests::{SyncClient, blocking, data_dir, edit, get_bytes, login, own_progress};
+use tiendo_tests::{
+    SyncClient, blocking, data_dir, get_bytes, login, name_evidence_file, own_progress,
+};
 
 const UNIT: &str = "thanh-tra-so";
 
@@ -45,19 +46,7 @@ async fn a_killed_server_keeps_the_committed_bytes_serves_no_half_file_and_the_u
         )
         .await;
     let doc = tablet.find(&doc_id).await.expect("own progress");
-    edit::<Progress>(&doc, UNIT, |p| {
-        p.entry_mut("t1-a", PeriodKind::Q1).evidence.push(Evidence {
-            id: "ev-kill".into(),
-            files: vec![EvidenceFile {
-                sha256: sha.clone(),
-                name: "ban-ky.pdf".into(),
-                mime: "application/pdf".into(),
-                size: file.len() as u64,
-                ..Default::default()
-            }],
-            ..Default::default()
-        })
-    });
+    name_evidence_file(&doc, UNIT, &sha, "ban-ky.pdf", file.len() as u64);
     tablet.wait_acknowledged(&doc).await;
     tablet.stop().await;
 
