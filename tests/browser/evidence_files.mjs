@@ -2,12 +2,14 @@
 // the unit attaches a large photo and a PDF to an evidence item; they are kept on the tablet at
 // once (the photo redrawn smaller), listed as not uploaded, and counted by the sync indicator.
 // After a reload, still offline, both are listed and open from the tablet. Back online, both
-// upload with no user action and the form says the server has them.
+// upload with no user action and the form says the server has them; the central office's task
+// view lists both with previews; "Bỏ tệp" drops the reference and keeps the bytes; logging out
+// with a file not uploaded asks first.
 //
-// Env: BASE, USER, PASSWORD, PDF (a file path), PROFILE.
+// Env: BASE, USER, PASSWORD, OFFICE_USER, OFFICE_PASSWORD, PDF (a file path), PROFILE.
 
 import fs from 'node:fs';
-import { emit, env, launch, login, page, scenario, serviceWorkerReady, waitIndicator } from './harness.mjs';
+import { emit, env, handOver, launch, login, page, scenario, serviceWorkerReady, waitIndicator } from './harness.mjs';
 
 async function openTask(p, task) {
   if (await p.locator('[data-testid=task-detail]').count()) await p.click('[data-testid=back]');
@@ -60,8 +62,11 @@ scenario(async () => {
   await login(p, base, env('USER'), env('PASSWORD'));
   await serviceWorkerReady(p);
   await waitIndicator(p, /Đã đồng bộ lúc/);
-  // The unit's first task in its list.
-  const task = (await p.getAttribute('[data-testid^=task-row-]', 'data-testid')).slice('task-row-'.length);
+  // The unit's first task it leads (the office's task view shows the lead units' reports).
+  const task = await p.evaluate(() => {
+    const row = document.querySelector('[data-testid^=task-row-] .part.lead').closest('[data-testid^=task-row-]');
+    return row.dataset.testid.slice('task-row-'.length);
+  });
 
   // A photo as a phone takes it (4,000 × 3,000, PNG from a canvas), made in the page.
   const photo = Buffer.from(await p.evaluate(async () => {
@@ -130,6 +135,50 @@ scenario(async () => {
     null,
     { timeout: 60_000 },
   );
-  emit('online', { files: await listed(p), indicator: await waitIndicator(p, /Đã đồng bộ lúc/) });
+  const online = { files: await listed(p), indicator: await waitIndicator(p, /Đã đồng bộ lúc/) };
+  // The test downloads both as the office meanwhile.
+  await handOver('uploaded', online);
+
+  // The central office, on its own tablet: the task view lists the unit's two files, the photo
+  // with a preview, the PDF with one that loads when opened.
+  const officeContext = await launch(`${env('PROFILE')}-office`);
+  const po = await page(officeContext, 'office');
+  await login(po, base, env('OFFICE_USER'), env('OFFICE_PASSWORD'));
+  await po.click('[data-testid=tab-plan]');
+  await po.click(`[data-testid=plan-task-${task}]`);
+  await po.waitForSelector('[data-testid=task-view]');
+  await po.waitForSelector('[data-testid^=evidence-file-]');
+  const office = await po.evaluate(() => [...document.querySelectorAll('[data-testid^=evidence-file-]')].map((a) => ({
+    href: a.getAttribute('href'),
+    thumbnail: !!a.querySelector('img'),
+    preview: !!a.parentElement.querySelector('details.preview iframe'),
+  })));
+  await officeContext.close();
+
+  // "Bỏ tệp" on the PDF: the report no longer names it; the bytes stay on the tablet.
+  const pdf = online.files.find((f) => f.name.endsWith('.pdf'));
+  await p.click(`[data-testid=file-remove-${pdf.sha256}]`);
+  await p.waitForFunction(() => document.querySelectorAll('[data-testid=evidence] li.file').length === 1);
+  const removed = await listed(p);
+  const kept = await p.evaluate((sha) => new Promise((resolve) => {
+    const open = indexedDB.open('tiendo');
+    open.onsuccess = () => {
+      const get = open.result.transaction('files').objectStore('files').get(sha);
+      get.onsuccess = () => resolve(!!(get.result && get.result.bytes && get.result.bytes.length));
+    };
+  }), pdf.sha256);
+
+  // A file not uploaded yet: logging out asks first (declined here).
+  await context.setOffline(true);
+  await p.locator('[data-testid=evidence] li[data-testid^=evidence-]').first().locator('input[data-testid^=evidence-attach-]').setInputFiles([
+    { name: 'them.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 one more page') },
+  ]);
+  await waitIndicator(p, /1 tệp chưa tải lên/);
+  let asked = null;
+  p.once('dialog', async (d) => { asked = d.message(); await d.dismiss(); });
+  await p.click('[data-testid=logout]');
+  await p.waitForTimeout(300);
+  const stillIn = await p.locator('[data-testid=task-detail]').count();
+  emit('later', { office, removed, kept, asked, still_in: stillIn });
   await context.close();
 });

@@ -38,6 +38,8 @@ async fn a_unit_attaches_files_offline_they_open_after_a_reload_and_upload_by_th
             ("BASE", server.url("/")),
             ("USER", UNIT.to_string()),
             ("PASSWORD", server.password(UNIT)),
+            ("OFFICE_USER", OFFICE.to_string()),
+            ("OFFICE_PASSWORD", server.password(OFFICE)),
             ("PDF", pdf_path.display().to_string()),
         ],
     );
@@ -106,7 +108,7 @@ async fn a_unit_attaches_files_offline_they_open_after_a_reload_and_upload_by_th
         }
     }
 
-    let online = blocking(|| run.expect("online"));
+    let online = blocking(|| run.expect("uploaded"));
     assert!(
         online["files"]
             .as_array()
@@ -115,7 +117,6 @@ async fn a_unit_attaches_files_offline_they_open_after_a_reload_and_upload_by_th
             .all(|f| f["label"] == "đã lưu trên máy chủ"),
         "{online:#}"
     );
-    blocking(|| run.finish());
 
     // The report names both; the office downloads the very bytes.
     let mut office_tablet = SyncClient::new("office-reads").await;
@@ -151,4 +152,35 @@ async fn a_unit_attaches_files_offline_they_open_after_a_reload_and_upload_by_th
             "{what}: {kind}"
         );
     }
+
+    // Then: the office's task view, a reference removed, a logout with a file waiting.
+    run.go();
+    let later = blocking(|| run.expect("later"));
+    // The office's task view: both files, a thumbnail for the photo, a preview for the PDF.
+    let office_links = later["office"].as_array().expect("office links");
+    assert_eq!(office_links.len(), 2, "{later:#}");
+    for l in office_links {
+        let href = l["href"].as_str().unwrap();
+        if href.ends_with(&pdf_sha) {
+            assert_eq!(l["preview"], true, "{l}");
+        } else {
+            assert_eq!(href, format!("/api/files/{photo_sha}"));
+            assert_eq!(l["thumbnail"], true, "{l}");
+        }
+    }
+    // Removed from the report, kept on the tablet; logout asks while a file waits.
+    assert_eq!(later["removed"].as_array().unwrap().len(), 1, "{later:#}");
+    assert_eq!(later["kept"], true, "{later:#}");
+    assert!(
+        later["asked"]
+            .as_str()
+            .unwrap_or("")
+            .contains("1 tệp minh chứng chưa tải lên"),
+        "{later:#}"
+    );
+    assert_eq!(
+        later["still_in"], 1,
+        "declining keeps the user signed in: {later:#}"
+    );
+    blocking(|| run.finish());
 }
