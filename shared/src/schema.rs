@@ -142,6 +142,15 @@ pub const MIGRATIONS: &[Migration] = &[
         what: "schema_version at the root; entries read one by one, written additively",
         apply: None,
     },
+    Migration {
+        kind: DocKind::Progress,
+        from: 2,
+        to: 3,
+        what: "evidence items name their files (`files`: SHA-256, name, type, size, who, when); \
+               absent is none, so nothing to move — the version tells an older release there is \
+               more than it shows",
+        apply: None,
+    },
 ];
 
 /// The schema version of `doc`: the highest of the values devices wrote (1 when none).

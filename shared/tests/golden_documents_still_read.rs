@@ -1,6 +1,7 @@
 //! Golden documents: saved `.automerge` files of the documents earlier releases wrote (the seed
 //! plan, its organisation and one unit's progress with a year of history), read by today's code
-//! to the same model and the same status.
+//! to the same model and the same status. v1: progress at schema version 2; v2: version 3, with
+//! evidence files named.
 //!
 //! The files under `fixtures/golden/v<N>/` never change. A release that changes a document's
 //! shape adds a new directory (`cargo test -p tiendo-shared --test golden_documents_still_read --
@@ -8,7 +9,9 @@
 
 use std::path::{Path, PathBuf};
 
-use tiendo_shared::{Entry, Evidence, Org, PeriodKind, Plan, Progress, WorkStatus, doc, import};
+use tiendo_shared::{
+    Entry, Evidence, EvidenceFile, Org, PeriodKind, Plan, Progress, WorkStatus, doc, import,
+};
 
 /// The unit whose year of progress the fixture holds.
 const UNIT: &str = "phong-hanh-chinh-tong-hop";
@@ -23,7 +26,7 @@ fn golden_dir(version: &str) -> PathBuf {
 
 /// A year of reports on every task the unit leads or helps with, written as a tablet would:
 /// one change per saved form, by two people.
-fn a_year_of_progress(plan: &Plan) -> automerge::Automerge {
+fn a_year_of_progress(plan: &Plan, with_files: bool) -> automerge::Automerge {
     let mut d = doc::create(&Progress::new(&plan.id, UNIT), Some("system"), AT)
         .unwrap()
         .document()
@@ -55,7 +58,19 @@ fn a_year_of_progress(plan: &Plan) -> automerge::Automerge {
                             date: Some(period.covers_until(2025)),
                             summary: "Báo cáo kết quả".into(),
                             file: None,
-                            files: Vec::new(),
+                            // From v2: every other evidence item names its scan.
+                            files: if with_files && i % 10 == 0 {
+                                vec![EvidenceFile {
+                                    sha256: format!("{:064x}", i * 4 + n),
+                                    name: format!("{}-BC-SKHCN.pdf", 10 + i),
+                                    mime: "application/pdf".into(),
+                                    size: 120_000 + i as u64,
+                                    added_by: author.into(),
+                                    added_at: AT.0,
+                                }]
+                            } else {
+                                Vec::new()
+                            },
                         }]
                     } else {
                         Vec::new()
@@ -100,7 +115,7 @@ fn write_golden_fixtures() {
     let imp = import(tiendo_shared::fixtures::SEED_PLAN).unwrap();
     let mut plan = doc::create(&imp.plan, Some("system"), AT).unwrap();
     let mut org = doc::create(&imp.org, Some("system"), AT).unwrap();
-    let progress = a_year_of_progress(&imp.plan);
+    let progress = a_year_of_progress(&imp.plan, version != "v1");
     std::fs::write(dir.join("plan.automerge"), plan.save()).unwrap();
     std::fs::write(dir.join("org.automerge"), org.save()).unwrap();
     std::fs::write(dir.join("progress.automerge"), progress.save()).unwrap();
@@ -160,7 +175,7 @@ fn expected<T: serde::de::DeserializeOwned>(version: &str, key: &str) -> T {
 
 #[test]
 fn documents_of_every_earlier_version_read_to_the_same_model_and_status() {
-    for version in ["v1"] {
+    for version in ["v1", "v2"] {
         let plan_doc = load(version, "plan.automerge");
         let org_doc = load(version, "org.automerge");
         let progress_doc = load(version, "progress.automerge");
