@@ -163,8 +163,8 @@ scenario(async () => {
   const kept = await p.evaluate((sha) => new Promise((resolve) => {
     const open = indexedDB.open('tiendo');
     open.onsuccess = () => {
-      const get = open.result.transaction('files').objectStore('files').get(sha);
-      get.onsuccess = () => resolve(!!(get.result && get.result.bytes && get.result.bytes.length));
+      const get = open.result.transaction('file_bytes').objectStore('file_bytes').get(sha);
+      get.onsuccess = () => resolve(!!(get.result && get.result.length));
     };
   }), pdf.sha256);
 

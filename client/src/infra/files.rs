@@ -5,7 +5,8 @@
 //!
 //! Stage: *device storage ⇄ HTTP*, beside the documents. The progress document names a file
 //! (`tiendo_shared::EvidenceFile`: SHA-256, name, type, size, who, when); the bytes are here,
-//! under the SHA-256, with what the upload has reached (`uploaded`, the upload's `location`).
+//! under the SHA-256, apart from what is known of them (name, type, size, whether uploaded, the
+//! upload's `location`), so listing the files at start never reads their bytes.
 
 use js_sys::{Object, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
@@ -57,12 +58,11 @@ fn get(o: &JsValue, key: &str) -> JsValue {
     Reflect::get(o, &key.into()).unwrap_or(JsValue::UNDEFINED)
 }
 
-fn record(kept: &Kept, bytes: &JsValue) -> JsValue {
+fn record(kept: &Kept) -> JsValue {
     let o = Object::new();
     let set = |k: &str, v: JsValue| {
         let _ = Reflect::set(&o, &k.into(), &v);
     };
-    set("bytes", bytes.clone());
     set("name", kept.name.as_str().into());
     set("mime", kept.mime.as_str().into());
     set("size", (kept.size as f64).into());
@@ -203,13 +203,15 @@ pub async fn keep(
         location: None,
         refused: None,
     };
+    let failed = |e: super::storage::StorageError| format!("Không lưu được tệp trên máy: {e}");
     storage
-        .put_file(
-            &sha,
-            &record(&kept, &Uint8Array::from(bytes.as_slice()).into()),
-        )
+        .put_file_bytes(&sha, &Uint8Array::from(bytes.as_slice()).into())
         .await
-        .map_err(|e| format!("Không lưu được tệp trên máy: {e}"))?;
+        .map_err(failed)?;
+    storage
+        .put_file(&sha, &record(&kept))
+        .await
+        .map_err(failed)?;
     Ok(kept)
 }
 
@@ -227,8 +229,9 @@ pub async fn all(storage: &IdbStorage) -> Vec<Kept> {
 /// A URL the browser opens file `sha256` at: the bytes on this device (works offline), else the
 /// server's copy.
 pub async fn url(storage: &IdbStorage, sha256: &str) -> String {
-    if let Ok(Some(r)) = storage.file(sha256).await {
-        let bytes = get(&r, "bytes");
+    if let (Ok(Some(r)), Ok(Some(bytes))) =
+        (storage.file(sha256).await, storage.file_bytes(sha256).await)
+    {
         let parts = js_sys::Array::of1(&bytes);
         let options = web_sys::BlobPropertyBag::new();
         options.set_type(&get(&r, "mime").as_string().unwrap_or_default());
@@ -274,11 +277,10 @@ pub async fn upload(
     use base64::Engine;
     use gloo_net::http::{Method, Request};
     let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
-    let Ok(Some(r)) = storage.file(&kept.sha256).await else {
+    let Ok(Some(bytes)) = storage.file_bytes(&kept.sha256).await else {
         return Uploaded::Refused("tệp không còn trên máy".into());
     };
-    let bytes = Uint8Array::new(&get(&r, "bytes"));
-    let save = |k: &Kept| record(k, &bytes.clone().into());
+    let bytes = Uint8Array::new(&bytes);
     // Where the server stands: the upload under way, or a new one.
     let mut offset = None;
     if let Some(location) = &kept.location {
@@ -315,11 +317,11 @@ pub async fn upload(
             return Uploaded::Interrupted;
         }
         if !resp.ok() {
-            return refuse(storage, &mut kept, &save, error_text(resp).await).await;
+            return refuse(storage, &mut kept, error_text(resp).await).await;
         }
         kept.location = resp.headers().get("location");
         offset = offset_of(&resp);
-        let _ = storage.put_file(&kept.sha256, &save(&kept)).await;
+        let _ = storage.put_file(&kept.sha256, &record(&kept)).await;
     }
     let (Some(location), Some(mut offset)) = (kept.location.clone(), offset) else {
         return Uploaded::Interrupted;
@@ -348,25 +350,20 @@ pub async fn upload(
             Ok(resp) if resp.status() >= 500 || resp.status() == 401 => {
                 return Uploaded::Interrupted;
             }
-            Ok(resp) => return refuse(storage, &mut kept, &save, error_text(resp).await).await,
+            Ok(resp) => return refuse(storage, &mut kept, error_text(resp).await).await,
             Err(_) => return Uploaded::Interrupted,
         }
         progress(offset);
     }
     kept.uploaded = true;
-    let _ = storage.put_file(&kept.sha256, &save(&kept)).await;
+    let _ = storage.put_file(&kept.sha256, &record(&kept)).await;
     Uploaded::Stored
 }
 
-async fn refuse(
-    storage: &IdbStorage,
-    kept: &mut Kept,
-    save: &dyn Fn(&Kept) -> JsValue,
-    why: String,
-) -> Uploaded {
+async fn refuse(storage: &IdbStorage, kept: &mut Kept, why: String) -> Uploaded {
     kept.refused = Some(why.clone());
     kept.location = None;
-    let _ = storage.put_file(&kept.sha256, &save(kept)).await;
+    let _ = storage.put_file(&kept.sha256, &record(kept)).await;
     Uploaded::Refused(why)
 }
 

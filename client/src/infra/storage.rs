@@ -16,8 +16,10 @@ use wasm_bindgen::JsValue;
 /// The IndexedDB database name.
 pub const DATABASE: &str = "tiendo";
 const CHUNKS: &str = "chunks";
-/// Evidence files kept on the device, by SHA-256 ([`super::files`]).
+/// Evidence files kept on the device, by SHA-256 ([`super::files`]): what is known of each.
 const FILES: &str = "files";
+/// Their bytes, by SHA-256.
+const FILE_BYTES: &str = "file_bytes";
 
 /// Why IndexedDB failed.
 #[derive(Debug, thiserror::Error)]
@@ -39,12 +41,14 @@ pub struct IdbStorage {
 impl IdbStorage {
     /// Opens (creating if needed) the database `name`.
     pub async fn open(name: &str) -> Result<IdbStorage, StorageError> {
-        // Version 2 added `files` (evidence files' bytes, [`super::files`]); opening a version 1
-        // database adds the store and keeps the chunks.
+        // Version 2 added `files` (what is known of each evidence file, [`super::files`]) and
+        // version 3 `file_bytes` (their bytes, apart, so listing the files never reads them);
+        // opening an older database adds the stores and keeps the chunks.
         let db = Rexie::builder(name)
-            .version(2)
+            .version(3)
             .add_object_store(ObjectStore::new(CHUNKS))
             .add_object_store(ObjectStore::new(FILES))
+            .add_object_store(ObjectStore::new(FILE_BYTES))
             .build()
             .await?;
         Ok(IdbStorage { db: Rc::new(db) })
@@ -55,9 +59,10 @@ impl IdbStorage {
     pub async fn clear(&self) -> Result<(), StorageError> {
         let tx = self
             .db
-            .transaction(&[CHUNKS, FILES], TransactionMode::ReadWrite)?;
+            .transaction(&[CHUNKS, FILES, FILE_BYTES], TransactionMode::ReadWrite)?;
         tx.store(CHUNKS)?.clear().await?;
         tx.store(FILES)?.clear().await?;
+        tx.store(FILE_BYTES)?.clear().await?;
         tx.done().await?;
         Ok(())
     }
@@ -78,6 +83,26 @@ impl IdbStorage {
         Ok(tx.store(FILES)?.get(JsValue::from_str(key)).await?)
     }
 
+    /// Keeps a file's `bytes` under `key`.
+    pub async fn put_file_bytes(&self, key: &str, bytes: &JsValue) -> Result<(), StorageError> {
+        let tx = self
+            .db
+            .transaction(&[FILE_BYTES], TransactionMode::ReadWrite)?;
+        tx.store(FILE_BYTES)?
+            .put(bytes, Some(&JsValue::from_str(key)))
+            .await?;
+        tx.done().await?;
+        Ok(())
+    }
+
+    /// The bytes of the file under `key`.
+    pub async fn file_bytes(&self, key: &str) -> Result<Option<JsValue>, StorageError> {
+        let tx = self
+            .db
+            .transaction(&[FILE_BYTES], TransactionMode::ReadOnly)?;
+        Ok(tx.store(FILE_BYTES)?.get(JsValue::from_str(key)).await?)
+    }
+
     /// Every file record, with its key.
     pub async fn files(&self) -> Result<Vec<(String, JsValue)>, StorageError> {
         let tx = self.db.transaction(&[FILES], TransactionMode::ReadOnly)?;
@@ -90,10 +115,13 @@ impl IdbStorage {
             .collect())
     }
 
-    /// Forgets the file record under `key`.
+    /// Forgets the file under `key`, record and bytes.
     pub async fn delete_file(&self, key: &str) -> Result<(), StorageError> {
-        let tx = self.db.transaction(&[FILES], TransactionMode::ReadWrite)?;
+        let tx = self
+            .db
+            .transaction(&[FILES, FILE_BYTES], TransactionMode::ReadWrite)?;
         tx.store(FILES)?.delete(JsValue::from_str(key)).await?;
+        tx.store(FILE_BYTES)?.delete(JsValue::from_str(key)).await?;
         tx.done().await?;
         Ok(())
     }
