@@ -9,7 +9,7 @@
 // an entry nobody can read (the page says so and the unit repairs it by saving).
 //
 // Env: BASE, USER, PASSWORD (a unit editor), TASK and BROKEN_TASK (tasks the unit leads),
-// RUST_RESULT, PROFILE.
+// RUST_RESULT, NEWER_VERSION (a schema version above ours), PROFILE.
 
 import { register } from 'node:module';
 import { emit, env, handOver, launch, login, page, scenario } from './harness.mjs';
@@ -76,7 +76,7 @@ scenario(async () => {
       },
     };
     d.tasks[env('BROKEN_TASK')] = { q1: { status: 'in_progress', percent: 'ba mươi', result: 'Đang tổng hợp' } };
-    d.schema_version = 3;
+    d.schema_version = Number(env('NEWER_VERSION'));
   });
   await handOver('wrote', { result: RESULT, percent: 37, planHeads: decodeHeads(plan.heads()), planHeadsBefore });
 

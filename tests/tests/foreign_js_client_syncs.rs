@@ -63,6 +63,11 @@ async fn a_stock_javascript_client_writes_progress_the_office_and_the_unit_read(
             ("TASK", TASK.to_string()),
             ("BROKEN_TASK", BROKEN_TASK.to_string()),
             ("RUST_RESULT", RUST_RESULT.to_string()),
+            // A later release's version than ours.
+            (
+                "NEWER_VERSION",
+                (tiendo_shared::DocKind::Progress.current() + 1).to_string(),
+            ),
         ],
     );
     let loaded = run.expect("loaded");
