@@ -4,7 +4,8 @@
 // After a reload, still offline, both are listed and open from the tablet. Back online, both
 // upload with no user action and the form says the server has them; the central office's task
 // view lists both with previews; "Bỏ tệp" drops the reference and keeps the bytes; logging out
-// with a file not uploaded asks first.
+// with a file not uploaded asks first; short of space (a real quota override), attaching drops the
+// local copies of uploaded files, never one only on the tablet, and those open from the server.
 //
 // Env: BASE, USER, PASSWORD, OFFICE_USER, OFFICE_PASSWORD, PDF (a file path), PROFILE.
 
@@ -58,6 +59,25 @@ async function opened(p, files) {
 scenario(async () => {
   const base = env('BASE');
   const context = await launch(env('PROFILE'));
+  // Whether the app asks the browser to keep its storage, and what it was told. And a smaller
+  // quota when the test sets one: Chromium's own quota override (CDP
+  // Storage.overrideQuotaForOrigin) is active in its quota manager but does not reach
+  // navigator.storage.estimate() (Chrome 156), so the report is lowered here; the usage and
+  // everything the app then does to IndexedDB are the browser's own.
+  await context.addInitScript(() => {
+    const ask = navigator.storage.persist.bind(navigator.storage);
+    navigator.storage.persist = async () => {
+      const granted = await ask();
+      localStorage.setItem('test.persist', String(granted));
+      return granted;
+    };
+    const estimate = navigator.storage.estimate.bind(navigator.storage);
+    navigator.storage.estimate = async () => {
+      const e = await estimate();
+      const quota = localStorage.getItem('test.quota');
+      return quota ? { usage: e.usage, usageDetails: e.usageDetails, quota: Number(quota) } : e;
+    };
+  });
   const p = await page(context, 'tablet');
   await login(p, base, env('USER'), env('PASSWORD'));
   await serviceWorkerReady(p);
@@ -113,6 +133,7 @@ scenario(async () => {
     task,
     typing,
     storage: await p.textContent('[data-testid=device-storage]'),
+    persist_asked: await p.evaluate(() => localStorage.getItem('test.persist')),
     files: await listed(p),
     indicator: await waitIndicator(p, /tệp chưa tải lên/),
     photo_bytes: photo.length,
@@ -168,17 +189,43 @@ scenario(async () => {
     };
   }), pdf.sha256);
 
-  // A file not uploaded yet: logging out asks first (declined here).
+  // Space runs short (the site's quota reported as half its usage, so more is to be freed than
+  // all the files hold): attaching a file offline drops the local copies of the files the
+  // server has, largest first, never the new one that exists only here.
   await context.setOffline(true);
+  const { usage } = await p.evaluate(() => navigator.storage.estimate());
+  await p.evaluate((q) => localStorage.setItem('test.quota', String(q)), Math.floor(usage / 2));
+  const bytesHere = () => p.evaluate(() => new Promise((resolve) => {
+    const open = indexedDB.open('tiendo');
+    open.onsuccess = () => {
+      const all = open.result.transaction('file_bytes').objectStore('file_bytes').getAllKeys();
+      all.onsuccess = () => resolve(all.result);
+    };
+  }));
+  const before = await bytesHere();
+  // A file not uploaded yet: logging out asks first (declined here).
   await p.locator('[data-testid=evidence] li[data-testid^=evidence-]').first().locator('input[data-testid^=evidence-attach-]').setInputFiles([
     { name: 'them.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 one more page') },
   ]);
   await waitIndicator(p, /1 tệp chưa tải lên/);
+  await p.waitForFunction(() => !!document.querySelector('[data-testid=evidence] li.file[data-state=elsewhere]'))
+    .catch(() => {}); // the test's assertions say what is wrong
+  const short = { usage, before, after: await bytesHere(), files: await listed(p) };
   let asked = null;
   p.once('dialog', async (d) => { asked = d.message(); await d.dismiss(); });
   await p.click('[data-testid=logout]');
   await p.waitForTimeout(300);
   const stillIn = await p.locator('[data-testid=task-detail]').count();
-  emit('later', { office, removed, kept, asked, still_in: stillIn });
+  // Online again, the photo whose copy was dropped opens from the server, the same bytes.
+  await context.setOffline(false);
+  await p.waitForFunction(
+    () => [...document.querySelectorAll('[data-testid=evidence] li.file')].every((r) => ['stored', 'elsewhere'].includes(r.dataset.state)),
+    null,
+    { timeout: 60_000 },
+  );
+  short.reopened = short.files.some((f) => f.state === 'elsewhere')
+    ? await opened(p, short.files.filter((f) => f.state === 'elsewhere'))
+    : [];
+  emit('later', { office, removed, kept, asked, still_in: stillIn, short });
   await context.close();
 });

@@ -58,6 +58,10 @@ async fn a_unit_attaches_files_offline_they_open_after_a_reload_and_upload_by_th
             .starts_with("Bộ nhớ trên máy: "),
         "{offline:#}"
     );
+    assert!(
+        offline["persist_asked"].is_string(),
+        "the app asked for persistent storage at the first attach: {offline:#}"
+    );
     let files = offline["files"].as_array().expect("files");
     assert_eq!(files.len(), 2, "{offline:#}");
     assert!(files.iter().all(|f| f["state"] == "local"), "{offline:#}");
@@ -182,5 +186,40 @@ async fn a_unit_attaches_files_offline_they_open_after_a_reload_and_upload_by_th
         later["still_in"], 1,
         "declining keeps the user signed in: {later:#}"
     );
+    // Short of space: the copies of the uploaded photo and PDF went, the file only on the
+    // tablet stayed; the photo then opened from the server with its own bytes.
+    let short = &later["short"];
+    let keys = |k: &str| -> Vec<String> {
+        short[k]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect()
+    };
+    let (before, after) = (keys("before"), keys("after"));
+    assert!(
+        before.contains(&photo_sha) && before.contains(&pdf_sha),
+        "{short:#}"
+    );
+    assert!(
+        !after.contains(&photo_sha) && !after.contains(&pdf_sha),
+        "confirmed copies dropped: {short:#}"
+    );
+    let waiting: Vec<&serde_json::Value> = short["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["state"] == "local")
+        .collect();
+    assert_eq!(waiting.len(), 1, "{short:#}");
+    assert!(
+        after.contains(&waiting[0]["sha256"].as_str().unwrap().to_string()),
+        "the file only on the tablet is kept: {short:#}"
+    );
+    let reopened = short["reopened"].as_array().unwrap();
+    assert_eq!(reopened.len(), 1, "{short:#}");
+    assert_eq!(reopened[0]["url"], "/api/", "from the server: {short:#}");
+    assert_eq!(reopened[0]["sha256"], photo_sha.as_str(), "{short:#}");
     blocking(|| run.finish());
 }

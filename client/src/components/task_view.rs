@@ -1,11 +1,13 @@
 //! One task as the plan and the reports show it: the plan's words, its state, every readable
-//! unit's report for a period; in the office build also the task's history and, for those who
+//! unit's report for a period (leads, then coordinating units) with its evidence files; in the office build also the task's history and, for those who
 //! may amend the plan, the task editor.
 //!
 //! Stage: *UI*, over the snapshot's plan and the memoized summary ([`use_summary`]). Opened from
 //! the plan overview (both builds) and the dashboard (office build).
 
 use tiendo_shared::{Date, EvidenceFile, PeriodKind, WorkStatus};
+
+use crate::view_model::task_reports::report_rows;
 use yew::prelude::*;
 
 use super::period_select::PeriodSelect;
@@ -41,17 +43,19 @@ pub fn task_view(props: &TaskViewProps) -> Html {
         .as_ref()
         .and_then(|s| s.tasks.iter().find(|t| t.task_id == task.id).cloned());
     let unit_name = |id: &str| agency.unit_name(id);
-    // Each unit's evidence files for the period, from its progress document.
-    let files_of = |unit_id: &str| -> Vec<EvidenceFile> {
-        ws.snap
-            .all_progress
-            .iter()
-            .chain(ws.snap.progress.iter())
-            .find(|p| p.unit_id == unit_id)
-            .and_then(|p| p.entry(&task.id, *period))
-            .map(|e| e.evidence.iter().flat_map(|ev| ev.files.clone()).collect())
-            .unwrap_or_default()
-    };
+    // Every unit that reported, leads first, each with its files for the period.
+    let rows = st
+        .as_ref()
+        .map(|st| {
+            let docs: Vec<&tiendo_shared::Progress> = ws
+                .snap
+                .all_progress
+                .iter()
+                .chain(ws.snap.progress.iter())
+                .collect();
+            report_rows(st, &docs, *period)
+        })
+        .unwrap_or_default();
     let back = {
         let cb = props.on_back.clone();
         Callback::from(move |_| cb.emit(()))
@@ -86,17 +90,19 @@ pub fn task_view(props: &TaskViewProps) -> Html {
             <table class="plan" data-testid="unit-reports">
                 <thead><tr><th>{"Đơn vị"}</th><th>{"Tình trạng"}</th><th>{"Tỷ lệ"}</th><th>{"Kết quả"}</th><th>{"Tệp minh chứng"}</th></tr></thead>
                 <tbody>
-                { for st.iter().flat_map(|st| st.reports.iter()).map(|r| html! {
-                    <tr data-testid={format!("unit-report-{}", r.unit_id)}>
-                        <td>{unit_name(&r.unit_id)}</td>
-                        <td>{if r.status == WorkStatus::Done { format!("{}{}", r.status.vi(), r.completed_on.map(|d| format!(" ngày {}", d.vi())).unwrap_or_default()) } else { r.status.vi().to_string() }}</td>
-                        <td>{format!("{}%", r.percent)}</td>
-                        <td>{&r.result}</td>
-                        <td class="files">{ for files_of(&r.unit_id).iter().map(file_link) }</td>
+                { for rows.iter().map(|r| html! {
+                    <tr data-testid={format!("unit-{}-{}", if r.reported.is_some() { "report" } else { "missing" }, r.unit_id)}
+                        class={classes!(r.reported.is_none().then_some("missing"))}>
+                        <td>{unit_name(&r.unit_id)}<span class="part">{format!(" ({})", r.part.vi())}</span></td>
+                        if let Some(rep) = &r.reported {
+                            <td>{if rep.status == WorkStatus::Done { format!("{}{}", rep.status.vi(), rep.completed_on.map(|d| format!(" ngày {}", d.vi())).unwrap_or_default()) } else { rep.status.vi().to_string() }}</td>
+                            <td>{format!("{}%", rep.percent)}</td>
+                            <td>{&rep.result}</td>
+                        } else {
+                            <td colspan="3">{"Chưa báo cáo kỳ này"}</td>
+                        }
+                        <td class="files">{ for r.files.iter().map(file_link) }</td>
                     </tr>
-                }) }
-                { for st.iter().flat_map(|st| st.missing_reports.iter()).map(|u| html! {
-                    <tr class="missing"><td>{unit_name(u)}</td><td colspan="4">{"Chưa báo cáo kỳ này"}</td></tr>
                 }) }
                 </tbody>
             </table>

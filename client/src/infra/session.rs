@@ -199,7 +199,17 @@ impl Session {
         let (bytes, mime, name) = files::prepare(file).await?;
         let kept = files::keep(&self.storage, bytes, &mime, &name).await?;
         self.set_file_state(&kept.sha256, kept.state());
+        // The new bytes take space: short of it, drop copies the server has.
+        self.make_room().await;
         Ok(kept)
+    }
+
+    /// Short of space ([`files::make_room`]): drops the local copies of files the server has;
+    /// they show as on the server.
+    async fn make_room(&self) {
+        for gone in files::make_room(&self.storage).await {
+            self.set_file_state(&gone, FileState::Elsewhere);
+        }
     }
 
     /// This site's storage on the device: bytes used and the quota.
@@ -230,9 +240,7 @@ impl Session {
             match files::upload(&self.storage, kept, doc_id, &progress).await {
                 files::Uploaded::Stored => {
                     self.set_file_state(&sha, FileState::Stored);
-                    for gone in files::make_room(&self.storage).await {
-                        self.set_file_state(&gone, FileState::Elsewhere);
-                    }
+                    self.make_room().await;
                 }
                 files::Uploaded::Refused(why) => self.set_file_state(&sha, FileState::Refused(why)),
                 files::Uploaded::Interrupted => {
