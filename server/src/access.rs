@@ -6,7 +6,7 @@
 //!
 //! | role | plan, organisation | own unit's progress | other progress of the agency | other agencies |
 //! |---|---|---|---|---|
-//! | unit editor | read | write | – | – |
+//! | unit editor, unit head | read | write | – | – |
 //! | agency admin (central office) | write | write | read | – |
 //! | province viewer | read | read | read | read |
 //! | system admin | write | write | write | write |
@@ -48,15 +48,15 @@ pub fn access(user: &User, doc: &DocRecord) -> Access {
         (Role::AgencyAdmin, DocKind::Plan | DocKind::Org) => Access::Write,
         (Role::AgencyAdmin, DocKind::Progress) if own_unit => Access::Write,
         (Role::AgencyAdmin, DocKind::Progress) => Access::Read,
-        (Role::UnitEditor, DocKind::Plan | DocKind::Org) => Access::Read,
-        (Role::UnitEditor, DocKind::Progress) if own_unit => Access::Write,
-        (Role::UnitEditor, DocKind::Progress) => Access::None,
+        (Role::UnitEditor | Role::UnitHead, DocKind::Plan | DocKind::Org) => Access::Read,
+        (Role::UnitEditor | Role::UnitHead, DocKind::Progress) if own_unit => Access::Write,
+        (Role::UnitEditor | Role::UnitHead, DocKind::Progress) => Access::None,
     }
 }
 
 /// Only those who may read every unit's progress see the merged status and the reports.
 pub fn may_see_merged(user: &User) -> Result<()> {
-    if user.role == Role::UnitEditor {
+    if user.role.is_unit_member() {
         return Err(AppError::Forbidden(
             "tổng hợp tiến độ dành cho đầu mối tổng hợp và lãnh đạo".to_string(),
         ));

@@ -134,7 +134,8 @@ pub async fn open(config: &Config) -> Result<(Library, Startup)> {
 }
 
 /// One account per unit of every agency (the central office as agency admin, the others as
-/// unit editors) and `admin`, each with a generated password.
+/// unit editors), the head of each of those units (`<unit>.truong`), and `admin`, each with a
+/// generated password.
 pub async fn create_demo_accounts(library: &Library) -> Result<Vec<DemoAccount>> {
     let mut out = Vec::new();
     for agency in library.agencies().await? {
@@ -162,6 +163,28 @@ pub async fn create_demo_accounts(library: &Library) -> Result<Vec<DemoAccount>>
                 role,
                 unit: Some(unit.name.clone()),
             });
+            // Each reporting unit's head, who approves its period reports.
+            if role == Role::UnitEditor {
+                let username = format!("{}.truong", unit.id);
+                let password = accounts::generate_password();
+                library
+                    .store()
+                    .add_user(NewUser {
+                        username: username.clone(),
+                        display_name: format!("Lãnh đạo {}", unit.name),
+                        role: Role::UnitHead,
+                        agency_id: Some(agency.id.clone()),
+                        unit_id: Some(unit.id.clone()),
+                        password: password.clone(),
+                    })
+                    .await?;
+                out.push(DemoAccount {
+                    username,
+                    password,
+                    role: Role::UnitHead,
+                    unit: Some(unit.name.clone()),
+                });
+            }
         }
     }
     let password = accounts::generate_password();

@@ -19,6 +19,9 @@ use crate::{Agency, Error, Plan};
 pub enum Role {
     /// Updates the progress of their own unit.
     UnitEditor,
+    /// The head of a unit (trưởng đơn vị): updates its progress like an editor and approves its
+    /// period reports.
+    UnitHead,
     /// The agency's central office: reads the whole agency, edits the plan.
     AgencyAdmin,
     /// Province level (Sở Nội vụ): reads every agency.
@@ -29,8 +32,9 @@ pub enum Role {
 
 impl Role {
     /// Every role, in order.
-    pub const ALL: [Role; 4] = [
+    pub const ALL: [Role; 5] = [
         Role::UnitEditor,
+        Role::UnitHead,
         Role::AgencyAdmin,
         Role::ProvinceViewer,
         Role::SystemAdmin,
@@ -40,6 +44,7 @@ impl Role {
     pub fn as_str(self) -> &'static str {
         match self {
             Role::UnitEditor => "unit_editor",
+            Role::UnitHead => "unit_head",
             Role::AgencyAdmin => "agency_admin",
             Role::ProvinceViewer => "province_viewer",
             Role::SystemAdmin => "system_admin",
@@ -50,6 +55,7 @@ impl Role {
     pub fn label(self) -> &'static str {
         match self {
             Role::UnitEditor => "Cập nhật tiến độ đơn vị",
+            Role::UnitHead => "Lãnh đạo đơn vị (duyệt báo cáo)",
             Role::AgencyAdmin => "Đầu mối tổng hợp của cơ quan",
             Role::ProvinceViewer => "Theo dõi cấp tỉnh",
             Role::SystemAdmin => "Quản trị hệ thống",
@@ -58,7 +64,12 @@ impl Role {
 
     /// Whether users of this role belong to a unit of an agency.
     pub fn needs_unit(self) -> bool {
-        matches!(self, Role::UnitEditor | Role::AgencyAdmin)
+        matches!(self, Role::UnitEditor | Role::UnitHead | Role::AgencyAdmin)
+    }
+
+    /// A member of a unit who reports its progress (an editor or the unit's head).
+    pub fn is_unit_member(self) -> bool {
+        matches!(self, Role::UnitEditor | Role::UnitHead)
     }
 
     /// The build of the browser client this role needs: a unit editor reads only their unit's
@@ -66,7 +77,7 @@ impl Role {
     /// role reads the merged status (and the central office amends the plan).
     pub fn client_build(self) -> ClientBuild {
         match self {
-            Role::UnitEditor => ClientBuild::Unit,
+            Role::UnitEditor | Role::UnitHead => ClientBuild::Unit,
             Role::AgencyAdmin | Role::ProvinceViewer | Role::SystemAdmin => ClientBuild::Office,
         }
     }
@@ -319,7 +330,7 @@ impl Me {
                 .filter(of_plan)
                 .find(|d| d.unit_id.as_deref() == Some(u))
         });
-        let all_progress = if self.user.role == Role::UnitEditor {
+        let all_progress = if self.user.role.is_unit_member() {
             Vec::new()
         } else {
             self.documents.iter().filter(of_plan).collect()

@@ -34,6 +34,7 @@ pub mod schedule;
 pub mod schema;
 pub mod status;
 pub mod text;
+pub mod workflow;
 
 pub use date::Date;
 pub use error::Error;

@@ -17,10 +17,10 @@ pub enum UserCommand {
     Add {
         /// Login name (a-z, 0-9, '.', '_', '-').
         username: String,
-        /// unit_editor, agency_admin, province_viewer or system_admin.
+        /// unit_editor, unit_head, agency_admin, province_viewer or system_admin.
         #[arg(long, default_value = "unit_editor")]
         role: String,
-        /// The unit (id from `tiendo unit list`) for unit_editor and agency_admin.
+        /// The unit (id from `tiendo unit list`) for unit_editor, unit_head and agency_admin.
         #[arg(long)]
         unit: Option<String>,
         /// Display name (default: the unit's name or the login name).

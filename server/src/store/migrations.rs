@@ -90,6 +90,42 @@ pub const MIGRATIONS: &[&str] = &[
         data BLOB NOT NULL,
         PRIMARY KEY (upload_id, offset)
     );",
+    // 5: the unit head role (the role CHECK is part of the table, so users is rebuilt; sessions,
+    // which refer to it, are carried over so nobody is signed out), and when the server first
+    // received each reporting step (`store::receipts`).
+    "CREATE TABLE users_v5 (
+        id INTEGER PRIMARY KEY,
+        username TEXT NOT NULL UNIQUE,
+        display_name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN
+            ('unit_editor', 'unit_head', 'agency_admin', 'province_viewer', 'system_admin')),
+        agency_id TEXT,
+        unit_id TEXT,
+        password_hash TEXT NOT NULL,
+        disabled INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL DEFAULT (unixepoch())
+    );
+    INSERT INTO users_v5 SELECT id, username, display_name, role, agency_id, unit_id,
+        password_hash, disabled, created_at FROM users;
+    CREATE TEMP TABLE sessions_v4 AS SELECT * FROM sessions;
+    DROP TABLE sessions;
+    DROP TABLE users;
+    ALTER TABLE users_v5 RENAME TO users;
+    CREATE TABLE sessions (
+        token_hash BLOB PRIMARY KEY NOT NULL,
+        user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    INSERT INTO sessions SELECT token_hash, user_id, created_at, expires_at FROM sessions_v4;
+    CREATE INDEX sessions_user ON sessions (user_id);
+    DROP TABLE sessions_v4;
+    CREATE TABLE step_receipts (
+        doc_id TEXT NOT NULL,
+        step_id TEXT NOT NULL,
+        received_at INTEGER NOT NULL,
+        PRIMARY KEY (doc_id, step_id)
+    ) WITHOUT ROWID;",
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
@@ -136,6 +172,53 @@ mod tests {
         drop(conn);
         // Reopening applies nothing again (a second CREATE TABLE would fail).
         drop(SqliteStore::open(&path).unwrap());
+    }
+
+    #[test]
+    fn upgrading_to_5_keeps_users_and_sessions_and_admits_unit_heads() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.sqlite");
+        let mut conn = Connection::open(&path).unwrap();
+        conn.pragma_update(None, "foreign_keys", true).unwrap();
+        for (i, sql) in MIGRATIONS[..4].iter().enumerate() {
+            conn.execute_batch(sql).unwrap();
+            conn.pragma_update(None, "user_version", (i + 1) as i64)
+                .unwrap();
+        }
+        conn.execute_batch(
+            "INSERT INTO users (id, username, display_name, role, agency_id, unit_id, password_hash)
+                 VALUES (7, 'vp', 'Văn phòng', 'unit_editor', 'a', 'vp', 'h');
+             INSERT INTO sessions VALUES (x'01', 7, 1, 2);",
+        )
+        .unwrap();
+        assert!(
+            conn.execute(
+                "INSERT INTO users (username, display_name, role, password_hash)
+                     VALUES ('td', '', 'unit_head', 'h')",
+                [],
+            )
+            .is_err(),
+            "version 4 has no unit heads"
+        );
+        migrate(&mut conn).unwrap();
+        let sessions: i64 = conn
+            .query_row("SELECT count(*) FROM sessions WHERE user_id = 7", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(sessions, 1, "nobody is signed out by the upgrade");
+        conn.execute(
+            "INSERT INTO users (username, display_name, role, password_hash)
+                 VALUES ('td', '', 'unit_head', 'h')",
+            [],
+        )
+        .unwrap();
+        // The foreign key still holds: deleting the user ends its sessions.
+        conn.execute("DELETE FROM users WHERE id = 7", []).unwrap();
+        let sessions: i64 = conn
+            .query_row("SELECT count(*) FROM sessions", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(sessions, 0);
     }
 
     #[test]
