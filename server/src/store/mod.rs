@@ -20,6 +20,7 @@ pub mod chunks;
 pub mod durable;
 pub mod files;
 pub mod migrations;
+pub mod receipts;
 pub mod reports;
 pub mod users;
 

@@ -20,6 +20,7 @@
 
 pub mod frame;
 pub mod pump;
+pub mod steps;
 
 use std::time::Duration;
 

@@ -17,6 +17,7 @@ use crate::AppState;
 use crate::access::Access;
 use crate::accounts::User;
 use crate::routes::auth::Authenticated;
+use crate::store::DocKind;
 
 fn close(code: u16, reason: &str) -> Message {
     // A close reason is at most 123 bytes.
@@ -32,6 +33,9 @@ fn close(code: u16, reason: &str) -> Message {
 
 enum Inbound {
     Forward(Vec<u8>),
+    /// A frame with changes to a document whose reporting steps the gate checks first
+    /// ([`super::steps`]): the frame, the document, whether it is a plan, the changes joined.
+    Gate(Vec<u8>, String, bool, Vec<u8>),
     Refuse(u16, String),
     Ignore,
     Closed,
@@ -95,6 +99,18 @@ impl Checker<'_> {
                     catalogue: self.state.library.catalogue().clone(),
                 };
                 let granted = policy.decide(doc, &self.peer);
+                let kind = self.state.library.catalogue().get(doc).map(|r| r.kind);
+                if granted == Access::Write
+                    && let Some(kind @ (DocKind::Progress | DocKind::Plan)) = kind
+                {
+                    let joined: Vec<u8> = sync.changes.iter().flatten().copied().collect();
+                    return Inbound::Gate(
+                        bytes.to_vec(),
+                        doc.to_string(),
+                        kind == DocKind::Plan,
+                        joined,
+                    );
+                }
                 if granted != Access::Write {
                     self.state.library.peers().count_refused_write();
                     tracing::warn!(
@@ -109,6 +125,42 @@ impl Checker<'_> {
             }
         }
         Inbound::Forward(bytes.to_vec())
+    }
+}
+
+/// Runs the reporting-step gate ([`super::steps`]) on changes to `doc` from `user`, against the
+/// document as the hub holds it, and stamps the steps that pass with their time of arrival.
+async fn gate(
+    state: &AppState,
+    user: &User,
+    doc: &str,
+    office: bool,
+    changes: Vec<u8>,
+) -> Result<(), String> {
+    let Ok(id) = <samod::DocumentId as std::str::FromStr>::from_str(doc) else {
+        return Ok(());
+    };
+    let Ok(Some(handle)) = state.library.repo().find(id).await else {
+        // Not loaded here: samod decides about it as about any unknown document.
+        return Ok(());
+    };
+    let who = user.clone();
+    let verdict = tokio::task::spawn_blocking(move || {
+        handle.with_document(|d| super::steps::check(d, &changes, &who, office))
+    })
+    .await
+    .map_err(|e| format!("gate interrupted: {e}"))?;
+    match verdict {
+        super::steps::Verdict::Pass(added) => {
+            if !added.is_empty()
+                && let Err(e) = state.library.store().record_receipts(doc, &added).await
+            {
+                // The step still counts; only its arrival time is not known.
+                tracing::error!(error = %e, doc, "could not record reporting steps' arrival");
+            }
+            Ok(())
+        }
+        super::steps::Verdict::Refuse(why) => Err(why),
     }
 }
 
@@ -244,6 +296,16 @@ where
             incoming = ws_rx.next() => match incoming {
                 Some(Ok(msg)) => match checker.check(msg) {
                     Inbound::Forward(bytes) => {
+                        if to_samod.send(Ok(bytes)).await.is_err() {
+                            break "samod stopped reading".to_string();
+                        }
+                    }
+                    Inbound::Gate(bytes, doc, office, changes) => {
+                        if let Err(why) = gate(&state, &user, &doc, office, changes).await {
+                            tracing::warn!(user = %user.username, doc, reason = %why, "closing sync connection: reporting step refused");
+                            let _ = ws_tx.send(close(close_code::POLICY, &why)).await;
+                            break why;
+                        }
                         if to_samod.send(Ok(bytes)).await.is_err() {
                             break "samod stopped reading".to_string();
                         }

@@ -331,6 +331,65 @@ pub fn record_office_step(
     append(plan, &[OFFICE_KEY, unit_id, period.as_str()], step)
 }
 
+/// Takes the unit's step `step` (submit or approve) in its progress document `doc`, as one
+/// change authored by the step's user at its time. A submission names the document's heads as
+/// they were just before it (`step.heads` is filled here).
+pub fn take_unit_step(
+    doc: &mut automerge::Automerge,
+    period: PeriodKind,
+    mut step: Step,
+) -> Result<Step, Error> {
+    if step.action == Action::Submit {
+        step.heads = doc.get_heads().iter().map(|h| h.to_string()).collect();
+    }
+    doc.set_author(Some(crate::doc::author_for(&step.by)));
+    let mut tx = doc.transaction();
+    record_unit_step(&mut tx, period, &step)?;
+    tx.commit_with(crate::doc::commit_options(crate::doc::UnixTime(step.at)));
+    Ok(step)
+}
+
+/// Takes the office's step `step` (accept or return) on `unit_id`'s report in the plan document
+/// `doc`, as one change authored by the step's user at its time.
+pub fn take_office_step(
+    doc: &mut automerge::Automerge,
+    unit_id: &str,
+    period: PeriodKind,
+    step: &Step,
+) -> Result<(), Error> {
+    doc.set_author(Some(crate::doc::author_for(&step.by)));
+    let mut tx = doc.transaction();
+    record_office_step(&mut tx, unit_id, period, step)?;
+    tx.commit_with(crate::doc::commit_options(crate::doc::UnixTime(step.at)));
+    Ok(())
+}
+
+/// Every step in a progress document (`office: false`, any period) or a plan document
+/// (`office: true`, any unit and period): what the server compares before and after a change
+/// arrives.
+pub fn all_steps<D: ReadDoc>(doc: &D, office: bool) -> Vec<Step> {
+    if !office {
+        return PeriodKind::ALL
+            .into_iter()
+            .flat_map(|p| unit_steps(doc, p))
+            .collect();
+    }
+    let mut units: Vec<String> = all_objs(doc, &automerge::ROOT, OFFICE_KEY, ObjType::Map)
+        .iter()
+        .flat_map(|o| doc.keys(o).collect::<Vec<_>>())
+        .collect();
+    units.sort();
+    units.dedup();
+    units
+        .iter()
+        .flat_map(|u| {
+            PeriodKind::ALL
+                .into_iter()
+                .flat_map(move |p| office_steps(doc, u, p))
+        })
+        .collect()
+}
+
 /// The progress document as a submission covering `heads` saw it (what the report uses).
 pub fn submitted_view(
     progress: &automerge::Automerge,
