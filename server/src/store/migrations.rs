@@ -123,7 +123,7 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE TABLE step_receipts (
         doc_id TEXT NOT NULL,
         step_id TEXT NOT NULL,
-        received_at INTEGER NOT NULL,
+        received_at INTEGER NOT NULL, -- Unix ms
         PRIMARY KEY (doc_id, step_id)
     ) WITHOUT ROWID;",
 ];

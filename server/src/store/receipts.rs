@@ -22,7 +22,7 @@ impl SqliteStore {
             {
                 let mut stmt = tx.prepare(
                     "INSERT OR IGNORE INTO step_receipts (doc_id, step_id, received_at)
-                     VALUES (?1, ?2, unixepoch())",
+                     VALUES (?1, ?2, CAST(unixepoch('subsec') * 1000 AS INTEGER))",
                 )?;
                 for id in &ids {
                     stmt.execute(params![doc_id, id])?;
@@ -33,7 +33,7 @@ impl SqliteStore {
         .await
     }
 
-    /// When each step of the documents `doc_ids` first arrived, by step id.
+    /// When each step of the documents `doc_ids` first arrived (Unix ms), by step id.
     pub async fn receipts(&self, doc_ids: &[String]) -> Result<BTreeMap<String, i64>> {
         let ids = doc_ids.to_vec();
         self.blocking(move |c| {

@@ -102,7 +102,7 @@ mod tests {
             action,
             by: by.into(),
             role: role.as_str().into(),
-            at: 1_740_762_000,
+            at: 1_740_762_000_000,
             skew: 0,
             heads: vec![],
             on: on.into(),

@@ -37,7 +37,8 @@
 //!
 //! ## Clocks
 //! The device records its own time (`at`) and its clock's offset from the server's as last
-//! measured (`skew`, seconds the device is ahead). A step's effective time is `at − skew`, and
+//! measured (`skew`, milliseconds the device is ahead; times are in ms so steps taken in the
+//! same second keep their order). A step's effective time is `at − skew`, and
 //! never later than when the server first received it (`received`, when known): a tablet whose
 //! clock runs ahead cannot make a late report look later than it arrived, one set back is
 //! corrected by its measured offset, and one never measured is bounded by its arrival.
@@ -130,9 +131,9 @@ pub struct Step {
     pub by: String,
     /// That user's role when taking it.
     pub role: String,
-    /// The device's clock, Unix seconds.
+    /// The device's clock, Unix milliseconds.
     pub at: i64,
-    /// The device's clock minus the server's, seconds, as last measured (0: never measured).
+    /// The device's clock minus the server's, milliseconds, as last measured (0: never measured).
     pub skew: i64,
     /// The heads of the unit's progress document it covers (hex): for a submission the
     /// document as sent; for the other steps those of the submission they act on.
@@ -345,7 +346,9 @@ pub fn take_unit_step(
     doc.set_author(Some(crate::doc::author_for(&step.by)));
     let mut tx = doc.transaction();
     record_unit_step(&mut tx, period, &step)?;
-    tx.commit_with(crate::doc::commit_options(crate::doc::UnixTime(step.at)));
+    tx.commit_with(crate::doc::commit_options(crate::doc::UnixTime(
+        step.at.div_euclid(1000),
+    )));
     Ok(step)
 }
 
@@ -360,7 +363,9 @@ pub fn take_office_step(
     doc.set_author(Some(crate::doc::author_for(&step.by)));
     let mut tx = doc.transaction();
     record_office_step(&mut tx, unit_id, period, step)?;
-    tx.commit_with(crate::doc::commit_options(crate::doc::UnixTime(step.at)));
+    tx.commit_with(crate::doc::commit_options(crate::doc::UnixTime(
+        step.at.div_euclid(1000),
+    )));
     Ok(())
 }
 
@@ -460,7 +465,7 @@ impl Phase {
 pub struct Taken {
     /// The step.
     pub step: Step,
-    /// When the server first received it (Unix seconds), if known.
+    /// When the server first received it (Unix ms), if known.
     pub received: Option<i64>,
     /// Its effective time ([`Step::effective`]).
     pub effective: i64,
@@ -507,7 +512,8 @@ impl ReportState {
 }
 
 /// The state of a unit's period report from its steps and the office's (see the module's "rule
-/// of state"); `received` gives, by step id, when the server first got a step, where known.
+/// of state"); `received` gives, by step id, when the server first got a step (Unix ms), where
+/// known.
 pub fn derive(unit: &[Step], office: &[Step], received: &BTreeMap<String, i64>) -> ReportState {
     let mut all: Vec<Taken> = unit
         .iter()
@@ -659,10 +665,10 @@ pub fn deadlines(plan: &crate::Plan, period: PeriodKind) -> Option<Deadlines> {
     })
 }
 
-/// Whether a report first sent at `effective` (Unix seconds) is on time for `deadline` (the
-/// whole deadline day counts, in Vietnam's time).
+/// Whether a report first sent at `effective` (Unix ms) is on time for `deadline` (the whole
+/// deadline day counts, in Vietnam's time).
 pub fn on_time(effective: i64, deadline: Date) -> bool {
-    Date::from_unix_millis_vn(effective.saturating_mul(1000)).is_some_and(|d| d <= deadline)
+    Date::from_unix_millis_vn(effective).is_some_and(|d| d <= deadline)
 }
 
 /// A reminder of a unit deadline.

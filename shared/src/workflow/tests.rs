@@ -4,9 +4,9 @@ use automerge::{AutoCommit, ReadDoc, transaction::Transactable};
 
 use super::*;
 
-const DAY: i64 = 86_400;
-/// 01/03/2025 00:00 in Vietnam.
-const MAR_1: i64 = 1_740_762_000;
+const DAY: i64 = 86_400_000;
+/// 01/03/2025 00:00 in Vietnam, Unix ms.
+const MAR_1: i64 = 1_740_762_000_000;
 
 fn step(id: &str, action: Action, role: Role, at: i64, on: &str) -> Step {
     Step {
@@ -283,7 +283,7 @@ fn a_step_written_by_a_javascript_client_with_float_times_is_read() {
     doc.put(&m, "action", "submit").unwrap();
     doc.put(&m, "by", "vp").unwrap();
     doc.put(&m, "role", "unit_editor").unwrap();
-    doc.put(&m, "at", 1_740_762_000.0_f64).unwrap();
+    doc.put(&m, "at", 1_740_762_000_000.0_f64).unwrap();
     // A second item that is not a step at all: left out, the first still read.
     doc.insert(&list, 1, "rác").unwrap();
     let steps = unit_steps(&doc, PeriodKind::Q1);

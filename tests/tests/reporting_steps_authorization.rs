@@ -1,0 +1,186 @@
+//! The authorization matrix of the reporting workflow, over the real sync socket: who may
+//! submit, approve, return or accept a unit's period report. Each user takes each step on a
+//! fresh client, as a tablet would (the change authored by them, in their role); what the server
+//! stored says whether it was let through. Forged steps (an editor signing as the head) are
+//! refused whole. The steps let through are stamped with their arrival, and the stored documents
+//! derive the expected state.
+
+use std::collections::BTreeMap;
+
+use tiendo_shared::PeriodKind;
+use tiendo_shared::api::Role;
+use tiendo_shared::workflow::{self, Action, Phase, Step};
+use tiendo_tests::{SyncClient, TestServer, blocking, data_dir};
+
+const OFFICE: &str = "phong-hanh-chinh-tong-hop";
+const UNIT: &str = "thanh-tra-so";
+const HEAD: &str = "thanh-tra-so.truong";
+
+fn step(id: &str, action: Action, by: &str, role: Role, on: &str) -> Step {
+    Step {
+        id: id.into(),
+        action,
+        by: by.into(),
+        role: role.as_str().into(),
+        at: std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis() as i64,
+        skew: 0,
+        heads: vec![],
+        on: on.into(),
+        note: if action == Action::Return {
+            "Bổ sung số liệu".into()
+        } else {
+            String::new()
+        },
+    }
+}
+
+/// The step ids the server has stored in document `doc` (a plan: `office`).
+fn stored_steps(server: &TestServer, doc: &str, office: bool) -> Vec<String> {
+    let store = server.library().store().clone();
+    let doc = doc.to_string();
+    server.on_server(async move {
+        let d = store.read_document(&doc).await.expect("stored");
+        workflow::all_steps(&d, office)
+            .into_iter()
+            .map(|s| s.id)
+            .collect()
+    })
+}
+
+/// `user` takes `step` on a fresh client: in the unit's progress document (`progress`) or, for
+/// the office's steps, in the plan document. Returns whether the server stored it.
+async fn take(server: &TestServer, user: &str, progress: &str, plan: &str, s: Step) -> bool {
+    let token = blocking(|| server.login_demo(user));
+    let mut client = SyncClient::new(&format!("peer-{}", s.id)).await;
+    client.connect(server.sync_url(), &token).await;
+    let office = s.action.by_office();
+    let target = if office { plan } else { progress };
+    let Some(handle) = client.find(target).await else {
+        client.stop().await;
+        return false;
+    };
+    handle.with_document(|d| {
+        if office {
+            workflow::take_office_step(d, UNIT, PeriodKind::Q1, &s).unwrap();
+        } else {
+            workflow::take_unit_step(d, PeriodKind::Q1, s.clone()).unwrap();
+        }
+    });
+    // Stored within the patience, or (refused, ignored) not after a fair wait.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_millis(1500);
+    let mut stored = false;
+    while std::time::Instant::now() < deadline {
+        if blocking(|| stored_steps(server, target, office)).contains(&s.id) {
+            stored = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    client.stop().await;
+    stored
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn who_may_submit_approve_return_and_accept_a_units_report() {
+    let dir = data_dir();
+    let server = blocking(|| TestServer::start(dir.path()));
+    let seed = server.startup.seeded.clone().expect("seeded");
+    let progress = seed
+        .progress_docs
+        .iter()
+        .find(|(u, _)| u == UNIT)
+        .map(|(_, d)| d.clone())
+        .unwrap();
+    let plan = seed.plan_doc.clone();
+
+    // (who, role, action, the step's id, expected to be stored)
+    let e = Role::UnitEditor;
+    let h = Role::UnitHead;
+    let o = Role::AgencyAdmin;
+    let table: Vec<(&str, Role, Action, &str, bool)> = vec![
+        (UNIT, e, Action::Submit, "s1", true),
+        (UNIT, e, Action::Approve, "editor-approves", false),
+        (UNIT, e, Action::Accept, "editor-accepts", false),
+        (UNIT, e, Action::Return, "editor-returns", false),
+        (OFFICE, o, Action::Submit, "office-submits", false),
+        (OFFICE, o, Action::Approve, "office-approves", false),
+        (HEAD, h, Action::Accept, "head-accepts", false),
+        (HEAD, h, Action::Approve, "a1", true),
+        (OFFICE, o, Action::Return, "r1", true),
+        (HEAD, h, Action::Submit, "s2", true),
+        (OFFICE, o, Action::Accept, "k2", true),
+    ];
+    let mut failures = Vec::new();
+    for (user, role, action, id, want) in table {
+        let on = match id {
+            "k2" => "s2",
+            _ if action == Action::Submit => "",
+            _ => "s1",
+        };
+        let got = take(
+            &server,
+            user,
+            &progress,
+            &plan,
+            step(id, action, user, role, on),
+        )
+        .await;
+        if got != want {
+            failures.push(format!(
+                "{user} ({role:?}) {action:?} {id}: stored {got}, want {want}"
+            ));
+        }
+    }
+    // Forged: the editor writes an approval in the head's name and role.
+    let forged = step("forged-approval", Action::Approve, HEAD, h, "s1");
+    let token = blocking(|| server.login_demo(UNIT));
+    let mut client = SyncClient::new("peer-forger").await;
+    client.connect(server.sync_url(), &token).await;
+    let handle = client.find(&progress).await.unwrap();
+    handle.with_document(|d| workflow::take_unit_step(d, PeriodKind::Q1, forged).unwrap());
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    client.stop().await;
+    if blocking(|| stored_steps(&server, &progress, false)).contains(&"forged-approval".into()) {
+        failures.push("a forged approval was stored".into());
+    }
+    assert!(
+        failures.is_empty(),
+        "workflow matrix:\n{}",
+        failures.join("\n")
+    );
+
+    // What was let through derives: submitted, approved, returned, resubmitted by the head
+    // (approved by that), accepted.
+    let store = server.library().store().clone();
+    let (p, d) = (progress.clone(), plan.clone());
+    let (state, receipts) = server.on_server(async move {
+        let unit = store.read_document(&p).await.unwrap();
+        let planned = store.read_document(&d).await.unwrap();
+        let receipts = store.receipts(&[p.clone(), d.clone()]).await.unwrap();
+        let st = workflow::derive(
+            &workflow::unit_steps(&unit, PeriodKind::Q1),
+            &workflow::office_steps(&planned, UNIT, PeriodKind::Q1),
+            &receipts,
+        );
+        (st, receipts)
+    });
+    assert_eq!(state.phase, Phase::Accepted, "{state:#?}");
+    assert_eq!(state.accepted.as_ref().unwrap().step.id, "s2");
+    assert_eq!(state.returns.len(), 1);
+    assert_eq!(state.returns[0].step.note, "Bổ sung số liệu");
+    let ids: BTreeMap<&str, bool> = ["s1", "a1", "r1", "s2", "k2"]
+        .into_iter()
+        .map(|id| (id, receipts.contains_key(id)))
+        .collect();
+    assert!(
+        ids.values().all(|&r| r),
+        "every step let through has its arrival time: {ids:?}"
+    );
+    assert!(
+        !state.submitted.unwrap().step.heads.is_empty(),
+        "a submission names the heads it sent"
+    );
+}
