@@ -77,6 +77,8 @@ pub fn report(data: &[u8]) {
             period,
             as_of,
             &rule,
+            &Default::default(),
+            Vec::new(),
         );
         crate::reports::docx(&report).expect("a DOCX from a readable report");
         crate::reports::xlsx(&report).expect("an XLSX from a readable report");

@@ -6,13 +6,14 @@
 //! which documents make up a plan ([`gather`]), which agencies there are ([`agencies`]) — is
 //! written once, over either.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
 use std::str::FromStr;
 
 use samod::DocumentId;
-use tiendo_shared::report::{Report, ScoreRule};
+use tiendo_shared::report::{Report, ReportSource, ScoreRule};
 use tiendo_shared::status::{self, Problem, Summary};
+use tiendo_shared::workflow;
 use tiendo_shared::{Agency, Date, Org, PeriodKind, Plan, Progress, doc};
 
 use crate::Library;
@@ -78,6 +79,10 @@ pub struct PlanData {
     pub problems: Vec<Problem>,
     /// Each unit's progress document id, to place the problems found in it.
     pub progress_docs: HashMap<String, String>,
+    /// The plan document itself (the office's workflow steps and report texts are in it).
+    pub plan_doc: automerge::Automerge,
+    /// Each unit's progress document itself (what a submission's heads are looked up in).
+    pub progress_raw: HashMap<String, automerge::Automerge>,
 }
 
 impl PlanData {
@@ -96,17 +101,108 @@ impl PlanData {
         Ok(summary)
     }
 
-    /// The report of `period` as of `as_of` (see `shared::report`).
-    pub fn report(&self, period: PeriodKind, as_of: Date, rule: &ScoreRule) -> Result<Report> {
+    /// Where each unit's period report stands (`shared::workflow`), given when the server
+    /// first received each step (`received`, by step id, Unix ms).
+    pub fn reporting(
+        &self,
+        period: PeriodKind,
+        received: &BTreeMap<String, i64>,
+    ) -> Vec<(String, workflow::ReportState)> {
+        let mut out: Vec<(String, workflow::ReportState)> = self
+            .progress_raw
+            .iter()
+            .map(|(unit, doc)| {
+                let st = workflow::derive(
+                    &workflow::unit_steps(doc, period),
+                    &workflow::office_steps(&self.plan_doc, unit, period),
+                    received,
+                );
+                (unit.clone(), st)
+            })
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
+    }
+
+    /// The report of `period` as of `as_of` (see `shared::report`): each unit's figures as it
+    /// sent them — its accepted submission, else its latest one — and its live ones only when
+    /// it has sent nothing; the office's texts for the period from the plan document.
+    pub fn report(
+        &self,
+        period: PeriodKind,
+        as_of: Date,
+        rule: &ScoreRule,
+        received: &BTreeMap<String, i64>,
+    ) -> Result<Report> {
+        let agency = self.agency()?;
+        let mut progress = Vec::new();
+        let mut sources = Vec::new();
+        let mut problems = Vec::new();
+        for p in &self.progress {
+            let name = agency.unit_name(&p.unit_id);
+            let state = self.progress_raw.get(&p.unit_id).map(|doc| {
+                (
+                    doc,
+                    workflow::derive(
+                        &workflow::unit_steps(doc, period),
+                        &workflow::office_steps(&self.plan_doc, &p.unit_id, period),
+                        received,
+                    ),
+                )
+            });
+            let sent = state.as_ref().and_then(|(doc, st)| {
+                let t = st.for_report()?;
+                let basis = if st.accepted.is_some() {
+                    "đã tiếp nhận"
+                } else {
+                    "đã gửi, chưa tiếp nhận"
+                };
+                Some((doc, t.step.heads.clone(), basis))
+            });
+            match sent {
+                Some((doc, heads, basis)) => {
+                    let read = workflow::submitted_view(doc, &heads)
+                        .and_then(|v| doc::read::<Progress, _>(&v));
+                    match read {
+                        Ok(snapshot) => {
+                            progress.push(snapshot);
+                            sources.push(ReportSource {
+                                unit: name,
+                                basis: basis.into(),
+                                heads,
+                            });
+                        }
+                        Err(e) => {
+                            // What was sent is not all here yet: the live figures, said so.
+                            problems.push(Problem {
+                                unit_id: Some(p.unit_id.clone()),
+                                ..Problem::new(format!("báo cáo đã gửi của {name}: {e}"))
+                            });
+                            progress.push(p.clone());
+                            sources.push(ReportSource {
+                                unit: name,
+                                basis: "số liệu đang cập nhật (bản đã gửi chưa về đủ)".into(),
+                                heads: Vec::new(),
+                            });
+                        }
+                    }
+                }
+                None => {
+                    progress.push(p.clone());
+                    sources.push(ReportSource {
+                        unit: name,
+                        basis: "chưa gửi báo cáo — số liệu đang cập nhật".into(),
+                        heads: Vec::new(),
+                    });
+                }
+            }
+        }
+        sources.sort_by(|a, b| a.unit.cmp(&b.unit));
+        let texts = tiendo_shared::report::texts::read(&self.plan_doc, period);
         let mut report = tiendo_shared::report::build(
-            &self.plan,
-            &self.org,
-            self.agency()?,
-            &self.progress,
-            period,
-            as_of,
-            rule,
+            &self.plan, &self.org, agency, &progress, period, as_of, rule, &texts, sources,
         );
+        report.summary.problems.extend(problems);
         self.place(&mut report.summary.problems);
         Ok(report)
     }
@@ -156,6 +252,14 @@ pub async fn plan(reader: &impl DocReader, plan_id: &str) -> Result<(Plan, Org)>
 pub async fn gather(reader: &impl DocReader, plan_id: &str) -> Result<PlanData> {
     let records = reader.records().await?;
     let (plan, org) = plan_in(reader, &records, plan_id).await?;
+    let plan_doc = match records
+        .iter()
+        .find(|d| d.kind == DocKind::Plan && d.plan_id.as_deref() == Some(plan_id))
+    {
+        Some(rec) => reader.document(&rec.doc_id).await?,
+        None => automerge::Automerge::new(),
+    };
+    let mut progress_raw = HashMap::new();
     let mut progress = Vec::new();
     let mut problems = Vec::new();
     let mut progress_docs = HashMap::new();
@@ -166,10 +270,13 @@ pub async fn gather(reader: &impl DocReader, plan_id: &str) -> Result<PlanData> 
         if let Some(unit) = &r.unit_id {
             progress_docs.insert(unit.clone(), r.doc_id.clone());
         }
-        let read = reader
-            .document(&r.doc_id)
-            .await
-            .and_then(|d| Ok(doc::read::<Progress, _>(&d)?));
+        let read = reader.document(&r.doc_id).await.and_then(|d| {
+            let p = doc::read::<Progress, _>(&d)?;
+            if let Some(unit) = &r.unit_id {
+                progress_raw.insert(unit.clone(), d);
+            }
+            Ok(p)
+        });
         match read {
             Ok(p) => progress.push(p),
             Err(e) => problems.push(Problem {
@@ -185,5 +292,7 @@ pub async fn gather(reader: &impl DocReader, plan_id: &str) -> Result<PlanData> 
         progress,
         problems,
         progress_docs,
+        plan_doc,
+        progress_raw,
     })
 }

@@ -135,6 +135,46 @@ pub struct ReportTask {
     pub evidence: Vec<String>,
     /// Lead units that have not reported for the period.
     pub missing: Vec<String>,
+    /// Whether it fell due or was done in the period's data window, or is overdue and still
+    /// open: what the report's body covers (the XLSX annex lists every task).
+    #[serde(default)]
+    pub in_period: bool,
+}
+
+/// A task of the next period (part 4, "phương hướng, nhiệm vụ kỳ tới").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NextTask {
+    /// Code as printed ("1.a").
+    pub code: String,
+    /// Title.
+    pub title: String,
+    /// Lead units, by name.
+    pub lead: Vec<String>,
+    /// Its deadline.
+    pub deadline: Option<Date>,
+}
+
+/// Where a unit's figures in the report come from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportSource {
+    /// The unit's name.
+    pub unit: String,
+    /// "đã tiếp nhận", "đã gửi (chưa tiếp nhận)" or "chưa gửi — số liệu đang cập nhật".
+    pub basis: String,
+    /// The heads of the unit's progress document used (empty: its live state).
+    pub heads: Vec<String>,
+}
+
+/// The texts of parts 1, 3 and 5 as the office wrote them for a period (kept in the plan
+/// document, [`texts`]); an empty one is drafted from the units' reports ([`draft_texts`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartTexts {
+    /// Part 1: công tác chỉ đạo, điều hành.
+    pub direction: String,
+    /// Part 3: đánh giá chung (ưu điểm, tồn tại hạn chế, nguyên nhân).
+    pub assessment: String,
+    /// Part 5: đề xuất, kiến nghị.
+    pub proposals: String,
 }
 
 /// One area in the report.
@@ -198,6 +238,15 @@ pub struct Report {
     pub recipients: Vec<String>,
     /// Who signs.
     pub signer: Signer,
+    /// Parts 1, 3 and 5 as printed: the office's text, or the draft where it wrote none.
+    #[serde(default)]
+    pub texts: PartTexts,
+    /// Part 4: the tasks due after this period until the next report's cut-off.
+    #[serde(default)]
+    pub next_tasks: Vec<NextTask>,
+    /// Where each unit's figures come from.
+    #[serde(default)]
+    pub sources: Vec<ReportSource>,
 }
 
 /// "quý I năm 2025", "6 tháng đầu năm 2025", "quý III năm 2025", "năm 2025".
@@ -238,7 +287,9 @@ fn upper(s: &str) -> String {
     s.to_uppercase()
 }
 
-/// Assembles the report of `plan` for `period` as of `as_of`.
+/// Assembles the report of `plan` for `period` as of `as_of`, with the office's texts for
+/// parts 1, 3 and 5 (`texts`; empty ones drafted) and where each unit's figures come from.
+#[allow(clippy::too_many_arguments)]
 pub fn build(
     plan: &Plan,
     org: &Org,
@@ -247,11 +298,15 @@ pub fn build(
     period: PeriodKind,
     as_of: Date,
     rule: &ScoreRule,
+    texts: &PartTexts,
+    sources: Vec<ReportSource>,
 ) -> Report {
     let summary = status::summarize(plan, agency, progress, as_of, Some(period));
     let unit_name = |id: &str| agency.unit_name(id);
     let doc_of = |unit: &str| progress.iter().rev().find(|p| p.unit_id == unit);
     let year = plan.effective_year().unwrap_or(as_of.year());
+    let (from, to) = crate::workflow::data_window(period, year);
+    let within = |d: Date| from <= d && d <= to;
 
     let mut areas: Vec<ReportArea> = summary
         .by_area
@@ -319,6 +374,14 @@ pub fn build(
                 .collect(),
             evidence,
             missing: t.missing_reports.iter().map(|u| unit_name(u)).collect(),
+            in_period: t.deadline.is_some_and(within)
+                || (t.state.is_done()
+                    && t.reports
+                        .iter()
+                        .filter_map(|r| r.completed_on)
+                        .max()
+                        .is_some_and(within))
+                || t.state == TaskState::Overdue,
         };
         if let Some(area) = areas.iter_mut().find(|a| a.number == t.area) {
             area.tasks.push(rt);
@@ -370,7 +433,20 @@ pub fn build(
         s.push_str(&format!(" của {} về {title}", plan.issuer));
         s
     };
-    Report {
+    let (next_from, next_to) = crate::workflow::next_window(period, year);
+    let next_tasks = summary
+        .tasks
+        .iter()
+        .filter(|t| !t.state.is_done())
+        .filter(|t| t.deadline.is_some_and(|d| next_from <= d && d <= next_to))
+        .map(|t| NextTask {
+            code: t.code.clone(),
+            title: t.title.clone(),
+            lead: t.lead_units.iter().map(|u| unit_name(u)).collect(),
+            deadline: t.deadline,
+        })
+        .collect();
+    let mut report = Report {
         parent_body: upper(&org.name),
         agency: upper(&agency.name),
         agency_name: agency.name.clone(),
@@ -399,6 +475,163 @@ pub fn build(
         proposals,
         recipients: report_recipients(plan),
         signer: plan.signer.clone(),
+        texts: PartTexts::default(),
+        next_tasks,
+        sources,
+    };
+    let draft = draft_texts(&report);
+    let pick = |own: &str, draft: String| {
+        if own.trim().is_empty() {
+            draft
+        } else {
+            own.trim().to_string()
+        }
+    };
+    report.texts = PartTexts {
+        direction: pick(&texts.direction, draft.direction),
+        assessment: pick(&texts.assessment, draft.assessment),
+        proposals: pick(&texts.proposals, draft.proposals),
+    };
+    report
+}
+
+/// Drafts of parts 1, 3 and 5 from what the units reported: part 1 from the results of area 1
+/// (chỉ đạo, điều hành), part 3 from the counts and the units' difficulties, part 5 from their
+/// proposals. One paragraph a line.
+pub fn draft_texts(r: &Report) -> PartTexts {
+    let mut direction = vec![format!(
+        "{} đã ban hành và triển khai {}; giao nhiệm vụ cụ thể cho các phòng, đơn vị, theo dõi, \
+         đôn đốc việc thực hiện theo định kỳ.",
+        r.agency_name, r.plan_reference
+    )];
+    for t in r
+        .areas
+        .iter()
+        .filter(|a| a.number == 1)
+        .flat_map(|a| &a.tasks)
+    {
+        for res in &t.results {
+            direction.push(format!("- {} {}: {}", t.code, t.title, res.text));
+        }
+    }
+    let h = &r.summary.headline;
+    let mut assessment = vec![format!(
+        "Ưu điểm: đã hoàn thành {} nhiệm vụ ({} đúng hạn, {} quá hạn); {} nhiệm vụ đang thực \
+         hiện trong hạn.",
+        h.done_on_time + h.done_late,
+        h.done_on_time,
+        h.done_late,
+        h.in_progress
+    )];
+    let mut limits = Vec::new();
+    if h.overdue > 0 {
+        limits.push(format!(
+            "còn {} nhiệm vụ quá hạn chưa hoàn thành",
+            h.overdue
+        ));
+    }
+    if limits.is_empty() && r.difficulties.is_empty() {
+        assessment.push("Tồn tại, hạn chế: các đơn vị không báo cáo khó khăn, vướng mắc.".into());
+    } else {
+        assessment.push(format!(
+            "Tồn tại, hạn chế: {}.",
+            if limits.is_empty() {
+                "một số khó khăn, vướng mắc trong quá trình thực hiện".to_string()
+            } else {
+                limits.join("; ")
+            }
+        ));
+    }
+    if !r.difficulties.is_empty() {
+        assessment.push("Nguyên nhân:".into());
+        for d in &r.difficulties {
+            assessment.push(format!("- {}: {}", d.unit, d.text));
+        }
+    }
+    let proposals = if r.proposals.is_empty() {
+        vec!["Không có đề xuất, kiến nghị.".to_string()]
+    } else {
+        r.proposals
+            .iter()
+            .map(|p| format!("- {}: {}", p.unit, p.text))
+            .collect()
+    };
+    PartTexts {
+        direction: direction.join("\n"),
+        assessment: assessment.join("\n"),
+        proposals: proposals.join("\n"),
+    }
+}
+
+/// The office's texts for reports, in the plan document: `report_texts` → period → part
+/// (`direction`, `assessment`, `proposals`) → text.
+pub mod texts {
+    use automerge::{ObjType, ReadDoc, ScalarValue, Value, transaction::Transactable};
+
+    use super::PartTexts;
+    use crate::{Error, PeriodKind};
+
+    /// The root key in the plan document.
+    pub const KEY: &str = "report_texts";
+    /// The parts' keys.
+    pub const PARTS: [&str; 3] = ["direction", "assessment", "proposals"];
+
+    fn map_at<D: ReadDoc>(doc: &D, obj: &automerge::ObjId, key: &str) -> Option<automerge::ObjId> {
+        match doc.get(obj, key).ok()?? {
+            (Value::Object(ObjType::Map), id) => Some(id),
+            _ => None,
+        }
+    }
+
+    /// The texts kept for `period` (empty where none).
+    pub fn read<D: ReadDoc>(plan: &D, period: PeriodKind) -> PartTexts {
+        let Some(p) =
+            map_at(plan, &automerge::ROOT, KEY).and_then(|m| map_at(plan, &m, period.as_str()))
+        else {
+            return PartTexts::default();
+        };
+        let text = |key: &str| match plan.get(&p, key).ok().flatten() {
+            Some((Value::Scalar(s), _)) => match s.as_ref() {
+                ScalarValue::Str(t) => t.to_string(),
+                _ => String::new(),
+            },
+            _ => String::new(),
+        };
+        PartTexts {
+            direction: text("direction"),
+            assessment: text("assessment"),
+            proposals: text("proposals"),
+        }
+    }
+
+    /// Keeps `texts` for `period` in the plan document, as one change authored by `author`
+    /// made `at` (parts left empty are kept empty: the report drafts them).
+    pub fn write(
+        plan: &mut automerge::Automerge,
+        author: &str,
+        at: crate::doc::UnixTime,
+        period: PeriodKind,
+        texts: &PartTexts,
+    ) -> Result<(), Error> {
+        plan.set_author(Some(crate::doc::author_for(author)));
+        let mut tx = plan.transaction();
+        let root = match map_at(&tx, &automerge::ROOT, KEY) {
+            Some(m) => m,
+            None => tx.put_object(automerge::ROOT, KEY, ObjType::Map)?,
+        };
+        let p = match map_at(&tx, &root, period.as_str()) {
+            Some(m) => m,
+            None => tx.put_object(&root, period.as_str(), ObjType::Map)?,
+        };
+        for (key, value) in
+            PARTS
+                .iter()
+                .zip([&texts.direction, &texts.assessment, &texts.proposals])
+        {
+            tx.put(&p, *key, value.as_str())?;
+        }
+        tx.commit_with(crate::doc::commit_options(at));
+        Ok(())
     }
 }
 

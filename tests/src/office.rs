@@ -34,3 +34,57 @@ pub fn pdf_text(docx: &Path) -> (String, String) {
 pub fn squash(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
+
+/// A word on a PDF page as `pdftotext -bbox` places it: its text and box in points from the
+/// page's top left.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Word {
+    pub text: String,
+    pub x_min: f64,
+    pub y_min: f64,
+    pub x_max: f64,
+    pub y_max: f64,
+}
+
+/// Every page's words of `pdf` (already converted by [`pdf_text`]: the DOCX's `.pdf` beside it),
+/// with the page width.
+pub fn pdf_words(pdf: &Path) -> Vec<(f64, Vec<Word>)> {
+    let out = Command::new("pdftotext")
+        .arg("-bbox")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs (poppler-utils)");
+    assert!(out.status.success(), "pdftotext -bbox failed");
+    let html = String::from_utf8_lossy(&out.stdout);
+    let attr = |tag: &str, name: &str| -> f64 {
+        let key = format!("{name}=\"");
+        let from = tag.find(&key).expect("attribute") + key.len();
+        let to = tag[from..].find('"').expect("quote") + from;
+        tag[from..to].parse().expect("a number")
+    };
+    let mut pages = Vec::new();
+    for page in html.split("<page ").skip(1) {
+        let width = attr(page, "width");
+        let words = page
+            .split("<word ")
+            .skip(1)
+            .map(|w| {
+                let text_from = w.find('>').expect("tag end") + 1;
+                let text_to = w.find("</word>").expect("word end");
+                Word {
+                    text: w[text_from..text_to]
+                        .replace("&amp;", "&")
+                        .replace("&lt;", "<")
+                        .replace("&gt;", ">"),
+                    x_min: attr(w, "xMin"),
+                    y_min: attr(w, "yMin"),
+                    x_max: attr(w, "xMax"),
+                    y_max: attr(w, "yMax"),
+                }
+            })
+            .collect();
+        pages.push((width, words));
+    }
+    pages
+}

@@ -33,7 +33,8 @@ impl DocReader for Counted<'_> {
     }
 }
 
-/// Writes the report of `plan_id` for `period` as of `as_of` (default today) into `out`.
+/// Writes the report of `plan_id` for `period` as of `as_of` (default: [`reports::default_as_of`])
+/// into `out`.
 pub async fn run(
     cfg: &Config,
     plan_id: &str,
@@ -43,8 +44,8 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     let period: tiendo_shared::PeriodKind = period.parse()?;
     let as_of = match as_of {
-        Some(s) => s.parse::<tiendo_shared::Date>()?,
-        None => crate::today(),
+        Some(s) => Some(s.parse::<tiendo_shared::Date>()?),
+        None => None,
     };
     let store = open_store(cfg)?;
     let documents = store
@@ -68,6 +69,7 @@ pub async fn run(
     )
     .await?;
     bar.set_message("tạo tệp DOCX, XLSX");
+    let as_of = as_of.unwrap_or_else(|| reports::default_as_of(&data.plan, period, crate::today()));
     let request = reports::Request {
         period,
         as_of,

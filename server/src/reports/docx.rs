@@ -4,8 +4,8 @@
 //! Stage: *rendering*, from a whole `shared::report::Report`.
 
 use docx_rs::{
-    AlignmentType, BreakType, Docx, LineSpacing, PageMargin, Paragraph, Run, RunFonts,
-    SpecialIndentType, Table, TableCell, TableRow, WidthType,
+    AlignmentType, BreakType, Docx, Header, LineSpacing, PageMargin, PageNum, Paragraph, Run,
+    RunFonts, SpecialIndentType, Table, TableCell, TableRow, WidthType,
 };
 use tiendo_shared::report::Report;
 use tiendo_shared::status::Counts;
@@ -87,15 +87,23 @@ fn counts_sentence(c: &Counts, as_of: &str) -> String {
     )
 }
 
+/// Widths of the letterhead's two columns: the national motto must hold on one line at 12 pt
+/// bold (about 92 mm of text plus the cell's padding), as in the Decree's template.
+const LEFT_MM: i32 = 60;
+const RIGHT_MM: i32 = 105;
+
 /// The report as a DOCX: A4 portrait, margins top/bottom 20 mm, left 30 mm, right 15 mm, Times
-/// New Roman; letterhead, number, place and date, title, body by area, assessment, recipients
-/// and signature.
+/// New Roman, page numbers centred at the top from page 2; letterhead, number, place and date,
+/// title, and the body in the five parts of the reporting regime's outline (I. chỉ đạo, điều
+/// hành; II. kết quả by area — what fell due or was done in the period, the full table being
+/// the XLSX annex; III. đánh giá chung; IV. phương hướng, nhiệm vụ kỳ tới; V. đề xuất, kiến
+/// nghị), recipients and signature.
 pub fn docx(r: &Report) -> Result<Vec<u8>> {
     let as_of = r.as_of.vi();
     // Letterhead: issuing body on the left, national motto on the right.
     let letterhead = Table::without_borders(vec![TableRow::new(vec![
         cell(
-            75,
+            LEFT_MM,
             vec![
                 centered(run(&r.parent_body, HEADER)),
                 centered(run(&r.agency, HEADER).bold()),
@@ -104,18 +112,34 @@ pub fn docx(r: &Report) -> Result<Vec<u8>> {
             ],
         ),
         cell(
-            90,
+            RIGHT_MM,
             vec![
-                centered(run("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", HEADER).bold()),
+                centered(run("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", SMALL).bold()),
                 centered(run("Độc lập - Tự do - Hạnh phúc", BODY).bold()),
                 centered(run("———————————————", HEADER)),
                 centered(run(&r.place_date, BODY).italic()),
             ],
         ),
     ])])
-    .set_grid(vec![mm(75) as usize, mm(90) as usize]);
+    .set_grid(vec![mm(LEFT_MM) as usize, mm(RIGHT_MM) as usize]);
 
+    // Page numbers centred at the top from page 2 (the first page's header is empty).
+    let numbered = Header::new().add_paragraph(
+        Paragraph::new()
+            .add_page_num(PageNum::new())
+            .size(BODY)
+            .fonts(
+                RunFonts::new()
+                    .ascii(FONT)
+                    .hi_ansi(FONT)
+                    .cs(FONT)
+                    .east_asia(FONT),
+            )
+            .align(AlignmentType::Center),
+    );
     let mut doc = Docx::new()
+        .header(numbered)
+        .first_header(Header::new())
         .page_size(11906, 16838)
         .page_margin(
             PageMargin::new()
@@ -147,8 +171,18 @@ pub fn docx(r: &Report) -> Result<Vec<u8>> {
         )));
 
     let h = &r.summary.headline;
+    let lines = |doc: Docx, text: &str| {
+        text.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .fold(doc, |d, l| d.add_paragraph(body(l)))
+    };
+    doc = doc.add_paragraph(heading("I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH"));
+    doc = lines(doc, &r.texts.direction);
     doc = doc
-        .add_paragraph(heading("I. KẾT QUẢ THỰC HIỆN"))
+        .add_paragraph(heading(
+            "II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH",
+        ))
         .add_paragraph(heading("1. Tình hình chung"))
         .add_paragraph(body(counts_sentence(h, &as_of)))
         .add_paragraph(body(format!(
@@ -160,14 +194,19 @@ pub fn docx(r: &Report) -> Result<Vec<u8>> {
             points(r.score.points),
             points(r.score.max_points)
         )))
-        .add_paragraph(heading("2. Kết quả thực hiện các nhiệm vụ theo lĩnh vực"));
+        .add_paragraph(heading("2. Kết quả thực hiện các nhiệm vụ theo lĩnh vực"))
+        .add_paragraph(body(
+            "Các nhiệm vụ đến hạn hoặc hoàn thành trong kỳ, và các nhiệm vụ quá hạn chưa hoàn \
+             thành (chi tiết toàn bộ nhiệm vụ tại Phụ lục kèm theo):",
+        ));
 
     for area in &r.areas {
         doc = doc.add_paragraph(heading(format!("{}. {}", area.number, area.title)));
-        if area.tasks.is_empty() {
-            doc = doc.add_paragraph(body("Không có nhiệm vụ trong kỳ."));
+        let tasks: Vec<_> = area.tasks.iter().filter(|t| t.in_period).collect();
+        if tasks.is_empty() {
+            doc = doc.add_paragraph(body("Không có nhiệm vụ đến hạn trong kỳ."));
         }
-        for t in &area.tasks {
+        for t in tasks {
             let deadline = t.deadline.map_or_else(|| t.timeline.clone(), |d| d.vi());
             doc = doc
                 .add_paragraph(
@@ -209,36 +248,31 @@ pub fn docx(r: &Report) -> Result<Vec<u8>> {
         }
     }
 
-    doc = doc
-        .add_paragraph(heading("II. ĐÁNH GIÁ CHUNG"))
-        .add_paragraph(heading("1. Kết quả đạt được"))
-        .add_paragraph(body(format!(
-            "Đã hoàn thành {} nhiệm vụ ({} đúng hạn, {} quá hạn); {} nhiệm vụ đang thực hiện trong hạn.",
-            h.done_on_time + h.done_late,
-            h.done_on_time,
-            h.done_late,
-            h.in_progress
-        )))
-        .add_paragraph(heading("2. Tồn tại, hạn chế, khó khăn, vướng mắc"));
-    if h.overdue > 0 {
+    doc = doc.add_paragraph(heading("III. ĐÁNH GIÁ CHUNG"));
+    doc = lines(doc, &r.texts.assessment);
+    doc = doc.add_paragraph(heading("IV. PHƯƠNG HƯỚNG, NHIỆM VỤ KỲ TỚI"));
+    if r.next_tasks.is_empty() {
+        doc = doc.add_paragraph(body(
+            "Tiếp tục triển khai các nhiệm vụ còn lại của Kế hoạch, bảo đảm chất lượng và tiến độ.",
+        ));
+    }
+    for t in &r.next_tasks {
         doc = doc.add_paragraph(body(format!(
-            "Còn {} nhiệm vụ quá hạn chưa hoàn thành.",
-            h.overdue
+            "- {} {} (chủ trì: {}{}).",
+            t.code,
+            t.title,
+            if t.lead.is_empty() {
+                "chưa xác định".to_string()
+            } else {
+                t.lead.join(", ")
+            },
+            t.deadline
+                .map(|d| format!("; hạn {}", d.vi()))
+                .unwrap_or_default()
         )));
     }
-    if r.difficulties.is_empty() && h.overdue == 0 {
-        doc = doc.add_paragraph(body("Các đơn vị không báo cáo khó khăn, vướng mắc."));
-    }
-    for d in &r.difficulties {
-        doc = doc.add_paragraph(body(format!("- {}: {}", d.unit, d.text)));
-    }
-    doc = doc.add_paragraph(heading("III. ĐỀ XUẤT, KIẾN NGHỊ"));
-    if r.proposals.is_empty() {
-        doc = doc.add_paragraph(body("Không có đề xuất, kiến nghị."));
-    }
-    for p in &r.proposals {
-        doc = doc.add_paragraph(body(format!("- {}: {}", p.unit, p.text)));
-    }
+    doc = doc.add_paragraph(heading("V. ĐỀ XUẤT, KIẾN NGHỊ"));
+    doc = lines(doc, &r.texts.proposals);
     doc = doc.add_paragraph(body(format!(
         "Trên đây là báo cáo {} của {}.",
         lower_first(&r.subject),

@@ -68,6 +68,22 @@ pub async fn generate(
     request: &Request,
 ) -> Result<(Report, Vec<Generated>)> {
     let plan_id = data.plan.id.clone();
+    let doc_ids: Vec<String> = data
+        .progress_docs
+        .values()
+        .cloned()
+        .chain(
+            store
+                .documents()
+                .await?
+                .into_iter()
+                .filter(|d| {
+                    d.kind == crate::store::DocKind::Plan && d.plan_id.as_deref() == Some(&plan_id)
+                })
+                .map(|d| d.doc_id),
+        )
+        .collect();
+    let received = store.receipts(&doc_ids).await?;
     let (period, as_of, kinds, rule) = (
         request.period,
         request.as_of,
@@ -75,7 +91,7 @@ pub async fn generate(
         rule.clone(),
     );
     let (report, files) = tokio::task::spawn_blocking(move || -> Result<_> {
-        let report = data.report(period, as_of, &rule)?;
+        let report = data.report(period, as_of, &rule, &received)?;
         let mut files = Vec::new();
         for kind in kinds {
             files.push(Generated {
@@ -100,6 +116,17 @@ pub async fn generate(
             .await?;
     }
     Ok((report, files))
+}
+
+/// The day a period report is computed for when none is asked: today until the agency's
+/// deadline to the province, and that deadline after it, so a report printed later says what it
+/// said when it was due (with the same submissions it reads the same).
+pub fn default_as_of(
+    plan: &tiendo_shared::Plan,
+    period: PeriodKind,
+    today: tiendo_shared::Date,
+) -> tiendo_shared::Date {
+    tiendo_shared::workflow::deadlines(plan, period).map_or(today, |d| today.min(d.agency))
 }
 
 /// A report file kind.
@@ -179,6 +206,89 @@ pub fn file_name(report: &Report, kind: FileKind) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn seed_report(period: PeriodKind, as_of: &str) -> Report {
+        let seed = tiendo_shared::import(crate::SEED_PLAN).unwrap();
+        tiendo_shared::report::build(
+            &seed.plan,
+            &seed.org,
+            seed.agency(),
+            &[],
+            period,
+            as_of.parse().unwrap(),
+            &Default::default(),
+            &Default::default(),
+            Vec::new(),
+        )
+    }
+
+    #[test]
+    fn the_same_report_made_twice_is_the_same_file() {
+        let report = seed_report(PeriodKind::Q1, "2025-03-20");
+        let first = (docx(&report).unwrap(), xlsx(&report).unwrap());
+        // Past a second boundary: no clock in either file.
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        let again = (docx(&report).unwrap(), xlsx(&report).unwrap());
+        assert!(first.0 == again.0, "DOCX bytes differ");
+        assert!(first.1 == again.1, "XLSX bytes differ");
+    }
+
+    #[test]
+    fn a_period_report_covers_what_fell_due_or_was_done_and_the_next_periods_tasks() {
+        let report = seed_report(PeriodKind::Q1, "2025-03-20");
+        let all: usize = report.areas.iter().map(|a| a.tasks.len()).sum();
+        let in_period: usize = report
+            .areas
+            .iter()
+            .flat_map(|a| &a.tasks)
+            .filter(|t| t.in_period)
+            .count();
+        assert!(in_period > 0 && in_period < all, "{in_period} of {all}");
+        for t in report
+            .areas
+            .iter()
+            .flat_map(|a| &a.tasks)
+            .filter(|t| t.in_period)
+        {
+            let due_in_q1 = t
+                .deadline
+                .is_some_and(|d| d <= "2025-03-14".parse().unwrap());
+            assert!(
+                due_in_q1 || t.state == tiendo_shared::status::TaskState::Overdue,
+                "{}",
+                t.code
+            );
+        }
+        assert!(
+            !report.next_tasks.is_empty(),
+            "tasks due by 14/6 are the next period's"
+        );
+        for t in &report.next_tasks {
+            let d = t.deadline.unwrap();
+            assert!(
+                d >= "2025-03-15".parse().unwrap() && d <= "2025-06-14".parse().unwrap(),
+                "{}",
+                t.code
+            );
+        }
+        // The drafts stand where the office wrote nothing.
+        assert!(report.texts.direction.contains("đã ban hành và triển khai"));
+        assert!(report.texts.proposals.contains("Không có đề xuất"));
+    }
+
+    #[test]
+    fn a_late_report_defaults_to_the_day_it_was_due() {
+        let seed = tiendo_shared::import(crate::SEED_PLAN).unwrap();
+        let d = |s: &str| s.parse::<tiendo_shared::Date>().unwrap();
+        assert_eq!(
+            default_as_of(&seed.plan, PeriodKind::Q1, d("2025-03-10")),
+            d("2025-03-10")
+        );
+        assert_eq!(
+            default_as_of(&seed.plan, PeriodKind::Q1, d("2026-12-02")),
+            d("2025-03-20")
+        );
+    }
 
     #[test]
     fn report_file_names_parse_and_bad_ones_are_clear() {

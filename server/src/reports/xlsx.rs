@@ -1,9 +1,13 @@
-//! The report's annex as an XLSX (with `rust_xlsxwriter`): the summary sheet and one row per
-//! task.
+//! The report's annex as an XLSX (with `rust_xlsxwriter`): the summary sheet, one row per task
+//! (every task of the plan: the report's body has only the period's), and where each unit's
+//! figures come from (the submission and its document heads). The file's creation date is the
+//! report's day, so the same report makes the same bytes.
 //!
 //! Stage: *rendering*, from a whole `shared::report::Report`.
 
-use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet};
+use rust_xlsxwriter::{
+    DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
+};
 use tiendo_shared::report::Report;
 use tiendo_shared::status::Counts;
 
@@ -196,5 +200,40 @@ pub fn xlsx(r: &Report) -> Result<Vec<u8>> {
         }
     }
     tasks.set_freeze_panes(1, 0).map_err(xlsx_err)?;
+
+    let sources = book.add_worksheet();
+    sources.set_name("Nguồn số liệu").map_err(xlsx_err)?;
+    for (i, (h, w)) in [
+        ("Đơn vị", 40.0),
+        ("Số liệu theo", 36.0),
+        ("Phiên bản tài liệu (heads)", 70.0),
+    ]
+    .iter()
+    .enumerate()
+    {
+        sources
+            .write_string_with_format(0, i as u16, *h, &head)
+            .map_err(xlsx_err)?;
+        sources.set_column_width(i as u16, *w).map_err(xlsx_err)?;
+    }
+    for (i, src) in r.sources.iter().enumerate() {
+        let row = i as u32 + 1;
+        for (col, v) in [&src.unit, &src.basis, &src.heads.join("\n")]
+            .iter()
+            .enumerate()
+        {
+            sources
+                .write_string_with_format(row, col as u16, v.as_str(), &text)
+                .map_err(xlsx_err)?;
+        }
+    }
+
+    let created = ExcelDateTime::from_ymd(
+        r.as_of.year() as u16,
+        r.as_of.month() as u8,
+        r.as_of.day() as u8,
+    )
+    .map_err(xlsx_err)?;
+    book.set_properties(&DocProperties::new().set_creation_datetime(&created));
     Ok(book.save_to_buffer().map_err(xlsx_err)?)
 }

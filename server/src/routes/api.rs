@@ -101,7 +101,7 @@ struct ReportQuery {
 }
 
 /// `GET /api/plans/{id}/reports/{period}.docx|.xlsx?as_of=YYYY-MM-DD`: the period report or
-/// its annex, as a download.
+/// its annex, as a download (`as_of` by default: [`reports::default_as_of`]).
 async fn report(
     State(state): State<AppState>,
     auth: Authenticated,
@@ -112,8 +112,11 @@ async fn report(
     access::may_see_merged(&auth.user)?;
     let Query(q) = query.map_err(|e| AppError::BadRequest(e.body_text()))?;
     let (period, kind) = FileKind::parse_name(&file)?;
-    let as_of = as_of(q.as_of.as_deref())?;
     let data = state.library.plan_data(&id).await?;
+    let as_of = match q.as_of.as_deref() {
+        Some(s) => s.parse::<Date>()?,
+        None => reports::default_as_of(&data.plan, period, crate::today()),
+    };
     let request = reports::Request {
         period,
         as_of,

@@ -665,6 +665,32 @@ pub fn deadlines(plan: &crate::Plan, period: PeriodKind) -> Option<Deadlines> {
     })
 }
 
+/// The data window of `period` in `year` (Công văn 581/BNV-CCHC): Q1 15/12–14/3, 6 tháng
+/// 15/12–14/6, Q3 15/6–14/9, năm 15/12–14/12, each from the 15/12 of the year before where it
+/// says so. Both days included.
+pub fn data_window(period: PeriodKind, year: i32) -> (Date, Date) {
+    let d = |day, month, y| Date::from_dmy(day, month, y).expect("a real day");
+    match period {
+        PeriodKind::Q1 => (d(15, 12, year - 1), d(14, 3, year)),
+        PeriodKind::H1 => (d(15, 12, year - 1), d(14, 6, year)),
+        PeriodKind::Q3 => (d(15, 6, year), d(14, 9, year)),
+        PeriodKind::Year => (d(15, 12, year - 1), d(14, 12, year)),
+    }
+}
+
+/// The stretch after `period` until the next report's cut-off (what part 4 of the report, the
+/// tasks ahead, covers): Q1 → 15/3–14/6, 6 tháng → 15/6–14/9, Q3 → 15/9–14/12, năm → the next
+/// year's first quarter.
+pub fn next_window(period: PeriodKind, year: i32) -> (Date, Date) {
+    let d = |day, month, y| Date::from_dmy(day, month, y).expect("a real day");
+    match period {
+        PeriodKind::Q1 => (d(15, 3, year), d(14, 6, year)),
+        PeriodKind::H1 => (d(15, 6, year), d(14, 9, year)),
+        PeriodKind::Q3 => (d(15, 9, year), d(14, 12, year)),
+        PeriodKind::Year => (d(15, 12, year), d(14, 3, year + 1)),
+    }
+}
+
 /// Whether a report first sent at `effective` (Unix ms) is on time for `deadline` (the whole
 /// deadline day counts, in Vietnam's time).
 pub fn on_time(effective: i64, deadline: Date) -> bool {
