@@ -322,7 +322,8 @@ pub fn task_timeline<'a>(
     task_id: &str,
 ) -> Vec<Event> {
     let mut events = Vec::new();
-    for (unit, doc) in progress {
+    let units: Vec<(&str, &Automerge)> = progress.into_iter().collect();
+    for (unit, doc) in units.iter().copied() {
         for step in progress_task(doc, task_id) {
             // Group the edits by period (one change normally touches one period).
             let mut periods: Vec<(String, Vec<Edit>)> = Vec::new();
@@ -351,6 +352,41 @@ pub fn task_timeline<'a>(
                     unit_id: Some(unit.to_string()),
                     period: period.parse().ok(),
                     lines,
+                });
+            }
+        }
+    }
+    // The reporting workflow's steps of every unit that reported on the task: a submission, an
+    // approval, a return or an acceptance covers all of its report for the period.
+    for (unit, doc) in &units {
+        let reported = doc
+            .get(automerge::ROOT, "tasks")
+            .ok()
+            .flatten()
+            .and_then(|(_, tasks)| doc.get(&tasks, task_id).ok().flatten())
+            .is_some();
+        if !reported {
+            continue;
+        }
+        for period in PeriodKind::ALL {
+            let office = plan
+                .map(|p| crate::workflow::office_steps(p, unit, period))
+                .unwrap_or_default();
+            for s in crate::workflow::unit_steps(*doc, period)
+                .into_iter()
+                .chain(office)
+            {
+                let mut line = format!("{} — báo cáo {}", s.action.vi(), period.vi());
+                if !s.note.trim().is_empty() {
+                    line.push_str(&format!(": {}", s.note.trim()));
+                }
+                events.push(Event {
+                    hash: s.id.clone(),
+                    author: Some(s.by.clone()),
+                    time: s.at.div_euclid(1000),
+                    unit_id: Some(unit.to_string()),
+                    period: Some(period),
+                    lines: vec![line],
                 });
             }
         }
@@ -391,6 +427,66 @@ mod tests {
 
     fn seed_plan() -> crate::Plan {
         crate::import(crate::fixtures::SEED_PLAN).unwrap().plan
+    }
+
+    #[test]
+    fn reporting_steps_are_in_the_history_of_the_tasks_a_unit_reported_on() {
+        use crate::api::Role;
+        use crate::workflow::{Action, Step, take_office_step, take_unit_step};
+        let mut d = am(&Progress::new("p", "u"), Some("server"));
+        doc::update::<Progress, _>(&mut d, "lan", AT, |p| {
+            p.entry_mut("t1-a", PeriodKind::Q1).percent = 40;
+        })
+        .unwrap();
+        let step = |id: &str, action: Action, by: &str, role: Role, note: &str| Step {
+            id: id.into(),
+            action,
+            by: by.into(),
+            role: role.as_str().into(),
+            at: AT.0 * 1000 + 1000,
+            skew: 0,
+            heads: vec![],
+            on: if action == Action::Submit {
+                String::new()
+            } else {
+                "s1".into()
+            },
+            note: note.into(),
+        };
+        take_unit_step(
+            &mut d,
+            PeriodKind::Q1,
+            step("s1", Action::Submit, "lan", Role::UnitEditor, ""),
+        )
+        .unwrap();
+        let mut plan = am(&seed_plan(), Some("server"));
+        take_office_step(
+            &mut plan,
+            "u",
+            PeriodKind::Q1,
+            &step(
+                "r1",
+                Action::Return,
+                "vp",
+                Role::AgencyAdmin,
+                "Thiếu số liệu",
+            ),
+        )
+        .unwrap();
+        let lines: Vec<String> = task_timeline(Some(&plan), [("u", &d)], "t1-a")
+            .into_iter()
+            .flat_map(|e| e.lines)
+            .collect();
+        assert!(
+            lines.contains(&"Gửi báo cáo — báo cáo Quý I".to_string()),
+            "{lines:?}"
+        );
+        assert!(
+            lines.contains(&"Trả lại — báo cáo Quý I: Thiếu số liệu".to_string()),
+            "{lines:?}"
+        );
+        // A task the unit did not report on does not list its report's steps.
+        assert!(task_timeline(Some(&plan), [("u", &d)], "t9-a").is_empty());
     }
 
     #[test]

@@ -14,6 +14,7 @@ use yew::prelude::*;
 
 use super::period_select::PeriodSelect;
 use super::task_view::TaskView;
+use super::unit_reports::UnitReports;
 use super::{use_summary, use_ws};
 use crate::infra::browser::{self, today, when};
 use crate::view_model::dashboard::{self, ReportsInfo, Watch};
@@ -248,6 +249,7 @@ pub fn dashboard_view() -> Html {
                 </table>
                 if info.is_none() { <p class="sub">{"Chưa có thông tin từ máy chủ về các báo cáo đã tạo."}</p> }
             </section>
+            <UnitReports period={*period} />
             <section class="downloads">
                 <h3>{format!("Báo cáo {} (tính đến {})", period.vi(), as_of.vi())}</h3>
                 if online {

@@ -1,9 +1,10 @@
 //! The screens, one module per screen or widget: the signed-in workspace and its header
 //! ([`workspace`], [`sync_indicator`]), the tabs ([`tabs`]), the plan ([`plan_overview`]), a task
 //! with every readable report ([`task_view`]), the unit's tasks and progress form ([`task_list`],
-//! [`task_form`], its evidence files [`evidence_files`]) and the period picker ([`period_select`]); in the office build (feature
+//! [`task_form`], its evidence files [`evidence_files`]) the period picker ([`period_select`]) and the unit's period report with its workflow
+//! ([`period_report`]); in the office build (feature
 //! `office`) also the plan editor and import (`plan_editor`), the central office's dashboard
-//! (`dashboard`) and a task's history (`history`), which the shared screens embed through
+//! (`dashboard`) with the units' period reports (`unit_reports`) and a task's history (`history`), which the shared screens embed through
 //! [`office`]. Sign-in is the page's own form
 //! (`client/static/index.html`), usable before any wasm has arrived.
 //!
@@ -19,6 +20,7 @@ pub mod evidence_files;
 #[cfg(feature = "office")]
 pub mod history;
 pub mod office;
+pub mod period_report;
 pub mod period_select;
 #[cfg(feature = "office")]
 pub mod plan_editor;
@@ -28,6 +30,8 @@ pub mod tabs;
 pub mod task_form;
 pub mod task_list;
 pub mod task_view;
+#[cfg(feature = "office")]
+pub mod unit_reports;
 pub mod workspace;
 
 use std::rc::Rc;

@@ -8,6 +8,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use super::period_report::PeriodReport;
 use super::period_select::PeriodSelect;
 use super::task_form::TaskDetail;
 use super::use_ws;
@@ -123,6 +124,7 @@ pub fn tasks() -> Html {
                     <option value="lead">{"Chủ trì"}</option>
                 </select>
             </div>
+            <PeriodReport {period} />
             if shown.is_empty() { <p data-testid="no-tasks">{"Không có nhiệm vụ phù hợp."}</p> }
             { for shown.iter().map(|g| html! {
                 <section class="area">

@@ -56,6 +56,15 @@ pub fn task_view(props: &TaskViewProps) -> Html {
             report_rows(st, &docs, *period)
         })
         .unwrap_or_default();
+    // What each unit sent for the period (its accepted submission, else its latest), when it
+    // differs from what it shows now.
+    let submitted = |unit: &str| -> Option<tiendo_shared::Entry> {
+        let st = ws.snap.reporting.state(unit, *period);
+        let heads = st.for_report()?.step.heads.clone();
+        let sent = ws.docs.submitted_progress(unit, &heads)?;
+        sent.latest_entry(&task.id, Some(*period))
+            .map(|(_, e)| e.clone())
+    };
     let back = {
         let cb = props.on_back.clone();
         Callback::from(move |_| cb.emit(()))
@@ -97,7 +106,15 @@ pub fn task_view(props: &TaskViewProps) -> Html {
                         if let Some(rep) = &r.reported {
                             <td>{if rep.status == WorkStatus::Done { format!("{}{}", rep.status.vi(), rep.completed_on.map(|d| format!(" ngày {}", d.vi())).unwrap_or_default()) } else { rep.status.vi().to_string() }}</td>
                             <td>{format!("{}%", rep.percent)}</td>
-                            <td>{&rep.result}</td>
+                            <td>{&rep.result}
+                            if let Some(sent) = submitted(&r.unit_id) {
+                                if sent.status != rep.status || sent.percent != rep.percent || sent.result != rep.result {
+                                    <p class="submitted" data-testid={format!("unit-submitted-{}", r.unit_id)}>
+                                        {format!("Bản đã gửi: {} — {}% — {}", sent.status.vi(), sent.percent, sent.result)}
+                                    </p>
+                                }
+                            }
+                        </td>
                         } else {
                             <td colspan="3">{"Chưa báo cáo kỳ này"}</td>
                         }

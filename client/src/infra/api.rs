@@ -26,6 +26,13 @@ pub async fn me() -> Result<Me, String> {
         .await
         .map_err(|e| e.to_string())?;
     if resp.ok() {
+        // The server's clock, to correct this device's on the reporting steps it takes.
+        if let Some(date) = resp.headers().get("date") {
+            let server = js_sys::Date::parse(&date);
+            if server.is_finite() {
+                super::browser::set_clock_skew_ms(js_sys::Date::now() as i64 - server as i64);
+            }
+        }
         resp.json::<Me>().await.map_err(|e| e.to_string())
     } else {
         Err(error_of(resp).await)

@@ -29,6 +29,29 @@ pub fn when(secs: i64) -> String {
     )
 }
 
+const SKEW_KEY: &str = "tiendo.clock_skew_ms";
+
+/// This device's clock minus the server's, in ms, as last measured (0: never). The server's
+/// `Date` has whole seconds, so offsets under two seconds count as none.
+pub fn clock_skew_ms() -> i64 {
+    local_storage()
+        .and_then(|s| s.get_item(SKEW_KEY).ok().flatten())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Keeps the measured offset (see [`clock_skew_ms`]).
+pub fn set_clock_skew_ms(skew: i64) {
+    let skew = if skew.abs() < 2000 { 0 } else { skew };
+    if let Some(s) = local_storage() {
+        let _ = s.set_item(SKEW_KEY, &skew.to_string());
+    }
+}
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
 /// The device's local "hh:mm" now.
 pub fn now_hhmm() -> String {
     let d = js_sys::Date::new_0();

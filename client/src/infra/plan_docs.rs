@@ -14,12 +14,13 @@ use std::collections::HashMap;
 use futures::StreamExt;
 use samod::{DocHandle, DocumentId};
 use tiendo_shared::api::Me;
-use tiendo_shared::{Agency, DocKind, Org, Plan, Progress, doc};
+use tiendo_shared::{Agency, DocKind, Org, Plan, Progress, doc, workflow};
 
 use super::browser::now;
 use super::pending::edit_own;
 use super::session::Session;
 use super::tasks::Tasks;
+use crate::view_model::reporting::Reporting;
 use crate::view_model::workspace::Snapshot;
 
 /// A progress document as read at its heads (`None`: it did not read).
@@ -124,7 +125,9 @@ impl PlanDocs {
                 None => unreadable += 1,
             }
         }
+        let reporting = std::rc::Rc::new(self.reporting(agency.as_ref().ok()));
         Snapshot {
+            reporting,
             revision: 0,
             plan,
             agency,
@@ -136,6 +139,158 @@ impl PlanDocs {
             plan_writable: self.plan_writable,
             merged: !self.all_progress.is_empty(),
         }
+    }
+
+    /// The workflow steps of every readable progress document and the office's, and the
+    /// office's report texts.
+    fn reporting(&self, agency: Option<&Agency>) -> Reporting {
+        use tiendo_shared::PeriodKind;
+        let mut out = Reporting::default();
+        let mut units: Vec<(String, &DocHandle)> = self
+            .all_progress
+            .iter()
+            .map(|(u, h)| (u.clone(), h))
+            .collect();
+        if let (Some(h), Some(u)) = (&self.progress, &self.me.user.unit_id)
+            && !units.iter().any(|(x, _)| x == u)
+        {
+            units.push((u.clone(), h));
+        }
+        for (unit, h) in units {
+            let by_period = h.with_document(|d| {
+                PeriodKind::ALL
+                    .into_iter()
+                    .map(|p| (p, workflow::unit_steps(d, p)))
+                    .collect()
+            });
+            out.unit.insert(unit, by_period);
+        }
+        let unit_ids: Vec<String> = agency
+            .map(|a| a.units.iter().map(|u| u.id.clone()).collect())
+            .unwrap_or_default();
+        self.plan.with_document(|d| {
+            for u in &unit_ids {
+                for p in PeriodKind::ALL {
+                    let steps = workflow::office_steps(d, u, p);
+                    if !steps.is_empty() {
+                        out.office.insert((u.clone(), p), steps);
+                    }
+                }
+            }
+            for p in PeriodKind::ALL {
+                out.texts
+                    .insert(p, tiendo_shared::report::texts::read(d, p));
+            }
+        });
+        out
+    }
+
+    /// Takes a reporting step as this user, now: the unit's (submit, approve) in its progress
+    /// document, the office's (accept, return) on `unit`'s report in the plan document. `on`
+    /// names the submission acted on; `note` is the office's reason for returning.
+    pub fn take_step(
+        &self,
+        unit: &str,
+        period: tiendo_shared::PeriodKind,
+        action: workflow::Action,
+        on: Option<String>,
+        note: String,
+    ) -> Result<(), String> {
+        let at = js_sys::Date::now() as i64;
+        let user = &self.me.user;
+        let step = workflow::Step {
+            id: workflow::step_id(
+                &user.username,
+                at,
+                (js_sys::Math::random() * f64::from(u32::MAX)) as u32,
+            ),
+            action,
+            by: user.username.clone(),
+            role: user.role.as_str().to_string(),
+            at,
+            skew: super::browser::clock_skew_ms(),
+            heads: Vec::new(),
+            on: on.unwrap_or_default(),
+            note,
+        };
+        if !workflow::may_take(user.role, action) {
+            return Err(format!(
+                "tài khoản này không được {}",
+                action.vi().to_lowercase()
+            ));
+        }
+        if action.by_office() {
+            if !self.plan_writable {
+                return Err("tài khoản này không ghi được kế hoạch".into());
+            }
+            // The office's step names the heads of the submission it decides on.
+            let mut step = step;
+            step.heads = self
+                .reporting(None)
+                .unit
+                .get(unit)
+                .and_then(|p| p.get(&period))
+                .and_then(|steps| steps.iter().find(|s| s.id == step.on))
+                .map(|s| s.heads.clone())
+                .unwrap_or_default();
+            return edit_own(&self.plan, |d| {
+                workflow::take_office_step(d, unit, period, &step)
+            })
+            .map_err(|e| e.to_string());
+        }
+        let handle = self
+            .progress
+            .as_ref()
+            .ok_or("tài khoản không gắn với đơn vị")?;
+        let mut step = step;
+        if action == workflow::Action::Approve {
+            step.heads = handle.with_document(|d| {
+                workflow::unit_steps(d, period)
+                    .into_iter()
+                    .find(|s| s.id == step.on)
+                    .map(|s| s.heads)
+                    .unwrap_or_default()
+            });
+        }
+        edit_own(handle, |d| {
+            workflow::take_unit_step(d, period, step).map(|_| ())
+        })
+        .map_err(|e| e.to_string())
+    }
+
+    #[cfg(feature = "office")]
+    /// Keeps the office's texts of parts 1, 3 and 5 for `period` in the plan document.
+    pub fn write_report_texts(
+        &self,
+        period: tiendo_shared::PeriodKind,
+        texts: &tiendo_shared::report::PartTexts,
+    ) -> Result<(), String> {
+        if !self.plan_writable {
+            return Err("tài khoản này không ghi được kế hoạch".into());
+        }
+        let author = self.me.user.username.clone();
+        edit_own(&self.plan, |d| {
+            tiendo_shared::report::texts::write(d, &author, now(), period, texts)
+        })
+        .map_err(|e| e.to_string())
+    }
+
+    /// `unit`'s progress as the submission covering `heads` sent it (`None`: not readable
+    /// here, or not all of it has arrived).
+    pub fn submitted_progress(&self, unit: &str, heads: &[String]) -> Option<Progress> {
+        let h = self
+            .all_progress
+            .iter()
+            .find(|(u, _)| u == unit)
+            .map(|(_, h)| h)
+            .or(self
+                .progress
+                .as_ref()
+                .filter(|_| self.me.user.unit_id.as_deref() == Some(unit)))?;
+        h.with_document(|d| {
+            let view = workflow::submitted_view(d, heads).ok()?;
+            doc::read::<Progress, _>(&view).ok()
+        })
     }
 
     /// A progress document's model (`None`: it does not read), hydrated only when its heads

@@ -47,6 +47,8 @@ pub struct Snapshot {
     pub plan_writable: bool,
     /// The user sees every unit's progress (the "Tổng hợp" tab).
     pub merged: bool,
+    /// The reporting workflow's steps and the office's report texts.
+    pub reporting: std::rc::Rc<super::reporting::Reporting>,
 }
 
 /// Snapshots are compared by plan and revision (what the screens memoize on), not field by field.
@@ -153,6 +155,7 @@ mod tests {
             plan_id: "kh".into(),
             plan_writable: false,
             merged: false,
+            reporting: Default::default(),
         }
     }
 

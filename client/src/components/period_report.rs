@@ -1,0 +1,120 @@
+//! A unit's period report: where it stands (soạn thảo, đã gửi, đã duyệt, đã tiếp nhận, trả lại
+//! with the office's note), its deadline and the reminder that stands, and the step this user
+//! may take — send (an editor or the head), approve (the head). Offline too: a step is an
+//! ordinary change of the unit's document, confirmed when the link comes back.
+//!
+//! Stage: *UI*, over `view_model::reporting::panel`; steps go through
+//! [`crate::infra::plan_docs::PlanDocs::take_step`], reminders out through `infra::notify`.
+
+use tiendo_shared::PeriodKind;
+use tiendo_shared::workflow::Action;
+use yew::prelude::*;
+
+use super::use_ws;
+use crate::infra::{browser, notify};
+use crate::view_model::reporting::panel;
+
+#[derive(Properties, PartialEq)]
+pub struct PeriodReportProps {
+    /// The period shown.
+    pub period: PeriodKind,
+}
+
+/// The unit's report for the period, with its steps.
+#[function_component(PeriodReport)]
+pub fn period_report(props: &PeriodReportProps) -> Html {
+    let ws = use_ws();
+    let error = use_state(|| None::<String>);
+    let asked = use_state(notify::allowed);
+    let role = ws.docs.me.user.role;
+    let today = browser::today();
+    let unit = ws.docs.me.user.unit_id.clone();
+    let view = match (&ws.snap.plan, &unit) {
+        (Ok(plan), Some(unit)) => Some(panel(
+            &ws.snap.reporting,
+            plan,
+            unit,
+            props.period,
+            role,
+            today,
+        )),
+        _ => None,
+    };
+    // The reminder as a system notification, once a day, when the user allowed them.
+    {
+        let reminder = view.as_ref().and_then(|v| v.reminder.clone());
+        let key = format!("{}.{}.{}", ws.snap.plan_id, props.period.as_str(), today);
+        use_effect_with((reminder, key), |(reminder, key)| {
+            if let Some((_, text)) = reminder.clone() {
+                let key = key.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    notify::once(&key, "Tiến độ CCHC — nhắc hạn báo cáo", &text).await;
+                });
+            }
+        });
+    }
+    let (Some(view), Some(unit)) = (view, unit) else {
+        return html! {};
+    };
+    let take = |action: Action| {
+        let (docs, unit, error) = (ws.docs.clone(), unit.clone(), error.clone());
+        let (period, on) = (props.period, view.current.clone());
+        Callback::from(move |_| {
+            let question = match action {
+                Action::Submit => {
+                    "Gửi báo cáo kỳ này? Số liệu đã gửi được giữ nguyên; sửa sau đó là bản nháp mới."
+                }
+                _ => "Duyệt báo cáo đơn vị đã gửi?",
+            };
+            if !browser::confirm(question) {
+                return;
+            }
+            let on = (action != Action::Submit).then(|| on.clone()).flatten();
+            error.set(
+                docs.take_step(&unit, period, action, on, String::new())
+                    .err(),
+            );
+        })
+    };
+    let ask = {
+        let asked = asked.clone();
+        Callback::from(move |_| {
+            let asked = asked.clone();
+            wasm_bindgen_futures::spawn_local(async move { asked.set(notify::ask().await) });
+        })
+    };
+    html! {
+        <section class={classes!("period-report", format!("phase-{}", view.phase.key()))} data-testid="period-report">
+            <h3>{format!("Báo cáo {} của đơn vị: ", props.period.vi())}
+                <span class="phase" data-testid="report-phase" data-phase={view.phase.key()}>{view.phase.vi()}</span>
+            </h3>
+            if let Some(d) = view.deadlines {
+                <p class="deadline">{format!("Hạn gửi Văn phòng: {}", d.unit.vi())}
+                    { match view.on_time { Some(true) => " — gửi đúng hạn", Some(false) => " — gửi quá hạn", None => "" } }
+                </p>
+            }
+            if let Some((r, text)) = &view.reminder {
+                <p class={classes!("reminder", matches!(r, tiendo_shared::workflow::Reminder::Overdue).then_some("overdue"))}
+                    data-testid="report-reminder">{text}</p>
+            }
+            if let Some(note) = &view.returned_note {
+                <p class="returned" data-testid="report-return-note">{format!("Văn phòng trả lại: {note}")}</p>
+            }
+            <ul class="steps">{ for view.lines.iter().map(|l| html! { <li>{l}</li> }) }</ul>
+            <div class="actions">
+                if view.actions.contains(&Action::Submit) {
+                    <button onclick={take(Action::Submit)} data-testid="report-submit">
+                        { if matches!(view.phase, tiendo_shared::workflow::Phase::Draft) { "Gửi báo cáo" } else { "Gửi lại báo cáo" } }
+                    </button>
+                }
+                if view.actions.contains(&Action::Approve) {
+                    <button onclick={take(Action::Approve)} data-testid="report-approve">{"Duyệt báo cáo"}</button>
+                }
+                if notify::supported() && !*asked {
+                    <button class="secondary" onclick={ask} data-testid="report-notify">{"Bật thông báo nhắc hạn"}</button>
+                }
+            </div>
+            if let Some(e) = &*error { <p class="error" data-testid="report-error">{e}</p> }
+        </section>
+    }
+}

@@ -1,0 +1,182 @@
+//! The central office's side of the reporting workflow for a period: every unit's report —
+//! state, when it was first sent and whether on time, the head's approval, the office's returns
+//! with their notes — with "Tiếp nhận" and "Trả lại" (a note required); and the texts of parts
+//! I, III and V of the agency's report, kept with the period in the plan document.
+//!
+//! Stage: *UI* (office build), over `view_model::reporting::office_rows`; steps and texts go
+//! through [`crate::infra::plan_docs::PlanDocs`].
+
+use tiendo_shared::PeriodKind;
+use tiendo_shared::report::PartTexts;
+use tiendo_shared::workflow::Action;
+use web_sys::{HtmlInputElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use super::use_ws;
+use crate::infra::browser;
+use crate::view_model::reporting::{office_rows, when};
+
+#[derive(Properties, PartialEq)]
+pub struct UnitReportsProps {
+    /// The period shown.
+    pub period: PeriodKind,
+}
+
+/// Every unit's report for the period, and the office's texts of the agency's report.
+#[function_component(UnitReports)]
+pub fn unit_reports(props: &UnitReportsProps) -> Html {
+    let ws = use_ws();
+    let error = use_state(|| None::<String>);
+    let saved = use_state(|| false);
+    let texts_ref = [NodeRef::default(), NodeRef::default(), NodeRef::default()];
+    let texts_ref = use_mut_ref(|| texts_ref);
+    let current = ws
+        .snap
+        .reporting
+        .texts
+        .get(&props.period)
+        .cloned()
+        .unwrap_or_default();
+    let refs = texts_ref.borrow().clone();
+    // The saved texts fill the boxes when the period or the saved texts change, not on every
+    // redraw (which would undo the office's typing).
+    {
+        let refs = refs.clone();
+        use_effect_with((props.period, current.clone()), move |(_, t)| {
+            for (r, v) in refs.iter().zip([&t.direction, &t.assessment, &t.proposals]) {
+                if let Some(area) = r.cast::<HtmlTextAreaElement>() {
+                    area.set_value(v);
+                }
+            }
+        });
+    }
+    let (Ok(plan), Ok(agency)) = (&ws.snap.plan, &ws.snap.agency) else {
+        return html! {};
+    };
+    let units: Vec<(String, String)> = agency
+        .units
+        .iter()
+        .filter(|u| agency.central_office.as_deref() != Some(u.id.as_str()))
+        .filter(|u| ws.snap.reporting.unit.contains_key(&u.id))
+        .map(|u| (u.id.clone(), u.name.clone()))
+        .collect();
+    let role = ws.docs.me.user.role;
+    let (rows, on_time) = office_rows(
+        &ws.snap.reporting,
+        plan,
+        &units,
+        props.period,
+        role,
+        browser::today(),
+    );
+    let decide = |unit: &str, action: Action, on: Option<String>| {
+        let (docs, error, unit, period) = (
+            ws.docs.clone(),
+            error.clone(),
+            unit.to_string(),
+            props.period,
+        );
+        Callback::from(move |_| {
+            let note = if action == Action::Return {
+                let input = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| {
+                        d.query_selector(&format!("[data-testid=workflow-note-{unit}]"))
+                            .ok()
+                            .flatten()
+                    })
+                    .and_then(|e| wasm_bindgen::JsCast::dyn_into::<HtmlInputElement>(e).ok());
+                let note = input.map(|i| i.value()).unwrap_or_default();
+                if note.trim().is_empty() {
+                    error.set(Some("Trả lại cần ghi lý do để đơn vị sửa.".into()));
+                    return;
+                }
+                note.trim().to_string()
+            } else {
+                String::new()
+            };
+            error.set(
+                docs.take_step(&unit, period, action, on.clone(), note)
+                    .err(),
+            );
+        })
+    };
+    let save = {
+        let (docs, error, saved, refs, period) = (
+            ws.docs.clone(),
+            error.clone(),
+            saved.clone(),
+            texts_ref.clone(),
+            props.period,
+        );
+        Callback::from(move |_| {
+            let value = |r: &NodeRef| {
+                r.cast::<HtmlTextAreaElement>()
+                    .map(|t| t.value())
+                    .unwrap_or_default()
+            };
+            let refs = refs.borrow();
+            let texts = PartTexts {
+                direction: value(&refs[0]),
+                assessment: value(&refs[1]),
+                proposals: value(&refs[2]),
+            };
+            let result = docs.write_report_texts(period, &texts);
+            saved.set(result.is_ok());
+            error.set(result.err());
+        })
+    };
+    let area = |i: usize, key: &'static str, label: &'static str| {
+        html! {
+            <label class="report-text">{label}
+                <textarea ref={refs[i].clone()} rows="4" data-testid={format!("report-text-{key}")}
+                    placeholder="Để trống: soạn tự động từ báo cáo của các đơn vị" />
+            </label>
+        }
+    };
+    html! {
+        <section class="unit-reports" data-testid="unit-reports-workflow">
+            <h3>{format!("Báo cáo {} của các đơn vị", props.period.vi())}</h3>
+            <p class="sub" data-testid="workflow-on-time">{format!("Gửi đúng hạn: {on_time} / {} đơn vị", rows.len())}</p>
+            <table class="plan">
+                <thead><tr><th>{"Đơn vị"}</th><th>{"Trạng thái"}</th><th>{"Gửi lần đầu"}</th><th>{"Đúng hạn"}</th><th>{"Các bước"}</th><th>{"Trả lại"}</th><th></th></tr></thead>
+                <tbody>
+                { for rows.iter().map(|r| html! {
+                    <tr data-testid={format!("workflow-row-{}", r.unit_id)}>
+                        <td>{&r.name}</td>
+                        <td data-testid={format!("workflow-phase-{}", r.unit_id)} data-phase={r.panel.phase.key()}>{r.panel.phase.vi()}</td>
+                        <td>{r.first_sent.map(when).unwrap_or_default()}</td>
+                        <td data-testid={format!("workflow-ontime-{}", r.unit_id)}>{
+                            match r.panel.on_time { Some(true) => "Đúng hạn", Some(false) => "Quá hạn", None => "Chưa gửi" }
+                        }</td>
+                        <td><ul class="steps">{ for r.panel.lines.iter().map(|l| html! { <li>{l}</li> }) }</ul></td>
+                        <td>{ for r.returns.iter().map(|(at, note)| html! { <p class="returned">{format!("{at}: {note}")}</p> }) }</td>
+                        <td class="actions">
+                            if r.panel.actions.contains(&Action::Accept) {
+                                <button onclick={decide(&r.unit_id, Action::Accept, r.panel.current.clone())}
+                                    data-testid={format!("workflow-accept-{}", r.unit_id)}>{"Tiếp nhận"}</button>
+                            }
+                            if r.panel.actions.contains(&Action::Return) {
+                                <input placeholder="Lý do trả lại" data-testid={format!("workflow-note-{}", r.unit_id)} />
+                                <button class="secondary" onclick={decide(&r.unit_id, Action::Return, r.panel.current.clone())}
+                                    data-testid={format!("workflow-return-{}", r.unit_id)}>{"Trả lại"}</button>
+                            }
+                        </td>
+                    </tr>
+                }) }
+                </tbody>
+            </table>
+            if let Some(e) = &*error { <p class="error" data-testid="workflow-error">{e}</p> }
+            if ws.snap.plan_writable {
+                <details class="report-texts" data-testid="report-texts">
+                    <summary>{"Nội dung báo cáo của cơ quan (phần I, III, V)"}</summary>
+                    {area(0, "direction", "I. Công tác chỉ đạo, điều hành")}
+                    {area(1, "assessment", "III. Đánh giá chung")}
+                    {area(2, "proposals", "V. Đề xuất, kiến nghị")}
+                    <button onclick={save} data-testid="report-texts-save">{"Lưu nội dung"}</button>
+                    if *saved { <span class="sub" data-testid="report-texts-saved">{" Đã lưu"}</span> }
+                </details>
+            }
+        </section>
+    }
+}

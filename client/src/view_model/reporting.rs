@@ -1,0 +1,331 @@
+//! What the screens show of the reporting workflow: the steps read from the documents
+//! ([`Reporting`], part of the snapshot), a unit's period report as its panel shows it
+//! ([`panel`]: state, what this user may do, the reminder that stands), and the office's table
+//! of every unit's report for a period ([`office_rows`]).
+//!
+//! Stage: *view model*, pure: the steps and the plan in, rows and words out (the rules are
+//! `shared::workflow`'s).
+
+use std::collections::{BTreeMap, HashMap};
+
+use tiendo_shared::api::Role;
+use tiendo_shared::report::PartTexts;
+use tiendo_shared::workflow::{self, Action, Deadlines, Phase, Reminder, ReportState, Step};
+use tiendo_shared::{Date, PeriodKind, Plan};
+
+/// The workflow steps and the office's report texts, as the documents hold them.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Reporting {
+    /// Each unit's own steps, by period.
+    pub unit: HashMap<String, HashMap<PeriodKind, Vec<Step>>>,
+    /// The office's steps on each unit's report, by period.
+    pub office: HashMap<(String, PeriodKind), Vec<Step>>,
+    /// The office's texts for parts 1, 3 and 5, by period.
+    pub texts: HashMap<PeriodKind, PartTexts>,
+}
+
+impl Reporting {
+    /// Where `unit`'s report for `period` stands (arrival times unknown on a device: the
+    /// device's corrected times order the steps).
+    pub fn state(&self, unit: &str, period: PeriodKind) -> ReportState {
+        let none = Vec::new();
+        let own = self
+            .unit
+            .get(unit)
+            .and_then(|p| p.get(&period))
+            .unwrap_or(&none);
+        let office = self
+            .office
+            .get(&(unit.to_string(), period))
+            .unwrap_or(&none);
+        workflow::derive(own, office, &BTreeMap::new())
+    }
+}
+
+/// "dd/mm/yyyy hh:mm" of a Unix time in ms, in Vietnam's time.
+pub fn when(ms: i64) -> String {
+    let secs = ms.div_euclid(1000) + 7 * 3600;
+    let day = Date::from_unix_millis_vn(ms)
+        .map(|d| d.vi())
+        .unwrap_or_default();
+    let minutes = secs.rem_euclid(86_400) / 60;
+    format!("{day} {:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+/// A unit's period report as its panel shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Panel {
+    /// The state.
+    pub phase: Phase,
+    /// The deadlines, if the plan's year is known.
+    pub deadlines: Option<Deadlines>,
+    /// "Gửi ngày …", "Lãnh đạo duyệt ngày …", "Văn phòng tiếp nhận ngày …": the steps so far.
+    pub lines: Vec<String>,
+    /// The office's note when it returned the report (the latest return while returned).
+    pub returned_note: Option<String>,
+    /// On time or late, once sent (by the first submission).
+    pub on_time: Option<bool>,
+    /// What this user may do now.
+    pub actions: Vec<Action>,
+    /// The reminder that stands today, in words.
+    pub reminder: Option<(Reminder, String)>,
+    /// The submission the next step acts on.
+    pub current: Option<String>,
+}
+
+/// The panel of `unit`'s report for `period` as user `role` sees it on `today`.
+pub fn panel(
+    reporting: &Reporting,
+    plan: &Plan,
+    unit: &str,
+    period: PeriodKind,
+    role: Role,
+    today: Date,
+) -> Panel {
+    let st = reporting.state(unit, period);
+    let deadlines = workflow::deadlines(plan, period);
+    let mut lines = Vec::new();
+    for t in &st.history {
+        let what = match t.step.action {
+            Action::Submit => "Gửi báo cáo",
+            Action::Approve => "Lãnh đạo đơn vị duyệt",
+            Action::Return => "Văn phòng trả lại",
+            Action::Accept => "Văn phòng tiếp nhận",
+        };
+        lines.push(format!("{what} lúc {} ({})", when(t.effective), t.step.by));
+    }
+    let returned_note = (st.phase == Phase::Returned)
+        .then(|| st.returns.last().map(|r| r.step.note.clone()))
+        .flatten();
+    let on_time = match (&st.first_submitted, deadlines) {
+        (Some(first), Some(d)) => Some(workflow::on_time(first.effective, d.unit)),
+        _ => None,
+    };
+    let mut actions = Vec::new();
+    // A unit sends (or sends again: a newer submission supersedes one not yet decided).
+    if role.is_unit_member() {
+        actions.push(Action::Submit);
+    }
+    if role == Role::UnitHead && st.phase == Phase::Submitted {
+        actions.push(Action::Approve);
+    }
+    if workflow::may_take(role, Action::Accept) {
+        if st.phase == Phase::Approved {
+            actions.push(Action::Accept);
+        }
+        if matches!(
+            st.phase,
+            Phase::Submitted | Phase::Approved | Phase::Accepted
+        ) {
+            actions.push(Action::Return);
+        }
+    }
+    let sent = matches!(
+        st.phase,
+        Phase::Submitted | Phase::Approved | Phase::Accepted
+    );
+    let period_name = plan
+        .period(period)
+        .map(|p| p.name.clone())
+        .unwrap_or_else(|| format!("báo cáo {}", period.vi()));
+    let reminder = deadlines.and_then(|d| {
+        workflow::reminder_on(today, d.unit, sent).map(|r| (r, r.text(&period_name, d.unit)))
+    });
+    Panel {
+        phase: st.phase,
+        deadlines,
+        lines,
+        returned_note,
+        on_time,
+        actions,
+        reminder,
+        current: st.submitted.map(|t| t.step.id),
+    }
+}
+
+/// One unit's row in the office's table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OfficeRow {
+    /// The unit.
+    pub unit_id: String,
+    /// Its name.
+    pub name: String,
+    /// Its panel, as the office sees it.
+    pub panel: Panel,
+    /// When it first sent the report (device time, corrected), if it did.
+    pub first_sent: Option<i64>,
+    /// Every return, with its note and time.
+    pub returns: Vec<(String, String)>,
+}
+
+/// The office's table for `period`: every unit that reports (those with progress documents,
+/// the office's own excepted), in the organisation's order, and how many sent on time.
+pub fn office_rows(
+    reporting: &Reporting,
+    plan: &Plan,
+    units: &[(String, String)],
+    period: PeriodKind,
+    role: Role,
+    today: Date,
+) -> (Vec<OfficeRow>, usize) {
+    let rows: Vec<OfficeRow> = units
+        .iter()
+        .map(|(id, name)| {
+            let st = reporting.state(id, period);
+            OfficeRow {
+                unit_id: id.clone(),
+                name: name.clone(),
+                panel: panel(reporting, plan, id, period, role, today),
+                first_sent: st.first_submitted.as_ref().map(|t| t.effective),
+                returns: st
+                    .returns
+                    .iter()
+                    .map(|r| (when(r.effective), r.step.note.clone()))
+                    .collect(),
+            }
+        })
+        .collect();
+    let on_time = rows
+        .iter()
+        .filter(|r| r.panel.on_time == Some(true))
+        .count();
+    (rows, on_time)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MAR_1: i64 = 1_740_762_000_000;
+
+    fn plan() -> Plan {
+        tiendo_shared::import(tiendo_shared::fixtures::SEED_PLAN)
+            .unwrap()
+            .plan
+    }
+
+    fn step(id: &str, action: Action, role: Role, at: i64, on: &str) -> Step {
+        Step {
+            id: id.into(),
+            action,
+            by: role.as_str().into(),
+            role: role.as_str().into(),
+            at,
+            skew: 0,
+            heads: vec![],
+            on: on.into(),
+            note: "Bổ sung số liệu".into(),
+        }
+    }
+
+    fn reporting(unit: &[Step], office: &[Step]) -> Reporting {
+        let mut r = Reporting::default();
+        r.unit
+            .entry("tt".into())
+            .or_default()
+            .insert(PeriodKind::Q1, unit.to_vec());
+        r.office
+            .insert(("tt".into(), PeriodKind::Q1), office.to_vec());
+        r
+    }
+
+    #[test]
+    fn the_editor_may_send_the_head_may_approve_the_office_decides() {
+        let d = |s: &str| s.parse::<Date>().unwrap();
+        let none = reporting(&[], &[]);
+        let p = panel(
+            &none,
+            &plan(),
+            "tt",
+            PeriodKind::Q1,
+            Role::UnitEditor,
+            d("2025-02-26"),
+        );
+        assert_eq!(p.phase, Phase::Draft);
+        assert_eq!(p.actions, vec![Action::Submit]);
+        assert_eq!(p.reminder.as_ref().unwrap().0, Reminder::DaysBefore(7));
+        let sent = reporting(
+            &[step("s1", Action::Submit, Role::UnitEditor, MAR_1, "")],
+            &[],
+        );
+        let head = panel(
+            &sent,
+            &plan(),
+            "tt",
+            PeriodKind::Q1,
+            Role::UnitHead,
+            d("2025-03-01"),
+        );
+        assert_eq!(head.actions, vec![Action::Submit, Action::Approve]);
+        assert_eq!(head.reminder, None, "sent: no reminder");
+        assert_eq!(head.on_time, Some(true));
+        let office = panel(
+            &sent,
+            &plan(),
+            "tt",
+            PeriodKind::Q1,
+            Role::AgencyAdmin,
+            d("2025-03-01"),
+        );
+        assert_eq!(
+            office.actions,
+            vec![Action::Return],
+            "accepts only an approved report"
+        );
+        let returned = reporting(
+            &[step("s1", Action::Submit, Role::UnitEditor, MAR_1, "")],
+            &[step(
+                "r1",
+                Action::Return,
+                Role::AgencyAdmin,
+                MAR_1 + 1000,
+                "s1",
+            )],
+        );
+        let p = panel(
+            &returned,
+            &plan(),
+            "tt",
+            PeriodKind::Q1,
+            Role::UnitEditor,
+            d("2025-03-05"),
+        );
+        assert_eq!(p.returned_note.as_deref(), Some("Bổ sung số liệu"));
+        assert_eq!(
+            p.reminder.as_ref().unwrap().0,
+            Reminder::Overdue,
+            "returned and past the deadline"
+        );
+        assert_eq!(p.lines.len(), 2);
+    }
+
+    #[test]
+    fn the_office_counts_the_units_that_sent_on_time() {
+        let late = MAR_1 + 5 * 86_400_000;
+        let mut r = reporting(
+            &[step("s1", Action::Submit, Role::UnitEditor, MAR_1, "")],
+            &[],
+        );
+        r.unit.entry("vp".into()).or_default().insert(
+            PeriodKind::Q1,
+            vec![step("s2", Action::Submit, Role::UnitEditor, late, "")],
+        );
+        let units = vec![
+            ("tt".to_string(), "Thanh tra".to_string()),
+            ("vp".to_string(), "Văn phòng".to_string()),
+            ("kh".to_string(), "Kế hoạch".to_string()),
+        ];
+        let (rows, on_time) = office_rows(
+            &r,
+            &plan(),
+            &units,
+            PeriodKind::Q1,
+            Role::AgencyAdmin,
+            "2025-03-10".parse().unwrap(),
+        );
+        assert_eq!(on_time, 1);
+        assert_eq!(rows[1].panel.on_time, Some(false));
+        assert_eq!(rows[2].panel.on_time, None, "not sent");
+        assert_eq!(when(MAR_1), "01/03/2025 00:00");
+    }
+}
