@@ -138,8 +138,10 @@ impl PlanData {
         let mut progress = Vec::new();
         let mut sources = Vec::new();
         let mut problems = Vec::new();
+        let deadline = workflow::deadlines(&self.plan, period).map(|d| d.unit);
         for p in &self.progress {
             let name = agency.unit_name(&p.unit_id);
+            let central = agency.central_office.as_deref() == Some(p.unit_id.as_str());
             let state = self.progress_raw.get(&p.unit_id).map(|doc| {
                 (
                     doc,
@@ -149,6 +151,10 @@ impl PlanData {
                         received,
                     ),
                 )
+            });
+            let on_time = state.as_ref().and_then(|(_, st)| {
+                let first = st.first_submitted.as_ref()?;
+                Some(deadline.is_some_and(|d| workflow::on_time(first.effective, d)))
             });
             let sent = state.as_ref().and_then(|(doc, st)| {
                 let t = st.for_report()?;
@@ -170,6 +176,7 @@ impl PlanData {
                                 unit: name,
                                 basis: basis.into(),
                                 heads,
+                                on_time,
                             });
                         }
                         Err(e) => {
@@ -183,6 +190,7 @@ impl PlanData {
                                 unit: name,
                                 basis: "số liệu đang cập nhật (bản đã gửi chưa về đủ)".into(),
                                 heads: Vec::new(),
+                                on_time,
                             });
                         }
                     }
@@ -191,8 +199,13 @@ impl PlanData {
                     progress.push(p.clone());
                     sources.push(ReportSource {
                         unit: name,
-                        basis: "chưa gửi báo cáo — số liệu đang cập nhật".into(),
+                        basis: if central {
+                            "đầu mối tổng hợp — số liệu trực tiếp".into()
+                        } else {
+                            "chưa gửi báo cáo — số liệu đang cập nhật".into()
+                        },
                         heads: Vec::new(),
+                        on_time: None,
                     });
                 }
             }

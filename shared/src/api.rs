@@ -456,7 +456,8 @@ pub struct GeneratedReport {
     pub generated_at: i64,
 }
 
-/// `GET /api/plans/{id}/reports`: the score thresholds in force and every report made.
+/// `GET /api/plans/{id}/reports`: the score thresholds in force, every report made, and when
+/// the server received each reporting step.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ReportsAnswer {
     /// The thresholds in force on the server.
@@ -465,6 +466,11 @@ pub struct ReportsAnswer {
     /// Newest first.
     #[serde(default)]
     pub generated: Vec<GeneratedReport>,
+    /// When the server first received each reporting step of the plan's documents (step id →
+    /// Unix ms): the office sees it beside the device's time, and it bounds a step's effective
+    /// time (`workflow::Step::effective`).
+    #[serde(default)]
+    pub received: std::collections::BTreeMap<String, i64>,
 }
 
 /// `POST /api/plans/preview`'s answer: the plan as the importer read it, not saved; the office

@@ -27,18 +27,36 @@ pub struct ScoreRule {
     pub full_points: f64,
     /// Points for partial marks.
     pub partial_points: f64,
+    /// Points for "báo cáo đúng hạn": earned when every unit sent the period's report by its
+    /// deadline, none otherwise — as the PAR index scores the reporting regime (all on time or
+    /// nothing).
+    pub reporting_points: f64,
 }
 
 impl Default for ScoreRule {
-    /// The common rule: > 90 % → 2 points, 70–90 % → 1, < 70 % → 0.
+    /// The common rule: > 90 % → 2 points, 70–90 % → 1, < 70 % → 0; reports all on time → 1.
     fn default() -> Self {
         ScoreRule {
             full_above: 0.9,
             partial_from: 0.7,
             full_points: 2.0,
             partial_points: 1.0,
+            reporting_points: 1.0,
         }
     }
+}
+
+/// The "báo cáo đúng hạn" score: `on_time` of `expected` units sent the period's report by the
+/// deadline; the rule's points when all did, else none. `None` when no unit is expected.
+pub fn reporting_score(on_time: usize, expected: usize, rule: &ScoreRule) -> Option<(f64, f64)> {
+    (expected > 0).then(|| {
+        let points = if on_time == expected {
+            rule.reporting_points
+        } else {
+            0.0
+        };
+        (points, rule.reporting_points)
+    })
 }
 
 impl ScoreRule {
@@ -56,6 +74,7 @@ impl ScoreRule {
             ));
         }
         if self.full_points < 0.0
+            || self.reporting_points < 0.0
             || self.partial_points < 0.0
             || self.partial_points > self.full_points
         {
@@ -163,6 +182,9 @@ pub struct ReportSource {
     pub basis: String,
     /// The heads of the unit's progress document used (empty: its live state).
     pub heads: Vec<String>,
+    /// Whether it sent the period's report by its deadline (`None`: not sent).
+    #[serde(default)]
+    pub on_time: Option<bool>,
 }
 
 /// The texts of parts 1, 3 and 5 as the office wrote them for a period (kept in the plan
@@ -247,6 +269,10 @@ pub struct Report {
     /// Where each unit's figures come from.
     #[serde(default)]
     pub sources: Vec<ReportSource>,
+    /// "Báo cáo đúng hạn": units that sent on time, units expected (all but the central
+    /// office), and the points ([`reporting_score`]).
+    #[serde(default)]
+    pub reporting: Option<(usize, usize, f64, f64)>,
 }
 
 /// "quý I năm 2025", "6 tháng đầu năm 2025", "quý III năm 2025", "năm 2025".
@@ -478,7 +504,20 @@ pub fn build(
         texts: PartTexts::default(),
         next_tasks,
         sources,
+        reporting: None,
     };
+    let expected = report
+        .sources
+        .iter()
+        .filter(|s| !s.basis.starts_with("đầu mối tổng hợp"))
+        .count();
+    let on_time = report
+        .sources
+        .iter()
+        .filter(|s| s.on_time == Some(true))
+        .count();
+    report.reporting = reporting_score(on_time, expected, rule)
+        .map(|(points, max)| (on_time, expected, points, max));
     let draft = draft_texts(&report);
     let pick = |own: &str, draft: String| {
         if own.trim().is_empty() {
@@ -689,8 +728,16 @@ mod tests {
             partial_from: 0.8,
             full_points: 3.0,
             partial_points: 1.5,
+            reporting_points: 1.0,
         };
         assert_eq!(score(&counts(10, 9), &strict).points, 1.5);
+        assert_eq!(reporting_score(5, 5, &strict), Some((1.0, 1.0)));
+        assert_eq!(
+            reporting_score(4, 5, &strict),
+            Some((0.0, 1.0)),
+            "one late: none"
+        );
+        assert_eq!(reporting_score(0, 0, &strict), None);
         assert_eq!(score(&counts(10, 9), &strict).max_points, 3.0);
     }
 

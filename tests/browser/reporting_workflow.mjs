@@ -133,6 +133,8 @@ scenario(async () => {
     text: await o.textContent(`[data-testid=workflow-row-${unit}]`),
     onTime: await o.textContent(`[data-testid=workflow-ontime-${unit}]`),
     summary: await o.textContent('[data-testid=workflow-on-time]'),
+    calendar: await o.textContent('[data-testid=calendar-sent-q1]'),
+    score: await o.textContent('[data-testid=score-reporting]'),
   };
   await handOver('accepted', { approvedRow, note, row, editor: await phase(e) });
 

@@ -106,6 +106,19 @@ async fn a_report_is_sent_offline_approved_returned_corrected_and_accepted() {
         "{accepted:#}"
     );
     assert_eq!(accepted["editor"], "accepted");
+    // The calendar counts the unit as sent, late; "báo cáo đúng hạn" earns nothing this period.
+    assert!(
+        text(&accepted["row"]["calendar"]).starts_with("1/"),
+        "{accepted:#}"
+    );
+    assert!(
+        text(&accepted["row"]["calendar"]).ends_with("(0 đúng hạn)"),
+        "{accepted:#}"
+    );
+    assert!(
+        text(&accepted["row"]["score"]).ends_with("0 / 1 điểm"),
+        "{accepted:#}"
+    );
 
     // The DOCX of the accepted report, now and after the later edit: the same bytes, with R2.
     let office = blocking(|| server.login_demo(OFFICE));

@@ -18,6 +18,7 @@ use super::unit_reports::UnitReports;
 use super::{use_summary, use_ws};
 use crate::infra::browser::{self, today, when};
 use crate::view_model::dashboard::{self, ReportsInfo, Watch};
+use crate::view_model::reporting::office_rows;
 
 /// Bar width in SVG units.
 const BAR: f64 = 300.0;
@@ -166,6 +167,30 @@ pub fn dashboard_view() -> Html {
     let info_now = (*info).clone().unwrap_or_default();
     let score = dashboard::plan_score(&s, &info_now);
     let calendar = dashboard::calendar(&plan, *as_of, &info_now.generated);
+    // Per period: how many units sent their report on time, and have sent it at all.
+    let reporting_units: Vec<(String, String)> = agency
+        .units
+        .iter()
+        .filter(|u| agency.central_office.as_deref() != Some(u.id.as_str()))
+        .filter(|u| ws.snap.reporting.unit.contains_key(&u.id))
+        .map(|u| (u.id.clone(), u.name.clone()))
+        .collect();
+    let sent_on_time = |p: PeriodKind| {
+        let (rows, on_time) = office_rows(
+            &ws.snap.reporting,
+            &plan,
+            &reporting_units,
+            p,
+            ws.docs.me.user.role,
+            today(),
+            &info_now.received,
+        );
+        let sent = rows.iter().filter(|r| r.first_sent.is_some()).count();
+        (on_time, sent, rows.len())
+    };
+    let (period_on_time, _, period_units) = sent_on_time(*period);
+    let reporting_score =
+        tiendo_shared::report::reporting_score(period_on_time, period_units, &info_now.score_rule);
     let online = browser::online();
     let download = |kind: &'static str| {
         let url = format!(
@@ -224,6 +249,10 @@ pub fn dashboard_view() -> Html {
                 <h3>{"Mức độ thực hiện kế hoạch CCHC"}</h3>
                 <p><strong data-testid="score-points">{format!("{} / {} điểm", score.points, score.max_points)}</strong>
                     {format!(" — {} / {} nhiệm vụ đến hạn đã hoàn thành ({})", score.done, score.due, pct(score.rate))}</p>
+                if let Some((points, max)) = reporting_score {
+                    <p data-testid="score-reporting">{format!("Báo cáo đúng hạn ({}): {} / {} đơn vị — {} / {} điểm",
+                        period.vi(), period_on_time, period_units, points, max)}</p>
+                }
                 <p class="sub">{format!("Ngưỡng: trên {} được {} điểm; từ {} được {} điểm; dưới đó 0 điểm.",
                     pct(info_now.score_rule.full_above), info_now.score_rule.full_points,
                     pct(info_now.score_rule.partial_from), info_now.score_rule.partial_points)}</p>
@@ -231,11 +260,15 @@ pub fn dashboard_view() -> Html {
             <section class="calendar" data-testid="calendar">
                 <h3>{"Lịch báo cáo"}</h3>
                 <table class="plan">
-                    <thead><tr><th>{"Kỳ"}</th><th>{"Hạn gửi"}</th><th>{"Còn lại"}</th><th>{"Đã tạo báo cáo"}</th></tr></thead>
+                    <thead><tr><th>{"Kỳ"}</th><th>{"Hạn gửi"}</th><th>{"Còn lại"}</th><th>{"Đơn vị đã gửi (đúng hạn)"}</th><th>{"Đã tạo báo cáo"}</th></tr></thead>
                     <tbody>
                     { for calendar.iter().map(|r| html! {
                         <tr data-testid={format!("calendar-{}", r.period.as_str())} class={classes!((r.days_left < 0 && r.generated.is_none()).then_some("late"))}>
                             <td>{&r.name}</td><td>{r.deadline.vi()}</td><td>{r.days_text()}</td>
+                            <td data-testid={format!("calendar-sent-{}", r.period.as_str())}>{{
+                                let (on_time, sent, n) = sent_on_time(r.period);
+                                format!("{sent}/{n} ({on_time} đúng hạn)")
+                            }}</td>
                             <td data-testid={format!("calendar-generated-{}", r.period.as_str())}>{
                                 match &r.generated {
                                     Some(g) => format!("Đã tạo {} lúc {} (tính đến {})", g.kind.to_uppercase(), when(g.generated_at),
@@ -249,7 +282,7 @@ pub fn dashboard_view() -> Html {
                 </table>
                 if info.is_none() { <p class="sub">{"Chưa có thông tin từ máy chủ về các báo cáo đã tạo."}</p> }
             </section>
-            <UnitReports period={*period} />
+            <UnitReports period={*period} received={info_now.received.clone()} />
             <section class="downloads">
                 <h3>{format!("Báo cáo {} (tính đến {})", period.vi(), as_of.vi())}</h3>
                 if online {

@@ -20,6 +20,8 @@ use crate::view_model::reporting::{office_rows, when};
 pub struct UnitReportsProps {
     /// The period shown.
     pub period: PeriodKind,
+    /// When the server received each step (from its last answer, kept for offline use).
+    pub received: std::collections::BTreeMap<String, i64>,
 }
 
 /// Every unit's report for the period, and the office's texts of the agency's report.
@@ -68,6 +70,7 @@ pub fn unit_reports(props: &UnitReportsProps) -> Html {
         props.period,
         role,
         browser::today(),
+        &props.received,
     );
     let decide = |unit: &str, action: Action, on: Option<String>| {
         let (docs, error, unit, period) = (

@@ -347,8 +347,10 @@ mod tests {
                 partial_from: 0.0,
                 full_points: 3.0,
                 partial_points: 1.0,
+                reporting_points: 1.0,
             },
             generated: vec![],
+            received: Default::default(),
         };
         assert_eq!(plan_score(&s, &lenient).max_points, 3.0);
         // The server's answer parses, with missing parts defaulted.

@@ -25,9 +25,20 @@ pub struct Reporting {
 }
 
 impl Reporting {
-    /// Where `unit`'s report for `period` stands (arrival times unknown on a device: the
-    /// device's corrected times order the steps).
+    /// Where `unit`'s report for `period` stands, by the devices' corrected times alone (what a
+    /// unit's tablet knows).
     pub fn state(&self, unit: &str, period: PeriodKind) -> ReportState {
+        self.state_with(unit, period, &BTreeMap::new())
+    }
+
+    /// [`Reporting::state`] with the server's arrival times where known (`received`, step id →
+    /// Unix ms; the office has them from the server).
+    pub fn state_with(
+        &self,
+        unit: &str,
+        period: PeriodKind,
+        received: &BTreeMap<String, i64>,
+    ) -> ReportState {
         let none = Vec::new();
         let own = self
             .unit
@@ -38,7 +49,7 @@ impl Reporting {
             .office
             .get(&(unit.to_string(), period))
             .unwrap_or(&none);
-        workflow::derive(own, office, &BTreeMap::new())
+        workflow::derive(own, office, received)
     }
 }
 
@@ -82,7 +93,21 @@ pub fn panel(
     role: Role,
     today: Date,
 ) -> Panel {
-    let st = reporting.state(unit, period);
+    panel_with(reporting, plan, unit, period, role, today, &BTreeMap::new())
+}
+
+/// [`panel`] with the server's arrival times (the office's view): each step says when the device
+/// took it and when the server received it.
+pub fn panel_with(
+    reporting: &Reporting,
+    plan: &Plan,
+    unit: &str,
+    period: PeriodKind,
+    role: Role,
+    today: Date,
+    received: &BTreeMap<String, i64>,
+) -> Panel {
+    let st = reporting.state_with(unit, period, received);
     let deadlines = workflow::deadlines(plan, period);
     let mut lines = Vec::new();
     for t in &st.history {
@@ -92,7 +117,12 @@ pub fn panel(
             Action::Return => "Văn phòng trả lại",
             Action::Accept => "Văn phòng tiếp nhận",
         };
-        lines.push(format!("{what} lúc {} ({})", when(t.effective), t.step.by));
+        let device = t.step.at - t.step.skew;
+        let mut line = format!("{what} lúc {} ({})", when(device), t.step.by);
+        if let Some(r) = t.received {
+            line.push_str(&format!(", máy chủ nhận lúc {}", when(r)));
+        }
+        lines.push(line);
     }
     let returned_note = (st.phase == Phase::Returned)
         .then(|| st.returns.last().map(|r| r.step.note.clone()))
@@ -159,7 +189,8 @@ pub struct OfficeRow {
 }
 
 /// The office's table for `period`: every unit that reports (those with progress documents,
-/// the office's own excepted), in the organisation's order, and how many sent on time.
+/// the office's own excepted), in the organisation's order, and how many sent on time; with
+/// the server's arrival times (`received`) where known.
 pub fn office_rows(
     reporting: &Reporting,
     plan: &Plan,
@@ -167,15 +198,16 @@ pub fn office_rows(
     period: PeriodKind,
     role: Role,
     today: Date,
+    received: &BTreeMap<String, i64>,
 ) -> (Vec<OfficeRow>, usize) {
     let rows: Vec<OfficeRow> = units
         .iter()
         .map(|(id, name)| {
-            let st = reporting.state(id, period);
+            let st = reporting.state_with(id, period, received);
             OfficeRow {
                 unit_id: id.clone(),
                 name: name.clone(),
-                panel: panel(reporting, plan, id, period, role, today),
+                panel: panel_with(reporting, plan, id, period, role, today, received),
                 first_sent: st.first_submitted.as_ref().map(|t| t.effective),
                 returns: st
                     .returns
@@ -322,6 +354,12 @@ mod tests {
             PeriodKind::Q1,
             Role::AgencyAdmin,
             "2025-03-10".parse().unwrap(),
+            &BTreeMap::from([("s1".to_string(), MAR_1 + 60_000)]),
+        );
+        assert!(
+            rows[0].panel.lines[0].contains("máy chủ nhận lúc 01/03/2025 00:01"),
+            "{:?}",
+            rows[0].panel.lines
         );
         assert_eq!(on_time, 1);
         assert_eq!(rows[1].panel.on_time, Some(false));

@@ -194,6 +194,14 @@ pub fn docx(r: &Report) -> Result<Vec<u8>> {
             points(r.score.points),
             points(r.score.max_points)
         )))
+        .add_paragraph(body(match r.reporting {
+            Some((on_time, expected, points, max)) => format!(
+                "Chế độ báo cáo: {on_time}/{expected} đơn vị gửi báo cáo đúng hạn, tự đánh giá {} / {} điểm.",
+                self::points(points),
+                self::points(max)
+            ),
+            None => "Chế độ báo cáo: không có đơn vị phải gửi báo cáo trong kỳ.".to_string(),
+        }))
         .add_paragraph(heading("2. Kết quả thực hiện các nhiệm vụ theo lĩnh vực"))
         .add_paragraph(body(
             "Các nhiệm vụ đến hạn hoặc hoàn thành trong kỳ, và các nhiệm vụ quá hạn chưa hoàn \

@@ -187,9 +187,19 @@ async fn generated_reports(
     readable_plan(&state, &auth, &id)?;
     access::may_see_merged(&auth.user)?;
     let generated = state.library.store().generated_reports(&id).await?;
+    let docs: Vec<String> = state
+        .library
+        .catalogue()
+        .all()
+        .into_iter()
+        .filter(|d| d.plan_id.as_deref() == Some(id.as_str()))
+        .map(|d| d.doc_id)
+        .collect();
+    let received = state.library.store().receipts(&docs).await?;
     Ok(Json(api::ReportsAnswer {
         score_rule: state.config.score.clone(),
         generated,
+        received,
     }))
 }
 
