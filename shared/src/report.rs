@@ -154,8 +154,9 @@ pub struct ReportTask {
     pub evidence: Vec<String>,
     /// Lead units that have not reported for the period.
     pub missing: Vec<String>,
-    /// Whether it fell due or was done in the period's data window, or is overdue and still
-    /// open: what the report's body covers (the XLSX annex lists every task).
+    /// Whether it fell due or was done in the period's data window, is overdue and still open,
+    /// or a lead unit reported work on it for this very period: what the report's body covers
+    /// (the XLSX annex lists every task).
     #[serde(default)]
     pub in_period: bool,
 }
@@ -407,7 +408,10 @@ pub fn build(
                         .filter_map(|r| r.completed_on)
                         .max()
                         .is_some_and(within))
-                || t.state == TaskState::Overdue,
+                || t.state == TaskState::Overdue
+                || t.reports
+                    .iter()
+                    .any(|r| r.period == period && !r.result.trim().is_empty()),
         };
         if let Some(area) = areas.iter_mut().find(|a| a.number == t.area) {
             area.tasks.push(rt);

@@ -16,11 +16,15 @@ fn agent() -> ureq::Agent {
 }
 
 #[test]
-fn first_start_creates_one_account_per_unit_and_an_admin() {
+fn first_start_creates_one_account_per_unit_its_head_and_an_admin() {
     let dir = data_dir();
     let server = TestServer::start(dir.path());
     let accounts = &server.startup.demo_accounts;
-    assert_eq!(accounts.len(), 7, "6 units + admin");
+    assert_eq!(
+        accounts.len(),
+        12,
+        "6 units + the heads of the 5 reporting units + admin"
+    );
     let office = accounts.iter().find(|a| a.username == OFFICE).unwrap();
     assert_eq!(office.role.as_str(), "agency_admin", "the central office");
     let inspect = accounts
@@ -28,11 +32,26 @@ fn first_start_creates_one_account_per_unit_and_an_admin() {
         .find(|a| a.username == INSPECTORATE)
         .unwrap();
     assert_eq!(inspect.role.as_str(), "unit_editor");
+    let head = accounts
+        .iter()
+        .find(|a| a.username == format!("{INSPECTORATE}.truong"))
+        .unwrap();
+    assert_eq!(head.role.as_str(), "unit_head");
+    assert!(
+        !accounts
+            .iter()
+            .any(|a| a.username == format!("{OFFICE}.truong")),
+        "the central office reports nothing to itself"
+    );
     assert_eq!(accounts.last().unwrap().role.as_str(), "system_admin");
     let mut passwords: Vec<&str> = accounts.iter().map(|a| a.password.as_str()).collect();
     passwords.sort();
     passwords.dedup();
-    assert_eq!(passwords.len(), 7, "every password is generated separately");
+    assert_eq!(
+        passwords.len(),
+        12,
+        "every password is generated separately"
+    );
 }
 
 #[test]
