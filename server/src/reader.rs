@@ -101,6 +101,15 @@ impl PlanData {
         Ok(summary)
     }
 
+    /// The period's deadlines: the office's configured ones, else the plan's and the regime's.
+    pub fn deadlines(&self, period: PeriodKind) -> Option<workflow::Deadlines> {
+        workflow::deadlines_with(
+            &self.plan,
+            period,
+            &workflow::configured(&self.plan_doc, period),
+        )
+    }
+
     /// Where each unit's period report stands (`shared::workflow`), given when the server
     /// first received each step (`received`, by step id, Unix ms).
     pub fn reporting(
@@ -138,7 +147,7 @@ impl PlanData {
         let mut progress = Vec::new();
         let mut sources = Vec::new();
         let mut problems = Vec::new();
-        let deadline = workflow::deadlines(&self.plan, period).map(|d| d.unit);
+        let deadline = self.deadlines(period).map(|d| d.unit);
         for p in &self.progress {
             let name = agency.unit_name(&p.unit_id);
             let central = agency.central_office.as_deref() == Some(p.unit_id.as_str());

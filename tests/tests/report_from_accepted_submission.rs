@@ -1,7 +1,8 @@
 //! The period report is built from what units sent: a unit submits, its head approves, the office
 //! accepts, the unit edits again — and the report still says what was accepted, byte for byte
 //! the same when made again, with the annex naming the heads it used. The DOCX, through
-//! LibreOffice, has the regime's five parts (part I in the office's own words), the national
+//! LibreOffice, has the regime's five parts (part I in the office's own words), the units on
+//! time by the deadline the office configured, the national
 //! motto on one line (`pdftotext -bbox`) and page numbers centred at the top from page 2.
 
 use calamine::{Data, Reader, Xlsx};
@@ -140,6 +141,19 @@ async fn the_report_says_what_was_accepted_and_is_the_same_file_when_made_again(
             },
         )
         .unwrap();
+        // The province allowed units until the end of 2030 this time: the late-looking
+        // submission (the seed is a 2025 plan) is on time by the configured deadline.
+        workflow::configure(
+            d,
+            OFFICE,
+            tiendo_shared::doc::UnixTime(now_ms() / 1000),
+            PeriodKind::Q1,
+            &workflow::Configured {
+                unit: Some("2030-12-31".parse().unwrap()),
+                agency: None,
+            },
+        )
+        .unwrap();
     });
     officer.wait_acknowledged(&plan).await;
     officer.stop().await;
@@ -197,6 +211,10 @@ async fn the_report_says_what_was_accepted_and_is_the_same_file_when_made_again(
     assert!(has(SENT), "the accepted result:\n{text}");
     assert!(!has(LATER), "not the later edit:\n{text}");
     assert!(has(DIRECTION), "part I in the office's words:\n{text}");
+    assert!(
+        has("Chế độ báo cáo: 1/5 đơn vị gửi báo cáo đúng hạn, tự đánh giá 0 / 1 điểm."),
+        "one of five units on time by the configured deadline; not all, so no points:\n{text}"
+    );
     let parts = [
         "I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH",
         "II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH",

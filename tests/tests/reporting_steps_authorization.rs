@@ -183,4 +183,34 @@ async fn who_may_submit_approve_return_and_accept_a_units_report() {
         !state.submitted.unwrap().step.heads.is_empty(),
         "a submission names the heads it sent"
     );
+
+    // A tablet whose clock runs ten days ahead sends the 6-month report: the server's receipt
+    // bounds its time (README, "Clocks").
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let mut ahead = step("h1-ahead", Action::Submit, UNIT, e, "");
+    ahead.at = now + 10 * 86_400_000;
+    let token = blocking(|| server.login_demo(UNIT));
+    let mut tablet = SyncClient::new("peer-clock-ahead").await;
+    tablet.connect(server.sync_url(), &token).await;
+    let doc = tablet.find(&progress).await.unwrap();
+    doc.with_document(|d| workflow::take_unit_step(d, PeriodKind::H1, ahead).unwrap());
+    tablet.wait_acknowledged(&doc).await;
+    tablet.stop().await;
+    let store = server.library().store().clone();
+    let (p, d) = (progress.clone(), plan.clone());
+    let h1 = server.on_server(async move {
+        let unit = store.read_document(&p).await.unwrap();
+        let receipts = store.receipts(&[p.clone(), d.clone()]).await.unwrap();
+        workflow::derive(&workflow::unit_steps(&unit, PeriodKind::H1), &[], &receipts)
+    });
+    let sent = h1.submitted.expect("sent");
+    let received = sent.received.expect("the server stamped its arrival");
+    assert!(
+        received >= now && received < now + 60_000,
+        "received {received}, now {now}"
+    );
+    assert_eq!(sent.effective, received, "not ten days ahead: {sent:?}");
 }

@@ -52,6 +52,57 @@ pub fn unit_reports(props: &UnitReportsProps) -> Html {
             }
         });
     }
+    // The configured deadlines fill their boxes when the period or they change.
+    let deadline_refs = use_mut_ref(|| [NodeRef::default(), NodeRef::default()]);
+    let configured = ws
+        .snap
+        .reporting
+        .configured
+        .get(&props.period)
+        .copied()
+        .unwrap_or_default();
+    let deadline_refs = deadline_refs.borrow().clone();
+    {
+        let refs = deadline_refs.clone();
+        use_effect_with((props.period, configured), move |(_, c)| {
+            for (r, v) in refs.iter().zip([c.unit, c.agency]) {
+                if let Some(input) = r.cast::<HtmlInputElement>() {
+                    input.set_value(&v.map(|d| d.vi()).unwrap_or_default());
+                }
+            }
+        });
+    }
+    let save_deadlines = {
+        let (docs, error, refs, period) = (
+            ws.docs.clone(),
+            error.clone(),
+            deadline_refs.clone(),
+            props.period,
+        );
+        Callback::from(move |_| {
+            let day = |r: &NodeRef| -> Result<Option<tiendo_shared::Date>, String> {
+                let v = r
+                    .cast::<HtmlInputElement>()
+                    .map(|i| i.value())
+                    .unwrap_or_default();
+                let v = v.trim();
+                if v.is_empty() {
+                    return Ok(None);
+                }
+                v.parse::<tiendo_shared::Date>()
+                    .map(Some)
+                    .map_err(|e| e.to_string())
+            };
+            let set = match (day(&refs[0]), day(&refs[1])) {
+                (Ok(unit), Ok(agency)) => tiendo_shared::workflow::Configured { unit, agency },
+                (Err(e), _) | (_, Err(e)) => {
+                    error.set(Some(e));
+                    return;
+                }
+            };
+            error.set(docs.configure_deadlines(period, &set).err());
+        })
+    };
     let (Ok(plan), Ok(agency)) = (&ws.snap.plan, &ws.snap.agency) else {
         return html! {};
     };
@@ -171,6 +222,15 @@ pub fn unit_reports(props: &UnitReportsProps) -> Html {
             </table>
             if let Some(e) = &*error { <p class="error" data-testid="workflow-error">{e}</p> }
             if ws.snap.plan_writable {
+                <details class="report-deadlines" data-testid="report-deadlines">
+                    <summary>{"Hạn báo cáo của kỳ"}</summary>
+                    <label>{"Đơn vị gửi Văn phòng trước ngày "}
+                        <input ref={deadline_refs[0].clone()} placeholder="dd/mm/yyyy" data-testid="deadline-unit" /></label>
+                    <label>{" Cơ quan gửi Sở Nội vụ trước ngày "}
+                        <input ref={deadline_refs[1].clone()} placeholder="dd/mm/yyyy" data-testid="deadline-agency" /></label>
+                    <button onclick={save_deadlines} data-testid="deadlines-save">{"Lưu hạn"}</button>
+                    <p class="sub">{"Để trống: theo kế hoạch (phần Tổ chức thực hiện) và Công văn 581/BNV-CCHC (ngày 20 tháng cuối kỳ)."}</p>
+                </details>
                 <details class="report-texts" data-testid="report-texts">
                     <summary>{"Nội dung báo cáo của cơ quan (phần I, III, V)"}</summary>
                     {area(0, "direction", "I. Công tác chỉ đạo, điều hành")}

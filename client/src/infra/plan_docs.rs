@@ -275,6 +275,23 @@ impl PlanDocs {
         .map_err(|e| e.to_string())
     }
 
+    #[cfg(feature = "office")]
+    /// Keeps the deadlines the office set for `period` (none: the plan's and the regime's).
+    pub fn configure_deadlines(
+        &self,
+        period: tiendo_shared::PeriodKind,
+        set: &workflow::Configured,
+    ) -> Result<(), String> {
+        if !self.plan_writable {
+            return Err("tài khoản này không ghi được kế hoạch".into());
+        }
+        let author = self.me.user.username.clone();
+        edit_own(&self.plan, |d| {
+            workflow::configure(d, &author, now(), period, set)
+        })
+        .map_err(|e| e.to_string())
+    }
+
     /// `unit`'s progress as the submission covering `heads` sent it (`None`: not readable
     /// here, or not all of it has arrived).
     pub fn submitted_progress(&self, unit: &str, heads: &[String]) -> Option<Progress> {

@@ -22,6 +22,8 @@ pub struct Reporting {
     pub office: HashMap<(String, PeriodKind), Vec<Step>>,
     /// The office's texts for parts 1, 3 and 5, by period.
     pub texts: HashMap<PeriodKind, PartTexts>,
+    /// The deadlines the office configured, by period.
+    pub configured: HashMap<PeriodKind, workflow::Configured>,
 }
 
 impl Reporting {
@@ -108,7 +110,15 @@ pub fn panel_with(
     received: &BTreeMap<String, i64>,
 ) -> Panel {
     let st = reporting.state_with(unit, period, received);
-    let deadlines = workflow::deadlines(plan, period);
+    let deadlines = workflow::deadlines_with(
+        plan,
+        period,
+        &reporting
+            .configured
+            .get(&period)
+            .copied()
+            .unwrap_or_default(),
+    );
     let mut lines = Vec::new();
     for t in &st.history {
         let what = match t.step.action {
@@ -329,6 +339,25 @@ mod tests {
             "returned and past the deadline"
         );
         assert_eq!(p.lines.len(), 2);
+        // A deadline the office moved later: the same day is no longer overdue.
+        let mut moved = returned.clone();
+        moved.configured.insert(
+            PeriodKind::Q1,
+            workflow::Configured {
+                unit: Some(d("2025-03-31")),
+                agency: None,
+            },
+        );
+        let p = panel(
+            &moved,
+            &plan(),
+            "tt",
+            PeriodKind::Q1,
+            Role::UnitEditor,
+            d("2025-03-05"),
+        );
+        assert_eq!(p.deadlines.unwrap().unit, d("2025-03-31"));
+        assert_eq!(p.reminder, None, "26 days ahead: no reminder yet");
     }
 
     #[test]

@@ -69,7 +69,8 @@ pub async fn run(
     )
     .await?;
     bar.set_message("tạo tệp DOCX, XLSX");
-    let as_of = as_of.unwrap_or_else(|| reports::default_as_of(&data.plan, period, crate::today()));
+    let as_of =
+        as_of.unwrap_or_else(|| reports::default_as_of(data.deadlines(period), crate::today()));
     let request = reports::Request {
         period,
         as_of,

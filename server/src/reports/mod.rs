@@ -120,13 +120,13 @@ pub async fn generate(
 
 /// The day a period report is computed for when none is asked: today until the agency's
 /// deadline to the province, and that deadline after it, so a report printed later says what it
-/// said when it was due (with the same submissions it reads the same).
+/// said when it was due (with the same submissions it reads the same). `deadlines`: the period's
+/// ([`PlanData::deadlines`]).
 pub fn default_as_of(
-    plan: &tiendo_shared::Plan,
-    period: PeriodKind,
+    deadlines: Option<tiendo_shared::workflow::Deadlines>,
     today: tiendo_shared::Date,
 ) -> tiendo_shared::Date {
-    tiendo_shared::workflow::deadlines(plan, period).map_or(today, |d| today.min(d.agency))
+    deadlines.map_or(today, |d| today.min(d.agency))
 }
 
 /// A report file kind.
@@ -280,14 +280,9 @@ mod tests {
     fn a_late_report_defaults_to_the_day_it_was_due() {
         let seed = tiendo_shared::import(crate::SEED_PLAN).unwrap();
         let d = |s: &str| s.parse::<tiendo_shared::Date>().unwrap();
-        assert_eq!(
-            default_as_of(&seed.plan, PeriodKind::Q1, d("2025-03-10")),
-            d("2025-03-10")
-        );
-        assert_eq!(
-            default_as_of(&seed.plan, PeriodKind::Q1, d("2026-12-02")),
-            d("2025-03-20")
-        );
+        let q1 = tiendo_shared::workflow::deadlines(&seed.plan, PeriodKind::Q1);
+        assert_eq!(default_as_of(q1, d("2025-03-10")), d("2025-03-10"));
+        assert_eq!(default_as_of(q1, d("2026-12-02")), d("2025-03-20"));
     }
 
     #[test]

@@ -115,7 +115,7 @@ async fn report(
     let data = state.library.plan_data(&id).await?;
     let as_of = match q.as_of.as_deref() {
         Some(s) => s.parse::<Date>()?,
-        None => reports::default_as_of(&data.plan, period, crate::today()),
+        None => reports::default_as_of(data.deadlines(period), crate::today()),
     };
     let request = reports::Request {
         period,

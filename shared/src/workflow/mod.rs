@@ -652,17 +652,85 @@ fn last_month(period: PeriodKind) -> u32 {
 /// The deadlines of `period` in `plan`: the unit deadline is the plan's for the period, or (when
 /// the plan names none) the agency's less five days; `None` when the plan's year is unknown.
 pub fn deadlines(plan: &crate::Plan, period: PeriodKind) -> Option<Deadlines> {
+    deadlines_with(plan, period, &Configured::default())
+}
+
+/// [`deadlines`] with the office's own settings for the period where it made any.
+pub fn deadlines_with(
+    plan: &crate::Plan,
+    period: PeriodKind,
+    configured: &Configured,
+) -> Option<Deadlines> {
     let year = plan.effective_year()?;
-    let agency = Date::from_dmy(20, last_month(period), year).ok()?;
-    let unit = plan
-        .period(period)
-        .map(|p| p.deadline)
+    let agency = configured
+        .agency
+        .or_else(|| Date::from_dmy(20, last_month(period), year).ok())?;
+    let unit = configured
+        .unit
+        .or_else(|| plan.period(period).map(|p| p.deadline))
         .unwrap_or_else(|| agency.add_days(-5));
     Some(Deadlines {
         period,
         unit,
         agency,
     })
+}
+
+/// Deadlines the office configured for a period (a province may set earlier ones than the
+/// plan's or the regime's), kept in the plan document under `report_deadlines` → period →
+/// `unit` / `agency` (`YYYY-MM-DD`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Configured {
+    /// The units' deadline to the office, if set.
+    pub unit: Option<Date>,
+    /// The agency's deadline to the province, if set.
+    pub agency: Option<Date>,
+}
+
+/// The root key of the configured deadlines in the plan document.
+pub const DEADLINES_KEY: &str = "report_deadlines";
+
+/// The deadlines configured for `period` in the plan document (none where unset or unreadable).
+pub fn configured<D: ReadDoc>(plan: &D, period: PeriodKind) -> Configured {
+    let Some(p) = all_objs(plan, &automerge::ROOT, DEADLINES_KEY, ObjType::Map)
+        .into_iter()
+        .find_map(|m| {
+            all_objs(plan, &m, period.as_str(), ObjType::Map)
+                .into_iter()
+                .next()
+        })
+    else {
+        return Configured::default();
+    };
+    let day = |key: &str| text_of(plan, &p, key).and_then(|t| t.parse::<Date>().ok());
+    Configured {
+        unit: day("unit"),
+        agency: day("agency"),
+    }
+}
+
+/// Keeps `set` as the configured deadlines of `period`, as one change by `author` made `at`
+/// (an unset one is removed: the plan's or the regime's applies again).
+pub fn configure(
+    plan: &mut automerge::Automerge,
+    author: &str,
+    at: crate::doc::UnixTime,
+    period: PeriodKind,
+    set: &Configured,
+) -> Result<(), Error> {
+    plan.set_author(Some(crate::doc::author_for(author)));
+    let mut tx = plan.transaction();
+    let root = child(&mut tx, &automerge::ROOT, DEADLINES_KEY, ObjType::Map)?;
+    let p = child(&mut tx, &root, period.as_str(), ObjType::Map)?;
+    for (key, value) in [("unit", set.unit), ("agency", set.agency)] {
+        match value {
+            Some(d) => tx.put(&p, key, d.to_string())?,
+            None if tx.get(&p, key)?.is_some() => tx.delete(&p, key)?,
+            None => {}
+        }
+    }
+    tx.commit_with(crate::doc::commit_options(at));
+    Ok(())
 }
 
 /// The data window of `period` in `year` (Công văn 581/BNV-CCHC): Q1 15/12–14/3, 6 tháng

@@ -307,3 +307,43 @@ fn a_submission_shows_the_document_as_sent_whatever_is_edited_later() {
         "heads not here yet: a clear error"
     );
 }
+
+#[test]
+fn the_office_may_configure_a_periods_deadlines() {
+    let plan = crate::import(crate::fixtures::SEED_PLAN).unwrap().plan;
+    let mut doc = automerge::Automerge::new();
+    assert_eq!(configured(&doc, PeriodKind::Q1), Configured::default());
+    let set = Configured {
+        unit: Some(Date::from_dmy(28, 2, 2025).unwrap()),
+        agency: Some(Date::from_dmy(10, 3, 2025).unwrap()),
+    };
+    configure(
+        &mut doc,
+        "vp",
+        crate::doc::UnixTime(0),
+        PeriodKind::Q1,
+        &set,
+    )
+    .unwrap();
+    assert_eq!(configured(&doc, PeriodKind::Q1), set);
+    assert_eq!(configured(&doc, PeriodKind::H1), Configured::default());
+    let d = deadlines_with(&plan, PeriodKind::Q1, &set).unwrap();
+    assert_eq!(
+        (d.unit.vi(), d.agency.vi()),
+        ("28/02/2025".into(), "10/03/2025".into())
+    );
+    // Unset again: the plan's and the regime's apply.
+    configure(
+        &mut doc,
+        "vp",
+        crate::doc::UnixTime(0),
+        PeriodKind::Q1,
+        &Configured::default(),
+    )
+    .unwrap();
+    let d = deadlines_with(&plan, PeriodKind::Q1, &configured(&doc, PeriodKind::Q1)).unwrap();
+    assert_eq!(
+        (d.unit.vi(), d.agency.vi()),
+        ("03/03/2025".into(), "20/03/2025".into())
+    );
+}
