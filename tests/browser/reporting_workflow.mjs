@@ -42,6 +42,8 @@ async function setResult(p, task, text) {
 
 async function unitTablet(name, user, password) {
   const context = await launch(`${env('PROFILE')}-${name}`);
+  // The user allowed notifications (the reminder then also comes as a system notification).
+  await context.grantPermissions(['notifications'], { origin: new URL(env('BASE')).origin });
   const p = await page(context, name);
   p.on('dialog', (d) => d.accept());
   await login(p, env('BASE'), user, password);
@@ -60,7 +62,18 @@ scenario(async () => {
     const row = document.querySelector('[data-testid^=task-row-] .part.lead').closest('[data-testid^=task-row-]');
     return row.dataset.testid.slice('task-row-'.length);
   });
+  // The overdue reminder as a notification through the service worker, shown once today.
+  const notified = await e.evaluate(async () => {
+    const reg = await navigator.serviceWorker.ready;
+    for (let i = 0; i < 100; i++) {
+      const shown = await reg.getNotifications();
+      if (shown.length) return shown.map((n) => ({ title: n.title, body: n.body }));
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return [];
+  });
   const before = {
+    notified,
     phase: await phase(e),
     reminder: await e.textContent('[data-testid=report-reminder]'),
     actions: await e.locator('[data-testid=period-report] .actions button').allTextContents(),

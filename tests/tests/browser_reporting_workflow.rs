@@ -59,6 +59,14 @@ async fn a_report_is_sent_offline_approved_returned_corrected_and_accepted() {
         !sent["before"]["actions"].to_string().contains("Duyệt"),
         "{sent:#}"
     );
+    let notified = sent["before"]["notified"]
+        .as_array()
+        .expect("notifications");
+    assert_eq!(notified.len(), 1, "one reminder notification: {sent:#}");
+    assert!(
+        text(&notified[0]["body"]).starts_with("Đã quá hạn gửi"),
+        "{sent:#}"
+    );
     // Sent offline: an ordinary change waiting for the link, and the reminder gone.
     assert_eq!(sent["offline"]["phase"], "submitted", "{sent:#}");
     assert!(
@@ -99,6 +107,10 @@ async fn a_report_is_sent_offline_approved_returned_corrected_and_accepted() {
     ] {
         assert!(row.contains(step), "{step:?} in the row: {accepted:#}");
     }
+    assert!(
+        row.contains("máy chủ nhận lúc"),
+        "the server's receipt beside the device's time: {accepted:#}"
+    );
     // The seed's deadline (03/3/2025) is long past: sent late, counted so.
     assert_eq!(accepted["row"]["onTime"], "Quá hạn", "{accepted:#}");
     assert!(

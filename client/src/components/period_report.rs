@@ -1,6 +1,6 @@
 //! A unit's period report: where it stands (soạn thảo, đã gửi, đã duyệt, đã tiếp nhận, trả lại
-//! with the office's note), its deadline and the reminder that stands, and the step this user
-//! may take — send (an editor or the head), approve (the head). Offline too: a step is an
+//! with the office's note), its deadline and the reminder that stands (the current period's
+//! also as a system notification), and the step this user may take — send (an editor or the head), approve (the head). Offline too: a step is an
 //! ordinary change of the unit's document, confirmed when the link comes back.
 //!
 //! Stage: *UI*, over `view_model::reporting::panel`; steps go through
@@ -40,10 +40,27 @@ pub fn period_report(props: &PeriodReportProps) -> Html {
         )),
         _ => None,
     };
-    // The reminder as a system notification, once a day, when the user allowed them.
+    // The reminder of the current reporting period (whichever period is shown) as a system
+    // notification, once a day, when the user allowed them.
+    let current = ws
+        .snap
+        .plan
+        .as_ref()
+        .ok()
+        .map(|plan| tiendo_shared::status::current_period(plan, today));
     {
-        let reminder = view.as_ref().and_then(|v| v.reminder.clone());
-        let key = format!("{}.{}.{}", ws.snap.plan_id, props.period.as_str(), today);
+        let reminder = match (&ws.snap.plan, &unit, current) {
+            (Ok(plan), Some(unit), Some(current)) => {
+                panel(&ws.snap.reporting, plan, unit, current, role, today).reminder
+            }
+            _ => None,
+        };
+        let key = format!(
+            "{}.{}.{}",
+            ws.snap.plan_id,
+            current.map(|p| p.as_str()).unwrap_or_default(),
+            today
+        );
         use_effect_with((reminder, key), |(reminder, key)| {
             if let Some((_, text)) = reminder.clone() {
                 let key = key.clone();
