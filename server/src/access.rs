@@ -54,6 +54,16 @@ pub fn access(user: &User, doc: &DocRecord) -> Access {
     }
 }
 
+/// Only the province (and system administrators) see the roll-up over agencies.
+pub fn may_see_province(user: &User) -> Result<()> {
+    match user.role {
+        Role::ProvinceViewer | Role::SystemAdmin => Ok(()),
+        _ => Err(AppError::Forbidden(
+            "tổng hợp toàn tỉnh dành cho Sở Nội vụ và quản trị hệ thống".to_string(),
+        )),
+    }
+}
+
 /// Only those who may read every unit's progress see the merged status and the reports.
 pub fn may_see_merged(user: &User) -> Result<()> {
     if user.role.is_unit_member() {

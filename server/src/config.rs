@@ -44,6 +44,41 @@ pub struct Config {
     /// What the importer takes from the deployment (`[import]`: report_day, the reporting day
     /// of plans that name no periods).
     pub import: tiendo_shared::import::Options,
+    /// The province's own rules (`[province]`: plan_deadline).
+    pub province: Province,
+}
+
+/// What the province sets for its agencies.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Province {
+    /// The day the year's CCHC plan must be issued by, `MM-DD` (a day from July on is the year
+    /// before's: `12-31` means by 31 December before the year).
+    pub plan_deadline: String,
+}
+
+impl Default for Province {
+    fn default() -> Self {
+        Province {
+            plan_deadline: "12-31".into(),
+        }
+    }
+}
+
+impl Province {
+    /// The plan deadline as (month, day).
+    pub fn plan_deadline(&self) -> Result<(u32, u32)> {
+        let bad = || {
+            ConfigError::Invalid(format!(
+                "[province] plan_deadline: {:?} không phải MM-DD",
+                self.plan_deadline
+            ))
+        };
+        let (m, d) = self.plan_deadline.split_once('-').ok_or_else(bad)?;
+        let (m, d): (u32, u32) = (m.parse().map_err(|_| bad())?, d.parse().map_err(|_| bad())?);
+        tiendo_shared::Date::from_dmy(d, m, 2024).map_err(|_| bad())?;
+        Ok((m, d))
+    }
 }
 
 /// Limits on sync connections. Going over one closes that connection with a reason.
@@ -81,6 +116,7 @@ impl Default for Config {
             limits: Limits::default(),
             score: tiendo_shared::report::ScoreRule::default(),
             import: tiendo_shared::import::Options::default(),
+            province: Province::default(),
         }
     }
 }
@@ -160,6 +196,7 @@ impl Config {
         cfg.import
             .validate()
             .map_err(|e| ConfigError::Invalid(format!("[import]: {e}")))?;
+        cfg.province.plan_deadline()?;
         Ok(cfg)
     }
 

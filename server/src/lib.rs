@@ -30,6 +30,7 @@ pub mod error;
 pub mod fuzzing;
 pub mod library;
 pub mod plan_files;
+pub mod province;
 pub mod reader;
 pub mod reports;
 pub mod routes;

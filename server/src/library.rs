@@ -31,6 +31,7 @@ pub struct Library {
     peers: Peers,
     acceptor: samod::AcceptorHandle,
     lock: Option<std::sync::Arc<std::fs::File>>,
+    rollups: crate::province::Rollups,
 }
 
 /// What an import created.
@@ -96,6 +97,7 @@ impl Library {
             peers,
             acceptor,
             lock: None,
+            rollups: Default::default(),
         })
     }
 
@@ -391,6 +393,17 @@ impl Library {
         period: Option<PeriodKind>,
     ) -> Result<Summary> {
         self.plan_data(plan_id).await?.status(as_of, period)
+    }
+
+    /// The heads of document `doc_id` as the repo holds it now.
+    pub async fn heads(&self, doc_id: &str) -> Result<Vec<automerge::ChangeHash>> {
+        let handle = self.handle(doc_id).await?;
+        Ok(handle.with_document(|d| d.get_heads()))
+    }
+
+    /// The province's roll-up kept by this library (rows recomputed only for changed agencies).
+    pub fn rollups(&self) -> &crate::province::Rollups {
+        &self.rollups
     }
 
     /// Stops the repo, flushing what is pending to storage.

@@ -29,6 +29,7 @@ pub mod maintain;
 pub mod org;
 pub mod plan;
 pub mod progress;
+pub mod province;
 pub mod report;
 pub mod schedule;
 pub mod schema;

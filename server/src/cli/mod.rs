@@ -9,6 +9,7 @@
 pub mod data;
 pub mod evidence;
 pub mod plan;
+pub mod province;
 pub mod report;
 pub mod serve;
 pub mod units;
@@ -89,6 +90,11 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// The province's roll-up over every agency (works while the server runs).
+    Province {
+        #[command(subcommand)]
+        command: province::ProvinceCommand,
+    },
     /// Evidence files: the "Hồ sơ minh chứng" archive of a period (works while the server runs).
     Evidence {
         #[command(subcommand)]
@@ -152,6 +158,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             out,
         } => runtime()?.block_on(report::run(&cfg, &plan, &period, as_of.as_deref(), &out)),
         Command::Evidence { command } => runtime()?.block_on(evidence::run(&cfg, command)),
+        Command::Province { command } => runtime()?.block_on(province::run(&cfg, command)),
         Command::Backup { file } => data::backup(&cfg, &file),
         Command::Restore { file } => data::restore(&cfg, &file),
     }

@@ -1,6 +1,7 @@
 //! Report files: the period report as a DOCX in the administrative-document layout of Decree
 //! 30/2020/NĐ-CP (with `docx-rs`), its XLSX annex (with `rust_xlsxwriter`), and the evidence
-//! files of a period as one archive ([`evidence`], "Hồ sơ minh chứng").
+//! files of a period as one archive ([`evidence`], "Hồ sơ minh chứng"), and the province's
+//! roll-up over agencies ([`province`]).
 //!
 //! Stage: *rendering*, the last step. The content comes whole from `shared::report` (the same
 //! `shared::status` numbers as the dashboard); nothing here computes a number. [`generate`] is
@@ -8,6 +9,7 @@
 
 pub mod docx;
 pub mod evidence;
+pub mod province;
 pub mod xlsx;
 
 pub use docx::docx;

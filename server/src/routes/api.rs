@@ -1,4 +1,4 @@
-//! `/api`: health, plans, merged status. Everything but `/api/health` needs a session, and a
+//! `/api`: health, plans, merged status, the province's roll-up. Everything but `/api/health` needs a session, and a
 //! user sees only the plans of the agencies they may read.
 
 use axum::extract::{Path, Query, State, rejection::QueryRejection};
@@ -42,7 +42,102 @@ pub fn router() -> Router<AppState> {
         .route("/plans/{id}/reports", get(generated_reports))
         .route("/plans/{id}/reports/{file}", get(report))
         .route("/plans/{id}/evidence/{file}", get(evidence_archive))
+        .route("/province/rollup", get(province_rollup))
+        .route("/province/rollup.xlsx", get(province_rollup_xlsx))
         .fallback(|| async { AppError::NotFound("API route".into()) })
+}
+
+#[derive(Debug, Deserialize)]
+struct RollupQuery {
+    period: Option<String>,
+    as_of: Option<String>,
+}
+
+/// The province's roll-up for `auth` (see `crate::province`) for the period asked (default: the
+/// one the day falls in) as of the day asked (default today), and how many agencies' rows had to
+/// be recomputed (the rest were kept: their documents had not changed).
+async fn rollup_for(
+    state: &AppState,
+    auth: &Authenticated,
+    query: std::result::Result<Query<RollupQuery>, QueryRejection>,
+) -> Result<(tiendo_shared::province::Rollup, usize)> {
+    access::may_see_province(&auth.user)?;
+    let Query(q) = query.map_err(|e| AppError::BadRequest(e.body_text()))?;
+    let as_of = as_of(q.as_of.as_deref())?;
+    let period = match q.period.as_deref() {
+        Some(p) => p.parse::<PeriodKind>()?,
+        None => match as_of.month() {
+            1..=3 => PeriodKind::Q1,
+            4..=6 => PeriodKind::H1,
+            7..=9 => PeriodKind::Q3,
+            _ => PeriodKind::Year,
+        },
+    };
+    let rules = crate::province::Rules {
+        score: state.config.score.clone(),
+        plan_deadline: state.config.province.plan_deadline()?,
+    };
+    let user = auth.user.clone();
+    let (rollup, computed) = state
+        .library
+        .rollups()
+        .get(
+            &state.library,
+            move |d| access(&user, d) != Access::None,
+            period,
+            as_of,
+            &rules,
+        )
+        .await?;
+    tracing::debug!(agencies = rollup.rows.len(), computed, "province roll-up");
+    Ok((rollup, computed))
+}
+
+/// `GET /api/province/rollup?period=q1&as_of=YYYY-MM-DD`: one row per agency the user may read
+/// (province viewers and system administrators only); `X-Tiendo-Recomputed` says how many rows
+/// were computed afresh.
+async fn province_rollup(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    query: std::result::Result<Query<RollupQuery>, QueryRejection>,
+) -> Result<Response> {
+    let (rollup, computed) = rollup_for(&state, &auth, query).await?;
+    Ok((
+        [("x-tiendo-recomputed", computed.to_string())],
+        Json(rollup),
+    )
+        .into_response())
+}
+
+/// `GET /api/province/rollup.xlsx?…`: the same roll-up as a spreadsheet.
+async fn province_rollup_xlsx(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    query: std::result::Result<Query<RollupQuery>, QueryRejection>,
+) -> Result<Response> {
+    let (rollup, _) = rollup_for(&state, &auth, query).await?;
+    let name = format!(
+        "tong-hop-toan-tinh-{}-{}.xlsx",
+        rollup.period.as_str(),
+        rollup.as_of
+    );
+    let bytes = tokio::task::spawn_blocking(move || reports::province::xlsx(&rollup))
+        .await
+        .map_err(|e| AppError::Interrupted(e.to_string()))??;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                FileKind::Xlsx.content_type().to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 async fn health(State(state): State<AppState>) -> Result<Json<api::Health>> {

@@ -1,0 +1,190 @@
+//! The province's roll-up on the server: one row per agency the user may read
+//! (`shared::province`), computed from that agency's own status and reporting workflow, and
+//! kept per (plan, period, day) with a fingerprint of its documents (their heads) and of its
+//! generated reports — so a request recomputes only the agencies whose documents changed, and
+//! the client receives rows, never documents.
+//!
+//! Stage: *view of the status*, over a [`DocReader`] (the running library, or the SQLite file for
+//! `tiendo province report`), the store's receipts and generated reports.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use tiendo_shared::province::{self, AgencyRow, Rollup};
+use tiendo_shared::report::ScoreRule;
+use tiendo_shared::{Date, PeriodKind};
+
+use crate::error::Result;
+use crate::reader::{DocReader, gather};
+use crate::store::{DocKind, DocRecord, SqliteStore};
+
+/// What a roll-up is computed with.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    /// The score thresholds.
+    pub score: ScoreRule,
+    /// The province's plan deadline, (month, day).
+    pub plan_deadline: (u32, u32),
+}
+
+/// One agency's row for (plan, period, day) from its documents.
+pub async fn agency_row(
+    reader: &impl DocReader,
+    store: &SqliteStore,
+    plan_id: &str,
+    period: PeriodKind,
+    as_of: Date,
+    rules: &Rules,
+) -> Result<AgencyRow> {
+    let data = gather(reader, plan_id).await?;
+    let summary = data.status(as_of, Some(period))?;
+    let mut docs: Vec<String> = data.progress_docs.values().cloned().collect();
+    docs.extend(
+        reader
+            .records()
+            .await?
+            .into_iter()
+            .filter(|r| r.kind == DocKind::Plan && r.plan_id.as_deref() == Some(plan_id))
+            .map(|r| r.doc_id),
+    );
+    let received = store.receipts(&docs).await?;
+    let states = data.reporting(period, &received);
+    let made_at = store
+        .generated_reports(plan_id)
+        .await?
+        .into_iter()
+        .filter(|g| g.period == period.as_str())
+        .map(|g| g.generated_at)
+        .max();
+    let agency = data.agency()?;
+    let sent = province::sent_from(
+        agency,
+        &states,
+        data.deadlines(period).map(|d| d.unit),
+        made_at,
+    );
+    Ok(province::row(
+        &data.plan,
+        agency,
+        &summary,
+        &sent,
+        &rules.score,
+        rules.plan_deadline,
+    ))
+}
+
+/// The plans of `records` a reader with `readable` may see, with the documents whose heads
+/// fingerprint each.
+fn plans_of(
+    records: &[DocRecord],
+    readable: impl Fn(&DocRecord) -> bool,
+) -> Vec<(String, Vec<String>)> {
+    let mut out = Vec::new();
+    for plan in records
+        .iter()
+        .filter(|r| r.kind == DocKind::Plan && readable(r))
+    {
+        let Some(plan_id) = plan.plan_id.clone() else {
+            continue;
+        };
+        let docs = records
+            .iter()
+            .filter(|r| {
+                r.plan_id.as_deref() == Some(plan_id.as_str())
+                    || (r.kind == DocKind::Org && r.agency_id == plan.agency_id)
+            })
+            .map(|r| r.doc_id.clone())
+            .collect();
+        out.push((plan_id, docs));
+    }
+    out.sort();
+    out
+}
+
+/// The roll-up over every plan of `records` that `readable` admits, computed whole (the CLI,
+/// and the benchmark's reference).
+pub async fn rollup(
+    reader: &impl DocReader,
+    store: &SqliteStore,
+    readable: impl Fn(&DocRecord) -> bool,
+    period: PeriodKind,
+    as_of: Date,
+    rules: &Rules,
+) -> Result<Rollup> {
+    let records = reader.records().await?;
+    let mut rows = Vec::new();
+    for (plan_id, _) in plans_of(&records, readable) {
+        rows.push(agency_row(reader, store, &plan_id, period, as_of, rules).await?);
+    }
+    Ok(Rollup {
+        period,
+        as_of,
+        computed_at: crate::unix_now(),
+        rows,
+    })
+}
+
+type Key = (String, PeriodKind, Date);
+
+/// Rows kept with the fingerprint they were computed at.
+#[derive(Clone, Default)]
+pub struct Rollups(Arc<Mutex<HashMap<Key, (String, AgencyRow)>>>);
+
+impl Rollups {
+    /// The roll-up through `library`, recomputing only the agencies whose documents (or
+    /// generated reports) changed since their row was kept. Also says how many it recomputed.
+    pub async fn get(
+        &self,
+        library: &crate::Library,
+        readable: impl Fn(&DocRecord) -> bool,
+        period: PeriodKind,
+        as_of: Date,
+        rules: &Rules,
+    ) -> Result<(Rollup, usize)> {
+        let records = library.catalogue().all();
+        let mut rows = Vec::new();
+        let mut computed = 0;
+        for (plan_id, docs) in plans_of(&records, readable) {
+            let mut print = String::new();
+            for doc in &docs {
+                for h in library.heads(doc).await? {
+                    print.push_str(&h.to_string());
+                }
+                print.push('|');
+            }
+            let made = library.store().generated_reports(&plan_id).await?;
+            print.push_str(&format!("{}", made.len()));
+            let key = (plan_id.clone(), period, as_of);
+            let kept = self
+                .0
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .get(&key)
+                .filter(|(p, _)| *p == print)
+                .map(|(_, row)| row.clone());
+            let row = match kept {
+                Some(row) => row,
+                None => {
+                    computed += 1;
+                    let row = agency_row(library, library.store(), &plan_id, period, as_of, rules)
+                        .await?;
+                    self.0
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .insert(key, (print, row.clone()));
+                    row
+                }
+            };
+            rows.push(row);
+        }
+        Ok((
+            Rollup {
+                period,
+                as_of,
+                computed_at: crate::unix_now(),
+                rows,
+            },
+            computed,
+        ))
+    }
+}

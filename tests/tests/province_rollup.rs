@@ -1,0 +1,193 @@
+//! The province's roll-up on a real server with two agencies (the seed's Sở and a commune): its
+//! figures are each agency's own `/status`; only the province viewer and the system
+//! administrator get it (a unit editor or an agency admin gets 403, no session 401); after one
+//! unit's edit only that agency's row is recomputed; its XLSX (API and `tiendo province
+//! report`) reads back with the same figures.
+
+use calamine::{Data, Reader, Xlsx};
+use tiendo_server::accounts::{NewUser, Role};
+use tiendo_shared::province::Rollup;
+use tiendo_shared::status::Summary;
+use tiendo_shared::{PeriodKind, Progress, WorkStatus};
+use tiendo_tests::{SyncClient, TestServer, blocking, data_dir, edit};
+
+const COMMUNE_PLAN: &str = include_str!("../../shared/tests/fixtures/ke-hoach-ubnd-xa-mau.txt");
+const QUERY: &str = "period=q1&as_of=2025-03-31";
+
+/// GET `path` as `token`: status, the recomputed count header, the body.
+fn get(server: &TestServer, token: Option<&str>, path: &str) -> (u16, Option<usize>, Vec<u8>) {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let mut req = agent.get(&server.url(path));
+    if let Some(t) = token {
+        req = req.header("Authorization", &format!("Bearer {t}"));
+    }
+    let mut resp = req.call().expect("a response");
+    let status = resp.status().as_u16();
+    let recomputed = resp
+        .headers()
+        .get("x-tiendo-recomputed")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok());
+    let body = resp.body_mut().read_to_vec().expect("a body");
+    (status, recomputed, body)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_province_sees_every_agency_as_its_own_status_says_and_nobody_else_does() {
+    let dir = data_dir();
+    let server = blocking(|| TestServer::start(dir.path()));
+    let lib = server.library().clone();
+    let commune = server.on_server(async move { lib.import_text(COMMUNE_PLAN).await.unwrap() });
+    let store = server.library().store().clone();
+    server.on_server(async move {
+        store
+            .add_user(NewUser {
+                username: "so-noi-vu".into(),
+                display_name: "Sở Nội vụ".into(),
+                role: Role::ProvinceViewer,
+                agency_id: None,
+                unit_id: None,
+                password: "mat-khau-thu".into(),
+            })
+            .await
+            .unwrap()
+    });
+    let province = blocking(|| server.login("so-noi-vu", "mat-khau-thu"));
+    let path = format!("/api/province/rollup?{QUERY}");
+
+    let (status, recomputed, body) = blocking(|| get(&server, Some(&province), &path));
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    assert_eq!(recomputed, Some(2), "both agencies computed the first time");
+    let rollup: Rollup = serde_json::from_slice(&body).expect("a roll-up");
+    assert_eq!(rollup.rows.len(), 2);
+    for row in &rollup.rows {
+        let (status, summary) = blocking(|| {
+            server.get_json_as(
+                &province,
+                &format!("/api/plans/{}/status?{QUERY}", row.plan_id),
+            )
+        });
+        assert_eq!(status, 200);
+        let summary: Summary = serde_json::from_value(summary).unwrap();
+        assert_eq!(
+            row.counts, summary.headline,
+            "{}: the agency's own status",
+            row.agency
+        );
+        assert_eq!(row.criteria.len(), 3, "{}", row.agency);
+    }
+    let kinds: Vec<&str> = rollup.rows.iter().map(|r| r.kind.as_str()).collect();
+    assert!(kinds.contains(&"so"), "{kinds:?}");
+
+    // Asked again with nothing changed: nothing recomputed. After one unit's edit: its agency.
+    let (_, recomputed, _) = blocking(|| get(&server, Some(&province), &path));
+    assert_eq!(recomputed, Some(0));
+    let unit = blocking(|| server.login_demo("thanh-tra-so"));
+    let doc_id = blocking(|| server.doc_id(&unit, "progress", Some("thanh-tra-so")));
+    let mut tablet = SyncClient::new("tablet-rollup").await;
+    tablet.connect(server.sync_url(), &unit).await;
+    let doc = tablet.find(&doc_id).await.unwrap();
+    edit::<Progress>(&doc, "thanh-tra-so", |p| {
+        let e = p.entry_mut("t2-d", PeriodKind::Q1);
+        e.status = WorkStatus::Done;
+        e.percent = 100;
+        e.completed_on = Some("2025-03-01".parse().unwrap());
+    });
+    tablet.wait_acknowledged(&doc).await;
+    tablet.stop().await;
+    let (_, recomputed, body) = blocking(|| get(&server, Some(&province), &path));
+    assert_eq!(
+        recomputed,
+        Some(1),
+        "only the agency whose documents changed"
+    );
+    let after: Rollup = serde_json::from_slice(&body).unwrap();
+    let so = |r: &Rollup| {
+        r.rows
+            .iter()
+            .find(|x| x.plan_id != commune.plan_id)
+            .unwrap()
+            .counts
+            .clone()
+    };
+    assert_eq!(
+        so(&after).done_on_time,
+        so(&rollup).done_on_time + 1,
+        "the edit counts"
+    );
+
+    // Who may not.
+    let office = blocking(|| server.login_demo("phong-hanh-chinh-tong-hop"));
+    for (who, token) in [
+        ("unit editor", Some(unit.as_str())),
+        ("agency admin", Some(office.as_str())),
+    ] {
+        let (status, _, body) = blocking(|| get(&server, token, &path));
+        assert_eq!(status, 403, "{who}: {}", String::from_utf8_lossy(&body));
+        let (status, _, _) = blocking(|| {
+            get(
+                &server,
+                token,
+                &format!("/api/province/rollup.xlsx?{QUERY}"),
+            )
+        });
+        assert_eq!(status, 403, "{who}: the export too");
+    }
+    assert_eq!(blocking(|| get(&server, None, &path)).0, 401);
+    let admin = blocking(|| server.login_demo("admin"));
+    assert_eq!(blocking(|| get(&server, Some(&admin), &path)).0, 200);
+    let (status, _, body) =
+        blocking(|| get(&server, Some(&province), "/api/province/rollup?period=q5"));
+    assert_eq!(status, 400, "{}", String::from_utf8_lossy(&body));
+
+    // The export, from the API and from the command line, reads back with the same figures.
+    let (status, _, api_xlsx) = blocking(|| {
+        get(
+            &server,
+            Some(&province),
+            &format!("/api/province/rollup.xlsx?{QUERY}"),
+        )
+    });
+    assert_eq!(status, 200);
+    let out = dir.path().join("tong-hop.xlsx");
+    let said = tiendo_tests::process::RealServer::cli(
+        dir.path(),
+        &[
+            "province",
+            "report",
+            "--period",
+            "q1",
+            "--as-of",
+            "2025-03-31",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(said.contains("2 cơ quan"), "{said}");
+    for bytes in [api_xlsx, std::fs::read(&out).unwrap()] {
+        let mut book: Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        let sheet = book
+            .worksheet_range("Toàn tỉnh")
+            .expect("the agencies' sheet");
+        assert_eq!(sheet.height(), 3 + 2, "title, blank, heading, two agencies");
+        for row in &after.rows {
+            let r = (3..5u32)
+                .find(|r| sheet.get_value((*r, 0)) == Some(&Data::String(row.agency.clone())))
+                .unwrap_or_else(|| panic!("{} has a row", row.agency));
+            assert_eq!(
+                sheet.get_value((r, 4)),
+                Some(&Data::Float(row.counts.done_on_time as f64)),
+                "{}",
+                row.agency
+            );
+        }
+        let criteria = book
+            .worksheet_range("Tiêu chí")
+            .expect("the criteria sheet");
+        assert_eq!(criteria.height(), 1 + 2 * 3);
+    }
+}
