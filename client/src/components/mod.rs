@@ -4,7 +4,7 @@
 //! [`task_form`], its evidence files [`evidence_files`]) the period picker ([`period_select`]) and the unit's period report with its workflow
 //! ([`period_report`]); in the office build (feature
 //! `office`) also the plan editor and import (`plan_editor`), the central office's dashboard
-//! (`dashboard`) with the units' period reports (`unit_reports`) and a task's history (`history`), which the shared screens embed through
+//! (`dashboard`) with the units' period reports (`unit_reports`), the province's roll-up (`province`) and a task's history (`history`), which the shared screens embed through
 //! [`office`]. Sign-in is the page's own form
 //! (`client/static/index.html`), usable before any wasm has arrived.
 //!
@@ -25,6 +25,8 @@ pub mod period_select;
 #[cfg(feature = "office")]
 pub mod plan_editor;
 pub mod plan_overview;
+#[cfg(feature = "office")]
+pub mod province;
 pub mod sync_indicator;
 pub mod tabs;
 pub mod task_form;

@@ -25,6 +25,11 @@ mod imp {
         html! { <Dashboard /> }
     }
 
+    /// The province's roll-up.
+    pub fn province() -> Html {
+        html! { <crate::components::province::Province /> }
+    }
+
     /// The editor of a new task in `area`.
     pub fn add_task(area: u32, as_of: Date, on_done: Callback<()>) -> Html {
         html! { <TaskEditor task_id={None::<String>} {area} {as_of} {on_done} /> }
@@ -88,6 +93,10 @@ mod imp {
     pub const BUILT: bool = false;
 
     pub fn dashboard() -> Html {
+        Html::default()
+    }
+
+    pub fn province() -> Html {
         Html::default()
     }
 

@@ -1,5 +1,6 @@
 //! The workspace's tabs: the unit's tasks, the plan, and (for those who see every unit) the
-//! merged summary (office build); and the "newer version" notice.
+//! merged summary and (for the province) the roll-up over agencies (office build); and the
+//! "newer version" notice.
 //!
 //! Stage: *UI*.
 
@@ -17,11 +18,20 @@ pub fn screens() -> Html {
     let ws = use_ws();
     let has_unit = ws.docs.me.user.unit_id.is_some();
     let merged = ws.snap.merged;
+    let province = office::BUILT
+        && matches!(
+            ws.docs.me.user.role,
+            tiendo_shared::api::Role::ProvinceViewer | tiendo_shared::api::Role::SystemAdmin
+        );
     // The tab is the workspace's (it stays through a plan switch); the first is the unit's tasks,
     // or the summary for those without a unit.
-    let screen = ws
-        .tab
-        .unwrap_or(if has_unit { Tab::Tasks } else { Tab::Summary });
+    let screen = ws.tab.unwrap_or(if has_unit {
+        Tab::Tasks
+    } else if province {
+        Tab::Province
+    } else {
+        Tab::Summary
+    });
     let tab = |s: Tab, label: &'static str, id: &'static str| {
         let on_tab = ws.on_tab.clone();
         let active = screen == s;
@@ -43,11 +53,13 @@ pub fn screens() -> Html {
                 if has_unit { {tab(Tab::Tasks, "Nhiệm vụ của đơn vị", "tab-tasks")} }
                 {tab(Tab::Plan, "Kế hoạch", "tab-plan")}
                 if merged && office::BUILT { {tab(Tab::Summary, "Tổng hợp", "tab-summary")} }
+                if province { {tab(Tab::Province, "Toàn tỉnh", "tab-province")} }
             </nav>
             {
                 match screen {
                     Tab::Tasks if has_unit => html! { <Tasks /> },
                     Tab::Summary if merged && office::BUILT => office::dashboard(),
+                    Tab::Province if province => office::province(),
                     _ => html! { <PlanOverview /> },
                 }
             }

@@ -69,6 +69,55 @@ pub async fn reports(plan_id: &str) -> Option<ReportsAnswer> {
 }
 
 #[cfg(feature = "office")]
+/// The province's roll-up of `period` (the server's, kept for offline use), and whether it is
+/// the kept copy because the server could not be reached.
+pub async fn rollup(
+    period: tiendo_shared::PeriodKind,
+) -> Option<(tiendo_shared::province::Rollup, bool)> {
+    let key = period.as_str();
+    let fetched = async {
+        let resp = Request::get(&format!("/api/province/rollup?period={key}"))
+            .send()
+            .await
+            .ok()?;
+        if !resp.ok() {
+            return None;
+        }
+        resp.json::<tiendo_shared::province::Rollup>().await.ok()
+    }
+    .await;
+    match fetched {
+        Some(r) => {
+            super::prefs::set_rollup(key, &r);
+            Some((r, false))
+        }
+        None => super::prefs::rollup(key).map(|r| (r, true)),
+    }
+}
+
+#[cfg(feature = "office")]
+/// One agency's merged status as the server computes it (the province's drill-down: the
+/// agency's documents are not synced to this device).
+pub async fn status(
+    plan_id: &str,
+    period: tiendo_shared::PeriodKind,
+    as_of: tiendo_shared::Date,
+) -> Result<tiendo_shared::status::Summary, String> {
+    let resp = Request::get(&format!(
+        "/api/plans/{plan_id}/status?period={}&as_of={as_of}",
+        period.as_str()
+    ))
+    .send()
+    .await
+    .map_err(|_| "Không kết nối được máy chủ: cần có mạng để xem chi tiết cơ quan.".to_string())?;
+    if resp.ok() {
+        resp.json().await.map_err(|e| e.to_string())
+    } else {
+        Err(error_of(resp).await)
+    }
+}
+
+#[cfg(feature = "office")]
 /// What the server's importer makes of a plan file (.docx, .xlsx, or text the device cannot
 /// read), without saving it.
 pub async fn preview_plan(bytes: &[u8]) -> Result<ImportPreview, String> {

@@ -39,6 +39,9 @@ enum Key<'a> {
     /// The reports list of a plan, for the calendar offline (office build).
     #[cfg(feature = "office")]
     Reports(&'a str),
+    /// The province's roll-up of a period, as last fetched (office build).
+    #[cfg(feature = "office")]
+    Rollup(&'a str),
 }
 
 impl Key<'_> {
@@ -51,6 +54,8 @@ impl Key<'_> {
             Key::Own(doc) => format!("{PREFIX}own.{doc}"),
             Key::Confirmed(doc) => format!("{PREFIX}confirmed.{doc}"),
             Key::View => format!("{PREFIX}view"),
+            #[cfg(feature = "office")]
+            Key::Rollup(period) => format!("{PREFIX}rollup.{period}"),
             #[cfg(feature = "office")]
             Key::Reports(plan) => format!("{PREFIX}reports.{plan}"),
         }
@@ -178,6 +183,20 @@ pub fn reports(plan_id: &str) -> Option<ReportsAnswer> {
 pub fn set_reports(plan_id: &str, answer: &ReportsAnswer) {
     if let Ok(json) = serde_json::to_string(answer) {
         set(Key::Reports(plan_id), &json);
+    }
+}
+
+#[cfg(feature = "office")]
+/// The province's roll-up of `period` as last fetched.
+pub fn rollup(period: &str) -> Option<tiendo_shared::province::Rollup> {
+    serde_json::from_str(&get(Key::Rollup(period))?).ok()
+}
+
+#[cfg(feature = "office")]
+/// Keeps the roll-up of `period` for offline use.
+pub fn set_rollup(period: &str, rollup: &tiendo_shared::province::Rollup) {
+    if let Ok(json) = serde_json::to_string(rollup) {
+        set(Key::Rollup(period), &json);
     }
 }
 

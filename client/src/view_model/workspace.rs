@@ -67,6 +67,8 @@ pub enum Tab {
     Plan,
     /// The merged summary (those who see every unit).
     Summary,
+    /// The province's roll-up over agencies (province viewers, system administrators).
+    Province,
 }
 
 /// The workspace: the plan shown (none while one opens) and sync.

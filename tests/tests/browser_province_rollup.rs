@@ -1,0 +1,99 @@
+//! The province viewer's screen in headless Chromium against a real server with two agencies
+//! (scenario `tests/browser/province_rollup.mjs`): the roll-up shows both, sorts both ways,
+//! filters by kind, drills into an agency read-only from the server's figures, and shows the
+//! kept roll-up offline.
+
+use tiendo_server::accounts::{NewUser, Role};
+use tiendo_tests::browser::{Scenario, client_copy};
+use tiendo_tests::{TestServer, blocking, data_dir};
+
+const COMMUNE_PLAN: &str = include_str!("../../shared/tests/fixtures/ke-hoach-ubnd-xa-mau.txt");
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_province_sorts_filters_and_opens_an_agency_without_its_documents() {
+    let dir = data_dir();
+    let dist = client_copy();
+    let static_dir = dist.path().to_path_buf();
+    let server = blocking(|| TestServer::start_with(dir.path(), |c| c.static_dir = static_dir));
+    let lib = server.library().clone();
+    server.on_server(async move { lib.import_text(COMMUNE_PLAN).await.unwrap() });
+    let store = server.library().store().clone();
+    server.on_server(async move {
+        store
+            .add_user(NewUser {
+                username: "so-noi-vu".into(),
+                display_name: "Sở Nội vụ".into(),
+                role: Role::ProvinceViewer,
+                agency_id: None,
+                unit_id: None,
+                password: "mat-khau-thu".into(),
+            })
+            .await
+            .unwrap()
+    });
+    let mut run = Scenario::start(
+        "province_rollup",
+        &[
+            ("BASE", server.url("/")),
+            ("USER", "so-noi-vu".into()),
+            ("PASSWORD", "mat-khau-thu".into()),
+        ],
+    );
+    let seen = blocking(|| run.expect("seen"));
+    let names = |k: &str| -> Vec<String> {
+        seen[k]
+            .as_array()
+            .unwrap_or_else(|| panic!("{k}: {seen:#}"))
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect()
+    };
+    let first: Vec<String> = seen["first"]["names"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(first.len(), 2, "both agencies: {seen:#}");
+    let mut sorted = first.clone();
+    sorted.sort();
+    assert_eq!(names("byNameAsc"), sorted, "{seen:#}");
+    sorted.reverse();
+    assert_eq!(names("byNameDesc"), sorted, "{seen:#}");
+    let totals: Vec<u64> = seen["byTotal"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap())
+        .collect();
+    assert!(
+        totals.windows(2).all(|w| w[0] >= w[1]),
+        "descending: {totals:?}"
+    );
+    let sos = names("sos");
+    assert_eq!(
+        sos,
+        vec!["Sở Khoa học và Công nghệ".to_string()],
+        "{seen:#}"
+    );
+    let agency = &seen["agency"];
+    assert_eq!(agency["criteria"], 3, "{seen:#}");
+    assert!(agency["areas"].as_u64().unwrap() >= 1, "{seen:#}");
+    assert!(
+        agency["working"]
+            .as_str()
+            .unwrap()
+            .contains("Ban hành kế hoạch CCHC năm đúng thời hạn"),
+        "{seen:#}"
+    );
+    let offline = &seen["offline"];
+    assert_eq!(offline["names"].as_array().unwrap().len(), 2, "{seen:#}");
+    assert!(
+        offline["computed"]
+            .as_str()
+            .unwrap()
+            .contains("bản lưu trên máy"),
+        "{seen:#}"
+    );
+    blocking(|| run.finish());
+}
