@@ -450,6 +450,91 @@ async fn status_endpoint(rows: &mut Vec<Row>, runs: usize) {
     });
 }
 
+/// The province's roll-up over 130 agencies × 8 units (the seed's 43 tasks, every entry of 50
+/// units' worth of a year's changes): cold from SQLite after a fresh start, and after one unit's
+/// edit (one agency recomputed), each beside recomputing every agency from scratch with the
+/// documents in memory (a day not asked before).
+async fn province_rollup(rows: &mut Vec<Row>) {
+    const AGENCIES: usize = 130;
+    const UNITS: usize = 8;
+    let dir = data_dir();
+    eprintln!("status: preparing a province of {AGENCIES} agencies × {UNITS} units");
+    let agencies = tiendo_tests::province::province(dir.path(), AGENCIES, UNITS, 50).await;
+    {
+        let store = tiendo_server::store::SqliteStore::open(&dir.path().join("tiendo.sqlite"))
+            .expect("the province's database");
+        store
+            .add_user(tiendo_server::accounts::NewUser {
+                username: "so-noi-vu".into(),
+                display_name: "Sở Nội vụ".into(),
+                role: tiendo_server::accounts::Role::ProvinceViewer,
+                agency_id: None,
+                unit_id: None,
+                password: "mat-khau-do-hieu-nang".into(),
+            })
+            .await
+            .expect("a province viewer");
+    }
+    let server = tiendo_tests::process::RealServer::start(
+        dir.path(),
+        "127.0.0.1:0",
+        std::path::Path::new("/nonexistent"),
+    );
+    let addr = server.addr.clone();
+    let token = tokio::task::block_in_place(|| {
+        tiendo_tests::login(&addr, "so-noi-vu", "mat-khau-do-hieu-nang")
+    });
+    let timed = |as_of: &str| {
+        let path = format!("/api/province/rollup?period=q3&as_of={as_of}");
+        tokio::task::block_in_place(|| {
+            let started = Instant::now();
+            let (code, body) = tiendo_tests::request(&addr, "GET", &path, Some(&token), None);
+            let took = started.elapsed().as_secs_f64() * 1000.0;
+            assert_eq!(code, 200, "{body}");
+            assert_eq!(body["rows"].as_array().map(Vec::len), Some(AGENCIES));
+            took
+        })
+    };
+    let cold = timed("2025-09-30");
+    let scratch_warm = timed("2025-09-29");
+    // One unit's edit, then the roll-up again: that agency alone is recomputed.
+    let unit = &agencies[0].units[0];
+    let mut tablet = SyncClient::new("bench-rollup-tablet").await;
+    tablet
+        .connect(
+            url::Url::parse(&format!("ws://{addr}/sync")).unwrap(),
+            &unit.token,
+        )
+        .await;
+    let doc = tablet.find(&unit.doc).await.expect("its progress");
+    tiendo_tests::edit::<tiendo_shared::Progress>(&doc, "bench", |p| {
+        p.entry_mut("t1-a", tiendo_shared::PeriodKind::Q3).percent = 77;
+    });
+    acknowledged(&tablet, &doc).await;
+    tablet.stop().await;
+    let after_edit = timed("2025-09-30");
+    let scratch_again = timed("2025-09-28");
+    server.kill();
+    rows.push(Row {
+        section: "status",
+        what: format!(
+            "province roll-up, {AGENCIES} agencies × {UNITS} units, cold from SQLite after a fresh start (target 2,000)"
+        ),
+        ours: cold,
+        reference: scratch_warm,
+        reference_name: "every agency recomputed, documents in memory",
+        unit: "ms",
+    });
+    rows.push(Row {
+        section: "status",
+        what: "province roll-up after one unit's edit: one agency recomputed (target 50)".into(),
+        ours: after_edit,
+        reference: scratch_again,
+        reference_name: "every agency recomputed, documents in memory",
+        unit: "ms",
+    });
+}
+
 /// The throughput section: each C against our server and the reference, one after the other.
 async fn throughput_section(rows: &mut Vec<Row>, clients: &[usize], window: Duration) {
     throughput::install_reference();
@@ -585,6 +670,7 @@ async fn main() {
         let resident = reset_peak_memory();
         status_at_scale(&mut rows, 34 * 40, resident);
         status_endpoint(&mut rows, runs).await;
+        province_rollup(&mut rows).await;
     }
     if matches!(what, "all" | "wire") {
         wire(&mut rows).await;
