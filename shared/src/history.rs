@@ -438,20 +438,12 @@ mod tests {
             p.entry_mut("t1-a", PeriodKind::Q1).percent = 40;
         })
         .unwrap();
-        let step = |id: &str, action: Action, by: &str, role: Role, note: &str| Step {
-            id: id.into(),
-            action,
-            by: by.into(),
-            role: role.as_str().into(),
-            at: AT.0 * 1000 + 1000,
-            skew: 0,
-            heads: vec![],
-            on: if action == Action::Submit {
-                String::new()
-            } else {
-                "s1".into()
-            },
-            note: note.into(),
+        let step = |id: &str, action: Action, by: &str, role: Role, note: &str| {
+            let on = if action == Action::Submit { "" } else { "s1" };
+            Step {
+                note: note.into(),
+                ..Step::new(id, action, by, role, AT.0 * 1000 + 1000, on)
+            }
         };
         take_unit_step(
             &mut d,

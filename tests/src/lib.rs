@@ -111,6 +111,20 @@ impl TestServer {
             .clone()
     }
 
+    /// Adds a province viewer (Sở Nội vụ) `username` with the password `mat-khau-thu`.
+    pub fn add_province_viewer(&self, username: &str) {
+        let store = self.library.store().clone();
+        let user = tiendo_server::accounts::NewUser {
+            username: username.into(),
+            display_name: "Sở Nội vụ".into(),
+            role: tiendo_server::accounts::Role::ProvinceViewer,
+            agency_id: None,
+            unit_id: None,
+            password: "mat-khau-thu".into(),
+        };
+        self.on_server(async move { store.add_user(user).await.expect("a province viewer") });
+    }
+
     /// The server's library (for setting up data the API does not create).
     pub fn library(&self) -> &Library {
         &self.library

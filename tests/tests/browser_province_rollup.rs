@@ -3,7 +3,6 @@
 //! filters by kind, drills into an agency read-only from the server's figures, and shows the
 //! kept roll-up offline.
 
-use tiendo_server::accounts::{NewUser, Role};
 use tiendo_tests::browser::{Scenario, client_copy};
 use tiendo_tests::{TestServer, blocking, data_dir};
 
@@ -17,20 +16,7 @@ async fn the_province_sorts_filters_and_opens_an_agency_without_its_documents() 
     let server = blocking(|| TestServer::start_with(dir.path(), |c| c.static_dir = static_dir));
     let lib = server.library().clone();
     server.on_server(async move { lib.import_text(COMMUNE_PLAN).await.unwrap() });
-    let store = server.library().store().clone();
-    server.on_server(async move {
-        store
-            .add_user(NewUser {
-                username: "so-noi-vu".into(),
-                display_name: "Sở Nội vụ".into(),
-                role: Role::ProvinceViewer,
-                agency_id: None,
-                unit_id: None,
-                password: "mat-khau-thu".into(),
-            })
-            .await
-            .unwrap()
-    });
+    server.add_province_viewer("so-noi-vu");
     let mut run = Scenario::start(
         "province_rollup",
         &[

@@ -5,7 +5,6 @@
 //! report`) reads back with the same figures.
 
 use calamine::{Data, Reader, Xlsx};
-use tiendo_server::accounts::{NewUser, Role};
 use tiendo_shared::province::Rollup;
 use tiendo_shared::status::Summary;
 use tiendo_shared::{PeriodKind, Progress, WorkStatus};
@@ -41,20 +40,7 @@ async fn the_province_sees_every_agency_as_its_own_status_says_and_nobody_else_d
     let server = blocking(|| TestServer::start(dir.path()));
     let lib = server.library().clone();
     let commune = server.on_server(async move { lib.import_text(COMMUNE_PLAN).await.unwrap() });
-    let store = server.library().store().clone();
-    server.on_server(async move {
-        store
-            .add_user(NewUser {
-                username: "so-noi-vu".into(),
-                display_name: "Sở Nội vụ".into(),
-                role: Role::ProvinceViewer,
-                agency_id: None,
-                unit_id: None,
-                password: "mat-khau-thu".into(),
-            })
-            .await
-            .unwrap()
-    });
+    server.add_province_viewer("so-noi-vu");
     let province = blocking(|| server.login("so-noi-vu", "mat-khau-thu"));
     let path = format!("/api/province/rollup?{QUERY}");
 

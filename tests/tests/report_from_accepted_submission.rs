@@ -29,17 +29,7 @@ fn now_ms() -> i64 {
 }
 
 fn step(id: &str, action: Action, by: &str, role: Role, on: &str) -> Step {
-    Step {
-        id: id.into(),
-        action,
-        by: by.into(),
-        role: role.as_str().into(),
-        at: now_ms(),
-        skew: 0,
-        heads: vec![],
-        on: on.into(),
-        note: String::new(),
-    }
+    Step::new(id, action, by, role, now_ms(), on)
 }
 
 /// A signed-in client of `user` with document `doc` found.

@@ -17,24 +17,15 @@ const UNIT: &str = "thanh-tra-so";
 const HEAD: &str = "thanh-tra-so.truong";
 
 fn step(id: &str, action: Action, by: &str, role: Role, on: &str) -> Step {
-    Step {
-        id: id.into(),
-        action,
-        by: by.into(),
-        role: role.as_str().into(),
-        at: std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_millis() as i64,
-        skew: 0,
-        heads: vec![],
-        on: on.into(),
-        note: if action == Action::Return {
-            "Bổ sung số liệu".into()
-        } else {
-            String::new()
-        },
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let mut s = Step::new(id, action, by, role, now, on);
+    if action == Action::Return {
+        s.note = "Bổ sung số liệu".into();
     }
+    s
 }
 
 /// The step ids the server has stored in document `doc` (a plan: `office`).

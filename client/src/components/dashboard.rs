@@ -18,7 +18,7 @@ use super::unit_reports::UnitReports;
 use super::{use_summary, use_ws};
 use crate::infra::browser::{self, today, when};
 use crate::view_model::dashboard::{self, ReportsInfo, Watch};
-use crate::view_model::reporting::office_rows;
+use crate::view_model::reporting::{office_rows, reporting_units};
 
 /// Bar width in SVG units.
 const BAR: f64 = 300.0;
@@ -168,18 +168,12 @@ pub fn dashboard_view() -> Html {
     let score = dashboard::plan_score(&s, &info_now);
     let calendar = dashboard::calendar(&plan, *as_of, &info_now.generated);
     // Per period: how many units sent their report on time, and have sent it at all.
-    let reporting_units: Vec<(String, String)> = agency
-        .units
-        .iter()
-        .filter(|u| agency.central_office.as_deref() != Some(u.id.as_str()))
-        .filter(|u| ws.snap.reporting.unit.contains_key(&u.id))
-        .map(|u| (u.id.clone(), u.name.clone()))
-        .collect();
+    let units_reporting = reporting_units(&agency, &ws.snap.reporting);
     let sent_on_time = |p: PeriodKind| {
         let (rows, on_time) = office_rows(
             &ws.snap.reporting,
             &plan,
-            &reporting_units,
+            &units_reporting,
             p,
             ws.docs.me.user.role,
             today(),

@@ -14,7 +14,7 @@ use yew::prelude::*;
 
 use super::use_ws;
 use crate::infra::browser;
-use crate::view_model::reporting::{office_rows, when};
+use crate::view_model::reporting::{office_rows, reporting_units, when};
 
 #[derive(Properties, PartialEq)]
 pub struct UnitReportsProps {
@@ -106,13 +106,7 @@ pub fn unit_reports(props: &UnitReportsProps) -> Html {
     let (Ok(plan), Ok(agency)) = (&ws.snap.plan, &ws.snap.agency) else {
         return html! {};
     };
-    let units: Vec<(String, String)> = agency
-        .units
-        .iter()
-        .filter(|u| agency.central_office.as_deref() != Some(u.id.as_str()))
-        .filter(|u| ws.snap.reporting.unit.contains_key(&u.id))
-        .map(|u| (u.id.clone(), u.name.clone()))
-        .collect();
+    let units = reporting_units(agency, &ws.snap.reporting);
     let role = ws.docs.me.user.role;
     let (rows, on_time) = office_rows(
         &ws.snap.reporting,

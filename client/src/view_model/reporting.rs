@@ -183,6 +183,21 @@ pub fn panel_with(
     }
 }
 
+/// The units that report to the office, as (id, name) in the organisation's order: every unit
+/// but the central office that has a progress document here.
+pub fn reporting_units(
+    agency: &tiendo_shared::Agency,
+    reporting: &Reporting,
+) -> Vec<(String, String)> {
+    agency
+        .units
+        .iter()
+        .filter(|u| agency.central_office.as_deref() != Some(u.id.as_str()))
+        .filter(|u| reporting.unit.contains_key(&u.id))
+        .map(|u| (u.id.clone(), u.name.clone()))
+        .collect()
+}
+
 /// One unit's row in the office's table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OfficeRow {
@@ -248,15 +263,8 @@ mod tests {
 
     fn step(id: &str, action: Action, role: Role, at: i64, on: &str) -> Step {
         Step {
-            id: id.into(),
-            action,
-            by: role.as_str().into(),
-            role: role.as_str().into(),
-            at,
-            skew: 0,
-            heads: vec![],
-            on: on.into(),
             note: "Bổ sung số liệu".into(),
+            ..Step::new(id, action, role.as_str(), role, at, on)
         }
     }
 

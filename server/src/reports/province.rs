@@ -5,20 +5,13 @@
 //!
 //! Stage: *rendering*, from a whole `shared::province::Rollup`.
 
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook};
+use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook};
 use tiendo_shared::province::Rollup;
 use tiendo_shared::report::period_phrase;
 
-use super::ReportError;
 use super::docx::FONT;
+use super::xlsx::xlsx_err;
 use crate::error::Result;
-
-fn xlsx_err(e: rust_xlsxwriter::XlsxError) -> ReportError {
-    ReportError::Render {
-        kind: "XLSX",
-        why: e.to_string(),
-    }
-}
 
 /// The columns of the agency sheet, in order.
 pub const COLUMNS: [&str; 14] = [
@@ -151,12 +144,5 @@ pub fn xlsx(r: &Rollup) -> Result<Vec<u8>> {
             row += 1;
         }
     }
-    let created = ExcelDateTime::from_ymd(
-        r.as_of.year() as u16,
-        r.as_of.month() as u8,
-        r.as_of.day() as u8,
-    )
-    .map_err(xlsx_err)?;
-    book.set_properties(&DocProperties::new().set_creation_datetime(&created));
-    Ok(book.save_to_buffer().map_err(xlsx_err)?)
+    super::xlsx::saved(book, r.as_of)
 }

@@ -15,6 +15,14 @@ use super::ReportError;
 use super::docx::{FONT, percent, points};
 use crate::error::Result;
 
+/// `book` saved, dated `day` (no clock: the same content makes the same bytes).
+pub(super) fn saved(mut book: Workbook, day: tiendo_shared::Date) -> Result<Vec<u8>> {
+    let created = ExcelDateTime::from_ymd(day.year() as u16, day.month() as u8, day.day() as u8)
+        .map_err(xlsx_err)?;
+    book.set_properties(&DocProperties::new().set_creation_datetime(&created));
+    Ok(book.save_to_buffer().map_err(xlsx_err)?)
+}
+
 /// The summary columns, in order, shared by the plan, area and unit rows.
 pub const SUMMARY_COLUMNS: [&str; 10] = [
     "Số nhiệm vụ đề ra",
@@ -45,7 +53,7 @@ pub fn summary_row(c: &Counts) -> [f64; 10] {
     ]
 }
 
-fn xlsx_err(e: rust_xlsxwriter::XlsxError) -> ReportError {
+pub(super) fn xlsx_err(e: rust_xlsxwriter::XlsxError) -> ReportError {
     ReportError::Render {
         kind: "XLSX",
         why: e.to_string(),
@@ -228,12 +236,5 @@ pub fn xlsx(r: &Report) -> Result<Vec<u8>> {
         }
     }
 
-    let created = ExcelDateTime::from_ymd(
-        r.as_of.year() as u16,
-        r.as_of.month() as u8,
-        r.as_of.day() as u8,
-    )
-    .map_err(xlsx_err)?;
-    book.set_properties(&DocProperties::new().set_creation_datetime(&created));
-    Ok(book.save_to_buffer().map_err(xlsx_err)?)
+    saved(book, r.as_of)
 }

@@ -97,17 +97,7 @@ mod tests {
     }
 
     fn step(id: &str, action: Action, by: &str, role: Role, on: &str) -> Step {
-        Step {
-            id: id.into(),
-            action,
-            by: by.into(),
-            role: role.as_str().into(),
-            at: 1_740_762_000_000,
-            skew: 0,
-            heads: vec![],
-            on: on.into(),
-            note: String::new(),
-        }
+        Step::new(id, action, by, role, 1_740_762_000_000, on)
     }
 
     /// The changes `f` makes to a copy of `doc`, as a sync message would carry them.

@@ -145,6 +145,22 @@ pub struct Step {
 }
 
 impl Step {
+    /// A step `id` taking `action`, by `by` in `role`, at device time `at` (Unix ms, offset 0),
+    /// acting on submission `on` (empty for a submission), with no heads and no note yet.
+    pub fn new(id: &str, action: Action, by: &str, role: Role, at: i64, on: &str) -> Step {
+        Step {
+            id: id.into(),
+            action,
+            by: by.into(),
+            role: role.as_str().into(),
+            at,
+            skew: 0,
+            heads: Vec::new(),
+            on: on.into(),
+            note: String::new(),
+        }
+    }
+
     /// The step's effective time (see the module's "Clocks"), given when the server first
     /// received it, if known.
     pub fn effective(&self, received: Option<i64>) -> i64 {

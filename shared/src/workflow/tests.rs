@@ -9,17 +9,7 @@ const DAY: i64 = 86_400_000;
 const MAR_1: i64 = 1_740_762_000_000;
 
 fn step(id: &str, action: Action, role: Role, at: i64, on: &str) -> Step {
-    Step {
-        id: id.into(),
-        action,
-        by: format!("user-{}", role.as_str()),
-        role: role.as_str().into(),
-        at,
-        skew: 0,
-        heads: vec![],
-        on: on.into(),
-        note: String::new(),
-    }
+    Step::new(id, action, &format!("user-{}", role.as_str()), role, at, on)
 }
 
 fn submit(id: &str, at: i64) -> Step {
