@@ -142,18 +142,29 @@ impl Rollups {
         rules: &Rules,
     ) -> Result<(Rollup, usize)> {
         let records = library.catalogue().all();
+        let made = library.store().generated_counts().await?;
         let mut rows = Vec::new();
         let mut computed = 0;
-        for (plan_id, docs) in plans_of(&records, readable) {
+        let plans = plans_of(&records, readable);
+        // Every document's heads, asked of the repo together rather than one after another.
+        let all: Vec<&String> = plans.iter().flat_map(|(_, docs)| docs).collect();
+        let heads: HashMap<&String, Vec<automerge::ChangeHash>> =
+            futures::future::join_all(all.iter().map(|d| library.heads(d)))
+                .await
+                .into_iter()
+                .zip(all.iter().copied())
+                .map(|(h, d)| h.map(|h| (d, h)))
+                .collect::<Result<_>>()?;
+        for (plan_id, docs) in &plans {
+            let plan_id = plan_id.clone();
             let mut print = String::new();
-            for doc in &docs {
-                for h in library.heads(doc).await? {
+            for doc in docs {
+                for h in &heads[doc] {
                     print.push_str(&h.to_string());
                 }
                 print.push('|');
             }
-            let made = library.store().generated_reports(&plan_id).await?;
-            print.push_str(&format!("{}", made.len()));
+            print.push_str(&made.get(&plan_id).copied().unwrap_or(0).to_string());
             let key = (plan_id.clone(), period, as_of);
             let kept = self
                 .0

@@ -54,4 +54,17 @@ impl SqliteStore {
         })
         .await
     }
+
+    /// How many reports were generated for each plan (one query: the province roll-up's
+    /// fingerprint of every agency).
+    pub async fn generated_counts(&self) -> Result<std::collections::HashMap<String, usize>> {
+        self.blocking(|c| {
+            let mut stmt = c.prepare("SELECT plan_id, count(*) FROM reports GROUP BY plan_id")?;
+            let rows = stmt.query_map([], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as usize))
+            })?;
+            rows.collect()
+        })
+        .await
+    }
 }
