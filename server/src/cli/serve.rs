@@ -35,9 +35,22 @@ pub async fn run(cfg: Config) -> anyhow::Result<()> {
         );
     } else {
         println!("Tài khoản mẫu (mật khẩu chỉ hiện lần này; đổi bằng `tiendo user passwd TÊN`):");
+        // Columns as wide as the longest name and role, so every row lines up.
+        let name = startup
+            .demo_accounts
+            .iter()
+            .map(|a| a.username.chars().count())
+            .max()
+            .unwrap_or(0);
+        let role = startup
+            .demo_accounts
+            .iter()
+            .map(|a| a.role.as_str().len())
+            .max()
+            .unwrap_or(0);
         for a in &startup.demo_accounts {
             println!(
-                "  {:<50} {:<16} {}  {}",
+                "  {:<name$} {:<16} {:<role$}  {}",
                 a.username,
                 a.password,
                 a.role.as_str(),
