@@ -658,6 +658,7 @@ pub mod texts {
     ) -> Result<(), Error> {
         plan.set_author(Some(crate::doc::author_for(author)));
         let mut tx = plan.transaction();
+        crate::schema::upgrade(&mut tx, crate::DocKind::Plan)?;
         let root = match map_at(&tx, &automerge::ROOT, KEY) {
             Some(m) => m,
             None => tx.put_object(automerge::ROOT, KEY, ObjType::Map)?,

@@ -151,6 +151,22 @@ pub const MIGRATIONS: &[Migration] = &[
                more than it shows",
         apply: None,
     },
+    Migration {
+        kind: DocKind::Progress,
+        from: 3,
+        to: 4,
+        what: "the unit's reporting steps (`reports` → period → steps: submit, approve, with the \
+               heads sent); absent is none — the version tells an older release there is more",
+        apply: None,
+    },
+    Migration {
+        kind: DocKind::Plan,
+        from: 2,
+        to: 3,
+        what: "the office's reporting steps (`reviews` → unit → period → steps), its report texts \
+               (`report_texts`) and configured deadlines (`report_deadlines`); absent is none",
+        apply: None,
+    },
 ];
 
 /// The schema version of `doc`: the highest of the values devices wrote (1 when none).

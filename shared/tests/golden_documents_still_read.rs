@@ -1,7 +1,9 @@
 //! Golden documents: saved `.automerge` files of the documents earlier releases wrote (the seed
 //! plan, its organisation and one unit's progress with a year of history), read by today's code
 //! to the same model and the same status. v1: progress at schema version 2; v2: version 3, with
-//! evidence files named.
+//! evidence files named; v3: progress at version 4 and the plan at 3, with the Q1 report sent,
+//! approved, returned, sent again and accepted, the office's texts and a configured deadline —
+//! read to the same workflow state.
 //!
 //! The files under `fixtures/golden/v<N>/` never change. A release that changes a document's
 //! shape adds a new directory (`cargo test -p tiendo-shared --test golden_documents_still_read --
@@ -99,6 +101,109 @@ fn a_year_of_progress(plan: &Plan, with_files: bool) -> automerge::Automerge {
     d
 }
 
+/// The Q1 report's way through the workflow (from v3): the unit sends, its head approves, the
+/// office returns it with a note, the unit sends again (the head's own: approved by it), the
+/// office accepts; the office writes part I and moves the unit deadline.
+fn reporting_year(plan: &mut automerge::Automerge, progress: &mut automerge::Automerge) {
+    use tiendo_shared::api::Role;
+    use tiendo_shared::workflow::{self, Action, Configured, Step};
+    let at = AT.0 * 1000;
+    let q1 = PeriodKind::Q1;
+    let s1 = workflow::take_unit_step(
+        progress,
+        q1,
+        Step::new("s1", Action::Submit, "lan", Role::UnitEditor, at, ""),
+    )
+    .unwrap();
+    workflow::take_unit_step(
+        progress,
+        q1,
+        Step::new(
+            "a1",
+            Action::Approve,
+            "minh",
+            Role::UnitHead,
+            at + 1000,
+            "s1",
+        ),
+    )
+    .unwrap();
+    let mut ret = Step::new(
+        "r1",
+        Action::Return,
+        "vp",
+        Role::AgencyAdmin,
+        at + 2000,
+        "s1",
+    );
+    ret.heads = s1.heads.clone();
+    ret.note = "Bổ sung số liệu".into();
+    workflow::take_office_step(plan, UNIT, q1, &ret).unwrap();
+    let s2 = workflow::take_unit_step(
+        progress,
+        q1,
+        Step::new("s2", Action::Submit, "minh", Role::UnitHead, at + 3000, ""),
+    )
+    .unwrap();
+    let mut acc = Step::new(
+        "k2",
+        Action::Accept,
+        "vp",
+        Role::AgencyAdmin,
+        at + 4000,
+        "s2",
+    );
+    acc.heads = s2.heads;
+    workflow::take_office_step(plan, UNIT, q1, &acc).unwrap();
+    tiendo_shared::report::texts::write(
+        plan,
+        "vp",
+        AT,
+        q1,
+        &tiendo_shared::report::PartTexts {
+            direction: "Giám đốc Sở ban hành Chỉ thị số 01/CT-SKHCN".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    workflow::configure(
+        plan,
+        "vp",
+        AT,
+        q1,
+        &Configured {
+            unit: Some("2025-03-05".parse().unwrap()),
+            agency: None,
+        },
+    )
+    .unwrap();
+}
+
+/// What the workflow of a plan and progress document reads to: the Q1 state, the office's
+/// texts and the configured deadline.
+fn workflow_of<D: automerge::ReadDoc>(plan: &D, progress: &D) -> serde_json::Value {
+    use tiendo_shared::workflow;
+    let q1 = PeriodKind::Q1;
+    let state = workflow::derive(
+        &workflow::unit_steps(progress, q1),
+        &workflow::office_steps(plan, UNIT, q1),
+        &Default::default(),
+    );
+    serde_json::json!({
+        "state": state,
+        "texts": tiendo_shared::report::texts::read(plan, q1),
+        "configured": workflow::configured(plan, q1),
+    })
+}
+
+fn plan_doc_of(dir: &Path) -> automerge::AutoCommit {
+    doc::load(&std::fs::read(dir.join("plan.automerge")).unwrap()).unwrap()
+}
+
+fn progress_doc_of(dir: &Path) -> automerge::AutoCommit {
+    doc::load(&std::fs::read(dir.join("progress.automerge")).unwrap()).unwrap()
+}
+
 /// Writes the current version's golden files. Run by hand when a release changes a shape; the
 /// files of earlier versions are never rewritten.
 #[test]
@@ -115,7 +220,13 @@ fn write_golden_fixtures() {
     let imp = import(tiendo_shared::fixtures::SEED_PLAN).unwrap();
     let mut plan = doc::create(&imp.plan, Some("system"), AT).unwrap();
     let mut org = doc::create(&imp.org, Some("system"), AT).unwrap();
-    let progress = a_year_of_progress(&imp.plan, version != "v1");
+    let mut progress = a_year_of_progress(&imp.plan, version != "v1");
+    let workflow = !matches!(version.as_str(), "v1" | "v2");
+    if workflow {
+        let mut plan_doc = plan.document().clone();
+        reporting_year(&mut plan_doc, &mut progress);
+        plan = doc::load(&plan_doc.save()).unwrap();
+    }
     std::fs::write(dir.join("plan.automerge"), plan.save()).unwrap();
     std::fs::write(dir.join("org.automerge"), org.save()).unwrap();
     std::fs::write(dir.join("progress.automerge"), progress.save()).unwrap();
@@ -137,12 +248,16 @@ fn write_golden_fixtures() {
             )
         })
         .collect();
-    let expected = serde_json::json!({
+    let mut expected = serde_json::json!({
         "plan": plan,
         "org": org,
         "progress": progress,
         "status": status,
     });
+    if workflow {
+        expected["workflow"] =
+            serde_json::to_value(workflow_of(&plan_doc_of(&dir), &progress_doc_of(&dir))).unwrap();
+    }
     std::fs::write(
         dir.join("expected.json"),
         serde_json::to_string_pretty(&expected).unwrap(),
@@ -175,7 +290,7 @@ fn expected<T: serde::de::DeserializeOwned>(version: &str, key: &str) -> T {
 
 #[test]
 fn documents_of_every_earlier_version_read_to_the_same_model_and_status() {
-    for version in ["v1", "v2"] {
+    for version in ["v1", "v2", "v3"] {
         let plan_doc = load(version, "plan.automerge");
         let org_doc = load(version, "org.automerge");
         let progress_doc = load(version, "progress.automerge");
@@ -209,6 +324,20 @@ fn documents_of_every_earlier_version_read_to_the_same_model_and_status() {
                     "{version} status {period:?}: {key} differs"
                 );
             }
+        }
+        // From v3 the Q1 report's workflow reads to the same state; before, there is none.
+        let workflow = workflow_of(&plan_doc, &progress_doc);
+        if version == "v1" || version == "v2" {
+            assert_eq!(workflow["state"]["phase"], "draft", "{version}");
+            assert!(workflow["state"]["history"].as_array().unwrap().is_empty());
+        } else {
+            let want: serde_json::Value = expected(version, "workflow");
+            assert_eq!(workflow, want, "{version} workflow");
+            assert_eq!(want["state"]["phase"], "accepted");
+            assert_eq!(
+                want["state"]["returns"][0]["step"]["note"],
+                "Bổ sung số liệu"
+            );
         }
         for (d, kind) in [
             (&plan_doc, tiendo_shared::DocKind::Plan),

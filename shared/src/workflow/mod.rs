@@ -361,6 +361,7 @@ pub fn take_unit_step(
     }
     doc.set_author(Some(crate::doc::author_for(&step.by)));
     let mut tx = doc.transaction();
+    crate::schema::upgrade(&mut tx, crate::DocKind::Progress)?;
     record_unit_step(&mut tx, period, &step)?;
     tx.commit_with(crate::doc::commit_options(crate::doc::UnixTime(
         step.at.div_euclid(1000),
@@ -378,6 +379,7 @@ pub fn take_office_step(
 ) -> Result<(), Error> {
     doc.set_author(Some(crate::doc::author_for(&step.by)));
     let mut tx = doc.transaction();
+    crate::schema::upgrade(&mut tx, crate::DocKind::Plan)?;
     record_office_step(&mut tx, unit_id, period, step)?;
     tx.commit_with(crate::doc::commit_options(crate::doc::UnixTime(
         step.at.div_euclid(1000),
@@ -736,6 +738,7 @@ pub fn configure(
 ) -> Result<(), Error> {
     plan.set_author(Some(crate::doc::author_for(author)));
     let mut tx = plan.transaction();
+    crate::schema::upgrade(&mut tx, crate::DocKind::Plan)?;
     let root = child(&mut tx, &automerge::ROOT, DEADLINES_KEY, ObjType::Map)?;
     let p = child(&mut tx, &root, period.as_str(), ObjType::Map)?;
     for (key, value) in [("unit", set.unit), ("agency", set.agency)] {

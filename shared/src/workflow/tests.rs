@@ -337,3 +337,51 @@ fn the_office_may_configure_a_periods_deadlines() {
         ("03/03/2025".into(), "20/03/2025".into())
     );
 }
+
+#[test]
+fn saving_the_plan_model_keeps_the_offices_steps_texts_and_deadlines() {
+    let plan = crate::import(crate::fixtures::SEED_PLAN).unwrap().plan;
+    let mut doc = crate::doc::create(&plan, Some("system"), crate::doc::UnixTime(0))
+        .unwrap()
+        .document()
+        .clone();
+    take_office_step(
+        &mut doc,
+        "u",
+        PeriodKind::Q1,
+        &Step::new("r1", Action::Return, "vp", Role::AgencyAdmin, MAR_1, "s1"),
+    )
+    .unwrap();
+    crate::report::texts::write(
+        &mut doc,
+        "vp",
+        crate::doc::UnixTime(0),
+        PeriodKind::Q1,
+        &crate::report::PartTexts {
+            direction: "x".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    configure(
+        &mut doc,
+        "vp",
+        crate::doc::UnixTime(0),
+        PeriodKind::Q1,
+        &Configured {
+            unit: Some(Date::from_dmy(1, 3, 2025).unwrap()),
+            agency: None,
+        },
+    )
+    .unwrap();
+    crate::doc::update::<crate::Plan, _>(&mut doc, "vp", crate::doc::UnixTime(0), |p| {
+        p.title.push('!')
+    })
+    .unwrap();
+    assert_eq!(office_steps(&doc, "u", PeriodKind::Q1).len(), 1);
+    assert_eq!(
+        crate::report::texts::read(&doc, PeriodKind::Q1).direction,
+        "x"
+    );
+    assert!(configured(&doc, PeriodKind::Q1).unit.is_some());
+}
