@@ -38,16 +38,7 @@ pub async fn agency_row(
 ) -> Result<AgencyRow> {
     let data = gather(reader, plan_id).await?;
     let summary = data.status(as_of, Some(period))?;
-    let mut docs: Vec<String> = data.progress_docs.values().cloned().collect();
-    docs.extend(
-        reader
-            .records()
-            .await?
-            .into_iter()
-            .filter(|r| r.kind == DocKind::Plan && r.plan_id.as_deref() == Some(plan_id))
-            .map(|r| r.doc_id),
-    );
-    let received = store.receipts(&docs).await?;
+    let received = store.receipts(&data.workflow_docs()).await?;
     let states = data.reporting(period, &received);
     let made_at = store
         .generated_reports(plan_id)

@@ -81,6 +81,8 @@ pub struct PlanData {
     pub progress_docs: HashMap<String, String>,
     /// The plan document itself (the office's workflow steps and report texts are in it).
     pub plan_doc: automerge::Automerge,
+    /// The plan document's id.
+    pub plan_doc_id: String,
     /// Each unit's progress document itself (what a submission's heads are looked up in).
     pub progress_raw: HashMap<String, automerge::Automerge>,
 }
@@ -99,6 +101,15 @@ impl PlanData {
             status::summarize(&self.plan, self.agency()?, &self.progress, as_of, period);
         self.place(&mut summary.problems);
         Ok(summary)
+    }
+
+    /// The documents holding the plan's reporting steps: every unit's progress and the plan.
+    pub fn workflow_docs(&self) -> Vec<String> {
+        self.progress_docs
+            .values()
+            .cloned()
+            .chain(std::iter::once(self.plan_doc_id.clone()))
+            .collect()
     }
 
     /// The period's deadlines: the office's configured ones, else the plan's and the regime's.
@@ -148,19 +159,15 @@ impl PlanData {
         let mut sources = Vec::new();
         let mut problems = Vec::new();
         let deadline = self.deadlines(period).map(|d| d.unit);
+        let mut states: HashMap<String, workflow::ReportState> =
+            self.reporting(period, received).into_iter().collect();
         for p in &self.progress {
             let name = agency.unit_name(&p.unit_id);
             let central = agency.central_office.as_deref() == Some(p.unit_id.as_str());
-            let state = self.progress_raw.get(&p.unit_id).map(|doc| {
-                (
-                    doc,
-                    workflow::derive(
-                        &workflow::unit_steps(doc, period),
-                        &workflow::office_steps(&self.plan_doc, &p.unit_id, period),
-                        received,
-                    ),
-                )
-            });
+            let state = self
+                .progress_raw
+                .get(&p.unit_id)
+                .zip(states.remove(&p.unit_id));
             let on_time = state.as_ref().and_then(|(_, st)| {
                 let first = st.first_submitted.as_ref()?;
                 Some(deadline.is_some_and(|d| workflow::on_time(first.effective, d)))
@@ -245,12 +252,13 @@ impl PlanData {
     }
 }
 
-/// The plan `plan_id` and the organisation of its agency, among `records`.
+/// The plan `plan_id` and the organisation of its agency, among `records`; with the plan's
+/// document (read once: its model and the office's workflow steps both come from it) and id.
 async fn plan_in(
     reader: &impl DocReader,
     records: &[DocRecord],
     plan_id: &str,
-) -> Result<(Plan, Org)> {
+) -> Result<(Plan, Org, automerge::Automerge, String)> {
     let rec = records
         .iter()
         .find(|d| d.kind == DocKind::Plan && d.plan_id.as_deref() == Some(plan_id))
@@ -259,28 +267,23 @@ async fn plan_in(
         .iter()
         .find(|d| d.kind == DocKind::Org && d.agency_id == rec.agency_id)
         .ok_or_else(|| AppError::NotFound(format!("tổ chức của kế hoạch {plan_id}")))?;
-    let plan: Plan = doc::read(&reader.document(&rec.doc_id).await?)?;
+    let plan_doc = reader.document(&rec.doc_id).await?;
+    let plan: Plan = doc::read(&plan_doc)?;
     let org: Org = doc::read(&reader.document(&org_rec.doc_id).await?)?;
-    Ok((plan, org))
+    Ok((plan, org, plan_doc, rec.doc_id.clone()))
 }
 
 /// The plan `plan_id` and the organisation of its agency.
 pub async fn plan(reader: &impl DocReader, plan_id: &str) -> Result<(Plan, Org)> {
-    plan_in(reader, &reader.records().await?, plan_id).await
+    let (plan, org, _, _) = plan_in(reader, &reader.records().await?, plan_id).await?;
+    Ok((plan, org))
 }
 
 /// Reads plan `plan_id`, its organisation and its progress documents from `reader`. A progress
 /// document that cannot be read is reported in `problems`, not allowed to sink the rest.
 pub async fn gather(reader: &impl DocReader, plan_id: &str) -> Result<PlanData> {
     let records = reader.records().await?;
-    let (plan, org) = plan_in(reader, &records, plan_id).await?;
-    let plan_doc = match records
-        .iter()
-        .find(|d| d.kind == DocKind::Plan && d.plan_id.as_deref() == Some(plan_id))
-    {
-        Some(rec) => reader.document(&rec.doc_id).await?,
-        None => automerge::Automerge::new(),
-    };
+    let (plan, org, plan_doc, plan_doc_id) = plan_in(reader, &records, plan_id).await?;
     let mut progress_raw = HashMap::new();
     let mut progress = Vec::new();
     let mut problems = Vec::new();
@@ -315,6 +318,7 @@ pub async fn gather(reader: &impl DocReader, plan_id: &str) -> Result<PlanData> 
         problems,
         progress_docs,
         plan_doc,
+        plan_doc_id,
         progress_raw,
     })
 }

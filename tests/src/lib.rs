@@ -111,6 +111,16 @@ impl TestServer {
             .clone()
     }
 
+    /// The progress document of `unit` in the seed plan imported at the first start.
+    pub fn seeded_progress(&self, unit: &str) -> String {
+        let seed = self.startup.seeded.as_ref().expect("seeded");
+        seed.progress_docs
+            .iter()
+            .find(|(u, _)| u == unit)
+            .map(|(_, d)| d.clone())
+            .unwrap_or_else(|| panic!("no progress document of {unit}"))
+    }
+
     /// Adds a province viewer (Sở Nội vụ) `username` with the password `mat-khau-thu`.
     pub fn add_province_viewer(&self, username: &str) {
         let store = self.library.store().clone();

@@ -47,12 +47,7 @@ async fn the_report_says_what_was_accepted_and_is_the_same_file_when_made_again(
     let server = blocking(|| TestServer::start(dir.path()));
     let office = blocking(|| server.login_demo(OFFICE));
     let seed = server.startup.seeded.clone().expect("seeded");
-    let progress = seed
-        .progress_docs
-        .iter()
-        .find(|(u, _)| u == UNIT)
-        .map(|(_, d)| d.clone())
-        .unwrap();
+    let progress = server.seeded_progress(UNIT);
     // A task the inspectorate leads.
     let (_, status) = blocking(|| {
         server.get_json_as(

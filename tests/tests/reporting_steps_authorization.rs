@@ -79,12 +79,7 @@ async fn who_may_submit_approve_return_and_accept_a_units_report() {
     let dir = data_dir();
     let server = blocking(|| TestServer::start(dir.path()));
     let seed = server.startup.seeded.clone().expect("seeded");
-    let progress = seed
-        .progress_docs
-        .iter()
-        .find(|(u, _)| u == UNIT)
-        .map(|(_, d)| d.clone())
-        .unwrap();
+    let progress = server.seeded_progress(UNIT);
     let plan = seed.plan_doc.clone();
 
     // (who, role, action, the step's id, expected to be stored)

@@ -226,12 +226,10 @@ impl PlanDocs {
             // The office's step names the heads of the submission it decides on.
             let mut step = step;
             step.heads = self
-                .reporting(None)
-                .unit
-                .get(unit)
-                .and_then(|p| p.get(&period))
-                .and_then(|steps| steps.iter().find(|s| s.id == step.on))
-                .map(|s| s.heads.clone())
+                .all_progress
+                .iter()
+                .find(|(u, _)| u == unit)
+                .map(|(_, h)| submission_heads(h, period, &step.on))
                 .unwrap_or_default();
             return edit_own(&self.plan, |d| {
                 workflow::take_office_step(d, unit, period, &step)
@@ -244,13 +242,7 @@ impl PlanDocs {
             .ok_or("tài khoản không gắn với đơn vị")?;
         let mut step = step;
         if action == workflow::Action::Approve {
-            step.heads = handle.with_document(|d| {
-                workflow::unit_steps(d, period)
-                    .into_iter()
-                    .find(|s| s.id == step.on)
-                    .map(|s| s.heads)
-                    .unwrap_or_default()
-            });
+            step.heads = submission_heads(handle, period, &step.on);
         }
         edit_own(handle, |d| {
             workflow::take_unit_step(d, period, step).map(|_| ())
@@ -463,6 +455,17 @@ impl PlanDocs {
             task_id,
         )
     }
+}
+
+/// The heads the submission `on` of `period` sent, as the unit's document `h` holds it.
+fn submission_heads(h: &DocHandle, period: tiendo_shared::PeriodKind, on: &str) -> Vec<String> {
+    h.with_document(|d| {
+        workflow::unit_steps(d, period)
+            .into_iter()
+            .find(|s| s.id == on)
+            .map(|s| s.heads)
+            .unwrap_or_default()
+    })
 }
 
 /// Keeps [`PlanDocs::subscribe`] listening until dropped.

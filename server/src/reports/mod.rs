@@ -70,22 +70,7 @@ pub async fn generate(
     request: &Request,
 ) -> Result<(Report, Vec<Generated>)> {
     let plan_id = data.plan.id.clone();
-    let doc_ids: Vec<String> = data
-        .progress_docs
-        .values()
-        .cloned()
-        .chain(
-            store
-                .documents()
-                .await?
-                .into_iter()
-                .filter(|d| {
-                    d.kind == crate::store::DocKind::Plan && d.plan_id.as_deref() == Some(&plan_id)
-                })
-                .map(|d| d.doc_id),
-        )
-        .collect();
-    let received = store.receipts(&doc_ids).await?;
+    let received = store.receipts(&data.workflow_docs()).await?;
     let (period, as_of, kinds, rule) = (
         request.period,
         request.as_of,

@@ -5,12 +5,11 @@
 //!
 //! Stage: *rendering*, from a whole `shared::province::Rollup`.
 
-use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook};
+use rust_xlsxwriter::Workbook;
 use tiendo_shared::province::Rollup;
 use tiendo_shared::report::period_phrase;
 
-use super::docx::FONT;
-use super::xlsx::xlsx_err;
+use super::xlsx::{Formats, formats, xlsx_err};
 use crate::error::Result;
 
 /// The columns of the agency sheet, in order.
@@ -34,24 +33,14 @@ pub const COLUMNS: [&str; 14] = [
 /// The roll-up as an XLSX.
 pub fn xlsx(r: &Rollup) -> Result<Vec<u8>> {
     let mut book = Workbook::new();
-    let head = Format::new()
-        .set_bold()
-        .set_font_name(FONT)
-        .set_text_wrap()
-        .set_align(FormatAlign::Center)
-        .set_border(FormatBorder::Thin);
-    let text = Format::new()
-        .set_font_name(FONT)
-        .set_text_wrap()
-        .set_border(FormatBorder::Thin);
-    let num = Format::new()
-        .set_font_name(FONT)
-        .set_num_format("0.0")
-        .set_border(FormatBorder::Thin);
-    let title = Format::new()
-        .set_bold()
-        .set_font_name(FONT)
-        .set_font_size(13);
+    let Formats {
+        title,
+        head,
+        text,
+        num,
+    } = formats();
+    // Rates and scores with one decimal.
+    let num = num.set_num_format("0.0");
     let year = r.as_of.year();
 
     let sheet = book.add_worksheet();

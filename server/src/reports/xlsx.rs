@@ -15,6 +15,40 @@ use super::ReportError;
 use super::docx::{FONT, percent, points};
 use crate::error::Result;
 
+/// The cell formats both spreadsheets use: a title, column heads, wrapped text and numbers, in
+/// the decree's font.
+pub(super) struct Formats {
+    pub title: Format,
+    pub head: Format,
+    pub text: Format,
+    pub num: Format,
+}
+
+pub(super) fn formats() -> Formats {
+    Formats {
+        title: Format::new()
+            .set_bold()
+            .set_font_size(13)
+            .set_font_name(FONT),
+        head: Format::new()
+            .set_bold()
+            .set_text_wrap()
+            .set_align(FormatAlign::Center)
+            .set_align(FormatAlign::VerticalCenter)
+            .set_border(FormatBorder::Thin)
+            .set_font_name(FONT),
+        text: Format::new()
+            .set_text_wrap()
+            .set_align(FormatAlign::Top)
+            .set_border(FormatBorder::Thin)
+            .set_font_name(FONT),
+        num: Format::new()
+            .set_align(FormatAlign::Top)
+            .set_border(FormatBorder::Thin)
+            .set_font_name(FONT),
+    }
+}
+
 /// `book` saved, dated `day` (no clock: the same content makes the same bytes).
 pub(super) fn saved(mut book: Workbook, day: tiendo_shared::Date) -> Result<Vec<u8>> {
     let created = ExcelDateTime::from_ymd(day.year() as u16, day.month() as u8, day.day() as u8)
@@ -64,26 +98,12 @@ pub(super) fn xlsx_err(e: rust_xlsxwriter::XlsxError) -> ReportError {
 /// (one row per task).
 pub fn xlsx(r: &Report) -> Result<Vec<u8>> {
     let mut book = Workbook::new();
-    let title = Format::new()
-        .set_bold()
-        .set_font_size(13)
-        .set_font_name(FONT);
-    let head = Format::new()
-        .set_bold()
-        .set_text_wrap()
-        .set_align(FormatAlign::Center)
-        .set_align(FormatAlign::VerticalCenter)
-        .set_border(FormatBorder::Thin)
-        .set_font_name(FONT);
-    let text = Format::new()
-        .set_text_wrap()
-        .set_align(FormatAlign::Top)
-        .set_border(FormatBorder::Thin)
-        .set_font_name(FONT);
-    let num = Format::new()
-        .set_align(FormatAlign::Top)
-        .set_border(FormatBorder::Thin)
-        .set_font_name(FONT);
+    let Formats {
+        title,
+        head,
+        text,
+        num,
+    } = formats();
 
     let sheet = book.add_worksheet();
     sheet.set_name("Tổng hợp").map_err(xlsx_err)?;
