@@ -24,6 +24,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use samod::{DocumentId, PeerId, ShareConfig, SharePolicy};
+use tiendo_shared::lineage::Lineage;
 
 use tokio_util::sync::CancellationToken;
 
@@ -34,13 +35,17 @@ use crate::store::{DocKind, DocRecord};
 /// What a user may do with a document (the one enum, from `shared::api`).
 pub use tiendo_shared::api::Access;
 
-/// The rule table of this module's documentation.
-pub fn access(user: &User, doc: &DocRecord) -> Access {
+/// The rule table of this module's documentation. `inherits`: the user's unit took over the
+/// work of the document's unit (a merge, split or function moved, [`tiendo_shared::lineage`]), so
+/// its documents are the user's own too: what an offline tablet of the old unit wrote still
+/// syncs, and the successor reads the history it carries.
+pub fn access(user: &User, doc: &DocRecord, inherits: bool) -> Access {
     if user.disabled {
         return Access::None;
     }
     let same_agency = user.agency_id.as_deref() == Some(doc.agency_id.as_str());
-    let own_unit = same_agency && doc.unit_id.is_some() && user.unit_id == doc.unit_id;
+    let own_unit =
+        same_agency && doc.unit_id.is_some() && (user.unit_id == doc.unit_id || inherits);
     match (user.role, doc.kind) {
         (Role::SystemAdmin, _) => Access::Write,
         (Role::ProvinceViewer, _) => Access::Read,
@@ -101,20 +106,28 @@ pub fn sees_people_of(user: &User, other: &User) -> bool {
         || (other.agency_id.is_some() && other.agency_id == user.agency_id)
 }
 
-/// The document catalogue in memory (mirrors the `documents` table), for the share policy.
+/// The document catalogue in memory (mirrors the `documents` table), and each agency's lineage
+/// (from its organisation document: which units took over which units' work), for the share
+/// policy.
 #[derive(Clone, Default)]
-pub struct Catalogue(Arc<RwLock<HashMap<String, DocRecord>>>);
+pub struct Catalogue {
+    docs: Arc<RwLock<HashMap<String, DocRecord>>>,
+    lineages: Arc<RwLock<HashMap<String, Lineage>>>,
+}
 
 impl Catalogue {
     /// A catalogue holding `records`.
     pub fn new(records: impl IntoIterator<Item = DocRecord>) -> Catalogue {
         let map = records.into_iter().map(|r| (r.doc_id.clone(), r)).collect();
-        Catalogue(Arc::new(RwLock::new(map)))
+        Catalogue {
+            docs: Arc::new(RwLock::new(map)),
+            lineages: Arc::default(),
+        }
     }
 
     /// The record of `doc_id`.
     pub fn get(&self, doc_id: &str) -> Option<DocRecord> {
-        self.0
+        self.docs
             .read()
             .unwrap_or_else(|p| p.into_inner())
             .get(doc_id)
@@ -123,7 +136,7 @@ impl Catalogue {
 
     /// Adds (or replaces) a record.
     pub fn insert(&self, rec: DocRecord) {
-        self.0
+        self.docs
             .write()
             .unwrap_or_else(|p| p.into_inner())
             .insert(rec.doc_id.clone(), rec);
@@ -131,7 +144,7 @@ impl Catalogue {
 
     pub fn all(&self) -> Vec<DocRecord> {
         let mut v: Vec<DocRecord> = self
-            .0
+            .docs
             .read()
             .unwrap_or_else(|p| p.into_inner())
             .values()
@@ -141,11 +154,43 @@ impl Catalogue {
         v
     }
 
+    /// Takes agency `agency_id`'s lineage, as its organisation document now says.
+    pub fn set_lineage(&self, agency_id: &str, lineage: Lineage) {
+        self.lineages
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(agency_id.to_string(), lineage);
+    }
+
+    /// Agency `agency_id`'s lineage as last taken (empty before its organisation is read).
+    pub fn lineage(&self, agency_id: &str) -> Lineage {
+        self.lineages
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(agency_id)
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// The access of `user` to `doc` ([`access`], with the lineage).
+    pub fn access(&self, user: &User, doc: &DocRecord) -> Access {
+        let inherits = match (&user.unit_id, &doc.unit_id) {
+            (Some(mine), Some(theirs)) if mine != theirs => self
+                .lineages
+                .read()
+                .unwrap_or_else(|p| p.into_inner())
+                .get(&doc.agency_id)
+                .is_some_and(|l| l.heirs(theirs).contains(mine)),
+            _ => false,
+        };
+        access(user, doc, inherits)
+    }
+
     /// The documents `user` may open, with the access they have.
     pub fn visible_to(&self, user: &User) -> Vec<(DocRecord, Access)> {
         self.all()
             .into_iter()
-            .filter_map(|d| match access(user, &d) {
+            .filter_map(|d| match self.access(user, &d) {
                 Access::None => None,
                 a => Some((d, a)),
             })
@@ -326,7 +371,7 @@ impl Policy {
     /// The access of `peer` to `doc_id`: nothing for an unbound peer or an unknown document.
     pub fn decide(&self, doc_id: &str, peer: &str) -> Access {
         match (self.peers.user_of(peer), self.catalogue.get(doc_id)) {
-            (Some(user), Some(doc)) => access(&user, &doc),
+            (Some(user), Some(doc)) => self.catalogue.access(&user, &doc),
             _ => Access::None,
         }
     }
@@ -413,12 +458,12 @@ mod tests {
             ),
         ];
         for (u, expected) in table {
-            let got: Vec<Access> = docs.iter().map(|d| access(&u, d)).collect();
+            let got: Vec<Access> = docs.iter().map(|d| access(&u, d, false)).collect();
             assert_eq!(got, expected, "{:?}", u.role);
         }
         let mut disabled = user(Role::SystemAdmin, None, None);
         disabled.disabled = true;
-        assert_eq!(access(&disabled, &docs[0]), No);
+        assert_eq!(access(&disabled, &docs[0], false), No);
     }
 
     #[test]

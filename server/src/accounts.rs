@@ -228,6 +228,10 @@ impl Accounts {
             .unwrap_or(false);
         let user = match user {
             Some(u) if matches && !u.disabled => u,
+            Some(u) if matches => {
+                tracing::warn!(username, %from, "login refused: account disabled");
+                return Err(AppError::AccountDisabled(Box::new(u)));
+            }
             _ => {
                 let mut t = self.throttle.lock().unwrap_or_else(|p| p.into_inner());
                 let now = Instant::now();

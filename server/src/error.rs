@@ -54,6 +54,9 @@ pub enum AppError {
     /// Signed in, but not allowed.
     #[error("{0}")]
     Forbidden(String),
+    /// The right password for a disabled account (the sign-in route says why it is disabled).
+    #[error("tài khoản {} đã bị khoá", .0.username)]
+    AccountDisabled(Box<crate::accounts::User>),
     /// The route exists, not with this method.
     #[error("phương thức không được hỗ trợ cho địa chỉ này")]
     MethodNotAllowed,
@@ -113,7 +116,9 @@ impl AppError {
                 (StatusCode::UNPROCESSABLE_ENTITY, "not_a_plan")
             }
             AppError::Stopped => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
-            AppError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthenticated"),
+            AppError::Unauthorized(_) | AppError::AccountDisabled(_) => {
+                (StatusCode::UNAUTHORIZED, "unauthenticated")
+            }
             AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             AppError::Conflict(_) | AppError::Store(StoreError::Exists(_)) => {
                 (StatusCode::CONFLICT, "conflict")

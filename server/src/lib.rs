@@ -29,6 +29,7 @@ pub mod config;
 pub mod error;
 pub mod fuzzing;
 pub mod library;
+pub mod organisation;
 pub mod plan_files;
 pub mod province;
 pub mod reader;
@@ -241,6 +242,8 @@ pub async fn serve(
             }
         })
     };
+    // Organisation changes synced from an admin's tablet: lineage and accounts follow them.
+    let watchers = library.watch_orgs();
     let peers = library.peers().clone();
     let shutdown = async move {
         shutdown.await;
@@ -266,6 +269,9 @@ pub async fn serve(
         source,
     });
     collector.abort();
+    for w in watchers {
+        w.abort();
+    }
     library.stop().await;
     result
 }

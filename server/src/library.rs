@@ -279,6 +279,8 @@ impl Library {
                     title: agency.name.clone(),
                 })
                 .await?;
+                // Its lineage and accounts follow the admin's changes from now on.
+                drop(self.watch_org(id.clone()));
                 (id, agency)
             }
         };
@@ -340,7 +342,7 @@ impl Library {
         merged.ok_or_else(|| AppError::NotFound(format!("cơ quan {} trong tổ chức", imported.id)))
     }
 
-    async fn handle(&self, doc_id: &str) -> Result<samod::DocHandle> {
+    pub(crate) async fn handle(&self, doc_id: &str) -> Result<samod::DocHandle> {
         let id = DocumentId::from_str(doc_id)
             .map_err(|_| AppError::NotFound(format!("document {doc_id}")))?;
         self.repo

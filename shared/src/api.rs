@@ -330,8 +330,15 @@ impl Me {
                 .filter(of_plan)
                 .find(|d| d.unit_id.as_deref() == Some(u))
         });
+        // A unit member reads, beside its own, the documents of the units whose work passed to
+        // it (the server lists them as its own, writable: [`crate::lineage`]); the others read
+        // every unit's.
         let all_progress = if self.user.role.is_unit_member() {
-            Vec::new()
+            self.documents
+                .iter()
+                .filter(of_plan)
+                .filter(|d| d.writable && own_progress.is_none_or(|o| o.doc_id != d.doc_id))
+                .collect()
         } else {
             self.documents.iter().filter(of_plan).collect()
         };
@@ -353,7 +360,8 @@ pub struct PlanDocuments<'a> {
     pub org: &'a DocRef,
     /// The unit's own progress, if the user has a unit.
     pub own_progress: Option<&'a DocRef>,
-    /// Every unit's progress of the plan, for those who see every unit (empty for a unit).
+    /// Every unit's progress of the plan, for those who see every unit; for a unit member, its
+    /// predecessors' (whose tasks passed to it).
     pub all_progress: Vec<&'a DocRef>,
 }
 

@@ -25,6 +25,7 @@ pub mod files;
 pub mod history;
 pub mod import;
 pub mod lenient;
+pub mod lineage;
 pub mod maintain;
 pub mod org;
 pub mod plan;

@@ -68,6 +68,14 @@ pub struct Agency {
     /// Bodies outside the agency that its plans name.
     #[autosurgeon(hydrate = "crate::lenient::read")]
     pub external_parties: Vec<String>,
+    /// The changes of its units (merges, renames, splits…), appended only
+    /// ([`crate::lineage`]): whole-model writes leave them alone.
+    #[autosurgeon(
+        hydrate = "crate::lineage::hydrate_changes",
+        reconcile = "crate::lineage::keep_changes"
+    )]
+    #[serde(default)]
+    pub changes: Vec<crate::lineage::OrgChange>,
 }
 
 /// What kind of unit.

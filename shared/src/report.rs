@@ -329,7 +329,8 @@ pub fn build(
     sources: Vec<ReportSource>,
 ) -> Report {
     let summary = status::summarize(plan, agency, progress, as_of, Some(period));
-    let unit_name = |id: &str| agency.unit_name(id);
+    // Names as they were on the report's day: a Q1 report printed in December keeps Q1's.
+    let unit_name = |id: &str| agency.unit_name_on(id, as_of);
     let doc_of = |unit: &str| progress.iter().rev().find(|p| p.unit_id == unit);
     let year = plan.effective_year().unwrap_or(as_of.year());
     let (from, to) = crate::workflow::data_window(period, year);
@@ -421,7 +422,7 @@ pub fn build(
     // Difficulties and proposals written for this period (or, failing that, the latest earlier).
     let mut difficulties = Vec::new();
     let mut proposals = Vec::new();
-    for unit in &agency.units {
+    for unit in &agency.on(as_of).units {
         let Some(doc) = doc_of(&unit.id) else {
             continue;
         };

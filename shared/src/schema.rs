@@ -167,6 +167,15 @@ pub const MIGRATIONS: &[Migration] = &[
                (`report_texts`) and configured deadlines (`report_deadlines`); absent is none",
         apply: None,
     },
+    Migration {
+        kind: DocKind::Org,
+        from: 2,
+        to: 3,
+        what: "each agency's organisation changes (`changes`: merge, rename, split, retire, a \
+               function moved, with date, legal basis, successors and task routes), appended \
+               only; absent is none — the version tells an older release there is more",
+        apply: None,
+    },
 ];
 
 /// The schema version of `doc`: the highest of the values devices wrote (1 when none).

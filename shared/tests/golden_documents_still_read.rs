@@ -3,7 +3,8 @@
 //! to the same model and the same status. v1: progress at schema version 2; v2: version 3, with
 //! evidence files named; v3: progress at version 4 and the plan at 3, with the Q1 report sent,
 //! approved, returned, sent again and accepted, the office's texts and a configured deadline —
-//! read to the same workflow state.
+//! read to the same workflow state; v4: the organisation at version 3, with a unit merged into
+//! another from 1 April and its successor renamed from 1 July (the status reads through them).
 //!
 //! The files under `fixtures/golden/v<N>/` never change. A release that changes a document's
 //! shape adds a new directory (`cargo test -p tiendo-shared --test golden_documents_still_read --
@@ -204,6 +205,51 @@ fn progress_doc_of(dir: &Path) -> automerge::AutoCommit {
     doc::load(&std::fs::read(dir.join("progress.automerge")).unwrap()).unwrap()
 }
 
+/// The organisation's changes (from v4): a unit merged into another from 1 April, its successor
+/// renamed from 1 July.
+fn organisation_changes(org: &mut automerge::Automerge) {
+    use tiendo_shared::lineage::{AccountFate, Basis, Operation, Recorded, record};
+    let basis = Basis {
+        number: "Quyết định số 45/QĐ-SKHCN".into(),
+        date: Some("2025-03-25".parse().unwrap()),
+    };
+    for (i, (op, on)) in [
+        (
+            Operation::Merge {
+                unit: "phong-quan-ly-tieu-chuan-do-luong-chat-luong".into(),
+                into: "phong-quan-ly-cong-nghe-va-chuyen-nganh".into(),
+                accounts: AccountFate::Move,
+            },
+            "2025-04-01",
+        ),
+        (
+            Operation::Rename {
+                unit: "phong-quan-ly-cong-nghe-va-chuyen-nganh".into(),
+                name: "Phòng Quản lý Công nghệ và Đổi mới sáng tạo".into(),
+            },
+            "2025-07-01",
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let rec = Recorded {
+            id: format!("golden-{i}"),
+            by: UNIT.into(),
+            at: (AT.0 + i as i64) * 1000,
+        };
+        record(
+            org,
+            "so-khoa-hoc-va-cong-nghe",
+            &op,
+            on.parse().unwrap(),
+            basis.clone(),
+            &rec,
+        )
+        .unwrap();
+    }
+}
+
 /// Writes the current version's golden files. Run by hand when a release changes a shape; the
 /// files of earlier versions are never rewritten.
 #[test]
@@ -226,6 +272,11 @@ fn write_golden_fixtures() {
         let mut plan_doc = plan.document().clone();
         reporting_year(&mut plan_doc, &mut progress);
         plan = doc::load(&plan_doc.save()).unwrap();
+    }
+    if !matches!(version.as_str(), "v1" | "v2" | "v3") {
+        let mut org_doc = org.document().clone();
+        organisation_changes(&mut org_doc);
+        org = doc::load(&org_doc.save()).unwrap();
     }
     std::fs::write(dir.join("plan.automerge"), plan.save()).unwrap();
     std::fs::write(dir.join("org.automerge"), org.save()).unwrap();
@@ -290,7 +341,7 @@ fn expected<T: serde::de::DeserializeOwned>(version: &str, key: &str) -> T {
 
 #[test]
 fn documents_of_every_earlier_version_read_to_the_same_model_and_status() {
-    for version in ["v1", "v2", "v3"] {
+    for version in ["v1", "v2", "v3", "v4"] {
         let plan_doc = load(version, "plan.automerge");
         let org_doc = load(version, "org.automerge");
         let progress_doc = load(version, "progress.automerge");
@@ -324,6 +375,14 @@ fn documents_of_every_earlier_version_read_to_the_same_model_and_status() {
                     "{version} status {period:?}: {key} differs"
                 );
             }
+        }
+        // From v4 the organisation holds its changes: a merge and a rename.
+        let changes = &org.agencies[0].changes;
+        if version == "v4" {
+            assert_eq!(changes.len(), 2, "{version}");
+            assert_eq!(changes[0].kind, tiendo_shared::lineage::ChangeKind::Merge);
+        } else {
+            assert!(changes.is_empty(), "{version}");
         }
         // From v3 the Q1 report's workflow reads to the same state; before, there is none.
         let workflow = workflow_of(&plan_doc, &progress_doc);

@@ -58,6 +58,23 @@ fn a_unit_opens_the_plan_the_organisation_and_its_own_progress_of_that_plan() {
 }
 
 #[test]
+fn a_unit_that_took_over_another_units_work_opens_its_documents_too() {
+    // The server lists a merged unit's documents to its successor as its own (writable).
+    let mut docs = catalogue();
+    for d in docs
+        .iter_mut()
+        .filter(|d| d.unit_id.as_deref() == Some("b"))
+    {
+        d.access = Access::Write;
+        d.writable = true;
+    }
+    let me = me(Role::UnitEditor, Some("a"), docs);
+    let docs = me.plan_documents("2025").unwrap();
+    assert_eq!(docs.ids(), ["P25", "ORG", "A25", "B25"]);
+    assert_eq!(docs.own_progress.unwrap().doc_id, "A25");
+}
+
+#[test]
 fn the_office_opens_every_units_progress_of_the_plan_once() {
     let me = me(Role::AgencyAdmin, Some("b"), catalogue());
     let docs = me.plan_documents("2025").unwrap();

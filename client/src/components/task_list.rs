@@ -47,7 +47,7 @@ pub fn tasks() -> Html {
             Some((
                 current,
                 period,
-                tasks::unit_tasks(plan, agency, unit, snap.progress.as_ref(), *as_of, period),
+                tasks::unit_tasks(plan, agency, unit, &snap.unit_progress(), *as_of, period),
             ))
         },
     );

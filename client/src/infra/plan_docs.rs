@@ -137,7 +137,7 @@ impl PlanDocs {
             newer_version: self.newer_version(),
             plan_id: self.plan_id.clone(),
             plan_writable: self.plan_writable,
-            merged: !self.all_progress.is_empty(),
+            merged: !self.me.user.role.is_unit_member() && !self.all_progress.is_empty(),
         }
     }
 

@@ -72,10 +72,17 @@ pub struct AreaGroup {
     pub rows: Vec<TaskRow>,
 }
 
-fn part(agency: &Agency, task: &Task, unit: &str) -> Option<Part> {
+/// How `unit` takes part in `task` on `day`: through the organisation as it stood that day and
+/// the tasks passed on to it by merged, split or reorganised units ([`tiendo_shared::lineage`]).
+fn part(agency: &Agency, task: &Task, unit: &str, day: Date) -> Option<Part> {
+    let then = agency.on(day);
+    let lineage = agency.lineage();
     let has = |list: &[tiendo_shared::Assignee]| {
-        list.iter()
-            .any(|a| agency.resolve(a).iter().any(|u| u == unit))
+        list.iter().any(|a| {
+            then.resolve(a)
+                .iter()
+                .any(|u| lineage.route(u, &task.id, day) == unit)
+        })
     };
     if has(&task.lead) {
         Some(Part::Lead)
@@ -86,20 +93,24 @@ fn part(agency: &Agency, task: &Task, unit: &str) -> Option<Part> {
     }
 }
 
-/// The unit's tasks (lead and coordinating), grouped by area, for `period` as of `as_of`.
+/// The unit's tasks (lead and coordinating), grouped by area, for `period` as of `as_of`, with
+/// its entries: its own document's, and its predecessors' for the tasks they passed on
+/// (`progress`: the unit's document and those of its predecessors).
 pub fn unit_tasks(
     plan: &Plan,
     agency: &Agency,
     unit: &str,
-    progress: Option<&Progress>,
+    progress: &[Progress],
     as_of: Date,
     period: PeriodKind,
 ) -> Vec<AreaGroup> {
+    let folded = tiendo_shared::lineage::fold(agency, progress, as_of);
+    let progress = folded.iter().find(|p| p.unit_id == unit);
     let mut groups = Vec::new();
     for area in &plan.areas {
         let mut rows = Vec::new();
         for task in area.tasks.iter().filter(|t| t.retired_on.is_none()) {
-            let Some(part) = part(agency, task, unit) else {
+            let Some(part) = part(agency, task, unit, as_of) else {
                 continue;
             };
             let deadline = status::deadline(plan, task, Some(period), as_of);
@@ -228,7 +239,7 @@ mod tests {
             &plan,
             &agency,
             "phong-hanh-chinh-tong-hop",
-            None,
+            &[],
             date("2025-02-01"),
             PeriodKind::Q1,
         );
@@ -243,7 +254,7 @@ mod tests {
             &plan,
             &agency,
             "thanh-tra-so",
-            None,
+            &[],
             date("2025-02-01"),
             PeriodKind::Q1,
         );
@@ -263,7 +274,7 @@ mod tests {
             &plan,
             &agency,
             unit,
-            None,
+            &[],
             date("2025-02-01"),
             PeriodKind::Q1,
         );
@@ -281,7 +292,7 @@ mod tests {
             &plan,
             &agency,
             unit,
-            Some(&progress),
+            std::slice::from_ref(&progress),
             date("2025-02-01"),
             PeriodKind::Q1,
         );
@@ -301,7 +312,7 @@ mod tests {
             &plan,
             &agency,
             "phong-hanh-chinh-tong-hop",
-            None,
+            &[],
             date("2025-12-31"),
             PeriodKind::Year,
         );

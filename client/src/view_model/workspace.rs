@@ -51,6 +51,24 @@ pub struct Snapshot {
     pub reporting: std::rc::Rc<super::reporting::Reporting>,
 }
 
+impl Snapshot {
+    /// The unit's own progress and the other documents it reads (for a unit member: its
+    /// predecessors', whose tasks passed to it), each unit once.
+    pub fn unit_progress(&self) -> Vec<Progress> {
+        let own = self.progress.iter().cloned();
+        let others = self
+            .all_progress
+            .iter()
+            .filter(|p| {
+                self.progress
+                    .as_ref()
+                    .is_none_or(|o| o.unit_id != p.unit_id)
+            })
+            .cloned();
+        own.chain(others).collect()
+    }
+}
+
 /// Snapshots are compared by plan and revision (what the screens memoize on), not field by field.
 impl PartialEq for Snapshot {
     fn eq(&self, other: &Self) -> bool {

@@ -11,7 +11,7 @@ use tiendo_shared::status::Summary;
 use tiendo_shared::{Date, PeriodKind, api};
 
 use crate::AppState;
-use crate::access::{self, Access, access};
+use crate::access::{self, Access};
 use crate::error::{AppError, Result};
 use crate::library::PlanInfo;
 use crate::reports::{self, FileKind};
@@ -27,7 +27,7 @@ fn readable_plan(state: &AppState, auth: &Authenticated, plan_id: &str) -> Resul
         .all()
         .into_iter()
         .find(|d| d.kind == DocKind::Plan && d.plan_id.as_deref() == Some(plan_id))
-        .filter(|d| access(&auth.user, d) != Access::None)
+        .filter(|d| state.library.catalogue().access(&auth.user, d) != Access::None)
         .ok_or_else(|| AppError::NotFound(format!("kế hoạch {plan_id}")))
 }
 
@@ -78,12 +78,13 @@ async fn rollup_for(
         plan_deadline: state.config.province.plan_deadline()?,
     };
     let user = auth.user.clone();
+    let catalogue = state.library.catalogue().clone();
     let (rollup, computed) = state
         .library
         .rollups()
         .get(
             &state.library,
-            move |d| access(&user, d) != Access::None,
+            move |d| catalogue.access(&user, d) != Access::None,
             period,
             as_of,
             &rules,

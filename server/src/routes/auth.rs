@@ -60,6 +60,8 @@ impl FromRequestParts<AppState> for Authenticated {
             .filter(|t| !t.is_empty())
             .ok_or_else(|| AppError::Unauthorized("cần đăng nhập".to_string()))?;
         let user = state.accounts.authenticate(&token).await?;
+        // An organisation change that came into effect since moves (or disables) the account.
+        let user = state.library.current_user(user).await?;
         tracing::Span::current().record("user", user.username.as_str());
         Ok(Authenticated {
             user,
@@ -121,10 +123,31 @@ async fn login(State(state): State<AppState>, request: axum::extract::Request) -
         )
         .await;
     let Json(body) = body.map_err(|e| AppError::rejected(e.status(), e.body_text()))?;
-    let session = state
+    let mut session = match state
         .accounts
         .login(&body.username, &body.password, from)
-        .await?;
+        .await
+    {
+        Err(AppError::AccountDisabled(user)) => {
+            // The right password for an account an organisation change disabled: say what
+            // happened to the unit.
+            return Err(AppError::Unauthorized(
+                state
+                    .library
+                    .what_happened(&user)
+                    .await
+                    .unwrap_or_else(|| "tài khoản đã bị khoá".into()),
+            ));
+        }
+        other => other?,
+    };
+    session.user = match state.library.current_user(session.user.clone()).await {
+        Ok(user) => user,
+        Err(e) => {
+            state.accounts.logout(&session.token).await?;
+            return Err(e);
+        }
+    };
     let max_age = state.accounts.session_lifetime().as_secs();
     let cookie = format!(
         "{COOKIE}={}; {attributes}; Max-Age={max_age}",

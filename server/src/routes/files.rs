@@ -29,7 +29,7 @@ use tiendo_shared::{DocKind, Progress, files, is_sha256};
 
 use super::auth::Authenticated;
 use crate::AppState;
-use crate::access::{Access, access};
+use crate::access::Access;
 use crate::error::{AppError, Result};
 use crate::store::files::{Finished, NewUpload, PIECE, Upload};
 
@@ -152,10 +152,10 @@ async fn create(
             files::check(&mime, &[]).unwrap_err(),
         ));
     }
-    let writable =
-        state.library.catalogue().get(&doc_id).is_some_and(|d| {
-            d.kind == DocKind::Progress && access(&auth.user, &d) == Access::Write
-        });
+    let catalogue = state.library.catalogue();
+    let writable = catalogue.get(&doc_id).is_some_and(|d| {
+        d.kind == DocKind::Progress && catalogue.access(&auth.user, &d) == Access::Write
+    });
     if !writable {
         return Err(AppError::Forbidden(
             "chỉ đơn vị được ghi báo cáo này mới tải tệp lên cho nó".into(),

@@ -158,6 +158,47 @@ impl SqliteStore {
         Ok(User { disabled, ..user })
     }
 
+    /// Lets the accounts of unit `unit` of agency `agency` follow an organisation change: moved
+    /// to unit `to`, or disabled (their sessions ended) when `to` is `None`. Returns the users
+    /// changed (none when they already followed).
+    pub async fn follow_unit(
+        &self,
+        agency: &str,
+        unit: &str,
+        to: Option<&str>,
+    ) -> Result<Vec<User>> {
+        let (agency, unit, to) = (agency.to_string(), unit.to_string(), to.map(str::to_string));
+        self.blocking(move |c| {
+            let tx = c.transaction()?;
+            let users: Vec<User> = {
+                let mut q = tx.prepare(
+                    "SELECT id, username, display_name, role, agency_id, unit_id, disabled
+                     FROM users WHERE agency_id = ?1 AND unit_id = ?2
+                       AND (?3 IS NOT NULL OR disabled = 0)",
+                )?;
+                q.query_map(params![agency, unit, to], user_from_row)?
+                    .collect::<rusqlite::Result<_>>()?
+            };
+            for u in &users {
+                match &to {
+                    Some(to) => {
+                        tx.execute(
+                            "UPDATE users SET unit_id = ?1 WHERE id = ?2",
+                            params![to, u.id],
+                        )?;
+                    }
+                    None => {
+                        tx.execute("UPDATE users SET disabled = 1 WHERE id = ?1", [u.id])?;
+                        tx.execute("DELETE FROM sessions WHERE user_id = ?1", [u.id])?;
+                    }
+                }
+            }
+            tx.commit()?;
+            Ok(users)
+        })
+        .await
+    }
+
     pub(crate) async fn create_session(
         &self,
         user_id: i64,

@@ -156,6 +156,7 @@ impl Builder {
             central_office,
             units: catalogue.units(),
             external_parties: externals,
+            changes: Vec::new(),
         };
         let org = Org {
             id: text::slug(&parent),

@@ -92,8 +92,18 @@ pub fn summarize(
     period: Option<PeriodKind>,
 ) -> Summary {
     let mut problems = Vec::new();
+    // The organisation as it stood that day, and each unit's progress with what its
+    // predecessors passed on to it ([`crate::lineage`]).
+    let lineage = agency.lineage();
+    let then = agency.on(as_of);
+    let folded = crate::lineage::fold(agency, progress, as_of);
     let mut by_unit_doc: HashMap<&str, &Progress> = HashMap::new();
-    for p in progress {
+    for (i, p) in folded.iter().enumerate() {
+        if i >= progress.len() {
+            // A successor's carried entries (its own document was not among the inputs).
+            by_unit_doc.insert(p.unit_id.as_str(), p);
+            continue;
+        }
         if p.plan_id != plan.id {
             problems.push(
                 Problem::new(format!(
@@ -150,7 +160,8 @@ pub fn summarize(
         }
         let mut leads: Vec<String> = Vec::new();
         for a in &task.lead {
-            for id in agency.resolve(a) {
+            for id in then.resolve(a) {
+                let id = lineage.route(&id, &task.id, as_of);
                 if !leads.contains(&id) {
                     leads.push(id);
                 }
@@ -162,7 +173,8 @@ pub fn summarize(
             .iter()
             .filter(|a| a.kind != AssigneeKind::External)
         {
-            for id in agency.resolve(a) {
+            for id in then.resolve(a) {
+                let id = lineage.route(&id, &task.id, as_of);
                 if !coords.contains(&id) && !leads.contains(&id) {
                     coords.push(id);
                 }
@@ -268,7 +280,7 @@ pub fn summarize(
             ),
         })
         .collect();
-    let by_unit = agency
+    let by_unit = then
         .units
         .iter()
         .map(|u| {

@@ -184,7 +184,7 @@ pub const UNIT_KEY: &str = "reports";
 pub const OFFICE_KEY: &str = "reviews";
 
 /// Every value (conflicting ones too) of `key` in `obj` that is a container of `kind`.
-fn all_objs<D: ReadDoc>(doc: &D, obj: &ObjId, key: &str, kind: ObjType) -> Vec<ObjId> {
+pub(crate) fn all_objs<D: ReadDoc>(doc: &D, obj: &ObjId, key: &str, kind: ObjType) -> Vec<ObjId> {
     doc.get_all(obj, key)
         .unwrap_or_default()
         .into_iter()
@@ -192,7 +192,7 @@ fn all_objs<D: ReadDoc>(doc: &D, obj: &ObjId, key: &str, kind: ObjType) -> Vec<O
         .collect()
 }
 
-fn text_of<D: ReadDoc>(doc: &D, obj: &ObjId, key: &str) -> Option<String> {
+pub(crate) fn text_of<D: ReadDoc>(doc: &D, obj: &ObjId, key: &str) -> Option<String> {
     match doc.get(obj, key).ok()??.0 {
         Value::Scalar(s) => match s.as_ref() {
             ScalarValue::Str(t) => Some(t.to_string()),
@@ -202,7 +202,7 @@ fn text_of<D: ReadDoc>(doc: &D, obj: &ObjId, key: &str) -> Option<String> {
     }
 }
 
-fn int_of<D: ReadDoc>(doc: &D, obj: &ObjId, key: &str) -> Option<i64> {
+pub(crate) fn int_of<D: ReadDoc>(doc: &D, obj: &ObjId, key: &str) -> Option<i64> {
     match doc.get(obj, key).ok()??.0 {
         Value::Scalar(s) => match s.as_ref() {
             ScalarValue::Int(i) => Some(*i),
@@ -278,7 +278,7 @@ pub fn office_steps<D: ReadDoc>(plan: &D, unit_id: &str, period: PeriodKind) -> 
     steps_at(plan, &[OFFICE_KEY, unit_id, period.as_str()])
 }
 
-fn child<T: Transactable>(
+pub(crate) fn child<T: Transactable>(
     tx: &mut T,
     obj: &ObjId,
     key: &str,
