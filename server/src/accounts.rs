@@ -262,6 +262,7 @@ impl Accounts {
     /// The user of a valid session token.
     pub async fn authenticate(&self, token: &str) -> Result<User> {
         match self.store.session_user(token).await? {
+            Some((user, _)) if user.disabled => Err(AppError::AccountDisabled(Box::new(user))),
             Some((user, _)) => Ok(user),
             None => Err(AppError::Unauthorized(
                 "phiên đăng nhập không hợp lệ hoặc đã hết hạn".to_string(),

@@ -106,12 +106,18 @@ impl Library {
         self.follow_accounts(agency, today).await?;
         match self.store().user(&user.username).await? {
             Some(now) if !now.disabled => Ok(now),
-            _ => Err(AppError::Unauthorized(
-                self.what_happened(&user)
-                    .await
-                    .unwrap_or_else(|| "tài khoản đã bị khoá".into()),
-            )),
+            _ => Err(self.refused(&user).await),
         }
+    }
+
+    /// The answer to disabled `user`: what happened to their unit, or only that the account is
+    /// disabled.
+    pub async fn refused(&self, user: &User) -> AppError {
+        AppError::Unauthorized(
+            self.what_happened(user)
+                .await
+                .unwrap_or_else(|| "tài khoản đã bị khoá".into()),
+        )
     }
 
     /// What happened to `user`'s unit, when a change ended it: "Phòng A sáp nhập vào Phòng B từ

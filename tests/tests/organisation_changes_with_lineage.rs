@@ -213,9 +213,13 @@ fn a_disabled_account_is_told_what_happened_to_its_unit() {
             .await
             .expect("recorded")
     });
-    // The session in hand is ended, and signing in again says why.
+    // The session in hand is refused, saying why; so is signing in again.
     let (code, body) = server.get_json_as(&before, "/api/me");
     assert_eq!(code, 401, "{body}");
+    assert!(
+        body["error"].as_str().unwrap().contains("bị khoá"),
+        "{body}"
+    );
     let (code, body) = server.post_json(
         "/api/login",
         None,

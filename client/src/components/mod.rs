@@ -20,6 +20,8 @@ pub mod evidence_files;
 #[cfg(feature = "office")]
 pub mod history;
 pub mod office;
+#[cfg(feature = "office")]
+pub mod organisation;
 pub mod period_report;
 pub mod period_select;
 #[cfg(feature = "office")]

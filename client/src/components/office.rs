@@ -30,6 +30,11 @@ mod imp {
         html! { <crate::components::province::Province /> }
     }
 
+    /// The agency's units and their changes.
+    pub fn organisation() -> Html {
+        html! { <crate::components::organisation::Organisation /> }
+    }
+
     /// The editor of a new task in `area`.
     pub fn add_task(area: u32, as_of: Date, on_done: Callback<()>) -> Html {
         html! { <TaskEditor task_id={None::<String>} {area} {as_of} {on_done} /> }
@@ -97,6 +102,10 @@ mod imp {
     }
 
     pub fn province() -> Html {
+        Html::default()
+    }
+
+    pub fn organisation() -> Html {
         Html::default()
     }
 

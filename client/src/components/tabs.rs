@@ -1,5 +1,6 @@
 //! The workspace's tabs: the unit's tasks, the plan, and (for those who see every unit) the
-//! merged summary and (for the province) the roll-up over agencies (office build); and the
+//! merged summary, (for the province) the roll-up over agencies and (for the central office) the
+//! organisation (office build); and the
 //! "newer version" notice.
 //!
 //! Stage: *UI*.
@@ -23,6 +24,9 @@ pub fn screens() -> Html {
             ws.docs.me.user.role,
             tiendo_shared::api::Role::ProvinceViewer | tiendo_shared::api::Role::SystemAdmin
         );
+    // The agency's central office changes its organisation (merge, rename, split…).
+    let organisation =
+        office::BUILT && ws.docs.org_writable() && ws.docs.me.user.agency_id.is_some();
     // The tab is the workspace's (it stays through a plan switch); the first is the unit's tasks,
     // or the summary for those without a unit.
     let screen = ws.tab.unwrap_or(if has_unit {
@@ -54,12 +58,14 @@ pub fn screens() -> Html {
                 {tab(Tab::Plan, "Kế hoạch", "tab-plan")}
                 if merged && office::BUILT { {tab(Tab::Summary, "Tổng hợp", "tab-summary")} }
                 if province { {tab(Tab::Province, "Toàn tỉnh", "tab-province")} }
+                if organisation { {tab(Tab::Organisation, "Tổ chức", "tab-organisation")} }
             </nav>
             {
                 match screen {
                     Tab::Tasks if has_unit => html! { <Tasks /> },
                     Tab::Summary if merged && office::BUILT => office::dashboard(),
                     Tab::Province if province => office::province(),
+                    Tab::Organisation if organisation => office::organisation(),
                     _ => html! { <PlanOverview /> },
                 }
             }

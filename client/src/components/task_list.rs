@@ -14,6 +14,7 @@ use super::task_form::TaskDetail;
 use super::use_ws;
 use crate::infra::browser::{self, today};
 use crate::infra::{prefs, saved_view};
+use crate::view_model::organisation;
 use crate::view_model::tasks::{self, Filter};
 
 /// The unit's tasks for the period it reports on, searchable and filterable; a row opens the
@@ -55,10 +56,12 @@ pub fn tasks() -> Html {
         (Ok(p), Ok(a)) => (p, a),
         (Err(e), _) | (_, Err(e)) => return html! { <p class="error">{e}</p> },
     };
-    let _ = agency;
-    if unit.is_none() {
+    let Some(unit_id) = unit.as_deref() else {
         return html! { <p>{"Tài khoản này không gắn với đơn vị nào."}</p> };
-    }
+    };
+    // The organisation's changes that concern this unit: it was merged, renamed, split, or took
+    // over another's work.
+    let notices = organisation::notices(agency, unit_id);
     let Some((current, period, groups)) = (*groups).clone() else {
         return html! {};
     };
@@ -111,6 +114,7 @@ pub fn tasks() -> Html {
         <main data-start={narrowed.then_some("no")}>
             <h2>{"Nhiệm vụ của đơn vị"}</h2>
             <p class="sub">{format!("{} — kỳ báo cáo hiện tại: {} — ngày {}", plan.title, current.vi(), as_of.vi())}</p>
+            { for notices.iter().map(|n| html! { <p class="notice" role="status" data-testid="org-notice">{n}</p> }) }
             <div class="filters">
                 <label>{"Báo cáo kỳ "}
                     <PeriodSelect value={period} testid="task-period" on_change={on_period} />

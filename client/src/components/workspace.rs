@@ -16,7 +16,8 @@ use super::{FilesRevision, Ws};
 use crate::infra::api::{self, Me};
 use crate::infra::plan_docs::PlanDocs;
 use crate::infra::session::Session;
-use crate::infra::{browser, saved_view};
+use crate::infra::{browser, prefs, saved_view};
+use crate::view_model::organisation;
 use crate::view_model::workspace::{Action, Tab, WorkspaceState};
 
 #[derive(Properties, PartialEq)]
@@ -131,6 +132,29 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
             }
         });
     }
+    // Once connected, who the user is now: an organisation change may have moved the account to
+    // another unit (the workspace reopens on it) or disabled it (the server says why; the
+    // device's data stays on screen).
+    let refused = use_state(|| None::<String>);
+    {
+        let connected = state.sync.is_some_and(|s| s.connected);
+        let me = props.me.clone();
+        let refused = refused.clone();
+        // At start (a disabled account's socket never connects) and at every connection.
+        use_effect_with(connected, move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                let saved = prefs::me().unwrap_or(me);
+                match api::fresh_me().await {
+                    api::Fresh::Me(now) if organisation::me_changed(&saved, &now) => {
+                        prefs::set_me(Some(&now));
+                        browser::reload_page();
+                    }
+                    api::Fresh::Refused(why) => refused.set(Some(why)),
+                    _ => {}
+                }
+            });
+        });
+    }
     let switch_plan = {
         let wanted = wanted.clone();
         Callback::from(move |plan_id: String| wanted.set(Some(plan_id)))
@@ -213,6 +237,9 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
                 <SyncIndicator state={state.sync} synced_at={state.synced_at.clone()} />
                 <button class="secondary" onclick={logout} data-testid="logout">{"Đăng xuất"}</button>
             </header>
+            if let Some(why) = &*refused {
+                <p class="error" role="alert" data-testid="account-refused">{why}</p>
+            }
             { body }
         </div>
     }

@@ -1,5 +1,6 @@
-//! The server's HTTP API as the client uses it: who am I, sign out; in the office build the
-//! reports list and the plan import. (Signing in is the page's own form: `client/static/index.html`.)
+//! The server's HTTP API as the client uses it: who am I (again, once connected), sign out; in
+//! the office build the reports list and the plan import. (Signing in is the page's own form:
+//! `client/static/index.html`.)
 //!
 //! Stage: *session*. The browser keeps the session cookie (`HttpOnly`); the answer of `/api/me`
 //! is kept on the device ([`super::prefs`]) so that later starts, even offline, go straight to
@@ -10,11 +11,38 @@ pub use tiendo_shared::api::{
     ApiError, DocRef, ImportAnswer, ImportPreview, Me, Person, ReportsAnswer,
 };
 
-#[cfg(feature = "office")]
 async fn error_of(resp: gloo_net::http::Response) -> String {
     match resp.json::<ApiError>().await {
         Ok(e) => e.error,
         Err(_) => format!("lỗi {}", resp.status()),
+    }
+}
+
+/// What a fresh `/api/me` said.
+pub enum Fresh {
+    /// Who the session belongs to now.
+    Me(Box<Me>),
+    /// The server refused the session, saying why (an organisation change disabled the account,
+    /// the session expired).
+    Refused(String),
+    /// No answer (offline) or not one to act on.
+    Unknown,
+}
+
+/// `/api/me` asked again (once connected): the account may have moved to another unit.
+pub async fn fresh_me() -> Fresh {
+    let Ok(resp) = Request::get("/api/me").send().await else {
+        return Fresh::Unknown;
+    };
+    if resp.status() == 401 {
+        return Fresh::Refused(error_of(resp).await);
+    }
+    if !resp.ok() {
+        return Fresh::Unknown;
+    }
+    match resp.json::<Me>().await {
+        Ok(me) => Fresh::Me(Box::new(me)),
+        Err(_) => Fresh::Unknown,
     }
 }
 

@@ -102,11 +102,56 @@ impl PlanDocs {
         self.progress.as_ref().map(|h| h.document_id().to_string())
     }
 
-    /// The documents this user writes (the unit's progress; the plan for its central office).
+    /// The documents this user writes (the unit's progress; the plan and the organisation for
+    /// its central office).
     pub(super) fn writable(&self) -> impl Iterator<Item = &DocHandle> {
         self.progress
             .iter()
             .chain(self.plan_writable.then_some(&self.plan))
+            .chain(self.org_writable().then_some(&self.org))
+    }
+
+    /// The user may change the organisation (the agency's central office, a system
+    /// administrator).
+    pub fn org_writable(&self) -> bool {
+        self.me.may_write(&self.org.document_id().to_string())
+    }
+
+    #[cfg(feature = "office")]
+    /// Records an organisation change of the user's agency from `on`, as this user, now: one
+    /// change of the organisation document, made offline as well as online
+    /// ([`tiendo_shared::lineage::record`]).
+    pub fn record_org_change(
+        &self,
+        op: &tiendo_shared::lineage::Operation,
+        on: tiendo_shared::Date,
+        basis: tiendo_shared::lineage::Basis,
+    ) -> Result<tiendo_shared::lineage::OrgChange, String> {
+        if !self.org_writable() {
+            return Err("tài khoản này không được thay đổi tổ chức".into());
+        }
+        let agency = self
+            .me
+            .user
+            .agency_id
+            .clone()
+            .or_else(|| self.agency().ok().map(|a| a.id))
+            .ok_or("không rõ cơ quan")?;
+        let at = js_sys::Date::now() as i64;
+        let by = self.me.user.username.clone();
+        let rec = tiendo_shared::lineage::Recorded {
+            id: workflow::step_id(
+                &by,
+                at,
+                (js_sys::Math::random() * f64::from(u32::MAX)) as u32,
+            ),
+            by,
+            at,
+        };
+        edit_own(&self.org, |d| {
+            tiendo_shared::lineage::record(d, &agency, op, on, basis, &rec)
+        })
+        .map_err(|e| e.to_string())
     }
 
     /// Everything the screens read, read once.

@@ -1,6 +1,7 @@
 //! What the screens show, computed from the documents without touching the browser: the unit's
 //! task list ([`tasks`]), where an evidence file stands ([`files`]), a task's rows
-//! of unit reports ([`task_reports`]), the reporting workflow's panels and table ([`reporting`]), the central office's dashboard (`dashboard`, office build) and the workspace state
+//! of unit reports ([`task_reports`]), the reporting workflow's panels and table ([`reporting`]), the organisation's changes
+//! ([`organisation`]), the central office's dashboard (`dashboard`, office build) and the workspace state
 //! the screens share ([`workspace`]).
 //!
 //! Stage: *view model*, pure and tested without a page: documents' models in, rows and figures
@@ -9,6 +10,7 @@
 #[cfg(feature = "office")]
 pub mod dashboard;
 pub mod files;
+pub mod organisation;
 pub mod reporting;
 pub mod task_reports;
 pub mod tasks;

@@ -87,6 +87,8 @@ pub enum Tab {
     Summary,
     /// The province's roll-up over agencies (province viewers, system administrators).
     Province,
+    /// The agency's units and their changes (those who may change the organisation).
+    Organisation,
 }
 
 /// The workspace: the plan shown (none while one opens) and sync.

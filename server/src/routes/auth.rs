@@ -59,7 +59,11 @@ impl FromRequestParts<AppState> for Authenticated {
         let token = session_token(&parts.headers)
             .filter(|t| !t.is_empty())
             .ok_or_else(|| AppError::Unauthorized("cần đăng nhập".to_string()))?;
-        let user = state.accounts.authenticate(&token).await?;
+        let user = match state.accounts.authenticate(&token).await {
+            // Disabled: by an organisation change, the tablet is told what happened to its unit.
+            Err(AppError::AccountDisabled(user)) => return Err(state.library.refused(&user).await),
+            other => other?,
+        };
         // An organisation change that came into effect since moves (or disables) the account.
         let user = state.library.current_user(user).await?;
         tracing::Span::current().record("user", user.username.as_str());
@@ -128,17 +132,9 @@ async fn login(State(state): State<AppState>, request: axum::extract::Request) -
         .login(&body.username, &body.password, from)
         .await
     {
-        Err(AppError::AccountDisabled(user)) => {
-            // The right password for an account an organisation change disabled: say what
-            // happened to the unit.
-            return Err(AppError::Unauthorized(
-                state
-                    .library
-                    .what_happened(&user)
-                    .await
-                    .unwrap_or_else(|| "tài khoản đã bị khoá".into()),
-            ));
-        }
+        // The right password for an account an organisation change disabled: say what
+        // happened to the unit.
+        Err(AppError::AccountDisabled(user)) => return Err(state.library.refused(&user).await),
         other => other?,
     };
     session.user = match state.library.current_user(session.user.clone()).await {

@@ -159,7 +159,7 @@ impl SqliteStore {
     }
 
     /// Lets the accounts of unit `unit` of agency `agency` follow an organisation change: moved
-    /// to unit `to`, or disabled (their sessions ended) when `to` is `None`. Returns the users
+    /// to unit `to`, or disabled when `to` is `None`. Returns the users
     /// changed (none when they already followed).
     pub async fn follow_unit(
         &self,
@@ -187,9 +187,10 @@ impl SqliteStore {
                             params![to, u.id],
                         )?;
                     }
+                    // The sessions stay (refused, as every disabled user's are) so that a
+                    // tablet signed in is told what happened to its unit, not just "signed out".
                     None => {
                         tx.execute("UPDATE users SET disabled = 1 WHERE id = ?1", [u.id])?;
-                        tx.execute("DELETE FROM sessions WHERE user_id = ?1", [u.id])?;
                     }
                 }
             }
@@ -222,7 +223,8 @@ impl SqliteStore {
         Ok((token, expires))
     }
 
-    /// The enabled user of an unexpired session.
+    /// The user of an unexpired session (disabled or not: the caller refuses a disabled one and
+    /// can say why).
     pub async fn session_user(&self, token: &str) -> Result<Option<(User, i64)>> {
         let hash = token_hash(token);
         let now = crate::unix_now();
@@ -231,7 +233,7 @@ impl SqliteStore {
                 "SELECT u.id, u.username, u.display_name, u.role, u.agency_id, u.unit_id,
                         u.disabled, s.expires_at
                  FROM sessions s JOIN users u ON u.id = s.user_id
-                 WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND u.disabled = 0",
+                 WHERE s.token_hash = ?1 AND s.expires_at > ?2",
                 params![hash, now],
                 |r| Ok((user_from_row(r)?, r.get(7)?)),
             )

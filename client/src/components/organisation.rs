@@ -1,0 +1,268 @@
+//! The office's "Tổ chức" screen: the agency's units, active first, each with its state and the
+//! changes naming it; and the form recording a change — merge, rename, split (choosing where each
+//! task goes), retire, a function moved — from a date on a legal basis, with what becomes of the
+//! unit's accounts. Recording is an edit of the organisation document: it works offline and
+//! syncs like any other.
+//!
+//! Stage: *UI* (office build), over `view_model::organisation`; writes through
+//! `infra::plan_docs::PlanDocs::record_org_change`.
+
+use std::collections::BTreeMap;
+
+use tiendo_shared::lineage::{AccountFate, ChangeKind};
+use tiendo_shared::{Agency, PeriodKind};
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use super::use_ws;
+use crate::infra::browser;
+use crate::view_model::organisation::{Draft, unit_rows};
+use crate::view_model::tasks;
+
+fn value_of(e: &Event) -> String {
+    let t = e.target();
+    if let Some(s) = t
+        .clone()
+        .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
+    {
+        return s.value();
+    }
+    if let Some(a) = t
+        .clone()
+        .and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok())
+    {
+        return a.value();
+    }
+    t.and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+        .map(|i| i.value())
+        .unwrap_or_default()
+}
+
+/// The organisation screen.
+#[function_component(Organisation)]
+pub fn organisation() -> Html {
+    let ws = use_ws();
+    let draft = use_state(Draft::default);
+    let outcome = use_state(|| None::<Result<String, String>>);
+    let Ok(agency) = &ws.snap.agency else {
+        return html! { <p class="error">{"Chưa đọc được tổ chức."}</p> };
+    };
+    let today = browser::today();
+    let rows = unit_rows(agency, today);
+    let writable = ws.docs.org_writable();
+
+    let set = |f: fn(&mut Draft, String)| {
+        let draft = draft.clone();
+        Callback::from(move |e: Event| {
+            let mut d = (*draft).clone();
+            f(&mut d, value_of(&e));
+            draft.set(d);
+        })
+    };
+    let on_submit = {
+        let (draft, outcome, docs) = (draft.clone(), outcome.clone(), ws.docs.clone());
+        let agency = agency.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let result = draft.operation().and_then(|(op, on, basis)| {
+                docs.record_org_change(&op, on, basis)
+                    .map(|c| c.describe(&agency))
+            });
+            if result.is_ok() {
+                draft.set(Draft::default());
+            }
+            outcome.set(Some(result.map(|t| format!("Đã ghi: {t}"))));
+        })
+    };
+
+    html! {
+        <section class="organisation" data-testid="organisation">
+            <h2>{"Tổ chức: "}{&agency.name}</h2>
+            <table class="units" data-testid="org-units">
+                <thead><tr><th>{"Đơn vị"}</th><th>{"Tình trạng"}</th><th>{"Thay đổi"}</th></tr></thead>
+                <tbody>
+                    { for rows.iter().map(|r| html! {
+                        <tr class={classes!((!r.active).then_some("ended"))} data-unit={r.id.clone()}>
+                            <td>{&r.name}</td>
+                            <td data-testid="org-unit-state">{&r.state}</td>
+                            <td>{ for r.history.iter().map(|h| html! { <div>{h}</div> }) }</td>
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+            if writable {
+                {form(agency, &ws.snap, &draft, set, on_submit)}
+            }
+            {
+                match &*outcome {
+                    Some(Ok(t)) => html! { <p class="ok" role="status" data-testid="org-recorded">{t}</p> },
+                    Some(Err(e)) => html! { <p class="error" role="alert" data-testid="org-error">{e}</p> },
+                    None => html! {},
+                }
+            }
+        </section>
+    }
+}
+
+fn form(
+    agency: &Agency,
+    snap: &crate::view_model::workspace::Snapshot,
+    draft: &UseStateHandle<Draft>,
+    set: impl Fn(fn(&mut Draft, String)) -> Callback<Event>,
+    on_submit: Callback<SubmitEvent>,
+) -> Html {
+    let today = browser::today();
+    let lineage = agency.lineage();
+    let active: Vec<(String, String)> = agency
+        .units
+        .iter()
+        .filter(|u| lineage.valid(&u.id, today) && lineage.end_of(&u.id).is_none())
+        .map(|u| (u.id.clone(), u.name.clone()))
+        .collect();
+    let kind = draft.kind;
+    let options = |selected: &str, skip: &str| -> Html {
+        html! {
+            <>
+                <option value="" selected={selected.is_empty()}>{"— chọn —"}</option>
+                { for active.iter().filter(|(id, _)| id != skip).map(|(id, name)| html! {
+                    <option value={id.clone()} selected={id == selected}>{name}</option>
+                }) }
+            </>
+        }
+    };
+    // The unit's tasks, for a split's choice or a function moved.
+    let unit_tasks: Vec<(String, String)> = match (&snap.plan, kind) {
+        (Ok(plan), Some(ChangeKind::Split | ChangeKind::MoveFunction))
+            if !draft.unit.is_empty() =>
+        {
+            tasks::unit_tasks(plan, agency, &draft.unit, &[], today, PeriodKind::Year)
+                .into_iter()
+                .flat_map(|g| g.rows)
+                .map(|r| (r.task_id, format!("{} {}", r.code, r.title)))
+                .collect()
+        }
+        _ => Vec::new(),
+    };
+    let successors = draft.successors();
+    let task_choice = |task_id: String, label: String| -> Html {
+        let d = draft.clone();
+        let id = task_id.clone();
+        let current = draft.tasks.get(&task_id).cloned().unwrap_or_default();
+        let onchange = Callback::from(move |e: Event| {
+            let mut x = (*d).clone();
+            let v = value_of(&e);
+            x.tasks.insert(id.clone(), v);
+            d.set(x);
+        });
+        let name_of = |s: &String| agency.unit(s).map_or_else(|| s.clone(), |u| u.name.clone());
+        html! {
+            <li>
+                <label>{label}{" → "}
+                    <select {onchange} data-testid={format!("org-task-{task_id}")}>
+                        <option value="" selected={current.is_empty()}>{"(đơn vị đầu tiên)"}</option>
+                        { for successors.iter().map(|s| html! {
+                            <option value={s.clone()} selected={*s == current}>{name_of(s)}</option>
+                        }) }
+                    </select>
+                </label>
+            </li>
+        }
+    };
+    let task_check = |task_id: String, label: String| -> Html {
+        let d = draft.clone();
+        let id = task_id.clone();
+        let checked = draft.tasks.contains_key(&task_id);
+        let onchange = Callback::from(move |_: Event| {
+            let mut x = (*d).clone();
+            if x.tasks.remove(&id).is_none() {
+                x.tasks.insert(id.clone(), String::new());
+            }
+            d.set(x);
+        });
+        html! {
+            <li><label><input type="checkbox" {checked} {onchange} data-testid={format!("org-move-{task_id}")} />{label}</label></li>
+        }
+    };
+    let kind_value = kind.map(|k| k.as_str()).unwrap_or("");
+    html! {
+        <form class="org-change" onsubmit={on_submit} data-testid="org-form">
+            <h3>{"Ghi thay đổi tổ chức"}</h3>
+            <label>{"Loại thay đổi "}
+                <select data-testid="org-kind" onchange={set(|d, v| {
+                    d.kind = v.parse().ok();
+                    d.tasks = BTreeMap::new();
+                    d.accounts = match d.kind {
+                        Some(ChangeKind::Merge) => AccountFate::Move,
+                        Some(ChangeKind::Split | ChangeKind::Retire) => AccountFate::Disable,
+                        _ => AccountFate::Keep,
+                    };
+                })}>
+                    <option value="" selected={kind.is_none()}>{"— chọn —"}</option>
+                    { for ChangeKind::ALL.iter().map(|k| html! {
+                        <option value={k.as_str()} selected={k.as_str() == kind_value}>{k.vi()}</option>
+                    }) }
+                </select>
+            </label>
+            <label>{"Đơn vị "}
+                <select data-testid="org-unit" onchange={set(|d, v| { d.unit = v; d.tasks = BTreeMap::new(); })}>
+                    {options(&draft.unit, "")}
+                </select>
+            </label>
+            if matches!(kind, Some(ChangeKind::Merge | ChangeKind::MoveFunction)) {
+                <label>{ if kind == Some(ChangeKind::Merge) { "Sáp nhập vào " } else { "Chuyển cho " } }
+                    <select data-testid="org-into" onchange={set(|d, v| d.into = vec![v])}>
+                        {options(draft.into.first().map(String::as_str).unwrap_or(""), &draft.unit)}
+                    </select>
+                </label>
+            }
+            if kind == Some(ChangeKind::Split) {
+                <label>{"Đơn vị hiện có nhận một phần (mã, cách nhau bởi dấu phẩy) "}
+                    <input data-testid="org-split-into" value={draft.into.join(", ")}
+                        onchange={set(|d, v| d.into = v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())} />
+                </label>
+                <label>{"Đơn vị mới (mỗi dòng một tên) "}
+                    <textarea data-testid="org-new-units" value={draft.names.clone()} onchange={set(|d, v| d.names = v)} />
+                </label>
+            }
+            if kind == Some(ChangeKind::Rename) {
+                <label>{"Tên mới "}
+                    <input data-testid="org-new-name" value={draft.names.clone()} onchange={set(|d, v| d.names = v)} />
+                </label>
+            }
+            if kind == Some(ChangeKind::Split) && !unit_tasks.is_empty() {
+                <fieldset><legend>{"Nhiệm vụ giao cho"}</legend>
+                    <ul>{ for unit_tasks.iter().map(|(id, label)| task_choice(id.clone(), label.clone())) }</ul>
+                </fieldset>
+            }
+            if kind == Some(ChangeKind::MoveFunction) && !unit_tasks.is_empty() {
+                <fieldset><legend>{"Nhiệm vụ chuyển đi"}</legend>
+                    <ul>{ for unit_tasks.iter().map(|(id, label)| task_check(id.clone(), label.clone())) }</ul>
+                </fieldset>
+            }
+            <label>{"Có hiệu lực từ ngày "}
+                <input type="date" data-testid="org-on" value={draft.on.clone()} onchange={set(|d, v| d.on = v)} />
+            </label>
+            <label>{"Căn cứ: số quyết định "}
+                <input data-testid="org-basis" value={draft.basis_number.clone()} onchange={set(|d, v| d.basis_number = v)} />
+            </label>
+            <label>{"ngày "}
+                <input type="date" data-testid="org-basis-date" value={draft.basis_date.clone()} onchange={set(|d, v| d.basis_date = v)} />
+            </label>
+            if matches!(kind, Some(ChangeKind::Merge | ChangeKind::Split | ChangeKind::Retire)) {
+                <label>{"Tài khoản của đơn vị "}
+                    <select data-testid="org-accounts" onchange={set(|d, v| d.accounts = v.parse().unwrap_or_default())}>
+                        if kind != Some(ChangeKind::Retire) {
+                            <option value="move" selected={draft.accounts == AccountFate::Move}>{"Chuyển sang đơn vị nhận"}</option>
+                        }
+                        <option value="disable" selected={draft.accounts == AccountFate::Disable}>{"Khoá"}</option>
+                        if kind == Some(ChangeKind::Retire) {
+                            <option value="keep" selected={draft.accounts == AccountFate::Keep}>{"Giữ nguyên"}</option>
+                        }
+                    </select>
+                </label>
+            }
+            <button type="submit" data-testid="org-submit">{"Ghi thay đổi"}</button>
+        </form>
+    }
+}
