@@ -44,7 +44,8 @@ pub fn task_detail(props: &DetailProps) -> Html {
         return html! { <p>{"Không tìm thấy nhiệm vụ."}</p> };
     };
     let task = task.clone();
-    let progress = ws.snap.progress.clone();
+    // With what a merged unit passed on to this one (its entry until this unit writes its own).
+    let progress = ws.snap.own_view(crate::infra::browser::today());
     // A stored entry that cannot be read shows what could be, and says so; saving repairs it.
     let unreadable = progress
         .as_ref()

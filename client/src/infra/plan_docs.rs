@@ -441,9 +441,36 @@ impl PlanDocs {
         period: tiendo_shared::PeriodKind,
         f: impl FnOnce(&mut tiendo_shared::Entry),
     ) -> Result<(), String> {
+        // A task passed on by a merged unit starts from the entry it carried.
+        let start = self.carried_entry(task_id, period).unwrap_or_default();
         self.change_progress(|d, author| {
-            tiendo_shared::progress::edit_entry(d, author, now(), task_id, period, f)
+            tiendo_shared::progress::edit_entry_from(d, author, now(), task_id, period, start, f)
         })
+    }
+
+    /// The entry of `task_id` for `period` that a predecessor's document carries to this unit
+    /// today ([`tiendo_shared::lineage::fold`]), when the unit's own document has none.
+    fn carried_entry(
+        &self,
+        task_id: &str,
+        period: tiendo_shared::PeriodKind,
+    ) -> Option<tiendo_shared::Entry> {
+        if !self.me.user.role.is_unit_member() || self.all_progress.is_empty() {
+            return None;
+        }
+        let own = self.progress.as_ref().and_then(|h| self.read_progress(h))?;
+        let mut docs = vec![own];
+        docs.extend(
+            self.all_progress
+                .iter()
+                .filter_map(|(_, h)| self.read_progress(h)),
+        );
+        let folded =
+            tiendo_shared::lineage::fold(&self.agency().ok()?, &docs, super::browser::today());
+        folded
+            .into_iter()
+            .next()
+            .and_then(|p| p.entry(task_id, period).cloned())
     }
 
     fn change_progress<E: std::fmt::Display>(

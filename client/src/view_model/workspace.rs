@@ -67,6 +67,20 @@ impl Snapshot {
             .cloned();
         own.chain(others).collect()
     }
+
+    /// The unit's own progress as it counts on `day`: with the entries its predecessors carried
+    /// to it ([`tiendo_shared::lineage::fold`]); its own document's when nothing was carried.
+    pub fn own_view(&self, day: tiendo_shared::Date) -> Option<Progress> {
+        let own = self.progress.as_ref()?;
+        match &self.agency {
+            Ok(agency) if !agency.changes.is_empty() => {
+                tiendo_shared::lineage::fold(agency, &self.unit_progress(), day)
+                    .into_iter()
+                    .next()
+            }
+            _ => Some(own.clone()),
+        }
+    }
 }
 
 /// Snapshots are compared by plan and revision (what the screens memoize on), not field by field.

@@ -159,6 +159,21 @@ pub fn edit_entry<R>(
     period: PeriodKind,
     f: impl FnOnce(&mut Entry) -> R,
 ) -> Result<R, Error> {
+    edit_entry_from(doc, author, at, task_id, period, Entry::default(), f)
+}
+
+/// [`edit_entry`] starting, when the document has no entry for the task and period, from
+/// `start` instead of an empty entry: the entry a merged unit passed on to this one
+/// ([`crate::lineage::fold`]), so a first edit by the successor keeps what it carried.
+pub fn edit_entry_from<R>(
+    doc: &mut automerge::Automerge,
+    author: &str,
+    at: UnixTime,
+    task_id: &str,
+    period: PeriodKind,
+    start: Entry,
+    f: impl FnOnce(&mut Entry) -> R,
+) -> Result<R, Error> {
     let key = period.as_str();
     let periods = match automerge::ReadDoc::get(doc, automerge::ROOT, "tasks")? {
         Some((Value::Object(ObjType::Map), tasks)) => {
@@ -176,7 +191,7 @@ pub fn edit_entry<R>(
                 partial
             })
         }
-        _ => Entry::default(),
+        _ => start,
     };
     let out = f(&mut entry);
     doc.set_author(Some(author_for(author)));

@@ -57,7 +57,7 @@ mod changes;
 mod codec;
 
 pub use changes::{Attribution, ConflictValue, FieldConflict, attribution, conflicts, resolve};
-pub use codec::edit_entry;
+pub use codec::{edit_entry, edit_entry_from};
 
 /// What a unit records about its work (the "quá hạn" states are derived from dates, never stored).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, Reconcile)]
