@@ -99,6 +99,27 @@ pub fn may_import(user: &User, imported: &tiendo_shared::Imported) -> Result<()>
     }
 }
 
+/// Who may link plan `own` to plan `other` (`kind`): a replacement, whoever may write both plans
+/// (their agency's central office); an agency merged into another, a system administrator only
+/// (it spans two agencies).
+pub fn may_link(
+    user: &User,
+    kind: tiendo_shared::year::LinkKind,
+    own: Access,
+    other: Access,
+) -> Result<()> {
+    use tiendo_shared::year::LinkKind;
+    match kind {
+        LinkKind::Absorbs if user.role != Role::SystemAdmin => Err(AppError::Forbidden(
+            "chỉ quản trị hệ thống ghi được việc sáp nhập cơ quan".into(),
+        )),
+        _ if own == Access::Write && other == Access::Write => Ok(()),
+        _ => Err(AppError::Forbidden(
+            "chỉ đầu mối tổng hợp của cơ quan liên kết được hai kế hoạch của mình".into(),
+        )),
+    }
+}
+
 /// Whether `user`'s task history may name `other` (to show who changed what): the people of
 /// the user's agency, and everyone for the roles that read every agency. Names only, never more.
 pub fn sees_people_of(user: &User, other: &User) -> bool {

@@ -397,6 +397,81 @@ impl Library {
         self.plan_data(plan_id).await?.status(as_of, period)
     }
 
+    /// Links plan `plan_id` to the plan whose year it continues (see `shared::year`), as one
+    /// change of its document by `by`.
+    pub async fn link_plan(
+        &self,
+        plan_id: &str,
+        link: &tiendo_shared::year::PlanLink,
+    ) -> Result<()> {
+        let doc = self.plan_doc_record(plan_id)?;
+        self.plan_doc_record(&link.plan_id)?;
+        let handle = self.handle(&doc.doc_id).await?;
+        let at = crate::unix_now() * 1000;
+        handle
+            .with_document(|d| tiendo_shared::year::record(d, link, at))
+            .map_err(|e| AppError::BadRequest(e.to_string()))
+    }
+
+    /// Imports `imported` as the replacement of plan `replaces` from `from` (a mid-year plan of
+    /// the same agency and year, "kế hoạch 6 tháng cuối năm"): under its own id (the year's id
+    /// with `-thay-the`, numbered when taken) and linked to the plan it replaces.
+    pub async fn import_replacement(
+        &self,
+        mut imported: Imported,
+        replaces: &str,
+        from: Date,
+        basis: tiendo_shared::lineage::Basis,
+        by: &str,
+    ) -> Result<ImportReport> {
+        let old = self.plan(replaces).await?.0;
+        if old.agency_id != imported.plan.agency_id {
+            return Err(AppError::BadRequest(format!(
+                "kế hoạch thay thế phải của cùng cơ quan ({})",
+                old.agency_id
+            )));
+        }
+        let taken = |id: &str| self.plan_doc_record(id).is_ok();
+        let base = format!("{}-thay-the", imported.plan.id);
+        let mut id = base.clone();
+        let mut n = 2;
+        while taken(&id) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        imported.plan.id = id;
+        let report = self.import(imported).await?;
+        let link = tiendo_shared::year::PlanLink {
+            id: tiendo_shared::workflow::step_id(by, crate::unix_now() * 1000, rand::random()),
+            kind: tiendo_shared::year::LinkKind::Replaces,
+            plan_id: replaces.to_string(),
+            from,
+            basis,
+            by: by.to_string(),
+        };
+        self.link_plan(&report.plan_id, &link).await?;
+        Ok(report)
+    }
+
+    /// The catalogue record of plan `plan_id`'s document.
+    pub fn plan_doc_record(&self, plan_id: &str) -> Result<DocRecord> {
+        self.catalogue
+            .all()
+            .into_iter()
+            .find(|d| d.kind == DocKind::Plan && d.plan_id.as_deref() == Some(plan_id))
+            .ok_or_else(|| AppError::NotFound(format!("kế hoạch {plan_id}")))
+    }
+
+    /// The year of plan `plan_id` (see [`crate::reader::year`]).
+    pub async fn year(
+        &self,
+        plan_id: &str,
+        period: PeriodKind,
+        as_of: Date,
+    ) -> Result<tiendo_shared::year::Year> {
+        crate::reader::year(self, plan_id, period, as_of).await
+    }
+
     /// The heads of document `doc_id` as the repo holds it now.
     pub async fn heads(&self, doc_id: &str) -> Result<Vec<automerge::ChangeHash>> {
         let handle = self.handle(doc_id).await?;

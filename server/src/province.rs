@@ -54,13 +54,24 @@ pub async fn agency_row(
         data.deadlines(period).map(|d| d.unit),
         made_at,
     );
-    Ok(province::row(
+    let row = province::row(
         &data.plan,
         agency,
         &summary,
         &sent,
         &rules.score,
         rules.plan_deadline,
+    );
+    if data.plan.links.is_empty() {
+        return Ok(row);
+    }
+    // The plan continues others' year: its row counts them by the combining rule.
+    let year = crate::reader::year(reader, plan_id, period, as_of).await?;
+    Ok(province::with_year(
+        row,
+        &year,
+        &data.plan.links,
+        &rules.score,
     ))
 }
 
@@ -107,6 +118,7 @@ pub async fn rollup(
     for (plan_id, _) in plans_of(&records, readable) {
         rows.push(agency_row(reader, store, &plan_id, period, as_of, rules).await?);
     }
+    province::mark_continued(&mut rows);
     Ok(Rollup {
         period,
         as_of,
@@ -137,6 +149,24 @@ impl Rollups {
         let mut rows = Vec::new();
         let mut computed = 0;
         let plans = plans_of(&records, readable);
+        // A row that continues other plans' year depends on their documents too (as they were
+        // linked when it was kept; a new link changes the plan's own heads).
+        let every_plan: HashMap<String, Vec<String>> =
+            plans_of(&records, |_| true).into_iter().collect();
+        let plans: Vec<(String, Vec<String>)> = {
+            let kept = self.0.lock().unwrap_or_else(|p| p.into_inner());
+            plans
+                .into_iter()
+                .map(|(plan_id, mut docs)| {
+                    if let Some((_, row)) = kept.get(&(plan_id.clone(), period, as_of)) {
+                        for linked in &row.linked_plans {
+                            docs.extend(every_plan.get(linked).cloned().unwrap_or_default());
+                        }
+                    }
+                    (plan_id, docs)
+                })
+                .collect()
+        };
         // Every document's heads, asked of the repo together rather than one after another.
         let all: Vec<&String> = plans.iter().flat_map(|(_, docs)| docs).collect();
         let heads: HashMap<&String, Vec<automerge::ChangeHash>> =
@@ -179,6 +209,7 @@ impl Rollups {
             };
             rows.push(row);
         }
+        province::mark_continued(&mut rows);
         Ok((
             Rollup {
                 period,

@@ -322,3 +322,43 @@ pub async fn gather(reader: &impl DocReader, plan_id: &str) -> Result<PlanData> 
         progress_raw,
     })
 }
+
+/// The year of plan `plan_id` for `period` as of `as_of`: its own figures and those of the plans
+/// it links to (replaced mid-year, or of an agency merged into its own), by the combining rule
+/// of `shared::year`. A linked plan that is not stored is an error naming it.
+pub async fn year(
+    reader: &impl DocReader,
+    plan_id: &str,
+    period: PeriodKind,
+    as_of: Date,
+) -> Result<tiendo_shared::year::Year> {
+    use tiendo_shared::year::{self, LinkKind, Role};
+    let data = gather(reader, plan_id).await?;
+    let mut parts = vec![(Role::Continuing, data)];
+    for link in parts[0].1.plan.links.clone() {
+        let role = match link.kind {
+            LinkKind::Replaces => Role::Replaced { from: link.from },
+            LinkKind::Absorbs => Role::Absorbed { from: link.from },
+        };
+        let linked = gather(reader, &link.plan_id).await.map_err(|e| {
+            AppError::NotFound(format!(
+                "kế hoạch liên kết {} của {plan_id}: {e}",
+                link.plan_id
+            ))
+        })?;
+        parts.push((role, linked));
+    }
+    let mut summaries = Vec::new();
+    for (role, data) in &parts {
+        summaries.push((*role, data.status(role.as_of(as_of), Some(period))?));
+    }
+    let mut out = Vec::new();
+    for ((role, data), (_, summary)) in parts.iter().zip(&summaries) {
+        let agency = data.agency()?;
+        out.push((
+            year::part(&data.plan, &agency.name, *role, as_of, summary),
+            summary,
+        ));
+    }
+    Ok(year::year(out))
+}

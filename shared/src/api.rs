@@ -505,3 +505,21 @@ pub struct ImportAnswer {
     #[serde(default)]
     pub unplaced: Vec<Unplaced>,
 }
+
+/// `POST /api/plans/{id}/links`: this plan continues the year of another — it replaces it from a
+/// day, or the other's agency merged into this plan's ([`crate::year`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkRequest {
+    /// `replaces` or `absorbs`.
+    pub kind: crate::year::LinkKind,
+    /// The other plan's id.
+    pub plan_id: String,
+    /// From which day (`YYYY-MM-DD`).
+    pub from: crate::Date,
+    /// The decision's (or replacing plan's) number.
+    #[serde(default)]
+    pub basis_number: String,
+    /// Its date.
+    #[serde(default)]
+    pub basis_date: Option<crate::Date>,
+}

@@ -37,6 +37,7 @@ pub mod schema;
 pub mod status;
 pub mod text;
 pub mod workflow;
+pub mod year;
 
 pub use date::Date;
 pub use error::Error;

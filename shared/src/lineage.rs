@@ -447,7 +447,7 @@ pub fn fold(agency: &Agency, progress: &[Progress], day: Date) -> Vec<Progress> 
 // Reading and writing the list.
 
 /// The value at `key` of map `obj`, through autosurgeon's reader (what a derived `Hydrate` has).
-fn value_at<D: autosurgeon::ReadDoc>(
+pub(crate) fn value_at<D: autosurgeon::ReadDoc>(
     doc: &D,
     obj: &ObjId,
     key: &str,
@@ -458,7 +458,7 @@ fn value_at<D: autosurgeon::ReadDoc>(
         .map(|(v, id)| (v.to_owned(), id))
 }
 
-fn text_at<D: autosurgeon::ReadDoc>(doc: &D, obj: &ObjId, key: &str) -> Option<String> {
+pub(crate) fn text_at<D: autosurgeon::ReadDoc>(doc: &D, obj: &ObjId, key: &str) -> Option<String> {
     match value_at(doc, obj, key)?.0 {
         Value::Scalar(s) => s.as_str().map(str::to_string),
         Value::Object(_) => None,

@@ -63,6 +63,14 @@ pub struct Plan {
     /// "Nơi nhận".
     #[autosurgeon(hydrate = "crate::lenient::read")]
     pub recipients: Vec<String>,
+    /// The plans whose year this one continues (replaced mid-year, or of an agency merged into
+    /// this one), appended only ([`crate::year`]): whole-model writes leave them alone.
+    #[autosurgeon(
+        hydrate = "crate::year::hydrate_links",
+        reconcile = "crate::year::keep_links"
+    )]
+    #[serde(default)]
+    pub links: Vec<crate::year::PlanLink>,
 }
 
 /// Who signs the plan.

@@ -122,6 +122,16 @@ pub struct AgencyRow {
     pub reports: Reports,
     /// The PAR-index criteria measured, with their working.
     pub criteria: Vec<Criterion>,
+    /// The plans whose year this row also counts (replaced mid-year, of an agency merged into
+    /// this one: [`crate::year`]), by id.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub linked_plans: Vec<String>,
+    /// How: one line per linked plan.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub continues: Vec<String>,
+    /// When another row's plan continues this one's year: which (this row's figures count there).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub continued_by: Option<String>,
 }
 
 impl AgencyRow {
@@ -275,6 +285,100 @@ pub fn row(
         score: sc,
         reports,
         criteria,
+        linked_plans: Vec::new(),
+        continues: Vec::new(),
+        continued_by: None,
+    }
+}
+
+/// `row` over the year of its plan and the plans it continues ([`crate::year`]): the counts,
+/// the score and the completion criterion of every task counted, the plans named in the working.
+pub fn with_year(
+    mut row: AgencyRow,
+    year: &crate::year::Year,
+    links: &[crate::year::PlanLink],
+    rule: &ScoreRule,
+) -> AgencyRow {
+    if year.parts.len() < 2 {
+        return row;
+    }
+    let sc = score(&year.counts, rule);
+    let parts: Vec<String> = year
+        .parts
+        .iter()
+        .map(|p| {
+            format!(
+                "{} ({}): {} nhiệm vụ, {} đến hạn, {} hoàn thành",
+                p.title,
+                match p.role {
+                    crate::year::Role::Continuing => "kế hoạch đang thực hiện".to_string(),
+                    crate::year::Role::Replaced { from } => format!(
+                        "thay thế từ {}, tính nhiệm vụ đến hạn trước ngày đó",
+                        from.vi()
+                    ),
+                    crate::year::Role::Absorbed { from } =>
+                        format!("{}, sáp nhập từ {}", p.agency, from.vi()),
+                },
+                p.counts.total,
+                p.counts.due,
+                p.counts.done_on_time + p.counts.done_late,
+            )
+        })
+        .collect();
+    if let Some(c) = row
+        .criteria
+        .iter_mut()
+        .find(|c| c.name == "Mức độ hoàn thành kế hoạch CCHC")
+    {
+        c.points = sc.points;
+        c.max_points = sc.max_points;
+        c.working = std::iter::once(format!(
+            "Cả năm: hoàn thành {}/{} nhiệm vụ đến hạn ({:.1}%)",
+            sc.done,
+            sc.due,
+            sc.rate * 100.0
+        ))
+        .chain(parts)
+        .collect();
+    }
+    let titles: std::collections::HashMap<&str, &str> = year
+        .parts
+        .iter()
+        .map(|p| (p.plan_id.as_str(), p.title.as_str()))
+        .collect();
+    row.linked_plans = links.iter().map(|l| l.plan_id.clone()).collect();
+    row.continues = links
+        .iter()
+        .map(|l| {
+            l.describe(
+                titles
+                    .get(l.plan_id.as_str())
+                    .copied()
+                    .unwrap_or(&l.plan_id),
+            )
+        })
+        .collect();
+    row.counts = year.counts.clone();
+    row.score = sc;
+    row
+}
+
+/// Marks the rows whose plan another row continues (replaced, or merged into another agency):
+/// their figures are counted there.
+pub fn mark_continued(rows: &mut [AgencyRow]) {
+    let by: Vec<(String, String)> = rows
+        .iter()
+        .flat_map(|r| {
+            r.linked_plans
+                .iter()
+                .map(|p| (p.clone(), format!("{} — {}", r.agency, r.plan_title)))
+        })
+        .collect();
+    for r in rows.iter_mut() {
+        r.continued_by = by
+            .iter()
+            .find(|(p, _)| *p == r.plan_id)
+            .map(|(_, who)| who.clone());
     }
 }
 

@@ -122,7 +122,12 @@ pub fn province() -> Html {
                     html! {
                         <tr data-testid={format!("province-row-{}", a.agency_id)}>
                             <td><button class="link" onclick={pick} data-testid={format!("province-open-{}", a.agency_id)}>{&a.agency}</button>
-                                <span class="sub">{format!(" ({})", a.kind.vi())}</span></td>
+                                <span class="sub">{format!(" ({})", a.kind.vi())}</span>
+                                if let Some(by) = &a.continued_by {
+                                    <div class="sub" data-testid="province-continued">{"Số liệu tính trong: "}{by}</div>
+                                }
+                                { for a.continues.iter().map(|c| html! { <div class="sub" data-testid="province-continues">{c}</div> }) }
+                            </td>
                             <td>{a.counts.total}</td><td>{a.counts.due}</td><td>{a.counts.done_on_time}</td>
                             <td>{a.counts.done_late}</td><td>{a.counts.overdue}</td>
                             <td>{pct(a.counts.completion_rate)}</td><td>{pct(a.counts.due_completion_rate)}</td>
@@ -171,6 +176,7 @@ fn agency_view(props: &AgencyViewProps) -> Html {
             <button class="secondary" onclick={back} data-testid="back">{"← Toàn tỉnh"}</button>
             <h2>{&a.agency}</h2>
             <p class="sub">{&a.plan_title}</p>
+            { for a.continues.iter().map(|c| html! { <p class="sub">{c}</p> }) }
             <h3>{"Tiêu chí Chỉ số CCHC đo được"}</h3>
             <table class="plan" data-testid="province-criteria">
                 <thead><tr><th>{"Tiêu chí"}</th><th>{"Điểm"}</th><th>{"Cách tính"}</th></tr></thead>

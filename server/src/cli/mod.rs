@@ -61,6 +61,13 @@ pub enum Command {
     Import {
         /// The plan text (UTF-8).
         file: PathBuf,
+        /// The plan this one replaces mid-year (its id): imported under its own id and linked,
+        /// the year's figures combining both.
+        #[arg(long, requires = "from")]
+        replaces: Option<String>,
+        /// The replacement's first day (YYYY-MM-DD or dd/mm/yyyy).
+        #[arg(long)]
+        from: Option<String>,
     },
     /// Print the configuration in force (defaults → tiendo.toml → TIENDO_* → flags).
     PrintConfig,
@@ -143,8 +150,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     let cfg = Config::load(cli.config.as_deref(), std::env::vars(), &flags)?;
     match cli.command {
         Command::Serve { .. } => runtime()?.block_on(serve::run(cfg)),
-        Command::Plan { command } => plan::run(&cfg, command),
-        Command::Import { file } => runtime()?.block_on(plan::import(&cfg, &file)),
+        Command::Plan { command } => runtime()?.block_on(plan::run(&cfg, command)),
+        Command::Import {
+            file,
+            replaces,
+            from,
+        } => runtime()?.block_on(plan::import(&cfg, &file, replaces.zip(from))),
         Command::PrintConfig => {
             print!("{}", toml::to_string(&cfg)?);
             Ok(())

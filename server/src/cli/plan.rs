@@ -1,5 +1,6 @@
-//! `tiendo plan parse` and `tiendo import`: a plan file (.docx, .xlsx annex or text, told from
-//! the content) parsed for checking, or imported into the data directory.
+//! `tiendo plan parse`, `tiendo plan link` and `tiendo import`: a plan file (.docx, .xlsx annex
+//! or text, told from the content) parsed for checking, or imported into the data directory; a
+//! plan linked to the one whose year it continues.
 //!
 //! Stage: *import*, the same path as `POST /api/plans` ([`crate::plan_files`] →
 //! `shared::import` → [`crate::Library::import`]).
@@ -22,11 +23,79 @@ pub enum PlanCommand {
         #[arg(long)]
         table: bool,
     },
+    /// Link a plan to the one whose year it continues: a mid-year replacement (`--replaces`), or
+    /// the plan of an agency merged into this plan's (`--absorbs`). The year's figures then
+    /// combine them (the server must be stopped: this takes the directory's lock).
+    Link {
+        /// The continuing plan's id.
+        #[arg(long)]
+        plan: String,
+        /// The plan it replaces.
+        #[arg(long, conflicts_with = "absorbs", required_unless_present = "absorbs")]
+        replaces: Option<String>,
+        /// The plan of the agency merged into this plan's.
+        #[arg(long)]
+        absorbs: Option<String>,
+        /// From which day (YYYY-MM-DD or dd/mm/yyyy).
+        #[arg(long)]
+        from: String,
+        /// The decision's (or replacing plan's) number.
+        #[arg(long, default_value = "")]
+        basis: String,
+        /// Its date.
+        #[arg(long)]
+        basis_date: Option<String>,
+    },
 }
 
 /// Runs a `tiendo plan` command.
-pub fn run(cfg: &Config, command: PlanCommand) -> anyhow::Result<()> {
+pub async fn run(cfg: &Config, command: PlanCommand) -> anyhow::Result<()> {
     match command {
+        PlanCommand::Link {
+            plan,
+            replaces,
+            absorbs,
+            from,
+            basis,
+            basis_date,
+        } => {
+            use tiendo_shared::year::{LinkKind, PlanLink};
+            let (kind, other) = match (replaces, absorbs) {
+                (Some(p), _) => (LinkKind::Replaces, p),
+                (None, Some(p)) => (LinkKind::Absorbs, p),
+                (None, None) => anyhow::bail!("cần --replaces hoặc --absorbs"),
+            };
+            let link = PlanLink {
+                id: tiendo_shared::workflow::step_id(
+                    "cli",
+                    crate::unix_now() * 1000,
+                    rand::random(),
+                ),
+                kind,
+                plan_id: other,
+                from: from.parse()?,
+                basis: tiendo_shared::lineage::Basis {
+                    number: basis.trim().to_string(),
+                    date: basis_date.as_deref().map(str::parse).transpose()?,
+                },
+                by: "cli".into(),
+            };
+            let lock = crate::lock_data_dir(cfg)?;
+            let store = crate::SqliteStore::open(&cfg.database_path())?;
+            let library = crate::Library::open(store).await?.with_lock(lock);
+            let result = library.link_plan(&plan, &link).await;
+            let titles = async {
+                let own = library.plan(&plan).await?.0.title;
+                let other = library.plan(&link.plan_id).await?.0.title;
+                Ok::<_, crate::error::AppError>((own, other))
+            }
+            .await;
+            library.stop().await;
+            result?;
+            let (own, other) = titles?;
+            println!("Đã liên kết: {own} — {}", link.describe(&other));
+            Ok(())
+        }
         PlanCommand::Parse { file, table } => {
             let imported = read_plan(&file, cfg)?;
             if table {
@@ -40,14 +109,35 @@ pub fn run(cfg: &Config, command: PlanCommand) -> anyhow::Result<()> {
     }
 }
 
-/// `tiendo import FILE`: imports the plan into the data directory (the server must be stopped:
-/// this takes the directory's lock).
-pub async fn import(cfg: &Config, file: &Path) -> anyhow::Result<()> {
+/// `tiendo import FILE [--replaces PLAN --from DAY]`: imports the plan into the data directory
+/// (the server must be stopped: this takes the directory's lock), as the replacement of another
+/// when asked.
+pub async fn import(
+    cfg: &Config,
+    file: &Path,
+    replaces: Option<(String, String)>,
+) -> anyhow::Result<()> {
     let imported = read_plan(file, cfg)?;
     let lock = crate::lock_data_dir(cfg)?;
     let store = crate::SqliteStore::open(&cfg.database_path())?;
     let library = crate::Library::open(store).await?.with_lock(lock);
-    let result = library.import(imported).await;
+    let result = match replaces {
+        Some((old, from)) => {
+            let basis = tiendo_shared::lineage::Basis {
+                number: imported.plan.number.clone(),
+                date: imported.plan.date,
+            };
+            match from.parse() {
+                Ok(from) => {
+                    library
+                        .import_replacement(imported, &old, from, basis, "cli")
+                        .await
+                }
+                Err(e) => Err(e.into()),
+            }
+        }
+        None => library.import(imported).await,
+    };
     library.stop().await;
     let report = result.with_context(|| file.display().to_string())?;
     println!(

@@ -39,6 +39,8 @@ pub fn router() -> Router<AppState> {
         .route("/plans/preview", axum::routing::post(preview_plan))
         .route("/plans/{id}", get(plan))
         .route("/plans/{id}/status", get(status))
+        .route("/plans/{id}/year", get(year))
+        .route("/plans/{id}/links", axum::routing::post(link_plan))
         .route("/plans/{id}/reports", get(generated_reports))
         .route("/plans/{id}/reports/{file}", get(report))
         .route("/plans/{id}/evidence/{file}", get(evidence_archive))
@@ -339,15 +341,53 @@ async fn preview_plan(
 /// `POST /api/plans` with a plan file or a corrected draft (see [`plan_from_body`]): imports it
 /// like `tiendo import`. Answers the new plan's id, its task count and what the importer could
 /// not place.
+/// `POST /api/plans`'s query: the plan replaces another from a day (a mid-year plan).
+#[derive(Debug, Default, serde::Deserialize)]
+struct ImportQuery {
+    replaces: Option<String>,
+    from: Option<String>,
+    #[serde(default)]
+    basis: String,
+}
+
 async fn import_plan(
     State(state): State<AppState>,
     auth: Authenticated,
     headers: HeaderMap,
+    query: std::result::Result<Query<ImportQuery>, QueryRejection>,
     body: std::result::Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<(axum::http::StatusCode, Json<api::ImportAnswer>)> {
+    let Query(q) = query.map_err(|e| AppError::BadRequest(e.body_text()))?;
     let (format, imported) = plan_from_body(&state, &headers, body)?;
     access::may_import(&auth.user, &imported)?;
-    let report = state.library.import(imported).await?;
+    let report = match q.replaces.as_deref().filter(|r| !r.is_empty()) {
+        Some(replaces) => {
+            let old = readable_plan(&state, &auth, replaces)?;
+            let catalogue = state.library.catalogue();
+            access::may_link(
+                &auth.user,
+                tiendo_shared::year::LinkKind::Replaces,
+                Access::Write,
+                catalogue.access(&auth.user, &old),
+            )?;
+            let from: Date = q
+                .from
+                .as_deref()
+                .ok_or_else(|| {
+                    AppError::BadRequest("kế hoạch thay thế cần ngày áp dụng (from)".into())
+                })?
+                .parse()?;
+            let basis = tiendo_shared::lineage::Basis {
+                number: q.basis.trim().to_string(),
+                date: imported.plan.date,
+            };
+            state
+                .library
+                .import_replacement(imported, replaces, from, basis, &auth.user.username)
+                .await?
+        }
+        None => state.library.import(imported).await?,
+    };
     tracing::info!(plan = %report.plan_id, user = %auth.user.username, format, "plan imported through the API");
     Ok((
         axum::http::StatusCode::CREATED,
@@ -358,6 +398,63 @@ async fn import_plan(
             unplaced: report.unplaced,
         }),
     ))
+}
+
+/// `GET /api/plans/{id}/year?period=…&as_of=…`: the year's figures over the plan and those it
+/// continues (`shared::year`), for those who see the merged status.
+async fn year(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+    query: std::result::Result<Query<StatusQuery>, QueryRejection>,
+) -> Result<Json<tiendo_shared::year::Year>> {
+    readable_plan(&state, &auth, &id)?;
+    access::may_see_merged(&auth.user)?;
+    let Query(q) = query.map_err(|e| AppError::BadRequest(e.body_text()))?;
+    let as_of = as_of(q.as_of.as_deref())?;
+    let period = match q.period.as_deref().filter(|p| !p.is_empty()) {
+        Some(p) => p.parse::<PeriodKind>()?,
+        None => PeriodKind::Year,
+    };
+    Ok(Json(state.library.year(&id, period, as_of).await?))
+}
+
+/// `POST /api/plans/{id}/links`: records that the plan continues another's year
+/// ([`api::LinkRequest`]); answers the year's plans as then linked.
+async fn link_plan(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+    body: std::result::Result<Json<api::LinkRequest>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<Vec<tiendo_shared::year::PlanLink>>> {
+    let Json(req) = body.map_err(|e| AppError::rejected(e.status(), e.body_text()))?;
+    let catalogue = state.library.catalogue();
+    let own = readable_plan(&state, &auth, &id)?;
+    let other = state.library.plan_doc_record(&req.plan_id)?;
+    access::may_link(
+        &auth.user,
+        req.kind,
+        catalogue.access(&auth.user, &own),
+        catalogue.access(&auth.user, &other),
+    )?;
+    let link = tiendo_shared::year::PlanLink {
+        id: tiendo_shared::workflow::step_id(
+            &auth.user.username,
+            crate::unix_now() * 1000,
+            rand::random(),
+        ),
+        kind: req.kind,
+        plan_id: req.plan_id,
+        from: req.from,
+        basis: tiendo_shared::lineage::Basis {
+            number: req.basis_number.trim().to_string(),
+            date: req.basis_date,
+        },
+        by: auth.user.username.clone(),
+    };
+    state.library.link_plan(&id, &link).await?;
+    tracing::info!(plan = %id, linked = %link.plan_id, kind = link.kind.as_str(), "plans linked");
+    Ok(Json(state.library.plan(&id).await?.0.links))
 }
 
 async fn status(

@@ -220,6 +220,7 @@ impl Builder {
             reporting_periods: self.periods,
             implementation: self.implementation,
             recipients: self.recipients,
+            links: Vec::new(),
         };
         Ok(Imported {
             plan,

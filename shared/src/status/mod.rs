@@ -106,7 +106,8 @@ impl Counts {
         }
     }
 
-    fn from_states<'a>(items: impl IntoIterator<Item = (TaskState, bool)> + 'a) -> Counts {
+    /// The counts of tasks given as (state, due).
+    pub fn from_states<'a>(items: impl IntoIterator<Item = (TaskState, bool)> + 'a) -> Counts {
         let mut c = Counts::default();
         let mut done_due = 0;
         for (state, due) in items {
