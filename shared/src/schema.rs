@@ -176,6 +176,14 @@ pub const MIGRATIONS: &[Migration] = &[
                only; absent is none — the version tells an older release there is more",
         apply: None,
     },
+    Migration {
+        kind: DocKind::Plan,
+        from: 3,
+        to: 4,
+        what: "the plans whose year this one continues (`links`: replaced from a day, or of an \
+               agency merged into this one), appended only; absent is none",
+        apply: None,
+    },
 ];
 
 /// The schema version of `doc`: the highest of the values devices wrote (1 when none).

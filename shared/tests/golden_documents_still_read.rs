@@ -4,7 +4,8 @@
 //! evidence files named; v3: progress at version 4 and the plan at 3, with the Q1 report sent,
 //! approved, returned, sent again and accepted, the office's texts and a configured deadline —
 //! read to the same workflow state; v4: the organisation at version 3, with a unit merged into
-//! another from 1 April and its successor renamed from 1 July (the status reads through them).
+//! another from 1 April and its successor renamed from 1 July (the status reads through them),
+//! and the plan at 4, linked to a plan it replaces from 1 July.
 //!
 //! The files under `fixtures/golden/v<N>/` never change. A release that changes a document's
 //! shape adds a new directory (`cargo test -p tiendo-shared --test golden_documents_still_read --
@@ -277,6 +278,20 @@ fn write_golden_fixtures() {
         let mut org_doc = org.document().clone();
         organisation_changes(&mut org_doc);
         org = doc::load(&org_doc.save()).unwrap();
+        let mut plan_doc = plan.document().clone();
+        let link = tiendo_shared::year::PlanLink {
+            id: "golden-link".into(),
+            kind: tiendo_shared::year::LinkKind::Replaces,
+            plan_id: "kh-cchc-2025-truoc".into(),
+            from: "2025-07-01".parse().unwrap(),
+            basis: tiendo_shared::lineage::Basis {
+                number: "Kế hoạch số 99/KH-SKHCN".into(),
+                date: None,
+            },
+            by: UNIT.into(),
+        };
+        tiendo_shared::year::record(&mut plan_doc, &link, AT.0 * 1000).unwrap();
+        plan = doc::load(&plan_doc.save()).unwrap();
     }
     std::fs::write(dir.join("plan.automerge"), plan.save()).unwrap();
     std::fs::write(dir.join("org.automerge"), org.save()).unwrap();
@@ -381,8 +396,10 @@ fn documents_of_every_earlier_version_read_to_the_same_model_and_status() {
         if version == "v4" {
             assert_eq!(changes.len(), 2, "{version}");
             assert_eq!(changes[0].kind, tiendo_shared::lineage::ChangeKind::Merge);
+            assert_eq!(plan.links.len(), 1, "{version}");
         } else {
             assert!(changes.is_empty(), "{version}");
+            assert!(plan.links.is_empty(), "{version}");
         }
         // From v3 the Q1 report's workflow reads to the same state; before, there is none.
         let workflow = workflow_of(&plan_doc, &progress_doc);
