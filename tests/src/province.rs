@@ -1,5 +1,6 @@
-//! A province on one server, for the throughput and cold-status benchmarks: synthetic agencies
-//! (the seed plan under new ids, its six units plus generic ones up to the wanted count), one
+//! A province on one server, for the throughput and cold-status benchmarks and the province
+//! tests: synthetic agencies (the seed plan — or, for the tests, any of the importer's real
+//! layouts, [`LAYOUTS`] — under new ids, its units plus generic ones up to the wanted count), one
 //! unit-editor account per unit and an agency-admin account (the central office) per agency,
 //! signed in, and optionally a year of progress in every unit's document.
 //!
@@ -43,9 +44,29 @@ pub struct AgencySeat {
     pub units: Vec<UnitSeat>,
 }
 
+/// The plan layouts a synthetic province is built from: the seed (a Sở's plan, the benchmark's
+/// one) and the importer's other real layouts — a commune's plan, bullets with inline labels,
+/// nested numbering, a pipe table, a tab-separated annex.
+pub const LAYOUTS: [&str; 6] = [
+    tiendo_server::SEED_PLAN,
+    include_str!("../../shared/tests/fixtures/ke-hoach-ubnd-xa-mau.txt"),
+    include_str!("../../shared/tests/fixtures/layouts/bullets-with-labels.txt"),
+    include_str!("../../shared/tests/fixtures/layouts/nested-numbering.txt"),
+    include_str!("../../shared/tests/fixtures/layouts/pipe-table.txt"),
+    include_str!("../../shared/tests/fixtures/layouts/tab-annex.txt"),
+];
+
 /// The seed plan re-issued by synthetic agency `k` with `units` units.
 pub fn synthetic_agency(k: usize, units: usize) -> Imported {
-    let mut imported = tiendo_shared::import(tiendo_server::SEED_PLAN).expect("seed imports");
+    synthetic_agency_from(k, units, tiendo_server::SEED_PLAN)
+}
+
+/// The plan `text` re-issued by synthetic agency `k` with at least `units` units: a sở, a xã, a
+/// phường or a đặc khu by turns (`k % 4`), its first unit its central office when the plan names
+/// none.
+pub fn synthetic_agency_from(k: usize, units: usize, text: &str) -> Imported {
+    use tiendo_shared::org::AgencyKind;
+    let mut imported = tiendo_shared::import(text).expect("the layout imports");
     let old = imported.plan.agency_id.clone();
     let id = format!("co-quan-thu-{k:03}");
     imported.plan.id = format!("kh-cchc-2025-{id}");
@@ -53,7 +74,15 @@ pub fn synthetic_agency(k: usize, units: usize) -> Imported {
     imported.org.agencies.retain(|a| a.id == old);
     let agency = &mut imported.org.agencies[0];
     agency.id = id;
-    agency.name = format!("Cơ quan thử {k}");
+    (agency.name, agency.kind) = match k % 4 {
+        0 => (format!("Cơ quan thử {k}"), AgencyKind::Department),
+        1 => (format!("UBND xã Thử {k}"), AgencyKind::Commune),
+        2 => (format!("UBND phường Thử {k}"), AgencyKind::Commune),
+        _ => (format!("UBND đặc khu Thử {k}"), AgencyKind::Other),
+    };
+    if agency.central_office.is_none() {
+        agency.central_office = agency.units.first().map(|u| u.id.clone());
+    }
     let mut n = 1;
     while agency.units.len() < units {
         agency
@@ -112,11 +141,22 @@ pub fn year_of_history(
 /// Adds synthetic agency `k` of `units` units to `library`, with `history` changes in every
 /// unit's progress document, and signs its accounts in.
 pub async fn add_agency(library: &Library, k: usize, units: usize, history: usize) -> AgencySeat {
+    add_agency_from(library, k, units, history, tiendo_server::SEED_PLAN).await
+}
+
+/// [`add_agency`] with the plan `text` (one of [`LAYOUTS`]).
+pub async fn add_agency_from(
+    library: &Library,
+    k: usize,
+    units: usize,
+    history: usize,
+    text: &str,
+) -> AgencySeat {
     let accounts = Accounts::new(
         library.store().clone(),
         Config::default().session_lifetime(),
     );
-    let imported = synthetic_agency(k, units);
+    let imported = synthetic_agency_from(k, units, text);
     let agency = imported.agency().clone();
     let tasks: Vec<String> = imported.plan.tasks().map(|(_, t)| t.id.clone()).collect();
     let report = library

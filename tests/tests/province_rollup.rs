@@ -2,7 +2,9 @@
 //! figures are each agency's own `/status`; only the province viewer and the system
 //! administrator get it (a unit editor or an agency admin gets 403, no session 401); after one
 //! unit's edit only that agency's row is recomputed; its XLSX (API and `tiendo province
-//! report`) reads back with the same figures.
+//! report`) reads back with the same figures. A province built from every plan layout the
+//! importer reads (sở, xã, phường, đặc khu, each with a year of history) rolls up as each
+//! agency's own status says.
 
 use calamine::{Data, Reader, Xlsx};
 use tiendo_shared::province::Rollup;
@@ -176,4 +178,63 @@ async fn the_province_sees_every_agency_as_its_own_status_says_and_nobody_else_d
             .expect("the criteria sheet");
         assert_eq!(criteria.height(), 1 + 2 * 3);
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_province_of_every_plan_layout_rolls_up_as_each_agency_says() {
+    use tiendo_tests::province::{LAYOUTS, add_agency_from};
+    let dir = data_dir();
+    let server = blocking(|| TestServer::start(dir.path()));
+    let lib = server.library().clone();
+    let seats = server.on_server(async move {
+        let mut seats = Vec::new();
+        for (k, layout) in LAYOUTS.iter().enumerate() {
+            seats.push(add_agency_from(&lib, k, 2, 24, layout).await);
+        }
+        seats
+    });
+    server.add_province_viewer("so-noi-vu");
+    let province = blocking(|| server.login("so-noi-vu", "mat-khau-thu"));
+    let query = "period=year&as_of=2025-12-31";
+    let (status, _, body) = blocking(|| {
+        get(
+            &server,
+            Some(&province),
+            &format!("/api/province/rollup?{query}"),
+        )
+    });
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    let rollup: Rollup = serde_json::from_slice(&body).expect("a roll-up");
+    assert_eq!(
+        rollup.rows.len(),
+        LAYOUTS.len() + 1,
+        "the seed's agency and one per layout"
+    );
+    for seat in &seats {
+        let row = rollup
+            .rows
+            .iter()
+            .find(|r| r.plan_id == seat.plan_id)
+            .unwrap_or_else(|| panic!("a row for {}", seat.plan_id));
+        let (status, summary) = blocking(|| {
+            server.get_json_as(
+                &province,
+                &format!("/api/plans/{}/status?{query}", seat.plan_id),
+            )
+        });
+        assert_eq!(status, 200);
+        let summary: Summary = serde_json::from_value(summary).unwrap();
+        assert!(summary.headline.total > 0, "{}: tasks", row.agency);
+        assert!(
+            summary.tasks.iter().any(|t| !t.reports.is_empty()),
+            "{}: its year of history counts",
+            row.agency
+        );
+        assert_eq!(row.counts, summary.headline, "{}", row.agency);
+        assert!(row.reports.expected > 0, "{}: reporting units", row.agency);
+    }
+    let mut kinds: Vec<&str> = rollup.rows.iter().map(|r| r.kind.as_str()).collect();
+    kinds.sort();
+    kinds.dedup();
+    assert_eq!(kinds, ["dac_khu", "phuong", "so", "xa"], "{kinds:?}");
 }
