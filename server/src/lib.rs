@@ -243,7 +243,7 @@ pub async fn serve(
         })
     };
     // Organisation changes synced from an admin's tablet: lineage and accounts follow them.
-    let watchers = library.watch_orgs();
+    library.watch_orgs();
     let peers = library.peers().clone();
     let shutdown = async move {
         shutdown.await;
@@ -269,9 +269,6 @@ pub async fn serve(
         source,
     });
     collector.abort();
-    for w in watchers {
-        w.abort();
-    }
     library.stop().await;
     result
 }

@@ -32,6 +32,9 @@ pub struct Library {
     acceptor: samod::AcceptorHandle,
     lock: Option<std::sync::Arc<std::fs::File>>,
     rollups: crate::province::Rollups,
+    /// The tasks following organisation documents ([`Library::watch_org`]), ended by
+    /// [`Library::stop`] (each holds the library, and with it the data directory's lock).
+    watchers: std::sync::Arc<std::sync::Mutex<Vec<tokio::task::AbortHandle>>>,
 }
 
 /// What an import created.
@@ -98,6 +101,7 @@ impl Library {
             acceptor,
             lock: None,
             rollups: Default::default(),
+            watchers: Default::default(),
         })
     }
 
@@ -280,7 +284,7 @@ impl Library {
                 })
                 .await?;
                 // Its lineage and accounts follow the admin's changes from now on.
-                drop(self.watch_org(id.clone()));
+                self.watch_org(id.clone());
                 (id, agency)
             }
         };
@@ -485,6 +489,31 @@ impl Library {
 
     /// Stops the repo, flushing what is pending to storage.
     pub async fn stop(&self) {
+        for w in self
+            .watchers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .drain(..)
+        {
+            w.abort();
+        }
         self.repo.stop().await;
+    }
+
+    /// This library without the data directory's lock: what a background task holds, so the
+    /// lock goes with the library's owner, not with the last task to end.
+    pub(crate) fn unlocked(&self) -> Library {
+        Library {
+            lock: None,
+            ..self.clone()
+        }
+    }
+
+    /// Keeps a following task to end at [`Library::stop`].
+    pub(crate) fn keep_watcher(&self, task: &tokio::task::JoinHandle<()>) {
+        self.watchers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(task.abort_handle());
     }
 }

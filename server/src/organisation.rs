@@ -58,20 +58,21 @@ impl Library {
 
     /// Follows every organisation document: its lineage now, and again after each change it
     /// receives (an admin's operation synced from a tablet). Runs until the repo stops.
-    pub fn watch_orgs(&self) -> Vec<tokio::task::JoinHandle<()>> {
-        self.catalogue()
-            .all()
-            .into_iter()
-            .filter(|rec| rec.kind == DocKind::Org)
-            .map(|rec| self.watch_org(rec.doc_id))
-            .collect()
+    /// The tasks end at [`Library::stop`].
+    pub fn watch_orgs(&self) {
+        for rec in self.catalogue().all() {
+            if rec.kind == DocKind::Org {
+                self.watch_org(rec.doc_id);
+            }
+        }
     }
 
-    /// Follows organisation document `doc_id` (see [`Library::watch_orgs`]).
-    pub fn watch_org(&self, doc_id: String) -> tokio::task::JoinHandle<()> {
+    /// Follows organisation document `doc_id` (see [`Library::watch_orgs`]) until
+    /// [`Library::stop`].
+    pub fn watch_org(&self, doc_id: String) {
         use futures::StreamExt as _;
-        let library = self.clone();
-        tokio::spawn(async move {
+        let library = self.unlocked();
+        let task = tokio::spawn(async move {
             if let Err(e) = library.follow_org(&doc_id).await {
                 tracing::warn!(doc = %doc_id, error = %e, "organisation document not followed");
             }
@@ -84,7 +85,8 @@ impl Library {
                     tracing::warn!(doc = %doc_id, error = %e, "organisation change not followed");
                 }
             }
-        })
+        });
+        self.keep_watcher(&task);
     }
 
     /// `user` as they are now: when an organisation change has come into effect for their unit
