@@ -32,6 +32,10 @@ pub struct Library {
     acceptor: samod::AcceptorHandle,
     lock: Option<std::sync::Arc<std::fs::File>>,
     rollups: crate::province::Rollups,
+    /// Documents' models as last hydrated, by heads.
+    models: Models,
+    /// The repo's handles of the documents asked for ([`Library::handle`]).
+    handles: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, samod::DocHandle>>>,
     /// The tasks following organisation documents ([`Library::watch_org`]), ended by
     /// [`Library::stop`] (each holds the library, and with it the data directory's lock).
     watchers: std::sync::Arc<std::sync::Mutex<Vec<tokio::task::AbortHandle>>>,
@@ -101,6 +105,8 @@ impl Library {
             acceptor,
             lock: None,
             rollups: Default::default(),
+            models: Default::default(),
+            handles: Default::default(),
             watchers: Default::default(),
         })
     }
@@ -151,13 +157,7 @@ impl Library {
     /// Document `doc_id` saved whole (`Automerge::save`), as the repo holds it now. Saving is
     /// CPU work on the document's whole history, so it runs off the async threads.
     pub async fn saved(&self, doc_id: &str) -> Result<Vec<u8>> {
-        let id = samod::DocumentId::from_str(doc_id)
-            .map_err(|_| AppError::NotFound(format!("tài liệu {doc_id}")))?;
-        let handle = self
-            .repo
-            .find(id)
-            .await?
-            .ok_or_else(|| AppError::NotFound(format!("tài liệu {doc_id}")))?;
+        let handle = self.handle(doc_id).await?;
         tokio::task::spawn_blocking(move || handle.with_document(|d| d.save()))
             .await
             .map_err(|e| AppError::Interrupted(e.to_string()))
@@ -346,13 +346,29 @@ impl Library {
         merged.ok_or_else(|| AppError::NotFound(format!("cơ quan {} trong tổ chức", imported.id)))
     }
 
+    /// The repo's handle of document `doc_id`, kept once found: asking the repo again is a
+    /// round trip through its actors, and the roll-up asks for every document's heads.
     pub(crate) async fn handle(&self, doc_id: &str) -> Result<samod::DocHandle> {
+        if let Some(h) = self
+            .handles
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(doc_id)
+        {
+            return Ok(h.clone());
+        }
         let id = DocumentId::from_str(doc_id)
             .map_err(|_| AppError::NotFound(format!("document {doc_id}")))?;
-        self.repo
+        let handle = self
+            .repo
             .find(id)
             .await?
-            .ok_or_else(|| AppError::NotFound(format!("document {doc_id}")))
+            .ok_or_else(|| AppError::NotFound(format!("document {doc_id}")))?;
+        self.handles
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(doc_id.to_string(), handle.clone());
+        Ok(handle)
     }
 
     /// Document `doc_id` read as a `T`.
@@ -500,6 +516,11 @@ impl Library {
         self.repo.stop().await;
     }
 
+    /// The models kept by heads ([`Models`]).
+    pub(crate) fn models(&self) -> &Models {
+        &self.models
+    }
+
     /// This library without the data directory's lock: what a background task holds, so the
     /// lock goes with the library's owner, not with the last task to end.
     pub(crate) fn unlocked(&self) -> Library {
@@ -515,5 +536,45 @@ impl Library {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .push(task.abort_handle());
+    }
+}
+
+/// Each document's model as last hydrated, with the heads it was hydrated at: a status or a
+/// roll-up rehydrates only the documents that changed since (hydrating a unit's year of progress
+/// is most of a status's work). One model per document, replaced when its heads move.
+#[derive(Clone, Default)]
+pub struct Models(std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, Kept>>>);
+
+/// A model and the heads it was hydrated at.
+type Kept = (
+    Vec<automerge::ChangeHash>,
+    std::sync::Arc<dyn std::any::Any + Send + Sync>,
+);
+
+impl Models {
+    /// The model of `doc_id` kept at exactly `heads`, as a `T`.
+    pub fn get<T: Clone + 'static>(
+        &self,
+        doc_id: &str,
+        heads: &[automerge::ChangeHash],
+    ) -> Option<T> {
+        let kept = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let (at, model) = kept.get(doc_id)?;
+        (at.as_slice() == heads)
+            .then(|| model.downcast_ref::<T>().cloned())
+            .flatten()
+    }
+
+    /// Keeps `model`, hydrated from `doc_id` at `heads`.
+    pub fn keep<T: Send + Sync + 'static>(
+        &self,
+        doc_id: &str,
+        heads: Vec<automerge::ChangeHash>,
+        model: T,
+    ) {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(doc_id.to_string(), (heads, std::sync::Arc::new(model)));
     }
 }

@@ -146,8 +146,6 @@ impl Rollups {
     ) -> Result<(Rollup, usize)> {
         let records = library.catalogue().all();
         let made = library.store().generated_counts().await?;
-        let mut rows = Vec::new();
-        let mut computed = 0;
         let plans = plans_of(&records, readable);
         // A row that continues other plans' year depends on their documents too (as they were
         // linked when it was kept; a new link changes the plan's own heads).
@@ -176,8 +174,9 @@ impl Rollups {
                 .zip(all.iter().copied())
                 .map(|(h, d)| h.map(|h| (d, h)))
                 .collect::<Result<_>>()?;
-        for (plan_id, docs) in &plans {
-            let plan_id = plan_id.clone();
+        let mut slots: Vec<Option<AgencyRow>> = Vec::with_capacity(plans.len());
+        let mut todo = Vec::new();
+        for (i, (plan_id, docs)) in plans.iter().enumerate() {
             let mut print = String::new();
             for doc in docs {
                 for h in &heads[doc] {
@@ -185,7 +184,7 @@ impl Rollups {
                 }
                 print.push('|');
             }
-            print.push_str(&made.get(&plan_id).copied().unwrap_or(0).to_string());
+            print.push_str(&made.get(plan_id).copied().unwrap_or(0).to_string());
             let key = (plan_id.clone(), period, as_of);
             let kept = self
                 .0
@@ -194,21 +193,37 @@ impl Rollups {
                 .get(&key)
                 .filter(|(p, _)| *p == print)
                 .map(|(_, row)| row.clone());
-            let row = match kept {
-                Some(row) => row,
-                None => {
-                    computed += 1;
-                    let row = agency_row(library, library.store(), &plan_id, period, as_of, rules)
-                        .await?;
-                    self.0
-                        .lock()
-                        .unwrap_or_else(|p| p.into_inner())
-                        .insert(key, (print, row.clone()));
-                    row
-                }
-            };
-            rows.push(row);
+            if kept.is_none() {
+                todo.push((i, key, print));
+            }
+            slots.push(kept);
         }
+        // The agencies to recompute, on every core: each row is independent work (mostly
+        // hydrating its documents).
+        let computed = todo.len();
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let permits = Arc::new(tokio::sync::Semaphore::new(cores));
+        let mut work = tokio::task::JoinSet::new();
+        for (i, key, print) in todo {
+            let (library, rules, permits) = (library.unlocked(), rules.clone(), permits.clone());
+            work.spawn(async move {
+                let _turn = permits.acquire_owned().await;
+                let row =
+                    agency_row(&library, library.store(), &key.0, period, as_of, &rules).await;
+                (i, key, print, row)
+            });
+        }
+        while let Some(done) = work.join_next().await {
+            let (i, key, print, row) =
+                done.map_err(|e| crate::error::AppError::Interrupted(e.to_string()))?;
+            let row = row?;
+            self.0
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(key, (print, row.clone()));
+            slots[i] = Some(row);
+        }
+        let mut rows: Vec<AgencyRow> = slots.into_iter().flatten().collect();
         province::mark_continued(&mut rows);
         Ok((
             Rollup {

@@ -8,9 +8,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
-use std::str::FromStr;
 
-use samod::DocumentId;
 use tiendo_shared::report::{Report, ReportSource, ScoreRule};
 use tiendo_shared::status::{self, Problem, Summary};
 use tiendo_shared::workflow;
@@ -26,6 +24,18 @@ pub trait DocReader: Sync {
     fn records(&self) -> impl Future<Output = Result<Vec<DocRecord>>> + Send;
     /// One document, whole.
     fn document(&self, doc_id: &str) -> impl Future<Output = Result<automerge::Automerge>> + Send;
+    /// One document and its model (hydrated from it, or kept from when it last had these heads:
+    /// hydrating is most of the work of a status).
+    fn with_model<T: tiendo_shared::Document + Clone + Send + Sync + 'static>(
+        &self,
+        doc_id: &str,
+    ) -> impl Future<Output = Result<(automerge::Automerge, T)>> + Send {
+        async move {
+            let d = self.document(doc_id).await?;
+            let model = doc::read::<T, _>(&d)?;
+            Ok((d, model))
+        }
+    }
 }
 
 impl DocReader for Library {
@@ -34,14 +44,23 @@ impl DocReader for Library {
     }
 
     async fn document(&self, doc_id: &str) -> Result<automerge::Automerge> {
-        let id = DocumentId::from_str(doc_id)
-            .map_err(|_| AppError::NotFound(format!("tài liệu {doc_id}")))?;
-        let handle = self
-            .repo()
-            .find(id)
-            .await?
-            .ok_or_else(|| AppError::NotFound(format!("tài liệu {doc_id}")))?;
+        let handle = self.handle(doc_id).await?;
         Ok(handle.with_document(|d| d.clone()))
+    }
+
+    async fn with_model<T: tiendo_shared::Document + Clone + Send + Sync + 'static>(
+        &self,
+        doc_id: &str,
+    ) -> Result<(automerge::Automerge, T)> {
+        let handle = self.handle(doc_id).await?;
+        let (d, kept) =
+            handle.with_document(|d| (d.clone(), self.models().get::<T>(doc_id, &d.get_heads())));
+        if let Some(model) = kept {
+            return Ok((d, model));
+        }
+        let model = doc::read::<T, _>(&d)?;
+        self.models().keep(doc_id, d.get_heads(), model.clone());
+        Ok((d, model))
     }
 }
 
@@ -267,9 +286,8 @@ async fn plan_in(
         .iter()
         .find(|d| d.kind == DocKind::Org && d.agency_id == rec.agency_id)
         .ok_or_else(|| AppError::NotFound(format!("tổ chức của kế hoạch {plan_id}")))?;
-    let plan_doc = reader.document(&rec.doc_id).await?;
-    let plan: Plan = doc::read(&plan_doc)?;
-    let org: Org = doc::read(&reader.document(&org_rec.doc_id).await?)?;
+    let (plan_doc, plan) = reader.with_model::<Plan>(&rec.doc_id).await?;
+    let (_, org) = reader.with_model::<Org>(&org_rec.doc_id).await?;
     Ok((plan, org, plan_doc, rec.doc_id.clone()))
 }
 
@@ -295,13 +313,15 @@ pub async fn gather(reader: &impl DocReader, plan_id: &str) -> Result<PlanData> 
         if let Some(unit) = &r.unit_id {
             progress_docs.insert(unit.clone(), r.doc_id.clone());
         }
-        let read = reader.document(&r.doc_id).await.and_then(|d| {
-            let p = doc::read::<Progress, _>(&d)?;
-            if let Some(unit) = &r.unit_id {
-                progress_raw.insert(unit.clone(), d);
-            }
-            Ok(p)
-        });
+        let read = reader
+            .with_model::<Progress>(&r.doc_id)
+            .await
+            .map(|(d, p)| {
+                if let Some(unit) = &r.unit_id {
+                    progress_raw.insert(unit.clone(), d);
+                }
+                p
+            });
         match read {
             Ok(p) => progress.push(p),
             Err(e) => problems.push(Problem {
