@@ -92,6 +92,70 @@ fn watch_list(props: &WatchProps) -> Html {
 }
 
 /// The merged dashboard.
+#[derive(Properties, PartialEq)]
+struct YearProps {
+    plan_id: String,
+    period: PeriodKind,
+    as_of: Date,
+}
+
+/// The year over the plans this one continues (a replaced plan, an agency merged in), as the
+/// server combines them (`shared::year`); needs the connection.
+#[function_component(YearPanel)]
+fn year_panel(props: &YearProps) -> Html {
+    let year = use_state(|| None::<Option<tiendo_shared::year::Year>>);
+    {
+        let year = year.clone();
+        use_effect_with(
+            (props.plan_id.clone(), props.period, props.as_of),
+            move |(plan_id, period, as_of)| {
+                let (plan_id, period, as_of) = (plan_id.clone(), *period, *as_of);
+                wasm_bindgen_futures::spawn_local(async move {
+                    year.set(Some(crate::infra::api::year(&plan_id, period, as_of).await));
+                });
+            },
+        );
+    }
+    let role = |r: tiendo_shared::year::Role| match r {
+        tiendo_shared::year::Role::Continuing => "kế hoạch đang thực hiện".to_string(),
+        tiendo_shared::year::Role::Replaced { from } => {
+            format!(
+                "được thay thế từ {}: nhiệm vụ đến hạn trước ngày đó",
+                from.vi()
+            )
+        }
+        tiendo_shared::year::Role::Absorbed { from } => {
+            format!("cơ quan sáp nhập từ {}", from.vi())
+        }
+    };
+    html! {
+        <section class="year" data-testid="year">
+            <h3>{"Cả năm, gồm các kế hoạch liên kết"}</h3>
+            {
+                match &*year {
+                    None => html! { <p class="sub">{"Đang tính…"}</p> },
+                    Some(None) => html! { <p class="sub">{"Cần kết nối máy chủ để tính cả năm."}</p> },
+                    Some(Some(y)) => html! {
+                        <table class="plan">
+                            <thead><tr><th>{"Kế hoạch"}</th><th>{"Cách tính"}</th><th>{"Nhiệm vụ"}</th><th>{"Đến hạn"}</th><th>{"Hoàn thành"}</th></tr></thead>
+                            <tbody>
+                                { for y.parts.iter().map(|p| html! {
+                                    <tr><td>{format!("{} ({})", p.title, p.agency)}</td><td>{role(p.role)}</td>
+                                        <td>{p.counts.total}</td><td>{p.counts.due}</td>
+                                        <td>{p.counts.done_on_time + p.counts.done_late}</td></tr>
+                                }) }
+                                <tr data-testid="year-total"><td><strong>{"Cả năm"}</strong></td><td>{pct(y.counts.due_completion_rate)}{" nhiệm vụ đến hạn đã hoàn thành"}</td>
+                                    <td>{y.counts.total}</td><td>{y.counts.due}</td>
+                                    <td>{y.counts.done_on_time + y.counts.done_late}</td></tr>
+                            </tbody>
+                        </table>
+                    },
+                }
+            }
+        </section>
+    }
+}
+
 #[function_component(Dashboard)]
 pub fn dashboard_view() -> Html {
     let ws = use_ws();
@@ -239,6 +303,9 @@ pub fn dashboard_view() -> Html {
                 {card("Tỷ lệ hoàn thành (toàn kế hoạch)", pct(h.completion_rate), "rate", "")}
                 {card("Tỷ lệ hoàn thành (nhiệm vụ đến hạn)", pct(h.due_completion_rate), "due-rate", "")}
             </section>
+            if !plan.links.is_empty() {
+                <YearPanel plan_id={ws.snap.plan_id.clone()} period={*period} as_of={*as_of} />
+            }
             <section class="score" data-testid="score">
                 <h3>{"Mức độ thực hiện kế hoạch CCHC"}</h3>
                 <p><strong data-testid="score-points">{format!("{} / {} điểm", score.points, score.max_points)}</strong>

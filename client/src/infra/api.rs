@@ -97,6 +97,25 @@ pub async fn reports(plan_id: &str) -> Option<ReportsAnswer> {
 }
 
 #[cfg(feature = "office")]
+/// The year of plan `plan_id` over the plans it continues (`shared::year`), as the server
+/// combines them; `None` offline.
+pub async fn year(
+    plan_id: &str,
+    period: tiendo_shared::PeriodKind,
+    as_of: tiendo_shared::Date,
+) -> Option<tiendo_shared::year::Year> {
+    let url = format!(
+        "/api/plans/{plan_id}/year?period={}&as_of={as_of}",
+        period.as_str()
+    );
+    let resp = Request::get(&url).send().await.ok()?;
+    if !resp.ok() {
+        return None;
+    }
+    resp.json().await.ok()
+}
+
+#[cfg(feature = "office")]
 /// The province's roll-up of `period` (the server's, kept for offline use), and whether it is
 /// the kept copy because the server could not be reached.
 pub async fn rollup(
