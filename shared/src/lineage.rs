@@ -380,9 +380,9 @@ impl Agency {
     }
 
     /// The agency as it stood on `day`: the units that existed then, under the names they had.
-    pub fn on(&self, day: Date) -> Agency {
+    pub fn on(&self, day: Date) -> std::borrow::Cow<'_, Agency> {
         if self.changes.is_empty() {
-            return self.clone();
+            return std::borrow::Cow::Borrowed(self);
         }
         let lineage = self.lineage();
         let mut out = self.clone();
@@ -395,7 +395,7 @@ impl Agency {
                 ..u.clone()
             })
             .collect();
-        out
+        std::borrow::Cow::Owned(out)
     }
 
     /// The name unit `id` had on `day` (its id when the organisation never listed it).
@@ -410,12 +410,16 @@ impl Agency {
 /// The units' progress as it counts on `day`: each task a unit passed on before `day` carries
 /// the predecessor's entries into its successor's progress (the successor's own entry for a
 /// period wins). Documents stay as they are; the successor gets a progress value if it had none.
-pub fn fold(agency: &Agency, progress: &[Progress], day: Date) -> Vec<Progress> {
+pub fn fold<'a>(
+    agency: &Agency,
+    progress: &'a [Progress],
+    day: Date,
+) -> std::borrow::Cow<'a, [Progress]> {
+    if agency.changes.is_empty() {
+        return std::borrow::Cow::Borrowed(progress);
+    }
     let lineage = agency.lineage();
     let mut out: Vec<Progress> = progress.to_vec();
-    if lineage.is_empty() {
-        return out;
-    }
     for p in progress {
         for (task_id, task) in &p.tasks {
             let to = lineage.route(&p.unit_id, task_id, day);
@@ -440,7 +444,7 @@ pub fn fold(agency: &Agency, progress: &[Progress], day: Date) -> Vec<Progress> 
             }
         }
     }
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 // ---------------------------------------------------------------------------------------------

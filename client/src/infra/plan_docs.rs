@@ -468,8 +468,7 @@ impl PlanDocs {
         let folded =
             tiendo_shared::lineage::fold(&self.agency().ok()?, &docs, super::browser::today());
         folded
-            .into_iter()
-            .next()
+            .first()
             .and_then(|p| p.entry(task_id, period).cloned())
     }
 

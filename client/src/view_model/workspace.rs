@@ -75,8 +75,8 @@ impl Snapshot {
         match &self.agency {
             Ok(agency) if !agency.changes.is_empty() => {
                 tiendo_shared::lineage::fold(agency, &self.unit_progress(), day)
-                    .into_iter()
-                    .next()
+                    .first()
+                    .cloned()
             }
             _ => Some(own.clone()),
         }

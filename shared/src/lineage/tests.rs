@@ -237,14 +237,14 @@ fn progress_counts_for_the_successor_after_the_date_and_its_own_entry_wins() {
         "t1".into(),
         BTreeMap::from([("h1".to_string(), entry(WorkStatus::Done, 100))]),
     );
-    let before = fold(&agency, &[a.clone(), b.clone()], d("2026-03-31"));
+    let before = fold(&agency, &[a.clone(), b.clone()], d("2026-03-31")).into_owned();
     assert!(!before[1].tasks["t1"].contains_key("q1"), "not yet b's");
-    let after = fold(&agency, &[a.clone(), b], d("2026-04-01"));
+    let after = fold(&agency, &[a.clone(), b], d("2026-04-01")).into_owned();
     assert_eq!(after[0], a, "a's document stays a's");
     assert_eq!(after[1].tasks["t1"]["q1"].percent, 40, "a's Q1 under b");
     assert_eq!(after[1].tasks["t1"]["h1"].percent, 100, "b's own wins");
     // A successor with no document yet gets one to carry the entries.
-    let only_a = fold(&agency, &[a], d("2026-04-01"));
+    let only_a = fold(&agency, &[a], d("2026-04-01")).into_owned();
     assert_eq!(only_a[1].unit_id, "b");
     assert_eq!(only_a[1].tasks["t1"]["h1"].percent, 60);
 }
