@@ -210,7 +210,8 @@ impl OrgChange {
     /// What happened, in a sentence: "Phòng A sáp nhập vào Phòng B từ ngày 01/04/2026
     /// (Quyết định số … ngày …)."
     pub fn describe(&self, agency: &Agency) -> String {
-        let name = |id: &str| agency.unit_name(id);
+        // Every unit under the name it had that day (a successor renamed later keeps it here).
+        let name = |id: &str| agency.unit_name_on(id, self.on);
         let old = if self.old_name.is_empty() {
             name(&self.unit)
         } else {

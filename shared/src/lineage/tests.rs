@@ -192,7 +192,17 @@ fn chains_are_followed_for_tasks_and_accounts() {
         accounts: AccountFate::Move,
     };
     record(&mut doc, "so", &b_into_c, d("2026-07-01"), basis(), &rec(2)).unwrap();
-    let l = agency_of(&doc).lineage();
+    let agency = agency_of(&doc);
+    let l = agency.lineage();
+    // Renamed later, the successor keeps the name it had on the merge's day.
+    let rename = Operation::Rename {
+        unit: "c".into(),
+        name: "Phòng Đổi mới".into(),
+    };
+    let mut renamed = doc.fork();
+    record(&mut renamed, "so", &rename, d("2026-09-01"), basis(), &rec(3)).unwrap();
+    let after = agency_of(&renamed);
+    assert!(after.changes[1].describe(&after).contains("sáp nhập vào Phòng Công nghệ"));
     assert_eq!(l.route("a", "t", d("2026-05-01")), "b");
     assert_eq!(l.route("a", "t", d("2026-07-01")), "c");
     assert_eq!(
