@@ -3,10 +3,11 @@
 // another; meanwhile the central office, on the "Tổ chức" tab, merges the unit into another from
 // 1 April with its accounts moved. When the tablet is back online it syncs what it wrote, learns
 // that its account now belongs to the successor, reopens as that unit and shows the merged
-// unit's tasks under it with both results kept, and says what happened.
+// unit's tasks under it with both results kept, and says what happened. Then the office retires
+// another unit with its accounts disabled: that unit's tablet is told why at its next start.
 //
 // Env: BASE, TABLET_USER, TABLET_PASSWORD, OFFICE, OFFICE_PASSWORD, MERGED, INTO, INTO_NAME,
-// TASK_BEFORE, TASK_OFFLINE, R1, R2, BASIS, PROFILE.
+// TASK_BEFORE, TASK_OFFLINE, R1, R2, BASIS, RETIRED, RETIRED_USER, RETIRED_PASSWORD, PROFILE.
 
 import { emit, env, launch, login, page, scenario, serviceWorkerReady, waitIndicator } from './harness.mjs';
 
@@ -91,7 +92,31 @@ scenario(async () => {
     before: await resultOf(t, env('TASK_BEFORE')),
     offline: await resultOf(t, env('TASK_OFFLINE')),
   };
-  emit('seen', { before, office, after });
+  // A unit retired with its accounts disabled: its tablet, signed in before, is told what
+  // happened when it next starts, its data still on screen.
+  const retiredContext = await launch(`${env('PROFILE')}-retired`);
+  const r = await page(retiredContext, 'retired');
+  r.on('dialog', (d) => d.accept());
+  await login(r, env('BASE'), env('RETIRED_USER'), env('RETIRED_PASSWORD'));
+  await waitIndicator(r, SYNCED);
+  await o.selectOption('[data-testid=org-kind]', 'retire');
+  await o.selectOption('[data-testid=org-unit]', env('RETIRED'));
+  await o.fill('[data-testid=org-on]', '2025-04-01');
+  await o.fill('[data-testid=org-basis]', env('BASIS'));
+  await o.press('[data-testid=org-basis]', 'Tab');
+  const retireAccounts = await o.inputValue('[data-testid=org-accounts]');
+  await o.click('[data-testid=org-submit]');
+  await o.waitForSelector('[data-testid=org-recorded]');
+  await waitIndicator(o, SYNCED);
+  await r.reload();
+  await r.waitForSelector('[data-testid=account-refused]', { timeout: 60_000 });
+  const retired = {
+    accounts: retireAccounts,
+    refused: await r.textContent('[data-testid=account-refused]'),
+    rows: await r.locator('[data-testid^=task-row-]').count(),
+  };
+  emit('seen', { before, office, after, retired });
+  await retiredContext.close();
   await tabletContext.close();
   await officeContext.close();
 });

@@ -3,7 +3,8 @@
 //! the merged unit's tablet, back online, syncs what it wrote meanwhile (the server keeps it in
 //! the merged unit's document), reopens as the successor and shows the merged unit's tasks under
 //! it with both results; the office's figures count them for the successor after the merge and
-//! for the merged unit before it.
+//! for the merged unit before it. A unit retired with its accounts disabled: its tablet is told
+//! what happened at its next start, its data still on screen.
 
 use tiendo_shared::{PeriodKind, Progress};
 use tiendo_tests::browser::{Scenario, client_copy};
@@ -16,6 +17,8 @@ const INTO: &str = "phong-quan-ly-cong-nghe-va-chuyen-nganh";
 const INTO_NAME: &str = "Phòng Quản lý Công nghệ và Chuyên ngành";
 const R1: &str = "Đã rà soát quy trình ISO trước khi sáp nhập";
 const R2: &str = "Khảo sát đo lường ghi khi mất mạng";
+/// Retired from 1 April 2025, its accounts disabled.
+const RETIRED: &str = "to-kiem-tra-cai-cach-hanh-chinh-cua-so";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_offline_tablet_of_a_merged_unit_syncs_and_shows_its_tasks_under_the_successor() {
@@ -39,6 +42,9 @@ async fn an_offline_tablet_of_a_merged_unit_syncs_and_shows_its_tasks_under_the_
             ("R1", R1.into()),
             ("R2", R2.into()),
             ("BASIS", "Quyết định số 45/QĐ-SKHCN".into()),
+            ("RETIRED", RETIRED.into()),
+            ("RETIRED_USER", RETIRED.into()),
+            ("RETIRED_PASSWORD", server.password(RETIRED)),
         ],
     );
     let seen = blocking(|| run.expect("seen"));
@@ -84,6 +90,16 @@ async fn an_offline_tablet_of_a_merged_unit_syncs_and_shows_its_tasks_under_the_
             .contains("hiển thị dưới đơn vị này"),
         "{seen:#}"
     );
+    // The retired unit's tablet: told what happened, its data still there.
+    let retired = &seen["retired"];
+    assert_eq!(retired["accounts"], "disable", "{seen:#}");
+    let refused = retired["refused"].as_str().unwrap_or_default();
+    assert!(
+        refused.contains("Tổ kiểm tra cải cách hành chính của Sở giải thể từ ngày 01/04/2025")
+            && refused.contains("bị khoá"),
+        "{seen:#}"
+    );
+    assert!(retired["rows"].as_u64().unwrap() > 0, "{seen:#}");
     blocking(|| run.finish());
 
     // The server kept the offline result in the merged unit's own document.
