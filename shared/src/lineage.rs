@@ -526,6 +526,32 @@ fn read_change<D: autosurgeon::ReadDoc>(doc: &D, obj: &ObjId) -> Option<OrgChang
     })
 }
 
+/// The items of the list at `prop` of `obj` that `read` can read, by the id `id` gives (the
+/// first of a repeated id kept), through autosurgeon's reader: what an appended-only list of
+/// maps reads to (the organisation's changes, a plan's links).
+pub(crate) fn read_list<D: autosurgeon::ReadDoc, T>(
+    doc: &D,
+    obj: &ObjId,
+    prop: Prop<'_>,
+    read: impl Fn(&D, &ObjId) -> Option<T>,
+    id: impl Fn(&T) -> String,
+) -> Vec<T> {
+    let Prop::Key(key) = prop else {
+        return Vec::new();
+    };
+    let mut by_id = BTreeMap::new();
+    if let Some((Value::Object(ObjType::List), list)) = value_at(doc, obj, &key) {
+        for i in 0..doc.length(&list) {
+            if let Ok(Some((Value::Object(ObjType::Map), m))) = doc.get(&list, i)
+                && let Some(item) = read(doc, &m)
+            {
+                by_id.entry(id(&item)).or_insert(item);
+            }
+        }
+    }
+    by_id.into_values().collect()
+}
+
 /// Reads an agency's change list (autosurgeon `hydrate` of [`Agency::changes`]), by id; a
 /// change that cannot be read is left out. The list is made when the agency is first written
 /// ([`keep_changes`]), so devices append to the same list.
@@ -534,20 +560,8 @@ pub fn hydrate_changes<D: autosurgeon::ReadDoc>(
     obj: &ObjId,
     prop: Prop<'_>,
 ) -> Result<Vec<OrgChange>, HydrateError> {
-    let Prop::Key(key) = prop else {
-        return Ok(Vec::new());
-    };
-    let mut by_id = BTreeMap::new();
-    if let Some((Value::Object(ObjType::List), list)) = value_at(doc, obj, &key) {
-        for i in 0..doc.length(&list) {
-            if let Ok(Some((Value::Object(ObjType::Map), m))) = doc.get(&list, i)
-                && let Some(c) = read_change(doc, &m)
-            {
-                by_id.entry(c.id.clone()).or_insert(c);
-            }
-        }
-    }
-    Ok(Lineage::new(&by_id.into_values().collect::<Vec<_>>()).changes)
+    let changes = read_list(doc, obj, prop, read_change, |c| c.id.clone());
+    Ok(Lineage::new(&changes).changes)
 }
 
 /// Whole-model writes leave the change list alone (autosurgeon `reconcile` of

@@ -17,14 +17,12 @@
 //!
 //! The year's counts are those of every task counted, together; the score is computed on them.
 
-use std::collections::BTreeMap;
-
 use automerge::transaction::Transactable;
-use automerge::{ObjId, ObjType, ScalarValue, Value};
+use automerge::{ObjId, ObjType, ScalarValue};
 use autosurgeon::{HydrateError, Prop};
 use serde::{Deserialize, Serialize};
 
-use crate::lineage::{Basis, text_at, value_at};
+use crate::lineage::{Basis, read_list, text_at};
 use crate::status::{Counts, Summary, TaskState};
 use crate::workflow::child;
 use crate::{Date, Error};
@@ -123,20 +121,7 @@ pub fn hydrate_links<D: autosurgeon::ReadDoc>(
     obj: &ObjId,
     prop: Prop<'_>,
 ) -> Result<Vec<PlanLink>, HydrateError> {
-    let Prop::Key(key) = prop else {
-        return Ok(Vec::new());
-    };
-    let mut by_id = BTreeMap::new();
-    if let Some((Value::Object(ObjType::List), list)) = value_at(doc, obj, &key) {
-        for i in 0..doc.length(&list) {
-            if let Ok(Some((Value::Object(ObjType::Map), m))) = doc.get(&list, i)
-                && let Some(l) = read_link(doc, &m)
-            {
-                by_id.entry(l.id.clone()).or_insert(l);
-            }
-        }
-    }
-    Ok(by_id.into_values().collect())
+    Ok(read_list(doc, obj, prop, read_link, |l| l.id.clone()))
 }
 
 /// Whole-model writes of a plan make its empty link list when it has none and leave it alone

@@ -147,3 +147,13 @@ export async function waitIndicator(p, pattern) {
   );
   return indicator(p);
 }
+
+/** Opens task `task`, writes `text` as its result (committed by leaving the field) and goes back. */
+export async function setResult(p, task, text) {
+  if (await p.locator('[data-testid=task-detail]').count()) await p.click('[data-testid=back]');
+  await p.click(`[data-testid=task-row-${task}]`);
+  await p.waitForSelector('[data-testid=task-detail]');
+  await p.fill('[data-testid=field-result]', text);
+  await p.press('[data-testid=field-result]', 'Tab');
+  await p.click('[data-testid=back]');
+}

@@ -9,18 +9,9 @@
 // Env: BASE, TABLET_USER, TABLET_PASSWORD, OFFICE, OFFICE_PASSWORD, MERGED, INTO, INTO_NAME,
 // TASK_BEFORE, TASK_OFFLINE, R1, R2, BASIS, RETIRED, RETIRED_USER, RETIRED_PASSWORD, PROFILE.
 
-import { emit, env, launch, login, page, scenario, serviceWorkerReady, waitIndicator } from './harness.mjs';
+import { emit, env, launch, login, page, scenario, serviceWorkerReady, setResult, waitIndicator } from './harness.mjs';
 
 const SYNCED = /Đã đồng bộ lúc/;
-
-async function setResult(p, task, text) {
-  if (await p.locator('[data-testid=task-detail]').count()) await p.click('[data-testid=back]');
-  await p.click(`[data-testid=task-row-${task}]`);
-  await p.waitForSelector('[data-testid=task-detail]');
-  await p.fill('[data-testid=field-result]', text);
-  await p.press('[data-testid=field-result]', 'Tab');
-  await p.click('[data-testid=back]');
-}
 
 async function resultOf(p, task) {
   await p.click(`[data-testid=task-row-${task}]`);

@@ -10,7 +10,7 @@
 // Env: BASE, EDITOR, EDITOR_PASSWORD, HEAD, HEAD_PASSWORD, OFFICE, OFFICE_PASSWORD, UNIT,
 // NOTE, R1, R2, R3, PROFILE.
 
-import { emit, env, handOver, launch, login, page, scenario, serviceWorkerReady, waitIndicator } from './harness.mjs';
+import { emit, env, handOver, launch, login, page, scenario, serviceWorkerReady, setResult as writeResult, waitIndicator } from './harness.mjs';
 
 const SYNCED = /Đã đồng bộ lúc/;
 
@@ -31,12 +31,7 @@ async function waitRow(p, unit, want) {
 }
 
 async function setResult(p, task, text) {
-  if (await p.locator('[data-testid=task-detail]').count()) await p.click('[data-testid=back]');
-  await p.click(`[data-testid=task-row-${task}]`);
-  await p.waitForSelector('[data-testid=task-detail]');
-  await p.fill('[data-testid=field-result]', text);
-  await p.press('[data-testid=field-result]', 'Tab');
-  await p.click('[data-testid=back]');
+  await writeResult(p, task, text);
   await p.waitForSelector('[data-testid=period-report]');
 }
 

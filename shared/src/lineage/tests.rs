@@ -66,8 +66,8 @@ fn merge_a_into_b() -> Operation {
     }
 }
 
-#[test]
-fn a_merge_ends_the_unit_passes_its_tasks_and_keeps_its_name_for_earlier_days() {
+/// The organisation with unit a merged into b from 1 April.
+fn merged() -> automerge::Automerge {
     let mut doc = doc_of(&org());
     record(
         &mut doc,
@@ -78,6 +78,12 @@ fn a_merge_ends_the_unit_passes_its_tasks_and_keeps_its_name_for_earlier_days() 
         &rec(1),
     )
     .unwrap();
+    doc
+}
+
+#[test]
+fn a_merge_ends_the_unit_passes_its_tasks_and_keeps_its_name_for_earlier_days() {
+    let mut doc = merged();
     let agency = agency_of(&doc);
     let l = agency.lineage();
     assert!(l.valid("a", d("2026-03-31")));
@@ -176,16 +182,7 @@ fn a_split_creates_units_from_its_date_and_sends_each_chosen_task_where_chosen()
 
 #[test]
 fn chains_are_followed_for_tasks_and_accounts() {
-    let mut doc = doc_of(&org());
-    record(
-        &mut doc,
-        "so",
-        &merge_a_into_b(),
-        d("2026-04-01"),
-        basis(),
-        &rec(1),
-    )
-    .unwrap();
+    let mut doc = merged();
     let b_into_c = Operation::Merge {
         unit: "b".into(),
         into: "c".into(),
@@ -200,9 +197,21 @@ fn chains_are_followed_for_tasks_and_accounts() {
         name: "Phòng Đổi mới".into(),
     };
     let mut renamed = doc.fork();
-    record(&mut renamed, "so", &rename, d("2026-09-01"), basis(), &rec(3)).unwrap();
+    record(
+        &mut renamed,
+        "so",
+        &rename,
+        d("2026-09-01"),
+        basis(),
+        &rec(3),
+    )
+    .unwrap();
     let after = agency_of(&renamed);
-    assert!(after.changes[1].describe(&after).contains("sáp nhập vào Phòng Công nghệ"));
+    assert!(
+        after.changes[1]
+            .describe(&after)
+            .contains("sáp nhập vào Phòng Công nghệ")
+    );
     assert_eq!(l.route("a", "t", d("2026-05-01")), "b");
     assert_eq!(l.route("a", "t", d("2026-07-01")), "c");
     assert_eq!(
@@ -218,16 +227,7 @@ fn chains_are_followed_for_tasks_and_accounts() {
 
 #[test]
 fn progress_counts_for_the_successor_after_the_date_and_its_own_entry_wins() {
-    let mut doc = doc_of(&org());
-    record(
-        &mut doc,
-        "so",
-        &merge_a_into_b(),
-        d("2026-04-01"),
-        basis(),
-        &rec(1),
-    )
-    .unwrap();
+    let doc = merged();
     let agency = agency_of(&doc);
     let entry = |status, percent| Entry {
         status,
@@ -261,16 +261,7 @@ fn progress_counts_for_the_successor_after_the_date_and_its_own_entry_wins() {
 
 #[test]
 fn whole_model_writes_and_older_readers_keep_the_change_list() {
-    let mut doc = doc_of(&org());
-    record(
-        &mut doc,
-        "so",
-        &merge_a_into_b(),
-        d("2026-04-01"),
-        basis(),
-        &rec(1),
-    )
-    .unwrap();
+    let mut doc = merged();
     // The importer's path: read the model, add a unit, write it back.
     doc::update::<Org, _>(&mut doc, "system", UnixTime(1), |o| {
         o.agencies[0].units.push(Unit::named("Phòng Mới"));

@@ -3,6 +3,7 @@ use crate::doc::{self, UnixTime};
 use crate::plan::PeriodKind;
 use crate::progress::{Entry, Progress, WorkStatus};
 use crate::status::summarize;
+use std::collections::BTreeMap;
 
 fn d(s: &str) -> Date {
     s.parse().unwrap()
