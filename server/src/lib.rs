@@ -33,6 +33,7 @@ pub mod organisation;
 pub mod plan_files;
 pub mod province;
 pub mod reader;
+pub mod readings;
 pub mod reports;
 pub mod routes;
 pub mod store;

@@ -514,11 +514,22 @@ impl Library {
             w.abort();
         }
         self.repo.stop().await;
+        if let Err(e) = self.store.flush_readings().await {
+            tracing::warn!(error = %e, "keeping documents' readings failed");
+        }
     }
 
-    /// The models kept by heads ([`Models`]).
+    /// The readings kept by version ([`Models`]).
     pub(crate) fn models(&self) -> &Models {
         &self.models
+    }
+
+    /// Whether the library holds document `doc_id` open in the repo (asked for through it).
+    pub(crate) fn holds(&self, doc_id: &str) -> bool {
+        self.handles
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .contains_key(doc_id)
     }
 
     /// This library without the data directory's lock: what a background task holds, so the
@@ -539,42 +550,43 @@ impl Library {
     }
 }
 
-/// Each document's model as last hydrated, with the heads it was hydrated at: a status or a
-/// roll-up rehydrates only the documents that changed since (hydrating a unit's year of progress
-/// is most of a status's work). One model per document, replaced when its heads move.
+/// Each document's reading as last made, with the version it was made from
+/// ([`crate::reader::Version`]: heads in the repo, or the print of its stored chunks): a status
+/// or a roll-up reads again only the documents that changed since (hydrating a unit's year of
+/// progress is most of a status's work). One reading per document, replaced when it changes.
 #[derive(Clone, Default)]
 pub struct Models(std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, Kept>>>);
 
-/// A model and the heads it was hydrated at.
+/// A reading and the version it was made from.
 type Kept = (
-    Vec<automerge::ChangeHash>,
+    crate::reader::Version,
     std::sync::Arc<dyn std::any::Any + Send + Sync>,
 );
 
 impl Models {
-    /// The model of `doc_id` kept at exactly `heads`, as a `T`.
+    /// The reading of `doc_id` kept for exactly `version`, as a `T`.
     pub fn get<T: Clone + 'static>(
         &self,
         doc_id: &str,
-        heads: &[automerge::ChangeHash],
+        version: &crate::reader::Version,
     ) -> Option<T> {
         let kept = self.0.lock().unwrap_or_else(|p| p.into_inner());
         let (at, model) = kept.get(doc_id)?;
-        (at.as_slice() == heads)
+        (at == version)
             .then(|| model.downcast_ref::<T>().cloned())
             .flatten()
     }
 
-    /// Keeps `model`, hydrated from `doc_id` at `heads`.
+    /// Keeps `model`, made from `doc_id` at `version`.
     pub fn keep<T: Send + Sync + 'static>(
         &self,
         doc_id: &str,
-        heads: Vec<automerge::ChangeHash>,
+        version: crate::reader::Version,
         model: T,
     ) {
         self.0
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .insert(doc_id.to_string(), (heads, std::sync::Arc::new(model)));
+            .insert(doc_id.to_string(), (version, std::sync::Arc::new(model)));
     }
 }

@@ -165,23 +165,19 @@ impl Rollups {
                 })
                 .collect()
         };
-        // Every document's heads, asked of the repo together rather than one after another.
-        let all: Vec<&String> = plans.iter().flat_map(|(_, docs)| docs).collect();
-        let heads: HashMap<&String, Vec<automerge::ChangeHash>> =
-            futures::future::join_all(all.iter().map(|d| library.heads(d)))
-                .await
-                .into_iter()
-                .zip(all.iter().copied())
-                .map(|(h, d)| h.map(|h| (d, h)))
-                .collect::<Result<_>>()?;
+        // Every document's version: the print of its stored chunks, or its heads in the repo
+        // where the library holds it (nothing is loaded to ask).
+        let reader = crate::reader::Stored(library);
+        let mut versions: HashMap<&String, crate::reader::Version> = HashMap::new();
+        for doc in plans.iter().flat_map(|(_, docs)| docs) {
+            versions.insert(doc, reader.version(doc).await?);
+        }
         let mut slots: Vec<Option<AgencyRow>> = Vec::with_capacity(plans.len());
         let mut todo = Vec::new();
         for (i, (plan_id, docs)) in plans.iter().enumerate() {
             let mut print = String::new();
             for doc in docs {
-                for h in &heads[doc] {
-                    print.push_str(&h.to_string());
-                }
+                print.push_str(versions[doc].as_str());
                 print.push('|');
             }
             print.push_str(&made.get(plan_id).copied().unwrap_or(0).to_string());
@@ -208,8 +204,8 @@ impl Rollups {
             let (library, rules, permits) = (library.unlocked(), rules.clone(), permits.clone());
             work.spawn(async move {
                 let _turn = permits.acquire_owned().await;
-                let row =
-                    agency_row(&library, library.store(), &key.0, period, as_of, &rules).await;
+                let reader = crate::reader::Stored(&library);
+                let row = agency_row(&reader, library.store(), &key.0, period, as_of, &rules).await;
                 (i, key, print, row)
             });
         }

@@ -16,7 +16,8 @@ use tiendo_shared::{Agency, Date, Org, PeriodKind, Plan, Progress, doc};
 
 use crate::Library;
 use crate::error::{AppError, Result};
-use crate::store::{DocKind, DocRecord, SqliteStore};
+use crate::readings::{Readable, Reading, Steps};
+use crate::store::{DocKind, DocRecord, SqliteStore, StoreError};
 
 /// Where documents are read from.
 pub trait DocReader: Sync {
@@ -24,17 +25,13 @@ pub trait DocReader: Sync {
     fn records(&self) -> impl Future<Output = Result<Vec<DocRecord>>> + Send;
     /// One document, whole.
     fn document(&self, doc_id: &str) -> impl Future<Output = Result<automerge::Automerge>> + Send;
-    /// One document and its model (hydrated from it, or kept from when it last had these heads:
-    /// hydrating is most of the work of a status).
-    fn with_model<T: tiendo_shared::Document + Clone + Send + Sync + 'static>(
+    /// What the status reads of one document ([`Reading`]: made from it, or kept from when it
+    /// last was in this state — hydrating is most of the work of a status).
+    fn reading<T: Readable>(
         &self,
         doc_id: &str,
-    ) -> impl Future<Output = Result<(automerge::Automerge, T)>> + Send {
-        async move {
-            let d = self.document(doc_id).await?;
-            let model = doc::read::<T, _>(&d)?;
-            Ok((d, model))
-        }
+    ) -> impl Future<Output = Result<Reading<T>>> + Send {
+        async move { Reading::of(&self.document(doc_id).await?) }
     }
 }
 
@@ -48,19 +45,17 @@ impl DocReader for Library {
         Ok(handle.with_document(|d| d.clone()))
     }
 
-    async fn with_model<T: tiendo_shared::Document + Clone + Send + Sync + 'static>(
-        &self,
-        doc_id: &str,
-    ) -> Result<(automerge::Automerge, T)> {
+    async fn reading<T: Readable>(&self, doc_id: &str) -> Result<Reading<T>> {
         let handle = self.handle(doc_id).await?;
-        let (d, kept) =
-            handle.with_document(|d| (d.clone(), self.models().get::<T>(doc_id, &d.get_heads())));
-        if let Some(model) = kept {
-            return Ok((d, model));
-        }
-        let model = doc::read::<T, _>(&d)?;
-        self.models().keep(doc_id, d.get_heads(), model.clone());
-        Ok((d, model))
+        handle.with_document(|d| {
+            let version = Version::heads(&d.get_heads());
+            if let Some(kept) = self.models().get::<Reading<T>>(doc_id, &version) {
+                return Ok(kept);
+            }
+            let reading = Reading::<T>::of(d)?;
+            self.models().keep(doc_id, version, reading.clone());
+            Ok(reading)
+        })
     }
 }
 
@@ -71,6 +66,108 @@ impl DocReader for SqliteStore {
 
     async fn document(&self, doc_id: &str) -> Result<automerge::Automerge> {
         Ok(self.read_document(doc_id).await?)
+    }
+
+    async fn reading<T: Readable>(&self, doc_id: &str) -> Result<Reading<T>> {
+        Ok(stored_reading(self, doc_id).await?.1)
+    }
+}
+
+/// Which state of a document a reading was made from: its heads in the running repo, or the
+/// print of its stored chunks ([`crate::store::prints`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Version(String);
+
+impl Version {
+    /// The state with these heads.
+    pub fn heads(heads: &[automerge::ChangeHash]) -> Version {
+        let mut s = String::from("h");
+        for h in heads {
+            s.push(':');
+            s.push_str(&h.to_string());
+        }
+        Version(s)
+    }
+
+    /// The state stored as these chunks.
+    pub fn stored(print: crate::store::prints::Print) -> Version {
+        Version(format!("p:{print}"))
+    }
+
+    /// As text, for a fingerprint.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The reading of `doc_id` as stored: kept in SQLite for its print, else made from its chunks
+/// (and kept). Also says which stored state it is of.
+async fn stored_reading<T: Readable>(
+    store: &SqliteStore,
+    doc_id: &str,
+) -> Result<(crate::store::prints::Print, Reading<T>)> {
+    let print = store.print(doc_id);
+    if let Some(kept) = store
+        .kept_reading(doc_id, print)
+        .await?
+        .and_then(|b| Reading::<T>::from_bytes(&b))
+    {
+        return Ok((print, kept));
+    }
+    let (d, print) = store.read_printed(doc_id).await?;
+    let reading = tokio::task::spawn_blocking(move || Reading::<T>::of(&d))
+        .await
+        .map_err(|e| AppError::Interrupted(e.to_string()))??;
+    store.keep_reading(doc_id, print, reading.to_bytes());
+    Ok((print, reading))
+}
+
+/// The running library read as stored: a document the library holds is read through the repo
+/// (it may be ahead of SQLite by moments), every other from its stored chunks — or from the
+/// reading kept for them — without loading it into the repo. What the province's roll-up reads
+/// through: a restart costs it no hydration of documents that did not change, and it holds no
+/// agency's documents in memory.
+pub struct Stored<'a>(pub &'a Library);
+
+impl Stored<'_> {
+    /// Which state of `doc_id` a reading through this reader is of now.
+    pub async fn version(&self, doc_id: &str) -> Result<Version> {
+        if self.0.holds(doc_id) {
+            return Ok(Version::heads(&self.0.heads(doc_id).await?));
+        }
+        Ok(Version::stored(self.0.store().print(doc_id)))
+    }
+}
+
+impl DocReader for Stored<'_> {
+    async fn records(&self) -> Result<Vec<DocRecord>> {
+        Ok(self.0.catalogue().all())
+    }
+
+    async fn document(&self, doc_id: &str) -> Result<automerge::Automerge> {
+        self.0.document(doc_id).await
+    }
+
+    async fn reading<T: Readable>(&self, doc_id: &str) -> Result<Reading<T>> {
+        if self.0.holds(doc_id) {
+            return self.0.reading(doc_id).await;
+        }
+        let store = self.0.store();
+        let now = Version::stored(store.print(doc_id));
+        if let Some(kept) = self.0.models().get::<Reading<T>>(doc_id, &now) {
+            return Ok(kept);
+        }
+        match stored_reading::<T>(store, doc_id).await {
+            Ok((print, reading)) => {
+                self.0
+                    .models()
+                    .keep(doc_id, Version::stored(print), reading.clone());
+                Ok(reading)
+            }
+            // Created but not stored yet: the repo has it.
+            Err(AppError::Store(StoreError::NotFound(_))) => self.0.reading(doc_id).await,
+            Err(e) => Err(e),
+        }
     }
 }
 
@@ -98,12 +195,36 @@ pub struct PlanData {
     pub problems: Vec<Problem>,
     /// Each unit's progress document id, to place the problems found in it.
     pub progress_docs: HashMap<String, String>,
-    /// The plan document itself (the office's workflow steps and report texts are in it).
-    pub plan_doc: automerge::Automerge,
     /// The plan document's id.
     pub plan_doc_id: String,
-    /// Each unit's progress document itself (what a submission's heads are looked up in).
-    pub progress_raw: HashMap<String, automerge::Automerge>,
+    /// The office's reporting steps and configured deadlines, from the plan document.
+    pub plan_steps: Steps,
+    /// Each unit's own reporting steps, from its progress document (units whose document reads).
+    pub unit_steps: HashMap<String, Steps>,
+}
+
+/// The documents themselves of a plan, for its report: the plan (the office's report texts) and
+/// each unit's progress (what a submission's heads are looked up in).
+pub struct Documents {
+    /// The plan document.
+    pub plan: automerge::Automerge,
+    /// Each unit's progress document that reads.
+    pub progress: HashMap<String, automerge::Automerge>,
+}
+
+/// The documents of `data`'s plan (a progress document that does not load is left out: its
+/// unit is reported from its live figures, as one whose reading failed).
+pub async fn documents(reader: &impl DocReader, data: &PlanData) -> Result<Documents> {
+    let plan = reader.document(&data.plan_doc_id).await?;
+    let mut progress = HashMap::new();
+    for unit in data.unit_steps.keys() {
+        if let Some(doc_id) = data.progress_docs.get(unit)
+            && let Ok(d) = reader.document(doc_id).await
+        {
+            progress.insert(unit.clone(), d);
+        }
+    }
+    Ok(Documents { plan, progress })
 }
 
 impl PlanData {
@@ -133,11 +254,7 @@ impl PlanData {
 
     /// The period's deadlines: the office's configured ones, else the plan's and the regime's.
     pub fn deadlines(&self, period: PeriodKind) -> Option<workflow::Deadlines> {
-        workflow::deadlines_with(
-            &self.plan,
-            period,
-            &workflow::configured(&self.plan_doc, period),
-        )
+        workflow::deadlines_with(&self.plan, period, &self.plan_steps.configured(period))
     }
 
     /// Where each unit's period report stands (`shared::workflow`), given when the server
@@ -148,12 +265,12 @@ impl PlanData {
         received: &BTreeMap<String, i64>,
     ) -> Vec<(String, workflow::ReportState)> {
         let mut out: Vec<(String, workflow::ReportState)> = self
-            .progress_raw
+            .unit_steps
             .iter()
-            .map(|(unit, doc)| {
+            .map(|(unit, steps)| {
                 let st = workflow::derive(
-                    &workflow::unit_steps(doc, period),
-                    &workflow::office_steps(&self.plan_doc, unit, period),
+                    steps.unit(period),
+                    self.plan_steps.office(unit, period),
                     received,
                 );
                 (unit.clone(), st)
@@ -168,6 +285,7 @@ impl PlanData {
     /// it has sent nothing; the office's texts for the period from the plan document.
     pub fn report(
         &self,
+        docs: &Documents,
         period: PeriodKind,
         as_of: Date,
         rule: &ScoreRule,
@@ -183,10 +301,7 @@ impl PlanData {
         for p in &self.progress {
             let name = agency.unit_name(&p.unit_id);
             let central = agency.central_office.as_deref() == Some(p.unit_id.as_str());
-            let state = self
-                .progress_raw
-                .get(&p.unit_id)
-                .zip(states.remove(&p.unit_id));
+            let state = docs.progress.get(&p.unit_id).zip(states.remove(&p.unit_id));
             let on_time = state.as_ref().and_then(|(_, st)| {
                 let first = st.first_submitted.as_ref()?;
                 Some(deadline.is_some_and(|d| workflow::on_time(first.effective, d)))
@@ -246,7 +361,7 @@ impl PlanData {
             }
         }
         sources.sort_by(|a, b| a.unit.cmp(&b.unit));
-        let texts = tiendo_shared::report::texts::read(&self.plan_doc, period);
+        let texts = tiendo_shared::report::texts::read(&docs.plan, period);
         let mut report = tiendo_shared::report::build(
             &self.plan, &self.org, agency, &progress, period, as_of, rule, &texts, sources,
         );
@@ -271,13 +386,13 @@ impl PlanData {
     }
 }
 
-/// The plan `plan_id` and the organisation of its agency, among `records`; with the plan's
-/// document (read once: its model and the office's workflow steps both come from it) and id.
+/// The plan `plan_id` and the organisation of its agency, among `records`; with the plan
+/// document's steps and id.
 async fn plan_in(
     reader: &impl DocReader,
     records: &[DocRecord],
     plan_id: &str,
-) -> Result<(Plan, Org, automerge::Automerge, String)> {
+) -> Result<(Plan, Org, Steps, String)> {
     let rec = records
         .iter()
         .find(|d| d.kind == DocKind::Plan && d.plan_id.as_deref() == Some(plan_id))
@@ -286,9 +401,9 @@ async fn plan_in(
         .iter()
         .find(|d| d.kind == DocKind::Org && d.agency_id == rec.agency_id)
         .ok_or_else(|| AppError::NotFound(format!("tổ chức của kế hoạch {plan_id}")))?;
-    let (plan_doc, plan) = reader.with_model::<Plan>(&rec.doc_id).await?;
-    let (_, org) = reader.with_model::<Org>(&org_rec.doc_id).await?;
-    Ok((plan, org, plan_doc, rec.doc_id.clone()))
+    let plan = reader.reading::<Plan>(&rec.doc_id).await?;
+    let org = reader.reading::<Org>(&org_rec.doc_id).await?;
+    Ok((plan.model, org.model, plan.steps, rec.doc_id.clone()))
 }
 
 /// The plan `plan_id` and the organisation of its agency.
@@ -301,8 +416,8 @@ pub async fn plan(reader: &impl DocReader, plan_id: &str) -> Result<(Plan, Org)>
 /// document that cannot be read is reported in `problems`, not allowed to sink the rest.
 pub async fn gather(reader: &impl DocReader, plan_id: &str) -> Result<PlanData> {
     let records = reader.records().await?;
-    let (plan, org, plan_doc, plan_doc_id) = plan_in(reader, &records, plan_id).await?;
-    let mut progress_raw = HashMap::new();
+    let (plan, org, plan_steps, plan_doc_id) = plan_in(reader, &records, plan_id).await?;
+    let mut unit_steps = HashMap::new();
     let mut progress = Vec::new();
     let mut problems = Vec::new();
     let mut progress_docs = HashMap::new();
@@ -314,13 +429,13 @@ pub async fn gather(reader: &impl DocReader, plan_id: &str) -> Result<PlanData> 
             progress_docs.insert(unit.clone(), r.doc_id.clone());
         }
         let read = reader
-            .with_model::<Progress>(&r.doc_id)
+            .reading::<Progress>(&r.doc_id)
             .await
-            .map(|(d, p)| {
+            .map(|Reading { model, steps }| {
                 if let Some(unit) = &r.unit_id {
-                    progress_raw.insert(unit.clone(), d);
+                    unit_steps.insert(unit.clone(), steps);
                 }
-                p
+                model
             });
         match read {
             Ok(p) => progress.push(p),
@@ -337,9 +452,9 @@ pub async fn gather(reader: &impl DocReader, plan_id: &str) -> Result<PlanData> 
         progress,
         problems,
         progress_docs,
-        plan_doc,
         plan_doc_id,
-        progress_raw,
+        plan_steps,
+        unit_steps,
     })
 }
 

@@ -13,7 +13,7 @@ use super::open_store;
 use crate::config::Config;
 use crate::reader::{self, DocReader};
 use crate::reports::{self, FileKind};
-use crate::store::{DocKind, DocRecord, SqliteStore};
+use crate::store::{DocRecord, SqliteStore};
 
 /// The store, moving the progress bar on at every document read.
 struct Counted<'a> {
@@ -48,26 +48,26 @@ pub async fn run(
         None => None,
     };
     let store = open_store(cfg)?;
-    let documents = store
+    // The plan's own documents are read twice (their readings, then the documents for the
+    // report), the organisation's once, then the files are made.
+    let own = store
         .documents()
         .await?
         .iter()
-        .filter(|r| r.plan_id.as_deref() == Some(plan_id) || r.kind == DocKind::Org)
+        .filter(|r| r.plan_id.as_deref() == Some(plan_id))
         .count() as u64;
-    let bar = ProgressBar::new(documents + 1).with_style(
+    let bar = ProgressBar::new(2 * own + 2).with_style(
         indicatif::ProgressStyle::with_template("{msg:28} [{bar:30}] {pos}/{len}")
             .expect("a valid template")
             .progress_chars("=> "),
     );
     bar.set_message("đọc tài liệu");
-    let data = reader::gather(
-        &Counted {
-            store: &store,
-            bar: &bar,
-        },
-        plan_id,
-    )
-    .await?;
+    let counted = Counted {
+        store: &store,
+        bar: &bar,
+    };
+    let data = reader::gather(&counted, plan_id).await?;
+    let docs = reader::documents(&counted, &data).await?;
     bar.set_message("tạo tệp DOCX, XLSX");
     let as_of =
         as_of.unwrap_or_else(|| reports::default_as_of(data.deadlines(period), crate::today()));
@@ -77,7 +77,7 @@ pub async fn run(
         kinds: vec![FileKind::Docx, FileKind::Xlsx],
         username: None,
     };
-    let (report, files) = reports::generate(data, &store, &cfg.score, &request).await?;
+    let (report, files) = reports::generate(data, docs, &store, &cfg.score, &request).await?;
     bar.inc(1);
     std::fs::create_dir_all(out).with_context(|| format!("không tạo được {}", out.display()))?;
     let mut written = Vec::new();

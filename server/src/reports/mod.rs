@@ -65,6 +65,7 @@ pub struct Generated {
 /// "made on"). The one path for the HTTP download and `tiendo report`.
 pub async fn generate(
     data: PlanData,
+    docs: crate::reader::Documents,
     store: &SqliteStore,
     rule: &tiendo_shared::report::ScoreRule,
     request: &Request,
@@ -78,7 +79,7 @@ pub async fn generate(
         rule.clone(),
     );
     let (report, files) = tokio::task::spawn_blocking(move || -> Result<_> {
-        let report = data.report(period, as_of, &rule, &received)?;
+        let report = data.report(&docs, period, as_of, &rule, &received)?;
         let mut files = Vec::new();
         for kind in kinds {
             files.push(Generated {

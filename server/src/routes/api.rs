@@ -221,8 +221,15 @@ async fn report(
         kinds: vec![kind],
         username: Some(auth.user.username.clone()),
     };
-    let (_, files) =
-        reports::generate(data, state.library.store(), &state.config.score, &request).await?;
+    let docs = crate::reader::documents(&state.library, &data).await?;
+    let (_, files) = reports::generate(
+        data,
+        docs,
+        state.library.store(),
+        &state.config.score,
+        &request,
+    )
+    .await?;
     let reports::Generated { name, bytes, .. } = files
         .into_iter()
         .next()

@@ -78,17 +78,26 @@ impl samod::storage::Storage for SqliteStore {
         let k = key_string(&key);
         let conn = self.conn.clone();
         let durable = self.durable.clone();
+        let prints = self.prints.clone();
         let res = tokio::task::spawn_blocking(move || {
             // Listed before taking the connection, so a large snapshot does not hold up writers.
             let changes = chunk_changes(&k, &data);
             let guard = conn.lock().unwrap_or_else(|p| p.into_inner());
+            let existed = guard
+                .query_row("SELECT 1 FROM chunks WHERE key = ?1", [&k], |_| Ok(()))
+                .optional()?
+                .is_some();
             guard.execute(
                 "INSERT INTO chunks (key, data) VALUES (?1, ?2)
                  ON CONFLICT (key) DO UPDATE SET data = excluded.data",
                 params![k, data],
             )?;
             drop(guard);
-            // Committed (synchronous = FULL): only now may the change be acknowledged.
+            // Committed (synchronous = FULL): only now may the change be acknowledged, and only
+            // now does the document's print say it is stored.
+            if !existed {
+                prints.changed(&k, true);
+            }
             if let Some((doc, hashes)) = changes {
                 durable.record(doc, hashes);
             }
@@ -109,10 +118,13 @@ impl samod::storage::Storage for SqliteStore {
 
     async fn delete(&self, key: StorageKey) {
         let k = key_string(&key);
+        let prints = self.prints.clone();
         if let Err(e) = self
             .blocking(move |c| {
-                c.execute("DELETE FROM chunks WHERE key = ?1", [k])
-                    .map(|_| ())
+                if c.execute("DELETE FROM chunks WHERE key = ?1", [&k])? > 0 {
+                    prints.changed(&k, false);
+                }
+                Ok(())
             })
             .await
         {

@@ -126,6 +126,14 @@ pub const MIGRATIONS: &[&str] = &[
         received_at INTEGER NOT NULL, -- Unix ms
         PRIMARY KEY (doc_id, step_id)
     ) WITHOUT ROWID;",
+    // 6: documents' readings (model and reporting steps) kept by the print of the chunks they
+    // were made from, and the build that made them (`store::models`): a cache, safe to empty.
+    "CREATE TABLE doc_readings (
+        doc_id TEXT PRIMARY KEY NOT NULL,
+        print TEXT NOT NULL,
+        build TEXT NOT NULL,
+        data BLOB NOT NULL
+    );",
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> Result<()> {

@@ -5,6 +5,8 @@
 //!
 //! - [`chunks`]: samod's document chunks, through the [`samod::storage::Storage`] key/value trait;
 //! - [`durable`]: which changes are committed, so the sync layer announces only those;
+//! - [`prints`]: each document's fingerprint of stored chunks, and [`models`] the models (and
+//!   reporting steps) hydrated from exactly those chunks, so a restart need not hydrate again;
 //! - [`catalogue`]: which document is which (plan, organisation, a unit's progress);
 //! - [`users`]: accounts and sessions (the rules are in [`crate::accounts`]);
 //! - [`reports`]: which report files were generated, for the reporting calendar;
@@ -20,6 +22,8 @@ pub mod chunks;
 pub mod durable;
 pub mod files;
 pub mod migrations;
+pub mod models;
+pub mod prints;
 pub mod receipts;
 pub mod reports;
 pub mod users;
@@ -81,6 +85,8 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub struct SqliteStore {
     conn: Arc<Mutex<Connection>>,
     durable: Arc<durable::Durable>,
+    prints: Arc<prints::Prints>,
+    models: Arc<models::Kept>,
 }
 
 impl SqliteStore {
@@ -104,9 +110,16 @@ impl SqliteStore {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrations::migrate(&mut conn)?;
+        let keys = {
+            let mut stmt = conn.prepare("SELECT key FROM chunks")?;
+            let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+            rows.collect::<rusqlite::Result<Vec<_>>>()?
+        };
         Ok(SqliteStore {
             conn: Arc::new(Mutex::new(conn)),
             durable: Arc::new(durable::Durable::new()),
+            prints: Arc::new(prints::Prints::from_keys(keys)),
+            models: Arc::new(models::Kept::default()),
         })
     }
 

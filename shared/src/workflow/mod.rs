@@ -273,6 +273,18 @@ pub fn unit_steps<D: ReadDoc>(progress: &D, period: PeriodKind) -> Vec<Step> {
     steps_at(progress, &[UNIT_KEY, period.as_str()])
 }
 
+/// The units the office has taken steps on in the plan document (under every conflicting
+/// value of the root key), in order.
+pub fn office_units<D: ReadDoc>(plan: &D) -> Vec<String> {
+    let mut units: Vec<String> = all_objs(plan, &automerge::ROOT, OFFICE_KEY, ObjType::Map)
+        .iter()
+        .flat_map(|o| plan.keys(o).collect::<Vec<_>>())
+        .collect();
+    units.sort();
+    units.dedup();
+    units
+}
+
 /// The office's steps on `unit`'s report for `period` in the plan document.
 pub fn office_steps<D: ReadDoc>(plan: &D, unit_id: &str, period: PeriodKind) -> Vec<Step> {
     steps_at(plan, &[OFFICE_KEY, unit_id, period.as_str()])
