@@ -553,9 +553,12 @@ impl Library {
 /// Each document's reading as last made, with the version it was made from
 /// ([`crate::reader::Version`]: heads in the repo, or the print of its stored chunks): a status
 /// or a roll-up reads again only the documents that changed since (hydrating a unit's year of
-/// progress is most of a status's work). One reading per document, replaced when it changes.
+/// progress is most of a status's work). One reading per document and way of reading it (the
+/// repo's, the store's), replaced when it changes.
 #[derive(Clone, Default)]
-pub struct Models(std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, Kept>>>);
+pub struct Models(
+    std::sync::Arc<std::sync::Mutex<std::collections::HashMap<(String, bool), Kept>>>,
+);
 
 /// A reading and the version it was made from.
 type Kept = (
@@ -571,7 +574,7 @@ impl Models {
         version: &crate::reader::Version,
     ) -> Option<T> {
         let kept = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        let (at, model) = kept.get(doc_id)?;
+        let (at, model) = kept.get(&(doc_id.to_string(), version.is_stored()))?;
         (at == version)
             .then(|| model.downcast_ref::<T>().cloned())
             .flatten()
@@ -584,9 +587,9 @@ impl Models {
         version: crate::reader::Version,
         model: T,
     ) {
-        self.0
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(doc_id.to_string(), (version, std::sync::Arc::new(model)));
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).insert(
+            (doc_id.to_string(), version.is_stored()),
+            (version, std::sync::Arc::new(model)),
+        );
     }
 }

@@ -94,6 +94,11 @@ impl Version {
         Version(format!("p:{print}"))
     }
 
+    /// Whether it is a stored state (else the repo's).
+    pub fn is_stored(&self) -> bool {
+        self.0.starts_with('p')
+    }
+
     /// As text, for a fingerprint.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -122,20 +127,26 @@ async fn stored_reading<T: Readable>(
     Ok((print, reading))
 }
 
-/// The running library read as stored: a document the library holds is read through the repo
-/// (it may be ahead of SQLite by moments), every other from its stored chunks — or from the
-/// reading kept for them — without loading it into the repo. What the province's roll-up reads
-/// through: a restart costs it no hydration of documents that did not change, and it holds no
-/// agency's documents in memory.
+/// The running library read as stored: every document from its stored chunks — or from the
+/// reading kept for them, in memory or in SQLite — without loading it into the repo. What the
+/// province's roll-up reads through: a restart costs it no hydration of documents that did not
+/// change, and it holds no agency's documents in memory. What the library itself changed is
+/// waited for until stored ([`Stored::version`]), so the roll-up shows the server's own edits.
 pub struct Stored<'a>(pub &'a Library);
 
+/// How long [`Stored::version`] waits for the library's own changes of a document to be stored.
+const STORING: std::time::Duration = std::time::Duration::from_secs(2);
+
 impl Stored<'_> {
-    /// Which state of `doc_id` a reading through this reader is of now.
+    /// Which stored state of `doc_id` a reading through this reader is of now; for a document the
+    /// library holds, once what it holds is stored.
     pub async fn version(&self, doc_id: &str) -> Result<Version> {
+        let store = self.0.store();
         if self.0.holds(doc_id) {
-            return Ok(Version::heads(&self.0.heads(doc_id).await?));
+            let heads = self.0.heads(doc_id).await?;
+            store.wait_durable(doc_id, &heads, STORING).await;
         }
-        Ok(Version::stored(self.0.store().print(doc_id)))
+        Ok(Version::stored(store.print(doc_id)))
     }
 }
 
@@ -149,9 +160,6 @@ impl DocReader for Stored<'_> {
     }
 
     async fn reading<T: Readable>(&self, doc_id: &str) -> Result<Reading<T>> {
-        if self.0.holds(doc_id) {
-            return self.0.reading(doc_id).await;
-        }
         let store = self.0.store();
         let now = Version::stored(store.print(doc_id));
         if let Some(kept) = self.0.models().get::<Reading<T>>(doc_id, &now) {

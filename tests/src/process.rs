@@ -160,6 +160,15 @@ impl RealServer {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
+    /// A graceful stop, as an operator's `systemctl stop`: SIGTERM, then waits for the process
+    /// to end (what it keeps is flushed).
+    pub fn stop(mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+    }
+
     /// A real outage: SIGKILL, no shutdown, no flush.
     pub fn kill(mut self) {
         let _ = self.child.kill();

@@ -4,7 +4,8 @@
 //! unit's edit only that agency's row is recomputed; its XLSX (API and `tiendo province
 //! report`) reads back with the same figures. A province built from every plan layout the
 //! importer reads (sở, xã, phường, đặc khu, each with a year of history) rolls up as each
-//! agency's own status says.
+//! agency's own status says. A restarted server rolls up from the readings it kept in SQLite for
+//! documents whose stored chunks did not change, and reads again the ones that did.
 
 use calamine::{Data, Reader, Xlsx};
 use tiendo_shared::province::Rollup;
@@ -237,4 +238,103 @@ async fn a_province_of_every_plan_layout_rolls_up_as_each_agency_says() {
     kinds.sort();
     kinds.dedup();
     assert_eq!(kinds, ["dac_khu", "phuong", "so", "xa"], "{kinds:?}");
+}
+
+/// The reading kept in `db` for document `doc_id`, changed by `change` (the test's way to see
+/// whether a restarted server used it or read the document again).
+fn alter_kept_reading(
+    db: &std::path::Path,
+    doc_id: &str,
+    change: impl FnOnce(&mut serde_json::Value),
+) {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let data: Vec<u8> = conn
+        .query_row(
+            "SELECT data FROM doc_readings WHERE doc_id = ?1",
+            [doc_id],
+            |r| r.get(0),
+        )
+        .unwrap_or_else(|e| panic!("a reading kept for {doc_id}: {e}"));
+    let mut reading: serde_json::Value = serde_json::from_slice(&data).unwrap();
+    change(&mut reading);
+    conn.execute(
+        "UPDATE doc_readings SET data = ?2 WHERE doc_id = ?1",
+        rusqlite::params![doc_id, serde_json::to_vec(&reading).unwrap()],
+    )
+    .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restarted_server_rolls_up_from_the_readings_it_kept_but_never_from_changed_documents() {
+    let dir = data_dir();
+    let path = format!("/api/province/rollup?{QUERY}");
+    let first: Rollup = {
+        let server = blocking(|| TestServer::start(dir.path()));
+        server.add_province_viewer("so-noi-vu");
+        let province = blocking(|| server.login("so-noi-vu", "mat-khau-thu"));
+        let (status, _, body) = blocking(|| get(&server, Some(&province), &path));
+        assert_eq!(status, 200);
+        serde_json::from_slice(&body).unwrap()
+    }; // A graceful stop: the readings made are written.
+    let db = dir.path().join("tiendo.sqlite");
+    let store = tiendo_server::store::SqliteStore::open(&db).unwrap();
+    let records = store.documents().await.unwrap();
+    drop(store);
+    let doc_of = |kind: tiendo_server::store::DocKind| {
+        records
+            .iter()
+            .find(|r| r.kind == kind)
+            .map(|r| r.doc_id.clone())
+            .unwrap()
+    };
+    let (plan_doc, org_doc) = (
+        doc_of(tiendo_server::store::DocKind::Plan),
+        doc_of(tiendo_server::store::DocKind::Org),
+    );
+    let kept: i64 = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row("SELECT count(*) FROM doc_readings", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(kept as usize, records.len(), "every document read was kept");
+
+    // While it is down: both kept readings are altered, and the organisation document changes.
+    alter_kept_reading(&db, &plan_doc, |r| {
+        r["model"]["title"] = "TIÊU ĐỀ TỪ BẢN ĐÃ LƯU".into()
+    });
+    alter_kept_reading(&db, &org_doc, |r| {
+        r["model"]["agencies"][0]["name"] = "TÊN TỪ BẢN ĐÃ LƯU".into()
+    });
+    let config = tiendo_server::config::Config {
+        data_dir: dir.path().to_path_buf(),
+        ..Default::default()
+    };
+    let (library, _) = tiendo_server::open(&config).await.unwrap();
+    let org = library
+        .repo()
+        .find(org_doc.parse().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    edit::<tiendo_shared::Org>(&org, "admin", |o| {
+        o.agencies[0].name = "Sở Khoa học và Công nghệ (đổi tên)".into()
+    });
+    library.stop().await;
+    drop(library);
+
+    let server = blocking(|| TestServer::start(dir.path()));
+    let province = blocking(|| server.login("so-noi-vu", "mat-khau-thu"));
+    let (status, recomputed, body) = blocking(|| get(&server, Some(&province), &path));
+    assert_eq!(status, 200);
+    assert_eq!(recomputed, Some(1));
+    let again: Rollup = serde_json::from_slice(&body).unwrap();
+    let (before, after) = (&first.rows[0], &again.rows[0]);
+    assert_eq!(
+        after.plan_title, "TIÊU ĐỀ TỪ BẢN ĐÃ LƯU",
+        "the plan did not change: its kept reading is used, not hydrated again"
+    );
+    assert_eq!(
+        after.agency, "Sở Khoa học và Công nghệ (đổi tên)",
+        "the organisation changed: read again, its kept reading ignored"
+    );
+    assert_eq!(after.counts, before.counts);
 }

@@ -20,6 +20,8 @@ use super::{Result, SqliteStore, StoreError};
 pub(super) struct Kept {
     pending: Mutex<Vec<(String, Print, Vec<u8>)>>,
     writing: Arc<tokio::sync::Mutex<()>>,
+    /// Neither used nor kept ([`SqliteStore::without_readings`]).
+    off: bool,
 }
 
 /// How long a reading waits before it is written, so that a roll-up's hundreds go in one commit.
@@ -49,6 +51,18 @@ fn build() -> Option<&'static str> {
 }
 
 impl SqliteStore {
+    /// This store with no readings used or kept: every document is hydrated (a reference to
+    /// measure against).
+    pub fn without_readings(store: SqliteStore) -> SqliteStore {
+        SqliteStore {
+            models: Arc::new(Kept {
+                off: true,
+                ..Kept::default()
+            }),
+            ..store
+        }
+    }
+
     /// Document `doc_id`'s print now: which chunks of it are committed.
     pub fn print(&self, doc_id: &str) -> Print {
         self.prints.get(doc_id)
@@ -89,7 +103,7 @@ impl SqliteStore {
 
     /// The reading of `doc_id` kept for exactly `print` by this build, as stored.
     pub async fn kept_reading(&self, doc_id: &str, print: Print) -> Result<Option<Vec<u8>>> {
-        let Some(build) = build() else {
+        let Some(build) = build().filter(|_| !self.models.off) else {
             return Ok(None);
         };
         let (id, print) = (doc_id.to_string(), print.to_string());
@@ -106,7 +120,7 @@ impl SqliteStore {
     /// Keeps `bytes`, the reading of `doc_id` made from the chunks of `print`: written shortly,
     /// with the others made meanwhile, in one transaction (see [`SqliteStore::flush_readings`]).
     pub fn keep_reading(&self, doc_id: &str, print: Print, bytes: Vec<u8>) {
-        if build().is_none() {
+        if build().is_none() || self.models.off {
             return;
         }
         let first = {
