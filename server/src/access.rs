@@ -69,6 +69,17 @@ pub fn may_see_province(user: &User) -> Result<()> {
     }
 }
 
+/// Only system administrators read a node's metrics over a session (scrapers come from the
+/// configured addresses instead).
+pub fn may_read_metrics(user: &User) -> Result<()> {
+    match user.role {
+        Role::SystemAdmin => Ok(()),
+        _ => Err(AppError::Forbidden(
+            "số liệu vận hành dành cho quản trị hệ thống".to_string(),
+        )),
+    }
+}
+
 /// Only those who may read every unit's progress see the merged status and the reports.
 pub fn may_see_merged(user: &User) -> Result<()> {
     if user.role.is_unit_member() {

@@ -46,6 +46,9 @@ pub struct Config {
     pub import: tiendo_shared::import::Options,
     /// The province's own rules (`[province]`: plan_deadline).
     pub province: Province,
+    /// Addresses that may read `GET /metrics` without signing in (a Prometheus scraper);
+    /// everyone else needs a system administrator's session. Empty by default.
+    pub metrics_from: Vec<std::net::IpAddr>,
 }
 
 /// What the province sets for its agencies.
@@ -117,6 +120,7 @@ impl Default for Config {
             score: tiendo_shared::report::ScoreRule::default(),
             import: tiendo_shared::import::Options::default(),
             province: Province::default(),
+            metrics_from: Vec::new(),
         }
     }
 }
@@ -170,6 +174,20 @@ impl Config {
                 "TIENDO_DATA_DIR" => cfg.data_dir = PathBuf::from(v),
                 "TIENDO_STATIC_DIR" => cfg.static_dir = PathBuf::from(v),
                 "TIENDO_SESSION_HOURS" => cfg.session_hours = number(&k, &v)?,
+                "TIENDO_METRICS_FROM" => {
+                    cfg.metrics_from = v
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|a| !a.is_empty())
+                        .map(|a| {
+                            a.parse().map_err(|_| {
+                                ConfigError::Invalid(format!(
+                                    "TIENDO_METRICS_FROM: không phải địa chỉ IP: {a}"
+                                ))
+                            })
+                        })
+                        .collect::<Result<_>>()?;
+                }
                 "TIENDO_MAX_FRAME_BYTES" => cfg.limits.max_frame_bytes = number(&k, &v)?,
                 "TIENDO_MAX_FILE_BYTES" => cfg.limits.max_file_bytes = number(&k, &v)?,
                 "TIENDO_MAX_DOCUMENTS_PER_CONNECTION" => {

@@ -29,6 +29,7 @@ pub mod config;
 pub mod error;
 pub mod fuzzing;
 pub mod library;
+pub mod metrics;
 pub mod organisation;
 pub mod plan_files;
 pub mod province;
@@ -67,6 +68,8 @@ pub struct AppState {
     pub library: Library,
     /// Sign-in and sessions.
     pub accounts: Accounts,
+    /// This node's metrics (`GET /metrics`).
+    pub metrics: metrics::Metrics,
 }
 
 /// A generated account, printed once at first start.
@@ -222,6 +225,7 @@ pub async fn serve(
     let accounts = Accounts::new(library.store().clone(), config.session_lifetime());
     let state = AppState {
         config: Arc::new(config),
+        metrics: metrics::Metrics::new(library.peers(), library.store()),
         library: library.clone(),
         accounts,
     };

@@ -80,6 +80,7 @@ async fn connect(dir: &tempfile::TempDir) -> Client {
     };
     let state = AppState {
         config: Arc::new(config),
+        metrics: tiendo_server::metrics::Metrics::new(library.peers(), library.store()),
         library,
         accounts,
     };

@@ -219,12 +219,12 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
             false,
         ),
     };
-    // The live screen (or why it cannot be had) replaces the one the page painted.
-    use_effect_with(ready, |ready| {
-        if *ready {
-            saved_view::live();
-        }
-    });
+    // The live screen (or why it cannot be had) replaces the one the page painted: in the same
+    // render, before the live screen reaches the DOM (an effect runs a task later, and a busy
+    // tablet showed both for a moment). Removing an element that is gone is nothing.
+    if ready {
+        saved_view::live();
+    }
     html! {
         <div class="app">
             <header>

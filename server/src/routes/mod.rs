@@ -6,6 +6,7 @@
 pub mod api;
 pub mod auth;
 pub mod files;
+pub mod metrics;
 pub mod sync;
 
 use axum::Router;
@@ -59,6 +60,7 @@ pub fn app(state: AppState) -> Router {
                 .layer(middleware::from_fn(json_errors)),
         )
         .route("/sync", get(sync::upgrade))
+        .route("/metrics", get(metrics::metrics))
         .fallback_service(static_files)
         .layer(middleware::from_fn(cache_headers))
         .layer(SetResponseHeaderLayer::if_not_present(

@@ -37,6 +37,10 @@ impl samod::storage::Storage for SqliteStore {
 
     async fn load_range(&self, prefix: StorageKey) -> HashMap<StorageKey, Vec<u8>> {
         let p = key_string(&prefix);
+        self.loaded
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(p.split('/').next().unwrap_or_default().to_string());
         let res = self
             .blocking(move |c| {
                 // Keys under "a/b" sort between "a/b/" and "a/b0" ('0' follows '/').
@@ -79,9 +83,17 @@ impl samod::storage::Storage for SqliteStore {
         let conn = self.conn.clone();
         let durable = self.durable.clone();
         let prints = self.prints.clone();
+        let commit = self.commit_seconds.clone();
+        if let Some(doc) = super::prints::content_doc(&k) {
+            self.loaded
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(doc.to_string());
+        }
         let res = tokio::task::spawn_blocking(move || {
             // Listed before taking the connection, so a large snapshot does not hold up writers.
             let changes = chunk_changes(&k, &data);
+            let timer = commit.start_timer();
             let guard = conn.lock().unwrap_or_else(|p| p.into_inner());
             let existed = guard
                 .query_row("SELECT 1 FROM chunks WHERE key = ?1", [&k], |_| Ok(()))
@@ -93,6 +105,7 @@ impl samod::storage::Storage for SqliteStore {
                 params![k, data],
             )?;
             drop(guard);
+            timer.observe_duration();
             // Committed (synchronous = FULL): only now may the change be acknowledged, and only
             // now does the document's print say it is stored.
             if !existed {

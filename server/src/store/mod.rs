@@ -87,6 +87,10 @@ pub struct SqliteStore {
     durable: Arc<durable::Durable>,
     prints: Arc<prints::Prints>,
     models: Arc<models::Kept>,
+    /// How long each chunk's commit took ([`crate::metrics`]).
+    commit_seconds: prometheus::Histogram,
+    /// The documents samod loaded or created since the store opened.
+    loaded: Arc<Mutex<std::collections::HashSet<String>>>,
 }
 
 impl SqliteStore {
@@ -120,7 +124,19 @@ impl SqliteStore {
             durable: Arc::new(durable::Durable::new()),
             prints: Arc::new(prints::Prints::from_keys(keys)),
             models: Arc::new(models::Kept::default()),
+            commit_seconds: crate::metrics::commit_histogram(),
+            loaded: Arc::default(),
         })
+    }
+
+    /// The histogram of chunk commits' latency.
+    pub fn commit_seconds(&self) -> &prometheus::Histogram {
+        &self.commit_seconds
+    }
+
+    /// How many documents samod loaded or created through this store since it opened.
+    pub fn documents_loaded(&self) -> usize {
+        self.loaded.lock().unwrap_or_else(|p| p.into_inner()).len()
     }
 
     /// Runs `f` on the connection from a blocking thread, off the async workers.

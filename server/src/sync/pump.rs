@@ -4,8 +4,9 @@
 //! Stage: *transport*. [`crate::routes::sync`] hands it the split socket; a test can hand it
 //! channels instead.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Display;
+use std::time::Instant;
 
 use axum::extract::ws::{CloseFrame, Message};
 use futures::{Sink, SinkExt, Stream, StreamExt};
@@ -46,6 +47,10 @@ struct Checker<'a> {
     user: &'a User,
     peer: String,
     documents: HashSet<String>,
+    /// Edits received and not yet acknowledged, by document: when each arrived.
+    unacknowledged: HashMap<String, Vec<Instant>>,
+    /// The heads last announced to the peer, by document.
+    announced: HashMap<String, Vec<automerge::ChangeHash>>,
 }
 
 impl Checker<'_> {
@@ -71,6 +76,7 @@ impl Checker<'_> {
                 ),
             );
         }
+        self.state.metrics.bytes_in.inc_by(bytes.len() as u64);
         let (frame, sync) = match inspect(&bytes) {
             Ok(ok) => ok,
             Err((code, why)) => return Inbound::Refuse(code, why),
@@ -99,6 +105,12 @@ impl Checker<'_> {
                     catalogue: self.state.library.catalogue().clone(),
                 };
                 let granted = policy.decide(doc, &self.peer);
+                if granted == Access::Write {
+                    self.unacknowledged
+                        .entry(doc.to_string())
+                        .or_default()
+                        .push(Instant::now());
+                }
                 let kind = self.state.library.catalogue().get(doc).map(|r| r.kind);
                 if granted == Access::Write
                     && let Some(kind @ (DocKind::Progress | DocKind::Plan)) = kind
@@ -125,6 +137,29 @@ impl Checker<'_> {
             }
         }
         Inbound::Forward(bytes.to_vec())
+    }
+}
+
+impl Checker<'_> {
+    /// A message announcing `heads` of `doc` goes to the peer, its changes stored: when the
+    /// heads moved since the last announcement, the peer's edits of the document waiting so far
+    /// are acknowledged.
+    fn announcing(&mut self, doc: &str, heads: &[automerge::ChangeHash]) {
+        let moved = self
+            .announced
+            .get(doc)
+            .is_none_or(|before| before.as_slice() != heads);
+        if !moved {
+            return;
+        }
+        self.announced.insert(doc.to_string(), heads.to_vec());
+        if let Some(waiting) = self.unacknowledged.remove(doc) {
+            let metrics = &self.state.metrics;
+            for arrived in &waiting {
+                metrics.ack_seconds.observe(arrived.elapsed().as_secs_f64());
+            }
+            metrics.edits_acknowledged.inc_by(waiting.len() as u64);
+        }
     }
 }
 
@@ -276,6 +311,8 @@ where
         user: &user,
         peer: peer.clone(),
         documents: HashSet::new(),
+        unacknowledged: HashMap::new(),
+        announced: HashMap::new(),
     };
 
     // 3. Pump until one side stops.
@@ -323,15 +360,21 @@ where
             },
             outgoing = from_samod.next() => match outgoing {
                 Some(bytes) => {
-                    if let Some((doc, heads)) = announced_heads(&bytes)
-                        && !state.library.store().wait_durable(&doc, &heads, STORAGE_TIMEOUT).await
+                    let announced = announced_heads(&bytes);
+                    if let Some((doc, heads)) = &announced
+                        && !state.library.store().wait_durable(doc, heads, STORAGE_TIMEOUT).await
                     {
                         tracing::error!(doc, "changes not committed in time; closing");
                         let _ = ws_tx.send(close(close_code::SERVER_ERROR, "storage did not confirm")).await;
                         break "storage did not confirm".to_string();
                     }
+                    let len = bytes.len() as u64;
                     if ws_tx.send(Message::Binary(bytes::Bytes::from(bytes))).await.is_err() {
                         break "client went away".to_string();
+                    }
+                    state.metrics.bytes_out.inc_by(len);
+                    if let Some((doc, heads)) = announced {
+                        checker.announcing(&doc, &heads);
                     }
                 }
                 None => break "samod closed the connection".to_string(),
