@@ -10,20 +10,18 @@ use tiendo_tests::{data_dir, login, own_progress};
 use crate::Row;
 
 const UNIT: &str = "thanh-tra-so";
-/// The file: 5 MB.
-const SIZE: usize = 5 * 1024 * 1024;
-
-fn pdf(seed: u32) -> Vec<u8> {
+/// A PDF of `size` bytes (the benchmark's: 5 MB).
+fn pdf(seed: u32, size: usize) -> Vec<u8> {
     let mut out = b"%PDF-1.7\n".to_vec();
     out.extend(
-        (0..(SIZE - out.len()) as u32)
+        (0..(size - out.len()) as u32)
             .map(|i| (i.wrapping_add(seed).wrapping_mul(2_654_435_761) >> 24) as u8),
     );
     out
 }
 
 /// Runs the upload scenario once and adds its rows.
-pub async fn upload(rows: &mut Vec<Row>) {
+pub async fn upload(rows: &mut Vec<Row>, size: usize) {
     let dir = data_dir();
     let dist = client_copy();
     let server = RealServer::start(dir.path(), "127.0.0.1:0", dist.path());
@@ -32,8 +30,8 @@ pub async fn upload(rows: &mut Vec<Row>) {
     let token = tokio::task::block_in_place(|| login(&addr, UNIT, &password));
     let (_, doc) = tokio::task::block_in_place(|| own_progress(&addr, &token));
     let (first, second) = (dir.path().join("bc-1.pdf"), dir.path().join("bc-2.pdf"));
-    std::fs::write(&first, pdf(1)).expect("write");
-    std::fs::write(&second, pdf(2)).expect("write");
+    std::fs::write(&first, pdf(1, size)).expect("write");
+    std::fs::write(&second, pdf(2, size)).expect("write");
     let got = tokio::task::block_in_place(|| {
         let mut run = Scenario::start(
             "bench_upload",
@@ -76,7 +74,10 @@ pub async fn upload(rows: &mut Vec<Row>) {
     );
     rows.push(Row {
         section: "files",
-        what: "5 MB PDF uploaded by the tablet (tus, 256 KiB pieces), emulated Fast 3G".into(),
+        what: format!(
+            "{:.1} MB PDF uploaded by the tablet (tus, 256 KiB pieces), emulated Fast 3G",
+            size as f64 / (1024.0 * 1024.0)
+        ),
         ours: f(&["app", "ms"]),
         reference: f(&["floor", "ms"]),
         reference_name: "the same size in one request (creation + one PATCH)",

@@ -36,6 +36,52 @@ use tiendo_tests::{SyncClient, TestServer, data_dir, edit, own_progress};
 
 const OFFICE: &str = "phong-hanh-chinh-tong-hop";
 
+/// How big each section's work is: the benchmark's sizes, or the smoke run's (`--smoke`: tiny,
+/// seconds each — it proves every section still runs and prints its rows, in the test command).
+#[derive(Clone, Copy)]
+pub(crate) struct Sizes {
+    /// Agencies of `status_at_scale`.
+    pub(crate) agencies_at_scale: usize,
+    /// `status_endpoint`: units of the agency, changes per unit.
+    pub(crate) endpoint: (usize, usize),
+    /// `province_rollup`: agencies, units each, changes per unit.
+    pub(crate) rollup: (usize, usize, usize),
+    /// `wire`: the two histories a reconnect is measured after (the edit after the first).
+    pub(crate) wire: [usize; 2],
+    /// `files`: the evidence file's size.
+    pub(crate) file_bytes: usize,
+}
+
+impl Sizes {
+    const FULL: Sizes = Sizes {
+        agencies_at_scale: 34 * 40,
+        endpoint: (20, 500),
+        rollup: (130, 8, 50),
+        wire: [500, 5_000],
+        file_bytes: 5 * 1024 * 1024,
+    };
+    const SMOKE: Sizes = Sizes {
+        agencies_at_scale: 4,
+        endpoint: (3, 20),
+        rollup: (3, 2, 5),
+        wire: [20, 40],
+        file_bytes: 300 * 1024,
+    };
+}
+
+/// `n` with thousands separated by commas, as the table prints sizes.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// One row of the table.
 pub(crate) struct Row {
     pub(crate) section: &'static str,
@@ -123,14 +169,15 @@ async fn settled(client: &SyncClient) -> usize {
     }
 }
 
-async fn wire(rows: &mut Vec<Row>) {
+async fn wire(rows: &mut Vec<Row>, sizes: Sizes) {
     let dir = data_dir();
     let server = tokio::task::block_in_place(|| TestServer::start(dir.path()));
     let token = tokio::task::block_in_place(|| server.login_demo(OFFICE));
     let addr = server.addr.to_string();
     let (_, doc_id) = tokio::task::block_in_place(|| own_progress(&addr, &token));
 
-    for (history, label) in [(500usize, "500"), (5_000, "5,000")] {
+    for (i, history) in sizes.wire.into_iter().enumerate() {
+        let label = thousands(history);
         let mut client = SyncClient::new(&format!("bench-{history}")).await;
         client.connect(server.sync_url(), &token).await;
         let doc = client.find(&doc_id).await.expect("own progress");
@@ -149,7 +196,7 @@ async fn wire(rows: &mut Vec<Row>) {
         settled(&client).await;
 
         // One small edit.
-        if history == 500 {
+        if i == 0 {
             client.traffic.reset();
             edit::<Progress>(&doc, OFFICE, |p| {
                 p.entry_mut("t7", PeriodKind::Q1).percent = 55;
@@ -410,9 +457,10 @@ fn saved_field(rows: &mut Vec<Row>, runs: usize) {
     });
 }
 
-async fn status_endpoint(rows: &mut Vec<Row>, runs: usize) {
+async fn status_endpoint(rows: &mut Vec<Row>, runs: usize, sizes: Sizes) {
     let dir = data_dir();
-    let agencies = tiendo_tests::province::province(dir.path(), 1, 20, 500).await;
+    let (units, changes) = sizes.endpoint;
+    let agencies = tiendo_tests::province::province(dir.path(), 1, units, changes).await;
     let a = &agencies[0];
     let path = format!("/api/plans/{}/status?as_of=2025-09-30&period=q3", a.plan_id);
     let timed = |addr: &str| {
@@ -441,7 +489,7 @@ async fn status_endpoint(rows: &mut Vec<Row>, runs: usize) {
     rows.push(Row {
         section: "status",
         what: format!(
-            "GET status, one agency × 20 units × 500 changes, cold from SQLite (median of {runs})"
+            "GET status, one agency × {units} units × {changes} changes, cold from SQLite (median of {runs})"
         ),
         ours: median(cold),
         reference: median(warm),
@@ -455,12 +503,12 @@ async fn status_endpoint(rows: &mut Vec<Row>, runs: usize) {
 /// after a restart (the documents' readings kept by the run before), and after one unit's edit
 /// (one agency recomputed), each beside recomputing every agency from scratch (every document
 /// read from SQLite and hydrated, as `tiendo province report` does with nothing kept).
-async fn province_rollup(rows: &mut Vec<Row>) {
-    const AGENCIES: usize = 130;
-    const UNITS: usize = 8;
+#[allow(non_snake_case)]
+async fn province_rollup(rows: &mut Vec<Row>, sizes: Sizes) {
+    let (AGENCIES, UNITS, HISTORY) = sizes.rollup;
     let dir = data_dir();
     eprintln!("status: preparing a province of {AGENCIES} agencies × {UNITS} units");
-    let agencies = tiendo_tests::province::province(dir.path(), AGENCIES, UNITS, 50).await;
+    let agencies = tiendo_tests::province::province(dir.path(), AGENCIES, UNITS, HISTORY).await;
     {
         let store = tiendo_server::store::SqliteStore::open(&dir.path().join("tiendo.sqlite"))
             .expect("the province's database");
@@ -707,35 +755,57 @@ async fn main() {
             .map(|w| w.parse().expect("--window: seconds"))
             .unwrap_or(15),
     );
+    let smoke = args.iter().any(|a| a == "--smoke");
+    let (sizes, clients, window) = if smoke {
+        (Sizes::SMOKE, vec![4], Duration::from_secs(2))
+    } else {
+        (Sizes::FULL, clients, window)
+    };
     let runs: usize = option(&args, "--runs")
         .map(|r| r.parse().expect("--runs: a number"))
-        .unwrap_or(5);
+        .unwrap_or(if smoke { 1 } else { 5 });
     let mut rows = Vec::new();
+    // Each section must print rows: one that prints none has stopped measuring.
+    let ran = |rows: &Vec<Row>, section: &str, before: usize| {
+        assert!(rows.len() > before, "bench {section}: no rows");
+        eprintln!("bench {section}: {} rows", rows.len() - before);
+    };
     // Status first: its memory figure is its peak above what the process holds before it, and
     // memory the allocator keeps from earlier sections would hide that peak.
     if matches!(what, "all" | "status") {
-        // 34 provinces × 40 agencies.
+        let before = rows.len();
         let resident = reset_peak_memory();
-        status_at_scale(&mut rows, 34 * 40, resident);
-        status_endpoint(&mut rows, runs).await;
-        province_rollup(&mut rows).await;
+        status_at_scale(&mut rows, sizes.agencies_at_scale, resident);
+        status_endpoint(&mut rows, runs, sizes).await;
+        province_rollup(&mut rows, sizes).await;
+        ran(&rows, "status", before);
     }
     if matches!(what, "all" | "wire") {
-        wire(&mut rows).await;
+        let before = rows.len();
+        wire(&mut rows, sizes).await;
+        ran(&rows, "wire", before);
     }
     if matches!(what, "all" | "edit") {
+        let before = rows.len();
         saved_field(&mut rows, runs);
+        ran(&rows, "edit", before);
     }
     if matches!(what, "all" | "throughput") {
+        let before = rows.len();
         throughput_section(&mut rows, &clients, window).await;
+        ran(&rows, "throughput", before);
     }
     if matches!(what, "all" | "files") {
-        files::upload(&mut rows).await;
+        let before = rows.len();
+        files::upload(&mut rows, sizes.file_bytes).await;
+        ran(&rows, "files", before);
     }
     if matches!(what, "all" | "bundle") {
+        let before = rows.len();
         bundle::sizes(&mut rows);
         bundle::cold_start(&mut rows, runs).await;
         bundle::first_visit(&mut rows, runs.min(3)).await;
+        ran(&rows, "bundle", before);
     }
     if rows.is_empty() {
         eprintln!(
