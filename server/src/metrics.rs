@@ -141,6 +141,15 @@ impl Metrics {
         let s = store.clone();
         registry
             .register(Pulled::new(
+                "tiendo_store_transactions_total",
+                "Transactions that committed chunks (fewer than chunks: group commit).",
+                MetricType::COUNTER,
+                move || s.chunk_transactions() as f64,
+            ))
+            .expect("registered once");
+        let s = store.clone();
+        registry
+            .register(Pulled::new(
                 "tiendo_documents_loaded",
                 "Documents loaded or created in the sync repo since start.",
                 MetricType::GAUGE,
@@ -171,7 +180,7 @@ pub fn commit_histogram() -> Histogram {
     Histogram::with_opts(
         HistogramOpts::new(
             "tiendo_store_commit_seconds",
-            "One stored chunk's commit, from taking the connection to durable.",
+            "A chunk's commit, from its handing to the store to durable (group commit).",
         )
         .buckets(latency_buckets()),
     )

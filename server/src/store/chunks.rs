@@ -20,6 +20,114 @@ fn parse_key(s: &str) -> Option<StorageKey> {
     StorageKey::from_parts(s.split('/')).ok()
 }
 
+/// A chunk waiting for its commit.
+pub(super) struct Waiting {
+    key: String,
+    data: Vec<u8>,
+    /// The document and the changes the chunk holds (recorded as durable once committed).
+    changes: Option<(String, Vec<automerge::ChangeHash>)>,
+    queued: std::time::Instant,
+    done: tokio::sync::oneshot::Sender<super::Result<()>>,
+}
+
+/// Group commit: chunks written at the same time (many tablets' edits) go into one transaction
+/// and one fsync. The first chunk to find no commit under way starts one on a blocking thread;
+/// it takes every chunk waiting, commits them together, and goes on while more are waiting —
+/// so a lone edit is committed at once, and under load each commit carries what arrived during
+/// the one before. Every chunk is acknowledged only after the transaction holding it committed.
+#[derive(Default)]
+pub(super) struct GroupCommit {
+    queue: std::sync::Mutex<(Vec<Waiting>, bool)>,
+    /// Transactions committed (fewer than chunks when they were grouped).
+    transactions: std::sync::atomic::AtomicU64,
+}
+
+impl GroupCommit {
+    fn enqueue(&self, store: &SqliteStore, w: Waiting) {
+        let start = {
+            let mut q = self.queue.lock().unwrap_or_else(|p| p.into_inner());
+            q.0.push(w);
+            !std::mem::replace(&mut q.1, true)
+        };
+        if start {
+            let store = store.clone();
+            tokio::task::spawn_blocking(move || store.group.lead(&store));
+        }
+    }
+
+    /// Commits batches until none is waiting.
+    fn lead(&self, store: &SqliteStore) {
+        loop {
+            let batch = {
+                let mut q = self.queue.lock().unwrap_or_else(|p| p.into_inner());
+                if q.0.is_empty() {
+                    q.1 = false;
+                    return;
+                }
+                std::mem::take(&mut q.0)
+            };
+            let result = {
+                let mut conn = store.conn.lock().unwrap_or_else(|p| p.into_inner());
+                commit(&mut conn, &batch)
+            };
+            match result {
+                Ok(existed) => {
+                    self.transactions
+                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    // Committed (synchronous = FULL): only now may the changes be acknowledged,
+                    // and only now do the documents' prints say they are stored.
+                    for (w, existed) in batch.into_iter().zip(existed) {
+                        if !existed {
+                            store.prints.changed(&w.key, true);
+                        }
+                        if let Some((doc, hashes)) = w.changes {
+                            store.durable.record(doc, hashes);
+                        }
+                        store
+                            .commit_seconds
+                            .observe(w.queued.elapsed().as_secs_f64());
+                        let _ = w.done.send(Ok(()));
+                    }
+                }
+                Err(e) => {
+                    let why = e.to_string();
+                    for w in batch {
+                        let _ = w.done.send(Err(StoreError::Interrupted(why.clone())));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Writes `batch` in one transaction; says which keys were stored already.
+fn commit(conn: &mut rusqlite::Connection, batch: &[Waiting]) -> rusqlite::Result<Vec<bool>> {
+    let tx = conn.transaction()?;
+    let mut existed = Vec::with_capacity(batch.len());
+    {
+        let mut exists = tx.prepare_cached("SELECT 1 FROM chunks WHERE key = ?1")?;
+        let mut put = tx.prepare_cached(
+            "INSERT INTO chunks (key, data) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET data = excluded.data",
+        )?;
+        for w in batch {
+            existed.push(exists.query_row([&w.key], |_| Ok(())).optional()?.is_some());
+            put.execute(params![w.key, w.data])?;
+        }
+    }
+    tx.commit()?;
+    Ok(existed)
+}
+
+impl SqliteStore {
+    /// Transactions that committed chunks since the store opened.
+    pub fn chunk_transactions(&self) -> u64 {
+        self.group
+            .transactions
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
 impl samod::storage::Storage for SqliteStore {
     async fn load(&self, key: StorageKey) -> Option<Vec<u8>> {
         let k = key_string(&key);
@@ -80,47 +188,36 @@ impl samod::storage::Storage for SqliteStore {
 
     async fn put(&self, key: StorageKey, data: Vec<u8>) {
         let k = key_string(&key);
-        let conn = self.conn.clone();
-        let durable = self.durable.clone();
-        let prints = self.prints.clone();
-        let commit = self.commit_seconds.clone();
         if let Some(doc) = super::prints::content_doc(&k) {
             self.loaded
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
                 .insert(doc.to_string());
         }
-        let res = tokio::task::spawn_blocking(move || {
-            // Listed before taking the connection, so a large snapshot does not hold up writers.
+        // Listed before the commit, so a large snapshot's parse does not hold up the others.
+        let (k, data, changes) = match tokio::task::spawn_blocking(move || {
             let changes = chunk_changes(&k, &data);
-            let timer = commit.start_timer();
-            let guard = conn.lock().unwrap_or_else(|p| p.into_inner());
-            let existed = guard
-                .query_row("SELECT 1 FROM chunks WHERE key = ?1", [&k], |_| Ok(()))
-                .optional()?
-                .is_some();
-            guard.execute(
-                "INSERT INTO chunks (key, data) VALUES (?1, ?2)
-                 ON CONFLICT (key) DO UPDATE SET data = excluded.data",
-                params![k, data],
-            )?;
-            drop(guard);
-            timer.observe_duration();
-            // Committed (synchronous = FULL): only now may the change be acknowledged, and only
-            // now does the document's print say it is stored.
-            if !existed {
-                prints.changed(&k, true);
-            }
-            if let Some((doc, hashes)) = changes {
-                durable.record(doc, hashes);
-            }
-            Ok::<_, rusqlite::Error>(())
+            (k, data, changes)
         })
-        .await;
-        let res = match res {
-            Ok(r) => r.map_err(StoreError::from),
-            Err(e) => Err(StoreError::Interrupted(e.to_string())),
+        .await
+        {
+            Ok(listed) => listed,
+            Err(e) => panic!("storage write failed for {key}: {e}"),
         };
+        let (done, committed) = tokio::sync::oneshot::channel();
+        self.group.enqueue(
+            self,
+            Waiting {
+                key: k,
+                data,
+                changes,
+                queued: std::time::Instant::now(),
+                done,
+            },
+        );
+        let res = committed
+            .await
+            .unwrap_or_else(|_| Err(StoreError::Interrupted("the commit did not finish".into())));
         if let Err(e) = res {
             // samod's storage interface cannot report failure; going on would acknowledge a
             // change that is not stored, so stop here instead.
@@ -152,6 +249,54 @@ mod tests {
     use samod::storage::Storage;
 
     use crate::store::test_key as key;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn chunks_written_together_commit_together_and_each_only_once_stored() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.sqlite");
+        let s = SqliteStore::open(&path).unwrap();
+        const N: usize = 64;
+        let puts = (0..N).map(|i| {
+            let s = s.clone();
+            tokio::spawn(async move {
+                s.put(
+                    key(&["doc", "incremental", &format!("{i:03}")]),
+                    vec![i as u8],
+                )
+                .await;
+                // Acknowledged: another connection to the file sees it.
+                let other = rusqlite::Connection::open(dir_path(&s)).unwrap();
+                let got: Vec<u8> = other
+                    .query_row(
+                        "SELECT data FROM chunks WHERE key = ?1",
+                        [format!("doc/incremental/{i:03}")],
+                        |r| r.get(0),
+                    )
+                    .unwrap();
+                assert_eq!(got, vec![i as u8]);
+            })
+        });
+        for p in futures::future::join_all(puts).await {
+            p.unwrap();
+        }
+        assert_eq!(s.load_range(key(&["doc"])).await.len(), N);
+        assert_eq!(s.commit_seconds().get_sample_count(), N as u64);
+        let transactions = s.chunk_transactions();
+        assert!(
+            (1..N as u64).contains(&transactions),
+            "{N} chunks written together took {transactions} transactions"
+        );
+        // A lone chunk is committed at once, in its own transaction.
+        s.put(key(&["doc", "incremental", "late"]), vec![9]).await;
+        assert_eq!(s.chunk_transactions(), transactions + 1);
+        drop(dir);
+    }
+
+    /// The file behind `s` (tests only).
+    fn dir_path(s: &SqliteStore) -> std::path::PathBuf {
+        let conn = s.conn.lock().unwrap();
+        std::path::PathBuf::from(conn.path().expect("a file").to_string())
+    }
 
     #[tokio::test]
     async fn range_loads_only_keys_under_the_prefix() {

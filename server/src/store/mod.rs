@@ -3,7 +3,8 @@
 //! Stage: *SQLite*, after the hub has merged a change and before it is acknowledged. One SQLite
 //! file (WAL, `synchronous = FULL`) holds, by concern:
 //!
-//! - [`chunks`]: samod's document chunks, through the [`samod::storage::Storage`] key/value trait;
+//! - [`chunks`]: samod's document chunks, through the [`samod::storage::Storage`] key/value trait,
+//!   committed in groups (the chunks written at the same time share one transaction);
 //! - [`durable`]: which changes are committed, so the sync layer announces only those;
 //! - [`prints`]: each document's fingerprint of stored chunks, and [`models`] the models (and
 //!   reporting steps) hydrated from exactly those chunks, so a restart need not hydrate again;
@@ -91,6 +92,8 @@ pub struct SqliteStore {
     commit_seconds: prometheus::Histogram,
     /// The documents samod loaded or created since the store opened.
     loaded: Arc<Mutex<std::collections::HashSet<String>>>,
+    /// Chunks waiting for their commit ([`chunks::GroupCommit`]).
+    group: Arc<chunks::GroupCommit>,
 }
 
 impl SqliteStore {
@@ -126,6 +129,7 @@ impl SqliteStore {
             models: Arc::new(models::Kept::default()),
             commit_seconds: crate::metrics::commit_histogram(),
             loaded: Arc::default(),
+            group: Arc::default(),
         })
     }
 
