@@ -24,8 +24,11 @@ pub(super) struct Kept {
     off: bool,
 }
 
-/// How long a reading waits before it is written, so that a roll-up's hundreds go in one commit.
+/// How long a reading waits before it is written, so that a roll-up's hundreds go in few commits.
 const GATHER: Duration = Duration::from_millis(200);
+
+/// Readings per transaction.
+const SLICE: usize = 64;
 
 /// This build's mark on the readings it keeps: the version and the executable's size and time.
 /// Without an executable to name (it cannot be read), readings are not kept.
@@ -159,21 +162,30 @@ impl SqliteStore {
         if batch.is_empty() {
             return Ok(());
         }
-        self.blocking(move |c| {
-            let tx = c.transaction()?;
-            {
-                let mut put = tx.prepare_cached(
-                    "INSERT INTO doc_readings (doc_id, print, build, data) VALUES (?1, ?2, ?3, ?4)
-                     ON CONFLICT (doc_id) DO UPDATE
-                       SET print = excluded.print, build = excluded.build, data = excluded.data",
-                )?;
-                for (doc, print, data) in &batch {
-                    put.execute(params![doc, print.to_string(), build, data])?;
+        // In slices: the connection also commits the edits' chunks, which should not wait for a
+        // whole roll-up's readings at once.
+        let mut batch = batch;
+        while !batch.is_empty() {
+            let slice: Vec<_> = batch.drain(..batch.len().min(SLICE)).collect();
+            self.blocking(move |c| {
+                let tx = c.transaction()?;
+                {
+                    let mut put = tx.prepare_cached(
+                        "INSERT INTO doc_readings (doc_id, print, build, data)
+                         VALUES (?1, ?2, ?3, ?4)
+                         ON CONFLICT (doc_id) DO UPDATE
+                           SET print = excluded.print, build = excluded.build,
+                               data = excluded.data",
+                    )?;
+                    for (doc, print, data) in &slice {
+                        put.execute(params![doc, print.to_string(), build, data])?;
+                    }
                 }
-            }
-            tx.commit()
-        })
-        .await
+                tx.commit()
+            })
+            .await?;
+        }
+        Ok(())
     }
 }
 
