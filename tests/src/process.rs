@@ -65,7 +65,17 @@ impl RealServer {
     /// Starts `tiendo serve --listen LISTEN --data-dir DATA --static-dir STATIC` (listen
     /// `127.0.0.1:0` for a free port) and waits until it prints its URL.
     pub fn start(data: &Path, listen: &str, static_dir: &Path) -> RealServer {
-        Self::spawn(data, listen, static_dir, "warn", Stdio::null())
+        Self::spawn(data, listen, static_dir, "warn", Stdio::null(), &[])
+    }
+
+    /// Like [`RealServer::start`], with settings in `env` (`TIENDO_*` variables).
+    pub fn start_with_env(
+        data: &Path,
+        listen: &str,
+        static_dir: &Path,
+        env: &[(&str, &str)],
+    ) -> RealServer {
+        Self::spawn(data, listen, static_dir, "warn", Stdio::null(), env)
     }
 
     /// Like [`RealServer::start`], with the log at level `rust_log` written to `log`.
@@ -77,7 +87,7 @@ impl RealServer {
         log: &Path,
     ) -> RealServer {
         let file = std::fs::File::create(log).expect("log file");
-        Self::spawn(data, listen, static_dir, rust_log, Stdio::from(file))
+        Self::spawn(data, listen, static_dir, rust_log, Stdio::from(file), &[])
     }
 
     fn spawn(
@@ -86,6 +96,7 @@ impl RealServer {
         static_dir: &Path,
         rust_log: &str,
         stderr: Stdio,
+        env: &[(&str, &str)],
     ) -> RealServer {
         let mut child = Command::new(tiendo_binary())
             .args(["serve", "--listen", listen])
@@ -94,6 +105,7 @@ impl RealServer {
             .arg("--static-dir")
             .arg(static_dir)
             .env("RUST_LOG", rust_log)
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(stderr)
             .spawn()

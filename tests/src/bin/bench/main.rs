@@ -632,7 +632,12 @@ async fn province_rollup(rows: &mut Vec<Row>, sizes: Sizes) {
 }
 
 /// The throughput section: each C against our server and the reference, one after the other.
-async fn throughput_section(rows: &mut Vec<Row>, clients: &[usize], window: Duration) {
+async fn throughput_section(
+    rows: &mut Vec<Row>,
+    clients: &[usize],
+    window: Duration,
+    idle_tablets: usize,
+) {
     throughput::install_reference();
     let most = clients.iter().copied().max().unwrap_or(0);
     let base = data_dir();
@@ -700,6 +705,30 @@ async fn throughput_section(rows: &mut Vec<Row>, clients: &[usize], window: Dura
             "MiB",
         ));
     }
+    eprintln!("throughput: {idle_tablets} idle tablets against tiendo serve");
+    let (took, before, with) = throughput::idle(base.path(), &agencies, idle_tablets).await;
+    rows.push(Row {
+        section: "sync",
+        what: format!(
+            "{} idle tablets on one node: all connected and served their progress",
+            thousands(idle_tablets)
+        ),
+        ours: took * 1000.0,
+        reference: 0.0,
+        reference_name: "—",
+        unit: "ms",
+    });
+    rows.push(Row {
+        section: "sync",
+        what: format!(
+            "{} idle tablets on one node: server resident memory",
+            thousands(idle_tablets)
+        ),
+        ours: with,
+        reference: before,
+        reference_name: "the same server before they connected",
+        unit: "MiB",
+    });
 }
 
 /// `--name VALUE` from the arguments.
@@ -756,10 +785,13 @@ async fn main() {
             .unwrap_or(15),
     );
     let smoke = args.iter().any(|a| a == "--smoke");
-    let (sizes, clients, window) = if smoke {
-        (Sizes::SMOKE, vec![4], Duration::from_secs(2))
+    let idle_tablets: usize = option(&args, "--idle")
+        .map(|n| n.parse().expect("--idle: a number of tablets"))
+        .unwrap_or(10_000);
+    let (sizes, clients, window, idle_tablets) = if smoke {
+        (Sizes::SMOKE, vec![4], Duration::from_secs(2), 20)
     } else {
-        (Sizes::FULL, clients, window)
+        (Sizes::FULL, clients, window, idle_tablets)
     };
     let runs: usize = option(&args, "--runs")
         .map(|r| r.parse().expect("--runs: a number"))
@@ -792,7 +824,7 @@ async fn main() {
     }
     if matches!(what, "all" | "throughput") {
         let before = rows.len();
-        throughput_section(&mut rows, &clients, window).await;
+        throughput_section(&mut rows, &clients, window, idle_tablets).await;
         ran(&rows, "throughput", before);
     }
     if matches!(what, "all" | "files") {
@@ -810,7 +842,7 @@ async fn main() {
     if rows.is_empty() {
         eprintln!(
             "usage: bench [all|wire|status|edit|throughput|bundle|files] [--json FILE] \\
-             [--clients 50,200,1000] [--window SECONDS] [--runs N]"
+             [--clients 50,200,1000] [--window SECONDS] [--runs N] [--idle TABLETS] [--smoke]"
         );
         std::process::exit(2);
     }

@@ -341,6 +341,66 @@ pub async fn ours(base: &Path, agencies: &[AgencySeat], c: usize, window: Durati
     figures
 }
 
+/// `n` idle tablets on one node: each its own WebSocket and samod peer id (up to
+/// `ceil(n / units)` per unit account, as several tablets of one unit), each asking for its
+/// unit's progress document and answered, then connected and silent. Connected
+/// [`CONNECTING`] at a time. Returns the seconds until all were answered, and the server's
+/// resident memory (MiB) before they came and with them all connected.
+pub async fn idle(base: &Path, agencies: &[AgencySeat], n: usize) -> (f64, f64, f64) {
+    let run = tempfile::tempdir().expect("tmp");
+    copy_data(base, run.path());
+    let units: Vec<&tiendo_tests::province::UnitSeat> =
+        agencies.iter().flat_map(|a| &a.units).collect();
+    let per_account = n.div_ceil(units.len()).to_string();
+    let server = tiendo_tests::process::RealServer::start_with_env(
+        run.path(),
+        "127.0.0.1:0",
+        Path::new("/nonexistent"),
+        &[("TIENDO_MAX_CONNECTIONS_PER_USER", &per_account)],
+    );
+    let pid = server.child.id().to_string();
+    let url = url::Url::parse(&format!("ws://{}/sync", server.addr)).expect("url");
+    let before = tiendo_tests::process::memory_kib(&pid, "VmRSS") as f64 / 1024.0;
+    let started = Instant::now();
+    let sockets: Vec<tiendo_tests::RawSocket> = futures::stream::iter(0..n)
+        .map(|i| {
+            let unit = units[i % units.len()];
+            let url = url.clone();
+            async move {
+                let mut s = tiendo_tests::RawSocket::connect(&url, Some(&unit.token))
+                    .await
+                    .unwrap_or_else(|status| panic!("idle tablet {i}: upgrade refused ({status})"));
+                let peer = format!("idle-{i}");
+                let server_peer = s.join(&peer).await;
+                s.send_binary(tiendo_tests::frame(
+                    &[
+                        ("type", "request"),
+                        ("senderId", &peer),
+                        ("targetId", &server_peer),
+                        ("documentId", &unit.doc),
+                    ],
+                    Some(&tiendo_tests::empty_sync_message()),
+                ))
+                .await;
+                match s.next(Duration::from_secs(120)).await {
+                    tiendo_tests::RawEvent::Binary(_) => s,
+                    other => panic!("idle tablet {i}: no answer: {other:?}"),
+                }
+            }
+        })
+        .buffer_unordered(CONNECTING)
+        .collect()
+        .await;
+    let took = started.elapsed().as_secs_f64();
+    // Settled: what the server holds for them, not the connecting's peak.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let with = tiendo_tests::process::memory_kib(&pid, "VmRSS") as f64 / 1024.0;
+    assert_eq!(sockets.len(), n);
+    drop(sockets);
+    server.kill();
+    (took, before, with)
+}
+
 /// The reference server's directory: its script and, once installed, its npm packages.
 fn reference_dir() -> PathBuf {
     tiendo_tests::browser::workspace().join("tests/js")
