@@ -4,13 +4,13 @@
 //! (or to none, for province viewers and system administrators) and has one [`Role`]. Passwords
 //! are hashed with Argon2id; a login yields a random session token whose SHA-256 alone is stored,
 //! valid for the configured lifetime. Repeated failed logins for a user name or from an address
-//! are slowed down by a lock-out that doubles with each further failure.
+//! are slowed down by a lock-out that doubles with each further failure, counted in the store
+//! ([`crate::store::throttle`]) so it holds across restarts and across nodes sharing a store.
 
-use std::collections::HashMap;
 use std::net::IpAddr;
 
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
@@ -136,54 +136,37 @@ pub const MAX_LOCKOUT: Duration = Duration::from_secs(15 * 60);
 /// Failures per address before that address is locked out (across user names).
 pub const FREE_ATTEMPTS_PER_ADDRESS: u32 = 20;
 
-#[derive(Debug, Default)]
-struct Failures {
-    count: u32,
-    locked_until: Option<Instant>,
-    last: Option<Instant>,
+/// The lock-out after `count` failures of a user name: none while free, then
+/// [`FIRST_LOCKOUT`] doubling with each further failure up to [`MAX_LOCKOUT`] (milliseconds).
+fn name_lockout(count: u32) -> Option<i64> {
+    lockout(count, FREE_ATTEMPTS)
 }
 
-/// Counts failed logins per key and locks a key out for a growing time.
-#[derive(Debug, Default)]
-struct Throttle {
-    keys: HashMap<String, Failures>,
+/// The same for an address, across user names ([`FREE_ATTEMPTS_PER_ADDRESS`] free).
+fn address_lockout(count: u32) -> Option<i64> {
+    lockout(count, FREE_ATTEMPTS_PER_ADDRESS)
 }
 
-impl Throttle {
-    /// `Err(seconds)` while `key` is locked out.
-    fn check(&self, key: &str, now: Instant) -> std::result::Result<(), u64> {
-        match self.keys.get(key).and_then(|f| f.locked_until) {
-            Some(until) if until > now => Err((until - now).as_secs().max(1)),
-            _ => Ok(()),
-        }
-    }
+fn lockout(count: u32, free: u32) -> Option<i64> {
+    (count >= free).then(|| {
+        let doublings = (count - free).min(10);
+        (FIRST_LOCKOUT * 2u32.pow(doublings))
+            .min(MAX_LOCKOUT)
+            .as_millis() as i64
+    })
+}
 
-    fn fail(&mut self, key: &str, free: u32, now: Instant) {
-        // Forget failures after a quiet day.
-        self.keys.retain(|_, f| {
-            f.last
-                .is_some_and(|l| now.duration_since(l) < Duration::from_secs(86_400))
-        });
-        let f = self.keys.entry(key.to_string()).or_default();
-        f.count += 1;
-        f.last = Some(now);
-        if f.count >= free {
-            let doublings = (f.count - free).min(10);
-            let lock = (FIRST_LOCKOUT * 2u32.pow(doublings)).min(MAX_LOCKOUT);
-            f.locked_until = Some(now + lock);
-        }
-    }
-
-    fn succeed(&mut self, key: &str) {
-        self.keys.remove(key);
-    }
+/// Now, Unix milliseconds (the throttle's clock: shared with other nodes through the store).
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
 }
 
 /// Sign-in, sessions and the login throttle.
 #[derive(Clone)]
 pub struct Accounts {
     store: SqliteStore,
-    throttle: Arc<Mutex<Throttle>>,
     session_lifetime: Duration,
     dummy_hash: Arc<String>,
 }
@@ -193,7 +176,6 @@ impl Accounts {
     pub fn new(store: SqliteStore, session_lifetime: Duration) -> Accounts {
         Accounts {
             store,
-            throttle: Arc::default(),
             session_lifetime,
             // Verified against when the user does not exist, so both cases cost the same.
             dummy_hash: Arc::new(hash_password("không-có-người-dùng-này").unwrap_or_default()),
@@ -209,13 +191,14 @@ impl Accounts {
     pub async fn login(&self, username: &str, password: &str, from: IpAddr) -> Result<Session> {
         let name_key = format!("user:{}", username.trim().to_lowercase());
         let addr_key = format!("addr:{from}");
+        if let Some(ms) = self
+            .store
+            .locked_out(vec![name_key.clone(), addr_key.clone()], now_ms())
+            .await?
         {
-            let t = self.throttle.lock().unwrap_or_else(|p| p.into_inner());
-            let now = Instant::now();
-            if let Err(retry_after) = t.check(&name_key, now).and(t.check(&addr_key, now)) {
-                tracing::warn!(username, %from, retry_after, "login refused: locked out");
-                return Err(AppError::TooManyAttempts { retry_after });
-            }
+            let retry_after = (ms.max(0) as u64).div_ceil(1000).max(1);
+            tracing::warn!(username, %from, retry_after, "login refused: locked out");
+            return Err(AppError::TooManyAttempts { retry_after });
         }
         let found = self.store.password_hash(username).await?;
         let (hash, user) = match found {
@@ -233,20 +216,18 @@ impl Accounts {
                 return Err(AppError::AccountDisabled(Box::new(u)));
             }
             _ => {
-                let mut t = self.throttle.lock().unwrap_or_else(|p| p.into_inner());
-                let now = Instant::now();
-                t.fail(&name_key, FREE_ATTEMPTS, now);
-                t.fail(&addr_key, FREE_ATTEMPTS_PER_ADDRESS, now);
+                let now = now_ms();
+                self.store.login_failed(name_key, now, name_lockout).await?;
+                self.store
+                    .login_failed(addr_key, now, address_lockout)
+                    .await?;
                 tracing::warn!(username, %from, "login failed");
                 return Err(AppError::Unauthorized(
                     "sai tên đăng nhập hoặc mật khẩu".to_string(),
                 ));
             }
         };
-        self.throttle
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .succeed(&name_key);
+        self.store.login_succeeded(name_key).await?;
         let (token, expires_at) = self
             .store
             .create_session(user.id, self.session_lifetime)
@@ -297,22 +278,62 @@ impl From<&User> for tiendo_shared::api::User {
 mod tests {
     use super::*;
 
-    #[test]
-    fn lockout_starts_after_the_free_attempts_and_doubles() {
-        let mut t = Throttle::default();
-        let now = Instant::now();
+    #[tokio::test]
+    async fn lockout_starts_after_the_free_attempts_doubles_and_outlives_a_restart() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.sqlite");
+        let store = SqliteStore::open(&path).unwrap();
+        let now = 1_750_000_000_000;
+        let k = || vec!["k".to_string()];
+        let first = FIRST_LOCKOUT.as_millis() as i64;
         for _ in 0..FREE_ATTEMPTS - 1 {
-            t.fail("k", FREE_ATTEMPTS, now);
-            assert!(t.check("k", now).is_ok());
+            store
+                .login_failed("k".into(), now, name_lockout)
+                .await
+                .unwrap();
+            assert_eq!(store.locked_out(k(), now).await.unwrap(), None);
         }
-        t.fail("k", FREE_ATTEMPTS, now);
-        assert_eq!(t.check("k", now), Err(FIRST_LOCKOUT.as_secs()));
-        t.fail("k", FREE_ATTEMPTS, now);
-        assert_eq!(t.check("k", now), Err(2 * FIRST_LOCKOUT.as_secs()));
-        assert!(t.check("k", now + MAX_LOCKOUT).is_ok());
-        t.succeed("k");
-        assert!(t.check("k", now).is_ok());
-        assert!(t.check("other", now).is_ok());
+        store
+            .login_failed("k".into(), now, name_lockout)
+            .await
+            .unwrap();
+        assert_eq!(store.locked_out(k(), now).await.unwrap(), Some(first));
+        store
+            .login_failed("k".into(), now, name_lockout)
+            .await
+            .unwrap();
+        assert_eq!(store.locked_out(k(), now).await.unwrap(), Some(2 * first));
+        // A restart forgets nothing.
+        drop(store);
+        let store = SqliteStore::open(&path).unwrap();
+        assert_eq!(store.locked_out(k(), now).await.unwrap(), Some(2 * first));
+        let later = now + MAX_LOCKOUT.as_millis() as i64;
+        assert_eq!(store.locked_out(k(), later).await.unwrap(), None);
+        // The longest of several keys; a success clears its key only.
+        store
+            .login_failed("addr".into(), now, |_| Some(5_000))
+            .await
+            .unwrap();
+        let both = vec!["k".to_string(), "addr".to_string()];
+        assert_eq!(
+            store.locked_out(both, now + 1_000).await.unwrap(),
+            Some(2 * first - 1_000)
+        );
+        store.login_succeeded("k".into()).await.unwrap();
+        assert_eq!(store.locked_out(k(), now).await.unwrap(), None);
+        // After a quiet day, failures count from one again.
+        let next_day = now + 86_400_001;
+        assert_eq!(
+            store
+                .login_failed("addr".into(), next_day, name_lockout)
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            lockout(FREE_ATTEMPTS + 40, FREE_ATTEMPTS),
+            Some(MAX_LOCKOUT.as_millis() as i64)
+        );
     }
 
     #[test]

@@ -134,6 +134,14 @@ pub const MIGRATIONS: &[&str] = &[
         build TEXT NOT NULL,
         data BLOB NOT NULL
     );",
+    // 7: failed sign-ins per key (`store::throttle`): the login throttle holds across restarts
+    // and nodes. Times are Unix ms.
+    "CREATE TABLE login_failures (
+        key TEXT PRIMARY KEY NOT NULL,
+        count INTEGER NOT NULL,
+        last INTEGER NOT NULL,
+        locked_until INTEGER
+    ) WITHOUT ROWID;",
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> Result<()> {

@@ -9,7 +9,8 @@
 //! - [`prints`]: each document's fingerprint of stored chunks, and [`models`] the models (and
 //!   reporting steps) hydrated from exactly those chunks, so a restart need not hydrate again;
 //! - [`catalogue`]: which document is which (plan, organisation, a unit's progress);
-//! - [`users`]: accounts and sessions (the rules are in [`crate::accounts`]);
+//! - [`users`]: accounts and sessions (the rules are in [`crate::accounts`]), and [`throttle`]
+//!   the failed sign-ins the login throttle counts;
 //! - [`reports`]: which report files were generated, for the reporting calendar;
 //! - [`files`]: evidence files by SHA-256, and the uploads under way;
 //! - [`migrations`]: the numbered schema, and [`backups`] a consistent copy and its restore.
@@ -27,6 +28,7 @@ pub mod models;
 pub mod prints;
 pub mod receipts;
 pub mod reports;
+pub mod throttle;
 pub mod users;
 
 use std::path::Path;
