@@ -790,6 +790,24 @@ pub fn empty_sync_message() -> Vec<u8> {
     .encode()
 }
 
+/// A sync message that carries one change made on an empty document putting `key` (so any
+/// document can take it), as a misbehaving client would push it regardless of being read-only.
+pub fn forced_change(key: &str) -> Vec<u8> {
+    use automerge::transaction::Transactable;
+    let mut doc = automerge::AutoCommit::new();
+    doc.put(automerge::ROOT, key, "forced").unwrap();
+    let change = doc.get_last_local_change().unwrap().clone();
+    automerge::sync::Message {
+        heads: vec![change.hash()],
+        need: vec![],
+        have: vec![],
+        changes: automerge::sync::ChunkList::from(change.raw_bytes().to_vec()),
+        flags: None,
+        version: automerge::sync::MessageVersion::V1,
+    }
+    .encode()
+}
+
 /// The `type` of a protocol message from the server.
 pub fn frame_type(bytes: &[u8]) -> String {
     tiendo_server::sync::frame::decode(bytes)

@@ -4,27 +4,10 @@
 //! documents loaded, the open connection. A system administrator reads it; a unit editor gets
 //! 403, no session 401; a configured scraper address reads it without signing in.
 
-use automerge::{ROOT, transaction::Transactable};
 use tiendo_shared::{PeriodKind, Progress};
 use tiendo_tests::{
-    RawSocket, SyncClient, TestServer, blocking, data_dir, edit, eventually, frame,
+    RawSocket, SyncClient, TestServer, blocking, data_dir, edit, eventually, forced_change, frame,
 };
-
-/// A sync message carrying one change, as a client that ignores being read-only pushes it.
-fn forced_change() -> Vec<u8> {
-    let mut doc = automerge::AutoCommit::new();
-    doc.put(ROOT, "forced", "yes").unwrap();
-    let change = doc.get_last_local_change().unwrap().clone();
-    automerge::sync::Message {
-        heads: vec![change.hash()],
-        need: vec![],
-        have: vec![],
-        changes: automerge::sync::ChunkList::from(change.raw_bytes().to_vec()),
-        flags: None,
-        version: automerge::sync::MessageVersion::V1,
-    }
-    .encode()
-}
 
 /// The sum of the samples named exactly `name` (any labels) in Prometheus text `text`.
 fn sample(text: &str, name: &str) -> f64 {
@@ -92,7 +75,7 @@ async fn the_metrics_count_edits_refusals_bytes_and_commits() {
             ("targetId", &server_peer),
             ("documentId", &plan),
         ],
-        Some(&forced_change()),
+        Some(&forced_change("forced")),
     ))
     .await;
     let after = eventually("the refused write is counted", || {

@@ -9,7 +9,7 @@ use automerge::{ROOT, ReadDoc, transaction::Transactable};
 use tiendo_server::accounts::{NewUser, Role};
 use tiendo_tests::{
     PATIENCE, RawEvent, RawSocket, SyncClient, TestServer, blocking, data_dir, empty_sync_message,
-    frame, frame_type,
+    forced_change, frame, frame_type,
 };
 
 const OFFICE: &str = "phong-hanh-chinh-tong-hop";
@@ -165,23 +165,6 @@ async fn every_role_gets_exactly_its_access_to_every_document_kind() {
         "authorization matrix:\n{}",
         failures.join("\n")
     );
-}
-
-/// A sync message that carries one change made on an empty document (so any document can take
-/// it), as a misbehaving client would push it regardless of being read-only.
-fn forced_change(key: &str) -> Vec<u8> {
-    let mut doc = automerge::AutoCommit::new();
-    doc.put(ROOT, key, "forced").unwrap();
-    let change = doc.get_last_local_change().unwrap().clone();
-    let msg = automerge::sync::Message {
-        heads: vec![change.hash()],
-        need: vec![],
-        have: vec![],
-        changes: automerge::sync::ChunkList::from(change.raw_bytes().to_vec()),
-        flags: None,
-        version: automerge::sync::MessageVersion::V1,
-    };
-    msg.encode()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

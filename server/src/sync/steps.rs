@@ -182,27 +182,23 @@ mod tests {
             workflow::take_unit_step(d, PeriodKind::Q1, submit.clone()).unwrap();
         })));
         workflow::take_unit_step(&mut doc, PeriodKind::Q1, submit).unwrap();
+        // Q1's list of the unit's steps.
+        let steps_of = |d: &Automerge| {
+            let (_, reports) = d.get(automerge::ROOT, workflow::UNIT_KEY).unwrap().unwrap();
+            d.get(&reports, "q1").unwrap().unwrap().1
+        };
         for key in ["note", "by"] {
             assert!(may_touch_steps(&chunks(&doc, |d| {
+                let (_, first) = d.get(steps_of(d), 0).unwrap().unwrap();
                 let mut tx = d.transaction();
-                let (_, reports) = tx
-                    .get(automerge::ROOT, workflow::UNIT_KEY)
-                    .unwrap()
-                    .unwrap();
-                let (_, q1) = tx.get(&reports, "q1").unwrap().unwrap();
-                let (_, first) = tx.get(&q1, 0).unwrap().unwrap();
                 automerge::transaction::Transactable::put(&mut tx, &first, key, "sửa").unwrap();
                 tx.commit();
             })));
         }
         assert!(may_touch_steps(&chunks(&doc, |d| {
+            let list = steps_of(d);
             let mut tx = d.transaction();
-            let (_, reports) = tx
-                .get(automerge::ROOT, workflow::UNIT_KEY)
-                .unwrap()
-                .unwrap();
-            let (_, q1) = tx.get(&reports, "q1").unwrap().unwrap();
-            automerge::transaction::Transactable::delete(&mut tx, &q1, 0).unwrap();
+            automerge::transaction::Transactable::delete(&mut tx, &list, 0).unwrap();
             tx.commit();
         })));
         // A whole document instead of changes: checked.
