@@ -102,7 +102,10 @@ impl GroupCommit {
 
 /// Writes `batch` in one transaction; says which keys were stored already.
 fn commit(conn: &mut rusqlite::Connection, batch: &[Waiting]) -> rusqlite::Result<Vec<bool>> {
-    let tx = conn.transaction()?;
+    // IMMEDIATE: the write lock is taken at the start (waiting out another writer under the busy
+    // timeout); a deferred transaction that reads first cannot upgrade past a writer that
+    // committed meanwhile — SQLite answers "database is locked" at once.
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let mut existed = Vec::with_capacity(batch.len());
     {
         let mut exists = tx.prepare_cached("SELECT 1 FROM chunks WHERE key = ?1")?;
