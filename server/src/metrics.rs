@@ -106,56 +106,38 @@ impl Metrics {
             "tiendo_sync_bytes_sent_total",
             "Sync bytes sent to clients.",
         );
-        let ack_seconds = Histogram::with_opts(
-            HistogramOpts::new(
-                "tiendo_ack_latency_seconds",
-                "From an edit's arrival to its acknowledgement.",
-            )
-            .buckets(latency_buckets()),
-        )
-        .expect("a valid histogram");
-        registry
-            .register(Box::new(ack_seconds.clone()))
-            .expect("registered once");
-        registry
-            .register(Box::new(store.commit_seconds().clone()))
-            .expect("registered once");
-        let p = peers.clone();
-        registry
-            .register(Pulled::new(
-                "tiendo_sync_connections",
-                "Open sync connections.",
-                MetricType::GAUGE,
-                move || p.connection_count() as f64,
-            ))
-            .expect("registered once");
-        let p = peers.clone();
-        registry
-            .register(Pulled::new(
-                "tiendo_refused_writes_total",
-                "Changes refused because the sender may not write the document.",
-                MetricType::COUNTER,
-                move || p.refused_writes() as f64,
-            ))
-            .expect("registered once");
-        let s = store.clone();
-        registry
-            .register(Pulled::new(
-                "tiendo_store_transactions_total",
-                "Transactions that committed chunks (fewer than chunks: group commit).",
-                MetricType::COUNTER,
-                move || s.chunk_transactions() as f64,
-            ))
-            .expect("registered once");
-        let s = store.clone();
-        registry
-            .register(Pulled::new(
-                "tiendo_documents_loaded",
-                "Documents loaded or created in the sync repo since start.",
-                MetricType::GAUGE,
-                move || s.documents_loaded() as f64,
-            ))
-            .expect("registered once");
+        let ack_seconds = histogram(
+            "tiendo_ack_latency_seconds",
+            "From an edit's arrival to its acknowledgement.",
+        );
+        let register = |c: Box<dyn Collector>| registry.register(c).expect("registered once");
+        register(Box::new(ack_seconds.clone()));
+        register(Box::new(store.commit_seconds().clone()));
+        let (p, q, s, t) = (peers.clone(), peers.clone(), store.clone(), store.clone());
+        register(Pulled::new(
+            "tiendo_sync_connections",
+            "Open sync connections.",
+            MetricType::GAUGE,
+            move || p.connection_count() as f64,
+        ));
+        register(Pulled::new(
+            "tiendo_refused_writes_total",
+            "Changes refused because the sender may not write the document.",
+            MetricType::COUNTER,
+            move || q.refused_writes() as f64,
+        ));
+        register(Pulled::new(
+            "tiendo_store_transactions_total",
+            "Transactions that committed chunks (fewer than chunks: group commit).",
+            MetricType::COUNTER,
+            move || s.chunk_transactions() as f64,
+        ));
+        register(Pulled::new(
+            "tiendo_documents_loaded",
+            "Documents loaded or created in the sync repo since start.",
+            MetricType::GAUGE,
+            move || t.documents_loaded() as f64,
+        ));
         Metrics {
             registry,
             edits_acknowledged,
@@ -175,14 +157,16 @@ impl Metrics {
     }
 }
 
+/// A latency histogram (seconds) named `name`.
+fn histogram(name: &str, help: &str) -> Histogram {
+    Histogram::with_opts(HistogramOpts::new(name, help).buckets(latency_buckets()))
+        .expect("a valid histogram")
+}
+
 /// The store's histogram of commit latency.
 pub fn commit_histogram() -> Histogram {
-    Histogram::with_opts(
-        HistogramOpts::new(
-            "tiendo_store_commit_seconds",
-            "A chunk's commit, from its handing to the store to durable (group commit).",
-        )
-        .buckets(latency_buckets()),
+    histogram(
+        "tiendo_store_commit_seconds",
+        "A chunk's commit, from its handing to the store to durable (group commit).",
     )
-    .expect("a valid histogram")
 }
