@@ -63,6 +63,39 @@ ensure_office_tools() {
   fi
 }
 
+# PostgreSQL, the second store: Debian's server, run as a throwaway cluster by `start_postgres`.
+ensure_postgres() {
+  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    apt_install --no-install-recommends postgresql
+  fi
+}
+
+# Starts a throwaway PostgreSQL cluster (initdb as the postgres user into a temporary directory,
+# listening on a random loopback port), exports TIENDO_TEST_STORE=postgres://postgres@127.0.0.1:PORT
+# (each test server makes its own database there) and stops and removes it on exit.
+start_postgres() {
+  ensure_postgres
+  local bin
+  bin="$(dirname "$(ls -d /usr/lib/postgresql/*/bin/initdb | sort -V | tail -1)")"
+  PG_DIR="$(mktemp -d /tmp/tiendo-pg.XXXXXX)"
+  chown postgres: "$PG_DIR"
+  runuser -u postgres -- "$bin/initdb" -D "$PG_DIR/data" -A trust -U postgres -E UTF8 >/dev/null
+  local port
+  port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+  runuser -u postgres -- "$bin/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w start \
+    -o "-p $port -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=400" >/dev/null
+  export TIENDO_TEST_STORE="postgres://postgres@127.0.0.1:$port"
+  PG_BIN="$bin"
+  echo "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') for the tests at $TIENDO_TEST_STORE ($PG_DIR)"
+}
+
+stop_postgres() {
+  [ -n "${PG_DIR:-}" ] || return 0
+  runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$PG_DIR"
+  PG_DIR=""
+}
+
 # samod and samod-core as the workspace compiles them: the untouched crates.io sources with
 # vendor/patches applied (vendor/build; the [patch] table in .cargo/config.toml points there).
 bash vendor/apply

@@ -19,7 +19,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::error::{AppError, Result};
-use crate::store::SqliteStore;
+use crate::store::Store;
 
 /// What a user may do (see [`crate::access`] for the document rules): the one enum, from
 /// `shared::api`.
@@ -166,14 +166,14 @@ fn now_ms() -> i64 {
 /// Sign-in, sessions and the login throttle.
 #[derive(Clone)]
 pub struct Accounts {
-    store: SqliteStore,
+    store: Store,
     session_lifetime: Duration,
     dummy_hash: Arc<String>,
 }
 
 impl Accounts {
     /// Accounts over `store`, with sessions valid for `session_lifetime`.
-    pub fn new(store: SqliteStore, session_lifetime: Duration) -> Accounts {
+    pub fn new(store: Store, session_lifetime: Duration) -> Accounts {
         Accounts {
             store,
             session_lifetime,
@@ -182,7 +182,7 @@ impl Accounts {
         }
     }
 
-    pub fn store(&self) -> &SqliteStore {
+    pub fn store(&self) -> &Store {
         &self.store
     }
 
@@ -282,7 +282,7 @@ mod tests {
     async fn lockout_starts_after_the_free_attempts_doubles_and_outlives_a_restart() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.sqlite");
-        let store = SqliteStore::open(&path).unwrap();
+        let store = Store::open(&path).unwrap();
         let now = 1_750_000_000_000;
         let k = || vec!["k".to_string()];
         let first = FIRST_LOCKOUT.as_millis() as i64;
@@ -305,7 +305,7 @@ mod tests {
         assert_eq!(store.locked_out(k(), now).await.unwrap(), Some(2 * first));
         // A restart forgets nothing.
         drop(store);
-        let store = SqliteStore::open(&path).unwrap();
+        let store = Store::open(&path).unwrap();
         assert_eq!(store.locked_out(k(), now).await.unwrap(), Some(2 * first));
         let later = now + MAX_LOCKOUT.as_millis() as i64;
         assert_eq!(store.locked_out(k(), later).await.unwrap(), None);
@@ -350,7 +350,7 @@ mod tests {
 
     #[tokio::test]
     async fn users_sessions_and_disabling() {
-        let store = SqliteStore::in_memory().unwrap();
+        let store = Store::in_memory().unwrap();
         let accounts = Accounts::new(store.clone(), Duration::from_secs(3600));
         let err = store
             .add_user(NewUser {

@@ -31,8 +31,12 @@ type Result<T, E = ConfigError> = std::result::Result<T, E>;
 pub struct Config {
     /// Address to listen on.
     pub listen: SocketAddr,
-    /// Directory of the SQLite file.
+    /// Directory of the SQLite file (and the lock one server holds on it).
     pub data_dir: PathBuf,
+    /// Where the documents and accounts are stored: unset for the SQLite file in `data_dir`,
+    /// `sqlite:PATH` for another file, or `postgres://user@host/db` for a PostgreSQL database
+    /// several nodes may share (`TIENDO_STORE`).
+    pub store: Option<String>,
     /// Directory of the built client (index.html, wasm, sw.js…).
     pub static_dir: PathBuf,
     /// How long a login lasts, in hours (tablets work offline for weeks: default 30 days).
@@ -114,6 +118,7 @@ impl Default for Config {
         Config {
             listen: "127.0.0.1:8080".parse().expect("valid address"),
             data_dir: PathBuf::from("data"),
+            store: None,
             static_dir: PathBuf::from("client/dist"),
             session_hours: 24 * 30,
             limits: Limits::default(),
@@ -147,9 +152,17 @@ impl Config {
         self.data_dir.join("tiendo.lock")
     }
 
-    /// The SQLite database file.
+    /// The SQLite database file in the data directory (the default store).
     pub fn database_path(&self) -> PathBuf {
         self.data_dir.join("tiendo.sqlite")
+    }
+
+    /// Where the store is: `store` if set, else the SQLite file in the data directory.
+    pub fn store_address(&self) -> crate::store::Address {
+        match self.store.as_deref().map(str::trim) {
+            Some(s) if !s.is_empty() => crate::store::Address::parse(s),
+            _ => crate::store::Address::Sqlite(self.database_path()),
+        }
     }
 
     /// Loads the layers. `file` is the TOML file to read (default `tiendo.toml` if it exists);
@@ -172,6 +185,7 @@ impl Config {
                     })?
                 }
                 "TIENDO_DATA_DIR" => cfg.data_dir = PathBuf::from(v),
+                "TIENDO_STORE" => cfg.store = Some(v),
                 "TIENDO_STATIC_DIR" => cfg.static_dir = PathBuf::from(v),
                 "TIENDO_SESSION_HOURS" => cfg.session_hours = number(&k, &v)?,
                 "TIENDO_METRICS_FROM" => {

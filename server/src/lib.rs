@@ -54,7 +54,7 @@ pub use config::Config;
 pub use error::{AppError, Result};
 pub use library::Library;
 pub use routes::app;
-pub use store::SqliteStore;
+pub use store::Store;
 
 /// The embedded default plan (`seeds/`): the 2025 CCHC plan of Sở KH&CN Quảng Ngãi, imported
 /// on the first start of an empty data directory.
@@ -127,7 +127,7 @@ pub fn lock_data_dir(config: &Config) -> Result<std::fs::File> {
 /// `tiendo import`; when it has no accounts, creates one per unit plus an administrator.
 pub async fn open(config: &Config) -> Result<(Library, Startup)> {
     let lock = lock_data_dir(config)?;
-    let store = SqliteStore::open(&config.database_path())?;
+    let store = Store::open_at(&config.store_address()).await?;
     let library = Library::open(store).await?.with_lock(lock);
     let mut startup = Startup::default();
     if library.is_empty().await? {

@@ -17,7 +17,7 @@ use tiendo_shared::{Date, Imported, Org, PeriodKind, Plan, Progress, doc};
 use crate::access::{Catalogue, Peers, Policy};
 use crate::error::{AppError, Result};
 use crate::reader::PlanData;
-use crate::store::{DocKind, DocRecord, SqliteStore};
+use crate::store::{DocKind, DocRecord, Store};
 
 /// The author recorded on documents the server itself creates.
 pub const SYSTEM_AUTHOR: &str = "system";
@@ -26,7 +26,7 @@ pub const SYSTEM_AUTHOR: &str = "system";
 #[derive(Clone)]
 pub struct Library {
     repo: Repo,
-    store: SqliteStore,
+    store: Store,
     catalogue: Catalogue,
     peers: Peers,
     acceptor: samod::AcceptorHandle,
@@ -63,7 +63,7 @@ pub use tiendo_shared::api::PlanInfo;
 
 /// The server's samod peer id, kept in the store: clients save their sync state per peer, so a
 /// stable id lets them resume after a server restart instead of starting over.
-async fn server_peer_id(store: &SqliteStore) -> PeerId {
+async fn server_peer_id(store: &Store) -> PeerId {
     let key = StorageKey::from_parts(["tiendo-server-peer-id"]).expect("a valid key");
     if let Some(id) = store
         .load(key.clone())
@@ -79,7 +79,7 @@ async fn server_peer_id(store: &SqliteStore) -> PeerId {
 
 impl Library {
     /// Opens the library over `store`, sharing documents with sync peers by [`Policy`].
-    pub async fn open(store: SqliteStore) -> Result<Library> {
+    pub async fn open(store: Store) -> Result<Library> {
         let catalogue = Catalogue::new(store.documents().await?);
         let peers = Peers::default();
         let policy = Policy {
@@ -204,7 +204,7 @@ impl Library {
         &self.repo
     }
 
-    pub fn store(&self) -> &SqliteStore {
+    pub fn store(&self) -> &Store {
         &self.store
     }
 

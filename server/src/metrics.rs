@@ -12,7 +12,7 @@ use prometheus::proto::{self, MetricFamily, MetricType};
 use prometheus::{Encoder, Histogram, HistogramOpts, IntCounter, Registry, TextEncoder};
 
 use crate::access::Peers;
-use crate::store::SqliteStore;
+use crate::store::Store;
 
 /// Seconds, from 1 ms to about 16 s: acknowledgements and commits on loopback and beyond.
 fn latency_buckets() -> Vec<f64> {
@@ -85,7 +85,7 @@ pub struct Metrics {
 
 impl Metrics {
     /// The metrics of a server over `peers` and `store`.
-    pub fn new(peers: &Peers, store: &SqliteStore) -> Metrics {
+    pub fn new(peers: &Peers, store: &Store) -> Metrics {
         let registry = Registry::new();
         let counter = |name: &str, help: &str| {
             let c = IntCounter::new(name, help).expect("a valid metric");

@@ -16,7 +16,7 @@ use tiendo_shared::{Date, PeriodKind};
 
 use crate::error::Result;
 use crate::reader::{DocReader, gather};
-use crate::store::{DocKind, DocRecord, SqliteStore};
+use crate::store::{DocKind, DocRecord, Store};
 
 /// What a roll-up is computed with.
 #[derive(Debug, Clone)]
@@ -30,7 +30,7 @@ pub struct Rules {
 /// One agency's row for (plan, period, day) from its documents.
 pub async fn agency_row(
     reader: &impl DocReader,
-    store: &SqliteStore,
+    store: &Store,
     plan_id: &str,
     period: PeriodKind,
     as_of: Date,
@@ -107,7 +107,7 @@ fn plans_of(
 /// and the benchmark's reference).
 pub async fn rollup(
     reader: &impl DocReader,
-    store: &SqliteStore,
+    store: &Store,
     readable: impl Fn(&DocRecord) -> bool,
     period: PeriodKind,
     as_of: Date,

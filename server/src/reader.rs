@@ -1,7 +1,7 @@
 //! Reading documents for the status, the reports and the CLI: one trait over where they are.
 //!
 //! Stage: *store → model*. [`Library`] reads through the running samod repo (what the server
-//! serves, with every edit merged so far); [`SqliteStore`] reads the SQLite file directly (the
+//! serves, with every edit merged so far); [`Store`] reads the SQLite file directly (the
 //! CLI beside a running server, which must not start a second repo on the same data). The rest —
 //! which documents make up a plan ([`gather`]), which agencies there are ([`agencies`]) — is
 //! written once, over either.
@@ -17,7 +17,7 @@ use tiendo_shared::{Agency, Date, Org, PeriodKind, Plan, Progress, doc};
 use crate::Library;
 use crate::error::{AppError, Result};
 use crate::readings::{Readable, Reading, Steps};
-use crate::store::{DocKind, DocRecord, SqliteStore, StoreError};
+use crate::store::{DocKind, DocRecord, Store, StoreError};
 
 /// Where documents are read from.
 pub trait DocReader: Sync {
@@ -59,7 +59,7 @@ impl DocReader for Library {
     }
 }
 
-impl DocReader for SqliteStore {
+impl DocReader for Store {
     async fn records(&self) -> Result<Vec<DocRecord>> {
         Ok(self.documents().await?)
     }
@@ -108,7 +108,7 @@ impl Version {
 /// The reading of `doc_id` as stored: kept in SQLite for its print, else made from its chunks
 /// (and kept). Also says which stored state it is of.
 async fn stored_reading<T: Readable>(
-    store: &SqliteStore,
+    store: &Store,
     doc_id: &str,
 ) -> Result<(crate::store::prints::Print, Reading<T>)> {
     let print = store.print(doc_id);

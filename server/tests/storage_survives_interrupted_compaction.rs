@@ -7,12 +7,10 @@ use std::str::FromStr;
 use automerge::{ROOT, ReadDoc, transaction::Transactable};
 use samod::DocumentId;
 use samod::storage::{Storage, StorageKey};
-use tiendo_server::{Library, SqliteStore};
+use tiendo_server::{Library, Store};
 
 async fn library(path: &std::path::Path) -> Library {
-    Library::open(SqliteStore::open(path).unwrap())
-        .await
-        .unwrap()
+    Library::open(Store::open(path).unwrap()).await.unwrap()
 }
 
 async fn make_doc(path: &std::path::Path, edits: usize) -> (String, Vec<automerge::ChangeHash>) {
@@ -49,14 +47,14 @@ async fn reopen(path: &std::path::Path, id: &str) -> automerge::Automerge {
 }
 
 /// Stores each change of `full` as its own incremental chunk, as samod does before compacting.
-async fn put_every_change(store: &SqliteStore, id: &str, full: &automerge::Automerge) {
+async fn put_every_change(store: &Store, id: &str, full: &automerge::Automerge) {
     for change in full.get_changes(&[]) {
         let key = StorageKey::from_parts([id, "incremental", &change.hash().to_string()]).unwrap();
         store.put(key, change.raw_bytes().to_vec()).await;
     }
 }
 
-async fn keys(store: &SqliteStore, id: &str) -> Vec<String> {
+async fn keys(store: &Store, id: &str) -> Vec<String> {
     let prefix = StorageKey::from_parts([id]).unwrap();
     let mut k: Vec<String> = store
         .load_range(prefix)
@@ -73,7 +71,7 @@ async fn a_snapshot_written_but_old_chunks_not_yet_deleted_reopens_whole() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("t.sqlite");
     let (id, heads) = make_doc(&path, 25).await;
-    let store = SqliteStore::open(&path).unwrap();
+    let store = Store::open(&path).unwrap();
     let full = reopen(&path, &id).await;
     // The crash came between writing the snapshot and deleting the chunks it replaces: both
     // are stored, overlapping.
@@ -99,7 +97,7 @@ async fn a_crash_before_the_snapshot_leaves_the_incremental_chunks_whole() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("t.sqlite");
     let (id, heads) = make_doc(&path, 25).await;
-    let store = SqliteStore::open(&path).unwrap();
+    let store = Store::open(&path).unwrap();
     let full = reopen(&path, &id).await;
     // Replace everything by the changes alone: the state if no snapshot had been written yet.
     for key in keys(&store, &id).await {

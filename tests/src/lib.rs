@@ -1,11 +1,13 @@
 //! Test support for Tiến độ's integration tests: a real server on a random loopback port over a
-//! real SQLite file in a temporary directory (stopped when dropped), native samod sync clients
+//! real SQLite file in a temporary directory, or a real PostgreSQL database ([`stores`]), stopped
+//! when dropped, native samod sync clients
 //! that sign in with a bearer token, and a raw WebSocket client for protocol abuse.
 
 pub mod browser;
 pub mod office;
 pub mod process;
 pub mod province;
+pub mod stores;
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -47,6 +49,7 @@ impl TestServer {
             listen: "127.0.0.1:0".parse().unwrap(),
             data_dir: data_dir.to_path_buf(),
             static_dir: PathBuf::from("/nonexistent"),
+            store: stores::store_setting(data_dir),
             ..Config::default()
         };
         adjust(&mut config);
@@ -550,7 +553,7 @@ impl SyncClient {
     /// A client with peer id `peer` keeping its documents in the SQLite file `db`, so that it
     /// can be stopped and started again with what it had.
     pub async fn with_store(peer: &str, db: &Path) -> SyncClient {
-        let store = tiendo_server::store::SqliteStore::open(db).expect("client store opens");
+        let store = tiendo_server::store::Store::open(db).expect("client store opens");
         let repo = Repo::build_tokio()
             .with_peer_id(PeerId::from(peer))
             .with_storage(store)

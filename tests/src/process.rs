@@ -105,6 +105,7 @@ impl RealServer {
             .arg("--static-dir")
             .arg(static_dir)
             .env("RUST_LOG", rust_log)
+            .envs(crate::stores::store_env(data))
             .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(stderr)
@@ -162,6 +163,7 @@ impl RealServer {
             .args(args)
             .arg("--data-dir")
             .arg(data)
+            .envs(crate::stores::store_env(data))
             .output()
             .expect("run tiendo");
         assert!(

@@ -248,6 +248,7 @@ pub async fn province(
 ) -> Vec<AgencySeat> {
     let config = Config {
         data_dir: dir.to_path_buf(),
+        store: crate::stores::store_setting(dir),
         ..Config::default()
     };
     let (library, _) = tiendo_server::open(&config).await.expect("data dir opens");

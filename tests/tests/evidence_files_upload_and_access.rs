@@ -377,12 +377,8 @@ async fn evidence_files_upload_resumably_once_and_are_read_only_by_those_who_see
     assert_eq!(stored_files(), 1, "nothing refused was stored");
 
     // Backup and restore carry the file.
-    let backup = dir.path().join("copy.db");
-    let db = server.data_dir().join("tiendo.sqlite");
-    tiendo_server::store::backup(&db, &backup).unwrap();
     let restored_dir = tempfile::tempdir().unwrap();
-    let restored = restored_dir.path().join("tiendo.sqlite");
-    tiendo_server::store::restore(&restored, &backup).unwrap();
-    let store = tiendo_server::store::SqliteStore::open(&restored).unwrap();
+    tiendo_tests::stores::backup_and_restore(server.data_dir(), restored_dir.path());
+    let store = tiendo_tests::stores::open_store(restored_dir.path()).await;
     assert_eq!(sha(&store.read_file(&hash).await.unwrap().unwrap()), hash);
 }

@@ -23,7 +23,11 @@ fn first_start_imports_the_seed_plan_into_sqlite() {
         6,
         "one progress document per unit"
     );
-    assert!(dir.path().join("tiendo.sqlite").exists());
+    assert_eq!(
+        dir.path().join("tiendo.sqlite").exists(),
+        !tiendo_tests::stores::on_postgres(),
+        "the documents are in the store configured, and only there"
+    );
     let token = server.login_demo(OFFICE);
 
     let (status, health) = server.get_json("/api/health");

@@ -323,11 +323,9 @@ fn reports_before_a_change_keep_the_old_names_and_the_lineage_survives_backup_an
     );
 
     // Backup and restore keep it all.
-    let backup = dir.path().join("backup.sqlite");
-    tiendo_server::store::backup(&dir.path().join("tiendo.sqlite"), &backup).unwrap();
     drop(server);
     let restored_dir = data_dir();
-    tiendo_server::store::restore(&restored_dir.path().join("tiendo.sqlite"), &backup).unwrap();
+    tiendo_tests::stores::backup_and_restore(dir.path(), restored_dir.path());
     let restored = TestServer::start(restored_dir.path());
     let store = restored.library().store().clone();
     restored.on_server(async move { store.set_password(OFFICE, "mat-khau-moi-1").await.unwrap() });

@@ -11,6 +11,7 @@ use calamine::{Data, Reader, Xlsx};
 use tiendo_shared::province::Rollup;
 use tiendo_shared::status::Summary;
 use tiendo_shared::{PeriodKind, Progress, WorkStatus};
+use tiendo_tests::stores::{Db, open_store, store_setting};
 use tiendo_tests::{SyncClient, TestServer, blocking, data_dir, edit};
 
 const COMMUNE_PLAN: &str = include_str!("../../shared/tests/fixtures/ke-hoach-ubnd-xa-mau.txt");
@@ -242,26 +243,17 @@ async fn a_province_of_every_plan_layout_rolls_up_as_each_agency_says() {
 
 /// The reading kept in `db` for document `doc_id`, changed by `change` (the test's way to see
 /// whether a restarted server used it or read the document again).
-fn alter_kept_reading(
-    db: &std::path::Path,
-    doc_id: &str,
-    change: impl FnOnce(&mut serde_json::Value),
-) {
-    let conn = rusqlite::Connection::open(db).unwrap();
-    let data: Vec<u8> = conn
-        .query_row(
-            "SELECT data FROM doc_readings WHERE doc_id = ?1",
-            [doc_id],
-            |r| r.get(0),
-        )
-        .unwrap_or_else(|e| panic!("a reading kept for {doc_id}: {e}"));
-    let mut reading: serde_json::Value = serde_json::from_slice(&data).unwrap();
+fn alter_kept_reading(db: &Db, doc_id: &str, change: impl FnOnce(&mut serde_json::Value)) {
+    let data = db.one(
+        "SELECT data FROM doc_readings WHERE doc_id = $1",
+        &[doc_id.into()],
+    );
+    let mut reading: serde_json::Value = serde_json::from_slice(data.bytes()).unwrap();
     change(&mut reading);
-    conn.execute(
-        "UPDATE doc_readings SET data = ?2 WHERE doc_id = ?1",
-        rusqlite::params![doc_id, serde_json::to_vec(&reading).unwrap()],
-    )
-    .unwrap();
+    db.execute(
+        "UPDATE doc_readings SET data = $2 WHERE doc_id = $1",
+        &[doc_id.into(), serde_json::to_vec(&reading).unwrap().into()],
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -276,8 +268,8 @@ async fn a_restarted_server_rolls_up_from_the_readings_it_kept_but_never_from_ch
         assert_eq!(status, 200);
         serde_json::from_slice(&body).unwrap()
     }; // A graceful stop: the readings made are written.
-    let db = dir.path().join("tiendo.sqlite");
-    let store = tiendo_server::store::SqliteStore::open(&db).unwrap();
+    let db = Db::of(dir.path());
+    let store = open_store(dir.path()).await;
     let records = store.documents().await.unwrap();
     drop(store);
     let doc_of = |kind: tiendo_server::store::DocKind| {
@@ -291,10 +283,7 @@ async fn a_restarted_server_rolls_up_from_the_readings_it_kept_but_never_from_ch
         doc_of(tiendo_server::store::DocKind::Plan),
         doc_of(tiendo_server::store::DocKind::Org),
     );
-    let kept: i64 = rusqlite::Connection::open(&db)
-        .unwrap()
-        .query_row("SELECT count(*) FROM doc_readings", [], |r| r.get(0))
-        .unwrap();
+    let kept = db.one("SELECT count(*) FROM doc_readings", &[]).int();
     assert_eq!(kept as usize, records.len(), "every document read was kept");
 
     // While it is down: both kept readings are altered, and the organisation document changes.
@@ -306,6 +295,7 @@ async fn a_restarted_server_rolls_up_from_the_readings_it_kept_but_never_from_ch
     });
     let config = tiendo_server::config::Config {
         data_dir: dir.path().to_path_buf(),
+        store: store_setting(dir.path()),
         ..Default::default()
     };
     let (library, _) = tiendo_server::open(&config).await.unwrap();

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use automerge::sync::SyncDoc;
 use tiendo_tests::process::{RealServer, memory_kib};
+use tiendo_tests::stores::Db;
 use tiendo_tests::{
     RawEvent, RawSocket, SyncClient, blocking, data_dir, frame, login, own_progress, setting,
 };
@@ -17,14 +18,13 @@ const OFFICE: &str = "phong-hanh-chinh-tong-hop";
 /// The bound of vendor patch 5 (`samod_core`'s `MAX_SAVED_SYNC_STATES`).
 const KEPT: u64 = 64;
 
-fn saved_states(db: &Path, doc: &str) -> u64 {
-    let conn = rusqlite::Connection::open(db).unwrap();
-    conn.query_row(
-        "SELECT count(*) FROM chunks WHERE key LIKE ?1",
-        [format!("{doc}/sync-state/%")],
-        |r| r.get(0),
-    )
-    .unwrap()
+fn saved_states(data: &Path, doc: &str) -> u64 {
+    Db::of(data)
+        .one(
+            "SELECT count(*) FROM chunks WHERE key LIKE $1",
+            &[format!("{doc}/sync-state/%").into()],
+        )
+        .int() as u64
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -87,7 +87,7 @@ async fn ten_thousand_fresh_peer_ids_keep_stored_states_and_memory_bounded() {
     // The last saves land asynchronously; give them a moment.
     tokio::time::sleep(Duration::from_millis(500)).await;
     let rss_end = memory_kib(&pid, "VmRSS");
-    let rows = saved_states(&dir.path().join("tiendo.sqlite"), &doc_id);
+    let rows = saved_states(dir.path(), &doc_id);
     println!(
         "fresh peer ids: {signins} sign-ins in {elapsed:.1?}; saved sync states for the document: \
          {rows} (bound {KEPT}); server memory {} MiB → {} MiB",
@@ -109,6 +109,6 @@ async fn ten_thousand_fresh_peer_ids_keep_stored_states_and_memory_bounded() {
     let server = blocking(|| RealServer::start(dir.path(), &addr, Path::new("/nonexistent")));
     let recent = signins - 1;
     sign_in(recent).await;
-    assert!(saved_states(&dir.path().join("tiendo.sqlite"), &doc_id) <= KEPT);
+    assert!(saved_states(dir.path(), &doc_id) <= KEPT);
     drop(server);
 }

@@ -1,5 +1,5 @@
 //! Torn storage: a progress document whose stored chunks are damaged on disk (bytes overwritten
-//! in SQLite while the server is down) is detected when the server loads it and reported with
+//! in the store while the server is down) is detected when the server loads it and reported with
 //! its document id — in the merged status and in the log — while every other document keeps
 //! serving; and a server killed with SIGKILL while it compacts a long history loses nothing
 //! (compaction writes the snapshot before it deletes what it replaces).
@@ -8,6 +8,7 @@ use std::path::Path;
 
 use tiendo_shared::{PeriodKind, Progress, WorkStatus};
 use tiendo_tests::process::RealServer;
+use tiendo_tests::stores::Db;
 use tiendo_tests::{SyncClient, blocking, data_dir, edit, login, own_progress, read, request};
 
 const OFFICE: &str = "phong-hanh-chinh-tong-hop";
@@ -53,30 +54,23 @@ async fn a_damaged_document_is_reported_by_id_and_the_rest_keep_serving() {
     server.kill();
 
     // Overwrite the middle of every stored chunk of one document.
-    let db = rusqlite::Connection::open(dir.path().join("tiendo.sqlite")).unwrap();
-    let keys: Vec<String> = db
-        .prepare("SELECT key FROM chunks WHERE key LIKE ?1")
-        .unwrap()
-        .query_map([format!("{damaged}/%")], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    assert!(!keys.is_empty(), "the document has stored chunks");
-    for k in &keys {
-        let mut data: Vec<u8> = db
-            .query_row("SELECT data FROM chunks WHERE key = ?1", [k], |r| r.get(0))
-            .unwrap();
+    let db = Db::of(dir.path());
+    let chunks = db.rows(
+        "SELECT key, data FROM chunks WHERE key LIKE $1",
+        &[format!("{damaged}/%").into()],
+    );
+    assert!(!chunks.is_empty(), "the document has stored chunks");
+    for row in &chunks {
+        let mut data = row[1].bytes().to_vec();
         let (mid, len) = (data.len() / 2, data.len());
         for b in &mut data[mid.saturating_sub(8)..(mid + 8).min(len)] {
             *b ^= 0xFF;
         }
         db.execute(
-            "UPDATE chunks SET data = ?1 WHERE key = ?2",
-            rusqlite::params![data, k],
-        )
-        .unwrap();
+            "UPDATE chunks SET data = $1 WHERE key = $2",
+            &[data.into(), row[0].clone()],
+        );
     }
-    drop(db);
 
     let server = blocking(|| RealServer::start_logged(dir.path(), &addr, nowhere, "warn", &log));
     let office = blocking(|| login(&addr, OFFICE, &office_pw));
@@ -148,30 +142,28 @@ async fn a_compaction_cut_between_snapshot_and_deletes_loads_to_the_same_documen
 
     // The state a SIGKILL leaves between the two steps of a compaction: the new snapshot is
     // written, the chunks it replaces are all still there.
-    let db = rusqlite::Connection::open(dir.path().join("tiendo.sqlite")).unwrap();
-    let chunks: Vec<(String, Vec<u8>)> = db
-        .prepare("SELECT key, data FROM chunks WHERE key LIKE ?1 AND key NOT LIKE ?2")
-        .unwrap()
-        .query_map(
-            [format!("{doc_id}/%"), format!("{doc_id}/sync-state/%")],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let db = Db::of(dir.path());
+    let chunks = db.rows(
+        "SELECT key, data FROM chunks WHERE key LIKE $1 AND key NOT LIKE $2",
+        &[
+            format!("{doc_id}/%").into(),
+            format!("{doc_id}/sync-state/%").into(),
+        ],
+    );
     let before = chunks.len();
     let mut whole = automerge::Automerge::new();
-    for (_, data) in &chunks {
-        whole.load_incremental(data).expect("stored chunks load");
+    for row in &chunks {
+        whole
+            .load_incremental(row[1].bytes())
+            .expect("stored chunks load");
     }
     let heads = whole.get_heads();
     let key = format!("{doc_id}/snapshot/{}", heads[0]);
     db.execute(
-        "INSERT OR REPLACE INTO chunks (key, data) VALUES (?1, ?2)",
-        rusqlite::params![key, whole.save()],
-    )
-    .unwrap();
-    drop(db);
+        "INSERT INTO chunks (key, data) VALUES ($1, $2)
+         ON CONFLICT (key) DO UPDATE SET data = excluded.data",
+        &[key.into(), whole.save().into()],
+    );
 
     let _server = blocking(|| RealServer::start(dir.path(), &addr, nowhere));
     let admin = blocking(|| login(&addr, "admin", &admin_pw));

@@ -96,14 +96,11 @@ async fn no_password_or_token_reaches_the_log_and_the_cookie_is_protected() {
     drop(server);
 
     // Passwords are stored as Argon2id hashes only.
-    let db = rusqlite::Connection::open(dir.path().join("tiendo.sqlite")).unwrap();
-    let hashes: Vec<String> = db
-        .prepare("SELECT password_hash FROM users")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let hashes: Vec<String> = tiendo_tests::stores::Db::of(dir.path())
+        .rows("SELECT password_hash FROM users", &[])
+        .into_iter()
+        .map(|r| r[0].text().to_string())
+        .collect();
     assert!(hashes.len() > 3);
     for h in &hashes {
         assert!(h.starts_with("$argon2id$"), "not an Argon2id hash: {h}");

@@ -49,14 +49,12 @@ async fn expired_sessions_and_disabled_users_get_nothing_anywhere() {
     );
 
     // Expired: the clock is past the session's end.
-    let db = rusqlite::Connection::open(dir.path().join("tiendo.sqlite")).unwrap();
-    db.busy_timeout(std::time::Duration::from_secs(5)).unwrap();
-    let n = db
-        .execute(
-            "UPDATE sessions SET expires_at = strftime('%s','now') - 1",
-            [],
-        )
-        .unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let n = tiendo_tests::stores::Db::of(dir.path())
+        .execute("UPDATE sessions SET expires_at = $1", &[(now - 1).into()]);
     assert!(n >= 2, "the sessions exist: {n}");
     for (door, status) in doors(&server, &office).await {
         assert_eq!(status, 401, "expired session at {door}");

@@ -9,7 +9,7 @@ use std::time::Duration;
 use automerge::sync::{self, SyncDoc};
 use samod::DocHandle;
 use samod::storage::{Storage, StorageKey};
-use tiendo_server::SqliteStore;
+use tiendo_server::Store;
 use tiendo_shared::{PeriodKind, Progress, WorkStatus};
 use tiendo_tests::{SyncClient, TestServer, blocking, data_dir, edit};
 
@@ -35,7 +35,7 @@ async fn reconnect_cost(
 
 /// Deletes the sync states saved in a client store.
 async fn forget_sync_states(db: &std::path::Path, doc_id: &str) {
-    let store = SqliteStore::open(db).expect("the store opens");
+    let store = Store::open(db).expect("the store opens");
     let prefix = StorageKey::from_parts([doc_id, "sync-state"]).expect("a key");
     let saved = store.load_range(prefix).await;
     assert!(!saved.is_empty(), "the tablet saved its sync state");

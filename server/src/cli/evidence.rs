@@ -39,7 +39,7 @@ pub async fn run(cfg: &Config, command: EvidenceCommand) -> anyhow::Result<()> {
             if out.exists() {
                 anyhow::bail!("{} đã có; chọn tên tệp khác", out.display());
             }
-            let store = open_store(cfg)?;
+            let store = open_store(cfg).await?;
             let data = reader::gather(&store, &plan).await?;
             let lines = evidence::index(&data, period)?;
             let bytes = evidence::export(&data, period, &store).await?;

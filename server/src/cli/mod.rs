@@ -22,7 +22,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::config::{Config, Overrides};
-use crate::store::SqliteStore;
+use crate::store::Store;
 
 #[derive(Parser)]
 #[command(
@@ -175,17 +175,19 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-/// The SQLite file of a data directory that a server has initialised (commands beside a running
-/// server open it directly; SQLite's WAL lets them).
-pub fn open_store(cfg: &Config) -> anyhow::Result<SqliteStore> {
-    let path = cfg.database_path();
-    if !path.exists() {
+/// The store of a deployment that a server has initialised (commands beside a running server
+/// open it directly: SQLite's WAL lets them, PostgreSQL is made for it).
+pub async fn open_store(cfg: &Config) -> anyhow::Result<Store> {
+    let address = cfg.store_address();
+    if let crate::store::Address::Sqlite(path) = &address
+        && !path.exists()
+    {
         anyhow::bail!(
             "chưa có cơ sở dữ liệu {} (chạy `tiendo serve` một lần để khởi tạo)",
             path.display()
         );
     }
-    Ok(SqliteStore::open(&path)?)
+    Ok(Store::open_at(&address).await?)
 }
 
 /// A multi-threaded runtime for the commands that need one.

@@ -81,7 +81,7 @@ pub async fn run(cfg: &Config, command: PlanCommand) -> anyhow::Result<()> {
                 by: "cli".into(),
             };
             let lock = crate::lock_data_dir(cfg)?;
-            let store = crate::SqliteStore::open(&cfg.database_path())?;
+            let store = crate::Store::open_at(&cfg.store_address()).await?;
             let library = crate::Library::open(store).await?.with_lock(lock);
             let result = library.link_plan(&plan, &link).await;
             let titles = async {
@@ -119,7 +119,7 @@ pub async fn import(
 ) -> anyhow::Result<()> {
     let imported = read_plan(file, cfg)?;
     let lock = crate::lock_data_dir(cfg)?;
-    let store = crate::SqliteStore::open(&cfg.database_path())?;
+    let store = crate::Store::open_at(&cfg.store_address()).await?;
     let library = crate::Library::open(store).await?.with_lock(lock);
     let result = match replaces {
         Some((old, from)) => {
@@ -144,7 +144,7 @@ pub async fn import(
         "Đã nhập kế hoạch {} ({} nhiệm vụ) vào {}",
         report.plan_id,
         report.tasks,
-        cfg.database_path().display()
+        cfg.store_address()
     );
     println!("  tài liệu kế hoạch: {}", report.plan_doc);
     for u in &report.unplaced {

@@ -38,7 +38,7 @@ pub async fn run(cfg: &Config, command: ProvinceCommand) -> anyhow::Result<()> {
                 Some(s) => s.parse::<tiendo_shared::Date>()?,
                 None => crate::today(),
             };
-            let store = open_store(cfg)?;
+            let store = open_store(cfg).await?;
             let rules = crate::province::Rules {
                 score: cfg.score.clone(),
                 plan_deadline: cfg.province.plan_deadline()?,

@@ -13,11 +13,11 @@ use super::open_store;
 use crate::config::Config;
 use crate::reader::{self, DocReader};
 use crate::reports::{self, FileKind};
-use crate::store::{DocRecord, SqliteStore};
+use crate::store::{DocRecord, Store};
 
 /// The store, moving the progress bar on at every document read.
 struct Counted<'a> {
-    store: &'a SqliteStore,
+    store: &'a Store,
     bar: &'a ProgressBar,
 }
 
@@ -47,7 +47,7 @@ pub async fn run(
         Some(s) => Some(s.parse::<tiendo_shared::Date>()?),
         None => None,
     };
-    let store = open_store(cfg)?;
+    let store = open_store(cfg).await?;
     // The plan's own documents are read twice (their readings, then the documents for the
     // report), the organisation's once, then the files are made.
     let own = store

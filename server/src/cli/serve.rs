@@ -21,7 +21,7 @@ pub async fn run(cfg: Config) -> anyhow::Result<()> {
             report.plan_id,
             report.tasks,
             report.progress_docs.len(),
-            cfg.database_path().display()
+            cfg.store_address()
         );
     }
     println!("Tiến độ đang chạy tại http://{addr}/");

@@ -168,7 +168,7 @@ pub async fn run(cfg: &Config, command: UnitCommand) -> anyhow::Result<()> {
 }
 
 async fn list(cfg: &Config) -> anyhow::Result<()> {
-    let store = open_store(cfg)?;
+    let store = open_store(cfg).await?;
     for agency in reader::agencies(&store).await? {
         let lineage = agency.lineage();
         for u in &agency.units {
@@ -202,7 +202,7 @@ async fn record(cfg: &Config, change: Change, op: Operation) -> anyhow::Result<(
     let agency_id = match change.agency {
         Some(a) => a,
         None => {
-            let store = open_store(cfg)?;
+            let store = open_store(cfg).await?;
             let found: Vec<String> = reader::agencies(&store)
                 .await?
                 .into_iter()
@@ -221,7 +221,7 @@ async fn record(cfg: &Config, change: Change, op: Operation) -> anyhow::Result<(
         }
     };
     let lock = crate::lock_data_dir(cfg)?;
-    let store = crate::SqliteStore::open(&cfg.database_path())?;
+    let store = crate::Store::open_at(&cfg.store_address()).await?;
     let library = crate::Library::open(store).await?.with_lock(lock);
     let result = library
         .record_org_change(&agency_id, &op, on, basis, "cli")

@@ -54,7 +54,7 @@ pub enum UserCommand {
 
 /// Runs a `tiendo user` command.
 pub async fn run(cfg: &Config, command: UserCommand) -> anyhow::Result<()> {
-    let store = open_store(cfg)?;
+    let store = open_store(cfg).await?;
     match command {
         UserCommand::Add {
             username,

@@ -15,7 +15,7 @@ use tiendo_shared::{Date, PeriodKind};
 use super::ReportError;
 use crate::error::Result;
 use crate::reader::PlanData;
-use crate::store::SqliteStore;
+use crate::store::Store;
 
 /// One evidence file as the index lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -182,7 +182,7 @@ pub fn file_name(plan_id: &str, period: PeriodKind) -> String {
 }
 
 /// The archive of `data`'s evidence files for `period`, the bytes read from `store`.
-pub async fn export(data: &PlanData, period: PeriodKind, store: &SqliteStore) -> Result<Vec<u8>> {
+pub async fn export(data: &PlanData, period: PeriodKind, store: &Store) -> Result<Vec<u8>> {
     let lines = index(data, period)?;
     let mut files = Vec::with_capacity(lines.len());
     for l in &lines {

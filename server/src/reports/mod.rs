@@ -36,7 +36,7 @@ pub enum ReportError {
     },
 }
 use crate::reader::PlanData;
-use crate::store::{GeneratedReport, SqliteStore};
+use crate::store::{GeneratedReport, Store};
 
 /// What a report is generated for.
 #[derive(Debug, Clone)]
@@ -66,7 +66,7 @@ pub struct Generated {
 pub async fn generate(
     data: PlanData,
     docs: crate::reader::Documents,
-    store: &SqliteStore,
+    store: &Store,
     rule: &tiendo_shared::report::ScoreRule,
     request: &Request,
 ) -> Result<(Report, Vec<Generated>)> {

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use rusqlite::Connection;
 
-use super::{MIGRATIONS, SqliteStore};
+use super::{MIGRATIONS, Store};
 use super::{Result, StoreError};
 
 /// Copies the database at `db` to `dest` (which must not exist) with SQLite's online backup API:
@@ -76,6 +76,6 @@ pub fn restore(db: &Path, src: &Path) -> Result<()> {
     )?;
     drop(conn);
     // Bring an older backup's schema up to date.
-    drop(SqliteStore::open(db)?);
+    drop(Store::open(db)?);
     Ok(())
 }

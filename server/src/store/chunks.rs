@@ -1,6 +1,7 @@
-//! samod's chunks in SQLite: the [`samod::storage::Storage`] key/value trait over the `chunks` table.
+//! samod's chunks: the [`samod::storage::Storage`] key/value trait over the `chunks` table, in
+//! SQLite or PostgreSQL.
 //!
-//! Stage: *SQLite*, called by samod's hub after it merged a change; every committed chunk is
+//! Stage: *the store*, called by samod's hub after it merged a change; every committed chunk is
 //! recorded as durable ([`super::durable`]).
 
 use std::collections::HashMap;
@@ -8,9 +9,9 @@ use std::collections::HashMap;
 use rusqlite::{OptionalExtension, params};
 use samod::storage::StorageKey;
 
-use super::SqliteStore;
 use super::StoreError;
 use super::durable::chunk_changes;
+use super::{Engine, Store};
 
 fn key_string(key: &StorageKey) -> String {
     key.to_string()
@@ -31,10 +32,10 @@ pub(super) struct Waiting {
 }
 
 /// Group commit: chunks written at the same time (many tablets' edits) go into one transaction
-/// and one fsync. The first chunk to find no commit under way starts one on a blocking thread;
-/// it takes every chunk waiting, commits them together, and goes on while more are waiting —
-/// so a lone edit is committed at once, and under load each commit carries what arrived during
-/// the one before. Every chunk is acknowledged only after the transaction holding it committed.
+/// and one fsync. The first chunk to find no commit under way starts one; it takes every chunk
+/// waiting, commits them together, and goes on while more are waiting — so a lone edit is
+/// committed at once, and under load each commit carries what arrived during the one before.
+/// Every chunk is acknowledged only after the transaction holding it committed.
 #[derive(Default)]
 pub(super) struct GroupCommit {
     queue: std::sync::Mutex<(Vec<Waiting>, bool)>,
@@ -43,7 +44,7 @@ pub(super) struct GroupCommit {
 }
 
 impl GroupCommit {
-    fn enqueue(&self, store: &SqliteStore, w: Waiting) {
+    fn enqueue(&self, store: &Store, w: Waiting) {
         let start = {
             let mut q = self.queue.lock().unwrap_or_else(|p| p.into_inner());
             q.0.push(w);
@@ -51,12 +52,12 @@ impl GroupCommit {
         };
         if start {
             let store = store.clone();
-            tokio::task::spawn_blocking(move || store.group.lead(&store));
+            tokio::spawn(async move { store.group.lead(&store).await });
         }
     }
 
     /// Commits batches until none is waiting.
-    fn lead(&self, store: &SqliteStore) {
+    async fn lead(&self, store: &Store) {
         loop {
             let batch = {
                 let mut q = self.queue.lock().unwrap_or_else(|p| p.into_inner());
@@ -66,16 +67,17 @@ impl GroupCommit {
                 }
                 std::mem::take(&mut q.0)
             };
-            let result = {
-                let mut conn = store.conn.lock().unwrap_or_else(|p| p.into_inner());
-                commit(&mut conn, &batch)
-            };
-            match result {
+            let items: Vec<(String, Vec<u8>)> = batch
+                .iter()
+                .map(|w| (w.key.clone(), w.data.clone()))
+                .collect();
+            match store.commit_chunks(items).await {
                 Ok(existed) => {
                     self.transactions
                         .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    // Committed (synchronous = FULL): only now may the changes be acknowledged,
-                    // and only now do the documents' prints say they are stored.
+                    // Committed (SQLite's synchronous = FULL, PostgreSQL's synchronous_commit):
+                    // only now may the changes be acknowledged, and only now do the documents'
+                    // prints say they are stored.
                     for (w, existed) in batch.into_iter().zip(existed) {
                         if !existed {
                             store.prints.changed(&w.key, true);
@@ -100,8 +102,11 @@ impl GroupCommit {
     }
 }
 
-/// Writes `batch` in one transaction; says which keys were stored already.
-fn commit(conn: &mut rusqlite::Connection, batch: &[Waiting]) -> rusqlite::Result<Vec<bool>> {
+/// Writes `batch` in one SQLite transaction; says which keys were stored already.
+fn commit_sqlite(
+    conn: &mut rusqlite::Connection,
+    batch: &[(String, Vec<u8>)],
+) -> rusqlite::Result<Vec<bool>> {
     // IMMEDIATE: the write lock is taken at the start (waiting out another writer under the busy
     // timeout); a deferred transaction that reads first cannot upgrade past a writer that
     // committed meanwhile — SQLite answers "database is locked" at once.
@@ -113,34 +118,187 @@ fn commit(conn: &mut rusqlite::Connection, batch: &[Waiting]) -> rusqlite::Resul
             "INSERT INTO chunks (key, data) VALUES (?1, ?2)
              ON CONFLICT (key) DO UPDATE SET data = excluded.data",
         )?;
-        for w in batch {
-            existed.push(exists.query_row([&w.key], |_| Ok(())).optional()?.is_some());
-            put.execute(params![w.key, w.data])?;
+        for (key, data) in batch {
+            existed.push(exists.query_row([key], |_| Ok(())).optional()?.is_some());
+            put.execute(params![key, data])?;
         }
     }
     tx.commit()?;
     Ok(existed)
 }
 
-impl SqliteStore {
+/// Writes `batch` in one PostgreSQL transaction (one statement for all its chunks); says which
+/// keys were stored already.
+async fn commit_postgres(
+    pool: &deadpool_postgres::Pool,
+    batch: Vec<(String, Vec<u8>)>,
+) -> super::Result<Vec<bool>> {
+    // A key written twice in one batch: the last write wins (one row may be upserted only once
+    // per statement), and the later writes find it stored.
+    let mut last = HashMap::new();
+    for (i, (k, _)) in batch.iter().enumerate() {
+        last.insert(k.as_str(), i);
+    }
+    let mut keys = Vec::with_capacity(last.len());
+    let mut datas = Vec::with_capacity(last.len());
+    for (i, (k, d)) in batch.iter().enumerate() {
+        if last.get(k.as_str()) == Some(&i) {
+            keys.push(k.as_str());
+            datas.push(d.as_slice());
+        }
+    }
+    let mut c = super::pg(pool).await?;
+    let tx = c.transaction().await?;
+    let stored: std::collections::HashSet<String> = tx
+        .query("SELECT key FROM chunks WHERE key = ANY($1)", &[&keys])
+        .await?
+        .into_iter()
+        .map(|r| r.get(0))
+        .collect();
+    tx.execute(
+        "INSERT INTO chunks (key, data) SELECT * FROM unnest($1::text[], $2::bytea[])
+         ON CONFLICT (key) DO UPDATE SET data = excluded.data",
+        &[&keys, &datas],
+    )
+    .await?;
+    tx.commit().await?;
+    let mut seen = std::collections::HashSet::new();
+    Ok(batch
+        .iter()
+        .map(|(k, _)| stored.contains(k) || !seen.insert(k.as_str()))
+        .collect())
+}
+
+impl Store {
     /// Transactions that committed chunks since the store opened.
     pub fn chunk_transactions(&self) -> u64 {
         self.group
             .transactions
             .load(std::sync::atomic::Ordering::Relaxed)
     }
+
+    /// Commits `batch` in one transaction; says which keys were stored already.
+    async fn commit_chunks(&self, batch: Vec<(String, Vec<u8>)>) -> super::Result<Vec<bool>> {
+        match &self.engine {
+            Engine::Sqlite(_) => self.blocking(move |c| commit_sqlite(c, &batch)).await,
+            Engine::Postgres(pool) => commit_postgres(pool, batch).await,
+        }
+    }
+
+    /// The stored chunk `key`.
+    async fn chunk(&self, key: String) -> super::Result<Option<Vec<u8>>> {
+        match &self.engine {
+            Engine::Sqlite(_) => {
+                self.blocking(move |c| {
+                    c.prepare_cached("SELECT data FROM chunks WHERE key = ?1")?
+                        .query_row([key], |r| r.get(0))
+                        .optional()
+                })
+                .await
+            }
+            Engine::Postgres(pool) => Ok(super::pg(pool)
+                .await?
+                .query_opt("SELECT data FROM chunks WHERE key = $1", &[&key])
+                .await?
+                .map(|r| r.get(0))),
+        }
+    }
+
+    /// Whether chunk `key` is stored.
+    pub(super) async fn has_chunk(&self, key: String) -> super::Result<bool> {
+        match &self.engine {
+            Engine::Sqlite(_) => {
+                self.blocking(move |c| {
+                    c.prepare_cached("SELECT 1 FROM chunks WHERE key = ?1")?
+                        .query_row([key], |_| Ok(()))
+                        .optional()
+                        .map(|found| found.is_some())
+                })
+                .await
+            }
+            Engine::Postgres(pool) => Ok(super::pg(pool)
+                .await?
+                .query_opt("SELECT 1 FROM chunks WHERE key = $1", &[&key])
+                .await?
+                .is_some()),
+        }
+    }
+
+    /// The chunks stored under `prefix` (the key itself and every key below it); with `content`,
+    /// only a document's snapshots and incremental changes (not the sync states kept beside
+    /// them), snapshots first, each group in key order.
+    pub(super) async fn chunks_under(
+        &self,
+        prefix: &str,
+        content: bool,
+    ) -> super::Result<Vec<(String, Vec<u8>)>> {
+        // Keys under "a/b" sort between "a/b/" and "a/b0" ('0' follows '/').
+        let (p, lo, hi) = (
+            prefix.to_string(),
+            format!("{prefix}/"),
+            format!("{prefix}0"),
+        );
+        let only = if content {
+            "AND (key LIKE '%/snapshot/%' OR key LIKE '%/incremental/%')"
+        } else {
+            ""
+        };
+        let mut rows = match &self.engine {
+            Engine::Sqlite(_) => {
+                let sql = format!(
+                    "SELECT key, data FROM chunks WHERE (key = ?1 OR (key >= ?2 AND key < ?3)) {only}"
+                );
+                self.blocking(move |c| {
+                    let mut stmt = c.prepare_cached(&sql)?;
+                    let rows = stmt.query_map(params![p, lo, hi], |r| {
+                        Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?))
+                    })?;
+                    rows.collect::<rusqlite::Result<Vec<_>>>()
+                })
+                .await?
+            }
+            Engine::Postgres(pool) => {
+                let sql = format!(
+                    "SELECT key, data FROM chunks WHERE (key = $1 OR (key >= $2 AND key < $3)) {only}"
+                );
+                super::pg(pool)
+                    .await?
+                    .query(&sql, &[&p, &lo, &hi])
+                    .await?
+                    .into_iter()
+                    .map(|r| (r.get(0), r.get(1)))
+                    .collect()
+            }
+        };
+        if content {
+            rows.sort_by(|(a, _), (b, _)| {
+                (!a.contains("/snapshot/"), a).cmp(&(!b.contains("/snapshot/"), b))
+            });
+        }
+        Ok(rows)
+    }
+
+    /// Deletes chunk `key`; whether it was stored.
+    async fn delete_chunk(&self, key: String) -> super::Result<bool> {
+        match &self.engine {
+            Engine::Sqlite(_) => {
+                self.blocking(move |c| {
+                    Ok(c.execute("DELETE FROM chunks WHERE key = ?1", [&key])? > 0)
+                })
+                .await
+            }
+            Engine::Postgres(pool) => Ok(super::pg(pool)
+                .await?
+                .execute("DELETE FROM chunks WHERE key = $1", &[&key])
+                .await?
+                > 0),
+        }
+    }
 }
 
-impl samod::storage::Storage for SqliteStore {
+impl samod::storage::Storage for Store {
     async fn load(&self, key: StorageKey) -> Option<Vec<u8>> {
-        let k = key_string(&key);
-        let res = self
-            .blocking(move |c| {
-                c.query_row("SELECT data FROM chunks WHERE key = ?1", [k], |r| r.get(0))
-                    .optional()
-            })
-            .await;
-        res.unwrap_or_else(|e| {
+        self.chunk(key_string(&key)).await.unwrap_or_else(|e| {
             tracing::error!(error = %e, %key, "storage load failed");
             None
         })
@@ -152,20 +310,7 @@ impl samod::storage::Storage for SqliteStore {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .insert(p.split('/').next().unwrap_or_default().to_string());
-        let res = self
-            .blocking(move |c| {
-                // Keys under "a/b" sort between "a/b/" and "a/b0" ('0' follows '/').
-                let (lo, hi) = (format!("{p}/"), format!("{p}0"));
-                let mut stmt = c.prepare(
-                    "SELECT key, data FROM chunks WHERE key = ?1 OR (key >= ?2 AND key < ?3)",
-                )?;
-                let rows = stmt.query_map(params![p, lo, hi], |r| {
-                    Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?))
-                })?;
-                rows.collect::<rusqlite::Result<Vec<_>>>()
-            })
-            .await;
-        match res {
+        match self.chunks_under(&p, false).await {
             Ok(rows) => {
                 // What was loaded is stored: remember it as durable.
                 let durable = self.durable.clone();
@@ -231,17 +376,10 @@ impl samod::storage::Storage for SqliteStore {
 
     async fn delete(&self, key: StorageKey) {
         let k = key_string(&key);
-        let prints = self.prints.clone();
-        if let Err(e) = self
-            .blocking(move |c| {
-                if c.execute("DELETE FROM chunks WHERE key = ?1", [&k])? > 0 {
-                    prints.changed(&k, false);
-                }
-                Ok(())
-            })
-            .await
-        {
-            tracing::error!(error = %e, %key, "storage delete failed");
+        match self.delete_chunk(k.clone()).await {
+            Ok(true) => self.prints.changed(&k, false),
+            Ok(false) => {}
+            Err(e) => tracing::error!(error = %e, %key, "storage delete failed"),
         }
     }
 }
@@ -257,10 +395,10 @@ mod tests {
     async fn chunks_written_together_commit_together_and_each_only_once_stored() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.sqlite");
-        let s = SqliteStore::open(&path).unwrap();
+        let s = Store::open(&path).unwrap();
         const N: usize = 64;
         let puts = (0..N).map(|i| {
-            let s = s.clone();
+            let (s, path) = (s.clone(), path.clone());
             tokio::spawn(async move {
                 s.put(
                     key(&["doc", "incremental", &format!("{i:03}")]),
@@ -268,7 +406,7 @@ mod tests {
                 )
                 .await;
                 // Acknowledged: another connection to the file sees it.
-                let other = rusqlite::Connection::open(dir_path(&s)).unwrap();
+                let other = rusqlite::Connection::open(&path).unwrap();
                 let got: Vec<u8> = other
                     .query_row(
                         "SELECT data FROM chunks WHERE key = ?1",
@@ -295,15 +433,9 @@ mod tests {
         drop(dir);
     }
 
-    /// The file behind `s` (tests only).
-    fn dir_path(s: &SqliteStore) -> std::path::PathBuf {
-        let conn = s.conn.lock().unwrap();
-        std::path::PathBuf::from(conn.path().expect("a file").to_string())
-    }
-
     #[tokio::test]
     async fn range_loads_only_keys_under_the_prefix() {
-        let s = SqliteStore::in_memory().unwrap();
+        let s = Store::in_memory().unwrap();
         s.put(key(&["doc1", "incremental", "a"]), vec![1]).await;
         s.put(key(&["doc1", "snapshot", "b"]), vec![2]).await;
         s.put(key(&["doc10", "incremental", "c"]), vec![3]).await;

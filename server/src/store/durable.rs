@@ -1,8 +1,8 @@
-//! Durability: which changes of each document are committed to SQLite, so that the sync layer
+//! Durability: which changes of each document are committed to the store, so that the sync layer
 //! announces heads only once they are stored.
 //!
-//! Stage: *SQLite → transport*: [`chunks`](super::chunks) records what it committed; the sync
-//! pump waits on [`SqliteStore::wait_durable`] before sending a message that announces heads.
+//! Stage: *store → transport*: [`chunks`](super::chunks) records what it committed; the sync
+//! pump waits on [`Store::wait_durable`] before sending a message that announces heads.
 
 use std::collections::{HashMap, HashSet};
 use std::str::FromStr;
@@ -10,18 +10,17 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use automerge::ChangeHash;
-use rusqlite::{OptionalExtension, params};
 
-use super::SqliteStore;
+use super::Store;
 
 /// How many committed change hashes the durability record keeps in memory. The sync layer asks about the
 /// heads it is about to announce, which are almost always changes committed moments ago; an
-/// older one that has left the window is looked up in SQLite ([`SqliteStore::wait_durable`]).
+/// older one that has left the window is looked up in the store ([`Store::wait_durable`]).
 pub const DURABLE_WINDOW: usize = 50_000;
 
-/// Which changes of each document were committed to SQLite recently, so that the sync layer can
+/// Which changes of each document were committed to the store recently, so that the sync layer can
 /// hold back a message announcing heads until they are stored (see
-/// [`SqliteStore::wait_durable`]). Bounded by [`DURABLE_WINDOW`], oldest first out.
+/// [`Store::wait_durable`]). Bounded by [`DURABLE_WINDOW`], oldest first out.
 pub(super) struct Durable {
     recent: Mutex<Recent>,
     version: tokio::sync::watch::Sender<u64>,
@@ -32,7 +31,7 @@ struct Recent {
     by_doc: HashMap<String, HashSet<ChangeHash>>,
     order: std::collections::VecDeque<(String, ChangeHash)>,
     /// Documents some of whose committed hashes left the window: only for these is a hash
-    /// missing from memory looked up in SQLite (otherwise it is simply not committed yet).
+    /// missing from memory looked up in the store (otherwise it is simply not committed yet).
     evicted: HashSet<String>,
 }
 
@@ -137,8 +136,8 @@ fn all_changes(data: &[u8]) -> Vec<ChangeHash> {
     }
 }
 
-impl SqliteStore {
-    /// Waits until every change in `heads` of `doc_id` is committed to SQLite. `false` if that
+impl Store {
+    /// Waits until every change in `heads` of `doc_id` is committed to the store. `false` if that
     /// did not happen within `timeout`.
     pub async fn wait_durable(
         &self,
@@ -149,7 +148,7 @@ impl SqliteStore {
         if self.durable.covers(doc_id, heads) {
             return true;
         }
-        // A change committed long ago may have left the in-memory window: SQLite knows. Only
+        // A change committed long ago may have left the in-memory window: the store knows. Only
         // then — on the usual path the heads are changes being committed right now, and the
         // lookup would read the document's chunks on every outgoing message.
         if self.durable.lost_some(doc_id) {
@@ -176,42 +175,33 @@ impl SqliteStore {
     /// Whether every change in `hashes` of `doc_id` is in a stored chunk: its own incremental
     /// chunk, or else a snapshot or multi-change chunk that lists it.
     async fn stored(&self, doc_id: &str, hashes: &[ChangeHash]) -> bool {
-        let doc = doc_id.to_string();
-        let hashes = hashes.to_vec();
-        let res = self
-            .blocking(move |c| {
-                let mut left: Vec<ChangeHash> = Vec::new();
-                for h in &hashes {
-                    let key = format!("{doc}/incremental/{h}");
-                    let found: Option<i64> = c
-                        .query_row("SELECT 1 FROM chunks WHERE key = ?1", [key], |r| r.get(0))
-                        .optional()?;
-                    if found.is_none() {
-                        left.push(*h);
-                    }
+        let mut left: Vec<ChangeHash> = Vec::new();
+        for h in hashes {
+            match self.has_chunk(format!("{doc_id}/incremental/{h}")).await {
+                Ok(true) => {}
+                Ok(false) => left.push(*h),
+                Err(_) => return false,
+            }
+        }
+        if left.is_empty() {
+            return true;
+        }
+        let Ok(chunks) = self.chunks_under(doc_id, true).await else {
+            return false;
+        };
+        tokio::task::spawn_blocking(move || {
+            for (key, data) in &chunks {
+                if let Some((_, in_chunk)) = chunk_changes(key, data) {
+                    left.retain(|h| !in_chunk.contains(h));
                 }
                 if left.is_empty() {
-                    return Ok(true);
+                    return true;
                 }
-                let (lo, hi) = (format!("{doc}/"), format!("{doc}0"));
-                let mut stmt = c.prepare(
-                    "SELECT key, data FROM chunks WHERE key >= ?1 AND key < ?2
-                     AND (key LIKE '%/snapshot/%' OR key LIKE '%/incremental/%')",
-                )?;
-                let mut rows = stmt.query(params![lo, hi])?;
-                while let Some(row) = rows.next()? {
-                    let (key, data): (String, Vec<u8>) = (row.get(0)?, row.get(1)?);
-                    if let Some((_, in_chunk)) = chunk_changes(&key, &data) {
-                        left.retain(|h| !in_chunk.contains(h));
-                    }
-                    if left.is_empty() {
-                        return Ok(true);
-                    }
-                }
-                Ok(false)
-            })
-            .await;
-        res.unwrap_or(false)
+            }
+            false
+        })
+        .await
+        .unwrap_or(false)
     }
 
     /// How many committed change hashes the durability record holds in memory.
@@ -229,7 +219,7 @@ mod tests {
 
     #[tokio::test]
     async fn the_durability_record_is_bounded_and_older_changes_are_found_in_sqlite() {
-        let s = SqliteStore::in_memory().unwrap();
+        let s = Store::in_memory().unwrap();
         let mut doc = automerge::AutoCommit::new();
         automerge::transaction::Transactable::put(&mut doc, automerge::ROOT, "k", 1).unwrap();
         let change = doc.get_last_local_change().unwrap();

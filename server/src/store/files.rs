@@ -1,15 +1,16 @@
 //! Evidence files, content-addressed by SHA-256: the files stored and the uploads under way.
 //!
-//! Stage: *SQLite*, under the resumable upload routes (`routes::files`, the tus protocol). The
-//! bytes live in the same SQLite file as the documents, in pieces of at most [`PIECE`] bytes:
+//! Stage: *the store*, under the resumable upload routes (`routes::files`, the tus protocol).
+//! The bytes live in the same database as the documents (SQLite or PostgreSQL), in pieces of at
+//! most [`PIECE`] bytes:
 //!
 //! - an upload's pieces are committed as they arrive, one transaction each, so a cut link or a
 //!   killed server resumes from the last piece committed, never from zero;
 //! - a file is served only once its `files` row exists, and that row is written in the same
 //!   transaction that adopts the upload's pieces after their SHA-256 was checked: a crash at any
 //!   point leaves either the whole verified file or none of it;
-//! - `tiendo backup`/`restore` (SQLite's online backup) carry the files together with the
-//!   documents that name them, consistent with each other;
+//! - `tiendo backup`/`restore` (SQLite's online backup) and `pg_dump` carry the files together
+//!   with the documents that name them, consistent with each other;
 //! - one store to move, when the server moves to another database.
 //!
 //! The same bytes uploaded twice are stored once (the second upload is done at creation).
@@ -17,7 +18,7 @@
 use rusqlite::{OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
-use super::{Result, SqliteStore, StoreError};
+use super::{Engine, Result, Store, StoreError};
 
 /// The largest piece of a file kept in one row.
 pub const PIECE: usize = 256 * 1024;
@@ -93,9 +94,12 @@ fn upload_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Upload> {
 
 const UPLOAD_COLUMNS: &str = "id, sha256, size, mime, name, doc_id, user_id, received, done";
 
-impl SqliteStore {
+impl Store {
     /// The stored file `sha256`, if any.
     pub async fn stored_file(&self, sha256: &str) -> Result<Option<StoredFile>> {
+        if let Engine::Postgres(pool) = &self.engine {
+            return postgres::stored_file_pg(pool, sha256).await;
+        }
         let sha256 = sha256.to_string();
         self.blocking(move |c| {
             c.query_row(
@@ -117,6 +121,9 @@ impl SqliteStore {
     /// Creates an upload. When the file is stored already the upload is done at once, with
     /// every byte counted as received (nothing is sent twice).
     pub async fn create_upload(&self, u: NewUpload) -> Result<Upload> {
+        if let Engine::Postgres(pool) = &self.engine {
+            return postgres::create_upload_pg(pool, u).await;
+        }
         self.blocking(move |c| {
             let tx = c.transaction()?;
             let stored: bool = tx
@@ -153,6 +160,9 @@ impl SqliteStore {
 
     /// Upload `id`, if it exists.
     pub async fn upload(&self, id: &str) -> Result<Option<Upload>> {
+        if let Engine::Postgres(pool) = &self.engine {
+            return postgres::upload_pg(pool, id).await;
+        }
         let id = id.to_string();
         self.blocking(move |c| {
             c.query_row(
@@ -168,6 +178,9 @@ impl SqliteStore {
     /// Commits `data` as the bytes of upload `id` from `offset`, which must be what was received
     /// so far; returns the new count received. Pieces are stored at most [`PIECE`] bytes each.
     pub async fn append_upload(&self, id: &str, offset: u64, data: Vec<u8>) -> Result<u64> {
+        if let Engine::Postgres(pool) = &self.engine {
+            return postgres::append_upload_pg(pool, id, offset, data).await;
+        }
         let id = id.to_string();
         self.blocking(move |c| {
             let tx = c.transaction()?;
@@ -211,6 +224,9 @@ impl SqliteStore {
 
     /// The first bytes received of upload `id` (up to `n`), to check what the file is.
     pub async fn upload_head(&self, id: &str, n: usize) -> Result<Vec<u8>> {
+        if let Engine::Postgres(pool) = &self.engine {
+            return postgres::upload_head_pg(pool, id, n).await;
+        }
         let id = id.to_string();
         self.blocking(move |c| {
             let mut stmt =
@@ -232,6 +248,9 @@ impl SqliteStore {
     /// stores the file (one transaction: the file's row and its pieces, the upload's pieces
     /// gone). When they do not, the upload is deleted with its bytes.
     pub async fn finish_upload(&self, id: &str) -> Result<Finished> {
+        if let Engine::Postgres(pool) = &self.engine {
+            return postgres::finish_upload_pg(pool, id).await;
+        }
         let id = id.to_string();
         self.blocking(move |c| {
             let tx = c.transaction()?;
@@ -282,6 +301,9 @@ impl SqliteStore {
     /// The progress documents file `sha256` was uploaded for (where a reader most likely finds
     /// it named).
     pub async fn uploaded_for(&self, sha256: &str) -> Result<Vec<String>> {
+        if let Engine::Postgres(pool) = &self.engine {
+            return postgres::uploaded_for_pg(pool, sha256).await;
+        }
         let sha256 = sha256.to_string();
         self.blocking(move |c| {
             let mut stmt =
@@ -294,6 +316,9 @@ impl SqliteStore {
 
     /// Deletes upload `id` and the bytes it received (tus termination; a refused file).
     pub async fn delete_upload(&self, id: &str) -> Result<()> {
+        if let Engine::Postgres(pool) = &self.engine {
+            return postgres::delete_upload_pg(pool, id).await;
+        }
         let id = id.to_string();
         self.blocking(move |c| {
             c.execute("DELETE FROM uploads WHERE id = ?1", [id])
@@ -304,6 +329,9 @@ impl SqliteStore {
 
     /// The bytes of stored file `sha256`, whole (files are at most a few tens of MB).
     pub async fn read_file(&self, sha256: &str) -> Result<Option<Vec<u8>>> {
+        if let Engine::Postgres(pool) = &self.engine {
+            return postgres::read_file_pg(pool, sha256).await;
+        }
         let sha256 = sha256.to_string();
         self.blocking(move |c| {
             let size: Option<i64> = c
@@ -328,6 +356,9 @@ impl SqliteStore {
 
     /// Every stored file.
     pub async fn stored_files(&self) -> Result<Vec<StoredFile>> {
+        if let Engine::Postgres(pool) = &self.engine {
+            return postgres::stored_files_pg(pool).await;
+        }
         self.blocking(|c| {
             let mut stmt = c.prepare("SELECT sha256, size, mime FROM files ORDER BY sha256")?;
             let rows = stmt.query_map([], |r| {
@@ -353,6 +384,9 @@ impl SqliteStore {
         now: i64,
         grace: i64,
     ) -> Result<Vec<String>> {
+        if let Engine::Postgres(pool) = &self.engine {
+            return postgres::collect_files_pg(pool, named, now, grace).await;
+        }
         self.blocking(move |c| {
             let tx = c.transaction()?;
             let all: Vec<(String, Option<i64>)> = {
@@ -397,6 +431,325 @@ impl SqliteStore {
     }
 }
 
+/// The same operations on PostgreSQL, statement for statement.
+mod postgres {
+    use sha2::{Digest, Sha256};
+
+    use super::{Finished, NewUpload, PIECE, StoredFile, UPLOAD_COLUMNS, Upload};
+    use crate::store::{Result, StoreError, pg};
+    use deadpool_postgres::Pool;
+
+    fn upload_row(r: &tokio_postgres::Row) -> Upload {
+        Upload {
+            declared: NewUpload {
+                id: r.get(0),
+                sha256: r.get(1),
+                size: r.get::<_, i64>(2) as u64,
+                mime: r.get(3),
+                name: r.get(4),
+                doc_id: r.get(5),
+                user_id: r.get(6),
+            },
+            received: r.get::<_, i64>(7) as u64,
+            done: r.get(8),
+        }
+    }
+
+    fn stored(r: &tokio_postgres::Row) -> StoredFile {
+        StoredFile {
+            sha256: r.get(0),
+            size: r.get::<_, i64>(1) as u64,
+            mime: r.get(2),
+        }
+    }
+
+    pub(super) async fn stored_file_pg(pool: &Pool, sha256: &str) -> Result<Option<StoredFile>> {
+        Ok(pg(pool)
+            .await?
+            .query_opt(
+                "SELECT sha256, size, mime FROM files WHERE sha256 = $1",
+                &[&sha256],
+            )
+            .await?
+            .as_ref()
+            .map(stored))
+    }
+
+    pub(super) async fn create_upload_pg(pool: &Pool, u: NewUpload) -> Result<Upload> {
+        let mut c = pg(pool).await?;
+        let tx = c.transaction().await?;
+        let done = tx
+            .query_opt("SELECT 1 FROM files WHERE sha256 = $1", &[&u.sha256])
+            .await?
+            .is_some();
+        let row = tx
+            .query_one(
+                &format!(
+                    "INSERT INTO uploads
+                       (id, sha256, size, mime, name, doc_id, user_id, received, done)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING {UPLOAD_COLUMNS}"
+                ),
+                &[
+                    &u.id,
+                    &u.sha256,
+                    &(u.size as i64),
+                    &u.mime,
+                    &u.name,
+                    &u.doc_id,
+                    &u.user_id,
+                    &(if done { u.size as i64 } else { 0 }),
+                    &done,
+                ],
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(upload_row(&row))
+    }
+
+    pub(super) async fn upload_pg(pool: &Pool, id: &str) -> Result<Option<Upload>> {
+        Ok(pg(pool)
+            .await?
+            .query_opt(
+                &format!("SELECT {UPLOAD_COLUMNS} FROM uploads WHERE id = $1"),
+                &[&id],
+            )
+            .await?
+            .as_ref()
+            .map(upload_row))
+    }
+
+    pub(super) async fn append_upload_pg(
+        pool: &Pool,
+        id: &str,
+        offset: u64,
+        data: Vec<u8>,
+    ) -> Result<u64> {
+        let mut c = pg(pool).await?;
+        let tx = c.transaction().await?;
+        let Some(row) = tx
+            .query_opt(
+                "SELECT received, size FROM uploads WHERE id = $1 AND NOT done FOR UPDATE",
+                &[&id],
+            )
+            .await?
+        else {
+            return Err(StoreError::NotFound("lượt tải lên đang mở".into()));
+        };
+        let (received, size): (i64, i64) = (row.get(0), row.get(1));
+        if received as u64 != offset || offset + data.len() as u64 > size as u64 {
+            return Err(StoreError::Invalid(format!(
+                "offset {offset} + {} bytes against {received} received of {size}",
+                data.len()
+            )));
+        }
+        let mut at = offset;
+        for piece in data.chunks(PIECE) {
+            tx.execute(
+                r#"INSERT INTO upload_pieces (upload_id, "offset", data) VALUES ($1, $2, $3)"#,
+                &[&id, &(at as i64), &piece],
+            )
+            .await?;
+            at += piece.len() as u64;
+        }
+        tx.execute(
+            "UPDATE uploads SET received = $2 WHERE id = $1",
+            &[&id, &(at as i64)],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(at)
+    }
+
+    pub(super) async fn upload_head_pg(pool: &Pool, id: &str, n: usize) -> Result<Vec<u8>> {
+        let rows = pg(pool)
+            .await?
+            .query(
+                r#"SELECT substring(data FROM 1 FOR $2) FROM upload_pieces
+                   WHERE upload_id = $1 AND "offset" < $2 ORDER BY "offset""#,
+                &[&id, &(n as i32)],
+            )
+            .await?;
+        let mut out = Vec::new();
+        for r in rows {
+            let data: Vec<u8> = r.get(0);
+            out.extend_from_slice(&data[..data.len().min(n - out.len())]);
+            if out.len() >= n {
+                break;
+            }
+        }
+        Ok(out)
+    }
+
+    pub(super) async fn finish_upload_pg(pool: &Pool, id: &str) -> Result<Finished> {
+        let mut c = pg(pool).await?;
+        let tx = c.transaction().await?;
+        let u = upload_row(
+            &tx.query_one(
+                &format!("SELECT {UPLOAD_COLUMNS} FROM uploads WHERE id = $1 FOR UPDATE"),
+                &[&id],
+            )
+            .await?,
+        );
+        if u.done {
+            return Ok(Finished::Stored);
+        }
+        let mut hasher = Sha256::new();
+        // Piece by piece: a file of tens of MB is not held whole.
+        let pieces = tx
+            .query(
+                r#"SELECT "offset" FROM upload_pieces WHERE upload_id = $1 ORDER BY "offset""#,
+                &[&id],
+            )
+            .await?;
+        for p in pieces {
+            let at: i64 = p.get(0);
+            let row = tx
+                .query_one(
+                    r#"SELECT data FROM upload_pieces WHERE upload_id = $1 AND "offset" = $2"#,
+                    &[&id, &at],
+                )
+                .await?;
+            hasher.update(row.get::<_, &[u8]>(0));
+        }
+        let actual = hex::encode(hasher.finalize());
+        if actual != u.declared.sha256 {
+            tx.execute("DELETE FROM uploads WHERE id = $1", &[&id])
+                .await?;
+            tx.commit().await?;
+            return Ok(Finished::HashMismatch { actual });
+        }
+        let inserted = tx
+            .execute(
+                "INSERT INTO files (sha256, size, mime) VALUES ($1, $2, $3)
+                 ON CONFLICT DO NOTHING",
+                &[
+                    &u.declared.sha256,
+                    &(u.declared.size as i64),
+                    &u.declared.mime,
+                ],
+            )
+            .await?;
+        if inserted == 1 {
+            tx.execute(
+                r#"INSERT INTO file_pieces (sha256, "offset", data)
+                   SELECT $1, "offset", data FROM upload_pieces WHERE upload_id = $2"#,
+                &[&u.declared.sha256, &id],
+            )
+            .await?;
+        }
+        tx.execute("DELETE FROM upload_pieces WHERE upload_id = $1", &[&id])
+            .await?;
+        tx.execute("UPDATE uploads SET done = true WHERE id = $1", &[&id])
+            .await?;
+        tx.commit().await?;
+        Ok(Finished::Stored)
+    }
+
+    pub(super) async fn uploaded_for_pg(pool: &Pool, sha256: &str) -> Result<Vec<String>> {
+        Ok(pg(pool)
+            .await?
+            .query(
+                "SELECT DISTINCT doc_id FROM uploads WHERE sha256 = $1 AND done",
+                &[&sha256],
+            )
+            .await?
+            .into_iter()
+            .map(|r| r.get(0))
+            .collect())
+    }
+
+    pub(super) async fn delete_upload_pg(pool: &Pool, id: &str) -> Result<()> {
+        pg(pool)
+            .await?
+            .execute("DELETE FROM uploads WHERE id = $1", &[&id])
+            .await?;
+        Ok(())
+    }
+
+    pub(super) async fn read_file_pg(pool: &Pool, sha256: &str) -> Result<Option<Vec<u8>>> {
+        let c = pg(pool).await?;
+        let Some(size) = c
+            .query_opt("SELECT size FROM files WHERE sha256 = $1", &[&sha256])
+            .await?
+            .map(|r| r.get::<_, i64>(0))
+        else {
+            return Ok(None);
+        };
+        let mut out = Vec::with_capacity(size as usize);
+        for r in c
+            .query(
+                r#"SELECT data FROM file_pieces WHERE sha256 = $1 ORDER BY "offset""#,
+                &[&sha256],
+            )
+            .await?
+        {
+            out.extend_from_slice(r.get::<_, &[u8]>(0));
+        }
+        Ok(Some(out))
+    }
+
+    pub(super) async fn stored_files_pg(pool: &Pool) -> Result<Vec<StoredFile>> {
+        Ok(pg(pool)
+            .await?
+            .query("SELECT sha256, size, mime FROM files ORDER BY sha256", &[])
+            .await?
+            .iter()
+            .map(stored)
+            .collect())
+    }
+
+    pub(super) async fn collect_files_pg(
+        pool: &Pool,
+        named: std::collections::HashSet<String>,
+        now: i64,
+        grace: i64,
+    ) -> Result<Vec<String>> {
+        let mut c = pg(pool).await?;
+        let tx = c.transaction().await?;
+        let all: Vec<(String, Option<i64>)> = tx
+            .query(
+                "SELECT sha256, unreferenced_since FROM files FOR UPDATE",
+                &[],
+            )
+            .await?
+            .into_iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+        let mut deleted = Vec::new();
+        for (sha, since) in all {
+            match (named.contains(&sha), since) {
+                (true, Some(_)) => {
+                    tx.execute(
+                        "UPDATE files SET unreferenced_since = NULL WHERE sha256 = $1",
+                        &[&sha],
+                    )
+                    .await?;
+                }
+                (false, None) => {
+                    tx.execute(
+                        "UPDATE files SET unreferenced_since = $2 WHERE sha256 = $1",
+                        &[&sha, &now],
+                    )
+                    .await?;
+                }
+                (false, Some(t)) if now - t >= grace => {
+                    tx.execute("DELETE FROM files WHERE sha256 = $1", &[&sha])
+                        .await?;
+                    deleted.push(sha);
+                }
+                _ => {}
+            }
+        }
+        tx.execute(
+            "DELETE FROM uploads WHERE created_at <= $1",
+            &[&(now - grace)],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(deleted)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -419,7 +772,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_file_sent_in_parts_is_stored_whole_once_and_the_same_bytes_again_are_not_resent() {
-        let store = SqliteStore::in_memory().unwrap();
+        let store = Store::in_memory().unwrap();
         let data: Vec<u8> = (0..(PIECE * 2 + 77)).map(|i| (i % 251) as u8).collect();
         let u = store.create_upload(new_upload("u1", &data)).await.unwrap();
         assert_eq!((u.received, u.done), (0, false));
@@ -454,7 +807,7 @@ mod tests {
 
     #[tokio::test]
     async fn bytes_that_do_not_hash_as_declared_are_dropped_and_never_served() {
-        let store = SqliteStore::in_memory().unwrap();
+        let store = Store::in_memory().unwrap();
         let mut u = new_upload("u1", b"%PDF-1.7 the real one");
         u.size = 21;
         store.create_upload(u.clone()).await.unwrap();
@@ -470,7 +823,7 @@ mod tests {
 
     #[tokio::test]
     async fn an_unnamed_file_goes_only_after_the_grace_period() {
-        let store = SqliteStore::in_memory().unwrap();
+        let store = Store::in_memory().unwrap();
         let data = b"%PDF-1.4 x".to_vec();
         store.create_upload(new_upload("u1", &data)).await.unwrap();
         store.append_upload("u1", 0, data.clone()).await.unwrap();

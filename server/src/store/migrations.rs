@@ -1,11 +1,11 @@
-//! The SQLite schema as numbered migrations, applied once each, in order; a database written
+//! The SQLite schema as numbered migrations (PostgreSQL's are in [`super::postgres`]), applied once each, in order; a database written
 //! by a newer release is refused rather than misread.
 //!
 //! Stage: *SQLite*, when a store opens.
 
 use rusqlite::Connection;
 
-use super::SqliteStore;
+use super::{Engine, Store};
 use super::{Result, StoreError};
 
 /// Numbered migrations: the schema at version N is migrations 1..=N applied in order. Never
@@ -163,11 +163,16 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
     Ok(())
 }
 
-impl SqliteStore {
+impl Store {
     /// The schema version of the open database.
     pub async fn schema_version(&self) -> Result<i64> {
-        self.blocking(|c| c.query_row("PRAGMA user_version", [], |r| r.get(0)))
-            .await
+        match &self.engine {
+            Engine::Sqlite(_) => {
+                self.blocking(|c| c.query_row("PRAGMA user_version", [], |r| r.get(0)))
+                    .await
+            }
+            Engine::Postgres(pool) => super::postgres::schema_version(pool).await,
+        }
     }
 }
 
@@ -179,7 +184,7 @@ mod tests {
     fn migrations_apply_once_and_reopen_cleanly() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.sqlite");
-        drop(SqliteStore::open(&path).unwrap());
+        drop(Store::open(&path).unwrap());
         let conn = Connection::open(&path).unwrap();
         let v: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
@@ -187,7 +192,7 @@ mod tests {
         assert_eq!(v, MIGRATIONS.len() as i64);
         drop(conn);
         // Reopening applies nothing again (a second CREATE TABLE would fail).
-        drop(SqliteStore::open(&path).unwrap());
+        drop(Store::open(&path).unwrap());
     }
 
     #[test]
@@ -245,7 +250,7 @@ mod tests {
         conn.pragma_update(None, "user_version", 99).unwrap();
         drop(conn);
         assert!(matches!(
-            SqliteStore::open(&path),
+            Store::open(&path),
             Err(StoreError::SchemaTooNew { found: 99, .. })
         ));
     }

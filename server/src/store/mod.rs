@@ -1,7 +1,9 @@
 //! Storage: where synced documents rest, and what the server keeps beside them.
 //!
-//! Stage: *SQLite*, after the hub has merged a change and before it is acknowledged. One SQLite
-//! file (WAL, `synchronous = FULL`) holds, by concern:
+//! Stage: *the store*, after the hub has merged a change and before it is acknowledged. One
+//! [`Store`] over one of two engines ([`Engine`]): a SQLite file (WAL, `synchronous = FULL`), the
+//! embedded default, or a PostgreSQL database several nodes share ([`postgres`]). Each concern's
+//! module holds both engines' statements side by side, so they change together:
 //!
 //! - [`chunks`]: samod's document chunks, through the [`samod::storage::Storage`] key/value trait,
 //!   committed in groups (the chunks written at the same time share one transaction);
@@ -13,18 +15,22 @@
 //!   the failed sign-ins the login throttle counts;
 //! - [`reports`]: which report files were generated, for the reporting calendar;
 //! - [`files`]: evidence files by SHA-256, and the uploads under way;
-//! - [`migrations`]: the numbered schema, and [`backups`] a consistent copy and its restore.
+//! - [`migrations`]: the numbered schema, and [`backups`] a consistent copy and its restore
+//!   (SQLite; PostgreSQL has `pg_dump`);
+//! - [`copy`]: every row from one store to another (`tiendo migrate-store`).
 //!
-//! Tests and throw-away runs use the same code on an in-memory database
-//! ([`SqliteStore::in_memory`]).
+//! Tests and throw-away runs use the same code on an in-memory SQLite database
+//! ([`Store::in_memory`]).
 
 pub mod backups;
 pub mod catalogue;
 pub mod chunks;
+pub mod copy;
 pub mod durable;
 pub mod files;
 pub mod migrations;
 pub mod models;
+pub mod postgres;
 pub mod prints;
 pub mod receipts;
 pub mod reports;
@@ -47,6 +53,15 @@ pub enum StoreError {
     /// SQLite failed.
     #[error("lỗi cơ sở dữ liệu: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// PostgreSQL failed (or could not be reached).
+    #[error("lỗi PostgreSQL: {0}")]
+    Postgres(#[from] tokio_postgres::Error),
+    /// No PostgreSQL connection could be had from the pool.
+    #[error("không kết nối được PostgreSQL: {0}")]
+    Pool(String),
+    /// This operation does not apply to this engine (`tiendo backup` on PostgreSQL).
+    #[error("{0}")]
+    Unsupported(String),
     /// A stored document's chunks do not load.
     #[error("tài liệu {doc_id} không đọc được: {source}")]
     Document {
@@ -83,10 +98,55 @@ pub enum StoreError {
 /// Result with the store's error.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
-/// SQLite-backed storage. Cloning shares the connection.
+/// Where a store's rows are: the engine and its connection(s).
 #[derive(Clone)]
-pub struct SqliteStore {
-    conn: Arc<Mutex<Connection>>,
+pub(crate) enum Engine {
+    /// One SQLite connection (the file's writer; statements run on blocking threads).
+    Sqlite(Arc<Mutex<Connection>>),
+    /// A pool of PostgreSQL connections.
+    Postgres(deadpool_postgres::Pool),
+}
+
+/// Where to find a store: `sqlite:PATH` (or a bare path) or `postgres://…`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Address {
+    /// A SQLite file.
+    Sqlite(std::path::PathBuf),
+    /// A PostgreSQL database, as a libpq connection URL.
+    Postgres(String),
+}
+
+impl Address {
+    /// Reads `sqlite:PATH`, `postgres://…` / `postgresql://…`, or a bare path (a SQLite file).
+    pub fn parse(s: &str) -> Address {
+        if s.starts_with("postgres://") || s.starts_with("postgresql://") {
+            Address::Postgres(s.to_string())
+        } else {
+            Address::Sqlite(s.strip_prefix("sqlite:").unwrap_or(s).into())
+        }
+    }
+}
+
+impl std::fmt::Display for Address {
+    /// The address with any password hidden (for logs and messages).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Address::Sqlite(p) => write!(f, "sqlite:{}", p.display()),
+            Address::Postgres(url) => match url::Url::parse(url) {
+                Ok(mut u) if u.password().is_some() => {
+                    let _ = u.set_password(Some("***"));
+                    write!(f, "{u}")
+                }
+                _ => write!(f, "{url}"),
+            },
+        }
+    }
+}
+
+/// The server's storage. Cloning shares the connection (or the pool).
+#[derive(Clone)]
+pub struct Store {
+    engine: Engine,
     durable: Arc<durable::Durable>,
     prints: Arc<prints::Prints>,
     models: Arc<models::Kept>,
@@ -98,19 +158,43 @@ pub struct SqliteStore {
     group: Arc<chunks::GroupCommit>,
 }
 
-impl SqliteStore {
-    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
-    pub fn open(path: &Path) -> Result<SqliteStore> {
+impl Store {
+    /// Opens the store at `address` and brings its schema up to date.
+    pub async fn open_at(address: &Address) -> Result<Store> {
+        match address {
+            Address::Sqlite(path) => Self::open(path),
+            Address::Postgres(url) => Self::connect(url).await,
+        }
+    }
+
+    /// Opens (creating if needed) the SQLite database at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store> {
         let conn = Connection::open(path)?;
         Self::init(conn, true)
     }
 
+    /// Connects to the PostgreSQL database at `url` (which must exist) and brings its schema up
+    /// to date.
+    pub async fn connect(url: &str) -> Result<Store> {
+        let pool = postgres::pool(url)?;
+        let keys = postgres::migrate_and_list(&pool).await?;
+        Ok(Self::over(Engine::Postgres(pool), keys))
+    }
+
+    /// Which engine this store is on: `"sqlite"` or `"postgres"`.
+    pub fn engine_name(&self) -> &'static str {
+        match self.engine {
+            Engine::Sqlite(_) => "sqlite",
+            Engine::Postgres(_) => "postgres",
+        }
+    }
+
     /// A store in memory, for tests and throw-away runs.
-    pub fn in_memory() -> Result<SqliteStore> {
+    pub fn in_memory() -> Result<Store> {
         Self::init(Connection::open_in_memory()?, false)
     }
 
-    fn init(mut conn: Connection, wal: bool) -> Result<SqliteStore> {
+    fn init(mut conn: Connection, wal: bool) -> Result<Store> {
         if wal {
             conn.pragma_update(None, "journal_mode", "WAL")?;
         }
@@ -124,15 +208,19 @@ impl SqliteStore {
             let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
             rows.collect::<rusqlite::Result<Vec<_>>>()?
         };
-        Ok(SqliteStore {
-            conn: Arc::new(Mutex::new(conn)),
+        Ok(Self::over(Engine::Sqlite(Arc::new(Mutex::new(conn))), keys))
+    }
+
+    fn over(engine: Engine, keys: Vec<String>) -> Store {
+        Store {
+            engine,
             durable: Arc::new(durable::Durable::new()),
             prints: Arc::new(prints::Prints::from_keys(keys)),
             models: Arc::new(models::Kept::default()),
             commit_seconds: crate::metrics::commit_histogram(),
             loaded: Arc::default(),
             group: Arc::default(),
-        })
+        }
     }
 
     /// The histogram of chunk commits' latency.
@@ -145,12 +233,17 @@ impl SqliteStore {
         self.loaded.lock().unwrap_or_else(|p| p.into_inner()).len()
     }
 
-    /// Runs `f` on the connection from a blocking thread, off the async workers.
+    /// Runs `f` on the SQLite connection from a blocking thread, off the async workers.
     pub(crate) async fn blocking<T: Send + 'static>(
         &self,
         f: impl FnOnce(&mut Connection) -> rusqlite::Result<T> + Send + 'static,
     ) -> Result<T> {
-        let conn = self.conn.clone();
+        let Engine::Sqlite(conn) = &self.engine else {
+            return Err(StoreError::Unsupported(
+                "câu lệnh SQLite trên kho PostgreSQL".into(),
+            ));
+        };
+        let conn = conn.clone();
         tokio::task::spawn_blocking(move || {
             let mut guard = conn.lock().unwrap_or_else(|p| p.into_inner());
             f(&mut guard)
@@ -159,6 +252,19 @@ impl SqliteStore {
         .map_err(|e| StoreError::Interrupted(e.to_string()))?
         .map_err(StoreError::from)
     }
+}
+
+/// A statement written for PostgreSQL (`$1` parameters) as SQLite reads it (`?1`), for the
+/// statements both engines share word for word.
+pub(crate) fn lite(sql: &str) -> String {
+    sql.replace('$', "?")
+}
+
+/// A PostgreSQL connection from the pool.
+pub(crate) async fn pg(pool: &deadpool_postgres::Pool) -> Result<deadpool_postgres::Object> {
+    pool.get()
+        .await
+        .map_err(|e| StoreError::Pool(e.to_string()))
 }
 
 /// A storage key from its parts, for the store's tests.

@@ -13,14 +13,14 @@ use std::time::Duration;
 use rusqlite::{OptionalExtension, params};
 
 use super::prints::Print;
-use super::{Result, SqliteStore, StoreError};
+use super::{Engine, Result, Store, StoreError, pg};
 
 /// Readings waiting to be written, and whether a writer is on its way.
 #[derive(Default)]
 pub(super) struct Kept {
     pending: Mutex<Vec<(String, Print, Vec<u8>)>>,
     writing: Arc<tokio::sync::Mutex<()>>,
-    /// Neither used nor kept ([`SqliteStore::without_readings`]).
+    /// Neither used nor kept ([`Store::without_readings`]).
     off: bool,
 }
 
@@ -53,11 +53,11 @@ fn build() -> Option<&'static str> {
         .as_deref()
 }
 
-impl SqliteStore {
+impl Store {
     /// This store with no readings used or kept: every document is hydrated (a reference to
     /// measure against).
-    pub fn without_readings(store: SqliteStore) -> SqliteStore {
-        SqliteStore {
+    pub fn without_readings(store: Store) -> Store {
+        Store {
             models: Arc::new(Kept {
                 off: true,
                 ..Kept::default()
@@ -74,21 +74,7 @@ impl SqliteStore {
     /// Document `doc_id` loaded from its stored chunks, with the print of the chunks read (one
     /// statement: the document and the print agree).
     pub async fn read_printed(&self, doc_id: &str) -> Result<(automerge::Automerge, Print)> {
-        let id = doc_id.to_string();
-        let chunks = self
-            .blocking(move |c| {
-                let (lo, hi) = (format!("{id}/"), format!("{id}0"));
-                let mut stmt = c.prepare_cached(
-                    "SELECT key, data FROM chunks WHERE key >= ?1 AND key < ?2
-                       AND (instr(key, '/snapshot/') > 0 OR instr(key, '/incremental/') > 0)
-                     ORDER BY instr(key, '/snapshot/') DESC, key",
-                )?;
-                let rows = stmt.query_map(params![lo, hi], |r| {
-                    Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?))
-                })?;
-                rows.collect::<rusqlite::Result<Vec<_>>>()
-            })
-            .await?;
+        let chunks = self.chunks_under(doc_id, true).await?;
         if chunks.is_empty() {
             return Err(StoreError::NotFound(format!("tài liệu {doc_id}")));
         }
@@ -110,18 +96,31 @@ impl SqliteStore {
             return Ok(None);
         };
         let (id, print) = (doc_id.to_string(), print.to_string());
-        self.blocking(move |c| {
-            c.prepare_cached(
-                "SELECT data FROM doc_readings WHERE doc_id = ?1 AND print = ?2 AND build = ?3",
-            )?
-            .query_row(params![id, print, build], |r| r.get(0))
-            .optional()
-        })
-        .await
+        match &self.engine {
+            Engine::Sqlite(_) => {
+                self.blocking(move |c| {
+                    c.prepare_cached(
+                        "SELECT data FROM doc_readings
+                         WHERE doc_id = ?1 AND print = ?2 AND build = ?3",
+                    )?
+                    .query_row(params![id, print, build], |r| r.get(0))
+                    .optional()
+                })
+                .await
+            }
+            Engine::Postgres(pool) => Ok(pg(pool)
+                .await?
+                .query_opt(
+                    "SELECT data FROM doc_readings WHERE doc_id = $1 AND print = $2 AND build = $3",
+                    &[&id, &print, &build],
+                )
+                .await?
+                .map(|r| r.get(0))),
+        }
     }
 
     /// Keeps `bytes`, the reading of `doc_id` made from the chunks of `print`: written shortly,
-    /// with the others made meanwhile, in one transaction (see [`SqliteStore::flush_readings`]).
+    /// with the others made meanwhile, in one transaction (see [`Store::flush_readings`]).
     pub fn keep_reading(&self, doc_id: &str, print: Print, bytes: Vec<u8>) {
         if build().is_none() || self.models.off {
             return;
@@ -167,25 +166,58 @@ impl SqliteStore {
         let mut batch = batch;
         while !batch.is_empty() {
             let slice: Vec<_> = batch.drain(..batch.len().min(SLICE)).collect();
-            self.blocking(move |c| {
-                let tx = c.transaction()?;
-                {
-                    let mut put = tx.prepare_cached(
+            self.put_readings(slice, build).await?;
+        }
+        Ok(())
+    }
+}
+
+impl Store {
+    async fn put_readings(
+        &self,
+        slice: Vec<(String, Print, Vec<u8>)>,
+        build: &'static str,
+    ) -> Result<()> {
+        match &self.engine {
+            Engine::Sqlite(_) => {
+                self.blocking(move |c| {
+                    let tx = c.transaction()?;
+                    {
+                        let mut put = tx.prepare_cached(
+                            "INSERT INTO doc_readings (doc_id, print, build, data)
+                             VALUES (?1, ?2, ?3, ?4)
+                             ON CONFLICT (doc_id) DO UPDATE
+                               SET print = excluded.print, build = excluded.build,
+                                   data = excluded.data",
+                        )?;
+                        for (doc, print, data) in &slice {
+                            put.execute(params![doc, print.to_string(), build, data])?;
+                        }
+                    }
+                    tx.commit()
+                })
+                .await
+            }
+            Engine::Postgres(pool) => {
+                let mut c = pg(pool).await?;
+                let tx = c.transaction().await?;
+                let put = tx
+                    .prepare(
                         "INSERT INTO doc_readings (doc_id, print, build, data)
-                         VALUES (?1, ?2, ?3, ?4)
+                         VALUES ($1, $2, $3, $4)
                          ON CONFLICT (doc_id) DO UPDATE
                            SET print = excluded.print, build = excluded.build,
                                data = excluded.data",
-                    )?;
-                    for (doc, print, data) in &slice {
-                        put.execute(params![doc, print.to_string(), build, data])?;
-                    }
+                    )
+                    .await?;
+                for (doc, print, data) in &slice {
+                    tx.execute(&put, &[doc, &print.to_string(), &build, data])
+                        .await?;
                 }
-                tx.commit()
-            })
-            .await?;
+                tx.commit().await?;
+                Ok(())
+            }
         }
-        Ok(())
     }
 }
 
@@ -198,7 +230,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_reading_is_found_only_for_the_chunks_it_was_made_from() {
-        let s = SqliteStore::in_memory().unwrap();
+        let s = Store::in_memory().unwrap();
         let mut d = automerge::AutoCommit::new();
         automerge::transaction::Transactable::put(&mut d, automerge::ROOT, "a", 1).unwrap();
         s.put(key(&["doc1", "incremental", "x"]), d.save()).await;

@@ -1,21 +1,33 @@
-//! Accounts and sessions in SQLite: users, password hashes, and the SHA-256 of each session
+//! Accounts and sessions in the store: users, password hashes, and the SHA-256 of each session
 //! token. The rules (roles, lock-outs, what a valid name or password is) are in
 //! [`crate::accounts`].
 //!
-//! Stage: *SQLite*, behind the gate.
+//! Stage: *the store*, behind the gate.
 
 use std::time::Duration;
 
 use rand::Rng;
 use rusqlite::{OptionalExtension, Row, params};
 
-use super::SqliteStore;
-use super::{Result, StoreError};
+use super::{Engine, Result, Store, StoreError, pg};
 use crate::accounts::{
     NewUser, Role, User, hash_password, token_hash, validate_password, validate_username,
 };
 
 const USER_COLUMNS: &str = "id, username, display_name, role, agency_id, unit_id, disabled";
+
+fn user_from_pg(r: &tokio_postgres::Row) -> User {
+    let role: String = r.get(3);
+    User {
+        id: r.get(0),
+        username: r.get(1),
+        display_name: r.get(2),
+        role: role.parse().unwrap_or(Role::UnitEditor),
+        agency_id: r.get(4),
+        unit_id: r.get(5),
+        disabled: r.get(6),
+    }
+}
 
 fn user_from_row(r: &Row<'_>) -> rusqlite::Result<User> {
     let role: String = r.get(3)?;
@@ -39,7 +51,7 @@ async fn hashed(password: String) -> Result<String> {
         .map_err(StoreError::Interrupted)
 }
 
-impl SqliteStore {
+impl Store {
     /// Creates a user. The caller checks that the agency and unit exist.
     pub async fn add_user(&self, new: NewUser) -> Result<User> {
         let username = validate_username(&new.username).map_err(StoreError::Invalid)?;
@@ -58,15 +70,44 @@ impl SqliteStore {
             new.display_name.trim().to_string()
         };
         let name = username.clone();
-        let inserted = self
-            .blocking(move |c| {
-                c.execute(
-                    "INSERT INTO users (username, display_name, role, agency_id, unit_id, password_hash)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (username) DO NOTHING",
-                    params![name, display, new.role.as_str(), new.agency_id, new.unit_id, hash],
-                )
-            })
-            .await?;
+        let inserted = match &self.engine {
+            Engine::Sqlite(_) => {
+                self.blocking(move |c| {
+                    c.execute(
+                        "INSERT INTO users
+                           (username, display_name, role, agency_id, unit_id, password_hash)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (username) DO NOTHING",
+                        params![
+                            name,
+                            display,
+                            new.role.as_str(),
+                            new.agency_id,
+                            new.unit_id,
+                            hash
+                        ],
+                    )
+                })
+                .await?
+            }
+            Engine::Postgres(pool) => {
+                pg(pool)
+                    .await?
+                    .execute(
+                        "INSERT INTO users
+                       (username, display_name, role, agency_id, unit_id, password_hash)
+                     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (username) DO NOTHING",
+                        &[
+                            &name,
+                            &display,
+                            &new.role.as_str(),
+                            &new.agency_id,
+                            &new.unit_id,
+                            &hash,
+                        ],
+                    )
+                    .await? as usize
+            }
+        };
         if inserted == 0 {
             return Err(StoreError::Exists(format!(
                 "tên đăng nhập {username} đã có"
@@ -79,41 +120,78 @@ impl SqliteStore {
 
     /// Every user, by name.
     pub async fn users(&self) -> Result<Vec<User>> {
-        self.blocking(|c| {
-            let mut stmt = c.prepare(&format!(
-                "SELECT {USER_COLUMNS} FROM users ORDER BY username"
-            ))?;
-            let rows = stmt.query_map([], user_from_row)?;
-            rows.collect()
-        })
-        .await
+        let sql = format!("SELECT {USER_COLUMNS} FROM users ORDER BY username");
+        match &self.engine {
+            Engine::Sqlite(_) => {
+                self.blocking(move |c| {
+                    let mut stmt = c.prepare(&sql)?;
+                    let rows = stmt.query_map([], user_from_row)?;
+                    rows.collect()
+                })
+                .await
+            }
+            Engine::Postgres(pool) => Ok(pg(pool)
+                .await?
+                .query(&sql, &[])
+                .await?
+                .iter()
+                .map(user_from_pg)
+                .collect()),
+        }
     }
 
     /// The user called `username`.
     pub async fn user(&self, username: &str) -> Result<Option<User>> {
         let name = username.trim().to_lowercase();
-        self.blocking(move |c| {
-            c.query_row(
-                &format!("SELECT {USER_COLUMNS} FROM users WHERE username = ?1"),
-                [name],
-                user_from_row,
-            )
-            .optional()
-        })
-        .await
+        match &self.engine {
+            Engine::Sqlite(_) => {
+                self.blocking(move |c| {
+                    c.query_row(
+                        &format!("SELECT {USER_COLUMNS} FROM users WHERE username = ?1"),
+                        [name],
+                        user_from_row,
+                    )
+                    .optional()
+                })
+                .await
+            }
+            Engine::Postgres(pool) => Ok(pg(pool)
+                .await?
+                .query_opt(
+                    &format!("SELECT {USER_COLUMNS} FROM users WHERE username = $1"),
+                    &[&name],
+                )
+                .await?
+                .as_ref()
+                .map(user_from_pg)),
+        }
     }
 
     pub(crate) async fn password_hash(&self, username: &str) -> Result<Option<(User, String)>> {
         let name = username.trim().to_lowercase();
-        self.blocking(move |c| {
-            c.query_row(
-                &format!("SELECT {USER_COLUMNS}, password_hash FROM users WHERE username = ?1"),
-                [name],
-                |r| Ok((user_from_row(r)?, r.get(7)?)),
-            )
-            .optional()
-        })
-        .await
+        match &self.engine {
+            Engine::Sqlite(_) => {
+                self.blocking(move |c| {
+                    c.query_row(
+                        &format!(
+                            "SELECT {USER_COLUMNS}, password_hash FROM users WHERE username = ?1"
+                        ),
+                        [name],
+                        |r| Ok((user_from_row(r)?, r.get(7)?)),
+                    )
+                    .optional()
+                })
+                .await
+            }
+            Engine::Postgres(pool) => Ok(pg(pool)
+                .await?
+                .query_opt(
+                    &format!("SELECT {USER_COLUMNS}, password_hash FROM users WHERE username = $1"),
+                    &[&name],
+                )
+                .await?
+                .map(|r| (user_from_pg(&r), r.get(7)))),
+        }
     }
 
     /// Sets a new password and ends the user's sessions.
@@ -124,16 +202,32 @@ impl SqliteStore {
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("người dùng {username}")))?;
         let hash = hashed(password.to_string()).await?;
-        self.blocking(move |c| {
-            let tx = c.transaction()?;
-            tx.execute(
-                "UPDATE users SET password_hash = ?1 WHERE id = ?2",
-                params![hash, user.id],
-            )?;
-            tx.execute("DELETE FROM sessions WHERE user_id = ?1", [user.id])?;
-            tx.commit()
-        })
-        .await
+        match &self.engine {
+            Engine::Sqlite(_) => {
+                self.blocking(move |c| {
+                    let tx = c.transaction()?;
+                    tx.execute(
+                        "UPDATE users SET password_hash = ?1 WHERE id = ?2",
+                        params![hash, user.id],
+                    )?;
+                    tx.execute("DELETE FROM sessions WHERE user_id = ?1", [user.id])?;
+                    tx.commit()
+                })
+                .await
+            }
+            Engine::Postgres(pool) => {
+                let mut c = pg(pool).await?;
+                let tx = c.transaction().await?;
+                tx.execute(
+                    "UPDATE users SET password_hash = $1 WHERE id = $2",
+                    &[&hash, &user.id],
+                )
+                .await?;
+                tx.execute("DELETE FROM sessions WHERE user_id = $1", &[&user.id])
+                    .await?;
+                Ok(tx.commit().await?)
+            }
+        }
     }
 
     /// Disables (or re-enables) a user; disabling ends its sessions.
@@ -143,18 +237,36 @@ impl SqliteStore {
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("người dùng {username}")))?;
         let id = user.id;
-        self.blocking(move |c| {
-            let tx = c.transaction()?;
-            tx.execute(
-                "UPDATE users SET disabled = ?1 WHERE id = ?2",
-                params![disabled, id],
-            )?;
-            if disabled {
-                tx.execute("DELETE FROM sessions WHERE user_id = ?1", [id])?;
+        match &self.engine {
+            Engine::Sqlite(_) => {
+                self.blocking(move |c| {
+                    let tx = c.transaction()?;
+                    tx.execute(
+                        "UPDATE users SET disabled = ?1 WHERE id = ?2",
+                        params![disabled, id],
+                    )?;
+                    if disabled {
+                        tx.execute("DELETE FROM sessions WHERE user_id = ?1", [id])?;
+                    }
+                    tx.commit()
+                })
+                .await?
             }
-            tx.commit()
-        })
-        .await?;
+            Engine::Postgres(pool) => {
+                let mut c = pg(pool).await?;
+                let tx = c.transaction().await?;
+                tx.execute(
+                    "UPDATE users SET disabled = $1 WHERE id = $2",
+                    &[&disabled, &id],
+                )
+                .await?;
+                if disabled {
+                    tx.execute("DELETE FROM sessions WHERE user_id = $1", &[&id])
+                        .await?;
+                }
+                tx.commit().await?;
+            }
+        }
         Ok(User { disabled, ..user })
     }
 
@@ -168,14 +280,43 @@ impl SqliteStore {
         to: Option<&str>,
     ) -> Result<Vec<User>> {
         let (agency, unit, to) = (agency.to_string(), unit.to_string(), to.map(str::to_string));
+        if let Engine::Postgres(pool) = &self.engine {
+            let mut c = pg(pool).await?;
+            let tx = c.transaction().await?;
+            let users: Vec<User> = tx
+                .query(
+                    &format!(
+                        "SELECT {USER_COLUMNS} FROM users WHERE agency_id = $1 AND unit_id = $2
+                           AND ($3::text IS NOT NULL OR NOT disabled) FOR UPDATE"
+                    ),
+                    &[&agency, &unit, &to],
+                )
+                .await?
+                .iter()
+                .map(user_from_pg)
+                .collect();
+            for u in &users {
+                match &to {
+                    Some(to) => {
+                        tx.execute("UPDATE users SET unit_id = $1 WHERE id = $2", &[to, &u.id])
+                            .await?
+                    }
+                    None => {
+                        tx.execute("UPDATE users SET disabled = true WHERE id = $1", &[&u.id])
+                            .await?
+                    }
+                };
+            }
+            tx.commit().await?;
+            return Ok(users);
+        }
         self.blocking(move |c| {
             let tx = c.transaction()?;
             let users: Vec<User> = {
-                let mut q = tx.prepare(
-                    "SELECT id, username, display_name, role, agency_id, unit_id, disabled
-                     FROM users WHERE agency_id = ?1 AND unit_id = ?2
-                       AND (?3 IS NOT NULL OR disabled = 0)",
-                )?;
+                let mut q = tx.prepare(&format!(
+                    "SELECT {USER_COLUMNS} FROM users WHERE agency_id = ?1 AND unit_id = ?2
+                       AND (?3 IS NOT NULL OR disabled = 0)"
+                ))?;
                 q.query_map(params![agency, unit, to], user_from_row)?
                     .collect::<rusqlite::Result<_>>()?
             };
@@ -211,15 +352,30 @@ impl SqliteStore {
         let hash = token_hash(&token);
         let now = crate::unix_now();
         let expires = now + lifetime.as_secs() as i64;
-        self.blocking(move |c| {
-            c.execute("DELETE FROM sessions WHERE expires_at <= ?1", [now])?;
-            c.execute(
-                "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)
-                 VALUES (?1, ?2, ?3, ?4)",
-                params![hash, user_id, now, expires],
-            )
-        })
-        .await?;
+        match &self.engine {
+            Engine::Sqlite(_) => {
+                self.blocking(move |c| {
+                    c.execute("DELETE FROM sessions WHERE expires_at <= ?1", [now])?;
+                    c.execute(
+                        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)
+                         VALUES (?1, ?2, ?3, ?4)",
+                        params![hash, user_id, now, expires],
+                    )
+                })
+                .await?;
+            }
+            Engine::Postgres(pool) => {
+                let c = pg(pool).await?;
+                c.execute("DELETE FROM sessions WHERE expires_at <= $1", &[&now])
+                    .await?;
+                c.execute(
+                    "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)
+                     VALUES ($1, $2, $3, $4)",
+                    &[&hash.as_slice(), &user_id, &now, &expires],
+                )
+                .await?;
+            }
+        }
         Ok((token, expires))
     }
 
@@ -228,27 +384,49 @@ impl SqliteStore {
     pub async fn session_user(&self, token: &str) -> Result<Option<(User, i64)>> {
         let hash = token_hash(token);
         let now = crate::unix_now();
-        self.blocking(move |c| {
-            c.query_row(
-                "SELECT u.id, u.username, u.display_name, u.role, u.agency_id, u.unit_id,
-                        u.disabled, s.expires_at
-                 FROM sessions s JOIN users u ON u.id = s.user_id
-                 WHERE s.token_hash = ?1 AND s.expires_at > ?2",
-                params![hash, now],
-                |r| Ok((user_from_row(r)?, r.get(7)?)),
-            )
-            .optional()
-        })
-        .await
+        const SQL: &str = "SELECT u.id, u.username, u.display_name, u.role, u.agency_id, u.unit_id,
+                                  u.disabled, s.expires_at
+                           FROM sessions s JOIN users u ON u.id = s.user_id
+                           WHERE s.token_hash = $1 AND s.expires_at > $2";
+        match &self.engine {
+            Engine::Sqlite(_) => {
+                self.blocking(move |c| {
+                    c.query_row(&SQL.replace('$', "?"), params![hash, now], |r| {
+                        Ok((user_from_row(r)?, r.get(7)?))
+                    })
+                    .optional()
+                })
+                .await
+            }
+            Engine::Postgres(pool) => Ok(pg(pool)
+                .await?
+                .query_opt(SQL, &[&hash.as_slice(), &now])
+                .await?
+                .map(|r| (user_from_pg(&r), r.get(7)))),
+        }
     }
 
     /// Ends one session.
     pub async fn delete_session(&self, token: &str) -> Result<()> {
         let hash = token_hash(token);
-        self.blocking(move |c| {
-            c.execute("DELETE FROM sessions WHERE token_hash = ?1", [hash])
-                .map(|_| ())
-        })
-        .await
+        match &self.engine {
+            Engine::Sqlite(_) => {
+                self.blocking(move |c| {
+                    c.execute("DELETE FROM sessions WHERE token_hash = ?1", [hash])
+                        .map(|_| ())
+                })
+                .await
+            }
+            Engine::Postgres(pool) => {
+                pg(pool)
+                    .await?
+                    .execute(
+                        "DELETE FROM sessions WHERE token_hash = $1",
+                        &[&hash.as_slice()],
+                    )
+                    .await?;
+                Ok(())
+            }
+        }
     }
 }

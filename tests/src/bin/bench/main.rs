@@ -510,7 +510,7 @@ async fn province_rollup(rows: &mut Vec<Row>, sizes: Sizes) {
     eprintln!("status: preparing a province of {AGENCIES} agencies × {UNITS} units");
     let agencies = tiendo_tests::province::province(dir.path(), AGENCIES, UNITS, HISTORY).await;
     {
-        let store = tiendo_server::store::SqliteStore::open(&dir.path().join("tiendo.sqlite"))
+        let store = tiendo_server::store::Store::open(&dir.path().join("tiendo.sqlite"))
             .expect("the province's database");
         store
             .add_user(tiendo_server::accounts::NewUser {
@@ -550,10 +550,10 @@ async fn province_rollup(rows: &mut Vec<Row>, sizes: Sizes) {
     // The reference: every agency recomputed from scratch — each document read from SQLite and
     // hydrated, nothing kept — as `tiendo province report` does, in this process.
     let scratch = || async {
-        let store = tiendo_server::store::SqliteStore::open(&dir.path().join("tiendo.sqlite"))
+        let store = tiendo_server::store::Store::open(&dir.path().join("tiendo.sqlite"))
             .expect("the province's database");
         // What the server kept is not used: every document is hydrated.
-        let store = tiendo_server::store::SqliteStore::without_readings(store);
+        let store = tiendo_server::store::Store::without_readings(store);
         let config = tiendo_server::config::Config::default();
         let rules = tiendo_server::province::Rules {
             score: config.score.clone(),

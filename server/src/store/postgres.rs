@@ -1,0 +1,215 @@
+//! The PostgreSQL engine: the connection pool, the schema as numbered migrations (the same tables
+//! as SQLite's, in PostgreSQL's types), and creating a database for a new deployment or a test.
+//!
+//! Stage: *the store*, when a store opens on `postgres://…` (`store` / `TIENDO_STORE`).
+//!
+//! Each concern's statements are in its own module beside SQLite's ([`super::chunks`],
+//! [`super::users`] …). Differences that matter:
+//! - chunk keys are compared byte-wise (`COLLATE "C"`), as SQLite compares them: a document's
+//!   chunks are the keys between `doc/` and `doc0`, whatever the database's locale;
+//! - an edit is acknowledged after PostgreSQL's `COMMIT` returned, which with the default
+//!   `synchronous_commit = on` means its WAL record is flushed (a power cut keeps it);
+//! - several nodes may open the same database at once: migrations run under an advisory lock.
+
+use std::str::FromStr;
+
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use tokio_postgres::NoTls;
+
+use super::{Result, StoreError};
+
+/// Numbered migrations of the PostgreSQL schema: version N is migrations 1..=N applied in order.
+/// Never edit one that has landed; add a new one. Version 1 is SQLite's version 7.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: everything SQLite's migrations 1–7 built.
+    r#"CREATE TABLE chunks (
+        key TEXT COLLATE "C" PRIMARY KEY,
+        data BYTEA NOT NULL
+    );
+    CREATE TABLE documents (
+        seq BIGSERIAL NOT NULL,
+        doc_id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('plan', 'org', 'progress')),
+        agency_id TEXT NOT NULL,
+        plan_id TEXT,
+        unit_id TEXT,
+        title TEXT NOT NULL,
+        created_at BIGINT NOT NULL DEFAULT extract(epoch FROM now())::bigint
+    );
+    CREATE INDEX documents_plan ON documents (plan_id, kind);
+    CREATE TABLE users (
+        id BIGSERIAL PRIMARY KEY,
+        username TEXT NOT NULL UNIQUE,
+        display_name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN
+            ('unit_editor', 'unit_head', 'agency_admin', 'province_viewer', 'system_admin')),
+        agency_id TEXT,
+        unit_id TEXT,
+        password_hash TEXT NOT NULL,
+        disabled BOOLEAN NOT NULL DEFAULT false,
+        created_at BIGINT NOT NULL DEFAULT extract(epoch FROM now())::bigint
+    );
+    CREATE TABLE sessions (
+        token_hash BYTEA PRIMARY KEY,
+        user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL
+    );
+    CREATE INDEX sessions_user ON sessions (user_id);
+    CREATE TABLE reports (
+        id BIGSERIAL PRIMARY KEY,
+        plan_id TEXT NOT NULL,
+        period TEXT NOT NULL CHECK (period IN ('q1', 'h1', 'q3', 'year')),
+        kind TEXT NOT NULL CHECK (kind IN ('docx', 'xlsx')),
+        as_of TEXT NOT NULL,
+        username TEXT,
+        generated_at BIGINT NOT NULL DEFAULT extract(epoch FROM now())::bigint
+    );
+    CREATE INDEX reports_plan ON reports (plan_id, period);
+    CREATE TABLE files (
+        sha256 TEXT PRIMARY KEY,
+        size BIGINT NOT NULL,
+        mime TEXT NOT NULL,
+        stored_at BIGINT NOT NULL DEFAULT extract(epoch FROM now())::bigint,
+        unreferenced_since BIGINT
+    );
+    CREATE TABLE file_pieces (
+        sha256 TEXT NOT NULL REFERENCES files (sha256) ON DELETE CASCADE,
+        "offset" BIGINT NOT NULL,
+        data BYTEA NOT NULL,
+        PRIMARY KEY (sha256, "offset")
+    );
+    CREATE TABLE uploads (
+        id TEXT PRIMARY KEY,
+        sha256 TEXT NOT NULL,
+        size BIGINT NOT NULL,
+        mime TEXT NOT NULL,
+        name TEXT NOT NULL,
+        doc_id TEXT NOT NULL,
+        user_id BIGINT NOT NULL,
+        received BIGINT NOT NULL DEFAULT 0,
+        done BOOLEAN NOT NULL DEFAULT false,
+        created_at BIGINT NOT NULL DEFAULT extract(epoch FROM now())::bigint
+    );
+    CREATE TABLE upload_pieces (
+        upload_id TEXT NOT NULL REFERENCES uploads (id) ON DELETE CASCADE,
+        "offset" BIGINT NOT NULL,
+        data BYTEA NOT NULL,
+        PRIMARY KEY (upload_id, "offset")
+    );
+    CREATE TABLE step_receipts (
+        doc_id TEXT NOT NULL,
+        step_id TEXT NOT NULL,
+        received_at BIGINT NOT NULL,
+        PRIMARY KEY (doc_id, step_id)
+    );
+    CREATE TABLE doc_readings (
+        doc_id TEXT PRIMARY KEY,
+        print TEXT NOT NULL,
+        build TEXT NOT NULL,
+        data BYTEA NOT NULL
+    );
+    CREATE TABLE login_failures (
+        key TEXT PRIMARY KEY,
+        count BIGINT NOT NULL,
+        last BIGINT NOT NULL,
+        locked_until BIGINT
+    );"#,
+];
+
+/// Migrations of nodes starting together wait for each other on this advisory lock.
+const MIGRATION_LOCK: i64 = 0x7469_656e_646f; // "tiendo"
+
+/// A pool of connections to `url`.
+pub(super) fn pool(url: &str) -> Result<Pool> {
+    let config = tokio_postgres::Config::from_str(url)?;
+    let manager = Manager::from_config(
+        config,
+        NoTls,
+        ManagerConfig {
+            recycling_method: RecyclingMethod::Fast,
+        },
+    );
+    Pool::builder(manager)
+        .max_size(16)
+        .build()
+        .map_err(|e| StoreError::Pool(e.to_string()))
+}
+
+/// Brings the schema up to date (refusing a newer one) and lists the stored chunks' keys.
+pub(super) async fn migrate_and_list(pool: &Pool) -> Result<Vec<String>> {
+    let mut client = super::pg(pool).await?;
+    let tx = client.transaction().await?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+        .await?;
+    tx.batch_execute("CREATE TABLE IF NOT EXISTS tiendo_schema (version BIGINT NOT NULL)")
+        .await?;
+    let found: i64 = tx
+        .query_opt("SELECT version FROM tiendo_schema", &[])
+        .await?
+        .map(|r| r.get(0))
+        .unwrap_or(0);
+    let supported = MIGRATIONS.len() as i64;
+    if found > supported {
+        return Err(StoreError::SchemaTooNew { found, supported });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        tx.batch_execute(sql).await?;
+        tracing::info!(version = i + 1, "applied PostgreSQL migration");
+    }
+    if found < supported {
+        tx.execute("DELETE FROM tiendo_schema", &[]).await?;
+        tx.execute("INSERT INTO tiendo_schema VALUES ($1)", &[&supported])
+            .await?;
+    }
+    tx.commit().await?;
+    let rows = client.query("SELECT key FROM chunks", &[]).await?;
+    Ok(rows.into_iter().map(|r| r.get(0)).collect())
+}
+
+/// The schema version of the database behind `pool`.
+pub(super) async fn schema_version(pool: &Pool) -> Result<i64> {
+    let c = super::pg(pool).await?;
+    Ok(c.query_one("SELECT version FROM tiendo_schema", &[])
+        .await?
+        .get(0))
+}
+
+/// Creates the database `url` names if it does not exist yet, connecting to the server's
+/// `postgres` database to do it (a new deployment, `migrate-store`, each test's own database).
+pub async fn ensure_database(url: &str) -> Result<()> {
+    let config = tokio_postgres::Config::from_str(url)?;
+    let name = config
+        .get_dbname()
+        .ok_or_else(|| {
+            StoreError::Invalid(format!(
+                "địa chỉ PostgreSQL không có tên cơ sở dữ liệu: {url}"
+            ))
+        })?
+        .to_string();
+    let mut admin = config.clone();
+    admin.dbname("postgres");
+    let (client, connection) = admin.connect(NoTls).await?;
+    let driver = tokio::spawn(connection);
+    let exists = client
+        .query_opt("SELECT 1 FROM pg_database WHERE datname = $1", &[&name])
+        .await?
+        .is_some();
+    if !exists {
+        let quoted = format!("\"{}\"", name.replace('"', "\"\""));
+        match client
+            .batch_execute(&format!("CREATE DATABASE {quoted}"))
+            .await
+        {
+            Ok(()) => {}
+            // Another process created it meanwhile.
+            Err(e)
+                if e.code() == Some(&tokio_postgres::error::SqlState::DUPLICATE_DATABASE)
+                    || e.code() == Some(&tokio_postgres::error::SqlState::UNIQUE_VIOLATION) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    drop(client);
+    let _ = driver.await;
+    Ok(())
+}
