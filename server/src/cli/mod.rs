@@ -117,6 +117,16 @@ pub enum Command {
         /// A file written by `tiendo backup`.
         file: PathBuf,
     },
+    /// Copy a whole deployment to another store (stop the servers first), then compare every
+    /// document's heads in both: `--from sqlite:data/tiendo.sqlite --to postgres://…`.
+    MigrateStore {
+        /// The store copied: `sqlite:PATH` or `postgres://…`.
+        #[arg(long)]
+        from: String,
+        /// The store written: empty, created if it is a PostgreSQL database that does not exist.
+        #[arg(long)]
+        to: String,
+    },
 }
 
 /// The program: logs to standard error, runs the command, and says what failed in Vietnamese.
@@ -172,6 +182,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Province { command } => runtime()?.block_on(province::run(&cfg, command)),
         Command::Backup { file } => data::backup(&cfg, &file),
         Command::Restore { file } => data::restore(&cfg, &file),
+        Command::MigrateStore { from, to } => runtime()?.block_on(data::migrate_store(&from, &to)),
     }
 }
 
