@@ -77,6 +77,66 @@ async fn server_peer_id(store: &Store) -> PeerId {
     PeerId::from(id)
 }
 
+/// Nodes sharing a PostgreSQL store: what another node committed reaches this one's repo, so the
+/// tablets and offices connected here see it. A document this node has loaded takes the other
+/// node's new chunks as they are announced (samod then syncs them to its peers here, and stores
+/// them again, which changes nothing); one it has not loaded will be read whole when asked for.
+/// A catalogue entry made elsewhere is read in; after a lost announcement, everything loaded is
+/// read again.
+async fn follow_other_nodes(repo: Repo, store: Store, catalogue: Catalogue) {
+    use crate::store::postgres::Foreign;
+    use tokio::sync::broadcast::error::RecvError;
+    let mut foreign = store.foreign();
+    loop {
+        let (docs, whole) = match foreign.recv().await {
+            Ok(Foreign::Chunks { doc, keys }) => (vec![(doc, Some(keys))], false),
+            Ok(Foreign::Catalogue) => (Vec::new(), true),
+            Ok(Foreign::Lost) | Err(RecvError::Lagged(_)) => (
+                store
+                    .loaded_documents()
+                    .into_iter()
+                    .map(|d| (d, None))
+                    .collect(),
+                true,
+            ),
+            Err(RecvError::Closed) => return,
+        };
+        if whole {
+            match store.documents().await {
+                Ok(records) => records.into_iter().for_each(|r| catalogue.insert(r)),
+                Err(e) => tracing::warn!(error = %e, "reading the catalogue again failed"),
+            }
+        }
+        for (doc, keys) in docs {
+            if !store.has_loaded(&doc) {
+                continue;
+            }
+            let chunks = match keys {
+                Some(keys) => store.chunks_by_key(keys).await,
+                None => store.chunks_under(&doc, true).await,
+            };
+            let (Ok(chunks), Ok(id)) = (chunks, doc.parse::<samod::DocumentId>()) else {
+                tracing::warn!(%doc, "another node's chunks could not be read");
+                continue;
+            };
+            if let Ok(Some(handle)) = repo.find(id).await {
+                let applied = handle
+                    .with_document_async(move |d| {
+                        for (key, bytes) in chunks {
+                            if let Err(e) = d.load_incremental(&bytes) {
+                                tracing::warn!(error = %e, %key, "another node's chunk does not load");
+                            }
+                        }
+                    })
+                    .await;
+                if applied.is_err() {
+                    return;
+                }
+            }
+        }
+    }
+}
+
 impl Library {
     /// Opens the library over `store`, sharing documents with sync peers by [`Policy`].
     pub async fn open(store: Store) -> Result<Library> {
@@ -97,6 +157,11 @@ impl Library {
             .await;
         let acceptor =
             repo.make_acceptor(url::Url::parse("ws://tiendo.invalid/sync").expect("a valid URL"))?;
+        let follower = tokio::spawn(follow_other_nodes(
+            repo.clone(),
+            store.clone(),
+            catalogue.clone(),
+        ));
         Ok(Library {
             repo,
             store,
@@ -107,7 +172,7 @@ impl Library {
             rollups: Default::default(),
             models: Default::default(),
             handles: Default::default(),
-            watchers: Default::default(),
+            watchers: std::sync::Arc::new(std::sync::Mutex::new(vec![follower.abort_handle()])),
         })
     }
 

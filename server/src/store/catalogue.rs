@@ -70,22 +70,30 @@ impl Store {
                 .await
             }
             Engine::Postgres(pool) => {
-                pg(pool)
-                    .await?
-                    .execute(
-                        "INSERT INTO documents (doc_id, kind, agency_id, plan_id, unit_id, title)
+                let mut c = pg(pool).await?;
+                let tx = c.transaction().await?;
+                // The other nodes read the catalogue again when this commits.
+                let payload = super::postgres::announcements('r', &self.node, &[]);
+                tx.execute(
+                    "SELECT pg_notify($1, $2)",
+                    &[&super::postgres::CHANNEL, &payload[0]],
+                )
+                .await?;
+                tx.execute(
+                    "INSERT INTO documents (doc_id, kind, agency_id, plan_id, unit_id, title)
                          VALUES ($1, $2, $3, $4, $5, $6)
                          ON CONFLICT (doc_id) DO UPDATE SET title = excluded.title",
-                        &[
-                            &rec.doc_id,
-                            &rec.kind.as_str(),
-                            &rec.agency_id,
-                            &rec.plan_id,
-                            &rec.unit_id,
-                            &rec.title,
-                        ],
-                    )
-                    .await?;
+                    &[
+                        &rec.doc_id,
+                        &rec.kind.as_str(),
+                        &rec.agency_id,
+                        &rec.plan_id,
+                        &rec.unit_id,
+                        &rec.title,
+                    ],
+                )
+                .await?;
+                tx.commit().await?;
                 Ok(())
             }
         }

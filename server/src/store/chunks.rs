@@ -131,6 +131,7 @@ fn commit_sqlite(
 /// keys were stored already.
 async fn commit_postgres(
     pool: &deadpool_postgres::Pool,
+    node: &str,
     batch: Vec<(String, Vec<u8>)>,
 ) -> super::Result<Vec<bool>> {
     // A key written twice in one batch: the last write wins (one row may be upserted only once
@@ -161,6 +162,21 @@ async fn commit_postgres(
         &[&keys, &datas],
     )
     .await?;
+    // Announced to the other nodes sharing the database, delivered when this commits.
+    let content: Vec<&str> = keys
+        .iter()
+        .copied()
+        .filter(|k| super::prints::content_doc(k).is_some())
+        .collect();
+    if !content.is_empty() {
+        for payload in super::postgres::announcements('c', node, &content) {
+            tx.execute(
+                "SELECT pg_notify($1, $2)",
+                &[&super::postgres::CHANNEL, &payload],
+            )
+            .await?;
+        }
+    }
     tx.commit().await?;
     let mut seen = std::collections::HashSet::new();
     Ok(batch
@@ -181,7 +197,7 @@ impl Store {
     async fn commit_chunks(&self, batch: Vec<(String, Vec<u8>)>) -> super::Result<Vec<bool>> {
         match &self.engine {
             Engine::Sqlite(_) => self.blocking(move |c| commit_sqlite(c, &batch)).await,
-            Engine::Postgres(pool) => commit_postgres(pool, batch).await,
+            Engine::Postgres(pool) => commit_postgres(pool, &self.node, batch).await,
         }
     }
 
@@ -227,7 +243,7 @@ impl Store {
     /// The chunks stored under `prefix` (the key itself and every key below it); with `content`,
     /// only a document's snapshots and incremental changes (not the sync states kept beside
     /// them), snapshots first, each group in key order.
-    pub(super) async fn chunks_under(
+    pub(crate) async fn chunks_under(
         &self,
         prefix: &str,
         content: bool,
@@ -278,6 +294,28 @@ impl Store {
         Ok(rows)
     }
 
+    /// The stored chunks among `keys` (another node's new chunks, to apply here).
+    pub async fn chunks_by_key(&self, keys: Vec<String>) -> super::Result<Vec<(String, Vec<u8>)>> {
+        match &self.engine {
+            Engine::Sqlite(_) => {
+                let mut out = Vec::new();
+                for k in keys {
+                    if let Some(data) = self.chunk(k.clone()).await? {
+                        out.push((k, data));
+                    }
+                }
+                Ok(out)
+            }
+            Engine::Postgres(pool) => Ok(super::pg(pool)
+                .await?
+                .query("SELECT key, data FROM chunks WHERE key = ANY($1)", &[&keys])
+                .await?
+                .into_iter()
+                .map(|r| (r.get(0), r.get(1)))
+                .collect()),
+        }
+    }
+
     /// Deletes chunk `key`; whether it was stored.
     async fn delete_chunk(&self, key: String) -> super::Result<bool> {
         match &self.engine {
@@ -287,11 +325,25 @@ impl Store {
                 })
                 .await
             }
-            Engine::Postgres(pool) => Ok(super::pg(pool)
-                .await?
-                .execute("DELETE FROM chunks WHERE key = $1", &[&key])
-                .await?
-                > 0),
+            Engine::Postgres(pool) => {
+                let mut c = super::pg(pool).await?;
+                let tx = c.transaction().await?;
+                let deleted = tx
+                    .execute("DELETE FROM chunks WHERE key = $1", &[&key])
+                    .await?
+                    > 0;
+                if deleted && super::prints::content_doc(&key).is_some() {
+                    for payload in super::postgres::announcements('d', &self.node, &[&key]) {
+                        tx.execute(
+                            "SELECT pg_notify($1, $2)",
+                            &[&super::postgres::CHANNEL, &payload],
+                        )
+                        .await?;
+                    }
+                }
+                tx.commit().await?;
+                Ok(deleted)
+            }
         }
     }
 }

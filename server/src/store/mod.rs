@@ -156,6 +156,21 @@ pub struct Store {
     loaded: Arc<Mutex<std::collections::HashSet<String>>>,
     /// Chunks waiting for their commit ([`chunks::GroupCommit`]).
     group: Arc<chunks::GroupCommit>,
+    /// This store's name among the nodes sharing a database (random per open).
+    node: Arc<str>,
+    /// What other nodes sharing the database committed ([`postgres::listen`]).
+    foreign: tokio::sync::broadcast::Sender<postgres::Foreign>,
+    /// Stops the listening when the last clone of the store goes.
+    _listening: Option<Arc<StopOnDrop>>,
+}
+
+/// Cancels its token when dropped.
+struct StopOnDrop(tokio_util::sync::CancellationToken);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.0.cancel();
+    }
 }
 
 impl Store {
@@ -177,8 +192,50 @@ impl Store {
     /// to date.
     pub async fn connect(url: &str) -> Result<Store> {
         let pool = postgres::pool(url)?;
-        let keys = postgres::migrate_and_list(&pool).await?;
-        Ok(Self::over(Engine::Postgres(pool), keys))
+        postgres::migrate(&pool).await?;
+        let mut store = Self::over(Engine::Postgres(pool), Vec::new());
+        // Listening before serving: the prints come from the listener's first listing, and
+        // every commit after it is announced.
+        let stop = tokio_util::sync::CancellationToken::new();
+        let (ready, listening) = tokio::sync::oneshot::channel();
+        tokio::spawn(postgres::listen(
+            url.to_string(),
+            store.node.clone(),
+            store.prints.clone(),
+            store.foreign.clone(),
+            stop.clone(),
+            ready,
+        ));
+        let _stop = StopOnDrop(stop);
+        listening
+            .await
+            .map_err(|_| StoreError::Interrupted("the listener did not start".into()))??;
+        store._listening = Some(Arc::new(_stop));
+        Ok(store)
+    }
+
+    /// What other nodes sharing this store's database commit, as they commit it (nothing on
+    /// SQLite, which one node owns).
+    pub fn foreign(&self) -> tokio::sync::broadcast::Receiver<postgres::Foreign> {
+        self.foreign.subscribe()
+    }
+
+    /// Whether documents samod loaded through this store include `doc_id`.
+    pub fn has_loaded(&self, doc_id: &str) -> bool {
+        self.loaded
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .contains(doc_id)
+    }
+
+    /// The documents samod loaded through this store.
+    pub fn loaded_documents(&self) -> Vec<String> {
+        self.loaded
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .cloned()
+            .collect()
     }
 
     /// Which engine this store is on: `"sqlite"` or `"postgres"`.
@@ -220,6 +277,9 @@ impl Store {
             commit_seconds: crate::metrics::commit_histogram(),
             loaded: Arc::default(),
             group: Arc::default(),
+            node: format!("{:016x}", rand::random::<u64>()).into(),
+            foreign: tokio::sync::broadcast::channel(4096).0,
+            _listening: None,
         }
     }
 

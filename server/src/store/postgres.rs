@@ -11,7 +11,9 @@
 //!   `synchronous_commit = on` means its WAL record is flushed (a power cut keeps it);
 //! - several nodes may open the same database at once: migrations run under an advisory lock.
 
+use std::collections::HashMap;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;
@@ -136,8 +138,8 @@ pub(super) fn pool(url: &str) -> Result<Pool> {
         .map_err(|e| StoreError::Pool(e.to_string()))
 }
 
-/// Brings the schema up to date (refusing a newer one) and lists the stored chunks' keys.
-pub(super) async fn migrate_and_list(pool: &Pool) -> Result<Vec<String>> {
+/// Brings the schema up to date (refusing a newer one).
+pub(super) async fn migrate(pool: &Pool) -> Result<()> {
     let mut client = super::pg(pool).await?;
     let tx = client.transaction().await?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
@@ -163,8 +165,7 @@ pub(super) async fn migrate_and_list(pool: &Pool) -> Result<Vec<String>> {
             .await?;
     }
     tx.commit().await?;
-    let rows = client.query("SELECT key FROM chunks", &[]).await?;
-    Ok(rows.into_iter().map(|r| r.get(0)).collect())
+    Ok(())
 }
 
 /// The schema version of the database behind `pool`.
@@ -212,4 +213,165 @@ pub async fn ensure_database(url: &str) -> Result<()> {
     drop(client);
     let _ = driver.await;
     Ok(())
+}
+
+/// The channel nodes sharing a database announce their commits on.
+pub(super) const CHANNEL: &str = "tiendo";
+
+/// What another node sharing the database did, as this node learns it ([`super::Store::foreign`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Foreign {
+    /// It committed new chunks of `doc` (their keys).
+    Chunks {
+        /// The document.
+        doc: String,
+        /// The chunks' keys.
+        keys: Vec<String>,
+    },
+    /// It catalogued a document (an import, a new unit).
+    Catalogue,
+    /// This node may have missed announcements (its listening connection was lost, or it fell
+    /// behind): whatever it holds should be read again.
+    Lost,
+}
+
+/// The announcements of one transaction: `c NODE KEY…` for new chunks, `d NODE KEY…` for deleted
+/// ones, `r NODE` for the catalogue, each at most ~7,900 bytes (PostgreSQL's payload limit is
+/// 8,000).
+pub(super) fn announcements(kind: char, node: &str, keys: &[&str]) -> Vec<String> {
+    let head = format!("{kind} {node}");
+    let mut out = Vec::new();
+    let mut cur = head.clone();
+    for k in keys {
+        if cur.len() + 1 + k.len() > 7_900 && cur.len() > head.len() {
+            out.push(std::mem::replace(&mut cur, head.clone()));
+        }
+        cur.push(' ');
+        cur.push_str(k);
+    }
+    if cur.len() > head.len() || keys.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// Listens on [`CHANNEL`] until `stop` is cancelled. Each time it (re)connects it lists the
+/// stored keys and makes the prints again from them, then applies the announcements (this node's
+/// own included: prints ignore a repeat) — so no commit is missed between a listing and the
+/// announcements after it. Other nodes' new chunks and catalogue entries are passed on as
+/// [`Foreign`]; after a lost connection, [`Foreign::Lost`]. `ready` is sent after the first
+/// listing.
+pub(super) async fn listen(
+    url: String,
+    node: Arc<str>,
+    prints: Arc<super::prints::Prints>,
+    out: tokio::sync::broadcast::Sender<Foreign>,
+    stop: tokio_util::sync::CancellationToken,
+    ready: tokio::sync::oneshot::Sender<Result<()>>,
+) {
+    let mut ready = Some(ready);
+    let mut pause = std::time::Duration::from_millis(100);
+    loop {
+        let outcome = listen_once(&url, &node, &prints, &out, &stop, &mut ready).await;
+        if let Err(e) = outcome {
+            tracing::warn!(error = %e, "listening for other nodes' commits failed; retrying");
+            if let Some(r) = ready.take() {
+                let _ = r.send(Err(e));
+                return;
+            }
+        }
+        if stop.is_cancelled() {
+            return;
+        }
+        let _ = out.send(Foreign::Lost);
+        tokio::select! {
+            _ = stop.cancelled() => return,
+            _ = tokio::time::sleep(pause) => {}
+        }
+        pause = (pause * 2).min(std::time::Duration::from_secs(5));
+    }
+}
+
+async fn listen_once(
+    url: &str,
+    node: &str,
+    prints: &super::prints::Prints,
+    out: &tokio::sync::broadcast::Sender<Foreign>,
+    stop: &tokio_util::sync::CancellationToken,
+    ready: &mut Option<tokio::sync::oneshot::Sender<Result<()>>>,
+) -> Result<()> {
+    let config = tokio_postgres::Config::from_str(url)?;
+    let (client, mut connection) = config.connect(NoTls).await?;
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();
+    let driver = tokio::spawn(async move {
+        let mut messages = futures::stream::poll_fn(move |cx| connection.poll_message(cx));
+        while let Some(m) = futures::StreamExt::next(&mut messages).await {
+            match m {
+                Ok(tokio_postgres::AsyncMessage::Notification(n)) => {
+                    let _ = tx.send(n.payload().to_string());
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::warn!(error = %e, "the listening connection failed");
+                    break;
+                }
+            }
+        }
+    });
+    let _driver = AbortOnDrop(driver);
+    client.batch_execute(&format!("LISTEN {CHANNEL}")).await?;
+    // Announcements of commits before the listing arrive before its rows: they are queued.
+    let keys = client.query("SELECT key FROM chunks", &[]).await?;
+    prints.replace(keys.into_iter().map(|r| r.get(0)));
+    if let Some(r) = ready.take() {
+        let _ = r.send(Ok(()));
+    }
+    loop {
+        let payload = tokio::select! {
+            _ = stop.cancelled() => return Ok(()),
+            p = rx.recv() => match p {
+                Some(p) => p,
+                None => return Ok(()), // the connection ended: reconnect
+            },
+        };
+        let mut words = payload.split(' ');
+        let (Some(kind), Some(from)) = (words.next(), words.next()) else {
+            continue;
+        };
+        let keys: Vec<&str> = words.collect();
+        match kind {
+            "c" | "d" => {
+                for k in &keys {
+                    prints.changed(k, kind == "c");
+                }
+                if kind == "c" && from != node {
+                    let mut by_doc: HashMap<&str, Vec<String>> = HashMap::new();
+                    for k in keys {
+                        if let Some(doc) = super::prints::content_doc(k) {
+                            by_doc.entry(doc).or_default().push(k.to_string());
+                        }
+                    }
+                    for (doc, keys) in by_doc {
+                        let _ = out.send(Foreign::Chunks {
+                            doc: doc.to_string(),
+                            keys,
+                        });
+                    }
+                }
+            }
+            "r" if from != node => {
+                let _ = out.send(Foreign::Catalogue);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Aborts the task when dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }

@@ -7,7 +7,7 @@
 //! A compaction (a snapshot replacing increments) changes the print but not the content: what was
 //! kept is merely made again.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::Mutex;
 
@@ -61,31 +61,47 @@ pub fn content_doc(key: &str) -> Option<&str> {
     }
 }
 
-/// Every document's print, kept beside the chunks table.
+/// Every document's print, kept beside the chunks table, with the keys it was made of: a key
+/// committed twice, or deleted when it was not stored, changes nothing (nodes sharing a database
+/// learn of each other's commits by announcement, which may repeat what a listing told them).
 #[derive(Default)]
-pub(super) struct Prints(Mutex<HashMap<String, Print>>);
+pub(super) struct Prints(Mutex<HashMap<String, (Print, HashSet<String>)>>);
 
 impl Prints {
     /// The prints of every stored chunk key in `keys`.
     pub(super) fn from_keys(keys: impl IntoIterator<Item = String>) -> Prints {
-        let mut by_doc: HashMap<String, Print> = HashMap::new();
+        let prints = Prints::default();
+        prints.replace(keys);
+        prints
+    }
+
+    /// Forgets every print and makes them again from the stored keys `keys`.
+    pub(super) fn replace(&self, keys: impl IntoIterator<Item = String>) {
+        let mut by_doc: HashMap<String, (Print, HashSet<String>)> = HashMap::new();
         for k in keys {
             if let Some(doc) = content_doc(&k) {
-                by_doc.entry(doc.to_string()).or_default().toggle(&k, true);
+                let e = by_doc.entry(doc.to_string()).or_default();
+                if e.1.insert(k.clone()) {
+                    e.0.toggle(&k, true);
+                }
             }
         }
-        Prints(Mutex::new(by_doc))
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = by_doc;
     }
 
     /// Records that chunk `key` was committed (`added`) or deleted.
     pub(super) fn changed(&self, key: &str, added: bool) {
         if let Some(doc) = content_doc(key) {
-            self.0
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .entry(doc.to_string())
-                .or_default()
-                .toggle(key, added);
+            let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+            let e = map.entry(doc.to_string()).or_default();
+            let changed = if added {
+                e.1.insert(key.to_string())
+            } else {
+                e.1.remove(key)
+            };
+            if changed {
+                e.0.toggle(key, added);
+            }
         }
     }
 
@@ -95,7 +111,7 @@ impl Prints {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .get(doc_id)
-            .copied()
+            .map(|e| e.0)
             .unwrap_or_default()
     }
 }
@@ -117,8 +133,16 @@ mod tests {
         prints.changed("d/incremental/2", true);
         prints.changed("d/sync-state/other", true);
         assert_eq!(prints.get("d"), a);
+        prints.changed("d/incremental/2", true);
+        assert_eq!(prints.get("d"), a, "a key committed twice is counted once");
         prints.changed("d/incremental/2", false);
         assert_eq!(prints.get("d"), Print::of(["d/incremental/1"]));
+        prints.changed("d/incremental/2", false);
+        assert_eq!(
+            prints.get("d"),
+            Print::of(["d/incremental/1"]),
+            "nor deleted twice"
+        );
         assert_eq!(prints.get("nothing"), Print::default());
         assert_eq!(content_doc("tiendo-server-peer-id"), None);
     }

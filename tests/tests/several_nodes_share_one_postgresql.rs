@@ -1,0 +1,146 @@
+//! Two `tiendo serve` nodes on one PostgreSQL database: an edit acknowledged by one reaches an
+//! office connected to the other (LISTEN/NOTIFY: the node holding the document applies the
+//! other's new chunks), whether the other node had the document loaded before or loads it
+//! afterwards; a plan imported on one is listed and synced by the other; a session made on one
+//! opens the other; a guesser locked out on one is locked out on the other. Prints the
+//! cross-node delay (edit acknowledged → seen at the other node's office).
+//!
+//! Needs PostgreSQL: `scripts/test` runs it in its PostgreSQL pass (`TIENDO_TEST_STORE`).
+
+use std::time::Instant;
+
+use tiendo_shared::{PeriodKind, Progress};
+use tiendo_tests::stores::{on_postgres, store_setting};
+use tiendo_tests::{SyncClient, TestServer, blocking, data_dir, edit, eventually, read};
+
+const OFFICE: &str = "phong-hanh-chinh-tong-hop";
+const UNIT: &str = "thanh-tra-so";
+const COMMUNE_PLAN: &str = include_str!("../../shared/tests/fixtures/ke-hoach-ubnd-xa-mau.txt");
+
+fn result(doc: &samod::DocHandle) -> String {
+    read::<Progress>(doc)
+        .entry("t2-a", PeriodKind::Q1)
+        .map(|e| e.result.clone())
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn what_one_node_acknowledges_the_other_serves() {
+    if !on_postgres() {
+        eprintln!("skipped: needs TIENDO_TEST_STORE (scripts/test's PostgreSQL pass)");
+        return;
+    }
+    let (a_dir, b_dir) = (data_dir(), data_dir());
+    let a = blocking(|| TestServer::start(a_dir.path()));
+    let shared = store_setting(a_dir.path());
+    let b = blocking(|| TestServer::start_with(b_dir.path(), |c| c.store = shared.clone()));
+    assert!(
+        b.startup.seeded.is_none(),
+        "the second node finds the deployment"
+    );
+    let (office_pw, unit_pw) = (a.password(OFFICE), a.password(UNIT));
+    let unit_token = blocking(|| a.login(UNIT, &unit_pw));
+    // A session made on one node opens the other.
+    let (status, _) = blocking(|| b.get_json_as(&unit_token, "/api/me"));
+    assert_eq!(status, 200, "a session is the deployment's, not a node's");
+    let office_token = blocking(|| b.login(OFFICE, &office_pw));
+    let doc_id = blocking(|| b.doc_id(&office_token, "progress", Some(UNIT)));
+
+    let mut office = SyncClient::new("office-on-b").await;
+    office.connect(b.sync_url(), &office_token).await;
+    let watching = office
+        .find(&doc_id)
+        .await
+        .expect("the office reads the unit");
+    let mut tablet = SyncClient::new("tablet-on-a").await;
+    tablet.connect(a.sync_url(), &unit_token).await;
+    let own = tablet.find(&doc_id).await.expect("the unit's own progress");
+
+    let mut delays = Vec::new();
+    for seq in 1..=40 {
+        let want = format!("Báo cáo lần {seq} qua nút A");
+        edit::<Progress>(&own, UNIT, |p| {
+            p.entry_mut("t2-a", PeriodKind::Q1).result = want.clone();
+        });
+        tablet.wait_acknowledged(&own).await;
+        let acked = Instant::now();
+        // Looked at every 2 ms (not `eventually`'s pace), to time the delay.
+        while result(&watching) != want {
+            assert!(
+                acked.elapsed().as_secs() < 20,
+                "node B's office never saw edit {seq}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+        }
+        delays.push(acked.elapsed().as_secs_f64() * 1000.0);
+    }
+    delays.sort_by(f64::total_cmp);
+    println!(
+        "acknowledged on A → seen by the office on B: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms ({} edits)",
+        delays[delays.len() / 2],
+        delays[(delays.len() * 99).div_ceil(100) - 1],
+        delays[delays.len() - 1],
+        delays.len()
+    );
+
+    // A document node B never loaded: read whole when first asked for there.
+    let other = blocking(|| b.doc_id(&office_token, "progress", Some(OFFICE)));
+    let office_on_a = blocking(|| a.login(OFFICE, &office_pw));
+    let mut desk = SyncClient::new("office-desk-on-a").await;
+    desk.connect(a.sync_url(), &office_on_a).await;
+    let mine = desk.find(&other).await.expect("own progress");
+    edit::<Progress>(&mine, OFFICE, |p| {
+        p.entry_mut("t2-a", PeriodKind::Q1).result = "Viết ở nút A".into();
+    });
+    desk.wait_acknowledged(&mine).await;
+    let seen = office.find(&other).await.expect("loaded at B");
+    eventually("node B serves what A stored before B loaded it", || {
+        (result(&seen) == "Viết ở nút A").then_some(())
+    })
+    .await;
+
+    // A plan imported on A: listed by B, and its documents synced from B.
+    let lib = a.library().clone();
+    let commune = a.on_server(async move { lib.import_text(COMMUNE_PLAN).await.unwrap() });
+    let admin = blocking(|| b.login("admin", &a.password("admin")));
+    let plan_id = commune.plan_id.clone();
+    let listed = eventually("node B lists the plan imported on A", || {
+        let (_, plans) = b.get_json_as(&admin, "/api/plans");
+        plans
+            .as_array()
+            .is_some_and(|p| p.iter().any(|p| p["id"] == plan_id.as_str()))
+            .then_some(plans)
+    })
+    .await;
+    assert!(listed.as_array().unwrap().len() >= 2);
+    let mut reader = SyncClient::new("admin-on-b").await;
+    reader.connect(b.sync_url(), &admin).await;
+    reader
+        .find(&commune.plan_doc)
+        .await
+        .expect("the imported plan syncs from node B");
+
+    // Five wrong passwords on A lock the name out on B too.
+    for _ in 0..5 {
+        let (status, _) = blocking(|| {
+            a.post_json(
+                "/api/login",
+                None,
+                serde_json::json!({ "username": UNIT, "password": "sai-mat-khau" }),
+            )
+        });
+        assert_eq!(status, 401);
+    }
+    let (status, body) = blocking(|| {
+        b.post_json(
+            "/api/login",
+            None,
+            serde_json::json!({ "username": UNIT, "password": unit_pw }),
+        )
+    });
+    assert_eq!(status, 429, "locked out across nodes: {body}");
+
+    for c in [office, tablet, desk, reader] {
+        c.stop().await;
+    }
+}
