@@ -70,6 +70,13 @@ ensure_postgres() {
   fi
 }
 
+# HAProxy, the real load balancer in front of several nodes in the PostgreSQL pass.
+ensure_haproxy() {
+  if ! command -v haproxy >/dev/null && [ ! -x /usr/sbin/haproxy ]; then
+    apt_install --no-install-recommends haproxy
+  fi
+}
+
 # Starts a throwaway PostgreSQL cluster (initdb as the postgres user into a temporary directory,
 # listening on a random loopback port), exports TIENDO_TEST_STORE=postgres://postgres@127.0.0.1:PORT
 # (each test server makes its own database there) and stops and removes it on exit.

@@ -254,6 +254,10 @@ struct PeersInner {
 pub struct Peers {
     inner: Arc<Mutex<PeersInner>>,
     refused_writes: Arc<AtomicU64>,
+    /// Refused writes not yet added to the store's count ([`Peers::refused_in_store`]).
+    refused_unstored: Arc<AtomicU64>,
+    /// Held while the unstored count moves into the store, so a reader never counts it twice.
+    refused_moving: Arc<tokio::sync::RwLock<()>>,
 }
 
 /// A bound connection; dropping it releases the binding.
@@ -378,11 +382,33 @@ impl Peers {
     /// Counts a refused write (for tests and the health endpoint).
     pub fn count_refused_write(&self) {
         self.refused_writes.fetch_add(1, Ordering::Relaxed);
+        self.refused_unstored.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// Writes refused since start.
+    /// Writes this node refused since it started (its `/metrics` counter).
     pub fn refused_writes(&self) -> u64 {
         self.refused_writes.load(Ordering::Relaxed)
+    }
+
+    /// Adds the refused writes counted since the last call to the store's count, which every
+    /// node sharing the store adds to (called every half second, and at stop).
+    pub async fn store_refused(&self, store: &crate::store::Store) -> crate::store::Result<()> {
+        if self.refused_unstored.load(Ordering::Relaxed) == 0 {
+            return Ok(());
+        }
+        let _moving = self.refused_moving.write().await;
+        let n = self.refused_unstored.load(Ordering::Relaxed);
+        store.add_to_count("refused_writes", n as i64).await?;
+        self.refused_unstored.fetch_sub(n, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Writes refused by every node of the deployment since it was set up: the store's count
+    /// and what this node has not stored yet.
+    pub async fn refused_in_store(&self, store: &crate::store::Store) -> crate::store::Result<u64> {
+        let _still = self.refused_moving.read().await;
+        let stored = store.count("refused_writes").await?;
+        Ok(stored as u64 + self.refused_unstored.load(Ordering::Relaxed))
     }
 
     /// Open sync connections.

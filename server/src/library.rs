@@ -162,6 +162,17 @@ impl Library {
             store.clone(),
             catalogue.clone(),
         ));
+        let refusals = tokio::spawn({
+            let (peers, store) = (peers.clone(), store.clone());
+            async move {
+                loop {
+                    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+                    if let Err(e) = peers.store_refused(&store).await {
+                        tracing::warn!(error = %e, "storing the refused writes' count failed");
+                    }
+                }
+            }
+        });
         Ok(Library {
             repo,
             store,
@@ -172,7 +183,10 @@ impl Library {
             rollups: Default::default(),
             models: Default::default(),
             handles: Default::default(),
-            watchers: std::sync::Arc::new(std::sync::Mutex::new(vec![follower.abort_handle()])),
+            watchers: std::sync::Arc::new(std::sync::Mutex::new(vec![
+                follower.abort_handle(),
+                refusals.abort_handle(),
+            ])),
         })
     }
 
@@ -579,6 +593,9 @@ impl Library {
             w.abort();
         }
         self.repo.stop().await;
+        if let Err(e) = self.peers.store_refused(&self.store).await {
+            tracing::warn!(error = %e, "storing the refused writes' count failed");
+        }
         if let Err(e) = self.store.flush_readings().await {
             tracing::warn!(error = %e, "keeping documents' readings failed");
         }

@@ -142,7 +142,8 @@ pub struct Health {
     pub documents: usize,
     /// Open sync sockets.
     pub sync_connections: usize,
-    /// Changes refused from peers without write access, since start.
+    /// Changes refused from peers without write access, by every node of the deployment since
+    /// it was set up (kept in the store).
     pub refused_writes: u64,
 }
 

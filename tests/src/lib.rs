@@ -598,6 +598,11 @@ impl SyncClient {
         }
     }
 
+    /// The current connection's id, if connected (a dialer reconnecting has none).
+    pub fn connection_now(&self) -> Option<samod::ConnectionId> {
+        self.dialer.as_ref().and_then(|d| d.connection_id())
+    }
+
     /// The current connection's id.
     pub fn connection(&self) -> samod::ConnectionId {
         self.dialer

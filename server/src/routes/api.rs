@@ -152,7 +152,11 @@ async fn health(State(state): State<AppState>) -> Result<Json<api::Health>> {
         schema_version: schema,
         documents,
         sync_connections: state.library.peers().connection_count(),
-        refused_writes: state.library.peers().refused_writes(),
+        refused_writes: state
+            .library
+            .peers()
+            .refused_in_store(state.library.store())
+            .await?,
     }))
 }
 

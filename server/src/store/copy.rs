@@ -68,6 +68,7 @@ const TABLES: &[(&str, &str, &str, i64)] = &[
         "doc_id, step_id",
         1000,
     ),
+    ("counts", "name, value", "name", 1000),
     (
         "login_failures",
         "key, count, last, locked_until",

@@ -142,6 +142,11 @@ pub const MIGRATIONS: &[&str] = &[
         last INTEGER NOT NULL,
         locked_until INTEGER
     ) WITHOUT ROWID;",
+    // 8: counts every node of a deployment adds to (`store::counts`): the refused writes.
+    "CREATE TABLE counts (
+        name TEXT PRIMARY KEY NOT NULL,
+        value INTEGER NOT NULL
+    ) WITHOUT ROWID;",
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> Result<()> {

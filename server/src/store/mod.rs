@@ -13,7 +13,8 @@
 //! - [`catalogue`]: which document is which (plan, organisation, a unit's progress);
 //! - [`users`]: accounts and sessions (the rules are in [`crate::accounts`]), and [`throttle`]
 //!   the failed sign-ins the login throttle counts;
-//! - [`reports`]: which report files were generated, for the reporting calendar;
+//! - [`reports`]: which report files were generated, for the reporting calendar, and [`counts`]
+//!   the figures every node adds to (refused writes);
 //! - [`files`]: evidence files by SHA-256, and the uploads under way;
 //! - [`migrations`]: the numbered schema, and [`backups`] a consistent copy and its restore
 //!   (SQLite; PostgreSQL has `pg_dump`);
@@ -26,6 +27,7 @@ pub mod backups;
 pub mod catalogue;
 pub mod chunks;
 pub mod copy;
+pub mod counts;
 pub mod durable;
 pub mod files;
 pub mod migrations;

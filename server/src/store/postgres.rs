@@ -117,6 +117,11 @@ pub const MIGRATIONS: &[&str] = &[
         last BIGINT NOT NULL,
         locked_until BIGINT
     );"#,
+    // 2: SQLite's 8, the counts every node adds to.
+    "CREATE TABLE counts (
+        name TEXT PRIMARY KEY,
+        value BIGINT NOT NULL
+    );",
 ];
 
 /// Migrations of nodes starting together wait for each other on this advisory lock.
