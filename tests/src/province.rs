@@ -260,8 +260,9 @@ pub async fn province(
     out
 }
 
-/// Copies the data directory `from` (a stopped server's) to `to`.
+/// Copies the data directory `from` (a stopped server's) to `to`, with its store.
 pub fn copy_data(from: &Path, to: &Path) {
+    crate::stores::copy_store(from, to);
     std::fs::create_dir_all(to).expect("mkdir");
     for entry in std::fs::read_dir(from).expect("data dir") {
         let entry = entry.expect("entry");

@@ -327,3 +327,65 @@ pub fn backup_and_restore(from: &Path, to: &Path) {
         (a, b) => panic!("one engine for both: {a} and {b}"),
     }
 }
+
+/// Copies the store of the (stopped) servers over `from` to `to`: nothing on SQLite (the file is
+/// in the data directory, copied with it), `CREATE DATABASE … TEMPLATE …` on PostgreSQL.
+pub fn copy_store(from: &Path, to: &Path) {
+    let (Some(src), Some(dest)) = (store_setting(from), base_url()) else {
+        return;
+    };
+    let name = |url: &str| url.rsplit('/').next().unwrap_or_default().to_string();
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    to.hash(&mut h);
+    let (src_db, dest_db) = (name(&src), format!("t_{:016x}", h.finish()));
+    let admin = format!("{}/postgres", dest.trim_end_matches('/'));
+    on_own_runtime(async move {
+        let (client, connection) = tokio_postgres::connect(&admin, tokio_postgres::NoTls)
+            .await
+            .expect("the cluster answers");
+        tokio::spawn(connection);
+        // The source's servers are stopped; what they left open (a pool, the listener of a
+        // library still in memory) is closed here, and may take a moment to go.
+        for attempt in 0.. {
+            let _ = client
+                .execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                     WHERE datname = $1 AND pid <> pg_backend_pid()",
+                    &[&src_db],
+                )
+                .await;
+            let made = async {
+                client
+                    .batch_execute(&format!("DROP DATABASE IF EXISTS \"{dest_db}\""))
+                    .await?;
+                client
+                    .batch_execute(&format!(
+                        "CREATE DATABASE \"{dest_db}\" TEMPLATE \"{src_db}\""
+                    ))
+                    .await
+            };
+            match made.await {
+                Ok(()) => return,
+                Err(e) if attempt < 50 => {
+                    let _ = e;
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+                Err(e) => {
+                    let who = client
+                        .query(
+                            "SELECT application_name, state, query FROM pg_stat_activity
+                             WHERE datname = $1",
+                            &[&src_db],
+                        )
+                        .await
+                        .map(|rows| {
+                            rows.iter()
+                                .map(|r| format!("{:?}", (r.get::<_, Option<String>>(1), r.get::<_, Option<String>>(2))))
+                                .collect::<Vec<_>>()
+                        });
+                    panic!("copying database {src_db}: {e:?}; connected: {who:?}")
+                }
+            }
+        }
+    });
+}

@@ -654,9 +654,15 @@ async fn throughput_section(
         let ours = throughput::ours(base.path(), &agencies, c, window).await;
         eprintln!("throughput: {c} tablets against the reference server");
         let reference = throughput::reference(&agencies, c, window).await;
+        // The store ours runs on: SQLite, or PostgreSQL with TIENDO_TEST_STORE=postgres://….
+        let store = if tiendo_tests::stores::on_postgres() {
+            " (PostgreSQL)"
+        } else {
+            ""
+        };
         let row = |what: String, o: f64, r: f64, unit: &'static str| Row {
             section: "sync",
-            what,
+            what: format!("{what}{store}"),
             ours: o,
             reference: r,
             reference_name: "automerge-repo 2.5.6 sync server (node)",
