@@ -380,7 +380,15 @@ pub fn copy_store(from: &Path, to: &Path) {
                         .await
                         .map(|rows| {
                             rows.iter()
-                                .map(|r| format!("{:?}", (r.get::<_, Option<String>>(1), r.get::<_, Option<String>>(2))))
+                                .map(|r| {
+                                    format!(
+                                        "{:?}",
+                                        (
+                                            r.get::<_, Option<String>>(1),
+                                            r.get::<_, Option<String>>(2)
+                                        )
+                                    )
+                                })
                                 .collect::<Vec<_>>()
                         });
                     panic!("copying database {src_db}: {e:?}; connected: {who:?}")

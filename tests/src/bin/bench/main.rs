@@ -639,6 +639,12 @@ async fn throughput_section(
     idle_tablets: usize,
 ) {
     throughput::install_reference();
+    // The store ours runs on: SQLite, or PostgreSQL with TIENDO_TEST_STORE=postgres://….
+    let store = if tiendo_tests::stores::on_postgres() {
+        " (PostgreSQL)"
+    } else {
+        ""
+    };
     let most = clients.iter().copied().max().unwrap_or(0);
     let base = data_dir();
     eprintln!("throughput: preparing {most} units' accounts and documents");
@@ -654,12 +660,6 @@ async fn throughput_section(
         let ours = throughput::ours(base.path(), &agencies, c, window).await;
         eprintln!("throughput: {c} tablets against the reference server");
         let reference = throughput::reference(&agencies, c, window).await;
-        // The store ours runs on: SQLite, or PostgreSQL with TIENDO_TEST_STORE=postgres://….
-        let store = if tiendo_tests::stores::on_postgres() {
-            " (PostgreSQL)"
-        } else {
-            ""
-        };
         let row = |what: String, o: f64, r: f64, unit: &'static str| Row {
             section: "sync",
             what: format!("{what}{store}"),
@@ -716,7 +716,7 @@ async fn throughput_section(
     rows.push(Row {
         section: "sync",
         what: format!(
-            "{} idle tablets on one node: all connected and served their progress",
+            "{} idle tablets on one node: all connected and served their progress{store}",
             thousands(idle_tablets)
         ),
         ours: took * 1000.0,
@@ -727,7 +727,7 @@ async fn throughput_section(
     rows.push(Row {
         section: "sync",
         what: format!(
-            "{} idle tablets on one node: server resident memory",
+            "{} idle tablets on one node: server resident memory{store}",
             thousands(idle_tablets)
         ),
         ours: with,
