@@ -273,6 +273,38 @@ mod tests {
     }
 
     #[test]
+    fn the_store_is_the_data_directorys_sqlite_file_unless_one_is_named() {
+        let cfg = Config::load(None, vec![], &Overrides::default()).unwrap();
+        assert_eq!(
+            cfg.store_address(),
+            crate::store::Address::Sqlite(PathBuf::from("data/tiendo.sqlite"))
+        );
+        let env = vec![(
+            "TIENDO_STORE".to_string(),
+            "postgres://tiendo:bi-mat@db/tiendo".to_string(),
+        )];
+        let cfg = Config::load(None, env, &Overrides::default()).unwrap();
+        let address = cfg.store_address();
+        assert_eq!(
+            address,
+            crate::store::Address::Postgres("postgres://tiendo:bi-mat@db/tiendo".into())
+        );
+        assert!(
+            !address.to_string().contains("bi-mat"),
+            "a password never shows: {address}"
+        );
+        let env = vec![(
+            "TIENDO_STORE".to_string(),
+            "sqlite:/srv/t.sqlite".to_string(),
+        )];
+        let cfg = Config::load(None, env, &Overrides::default()).unwrap();
+        assert_eq!(
+            cfg.store_address(),
+            crate::store::Address::Sqlite(PathBuf::from("/srv/t.sqlite"))
+        );
+    }
+
+    #[test]
     fn unknown_keys_and_bad_values_are_clear_errors() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("tiendo.toml");

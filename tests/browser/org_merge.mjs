@@ -101,6 +101,9 @@ scenario(async () => {
   await waitIndicator(o, SYNCED);
   await r.reload();
   await r.waitForSelector('[data-testid=account-refused]', { timeout: 60_000 });
+  // The notice comes from the server, the rows from the tablet's own store: both must show
+  // (counted once the first row is drawn, not at the moment the notice is).
+  await r.waitForSelector('[data-testid^=task-row-]', { timeout: 60_000 });
   const retired = {
     accounts: retireAccounts,
     refused: await r.textContent('[data-testid=account-refused]'),

@@ -644,6 +644,17 @@ pub fn read<T: tiendo_shared::Document>(doc: &DocHandle) -> T {
     doc.with_document(|d| tiendo_shared::doc::read(d).expect("hydrates"))
 }
 
+/// The evidence ids in a progress document: the kill tests' edits each add one, so "present" is
+/// exact.
+pub fn evidence_ids(doc: &DocHandle) -> std::collections::BTreeSet<String> {
+    let p: tiendo_shared::Progress = read(doc);
+    p.tasks
+        .values()
+        .flat_map(|periods| periods.values())
+        .flat_map(|e| e.evidence.iter().map(|ev| ev.id.clone()))
+        .collect()
+}
+
 /// Names evidence file `sha256` (a PDF of `size` bytes called `name`) in a new evidence item of
 /// task 1.a, Q1, of progress document `doc`, as a tablet would: what makes the file readable to
 /// those who may read the report.

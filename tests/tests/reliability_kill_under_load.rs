@@ -19,7 +19,9 @@ use std::time::{Duration, Instant};
 use samod::DocHandle;
 use tiendo_shared::{Evidence, PeriodKind, Progress};
 use tiendo_tests::process::RealServer;
-use tiendo_tests::{SyncClient, blocking, data_dir, edit, login, own_progress, read, setting};
+use tiendo_tests::{
+    SyncClient, blocking, data_dir, edit, evidence_ids, login, own_progress, setting,
+};
 
 /// A small deterministic generator (xorshift), seeded from the clock unless `TIENDO_SEED` is set.
 struct Rng(u64);
@@ -31,16 +33,6 @@ impl Rng {
         self.0 ^= self.0 << 17;
         self.0 % below.max(1)
     }
-}
-
-/// The evidence ids in a progress document (each edit adds one).
-fn evidence_ids(doc: &DocHandle) -> BTreeSet<String> {
-    let p: Progress = read(doc);
-    p.tasks
-        .values()
-        .flat_map(|periods| periods.values())
-        .flat_map(|e| e.evidence.iter().map(|ev| ev.id.clone()))
-        .collect()
 }
 
 /// One unit's tablet: its account, its progress document, and the edits it made and had

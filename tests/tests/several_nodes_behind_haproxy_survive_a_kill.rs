@@ -16,7 +16,9 @@ use samod::DocHandle;
 use tiendo_shared::{Evidence, PeriodKind, Progress};
 use tiendo_tests::process::RealServer;
 use tiendo_tests::stores::{on_postgres, store_setting};
-use tiendo_tests::{SyncClient, blocking, data_dir, edit, eventually, login, own_progress, read};
+use tiendo_tests::{
+    SyncClient, blocking, data_dir, edit, eventually, evidence_ids, login, own_progress,
+};
 
 const OFFICE: &str = "phong-hanh-chinh-tong-hop";
 const NODES: usize = 3;
@@ -82,15 +84,6 @@ impl Drop for Balancer {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn evidence_ids(doc: &DocHandle) -> BTreeSet<String> {
-    let p: Progress = read(doc);
-    p.tasks
-        .values()
-        .flat_map(|periods| periods.values())
-        .flat_map(|e| e.evidence.iter().map(|ev| ev.id.clone()))
-        .collect()
 }
 
 /// A metric's value in a Prometheus text page (summed over its label sets).

@@ -380,3 +380,27 @@ impl Drop for AbortOnDrop {
         self.0.abort();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn announcements_fit_postgresqls_payload_limit_and_lose_no_key() {
+        let keys: Vec<String> = (0..500)
+            .map(|i| format!("4PVWFn3oarY4yrXJLSB37HCowcc6/incremental/{i:064}"))
+            .collect();
+        let refs: Vec<&str> = keys.iter().map(String::as_str).collect();
+        let out = announcements('c', "node1", &refs);
+        assert!(out.len() > 1, "500 keys need several payloads");
+        let mut seen = Vec::new();
+        for p in &out {
+            assert!(p.len() < 8_000, "{} bytes", p.len());
+            let mut words = p.split(' ');
+            assert_eq!((words.next(), words.next()), (Some("c"), Some("node1")));
+            seen.extend(words.map(str::to_string));
+        }
+        assert_eq!(seen, keys);
+        assert_eq!(announcements('r', "node1", &[]), ["r node1"]);
+    }
+}

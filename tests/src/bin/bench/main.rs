@@ -637,14 +637,13 @@ async fn throughput_section(
     clients: &[usize],
     window: Duration,
     idle_tablets: usize,
+    postgres: Option<&str>,
 ) {
+    assert!(
+        !tiendo_tests::stores::on_postgres(),
+        "the bench's fixture is SQLite: name PostgreSQL with --postgres URL, not TIENDO_TEST_STORE"
+    );
     throughput::install_reference();
-    // The store ours runs on: SQLite, or PostgreSQL with TIENDO_TEST_STORE=postgres://….
-    let store = if tiendo_tests::stores::on_postgres() {
-        " (PostgreSQL)"
-    } else {
-        ""
-    };
     let most = clients.iter().copied().max().unwrap_or(0);
     let base = data_dir();
     eprintln!("throughput: preparing {most} units' accounts and documents");
@@ -657,66 +656,83 @@ async fn throughput_section(
     .await;
     for &c in clients {
         eprintln!("throughput: {c} tablets against tiendo serve");
-        let ours = throughput::ours(base.path(), &agencies, c, window).await;
+        let mut ours = vec![(
+            "",
+            throughput::ours(base.path(), &agencies, c, window).await,
+        )];
+        if let Some(url) = postgres {
+            eprintln!("throughput: {c} tablets against tiendo serve on PostgreSQL");
+            let figures =
+                throughput::ours_on_postgres(base.path(), url, &agencies, c, window).await;
+            ours.push((" (PostgreSQL)", figures));
+        }
         eprintln!("throughput: {c} tablets against the reference server");
         let reference = throughput::reference(&agencies, c, window).await;
-        let row = |what: String, o: f64, r: f64, unit: &'static str| Row {
-            section: "sync",
-            what: format!("{what}{store}"),
-            ours: o,
-            reference: r,
-            reference_name: "automerge-repo 2.5.6 sync server (node)",
-            unit,
-        };
-        rows.push(row(
-            format!("C={c}: edits acknowledged per second"),
-            ours.per_second(),
-            reference.per_second(),
-            "/s",
-        ));
-        rows.push(row(
-            format!("C={c}: edit → central office sees it, p50"),
-            ours.quantile_ms(0.5),
-            reference.quantile_ms(0.5),
-            "ms",
-        ));
-        rows.push(row(
-            format!("C={c}: edit → central office sees it, p99"),
-            ours.quantile_ms(0.99),
-            reference.quantile_ms(0.99),
-            "ms",
-        ));
-        rows.push(row(
-            format!("C={c}: edits never seen by the office (10 s grace)"),
-            ours.unseen as f64,
-            reference.unseen as f64,
-            "",
-        ));
-        rows.push(row(
-            format!("C={c}: all tablets connected, plan + own progress loaded"),
-            ours.connect.as_secs_f64() * 1000.0,
-            reference.connect.as_secs_f64() * 1000.0,
-            "ms",
-        ));
-        rows.push(row(
-            format!("C={c}: server CPU during the window (100 % = one core)"),
-            ours.cpu_percent,
-            reference.cpu_percent,
-            "%",
-        ));
-        rows.push(row(
-            format!("C={c}: server peak resident memory"),
-            ours.peak_mib,
-            reference.peak_mib,
-            "MiB",
-        ));
+        for (store, ours) in &ours {
+            let row = |what: String, o: f64, r: f64, unit: &'static str| Row {
+                section: "sync",
+                what: format!("{what}{store}"),
+                ours: o,
+                reference: r,
+                reference_name: "automerge-repo 2.5.6 sync server (node)",
+                unit,
+            };
+            rows.push(row(
+                format!("C={c}: edits acknowledged per second"),
+                ours.per_second(),
+                reference.per_second(),
+                "/s",
+            ));
+            rows.push(row(
+                format!("C={c}: edits acknowledged per server CPU-second"),
+                ours.per_cpu_second(),
+                reference.per_cpu_second(),
+                "/s",
+            ));
+            rows.push(row(
+                format!("C={c}: edit → central office sees it, p50"),
+                ours.quantile_ms(0.5),
+                reference.quantile_ms(0.5),
+                "ms",
+            ));
+            rows.push(row(
+                format!("C={c}: edit → central office sees it, p99"),
+                ours.quantile_ms(0.99),
+                reference.quantile_ms(0.99),
+                "ms",
+            ));
+            rows.push(row(
+                format!("C={c}: edits never seen by the office (10 s grace)"),
+                ours.unseen as f64,
+                reference.unseen as f64,
+                "",
+            ));
+            rows.push(row(
+                format!("C={c}: all tablets connected, plan + own progress loaded"),
+                ours.connect.as_secs_f64() * 1000.0,
+                reference.connect.as_secs_f64() * 1000.0,
+                "ms",
+            ));
+            rows.push(row(
+                format!("C={c}: server CPU during the window (100 % = one core)"),
+                ours.cpu_percent,
+                reference.cpu_percent,
+                "%",
+            ));
+            rows.push(row(
+                format!("C={c}: server peak resident memory"),
+                ours.peak_mib,
+                reference.peak_mib,
+                "MiB",
+            ));
+        }
     }
     eprintln!("throughput: {idle_tablets} idle tablets against tiendo serve");
     let (took, before, with) = throughput::idle(base.path(), &agencies, idle_tablets).await;
     rows.push(Row {
         section: "sync",
         what: format!(
-            "{} idle tablets on one node: all connected and served their progress{store}",
+            "{} idle tablets on one node: all connected and served their progress",
             thousands(idle_tablets)
         ),
         ours: took * 1000.0,
@@ -727,7 +743,7 @@ async fn throughput_section(
     rows.push(Row {
         section: "sync",
         what: format!(
-            "{} idle tablets on one node: server resident memory{store}",
+            "{} idle tablets on one node: server resident memory",
             thousands(idle_tablets)
         ),
         ours: with,
@@ -791,6 +807,8 @@ async fn main() {
             .unwrap_or(15),
     );
     let smoke = args.iter().any(|a| a == "--smoke");
+    // `--postgres URL`: the throughput section also runs ours on a database of that cluster.
+    let postgres = option(&args, "--postgres").filter(|p| p != "none");
     let idle_tablets: usize = option(&args, "--idle")
         .map(|n| n.parse().expect("--idle: a number of tablets"))
         .unwrap_or(10_000);
@@ -830,7 +848,14 @@ async fn main() {
     }
     if matches!(what, "all" | "throughput") {
         let before = rows.len();
-        throughput_section(&mut rows, &clients, window, idle_tablets).await;
+        throughput_section(
+            &mut rows,
+            &clients,
+            window,
+            idle_tablets,
+            postgres.as_deref(),
+        )
+        .await;
         ran(&rows, "throughput", before);
     }
     if matches!(what, "all" | "files") {

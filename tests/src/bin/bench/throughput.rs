@@ -77,6 +77,11 @@ impl Figures {
         self.acked as f64 / self.window.as_secs_f64()
     }
 
+    /// Edits acknowledged per second of the server process's CPU.
+    pub fn per_cpu_second(&self) -> f64 {
+        self.per_second() / (self.cpu_percent / 100.0).max(1e-9)
+    }
+
     /// The `q` quantile of the latencies, in ms.
     pub fn quantile_ms(&self, q: f64) -> f64 {
         if self.latencies.is_empty() {
@@ -339,6 +344,55 @@ pub async fn ours(base: &Path, agencies: &[AgencySeat], c: usize, window: Durati
     let figures = drive(&url, server.child.id(), tablets, offices, window).await;
     server.kill();
     figures
+}
+
+/// [`ours`] with the server on PostgreSQL: a fresh database of the cluster at `cluster` (a
+/// `postgres://user@host:port` URL), the fixture copied in with `migrate-store`'s copy.
+pub async fn ours_on_postgres(
+    base: &Path,
+    cluster: &str,
+    agencies: &[AgencySeat],
+    c: usize,
+    window: Duration,
+) -> Figures {
+    let run = tempfile::tempdir().expect("tmp");
+    let url = format!(
+        "{}/bench_{:016x}",
+        cluster.trim_end_matches('/'),
+        rand_u64()
+    );
+    tiendo_server::store::postgres::ensure_database(&url)
+        .await
+        .expect("a bench database");
+    {
+        let from = tiendo_server::Store::open(&base.join("tiendo.sqlite")).expect("the fixture");
+        let to = tiendo_server::Store::connect(&url)
+            .await
+            .expect("the database");
+        tiendo_server::store::copy::copy(&from, &to)
+            .await
+            .expect("the fixture copied");
+    }
+    let server = tiendo_tests::process::RealServer::start_with_env(
+        run.path(),
+        "127.0.0.1:0",
+        Path::new("/nonexistent"),
+        &[("TIENDO_STORE", &url)],
+    );
+    let url = url::Url::parse(&format!("ws://{}/sync", server.addr)).expect("url");
+    let (tablets, offices) = workload(agencies, c);
+    let figures = drive(&url, server.child.id(), tablets, offices, window).await;
+    server.kill();
+    figures
+}
+
+/// A random number for a database name (the clock's nanoseconds, mixed).
+fn rand_u64() -> u64 {
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_nanos() as u64;
+    t.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ u64::from(std::process::id())
 }
 
 /// `n` idle tablets on one node: each its own WebSocket and samod peer id (up to
