@@ -18,6 +18,7 @@
 #![warn(missing_docs)]
 
 pub mod api;
+pub mod bundle;
 pub mod date;
 pub mod doc;
 pub mod error;
