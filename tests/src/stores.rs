@@ -45,9 +45,17 @@ pub fn store_setting(data_dir: &Path) -> Option<String> {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     data_dir.hash(&mut h);
     let url = format!("{}/t_{:016x}", base.trim_end_matches('/'), h.finish());
-    let create = url.clone();
-    on_own_runtime(async move { tiendo_server::store::postgres::ensure_database(&create).await })
+    // Made once per process: every server start and CLI call over the directory asks again.
+    static MADE: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    let mut made = MADE.lock().unwrap_or_else(|p| p.into_inner());
+    if !made.contains(&url) {
+        let create = url.clone();
+        on_own_runtime(
+            async move { tiendo_server::store::postgres::ensure_database(&create).await },
+        )
         .unwrap_or_else(|e| panic!("the test database {url}: {e}"));
+        made.push(url.clone());
+    }
     Some(url)
 }
 

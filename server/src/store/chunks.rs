@@ -59,7 +59,7 @@ impl GroupCommit {
     /// Commits batches until none is waiting.
     async fn lead(&self, store: &Store) {
         loop {
-            let batch = {
+            let mut batch = {
                 let mut q = self.queue.lock().unwrap_or_else(|p| p.into_inner());
                 if q.0.is_empty() {
                     q.1 = false;
@@ -67,9 +67,10 @@ impl GroupCommit {
                 }
                 std::mem::take(&mut q.0)
             };
+            // The bytes go to the commit (not copied: a snapshot may be large); the keys stay.
             let items: Vec<(String, Vec<u8>)> = batch
-                .iter()
-                .map(|w| (w.key.clone(), w.data.clone()))
+                .iter_mut()
+                .map(|w| (w.key.clone(), std::mem::take(&mut w.data)))
                 .collect();
             match store.commit_chunks(items).await {
                 Ok(existed) => {

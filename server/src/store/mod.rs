@@ -56,8 +56,9 @@ pub enum StoreError {
     #[error("lỗi cơ sở dữ liệu: {0}")]
     Sqlite(#[from] rusqlite::Error),
     /// PostgreSQL failed (or could not be reached).
-    #[error("lỗi PostgreSQL: {0}")]
-    Postgres(#[from] tokio_postgres::Error),
+    /// (Described in full in the message, so not also given as the source.)
+    #[error("lỗi PostgreSQL: {}", postgres::describe(.0))]
+    Postgres(tokio_postgres::Error),
     /// No PostgreSQL connection could be had from the pool.
     #[error("không kết nối được PostgreSQL: {0}")]
     Pool(String),
@@ -95,6 +96,12 @@ pub enum StoreError {
     /// The blocking task that ran the statement did not finish.
     #[error("tác vụ lưu trữ bị gián đoạn: {0}")]
     Interrupted(String),
+}
+
+impl From<tokio_postgres::Error> for StoreError {
+    fn from(e: tokio_postgres::Error) -> StoreError {
+        StoreError::Postgres(e)
+    }
 }
 
 /// Result with the store's error.
@@ -324,9 +331,10 @@ pub(crate) fn lite(sql: &str) -> String {
 
 /// A PostgreSQL connection from the pool.
 pub(crate) async fn pg(pool: &deadpool_postgres::Pool) -> Result<deadpool_postgres::Object> {
-    pool.get()
-        .await
-        .map_err(|e| StoreError::Pool(e.to_string()))
+    pool.get().await.map_err(|e| match e {
+        deadpool_postgres::PoolError::Backend(e) => StoreError::Postgres(e),
+        e => StoreError::Pool(e.to_string()),
+    })
 }
 
 /// A storage key from its parts, for the store's tests.

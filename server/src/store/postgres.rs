@@ -20,6 +20,18 @@ use tokio_postgres::NoTls;
 
 use super::{Result, StoreError};
 
+/// What PostgreSQL said, in full: the driver's own message is only "db error" when the server
+/// answered with an error (a database that does not exist, a refused password).
+pub(super) fn describe(e: &tokio_postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => format!("{} ({})", db.message(), db.code().code()),
+        None => match std::error::Error::source(e) {
+            Some(source) => format!("{e}: {source}"),
+            None => e.to_string(),
+        },
+    }
+}
+
 /// Numbered migrations of the PostgreSQL schema: version N is migrations 1..=N applied in order.
 /// Never edit one that has landed; add a new one. Version 1 is SQLite's version 7.
 pub const MIGRATIONS: &[&str] = &[
@@ -149,8 +161,14 @@ pub(super) async fn migrate(pool: &Pool) -> Result<()> {
     let tx = client.transaction().await?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
         .await?;
-    tx.batch_execute("CREATE TABLE IF NOT EXISTS tiendo_schema (version BIGINT NOT NULL)")
-        .await?;
+    let versioned: bool = tx
+        .query_one("SELECT to_regclass('tiendo_schema') IS NOT NULL", &[])
+        .await?
+        .get(0);
+    if !versioned {
+        tx.batch_execute("CREATE TABLE tiendo_schema (version BIGINT NOT NULL)")
+            .await?;
+    }
     let found: i64 = tx
         .query_opt("SELECT version FROM tiendo_schema", &[])
         .await?
