@@ -27,6 +27,9 @@ pub enum AppError {
     /// The model layer refused something (bad plan text, a bad date, a document's shape…).
     #[error(transparent)]
     Shared(#[from] tiendo_shared::Error),
+    /// A bundle file that does not open (not a bundle, altered, a later format).
+    #[error(transparent)]
+    Bundle(#[from] tiendo_shared::bundle::BundleError),
     /// A file or directory outside the database could not be used.
     #[error("{path}: {source}")]
     Io {
@@ -136,6 +139,7 @@ impl AppError {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_type")
             }
             AppError::HashMismatch(_) => (StatusCode::UNPROCESSABLE_ENTITY, "hash_mismatch"),
+            AppError::Bundle(_) => (StatusCode::UNPROCESSABLE_ENTITY, "bad_bundle"),
             _ => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }

@@ -24,6 +24,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod bundles;
 pub mod cli;
 pub mod config;
 pub mod error;

@@ -278,6 +278,10 @@ pub struct Me {
     /// by an older release.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub build: Option<ClientBuild>,
+    /// The server's public key for the starter bundles it makes (64 hex digits): a tablet loads
+    /// only starter files signed with it. Absent from a `/api/me` saved by an older release.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bundle_key: Option<String>,
 }
 
 fn sync_path() -> String {
@@ -523,4 +527,100 @@ pub struct LinkRequest {
     /// Its date.
     #[serde(default)]
     pub basis_date: Option<crate::Date>,
+}
+
+/// `POST /api/devices`: a tablet registers the public half of the key it signs its bundle files
+/// with ([`crate::bundle`]), while it has a link; `204` once it is the user's, `409` if another
+/// user registered it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceKey {
+    /// The Ed25519 public key, 64 hex digits.
+    pub public_key: String,
+    /// What the device is (the browser's description), for the office's records.
+    #[serde(default)]
+    pub label: String,
+}
+
+/// What happened to one document or file of an imported bundle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BundleOutcome {
+    /// Its changes (or bytes) were new and are stored.
+    Applied,
+    /// Everything in it was already on the server.
+    Known,
+    /// Not applied: the bundle's author may not write it, or it breaks a rule (the reason says).
+    Refused,
+}
+
+/// One document of an imported bundle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BundleDocument {
+    /// The document id.
+    pub doc_id: String,
+    /// Its title in the catalogue (empty when the server does not know it).
+    #[serde(default)]
+    pub title: String,
+    /// What happened.
+    pub outcome: BundleOutcome,
+    /// How many changes were new.
+    #[serde(default)]
+    pub changes: usize,
+    /// Why it was refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// One evidence file of an imported bundle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BundleFile {
+    /// SHA-256 of its bytes.
+    pub sha256: String,
+    /// Its name.
+    pub name: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// What happened.
+    pub outcome: BundleOutcome,
+    /// Why it was refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// `POST /api/bundles`'s answer (and `tiendo bundle import`'s): what a bundle brought.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BundleReport {
+    /// Who made it (the user its key is registered to).
+    pub author: String,
+    /// The author's name as shown.
+    #[serde(default)]
+    pub author_name: String,
+    /// When it was made (the maker's clock, Unix ms).
+    pub created_ms: i64,
+    /// Each document, in the bundle's order.
+    pub documents: Vec<BundleDocument>,
+    /// Each file, in the bundle's order.
+    #[serde(default)]
+    pub files: Vec<BundleFile>,
+}
+
+impl BundleReport {
+    /// How many documents and files ended with `outcome`.
+    pub fn count(&self, outcome: BundleOutcome) -> usize {
+        self.documents
+            .iter()
+            .filter(|d| d.outcome == outcome)
+            .count()
+            + self.files.iter().filter(|f| f.outcome == outcome).count()
+    }
+
+    /// One line for a person: "applied 1, already known 2, refused 0".
+    pub fn summary(&self) -> String {
+        format!(
+            "{} mới được ghi, {} đã có, {} bị từ chối",
+            self.count(BundleOutcome::Applied),
+            self.count(BundleOutcome::Known),
+            self.count(BundleOutcome::Refused)
+        )
+    }
 }

@@ -3,9 +3,10 @@
 //! Stage: *operations*. The configuration is loaded once ([`run`]: defaults → `tiendo.toml` →
 //! `TIENDO_*` → flags), then each command group gets it: [`serve`] runs the server, [`plan`]
 //! parses and imports plan files, [`user`] and [`units`] manage accounts and list units, [`report`]
-//! writes the period report, [`evidence`] the evidence archive, [`data`] backs up and restores. Commands that read documents beside
+//! writes the period report, [`evidence`] the evidence archive, [`bundle`] bundle files carried by hand, [`data`] backs up and restores. Commands that read documents beside
 //! a running server read SQLite through [`crate::reader::DocReader`].
 
+pub mod bundle;
 pub mod data;
 pub mod evidence;
 pub mod plan;
@@ -102,6 +103,12 @@ pub enum Command {
         #[command(subcommand)]
         command: province::ProvinceCommand,
     },
+    /// Bundle files carried by hand: import a unit's, export a starter for a new tablet (the
+    /// server must be stopped).
+    Bundle {
+        #[command(subcommand)]
+        command: bundle::BundleCommand,
+    },
     /// Evidence files: the "Hồ sơ minh chứng" archive of a period (works while the server runs).
     Evidence {
         #[command(subcommand)]
@@ -179,6 +186,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             out,
         } => runtime()?.block_on(report::run(&cfg, &plan, &period, as_of.as_deref(), &out)),
         Command::Evidence { command } => runtime()?.block_on(evidence::run(&cfg, command)),
+        Command::Bundle { command } => runtime()?.block_on(bundle::run(&cfg, command)),
         Command::Province { command } => runtime()?.block_on(province::run(&cfg, command)),
         Command::Backup { file } => data::backup(&cfg, &file),
         Command::Restore { file } => data::restore(&cfg, &file),

@@ -225,18 +225,9 @@ async fn bootstrap(
         .into_response())
 }
 
-/// What `/api/me` answers for `user`.
-async fn me_of(state: &AppState, user: &User) -> Result<api::Me> {
-    let agencies = state.library.agencies().await?;
-    let agency = user
-        .agency_id
-        .as_deref()
-        .and_then(|id| agencies.iter().find(|a| a.id == id));
-    let unit = agency
-        .zip(user.unit_id.as_deref())
-        .and_then(|(a, u)| a.unit(u));
-    let documents: Vec<api::DocRef> = state
-        .library
+/// The documents `user` may open, as `/api/me` lists them.
+pub fn doc_refs(library: &crate::library::Library, user: &User) -> Vec<api::DocRef> {
+    library
         .catalogue()
         .visible_to(user)
         .into_iter()
@@ -251,7 +242,20 @@ async fn me_of(state: &AppState, user: &User) -> Result<api::Me> {
             access,
             writable: access == Access::Write,
         })
-        .collect();
+        .collect()
+}
+
+/// What `/api/me` answers for `user`.
+async fn me_of(state: &AppState, user: &User) -> Result<api::Me> {
+    let agencies = state.library.agencies().await?;
+    let agency = user
+        .agency_id
+        .as_deref()
+        .and_then(|id| agencies.iter().find(|a| a.id == id));
+    let unit = agency
+        .zip(user.unit_id.as_deref())
+        .and_then(|(a, u)| a.unit(u));
+    let documents = doc_refs(&state.library, user);
     // Who is who, to name the authors of changes in the task history.
     let people: Vec<api::Person> = state
         .library
@@ -282,5 +286,6 @@ async fn me_of(state: &AppState, user: &User) -> Result<api::Me> {
         documents,
         sync_path: "/sync".into(),
         build: Some(user.role.client_build()),
+        bundle_key: Some(crate::bundles::server_public_key(&state.library).await?),
     })
 }

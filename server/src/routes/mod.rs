@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod bundles;
 pub mod files;
 pub mod metrics;
 pub mod sync;
@@ -56,6 +57,7 @@ pub fn app(state: AppState) -> Router {
             "/api",
             api::router()
                 .merge(auth::router())
+                .merge(bundles::router())
                 .merge(files::router())
                 .layer(middleware::from_fn(json_errors)),
         )

@@ -70,6 +70,13 @@ const TABLES: &[(&str, &str, &str, i64)] = &[
     ),
     ("counts", "name, value", "name", 1000),
     (
+        "device_keys",
+        "public_key, user_id, label, created_at",
+        "public_key",
+        1000,
+    ),
+    ("server_keys", "name, secret", "name", 1000),
+    (
         "login_failures",
         "key, count, last, locked_until",
         "key",

@@ -147,6 +147,19 @@ pub const MIGRATIONS: &[&str] = &[
         name TEXT PRIMARY KEY NOT NULL,
         value INTEGER NOT NULL
     ) WITHOUT ROWID;",
+    // 9: bundle files (`store::keys`): the device keys users sign their bundles with, and the
+    // server's own key for starter bundles.
+    "CREATE TABLE device_keys (
+        public_key BLOB PRIMARY KEY NOT NULL CHECK (length(public_key) = 32),
+        user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        label TEXT NOT NULL,
+        created_at INTEGER NOT NULL -- Unix ms
+    ) WITHOUT ROWID;
+    CREATE INDEX device_keys_user ON device_keys (user_id);
+    CREATE TABLE server_keys (
+        name TEXT PRIMARY KEY NOT NULL,
+        secret BLOB NOT NULL
+    ) WITHOUT ROWID;",
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> Result<()> {

@@ -29,6 +29,7 @@ pub mod chunks;
 pub mod copy;
 pub mod counts;
 pub mod durable;
+pub mod keys;
 pub mod files;
 pub mod migrations;
 pub mod models;

@@ -134,6 +134,18 @@ pub const MIGRATIONS: &[&str] = &[
         name TEXT PRIMARY KEY,
         value BIGINT NOT NULL
     );",
+    // 3: SQLite's 9, the keys bundles are signed with.
+    "CREATE TABLE device_keys (
+        public_key BYTEA PRIMARY KEY CHECK (length(public_key) = 32),
+        user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        label TEXT NOT NULL,
+        created_at BIGINT NOT NULL
+    );
+    CREATE INDEX device_keys_user ON device_keys (user_id);
+    CREATE TABLE server_keys (
+        name TEXT PRIMARY KEY,
+        secret BYTEA NOT NULL
+    );",
 ];
 
 /// Migrations of nodes starting together wait for each other on this advisory lock.

@@ -14,9 +14,9 @@ use crate::accounts::{
     NewUser, Role, User, hash_password, token_hash, validate_password, validate_username,
 };
 
-const USER_COLUMNS: &str = "id, username, display_name, role, agency_id, unit_id, disabled";
+pub(super) const USER_COLUMNS: &str = "id, username, display_name, role, agency_id, unit_id, disabled";
 
-fn user_from_pg(r: &tokio_postgres::Row) -> User {
+pub(super) fn user_from_pg(r: &tokio_postgres::Row) -> User {
     let role: String = r.get(3);
     User {
         id: r.get(0),
@@ -29,7 +29,7 @@ fn user_from_pg(r: &tokio_postgres::Row) -> User {
     }
 }
 
-fn user_from_row(r: &Row<'_>) -> rusqlite::Result<User> {
+pub(super) fn user_from_row(r: &Row<'_>) -> rusqlite::Result<User> {
     let role: String = r.get(3)?;
     Ok(User {
         id: r.get(0)?,

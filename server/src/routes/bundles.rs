@@ -1,0 +1,147 @@
+//! Bundle files over HTTP ([`crate::bundles`]): a tablet registers the key it signs bundles with
+//! (`POST /api/devices`), the office uploads a unit's bundle (`POST /api/bundles`, the body is
+//! the file) and downloads a starter bundle for a new tablet
+//! (`GET /api/bundles/starter?unit=…&plan=…`).
+//!
+//! Stage: *API*, in front of [`crate::bundles`].
+
+use axum::Json;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use tiendo_shared::api::{BundleReport, DeviceKey};
+
+use super::auth::Authenticated;
+use crate::AppState;
+use crate::accounts::Role;
+use crate::error::{AppError, Result};
+use crate::store::keys::Registered;
+
+/// The largest bundle the office may upload: a unit's year with its photos fits.
+pub const MAX_BUNDLE_BYTES: usize = 256 * 1024 * 1024;
+
+/// The bundle routes (under `/api`).
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/devices", post(register_device))
+        .route(
+            "/bundles",
+            post(import).layer(DefaultBodyLimit::max(MAX_BUNDLE_BYTES)),
+        )
+        .route("/bundles/starter", get(starter))
+}
+
+/// `POST /api/devices`: the signed-in user's tablet registers its bundle key.
+async fn register_device(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Json(device): Json<DeviceKey>,
+) -> Result<StatusCode> {
+    let key: [u8; 32] = hex::decode(device.public_key.trim())
+        .ok()
+        .and_then(|k| k.try_into().ok())
+        .ok_or_else(|| AppError::BadRequest("public_key phải là 64 chữ số hệ 16".into()))?;
+    if ed25519_dalek::VerifyingKey::from_bytes(&key).is_err() {
+        return Err(AppError::BadRequest(
+            "public_key không phải khoá Ed25519".into(),
+        ));
+    }
+    let now_ms = crate::unix_now() * 1000;
+    match state
+        .library
+        .store()
+        .register_device_key(auth.user.id, key, &device.label, now_ms)
+        .await?
+    {
+        Registered::Yours => Ok(StatusCode::NO_CONTENT),
+        Registered::Taken => Err(AppError::Conflict(
+            "khoá này đã được đăng ký cho tài khoản khác".into(),
+        )),
+    }
+}
+
+/// `POST /api/bundles`: the office imports a unit's bundle; answers what was applied, already
+/// known and refused ([`BundleReport`]).
+async fn import(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    body: Bytes,
+) -> Result<Json<BundleReport>> {
+    let (opened, author) = crate::bundles::author_of(&state.library, &body).await?;
+    crate::bundles::may_import(&auth.user, &author)?;
+    let report = crate::bundles::import(
+        &state.library,
+        opened,
+        &author,
+        state.config.limits.max_file_bytes,
+    )
+    .await?;
+    tracing::info!(importer = %auth.user.username, author = %author.username, summary = %report.summary(), "bundle uploaded");
+    Ok(Json(report))
+}
+
+/// `GET /api/bundles/starter`'s query.
+#[derive(Debug, serde::Deserialize)]
+struct StarterQuery {
+    /// The unit.
+    unit: String,
+    /// The plan (default: the agency's first).
+    #[serde(default)]
+    plan: String,
+    /// The agency (default: the user's own).
+    #[serde(default)]
+    agency: String,
+}
+
+/// `GET /api/bundles/starter?unit=…`: a starter bundle for a new tablet of the unit, for the
+/// unit's central office (or a system administrator).
+async fn starter(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Query(q): Query<StarterQuery>,
+) -> Result<Response> {
+    let agency = if q.agency.is_empty() {
+        auth.user.agency_id.clone().unwrap_or_default()
+    } else {
+        q.agency.clone()
+    };
+    let allowed = match auth.user.role {
+        Role::SystemAdmin => true,
+        Role::AgencyAdmin => auth.user.agency_id.as_deref() == Some(agency.as_str()),
+        _ => false,
+    };
+    if !allowed {
+        return Err(AppError::Forbidden(
+            "gói khởi tạo do đầu mối tổng hợp của cơ quan lập".into(),
+        ));
+    }
+    let bytes = crate::bundles::starter(
+        &state.library,
+        &agency,
+        &q.unit,
+        &q.plan,
+        &auth.user.username,
+        crate::unix_now() * 1000,
+    )
+    .await?;
+    let name = format!(
+        "khoi-tao_{}_{}.tiendo",
+        tiendo_shared::text::slug(&q.unit),
+        crate::today()
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/vnd.tiendo.bundle".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
