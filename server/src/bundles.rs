@@ -128,10 +128,9 @@ pub async fn import(
         };
         let refused = match &record {
             None => Some("máy chủ không có tài liệu này".to_string()),
-            Some(r) if library.catalogue().access(author, r) != Access::Write => Some(format!(
-                "{} không được ghi tài liệu này",
-                author.username
-            )),
+            Some(r) if library.catalogue().access(author, r) != Access::Write => {
+                Some(format!("{} không được ghi tài liệu này", author.username))
+            }
             Some(_) => None,
         };
         if let Some(why) = refused {
@@ -206,7 +205,9 @@ async fn apply(
         hashes.iter().map(|h| h.parse().ok()).collect()
     };
     let (Some(heads), Some(deps)) = (parse(&entry.heads), parse(&entry.deps)) else {
-        return Ok(Applied::Refused("danh mục ghi mã thay đổi không hợp lệ".into()));
+        return Ok(Applied::Refused(
+            "danh mục ghi mã thay đổi không hợp lệ".into(),
+        ));
     };
     let handle = library.handle(&entry.id).await?;
     let office = record.kind == DocKind::Plan;
@@ -366,9 +367,10 @@ pub async fn starter(
     let mut documents = Vec::new();
     for id in wanted.ids() {
         let handle = library.handle(id).await?;
-        let (heads, data) =
-            tokio::task::spawn_blocking(move || handle.with_document(|d| (d.get_heads(), d.save())))
-                .await?;
+        let (heads, data) = tokio::task::spawn_blocking(move || {
+            handle.with_document(|d| (d.get_heads(), d.save()))
+        })
+        .await?;
         documents.push(DocData {
             id: id.to_string(),
             heads,

@@ -58,7 +58,8 @@ pub async fn run(cfg: &Config, command: BundleCommand) -> anyhow::Result<()> {
 }
 
 async fn import(cfg: &Config, library: &crate::Library, file: &PathBuf) -> anyhow::Result<()> {
-    let bytes = std::fs::read(file).with_context(|| format!("không đọc được {}", file.display()))?;
+    let bytes =
+        std::fs::read(file).with_context(|| format!("không đọc được {}", file.display()))?;
     let (opened, author) = crate::bundles::author_of(library, &bytes).await?;
     let report =
         crate::bundles::import(library, opened, &author, cfg.limits.max_file_bytes).await?;
@@ -79,12 +80,25 @@ async fn import(cfg: &Config, library: &crate::Library, file: &PathBuf) -> anyho
             (_, Some(why)) => format!(": {why}"),
             _ => String::new(),
         };
-        let title = if d.title.is_empty() { &d.doc_id } else { &d.title };
+        let title = if d.title.is_empty() {
+            &d.doc_id
+        } else {
+            &d.title
+        };
         println!("  tài liệu {title}: {}{extra}", word(d.outcome));
     }
     for f in &report.files {
-        let why = f.reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default();
-        println!("  tệp {} ({} KB): {}{why}", f.name, f.size.div_ceil(1024), word(f.outcome));
+        let why = f
+            .reason
+            .as_deref()
+            .map(|r| format!(": {r}"))
+            .unwrap_or_default();
+        println!(
+            "  tệp {} ({} KB): {}{why}",
+            f.name,
+            f.size.div_ceil(1024),
+            word(f.outcome)
+        );
     }
     println!("{}", report.summary());
     Ok(())

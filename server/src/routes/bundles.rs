@@ -134,7 +134,10 @@ async fn starter(
     );
     Ok((
         [
-            (header::CONTENT_TYPE, "application/vnd.tiendo.bundle".to_string()),
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.tiendo.bundle".to_string(),
+            ),
             (
                 header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"{name}\""),

@@ -40,8 +40,8 @@ impl Store {
     ) -> Result<Registered> {
         let label: String = label.chars().take(120).collect();
         match &self.engine {
-            Engine::Sqlite(_) => {
-                self.blocking(move |c| {
+            Engine::Sqlite(_) => self
+                .blocking(move |c| {
                     c.execute(
                         &lite(REGISTER),
                         rusqlite::params![key.to_vec(), user_id, label, now_ms],
@@ -49,8 +49,7 @@ impl Store {
                     c.query_row(&lite(OWNER), [key.to_vec()], |r| r.get::<_, i64>(0))
                 })
                 .await
-                .map(|owner| registered(owner, user_id))
-            }
+                .map(|owner| registered(owner, user_id)),
             Engine::Postgres(pool) => {
                 let c = pg(pool).await?;
                 let key = key.to_vec();
@@ -150,7 +149,9 @@ mod tests {
         let key = [7u8; 32];
         assert!(s.device_key_owner(key).await.unwrap().is_none());
         assert_eq!(
-            s.register_device_key(a, key, "máy tính bảng", 1).await.unwrap(),
+            s.register_device_key(a, key, "máy tính bảng", 1)
+                .await
+                .unwrap(),
             Registered::Yours
         );
         assert_eq!(
@@ -158,7 +159,9 @@ mod tests {
             Registered::Yours
         );
         assert_eq!(
-            s.register_device_key(b, key, "của người khác", 3).await.unwrap(),
+            s.register_device_key(b, key, "của người khác", 3)
+                .await
+                .unwrap(),
             Registered::Taken
         );
         assert_eq!(s.device_key_owner(key).await.unwrap().unwrap().id, a);

@@ -14,7 +14,8 @@ use crate::accounts::{
     NewUser, Role, User, hash_password, token_hash, validate_password, validate_username,
 };
 
-pub(super) const USER_COLUMNS: &str = "id, username, display_name, role, agency_id, unit_id, disabled";
+pub(super) const USER_COLUMNS: &str =
+    "id, username, display_name, role, agency_id, unit_id, disabled";
 
 pub(super) fn user_from_pg(r: &tokio_postgres::Row) -> User {
     let role: String = r.get(3);

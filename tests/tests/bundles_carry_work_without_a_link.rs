@@ -1,0 +1,457 @@
+//! Bundle files through a real server on a loopback port: a unit's tablet, offline since it
+//! synced once, seals its unconfirmed changes and an evidence file with its registered device
+//! key; the office uploads the file and the server applies it by the author's rights, once (a
+//! replay is all "already known"), and the tablet's next sync sends nothing again. An altered
+//! byte, an unregistered key and another unit's document are refused, naming why, and change
+//! nothing. A starter bundle leaves a new tablet's first sync only what changed since it was
+//! made. `tiendo bundle export|import` do the same from the command line.
+
+use automerge::ChangeHash;
+use ed25519_dalek::SigningKey;
+use samod::storage::{Storage, StorageKey};
+use sha2::{Digest, Sha256};
+use tiendo_shared::api::{BundleOutcome, BundleReport};
+use tiendo_shared::bundle::{self, Author, DocData, FileData, Kind};
+use tiendo_shared::{PeriodKind, Progress, WorkStatus};
+use tiendo_tests::{
+    SyncClient, TestServer, blocking, data_dir, edit, name_evidence_file, process::RealServer,
+};
+
+const UNIT: &str = "thanh-tra-so";
+const OTHER_UNIT: &str = "phong-quan-ly-tieu-chuan-do-luong-chat-luong";
+const OFFICE: &str = "phong-hanh-chinh-tong-hop";
+const LATE: &str = "Nhắc báo cáo quý 1";
+
+/// POSTs `body` as the bundle file; status and JSON answer.
+fn upload(server: &TestServer, token: &str, body: &[u8]) -> (u16, serde_json::Value) {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let mut resp = agent
+        .post(server.url("/api/bundles"))
+        .header("Authorization", format!("Bearer {token}"))
+        .content_type("application/vnd.tiendo.bundle")
+        .send(body)
+        .expect("request");
+    let status = resp.status().as_u16();
+    let text = resp.body_mut().read_to_string().unwrap_or_default();
+    (status, serde_json::from_str(&text).unwrap_or_default())
+}
+
+fn report(answer: (u16, serde_json::Value)) -> BundleReport {
+    assert_eq!(answer.0, 200, "{}", answer.1);
+    serde_json::from_value(answer.1).expect("a bundle report")
+}
+
+fn register(server: &TestServer, token: &str, key: &SigningKey) {
+    let (status, body) = server.post_json(
+        "/api/devices",
+        Some(token),
+        serde_json::json!({
+            "public_key": hex::encode(key.verifying_key().as_bytes()),
+            "label": "máy tính bảng thử",
+        }),
+    );
+    assert_eq!(status, 204, "{body}");
+}
+
+/// A tablet's bundle of `doc`: the changes after `confirmed` (what the server had), and `files`.
+fn seal(
+    user: &str,
+    doc: &samod::DocHandle,
+    confirmed: &[ChangeHash],
+    files: Vec<FileData>,
+    key: &SigningKey,
+) -> Vec<u8> {
+    let (heads, data) = doc.with_document(|d| (d.get_heads(), d.save_after(confirmed)));
+    bundle::seal(
+        Kind::Unit,
+        Author {
+            username: user.into(),
+            unit_id: Some(user.into()),
+            agency_id: None,
+        },
+        tiendo_server::unix_now() * 1000,
+        None,
+        vec![DocData {
+            id: doc.document_id().to_string(),
+            heads,
+            deps: confirmed.to_vec(),
+            data,
+        }],
+        files,
+        key,
+    )
+}
+
+fn pdf(text: &str) -> Vec<u8> {
+    format!("%PDF-1.4\n% {text}\n%%EOF\n").into_bytes()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_units_bundle_applies_once_by_its_authors_rights_and_is_not_sent_again() {
+    let dir = data_dir();
+    let server = blocking(|| TestServer::start(dir.path()));
+    let unit_token = blocking(|| server.login_demo(UNIT));
+    let office_token = blocking(|| server.login_demo(OFFICE));
+    let doc_id = blocking(|| server.doc_id(&unit_token, "progress", Some(UNIT)));
+    let other_doc = blocking(|| server.doc_id(&office_token, "progress", Some(OTHER_UNIT)));
+    let key = SigningKey::from_bytes(&rand_bytes());
+    blocking(|| register(&server, &unit_token, &key));
+
+    // The tablet syncs once, then works with no link: Q1 progress with a long result and a file.
+    let mut tablet = SyncClient::new("tablet-bundle").await;
+    tablet.connect(server.sync_url(), &unit_token).await;
+    let doc = tablet.find(&doc_id).await.expect("the unit's progress");
+    tablet.wait_acknowledged(&doc).await;
+    let confirmed = doc.with_document(|d| d.get_heads());
+    tablet.disconnect();
+    let file = pdf("biên bản kiểm tra quý 1");
+    let sha = hex::encode(Sha256::digest(&file));
+    let result = "Đã kiểm tra 12 thủ tục hành chính. ".repeat(200);
+    edit::<Progress>(&doc, UNIT, |p| {
+        let e = p.entry_mut("t1-a", PeriodKind::Q1);
+        e.status = WorkStatus::InProgress;
+        e.percent = 40;
+        e.result = result.clone();
+    });
+    name_evidence_file(&doc, UNIT, &sha, "bien-ban.pdf", file.len() as u64);
+    let made = seal(
+        UNIT,
+        &doc,
+        &confirmed,
+        vec![FileData {
+            mime: "application/pdf".into(),
+            name: "bien-ban.pdf".into(),
+            bytes: file.clone(),
+        }],
+        &key,
+    );
+    let changes_size = doc.with_document(|d| d.save_after(&confirmed).len());
+
+    // An altered byte: refused whole, naming what failed; nothing is applied.
+    let mut altered = made.clone();
+    let at = altered.len() - 200;
+    altered[at] ^= 0x01;
+    let (status, body) = blocking(|| upload(&server, &office_token, &altered));
+    assert_eq!(status, 422, "{body}");
+    let said = body["error"].as_str().unwrap_or_default().to_string();
+    assert!(
+        said.contains("đã bị sửa") || said.contains("chữ ký"),
+        "the refusal names what failed: {said}"
+    );
+    // A key the server never registered: nobody known made it.
+    let forged = seal(
+        UNIT,
+        &doc,
+        &confirmed,
+        Vec::new(),
+        &SigningKey::from_bytes(&rand_bytes()),
+    );
+    let (status, body) = blocking(|| upload(&server, &office_token, &forged));
+    assert_eq!(status, 403, "{body}");
+    assert!(
+        body["error"].as_str().unwrap().contains("chưa đăng ký"),
+        "{body}"
+    );
+    let (progress, _) = on_server(&server, &doc_id);
+    assert!(
+        progress.files().next().is_none()
+            && progress
+                .entry("t1-a", PeriodKind::Q1)
+                .is_none_or(|e| e.result.is_empty()),
+        "nothing of a refused bundle is applied"
+    );
+
+    // Another unit may not import it; the office does.
+    let other_token = blocking(|| server.login_demo(OTHER_UNIT));
+    let (status, _) = blocking(|| upload(&server, &other_token, &made));
+    assert_eq!(status, 403);
+    let first = report(blocking(|| upload(&server, &office_token, &made)));
+    assert_eq!(first.author, UNIT);
+    assert_eq!(
+        first.documents[0].outcome,
+        BundleOutcome::Applied,
+        "{first:?}"
+    );
+    assert!(first.documents[0].changes >= 2, "{first:?}");
+    assert_eq!(first.files[0].outcome, BundleOutcome::Applied, "{first:?}");
+    let (progress, _) = on_server(&server, &doc_id);
+    let entry = progress
+        .entry("t1-a", PeriodKind::Q1)
+        .expect("the Q1 entry");
+    assert_eq!((entry.percent, entry.result.len()), (40, result.len()));
+    let (status, _, _, served) =
+        blocking(|| server.download(&office_token, &format!("/api/files/{sha}")));
+    assert_eq!(
+        (status, served == file),
+        (200, true),
+        "the file, byte for byte"
+    );
+
+    // Again: nothing new.
+    let again = report(blocking(|| upload(&server, &office_token, &made)));
+    assert_eq!(again.count(BundleOutcome::Applied), 0, "{again:?}");
+    assert_eq!(again.count(BundleOutcome::Known), 2, "{again:?}");
+    let heads_after = on_server(&server, &doc_id).1;
+
+    // The unit's key over another unit's document: refused, that document unchanged.
+    let mut other = SyncClient::new("office-reads-other").await;
+    other.connect(server.sync_url(), &office_token).await;
+    let theirs = other
+        .find(&other_doc)
+        .await
+        .expect("the office reads every unit");
+    other.wait_acknowledged(&theirs).await;
+    let their_heads = theirs.with_document(|d| d.get_heads());
+    other.disconnect();
+    edit::<Progress>(&theirs, UNIT, |p| {
+        p.entry_mut("t1-a", PeriodKind::Q1).percent = 99;
+    });
+    let trespass = seal(UNIT, &theirs, &their_heads, Vec::new(), &key);
+    let refused = report(blocking(|| upload(&server, &office_token, &trespass)));
+    assert_eq!(refused.documents[0].outcome, BundleOutcome::Refused);
+    assert!(
+        refused.documents[0]
+            .reason
+            .as_deref()
+            .unwrap_or_default()
+            .contains("không được ghi"),
+        "{refused:?}"
+    );
+    assert_eq!(
+        on_server(&server, &other_doc).1,
+        their_heads,
+        "another unit's document is untouched"
+    );
+
+    // The tablet's link comes back: what the bundle carried is not sent again.
+    tablet.traffic.reset();
+    tablet.connect(server.sync_url(), &unit_token).await;
+    tablet.wait_acknowledged(&doc).await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let (sent, _) = tablet.traffic.bytes();
+    assert!(
+        sent < changes_size / 4,
+        "the tablet sent {sent} bytes; the bundle's changes are {changes_size}"
+    );
+    assert_eq!(
+        on_server(&server, &doc_id).1,
+        heads_after,
+        "the reconnect brought nothing new"
+    );
+    assert_eq!(doc.with_document(|d| d.get_heads()), heads_after);
+    tablet.stop().await;
+    other.stop().await;
+}
+
+/// What the server holds of `doc_id`: its progress and its heads.
+fn on_server(server: &TestServer, doc_id: &str) -> (Progress, Vec<ChangeHash>) {
+    let (library, doc) = (server.library().clone(), doc_id.to_string());
+    blocking(|| {
+        server.on_server(async move {
+            (
+                library.read::<Progress>(&doc).await.unwrap(),
+                library.heads(&doc).await.unwrap(),
+            )
+        })
+    })
+}
+
+fn rand_bytes() -> [u8; 32] {
+    let mut out = [0u8; 32];
+    let seed = Sha256::digest(format!(
+        "{:?}{}",
+        std::time::Instant::now(),
+        std::process::id()
+    ));
+    out.copy_from_slice(&seed);
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_starter_bundle_leaves_the_first_sync_only_what_changed_since() {
+    let dir = data_dir();
+    let server = blocking(|| TestServer::start(dir.path()));
+    let office_token = blocking(|| server.login_demo(OFFICE));
+    let unit_token = blocking(|| server.login_demo(UNIT));
+    // A year of the unit's reports: many small changes, as tablets make them.
+    let own = blocking(|| server.doc_id(&unit_token, "progress", Some(UNIT)));
+    let mut device = SyncClient::new("unit-before-starter").await;
+    device.connect(server.sync_url(), &unit_token).await;
+    let mine = device.find(&own).await.expect("the unit's progress");
+    for (i, task) in ["t1-a", "t1-b", "t2-a", "t3-a", "t4-a", "t5-a"]
+        .iter()
+        .enumerate()
+    {
+        for period in PeriodKind::ALL {
+            edit::<Progress>(&mine, UNIT, |p| {
+                let e = p.entry_mut(task, period);
+                e.status = WorkStatus::InProgress;
+                e.percent = (10 * i) as u8;
+                e.result = format!("Kết quả {task} kỳ {}: ", period.as_str()).repeat(20);
+            });
+        }
+    }
+    device.wait_acknowledged(&mine).await;
+    device.stop().await;
+    let (status, _, disposition, starter) =
+        blocking(|| server.download(&office_token, &format!("/api/bundles/starter?unit={UNIT}")));
+    assert_eq!(status, 200);
+    assert!(disposition.contains(".tiendo"), "{disposition}");
+    let (status, _, _, _) =
+        blocking(|| server.download(&unit_token, &format!("/api/bundles/starter?unit={UNIT}")));
+    assert_eq!(status, 403, "a unit does not make starter bundles");
+    let opened = bundle::open(&starter).expect("the starter opens");
+    let (_, me) = blocking(|| server.get_json_as(&unit_token, "/api/me"));
+    assert_eq!(
+        me["bundle_key"].as_str(),
+        Some(hex::encode(opened.key).as_str()),
+        "signed with the key /api/me names"
+    );
+    let plan = blocking(|| server.doc_id(&unit_token, "plan", None));
+    let ids: Vec<&str> = opened
+        .manifest
+        .documents
+        .iter()
+        .map(|d| d.id.as_str())
+        .collect();
+    assert!(
+        ids.contains(&own.as_str()) && ids.contains(&plan.as_str()),
+        "{ids:?}"
+    );
+
+    // After the starter was made, the unit's other device reports once more.
+    let mut other_device = SyncClient::new("unit-after-starter").await;
+    other_device.connect(server.sync_url(), &unit_token).await;
+    let theirs = other_device.find(&own).await.expect("the unit's progress");
+    edit::<Progress>(&theirs, UNIT, |p| {
+        p.entry_mut("t9-a", PeriodKind::Q1).difficulties = LATE.into();
+    });
+    other_device.wait_acknowledged(&theirs).await;
+    other_device.stop().await;
+
+    // A tablet from nothing, and a tablet that loaded the starter first.
+    let received = async |loaded: bool| {
+        let opened = opened.clone();
+        let (server_url, token) = (server.sync_url(), unit_token.clone());
+        let ids: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
+        {
+            let tablet_dir = data_dir();
+            let db = tablet_dir.path().join("tablet.sqlite");
+            if loaded {
+                let store = tiendo_server::Store::open(&db).expect("the tablet's store");
+                for (entry, data) in opened.manifest.documents.iter().zip(&opened.documents) {
+                    let key = StorageKey::from_parts([entry.id.as_str(), "snapshot", "starter"])
+                        .expect("a key");
+                    store.put(key, data.clone()).await;
+                }
+            }
+            let mut tablet = SyncClient::with_store(&format!("tablet-{loaded}"), &db).await;
+            tablet.connect(server_url, &token).await;
+            let mut docs = Vec::new();
+            for id in &ids {
+                let doc = tablet
+                    .find(id)
+                    .await
+                    .expect("every document of the starter");
+                tablet.wait_acknowledged(&doc).await;
+                docs.push(doc);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            let p: Progress =
+                tiendo_tests::read(&docs[ids.iter().position(|i| *i == own).unwrap()]);
+            let seen = p
+                .entry("t9-a", PeriodKind::Q1)
+                .map(|e| e.difficulties.clone())
+                .unwrap_or_default();
+            let (sent, bytes) = tablet.traffic.bytes();
+            println!("first sync, starter loaded: {loaded}: sent {sent} B, received {bytes} B");
+            tablet.stop().await;
+            (bytes, seen)
+        }
+    };
+    let (from_nothing, seen_a) = received(false).await;
+    let (after_starter, seen_b) = received(true).await;
+    assert_eq!(seen_a, LATE);
+    assert_eq!(seen_b, LATE, "the change since the starter arrived");
+    assert!(
+        after_starter * 5 < from_nothing,
+        "first sync after the starter received {after_starter} bytes, from nothing {from_nothing}"
+    );
+}
+
+#[test]
+fn the_command_line_exports_a_starter_and_imports_a_units_bundle() {
+    let dir = data_dir();
+    let (doc_id, confirmed, key) = {
+        let server = TestServer::start(dir.path());
+        let token = server.login_demo(UNIT);
+        let doc_id = server.doc_id(&token, "progress", Some(UNIT));
+        let key = SigningKey::from_bytes(&rand_bytes());
+        register(&server, &token, &key);
+        let library = server.library().clone();
+        let id = doc_id.clone();
+        let heads = server.on_server(async move { library.heads(&id).await.unwrap() });
+        (doc_id, heads, key)
+    };
+    let out = dir.path().join("khoi-tao.tiendo");
+    let said = RealServer::cli(
+        dir.path(),
+        &[
+            "bundle",
+            "export",
+            "--unit",
+            UNIT,
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(said.contains("Đã ghi gói khởi tạo"), "{said}");
+    let starter = bundle::open(&std::fs::read(&out).unwrap()).expect("it opens");
+    assert_eq!(starter.manifest.kind, Kind::Starter);
+    let theirs = starter
+        .manifest
+        .documents
+        .iter()
+        .position(|d| d.id == doc_id)
+        .expect("the unit's progress is in it");
+
+    // A tablet's change on top of the starter's document, carried back as a bundle.
+    let mut doc = automerge::Automerge::load(&starter.documents[theirs]).unwrap();
+    tiendo_shared::doc::update::<Progress, _>(
+        &mut doc,
+        UNIT,
+        tiendo_shared::doc::UnixTime(tiendo_server::unix_now()),
+        |p| p.entry_mut("t1-a", PeriodKind::Q1).percent = 70,
+    )
+    .unwrap();
+    let made = bundle::seal(
+        Kind::Unit,
+        Author {
+            username: UNIT.into(),
+            unit_id: Some(UNIT.into()),
+            agency_id: None,
+        },
+        0,
+        None,
+        vec![DocData {
+            id: doc_id.clone(),
+            heads: doc.get_heads(),
+            deps: confirmed.clone(),
+            data: doc.save_after(&confirmed),
+        }],
+        Vec::new(),
+        &key,
+    );
+    let file = dir.path().join("goi.tiendo");
+    std::fs::write(&file, &made).unwrap();
+    let said = RealServer::cli(dir.path(), &["bundle", "import", file.to_str().unwrap()]);
+    assert!(said.contains("ghi mới (1 thay đổi)"), "{said}");
+    let said = RealServer::cli(dir.path(), &["bundle", "import", file.to_str().unwrap()]);
+    assert!(
+        said.contains("0 mới được ghi, 1 đã có, 0 bị từ chối"),
+        "{said}"
+    );
+}
