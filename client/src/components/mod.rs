@@ -14,6 +14,7 @@
 //! rely on carry stable `data-testid`s.
 
 pub mod app;
+pub mod bundle_panel;
 #[cfg(feature = "office")]
 pub mod dashboard;
 pub mod evidence_files;

@@ -10,13 +10,14 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use super::bundle_panel::BundlePanel;
 use super::sync_indicator::SyncIndicator;
 use super::tabs::Screens;
 use super::{FilesRevision, Ws};
 use crate::infra::api::{self, Me};
 use crate::infra::plan_docs::PlanDocs;
 use crate::infra::session::Session;
-use crate::infra::{browser, prefs, saved_view};
+use crate::infra::{browser, bundles, prefs, saved_view};
 use crate::view_model::organisation;
 use crate::view_model::workspace::{Action, Tab, WorkspaceState};
 
@@ -143,6 +144,9 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
         // At start (a disabled account's socket never connects) and at every connection.
         use_effect_with(connected, move |_| {
             wasm_bindgen_futures::spawn_local(async move {
+                // The key this device signs its bundle files with, registered while there is a
+                // link (once; until it succeeds).
+                bundles::register().await;
                 let saved = prefs::me().unwrap_or(me);
                 match api::fresh_me().await {
                     api::Fresh::Me(now) if organisation::me_changed(&saved, &now) => {
@@ -235,6 +239,7 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
                     <strong>{unit_name}</strong>
                 </div>
                 <SyncIndicator state={state.sync} synced_at={state.synced_at.clone()} />
+                <BundlePanel session={(*session).clone().and_then(Result::ok).map(|s| s.0)} />
                 <button class="secondary" onclick={logout} data-testid="logout">{"Đăng xuất"}</button>
             </header>
             if let Some(why) = &*refused {

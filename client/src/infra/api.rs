@@ -11,7 +11,8 @@ pub use tiendo_shared::api::{
     ApiError, DocRef, ImportAnswer, ImportPreview, Me, Person, ReportsAnswer,
 };
 
-async fn error_of(resp: gloo_net::http::Response) -> String {
+/// What an error answer says (its JSON `error`), or its status.
+pub async fn error_text(resp: gloo_net::http::Response) -> String {
     match resp.json::<ApiError>().await {
         Ok(e) => e.error,
         Err(_) => format!("lỗi {}", resp.status()),
@@ -35,7 +36,7 @@ pub async fn fresh_me() -> Fresh {
         return Fresh::Unknown;
     };
     if resp.status() == 401 {
-        return Fresh::Refused(error_of(resp).await);
+        return Fresh::Refused(error_text(resp).await);
     }
     if !resp.ok() {
         return Fresh::Unknown;
@@ -63,7 +64,7 @@ pub async fn me() -> Result<Me, String> {
         }
         resp.json::<Me>().await.map_err(|e| e.to_string())
     } else {
-        Err(error_of(resp).await)
+        Err(error_text(resp).await)
     }
 }
 
@@ -160,7 +161,7 @@ pub async fn status(
     if resp.ok() {
         resp.json().await.map_err(|e| e.to_string())
     } else {
-        Err(error_of(resp).await)
+        Err(error_text(resp).await)
     }
 }
 
@@ -182,7 +183,7 @@ pub async fn preview_plan(bytes: &[u8]) -> Result<ImportPreview, String> {
             .await
             .map_err(|e| e.to_string())
     } else {
-        Err(error_of(resp).await)
+        Err(error_text(resp).await)
     }
 }
 
@@ -198,6 +199,6 @@ pub async fn import_draft(draft: &tiendo_shared::Imported) -> Result<ImportAnswe
     if resp.ok() {
         resp.json::<ImportAnswer>().await.map_err(|e| e.to_string())
     } else {
-        Err(error_of(resp).await)
+        Err(error_text(resp).await)
     }
 }

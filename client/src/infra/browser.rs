@@ -111,3 +111,34 @@ pub fn open_url(url: &str) {
         let _ = w.open_with_url_and_target(url, "_blank");
     }
 }
+
+/// Offers `bytes` to the user as a downloaded file called `name` (works offline: the bytes never
+/// leave the page).
+pub fn download(name: &str, bytes: &[u8], mime: &str) -> Result<(), String> {
+    use wasm_bindgen::JsCast;
+    let failed = |_| "Trình duyệt không tải được tệp xuống.".to_string();
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob =
+        web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(failed)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(failed)?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("không có trang")?;
+    let a: web_sys::HtmlElement = document
+        .create_element("a")
+        .map_err(failed)?
+        .dyn_into()
+        .map_err(|_| "không tạo được liên kết".to_string())?;
+    a.set_attribute("href", &url).map_err(failed)?;
+    a.set_attribute("download", name).map_err(failed)?;
+    a.click();
+    // The download has taken the bytes; the URL can go after this turn.
+    let url2 = url.clone();
+    gloo_timers::callback::Timeout::new(60_000, move || {
+        let _ = web_sys::Url::revoke_object_url(&url2);
+    })
+    .forget();
+    Ok(())
+}

@@ -2,7 +2,7 @@
 //! ([`storage`]) and a first visit's documents written into it ([`bootstrap`]), the sync
 //! socket ([`socket`], [`runtime`]), the server's HTTP API ([`api`]), `localStorage`
 //! ([`prefs`]) with the start screen painted before the app loads ([`saved_view`]), evidence
-//! files kept and uploaded ([`files`]), the window ([`browser`]) and its notifications ([`notify`]), the signed-in device ([`session`]), one
+//! files kept and uploaded ([`files`]), bundle files carried by hand ([`bundles`]), the window ([`browser`]) and its notifications ([`notify`]), the signed-in device ([`session`]), one
 //! plan's documents ([`plan_docs`]), the pending-edit bookkeeping ([`pending`]) and the background
 //! work they own ([`tasks`]).
 //!
@@ -11,6 +11,7 @@
 
 pub mod api;
 pub mod bootstrap;
+pub mod bundles;
 pub mod browser;
 pub mod files;
 pub mod notify;

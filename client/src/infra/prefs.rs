@@ -33,6 +33,10 @@ enum Key<'a> {
     Own(&'a DocumentId),
     /// The server's heads of a document as it last told us.
     Confirmed(&'a DocumentId),
+    /// This device's bundle-signing key (secret half, hex; [`super::bundles`]).
+    DeviceSecret,
+    /// The device key's public half once the server registered it.
+    DeviceRegistered,
     /// The start screen as last drawn ([`super::saved_view`]), painted by the page at the next
     /// start before the app has loaded.
     View,
@@ -54,6 +58,8 @@ impl Key<'_> {
             Key::Own(doc) => format!("{PREFIX}own.{doc}"),
             Key::Confirmed(doc) => format!("{PREFIX}confirmed.{doc}"),
             Key::View => format!("{PREFIX}view"),
+            Key::DeviceSecret => format!("{PREFIX}device-key"),
+            Key::DeviceRegistered => format!("{PREFIX}device-registered"),
             #[cfg(feature = "office")]
             Key::Rollup(period) => format!("{PREFIX}rollup.{period}"),
             #[cfg(feature = "office")]
@@ -161,6 +167,32 @@ pub fn confirmed_heads(doc: &DocumentId) -> Vec<ChangeHash> {
 /// Remembers the server's heads of `doc`.
 pub fn set_confirmed_heads(doc: &DocumentId, heads: &[ChangeHash]) {
     set(Key::Confirmed(doc), &joined(heads));
+}
+
+/// This device's bundle-signing key, if one was made.
+pub fn device_secret() -> Option<[u8; 32]> {
+    let text = get(Key::DeviceSecret)?;
+    let bytes: Vec<u8> = (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+        .collect::<Option<_>>()?;
+    bytes.try_into().ok()
+}
+
+/// Keeps this device's bundle-signing key.
+pub fn set_device_secret(secret: &[u8; 32]) {
+    let hex: String = secret.iter().map(|b| format!("{b:02x}")).collect();
+    set(Key::DeviceSecret, &hex);
+}
+
+/// The public key the server registered for this device, if it did.
+pub fn device_registered() -> Option<String> {
+    get(Key::DeviceRegistered)
+}
+
+/// Remembers that the server registered `public_key`.
+pub fn set_device_registered(public_key: &str) {
+    set(Key::DeviceRegistered, public_key);
 }
 
 /// Keeps (or with `None`, forgets) the start screen as drawn (JSON the page reads:

@@ -138,6 +138,27 @@ impl Session {
             .ok_or_else(|| "chưa có dữ liệu trên máy này; cần kết nối mạng một lần".to_string())
     }
 
+    /// The documents this device holds data of (whatever samod stored under their ids).
+    pub(super) async fn held_documents(&self) -> std::collections::HashSet<String> {
+        self.storage
+            .keys()
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|k| k.split('/').next().map(str::to_string))
+            .collect()
+    }
+
+    /// Evidence file `sha256` as kept on this device, with its bytes.
+    pub(super) async fn kept_file(&self, sha256: &str) -> Option<(files::Kept, Vec<u8>)> {
+        super::bundles::kept_file(&self.storage, sha256).await
+    }
+
+    /// Stores a document chunk where samod finds it at the next start.
+    pub(super) async fn store_chunk(&self, key: &str, data: &[u8]) -> Result<(), String> {
+        self.storage.set(key, data).await.map_err(|e| e.to_string())
+    }
+
     /// Dials again at once (the browser says the network is back), instead of waiting out the
     /// backoff of the current dialer.
     pub fn redial(&self) {

@@ -1,0 +1,252 @@
+//! "Gói dữ liệu": bundle files carried by hand where no link reaches ([`crate::infra::bundles`]).
+//! On every device: export what the server has not confirmed (or everything the user may
+//! write) as a file, offline; load a starter bundle instead of a first sync. In the office: import
+//! a unit's bundle and read what the server applied, and download a starter bundle for a unit.
+//!
+//! Stage: *UI*, in the header (reachable while the plan is still loading: a new tablet on a weak
+//! link loads its starter from here).
+
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::infra::session::Session;
+use crate::infra::{browser, bundles};
+
+#[derive(Properties)]
+pub struct BundlePanelProps {
+    /// The device's session, once started.
+    pub session: Option<Rc<Session>>,
+}
+
+impl PartialEq for BundlePanelProps {
+    fn eq(&self, other: &Self) -> bool {
+        match (&self.session, &other.session) {
+            (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        }
+    }
+}
+
+/// What the last action said.
+#[derive(Clone, PartialEq)]
+enum Said {
+    Done(String),
+    Failed(String),
+}
+
+fn input_of(e: &Event) -> Option<HtmlInputElement> {
+    e.target()?.dyn_into::<HtmlInputElement>().ok()
+}
+
+/// The panel behind the header's "Gói dữ liệu" button.
+#[function_component(BundlePanel)]
+pub fn bundle_panel(props: &BundlePanelProps) -> Html {
+    let open = use_state(|| false);
+    let said = use_state(|| None::<Said>);
+    let toggle = {
+        let open = open.clone();
+        Callback::from(move |_| open.set(!*open))
+    };
+    let Some(session) = props.session.clone() else {
+        return html! {};
+    };
+    let export = |everything: bool| {
+        let (session, said) = (session.clone(), said.clone());
+        Callback::from(move |_| {
+            let (session, said) = (session.clone(), said.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = bundles::export(&session, everything).await.and_then(|e| {
+                    browser::download(&e.name, &e.bytes, bundles::MEDIA_TYPE)?;
+                    Ok(format!(
+                        "Đã xuất {} ({} tài liệu, {} thay đổi, {} tệp minh chứng, {} KB). Mang tệp này đến văn phòng để nhập.",
+                        e.name,
+                        e.documents,
+                        e.changes,
+                        e.files,
+                        e.bytes.len().div_ceil(1024)
+                    ))
+                });
+                said.set(Some(match result {
+                    Ok(m) => Said::Done(m),
+                    Err(e) => Said::Failed(e),
+                }));
+            });
+        })
+    };
+    let on_starter = {
+        let (session, said) = (session.clone(), said.clone());
+        Callback::from(move |e: Event| {
+            let Some(input) = input_of(&e) else {
+                return;
+            };
+            let (session, said) = (session.clone(), said.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let Some(bytes) = bundles::picked(&input).await else {
+                    return;
+                };
+                match bundles::load_starter(&session, &bytes).await {
+                    Ok(n) => {
+                        said.set(Some(Said::Done(format!(
+                            "Đã nạp {n} tài liệu từ gói khởi tạo; đang mở lại."
+                        ))));
+                        browser::reload_page();
+                    }
+                    Err(e) => said.set(Some(Said::Failed(e))),
+                }
+            });
+        })
+    };
+    let me = session.me();
+    let unregistered = !bundles::registered();
+    html! {
+        <>
+            <button class="secondary" onclick={toggle} data-testid="bundle-toggle">{"Gói dữ liệu"}</button>
+            if *open {
+                <section class="bundle-panel" data-testid="bundle-panel">
+                    <h2>{"Gói dữ liệu (khi không có mạng)"}</h2>
+                    <p>
+                        <button onclick={export(false)} data-testid="bundle-export">{"Xuất gói dữ liệu"}</button>
+                        {" "}
+                        <button class="secondary" onclick={export(true)} data-testid="bundle-export-all">{"Xuất toàn bộ"}</button>
+                    </p>
+                    if unregistered {
+                        <p class="note" data-testid="bundle-unregistered">{"Máy này chưa đăng ký khoá ký gói với máy chủ: văn phòng chỉ nhập được gói sau khi máy kết nối mạng một lần."}</p>
+                    }
+                    <label>{"Nạp gói khởi tạo (thay cho lần đồng bộ đầu): "}
+                        <input type="file" accept=".tiendo" onchange={on_starter} data-testid="bundle-starter" />
+                    </label>
+                    { office(&me, said.clone()) }
+                    {
+                        match &*said {
+                            Some(Said::Done(m)) => html! { <p class="ok" role="status" data-testid="bundle-message">{m}</p> },
+                            Some(Said::Failed(e)) => html! { <p class="error" role="alert" data-testid="bundle-error">{e}</p> },
+                            None => html! {},
+                        }
+                    }
+                </section>
+            }
+        </>
+    }
+}
+
+#[cfg(feature = "office")]
+fn office(me: &tiendo_shared::api::Me, said: UseStateHandle<Option<Said>>) -> Html {
+    use tiendo_shared::api::Role;
+    if !matches!(me.user.role, Role::AgencyAdmin | Role::SystemAdmin) {
+        return html! {};
+    }
+    let units: Vec<(String, String)> = me
+        .documents
+        .iter()
+        .filter(|d| d.kind == tiendo_shared::DocKind::Progress)
+        .filter_map(|d| Some((d.unit_id.clone()?, d.title.clone())))
+        .collect();
+    html! { <OfficeBundles {units} {said} /> }
+}
+
+#[cfg(not(feature = "office"))]
+fn office(_me: &tiendo_shared::api::Me, _said: UseStateHandle<Option<Said>>) -> Html {
+    html! {}
+}
+
+#[cfg(feature = "office")]
+#[derive(Properties, PartialEq)]
+struct OfficeProps {
+    /// (unit id, its progress document's title).
+    units: Vec<(String, String)>,
+    said: UseStateHandle<Option<Said>>,
+}
+
+#[cfg(feature = "office")]
+#[function_component(OfficeBundles)]
+fn office_bundles(props: &OfficeProps) -> Html {
+    use tiendo_shared::api::{BundleOutcome, BundleReport};
+    let report = use_state(|| None::<BundleReport>);
+    let unit = use_state(|| props.units.first().map(|u| u.0.clone()).unwrap_or_default());
+    let on_import = {
+        let (report, said) = (report.clone(), props.said.clone());
+        Callback::from(move |e: Event| {
+            let Some(input) = input_of(&e) else {
+                return;
+            };
+            let (report, said) = (report.clone(), said.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let Some(bytes) = bundles::picked(&input).await else {
+                    return;
+                };
+                input.set_value("");
+                match bundles::import_at_office(&bytes).await {
+                    Ok(r) => {
+                        said.set(Some(Said::Done(format!(
+                            "Đã nhập gói của {}: {}.",
+                            r.author_name,
+                            r.summary()
+                        ))));
+                        report.set(Some(r));
+                    }
+                    Err(e) => {
+                        report.set(None);
+                        said.set(Some(Said::Failed(e)));
+                    }
+                }
+            });
+        })
+    };
+    let on_unit = {
+        let unit = unit.clone();
+        Callback::from(move |e: Event| {
+            if let Some(s) = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+            {
+                unit.set(s.value());
+            }
+        })
+    };
+    let word = |o: BundleOutcome| match o {
+        BundleOutcome::Applied => "ghi mới",
+        BundleOutcome::Known => "đã có",
+        BundleOutcome::Refused => "từ chối",
+    };
+    let outcome_key = |o: BundleOutcome| match o {
+        BundleOutcome::Applied => "applied",
+        BundleOutcome::Known => "known",
+        BundleOutcome::Refused => "refused",
+    };
+    html! {
+        <div class="office-bundles">
+            <label>{"Nhập gói của đơn vị: "}
+                <input type="file" accept=".tiendo" onchange={on_import} data-testid="bundle-import" />
+            </label>
+            if let Some(r) = &*report {
+                <ul data-testid="bundle-report">
+                    { for r.documents.iter().map(|d| html! {
+                        <li data-testid={format!("bundle-doc-{}", d.doc_id)} data-outcome={outcome_key(d.outcome)}>
+                            {format!("{}: {}{}", if d.title.is_empty() { &d.doc_id } else { &d.title }, word(d.outcome),
+                                d.reason.as_deref().map(|r| format!(" — {r}")).unwrap_or_default())}
+                        </li>
+                    }) }
+                    { for r.files.iter().map(|f| html! {
+                        <li data-testid={format!("bundle-file-{}", f.sha256)} data-outcome={outcome_key(f.outcome)}>
+                            {format!("Tệp {}: {}{}", f.name, word(f.outcome),
+                                f.reason.as_deref().map(|r| format!(" — {r}")).unwrap_or_default())}
+                        </li>
+                    }) }
+                </ul>
+            }
+            <label>{"Gói khởi tạo cho máy tính bảng mới của đơn vị: "}
+                <select onchange={on_unit} data-testid="bundle-starter-unit">
+                    { for props.units.iter().map(|(id, title)| html! {
+                        <option value={id.clone()} selected={*id == *unit}>{title}</option>
+                    }) }
+                </select>
+            </label>
+            {" "}
+            <a href={format!("/api/bundles/starter?unit={}", *unit)} download="" data-testid="bundle-starter-link">{"Tải gói khởi tạo"}</a>
+        </div>
+    }
+}
