@@ -172,7 +172,11 @@ pub async fn export(session: &Session, everything: bool) -> Result<Exported, Str
             });
         }
     }
-    let unit = me.user.unit_id.clone().unwrap_or_else(|| "van-phong".into());
+    let unit = me
+        .user
+        .unit_id
+        .clone()
+        .unwrap_or_else(|| "van-phong".into());
     let name = format!(
         "{}_{}_{}{}.tiendo",
         unit,
@@ -221,7 +225,9 @@ pub async fn load_starter(session: &Session, bytes: &[u8]) -> Result<usize, Stri
     let me = session.me();
     let opened = bundle::open(bytes).map_err(|e| e.to_string())?;
     if opened.manifest.kind != Kind::Starter {
-        return Err("Đây là gói dữ liệu của đơn vị (để văn phòng nhập), không phải gói khởi tạo.".into());
+        return Err(
+            "Đây là gói dữ liệu của đơn vị (để văn phòng nhập), không phải gói khởi tạo.".into(),
+        );
     }
     let signer: String = opened.key.iter().map(|b| format!("{b:02x}")).collect();
     match &me.bundle_key {
@@ -285,9 +291,7 @@ pub(super) async fn kept_file(
 
 #[cfg(feature = "office")]
 /// The office uploads a unit's bundle; the server's report of what it applied.
-pub async fn import_at_office(
-    bytes: &[u8],
-) -> Result<tiendo_shared::api::BundleReport, String> {
+pub async fn import_at_office(bytes: &[u8]) -> Result<tiendo_shared::api::BundleReport, String> {
     let body = js_sys::Uint8Array::from(bytes);
     let resp = gloo_net::http::Request::post("/api/bundles")
         .header("Content-Type", MEDIA_TYPE)

@@ -11,8 +11,8 @@
 
 pub mod api;
 pub mod bootstrap;
-pub mod bundles;
 pub mod browser;
+pub mod bundles;
 pub mod files;
 pub mod notify;
 pub mod pending;
