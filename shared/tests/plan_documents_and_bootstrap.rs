@@ -34,6 +34,7 @@ fn me(role: Role, unit: Option<&str>, documents: Vec<DocRef>) -> Me {
         people: Vec::new(),
         sync_path: "/sync".into(),
         build: None,
+        bundle_key: None,
     }
 }
 
