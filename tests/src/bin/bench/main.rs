@@ -18,11 +18,15 @@
 //!   automerge-repo sync server under node.
 //! - `bundle` ([`bundle`]): the client's download size and its offline cold start in Chromium.
 //! - `files` ([`files`]): an evidence file's resumable upload on a weak link against one request.
+//! - `carry` ([`carry`]): bundle files carried by hand — a unit's year as a bundle against its
+//!   saved size; a new tablet's first sync after a starter bundle against one from nothing, on
+//!   an emulated Slow 3G link.
 //!
 //! Stage: *measurement*, over the real server (loopback), the real sync client and the pure
 //! computations.
 
 mod bundle;
+mod carry;
 mod files;
 mod throughput;
 
@@ -50,6 +54,8 @@ pub(crate) struct Sizes {
     pub(crate) wire: [usize; 2],
     /// `files`: the evidence file's size.
     pub(crate) file_bytes: usize,
+    /// `carry`: the edits of the unit's year.
+    pub(crate) carry_edits: usize,
 }
 
 impl Sizes {
@@ -59,6 +65,7 @@ impl Sizes {
         rollup: (130, 8, 50),
         wire: [500, 5_000],
         file_bytes: 5 * 1024 * 1024,
+        carry_edits: 400,
     };
     const SMOKE: Sizes = Sizes {
         agencies_at_scale: 4,
@@ -66,6 +73,7 @@ impl Sizes {
         rollup: (3, 2, 5),
         wire: [20, 40],
         file_bytes: 300 * 1024,
+        carry_edits: 12,
     };
 }
 
@@ -870,9 +878,14 @@ async fn main() {
         bundle::first_visit(&mut rows, runs.min(3)).await;
         ran(&rows, "bundle", before);
     }
+    if matches!(what, "all" | "carry") {
+        let before = rows.len();
+        carry::run(&mut rows, sizes.carry_edits).await;
+        ran(&rows, "carry", before);
+    }
     if rows.is_empty() {
         eprintln!(
-            "usage: bench [all|wire|status|edit|throughput|bundle|files] [--json FILE] \\
+            "usage: bench [all|wire|status|edit|throughput|bundle|files|carry] [--json FILE] \\
              [--clients 50,200,1000] [--window SECONDS] [--runs N] [--idle TABLETS] [--smoke]"
         );
         std::process::exit(2);
