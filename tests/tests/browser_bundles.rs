@@ -2,7 +2,8 @@
 //! never online since its sign-in, records Q1 progress with a photo and exports a bundle file;
 //! the central office uploads it in its browser and sees the result and the photo (the same
 //! bytes); a second import changes nothing; when the tablet's link comes back it sends none of
-//! what the bundle carried again, and nothing is lost.
+//! what the bundle carried again, and nothing is lost. A new tablet whose link is too weak for a
+//! first sync opens its plan from a starter bundle, and sync later brings what came after.
 
 use std::time::Duration;
 
@@ -146,4 +147,68 @@ async fn an_offline_tablets_bundle_reaches_the_office_and_is_not_sent_again() {
     let (library, id) = (server.library().clone(), doc_id.clone());
     let heads_now = blocking(|| server.on_server(async move { library.heads(&id).await.unwrap() }));
     assert_eq!(heads_now, heads_after_import, "nothing new, nothing lost");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_tablet_opens_its_plan_from_a_starter_bundle_and_syncs_only_what_came_after() {
+    const TASK: &str = "t2-d";
+    let dir = data_dir();
+    let out = data_dir();
+    let dist = client_copy();
+    let static_dir = dist.path().to_path_buf();
+    let server = blocking(|| TestServer::start_with(dir.path(), |c| c.static_dir = static_dir));
+    let office = blocking(|| server.login_demo(OFFICE));
+    let token = blocking(|| server.login_demo(UNIT));
+    let addr = server.addr();
+    let (_, doc_id) = blocking(|| own_progress(&addr, &token));
+    let (status, _, _, starter) =
+        blocking(|| server.download(&office, &format!("/api/bundles/starter?unit={UNIT}")));
+    assert_eq!(status, 200);
+    let file = out.path().join("khoi-tao.tiendo");
+    std::fs::write(&file, &starter).unwrap();
+
+    // After the starter was made, the unit's other tablet reports 60% on a task it leads.
+    let mut other = tiendo_tests::SyncClient::new("unit-other-tablet").await;
+    other.connect(server.sync_url(), &token).await;
+    let doc = other.find(&doc_id).await.expect("the unit's progress");
+    tiendo_tests::edit::<Progress>(&doc, UNIT, |p| {
+        p.entry_mut(TASK, PeriodKind::Year).percent = 60;
+    });
+    other.wait_acknowledged(&doc).await;
+    other.stop().await;
+
+    let mut run = Scenario::start(
+        "starter_bundle",
+        &[
+            ("BASE", server.url("/")),
+            ("USER", UNIT.to_string()),
+            ("PASSWORD", server.password(UNIT)),
+            ("STARTER", file.display().to_string()),
+            ("TASK", TASK.to_string()),
+        ],
+    );
+    let loaded = blocking(|| run.expect_within("loaded", Duration::from_secs(120)));
+    assert_eq!(
+        loaded["before"]["rows"], 0,
+        "with no link the plan did not open: {loaded:#}"
+    );
+    assert!(
+        loaded["before"]["said"]
+            .as_str()
+            .unwrap()
+            .contains("nạp gói khởi tạo"),
+        "and the screen says what to do: {loaded:#}"
+    );
+    assert!(
+        loaded["rows"].as_u64().unwrap() >= 10,
+        "the unit's tasks, from the file: {loaded:#}"
+    );
+    assert_eq!(
+        loaded["percent"], "0%",
+        "the bundle's state, before the later report: {loaded:#}"
+    );
+    let synced = blocking(|| run.expect_within("synced", Duration::from_secs(120)));
+    assert_eq!(synced["percent"], "60%", "{synced:#}");
+    run.go();
+    run.finish();
 }

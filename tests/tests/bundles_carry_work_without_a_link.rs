@@ -39,9 +39,12 @@ fn upload(server: &TestServer, token: &str, body: &[u8]) -> (u16, serde_json::Va
     (status, serde_json::from_str(&text).unwrap_or_default())
 }
 
+/// The answer as `shared::api::BundleReport`, which encodes back to the very same JSON.
 fn report(answer: (u16, serde_json::Value)) -> BundleReport {
     assert_eq!(answer.0, 200, "{}", answer.1);
-    serde_json::from_value(answer.1).expect("a bundle report")
+    let r: BundleReport = serde_json::from_value(answer.1.clone()).expect("a bundle report");
+    assert_eq!(serde_json::to_value(&r).unwrap(), answer.1, "no field lost");
+    r
 }
 
 fn register(server: &TestServer, token: &str, key: &SigningKey) {
@@ -453,5 +456,93 @@ fn the_command_line_exports_a_starter_and_imports_a_units_bundle() {
     assert!(
         said.contains("0 mới được ghi, 1 đã có, 0 bị từ chối"),
         "{said}"
+    );
+}
+
+#[test]
+fn bad_bundles_and_keys_are_refused_clearly() {
+    let dir = data_dir();
+    let server = TestServer::start(dir.path());
+    let office = server.login_demo(OFFICE);
+    let unit = server.login_demo(UNIT);
+    let other = server.login_demo(OTHER_UNIT);
+
+    for (what, body) in [
+        ("nothing", Vec::new()),
+        ("a text", b"xin chao".to_vec()),
+        ("a ZIP", b"PK\x03\x04rest of a zip".to_vec()),
+    ] {
+        let (status, answer) = upload(&server, &office, &body);
+        assert_eq!(status, 422, "{what}: {answer}");
+        assert_eq!(answer["code"], "bad_bundle", "{what}: {answer}");
+        assert!(
+            answer["error"]
+                .as_str()
+                .unwrap()
+                .contains("không phải gói dữ liệu"),
+            "{what}: {answer}"
+        );
+    }
+    let (status, _) = upload(&server, "", b"anything");
+    assert_eq!(status, 401, "no session, no import");
+    // A starter bundle is for a tablet, not for the server.
+    let (_, _, _, starter) = server.download(&office, &format!("/api/bundles/starter?unit={UNIT}"));
+    let (status, answer) = upload(&server, &office, &starter);
+    assert_eq!(status, 400, "{answer}");
+    assert!(
+        answer["error"].as_str().unwrap().contains("gói khởi tạo"),
+        "{answer}"
+    );
+    let (status, _, _, body) = server.download(&office, "/api/bundles/starter?unit=khong-co");
+    assert_eq!(status, 404, "{}", String::from_utf8_lossy(&body));
+
+    // Keys: not hex, not a key, another user's.
+    for bad in ["abc", &"zz".repeat(32)] {
+        let (status, answer) = server.post_json(
+            "/api/devices",
+            Some(&unit),
+            serde_json::json!({"public_key": bad}),
+        );
+        assert_eq!(status, 400, "{bad}: {answer}");
+    }
+    let key = SigningKey::from_bytes(&rand_bytes());
+    register(&server, &unit, &key);
+    let (status, answer) = server.post_json(
+        "/api/devices",
+        Some(&other),
+        serde_json::json!({"public_key": hex::encode(key.verifying_key().as_bytes())}),
+    );
+    assert_eq!(status, 409, "{answer}");
+
+    // A disabled author's key signs nothing.
+    let doc_id = server.doc_id(&unit, "progress", Some(UNIT));
+    let library = server.library().clone();
+    let id = doc_id.clone();
+    let heads = server.on_server(async move { library.heads(&id).await.unwrap() });
+    let made = bundle::seal(
+        Kind::Unit,
+        Author {
+            username: UNIT.into(),
+            unit_id: Some(UNIT.into()),
+            agency_id: None,
+        },
+        0,
+        None,
+        vec![DocData {
+            id: doc_id,
+            heads: heads.clone(),
+            deps: heads,
+            data: Vec::new(),
+        }],
+        Vec::new(),
+        &key,
+    );
+    let store = server.library().store().clone();
+    server.on_server(async move { store.set_disabled(UNIT, true).await.unwrap() });
+    let (status, answer) = upload(&server, &office, &made);
+    assert_eq!(status, 403, "{answer}");
+    assert!(
+        answer["error"].as_str().unwrap().contains("đã bị khoá"),
+        "{answer}"
     );
 }

@@ -135,7 +135,10 @@ impl Session {
             .find(id)
             .await
             .map_err(|_| "kho tài liệu đã dừng".to_string())?
-            .ok_or_else(|| "chưa có dữ liệu trên máy này; cần kết nối mạng một lần".to_string())
+            .ok_or_else(|| {
+                "chưa có dữ liệu trên máy này: cần kết nối mạng một lần, hoặc nạp gói khởi tạo văn phòng đã lập (nút \"Gói dữ liệu\")"
+                    .to_string()
+            })
     }
 
     /// The documents this device holds data of (whatever samod stored under their ids).
