@@ -92,7 +92,11 @@ scenario(async () => {
   const file = path.join(env('OUT'), download.suggestedFilename());
   await download.saveAs(file);
   const message = await p.textContent('[data-testid=bundle-message]');
-  const exported = { name: download.suggestedFilename(), file, message, pending, sha256, task };
+  // "Xuất toàn bộ": everything the user may write, whole.
+  const [all] = await Promise.all([p.waitForEvent('download'), p.click('[data-testid=bundle-export-all]')]);
+  const allFile = path.join(env('OUT'), all.suggestedFilename());
+  await all.saveAs(allFile);
+  const exported = { name: download.suggestedFilename(), file, message, pending, sha256, task, all: allFile };
 
   // The central office imports it in its browser.
   const officeContext = await launch(`${env('PROFILE')}-office`);

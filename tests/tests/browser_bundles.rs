@@ -72,6 +72,19 @@ async fn an_offline_tablets_bundle_reaches_the_office_and_is_not_sent_again() {
     assert!((2..=6).contains(&changes), "{message}");
     let sha = imported["sha256"].as_str().unwrap();
     assert_eq!(opened.manifest.files[0].sha256, sha);
+    // "Xuất toàn bộ": the same document whole, with the photo, and its own name.
+    let all_path = imported["all"].as_str().unwrap();
+    assert!(
+        all_path.ends_with(&format!("{UNIT}_{UNIT}_{today}_toan-bo.tiendo")),
+        "{all_path}"
+    );
+    let all = tiendo_shared::bundle::open(&std::fs::read(all_path).unwrap()).expect("sound");
+    assert!(all.manifest.documents[0].deps.is_empty(), "whole");
+    assert_eq!(
+        all.manifest.documents[0].heads,
+        opened.manifest.documents[0].heads
+    );
+    assert_eq!(all.manifest.files.len(), 1);
 
     // The server's report, as the office read it, and what the office's screen showed.
     let report = imported["report"].as_array().unwrap();

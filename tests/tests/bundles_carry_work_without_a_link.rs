@@ -546,3 +546,44 @@ fn bad_bundles_and_keys_are_refused_clearly() {
         "{answer}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn bundles_apply_in_any_order() {
+    let dir = data_dir();
+    let server = blocking(|| TestServer::start(dir.path()));
+    let unit_token = blocking(|| server.login_demo(UNIT));
+    let office_token = blocking(|| server.login_demo(OFFICE));
+    let doc_id = blocking(|| server.doc_id(&unit_token, "progress", Some(UNIT)));
+    let key = SigningKey::from_bytes(&rand_bytes());
+    blocking(|| register(&server, &unit_token, &key));
+    let mut tablet = SyncClient::new("tablet-two-bundles").await;
+    tablet.connect(server.sync_url(), &unit_token).await;
+    let doc = tablet.find(&doc_id).await.expect("the unit's progress");
+    tablet.wait_acknowledged(&doc).await;
+    let confirmed = doc.with_document(|d| d.get_heads());
+    tablet.disconnect();
+    // Monday's bundle, then Friday's: each all the server has not confirmed, so Friday's holds
+    // Monday's too.
+    edit::<Progress>(&doc, UNIT, |p| {
+        p.entry_mut("t2-d", PeriodKind::Q1).percent = 30
+    });
+    let monday = seal(UNIT, &doc, &confirmed, Vec::new(), &key);
+    edit::<Progress>(&doc, UNIT, |p| {
+        p.entry_mut("t2-d", PeriodKind::Q1).percent = 80
+    });
+    let friday = seal(UNIT, &doc, &confirmed, Vec::new(), &key);
+    // Friday's arrives first.
+    let first = report(blocking(|| upload(&server, &office_token, &friday)));
+    assert_eq!(first.documents[0].outcome, BundleOutcome::Applied);
+    assert_eq!(first.documents[0].changes, 2, "{first:?}");
+    let late = report(blocking(|| upload(&server, &office_token, &monday)));
+    assert_eq!(late.documents[0].outcome, BundleOutcome::Known, "{late:?}");
+    let (progress, heads) = on_server(&server, &doc_id);
+    assert_eq!(
+        progress.entry("t2-d", PeriodKind::Q1).map(|e| e.percent),
+        Some(80),
+        "the later value stands"
+    );
+    assert_eq!(heads, doc.with_document(|d| d.get_heads()));
+    tablet.stop().await;
+}
