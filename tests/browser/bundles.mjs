@@ -1,8 +1,8 @@
 // A unit's work carried by hand (tests/tests/browser_bundles.rs runs this). The unit's tablet,
 // offline ever since its sign-in, records Q1 progress with a photo and exports "Xuất gói dữ
 // liệu": a file downloaded with no link. The central office uploads that file in its own browser:
-// the server's report says what was applied, and the office's task view shows the unit's result
-// and the photo, whose bytes hash as the tablet's. Then the tablet's link comes back: it sends
+// the server's report says what was applied, the dashboard shows the unit's work in progress,
+// and the task view the unit's result, 40 % and the photo, whose bytes hash as the tablet's. Then the tablet's link comes back: it sends
 // none of what the bundle carried again (every frame on its socket kept for the test to decode,
 // and the bytes of its uploads counted).
 //
@@ -73,6 +73,9 @@ scenario(async () => {
   await p.selectOption('[data-testid=task-period]', 'q1');
   await p.click(`[data-testid=task-row-${task}]`);
   await p.waitForSelector('[data-testid=task-detail]');
+  await p.selectOption('[data-testid=field-status]', 'in_progress');
+  await p.fill('[data-testid=field-percent]', '40');
+  await p.press('[data-testid=field-percent]', 'Tab');
   await p.fill('[data-testid=field-result]', RESULT);
   await p.press('[data-testid=field-result]', 'Tab');
   await p.fill('[data-testid=evidence-summary]', 'Ảnh buổi rà soát');
@@ -109,12 +112,26 @@ scenario(async () => {
     id: r.dataset.testid, outcome: r.dataset.outcome, text: r.textContent,
   })));
   const said = await po.textContent('[data-testid=bundle-message]');
+  // The dashboard for Q1 (as of its end): the unit's bar shows work in progress.
+  await po.click('[data-testid=tab-summary]');
+  await po.waitForSelector('[data-testid=dashboard]');
+  await po.selectOption('[data-testid=dashboard-period]', 'q1');
+  await po.fill('[data-testid=dashboard-as-of]', '31/03/2025');
+  await po.press('[data-testid=dashboard-as-of]', 'Tab');
+  await po.waitForFunction(
+    (id) => {
+      const svg = document.querySelector(`svg[data-testid=bar-unit-${id}]`);
+      return svg && [...svg.querySelectorAll('rect.seg')].some((r) => r.dataset.class === 'progress');
+    },
+    env('USER'),
+  );
   // The office's view of the task: the unit's result and the photo, the photo's bytes.
   await po.click('[data-testid=tab-plan]');
   await po.click(`[data-testid=plan-task-${task}]`);
   await po.waitForSelector('[data-testid=task-view]');
   await po.selectOption('[data-testid=task-view-period]', 'q1');
   await po.waitForFunction((text) => document.querySelector('[data-testid=task-view]').textContent.includes(text), RESULT);
+  const state = await po.textContent('[data-testid=task-view] [data-testid=task-state]');
   await po.waitForSelector(`[data-testid=evidence-file-${sha256}]`);
   const served = await po.evaluate(async (sha) => {
     const href = document.querySelector(`[data-testid=evidence-file-${sha}]`).getAttribute('href');
@@ -129,7 +146,7 @@ scenario(async () => {
   await po.waitForFunction(() => /0 mới được ghi/.test(document.querySelector('[data-testid=bundle-message]')?.textContent || ''));
   const again = await po.textContent('[data-testid=bundle-message]');
   await officeContext.close();
-  emit('imported', { ...exported, photo_bytes: photo.length, report, said, served, again });
+  emit('imported', { ...exported, photo_bytes: photo.length, report, said, state, served, again });
 
   // The tablet's link comes back: what the bundle carried is not sent again.
   await p.evaluate(() => { window.__wsSent = 0; window.__wsFrames = []; window.__uploaded = 0; });

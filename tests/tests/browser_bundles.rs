@@ -98,6 +98,10 @@ async fn an_offline_tablets_bundle_reaches_the_office_and_is_not_sent_again() {
         "the photo, byte for byte"
     );
     assert!(
+        imported["state"].as_str().unwrap().ends_with("40%"),
+        "the task's merged state in the office: {imported:#}"
+    );
+    assert!(
         imported["again"]
             .as_str()
             .unwrap()
@@ -110,7 +114,7 @@ async fn an_offline_tablets_bundle_reaches_the_office_and_is_not_sent_again() {
         blocking(|| server.on_server(async move { library.read::<Progress>(&id).await.unwrap() }));
     let task = imported["task"].as_str().unwrap();
     let entry = stored.entry(task, PeriodKind::Q1).expect("the Q1 entry");
-    assert_eq!(entry.result, RESULT);
+    assert_eq!((entry.result.as_str(), entry.percent), (RESULT, 40));
     let (status, _, _, photo) = blocking(|| server.download(&token, &format!("/api/files/{sha}")));
     assert_eq!(status, 200);
     assert_eq!(

@@ -93,8 +93,15 @@ impl Store {
     pub async fn server_secret(&self, name: &str, fresh: [u8; 32]) -> Result<[u8; 32]> {
         let name = name.to_string();
         let secret: Vec<u8> = match &self.engine {
+            // Read first: it is asked for at every `/api/me`, and written once.
             Engine::Sqlite(_) => {
                 self.blocking(move |c| {
+                    let kept = c
+                        .query_row(&lite(GET_SECRET), [&name], |r| r.get(0))
+                        .optional()?;
+                    if let Some(kept) = kept {
+                        return Ok(kept);
+                    }
                     c.execute(&lite(PUT_SECRET), rusqlite::params![name, fresh.to_vec()])?;
                     c.query_row(&lite(GET_SECRET), [name], |r| r.get(0))
                 })
@@ -102,8 +109,13 @@ impl Store {
             }
             Engine::Postgres(pool) => {
                 let c = pg(pool).await?;
-                c.execute(PUT_SECRET, &[&name, &fresh.to_vec()]).await?;
-                c.query_one(GET_SECRET, &[&name]).await?.get(0)
+                match c.query_opt(GET_SECRET, &[&name]).await? {
+                    Some(row) => row.get(0),
+                    None => {
+                        c.execute(PUT_SECRET, &[&name, &fresh.to_vec()]).await?;
+                        c.query_one(GET_SECRET, &[&name]).await?.get(0)
+                    }
+                }
             }
         };
         secret.try_into().map_err(|s: Vec<u8>| {
