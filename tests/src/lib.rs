@@ -562,6 +562,24 @@ impl SyncClient {
         SyncClient::over(repo)
     }
 
+    /// A client whose store (a SQLite file at `db`) holds a starter bundle's documents, as a
+    /// tablet's IndexedDB does after "Nạp gói khởi tạo" (`client::infra::bundles`).
+    pub async fn from_starter(
+        peer: &str,
+        db: &Path,
+        starter: &tiendo_shared::bundle::Opened,
+    ) -> SyncClient {
+        use samod::storage::{Storage, StorageKey};
+        let store = tiendo_server::store::Store::open(db).expect("client store opens");
+        for (entry, data) in starter.manifest.documents.iter().zip(&starter.documents) {
+            let key =
+                StorageKey::from_parts([entry.id.as_str(), "snapshot", "starter"]).expect("a key");
+            store.put(key, data.clone()).await;
+        }
+        drop(store);
+        SyncClient::with_store(peer, db).await
+    }
+
     /// Connects to `url` with `token` and waits for the handshake.
     pub async fn connect(&mut self, url: url::Url, token: &str) {
         self.connect_within(url, token, PATIENCE).await;

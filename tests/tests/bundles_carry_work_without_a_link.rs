@@ -8,7 +8,6 @@
 
 use automerge::ChangeHash;
 use ed25519_dalek::SigningKey;
-use samod::storage::{Storage, StorageKey};
 use sha2::{Digest, Sha256};
 use tiendo_shared::api::{BundleOutcome, BundleReport};
 use tiendo_shared::bundle::{self, Author, DocData, FileData, Kind};
@@ -88,6 +87,47 @@ fn seal(
     )
 }
 
+/// A server, and a unit's tablet with a registered key that synced once and is now offline.
+struct Unit {
+    server: TestServer,
+    unit_token: String,
+    office_token: String,
+    /// The unit's progress document.
+    doc_id: String,
+    key: SigningKey,
+    tablet: SyncClient,
+    doc: samod::DocHandle,
+    /// The server's heads of the document when the link went.
+    confirmed: Vec<ChangeHash>,
+}
+
+impl Unit {
+    async fn offline(dir: &tempfile::TempDir, peer: &str) -> Unit {
+        let server = blocking(|| TestServer::start(dir.path()));
+        let unit_token = blocking(|| server.login_demo(UNIT));
+        let office_token = blocking(|| server.login_demo(OFFICE));
+        let doc_id = blocking(|| server.doc_id(&unit_token, "progress", Some(UNIT)));
+        let key = SigningKey::from_bytes(&rand_bytes());
+        blocking(|| register(&server, &unit_token, &key));
+        let mut tablet = SyncClient::new(peer).await;
+        tablet.connect(server.sync_url(), &unit_token).await;
+        let doc = tablet.find(&doc_id).await.expect("the unit's progress");
+        tablet.wait_acknowledged(&doc).await;
+        let confirmed = doc.with_document(|d| d.get_heads());
+        tablet.disconnect();
+        Unit {
+            server,
+            unit_token,
+            office_token,
+            doc_id,
+            key,
+            tablet,
+            doc,
+            confirmed,
+        }
+    }
+}
+
 fn pdf(text: &str) -> Vec<u8> {
     format!("%PDF-1.4\n% {text}\n%%EOF\n").into_bytes()
 }
@@ -95,21 +135,19 @@ fn pdf(text: &str) -> Vec<u8> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_units_bundle_applies_once_by_its_authors_rights_and_is_not_sent_again() {
     let dir = data_dir();
-    let server = blocking(|| TestServer::start(dir.path()));
-    let unit_token = blocking(|| server.login_demo(UNIT));
-    let office_token = blocking(|| server.login_demo(OFFICE));
-    let doc_id = blocking(|| server.doc_id(&unit_token, "progress", Some(UNIT)));
+    let Unit {
+        server,
+        unit_token,
+        office_token,
+        doc_id,
+        key,
+        mut tablet,
+        doc,
+        confirmed,
+    } = Unit::offline(&dir, "tablet-bundle").await;
     let other_doc = blocking(|| server.doc_id(&office_token, "progress", Some(OTHER_UNIT)));
-    let key = SigningKey::from_bytes(&rand_bytes());
-    blocking(|| register(&server, &unit_token, &key));
 
-    // The tablet syncs once, then works with no link: Q1 progress with a long result and a file.
-    let mut tablet = SyncClient::new("tablet-bundle").await;
-    tablet.connect(server.sync_url(), &unit_token).await;
-    let doc = tablet.find(&doc_id).await.expect("the unit's progress");
-    tablet.wait_acknowledged(&doc).await;
-    let confirmed = doc.with_document(|d| d.get_heads());
-    tablet.disconnect();
+    // The tablet works with no link: Q1 progress with a long result and a file.
     let file = pdf("biên bản kiểm tra quý 1");
     let sha = hex::encode(Sha256::digest(&file));
     let result = "Đã kiểm tra 12 thủ tục hành chính. ".repeat(200);
@@ -343,15 +381,11 @@ async fn a_starter_bundle_leaves_the_first_sync_only_what_changed_since() {
         {
             let tablet_dir = data_dir();
             let db = tablet_dir.path().join("tablet.sqlite");
-            if loaded {
-                let store = tiendo_server::Store::open(&db).expect("the tablet's store");
-                for (entry, data) in opened.manifest.documents.iter().zip(&opened.documents) {
-                    let key = StorageKey::from_parts([entry.id.as_str(), "snapshot", "starter"])
-                        .expect("a key");
-                    store.put(key, data.clone()).await;
-                }
-            }
-            let mut tablet = SyncClient::with_store(&format!("tablet-{loaded}"), &db).await;
+            let mut tablet = if loaded {
+                SyncClient::from_starter(&format!("tablet-{loaded}"), &db, &opened).await
+            } else {
+                SyncClient::with_store(&format!("tablet-{loaded}"), &db).await
+            };
             tablet.connect(server_url, &token).await;
             let mut docs = Vec::new();
             for id in &ids {
@@ -550,18 +584,16 @@ fn bad_bundles_and_keys_are_refused_clearly() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn bundles_apply_in_any_order() {
     let dir = data_dir();
-    let server = blocking(|| TestServer::start(dir.path()));
-    let unit_token = blocking(|| server.login_demo(UNIT));
-    let office_token = blocking(|| server.login_demo(OFFICE));
-    let doc_id = blocking(|| server.doc_id(&unit_token, "progress", Some(UNIT)));
-    let key = SigningKey::from_bytes(&rand_bytes());
-    blocking(|| register(&server, &unit_token, &key));
-    let mut tablet = SyncClient::new("tablet-two-bundles").await;
-    tablet.connect(server.sync_url(), &unit_token).await;
-    let doc = tablet.find(&doc_id).await.expect("the unit's progress");
-    tablet.wait_acknowledged(&doc).await;
-    let confirmed = doc.with_document(|d| d.get_heads());
-    tablet.disconnect();
+    let Unit {
+        server,
+        office_token,
+        doc_id,
+        key,
+        tablet,
+        doc,
+        confirmed,
+        ..
+    } = Unit::offline(&dir, "tablet-two-bundles").await;
     // Monday's bundle, then Friday's: each all the server has not confirmed, so Friday's holds
     // Monday's too.
     edit::<Progress>(&doc, UNIT, |p| {

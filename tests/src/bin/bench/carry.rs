@@ -11,7 +11,6 @@
 
 use std::time::{Duration, Instant};
 
-use samod::storage::{Storage, StorageKey};
 use tiendo_shared::bundle::{self, Author, DocData, Kind};
 use tiendo_shared::{PeriodKind, Progress, WorkStatus};
 use tiendo_tests::{SyncClient, TestServer, data_dir, edit};
@@ -144,15 +143,11 @@ pub async fn run(rows: &mut Vec<Row>, edits: usize) {
         async move {
             let tablet_dir = data_dir();
             let db = tablet_dir.path().join("tablet.sqlite");
-            if loaded {
-                let store = tiendo_server::Store::open(&db).expect("the tablet's store");
-                for (entry, data) in opened.manifest.documents.iter().zip(&opened.documents) {
-                    let key = StorageKey::from_parts([entry.id.as_str(), "snapshot", "starter"])
-                        .expect("a key");
-                    store.put(key, data.clone()).await;
-                }
-            }
-            let mut tablet = SyncClient::with_store(&format!("carry-new-{loaded}"), &db).await;
+            let mut tablet = if loaded {
+                SyncClient::from_starter(&format!("carry-new-{loaded}"), &db, &opened).await
+            } else {
+                SyncClient::with_store(&format!("carry-new-{loaded}"), &db).await
+            };
             let started = Instant::now();
             tablet.connect(url, &token).await;
             let connected = Instant::now();
