@@ -856,3 +856,26 @@ pub fn frame_type(bytes: &[u8]) -> String {
 pub fn data_dir() -> tempfile::TempDir {
     tempfile::tempdir().expect("temp dir")
 }
+
+/// A unit's bundle file as its tablet seals it: by `user` of the unit of the same name, made
+/// now, with `documents` and `files`, signed with `key`.
+pub fn unit_bundle(
+    user: &str,
+    documents: Vec<tiendo_shared::bundle::DocData>,
+    files: Vec<tiendo_shared::bundle::FileData>,
+    key: &ed25519_dalek::SigningKey,
+) -> Vec<u8> {
+    tiendo_shared::bundle::seal(
+        tiendo_shared::bundle::Kind::Unit,
+        tiendo_shared::bundle::Author {
+            username: user.into(),
+            unit_id: Some(user.into()),
+            agency_id: None,
+        },
+        tiendo_server::unix_now() * 1000,
+        None,
+        documents,
+        files,
+        key,
+    )
+}

@@ -10,7 +10,7 @@ use automerge::ChangeHash;
 use ed25519_dalek::SigningKey;
 use sha2::{Digest, Sha256};
 use tiendo_shared::api::{BundleOutcome, BundleReport};
-use tiendo_shared::bundle::{self, Author, DocData, FileData, Kind};
+use tiendo_shared::bundle::{self, DocData, FileData, Kind};
 use tiendo_shared::{PeriodKind, Progress, WorkStatus};
 use tiendo_tests::{
     SyncClient, TestServer, blocking, data_dir, edit, name_evidence_file, process::RealServer,
@@ -67,15 +67,8 @@ fn seal(
     key: &SigningKey,
 ) -> Vec<u8> {
     let (heads, data) = doc.with_document(|d| (d.get_heads(), d.save_after(confirmed)));
-    bundle::seal(
-        Kind::Unit,
-        Author {
-            username: user.into(),
-            unit_id: Some(user.into()),
-            agency_id: None,
-        },
-        tiendo_server::unix_now() * 1000,
-        None,
+    tiendo_tests::unit_bundle(
+        user,
         vec![DocData {
             id: doc.document_id().to_string(),
             heads,
@@ -464,15 +457,8 @@ fn the_command_line_exports_a_starter_and_imports_a_units_bundle() {
         |p| p.entry_mut("t1-a", PeriodKind::Q1).percent = 70,
     )
     .unwrap();
-    let made = bundle::seal(
-        Kind::Unit,
-        Author {
-            username: UNIT.into(),
-            unit_id: Some(UNIT.into()),
-            agency_id: None,
-        },
-        0,
-        None,
+    let made = tiendo_tests::unit_bundle(
+        UNIT,
         vec![DocData {
             id: doc_id.clone(),
             heads: doc.get_heads(),
@@ -553,15 +539,8 @@ fn bad_bundles_and_keys_are_refused_clearly() {
     let library = server.library().clone();
     let id = doc_id.clone();
     let heads = server.on_server(async move { library.heads(&id).await.unwrap() });
-    let made = bundle::seal(
-        Kind::Unit,
-        Author {
-            username: UNIT.into(),
-            unit_id: Some(UNIT.into()),
-            agency_id: None,
-        },
-        0,
-        None,
+    let made = tiendo_tests::unit_bundle(
+        UNIT,
         vec![DocData {
             id: doc_id,
             heads: heads.clone(),

@@ -11,7 +11,7 @@
 
 use std::time::{Duration, Instant};
 
-use tiendo_shared::bundle::{self, Author, DocData, Kind};
+use tiendo_shared::bundle::{self, DocData};
 use tiendo_shared::{PeriodKind, Progress, WorkStatus};
 use tiendo_tests::{SyncClient, TestServer, data_dir, edit};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -55,15 +55,8 @@ pub async fn run(rows: &mut Vec<Row>, edits: usize) {
     tablet.stop().await;
     let key = ed25519_dalek::SigningKey::from_bytes(&[7; 32]);
     let seal = |data: Vec<u8>, deps: Vec<automerge::ChangeHash>, heads| {
-        bundle::seal(
-            Kind::Unit,
-            Author {
-                username: UNIT.into(),
-                unit_id: Some(UNIT.into()),
-                agency_id: None,
-            },
-            0,
-            None,
+        tiendo_tests::unit_bundle(
+            UNIT,
             vec![DocData {
                 id: own.clone(),
                 heads,
