@@ -12,7 +12,8 @@
 //! | system admin | write | write | write | write |
 //!
 //! Beside the document table: who sees the merged status and the reports ([`may_see_merged`]),
-//! who may import a plan ([`may_import`]) and whose names a user's history shows
+//! who may import a plan ([`may_import`]) or a bundle file ([`may_import_bundle`]), who makes
+//! starter bundles ([`may_make_starter`]) and whose names a user's history shows
 //! ([`sees_people_of`]) — every authorization rule is in this module.
 //!
 //! A document not in the catalogue is shared with nobody, so a client can neither read nor create
@@ -127,6 +128,34 @@ pub fn may_link(
         _ if own == Access::Write && other == Access::Write => Ok(()),
         _ => Err(AppError::Forbidden(
             "chỉ đầu mối tổng hợp của cơ quan liên kết được hai kế hoạch của mình".into(),
+        )),
+    }
+}
+
+/// Who may import a bundle file made by `author` (`crate::bundles`): the author's agency's
+/// central office, a system administrator, or the author. What it applies is decided by the
+/// author's own rights.
+pub fn may_import_bundle(importer: &User, author: &User) -> Result<()> {
+    let same_agency = importer.agency_id.is_some() && importer.agency_id == author.agency_id;
+    match importer.role {
+        Role::SystemAdmin => Ok(()),
+        Role::AgencyAdmin if same_agency => Ok(()),
+        _ if importer.id == author.id => Ok(()),
+        _ => Err(AppError::Forbidden(format!(
+            "gói của {} chỉ do đầu mối tổng hợp của cơ quan đó nhập",
+            author.username
+        ))),
+    }
+}
+
+/// Who may make a starter bundle for a unit of `agency_id`: its central office, a system
+/// administrator.
+pub fn may_make_starter(user: &User, agency_id: &str) -> Result<()> {
+    match user.role {
+        Role::SystemAdmin => Ok(()),
+        Role::AgencyAdmin if user.agency_id.as_deref() == Some(agency_id) => Ok(()),
+        _ => Err(AppError::Forbidden(
+            "gói khởi tạo do đầu mối tổng hợp của cơ quan lập".into(),
         )),
     }
 }

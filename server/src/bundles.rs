@@ -49,21 +49,6 @@ pub async fn server_public_key(library: &Library) -> Result<String> {
     ))
 }
 
-/// Who may import a bundle made by `author`: the author's agency's central office, a system
-/// administrator, or the author.
-pub fn may_import(importer: &User, author: &User) -> Result<()> {
-    let same_agency = importer.agency_id.is_some() && importer.agency_id == author.agency_id;
-    match importer.role {
-        Role::SystemAdmin => Ok(()),
-        Role::AgencyAdmin if same_agency => Ok(()),
-        _ if importer.id == author.id => Ok(()),
-        _ => Err(AppError::Forbidden(format!(
-            "gói của {} chỉ do đầu mối tổng hợp của cơ quan đó nhập",
-            author.username
-        ))),
-    }
-}
-
 /// Opens `bytes` and finds its author: a bundle that does not open, a starter bundle, or one
 /// signed with a key no enabled user registered is refused whole, naming why.
 pub async fn author_of(library: &Library, bytes: &[u8]) -> Result<(bundle::Opened, User)> {
@@ -142,9 +127,9 @@ pub async fn import(
         }
         let record = record.expect("checked above");
         match apply(library, author, &record, entry, data).await? {
-            Applied::New(n) => {
+            Applied::New { changes, .. } => {
                 row.outcome = BundleOutcome::Applied;
-                row.changes = n;
+                row.changes = changes;
             }
             Applied::Known => row.outcome = BundleOutcome::Known,
             Applied::Refused(why) => {
@@ -189,7 +174,12 @@ pub async fn import(
 
 /// What applying one document's data did.
 enum Applied {
-    New(usize),
+    /// New changes: how many, the reporting steps they add, the document's heads after.
+    New {
+        changes: usize,
+        steps: Vec<String>,
+        heads: Vec<ChangeHash>,
+    },
     Known,
     Refused(String),
 }
@@ -212,46 +202,43 @@ async fn apply(
     let handle = library.handle(&entry.id).await?;
     let office = record.kind == DocKind::Plan;
     let who = author.clone();
-    let (outcome, added, now) = tokio::task::spawn_blocking(move || {
+    let outcome = tokio::task::spawn_blocking(move || {
         handle.with_document(|d| {
             let has = |h: &ChangeHash| d.get_change_by_hash(h).is_some();
             if heads.iter().all(has) {
-                return (Applied::Known, Vec::new(), Vec::new());
+                return Applied::Known;
             }
             if let Some(missing) = deps.iter().find(|h| !has(h)) {
-                return (
-                    Applied::Refused(format!(
-                        "gói dựa trên thay đổi {} mà máy chủ chưa có (máy chủ đã được khôi phục từ bản sao lưu cũ?)",
-                        &missing.to_string()[..12]
-                    )),
-                    Vec::new(),
-                    Vec::new(),
-                );
+                return Applied::Refused(format!(
+                    "gói dựa trên thay đổi {} mà máy chủ chưa có (máy chủ đã được khôi phục từ bản sao lưu cũ?)",
+                    &missing.to_string()[..12]
+                ));
             }
-            let added = match crate::sync::steps::check(d, &data, &who, office) {
-                crate::sync::steps::Verdict::Refuse(why) => {
-                    return (Applied::Refused(why), Vec::new(), Vec::new());
-                }
-                crate::sync::steps::Verdict::Pass(added) => added,
+            let steps = match crate::sync::steps::check(d, &data, &who, office) {
+                crate::sync::steps::Verdict::Refuse(why) => return Applied::Refused(why),
+                crate::sync::steps::Verdict::Pass(steps) => steps,
             };
             let before = d.get_heads();
             if let Err(e) = d.load_incremental(&data) {
-                return (
-                    Applied::Refused(format!("thay đổi không đọc được: {e}")),
-                    Vec::new(),
-                    Vec::new(),
-                );
+                return Applied::Refused(format!("thay đổi không đọc được: {e}"));
             }
-            let new = d.get_changes(&before).len();
-            (Applied::New(new), added, d.get_heads())
+            Applied::New {
+                changes: d.get_changes(&before).len(),
+                steps,
+                heads: d.get_heads(),
+            }
         })
     })
     .await?;
-    if let Applied::New(_) = outcome {
-        if !added.is_empty() {
-            library.store().record_receipts(&entry.id, &added).await?;
+    if let Applied::New { steps, heads, .. } = &outcome {
+        if !steps.is_empty() {
+            library.store().record_receipts(&entry.id, steps).await?;
         }
-        if !library.store().wait_durable(&entry.id, &now, STORING).await {
+        if !library
+            .store()
+            .wait_durable(&entry.id, heads, STORING)
+            .await
+        {
             return Err(AppError::Interrupted(format!(
                 "thay đổi của tài liệu {} chưa được lưu kịp; nhập lại gói (không sinh trùng)",
                 entry.id

@@ -177,10 +177,11 @@ pub enum BundleError {
 
 fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
-    hex_lower(&sha2::Sha256::digest(bytes))
+    hex(&sha2::Sha256::digest(bytes))
 }
 
-fn hex_lower(bytes: &[u8]) -> String {
+/// `bytes` as lower-case hex, as manifests and `/api/me`'s `bundle_key` write keys and hashes.
+pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

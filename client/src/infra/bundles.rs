@@ -21,7 +21,7 @@ use tiendo_shared::bundle::{self, Author, DocData, FileData, Kind};
 use tiendo_shared::{DocKind, Progress};
 
 use super::session::Session;
-use super::{browser, files, prefs};
+use super::{browser, prefs};
 
 /// The bundle file's media type.
 pub const MEDIA_TYPE: &str = "application/vnd.tiendo.bundle";
@@ -39,11 +39,7 @@ pub fn device_key() -> SigningKey {
 
 /// The device key's public half, hex.
 fn public_hex(key: &SigningKey) -> String {
-    key.verifying_key()
-        .as_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    bundle::hex(key.verifying_key().as_bytes())
 }
 
 /// Whether the server has this device's key (as far as this device knows).
@@ -238,7 +234,7 @@ pub async fn load_starter(session: &Session, bytes: &[u8]) -> Result<usize, Stri
             "Đây là gói dữ liệu của đơn vị (để văn phòng nhập), không phải gói khởi tạo.".into(),
         );
     }
-    let signer: String = opened.key.iter().map(|b| format!("{b:02x}")).collect();
+    let signer = bundle::hex(&opened.key);
     match &me.bundle_key {
         None => {
             return Err(
@@ -283,19 +279,6 @@ pub async fn load_starter(session: &Session, bytes: &[u8]) -> Result<usize, Stri
 pub async fn picked(input: &web_sys::HtmlInputElement) -> Option<Vec<u8>> {
     let file = input.files()?.get(0)?;
     browser::read_file(&file).await.ok()
-}
-
-/// Files kept on the device, for [`Session::kept_file`].
-pub(super) async fn kept_file(
-    storage: &super::storage::IdbStorage,
-    sha256: &str,
-) -> Option<(files::Kept, Vec<u8>)> {
-    let kept = files::all(storage)
-        .await
-        .into_iter()
-        .find(|k| k.sha256 == sha256)?;
-    let bytes = storage.file_bytes(sha256).await.ok()??;
-    Some((kept, js_sys::Uint8Array::new(&bytes).to_vec()))
 }
 
 #[cfg(feature = "office")]

@@ -226,6 +226,13 @@ pub async fn all(storage: &IdbStorage) -> Vec<Kept> {
         .collect()
 }
 
+/// File `sha256` as kept on this device, with its bytes (for a bundle).
+pub async fn kept_with_bytes(storage: &IdbStorage, sha256: &str) -> Option<(Kept, Vec<u8>)> {
+    let record = storage.file(sha256).await.ok()??;
+    let bytes = storage.file_bytes(sha256).await.ok()??;
+    Some((kept_of(sha256, &record), Uint8Array::new(&bytes).to_vec()))
+}
+
 /// A URL the browser opens file `sha256` at: the bytes on this device (works offline), else the
 /// server's copy.
 pub async fn url(storage: &IdbStorage, sha256: &str) -> String {

@@ -181,8 +181,7 @@ pub fn device_secret() -> Option<[u8; 32]> {
 
 /// Keeps this device's bundle-signing key.
 pub fn set_device_secret(secret: &[u8; 32]) {
-    let hex: String = secret.iter().map(|b| format!("{b:02x}")).collect();
-    set(Key::DeviceSecret, &hex);
+    set(Key::DeviceSecret, &tiendo_shared::bundle::hex(secret));
 }
 
 /// The public key the server registered for this device, if it did.

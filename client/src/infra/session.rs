@@ -154,7 +154,7 @@ impl Session {
 
     /// Evidence file `sha256` as kept on this device, with its bytes.
     pub(super) async fn kept_file(&self, sha256: &str) -> Option<(files::Kept, Vec<u8>)> {
-        super::bundles::kept_file(&self.storage, sha256).await
+        files::kept_with_bytes(&self.storage, sha256).await
     }
 
     /// Stores a document chunk where samod finds it at the next start.

@@ -67,7 +67,7 @@ async fn import(cfg: &Config, library: &crate::Library, file: &PathBuf) -> anyho
         "Gói của {} ({}), lập lúc {} (giờ máy lập)",
         report.author_name,
         report.author,
-        chrono_ms(report.created_ms)
+        day_of(report.created_ms)
     );
     let word = |o: BundleOutcome| match o {
         BundleOutcome::Applied => "ghi mới",
@@ -142,7 +142,7 @@ async fn export(
 }
 
 /// The day of `ms` in Vietnam.
-fn chrono_ms(ms: i64) -> String {
+fn day_of(ms: i64) -> String {
     tiendo_shared::Date::from_unix_millis_vn(ms)
         .map(|d| d.to_string())
         .unwrap_or_else(|| ms.to_string())

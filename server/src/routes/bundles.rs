@@ -16,7 +16,6 @@ use tiendo_shared::api::{BundleReport, DeviceKey};
 
 use super::auth::Authenticated;
 use crate::AppState;
-use crate::accounts::Role;
 use crate::error::{AppError, Result};
 use crate::store::keys::Registered;
 
@@ -71,7 +70,7 @@ async fn import(
     body: Bytes,
 ) -> Result<Json<BundleReport>> {
     let (opened, author) = crate::bundles::author_of(&state.library, &body).await?;
-    crate::bundles::may_import(&auth.user, &author)?;
+    crate::access::may_import_bundle(&auth.user, &author)?;
     let report = crate::bundles::import(
         &state.library,
         opened,
@@ -108,16 +107,7 @@ async fn starter(
     } else {
         q.agency.clone()
     };
-    let allowed = match auth.user.role {
-        Role::SystemAdmin => true,
-        Role::AgencyAdmin => auth.user.agency_id.as_deref() == Some(agency.as_str()),
-        _ => false,
-    };
-    if !allowed {
-        return Err(AppError::Forbidden(
-            "gói khởi tạo do đầu mối tổng hợp của cơ quan lập".into(),
-        ));
-    }
+    crate::access::may_make_starter(&auth.user, &agency)?;
     let bytes = crate::bundles::starter(
         &state.library,
         &agency,

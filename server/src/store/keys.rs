@@ -64,12 +64,8 @@ impl Store {
     /// The user a device key is registered to, if any (disabled or not: the caller decides).
     pub async fn device_key_owner(&self, key: [u8; 32]) -> Result<Option<User>> {
         let sql = format!(
-            "SELECT {} FROM users WHERE id = (SELECT user_id FROM device_keys WHERE public_key = $1)",
-            USER_COLUMNS
-                .split(", ")
-                .map(|c| format!("users.{c}"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            "SELECT {USER_COLUMNS} FROM users
+             WHERE id = (SELECT user_id FROM device_keys WHERE public_key = $1)"
         );
         match &self.engine {
             Engine::Sqlite(_) => {
