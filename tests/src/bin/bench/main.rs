@@ -644,6 +644,7 @@ async fn throughput_section(
     rows: &mut Vec<Row>,
     clients: &[usize],
     window: Duration,
+    offered: f64,
     idle_tablets: usize,
     postgres: Option<&str>,
 ) {
@@ -666,16 +667,16 @@ async fn throughput_section(
         eprintln!("throughput: {c} tablets against tiendo serve");
         let mut ours = vec![(
             "",
-            throughput::ours(base.path(), &agencies, c, window).await,
+            throughput::ours(base.path(), &agencies, c, window, offered).await,
         )];
         if let Some(url) = postgres {
             eprintln!("throughput: {c} tablets against tiendo serve on PostgreSQL");
             let figures =
-                throughput::ours_on_postgres(base.path(), url, &agencies, c, window).await;
+                throughput::ours_on_postgres(base.path(), url, &agencies, c, window, offered).await;
             ours.push((" (PostgreSQL)", figures));
         }
         eprintln!("throughput: {c} tablets against the reference server");
-        let reference = throughput::reference(&agencies, c, window).await;
+        let reference = throughput::reference(&agencies, c, window, offered).await;
         for (store, ours) in &ours {
             let row = |what: String, o: f64, r: f64, unit: &'static str| Row {
                 section: "sync",
@@ -687,32 +688,44 @@ async fn throughput_section(
             };
             rows.push(row(
                 format!("C={c}: edits acknowledged per second"),
-                ours.per_second(),
-                reference.per_second(),
+                ours.closed.per_second(),
+                reference.closed.per_second(),
                 "/s",
             ));
             rows.push(row(
                 format!("C={c}: edits acknowledged per server CPU-second"),
-                ours.per_cpu_second(),
-                reference.per_cpu_second(),
+                ours.closed.per_cpu_second(),
+                reference.closed.per_cpu_second(),
                 "/s",
             ));
             rows.push(row(
                 format!("C={c}: edit → central office sees it, p50"),
-                ours.quantile_ms(0.5),
-                reference.quantile_ms(0.5),
+                ours.closed.quantile_ms(0.5),
+                reference.closed.quantile_ms(0.5),
                 "ms",
             ));
             rows.push(row(
                 format!("C={c}: edit → central office sees it, p99"),
-                ours.quantile_ms(0.99),
-                reference.quantile_ms(0.99),
+                ours.closed.quantile_ms(0.99),
+                reference.closed.quantile_ms(0.99),
+                "ms",
+            ));
+            rows.push(row(
+                format!("C={c}: edit → acknowledged, p50"),
+                ours.closed.ack_quantile_ms(0.5),
+                reference.closed.ack_quantile_ms(0.5),
+                "ms",
+            ));
+            rows.push(row(
+                format!("C={c}: edit → acknowledged, p99"),
+                ours.closed.ack_quantile_ms(0.99),
+                reference.closed.ack_quantile_ms(0.99),
                 "ms",
             ));
             rows.push(row(
                 format!("C={c}: edits never seen by the office (10 s grace)"),
-                ours.unseen as f64,
-                reference.unseen as f64,
+                ours.closed.unseen as f64,
+                reference.closed.unseen as f64,
                 "",
             ));
             rows.push(row(
@@ -723,8 +736,40 @@ async fn throughput_section(
             ));
             rows.push(row(
                 format!("C={c}: server CPU during the window (100 % = one core)"),
-                ours.cpu_percent,
-                reference.cpu_percent,
+                ours.closed.cpu_percent,
+                reference.closed.cpu_percent,
+                "%",
+            ));
+            // The same tablets at a given pace: the latency below saturation.
+            let at = format!("C={c}, {} edits/s offered", thousands(offered as usize));
+            rows.push(row(
+                format!("{at}: edits acknowledged per second"),
+                ours.paced.per_second(),
+                reference.paced.per_second(),
+                "/s",
+            ));
+            rows.push(row(
+                format!("{at}: edit → central office sees it, p50"),
+                ours.paced.quantile_ms(0.5),
+                reference.paced.quantile_ms(0.5),
+                "ms",
+            ));
+            rows.push(row(
+                format!("{at}: edit → central office sees it, p99"),
+                ours.paced.quantile_ms(0.99),
+                reference.paced.quantile_ms(0.99),
+                "ms",
+            ));
+            rows.push(row(
+                format!("{at}: edits never seen by the office (10 s grace)"),
+                ours.paced.unseen as f64,
+                reference.paced.unseen as f64,
+                "",
+            ));
+            rows.push(row(
+                format!("{at}: server CPU (100 % = one core)"),
+                ours.paced.cpu_percent,
+                reference.paced.cpu_percent,
                 "%",
             ));
             rows.push(row(
@@ -817,13 +862,17 @@ async fn main() {
     let smoke = args.iter().any(|a| a == "--smoke");
     // `--postgres URL`: the throughput section also runs ours on a database of that cluster.
     let postgres = option(&args, "--postgres").filter(|p| p != "none");
+    // `--offered N`: the paced window's edits per second, all tablets together.
+    let offered: f64 = option(&args, "--offered")
+        .map(|n| n.parse().expect("--offered: edits per second"))
+        .unwrap_or(400.0);
     let idle_tablets: usize = option(&args, "--idle")
         .map(|n| n.parse().expect("--idle: a number of tablets"))
         .unwrap_or(10_000);
-    let (sizes, clients, window, idle_tablets) = if smoke {
-        (Sizes::SMOKE, vec![4], Duration::from_secs(2), 20)
+    let (sizes, clients, window, offered, idle_tablets) = if smoke {
+        (Sizes::SMOKE, vec![4], Duration::from_secs(2), 20.0, 20)
     } else {
-        (Sizes::FULL, clients, window, idle_tablets)
+        (Sizes::FULL, clients, window, offered, idle_tablets)
     };
     let runs: usize = option(&args, "--runs")
         .map(|r| r.parse().expect("--runs: a number"))
@@ -860,6 +909,7 @@ async fn main() {
             &mut rows,
             &clients,
             window,
+            offered,
             idle_tablets,
             postgres.as_deref(),
         )
@@ -886,7 +936,8 @@ async fn main() {
     if rows.is_empty() {
         eprintln!(
             "usage: bench [all|wire|status|edit|throughput|bundle|files|carry] [--json FILE] \\
-             [--clients 50,200,1000] [--window SECONDS] [--runs N] [--idle TABLETS] [--smoke]"
+             [--clients 50,200,1000] [--window SECONDS] [--offered EDITS_PER_S] [--runs N] \\
+             [--idle TABLETS] [--smoke]"
         );
         std::process::exit(2);
     }

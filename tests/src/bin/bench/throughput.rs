@@ -1,11 +1,13 @@
 //! `bench throughput`: C tablets on loopback, each reading its agency's plan and editing its own
-//! progress document as fast as the server acknowledges, while each agency's central office
-//! watches its units' documents; the same workload, from the same native automerge-repo clients
+//! progress document — first as fast as the server acknowledges (its capacity), then all
+//! together at an offered rate of Poisson edits (its latency when busy but not saturated) —
+//! while each agency's central office watches its units' documents; the same workload, from the same native automerge-repo clients
 //! (samod), against `tiendo serve` and against the reference automerge-repo sync server under
 //! node (`tests/js/reference-server.mjs`, npm packages installed on first use).
 //!
 //! Stage: *measurement* of the sync server: edits acknowledged per second, the time from an edit
-//! to the central office seeing it (p50/p99), the server process's CPU and peak memory.
+//! to its acknowledgement and to the central office seeing it (p50/p99), the server process's CPU
+//! and peak memory.
 //!
 //! For a closer look: `BENCH_DEBUG=1` prints each tablet's connect timings and, per tablet, the
 //! edits made and seen; `BENCH_SERVER_LOG=FILE` keeps `tiendo serve`'s log (level
@@ -54,24 +56,46 @@ struct Office {
     watches: Vec<usize>,
 }
 
-/// What one run measured.
-pub struct Figures {
-    /// Time for every tablet to connect and load its plan and progress document.
-    pub connect: Duration,
-    /// Edits acknowledged by the server within the window.
+/// How the tablets edit during a window.
+#[derive(Clone, Copy, Debug)]
+pub enum Load {
+    /// Each edits again the moment its last edit is acknowledged: the server's capacity, and
+    /// at capacity the time in the system is C ÷ throughput (Little's law) whatever the server.
+    Closed,
+    /// Together they offer this many edits per second, each tablet a Poisson stream: the
+    /// latency a user meets when the server is busy but not saturated.
+    Offered(f64),
+}
+
+/// What one window measured.
+pub struct Window {
+    /// Edits acknowledged by the server (by the end of the window for [`Load::Closed`]; within
+    /// 10 s after it for [`Load::Offered`]).
     pub acked: usize,
     pub window: Duration,
     /// Edit → central office latencies.
     pub latencies: Vec<Duration>,
+    /// Edit → acknowledged by the server, as the tablet waited ([`Load::Closed`] only).
+    pub acks: Vec<Duration>,
     /// Edits made that no office saw within 10 s of the window's end.
     pub unseen: usize,
     /// Server CPU over the window, in % of one core.
     pub cpu_percent: f64,
+}
+
+/// What one run measured.
+pub struct Figures {
+    /// Time for every tablet to connect and load its plan and progress document.
+    pub connect: Duration,
+    /// As fast as acknowledged.
+    pub closed: Window,
+    /// At the offered rate.
+    pub paced: Window,
     /// Server peak resident memory over the whole run, MiB.
     pub peak_mib: f64,
 }
 
-impl Figures {
+impl Window {
     /// Acknowledged edits per second.
     pub fn per_second(&self) -> f64 {
         self.acked as f64 / self.window.as_secs_f64()
@@ -82,16 +106,26 @@ impl Figures {
         self.per_second() / (self.cpu_percent / 100.0).max(1e-9)
     }
 
-    /// The `q` quantile of the latencies, in ms.
+    /// The `q` quantile of the edit → office latencies, in ms.
     pub fn quantile_ms(&self, q: f64) -> f64 {
-        if self.latencies.is_empty() {
-            return f64::NAN;
-        }
-        let mut l = self.latencies.clone();
-        l.sort();
-        let i = ((l.len() as f64 - 1.0) * q).round() as usize;
-        l[i].as_secs_f64() * 1000.0
+        quantile_ms(&self.latencies, q)
     }
+
+    /// The `q` quantile of the edit → acknowledged latencies, in ms.
+    pub fn ack_quantile_ms(&self, q: f64) -> f64 {
+        quantile_ms(&self.acks, q)
+    }
+}
+
+/// The `q` quantile of `latencies`, in ms.
+fn quantile_ms(latencies: &[Duration], q: f64) -> f64 {
+    if latencies.is_empty() {
+        return f64::NAN;
+    }
+    let mut l = latencies.to_vec();
+    l.sort();
+    let i = ((l.len() as f64 - 1.0) * q).round() as usize;
+    l[i].as_secs_f64() * 1000.0
 }
 
 /// CPU time (user + system) of process `pid` so far, in seconds.
@@ -154,19 +188,163 @@ fn seq_of(handle: &samod::DocHandle) -> usize {
     })
 }
 
-/// Drives the workload against `url`, measuring process `pid`.
+/// A tablet connected for the windows: its index, its client, its progress document.
+type Seated = (usize, SyncClient, samod::DocHandle);
+
+/// Edit times per tablet (indexed by sequence number − 1), edit → office latencies, and per
+/// tablet the last sequence number an office saw.
+#[derive(Clone)]
+struct Ledger {
+    sent: Arc<Vec<Mutex<Vec<Instant>>>>,
+    latencies: Arc<Mutex<Vec<Duration>>>,
+    /// Edit → the server acknowledged it (a tablet waiting for its edit only).
+    acks: Arc<Mutex<Vec<Duration>>>,
+    seen: Arc<Vec<Mutex<usize>>>,
+}
+
+impl Ledger {
+    fn made(&self) -> usize {
+        self.sent
+            .iter()
+            .map(|s| s.lock().expect("sent").len())
+            .sum()
+    }
+
+    fn got(&self) -> usize {
+        self.seen.iter().map(|s| *s.lock().expect("seen")).sum()
+    }
+
+    /// Waits until the offices saw every edit made (at most 10 s); returns the edits they never
+    /// saw and the latencies gathered since the last call (edit → office, edit → acknowledged).
+    async fn settle(&self) -> (usize, Vec<Duration>, Vec<Duration>) {
+        let made = self.made();
+        let catch_up = Instant::now() + Duration::from_secs(10);
+        while self.got() < made && Instant::now() < catch_up {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let unseen = made.saturating_sub(self.got());
+        let latencies = std::mem::take(&mut *self.latencies.lock().expect("latencies"));
+        let acks = std::mem::take(&mut *self.acks.lock().expect("acks"));
+        (unseen, latencies, acks)
+    }
+}
+
+/// Records one edit by tablet `i`: its next sequence number, made at `at`.
+fn make_edit(ledger: &Ledger, i: usize, doc: &samod::DocHandle, at: Instant) -> usize {
+    let seq = {
+        let mut sent = ledger.sent[i].lock().expect("sent");
+        sent.push(at);
+        sent.len()
+    };
+    edit::<Progress>(doc, "bench", |p| {
+        let e = p.entry_mut("bench", PeriodKind::Year);
+        e.status = WorkStatus::InProgress;
+        e.percent = (seq % 101) as u8;
+        e.result = format!("#{seq}");
+    });
+    seq
+}
+
+/// The time between one tablet's edits when `c` tablets together offer `rate` edits per
+/// second as a Poisson stream: exponential, drawn from `rng`.
+fn next_gap(rng: &mut impl rand::Rng, c: usize, rate: f64) -> Duration {
+    let u: f64 = rng.random_range(f64::EPSILON..1.0);
+    Duration::from_secs_f64(-u.ln() * c as f64 / rate)
+}
+
+/// One window of edits by every seated tablet, in the way `load` says; returns the tablets, the
+/// edits acknowledged, the time until every tablet's loop ended (at least `window`) and the
+/// server's CPU seconds over that time.
+async fn window_of(
+    seated: Vec<Seated>,
+    ledger: &Ledger,
+    load: Load,
+    window: Duration,
+    pid: u32,
+) -> (Vec<Seated>, usize, Duration, f64) {
+    let c = seated.len();
+    let cpu_before = cpu_seconds(pid);
+    let window_start = Instant::now();
+    let deadline = window_start + window;
+    let mut loops = Vec::new();
+    for (i, client, doc) in seated {
+        let ledger = ledger.clone();
+        loops.push(tokio::spawn(async move {
+            let conn = client.connection();
+            let mut acked = 0usize;
+            match load {
+                // Each tablet edits, waits for the acknowledgement, edits again.
+                Load::Closed => {
+                    while Instant::now() < deadline {
+                        let at = Instant::now();
+                        make_edit(&ledger, i, &doc, at);
+                        let waited = tokio::time::timeout_at(
+                            tokio::time::Instant::from_std(deadline),
+                            doc.they_have_our_changes(conn),
+                        )
+                        .await;
+                        if waited.is_ok() {
+                            acked += 1;
+                            ledger.acks.lock().expect("acks").push(at.elapsed());
+                        }
+                    }
+                }
+                // Each tablet edits at its own Poisson times, acknowledged or not; an edit's
+                // time is when it was due (a late load generator counts against the server,
+                // as a late server would delay a user), and the same seed gives every server
+                // the same schedule.
+                Load::Offered(rate) => {
+                    use rand::SeedableRng;
+                    let mut rng = rand::rngs::StdRng::seed_from_u64(i as u64);
+                    let mut due = window_start + next_gap(&mut rng, c, rate);
+                    let mut made = 0usize;
+                    while due < deadline {
+                        tokio::time::sleep_until(tokio::time::Instant::from_std(due)).await;
+                        make_edit(&ledger, i, &doc, due);
+                        made += 1;
+                        due += next_gap(&mut rng, c, rate);
+                    }
+                    let grace = tokio::time::Instant::from_std(deadline + Duration::from_secs(10));
+                    if made > 0
+                        && tokio::time::timeout_at(grace, doc.they_have_our_changes(conn))
+                            .await
+                            .is_ok()
+                    {
+                        acked = made;
+                    }
+                }
+            }
+            ((i, client, doc), acked)
+        }));
+    }
+    let mut acked = 0;
+    let mut seated = Vec::new();
+    for l in loops {
+        let (tablet, n) = l.await.expect("tablet loop");
+        acked += n;
+        seated.push(tablet);
+    }
+    let cpu = cpu_seconds(pid) - cpu_before;
+    (seated, acked, window_start.elapsed().max(window), cpu)
+}
+
+/// Drives the workload against `url`, measuring process `pid`: all tablets connect and load,
+/// then a window as fast as the server acknowledges, then a window at `offered` edits per
+/// second.
 async fn drive(
     url: &url::Url,
     pid: u32,
     tablets: Vec<Tablet>,
     offices: Vec<Office>,
     window: Duration,
+    offered: f64,
 ) -> Figures {
-    // Edit times per tablet, indexed by sequence number − 1.
-    let sent: Arc<Vec<Mutex<Vec<Instant>>>> =
-        Arc::new(tablets.iter().map(|_| Mutex::default()).collect());
-    let latencies = Arc::new(Mutex::new(Vec::new()));
-    let seen: Arc<Vec<Mutex<usize>>> = Arc::new(tablets.iter().map(|_| Mutex::default()).collect());
+    let ledger = Ledger {
+        sent: Arc::new(tablets.iter().map(|_| Mutex::default()).collect()),
+        latencies: Arc::default(),
+        acks: Arc::default(),
+        seen: Arc::new(tablets.iter().map(|_| Mutex::default()).collect()),
+    };
 
     // The central offices, watching.
     let mut watchers = Vec::new();
@@ -181,18 +359,18 @@ async fn drive(
                 .await
                 .expect("office reads the unit");
             office_handles.push((t, handle.clone()));
-            let (sent, latencies, seen) = (sent.clone(), latencies.clone(), seen.clone());
+            let ledger = ledger.clone();
             watchers.push(tokio::spawn(async move {
                 let mut changes = handle.changes();
                 while changes.next().await.is_some() {
                     let now = Instant::now();
                     let seq = seq_of(&handle);
-                    let mut last = seen[t].lock().expect("seen");
+                    let mut last = ledger.seen[t].lock().expect("seen");
                     if seq > *last {
-                        let times = sent[t].lock().expect("sent");
-                        let mut l = latencies.lock().expect("latencies");
+                        let times = ledger.sent[t].lock().expect("sent");
+                        let mut l = ledger.latencies.lock().expect("latencies");
                         for at in &times[*last..seq.min(times.len())] {
-                            l.push(now - *at);
+                            l.push(now.saturating_duration_since(*at));
                         }
                         *last = seq;
                     }
@@ -204,93 +382,41 @@ async fn drive(
 
     // The tablets connect and load their plan and progress, all at once.
     let started = Instant::now();
-    let clients: Vec<(usize, SyncClient, samod::DocHandle)> =
-        futures::stream::iter(tablets.iter().enumerate())
-            .map(|(i, t)| {
-                let url = url.clone();
-                async move {
-                    let mut client =
-                        SyncClient::new(&format!("tablet-{i}-{}", std::process::id())).await;
-                    let t0 = Instant::now();
-                    client
-                        .connect_within(url, &t.token, Duration::from_secs(300))
-                        .await;
-                    let t1 = t0.elapsed();
-                    find(&client, &t.plan).await;
-                    let t2 = t0.elapsed();
-                    let doc = find(&client, &t.doc).await;
-                    if std::env::var("BENCH_DEBUG").is_ok() {
-                        eprintln!(
-                            "connect {i}: handshake {t1:?} plan {t2:?} own {:?}",
-                            t0.elapsed()
-                        );
-                    }
-                    (i, client, doc)
+    let seated: Vec<Seated> = futures::stream::iter(tablets.iter().enumerate())
+        .map(|(i, t)| {
+            let url = url.clone();
+            async move {
+                let mut client =
+                    SyncClient::new(&format!("tablet-{i}-{}", std::process::id())).await;
+                let t0 = Instant::now();
+                client
+                    .connect_within(url, &t.token, Duration::from_secs(300))
+                    .await;
+                let t1 = t0.elapsed();
+                find(&client, &t.plan).await;
+                let t2 = t0.elapsed();
+                let doc = find(&client, &t.doc).await;
+                if std::env::var("BENCH_DEBUG").is_ok() {
+                    eprintln!(
+                        "connect {i}: handshake {t1:?} plan {t2:?} own {:?}",
+                        t0.elapsed()
+                    );
                 }
-            })
-            .buffer_unordered(CONNECTING)
-            .collect()
-            .await;
+                (i, client, doc)
+            }
+        })
+        .buffer_unordered(CONNECTING)
+        .collect()
+        .await;
     let connect = started.elapsed();
 
-    // The window: each tablet edits, waits for the acknowledgement, edits again.
-    let cpu_before = cpu_seconds(pid);
-    let window_start = Instant::now();
-    let deadline = window_start + window;
-    let mut loops = Vec::new();
-    for (i, client, doc) in clients {
-        let sent = sent.clone();
-        loops.push(tokio::spawn(async move {
-            let conn = client.connection();
-            let mut acked = 0usize;
-            let mut seq = 0usize;
-            while Instant::now() < deadline {
-                seq += 1;
-                sent[i].lock().expect("sent").push(Instant::now());
-                edit::<Progress>(&doc, "bench", |p| {
-                    let e = p.entry_mut("bench", PeriodKind::Year);
-                    e.status = WorkStatus::InProgress;
-                    e.percent = (seq % 101) as u8;
-                    e.result = format!("#{seq}");
-                });
-                let waited = tokio::time::timeout_at(
-                    tokio::time::Instant::from_std(deadline),
-                    doc.they_have_our_changes(conn),
-                )
-                .await;
-                if waited.is_ok() {
-                    acked += 1;
-                }
-            }
-            (client, acked)
-        }));
-    }
-    let mut acked = 0;
-    let mut done = Vec::new();
-    for l in loops {
-        let (client, n) = l.await.expect("tablet loop");
-        acked += n;
-        done.push(client);
-    }
-    let cpu = cpu_seconds(pid) - cpu_before;
-    let elapsed = window_start.elapsed();
-
-    // Let the offices catch up (up to 10 s), then count what they never saw.
-    let made: usize = sent.iter().map(|s| s.lock().expect("sent").len()).sum();
-    let catch_up = Instant::now() + Duration::from_secs(10);
-    loop {
-        let got: usize = seen.iter().map(|s| *s.lock().expect("seen")).sum();
-        if got >= made || Instant::now() > catch_up {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let got: usize = seen.iter().map(|s| *s.lock().expect("seen")).sum();
+    let (seated, acked, elapsed, cpu) = window_of(seated, &ledger, Load::Closed, window, pid).await;
+    let (unseen, latencies, acks) = ledger.settle().await;
     if std::env::var("BENCH_DEBUG").is_ok() {
         for (n, o) in office_clients.iter().enumerate() {
             eprintln!("office {n}: traffic {:?}", o.traffic.bytes());
         }
-        for (i, s) in sent.iter().enumerate() {
+        for (i, s) in ledger.sent.iter().enumerate() {
             let now = office_handles
                 .iter()
                 .find(|(t, _)| *t == i)
@@ -298,30 +424,52 @@ async fn drive(
             eprintln!(
                 "tablet {i}: made {} seen {} office has {now:?}",
                 s.lock().unwrap().len(),
-                *seen[i].lock().unwrap()
+                *ledger.seen[i].lock().unwrap()
             );
         }
     }
+    let closed = Window {
+        acked,
+        window: elapsed,
+        latencies,
+        acks,
+        unseen,
+        cpu_percent: cpu / elapsed.as_secs_f64() * 100.0,
+    };
+    let (seated, acked, elapsed, cpu) =
+        window_of(seated, &ledger, Load::Offered(offered), window, pid).await;
+    let (unseen, latencies, acks) = ledger.settle().await;
+    let paced = Window {
+        acked,
+        window,
+        latencies,
+        acks,
+        unseen,
+        cpu_percent: cpu / elapsed.as_secs_f64() * 100.0,
+    };
+
     let peak_mib = tiendo_tests::process::memory_kib(&pid.to_string(), "VmHWM") as f64 / 1024.0;
     for w in watchers {
         w.abort();
     }
-    futures::future::join_all(done.into_iter().map(SyncClient::stop)).await;
+    futures::future::join_all(seated.into_iter().map(|(_, client, _)| client.stop())).await;
     futures::future::join_all(office_clients.into_iter().map(SyncClient::stop)).await;
-    let latencies = std::mem::take(&mut *latencies.lock().expect("latencies"));
     Figures {
         connect,
-        acked,
-        window: elapsed.max(window),
-        latencies,
-        unseen: made.saturating_sub(got),
-        cpu_percent: cpu / elapsed.as_secs_f64() * 100.0,
+        closed,
+        paced,
         peak_mib,
     }
 }
 
 /// Runs the workload with `c` tablets against a fresh `tiendo serve` over a copy of `base`.
-pub async fn ours(base: &Path, agencies: &[AgencySeat], c: usize, window: Duration) -> Figures {
+pub async fn ours(
+    base: &Path,
+    agencies: &[AgencySeat],
+    c: usize,
+    window: Duration,
+    offered: f64,
+) -> Figures {
     let run = tempfile::tempdir().expect("tmp");
     copy_data(base, run.path());
     // BENCH_SERVER_LOG=FILE keeps the server's log (level info) for a look afterwards.
@@ -341,7 +489,7 @@ pub async fn ours(base: &Path, agencies: &[AgencySeat], c: usize, window: Durati
     };
     let url = url::Url::parse(&format!("ws://{}/sync", server.addr)).expect("url");
     let (tablets, offices) = workload(agencies, c);
-    let figures = drive(&url, server.child.id(), tablets, offices, window).await;
+    let figures = drive(&url, server.child.id(), tablets, offices, window, offered).await;
     server.kill();
     figures
 }
@@ -354,6 +502,7 @@ pub async fn ours_on_postgres(
     agencies: &[AgencySeat],
     c: usize,
     window: Duration,
+    offered: f64,
 ) -> Figures {
     let run = tempfile::tempdir().expect("tmp");
     let url = format!(
@@ -381,7 +530,7 @@ pub async fn ours_on_postgres(
     );
     let url = url::Url::parse(&format!("ws://{}/sync", server.addr)).expect("url");
     let (tablets, offices) = workload(agencies, c);
-    let figures = drive(&url, server.child.id(), tablets, offices, window).await;
+    let figures = drive(&url, server.child.id(), tablets, offices, window, offered).await;
     server.kill();
     figures
 }
@@ -515,7 +664,12 @@ impl Drop for Reference {
 
 /// Runs the same workload with `c` tablets against a fresh reference server: a set-up client
 /// first creates the same plan and progress documents there (same content, new ids).
-pub async fn reference(agencies: &[AgencySeat], c: usize, window: Duration) -> Figures {
+pub async fn reference(
+    agencies: &[AgencySeat],
+    c: usize,
+    window: Duration,
+    offered: f64,
+) -> Figures {
     let server = Reference::start();
     let url = url::Url::parse(&format!("ws://127.0.0.1:{}/", server.port)).expect("url");
     let mut setup = SyncClient::new(&format!("setup-{}", std::process::id())).await;
@@ -550,7 +704,7 @@ pub async fn reference(agencies: &[AgencySeat], c: usize, window: Duration) -> F
     }
     setup.stop().await;
     let (tablets, offices) = workload(&copies, c);
-    drive(&url, server.child.id(), tablets, offices, window).await
+    drive(&url, server.child.id(), tablets, offices, window, offered).await
 }
 
 async fn create(client: &SyncClient, saved: &[u8]) -> samod::DocHandle {
