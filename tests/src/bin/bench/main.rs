@@ -740,6 +740,12 @@ async fn throughput_section(
                 reference.closed.cpu_percent,
                 "%",
             ));
+            rows.push(row(
+                format!("C={c}: the clients' CPU during the window (same clients)"),
+                ours.closed.clients_cpu_percent,
+                reference.closed.clients_cpu_percent,
+                "%",
+            ));
             // The same tablets at a given pace: the latency below saturation.
             let at = format!("C={c}, {} edits/s offered", thousands(offered as usize));
             rows.push(row(

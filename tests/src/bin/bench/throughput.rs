@@ -81,6 +81,8 @@ pub struct Window {
     pub unseen: usize,
     /// Server CPU over the window, in % of one core.
     pub cpu_percent: f64,
+    /// The clients' CPU (this process: tablets and offices) over the window, in % of one core.
+    pub clients_cpu_percent: f64,
 }
 
 /// What one run measured.
@@ -254,16 +256,16 @@ fn next_gap(rng: &mut impl rand::Rng, c: usize, rate: f64) -> Duration {
 
 /// One window of edits by every seated tablet, in the way `load` says; returns the tablets, the
 /// edits acknowledged, the time until every tablet's loop ended (at least `window`) and the
-/// server's CPU seconds over that time.
+/// CPU seconds of the server and of this process (the clients) over that time.
 async fn window_of(
     seated: Vec<Seated>,
     ledger: &Ledger,
     load: Load,
     window: Duration,
     pid: u32,
-) -> (Vec<Seated>, usize, Duration, f64) {
+) -> (Vec<Seated>, usize, Duration, (f64, f64)) {
     let c = seated.len();
-    let cpu_before = cpu_seconds(pid);
+    let cpu_before = (cpu_seconds(pid), cpu_seconds(std::process::id()));
     let window_start = Instant::now();
     let deadline = window_start + window;
     let mut loops = Vec::new();
@@ -324,7 +326,10 @@ async fn window_of(
         acked += n;
         seated.push(tablet);
     }
-    let cpu = cpu_seconds(pid) - cpu_before;
+    let cpu = (
+        cpu_seconds(pid) - cpu_before.0,
+        cpu_seconds(std::process::id()) - cpu_before.1,
+    );
     (seated, acked, window_start.elapsed().max(window), cpu)
 }
 
@@ -434,7 +439,8 @@ async fn drive(
         latencies,
         acks,
         unseen,
-        cpu_percent: cpu / elapsed.as_secs_f64() * 100.0,
+        cpu_percent: cpu.0 / elapsed.as_secs_f64() * 100.0,
+        clients_cpu_percent: cpu.1 / elapsed.as_secs_f64() * 100.0,
     };
     let (seated, acked, elapsed, cpu) =
         window_of(seated, &ledger, Load::Offered(offered), window, pid).await;
@@ -445,7 +451,8 @@ async fn drive(
         latencies,
         acks,
         unseen,
-        cpu_percent: cpu / elapsed.as_secs_f64() * 100.0,
+        cpu_percent: cpu.0 / elapsed.as_secs_f64() * 100.0,
+        clients_cpu_percent: cpu.1 / elapsed.as_secs_f64() * 100.0,
     };
 
     let peak_mib = tiendo_tests::process::memory_kib(&pid.to_string(), "VmHWM") as f64 / 1024.0;
