@@ -639,6 +639,31 @@ async fn province_rollup(rows: &mut Vec<Row>, sizes: Sizes) {
     });
 }
 
+/// A row of a throughput window: what, how it is read from the window's figures, its unit.
+type WindowRow = (&'static str, fn(&throughput::Window) -> f64, &'static str);
+
+/// The rows of the window in which each tablet edits as fast as it is acknowledged.
+const CLOSED_LOOP: [WindowRow; 9] = [
+    ("edits acknowledged per second", |w| w.per_second(), "/s"),
+    ("edits acknowledged per server CPU-second", |w| w.per_cpu_second(), "/s"),
+    ("edit → central office sees it, p50", |w| w.quantile_ms(0.5), "ms"),
+    ("edit → central office sees it, p99", |w| w.quantile_ms(0.99), "ms"),
+    ("edit → acknowledged, p50", |w| w.ack_quantile_ms(0.5), "ms"),
+    ("edit → acknowledged, p99", |w| w.ack_quantile_ms(0.99), "ms"),
+    ("edits never seen by the office (10 s grace)", |w| w.unseen as f64, ""),
+    ("server CPU during the window (100 % = one core)", |w| w.cpu_percent, "%"),
+    ("the clients' CPU during the window (same clients)", |w| w.clients_cpu_percent, "%"),
+];
+
+/// The rows of the window at an offered rate.
+const PACED: [WindowRow; 5] = [
+    ("edits acknowledged per second", |w| w.per_second(), "/s"),
+    ("edit → central office sees it, p50", |w| w.quantile_ms(0.5), "ms"),
+    ("edit → central office sees it, p99", |w| w.quantile_ms(0.99), "ms"),
+    ("edits never seen by the office (10 s grace)", |w| w.unseen as f64, ""),
+    ("server CPU (100 % = one core)", |w| w.cpu_percent, "%"),
+];
+
 /// The throughput section: each C against our server and the reference, one after the other.
 async fn throughput_section(
     rows: &mut Vec<Row>,
@@ -686,98 +711,21 @@ async fn throughput_section(
                 reference_name: "automerge-repo 2.5.6 sync server (node)",
                 unit,
             };
-            rows.push(row(
-                format!("C={c}: edits acknowledged per second"),
-                ours.closed.per_second(),
-                reference.closed.per_second(),
-                "/s",
-            ));
-            rows.push(row(
-                format!("C={c}: edits acknowledged per server CPU-second"),
-                ours.closed.per_cpu_second(),
-                reference.closed.per_cpu_second(),
-                "/s",
-            ));
-            rows.push(row(
-                format!("C={c}: edit → central office sees it, p50"),
-                ours.closed.quantile_ms(0.5),
-                reference.closed.quantile_ms(0.5),
-                "ms",
-            ));
-            rows.push(row(
-                format!("C={c}: edit → central office sees it, p99"),
-                ours.closed.quantile_ms(0.99),
-                reference.closed.quantile_ms(0.99),
-                "ms",
-            ));
-            rows.push(row(
-                format!("C={c}: edit → acknowledged, p50"),
-                ours.closed.ack_quantile_ms(0.5),
-                reference.closed.ack_quantile_ms(0.5),
-                "ms",
-            ));
-            rows.push(row(
-                format!("C={c}: edit → acknowledged, p99"),
-                ours.closed.ack_quantile_ms(0.99),
-                reference.closed.ack_quantile_ms(0.99),
-                "ms",
-            ));
-            rows.push(row(
-                format!("C={c}: edits never seen by the office (10 s grace)"),
-                ours.closed.unseen as f64,
-                reference.closed.unseen as f64,
-                "",
-            ));
+            for (what, of, unit) in CLOSED_LOOP {
+                let what = format!("C={c}: {what}");
+                rows.push(row(what, of(&ours.closed), of(&reference.closed), unit));
+            }
             rows.push(row(
                 format!("C={c}: all tablets connected, plan + own progress loaded"),
                 ours.connect.as_secs_f64() * 1000.0,
                 reference.connect.as_secs_f64() * 1000.0,
                 "ms",
             ));
-            rows.push(row(
-                format!("C={c}: server CPU during the window (100 % = one core)"),
-                ours.closed.cpu_percent,
-                reference.closed.cpu_percent,
-                "%",
-            ));
-            rows.push(row(
-                format!("C={c}: the clients' CPU during the window (same clients)"),
-                ours.closed.clients_cpu_percent,
-                reference.closed.clients_cpu_percent,
-                "%",
-            ));
             // The same tablets at a given pace: the latency below saturation.
-            let at = format!("C={c}, {} edits/s offered", thousands(offered as usize));
-            rows.push(row(
-                format!("{at}: edits acknowledged per second"),
-                ours.paced.per_second(),
-                reference.paced.per_second(),
-                "/s",
-            ));
-            rows.push(row(
-                format!("{at}: edit → central office sees it, p50"),
-                ours.paced.quantile_ms(0.5),
-                reference.paced.quantile_ms(0.5),
-                "ms",
-            ));
-            rows.push(row(
-                format!("{at}: edit → central office sees it, p99"),
-                ours.paced.quantile_ms(0.99),
-                reference.paced.quantile_ms(0.99),
-                "ms",
-            ));
-            rows.push(row(
-                format!("{at}: edits never seen by the office (10 s grace)"),
-                ours.paced.unseen as f64,
-                reference.paced.unseen as f64,
-                "",
-            ));
-            rows.push(row(
-                format!("{at}: server CPU (100 % = one core)"),
-                ours.paced.cpu_percent,
-                reference.paced.cpu_percent,
-                "%",
-            ));
+            for (what, of, unit) in PACED {
+                let what = format!("C={c}, {} edits/s offered: {what}", thousands(offered as usize));
+                rows.push(row(what, of(&ours.paced), of(&reference.paced), unit));
+            }
             rows.push(row(
                 format!("C={c}: server peak resident memory"),
                 ours.peak_mib,
