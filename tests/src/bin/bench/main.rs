@@ -645,22 +645,62 @@ type WindowRow = (&'static str, fn(&throughput::Window) -> f64, &'static str);
 /// The rows of the window in which each tablet edits as fast as it is acknowledged.
 const CLOSED_LOOP: [WindowRow; 9] = [
     ("edits acknowledged per second", |w| w.per_second(), "/s"),
-    ("edits acknowledged per server CPU-second", |w| w.per_cpu_second(), "/s"),
-    ("edit → central office sees it, p50", |w| w.quantile_ms(0.5), "ms"),
-    ("edit → central office sees it, p99", |w| w.quantile_ms(0.99), "ms"),
+    (
+        "edits acknowledged per server CPU-second",
+        |w| w.per_cpu_second(),
+        "/s",
+    ),
+    (
+        "edit → central office sees it, p50",
+        |w| w.quantile_ms(0.5),
+        "ms",
+    ),
+    (
+        "edit → central office sees it, p99",
+        |w| w.quantile_ms(0.99),
+        "ms",
+    ),
     ("edit → acknowledged, p50", |w| w.ack_quantile_ms(0.5), "ms"),
-    ("edit → acknowledged, p99", |w| w.ack_quantile_ms(0.99), "ms"),
-    ("edits never seen by the office (10 s grace)", |w| w.unseen as f64, ""),
-    ("server CPU during the window (100 % = one core)", |w| w.cpu_percent, "%"),
-    ("the clients' CPU during the window (same clients)", |w| w.clients_cpu_percent, "%"),
+    (
+        "edit → acknowledged, p99",
+        |w| w.ack_quantile_ms(0.99),
+        "ms",
+    ),
+    (
+        "edits never seen by the office (10 s grace)",
+        |w| w.unseen as f64,
+        "",
+    ),
+    (
+        "server CPU during the window (100 % = one core)",
+        |w| w.cpu_percent,
+        "%",
+    ),
+    (
+        "the clients' CPU during the window (same clients)",
+        |w| w.clients_cpu_percent,
+        "%",
+    ),
 ];
 
 /// The rows of the window at an offered rate.
 const PACED: [WindowRow; 5] = [
     ("edits acknowledged per second", |w| w.per_second(), "/s"),
-    ("edit → central office sees it, p50", |w| w.quantile_ms(0.5), "ms"),
-    ("edit → central office sees it, p99", |w| w.quantile_ms(0.99), "ms"),
-    ("edits never seen by the office (10 s grace)", |w| w.unseen as f64, ""),
+    (
+        "edit → central office sees it, p50",
+        |w| w.quantile_ms(0.5),
+        "ms",
+    ),
+    (
+        "edit → central office sees it, p99",
+        |w| w.quantile_ms(0.99),
+        "ms",
+    ),
+    (
+        "edits never seen by the office (10 s grace)",
+        |w| w.unseen as f64,
+        "",
+    ),
     ("server CPU (100 % = one core)", |w| w.cpu_percent, "%"),
 ];
 
@@ -723,7 +763,10 @@ async fn throughput_section(
             ));
             // The same tablets at a given pace: the latency below saturation.
             for (what, of, unit) in PACED {
-                let what = format!("C={c}, {} edits/s offered: {what}", thousands(offered as usize));
+                let what = format!(
+                    "C={c}, {} edits/s offered: {what}",
+                    thousands(offered as usize)
+                );
                 rows.push(row(what, of(&ours.paced), of(&reference.paced), unit));
             }
             rows.push(row(
