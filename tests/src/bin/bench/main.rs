@@ -642,35 +642,40 @@ async fn province_rollup(rows: &mut Vec<Row>, sizes: Sizes) {
 /// A row of a throughput window: what, how it is read from the window's figures, its unit.
 type WindowRow = (&'static str, fn(&throughput::Window) -> f64, &'static str);
 
+const ACKED: WindowRow = ("edits acknowledged per second", |w| w.per_second(), "/s");
+const OFFICE_P50: WindowRow = (
+    "edit → central office sees it, p50",
+    |w| w.quantile_ms(0.5),
+    "ms",
+);
+const OFFICE_P99: WindowRow = (
+    "edit → central office sees it, p99",
+    |w| w.quantile_ms(0.99),
+    "ms",
+);
+const UNSEEN: WindowRow = (
+    "edits never seen by the office (10 s grace)",
+    |w| w.unseen as f64,
+    "",
+);
+
 /// The rows of the window in which each tablet edits as fast as it is acknowledged.
 const CLOSED_LOOP: [WindowRow; 9] = [
-    ("edits acknowledged per second", |w| w.per_second(), "/s"),
+    ACKED,
     (
         "edits acknowledged per server CPU-second",
         |w| w.per_cpu_second(),
         "/s",
     ),
-    (
-        "edit → central office sees it, p50",
-        |w| w.quantile_ms(0.5),
-        "ms",
-    ),
-    (
-        "edit → central office sees it, p99",
-        |w| w.quantile_ms(0.99),
-        "ms",
-    ),
+    OFFICE_P50,
+    OFFICE_P99,
     ("edit → acknowledged, p50", |w| w.ack_quantile_ms(0.5), "ms"),
     (
         "edit → acknowledged, p99",
         |w| w.ack_quantile_ms(0.99),
         "ms",
     ),
-    (
-        "edits never seen by the office (10 s grace)",
-        |w| w.unseen as f64,
-        "",
-    ),
+    UNSEEN,
     (
         "server CPU during the window (100 % = one core)",
         |w| w.cpu_percent,
@@ -685,22 +690,10 @@ const CLOSED_LOOP: [WindowRow; 9] = [
 
 /// The rows of the window at an offered rate.
 const PACED: [WindowRow; 5] = [
-    ("edits acknowledged per second", |w| w.per_second(), "/s"),
-    (
-        "edit → central office sees it, p50",
-        |w| w.quantile_ms(0.5),
-        "ms",
-    ),
-    (
-        "edit → central office sees it, p99",
-        |w| w.quantile_ms(0.99),
-        "ms",
-    ),
-    (
-        "edits never seen by the office (10 s grace)",
-        |w| w.unseen as f64,
-        "",
-    ),
+    ACKED,
+    OFFICE_P50,
+    OFFICE_P99,
+    UNSEEN,
     ("server CPU (100 % = one core)", |w| w.cpu_percent, "%"),
 ];
 
