@@ -1,8 +1,8 @@
 //! `bench throughput`: C tablets on loopback, each reading its agency's plan and editing its own
 //! progress document — first as fast as the server acknowledges (its capacity), then all
 //! together at an offered rate of Poisson edits (its latency when busy but not saturated) —
-//! while each agency's central office watches its units' documents; the same workload, from the same native automerge-repo clients
-//! (samod), against `tiendo serve` and against the reference automerge-repo sync server under
+//! while each agency's central office watches its units' documents; the same workload, from the
+//! same native automerge-repo clients (samod), against `tiendo serve` and against the reference automerge-repo sync server under
 //! node (`tests/js/reference-server.mjs`, npm packages installed on first use).
 //!
 //! Stage: *measurement* of the sync server: edits acknowledged per second, the time from an edit
@@ -231,8 +231,8 @@ impl Ledger {
     }
 }
 
-/// Records one edit by tablet `i`: its next sequence number, made at `at`.
-fn make_edit(ledger: &Ledger, i: usize, doc: &samod::DocHandle, at: Instant) -> usize {
+/// Records one edit by tablet `i` (its next sequence number), made at `at`.
+fn make_edit(ledger: &Ledger, i: usize, doc: &samod::DocHandle, at: Instant) {
     let seq = {
         let mut sent = ledger.sent[i].lock().expect("sent");
         sent.push(at);
@@ -244,7 +244,6 @@ fn make_edit(ledger: &Ledger, i: usize, doc: &samod::DocHandle, at: Instant) -> 
         e.percent = (seq % 101) as u8;
         e.result = format!("#{seq}");
     });
-    seq
 }
 
 /// The time between one tablet's edits when `c` tablets together offer `rate` edits per
@@ -254,16 +253,16 @@ fn next_gap(rng: &mut impl rand::Rng, c: usize, rate: f64) -> Duration {
     Duration::from_secs_f64(-u.ln() * c as f64 / rate)
 }
 
-/// One window of edits by every seated tablet, in the way `load` says; returns the tablets, the
-/// edits acknowledged, the time until every tablet's loop ended (at least `window`) and the
-/// CPU seconds of the server and of this process (the clients) over that time.
+/// One window of edits by every seated tablet, in the way `load` says, until the offices saw
+/// them (at most 10 s more); returns the tablets and what the window measured. CPU is counted
+/// until every tablet's loop ended.
 async fn window_of(
     seated: Vec<Seated>,
     ledger: &Ledger,
     load: Load,
     window: Duration,
     pid: u32,
-) -> (Vec<Seated>, usize, Duration, (f64, f64)) {
+) -> (Vec<Seated>, Window) {
     let c = seated.len();
     let cpu_before = (cpu_seconds(pid), cpu_seconds(std::process::id()));
     let window_start = Instant::now();
@@ -326,11 +325,25 @@ async fn window_of(
         acked += n;
         seated.push(tablet);
     }
-    let cpu = (
-        cpu_seconds(pid) - cpu_before.0,
-        cpu_seconds(std::process::id()) - cpu_before.1,
-    );
-    (seated, acked, window_start.elapsed().max(window), cpu)
+    let server_cpu = cpu_seconds(pid) - cpu_before.0;
+    let clients_cpu = cpu_seconds(std::process::id()) - cpu_before.1;
+    let elapsed = window_start.elapsed().max(window);
+    let (unseen, latencies, acks) = ledger.settle().await;
+    let measured = Window {
+        acked,
+        // A paced tablet's loop also waits for its last acknowledgement: its rate is over the
+        // window itself.
+        window: match load {
+            Load::Closed => elapsed,
+            Load::Offered(_) => window,
+        },
+        latencies,
+        acks,
+        unseen,
+        cpu_percent: server_cpu / elapsed.as_secs_f64() * 100.0,
+        clients_cpu_percent: clients_cpu / elapsed.as_secs_f64() * 100.0,
+    };
+    (seated, measured)
 }
 
 /// Drives the workload against `url`, measuring process `pid`: all tablets connect and load,
@@ -415,8 +428,7 @@ async fn drive(
         .await;
     let connect = started.elapsed();
 
-    let (seated, acked, elapsed, cpu) = window_of(seated, &ledger, Load::Closed, window, pid).await;
-    let (unseen, latencies, acks) = ledger.settle().await;
+    let (seated, closed) = window_of(seated, &ledger, Load::Closed, window, pid).await;
     if std::env::var("BENCH_DEBUG").is_ok() {
         for (n, o) in office_clients.iter().enumerate() {
             eprintln!("office {n}: traffic {:?}", o.traffic.bytes());
@@ -433,27 +445,7 @@ async fn drive(
             );
         }
     }
-    let closed = Window {
-        acked,
-        window: elapsed,
-        latencies,
-        acks,
-        unseen,
-        cpu_percent: cpu.0 / elapsed.as_secs_f64() * 100.0,
-        clients_cpu_percent: cpu.1 / elapsed.as_secs_f64() * 100.0,
-    };
-    let (seated, acked, elapsed, cpu) =
-        window_of(seated, &ledger, Load::Offered(offered), window, pid).await;
-    let (unseen, latencies, acks) = ledger.settle().await;
-    let paced = Window {
-        acked,
-        window,
-        latencies,
-        acks,
-        unseen,
-        cpu_percent: cpu.0 / elapsed.as_secs_f64() * 100.0,
-        clients_cpu_percent: cpu.1 / elapsed.as_secs_f64() * 100.0,
-    };
+    let (seated, paced) = window_of(seated, &ledger, Load::Offered(offered), window, pid).await;
 
     let peak_mib = tiendo_tests::process::memory_kib(&pid.to_string(), "VmHWM") as f64 / 1024.0;
     for w in watchers {
