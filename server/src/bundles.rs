@@ -25,7 +25,9 @@ use crate::access::Access;
 use crate::accounts::{Role, User};
 use crate::error::{AppError, Result};
 use crate::library::Library;
+use crate::store::attest::Via;
 use crate::store::files::{Finished, NewUpload, PIECE};
+use crate::sync::admit::Verdict;
 
 /// How long an import waits for its documents' changes to be stored before it says so.
 const STORING: std::time::Duration = std::time::Duration::from_secs(30);
@@ -91,8 +93,16 @@ pub async fn import(
         manifest,
         documents,
         files: file_bytes,
-        ..
+        key,
     } = opened;
+    let claim = Claim {
+        signed_at: manifest.created_ms,
+        key_registered: library
+            .store()
+            .device_key_registered(key)
+            .await?
+            .unwrap_or(i64::MAX),
+    };
     let mut report = BundleReport {
         author: author.username.clone(),
         author_name: author.display_name.clone(),
@@ -126,7 +136,7 @@ pub async fn import(
             continue;
         }
         let record = record.expect("checked above");
-        match apply(library, author, &record, entry, data).await? {
+        match apply(library, author, claim, &record, entry, data).await? {
             Applied::New { changes, .. } => {
                 row.outcome = BundleOutcome::Applied;
                 row.changes = changes;
@@ -177,7 +187,7 @@ enum Applied {
     /// New changes: how many, the reporting steps they add, the document's heads after.
     New {
         changes: usize,
-        steps: Vec<String>,
+        steps: Vec<(String, i64)>,
         heads: Vec<ChangeHash>,
     },
     Known,
@@ -187,6 +197,7 @@ enum Applied {
 async fn apply(
     library: &Library,
     author: &User,
+    claim: Claim,
     record: &crate::store::DocRecord,
     entry: &bundle::DocEntry,
     data: Vec<u8>,
@@ -200,24 +211,46 @@ async fn apply(
         ));
     };
     let handle = library.handle(&entry.id).await?;
-    let office = record.kind == DocKind::Plan;
-    let who = author.clone();
+    let known = {
+        let handle = handle.clone();
+        tokio::task::spawn_blocking(move || {
+            handle.with_document(|d| {
+                let has = |h: &ChangeHash| d.get_change_by_hash(h).is_some();
+                if heads.iter().all(has) {
+                    return Some(Applied::Known);
+                }
+                deps.iter().find(|h| !has(h)).map(|missing| {
+                    Applied::Refused(format!(
+                        "gói dựa trên thay đổi {} mà máy chủ chưa có (máy chủ đã được khôi phục từ bản sao lưu cũ?)",
+                        &missing.to_string()[..12]
+                    ))
+                })
+            })
+        })
+        .await?
+    };
+    if let Some(outcome) = known {
+        return Ok(outcome);
+    }
+    // Admitted as a sync frame of the author's would be: attested (by the bundle's signed
+    // author and time), its steps checked against the attested record.
+    let verdict = library
+        .admission()
+        .admit(
+            library,
+            author,
+            &entry.id,
+            record.kind,
+            std::slice::from_ref(&data),
+            Via::Bundle { signed_at: claim.signed_at },
+        )
+        .await;
+    let steps = match verdict {
+        Verdict::Refuse(why) => return Ok(Applied::Refused(why)),
+        Verdict::Pass(steps) => steps,
+    };
     let outcome = tokio::task::spawn_blocking(move || {
         handle.with_document(|d| {
-            let has = |h: &ChangeHash| d.get_change_by_hash(h).is_some();
-            if heads.iter().all(has) {
-                return Applied::Known;
-            }
-            if let Some(missing) = deps.iter().find(|h| !has(h)) {
-                return Applied::Refused(format!(
-                    "gói dựa trên thay đổi {} mà máy chủ chưa có (máy chủ đã được khôi phục từ bản sao lưu cũ?)",
-                    &missing.to_string()[..12]
-                ));
-            }
-            let steps = match crate::sync::steps::check(d, &data, &who, office) {
-                crate::sync::steps::Verdict::Refuse(why) => return Applied::Refused(why),
-                crate::sync::steps::Verdict::Pass(steps) => steps,
-            };
             let before = d.get_heads();
             if let Err(e) = d.load_incremental(&data) {
                 return Applied::Refused(format!("thay đổi không đọc được: {e}"));
@@ -232,7 +265,13 @@ async fn apply(
     .await?;
     if let Applied::New { steps, heads, .. } = &outcome {
         if !steps.is_empty() {
-            library.store().record_receipts(&entry.id, steps).await?;
+            // A step made offline counts from the bundle's signed time when the key that signed
+            // it was registered before then (a claim the signature backs); else from its arrival.
+            let steps: Vec<(String, i64)> = steps
+                .iter()
+                .map(|(id, arrived)| (id.clone(), claim.effective(*arrived)))
+                .collect();
+            library.store().record_receipts(&entry.id, &steps).await?;
         }
         if !library
             .store()
@@ -246,6 +285,27 @@ async fn apply(
         }
     }
     Ok(outcome)
+}
+
+/// What a bundle's signature says of when its steps were taken.
+#[derive(Debug, Clone, Copy)]
+pub struct Claim {
+    /// The manifest's signed time (the maker's clock), Unix ms.
+    pub signed_at: i64,
+    /// When the key that signed it was registered with the server, Unix ms.
+    pub key_registered: i64,
+}
+
+impl Claim {
+    /// When a step of the bundle that arrived at `arrived` counts from: the signed time when the
+    /// key was registered by then and it is not after the arrival; else the arrival.
+    pub fn effective(self, arrived: i64) -> i64 {
+        if self.key_registered <= self.signed_at && self.signed_at <= arrived {
+            self.signed_at
+        } else {
+            arrived
+        }
+    }
 }
 
 /// Stores one file of a bundle as an upload by `author` for `doc` would.

@@ -39,6 +39,8 @@ pub struct Library {
     /// The tasks following organisation documents ([`Library::watch_org`]), ended by
     /// [`Library::stop`] (each holds the library, and with it the data directory's lock).
     watchers: std::sync::Arc<std::sync::Mutex<Vec<tokio::task::AbortHandle>>>,
+    /// What each document admitted and how ([`crate::sync::admit`]).
+    admission: std::sync::Arc<crate::sync::admit::Admission>,
 }
 
 /// What an import created.
@@ -187,6 +189,7 @@ impl Library {
                 follower.abort_handle(),
                 refusals.abort_handle(),
             ])),
+            admission: Default::default(),
         })
     }
 
@@ -285,6 +288,11 @@ impl Library {
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// Admission of delivered changes ([`crate::sync::admit`]).
+    pub fn admission(&self) -> &crate::sync::admit::Admission {
+        &self.admission
     }
 
     /// Whether nothing has been imported yet.

@@ -204,6 +204,11 @@ pub fn unit_reports(props: &UnitReportsProps) -> Html {
                                 <button onclick={decide(&r.unit_id, Action::Accept, r.panel.current.clone())}
                                     data-testid={format!("workflow-accept-{}", r.unit_id)}>{"Tiếp nhận"}</button>
                             }
+                            if let (true, Some((on, claimed))) = (r.panel.actions.contains(&Action::Vouch), &r.panel.claim) {
+                                <button class="secondary" onclick={decide(&r.unit_id, Action::Vouch, Some(on.clone()))}
+                                    title={format!("Đơn vị gửi trên máy lúc {}, trước hạn; máy chủ nhận sau hạn", when(*claimed))}
+                                    data-testid={format!("workflow-vouch-{}", r.unit_id)}>{"Công nhận giờ gửi trên máy"}</button>
+                            }
                             if r.panel.actions.contains(&Action::Return) {
                                 <input placeholder="Lý do trả lại" data-testid={format!("workflow-note-{}", r.unit_id)} />
                                 <button class="secondary" onclick={decide(&r.unit_id, Action::Return, r.panel.current.clone())}

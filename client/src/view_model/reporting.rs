@@ -84,6 +84,9 @@ pub struct Panel {
     pub reminder: Option<(Reminder, String)>,
     /// The submission the next step acts on.
     pub current: Option<String>,
+    /// A late first submission's device time, before the deadline, that the office may vouch
+    /// for: the submission and the claimed time (Unix ms).
+    pub claim: Option<(String, i64)>,
 }
 
 /// The panel of `unit`'s report for `period` as user `role` sees it on `today`.
@@ -126,12 +129,20 @@ pub fn panel_with(
             Action::Approve => "Lãnh đạo đơn vị duyệt",
             Action::Return => "Văn phòng trả lại",
             Action::Accept => "Văn phòng tiếp nhận",
+            Action::Vouch => "Văn phòng công nhận giờ gửi trên máy",
         };
         let device = t.step.at - t.step.skew;
-        let mut line = format!("{what} lúc {} ({})", when(device), t.step.by);
-        if let Some(r) = t.received {
-            line.push_str(&format!(", máy chủ nhận lúc {}", when(r)));
-        }
+        let line = match (t.claimed, t.received) {
+            // The device's time is only a claim: the server's receipt is what counts.
+            (Some(c), Some(r)) => format!(
+                "{what} ({}): gửi trên máy lúc {}, máy chủ nhận lúc {}",
+                t.step.by,
+                when(c),
+                when(r)
+            ),
+            (_, Some(r)) => format!("{what} lúc {} ({})", when(r), t.step.by),
+            (_, None) => format!("{what} lúc {} ({}, giờ trên máy)", when(device), t.step.by),
+        };
         lines.push(line);
     }
     let returned_note = (st.phase == Phase::Returned)
@@ -141,6 +152,19 @@ pub fn panel_with(
         (Some(first), Some(d)) => Some(workflow::on_time(first.effective, d.unit)),
         _ => None,
     };
+    // A late first submission whose device time was before the deadline: the office may vouch
+    // for that time (once).
+    let claim = match (&st.first_submitted, deadlines) {
+        (Some(first), Some(d))
+            if on_time == Some(false)
+                && first
+                    .claimed
+                    .is_some_and(|c| workflow::on_time(c, d.unit)) =>
+        {
+            first.claimed.map(|c| (first.step.id.clone(), c))
+        }
+        _ => None,
+    };
     let mut actions = Vec::new();
     // A unit sends (or sends again: a newer submission supersedes one not yet decided).
     if role.is_unit_member() {
@@ -148,6 +172,9 @@ pub fn panel_with(
     }
     if role == Role::UnitHead && st.phase == Phase::Submitted {
         actions.push(Action::Approve);
+    }
+    if workflow::may_take(role, Action::Vouch) && claim.is_some() {
+        actions.push(Action::Vouch);
     }
     if workflow::may_take(role, Action::Accept) {
         if st.phase == Phase::Approved {
@@ -180,6 +207,7 @@ pub fn panel_with(
         actions,
         reminder,
         current: st.submitted.map(|t| t.step.id),
+        claim,
     }
 }
 

@@ -31,6 +31,16 @@ pub(super) struct Waiting {
     done: tokio::sync::oneshot::Sender<super::Result<()>>,
 }
 
+/// What waits for the next commit: chunks, and the attestations of changes delivered meanwhile
+/// ([`super::attest`]), committed in the same transaction as the chunks that follow them.
+#[derive(Default)]
+pub(super) struct Queue {
+    chunks: Vec<Waiting>,
+    attest: super::attest::Pending,
+    /// A commit is under way.
+    running: bool,
+}
+
 /// Group commit: chunks written at the same time (many tablets' edits) go into one transaction
 /// and one fsync. The first chunk to find no commit under way starts one; it takes every chunk
 /// waiting, commits them together, and goes on while more are waiting — so a lone edit is
@@ -38,17 +48,35 @@ pub(super) struct Waiting {
 /// Every chunk is acknowledged only after the transaction holding it committed.
 #[derive(Default)]
 pub(super) struct GroupCommit {
-    queue: std::sync::Mutex<(Vec<Waiting>, bool)>,
+    queue: std::sync::Mutex<Queue>,
     /// Transactions committed (fewer than chunks when they were grouped).
     transactions: std::sync::atomic::AtomicU64,
 }
 
 impl GroupCommit {
     fn enqueue(&self, store: &Store, w: Waiting) {
+        self.add(store, |q| q.chunks.push(w));
+    }
+
+    /// Queues attestations for the next commit (starting one if none is under way).
+    pub(super) fn attest(&self, store: &Store, batch: Vec<super::attest::Attested>) {
+        self.add(store, |q| {
+            for a in batch {
+                q.attest.push(a);
+            }
+        });
+    }
+
+    /// Reads the attestations not yet committed.
+    pub(super) fn with_pending<T>(&self, f: impl FnOnce(&super::attest::Pending) -> T) -> T {
+        f(&self.queue.lock().unwrap_or_else(|p| p.into_inner()).attest)
+    }
+
+    fn add(&self, store: &Store, f: impl FnOnce(&mut Queue)) {
         let start = {
             let mut q = self.queue.lock().unwrap_or_else(|p| p.into_inner());
-            q.0.push(w);
-            !std::mem::replace(&mut q.1, true)
+            f(&mut q);
+            !std::mem::replace(&mut q.running, true)
         };
         if start {
             let store = store.clone();
@@ -59,20 +87,22 @@ impl GroupCommit {
     /// Commits batches until none is waiting.
     async fn lead(&self, store: &Store) {
         loop {
-            let mut batch = {
+            let (mut batch, attested) = {
                 let mut q = self.queue.lock().unwrap_or_else(|p| p.into_inner());
-                if q.0.is_empty() {
-                    q.1 = false;
+                if q.chunks.is_empty() && q.attest.is_empty() {
+                    q.running = false;
                     return;
                 }
-                std::mem::take(&mut q.0)
+                // The attestations taken after the chunks: one queued before a chunk (the gate
+                // records a delivery before samod sees it) is in this commit or an earlier one.
+                (std::mem::take(&mut q.chunks), q.attest.take())
             };
             // The bytes go to the commit (not copied: a snapshot may be large); the keys stay.
             let items: Vec<(String, Vec<u8>)> = batch
                 .iter_mut()
                 .map(|w| (w.key.clone(), std::mem::take(&mut w.data)))
                 .collect();
-            match store.commit_chunks(items).await {
+            match store.commit_chunks(items, &attested).await {
                 Ok(existed) => {
                     self.transactions
                         .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -94,6 +124,12 @@ impl GroupCommit {
                 }
                 Err(e) => {
                     let why = e.to_string();
+                    // The deliveries stay recorded for the next commit.
+                    self.queue
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .attest
+                        .restore(attested);
                     for w in batch {
                         let _ = w.done.send(Err(StoreError::Interrupted(why.clone())));
                     }
@@ -107,6 +143,7 @@ impl GroupCommit {
 fn commit_sqlite(
     conn: &mut rusqlite::Connection,
     batch: &[(String, Vec<u8>)],
+    attested: &[super::attest::Attested],
 ) -> rusqlite::Result<Vec<bool>> {
     // IMMEDIATE: the write lock is taken at the start (waiting out another writer under the busy
     // timeout); a deferred transaction that reads first cannot upgrade past a writer that
@@ -124,6 +161,7 @@ fn commit_sqlite(
             put.execute(params![key, data])?;
         }
     }
+    super::attest::insert_sqlite(&tx, attested)?;
     tx.commit()?;
     Ok(existed)
 }
@@ -134,6 +172,7 @@ async fn commit_postgres(
     pool: &deadpool_postgres::Pool,
     node: &str,
     batch: Vec<(String, Vec<u8>)>,
+    attested: &[super::attest::Attested],
 ) -> super::Result<Vec<bool>> {
     // A key written twice in one batch: the last write wins (one row may be upserted only once
     // per statement), and the later writes find it stored.
@@ -163,6 +202,7 @@ async fn commit_postgres(
         &[&keys, &datas],
     )
     .await?;
+    super::attest::insert_postgres(&tx, attested).await?;
     // Announced to the other nodes sharing the database, delivered when this commits.
     let content: Vec<&str> = keys
         .iter()
@@ -195,10 +235,18 @@ impl Store {
     }
 
     /// Commits `batch` in one transaction; says which keys were stored already.
-    async fn commit_chunks(&self, batch: Vec<(String, Vec<u8>)>) -> super::Result<Vec<bool>> {
+    async fn commit_chunks(
+        &self,
+        batch: Vec<(String, Vec<u8>)>,
+        attested: &[super::attest::Attested],
+    ) -> super::Result<Vec<bool>> {
         match &self.engine {
-            Engine::Sqlite(_) => self.blocking(move |c| commit_sqlite(c, &batch)).await,
-            Engine::Postgres(pool) => commit_postgres(pool, &self.node, batch).await,
+            Engine::Sqlite(_) => {
+                let attested = attested.to_vec();
+                self.blocking(move |c| commit_sqlite(c, &batch, &attested))
+                    .await
+            }
+            Engine::Postgres(pool) => commit_postgres(pool, &self.node, batch, attested).await,
         }
     }
 

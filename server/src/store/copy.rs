@@ -70,6 +70,12 @@ const TABLES: &[(&str, &str, &str, i64)] = &[
     ),
     ("counts", "name, value", "name", 1000),
     (
+        "change_attestations",
+        "doc_id, hash, user_id, username, received_at, via, signed_at",
+        "doc_id, hash",
+        1000,
+    ),
+    (
         "device_keys",
         "public_key, user_id, label, created_at",
         "public_key",

@@ -137,6 +137,20 @@ fn all_changes(data: &[u8]) -> Vec<ChangeHash> {
 }
 
 impl Store {
+    /// Which of `hashes` of `doc_id` the recent window knows to be committed (no wait, no query:
+    /// one not found may still be committed long ago).
+    pub fn committed_now(&self, doc_id: &str, hashes: &[ChangeHash]) -> HashSet<ChangeHash> {
+        let missing: HashSet<ChangeHash> =
+            self.durable.missing(doc_id, hashes).into_iter().collect();
+        hashes
+            .iter()
+            .filter(|h| !missing.contains(h))
+            .copied()
+            .collect()
+    }
+}
+
+impl Store {
     /// Waits until every change in `heads` of `doc_id` is committed to the store. `false` if that
     /// did not happen within `timeout`.
     pub async fn wait_durable(

@@ -84,6 +84,25 @@ impl Store {
         }
     }
 
+    /// When device key `key` was registered (Unix ms), if it is.
+    pub async fn device_key_registered(&self, key: [u8; 32]) -> Result<Option<i64>> {
+        const SQL: &str = "SELECT created_at FROM device_keys WHERE public_key = $1";
+        match &self.engine {
+            Engine::Sqlite(_) => {
+                self.blocking(move |c| {
+                    c.query_row(&lite(SQL), [key.to_vec()], |r| r.get(0))
+                        .optional()
+                })
+                .await
+            }
+            Engine::Postgres(pool) => Ok(pg(pool)
+                .await?
+                .query_opt(SQL, &[&key.to_vec()])
+                .await?
+                .map(|r| r.get(0))),
+        }
+    }
+
     /// The server's secret `name` (32 bytes), made from `fresh` the first time it is asked
     /// for; every node of a deployment gets the same one (the first written wins).
     pub async fn server_secret(&self, name: &str, fresh: [u8; 32]) -> Result<[u8; 32]> {

@@ -160,6 +160,18 @@ pub const MIGRATIONS: &[&str] = &[
         name TEXT PRIMARY KEY NOT NULL,
         secret BLOB NOT NULL
     ) WITHOUT ROWID;",
+    // 10: the attested record (`store::attest`): per change of a document, the user who
+    // delivered it and when the server received it (Unix ms), by sync or in a signed bundle.
+    "CREATE TABLE change_attestations (
+        doc_id TEXT NOT NULL,
+        hash BLOB NOT NULL CHECK (length(hash) = 32),
+        user_id INTEGER NOT NULL,
+        username TEXT NOT NULL,
+        received_at INTEGER NOT NULL,
+        via TEXT NOT NULL CHECK (via IN ('sync', 'bundle')),
+        signed_at INTEGER,
+        PRIMARY KEY (doc_id, hash)
+    ) WITHOUT ROWID;",
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> Result<()> {

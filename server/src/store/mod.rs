@@ -7,7 +7,8 @@
 //!
 //! - [`chunks`]: samod's document chunks, through the [`samod::storage::Storage`] key/value trait,
 //!   committed in groups (the chunks written at the same time share one transaction);
-//! - [`durable`]: which changes are committed, so the sync layer announces only those;
+//! - [`durable`]: which changes are committed, so the sync layer announces only those, and
+//!   [`attest`] who delivered each change and when (committed with the chunks);
 //! - [`prints`]: each document's fingerprint of stored chunks, and [`models`] the models (and
 //!   reporting steps) hydrated from exactly those chunks, so a restart need not hydrate again;
 //! - [`catalogue`]: which document is which (plan, organisation, a unit's progress);
@@ -23,6 +24,7 @@
 //! Tests and throw-away runs use the same code on an in-memory SQLite database
 //! ([`Store::in_memory`]).
 
+pub mod attest;
 pub mod backups;
 pub mod catalogue;
 pub mod chunks;

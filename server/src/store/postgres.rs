@@ -146,6 +146,17 @@ pub const MIGRATIONS: &[&str] = &[
         name TEXT PRIMARY KEY,
         secret BYTEA NOT NULL
     );",
+    // 4: SQLite's 10, the attested record of who delivered each change and when.
+    "CREATE TABLE change_attestations (
+        doc_id TEXT NOT NULL,
+        hash BYTEA NOT NULL CHECK (length(hash) = 32),
+        user_id BIGINT NOT NULL,
+        username TEXT NOT NULL,
+        received_at BIGINT NOT NULL,
+        via TEXT NOT NULL CHECK (via IN ('sync', 'bundle')),
+        signed_at BIGINT,
+        PRIMARY KEY (doc_id, hash)
+    );",
 ];
 
 /// Migrations of nodes starting together wait for each other on this advisory lock.

@@ -11,11 +11,12 @@ use rusqlite::params;
 use super::{Engine, Result, Store, lite, pg};
 
 impl Store {
-    /// Records that the server received reporting steps `step_ids` of `doc_id` now, keeping
-    /// the first time for a step seen before.
-    pub async fn record_receipts(&self, doc_id: &str, step_ids: &[String]) -> Result<()> {
+    /// Records when the server received reporting steps of `doc_id` (step id, Unix ms: the
+    /// attested arrival of the changes that wrote it), keeping the first time for a step seen
+    /// before.
+    pub async fn record_receipts(&self, doc_id: &str, steps: &[(String, i64)]) -> Result<()> {
         let doc_id = doc_id.to_string();
-        let ids = step_ids.to_vec();
+        let steps = steps.to_vec();
         match &self.engine {
             Engine::Sqlite(_) => {
                 self.blocking(move |c| {
@@ -23,10 +24,10 @@ impl Store {
                     {
                         let mut stmt = tx.prepare(
                             "INSERT OR IGNORE INTO step_receipts (doc_id, step_id, received_at)
-                             VALUES (?1, ?2, CAST(unixepoch('subsec') * 1000 AS INTEGER))",
+                             VALUES (?1, ?2, ?3)",
                         )?;
-                        for id in &ids {
-                            stmt.execute(params![doc_id, id])?;
+                        for (id, at) in &steps {
+                            stmt.execute(params![doc_id, id, at])?;
                         }
                     }
                     tx.commit()
@@ -34,14 +35,14 @@ impl Store {
                 .await
             }
             Engine::Postgres(pool) => {
+                let (ids, times): (Vec<String>, Vec<i64>) = steps.into_iter().unzip();
                 pg(pool)
                     .await?
                     .execute(
                         "INSERT INTO step_receipts (doc_id, step_id, received_at)
-                         SELECT $1, step, (extract(epoch FROM clock_timestamp()) * 1000)::bigint
-                         FROM unnest($2::text[]) AS step
+                         SELECT $1, step, at FROM unnest($2::text[], $3::bigint[]) AS s(step, at)
                          ON CONFLICT DO NOTHING",
-                        &[&doc_id, &ids],
+                        &[&doc_id, &ids, &times],
                     )
                     .await?;
                 Ok(())
@@ -91,17 +92,16 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("t.sqlite")).unwrap();
         store
-            .record_receipts("d1", &["s1".into(), "s2".into()])
+            .record_receipts("d1", &[("s1".into(), 10), ("s2".into(), 11)])
             .await
             .unwrap();
         let first = store.receipts(&["d1".into()]).await.unwrap();
-        assert_eq!(first.len(), 2);
+        assert_eq!(first.get("s2"), Some(&11));
         store
-            .blocking(|c| c.execute("UPDATE step_receipts SET received_at = 5", []))
+            .record_receipts("d1", &[("s1".into(), 99)])
             .await
             .unwrap();
-        store.record_receipts("d1", &["s1".into()]).await.unwrap();
         let again = store.receipts(&["d1".into(), "d2".into()]).await.unwrap();
-        assert_eq!(again.get("s1"), Some(&5), "the first arrival stands");
+        assert_eq!(again.get("s1"), Some(&10), "the first arrival stands");
     }
 }

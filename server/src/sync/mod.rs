@@ -16,8 +16,12 @@
 //!   a bad frame closes *that* connection with a close code and reason; changes a peer may not
 //!   write are logged (samod ignores them); an outbound sync message is held back until every
 //!   change in the heads it announces is committed to SQLite, so a client never hears "stored"
-//!   for a change a crash could still lose.
+//!   for a change a crash could still lose;
+//! - [`admit`]: every change a user may write is attested (who delivered it, when) and, where
+//!   reporting steps live, checked before samod applies it ([`steps`] holds the cheap test of
+//!   whether a frame could touch a step at all).
 
+pub mod admit;
 pub mod frame;
 pub mod pump;
 pub mod steps;

@@ -34,9 +34,9 @@ fn close(code: u16, reason: &str) -> Message {
 
 enum Inbound {
     Forward(Vec<u8>),
-    /// A frame with changes to a document whose reporting steps the gate checks first
-    /// ([`super::steps`]): the frame, the document, whether it is a plan, the change chunks.
-    Gate(Vec<u8>, String, bool, Vec<Vec<u8>>),
+    /// A frame with changes to a document the user may write, admitted first
+    /// ([`super::admit`]): the frame, the document, its kind, the change chunks.
+    Gate(Vec<u8>, String, DocKind, Vec<Vec<u8>>),
     Refuse(u16, String),
     Ignore,
     Closed,
@@ -113,15 +113,10 @@ impl Checker<'_> {
                 }
                 let kind = self.state.library.catalogue().get(doc).map(|r| r.kind);
                 if granted == Access::Write
-                    && let Some(kind @ (DocKind::Progress | DocKind::Plan)) = kind
+                    && let Some(kind) = kind
                 {
                     let chunks: Vec<Vec<u8>> = sync.changes.iter().map(|c| c.to_vec()).collect();
-                    return Inbound::Gate(
-                        bytes.to_vec(),
-                        doc.to_string(),
-                        kind == DocKind::Plan,
-                        chunks,
-                    );
+                    return Inbound::Gate(bytes.to_vec(), doc.to_string(), kind, chunks);
                 }
                 if granted != Access::Write {
                     self.state.library.peers().count_refused_write();
@@ -163,37 +158,29 @@ impl Checker<'_> {
     }
 }
 
-/// Runs the reporting-step gate ([`super::steps`]) on changes to `doc` from `user`, against the
-/// document as the hub holds it, and stamps the steps that pass with their time of arrival.
+/// Admits changes to `doc` from `user` ([`super::admit`]): attests them, checks the reporting
+/// steps that become applicable, and stamps those with when the server received them.
 async fn gate(
     state: &AppState,
     user: &User,
     doc: &str,
-    office: bool,
+    kind: DocKind,
     chunks: Vec<Vec<u8>>,
 ) -> Result<(), String> {
-    // A unit's usual edit (a figure) cannot touch a step: no need to copy its document to see.
-    // The office's plan edits are rare, and a unit's key under the office's steps is any name:
-    // those are always checked.
-    if !office && !super::steps::may_touch_steps(&chunks) {
-        return Ok(());
-    }
-    let changes: Vec<u8> = chunks.concat();
-    let Ok(id) = <samod::DocumentId as std::str::FromStr>::from_str(doc) else {
-        return Ok(());
-    };
-    let Ok(Some(handle)) = state.library.repo().find(id).await else {
-        // Not loaded here: samod decides about it as about any unknown document.
-        return Ok(());
-    };
-    let who = user.clone();
-    let verdict = tokio::task::spawn_blocking(move || {
-        handle.with_document(|d| super::steps::check(d, &changes, &who, office))
-    })
-    .await
-    .map_err(|e| format!("gate interrupted: {e}"))?;
+    let verdict = state
+        .library
+        .admission()
+        .admit(
+            &state.library,
+            user,
+            doc,
+            kind,
+            &chunks,
+            crate::store::attest::Via::Sync,
+        )
+        .await;
     match verdict {
-        super::steps::Verdict::Pass(added) => {
+        super::admit::Verdict::Pass(added) => {
             if !added.is_empty()
                 && let Err(e) = state.library.store().record_receipts(doc, &added).await
             {
@@ -202,7 +189,7 @@ async fn gate(
             }
             Ok(())
         }
-        super::steps::Verdict::Refuse(why) => Err(why),
+        super::admit::Verdict::Refuse(why) => Err(why),
     }
 }
 
@@ -344,8 +331,8 @@ where
                             break "samod stopped reading".to_string();
                         }
                     }
-                    Inbound::Gate(bytes, doc, office, changes) => {
-                        if let Err(why) = gate(&state, &user, &doc, office, changes).await {
+                    Inbound::Gate(bytes, doc, kind, changes) => {
+                        if let Err(why) = gate(&state, &user, &doc, kind, changes).await {
                             tracing::warn!(user = %user.username, doc, reason = %why, "closing sync connection: reporting step refused");
                             let _ = ws_tx.send(close(close_code::POLICY, &why)).await;
                             break why;

@@ -38,10 +38,13 @@
 //! ## Clocks
 //! The device records its own time (`at`) and its clock's offset from the server's as last
 //! measured (`skew`, milliseconds the device is ahead; times are in ms so steps taken in the
-//! same second keep their order). A step's effective time is `at − skew`, and
-//! never later than when the server first received it (`received`, when known): a tablet whose
-//! clock runs ahead cannot make a late report look later than it arrived, one set back is
-//! corrected by its measured offset, and one never measured is bounded by its arrival.
+//! same second keep their order). A step's effective time is when the server first received it
+//! (`received`: the attested arrival of the changes that wrote it), and `at − skew` only until
+//! then: no value a device writes makes a late report count as on time. A device time earlier
+//! than the receipt (a tablet in a dead zone) is kept as a claim ([`Step::claimed`]) and shown;
+//! a submission counts from it only when the office vouches for it ([`Action::Vouch`], a step of
+//! its own, with its author), or when it came in a bundle signed before the deadline with a key
+//! registered beforehand (the server then records the signed time as its receipt).
 
 use std::collections::BTreeMap;
 
@@ -63,15 +66,20 @@ pub enum Action {
     Return,
     /// The office accepts it (tiếp nhận).
     Accept,
+    /// The office accepts the device time a submission claims (it was made in a dead zone and
+    /// reached the server later): the submission counts from that time for on-time reporting.
+    /// An old build does not know this word and skips the step; the server counts it.
+    Vouch,
 }
 
 impl Action {
     /// Every action, in tie order.
-    pub const ALL: [Action; 4] = [
+    pub const ALL: [Action; 5] = [
         Action::Submit,
         Action::Approve,
         Action::Return,
         Action::Accept,
+        Action::Vouch,
     ];
 
     /// The stored word.
@@ -81,6 +89,7 @@ impl Action {
             Action::Approve => "approve",
             Action::Return => "return",
             Action::Accept => "accept",
+            Action::Vouch => "vouch",
         }
     }
 
@@ -91,12 +100,13 @@ impl Action {
             Action::Approve => "Lãnh đạo duyệt",
             Action::Return => "Trả lại",
             Action::Accept => "Tiếp nhận",
+            Action::Vouch => "Công nhận giờ gửi trên máy",
         }
     }
 
     /// Whether the step is the office's (kept in the plan document) or the unit's.
     pub fn by_office(self) -> bool {
-        matches!(self, Action::Return | Action::Accept)
+        matches!(self, Action::Return | Action::Accept | Action::Vouch)
     }
 }
 
@@ -116,7 +126,9 @@ pub fn may_take(role: Role, action: Action) -> bool {
     match action {
         Action::Submit => role.is_unit_member(),
         Action::Approve => role == Role::UnitHead,
-        Action::Return | Action::Accept => matches!(role, Role::AgencyAdmin | Role::SystemAdmin),
+        Action::Return | Action::Accept | Action::Vouch => {
+            matches!(role, Role::AgencyAdmin | Role::SystemAdmin)
+        }
     }
 }
 
@@ -161,11 +173,17 @@ impl Step {
         }
     }
 
-    /// The step's effective time (see the module's "Clocks"), given when the server first
-    /// received it, if known.
+    /// The step's effective time (see the module's "Clocks"): when the server first received
+    /// it, if known; until then the device's time, corrected by its measured offset.
     pub fn effective(&self, received: Option<i64>) -> i64 {
+        received.unwrap_or(self.at - self.skew)
+    }
+
+    /// The time the device claims (corrected by its measured offset), when earlier than the
+    /// server's receipt: shown beside it, and counted only once the office vouches for it.
+    pub fn claimed(&self, received: Option<i64>) -> Option<i64> {
         let corrected = self.at - self.skew;
-        received.map_or(corrected, |r| corrected.min(r))
+        received.filter(|r| corrected < *r).map(|_| corrected)
     }
 }
 
@@ -425,6 +443,71 @@ pub fn all_steps<D: ReadDoc>(doc: &D, office: bool) -> Vec<Step> {
         .collect()
 }
 
+/// The changes each step of `doc` was written by ([`all_steps`]'s steps, by id): the change that
+/// made the step's map and those that wrote each of its fields (conflicting values too) and the
+/// items of its `heads`. A step counts only if every one of these was delivered by its author
+/// (the server's attested record), so the map itself is the unit of authorship: nothing another
+/// change wrote into it can pass as the author's.
+pub fn step_origins(doc: &automerge::Automerge, office: bool) -> BTreeMap<String, Vec<automerge::ChangeHash>> {
+    let mut lists: Vec<ObjId> = Vec::new();
+    let roots = all_objs(doc, &automerge::ROOT, if office { OFFICE_KEY } else { UNIT_KEY }, ObjType::Map);
+    let period_maps: Vec<ObjId> = if office {
+        roots
+            .iter()
+            .flat_map(|o| {
+                doc.keys(o)
+                    .flat_map(|u| all_objs(doc, o, &u, ObjType::Map))
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    } else {
+        roots
+    };
+    for m in &period_maps {
+        for p in PeriodKind::ALL {
+            lists.extend(all_objs(doc, m, p.as_str(), ObjType::List));
+        }
+    }
+    let mut out: BTreeMap<String, Vec<automerge::ChangeHash>> = BTreeMap::new();
+    for list in lists {
+        for i in 0..doc.length(&list) {
+            for (v, step) in doc.get_all(&list, i).unwrap_or_default() {
+                if !matches!(v, Value::Object(ObjType::Map)) {
+                    continue;
+                }
+                let Some(id) = text_of(doc, &step, "id") else {
+                    continue;
+                };
+                let mut ops = vec![step.clone()];
+                for key in doc.keys(&step).collect::<Vec<_>>() {
+                    for (v, op) in doc.get_all(&step, key.as_str()).unwrap_or_default() {
+                        if let Value::Object(_) = v {
+                            for j in 0..doc.length(&op) {
+                                ops.extend(
+                                    doc.get_all(&op, j)
+                                        .unwrap_or_default()
+                                        .into_iter()
+                                        .map(|(_, o)| o),
+                                );
+                            }
+                        }
+                        ops.push(op);
+                    }
+                }
+                let hashes = out.entry(id).or_default();
+                for op in ops {
+                    if let Some(h) = doc.hash_for_opid(&op)
+                        && !hashes.contains(&h)
+                    {
+                        hashes.push(h);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 /// The progress document as a submission covering `heads` saw it (what the report uses).
 pub fn submitted_view(
     progress: &automerge::Automerge,
@@ -497,8 +580,13 @@ pub struct Taken {
     pub step: Step,
     /// When the server first received it (Unix ms), if known.
     pub received: Option<i64>,
-    /// Its effective time ([`Step::effective`]).
+    /// Its effective time ([`Step::effective`]; a submission the office vouched for, its
+    /// claimed time).
     pub effective: i64,
+    /// The device's time when earlier than the server's receipt ([`Step::claimed`]): "gửi trên
+    /// máy lúc …, máy chủ nhận …".
+    #[serde(default)]
+    pub claimed: Option<i64>,
 }
 
 /// A step that did not apply, and why.
@@ -545,16 +633,29 @@ impl ReportState {
 /// of state"); `received` gives, by step id, when the server first got a step (Unix ms), where
 /// known.
 pub fn derive(unit: &[Step], office: &[Step], received: &BTreeMap<String, i64>) -> ReportState {
+    // Submissions whose device time the office vouched for count from that time.
+    let vouched: Vec<&str> = office
+        .iter()
+        .filter(|s| s.action == Action::Vouch)
+        .filter(|s| s.role.parse().is_ok_and(|r| may_take(r, Action::Vouch)))
+        .map(|s| s.on.as_str())
+        .collect();
     let mut all: Vec<Taken> = unit
         .iter()
         .filter(|s| !s.action.by_office())
         .chain(office.iter().filter(|s| s.action.by_office()))
         .map(|s| {
             let r = received.get(&s.id).copied();
+            let claimed = s.claimed(r);
+            let effective = match claimed {
+                Some(c) if s.action == Action::Submit && vouched.contains(&s.id.as_str()) => c,
+                _ => s.effective(r),
+            };
             Taken {
                 step: s.clone(),
                 received: r,
-                effective: s.effective(r),
+                effective,
+                claimed,
             }
         })
         .collect();
@@ -584,6 +685,8 @@ pub fn derive(unit: &[Step], office: &[Step], received: &BTreeMap<String, i64>) 
                 t.step.action.vi().to_lowercase()
             )),
             Action::Submit => None,
+            // A voucher changes no phase; it names any submission, current or not.
+            Action::Vouch => None,
             _ if !names_current => {
                 Some("báo cáo này đã được thay bằng bản gửi khác hoặc đã trả lại".into())
             }
@@ -633,6 +736,7 @@ pub fn derive(unit: &[Step], office: &[Step], received: &BTreeMap<String, i64>) 
                 st.acceptance = Some(t.clone());
                 st.phase = Phase::Accepted;
             }
+            Action::Vouch => {}
             Action::Return => {
                 if st.accepted.as_ref().map(|a| a.step.id.as_str()) == Some(t.step.on.as_str()) {
                     st.accepted = None;
