@@ -585,7 +585,7 @@ pub struct Taken {
     pub effective: i64,
     /// The device's time when earlier than the server's receipt ([`Step::claimed`]): "gửi trên
     /// máy lúc …, máy chủ nhận …".
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claimed: Option<i64>,
 }
 
