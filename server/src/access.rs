@@ -25,6 +25,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use samod::{DocumentId, PeerId, ShareConfig, SharePolicy};
+use tiendo_shared::Date;
 use tiendo_shared::lineage::Lineage;
 
 use tokio_util::sync::CancellationToken;
@@ -36,9 +37,9 @@ use crate::store::{DocKind, DocRecord};
 /// What a user may do with a document (the one enum, from `shared::api`).
 pub use tiendo_shared::api::Access;
 
-/// The rule table of this module's documentation. `inherits`: the user's unit took over the
-/// work of the document's unit (a merge, split or function moved, [`tiendo_shared::lineage`]), so
-/// its documents are the user's own too: what an offline tablet of the old unit wrote still
+/// The rule table of this module's documentation. `inherits`: the user's unit has taken over the
+/// work of the document's unit (a merge, split or function moved whose date has come,
+/// [`tiendo_shared::lineage`]), so its documents are the user's own too: what an offline tablet of the old unit wrote still
 /// syncs, and the successor reads the history it carries.
 pub fn access(user: &User, doc: &DocRecord, inherits: bool) -> Access {
     if user.disabled {
@@ -51,6 +52,9 @@ pub fn access(user: &User, doc: &DocRecord, inherits: bool) -> Access {
         (Role::SystemAdmin, _) => Access::Write,
         (Role::ProvinceViewer, _) => Access::Read,
         (_, _) if !same_agency => Access::None,
+        // Who may record an agency's organisation changes: its admin (and system administrators),
+        // enforced here for every change that syncs; the server takes from an organisation
+        // document only its own agency's changes (`Library::follow_org`).
         (Role::AgencyAdmin, DocKind::Plan | DocKind::Org) => Access::Write,
         (Role::AgencyAdmin, DocKind::Progress) if own_unit => Access::Write,
         (Role::AgencyAdmin, DocKind::Progress) => Access::Read,
@@ -233,15 +237,22 @@ impl Catalogue {
             .unwrap_or_default()
     }
 
-    /// The access of `user` to `doc` ([`access`], with the lineage).
+    /// The access of `user` to `doc` today ([`Catalogue::access_on`]).
     pub fn access(&self, user: &User, doc: &DocRecord) -> Access {
+        self.access_on(user, doc, crate::today())
+    }
+
+    /// The access of `user` to `doc` on `day` ([`access`], with the lineage of the document's
+    /// agency): a unit inherits another's documents only from the day the change takes effect,
+    /// so a change dated in the future grants nothing before it.
+    pub fn access_on(&self, user: &User, doc: &DocRecord, day: Date) -> Access {
         let inherits = match (&user.unit_id, &doc.unit_id) {
             (Some(mine), Some(theirs)) if mine != theirs => self
                 .lineages
                 .read()
                 .unwrap_or_else(|p| p.into_inner())
                 .get(&doc.agency_id)
-                .is_some_and(|l| l.heirs(theirs).contains(mine)),
+                .is_some_and(|l| l.heirs_on(theirs, day).contains(mine)),
             _ => false,
         };
         access(user, doc, inherits)
@@ -551,6 +562,40 @@ mod tests {
         let mut disabled = user(Role::SystemAdmin, None, None);
         disabled.disabled = true;
         assert_eq!(access(&disabled, &docs[0], false), No);
+    }
+
+    #[test]
+    fn inherited_documents_are_writable_only_from_the_changes_date() {
+        use tiendo_shared::lineage::{ChangeKind, OrgChange};
+        let change = OrgChange {
+            id: "c1".into(),
+            kind: ChangeKind::MoveFunction,
+            unit: "u1".into(),
+            on: "2099-01-01".parse().unwrap(),
+            into: vec!["u2".into()],
+            created: Vec::new(),
+            routes: [("t1".to_string(), "u2".to_string())].into(),
+            old_name: String::new(),
+            new_name: String::new(),
+            basis: Default::default(),
+            accounts: Default::default(),
+            by: "admin".into(),
+            at: 0,
+        };
+        let catalogue = Catalogue::default();
+        catalogue.set_lineage("a", Lineage::new(&[change]));
+        let heir = user(Role::UnitEditor, Some("a"), Some("u2"));
+        let theirs = doc(DocKind::Progress, "a", Some("u1"));
+        let on = |s: &str| catalogue.access_on(&heir, &theirs, s.parse().unwrap());
+        assert_eq!(on("2098-12-31"), Access::None);
+        assert_eq!(on("2099-01-01"), Access::Write);
+        assert_eq!(catalogue.access(&heir, &theirs), Access::None, "today");
+        // Another agency's lineage says nothing about this one's documents.
+        let other = doc(DocKind::Progress, "b", Some("u1"));
+        assert_eq!(
+            catalogue.access_on(&heir, &other, "2099-01-01".parse().unwrap()),
+            Access::None
+        );
     }
 
     #[test]

@@ -252,6 +252,8 @@ pub async fn serve(
     };
     // Organisation changes synced from an admin's tablet: lineage and accounts follow them.
     library.watch_orgs();
+    // Changes dated today: the accounts follow at midnight, not only at their next request.
+    library.follow_days();
     let peers = library.peers().clone();
     let shutdown = async move {
         shutdown.await;
@@ -291,6 +293,19 @@ pub fn unix_now() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or_default()
+}
+
+/// How long until the next day begins in Vietnam (UTC+7), and a second more (so that
+/// [`today`] is that day when it ends).
+pub fn until_tomorrow() -> std::time::Duration {
+    const DAY_MS: i64 = 86_400_000;
+    const UTC7_MS: i64 = 7 * 3_600_000;
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or_default();
+    let next = ((ms + UTC7_MS).div_euclid(DAY_MS) + 1) * DAY_MS - UTC7_MS;
+    std::time::Duration::from_millis((next - ms + 1000) as u64)
 }
 
 /// Today in Vietnam (UTC+7).

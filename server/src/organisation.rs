@@ -6,8 +6,10 @@
 //! Stage: *gate*, between the organisation documents and the accounts. An operation is an
 //! ordinary edit of the organisation document, made offline on the admin's tablet as often as
 //! here: the server follows every organisation document's changes ([`Library::watch_orgs`]) and
-//! checks, at each sign-in and request, whether a change has come into effect for the user's unit
-//! since ([`Library::current_user`]).
+//! checks, at each sign-in and request and at the start of each day, whether a change has come
+//! into effect for the user's unit since ([`Library::current_user`], [`Library::follow_days`]).
+//! Only the document's own agency's entry counts ([`Library::follow_org`]), and nothing takes
+//! effect before its date.
 
 use tiendo_shared::lineage::{self, Basis, Operation, OrgChange, Recorded};
 use tiendo_shared::{Date, Org};
@@ -18,15 +20,38 @@ use crate::library::Library;
 use crate::store::DocKind;
 
 impl Library {
-    /// Takes the lineage of every agency in organisation document `doc_id` and lets the accounts
-    /// follow the changes whose date has come.
+    /// Takes the lineage of the agency whose organisation document `doc_id` is (its catalogue
+    /// record says which) and lets its accounts follow the changes whose date has come.
+    ///
+    /// Only that agency's entry is taken. Each agency has its own document (the import makes one
+    /// per agency), so an entry for another agency in it was written by someone without that
+    /// agency's right: it is ignored, and logged, and never overrides the lineage, the accounts
+    /// or the access taken from that agency's own document. Within the agency, the writer's
+    /// right is the sync layer's to enforce: an organisation document is writable only by its
+    /// agency's admin and by system administrators ([`crate::access::access`]), so every change
+    /// in it came from someone who may record that agency's changes. Their effects wait for
+    /// their date ([`Library::follow_accounts`], [`crate::access::Catalogue::access`]).
     pub async fn follow_org(&self, doc_id: &str) -> Result<()> {
+        let rec = self
+            .catalogue()
+            .get(doc_id)
+            .ok_or_else(|| AppError::NotFound(format!("tài liệu {doc_id}")))?;
         let org: Org = self.read(doc_id).await?;
-        for agency in &org.agencies {
-            self.catalogue().set_lineage(&agency.id, agency.lineage());
-            self.follow_accounts(&agency.id, crate::today()).await?;
+        for other in org.agencies.iter().filter(|a| a.id != rec.agency_id) {
+            tracing::warn!(
+                doc = %doc_id,
+                agency = %rec.agency_id,
+                named = %other.id,
+                changes = other.changes.len(),
+                "organisation document names another agency: ignored"
+            );
         }
-        Ok(())
+        let Some(agency) = org.agency(&rec.agency_id) else {
+            tracing::warn!(doc = %doc_id, agency = %rec.agency_id, "organisation document without its agency");
+            return Ok(());
+        };
+        self.catalogue().set_lineage(&agency.id, agency.lineage());
+        self.follow_accounts(&agency.id, crate::today()).await
     }
 
     /// Moves or disables the accounts of agency `agency_id`'s units that ended on or before
@@ -65,6 +90,29 @@ impl Library {
                 self.watch_org(rec.doc_id);
             }
         }
+    }
+
+    /// At the start of each day (Vietnam time), lets every agency's accounts follow the changes
+    /// dated that day: an account disabled from today has its open sync sockets closed even if
+    /// it makes no request (a request or a sign-in applies it too, [`Library::current_user`]).
+    /// Runs until [`Library::stop`].
+    pub fn follow_days(&self) {
+        let library = self.unlocked();
+        let task = tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(crate::until_tomorrow()).await;
+                let today = crate::today();
+                for rec in library.catalogue().all() {
+                    if rec.kind != DocKind::Org {
+                        continue;
+                    }
+                    if let Err(e) = library.follow_accounts(&rec.agency_id, today).await {
+                        tracing::warn!(agency = %rec.agency_id, error = %e, "the day's organisation changes not followed");
+                    }
+                }
+            }
+        });
+        self.keep_watcher(&task);
     }
 
     /// Follows organisation document `doc_id` (see [`Library::watch_orgs`]) until

@@ -20,7 +20,9 @@
 //!   for the successor after the date: for a task passed on, the successor's own entry for a
 //!   period wins, the predecessor's fills what the successor has not reported.
 //! - **Accounts** ([`Lineage::account_fate`]): moved to the successor or disabled, as the change
-//!   says, once its date has come.
+//!   says, once its date has come; so is the successor's right to write the unit's documents
+//!   ([`Lineage::heirs_on`]). A change dated in the future is shown as planned and does nothing
+//!   before its day.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -320,13 +322,24 @@ impl Lineage {
         at
     }
 
-    /// The units `unit`'s work ever passes to, however far: whose members may write its
-    /// documents (an offline tablet of a merged unit still syncs what it wrote).
+    /// The units `unit`'s work ever passes to, however far, planned changes included: what the
+    /// screens show as its lineage. Who may write its documents is [`Lineage::heirs_on`].
     pub fn heirs(&self, unit: &str) -> BTreeSet<String> {
+        self.heirs_where(unit, |_| true)
+    }
+
+    /// The units `unit`'s work has passed to by `day`, however far: the changes whose date has
+    /// come. Their members may write its documents (an offline tablet of a merged unit still
+    /// syncs what it wrote); a change dated later grants nothing until its day.
+    pub fn heirs_on(&self, unit: &str, day: Date) -> BTreeSet<String> {
+        self.heirs_where(unit, |c| c.on <= day)
+    }
+
+    fn heirs_where(&self, unit: &str, counts: impl Fn(&OrgChange) -> bool) -> BTreeSet<String> {
         let mut out = BTreeSet::new();
         let mut todo = vec![unit.to_string()];
         while let Some(u) = todo.pop() {
-            for c in self.changes.iter().filter(|c| c.unit == u) {
+            for c in self.changes.iter().filter(|c| c.unit == u && counts(c)) {
                 for n in c.into.iter().chain(c.routes.values()) {
                     if n != unit && out.insert(n.clone()) {
                         todo.push(n.clone());

@@ -226,6 +226,41 @@ fn chains_are_followed_for_tasks_and_accounts() {
 }
 
 #[test]
+fn heirs_may_write_only_from_each_changes_date() {
+    let mut doc = merged();
+    let b_into_c = Operation::Merge {
+        unit: "b".into(),
+        into: "c".into(),
+        accounts: AccountFate::Move,
+    };
+    record(&mut doc, "so", &b_into_c, d("2026-07-01"), basis(), &rec(2)).unwrap();
+    let moved = Operation::MoveFunction {
+        unit: "vp".into(),
+        to: "c".into(),
+        tasks: vec!["t1".into()],
+    };
+    record(&mut doc, "so", &moved, d("2099-01-01"), basis(), &rec(3)).unwrap();
+    let l = agency_of(&doc).lineage();
+    let set = |units: &[&str]| units.iter().map(|u| u.to_string()).collect::<BTreeSet<_>>();
+    assert_eq!(
+        l.heirs_on("a", d("2026-03-31")),
+        set(&[]),
+        "before the merge"
+    );
+    assert_eq!(l.heirs_on("a", d("2026-04-01")), set(&["b"]), "on its day");
+    assert_eq!(l.heirs_on("a", d("2026-06-30")), set(&["b"]));
+    assert_eq!(
+        l.heirs_on("a", d("2026-07-01")),
+        set(&["b", "c"]),
+        "the chain"
+    );
+    // A function moved in 2099 gives nothing before then; the lineage shows it as planned.
+    assert_eq!(l.heirs_on("vp", d("2098-12-31")), set(&[]));
+    assert_eq!(l.heirs_on("vp", d("2099-01-01")), set(&["c"]));
+    assert_eq!(l.heirs("vp"), set(&["c"]));
+}
+
+#[test]
 fn progress_counts_for_the_successor_after_the_date_and_its_own_entry_wins() {
     let doc = merged();
     let agency = agency_of(&doc);
