@@ -1,8 +1,8 @@
 //! The authorization matrix of the reporting workflow, over the real sync socket: who may
 //! submit, approve, return or accept a unit's period report. Each user takes each step on a
 //! fresh client, as a tablet would (the change authored by them, in their role); what the server
-//! stored says whether it was let through. Forged steps (an editor signing as the head) are
-//! refused whole. The steps let through are stamped with their arrival, and the stored documents
+//! stored says whether it was let through. Forged steps (each role signing as another, the change
+//! authored in the other's name too) are refused: the server judges who delivered the change. The steps let through are stamped with their arrival, and the stored documents
 //! derive the expected state.
 
 use std::collections::BTreeMap;
@@ -120,17 +120,29 @@ async fn who_may_submit_approve_return_and_accept_a_units_report() {
             ));
         }
     }
-    // Forged: the editor writes an approval in the head's name and role.
-    let forged = step("forged-approval", Action::Approve, HEAD, h, "s1");
-    let token = blocking(|| server.login_demo(UNIT));
-    let mut client = SyncClient::new("peer-forger").await;
-    client.connect(server.sync_url(), &token).await;
-    let handle = client.find(&progress).await.unwrap();
-    handle.with_document(|d| workflow::take_unit_step(d, PeriodKind::Q1, forged).unwrap());
-    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
-    client.stop().await;
-    if blocking(|| stored_steps(&server, &progress, false)).contains(&"forged-approval".into()) {
-        failures.push("a forged approval was stored".into());
+    // Forged by another role: each user writes a step in another's name and role (the change
+    // authored as that user, too). The server judges who delivered it, so none is stored.
+    let forged: Vec<(&str, &str, Role, Action, &str)> = vec![
+        (UNIT, HEAD, h, Action::Approve, "editor-signs-as-head"),
+        (HEAD, UNIT, e, Action::Submit, "head-signs-as-editor"),
+        (UNIT, OFFICE, o, Action::Accept, "editor-signs-as-office"),
+        (HEAD, OFFICE, o, Action::Return, "head-signs-as-office"),
+        (UNIT, OFFICE, o, Action::Vouch, "editor-vouches-as-office"),
+        (OFFICE, HEAD, h, Action::Approve, "office-signs-as-head"),
+    ];
+    for (deliverer, named, role, action, id) in forged {
+        let on = if action == Action::Submit { "" } else { "s2" };
+        if take(
+            &server,
+            deliverer,
+            &progress,
+            &plan,
+            step(id, action, named, role, on),
+        )
+        .await
+        {
+            failures.push(format!("{deliverer} signed as {named} ({action:?}): stored"));
+        }
     }
     assert!(
         failures.is_empty(),
