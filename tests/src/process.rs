@@ -78,6 +78,11 @@ impl RealServer {
         Self::spawn(data, listen, static_dir, "warn", Stdio::null(), env)
     }
 
+    /// Like [`RealServer::start`], running the `tiendo` binary at `binary` (another build).
+    pub fn start_binary(binary: &Path, data: &Path, listen: &str, static_dir: &Path) -> RealServer {
+        Self::spawn_binary(binary, data, listen, static_dir, "warn", Stdio::null(), &[])
+    }
+
     /// Like [`RealServer::start`], with the log at level `rust_log` written to `log`.
     pub fn start_logged(
         data: &Path,
@@ -98,7 +103,27 @@ impl RealServer {
         stderr: Stdio,
         env: &[(&str, &str)],
     ) -> RealServer {
-        let mut child = Command::new(tiendo_binary())
+        Self::spawn_binary(
+            &tiendo_binary(),
+            data,
+            listen,
+            static_dir,
+            rust_log,
+            stderr,
+            env,
+        )
+    }
+
+    fn spawn_binary(
+        binary: &Path,
+        data: &Path,
+        listen: &str,
+        static_dir: &Path,
+        rust_log: &str,
+        stderr: Stdio,
+        env: &[(&str, &str)],
+    ) -> RealServer {
+        let mut child = Command::new(binary)
             .args(["serve", "--listen", listen])
             .arg("--data-dir")
             .arg(data)

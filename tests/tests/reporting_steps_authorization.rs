@@ -141,7 +141,9 @@ async fn who_may_submit_approve_return_and_accept_a_units_report() {
         )
         .await
         {
-            failures.push(format!("{deliverer} signed as {named} ({action:?}): stored"));
+            failures.push(format!(
+                "{deliverer} signed as {named} ({action:?}): stored"
+            ));
         }
     }
     assert!(

@@ -198,7 +198,7 @@ impl Store {
     /// Records who delivered changes and when; committed with the next group of chunks (a
     /// commit starts at once if none is under way). The first delivery of a change stands.
     pub fn attest(&self, batch: Vec<Attested>) {
-        if batch.is_empty() {
+        if batch.is_empty() || cfg!(feature = "unattested") {
             return;
         }
         self.group.attest(self, batch);

@@ -698,6 +698,51 @@ const PACED: [WindowRow; 5] = [
 ];
 
 /// The throughput section: each C against our server and the reference, one after the other.
+/// The attested record's cost: bytes per change stored, and the closed loop with and without it.
+async fn attest_section(
+    rows: &mut Vec<Row>,
+    c: usize,
+    window: Duration,
+    unattested: &std::path::Path,
+) {
+    let base = data_dir();
+    let agencies = tiendo_tests::province::province(
+        base.path(),
+        c.div_ceil(throughput::UNITS),
+        throughput::UNITS,
+        0,
+    )
+    .await;
+    eprintln!("attest: {c} tablets, with the attested record and without");
+    let (with, without, per_change, attested) =
+        throughput::attest_cost(base.path(), &agencies, c, window, unattested).await;
+    let row = |what: String, o: f64, r: f64, unit: &'static str| Row {
+        section: "attest",
+        what,
+        ours: o,
+        reference: r,
+        reference_name: "the same build without the attested record",
+        unit,
+    };
+    for (what, of, unit) in CLOSED_LOOP.iter().take(4) {
+        rows.push(row(
+            format!("C={c}: {what}"),
+            of(&with.closed),
+            of(&without.closed),
+            unit,
+        ));
+    }
+    rows.push(row(
+        format!(
+            "the attested record on disk, per change ({} changes)",
+            thousands(attested as usize)
+        ),
+        per_change,
+        0.0,
+        "B",
+    ));
+}
+
 async fn throughput_section(
     rows: &mut Vec<Row>,
     clients: &[usize],
@@ -906,6 +951,23 @@ async fn main() {
         .await;
         ran(&rows, "throughput", before);
     }
+    if matches!(what, "all" | "attest") {
+        let before = rows.len();
+        // The same sources built with the server's `unattested` feature (scripts/bench builds
+        // it); the smoke run has none and sets this build against itself, to keep the rows alive.
+        let unattested = option(&args, "--unattested")
+            .map(std::path::PathBuf::from)
+            .or_else(|| smoke.then(tiendo_tests::process::tiendo_binary))
+            .expect("--unattested PATH: a tiendo built with --features unattested (scripts/bench attest builds it)");
+        attest_section(
+            &mut rows,
+            clients.iter().copied().max().unwrap_or(4).min(200),
+            window,
+            &unattested,
+        )
+        .await;
+        ran(&rows, "attest", before);
+    }
     if matches!(what, "all" | "files") {
         let before = rows.len();
         files::upload(&mut rows, sizes.file_bytes).await;
@@ -925,7 +987,7 @@ async fn main() {
     }
     if rows.is_empty() {
         eprintln!(
-            "usage: bench [all|wire|status|edit|throughput|bundle|files|carry] [--json FILE] \\
+            "usage: bench [all|wire|status|edit|throughput|attest|bundle|files|carry] [--json FILE] \\
              [--clients 50,200,1000] [--window SECONDS] [--offered EDITS_PER_S] [--runs N] \\
              [--idle TABLETS] [--smoke]"
         );

@@ -710,3 +710,78 @@ async fn create(client: &SyncClient, saved: &[u8]) -> samod::DocHandle {
     let doc = automerge::Automerge::load(saved).expect("saved document loads");
     client.repo.create(doc).await.expect("repo running")
 }
+
+/// What the attested record costs (`bench attest`): the closed-loop workload with `c` tablets
+/// against this build and against `unattested` (the same sources built with the server's
+/// `unattested` feature: no record written), one after the other on copies of one fixture.
+/// Returns both figures and, from this build's run, the record's bytes on disk per change it
+/// attests (the database's size with the record, less its size once the record is dropped and
+/// the file vacuumed, over the rows) and the rows.
+pub async fn attest_cost(
+    base: &Path,
+    agencies: &[AgencySeat],
+    c: usize,
+    window: Duration,
+    unattested: &Path,
+) -> (Figures, Figures, f64, u64) {
+    // The paced window is not what this compares; a light one keeps it short.
+    let offered = 20.0;
+    let run = tempfile::tempdir().expect("tmp");
+    copy_data(base, run.path());
+    let server = tiendo_tests::process::RealServer::start(
+        run.path(),
+        "127.0.0.1:0",
+        Path::new("/nonexistent"),
+    );
+    let url = url::Url::parse(&format!("ws://{}/sync", server.addr)).expect("url");
+    let (tablets, offices) = workload(agencies, c);
+    let with = drive(&url, server.child.id(), tablets, offices, window, offered).await;
+    server.kill();
+    let (per_change, rows) = record_bytes(&run.path().join("tiendo.sqlite"));
+
+    let run = tempfile::tempdir().expect("tmp");
+    copy_data(base, run.path());
+    let server = tiendo_tests::process::RealServer::start_binary(
+        unattested,
+        run.path(),
+        "127.0.0.1:0",
+        Path::new("/nonexistent"),
+    );
+    let url = url::Url::parse(&format!("ws://{}/sync", server.addr)).expect("url");
+    let (tablets, offices) = workload(agencies, c);
+    let without = drive(&url, server.child.id(), tablets, offices, window, offered).await;
+    server.kill();
+    (with, without, per_change, rows)
+}
+
+/// The attested record's bytes on disk per row in the SQLite file `db` (a copy is measured with
+/// and without the table, each vacuumed), and the rows.
+fn record_bytes(db: &Path) -> (f64, u64) {
+    let dir = tempfile::tempdir().expect("tmp");
+    let copy = dir.path().join("copy.sqlite");
+    {
+        let c = rusqlite::Connection::open(db).expect("the run's database");
+        c.execute("VACUUM INTO ?1", [copy.to_str().expect("a path")])
+            .expect("a vacuumed copy");
+    }
+    let c = rusqlite::Connection::open(&copy).expect("the copy");
+    let rows: u64 = c
+        .query_row("SELECT count(*) FROM change_attestations", [], |r| r.get(0))
+        .expect("the record");
+    let size = |c: &rusqlite::Connection| -> u64 {
+        c.query_row(
+            "SELECT page_count * page_size FROM pragma_page_count, pragma_page_size",
+            [],
+            |r| r.get(0),
+        )
+        .expect("the size")
+    };
+    let with = size(&c);
+    c.execute_batch("DROP TABLE change_attestations; VACUUM")
+        .expect("dropped");
+    let without = size(&c);
+    (
+        with.saturating_sub(without) as f64 / rows.max(1) as f64,
+        rows,
+    )
+}
