@@ -3,7 +3,8 @@
 //! with SIGKILL at a random moment and restarted on the same data directory and port, round
 //! after round. Every edit the server had acknowledged (synced back as stored) before a kill is
 //! on the server after the restart; at the end the clients reconnect and the server has every
-//! edit they made, acknowledged or not.
+//! edit they made, acknowledged or not. Every change the server holds after a kill has its
+//! attestation (who delivered it), committed with it.
 //!
 //! Each edit appends one evidence item with a unique id, so "present" is exact. The short run is
 //! part of `scripts/test`; the long run is
@@ -106,8 +107,13 @@ async fn edit_until(
     (made, acked)
 }
 
-/// What the server has, read by a fresh client as the system administrator.
-async fn server_has(addr: &str, password: &str, doc_ids: &[String]) -> Vec<BTreeSet<String>> {
+/// What the server has, read by a fresh client as the system administrator: each document's
+/// evidence ids, and its changes.
+async fn server_has(
+    addr: &str,
+    password: &str,
+    doc_ids: &[String],
+) -> Vec<(BTreeSet<String>, BTreeSet<automerge::ChangeHash>)> {
     let token = blocking(|| login(addr, "admin", password));
     let mut reader =
         SyncClient::new(&format!("reader-{}", Instant::now().elapsed().as_nanos())).await;
@@ -123,7 +129,8 @@ async fn server_has(addr: &str, password: &str, doc_ids: &[String]) -> Vec<BTree
             .find(id)
             .await
             .expect("the server shares it with the admin");
-        out.push(evidence_ids(&doc));
+        let changes = doc.with_document(|d| d.get_changes(&[]).iter().map(|c| c.hash()).collect());
+        out.push((evidence_ids(&doc), changes));
     }
     reader.stop().await;
     out
@@ -174,6 +181,12 @@ async fn acknowledged_edits_survive_sigkill_at_random_moments_under_load() {
         });
     }
     let doc_ids: Vec<String> = tablets.iter().map(|t| t.doc_id.clone()).collect();
+    // The changes the import made (the server's own): every later one was delivered by a tablet.
+    let imported: BTreeSet<automerge::ChangeHash> = server_has(&addr, &admin_password, &doc_ids)
+        .await
+        .into_iter()
+        .flat_map(|(_, changes)| changes)
+        .collect();
     let per_round = (edits / kills.max(1)).max(clients as u64);
     let started = Instant::now();
 
@@ -212,16 +225,32 @@ async fn acknowledged_edits_survive_sigkill_at_random_moments_under_load() {
         server = blocking(|| RealServer::start(dir.path(), &addr, nowhere));
         let found = server_has(&addr, &admin_password, &doc_ids).await;
         let mut lost = Vec::new();
-        for (t, f) in tablets.iter().zip(&found) {
+        for (t, (f, _)) in tablets.iter().zip(&found) {
             lost.extend(t.acked.difference(f).cloned());
         }
+        // Every change the server holds after the kill has who delivered it, and it is the
+        // tablet that made it: the record is committed with the changes, never after them.
+        let store = tiendo_tests::stores::open_store(dir.path()).await;
+        let attested = store.attestations_of(&doc_ids).await.expect("the record");
+        for (t, (_, changes)) in tablets.iter().zip(&found) {
+            for h in changes.difference(&imported) {
+                let a = attested
+                    .iter()
+                    .find(|a| a.doc_id == t.doc_id && a.hash == *h)
+                    .unwrap_or_else(|| {
+                        panic!("round {round} (TIENDO_SEED={seed}): change {h} of {} held without its attestation", t.name)
+                    });
+                assert_eq!(a.username, t.name, "{h} attested to who delivered it");
+            }
+        }
+        drop(store);
         println!(
             "round {round}: killed after {made_at_kill} edits this round; acknowledged so far {}, found {} of them, {} made in all",
             tablets.iter().map(|t| t.acked.len()).sum::<usize>(),
             tablets
                 .iter()
                 .zip(&found)
-                .map(|(t, f)| t.acked.intersection(f).count())
+                .map(|(t, (f, _))| t.acked.intersection(f).count())
                 .sum::<usize>(),
             tablets.iter().map(|t| t.made).sum::<usize>(),
         );
@@ -237,7 +266,7 @@ async fn acknowledged_edits_survive_sigkill_at_random_moments_under_load() {
         t.client.wait_acknowledged(t.doc.as_ref().unwrap()).await;
     }
     let found = server_has(&addr, &admin_password, &doc_ids).await;
-    for (t, f) in tablets.iter().zip(&found) {
+    for (t, (f, _)) in tablets.iter().zip(&found) {
         let mine = evidence_ids(t.doc.as_ref().unwrap());
         assert_eq!(
             mine.len(),
