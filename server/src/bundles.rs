@@ -10,8 +10,8 @@
 //! (`POST /api/devices`) to an enabled user, whose name the manifest must carry. Then each
 //! document is applied only if that user may write it ([`crate::access`]), only on top of
 //! changes the server has (its `deps`), and only if it passes the reporting-step gate
-//! ([`crate::sync::steps`]); each file only if a document of the bundle the author may write
-//! names it, and only if its bytes are of the type named. Applying is idempotent (automerge
+//! ([`crate::sync::admit`], which attests every change to the bundle's signed author); each
+//! file only if a document of the bundle the author may write names it, and only if its bytes are of the type named. Applying is idempotent (automerge
 //! changes and content-addressed files): a bundle imported twice changes nothing the second
 //! time, and bundles apply in any order.
 

@@ -13,7 +13,7 @@
 //!        ◄─ sync messages held until their heads are committed (store::durable) ◄─┘
 //! HTTP /api ─► routes::auth (session) ─► routes::api ─► reader (DocReader) ─► shared::status
 //!        ─► JSON, or reports::generate ─► DOCX, XLSX
-//! bundle file ─► routes::bundles | cli::bundle ─► bundles::import (signature, access, sync::steps)
+//! bundle file ─► routes::bundles | cli::bundle ─► bundles::import (signature, access, sync::admit)
 //!        ─► samod Repo ─► store ; bundles::starter ─► a signed file for a new tablet
 //! tiendo CLI ─► cli::* ─► the same library, or SQLite directly beside a running server
 //! ```

@@ -1,6 +1,7 @@
-//! When the server first received each reporting step (`sync::steps`): the bound on a step's
-//! effective time ([`tiendo_shared::workflow::Step::effective`]), and the "received" time the
-//! office sees beside the device's own.
+//! When the server first received each reporting step (the attested arrival of the changes that
+//! wrote it, [`crate::sync::admit`]; for a bundle signed with a key registered before, its signed
+//! time): a step's effective time ([`tiendo_shared::workflow::Step::effective`]), and the
+//! "received" time the office sees beside the device's own claim.
 //!
 //! Stage: *the store*, written by the sync gate, read by the reporting views and reports.
 
