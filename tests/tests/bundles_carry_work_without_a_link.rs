@@ -598,3 +598,116 @@ async fn bundles_apply_in_any_order() {
     assert_eq!(heads, doc.with_document(|d| d.get_heads()));
     tablet.stop().await;
 }
+
+/// A tablet in a dead zone since February signs its Q1 submission into a bundle on 2 March; the
+/// office imports it in December. Its key was registered before it signed, so the step counts
+/// from the signed time; a bundle signed at a time before its key existed counts from its import.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_bundle_signed_before_the_deadline_with_a_key_registered_before_counts_from_its_signing()
+{
+    use tiendo_shared::api::Role;
+    use tiendo_shared::workflow::{self, Action, Step};
+    const FEB_1: i64 = 1_738_368_000_000; // 01/02/2025 00:00 UTC
+    const MAR_1: i64 = 1_740_787_200_000;
+    const MAR_2: i64 = MAR_1 + 86_400_000;
+    let dir = data_dir();
+    let Unit {
+        server,
+        office_token,
+        doc_id,
+        key,
+        tablet,
+        doc,
+        confirmed,
+        ..
+    } = Unit::offline(&dir, "tablet-dead-zone").await;
+    // The key was registered on 1 February (as the store would have it had it been then).
+    let db = tiendo_tests::stores::Db::of(dir.path());
+    let public = key.verifying_key().as_bytes().to_vec();
+    assert_eq!(
+        db.execute(
+            "UPDATE device_keys SET created_at = $1 WHERE public_key = $2",
+            &[
+                tiendo_tests::stores::Val::Int(FEB_1),
+                tiendo_tests::stores::Val::Bytes(public)
+            ],
+        ),
+        1
+    );
+    let sealed_at = |step: Step, signed: i64, confirmed: &[ChangeHash]| {
+        doc.with_document(|d| workflow::take_unit_step(d, PeriodKind::Q1, step).unwrap());
+        let (heads, data) = doc.with_document(|d| (d.get_heads(), d.save_after(confirmed)));
+        let sealed = bundle::seal(
+            Kind::Unit,
+            bundle::Author {
+                username: UNIT.into(),
+                unit_id: Some(UNIT.into()),
+                agency_id: None,
+            },
+            signed,
+            None,
+            vec![DocData {
+                id: doc_id.clone(),
+                heads: heads.clone(),
+                deps: confirmed.to_vec(),
+                data,
+            }],
+            Vec::new(),
+            &key,
+        );
+        (sealed, heads)
+    };
+    let submit = Step::new(
+        "dead-zone-q1",
+        Action::Submit,
+        UNIT,
+        Role::UnitEditor,
+        MAR_1,
+        "",
+    );
+    let (first, heads) = sealed_at(submit, MAR_2, &confirmed);
+    let r = report(blocking(|| upload(&server, &office_token, &first)));
+    assert_eq!(r.documents[0].outcome, BundleOutcome::Applied, "{r:?}");
+    // Signed before its key existed: a claim the signature cannot back.
+    let h1 = Step::new(
+        "dead-zone-h1",
+        Action::Submit,
+        UNIT,
+        Role::UnitEditor,
+        MAR_1,
+        "",
+    );
+    doc.with_document(|d| workflow::take_unit_step(d, PeriodKind::H1, h1).unwrap());
+    let (h1_heads, h1_data) = doc.with_document(|d| (d.get_heads(), d.save_after(&heads)));
+    let second = bundle::seal(
+        Kind::Unit,
+        bundle::Author {
+            username: UNIT.into(),
+            unit_id: Some(UNIT.into()),
+            agency_id: None,
+        },
+        FEB_1 - 86_400_000,
+        None,
+        vec![DocData {
+            id: doc_id.clone(),
+            heads: h1_heads,
+            deps: heads,
+            data: h1_data,
+        }],
+        Vec::new(),
+        &key,
+    );
+    let r = report(blocking(|| upload(&server, &office_token, &second)));
+    assert_eq!(r.documents[0].outcome, BundleOutcome::Applied, "{r:?}");
+    let store = server.library().store().clone();
+    let id = doc_id.clone();
+    let receipts = server.on_server(async move { store.receipts(&[id]).await.unwrap() });
+    assert_eq!(receipts.get("dead-zone-q1"), Some(&MAR_2), "{receipts:?}");
+    let now = tiendo_server::unix_now() * 1000;
+    let h1_received = receipts["dead-zone-h1"];
+    assert!(
+        (now - 600_000..=now + 1_000).contains(&h1_received),
+        "counts from its import: {h1_received}"
+    );
+    tablet.stop().await;
+}
