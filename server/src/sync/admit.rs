@@ -403,9 +403,11 @@ mod tests {
         named: i64,
     }
 
-    /// The chain of changes `made` describes, each on top of the one before, as (bytes, hash,
-    /// the step it writes: id and the user it names).
-    fn chain(made: &[Made]) -> Vec<(Vec<u8>, ChangeHash, Option<(String, i64)>)> {
+    /// One change of a chain: its bytes, its hash, the step it writes (id, the user it names).
+    type Link = (Vec<u8>, ChangeHash, Option<(String, i64)>);
+
+    /// The chain of changes `made` describes, each on top of the one before.
+    fn chain(made: &[Made]) -> Vec<Link> {
         let mut doc = Automerge::new();
         let mut out = Vec::new();
         for (i, m) in made.iter().enumerate() {
