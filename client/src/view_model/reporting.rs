@@ -306,6 +306,76 @@ mod tests {
     }
 
     #[test]
+    fn a_report_received_late_shows_its_device_time_as_a_claim_the_office_may_vouch_for() {
+        let d = |s: &str| s.parse::<Date>().unwrap();
+        let today = d("2025-12-07");
+        // Taken on the tablet on 1 March, before the deadline; received in December.
+        let received_at = MAR_1 + 280 * 86_400_000;
+        let sent = reporting(
+            &[step("s1", Action::Submit, Role::UnitEditor, MAR_1, "")],
+            &[],
+        );
+        let received = BTreeMap::from([("s1".to_string(), received_at)]);
+        let office = panel_with(
+            &sent,
+            &plan(),
+            "tt",
+            PeriodKind::Q1,
+            Role::AgencyAdmin,
+            today,
+            &received,
+        );
+        assert_eq!(office.on_time, Some(false), "it counts from its receipt");
+        assert_eq!(office.claim, Some(("s1".to_string(), MAR_1)));
+        assert!(office.actions.contains(&Action::Vouch));
+        assert!(
+            office.lines[0].contains(&format!("gửi trên máy lúc {}", when(MAR_1)))
+                && office.lines[0].contains(&format!("máy chủ nhận lúc {}", when(received_at))),
+            "{:?}",
+            office.lines
+        );
+        // A unit may not vouch for itself.
+        let unit = panel_with(
+            &sent,
+            &plan(),
+            "tt",
+            PeriodKind::Q1,
+            Role::UnitEditor,
+            today,
+            &received,
+        );
+        assert!(!unit.actions.contains(&Action::Vouch));
+        // Once the office vouched, it counts from the device's time, and is not offered again.
+        let vouched = reporting(
+            &[step("s1", Action::Submit, Role::UnitEditor, MAR_1, "")],
+            &[step(
+                "v1",
+                Action::Vouch,
+                Role::AgencyAdmin,
+                received_at + 1,
+                "s1",
+            )],
+        );
+        let office = panel_with(
+            &vouched,
+            &plan(),
+            "tt",
+            PeriodKind::Q1,
+            Role::AgencyAdmin,
+            today,
+            &received,
+        );
+        assert_eq!(office.on_time, Some(true));
+        assert_eq!(office.claim, None);
+        assert!(!office.actions.contains(&Action::Vouch));
+        assert!(
+            office.lines.iter().any(|l| l.contains("công nhận giờ gửi")),
+            "{:?}",
+            office.lines
+        );
+    }
+
+    #[test]
     fn the_editor_may_send_the_head_may_approve_the_office_decides() {
         let d = |s: &str| s.parse::<Date>().unwrap();
         let none = reporting(&[], &[]);
