@@ -30,6 +30,7 @@ pub mod bundles;
 pub mod cli;
 pub mod config;
 pub mod error;
+pub mod file_access;
 pub mod fuzzing;
 pub mod library;
 pub mod metrics;

@@ -157,6 +157,22 @@ pub const MIGRATIONS: &[&str] = &[
         signed_at BIGINT,
         PRIMARY KEY (doc_id, hash)
     );",
+    // 5: SQLite's 11, proof of possession of files (seeded the same way).
+    "CREATE TABLE file_possession (
+        sha256 TEXT NOT NULL,
+        user_id BIGINT NOT NULL,
+        since BIGINT NOT NULL DEFAULT extract(epoch FROM now())::bigint,
+        PRIMARY KEY (sha256, user_id)
+    );
+    INSERT INTO file_possession (sha256, user_id, since)
+        SELECT u.sha256, u.user_id, min(u.created_at) FROM uploads u
+        JOIN files f ON f.sha256 = u.sha256
+        WHERE u.done GROUP BY u.sha256, u.user_id
+        ON CONFLICT DO NOTHING;
+    INSERT INTO file_possession (sha256, user_id, since)
+        SELECT sha256, 0, stored_at FROM files
+        WHERE sha256 NOT IN (SELECT sha256 FROM file_possession)
+        ON CONFLICT DO NOTHING;",
 ];
 
 /// Migrations of nodes starting together wait for each other on this advisory lock.
