@@ -291,9 +291,9 @@ impl Admission {
                     ));
                 };
                 latest = latest.max(a.received_at);
-                if !users.contains_key(&a.user_id) {
+                if let std::collections::hash_map::Entry::Vacant(slot) = users.entry(a.user_id) {
                     let found = library.store().user(&a.username).await.ok().flatten();
-                    users.insert(a.user_id, found.filter(|u| u.id == a.user_id));
+                    slot.insert(found.filter(|u| u.id == a.user_id));
                 }
                 let Some(Some(deliverer)) = users.get(&a.user_id) else {
                     return Verdict::Refuse(format!(
