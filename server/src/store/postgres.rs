@@ -292,13 +292,16 @@ pub enum Foreign {
     },
     /// It catalogued a document (an import, a new unit).
     Catalogue,
+    /// It ended sessions or disabled accounts (`tiendo user passwd`/`disable` beside the
+    /// servers, a logout on another node): open sync connections are checked again.
+    Accounts,
     /// This node may have missed announcements (its listening connection was lost, or it fell
     /// behind): whatever it holds should be read again.
     Lost,
 }
 
 /// The announcements of one transaction: `c NODE KEY…` for new chunks, `d NODE KEY…` for deleted
-/// ones, `r NODE` for the catalogue, each at most ~7,900 bytes (PostgreSQL's payload limit is
+/// ones, `r NODE` for the catalogue, `a NODE` for accounts and sessions, each at most ~7,900 bytes (PostgreSQL's payload limit is
 /// 8,000).
 pub(super) fn announcements(kind: char, node: &str, keys: &[&str]) -> Vec<String> {
     let head = format!("{kind} {node}");
@@ -423,6 +426,9 @@ async fn listen_once(
             }
             "r" if from != node => {
                 let _ = out.send(Foreign::Catalogue);
+            }
+            "a" if from != node => {
+                let _ = out.send(Foreign::Accounts);
             }
             _ => {}
         }
