@@ -334,7 +334,9 @@ async fn store_file(
                 Some(format!("tệp băm ra {actual}, không khớp danh mục")),
             ));
         }
-        store.record_possession(&entry.sha256, author.id).await?;
+        store
+            .record_possession(&entry.sha256, author.id, &doc)
+            .await?;
         return Ok((BundleOutcome::Known, None));
     }
     if bytes.len() as u64 > max_file_bytes {

@@ -5,10 +5,12 @@
 //! - the changes that wrote the hash there ([`tiendo_shared::progress::file_namings`]) were
 //!   delivered (the attested record, [`crate::store::attest`]) by users who proved they hold the
 //!   file's bytes ([`crate::store::possession`]): the unit that uploaded its scan, the tablet
-//!   whose bundle carried it;
-//! - a change with no attestation (written before the record existed, or by the server itself)
-//!   is trusted only when someone who may write that document holds the file, or the file was
-//!   stored before possession was recorded.
+//!   whose bundle carried it; or
+//! - the bytes were sent for that very document by someone who may write it (a colleague's
+//!   upload of the file another attached; a naming written before the attested record existed);
+//!   or
+//! - the file was stored before possession was recorded and the naming has no attestation
+//!   (written before the record existed).
 //!
 //! A reader who holds the file itself may read it through any document it may read that names
 //! it. Nothing else opens a file: not knowing its hash, not naming it in one's own report.
@@ -16,23 +18,19 @@
 //! Stage: *authority*, between the store (possession, the attested record) and the routes that
 //! serve bytes (`routes::files`, the evidence archive of `reports::evidence`).
 
-use std::collections::HashMap;
-
 use automerge::ChangeHash;
 
 use crate::accounts::User;
 use crate::error::Result;
 use crate::store::Store;
-use crate::store::possession::HELD_BEFORE;
+use crate::store::possession::{HELD_BEFORE, Holder};
 
-/// What is known of one file while deciding about it: who holds it, and (read once, when an
-/// unattested naming needs it) the accounts among them.
+/// What is known of one file while deciding about it: who holds it.
 pub struct FileTrust<'a> {
     store: &'a Store,
     sha256: String,
-    /// The users who proved they hold the file.
-    pub holders: Vec<i64>,
-    accounts: Option<HashMap<i64, User>>,
+    /// Who proved they hold the file, and for which documents.
+    pub holders: Vec<Holder>,
 }
 
 impl<'a> FileTrust<'a> {
@@ -42,20 +40,18 @@ impl<'a> FileTrust<'a> {
             store,
             sha256: sha256.to_string(),
             holders: store.possessors(sha256).await?,
-            accounts: None,
         })
     }
 
     /// Whether `user_id` proved it holds the file.
     pub fn held_by(&self, user_id: i64) -> bool {
-        self.holders.contains(&user_id)
+        self.holders.iter().any(|h| h.user_id == user_id)
     }
 
     /// Whether any of `namings` (each the changes that wrote the hash in one place of document
-    /// `doc_id`) is trustworthy; `may_write` says whether an account may write the document (for
-    /// changes with no attestation).
+    /// `doc_id`) is trustworthy; `may_write` says whether an account may write the document.
     pub async fn names_trustworthily(
-        &mut self,
+        &self,
         doc_id: &str,
         namings: &[Vec<ChangeHash>],
         may_write: &(dyn Fn(&User) -> bool + Sync),
@@ -67,55 +63,37 @@ impl<'a> FileTrust<'a> {
         hashes.sort();
         hashes.dedup();
         let attested = self.store.attested(doc_id, &hashes).await?;
-        let mut unattested_ok: Option<bool> = None;
-        for naming in namings {
-            let mut trusted = true;
-            for h in naming {
-                let ok = match attested.get(h) {
-                    Some(a) => self.held_by(a.user_id),
-                    None => match unattested_ok {
-                        Some(ok) => ok,
-                        None => {
-                            let ok = self.held_by_a_writer(may_write).await?;
-                            unattested_ok = Some(ok);
-                            ok
-                        }
-                    },
-                };
-                if !ok {
-                    trusted = false;
-                    break;
-                }
-            }
-            if trusted {
-                return Ok(true);
-            }
+        let trusted = |h: &ChangeHash| match attested.get(h) {
+            Some(a) => self.held_by(a.user_id),
+            None => self.held_by(HELD_BEFORE),
+        };
+        if namings.iter().any(|naming| naming.iter().all(trusted)) {
+            return Ok(true);
+        }
+        if self.sent_for_by_a_writer(doc_id, may_write).await? {
+            return Ok(true);
         }
         tracing::info!(doc = %doc_id, sha256 = %self.sha256, "a file named by someone who never sent its bytes: not served through this document");
         Ok(false)
     }
 
-    /// Whether the file was stored before possession was recorded, or one who holds it may write
-    /// the document (as an account: one disabled since still counts, its upload was its own).
-    async fn held_by_a_writer(
-        &mut self,
+    /// Whether someone who may write `doc_id` sent the file's bytes for it (as an account: one
+    /// disabled since still counts, the upload was its own when it made it).
+    async fn sent_for_by_a_writer(
+        &self,
+        doc_id: &str,
         may_write: &(dyn Fn(&User) -> bool + Sync),
     ) -> Result<bool> {
-        if self.held_by(HELD_BEFORE) {
-            return Ok(true);
-        }
-        if self.accounts.is_none() {
-            let users = self.store.users().await?;
-            self.accounts = Some(users.into_iter().map(|u| (u.id, u)).collect());
-        }
-        let accounts = self.accounts.as_ref().expect("read above");
-        Ok(self.holders.iter().any(|id| {
-            accounts.get(id).is_some_and(|u| {
-                may_write(&User {
+        for h in self.holders.iter().filter(|h| h.doc_id == doc_id) {
+            if let Some(u) = self.store.user_by_id(h.user_id).await?
+                && may_write(&User {
                     disabled: false,
-                    ..u.clone()
+                    ..u
                 })
-            })
-        }))
+            {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 }

@@ -2,7 +2,8 @@
 //! of a unit's evidence file (a report lists it) cannot tell from an upload's creation whether
 //! the server holds it — it is answered as a new file, offset 0, as for a hash never stored —
 //! and naming the hash in its own report does not open the file to it: only bytes that hash as
-//! declared (proof of possession) do.
+//! declared (proof of possession) do. A file sent for a report by one of its writers opens
+//! what a colleague named there.
 
 use base64::Engine;
 use sha2::{Digest, Sha256};
@@ -12,6 +13,7 @@ use tiendo_tests::{
 
 const UNIT: &str = "thanh-tra-so";
 const OTHER_UNIT: &str = "phong-quan-ly-tieu-chuan-do-luong-chat-luong";
+const OFFICE: &str = "phong-hanh-chinh-tong-hop";
 
 /// A tus creation's answer: status, the headers that say anything (sorted), `Upload-Offset`,
 /// `Location`.
@@ -165,4 +167,38 @@ async fn a_known_hash_neither_reveals_a_stored_file_nor_opens_it_without_its_byt
     let store = server.library().store().clone();
     let files = server.on_server(async move { store.stored_files().await.unwrap().len() });
     assert_eq!(files, 1, "the same bytes are stored once");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_a_colleague_sent_for_the_report_opens_what_another_named_there() {
+    let dir = data_dir();
+    let server = blocking(|| TestServer::start(dir.path()));
+    let head = format!("{UNIT}.truong");
+    let (editor, head_token, office) = blocking(|| {
+        (
+            server.login_demo(UNIT),
+            server.login_demo(&head),
+            server.login_demo(OFFICE),
+        )
+    });
+    let (_, doc_id) = blocking(|| own_progress(&server.addr(), &editor));
+    let file = pdf(5);
+    let hash = hex::encode(Sha256::digest(&file));
+
+    // The head attaches the file on a tablet; the editor's upload sends the bytes for the report.
+    let mut tablet = SyncClient::new("tablet-head").await;
+    tablet.connect(server.sync_url(), &head_token).await;
+    let doc = tablet.find(&doc_id).await.expect("own progress");
+    name_evidence_file(&doc, &head, &hash, "bien-ban.pdf", file.len() as u64);
+    tablet.wait_acknowledged(&doc).await;
+    tablet.stop().await;
+    let uploaded = blocking(|| server.tus_upload(&editor, &doc_id, "application/pdf", &file));
+    assert_eq!(uploaded.as_deref(), Ok(hash.as_str()));
+
+    let url = server.url(&format!("/api/files/{hash}"));
+    for (who, token) in [("the head", &head_token), ("the office", &office)] {
+        let (status, body) = blocking(|| get_bytes(&url, token));
+        assert_eq!(status, 200, "{who}");
+        assert_eq!(body, file, "{who}");
+    }
 }

@@ -209,7 +209,7 @@ pub async fn export(data: &PlanData, period: PeriodKind, store: &Store) -> Resul
         let may_write = |u: &crate::accounts::User| {
             crate::access::access(u, rec, false) == crate::access::Access::Write
         };
-        let mut trust = FileTrust::of(store, &l.sha256).await?;
+        let trust = FileTrust::of(store, &l.sha256).await?;
         files.push(
             if trust
                 .names_trustworthily(&l.doc_id, &namings, &may_write)

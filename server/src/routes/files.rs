@@ -385,7 +385,7 @@ async fn download(
 /// (where it almost always is), then every other one the user may read.
 async fn named_for(state: &AppState, auth: &Authenticated, sha256: &str) -> Result<Option<String>> {
     let store = state.library.store();
-    let mut trust = FileTrust::of(store, sha256).await?;
+    let trust = FileTrust::of(store, sha256).await?;
     if trust.holders.is_empty() {
         // Not stored, or stored by nobody who proved it: nothing to serve.
         return Ok(None);

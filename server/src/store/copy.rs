@@ -58,8 +58,8 @@ const TABLES: &[(&str, &str, &str, i64)] = &[
     ),
     (
         "file_possession",
-        "sha256, user_id, since",
-        "sha256, user_id",
+        "sha256, user_id, doc_id, since",
+        "sha256, user_id, doc_id",
         1000,
     ),
     (

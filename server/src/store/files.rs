@@ -298,7 +298,12 @@ impl Store {
                     params![u.declared.sha256, id],
                 )?;
             }
-            super::possession::record_sqlite(&tx, &u.declared.sha256, u.declared.user_id)?;
+            super::possession::record_sqlite(
+                &tx,
+                &u.declared.sha256,
+                u.declared.user_id,
+                &u.declared.doc_id,
+            )?;
             tx.execute("DELETE FROM upload_pieces WHERE upload_id = ?1", [&id])?;
             tx.execute("UPDATE uploads SET done = 1 WHERE id = ?1", [&id])?;
             tx.commit()?;
@@ -647,8 +652,13 @@ mod postgres {
             )
             .await?;
         }
-        crate::store::possession::record_postgres(&tx, &u.declared.sha256, u.declared.user_id)
-            .await?;
+        crate::store::possession::record_postgres(
+            &tx,
+            &u.declared.sha256,
+            u.declared.user_id,
+            &u.declared.doc_id,
+        )
+        .await?;
         tx.execute("DELETE FROM upload_pieces WHERE upload_id = $1", &[&id])
             .await?;
         tx.execute("UPDATE uploads SET done = true WHERE id = $1", &[&id])
@@ -814,7 +824,14 @@ mod tests {
         assert_eq!(store.finish_upload("u1").await.unwrap(), Finished::Stored);
         assert_eq!(store.read_file(&sha(&data)).await.unwrap().unwrap(), data);
 
-        assert_eq!(store.possessors(&sha(&data)).await.unwrap(), vec![1]);
+        let holders = |store: &Store| {
+            let (store, sha) = (store.clone(), sha(&data));
+            async move {
+                let found = store.possessors(&sha).await.unwrap();
+                found.into_iter().map(|h| h.user_id).collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(holders(&store).await, vec![1]);
         let again = store
             .create_upload(new_upload("u2", &data), true)
             .await
@@ -831,7 +848,7 @@ mod tests {
         assert_eq!((fresh.received, fresh.done), (0, false));
         store.append_upload("u3", 0, data.clone()).await.unwrap();
         assert_eq!(store.finish_upload("u3").await.unwrap(), Finished::Stored);
-        assert_eq!(store.possessors(&sha(&data)).await.unwrap(), vec![1, 2]);
+        assert_eq!(holders(&store).await, vec![1, 2]);
         assert_eq!(store.stored_files().await.unwrap().len(), 1);
         assert_eq!(store.read_file(&sha(&data)).await.unwrap().unwrap(), data);
     }

@@ -161,16 +161,17 @@ pub const MIGRATIONS: &[&str] = &[
     "CREATE TABLE file_possession (
         sha256 TEXT NOT NULL,
         user_id BIGINT NOT NULL,
+        doc_id TEXT NOT NULL,
         since BIGINT NOT NULL DEFAULT extract(epoch FROM now())::bigint,
-        PRIMARY KEY (sha256, user_id)
+        PRIMARY KEY (sha256, user_id, doc_id)
     );
-    INSERT INTO file_possession (sha256, user_id, since)
-        SELECT u.sha256, u.user_id, min(u.created_at) FROM uploads u
+    INSERT INTO file_possession (sha256, user_id, doc_id, since)
+        SELECT u.sha256, u.user_id, u.doc_id, min(u.created_at) FROM uploads u
         JOIN files f ON f.sha256 = u.sha256
-        WHERE u.done GROUP BY u.sha256, u.user_id
+        WHERE u.done GROUP BY u.sha256, u.user_id, u.doc_id
         ON CONFLICT DO NOTHING;
-    INSERT INTO file_possession (sha256, user_id, since)
-        SELECT sha256, 0, stored_at FROM files
+    INSERT INTO file_possession (sha256, user_id, doc_id, since)
+        SELECT sha256, 0, '', stored_at FROM files
         WHERE sha256 NOT IN (SELECT sha256 FROM file_possession)
         ON CONFLICT DO NOTHING;",
 ];

@@ -168,6 +168,26 @@ impl Store {
         }
     }
 
+    /// The user whose id is `id`.
+    pub async fn user_by_id(&self, id: i64) -> Result<Option<User>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
+        match &self.engine {
+            Engine::Sqlite(_) => {
+                self.blocking(move |c| {
+                    c.query_row(&super::lite(&sql), [id], user_from_row)
+                        .optional()
+                })
+                .await
+            }
+            Engine::Postgres(pool) => Ok(pg(pool)
+                .await?
+                .query_opt(&sql, &[&id])
+                .await?
+                .as_ref()
+                .map(user_from_pg)),
+        }
+    }
+
     pub(crate) async fn password_hash(&self, username: &str) -> Result<Option<(User, String)>> {
         let name = username.trim().to_lowercase();
         match &self.engine {
