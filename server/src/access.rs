@@ -403,6 +403,31 @@ impl Peers {
         }
     }
 
+    /// The sessions (token hashes) of the open connections, each once.
+    pub fn open_sessions(&self) -> Vec<Vec<u8>> {
+        let mut out: Vec<Vec<u8>> = self
+            .lock()
+            .connections
+            .values()
+            .map(|c| c.session.clone())
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// Closes the connections opened with any of `sessions` (token hashes); how many.
+    pub fn end_sessions(&self, sessions: &[Vec<u8>]) -> usize {
+        let mut n = 0;
+        for c in self.lock().connections.values() {
+            if sessions.contains(&c.session) {
+                c.cancel.cancel();
+                n += 1;
+            }
+        }
+        n
+    }
+
     /// Closes every connection of `user_id` (disabled user, new password).
     pub fn end_user(&self, user_id: i64) {
         for c in self.lock().connections.values() {

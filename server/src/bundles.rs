@@ -310,7 +310,9 @@ impl Claim {
     }
 }
 
-/// Stores one file of a bundle as an upload by `author` for `doc` would.
+/// Stores one file of a bundle as an upload by `author` for `doc` would. A file the server holds
+/// already is not stored again, but its bytes, when they hash as the manifest says, prove the
+/// author holds it ([`crate::store::possession`]) as an upload's would.
 async fn store_file(
     library: &Library,
     author: &User,
@@ -321,6 +323,20 @@ async fn store_file(
 ) -> Result<(BundleOutcome, Option<String>)> {
     let store = library.store();
     if store.stored_file(&entry.sha256).await?.is_some() {
+        let actual = tokio::task::spawn_blocking(move || {
+            use sha2::Digest;
+            hex::encode(sha2::Sha256::digest(&bytes))
+        })
+        .await?;
+        if actual != entry.sha256 {
+            return Ok((
+                BundleOutcome::Refused,
+                Some(format!("tệp băm ra {actual}, không khớp danh mục")),
+            ));
+        }
+        store
+            .record_possession(&entry.sha256, author.id, &doc)
+            .await?;
         return Ok((BundleOutcome::Known, None));
     }
     if bytes.len() as u64 > max_file_bytes {
@@ -340,20 +356,20 @@ async fn store_file(
         return Ok((BundleOutcome::Refused, Some(why)));
     }
     let id = hex::encode(rand::random::<[u8; 16]>());
-    let upload = store
-        .create_upload(NewUpload {
-            id: id.clone(),
-            sha256: entry.sha256.clone(),
-            size: bytes.len() as u64,
-            mime: entry.mime.clone(),
-            name: entry.name.chars().take(255).collect(),
-            doc_id: doc,
-            user_id: author.id,
-        })
+    store
+        .create_upload(
+            NewUpload {
+                id: id.clone(),
+                sha256: entry.sha256.clone(),
+                size: bytes.len() as u64,
+                mime: entry.mime.clone(),
+                name: entry.name.chars().take(255).collect(),
+                doc_id: doc,
+                user_id: author.id,
+            },
+            false,
+        )
         .await?;
-    if upload.done {
-        return Ok((BundleOutcome::Known, None));
-    }
     let mut offset = 0u64;
     for piece in bytes.chunks(PIECE) {
         offset = store.append_upload(&id, offset, piece.to_vec()).await?;

@@ -30,6 +30,7 @@ pub mod bundles;
 pub mod cli;
 pub mod config;
 pub mod error;
+pub mod file_access;
 pub mod fuzzing;
 pub mod library;
 pub mod metrics;
@@ -40,6 +41,7 @@ pub mod reader;
 pub mod readings;
 pub mod reports;
 pub mod routes;
+pub mod sessions_elsewhere;
 pub mod store;
 pub mod sync;
 
@@ -254,6 +256,8 @@ pub async fn serve(
     library.watch_orgs();
     // Changes dated today: the accounts follow at midnight, not only at their next request.
     library.follow_days();
+    // Sessions ended by `tiendo user passwd`/`disable` beside the server: their sockets close.
+    library.watch_sessions();
     let peers = library.peers().clone();
     let shutdown = async move {
         shutdown.await;

@@ -93,6 +93,7 @@ async fn follow_other_nodes(repo: Repo, store: Store, catalogue: Catalogue) {
         let (docs, whole) = match foreign.recv().await {
             Ok(Foreign::Chunks { doc, keys }) => (vec![(doc, Some(keys))], false),
             Ok(Foreign::Catalogue) => (Vec::new(), true),
+            Ok(Foreign::Accounts) => continue,
             Ok(Foreign::Lost) | Err(RecvError::Lagged(_)) => (
                 store
                     .loaded_documents()

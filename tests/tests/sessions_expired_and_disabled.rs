@@ -1,7 +1,8 @@
 //! The matrix's last rows: an expired session and a disabled user get nothing, over HTTP and over
 //! the sync socket, and the user of a disabled account cannot sign in again until it is enabled.
-//! (An open socket notices within `SESSION_RECHECK`, a minute; logout closes it at once — see
-//! `sync_authorization_matrix.rs`.)
+//! (An open socket notices an expiry within `SESSION_RECHECK`, a minute; logout closes it at
+//! once — see `sync_authorization_matrix.rs` — and so do `tiendo user passwd`/`disable` beside
+//! the server — see `sessions_ended_elsewhere_close_sockets_at_once.rs`.)
 
 use tiendo_tests::{RawSocket, TestServer, blocking, data_dir};
 

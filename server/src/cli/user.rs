@@ -1,5 +1,6 @@
 //! `tiendo user`: accounts, managed from the server's machine (works while the server runs; a
-//! password change or a disable ends the user's sessions and sync connections).
+//! password change or a disable ends the user's sessions, and the running server closes their
+//! sync connections at once, [`crate::sessions_elsewhere`]).
 //!
 //! Stage: *operations*, over the accounts in the SQLite file.
 

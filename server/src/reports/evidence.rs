@@ -5,7 +5,9 @@
 //!
 //! Stage: *rendering*, beside the period report: [`index`] lists what the units' reports name
 //! (pure), [`export`] reads the bytes from the store and writes the archive. A file named but
-//! not uploaded yet is listed in the index as such and is not in the archive.
+//! not uploaded yet is listed in the index as such and is not in the archive; so is a file a
+//! report names without its writer ever having sent its bytes ([`crate::file_access`]): a unit
+//! cannot pull another agency's file into its office's archive by writing down its hash.
 
 use std::io::Write;
 
@@ -14,6 +16,7 @@ use tiendo_shared::{Date, PeriodKind};
 
 use super::ReportError;
 use crate::error::Result;
+use crate::file_access::FileTrust;
 use crate::reader::PlanData;
 use crate::store::Store;
 
@@ -40,6 +43,8 @@ pub struct Line {
     pub sha256: String,
     /// Where it is in the archive (folder/name).
     pub path: String,
+    /// The progress document that names it.
+    pub doc_id: String,
 }
 
 /// Keeps a name usable as a path part on every system: no separators or reserved characters,
@@ -112,6 +117,11 @@ pub fn index(data: &PlanData, period: PeriodKind) -> Result<Vec<Line>> {
                         file_name: f.name.clone(),
                         sha256: f.sha256.clone(),
                         path,
+                        doc_id: data
+                            .progress_docs
+                            .get(&progress.unit_id)
+                            .cloned()
+                            .unwrap_or_default(),
                     });
                 }
             }
@@ -185,8 +195,31 @@ pub fn file_name(plan_id: &str, period: PeriodKind) -> String {
 pub async fn export(data: &PlanData, period: PeriodKind, store: &Store) -> Result<Vec<u8>> {
     let lines = index(data, period)?;
     let mut files = Vec::with_capacity(lines.len());
+    let records = store.documents().await?;
+    let mut docs: std::collections::HashMap<String, automerge::Automerge> = Default::default();
     for l in &lines {
-        files.push(store.read_file(&l.sha256).await?);
+        let Some(rec) = records.iter().find(|r| r.doc_id == l.doc_id) else {
+            files.push(None);
+            continue;
+        };
+        if !docs.contains_key(&l.doc_id) {
+            docs.insert(l.doc_id.clone(), store.read_document(&l.doc_id).await?);
+        }
+        let namings = tiendo_shared::progress::file_namings(&docs[&l.doc_id], &l.sha256);
+        let may_write = |u: &crate::accounts::User| {
+            crate::access::access(u, rec, false) == crate::access::Access::Write
+        };
+        let trust = FileTrust::of(store, &l.sha256).await?;
+        files.push(
+            if trust
+                .names_trustworthily(&l.doc_id, &namings, &may_write)
+                .await?
+            {
+                store.read_file(&l.sha256).await?
+            } else {
+                None
+            },
+        );
     }
     let stored: Vec<bool> = files.iter().map(Option::is_some).collect();
     let sheet = index_sheet(&lines, &stored)?;

@@ -8,8 +8,13 @@
 //! - only its creator continues it (`HEAD`, `PATCH`, `DELETE`);
 //! - the first bytes must be of the declared type, and the whole must hash as declared, or the
 //!   upload is dropped with a clear error;
-//! - a stored file is read by whoever may read a progress document that names it, and by
-//!   nobody else (`404` alike whether it is not stored or not theirs).
+//! - a stored file is read by whoever may read a progress document that names it trustworthily
+//!   — the naming written by someone who sent the server the file's bytes, or the reader holding
+//!   them itself ([`crate::file_access`]) — and by nobody else (`404` alike whether it is not
+//!   stored or not theirs);
+//! - an upload of a file the server holds is done at once only for a user who may read it
+//!   already; anyone else is answered exactly as for a new file and sends the bytes, which prove
+//!   possession (and are not stored twice): creating an upload tells nothing of what is stored.
 //!
 //! tus rather than an invented protocol: any tus client (`tus-js-client`, the tablets' own)
 //! resumes a cut upload from the offset the server confirms (`HEAD` → `Upload-Offset`).
@@ -25,12 +30,15 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use base64::Engine;
 use futures::StreamExt;
+use tiendo_shared::progress::file_namings;
 use tiendo_shared::{DocKind, Progress, files, is_sha256};
 
 use super::auth::Authenticated;
 use crate::AppState;
 use crate::access::Access;
+use crate::accounts::User;
 use crate::error::{AppError, Result};
+use crate::file_access::FileTrust;
 use crate::store::files::{Finished, NewUpload, PIECE, Upload};
 
 const TUS_VERSION: &str = "1.0.0";
@@ -161,19 +169,26 @@ async fn create(
             "chỉ đơn vị được ghi báo cáo này mới tải tệp lên cho nó".into(),
         ));
     }
+    // The shortcut for a stored file only for one who may read it already: to anyone else a
+    // stored file and a new one answer alike, and the bytes are asked for (proof of possession).
+    let reuse = state.library.store().stored_file(&sha256).await?.is_some()
+        && named_for(&state, &auth, &sha256).await?.is_some();
     let id = hex::encode(rand::random::<[u8; 16]>());
     let upload = state
         .library
         .store()
-        .create_upload(NewUpload {
-            id: id.clone(),
-            sha256,
-            size,
-            mime,
-            name: name.chars().take(255).collect(),
-            doc_id,
-            user_id: auth.user.id,
-        })
+        .create_upload(
+            NewUpload {
+                id: id.clone(),
+                sha256,
+                size,
+                mime,
+                name: name.chars().take(255).collect(),
+                doc_id,
+                user_id: auth.user.id,
+            },
+            reuse,
+        )
         .await?;
     tracing::info!(upload = %id, size, stored_before = upload.done, "upload created");
     Ok(tus(
@@ -365,26 +380,55 @@ async fn download(
     Ok(resp)
 }
 
-/// The name under which a progress document the user may read names file `sha256`, if any:
-/// first the documents it was uploaded for (where it almost always is), then every other one
-/// the user may read.
+/// The name under which a progress document the user may read names file `sha256`
+/// trustworthily ([`crate::file_access`]), if any: first the documents it was uploaded for
+/// (where it almost always is), then every other one the user may read.
 async fn named_for(state: &AppState, auth: &Authenticated, sha256: &str) -> Result<Option<String>> {
-    let visible: Vec<_> = state
-        .library
-        .catalogue()
+    let store = state.library.store();
+    let trust = FileTrust::of(store, sha256).await?;
+    if trust.holders.is_empty() {
+        // Not stored, or stored by nobody who proved it: nothing to serve.
+        return Ok(None);
+    }
+    let reader_holds = trust.held_by(auth.user.id);
+    let catalogue = state.library.catalogue();
+    let visible: Vec<_> = catalogue
         .visible_to(&auth.user)
         .into_iter()
         .filter(|(rec, _)| rec.kind == DocKind::Progress)
-        .map(|(rec, _)| rec.doc_id)
+        .map(|(rec, _)| rec)
         .collect();
-    let likely = state.library.store().uploaded_for(sha256).await?;
-    let (first, rest): (Vec<_>, Vec<_>) = visible.into_iter().partition(|d| likely.contains(d));
-    for doc_id in first.iter().chain(&rest) {
-        let Ok(progress) = state.library.read::<Progress>(doc_id).await else {
+    let likely = store.uploaded_for(sha256).await?;
+    let (first, rest): (Vec<_>, Vec<_>) = visible
+        .into_iter()
+        .partition(|d| likely.contains(&d.doc_id));
+    for rec in first.iter().chain(&rest) {
+        let Ok(progress) = state.library.read::<Progress>(&rec.doc_id).await else {
             continue;
         };
-        if let Some(f) = progress.files().find(|f| f.sha256 == sha256) {
-            return Ok(Some(f.name.clone()));
+        let Some(name) = progress
+            .files()
+            .find(|f| f.sha256 == sha256)
+            .map(|f| f.name.clone())
+        else {
+            continue;
+        };
+        if reader_holds {
+            return Ok(Some(name));
+        }
+        let Ok(handle) = state.library.handle(&rec.doc_id).await else {
+            continue;
+        };
+        let sha = sha256.to_string();
+        let namings =
+            tokio::task::spawn_blocking(move || handle.with_document(|d| file_namings(d, &sha)))
+                .await?;
+        let may_write = |u: &User| catalogue.access(u, rec) == Access::Write;
+        if trust
+            .names_trustworthily(&rec.doc_id, &namings, &may_write)
+            .await?
+        {
+            return Ok(Some(name));
         }
     }
     Ok(None)

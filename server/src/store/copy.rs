@@ -57,6 +57,12 @@ const TABLES: &[(&str, &str, &str, i64)] = &[
         1000,
     ),
     (
+        "file_possession",
+        "sha256, user_id, doc_id, since",
+        "sha256, user_id, doc_id",
+        1000,
+    ),
+    (
         "upload_pieces",
         r#"upload_id, "offset", data"#,
         r#"upload_id, "offset""#,

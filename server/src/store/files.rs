@@ -13,7 +13,11 @@
 //!   with the documents that name them, consistent with each other;
 //! - one store to move, when the server moves to another database.
 //!
-//! The same bytes uploaded twice are stored once (the second upload is done at creation).
+//! The same bytes uploaded twice are stored once. A second upload is done at creation only when
+//! the route found the uploader may read the file already ([`Store::create_upload`]'s `reuse`);
+//! otherwise it takes the bytes like any upload, and when they hash as declared they prove the
+//! uploader holds the file ([`super::possession`], recorded as the upload finishes) and are
+//! dropped, the file's stored pieces kept.
 
 use rusqlite::{OptionalExtension, params};
 use sha2::{Digest, Sha256};
@@ -118,20 +122,23 @@ impl Store {
         .await
     }
 
-    /// Creates an upload. When the file is stored already the upload is done at once, with
-    /// every byte counted as received (nothing is sent twice).
-    pub async fn create_upload(&self, u: NewUpload) -> Result<Upload> {
+    /// Creates an upload. With `reuse` (the uploader may read the file already), when the file
+    /// is stored the upload is done at once, with every byte counted as received (nothing is sent
+    /// twice); without it, the upload waits for the bytes whether the file is stored or not, so
+    /// its answer tells nothing of what the server holds.
+    pub async fn create_upload(&self, u: NewUpload, reuse: bool) -> Result<Upload> {
         if let Engine::Postgres(pool) = &self.engine {
-            return postgres::create_upload_pg(pool, u).await;
+            return postgres::create_upload_pg(pool, u, reuse).await;
         }
         self.blocking(move |c| {
             let tx = c.transaction()?;
-            let stored: bool = tx
-                .query_row("SELECT 1 FROM files WHERE sha256 = ?1", [&u.sha256], |_| {
-                    Ok(true)
-                })
-                .optional()?
-                .unwrap_or(false);
+            let stored: bool = reuse
+                && tx
+                    .query_row("SELECT 1 FROM files WHERE sha256 = ?1", [&u.sha256], |_| {
+                        Ok(true)
+                    })
+                    .optional()?
+                    .unwrap_or(false);
             tx.execute(
                 "INSERT INTO uploads (id, sha256, size, mime, name, doc_id, user_id, received, done)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -245,8 +252,9 @@ impl Store {
     }
 
     /// Checks a complete upload's bytes against its declared SHA-256 and, when they match,
-    /// stores the file (one transaction: the file's row and its pieces, the upload's pieces
-    /// gone). When they do not, the upload is deleted with its bytes.
+    /// stores the file (one transaction: the file's row and its pieces unless stored already,
+    /// the uploader's proof of possession, the upload's pieces gone). When they do not, the
+    /// upload is deleted with its bytes.
     pub async fn finish_upload(&self, id: &str) -> Result<Finished> {
         if let Engine::Postgres(pool) = &self.engine {
             return postgres::finish_upload_pg(pool, id).await;
@@ -290,6 +298,12 @@ impl Store {
                     params![u.declared.sha256, id],
                 )?;
             }
+            super::possession::record_sqlite(
+                &tx,
+                &u.declared.sha256,
+                u.declared.user_id,
+                &u.declared.doc_id,
+            )?;
             tx.execute("DELETE FROM upload_pieces WHERE upload_id = ?1", [&id])?;
             tx.execute("UPDATE uploads SET done = 1 WHERE id = ?1", [&id])?;
             tx.commit()?;
@@ -475,13 +489,14 @@ mod postgres {
             .map(stored))
     }
 
-    pub(super) async fn create_upload_pg(pool: &Pool, u: NewUpload) -> Result<Upload> {
+    pub(super) async fn create_upload_pg(pool: &Pool, u: NewUpload, reuse: bool) -> Result<Upload> {
         let mut c = pg(pool).await?;
         let tx = c.transaction().await?;
-        let done = tx
-            .query_opt("SELECT 1 FROM files WHERE sha256 = $1", &[&u.sha256])
-            .await?
-            .is_some();
+        let done = reuse
+            && tx
+                .query_opt("SELECT 1 FROM files WHERE sha256 = $1", &[&u.sha256])
+                .await?
+                .is_some();
         let row = tx
             .query_one(
                 &format!(
@@ -637,6 +652,13 @@ mod postgres {
             )
             .await?;
         }
+        crate::store::possession::record_postgres(
+            &tx,
+            &u.declared.sha256,
+            u.declared.user_id,
+            &u.declared.doc_id,
+        )
+        .await?;
         tx.execute("DELETE FROM upload_pieces WHERE upload_id = $1", &[&id])
             .await?;
         tx.execute("UPDATE uploads SET done = true WHERE id = $1", &[&id])
@@ -774,7 +796,10 @@ mod tests {
     async fn a_file_sent_in_parts_is_stored_whole_once_and_the_same_bytes_again_are_not_resent() {
         let store = Store::in_memory().unwrap();
         let data: Vec<u8> = (0..(PIECE * 2 + 77)).map(|i| (i % 251) as u8).collect();
-        let u = store.create_upload(new_upload("u1", &data)).await.unwrap();
+        let u = store
+            .create_upload(new_upload("u1", &data), false)
+            .await
+            .unwrap();
         assert_eq!((u.received, u.done), (0, false));
         let half = data.len() / 2;
         assert_eq!(
@@ -799,10 +824,33 @@ mod tests {
         assert_eq!(store.finish_upload("u1").await.unwrap(), Finished::Stored);
         assert_eq!(store.read_file(&sha(&data)).await.unwrap().unwrap(), data);
 
-        let again = store.create_upload(new_upload("u2", &data)).await.unwrap();
+        let holders = |store: &Store| {
+            let (store, sha) = (store.clone(), sha(&data));
+            async move {
+                let found = store.possessors(&sha).await.unwrap();
+                found.into_iter().map(|h| h.user_id).collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(holders(&store).await, vec![1]);
+        let again = store
+            .create_upload(new_upload("u2", &data), true)
+            .await
+            .unwrap();
         assert!(again.done);
         assert_eq!(again.received, data.len() as u64);
         assert_eq!(store.stored_files().await.unwrap().len(), 1);
+
+        // Another user, not known to read it: asked for the bytes, which prove possession and
+        // are not stored again.
+        let mut other = new_upload("u3", &data);
+        other.user_id = 2;
+        let fresh = store.create_upload(other, false).await.unwrap();
+        assert_eq!((fresh.received, fresh.done), (0, false));
+        store.append_upload("u3", 0, data.clone()).await.unwrap();
+        assert_eq!(store.finish_upload("u3").await.unwrap(), Finished::Stored);
+        assert_eq!(holders(&store).await, vec![1, 2]);
+        assert_eq!(store.stored_files().await.unwrap().len(), 1);
+        assert_eq!(store.read_file(&sha(&data)).await.unwrap().unwrap(), data);
     }
 
     #[tokio::test]
@@ -810,7 +858,7 @@ mod tests {
         let store = Store::in_memory().unwrap();
         let mut u = new_upload("u1", b"%PDF-1.7 the real one");
         u.size = 21;
-        store.create_upload(u.clone()).await.unwrap();
+        store.create_upload(u.clone(), false).await.unwrap();
         store
             .append_upload("u1", 0, b"%PDF-1.7 another one!".to_vec())
             .await
@@ -819,13 +867,17 @@ mod tests {
         assert!(matches!(finished, Finished::HashMismatch { .. }));
         assert_eq!(store.upload("u1").await.unwrap(), None);
         assert_eq!(store.read_file(&u.sha256).await.unwrap(), None);
+        assert!(store.possessors(&u.sha256).await.unwrap().is_empty());
     }
 
     #[tokio::test]
     async fn an_unnamed_file_goes_only_after_the_grace_period() {
         let store = Store::in_memory().unwrap();
         let data = b"%PDF-1.4 x".to_vec();
-        store.create_upload(new_upload("u1", &data)).await.unwrap();
+        store
+            .create_upload(new_upload("u1", &data), false)
+            .await
+            .unwrap();
         store.append_upload("u1", 0, data.clone()).await.unwrap();
         store.finish_upload("u1").await.unwrap();
         let day = 86_400;

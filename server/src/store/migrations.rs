@@ -172,6 +172,26 @@ pub const MIGRATIONS: &[&str] = &[
         signed_at INTEGER,
         PRIMARY KEY (doc_id, hash)
     ) WITHOUT ROWID;",
+    // 11: proof of possession (`store::possession`): per file, the users who sent the server its
+    // bytes (an upload or a bundle whose bytes hashed as declared), the progress document they
+    // sent it for, since when (Unix seconds). Seeded from the finished uploads of files still
+    // stored (before this, an upload of a file already stored finished at once too, and cannot
+    // be told apart), and for a stored file with no such upload left, user 0 and no document:
+    // held before possession was recorded.
+    "CREATE TABLE file_possession (
+        sha256 TEXT NOT NULL,
+        user_id INTEGER NOT NULL,
+        doc_id TEXT NOT NULL,
+        since INTEGER NOT NULL DEFAULT (unixepoch()),
+        PRIMARY KEY (sha256, user_id, doc_id)
+    ) WITHOUT ROWID;
+    INSERT OR IGNORE INTO file_possession (sha256, user_id, doc_id, since)
+        SELECT u.sha256, u.user_id, u.doc_id, min(u.created_at) FROM uploads u
+        JOIN files f ON f.sha256 = u.sha256
+        WHERE u.done = 1 GROUP BY u.sha256, u.user_id, u.doc_id;
+    INSERT OR IGNORE INTO file_possession (sha256, user_id, doc_id, since)
+        SELECT sha256, 0, '', stored_at FROM files
+        WHERE sha256 NOT IN (SELECT sha256 FROM file_possession);",
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
@@ -270,6 +290,43 @@ mod tests {
             .query_row("SELECT count(*) FROM sessions", [], |r| r.get(0))
             .unwrap();
         assert_eq!(sessions, 0);
+    }
+
+    #[test]
+    fn upgrading_to_11_counts_the_uploaders_of_stored_files_as_holding_them() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        for (i, sql) in MIGRATIONS[..10].iter().enumerate() {
+            conn.execute_batch(sql).unwrap();
+            conn.pragma_update(None, "user_version", (i + 1) as i64)
+                .unwrap();
+        }
+        conn.execute_batch(
+            "INSERT INTO files (sha256, size, mime, stored_at) VALUES
+                 ('aa', 1, 'application/pdf', 100), ('bb', 1, 'application/pdf', 200);
+             INSERT INTO uploads (id, sha256, size, mime, name, doc_id, user_id, done, created_at)
+                 VALUES ('u1', 'aa', 1, 'application/pdf', 'a.pdf', 'd', 7, 1, 150),
+                        ('u2', 'aa', 1, 'application/pdf', 'a.pdf', 'd', 8, 0, 160),
+                        ('u3', 'cc', 1, 'application/pdf', 'c.pdf', 'd', 9, 1, 170);",
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let rows: Vec<(String, i64, String, i64)> = conn
+            .prepare("SELECT sha256, user_id, doc_id, since FROM file_possession ORDER BY sha256")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        // A finished upload of a stored file: its uploader, for its document. A stored file whose
+        // uploads are gone: held before possession was recorded (user 0). An unfinished upload,
+        // or one of a file no longer stored: nothing.
+        assert_eq!(
+            rows,
+            vec![
+                ("aa".to_string(), 7, "d".to_string(), 150),
+                ("bb".to_string(), 0, String::new(), 200)
+            ]
+        );
     }
 
     #[test]

@@ -16,7 +16,8 @@
 //!   the failed sign-ins the login throttle counts;
 //! - [`reports`]: which report files were generated, for the reporting calendar, and [`counts`]
 //!   the figures every node adds to (refused writes);
-//! - [`files`]: evidence files by SHA-256, and the uploads under way;
+//! - [`files`]: evidence files by SHA-256, and the uploads under way; [`possession`] who proved
+//!   they hold a file's bytes;
 //! - [`migrations`]: the numbered schema, and [`backups`] a consistent copy and its restore
 //!   (SQLite; PostgreSQL has `pg_dump`);
 //! - [`copy`]: every row from one store to another (`tiendo migrate-store`).
@@ -35,6 +36,7 @@ pub mod files;
 pub mod keys;
 pub mod migrations;
 pub mod models;
+pub mod possession;
 pub mod postgres;
 pub mod prints;
 pub mod receipts;

@@ -157,6 +157,23 @@ pub const MIGRATIONS: &[&str] = &[
         signed_at BIGINT,
         PRIMARY KEY (doc_id, hash)
     );",
+    // 5: SQLite's 11, proof of possession of files (seeded the same way).
+    "CREATE TABLE file_possession (
+        sha256 TEXT NOT NULL,
+        user_id BIGINT NOT NULL,
+        doc_id TEXT NOT NULL,
+        since BIGINT NOT NULL DEFAULT extract(epoch FROM now())::bigint,
+        PRIMARY KEY (sha256, user_id, doc_id)
+    );
+    INSERT INTO file_possession (sha256, user_id, doc_id, since)
+        SELECT u.sha256, u.user_id, u.doc_id, min(u.created_at) FROM uploads u
+        JOIN files f ON f.sha256 = u.sha256
+        WHERE u.done GROUP BY u.sha256, u.user_id, u.doc_id
+        ON CONFLICT DO NOTHING;
+    INSERT INTO file_possession (sha256, user_id, doc_id, since)
+        SELECT sha256, 0, '', stored_at FROM files
+        WHERE sha256 NOT IN (SELECT sha256 FROM file_possession)
+        ON CONFLICT DO NOTHING;",
 ];
 
 /// Migrations of nodes starting together wait for each other on this advisory lock.
@@ -276,13 +293,16 @@ pub enum Foreign {
     },
     /// It catalogued a document (an import, a new unit).
     Catalogue,
+    /// It ended sessions or disabled accounts (`tiendo user passwd`/`disable` beside the
+    /// servers, a logout on another node): open sync connections are checked again.
+    Accounts,
     /// This node may have missed announcements (its listening connection was lost, or it fell
     /// behind): whatever it holds should be read again.
     Lost,
 }
 
 /// The announcements of one transaction: `c NODE KEY…` for new chunks, `d NODE KEY…` for deleted
-/// ones, `r NODE` for the catalogue, each at most ~7,900 bytes (PostgreSQL's payload limit is
+/// ones, `r NODE` for the catalogue, `a NODE` for accounts and sessions, each at most ~7,900 bytes (PostgreSQL's payload limit is
 /// 8,000).
 pub(super) fn announcements(kind: char, node: &str, keys: &[&str]) -> Vec<String> {
     let head = format!("{kind} {node}");
@@ -407,6 +427,9 @@ async fn listen_once(
             }
             "r" if from != node => {
                 let _ = out.send(Foreign::Catalogue);
+            }
+            "a" if from != node => {
+                let _ = out.send(Foreign::Accounts);
             }
             _ => {}
         }

@@ -168,6 +168,26 @@ impl Store {
         }
     }
 
+    /// The user whose id is `id`.
+    pub async fn user_by_id(&self, id: i64) -> Result<Option<User>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
+        match &self.engine {
+            Engine::Sqlite(_) => {
+                self.blocking(move |c| {
+                    c.query_row(&super::lite(&sql), [id], user_from_row)
+                        .optional()
+                })
+                .await
+            }
+            Engine::Postgres(pool) => Ok(pg(pool)
+                .await?
+                .query_opt(&sql, &[&id])
+                .await?
+                .as_ref()
+                .map(user_from_pg)),
+        }
+    }
+
     pub(crate) async fn password_hash(&self, username: &str) -> Result<Option<(User, String)>> {
         let name = username.trim().to_lowercase();
         match &self.engine {
@@ -226,6 +246,7 @@ impl Store {
                 .await?;
                 tx.execute("DELETE FROM sessions WHERE user_id = $1", &[&user.id])
                     .await?;
+                announce_accounts(&tx, &self.node).await?;
                 Ok(tx.commit().await?)
             }
         }
@@ -264,6 +285,7 @@ impl Store {
                 if disabled {
                     tx.execute("DELETE FROM sessions WHERE user_id = $1", &[&id])
                         .await?;
+                    announce_accounts(&tx, &self.node).await?;
                 }
                 tx.commit().await?;
             }
@@ -307,6 +329,9 @@ impl Store {
                             .await?
                     }
                 };
+            }
+            if to.is_none() && !users.is_empty() {
+                announce_accounts(&tx, &self.node).await?;
             }
             tx.commit().await?;
             return Ok(users);
@@ -419,15 +444,75 @@ impl Store {
                 .await
             }
             Engine::Postgres(pool) => {
-                pg(pool)
-                    .await?
-                    .execute(
-                        "DELETE FROM sessions WHERE token_hash = $1",
-                        &[&hash.as_slice()],
-                    )
-                    .await?;
-                Ok(())
+                let mut c = pg(pool).await?;
+                let tx = c.transaction().await?;
+                tx.execute(
+                    "DELETE FROM sessions WHERE token_hash = $1",
+                    &[&hash.as_slice()],
+                )
+                .await?;
+                announce_accounts(&tx, &self.node).await?;
+                Ok(tx.commit().await?)
             }
         }
     }
+
+    /// Which of the sessions `hashes` (token hashes) are still good: unexpired, of a user not
+    /// disabled. What a server asks about its open sync connections when another process may
+    /// have ended some ([`crate::sessions_elsewhere`]).
+    pub async fn live_sessions(
+        &self,
+        hashes: Vec<Vec<u8>>,
+    ) -> Result<std::collections::HashSet<Vec<u8>>> {
+        let now = crate::unix_now();
+        match &self.engine {
+            Engine::Sqlite(_) => {
+                self.blocking(move |c| {
+                    let mut stmt = c.prepare_cached(
+                        "SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id
+                         WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND u.disabled = 0",
+                    )?;
+                    let mut live = std::collections::HashSet::new();
+                    for h in hashes {
+                        if stmt.exists(params![h, now])? {
+                            live.insert(h);
+                        }
+                    }
+                    Ok(live)
+                })
+                .await
+            }
+            Engine::Postgres(pool) => Ok(pg(pool)
+                .await?
+                .query(
+                    "SELECT s.token_hash FROM sessions s JOIN users u ON u.id = s.user_id
+                     WHERE s.token_hash = ANY($1) AND s.expires_at > $2 AND NOT u.disabled",
+                    &[&hashes, &now],
+                )
+                .await?
+                .into_iter()
+                .map(|r| r.get(0))
+                .collect()),
+        }
+    }
+
+    /// SQLite's `data_version`: it changes when another connection to the file (a `tiendo`
+    /// command beside the server) commits, and not for this store's own commits.
+    pub async fn data_version(&self) -> Result<i64> {
+        self.blocking(|c| c.query_row("PRAGMA data_version", [], |r| r.get(0)))
+            .await
+    }
+}
+
+/// Tells the other nodes (and processes) sharing a PostgreSQL database, when `tx` commits, that
+/// accounts or sessions changed: their open sync connections are checked at once.
+async fn announce_accounts(tx: &deadpool_postgres::Transaction<'_>, node: &str) -> Result<()> {
+    for payload in super::postgres::announcements('a', node, &[]) {
+        tx.execute(
+            "SELECT pg_notify($1, $2)",
+            &[&super::postgres::CHANNEL, &payload],
+        )
+        .await?;
+    }
+    Ok(())
 }

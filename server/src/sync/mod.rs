@@ -32,8 +32,8 @@ pub use frame::Frame;
 
 /// How long a new socket may take to send its `join`.
 pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
-/// How often an open connection re-checks its session (disabled users, ended sessions, changed
-/// passwords from the CLI).
+/// How often an open connection re-checks its session (an expiry; sessions ended or users
+/// disabled by another process are noticed within a second by [`crate::sessions_elsewhere`]).
 pub const SESSION_RECHECK: Duration = Duration::from_secs(60);
 /// How long an outbound message may wait for SQLite before the connection is closed.
 pub const STORAGE_TIMEOUT: Duration = Duration::from_secs(30);

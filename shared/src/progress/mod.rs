@@ -55,9 +55,11 @@ pub struct Unreadable {
 
 mod changes;
 mod codec;
+mod namings;
 
 pub use changes::{Attribution, ConflictValue, FieldConflict, attribution, conflicts, resolve};
 pub use codec::{edit_entry, edit_entry_from};
+pub use namings::file_namings;
 
 /// What a unit records about its work (the "quá hạn" states are derived from dates, never stored).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, Reconcile)]
