@@ -85,7 +85,12 @@ async fn server_peer_id(store: &Store) -> PeerId {
 /// them again, which changes nothing); one it has not loaded will be read whole when asked for.
 /// A catalogue entry made elsewhere is read in; after a lost announcement, everything loaded is
 /// read again.
-async fn follow_other_nodes(repo: Repo, store: Store, catalogue: Catalogue) {
+async fn follow_other_nodes(
+    repo: Repo,
+    store: Store,
+    catalogue: Catalogue,
+    admission: std::sync::Arc<crate::sync::admit::Admission>,
+) {
     use crate::store::postgres::Foreign;
     use tokio::sync::broadcast::error::RecvError;
     let mut foreign = store.foreign();
@@ -123,14 +128,10 @@ async fn follow_other_nodes(repo: Repo, store: Store, catalogue: Catalogue) {
                 continue;
             };
             if let Ok(Some(handle)) = repo.find(id).await {
-                let applied = handle
-                    .with_document_async(move |d| {
-                        for (key, bytes) in chunks {
-                            if let Err(e) = d.load_incremental(&bytes) {
-                                tracing::warn!(error = %e, %key, "another node's chunk does not load");
-                            }
-                        }
-                    })
+                let kind = catalogue.get(&doc).map(|r| r.kind).unwrap_or(DocKind::Org);
+                let chunks = chunks.into_iter().map(|(_, bytes)| bytes).collect();
+                let applied = admission
+                    .apply_foreign(&store, &handle, &doc, kind, chunks)
                     .await;
                 if applied.is_err() {
                     return;
@@ -160,10 +161,12 @@ impl Library {
             .await;
         let acceptor =
             repo.make_acceptor(url::Url::parse("ws://tiendo.invalid/sync").expect("a valid URL"))?;
+        let admission = std::sync::Arc::new(crate::sync::admit::Admission::default());
         let follower = tokio::spawn(follow_other_nodes(
             repo.clone(),
             store.clone(),
             catalogue.clone(),
+            admission.clone(),
         ));
         let refusals = tokio::spawn({
             let (peers, store) = (peers.clone(), store.clone());
@@ -190,7 +193,7 @@ impl Library {
                 follower.abort_handle(),
                 refusals.abort_handle(),
             ])),
-            admission: Default::default(),
+            admission,
         })
     }
 

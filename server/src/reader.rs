@@ -266,19 +266,29 @@ impl PlanData {
     }
 
     /// Where each unit's period report stands (`shared::workflow`), given when the server
-    /// first received each step (`received`, by step id, Unix ms).
+    /// first received each step (`received`, by step id, Unix ms). Only steps the server
+    /// admitted count here: a step has its receipt once admission judged who delivered it
+    /// ([`crate::sync::admit`]); one that reached a document by any other way (none should)
+    /// certifies nothing.
     pub fn reporting(
         &self,
         period: PeriodKind,
         received: &BTreeMap<String, i64>,
     ) -> Vec<(String, workflow::ReportState)> {
+        let admitted = |steps: &[workflow::Step]| -> Vec<workflow::Step> {
+            steps
+                .iter()
+                .filter(|s| received.contains_key(&s.id))
+                .cloned()
+                .collect()
+        };
         let mut out: Vec<(String, workflow::ReportState)> = self
             .unit_steps
             .iter()
             .map(|(unit, steps)| {
                 let st = workflow::derive(
-                    steps.unit(period),
-                    self.plan_steps.office(unit, period),
+                    &admitted(steps.unit(period)),
+                    &admitted(self.plan_steps.office(unit, period)),
                     received,
                 );
                 (unit.clone(), st)

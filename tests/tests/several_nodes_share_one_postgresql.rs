@@ -144,3 +144,161 @@ async fn what_one_node_acknowledges_the_other_serves() {
         c.stop().await;
     }
 }
+
+/// The head's approval forged by a unit editor, sent to one node ahead of the figure it depends
+/// on, and the figure sent to the other node: the second node admits the figure (it knows
+/// nothing waiting), the first node then applies it from the shared store and the forgery with
+/// it — and judges it there by who delivered it. The forged step gets no receipt, so nothing the
+/// server computes counts it: the report stays submitted, not approved.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_forgery_split_across_nodes_certifies_nothing() {
+    use tiendo_shared::api::Role;
+    use tiendo_shared::workflow::{self, Action, Phase, Step};
+    use tiendo_tests::{RawSocket, frame};
+    if !on_postgres() {
+        eprintln!("skipped: needs TIENDO_TEST_STORE (scripts/test's PostgreSQL pass)");
+        return;
+    }
+    const HEAD: &str = "thanh-tra-so.truong";
+    let (a_dir, b_dir) = (data_dir(), data_dir());
+    let a = blocking(|| TestServer::start(a_dir.path()));
+    let shared = store_setting(a_dir.path());
+    let b = blocking(|| TestServer::start_with(b_dir.path(), |c| c.store = shared.clone()));
+    let plan_id = a.startup.seeded.clone().expect("seeded").plan_id;
+    let unit_token = blocking(|| a.login(UNIT, &a.password(UNIT)));
+    let doc_id = a.seeded_progress(UNIT);
+    let now = tiendo_server::unix_now() * 1000;
+
+    // The editor's honest submission, on node A.
+    let mut tablet = SyncClient::new("tablet-split").await;
+    tablet.connect(a.sync_url(), &unit_token).await;
+    let own = tablet.find(&doc_id).await.expect("its progress");
+    edit::<Progress>(&own, UNIT, |p| {
+        p.entry_mut("t2-a", PeriodKind::Q1).percent = 20
+    });
+    own.with_document(|d| {
+        let s = Step::new("split-s1", Action::Submit, UNIT, Role::UnitEditor, now, "");
+        workflow::take_unit_step(d, PeriodKind::Q1, s).unwrap();
+    });
+    tablet.wait_acknowledged(&own).await;
+    // The figure, and the forgery on top of it, made on a copy.
+    let (figure, forged, heads) = own.with_document(|d| {
+        let mut copy = d.fork();
+        let base = copy.get_heads();
+        copy.set_actor(automerge::ActorId::from(vec![7u8; 16]));
+        let mut tx = copy.transaction();
+        automerge::transaction::Transactable::put(&mut tx, automerge::ROOT, "figure", 60).unwrap();
+        tx.commit();
+        let figure = copy.get_changes(&base).pop().unwrap().clone();
+        // Dated after the submission reached the server, so it would apply if it counted.
+        let later = now + 86_400_000;
+        let s = Step::new(
+            "split-forged",
+            Action::Approve,
+            HEAD,
+            Role::UnitHead,
+            later,
+            "split-s1",
+        );
+        workflow::take_unit_step(&mut copy, PeriodKind::Q1, s).unwrap();
+        let forged = copy.get_changes(&[figure.hash()]).pop().unwrap().clone();
+        (figure, forged, copy.get_heads())
+    });
+    tablet.stop().await;
+    let sync = |changes: Vec<Vec<u8>>, heads: Vec<automerge::ChangeHash>| {
+        automerge::sync::Message {
+            heads,
+            need: vec![],
+            have: vec![],
+            changes: automerge::sync::ChunkList::from(changes),
+            flags: None,
+            version: automerge::sync::MessageVersion::V1,
+        }
+        .encode()
+    };
+    let send = |server: &TestServer, peer: &'static str, data: Vec<u8>| {
+        let url = server.sync_url();
+        let token = unit_token.clone();
+        let doc = doc_id.clone();
+        async move {
+            let mut ws = RawSocket::connect(&url, Some(&token))
+                .await
+                .expect("upgrade");
+            let target = ws.join(peer).await;
+            ws.send_binary(frame(
+                &[
+                    ("type", "sync"),
+                    ("senderId", peer),
+                    ("targetId", &target),
+                    ("documentId", &doc),
+                ],
+                Some(&data),
+            ))
+            .await;
+            ws
+        }
+    };
+    let _on_a = send(
+        &a,
+        "split-a",
+        sync(vec![forged.raw_bytes().to_vec()], heads),
+    )
+    .await;
+    tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+    let _on_b = send(
+        &b,
+        "split-b",
+        sync(vec![figure.raw_bytes().to_vec()], vec![figure.hash()]),
+    )
+    .await;
+
+    // Node A ends up holding the forgery (the figure came from the store) ...
+    let store = a.library().store().clone();
+    let library = a.library().clone();
+    let d = doc_id.clone();
+    eventually("node A applied the figure from node B", || {
+        let (library, d) = (library.clone(), d.clone());
+        a.on_server(async move {
+            let id: samod::DocumentId = d.parse().ok()?;
+            let h = library.repo().find(id).await.ok()??;
+            h.with_document(|doc| {
+                workflow::all_steps(doc, false)
+                    .iter()
+                    .any(|s| s.id == "split-forged")
+                    .then_some(())
+            })
+        })
+    })
+    .await;
+    // ... and stores it.
+    let (st, d) = (store.clone(), doc_id.clone());
+    eventually("the forgery is in the shared store", || {
+        let (st, d) = (st.clone(), d.clone());
+        a.on_server(async move {
+            let doc = st.read_document(&d).await.ok()?;
+            workflow::all_steps(&doc, false)
+                .iter()
+                .any(|s| s.id == "split-forged")
+                .then_some(())
+        })
+    })
+    .await;
+    // But it has no receipt, and the server's own reading of the report does not count it.
+    let receipts = a.on_server(async move { store.receipts(&[d]).await.unwrap() });
+    assert!(receipts.contains_key("split-s1"), "{receipts:?}");
+    assert!(!receipts.contains_key("split-forged"), "{receipts:?}");
+    let library = a.library().clone();
+    let states = a.on_server(async move {
+        let data = tiendo_server::reader::gather(&library, &plan_id)
+            .await
+            .unwrap();
+        let received = library
+            .store()
+            .receipts(&data.workflow_docs())
+            .await
+            .unwrap();
+        data.reporting(PeriodKind::Q1, &received)
+    });
+    let (_, st) = states.iter().find(|(u, _)| u == UNIT).expect("the unit");
+    assert_eq!(st.phase, Phase::Submitted, "{st:?}");
+}

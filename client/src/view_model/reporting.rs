@@ -140,8 +140,13 @@ pub fn panel_with(
                 when(c),
                 when(r)
             ),
-            (_, Some(r)) => format!("{what} lúc {} ({})", when(r), t.step.by),
-            (_, None) => format!("{what} lúc {} ({}, giờ trên máy)", when(device), t.step.by),
+            (None, Some(r)) => format!(
+                "{what} lúc {} ({}), máy chủ nhận lúc {}",
+                when(device),
+                t.step.by,
+                when(r)
+            ),
+            (_, None) => format!("{what} lúc {} ({})", when(device), t.step.by),
         };
         lines.push(line);
     }

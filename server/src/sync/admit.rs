@@ -335,6 +335,76 @@ impl Admission {
     }
 }
 
+impl Admission {
+    /// Another node's committed chunks of document `doc` of `kind` reach this node's hub
+    /// ([`crate::library`]): they were admitted there, but here they may complete a change this
+    /// node admitted and that still waits for its dependencies, and they may carry such waiting
+    /// changes themselves (a compacted snapshot keeps them). Applies them to `handle`'s document;
+    /// the steps that become applicable here are judged as a frame's would be, those that pass
+    /// stamped with their arrival, those that fail logged (they are in the store already: without
+    /// a receipt they count for nothing, [`crate::reader`]). The document is checked in full at
+    /// its next frame.
+    pub async fn apply_foreign(
+        &self,
+        store: &crate::store::Store,
+        handle: &samod::DocHandle,
+        doc: &str,
+        kind: DocKind,
+        chunks: Vec<Vec<u8>>,
+    ) -> Result<(), samod::Stopped> {
+        let gate = self.gate(doc);
+        let mut gate = gate.lock().await;
+        gate.clean = false;
+        let has_steps = matches!(kind, DocKind::Progress | DocKind::Plan);
+        let office = kind == DocKind::Plan;
+        let found = handle
+            .with_document_async(move |d| {
+                let waiting = has_steps && !d.get_missing_deps(&[]).is_empty();
+                let found = waiting.then(|| inspect(d, &[], &chunks, office));
+                for c in &chunks {
+                    if let Err(e) = d.load_incremental(c) {
+                        tracing::warn!(error = %e, "another node's chunk does not load");
+                    }
+                }
+                found
+            })
+            .await?;
+        let Some(found) = found.filter(|f| !f.new_steps.is_empty()) else {
+            return Ok(());
+        };
+        let mut wanted: Vec<ChangeHash> = found
+            .new_steps
+            .iter()
+            .flat_map(|(_, hs)| hs.iter().copied())
+            .collect();
+        wanted.sort();
+        wanted.dedup();
+        let known = store.attested(doc, &wanted).await.unwrap_or_default();
+        let mut users = HashMap::new();
+        for a in known.values() {
+            if !users.contains_key(&a.user_id)
+                && let Ok(Some(u)) = store.user(&a.username).await
+                && u.id == a.user_id
+            {
+                users.insert(u.id, u);
+            }
+        }
+        for step in &found.new_steps {
+            match judge(std::slice::from_ref(step), &known, &users, office) {
+                Ok(passed) => {
+                    if let Err(e) = store.record_receipts(doc, &passed).await {
+                        tracing::error!(error = %e, doc, "could not record reporting steps' arrival");
+                    }
+                }
+                Err(why) => {
+                    tracing::error!(doc, step = %step.0.id, reason = %why, "a step another node's changes completed here does not count");
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Remembers the admitted `chunks` (by hash when each is a change; a whole document by its
 /// first change's hash, which is enough to find it committed).
 fn hold(gate: &mut DocGate, hashes: &[ChangeHash], chunks: &[Vec<u8>]) {

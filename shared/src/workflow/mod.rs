@@ -179,13 +179,19 @@ impl Step {
         received.unwrap_or(self.at - self.skew)
     }
 
-    /// The time the device claims (corrected by its measured offset), when earlier than the
-    /// server's receipt: shown beside it, and counted only once the office vouches for it.
+    /// The time the device claims (corrected by its measured offset), when notably earlier than
+    /// the server's receipt (more than [`CLAIM_MARGIN_MS`]: a step sent online reaches the
+    /// server within moments): shown beside it, and counted only once the office vouches for it.
     pub fn claimed(&self, received: Option<i64>) -> Option<i64> {
         let corrected = self.at - self.skew;
-        received.filter(|r| corrected < *r).map(|_| corrected)
+        received
+            .filter(|r| corrected < *r - CLAIM_MARGIN_MS)
+            .map(|_| corrected)
     }
 }
+
+/// How much earlier than the server's receipt a device's time must be to be shown as a claim.
+pub const CLAIM_MARGIN_MS: i64 = 2 * 60 * 1000;
 
 /// A new step's id: the user, the device time in ms and a random part the caller draws (this
 /// crate draws nothing).
