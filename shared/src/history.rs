@@ -309,7 +309,7 @@ pub fn attest<'a>(
         })
         .collect();
     // Stable: events of one second keep their causal order.
-    out.sort_by(|a, b| b.time.cmp(&a.time));
+    out.sort_by_key(|e| std::cmp::Reverse(e.time));
     out
 }
 
