@@ -242,7 +242,9 @@ async fn apply(
             &entry.id,
             record.kind,
             std::slice::from_ref(&data),
-            Via::Bundle { signed_at: claim.signed_at },
+            Via::Bundle {
+                signed_at: claim.signed_at,
+            },
         )
         .await;
     let steps = match verdict {

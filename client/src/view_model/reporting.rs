@@ -157,9 +157,7 @@ pub fn panel_with(
     let claim = match (&st.first_submitted, deadlines) {
         (Some(first), Some(d))
             if on_time == Some(false)
-                && first
-                    .claimed
-                    .is_some_and(|c| workflow::on_time(c, d.unit)) =>
+                && first.claimed.is_some_and(|c| workflow::on_time(c, d.unit)) =>
         {
             first.claimed.map(|c| (first.step.id.clone(), c))
         }

@@ -123,7 +123,10 @@ impl Pending {
 }
 
 /// Writes `batch` inside the chunks' SQLite transaction `tx`.
-pub(super) fn insert_sqlite(tx: &rusqlite::Transaction<'_>, batch: &[Attested]) -> rusqlite::Result<()> {
+pub(super) fn insert_sqlite(
+    tx: &rusqlite::Transaction<'_>,
+    batch: &[Attested],
+) -> rusqlite::Result<()> {
     let mut stmt = tx.prepare_cached(
         "INSERT OR IGNORE INTO change_attestations
              (doc_id, hash, user_id, username, received_at, via, signed_at)
@@ -391,6 +394,12 @@ mod tests {
         assert_eq!(all.len(), 2);
         let first = all.iter().find(|a| a.hash == h(1)).unwrap();
         assert_eq!((first.user_id, first.received_at), (7, 1_000));
-        assert!(store.attestations_of(&["d2".into()]).await.unwrap().is_empty());
+        assert!(
+            store
+                .attestations_of(&["d2".into()])
+                .await
+                .unwrap()
+                .is_empty()
+        );
     }
 }

@@ -448,9 +448,17 @@ pub fn all_steps<D: ReadDoc>(doc: &D, office: bool) -> Vec<Step> {
 /// items of its `heads`. A step counts only if every one of these was delivered by its author
 /// (the server's attested record), so the map itself is the unit of authorship: nothing another
 /// change wrote into it can pass as the author's.
-pub fn step_origins(doc: &automerge::Automerge, office: bool) -> BTreeMap<String, Vec<automerge::ChangeHash>> {
+pub fn step_origins(
+    doc: &automerge::Automerge,
+    office: bool,
+) -> BTreeMap<String, Vec<automerge::ChangeHash>> {
     let mut lists: Vec<ObjId> = Vec::new();
-    let roots = all_objs(doc, &automerge::ROOT, if office { OFFICE_KEY } else { UNIT_KEY }, ObjType::Map);
+    let roots = all_objs(
+        doc,
+        &automerge::ROOT,
+        if office { OFFICE_KEY } else { UNIT_KEY },
+        ObjType::Map,
+    );
     let period_maps: Vec<ObjId> = if office {
         roots
             .iter()
