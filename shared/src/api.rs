@@ -486,6 +486,46 @@ pub struct ReportsAnswer {
     pub received: std::collections::BTreeMap<String, i64>,
 }
 
+/// How a change reached the server (the attested record's `via`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Via {
+    /// On a sync connection of the signed-in user.
+    Sync,
+    /// In a bundle file signed by the user's registered device key.
+    Bundle,
+}
+
+/// One change of a document as the server received it: who delivered it and when, whatever the
+/// change itself claims (its author, its time). The first delivery of a change stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attestation {
+    /// The change's hash (hex).
+    pub hash: String,
+    /// The user who delivered it (user name, as a change's author names a user).
+    pub by: String,
+    /// When the server received it, Unix ms on the server's clock.
+    pub received_ms: i64,
+    /// How it came.
+    pub via: Via,
+    /// For a bundle, when its author's device signed it (Unix ms, the signed manifest's).
+    pub signed_ms: Option<i64>,
+}
+
+/// `GET /api/attestations?doc=…[&doc=…][&since=MS]`: the attested record of the documents asked
+/// for that the user may read (others, and unknown ids, are left out alike).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttestationsAnswer {
+    /// Document id → its changes' attestations (with `since`, those received after it).
+    pub documents: std::collections::BTreeMap<String, Vec<Attestation>>,
+    /// The server's clock when it answered (Unix ms): the next `since`, less a margin for
+    /// deliveries still being committed.
+    pub as_of_ms: i64,
+}
+
+/// The most documents one `GET /api/attestations` may ask for.
+pub const MAX_ATTESTED_DOCUMENTS: usize = 200;
+
 /// `POST /api/plans/preview`'s answer: the plan as the importer read it, not saved; the office
 /// corrects it and sends it back to `POST /api/plans` as JSON.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

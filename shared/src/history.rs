@@ -1,14 +1,23 @@
 //! The history of a task, read from the Automerge change history: who changed what, and when.
 //!
-//! Stage: *view of the documents*, beside [`crate::status`]. Nothing here is stored: every change
-//! already carries its author (the user, see [`crate::doc::author_for`]) and its time, and
-//! replaying each change against its dependencies ([`automerge::Automerge::diff`]) says which
-//! fields it wrote. The dashboard shows the result as a timeline per task, merged over every
-//! unit's progress document and the plan document (edits of the task itself).
+//! Stage: *view of the documents*, beside [`crate::status`]. Nothing here is stored: replaying
+//! each change against its dependencies ([`automerge::Automerge::diff`]) says which fields it
+//! wrote, and every change carries the author and time its device wrote on it
+//! ([`crate::doc::author_for`]). The dashboard shows the result as a timeline per task, merged
+//! over every unit's progress document and the plan document (edits of the task itself).
+//!
+//! A change's author and time are its device's *claims*: anyone who may write a document can
+//! write any name and any date on a change. Who delivered each change and when is the server's
+//! attested record (`GET /api/attestations`); [`attest`] puts the record's user and receipt
+//! time on each event and keeps the change's own claims beside them where they disagree, so a
+//! forged author or a backdated change shows for what it is.
+
+use std::collections::BTreeMap;
 
 use automerge::{Automerge, ObjId, ObjType, Prop, ReadDoc, Value, patches::PatchAction};
 use serde::{Deserialize, Serialize};
 
+use crate::api::{Attestation, Via};
 use crate::{PeriodKind, WorkStatus};
 
 /// One change that touched the part of a document being followed.
@@ -194,13 +203,15 @@ fn plan_task_obj(doc: &Automerge, task_id: &str) -> Option<ObjId> {
 }
 
 /// One line of a task's timeline, in Vietnamese.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
-    /// The change's hash (hex), to tell events apart.
+    /// The change's hash (hex), or a reporting step's id, to tell events apart.
     pub hash: String,
-    /// The author's user id, if recorded.
+    /// The author's user id: the device's claim, or after [`attest`] the user who delivered the
+    /// change (see [`Event::word`]).
     pub author: Option<String>,
-    /// Unix time in seconds (0 if unknown).
+    /// Unix time in seconds (0 if unknown): the device's claim, or after [`attest`] when the
+    /// server received the change.
     pub time: i64,
     /// Where: the unit whose report changed, or `None` for the plan itself.
     pub unit_id: Option<String>,
@@ -208,6 +219,98 @@ pub struct Event {
     pub period: Option<PeriodKind>,
     /// What changed, one phrase per field ("Tình trạng: Đang thực hiện", "Tỷ lệ: 40%").
     pub lines: Vec<String>,
+    /// The change that wrote it (hex): for a reporting step, the one that made the step.
+    #[serde(default)]
+    pub change: Option<String>,
+    /// The document holding that change: the unit whose progress document it is, `None` for the
+    /// plan document (which also holds the office's steps on a unit's report).
+    #[serde(default)]
+    pub held_in: Option<String>,
+    /// Whose word `author` and `time` are.
+    #[serde(default)]
+    pub word: Word,
+    /// The author the change itself names, where it is not the user who delivered it.
+    #[serde(default)]
+    pub claimed_author: Option<String>,
+    /// The time the change itself says (Unix seconds), where it is more than
+    /// [`CLAIM_SLACK_SECS`] from the server's receipt.
+    #[serde(default)]
+    pub claimed_time: Option<i64>,
+}
+
+/// Whose word an event's author and time are.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Word {
+    /// The device's claims: the server's record of this document has not been read (offline, or
+    /// not yet fetched).
+    #[default]
+    Device,
+    /// The device's claims: the record was read and holds no delivery of this change — the
+    /// server wrote it itself (import, seed, the command line), it came before the record
+    /// existed, or it has not reached the server yet.
+    Unattested,
+    /// The server's record: the user who delivered the change and when the server received it.
+    Attested {
+        /// How it came.
+        via: Via,
+        /// For a bundle, when the author's device signed it (Unix ms).
+        signed_ms: Option<i64>,
+    },
+}
+
+/// How far a change's own time may be from the server's receipt before the history shows it as
+/// a claim: a clock a few minutes off, or an edit sent a moment after it was made, is no news.
+pub const CLAIM_SLACK_SECS: i64 = 300;
+
+/// One document's attested record, by change hash (hex).
+pub type Record = BTreeMap<String, Attestation>;
+
+/// A document's attestations as a [`Record`].
+pub fn record(attestations: impl IntoIterator<Item = Attestation>) -> Record {
+    attestations
+        .into_iter()
+        .map(|a| (a.hash.clone(), a))
+        .collect()
+}
+
+/// Puts the server's record on a timeline: each event whose change the record holds shows the
+/// user who delivered it and when the server received it, keeping the change's own author and
+/// time as claims where they disagree ([`Event::claimed_author`], [`Event::claimed_time`]).
+/// `record_of` gives the record of the document an event's change is in ([`Event::held_in`]),
+/// `None` where it has not been read: those events keep the device's claims ([`Word::Device`]);
+/// changes a read record does not hold keep them too, marked [`Word::Unattested`]. Newest first
+/// again, by the times shown.
+pub fn attest<'a>(
+    events: Vec<Event>,
+    record_of: impl Fn(Option<&str>) -> Option<&'a Record>,
+) -> Vec<Event> {
+    let mut out: Vec<Event> = events
+        .into_iter()
+        .map(|mut e| {
+            let Some(record) = record_of(e.held_in.as_deref()) else {
+                e.word = Word::Device;
+                return e;
+            };
+            let Some(a) = e.change.as_ref().and_then(|h| record.get(h)) else {
+                e.word = Word::Unattested;
+                return e;
+            };
+            let received = a.received_ms.div_euclid(1000);
+            e.claimed_author = e.author.take().filter(|claim| *claim != a.by);
+            e.author = Some(a.by.clone());
+            e.claimed_time =
+                (e.time > 0 && (e.time - received).abs() > CLAIM_SLACK_SECS).then_some(e.time);
+            e.time = received;
+            e.word = Word::Attested {
+                via: a.via,
+                signed_ms: a.signed_ms,
+            };
+            e
+        })
+        .collect();
+    // Stable: events of one second keep their causal order.
+    out.sort_by_key(|e| std::cmp::Reverse(e.time));
+    out
 }
 
 fn field_label(field: &str) -> &str {
@@ -352,12 +455,26 @@ pub fn task_timeline<'a>(
                     unit_id: Some(unit.to_string()),
                     period: period.parse().ok(),
                     lines,
+                    change: Some(step.hash.clone()),
+                    held_in: Some(unit.to_string()),
+                    ..Event::default()
                 });
             }
         }
     }
     // The reporting workflow's steps of every unit that reported on the task: a submission, an
-    // approval, a return or an acceptance covers all of its report for the period.
+    // approval, a return or an acceptance covers all of its report for the period. Each is
+    // attested by the change that made it (the first of its origins).
+    let made_by =
+        |origins: BTreeMap<String, Vec<automerge::ChangeHash>>| -> BTreeMap<String, String> {
+            origins
+                .into_iter()
+                .filter_map(|(id, hashes)| Some((id, hashes.first()?.to_string())))
+                .collect()
+        };
+    let office_made = plan
+        .map(|p| made_by(crate::workflow::step_origins(p, true)))
+        .unwrap_or_default();
     for (unit, doc) in &units {
         let reported = doc
             .get(automerge::ROOT, "tasks")
@@ -368,14 +485,16 @@ pub fn task_timeline<'a>(
         if !reported {
             continue;
         }
+        let unit_made = made_by(crate::workflow::step_origins(doc, false));
         for period in PeriodKind::ALL {
             let office = plan
                 .map(|p| crate::workflow::office_steps(p, unit, period))
                 .unwrap_or_default();
-            for s in crate::workflow::unit_steps(*doc, period)
+            let steps = crate::workflow::unit_steps(*doc, period)
                 .into_iter()
-                .chain(office)
-            {
+                .map(|s| (s, Some(unit.to_string()), &unit_made))
+                .chain(office.into_iter().map(|s| (s, None, &office_made)));
+            for (s, held_in, made) in steps {
                 let mut line = format!("{} — báo cáo {}", s.action.vi(), period.vi());
                 if !s.note.trim().is_empty() {
                     line.push_str(&format!(": {}", s.note.trim()));
@@ -387,6 +506,9 @@ pub fn task_timeline<'a>(
                     unit_id: Some(unit.to_string()),
                     period: Some(period),
                     lines: vec![line],
+                    change: made.get(&s.id).cloned(),
+                    held_in,
+                    ..Event::default()
                 });
             }
         }
@@ -398,12 +520,14 @@ pub fn task_timeline<'a>(
                 continue;
             }
             events.push(Event {
+                change: Some(step.hash.clone()),
                 hash: step.hash,
                 author: step.author,
                 time: step.time,
                 unit_id: None,
                 period: None,
                 lines,
+                ..Event::default()
             });
         }
     }
@@ -479,6 +603,126 @@ mod tests {
         );
         // A task the unit did not report on does not list its report's steps.
         assert!(task_timeline(Some(&plan), [("u", &d)], "t9-a").is_empty());
+    }
+
+    /// The server's record of one change.
+    fn delivered(hash: &str, by: &str, received_secs: i64) -> Attestation {
+        Attestation {
+            hash: hash.into(),
+            by: by.into(),
+            received_ms: received_secs * 1000 + 250,
+            via: Via::Sync,
+            signed_ms: None,
+        }
+    }
+
+    #[test]
+    fn a_forged_author_and_a_backdated_time_show_the_attested_ones_with_the_claims_marked() {
+        // 01/01/2025 00:00 in Vietnam: what the forged change says.
+        const CLAIMED: doc::UnixTime = doc::UnixTime(1_735_664_400);
+        let mut d = am(&Progress::new("p", "u"), Some("server"));
+        // An honest edit, sent a minute after it was made.
+        doc::update::<Progress, _>(&mut d, "lan", AT, |p| {
+            p.entry_mut("t1-a", PeriodKind::Q1).percent = 40;
+        })
+        .unwrap();
+        // The forged one: "minh" wrote it, it says another unit's "vp" wrote it on 01/01/2025.
+        doc::update::<Progress, _>(&mut d, "vp", CLAIMED, |p| {
+            p.entry_mut("t1-a", PeriodKind::Q1).percent = 90;
+        })
+        .unwrap();
+        // And one the server made itself (an import): no delivery recorded.
+        doc::update::<Progress, _>(&mut d, "system", AT, |p| {
+            p.entry_mut("t1-a", PeriodKind::Q1).result = "Nhập".into();
+        })
+        .unwrap();
+        let timeline = task_timeline(None, [("u", &d)], "t1-a");
+        let hash_of = |line: &str| {
+            timeline
+                .iter()
+                .find(|e| e.lines.iter().any(|l| l.contains(line)))
+                .and_then(|e| e.change.clone())
+                .unwrap()
+        };
+        let honest = hash_of("40%");
+        let forged = hash_of("90%");
+        let later = AT.0 + 86_400;
+        let unit_record = record([
+            delivered(&honest, "lan", AT.0 + 60),
+            delivered(&forged, "minh", later),
+        ]);
+        let shown = attest(timeline.clone(), |doc| {
+            (doc == Some("u")).then_some(&unit_record)
+        });
+
+        let forged_event = shown
+            .iter()
+            .find(|e| e.change.as_ref() == Some(&forged))
+            .unwrap();
+        assert_eq!(forged_event.author.as_deref(), Some("minh"));
+        assert_eq!(forged_event.time, later);
+        assert_eq!(forged_event.claimed_author.as_deref(), Some("vp"));
+        assert_eq!(forged_event.claimed_time, Some(CLAIMED.0));
+        assert!(matches!(
+            forged_event.word,
+            Word::Attested { via: Via::Sync, .. }
+        ));
+        // Newest first by the time shown: the forged change's receipt, not its 2025 claim.
+        assert_eq!(shown[0].change.as_ref(), Some(&forged));
+
+        let honest_event = shown
+            .iter()
+            .find(|e| e.change.as_ref() == Some(&honest))
+            .unwrap();
+        assert_eq!(honest_event.author.as_deref(), Some("lan"));
+        assert_eq!(honest_event.time, AT.0 + 60);
+        assert_eq!(
+            honest_event.claimed_author, None,
+            "the same author is no claim"
+        );
+        assert_eq!(honest_event.claimed_time, None, "a minute late is no claim");
+
+        let unrecorded = shown
+            .iter()
+            .find(|e| e.author.as_deref() == Some("system"))
+            .unwrap();
+        assert_eq!(unrecorded.word, Word::Unattested);
+        assert_eq!(unrecorded.time, AT.0, "keeps the device's values");
+
+        // Without the record (offline), every event keeps its device's claims, marked so.
+        let offline = attest(timeline, |_| None);
+        assert!(offline.iter().all(|e| e.word == Word::Device));
+        assert!(offline.iter().any(|e| e.author.as_deref() == Some("vp")));
+    }
+
+    #[test]
+    fn a_reporting_step_is_attested_by_the_change_that_made_it() {
+        use crate::api::Role;
+        use crate::workflow::{Action, Step, take_unit_step};
+        let mut d = am(&Progress::new("p", "u"), Some("server"));
+        doc::update::<Progress, _>(&mut d, "lan", AT, |p| {
+            p.entry_mut("t1-a", PeriodKind::Q1).percent = 40;
+        })
+        .unwrap();
+        // The step names the head and a date in March; an editor delivered it in May.
+        let march = 1_740_787_200_000;
+        take_unit_step(
+            &mut d,
+            PeriodKind::Q1,
+            Step::new("s1", Action::Approve, "truong", Role::UnitHead, march, ""),
+        )
+        .unwrap();
+        let made = d.get_heads()[0].to_string();
+        let may = 1_746_057_600;
+        let unit_record = record([delivered(&made, "lan", may)]);
+        let shown = attest(task_timeline(None, [("u", &d)], "t1-a"), |doc| {
+            (doc == Some("u")).then_some(&unit_record)
+        });
+        let step = shown.iter().find(|e| e.hash == "s1").unwrap();
+        assert_eq!(step.change.as_ref(), Some(&made));
+        assert_eq!(step.author.as_deref(), Some("lan"));
+        assert_eq!(step.claimed_author.as_deref(), Some("truong"));
+        assert_eq!((step.time, step.claimed_time), (may, Some(march / 1000)));
     }
 
     #[test]

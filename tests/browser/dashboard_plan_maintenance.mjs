@@ -128,6 +128,13 @@ scenario(async () => {
   await po.click('[data-testid=list-due-soon-t8-a]');
   await po.waitForSelector('[data-testid=task-view]');
   await po.waitForSelector(`[data-testid=unit-report-${unitId}]`);
+  // The server's record confirms the unit's change (its user delivered it, just now): nothing
+  // is marked on it once the record has arrived.
+  await po.waitForFunction(() =>
+    [...document.querySelectorAll('[data-testid=timeline-event]')].some(
+      (e) => e.textContent.includes('Tỷ lệ: 40%') && !e.querySelector('[data-testid=timeline-claim]'),
+    ),
+  );
   emit('task-view', {
     title: await text(po, '[data-testid=task-view] h2'),
     report: await text(po, `[data-testid=unit-report-${unitId}]`),

@@ -6,8 +6,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tiendo_shared::DocKind;
 use tiendo_shared::api::{
-    Access, ApiError, Health, ImportAnswer, ImportPreview, LoginAnswer, LogoutAnswer, Me,
-    PlanAnswer, PlanInfo, ReportsAnswer, Role,
+    Access, ApiError, AttestationsAnswer, Health, ImportAnswer, ImportPreview, LoginAnswer,
+    LogoutAnswer, Me, PlanAnswer, PlanInfo, ReportsAnswer, Role,
 };
 use tiendo_shared::maintain::{TaskDraft, correct_import};
 use tiendo_shared::status::Summary;
@@ -80,6 +80,18 @@ fn every_route_answers_with_its_shared_type() {
     assert_eq!(status.headline.total, 43);
     let (_, body) = server.get_json_as(&office, &format!("/api/plans/{PLAN}/reports"));
     let _: ReportsAnswer = typed("GET /api/plans/{id}/reports", body);
+    let plan_doc = server.doc_id(&office, "plan", None);
+    let (code, body) = server.get_json_as(
+        &office,
+        &format!("/api/attestations?doc={plan_doc}&doc=khong-co&since=0"),
+    );
+    assert_eq!(code, 200, "{body}");
+    let attested: AttestationsAnswer = typed("GET /api/attestations", body);
+    assert_eq!(
+        attested.documents.keys().collect::<Vec<_>>(),
+        vec![&plan_doc],
+        "a document not stored is left out"
+    );
 
     let next = tiendo_server::SEED_PLAN.replace("2025", "2026");
     let (code, body) = server.post_text("/api/plans", &office, &next);
@@ -130,6 +142,7 @@ fn every_route_answers_with_its_shared_type() {
     for (token, path, want) in [
         (None, "/api/me", 401),
         (Some(&unit), "/api/plans/kh-khong-co", 404),
+        (Some(&unit), "/api/attestations", 400),
         (Some(&unit), &*format!("/api/plans/{PLAN}/status"), 403),
         (
             Some(&office),

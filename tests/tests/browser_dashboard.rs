@@ -2,7 +2,7 @@
 //! server (scenario `tests/browser/dashboard_plan_maintenance.mjs`): the figures the browser
 //! computes from the synced documents equal the server's `shared::status` over the same
 //! documents; a watch list opens the task with the unit's report and the history naming its
-//! author; the office's amendments reach the server and the unit, and the unit (on the unit
+//! author, as the server's record confirms; the office's amendments reach the server and the unit, and the unit (on the unit
 //! build, which has no history) has no way to make them; the downloaded report is recorded and shown in the calendar; a plan imported from
 //! a .docx lands on the server, and switching to it and back happens in place (no page reload).
 
@@ -160,6 +160,13 @@ async fn the_office_sees_merged_status_opens_history_amends_the_plan_and_makes_r
     assert!(
         events.contains("Tỷ lệ: 40%") && events.contains("Tình trạng: Đang thực hiện"),
         "{events}"
+    );
+    assert!(
+        strings(&view["events"])
+            .iter()
+            .filter(|e| e.contains("Tỷ lệ: 40%"))
+            .all(|e| !e.contains("theo thiết bị")),
+        "the server's record confirms the unit's change: {events}"
     );
 
     let edited = blocking(|| run.expect("edited"));

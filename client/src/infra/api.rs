@@ -98,6 +98,29 @@ pub async fn reports(plan_id: &str) -> Option<ReportsAnswer> {
 }
 
 #[cfg(feature = "office")]
+/// The server's attested record of `docs` (at most
+/// [`tiendo_shared::api::MAX_ATTESTED_DOCUMENTS`]): who delivered each change and when, only
+/// what arrived after `since` (server Unix ms) when given; `None` offline or refused.
+pub async fn attestations(
+    docs: &[String],
+    since: Option<i64>,
+) -> Option<tiendo_shared::api::AttestationsAnswer> {
+    let mut query: Vec<(&str, String)> = docs.iter().map(|d| ("doc", d.clone())).collect();
+    if let Some(s) = since {
+        query.push(("since", s.to_string()));
+    }
+    let resp = Request::get("/api/attestations")
+        .query(query.iter().map(|(k, v)| (*k, v.as_str())))
+        .send()
+        .await
+        .ok()?;
+    if !resp.ok() {
+        return None;
+    }
+    resp.json().await.ok()
+}
+
+#[cfg(feature = "office")]
 /// The year of plan `plan_id` over the plans it continues (`shared::year`), as the server
 /// combines them; `None` offline.
 pub async fn year(

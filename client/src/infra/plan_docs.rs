@@ -506,25 +506,52 @@ impl PlanDocs {
     }
 
     #[cfg(feature = "office")]
-    /// The task's timeline: every readable unit's progress changes on it and the plan's
-    /// changes to it, newest first.
-    pub fn timeline(&self, task_id: &str) -> Vec<tiendo_shared::history::Event> {
-        let plan = self.plan.with_document(|d| d.clone());
-        let mut docs: Vec<(String, automerge::Automerge)> = self
-            .all_progress
-            .iter()
-            .map(|(u, h)| (u.clone(), h.with_document(|d| d.clone())))
-            .collect();
+    /// The progress documents a task's timeline reads, with their units: every readable unit's,
+    /// or the unit's own.
+    fn timeline_progress(&self) -> Vec<(&String, &DocHandle)> {
+        let mut docs: Vec<(&String, &DocHandle)> =
+            self.all_progress.iter().map(|(u, h)| (u, h)).collect();
         if docs.is_empty()
             && let (Some(h), Some(u)) = (&self.progress, &self.me.user.unit_id)
         {
-            docs.push((u.clone(), h.with_document(|d| d.clone())));
+            docs.push((u, h));
         }
-        tiendo_shared::history::task_timeline(
+        docs
+    }
+
+    #[cfg(feature = "office")]
+    /// The ids of the documents a task's timeline reads (the plan's and the progress
+    /// documents'), whose attested records it shows.
+    pub fn timeline_documents(&self) -> Vec<String> {
+        std::iter::once(&self.plan)
+            .chain(self.timeline_progress().into_iter().map(|(_, h)| h))
+            .map(|h| h.document_id().to_string())
+            .collect()
+    }
+
+    #[cfg(feature = "office")]
+    /// The task's timeline: every readable unit's progress changes on it and the plan's
+    /// changes to it, newest first, with who delivered each change and when as far as the
+    /// server's record is known here ([`super::attested`]).
+    pub fn timeline(&self, task_id: &str) -> Vec<tiendo_shared::history::Event> {
+        let plan = self.plan.with_document(|d| d.clone());
+        let progress = self.timeline_progress();
+        let docs: Vec<(&String, automerge::Automerge)> = progress
+            .iter()
+            .map(|(u, h)| (*u, h.with_document(|d| d.clone())))
+            .collect();
+        let events = tiendo_shared::history::task_timeline(
             Some(&plan),
             docs.iter().map(|(u, d)| (u.as_str(), d)),
             task_id,
-        )
+        );
+        super::attested::attest(events, |held_in| {
+            match held_in {
+                None => Some(&self.plan),
+                Some(unit) => progress.iter().find(|(u, _)| *u == unit).map(|(_, h)| *h),
+            }
+            .map(|h| h.document_id().to_string())
+        })
     }
 }
 

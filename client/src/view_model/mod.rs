@@ -1,7 +1,8 @@
 //! What the screens show, computed from the documents without touching the browser: the unit's
 //! task list ([`tasks`]), where an evidence file stands ([`files`]), a task's rows
 //! of unit reports ([`task_reports`]), the reporting workflow's panels and table ([`reporting`]), the organisation's changes
-//! ([`organisation`]), the central office's dashboard (`dashboard`, office build) and the workspace state
+//! ([`organisation`]), the central office's dashboard (`dashboard`, office build), a task's history (`history`,
+//! office build: who and when by the server's record, the changes' claims marked) and the workspace state
 //! the screens share ([`workspace`]).
 //!
 //! Stage: *view model*, pure and tested without a page: documents' models in, rows and figures
@@ -10,6 +11,8 @@
 #[cfg(feature = "office")]
 pub mod dashboard;
 pub mod files;
+#[cfg(feature = "office")]
+pub mod history;
 pub mod organisation;
 pub mod reporting;
 pub mod task_reports;

@@ -4,6 +4,7 @@
 //! `/sync` hands sockets to [`crate::sync`].
 
 pub mod api;
+pub mod attestations;
 pub mod auth;
 pub mod bundles;
 pub mod files;
@@ -56,6 +57,7 @@ pub fn app(state: AppState) -> Router {
         .nest(
             "/api",
             api::router()
+                .merge(attestations::router())
                 .merge(auth::router())
                 .merge(bundles::router())
                 .merge(files::router())
