@@ -38,7 +38,7 @@ pub async fn agency_row(
 ) -> Result<AgencyRow> {
     let data = gather(reader, plan_id).await?;
     let summary = data.status(as_of, Some(period))?;
-    let received = store.receipts(&data.workflow_docs()).await?;
+    let received = store.receipts_by_doc(&data.workflow_docs()).await?;
     let states = data.reporting(period, &received);
     let made_at = store
         .generated_reports(plan_id)

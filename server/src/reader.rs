@@ -17,6 +17,7 @@ use tiendo_shared::{Agency, Date, Org, PeriodKind, Plan, Progress, doc};
 use crate::Library;
 use crate::error::{AppError, Result};
 use crate::readings::{Readable, Reading, Steps};
+use crate::store::receipts::Receipts;
 use crate::store::{DocKind, DocRecord, Store, StoreError};
 
 /// Where documents are read from.
@@ -266,31 +267,54 @@ impl PlanData {
     }
 
     /// Where each unit's period report stands (`shared::workflow`), given when the server
-    /// first received each step (`received`, by step id, Unix ms). Only steps the server
-    /// admitted count here: a step has its receipt once admission judged who delivered it
-    /// ([`crate::sync::admit`]); one that reached a document by any other way (none should)
-    /// certifies nothing.
+    /// first received each step (`received`: by document, then step id, Unix ms). Only steps
+    /// the server admitted count here: a step has its receipt, in its own document, once
+    /// admission judged who delivered it ([`crate::sync::admit`]); one that reached a document
+    /// by any other way certifies nothing. A unit's step under the id of one of the office's
+    /// does not count either (ids name receipts).
     pub fn reporting(
         &self,
         period: PeriodKind,
-        received: &BTreeMap<String, i64>,
+        received: &Receipts,
     ) -> Vec<(String, workflow::ReportState)> {
-        let admitted = |steps: &[workflow::Step]| -> Vec<workflow::Step> {
-            steps
-                .iter()
-                .filter(|s| received.contains_key(&s.id))
-                .cloned()
-                .collect()
-        };
+        let none = BTreeMap::new();
+        let office_received = received.get(&self.plan_doc_id).unwrap_or(&none);
+        let office_ids: std::collections::HashSet<&str> = self
+            .plan_steps
+            .office
+            .values()
+            .flat_map(|by_period| by_period.values().flatten())
+            .map(|s| s.id.as_str())
+            .collect();
         let mut out: Vec<(String, workflow::ReportState)> = self
             .unit_steps
             .iter()
             .map(|(unit, steps)| {
-                let st = workflow::derive(
-                    &admitted(steps.unit(period)),
-                    &admitted(self.plan_steps.office(unit, period)),
-                    received,
+                let unit_received = self
+                    .progress_docs
+                    .get(unit)
+                    .and_then(|doc| received.get(doc))
+                    .unwrap_or(&none);
+                let own: Vec<workflow::Step> = steps
+                    .unit(period)
+                    .iter()
+                    .filter(|s| unit_received.contains_key(&s.id))
+                    .filter(|s| !office_ids.contains(s.id.as_str()))
+                    .cloned()
+                    .collect();
+                let office: Vec<workflow::Step> = self
+                    .plan_steps
+                    .office(unit, period)
+                    .iter()
+                    .filter(|s| office_received.contains_key(&s.id))
+                    .cloned()
+                    .collect();
+                let mut times = office_received.clone();
+                times.extend(
+                    own.iter()
+                        .filter_map(|s| unit_received.get(&s.id).map(|t| (s.id.clone(), *t))),
                 );
+                let st = workflow::derive(&own, &office, &times);
                 (unit.clone(), st)
             })
             .collect();
@@ -307,7 +331,7 @@ impl PlanData {
         period: PeriodKind,
         as_of: Date,
         rule: &ScoreRule,
-        received: &BTreeMap<String, i64>,
+        received: &Receipts,
     ) -> Result<Report> {
         let agency = self.agency()?;
         let mut progress = Vec::new();

@@ -65,6 +65,39 @@ fn q1_state(server: &TestServer, progress: &str, plan: &str, unit: &str) -> work
     })
 }
 
+/// Every unit's report for `period` as the server itself reads it (the report, the roll-up).
+fn server_reading(
+    server: &TestServer,
+    plan_id: &str,
+    period: PeriodKind,
+) -> Vec<(String, workflow::ReportState)> {
+    let library = server.library().clone();
+    let plan_id = plan_id.to_string();
+    server.on_server(async move {
+        let data = tiendo_server::reader::gather(&library, &plan_id)
+            .await
+            .unwrap();
+        let received = library
+            .store()
+            .receipts_by_doc(&data.workflow_docs())
+            .await
+            .unwrap();
+        data.reporting(period, &received)
+    })
+}
+
+/// Writes `step` for `period` on a fresh client as `user` in its own progress document `doc`,
+/// and waits a fair while (a refused frame closes the socket; nothing is stored).
+async fn write_step(server: &TestServer, user: &str, doc: &str, period: PeriodKind, step: Step) {
+    let token = blocking(|| server.login_demo(user));
+    let mut client = SyncClient::new(&format!("peer-{}-{}", step.id, period.as_str())).await;
+    client.connect(server.sync_url(), &token).await;
+    let handle = client.find(doc).await.expect("its own document");
+    handle.with_document(|d| workflow::take_unit_step(d, period, step).unwrap());
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    client.stop().await;
+}
+
 /// The agency's Q1 reports as the province's roll-up counts them: (received, on time).
 fn rollup_reports(server: &TestServer, province: &str) -> (usize, usize) {
     let (status, body) = server.get_json_as(province, "/api/province/rollup?period=q1");
@@ -269,4 +302,49 @@ async fn a_hostile_stock_client_can_neither_forge_an_approval_nor_backdate_a_rep
         false,
         "self-vouches"
     )));
+
+    // A step's id names its receipt. The editor's year report under its Q1 submission's id (to
+    // take Q1's time) is refused: nothing of it is stored.
+    let reuse = Step::new(
+        &submission,
+        Action::Submit,
+        UNIT,
+        Role::UnitEditor,
+        now_ms(),
+        "",
+    );
+    write_step(&server, UNIT, &progress, PeriodKind::Year, reuse).await;
+    let year = server.on_server({
+        let (store, doc) = (server.library().store().clone(), progress.clone());
+        async move {
+            let d = store.read_document(&doc).await.unwrap();
+            workflow::unit_steps(&d, PeriodKind::Year)
+        }
+    });
+    assert!(year.is_empty(), "{year:?}");
+    // A unit's step under the id of the office's voucher (in another document, so the gate
+    // cannot see the clash) counts for nothing in the server's reading.
+    let borrowed = Step::new(
+        "office-vouches",
+        Action::Submit,
+        &late_unit,
+        Role::UnitEditor,
+        now_ms(),
+        "",
+    );
+    write_step(
+        &server,
+        &late_unit,
+        &late_progress,
+        PeriodKind::H1,
+        borrowed,
+    )
+    .await;
+    let h1 = blocking(|| server_reading(&server, &seed.plan_id, PeriodKind::H1));
+    let (_, st) = h1.iter().find(|(u, _)| *u == late_unit).expect("the unit");
+    assert_eq!(st.phase, Phase::Draft, "{st:?}");
+    // The server's reading of Q1 agrees with the roll-up: the vouched report, on time.
+    let q1 = blocking(|| server_reading(&server, &seed.plan_id, PeriodKind::Q1));
+    let (_, st) = q1.iter().find(|(u, _)| *u == late_unit).expect("the unit");
+    assert_eq!(st.first_submitted.as_ref().unwrap().effective, CLAIMED_MS);
 }

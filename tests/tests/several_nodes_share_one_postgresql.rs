@@ -294,7 +294,7 @@ async fn a_forgery_split_across_nodes_certifies_nothing() {
             .unwrap();
         let received = library
             .store()
-            .receipts(&data.workflow_docs())
+            .receipts_by_doc(&data.workflow_docs())
             .await
             .unwrap();
         data.reporting(PeriodKind::Q1, &received)

@@ -71,7 +71,7 @@ pub async fn generate(
     request: &Request,
 ) -> Result<(Report, Vec<Generated>)> {
     let plan_id = data.plan.id.clone();
-    let received = store.receipts(&data.workflow_docs()).await?;
+    let received = store.receipts_by_doc(&data.workflow_docs()).await?;
     let (period, as_of, kinds, rule) = (
         request.period,
         request.as_of,

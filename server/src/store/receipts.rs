@@ -11,6 +11,9 @@ use rusqlite::params;
 
 use super::{Engine, Result, Store, lite, pg};
 
+/// Receipts by document: document id → step id → when the server first received it (Unix ms).
+pub type Receipts = std::collections::HashMap<String, BTreeMap<String, i64>>;
+
 impl Store {
     /// Records when the server received reporting steps of `doc_id` (step id, Unix ms: the
     /// attested arrival of the changes that wrote it), keeping the first time for a step seen
@@ -49,6 +52,17 @@ impl Store {
                 Ok(())
             }
         }
+    }
+
+    /// [`Store::receipts`] kept apart by document (document id → step id → Unix ms): what the
+    /// server's own reading of a report uses, so a step never takes the receipt of a step of
+    /// the same id in another document.
+    pub async fn receipts_by_doc(&self, doc_ids: &[String]) -> Result<Receipts> {
+        let mut out = Receipts::new();
+        for id in doc_ids {
+            out.insert(id.clone(), self.receipts(std::slice::from_ref(id)).await?);
+        }
+        Ok(out)
     }
 
     /// When each reporting step of `doc_ids` was first received (step id → Unix ms).

@@ -97,20 +97,29 @@ fn inspect(doc: &Automerge, held: &[Vec<u8>], chunks: &[Vec<u8>], office: bool) 
             loaded = false;
         }
     }
-    let old = workflow::all_steps(&before, office);
-    let new = workflow::all_steps(&after, office);
+    // Steps by place and id: the same id elsewhere is another step.
+    let old = workflow::located_steps(&before, office);
+    let new = workflow::located_steps(&after, office);
     let mut refused = None;
-    for s in &old {
-        match new.iter().find(|n| n.id == s.id) {
-            Some(n) if n == s => {}
+    for (place, s) in &old {
+        match new.iter().find(|(p, n)| p == place && n.id == s.id) {
+            Some((_, n)) if n == s => {}
             Some(_) => refused = Some(format!("bước báo cáo {} không được sửa", s.id)),
             None => refused = Some(format!("bước báo cáo {} không được xóa", s.id)),
         }
     }
     let added: Vec<Step> = new
-        .into_iter()
-        .filter(|n| !old.iter().any(|o| o.id == n.id))
+        .iter()
+        .filter(|(place, n)| !old.iter().any(|(p, o)| p == place && o.id == n.id))
+        .map(|(_, s)| s.clone())
         .collect();
+    // A step's id is its name in the receipts: one already taken, here or anywhere in the
+    // document, or given twice, would borrow another step's time.
+    for (i, s) in added.iter().enumerate() {
+        if old.iter().any(|(_, o)| o.id == s.id) || added[..i].iter().any(|a| a.id == s.id) {
+            refused = Some(format!("mã bước báo cáo {} đã được dùng", s.id));
+        }
+    }
     let mut origins = if added.is_empty() {
         Default::default()
     } else {
@@ -698,5 +707,50 @@ mod tests {
         let found = inspect(&hub, &held, &[changes[1].0.clone()], false);
         let ids: Vec<&str> = found.new_steps.iter().map(|(s, _)| s.id.as_str()).collect();
         assert_eq!(ids, ["s2"], "the forgery the figure completes is judged");
+    }
+}
+
+#[cfg(test)]
+mod ids {
+    use super::*;
+    use tiendo_shared::PeriodKind;
+    use tiendo_shared::api::Role;
+    use tiendo_shared::workflow::Action;
+
+    #[test]
+    fn a_step_under_an_id_already_taken_elsewhere_in_the_document_is_refused() {
+        let mut doc = Automerge::new();
+        let q1 = Step::new("s1", Action::Submit, "vp", Role::UnitEditor, 1_000, "");
+        workflow::take_unit_step(&mut doc, PeriodKind::Q1, q1).unwrap();
+        let changes = |period: PeriodKind, step: Step| {
+            let mut copy = doc.fork();
+            workflow::take_unit_step(&mut copy, period, step).unwrap();
+            copy.get_changes(&doc.get_heads())
+                .iter()
+                .map(|c| c.raw_bytes().to_vec())
+                .collect::<Vec<_>>()
+        };
+        // The head's submission (approved by that act) in the year report, under Q1's id: it
+        // would have passed unjudged and taken Q1's receipt.
+        let forged = Step::new("s1", Action::Submit, "vp.truong", Role::UnitHead, 9_000, "");
+        let found = inspect(&doc, &[], &changes(PeriodKind::Year, forged), false);
+        assert_eq!(
+            found.refused.as_deref(),
+            Some("mã bước báo cáo s1 đã được dùng"),
+            "{:?}",
+            found.new_steps
+        );
+        // The editor's own year report under Q1's id, to borrow its time: refused alike.
+        let own = Step::new("s1", Action::Submit, "vp", Role::UnitEditor, 9_000, "");
+        assert!(
+            inspect(&doc, &[], &changes(PeriodKind::Year, own), false)
+                .refused
+                .is_some()
+        );
+        // Under a fresh id it is an ordinary new step.
+        let fresh = Step::new("s2", Action::Submit, "vp", Role::UnitEditor, 9_000, "");
+        let found = inspect(&doc, &[], &changes(PeriodKind::Year, fresh), false);
+        assert!(found.refused.is_none());
+        assert_eq!(found.new_steps.len(), 1);
     }
 }

@@ -522,6 +522,33 @@ pub fn step_origins(
     out
 }
 
+/// Every step of `doc` ([`all_steps`]) with where it is: its period (`"q1"`) in a progress
+/// document, its unit and period (`"unit/q1"`) in the plan. The same id in two places is two
+/// steps: the gate compares steps by place and id, so one added elsewhere under a taken id is
+/// judged as new (and refused: ids are unique in a document).
+pub fn located_steps<D: ReadDoc>(doc: &D, office: bool) -> Vec<(String, Step)> {
+    if !office {
+        return PeriodKind::ALL
+            .into_iter()
+            .flat_map(|p| {
+                unit_steps(doc, p)
+                    .into_iter()
+                    .map(move |s| (p.as_str().to_string(), s))
+            })
+            .collect();
+    }
+    office_units(doc)
+        .iter()
+        .flat_map(|u| {
+            PeriodKind::ALL.into_iter().flat_map(move |p| {
+                office_steps(doc, u, p)
+                    .into_iter()
+                    .map(move |s| (format!("{u}/{}", p.as_str()), s))
+            })
+        })
+        .collect()
+}
+
 /// The progress document as a submission covering `heads` saw it (what the report uses).
 pub fn submitted_view(
     progress: &automerge::Automerge,
