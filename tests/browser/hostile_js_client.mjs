@@ -7,10 +7,14 @@
 //    edit (a figure), and sends the forgery *first*, on one socket, and the figure after it, on
 //    another — so the forgery waits for its dependency and the figure, which touches no step,
 //    would complete it. Then once more with both in one message, the forgery first.
-// 3. A second unit's editor submits its Q1 report with its device time set to 1 March 2025.
+// 3. A second unit's editor submits its Q1 report with its device time set to 1 March 2025,
+// 4. writes a change whose own time says 01/01/2025, and
+// 5. asks to upload a file of the first unit it knows only by its hash, names the hash in its
+//    own report, and asks for the bytes.
 //
 // Env: BASE; EDITOR, EDITOR_PASSWORD, HEAD (the unit's head), TASK (a task it leads);
-// LATE_EDITOR, LATE_PASSWORD, CLAIMED_MS (the backdated device time).
+// LATE_EDITOR, LATE_PASSWORD, CLAIMED_MS (the backdated device time); THEIR_SHA256, THEIR_SIZE
+// (the first unit's evidence file).
 
 import { register } from 'node:module';
 import { emit, env, handOver, scenario } from './harness.mjs';
@@ -159,5 +163,41 @@ scenario(async () => {
   const late = await signIn(base, env('LATE_EDITOR'), env('LATE_PASSWORD'));
   const backdated = await submitWithStockClient(base, late, Number(env('CLAIMED_MS')), null);
   await handOver('backdated', { submission: backdated.id });
+
+  // 4. A change whose own time says 01/01/2025 (the history must show when it arrived).
+  backdated.handle.change(
+    (d) => {
+      d.tasks[env('TASK')] = { q1: { status: 'in_progress', percent: 15, result: 'Ghi lùi ngày' } };
+    },
+    { time: 1_735_689_600 },
+  );
+  const dated = Automerge.getHeads(backdated.handle.doc())[0];
+  await handOver('dated-change', { hash: dated });
+
+  // 5. Another unit's file, known only by its hash: ask to upload it (does the server say it
+  // has it?), then name it in this unit's own report and ask for its bytes.
+  const sha = env('THEIR_SHA256');
+  const b64 = (v) => Buffer.from(v).toString('base64');
+  const lateDoc = late.own.url.replace(/^automerge:/, '');
+  const created = await fetch(new URL('/api/files/uploads', base), {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${late.token}`,
+      'tus-resumable': '1.0.0',
+      'upload-length': env('THEIR_SIZE'),
+      'upload-metadata': `sha256 ${b64(sha)},name ${b64('cua-don-vi-khac.pdf')},type ${b64('application/pdf')},doc ${b64(lateDoc)}`,
+    },
+  });
+  backdated.handle.change((d) => {
+    d.tasks[env('TASK')].q1.evidence = [
+      { id: raw('ev-hash'), files: [{ sha256: raw(sha), name: raw('cua-don-vi-khac.pdf'), mime: raw('application/pdf'), size: Number(env('THEIR_SIZE')) }] },
+    ];
+  });
+  await handOver('named', {
+    created: created.status,
+    offset: created.headers.get('upload-offset'),
+  });
+  const read = await fetch(new URL(`/api/files/${sha}`, base), { headers: { authorization: `Bearer ${late.token}` } });
+  emit('read-by-hash', { status: read.status });
   await backdated.repo.shutdown();
 });

@@ -10,6 +10,9 @@
 //! - A Q1 report submitted in December 2026 with its device time set to 1 March 2025 counts as
 //!   received by the server today: the province's roll-up counts it late, the office sees the
 //!   claim, and only the office's voucher (a step of its own) makes it count on time.
+//! - A change whose own time says 01/01/2025 is recorded as delivered by its editor, now.
+//! - Another unit's file known only by its hash: asking to upload it is answered as for a new
+//!   file, and naming it in one's own report does not serve it.
 
 use std::collections::BTreeMap;
 
@@ -147,6 +150,11 @@ async fn a_hostile_stock_client_can_neither_forge_an_approval_nor_backdate_a_rep
     server.add_province_viewer("so-noi-vu");
     let province = blocking(|| server.login("so-noi-vu", "mat-khau-thu"));
 
+    // The first unit's evidence file, which the second unit will know only by its hash.
+    let unit_token = blocking(|| server.login_demo(UNIT));
+    let pdf = b"%PDF-1.4\n% bien ban thanh tra, chi don vi co\n%%EOF\n".to_vec();
+    let their_sha = blocking(|| server.tus_upload(&unit_token, &progress, "application/pdf", &pdf))
+        .expect("the unit's upload");
     let mut run = Scenario::start(
         "hostile_js_client",
         &[
@@ -158,6 +166,8 @@ async fn a_hostile_stock_client_can_neither_forge_an_approval_nor_backdate_a_rep
             ("LATE_EDITOR", late_unit.clone()),
             ("LATE_PASSWORD", server.password(&late_unit)),
             ("CLAIMED_MS", CLAIMED_MS.to_string()),
+            ("THEIR_SHA256", their_sha.clone()),
+            ("THEIR_SIZE", pdf.len().to_string()),
         ],
     );
 
@@ -217,6 +227,47 @@ async fn a_hostile_stock_client_can_neither_forge_an_approval_nor_backdate_a_rep
     })
     .await;
     run.go();
+
+    // 4. The change that says it was made on 01/01/2025: the office's record of it names who
+    // delivered it and when the server received it.
+    let dated = run.expect("dated-change");
+    let hash = dated["hash"].as_str().unwrap().to_string();
+    let office_token = blocking(|| server.login_demo(OFFICE));
+    let attested = eventually("the dated change is attested", || {
+        let (status, body) = blocking(|| {
+            server.get_json_as(
+                &office_token,
+                &format!("/api/attestations?doc={late_progress}"),
+            )
+        });
+        assert_eq!(status, 200, "{body}");
+        let answer: tiendo_shared::api::AttestationsAnswer = serde_json::from_value(body).unwrap();
+        answer
+            .documents
+            .get(&late_progress)?
+            .iter()
+            .find(|a| a.hash == hash)
+            .cloned()
+    })
+    .await;
+    assert_eq!(
+        attested.by, late_unit,
+        "who delivered it, not what it claims"
+    );
+    assert!(
+        attested.received_ms > now_ms() - 600_000,
+        "received now: {attested:?}"
+    );
+    run.go();
+
+    // 5. The other unit's file by its hash: asking to upload it says nothing of whether the
+    // server holds it, and naming it in its own report opens nothing.
+    let named = run.expect("named");
+    assert_eq!(named["created"], 201, "{named}");
+    assert_eq!(named["offset"], "0", "answered as a new file: {named}");
+    run.go();
+    let read = run.expect("read-by-hash");
+    assert_eq!(read["status"], 404, "{read}");
     run.finish();
     let state = blocking(|| q1_state(&server, &late_progress, &plan, &late_unit));
     let first = state.first_submitted.clone().expect("submitted");
