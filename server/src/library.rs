@@ -474,7 +474,14 @@ impl Library {
             if rec.kind != DocKind::Plan {
                 continue;
             }
-            let plan: Plan = self.read(&rec.doc_id).await?;
+            // One agency's unreadable plan is left out (and logged), not everyone's list.
+            let plan: Plan = match self.read(&rec.doc_id).await {
+                Ok(p) => p,
+                Err(e) => {
+                    tracing::warn!(doc = %rec.doc_id, agency = %rec.agency_id, error = %e, "plan document does not read: left out");
+                    continue;
+                }
+            };
             out.push(PlanInfo {
                 id: plan.id.clone(),
                 doc_id: rec.doc_id,

@@ -181,12 +181,23 @@ impl DocReader for Stored<'_> {
 }
 
 /// Every agency, from its organisation document.
+///
+/// An organisation document that does not read is left out (and logged): what one agency wrote
+/// into its own document never takes another agency's answers down.
 pub async fn agencies(reader: &impl DocReader) -> Result<Vec<Agency>> {
     let mut out = Vec::new();
     for rec in reader.records().await? {
         if rec.kind == DocKind::Org {
-            let org: Org = doc::read(&reader.document(&rec.doc_id).await?)?;
-            out.extend(org.agency(&rec.agency_id).cloned());
+            let read = match reader.document(&rec.doc_id).await {
+                Ok(d) => doc::read::<Org, _>(&d).map_err(AppError::from),
+                Err(e) => Err(e),
+            };
+            match read {
+                Ok(org) => out.extend(org.agency(&rec.agency_id).cloned()),
+                Err(e) => {
+                    tracing::warn!(doc = %rec.doc_id, agency = %rec.agency_id, error = %e, "organisation document does not read: left out");
+                }
+            }
         }
     }
     Ok(out)
