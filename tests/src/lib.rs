@@ -143,6 +143,28 @@ impl TestServer {
         &self.library
     }
 
+    /// Every unit's report of `plan_id` for `period` as the server itself reads it (what the
+    /// reports and the province's roll-up count: only steps with their receipt).
+    pub fn reading(
+        &self,
+        plan_id: &str,
+        period: tiendo_shared::PeriodKind,
+    ) -> Vec<(String, tiendo_shared::workflow::ReportState)> {
+        let library = self.library().clone();
+        let plan_id = plan_id.to_string();
+        self.on_server(async move {
+            let data = tiendo_server::reader::gather(&library, &plan_id)
+                .await
+                .expect("the plan");
+            let received = library
+                .store()
+                .receipts_by_doc(&data.workflow_docs())
+                .await
+                .expect("the receipts");
+            data.reporting(period, &received)
+        })
+    }
+
     /// Runs `f` on the server's runtime and waits for it.
     pub fn on_server<F>(&self, f: F) -> F::Output
     where

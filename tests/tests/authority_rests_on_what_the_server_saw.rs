@@ -68,27 +68,6 @@ fn q1_state(server: &TestServer, progress: &str, plan: &str, unit: &str) -> work
     })
 }
 
-/// Every unit's report for `period` as the server itself reads it (the report, the roll-up).
-fn server_reading(
-    server: &TestServer,
-    plan_id: &str,
-    period: PeriodKind,
-) -> Vec<(String, workflow::ReportState)> {
-    let library = server.library().clone();
-    let plan_id = plan_id.to_string();
-    server.on_server(async move {
-        let data = tiendo_server::reader::gather(&library, &plan_id)
-            .await
-            .unwrap();
-        let received = library
-            .store()
-            .receipts_by_doc(&data.workflow_docs())
-            .await
-            .unwrap();
-        data.reporting(period, &received)
-    })
-}
-
 /// Writes `step` for `period` on a fresh client as `user` in its own progress document `doc`,
 /// and waits a fair while (a refused frame closes the socket; nothing is stored).
 async fn write_step(server: &TestServer, user: &str, doc: &str, period: PeriodKind, step: Step) {
@@ -391,11 +370,11 @@ async fn a_hostile_stock_client_can_neither_forge_an_approval_nor_backdate_a_rep
         borrowed,
     )
     .await;
-    let h1 = blocking(|| server_reading(&server, &seed.plan_id, PeriodKind::H1));
+    let h1 = blocking(|| server.reading(&seed.plan_id, PeriodKind::H1));
     let (_, st) = h1.iter().find(|(u, _)| *u == late_unit).expect("the unit");
     assert_eq!(st.phase, Phase::Draft, "{st:?}");
     // The server's reading of Q1 agrees with the roll-up: the vouched report, on time.
-    let q1 = blocking(|| server_reading(&server, &seed.plan_id, PeriodKind::Q1));
+    let q1 = blocking(|| server.reading(&seed.plan_id, PeriodKind::Q1));
     let (_, st) = q1.iter().find(|(u, _)| *u == late_unit).expect("the unit");
     assert_eq!(st.first_submitted.as_ref().unwrap().effective, CLAIMED_MS);
 }

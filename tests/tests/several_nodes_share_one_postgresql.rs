@@ -287,18 +287,7 @@ async fn a_forgery_split_across_nodes_certifies_nothing() {
     let receipts = a.on_server(async move { store.receipts(&[d]).await.unwrap() });
     assert!(receipts.contains_key("split-s1"), "{receipts:?}");
     assert!(!receipts.contains_key("split-forged"), "{receipts:?}");
-    let library = a.library().clone();
-    let states = a.on_server(async move {
-        let data = tiendo_server::reader::gather(&library, &plan_id)
-            .await
-            .unwrap();
-        let received = library
-            .store()
-            .receipts_by_doc(&data.workflow_docs())
-            .await
-            .unwrap();
-        data.reporting(PeriodKind::Q1, &received)
-    });
+    let states = blocking(|| a.reading(&plan_id, PeriodKind::Q1));
     let (_, st) = states.iter().find(|(u, _)| u == UNIT).expect("the unit");
     assert_eq!(st.phase, Phase::Submitted, "{st:?}");
 }

@@ -173,7 +173,7 @@ pub(super) async fn insert_postgres(
     Ok(())
 }
 
-fn from_row(
+fn attested(
     doc_id: String,
     hash: Vec<u8>,
     user_id: i64,
@@ -190,6 +190,32 @@ fn from_row(
         received_at,
         via: Via::from_row(&via, signed_at),
     })
+}
+
+/// A row of [`COLUMNS`] from SQLite (`None`: a hash that is not one).
+fn from_sqlite(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Attested>> {
+    Ok(attested(
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+    ))
+}
+
+/// A row of [`COLUMNS`] from PostgreSQL.
+fn from_pg(r: &tokio_postgres::Row) -> Option<Attested> {
+    attested(
+        r.get(0),
+        r.get(1),
+        r.get(2),
+        r.get(3),
+        r.get(4),
+        r.get(5),
+        r.get(6),
+    )
 }
 
 const COLUMNS: &str = "doc_id, hash, user_id, username, received_at, via, signed_at";
@@ -237,15 +263,7 @@ impl Store {
                     for k in &keys {
                         let mut q = stmt.query(params![doc, k])?;
                         if let Some(r) = q.next()? {
-                            rows.push(from_row(
-                                r.get(0)?,
-                                r.get(1)?,
-                                r.get(2)?,
-                                r.get(3)?,
-                                r.get(4)?,
-                                r.get(5)?,
-                                r.get(6)?,
-                            ));
+                            rows.push(from_sqlite(r)?);
                         }
                     }
                     Ok(rows.into_iter().flatten().collect())
@@ -263,17 +281,7 @@ impl Store {
                 )
                 .await?
                 .into_iter()
-                .filter_map(|r| {
-                    from_row(
-                        r.get(0),
-                        r.get(1),
-                        r.get(2),
-                        r.get(3),
-                        r.get(4),
-                        r.get(5),
-                        r.get(6),
-                    )
-                })
+                .filter_map(|r| from_pg(&r))
                 .collect(),
         };
         for a in rows {
@@ -292,17 +300,7 @@ impl Store {
                     let mut stmt = c.prepare_cached(&lite(&sql))?;
                     let mut rows = Vec::new();
                     for id in &ids {
-                        let found = stmt.query_map([id], |r| {
-                            Ok(from_row(
-                                r.get(0)?,
-                                r.get(1)?,
-                                r.get(2)?,
-                                r.get(3)?,
-                                r.get(4)?,
-                                r.get(5)?,
-                                r.get(6)?,
-                            ))
-                        })?;
+                        let found = stmt.query_map([id], from_sqlite)?;
                         for row in found {
                             rows.extend(row?);
                         }
@@ -319,17 +317,7 @@ impl Store {
                 )
                 .await?
                 .into_iter()
-                .filter_map(|r| {
-                    from_row(
-                        r.get(0),
-                        r.get(1),
-                        r.get(2),
-                        r.get(3),
-                        r.get(4),
-                        r.get(5),
-                        r.get(6),
-                    )
-                })
+                .filter_map(|r| from_pg(&r))
                 .collect(),
         };
         let committed: std::collections::HashSet<(String, ChangeHash)> =
