@@ -385,3 +385,28 @@ fn saving_the_plan_model_keeps_the_offices_steps_texts_and_deadlines() {
     );
     assert!(configured(&doc, PeriodKind::Q1).unit.is_some());
 }
+
+#[test]
+fn a_step_of_a_word_this_build_does_not_know_is_left_out_and_the_rest_read() {
+    // What an older build meets in a document a newer one wrote (as this build meets a "vouch"
+    // step written by one before it knew the word): the step is skipped, the others stand.
+    let mut doc = automerge::Automerge::new();
+    take_unit_step(&mut doc, PeriodKind::Q1, submit("s1", 1_000)).unwrap();
+    take_unit_step(&mut doc, PeriodKind::Q1, submit("x1", 2_000)).unwrap();
+    // Rewrite the second step's action as a word from the future.
+    let (_, reports) = doc.get(automerge::ROOT, UNIT_KEY).unwrap().unwrap();
+    let (_, q1) = doc.get(&reports, "q1").unwrap().unwrap();
+    let (_, second) = doc.get(&q1, 1).unwrap().unwrap();
+    let mut tx = doc.transaction();
+    tx.put(&second, "action", "countersign").unwrap();
+    tx.commit();
+    let steps = unit_steps(&doc, PeriodKind::Q1);
+    assert_eq!(steps.len(), 1);
+    assert_eq!(steps[0].id, "s1");
+    assert_eq!(
+        derive(&steps, &[], &BTreeMap::new()).phase,
+        Phase::Submitted
+    );
+    // "vouch" itself round-trips in this build.
+    assert_eq!("vouch".parse::<Action>().unwrap(), Action::Vouch);
+}
