@@ -474,6 +474,16 @@ pub async fn gather(reader: &impl DocReader, plan_id: &str) -> Result<PlanData> 
     let mut progress = Vec::new();
     let mut problems = Vec::new();
     let mut progress_docs = HashMap::new();
+    // What the plan's and the organisation's readings left out or read as empty, placed.
+    for p in &plan.unreadable {
+        problems.push(Problem {
+            doc_id: Some(plan_doc_id.clone()),
+            ..Problem::new(format!("kế hoạch, chỗ không đọc được — {p}"))
+        });
+    }
+    for p in &org.unreadable {
+        problems.push(Problem::new(format!("tổ chức, chỗ không đọc được — {p}")));
+    }
     for r in &records {
         if r.kind != DocKind::Progress || r.plan_id.as_deref() != Some(plan_id) {
             continue;

@@ -9,8 +9,8 @@
 
 use automerge::{Author, AutoCommit, Automerge};
 
-use crate::Error;
 use crate::schema::{self, Contract, Document};
+use crate::{Error, isolate};
 
 /// The Automerge author recorded on changes made by user `user_id`.
 pub fn author_for(user_id: &str) -> Author<'static> {
@@ -62,8 +62,14 @@ pub fn new_document<T: Document>(
 /// Makes the document hold `value`, changing only what differs (and deleting nothing the model
 /// does not hold, see [`crate::schema`]), as one change made `at`.
 pub fn write<T: Document>(doc: &mut Automerge, value: &T, at: UnixTime) -> Result<(), Error> {
+    // What this document's reading leaves out is kept by the write ([`crate::isolate`]).
+    let left_out = if T::ISOLATED {
+        isolate::left_out(|| autosurgeon::hydrate::<_, T>(doc))
+    } else {
+        Default::default()
+    };
     let mut tx = doc.transaction();
-    autosurgeon::reconcile(&mut tx, value)?;
+    isolate::keeping(left_out, || autosurgeon::reconcile(&mut tx, value))?;
     schema::upgrade(&mut tx, T::KIND)?;
     tx.commit_with(commit_options(at));
     Ok(())
@@ -74,13 +80,18 @@ pub fn commit_options(at: UnixTime) -> automerge::transaction::CommitOptions {
     automerge::transaction::CommitOptions::default().with_time(at.0)
 }
 
-/// Reads a model value from a document, tolerantly (what cannot be read is an error naming the
-/// kind; in a progress document, only the entries that cannot be read are left out).
+/// Reads a model value from a document, tolerantly and in isolation: what cannot be read in a
+/// progress, plan or organisation document costs that entry or value, placed in the model
+/// (`unreadable`, [`crate::isolate`]); an error names the kind only when the root itself does
+/// not read.
 pub fn read<T: Document, D: autosurgeon::ReadDoc>(doc: &D) -> Result<T, Error> {
-    autosurgeon::hydrate(doc).map_err(|source| Error::Schema {
+    let (value, problems) = isolate::collect(|| autosurgeon::hydrate::<_, T>(doc));
+    let mut value = value.map_err(|source| Error::Schema {
         kind: T::KIND,
         source: Box::new(source),
-    })
+    })?;
+    value.place(problems);
+    Ok(value)
 }
 
 /// The schema version of a document read as a `T`, and whether a newer release wrote it.

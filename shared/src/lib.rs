@@ -25,6 +25,7 @@ pub mod error;
 pub mod files;
 pub mod history;
 pub mod import;
+pub mod isolate;
 pub mod lenient;
 pub mod lineage;
 pub mod maintain;

@@ -540,7 +540,8 @@ fn read_change<D: autosurgeon::ReadDoc>(doc: &D, obj: &ObjId) -> Option<OrgChang
 }
 
 /// The items of the list at `prop` of `obj` that `read` can read, by the id `id` gives (the
-/// first of a repeated id kept), through autosurgeon's reader: what an appended-only list of
+/// first of a repeated id kept; one that cannot be read placed as a problem,
+/// [`crate::isolate`]), through autosurgeon's reader: what an appended-only list of
 /// maps reads to (the organisation's changes, a plan's links).
 pub(crate) fn read_list<D: autosurgeon::ReadDoc, T>(
     doc: &D,
@@ -559,6 +560,8 @@ pub(crate) fn read_list<D: autosurgeon::ReadDoc, T>(
                 && let Some(item) = read(doc, &m)
             {
                 by_id.entry(id(&item)).or_insert(item);
+            } else {
+                crate::isolate::left_out_entry(&key, i);
             }
         }
     }

@@ -15,14 +15,24 @@ use crate::text;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate)]
 pub struct Org {
     /// Stable id, e.g. `quang-ngai`.
-    #[autosurgeon(hydrate = "crate::lenient::read")]
+    #[autosurgeon(hydrate = "crate::isolate::field")]
     pub id: String,
     /// Display name, e.g. "UBND tỉnh Quảng Ngãi".
-    #[autosurgeon(hydrate = "crate::lenient::read")]
+    #[autosurgeon(hydrate = "crate::isolate::field")]
     pub name: String,
-    /// The agencies that issue plans.
-    #[autosurgeon(hydrate = "crate::lenient::read")]
+    /// The agencies that issue plans, each read on its own ([`crate::isolate`]).
+    #[autosurgeon(
+        hydrate = "crate::isolate::entries",
+        reconcile = "crate::isolate::keep_unknown"
+    )]
     pub agencies: Vec<Agency>,
+    /// What this reading of the document could not read ([`crate::isolate`]): never stored.
+    #[autosurgeon(
+        hydrate = "crate::isolate::none",
+        reconcile = "crate::isolate::nothing"
+    )]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unreadable: Vec<crate::isolate::Problem>,
 }
 
 impl Org {
@@ -33,7 +43,7 @@ impl Org {
 }
 
 /// What kind of agency issues the plan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Reconcile)]
 #[serde(rename_all = "snake_case")]
 pub enum AgencyKind {
     /// A provincial department (Sở).
@@ -51,22 +61,25 @@ pub enum AgencyKind {
 pub struct Agency {
     /// Stable id, e.g. `so-khoa-hoc-va-cong-nghe`.
     #[key]
-    #[autosurgeon(hydrate = "crate::lenient::read")]
+    #[autosurgeon(hydrate = "crate::isolate::key")]
     pub id: String,
     /// Display name, e.g. "Sở Khoa học và Công nghệ".
-    #[autosurgeon(hydrate = "crate::lenient::read")]
+    #[autosurgeon(hydrate = "crate::isolate::field")]
     pub name: String,
     /// Kind of agency.
-    #[autosurgeon(hydrate = "crate::lenient::read")]
+    #[autosurgeon(hydrate = "crate::isolate::field")]
     pub kind: AgencyKind,
     /// The unit that merges progress and reports upward (Phòng Hành chính – Tổng hợp, Văn phòng).
-    #[autosurgeon(hydrate = "crate::lenient::read")]
+    #[autosurgeon(hydrate = "crate::isolate::field")]
     pub central_office: Option<String>,
-    /// The agency's own units.
-    #[autosurgeon(hydrate = "crate::lenient::read")]
+    /// The agency's own units, each read on its own ([`crate::isolate`]).
+    #[autosurgeon(
+        hydrate = "crate::isolate::entries",
+        reconcile = "crate::isolate::keep_unknown"
+    )]
     pub units: Vec<Unit>,
     /// Bodies outside the agency that its plans name.
-    #[autosurgeon(hydrate = "crate::lenient::read")]
+    #[autosurgeon(hydrate = "crate::isolate::field")]
     pub external_parties: Vec<String>,
     /// The changes of its units (merges, renames, splits…), appended only
     /// ([`crate::lineage`]): whole-model writes leave them alone.
@@ -79,7 +92,7 @@ pub struct Agency {
 }
 
 /// What kind of unit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Reconcile)]
 #[serde(rename_all = "snake_case")]
 pub enum UnitKind {
     /// A "Phòng" (department) or "Văn phòng".
@@ -97,16 +110,16 @@ pub enum UnitKind {
 pub struct Unit {
     /// Stable ASCII id derived from the name, e.g. `phong-hanh-chinh-tong-hop`.
     #[key]
-    #[autosurgeon(hydrate = "crate::lenient::read")]
+    #[autosurgeon(hydrate = "crate::isolate::key")]
     pub id: String,
     /// Display name as most often written.
-    #[autosurgeon(hydrate = "crate::lenient::read")]
+    #[autosurgeon(hydrate = "crate::isolate::field")]
     pub name: String,
     /// Kind of unit.
-    #[autosurgeon(hydrate = "crate::lenient::read")]
+    #[autosurgeon(hydrate = "crate::isolate::field")]
     pub kind: UnitKind,
     /// Other spellings seen for this unit (en dash/hyphen, capitalisation).
-    #[autosurgeon(hydrate = "crate::lenient::read")]
+    #[autosurgeon(hydrate = "crate::isolate::field")]
     pub aliases: Vec<String>,
 }
 
@@ -137,7 +150,7 @@ pub fn unit_kind(name: &str) -> UnitKind {
 }
 
 /// A set of units named by a phrase rather than by name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Reconcile)]
 #[serde(rename_all = "snake_case")]
 pub enum Group {
     /// "Các phòng, đơn vị thuộc Sở": every unit of the agency.
@@ -151,7 +164,7 @@ pub enum Group {
 }
 
 /// What an assignee line names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Reconcile)]
 #[serde(rename_all = "snake_case")]
 pub enum AssigneeKind {
     /// One unit of the agency.
@@ -166,19 +179,19 @@ pub enum AssigneeKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate)]
 pub struct Assignee {
     /// The words of the plan naming this party, e.g. "Phòng Hành chính - Tổng hợp".
-    #[autosurgeon(hydrate = "crate::lenient::read")]
+    #[autosurgeon(hydrate = "crate::isolate::field")]
     pub text: String,
     /// What kind of party this is.
-    #[autosurgeon(hydrate = "crate::lenient::read")]
+    #[autosurgeon(hydrate = "crate::isolate::field")]
     pub kind: AssigneeKind,
     /// For [`AssigneeKind::Unit`]: the unit's id.
-    #[autosurgeon(hydrate = "crate::lenient::read")]
+    #[autosurgeon(hydrate = "crate::isolate::field")]
     pub unit_id: Option<String>,
     /// For [`AssigneeKind::Group`]: which group.
-    #[autosurgeon(hydrate = "crate::lenient::read")]
+    #[autosurgeon(hydrate = "crate::isolate::field")]
     pub group: Option<Group>,
     /// Words after the name that say what the party does ("hướng dẫn nghiệp vụ, đôn đốc…").
-    #[autosurgeon(hydrate = "crate::lenient::read")]
+    #[autosurgeon(hydrate = "crate::isolate::field")]
     pub note: Option<String>,
 }
 
@@ -229,4 +242,47 @@ impl Agency {
     }
 }
 
-crate::lenient_types!(required: Agency, AgencyKind, UnitKind, Unit, Group, AssigneeKind, Assignee);
+/// The variants of a kind as we write them; a foreign client's `commune` or `COMMUNE` reads too
+/// ([`crate::lenient::variant`]), and a kind no build knows reads as the default, placed as a
+/// problem ([`crate::isolate::field`]): the default never grants more (no units, no group).
+macro_rules! kinds {
+    ($ty:ident, $default:ident, $what:literal, [$($v:ident),*]) => {
+        impl autosurgeon::Hydrate for $ty {
+            fn hydrate_string(s: &str) -> Result<Self, autosurgeon::HydrateError> {
+                crate::lenient::variant(s, &[$((stringify!($v), $ty::$v)),*], $what)
+            }
+        }
+        impl Default for $ty {
+            fn default() -> Self {
+                $ty::$default
+            }
+        }
+    };
+}
+kinds!(
+    AgencyKind,
+    Other,
+    "an agency kind (Department, District, Commune, Other)",
+    [Department, District, Commune, Other]
+);
+kinds!(
+    UnitKind,
+    Department,
+    "a unit kind (Department, Inspectorate, Center, Team)",
+    [Department, Inspectorate, Center, Team]
+);
+kinds!(
+    Group,
+    Related,
+    "a group (AllUnits, ProfessionalDepartments, Departments, Related)",
+    [AllUnits, ProfessionalDepartments, Departments, Related]
+);
+kinds!(
+    AssigneeKind,
+    External,
+    "an assignee kind (Unit, Group, External)",
+    [Unit, Group, External]
+);
+
+crate::lenient_types!(required: Agency, Unit, Assignee);
+crate::lenient_types!(default: AgencyKind, UnitKind, Group, AssigneeKind);

@@ -16,52 +16,58 @@ use crate::{Date, Error};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate)]
 pub struct Plan {
     /// Stable id of the plan, e.g. `kh-cchc-2025-so-khoa-hoc-va-cong-nghe`.
-    #[autosurgeon(hydrate = "crate::lenient::read")]
+    #[autosurgeon(hydrate = "crate::isolate::field")]
     pub id: String,
     /// The number as printed ("/KH-SKHCN" while the number is not yet assigned).
-    #[autosurgeon(hydrate = "crate::lenient::read")]
+    #[autosurgeon(hydrate = "crate::isolate::field")]
     pub number: String,
     /// Date of issue.
-    #[autosurgeon(hydrate = "crate::lenient::read")]
+    #[autosurgeon(hydrate = "crate::isolate::field")]
     pub date: Option<Date>,
     /// Place of issue ("Quảng Ngãi").
-    #[autosurgeon(hydrate = "crate::lenient::read")]
+    #[autosurgeon(hydrate = "crate::isolate::field")]
     pub place: String,
     /// Title after "KẾ HOẠCH".
-    #[autosurgeon(hydrate = "crate::lenient::read")]
+    #[autosurgeon(hydrate = "crate::isolate::field")]
     pub title: String,
     /// The year the plan covers.
-    #[autosurgeon(hydrate = "crate::lenient::read")]
+    #[autosurgeon(hydrate = "crate::isolate::field")]
     pub year: Option<i32>,
     /// The issuing agency as named in the plan ("Sở Khoa học và Công nghệ").
-    #[autosurgeon(hydrate = "crate::lenient::read")]
+    #[autosurgeon(hydrate = "crate::isolate::field")]
     pub issuer: String,
     /// The issuing agency's id in the organisation document.
-    #[autosurgeon(hydrate = "crate::lenient::read")]
+    #[autosurgeon(hydrate = "crate::isolate::field")]
     pub agency_id: String,
     /// Who signs: title and name.
-    #[autosurgeon(hydrate = "crate::lenient::read")]
+    #[autosurgeon(hydrate = "crate::isolate::field")]
     pub signer: Signer,
     /// The "Căn cứ…" paragraphs.
-    #[autosurgeon(hydrate = "crate::lenient::read")]
+    #[autosurgeon(hydrate = "crate::isolate::field")]
     pub legal_bases: Vec<String>,
     /// "Mục đích" items.
-    #[autosurgeon(hydrate = "crate::lenient::read")]
+    #[autosurgeon(hydrate = "crate::isolate::field")]
     pub purposes: Vec<String>,
     /// "Yêu cầu" items.
-    #[autosurgeon(hydrate = "crate::lenient::read")]
+    #[autosurgeon(hydrate = "crate::isolate::field")]
     pub requirements: Vec<String>,
     /// Areas 1..9 with their tasks.
-    #[autosurgeon(hydrate = "crate::lenient::read")]
+    #[autosurgeon(
+        hydrate = "crate::isolate::entries",
+        reconcile = "crate::isolate::keep_unknown"
+    )]
     pub areas: Vec<Area>,
     /// Reporting periods and their deadlines, from part III.
-    #[autosurgeon(hydrate = "crate::lenient::read")]
+    #[autosurgeon(
+        hydrate = "crate::isolate::entries",
+        reconcile = "crate::isolate::keep_unknown"
+    )]
     pub reporting_periods: Vec<ReportingPeriod>,
     /// The other paragraphs of part III (Tổ chức thực hiện).
-    #[autosurgeon(hydrate = "crate::lenient::read")]
+    #[autosurgeon(hydrate = "crate::isolate::field")]
     pub implementation: Vec<String>,
     /// "Nơi nhận".
-    #[autosurgeon(hydrate = "crate::lenient::read")]
+    #[autosurgeon(hydrate = "crate::isolate::field")]
     pub recipients: Vec<String>,
     /// The plans whose year this one continues (replaced mid-year, or of an agency merged into
     /// this one), appended only ([`crate::year`]): whole-model writes leave them alone.
@@ -71,6 +77,13 @@ pub struct Plan {
     )]
     #[serde(default)]
     pub links: Vec<crate::year::PlanLink>,
+    /// What this reading of the document could not read ([`crate::isolate`]): never stored.
+    #[autosurgeon(
+        hydrate = "crate::isolate::none",
+        reconcile = "crate::isolate::nothing"
+    )]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unreadable: Vec<crate::isolate::Problem>,
 }
 
 /// Who signs the plan.
@@ -89,13 +102,16 @@ pub struct Signer {
 pub struct Area {
     /// The area's number as printed.
     #[key]
-    #[autosurgeon(hydrate = "crate::lenient::read")]
+    #[autosurgeon(hydrate = "crate::isolate::key")]
     pub number: u32,
     /// The area's heading.
-    #[autosurgeon(hydrate = "crate::lenient::read")]
+    #[autosurgeon(hydrate = "crate::isolate::field")]
     pub title: String,
-    /// Its tasks, in plan order.
-    #[autosurgeon(hydrate = "crate::lenient::read")]
+    /// Its tasks, in plan order, each read on its own ([`crate::isolate`]).
+    #[autosurgeon(
+        hydrate = "crate::isolate::entries",
+        reconcile = "crate::isolate::keep_unknown"
+    )]
     pub tasks: Vec<Task>,
 }
 
@@ -104,31 +120,31 @@ pub struct Area {
 pub struct Task {
     /// Stable id (ASCII), unique in the plan even where the plan repeats a letter.
     #[key]
-    #[autosurgeon(hydrate = "crate::lenient::read")]
+    #[autosurgeon(hydrate = "crate::isolate::key")]
     pub id: String,
     /// The code as printed, e.g. "3.g" (or "9" for an area that is itself one task).
-    #[autosurgeon(hydrate = "crate::lenient::read")]
+    #[autosurgeon(hydrate = "crate::isolate::field")]
     pub code: String,
     /// The task's heading paragraph.
-    #[autosurgeon(hydrate = "crate::lenient::read")]
+    #[autosurgeon(hydrate = "crate::isolate::field")]
     pub title: String,
     /// Further paragraphs of the task that are not labelled lines.
-    #[autosurgeon(hydrate = "crate::lenient::read")]
+    #[autosurgeon(hydrate = "crate::isolate::field")]
     pub description: Vec<String>,
     /// Lead units (chủ trì).
-    #[autosurgeon(hydrate = "crate::lenient::read")]
+    #[autosurgeon(hydrate = "crate::isolate::field")]
     pub lead: Vec<Assignee>,
     /// Coordinating units (phối hợp).
-    #[autosurgeon(hydrate = "crate::lenient::read")]
+    #[autosurgeon(hydrate = "crate::isolate::field")]
     pub coordinating: Vec<Assignee>,
     /// Products (sản phẩm), one item each; "+" sub-items become items of their own.
-    #[autosurgeon(hydrate = "crate::lenient::read")]
+    #[autosurgeon(hydrate = "crate::isolate::field")]
     pub products: Vec<String>,
     /// The timeline text as written, and what was understood from it.
-    #[autosurgeon(hydrate = "crate::lenient::read")]
+    #[autosurgeon(hydrate = "crate::isolate::field")]
     pub schedule: Schedule,
     /// The day the central office retired the task (kept with its history, no longer counted).
-    #[autosurgeon(hydrate = "crate::lenient::read")]
+    #[autosurgeon(hydrate = "crate::isolate::field")]
     pub retired_on: Option<Date>,
 }
 
@@ -224,10 +240,10 @@ impl std::str::FromStr for PeriodKind {
 pub struct ReportingPeriod {
     /// Which period.
     #[key]
-    #[autosurgeon(hydrate = "crate::lenient::read")]
+    #[autosurgeon(hydrate = "crate::isolate::key")]
     pub kind: PeriodKind,
     /// Its name as written ("Báo cáo quý I").
-    #[autosurgeon(hydrate = "crate::lenient::read")]
+    #[autosurgeon(hydrate = "crate::isolate::field")]
     pub name: String,
     /// The deadline of the report.
     #[autosurgeon(hydrate = "crate::lenient::read")]

@@ -350,7 +350,20 @@ fn clause_due(clause: &str, year: Option<i32>) -> Result<Option<Date>, Error> {
     Ok(found.into_iter().max())
 }
 
-crate::lenient_types!(required: Milestone, Recurrence, Undated, Schedule);
+crate::lenient_types!(required: Milestone, Recurrence, Undated);
+crate::lenient_types!(default: Schedule);
+
+/// A timeline that could not be read ([`crate::isolate::field`]): no text, nothing dated.
+impl Default for Schedule {
+    fn default() -> Self {
+        Schedule {
+            raw: String::new(),
+            milestones: Vec::new(),
+            recurrence: Recurrence::None,
+            undated: Some(Undated::Unspecified),
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {

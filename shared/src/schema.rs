@@ -89,13 +89,26 @@ impl std::str::FromStr for DocKind {
 pub trait Document: autosurgeon::Hydrate + autosurgeon::Reconcile {
     /// Which kind of document holds it.
     const KIND: DocKind;
+    /// Whether it is read in isolation ([`crate::isolate`]): its reading places what it could
+    /// not read ([`Document::place`]) and its writes keep the entries the reading left out.
+    const ISOLATED: bool = false;
+    /// Takes the problems of its reading (see [`crate::isolate`]).
+    fn place(&mut self, _problems: Vec<crate::isolate::Problem>) {}
 }
 
 impl Document for crate::Plan {
     const KIND: DocKind = DocKind::Plan;
+    const ISOLATED: bool = true;
+    fn place(&mut self, problems: Vec<crate::isolate::Problem>) {
+        self.unreadable = problems;
+    }
 }
 impl Document for crate::Org {
     const KIND: DocKind = DocKind::Org;
+    const ISOLATED: bool = true;
+    fn place(&mut self, problems: Vec<crate::isolate::Problem>) {
+        self.unreadable = problems;
+    }
 }
 impl Document for crate::Progress {
     const KIND: DocKind = DocKind::Progress;

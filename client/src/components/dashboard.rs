@@ -291,6 +291,12 @@ pub fn dashboard_view() -> Html {
             </div>
             if let Some(e) = &*as_of_error { <p class="error" role="alert">{e}</p> }
             if unreadable > 0 { <p class="error">{format!("{unreadable} tài liệu tiến độ không đọc được")}</p> }
+            if !plan.unreadable.is_empty() {
+                <details class="error" data-testid="plan-unreadable">
+                    <summary>{format!("Kế hoạch có {} chỗ không đọc được (để nguyên trong tài liệu; phần còn lại vẫn hiển thị)", plan.unreadable.len())}</summary>
+                    <ul>{ for plan.unreadable.iter().take(20).map(|p| html! { <li>{p.to_string()}</li> }) }</ul>
+                </details>
+            }
             { for s.problems.iter().take(5).map(|p| html! { <p class="sub problem">{p.message.clone()}</p> }) }
             <section class="cards" data-testid="headline">
                 {card("Nhiệm vụ trong kế hoạch", h.total.to_string(), "total", "")}

@@ -162,6 +162,7 @@ impl Builder {
             id: text::slug(&parent),
             name: parent,
             agencies: vec![agency],
+            unreadable: Vec::new(),
         };
         let plan_id = format!(
             "kh-cchc-{}-{}",
@@ -221,6 +222,7 @@ impl Builder {
             implementation: self.implementation,
             recipients: self.recipients,
             links: Vec::new(),
+            unreadable: Vec::new(),
         };
         Ok(Imported {
             plan,

@@ -32,6 +32,7 @@ fn org() -> Org {
             external_parties: Vec::new(),
             changes: Vec::new(),
         }],
+        unreadable: Vec::new(),
     }
 }
 
