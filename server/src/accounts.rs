@@ -3,13 +3,14 @@
 //! Stage: *gate*, in front of the API and the sync socket. A user belongs to a unit of an agency
 //! (or to none, for province viewers and system administrators) and has one [`Role`]. Passwords
 //! are hashed with Argon2id; a login yields a random session token whose SHA-256 alone is stored,
-//! valid for the configured lifetime. Repeated failed logins for a user name or from an address
-//! are slowed down by a lock-out that doubles with each further failure, counted in the store
-//! ([`crate::store::throttle`]) so it holds across restarts and across nodes sharing a store.
+//! valid for the configured lifetime. Failed sign-ins are counted per account and per account at
+//! an address, each try taken before the password is checked, with a lock-out that doubles with
+//! each further failure; an address that fails often is slowed, never locked out
+//! ([`Accounts::check`]). The counts live in the store ([`crate::store::throttle`]) so they hold
+//! across restarts and across nodes sharing a store.
 
 use std::net::IpAddr;
-
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use argon2::Argon2;
@@ -17,9 +18,11 @@ use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash}
 use rand::Rng;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use tokio::sync::Semaphore;
 
 use crate::error::{AppError, Result};
 use crate::store::Store;
+use crate::store::throttle::Counter;
 
 /// What a user may do (see [`crate::access`] for the document rules): the one enum, from
 /// `shared::api`.
@@ -127,24 +130,38 @@ pub(crate) fn validate_password(password: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Failed logins before the lock-out starts.
+/// Failed sign-ins of one account from one address before that pair is locked out.
 pub const FREE_ATTEMPTS: u32 = 5;
+/// Failed sign-ins of one account from everywhere before the account is locked out: guesses
+/// spread over many addresses are bounded too.
+pub const FREE_ATTEMPTS_PER_ACCOUNT: u32 = 20;
 /// The first lock-out; each further failure doubles it up to [`MAX_LOCKOUT`].
 pub const FIRST_LOCKOUT: Duration = Duration::from_secs(30);
 /// The longest lock-out.
 pub const MAX_LOCKOUT: Duration = Duration::from_secs(15 * 60);
-/// Failures per address before that address is locked out (across user names).
+/// Failures from one address (any account, known or not) before its failed answers slow down.
+/// An address is never locked out: many offices reach the server from one public address.
 pub const FREE_ATTEMPTS_PER_ADDRESS: u32 = 20;
+/// The first delay of a failed answer to a busy address; it doubles up to [`MAX_DELAY`].
+pub const FIRST_DELAY: Duration = Duration::from_millis(500);
+/// The longest delay of a failed answer.
+pub const MAX_DELAY: Duration = Duration::from_secs(8);
 
-/// The lock-out after `count` failures of a user name: none while free, then
-/// [`FIRST_LOCKOUT`] doubling with each further failure up to [`MAX_LOCKOUT`] (milliseconds).
-fn name_lockout(count: u32) -> Option<i64> {
+/// The one answer to a sign-in that fails: a wrong name, a wrong password and a disabled account
+/// read the same (the right password of a disabled account must not say it is right), and it
+/// tells an honest user what to do.
+pub const LOGIN_REFUSED: &str = "Sai tên đăng nhập hoặc mật khẩu, hoặc tài khoản đã bị khoá. \
+     Nếu chắc chắn đã nhập đúng, hãy hỏi người quản trị của đơn vị.";
+
+/// The lock-out of an account at one address after `count` failures there: none while free,
+/// then [`FIRST_LOCKOUT`] doubling with each further failure up to [`MAX_LOCKOUT`] (ms).
+fn pair_lockout(count: u32) -> Option<i64> {
     lockout(count, FREE_ATTEMPTS)
 }
 
-/// The same for an address, across user names ([`FREE_ATTEMPTS_PER_ADDRESS`] free).
-fn address_lockout(count: u32) -> Option<i64> {
-    lockout(count, FREE_ATTEMPTS_PER_ADDRESS)
+/// The same for an account from everywhere ([`FREE_ATTEMPTS_PER_ACCOUNT`] free).
+fn account_lockout(count: u32) -> Option<i64> {
+    lockout(count, FREE_ATTEMPTS_PER_ACCOUNT)
 }
 
 fn lockout(count: u32, free: u32) -> Option<i64> {
@@ -156,11 +173,54 @@ fn lockout(count: u32, free: u32) -> Option<i64> {
     })
 }
 
+/// How long a failed answer to an address waits after `count` failures from it: nothing while
+/// free, then [`FIRST_DELAY`] doubling up to [`MAX_DELAY`].
+fn address_delay(count: u32) -> Option<Duration> {
+    (count > FREE_ATTEMPTS_PER_ADDRESS).then(|| {
+        let doublings = (count - FREE_ATTEMPTS_PER_ADDRESS - 1).min(10);
+        (FIRST_DELAY * 2u32.pow(doublings)).min(MAX_DELAY)
+    })
+}
+
 /// Now, Unix milliseconds (the throttle's clock: shared with other nodes through the store).
 fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as i64)
+}
+
+/// Argon2 checks and hashes running at once in this process, at most one per core: each holds
+/// about 19 MiB while it runs, so a burst of sign-ins waits its turn instead of taking hundreds
+/// of megabytes (and the cores the sync needs).
+static ARGON2: LazyLock<Semaphore> =
+    LazyLock::new(|| Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())));
+
+/// Runs `f` (an Argon2 check or hash) off the async workers, behind [`ARGON2`]'s limit. The
+/// permit goes with `f`: a caller that gives up does not free the slot before `f` is done.
+pub async fn argon2<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> std::result::Result<T, tokio::task::JoinError> {
+    let permit = ARGON2
+        .acquire()
+        .await
+        .expect("the Argon2 limit is never closed");
+    tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        f()
+    })
+    .await
+}
+
+/// A password checked right for an account that is not disabled; its session is opened by
+/// [`Accounts::open`] or, when the account turns out to be closed after all, the attempt is
+/// answered as a failure by [`Accounts::refuse`].
+#[derive(Debug)]
+pub struct Verified {
+    /// The account, as the store has it.
+    pub user: User,
+    /// The throttle's keys this success clears.
+    keys: Vec<String>,
+    from: IpAddr,
 }
 
 /// Sign-in, sessions and the login throttle.
@@ -186,58 +246,103 @@ impl Accounts {
         &self.store
     }
 
-    /// Checks the password and opens a session. Wrong name and wrong password give the same
-    /// error; after [`FREE_ATTEMPTS`] failures the name is locked out for a while.
+    /// Checks the password and opens a session ([`Accounts::check`], then [`Accounts::open`]).
     pub async fn login(&self, username: &str, password: &str, from: IpAddr) -> Result<Session> {
-        let name_key = format!("user:{}", username.trim().to_lowercase());
-        let addr_key = format!("addr:{from}");
-        if let Some(ms) = self
-            .store
-            .locked_out(vec![name_key.clone(), addr_key.clone()], now_ms())
-            .await?
-        {
+        let verified = self.check(username, password, from).await?;
+        let user = verified.user.clone();
+        self.open(verified, user).await
+    }
+
+    /// Checks `password` for `username` signing in from `from`, under the throttle (the rule is
+    /// the README's "Sign-in and its throttle"):
+    ///
+    /// 1. A try is taken from the account at this address (`pair:`, [`FREE_ATTEMPTS`] free) and
+    ///    from the account (`user:`, [`FREE_ATTEMPTS_PER_ACCOUNT`] free) *before* the password
+    ///    is checked, atomically in the store: parallel guesses are bounded exactly, on every
+    ///    node sharing the store. If either is locked out, the answer is 429 with `Retry-After`
+    ///    and nothing is checked.
+    /// 2. Argon2 runs behind the process's limit ([`argon2`]), against a dummy hash for an
+    ///    unknown name, and against the real hash for a disabled account too: every failure
+    ///    costs the same and answers the same ([`LOGIN_REFUSED`]).
+    /// 3. A failure also counts for the address; past [`FREE_ATTEMPTS_PER_ADDRESS`] its answer
+    ///    is delayed. The address is never locked out: a colleague who signs in correctly from
+    ///    the same office is not held back.
+    pub async fn check(&self, username: &str, password: &str, from: IpAddr) -> Result<Verified> {
+        let name = username.trim().to_lowercase();
+        let keys = vec![format!("pair:{name}@{from}"), format!("user:{name}")];
+        let counters = vec![
+            Counter {
+                key: keys[0].clone(),
+                lock: pair_lockout,
+            },
+            Counter {
+                key: keys[1].clone(),
+                lock: account_lockout,
+            },
+        ];
+        if let Some(ms) = self.store.login_reserve(counters, now_ms()).await? {
             let retry_after = (ms.max(0) as u64).div_ceil(1000).max(1);
             tracing::warn!(username, %from, retry_after, "login refused: locked out");
             return Err(AppError::TooManyAttempts { retry_after });
         }
-        let found = self.store.password_hash(username).await?;
+        let found = self.store.password_hash(&name).await?;
         let (hash, user) = match found {
             Some((user, hash)) => (hash, Some(user)),
             None => (self.dummy_hash.as_str().to_string(), None),
         };
         let pw = password.to_string();
-        let matches = tokio::task::spawn_blocking(move || verify_password(&pw, &hash))
+        let matches = argon2(move || verify_password(&pw, &hash))
             .await
             .unwrap_or(false);
-        let user = match user {
-            Some(u) if matches && !u.disabled => u,
-            Some(u) if matches => {
+        match user {
+            Some(user) if matches && !user.disabled => Ok(Verified { user, keys, from }),
+            Some(user) if matches => {
                 tracing::warn!(username, %from, "login refused: account disabled");
-                return Err(AppError::AccountDisabled(Box::new(u)));
+                Err(self.failed(&user.username, from).await)
             }
             _ => {
-                let now = now_ms();
-                self.store.login_failed(name_key, now, name_lockout).await?;
-                self.store
-                    .login_failed(addr_key, now, address_lockout)
-                    .await?;
                 tracing::warn!(username, %from, "login failed");
-                return Err(AppError::Unauthorized(
-                    "sai tên đăng nhập hoặc mật khẩu".to_string(),
-                ));
+                Err(self.failed(&name, from).await)
             }
+        }
+    }
+
+    /// Counts a failure for the address and answers it, after the address's delay if it has
+    /// failed often (the tries of the account stay taken).
+    async fn failed(&self, username: &str, from: IpAddr) -> AppError {
+        let address = format!("addr:{from}");
+        let count = match self.store.login_failed(address, now_ms(), |_| None).await {
+            Ok(count) => count,
+            Err(e) => return e.into(),
         };
-        self.store.login_succeeded(name_key).await?;
+        if let Some(delay) = address_delay(count) {
+            tracing::warn!(username, %from, count, ?delay, "sign-ins from this address keep failing: answer delayed");
+            tokio::time::sleep(delay).await;
+        }
+        AppError::Unauthorized(LOGIN_REFUSED.to_string())
+    }
+
+    /// Opens the session of a [`Verified`] sign-in as `user` (the account as it is now, after any
+    /// organisation change that came into effect) and gives back its tries.
+    pub async fn open(&self, verified: Verified, user: User) -> Result<Session> {
+        self.store.login_succeeded(verified.keys).await?;
         let (token, expires_at) = self
             .store
             .create_session(user.id, self.session_lifetime)
             .await?;
-        tracing::info!(user = %user.username, %from, "signed in");
+        tracing::info!(user = %user.username, from = %verified.from, "signed in");
         Ok(Session {
             token,
             user,
             expires_at,
         })
+    }
+
+    /// Answers a [`Verified`] sign-in whose account an organisation change has closed since: as
+    /// a wrong password, so the answer does not confirm the password.
+    pub async fn refuse(&self, verified: Verified) -> AppError {
+        tracing::warn!(username = %verified.user.username, from = %verified.from, "login refused: account closed by an organisation change");
+        self.failed(&verified.user.username, verified.from).await
     }
 
     /// The user of a valid session token.
@@ -278,61 +383,56 @@ impl From<&User> for tiendo_shared::api::User {
 mod tests {
     use super::*;
 
+    #[test]
+    fn lockouts_start_after_the_free_tries_and_double_and_an_address_is_only_slowed() {
+        let first = FIRST_LOCKOUT.as_millis() as i64;
+        assert_eq!(pair_lockout(FREE_ATTEMPTS - 1), None);
+        assert_eq!(pair_lockout(FREE_ATTEMPTS), Some(first));
+        assert_eq!(pair_lockout(FREE_ATTEMPTS + 1), Some(2 * first));
+        assert_eq!(account_lockout(FREE_ATTEMPTS_PER_ACCOUNT - 1), None);
+        assert_eq!(account_lockout(FREE_ATTEMPTS_PER_ACCOUNT), Some(first));
+        assert_eq!(
+            lockout(FREE_ATTEMPTS + 40, FREE_ATTEMPTS),
+            Some(MAX_LOCKOUT.as_millis() as i64)
+        );
+        assert_eq!(address_delay(FREE_ATTEMPTS_PER_ADDRESS), None);
+        assert_eq!(
+            address_delay(FREE_ATTEMPTS_PER_ADDRESS + 1),
+            Some(FIRST_DELAY)
+        );
+        assert_eq!(
+            address_delay(FREE_ATTEMPTS_PER_ADDRESS + 2),
+            Some(2 * FIRST_DELAY)
+        );
+        assert_eq!(address_delay(u32::MAX), Some(MAX_DELAY));
+    }
+
     #[tokio::test]
-    async fn lockout_starts_after_the_free_attempts_doubles_and_outlives_a_restart() {
+    async fn a_lockout_outlives_a_restart() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.sqlite");
         let store = Store::open(&path).unwrap();
         let now = 1_750_000_000_000;
-        let k = || vec!["k".to_string()];
-        let first = FIRST_LOCKOUT.as_millis() as i64;
-        for _ in 0..FREE_ATTEMPTS - 1 {
-            store
-                .login_failed("k".into(), now, name_lockout)
-                .await
-                .unwrap();
-            assert_eq!(store.locked_out(k(), now).await.unwrap(), None);
+        let k = || {
+            vec![Counter {
+                key: "pair:k@127.0.0.1".to_string(),
+                lock: pair_lockout,
+            }]
+        };
+        for _ in 0..FREE_ATTEMPTS {
+            assert_eq!(store.login_reserve(k(), now).await.unwrap(), None);
         }
-        store
-            .login_failed("k".into(), now, name_lockout)
-            .await
-            .unwrap();
-        assert_eq!(store.locked_out(k(), now).await.unwrap(), Some(first));
-        store
-            .login_failed("k".into(), now, name_lockout)
-            .await
-            .unwrap();
-        assert_eq!(store.locked_out(k(), now).await.unwrap(), Some(2 * first));
-        // A restart forgets nothing.
+        let first = FIRST_LOCKOUT.as_millis() as i64;
+        assert_eq!(store.login_reserve(k(), now).await.unwrap(), Some(first));
         drop(store);
         let store = Store::open(&path).unwrap();
-        assert_eq!(store.locked_out(k(), now).await.unwrap(), Some(2 * first));
-        let later = now + MAX_LOCKOUT.as_millis() as i64;
-        assert_eq!(store.locked_out(k(), later).await.unwrap(), None);
-        // The longest of several keys; a success clears its key only.
-        store
-            .login_failed("addr".into(), now, |_| Some(5_000))
-            .await
-            .unwrap();
-        let both = vec!["k".to_string(), "addr".to_string()];
+        assert_eq!(store.login_reserve(k(), now).await.unwrap(), Some(first));
+        // Once it has run out, the next try is taken and doubles it.
+        let later = now + first;
+        assert_eq!(store.login_reserve(k(), later).await.unwrap(), None);
         assert_eq!(
-            store.locked_out(both, now + 1_000).await.unwrap(),
-            Some(2 * first - 1_000)
-        );
-        store.login_succeeded("k".into()).await.unwrap();
-        assert_eq!(store.locked_out(k(), now).await.unwrap(), None);
-        // After a quiet day, failures count from one again.
-        let next_day = now + 86_400_001;
-        assert_eq!(
-            store
-                .login_failed("addr".into(), next_day, name_lockout)
-                .await
-                .unwrap(),
-            1
-        );
-        assert_eq!(
-            lockout(FREE_ATTEMPTS + 40, FREE_ATTEMPTS),
-            Some(MAX_LOCKOUT.as_millis() as i64)
+            store.login_reserve(k(), later).await.unwrap(),
+            Some(2 * first)
         );
     }
 

@@ -57,7 +57,8 @@ pub enum AppError {
     /// Signed in, but not allowed.
     #[error("{0}")]
     Forbidden(String),
-    /// The right password for a disabled account (the sign-in route says why it is disabled).
+    /// A session of a disabled account (the route says why it is disabled; a sign-in is answered
+    /// as a wrong password instead, see [`crate::accounts::LOGIN_REFUSED`]).
     #[error("tài khoản {} đã bị khoá", .0.username)]
     AccountDisabled(Box<crate::accounts::User>),
     /// The route exists, not with this method.

@@ -41,6 +41,20 @@ pub fn sniff(head: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// The file-name extension of an accepted media type ("pdf", "jpg", "png", "docx", "xlsx"), and
+/// "bin" for anything else: what a file is called where others open it (the evidence archive)
+/// follows what it is, never the name its sender gave it.
+pub fn extension(mime: &str) -> &'static str {
+    match mime {
+        "application/pdf" => "pdf",
+        "image/jpeg" => "jpg",
+        "image/png" => "png",
+        DOCX => "docx",
+        XLSX => "xlsx",
+        _ => "bin",
+    }
+}
+
 /// Checks that a file declared as `mime` is accepted and that its first bytes are of that
 /// kind; the error says what is wrong, in the user's words.
 pub fn check(mime: &str, head: &[u8]) -> Result<(), String> {

@@ -372,8 +372,13 @@ pub fn build(
                     }
                     line.push_str(e.summary.trim());
                 }
-                // The files that carry it, by name (the "Hồ sơ minh chứng" export holds them).
-                let files: Vec<&str> = e.files.iter().map(|f| f.name.as_str()).collect();
+                // The files that carry it, by name (the "Hồ sơ minh chứng" export holds them),
+                // without the bidi controls and invisible characters a name can hide a type with.
+                let files: Vec<String> = e
+                    .files
+                    .iter()
+                    .map(|f| crate::text::visible(&f.name))
+                    .collect();
                 if !files.is_empty() {
                     line.push_str(&format!(" (tệp: {})", files.join(", ")));
                 }

@@ -94,6 +94,33 @@ pub fn capitalize(s: &str) -> String {
     }
 }
 
+/// Whether `c` is a format character (Unicode general category Cf, as of Unicode 15): the
+/// bidirectional controls (U+202A–U+202E, U+2066–U+2069, U+200E/F, U+061C), zero-width and
+/// joining characters (U+200B–U+200D, U+2060–U+2064, U+FEFF), the soft hyphen, tags and the
+/// rest. They draw nothing, yet reorder or hide what is drawn around them.
+pub fn is_format(c: char) -> bool {
+    matches!(c as u32,
+        0x00AD | 0x0600..=0x0605 | 0x061C | 0x06DD | 0x070F | 0x0890..=0x0891 | 0x08E2
+        | 0x180E | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2064 | 0x2066..=0x206F
+        | 0xFEFF | 0xFFF9..=0xFFFB | 0x110BD | 0x110CD | 0x13430..=0x1343F
+        | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A | 0xE0001 | 0xE0020..=0xE007F)
+}
+
+/// A name given by a user (an evidence file's name, a title) as it may be written where another
+/// program shows it (an archive's entry, a DOCX, a sheet): the format characters ([`is_format`])
+/// removed, so "\u{202E}gpj.exe" cannot show as "exe.jpg", control characters and line or
+/// paragraph separators made spaces, the rest kept as written.
+pub fn visible(s: &str) -> String {
+    s.chars()
+        .filter(|c| !is_format(*c))
+        .map(|c| match c {
+            c if c.is_control() => ' ',
+            '\u{2028}' | '\u{2029}' => ' ',
+            c => c,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,5 +156,17 @@ mod tests {
     #[test]
     fn clean_removes_invisible_differences() {
         assert_eq!(clean("  a\u{00A0}\u{00A0}b\u{200B}c  "), "a bc");
+    }
+
+    #[test]
+    fn visible_names_lose_bidi_controls_and_invisible_characters() {
+        assert_eq!(visible("ho-so\u{202E}gpj.exe"), "ho-sogpj.exe");
+        assert_eq!(
+            visible("a\u{200B}b\u{FEFF}c\u{00AD}d\u{2066}e\u{2069}f\u{200F}g\u{E0041}"),
+            "abcdefg"
+        );
+        assert_eq!(visible("dòng\nmới\u{2028}x"), "dòng mới x");
+        // Vietnamese stays as written, decomposed marks too (they are not format characters).
+        assert_eq!(visible("Báo cáo Pho\u{0300}ng"), "Báo cáo Pho\u{0300}ng");
     }
 }

@@ -3,7 +3,8 @@
 // unit's last figure, from the documents the page fetched at sign-in (`/api/bootstrap`). Next
 // start with no network: the page paints the start screen kept from the last run (inert, no
 // test ids) before the app has loaded, and the live screen then replaces it. Logging out
-// forgets the kept screen.
+// forgets the kept screen. The task's title has no place to break: the page stays as wide as
+// the window.
 //
 // Env: BASE, USER, PASSWORD, TASK, PERCENT, PROFILE.
 
@@ -29,6 +30,11 @@ scenario(async () => {
   );
   emit('first-visit', {
     bootstrap: requested.includes('/api/bootstrap'),
+    // The task's title is 20,000 characters without a space: it must wrap.
+    width: await p.evaluate(() => ({
+      page: document.documentElement.scrollWidth,
+      window: window.innerWidth,
+    })),
     sockets,
     indicator: await indicator(p),
   });

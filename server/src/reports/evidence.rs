@@ -8,11 +8,17 @@
 //! not uploaded yet is listed in the index as such and is not in the archive; so is a file a
 //! report names without its writer ever having sent its bytes ([`crate::file_access`]): a unit
 //! cannot pull another agency's file into its office's archive by writing down its hash.
+//!
+//! Names come from users, so what the archive shows is cleaned: bidi controls and invisible
+//! characters are taken out of every entry and every cell ([`tiendo_shared::text::visible`]),
+//! and a file's extension is that of its detected type, never the sender's: a ZIP named
+//! "hồ sơ\u{202E}xcod.jar" (shown "hồ sơraj.docx") is "hồ sơxcod.bin" in the archive.
 
 use std::io::Write;
 
 use rust_xlsxwriter::{Format, Workbook};
-use tiendo_shared::{Date, PeriodKind};
+use tiendo_shared::text::visible;
+use tiendo_shared::{Date, PeriodKind, files};
 
 use super::ReportError;
 use crate::error::Result;
@@ -37,20 +43,25 @@ pub struct Line {
     pub date: Option<Date>,
     /// Its summary (trích yếu).
     pub summary: String,
-    /// The file's name as attached.
+    /// The file's name as attached ([`visible`]).
     pub file_name: String,
+    /// Its media type as declared (the extension until the bytes are read).
+    pub mime: String,
     /// Its SHA-256.
     pub sha256: String,
-    /// Where it is in the archive (folder/name).
+    /// Where it is in the archive (folder/name.extension).
     pub path: String,
+    /// The folder and name of that path, without the extension ([`place`]).
+    folder: String,
+    stem: String,
     /// The progress document that names it.
     pub doc_id: String,
 }
 
-/// Keeps a name usable as a path part on every system: no separators or reserved characters,
-/// no leading dots, at most `max` characters.
+/// Keeps a name usable as a path part on every system: no bidi controls or invisible
+/// characters, no separators or reserved characters, no leading dots, at most `max` characters.
 fn safe(name: &str, max: usize) -> String {
-    let cleaned: String = name
+    let cleaned: String = visible(name)
         .chars()
         .map(|c| match c {
             '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '-',
@@ -73,7 +84,6 @@ fn safe(name: &str, max: usize) -> String {
 pub fn index(data: &PlanData, period: PeriodKind) -> Result<Vec<Line>> {
     let agency = data.agency()?;
     let mut lines = Vec::new();
-    let mut taken = std::collections::HashSet::new();
     for (area, task) in data.plan.tasks() {
         let area_name = format!("{}. {}", area.number, area.title);
         let folder = format!(
@@ -87,25 +97,17 @@ pub fn index(data: &PlanData, period: PeriodKind) -> Result<Vec<Line>> {
             };
             for ev in &entry.evidence {
                 for f in ev.files.iter().filter(|f| f.has_valid_hash()) {
-                    let ext = f
-                        .name
-                        .rsplit_once('.')
-                        .map(|(_, e)| format!(".{}", safe(e, 8)))
-                        .unwrap_or_default();
+                    let name = visible(&f.name);
                     let stem = match (ev.number.trim(), ev.date) {
-                        ("", None) => safe(f.name.trim_end_matches(&ext), 80),
+                        ("", None) => {
+                            safe(name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s), 80)
+                        }
                         (n, Some(d)) => safe(
                             format!("{} ngày {}", n, d.vi().replace('/', "-")).trim(),
                             80,
                         ),
                         (n, None) => safe(n, 80),
                     };
-                    let mut path = format!("{folder}/{stem}{ext}");
-                    let mut n = 2;
-                    while !taken.insert(path.clone()) {
-                        path = format!("{folder}/{stem} ({n}){ext}");
-                        n += 1;
-                    }
                     lines.push(Line {
                         area: area_name.clone(),
                         task_code: task.code.clone(),
@@ -114,9 +116,12 @@ pub fn index(data: &PlanData, period: PeriodKind) -> Result<Vec<Line>> {
                         number: ev.number.clone(),
                         date: ev.date,
                         summary: ev.summary.clone(),
-                        file_name: f.name.clone(),
+                        file_name: name,
+                        mime: f.mime.clone(),
                         sha256: f.sha256.clone(),
-                        path,
+                        path: String::new(),
+                        folder: folder.clone(),
+                        stem,
                         doc_id: data
                             .progress_docs
                             .get(&progress.unit_id)
@@ -127,7 +132,46 @@ pub fn index(data: &PlanData, period: PeriodKind) -> Result<Vec<Line>> {
             }
         }
     }
+    let declared: Vec<&'static str> = lines.iter().map(|l| files::extension(&l.mime)).collect();
+    place(&mut lines, &declared);
     Ok(lines)
+}
+
+/// Gives each line its path in the archive, `folder/stem.extension` with its extension from
+/// `exts`; two files that would share a path get " (2)", " (3)" … before the extension.
+fn place(lines: &mut [Line], exts: &[&str]) {
+    let mut taken = std::collections::HashSet::new();
+    for (l, ext) in lines.iter_mut().zip(exts) {
+        let mut path = format!("{}/{}.{ext}", l.folder, l.stem);
+        let mut n = 2;
+        while !taken.insert(path.clone()) {
+            path = format!("{}/{} ({n}).{ext}", l.folder, l.stem);
+            n += 1;
+        }
+        l.path = path;
+    }
+}
+
+/// The extension of the type `bytes` are of: PDF, JPEG, PNG, and a ZIP container that is a Word
+/// document or an Excel workbook (told by the part it must hold; only the archive's directory is
+/// read); "bin" for anything else, a ZIP of another kind (a `.jar`) included.
+fn detected_extension(bytes: &[u8]) -> &'static str {
+    match files::sniff(bytes) {
+        Some("application/zip") => {
+            let Ok(zip) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
+                return "bin";
+            };
+            if zip.index_for_name("word/document.xml").is_some() {
+                files::extension(files::DOCX)
+            } else if zip.index_for_name("xl/workbook.xml").is_some() {
+                files::extension(files::XLSX)
+            } else {
+                "bin"
+            }
+        }
+        Some(mime) => files::extension(mime),
+        None => "bin",
+    }
 }
 
 /// The index sheet: one row per file, and whether it is in the archive.
@@ -179,7 +223,7 @@ fn index_sheet(lines: &[Line], stored: &[bool]) -> std::result::Result<Vec<u8>, 
         sheet.write_number(r, 0, f64::from(r)).map_err(render)?;
         for (c, v) in cells.iter().enumerate() {
             sheet
-                .write_string_with_format(r, c as u16 + 1, v, &wrap)
+                .write_string_with_format(r, c as u16 + 1, visible(v), &wrap)
                 .map_err(render)?;
         }
     }
@@ -193,13 +237,13 @@ pub fn file_name(plan_id: &str, period: PeriodKind) -> String {
 
 /// The archive of `data`'s evidence files for `period`, the bytes read from `store`.
 pub async fn export(data: &PlanData, period: PeriodKind, store: &Store) -> Result<Vec<u8>> {
-    let lines = index(data, period)?;
-    let mut files = Vec::with_capacity(lines.len());
+    let mut lines = index(data, period)?;
+    let mut contents = Vec::with_capacity(lines.len());
     let records = store.documents().await?;
     let mut docs: std::collections::HashMap<String, automerge::Automerge> = Default::default();
     for l in &lines {
         let Some(rec) = records.iter().find(|r| r.doc_id == l.doc_id) else {
-            files.push(None);
+            contents.push(None);
             continue;
         };
         if !docs.contains_key(&l.doc_id) {
@@ -210,7 +254,7 @@ pub async fn export(data: &PlanData, period: PeriodKind, store: &Store) -> Resul
             crate::access::access(u, rec, false) == crate::access::Access::Write
         };
         let trust = FileTrust::of(store, &l.sha256).await?;
-        files.push(
+        contents.push(
             if trust
                 .names_trustworthily(&l.doc_id, &namings, &may_write)
                 .await?
@@ -221,9 +265,20 @@ pub async fn export(data: &PlanData, period: PeriodKind, store: &Store) -> Resul
             },
         );
     }
-    let stored: Vec<bool> = files.iter().map(Option::is_some).collect();
-    let sheet = index_sheet(&lines, &stored)?;
+    let stored: Vec<bool> = contents.iter().map(Option::is_some).collect();
     tokio::task::spawn_blocking(move || -> std::result::Result<Vec<u8>, ReportError> {
+        // Named by what the bytes are; a file not in the archive keeps its declared type's
+        // extension.
+        let exts: Vec<&'static str> = lines
+            .iter()
+            .zip(&contents)
+            .map(|(l, bytes)| match bytes {
+                Some(bytes) => detected_extension(bytes),
+                None => files::extension(&l.mime),
+            })
+            .collect();
+        place(&mut lines, &exts);
+        let sheet = index_sheet(&lines, &stored)?;
         let failed = |e: &dyn std::fmt::Display| ReportError::Render {
             kind: "ZIP",
             why: e.to_string(),
@@ -237,7 +292,7 @@ pub async fn export(data: &PlanData, period: PeriodKind, store: &Store) -> Resul
         zip.start_file("Danh muc minh chung.xlsx", deflated)
             .map_err(|e| failed(&e))?;
         zip.write_all(&sheet).map_err(|e| failed(&e))?;
-        for (l, bytes) in lines.iter().zip(files) {
+        for (l, bytes) in lines.iter().zip(contents) {
             if let Some(bytes) = bytes {
                 zip.start_file(l.path.as_str(), as_is)
                     .map_err(|e| failed(&e))?;

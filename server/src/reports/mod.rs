@@ -265,6 +265,59 @@ mod tests {
     }
 
     #[test]
+    fn evidence_names_reach_the_docx_and_xlsx_without_bidi_tricks() {
+        use tiendo_shared::{Evidence, EvidenceFile, Progress, WorkStatus};
+        let seed = tiendo_shared::import(crate::SEED_PLAN).unwrap();
+        // A task the Q1 report shows in full.
+        let shown = seed_report(PeriodKind::Q1, "2025-03-20");
+        let (task, unit) = shown
+            .areas
+            .iter()
+            .flat_map(|a| &a.tasks)
+            .filter(|t| t.in_period)
+            .filter_map(|t| seed.plan.task(&t.task_id))
+            .find_map(|t| Some((t, t.lead.iter().find_map(|l| l.unit_id.clone())?)))
+            .unwrap();
+        let mut progress = Progress::new(&seed.plan.id, &unit);
+        let e = progress.entry_mut(&task.id, PeriodKind::Q1);
+        e.status = WorkStatus::Done;
+        e.percent = 100;
+        e.evidence.push(Evidence {
+            id: "ev-1".into(),
+            number: "25/KH".into(),
+            files: vec![EvidenceFile {
+                name: "Hồ sơ\u{202E}xcod.jar\u{200B}".into(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        });
+        let report = tiendo_shared::report::build(
+            &seed.plan,
+            &seed.org,
+            seed.agency(),
+            &[progress],
+            PeriodKind::Q1,
+            "2025-03-20".parse().unwrap(),
+            &Default::default(),
+            &Default::default(),
+            Vec::new(),
+        );
+        let part = |bytes: Vec<u8>, name: &str| {
+            let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+            let mut xml = String::new();
+            std::io::Read::read_to_string(&mut zip.by_name(name).unwrap(), &mut xml).unwrap();
+            xml
+        };
+        for xml in [
+            part(docx(&report).unwrap(), "word/document.xml"),
+            part(xlsx(&report).unwrap(), "xl/sharedStrings.xml"),
+        ] {
+            assert!(xml.contains("Hồ sơxcod.jar"), "the file is named");
+            assert!(!xml.contains(['\u{202E}', '\u{200B}']), "nothing hidden");
+        }
+    }
+
+    #[test]
     fn a_late_report_defaults_to_the_day_it_was_due() {
         let seed = tiendo_shared::import(crate::SEED_PLAN).unwrap();
         let d = |s: &str| s.parse::<tiendo_shared::Date>().unwrap();

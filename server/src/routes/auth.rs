@@ -127,23 +127,18 @@ async fn login(State(state): State<AppState>, request: axum::extract::Request) -
         )
         .await;
     let Json(body) = body.map_err(|e| AppError::rejected(e.status(), e.body_text()))?;
-    let mut session = match state
+    let verified = state
         .accounts
-        .login(&body.username, &body.password, from)
-        .await
-    {
-        // The right password for an account an organisation change disabled: say what
-        // happened to the unit.
-        Err(AppError::AccountDisabled(user)) => return Err(state.library.refused(&user).await),
-        other => other?,
-    };
-    session.user = match state.library.current_user(session.user.clone()).await {
+        .check(&body.username, &body.password, from)
+        .await?;
+    // An organisation change that came into effect since moves (or closes) the account; a
+    // closed one is answered as a wrong password (the tablet already signed in is told why).
+    let user = match state.library.current_user(verified.user.clone()).await {
         Ok(user) => user,
-        Err(e) => {
-            state.accounts.logout(&session.token).await?;
-            return Err(e);
-        }
+        Err(AppError::Unauthorized(_)) => return Err(state.accounts.refuse(verified).await),
+        Err(e) => return Err(e),
     };
+    let session = state.accounts.open(verified, user).await?;
     let max_age = state.accounts.session_lifetime().as_secs();
     let cookie = format!(
         "{COOKIE}={}; {attributes}; Max-Age={max_age}",

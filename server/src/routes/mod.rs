@@ -20,7 +20,6 @@ use axum::routing::get;
 use tower::ServiceExt;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::AppState;
@@ -29,6 +28,7 @@ use crate::error::AppError;
 /// The whole HTTP application.
 pub fn app(state: AppState) -> Router {
     let dir = &state.config.static_dir;
+    let csp = Csp::new(dir.join("index.html"));
     // Unknown paths outside /api get the app shell, so client-side routes survive a reload.
     // `scripts/build-client` stores each asset's brotli and gzip forms beside it (compressed once,
     // at the highest levels): those are served as they are, with their `Content-Encoding`; the
@@ -67,10 +67,6 @@ pub fn app(state: AppState) -> Router {
         .route("/metrics", get(metrics::metrics))
         .fallback_service(static_files)
         .layer(middleware::from_fn(cache_headers))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
             tracing::info_span!(
@@ -80,7 +76,128 @@ pub fn app(state: AppState) -> Router {
                 user = tracing::field::Empty,
             )
         }))
+        // Outermost: every answer carries them, errors and rejections of the layers above too.
+        .layer(middleware::from_fn(move |req: Request, next: Next| {
+            let csp = csp.clone();
+            async move { security_headers(&csp, req, next).await }
+        }))
         .with_state(state)
+}
+
+/// The Content-Security-Policy every answer carries: only this origin's scripts, styles, images,
+/// connections and workers; WebAssembly compiled from this origin's files
+/// (`'wasm-unsafe-eval'`, no `eval` of text); no plugins, no `<base>`, forms posted only here;
+/// never framed (`frame-ancestors 'none'`, clickjacking). The app shell's inline scripts (the
+/// loader must run before the wasm arrives) are allowed by their SHA-256, read from the
+/// `index.html` being served — a new build is picked up when the file changes — so nothing
+/// injected into the page runs.
+#[derive(Clone)]
+struct Csp {
+    index: std::path::PathBuf,
+    /// The policy and the (modification time, length) of the `index.html` it was made from.
+    cached: std::sync::Arc<std::sync::Mutex<Option<(FileStamp, HeaderValue)>>>,
+}
+
+type FileStamp = Option<(Option<std::time::SystemTime>, u64)>;
+
+impl Csp {
+    fn new(index: std::path::PathBuf) -> Csp {
+        Csp {
+            index,
+            cached: Default::default(),
+        }
+    }
+
+    /// The policy, made again from `index.html` when `fresh` is asked (the shell itself is
+    /// being served: one `stat`, and a read only when it changed) or none was made yet.
+    fn policy(&self, fresh: bool) -> HeaderValue {
+        let mut cached = self.cached.lock().unwrap_or_else(|p| p.into_inner());
+        if !fresh && let Some((_, value)) = &*cached {
+            return value.clone();
+        }
+        let stamp = std::fs::metadata(&self.index)
+            .ok()
+            .map(|m| (m.modified().ok(), m.len()));
+        if let Some((was, value)) = &*cached
+            && *was == stamp
+        {
+            return value.clone();
+        }
+        let html = std::fs::read_to_string(&self.index).unwrap_or_default();
+        let value = HeaderValue::from_str(&content_security_policy(&inline_script_hashes(&html)))
+            .unwrap_or_else(|_| {
+                HeaderValue::from_static("default-src 'self'; frame-ancestors 'none'")
+            });
+        *cached = Some((stamp, value.clone()));
+        value
+    }
+}
+
+/// The policy allowing the inline scripts of `hashes` (`'sha256-…'` sources).
+fn content_security_policy(hashes: &[String]) -> String {
+    let mut script = String::from("script-src 'self' 'wasm-unsafe-eval'");
+    for h in hashes {
+        script.push(' ');
+        script.push_str(h);
+    }
+    format!(
+        "default-src 'self'; {script}; style-src 'self'; img-src 'self' data: blob:; \
+         connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; \
+         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// The CSP sources (`'sha256-<base64>'`) of the inline `<script>` elements of `html` (those
+/// without `src`), hashed over their text exactly as written.
+fn inline_script_hashes(html: &str) -> Vec<String> {
+    use base64::Engine;
+    use sha2::Digest;
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<script") {
+        let after = &rest[start..];
+        let Some(open_end) = after.find('>') else {
+            break;
+        };
+        let tag = &after[..open_end];
+        let body = &after[open_end + 1..];
+        let Some(close) = body.find("</script>") else {
+            break;
+        };
+        if !tag.contains("src=") {
+            let digest = sha2::Sha256::digest(&body.as_bytes()[..close]);
+            out.push(format!(
+                "'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(digest)
+            ));
+        }
+        rest = &body[close..];
+    }
+    out
+}
+
+/// The security headers of every answer: the [`Csp`], `X-Frame-Options: DENY` (what browsers
+/// without `frame-ancestors` read), `X-Content-Type-Options: nosniff` (a file is never run as
+/// another type than it is served as) and `Referrer-Policy: no-referrer` (addresses of plans and
+/// reports do not leave with a link).
+async fn security_headers(csp: &Csp, req: Request, next: Next) -> Response {
+    let mut resp = next.run(req).await;
+    let html = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    let policy = csp.policy(html);
+    let headers = resp.headers_mut();
+    headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers
+        .entry(header::X_CONTENT_TYPE_OPTIONS)
+        .or_insert(HeaderValue::from_static("nosniff"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    resp
 }
 
 /// Under `/api` every error is JSON `{"error","code"}`: axum's own rejections (a wrong method,
@@ -158,7 +275,21 @@ async fn cache_headers(req: Request, next: Next) -> Response {
 
 #[cfg(test)]
 mod tests {
-    use super::is_hashed_asset;
+    use super::{inline_script_hashes, is_hashed_asset};
+
+    #[test]
+    fn inline_scripts_are_allowed_by_their_hash_and_external_ones_by_origin() {
+        let html = "<head><script>a()</script><script type=\"module\" src=\"/x.js\"></script>\n\
+                    <script type=\"module\">\n  b();\n</script></head>";
+        // `echo -n 'a()' | openssl dgst -sha256 -binary | base64`
+        assert_eq!(
+            inline_script_hashes(html),
+            vec![
+                "'sha256-qVpDBgj7bpq5hMAcGp3AOc79J3Y1Z4HvySTwKrWDoy4='".to_string(),
+                "'sha256-vJZYjneEF8LRio5tFk2+HT+ejJJK2TwIJsCCMksNLhE='".to_string(),
+            ]
+        );
+    }
 
     #[test]
     fn only_content_hashed_names_count_as_immutable() {

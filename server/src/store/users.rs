@@ -43,10 +43,11 @@ pub(super) fn user_from_row(r: &Row<'_>) -> rusqlite::Result<User> {
     })
 }
 
-/// The Argon2 hash of `password`, off the async threads (it is slow on purpose). A failure is
-/// the server's, not the user's input (that was validated before).
+/// The Argon2 hash of `password`, off the async threads and behind the process's Argon2 limit
+/// (it is slow on purpose). A failure is the server's, not the user's input (that was validated
+/// before).
 async fn hashed(password: String) -> Result<String> {
-    tokio::task::spawn_blocking(move || hash_password(&password))
+    crate::accounts::argon2(move || hash_password(&password))
         .await
         .map_err(|e| StoreError::Interrupted(e.to_string()))?
         .map_err(StoreError::Interrupted)
