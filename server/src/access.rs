@@ -12,8 +12,9 @@
 //! | system admin | write | write | write | write |
 //!
 //! Beside the document table: who sees the merged status and the reports ([`may_see_merged`]),
-//! who may import a plan ([`may_import`]) or a bundle file ([`may_import_bundle`]), who makes
-//! starter bundles ([`may_make_starter`]) and whose names a user's history shows
+//! who may import a plan ([`may_import`]) or a bundle file ([`may_import_bundle`]), each first
+//! asked of the role alone before the file is read ([`may_import_plans`],
+//! [`may_import_bundles`]), who makes starter bundles ([`may_make_starter`]) and whose names a user's history shows
 //! ([`sees_people_of`]) — every authorization rule is in this module.
 //!
 //! A document not in the catalogue is shared with nobody, so a client can neither read nor create
@@ -95,6 +96,17 @@ pub fn may_see_merged(user: &User) -> Result<()> {
     Ok(())
 }
 
+/// Whether `user` may import plans at all, asked before a byte of the file is read: agency
+/// administrators and system administrators ([`may_import`] then checks the plan's agency).
+pub fn may_import_plans(user: &User) -> Result<()> {
+    match user.role {
+        Role::SystemAdmin | Role::AgencyAdmin => Ok(()),
+        _ => Err(AppError::Forbidden(
+            "chỉ đầu mối tổng hợp của cơ quan nhập được kế hoạch; tệp không được đọc".to_string(),
+        )),
+    }
+}
+
 /// Who may import `imported`: agency administrators a plan of their own agency, system
 /// administrators any plan.
 pub fn may_import(user: &User, imported: &tiendo_shared::Imported) -> Result<()> {
@@ -136,15 +148,27 @@ pub fn may_link(
     }
 }
 
+/// Whether `user` may import bundle files at all, asked before a byte of the file is read: the
+/// offices that receive them, agency administrators and system administrators. A unit's own
+/// tablet syncs when it has a link; a bundle is for where none reaches, and the office imports
+/// it.
+pub fn may_import_bundles(user: &User) -> Result<()> {
+    match user.role {
+        Role::SystemAdmin | Role::AgencyAdmin => Ok(()),
+        _ => Err(AppError::Forbidden(
+            "gói dữ liệu do đầu mối tổng hợp của cơ quan nhập; tệp không được đọc".to_string(),
+        )),
+    }
+}
+
 /// Who may import a bundle file made by `author` (`crate::bundles`): the author's agency's
-/// central office, a system administrator, or the author. What it applies is decided by the
-/// author's own rights.
+/// central office or a system administrator. What it applies is decided by the author's own
+/// rights.
 pub fn may_import_bundle(importer: &User, author: &User) -> Result<()> {
     let same_agency = importer.agency_id.is_some() && importer.agency_id == author.agency_id;
     match importer.role {
         Role::SystemAdmin => Ok(()),
         Role::AgencyAdmin if same_agency => Ok(()),
-        _ if importer.id == author.id => Ok(()),
         _ => Err(AppError::Forbidden(format!(
             "gói của {} chỉ do đầu mối tổng hợp của cơ quan đó nhập",
             author.username

@@ -54,7 +54,11 @@ pub async fn server_public_key(library: &Library) -> Result<String> {
 /// Opens `bytes` and finds its author: a bundle that does not open, a starter bundle, or one
 /// signed with a key no enabled user registered is refused whole, naming why.
 pub async fn author_of(library: &Library, bytes: &[u8]) -> Result<(bundle::Opened, User)> {
-    let opened = bundle::open(bytes)?;
+    author(library, bundle::open(bytes)?).await
+}
+
+/// The author of an opened bundle (see [`author_of`]).
+pub async fn author(library: &Library, opened: bundle::Opened) -> Result<(bundle::Opened, User)> {
     if opened.manifest.kind != Kind::Unit {
         return Err(AppError::BadRequest(
             "đây là gói khởi tạo cho máy tính bảng, không nhập vào máy chủ".into(),

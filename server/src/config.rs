@@ -88,7 +88,12 @@ impl Province {
     }
 }
 
-/// Limits on sync connections. Going over one closes that connection with a reason.
+/// Limits on sync connections (going over one closes that connection with a reason) and on what
+/// one request may make the server read: each route's body, counted while it streams in and
+/// refused (`413`) at the first byte over, after the session and the role are checked; and how
+/// many plan files or bundles are parsed at once. What a plan file may hold once opened (zip
+/// entries, inflated size, ratio, rows, cells) is bounded in `plan_files::Bounds`; a bundle's
+/// items and nesting in `tiendo_shared::bundle::Bounds`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Limits {
@@ -100,6 +105,16 @@ pub struct Limits {
     pub max_connections_per_user: usize,
     /// Largest evidence file accepted, in bytes (default 20 MB).
     pub max_file_bytes: u64,
+    /// Largest plan file (`.docx`, `.xlsx`, text or a corrected draft) `POST /api/plans` and
+    /// `/api/plans/preview` read, in bytes (default 10 MB: a plan with its annex and a logo).
+    pub max_plan_file_bytes: u64,
+    /// Largest bundle file `POST /api/bundles` reads, in bytes (default 256 MB: a unit's year
+    /// with its photos).
+    pub max_bundle_bytes: u64,
+    /// Plan files and bundles parsed at once, each on a blocking thread (default 2): more wait
+    /// their turn, at most [`crate::parsing::WAIT`], then are answered `503` with `Retry-After`,
+    /// so parsing never takes the threads that answer `/api/health` and sync.
+    pub parsing_permits: usize,
 }
 
 impl Default for Limits {
@@ -109,6 +124,9 @@ impl Default for Limits {
             max_documents_per_connection: 500,
             max_connections_per_user: 8,
             max_file_bytes: 20 * 1024 * 1024,
+            max_plan_file_bytes: 10 * 1024 * 1024,
+            max_bundle_bytes: 256 * 1024 * 1024,
+            parsing_permits: 2,
         }
     }
 }
@@ -204,6 +222,9 @@ impl Config {
                 }
                 "TIENDO_MAX_FRAME_BYTES" => cfg.limits.max_frame_bytes = number(&k, &v)?,
                 "TIENDO_MAX_FILE_BYTES" => cfg.limits.max_file_bytes = number(&k, &v)?,
+                "TIENDO_MAX_PLAN_FILE_BYTES" => cfg.limits.max_plan_file_bytes = number(&k, &v)?,
+                "TIENDO_MAX_BUNDLE_BYTES" => cfg.limits.max_bundle_bytes = number(&k, &v)?,
+                "TIENDO_PARSING_PERMITS" => cfg.limits.parsing_permits = number(&k, &v)?,
                 "TIENDO_MAX_DOCUMENTS_PER_CONNECTION" => {
                     cfg.limits.max_documents_per_connection = number(&k, &v)?
                 }
@@ -229,6 +250,11 @@ impl Config {
             .validate()
             .map_err(|e| ConfigError::Invalid(format!("[import]: {e}")))?;
         cfg.province.plan_deadline()?;
+        if cfg.limits.parsing_permits == 0 {
+            return Err(ConfigError::Invalid(
+                "[limits] parsing_permits: phải ít nhất là 1".into(),
+            ));
+        }
         Ok(cfg)
     }
 

@@ -88,6 +88,25 @@ pub enum AppError {
     /// Another process (a running server) holds the data directory.
     #[error("{0}")]
     Locked(String),
+    /// Every parsing permit stayed taken ([`crate::parsing`]): try again after `retry_after`
+    /// seconds.
+    #[error("máy chủ đang đọc các tệp khác, chưa đọc được {what}; thử lại sau {retry_after} giây")]
+    Busy {
+        /// What was to be read.
+        what: String,
+        /// Seconds to wait.
+        retry_after: u64,
+    },
+}
+
+impl From<crate::plan_files::PlanFileError> for AppError {
+    fn from(e: crate::plan_files::PlanFileError) -> Self {
+        use crate::plan_files::PlanFileError;
+        match e {
+            PlanFileError::Plan(e) => AppError::Shared(e),
+            PlanFileError::OverLimit(what) => AppError::TooLarge(what),
+        }
+    }
 }
 
 impl From<samod::Stopped> for AppError {
@@ -120,6 +139,7 @@ impl AppError {
                 (StatusCode::UNPROCESSABLE_ENTITY, "not_a_plan")
             }
             AppError::Stopped => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+            AppError::Busy { .. } => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
             AppError::Unauthorized(_) | AppError::AccountDisabled(_) => {
                 (StatusCode::UNAUTHORIZED, "unauthenticated")
             }
@@ -161,8 +181,8 @@ impl AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, code) = self.status_and_code();
-        let message = if status.is_server_error() {
-            // Internal details go to the log, not to the client.
+        let message = if status.is_server_error() && !matches!(self, AppError::Busy { .. }) {
+            // Internal details go to the log, not to the client (being busy is no detail).
             tracing::error!(error = %self, "request failed");
             "lỗi máy chủ".to_string()
         } else {
@@ -176,7 +196,8 @@ impl IntoResponse for AppError {
             }),
         )
             .into_response();
-        if let AppError::TooManyAttempts { retry_after } = self {
+        if let AppError::TooManyAttempts { retry_after } | AppError::Busy { retry_after, .. } = self
+        {
             response.headers_mut().insert(
                 axum::http::header::RETRY_AFTER,
                 axum::http::HeaderValue::from(retry_after),

@@ -35,6 +35,7 @@ pub mod fuzzing;
 pub mod library;
 pub mod metrics;
 pub mod organisation;
+pub mod parsing;
 pub mod plan_files;
 pub mod province;
 pub mod reader;
@@ -75,6 +76,8 @@ pub struct AppState {
     pub accounts: Accounts,
     /// This node's metrics (`GET /metrics`).
     pub metrics: metrics::Metrics,
+    /// The permits to parse plan files and bundles ([`parsing`]).
+    pub parsers: parsing::Parsers,
 }
 
 /// A generated account, printed once at first start.
@@ -229,6 +232,7 @@ pub async fn serve(
 ) -> Result<()> {
     let accounts = Accounts::new(library.store().clone(), config.session_lifetime());
     let state = AppState {
+        parsers: parsing::Parsers::new(config.limits.parsing_permits),
         config: Arc::new(config),
         metrics: metrics::Metrics::new(library.peers(), library.store()),
         library: library.clone(),

@@ -79,6 +79,7 @@ async fn connect(dir: &tempfile::TempDir) -> Client {
         token: session.token,
     };
     let state = AppState {
+        parsers: tiendo_server::parsing::Parsers::new(config.limits.parsing_permits),
         config: Arc::new(config),
         metrics: tiendo_server::metrics::Metrics::new(library.peers(), library.store()),
         library,

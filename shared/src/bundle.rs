@@ -31,6 +31,39 @@ use serde::{Deserialize, Serialize};
 
 /// The container's type tag (key 0).
 pub const FORMAT: &str = "tiendo-bundle";
+
+/// What [`open`] reads of a bundle before it refuses it: a file passes through untrusted hands,
+/// and its counts and nesting are the sender's to choose. The decoded bytes are borrowed from
+/// the file and copied once, so they never exceed the file's own size (the server bounds that:
+/// `limits.max_bundle_bytes`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bounds {
+    /// Documents (a unit's bundle carries its progress documents: a handful).
+    pub max_documents: u64,
+    /// Evidence files (a unit's year of photos).
+    pub max_files: u64,
+    /// Entries of the container's maps (six are defined).
+    pub max_entries: u64,
+    /// Nesting of an item this build does not know (skipped, still signed over).
+    pub max_depth: usize,
+    /// Items of such an item, all levels together.
+    pub max_items: u64,
+    /// Bytes of the manifest (its JSON lists every document and file).
+    pub max_manifest_bytes: u64,
+    /// Heads plus deps of one document in the manifest.
+    pub max_heads: usize,
+}
+
+/// The bounds [`open`] reads within.
+pub const BOUNDS: Bounds = Bounds {
+    max_documents: 1_000,
+    max_files: 20_000,
+    max_entries: 64,
+    max_depth: 16,
+    max_items: 10_000,
+    max_manifest_bytes: 16 * 1024 * 1024,
+    max_heads: 10_000,
+};
 /// The format version this build writes and reads.
 pub const VERSION: u64 = 1;
 
@@ -163,6 +196,16 @@ pub enum BundleError {
     /// A file's bytes are not the ones the manifest lists.
     #[error("tệp minh chứng {0} trong gói đã bị sửa (SHA-256 không khớp)")]
     FileAltered(String),
+    /// More items, or deeper nesting, than [`Bounds`] allows.
+    #[error("gói có {found} {what}, quá giới hạn {max}: không mở")]
+    TooMany {
+        /// What was counted.
+        what: &'static str,
+        /// How many there are (or the first count over).
+        found: u64,
+        /// The bound.
+        max: u64,
+    },
     /// The manifest and the data do not list the same number of items.
     #[error("gói có {found} {what} nhưng danh mục ghi {listed}")]
     Count {
@@ -254,11 +297,15 @@ pub fn seal(
 /// unless this succeeds.
 pub fn open(bytes: &[u8]) -> Result<Opened, BundleError> {
     let bad = |e: minicbor::decode::Error| BundleError::NotABundle(e.to_string());
+    let too_many = |what, found, max| BundleError::TooMany { what, found, max };
     let mut d = minicbor::Decoder::new(bytes);
     let entries = d
         .map()
         .map_err(bad)?
         .ok_or_else(|| BundleError::NotABundle("ánh xạ không xác định độ dài".into()))?;
+    if entries > BOUNDS.max_entries {
+        return Err(too_many("mục", entries, BOUNDS.max_entries));
+    }
     let (mut format, mut version, mut manifest_bytes) = (None, None, None);
     let (mut documents, mut files) = (Vec::new(), Vec::new());
     let (mut alg, mut key, mut sig) = (None, None, None);
@@ -266,22 +313,35 @@ pub fn open(bytes: &[u8]) -> Result<Opened, BundleError> {
         match d.u8().map_err(bad)? {
             0 => format = Some(d.str().map_err(bad)?.to_string()),
             1 => version = Some(d.u64().map_err(bad)?),
-            2 => manifest_bytes = Some(d.bytes().map_err(bad)?.to_vec()),
-            3 => documents = byte_strings(&mut d).map_err(bad)?,
-            4 => files = byte_strings(&mut d).map_err(bad)?,
+            2 => {
+                let manifest = d.bytes().map_err(bad)?;
+                if manifest.len() as u64 > BOUNDS.max_manifest_bytes {
+                    return Err(too_many(
+                        "byte danh mục",
+                        manifest.len() as u64,
+                        BOUNDS.max_manifest_bytes,
+                    ));
+                }
+                manifest_bytes = Some(manifest.to_vec())
+            }
+            3 => documents = byte_strings(&mut d, "tài liệu", BOUNDS.max_documents)?,
+            4 => files = byte_strings(&mut d, "tệp", BOUNDS.max_files)?,
             5 => {
                 let n = d.map().map_err(bad)?.unwrap_or(0);
+                if n > BOUNDS.max_entries {
+                    return Err(too_many("mục chữ ký", n, BOUNDS.max_entries));
+                }
                 for _ in 0..n {
                     match d.u8().map_err(bad)? {
                         0 => alg = Some(d.str().map_err(bad)?.to_string()),
                         1 => key = Some(d.bytes().map_err(bad)?.to_vec()),
                         2 => sig = Some(d.bytes().map_err(bad)?.to_vec()),
-                        _ => d.skip().map_err(bad)?,
+                        _ => skip(&mut d)?,
                     }
                 }
             }
             // A later minor addition this build does not know: skipped, still signed over.
-            _ => d.skip().map_err(bad)?,
+            _ => skip(&mut d)?,
         }
     }
     if d.position() != bytes.len() {
@@ -319,6 +379,18 @@ pub fn open(bytes: &[u8]) -> Result<Opened, BundleError> {
         .map_err(|_| BundleError::Signature)?;
     let manifest: Manifest = serde_json::from_slice(&manifest_bytes)
         .map_err(|e| BundleError::Manifest(e.to_string()))?;
+    if let Some(heads) = manifest
+        .documents
+        .iter()
+        .map(|d| d.heads.len() + d.deps.len())
+        .find(|&n| n > BOUNDS.max_heads)
+    {
+        return Err(too_many(
+            "đầu thay đổi trong một tài liệu",
+            heads as u64,
+            BOUNDS.max_heads as u64,
+        ));
+    }
     for (what, listed, found) in [
         ("tài liệu", manifest.documents.len(), documents.len()),
         ("tệp", manifest.files.len(), files.len()),
@@ -349,11 +421,83 @@ pub fn open(bytes: &[u8]) -> Result<Opened, BundleError> {
     })
 }
 
-fn byte_strings(d: &mut minicbor::Decoder<'_>) -> Result<Vec<Vec<u8>>, minicbor::decode::Error> {
+/// An array of at most `max` byte strings (`what` names them in a refusal).
+fn byte_strings(
+    d: &mut minicbor::Decoder<'_>,
+    what: &'static str,
+    max: u64,
+) -> Result<Vec<Vec<u8>>, BundleError> {
+    let bad = |e: minicbor::decode::Error| BundleError::NotABundle(e.to_string());
     let n = d
-        .array()?
-        .ok_or_else(|| minicbor::decode::Error::message("mảng không xác định độ dài"))?;
-    (0..n).map(|_| d.bytes().map(<[u8]>::to_vec)).collect()
+        .array()
+        .map_err(bad)?
+        .ok_or_else(|| BundleError::NotABundle("mảng không xác định độ dài".into()))?;
+    if n > max {
+        return Err(BundleError::TooMany {
+            what,
+            found: n,
+            max,
+        });
+    }
+    (0..n)
+        .map(|_| d.bytes().map(<[u8]>::to_vec).map_err(bad))
+        .collect()
+}
+
+/// Skips an item this build does not know, within [`BOUNDS`]' depth and item count (minicbor's
+/// own `skip` follows any nesting the sender wrote).
+fn skip(d: &mut minicbor::Decoder<'_>) -> Result<(), BundleError> {
+    let mut items = 0u64;
+    skip_at(d, 0, &mut items)
+}
+
+fn skip_at(
+    d: &mut minicbor::Decoder<'_>,
+    depth: usize,
+    items: &mut u64,
+) -> Result<(), BundleError> {
+    use minicbor::data::Type;
+    let bad = |e: minicbor::decode::Error| BundleError::NotABundle(e.to_string());
+    *items += 1;
+    if *items > BOUNDS.max_items {
+        return Err(BundleError::TooMany {
+            what: "phần tử trong một mục lạ",
+            found: *items,
+            max: BOUNDS.max_items,
+        });
+    }
+    if depth > BOUNDS.max_depth {
+        return Err(BundleError::TooMany {
+            what: "tầng lồng nhau",
+            found: depth as u64,
+            max: BOUNDS.max_depth as u64,
+        });
+    }
+    let (len, per_entry) = match d.datatype().map_err(bad)? {
+        Type::Array | Type::ArrayIndef => (d.array().map_err(bad)?, 1),
+        Type::Map | Type::MapIndef => (d.map().map_err(bad)?, 2),
+        Type::Tag => {
+            d.tag().map_err(bad)?;
+            return skip_at(d, depth + 1, items);
+        }
+        // A scalar, a byte or text string (indefinite ones too): no nesting.
+        _ => return d.skip().map_err(bad),
+    };
+    match len {
+        Some(n) => {
+            for _ in 0..n.saturating_mul(per_entry) {
+                skip_at(d, depth + 1, items)?;
+            }
+        }
+        None => loop {
+            if d.datatype().map_err(bad)? == Type::Break {
+                d.set_position(d.position() + 1);
+                break;
+            }
+            skip_at(d, depth + 1, items)?;
+        },
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -476,6 +620,61 @@ mod tests {
             b
         };
         assert_eq!(open(&forged), Err(BundleError::Signature));
+    }
+
+    #[test]
+    fn too_many_items_or_too_deep_a_nesting_is_refused_before_it_is_read() {
+        // map(3) {0: "tiendo-bundle", 1: 1, 3: array(n) of empty byte strings}
+        let with_documents = |n: u32| {
+            let mut b = vec![0xA3, 0x00, 0x6D];
+            b.extend_from_slice(FORMAT.as_bytes());
+            b.extend([0x01, 0x01, 0x03, 0x9A]);
+            b.extend(n.to_be_bytes());
+            b.resize(b.len() + n as usize, 0x40);
+            b
+        };
+        assert_eq!(
+            open(&with_documents(1_001)),
+            Err(BundleError::TooMany {
+                what: "tài liệu",
+                found: 1_001,
+                max: BOUNDS.max_documents
+            })
+        );
+        // A count the file cannot hold is refused by the count alone.
+        let mut claimed = with_documents(0);
+        let at = claimed.len() - 4;
+        claimed[at..].copy_from_slice(&u32::MAX.to_be_bytes());
+        assert!(matches!(open(&claimed), Err(BundleError::TooMany { .. })));
+        // An unknown key's arrays nested deeper than the bound.
+        let nested = |depth: usize| {
+            let mut b = vec![0xA3, 0x00, 0x6D];
+            b.extend_from_slice(FORMAT.as_bytes());
+            b.extend([0x01, 0x01, 0x09]);
+            b.resize(b.len() + depth, 0x81);
+            b.push(0x00);
+            b
+        };
+        assert!(matches!(
+            open(&nested(BOUNDS.max_depth + 1)),
+            Err(BundleError::TooMany {
+                what: "tầng lồng nhau",
+                ..
+            })
+        ));
+        // Within the bound it is skipped, and the bundle refused for what it lacks.
+        assert!(matches!(
+            open(&nested(BOUNDS.max_depth)),
+            Err(BundleError::NotABundle(_))
+        ));
+        // Indefinite-length nesting is counted too.
+        let mut indefinite = nested(0);
+        indefinite.pop();
+        indefinite.resize(indefinite.len() + 100, 0x9F);
+        assert!(matches!(
+            open(&indefinite),
+            Err(BundleError::TooMany { .. })
+        ));
     }
 
     #[test]

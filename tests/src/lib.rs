@@ -4,6 +4,7 @@
 //! that sign in with a bearer token, and a raw WebSocket client for protocol abuse.
 
 pub mod browser;
+pub mod hostile;
 pub mod office;
 pub mod process;
 pub mod province;

@@ -313,27 +313,40 @@ async fn generated_reports(
 }
 
 /// The body of an import: a plan file (.docx, .xlsx or text, told from the content), or with
-/// `Content-Type: application/json` a draft the office corrected in the preview.
-fn plan_from_body(
+/// `Content-Type: application/json` a draft the office corrected in the preview. Read only once
+/// the caller has checked the role ([`access::may_import_plans`]), within
+/// `limits.max_plan_file_bytes`, and parsed on a blocking thread behind the parsing permits
+/// ([`crate::parsing`]), within `plan_files::Bounds`.
+async fn plan_from_body(
     state: &AppState,
     headers: &HeaderMap,
-    body: std::result::Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+    body: axum::body::Body,
 ) -> Result<(String, tiendo_shared::Imported)> {
-    let bytes = body.map_err(|e| {
-        AppError::rejected(e.status(), format!("nội dung kế hoạch: {}", e.body_text()))
-    })?;
+    let limit = state.config.limits.max_plan_file_bytes;
+    let bytes = crate::routes::body::read(body, headers, limit, "tệp kế hoạch").await?;
     let json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/json"));
-    if json {
-        let draft: tiendo_shared::Imported = serde_json::from_slice(&bytes)
-            .map_err(|e| AppError::BadRequest(format!("bản nháp kế hoạch không đọc được: {e}")))?;
-        draft.check()?;
-        return Ok(("bản nháp".into(), draft));
-    }
-    let (format, imported) = crate::plan_files::import_with(&bytes, &state.config.import)?;
-    Ok((format.name().to_string(), imported))
+    let options = state.config.import;
+    state
+        .parsers
+        .run(
+            "tệp kế hoạch",
+            move || -> Result<(String, tiendo_shared::Imported)> {
+                if json {
+                    let draft: tiendo_shared::Imported =
+                        serde_json::from_slice(&bytes).map_err(|e| {
+                            AppError::BadRequest(format!("bản nháp kế hoạch không đọc được: {e}"))
+                        })?;
+                    draft.check()?;
+                    return Ok(("bản nháp".into(), draft));
+                }
+                let (format, imported) = crate::plan_files::import_with(&bytes, &options)?;
+                Ok((format.name().to_string(), imported))
+            },
+        )
+        .await?
 }
 
 /// `POST /api/plans/preview` with a plan file: what the importer makes of it, not saved (the
@@ -342,9 +355,10 @@ async fn preview_plan(
     State(state): State<AppState>,
     auth: Authenticated,
     headers: HeaderMap,
-    body: std::result::Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+    body: axum::body::Body,
 ) -> Result<Json<api::ImportPreview>> {
-    let (format, draft) = plan_from_body(&state, &headers, body)?;
+    access::may_import_plans(&auth.user)?;
+    let (format, draft) = plan_from_body(&state, &headers, body).await?;
     access::may_import(&auth.user, &draft)?;
     Ok(Json(api::ImportPreview { format, draft }))
 }
@@ -366,10 +380,11 @@ async fn import_plan(
     auth: Authenticated,
     headers: HeaderMap,
     query: std::result::Result<Query<ImportQuery>, QueryRejection>,
-    body: std::result::Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+    body: axum::body::Body,
 ) -> Result<(axum::http::StatusCode, Json<api::ImportAnswer>)> {
+    access::may_import_plans(&auth.user)?;
     let Query(q) = query.map_err(|e| AppError::BadRequest(e.body_text()))?;
-    let (format, imported) = plan_from_body(&state, &headers, body)?;
+    let (format, imported) = plan_from_body(&state, &headers, body).await?;
     access::may_import(&auth.user, &imported)?;
     let report = match q.replaces.as_deref().filter(|r| !r.is_empty()) {
         Some(replaces) => {

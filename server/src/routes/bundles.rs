@@ -7,9 +7,9 @@
 
 use axum::Json;
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Query, State};
-use axum::http::{StatusCode, header};
+use axum::body::Body;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use tiendo_shared::api::{BundleReport, DeviceKey};
@@ -19,17 +19,11 @@ use crate::AppState;
 use crate::error::{AppError, Result};
 use crate::store::keys::Registered;
 
-/// The largest bundle the office may upload: a unit's year with its photos fits.
-pub const MAX_BUNDLE_BYTES: usize = 256 * 1024 * 1024;
-
 /// The bundle routes (under `/api`).
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/devices", post(register_device))
-        .route(
-            "/bundles",
-            post(import).layer(DefaultBodyLimit::max(MAX_BUNDLE_BYTES)),
-        )
+        .route("/bundles", post(import))
         .route("/bundles/starter", get(starter))
 }
 
@@ -63,13 +57,25 @@ async fn register_device(
 }
 
 /// `POST /api/bundles`: the office imports a unit's bundle; answers what was applied, already
-/// known and refused ([`BundleReport`]).
+/// known and refused ([`BundleReport`]). The role is checked before a byte of the file is read;
+/// the file is read within `limits.max_bundle_bytes` and opened on a blocking thread behind the
+/// parsing permits ([`crate::parsing`]), within `tiendo_shared::bundle::Bounds`.
 async fn import(
     State(state): State<AppState>,
     auth: Authenticated,
-    body: Bytes,
+    headers: HeaderMap,
+    body: Body,
 ) -> Result<Json<BundleReport>> {
-    let (opened, author) = crate::bundles::author_of(&state.library, &body).await?;
+    crate::access::may_import_bundles(&auth.user)?;
+    let limit = state.config.limits.max_bundle_bytes;
+    let bytes = super::body::read(body, &headers, limit, "gói dữ liệu").await?;
+    let opened = state
+        .parsers
+        .run("gói dữ liệu", move || {
+            tiendo_shared::bundle::open(&bytes)
+        })
+        .await??;
+    let (opened, author) = crate::bundles::author(&state.library, opened).await?;
     crate::access::may_import_bundle(&auth.user, &author)?;
     let report = crate::bundles::import(
         &state.library,

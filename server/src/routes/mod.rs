@@ -6,6 +6,7 @@
 pub mod api;
 pub mod attestations;
 pub mod auth;
+pub mod body;
 pub mod bundles;
 pub mod files;
 pub mod metrics;
