@@ -12,7 +12,8 @@
 //!   (a test drives it with channels): the first frame must be the `join`, whose peer id is bound
 //!   to the user ([`Peers::bind`](crate::access::Peers::bind)) and samod told to expect it;
 //!   every inbound frame is checked before samod sees it (binary, within the size limit, a
-//!   well-formed protocol and automerge sync message, at most so many documents per connection);
+//!   well-formed protocol and automerge sync message whose chunks inflate to at most
+//!   [`frame::MAX_INFLATED_BYTES`] together, at most so many documents per connection);
 //!   a bad frame closes *that* connection with a close code and reason; changes a peer may not
 //!   write are logged (samod ignores them); an outbound sync message is held back until every
 //!   change in the heads it announces is committed to SQLite, so a client never hears "stored"

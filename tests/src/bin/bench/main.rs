@@ -3,7 +3,7 @@
 //!
 //! ```sh
 //! bash scripts/bench all [--json FILE]            # builds what it needs, then runs this
-//! bash scripts/bench wire | status | throughput | bundle | files
+//! bash scripts/bench wire | status | throughput | bundle | files | carry | hostile
 //! bash scripts/bench throughput --clients 50,200 --window 10
 //! ```
 //!
@@ -18,6 +18,10 @@
 //!   automerge-repo sync server under node.
 //! - `bundle` ([`bundle`]): the client's download size and its offline cold start in Chromium.
 //! - `files` ([`files`]): an evidence file's resumable upload on a weak link against one request.
+//! - `hostile` ([`hostile`]): each attack of issue 34 (zip bombs, a huge sheet, a sync
+//!   compression bomb, slow bodies, parallel wrong logins, an unreadable organisation value)
+//!   against the real server: its peak memory, `/api/health`'s p99 and an honest tablet's edit
+//!   → acknowledged p99 meanwhile; the memory left 30 s after.
 //! - `carry` ([`carry`]): bundle files carried by hand — a unit's year as a bundle against its
 //!   saved size; a new tablet's first sync after a starter bundle against one from nothing, on
 //!   an emulated Slow 3G link.
@@ -28,6 +32,7 @@
 mod bundle;
 mod carry;
 mod files;
+mod hostile;
 mod throughput;
 
 use std::io::Write;
@@ -56,6 +61,8 @@ pub(crate) struct Sizes {
     pub(crate) file_bytes: usize,
     /// `carry`: the edits of the unit's year.
     pub(crate) carry_edits: usize,
+    /// `hostile`: the attacks' sizes.
+    pub(crate) hostile: hostile::Sizes,
 }
 
 impl Sizes {
@@ -66,6 +73,7 @@ impl Sizes {
         wire: [500, 5_000],
         file_bytes: 5 * 1024 * 1024,
         carry_edits: 400,
+        hostile: hostile::Sizes::FULL,
     };
     const SMOKE: Sizes = Sizes {
         agencies_at_scale: 4,
@@ -74,6 +82,7 @@ impl Sizes {
         wire: [20, 40],
         file_bytes: 300 * 1024,
         carry_edits: 12,
+        hostile: hostile::Sizes::SMOKE,
     };
 }
 
@@ -985,9 +994,14 @@ async fn main() {
         carry::run(&mut rows, sizes.carry_edits).await;
         ran(&rows, "carry", before);
     }
+    if matches!(what, "all" | "hostile") {
+        let before = rows.len();
+        hostile::run(&mut rows, sizes.hostile).await;
+        ran(&rows, "hostile", before);
+    }
     if rows.is_empty() {
         eprintln!(
-            "usage: bench [all|wire|status|edit|throughput|attest|bundle|files|carry] [--json FILE] \\
+            "usage: bench [all|wire|status|edit|throughput|attest|bundle|files|carry|hostile] [--json FILE] \\
              [--clients 50,200,1000] [--window SECONDS] [--offered EDITS_PER_S] [--runs N] \\
              [--idle TABLETS] [--smoke]"
         );
