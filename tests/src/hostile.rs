@@ -333,3 +333,27 @@ pub fn post_bytes(
     let text = resp.body_mut().read_to_string().unwrap_or_default();
     (status, serde_json::from_str(&text).unwrap_or_default())
 }
+
+/// A compressed automerge change chunk (chunk type 2: magic bytes, checksum, type, LEB128
+/// length, then a deflate stream) whose body is `inflated` zero bytes — deflate packs zeros about
+/// 1000:1, so 1 GiB is a 1 MB chunk. Made streaming: the inflated bytes are never held.
+pub fn compressed_change_bomb(inflated: usize) -> Vec<u8> {
+    let mut e = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+    let zeros = vec![0u8; 1 << 20];
+    let mut left = inflated;
+    while left > 0 {
+        let n = left.min(zeros.len());
+        e.write_all(&zeros[..n]).expect("deflate");
+        left -= n;
+    }
+    let body = e.finish().expect("deflate");
+    let mut chunk = vec![0x85, 0x6f, 0x4a, 0x83, 0xde, 0xad, 0xbe, 0xef, 2];
+    let mut len = body.len();
+    while len >= 0x80 {
+        chunk.push((len as u8 & 0x7f) | 0x80);
+        len >>= 7;
+    }
+    chunk.push(len as u8);
+    chunk.extend(body);
+    chunk
+}

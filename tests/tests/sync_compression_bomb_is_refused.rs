@@ -4,34 +4,13 @@
 //! reason on that socket), the document is unchanged, and another user's tablet goes on syncing.
 //! The payload is made here, streaming, so the test never holds the inflated bytes.
 
-use std::io::Write;
-
 use tiendo_shared::{PeriodKind, Progress, WorkStatus};
+use tiendo_tests::hostile::compressed_change_bomb;
 use tiendo_tests::{SyncClient, TestServer, blocking, data_dir, edit, frame};
 
 const OFFICE: &str = "phong-hanh-chinh-tong-hop";
 /// A unit editor.
 const INSPECTORATE: &str = "thanh-tra-so";
-
-/// A compressed change chunk: magic bytes, checksum, type 2, LEB128 length, then a deflate
-/// stream of `inflated` zero bytes (deflate packs zeros about 1000:1).
-fn compressed_change_bomb(inflated: usize) -> Vec<u8> {
-    let mut e = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
-    let zeros = vec![0u8; 1 << 20];
-    for _ in 0..inflated >> 20 {
-        e.write_all(&zeros).expect("deflate");
-    }
-    let body = e.finish().expect("deflate");
-    let mut chunk = vec![0x85, 0x6f, 0x4a, 0x83, 0xde, 0xad, 0xbe, 0xef, 2];
-    let mut len = body.len();
-    while len >= 0x80 {
-        chunk.push((len as u8 & 0x7f) | 0x80);
-        len >>= 7;
-    }
-    chunk.push(len as u8);
-    chunk.extend(body);
-    chunk
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_change_that_inflates_to_256_mib_is_refused_and_nobody_else_notices() {

@@ -8,9 +8,8 @@
 //! at most +200 MB, health p99 ≤ 200 ms, the honest p99 within 2× unloaded. Then the memory
 //! left behind: resident at start, at the peak, right after the attacks, and 30 s later.
 //!
-//! The payloads are made here (zip bombs, a sheet of a million rows, a compressed change
-//! bomb), never stored. TODO(lead): `tests/src/hostile.rs` (branch `bounded-parsers`) has the
-//! same generators for the integration tests; use those once merged.
+//! The payloads are made at run time by `tiendo_tests::hostile` (zip bombs, a sheet of a
+//! million rows, a compressed change bomb), the integration tests' generators, never stored.
 //!
 //! Stage: *measurement*, over the real server on loopback.
 
@@ -21,6 +20,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use tiendo_shared::{PeriodKind, Progress, WorkStatus};
+use tiendo_tests::hostile::{compressed_change_bomb, docx_bomb, xlsx_rows};
 use tiendo_tests::process::{RealServer, memory_kib};
 use tiendo_tests::{SyncClient, data_dir, edit, frame, login, own_progress, request};
 
@@ -171,104 +171,10 @@ fn post_bytes(
         .unwrap_or(0)
 }
 
-/// Zip parts written streaming: `filler` `count` times after `head`, then `tail`.
-fn zip_with(
-    parts: &[(&str, &str)],
-    big: &str,
-    head: &[u8],
-    filler: &[u8],
-    count: u64,
-    tail: &[u8],
-) -> Vec<u8> {
-    use zip::write::SimpleFileOptions;
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for (name, text) in parts {
-        zip.start_file(*name, SimpleFileOptions::default()).unwrap();
-        zip.write_all(text.as_bytes()).unwrap();
-    }
-    let inflated = head.len() as u64 + filler.len() as u64 * count;
-    let options = SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .compression_level(Some(9))
-        .large_file(inflated > u32::MAX as u64 / 2);
-    zip.start_file(big, options).unwrap();
-    zip.write_all(head).unwrap();
-    let per = ((1 << 20) / filler.len().max(1)).max(1);
-    let chunk = filler.repeat(per);
-    let mut left = count;
-    while left > 0 {
-        let n = left.min(per as u64) as usize;
-        zip.write_all(&chunk[..n * filler.len()]).unwrap();
-        left -= n as u64;
-    }
-    zip.write_all(tail).unwrap();
-    zip.finish().unwrap().into_inner()
-}
-
-/// A .docx whose document part is one paragraph of `inflated` spaces.
-fn docx_bomb(inflated: u64) -> Vec<u8> {
-    zip_with(
-        &[(
-            "[Content_Types].xml",
-            r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#,
-        )],
-        "word/document.xml",
-        br#"<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t xml:space="preserve">"#,
-        b" ",
-        inflated,
-        b"</w:t></w:r></w:p></w:body></w:document>",
-    )
-}
-
-/// An .xlsx of one sheet of `rows` rows of 6 numbers.
-fn xlsx_rows(rows: u64) -> Vec<u8> {
-    zip_with(
-        &[
-            (
-                "[Content_Types].xml",
-                r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#,
-            ),
-            (
-                "_rels/.rels",
-                r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
-            ),
-            (
-                "xl/workbook.xml",
-                r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Kế hoạch" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
-            ),
-            (
-                "xl/_rels/workbook.xml.rels",
-                r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#,
-            ),
-        ],
-        "xl/worksheets/sheet1.xml",
-        br#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
-        b"<row><c><v>1</v></c><c><v>2</v></c><c><v>3</v></c><c><v>4</v></c><c><v>5</v></c><c><v>6</v></c></row>",
-        rows,
-        b"</sheetData></worksheet>",
-    )
-}
-
 /// A sync message carrying one compressed change chunk (type 2) whose body is `inflated` zero
 /// bytes deflated.
 fn sync_bomb(inflated: usize) -> Vec<u8> {
-    let mut e = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
-    let zeros = vec![0u8; 1 << 20];
-    let mut left = inflated;
-    while left > 0 {
-        let n = left.min(zeros.len());
-        e.write_all(&zeros[..n]).unwrap();
-        left -= n;
-    }
-    let body = e.finish().unwrap();
-    let mut chunk = vec![0x85, 0x6f, 0x4a, 0x83, 0, 0, 0, 0, 2];
-    let mut len = body.len();
-    while len >= 0x80 {
-        chunk.push((len as u8 & 0x7f) | 0x80);
-        len >>= 7;
-    }
-    chunk.push(len as u8);
-    chunk.extend(body);
+    let chunk = compressed_change_bomb(inflated);
     automerge::sync::Message {
         heads: vec![],
         need: vec![],
@@ -430,7 +336,7 @@ pub(crate) async fn run(rows: &mut Vec<Row>, sizes: Sizes) {
 
     eprintln!("hostile: payloads");
     let docx = Arc::new(docx_bomb(sizes.docx_inflated));
-    let xlsx = Arc::new(xlsx_rows(sizes.xlsx_rows));
+    let xlsx = Arc::new(xlsx_rows(sizes.xlsx_rows, 6));
     let bomb = sync_bomb(sizes.sync_inflated);
 
     eprintln!("hostile: unloaded");
