@@ -9,6 +9,7 @@
 //! ([`Accounts::check`]). The counts live in the store ([`crate::store::throttle`]) so they hold
 //! across restarts and across nodes sharing a store.
 
+use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;
@@ -229,7 +230,21 @@ pub struct Accounts {
     store: Store,
     session_lifetime: Duration,
     dummy_hash: Arc<String>,
+    /// The (account, address) pairs this process saw refused, and until when (Unix ms): a
+    /// burst of guesses at a locked pair is answered `429` from here, without a store
+    /// transaction each (150 parallel guesses otherwise queue 150 write transactions in front
+    /// of every tablet's acknowledgement). The store stays the authority: only refusals it
+    /// gave are kept, and a sign-in of the pair here forgets its entry.
+    refused: Arc<std::sync::Mutex<HashMap<String, i64>>>,
+    /// Reservations of this process one at a time, so a burst at one pair reaches the store
+    /// once per free try and is then refused from `refused` (a transaction each is ~1 ms: sign-ins
+    /// are not where throughput is needed).
+    reserving: Arc<tokio::sync::Mutex<()>>,
 }
+
+/// The most refused pairs kept in memory (expired ones are dropped first, then all of them:
+/// the store still answers).
+const MAX_REFUSED_KEPT: usize = 100_000;
 
 impl Accounts {
     /// Accounts over `store`, with sessions valid for `session_lifetime`.
@@ -239,7 +254,29 @@ impl Accounts {
             session_lifetime,
             // Verified against when the user does not exist, so both cases cost the same.
             dummy_hash: Arc::new(hash_password("không-có-người-dùng-này").unwrap_or_default()),
+            refused: Arc::default(),
+            reserving: Arc::default(),
         }
+    }
+
+    /// How long pair `key` is still refused by what this process saw (ms), if it is.
+    fn refused_for(&self, key: &str, now: i64) -> Option<i64> {
+        let refused = self.refused.lock().unwrap_or_else(|e| e.into_inner());
+        refused
+            .get(key)
+            .map(|until| until - now)
+            .filter(|ms| *ms > 0)
+    }
+
+    fn remember_refused(&self, key: &str, until: i64, now: i64) {
+        let mut refused = self.refused.lock().unwrap_or_else(|e| e.into_inner());
+        if refused.len() >= MAX_REFUSED_KEPT {
+            refused.retain(|_, u| *u > now);
+            if refused.len() >= MAX_REFUSED_KEPT {
+                refused.clear();
+            }
+        }
+        refused.insert(key.to_string(), until);
     }
 
     pub fn store(&self) -> &Store {
@@ -280,7 +317,20 @@ impl Accounts {
                 lock: account_lockout,
             },
         ];
-        if let Some(ms) = self.store.login_reserve(counters, now_ms()).await? {
+        let reserving = self.reserving.lock().await;
+        let now = now_ms();
+        let refused = match self.refused_for(&keys[0], now) {
+            Some(ms) => Some(ms),
+            None => {
+                let ms = self.store.login_reserve(counters, now).await?;
+                if let Some(ms) = ms {
+                    self.remember_refused(&keys[0], now + ms, now);
+                }
+                ms
+            }
+        };
+        drop(reserving);
+        if let Some(ms) = refused {
             let retry_after = (ms.max(0) as u64).div_ceil(1000).max(1);
             tracing::warn!(username, %from, retry_after, "login refused: locked out");
             return Err(AppError::TooManyAttempts { retry_after });
@@ -325,6 +375,10 @@ impl Accounts {
     /// Opens the session of a [`Verified`] sign-in as `user` (the account as it is now, after any
     /// organisation change that came into effect) and gives back its tries.
     pub async fn open(&self, verified: Verified, user: User) -> Result<Session> {
+        if let Some(pair) = verified.keys.first() {
+            let mut refused = self.refused.lock().unwrap_or_else(|e| e.into_inner());
+            refused.remove(pair);
+        }
         self.store.login_succeeded(verified.keys).await?;
         let (token, expires_at) = self
             .store
