@@ -134,7 +134,8 @@ impl Csp {
     }
 }
 
-/// The policy allowing the inline scripts of `hashes` (`'sha256-…'` sources).
+/// The policy allowing the inline scripts of `hashes` (`'sha256-…'` sources). `blob:` is a
+/// source of images and of reads: the files a tablet holds open as object URLs it made itself.
 fn content_security_policy(hashes: &[String]) -> String {
     let mut script = String::from("script-src 'self' 'wasm-unsafe-eval'");
     for h in hashes {
@@ -143,7 +144,7 @@ fn content_security_policy(hashes: &[String]) -> String {
     }
     format!(
         "default-src 'self'; {script}; style-src 'self'; img-src 'self' data: blob:; \
-         connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; \
+         connect-src 'self' blob:; worker-src 'self'; manifest-src 'self'; object-src 'none'; \
          base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )
 }
