@@ -314,6 +314,8 @@ pub fn field_vi(field: &str) -> String {
         .map_or_else(|| "một trường".to_string(), |f| f.label().to_lowercase())
 }
 
+pub mod as_of;
 mod compute;
 
+pub use as_of::{AsOf, as_of, default_plan, working_period};
 pub use compute::{by_period, current_period, deadline, state_of, summarize};
