@@ -12,7 +12,8 @@ use samod::{DocumentId, PeerId, Repo};
 use serde::Serialize;
 
 use tiendo_shared::status::Summary;
-use tiendo_shared::{Date, Imported, Org, PeriodKind, Plan, Progress, doc};
+use tiendo_shared::import::units::NewUnit;
+use tiendo_shared::{Agency, Date, Imported, Org, PeriodKind, Plan, Progress, doc};
 
 use crate::access::{Catalogue, Peers, Policy};
 use crate::error::{AppError, Result};
@@ -319,15 +320,55 @@ impl Library {
     /// empty progress document for each unit. Refuses a plan already imported.
     pub async fn import_text(&self, text: &str) -> Result<ImportReport> {
         let imported = tiendo_shared::import(text)?;
-        self.import(imported).await
+        self.import(imported, SYSTEM_AUTHOR).await
     }
 
-    /// Stores an imported plan (see [`Library::import_text`]).
-    pub async fn import(&self, imported: Imported) -> Result<ImportReport> {
+    /// The organisation's record of agency `agency_id` and the agency as it stands there, if the
+    /// agency is known.
+    async fn known_agency(&self, agency_id: &str) -> Result<Option<(DocRecord, Agency)>> {
+        let Some(rec) = self
+            .catalogue
+            .all()
+            .into_iter()
+            .find(|d| d.kind == DocKind::Org && d.agency_id == agency_id)
+        else {
+            return Ok(None);
+        };
+        let org: Org = self.read(&rec.doc_id).await?;
+        Ok(org.agency(agency_id).cloned().map(|a| (rec, a)))
+    }
+
+    /// The units `imported` names that its agency's organisation does not know (none for an
+    /// agency's first plan): what the office maps or confirms in the preview
+    /// ([`tiendo_shared::import::units`]).
+    pub async fn new_units(&self, imported: &Imported) -> Result<Vec<NewUnit>> {
+        Ok(match self.known_agency(&imported.plan.agency_id).await? {
+            Some((_, agency)) => tiendo_shared::import::units::new_units(imported, &agency),
+            None => Vec::new(),
+        })
+    }
+
+    /// Stores an imported plan as `by` (see [`Library::import_text`]). For a known agency, the
+    /// units the plan names that the organisation does not know are settled first, as the
+    /// office chose in the preview ([`Imported::choices`]): a rename or an establishment is
+    /// recorded from its day, so no earlier period counts a unit that did not exist then; a
+    /// plan with a new unit and no choice for it is refused before anything is written.
+    pub async fn import(&self, imported: Imported, by: &str) -> Result<ImportReport> {
+        let known = self.known_agency(&imported.plan.agency_id).await?;
+        let (imported, settled) = match &known {
+            Some((_, agency)) => {
+                let choices = imported.choices.clone();
+                let s = tiendo_shared::import::units::settle(imported, agency, &choices)
+                    .map_err(|e| AppError::BadRequest(e.to_string()))?;
+                (s.imported.clone(), Some(s))
+            }
+            None => (imported, None),
+        };
         let Imported {
             plan,
             org,
             unplaced,
+            ..
         } = imported;
         let existing = self.catalogue.all();
         if existing
@@ -359,10 +400,26 @@ impl Library {
         {
             // A later plan of a known agency: units it names that the organisation lacks are
             // added, so its tasks resolve; every unit of the agency gets a progress document.
-            Some(d) => (
-                d.doc_id.clone(),
-                self.merge_units(&d.doc_id, &agency).await?,
-            ),
+            Some(d) => {
+                let settled = settled.unwrap_or_else(|| unreachable!("a known agency is settled"));
+                self.merge_units(&d.doc_id, &agency, &settled.spellings)
+                    .await?;
+                let basis = tiendo_shared::lineage::Basis {
+                    number: format!("Kế hoạch số {}", plan.number.trim()),
+                    date: plan.date,
+                };
+                for (op, on) in &settled.operations {
+                    let change = self
+                        .record_org_change(&agency.id, op, *on, basis.clone(), by)
+                        .await?;
+                    tracing::info!(agency = %agency.id, change = %change.id, kind = change.kind.as_str(), unit = %change.unit, on = %change.on, "unit settled by a later plan");
+                }
+                let org: Org = self.read(&d.doc_id).await?;
+                let agency = org.agency(&agency.id).cloned().ok_or_else(|| {
+                    AppError::NotFound(format!("cơ quan {} trong tổ chức", agency.id))
+                })?;
+                (d.doc_id.clone(), agency)
+            }
             None => {
                 let id = self.create(&org).await?;
                 self.register(DocRecord {
@@ -405,11 +462,13 @@ impl Library {
     }
 
     /// Adds to the organisation document `doc_id` the units and outside bodies of `imported` it
-    /// does not have yet (by id); returns the agency as it then stands.
+    /// does not have yet (by id) and the `spellings` (unit → a name a plan writes it as); returns
+    /// the agency as it then stands.
     async fn merge_units(
         &self,
         doc_id: &str,
         imported: &tiendo_shared::Agency,
+        spellings: &[(String, String)],
     ) -> Result<tiendo_shared::Agency> {
         let handle = self.handle(doc_id).await?;
         let agency_id = imported.id.clone();
@@ -423,6 +482,14 @@ impl Library {
                     for unit in &imported.units {
                         if agency.unit(&unit.id).is_none() {
                             agency.units.push(unit.clone());
+                        }
+                    }
+                    for (id, name) in spellings {
+                        if let Some(u) = agency.units.iter_mut().find(|u| &u.id == id)
+                            && u.name != *name
+                            && !u.aliases.contains(name)
+                        {
+                            u.aliases.push(name.clone());
                         }
                     }
                     for party in &imported.external_parties {
@@ -558,7 +625,7 @@ impl Library {
             n += 1;
         }
         imported.plan.id = id;
-        let report = self.import(imported).await?;
+        let report = self.import(imported, by).await?;
         let link = tiendo_shared::year::PlanLink {
             id: tiendo_shared::workflow::step_id(by, crate::unix_now() * 1000, rand::random()),
             kind: tiendo_shared::year::LinkKind::Replaces,

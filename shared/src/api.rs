@@ -535,6 +535,10 @@ pub struct ImportPreview {
     /// The plan, organisation and what could not be placed.
     #[serde(flatten)]
     pub draft: crate::Imported,
+    /// The units the plan names that the agency's organisation does not know: each needs the
+    /// office's choice ([`crate::Imported::choices`]) before the plan is saved.
+    #[serde(default)]
+    pub new_units: Vec<crate::import::units::NewUnit>,
 }
 
 /// `POST /api/plans`'s answer (`201`).

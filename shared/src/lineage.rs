@@ -53,16 +53,21 @@ pub enum ChangeKind {
     Retire,
     /// A function moved (chuyển chức năng): the tasks named pass to another unit, which goes on.
     MoveFunction,
+    /// Established (thành lập): the unit exists from the change's date, not before (a unit a
+    /// later plan names for the first time, or one the admin creates). An older release does not
+    /// know this kind and reads the unit as existing since ever.
+    Establish,
 }
 
 impl ChangeKind {
     /// Every kind.
-    pub const ALL: [ChangeKind; 5] = [
+    pub const ALL: [ChangeKind; 6] = [
         ChangeKind::Merge,
         ChangeKind::Rename,
         ChangeKind::Split,
         ChangeKind::Retire,
         ChangeKind::MoveFunction,
+        ChangeKind::Establish,
     ];
 
     /// The name written in the document and the CLI.
@@ -73,6 +78,7 @@ impl ChangeKind {
             ChangeKind::Split => "split",
             ChangeKind::Retire => "retire",
             ChangeKind::MoveFunction => "move_function",
+            ChangeKind::Establish => "establish",
         }
     }
 
@@ -84,6 +90,7 @@ impl ChangeKind {
             ChangeKind::Split => "Chia tách",
             ChangeKind::Retire => "Giải thể",
             ChangeKind::MoveFunction => "Chuyển chức năng",
+            ChangeKind::Establish => "Thành lập",
         }
     }
 
@@ -230,6 +237,7 @@ impl OrgChange {
                 self.routes.len(),
                 into.join(", ")
             ),
+            ChangeKind::Establish => format!("{} thành lập", self.new_name),
         };
         let basis = self.basis.vi();
         if basis.is_empty() {
@@ -312,7 +320,7 @@ impl Lineage {
                         c.routes.get(task_id).or(c.into.first()).cloned()
                     }
                     ChangeKind::MoveFunction => c.routes.get(task_id).cloned(),
-                    ChangeKind::Rename | ChangeKind::Retire => None,
+                    ChangeKind::Rename | ChangeKind::Retire | ChangeKind::Establish => None,
                 });
             match next {
                 Some(n) if n != at => at = n,
@@ -687,6 +695,13 @@ pub enum Operation {
         /// The tasks' ids.
         tasks: Vec<String>,
     },
+    /// Establish a unit: it exists from the change's day.
+    Establish {
+        /// The new unit's id (from its name, [`Unit::named`]).
+        unit: String,
+        /// Its name.
+        name: String,
+    },
 }
 
 impl Operation {
@@ -697,7 +712,8 @@ impl Operation {
             | Operation::Rename { unit, .. }
             | Operation::Split { unit, .. }
             | Operation::Retire { unit, .. }
-            | Operation::MoveFunction { unit, .. } => unit,
+            | Operation::MoveFunction { unit, .. }
+            | Operation::Establish { unit, .. } => unit,
         }
     }
 }
@@ -723,6 +739,9 @@ pub fn plan_change(
 ) -> Result<(OrgChange, Vec<Unit>), Error> {
     let lineage = agency.lineage();
     let bad = |m: String| Err(Error::InvalidValue(m));
+    if let Operation::Establish { name, .. } = op {
+        return establish(agency, name, on, basis, rec);
+    }
     let existing = |id: &str| -> Result<&Unit, Error> {
         let u = agency
             .unit(id)
@@ -837,6 +856,7 @@ pub fn plan_change(
             }
             change.accounts = *accounts;
         }
+        Operation::Establish { .. } => unreachable!("handled above"),
         Operation::MoveFunction { to, tasks, .. } => {
             let to = existing(to)?;
             if to.id == unit.id {
@@ -851,6 +871,43 @@ pub fn plan_change(
         }
     }
     Ok((change, created))
+}
+
+/// A unit established from `on`: a name no unit of the agency has (nor had), its id its own.
+fn establish(
+    agency: &Agency,
+    name: &str,
+    on: Date,
+    basis: Basis,
+    rec: &Recorded,
+) -> Result<(OrgChange, Vec<Unit>), Error> {
+    let name = text::clean(name);
+    if name.is_empty() {
+        return Err(Error::InvalidValue("tên đơn vị mới đang trống".into()));
+    }
+    if let Some(other) = agency.find_unit(&name) {
+        return Err(Error::InvalidValue(format!("đã có đơn vị tên {}", other.name)));
+    }
+    let unit = Unit::named(&name);
+    if unit.id.is_empty() || agency.unit(&unit.id).is_some() {
+        return Err(Error::InvalidValue(format!("mã đơn vị {} đã có", unit.id)));
+    }
+    let change = OrgChange {
+        id: rec.id.clone(),
+        kind: ChangeKind::Establish,
+        unit: unit.id.clone(),
+        on,
+        into: Vec::new(),
+        created: vec![unit.id.clone()],
+        routes: BTreeMap::new(),
+        old_name: String::new(),
+        new_name: name,
+        basis,
+        accounts: AccountFate::Keep,
+        by: rec.by.clone(),
+        at: rec.at,
+    };
+    Ok((change, vec![unit]))
 }
 
 /// Records operation `op` of agency `agency_id` in the organisation document `doc`, from `on`,

@@ -197,6 +197,16 @@ pub const MIGRATIONS: &[Migration] = &[
                agency merged into this one), appended only; absent is none",
         apply: None,
     },
+    Migration {
+        kind: DocKind::Org,
+        from: 3,
+        to: 4,
+        what: "the organisation dated in time: a unit established from a day (`changes` of kind \
+               `establish`, naming the unit in `created`), so a later plan's new unit counts only \
+               from then; a unit without one exists since ever, so older documents keep their \
+               figures — the version tells an older release there is more",
+        apply: None,
+    },
 ];
 
 /// The schema version of `doc`: the highest of the values devices wrote (1 when none).

@@ -20,6 +20,8 @@ pub mod dashboard;
 pub mod evidence_files;
 #[cfg(feature = "office")]
 pub mod history;
+#[cfg(feature = "office")]
+pub mod new_units;
 pub mod office;
 #[cfg(feature = "office")]
 pub mod organisation;

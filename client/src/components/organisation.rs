@@ -204,11 +204,17 @@ fn form(
                     }) }
                 </select>
             </label>
-            <label>{"Đơn vị "}
-                <select data-testid="org-unit" onchange={set(|d, v| { d.unit = v; d.tasks = BTreeMap::new(); })}>
-                    {options(&draft.unit, "")}
-                </select>
-            </label>
+            if kind == Some(ChangeKind::Establish) {
+                <label>{"Tên đơn vị mới "}
+                    <input data-testid="org-establish-name" value={draft.names.clone()} onchange={set(|d, v| d.names = v)} />
+                </label>
+            } else {
+                <label>{"Đơn vị "}
+                    <select data-testid="org-unit" onchange={set(|d, v| { d.unit = v; d.tasks = BTreeMap::new(); })}>
+                        {options(&draft.unit, "")}
+                    </select>
+                </label>
+            }
             if matches!(kind, Some(ChangeKind::Merge | ChangeKind::MoveFunction)) {
                 <label>{ if kind == Some(ChangeKind::Merge) { "Sáp nhập vào " } else { "Chuyển cho " } }
                     <select data-testid="org-into" onchange={set(|d, v| d.into = vec![v])}>

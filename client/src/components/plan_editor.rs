@@ -155,11 +155,14 @@ pub fn plan_import() -> Html {
     let session = ws.session.clone();
     let imported = use_state(|| None::<String>);
     let parsed = use_state(|| None::<Result<(String, Imported), String>>);
+    // The units the plan names that the organisation does not know (settled in the preview).
+    let new_units = use_state(Vec::<tiendo_shared::import::units::NewUnit>::new);
     let status = use_state(|| None::<Result<String, String>>);
     let row_error = use_state(|| None::<(String, String)>);
     let busy = use_state(|| false);
     let on_file = {
-        let (parsed, status) = (parsed.clone(), status.clone());
+        let (parsed, status, new_units) = (parsed.clone(), status.clone(), new_units.clone());
+        let agency = ws.snap.agency.clone().ok();
         Callback::from(move |e: Event| {
             let Some(file) = e
                 .target()
@@ -169,7 +172,8 @@ pub fn plan_import() -> Html {
             else {
                 return;
             };
-            let (parsed, status) = (parsed.clone(), status.clone());
+            let (parsed, status, new_units) = (parsed.clone(), status.clone(), new_units.clone());
+            let agency = agency.clone();
             status.set(None);
             wasm_bindgen_futures::spawn_local(async move {
                 let Ok(bytes) = browser::read_file(&file).await else {
@@ -180,15 +184,27 @@ pub fn plan_import() -> Html {
                 let local = (!bytes.starts_with(b"PK"))
                     .then(|| String::from_utf8(bytes.clone()).ok())
                     .flatten();
-                parsed.set(Some(match local {
+                let read = match local {
                     Some(t) => tiendo_shared::import(&t)
-                        .map(|imp| ("văn bản".to_string(), imp))
+                        .map(|imp| ("văn bản".to_string(), imp, None))
                         .map_err(|e| format!("Không nhập được: {e}")),
                     None => api::preview_plan(&bytes)
                         .await
-                        .map(|p| (p.format, p.draft))
+                        .map(|p| (p.format, p.draft, Some(p.new_units)))
                         .map_err(|e| format!("Không nhập được: {e}")),
-                }));
+                };
+                // Read on the device: the units are checked against the open organisation
+                // when the plan is this agency's (the server checks again when saving).
+                new_units.set(match &read {
+                    Ok((_, _, Some(fresh))) => fresh.clone(),
+                    Ok((_, imp, None)) => agency
+                        .as_ref()
+                        .filter(|a| a.id == imp.plan.agency_id)
+                        .map(|a| tiendo_shared::import::units::new_units(imp, a))
+                        .unwrap_or_default(),
+                    Err(_) => Vec::new(),
+                });
+                parsed.set(Some(read.map(|(format, imp, _)| (format, imp))));
             });
         })
     };
@@ -257,6 +273,23 @@ pub fn plan_import() -> Html {
             });
         })
     };
+    let on_choice = {
+        let parsed = parsed.clone();
+        Callback::from(move |(id, choice): (String, Option<tiendo_shared::import::units::UnitChoice>)| {
+            let Some(Ok((format, mut imp))) = (*parsed).clone() else {
+                return;
+            };
+            match choice {
+                Some(c) => imp.choices.insert(id, c),
+                None => imp.choices.remove(&id),
+            };
+            parsed.set(Some(Ok((format, imp))));
+        })
+    };
+    let undecided = match &*parsed {
+        Some(Ok((_, imp))) => new_units.iter().any(|n| !imp.choices.contains_key(&n.id)),
+        _ => false,
+    };
     let open_new = {
         let (switch, imported) = (ws.switch_plan.clone(), imported.clone());
         Callback::from(move |_| {
@@ -307,6 +340,10 @@ pub fn plan_import() -> Html {
                                 </tbody>
                             </table>
                             </div>
+                            if let Ok(agency) = &ws.snap.agency {
+                                <super::new_units::NewUnits units={(*new_units).clone()} agency={agency.clone()}
+                                    choices={imp.choices.clone()} on_choice={on_choice.clone()} />
+                            }
                             <h4>{format!("Phần chưa xếp được ({})", imp.unplaced.len())}</h4>
                             if imp.unplaced.is_empty() { <p class="sub">{"Không có."}</p> }
                             <table class="plan" data-testid="import-unplaced">
@@ -321,7 +358,7 @@ pub fn plan_import() -> Html {
                                 }) }
                                 </tbody>
                             </table>
-                            <button onclick={save} disabled={*busy} data-testid="import-save">{"Lưu kế hoạch"}</button>
+                            <button onclick={save} disabled={*busy || undecided} data-testid="import-save">{"Lưu kế hoạch"}</button>
                         </div>
                     }},
                 }

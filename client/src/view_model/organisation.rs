@@ -144,7 +144,7 @@ impl Draft {
     /// The operation, its date and legal basis, or what is missing.
     pub fn operation(&self) -> Result<(Operation, Date, Basis), String> {
         let kind = self.kind.ok_or("chọn loại thay đổi")?;
-        if self.unit.is_empty() {
+        if self.unit.is_empty() && kind != ChangeKind::Establish {
             return Err("chọn đơn vị".into());
         }
         let on: Date = self
@@ -194,6 +194,16 @@ impl Draft {
                 to: first()?,
                 tasks: self.tasks.keys().cloned().collect(),
             },
+            ChangeKind::Establish => {
+                let name = self.names.trim().to_string();
+                if name.is_empty() {
+                    return Err("nhập tên đơn vị mới".into());
+                }
+                Operation::Establish {
+                    unit: tiendo_shared::Unit::named(&name).id,
+                    name,
+                }
+            }
         };
         Ok((op, on, basis))
     }

@@ -121,6 +121,27 @@ pub async fn import(
     let lock = crate::lock_data_dir(cfg)?;
     let store = crate::Store::open_at(&cfg.store_address()).await?;
     let library = crate::Library::open(store).await?.with_lock(lock);
+    let mut imported = imported;
+    // The units the organisation does not know: established from the plan's first day (the
+    // preview of the app lets the office map them instead), each said aloud.
+    match library.new_units(&imported).await {
+        Ok(fresh) => {
+            for n in fresh {
+                let Some(from) = n.from else {
+                    library.stop().await;
+                    anyhow::bail!("đơn vị mới {}: kế hoạch không có năm để tính ngày thành lập", n.name);
+                };
+                println!("  đơn vị mới: {} (từ ngày {})", n.name, from.vi());
+                imported
+                    .choices
+                    .insert(n.id, tiendo_shared::import::units::UnitChoice::New { from });
+            }
+        }
+        Err(e) => {
+            library.stop().await;
+            return Err(e.into());
+        }
+    }
     let result = match replaces {
         Some((old, from)) => {
             let basis = tiendo_shared::lineage::Basis {
@@ -136,7 +157,7 @@ pub async fn import(
                 Err(e) => Err(e.into()),
             }
         }
-        None => library.import(imported).await,
+        None => library.import(imported, "cli").await,
     };
     library.stop().await;
     let report = result.with_context(|| file.display().to_string())?;

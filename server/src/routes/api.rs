@@ -360,7 +360,12 @@ async fn preview_plan(
     access::may_import_plans(&auth.user)?;
     let (format, draft) = plan_from_body(&state, &headers, body).await?;
     access::may_import(&auth.user, &draft)?;
-    Ok(Json(api::ImportPreview { format, draft }))
+    let new_units = state.library.new_units(&draft).await?;
+    Ok(Json(api::ImportPreview {
+        format,
+        draft,
+        new_units,
+    }))
 }
 
 /// `POST /api/plans` with a plan file or a corrected draft (see [`plan_from_body`]): imports it
@@ -412,7 +417,7 @@ async fn import_plan(
                 .import_replacement(imported, replaces, from, basis, &auth.user.username)
                 .await?
         }
-        None => state.library.import(imported).await?,
+        None => state.library.import(imported, &auth.user.username).await?,
     };
     tracing::info!(plan = %report.plan_id, user = %auth.user.username, format, "plan imported through the API");
     Ok((

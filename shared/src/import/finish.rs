@@ -228,6 +228,7 @@ impl Builder {
             plan,
             org,
             unplaced: self.unplaced,
+            choices: Default::default(),
         })
     }
 }

@@ -34,6 +34,7 @@ mod parties;
 mod sections;
 mod table;
 mod tasks;
+pub mod units;
 
 pub use blocks::{Block, text_blocks};
 pub use parties::parse_assignees;
@@ -54,6 +55,10 @@ pub struct Imported {
     pub org: Org,
     /// Text the importer could not place, and tasks it found incomplete.
     pub unplaced: Vec<Unplaced>,
+    /// What the office decided, in the preview, for each unit the organisation does not know
+    /// (new unit id → choice, [`units`]); a later plan is saved only when every such unit has one.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub choices: std::collections::BTreeMap<String, units::UnitChoice>,
 }
 
 impl Imported {

@@ -1,0 +1,176 @@
+//! The import preview's list of units the plan names that the organisation does not know: for
+//! each, the office says what it is before the plan is saved (the same unit written another way,
+//! an existing unit renamed from a day, or a new unit from a day).
+//!
+//! Stage: *UI* over [`tiendo_shared::import::units`]; the choices travel in the draft
+//! ([`tiendo_shared::Imported::choices`]) and the server refuses a draft that lacks one.
+
+use std::collections::BTreeMap;
+
+use tiendo_shared::Agency;
+use tiendo_shared::import::units::{NewUnit, UnitChoice};
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct NewUnitsProps {
+    /// The units to settle.
+    pub units: Vec<NewUnit>,
+    /// The agency as the organisation has it.
+    pub agency: Agency,
+    /// The choices made so far.
+    pub choices: BTreeMap<String, UnitChoice>,
+    /// Called with one unit's new choice (`None`: undecided).
+    pub on_choice: Callback<(String, Option<UnitChoice>)>,
+}
+
+/// The value of a choice in the select: `new`, `same:<id>`, `renamed:<id>`.
+fn key(c: Option<&UnitChoice>) -> String {
+    match c {
+        None => String::new(),
+        Some(UnitChoice::New { .. }) => "new".into(),
+        Some(UnitChoice::Same { unit_id }) => format!("same:{unit_id}"),
+        Some(UnitChoice::Renamed { unit_id, .. }) => format!("renamed:{unit_id}"),
+    }
+}
+
+/// The day a choice takes effect from, if it has one.
+fn from(c: Option<&UnitChoice>) -> Option<tiendo_shared::Date> {
+    match c {
+        Some(UnitChoice::New { from } | UnitChoice::Renamed { from, .. }) => Some(*from),
+        _ => None,
+    }
+}
+
+/// The choice a select value and a day make.
+pub fn choice(value: &str, day: Option<tiendo_shared::Date>) -> Option<UnitChoice> {
+    let (kind, id) = value.split_once(':').unwrap_or((value, ""));
+    match (kind, day) {
+        ("new", Some(from)) => Some(UnitChoice::New { from }),
+        ("same", _) if !id.is_empty() => Some(UnitChoice::Same {
+            unit_id: id.to_string(),
+        }),
+        ("renamed", Some(from)) if !id.is_empty() => Some(UnitChoice::Renamed {
+            unit_id: id.to_string(),
+            from,
+        }),
+        _ => None,
+    }
+}
+
+#[function_component(NewUnits)]
+pub fn new_units(props: &NewUnitsProps) -> Html {
+    if props.units.is_empty() {
+        return html! {};
+    }
+    let undecided = props
+        .units
+        .iter()
+        .filter(|n| !props.choices.contains_key(&n.id))
+        .count();
+    let row = |n: &NewUnit| {
+        let current = props.choices.get(&n.id);
+        let value = key(current);
+        let day = from(current).or(n.from);
+        let pick = {
+            let (id, on_choice) = (n.id.clone(), props.on_choice.clone());
+            Callback::from(move |(value, day): (String, Option<tiendo_shared::Date>)| {
+                on_choice.emit((id.clone(), choice(&value, day)))
+            })
+        };
+        let on_select = {
+            let pick = pick.clone();
+            Callback::from(move |e: Event| {
+                if let Some(s) = e.target().and_then(|t| t.dyn_into::<HtmlSelectElement>().ok()) {
+                    pick.emit((s.value(), day));
+                }
+            })
+        };
+        let on_day = {
+            let value = value.clone();
+            Callback::from(move |e: Event| {
+                if let Some(i) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
+                    pick.emit((value.clone(), i.value().parse().ok()));
+                }
+            })
+        };
+        // The alike units first, then the others.
+        let mut order: Vec<&tiendo_shared::Unit> = n
+            .like
+            .iter()
+            .filter_map(|id| props.agency.unit(id))
+            .collect();
+        order.extend(props.agency.units.iter().filter(|u| !n.like.contains(&u.id)));
+        let dated = matches!(current, Some(UnitChoice::New { .. } | UnitChoice::Renamed { .. }));
+        html! {
+            <tr data-testid={format!("new-unit-{}", n.id)}>
+                <td class="title">{&n.name}</td>
+                <td>{n.tasks.join(", ")}</td>
+                <td>
+                    <select onchange={on_select} data-testid="new-unit-choice" aria-label={format!("{} là", n.name)}>
+                        <option value="" selected={value.is_empty()}>{"— chọn —"}</option>
+                        <option value="new" selected={value == "new"}>{"Đơn vị mới"}</option>
+                        <optgroup label="Là đơn vị hiện có (cách viết khác)">
+                            { for order.iter().map(|u| { let v = format!("same:{}", u.id); html! {
+                                <option value={v.clone()} selected={value == v}>{&u.name}</option>
+                            }}) }
+                        </optgroup>
+                        <optgroup label="Đơn vị hiện có đổi tên thành tên này">
+                            { for order.iter().map(|u| { let v = format!("renamed:{}", u.id); html! {
+                                <option value={v.clone()} selected={value == v}>{format!("{} → đổi tên", u.name)}</option>
+                            }}) }
+                        </optgroup>
+                    </select>
+                </td>
+                <td>
+                    if dated || value.is_empty() {
+                        <label>{"từ ngày "}
+                            <input type="date" value={day.map(|d| d.to_string()).unwrap_or_default()}
+                                onchange={on_day} data-testid="new-unit-from" />
+                        </label>
+                    }
+                </td>
+            </tr>
+        }
+    };
+    html! {
+        <div class="new-units" data-testid="import-new-units">
+            <h4>{format!("Đơn vị chưa có trong tổ chức ({})", props.units.len())}</h4>
+            <p class="sub">{"Kế hoạch nêu các đơn vị dưới đây mà tổ chức chưa có. Hãy chọn đơn vị tương ứng, \
+                hoặc xác nhận đơn vị mới và ngày bắt đầu tồn tại: đơn vị mới không được tính vào các kỳ trước ngày đó."}</p>
+            <div class="scroll">
+            <table class="plan">
+                <thead><tr><th>{"Tên trong kế hoạch"}</th><th>{"Nhiệm vụ"}</th><th>{"Là"}</th><th>{"Hiệu lực"}</th></tr></thead>
+                <tbody>{ for props.units.iter().map(row) }</tbody>
+            </table>
+            </div>
+            if undecided > 0 {
+                <p class="warning" role="status" data-testid="new-units-undecided">
+                    {format!("Còn {undecided} đơn vị chưa chọn: chưa lưu được kế hoạch.")}</p>
+            }
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_select_value_and_a_day_make_the_choice() {
+        let d: tiendo_shared::Date = "2026-01-01".parse().unwrap();
+        assert_eq!(choice("new", Some(d)), Some(UnitChoice::New { from: d }));
+        assert_eq!(choice("new", None), None);
+        assert_eq!(
+            choice("same:a", None),
+            Some(UnitChoice::Same { unit_id: "a".into() })
+        );
+        assert_eq!(
+            choice("renamed:a", Some(d)),
+            Some(UnitChoice::Renamed { unit_id: "a".into(), from: d })
+        );
+        assert_eq!(choice("", Some(d)), None);
+        assert_eq!(key(choice("renamed:a", Some(d)).as_ref()), "renamed:a");
+    }
+}
