@@ -11,8 +11,8 @@ use samod::storage::{Storage, StorageKey};
 use samod::{DocumentId, PeerId, Repo};
 use serde::Serialize;
 
-use tiendo_shared::status::Summary;
 use tiendo_shared::import::units::NewUnit;
+use tiendo_shared::status::Summary;
 use tiendo_shared::{Agency, Date, Imported, Org, PeriodKind, Plan, Progress, doc};
 
 use crate::access::{Catalogue, Peers, Policy};

@@ -352,7 +352,7 @@ impl PlanData {
         let mut states: HashMap<String, workflow::ReportState> =
             self.reporting(period, received).into_iter().collect();
         for p in &self.progress {
-            let name = agency.unit_name(&p.unit_id);
+            let name = agency.unit_name_on(&p.unit_id, as_of);
             let central = agency.central_office.as_deref() == Some(p.unit_id.as_str());
             let state = docs.progress.get(&p.unit_id).zip(states.remove(&p.unit_id));
             let on_time = state.as_ref().and_then(|(_, st)| {

@@ -886,7 +886,10 @@ fn establish(
         return Err(Error::InvalidValue("tên đơn vị mới đang trống".into()));
     }
     if let Some(other) = agency.find_unit(&name) {
-        return Err(Error::InvalidValue(format!("đã có đơn vị tên {}", other.name)));
+        return Err(Error::InvalidValue(format!(
+            "đã có đơn vị tên {}",
+            other.name
+        )));
     }
     let unit = Unit::named(&name);
     if unit.id.is_empty() || agency.unit(&unit.id).is_some() {

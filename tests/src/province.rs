@@ -160,7 +160,7 @@ pub async fn add_agency_from(
     let agency = imported.agency().clone();
     let tasks: Vec<String> = imported.plan.tasks().map(|(_, t)| t.id.clone()).collect();
     let report = library
-        .import(imported)
+        .import(imported, "test")
         .await
         .expect("synthetic agency imports");
     let office_unit = agency.central_office.clone().expect("a central office");

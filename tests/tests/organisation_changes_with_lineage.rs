@@ -307,7 +307,7 @@ fn reports_before_a_change_keep_the_old_names_and_the_lineage_survives_backup_an
     let library = server.library().clone();
     let agency = server.on_server(async move {
         let imported = tiendo_shared::import(&seed).expect("parses");
-        library.import(imported).await.expect("imports");
+        library.import(imported, "test").await.expect("imports");
         library.org(AGENCY).await.expect("reads")
     });
     let agency = agency.agency(AGENCY).unwrap().clone();

@@ -38,7 +38,28 @@ fn the_central_office_imports_another_plan_of_its_agency_through_the_api() {
     let (_, plans) = server.get_json_as(&office, "/api/plans");
     assert_eq!(plans.as_array().unwrap().len(), 1);
 
+    // The plan names a unit the organisation does not know: nothing is created silently. Sent
+    // as a file it is refused, naming the unit; the preview lists it with the plan's first day;
+    // the draft with the office's choice ("đơn vị mới, từ ngày 01/01/2026") is saved.
     let (status, body) = server.post_text("/api/plans", &office, &text);
+    assert_eq!(status, 400, "{body}");
+    let refused = body["error"].as_str().unwrap();
+    assert!(
+        refused.contains("Phòng Chuyển đổi số") && refused.contains("đơn vị mới"),
+        "{refused}"
+    );
+    let (_, plans) = server.get_json_as(&office, "/api/plans");
+    assert_eq!(plans.as_array().unwrap().len(), 1, "nothing saved");
+    let (status, mut preview) = server.post_text("/api/plans/preview", &office, &text);
+    assert_eq!(status, 200, "{preview}");
+    let fresh = preview["new_units"].as_array().unwrap().clone();
+    assert_eq!(fresh.len(), 1, "{fresh:?}");
+    assert_eq!(fresh[0]["name"], "Phòng Chuyển đổi số");
+    assert_eq!(fresh[0]["from"], "2026-01-01");
+    preview["choices"] = serde_json::json!({
+        "phong-chuyen-doi-so": { "choice": "new", "from": "2026-01-01" }
+    });
+    let (status, body) = server.post_json("/api/plans", Some(&office), preview);
     assert_eq!(status, 201, "{body}");
     let plan_id = body["plan_id"].as_str().unwrap().to_string();
     assert_eq!(plan_id, "kh-cchc-2026-so-khoa-hoc-va-cong-nghe");

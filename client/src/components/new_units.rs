@@ -82,7 +82,10 @@ pub fn new_units(props: &NewUnitsProps) -> Html {
         let on_select = {
             let pick = pick.clone();
             Callback::from(move |e: Event| {
-                if let Some(s) = e.target().and_then(|t| t.dyn_into::<HtmlSelectElement>().ok()) {
+                if let Some(s) = e
+                    .target()
+                    .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
+                {
                     pick.emit((s.value(), day));
                 }
             })
@@ -90,7 +93,10 @@ pub fn new_units(props: &NewUnitsProps) -> Html {
         let on_day = {
             let value = value.clone();
             Callback::from(move |e: Event| {
-                if let Some(i) = e.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) {
+                if let Some(i) = e
+                    .target()
+                    .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+                {
                     pick.emit((value.clone(), i.value().parse().ok()));
                 }
             })
@@ -101,8 +107,17 @@ pub fn new_units(props: &NewUnitsProps) -> Html {
             .iter()
             .filter_map(|id| props.agency.unit(id))
             .collect();
-        order.extend(props.agency.units.iter().filter(|u| !n.like.contains(&u.id)));
-        let dated = matches!(current, Some(UnitChoice::New { .. } | UnitChoice::Renamed { .. }));
+        order.extend(
+            props
+                .agency
+                .units
+                .iter()
+                .filter(|u| !n.like.contains(&u.id)),
+        );
+        let dated = matches!(
+            current,
+            Some(UnitChoice::New { .. } | UnitChoice::Renamed { .. })
+        );
         html! {
             <tr data-testid={format!("new-unit-{}", n.id)}>
                 <td class="title">{&n.name}</td>
@@ -164,11 +179,16 @@ mod tests {
         assert_eq!(choice("new", None), None);
         assert_eq!(
             choice("same:a", None),
-            Some(UnitChoice::Same { unit_id: "a".into() })
+            Some(UnitChoice::Same {
+                unit_id: "a".into()
+            })
         );
         assert_eq!(
             choice("renamed:a", Some(d)),
-            Some(UnitChoice::Renamed { unit_id: "a".into(), from: d })
+            Some(UnitChoice::Renamed {
+                unit_id: "a".into(),
+                from: d
+            })
         );
         assert_eq!(choice("", Some(d)), None);
         assert_eq!(key(choice("renamed:a", Some(d)).as_ref()), "renamed:a");

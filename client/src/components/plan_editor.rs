@@ -275,16 +275,18 @@ pub fn plan_import() -> Html {
     };
     let on_choice = {
         let parsed = parsed.clone();
-        Callback::from(move |(id, choice): (String, Option<tiendo_shared::import::units::UnitChoice>)| {
-            let Some(Ok((format, mut imp))) = (*parsed).clone() else {
-                return;
-            };
-            match choice {
-                Some(c) => imp.choices.insert(id, c),
-                None => imp.choices.remove(&id),
-            };
-            parsed.set(Some(Ok((format, imp))));
-        })
+        Callback::from(
+            move |(id, choice): (String, Option<tiendo_shared::import::units::UnitChoice>)| {
+                let Some(Ok((format, mut imp))) = (*parsed).clone() else {
+                    return;
+                };
+                match choice {
+                    Some(c) => imp.choices.insert(id, c),
+                    None => imp.choices.remove(&id),
+                };
+                parsed.set(Some(Ok((format, imp))));
+            },
+        )
     };
     let undecided = match &*parsed {
         Some(Ok((_, imp))) => new_units.iter().any(|n| !imp.choices.contains_key(&n.id)),

@@ -129,7 +129,10 @@ pub async fn import(
             for n in fresh {
                 let Some(from) = n.from else {
                     library.stop().await;
-                    anyhow::bail!("đơn vị mới {}: kế hoạch không có năm để tính ngày thành lập", n.name);
+                    anyhow::bail!(
+                        "đơn vị mới {}: kế hoạch không có năm để tính ngày thành lập",
+                        n.name
+                    );
                 };
                 println!("  đơn vị mới: {} (từ ngày {})", n.name, from.vi());
                 imported

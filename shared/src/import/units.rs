@@ -106,7 +106,9 @@ fn alike(name: &str, existing: &Agency) -> Vec<String> {
     let words = |s: &str| -> std::collections::BTreeSet<String> {
         text::key(s)
             .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty() && !matches!(*w, "phòng" | "và" | "các" | "sở" | "đơn" | "vị"))
+            .filter(|w| {
+                !w.is_empty() && !matches!(*w, "phòng" | "và" | "các" | "sở" | "đơn" | "vị")
+            })
             .map(str::to_string)
             .collect()
     };
@@ -122,7 +124,11 @@ fn alike(name: &str, existing: &Agency) -> Vec<String> {
         })
         .collect();
     scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
-    scored.into_iter().take(3).map(|(_, id)| id.to_string()).collect()
+    scored
+        .into_iter()
+        .take(3)
+        .map(|(_, id)| id.to_string())
+        .collect()
 }
 
 /// A draft settled against the organisation: the plan pointing to the units as the organisation
@@ -271,7 +277,9 @@ mod tests {
     #[test]
     fn saving_without_a_choice_is_refused_and_says_which_units() {
         let (existing, next) = later();
-        let e = settle(next, &existing, &BTreeMap::new()).unwrap_err().to_string();
+        let e = settle(next, &existing, &BTreeMap::new())
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("Phòng Pháp chế mới thành lập"), "{e}");
         assert!(e.contains("đơn vị mới"), "{e}");
     }
@@ -285,11 +293,19 @@ mod tests {
         let same = settle(
             next.clone(),
             &existing,
-            &BTreeMap::from([(id.clone(), UnitChoice::Same { unit_id: inspect.clone() })]),
+            &BTreeMap::from([(
+                id.clone(),
+                UnitChoice::Same {
+                    unit_id: inspect.clone(),
+                },
+            )]),
         )
         .unwrap();
         assert!(same.operations.is_empty());
-        assert_eq!(same.spellings, vec![(inspect.clone(), "Phòng Pháp chế mới thành lập".into())]);
+        assert_eq!(
+            same.spellings,
+            vec![(inspect.clone(), "Phòng Pháp chế mới thành lập".into())]
+        );
         let leads: Vec<String> = same
             .imported
             .plan
@@ -302,7 +318,12 @@ mod tests {
         let new = settle(
             next,
             &existing,
-            &BTreeMap::from([(id.clone(), UnitChoice::New { from: d("2026-03-01") })]),
+            &BTreeMap::from([(
+                id.clone(),
+                UnitChoice::New {
+                    from: d("2026-03-01"),
+                },
+            )]),
         )
         .unwrap();
         assert_eq!(
@@ -320,7 +341,12 @@ mod tests {
         let e = settle(
             next,
             &existing,
-            &BTreeMap::from([(id, UnitChoice::Same { unit_id: "khong-co".into() })]),
+            &BTreeMap::from([(
+                id,
+                UnitChoice::Same {
+                    unit_id: "khong-co".into(),
+                },
+            )]),
         )
         .unwrap_err();
         assert!(e.to_string().contains("khong-co"));
