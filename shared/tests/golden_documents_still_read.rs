@@ -5,7 +5,9 @@
 //! approved, returned, sent again and accepted, the office's texts and a configured deadline —
 //! read to the same workflow state; v4: the organisation at version 3, with a unit merged into
 //! another from 1 April and its successor renamed from 1 July (the status reads through them),
-//! and the plan at 4, linked to a plan it replaces from 1 July.
+//! and the plan at 4, linked to a plan it replaces from 1 July; v5: the organisation at version 4
+//! (dated in time), with a unit established from 1 July besides — before that day it does not
+//! exist, and every older organisation reads as "valid since ever", keeping its figures.
 //!
 //! The files under `fixtures/golden/v<N>/` never change. A release that changes a document's
 //! shape adds a new directory (`cargo test -p tiendo-shared --test golden_documents_still_read --
@@ -251,6 +253,36 @@ fn organisation_changes(org: &mut automerge::Automerge) {
     }
 }
 
+/// The unit established from 1 July (from v5).
+fn established_unit(org: &mut automerge::Automerge) {
+    use tiendo_shared::lineage::{Basis, Operation, Recorded, record};
+    let rec = Recorded {
+        id: "golden-establish".into(),
+        by: UNIT.into(),
+        at: (AT.0 + 9) * 1000,
+    };
+    let op = Operation::Establish {
+        unit: ESTABLISHED.into(),
+        name: "Phòng Pháp chế".into(),
+    };
+    let basis = Basis {
+        number: "Quyết định số 60/QĐ-SKHCN".into(),
+        date: Some("2025-06-20".parse().unwrap()),
+    };
+    record(
+        org,
+        "so-khoa-hoc-va-cong-nghe",
+        &op,
+        "2025-07-01".parse().unwrap(),
+        basis,
+        &rec,
+    )
+    .unwrap();
+}
+
+/// The unit established from 1 July in v5.
+const ESTABLISHED: &str = "phong-phap-che";
+
 /// Writes the current version's golden files. Run by hand when a release changes a shape; the
 /// files of earlier versions are never rewritten.
 #[test]
@@ -277,6 +309,9 @@ fn write_golden_fixtures() {
     if !matches!(version.as_str(), "v1" | "v2" | "v3") {
         let mut org_doc = org.document().clone();
         organisation_changes(&mut org_doc);
+        if version != "v4" {
+            established_unit(&mut org_doc);
+        }
         org = doc::load(&org_doc.save()).unwrap();
         let mut plan_doc = plan.document().clone();
         let link = tiendo_shared::year::PlanLink {
@@ -356,7 +391,7 @@ fn expected<T: serde::de::DeserializeOwned>(version: &str, key: &str) -> T {
 
 #[test]
 fn documents_of_every_earlier_version_read_to_the_same_model_and_status() {
-    for version in ["v1", "v2", "v3", "v4"] {
+    for version in ["v1", "v2", "v3", "v4", "v5"] {
         let plan_doc = load(version, "plan.automerge");
         let org_doc = load(version, "org.automerge");
         let progress_doc = load(version, "progress.automerge");
@@ -393,10 +428,31 @@ fn documents_of_every_earlier_version_read_to_the_same_model_and_status() {
         }
         // From v4 the organisation holds its changes: a merge and a rename.
         let changes = &org.agencies[0].changes;
-        if version == "v4" {
-            assert_eq!(changes.len(), 2, "{version}");
+        if version == "v4" || version == "v5" {
+            assert_eq!(
+                changes.len(),
+                if version == "v4" { 2 } else { 3 },
+                "{version}"
+            );
             assert_eq!(changes[0].kind, tiendo_shared::lineage::ChangeKind::Merge);
             assert_eq!(plan.links.len(), 1, "{version}");
+            // Dated in time from v5: the established unit exists from its day, not before;
+            // before v5 every unit exists since ever.
+            let lineage = agency.lineage();
+            let day = |s: &str| s.parse::<tiendo_shared::Date>().unwrap();
+            let exists = |d: &str| agency.on(day(d)).unit(ESTABLISHED).is_some();
+            if version == "v5" {
+                assert!(!exists("2025-06-30") && exists("2025-07-01"));
+                assert!(!lineage.valid(ESTABLISHED, day("2025-06-30")));
+            } else {
+                assert!(agency.unit(ESTABLISHED).is_none());
+                assert!(
+                    agency
+                        .on(day("2025-01-01"))
+                        .unit("phong-hanh-chinh-tong-hop")
+                        .is_some()
+                );
+            }
         } else {
             assert!(changes.is_empty(), "{version}");
             assert!(plan.links.is_empty(), "{version}");

@@ -356,3 +356,39 @@ fn change_lists_created_on_two_devices_at_once_are_read_together() {
     assert_eq!(agency.unit("c").unwrap().name, "Phòng Đổi mới");
     assert!(!agency.lineage().valid("a", d("2026-04-01")));
 }
+
+#[test]
+fn an_established_unit_exists_from_its_day_and_joins_groups_only_then() {
+    let mut doc = doc_of(&org());
+    let op = Operation::Establish {
+        unit: "phong-phap-che".into(),
+        name: "Phòng Pháp chế".into(),
+    };
+    let change = record(&mut doc, "so", &op, d("2026-01-01"), basis(), &rec(1)).unwrap();
+    assert_eq!(change.kind, ChangeKind::Establish);
+    let agency = agency_of(&doc);
+    assert!(agency.unit("phong-phap-che").is_some());
+    assert_eq!(
+        change.describe(&agency),
+        "Phòng Pháp chế thành lập từ ngày 01/01/2026 (Quyết định số 12/QĐ-UBND ngày 20/03/2026)."
+    );
+    let members = |day: &str| {
+        agency
+            .on(d(day))
+            .group_members(crate::Group::ProfessionalDepartments)
+    };
+    assert!(!members("2025-12-31").contains(&"phong-phap-che".to_string()));
+    assert!(members("2026-01-01").contains(&"phong-phap-che".to_string()));
+    assert_eq!(members("2025-12-31").len(), 3);
+    // A name the agency has, or had, is refused.
+    let again = Operation::Establish {
+        unit: "a".into(),
+        name: "Phòng Thông tin".into(),
+    };
+    assert!(record(&mut doc, "so", &again, d("2026-02-01"), basis(), &rec(2)).is_err());
+    let empty = Operation::Establish {
+        unit: String::new(),
+        name: "  ".into(),
+    };
+    assert!(record(&mut doc, "so", &empty, d("2026-02-01"), basis(), &rec(3)).is_err());
+}
