@@ -437,7 +437,18 @@ impl Library {
             }
         };
         let mut progress_docs = Vec::new();
-        for unit in &agency.units {
+        // Every unit that still exists when the plan starts (one merged away before has no part
+        // in it; its successor carries its work).
+        let lineage = agency.lineage();
+        let start = plan
+            .year
+            .and_then(|y| Date::from_dmy(1, 1, y).ok())
+            .or(plan.date);
+        for unit in agency
+            .units
+            .iter()
+            .filter(|u| start.is_none_or(|s| lineage.end_of(&u.id).is_none_or(|c| c.on > s)))
+        {
             let id = self.create(&Progress::new(&plan.id, &unit.id)).await?;
             self.register(DocRecord {
                 doc_id: id.clone(),

@@ -305,11 +305,21 @@ fn reports_before_a_change_keep_the_old_names_and_the_lineage_survives_backup_an
     .unwrap()
     .replace("2025", "2026");
     let library = server.library().clone();
-    let agency = server.on_server(async move {
+    let (agency, report) = server.on_server(async move {
         let imported = tiendo_shared::import(&seed).expect("parses");
-        library.import(imported, "test").await.expect("imports");
-        library.org(AGENCY).await.expect("reads")
+        let report = library.import(imported, "test").await.expect("imports");
+        (library.org(AGENCY).await.expect("reads"), report)
     });
+    // The unit merged away in 2025 has no part in the 2026 plan; its successor does.
+    let parts: Vec<&str> = report
+        .progress_docs
+        .iter()
+        .map(|(u, _)| u.as_str())
+        .collect();
+    assert!(
+        !parts.contains(&MERGED) && parts.contains(&INTO),
+        "{parts:?}"
+    );
     let agency = agency.agency(AGENCY).unwrap().clone();
     assert_eq!(agency.changes.len(), 2);
     assert_eq!(
