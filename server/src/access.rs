@@ -461,6 +461,16 @@ impl Peers {
         }
     }
 
+    /// Closes every connection of `user_id` but those of session `keep` (a token hash: the
+    /// device that changed the user's password).
+    pub fn end_user_except(&self, user_id: i64, keep: &[u8]) {
+        for c in self.lock().connections.values() {
+            if c.user_id == user_id && c.session != keep {
+                c.cancel.cancel();
+            }
+        }
+    }
+
     /// Closes every connection (server shutdown).
     pub fn end_all(&self) {
         for c in self.lock().connections.values() {

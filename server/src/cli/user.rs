@@ -6,9 +6,11 @@
 
 use anyhow::Context;
 use clap::Subcommand;
+use tiendo_shared::api::NewAccount;
 
 use super::open_store;
-use crate::accounts::{NewUser, Role, generate_password};
+use crate::accounts::Role;
+use crate::accounts::admin::{self, Actor};
 use crate::config::Config;
 use crate::reader;
 
@@ -24,6 +26,9 @@ pub enum UserCommand {
         /// The unit (id from `tiendo unit list`) for unit_editor, unit_head and agency_admin.
         #[arg(long)]
         unit: Option<String>,
+        /// The unit's agency, where several agencies have a unit of that id.
+        #[arg(long)]
+        agency: Option<String>,
         /// Display name (default: the unit's name or the login name).
         #[arg(long)]
         name: Option<String>,
@@ -51,52 +56,65 @@ pub enum UserCommand {
         /// Login name.
         username: String,
     },
+    /// Move a unit member to another unit (id from `tiendo unit list`).
+    Move {
+        /// Login name.
+        username: String,
+        /// The unit.
+        #[arg(long)]
+        unit: String,
+        /// The unit's agency (default: the user's own).
+        #[arg(long)]
+        agency: Option<String>,
+    },
+    /// The audit of account actions, newest first.
+    Log {
+        /// How many.
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
 }
 
-/// Runs a `tiendo user` command.
+/// Runs a `tiendo user` command: the same actions, rules and audit as the API
+/// ([`crate::accounts::admin`]), as the server's machine.
 pub async fn run(cfg: &Config, command: UserCommand) -> anyhow::Result<()> {
     let store = open_store(cfg).await?;
+    let machine = Actor::Machine;
     match command {
         UserCommand::Add {
             username,
             role,
             unit,
+            agency,
             name,
             password_stdin,
         } => {
             let role: Role = role.parse()?;
-            let (agency_id, unit_row) = match (&unit, role.needs_unit()) {
-                (Some(u), true) => {
-                    let agencies = reader::agencies(&store).await?;
-                    let (agency, unit) = agencies
-                        .iter()
-                        .find_map(|a| a.units.iter().find(|x| x.id == *u).map(|x| (a, x)))
-                        .with_context(|| format!("không có đơn vị {u} (xem `tiendo unit list`)"))?;
-                    (Some(agency.id.clone()), Some(unit.clone()))
-                }
-                (None, true) => anyhow::bail!("vai trò {} cần --unit", role.as_str()),
-                (Some(_), false) => {
-                    anyhow::bail!("vai trò {} không gắn với đơn vị", role.as_str())
-                }
-                (None, false) => (None, None),
+            let agencies = reader::agencies(&store).await?;
+            let password = if password_stdin {
+                Some(read_password()?)
+            } else {
+                None
             };
-            let (password, generated) = read_password(password_stdin)?;
-            let display = name
-                .or_else(|| unit_row.as_ref().map(|u| u.name.clone()))
-                .unwrap_or_default();
-            let user = store
-                .add_user(NewUser {
-                    username,
-                    display_name: display,
-                    role,
-                    agency_id,
-                    unit_id: unit_row.map(|u| u.id),
-                    password: password.clone(),
-                })
-                .await?;
-            println!("Đã tạo {} ({})", user.username, role.label());
-            if generated {
-                println!("  mật khẩu: {password}");
+            let new = NewAccount {
+                role,
+                unit_id: unit,
+                agency_id: agency,
+                display_name: name,
+                username: Some(username),
+            };
+            let made = admin::create(
+                &store,
+                &agencies,
+                &machine,
+                new,
+                password.clone(),
+                crate::today(),
+            )
+            .await?;
+            println!("Đã tạo {} ({})", made.account.username, role.label());
+            if password.is_none() {
+                println!("  mật khẩu: {}", made.password);
             }
         }
         UserCommand::List => {
@@ -122,32 +140,71 @@ pub async fn run(cfg: &Config, command: UserCommand) -> anyhow::Result<()> {
             username,
             password_stdin,
         } => {
-            let (password, generated) = read_password(password_stdin)?;
-            store.set_password(&username, &password).await?;
+            let password = if password_stdin {
+                Some(read_password()?)
+            } else {
+                None
+            };
+            let done = admin::reset_password(&store, &machine, &username, password.clone()).await?;
             println!("Đã đổi mật khẩu của {username}; các phiên đăng nhập cũ đã kết thúc.");
-            if generated {
-                println!("  mật khẩu mới: {password}");
+            if password.is_none() {
+                println!("  mật khẩu mới: {}", done.password);
             }
         }
         UserCommand::Disable { username } => {
-            store.set_disabled(&username, true).await?;
+            admin::set_disabled(&store, &machine, &username, true).await?;
             println!("Đã khoá {username}; các phiên đăng nhập đã kết thúc.");
         }
         UserCommand::Enable { username } => {
-            store.set_disabled(&username, false).await?;
+            admin::set_disabled(&store, &machine, &username, false).await?;
             println!("Đã mở khoá {username}.");
+        }
+        UserCommand::Move {
+            username,
+            unit,
+            agency,
+        } => {
+            let agencies = reader::agencies(&store).await?;
+            admin::move_to(
+                &store,
+                &agencies,
+                &machine,
+                &username,
+                agency.as_deref(),
+                &unit,
+                crate::today(),
+            )
+            .await?;
+            println!("Đã chuyển {username} sang đơn vị {unit}.");
+        }
+        UserCommand::Log { limit } => {
+            for e in admin::events(&store, &machine, limit).await? {
+                let at = chrono_like(e.at);
+                println!(
+                    "{at}  {:<20} {:<16} {:<30} {}",
+                    e.actor, e.action, e.username, e.detail
+                );
+            }
         }
     }
     Ok(())
 }
 
-fn read_password(from_stdin: bool) -> anyhow::Result<(String, bool)> {
-    if !from_stdin {
-        return Ok((generate_password(), true));
-    }
+/// A Unix-ms time as "dd/mm/yyyy HH:MM" in Vietnam's time.
+fn chrono_like(ms: i64) -> String {
+    let secs = ms.div_euclid(1000) + 7 * 3600;
+    let day = tiendo_shared::Date::from_unix_millis_vn(ms)
+        .map(|d| d.vi())
+        .unwrap_or_default();
+    let (h, m) = (secs.rem_euclid(86_400) / 3600, secs.rem_euclid(3600) / 60);
+    format!("{day} {h:02}:{m:02}")
+}
+
+/// A password read from standard input (`--password-stdin`).
+fn read_password() -> anyhow::Result<String> {
     let mut line = String::new();
     std::io::stdin()
         .read_line(&mut line)
         .context("không đọc được mật khẩu từ stdin")?;
-    Ok((line.trim_end_matches(['\r', '\n']).to_string(), false))
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
 }

@@ -76,7 +76,7 @@ impl FromRequestParts<AppState> for Authenticated {
 }
 
 /// The client's address (for the login throttle).
-fn client_addr(parts_ext: &axum::http::Extensions) -> IpAddr {
+pub(crate) fn client_addr(parts_ext: &axum::http::Extensions) -> IpAddr {
     parts_ext
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip())

@@ -3,6 +3,7 @@
 //! Stage: *API*, reading from the [`Library`](crate::library::Library) and `shared::status`;
 //! `/sync` hands sockets to [`crate::sync`].
 
+pub mod accounts;
 pub mod api;
 pub mod attestations;
 pub mod auth;
@@ -58,6 +59,7 @@ pub fn app(state: AppState) -> Router {
         .nest(
             "/api",
             api::router()
+                .merge(accounts::router())
                 .merge(attestations::router())
                 .merge(auth::router())
                 .merge(bundles::router())

@@ -94,6 +94,12 @@ const TABLES: &[(&str, &str, &str, i64)] = &[
         "key",
         1000,
     ),
+    (
+        "account_events",
+        "id, at, actor, action, username, agency_id, detail",
+        "id",
+        1000,
+    ),
 ];
 
 /// One value of a row, as either engine gives it.
@@ -306,7 +312,9 @@ impl Store {
                     "SELECT setval(pg_get_serial_sequence('users', 'id'),
                                    coalesce((SELECT max(id) FROM users), 0) + 1, false);
                      SELECT setval(pg_get_serial_sequence('reports', 'id'),
-                                   coalesce((SELECT max(id) FROM reports), 0) + 1, false);",
+                                   coalesce((SELECT max(id) FROM reports), 0) + 1, false);
+                     SELECT setval(pg_get_serial_sequence('account_events', 'id'),
+                                   coalesce((SELECT max(id) FROM account_events), 0) + 1, false);",
                 )
                 .await?;
         }

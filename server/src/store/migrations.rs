@@ -192,6 +192,18 @@ pub const MIGRATIONS: &[&str] = &[
     INSERT OR IGNORE INTO file_possession (sha256, user_id, doc_id, since)
         SELECT sha256, 0, '', stored_at FROM files
         WHERE sha256 NOT IN (SELECT sha256 FROM file_possession);",
+    // 12: the audit of account actions (`store::audit`): who did what to whom, and when (Unix
+    // ms); `agency_id` is the account's agency, so an agency's admin reads its own.
+    "CREATE TABLE account_events (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        username TEXT NOT NULL,
+        agency_id TEXT,
+        detail TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX account_events_agency ON account_events (agency_id, at);",
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> Result<()> {

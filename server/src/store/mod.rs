@@ -26,6 +26,7 @@
 //! ([`Store::in_memory`]).
 
 pub mod attest;
+pub mod audit;
 pub mod backups;
 pub mod catalogue;
 pub mod chunks;

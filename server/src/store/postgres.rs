@@ -174,6 +174,17 @@ pub const MIGRATIONS: &[&str] = &[
         SELECT sha256, 0, '', stored_at FROM files
         WHERE sha256 NOT IN (SELECT sha256 FROM file_possession)
         ON CONFLICT DO NOTHING;",
+    // 6: SQLite's 12, the audit of account actions.
+    "CREATE TABLE account_events (
+        id BIGSERIAL PRIMARY KEY,
+        at BIGINT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        username TEXT NOT NULL,
+        agency_id TEXT,
+        detail TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX account_events_agency ON account_events (agency_id, at);",
 ];
 
 /// Migrations of nodes starting together wait for each other on this advisory lock.

@@ -218,6 +218,17 @@ impl Store {
 
     /// Sets a new password and ends the user's sessions.
     pub async fn set_password(&self, username: &str, password: &str) -> Result<()> {
+        self.set_password_keeping(username, password, None).await
+    }
+
+    /// Sets a new password and ends the user's sessions but `keep` (the SHA-256 of the token
+    /// of the session that changed it, when the user changes their own).
+    pub async fn set_password_keeping(
+        &self,
+        username: &str,
+        password: &str,
+        keep: Option<Vec<u8>>,
+    ) -> Result<()> {
         validate_password(password).map_err(StoreError::Invalid)?;
         let user = self
             .user(username)
@@ -232,7 +243,11 @@ impl Store {
                         "UPDATE users SET password_hash = ?1 WHERE id = ?2",
                         params![hash, user.id],
                     )?;
-                    tx.execute("DELETE FROM sessions WHERE user_id = ?1", [user.id])?;
+                    tx.execute(
+                        "DELETE FROM sessions WHERE user_id = ?1
+                           AND (?2 IS NULL OR token_hash != ?2)",
+                        params![user.id, keep],
+                    )?;
                     tx.commit()
                 })
                 .await
@@ -245,12 +260,54 @@ impl Store {
                     &[&hash, &user.id],
                 )
                 .await?;
-                tx.execute("DELETE FROM sessions WHERE user_id = $1", &[&user.id])
-                    .await?;
+                tx.execute(
+                    "DELETE FROM sessions WHERE user_id = $1
+                       AND ($2::bytea IS NULL OR token_hash != $2)",
+                    &[&user.id, &keep],
+                )
+                .await?;
                 announce_accounts(&tx, &self.node).await?;
                 Ok(tx.commit().await?)
             }
         }
+    }
+
+    /// Moves a user to unit `unit_id` of agency `agency_id` (its sessions stay: the next
+    /// request reads the account as it now is).
+    pub async fn move_user(&self, username: &str, agency_id: &str, unit_id: &str) -> Result<User> {
+        let user = self
+            .user(username)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("người dùng {username}")))?;
+        let (id, agency, unit) = (user.id, agency_id.to_string(), unit_id.to_string());
+        match &self.engine {
+            Engine::Sqlite(_) => {
+                let (agency, unit) = (agency.clone(), unit.clone());
+                self.blocking(move |c| {
+                    c.execute(
+                        "UPDATE users SET agency_id = ?1, unit_id = ?2 WHERE id = ?3",
+                        params![agency, unit, id],
+                    )
+                })
+                .await?;
+            }
+            Engine::Postgres(pool) => {
+                let mut c = pg(pool).await?;
+                let tx = c.transaction().await?;
+                tx.execute(
+                    "UPDATE users SET agency_id = $1, unit_id = $2 WHERE id = $3",
+                    &[&agency, &unit, &id],
+                )
+                .await?;
+                announce_accounts(&tx, &self.node).await?;
+                tx.commit().await?;
+            }
+        }
+        Ok(User {
+            agency_id: Some(agency),
+            unit_id: Some(unit),
+            ..user
+        })
     }
 
     /// Disables (or re-enables) a user; disabling ends its sessions.

@@ -21,6 +21,8 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tokio::sync::Semaphore;
 
+pub mod admin;
+
 use crate::error::{AppError, Result};
 use crate::store::Store;
 use crate::store::throttle::Counter;
@@ -435,6 +437,32 @@ impl Accounts {
                 "phiên đăng nhập không hợp lệ hoặc đã hết hạn".to_string(),
             )),
         }
+    }
+
+    /// `user` changes their own password: the current one is checked like a sign-in (under
+    /// the throttle, so this is no way around it), then every other session of theirs ends;
+    /// `keep` (the token's SHA-256 of the session asking) stays.
+    pub async fn change_password(
+        &self,
+        user: &User,
+        current: &str,
+        new: &str,
+        from: IpAddr,
+        keep: Vec<u8>,
+    ) -> Result<()> {
+        validate_password(new).map_err(AppError::BadRequest)?;
+        let verified = match self.check(&user.username, current, from).await {
+            Ok(v) => v,
+            Err(AppError::Unauthorized(_)) => {
+                return Err(AppError::Forbidden("mật khẩu hiện tại không đúng".into()));
+            }
+            Err(e) => return Err(e),
+        };
+        self.store.login_succeeded(verified.keys).await?;
+        self.store
+            .set_password_keeping(&user.username, new, Some(keep))
+            .await?;
+        admin::changed_own_password(&self.store, user).await
     }
 
     /// Ends a session.
