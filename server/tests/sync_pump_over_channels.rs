@@ -54,6 +54,10 @@ impl Client {
 /// A server state over a fresh data directory (seeded, with demo accounts), and a pump for the
 /// central office's account reading from and writing to channels.
 async fn connect(dir: &tempfile::TempDir) -> Client {
+    connect_with(dir, false).await
+}
+
+async fn connect_with(dir: &tempfile::TempDir, keepalive: bool) -> Client {
     let config = Config {
         data_dir: dir.path().to_path_buf(),
         ..Config::default()
@@ -87,7 +91,7 @@ async fn connect(dir: &tempfile::TempDir) -> Client {
     };
     let (to_pump, rx) = mpsc::channel(16);
     let (tx, from_pump) = mpsc::channel(16);
-    let pump = tokio::spawn(pump::run(state, auth, tx, rx));
+    let pump = tokio::spawn(pump::run(state, auth, tx, rx, keepalive));
     Client {
         to_pump,
         from_pump,
@@ -111,6 +115,41 @@ async fn a_join_over_channels_is_answered_by_samod_with_the_servers_peer_id() {
     let peer = frame::decode(&answer).expect("a protocol message");
     assert_eq!(peer.kind, "peer");
     assert!(peer.sender_id.is_some_and(|id| id != "tablet-1"));
+}
+
+#[tokio::test]
+async fn a_client_that_asks_hears_keep_alives_on_an_idle_connection_and_others_do_not() {
+    for keepalive in [true, false] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut client = connect_with(&dir, keepalive).await;
+        client
+            .send(frame::encode(
+                &[("type", "join"), ("senderId", "tablet-k")],
+                None,
+            ))
+            .await;
+        let mut texts = 0;
+        let idle = tokio::time::sleep(tiendo_server::sync::KEEPALIVE * 2);
+        tokio::pin!(idle);
+        loop {
+            tokio::select! {
+                m = client.from_pump.next() => match m {
+                    Some(Message::Text(t)) => {
+                        assert_eq!(t.as_str(), "k");
+                        texts += 1;
+                    }
+                    Some(_) => {}
+                    None => break,
+                },
+                _ = &mut idle => break,
+            }
+        }
+        if keepalive {
+            assert!(texts >= 2, "{texts} keep-alives");
+        } else {
+            assert_eq!(texts, 0);
+        }
+    }
 }
 
 #[tokio::test]

@@ -16,7 +16,7 @@ scenario(async () => {
   const percent = `${env('PERCENT')}%`;
   const context = await launch(env('PROFILE'));
   let sockets = 0;
-  await context.routeWebSocket(/\/sync$/, (ws) => {
+  await context.routeWebSocket(/\/sync(\?.*)?$/, (ws) => {
     sockets += 1;
     ws.close();
   });

@@ -15,7 +15,7 @@ scenario(async () => {
   // The weak link: the bootstrap never answers, the sync socket is closed at once.
   let blocked = true;
   await context.route('**/api/bootstrap**', (r) => r.abort());
-  await context.routeWebSocket(/\/sync$/, (ws) => {
+  await context.routeWebSocket(/\/sync(\?.*)?$/, (ws) => {
     if (blocked) ws.close();
     else ws.connectToServer();
   });

@@ -8,6 +8,7 @@ pub mod hostile;
 pub mod office;
 pub mod process;
 pub mod province;
+pub mod proxy;
 pub mod stores;
 
 use std::convert::Infallible;

@@ -105,6 +105,16 @@ pub fn on_online(f: impl Fn() + 'static) -> Option<gloo_events::EventListener> {
     ))
 }
 
+/// Calls `f` when the browser says the network is gone.
+pub fn on_offline(f: impl Fn() + 'static) -> Option<gloo_events::EventListener> {
+    let window = web_sys::window()?;
+    Some(gloo_events::EventListener::new(
+        &window,
+        "offline",
+        move |_| f(),
+    ))
+}
+
 /// Opens `url` in a new tab (a file to read).
 pub fn open_url(url: &str) {
     if let Some(w) = web_sys::window() {

@@ -360,8 +360,10 @@ impl Session {
         }
         let session = self.clone();
         let online = browser::on_online(move || session.redial());
+        let offline = browser::on_offline(super::socket::drop_all);
         Watch {
             _online: online,
+            _offline: offline,
             _tasks: tasks,
         }
     }
@@ -381,5 +383,6 @@ impl Session {
 /// Keeps [`Session::watch`] running until dropped.
 pub struct Watch {
     _online: Option<gloo_events::EventListener>,
+    _offline: Option<gloo_events::EventListener>,
     _tasks: Tasks,
 }

@@ -4,8 +4,15 @@
 //! the session cookie with the upgrade, so no token is handled here. samod's dialer interface
 //! wants `Send` values; browser objects are not, so the socket lives in a local task and talks to
 //! samod through channels. samod reconnects with backoff when the socket drops.
+//!
+//! A dead link is noticed in seconds, not when TCP gives up: the socket asks the server for a
+//! keep-alive (`/sync?keepalive=1`, a text frame `k` on an idle connection) and, once it has
+//! heard the first, drops the connection when nothing arrives for [`SILENCE_MS`]; the browser's
+//! `offline` event drops every socket at once ([`drop_all`]). samod then reports the connection
+//! lost (the indicator says "Ngoại tuyến") and dials again with its backoff. A server too old
+//! to send keep-alives is never taken for a dead one: the watchdog waits for the first.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use futures::StreamExt;
@@ -27,6 +34,31 @@ pub struct WebSocketDialer {
 }
 
 type Inbound = Result<Vec<u8>, std::io::Error>;
+
+/// Silence after which a connection that heard keep-alives is taken for dead (the server sends
+/// one every 1.5 s; checked every [`WATCH_MS`], so a dead link is dropped within 4 s).
+pub const SILENCE_MS: f64 = 3500.0;
+/// How often the watchdog looks.
+const WATCH_MS: u32 = 500;
+
+thread_local! {
+    /// The open sockets' ways to drop them ([`drop_all`]).
+    static LIVE: RefCell<Vec<Rc<dyn Fn()>>> = RefCell::new(Vec::new());
+}
+
+/// Drops every open sync socket at once (the browser says the network is gone).
+pub fn drop_all() {
+    let all: Vec<Rc<dyn Fn()>> = LIVE.with(|l| l.borrow_mut().drain(..).collect());
+    for drop_it in all {
+        drop_it();
+    }
+}
+
+/// `url` asking the server for keep-alives.
+fn with_keepalive(url: &str) -> String {
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{sep}keepalive=1")
+}
 
 impl Dialer for WebSocketDialer {
     type Error = std::convert::Infallible;
@@ -52,7 +84,7 @@ impl Dialer for WebSocketDialer {
 
 /// Opens the socket in a local task; `ready` gets the transport once it is open.
 fn open(url: &str, ready: oneshot::Sender<Result<Transport, SocketError>>) {
-    let ws = match WebSocket::new(url) {
+    let ws = match WebSocket::new(&with_keepalive(url)) {
         Ok(ws) => ws,
         Err(e) => {
             let _ = ready.send(Err(SocketError(format!("{e:?}"))));
@@ -73,14 +105,52 @@ fn open(url: &str, ready: oneshot::Sender<Result<Transport, SocketError>>) {
             }
         })
     };
+    // When the connection was last heard from, once the server has shown it sends keep-alives.
+    let heard = Rc::new(Cell::new(None::<f64>));
     let on_message = {
-        let in_tx = in_tx.clone();
+        let (in_tx, heard) = (in_tx.clone(), heard.clone());
         Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
-            if let Ok(buf) = e.data().dyn_into::<js_sys::ArrayBuffer>() {
+            let data = e.data();
+            if data.is_string() {
+                // A keep-alive: proof of life, nothing for samod.
+                heard.set(Some(js_sys::Date::now()));
+                return;
+            }
+            if heard.get().is_some() {
+                heard.set(Some(js_sys::Date::now()));
+            }
+            if let Ok(buf) = data.dyn_into::<js_sys::ArrayBuffer>() {
                 let _ = in_tx.unbounded_send(Ok(js_sys::Uint8Array::new(&buf).to_vec()));
             }
         })
     };
+    // Drops the connection: samod sees its stream end at once (a close handshake over a dead
+    // link would wait for TCP).
+    let dead = Rc::new(Cell::new(false));
+    let drop_it: Rc<dyn Fn()> = {
+        let (ws, in_tx, dead) = (ws.clone(), in_tx.clone(), dead.clone());
+        Rc::new(move || {
+            if !dead.replace(true) {
+                in_tx.close_channel();
+                let _ = ws.close();
+            }
+        })
+    };
+    LIVE.with(|l| l.borrow_mut().push(drop_it.clone()));
+    {
+        let (dead, drop_it) = (dead.clone(), drop_it.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            while !dead.get() {
+                gloo_timers::future::TimeoutFuture::new(WATCH_MS).await;
+                if heard
+                    .get()
+                    .is_some_and(|t| js_sys::Date::now() - t > SILENCE_MS)
+                {
+                    drop_it();
+                }
+            }
+        });
+    }
     let on_close = {
         let (ready, in_tx) = (ready.clone(), in_tx.clone());
         Closure::<dyn FnMut(CloseEvent)>::new(move |e: CloseEvent| {
@@ -109,8 +179,8 @@ fn open(url: &str, ready: oneshot::Sender<Result<Transport, SocketError>>) {
         ws.set_onopen(None);
         ws.set_onmessage(None);
         ws.set_onclose(None);
-        let _ = ws.close();
-        in_tx.close_channel();
+        drop_it();
+        LIVE.with(|l| l.borrow_mut().retain(|d| !Rc::ptr_eq(d, &drop_it)));
         drop((on_open, on_message, on_close));
     });
 }

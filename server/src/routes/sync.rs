@@ -17,12 +17,21 @@ use crate::sync::pump;
 /// Each sync socket's read buffer.
 const READ_BUFFER: usize = 8 * 1024;
 
+/// `GET /sync`'s query.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct SyncQuery {
+    /// `1`: send a keep-alive text frame on an idle connection ([`crate::sync::KEEPALIVE`]).
+    keepalive: Option<String>,
+}
+
 /// `GET /sync`: upgrades a signed-in request to the sync socket.
 pub async fn upgrade(
     State(state): State<AppState>,
     auth: Authenticated,
+    query: axum::extract::Query<SyncQuery>,
     ws: WebSocketUpgrade,
 ) -> Result<Response> {
+    let keepalive = query.keepalive.as_deref() == Some("1");
     let limits = &state.config.limits;
     let open = state.library.peers().connections_of(auth.user.id);
     if open >= limits.max_connections_per_user {
@@ -44,6 +53,6 @@ pub async fn upgrade(
         .on_upgrade(move |socket| {
             let span = tracing::info_span!("sync", user = %auth.user.username, peer = tracing::field::Empty);
             let (tx, rx) = socket.split();
-            pump::run(state, auth, tx, rx).instrument(span)
+            pump::run(state, auth, tx, rx, keepalive).instrument(span)
         }))
 }

@@ -36,6 +36,10 @@ pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// How often an open connection re-checks its session (an expiry; sessions ended or users
 /// disabled by another process are noticed within a second by [`crate::sessions_elsewhere`]).
 pub const SESSION_RECHECK: Duration = Duration::from_secs(60);
+/// How often a client that asked for it (`/sync?keepalive=1`) hears from an idle connection: a
+/// text frame `k` (the browser cannot see WebSocket pings), so a tablet notices a dead link in
+/// seconds ([`pump::run`]). Clients that did not ask are sent nothing new.
+pub const KEEPALIVE: Duration = Duration::from_millis(1500);
 /// How long an outbound message may wait for SQLite before the connection is closed.
 pub const STORAGE_TIMEOUT: Duration = Duration::from_secs(30);
 

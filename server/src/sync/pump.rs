@@ -13,7 +13,7 @@ use futures::{Sink, SinkExt, Stream, StreamExt};
 use samod::{PeerId, Transport};
 
 use super::frame::{Frame, decode, inspect};
-use super::{HANDSHAKE_TIMEOUT, SESSION_RECHECK, STORAGE_TIMEOUT, close_code};
+use super::{HANDSHAKE_TIMEOUT, KEEPALIVE, SESSION_RECHECK, STORAGE_TIMEOUT, close_code};
 use crate::AppState;
 use crate::access::Access;
 use crate::accounts::User;
@@ -205,8 +205,13 @@ fn announced_heads(bytes: &[u8]) -> Option<(String, Vec<automerge::ChangeHash>)>
 
 /// Pumps one sync connection between the client (`ws_tx`, `ws_rx`: the socket's two halves, or
 /// channels in a test) and samod until either side ends it.
-pub async fn run<S, R, E>(state: AppState, auth: Authenticated, mut ws_tx: S, mut ws_rx: R)
-where
+pub async fn run<S, R, E>(
+    state: AppState,
+    auth: Authenticated,
+    mut ws_tx: S,
+    mut ws_rx: R,
+    keepalive: bool,
+) where
     S: Sink<Message> + Unpin,
     R: Stream<Item = Result<Message, E>> + Unpin,
     E: Display,
@@ -312,8 +317,17 @@ where
     // 3. Pump until one side stops.
     let mut recheck = tokio::time::interval(SESSION_RECHECK);
     recheck.tick().await;
+    // The keep-alive: the first at once (the client arms its watchdog only once it has heard
+    // one, so an older server that sends none is never taken for a dead one).
+    let mut alive = tokio::time::interval(KEEPALIVE);
+    alive.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let reason = loop {
         tokio::select! {
+            _ = alive.tick(), if keepalive => {
+                if ws_tx.send(Message::Text("k".into())).await.is_err() {
+                    break "client went away".to_string();
+                }
+            }
             _ = recheck.tick() => {
                 if state.accounts.authenticate(&token).await.is_err() {
                     let _ = ws_tx.send(close(close_code::POLICY, "session ended")).await;
