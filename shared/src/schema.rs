@@ -198,6 +198,14 @@ pub const MIGRATIONS: &[Migration] = &[
         apply: None,
     },
     Migration {
+        kind: DocKind::Progress,
+        from: 4,
+        to: 5,
+        what: "a unit head's return of the unit's report to its editors (`send_back` steps in \
+               `reports`); absent is none — the version tells an older release there is more",
+        apply: None,
+    },
+    Migration {
         kind: DocKind::Org,
         from: 3,
         to: 4,

@@ -25,6 +25,9 @@ fn step(id: &str, action: Action, by: &str, role: Role, on: &str) -> Step {
     if action == Action::Return {
         s.note = "Bổ sung số liệu".into();
     }
+    if action == Action::SendBack {
+        s.note = "Thiếu minh chứng".into();
+    }
     s
 }
 
@@ -87,6 +90,10 @@ async fn who_may_submit_approve_return_and_accept_a_units_report() {
     let h = Role::UnitHead;
     let o = Role::AgencyAdmin;
     let table: Vec<(&str, Role, Action, &str, bool)> = vec![
+        // The head sends a first submission back to its editors; only the head may.
+        (UNIT, e, Action::Submit, "s0", true),
+        (UNIT, e, Action::SendBack, "editor-sends-back", false),
+        (HEAD, h, Action::SendBack, "b0", true),
         (UNIT, e, Action::Submit, "s1", true),
         (UNIT, e, Action::Approve, "editor-approves", false),
         (UNIT, e, Action::Accept, "editor-accepts", false),
@@ -103,6 +110,7 @@ async fn who_may_submit_approve_return_and_accept_a_units_report() {
     for (user, role, action, id, want) in table {
         let on = match id {
             "k2" => "s2",
+            "b0" | "editor-sends-back" => "s0",
             _ if action == Action::Submit => "",
             _ => "s1",
         };
@@ -124,6 +132,7 @@ async fn who_may_submit_approve_return_and_accept_a_units_report() {
     // authored as that user, too). The server judges who delivered it, so none is stored.
     let forged: Vec<(&str, &str, Role, Action, &str)> = vec![
         (UNIT, HEAD, h, Action::Approve, "editor-signs-as-head"),
+        (UNIT, HEAD, h, Action::SendBack, "editor-sends-back-as-head"),
         (HEAD, UNIT, e, Action::Submit, "head-signs-as-editor"),
         (UNIT, OFFICE, o, Action::Accept, "editor-signs-as-office"),
         (HEAD, OFFICE, o, Action::Return, "head-signs-as-office"),
@@ -169,9 +178,11 @@ async fn who_may_submit_approve_return_and_accept_a_units_report() {
     });
     assert_eq!(state.phase, Phase::Accepted, "{state:#?}");
     assert_eq!(state.accepted.as_ref().unwrap().step.id, "s2");
-    assert_eq!(state.returns.len(), 1);
-    assert_eq!(state.returns[0].step.note, "Bổ sung số liệu");
-    let ids: BTreeMap<&str, bool> = ["s1", "a1", "r1", "s2", "k2"]
+    assert_eq!(state.returns.len(), 2);
+    assert_eq!(state.returns[0].step.action, Action::SendBack);
+    assert_eq!(state.returns[0].step.note, "Thiếu minh chứng");
+    assert_eq!(state.returns[1].step.note, "Bổ sung số liệu");
+    let ids: BTreeMap<&str, bool> = ["s0", "b0", "s1", "a1", "r1", "s2", "k2"]
         .into_iter()
         .map(|id| (id, receipts.contains_key(id)))
         .collect();

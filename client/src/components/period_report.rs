@@ -25,6 +25,7 @@ pub struct PeriodReportProps {
 pub fn period_report(props: &PeriodReportProps) -> Html {
     let ws = use_ws();
     let error = use_state(|| None::<String>);
+    let note_ref = use_node_ref();
     let asked = use_state(notify::allowed);
     let role = ws.docs.me.user.role;
     let today = browser::today();
@@ -76,21 +77,33 @@ pub fn period_report(props: &PeriodReportProps) -> Html {
     let take = |action: Action| {
         let (docs, unit, error) = (ws.docs.clone(), unit.clone(), error.clone());
         let (period, on) = (props.period, view.current.clone());
+        let note_ref = note_ref.clone();
         Callback::from(move |_| {
+            let note = note_ref
+                .cast::<web_sys::HtmlTextAreaElement>()
+                .map(|t| t.value().trim().to_string())
+                .unwrap_or_default();
+            if action == Action::SendBack && note.is_empty() {
+                error.set(Some("Ghi rõ lý do trả lại để người soạn sửa.".into()));
+                return;
+            }
             let question = match action {
                 Action::Submit => {
                     "Gửi báo cáo kỳ này? Số liệu đã gửi được giữ nguyên; sửa sau đó là bản nháp mới."
                 }
+                Action::SendBack => "Trả báo cáo lại cho người soạn với ghi chú này?",
                 _ => "Duyệt báo cáo đơn vị đã gửi?",
             };
             if !browser::confirm(question) {
                 return;
             }
             let on = (action != Action::Submit).then(|| on.clone()).flatten();
-            error.set(
-                docs.take_step(&unit, period, action, on, String::new())
-                    .err(),
-            );
+            let note = if action == Action::SendBack {
+                note
+            } else {
+                String::new()
+            };
+            error.set(docs.take_step(&unit, period, action, on, note).err());
         })
     };
     let ask = {
@@ -115,7 +128,8 @@ pub fn period_report(props: &PeriodReportProps) -> Html {
                     data-testid="report-reminder">{text}</p>
             }
             if let Some(note) = &view.returned_note {
-                <p class="returned" data-testid="report-return-note">{format!("Văn phòng trả lại: {note}")}</p>
+                <p class="returned" data-testid="report-return-note">{format!("{} trả lại: {note}",
+                    if view.returned_by_head { "Lãnh đạo đơn vị" } else { "Văn phòng" })}</p>
             }
             <ul class="steps">{ for view.lines.iter().map(|l| html! { <li>{l}</li> }) }</ul>
             <div class="actions">
@@ -126,6 +140,11 @@ pub fn period_report(props: &PeriodReportProps) -> Html {
                 }
                 if view.actions.contains(&Action::Approve) {
                     <button onclick={take(Action::Approve)} data-testid="report-approve">{"Duyệt báo cáo"}</button>
+                }
+                if view.actions.contains(&Action::SendBack) {
+                    <label class="note">{"Lý do trả lại "}
+                        <textarea ref={note_ref.clone()} data-testid="report-send-back-note" rows="2" /></label>
+                    <button class="secondary" onclick={take(Action::SendBack)} data-testid="report-send-back">{"Trả lại người soạn"}</button>
                 }
                 if notify::supported() && !*asked {
                     <button class="secondary" onclick={ask} data-testid="report-notify">{"Bật thông báo nhắc hạn"}</button>

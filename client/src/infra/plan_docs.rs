@@ -286,7 +286,10 @@ impl PlanDocs {
             .as_ref()
             .ok_or("tài khoản không gắn với đơn vị")?;
         let mut step = step;
-        if action == workflow::Action::Approve {
+        if matches!(
+            action,
+            workflow::Action::Approve | workflow::Action::SendBack
+        ) {
             step.heads = submission_heads(handle, period, &step.on);
         }
         edit_own(handle, |d| {

@@ -76,6 +76,8 @@ pub struct Panel {
     pub lines: Vec<String>,
     /// The office's note when it returned the report (the latest return while returned).
     pub returned_note: Option<String>,
+    /// The latest return was the unit's head's ([`Action::SendBack`]), not the office's.
+    pub returned_by_head: bool,
     /// On time or late, once sent (by the first submission).
     pub on_time: Option<bool>,
     /// What this user may do now.
@@ -128,6 +130,7 @@ pub fn panel_with(
             Action::Submit => "Gửi báo cáo",
             Action::Approve => "Lãnh đạo đơn vị duyệt",
             Action::Return => "Văn phòng trả lại",
+            Action::SendBack => "Lãnh đạo đơn vị trả lại",
             Action::Accept => "Văn phòng tiếp nhận",
             Action::Vouch => "Văn phòng công nhận giờ gửi trên máy",
         };
@@ -153,6 +156,10 @@ pub fn panel_with(
     let returned_note = (st.phase == Phase::Returned)
         .then(|| st.returns.last().map(|r| r.step.note.clone()))
         .flatten();
+    let returned_by_head = st
+        .returns
+        .last()
+        .is_some_and(|r| r.step.action == Action::SendBack);
     let on_time = match (&st.first_submitted, deadlines) {
         (Some(first), Some(d)) => Some(workflow::on_time(first.effective, d.unit)),
         _ => None,
@@ -175,6 +182,9 @@ pub fn panel_with(
     }
     if role == Role::UnitHead && st.phase == Phase::Submitted {
         actions.push(Action::Approve);
+    }
+    if role == Role::UnitHead && matches!(st.phase, Phase::Submitted | Phase::Approved) {
+        actions.push(Action::SendBack);
     }
     if workflow::may_take(role, Action::Vouch) && claim.is_some() {
         actions.push(Action::Vouch);
@@ -206,6 +216,7 @@ pub fn panel_with(
         deadlines,
         lines,
         returned_note,
+        returned_by_head,
         on_time,
         actions,
         reminder,
@@ -311,6 +322,51 @@ mod tests {
     }
 
     #[test]
+    fn the_head_may_send_a_report_back_and_the_unit_is_told_it_was_the_head() {
+        let today: Date = "2025-03-02".parse().unwrap();
+        let sent = reporting(
+            &[step("s1", Action::Submit, Role::UnitEditor, MAR_1, "")],
+            &[],
+        );
+        let head = panel(&sent, &plan(), "tt", PeriodKind::Q1, Role::UnitHead, today);
+        assert!(head.actions.contains(&Action::SendBack));
+        let editor = panel(
+            &sent,
+            &plan(),
+            "tt",
+            PeriodKind::Q1,
+            Role::UnitEditor,
+            today,
+        );
+        assert!(!editor.actions.contains(&Action::SendBack));
+        let back = reporting(
+            &[
+                step("s1", Action::Submit, Role::UnitEditor, MAR_1, ""),
+                step("b1", Action::SendBack, Role::UnitHead, MAR_1 + 60, "s1"),
+            ],
+            &[],
+        );
+        let editor = panel(
+            &back,
+            &plan(),
+            "tt",
+            PeriodKind::Q1,
+            Role::UnitEditor,
+            today,
+        );
+        assert_eq!(editor.phase, Phase::Returned);
+        assert!(editor.returned_by_head);
+        assert_eq!(editor.returned_note.as_deref(), Some("Bổ sung số liệu"));
+        assert!(
+            editor
+                .lines
+                .iter()
+                .any(|l| l.starts_with("Lãnh đạo đơn vị trả lại"))
+        );
+        assert!(editor.actions.contains(&Action::Submit));
+    }
+
+    #[test]
     fn a_report_received_late_shows_its_device_time_as_a_claim_the_office_may_vouch_for() {
         let d = |s: &str| s.parse::<Date>().unwrap();
         let today = d("2025-12-07");
@@ -407,7 +463,7 @@ mod tests {
             Role::UnitHead,
             d("2025-03-01"),
         );
-        assert_eq!(head.actions, vec![Action::Submit, Action::Approve]);
+        assert_eq!(head.actions, vec![Action::Submit, Action::Approve, Action::SendBack]);
         assert_eq!(head.reminder, None, "sent: no reminder");
         assert_eq!(head.on_time, Some(true));
         let office = panel(

@@ -64,6 +64,10 @@ pub enum Action {
     Approve,
     /// The office sends it back with a note (trả lại).
     Return,
+    /// The unit's head sends it back to its editors with a note, before the office has it
+    /// (lãnh đạo trả lại). An old build does not know this word and skips the step (the report
+    /// shows as sent there); the server and newer builds count it.
+    SendBack,
     /// The office accepts it (tiếp nhận).
     Accept,
     /// The office accepts the device time a submission claims (it was made in a dead zone and
@@ -74,10 +78,11 @@ pub enum Action {
 
 impl Action {
     /// Every action, in tie order.
-    pub const ALL: [Action; 5] = [
+    pub const ALL: [Action; 6] = [
         Action::Submit,
         Action::Approve,
         Action::Return,
+        Action::SendBack,
         Action::Accept,
         Action::Vouch,
     ];
@@ -88,6 +93,7 @@ impl Action {
             Action::Submit => "submit",
             Action::Approve => "approve",
             Action::Return => "return",
+            Action::SendBack => "send_back",
             Action::Accept => "accept",
             Action::Vouch => "vouch",
         }
@@ -99,6 +105,7 @@ impl Action {
             Action::Submit => "Gửi báo cáo",
             Action::Approve => "Lãnh đạo duyệt",
             Action::Return => "Trả lại",
+            Action::SendBack => "Lãnh đạo trả lại",
             Action::Accept => "Tiếp nhận",
             Action::Vouch => "Công nhận giờ gửi trên máy",
         }
@@ -125,7 +132,7 @@ impl std::str::FromStr for Action {
 pub fn may_take(role: Role, action: Action) -> bool {
     match action {
         Action::Submit => role.is_unit_member(),
-        Action::Approve => role == Role::UnitHead,
+        Action::Approve | Action::SendBack => role == Role::UnitHead,
         Action::Return | Action::Accept | Action::Vouch => {
             matches!(role, Role::AgencyAdmin | Role::SystemAdmin)
         }
@@ -734,6 +741,9 @@ pub fn derive(unit: &[Step], office: &[Step], received: &BTreeMap<String, i64>) 
             Action::Approve if st.phase != Phase::Submitted => {
                 Some(format!("báo cáo đang ở trạng thái {}", st.phase.vi()))
             }
+            Action::SendBack if !matches!(st.phase, Phase::Submitted | Phase::Approved) => {
+                Some(format!("báo cáo đang ở trạng thái {}", st.phase.vi()))
+            }
             Action::Accept if st.phase != Phase::Approved => {
                 Some(format!("báo cáo đang ở trạng thái {}", st.phase.vi()))
             }
@@ -778,6 +788,12 @@ pub fn derive(unit: &[Step], office: &[Step], received: &BTreeMap<String, i64>) 
                 st.phase = Phase::Accepted;
             }
             Action::Vouch => {}
+            Action::SendBack => {
+                st.submitted = None;
+                st.approved = None;
+                st.returns.push(t.clone());
+                st.phase = Phase::Returned;
+            }
             Action::Return => {
                 if st.accepted.as_ref().map(|a| a.step.id.as_str()) == Some(t.step.on.as_str()) {
                     st.accepted = None;

@@ -410,3 +410,40 @@ fn a_step_of_a_word_this_build_does_not_know_is_left_out_and_the_rest_read() {
     // "vouch" itself round-trips in this build.
     assert_eq!("vouch".parse::<Action>().unwrap(), Action::Vouch);
 }
+
+#[test]
+fn a_head_sends_the_report_back_to_its_editors_with_a_note_before_the_office_has_it() {
+    let mut back = step("b1", Action::SendBack, Role::UnitHead, MAR_1 + 60, "s1");
+    back.note = "Bổ sung minh chứng nhiệm vụ 2.a".into();
+    let st = state(&[submit("s1", MAR_1), back.clone()]);
+    assert_eq!(st.phase, Phase::Returned);
+    assert!(st.submitted.is_none());
+    assert_eq!(st.returns[0].step.note, "Bổ sung minh chứng nhiệm vụ 2.a");
+    assert_eq!(st.returns[0].step.action, Action::SendBack);
+    // The office cannot accept what the head sent back; the editors send it again.
+    let st = state(&[
+        submit("s1", MAR_1),
+        back.clone(),
+        step("k1", Action::Accept, Role::AgencyAdmin, MAR_1 + 120, "s1"),
+        submit("s2", MAR_1 + 180),
+    ]);
+    assert_eq!(st.phase, Phase::Submitted);
+    assert_eq!(st.ignored.len(), 1);
+    // Only a head sends back, and only a report the office has not accepted.
+    let by_editor = step("b2", Action::SendBack, Role::UnitEditor, MAR_1 + 60, "s1");
+    assert_eq!(
+        state(&[submit("s1", MAR_1), by_editor]).phase,
+        Phase::Submitted
+    );
+    let late = step("b3", Action::SendBack, Role::UnitHead, MAR_1 + 300, "s1");
+    let st = state(&[
+        submit("s1", MAR_1),
+        step("a1", Action::Approve, Role::UnitHead, MAR_1 + 60, "s1"),
+        step("k1", Action::Accept, Role::AgencyAdmin, MAR_1 + 120, "s1"),
+        late,
+    ]);
+    assert_eq!(st.phase, Phase::Accepted);
+    assert_eq!(st.ignored.len(), 1);
+    assert!(!Action::SendBack.by_office());
+    assert_eq!("send_back".parse::<Action>().unwrap(), Action::SendBack);
+}
