@@ -463,7 +463,10 @@ mod tests {
             Role::UnitHead,
             d("2025-03-01"),
         );
-        assert_eq!(head.actions, vec![Action::Submit, Action::Approve, Action::SendBack]);
+        assert_eq!(
+            head.actions,
+            vec![Action::Submit, Action::Approve, Action::SendBack]
+        );
         assert_eq!(head.reminder, None, "sent: no reminder");
         assert_eq!(head.on_time, Some(true));
         let office = panel(
