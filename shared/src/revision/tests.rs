@@ -71,7 +71,7 @@ fn a_revision_counts_from_its_day_and_leaves_the_figures_before_it_as_they_were(
     );
     let q1 = on("2025-03-20", Some(PeriodKind::Q1));
     let t = q1.tasks.iter().find(|t| t.task_id == "t1-b").unwrap();
-    assert_eq!(t.lead_units, [old_lead.clone()]);
+    assert_eq!(t.lead_units, [old_lead]);
     assert_eq!(q1.headline.total, 43);
     // From the day: the added task counts, the new lead and timeline hold (not overdue in
     // August: due at the end of the year now).
