@@ -77,6 +77,23 @@ pub struct Plan {
     )]
     #[serde(default)]
     pub links: Vec<crate::year::PlanLink>,
+    /// The plan of the year before that this one continues, and the task each of its tasks
+    /// carries on ([`crate::next_year`]): recorded once, when the plan is imported; whole-model
+    /// writes leave it alone.
+    #[autosurgeon(
+        hydrate = "crate::next_year::hydrate_previous",
+        reconcile = "crate::next_year::leave_previous"
+    )]
+    #[serde(default)]
+    pub previous: Option<crate::next_year::Previous>,
+    /// Mid-year revisions ("kế hoạch điều chỉnh, bổ sung", [`crate::revision`]), in date order,
+    /// appended only: whole-model writes leave them alone.
+    #[autosurgeon(
+        hydrate = "crate::revision::hydrate_revisions",
+        reconcile = "crate::revision::leave_revisions"
+    )]
+    #[serde(default)]
+    pub revisions: Vec<crate::revision::Revision>,
     /// What this reading of the document could not read ([`crate::isolate`]): never stored.
     #[autosurgeon(
         hydrate = "crate::isolate::none",

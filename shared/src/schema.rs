@@ -215,6 +215,16 @@ pub const MIGRATIONS: &[Migration] = &[
                figures — the version tells an older release there is more",
         apply: None,
     },
+    Migration {
+        kind: DocKind::Plan,
+        from: 4,
+        to: 5,
+        what: "the plan of the year before this one continues (`previous`: its id, and per task \
+               the task carried on and how it was found), written once; mid-year revisions \
+               (`revisions`: from a day, on a legal basis, tasks added and leads and timelines \
+               changed with what they were), appended only; absent is none",
+        apply: None,
+    },
 ];
 
 /// The schema version of `doc`: the highest of the values devices wrote (1 when none).

@@ -317,7 +317,7 @@ fn old_and_new_releases_editing_one_entry_converge_and_keep_each_others_fields()
     assert_eq!(e.result, "xong");
     let m7: EntryV3 = autosurgeon::hydrate_prop(&new, &t, "month-07").unwrap();
     assert_eq!(m7.percent, 100);
-    assert_eq!(DocKind::Progress.current(), 4);
+    assert_eq!(DocKind::Progress.current(), 5);
 }
 
 fn arb_text() -> impl Strategy<Value = String> {

@@ -7,7 +7,9 @@
 //! another from 1 April and its successor renamed from 1 July (the status reads through them),
 //! and the plan at 4, linked to a plan it replaces from 1 July; v5: the organisation at version 4
 //! (dated in time), with a unit established from 1 July besides — before that day it does not
-//! exist, and every older organisation reads as "valid since ever", keeping its figures.
+//! exist, and every older organisation reads as "valid since ever", keeping its figures — and
+//! the plan at 5, continuing the year before's plan (two tasks matched to it) and revised from
+//! 1 October (a task added, a lead and a timeline changed).
 //!
 //! The files under `fixtures/golden/v<N>/` never change. A release that changes a document's
 //! shape adds a new directory (`cargo test -p tiendo-shared --test golden_documents_still_read --
@@ -285,6 +287,57 @@ const ESTABLISHED: &str = "phong-phap-che";
 
 /// Writes the current version's golden files. Run by hand when a release changes a shape; the
 /// files of earlier versions are never rewritten.
+/// What the plan records from v5: the plan of the year before it continues and a mid-year
+/// revision.
+fn next_year_and_revision(plan_doc: &mut automerge::Automerge) {
+    use tiendo_shared::next_year::{Continued, How, Previous};
+    let previous = Previous {
+        plan_id: "kh-cchc-2024-so-khoa-hoc-va-cong-nghe".into(),
+        drafted: false,
+        tasks: vec![
+            Continued {
+                task_id: "t1-a".into(),
+                previous_task: "t1-a".into(),
+                how: How::SameTitle,
+            },
+            Continued {
+                task_id: "t2-a".into(),
+                previous_task: "t2-b".into(),
+                how: How::SimilarTitle,
+            },
+        ],
+        by: "office".into(),
+    };
+    tiendo_shared::next_year::record(plan_doc, &previous, AT.0 * 1000).unwrap();
+    let mut plan: Plan = doc::read(&*plan_doc).unwrap();
+    let org = import(tiendo_shared::fixtures::SEED_PLAN).unwrap().org;
+    let request = tiendo_shared::revision::Request {
+        from: Some("2025-10-01".parse().unwrap()),
+        basis_number: "Kế hoạch số 120/KH-SKHCN".into(),
+        basis_date: Some("2025-09-25".parse().unwrap()),
+        add: vec![(
+            4,
+            tiendo_shared::maintain::TaskDraft {
+                title: "Rà soát quy chế làm việc sau sắp xếp".into(),
+                lead: "Phòng Hành chính - Tổng hợp".into(),
+                timeline: "Quý IV năm 2025".into(),
+                ..Default::default()
+            },
+        )],
+        lead: vec![("t2-a".into(), "Thanh tra Sở".into())],
+        timeline: vec![("t1-b".into(), "Quý IV năm 2025".into())],
+    };
+    let (revision, _) = tiendo_shared::revision::revise(
+        &mut plan,
+        &org.agencies[0],
+        &request,
+        ("golden-revision", "office", AT.0 * 1000),
+    )
+    .unwrap();
+    doc::update::<Plan, _>(plan_doc, "office", AT, |p| *p = plan.clone()).unwrap();
+    tiendo_shared::revision::record(plan_doc, &revision).unwrap();
+}
+
 #[test]
 #[ignore]
 fn write_golden_fixtures() {
@@ -326,6 +379,11 @@ fn write_golden_fixtures() {
             by: UNIT.into(),
         };
         tiendo_shared::year::record(&mut plan_doc, &link, AT.0 * 1000).unwrap();
+        plan = doc::load(&plan_doc.save()).unwrap();
+    }
+    if !matches!(version.as_str(), "v1" | "v2" | "v3" | "v4") {
+        let mut plan_doc = plan.document().clone();
+        next_year_and_revision(&mut plan_doc);
         plan = doc::load(&plan_doc.save()).unwrap();
     }
     std::fs::write(dir.join("plan.automerge"), plan.save()).unwrap();
@@ -428,6 +486,14 @@ fn documents_of_every_earlier_version_read_to_the_same_model_and_status() {
         }
         // From v4 the organisation holds its changes: a merge and a rename.
         let changes = &org.agencies[0].changes;
+        if version == "v5" {
+            assert_eq!(plan.previous.as_ref().unwrap().tasks.len(), 2);
+            assert_eq!(plan.revisions.len(), 1);
+            assert_eq!(plan.revisions[0].changes.len(), 3);
+        } else {
+            assert_eq!(plan.previous, None, "{version}");
+            assert!(plan.revisions.is_empty(), "{version}");
+        }
         if version == "v4" || version == "v5" {
             assert_eq!(
                 changes.len(),

@@ -181,6 +181,24 @@ pub fn dashboard_view() -> Html {
         });
     }
     let summary = use_summary(&ws, *as_of, *period);
+    // "So với năm trước": each area beside last year's, when the plan continues one.
+    let last_year = use_state(|| None::<tiendo_shared::next_year::Comparison>);
+    {
+        let last_year = last_year.clone();
+        let continues = plan.as_ref().is_ok_and(|p| p.previous.is_some());
+        use_effect_with(
+            (ws.snap.plan_id.clone(), continues),
+            move |(plan_id, continues)| {
+                last_year.set(None);
+                if *continues {
+                    let (plan_id, last_year) = (plan_id.clone(), last_year.clone());
+                    wasm_bindgen_futures::spawn_local(async move {
+                        last_year.set(crate::infra::api::previous_year(&plan_id).await);
+                    });
+                }
+            },
+        );
+    }
     let (plan, agency) = match (plan, ws.snap.agency.clone()) {
         (Ok(p), Ok(a)) => (p, a),
         (Err(e), _) | (_, Err(e)) => return html! { <p class="error">{e}</p> },
@@ -367,6 +385,9 @@ pub fn dashboard_view() -> Html {
                         <span class="bar-label">{format!("{}. {}", a.number, a.title)}</span>
                         {bar(format!("bar-area-{}", a.number), &a.counts, area_max)}
                         <span class="bar-n">{format!("{}/{} · {}", a.counts.done_on_time + a.counts.done_late, a.counts.total, pct(a.counts.completion_rate))}</span>
+                        if let Some(t) = dashboard::previous_year(last_year.as_ref(), a.number) {
+                            <span class="bar-n previous" title="So với năm trước" data-testid={format!("previous-area-{}", a.number)}>{t}</span>
+                        }
                     </div>
                 }) }
                 </div>

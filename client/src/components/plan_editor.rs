@@ -1,5 +1,6 @@
-//! Plan maintenance in the client (office build): the task editor (edit, add, retire) and
-//! importing another plan.
+//! Plan maintenance in the client (office build): the task editor (edit, add, retire),
+//! importing another plan, and next year's plan drafted from this one (its one-off tasks kept
+//! or dropped, then saved like an import).
 //!
 //! Stage: *UI* over [`tiendo_shared::maintain`]. Edits are ordinary offline edits of the plan
 //! document through `infra::plan_docs` (the server accepts them from the agency's administrators only);
@@ -13,8 +14,21 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use std::collections::BTreeSet;
+
+use tiendo_shared::next_year;
+
 use super::use_ws;
 use crate::infra::{api, browser, prefs};
+
+/// What the office looks at in a draft of next year's plan, beside the preview table.
+#[derive(Clone, PartialEq)]
+struct NextYear {
+    carried: usize,
+    one_off: Vec<next_year::OneOff>,
+    replaced: Vec<next_year::Replaced>,
+    notes: Vec<String>,
+}
 
 #[derive(Properties, PartialEq)]
 pub struct EditorProps {
@@ -160,10 +174,15 @@ pub fn plan_import() -> Html {
     let status = use_state(|| None::<Result<String, String>>);
     let row_error = use_state(|| None::<(String, String)>);
     let busy = use_state(|| false);
+    // A draft of next year's plan: its one-off tasks and notes, and the one-off tasks kept.
+    let next = use_state(|| None::<NextYear>);
+    let kept = use_state(BTreeSet::<String>::new);
     let on_file = {
         let (parsed, status, new_units) = (parsed.clone(), status.clone(), new_units.clone());
+        let next = next.clone();
         let agency = ws.snap.agency.clone().ok();
         Callback::from(move |e: Event| {
+            next.set(None);
             let Some(file) = e
                 .target()
                 .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
@@ -245,10 +264,16 @@ pub fn plan_import() -> Html {
     let save = {
         let (parsed, status, busy) = (parsed.clone(), status.clone(), busy.clone());
         let (session, imported) = (session.clone(), imported.clone());
+        let (next, kept) = (next.clone(), kept.clone());
         Callback::from(move |_| {
-            let Some(Ok((_, draft))) = (*parsed).clone() else {
+            let Some(Ok((_, mut draft))) = (*parsed).clone() else {
                 return;
             };
+            // A drafted plan loses the one-off tasks the office did not keep.
+            if let Some(n) = &*next {
+                let one_off: Vec<String> = n.one_off.iter().map(|o| o.task_id.clone()).collect();
+                next_year::keep_only(&mut draft, &one_off, &kept);
+            }
             let (status, busy) = (status.clone(), busy.clone());
             let (session, imported) = (session.clone(), imported.clone());
             busy.set(true);
@@ -300,8 +325,81 @@ pub fn plan_import() -> Html {
             }
         })
     };
+    let draft_next = {
+        let (parsed, status, next, kept) =
+            (parsed.clone(), status.clone(), next.clone(), kept.clone());
+        let plan_id = ws.snap.plan_id.clone();
+        Callback::from(move |_| {
+            let (parsed, status, next, kept) =
+                (parsed.clone(), status.clone(), next.clone(), kept.clone());
+            let plan_id = plan_id.clone();
+            status.set(None);
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::next_year_draft(&plan_id).await {
+                    Ok(d) => {
+                        kept.set(BTreeSet::new());
+                        next.set(Some(NextYear {
+                            carried: d.carried.len(),
+                            one_off: d.one_off,
+                            replaced: d.replaced,
+                            notes: d.notes,
+                        }));
+                        parsed.set(Some(Ok(("kế hoạch năm trước".to_string(), d.draft))));
+                    }
+                    Err(e) => {
+                        parsed.set(Some(Err(format!("Không lập được kế hoạch năm sau: {e}"))))
+                    }
+                }
+            });
+        })
+    };
+    let toggle = |task_id: String| {
+        let kept = kept.clone();
+        Callback::from(move |_: Event| {
+            let mut k = (*kept).clone();
+            if !k.remove(&task_id) {
+                k.insert(task_id.clone());
+            }
+            kept.set(k);
+        })
+    };
+    let year = ws.snap.plan.as_ref().ok().and_then(|p| p.effective_year());
+    let dropped = |id: &str| {
+        next.as_ref()
+            .is_some_and(|n| n.one_off.iter().any(|o| o.task_id == id) && !kept.contains(id))
+    };
     html! {
         <section class="import" data-testid="plan-import">
+            if let Some(y) = year {
+                <h3>{"Kế hoạch năm sau"}</h3>
+                <p><button class="secondary" onclick={draft_next} data-testid="draft-next-year">
+                    {format!("Lập kế hoạch năm {} từ kế hoạch năm {y}", y + 1)}</button></p>
+                <p class="sub">{"Bản nháp giữ các lĩnh vực, các nhiệm vụ thường xuyên, định kỳ (thời gian chuyển sang năm mới), đơn vị như hiện nay và hạn báo cáo của năm mới; nhiệm vụ làm một lần do đầu mối chọn giữ lại. Sửa trong bảng bên dưới rồi lưu như một kế hoạch nhập."}</p>
+            }
+            if let Some(n) = &*next {
+                <div class="next-year" data-testid="next-year">
+                    <p data-testid="next-year-summary">{format!("{} nhiệm vụ thường xuyên, định kỳ được chuyển sang; {} nhiệm vụ làm một lần — chọn nhiệm vụ giữ lại (thời gian đã chuyển sang năm mới, cần xem lại):",
+                        n.carried, n.one_off.len())}</p>
+                    <table class="plan" data-testid="next-year-one-off">
+                        <thead><tr><th>{"Giữ lại"}</th><th>{"Mã"}</th><th>{"Nhiệm vụ"}</th><th>{"Thời gian năm trước"}</th><th>{"Thời gian năm mới (cần xem lại)"}</th></tr></thead>
+                        <tbody>
+                        { for n.one_off.iter().map(|o| html! {
+                            <tr data-testid={format!("one-off-{}", o.task_id)}>
+                                <td><input type="checkbox" checked={kept.contains(&o.task_id)} onchange={toggle(o.task_id.clone())}
+                                    data-testid="one-off-keep" /></td>
+                                <td>{&o.code}</td><td>{&o.title}</td><td>{&o.timeline_before}</td><td>{&o.timeline}</td>
+                            </tr>
+                        }) }
+                        </tbody>
+                    </table>
+                    if !n.replaced.is_empty() {
+                        <ul data-testid="next-year-replaced">
+                        { for n.replaced.iter().map(|r| html! { <li>{format!("{}: {} → {} (đơn vị cũ đã kết thúc)", r.task_id, r.before, r.after)}</li> }) }
+                        </ul>
+                    }
+                    { for n.notes.iter().map(|m| html! { <p class="note">{m}</p> }) }
+                </div>
+            }
             <h3>{"Nhập kế hoạch khác từ tệp (.docx, .xlsx, .txt)"}</h3>
             <input type="file" accept=".docx,.xlsx,.txt,text/plain,application/vnd.openxmlformats-officedocument.wordprocessingml.document,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
                 onchange={on_file} data-testid="import-file" />
@@ -328,7 +426,7 @@ pub fn plan_import() -> Html {
                                 { for imp.plan.tasks().map(|(area, t)| {
                                     let due: Vec<String> = t.schedule.milestones.iter().map(|m| m.due.vi()).collect();
                                     html! {
-                                    <tr data-testid={format!("import-task-{}", t.id)}>
+                                    <tr data-testid={format!("import-task-{}", t.id)} class={classes!(dropped(&t.id).then_some("retired"))}>
                                         <td>{area.number}</td>
                                         <td><input class="code" value={t.code.clone()} onchange={correct(t.id.clone(), "code")} data-testid="import-code" /></td>
                                         <td class="title">{&t.title}</td>

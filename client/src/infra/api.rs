@@ -225,3 +225,34 @@ pub async fn import_draft(draft: &tiendo_shared::Imported) -> Result<ImportAnswe
         Err(error_text(resp).await)
     }
 }
+
+#[cfg(feature = "office")]
+/// "Lập kế hoạch năm N+1 từ kế hoạch năm N": the server's draft of next year's plan from plan
+/// `plan_id` (`shared::next_year::draft`), not saved.
+pub async fn next_year_draft(plan_id: &str) -> Result<tiendo_shared::next_year::Draft, String> {
+    let resp = Request::get(&format!("/api/plans/{plan_id}/next-year"))
+        .send()
+        .await
+        .map_err(|_| {
+            "Không kết nối được máy chủ: cần có mạng để lập kế hoạch năm sau.".to_string()
+        })?;
+    if resp.ok() {
+        resp.json().await.map_err(|e| e.to_string())
+    } else {
+        Err(error_text(resp).await)
+    }
+}
+
+#[cfg(feature = "office")]
+/// Plan `plan_id`'s areas beside those of the plan it continues ("so với năm trước"); `None`
+/// offline or when it continues none.
+pub async fn previous_year(plan_id: &str) -> Option<tiendo_shared::next_year::Comparison> {
+    let resp = Request::get(&format!("/api/plans/{plan_id}/previous-year"))
+        .send()
+        .await
+        .ok()?;
+    if !resp.ok() {
+        return None;
+    }
+    resp.json().await.ok()
+}

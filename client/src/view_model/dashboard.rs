@@ -215,6 +215,30 @@ pub fn author_name(people: &[Person], agency: &Agency, author: Option<&str>) -> 
     }
 }
 
+/// "So với năm trước" of area `number`: last year's completion for the same area ("Năm 2025:
+/// 4/6 · 67%"), or nothing when the plan continues none or last year had no such area.
+pub fn previous_year(
+    cmp: Option<&tiendo_shared::next_year::Comparison>,
+    number: u32,
+) -> Option<String> {
+    let cmp = cmp?;
+    let c = cmp
+        .areas
+        .iter()
+        .find(|a| a.number == number)?
+        .previous
+        .as_ref()?;
+    let year = cmp
+        .previous_year
+        .map_or_else(|| "Năm trước".to_string(), |y| format!("Năm {y}"));
+    Some(format!(
+        "{year}: {}/{} · {:.0}%",
+        c.done_on_time + c.done_late,
+        c.total,
+        c.completion_rate * 100.0
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -387,5 +411,46 @@ mod tests {
         );
         assert_eq!(author_name(&people, &agency, Some("ghost")), "ghost");
         assert_eq!(author_name(&people, &agency, None), "không rõ");
+    }
+
+    #[test]
+    fn each_area_shows_last_years_completion_for_the_same_area() {
+        use tiendo_shared::next_year::{AreaComparison, Comparison};
+        use tiendo_shared::status::AsOf;
+        let counts = |total, done| Counts {
+            total,
+            done_on_time: done,
+            completion_rate: done as f64 / total as f64,
+            ..Counts::default()
+        };
+        let cmp = Comparison {
+            previous_plan: "kh-2025".into(),
+            previous_title: "KH 2025".into(),
+            previous_year: Some(2025),
+            previous_as_of: AsOf {
+                day: "2025-12-20".parse().unwrap(),
+                closed: true,
+                picked: false,
+            },
+            areas: vec![
+                AreaComparison {
+                    number: 1,
+                    title: "Chỉ đạo".into(),
+                    current: counts(6, 1),
+                    previous: Some(counts(6, 4)),
+                    continued: 5,
+                },
+                AreaComparison {
+                    number: 2,
+                    title: "Thể chế".into(),
+                    current: counts(3, 0),
+                    previous: None,
+                    continued: 0,
+                },
+            ],
+        };
+        assert_eq!(previous_year(Some(&cmp), 1).unwrap(), "Năm 2025: 4/6 · 67%");
+        assert_eq!(previous_year(Some(&cmp), 2), None);
+        assert_eq!(previous_year(None, 1), None);
     }
 }

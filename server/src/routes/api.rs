@@ -417,7 +417,16 @@ async fn import_plan(
                 .import_replacement(imported, replaces, from, basis, &auth.user.username)
                 .await?
         }
-        None => state.library.import(imported, &auth.user.username).await?,
+        None => {
+            // What it continues of the year before: checked or matched before anything is stored.
+            let previous =
+                crate::routes::next_year::previous_of(&state, &auth, &imported.plan).await?;
+            let report = state.library.import(imported, &auth.user.username).await?;
+            if let Some(p) = &previous {
+                crate::routes::next_year::record(&state, &report.plan_id, p).await?;
+            }
+            report
+        }
     };
     tracing::info!(plan = %report.plan_id, user = %auth.user.username, format, "plan imported through the API");
     Ok((

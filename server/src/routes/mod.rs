@@ -11,6 +11,7 @@ pub mod body;
 pub mod bundles;
 pub mod files;
 pub mod metrics;
+pub mod next_year;
 pub mod sync;
 
 use axum::Router;
@@ -64,6 +65,7 @@ pub fn app(state: AppState) -> Router {
                 .merge(auth::router())
                 .merge(bundles::router())
                 .merge(files::router())
+                .merge(next_year::router())
                 .layer(middleware::from_fn(json_errors)),
         )
         .route("/sync", get(sync::upgrade))

@@ -222,6 +222,8 @@ impl Builder {
             implementation: self.implementation,
             recipients: self.recipients,
             links: Vec::new(),
+            previous: None,
+            revisions: Vec::new(),
             unreadable: Vec::new(),
         };
         Ok(Imported {
