@@ -53,6 +53,19 @@ pub struct Config {
     /// Addresses that may read `GET /metrics` without signing in (a Prometheus scraper);
     /// everyone else needs a system administrator's session. Empty by default.
     pub metrics_from: Vec<std::net::IpAddr>,
+    /// The day the views' defaults take for today (which period is closed, which year's
+    /// roll-up opens), in place of the clock. **Tests only**: a test server pretends to be on a
+    /// given day; never read from the file, the environment or the command line.
+    #[serde(skip)]
+    pub today: Option<tiendo_shared::Date>,
+}
+
+impl Config {
+    /// Today for the views' defaults: [`Config::today`] when a test set it, else the clock's
+    /// ([`crate::today`]).
+    pub fn today(&self) -> tiendo_shared::Date {
+        self.today.unwrap_or_else(crate::today)
+    }
 }
 
 /// What the province sets for its agencies.
@@ -144,6 +157,7 @@ impl Default for Config {
             import: tiendo_shared::import::Options::default(),
             province: Province::default(),
             metrics_from: Vec::new(),
+            today: None,
         }
     }
 }

@@ -351,8 +351,12 @@ impl PlanData {
         let deadline = self.deadlines(period).map(|d| d.unit);
         let mut states: HashMap<String, workflow::ReportState> =
             self.reporting(period, received).into_iter().collect();
+        // The units of the report's day, under their names then: a unit created later is no
+        // source of it (its progress, if any, still counts where lineage carries it).
+        let then = agency.on(as_of);
         for p in &self.progress {
             let name = agency.unit_name_on(&p.unit_id, as_of);
+            let listed = then.unit(&p.unit_id).is_some() || agency.unit(&p.unit_id).is_none();
             let central = agency.central_office.as_deref() == Some(p.unit_id.as_str());
             let state = docs.progress.get(&p.unit_id).zip(states.remove(&p.unit_id));
             let on_time = state.as_ref().and_then(|(_, st)| {
@@ -375,12 +379,12 @@ impl PlanData {
                     match read {
                         Ok(snapshot) => {
                             progress.push(snapshot);
-                            sources.push(ReportSource {
+                            sources.extend(listed.then_some(ReportSource {
                                 unit: name,
                                 basis: basis.into(),
                                 heads,
                                 on_time,
-                            });
+                            }));
                         }
                         Err(e) => {
                             // What was sent is not all here yet: the live figures, said so.
@@ -389,18 +393,18 @@ impl PlanData {
                                 ..Problem::new(format!("báo cáo đã gửi của {name}: {e}"))
                             });
                             progress.push(p.clone());
-                            sources.push(ReportSource {
+                            sources.extend(listed.then_some(ReportSource {
                                 unit: name,
                                 basis: "số liệu đang cập nhật (bản đã gửi chưa về đủ)".into(),
                                 heads: Vec::new(),
                                 on_time,
-                            });
+                            }));
                         }
                     }
                 }
                 None => {
                     progress.push(p.clone());
-                    sources.push(ReportSource {
+                    sources.extend(listed.then_some(ReportSource {
                         unit: name,
                         basis: if central {
                             "đầu mối tổng hợp — số liệu trực tiếp".into()
@@ -409,7 +413,7 @@ impl PlanData {
                         },
                         heads: Vec::new(),
                         on_time: None,
-                    });
+                    }));
                 }
             }
         }

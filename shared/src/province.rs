@@ -114,6 +114,14 @@ pub struct AgencyRow {
     pub plan_id: String,
     /// Its plan's title.
     pub plan_title: String,
+    /// Its plan's year (the roll-up lists one year's plans; a row says which).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
+    /// The day its figures are computed as of: the day picked, else its plan's own rule
+    /// ([`crate::status::as_of()`]: a period whose deadline passed, as of that deadline — the
+    /// office's configured one where it set one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<Date>,
     /// The headline counts.
     pub counts: Counts,
     /// The plan-completion score.
@@ -143,13 +151,26 @@ impl AgencyRow {
     }
 }
 
-/// The roll-up of a province for a period.
+/// The roll-up of a province for a year's plans and a period.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Rollup {
+    /// The plans' year.
+    #[serde(default)]
+    pub year: Option<i32>,
     /// The period.
     pub period: PeriodKind,
-    /// The day counted for.
+    /// The day counted for: the day picked, else the period's by the regime's deadline
+    /// ([`crate::status::as_of_in`]); a row whose office set another deadline says its own.
     pub as_of: Date,
+    /// The period was over and no day was picked: `as_of` is its report deadline.
+    #[serde(default)]
+    pub closed: bool,
+    /// What the screen says of it ("Quý I năm 2025 đã qua hạn báo cáo — số liệu tính đến …").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Every year some readable agency has a plan for (the year picker's choices).
+    #[serde(default)]
+    pub years: Vec<i32>,
     /// When the server computed it (Unix seconds): shown with a kept copy offline.
     pub computed_at: i64,
     /// One row per agency the user may read.
@@ -281,6 +302,8 @@ pub fn row(
         kind: Kind::of(agency),
         plan_id: plan.id.clone(),
         plan_title: plan.title.clone(),
+        year: plan.effective_year(),
+        as_of: Some(summary.as_of),
         counts: summary.headline.clone(),
         score: sc,
         reports,
@@ -497,13 +520,17 @@ pub fn view(rows: &[AgencyRow], kind: Option<Kind>, key: SortKey, desc: bool) ->
 }
 
 /// The `Sent` of an agency from its units' workflow states for the period: the units expected
-/// (all but the central office) with whether and when they sent, by `deadline`.
+/// (all but the central office) with whether and when they sent, by `deadline`. The units are
+/// those that existed on `as_of`, under the names they had then ([`Agency::on`]): a unit created
+/// later is never one the period expected, nor is one renamed later named anew.
 pub fn sent_from(
     agency: &Agency,
+    as_of: Date,
     states: &[(String, workflow::ReportState)],
     deadline: Option<Date>,
     report_made_at: Option<i64>,
 ) -> Sent {
+    let agency = agency.on(as_of);
     let units = agency
         .units
         .iter()
@@ -540,6 +567,7 @@ mod tests {
         let summary = crate::status::summarize(&s.plan, &agency, &[], as_of, Some(PeriodKind::Q1));
         let sent = sent_from(
             &agency,
+            as_of,
             &[],
             crate::workflow::deadlines(&s.plan, PeriodKind::Q1).map(|d| d.unit),
             None,
@@ -584,6 +612,65 @@ mod tests {
             (12, 20),
         );
         assert_eq!(late.criteria[0].points, 0.0);
+    }
+
+    #[test]
+    fn a_period_expects_reports_only_from_the_units_of_its_day_under_their_names_then() {
+        let s = seed();
+        let mut agency = s.agency().clone();
+        let d = |x: &str| x.parse::<Date>().unwrap();
+        let expected_2025: Vec<String> = agency
+            .units
+            .iter()
+            .filter(|u| agency.central_office.as_deref() != Some(u.id.as_str()))
+            .map(|u| u.name.clone())
+            .collect();
+        // In 2026 a unit is renamed and a new one is made by a split.
+        let others: Vec<usize> = (0..agency.units.len())
+            .filter(|i| agency.central_office.as_deref() != Some(agency.units[*i].id.as_str()))
+            .collect();
+        let (r, sp) = (others[0], others[1]);
+        let renamed = agency.units[r].id.clone();
+        let old_name = agency.units[r].name.clone();
+        agency.units[r].name = "Phòng đổi tên năm 2026".into();
+        let split = agency.units[sp].id.clone();
+        agency.units.push(crate::Unit {
+            id: "phong-moi-2026".into(),
+            name: "Phòng mới năm 2026".into(),
+            ..agency.units[sp].clone()
+        });
+        // As recorded (through JSON: whatever else a change comes to hold, defaulted).
+        let change = |c: serde_json::Value| -> crate::lineage::OrgChange {
+            serde_json::from_value(c).unwrap()
+        };
+        agency.changes = vec![
+            change(serde_json::json!({
+                "id": "doi-ten", "kind": "rename", "unit": renamed, "on": "2026-01-15",
+                "old_name": old_name, "new_name": "Phòng đổi tên năm 2026",
+            })),
+            change(serde_json::json!({
+                "id": "tach", "kind": "split", "unit": split, "on": "2026-02-01",
+                "into": [split, "phong-moi-2026"], "created": ["phong-moi-2026"],
+            })),
+        ];
+        let deadline = crate::workflow::deadlines(&s.plan, PeriodKind::Year).map(|d| d.unit);
+        let then = sent_from(&agency, d("2025-12-20"), &[], deadline, None);
+        let names: Vec<String> = then.units.iter().map(|u| u.0.clone()).collect();
+        assert_eq!(
+            names, expected_2025,
+            "the units of 2025, as they were named"
+        );
+        let now = sent_from(&agency, d("2026-12-07"), &[], deadline, None);
+        let names: Vec<String> = now.units.iter().map(|u| u.0.clone()).collect();
+        assert!(
+            names.contains(&"Phòng mới năm 2026".to_string()),
+            "{names:?}"
+        );
+        assert!(
+            names.contains(&"Phòng đổi tên năm 2026".to_string()),
+            "{names:?}"
+        );
+        assert!(!names.contains(&old_name), "{names:?}");
     }
 
     #[test]

@@ -226,6 +226,16 @@ pub struct Year {
     pub parts: Vec<Part>,
     /// Every task counted, together.
     pub counts: Counts,
+    /// The day it is computed as of (the continuing plan's), when the server says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<Date>,
+    /// The period (or the year) was over and no day was picked: `as_of` is its report deadline
+    /// ([`crate::status::as_of()`]).
+    #[serde(default)]
+    pub closed: bool,
+    /// What the screens say of it ("Năm 2025 đã kết thúc — số liệu tính đến 20/12/2025").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// The tasks of `summary` (computed as of [`Role::as_of`]) that count for a plan in `role`.
@@ -261,6 +271,9 @@ pub fn combine(parts: Vec<(Part, Vec<(TaskState, bool)>)>) -> Year {
     Year {
         parts: parts.into_iter().map(|(p, _)| p).collect(),
         counts,
+        as_of: None,
+        closed: false,
+        note: None,
     }
 }
 

@@ -1,6 +1,6 @@
 // The province's view (tests/tests/browser_province_rollup.rs runs this against a real server
-// with two agencies): a province viewer signs in and lands on "Toàn tỉnh", the roll-up of every
-// agency; sorts it by a column both ways; filters by kind; opens an agency read-only (its
+// with two agencies' 2025 plans): a province viewer signs in and lands on "Toàn tỉnh", the
+// roll-up of this year's plans; picks 2025 beside the period and sees every agency; sorts it by a column both ways; filters by kind; opens an agency read-only (its
 // criteria with their working and its status by area, from the server); and, offline after a
 // reload, still sees the roll-up last fetched, with its time.
 //
@@ -19,8 +19,16 @@ scenario(async () => {
   await p.fill('[data-testid=login-username]', env('USER'));
   await p.fill('[data-testid=login-password]', env('PASSWORD'));
   await p.click('[data-testid=login-submit]');
+  await p.waitForSelector('[data-testid=province-title]', { timeout: 60_000 });
+  const opened = {
+    title: await p.textContent('[data-testid=province-title]'),
+    period: await p.$eval('[data-testid=province-period]', (s) => s.value),
+  };
+  await p.selectOption('[data-testid=province-year]', '2025');
   await p.waitForSelector('[data-testid^=province-row-]', { timeout: 60_000 });
-  const first = { names: await names(p), computed: await p.textContent('[data-testid=province-computed]') };
+  const first = {
+    title: await p.textContent('[data-testid=province-title]'),
+    note: await p.textContent('[data-testid=province-closed]').catch(() => null), names: await names(p), computed: await p.textContent('[data-testid=province-computed]') };
 
   await p.click('[data-testid=sort-agency]');
   const byNameAsc = await names(p);
@@ -49,8 +57,10 @@ scenario(async () => {
   // Offline: the roll-up last fetched, said to be the kept copy.
   await context.setOffline(true);
   await p.reload();
+  await p.waitForSelector('[data-testid=province-year]', { timeout: 60_000 });
+  await p.selectOption('[data-testid=province-year]', '2025');
   await p.waitForSelector('[data-testid^=province-row-]', { timeout: 60_000 });
   const offline = { names: await names(p), computed: await p.textContent('[data-testid=province-computed]') };
-  emit('seen', { first, byNameAsc, byNameDesc, byTotal, sos, agency, offline });
+  emit('seen', { opened, first, byNameAsc, byNameDesc, byTotal, sos, agency, offline });
   await context.close();
 });

@@ -82,7 +82,7 @@ async fn write_step(server: &TestServer, user: &str, doc: &str, period: PeriodKi
 
 /// The agency's Q1 reports as the province's roll-up counts them: (received, on time).
 fn rollup_reports(server: &TestServer, province: &str) -> (usize, usize) {
-    let (status, body) = server.get_json_as(province, "/api/province/rollup?period=q1");
+    let (status, body) = server.get_json_as(province, "/api/province/rollup?year=2025&period=q1");
     assert_eq!(status, 200, "{body}");
     let rollup: Rollup = serde_json::from_value(body).expect("a roll-up");
     let row = &rollup.rows[0];

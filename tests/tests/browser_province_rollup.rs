@@ -1,5 +1,6 @@
 //! The province viewer's screen in headless Chromium against a real server with two agencies
-//! (scenario `tests/browser/province_rollup.mjs`): the roll-up shows both, sorts both ways,
+//! (scenario `tests/browser/province_rollup.mjs`): it opens on this year's plans and working
+//! period; with 2025 picked the roll-up shows both agencies' 2025 plans, sorts both ways,
 //! filters by kind, drills into an agency read-only from the server's figures, and shows the
 //! kept roll-up offline.
 
@@ -41,6 +42,36 @@ async fn the_province_sorts_filters_and_opens_an_agency_without_its_documents() 
         .map(|v| v.as_str().unwrap().to_string())
         .collect();
     assert_eq!(first.len(), 2, "both agencies: {seen:#}");
+    // It opened on this year (the browser's clock) and its working period.
+    let today = tiendo_server::today();
+    assert!(
+        seen["opened"]["title"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("năm {}", today.year())),
+        "{seen:#}"
+    );
+    assert_eq!(
+        seen["opened"]["period"],
+        tiendo_shared::status::working_period(today.year(), today).as_str(),
+        "{seen:#}"
+    );
+    assert!(
+        seen["first"]["title"]
+            .as_str()
+            .unwrap()
+            .ends_with("năm 2025"),
+        "{seen:#}"
+    );
+    if today.year() > 2025 {
+        assert!(
+            seen["first"]["note"]
+                .as_str()
+                .unwrap_or_default()
+                .starts_with("Năm 2025 đã kết thúc"),
+            "a past year says so: {seen:#}"
+        );
+    }
     let mut sorted = first.clone();
     sorted.sort();
     assert_eq!(names("byNameAsc"), sorted, "{seen:#}");

@@ -113,8 +113,8 @@ impl Commune {
                     format!("/api/plans/{plan}/reports"),
                     format!("/api/plans/{plan}/reports/q1.docx"),
                     format!("/api/plans/{plan}/reports/q1.xlsx"),
-                    "/api/province/rollup?period=q1".to_string(),
-                    "/api/province/rollup.xlsx?period=q1".to_string(),
+                    "/api/province/rollup?year=2025&period=q1".to_string(),
+                    "/api/province/rollup.xlsx?year=2025&period=q1".to_string(),
                     "/api/bundles/starter".to_string(),
                 ] {
                     let (status, _, _, body) = blocking(|| self.server.download(token, &path));

@@ -66,7 +66,7 @@ async fn reports_download_and_open_in_libreoffice_and_a_spreadsheet_reader() {
     );
     assert_eq!(
         disposition,
-        "attachment; filename=\"bao-cao-cchc-q1-2025.docx\""
+        "attachment; filename=\"bao-cao-cchc-2025-quy-1-so-khcn-quang-ngai.docx\""
     );
     let out = tempfile::tempdir().unwrap();
     let docx_path = out.path().join("bao-cao.docx");

@@ -1,14 +1,16 @@
-//! The province's screen (Sở Nội vụ, system administrators): every agency's row for a period —
-//! counts, completion, score, reports on time, PAR-index points — sortable by any column and
-//! filtered by kind (sở, xã, phường, đặc khu); a row opens that agency read-only from the
-//! server's figures (its status and the criteria with their working), with no document synced
-//! to the device. The last roll-up fetched shows offline, with its time.
+//! The province's screen (Sở Nội vụ, system administrators): every agency's row for a year's
+//! plans and a period — counts, completion, score, reports on time, PAR-index points — sortable
+//! by any column and filtered by kind (sở, xã, phường, đặc khu); a row opens that agency
+//! read-only from the server's figures (its status and the criteria with their working), with
+//! no document synced to the device. It opens on this year's working period (the year's report
+//! in December); a year picker beside the period shows another year's plans, a past period as
+//! of its deadline, said so. The last roll-up fetched shows offline, with its time.
 //!
 //! Stage: *UI* (office build), over `shared::province::view`; I/O through `infra::api`.
 
 use tiendo_shared::PeriodKind;
 use tiendo_shared::province::{AgencyRow, Kind, Rollup, SortKey, view};
-use tiendo_shared::status::Summary;
+use tiendo_shared::status::{Summary, working_period};
 use wasm_bindgen::JsCast;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
@@ -23,17 +25,19 @@ fn pct(r: f64) -> String {
 /// The province's roll-up.
 #[function_component(Province)]
 pub fn province() -> Html {
-    let period = use_state(|| PeriodKind::Q1);
+    // This year's plans, the period the province works on now.
+    let year = use_state(|| browser::today().year());
+    let period = use_state(|| working_period(browser::today().year(), browser::today()));
     let rollup = use_state(|| None::<(Rollup, bool)>);
     let sort = use_state(|| (SortKey::DueCompletion, true));
     let kind = use_state(|| None::<Kind>);
     let open = use_state(|| None::<AgencyRow>);
     {
         let rollup = rollup.clone();
-        use_effect_with(*period, move |p| {
-            let p = *p;
+        use_effect_with((*year, *period), move |(y, p)| {
+            let (y, p) = (*y, *p);
             wasm_bindgen_futures::spawn_local(async move {
-                rollup.set(api::rollup(p).await);
+                rollup.set(api::rollup(y, p).await);
             });
         });
     }
@@ -42,8 +46,30 @@ pub fn province() -> Html {
             let open = open.clone();
             Callback::from(move |_| open.set(None))
         };
-        return html! { <AgencyView row={row.clone()} period={*period} as_of={rollup.as_ref().map(|r| r.0.as_of)} on_back={back} /> };
+        let as_of = row.as_of.or(rollup.as_ref().map(|r| r.0.as_of));
+        return html! { <AgencyView row={row.clone()} period={*period} {as_of} on_back={back} /> };
     }
+    let on_year = {
+        let (year, period) = (year.clone(), period.clone());
+        Callback::from(move |e: Event| {
+            if let Some(y) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
+                .and_then(|s| s.value().parse::<i32>().ok())
+            {
+                year.set(y);
+                period.set(working_period(y, browser::today()));
+            }
+        })
+    };
+    // The years with plans, this year and the one shown, latest first.
+    let mut years: Vec<i32> = rollup
+        .as_ref()
+        .map(|r| r.0.years.clone())
+        .unwrap_or_default();
+    years.extend([browser::today().year(), *year]);
+    years.sort_unstable_by(|a, b| b.cmp(a));
+    years.dedup();
     let on_period = {
         let period = period.clone();
         Callback::from(move |p: PeriodKind| period.set(p))
@@ -89,18 +115,29 @@ pub fn province() -> Html {
     };
     let (key, desc) = *sort;
     let rows = view(&r.rows, *kind, key, desc);
+    // Each plan as of its own rule, as on the screen.
+    let shown_year = r.year.unwrap_or(*year);
     let download = format!(
-        "/api/province/rollup.xlsx?period={}&as_of={}",
+        "/api/province/rollup.xlsx?year={shown_year}&period={}",
         r.period.as_str(),
-        r.as_of
     );
     html! {
         <main class="province" data-testid="province">
-            <h2>{"Tổng hợp toàn tỉnh"}</h2>
+            <h2 data-testid="province-title">{format!("Tổng hợp toàn tỉnh — kế hoạch năm {shown_year}")}</h2>
             <p class="sub" data-testid="province-computed">{format!("{} cơ quan — tính đến {} — số liệu máy chủ lúc {}{}",
                 r.rows.len(), r.as_of.vi(), browser::when(r.computed_at),
                 if *kept { " (bản lưu trên máy, đang ngoại tuyến)" } else { "" })}</p>
+            if let Some(note) = &r.note {
+                <p class="note" data-testid="province-closed">{note}</p>
+            }
             <div class="filters">
+                <label>{"Năm "}
+                    <select onchange={on_year} data-testid="province-year" aria-label="Năm kế hoạch">
+                        { for years.iter().map(|y| html! {
+                            <option value={y.to_string()} selected={*y == *year}>{y.to_string()}</option>
+                        }) }
+                    </select>
+                </label>
                 <label>{"Kỳ báo cáo "}<PeriodSelect value={*period} testid="province-period" on_change={on_period} /></label>
                 <label>{"Loại cơ quan "}
                     <select onchange={on_kind} data-testid="province-kind">
@@ -110,6 +147,9 @@ pub fn province() -> Html {
                 </label>
                 if !*kept { <a class="button" href={download} download="" data-testid="province-download">{"Tải XLSX"}</a> }
             </div>
+            if r.rows.is_empty() {
+                <p class="sub" data-testid="province-empty">{format!("Chưa có cơ quan nào có kế hoạch năm {shown_year}.")}</p>
+            }
             <table class="plan" data-testid="province-table">
                 <thead><tr>{ for SortKey::ALL.iter().map(|k| header(*k)) }</tr></thead>
                 <tbody>
@@ -123,6 +163,9 @@ pub fn province() -> Html {
                         <tr data-testid={format!("province-row-{}", a.agency_id)}>
                             <td><button class="link" onclick={pick} data-testid={format!("province-open-{}", a.agency_id)}>{&a.agency}</button>
                                 <span class="sub">{format!(" ({})", a.kind.vi())}</span>
+                                if let Some(day) = a.as_of.filter(|d| *d != r.as_of) {
+                                    <div class="sub" data-testid="province-row-as-of">{format!("Tính đến {} (hạn báo cáo của cơ quan)", day.vi())}</div>
+                                }
                                 if let Some(by) = &a.continued_by {
                                     <div class="sub" data-testid="province-continued">{"Số liệu tính trong: "}{by}</div>
                                 }
@@ -175,7 +218,7 @@ fn agency_view(props: &AgencyViewProps) -> Html {
         <main class="detail" data-testid="province-agency">
             <button class="secondary" onclick={back} data-testid="back">{"← Toàn tỉnh"}</button>
             <h2>{&a.agency}</h2>
-            <p class="sub">{&a.plan_title}</p>
+            <p class="sub">{&a.plan_title}{a.year.map(|y| format!(" — năm {y}")).unwrap_or_default()}</p>
             { for a.continues.iter().map(|c| html! { <p class="sub">{c}</p> }) }
             <h3>{"Tiêu chí Chỉ số CCHC đo được"}</h3>
             <table class="plan" data-testid="province-criteria">

@@ -140,17 +140,22 @@ pub async fn year(
 }
 
 #[cfg(feature = "office")]
-/// The province's roll-up of `period` (the server's, kept for offline use), and whether it is
-/// the kept copy because the server could not be reached.
+/// The province's roll-up of the plans of `year` for `period`, each as of its own rule (the
+/// server's, kept for offline use), and whether it is the kept copy because the server could
+/// not be reached.
 pub async fn rollup(
+    year: i32,
     period: tiendo_shared::PeriodKind,
 ) -> Option<(tiendo_shared::province::Rollup, bool)> {
-    let key = period.as_str();
+    let key = &format!("{year}.{}", period.as_str());
     let fetched = async {
-        let resp = Request::get(&format!("/api/province/rollup?period={key}"))
-            .send()
-            .await
-            .ok()?;
+        let resp = Request::get(&format!(
+            "/api/province/rollup?year={year}&period={}",
+            period.as_str()
+        ))
+        .send()
+        .await
+        .ok()?;
         if !resp.ok() {
             return None;
         }

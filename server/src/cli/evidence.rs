@@ -41,8 +41,9 @@ pub async fn run(cfg: &Config, command: EvidenceCommand) -> anyhow::Result<()> {
             }
             let store = open_store(cfg).await?;
             let data = reader::gather(&store, &plan).await?;
-            let lines = evidence::index(&data, period)?;
-            let bytes = evidence::export(&data, period, &store).await?;
+            let as_of = crate::reports::as_of(&data, Some(period), None, crate::today()).day;
+            let lines = evidence::index(&data, period, as_of)?;
+            let bytes = evidence::export(&data, period, as_of, &store).await?;
             std::fs::write(&out, &bytes)
                 .with_context(|| format!("không ghi được {}", out.display()))?;
             println!(

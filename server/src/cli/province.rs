@@ -15,12 +15,16 @@ use crate::config::Config;
 /// `tiendo province …`.
 #[derive(Debug, Subcommand)]
 pub enum ProvinceCommand {
-    /// Write the roll-up of every agency for a period as an XLSX.
+    /// Write the roll-up of every agency's plan of a year for a period as an XLSX.
     Report {
+        /// The plans' year (default: that of --as-of, else this year).
+        #[arg(long)]
+        year: Option<i32>,
         /// The reporting period: q1, h1, q3 or year.
         #[arg(long)]
         period: String,
-        /// The day counted for (YYYY-MM-DD or dd/mm/yyyy; default today).
+        /// The day counted for (YYYY-MM-DD or dd/mm/yyyy; default: each plan's own rule — a
+        /// period whose deadline has passed as of that deadline, else today).
         #[arg(long)]
         as_of: Option<String>,
         /// The file to write.
@@ -32,19 +36,24 @@ pub enum ProvinceCommand {
 /// Runs a `tiendo province` command.
 pub async fn run(cfg: &Config, command: ProvinceCommand) -> anyhow::Result<()> {
     match command {
-        ProvinceCommand::Report { period, as_of, out } => {
+        ProvinceCommand::Report {
+            year,
+            period,
+            as_of,
+            out,
+        } => {
             let period: tiendo_shared::PeriodKind = period.parse()?;
-            let as_of = match as_of {
-                Some(s) => s.parse::<tiendo_shared::Date>()?,
-                None => crate::today(),
+            let picked = match as_of {
+                Some(s) => Some(s.parse::<tiendo_shared::Date>()?),
+                None => None,
             };
+            let ask = crate::province::Ask::new(year, Some(period), picked, crate::today());
             let store = open_store(cfg).await?;
             let rules = crate::province::Rules {
                 score: cfg.score.clone(),
                 plan_deadline: cfg.province.plan_deadline()?,
             };
-            let rollup =
-                crate::province::rollup(&store, &store, |_| true, period, as_of, &rules).await?;
+            let rollup = crate::province::rollup(&store, &store, |_| true, ask, &rules).await?;
             let bytes = crate::reports::province::xlsx(&rollup)?;
             std::fs::write(&out, bytes)
                 .with_context(|| format!("không ghi được {}", out.display()))?;
@@ -53,7 +62,7 @@ pub async fn run(cfg: &Config, command: ProvinceCommand) -> anyhow::Result<()> {
                 out.display(),
                 rollup.rows.len(),
                 period.vi(),
-                as_of.vi()
+                rollup.as_of.vi()
             );
             Ok(())
         }

@@ -33,8 +33,8 @@ impl DocReader for Counted<'_> {
     }
 }
 
-/// Writes the report of `plan_id` for `period` as of `as_of` (default: [`reports::default_as_of`])
-/// into `out`.
+/// Writes the report of `plan_id` for `period` as of `as_of` (default: [`reports::as_of`]) into
+/// `out`.
 pub async fn run(
     cfg: &Config,
     plan_id: &str,
@@ -69,8 +69,7 @@ pub async fn run(
     let data = reader::gather(&counted, plan_id).await?;
     let docs = reader::documents(&counted, &data).await?;
     bar.set_message("tạo tệp DOCX, XLSX");
-    let as_of =
-        as_of.unwrap_or_else(|| reports::default_as_of(data.deadlines(period), crate::today()));
+    let as_of = reports::as_of(&data, Some(period), as_of, crate::today()).day;
     let request = reports::Request {
         period,
         as_of,

@@ -137,7 +137,12 @@ pub fn docx(r: &Report) -> Result<Vec<u8>> {
             )
             .align(AlignmentType::Center),
     );
+    // Dated by the report's day, not the clock: the same report makes the same file whenever
+    // it is made.
+    let stamp = format!("{}T00:00:00Z", r.as_of);
     let mut doc = Docx::new()
+        .created_at(&stamp)
+        .updated_at(&stamp)
         .header(numbered)
         .first_header(Header::new())
         .page_size(11906, 16838)

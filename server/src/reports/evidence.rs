@@ -79,9 +79,9 @@ fn safe(name: &str, max: usize) -> String {
 }
 
 /// Every evidence file the units' reports of `data` name for `period`, in plan order (area,
-/// task, unit), each with its place in the archive. Two files that would share a name get
-/// " (2)", " (3)" … before the extension.
-pub fn index(data: &PlanData, period: PeriodKind) -> Result<Vec<Line>> {
+/// task, unit), each with its place in the archive, the units named as they were on `as_of`.
+/// Two files that would share a name get " (2)", " (3)" … before the extension.
+pub fn index(data: &PlanData, period: PeriodKind, as_of: Date) -> Result<Vec<Line>> {
     let agency = data.agency()?;
     let mut lines = Vec::new();
     for (area, task) in data.plan.tasks() {
@@ -112,7 +112,7 @@ pub fn index(data: &PlanData, period: PeriodKind) -> Result<Vec<Line>> {
                         area: area_name.clone(),
                         task_code: task.code.clone(),
                         task_title: task.title.clone(),
-                        unit: agency.unit_name(&progress.unit_id),
+                        unit: agency.unit_name_on(&progress.unit_id, as_of),
                         number: ev.number.clone(),
                         date: ev.date,
                         summary: ev.summary.clone(),
@@ -174,8 +174,13 @@ fn detected_extension(bytes: &[u8]) -> &'static str {
     }
 }
 
-/// The index sheet: one row per file, and whether it is in the archive.
-fn index_sheet(lines: &[Line], stored: &[bool]) -> std::result::Result<Vec<u8>, ReportError> {
+/// The index sheet: one row per file, and whether it is in the archive; dated `as_of`, not by the
+/// clock.
+fn index_sheet(
+    lines: &[Line],
+    stored: &[bool],
+    as_of: Date,
+) -> std::result::Result<Vec<u8>, ReportError> {
     let render = |e: rust_xlsxwriter::XlsxError| ReportError::Render {
         kind: "XLSX",
         why: e.to_string(),
@@ -227,17 +232,32 @@ fn index_sheet(lines: &[Line], stored: &[bool]) -> std::result::Result<Vec<u8>, 
                 .map_err(render)?;
         }
     }
+    let created = rust_xlsxwriter::ExcelDateTime::from_ymd(
+        as_of.year() as u16,
+        as_of.month() as u8,
+        as_of.day() as u8,
+    )
+    .map_err(render)?;
+    book.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&created));
     book.save_to_buffer().map_err(render)
 }
 
-/// The name of the archive: `ho-so-minh-chung-<plan>-<period>.zip`.
-pub fn file_name(plan_id: &str, period: PeriodKind) -> String {
-    format!("ho-so-minh-chung-{plan_id}-{}.zip", period.as_str())
+/// The name of the archive: `ho-so-minh-chung-<plan year>-<period>-<agency>.zip`
+/// (`ho-so-minh-chung-2025-nam-so-khcn.zip`, [`super::file_name`]'s scheme).
+pub fn file_name(year: i32, period: PeriodKind, agency: &str) -> String {
+    tiendo_shared::status::as_of::file_name("ho-so-minh-chung", year, Some(period), agency, "zip")
 }
 
-/// The archive of `data`'s evidence files for `period`, the bytes read from `store`.
-pub async fn export(data: &PlanData, period: PeriodKind, store: &Store) -> Result<Vec<u8>> {
-    let mut lines = index(data, period)?;
+/// The archive of `data`'s evidence files for `period` as of `as_of` (units named as they were
+/// then, every entry dated that day: the same evidence makes the same archive whenever it is
+/// made), the bytes read from `store`.
+pub async fn export(
+    data: &PlanData,
+    period: PeriodKind,
+    as_of: Date,
+    store: &Store,
+) -> Result<Vec<u8>> {
+    let mut lines = index(data, period, as_of)?;
     let mut contents = Vec::with_capacity(lines.len());
     let records = store.documents().await?;
     let mut docs: std::collections::HashMap<String, automerge::Automerge> = Default::default();
@@ -278,17 +298,28 @@ pub async fn export(data: &PlanData, period: PeriodKind, store: &Store) -> Resul
             })
             .collect();
         place(&mut lines, &exts);
-        let sheet = index_sheet(&lines, &stored)?;
+        let sheet = index_sheet(&lines, &stored, as_of)?;
         let failed = |e: &dyn std::fmt::Display| ReportError::Render {
             kind: "ZIP",
             why: e.to_string(),
         };
         let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let day = zip::DateTime::from_date_and_time(
+            as_of.year() as u16,
+            as_of.month() as u8,
+            as_of.day() as u8,
+            0,
+            0,
+            0,
+        )
+        .unwrap_or_default();
         let deflated = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated);
+            .compression_method(zip::CompressionMethod::Deflated)
+            .last_modified_time(day);
         // Scans and photos are compressed already: stored as they are.
         let as_is = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Stored);
+            .compression_method(zip::CompressionMethod::Stored)
+            .last_modified_time(day);
         zip.start_file("Danh muc minh chung.xlsx", deflated)
             .map_err(|e| failed(&e))?;
         zip.write_all(&sheet).map_err(|e| failed(&e))?;

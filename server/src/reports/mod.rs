@@ -17,6 +17,7 @@ pub use xlsx::{SUMMARY_COLUMNS, summary_row, xlsx};
 
 use tiendo_shared::PeriodKind;
 use tiendo_shared::report::Report;
+use tiendo_shared::status::AsOf;
 
 use crate::error::Result;
 
@@ -78,13 +79,16 @@ pub async fn generate(
         request.kinds.clone(),
         rule.clone(),
     );
+    // The plan's year, never the day's: the 2025 report downloaded in 2026 is 2025's.
+    let year = data.plan.effective_year().unwrap_or(as_of.year());
+    let agency = named_agency(&data);
     let (report, files) = tokio::task::spawn_blocking(move || -> Result<_> {
         let report = data.report(&docs, period, as_of, &rule, &received)?;
         let mut files = Vec::new();
         for kind in kinds {
             files.push(Generated {
                 kind,
-                name: file_name(&report, kind),
+                name: file_name(year, period, &agency, kind),
                 bytes: kind.render(&report)?,
             });
         }
@@ -106,15 +110,28 @@ pub async fn generate(
     Ok((report, files))
 }
 
-/// The day a period report is computed for when none is asked: today until the agency's
-/// deadline to the province, and that deadline after it, so a report printed later says what it
-/// said when it was due (with the same submissions it reads the same). `deadlines`: the period's
-/// ([`PlanData::deadlines`]).
-pub fn default_as_of(
-    deadlines: Option<tiendo_shared::workflow::Deadlines>,
+/// The day a view of `data`'s plan is computed as of: the day the user picked, else the
+/// shared rule ([`tiendo_shared::status::as_of()`]) for `period` (`None`: the plan as a whole)
+/// with the office's configured deadlines, on `today` — a period whose deadline has passed is
+/// computed as of that deadline, so a report printed later says what it said when it was due.
+/// The one rule of the status, the year's figures, the reports and the evidence archive.
+pub fn as_of(
+    data: &PlanData,
+    period: Option<PeriodKind>,
+    picked: Option<tiendo_shared::Date>,
     today: tiendo_shared::Date,
-) -> tiendo_shared::Date {
-    deadlines.map_or(today, |d| today.min(d.agency))
+) -> AsOf {
+    match picked {
+        Some(day) => AsOf::picked(day),
+        None => tiendo_shared::status::as_of(
+            &data.plan,
+            period,
+            &data
+                .plan_steps
+                .configured(period.unwrap_or(PeriodKind::Year)),
+            today,
+        ),
+    }
 }
 
 /// A report file kind.
@@ -174,18 +191,43 @@ impl FileKind {
     }
 }
 
-/// The file name a download gets: `bao-cao-cchc-q1-2025.docx`, `phu-luc-cchc-q1-2025.xlsx`.
-pub fn file_name(report: &Report, kind: FileKind) -> String {
+/// The file name a download gets: `bao-cao-cchc-2025-nam-so-khcn-quang-ngai.docx`,
+/// `phu-luc-cchc-2025-quy-1-so-khcn-quang-ngai.xlsx` — the plan's year (never the day's), the
+/// period and the agency's short name, in ASCII ([`tiendo_shared::status::as_of::file_name`]).
+pub fn file_name(year: i32, period: PeriodKind, agency: &str, kind: FileKind) -> String {
     let stem = match kind {
         FileKind::Docx => "bao-cao-cchc",
         FileKind::Xlsx => "phu-luc-cchc",
     };
-    format!(
-        "{stem}-{}-{}.{}",
-        report.period.as_str(),
-        report.as_of.year(),
-        kind.extension()
-    )
+    tiendo_shared::status::as_of::file_name(stem, year, Some(period), agency, kind.extension())
+}
+
+/// The agency as its downloads are named: its name, and a department's province after it
+/// ("Sở Khoa học và Công nghệ" of "UBND tỉnh Quảng Ngãi" → "Sở Khoa học và Công nghệ tỉnh
+/// Quảng Ngãi", so `so-khcn-quang-ngai`); a commune's name names its place already.
+pub fn named_agency(data: &PlanData) -> String {
+    let Ok(agency) = data.agency() else {
+        return String::new();
+    };
+    let org = data.org.name.to_lowercase();
+    let province = org
+        .find("tỉnh ")
+        .or_else(|| org.find("thành phố "))
+        .map(|i| org[i..].trim().to_string());
+    match province {
+        Some(p)
+            if tiendo_shared::province::Kind::of(agency) == tiendo_shared::province::Kind::So
+                && !agency.name.to_lowercase().contains(&p) =>
+        {
+            format!("{} {p}", agency.name)
+        }
+        _ => agency.name.clone(),
+    }
+}
+
+/// `Content-Disposition` of a download named `name` (ASCII, [`file_name`]).
+pub fn attachment(name: &str) -> String {
+    format!("attachment; filename=\"{name}\"")
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -318,12 +360,20 @@ mod tests {
     }
 
     #[test]
-    fn a_late_report_defaults_to_the_day_it_was_due() {
-        let seed = tiendo_shared::import(crate::SEED_PLAN).unwrap();
-        let d = |s: &str| s.parse::<tiendo_shared::Date>().unwrap();
-        let q1 = tiendo_shared::workflow::deadlines(&seed.plan, PeriodKind::Q1);
-        assert_eq!(default_as_of(q1, d("2025-03-10")), d("2025-03-10"));
-        assert_eq!(default_as_of(q1, d("2026-12-02")), d("2025-03-20"));
+    fn download_names_carry_the_plans_year_the_period_and_the_agency() {
+        assert_eq!(
+            file_name(
+                2025,
+                PeriodKind::Year,
+                "Sở Khoa học và Công nghệ tỉnh Quảng Ngãi",
+                FileKind::Docx
+            ),
+            "bao-cao-cchc-2025-nam-so-khcn-quang-ngai.docx"
+        );
+        assert_eq!(
+            file_name(2025, PeriodKind::Q1, "UBND xã An Bình", FileKind::Xlsx),
+            "phu-luc-cchc-2025-quy-1-ubnd-xa-an-binh.xlsx"
+        );
     }
 
     #[test]

@@ -41,7 +41,8 @@ pub fn xlsx(r: &Rollup) -> Result<Vec<u8>> {
     } = formats();
     // Rates and scores with one decimal.
     let num = num.set_num_format("0.0");
-    let year = r.as_of.year();
+    // The plans' year, never the day's: the 2025 roll-up made in 2026 is 2025's.
+    let year = r.year.unwrap_or(r.as_of.year());
 
     let sheet = book.add_worksheet();
     sheet.set_name("Toàn tỉnh").map_err(xlsx_err)?;
@@ -134,4 +135,16 @@ pub fn xlsx(r: &Rollup) -> Result<Vec<u8>> {
         }
     }
     super::xlsx::saved(book, r.as_of)
+}
+
+/// The download's name: `tong-hop-cchc-<plan year>-<period>-toan-tinh.xlsx` (the scheme of
+/// [`super::file_name`], the whole province in place of an agency).
+pub fn file_name(r: &Rollup) -> String {
+    tiendo_shared::status::as_of::file_name(
+        "tong-hop-cchc",
+        r.year.unwrap_or(r.as_of.year()),
+        Some(r.period),
+        "toàn tỉnh",
+        "xlsx",
+    )
 }

@@ -51,13 +51,16 @@ pub fn router() -> Router<AppState> {
 
 #[derive(Debug, Deserialize)]
 struct RollupQuery {
+    year: Option<String>,
     period: Option<String>,
     as_of: Option<String>,
 }
 
-/// The province's roll-up for `auth` (see `crate::province`) for the period asked (default: the
-/// one the day falls in) as of the day asked (default today), and how many agencies' rows had to
-/// be recomputed (the rest were kept: their documents had not changed).
+/// The province's roll-up for `auth` (see `crate::province`): the plans of the year asked
+/// (default: that of the day asked, else this year), for the period asked (default: the one the
+/// province works on, [`tiendo_shared::status::working_period`]), each computed as of the day
+/// asked or else by its own rule ([`tiendo_shared::status::as_of()`]); and how many agencies'
+/// rows had to be recomputed (the rest were kept: their documents had not changed).
 async fn rollup_for(
     state: &AppState,
     auth: &Authenticated,
@@ -65,16 +68,33 @@ async fn rollup_for(
 ) -> Result<(tiendo_shared::province::Rollup, usize)> {
     access::may_see_province(&auth.user)?;
     let Query(q) = query.map_err(|e| AppError::BadRequest(e.body_text()))?;
-    let as_of = as_of(q.as_of.as_deref())?;
-    let period = match q.period.as_deref() {
-        Some(p) => p.parse::<PeriodKind>()?,
-        None => match as_of.month() {
-            1..=3 => PeriodKind::Q1,
-            4..=6 => PeriodKind::H1,
-            7..=9 => PeriodKind::Q3,
-            _ => PeriodKind::Year,
-        },
-    };
+    let picked = q
+        .as_of
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .map(str::parse::<Date>)
+        .transpose()?;
+    let year = q
+        .year
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .map(|y| {
+            y.trim()
+                .parse::<i32>()
+                .ok()
+                .filter(|y| (1900..=9999).contains(y))
+                .ok_or_else(|| {
+                    AppError::BadRequest(format!("năm không hợp lệ: {y} (ví dụ year=2025)"))
+                })
+        })
+        .transpose()?;
+    let period = q
+        .period
+        .as_deref()
+        .filter(|p| !p.is_empty())
+        .map(str::parse::<PeriodKind>)
+        .transpose()?;
+    let ask = crate::province::Ask::new(year, period, picked, state.config.today());
     let rules = crate::province::Rules {
         score: state.config.score.clone(),
         plan_deadline: state.config.province.plan_deadline()?,
@@ -87,8 +107,7 @@ async fn rollup_for(
         .get(
             &state.library,
             move |d| catalogue.access(&user, d) != Access::None,
-            period,
-            as_of,
+            ask,
             &rules,
         )
         .await?;
@@ -96,9 +115,9 @@ async fn rollup_for(
     Ok((rollup, computed))
 }
 
-/// `GET /api/province/rollup?period=q1&as_of=YYYY-MM-DD`: one row per agency the user may read
-/// (province viewers and system administrators only); `X-Tiendo-Recomputed` says how many rows
-/// were computed afresh.
+/// `GET /api/province/rollup?year=2025&period=q1&as_of=YYYY-MM-DD`: one row per plan of that
+/// year of an agency the user may read (province viewers and system administrators only);
+/// `X-Tiendo-Recomputed` says how many rows were computed afresh.
 async fn province_rollup(
     State(state): State<AppState>,
     auth: Authenticated,
@@ -119,11 +138,7 @@ async fn province_rollup_xlsx(
     query: std::result::Result<Query<RollupQuery>, QueryRejection>,
 ) -> Result<Response> {
     let (rollup, _) = rollup_for(&state, &auth, query).await?;
-    let name = format!(
-        "tong-hop-toan-tinh-{}-{}.xlsx",
-        rollup.period.as_str(),
-        rollup.as_of
-    );
+    let name = reports::province::file_name(&rollup);
     let bytes = tokio::task::spawn_blocking(move || reports::province::xlsx(&rollup))
         .await
         .map_err(|e| AppError::Interrupted(e.to_string()))??;
@@ -133,10 +148,7 @@ async fn province_rollup_xlsx(
                 header::CONTENT_TYPE,
                 FileKind::Xlsx.content_type().to_string(),
             ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
+            (header::CONTENT_DISPOSITION, reports::attachment(&name)),
         ],
         bytes,
     )
@@ -190,11 +202,11 @@ struct StatusQuery {
     period: Option<String>,
 }
 
-fn as_of(q: Option<&str>) -> Result<Date> {
-    match q {
-        Some(s) => Ok(s.parse::<Date>()?),
-        None => Ok(crate::today()),
-    }
+/// The day the user picked, if any (`as_of=YYYY-MM-DD`; empty: none).
+fn picked(q: Option<&str>) -> Result<Option<Date>> {
+    Ok(q.filter(|s| !s.is_empty())
+        .map(str::parse::<Date>)
+        .transpose()?)
 }
 
 #[derive(Debug, Deserialize)]
@@ -203,7 +215,9 @@ struct ReportQuery {
 }
 
 /// `GET /api/plans/{id}/reports/{period}.docx|.xlsx?as_of=YYYY-MM-DD`: the period report or
-/// its annex, as a download (`as_of` by default: [`reports::default_as_of`]).
+/// its annex, as a download named by the plan's year, the period and the agency
+/// ([`reports::file_name`]); `as_of` by default: [`reports::as_of`] (a past period as of its
+/// deadline).
 async fn report(
     State(state): State<AppState>,
     auth: Authenticated,
@@ -215,10 +229,13 @@ async fn report(
     let Query(q) = query.map_err(|e| AppError::BadRequest(e.body_text()))?;
     let (period, kind) = FileKind::parse_name(&file)?;
     let data = state.library.plan_data(&id).await?;
-    let as_of = match q.as_of.as_deref() {
-        Some(s) => s.parse::<Date>()?,
-        None => reports::default_as_of(data.deadlines(period), crate::today()),
-    };
+    let as_of = reports::as_of(
+        &data,
+        Some(period),
+        picked(q.as_of.as_deref())?,
+        state.config.today(),
+    )
+    .day;
     let request = reports::Request {
         period,
         as_of,
@@ -241,25 +258,25 @@ async fn report(
     Ok((
         [
             (header::CONTENT_TYPE, kind.content_type().to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
+            (header::CONTENT_DISPOSITION, reports::attachment(&name)),
         ],
         bytes,
     )
         .into_response())
 }
 
-/// `GET /api/plans/{id}/evidence/{period}.zip`: "Hồ sơ minh chứng", the evidence files the
-/// units' reports name for the period with their index sheet. Same roles as the reports.
+/// `GET /api/plans/{id}/evidence/{period}.zip?as_of=YYYY-MM-DD`: "Hồ sơ minh chứng", the
+/// evidence files the units' reports name for the period with their index sheet, as of the day
+/// the reports are ([`reports::as_of`]). Same roles as the reports.
 async fn evidence_archive(
     State(state): State<AppState>,
     auth: Authenticated,
     Path((id, file)): Path<(String, String)>,
+    query: std::result::Result<Query<ReportQuery>, QueryRejection>,
 ) -> Result<Response> {
     readable_plan(&state, &auth, &id)?;
     access::may_see_merged(&auth.user)?;
+    let Query(q) = query.map_err(|e| AppError::BadRequest(e.body_text()))?;
     let period = file
         .strip_suffix(".zip")
         .and_then(|p| p.parse::<tiendo_shared::PeriodKind>().ok())
@@ -269,17 +286,23 @@ async fn evidence_archive(
             ))
         })?;
     let data = state.library.plan_data(&id).await?;
-    let bytes = reports::evidence::export(&data, period, state.library.store()).await?;
+    let as_of = reports::as_of(
+        &data,
+        Some(period),
+        picked(q.as_of.as_deref())?,
+        state.config.today(),
+    )
+    .day;
+    let name = reports::evidence::file_name(
+        data.plan.effective_year().unwrap_or(as_of.year()),
+        period,
+        &reports::named_agency(&data),
+    );
+    let bytes = reports::evidence::export(&data, period, as_of, state.library.store()).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/zip".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!(
-                    "attachment; filename=\"{}\"",
-                    reports::evidence::file_name(&id, period)
-                ),
-            ),
+            (header::CONTENT_DISPOSITION, reports::attachment(&name)),
         ],
         bytes,
     )
@@ -441,22 +464,44 @@ async fn import_plan(
 }
 
 /// `GET /api/plans/{id}/year?period=…&as_of=…`: the year's figures over the plan and those it
-/// continues (`shared::year`), for those who see the merged status.
+/// continues (`shared::year`), for those who see the merged status; without `as_of`, as of the
+/// plan's rule ([`tiendo_shared::status::as_of()`]: a period or a year that is over, as of its
+/// report deadline), the answer saying which day and whether it is closed.
 async fn year(
     State(state): State<AppState>,
     auth: Authenticated,
     Path(id): Path<String>,
     query: std::result::Result<Query<StatusQuery>, QueryRejection>,
 ) -> Result<Json<tiendo_shared::year::Year>> {
-    readable_plan(&state, &auth, &id)?;
+    let rec = readable_plan(&state, &auth, &id)?;
     access::may_see_merged(&auth.user)?;
     let Query(q) = query.map_err(|e| AppError::BadRequest(e.body_text()))?;
-    let as_of = as_of(q.as_of.as_deref())?;
-    let period = match q.period.as_deref().filter(|p| !p.is_empty()) {
-        Some(p) => p.parse::<PeriodKind>()?,
-        None => PeriodKind::Year,
+    let picked = picked(q.as_of.as_deref())?;
+    let asked = q
+        .period
+        .as_deref()
+        .filter(|p| !p.is_empty())
+        .map(str::parse::<PeriodKind>)
+        .transpose()?;
+    let period = asked.unwrap_or(PeriodKind::Year);
+    // The plan and its configured deadlines, from the reading kept of its document.
+    let plan =
+        crate::reader::DocReader::reading::<tiendo_shared::Plan>(&state.library, &rec.doc_id)
+            .await?;
+    let rule = match picked {
+        Some(day) => tiendo_shared::status::AsOf::picked(day),
+        None => tiendo_shared::status::as_of(
+            &plan.model,
+            asked,
+            &plan.steps.configured(period),
+            state.config.today(),
+        ),
     };
-    Ok(Json(state.library.year(&id, period, as_of).await?))
+    let mut year = state.library.year(&id, period, rule.day).await?;
+    year.as_of = Some(rule.day);
+    year.closed = rule.closed && !rule.picked;
+    year.note = rule.note(plan.model.effective_year(), asked);
+    Ok(Json(year))
 }
 
 /// `POST /api/plans/{id}/links`: records that the plan continues another's year
@@ -497,6 +542,8 @@ async fn link_plan(
     Ok(Json(state.library.plan(&id).await?.0.links))
 }
 
+/// `GET /api/plans/{id}/status?period=…&as_of=…`: the merged status; without `as_of`, as of
+/// the plan's rule ([`reports::as_of`]), the answer saying which day and whether it is closed.
 async fn status(
     State(state): State<AppState>,
     auth: Authenticated,
@@ -507,12 +554,16 @@ async fn status(
     // The merged status shows every unit's progress: for those who may read all of it.
     access::may_see_merged(&auth.user)?;
     let Query(q) = query.map_err(|e| AppError::BadRequest(e.body_text()))?;
-    let as_of = as_of(q.as_of.as_deref())?;
+    let picked = picked(q.as_of.as_deref())?;
     let period = q
         .period
         .as_deref()
         .filter(|p| !p.is_empty())
         .map(str::parse::<PeriodKind>)
         .transpose()?;
-    Ok(Json(state.library.status(&id, as_of, period).await?))
+    // Without a day picked, a past period (or a year that is over) as of its report deadline.
+    let data = state.library.plan_data(&id).await?;
+    let rule = reports::as_of(&data, period, picked, state.config.today());
+    let summary = data.status(rule.day, period)?;
+    Ok(Json(summary.with_as_of(&rule, data.plan.effective_year())))
 }

@@ -16,7 +16,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::plan::{PeriodKind, Plan};
-use crate::workflow::{Configured, deadlines_with};
+use crate::workflow::Configured;
 use crate::{Date, text};
 
 /// The day a view is computed as of, and why.
@@ -66,16 +66,31 @@ pub fn as_of(
     configured: &Configured,
     today: Date,
 ) -> AsOf {
+    as_of_in(plan.effective_year(), period, configured, today)
+}
+
+/// [`as_of`] for a plan of `year` (`None`: unknown, so today): what it needs of the plan is its
+/// year, the agency's deadline being the office's configured one or the regime's (the 20th of
+/// the period's last month, as [`crate::workflow::deadlines_with`] reads it). The province's
+/// roll-up asks it of each plan from what it keeps of the plan, and of a year as a whole.
+pub fn as_of_in(
+    year: Option<i32>,
+    period: Option<PeriodKind>,
+    configured: &Configured,
+    today: Date,
+) -> AsOf {
     let open = AsOf {
         day: today,
         closed: false,
         picked: false,
     };
-    let Some(year) = plan.effective_year() else {
+    let Some(year) = year else {
         return open;
     };
-    let deadline =
-        deadlines_with(plan, period.unwrap_or(PeriodKind::Year), configured).map(|d| d.agency);
+    let last = period.unwrap_or(PeriodKind::Year).covers_until(year);
+    let deadline = configured
+        .agency
+        .or_else(|| Date::from_dmy(20, last.month(), year).ok());
     let over = match period {
         Some(_) => deadline.is_some_and(|d| d < today),
         // The plan as a whole: its year is over and so is its annual report's deadline.

@@ -305,6 +305,8 @@ pub fn summarize(
         by_unit,
         tasks,
         problems,
+        closed: false,
+        note: None,
     }
 }
 

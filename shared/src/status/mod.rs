@@ -223,6 +223,25 @@ pub struct Summary {
     pub tasks: Vec<TaskStatus>,
     /// Things in the progress documents that could not be used, said plainly and placed.
     pub problems: Vec<Problem>,
+    /// The period (or, without one, the plan's year) was over when the status was asked for and
+    /// no day was picked: `as_of` is its report deadline, not that day ([`as_of()`]). Set by
+    /// whoever chose the day.
+    #[serde(default)]
+    pub closed: bool,
+    /// What the screens say of a closed period ([`AsOf::note`]: "Năm 2025 đã kết thúc — số liệu
+    /// tính đến 20/12/2025").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl Summary {
+    /// The summary said to be computed as of `rule` (its day is `as_of` already) for a plan of
+    /// `year`.
+    pub fn with_as_of(mut self, rule: &AsOf, year: Option<i32>) -> Summary {
+        self.closed = rule.closed && !rule.picked;
+        self.note = rule.note(year, self.period);
+        self
+    }
 }
 
 /// Something in the documents that could not be used: said plainly, and placed as exactly as
@@ -317,5 +336,5 @@ pub fn field_vi(field: &str) -> String {
 pub mod as_of;
 mod compute;
 
-pub use as_of::{AsOf, as_of, default_plan, working_period};
+pub use as_of::{AsOf, as_of, as_of_in, default_plan, working_period};
 pub use compute::{by_period, current_period, deadline, state_of, summarize};

@@ -581,8 +581,12 @@ async fn province_rollup(rows: &mut Vec<Row>, sizes: Sizes) {
             &store,
             &store,
             |_| true,
-            tiendo_shared::PeriodKind::Q3,
-            "2025-09-30".parse().unwrap(),
+            tiendo_server::province::Ask::new(
+                None,
+                Some(tiendo_shared::PeriodKind::Q3),
+                Some("2025-09-30".parse().unwrap()),
+                tiendo_server::today(),
+            ),
             &rules,
         )
         .await
