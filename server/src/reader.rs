@@ -257,8 +257,9 @@ impl PlanData {
 
     /// The merged status (see `shared::status`).
     pub fn status(&self, as_of: Date, period: Option<PeriodKind>) -> Result<Summary> {
-        let mut summary =
-            status::summarize(&self.plan, self.agency()?, &self.progress, as_of, period);
+        // The plan as it stood that day: a later mid-year revision changes nothing before it.
+        let plan = tiendo_shared::revision::plan_on(&self.plan, as_of);
+        let mut summary = status::summarize(&plan, self.agency()?, &self.progress, as_of, period);
         self.place(&mut summary.problems);
         Ok(summary)
     }
@@ -419,8 +420,9 @@ impl PlanData {
         }
         sources.sort_by(|a, b| a.unit.cmp(&b.unit));
         let texts = tiendo_shared::report::texts::read(&docs.plan, period);
+        let plan = tiendo_shared::revision::plan_on(&self.plan, as_of);
         let mut report = tiendo_shared::report::build(
-            &self.plan, &self.org, agency, &progress, period, as_of, rule, &texts, sources,
+            &plan, &self.org, agency, &progress, period, as_of, rule, &texts, sources,
         );
         report.summary.problems.extend(problems);
         self.place(&mut report.summary.problems);

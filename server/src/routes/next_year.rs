@@ -26,6 +26,62 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/plans/{id}/next-year", get(draft))
         .route("/plans/{id}/previous-year", get(previous_year))
+        .route("/plans/{id}/revisions", axum::routing::post(revise))
+}
+
+/// `POST /api/plans/{id}/revisions` with a `shared::revision::Request`: a mid-year revision
+/// ("Kế hoạch điều chỉnh, bổ sung") applied to the plan from its day — tasks added, leads and
+/// timelines changed, each with what it was — and recorded with its legal basis; the status of
+/// a day before it reads the plan as it stood then ([`tiendo_shared::revision::plan_on`]). For
+/// whoever writes the plan (its agency's central office, system administrators), checked
+/// before the body is read. Answers the plan's revisions.
+async fn revise(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Body,
+) -> Result<Json<Vec<tiendo_shared::revision::Revision>>> {
+    let rec = state.library.plan_doc_record(&id)?;
+    match state.library.catalogue().access(&auth.user, &rec) {
+        Access::Write => {}
+        Access::None => return Err(AppError::NotFound(format!("kế hoạch {id}"))),
+        _ => {
+            return Err(AppError::Forbidden(
+                "chỉ đầu mối tổng hợp của cơ quan điều chỉnh được kế hoạch".into(),
+            ));
+        }
+    }
+    let bytes =
+        crate::routes::body::read(body, &headers, 256 * 1024, "điều chỉnh kế hoạch").await?;
+    let request: tiendo_shared::revision::Request = serde_json::from_slice(&bytes)
+        .map_err(|e| AppError::BadRequest(format!("điều chỉnh kế hoạch không đọc được: {e}")))?;
+    let (_, org) = state.library.plan(&id).await?;
+    let handle = state.library.handle(&rec.doc_id).await?;
+    let by = auth.user.username.clone();
+    let at = crate::unix_now() * 1000;
+    let rev_id = tiendo_shared::workflow::step_id(&by, at, rand::random());
+    let revisions =
+        handle.with_document(|d| -> Result<Vec<tiendo_shared::revision::Revision>> {
+            let mut plan: Plan = tiendo_shared::doc::read(d)?;
+            let agency = org
+                .agency(&plan.agency_id)
+                .ok_or_else(|| AppError::NotFound(format!("cơ quan {}", plan.agency_id)))?;
+            let (revision, _) =
+                tiendo_shared::revision::revise(&mut plan, agency, &request, (&rev_id, &by, at))
+                    .map_err(|e| AppError::BadRequest(e.to_string()))?;
+            tiendo_shared::doc::update::<Plan, _>(
+                d,
+                &by,
+                tiendo_shared::doc::UnixTime(at / 1000),
+                |p| *p = plan.clone(),
+            )?;
+            tiendo_shared::revision::record(d, &revision)
+                .map_err(|e| AppError::BadRequest(e.to_string()))?;
+            Ok(tiendo_shared::doc::read::<Plan, _>(d)?.revisions)
+        })?;
+    tracing::info!(plan = %id, user = %by, revision = %rev_id, "mid-year revision applied");
+    Ok(Json(revisions))
 }
 
 /// Whether `auth` may read plan `plan_id` (else "not found", as for every plan route).
