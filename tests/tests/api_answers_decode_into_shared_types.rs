@@ -6,8 +6,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tiendo_shared::DocKind;
 use tiendo_shared::api::{
-    Access, ApiError, AttestationsAnswer, Health, ImportAnswer, ImportPreview, LoginAnswer,
-    LogoutAnswer, Me, PlanAnswer, PlanInfo, ReportsAnswer, Role,
+    Access, Account, AccountWithPassword, AccountsAnswer, ApiError, AttestationsAnswer, Health,
+    ImportAnswer, ImportPreview, LoginAnswer, LogoutAnswer, Me, PlanAnswer, PlanInfo,
+    ReportsAnswer, Role,
 };
 use tiendo_shared::maintain::{TaskDraft, correct_import};
 use tiendo_shared::status::Summary;
@@ -137,6 +138,25 @@ fn every_route_answers_with_its_shared_type() {
     );
     let (code, body) = server.post_json("/api/plans", Some(&admin), serde_json::json!({"plan": 1}));
     assert_eq!(code, 400, "a broken draft is a clear error: {body}");
+
+    // The accounts an administrator manages.
+    let (code, body) = server.post_json(
+        "/api/accounts",
+        Some(&office),
+        serde_json::json!({"role": "unit_editor", "unit_id": UNIT}),
+    );
+    assert_eq!(code, 201, "{body}");
+    let made: AccountWithPassword = typed("POST /api/accounts", body);
+    let (_, body) = server.post_json(
+        &format!("/api/accounts/{}/disable", made.account.username),
+        Some(&office),
+        serde_json::json!({}),
+    );
+    let closed: Account = typed("POST /api/accounts/{username}/disable", body);
+    assert!(closed.disabled);
+    let (_, body) = server.get_json_as(&office, "/api/accounts");
+    let accounts: AccountsAnswer = typed("GET /api/accounts", body);
+    assert!(accounts.events.len() >= 2);
 
     // Errors, of every kind the client meets.
     for (token, path, want) in [
