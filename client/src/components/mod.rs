@@ -1,5 +1,6 @@
 //! The screens, one module per screen or widget: the signed-in workspace and its header
-//! ([`workspace`], [`sync_indicator`]), the tabs ([`tabs`]), the plan ([`plan_overview`]), a task
+//! ([`workspace`], [`sync_indicator`], the plans by year [`year_switcher`]), the start screen's
+//! pending work of any year ([`pending_work`]), the tabs ([`tabs`]), the plan ([`plan_overview`]), a task
 //! with every readable report ([`task_view`]), the unit's tasks and progress form ([`task_list`],
 //! [`task_form`], its evidence files [`evidence_files`]) the period picker ([`period_select`]) and the unit's period report with its workflow
 //! ([`period_report`]); in the office build (feature
@@ -23,6 +24,7 @@ pub mod history;
 pub mod office;
 #[cfg(feature = "office")]
 pub mod organisation;
+pub mod pending_work;
 pub mod period_report;
 pub mod period_select;
 #[cfg(feature = "office")]
@@ -38,6 +40,7 @@ pub mod task_view;
 #[cfg(feature = "office")]
 pub mod unit_reports;
 pub mod workspace;
+pub mod year_switcher;
 
 use std::rc::Rc;
 
@@ -47,6 +50,7 @@ use yew::prelude::*;
 
 use crate::infra::plan_docs::PlanDocs;
 use crate::infra::session::Session;
+use crate::view_model::pending::{Goto, Target};
 use crate::view_model::workspace::{Snapshot, Tab};
 
 pub use app::App;
@@ -66,6 +70,11 @@ pub struct Ws {
     pub tab: Option<Tab>,
     /// Chooses a tab.
     pub on_tab: Callback<Tab>,
+    /// Goes to a place of any plan (the start screen's pending work): switches the plan if it
+    /// is another, then opens the period report or the task.
+    pub go: Callback<Target>,
+    /// Where the screens open this time (`go`'s destination), read when they are first drawn.
+    pub goto: Option<Goto>,
 }
 
 /// Counts changes of the evidence files' states on this device: a context of its own, read only
@@ -79,6 +88,7 @@ impl PartialEq for Ws {
         Rc::ptr_eq(&self.docs, &other.docs)
             && self.snap.revision == other.snap.revision
             && self.tab == other.tab
+            && self.goto == other.goto
     }
 }
 
