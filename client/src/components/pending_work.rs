@@ -48,7 +48,7 @@ pub fn pending_work() -> Html {
                         if e.plan_id == open {
                             continue;
                         }
-                        if let Ok(docs) = session.open_other(&e.plan_id).await {
+                        if let Some(docs) = session.open_other(&e.plan_id).await {
                             read.push(Rc::new(docs.snapshot()));
                         }
                     }

@@ -77,7 +77,15 @@ pub fn tasks() -> Html {
                 current,
                 period,
                 at,
-                tasks::unit_tasks(plan, agency, unit, &snap.unit_progress(), at.day, period),
+                tasks::unit_tasks_on(
+                    plan,
+                    agency,
+                    unit,
+                    &snap.unit_progress(),
+                    at.day,
+                    *today,
+                    period,
+                ),
             ))
         },
     );

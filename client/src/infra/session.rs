@@ -29,7 +29,8 @@ use crate::view_model::years::{self, PlanEntry};
 
 /// How often the uploader looks again while files wait (the link may be back).
 const UPLOAD_RETRY: Duration = Duration::from_secs(3);
-/// How long the switcher waits for a plan's document to name its number.
+/// How long the switcher waits for a plan's document to name its number, and the start screen
+/// for another plan's documents.
 const PLAN_PATIENCE: Duration = Duration::from_secs(10);
 pub use crate::view_model::workspace::SyncState;
 
@@ -153,9 +154,16 @@ impl Session {
     }
 
     /// Opens the user's documents of another plan than the one shown, to read them (the start
-    /// screen's pending work of other years); nothing is remembered.
-    pub async fn open_other(self: &Rc<Self>, plan_id: &str) -> Result<Rc<PlanDocs>, String> {
-        PlanDocs::open(self, plan_id).await.map(Rc::new)
+    /// screen's pending work of other years); nothing is remembered. `None` when they cannot be
+    /// had within a few seconds (offline, documents this device never held).
+    pub async fn open_other(self: &Rc<Self>, plan_id: &str) -> Option<Rc<PlanDocs>> {
+        let opened = PlanDocs::open(self, plan_id).fuse();
+        let timeout = gloo_timers::future::sleep(PLAN_PATIENCE).fuse();
+        futures::pin_mut!(opened, timeout);
+        futures::select! {
+            o = opened => o.ok().map(Rc::new),
+            _ = timeout => None,
+        }
     }
 
     /// [`Session::find`], giving up after `patience` (offline, a document the device never held

@@ -215,28 +215,36 @@ fn carried_over(v: &PlanView<'_>, unit: &str, today: Date) -> Vec<Item> {
         .copied()
         .unwrap_or_default();
     let end = status::as_of(v.plan, None, &configured, today).day;
-    tasks::unit_tasks(v.plan, v.agency, unit, v.progress, end, PeriodKind::Year)
-        .into_iter()
-        .flat_map(|g| g.rows)
-        .filter(|r| r.part == Part::Lead && !r.state.is_done() && r.state != TaskState::Unable)
-        .map(|r| {
-            let text = format!(
-                "Nhiệm vụ {} năm {y} chưa hoàn thành ({}%): {}",
-                r.code,
-                r.percent,
-                short(&r.title)
-            );
-            item(
-                v,
-                Kind::CarriedOver,
-                text,
-                Goto::Task {
-                    task_id: r.task_id,
-                    period: PeriodKind::Year,
-                },
-            )
-        })
-        .collect()
+    tasks::unit_tasks_on(
+        v.plan,
+        v.agency,
+        unit,
+        v.progress,
+        end,
+        today,
+        PeriodKind::Year,
+    )
+    .into_iter()
+    .flat_map(|g| g.rows)
+    .filter(|r| r.part == Part::Lead && !r.state.is_done() && r.state != TaskState::Unable)
+    .map(|r| {
+        let text = format!(
+            "Nhiệm vụ {} năm {y} chưa hoàn thành ({}%): {}",
+            r.code,
+            r.percent,
+            short(&r.title)
+        );
+        item(
+            v,
+            Kind::CarriedOver,
+            text,
+            Goto::Task {
+                task_id: r.task_id,
+                period: PeriodKind::Year,
+            },
+        )
+    })
+    .collect()
 }
 
 /// A task's title cut to a line's length ("…" where cut).
