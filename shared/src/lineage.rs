@@ -427,6 +427,20 @@ impl Agency {
             None => id.to_string(),
         }
     }
+
+    /// Unit `id` as a view of a past day prints it: the name it had on `then`, and where the
+    /// unit is known by another name on `today` (renamed, or merged into another unit), that
+    /// name beside it: "Phòng Thông tin (nay là Phòng Chuyển đổi số)".
+    pub fn unit_name_then_now(&self, id: &str, then: Date, today: Date) -> String {
+        let old = self.unit_name_on(id, then);
+        let heir = self.lineage().route(id, "", today);
+        let now = self.unit_name_on(&heir, today);
+        if now == old {
+            old
+        } else {
+            format!("{old} (nay là {now})")
+        }
+    }
 }
 
 /// The units' progress as it counts on `day`: each task a unit passed on before `day` carries

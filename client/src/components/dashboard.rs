@@ -12,13 +12,17 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use super::pending_work::PendingWork;
 use super::period_select::PeriodSelect;
 use super::task_view::TaskView;
 use super::unit_reports::UnitReports;
+use super::year_switcher::as_of_note;
 use super::{use_summary, use_ws};
 use crate::infra::browser::{self, today, when};
 use crate::view_model::dashboard::{self, ReportsInfo, Watch};
+use crate::view_model::pending::Goto;
 use crate::view_model::reporting::{office_rows, reporting_units};
+use crate::view_model::years;
 
 /// Bar width in SVG units.
 const BAR: f64 = 300.0;
@@ -160,12 +164,19 @@ fn year_panel(props: &YearProps) -> Html {
 pub fn dashboard_view() -> Html {
     let ws = use_ws();
     let plan = ws.snap.plan.clone();
-    let initial_period = plan
-        .as_ref()
-        .map(|p| status::current_period(p, today()))
-        .unwrap_or(PeriodKind::Q1);
+    let today = today();
+    // Opened from the start screen's pending work on a period: that period.
+    let initial_period = match ws.goto {
+        Some(Goto::Office(p)) => p,
+        _ => plan
+            .as_ref()
+            .map(|p| status::current_period(p, today))
+            .unwrap_or(PeriodKind::Q1),
+    };
     let period = use_state(|| initial_period);
-    let as_of = use_state(today);
+    // The day the user picked ("Tính đến ngày"); none: the period's own (a period past its
+    // report deadline as of that deadline, else today).
+    let picked = use_state(|| None::<Date>);
     let as_of_error = use_state(|| None::<String>);
     let open = use_state(|| None::<String>);
     let info = use_state(|| None::<ReportsInfo>);
@@ -180,7 +191,21 @@ pub fn dashboard_view() -> Html {
             });
         });
     }
-    let summary = use_summary(&ws, *as_of, *period);
+    let at = match &plan {
+        Ok(p) => {
+            let configured = ws
+                .snap
+                .reporting
+                .configured
+                .get(&*period)
+                .copied()
+                .unwrap_or_default();
+            years::view_as_of(p, *period, &configured, *picked, today)
+        }
+        Err(_) => tiendo_shared::status::AsOf::picked(picked.unwrap_or(today)),
+    };
+    let as_of = at.day;
+    let summary = use_summary(&ws, as_of, *period);
     // "So với năm trước": each area beside last year's, when the plan continues one.
     let last_year = use_state(|| None::<tiendo_shared::next_year::Comparison>);
     {
@@ -217,7 +242,8 @@ pub fn dashboard_view() -> Html {
             Callback::from(move |_| open.set(None))
         };
         return html! {
-            <TaskView task_id={task_id.clone()} period={*period} as_of={*as_of} on_back={back} />
+            <TaskView task_id={task_id.clone()} period={*period} as_of={if at.picked { as_of } else { today }}
+                picked={at.picked} on_back={back} />
         };
     }
     let on_period = {
@@ -225,15 +251,21 @@ pub fn dashboard_view() -> Html {
         Callback::from(move |p: PeriodKind| period.set(p))
     };
     let on_as_of = {
-        let (as_of, err) = (as_of.clone(), as_of_error.clone());
+        let (picked, err) = (picked.clone(), as_of_error.clone());
         Callback::from(move |e: Event| {
             if let Some(i) = e
                 .target()
                 .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
             {
+                // Emptied: back to the period's own day.
+                if i.value().trim().is_empty() {
+                    picked.set(None);
+                    err.set(None);
+                    return;
+                }
                 match i.value().trim().parse::<Date>() {
                     Ok(d) => {
-                        as_of.set(d);
+                        picked.set(Some(d));
                         err.set(None);
                     }
                     Err(_) => err.set(Some(format!(
@@ -245,10 +277,15 @@ pub fn dashboard_view() -> Html {
         })
     };
     let h = &s.headline;
-    let lists = dashboard::lists(&s, &agency);
+    let lists = dashboard::lists(&s, &agency, as_of, today);
     let info_now = (*info).clone().unwrap_or_default();
     let score = dashboard::plan_score(&s, &info_now);
-    let calendar = dashboard::calendar(&plan, *as_of, &info_now.generated);
+    // Days left count from today, or from the day the user picked.
+    let calendar = dashboard::calendar(
+        &plan,
+        if at.picked { as_of } else { today },
+        &info_now.generated,
+    );
     // Per period: how many units sent their report on time, and have sent it at all.
     let units_reporting = reporting_units(&agency, &ws.snap.reporting);
     let sent_on_time = |p: PeriodKind| {
@@ -258,7 +295,7 @@ pub fn dashboard_view() -> Html {
             &units_reporting,
             p,
             ws.docs.me.user.role,
-            today(),
+            today,
             &info_now.received,
         );
         let sent = rows.iter().filter(|r| r.first_sent.is_some()).count();
@@ -269,11 +306,13 @@ pub fn dashboard_view() -> Html {
         tiendo_shared::report::reporting_score(period_on_time, period_units, &info_now.score_rule);
     let online = browser::online();
     let download = |kind: &'static str| {
+        // The day only when the user picked one: else the server computes the period as of
+        // its own rule (a past period as of its deadline), the same as this screen.
         let url = format!(
-            "/api/plans/{}/reports/{}.{kind}?as_of={}",
+            "/api/plans/{}/reports/{}.{kind}{}",
             ws.snap.plan_id,
             period.as_str(),
-            *as_of
+            years::as_of_query(*picked)
         );
         let refresh = refresh.clone();
         // The server records the file; the calendar asks again once it has been made.
@@ -299,6 +338,8 @@ pub fn dashboard_view() -> Html {
         <main class="dashboard" data-testid="dashboard">
             <h2>{"Tổng hợp tiến độ"}</h2>
             <p class="sub">{format!("{} — {} đơn vị đã đồng bộ", plan.title, ws.snap.all_progress.len())}</p>
+            {as_of_note(&at, &plan, *period)}
+            <PendingWork />
             <div class="filters">
                 <label>{"Kỳ báo cáo "}
                     <PeriodSelect value={*period} testid="dashboard-period" on_change={on_period} />
@@ -328,7 +369,7 @@ pub fn dashboard_view() -> Html {
                 {card("Tỷ lệ hoàn thành (nhiệm vụ đến hạn)", pct(h.due_completion_rate), "due-rate", "")}
             </section>
             if !plan.links.is_empty() {
-                <YearPanel plan_id={ws.snap.plan_id.clone()} period={*period} as_of={*as_of} />
+                <YearPanel plan_id={ws.snap.plan_id.clone()} period={*period} {as_of} />
             }
             <section class="score" data-testid="score">
                 <h3>{"Mức độ thực hiện kế hoạch CCHC"}</h3>
@@ -395,7 +436,7 @@ pub fn dashboard_view() -> Html {
                 <div class="bars" data-testid="chart-units">
                 { for s.by_unit.iter().map(|u| html! {
                     <div class="bar-row">
-                        <span class="bar-label">{&u.name}</span>
+                        <span class="bar-label">{agency.unit_name_then_now(&u.unit_id, as_of, today)}</span>
                         {bar(format!("bar-unit-{}", u.unit_id), &u.lead, unit_max)}
                         <span class="bar-n">{format!("{}/{} · {}", u.lead.done_on_time + u.lead.done_late, u.lead.total, pct(u.lead.completion_rate))}</span>
                     </div>
@@ -406,7 +447,7 @@ pub fn dashboard_view() -> Html {
                     <thead><tr><th>{"Đơn vị"}</th><th>{"Nhiệm vụ phối hợp"}</th><th>{"Đã báo cáo"}</th><th>{"Nhiệm vụ chưa báo cáo"}</th></tr></thead>
                     <tbody>
                     { for s.by_unit.iter().map(|u| html! {
-                        <tr><th>{&u.name}</th><td>{u.coordinating_tasks}</td><td>{u.coordinating_reported}</td><td>{u.missing_reports}</td></tr>
+                        <tr><th>{agency.unit_name_then_now(&u.unit_id, as_of, today)}</th><td>{u.coordinating_tasks}</td><td>{u.coordinating_reported}</td><td>{u.missing_reports}</td></tr>
                     }) }
                     </tbody>
                 </table>

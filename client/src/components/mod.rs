@@ -1,5 +1,6 @@
 //! The screens, one module per screen or widget: the signed-in workspace and its header
-//! ([`workspace`], [`sync_indicator`]), the tabs ([`tabs`]), the plan ([`plan_overview`]), a task
+//! ([`workspace`], [`sync_indicator`], the plans by year [`year_switcher`]), the start screen's
+//! pending work of any year ([`pending_work`]), the tabs ([`tabs`]), the plan ([`plan_overview`]), a task
 //! with every readable report ([`task_view`]), the unit's tasks and progress form ([`task_list`],
 //! [`task_form`], its evidence files [`evidence_files`]) the period picker ([`period_select`]) and the unit's period report with its workflow
 //! ([`period_report`]); in the office build (feature
@@ -25,6 +26,7 @@ pub mod new_units;
 pub mod office;
 #[cfg(feature = "office")]
 pub mod organisation;
+pub mod pending_work;
 pub mod period_report;
 pub mod period_select;
 #[cfg(feature = "office")]
@@ -40,6 +42,7 @@ pub mod task_view;
 #[cfg(feature = "office")]
 pub mod unit_reports;
 pub mod workspace;
+pub mod year_switcher;
 
 use std::rc::Rc;
 
@@ -49,6 +52,7 @@ use yew::prelude::*;
 
 use crate::infra::plan_docs::PlanDocs;
 use crate::infra::session::Session;
+use crate::view_model::pending::{Goto, Target};
 use crate::view_model::workspace::{Snapshot, Tab};
 
 pub use app::App;
@@ -68,6 +72,11 @@ pub struct Ws {
     pub tab: Option<Tab>,
     /// Chooses a tab.
     pub on_tab: Callback<Tab>,
+    /// Goes to a place of any plan (the start screen's pending work): switches the plan if it
+    /// is another, then opens the period report or the task.
+    pub go: Callback<Target>,
+    /// Where the screens open this time (`go`'s destination), read when they are first drawn.
+    pub goto: Option<Goto>,
 }
 
 /// Counts changes of the evidence files' states on this device: a context of its own, read only
@@ -81,6 +90,7 @@ impl PartialEq for Ws {
         Rc::ptr_eq(&self.docs, &other.docs)
             && self.snap.revision == other.snap.revision
             && self.tab == other.tab
+            && self.goto == other.goto
     }
 }
 
@@ -105,8 +115,9 @@ pub fn use_summary(ws: &Ws, as_of: Date, period: PeriodKind) -> Rc<Option<Summar
     use_memo(
         (ws.snap.clone(), as_of, period),
         |(snap, as_of, period)| match (&snap.plan, &snap.agency) {
+            // The plan as it stood that day: a later mid-year revision changes nothing before.
             (Ok(plan), Ok(agency)) => Some(status::summarize(
-                plan,
+                &tiendo_shared::revision::plan_on(plan, *as_of),
                 agency,
                 &snap.all_progress,
                 *as_of,

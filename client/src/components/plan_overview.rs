@@ -1,13 +1,11 @@
 //! The whole plan: every area and task with its units and timeline as written. A task opens its
-//! view; a user of several plans switches between them here; those who may amend the plan add
-//! tasks and import other plans here (office build).
+//! view (a user of several plans switches between them in the header); those who may amend the
+//! plan add tasks and import other plans here (office build).
 //!
 //! Stage: *UI*, over the snapshot's plan.
 
 use tiendo_shared::status;
 use yew::prelude::*;
-
-use wasm_bindgen::JsCast;
 
 use super::task_view::TaskView;
 use super::{names, office, use_ws};
@@ -48,7 +46,6 @@ pub fn plan_overview() -> Html {
     };
     html! {
         <main data-testid="plan-overview">
-            <PlanSwitcher />
             <h2>{&plan.title}</h2>
             <p class="sub">{format!("Số {} — {}", plan.number, plan.date.map(|d| d.vi()).unwrap_or_default())}</p>
             { for plan.areas.iter().map(|a| html! {
@@ -81,36 +78,5 @@ pub fn plan_overview() -> Html {
             }) }
             if ws.snap.plan_writable { { office::import() } }
         </main>
-    }
-}
-
-/// Switches to another plan the user may open, in place: the session stays, that plan's
-/// documents open.
-#[function_component(PlanSwitcher)]
-fn plan_switcher() -> Html {
-    let ws = use_ws();
-    let plans = ws.session.me().plans();
-    if plans.len() < 2 {
-        return html! {};
-    }
-    let onchange = {
-        let switch = ws.switch_plan.clone();
-        Callback::from(move |e: Event| {
-            if let Some(s) = e
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
-            {
-                switch.emit(s.value());
-            }
-        })
-    };
-    html! {
-        <label class="switcher">{"Kế hoạch "}
-            <select {onchange} data-testid="plan-switch">
-                { for plans.iter().map(|(id, title)| html! {
-                    <option value={id.clone()} selected={*id == ws.snap.plan_id}>{if title.is_empty() { id.clone() } else { title.clone() }}</option>
-                }) }
-            </select>
-        </label>
     }
 }

@@ -8,24 +8,44 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use super::pending_work::PendingWork;
 use super::period_report::PeriodReport;
 use super::period_select::PeriodSelect;
 use super::task_form::TaskDetail;
 use super::use_ws;
+use super::year_switcher::as_of_note;
 use crate::infra::browser::{self, today};
 use crate::infra::{prefs, saved_view};
 use crate::view_model::organisation;
+use crate::view_model::pending::Goto;
 use crate::view_model::tasks::{self, Filter};
+use crate::view_model::years;
 
 /// The unit's tasks for the period it reports on, searchable and filterable; a row opens the
 /// progress form.
 #[function_component(Tasks)]
 pub fn tasks() -> Html {
+    let ws = use_ws();
     let query = use_state(String::new);
     let filter = use_state(Filter::default);
-    let selected = use_state(|| None::<String>);
-    let chosen = use_state(prefs::period);
-    let ws = use_ws();
+    // Opened from the start screen's pending work: that task, or that period's report.
+    let selected = use_state(|| match &ws.goto {
+        Some(Goto::Task { task_id, .. }) => Some(task_id.clone()),
+        _ => None,
+    });
+    let chosen = use_state(|| match &ws.goto {
+        Some(Goto::Report(p)) | Some(Goto::Task { period: p, .. }) => Some(*p),
+        _ => prefs::period(),
+    });
+    // A link to a period's report shows it (below the pending list and the filters).
+    use_effect_with((), {
+        let report = matches!(ws.goto, Some(Goto::Report(_)));
+        move |_| {
+            if report {
+                browser::scroll_to("period-report");
+            }
+        }
+    });
     // Back from a task's form: the list is the start screen again, kept to be painted next time.
     use_effect_with(selected.is_none(), |listed| {
         if *listed {
@@ -33,22 +53,39 @@ pub fn tasks() -> Html {
             saved_view::save_soon();
         }
     });
-    let as_of = today();
+    let today = today();
     let unit = ws.docs.me.user.unit_id.clone();
     let period_chosen = *chosen;
-    // Computed once per change of the documents (and of the day or period), not per render.
+    // Computed once per change of the documents (and of the day or period), not per render: a
+    // period past its report deadline as of that deadline, not today.
     let groups = use_memo(
-        (ws.snap.clone(), as_of, period_chosen, unit.clone()),
-        |(snap, as_of, chosen, unit)| {
+        (ws.snap.clone(), today, period_chosen, unit.clone()),
+        |(snap, today, chosen, unit)| {
             let (Ok(plan), Ok(agency), Some(unit)) = (&snap.plan, &snap.agency, unit) else {
                 return None;
             };
-            let current = status::current_period(plan, *as_of);
+            let current = status::current_period(plan, *today);
             let period = chosen.unwrap_or(current);
+            let configured = snap
+                .reporting
+                .configured
+                .get(&period)
+                .copied()
+                .unwrap_or_default();
+            let at = years::view_as_of(plan, period, &configured, None, *today);
             Some((
                 current,
                 period,
-                tasks::unit_tasks(plan, agency, unit, &snap.unit_progress(), *as_of, period),
+                at,
+                tasks::unit_tasks_on(
+                    plan,
+                    agency,
+                    unit,
+                    &snap.unit_progress(),
+                    at.day,
+                    *today,
+                    period,
+                ),
             ))
         },
     );
@@ -62,7 +99,7 @@ pub fn tasks() -> Html {
     // The organisation's changes that concern this unit: it was merged, renamed, split, or took
     // over another's work.
     let notices = organisation::notices(agency, unit_id);
-    let Some((current, period, groups)) = (*groups).clone() else {
+    let Some((current, period, at, groups)) = (*groups).clone() else {
         return html! {};
     };
     let shown = tasks::filter(&groups, *filter, &query);
@@ -113,7 +150,9 @@ pub fn tasks() -> Html {
     html! {
         <main data-start={narrowed.then_some("no")}>
             <h2>{"Nhiệm vụ của đơn vị"}</h2>
-            <p class="sub">{format!("{} — kỳ báo cáo hiện tại: {} — ngày {}", plan.title, current.vi(), as_of.vi())}</p>
+            <p class="sub">{format!("{} — kỳ báo cáo hiện tại: {} — ngày {}", plan.title, current.vi(), today.vi())}</p>
+            {as_of_note(&at, plan, period)}
+            <PendingWork />
             { for notices.iter().map(|n| html! { <p class="notice" role="status" data-testid="org-notice">{n}</p> }) }
             <div class="filters">
                 <label>{"Báo cáo kỳ "}

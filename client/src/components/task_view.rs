@@ -11,7 +11,10 @@ use crate::view_model::task_reports::report_rows;
 use yew::prelude::*;
 
 use super::period_select::PeriodSelect;
+use super::year_switcher::as_of_note;
 use super::{names, office, use_summary, use_ws};
+use crate::infra::browser::today;
+use crate::view_model::years;
 
 #[derive(Properties, PartialEq)]
 pub struct TaskViewProps {
@@ -19,8 +22,12 @@ pub struct TaskViewProps {
     pub task_id: String,
     /// The period shown first.
     pub period: PeriodKind,
-    /// The day the states are computed for.
+    /// The day the states are computed for, when the user picked it (`picked`); else the period
+    /// shown is computed as of its own day (a past period as of its report deadline).
     pub as_of: Date,
+    /// The user picked `as_of` ("Tính đến ngày").
+    #[prop_or_default]
+    pub picked: bool,
     /// Back to where the task was opened from.
     pub on_back: Callback<()>,
 }
@@ -31,7 +38,27 @@ pub struct TaskViewProps {
 pub fn task_view(props: &TaskViewProps) -> Html {
     let ws = use_ws();
     let period = use_state(|| props.period);
-    let summary = use_summary(&ws, props.as_of, *period);
+    let today = today();
+    let at = match &ws.snap.plan {
+        Ok(plan) => {
+            let configured = ws
+                .snap
+                .reporting
+                .configured
+                .get(&*period)
+                .copied()
+                .unwrap_or_default();
+            years::view_as_of(
+                plan,
+                *period,
+                &configured,
+                props.picked.then_some(props.as_of),
+                today,
+            )
+        }
+        Err(_) => tiendo_shared::status::AsOf::picked(props.as_of),
+    };
+    let summary = use_summary(&ws, at.day, *period);
     let (plan, agency) = match (ws.snap.plan.clone(), ws.snap.agency.clone()) {
         (Ok(p), Ok(a)) => (p, a),
         (Err(e), _) | (_, Err(e)) => return html! { <p class="error">{e}</p> },
@@ -42,7 +69,8 @@ pub fn task_view(props: &TaskViewProps) -> Html {
     let st = (*summary)
         .as_ref()
         .and_then(|s| s.tasks.iter().find(|t| t.task_id == task.id).cloned());
-    let unit_name = |id: &str| agency.unit_name(id);
+    // Each unit as it was named on the day computed, today's name beside it where it changed.
+    let unit_name = |id: &str| agency.unit_name_then_now(id, at.day, today);
     // Every unit that reported, leads first, each with its files for the period.
     let rows = st
         .as_ref()
@@ -96,6 +124,7 @@ pub fn task_view(props: &TaskViewProps) -> Html {
                 <h3>{"Báo cáo của các đơn vị — kỳ "}</h3>
                 <PeriodSelect value={*period} testid="task-view-period" on_change={on_period} />
             </div>
+            {as_of_note(&at, &plan, *period)}
             <table class="plan" data-testid="unit-reports">
                 <thead><tr><th>{"Đơn vị"}</th><th>{"Tình trạng"}</th><th>{"Tỷ lệ"}</th><th>{"Kết quả"}</th><th>{"Tệp minh chứng"}</th></tr></thead>
                 <tbody>

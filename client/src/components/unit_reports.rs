@@ -106,7 +106,17 @@ pub fn unit_reports(props: &UnitReportsProps) -> Html {
     let (Ok(plan), Ok(agency)) = (&ws.snap.plan, &ws.snap.agency) else {
         return html! {};
     };
-    let units = reporting_units(agency, &ws.snap.reporting);
+    // Each unit named as at the period's day (its deadline once past), today's name beside it
+    // where it changed since.
+    let today = browser::today();
+    let day = tiendo_shared::status::as_of(plan, Some(props.period), &configured, today).day;
+    let units: Vec<(String, String)> = reporting_units(agency, &ws.snap.reporting)
+        .into_iter()
+        .map(|(id, _)| {
+            let name = agency.unit_name_then_now(&id, day, today);
+            (id, name)
+        })
+        .collect();
     let role = ws.docs.me.user.role;
     let (rows, on_time) = office_rows(
         &ws.snap.reporting,
@@ -114,7 +124,7 @@ pub fn unit_reports(props: &UnitReportsProps) -> Html {
         &units,
         props.period,
         role,
-        browser::today(),
+        today,
         &props.received,
     );
     let decide = |unit: &str, action: Action, on: Option<String>| {

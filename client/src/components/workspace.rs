@@ -13,13 +13,16 @@ use yew::prelude::*;
 use super::bundle_panel::BundlePanel;
 use super::sync_indicator::SyncIndicator;
 use super::tabs::Screens;
+use super::year_switcher::YearSwitcher;
 use super::{FilesRevision, Ws};
 use crate::infra::api::{self, Me};
 use crate::infra::plan_docs::PlanDocs;
 use crate::infra::session::Session;
 use crate::infra::{browser, bundles, prefs, saved_view};
 use crate::view_model::organisation;
+use crate::view_model::pending::{Goto, Target};
 use crate::view_model::workspace::{Action, Tab, WorkspaceState};
+use crate::view_model::years::PlanEntry;
 
 #[derive(Properties, PartialEq)]
 pub struct WorkspaceProps {
@@ -51,10 +54,16 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
     let session = use_state(|| None::<Result<Shared<Session>, String>>);
     let docs = use_state(|| None::<Result<Shared<PlanDocs>, String>>);
     let wanted = use_state(|| None::<String>);
+    // Where a link of the start screen's pending work leads, counted so each visit draws the
+    // screens afresh.
+    let nav = use_state(|| (0u32, None::<Goto>));
+    // What each plan's document says of it (year, number), once read.
+    let read_entries = use_state(Vec::<PlanEntry>::new);
 
-    // The session, once.
+    // The session, once; then the plans' own words for the switcher.
     {
-        let (session, wanted) = (session.clone(), wanted.clone());
+        let (session, wanted, read_entries) =
+            (session.clone(), wanted.clone(), read_entries.clone());
         let me = props.me.clone();
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
@@ -62,7 +71,8 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
                     Ok(s) => {
                         browser::mark("tiendo:session");
                         wanted.set(Some(s.chosen_plan().unwrap_or_default()));
-                        session.set(Some(Ok(Shared(s))));
+                        session.set(Some(Ok(Shared(s.clone()))));
+                        read_entries.set(s.plan_entries_read().await);
                     }
                     Err(e) => session.set(Some(Err(e))),
                 }
@@ -160,8 +170,58 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
         });
     }
     let switch_plan = {
-        let wanted = wanted.clone();
-        Callback::from(move |plan_id: String| wanted.set(Some(plan_id)))
+        let (wanted, nav) = (wanted.clone(), nav.clone());
+        Callback::from(move |plan_id: String| {
+            nav.set((nav.0 + 1, None));
+            wanted.set(Some(plan_id));
+        })
+    };
+    // The user's own choice in the header's switcher is remembered for the next start.
+    let choose_plan = {
+        let switch = switch_plan.clone();
+        Callback::from(move |plan_id: String| {
+            prefs::set_plan_chosen(&plan_id);
+            switch.emit(plan_id);
+        })
+    };
+    let go = {
+        let (wanted, nav, state) = (wanted.clone(), nav.clone(), state.clone());
+        Callback::from(move |target: Target| {
+            let tab = match target.goto {
+                Goto::Report(_) | Goto::Task { .. } => Tab::Tasks,
+                Goto::Office(_) => Tab::Summary,
+            };
+            state.dispatch(Action::Tab(tab));
+            nav.set((nav.0 + 1, Some(target.goto)));
+            if wanted.as_deref() != Some(target.plan_id.as_str()) {
+                wanted.set(Some(target.plan_id));
+            }
+        })
+    };
+    // The plans for the switcher: the catalogue's (it grows after an import), each with what its
+    // document says once read, the open one from its snapshot.
+    let entries: Vec<PlanEntry> = match &*session {
+        Some(Ok(s)) => {
+            s.0.plan_entries()
+                .into_iter()
+                .map(|e| {
+                    let open = state
+                        .snapshot
+                        .as_ref()
+                        .filter(|snap| snap.plan_id == e.plan_id)
+                        .and_then(|snap| snap.plan.as_ref().ok());
+                    match open {
+                        Some(plan) => e.read(plan),
+                        None => read_entries
+                            .iter()
+                            .find(|r| r.plan_id == e.plan_id)
+                            .cloned()
+                            .unwrap_or(e),
+                    }
+                })
+                .collect()
+        }
+        _ => Vec::new(),
     };
     let logout = {
         let session = session.clone();
@@ -206,13 +266,16 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
                 switch_plan,
                 tab: state.tab,
                 on_tab,
+                go,
+                goto: nav.1.clone(),
             };
             let files = FilesRevision(state.sync.map(|s| s.files_revision).unwrap_or(0));
-            // Keyed by plan: a switch starts every screen afresh (on the same tab).
+            // Keyed by plan and visit: a switch, or a link of the pending work, starts every
+            // screen afresh (on the same tab, or the link's).
             let screens = html! {
                 <ContextProvider<Ws> context={ws}>
                     <ContextProvider<FilesRevision> context={files}>
-                        <Screens key={snap.plan_id.clone()} />
+                        <Screens key={format!("{}#{}", snap.plan_id, nav.0)} />
                     </ContextProvider<FilesRevision>>
                 </ContextProvider<Ws>>
             };
@@ -238,6 +301,7 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
                     }
                     <strong>{unit_name}</strong>
                 </div>
+                <YearSwitcher {entries} current={(*wanted).clone()} on_choose={choose_plan} />
                 <SyncIndicator state={state.sync} synced_at={state.synced_at.clone()} />
                 <BundlePanel session={(*session).clone().and_then(Result::ok).map(|s| s.0)} />
                 <button class="secondary" onclick={logout} data-testid="logout">{"Đăng xuất"}</button>

@@ -152,3 +152,18 @@ pub fn download(name: &str, bytes: &[u8], mime: &str) -> Result<(), String> {
     .forget();
     Ok(())
 }
+
+/// Scrolls the element with `data-testid` `testid` into view, once it is drawn (a link of the
+/// start screen's pending work opens a period's report further down the task list).
+pub fn scroll_to(testid: &str) {
+    let selector = format!("[data-testid={testid}]");
+    gloo_timers::callback::Timeout::new(0, move || {
+        if let Some(e) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector(&selector).ok().flatten())
+        {
+            e.scroll_into_view();
+        }
+    })
+    .forget();
+}

@@ -225,6 +225,9 @@ impl PlanDocs {
             for p in PeriodKind::ALL {
                 out.texts
                     .insert(p, tiendo_shared::report::texts::read(d, p));
+                // The office's own deadlines: the day a past period is computed as of, and the
+                // units' reminders, follow them.
+                out.configured.insert(p, workflow::configured(d, p));
             }
         });
         out

@@ -3,7 +3,7 @@
 //!
 //! Stage: *device state*. The documents live in IndexedDB ([`super::storage`]); these are the
 //! small things a restart needs before any document is open (who signed in, this device's peer
-//! id, the plan and period chosen last), the sync bookkeeping ([`super::pending`]) and the
+//! id, the plan opened last and the one chosen, the period chosen), the sync bookkeeping ([`super::pending`]) and the
 //! last-known reports list for offline use. Everything here belongs to the signed-in user and
 //! goes with [`clear`] at logout.
 
@@ -25,8 +25,10 @@ enum Key<'a> {
     Me,
     /// This device's samod peer id.
     Peer,
-    /// The plan opened last.
+    /// The plan opened last (the start screen kept, [`super::saved_view`], is of it).
     Plan,
+    /// The plan the user chose in the switcher (absent: the current year's opens).
+    PlanChosen,
     /// The reporting period the unit chose (absent: the current one).
     Period,
     /// This device's own changes to a document the server has not confirmed yet.
@@ -54,6 +56,7 @@ impl Key<'_> {
             Key::Me => format!("{PREFIX}me"),
             Key::Peer => format!("{PREFIX}peer"),
             Key::Plan => format!("{PREFIX}plan"),
+            Key::PlanChosen => format!("{PREFIX}plan-chosen"),
             Key::Period => format!("{PREFIX}period"),
             Key::Own(doc) => format!("{PREFIX}own.{doc}"),
             Key::Confirmed(doc) => format!("{PREFIX}confirmed.{doc}"),
@@ -126,14 +129,24 @@ pub fn peer_id() -> String {
     id
 }
 
-/// The plan chosen last on this device.
+/// The plan opened last on this device.
 pub fn plan() -> Option<String> {
     get(Key::Plan)
 }
 
-/// Remembers the plan to open next time.
+/// Remembers the plan opened last.
 pub fn set_plan(plan_id: &str) {
     set(Key::Plan, plan_id);
+}
+
+/// The plan the user chose in the switcher on this device, if they chose one.
+pub fn plan_chosen() -> Option<String> {
+    get(Key::PlanChosen)
+}
+
+/// Remembers the plan the user chose, to open it next time instead of the current year's.
+pub fn set_plan_chosen(plan_id: &str) {
+    set(Key::PlanChosen, plan_id);
 }
 
 /// The reporting period the unit chose to fill in on this device (`None`: the current one).

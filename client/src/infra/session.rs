@@ -15,6 +15,7 @@ use std::time::Duration;
 use futures::channel::mpsc;
 use futures::{FutureExt, StreamExt};
 use samod::{BackoffConfig, DialerHandle, DocHandle, DocumentId, PeerId, Repo};
+use tiendo_shared::Plan;
 use tiendo_shared::api::Me;
 
 use super::plan_docs::PlanDocs;
@@ -24,9 +25,13 @@ use super::storage::{DATABASE, IdbStorage};
 use super::tasks::Tasks;
 use super::{bootstrap, browser, files, pending, prefs};
 use crate::view_model::files::{FileState, percent};
+use crate::view_model::years::{self, PlanEntry};
 
 /// How often the uploader looks again while files wait (the link may be back).
 const UPLOAD_RETRY: Duration = Duration::from_secs(3);
+/// How long the switcher waits for a plan's document to name its number, and the start screen
+/// for another plan's documents.
+const PLAN_PATIENCE: Duration = Duration::from_secs(10);
 pub use crate::view_model::workspace::SyncState;
 
 /// The repo, the dialer and who is signed in.
@@ -100,13 +105,77 @@ impl Session {
         }))
     }
 
-    /// The plan to open: the one chosen last on this device if the user may still open it,
-    /// else the first of the user's plans.
+    /// The plan to open: the one the user chose in the switcher on this device if they may
+    /// still open it, else the current year's ([`years::plan_to_open`]).
     pub fn chosen_plan(&self) -> Option<String> {
-        let plans = self.me().plans();
-        prefs::plan()
-            .filter(|p| plans.iter().any(|(id, _)| id == p))
-            .or_else(|| plans.first().map(|(id, _)| id.clone()))
+        years::plan_to_open(
+            &self.plan_entries(),
+            prefs::plan_chosen().as_deref(),
+            browser::today(),
+        )
+    }
+
+    /// The plans the user may open, in the catalogue's order, each with its year as its title
+    /// names it (at once, offline too: no document needs to be open).
+    pub fn plan_entries(&self) -> Vec<PlanEntry> {
+        self.me()
+            .plans()
+            .iter()
+            .map(|(id, title)| PlanEntry::from_catalogue(id, title))
+            .collect()
+    }
+
+    /// [`Session::plan_entries`] with what each plan's document says (its year and number),
+    /// for the documents this device has or the server sends within a few seconds; the others
+    /// as the catalogue names them.
+    pub async fn plan_entries_read(&self) -> Vec<PlanEntry> {
+        let me = self.me();
+        let reads = self.plan_entries().into_iter().map(|e| {
+            let doc = me
+                .documents
+                .iter()
+                .find(|d| {
+                    d.kind == tiendo_shared::DocKind::Plan
+                        && d.plan_id.as_deref() == Some(e.plan_id.as_str())
+                })
+                .map(|d| d.doc_id.clone());
+            async move {
+                let Some(doc) = doc else { return e };
+                match self.find_within(&doc, PLAN_PATIENCE).await {
+                    Some(h) => match h.with_document(|d| tiendo_shared::doc::read::<Plan, _>(d)) {
+                        Ok(plan) => e.read(&plan),
+                        Err(_) => e,
+                    },
+                    None => e,
+                }
+            }
+        });
+        futures::future::join_all(reads).await
+    }
+
+    /// Opens the user's documents of another plan than the one shown, to read them (the start
+    /// screen's pending work of other years); nothing is remembered. `None` when they cannot be
+    /// had within a few seconds (offline, documents this device never held).
+    pub async fn open_other(self: &Rc<Self>, plan_id: &str) -> Option<Rc<PlanDocs>> {
+        let opened = PlanDocs::open(self, plan_id).fuse();
+        let timeout = gloo_timers::future::sleep(PLAN_PATIENCE).fuse();
+        futures::pin_mut!(opened, timeout);
+        futures::select! {
+            o = opened => o.ok().map(Rc::new),
+            _ = timeout => None,
+        }
+    }
+
+    /// [`Session::find`], giving up after `patience` (offline, a document the device never held
+    /// would wait for the link).
+    async fn find_within(&self, id: &str, patience: Duration) -> Option<DocHandle> {
+        let found = self.find(id).fuse();
+        let timeout = gloo_timers::future::sleep(patience).fuse();
+        futures::pin_mut!(found, timeout);
+        futures::select! {
+            f = found => f.ok(),
+            _ = timeout => None,
+        }
     }
 
     /// Who is signed in.
@@ -121,7 +190,7 @@ impl Session {
     }
 
     /// Opens the user's documents of plan `plan_id` (from the device when they are there, else
-    /// from the server) and remembers it as the plan to open next time.
+    /// from the server) and remembers it as the plan opened last.
     pub async fn open_plan(self: &Rc<Self>, plan_id: &str) -> Result<Rc<PlanDocs>, String> {
         let docs = PlanDocs::open(self, plan_id).await?;
         prefs::set_plan(&docs.plan_id);

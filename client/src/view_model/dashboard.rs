@@ -100,25 +100,23 @@ pub struct Lists {
     pub not_reported: Vec<Watch>,
 }
 
-fn names(agency: &Agency, ids: &[String]) -> Vec<String> {
+/// The units' names as on `then` (the day the view is computed as of), today's beside them
+/// where they changed since.
+fn names(agency: &Agency, ids: &[String], then: Date, today: Date) -> Vec<String> {
     ids.iter()
-        .map(|id| {
-            agency
-                .unit(id)
-                .map_or_else(|| id.clone(), |u| u.name.clone())
-        })
+        .map(|id| agency.unit_name_then_now(id, then, today))
         .collect()
 }
 
-/// The watch lists of `summary`: overdue and due-soon tasks by deadline, and tasks some lead
-/// unit has not reported on yet.
-pub fn lists(summary: &Summary, agency: &Agency) -> Lists {
+/// The watch lists of `summary` (computed as of `then`): overdue and due-soon tasks by
+/// deadline, and tasks some lead unit has not reported on yet.
+pub fn lists(summary: &Summary, agency: &Agency, then: Date, today: Date) -> Lists {
     let watch = |t: &tiendo_shared::status::TaskStatus, units: &[String]| Watch {
         task_id: t.task_id.clone(),
         code: t.code.clone(),
         title: t.title.clone(),
         deadline: t.deadline,
-        units: names(agency, units),
+        units: names(agency, units, then, today),
     };
     let mut out = Lists::default();
     for t in &summary.tasks {
@@ -288,7 +286,7 @@ mod tests {
         e.status = WorkStatus::Done;
         e.completed_on = Some(d("2025-01-10"));
         let s = status::summarize(&plan, &agency, &[p], d("2025-02-20"), Some(PeriodKind::Q1));
-        let l = lists(&s, &agency);
+        let l = lists(&s, &agency, d("2025-02-20"), d("2025-02-20"));
         // 2.c was due on 15/01 for every professional department: overdue, with its leads named.
         assert!(l.overdue.iter().any(|w| w.code == "2.c"), "{:?}", l.overdue);
         assert!(l.overdue.windows(2).all(|w| w[0].deadline <= w[1].deadline));
@@ -300,7 +298,11 @@ mod tests {
         );
         // …but on 10/03 it is.
         let s2 = status::summarize(&plan, &agency, &[], d("2025-03-10"), Some(PeriodKind::Q1));
-        assert!(!lists(&s2, &agency).due_soon.is_empty());
+        assert!(
+            !lists(&s2, &agency, d("2025-03-10"), d("2025-03-10"))
+                .due_soon
+                .is_empty()
+        );
         // 1.a is done: not in "not reported"; others led by the office are, naming the office.
         assert!(l.not_reported.iter().all(|w| w.task_id != "t1-a"));
         let office_name = agency.unit(office).unwrap().name.clone();

@@ -1,7 +1,8 @@
 //! What the screens show, computed from the documents without touching the browser: the unit's
 //! task list ([`tasks`]), where an evidence file stands ([`files`]), a task's rows
 //! of unit reports ([`task_reports`]), the reporting workflow's panels and table ([`reporting`]), the organisation's changes
-//! ([`organisation`]), the central office's dashboard (`dashboard`, office build), a task's history (`history`,
+//! ([`organisation`]), the start screen's pending work of any year ([`pending`]), the plans by
+//! year and the day a view is computed as of ([`years`]), the central office's dashboard (`dashboard`, office build), a task's history (`history`,
 //! office build: who and when by the server's record, the changes' claims marked) and the workspace state
 //! the screens share ([`workspace`]).
 //!
@@ -14,7 +15,9 @@ pub mod files;
 #[cfg(feature = "office")]
 pub mod history;
 pub mod organisation;
+pub mod pending;
 pub mod reporting;
 pub mod task_reports;
 pub mod tasks;
 pub mod workspace;
+pub mod years;

@@ -104,13 +104,29 @@ pub fn unit_tasks(
     as_of: Date,
     period: PeriodKind,
 ) -> Vec<AreaGroup> {
-    let folded = tiendo_shared::lineage::fold(agency, progress, as_of);
+    unit_tasks_on(plan, agency, unit, progress, as_of, as_of, period)
+}
+
+/// [`unit_tasks`] as the unit's working list shows a period seen as of another day than today
+/// (a past period as of its deadline): the tasks that are the unit's work `today` — with those
+/// a merged or split unit passed on to it since, and the entries they carried — each with its
+/// deadline and state as of `as_of`.
+pub fn unit_tasks_on(
+    plan: &Plan,
+    agency: &Agency,
+    unit: &str,
+    progress: &[Progress],
+    as_of: Date,
+    today: Date,
+    period: PeriodKind,
+) -> Vec<AreaGroup> {
+    let folded = tiendo_shared::lineage::fold(agency, progress, today.max(as_of));
     let progress = folded.iter().find(|p| p.unit_id == unit);
     let mut groups = Vec::new();
     for area in &plan.areas {
         let mut rows = Vec::new();
         for task in area.tasks.iter().filter(|t| t.retired_on.is_none()) {
-            let Some(part) = part(agency, task, unit, as_of) else {
+            let Some(part) = part(agency, task, unit, today.max(as_of)) else {
                 continue;
             };
             let deadline = status::deadline(plan, task, Some(period), as_of);
@@ -330,6 +346,74 @@ mod tests {
                 .all(|r| r.part == Part::Lead)
         );
         assert!(filter(&groups, Filter::All, "zzzz-khong-co").is_empty());
+    }
+
+    #[test]
+    fn a_past_period_lists_the_work_passed_on_since_with_states_as_of_its_deadline() {
+        use tiendo_shared::lineage::{AccountFate, Basis, Operation, Recorded, record};
+        const A: &str = "phong-quan-ly-tieu-chuan-do-luong-chat-luong";
+        const B: &str = "phong-quan-ly-cong-nghe-va-chuyen-nganh";
+        let imported = tiendo_shared::import(tiendo_shared::fixtures::SEED_PLAN).unwrap();
+        let mut d =
+            tiendo_shared::doc::new_document(&imported.org, Some("t"), Default::default()).unwrap();
+        let op = Operation::Merge {
+            unit: A.into(),
+            into: B.into(),
+            accounts: AccountFate::Move,
+        };
+        let rec = Recorded {
+            id: "c1".into(),
+            by: "office".into(),
+            at: 0,
+        };
+        let basis = Basis {
+            number: "QĐ số 1".into(),
+            date: None,
+        };
+        record(
+            &mut d,
+            &imported.org.agencies[0].id,
+            &op,
+            date("2025-04-01"),
+            basis,
+            &rec,
+        )
+        .unwrap();
+        let org: tiendo_shared::Org = tiendo_shared::doc::read(&d).unwrap();
+        let agency = org.agencies[0].clone();
+        let plan = imported.plan;
+        let ids = |groups: &[AreaGroup]| -> Vec<String> {
+            groups
+                .iter()
+                .flat_map(|g| &g.rows)
+                .map(|r| r.task_id.clone())
+                .collect()
+        };
+        let mut merged = Progress::new(&plan.id, A);
+        merged.entry_mut("t8-a", PeriodKind::Q1).percent = 40;
+        let docs = [Progress::new(&plan.id, B), merged];
+        let q1_end = date("2025-03-20");
+        // Q1 seen as of its deadline, today in December: the merged unit's task is the
+        // successor's work now, with the entry it carried; its state is Q1's.
+        let now = unit_tasks_on(
+            &plan,
+            &agency,
+            B,
+            &docs,
+            q1_end,
+            date("2025-12-07"),
+            PeriodKind::Q1,
+        );
+        let row = now
+            .iter()
+            .flat_map(|g| &g.rows)
+            .find(|r| r.task_id == "t8-a")
+            .expect("t8-a passed on to the successor");
+        assert_eq!(row.percent, 40);
+        assert_ne!(row.state, TaskState::Overdue, "not overdue as of 20/03");
+        // The same day as "today" sees the organisation of that day: not yet passed on.
+        let then = unit_tasks(&plan, &agency, B, &docs, q1_end, PeriodKind::Q1);
+        assert!(!ids(&then).contains(&"t8-a".to_string()));
     }
 
     fn put(doc: &mut automerge::Automerge, key: &str, value: i64) -> automerge::ChangeHash {

@@ -144,6 +144,50 @@ fn a_rename_keeps_the_id_and_the_old_name_for_days_before_it() {
 }
 
 #[test]
+fn a_past_day_prints_the_name_of_then_with_todays_beside_it() {
+    let mut doc = doc_of(&org());
+    let op = Operation::Rename {
+        unit: "a".into(),
+        name: "Phòng Chuyển đổi số".into(),
+    };
+    record(&mut doc, "so", &op, d("2026-07-01"), basis(), &rec(1)).unwrap();
+    record(
+        &mut doc,
+        "so",
+        &merge_a_into_b(),
+        d("2026-09-01"),
+        basis(),
+        &rec(2),
+    )
+    .unwrap();
+    let agency = agency_of(&doc);
+    let today = d("2026-12-07");
+    // Renamed, then merged: the name of then, and the unit that carries its work today.
+    assert_eq!(
+        agency.unit_name_then_now("a", d("2026-03-31"), today),
+        "Phòng Thông tin (nay là Phòng Khoa học)"
+    );
+    // A name that did not change prints alone.
+    assert_eq!(
+        agency.unit_name_then_now("c", d("2025-12-20"), today),
+        "Phòng Công nghệ"
+    );
+    let renamed = agency_of(&{
+        let mut doc = doc_of(&org());
+        record(&mut doc, "so", &op, d("2026-07-01"), basis(), &rec(1)).unwrap();
+        doc
+    });
+    assert_eq!(
+        renamed.unit_name_then_now("a", d("2025-12-20"), today),
+        "Phòng Thông tin (nay là Phòng Chuyển đổi số)"
+    );
+    assert_eq!(
+        renamed.unit_name_then_now("a", d("2026-08-01"), today),
+        "Phòng Chuyển đổi số"
+    );
+}
+
+#[test]
 fn a_split_creates_units_from_its_date_and_sends_each_chosen_task_where_chosen() {
     let mut doc = doc_of(&org());
     let op = Operation::Split {

@@ -1,0 +1,182 @@
+//! Years in sight, in headless Chromium against a real server (scenario
+//! `tests/browser/years_in_sight.mjs`): a unit whose 2025 annual report the office returned,
+//! with a 2026 plan imported beside the seed's 2025 one, signs in today. The header's switcher
+//! lists both years and opens 2026; the start screen lists the pending 2025 return with the
+//! office's note; its link opens the 2025 report, which the unit sends again (the server stores
+//! the new submission). The office, on the same tablet after the unit logs out, opens 2025 in
+//! the header: the dashboard says the year is over and computes as of its report deadline, and
+//! its downloads leave the day to the server. The switcher fits an 800 px tablet.
+
+use tiendo_shared::PeriodKind;
+use tiendo_shared::api::{ImportAnswer, Role};
+use tiendo_shared::workflow::{self, Action, Phase, Step};
+use tiendo_tests::browser::{Scenario, client_copy};
+use tiendo_tests::{SyncClient, TestServer, blocking, data_dir};
+
+const UNIT: &str = "thanh-tra-so";
+const OFFICE: &str = "phong-hanh-chinh-tong-hop";
+const PLAN_2025: &str = "kh-cchc-2025-so-khoa-hoc-va-cong-nghe";
+const NOTE: &str = "Thiếu bản scan có chữ ký";
+
+fn text(v: &serde_json::Value) -> &str {
+    v.as_str().unwrap_or_else(|| panic!("not text: {v}"))
+}
+
+/// `user` takes `step` on the annual report of 2025 from a fresh client (the unit's in its
+/// progress document, the office's in the plan document), and waits until the server stored it.
+async fn take(server: &TestServer, user: &str, doc: &str, s: Step) {
+    let token = blocking(|| server.login_demo(user));
+    let mut client = SyncClient::new(&format!("peer-{}", s.id)).await;
+    client.connect(server.sync_url(), &token).await;
+    let handle = client.find(doc).await.expect("the document");
+    let office = s.action.by_office();
+    handle.with_document(|d| {
+        if office {
+            workflow::take_office_step(d, UNIT, PeriodKind::Year, &s).unwrap();
+        } else {
+            workflow::take_unit_step(d, PeriodKind::Year, s.clone()).unwrap();
+        }
+    });
+    client.wait_acknowledged(&handle).await;
+    client.stop().await;
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}
+
+/// The stored steps of the unit's 2025 annual report and where it stands.
+fn stored(server: &TestServer, progress: &str, plan: &str) -> (Vec<Step>, Phase) {
+    let store = server.library().store().clone();
+    let (progress, plan) = (progress.to_string(), plan.to_string());
+    server.on_server(async move {
+        let p = store.read_document(&progress).await.expect("progress");
+        let o = store.read_document(&plan).await.expect("plan");
+        let unit = workflow::unit_steps(&p, PeriodKind::Year);
+        let office = workflow::office_steps(&o, UNIT, PeriodKind::Year);
+        let phase = workflow::derive(&unit, &office, &Default::default()).phase;
+        (unit, phase)
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn last_years_returned_report_is_in_sight_and_resent_while_this_years_plan_opens() {
+    let dir = data_dir();
+    let dist = client_copy();
+    let static_dir = dist.path().to_path_buf();
+    let server = blocking(|| TestServer::start_with(dir.path(), |c| c.static_dir = static_dir));
+    let seed = server.startup.seeded.clone().expect("seeded");
+    let progress = server.seeded_progress(UNIT);
+
+    // 2025: the unit sent its annual report, the office returned it with a note.
+    take(
+        &server,
+        UNIT,
+        &progress,
+        Step::new("s1", Action::Submit, UNIT, Role::UnitEditor, now_ms(), ""),
+    )
+    .await;
+    let mut back = Step::new(
+        "r1",
+        Action::Return,
+        OFFICE,
+        Role::AgencyAdmin,
+        now_ms(),
+        "s1",
+    );
+    back.note = NOTE.into();
+    take(&server, OFFICE, &seed.plan_doc, back).await;
+    assert_eq!(
+        blocking(|| stored(&server, &progress, &seed.plan_doc)).1,
+        Phase::Returned
+    );
+    // 2026: the same plan for the next year, imported through the API.
+    let office = blocking(|| server.login_demo(OFFICE));
+    let next = tiendo_server::SEED_PLAN.replace("2025", "2026");
+    let (code, body) = blocking(|| server.post_text("/api/plans", &office, &next));
+    assert_eq!(code, 201, "{body}");
+    let plan_2026 = serde_json::from_value::<ImportAnswer>(body)
+        .unwrap()
+        .plan_id;
+
+    let mut run = Scenario::start(
+        "years_in_sight",
+        &[
+            ("BASE", server.url("/")),
+            ("UNIT_USER", UNIT.into()),
+            ("UNIT_PASSWORD", server.password(UNIT)),
+            ("OFFICE_USER", OFFICE.into()),
+            ("OFFICE_PASSWORD", server.password(OFFICE)),
+            ("PLAN_2025", PLAN_2025.into()),
+            ("PLAN_2026", plan_2026.clone()),
+        ],
+    );
+
+    let start = blocking(|| run.expect("start"));
+    // The header lists both years and opened this year's plan.
+    let options = start["options"].to_string();
+    assert!(
+        options.contains("Năm 2025") && options.contains("Năm 2026"),
+        "{start:#}"
+    );
+    assert_eq!(start["selected"], plan_2026.as_str(), "{start:#}");
+    assert!(
+        text(&start["title"]).contains("năm 2026"),
+        "the task list is 2026's: {start:#}"
+    );
+    // The pending 2025 return, with the office's note, on the start screen.
+    assert_eq!(
+        text(&start["pending"]),
+        format!("Báo cáo năm 2025 — Văn phòng trả lại: {NOTE}"),
+        "{start:#}"
+    );
+    // On an 800 px tablet the switcher and the logout button stay on screen.
+    assert!(
+        start["fits"].as_bool().unwrap_or(false),
+        "the header fits 800 px: {start:#}"
+    );
+
+    let resent = blocking(|| run.expect("resent"));
+    // The link switched the workspace to 2025 and opened its annual report, returned.
+    assert_eq!(resent["selected"], PLAN_2025, "{resent:#}");
+    assert_eq!(resent["before"], "returned", "{resent:#}");
+    assert_eq!(
+        text(&resent["note"]),
+        format!("Văn phòng trả lại: {NOTE}"),
+        "{resent:#}"
+    );
+    assert!(
+        text(&resent["asOf"]).starts_with("Năm 2025 đã kết thúc — số liệu tính đến "),
+        "{resent:#}"
+    );
+    assert_eq!(resent["after"], "submitted", "{resent:#}");
+    // The server has the unit's second submission: the report waits for the office again.
+    let (steps, phase) = blocking(|| stored(&server, &progress, &seed.plan_doc));
+    assert_eq!(phase, Phase::Submitted, "{steps:#?}");
+    assert_eq!(
+        steps.iter().filter(|s| s.action == Action::Submit).count(),
+        2
+    );
+
+    let office_view = blocking(|| run.expect("office"));
+    assert_eq!(
+        office_view["opened"],
+        plan_2026.as_str(),
+        "the office too opens this year's plan: {office_view:#}"
+    );
+    assert_eq!(
+        text(&office_view["note"]),
+        "Năm 2025 đã kết thúc — số liệu tính đến 20/12/2025",
+        "{office_view:#}"
+    );
+    assert_eq!(text(&office_view["asOfField"]), "20/12/2025");
+    let href = text(&office_view["download"]);
+    assert!(
+        href.ends_with("/reports/year.docx"),
+        "no as_of: the server decides the day ({href})"
+    );
+    blocking(|| run.finish());
+}
