@@ -147,6 +147,12 @@ fn importing_and_reorganising_2026_changes_nothing_of_2025() {
             .expect("the merge is recorded");
     });
 
+    // A first visit opens this year's plan (the server's today is in 2026).
+    let (code, _, _, boot) = server.download(&office, "/api/bootstrap");
+    assert_eq!(code, 200);
+    let boot = tiendo_shared::api::Bootstrap::decode(&boot).expect("a bootstrap");
+    assert_eq!(boot.plan_id, PLAN_2026);
+
     // 2025, byte for byte.
     let after = year_2025(&server, &office);
     assert_eq!(before.len(), after.len());

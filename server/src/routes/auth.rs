@@ -195,8 +195,24 @@ async fn bootstrap(
     axum::extract::Query(query): axum::extract::Query<BootstrapQuery>,
 ) -> Result<Response> {
     let me = me_of(&state, &auth.user).await?;
+    // No plan asked: the one the app opens first (this year's, `status::default_plan`).
+    let plan = if query.plan.is_empty() {
+        let mine: Vec<String> = me.plans().into_iter().map(|(id, _)| id).collect();
+        let plans: Vec<api::PlanInfo> = state
+            .library
+            .plans()
+            .await?
+            .into_iter()
+            .filter(|p| mine.contains(&p.id))
+            .collect();
+        tiendo_shared::status::default_plan(&plans, |p| p.year, state.config.today())
+            .map(|p| p.id.clone())
+            .unwrap_or_default()
+    } else {
+        query.plan.clone()
+    };
     let wanted = me
-        .plan_documents(&query.plan)
+        .plan_documents(&plan)
         .map_err(|e| AppError::NotFound(e.to_string()))?;
     let mut documents = Vec::new();
     for doc_id in wanted.ids() {
