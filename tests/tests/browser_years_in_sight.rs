@@ -1,14 +1,18 @@
 //! Years in sight, in headless Chromium against a real server (scenario
-//! `tests/browser/years_in_sight.mjs`): a unit whose 2025 annual report the office returned,
-//! with a 2026 plan imported beside the seed's 2025 one, signs in today. The header's switcher
-//! lists both years and opens 2026; the start screen lists the pending 2025 return with the
-//! office's note; its link opens the 2025 report, which the unit sends again (the server stores
-//! the new submission). The office, on the same tablet after the unit logs out, opens 2025 in
-//! the header: the dashboard says the year is over and computes as of its report deadline, and
-//! its downloads leave the day to the server. The switcher fits an 800 px tablet.
+//! `tests/browser/years_in_sight.mjs`): the office, while a unit's 2025 annual report waits
+//! returned, imports the 2026 plan from its file in the app, confirming in the preview the unit
+//! the plan names that the organisation did not know ("đơn vị mới" from 01/01/2026). 2025's
+//! dashboard reads the same as before the import and says the year is over, computed as of its
+//! report deadline, its downloads leaving the day to the server; 2025's DOCX is byte for byte
+//! what it was. The unit then signs in on the same tablet: the header's switcher lists both
+//! years and opens 2026; the start screen lists the pending 2025 return with the office's note;
+//! its link opens the 2025 report, which the unit sends again (the server stores the new
+//! submission). The switcher fits an 800 px tablet.
+
+use std::io::Read;
 
 use tiendo_shared::PeriodKind;
-use tiendo_shared::api::{ImportAnswer, Role};
+use tiendo_shared::api::Role;
 use tiendo_shared::workflow::{self, Action, Phase, Step};
 use tiendo_tests::browser::{Scenario, client_copy};
 use tiendo_tests::{SyncClient, TestServer, blocking, data_dir};
@@ -16,7 +20,28 @@ use tiendo_tests::{SyncClient, TestServer, blocking, data_dir};
 const UNIT: &str = "thanh-tra-so";
 const OFFICE: &str = "phong-hanh-chinh-tong-hop";
 const PLAN_2025: &str = "kh-cchc-2025-so-khoa-hoc-va-cong-nghe";
+const PLAN_2026: &str = "kh-cchc-2026-so-khoa-hoc-va-cong-nghe";
 const NOTE: &str = "Thiếu bản scan có chữ ký";
+const NEW_UNIT: &str = "Phòng Pháp chế mới thành lập";
+
+/// The content parts of 2025's annual report (the package's own timestamps left aside).
+fn docx_2025(server: &TestServer, token: &str) -> Vec<(String, Vec<u8>)> {
+    let (code, _, _, bytes) =
+        server.download(token, &format!("/api/plans/{PLAN_2025}/reports/year.docx"));
+    assert_eq!(code, 200);
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a docx");
+    (0..zip.len())
+        .filter_map(|i| {
+            let mut part = zip.by_index(i).unwrap();
+            let name = part.name().to_string();
+            (name != "docProps/core.xml").then(|| {
+                let mut content = Vec::new();
+                part.read_to_end(&mut content).unwrap();
+                (name, content)
+            })
+        })
+        .collect()
+}
 
 fn text(v: &serde_json::Value) -> &str {
     v.as_str().unwrap_or_else(|| panic!("not text: {v}"))
@@ -93,14 +118,18 @@ async fn last_years_returned_report_is_in_sight_and_resent_while_this_years_plan
         blocking(|| stored(&server, &progress, &seed.plan_doc)).1,
         Phase::Returned
     );
-    // 2026: the same plan for the next year, imported through the API.
+    // 2026: next year's plan, as a file the office imports in the app; one task is led by a
+    // unit the organisation does not know.
     let office = blocking(|| server.login_demo(OFFICE));
-    let next = tiendo_server::SEED_PLAN.replace("2025", "2026");
-    let (code, body) = blocking(|| server.post_text("/api/plans", &office, &next));
-    assert_eq!(code, 201, "{body}");
-    let plan_2026 = serde_json::from_value::<ImportAnswer>(body)
-        .unwrap()
-        .plan_id;
+    let docx_before = blocking(|| docx_2025(&server, &office));
+    let next = tiendo_server::SEED_PLAN.replace("2025", "2026").replacen(
+        "Đơn vị chủ trì thực hiện: Thanh tra Sở.",
+        &format!("Đơn vị chủ trì thực hiện: {NEW_UNIT}."),
+        1,
+    );
+    let next_file = dir.path().join("ke-hoach-cchc-2026.txt");
+    std::fs::write(&next_file, next).unwrap();
+    let plan_2026 = PLAN_2026.to_string();
 
     let mut run = Scenario::start(
         "years_in_sight",
@@ -112,7 +141,55 @@ async fn last_years_returned_report_is_in_sight_and_resent_while_this_years_plan
             ("OFFICE_PASSWORD", server.password(OFFICE)),
             ("PLAN_2025", PLAN_2025.into()),
             ("PLAN_2026", plan_2026.clone()),
+            ("NEXT_FILE", next_file.display().to_string()),
         ],
+    );
+
+    // The preview named the unit and would not save until the office confirmed it.
+    let imported = blocking(|| run.expect("imported"));
+    assert_eq!(
+        imported["newUnits"],
+        serde_json::json!([NEW_UNIT]),
+        "{imported:#}"
+    );
+    assert_eq!(imported["blocked"], true, "{imported:#}");
+    assert_eq!(imported["from"], "2026-01-01", "{imported:#}");
+    // Saved: the new unit exists from the plan's first day, not in 2025; 2025's report is the
+    // same file.
+    let library = server.library().clone();
+    let org = server.on_server(async move { library.org("so-khoa-hoc-va-cong-nghe").await });
+    let agency = org.expect("the organisation").agencies.remove(0);
+    let new_id = agency.find_unit(NEW_UNIT).expect("the new unit").id.clone();
+    let day = |s: &str| s.parse::<tiendo_shared::Date>().unwrap();
+    assert!(agency.on(day("2025-12-31")).unit(&new_id).is_none());
+    assert!(agency.on(day("2026-01-01")).unit(&new_id).is_some());
+    assert!(
+        blocking(|| docx_2025(&server, &office)) == docx_before,
+        "2025's DOCX changed"
+    );
+    blocking(|| run.go());
+
+    let office_view = blocking(|| run.expect("office"));
+    assert!(
+        office_view["same"].as_bool().unwrap_or(false),
+        "2025's dashboard changed:\nbefore: {}\nafter: {}",
+        office_view["dashboardBefore"],
+        office_view["dashboardAfter"]
+    );
+    assert_eq!(
+        office_view["opened"], PLAN_2026,
+        "the office too opens this year's plan: {office_view:#}"
+    );
+    assert_eq!(
+        text(&office_view["note"]),
+        "Năm 2025 đã kết thúc — số liệu tính đến 20/12/2025",
+        "{office_view:#}"
+    );
+    assert_eq!(text(&office_view["asOfField"]), "20/12/2025");
+    let href = text(&office_view["download"]);
+    assert!(
+        href.ends_with("/reports/year.docx"),
+        "no as_of: the server decides the day ({href})"
     );
 
     let start = blocking(|| run.expect("start"));
@@ -161,22 +238,5 @@ async fn last_years_returned_report_is_in_sight_and_resent_while_this_years_plan
         2
     );
 
-    let office_view = blocking(|| run.expect("office"));
-    assert_eq!(
-        office_view["opened"],
-        plan_2026.as_str(),
-        "the office too opens this year's plan: {office_view:#}"
-    );
-    assert_eq!(
-        text(&office_view["note"]),
-        "Năm 2025 đã kết thúc — số liệu tính đến 20/12/2025",
-        "{office_view:#}"
-    );
-    assert_eq!(text(&office_view["asOfField"]), "20/12/2025");
-    let href = text(&office_view["download"]);
-    assert!(
-        href.ends_with("/reports/year.docx"),
-        "no as_of: the server decides the day ({href})"
-    );
     blocking(|| run.finish());
 }
