@@ -224,8 +224,14 @@ fn reports_are_written_from_the_command_line_and_bad_periods_are_refused() {
     ));
     let files: Vec<&str> = written.lines().collect();
     assert_eq!(files.len(), 2, "{written}");
-    assert!(files[0].ends_with("bao-cao-cchc-h1-2025.docx"), "{written}");
-    assert!(files[1].ends_with("phu-luc-cchc-h1-2025.xlsx"), "{written}");
+    assert!(
+        files[0].ends_with("bao-cao-cchc-2025-6-thang-so-khcn-quang-ngai.docx"),
+        "{written}"
+    );
+    assert!(
+        files[1].ends_with("phu-luc-cchc-2025-6-thang-so-khcn-quang-ngai.xlsx"),
+        "{written}"
+    );
     for f in files {
         let bytes = std::fs::read(f).unwrap();
         assert_eq!(&bytes[..2], b"PK", "{f} is a zip (OOXML) file");

@@ -90,6 +90,13 @@ pub async fn run(cfg: &Config, command: UserCommand) -> anyhow::Result<()> {
             password_stdin,
         } => {
             let role: Role = role.parse()?;
+            match (&unit, role.needs_unit()) {
+                (None, true) => anyhow::bail!("vai trò {} cần --unit", role.as_str()),
+                (Some(_), false) => {
+                    anyhow::bail!("vai trò {} không gắn với đơn vị", role.as_str())
+                }
+                _ => {}
+            }
             let agencies = reader::agencies(&store).await?;
             let password = if password_stdin {
                 Some(read_password()?)
