@@ -259,7 +259,10 @@ impl PlanData {
     pub fn status(&self, as_of: Date, period: Option<PeriodKind>) -> Result<Summary> {
         // The plan as it stood that day: a later mid-year revision changes nothing before it.
         let plan = tiendo_shared::revision::plan_on(&self.plan, as_of);
-        let mut summary = status::summarize(&plan, self.agency()?, &self.progress, as_of, period);
+        let agency = self.agency()?;
+        // A lead changed by a revision carries the former lead's entries (its own win).
+        let progress = tiendo_shared::revision::fold(&self.plan, agency, &self.progress, as_of);
+        let mut summary = status::summarize(&plan, agency, &progress, as_of, period);
         self.place(&mut summary.problems);
         Ok(summary)
     }
@@ -421,6 +424,7 @@ impl PlanData {
         sources.sort_by(|a, b| a.unit.cmp(&b.unit));
         let texts = tiendo_shared::report::texts::read(&docs.plan, period);
         let plan = tiendo_shared::revision::plan_on(&self.plan, as_of);
+        let progress = tiendo_shared::revision::fold(&self.plan, agency, &progress, as_of);
         let mut report = tiendo_shared::report::build(
             &plan, &self.org, agency, &progress, period, as_of, rule, &texts, sources,
         );

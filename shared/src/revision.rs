@@ -316,5 +316,67 @@ pub fn plan_on(plan: &Plan, day: Date) -> Plan {
     out
 }
 
+/// The units' progress as it counts on `day` under the plan's revisions: for each task whose lead
+/// a revision from `day` or before changed, the former leads' entries carry into the first new
+/// lead's progress where it has none of its own for a period (its own entry wins), so the work
+/// done before the change still counts and the year's figures stay continuous. Documents stay as
+/// they are (the same rule as an organisation change's, [`crate::lineage::fold`]).
+pub fn fold<'a>(
+    plan: &Plan,
+    agency: &Agency,
+    progress: &'a [crate::Progress],
+    day: Date,
+) -> std::borrow::Cow<'a, [crate::Progress]> {
+    let moves: Vec<(&str, Vec<String>, String)> = plan
+        .revisions
+        .iter()
+        .filter(|r| r.from <= day)
+        .flat_map(|r| r.changes.iter())
+        .filter(|c| c.kind == ChangeKind::Lead)
+        .filter_map(|c| {
+            let resolve = |list: &[Assignee]| -> Vec<String> {
+                list.iter().flat_map(|a| agency.resolve(a)).collect()
+            };
+            let after = resolve(&c.lead_after);
+            let to = after.first()?.clone();
+            let from: Vec<String> = resolve(&c.lead_before)
+                .into_iter()
+                .filter(|u| !after.contains(u))
+                .collect();
+            (!from.is_empty()).then_some((c.task_id.as_str(), from, to))
+        })
+        .collect();
+    if moves.is_empty() {
+        return std::borrow::Cow::Borrowed(progress);
+    }
+    let mut out: Vec<crate::Progress> = progress.to_vec();
+    for (task_id, from, to) in moves {
+        let carried: Vec<(String, crate::Entry)> = progress
+            .iter()
+            .filter(|p| p.plan_id == plan.id && from.contains(&p.unit_id))
+            .filter_map(|p| p.tasks.get(task_id))
+            .flat_map(|t| t.iter().map(|(k, e)| (k.clone(), e.clone())))
+            .collect();
+        if carried.is_empty() {
+            continue;
+        }
+        let i = match out
+            .iter()
+            .position(|q| q.unit_id == to && q.plan_id == plan.id)
+        {
+            Some(i) => i,
+            None => {
+                out.push(crate::Progress::new(&plan.id, &to));
+                out.len() - 1
+            }
+        };
+        let target = out[i].tasks.entry(task_id.to_string()).or_default();
+        for (period, entry) in carried {
+            target.entry(period).or_insert(entry);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests;

@@ -119,7 +119,7 @@ pub fn use_summary(ws: &Ws, as_of: Date, period: PeriodKind) -> Rc<Option<Summar
             (Ok(plan), Ok(agency)) => Some(status::summarize(
                 &tiendo_shared::revision::plan_on(plan, *as_of),
                 agency,
-                &snap.all_progress,
+                &tiendo_shared::revision::fold(plan, agency, &snap.all_progress, *as_of),
                 *as_of,
                 Some(*period),
             )),

@@ -145,3 +145,57 @@ fn a_revision_outside_the_year_empty_or_of_an_unknown_task_is_refused() {
     assert!(revise(&mut plan, &agency, &r, id).is_err());
     assert_eq!(plan, before);
 }
+
+#[test]
+fn work_the_former_lead_reported_still_counts_after_a_revision_changes_the_lead() {
+    let (mut plan, agency) = seed();
+    let original = plan.clone();
+    let (rev, _) = revise(&mut plan, &agency, &request(), ("r1", "office", 1)).unwrap();
+    plan.revisions.push(rev);
+    let old_lead = original.task("t1-b").unwrap().lead[0]
+        .unit_id
+        .clone()
+        .unwrap();
+    let new_lead = agency
+        .find_unit("Phòng Hành chính - Tổng hợp")
+        .unwrap()
+        .id
+        .clone();
+    assert_ne!(old_lead, new_lead);
+    // The former lead finished the task in the first half-year.
+    let mut p = Progress::new(&plan.id, &old_lead);
+    *p.entry_mut("t1-b", PeriodKind::H1) = crate::Entry {
+        status: WorkStatus::Done,
+        percent: 100,
+        completed_on: Some(d("2025-06-10")),
+        ..crate::Entry::default()
+    };
+    let year = |progress: &[Progress]| {
+        let day = d("2025-12-20");
+        let folded = fold(&plan, &agency, progress, day);
+        let s = status::summarize(
+            &plan_on(&plan, day),
+            &agency,
+            &folded,
+            day,
+            Some(PeriodKind::Year),
+        );
+        s.tasks.into_iter().find(|t| t.task_id == "t1-b").unwrap()
+    };
+    let t = year(std::slice::from_ref(&p));
+    assert_eq!(t.lead_units, vec![new_lead.clone()]);
+    assert!(t.state.is_done(), "{:?}", t.state);
+    assert_eq!(t.percent, 100);
+    // The new lead's own entry for a period wins over what was carried.
+    let mut q = Progress::new(&plan.id, &new_lead);
+    q.entry_mut("t1-b", PeriodKind::Year).percent = 40;
+    q.entry_mut("t1-b", PeriodKind::Year).status = WorkStatus::InProgress;
+    let t = year(&[p.clone(), q]);
+    assert_eq!(t.percent, 40);
+    // Before the revision's day nothing is carried: the former lead is the lead.
+    assert!(fold(&plan, &agency, std::slice::from_ref(&p), d("2025-06-30")).len() == 1);
+    assert!(matches!(
+        fold(&plan, &agency, std::slice::from_ref(&p), d("2025-06-30")),
+        std::borrow::Cow::Borrowed(_)
+    ));
+}
