@@ -89,6 +89,8 @@ pub struct DemoAccount {
     pub role: Role,
     /// The unit's name (none for the administrator).
     pub unit: Option<String>,
+    /// The unit's id (none for the administrator).
+    pub unit_id: Option<String>,
 }
 
 /// What start-up did.
@@ -148,56 +150,65 @@ pub async fn open(config: &Config) -> Result<(Library, Startup)> {
 }
 
 /// One account per unit of every agency (the central office as agency admin, the others as
-/// unit editors), the head of each of those units (`<unit>.truong`), and `admin`, each with a
-/// generated password.
+/// unit editors), the head of each of those units, and `admin`, each with a generated password
+/// and a short, typeable name: the unit's stem (`thanhtra`), its head `thanhtra.truong`, the
+/// central office `vanphong` (a second agency's names take `.2`, `.3`…).
 pub async fn create_demo_accounts(library: &Library) -> Result<Vec<DemoAccount>> {
+    // The stem itself, else `stem.2`, `stem.3`…, the first free with its head's name.
+    fn unique(taken: &mut std::collections::BTreeSet<String>, stem: &str) -> String {
+        let name = (1..)
+            .map(|n| match n {
+                1 => stem.to_string(),
+                n => format!("{stem}.{n}"),
+            })
+            .find(|n| !taken.contains(n) && !taken.contains(&format!("{n}.truong")))
+            .expect("some number is free");
+        taken.insert(name.clone());
+        taken.insert(format!("{name}.truong"));
+        name
+    }
+    let mut taken: std::collections::BTreeSet<String> = ["admin".to_string()].into();
     let mut out = Vec::new();
     for agency in library.agencies().await? {
         for unit in &agency.units {
-            let role = if agency.central_office.as_deref() == Some(unit.id.as_str()) {
-                Role::AgencyAdmin
+            let office = agency.central_office.as_deref() == Some(unit.id.as_str());
+            let (role, username) = if office {
+                (Role::AgencyAdmin, unique(&mut taken, "vanphong"))
             } else {
-                Role::UnitEditor
+                (
+                    Role::UnitEditor,
+                    unique(&mut taken, &accounts::admin::username_stem(&unit.name)),
+                )
             };
-            let password = accounts::generate_password();
-            library
-                .store()
-                .add_user(NewUser {
-                    username: unit.id.clone(),
-                    display_name: unit.name.clone(),
+            let mut add = |username: String, display_name: String, role: Role| {
+                let password = accounts::generate_password();
+                out.push(DemoAccount {
+                    username: username.clone(),
+                    password: password.clone(),
+                    role,
+                    unit: Some(unit.name.clone()),
+                    unit_id: Some(unit.id.clone()),
+                });
+                NewUser {
+                    username,
+                    display_name,
                     role,
                     agency_id: Some(agency.id.clone()),
                     unit_id: Some(unit.id.clone()),
-                    password: password.clone(),
-                })
-                .await?;
-            out.push(DemoAccount {
-                username: unit.id.clone(),
-                password,
-                role,
-                unit: Some(unit.name.clone()),
-            });
+                    password,
+                }
+            };
+            let mut users = vec![add(username.clone(), unit.name.clone(), role)];
             // Each reporting unit's head, who approves its period reports.
             if role == Role::UnitEditor {
-                let username = format!("{}.truong", unit.id);
-                let password = accounts::generate_password();
-                library
-                    .store()
-                    .add_user(NewUser {
-                        username: username.clone(),
-                        display_name: format!("Lãnh đạo {}", unit.name),
-                        role: Role::UnitHead,
-                        agency_id: Some(agency.id.clone()),
-                        unit_id: Some(unit.id.clone()),
-                        password: password.clone(),
-                    })
-                    .await?;
-                out.push(DemoAccount {
-                    username,
-                    password,
-                    role: Role::UnitHead,
-                    unit: Some(unit.name.clone()),
-                });
+                users.push(add(
+                    format!("{username}.truong"),
+                    format!("Lãnh đạo {}", unit.name),
+                    Role::UnitHead,
+                ));
+            }
+            for user in users {
+                library.store().add_user(user).await?;
             }
         }
     }
@@ -218,6 +229,7 @@ pub async fn create_demo_accounts(library: &Library) -> Result<Vec<DemoAccount>>
         password,
         role: Role::SystemAdmin,
         unit: None,
+        unit_id: None,
     });
     Ok(out)
 }

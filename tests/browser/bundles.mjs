@@ -6,7 +6,8 @@
 // none of what the bundle carried again (every frame on its socket kept for the test to decode,
 // and the bytes of its uploads counted).
 //
-// Env: BASE, USER, PASSWORD, OFFICE_USER, OFFICE_PASSWORD, PROFILE, OUT (a directory).
+// Env: BASE, USER, PASSWORD, UNIT (the user's unit), OFFICE_USER, OFFICE_PASSWORD, PROFILE, OUT
+// (a directory).
 
 import path from 'node:path';
 import { emit, env, handOver, launch, login, page, scenario, serviceWorkerReady, waitIndicator } from './harness.mjs';
@@ -123,7 +124,7 @@ scenario(async () => {
       const svg = document.querySelector(`svg[data-testid=bar-unit-${id}]`);
       return svg && [...svg.querySelectorAll('rect.seg')].some((r) => r.dataset.class === 'progress');
     },
-    env('USER'),
+    env('UNIT'),
   );
   // The office's view of the task: the unit's result and the photo, the photo's bytes.
   await po.click('[data-testid=tab-plan]');

@@ -103,6 +103,9 @@ scenario(async () => {
   await dashboard(po);
   await po.selectOption('[data-testid=dashboard-period]', 'h1');
   await setField(po, '[data-testid=dashboard-as-of]', '10/06/2025');
+  await po.waitForSelector('[data-testid=list-due-soon-t8-a]', { state: 'attached' });
+  // A long list shows its first rows; "Xem thêm" shows the rest.
+  if (await po.locator('[data-testid=list-due-soon-more]').count()) await po.click('[data-testid=list-due-soon-more]');
   await po.waitForSelector('[data-testid=list-due-soon-t8-a]');
   // The unit's report has reached the office's device.
   await po.waitForFunction(
@@ -125,6 +128,10 @@ scenario(async () => {
   });
 
   // A list item opens the task: the unit's report and who changed what.
+  const scrolledTo = await po.evaluate(() => {
+    document.querySelector('[data-testid=list-due-soon-t8-a]').scrollIntoView({ block: 'center' });
+    return window.scrollY;
+  });
   await po.click('[data-testid=list-due-soon-t8-a]');
   await po.waitForSelector('[data-testid=task-view]');
   await po.waitForSelector(`[data-testid=unit-report-${unitId}]`);
@@ -171,6 +178,10 @@ scenario(async () => {
   const refused = await text(po, '[data-testid=edit-message]');
   await po.click('[data-testid=task-edit-toggle]');
   await po.click('[data-testid=back]');
+  // "Quay lại" comes back to where the dashboard was, the long list still shown whole.
+  await po.waitForSelector('[data-testid=list-due-soon-t8-a]');
+  await po.waitForTimeout(100);
+  emit('back', { scrolledTo, back: await po.evaluate(() => window.scrollY) });
 
   // Add a task to area 9, then retire it: the plan's task count follows.
   await dashboard(po);

@@ -55,10 +55,10 @@ scenario(async () => {
   await o.selectOption('[data-testid=org-kind]', 'merge');
   await o.selectOption('[data-testid=org-unit]', env('MERGED'));
   await o.selectOption('[data-testid=org-into]', env('INTO'));
-  await o.fill('[data-testid=org-on]', '2025-04-01');
+  await o.fill('[data-testid=org-on]', '01/04/2025');
   await o.fill('[data-testid=org-basis]', env('BASIS'));
   await o.press('[data-testid=org-basis]', 'Tab');
-  await o.fill('[data-testid=org-basis-date]', '2025-03-25');
+  await o.fill('[data-testid=org-basis-date]', '25/03/2025');
   const accounts = await o.inputValue('[data-testid=org-accounts]');
   await o.click('[data-testid=org-submit]');
   await o.waitForSelector('[data-testid=org-recorded]');
@@ -92,7 +92,7 @@ scenario(async () => {
   await waitIndicator(r, SYNCED);
   await o.selectOption('[data-testid=org-kind]', 'retire');
   await o.selectOption('[data-testid=org-unit]', env('RETIRED'));
-  await o.fill('[data-testid=org-on]', '2025-04-01');
+  await o.fill('[data-testid=org-on]', '01/04/2025');
   await o.fill('[data-testid=org-basis]', env('BASIS'));
   await o.press('[data-testid=org-basis]', 'Tab');
   const retireAccounts = await o.inputValue('[data-testid=org-accounts]');

@@ -105,15 +105,36 @@ impl TestServer {
         url::Url::parse(&format!("ws://{}/sync", self.addr)).unwrap()
     }
 
-    /// The generated password of demo account `username` (first start only).
-    pub fn password(&self, username: &str) -> String {
-        self.startup
-            .demo_accounts
+    /// The demo account (first start only) that `who` names: its username (`thanhtra`,
+    /// `vanphong`, `admin`), or a unit's id (that unit's editor, or the central office's
+    /// administrator), or `<unit id>.truong` (that unit's head). Tests name the units they act
+    /// for; the demo names are the short ones a person types.
+    pub fn demo_account(&self, who: &str) -> &tiendo_server::DemoAccount {
+        let accounts = &self.startup.demo_accounts;
+        let (unit, head) = match who.strip_suffix(".truong") {
+            Some(unit) => (unit, true),
+            None => (who, false),
+        };
+        accounts
             .iter()
-            .find(|a| a.username == username)
-            .unwrap_or_else(|| panic!("no demo account {username}"))
-            .password
-            .clone()
+            .find(|a| a.username == who)
+            .or_else(|| {
+                accounts.iter().find(|a| {
+                    a.unit_id.as_deref() == Some(unit)
+                        && (a.role == tiendo_server::accounts::Role::UnitHead) == head
+                })
+            })
+            .unwrap_or_else(|| panic!("no demo account {who}"))
+    }
+
+    /// The username of the demo account `who` names ([`TestServer::demo_account`]).
+    pub fn demo_username(&self, who: &str) -> String {
+        self.demo_account(who).username.clone()
+    }
+
+    /// The generated password of the demo account `who` names ([`TestServer::demo_account`]).
+    pub fn password(&self, who: &str) -> String {
+        self.demo_account(who).password.clone()
     }
 
     /// The progress document of `unit` in the seed plan imported at the first start.
@@ -315,9 +336,10 @@ impl TestServer {
         Ok(sha)
     }
 
-    /// Signs in demo account `username`.
-    pub fn login_demo(&self, username: &str) -> String {
-        self.login(username, &self.password(username))
+    /// Signs in the demo account `who` names ([`TestServer::demo_account`]).
+    pub fn login_demo(&self, who: &str) -> String {
+        let a = self.demo_account(who);
+        self.login(&a.username, &a.password)
     }
 
     /// `/api/me`'s document id of `kind` (and `unit`, for progress documents).
@@ -881,10 +903,11 @@ pub fn data_dir() -> tempfile::TempDir {
     tempfile::tempdir().expect("temp dir")
 }
 
-/// A unit's bundle file as its tablet seals it: by `user` of the unit of the same name, made
+/// A unit's bundle file as its tablet seals it: by `user` (a username) of unit `unit`, made
 /// now, with `documents` and `files`, signed with `key`.
 pub fn unit_bundle(
     user: &str,
+    unit: &str,
     documents: Vec<tiendo_shared::bundle::DocData>,
     files: Vec<tiendo_shared::bundle::FileData>,
     key: &ed25519_dalek::SigningKey,
@@ -893,7 +916,7 @@ pub fn unit_bundle(
         tiendo_shared::bundle::Kind::Unit,
         tiendo_shared::bundle::Author {
             username: user.into(),
-            unit_id: Some(user.into()),
+            unit_id: Some(unit.into()),
             agency_id: None,
         },
         tiendo_server::unix_now() * 1000,

@@ -52,6 +52,17 @@ pub fn tiendo_binary() -> PathBuf {
         })
 }
 
+/// A demo login as `tiendo serve` printed it on first start.
+#[derive(Clone, Debug)]
+pub struct PrintedLogin {
+    pub username: String,
+    pub password: String,
+    /// `unit_editor`, `unit_head`, `agency_admin`, `system_admin`.
+    pub role: String,
+    /// The id of its unit: the slug of the printed unit name, as the import makes unit ids.
+    pub unit_id: Option<String>,
+}
+
 /// A running `tiendo serve`. Dropping it kills the process.
 pub struct RealServer {
     pub child: Child,
@@ -59,6 +70,8 @@ pub struct RealServer {
     pub addr: String,
     /// The demo logins printed on first start (`(username, password)`); empty afterwards.
     pub accounts: Vec<(String, String)>,
+    /// The same logins with their role and unit.
+    pub logins: Vec<PrintedLogin>,
 }
 
 impl RealServer {
@@ -138,7 +151,7 @@ impl RealServer {
             .expect("start tiendo serve");
         let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
         let mut addr = None;
-        let mut accounts = Vec::new();
+        let mut logins = Vec::new();
         let mut in_accounts = false;
         while let Some(Ok(line)) = lines.next() {
             if let Some(rest) = line.strip_prefix("Tiến độ đang chạy tại http://") {
@@ -146,9 +159,17 @@ impl RealServer {
             } else if line.starts_with("Tài khoản mẫu") {
                 in_accounts = true;
             } else if in_accounts && line.starts_with("  ") {
+                // `  username password role  unit name`
                 let mut w = line.split_whitespace();
                 if let (Some(u), Some(p)) = (w.next(), w.next()) {
-                    accounts.push((u.to_string(), p.to_string()));
+                    let role = w.next().unwrap_or_default().to_string();
+                    let unit = w.collect::<Vec<_>>().join(" ");
+                    logins.push(PrintedLogin {
+                        username: u.to_string(),
+                        password: p.to_string(),
+                        role,
+                        unit_id: (!unit.is_empty()).then(|| tiendo_shared::text::slug(&unit)),
+                    });
                 }
                 if line.contains("system_admin") {
                     break;
@@ -162,18 +183,41 @@ impl RealServer {
         RealServer {
             child,
             addr: addr.expect("the server printed its URL"),
-            accounts,
+            accounts: logins
+                .iter()
+                .map(|l| (l.username.clone(), l.password.clone()))
+                .collect(),
+            logins,
         }
     }
 
-    /// The password printed for a demo login.
-    pub fn password(&self, username: &str) -> String {
-        self.accounts
+    /// The printed demo login `who` names, as [`crate::TestServer::demo_account`]: its username
+    /// (`thanhtra`, `vanphong`, `admin`), or a unit's id (that unit's editor, or the central
+    /// office's administrator), or `<unit id>.truong` (that unit's head).
+    pub fn demo_login(&self, who: &str) -> &PrintedLogin {
+        let (unit, head) = match who.strip_suffix(".truong") {
+            Some(unit) => (unit, true),
+            None => (who, false),
+        };
+        self.logins
             .iter()
-            .find(|(u, _)| u == username)
-            .unwrap_or_else(|| panic!("no demo login {username} printed: {:?}", self.accounts))
-            .1
-            .clone()
+            .find(|l| l.username == who)
+            .or_else(|| {
+                self.logins
+                    .iter()
+                    .find(|l| l.unit_id.as_deref() == Some(unit) && (l.role == "unit_head") == head)
+            })
+            .unwrap_or_else(|| panic!("no demo login {who} printed: {:?}", self.accounts))
+    }
+
+    /// The username of the printed demo login `who` names ([`RealServer::demo_login`]).
+    pub fn demo_username(&self, who: &str) -> String {
+        self.demo_login(who).username.clone()
+    }
+
+    /// The password printed for the demo login `who` names ([`RealServer::demo_login`]).
+    pub fn password(&self, who: &str) -> String {
+        self.demo_login(who).password.clone()
     }
 
     /// `http://host:port{path}`.

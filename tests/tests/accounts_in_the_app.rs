@@ -84,19 +84,10 @@ fn an_agency_admin_manages_its_own_units_accounts_and_nothing_else() {
     );
     assert_eq!(code, 400, "{body}");
     // The other agency's accounts are not the office's to touch; the system admin's are.
-    let (code, body) = act(
-        &server,
-        &office,
-        &format!("{INSPECTORATE}.truong"),
-        "disable",
-    );
+    let head = server.demo_username(&format!("{INSPECTORATE}.truong"));
+    let (code, body) = act(&server, &office, &head, "disable");
     assert_eq!(code, 200, "its own unit's head: {body}");
-    let (code, _) = act(
-        &server,
-        &office,
-        &format!("{INSPECTORATE}.truong"),
-        "enable",
-    );
+    let (code, _) = act(&server, &office, &head, "enable");
     assert_eq!(code, 200);
     let (code, made) = create(
         &server,
@@ -162,9 +153,10 @@ fn an_agency_admin_manages_its_own_units_accounts_and_nothing_else() {
             (s("actor"), s("action"), s("username"))
         })
         .collect();
+    let office_name = server.demo_username(OFFICE);
     for action in ["create", "disable", "enable", "reset_password", "move"] {
         assert!(
-            events.contains(&(OFFICE.into(), action.into(), username.clone())),
+            events.contains(&(office_name.clone(), action.into(), username.clone())),
             "{action}: {events:?}"
         );
     }
@@ -209,11 +201,12 @@ fn changing_ones_own_password_needs_the_current_one_and_ends_the_other_sessions(
     // This session goes on; the other ended; the new password signs in, the old does not.
     assert_eq!(server.get_json_as(&here, "/api/me").0, 200);
     assert_eq!(server.get_json_as(&elsewhere, "/api/me").0, 401);
-    server.login(INSPECTORATE, "mat-khau-moi-2026");
+    let name = server.demo_username(INSPECTORATE);
+    server.login(&name, "mat-khau-moi-2026");
     let (code, _) = server.post_json(
         "/api/login",
         None,
-        serde_json::json!({ "username": INSPECTORATE, "password": old }),
+        serde_json::json!({ "username": name, "password": old }),
     );
     assert_eq!(code, 401);
     let admin = server.login_demo("admin");
@@ -223,6 +216,6 @@ fn changing_ones_own_password_needs_the_current_one_and_ends_the_other_sessions(
             .as_array()
             .unwrap()
             .iter()
-            .any(|e| e["action"] == "change_password" && e["actor"] == INSPECTORATE)
+            .any(|e| e["action"] == "change_password" && e["actor"] == name.as_str())
     );
 }

@@ -25,25 +25,38 @@ fn first_start_creates_one_account_per_unit_its_head_and_an_admin() {
         12,
         "6 units + the heads of the 5 reporting units + admin"
     );
-    let office = accounts.iter().find(|a| a.username == OFFICE).unwrap();
+    // Short, typeable names: the central office `vanphong`, a unit its stem, its head `.truong`.
+    let office = accounts.iter().find(|a| a.username == "vanphong").unwrap();
     assert_eq!(office.role.as_str(), "agency_admin", "the central office");
-    let inspect = accounts
-        .iter()
-        .find(|a| a.username == INSPECTORATE)
-        .unwrap();
+    assert_eq!(office.unit_id.as_deref(), Some(OFFICE));
+    let inspect = accounts.iter().find(|a| a.username == "thanhtra").unwrap();
     assert_eq!(inspect.role.as_str(), "unit_editor");
+    assert_eq!(inspect.unit_id.as_deref(), Some(INSPECTORATE));
     let head = accounts
         .iter()
-        .find(|a| a.username == format!("{INSPECTORATE}.truong"))
+        .find(|a| a.username == "thanhtra.truong")
         .unwrap();
     assert_eq!(head.role.as_str(), "unit_head");
+    assert_eq!(head.unit_id.as_deref(), Some(INSPECTORATE));
     assert!(
-        !accounts
-            .iter()
-            .any(|a| a.username == format!("{OFFICE}.truong")),
+        !accounts.iter().any(|a| a.username == "vanphong.truong"
+            || (a.unit_id.as_deref() == Some(OFFICE) && a.role.as_str() == "unit_head")),
         "the central office reports nothing to itself"
     );
-    assert_eq!(accounts.last().unwrap().role.as_str(), "system_admin");
+    assert!(
+        accounts.iter().all(|a| !a.username.contains('-')),
+        "no unit id as a login: {:?}",
+        accounts.iter().map(|a| &a.username).collect::<Vec<_>>()
+    );
+    let admin = accounts.last().unwrap();
+    assert_eq!(
+        (
+            admin.username.as_str(),
+            admin.role.as_str(),
+            admin.unit_id.as_deref()
+        ),
+        ("admin", "system_admin", None)
+    );
     let mut passwords: Vec<&str> = accounts.iter().map(|a| a.password.as_str()).collect();
     passwords.sort();
     passwords.dedup();
@@ -61,7 +74,7 @@ fn me_lists_exactly_the_documents_a_user_may_open() {
     let token = server.login_demo(INSPECTORATE);
     let (code, me) = server.get_json_as(&token, "/api/me");
     assert_eq!(code, 200, "{me}");
-    assert_eq!(me["user"]["username"], INSPECTORATE);
+    assert_eq!(me["user"]["username"], server.demo_username(INSPECTORATE));
     assert_eq!(me["user"]["role"], "unit_editor");
     assert_eq!(me["unit"]["name"], "Thanh tra Sở");
     assert_eq!(me["agency"]["name"], "Sở Khoa học và Công nghệ");
@@ -122,7 +135,7 @@ fn login_sets_a_cookie_that_works_like_the_bearer_token_until_logout() {
     let mut resp = agent()
         .post(&server.url("/api/login"))
         .send_json(serde_json::json!({
-            "username": INSPECTORATE,
+            "username": server.demo_username(INSPECTORATE),
             "password": server.password(INSPECTORATE),
         }))
         .unwrap();
@@ -185,18 +198,19 @@ fn repeated_failed_logins_are_locked_out_and_bad_bodies_are_clear_errors() {
         (code, body["code"].as_str()),
         (401, Some("unauthenticated"))
     );
+    let inspectorate = server.demo_username(INSPECTORATE);
     for _ in 0..4 {
-        let (code, _) = login(INSPECTORATE, "sai-mat-khau");
+        let (code, _) = login(&inspectorate, "sai-mat-khau");
         assert_eq!(code, 401);
     }
-    let (code, _) = login(INSPECTORATE, "sai-mat-khau");
+    let (code, _) = login(&inspectorate, "sai-mat-khau");
     assert_eq!(code, 401, "the fifth failure still answers normally");
     let right = server.password(INSPECTORATE);
-    let (code, body) = login(INSPECTORATE, &right);
+    let (code, body) = login(&inspectorate, &right);
     assert_eq!(code, 429, "locked out even with the right password: {body}");
     assert_eq!(body["code"], "too_many_attempts");
     // Another user is not affected.
-    let (code, _) = login(OFFICE, &server.password(OFFICE));
+    let (code, _) = login(&server.demo_username(OFFICE), &server.password(OFFICE));
     assert_eq!(code, 200);
 
     let resp = agent()

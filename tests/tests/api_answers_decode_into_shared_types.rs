@@ -40,7 +40,10 @@ fn every_route_answers_with_its_shared_type() {
     let (code, body) = server.post_json(
         "/api/login",
         None,
-        serde_json::json!({ "username": OFFICE, "password": server.password(OFFICE) }),
+        serde_json::json!({
+            "username": server.demo_username(OFFICE),
+            "password": server.password(OFFICE),
+        }),
     );
     assert_eq!(code, 200, "{body}");
     let login: LoginAnswer = typed("POST /api/login", body);

@@ -138,11 +138,11 @@ async fn a_hostile_stock_client_can_neither_forge_an_approval_nor_backdate_a_rep
         "hostile_js_client",
         &[
             ("BASE", server.url("/")),
-            ("EDITOR", UNIT.into()),
+            ("EDITOR", server.demo_username(UNIT)),
             ("EDITOR_PASSWORD", server.password(UNIT)),
-            ("HEAD", HEAD.into()),
+            ("HEAD", server.demo_username(HEAD)),
             ("TASK", TASK.into()),
-            ("LATE_EDITOR", late_unit.clone()),
+            ("LATE_EDITOR", server.demo_username(&late_unit)),
             ("LATE_PASSWORD", server.password(&late_unit)),
             ("CLAIMED_MS", CLAIMED_MS.to_string()),
             ("THEIR_SHA256", their_sha.clone()),
@@ -185,7 +185,7 @@ async fn a_hostile_stock_client_can_neither_forge_an_approval_nor_backdate_a_rep
     let approval = Step::new(
         "head-approves",
         Action::Approve,
-        HEAD,
+        &server.demo_username(HEAD),
         Role::UnitHead,
         now_ms(),
         &submission,
@@ -194,8 +194,8 @@ async fn a_hostile_stock_client_can_neither_forge_an_approval_nor_backdate_a_rep
     let state = blocking(|| q1_state(&server, &progress, &plan, UNIT));
     assert_eq!(state.phase, Phase::Approved, "{state:?}");
     assert_eq!(
-        state.approved.as_ref().map(|t| t.step.by.as_str()),
-        Some(HEAD)
+        state.approved.as_ref().map(|t| t.step.by.clone()),
+        Some(server.demo_username(HEAD))
     );
 
     // 3. The backdated report: received today, its device time only a claim.
@@ -230,7 +230,8 @@ async fn a_hostile_stock_client_can_neither_forge_an_approval_nor_backdate_a_rep
     })
     .await;
     assert_eq!(
-        attested.by, late_unit,
+        attested.by,
+        server.demo_username(&late_unit),
         "who delivered it, not what it claims"
     );
     assert!(
@@ -273,7 +274,7 @@ async fn a_hostile_stock_client_can_neither_forge_an_approval_nor_backdate_a_rep
     let mut voucher = Step::new(
         "office-vouches",
         Action::Vouch,
-        OFFICE,
+        &server.demo_username(OFFICE),
         Role::AgencyAdmin,
         now_ms(),
         &late_id,
@@ -297,7 +298,7 @@ async fn a_hostile_stock_client_can_neither_forge_an_approval_nor_backdate_a_rep
     let self_voucher = Step::new(
         "self-vouches",
         Action::Vouch,
-        &late_unit,
+        &server.demo_username(&late_unit),
         Role::UnitEditor,
         now_ms(),
         &late_id,
@@ -338,7 +339,7 @@ async fn a_hostile_stock_client_can_neither_forge_an_approval_nor_backdate_a_rep
     let reuse = Step::new(
         &submission,
         Action::Submit,
-        UNIT,
+        &server.demo_username(UNIT),
         Role::UnitEditor,
         now_ms(),
         "",
@@ -357,7 +358,7 @@ async fn a_hostile_stock_client_can_neither_forge_an_approval_nor_backdate_a_rep
     let borrowed = Step::new(
         "office-vouches",
         Action::Submit,
-        &late_unit,
+        &server.demo_username(&late_unit),
         Role::UnitEditor,
         now_ms(),
         "",

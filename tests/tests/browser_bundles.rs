@@ -23,6 +23,7 @@ async fn an_offline_tablets_bundle_reaches_the_office_and_is_not_sent_again() {
     let static_dir = dist.path().to_path_buf();
     let server = blocking(|| TestServer::start_with(dir.path(), |c| c.static_dir = static_dir));
     let token = blocking(|| server.login_demo(UNIT));
+    let user = server.demo_username(UNIT);
     let addr = server.addr();
     let (_, doc_id) = blocking(|| own_progress(&addr, &token));
 
@@ -30,9 +31,10 @@ async fn an_offline_tablets_bundle_reaches_the_office_and_is_not_sent_again() {
         "bundles",
         &[
             ("BASE", server.url("/")),
-            ("USER", UNIT.to_string()),
+            ("USER", user.clone()),
             ("PASSWORD", server.password(UNIT)),
-            ("OFFICE_USER", OFFICE.to_string()),
+            ("UNIT", UNIT.to_string()),
+            ("OFFICE_USER", server.demo_username(OFFICE)),
             ("OFFICE_PASSWORD", server.password(OFFICE)),
             ("OUT", out.path().display().to_string()),
         ],
@@ -42,7 +44,7 @@ async fn an_offline_tablets_bundle_reaches_the_office_and_is_not_sent_again() {
     let today = tiendo_server::today().to_string();
     assert_eq!(
         name,
-        format!("{UNIT}_{UNIT}_{today}.tiendo"),
+        format!("{UNIT}_{user}_{today}.tiendo"),
         "unit, user, date: {imported:#}"
     );
     assert!(
@@ -54,7 +56,7 @@ async fn an_offline_tablets_bundle_reaches_the_office_and_is_not_sent_again() {
     );
     let bundle_bytes = std::fs::read(imported["file"].as_str().unwrap()).unwrap();
     let opened = tiendo_shared::bundle::open(&bundle_bytes).expect("the file is a sound bundle");
-    assert_eq!(opened.manifest.author.username, UNIT);
+    assert_eq!(opened.manifest.author.username, user);
     assert_eq!(
         opened.manifest.documents.len(),
         1,
@@ -75,7 +77,7 @@ async fn an_offline_tablets_bundle_reaches_the_office_and_is_not_sent_again() {
     // "Xuất toàn bộ": the same document whole, with the photo, and its own name.
     let all_path = imported["all"].as_str().unwrap();
     assert!(
-        all_path.ends_with(&format!("{UNIT}_{UNIT}_{today}_toan-bo.tiendo")),
+        all_path.ends_with(&format!("{UNIT}_{user}_{today}_toan-bo.tiendo")),
         "{all_path}"
     );
     let all = tiendo_shared::bundle::open(&std::fs::read(all_path).unwrap()).expect("sound");
@@ -188,7 +190,7 @@ async fn a_new_tablet_opens_its_plan_from_a_starter_bundle_and_syncs_only_what_c
     let mut other = tiendo_tests::SyncClient::new("unit-other-tablet").await;
     other.connect(server.sync_url(), &token).await;
     let doc = other.find(&doc_id).await.expect("the unit's progress");
-    tiendo_tests::edit::<Progress>(&doc, UNIT, |p| {
+    tiendo_tests::edit::<Progress>(&doc, &server.demo_username(UNIT), |p| {
         p.entry_mut(TASK, PeriodKind::Year).percent = 60;
     });
     other.wait_acknowledged(&doc).await;
@@ -198,7 +200,7 @@ async fn a_new_tablet_opens_its_plan_from_a_starter_bundle_and_syncs_only_what_c
         "starter_bundle",
         &[
             ("BASE", server.url("/")),
-            ("USER", UNIT.to_string()),
+            ("USER", server.demo_username(UNIT)),
             ("PASSWORD", server.password(UNIT)),
             ("STARTER", file.display().to_string()),
             ("TASK", TASK.to_string()),

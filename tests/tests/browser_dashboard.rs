@@ -49,9 +49,9 @@ async fn the_office_sees_merged_status_opens_history_amends_the_plan_and_makes_r
         "dashboard_plan_maintenance",
         &[
             ("BASE", server.url("/")),
-            ("OFFICE_USER", OFFICE.to_string()),
+            ("OFFICE_USER", server.demo_username(OFFICE)),
             ("OFFICE_PASSWORD", server.password(OFFICE)),
-            ("UNIT_USER", UNIT.to_string()),
+            ("UNIT_USER", server.demo_username(UNIT)),
             ("UNIT_PASSWORD", server.password(UNIT)),
             ("UNIT_ID", unit_id.clone()),
             ("IMPORT_FILE", import.path().display().to_string()),
@@ -204,6 +204,15 @@ async fn the_office_sees_merged_status_opens_history_amends_the_plan_and_makes_r
         "the amendment reached the server"
     );
 
+    let back = blocking(|| run.expect("back"));
+    let (at, again) = (
+        back["scrolledTo"].as_f64().unwrap(),
+        back["back"].as_f64().unwrap(),
+    );
+    assert!(
+        at > 500.0 && (at - again).abs() < 2.0,
+        "\"Quay lại\" returns to the place the task was opened from: {back:#}"
+    );
     let changed = blocking(|| run.expect("added-retired"));
     assert!(
         !changed["refused"].as_str().unwrap().is_empty(),
@@ -254,9 +263,9 @@ async fn the_office_sees_merged_status_opens_history_amends_the_plan_and_makes_r
     let (_, reports) = server.get_json_as(&office, &format!("/api/plans/{PLAN}/reports"));
     let generated = reports["generated"].as_array().unwrap();
     assert!(
-        generated
-            .iter()
-            .any(|g| g["period"] == period && g["kind"] == "docx" && g["username"] == OFFICE),
+        generated.iter().any(|g| g["period"] == period
+            && g["kind"] == "docx"
+            && g["username"] == server.demo_username(OFFICE).as_str()),
         "the download is recorded: {reports:#}"
     );
 

@@ -36,9 +36,9 @@ async fn a_unit_attaches_files_offline_they_open_after_a_reload_and_upload_by_th
         "evidence_files",
         &[
             ("BASE", server.url("/")),
-            ("USER", UNIT.to_string()),
+            ("USER", server.demo_username(UNIT)),
             ("PASSWORD", server.password(UNIT)),
-            ("OFFICE_USER", OFFICE.to_string()),
+            ("OFFICE_USER", server.demo_username(OFFICE)),
             ("OFFICE_PASSWORD", server.password(OFFICE)),
             ("PDF", pdf_path.display().to_string()),
         ],

@@ -19,7 +19,7 @@ async fn an_upload_cut_by_a_server_crash_resumes_from_where_it_was() {
     let dist = client_copy();
     let server = blocking(|| RealServer::start(dir.path(), "127.0.0.1:0", dist.path()));
     let addr = server.addr.clone();
-    let password = server.password(UNIT);
+    let (user, password) = (server.demo_username(UNIT), server.password(UNIT));
     let mut pdf = b"%PDF-1.7\n".to_vec();
     pdf.extend((0..6 * 1024 * 1024u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8));
     let sha = hex::encode(Sha256::digest(&pdf));
@@ -30,7 +30,7 @@ async fn an_upload_cut_by_a_server_crash_resumes_from_where_it_was() {
         "evidence_upload_resumes",
         &[
             ("BASE", format!("http://{addr}/")),
-            ("USER", UNIT.to_string()),
+            ("USER", user.clone()),
             ("PASSWORD", password.clone()),
             ("PDF", pdf_path.display().to_string()),
         ],
@@ -72,7 +72,7 @@ async fn an_upload_cut_by_a_server_crash_resumes_from_where_it_was() {
         pdf.len(),
         patches.len()
     );
-    let token = blocking(|| login(&addr, UNIT, &password));
+    let token = blocking(|| login(&addr, &user, &password));
     let (status, body) = blocking(|| get_bytes(&server.url(&format!("/api/files/{sha}")), &token));
     assert_eq!(status, 200);
     assert_eq!(hex::encode(Sha256::digest(&body)), sha);

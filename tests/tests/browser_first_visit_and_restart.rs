@@ -28,7 +28,7 @@ async fn the_first_visit_needs_no_sync_and_a_restart_paints_the_last_screen_at_o
     let mut other = SyncClient::new("another-tablet").await;
     other.connect(server.sync_url(), &token).await;
     let doc = other.find(&doc_id).await.expect("own progress");
-    edit::<Progress>(&doc, UNIT, |p| {
+    edit::<Progress>(&doc, &server.demo_username(UNIT), |p| {
         for period in PeriodKind::ALL {
             let e = p.entry_mut(TASK, period);
             e.status = WorkStatus::InProgress;
@@ -43,7 +43,7 @@ async fn the_first_visit_needs_no_sync_and_a_restart_paints_the_last_screen_at_o
     let mut desk = SyncClient::new("office-desk").await;
     desk.connect(server.sync_url(), &office).await;
     let plan = desk.find(&plan_id).await.expect("the plan");
-    edit::<Plan>(&plan, OFFICE, |p| {
+    edit::<Plan>(&plan, &server.demo_username(OFFICE), |p| {
         let task = p
             .areas
             .iter_mut()
@@ -59,7 +59,7 @@ async fn the_first_visit_needs_no_sync_and_a_restart_paints_the_last_screen_at_o
         "first_visit_and_restart",
         &[
             ("BASE", server.url("/")),
-            ("USER", UNIT.to_string()),
+            ("USER", server.demo_username(UNIT)),
             ("PASSWORD", server.password(UNIT)),
             ("TASK", TASK.to_string()),
             ("PERCENT", PERCENT.to_string()),

@@ -57,12 +57,13 @@ fn two_units_work_offline_through_an_outage_and_the_office_sees_both() {
         .find_map(|l| l.trim().strip_prefix("mật khẩu: "))
         .unwrap_or_else(|| panic!("a generated password: {created}"))
         .to_string();
-    let office_token = login(&addr, A, &server.password(A));
+    let (a_user, b_user) = (server.demo_username(A), server.demo_username(B));
+    let office_token = login(&addr, &a_user, &server.password(A));
     let (_, me_b) = request(
         &addr,
         "GET",
         "/api/me",
-        Some(&login(&addr, B, &server.password(B))),
+        Some(&login(&addr, &b_user, &server.password(B))),
         None,
     );
     let b_unit = text(&me_b["user"]["unit_id"]).to_string();
@@ -71,13 +72,13 @@ fn two_units_work_offline_through_an_outage_and_the_office_sees_both() {
         "offline_units_merge",
         &[
             ("BASE", server.url("/")),
-            ("A_USER", A.to_string()),
+            ("A_USER", a_user.clone()),
             ("A_PASSWORD", server.password(A)),
             ("A2_USER", A2.to_string()),
             ("A2_PASSWORD", a2_password),
-            ("B_USER", B.to_string()),
+            ("B_USER", b_user.clone()),
             ("B_PASSWORD", server.password(B)),
-            ("C_USER", A.to_string()),
+            ("C_USER", a_user.clone()),
             ("C_PASSWORD", server.password(A)),
             ("A_UNIT", A.to_string()),
             ("B_UNIT", b_unit.clone()),
@@ -215,7 +216,7 @@ fn two_units_work_offline_through_an_outage_and_the_office_sees_both() {
         assert_eq!(values, ["70", "80"], "{tablet}: {c:#}");
         let by = c[tablet]["by"].to_string();
         assert!(
-            by.contains(A) && by.contains(A2),
+            by.contains(a_user.as_str()) && by.contains(A2),
             "{tablet}: both authors: {c:#}"
         );
     }

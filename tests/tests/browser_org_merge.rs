@@ -30,9 +30,9 @@ async fn an_offline_tablet_of_a_merged_unit_syncs_and_shows_its_tasks_under_the_
         "org_merge",
         &[
             ("BASE", server.url("/")),
-            ("TABLET_USER", MERGED.into()),
+            ("TABLET_USER", server.demo_username(MERGED)),
             ("TABLET_PASSWORD", server.password(MERGED)),
-            ("OFFICE", OFFICE.into()),
+            ("OFFICE", server.demo_username(OFFICE)),
             ("OFFICE_PASSWORD", server.password(OFFICE)),
             ("MERGED", MERGED.into()),
             ("INTO", INTO.into()),
@@ -43,7 +43,7 @@ async fn an_offline_tablet_of_a_merged_unit_syncs_and_shows_its_tasks_under_the_
             ("R2", R2.into()),
             ("BASIS", "Quyết định số 45/QĐ-SKHCN".into()),
             ("RETIRED", RETIRED.into()),
-            ("RETIRED_USER", RETIRED.into()),
+            ("RETIRED_USER", server.demo_username(RETIRED)),
             ("RETIRED_PASSWORD", server.password(RETIRED)),
         ],
     );

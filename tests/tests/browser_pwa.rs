@@ -18,7 +18,7 @@ async fn the_app_installs_opens_offline_and_announces_a_new_version() {
         "pwa_install_offline_update",
         &[
             ("BASE", server.url("/")),
-            ("USERNAME", OFFICE.to_string()),
+            ("USERNAME", server.demo_username(OFFICE)),
             ("PASSWORD", server.password(OFFICE)),
             ("STATIC_DIR", dist.path().display().to_string()),
         ],

@@ -21,7 +21,7 @@ fn a_silently_dead_link_shows_offline_within_five_seconds_and_recovers() {
         "sync_keepalive",
         &[
             ("BASE", format!("http://{}/", proxy.addr)),
-            ("USER", UNIT.to_string()),
+            ("USER", server.demo_username(UNIT)),
             ("PASSWORD", server.password(UNIT)),
         ],
     );

@@ -28,9 +28,9 @@ async fn a_unit_downloads_only_the_unit_build_and_the_office_gets_its_own_that_w
         "two_builds",
         &[
             ("BASE", server.url("/")),
-            ("UNIT_USER", UNIT.to_string()),
+            ("UNIT_USER", server.demo_username(UNIT)),
             ("UNIT_PASSWORD", server.password(UNIT)),
-            ("OFFICE_USER", OFFICE.to_string()),
+            ("OFFICE_USER", server.demo_username(OFFICE)),
             ("OFFICE_PASSWORD", server.password(OFFICE)),
         ],
     );

@@ -153,7 +153,7 @@ async fn last_years_returned_report_is_in_sight_and_resent_while_this_years_plan
         "{imported:#}"
     );
     assert_eq!(imported["blocked"], true, "{imported:#}");
-    assert_eq!(imported["from"], "2026-01-01", "{imported:#}");
+    assert_eq!(imported["from"], "01/01/2026", "{imported:#}");
     // Saved: the new unit exists from the plan's first day, not in 2025; 2025's report is the
     // same file.
     let library = server.library().clone();

@@ -58,7 +58,8 @@ fn register(server: &TestServer, token: &str, key: &SigningKey) {
     assert_eq!(status, 204, "{body}");
 }
 
-/// A tablet's bundle of `doc`: the changes after `confirmed` (what the server had), and `files`.
+/// `user`'s tablet's bundle of `doc` (for [`UNIT`]): the changes after `confirmed` (what the
+/// server had), and `files`.
 fn seal(
     user: &str,
     doc: &samod::DocHandle,
@@ -69,6 +70,7 @@ fn seal(
     let (heads, data) = doc.with_document(|d| (d.get_heads(), d.save_after(confirmed)));
     tiendo_tests::unit_bundle(
         user,
+        UNIT,
         vec![DocData {
             id: doc.document_id().to_string(),
             heads,
@@ -83,6 +85,8 @@ fn seal(
 /// A server, and a unit's tablet with a registered key that synced once and is now offline.
 struct Unit {
     server: TestServer,
+    /// The unit's username.
+    user: String,
     unit_token: String,
     office_token: String,
     /// The unit's progress document.
@@ -97,6 +101,7 @@ struct Unit {
 impl Unit {
     async fn offline(dir: &tempfile::TempDir, peer: &str) -> Unit {
         let server = blocking(|| TestServer::start(dir.path()));
+        let user = server.demo_username(UNIT);
         let unit_token = blocking(|| server.login_demo(UNIT));
         let office_token = blocking(|| server.login_demo(OFFICE));
         let doc_id = blocking(|| server.doc_id(&unit_token, "progress", Some(UNIT)));
@@ -110,6 +115,7 @@ impl Unit {
         tablet.disconnect();
         Unit {
             server,
+            user,
             unit_token,
             office_token,
             doc_id,
@@ -130,6 +136,7 @@ async fn a_units_bundle_applies_once_by_its_authors_rights_and_is_not_sent_again
     let dir = data_dir();
     let Unit {
         server,
+        user,
         unit_token,
         office_token,
         doc_id,
@@ -144,15 +151,15 @@ async fn a_units_bundle_applies_once_by_its_authors_rights_and_is_not_sent_again
     let file = pdf("biên bản kiểm tra quý 1");
     let sha = hex::encode(Sha256::digest(&file));
     let result = "Đã kiểm tra 12 thủ tục hành chính. ".repeat(200);
-    edit::<Progress>(&doc, UNIT, |p| {
+    edit::<Progress>(&doc, &user, |p| {
         let e = p.entry_mut("t1-a", PeriodKind::Q1);
         e.status = WorkStatus::InProgress;
         e.percent = 40;
         e.result = result.clone();
     });
-    name_evidence_file(&doc, UNIT, &sha, "bien-ban.pdf", file.len() as u64);
+    name_evidence_file(&doc, &user, &sha, "bien-ban.pdf", file.len() as u64);
     let made = seal(
-        UNIT,
+        &user,
         &doc,
         &confirmed,
         vec![FileData {
@@ -177,7 +184,7 @@ async fn a_units_bundle_applies_once_by_its_authors_rights_and_is_not_sent_again
     );
     // A key the server never registered: nobody known made it.
     let forged = seal(
-        UNIT,
+        &user,
         &doc,
         &confirmed,
         Vec::new(),
@@ -203,7 +210,7 @@ async fn a_units_bundle_applies_once_by_its_authors_rights_and_is_not_sent_again
     let (status, _) = blocking(|| upload(&server, &other_token, &made));
     assert_eq!(status, 403);
     let first = report(blocking(|| upload(&server, &office_token, &made)));
-    assert_eq!(first.author, UNIT);
+    assert_eq!(first.author, user);
     assert_eq!(
         first.documents[0].outcome,
         BundleOutcome::Applied,
@@ -240,10 +247,10 @@ async fn a_units_bundle_applies_once_by_its_authors_rights_and_is_not_sent_again
     other.wait_acknowledged(&theirs).await;
     let their_heads = theirs.with_document(|d| d.get_heads());
     other.disconnect();
-    edit::<Progress>(&theirs, UNIT, |p| {
+    edit::<Progress>(&theirs, &user, |p| {
         p.entry_mut("t1-a", PeriodKind::Q1).percent = 99;
     });
-    let trespass = seal(UNIT, &theirs, &their_heads, Vec::new(), &key);
+    let trespass = seal(&user, &theirs, &their_heads, Vec::new(), &key);
     let refused = report(blocking(|| upload(&server, &office_token, &trespass)));
     assert_eq!(refused.documents[0].outcome, BundleOutcome::Refused);
     assert!(
@@ -310,6 +317,7 @@ async fn a_starter_bundle_leaves_the_first_sync_only_what_changed_since() {
     let server = blocking(|| TestServer::start(dir.path()));
     let office_token = blocking(|| server.login_demo(OFFICE));
     let unit_token = blocking(|| server.login_demo(UNIT));
+    let user = server.demo_username(UNIT);
     // A year of the unit's reports: many small changes, as tablets make them.
     let own = blocking(|| server.doc_id(&unit_token, "progress", Some(UNIT)));
     let mut device = SyncClient::new("unit-before-starter").await;
@@ -320,7 +328,7 @@ async fn a_starter_bundle_leaves_the_first_sync_only_what_changed_since() {
         .enumerate()
     {
         for period in PeriodKind::ALL {
-            edit::<Progress>(&mine, UNIT, |p| {
+            edit::<Progress>(&mine, &user, |p| {
                 let e = p.entry_mut(task, period);
                 e.status = WorkStatus::InProgress;
                 e.percent = (10 * i) as u8;
@@ -360,7 +368,7 @@ async fn a_starter_bundle_leaves_the_first_sync_only_what_changed_since() {
     let mut other_device = SyncClient::new("unit-after-starter").await;
     other_device.connect(server.sync_url(), &unit_token).await;
     let theirs = other_device.find(&own).await.expect("the unit's progress");
-    edit::<Progress>(&theirs, UNIT, |p| {
+    edit::<Progress>(&theirs, &user, |p| {
         p.entry_mut("t9-a", PeriodKind::Q1).difficulties = LATE.into();
     });
     other_device.wait_acknowledged(&theirs).await;
@@ -415,7 +423,7 @@ async fn a_starter_bundle_leaves_the_first_sync_only_what_changed_since() {
 #[test]
 fn the_command_line_exports_a_starter_and_imports_a_units_bundle() {
     let dir = data_dir();
-    let (doc_id, confirmed, key) = {
+    let (user, doc_id, confirmed, key) = {
         let server = TestServer::start(dir.path());
         let token = server.login_demo(UNIT);
         let doc_id = server.doc_id(&token, "progress", Some(UNIT));
@@ -424,7 +432,7 @@ fn the_command_line_exports_a_starter_and_imports_a_units_bundle() {
         let library = server.library().clone();
         let id = doc_id.clone();
         let heads = server.on_server(async move { library.heads(&id).await.unwrap() });
-        (doc_id, heads, key)
+        (server.demo_username(UNIT), doc_id, heads, key)
     };
     let out = dir.path().join("khoi-tao.tiendo");
     let said = RealServer::cli(
@@ -452,12 +460,13 @@ fn the_command_line_exports_a_starter_and_imports_a_units_bundle() {
     let mut doc = automerge::Automerge::load(&starter.documents[theirs]).unwrap();
     tiendo_shared::doc::update::<Progress, _>(
         &mut doc,
-        UNIT,
+        &user,
         tiendo_shared::doc::UnixTime(tiendo_server::unix_now()),
         |p| p.entry_mut("t1-a", PeriodKind::Q1).percent = 70,
     )
     .unwrap();
     let made = tiendo_tests::unit_bundle(
+        &user,
         UNIT,
         vec![DocData {
             id: doc_id.clone(),
@@ -539,7 +548,9 @@ fn bad_bundles_and_keys_are_refused_clearly() {
     let library = server.library().clone();
     let id = doc_id.clone();
     let heads = server.on_server(async move { library.heads(&id).await.unwrap() });
+    let user = server.demo_username(UNIT);
     let made = tiendo_tests::unit_bundle(
+        &user,
         UNIT,
         vec![DocData {
             id: doc_id,
@@ -551,7 +562,7 @@ fn bad_bundles_and_keys_are_refused_clearly() {
         &key,
     );
     let store = server.library().store().clone();
-    server.on_server(async move { store.set_disabled(UNIT, true).await.unwrap() });
+    server.on_server(async move { store.set_disabled(&user, true).await.unwrap() });
     let (status, answer) = upload(&server, &office, &made);
     assert_eq!(status, 403, "{answer}");
     assert!(
@@ -565,6 +576,7 @@ async fn bundles_apply_in_any_order() {
     let dir = data_dir();
     let Unit {
         server,
+        user,
         office_token,
         doc_id,
         key,
@@ -575,14 +587,14 @@ async fn bundles_apply_in_any_order() {
     } = Unit::offline(&dir, "tablet-two-bundles").await;
     // Monday's bundle, then Friday's: each all the server has not confirmed, so Friday's holds
     // Monday's too.
-    edit::<Progress>(&doc, UNIT, |p| {
+    edit::<Progress>(&doc, &user, |p| {
         p.entry_mut("t2-d", PeriodKind::Q1).percent = 30
     });
-    let monday = seal(UNIT, &doc, &confirmed, Vec::new(), &key);
-    edit::<Progress>(&doc, UNIT, |p| {
+    let monday = seal(&user, &doc, &confirmed, Vec::new(), &key);
+    edit::<Progress>(&doc, &user, |p| {
         p.entry_mut("t2-d", PeriodKind::Q1).percent = 80
     });
-    let friday = seal(UNIT, &doc, &confirmed, Vec::new(), &key);
+    let friday = seal(&user, &doc, &confirmed, Vec::new(), &key);
     // Friday's arrives first.
     let first = report(blocking(|| upload(&server, &office_token, &friday)));
     assert_eq!(first.documents[0].outcome, BundleOutcome::Applied);
@@ -613,6 +625,7 @@ async fn a_bundle_signed_before_the_deadline_with_a_key_registered_before_counts
     let dir = data_dir();
     let Unit {
         server,
+        user,
         office_token,
         doc_id,
         key,
@@ -640,7 +653,7 @@ async fn a_bundle_signed_before_the_deadline_with_a_key_registered_before_counts
         let sealed = bundle::seal(
             Kind::Unit,
             bundle::Author {
-                username: UNIT.into(),
+                username: user.clone(),
                 unit_id: Some(UNIT.into()),
                 agency_id: None,
             },
@@ -660,7 +673,7 @@ async fn a_bundle_signed_before_the_deadline_with_a_key_registered_before_counts
     let submit = Step::new(
         "dead-zone-q1",
         Action::Submit,
-        UNIT,
+        &user,
         Role::UnitEditor,
         MAR_1,
         "",
@@ -672,7 +685,7 @@ async fn a_bundle_signed_before_the_deadline_with_a_key_registered_before_counts
     let h1 = Step::new(
         "dead-zone-h1",
         Action::Submit,
-        UNIT,
+        &user,
         Role::UnitEditor,
         MAR_1,
         "",
@@ -682,7 +695,7 @@ async fn a_bundle_signed_before_the_deadline_with_a_key_registered_before_counts
     let second = bundle::seal(
         Kind::Unit,
         bundle::Author {
-            username: UNIT.into(),
+            username: user.clone(),
             unit_id: Some(UNIT.into()),
             agency_id: None,
         },

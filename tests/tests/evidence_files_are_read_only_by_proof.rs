@@ -109,7 +109,13 @@ async fn a_known_hash_neither_reveals_a_stored_file_nor_opens_it_without_its_byt
     let mut tablet = SyncClient::new("tablet-owner").await;
     tablet.connect(server.sync_url(), &unit).await;
     let doc = tablet.find(&unit_doc).await.expect("own progress");
-    name_evidence_file(&doc, UNIT, &hash, "bien-ban.pdf", file.len() as u64);
+    name_evidence_file(
+        &doc,
+        &server.demo_username(UNIT),
+        &hash,
+        "bien-ban.pdf",
+        file.len() as u64,
+    );
     tablet.wait_acknowledged(&doc).await;
     tablet.stop().await;
     let url = server.url(&format!("/api/files/{hash}"));
@@ -136,7 +142,13 @@ async fn a_known_hash_neither_reveals_a_stored_file_nor_opens_it_without_its_byt
     let mut tablet = SyncClient::new("tablet-guesser").await;
     tablet.connect(server.sync_url(), &other).await;
     let doc = tablet.find(&other_doc).await.expect("own progress");
-    name_evidence_file(&doc, OTHER_UNIT, &hash, "bien-ban.pdf", file.len() as u64);
+    name_evidence_file(
+        &doc,
+        &server.demo_username(OTHER_UNIT),
+        &hash,
+        "bien-ban.pdf",
+        file.len() as u64,
+    );
     tablet.wait_acknowledged(&doc).await;
     tablet.stop().await;
     let (status, body) = blocking(|| get_bytes(&url, &other));
@@ -189,7 +201,13 @@ async fn a_file_a_colleague_sent_for_the_report_opens_what_another_named_there()
     let mut tablet = SyncClient::new("tablet-head").await;
     tablet.connect(server.sync_url(), &head_token).await;
     let doc = tablet.find(&doc_id).await.expect("own progress");
-    name_evidence_file(&doc, &head, &hash, "bien-ban.pdf", file.len() as u64);
+    name_evidence_file(
+        &doc,
+        &server.demo_username(&head),
+        &hash,
+        "bien-ban.pdf",
+        file.len() as u64,
+    );
     tablet.wait_acknowledged(&doc).await;
     tablet.stop().await;
     let uploaded = blocking(|| server.tus_upload(&editor, &doc_id, "application/pdf", &file));

@@ -222,7 +222,8 @@ async fn evidence_files_upload_resumably_once_and_are_read_only_by_those_who_see
     let mut tablet = SyncClient::new("tablet-files").await;
     tablet.connect(server.sync_url(), &unit).await;
     let doc = tablet.find(&own_doc).await.expect("own progress");
-    edit::<Progress>(&doc, UNIT, |p| {
+    let user = server.demo_username(UNIT);
+    edit::<Progress>(&doc, &user, |p| {
         p.entry_mut("t1-a", PeriodKind::Q1).evidence.push(Evidence {
             id: "ev-1".into(),
             number: "25/KH-SKHCN".into(),
@@ -234,7 +235,7 @@ async fn evidence_files_upload_resumably_once_and_are_read_only_by_those_who_see
                 name: "Kế hoạch 25-KH.pdf".into(),
                 mime: "application/pdf".into(),
                 size,
-                added_by: UNIT.into(),
+                added_by: user.clone(),
                 added_at: 1_750_000_000,
             }],
         })

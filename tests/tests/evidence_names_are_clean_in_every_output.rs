@@ -49,15 +49,16 @@ async fn names_lose_bidi_tricks_and_take_the_extension_of_what_the_bytes_are() {
     let mut tablet = SyncClient::new("tablet-names").await;
     tablet.connect(server.sync_url(), &unit).await;
     let doc = tablet.find(&doc_id).await.expect("own progress");
+    let user = server.demo_username(UNIT);
     let file = |sha256: &str, name: &str, mime: &str, size: usize| EvidenceFile {
         sha256: sha256.to_string(),
         name: name.to_string(),
         mime: mime.to_string(),
         size: size as u64,
-        added_by: UNIT.into(),
+        added_by: user.clone(),
         added_at: 1_740_000_000,
     };
-    edit::<Progress>(&doc, UNIT, |p| {
+    edit::<Progress>(&doc, &user, |p| {
         let e = p.entry_mut("t1-a", PeriodKind::Q1);
         e.status = WorkStatus::InProgress;
         e.percent = 50;

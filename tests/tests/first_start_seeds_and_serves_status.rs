@@ -3,7 +3,7 @@
 
 use tiendo_tests::TestServer;
 
-/// The central office's demo account (agency admin): may read the merged status.
+/// The central office, whose demo account (agency admin) may read the merged status.
 const OFFICE: &str = "phong-hanh-chinh-tong-hop";
 
 const PLAN: &str = "kh-cchc-2025-so-khoa-hoc-va-cong-nghe";
@@ -102,11 +102,15 @@ fn bad_requests_get_clear_json_errors() {
 #[test]
 fn restart_opens_the_same_documents_without_reimporting() {
     let dir = tempfile::tempdir().unwrap();
-    let (first_doc, password) = {
+    let (first_doc, username, password) = {
         let server = TestServer::start(dir.path());
         let token = server.login_demo(OFFICE);
         let (_, plans) = server.get_json_as(&token, "/api/plans");
-        (plans[0]["doc_id"].clone(), server.password(OFFICE))
+        (
+            plans[0]["doc_id"].clone(),
+            server.demo_username(OFFICE),
+            server.password(OFFICE),
+        )
     };
     let server = TestServer::start(dir.path());
     assert!(server.startup.seeded.is_none(), "not imported twice");
@@ -114,7 +118,7 @@ fn restart_opens_the_same_documents_without_reimporting() {
         server.startup.demo_accounts.is_empty(),
         "accounts are created once and their passwords shown once"
     );
-    let token = server.login(OFFICE, &password);
+    let token = server.login(&username, &password);
     let (_, plans) = server.get_json_as(&token, "/api/plans");
     assert_eq!(plans.as_array().unwrap().len(), 1);
     assert_eq!(plans[0]["doc_id"], first_doc);

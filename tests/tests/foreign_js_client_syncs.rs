@@ -45,7 +45,11 @@ async fn a_stock_javascript_client_writes_progress_the_office_and_the_unit_read(
     let dist = client_copy();
     let server = RealServer::start(dir.path(), "127.0.0.1:0", dist.path());
     let addr = server.addr.clone();
-    let office = login(&addr, OFFICE, &server.password(OFFICE));
+    let office = login(
+        &addr,
+        &server.demo_username(OFFICE),
+        &server.password(OFFICE),
+    );
     let (_, plan_before) = request(
         &addr,
         "GET",
@@ -58,7 +62,7 @@ async fn a_stock_javascript_client_writes_progress_the_office_and_the_unit_read(
         "foreign_js_client",
         &[
             ("BASE", server.url("/")),
-            ("USER", UNIT.to_string()),
+            ("USER", server.demo_username(UNIT)),
             ("PASSWORD", server.password(UNIT)),
             ("TASK", TASK.to_string()),
             ("BROKEN_TASK", BROKEN_TASK.to_string()),
@@ -176,7 +180,8 @@ async fn a_stock_javascript_client_writes_progress_the_office_and_the_unit_read(
     );
 
     // A Rust tablet of the same unit saves the entry; the JS client sees it.
-    let token = login(&addr, UNIT, &server.password(UNIT));
+    let user = server.demo_username(UNIT);
+    let token = login(&addr, &user, &server.password(UNIT));
     let (_, doc_id) = own_progress(&addr, &token);
     let mut tablet = SyncClient::new("rust-tablet").await;
     tablet
@@ -193,7 +198,7 @@ async fn a_stock_javascript_client_writes_progress_the_office_and_the_unit_read(
     })
     .await;
     assert_eq!((got.status, got.percent), (WorkStatus::InProgress, 37));
-    edit::<Progress>(&doc, UNIT, |p| {
+    edit::<Progress>(&doc, &user, |p| {
         p.entry_mut(TASK, PeriodKind::Q1).result = RUST_RESULT.into()
     });
     tablet.wait_acknowledged(&doc).await;

@@ -62,7 +62,13 @@ async fn the_stock_tus_client_uploads_an_evidence_file_in_chunks() {
     let mut tablet = SyncClient::new("tablet-tus").await;
     tablet.connect(server.sync_url(), &token).await;
     let doc = tablet.find(&doc_id).await.expect("own progress");
-    name_evidence_file(&doc, UNIT, &sha, "tus-js-client.pdf", pdf.len() as u64);
+    name_evidence_file(
+        &doc,
+        &server.demo_username(UNIT),
+        &sha,
+        "tus-js-client.pdf",
+        pdf.len() as u64,
+    );
     tablet.wait_acknowledged(&doc).await;
     tablet.stop().await;
     let (status, body) = blocking(|| get_bytes(&server.url(&format!("/api/files/{sha}")), &token));

@@ -14,7 +14,8 @@ use tiendo_tests::{SyncClient, TestServer, blocking, data_dir, eventually};
 
 const OFFICE: &str = "phong-hanh-chinh-tong-hop";
 const EDITOR: &str = "thanh-tra-so";
-/// Another unit: the name the forged change claims, and a reader of none of the editor's work.
+/// Another unit: its user is the name the forged change claims, and a reader of none of the
+/// editor's work.
 const OTHER_UNIT: &str = "phong-quan-ly-tieu-chuan-do-luong-chat-luong";
 /// 01/01/2025 00:00 in Vietnam.
 const CLAIMED: i64 = 1_735_664_400;
@@ -34,6 +35,10 @@ async fn a_forged_author_and_date_show_as_claims_beside_the_editor_who_delivered
     let editor_token = blocking(|| server.login_demo(EDITOR));
     let outsider_token = blocking(|| server.login_demo(OTHER_UNIT));
     let progress_id = blocking(|| server.doc_id(&office_token, "progress", Some(EDITOR)));
+    let (editor, outsider) = (
+        server.demo_username(EDITOR),
+        server.demo_username(OTHER_UNIT),
+    );
     let plan_id = blocking(|| server.doc_id(&office_token, "plan", None));
 
     // The editor's tablet writes a change naming another unit's user, dated 01/01/2025.
@@ -42,7 +47,7 @@ async fn a_forged_author_and_date_show_as_claims_beside_the_editor_who_delivered
     tablet.connect(server.sync_url(), &editor_token).await;
     let own = tablet.find(&progress_id).await.expect("own progress");
     let forged = own.with_document(|d| {
-        doc::update::<Progress, _>(d, OTHER_UNIT, UnixTime(CLAIMED), |p| {
+        doc::update::<Progress, _>(d, &outsider, UnixTime(CLAIMED), |p| {
             p.entry_mut("t2-a", PeriodKind::Q1).percent = 90;
         })
         .expect("saves");
@@ -58,7 +63,7 @@ async fn a_forged_author_and_date_show_as_claims_beside_the_editor_who_delivered
         .iter()
         .find(|a| a.hash == forged.to_string())
         .unwrap_or_else(|| panic!("the forged change is attested: {record:#?}"));
-    assert_eq!(delivered.by, EDITOR);
+    assert_eq!(delivered.by, editor);
     assert_eq!(delivered.via, Via::Sync);
     assert!(
         (before * 1000..=(after + 1) * 1000).contains(&delivered.received_ms),
@@ -98,8 +103,8 @@ async fn a_forged_author_and_date_show_as_claims_beside_the_editor_who_delivered
         .iter()
         .find(|e| e.change == Some(forged.to_string()))
         .unwrap_or_else(|| panic!("the change is in the task's history: {shown:#?}"));
-    assert_eq!(event.author.as_deref(), Some(EDITOR));
-    assert_eq!(event.claimed_author.as_deref(), Some(OTHER_UNIT));
+    assert_eq!(event.author.as_deref(), Some(editor.as_str()));
+    assert_eq!(event.claimed_author.as_deref(), Some(outsider.as_str()));
     assert!((before..=after + 1).contains(&event.time), "{event:?}");
     assert_eq!(event.claimed_time, Some(CLAIMED));
     assert!(matches!(event.word, Word::Attested { via: Via::Sync, .. }));

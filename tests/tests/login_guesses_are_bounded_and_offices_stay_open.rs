@@ -67,13 +67,15 @@ async fn parallel_guesses_are_checked_exactly_the_free_tries_and_the_office_stay
     let server = blocking(|| TestServer::start(dir.path()));
     let addr: SocketAddr = server.addr().parse().unwrap();
     let office = ip(2);
+    let inspectorate = server.demo_username(INSPECTORATE);
 
     // 60 wrong passwords for one account, at once, from one office.
     let guesses: Vec<_> = (0..60)
         .map(|i| {
-            tokio::spawn(async move {
-                login_from(addr, office, INSPECTORATE, &format!("doan-sai-{i}")).await
-            })
+            let user = inspectorate.clone();
+            tokio::spawn(
+                async move { login_from(addr, office, &user, &format!("doan-sai-{i}")).await },
+            )
         })
         .collect();
     let mut answers = Vec::new();
@@ -96,7 +98,7 @@ async fn parallel_guesses_are_checked_exactly_the_free_tries_and_the_office_stay
     );
     // The account is locked at this address: its right password is not even checked here.
     let right = server.password(INSPECTORATE);
-    let a = login_from(addr, office, INSPECTORATE, &right).await;
+    let a = login_from(addr, office, &inspectorate, &right).await;
     assert_eq!(a.status, 429, "{a:?}");
 
     // The same office keeps failing, over several names (known and unknown), past the
@@ -121,12 +123,18 @@ async fn parallel_guesses_are_checked_exactly_the_free_tries_and_the_office_stay
     }
     assert!(failures > FREE_ATTEMPTS_PER_ADDRESS);
     // A colleague who types the right password from that office gets in at once.
-    let a = login_from(addr, office, OFFICE, &server.password(OFFICE)).await;
+    let a = login_from(
+        addr,
+        office,
+        &server.demo_username(OFFICE),
+        &server.password(OFFICE),
+    )
+    .await;
     assert_eq!(a.status, 200, "the office is not locked out: {a:?}");
 
     // The owner of the locked account, from home, signs in: the lock is the pair's.
     let home = ip(3);
-    let a = login_from(addr, home, INSPECTORATE, &right).await;
+    let a = login_from(addr, home, &inspectorate, &right).await;
     assert_eq!(a.status, 200, "locked at the office only: {a:?}");
 
     // Guesses spread over addresses, 4 tries each, add up for the account: once its free tries
@@ -135,11 +143,11 @@ async fn parallel_guesses_are_checked_exactly_the_free_tries_and_the_office_stay
     for n in 0..spread {
         let from = ip(10 + n as u8);
         for _ in 0..FREE_ATTEMPTS - 1 {
-            let a = login_from(addr, from, INSPECTORATE, "doan-sai").await;
+            let a = login_from(addr, from, &inspectorate, "doan-sai").await;
             assert!(matches!(a.status, 401 | 429), "{a:?}");
         }
     }
-    let a = login_from(addr, ip(100), INSPECTORATE, &right).await;
+    let a = login_from(addr, ip(100), &inspectorate, &right).await;
     assert_eq!(
         a.status, 429,
         "distributed guessing locks the account: {a:?}"
@@ -152,12 +160,14 @@ async fn a_disabled_accounts_right_password_answers_as_a_wrong_one() {
     let server = blocking(|| TestServer::start(dir.path()));
     let addr: SocketAddr = server.addr().parse().unwrap();
     let right = server.password(INSPECTORATE);
+    let inspectorate = server.demo_username(INSPECTORATE);
     let store = server.library().store().clone();
-    server.on_server(async move { store.set_disabled(INSPECTORATE, true).await.unwrap() });
+    let user = inspectorate.clone();
+    server.on_server(async move { store.set_disabled(&user, true).await.unwrap() });
 
     // Each from its own address, so neither answer meets the other's count.
-    let with_right = login_from(addr, ip(20), INSPECTORATE, &right).await;
-    let with_wrong = login_from(addr, ip(21), INSPECTORATE, "sai-mat-khau-1").await;
+    let with_right = login_from(addr, ip(20), &inspectorate, &right).await;
+    let with_wrong = login_from(addr, ip(21), &inspectorate, "sai-mat-khau-1").await;
     let unknown = login_from(addr, ip(22), "khong-co-ai", "sai-mat-khau-1").await;
     assert_eq!(with_right.status, 401, "{with_right:?}");
     assert_eq!(
@@ -174,12 +184,12 @@ async fn a_disabled_accounts_right_password_answers_as_a_wrong_one() {
     // And the right password spends a try as a wrong one does: the fifth locks the pair.
     for _ in 1..FREE_ATTEMPTS {
         assert_eq!(
-            login_from(addr, ip(20), INSPECTORATE, &right).await.status,
+            login_from(addr, ip(20), &inspectorate, &right).await.status,
             401
         );
     }
     assert_eq!(
-        login_from(addr, ip(20), INSPECTORATE, &right).await.status,
+        login_from(addr, ip(20), &inspectorate, &right).await.status,
         429
     );
 }

@@ -58,7 +58,7 @@ async fn the_metrics_count_edits_refusals_bytes_and_commits() {
     let doc = tablet.find(&progress).await.expect("its progress");
     const EDITS: u8 = 3;
     for i in 0..EDITS {
-        edit::<Progress>(&doc, "thanh-tra-so", |p| {
+        edit::<Progress>(&doc, &server.demo_username("thanh-tra-so"), |p| {
             p.entry_mut("t2-d", PeriodKind::Q1).percent = 10 * (i + 1);
         });
         tablet.wait_acknowledged(&doc).await;

@@ -33,13 +33,13 @@ async fn a_sqlite_deployment_moves_to_postgresql_and_back_with_every_document_an
     // The source: SQLite, whatever this pass's default store.
     let sqlite_dir = data_dir();
     let source = blocking(|| TestServer::start_with(sqlite_dir.path(), |c| c.store = None));
-    let password = source.password(OFFICE);
-    let token = blocking(|| source.login(OFFICE, &password));
+    let (username, password) = (source.demo_username(OFFICE), source.password(OFFICE));
+    let token = blocking(|| source.login(&username, &password));
     let doc_id = source.seeded_progress(OFFICE);
     let mut tablet = SyncClient::new("tablet-before-the-move").await;
     tablet.connect(source.sync_url(), &token).await;
     let doc = tablet.find(&doc_id).await.expect("own progress");
-    edit::<Progress>(&doc, OFFICE, |p| {
+    edit::<Progress>(&doc, &username, |p| {
         p.entry_mut("t1-a", PeriodKind::Q1).percent = 60;
     });
     tablet.wait_acknowledged(&doc).await;
@@ -76,7 +76,7 @@ async fn a_sqlite_deployment_moves_to_postgresql_and_back_with_every_document_an
     let moved =
         blocking(|| TestServer::start_with(pg_dir.path(), |c| c.store = Some(pg_url.clone())));
     assert!(moved.startup.seeded.is_none() && moved.startup.demo_accounts.is_empty());
-    let token = blocking(|| moved.login(OFFICE, &password));
+    let token = blocking(|| moved.login(&username, &password));
     let (_, after) = blocking(|| moved.get_json_as(&token, STATUS));
     assert_eq!(after, before, "the same status from the copy");
     let (_, made_after) = blocking(|| moved.get_json_as(&token, &format!("{PLAN}/reports")));

@@ -83,7 +83,7 @@ fn the_office_drafts_next_years_plan_and_saving_it_imports_a_plan_that_continues
     let previous = new.previous.expect("the plan records what it continues");
     assert_eq!(previous.plan_id, PLAN);
     assert!(previous.drafted);
-    assert_eq!(previous.by, OFFICE);
+    assert_eq!(previous.by, server.demo_username(OFFICE));
     assert_eq!(previous.tasks.len(), 30);
     assert!(previous.tasks.iter().all(|c| c.how == How::Carried));
 

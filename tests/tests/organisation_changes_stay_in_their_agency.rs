@@ -21,8 +21,8 @@ fn day(s: &str) -> Date {
 }
 
 /// Records `op` of agency `agency` from `on` in the organisation document `org`, as the office's
-/// tablet does (an ordinary edit that syncs).
-fn record(org: &samod::DocHandle, agency: &str, op: Operation, on: &str, n: u32) {
+/// tablet does (an ordinary edit that syncs) when `by` (the office's username) records it.
+fn record(org: &samod::DocHandle, by: &str, agency: &str, op: Operation, on: &str, n: u32) {
     org.with_document(|d| {
         lineage::record(
             d,
@@ -32,7 +32,7 @@ fn record(org: &samod::DocHandle, agency: &str, op: Operation, on: &str, n: u32)
             Basis::default(),
             &Recorded {
                 id: format!("office-change-{n}"),
-                by: OFFICE.into(),
+                by: by.into(),
                 at: 1_743_000_000_000,
             },
         )
@@ -98,7 +98,8 @@ async fn an_entry_for_another_agency_in_an_organisation_document_changes_nothing
     let mut tablet = SyncClient::new("tablet-hostile-office").await;
     tablet.connect(server.sync_url(), &office).await;
     let org = tablet.find(&seed_org).await.expect("its organisation");
-    edit::<Org>(&org, OFFICE, |o| {
+    let by = server.demo_username(OFFICE);
+    edit::<Org>(&org, &by, |o| {
         o.agencies.push(tiendo_shared::Agency {
             changes: Vec::new(),
             ..commune_agency
@@ -109,13 +110,13 @@ async fn an_entry_for_another_agency_in_an_organisation_document_changes_nothing
         into: heir,
         accounts: AccountFate::Disable,
     };
-    record(&org, &commune_id, hostile, "2025-04-01", 1);
+    record(&org, &by, &commune_id, hostile, "2025-04-01", 1);
     let own = Operation::Merge {
         unit: MERGED.into(),
         into: INTO.into(),
         accounts: AccountFate::Move,
     };
-    record(&org, AGENCY, own, "2025-04-01", 2);
+    record(&org, &by, AGENCY, own, "2025-04-01", 2);
     tablet.wait_acknowledged(&org).await;
 
     // Its own change is followed: the merged unit's account moves.
@@ -156,26 +157,27 @@ async fn a_future_dated_change_grants_and_disables_nothing_until_its_date() {
     let mut tablet = SyncClient::new("tablet-office").await;
     tablet.connect(server.sync_url(), &office).await;
     let org = tablet.find(&seed_org).await.expect("its organisation");
+    let by = server.demo_username(OFFICE);
     // In 2099: the inspectorate hands a task to the office; a unit merges, its accounts disabled.
     let moved = Operation::MoveFunction {
         unit: INSPECTORATE.into(),
         to: OFFICE.into(),
         tasks: vec!["t1-a".into()],
     };
-    record(&org, AGENCY, moved, "2099-01-01", 1);
+    record(&org, &by, AGENCY, moved, "2099-01-01", 1);
     let merge = Operation::Merge {
         unit: MERGED.into(),
         into: INTO.into(),
         accounts: AccountFate::Disable,
     };
-    record(&org, AGENCY, merge, "2099-01-01", 2);
+    record(&org, &by, AGENCY, merge, "2099-01-01", 2);
     // Already in effect: a unit merged into the office, its accounts disabled.
     let past = Operation::Merge {
         unit: fourth.clone(),
         into: OFFICE.into(),
         accounts: AccountFate::Disable,
     };
-    record(&org, AGENCY, past, "2025-04-01", 3);
+    record(&org, &by, AGENCY, past, "2025-04-01", 3);
     tablet.wait_acknowledged(&org).await;
 
     // The past change takes effect: the account disabled, the office writes the unit's document.

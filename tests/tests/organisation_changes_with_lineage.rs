@@ -86,7 +86,8 @@ async fn a_unit_reporting_while_the_office_merges_it_loses_nothing_and_counts_fo
     let mut tablet = SyncClient::new("tablet-merged-unit").await;
     tablet.connect(server.sync_url(), &merged_token).await;
     let own = tablet.find(&merged_doc).await.expect("its own progress");
-    edit::<Progress>(&own, MERGED, |p| {
+    let merged_user = server.demo_username(MERGED);
+    edit::<Progress>(&own, &merged_user, |p| {
         p.tasks.insert(
             "t8-a".into(),
             BTreeMap::from([report(
@@ -99,7 +100,7 @@ async fn a_unit_reporting_while_the_office_merges_it_loses_nothing_and_counts_fo
     });
     tablet.wait_acknowledged(&own).await;
     tablet.disconnect();
-    edit::<Progress>(&own, MERGED, |p| {
+    edit::<Progress>(&own, &merged_user, |p| {
         let t = p.tasks.entry("t8-a".into()).or_default();
         t.extend([report("h1", WorkStatus::Done, 100, "Đã ban hành quy trình")]);
         p.tasks.insert(
@@ -128,7 +129,7 @@ async fn a_unit_reporting_while_the_office_merges_it_loses_nothing_and_counts_fo
             basis(),
             &Recorded {
                 id: "office-merge-1".into(),
-                by: OFFICE.into(),
+                by: server.demo_username(OFFICE),
                 at: 1_743_000_000_000,
             },
         )
@@ -194,8 +195,8 @@ async fn a_unit_reporting_while_the_office_merges_it_loses_nothing_and_counts_fo
 fn a_disabled_account_is_told_what_happened_to_its_unit() {
     let dir = data_dir();
     let server = TestServer::start(dir.path());
-    let password = server.password(MERGED);
-    let before = server.login(MERGED, &password);
+    let (username, password) = (server.demo_username(MERGED), server.password(MERGED));
+    let before = server.login(&username, &password);
     let library = server.library().clone();
     server.on_server(async move {
         library
@@ -228,13 +229,13 @@ fn a_disabled_account_is_told_what_happened_to_its_unit() {
     let (code, right) = server.post_json(
         "/api/login",
         None,
-        serde_json::json!({"username": MERGED, "password": password}),
+        serde_json::json!({"username": username, "password": password}),
     );
     assert_eq!(code, 401, "{right}");
     let (code, wrong) = server.post_json(
         "/api/login",
         None,
-        serde_json::json!({"username": MERGED, "password": "sai-mat-khau-1"}),
+        serde_json::json!({"username": username, "password": "sai-mat-khau-1"}),
     );
     assert_eq!(code, 401);
     assert_eq!(right, wrong);
@@ -261,6 +262,7 @@ fn reports_before_a_change_keep_the_old_names_and_the_lineage_survives_backup_an
     let dir = data_dir();
     let server = TestServer::start(dir.path());
     let office = server.login_demo(OFFICE);
+    let office_user = server.demo_username(OFFICE);
     let library = server.library().clone();
     let renamed = "Phòng Quản lý Công nghệ và Đổi mới sáng tạo";
     server.on_server(async move {
@@ -337,8 +339,9 @@ fn reports_before_a_change_keep_the_old_names_and_the_lineage_survives_backup_an
     tiendo_tests::stores::backup_and_restore(dir.path(), restored_dir.path());
     let restored = TestServer::start(restored_dir.path());
     let store = restored.library().store().clone();
-    restored.on_server(async move { store.set_password(OFFICE, "mat-khau-moi-1").await.unwrap() });
-    let office = restored.login(OFFICE, "mat-khau-moi-1");
+    let user = office_user.clone();
+    restored.on_server(async move { store.set_password(&user, "mat-khau-moi-1").await.unwrap() });
+    let office = restored.login(&office_user, "mat-khau-moi-1");
     let q1_again = q1_report_text(&restored, &office);
     assert!(q1_again.contains(MERGED_NAME));
     let (_, me) = restored.get_json_as(&office, "/api/me");

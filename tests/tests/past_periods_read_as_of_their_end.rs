@@ -288,8 +288,8 @@ fn past_year_files(server: &TestServer, token: &str) -> Vec<(String, Vec<u8>)> {
 fn a_past_report_made_on_two_days_after_its_deadline_is_the_same_file() {
     let dir = data_dir();
     let server = server_on(dir.path(), "2026-01-10");
-    let password = server.password(OFFICE);
-    let office = server.login(OFFICE, &password);
+    let (username, password) = (server.demo_username(OFFICE), server.password(OFFICE));
+    let office = server.login(&username, &password);
     let before = past_year_files(&server, &office);
 
     // Units renamed and created after the deadline; a 2026 plan imported; months pass.
@@ -297,7 +297,7 @@ fn a_past_report_made_on_two_days_after_its_deadline_is_the_same_file() {
     import_2026(&server);
     drop(server);
     let server = server_on(dir.path(), "2026-12-07");
-    let office = server.login(OFFICE, &password);
+    let office = server.login(&username, &password);
     let after = past_year_files(&server, &office);
     for ((name, a), (again, b)) in before.iter().zip(&after) {
         assert_eq!(name, again);

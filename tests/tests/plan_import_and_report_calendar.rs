@@ -158,7 +158,7 @@ fn generated_reports_are_listed_for_the_reporting_calendar() {
     assert_eq!(generated[0]["period"], "q1");
     assert_eq!(generated[0]["kind"], "docx");
     assert_eq!(generated[0]["as_of"], "2025-03-01");
-    assert_eq!(generated[0]["username"], OFFICE);
+    assert_eq!(generated[0]["username"], server.demo_username(OFFICE));
     assert!(generated[0]["generated_at"].as_i64().unwrap() > 1_700_000_000);
 
     // Units see neither the list nor the reports.
@@ -175,11 +175,13 @@ fn me_names_the_people_of_the_agency_for_the_history() {
     let (_, me) = server.get_json_as(&unit, "/api/me");
     let people = me["people"].as_array().unwrap();
     assert!(
-        people.iter().any(|p| p["username"] == OFFICE
-            && p["display_name"]
-                .as_str()
-                .unwrap()
-                .starts_with("Phòng Hành chính")),
+        people
+            .iter()
+            .any(|p| p["username"] == server.demo_username(OFFICE).as_str()
+                && p["display_name"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("Phòng Hành chính")),
         "{me}"
     );
     // The system administrator has no agency: not listed to a unit, and no secrets anywhere.

@@ -80,7 +80,7 @@ async fn the_province_sees_every_agency_as_its_own_status_says_and_nobody_else_d
     let mut tablet = SyncClient::new("tablet-rollup").await;
     tablet.connect(server.sync_url(), &unit).await;
     let doc = tablet.find(&doc_id).await.unwrap();
-    edit::<Progress>(&doc, "thanh-tra-so", |p| {
+    edit::<Progress>(&doc, &server.demo_username("thanh-tra-so"), |p| {
         let e = p.entry_mut("t2-d", PeriodKind::Q1);
         e.status = WorkStatus::Done;
         e.percent = 100;

@@ -36,7 +36,13 @@ async fn ten_thousand_fresh_peer_ids_keep_stored_states_and_memory_bounded() {
     let addr = server.addr.clone();
     let pid = server.child.id().to_string();
     let url = url::Url::parse(&format!("ws://{addr}/sync")).unwrap();
-    let token = blocking(|| login(&addr, OFFICE, &server.password(OFFICE)));
+    let token = blocking(|| {
+        login(
+            &addr,
+            &server.demo_username(OFFICE),
+            &server.password(OFFICE),
+        )
+    });
     let (_, doc_id) = blocking(|| own_progress(&addr, &token));
 
     // A copy of the document with the whole history, to answer as a fully synced peer does.

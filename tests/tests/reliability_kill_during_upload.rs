@@ -29,7 +29,8 @@ async fn a_killed_server_keeps_the_committed_bytes_serves_no_half_file_and_the_u
     let nowhere = Path::new("/nonexistent");
     let server = blocking(|| RealServer::start(dir.path(), "127.0.0.1:0", nowhere));
     let addr = server.addr.clone();
-    let token = blocking(|| login(&addr, UNIT, &server.password(UNIT)));
+    let user = server.demo_username(UNIT);
+    let token = blocking(|| login(&addr, &user, &server.password(UNIT)));
     let (_, doc_id) = blocking(|| own_progress(&addr, &token));
     let auth = format!("Bearer {token}");
 
@@ -46,7 +47,7 @@ async fn a_killed_server_keeps_the_committed_bytes_serves_no_half_file_and_the_u
         )
         .await;
     let doc = tablet.find(&doc_id).await.expect("own progress");
-    name_evidence_file(&doc, UNIT, &sha, "ban-ky.pdf", file.len() as u64);
+    name_evidence_file(&doc, &user, &sha, "ban-ky.pdf", file.len() as u64);
     tablet.wait_acknowledged(&doc).await;
     tablet.stop().await;
 

@@ -25,7 +25,8 @@ async fn five_thousand_offline_edits_all_arrive_after_reconnecting() {
         blocking(|| RealServer::start(dir.path(), "127.0.0.1:0", Path::new("/nonexistent")));
     let addr = server.addr.clone();
     let url = url::Url::parse(&format!("ws://{addr}/sync")).unwrap();
-    let token = blocking(|| login(&addr, OFFICE, &server.password(OFFICE)));
+    let user = server.demo_username(OFFICE);
+    let token = blocking(|| login(&addr, &user, &server.password(OFFICE)));
     let (_, doc_id) = blocking(|| own_progress(&addr, &token));
     let (_, plan) = blocking(|| {
         request(
@@ -53,7 +54,7 @@ async fn five_thousand_offline_edits_all_arrive_after_reconnecting() {
     // one small change of its own, a percent and a result, made straight on the document: the
     // typed read-modify-write of the whole document costs ~40 ms per edit in the unoptimised test
     // build and would measure autosurgeon, not sync.
-    edit::<Progress>(&doc, OFFICE, |p| {
+    edit::<Progress>(&doc, &user, |p| {
         for period in PeriodKind::ALL {
             for task in &tasks {
                 p.entry_mut(task, period).status = WorkStatus::InProgress;
@@ -78,7 +79,7 @@ async fn five_thousand_offline_edits_all_arrive_after_reconnecting() {
             tx.put(&entry, "result", format!("lần sửa {k} khi không có mạng"))
                 .unwrap();
             tx.commit_with(
-                automerge::transaction::CommitOptions::default().with_message(OFFICE.to_string()),
+                automerge::transaction::CommitOptions::default().with_message(user.clone()),
             );
         });
     }

@@ -57,7 +57,8 @@ async fn the_server_rides_out_network_trouble_and_other_clients_keep_syncing() {
     let addr = server.addr.clone();
     let pid = server.child.id().to_string();
     let url = url::Url::parse(&format!("ws://{addr}/sync")).unwrap();
-    let token = blocking(|| login(&addr, OFFICE, &server.password(OFFICE)));
+    let user = server.demo_username(OFFICE);
+    let token = blocking(|| login(&addr, &user, &server.password(OFFICE)));
     let (_, doc_id) = blocking(|| own_progress(&addr, &token));
     let mut tablet = SyncClient::new("tablet-steady").await;
     tablet.connect(url.clone(), &token).await;
@@ -138,7 +139,7 @@ async fn the_server_rides_out_network_trouble_and_other_clients_keep_syncing() {
     }
 
     // The steady tablet still syncs; the server is healthy and back to its real connections.
-    edit::<Progress>(&doc, OFFICE, |p| {
+    edit::<Progress>(&doc, &user, |p| {
         p.entry_mut("t1-a", PeriodKind::Q1).percent = 77;
     });
     tablet.wait_acknowledged(&doc).await;

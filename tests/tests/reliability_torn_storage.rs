@@ -32,14 +32,15 @@ async fn a_damaged_document_is_reported_by_id_and_the_rest_keep_serving() {
     let log = dir.path().join("server.log");
     let server = blocking(|| RealServer::start(dir.path(), "127.0.0.1:0", nowhere));
     let addr = server.addr.clone();
+    let (office_user, unit_user) = (server.demo_username(OFFICE), server.demo_username(UNIT));
     let (office_pw, unit_pw) = (server.password(OFFICE), server.password(UNIT));
-    let office = blocking(|| login(&addr, OFFICE, &office_pw));
-    let unit = blocking(|| login(&addr, UNIT, &unit_pw));
+    let office = blocking(|| login(&addr, &office_user, &office_pw));
+    let unit = blocking(|| login(&addr, &unit_user, &unit_pw));
     let damaged = blocking(|| own_progress(&addr, &unit).1);
     let healthy = blocking(|| own_progress(&addr, &office).1);
     for (token, doc_id, who, task) in [
-        (&unit, &damaged, UNIT, "t2-d"),
-        (&office, &healthy, OFFICE, "t1-a"),
+        (&unit, &damaged, &unit_user, "t2-d"),
+        (&office, &healthy, &office_user, "t1-a"),
     ] {
         let client = connected(&addr, token, &format!("tablet-{who}")).await;
         let doc = client.find(doc_id).await.expect("own progress");
@@ -73,7 +74,7 @@ async fn a_damaged_document_is_reported_by_id_and_the_rest_keep_serving() {
     }
 
     let server = blocking(|| RealServer::start_logged(dir.path(), &addr, nowhere, "warn", &log));
-    let office = blocking(|| login(&addr, OFFICE, &office_pw));
+    let office = blocking(|| login(&addr, &office_user, &office_pw));
     let (status, s) = blocking(|| {
         request(
             &addr,
@@ -91,7 +92,7 @@ async fn a_damaged_document_is_reported_by_id_and_the_rest_keep_serving() {
     );
     let results = s["tasks"].to_string();
     assert!(
-        results.contains(&format!("kết quả của {OFFICE}")),
+        results.contains(&format!("kết quả của {office_user}")),
         "the healthy document still counts"
     );
     // The healthy document still syncs to a new device.
@@ -103,7 +104,7 @@ async fn a_damaged_document_is_reported_by_id_and_the_rest_keep_serving() {
     let p: Progress = read(&doc);
     assert_eq!(
         p.entry("t1-a", PeriodKind::Q1).unwrap().result,
-        format!("kết quả của {OFFICE}")
+        format!("kết quả của {office_user}")
     );
     client.stop().await;
     drop(server);
@@ -120,15 +121,15 @@ async fn a_compaction_cut_between_snapshot_and_deletes_loads_to_the_same_documen
     let nowhere = Path::new("/nonexistent");
     let server = blocking(|| RealServer::start(dir.path(), "127.0.0.1:0", nowhere));
     let addr = server.addr.clone();
-    let password = server.password(OFFICE);
+    let (user, password) = (server.demo_username(OFFICE), server.password(OFFICE));
     let admin_pw = server.password("admin");
-    let token = blocking(|| login(&addr, OFFICE, &password));
+    let token = blocking(|| login(&addr, &user, &password));
     let doc_id = blocking(|| own_progress(&addr, &token).1);
     let client = connected(&addr, &token, "tablet-compaction").await;
     let doc = client.find(&doc_id).await.expect("own progress");
     // A long history, acknowledged in steps: the server writes chunks and compacts on its own.
     for k in 0..120u8 {
-        edit::<Progress>(&doc, OFFICE, |p| {
+        edit::<Progress>(&doc, &user, |p| {
             p.entry_mut("t1-a", PeriodKind::ALL[usize::from(k) % 4])
                 .percent = k % 101;
         });

@@ -48,6 +48,11 @@ async fn the_report_says_what_was_accepted_and_is_the_same_file_when_made_again(
     let office = blocking(|| server.login_demo(OFFICE));
     let seed = server.startup.seeded.clone().expect("seeded");
     let progress = server.seeded_progress(UNIT);
+    let (unit_user, head_user, office_user) = (
+        server.demo_username(UNIT),
+        server.demo_username(HEAD),
+        server.demo_username(OFFICE),
+    );
     // A task the inspectorate leads.
     let (_, status) = blocking(|| {
         server.get_json_as(
@@ -73,7 +78,7 @@ async fn the_report_says_what_was_accepted_and_is_the_same_file_when_made_again(
 
     // The unit reports the task done in the period and submits; its head approves.
     let (unit, doc) = client(&server, UNIT, &progress).await;
-    edit::<Progress>(&doc, UNIT, |p| {
+    edit::<Progress>(&doc, &unit_user, |p| {
         let e = p.entry_mut(&task, PeriodKind::Q1);
         e.status = WorkStatus::Done;
         e.percent = 100;
@@ -84,7 +89,7 @@ async fn the_report_says_what_was_accepted_and_is_the_same_file_when_made_again(
         workflow::take_unit_step(
             d,
             PeriodKind::Q1,
-            step("s1", Action::Submit, UNIT, Role::UnitEditor, ""),
+            step("s1", Action::Submit, &unit_user, Role::UnitEditor, ""),
         )
         .unwrap()
     });
@@ -98,7 +103,7 @@ async fn the_report_says_what_was_accepted_and_is_the_same_file_when_made_again(
         workflow::take_unit_step(
             d,
             PeriodKind::Q1,
-            step("a1", Action::Approve, HEAD, Role::UnitHead, "s1"),
+            step("a1", Action::Approve, &head_user, Role::UnitHead, "s1"),
         )
         .unwrap()
     });
@@ -112,12 +117,12 @@ async fn the_report_says_what_was_accepted_and_is_the_same_file_when_made_again(
             d,
             UNIT,
             PeriodKind::Q1,
-            &step("k1", Action::Accept, OFFICE, Role::AgencyAdmin, "s1"),
+            &step("k1", Action::Accept, &office_user, Role::AgencyAdmin, "s1"),
         )
         .unwrap();
         tiendo_shared::report::texts::write(
             d,
-            OFFICE,
+            &office_user,
             tiendo_shared::doc::UnixTime(now_ms() / 1000),
             PeriodKind::Q1,
             &tiendo_shared::report::PartTexts {
@@ -130,7 +135,7 @@ async fn the_report_says_what_was_accepted_and_is_the_same_file_when_made_again(
         // submission (the seed is a 2025 plan) is on time by the configured deadline.
         workflow::configure(
             d,
-            OFFICE,
+            &office_user,
             tiendo_shared::doc::UnixTime(now_ms() / 1000),
             PeriodKind::Q1,
             &workflow::Configured {
@@ -144,7 +149,7 @@ async fn the_report_says_what_was_accepted_and_is_the_same_file_when_made_again(
     officer.stop().await;
 
     // Then the unit edits again.
-    edit::<Progress>(&doc, UNIT, |p| {
+    edit::<Progress>(&doc, &unit_user, |p| {
         p.entry_mut(&task, PeriodKind::Q1).result = LATER.into()
     });
     unit.wait_acknowledged(&doc).await;
@@ -163,7 +168,7 @@ async fn the_report_says_what_was_accepted_and_is_the_same_file_when_made_again(
     let xlsx = get("q1.xlsx");
 
     // Yet another edit: the report made again is the same file.
-    edit::<Progress>(&doc, UNIT, |p| {
+    edit::<Progress>(&doc, &unit_user, |p| {
         p.entry_mut(&task, PeriodKind::Q1).percent = 90
     });
     unit.wait_acknowledged(&doc).await;

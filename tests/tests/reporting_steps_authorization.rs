@@ -119,7 +119,7 @@ async fn who_may_submit_approve_return_and_accept_a_units_report() {
             user,
             &progress,
             &plan,
-            step(id, action, user, role, on),
+            step(id, action, &server.demo_username(user), role, on),
         )
         .await;
         if got != want {
@@ -146,7 +146,7 @@ async fn who_may_submit_approve_return_and_accept_a_units_report() {
             deliverer,
             &progress,
             &plan,
-            step(id, action, named, role, on),
+            step(id, action, &server.demo_username(named), role, on),
         )
         .await
         {
@@ -201,7 +201,13 @@ async fn who_may_submit_approve_return_and_accept_a_units_report() {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_millis() as i64;
-    let mut ahead = step("h1-ahead", Action::Submit, UNIT, e, "");
+    let mut ahead = step(
+        "h1-ahead",
+        Action::Submit,
+        &server.demo_username(UNIT),
+        e,
+        "",
+    );
     ahead.at = now + 10 * 86_400_000;
     let token = blocking(|| server.login_demo(UNIT));
     let mut tablet = SyncClient::new("peer-clock-ahead").await;

@@ -25,7 +25,8 @@ async fn reports_download_and_open_in_libreoffice_and_a_spreadsheet_reader() {
     let mut tablet = SyncClient::new("tablet-report").await;
     tablet.connect(server.sync_url(), &office).await;
     let doc = tablet.find(&progress_doc).await.expect("own progress");
-    edit::<Progress>(&doc, OFFICE, |p| {
+    let user = server.demo_username(OFFICE);
+    edit::<Progress>(&doc, &user, |p| {
         let e = p.entry_mut("t1-a", PeriodKind::Q1);
         e.status = WorkStatus::Done;
         e.percent = 100;
@@ -45,7 +46,7 @@ async fn reports_download_and_open_in_libreoffice_and_a_spreadsheet_reader() {
                 name: "KeHoach25.pdf".into(),
                 mime: "application/pdf".into(),
                 size: 120_000,
-                added_by: OFFICE.into(),
+                added_by: user.clone(),
                 added_at: 1_736_467_200,
             }],
         });

@@ -41,7 +41,8 @@ async fn a_malformed_progress_document_is_reported_without_sinking_the_status() 
         let mut client = SyncClient::new(&format!("tablet-{unit}")).await;
         client.connect(server.sync_url(), &token).await;
         let doc = client.find(&doc_id).await.expect("own progress");
-        edit::<Progress>(&doc, unit, |p| {
+        let user = server.demo_username(unit);
+        edit::<Progress>(&doc, &user, |p| {
             let e = p.entry_mut(task, PeriodKind::Q1);
             e.status = WorkStatus::InProgress;
             e.percent = 40;
@@ -49,7 +50,7 @@ async fn a_malformed_progress_document_is_reported_without_sinking_the_status() 
         });
         if unit == BROKEN {
             // A second, sound entry in the same document.
-            edit::<Progress>(&doc, unit, |p| {
+            edit::<Progress>(&doc, &user, |p| {
                 p.entry_mut("t8-b", PeriodKind::Q1).result = "vẫn được tính".into();
             });
         }
@@ -119,7 +120,7 @@ async fn a_malformed_progress_document_is_reported_without_sinking_the_status() 
     // The unit saves the entry again from its tablet: repaired for everyone.
     let (_, _, over_client) = &docs[2];
     let over_doc = over_client.find(&docs[2].1).await.unwrap();
-    edit::<Progress>(&over_doc, OVER, |p| {
+    edit::<Progress>(&over_doc, &server.demo_username(OVER), |p| {
         p.entry_mut("t2-d", PeriodKind::Q1).percent = 90;
     });
     over_client.wait_acknowledged(&over_doc).await;

@@ -20,14 +20,19 @@ fn agent() -> ureq::Agent {
         .into()
 }
 
-/// Logs in with extra headers; returns the status, the token and the Set-Cookie header.
-fn login_with(addr: &str, password: &str, headers: &[(&str, &str)]) -> (u16, String, String) {
+/// Logs in as `user` with extra headers; returns the status, the token and the Set-Cookie header.
+fn login_with(
+    addr: &str,
+    user: &str,
+    password: &str,
+    headers: &[(&str, &str)],
+) -> (u16, String, String) {
     let mut req = agent().post(format!("http://{addr}/api/login"));
     for (k, v) in headers {
         req = req.header(*k, *v);
     }
     let mut resp = req
-        .send_json(serde_json::json!({ "username": OFFICE, "password": password }))
+        .send_json(serde_json::json!({ "username": user, "password": password }))
         .expect("login request");
     let status = resp.status().as_u16();
     let cookie = resp
@@ -56,18 +61,18 @@ async fn no_password_or_token_reaches_the_log_and_the_cookie_is_protected() {
         )
     });
     let addr = server.addr.clone();
-    let password = server.password(OFFICE);
+    let (user, password) = (server.demo_username(OFFICE), server.password(OFFICE));
 
-    let (status, _, _) = blocking(|| login_with(&addr, WRONG, &[]));
+    let (status, _, _) = blocking(|| login_with(&addr, &user, WRONG, &[]));
     assert_eq!(status, 401);
-    let (status, token, cookie) = blocking(|| login_with(&addr, &password, &[]));
+    let (status, token, cookie) = blocking(|| login_with(&addr, &user, &password, &[]));
     assert_eq!(status, 200);
     for part in ["HttpOnly", "SameSite=Strict", "Path=/"] {
         assert!(cookie.contains(part), "{part} in {cookie}");
     }
     assert!(!cookie.contains("Secure"), "plain HTTP: {cookie}");
     let (_, _, tls_cookie) =
-        blocking(|| login_with(&addr, &password, &[("X-Forwarded-Proto", "https")]));
+        blocking(|| login_with(&addr, &user, &password, &[("X-Forwarded-Proto", "https")]));
     assert!(
         tls_cookie.contains("; Secure") && tls_cookie.contains("HttpOnly"),
         "over TLS: {tls_cookie}"
@@ -83,7 +88,7 @@ async fn no_password_or_token_reaches_the_log_and_the_cookie_is_protected() {
         )
         .await;
     let doc = client.find(&doc_id).await.expect("own progress");
-    edit::<Progress>(&doc, OFFICE, |p| {
+    edit::<Progress>(&doc, &user, |p| {
         p.entry_mut("t1-a", PeriodKind::Q1).percent = 20;
     });
     client.wait_acknowledged(&doc).await;
@@ -109,7 +114,7 @@ async fn no_password_or_token_reaches_the_log_and_the_cookie_is_protected() {
 
     let text = std::fs::read_to_string(&log).expect("the log");
     assert!(
-        text.lines().count() > 20 && text.contains(OFFICE),
+        text.lines().count() > 20 && text.contains(&user),
         "the log was written at trace level and names the user: {} lines",
         text.lines().count()
     );

@@ -51,8 +51,9 @@ async fn a_password_changed_or_an_account_disabled_by_the_command_line_closes_it
     let mut unit_socket = open_socket(&server, &unit, "tablet-unit").await;
     let mut office_socket = open_socket(&server, &office, "laptop-office").await;
 
-    let out = blocking(|| RealServer::cli(dir.path(), &["user", "disable", UNIT]));
-    assert!(out.contains(UNIT), "{out}");
+    let unit_user = server.demo_username(UNIT);
+    let out = blocking(|| RealServer::cli(dir.path(), &["user", "disable", &unit_user]));
+    assert!(out.contains(&unit_user), "{out}");
     assert_eq!(
         closed_within(&mut unit_socket).await,
         Some(1008),
@@ -64,7 +65,8 @@ async fn a_password_changed_or_an_account_disabled_by_the_command_line_closes_it
         RawEvent::Quiet
     );
 
-    let out = blocking(|| RealServer::cli(dir.path(), &["user", "passwd", OFFICE]));
+    let office_user = server.demo_username(OFFICE);
+    let out = blocking(|| RealServer::cli(dir.path(), &["user", "passwd", &office_user]));
     assert!(out.contains("mật khẩu mới"), "{out}");
     assert_eq!(
         closed_within(&mut office_socket).await,

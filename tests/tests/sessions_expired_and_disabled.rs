@@ -66,8 +66,9 @@ async fn expired_sessions_and_disabled_users_get_nothing_anywhere() {
         drop(unit);
         blocking(|| server.login_demo(UNIT))
     };
-    let store = server.library().store().clone();
-    server.on_server(async move { store.set_disabled(UNIT, true).await.expect("disable") });
+    let user = server.demo_username(UNIT);
+    let (store, name) = (server.library().store().clone(), user.clone());
+    server.on_server(async move { store.set_disabled(&name, true).await.expect("disable") });
     for (door, status) in doors(&server, &unit).await {
         assert_eq!(status, 401, "disabled user at {door}");
     }
@@ -76,12 +77,12 @@ async fn expired_sessions_and_disabled_users_get_nothing_anywhere() {
         server.post_json(
             "/api/login",
             None,
-            serde_json::json!({ "username": UNIT, "password": password }),
+            serde_json::json!({ "username": user, "password": password }),
         )
     });
     assert_eq!(status, 401, "a disabled user cannot sign in: {body}");
     let store = server.library().store().clone();
-    server.on_server(async move { store.set_disabled(UNIT, false).await.expect("enable") });
+    server.on_server(async move { store.set_disabled(&user, false).await.expect("enable") });
     let again = blocking(|| server.login_demo(UNIT));
     let (status, _) = blocking(|| server.get_json_as(&again, "/api/me"));
     assert_eq!(status, 200, "enabled again");

@@ -151,6 +151,7 @@ async fn a_node_killed_behind_the_balancer_loses_no_acknowledged_edit() {
     let first =
         blocking(|| RealServer::start_with_env(dirs[0].path(), "127.0.0.1:0", nowhere, &env));
     let accounts = first.accounts.clone();
+    let office_user = first.demo_username(OFFICE);
     let mut nodes = vec![Some(first)];
     for d in &dirs[1..] {
         nodes.push(Some(blocking(|| {
@@ -170,7 +171,7 @@ async fn a_node_killed_behind_the_balancer_loses_no_acknowledged_edit() {
     let mut doc_ids = Vec::new();
     for (name, password) in accounts
         .iter()
-        .filter(|(u, _)| u != "admin" && u != OFFICE && !u.contains('.'))
+        .filter(|(u, _)| u != "admin" && *u != office_user && !u.contains('.'))
     {
         let token = blocking(|| login(&front, name, password));
         let (_, doc_id) = blocking(|| own_progress(&front, &token));
@@ -186,8 +187,8 @@ async fn a_node_killed_behind_the_balancer_loses_no_acknowledged_edit() {
             acked: BTreeSet::new(),
         });
     }
-    let office_password = &accounts.iter().find(|(u, _)| u == OFFICE).unwrap().1;
-    let office_token = blocking(|| login(&front, OFFICE, office_password));
+    let office_password = &accounts.iter().find(|(u, _)| *u == office_user).unwrap().1;
+    let office_token = blocking(|| login(&front, &office_user, office_password));
     let mut office = SyncClient::new("office").await;
     office.connect(sync_url.clone(), &office_token).await;
     let mut watching = Vec::new();

@@ -38,12 +38,13 @@ async fn what_one_node_acknowledges_the_other_serves() {
         b.startup.seeded.is_none(),
         "the second node finds the deployment"
     );
+    let (office_user, unit_user) = (a.demo_username(OFFICE), a.demo_username(UNIT));
     let (office_pw, unit_pw) = (a.password(OFFICE), a.password(UNIT));
-    let unit_token = blocking(|| a.login(UNIT, &unit_pw));
+    let unit_token = blocking(|| a.login(&unit_user, &unit_pw));
     // A session made on one node opens the other.
     let (status, _) = blocking(|| b.get_json_as(&unit_token, "/api/me"));
     assert_eq!(status, 200, "a session is the deployment's, not a node's");
-    let office_token = blocking(|| b.login(OFFICE, &office_pw));
+    let office_token = blocking(|| b.login(&office_user, &office_pw));
     let doc_id = blocking(|| b.doc_id(&office_token, "progress", Some(UNIT)));
 
     let mut office = SyncClient::new("office-on-b").await;
@@ -59,7 +60,7 @@ async fn what_one_node_acknowledges_the_other_serves() {
     let mut delays = Vec::new();
     for seq in 1..=40 {
         let want = format!("Báo cáo lần {seq} qua nút A");
-        edit::<Progress>(&own, UNIT, |p| {
+        edit::<Progress>(&own, &unit_user, |p| {
             p.entry_mut("t2-a", PeriodKind::Q1).result = want.clone();
         });
         tablet.wait_acknowledged(&own).await;
@@ -85,11 +86,11 @@ async fn what_one_node_acknowledges_the_other_serves() {
 
     // A document node B never loaded: read whole when first asked for there.
     let other = blocking(|| b.doc_id(&office_token, "progress", Some(OFFICE)));
-    let office_on_a = blocking(|| a.login(OFFICE, &office_pw));
+    let office_on_a = blocking(|| a.login(&office_user, &office_pw));
     let mut desk = SyncClient::new("office-desk-on-a").await;
     desk.connect(a.sync_url(), &office_on_a).await;
     let mine = desk.find(&other).await.expect("own progress");
-    edit::<Progress>(&mine, OFFICE, |p| {
+    edit::<Progress>(&mine, &office_user, |p| {
         p.entry_mut("t2-a", PeriodKind::Q1).result = "Viết ở nút A".into();
     });
     desk.wait_acknowledged(&mine).await;
@@ -126,7 +127,7 @@ async fn what_one_node_acknowledges_the_other_serves() {
             a.post_json(
                 "/api/login",
                 None,
-                serde_json::json!({ "username": UNIT, "password": "sai-mat-khau" }),
+                serde_json::json!({ "username": unit_user, "password": "sai-mat-khau" }),
             )
         });
         assert_eq!(status, 401);
@@ -135,7 +136,7 @@ async fn what_one_node_acknowledges_the_other_serves() {
         b.post_json(
             "/api/login",
             None,
-            serde_json::json!({ "username": UNIT, "password": unit_pw }),
+            serde_json::json!({ "username": unit_user, "password": unit_pw }),
         )
     });
     assert_eq!(status, 429, "locked out across nodes: {body}");
@@ -165,7 +166,8 @@ async fn a_forgery_split_across_nodes_certifies_nothing() {
     let shared = store_setting(a_dir.path());
     let b = blocking(|| TestServer::start_with(b_dir.path(), |c| c.store = shared.clone()));
     let plan_id = a.startup.seeded.clone().expect("seeded").plan_id;
-    let unit_token = blocking(|| a.login(UNIT, &a.password(UNIT)));
+    let unit_user = a.demo_username(UNIT);
+    let unit_token = blocking(|| a.login(&unit_user, &a.password(UNIT)));
     let doc_id = a.seeded_progress(UNIT);
     let now = tiendo_server::unix_now() * 1000;
 
@@ -173,11 +175,18 @@ async fn a_forgery_split_across_nodes_certifies_nothing() {
     let mut tablet = SyncClient::new("tablet-split").await;
     tablet.connect(a.sync_url(), &unit_token).await;
     let own = tablet.find(&doc_id).await.expect("its progress");
-    edit::<Progress>(&own, UNIT, |p| {
+    edit::<Progress>(&own, &unit_user, |p| {
         p.entry_mut("t2-a", PeriodKind::Q1).percent = 20
     });
     own.with_document(|d| {
-        let s = Step::new("split-s1", Action::Submit, UNIT, Role::UnitEditor, now, "");
+        let s = Step::new(
+            "split-s1",
+            Action::Submit,
+            &unit_user,
+            Role::UnitEditor,
+            now,
+            "",
+        );
         workflow::take_unit_step(d, PeriodKind::Q1, s).unwrap();
     });
     tablet.wait_acknowledged(&own).await;
@@ -195,7 +204,7 @@ async fn a_forgery_split_across_nodes_certifies_nothing() {
         let s = Step::new(
             "split-forged",
             Action::Approve,
-            HEAD,
+            &a.demo_username(HEAD),
             Role::UnitHead,
             later,
             "split-s1",

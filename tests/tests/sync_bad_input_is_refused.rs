@@ -173,7 +173,7 @@ async fn bad_frames_close_only_their_connection_with_a_reason() {
     drop(open);
 
     // Through all of it the good client kept its connection and still syncs.
-    edit::<Progress>(&doc, OFFICE, |p| {
+    edit::<Progress>(&doc, &server.demo_username(OFFICE), |p| {
         let e = p.entry_mut("t1-a", PeriodKind::Q1);
         e.status = WorkStatus::Done;
         e.percent = 100;

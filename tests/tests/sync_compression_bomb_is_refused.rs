@@ -80,7 +80,7 @@ async fn a_change_that_inflates_to_256_mib_is_refused_and_nobody_else_notices() 
     assert_eq!(after, before, "the document is unchanged");
 
     // The other tablet's edit is still acknowledged.
-    edit::<Progress>(&good_doc, OFFICE, |p| {
+    edit::<Progress>(&good_doc, &server.demo_username(OFFICE), |p| {
         let e = p.entry_mut("t1-a", PeriodKind::Q1);
         e.status = WorkStatus::Done;
         e.percent = 100;

@@ -50,7 +50,7 @@ async fn offline_edits_from_two_clients_converge_and_reach_the_status() {
     // Offline: each edits its own unit's progress and, concurrently, the same plan.
     a.disconnect();
     b.disconnect();
-    edit::<Progress>(&a_prog, OFFICE, |p| {
+    edit::<Progress>(&a_prog, &server.demo_username(OFFICE), |p| {
         let e = p.entry_mut("t1-a", PeriodKind::Q1);
         e.status = WorkStatus::Done;
         e.percent = 100;
@@ -63,7 +63,7 @@ async fn offline_edits_from_two_clients_converge_and_reach_the_status() {
         e.percent = 40;
         e.result = "Đang kiểm tra tại 2 phòng".into();
     });
-    edit::<Plan>(&a_plan, OFFICE, |p| {
+    edit::<Plan>(&a_plan, &server.demo_username(OFFICE), |p| {
         p.signer.name = "Nguyễn Văn A".into();
     });
     edit::<Plan>(&b_plan, "admin", |p| {

@@ -52,6 +52,7 @@ async fn reconnecting_with_nothing_new_costs_a_fraction_of_the_history() {
     let mut server = blocking(|| TestServer::start(dir.path()));
     let token = blocking(|| server.login_demo(OFFICE));
     let doc_id = blocking(|| server.doc_id(&token, "progress", Some(OFFICE)));
+    let user = server.demo_username(OFFICE);
 
     // A long history: 5,000 edits made offline, then synced.
     let mut tablet = SyncClient::with_store("tablet-long-history", &tablet_db).await;
@@ -62,7 +63,7 @@ async fn reconnecting_with_nothing_new_costs_a_fraction_of_the_history() {
         .expect("the office reads its progress");
     tablet.disconnect();
     for i in 0..CHANGES {
-        edit::<Progress>(&doc, OFFICE, |p| {
+        edit::<Progress>(&doc, &user, |p| {
             let e = p.entry_mut("t1-a", PeriodKind::Q1);
             e.status = WorkStatus::InProgress;
             e.percent = (i % 100) as u8;

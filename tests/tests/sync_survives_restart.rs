@@ -42,7 +42,7 @@ async fn acknowledged_edits_survive_a_server_restart() {
     let dir = data_dir();
     let server = blocking(|| TestServer::start(dir.path()));
     let token = blocking(|| server.login_demo(OFFICE));
-    let password = server.password(OFFICE);
+    let (username, password) = (server.demo_username(OFFICE), server.password(OFFICE));
     let doc_id = blocking(|| server.doc_id(&token, "progress", Some(OFFICE)));
     let mut client = SyncClient::new("tablet").await;
     client.connect(server.sync_url(), &token).await;
@@ -56,7 +56,7 @@ async fn acknowledged_edits_survive_a_server_restart() {
     // Offline while the server restarts (on a new port), then one more edit.
     set_percent(&doc, "t1-a", 60);
     let server = blocking(|| TestServer::start(dir.path()));
-    let token = blocking(|| server.login(OFFICE, &password));
+    let token = blocking(|| server.login(&username, &password));
     client.connect(server.sync_url(), &token).await;
     client.wait_acknowledged(&doc).await;
     let (code, s) = blocking(|| {
@@ -77,8 +77,8 @@ async fn kill_9_right_after_the_acknowledgement_loses_nothing() {
     let dir = data_dir();
     let first =
         blocking(|| RealServer::start(dir.path(), "127.0.0.1:0", Path::new("/nonexistent")));
-    let password = first.password(OFFICE);
-    let token = blocking(|| login(&first.addr, OFFICE, &password));
+    let (username, password) = (first.demo_username(OFFICE), first.password(OFFICE));
+    let token = blocking(|| login(&first.addr, &username, &password));
     let (_, doc_id) = blocking(|| own_progress(&first.addr, &token));
     let url = url::Url::parse(&format!("ws://{}/sync", first.addr)).unwrap();
     let mut client = SyncClient::new("tablet").await;
@@ -95,7 +95,7 @@ async fn kill_9_right_after_the_acknowledgement_loses_nothing() {
     let second =
         blocking(|| RealServer::start(dir.path(), "127.0.0.1:0", Path::new("/nonexistent")));
     assert!(second.accounts.is_empty(), "accounts are not created again");
-    let token = blocking(|| login(&second.addr, OFFICE, &password));
+    let token = blocking(|| login(&second.addr, &username, &password));
     let (code, s) = blocking(|| {
         request(
             &second.addr,

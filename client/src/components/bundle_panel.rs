@@ -19,15 +19,19 @@ use crate::infra::{browser, bundles};
 pub struct BundlePanelProps {
     /// The device's session, once started.
     pub session: Option<Rc<Session>>,
+    /// The units a starter bundle may be made for (office build): each unit of the agency that
+    /// exists today and has a progress document, once, by its name today.
+    pub units: Vec<(String, String)>,
 }
 
 impl PartialEq for BundlePanelProps {
     fn eq(&self, other: &Self) -> bool {
-        match (&self.session, &other.session) {
-            (Some(a), Some(b)) => Rc::ptr_eq(a, b),
-            (None, None) => true,
-            _ => false,
-        }
+        self.units == other.units
+            && match (&self.session, &other.session) {
+                (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+                (None, None) => true,
+                _ => false,
+            }
     }
 }
 
@@ -119,7 +123,7 @@ pub fn bundle_panel(props: &BundlePanelProps) -> Html {
                     <label>{"Nạp gói khởi tạo (thay cho lần đồng bộ đầu): "}
                         <input type="file" accept=".tiendo" onchange={on_starter} data-testid="bundle-starter" />
                     </label>
-                    { office(&me, said.clone()) }
+                    { office(&me, said.clone(), props.units.clone()) }
                     {
                         match &*said {
                             Some(Said::Done(m)) => html! { <p class="ok" role="status" data-testid="bundle-message">{m}</p> },
@@ -134,22 +138,24 @@ pub fn bundle_panel(props: &BundlePanelProps) -> Html {
 }
 
 #[cfg(feature = "office")]
-fn office(me: &tiendo_shared::api::Me, said: UseStateHandle<Option<Said>>) -> Html {
+fn office(
+    me: &tiendo_shared::api::Me,
+    said: UseStateHandle<Option<Said>>,
+    units: Vec<(String, String)>,
+) -> Html {
     use tiendo_shared::api::Role;
     if !matches!(me.user.role, Role::AgencyAdmin | Role::SystemAdmin) {
         return html! {};
     }
-    let units: Vec<(String, String)> = me
-        .documents
-        .iter()
-        .filter(|d| d.kind == tiendo_shared::DocKind::Progress)
-        .filter_map(|d| Some((d.unit_id.clone()?, d.title.clone())))
-        .collect();
     html! { <OfficeBundles {units} {said} /> }
 }
 
 #[cfg(not(feature = "office"))]
-fn office(_me: &tiendo_shared::api::Me, _said: UseStateHandle<Option<Said>>) -> Html {
+fn office(
+    _me: &tiendo_shared::api::Me,
+    _said: UseStateHandle<Option<Said>>,
+    _units: Vec<(String, String)>,
+) -> Html {
     html! {}
 }
 
@@ -239,14 +245,14 @@ fn office_bundles(props: &OfficeProps) -> Html {
                 </ul>
             }
             <label>{"Gói khởi tạo cho máy tính bảng mới của đơn vị: "}
-                <select onchange={on_unit} data-testid="bundle-starter-unit">
+                <select onchange={on_unit} data-testid="bundle-starter-unit" aria-label="Đơn vị nhận gói khởi tạo">
                     { for props.units.iter().map(|(id, title)| html! {
                         <option value={id.clone()} selected={*id == *unit}>{title}</option>
                     }) }
                 </select>
             </label>
             {" "}
-            <a href={format!("/api/bundles/starter?unit={}", *unit)} download="" data-testid="bundle-starter-link">{"Tải gói khởi tạo"}</a>
+            <a class="button secondary" href={format!("/api/bundles/starter?unit={}", *unit)} download="" data-testid="bundle-starter-link">{"Tải gói khởi tạo"}</a>
         </div>
     }
 }

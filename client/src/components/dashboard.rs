@@ -58,6 +58,10 @@ fn legend() -> Html {
     }
 }
 
+/// How many rows a watch list shows until the user asks for all of them: the dashboard stays a
+/// page, not a scroll of every overdue task.
+const WATCH_SHOWN: usize = 8;
+
 #[derive(Properties, PartialEq)]
 struct WatchProps {
     title: &'static str,
@@ -65,22 +69,30 @@ struct WatchProps {
     items: Vec<Watch>,
     empty: &'static str,
     on_open: Callback<String>,
+    /// Every row shown (the dashboard keeps it, so "Quay lại" from a task finds it as it was).
+    expanded: bool,
+    on_expand: Callback<&'static str>,
 }
 
 #[function_component(WatchList)]
 fn watch_list(props: &WatchProps) -> Html {
+    let more = props.items.len().saturating_sub(WATCH_SHOWN);
+    let toggle = {
+        let (cb, id) = (props.on_expand.clone(), props.id);
+        Callback::from(move |_| cb.emit(id))
+    };
     html! {
         <section class="watch" data-testid={props.id}>
             <h3>{format!("{} ({})", props.title, props.items.len())}</h3>
             if props.items.is_empty() { <p class="sub">{props.empty}</p> }
             <ul>
-            { for props.items.iter().map(|w| {
+            { for props.items.iter().enumerate().map(|(i, w)| {
                 let open = {
                     let (cb, id) = (props.on_open.clone(), w.task_id.clone());
                     Callback::from(move |_| cb.emit(id.clone()))
                 };
                 html! {
-                    <li>
+                    <li hidden={i >= WATCH_SHOWN && !props.expanded}>
                         <button class="link" onclick={open} data-testid={format!("{}-{}", props.id, w.task_id)}>
                             <span class="code">{&w.code}</span>
                             <span class="title">{&w.title}</span>
@@ -91,6 +103,12 @@ fn watch_list(props: &WatchProps) -> Html {
                 }
             }) }
             </ul>
+            if more > 0 {
+                <button type="button" class="secondary more" onclick={toggle} aria-expanded={props.expanded.to_string()}
+                    data-testid={format!("{}-more", props.id)}>
+                    { if props.expanded { "Thu gọn".to_string() } else { format!("Xem thêm {more} nhiệm vụ") } }
+                </button>
+            }
         </section>
     }
 }
@@ -177,8 +195,13 @@ pub fn dashboard_view() -> Html {
     // The day the user picked ("Tính đến ngày"); none: the period's own (a period past its
     // report deadline as of that deadline, else today).
     let picked = use_state(|| None::<Date>);
-    let as_of_error = use_state(|| None::<String>);
-    let open = use_state(|| None::<String>);
+    // A day typed that does not read as a date: (what was typed, why), kept in the field.
+    let as_of_error = use_state(|| None::<(String, String)>);
+    // The task opened from a watch list, and where the page was scrolled when it opened ("Quay
+    // lại" comes back there).
+    let open = use_state(|| None::<(String, f64)>);
+    // The watch lists shown whole.
+    let expanded = use_state(std::collections::BTreeSet::<&'static str>::new);
     let info = use_state(|| None::<ReportsInfo>);
     let refresh = use_state(|| 0u32);
     {
@@ -234,12 +257,18 @@ pub fn dashboard_view() -> Html {
     };
     let on_open = {
         let open = open.clone();
-        Callback::from(move |id: String| open.set(Some(id)))
+        Callback::from(move |id: String| {
+            open.set(Some((id, browser::scroll_y())));
+            browser::scroll_to_y(0.0);
+        })
     };
-    if let Some(task_id) = &*open {
+    if let Some((task_id, y)) = &*open {
         let back = {
-            let open = open.clone();
-            Callback::from(move |_| open.set(None))
+            let (open, y) = (open.clone(), *y);
+            Callback::from(move |_| {
+                open.set(None);
+                browser::scroll_to_y(y);
+            })
         };
         return html! {
             <TaskView task_id={task_id.clone()} period={*period} as_of={if at.picked { as_of } else { today }}
@@ -250,8 +279,18 @@ pub fn dashboard_view() -> Html {
         let period = period.clone();
         Callback::from(move |p: PeriodKind| period.set(p))
     };
+    let on_expand = {
+        let expanded = expanded.clone();
+        Callback::from(move |id: &'static str| {
+            let mut e = (*expanded).clone();
+            if !e.remove(id) {
+                e.insert(id);
+            }
+            expanded.set(e);
+        })
+    };
     let on_as_of = {
-        let (picked, err) = (picked.clone(), as_of_error.clone());
+        let (picked, err, as_of_shown) = (picked.clone(), as_of_error.clone(), as_of);
         Callback::from(move |e: Event| {
             if let Some(i) = e
                 .target()
@@ -268,9 +307,13 @@ pub fn dashboard_view() -> Html {
                         picked.set(Some(d));
                         err.set(None);
                     }
-                    Err(_) => err.set(Some(format!(
-                        "Ngày không hợp lệ: {} (ghi theo dd/mm/yyyy)",
-                        i.value()
+                    Err(_) => err.set(Some((
+                        i.value(),
+                        format!(
+                            "Ngày không hợp lệ: {} (ghi theo dd/mm/yyyy); số liệu vẫn tính đến {}",
+                            i.value(),
+                            as_of_shown.vi()
+                        ),
                     ))),
                 }
             }
@@ -325,6 +368,20 @@ pub fn dashboard_view() -> Html {
                 data-testid={format!("download-{kind}")}>{format!("Tải báo cáo {}", kind.to_uppercase())}</a>
         }
     };
+    // "Hồ sơ minh chứng": the period's evidence files in one ZIP, by task, as of the same day.
+    let evidence_url = format!(
+        "/api/plans/{}/evidence/{}.zip{}",
+        ws.snap.plan_id,
+        period.as_str(),
+        years::as_of_query(*picked)
+    );
+    // The page's parts, each reachable directly from the bar under the filters.
+    let jump = |testid: &'static str, label: &'static str| {
+        html! {
+            <button type="button" class="secondary" onclick={Callback::from(move |_| browser::scroll_to(testid))}
+                data-testid={format!("jump-{testid}")}>{label}</button>
+        }
+    };
     let card = |label: &'static str, value: String, id: &'static str, class: &'static str| {
         html! {
             <div class={classes!("card", class)} data-testid={format!("headline-{id}")}>
@@ -345,10 +402,19 @@ pub fn dashboard_view() -> Html {
                     <PeriodSelect value={*period} testid="dashboard-period" on_change={on_period} />
                 </label>
                 <label>{"Tính đến ngày "}
-                    <input value={as_of.vi()} onchange={on_as_of} placeholder="dd/mm/yyyy" data-testid="dashboard-as-of" />
+                    <input class="date" inputmode="numeric" value={as_of_error.as_ref().map_or_else(|| as_of.vi(), |(typed, _)| typed.clone())}
+                        onchange={on_as_of} placeholder="dd/mm/yyyy" aria-invalid={as_of_error.is_some().to_string()} data-testid="dashboard-as-of" />
                 </label>
             </div>
-            if let Some(e) = &*as_of_error { <p class="error" role="alert">{e}</p> }
+            if let Some((_, e)) = &*as_of_error { <p class="error" role="alert" data-testid="dashboard-as-of-error">{e}</p> }
+            <nav class="sections" aria-label="Các phần của trang tổng hợp">
+                {jump("headline", "Tổng quan")}
+                {jump("calendar", "Lịch báo cáo")}
+                {jump("unit-reports-workflow", "Báo cáo của đơn vị")}
+                {jump("downloads", "Tải báo cáo")}
+                {jump("chart-areas", "Biểu đồ")}
+                {jump("list-overdue", "Theo dõi")}
+            </nav>
             if unreadable > 0 { <p class="error">{format!("{unreadable} tài liệu tiến độ không đọc được")}</p> }
             if !plan.unreadable.is_empty() {
                 <details class="error" data-testid="plan-unreadable">
@@ -409,10 +475,12 @@ pub fn dashboard_view() -> Html {
                 if info.is_none() { <p class="sub">{"Chưa có thông tin từ máy chủ về các báo cáo đã tạo."}</p> }
             </section>
             <UnitReports period={*period} received={info_now.received.clone()} />
-            <section class="downloads">
+            <section class="downloads" data-testid="downloads">
                 <h3>{format!("Báo cáo {} (tính đến {})", period.vi(), as_of.vi())}</h3>
                 if online {
-                    <div class="actions">{download("docx")}{download("xlsx")}</div>
+                    <div class="actions">{download("docx")}{download("xlsx")}
+                        <a class="button secondary" href={evidence_url} download="" data-testid="download-evidence">{"Hồ sơ minh chứng (ZIP)"}</a>
+                    </div>
                 } else {
                     <p class="sub" data-testid="downloads-offline">{"Tệp báo cáo do máy chủ tạo: cần có mạng để tải. Số liệu trên trang vẫn là số liệu đã đồng bộ."}</p>
                 }
@@ -452,9 +520,12 @@ pub fn dashboard_view() -> Html {
                     </tbody>
                 </table>
             </section>
-            <WatchList title="Nhiệm vụ quá hạn" id="list-overdue" items={lists.overdue} empty="Không có nhiệm vụ quá hạn." on_open={on_open.clone()} />
-            <WatchList title="Đến hạn trong 30 ngày" id="list-due-soon" items={lists.due_soon} empty="Không có nhiệm vụ đến hạn trong 30 ngày tới." on_open={on_open.clone()} />
-            <WatchList title="Đơn vị chủ trì chưa báo cáo kỳ này" id="list-not-reported" items={lists.not_reported} empty="Mọi đơn vị chủ trì đã báo cáo." {on_open} />
+            <WatchList title="Nhiệm vụ quá hạn" id="list-overdue" items={lists.overdue} empty="Không có nhiệm vụ quá hạn."
+                on_open={on_open.clone()} expanded={expanded.contains("list-overdue")} on_expand={on_expand.clone()} />
+            <WatchList title="Đến hạn trong 30 ngày" id="list-due-soon" items={lists.due_soon} empty="Không có nhiệm vụ đến hạn trong 30 ngày tới."
+                on_open={on_open.clone()} expanded={expanded.contains("list-due-soon")} on_expand={on_expand.clone()} />
+            <WatchList title="Đơn vị chủ trì chưa báo cáo kỳ này" id="list-not-reported" items={lists.not_reported} empty="Mọi đơn vị chủ trì đã báo cáo."
+                {on_open} expanded={expanded.contains("list-not-reported")} {on_expand} />
         </main>
     }
 }

@@ -1,4 +1,5 @@
-//! The screens, one module per screen or widget: the signed-in workspace and its header
+//! The screens, one module per screen or widget: the account screen ([`account`]; its
+//! administrator's part `accounts_admin`, office build), the signed-in workspace and its header
 //! ([`workspace`], [`sync_indicator`], the plans by year [`year_switcher`]), the start screen's
 //! pending work of any year ([`pending_work`]), the tabs ([`tabs`]), the plan ([`plan_overview`]), a task
 //! with every readable report ([`task_view`]), the unit's tasks and progress form ([`task_list`],
@@ -14,6 +15,9 @@
 //! ([`PlanDocs`]); they never call a browser API themselves (that is `infra`). Elements the tests
 //! rely on carry stable `data-testid`s.
 
+pub mod account;
+#[cfg(feature = "office")]
+pub mod accounts_admin;
 pub mod app;
 pub mod bundle_panel;
 #[cfg(feature = "office")]

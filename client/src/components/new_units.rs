@@ -64,6 +64,8 @@ pub fn new_units(props: &NewUnitsProps) -> Html {
     if props.units.is_empty() {
         return html! {};
     }
+    // Days typed that do not read as dates, by unit: said beside the field, not dropped.
+    let bad_days = use_state(BTreeMap::<String, String>::new);
     let undecided = props
         .units
         .iter()
@@ -91,16 +93,26 @@ pub fn new_units(props: &NewUnitsProps) -> Html {
             })
         };
         let on_day = {
-            let value = value.clone();
+            let (value, bad_days, id) = (value.clone(), bad_days.clone(), n.id.clone());
             Callback::from(move |e: Event| {
                 if let Some(i) = e
                     .target()
                     .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
                 {
-                    pick.emit((value.clone(), i.value().parse().ok()));
+                    let typed = i.value();
+                    let day = typed.trim().parse().ok();
+                    let mut bad = (*bad_days).clone();
+                    if day.is_none() && !typed.trim().is_empty() {
+                        bad.insert(id.clone(), typed);
+                    } else {
+                        bad.remove(&id);
+                    }
+                    bad_days.set(bad);
+                    pick.emit((value.clone(), day));
                 }
             })
         };
+        let bad_day = bad_days.get(&n.id).cloned();
         // The alike units first, then the others.
         let mut order: Vec<&tiendo_shared::Unit> = n
             .like
@@ -141,9 +153,14 @@ pub fn new_units(props: &NewUnitsProps) -> Html {
                 <td>
                     if dated || value.is_empty() {
                         <label>{"từ ngày "}
-                            <input type="date" value={day.map(|d| d.to_string()).unwrap_or_default()}
+                            <input class="date" inputmode="numeric" placeholder="dd/mm/yyyy"
+                                value={bad_day.clone().or(day.map(|d| d.vi())).unwrap_or_default()}
                                 onchange={on_day} data-testid="new-unit-from" />
                         </label>
+                        if let Some(typed) = bad_day {
+                            <p class="error" role="alert" data-testid="new-unit-from-error">
+                                {format!("Ngày không hợp lệ: {typed} (ghi theo dd/mm/yyyy)")}</p>
+                        }
                     }
                 </td>
             </tr>

@@ -35,6 +35,11 @@ mod imp {
         html! { <crate::components::organisation::Organisation /> }
     }
 
+    /// The accounts an administrator administers, and their audit.
+    pub fn accounts_admin() -> Html {
+        html! { <crate::components::accounts_admin::AccountsAdmin /> }
+    }
+
     /// The editor of a new task in `area`.
     pub fn add_task(area: u32, as_of: Date, on_done: Callback<()>) -> Html {
         html! { <TaskEditor task_id={None::<String>} {area} {as_of} {on_done} /> }
@@ -106,6 +111,10 @@ mod imp {
     }
 
     pub fn organisation() -> Html {
+        Html::default()
+    }
+
+    pub fn accounts_admin() -> Html {
         Html::default()
     }
 

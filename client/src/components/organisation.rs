@@ -247,13 +247,13 @@ fn form(
                 </fieldset>
             }
             <label>{"Có hiệu lực từ ngày "}
-                <input type="date" data-testid="org-on" value={draft.on.clone()} onchange={set(|d, v| d.on = v)} />
+                <input class="date" inputmode="numeric" placeholder="dd/mm/yyyy" data-testid="org-on" value={draft.on.clone()} onchange={set(|d, v| d.on = v)} />
             </label>
             <label>{"Căn cứ: số quyết định "}
                 <input data-testid="org-basis" value={draft.basis_number.clone()} onchange={set(|d, v| d.basis_number = v)} />
             </label>
-            <label>{"ngày "}
-                <input type="date" data-testid="org-basis-date" value={draft.basis_date.clone()} onchange={set(|d, v| d.basis_date = v)} />
+            <label>{"Ngày quyết định "}
+                <input class="date" inputmode="numeric" placeholder="dd/mm/yyyy" data-testid="org-basis-date" value={draft.basis_date.clone()} onchange={set(|d, v| d.basis_date = v)} />
             </label>
             if matches!(kind, Some(ChangeKind::Merge | ChangeKind::Split | ChangeKind::Retire)) {
                 <label>{"Tài khoản của đơn vị "}

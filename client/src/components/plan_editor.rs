@@ -402,7 +402,7 @@ pub fn plan_import() -> Html {
             }
             <h3>{"Nhập kế hoạch khác từ tệp (.docx, .xlsx, .txt)"}</h3>
             <input type="file" accept=".docx,.xlsx,.txt,text/plain,application/vnd.openxmlformats-officedocument.wordprocessingml.document,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                onchange={on_file} data-testid="import-file" />
+                aria-label="Tệp kế hoạch (.docx, .xlsx, .txt)" onchange={on_file} data-testid="import-file" />
             {
                 match &*parsed {
                     None => html! {},
@@ -428,12 +428,12 @@ pub fn plan_import() -> Html {
                                     html! {
                                     <tr data-testid={format!("import-task-{}", t.id)} class={classes!(dropped(&t.id).then_some("retired"))}>
                                         <td>{area.number}</td>
-                                        <td><input class="code" value={t.code.clone()} onchange={correct(t.id.clone(), "code")} data-testid="import-code" /></td>
+                                        <td><input class="code" value={t.code.clone()} onchange={correct(t.id.clone(), "code")} aria-label={format!("Mã của nhiệm vụ {}", t.title)} data-testid="import-code" /></td>
                                         <td class="title">{&t.title}</td>
-                                        <td><input value={names(&t.lead)} onchange={correct(t.id.clone(), "lead")} data-testid="import-lead" /></td>
-                                        <td><input value={names(&t.coordinating)} onchange={correct(t.id.clone(), "coordinating")} data-testid="import-coordinating" /></td>
+                                        <td><input value={names(&t.lead)} title={names(&t.lead)} onchange={correct(t.id.clone(), "lead")} aria-label={format!("Chủ trì nhiệm vụ {}", t.code)} data-testid="import-lead" /></td>
+                                        <td><input value={names(&t.coordinating)} title={names(&t.coordinating)} onchange={correct(t.id.clone(), "coordinating")} aria-label={format!("Phối hợp nhiệm vụ {}", t.code)} data-testid="import-coordinating" /></td>
                                         <td>{t.products.join("; ")}</td>
-                                        <td><input value={t.schedule.raw.clone()} onchange={correct(t.id.clone(), "timeline")} data-testid="import-timeline" /></td>
+                                        <td><input value={t.schedule.raw.clone()} title={t.schedule.raw.clone()} onchange={correct(t.id.clone(), "timeline")} aria-label={format!("Thời gian nhiệm vụ {}", t.code)} data-testid="import-timeline" /></td>
                                         <td data-testid="import-due">{if due.is_empty() { "—".to_string() } else { due.join(", ") }}</td>
                                     </tr>
                                 }}) }

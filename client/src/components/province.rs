@@ -105,7 +105,7 @@ pub fn province() -> Html {
             ));
         });
         html! {
-            <th><button class="link" onclick={click} data-testid={format!("sort-{}", key.as_str())}>{format!("{}{mark}", key.vi())}</button></th>
+            <th scope="col" aria-sort={if current == key { if desc { "descending" } else { "ascending" } } else { "none" }}><button class="sort" onclick={click} data-testid={format!("sort-{}", key.as_str())}>{format!("{}{mark}", key.vi())}</button></th>
         }
     };
     let Some((r, kept)) = &*rollup else {
@@ -141,8 +141,8 @@ pub fn province() -> Html {
                 <label>{"Kỳ báo cáo "}<PeriodSelect value={*period} testid="province-period" on_change={on_period} /></label>
                 <label>{"Loại cơ quan "}
                     <select onchange={on_kind} data-testid="province-kind">
-                        <option value="">{"Tất cả"}</option>
-                        { for Kind::ALL.iter().map(|k| html! { <option value={k.as_str()}>{k.vi()}</option> }) }
+                        <option value="" selected={kind.is_none()}>{"Tất cả"}</option>
+                        { for Kind::ALL.iter().map(|k| html! { <option value={k.as_str()} selected={*kind == Some(*k)}>{k.vi()}</option> }) }
                     </select>
                 </label>
                 if !*kept { <a class="button" href={download} download="" data-testid="province-download">{"Tải XLSX"}</a> }
@@ -150,7 +150,8 @@ pub fn province() -> Html {
             if r.rows.is_empty() {
                 <p class="sub" data-testid="province-empty">{format!("Chưa có cơ quan nào có kế hoạch năm {shown_year}.")}</p>
             }
-            <table class="plan" data-testid="province-table">
+            <div class="table-scroll">
+            <table class="plan rollup" data-testid="province-table">
                 <thead><tr>{ for SortKey::ALL.iter().map(|k| header(*k)) }</tr></thead>
                 <tbody>
                 { for rows.iter().map(|a| {
@@ -160,8 +161,8 @@ pub fn province() -> Html {
                     };
                     let (points, max) = a.points();
                     html! {
-                        <tr data-testid={format!("province-row-{}", a.agency_id)}>
-                            <td><button class="link" onclick={pick} data-testid={format!("province-open-{}", a.agency_id)}>{&a.agency}</button>
+                        <tr class="open" onclick={pick.clone()} data-testid={format!("province-row-{}", a.agency_id)}>
+                            <td class="first"><button class="name" onclick={pick} data-testid={format!("province-open-{}", a.agency_id)}>{&a.agency}</button>
                                 <span class="sub">{format!(" ({})", a.kind.vi())}</span>
                                 if let Some(day) = a.as_of.filter(|d| *d != r.as_of) {
                                     <div class="sub" data-testid="province-row-as-of">{format!("Tính đến {} (hạn báo cáo của cơ quan)", day.vi())}</div>
@@ -182,6 +183,7 @@ pub fn province() -> Html {
                 }) }
                 </tbody>
             </table>
+            </div>
         </main>
     }
 }

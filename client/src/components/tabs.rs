@@ -1,12 +1,13 @@
 //! The workspace's tabs: the unit's tasks, the plan, and (for those who see every unit) the
 //! merged summary, (for the province) the roll-up over agencies and (for the central office) the
-//! organisation (office build); and the
+//! organisation (office build), the user's account (everyone); and the
 //! "newer version" notice.
 //!
 //! Stage: *UI*.
 
 use yew::prelude::*;
 
+use super::account::AccountScreen;
 use super::plan_overview::PlanOverview;
 use super::task_list::Tasks;
 use super::{office, use_ws};
@@ -59,6 +60,7 @@ pub fn screens() -> Html {
                 if merged && office::BUILT { {tab(Tab::Summary, "Tổng hợp", "tab-summary")} }
                 if province { {tab(Tab::Province, "Toàn tỉnh", "tab-province")} }
                 if organisation { {tab(Tab::Organisation, "Tổ chức", "tab-organisation")} }
+                {tab(Tab::Account, "Tài khoản", "tab-account")}
             </nav>
             {
                 match screen {
@@ -66,6 +68,7 @@ pub fn screens() -> Html {
                     Tab::Summary if merged && office::BUILT => office::dashboard(),
                     Tab::Province if province => office::province(),
                     Tab::Organisation if organisation => office::organisation(),
+                    Tab::Account => html! { <AccountScreen /> },
                     _ => html! { <PlanOverview /> },
                 }
             }

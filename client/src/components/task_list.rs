@@ -158,13 +158,13 @@ pub fn tasks() -> Html {
                 <label>{"Báo cáo kỳ "}
                     <PeriodSelect value={period} testid="task-period" on_change={on_period} />
                 </label>
-                <input type="search" placeholder="Tìm theo mã hoặc nội dung" oninput={on_query} data-testid="task-search" />
-                <select onchange={on_filter} data-testid="task-filter">
-                    <option value="all">{"Tất cả"}</option>
-                    <option value="overdue">{"Quá hạn"}</option>
-                    <option value="due_soon">{"Sắp đến hạn"}</option>
-                    <option value="open">{"Chưa hoàn thành"}</option>
-                    <option value="lead">{"Chủ trì"}</option>
+                <input type="search" placeholder="Tìm theo mã hoặc nội dung" aria-label="Tìm nhiệm vụ" value={(*query).clone()} oninput={on_query} data-testid="task-search" />
+                <select onchange={on_filter} data-testid="task-filter" aria-label="Lọc nhiệm vụ">
+                    { for [(Filter::All, "all", "Tất cả"), (Filter::Overdue, "overdue", "Quá hạn"),
+                           (Filter::DueSoon, "due_soon", "Sắp đến hạn"), (Filter::Open, "open", "Chưa hoàn thành"),
+                           (Filter::Lead, "lead", "Chủ trì")].into_iter().map(|(f, value, label)| html! {
+                        <option {value} selected={*filter == f}>{label}</option>
+                    }) }
                 </select>
             </div>
             <PeriodReport {period} />

@@ -196,19 +196,20 @@ pub fn unit_reports(props: &UnitReportsProps) -> Html {
         <section class="unit-reports" data-testid="unit-reports-workflow">
             <h3>{format!("Báo cáo {} của các đơn vị", props.period.vi())}</h3>
             <p class="sub" data-testid="workflow-on-time">{format!("Gửi đúng hạn: {on_time} / {} đơn vị", rows.len())}</p>
-            <table class="plan">
-                <thead><tr><th>{"Đơn vị"}</th><th>{"Trạng thái"}</th><th>{"Gửi lần đầu"}</th><th>{"Đúng hạn"}</th><th>{"Các bước"}</th><th>{"Trả lại"}</th><th></th></tr></thead>
+            <div class="table-scroll">
+            <table class="plan stack">
+                <thead><tr><th>{"Đơn vị"}</th><th>{"Trạng thái"}</th><th>{"Gửi lần đầu"}</th><th>{"Đúng hạn"}</th><th>{"Các bước"}</th><th>{"Trả lại"}</th><th>{"Thao tác"}</th></tr></thead>
                 <tbody>
                 { for rows.iter().map(|r| html! {
                     <tr data-testid={format!("workflow-row-{}", r.unit_id)}>
-                        <td>{&r.name}</td>
-                        <td data-testid={format!("workflow-phase-{}", r.unit_id)} data-phase={r.panel.phase.key()}>{r.panel.phase.vi()}</td>
-                        <td>{r.first_sent.map(when).unwrap_or_default()}</td>
-                        <td data-testid={format!("workflow-ontime-{}", r.unit_id)}>{
+                        <td class="first"><strong>{&r.name}</strong></td>
+                        <td data-label="Trạng thái" data-testid={format!("workflow-phase-{}", r.unit_id)} data-phase={r.panel.phase.key()}>{r.panel.phase.vi()}</td>
+                        <td data-label="Gửi lần đầu">{r.first_sent.map(when).unwrap_or_default()}</td>
+                        <td data-label="Đúng hạn" data-testid={format!("workflow-ontime-{}", r.unit_id)}>{
                             match r.panel.on_time { Some(true) => "Đúng hạn", Some(false) => "Quá hạn", None => "Chưa gửi" }
                         }</td>
-                        <td><ul class="steps">{ for r.panel.lines.iter().map(|l| html! { <li>{l}</li> }) }</ul></td>
-                        <td>{ for r.returns.iter().map(|(at, note)| html! { <p class="returned">{format!("{at}: {note}")}</p> }) }</td>
+                        <td data-label="Các bước"><ul class="steps">{ for r.panel.lines.iter().map(|l| html! { <li>{l}</li> }) }</ul></td>
+                        <td data-label="Trả lại">{ for r.returns.iter().map(|(at, note)| html! { <p class="returned">{format!("{at}: {note}")}</p> }) }</td>
                         <td class="actions">
                             if r.panel.actions.contains(&Action::Accept) {
                                 <button onclick={decide(&r.unit_id, Action::Accept, r.panel.current.clone())}
@@ -220,7 +221,7 @@ pub fn unit_reports(props: &UnitReportsProps) -> Html {
                                     data-testid={format!("workflow-vouch-{}", r.unit_id)}>{"Công nhận giờ gửi trên máy"}</button>
                             }
                             if r.panel.actions.contains(&Action::Return) {
-                                <input placeholder="Lý do trả lại" data-testid={format!("workflow-note-{}", r.unit_id)} />
+                                <input placeholder="Lý do trả lại" aria-label={format!("Lý do trả lại báo cáo của {}", r.name)} data-testid={format!("workflow-note-{}", r.unit_id)} />
                                 <button class="secondary" onclick={decide(&r.unit_id, Action::Return, r.panel.current.clone())}
                                     data-testid={format!("workflow-return-{}", r.unit_id)}>{"Trả lại"}</button>
                             }
@@ -229,6 +230,7 @@ pub fn unit_reports(props: &UnitReportsProps) -> Html {
                 }) }
                 </tbody>
             </table>
+            </div>
             if let Some(e) = &*error { <p class="error" data-testid="workflow-error">{e}</p> }
             if ws.snap.plan_writable {
                 <details class="report-deadlines" data-testid="report-deadlines">

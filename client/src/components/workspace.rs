@@ -303,7 +303,12 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
                 </div>
                 <YearSwitcher {entries} current={(*wanted).clone()} on_choose={choose_plan} />
                 <SyncIndicator state={state.sync} synced_at={state.synced_at.clone()} />
-                <BundlePanel session={(*session).clone().and_then(Result::ok).map(|s| s.0)} />
+                <BundlePanel session={(*session).clone().and_then(Result::ok).map(|s| s.0)}
+                    units={organisation::starter_units(
+                        state.snapshot.as_ref().and_then(|s| s.agency.as_ref().ok()),
+                        &props.me.documents,
+                        browser::today(),
+                    )} />
                 <button class="secondary" onclick={logout} data-testid="logout">{"Đăng xuất"}</button>
             </header>
             if let Some(why) = &*refused {

@@ -16,16 +16,17 @@ pub fn now() -> UnixTime {
     UnixTime::from_millis(js_sys::Date::now())
 }
 
-/// A change's time (seconds since the epoch) as the device's local "hh:mm dd/mm/yyyy".
+/// A change's time (seconds since the epoch) as the device's local "dd/mm/yyyy hh:mm", the
+/// order of every date and time the app writes.
 pub fn when(secs: i64) -> String {
     let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64((secs * 1000) as f64));
     format!(
-        "{:02}:{:02} {:02}/{:02}/{}",
-        d.get_hours(),
-        d.get_minutes(),
+        "{:02}/{:02}/{} {:02}:{:02}",
         d.get_date(),
         d.get_month() + 1,
-        d.get_full_year()
+        d.get_full_year(),
+        d.get_hours(),
+        d.get_minutes()
     )
 }
 
@@ -151,6 +152,24 @@ pub fn download(name: &str, bytes: &[u8], mime: &str) -> Result<(), String> {
     })
     .forget();
     Ok(())
+}
+
+/// How far the page is scrolled down, in CSS pixels.
+pub fn scroll_y() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.scroll_y().ok())
+        .unwrap_or(0.0)
+}
+
+/// Scrolls the page to `y` once the screen being drawn is in place (a screen coming back is
+/// drawn first, then scrolled to where it was).
+pub fn scroll_to_y(y: f64) {
+    gloo_timers::callback::Timeout::new(0, move || {
+        if let Some(w) = web_sys::window() {
+            w.scroll_to_with_x_and_y(0.0, y);
+        }
+    })
+    .forget();
 }
 
 /// Scrolls the element with `data-testid` `testid` into view, once it is drawn (a link of the

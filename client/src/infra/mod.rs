@@ -1,6 +1,7 @@
 //! Everything that touches the world outside the app's memory: IndexedDB under samod
 //! ([`storage`]) and a first visit's documents written into it ([`bootstrap`]), the sync
-//! socket ([`socket`], [`runtime`]), the server's HTTP API ([`api`]) and its attested record of
+//! socket ([`socket`], [`runtime`]), the server's HTTP API ([`api`], its account routes
+//! [`accounts`]) and its attested record of
 //! who delivered each change (`attested`, office build), `localStorage`
 //! ([`prefs`]) with the start screen painted before the app loads ([`saved_view`]), evidence
 //! files kept and uploaded ([`files`]), bundle files carried by hand ([`bundles`]), the window ([`browser`]) and its notifications ([`notify`]), the signed-in device ([`session`]), one
@@ -10,6 +11,7 @@
 //! Stage: *I/O*, under the view models and the components; nothing above this module calls a
 //! browser API itself.
 
+pub mod accounts;
 pub mod api;
 #[cfg(feature = "office")]
 pub mod attested;

@@ -190,7 +190,19 @@ impl PlanDocs {
     /// office's report texts.
     fn reporting(&self, agency: Option<&Agency>) -> Reporting {
         use tiendo_shared::PeriodKind;
-        let mut out = Reporting::default();
+        let mut out = Reporting {
+            names: self
+                .me
+                .people
+                .iter()
+                .map(|p| (p.username.clone(), p.display_name.clone()))
+                .chain([(
+                    self.me.user.username.clone(),
+                    self.me.user.display_name.clone(),
+                )])
+                .collect(),
+            ..Reporting::default()
+        };
         let mut units: Vec<(String, &DocHandle)> = self
             .all_progress
             .iter()

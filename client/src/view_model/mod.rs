@@ -1,4 +1,5 @@
-//! What the screens show, computed from the documents without touching the browser: the unit's
+//! What the screens show, computed from the documents without touching the browser: the
+//! account screen's rules ([`accounts`]), the unit's
 //! task list ([`tasks`]), where an evidence file stands ([`files`]), a task's rows
 //! of unit reports ([`task_reports`]), the reporting workflow's panels and table ([`reporting`]), the organisation's changes
 //! ([`organisation`]), the start screen's pending work of any year ([`pending`]), the plans by
@@ -9,6 +10,7 @@
 //! Stage: *view model*, pure and tested without a page: documents' models in, rows and figures
 //! out (the numbers themselves come from `shared::status`).
 
+pub mod accounts;
 #[cfg(feature = "office")]
 pub mod dashboard;
 pub mod files;

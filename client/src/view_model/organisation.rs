@@ -147,15 +147,19 @@ impl Draft {
         if self.unit.is_empty() && kind != ChangeKind::Establish {
             return Err("chọn đơn vị".into());
         }
-        let on: Date = self
-            .on
-            .parse()
-            .map_err(|_| "nhập ngày có hiệu lực".to_string())?;
+        let on: Date = match self.on.trim() {
+            "" => return Err("nhập ngày có hiệu lực (dd/mm/yyyy)".into()),
+            d => d
+                .parse()
+                .map_err(|_| format!("ngày có hiệu lực không hợp lệ: {d} (ghi theo dd/mm/yyyy)"))?,
+        };
         let basis = Basis {
             number: self.basis_number.trim().to_string(),
             date: match self.basis_date.trim() {
                 "" => None,
-                d => Some(d.parse().map_err(|_| "ngày quyết định không hợp lệ")?),
+                d => Some(d.parse().map_err(|_| {
+                    format!("ngày quyết định không hợp lệ: {d} (ghi theo dd/mm/yyyy)")
+                })?),
             },
         };
         if basis.number.is_empty() {
@@ -221,6 +225,34 @@ pub fn me_changed(old: &Me, new: &Me) -> bool {
     };
     old.user.unit_id != new.user.unit_id
         || (new.user.role.is_unit_member() && progress(old) != progress(new))
+}
+
+/// The units a starter bundle may be made for: each unit with a progress document (of any
+/// plan) once, those of `agency` that exist on `today` only, by their name that day, in the
+/// agency's order; without the agency, as the documents name them.
+pub fn starter_units(
+    agency: Option<&Agency>,
+    documents: &[tiendo_shared::api::DocRef],
+    today: Date,
+) -> Vec<(String, String)> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut out: Vec<(String, String)> = documents
+        .iter()
+        .filter(|d| d.kind == tiendo_shared::DocKind::Progress)
+        .filter_map(|d| Some((d.unit_id.clone()?, d.title.clone())))
+        .filter(|(u, _)| seen.insert(u.clone()))
+        .filter_map(|(u, title)| match agency {
+            None => Some((u, title)),
+            Some(a) => (a.unit(&u).is_some() && a.lineage().valid(&u, today)).then(|| {
+                let name = a.unit_name_on(&u, today);
+                (u, name)
+            }),
+        })
+        .collect();
+    if let Some(a) = agency {
+        out.sort_by_key(|(u, _)| a.units.iter().position(|x| x.id == *u));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -319,6 +351,59 @@ mod tests {
                 .units
                 .iter()
                 .any(|u: &Unit| u.name == "Phòng Đo lường")
+        );
+    }
+
+    #[test]
+    fn dates_are_typed_dd_mm_yyyy_and_a_wrong_one_says_why() {
+        let mut d = Draft {
+            kind: Some(ChangeKind::Rename),
+            unit: A.into(),
+            names: "Phòng mới".into(),
+            basis_number: "QĐ số 9".into(),
+            on: "31/13/2025".into(),
+            ..Draft::default()
+        };
+        assert_eq!(
+            d.operation().unwrap_err(),
+            "ngày có hiệu lực không hợp lệ: 31/13/2025 (ghi theo dd/mm/yyyy)"
+        );
+        d.on = "01/07/2025".into();
+        d.basis_date = "30/02/2025".into();
+        assert!(d.operation().unwrap_err().contains("30/02/2025"));
+        d.basis_date = "25/06/2025".into();
+        let (_, on, basis) = d.operation().unwrap();
+        assert_eq!(on, "2025-07-01".parse().unwrap());
+        assert_eq!(basis.date, Some("2025-06-25".parse().unwrap()));
+    }
+
+    #[test]
+    fn starter_bundles_are_offered_once_per_unit_that_exists_today() {
+        let agency = agency_after(&[merge()]);
+        let doc = |unit: &str, plan: &str| tiendo_shared::api::DocRef {
+            doc_id: format!("{unit}-{plan}"),
+            url: String::new(),
+            kind: tiendo_shared::DocKind::Progress,
+            agency_id: agency.id.clone(),
+            plan_id: Some(plan.into()),
+            unit_id: Some(unit.into()),
+            title: format!("Tiến độ {unit} {plan}"),
+            access: tiendo_shared::api::Access::Write,
+            writable: true,
+        };
+        // Two plans' documents for B, one for A (merged into B on 01/04/2025).
+        let docs = [doc(B, "2025"), doc(A, "2025"), doc(B, "2026")];
+        let today: Date = "2026-12-07".parse().unwrap();
+        let units = starter_units(Some(&agency), &docs, today);
+        assert_eq!(units.len(), 1, "{units:?}");
+        assert_eq!(units[0].0, B);
+        assert_eq!(units[0].1, agency.unit(B).unwrap().name);
+        let before: Date = "2025-03-01".parse().unwrap();
+        assert_eq!(starter_units(Some(&agency), &docs, before).len(), 2);
+        assert_eq!(
+            starter_units(None, &docs, today).len(),
+            2,
+            "as the documents name them"
         );
     }
 }

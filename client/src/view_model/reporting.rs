@@ -24,9 +24,17 @@ pub struct Reporting {
     pub texts: HashMap<PeriodKind, PartTexts>,
     /// The deadlines the office configured, by period.
     pub configured: HashMap<PeriodKind, workflow::Configured>,
+    /// The display names of the people the user may see (`/api/me`), by username: steps name
+    /// people by name, not login.
+    pub names: HashMap<String, String>,
 }
 
 impl Reporting {
+    /// The name of the user `username` took a step as, or the username when unknown.
+    pub fn name_of<'a>(&'a self, username: &'a str) -> &'a str {
+        self.names.get(username).map_or(username, String::as_str)
+    }
+
     /// Where `unit`'s report for `period` stands, by the devices' corrected times alone (what a
     /// unit's tablet knows).
     pub fn state(&self, unit: &str, period: PeriodKind) -> ReportState {
@@ -139,17 +147,21 @@ pub fn panel_with(
             // The device's time is only a claim: the server's receipt is what counts.
             (Some(c), Some(r)) => format!(
                 "{what} ({}): gửi trên máy lúc {}, máy chủ nhận lúc {}",
-                t.step.by,
+                reporting.name_of(&t.step.by),
                 when(c),
                 when(r)
             ),
             (None, Some(r)) => format!(
                 "{what} lúc {} ({}), máy chủ nhận lúc {}",
                 when(device),
-                t.step.by,
+                reporting.name_of(&t.step.by),
                 when(r)
             ),
-            (_, None) => format!("{what} lúc {} ({})", when(device), t.step.by),
+            (_, None) => format!(
+                "{what} lúc {} ({})",
+                when(device),
+                reporting.name_of(&t.step.by)
+            ),
         };
         lines.push(line);
     }
@@ -319,6 +331,27 @@ mod tests {
         r.office
             .insert(("tt".into(), PeriodKind::Q1), office.to_vec());
         r
+    }
+
+    #[test]
+    fn steps_name_people_by_their_display_names_and_unknown_ones_by_login() {
+        let today: Date = "2025-03-02".parse().unwrap();
+        let mut r = reporting(
+            &[
+                step("s1", Action::Submit, Role::UnitEditor, MAR_1, ""),
+                step("a1", Action::Approve, Role::UnitHead, MAR_1 + 60, "s1"),
+            ],
+            &[],
+        );
+        r.names
+            .insert("unit_head".into(), "Nguyễn Văn An (Trưởng phòng)".into());
+        let p = panel(&r, &plan(), "tt", PeriodKind::Q1, Role::UnitEditor, today);
+        assert!(p.lines[0].ends_with("(unit_editor)"), "{:?}", p.lines);
+        assert!(
+            p.lines[1].ends_with("(Nguyễn Văn An (Trưởng phòng))"),
+            "{:?}",
+            p.lines
+        );
     }
 
     #[test]

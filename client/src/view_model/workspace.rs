@@ -103,6 +103,8 @@ pub enum Tab {
     Province,
     /// The agency's units and their changes (those who may change the organisation).
     Organisation,
+    /// The user's account (everyone) and the accounts they administer (administrators).
+    Account,
 }
 
 /// The workspace: the plan shown (none while one opens) and sync.

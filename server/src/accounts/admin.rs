@@ -96,10 +96,10 @@ pub fn account(u: &User) -> Account {
     }
 }
 
-/// A short, typeable username for an account of the unit named `unit_name`: its distinctive
+/// The short, typeable stem of a username for the unit named `unit_name`: its distinctive
 /// words run together (`Thanh tra Sở` → `thanhtra`) or, for a long name, their initials
-/// (`Phòng Hành chính – Tổng hợp` → `hcth`), then `.01`, `.02`… the first not `taken`.
-pub fn suggest_username(unit_name: &str, taken: &BTreeSet<String>) -> String {
+/// (`Phòng Hành chính – Tổng hợp` → `hcth`).
+pub fn username_stem(unit_name: &str) -> String {
     const FILLER: &[&str] = &["và", "các", "thuộc", "sở", "của"];
     let key = text::key(unit_name);
     let words: Vec<&str> = key
@@ -123,6 +123,13 @@ pub fn suggest_username(unit_name: &str, taken: &BTreeSet<String>) -> String {
     if base.len() < 2 {
         base = "donvi".into();
     }
+    base
+}
+
+/// A short, typeable username for an account of the unit named `unit_name`:
+/// [`username_stem`], then `.01`, `.02`… the first not `taken`.
+pub fn suggest_username(unit_name: &str, taken: &BTreeSet<String>) -> String {
+    let base = username_stem(unit_name);
     (1..)
         .map(|n| format!("{base}.{n:02}"))
         .find(|name| !taken.contains(name))

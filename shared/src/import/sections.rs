@@ -211,32 +211,84 @@ pub(super) fn sentence_case(upper: &str) -> String {
     out
 }
 
+/// A letterhead line in upper case as an agency's name is written: "SỞ KHOA HỌC VÀ CÔNG NGHỆ"
+/// → "Sở Khoa học và Công nghệ" (each field of a Sở starts with a capital: after "Sở", after
+/// "và" and after a comma), "UBND TỈNH QUẢNG NGÃI" → "UBND tỉnh Quảng Ngãi" (a place's name,
+/// after tỉnh, huyện, xã, phường…, every word).
 pub(super) fn title_case(upper: &str) -> String {
+    const PLACE: &[&str] = &[
+        "tỉnh",
+        "huyện",
+        "xã",
+        "phường",
+        "quận",
+        "thị trấn",
+        "thị xã",
+        "thành phố",
+        "đặc khu",
+    ];
     let lower = upper.to_lowercase();
-    let mut words = lower.split_whitespace().map(|w| match w {
-        "ubnd" => "UBND".to_string(),
-        w => w.to_string(),
-    });
-    let first = words
-        .next()
-        .map(|w| text::capitalize(&w))
-        .unwrap_or_default();
-    let rest: Vec<String> = words.collect();
-    let mut out = first;
-    for (i, w) in rest.iter().enumerate() {
-        out.push(' ');
-        // Proper names after "tỉnh", "huyện" and the words of a Sở's field are capitalised.
-        if i == 0
-            || rest
-                .get(i.wrapping_sub(1))
-                .is_some_and(|p| p == "tỉnh" || p == "huyện")
-        {
-            out.push_str(&text::capitalize(w));
+    let words: Vec<&str> = lower.split_whitespace().collect();
+    let mut out: Vec<String> = Vec::with_capacity(words.len());
+    // In a place's name (every word capitalised), in a Sở's field (the next word capitalised).
+    let (mut place, mut field_start) = (false, false);
+    for (i, w) in words.iter().enumerate() {
+        let bare = w.trim_matches(|c: char| !c.is_alphanumeric());
+        let two = (i > 0).then(|| format!("{} {bare}", words[i - 1]));
+        let word = if bare == "ubnd" || bare == "hđnd" {
+            w.to_uppercase()
+        } else if i == 0 || place || field_start {
+            text::capitalize(w)
         } else {
-            out.push_str(w);
+            w.to_string()
+        };
+        out.push(word);
+        field_start = false;
+        if PLACE.contains(&bare) || two.as_deref().is_some_and(|t| PLACE.contains(&t)) {
+            // "thị" of "thị xã" is not a place word on its own: wait for the pair.
+            place = true;
+            if let Some(last) = out.last_mut() {
+                *last = w.to_string();
+            }
+            if two.as_deref().is_some_and(|t| PLACE.contains(&t))
+                && let Some(prev) = out.len().checked_sub(2).and_then(|j| out.get_mut(j))
+            {
+                *prev = words[i - 1].to_string();
+            }
+        } else if (i == 0 && bare == "sở") || bare == "và" || w.ends_with(',') {
+            field_start = !place;
         }
     }
-    out
+    if let Some(first) = out.first_mut() {
+        *first = text::capitalize(first);
+    }
+    out.join(" ")
+}
+
+#[cfg(test)]
+mod title_case_tests {
+    use super::title_case;
+
+    #[test]
+    fn letterhead_names_keep_their_capitals() {
+        assert_eq!(
+            title_case("SỞ KHOA HỌC VÀ CÔNG NGHỆ"),
+            "Sở Khoa học và Công nghệ"
+        );
+        assert_eq!(
+            title_case("SỞ VĂN HOÁ, THỂ THAO VÀ DU LỊCH"),
+            "Sở Văn hoá, Thể thao và Du lịch"
+        );
+        assert_eq!(title_case("UBND TỈNH QUẢNG NGÃI"), "UBND tỉnh Quảng Ngãi");
+        assert_eq!(
+            title_case("ỦY BAN NHÂN DÂN THỊ XÃ ĐỨC PHỔ"),
+            "Ủy ban nhân dân thị xã Đức Phổ"
+        );
+        assert_eq!(
+            title_case("ỦY BAN NHÂN DÂN HUYỆN BA TƠ"),
+            "Ủy ban nhân dân huyện Ba Tơ"
+        );
+    }
 }
 
 /// The day units report by when a plan puts it as "trước ngày 10 của tháng cuối quý" or

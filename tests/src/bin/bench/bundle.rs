@@ -122,9 +122,9 @@ pub async fn cold_start(rows: &mut Vec<Row>, runs: usize) {
     let dir = data_dir();
     let dist = client_copy();
     let server = RealServer::start(dir.path(), "127.0.0.1:0", dist.path());
-    let password = server.password(UNIT);
+    let (user, password) = (server.demo_username(UNIT), server.password(UNIT));
     let addr = server.addr.clone();
-    let token = tokio::task::block_in_place(|| login(&addr, UNIT, &password));
+    let token = tokio::task::block_in_place(|| login(&addr, &user, &password));
     let (_, doc_id) = tokio::task::block_in_place(|| own_progress(&addr, &token));
 
     // A year of the unit's progress, then its last figure on 8.a for every period.
@@ -138,8 +138,8 @@ pub async fn cold_start(rows: &mut Vec<Row>, runs: usize) {
     let url = url::Url::parse(&format!("ws://{addr}/sync")).expect("url");
     client.connect(url, &token).await;
     let doc = client.find(&doc_id).await.expect("own progress");
-    doc.with_document(|d| tiendo_tests::province::year_of_history(d, UNIT, &tasks, 500));
-    edit::<Progress>(&doc, UNIT, |p| {
+    doc.with_document(|d| tiendo_tests::province::year_of_history(d, &user, &tasks, 500));
+    edit::<Progress>(&doc, &user, |p| {
         for period in PeriodKind::ALL {
             let e = p.entry_mut(TASK, period);
             e.status = WorkStatus::InProgress;
@@ -161,7 +161,7 @@ pub async fn cold_start(rows: &mut Vec<Row>, runs: usize) {
             "bench_cold_start",
             &[
                 ("BASE", base),
-                ("USER", UNIT.to_string()),
+                ("USER", user),
                 ("PASSWORD", password),
                 ("TASK", TASK.to_string()),
                 ("PERCENT", PERCENT.to_string()),
@@ -270,7 +270,7 @@ pub async fn first_visit(rows: &mut Vec<Row>, runs: usize) {
     let dir = data_dir();
     let dist = client_copy();
     let server = RealServer::start(dir.path(), "127.0.0.1:0", dist.path());
-    let password = server.password(UNIT);
+    let (user, password) = (server.demo_username(UNIT), server.password(UNIT));
     let base = format!("http://{}/", server.addr);
     let runs_s = runs.to_string();
     let visits = tokio::task::block_in_place(|| {
@@ -278,7 +278,7 @@ pub async fn first_visit(rows: &mut Vec<Row>, runs: usize) {
             "bench_first_visit",
             &[
                 ("BASE", base),
-                ("USER", UNIT.to_string()),
+                ("USER", user),
                 ("PASSWORD", password),
                 ("RUNS", runs_s),
             ],

@@ -29,6 +29,7 @@ const RATE: f64 = 50_000.0;
 pub async fn run(rows: &mut Vec<Row>, edits: usize) {
     let dir = data_dir();
     let server = tokio::task::block_in_place(|| TestServer::start(dir.path()));
+    let user = server.demo_username(UNIT);
     let unit_token = tokio::task::block_in_place(|| server.login_demo(UNIT));
     let office_token = tokio::task::block_in_place(|| server.login_demo(OFFICE));
     let own = tokio::task::block_in_place(|| server.doc_id(&unit_token, "progress", Some(UNIT)));
@@ -44,7 +45,7 @@ pub async fn run(rows: &mut Vec<Row>, edits: usize) {
     ];
     for i in 0..edits {
         let (task, period) = (tasks[i % tasks.len()], PeriodKind::ALL[(i / 50) % 4]);
-        edit::<Progress>(&doc, UNIT, |p| {
+        edit::<Progress>(&doc, &user, |p| {
             let e = p.entry_mut(task, period);
             e.status = WorkStatus::InProgress;
             e.percent = (i % 100) as u8;
@@ -56,6 +57,7 @@ pub async fn run(rows: &mut Vec<Row>, edits: usize) {
     let key = ed25519_dalek::SigningKey::from_bytes(&[7; 32]);
     let seal = |data: Vec<u8>, deps: Vec<automerge::ChangeHash>, heads| {
         tiendo_tests::unit_bundle(
+            &user,
             UNIT,
             vec![DocData {
                 id: own.clone(),
@@ -103,7 +105,7 @@ pub async fn run(rows: &mut Vec<Row>, edits: usize) {
     let mut other = SyncClient::new("carry-after-starter").await;
     other.connect(server.sync_url(), &unit_token).await;
     let again = other.find(&own).await.expect("the unit's progress");
-    edit::<Progress>(&again, UNIT, |p| {
+    edit::<Progress>(&again, &user, |p| {
         p.entry_mut("t3-b", PeriodKind::Year).difficulties = "Thiếu nhân lực".into();
     });
     other.wait_acknowledged(&again).await;

@@ -25,9 +25,9 @@ pub async fn upload(rows: &mut Vec<Row>, size: usize) {
     let dir = data_dir();
     let dist = client_copy();
     let server = RealServer::start(dir.path(), "127.0.0.1:0", dist.path());
-    let password = server.password(UNIT);
+    let (user, password) = (server.demo_username(UNIT), server.password(UNIT));
     let addr = server.addr.clone();
-    let token = tokio::task::block_in_place(|| login(&addr, UNIT, &password));
+    let token = tokio::task::block_in_place(|| login(&addr, &user, &password));
     let (_, doc) = tokio::task::block_in_place(|| own_progress(&addr, &token));
     let (first, second) = (dir.path().join("bc-1.pdf"), dir.path().join("bc-2.pdf"));
     std::fs::write(&first, pdf(1, size)).expect("write");
@@ -37,7 +37,7 @@ pub async fn upload(rows: &mut Vec<Row>, size: usize) {
             "bench_upload",
             &[
                 ("BASE", format!("http://{addr}/")),
-                ("USER", UNIT.to_string()),
+                ("USER", user),
                 ("PASSWORD", password),
                 ("PDF", first.display().to_string()),
                 ("PDF2", second.display().to_string()),

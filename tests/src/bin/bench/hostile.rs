@@ -305,7 +305,8 @@ pub(crate) async fn run(rows: &mut Vec<Row>, sizes: Sizes) {
     );
     let addr = server.addr.clone();
     let pid = server.child.id().to_string();
-    let token = |user: &str| login(&addr, user, &server.password(user));
+    let token = |who: &str| login(&addr, &server.demo_username(who), &server.password(who));
+    let unit_user = server.demo_username(UNIT);
     let office = token(OFFICE);
     let unit = token(UNIT);
     let reader = token(UNIT);
@@ -449,7 +450,7 @@ pub(crate) async fn run(rows: &mut Vec<Row>, sizes: Sizes) {
         // threads on the machine's 2 cores would stretch the scheduler's period to ~100 ms for
         // every process, the server's and the probes' alike (measured: health and the honest
         // edit stalled together), which is the shared machine, not the server.
-        let (a, n) = (addr.clone(), sizes.logins);
+        let (a, n, user) = (addr.clone(), sizes.logins, unit_user.clone());
         let handle = tokio::runtime::Handle::current();
         let w = probes
             .during(move || {
@@ -457,9 +458,9 @@ pub(crate) async fn run(rows: &mut Vec<Row>, sizes: Sizes) {
                     use tokio::io::{AsyncReadExt, AsyncWriteExt};
                     let tasks: Vec<_> = (0..n)
                         .map(|i| {
-                            let a = a.clone();
+                            let (a, user) = (a.clone(), user.clone());
                             tokio::spawn(async move {
-                                let body = serde_json::json!({"username": UNIT, "password": format!("sai-{i}")})
+                                let body = serde_json::json!({"username": user, "password": format!("sai-{i}")})
                                     .to_string();
                                 let req = format!(
                                     "POST /api/login HTTP/1.1\r\nHost: {a}\r\nContent-Type: application/json\r\n\

@@ -190,6 +190,7 @@ async fn wire(rows: &mut Vec<Row>, sizes: Sizes) {
     let dir = data_dir();
     let server = tokio::task::block_in_place(|| TestServer::start(dir.path()));
     let token = tokio::task::block_in_place(|| server.login_demo(OFFICE));
+    let user = server.demo_username(OFFICE);
     let addr = server.addr.to_string();
     let (_, doc_id) = tokio::task::block_in_place(|| own_progress(&addr, &token));
 
@@ -204,7 +205,7 @@ async fn wire(rows: &mut Vec<Row>, sizes: Sizes) {
             let tasks: Vec<String> = (0..60).map(|t| format!("t{t}")).collect();
             tiendo_tests::province::year_of_history(
                 d,
-                OFFICE,
+                &user,
                 &tasks,
                 history.saturating_sub(already),
             );
@@ -215,7 +216,7 @@ async fn wire(rows: &mut Vec<Row>, sizes: Sizes) {
         // One small edit.
         if i == 0 {
             client.traffic.reset();
-            edit::<Progress>(&doc, OFFICE, |p| {
+            edit::<Progress>(&doc, &user, |p| {
                 p.entry_mut("t7", PeriodKind::Q1).percent = 55;
             });
             acknowledged(&client, &doc).await;
@@ -227,7 +228,7 @@ async fn wire(rows: &mut Vec<Row>, sizes: Sizes) {
             sync_with(&mut a, &mut b, &mut sa, &mut sb);
             tiendo_shared::doc::update::<Progress, _>(
                 &mut a,
-                OFFICE,
+                &user,
                 tiendo_shared::doc::UnixTime(tiendo_server::unix_now()),
                 |p| {
                     p.entry_mut("t7", PeriodKind::Q1).percent = 56;

@@ -1,0 +1,282 @@
+//! The administrator's part of the "Tài khoản" screen (office build): the accounts of the agency
+//! (every agency's, for the system administrator) by unit, a new account for a unit as editor or
+//! head (the username suggested by the server, the password shown once), disable or enable,
+//! reset a password (shown once), move to another unit; and the audit of account actions.
+//!
+//! Stage: *UI* (office build), over `view_model::accounts` and `infra::accounts`; the server
+//! applies the same rules as `tiendo user`, and its refusals are shown as they come.
+
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use super::use_ws;
+use crate::infra::accounts::{self, AccountWithPassword, AccountsAnswer, MoveAccount};
+use crate::infra::browser;
+use crate::view_model::accounts::{
+    AccountRow, NewAccountForm, event_line, role_choices, rows, unit_choices,
+};
+
+fn value_of(e: &Event) -> String {
+    let t = e.target();
+    if let Some(s) = t
+        .clone()
+        .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
+    {
+        return s.value();
+    }
+    t.and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+        .map(|i| i.value())
+        .unwrap_or_default()
+}
+
+/// What the last action said: a message, an error, or a password to show once.
+#[derive(Clone, PartialEq)]
+enum Outcome {
+    Done(String),
+    Failed(String),
+    Password(AccountWithPassword, &'static str),
+}
+
+/// The administrator's accounts.
+#[function_component(AccountsAdmin)]
+pub fn accounts_admin() -> Html {
+    let ws = use_ws();
+    let answer = use_state(|| None::<Result<AccountsAnswer, String>>);
+    let refresh = use_state(|| 0u32);
+    let outcome = use_state(|| None::<Outcome>);
+    let form = use_state(NewAccountForm::default);
+    // The unit chosen for each account's move, by username.
+    let moves = use_state(std::collections::BTreeMap::<String, String>::new);
+    {
+        let answer = answer.clone();
+        use_effect_with(*refresh, move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                answer.set(Some(accounts::list().await));
+            });
+        });
+    }
+    let today = browser::today();
+    let agency = ws.snap.agency.as_ref().ok();
+    let me = &ws.docs.me.user;
+    let agency_id = me
+        .agency_id
+        .clone()
+        .or_else(|| agency.map(|a| a.id.clone()));
+    let units = agency.map(|a| unit_choices(a, today)).unwrap_or_default();
+    let roles = role_choices(me.role);
+
+    let done = {
+        let (outcome, refresh) = (outcome.clone(), refresh.clone());
+        move |o: Outcome| {
+            outcome.set(Some(o));
+            refresh.set(*refresh + 1);
+        }
+    };
+    let on_create = {
+        let (form, done, outcome) = (form.clone(), done.clone(), outcome.clone());
+        let agency_id = agency_id.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let request = match form.request(agency_id.as_deref()) {
+                Ok(r) => r,
+                Err(why) => return outcome.set(Some(Outcome::Failed(why))),
+            };
+            let (form, done) = (form.clone(), done.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match accounts::create(&request).await {
+                    Ok(made) => {
+                        form.set(NewAccountForm::default());
+                        done(Outcome::Password(made, "Đã tạo tài khoản"));
+                    }
+                    Err(e) => done(Outcome::Failed(e)),
+                }
+            });
+        })
+    };
+    let set = |f: fn(&mut NewAccountForm, String)| {
+        let form = form.clone();
+        Callback::from(move |e: Event| {
+            let mut x = (*form).clone();
+            f(&mut x, value_of(&e));
+            form.set(x);
+        })
+    };
+    let act = |row: &AccountRow| -> Html {
+        let username = row.username.clone();
+        let toggle = {
+            let (done, username, disable) = (done.clone(), username.clone(), !row.disabled);
+            Callback::from(move |_| {
+                let (done, username) = (done.clone(), username.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    done(match accounts::set_disabled(&username, disable).await {
+                        Ok(_) if disable => Outcome::Done(format!("Đã khoá {username}.")),
+                        Ok(_) => Outcome::Done(format!("Đã mở khoá {username}.")),
+                        Err(e) => Outcome::Failed(e),
+                    });
+                });
+            })
+        };
+        let reset = {
+            let (done, username) = (done.clone(), username.clone());
+            Callback::from(move |_| {
+                if !browser::confirm(&format!(
+                    "Cấp mật khẩu mới cho {username}? Mật khẩu cũ và các phiên đăng nhập của tài khoản sẽ hết hiệu lực."
+                )) {
+                    return;
+                }
+                let (done, username) = (done.clone(), username.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    done(match accounts::reset_password(&username).await {
+                        Ok(p) => Outcome::Password(p, "Đã cấp lại mật khẩu"),
+                        Err(e) => Outcome::Failed(e),
+                    });
+                });
+            })
+        };
+        let chosen = moves.get(&username).cloned().unwrap_or_default();
+        let pick = {
+            let (moves, username) = (moves.clone(), username.clone());
+            Callback::from(move |e: Event| {
+                let mut m = (*moves).clone();
+                m.insert(username.clone(), value_of(&e));
+                moves.set(m);
+            })
+        };
+        let move_to = {
+            let (done, username, unit_id) = (done.clone(), username.clone(), chosen.clone());
+            let agency_id = agency_id.clone();
+            Callback::from(move |_| {
+                if unit_id.is_empty() {
+                    return;
+                }
+                let (done, username) = (done.clone(), username.clone());
+                let to = MoveAccount {
+                    unit_id: unit_id.clone(),
+                    agency_id: agency_id.clone(),
+                };
+                wasm_bindgen_futures::spawn_local(async move {
+                    done(match accounts::move_to(&username, &to).await {
+                        Ok(_) => Outcome::Done(format!("Đã chuyển {username} sang đơn vị mới.")),
+                        Err(e) => Outcome::Failed(e),
+                    });
+                });
+            })
+        };
+        let self_row = row.username == me.username;
+        html! {
+            <div class="account-actions">
+                if !self_row {
+                    <button type="button" class="secondary" onclick={toggle}
+                        data-testid={format!("account-toggle-{}", row.username)}>
+                        { if row.disabled { "Mở khoá" } else { "Khoá" } }
+                    </button>
+                    <button type="button" class="secondary" onclick={reset}
+                        data-testid={format!("account-reset-{}", row.username)}>{"Cấp lại mật khẩu"}</button>
+                }
+                if row.unit_id.is_some() && !units.is_empty() {
+                    <span class="move">
+                        <select onchange={pick} aria-label={format!("Đơn vị chuyển {} đến", row.username)}
+                            data-testid={format!("account-move-unit-{}", row.username)}>
+                            <option value="" selected={chosen.is_empty()}>{"Chuyển sang đơn vị…"}</option>
+                            { for units.iter().filter(|(id, _)| Some(id) != row.unit_id.as_ref()).map(|(id, name)| html! {
+                                <option value={id.clone()} selected={*id == chosen}>{name}</option>
+                            }) }
+                        </select>
+                        <button type="button" class="secondary" onclick={move_to} disabled={chosen.is_empty()}
+                            data-testid={format!("account-move-{}", row.username)}>{"Chuyển"}</button>
+                    </span>
+                }
+            </div>
+        }
+    };
+
+    let list = match &*answer {
+        None => html! { <p class="loading">{"Đang tải danh sách tài khoản…"}</p> },
+        Some(Err(e)) => {
+            html! { <p class="error" role="alert" data-testid="accounts-error">{e}</p> }
+        }
+        Some(Ok(a)) => {
+            let rows = rows(&a.accounts, agency, today);
+            html! {
+                <>
+                    <div class="table-scroll">
+                        <table class="plan accounts stack" data-testid="accounts">
+                            <thead><tr>
+                                <th>{"Tên đăng nhập"}</th><th>{"Tên hiển thị"}</th><th>{"Đơn vị"}</th>
+                                <th>{"Vai trò"}</th><th>{"Tình trạng"}</th><th>{"Thao tác"}</th>
+                            </tr></thead>
+                            <tbody>
+                            { for rows.iter().map(|r| html! {
+                                <tr data-testid={format!("account-{}", r.username)} class={classes!(r.disabled.then_some("disabled"))}>
+                                    <td class="first" data-label="Tên đăng nhập"><strong>{&r.username}</strong></td>
+                                    <td data-label="Tên hiển thị">{&r.display_name}</td>
+                                    <td data-label="Đơn vị">{&r.unit}</td>
+                                    <td data-label="Vai trò">{r.role}</td>
+                                    <td data-label="Tình trạng" data-testid="account-state">{ if r.disabled { "Đã khoá" } else { "Đang dùng" } }</td>
+                                    <td data-label="Thao tác">{act(r)}</td>
+                                </tr>
+                            }) }
+                            </tbody>
+                        </table>
+                    </div>
+                    <details class="audit" data-testid="account-audit" open=true>
+                        <summary>{"Nhật ký thao tác tài khoản"}</summary>
+                        if a.events.is_empty() { <p class="note">{"Chưa có thao tác nào."}</p> }
+                        <ul>{ for a.events.iter().map(|e| html! { <li>{event_line(e)}</li> }) }</ul>
+                    </details>
+                </>
+            }
+        }
+    };
+
+    html! {
+        <section class="accounts-admin" data-testid="accounts-admin">
+            <h3>{"Tài khoản của cơ quan"}</h3>
+            {
+                match &*outcome {
+                    Some(Outcome::Done(t)) => html! { <p class="ok" role="status" data-testid="account-done">{t}</p> },
+                    Some(Outcome::Failed(e)) => html! { <p class="error" role="alert" data-testid="account-error">{e}</p> },
+                    Some(Outcome::Password(p, what)) => html! {
+                        <div class="once" role="status" data-testid="account-password">
+                            <p>{format!("{what}: ")}<strong data-testid="account-password-username">{&p.account.username}</strong>
+                                {" — mật khẩu: "}<code data-testid="account-password-value">{&p.password}</code></p>
+                            <p class="sub">{"Mật khẩu chỉ hiện lần này: hãy ghi lại và trao cho người dùng. Người dùng nên tự đổi mật khẩu sau lần đăng nhập đầu."}</p>
+                        </div>
+                    },
+                    None => html! {},
+                }
+            }
+            <form class="new-account editor" onsubmit={on_create} data-testid="account-new">
+                <h4>{"Tạo tài khoản"}</h4>
+                <label>{"Vai trò"}
+                    <select onchange={set(|f, v| f.role = v)} data-testid="account-new-role">
+                        <option value="" selected={form.role.is_empty()}>{"— chọn —"}</option>
+                        { for roles.iter().map(|r| html! {
+                            <option value={r.as_str()} selected={form.role == r.as_str()}>{r.label()}</option>
+                        }) }
+                    </select>
+                </label>
+                <label>{"Đơn vị"}
+                    <select onchange={set(|f, v| f.unit_id = v)} data-testid="account-new-unit">
+                        <option value="" selected={form.unit_id.is_empty()}>{"— chọn —"}</option>
+                        { for units.iter().map(|(id, name)| html! {
+                            <option value={id.clone()} selected={form.unit_id == *id}>{name}</option>
+                        }) }
+                    </select>
+                </label>
+                <label>{"Tên hiển thị (để trống: tên đơn vị)"}
+                    <input value={form.display_name.clone()} onchange={set(|f, v| f.display_name = v)} data-testid="account-new-name" />
+                </label>
+                <label>{"Tên đăng nhập (để trống: hệ thống gợi ý, ví dụ thanhtra.01)"}
+                    <input value={form.username.clone()} onchange={set(|f, v| f.username = v)}
+                        autocapitalize="none" spellcheck="false" data-testid="account-new-username" />
+                </label>
+                <div class="actions">
+                    <button type="submit" data-testid="account-new-submit">{"Tạo tài khoản"}</button>
+                </div>
+            </form>
+            {list}
+        </section>
+    }
+}
