@@ -214,10 +214,25 @@ fn two_units_work_offline_through_an_outage_and_the_office_sees_both() {
             .collect();
         values.sort();
         assert_eq!(values, ["70", "80"], "{tablet}: {c:#}");
-        let by = c[tablet]["by"].to_string();
+        // Each value by its author's display name, not their login.
+        let by: Vec<&str> = c[tablet]["by"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| text(v))
+            .collect();
         assert!(
-            by.contains(a_user.as_str()) && by.contains(A2),
-            "{tablet}: both authors: {c:#}"
+            by.iter()
+                .any(|b| b.starts_with("Phòng Hành chính - Tổng hợp — "))
+                && by
+                    .iter()
+                    .any(|b| b.starts_with("Máy tính bảng 2 — Phòng Hành chính – Tổng hợp — ")),
+            "{tablet}: both authors by name: {c:#}"
+        );
+        assert!(
+            !by.iter()
+                .any(|b| b.contains(a_user.as_str()) || b.contains(A2)),
+            "{tablet}: no login shown: {c:#}"
         );
     }
     assert_eq!(c["after"]["A"], "80", "{c:#}");

@@ -273,7 +273,7 @@ pub fn task_detail(props: &DetailProps) -> Html {
                     { for c.values.iter().enumerate().map(|(i, v)| html! {
                         <li>
                             <span class="value">{if v.value.is_empty() { "(trống)".to_string() } else { v.value.clone() }}</span>
-                            <span class="by">{v.by.as_ref().map(|b| format!("{} — {}", b.author.clone().unwrap_or_else(|| "?".into()), when(b.time))).unwrap_or_default()}</span>
+                            <span class="by">{v.by.as_ref().map(|b| format!("{} — {}", b.author.as_deref().map_or("?", |a| ws.snap.reporting.name_of(a)), when(b.time))).unwrap_or_default()}</span>
                             if v.current { <span class="current">{"đang hiển thị"}</span> }
                             <button type="button" onclick={pick(c.field.clone(), i)}
                                 data-testid={format!("conflict-pick-{}-{}", c.field, i)}>{"Giữ giá trị này"}</button>
