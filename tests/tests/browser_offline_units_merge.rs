@@ -219,7 +219,7 @@ fn two_units_work_offline_through_an_outage_and_the_office_sees_both() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|v| text(v))
+            .map(text)
             .collect();
         assert!(
             by.iter()

@@ -265,32 +265,6 @@ pub(super) fn title_case(upper: &str) -> String {
     out.join(" ")
 }
 
-#[cfg(test)]
-mod title_case_tests {
-    use super::title_case;
-
-    #[test]
-    fn letterhead_names_keep_their_capitals() {
-        assert_eq!(
-            title_case("SỞ KHOA HỌC VÀ CÔNG NGHỆ"),
-            "Sở Khoa học và Công nghệ"
-        );
-        assert_eq!(
-            title_case("SỞ VĂN HOÁ, THỂ THAO VÀ DU LỊCH"),
-            "Sở Văn hoá, Thể thao và Du lịch"
-        );
-        assert_eq!(title_case("UBND TỈNH QUẢNG NGÃI"), "UBND tỉnh Quảng Ngãi");
-        assert_eq!(
-            title_case("ỦY BAN NHÂN DÂN THỊ XÃ ĐỨC PHỔ"),
-            "Ủy ban nhân dân thị xã Đức Phổ"
-        );
-        assert_eq!(
-            title_case("ỦY BAN NHÂN DÂN HUYỆN BA TƠ"),
-            "Ủy ban nhân dân huyện Ba Tơ"
-        );
-    }
-}
-
 /// The day units report by when a plan puts it as "trước ngày 10 của tháng cuối quý" or
 /// "chậm nhất ngày 08 của tháng cuối quý".
 pub(super) fn last_month_of_quarter_day(text: &str) -> Option<u32> {
@@ -350,4 +324,30 @@ pub(super) fn reporting_period(clause: &str) -> Result<Option<ReportingPeriod>, 
         name,
         deadline,
     }))
+}
+
+#[cfg(test)]
+mod title_case_tests {
+    use super::title_case;
+
+    #[test]
+    fn letterhead_names_keep_their_capitals() {
+        assert_eq!(
+            title_case("SỞ KHOA HỌC VÀ CÔNG NGHỆ"),
+            "Sở Khoa học và Công nghệ"
+        );
+        assert_eq!(
+            title_case("SỞ VĂN HOÁ, THỂ THAO VÀ DU LỊCH"),
+            "Sở Văn hoá, Thể thao và Du lịch"
+        );
+        assert_eq!(title_case("UBND TỈNH QUẢNG NGÃI"), "UBND tỉnh Quảng Ngãi");
+        assert_eq!(
+            title_case("ỦY BAN NHÂN DÂN THỊ XÃ ĐỨC PHỔ"),
+            "Ủy ban nhân dân thị xã Đức Phổ"
+        );
+        assert_eq!(
+            title_case("ỦY BAN NHÂN DÂN HUYỆN BA TƠ"),
+            "Ủy ban nhân dân huyện Ba Tơ"
+        );
+    }
 }
