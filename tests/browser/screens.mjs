@@ -4,7 +4,8 @@
 // form, the "Gói dữ liệu" panel, an agency of the roll-up). On each screen it measures whether
 // the page scrolls sideways (scrollWidth against innerWidth), runs axe-core (WCAG 2.x A and AA)
 // on the app, finds controls smaller than a 44 px touch target, and writes a full-page
-// screenshot to OUT as `<role>-<width>-<screen>.png`.
+// screenshot to OUT as `<role>-<width>-<screen>.png`; printed (print media), the app's header,
+// tabs, filters and buttons are left out.
 //
 // Env: BASE, ACCOUNTS (JSON: [{role, user, password}]), OUT.
 
@@ -52,9 +53,16 @@ async function measure(p, role, width, screen) {
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
       .map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
   });
+  // Printed, the screen is its content: the header, tabs, filters and buttons stay off paper.
+  await p.emulateMedia({ media: 'print' });
+  const printed = await p.evaluate(() =>
+    ['header', 'nav.tabs', '.filters', 'main button:not(.name)']
+      .filter((sel) => [...document.querySelectorAll(`.app ${sel}`)].some((e) => getComputedStyle(e).display !== 'none')),
+  );
+  await p.emulateMedia({ media: 'screen' });
   const shot = `${env('OUT')}/${role}-${width}-${screen}.png`;
   await p.screenshot({ path: shot, fullPage: true, timeout: 20_000 });
-  seen.push({ role, width, screen, ...layout, violations, shot });
+  seen.push({ role, width, screen, ...layout, violations, printed, shot });
   emit('measured', { role, width, screen, ms: Date.now() - started });
 }
 

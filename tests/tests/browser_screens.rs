@@ -3,7 +3,8 @@
 //! office, a province viewer and the system administrator each open every tab they have (and a
 //! task's form, the bundle panel, an agency of the roll-up) at 800×1280 and 1366×900. On none
 //! does the page scroll sideways; axe-core (WCAG 2.1 A and AA) finds nothing serious or
-//! critical; every control is a 44 px touch target; and a screenshot of each is written
+//! critical; every control is a 44 px touch target; printed, only the content goes on paper;
+//! and a screenshot of each is written
 //! (`scripts/screens` keeps them in a folder to look at after a change).
 
 use std::collections::BTreeSet;
@@ -99,6 +100,9 @@ async fn every_screen_of_every_role_fits_tablet_and_desktop_and_passes_axe() {
         }
         if !s["violations"].as_array().unwrap().is_empty() {
             problems.push(format!("{what}: axe-core: {}", s["violations"]));
+        }
+        if !s["printed"].as_array().unwrap().is_empty() {
+            problems.push(format!("{what}: printed with {}", s["printed"]));
         }
         if !s["small"].as_array().unwrap().is_empty() {
             problems.push(format!("{what}: under 44 px: {}", s["small"]));
