@@ -101,13 +101,20 @@ async fn last_years_returned_report_is_in_sight_and_resent_while_this_years_plan
         &server,
         UNIT,
         &progress,
-        Step::new("s1", Action::Submit, UNIT, Role::UnitEditor, now_ms(), ""),
+        Step::new(
+            "s1",
+            Action::Submit,
+            &server.demo_username(UNIT),
+            Role::UnitEditor,
+            now_ms(),
+            "",
+        ),
     )
     .await;
     let mut back = Step::new(
         "r1",
         Action::Return,
-        OFFICE,
+        &server.demo_username(OFFICE),
         Role::AgencyAdmin,
         now_ms(),
         "s1",
@@ -135,9 +142,9 @@ async fn last_years_returned_report_is_in_sight_and_resent_while_this_years_plan
         "years_in_sight",
         &[
             ("BASE", server.url("/")),
-            ("UNIT_USER", UNIT.into()),
+            ("UNIT_USER", server.demo_username(UNIT)),
             ("UNIT_PASSWORD", server.password(UNIT)),
-            ("OFFICE_USER", OFFICE.into()),
+            ("OFFICE_USER", server.demo_username(OFFICE)),
             ("OFFICE_PASSWORD", server.password(OFFICE)),
             ("PLAN_2025", PLAN_2025.into()),
             ("PLAN_2026", plan_2026.clone()),
