@@ -5,20 +5,11 @@
 //! Stage: *UI*, over `view_model::accounts` (the form's rules) and `infra::accounts` (the
 //! server: accounts need a link).
 
-use wasm_bindgen::JsCast;
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::{office, use_ws};
+use super::{office, use_ws, value_of};
 use crate::infra::accounts;
 use crate::view_model::accounts::{PasswordForm, role_choices};
-
-fn input_value(e: &InputEvent) -> String {
-    e.target()
-        .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-        .map(|i| i.value())
-        .unwrap_or_default()
-}
 
 /// The account screen.
 #[function_component(AccountScreen)]
@@ -53,7 +44,7 @@ fn password_change() -> Html {
         let form = form.clone();
         Callback::from(move |e: InputEvent| {
             let mut x = (*form).clone();
-            f(&mut x, input_value(&e));
+            f(&mut x, value_of(&e));
             form.set(x);
         })
     };

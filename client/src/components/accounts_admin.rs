@@ -6,29 +6,14 @@
 //! Stage: *UI* (office build), over `view_model::accounts` and `infra::accounts`; the server
 //! applies the same rules as `tiendo user`, and its refusals are shown as they come.
 
-use wasm_bindgen::JsCast;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use super::use_ws;
+use super::{use_ws, value_of};
 use crate::infra::accounts::{self, AccountWithPassword, AccountsAnswer, MoveAccount};
 use crate::infra::browser;
 use crate::view_model::accounts::{
     AccountRow, NewAccountForm, event_line, role_choices, rows, unit_choices,
 };
-
-fn value_of(e: &Event) -> String {
-    let t = e.target();
-    if let Some(s) = t
-        .clone()
-        .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
-    {
-        return s.value();
-    }
-    t.and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-        .map(|i| i.value())
-        .unwrap_or_default()
-}
 
 /// What the last action said: a message, an error, or a password to show once.
 #[derive(Clone, PartialEq)]

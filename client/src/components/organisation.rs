@@ -11,33 +11,12 @@ use std::collections::BTreeMap;
 
 use tiendo_shared::lineage::{AccountFate, ChangeKind};
 use tiendo_shared::{Agency, PeriodKind};
-use wasm_bindgen::JsCast;
-use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use super::use_ws;
+use super::{use_ws, value_of};
 use crate::infra::browser;
 use crate::view_model::organisation::{Draft, unit_rows};
 use crate::view_model::tasks;
-
-fn value_of(e: &Event) -> String {
-    let t = e.target();
-    if let Some(s) = t
-        .clone()
-        .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
-    {
-        return s.value();
-    }
-    if let Some(a) = t
-        .clone()
-        .and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok())
-    {
-        return a.value();
-    }
-    t.and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-        .map(|i| i.value())
-        .unwrap_or_default()
-}
 
 /// The organisation screen.
 #[function_component(Organisation)]
