@@ -15,6 +15,17 @@ pub fn on_postgres() -> bool {
     base_url().is_some()
 }
 
+/// For a test that proves something only PostgreSQL makes possible (several nodes on one
+/// database, migrating between engines): such a test is `#[ignore = "needs PostgreSQL …"]`, so
+/// the SQLite pass counts it as skipped rather than passed, and `scripts/test`'s PostgreSQL pass
+/// runs it with `--include-ignored`. Run without a cluster, it fails and says why.
+pub fn needs_postgres() {
+    assert!(
+        on_postgres(),
+        "needs TIENDO_TEST_STORE=postgres://… (scripts/test's PostgreSQL pass sets it)"
+    );
+}
+
 fn base_url() -> Option<String> {
     std::env::var("TIENDO_TEST_STORE")
         .ok()

@@ -9,7 +9,7 @@
 use std::process::Command;
 
 use tiendo_shared::{PeriodKind, Progress};
-use tiendo_tests::stores::on_postgres;
+use tiendo_tests::stores::needs_postgres;
 use tiendo_tests::{SyncClient, TestServer, blocking, data_dir, edit};
 
 const OFFICE: &str = "phong-hanh-chinh-tong-hop";
@@ -25,11 +25,9 @@ fn migrate(from: &str, to: &str) -> std::process::Output {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs PostgreSQL (TIENDO_TEST_STORE): scripts/test runs it in its PostgreSQL pass"]
 async fn a_sqlite_deployment_moves_to_postgresql_and_back_with_every_document_and_login() {
-    if !on_postgres() {
-        eprintln!("skipped: needs TIENDO_TEST_STORE (scripts/test's PostgreSQL pass)");
-        return;
-    }
+    needs_postgres();
     // The source: SQLite, whatever this pass's default store.
     let sqlite_dir = data_dir();
     let source = blocking(|| TestServer::start_with(sqlite_dir.path(), |c| c.store = None));

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use samod::DocHandle;
 use tiendo_shared::{Evidence, PeriodKind, Progress};
 use tiendo_tests::process::RealServer;
-use tiendo_tests::stores::{on_postgres, store_setting};
+use tiendo_tests::stores::{needs_postgres, store_setting};
 use tiendo_tests::{
     SyncClient, blocking, data_dir, edit, eventually, evidence_ids, login, own_progress,
 };
@@ -136,11 +136,9 @@ impl Tablet {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs PostgreSQL (TIENDO_TEST_STORE): scripts/test runs it in its PostgreSQL pass"]
 async fn a_node_killed_behind_the_balancer_loses_no_acknowledged_edit() {
-    if !on_postgres() {
-        eprintln!("skipped: needs TIENDO_TEST_STORE (scripts/test's PostgreSQL pass)");
-        return;
-    }
+    needs_postgres();
     let nowhere = Path::new("/nonexistent");
     let dirs: Vec<_> = (0..NODES).map(|_| data_dir()).collect();
     let shared = store_setting(dirs[0].path()).expect("a database");

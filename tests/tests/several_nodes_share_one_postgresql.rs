@@ -10,7 +10,7 @@
 use std::time::Instant;
 
 use tiendo_shared::{PeriodKind, Progress};
-use tiendo_tests::stores::{on_postgres, store_setting};
+use tiendo_tests::stores::{needs_postgres, store_setting};
 use tiendo_tests::{SyncClient, TestServer, blocking, data_dir, edit, eventually, read};
 
 const OFFICE: &str = "phong-hanh-chinh-tong-hop";
@@ -25,11 +25,9 @@ fn result(doc: &samod::DocHandle) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs PostgreSQL (TIENDO_TEST_STORE): scripts/test runs it in its PostgreSQL pass"]
 async fn what_one_node_acknowledges_the_other_serves() {
-    if !on_postgres() {
-        eprintln!("skipped: needs TIENDO_TEST_STORE (scripts/test's PostgreSQL pass)");
-        return;
-    }
+    needs_postgres();
     let (a_dir, b_dir) = (data_dir(), data_dir());
     let a = blocking(|| TestServer::start(a_dir.path()));
     let shared = store_setting(a_dir.path());
@@ -152,14 +150,12 @@ async fn what_one_node_acknowledges_the_other_serves() {
 /// it — and judges it there by who delivered it. The forged step gets no receipt, so nothing the
 /// server computes counts it: the report stays submitted, not approved.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "needs PostgreSQL (TIENDO_TEST_STORE): scripts/test runs it in its PostgreSQL pass"]
 async fn a_forgery_split_across_nodes_certifies_nothing() {
     use tiendo_shared::api::Role;
     use tiendo_shared::workflow::{self, Action, Phase, Step};
     use tiendo_tests::{RawSocket, frame};
-    if !on_postgres() {
-        eprintln!("skipped: needs TIENDO_TEST_STORE (scripts/test's PostgreSQL pass)");
-        return;
-    }
+    needs_postgres();
     const HEAD: &str = "thanh-tra-so.truong";
     let (a_dir, b_dir) = (data_dir(), data_dir());
     let a = blocking(|| TestServer::start(a_dir.path()));
