@@ -70,6 +70,14 @@ ensure_postgres() {
   fi
 }
 
+# mdbook, which builds the book in docs/ (`scripts/test`): from crates.io, the HTML renderer with
+# its search only — the default `serve` and `watch` features would pull in a web server and a file
+# watcher nobody here uses. 0.5.4 needs rustc 1.88 or later.
+ensure_mdbook() {
+  command -v mdbook >/dev/null ||
+    cargo install mdbook --version 0.5.4 --locked --no-default-features --features search
+}
+
 # HAProxy, the real load balancer in front of several nodes in the PostgreSQL pass.
 ensure_haproxy() {
   if ! command -v haproxy >/dev/null && [ ! -x /usr/sbin/haproxy ]; then
