@@ -142,6 +142,13 @@ pub(crate) const SIZE: &str = "SELECT size FROM files WHERE sha256 = $1";
 pub(crate) const PIECES: &str =
     r#"SELECT data FROM file_pieces WHERE sha256 = $1 ORDER BY "offset""#;
 
+/// Unmarks a file named again (both engines).
+pub(crate) const UNMARK: &str = "UPDATE files SET unreferenced_since = NULL WHERE sha256 = $1";
+/// Marks a file no document names, since `$2` (both engines).
+pub(crate) const MARK: &str = "UPDATE files SET unreferenced_since = $2 WHERE sha256 = $1";
+/// Deletes a stored file with its pieces (both engines).
+pub(crate) const DELETE_FILE: &str = "DELETE FROM files WHERE sha256 = $1";
+
 /// What an append refused: not at the offset received, or past the declared size.
 pub(crate) fn misplaced(offset: u64, len: usize, received: i64, size: i64) -> Option<String> {
     (received as u64 != offset || offset + len as u64 > size as u64)

@@ -90,6 +90,29 @@ pub(crate) const CREATE_SESSION: &str =
     "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)";
 /// Forgets the expired sessions (both engines).
 pub(crate) const EXPIRE_SESSIONS: &str = "DELETE FROM sessions WHERE expires_at <= $1";
+/// Ends one session (both engines).
+pub(crate) const DELETE_SESSION: &str = "DELETE FROM sessions WHERE token_hash = $1";
+/// Ends every session of a user (both engines).
+pub(crate) const END_SESSIONS: &str = "DELETE FROM sessions WHERE user_id = $1";
+/// Sets a user's password hash (both engines).
+pub(crate) const SET_HASH: &str = "UPDATE users SET password_hash = $1 WHERE id = $2";
+/// Moves a user to another unit (both engines).
+pub(crate) const MOVE: &str = "UPDATE users SET agency_id = $1, unit_id = $2 WHERE id = $3";
+/// Disables or enables a user (both engines).
+pub(crate) const SET_DISABLED: &str = "UPDATE users SET disabled = $1 WHERE id = $2";
+/// Moves a user within its agency (both engines).
+pub(crate) const SET_UNIT: &str = "UPDATE users SET unit_id = $1 WHERE id = $2";
+
+/// A user and their password hash, by name (both engines).
+pub(crate) fn with_hash_sql() -> String {
+    format!("SELECT {USER_COLUMNS}, password_hash FROM users WHERE username = $1")
+}
+
+/// Users read by `condition` (a `WHERE` or `ORDER BY` clause over `$` parameters; both
+/// engines).
+pub(crate) fn users_sql(condition: &str) -> String {
+    format!("SELECT {USER_COLUMNS} FROM users {condition}")
+}
 
 /// The contract of the accounts' rows. On PostgreSQL, a change that may end sessions (a
 /// password, a move, a disabling) is announced to the other nodes in its transaction.

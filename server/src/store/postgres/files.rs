@@ -7,9 +7,10 @@ use sha2::{Digest, Sha256};
 
 use super::Postgres;
 use crate::store::files::{
-    ADOPT_PIECES, ALL_STORED, CREATE_UPLOAD, Collect, DELETE_UPLOAD, DROP_PIECES, Files, Finished,
-    IS_STORED, NewUpload, PIECE, PIECES, PUT_PIECE, SET_RECEIVED, SIZE, STORED, StoredFile,
-    UPLOAD_COLUMNS, Upload, collect_step, misplaced, upload_from, upload_sql,
+    ADOPT_PIECES, ALL_STORED, CREATE_UPLOAD, Collect, DELETE_FILE, DELETE_UPLOAD, DROP_PIECES,
+    Files, Finished, IS_STORED, MARK, NewUpload, PIECE, PIECES, PUT_PIECE, SET_RECEIVED, SIZE,
+    STORED, StoredFile, UNMARK, UPLOAD_COLUMNS, Upload, collect_step, misplaced, upload_from,
+    upload_sql,
 };
 use crate::store::{Result, StoreError};
 
@@ -252,22 +253,13 @@ impl Files for Postgres {
         for (sha, since) in all {
             match collect_step(&named, &sha, since, now, grace) {
                 Some(Collect::Unmark) => {
-                    tx.execute(
-                        "UPDATE files SET unreferenced_since = NULL WHERE sha256 = $1",
-                        &[&sha],
-                    )
-                    .await?;
+                    tx.execute(UNMARK, &[&sha]).await?;
                 }
                 Some(Collect::Mark) => {
-                    tx.execute(
-                        "UPDATE files SET unreferenced_since = $2 WHERE sha256 = $1",
-                        &[&sha, &now],
-                    )
-                    .await?;
+                    tx.execute(MARK, &[&sha, &now]).await?;
                 }
                 Some(Collect::Delete) => {
-                    tx.execute("DELETE FROM files WHERE sha256 = $1", &[&sha])
-                        .await?;
+                    tx.execute(DELETE_FILE, &[&sha]).await?;
                     deleted.push(sha);
                 }
                 None => {}

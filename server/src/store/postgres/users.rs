@@ -5,8 +5,9 @@ use std::collections::HashSet;
 use super::Postgres;
 use crate::store::Result;
 use crate::store::users::{
-    CREATE_SESSION, EXPIRE_SESSIONS, INSERT, NewAccount, SESSION_USER, Sessions, USER_COLUMNS,
-    User, Users, user_from,
+    CREATE_SESSION, DELETE_SESSION, END_SESSIONS, EXPIRE_SESSIONS, INSERT, MOVE, NewAccount,
+    SESSION_USER, SET_DISABLED, SET_HASH, SET_UNIT, Sessions, USER_COLUMNS, User, Users, user_from,
+    users_sql, with_hash_sql,
 };
 
 /// A row of [`USER_COLUMNS`].
@@ -47,10 +48,7 @@ impl Users for Postgres {
         Ok(self
             .client()
             .await?
-            .query(
-                &format!("SELECT {USER_COLUMNS} FROM users ORDER BY username"),
-                &[],
-            )
+            .query(&users_sql("ORDER BY username"), &[])
             .await?
             .iter()
             .map(user_row)
@@ -61,10 +59,7 @@ impl Users for Postgres {
         Ok(self
             .client()
             .await?
-            .query_opt(
-                &format!("SELECT {USER_COLUMNS} FROM users WHERE username = $1"),
-                &[&name],
-            )
+            .query_opt(&users_sql("WHERE username = $1"), &[&name])
             .await?
             .as_ref()
             .map(user_row))
@@ -74,10 +69,7 @@ impl Users for Postgres {
         Ok(self
             .client()
             .await?
-            .query_opt(
-                &format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"),
-                &[&id],
-            )
+            .query_opt(&users_sql("WHERE id = $1"), &[&id])
             .await?
             .as_ref()
             .map(user_row))
@@ -87,10 +79,7 @@ impl Users for Postgres {
         Ok(self
             .client()
             .await?
-            .query_opt(
-                &format!("SELECT {USER_COLUMNS}, password_hash FROM users WHERE username = $1"),
-                &[&name],
-            )
+            .query_opt(&with_hash_sql(), &[&name])
             .await?
             .map(|r| (user_row(&r), r.get(7))))
     }
@@ -98,11 +87,7 @@ impl Users for Postgres {
     async fn set_password_hash(&self, id: i64, hash: String, keep: Option<Vec<u8>>) -> Result<()> {
         let mut c = self.client().await?;
         let tx = c.transaction().await?;
-        tx.execute(
-            "UPDATE users SET password_hash = $1 WHERE id = $2",
-            &[&hash, &id],
-        )
-        .await?;
+        tx.execute(SET_HASH, &[&hash, &id]).await?;
         tx.execute(
             "DELETE FROM sessions WHERE user_id = $1
                AND ($2::bytea IS NULL OR token_hash != $2)",
@@ -116,11 +101,7 @@ impl Users for Postgres {
     async fn move_to(&self, id: i64, agency: String, unit: String) -> Result<()> {
         let mut c = self.client().await?;
         let tx = c.transaction().await?;
-        tx.execute(
-            "UPDATE users SET agency_id = $1, unit_id = $2 WHERE id = $3",
-            &[&agency, &unit, &id],
-        )
-        .await?;
+        tx.execute(MOVE, &[&agency, &unit, &id]).await?;
         self.announce(&tx, 'a', &[]).await?;
         Ok(tx.commit().await?)
     }
@@ -128,14 +109,9 @@ impl Users for Postgres {
     async fn set_disabled(&self, id: i64, disabled: bool) -> Result<()> {
         let mut c = self.client().await?;
         let tx = c.transaction().await?;
-        tx.execute(
-            "UPDATE users SET disabled = $1 WHERE id = $2",
-            &[&disabled, &id],
-        )
-        .await?;
+        tx.execute(SET_DISABLED, &[&disabled, &id]).await?;
         if disabled {
-            tx.execute("DELETE FROM sessions WHERE user_id = $1", &[&id])
-                .await?;
+            tx.execute(END_SESSIONS, &[&id]).await?;
             self.announce(&tx, 'a', &[]).await?;
         }
         Ok(tx.commit().await?)
@@ -163,15 +139,9 @@ impl Users for Postgres {
             .collect();
         for u in &users {
             match &to {
-                Some(to) => {
-                    tx.execute("UPDATE users SET unit_id = $1 WHERE id = $2", &[to, &u.id])
-                        .await?
-                }
+                Some(to) => tx.execute(SET_UNIT, &[to, &u.id]).await?,
                 // The sessions stay (see SQLite's).
-                None => {
-                    tx.execute("UPDATE users SET disabled = true WHERE id = $1", &[&u.id])
-                        .await?
-                }
+                None => tx.execute(SET_DISABLED, &[&true, &u.id]).await?,
             };
         }
         if to.is_none() && !users.is_empty() {
@@ -204,8 +174,7 @@ impl Sessions for Postgres {
     async fn delete(&self, hash: Vec<u8>) -> Result<()> {
         let mut c = self.client().await?;
         let tx = c.transaction().await?;
-        tx.execute("DELETE FROM sessions WHERE token_hash = $1", &[&hash])
-            .await?;
+        tx.execute(DELETE_SESSION, &[&hash]).await?;
         self.announce(&tx, 'a', &[]).await?;
         Ok(tx.commit().await?)
     }

@@ -7,9 +7,9 @@ use sha2::{Digest, Sha256};
 
 use super::Sqlite;
 use crate::store::files::{
-    ADOPT_PIECES, ALL_STORED, CREATE_UPLOAD, Collect, DELETE_UPLOAD, DROP_PIECES, Files, Finished,
-    IS_STORED, NewUpload, PIECE, PIECES, PUT_PIECE, SET_RECEIVED, SIZE, STORED, StoredFile, Upload,
-    collect_step, misplaced, upload_from, upload_sql,
+    ADOPT_PIECES, ALL_STORED, CREATE_UPLOAD, Collect, DELETE_FILE, DELETE_UPLOAD, DROP_PIECES,
+    Files, Finished, IS_STORED, MARK, NewUpload, PIECE, PIECES, PUT_PIECE, SET_RECEIVED, SIZE,
+    STORED, StoredFile, UNMARK, Upload, collect_step, misplaced, upload_from, upload_sql,
 };
 use crate::store::{Result, StoreError, lite};
 
@@ -228,19 +228,13 @@ impl Files for Sqlite {
             for (sha, since) in all {
                 match collect_step(&named, &sha, since, now, grace) {
                     Some(Collect::Unmark) => {
-                        tx.execute(
-                            "UPDATE files SET unreferenced_since = NULL WHERE sha256 = ?1",
-                            [&sha],
-                        )?;
+                        tx.execute(&lite(UNMARK), [&sha])?;
                     }
                     Some(Collect::Mark) => {
-                        tx.execute(
-                            "UPDATE files SET unreferenced_since = ?2 WHERE sha256 = ?1",
-                            params![sha, now],
-                        )?;
+                        tx.execute(&lite(MARK), params![sha, now])?;
                     }
                     Some(Collect::Delete) => {
-                        tx.execute("DELETE FROM files WHERE sha256 = ?1", [&sha])?;
+                        tx.execute(&lite(DELETE_FILE), [&sha])?;
                         deleted.push(sha);
                     }
                     None => {}

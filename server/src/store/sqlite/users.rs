@@ -6,8 +6,9 @@ use rusqlite::{OptionalExtension, Row, params};
 
 use super::Sqlite;
 use crate::store::users::{
-    CREATE_SESSION, EXPIRE_SESSIONS, INSERT, NewAccount, SESSION_USER, Sessions, USER_COLUMNS,
-    User, Users, user_from,
+    CREATE_SESSION, DELETE_SESSION, END_SESSIONS, EXPIRE_SESSIONS, INSERT, MOVE, NewAccount,
+    SESSION_USER, SET_DISABLED, SET_HASH, SET_UNIT, Sessions, USER_COLUMNS, User, Users, user_from,
+    users_sql, with_hash_sql,
 };
 use crate::store::{Result, lite};
 
@@ -46,9 +47,7 @@ impl Users for Sqlite {
 
     async fn all(&self) -> Result<Vec<User>> {
         self.blocking(move |c| {
-            let mut stmt = c.prepare(&format!(
-                "SELECT {USER_COLUMNS} FROM users ORDER BY username"
-            ))?;
+            let mut stmt = c.prepare(&users_sql("ORDER BY username"))?;
             let rows = stmt.query_map([], user_row)?;
             rows.collect()
         })
@@ -57,35 +56,25 @@ impl Users for Sqlite {
 
     async fn by_name(&self, name: String) -> Result<Option<User>> {
         self.blocking(move |c| {
-            c.query_row(
-                &format!("SELECT {USER_COLUMNS} FROM users WHERE username = ?1"),
-                [name],
-                user_row,
-            )
-            .optional()
+            c.query_row(&lite(&users_sql("WHERE username = $1")), [name], user_row)
+                .optional()
         })
         .await
     }
 
     async fn by_id(&self, id: i64) -> Result<Option<User>> {
         self.blocking(move |c| {
-            c.query_row(
-                &format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"),
-                [id],
-                user_row,
-            )
-            .optional()
+            c.query_row(&lite(&users_sql("WHERE id = $1")), [id], user_row)
+                .optional()
         })
         .await
     }
 
     async fn with_hash(&self, name: String) -> Result<Option<(User, String)>> {
         self.blocking(move |c| {
-            c.query_row(
-                &format!("SELECT {USER_COLUMNS}, password_hash FROM users WHERE username = ?1"),
-                [name],
-                |r| Ok((user_row(r)?, r.get(7)?)),
-            )
+            c.query_row(&lite(&with_hash_sql()), [name], |r| {
+                Ok((user_row(r)?, r.get(7)?))
+            })
             .optional()
         })
         .await
@@ -94,10 +83,7 @@ impl Users for Sqlite {
     async fn set_password_hash(&self, id: i64, hash: String, keep: Option<Vec<u8>>) -> Result<()> {
         self.blocking(move |c| {
             let tx = c.transaction()?;
-            tx.execute(
-                "UPDATE users SET password_hash = ?1 WHERE id = ?2",
-                params![hash, id],
-            )?;
+            tx.execute(&lite(SET_HASH), params![hash, id])?;
             tx.execute(
                 "DELETE FROM sessions WHERE user_id = ?1 AND (?2 IS NULL OR token_hash != ?2)",
                 params![id, keep],
@@ -109,11 +95,8 @@ impl Users for Sqlite {
 
     async fn move_to(&self, id: i64, agency: String, unit: String) -> Result<()> {
         self.blocking(move |c| {
-            c.execute(
-                "UPDATE users SET agency_id = ?1, unit_id = ?2 WHERE id = ?3",
-                params![agency, unit, id],
-            )
-            .map(|_| ())
+            c.execute(&lite(MOVE), params![agency, unit, id])
+                .map(|_| ())
         })
         .await
     }
@@ -121,12 +104,9 @@ impl Users for Sqlite {
     async fn set_disabled(&self, id: i64, disabled: bool) -> Result<()> {
         self.blocking(move |c| {
             let tx = c.transaction()?;
-            tx.execute(
-                "UPDATE users SET disabled = ?1 WHERE id = ?2",
-                params![disabled, id],
-            )?;
+            tx.execute(&lite(SET_DISABLED), params![disabled, id])?;
             if disabled {
-                tx.execute("DELETE FROM sessions WHERE user_id = ?1", [id])?;
+                tx.execute(&lite(END_SESSIONS), [id])?;
             }
             tx.commit()
         })
@@ -152,15 +132,12 @@ impl Users for Sqlite {
             for u in &users {
                 match &to {
                     Some(to) => {
-                        tx.execute(
-                            "UPDATE users SET unit_id = ?1 WHERE id = ?2",
-                            params![to, u.id],
-                        )?;
+                        tx.execute(&lite(SET_UNIT), params![to, u.id])?;
                     }
                     // The sessions stay (refused, as every disabled user's are) so that a
                     // tablet signed in is told what happened to its unit, not just "signed out".
                     None => {
-                        tx.execute("UPDATE users SET disabled = 1 WHERE id = ?1", [u.id])?;
+                        tx.execute(&lite(SET_DISABLED), params![true, u.id])?;
                     }
                 }
             }
@@ -193,11 +170,8 @@ impl Sessions for Sqlite {
     }
 
     async fn delete(&self, hash: Vec<u8>) -> Result<()> {
-        self.blocking(move |c| {
-            c.execute("DELETE FROM sessions WHERE token_hash = ?1", [hash])
-                .map(|_| ())
-        })
-        .await
+        self.blocking(move |c| c.execute(&lite(DELETE_SESSION), [hash]).map(|_| ()))
+            .await
     }
 
     async fn live(&self, hashes: Vec<Vec<u8>>, now: i64) -> Result<HashSet<Vec<u8>>> {
