@@ -1,5 +1,5 @@
 //! samod's chunks: the [`samod::storage::Storage`] key/value trait over the `chunks` table
-//! ([`Chunks`], the engines' contract), and the group commit above it.
+//! (`Chunks`, the engines' contract), and the group commit above it.
 //!
 //! Stage: *the store*, called by samod's hub after it merged a change; every committed chunk is
 //! recorded as durable ([`super::durable`]).

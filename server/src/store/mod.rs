@@ -2,7 +2,7 @@
 //!
 //! Stage: *the store*, after the hub has merged a change and before it is acknowledged. One
 //! [`Store`] over one of two engines: a SQLite file (WAL, `synchronous = FULL`), the embedded
-//! default ([`sqlite`]), or a PostgreSQL database several nodes share ([`postgres`]).
+//! default (`sqlite`), or a PostgreSQL database several nodes share ([`postgres`]).
 //!
 //! Each concern is a small trait (its contract) in its own module, implemented once per engine
 //! in `sqlite/<concern>.rs` and `postgres/<concern>.rs`, with the statements both dialects agree

@@ -1,6 +1,6 @@
 //! The PostgreSQL engine: the connection pool, the schema as numbered migrations
 //! ([`migrations`]), creating a database for a new deployment or a test, and the announcements
-//! nodes sharing a database make to each other ([`listen`]); each concern's contract implemented
+//! nodes sharing a database make to each other (`listen`); each concern's contract implemented
 //! in its own file.
 //!
 //! Stage: *the store*, when a store opens on `postgres://…` (`store` / `TIENDO_STORE`).
