@@ -1,5 +1,7 @@
 //! The accounts' contract: users by name, sessions by token hash and what ends them, the login
 //! throttle's counts, the device keys and the audit.
+//!
+//! Stage: *the store*, tested on each engine (`on_sqlite`, `on_postgres`).
 
 use std::time::Duration;
 

@@ -1,5 +1,7 @@
 //! The chunks' contract: what samod writes is read back, under its prefix only, committed in
 //! groups, with the durability and prints above it kept.
+//!
+//! Stage: *the store*, tested on each engine (`on_sqlite`, `on_postgres`).
 
 use automerge::transaction::Transactable;
 use samod::storage::Storage;

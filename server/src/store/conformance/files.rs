@@ -1,5 +1,7 @@
 //! The files' contract: uploads resume where their committed bytes end, a file is stored only
 //! whole and verified, once, and collected only after its grace period.
+//!
+//! Stage: *the store*, tested on each engine (`on_sqlite`, `on_postgres`).
 
 use sha2::{Digest, Sha256};
 

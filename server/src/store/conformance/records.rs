@@ -1,5 +1,7 @@
 //! The records' contract: the catalogue, the generated reports, the steps' receipts, the counts
 //! and the schema.
+//!
+//! Stage: *the store*, tested on each engine (`on_sqlite`, `on_postgres`).
 
 use super::{Place, on_both_engines};
 use crate::store::{DocKind, DocRecord, GeneratedReport};

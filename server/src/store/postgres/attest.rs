@@ -1,5 +1,7 @@
 //! [`Attestations`] on PostgreSQL, and their writing inside the chunks' transaction (one
 //! statement for a batch).
+//!
+//! Stage: *the store*, under the facade's `attest` methods when the store is PostgreSQL.
 
 use super::Postgres;
 use crate::store::Result;

@@ -1,4 +1,6 @@
 //! [`Audit`] on PostgreSQL.
+//!
+//! Stage: *the store*, under the facade's `audit` methods when the store is PostgreSQL.
 
 use tiendo_shared::api::AccountEvent;
 

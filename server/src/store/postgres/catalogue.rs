@@ -1,4 +1,6 @@
 //! [`Catalogue`] on PostgreSQL (its order is the `seq` column's); a new entry is announced.
+//!
+//! Stage: *the store*, under the facade's `catalogue` methods when the store is PostgreSQL.
 
 use super::Postgres;
 use crate::store::catalogue::{Catalogue, REGISTER, documents_sql, record};

@@ -1,5 +1,7 @@
 //! [`Chunks`] on PostgreSQL: one statement for a whole batch, and the new content chunks
 //! announced to the other nodes in the same transaction.
+//!
+//! Stage: *the store*, under the facade's `chunks` methods when the store is PostgreSQL.
 
 use std::collections::{HashMap, HashSet};
 

@@ -1,4 +1,6 @@
 //! [`Rows`] on PostgreSQL: values by each column's declared type.
+//!
+//! Stage: *the store*, under the facade's `copy` methods when the store is PostgreSQL.
 
 use tokio_postgres::types::{ToSql, Type};
 

@@ -1,4 +1,6 @@
 //! [`Counts`] on PostgreSQL.
+//!
+//! Stage: *the store*, under the facade's `counts` methods when the store is PostgreSQL.
 
 use super::Postgres;
 use crate::store::Result;

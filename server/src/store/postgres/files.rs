@@ -1,5 +1,7 @@
 //! [`Files`] on PostgreSQL: an upload's row is locked (`FOR UPDATE`) while it is appended to or
 //! finished, so two nodes never commit the same offset or adopt the same bytes twice.
+//!
+//! Stage: *the store*, under the facade's `files` methods when the store is PostgreSQL.
 
 use std::collections::HashSet;
 

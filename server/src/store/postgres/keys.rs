@@ -1,4 +1,6 @@
 //! [`Keys`] on PostgreSQL.
+//!
+//! Stage: *the store*, under the facade's `keys` methods when the store is PostgreSQL.
 
 use super::Postgres;
 use crate::store::Result;

@@ -1,4 +1,6 @@
 //! [`Readings`] on PostgreSQL.
+//!
+//! Stage: *the store*, under the facade's `models` methods when the store is PostgreSQL.
 
 use super::Postgres;
 use crate::store::Result;

@@ -1,4 +1,6 @@
 //! [`Possession`] on PostgreSQL, and its recording inside an upload's finishing transaction.
+//!
+//! Stage: *the store*, under the facade's `possession` methods when the store is PostgreSQL.
 
 use super::Postgres;
 use crate::store::Result;

@@ -1,4 +1,6 @@
 //! [`StepReceipts`] on PostgreSQL (one statement per call).
+//!
+//! Stage: *the store*, under the facade's `receipts` methods when the store is PostgreSQL.
 
 use std::collections::BTreeMap;
 

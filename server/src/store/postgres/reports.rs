@@ -1,4 +1,6 @@
 //! [`Reports`] on PostgreSQL.
+//!
+//! Stage: *the store*, under the facade's `reports` methods when the store is PostgreSQL.
 
 use std::collections::HashMap;
 

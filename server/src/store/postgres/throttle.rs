@@ -1,6 +1,8 @@
 //! [`LoginFailures`] on PostgreSQL: several nodes at once, so each key's row exists before it
 //! is locked (`FOR UPDATE`), keys are locked in one order (no deadlock), and the tries are
 //! counted under the locks.
+//!
+//! Stage: *the store*, under the facade's `throttle` methods when the store is PostgreSQL.
 
 use super::Postgres;
 use crate::store::Result;

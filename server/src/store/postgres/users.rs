@@ -1,4 +1,6 @@
 //! [`Users`] and [`Sessions`] on PostgreSQL: what may end sessions elsewhere is announced.
+//!
+//! Stage: *the store*, under the facade's `users` methods when the store is PostgreSQL.
 
 use std::collections::HashSet;
 

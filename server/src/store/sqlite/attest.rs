@@ -1,4 +1,6 @@
 //! [`Attestations`] on SQLite, and their writing inside the chunks' transaction.
+//!
+//! Stage: *the store*, under the facade's `attest` methods when the store is a SQLite file.
 
 use rusqlite::params;
 

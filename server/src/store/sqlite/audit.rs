@@ -1,4 +1,6 @@
 //! [`Audit`] on SQLite.
+//!
+//! Stage: *the store*, under the facade's `audit` methods when the store is a SQLite file.
 
 use rusqlite::params;
 use tiendo_shared::api::AccountEvent;

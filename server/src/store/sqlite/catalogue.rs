@@ -1,4 +1,6 @@
 //! [`Catalogue`] on SQLite (its order is the rowid's).
+//!
+//! Stage: *the store*, under the facade's `catalogue` methods when the store is a SQLite file.
 
 use rusqlite::params;
 

@@ -1,4 +1,6 @@
 //! [`Chunks`] on SQLite: one statement per chunk inside one IMMEDIATE transaction.
+//!
+//! Stage: *the store*, under the facade's `chunks` methods when the store is a SQLite file.
 
 use rusqlite::{OptionalExtension, params};
 

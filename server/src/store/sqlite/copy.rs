@@ -1,4 +1,6 @@
 //! [`Rows`] on SQLite: values as SQLite's dynamic types give them.
+//!
+//! Stage: *the store*, under the facade's `copy` methods when the store is a SQLite file.
 
 use rusqlite::types::{Value, ValueRef};
 

@@ -1,4 +1,6 @@
 //! [`Counts`] on SQLite.
+//!
+//! Stage: *the store*, under the facade's `counts` methods when the store is a SQLite file.
 
 use rusqlite::OptionalExtension;
 

@@ -1,4 +1,6 @@
 //! [`Files`] on SQLite.
+//!
+//! Stage: *the store*, under the facade's `files` methods when the store is a SQLite file.
 
 use std::collections::HashSet;
 

@@ -1,4 +1,6 @@
 //! [`Keys`] on SQLite.
+//!
+//! Stage: *the store*, under the facade's `keys` methods when the store is a SQLite file.
 
 use rusqlite::OptionalExtension;
 

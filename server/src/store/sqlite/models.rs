@@ -1,4 +1,6 @@
 //! [`Readings`] on SQLite.
+//!
+//! Stage: *the store*, under the facade's `models` methods when the store is a SQLite file.
 
 use rusqlite::{OptionalExtension, params};
 

@@ -1,4 +1,6 @@
 //! [`Possession`] on SQLite, and its recording inside an upload's finishing transaction.
+//!
+//! Stage: *the store*, under the facade's `possession` methods when the store is a SQLite file.
 
 use rusqlite::params;
 

@@ -1,4 +1,6 @@
 //! [`StepReceipts`] on SQLite.
+//!
+//! Stage: *the store*, under the facade's `receipts` methods when the store is a SQLite file.
 
 use std::collections::BTreeMap;
 

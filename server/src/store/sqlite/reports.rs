@@ -1,4 +1,6 @@
 //! [`Reports`] on SQLite.
+//!
+//! Stage: *the store*, under the facade's `reports` methods when the store is a SQLite file.
 
 use std::collections::HashMap;
 

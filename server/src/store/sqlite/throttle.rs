@@ -1,4 +1,6 @@
 //! [`LoginFailures`] on SQLite: one connection behind a lock, so each transaction is alone.
+//!
+//! Stage: *the store*, under the facade's `throttle` methods when the store is a SQLite file.
 
 use rusqlite::{OptionalExtension, params};
 

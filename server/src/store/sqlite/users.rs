@@ -1,4 +1,6 @@
 //! [`Users`] and [`Sessions`] on SQLite.
+//!
+//! Stage: *the store*, under the facade's `users` methods when the store is a SQLite file.
 
 use std::collections::HashSet;
 
