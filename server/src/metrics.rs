@@ -162,11 +162,3 @@ fn histogram(name: &str, help: &str) -> Histogram {
     Histogram::with_opts(HistogramOpts::new(name, help).buckets(latency_buckets()))
         .expect("a valid histogram")
 }
-
-/// The store's histogram of commit latency.
-pub fn commit_histogram() -> Histogram {
-    histogram(
-        "tiendo_store_commit_seconds",
-        "A chunk's commit, from its handing to the store to durable (group commit).",
-    )
-}

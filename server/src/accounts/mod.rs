@@ -17,11 +17,10 @@ use std::time::Duration;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
 use rand::Rng;
-use serde::Serialize;
-use sha2::{Digest, Sha256};
 use tokio::sync::Semaphore;
 
 pub mod admin;
+mod passwords;
 
 use crate::error::{AppError, Result};
 use crate::store::Store;
@@ -31,22 +30,8 @@ use crate::store::throttle::Counter;
 /// `shared::api`.
 pub use tiendo_shared::api::Role;
 
-/// A user account (never carries the password hash).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct User {
-    pub id: i64,
-    /// Login name (lower case).
-    pub username: String,
-    /// Name shown in the interface.
-    pub display_name: String,
-    pub role: Role,
-    /// The agency, for unit editors and agency admins.
-    pub agency_id: Option<String>,
-    /// The unit, for unit editors and agency admins.
-    pub unit_id: Option<String>,
-    /// A disabled user cannot sign in and loses its sessions.
-    pub disabled: bool,
-}
+/// A user account (never carries the password hash): the store's row.
+pub use crate::store::User;
 
 /// What is needed to create a user.
 #[derive(Debug, Clone)]
@@ -93,10 +78,8 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
     })
 }
 
-/// The SHA-256 of a session token, as stored.
-pub fn token_hash(token: &str) -> Vec<u8> {
-    Sha256::digest(token.as_bytes()).to_vec()
-}
+/// The SHA-256 of a session token, as stored (the store's).
+pub use crate::store::users::token_hash;
 
 /// A random password for generated accounts: three groups of four unambiguous characters.
 pub fn generate_password() -> String {

@@ -2,7 +2,7 @@
 //! authenticated user of the sync connection, or the signed author of a bundle file — as the
 //! server saw it, whatever the change itself claims (its actor, its time).
 //!
-//! Stage: *the store*, written by the sync gate ([`crate::sync::admit`]) and the bundle import,
+//! Stage: *the store*, written by the sync gate (`sync::admit`) and the bundle import,
 //! committed in the same transaction as the chunks that hold the changes
 //! ([`super::chunks::GroupCommit`]), so an acknowledgement never leaves before both are stored;
 //! read by the workflow gate (who took a step), the history and the reports.
@@ -13,10 +13,8 @@
 
 use std::collections::HashMap;
 
+use super::{Result, Store};
 use automerge::ChangeHash;
-use rusqlite::params;
-
-use super::{Engine, Result, Store, lite, pg};
 
 /// How a change reached the server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,14 +30,14 @@ pub enum Via {
 }
 
 impl Via {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Via::Sync => "sync",
             Via::Bundle { .. } => "bundle",
         }
     }
 
-    fn signed_at(self) -> Option<i64> {
+    pub(crate) fn signed_at(self) -> Option<i64> {
         match self {
             Via::Sync => None,
             Via::Bundle { signed_at } => Some(signed_at),
@@ -122,58 +120,8 @@ impl Pending {
     }
 }
 
-/// Writes `batch` inside the chunks' SQLite transaction `tx`.
-pub(super) fn insert_sqlite(
-    tx: &rusqlite::Transaction<'_>,
-    batch: &[Attested],
-) -> rusqlite::Result<()> {
-    let mut stmt = tx.prepare_cached(
-        "INSERT OR IGNORE INTO change_attestations
-             (doc_id, hash, user_id, username, received_at, via, signed_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?;
-    for a in batch {
-        stmt.execute(params![
-            a.doc_id,
-            a.hash.0.as_slice(),
-            a.user_id,
-            a.username,
-            a.received_at,
-            a.via.as_str(),
-            a.via.signed_at()
-        ])?;
-    }
-    Ok(())
-}
-
-/// Writes `batch` inside the chunks' PostgreSQL transaction `tx` (one statement).
-pub(super) async fn insert_postgres(
-    tx: &deadpool_postgres::Transaction<'_>,
-    batch: &[Attested],
-) -> Result<()> {
-    if batch.is_empty() {
-        return Ok(());
-    }
-    let docs: Vec<&str> = batch.iter().map(|a| a.doc_id.as_str()).collect();
-    let hashes: Vec<&[u8]> = batch.iter().map(|a| a.hash.0.as_slice()).collect();
-    let users: Vec<i64> = batch.iter().map(|a| a.user_id).collect();
-    let names: Vec<&str> = batch.iter().map(|a| a.username.as_str()).collect();
-    let times: Vec<i64> = batch.iter().map(|a| a.received_at).collect();
-    let vias: Vec<&str> = batch.iter().map(|a| a.via.as_str()).collect();
-    let signed: Vec<Option<i64>> = batch.iter().map(|a| a.via.signed_at()).collect();
-    tx.execute(
-        "INSERT INTO change_attestations
-             (doc_id, hash, user_id, username, received_at, via, signed_at)
-         SELECT * FROM unnest($1::text[], $2::bytea[], $3::bigint[], $4::text[], $5::bigint[],
-                              $6::text[], $7::bigint[])
-         ON CONFLICT DO NOTHING",
-        &[&docs, &hashes, &users, &names, &times, &vias, &signed],
-    )
-    .await?;
-    Ok(())
-}
-
-fn attested(
+/// An attestation from a row's values (`None`: a hash that is not one).
+pub(crate) fn from_columns(
     doc_id: String,
     hash: Vec<u8>,
     user_id: i64,
@@ -192,33 +140,17 @@ fn attested(
     })
 }
 
-/// A row of [`COLUMNS`] from SQLite (`None`: a hash that is not one).
-fn from_sqlite(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Attested>> {
-    Ok(attested(
-        r.get(0)?,
-        r.get(1)?,
-        r.get(2)?,
-        r.get(3)?,
-        r.get(4)?,
-        r.get(5)?,
-        r.get(6)?,
-    ))
-}
+/// The columns an attestation is read from, in [`from_columns`]' order.
+pub(crate) const COLUMNS: &str = "doc_id, hash, user_id, username, received_at, via, signed_at";
 
-/// A row of [`COLUMNS`] from PostgreSQL.
-fn from_pg(r: &tokio_postgres::Row) -> Option<Attested> {
-    attested(
-        r.get(0),
-        r.get(1),
-        r.get(2),
-        r.get(3),
-        r.get(4),
-        r.get(5),
-        r.get(6),
-    )
+/// The contract of the attested record (written with the chunks, [`super::chunks::Chunks`]).
+#[async_trait::async_trait]
+pub(crate) trait Attestations: Send + Sync {
+    /// The committed attestations of `doc_id` among the change hashes `hashes`.
+    async fn attested(&self, doc_id: String, hashes: Vec<Vec<u8>>) -> Result<Vec<Attested>>;
+    /// Every committed attestation of the documents `doc_ids`.
+    async fn attestations_of(&self, doc_ids: Vec<String>) -> Result<Vec<Attested>>;
 }
-
-const COLUMNS: &str = "doc_id, hash, user_id, username, received_at, via, signed_at";
 
 impl Store {
     /// Records who delivered changes and when; committed with the next group of chunks (a
@@ -251,39 +183,12 @@ impl Store {
         if missing.is_empty() {
             return Ok(out);
         }
-        let doc = doc_id.to_string();
         let keys: Vec<Vec<u8>> = missing.iter().map(|h| h.0.to_vec()).collect();
-        let rows: Vec<Attested> = match &self.engine {
-            Engine::Sqlite(_) => {
-                self.blocking(move |c| {
-                    let mut stmt = c.prepare_cached(&format!(
-                        "SELECT {COLUMNS} FROM change_attestations WHERE doc_id = ?1 AND hash = ?2"
-                    ))?;
-                    let mut rows = Vec::new();
-                    for k in &keys {
-                        let mut q = stmt.query(params![doc, k])?;
-                        if let Some(r) = q.next()? {
-                            rows.push(from_sqlite(r)?);
-                        }
-                    }
-                    Ok(rows.into_iter().flatten().collect())
-                })
-                .await?
-            }
-            Engine::Postgres(pool) => pg(pool)
-                .await?
-                .query(
-                    &format!(
-                        "SELECT {COLUMNS} FROM change_attestations
-                         WHERE doc_id = $1 AND hash = ANY($2)"
-                    ),
-                    &[&doc, &keys],
-                )
-                .await?
-                .into_iter()
-                .filter_map(|r| from_pg(&r))
-                .collect(),
-        };
+        let rows = self
+            .engine
+            .attestations
+            .attested(doc_id.to_string(), keys)
+            .await?;
         for a in rows {
             out.entry(a.hash).or_insert(a);
         }
@@ -292,34 +197,11 @@ impl Store {
 
     /// Every attestation of the documents `doc_ids` (the history and reports read them whole).
     pub async fn attestations_of(&self, doc_ids: &[String]) -> Result<Vec<Attested>> {
-        let ids = doc_ids.to_vec();
-        let sql = format!("SELECT {COLUMNS} FROM change_attestations WHERE doc_id = $1");
-        let mut out: Vec<Attested> = match &self.engine {
-            Engine::Sqlite(_) => {
-                self.blocking(move |c| {
-                    let mut stmt = c.prepare_cached(&lite(&sql))?;
-                    let mut rows = Vec::new();
-                    for id in &ids {
-                        let found = stmt.query_map([id], from_sqlite)?;
-                        for row in found {
-                            rows.extend(row?);
-                        }
-                    }
-                    Ok(rows)
-                })
-                .await?
-            }
-            Engine::Postgres(pool) => pg(pool)
-                .await?
-                .query(
-                    &format!("SELECT {COLUMNS} FROM change_attestations WHERE doc_id = ANY($1)"),
-                    &[&ids],
-                )
-                .await?
-                .into_iter()
-                .filter_map(|r| from_pg(&r))
-                .collect(),
-        };
+        let mut out = self
+            .engine
+            .attestations
+            .attestations_of(doc_ids.to_vec())
+            .await?;
         let committed: std::collections::HashSet<(String, ChangeHash)> =
             out.iter().map(|a| (a.doc_id.clone(), a.hash)).collect();
         self.group.with_pending(|p| {
@@ -330,64 +212,5 @@ impl Store {
             }
         });
         Ok(out)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn attested(doc: &str, byte: u8, user: i64, at: i64, via: Via) -> Attested {
-        Attested {
-            doc_id: doc.into(),
-            hash: ChangeHash([byte; 32]),
-            user_id: user,
-            username: format!("u{user}"),
-            received_at: at,
-            via,
-        }
-    }
-
-    #[tokio::test]
-    async fn the_first_delivery_of_a_change_stands_and_is_read_before_and_after_its_commit() {
-        let store = Store::in_memory().unwrap();
-        store.attest(vec![attested("d1", 1, 7, 1_000, Via::Sync)]);
-        // A second delivery of the same change by someone else, later: ignored.
-        store.attest(vec![
-            attested("d1", 1, 9, 2_000, Via::Sync),
-            attested("d1", 2, 9, 2_000, Via::Bundle { signed_at: 1_500 }),
-        ]);
-        let h = |b| ChangeHash([b; 32]);
-        // Committed by the group commit soon; read either way.
-        let read = store.attested("d1", &[h(1), h(2), h(3)]).await.unwrap();
-        assert_eq!(read[&h(1)].user_id, 7);
-        assert_eq!(read[&h(1)].received_at, 1_000);
-        assert_eq!(read[&h(2)].via, Via::Bundle { signed_at: 1_500 });
-        assert!(!read.contains_key(&h(3)));
-        for _ in 0..200 {
-            if store.group.with_pending(|p| p.is_empty()) {
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-        }
-        assert!(store.group.with_pending(|p| p.is_empty()), "committed");
-        store.attest(vec![attested("d1", 1, 9, 3_000, Via::Sync)]);
-        for _ in 0..200 {
-            if store.group.with_pending(|p| p.is_empty()) {
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-        }
-        let all = store.attestations_of(&["d1".into()]).await.unwrap();
-        assert_eq!(all.len(), 2);
-        let first = all.iter().find(|a| a.hash == h(1)).unwrap();
-        assert_eq!((first.user_id, first.received_at), (7, 1_000));
-        assert!(
-            store
-                .attestations_of(&["d2".into()])
-                .await
-                .unwrap()
-                .is_empty()
-        );
     }
 }

@@ -1,17 +1,16 @@
-//! samod's chunks: the [`samod::storage::Storage`] key/value trait over the `chunks` table, in
-//! SQLite or PostgreSQL.
+//! samod's chunks: the [`samod::storage::Storage`] key/value trait over the `chunks` table
+//! (`Chunks`, the engines' contract), and the group commit above it.
 //!
 //! Stage: *the store*, called by samod's hub after it merged a change; every committed chunk is
 //! recorded as durable ([`super::durable`]).
 
 use std::collections::HashMap;
 
-use rusqlite::{OptionalExtension, params};
 use samod::storage::StorageKey;
 
+use super::Store;
 use super::StoreError;
 use super::durable::chunk_changes;
-use super::{Engine, Store};
 
 fn key_string(key: &StorageKey) -> String {
     key.to_string()
@@ -139,91 +138,45 @@ impl GroupCommit {
     }
 }
 
-/// Writes `batch` in one SQLite transaction; says which keys were stored already.
-fn commit_sqlite(
-    conn: &mut rusqlite::Connection,
-    batch: &[(String, Vec<u8>)],
-    attested: &[super::attest::Attested],
-) -> rusqlite::Result<Vec<bool>> {
-    // IMMEDIATE: the write lock is taken at the start (waiting out another writer under the busy
-    // timeout); a deferred transaction that reads first cannot upgrade past a writer that
-    // committed meanwhile — SQLite answers "database is locked" at once.
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let mut existed = Vec::with_capacity(batch.len());
-    {
-        let mut exists = tx.prepare_cached("SELECT 1 FROM chunks WHERE key = ?1")?;
-        let mut put = tx.prepare_cached(
-            "INSERT INTO chunks (key, data) VALUES (?1, ?2)
-             ON CONFLICT (key) DO UPDATE SET data = excluded.data",
-        )?;
-        for (key, data) in batch {
-            existed.push(exists.query_row([key], |_| Ok(())).optional()?.is_some());
-            put.execute(params![key, data])?;
-        }
-    }
-    super::attest::insert_sqlite(&tx, attested)?;
-    tx.commit()?;
-    Ok(existed)
-}
+/// Statements both engines share.
+pub(crate) const GET: &str = "SELECT data FROM chunks WHERE key = $1";
+pub(crate) const HAS: &str = "SELECT 1 FROM chunks WHERE key = $1";
+pub(crate) const DELETE: &str = "DELETE FROM chunks WHERE key = $1";
+/// The chunks under a prefix: the key itself (`$1`) and the keys between `$2` and `$3`.
+pub(crate) const UNDER: &str =
+    "SELECT key, data FROM chunks WHERE (key = $1 OR (key >= $2 AND key < $3))";
+/// Added to [`UNDER`] for a document's content only.
+pub(crate) const CONTENT_ONLY: &str =
+    " AND (key LIKE '%/snapshot/%' OR key LIKE '%/incremental/%')";
 
-/// Writes `batch` in one PostgreSQL transaction (one statement for all its chunks); says which
-/// keys were stored already.
-async fn commit_postgres(
-    pool: &deadpool_postgres::Pool,
-    node: &str,
-    batch: Vec<(String, Vec<u8>)>,
-    attested: &[super::attest::Attested],
-) -> super::Result<Vec<bool>> {
-    // A key written twice in one batch: the last write wins (one row may be upserted only once
-    // per statement), and the later writes find it stored.
-    let mut last = HashMap::new();
-    for (i, (k, _)) in batch.iter().enumerate() {
-        last.insert(k.as_str(), i);
-    }
-    let mut keys = Vec::with_capacity(last.len());
-    let mut datas = Vec::with_capacity(last.len());
-    for (i, (k, d)) in batch.iter().enumerate() {
-        if last.get(k.as_str()) == Some(&i) {
-            keys.push(k.as_str());
-            datas.push(d.as_slice());
-        }
-    }
-    let mut c = super::pg(pool).await?;
-    let tx = c.transaction().await?;
-    let stored: std::collections::HashSet<String> = tx
-        .query("SELECT key FROM chunks WHERE key = ANY($1)", &[&keys])
-        .await?
-        .into_iter()
-        .map(|r| r.get(0))
-        .collect();
-    tx.execute(
-        "INSERT INTO chunks (key, data) SELECT * FROM unnest($1::text[], $2::bytea[])
-         ON CONFLICT (key) DO UPDATE SET data = excluded.data",
-        &[&keys, &datas],
-    )
-    .await?;
-    super::attest::insert_postgres(&tx, attested).await?;
-    // Announced to the other nodes sharing the database, delivered when this commits.
-    let content: Vec<&str> = keys
-        .iter()
-        .copied()
-        .filter(|k| super::prints::content_doc(k).is_some())
-        .collect();
-    if !content.is_empty() {
-        for payload in super::postgres::announcements('c', node, &content) {
-            tx.execute(
-                "SELECT pg_notify($1, $2)",
-                &[&super::postgres::CHANNEL, &payload],
-            )
-            .await?;
-        }
-    }
-    tx.commit().await?;
-    let mut seen = std::collections::HashSet::new();
-    Ok(batch
-        .iter()
-        .map(|(k, _)| stored.contains(k) || !seen.insert(k.as_str()))
-        .collect())
+/// The contract of the chunks table: samod's key/value store, written in groups.
+#[async_trait::async_trait]
+pub(crate) trait Chunks: Send + Sync {
+    /// Writes `batch` and the attestations `attested` in one transaction, and (PostgreSQL)
+    /// announces the new content chunks to the other nodes; says, per item, whether its key was
+    /// stored already (the later of a key written twice in the batch finds it stored; the last
+    /// write wins).
+    async fn commit(
+        &self,
+        batch: Vec<(String, Vec<u8>)>,
+        attested: Vec<super::attest::Attested>,
+    ) -> super::Result<Vec<bool>>;
+    /// The stored chunk `key`.
+    async fn get(&self, key: String) -> super::Result<Option<Vec<u8>>>;
+    /// Whether chunk `key` is stored.
+    async fn has(&self, key: String) -> super::Result<bool>;
+    /// The chunks of [`UNDER`] (with [`CONTENT_ONLY`] when `content`), in no particular order.
+    async fn under(
+        &self,
+        prefix: String,
+        lo: String,
+        hi: String,
+        content: bool,
+    ) -> super::Result<Vec<(String, Vec<u8>)>>;
+    /// The stored chunks among `keys`.
+    async fn by_keys(&self, keys: Vec<String>) -> super::Result<Vec<(String, Vec<u8>)>>;
+    /// Deletes chunk `key` (and, PostgreSQL, announces it); whether it was stored.
+    async fn delete(&self, key: String) -> super::Result<bool>;
 }
 
 impl Store {
@@ -240,53 +193,17 @@ impl Store {
         batch: Vec<(String, Vec<u8>)>,
         attested: &[super::attest::Attested],
     ) -> super::Result<Vec<bool>> {
-        match &self.engine {
-            Engine::Sqlite(_) => {
-                let attested = attested.to_vec();
-                self.blocking(move |c| commit_sqlite(c, &batch, &attested))
-                    .await
-            }
-            Engine::Postgres(pool) => commit_postgres(pool, &self.node, batch, attested).await,
-        }
+        self.engine.chunks.commit(batch, attested.to_vec()).await
     }
 
     /// The stored chunk `key`.
     async fn chunk(&self, key: String) -> super::Result<Option<Vec<u8>>> {
-        match &self.engine {
-            Engine::Sqlite(_) => {
-                self.blocking(move |c| {
-                    c.prepare_cached("SELECT data FROM chunks WHERE key = ?1")?
-                        .query_row([key], |r| r.get(0))
-                        .optional()
-                })
-                .await
-            }
-            Engine::Postgres(pool) => Ok(super::pg(pool)
-                .await?
-                .query_opt("SELECT data FROM chunks WHERE key = $1", &[&key])
-                .await?
-                .map(|r| r.get(0))),
-        }
+        self.engine.chunks.get(key).await
     }
 
     /// Whether chunk `key` is stored.
     pub(super) async fn has_chunk(&self, key: String) -> super::Result<bool> {
-        match &self.engine {
-            Engine::Sqlite(_) => {
-                self.blocking(move |c| {
-                    c.prepare_cached("SELECT 1 FROM chunks WHERE key = ?1")?
-                        .query_row([key], |_| Ok(()))
-                        .optional()
-                        .map(|found| found.is_some())
-                })
-                .await
-            }
-            Engine::Postgres(pool) => Ok(super::pg(pool)
-                .await?
-                .query_opt("SELECT 1 FROM chunks WHERE key = $1", &[&key])
-                .await?
-                .is_some()),
-        }
+        self.engine.chunks.has(key).await
     }
 
     /// The chunks stored under `prefix` (the key itself and every key below it); with `content`,
@@ -303,38 +220,7 @@ impl Store {
             format!("{prefix}/"),
             format!("{prefix}0"),
         );
-        let only = if content {
-            "AND (key LIKE '%/snapshot/%' OR key LIKE '%/incremental/%')"
-        } else {
-            ""
-        };
-        let mut rows = match &self.engine {
-            Engine::Sqlite(_) => {
-                let sql = format!(
-                    "SELECT key, data FROM chunks WHERE (key = ?1 OR (key >= ?2 AND key < ?3)) {only}"
-                );
-                self.blocking(move |c| {
-                    let mut stmt = c.prepare_cached(&sql)?;
-                    let rows = stmt.query_map(params![p, lo, hi], |r| {
-                        Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?))
-                    })?;
-                    rows.collect::<rusqlite::Result<Vec<_>>>()
-                })
-                .await?
-            }
-            Engine::Postgres(pool) => {
-                let sql = format!(
-                    "SELECT key, data FROM chunks WHERE (key = $1 OR (key >= $2 AND key < $3)) {only}"
-                );
-                super::pg(pool)
-                    .await?
-                    .query(&sql, &[&p, &lo, &hi])
-                    .await?
-                    .into_iter()
-                    .map(|r| (r.get(0), r.get(1)))
-                    .collect()
-            }
-        };
+        let mut rows = self.engine.chunks.under(p, lo, hi, content).await?;
         if content {
             rows.sort_by(|(a, _), (b, _)| {
                 (!a.contains("/snapshot/"), a).cmp(&(!b.contains("/snapshot/"), b))
@@ -345,55 +231,12 @@ impl Store {
 
     /// The stored chunks among `keys` (another node's new chunks, to apply here).
     pub async fn chunks_by_key(&self, keys: Vec<String>) -> super::Result<Vec<(String, Vec<u8>)>> {
-        match &self.engine {
-            Engine::Sqlite(_) => {
-                let mut out = Vec::new();
-                for k in keys {
-                    if let Some(data) = self.chunk(k.clone()).await? {
-                        out.push((k, data));
-                    }
-                }
-                Ok(out)
-            }
-            Engine::Postgres(pool) => Ok(super::pg(pool)
-                .await?
-                .query("SELECT key, data FROM chunks WHERE key = ANY($1)", &[&keys])
-                .await?
-                .into_iter()
-                .map(|r| (r.get(0), r.get(1)))
-                .collect()),
-        }
+        self.engine.chunks.by_keys(keys).await
     }
 
     /// Deletes chunk `key`; whether it was stored.
     async fn delete_chunk(&self, key: String) -> super::Result<bool> {
-        match &self.engine {
-            Engine::Sqlite(_) => {
-                self.blocking(move |c| {
-                    Ok(c.execute("DELETE FROM chunks WHERE key = ?1", [&key])? > 0)
-                })
-                .await
-            }
-            Engine::Postgres(pool) => {
-                let mut c = super::pg(pool).await?;
-                let tx = c.transaction().await?;
-                let deleted = tx
-                    .execute("DELETE FROM chunks WHERE key = $1", &[&key])
-                    .await?
-                    > 0;
-                if deleted && super::prints::content_doc(&key).is_some() {
-                    for payload in super::postgres::announcements('d', &self.node, &[&key]) {
-                        tx.execute(
-                            "SELECT pg_notify($1, $2)",
-                            &[&super::postgres::CHANNEL, &payload],
-                        )
-                        .await?;
-                    }
-                }
-                tx.commit().await?;
-                Ok(deleted)
-            }
-        }
+        self.engine.chunks.delete(key).await
     }
 }
 
@@ -532,21 +375,5 @@ mod tests {
         s.put(key(&["doc", "incremental", "late"]), vec![9]).await;
         assert_eq!(s.chunk_transactions(), transactions + 1);
         drop(dir);
-    }
-
-    #[tokio::test]
-    async fn range_loads_only_keys_under_the_prefix() {
-        let s = Store::in_memory().unwrap();
-        s.put(key(&["doc1", "incremental", "a"]), vec![1]).await;
-        s.put(key(&["doc1", "snapshot", "b"]), vec![2]).await;
-        s.put(key(&["doc10", "incremental", "c"]), vec![3]).await;
-        let got = s.load_range(key(&["doc1"])).await;
-        assert_eq!(got.len(), 2);
-        assert_eq!(
-            s.load(key(&["doc10", "incremental", "c"])).await,
-            Some(vec![3])
-        );
-        s.delete(key(&["doc1", "snapshot", "b"])).await;
-        assert_eq!(s.load_range(key(&["doc1"])).await.len(), 1);
     }
 }

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Engine, Result, Store, StoreError, lite, pg};
+use super::{Result, Store, StoreError};
 
 /// Every table a deployment keeps, in an order that respects the foreign keys, with the columns
 /// copied (both engines use the same names), the order rows are read in, and how many rows go in
@@ -104,7 +104,7 @@ const TABLES: &[(&str, &str, &str, i64)] = &[
 
 /// One value of a row, as either engine gives it.
 #[derive(Debug, Clone)]
-enum Cell {
+pub(crate) enum Cell {
     Null,
     Int(i64),
     Bool(bool),
@@ -131,23 +131,26 @@ pub async fn copy(from: &Store, to: &Store) -> Result<Copied> {
     }
     let mut copied = Copied::default();
     for &(table, columns, order, page) in TABLES {
-        let order = match (order, &from.engine) {
-            ("", Engine::Sqlite(_)) => "rowid",
-            ("", Engine::Postgres(_)) => "seq",
-            (o, _) => o,
+        let order = match order {
+            "" => from.engine.rows.insertion_order(),
+            o => o,
         };
         let mut offset = 0;
         loop {
-            let rows = from.page(table, columns, order, page, offset).await?;
+            let rows = from
+                .engine
+                .rows
+                .page(table, columns, order, page, offset)
+                .await?;
             if rows.is_empty() {
                 break;
             }
             offset += rows.len() as i64;
-            to.insert(table, columns, rows).await?;
+            to.engine.rows.insert(table, columns, rows).await?;
         }
         copied.rows.insert(table, offset as u64);
     }
-    to.after_copy().await?;
+    to.engine.rows.after_copy().await?;
     // Verified: every document reads back from the destination to the same heads.
     for rec in from.documents().await? {
         let (a, b) = (
@@ -172,7 +175,12 @@ pub async fn copy(from: &Store, to: &Store) -> Result<Copied> {
     Ok(copied)
 }
 
-impl Store {
+/// The contract of raw rows, for copying a deployment: each engine reads its values into
+/// [`Cell`]s and writes them back in its own types.
+#[async_trait::async_trait]
+pub(crate) trait Rows: Send + Sync {
+    /// The column giving the catalogue's insertion order (SQLite's rowid, PostgreSQL's seq).
+    fn insertion_order(&self) -> &'static str;
     /// Rows `offset..offset + limit` of `table` in `order`.
     async fn page(
         &self,
@@ -181,143 +189,24 @@ impl Store {
         order: &str,
         limit: i64,
         offset: i64,
-    ) -> Result<Vec<Vec<Cell>>> {
-        let sql = format!("SELECT {columns} FROM {table} ORDER BY {order} LIMIT $1 OFFSET $2");
-        match &self.engine {
-            Engine::Sqlite(_) => {
-                self.blocking(move |c| {
-                    use rusqlite::types::ValueRef;
-                    let mut stmt = c.prepare(&lite(&sql))?;
-                    let n = stmt.column_count();
-                    let mut rows = stmt.query([limit, offset])?;
-                    let mut out = Vec::new();
-                    while let Some(r) = rows.next()? {
-                        let mut row = Vec::with_capacity(n);
-                        for i in 0..n {
-                            row.push(match r.get_ref(i)? {
-                                ValueRef::Null => Cell::Null,
-                                ValueRef::Integer(v) => Cell::Int(v),
-                                ValueRef::Real(v) => Cell::Int(v as i64),
-                                ValueRef::Text(t) => {
-                                    Cell::Text(String::from_utf8_lossy(t).into_owned())
-                                }
-                                ValueRef::Blob(b) => Cell::Bytes(b.to_vec()),
-                            });
-                        }
-                        out.push(row);
-                    }
-                    Ok(out)
-                })
-                .await
-            }
-            Engine::Postgres(pool) => {
-                use tokio_postgres::types::Type;
-                let rows = pg(pool).await?.query(&sql, &[&limit, &offset]).await?;
-                Ok(rows
-                    .iter()
-                    .map(|r| {
-                        r.columns()
-                            .iter()
-                            .enumerate()
-                            .map(|(i, c)| match *c.type_() {
-                                Type::BOOL => {
-                                    r.get::<_, Option<bool>>(i).map_or(Cell::Null, Cell::Bool)
-                                }
-                                Type::INT8 => {
-                                    r.get::<_, Option<i64>>(i).map_or(Cell::Null, Cell::Int)
-                                }
-                                Type::BYTEA => r
-                                    .get::<_, Option<Vec<u8>>>(i)
-                                    .map_or(Cell::Null, Cell::Bytes),
-                                _ => r.get::<_, Option<String>>(i).map_or(Cell::Null, Cell::Text),
-                            })
-                            .collect()
-                    })
-                    .collect())
-            }
-        }
-    }
-
+    ) -> Result<Vec<Vec<Cell>>>;
     /// Inserts `rows` into `table` in one transaction.
-    async fn insert(&self, table: &str, columns: &str, rows: Vec<Vec<Cell>>) -> Result<()> {
-        let n = columns.split(',').count();
-        let marks: Vec<String> = (1..=n).map(|i| format!("${i}")).collect();
-        let sql = format!(
-            "INSERT INTO {table} ({columns}) VALUES ({})",
-            marks.join(", ")
-        );
-        match &self.engine {
-            Engine::Sqlite(_) => {
-                self.blocking(move |c| {
-                    use rusqlite::types::Value;
-                    let tx = c.transaction()?;
-                    {
-                        let mut stmt = tx.prepare(&lite(&sql))?;
-                        for row in rows {
-                            let values = row.into_iter().map(|cell| match cell {
-                                Cell::Null => Value::Null,
-                                Cell::Int(v) => Value::Integer(v),
-                                Cell::Bool(v) => Value::Integer(v.into()),
-                                Cell::Text(v) => Value::Text(v),
-                                Cell::Bytes(v) => Value::Blob(v),
-                            });
-                            stmt.execute(rusqlite::params_from_iter(values))?;
-                        }
-                    }
-                    tx.commit()
-                })
-                .await
-            }
-            Engine::Postgres(pool) => {
-                use tokio_postgres::types::{ToSql, Type};
-                let mut c = pg(pool).await?;
-                let tx = c.transaction().await?;
-                let stmt = tx.prepare(&sql).await?;
-                for row in rows {
-                    let values: Vec<Box<dyn ToSql + Sync + Send>> = row
-                        .into_iter()
-                        .zip(stmt.params())
-                        .map(|(cell, ty)| -> Box<dyn ToSql + Sync + Send> {
-                            match cell {
-                                Cell::Null if *ty == Type::BOOL => Box::new(None::<bool>),
-                                Cell::Null if *ty == Type::BYTEA => Box::new(None::<Vec<u8>>),
-                                Cell::Null if *ty == Type::INT8 => Box::new(None::<i64>),
-                                Cell::Null => Box::new(None::<String>),
-                                Cell::Int(v) if *ty == Type::BOOL => Box::new(v != 0),
-                                Cell::Int(v) => Box::new(v),
-                                Cell::Bool(v) => Box::new(v),
-                                Cell::Text(v) => Box::new(v),
-                                Cell::Bytes(v) => Box::new(v),
-                            }
-                        })
-                        .collect();
-                    let refs: Vec<&(dyn ToSql + Sync)> = values
-                        .iter()
-                        .map(|v| v.as_ref() as &(dyn ToSql + Sync))
-                        .collect();
-                    tx.execute(&stmt, &refs).await?;
-                }
-                tx.commit().await?;
-                Ok(())
-            }
-        }
-    }
+    async fn insert(&self, table: &str, columns: &str, rows: Vec<Vec<Cell>>) -> Result<()>;
+    /// After rows were copied in with their ids: the ids given next continue past them.
+    async fn after_copy(&self) -> Result<()>;
+}
 
-    /// After rows were copied in with their ids: PostgreSQL's sequences continue past them.
-    async fn after_copy(&self) -> Result<()> {
-        if let Engine::Postgres(pool) = &self.engine {
-            pg(pool)
-                .await?
-                .batch_execute(
-                    "SELECT setval(pg_get_serial_sequence('users', 'id'),
-                                   coalesce((SELECT max(id) FROM users), 0) + 1, false);
-                     SELECT setval(pg_get_serial_sequence('reports', 'id'),
-                                   coalesce((SELECT max(id) FROM reports), 0) + 1, false);
-                     SELECT setval(pg_get_serial_sequence('account_events', 'id'),
-                                   coalesce((SELECT max(id) FROM account_events), 0) + 1, false);",
-                )
-                .await?;
-        }
-        Ok(())
-    }
+/// Rows `offset..offset + limit` of `table` in `order` (both engines).
+pub(crate) fn page_sql(table: &str, columns: &str, order: &str) -> String {
+    format!("SELECT {columns} FROM {table} ORDER BY {order} LIMIT $1 OFFSET $2")
+}
+
+/// Inserts one row of `columns` into `table` (both engines).
+pub(crate) fn insert_sql(table: &str, columns: &str) -> String {
+    let n = columns.split(',').count();
+    let marks: Vec<String> = (1..=n).map(|i| format!("${i}")).collect();
+    format!(
+        "INSERT INTO {table} ({columns}) VALUES ({})",
+        marks.join(", ")
+    )
 }

@@ -1,9 +1,15 @@
 //! Storage: where synced documents rest, and what the server keeps beside them.
 //!
 //! Stage: *the store*, after the hub has merged a change and before it is acknowledged. One
-//! [`Store`] over one of two engines ([`Engine`]): a SQLite file (WAL, `synchronous = FULL`), the
-//! embedded default, or a PostgreSQL database several nodes share ([`postgres`]). Each concern's
-//! module holds both engines' statements side by side, so they change together:
+//! [`Store`] over one of two engines: a SQLite file (WAL, `synchronous = FULL`), the embedded
+//! default (`sqlite`), or a PostgreSQL database several nodes share ([`postgres`]).
+//!
+//! Each concern is a small trait (its contract) in its own module, implemented once per engine
+//! in `sqlite/<concern>.rs` and `postgres/<concern>.rs`, with the statements both dialects agree
+//! on written once beside the trait. [`Store`] is the facade the rest of the server calls: it
+//! holds each concern's trait object, and above them what is not the engines' business — the
+//! group commit, the caches (durability, prints, kept readings) and PostgreSQL's listener. The
+//! conformance suite (`conformance`) runs one set of behaviours against both engines.
 //!
 //! - [`chunks`]: samod's document chunks, through the [`samod::storage::Storage`] key/value trait,
 //!   committed in groups (the chunks written at the same time share one transaction);
@@ -12,14 +18,16 @@
 //! - [`prints`]: each document's fingerprint of stored chunks, and [`models`] the models (and
 //!   reporting steps) hydrated from exactly those chunks, so a restart need not hydrate again;
 //! - [`catalogue`]: which document is which (plan, organisation, a unit's progress);
-//! - [`users`]: accounts and sessions (the rules are in [`crate::accounts`]), and [`throttle`]
-//!   the failed sign-ins the login throttle counts;
-//! - [`reports`]: which report files were generated, for the reporting calendar, and [`counts`]
-//!   the figures every node adds to (refused writes);
+//! - [`users`]: accounts and sessions (the rules and the password hashing are the accounts
+//!   module's: the store receives hashes and validated values), [`throttle`] the failed sign-ins
+//!   the login throttle counts, [`keys`] the keys bundles are signed with, and [`audit`] the
+//!   account actions;
+//! - [`reports`]: which report files were generated, for the reporting calendar, [`receipts`]
+//!   when each reporting step arrived, and [`counts`] the figures every node adds to;
 //! - [`files`]: evidence files by SHA-256, and the uploads under way; [`possession`] who proved
 //!   they hold a file's bytes;
-//! - [`migrations`]: the numbered schema, and [`backups`] a consistent copy and its restore
-//!   (SQLite; PostgreSQL has `pg_dump`);
+//! - the schema: SQLite's numbered migrations ([`MIGRATIONS`]) with a consistent copy and its
+//!   restore ([`backup`], [`restore`]), PostgreSQL's in [`postgres`];
 //! - [`copy`]: every row from one store to another (`tiendo migrate-store`).
 //!
 //! Tests and throw-away runs use the same code on an in-memory SQLite database
@@ -27,33 +35,33 @@
 
 pub mod attest;
 pub mod audit;
-pub mod backups;
 pub mod catalogue;
 pub mod chunks;
+#[cfg(test)]
+mod conformance;
 pub mod copy;
 pub mod counts;
 pub mod durable;
 pub mod files;
 pub mod keys;
-pub mod migrations;
 pub mod models;
 pub mod possession;
 pub mod postgres;
 pub mod prints;
 pub mod receipts;
 pub mod reports;
+mod sqlite;
 pub mod throttle;
 pub mod users;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use rusqlite::Connection;
-
-pub use backups::{backup, check_backup, restore};
 pub use catalogue::{DocKind, DocRecord};
-pub use migrations::MIGRATIONS;
 pub use reports::GeneratedReport;
+pub use sqlite::backups::{backup, check_backup, restore};
+pub use sqlite::migrations::MIGRATIONS;
+pub use users::{NewAccount, User};
 
 /// What the store can fail at.
 #[derive(Debug, thiserror::Error)]
@@ -113,15 +121,6 @@ impl From<tokio_postgres::Error> for StoreError {
 /// Result with the store's error.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
-/// Where a store's rows are: the engine and its connection(s).
-#[derive(Clone)]
-pub(crate) enum Engine {
-    /// One SQLite connection (the file's writer; statements run on blocking threads).
-    Sqlite(Arc<Mutex<Connection>>),
-    /// A pool of PostgreSQL connections.
-    Postgres(deadpool_postgres::Pool),
-}
-
 /// Where to find a store: `sqlite:PATH` (or a bare path) or `postgres://…`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Address {
@@ -158,6 +157,105 @@ impl std::fmt::Display for Address {
     }
 }
 
+/// One engine's implementation of every concern's contract, as trait objects.
+#[derive(Clone)]
+pub(crate) struct Engine {
+    /// `"sqlite"` or `"postgres"`.
+    name: &'static str,
+    chunks: Arc<dyn chunks::Chunks>,
+    attestations: Arc<dyn attest::Attestations>,
+    readings: Arc<dyn models::Readings>,
+    catalogue: Arc<dyn catalogue::Catalogue>,
+    users: Arc<dyn users::Users>,
+    sessions: Arc<dyn users::Sessions>,
+    throttle: Arc<dyn throttle::LoginFailures>,
+    reports: Arc<dyn reports::Reports>,
+    counts: Arc<dyn counts::Counts>,
+    files: Arc<dyn files::Files>,
+    possession: Arc<dyn possession::Possession>,
+    keys: Arc<dyn keys::Keys>,
+    audit: Arc<dyn audit::Audit>,
+    receipts: Arc<dyn receipts::StepReceipts>,
+    schema: Arc<dyn Schema>,
+    rows: Arc<dyn copy::Rows>,
+}
+
+/// Every concern's contract: what an engine implements.
+pub(crate) trait Backend:
+    chunks::Chunks
+    + attest::Attestations
+    + models::Readings
+    + catalogue::Catalogue
+    + users::Users
+    + users::Sessions
+    + throttle::LoginFailures
+    + reports::Reports
+    + counts::Counts
+    + files::Files
+    + possession::Possession
+    + keys::Keys
+    + audit::Audit
+    + receipts::StepReceipts
+    + Schema
+    + copy::Rows
+    + 'static
+{
+}
+
+impl<T> Backend for T where
+    T: chunks::Chunks
+        + attest::Attestations
+        + models::Readings
+        + catalogue::Catalogue
+        + users::Users
+        + users::Sessions
+        + throttle::LoginFailures
+        + reports::Reports
+        + counts::Counts
+        + files::Files
+        + possession::Possession
+        + keys::Keys
+        + audit::Audit
+        + receipts::StepReceipts
+        + Schema
+        + copy::Rows
+        + 'static
+{
+}
+
+impl Engine {
+    fn of<B: Backend>(name: &'static str, b: Arc<B>) -> Engine {
+        Engine {
+            name,
+            chunks: b.clone(),
+            attestations: b.clone(),
+            readings: b.clone(),
+            catalogue: b.clone(),
+            users: b.clone(),
+            sessions: b.clone(),
+            throttle: b.clone(),
+            reports: b.clone(),
+            counts: b.clone(),
+            files: b.clone(),
+            possession: b.clone(),
+            keys: b.clone(),
+            audit: b.clone(),
+            receipts: b.clone(),
+            schema: b.clone(),
+            rows: b,
+        }
+    }
+}
+
+/// The schema's version, and SQLite's count of other connections' commits.
+#[async_trait::async_trait]
+pub(crate) trait Schema: Send + Sync {
+    /// The schema version of the open database.
+    async fn schema_version(&self) -> Result<i64>;
+    /// SQLite's `data_version` (PostgreSQL: [`StoreError::Unsupported`]).
+    async fn data_version(&self) -> Result<i64>;
+}
+
 /// The server's storage. Cloning shares the connection (or the pool).
 #[derive(Clone)]
 pub struct Store {
@@ -165,7 +263,7 @@ pub struct Store {
     durable: Arc<durable::Durable>,
     prints: Arc<prints::Prints>,
     models: Arc<models::Kept>,
-    /// How long each chunk's commit took ([`crate::metrics`]).
+    /// How long each chunk's commit took (the metrics register it).
     commit_seconds: prometheus::Histogram,
     /// The documents samod loaded or created since the store opened.
     loaded: Arc<Mutex<std::collections::HashSet<String>>>,
@@ -188,6 +286,23 @@ impl Drop for StopOnDrop {
     }
 }
 
+/// The histogram of chunk commits' latency: seconds, from 1 ms to about 16 s.
+fn commit_histogram() -> prometheus::Histogram {
+    prometheus::Histogram::with_opts(
+        prometheus::HistogramOpts::new(
+            "tiendo_store_commit_seconds",
+            "A chunk's commit, from its handing to the store to durable (group commit).",
+        )
+        .buckets(prometheus::exponential_buckets(0.001, 2.0, 15).expect("valid buckets")),
+    )
+    .expect("a valid histogram")
+}
+
+/// A random name for this store among the nodes sharing a database.
+fn node_name() -> Arc<str> {
+    format!("{:016x}", rand::random::<u64>()).into()
+}
+
 impl Store {
     /// Opens the store at `address` and brings its schema up to date.
     pub async fn open_at(address: &Address) -> Result<Store> {
@@ -199,16 +314,30 @@ impl Store {
 
     /// Opens (creating if needed) the SQLite database at `path` and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Store> {
-        let conn = Connection::open(path)?;
-        Self::init(conn, true)
+        let (db, keys) = sqlite::Sqlite::open(path)?;
+        Ok(Self::over(
+            Engine::of("sqlite", Arc::new(db)),
+            node_name(),
+            keys,
+        ))
+    }
+
+    /// A store in memory, for tests and throw-away runs.
+    pub fn in_memory() -> Result<Store> {
+        let (db, keys) = sqlite::Sqlite::in_memory()?;
+        Ok(Self::over(
+            Engine::of("sqlite", Arc::new(db)),
+            node_name(),
+            keys,
+        ))
     }
 
     /// Connects to the PostgreSQL database at `url` (which must exist) and brings its schema up
     /// to date.
     pub async fn connect(url: &str) -> Result<Store> {
-        let pool = postgres::pool(url)?;
-        postgres::migrate(&pool).await?;
-        let mut store = Self::over(Engine::Postgres(pool), Vec::new());
+        let node = node_name();
+        let db = postgres::Postgres::connect(url, node.clone()).await?;
+        let mut store = Self::over(Engine::of("postgres", Arc::new(db)), node, Vec::new());
         // Listening before serving: the prints come from the listener's first listing, and
         // every commit after it is announced.
         let stop = tokio_util::sync::CancellationToken::new();
@@ -227,6 +356,21 @@ impl Store {
             .map_err(|_| StoreError::Interrupted("the listener did not start".into()))??;
         store._listening = Some(Arc::new(_stop));
         Ok(store)
+    }
+
+    fn over(engine: Engine, node: Arc<str>, keys: Vec<String>) -> Store {
+        Store {
+            engine,
+            durable: Arc::new(durable::Durable::new()),
+            prints: Arc::new(prints::Prints::from_keys(keys)),
+            models: Arc::new(models::Kept::default()),
+            commit_seconds: commit_histogram(),
+            loaded: Arc::default(),
+            group: Arc::default(),
+            node,
+            foreign: tokio::sync::broadcast::channel(4096).0,
+            _listening: None,
+        }
     }
 
     /// What other nodes sharing this store's database commit, as they commit it (nothing on
@@ -255,47 +399,7 @@ impl Store {
 
     /// Which engine this store is on: `"sqlite"` or `"postgres"`.
     pub fn engine_name(&self) -> &'static str {
-        match self.engine {
-            Engine::Sqlite(_) => "sqlite",
-            Engine::Postgres(_) => "postgres",
-        }
-    }
-
-    /// A store in memory, for tests and throw-away runs.
-    pub fn in_memory() -> Result<Store> {
-        Self::init(Connection::open_in_memory()?, false)
-    }
-
-    fn init(mut conn: Connection, wal: bool) -> Result<Store> {
-        if wal {
-            conn.pragma_update(None, "journal_mode", "WAL")?;
-        }
-        // FULL: a change acknowledged to a client survives a power cut, not only a crash.
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        migrations::migrate(&mut conn)?;
-        let keys = {
-            let mut stmt = conn.prepare("SELECT key FROM chunks")?;
-            let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-            rows.collect::<rusqlite::Result<Vec<_>>>()?
-        };
-        Ok(Self::over(Engine::Sqlite(Arc::new(Mutex::new(conn))), keys))
-    }
-
-    fn over(engine: Engine, keys: Vec<String>) -> Store {
-        Store {
-            engine,
-            durable: Arc::new(durable::Durable::new()),
-            prints: Arc::new(prints::Prints::from_keys(keys)),
-            models: Arc::new(models::Kept::default()),
-            commit_seconds: crate::metrics::commit_histogram(),
-            loaded: Arc::default(),
-            group: Arc::default(),
-            node: format!("{:016x}", rand::random::<u64>()).into(),
-            foreign: tokio::sync::broadcast::channel(4096).0,
-            _listening: None,
-        }
+        self.engine.name
     }
 
     /// The histogram of chunk commits' latency.
@@ -308,24 +412,15 @@ impl Store {
         self.loaded.lock().unwrap_or_else(|p| p.into_inner()).len()
     }
 
-    /// Runs `f` on the SQLite connection from a blocking thread, off the async workers.
-    pub(crate) async fn blocking<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(&mut Connection) -> rusqlite::Result<T> + Send + 'static,
-    ) -> Result<T> {
-        let Engine::Sqlite(conn) = &self.engine else {
-            return Err(StoreError::Unsupported(
-                "câu lệnh SQLite trên kho PostgreSQL".into(),
-            ));
-        };
-        let conn = conn.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut guard = conn.lock().unwrap_or_else(|p| p.into_inner());
-            f(&mut guard)
-        })
-        .await
-        .map_err(|e| StoreError::Interrupted(e.to_string()))?
-        .map_err(StoreError::from)
+    /// The schema version of the open database.
+    pub async fn schema_version(&self) -> Result<i64> {
+        self.engine.schema.schema_version().await
+    }
+
+    /// SQLite's `data_version`: it changes when another connection to the file (a `tiendo`
+    /// command beside the server) commits, and not for this store's own commits.
+    pub async fn data_version(&self) -> Result<i64> {
+        self.engine.schema.data_version().await
     }
 }
 
@@ -335,12 +430,12 @@ pub(crate) fn lite(sql: &str) -> String {
     sql.replace('$', "?")
 }
 
-/// A PostgreSQL connection from the pool.
-pub(crate) async fn pg(pool: &deadpool_postgres::Pool) -> Result<deadpool_postgres::Object> {
-    pool.get().await.map_err(|e| match e {
-        deadpool_postgres::PoolError::Backend(e) => StoreError::Postgres(e),
-        e => StoreError::Pool(e.to_string()),
-    })
+/// Now, Unix seconds (sessions' clock).
+pub(crate) fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default()
 }
 
 /// A storage key from its parts, for the store's tests.

@@ -1,4 +1,4 @@
-//! Documents' readings (model and reporting steps, [`crate::readings`]) kept in SQLite by the
+//! Documents' readings (model and reporting steps, the `readings` module's) kept in the store by the
 //! print of the chunks they were made from ([`super::prints`]), and the documents read straight
 //! from their chunks together with that print.
 //!
@@ -10,10 +10,8 @@
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
-use rusqlite::{OptionalExtension, params};
-
 use super::prints::Print;
-use super::{Engine, Result, Store, StoreError, pg};
+use super::{Result, Store, StoreError};
 
 /// Readings waiting to be written, and whether a writer is on its way.
 #[derive(Default)]
@@ -51,6 +49,30 @@ fn build() -> Option<&'static str> {
             ))
         })
         .as_deref()
+}
+
+/// The reading of a document kept for a print by a build (both engines).
+pub(crate) const KEPT: &str =
+    "SELECT data FROM doc_readings WHERE doc_id = $1 AND print = $2 AND build = $3";
+/// Keeps a document's reading, replacing the one kept before (both engines).
+pub(crate) const PUT: &str = "INSERT INTO doc_readings (doc_id, print, build, data)
+                              VALUES ($1, $2, $3, $4)
+                              ON CONFLICT (doc_id) DO UPDATE
+                                SET print = excluded.print, build = excluded.build,
+                                    data = excluded.data";
+
+/// The contract of the kept readings (a cache: one per document).
+#[async_trait::async_trait]
+pub(crate) trait Readings: Send + Sync {
+    /// The reading of `doc_id` kept for `print` by `build`.
+    async fn kept(
+        &self,
+        doc_id: String,
+        print: String,
+        build: &'static str,
+    ) -> Result<Option<Vec<u8>>>;
+    /// Keeps the readings `slice` (document, print, bytes) of `build`, in one transaction.
+    async fn put(&self, slice: Vec<(String, String, Vec<u8>)>, build: &'static str) -> Result<()>;
 }
 
 impl Store {
@@ -95,28 +117,10 @@ impl Store {
         let Some(build) = build().filter(|_| !self.models.off) else {
             return Ok(None);
         };
-        let (id, print) = (doc_id.to_string(), print.to_string());
-        match &self.engine {
-            Engine::Sqlite(_) => {
-                self.blocking(move |c| {
-                    c.prepare_cached(
-                        "SELECT data FROM doc_readings
-                         WHERE doc_id = ?1 AND print = ?2 AND build = ?3",
-                    )?
-                    .query_row(params![id, print, build], |r| r.get(0))
-                    .optional()
-                })
-                .await
-            }
-            Engine::Postgres(pool) => Ok(pg(pool)
-                .await?
-                .query_opt(
-                    "SELECT data FROM doc_readings WHERE doc_id = $1 AND print = $2 AND build = $3",
-                    &[&id, &print, &build],
-                )
-                .await?
-                .map(|r| r.get(0))),
-        }
+        self.engine
+            .readings
+            .kept(doc_id.to_string(), print.to_string(), build)
+            .await
     }
 
     /// Keeps `bytes`, the reading of `doc_id` made from the chunks of `print`: written shortly,
@@ -178,80 +182,10 @@ impl Store {
         slice: Vec<(String, Print, Vec<u8>)>,
         build: &'static str,
     ) -> Result<()> {
-        match &self.engine {
-            Engine::Sqlite(_) => {
-                self.blocking(move |c| {
-                    let tx = c.transaction()?;
-                    {
-                        let mut put = tx.prepare_cached(
-                            "INSERT INTO doc_readings (doc_id, print, build, data)
-                             VALUES (?1, ?2, ?3, ?4)
-                             ON CONFLICT (doc_id) DO UPDATE
-                               SET print = excluded.print, build = excluded.build,
-                                   data = excluded.data",
-                        )?;
-                        for (doc, print, data) in &slice {
-                            put.execute(params![doc, print.to_string(), build, data])?;
-                        }
-                    }
-                    tx.commit()
-                })
-                .await
-            }
-            Engine::Postgres(pool) => {
-                let mut c = pg(pool).await?;
-                let tx = c.transaction().await?;
-                let put = tx
-                    .prepare(
-                        "INSERT INTO doc_readings (doc_id, print, build, data)
-                         VALUES ($1, $2, $3, $4)
-                         ON CONFLICT (doc_id) DO UPDATE
-                           SET print = excluded.print, build = excluded.build,
-                               data = excluded.data",
-                    )
-                    .await?;
-                for (doc, print, data) in &slice {
-                    tx.execute(&put, &[doc, &print.to_string(), &build, data])
-                        .await?;
-                }
-                tx.commit().await?;
-                Ok(())
-            }
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use samod::storage::Storage;
-
-    use crate::store::test_key as key;
-
-    #[tokio::test]
-    async fn a_reading_is_found_only_for_the_chunks_it_was_made_from() {
-        let s = Store::in_memory().unwrap();
-        let mut d = automerge::AutoCommit::new();
-        automerge::transaction::Transactable::put(&mut d, automerge::ROOT, "a", 1).unwrap();
-        s.put(key(&["doc1", "incremental", "x"]), d.save()).await;
-        let (loaded, print) = s.read_printed("doc1").await.unwrap();
-        assert_eq!(print, s.print("doc1"));
-        assert_eq!(loaded.get_heads(), d.get_heads());
-        s.keep_reading("doc1", print, b"kept".to_vec());
-        s.flush_readings().await.unwrap();
-        assert_eq!(
-            s.kept_reading("doc1", print).await.unwrap().as_deref(),
-            Some(&b"kept"[..])
-        );
-        // Another chunk: another print, and the reading no longer answers for the document.
-        automerge::transaction::Transactable::put(&mut d, automerge::ROOT, "b", 2).unwrap();
-        s.put(key(&["doc1", "incremental", "y"]), d.save_incremental())
-            .await;
-        assert_ne!(s.print("doc1"), print);
-        assert_eq!(s.kept_reading("doc1", s.print("doc1")).await.unwrap(), None);
-        assert!(matches!(
-            s.read_printed("nothing").await,
-            Err(StoreError::NotFound(_))
-        ));
+        let slice = slice
+            .into_iter()
+            .map(|(doc, print, data)| (doc, print.to_string(), data))
+            .collect();
+        self.engine.readings.put(slice, build).await
     }
 }

@@ -65,7 +65,7 @@ pub fn content_doc(key: &str) -> Option<&str> {
 /// committed twice, or deleted when it was not stored, changes nothing (nodes sharing a database
 /// learn of each other's commits by announcement, which may repeat what a listing told them).
 #[derive(Default)]
-pub(super) struct Prints(Mutex<HashMap<String, (Print, HashSet<String>)>>);
+pub(crate) struct Prints(Mutex<HashMap<String, (Print, HashSet<String>)>>);
 
 impl Prints {
     /// The prints of every stored chunk key in `keys`.

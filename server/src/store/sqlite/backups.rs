@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use rusqlite::Connection;
 
-use super::{MIGRATIONS, Store};
-use super::{Result, StoreError};
+use super::migrations::MIGRATIONS;
+use crate::store::{Result, Store, StoreError};
 
 /// Copies the database at `db` to `dest` (which must not exist) with SQLite's online backup API:
 /// a consistent copy even while a server is writing to `db`.

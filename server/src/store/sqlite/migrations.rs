@@ -1,12 +1,11 @@
-//! The SQLite schema as numbered migrations (PostgreSQL's are in [`super::postgres`]), applied once each, in order; a database written
-//! by a newer release is refused rather than misread.
+//! The SQLite schema as numbered migrations (PostgreSQL's are in `store::postgres`), applied
+//! once each, in order; a database written by a newer release is refused rather than misread.
 //!
 //! Stage: *SQLite*, when a store opens.
 
 use rusqlite::Connection;
 
-use super::{Engine, Store};
-use super::{Result, StoreError};
+use crate::store::{Result, StoreError};
 
 /// Numbered migrations: the schema at version N is migrations 1..=N applied in order. Never
 /// edit one that has landed; add a new one.
@@ -225,22 +224,10 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
     Ok(())
 }
 
-impl Store {
-    /// The schema version of the open database.
-    pub async fn schema_version(&self) -> Result<i64> {
-        match &self.engine {
-            Engine::Sqlite(_) => {
-                self.blocking(|c| c.query_row("PRAGMA user_version", [], |r| r.get(0)))
-                    .await
-            }
-            Engine::Postgres(pool) => super::postgres::schema_version(pool).await,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::Store;
 
     #[test]
     fn migrations_apply_once_and_reopen_cleanly() {
