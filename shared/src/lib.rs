@@ -12,6 +12,24 @@
 //! Plan + every unit's Progress + "as of" date ─► status ─► dashboard, reports
 //! ```
 //!
+//! ## Floors
+//!
+//! The top-level folders name the stages of that flow; each imports only from the floors below
+//! it (`tools/module_cycles.py` finds no loop):
+//!
+//! ```text
+//! api                      HTTP requests and answers, as types
+//!  ├─► views               status, report, province, year, history, next year (computed, never stored)
+//!  │    ├─► workflow       the reporting workflow's steps and deadlines
+//!  │    └─► import         plan text → Plan / Org
+//!  ├─► edit                the office's edits and revisions, read with the importer's parsers
+//!  │    └─► import
+//!  └─► model               Plan, Org, lineage, Progress, schema, doc (Automerge), dates, text
+//! bundle                   documents and files carried by hand (imports nothing of the crate)
+//! ```
+//!
+//! Every floor stands on [`model`]; [`workflow`] and [`import`] only on it.
+//!
 //! The crate builds for `wasm32-unknown-unknown` as well as the host: it has no I/O, no clock,
 //! no threads. Dates are civil dates ([`Date`]); "now" is always passed in.
 
@@ -19,38 +37,51 @@
 
 pub mod api;
 pub mod bundle;
-pub mod date;
-pub mod doc;
-pub mod error;
-pub mod files;
-pub mod history;
+pub mod edit;
 pub mod import;
-pub mod isolate;
-pub mod lenient;
-pub mod lineage;
-pub mod maintain;
-pub mod next_year;
-pub mod org;
-pub mod plan;
-pub mod progress;
-pub mod province;
-pub mod report;
-pub mod revision;
-pub mod schedule;
-pub mod schema;
-pub mod status;
-pub mod text;
+pub mod model;
+pub mod views;
 pub mod workflow;
-pub mod year;
 
-pub use date::Date;
-pub use error::Error;
+// Old paths, kept until the other crates move to the folders' paths.
+// (`shared-paths.sed` maps each old path to its new one.)
+#[doc(hidden)]
+pub use edit::maintain;
+#[doc(hidden)]
 pub use import::{Imported, Unplaced, import};
-pub use org::{Agency, Assignee, AssigneeKind, Group, Org, Unit, UnitKind};
-pub use plan::{Area, PeriodKind, Plan, ReportingPeriod, Task};
-pub use progress::{Entry, Evidence, EvidenceFile, Progress, Unreadable, WorkStatus, is_sha256};
-pub use schedule::{Milestone, Recurrence, Schedule, Undated};
-pub use schema::{DocKind, Document};
+#[doc(hidden)]
+pub use model::{
+    Agency, Area, Assignee, AssigneeKind, Date, DocKind, Document, Entry, Error, Evidence,
+    EvidenceFile, Group, Milestone, Org, PeriodKind, Plan, Progress, Recurrence, ReportingPeriod,
+    Schedule, Task, Undated, Unit, UnitKind, Unreadable, WorkStatus, is_sha256,
+};
+#[doc(hidden)]
+pub use model::{
+    date, doc, error, files, isolate, lenient, lineage, org, plan, progress, schedule, schema, text,
+};
+#[doc(hidden)]
+pub use views::{history, province, report, status};
+
+/// Old path of [`model::links`] and [`views::year`].
+#[doc(hidden)]
+pub mod year {
+    pub use crate::model::links::*;
+    pub use crate::views::year::*;
+}
+
+/// Old path of [`model::previous`] and [`views::next_year`].
+#[doc(hidden)]
+pub mod next_year {
+    pub use crate::model::previous::*;
+    pub use crate::views::next_year::*;
+}
+
+/// Old path of [`model::revision`] and [`edit::revise`].
+#[doc(hidden)]
+pub mod revision {
+    pub use crate::edit::revise::*;
+    pub use crate::model::revision::*;
+}
 
 /// Fixtures for tests, of this crate and of the others (feature `fixtures`; the product's own
 /// embedded default is the server's, `tiendo_server::SEED_PLAN`).

@@ -2,7 +2,7 @@
 //! the head approves, the central office accepts or returns it with a note — each step an
 //! ordinary CRDT change, made offline as well as online.
 //!
-//! Stage: *model* beside [`crate::progress`], and *view* (the state each screen shows is derived
+//! Stage: *model* beside [`crate::model::progress`], and *view* (the state each screen shows is derived
 //! here, the same on the tablet, the office and the server).
 //!
 //! ## Where the steps live
@@ -51,8 +51,9 @@ use std::collections::BTreeMap;
 use automerge::{ObjId, ObjType, ReadDoc, ScalarValue, Value, transaction::Transactable};
 use serde::{Deserialize, Serialize};
 
-use crate::api::Role;
-use crate::{Date, Error, PeriodKind};
+use crate::model::raw::{all_objs, child, int_of, text_of};
+use crate::model::role::Role;
+use crate::model::{Date, Error, PeriodKind};
 
 /// What a step does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -214,38 +215,6 @@ pub const UNIT_KEY: &str = "reports";
 /// The root key of the office's steps in the plan document.
 pub const OFFICE_KEY: &str = "reviews";
 
-/// Every value (conflicting ones too) of `key` in `obj` that is a container of `kind`.
-pub(crate) fn all_objs<D: ReadDoc>(doc: &D, obj: &ObjId, key: &str, kind: ObjType) -> Vec<ObjId> {
-    doc.get_all(obj, key)
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|(v, id)| matches!(v, Value::Object(k) if k == kind).then_some(id))
-        .collect()
-}
-
-pub(crate) fn text_of<D: ReadDoc>(doc: &D, obj: &ObjId, key: &str) -> Option<String> {
-    match doc.get(obj, key).ok()??.0 {
-        Value::Scalar(s) => match s.as_ref() {
-            ScalarValue::Str(t) => Some(t.to_string()),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
-pub(crate) fn int_of<D: ReadDoc>(doc: &D, obj: &ObjId, key: &str) -> Option<i64> {
-    match doc.get(obj, key).ok()??.0 {
-        Value::Scalar(s) => match s.as_ref() {
-            ScalarValue::Int(i) => Some(*i),
-            ScalarValue::Uint(u) => i64::try_from(*u).ok(),
-            // A JavaScript client writes numbers as floats.
-            ScalarValue::F64(f) if f.is_finite() => Some(*f as i64),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
 fn read_step<D: ReadDoc>(doc: &D, obj: &ObjId) -> Option<Step> {
     let heads = all_objs(doc, obj, "heads", ObjType::List)
         .first()
@@ -321,18 +290,6 @@ pub fn office_steps<D: ReadDoc>(plan: &D, unit_id: &str, period: PeriodKind) -> 
     steps_at(plan, &[OFFICE_KEY, unit_id, period.as_str()])
 }
 
-pub(crate) fn child<T: Transactable>(
-    tx: &mut T,
-    obj: &ObjId,
-    key: &str,
-    kind: ObjType,
-) -> Result<ObjId, Error> {
-    if let Some(existing) = all_objs(tx, obj, key, kind).into_iter().next() {
-        return Ok(existing);
-    }
-    Ok(tx.put_object(obj, key, kind)?)
-}
-
 fn append(tx: &mut impl Transactable, path: &[&str], step: &Step) -> Result<(), Error> {
     let mut obj = automerge::ROOT;
     for (i, key) in path.iter().enumerate() {
@@ -402,13 +359,13 @@ pub fn take_unit_step(
     if step.action == Action::Submit {
         step.heads = doc.get_heads().iter().map(|h| h.to_string()).collect();
     }
-    doc.set_author(Some(crate::doc::author_for(&step.by)));
+    doc.set_author(Some(crate::model::doc::author_for(&step.by)));
     let mut tx = doc.transaction();
-    crate::schema::upgrade(&mut tx, crate::DocKind::Progress)?;
+    crate::model::schema::upgrade(&mut tx, crate::model::DocKind::Progress)?;
     record_unit_step(&mut tx, period, &step)?;
-    tx.commit_with(crate::doc::commit_options(crate::doc::UnixTime(
-        step.at.div_euclid(1000),
-    )));
+    tx.commit_with(crate::model::doc::commit_options(
+        crate::model::doc::UnixTime(step.at.div_euclid(1000)),
+    ));
     Ok(step)
 }
 
@@ -420,13 +377,13 @@ pub fn take_office_step(
     period: PeriodKind,
     step: &Step,
 ) -> Result<(), Error> {
-    doc.set_author(Some(crate::doc::author_for(&step.by)));
+    doc.set_author(Some(crate::model::doc::author_for(&step.by)));
     let mut tx = doc.transaction();
-    crate::schema::upgrade(&mut tx, crate::DocKind::Plan)?;
+    crate::model::schema::upgrade(&mut tx, crate::model::DocKind::Plan)?;
     record_office_step(&mut tx, unit_id, period, step)?;
-    tx.commit_with(crate::doc::commit_options(crate::doc::UnixTime(
-        step.at.div_euclid(1000),
-    )));
+    tx.commit_with(crate::model::doc::commit_options(
+        crate::model::doc::UnixTime(step.at.div_euclid(1000)),
+    ));
     Ok(())
 }
 
@@ -842,13 +799,13 @@ fn last_month(period: PeriodKind) -> u32 {
 
 /// The deadlines of `period` in `plan`: the unit deadline is the plan's for the period, or (when
 /// the plan names none) the agency's less five days; `None` when the plan's year is unknown.
-pub fn deadlines(plan: &crate::Plan, period: PeriodKind) -> Option<Deadlines> {
+pub fn deadlines(plan: &crate::model::Plan, period: PeriodKind) -> Option<Deadlines> {
     deadlines_with(plan, period, &Configured::default())
 }
 
 /// [`deadlines`] with the office's own settings for the period where it made any.
 pub fn deadlines_with(
-    plan: &crate::Plan,
+    plan: &crate::model::Plan,
     period: PeriodKind,
     configured: &Configured,
 ) -> Option<Deadlines> {
@@ -905,13 +862,13 @@ pub fn configured<D: ReadDoc>(plan: &D, period: PeriodKind) -> Configured {
 pub fn configure(
     plan: &mut automerge::Automerge,
     author: &str,
-    at: crate::doc::UnixTime,
+    at: crate::model::doc::UnixTime,
     period: PeriodKind,
     set: &Configured,
 ) -> Result<(), Error> {
-    plan.set_author(Some(crate::doc::author_for(author)));
+    plan.set_author(Some(crate::model::doc::author_for(author)));
     let mut tx = plan.transaction();
-    crate::schema::upgrade(&mut tx, crate::DocKind::Plan)?;
+    crate::model::schema::upgrade(&mut tx, crate::model::DocKind::Plan)?;
     let root = child(&mut tx, &automerge::ROOT, DEADLINES_KEY, ObjType::Map)?;
     let p = child(&mut tx, &root, period.as_str(), ObjType::Map)?;
     for (key, value) in [("unit", set.unit), ("agency", set.agency)] {
@@ -921,7 +878,7 @@ pub fn configure(
             None => {}
         }
     }
-    tx.commit_with(crate::doc::commit_options(at));
+    tx.commit_with(crate::model::doc::commit_options(at));
     Ok(())
 }
 
