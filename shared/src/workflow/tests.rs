@@ -3,6 +3,7 @@ use std::collections::BTreeMap;
 use automerge::{AutoCommit, ReadDoc, transaction::Transactable};
 
 use super::*;
+use crate::model::{Date, PeriodKind};
 
 const DAY: i64 = 86_400_000;
 /// 01/03/2025 00:00 in Vietnam, Unix ms.

@@ -1,8 +1,13 @@
+use super::store::append;
 use super::*;
 use crate::model::doc::{self, UnixTime};
+use crate::model::org::Org;
 use crate::model::org::{AgencyKind, UnitKind};
 use crate::model::progress::{Entry, WorkStatus};
+use crate::model::raw::all_objs;
 use automerge::ReadDoc;
+use automerge::transaction::Transactable;
+use automerge::{ObjId, ObjType};
 
 fn d(s: &str) -> Date {
     s.parse().unwrap()
