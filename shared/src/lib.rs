@@ -14,24 +14,25 @@
 //!
 //! ## Floors
 //!
-//! The top-level folders name the stages of that flow; each imports only from the floors below
-//! it (`tools/module_cycles.py` finds no loop):
+//! The top-level folders name the stages of that flow. Each imports only from the floors below
+//! it, never sideways or up (`tools/module_cycles.py shared/src` finds no loop):
 //!
 //! ```text
-//! api                      HTTP requests and answers, as types
-//!  ├─► views               status, report, province, year, history, next year (computed, never stored)
-//!  │    ├─► workflow       the reporting workflow's steps and deadlines
-//!  │    └─► import         plan text → Plan / Org
-//!  ├─► edit                the office's edits and revisions, read with the importer's parsers
-//!  │    └─► import
-//!  └─► model               Plan, Org, lineage, Progress, schema, doc (Automerge), dates, text
-//! bundle                   documents and files carried by hand (imports nothing of the crate)
+//! floor      what it holds                                          imports from
+//! api        HTTP requests and answers, as types                    views, import, model
+//! views      status, report, province, year, history, next year     workflow, import, model
+//! edit       the office's edits of a plan (maintain, revise)        import, model
+//! workflow   the reporting workflow's steps and deadlines           model
+//! import     plan text → Plan / Org                                 model
+//! model      Plan, Org + lineage, Progress, schema, doc, dates      —
+//! bundle     documents and files carried by hand                    —
 //! ```
 //!
-//! Every floor stands on [`model`]; [`workflow`] and [`import`] only on it.
+//! Tests may reach higher: their fixtures come from the importer, and a revision's tests read
+//! its status.
 //!
 //! The crate builds for `wasm32-unknown-unknown` as well as the host: it has no I/O, no clock,
-//! no threads. Dates are civil dates ([`Date`]); "now" is always passed in.
+//! no threads. Dates are civil dates ([`model::Date`]); "now" is always passed in.
 
 #![warn(missing_docs)]
 

@@ -199,8 +199,8 @@ impl Me {
                 .find(|d| d.unit_id.as_deref() == Some(u))
         });
         // A unit member reads, beside its own, the documents of the units whose work passed to
-        // it (the server lists them as its own, writable: [`crate::model::lineage`]); the others read
-        // every unit's.
+        // it (the server lists them as its own, writable: [`crate::model::lineage`]); the others
+        // read every unit's.
         let all_progress = if self.user.role.is_unit_member() {
             self.documents
                 .iter()

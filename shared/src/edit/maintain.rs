@@ -1,9 +1,9 @@
 //! Plan maintenance: the central office's adjustments during the year (Part III of a plan lets
 //! the agency amend it) — edit a task, add a task to an area, retire a task.
 //!
-//! Stage: *model*, before [`crate::model::doc::update`]. The client's plan form builds a [`TaskDraft`]
-//! from what the office typed; these functions check it against the agency's units and re-read
-//! the timeline into milestones with the importer's own parsers, so an edited task is
+//! Stage: *model*, before [`crate::model::doc::update`]. The client's plan form builds a
+//! [`TaskDraft`] from what the office typed; these functions check it against the agency's units
+//! and re-read the timeline into milestones with the importer's own parsers, so an edited task is
 //! indistinguishable from an imported one. The result is an ordinary offline edit of the plan
 //! document; the server lets only the agency's administrators write it.
 

@@ -12,8 +12,8 @@
 //!   unit established from a day (the plan's first day unless the office picks another).
 //!
 //! [`settle`] applies the choices to the draft and gives the organisation operations to record
-//! (a rename, an establishment: [`crate::model::lineage`]), so the earlier years read the organisation
-//! as it stood then.
+//! (a rename, an establishment: [`crate::model::lineage`]), so the earlier years read the
+//! organisation as it stood then.
 
 use std::collections::BTreeMap;
 

@@ -3,9 +3,9 @@
 //!
 //! Stage: *local document*. Every edit, on a tablet or on the server, goes model → [`update`] →
 //! Automerge change (with the user as author, the document brought to this release's schema
-//! version, [`crate::model::schema`]) → sync. Every read goes Automerge → [`read`] → model, tolerantly
-//! ([`crate::model::lenient`]). autosurgeon does the mapping; list items with a `#[key]` (tasks, units,
-//! evidence) keep their identity across concurrent edits.
+//! version, [`crate::model::schema`]) → sync. Every read goes Automerge → [`read`] → model,
+//! tolerantly ([`crate::model::lenient`]). autosurgeon does the mapping; list items with a `#[key]`
+//! (tasks, units, evidence) keep their identity across concurrent edits.
 
 use automerge::{Author, AutoCommit, Automerge};
 
@@ -82,8 +82,8 @@ pub fn commit_options(at: UnixTime) -> automerge::transaction::CommitOptions {
 
 /// Reads a model value from a document, tolerantly and in isolation: what cannot be read in a
 /// progress, plan or organisation document costs that entry or value, placed in the model
-/// (`unreadable`, [`crate::model::isolate`]); an error names the kind only when the root itself does
-/// not read.
+/// (`unreadable`, [`crate::model::isolate`]); an error names the kind only when the root itself
+/// does not read.
 pub fn read<T: Document, D: autosurgeon::ReadDoc>(doc: &D) -> Result<T, Error> {
     let (value, problems) = isolate::collect(|| autosurgeon::hydrate::<_, T>(doc));
     let mut value = value.map_err(|source| Error::Schema {

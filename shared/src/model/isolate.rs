@@ -18,8 +18,9 @@
 //!   repair, as in a progress entry).
 //!
 //! [`crate::model::doc::read`] gathers the problems of one read ([`collect`]) and gives them to the
-//! model ([`crate::model::Document::place`]: `Plan::unreadable`, `Org::unreadable`), so every reader —
-//! the server's answers, the tablet's screens — serves the rest and can show what was left out.
+//! model ([`crate::model::Document::place`]: `Plan::unreadable`, `Org::unreadable`), so every
+//! reader — the server's answers, the tablet's screens — serves the rest and can show what was left
+//! out.
 
 use std::cell::RefCell;
 use std::collections::BTreeSet;

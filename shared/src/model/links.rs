@@ -103,8 +103,8 @@ fn read_link<D: autosurgeon::ReadDoc>(doc: &D, obj: &ObjId) -> Option<PlanLink> 
     })
 }
 
-/// Reads a plan's links (autosurgeon `hydrate` of [`crate::model::Plan::links`]); one that cannot be
-/// read is left out of the reading, not of the document.
+/// Reads a plan's links (autosurgeon `hydrate` of [`crate::model::Plan::links`]); one that cannot
+/// be read is left out of the reading, not of the document.
 pub fn hydrate_links<D: autosurgeon::ReadDoc>(
     doc: &D,
     obj: &ObjId,

@@ -243,8 +243,9 @@ impl Agency {
 }
 
 /// The variants of a kind as we write them; a foreign client's `commune` or `COMMUNE` reads too
-/// ([`crate::model::lenient::variant`]), and a kind no build knows reads as the default, placed as a
-/// problem ([`crate::model::isolate::field`]): the default never grants more (no units, no group).
+/// ([`crate::model::lenient::variant`]), and a kind no build knows reads as the default, placed as
+/// a problem ([`crate::model::isolate::field`]): the default never grants more (no units, no
+/// group).
 macro_rules! kinds {
     ($ty:ident, $default:ident, $what:literal, [$($v:ident),*]) => {
         impl autosurgeon::Hydrate for $ty {

@@ -1,9 +1,9 @@
 //! The plan document: one agency's CCHC plan for a year — its header, legal bases, purposes,
 //! the nine areas and their lettered tasks, reporting periods and recipients.
 //!
-//! Stage: *model*. Produced by the importer, stored as an Automerge document ([`crate::model::doc`]),
-//! edited by the central office (part III lets it adjust the plan during the year), read by every
-//! unit and by the status computation.
+//! Stage: *model*. Produced by the importer, stored as an Automerge document
+//! ([`crate::model::doc`]), edited by the central office (part III lets it adjust the plan during
+//! the year), read by every unit and by the status computation.
 
 use autosurgeon::{Hydrate, Reconcile};
 use serde::{Deserialize, Serialize};
@@ -78,16 +78,16 @@ pub struct Plan {
     #[serde(default)]
     pub links: Vec<crate::model::links::PlanLink>,
     /// The plan of the year before that this one continues, and the task each of its tasks
-    /// carries on ([`crate::model::previous`]): recorded once, when the plan is imported; whole-model
-    /// writes leave it alone.
+    /// carries on ([`crate::model::previous`]): recorded once, when the plan is imported;
+    /// whole-model writes leave it alone.
     #[autosurgeon(
         hydrate = "crate::model::previous::hydrate_previous",
         reconcile = "crate::model::previous::leave_previous"
     )]
     #[serde(default)]
     pub previous: Option<crate::model::previous::Previous>,
-    /// Mid-year revisions ("kế hoạch điều chỉnh, bổ sung", [`crate::model::revision`]), in date order,
-    /// appended only: whole-model writes leave them alone.
+    /// Mid-year revisions ("kế hoạch điều chỉnh, bổ sung", [`crate::model::revision`]), in date
+    /// order, appended only: whole-model writes leave them alone.
     #[autosurgeon(
         hydrate = "crate::model::revision::hydrate_revisions",
         reconcile = "crate::model::revision::leave_revisions"

@@ -6,8 +6,8 @@
 //! release before versions existed: version 1. How versions coexist:
 //!
 //! - **Reading.** Every reader accepts the shapes of every earlier version (the model reads
-//!   tolerantly, [`crate::model::lenient`]) and of later ones as far as it understands them: fields it
-//!   does not know are ignored on read.
+//!   tolerantly, [`crate::model::lenient`]) and of later ones as far as it understands them: fields
+//!   it does not know are ignored on read.
 //! - **Writing.** A writer brings the document to its own version in the same change as the
 //!   edit ([`upgrade`]), never lowers the version, and never deletes what it does not know:
 //!   structs write only their own fields and the progress tasks are written additively.
@@ -89,8 +89,8 @@ impl std::str::FromStr for DocKind {
 pub trait Document: autosurgeon::Hydrate + autosurgeon::Reconcile {
     /// Which kind of document holds it.
     const KIND: DocKind;
-    /// Whether it is read in isolation ([`crate::model::isolate`]): its reading places what it could
-    /// not read ([`Document::place`]) and its writes keep the entries the reading left out.
+    /// Whether it is read in isolation ([`crate::model::isolate`]): its reading places what it
+    /// could not read ([`Document::place`]) and its writes keep the entries the reading left out.
     const ISOLATED: bool = false;
     /// Takes the problems of its reading (see [`crate::model::isolate`]).
     fn place(&mut self, _problems: Vec<crate::model::isolate::Problem>) {}

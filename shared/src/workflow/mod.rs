@@ -2,8 +2,8 @@
 //! the head approves, the central office accepts or returns it with a note — each step an
 //! ordinary CRDT change, made offline as well as online.
 //!
-//! Stage: *model* beside [`crate::model::progress`], and *view* (the state each screen shows is derived
-//! here, the same on the tablet, the office and the server).
+//! Stage: *model* beside [`crate::model::progress`], and *view* (the state each screen shows is
+//! derived here, the same on the tablet, the office and the server).
 //!
 //! ## Where the steps live
 //! - The unit's steps (submit, approve) in its progress document, under `reports` → period →

@@ -35,8 +35,8 @@ pub struct Request {
 }
 
 /// Applies `request` to `plan` (tasks added with the next letters, leads and timelines changed
-/// and re-read like the plan editor's, [`crate::edit::maintain`]) and answers the revision to record
-/// with [`record`] (`id`, `by`, `at` its identity). Refused, leaving the plan as it was: no
+/// and re-read like the plan editor's, [`crate::edit::maintain`]) and answers the revision to
+/// record with [`record`] (`id`, `by`, `at` its identity). Refused, leaving the plan as it was: no
 /// day, a day outside the plan's year, nothing changed, an unknown task, what the plan editor
 /// refuses.
 pub fn revise(

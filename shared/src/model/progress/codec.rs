@@ -1,8 +1,8 @@
 //! How a progress document is read and written: entry by entry, tolerantly, and additively.
 //!
-//! Stage: *model ⇄ local document*, under [`crate::model::doc::read`] and [`crate::model::doc::write`]. An entry
-//! that cannot be read goes to [`Progress::unreadable`] with what could be read; a write never
-//! deletes a task, period or field it does not hold.
+//! Stage: *model ⇄ local document*, under [`crate::model::doc::read`] and
+//! [`crate::model::doc::write`]. An entry that cannot be read goes to [`Progress::unreadable`] with
+//! what could be read; a write never deletes a task, period or field it does not hold.
 
 use std::collections::BTreeMap;
 

@@ -1,10 +1,10 @@
 //! The history of a task, read from the Automerge change history: who changed what, and when.
 //!
-//! Stage: *view of the documents*, beside [`crate::views::status`]. Nothing here is stored: replaying
-//! each change against its dependencies ([`automerge::Automerge::diff`]) says which fields it
-//! wrote, and every change carries the author and time its device wrote on it
-//! ([`crate::model::doc::author_for`]). The dashboard shows the result as a timeline per task, merged
-//! over every unit's progress document and the plan document (edits of the task itself).
+//! Stage: *view of the documents*, beside [`crate::views::status`]. Nothing here is stored:
+//! replaying each change against its dependencies ([`automerge::Automerge::diff`]) says which
+//! fields it wrote, and every change carries the author and time its device wrote on it
+//! ([`crate::model::doc::author_for`]). The dashboard shows the result as a timeline per task,
+//! merged over every unit's progress document and the plan document (edits of the task itself).
 //!
 //! A change's author and time are its device's *claims*: anyone who may write a document can
 //! write any name and any date on a change. Who delivered each change and when is the server's

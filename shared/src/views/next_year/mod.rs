@@ -15,8 +15,8 @@
 //!   đạo", "theo quy định": nothing to move) are *carried*; the others are *one-off*: listed
 //!   for the office to keep or drop ([`keep_only`]), their moved timelines to be checked. Units
 //!   as they stand on the new year's first day: a unit that ended by then (merged, split) is
-//!   replaced by the unit that carries the task ([`crate::model::lineage::Lineage::route`]); one that
-//!   ended with no successor stays, with a note. The reporting deadlines move to the new year;
+//!   replaced by the unit that carries the task ([`crate::model::lineage::Lineage::route`]); one
+//!   that ended with no successor stays, with a note. The reporting deadlines move to the new year;
 //!   the number is left blank and the date unset, for the office to fill. Nothing is stored: the
 //!   draft is corrected in the import preview and saved as an import.
 //! - **Matching** ([`match_tasks`]), when the office imports the province's real plan instead.
@@ -24,8 +24,8 @@
 //!   out, so "Kế hoạch CCHC năm 2025" and "… năm 2026" agree): first equal titles, one previous
 //!   task each, the same area preferred; then, conservatively, titles of at least eight words
 //!   (syllables) in the *same area* whose word sets overlap by at least 80 % (Jaccard), only
-//!   where each is the other's single best candidate. Anything less is left unmatched: a wrong match would set a
-//!   task beside the wrong history, a missing one only leaves a cell empty.
+//!   where each is the other's single best candidate. Anything less is left unmatched: a wrong
+//!   match would set a task beside the wrong history, a missing one only leaves a cell empty.
 //! - **The record** ([`Previous`]) is kept in the plan document under `previous`, written once
 //!   by [`record`] when the plan is imported, and never by the whole-model writes of the plan
 //!   editor. A plan without one continues nothing (documents before schema version 5).

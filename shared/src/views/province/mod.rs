@@ -119,8 +119,8 @@ pub struct AgencyRow {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub year: Option<i32>,
     /// The day its figures are computed as of: the day picked, else its plan's own rule
-    /// ([`crate::views::status::as_of()`]: a period whose deadline passed, as of that deadline — the
-    /// office's configured one where it set one).
+    /// ([`crate::views::status::as_of()`]: a period whose deadline passed, as of that deadline —
+    /// the office's configured one where it set one).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub as_of: Option<Date>,
     /// The headline counts.
