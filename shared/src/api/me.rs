@@ -6,8 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::api::Access;
-use crate::model::role::{ClientBuild, Role};
+use crate::model::role::{Access, ClientBuild, Role};
 use crate::model::schema::DocKind;
 
 /// `POST /api/login`'s body.

@@ -17,25 +17,13 @@ use crate::views::report::ScoreRule;
 #[doc(hidden)]
 pub use crate::model::attestation::{Attestation, Via};
 #[doc(hidden)]
-pub use crate::model::role::{ClientBuild, Role};
+pub use crate::model::role::{Access, ClientBuild, Role};
 
 mod accounts;
 mod me;
 
 pub use accounts::*;
 pub use me::*;
-
-/// What a user may do with a document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Access {
-    /// Not even know it exists.
-    None,
-    /// Sync it down, never up.
-    Read,
-    /// Sync both ways.
-    Write,
-}
 
 /// An error answer (any 4xx/5xx under `/api`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,4 +1,5 @@
-//! Who a user is to the tracker: their role, and the build of the browser client it needs.
+//! Who a user is to the tracker: their role, the build of the browser client it needs, and what
+//! they may do with a document.
 //!
 //! Stage: *model*. A role is stored with each account on the server, named on each step of the
 //! reporting workflow ([`crate::workflow`]), and carried in the API's answers
@@ -101,4 +102,16 @@ impl std::str::FromStr for Role {
                 ))
             })
     }
+}
+
+/// What a user may do with a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Access {
+    /// Not even know it exists.
+    None,
+    /// Sync it down, never up.
+    Read,
+    /// Sync both ways.
+    Write,
 }
