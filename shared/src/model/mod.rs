@@ -6,7 +6,7 @@
 //! the plan it continues, [`previous`]; its mid-year [`revision`]s; its [`links`] to the plans of
 //! the same year), the organisation ([`org`], with its changes over time, [`lineage`]), a unit's
 //! [`progress`], who users are ([`role`]) and what the server attests of their changes
-//! ([`attestation`]); written into and read from Automerge ([`doc`], [`raw`]), tolerantly
+//! ([`attestation`]); written into and read from Automerge ([`doc`], `raw`), tolerantly
 //! ([`lenient`], [`isolate`]), under a versioned contract ([`schema`]). Dates ([`date`]), text
 //! normalisation ([`text`]), evidence files' kinds ([`files`]) and the one [`Error`] type are
 //! here too, since the model is made of them.

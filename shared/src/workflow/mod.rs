@@ -20,7 +20,7 @@
 //! another user or a role the user does not have, or a step the role may not take
 //! ([`may_take`]), so a step read here was taken by whom it says.
 //!
-//! ## The rule of state ([`derive`])
+//! ## The rule of state ([`derive`](fn@derive))
 //! Steps are replayed in the order of their effective time ([`Step::effective`]); ties by
 //! action (submit, approve, return, accept) and id.
 //! - *submit* (editor or head) makes a new current submission, superseding one not yet decided;

@@ -39,6 +39,8 @@ pub struct Request {
 /// record with [`record`] (`id`, `by`, `at` its identity). Refused, leaving the plan as it was: no
 /// day, a day outside the plan's year, nothing changed, an unknown task, what the plan editor
 /// refuses.
+///
+/// [`record`]: crate::model::revision::record
 pub fn revise(
     plan: &mut Plan,
     agency: &Agency,

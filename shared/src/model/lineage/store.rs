@@ -61,6 +61,8 @@ fn read_change<D: autosurgeon::ReadDoc>(doc: &D, obj: &ObjId) -> Option<OrgChang
 /// Reads an agency's change list (autosurgeon `hydrate` of [`Agency::changes`]), by id; a
 /// change that cannot be read is left out. The list is made when the agency is first written
 /// ([`keep_changes`]), so devices append to the same list.
+///
+/// [`Agency::changes`]: crate::model::Agency::changes
 pub fn hydrate_changes<D: autosurgeon::ReadDoc>(
     doc: &D,
     obj: &ObjId,
@@ -73,6 +75,9 @@ pub fn hydrate_changes<D: autosurgeon::ReadDoc>(
 /// Whole-model writes leave the change list alone (autosurgeon `reconcile` of
 /// [`Agency::changes`]): they make the empty list when the agency has none, so every device
 /// appends to that one, and touch nothing in it; it is only ever appended to, by [`record`].
+///
+/// [`Agency::changes`]: crate::model::Agency::changes
+/// [`record`]: super::record
 pub fn keep_changes<R: autosurgeon::Reconciler>(
     _changes: &[OrgChange],
     mut reconciler: R,

@@ -29,6 +29,8 @@
 //! - **The record** ([`Previous`]) is kept in the plan document under `previous`, written once
 //!   by [`record`] when the plan is imported, and never by the whole-model writes of the plan
 //!   editor. A plan without one continues nothing (documents before schema version 5).
+//!
+//! [`record`]: crate::model::previous::record
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;

@@ -2,7 +2,7 @@
 //! one year ([`crate::model::links`]: a mid-year replacement plan and the plan it replaces, the
 //! plan of an agency merged into this one) into the year's.
 //!
-//! Stage: *view of the status*, pure. The combining rule ([`part_counts`], [`combine`]):
+//! Stage: *view of the status*, pure. The combining rule ([`part`], [`combine`]):
 //!
 //! - **the continuing plan**: all its tasks, as of the day asked;
 //! - **a plan it replaces from day D**: only its tasks whose deadline for the period falls before
