@@ -12,45 +12,77 @@
 //! Plan + every unit's Progress + "as of" date ─► status ─► dashboard, reports
 //! ```
 //!
+//! ## Floors
+//!
+//! The top-level folders name the stages of that flow. Each imports only from the floors below
+//! it, never sideways or up (`tools/module_cycles.py shared/src` finds no loop):
+//!
+//! ```text
+//! floor      what it holds                                          imports from
+//! api        HTTP requests and answers, as types                    views, import, model
+//! views      status, report, province, year, history, next year     workflow, import, model
+//! edit       the office's edits of a plan (maintain, revise)        import, model
+//! workflow   the reporting workflow's steps and deadlines           model
+//! import     plan text → Plan / Org                                 model
+//! model      Plan, Org + lineage, Progress, schema, doc, dates      —
+//! bundle     documents and files carried by hand                    —
+//! ```
+//!
+//! Tests may reach higher: their fixtures come from the importer, and a revision's tests read
+//! its status.
+//!
 //! The crate builds for `wasm32-unknown-unknown` as well as the host: it has no I/O, no clock,
-//! no threads. Dates are civil dates ([`Date`]); "now" is always passed in.
+//! no threads. Dates are civil dates ([`model::Date`]); "now" is always passed in.
 
 #![warn(missing_docs)]
 
 pub mod api;
 pub mod bundle;
-pub mod date;
-pub mod doc;
-pub mod error;
-pub mod files;
-pub mod history;
+pub mod edit;
 pub mod import;
-pub mod isolate;
-pub mod lenient;
-pub mod lineage;
-pub mod maintain;
-pub mod next_year;
-pub mod org;
-pub mod plan;
-pub mod progress;
-pub mod province;
-pub mod report;
-pub mod revision;
-pub mod schedule;
-pub mod schema;
-pub mod status;
-pub mod text;
+pub mod model;
+pub mod views;
 pub mod workflow;
-pub mod year;
 
-pub use date::Date;
-pub use error::Error;
+// Old paths, kept until the other crates move to the folders' paths.
+// (`shared-paths.sed` maps each old path to its new one.)
+#[doc(hidden)]
+pub use edit::maintain;
+#[doc(hidden)]
 pub use import::{Imported, Unplaced, import};
-pub use org::{Agency, Assignee, AssigneeKind, Group, Org, Unit, UnitKind};
-pub use plan::{Area, PeriodKind, Plan, ReportingPeriod, Task};
-pub use progress::{Entry, Evidence, EvidenceFile, Progress, Unreadable, WorkStatus, is_sha256};
-pub use schedule::{Milestone, Recurrence, Schedule, Undated};
-pub use schema::{DocKind, Document};
+#[doc(hidden)]
+pub use model::{
+    Agency, Area, Assignee, AssigneeKind, Date, DocKind, Document, Entry, Error, Evidence,
+    EvidenceFile, Group, Milestone, Org, PeriodKind, Plan, Progress, Recurrence, ReportingPeriod,
+    Schedule, Task, Undated, Unit, UnitKind, Unreadable, WorkStatus, is_sha256,
+};
+#[doc(hidden)]
+pub use model::{
+    date, doc, error, files, isolate, lenient, lineage, org, plan, progress, schedule, schema, text,
+};
+#[doc(hidden)]
+pub use views::{history, province, report, status};
+
+/// Old path of [`model::links`] and [`views::year`].
+#[doc(hidden)]
+pub mod year {
+    pub use crate::model::links::*;
+    pub use crate::views::year::*;
+}
+
+/// Old path of [`model::previous`] and [`views::next_year`].
+#[doc(hidden)]
+pub mod next_year {
+    pub use crate::model::previous::*;
+    pub use crate::views::next_year::*;
+}
+
+/// Old path of [`model::revision`] and [`edit::revise`].
+#[doc(hidden)]
+pub mod revision {
+    pub use crate::edit::revise::*;
+    pub use crate::model::revision::*;
+}
 
 /// Fixtures for tests, of this crate and of the others (feature `fixtures`; the product's own
 /// embedded default is the server's, `tiendo_server::SEED_PLAN`).

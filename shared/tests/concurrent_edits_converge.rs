@@ -4,8 +4,9 @@
 use automerge::Automerge;
 use proptest::prelude::*;
 use tiendo_shared::fixtures::SEED_PLAN;
-use tiendo_shared::status::summarize;
-use tiendo_shared::{Date, PeriodKind, Progress, WorkStatus, doc, import};
+use tiendo_shared::import::import;
+use tiendo_shared::model::{Date, PeriodKind, Progress, WorkStatus, doc};
+use tiendo_shared::views::status::summarize;
 
 const TASKS: [&str; 4] = ["t1-a", "t3-e", "t8-a", "t6-b"];
 
@@ -87,4 +88,4 @@ proptest! {
 }
 
 /// When the test's changes are made (1 July 2025, 00:00 UTC): `shared` reads no clock.
-const AT: tiendo_shared::doc::UnixTime = tiendo_shared::doc::UnixTime(1_751_328_000);
+const AT: tiendo_shared::model::doc::UnixTime = tiendo_shared::model::doc::UnixTime(1_751_328_000);

@@ -1,8 +1,8 @@
 //! Two people change the same field of the same report while apart: after the merge both values
 //! are still there with who wrote them, and picking one settles it for everybody.
 
-use tiendo_shared::progress::{conflicts, resolve};
-use tiendo_shared::{PeriodKind, Progress, WorkStatus, doc};
+use tiendo_shared::model::progress::{conflicts, resolve};
+use tiendo_shared::model::{PeriodKind, Progress, WorkStatus, doc};
 
 fn base() -> automerge::Automerge {
     let mut p = Progress::new("kh", "thanh-tra-so");
@@ -86,4 +86,4 @@ fn concurrent_values_are_listed_with_their_authors_and_a_pick_settles_them() {
 }
 
 /// When the test's changes are made (1 July 2025, 00:00 UTC): `shared` reads no clock.
-const AT: tiendo_shared::doc::UnixTime = tiendo_shared::doc::UnixTime(1_751_328_000);
+const AT: tiendo_shared::model::doc::UnixTime = tiendo_shared::model::doc::UnixTime(1_751_328_000);

@@ -2,8 +2,9 @@
 
 use automerge::AutoCommit;
 use tiendo_shared::fixtures::SEED_PLAN;
-use tiendo_shared::progress::attribution;
-use tiendo_shared::{Entry, Evidence, Org, PeriodKind, Plan, Progress, WorkStatus, doc, import};
+use tiendo_shared::import::import;
+use tiendo_shared::model::progress::attribution;
+use tiendo_shared::model::{Entry, Evidence, Org, PeriodKind, Plan, Progress, WorkStatus, doc};
 
 #[test]
 fn the_seed_plan_survives_a_round_trip_through_automerge() {
@@ -71,4 +72,4 @@ fn a_document_of_the_wrong_shape_is_a_schema_error() {
 }
 
 /// When the test's changes are made (1 July 2025, 00:00 UTC): `shared` reads no clock.
-const AT: tiendo_shared::doc::UnixTime = tiendo_shared::doc::UnixTime(1_751_328_000);
+const AT: tiendo_shared::model::doc::UnixTime = tiendo_shared::model::doc::UnixTime(1_751_328_000);

@@ -8,9 +8,10 @@ use automerge::{Automerge, ObjType, ROOT, ReadDoc, ScalarValue};
 use autosurgeon::{Hydrate, Reconcile};
 use proptest::prelude::*;
 use tiendo_shared::fixtures::SEED_PLAN;
-use tiendo_shared::schema::{self, DocKind, SCHEMA_KEY};
-use tiendo_shared::status::summarize;
-use tiendo_shared::{Date, Entry, Evidence, PeriodKind, Progress, WorkStatus, doc, import};
+use tiendo_shared::import::import;
+use tiendo_shared::model::schema::{self, DocKind, SCHEMA_KEY};
+use tiendo_shared::model::{Date, Entry, Evidence, PeriodKind, Progress, WorkStatus, doc};
+use tiendo_shared::views::status::summarize;
 
 const UNIT: &str = "phong-hanh-chinh-tong-hop";
 
@@ -450,13 +451,13 @@ proptest! {
             doc::write(&mut plan_doc, &plan, AT).unwrap();
             doc::write(&mut org_doc, &org, AT).unwrap();
         }
-        let back: tiendo_shared::Plan = doc::read(&plan_doc).unwrap();
+        let back: tiendo_shared::model::Plan = doc::read(&plan_doc).unwrap();
         prop_assert_eq!(&back, &plan);
-        let back: tiendo_shared::Org = doc::read(&org_doc).unwrap();
+        let back: tiendo_shared::model::Org = doc::read(&org_doc).unwrap();
         prop_assert_eq!(&back, &org);
         prop_assert_eq!(schema::version_of(&plan_doc), DocKind::Plan.current());
     }
 }
 
 /// When the test's changes are made (1 July 2025, 00:00 UTC): `shared` reads no clock.
-const AT: tiendo_shared::doc::UnixTime = tiendo_shared::doc::UnixTime(1_751_328_000);
+const AT: tiendo_shared::model::doc::UnixTime = tiendo_shared::model::doc::UnixTime(1_751_328_000);

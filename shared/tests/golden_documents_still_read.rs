@@ -17,8 +17,9 @@
 
 use std::path::{Path, PathBuf};
 
-use tiendo_shared::{
-    Entry, Evidence, EvidenceFile, Org, PeriodKind, Plan, Progress, WorkStatus, doc, import,
+use tiendo_shared::import::import;
+use tiendo_shared::model::{
+    Entry, Evidence, EvidenceFile, Org, PeriodKind, Plan, Progress, WorkStatus, doc,
 };
 
 /// The unit whose year of progress the fixture holds.
@@ -111,7 +112,7 @@ fn a_year_of_progress(plan: &Plan, with_files: bool) -> automerge::Automerge {
 /// office returns it with a note, the unit sends again (the head's own: approved by it), the
 /// office accepts; the office writes part I and moves the unit deadline.
 fn reporting_year(plan: &mut automerge::Automerge, progress: &mut automerge::Automerge) {
-    use tiendo_shared::api::Role;
+    use tiendo_shared::model::role::Role;
     use tiendo_shared::workflow::{self, Action, Configured, Step};
     let at = AT.0 * 1000;
     let q1 = PeriodKind::Q1;
@@ -161,12 +162,12 @@ fn reporting_year(plan: &mut automerge::Automerge, progress: &mut automerge::Aut
     );
     acc.heads = s2.heads;
     workflow::take_office_step(plan, UNIT, q1, &acc).unwrap();
-    tiendo_shared::report::texts::write(
+    tiendo_shared::views::report::texts::write(
         plan,
         "vp",
         AT,
         q1,
-        &tiendo_shared::report::PartTexts {
+        &tiendo_shared::views::report::PartTexts {
             direction: "Giám đốc Sở ban hành Chỉ thị số 01/CT-SKHCN".into(),
             ..Default::default()
         },
@@ -197,7 +198,7 @@ fn workflow_of<D: automerge::ReadDoc>(plan: &D, progress: &D) -> serde_json::Val
     );
     serde_json::json!({
         "state": state,
-        "texts": tiendo_shared::report::texts::read(plan, q1),
+        "texts": tiendo_shared::views::report::texts::read(plan, q1),
         "configured": workflow::configured(plan, q1),
     })
 }
@@ -213,7 +214,7 @@ fn progress_doc_of(dir: &Path) -> automerge::AutoCommit {
 /// The organisation's changes (from v4): a unit merged into another from 1 April, its successor
 /// renamed from 1 July.
 fn organisation_changes(org: &mut automerge::Automerge) {
-    use tiendo_shared::lineage::{AccountFate, Basis, Operation, Recorded, record};
+    use tiendo_shared::model::lineage::{AccountFate, Basis, Operation, Recorded, record};
     let basis = Basis {
         number: "Quyết định số 45/QĐ-SKHCN".into(),
         date: Some("2025-03-25".parse().unwrap()),
@@ -257,7 +258,7 @@ fn organisation_changes(org: &mut automerge::Automerge) {
 
 /// The unit established from 1 July (from v5).
 fn established_unit(org: &mut automerge::Automerge) {
-    use tiendo_shared::lineage::{Basis, Operation, Recorded, record};
+    use tiendo_shared::model::lineage::{Basis, Operation, Recorded, record};
     let rec = Recorded {
         id: "golden-establish".into(),
         by: UNIT.into(),
@@ -290,7 +291,7 @@ const ESTABLISHED: &str = "phong-phap-che";
 /// What the plan records from v5: the plan of the year before it continues and a mid-year
 /// revision.
 fn next_year_and_revision(plan_doc: &mut automerge::Automerge) {
-    use tiendo_shared::next_year::{Continued, How, Previous};
+    use tiendo_shared::model::previous::{Continued, How, Previous};
     let previous = Previous {
         plan_id: "kh-cchc-2024-so-khoa-hoc-va-cong-nghe".into(),
         drafted: false,
@@ -308,16 +309,16 @@ fn next_year_and_revision(plan_doc: &mut automerge::Automerge) {
         ],
         by: "office".into(),
     };
-    tiendo_shared::next_year::record(plan_doc, &previous, AT.0 * 1000).unwrap();
+    tiendo_shared::model::previous::record(plan_doc, &previous, AT.0 * 1000).unwrap();
     let mut plan: Plan = doc::read(&*plan_doc).unwrap();
     let org = import(tiendo_shared::fixtures::SEED_PLAN).unwrap().org;
-    let request = tiendo_shared::revision::Request {
+    let request = tiendo_shared::edit::revise::Request {
         from: Some("2025-10-01".parse().unwrap()),
         basis_number: "Kế hoạch số 120/KH-SKHCN".into(),
         basis_date: Some("2025-09-25".parse().unwrap()),
         add: vec![(
             4,
-            tiendo_shared::maintain::TaskDraft {
+            tiendo_shared::edit::maintain::TaskDraft {
                 title: "Rà soát quy chế làm việc sau sắp xếp".into(),
                 lead: "Phòng Hành chính - Tổng hợp".into(),
                 timeline: "Quý IV năm 2025".into(),
@@ -327,7 +328,7 @@ fn next_year_and_revision(plan_doc: &mut automerge::Automerge) {
         lead: vec![("t2-a".into(), "Thanh tra Sở".into())],
         timeline: vec![("t1-b".into(), "Quý IV năm 2025".into())],
     };
-    let (revision, _) = tiendo_shared::revision::revise(
+    let (revision, _) = tiendo_shared::edit::revise::revise(
         &mut plan,
         &org.agencies[0],
         &request,
@@ -335,7 +336,7 @@ fn next_year_and_revision(plan_doc: &mut automerge::Automerge) {
     )
     .unwrap();
     doc::update::<Plan, _>(plan_doc, "office", AT, |p| *p = plan.clone()).unwrap();
-    tiendo_shared::revision::record(plan_doc, &revision).unwrap();
+    tiendo_shared::model::revision::record(plan_doc, &revision).unwrap();
 }
 
 #[test]
@@ -367,18 +368,18 @@ fn write_golden_fixtures() {
         }
         org = doc::load(&org_doc.save()).unwrap();
         let mut plan_doc = plan.document().clone();
-        let link = tiendo_shared::year::PlanLink {
+        let link = tiendo_shared::model::links::PlanLink {
             id: "golden-link".into(),
-            kind: tiendo_shared::year::LinkKind::Replaces,
+            kind: tiendo_shared::model::links::LinkKind::Replaces,
             plan_id: "kh-cchc-2025-truoc".into(),
             from: "2025-07-01".parse().unwrap(),
-            basis: tiendo_shared::lineage::Basis {
+            basis: tiendo_shared::model::lineage::Basis {
                 number: "Kế hoạch số 99/KH-SKHCN".into(),
                 date: None,
             },
             by: UNIT.into(),
         };
-        tiendo_shared::year::record(&mut plan_doc, &link, AT.0 * 1000).unwrap();
+        tiendo_shared::model::links::record(&mut plan_doc, &link, AT.0 * 1000).unwrap();
         plan = doc::load(&plan_doc.save()).unwrap();
     }
     if !matches!(version.as_str(), "v1" | "v2" | "v3" | "v4") {
@@ -398,7 +399,7 @@ fn write_golden_fixtures() {
     let status: Vec<_> = PeriodKind::ALL
         .into_iter()
         .map(|p| {
-            tiendo_shared::status::summarize(
+            tiendo_shared::views::status::summarize(
                 &plan,
                 agency,
                 std::slice::from_ref(&progress),
@@ -469,7 +470,7 @@ fn documents_of_every_earlier_version_read_to_the_same_model_and_status() {
         // Compared as JSON values, rates to 1e-12 (JSON text does not round-trip every float bit).
         let statuses: Vec<serde_json::Value> = expected(version, "status");
         for (period, want) in PeriodKind::ALL.into_iter().zip(statuses) {
-            let got = tiendo_shared::status::summarize(
+            let got = tiendo_shared::views::status::summarize(
                 &plan,
                 agency,
                 std::slice::from_ref(&progress),
@@ -500,12 +501,15 @@ fn documents_of_every_earlier_version_read_to_the_same_model_and_status() {
                 if version == "v4" { 2 } else { 3 },
                 "{version}"
             );
-            assert_eq!(changes[0].kind, tiendo_shared::lineage::ChangeKind::Merge);
+            assert_eq!(
+                changes[0].kind,
+                tiendo_shared::model::lineage::ChangeKind::Merge
+            );
             assert_eq!(plan.links.len(), 1, "{version}");
             // Dated in time from v5: the established unit exists from its day, not before;
             // before v5 every unit exists since ever.
             let lineage = agency.lineage();
-            let day = |s: &str| s.parse::<tiendo_shared::Date>().unwrap();
+            let day = |s: &str| s.parse::<tiendo_shared::model::Date>().unwrap();
             let exists = |d: &str| agency.on(day(d)).unit(ESTABLISHED).is_some();
             if version == "v5" {
                 assert!(!exists("2025-06-30") && exists("2025-07-01"));
@@ -538,11 +542,11 @@ fn documents_of_every_earlier_version_read_to_the_same_model_and_status() {
             );
         }
         for (d, kind) in [
-            (&plan_doc, tiendo_shared::DocKind::Plan),
-            (&org_doc, tiendo_shared::DocKind::Org),
-            (&progress_doc, tiendo_shared::DocKind::Progress),
+            (&plan_doc, tiendo_shared::model::DocKind::Plan),
+            (&org_doc, tiendo_shared::model::DocKind::Org),
+            (&progress_doc, tiendo_shared::model::DocKind::Progress),
         ] {
-            let c = tiendo_shared::schema::contract(d, kind);
+            let c = tiendo_shared::model::schema::contract(d, kind);
             assert!(!c.newer, "{version} {kind}: {c:?}");
             assert!(c.version <= kind.current());
         }
@@ -552,7 +556,7 @@ fn documents_of_every_earlier_version_read_to_the_same_model_and_status() {
 #[test]
 fn an_edit_of_an_unversioned_document_stamps_the_current_version_and_keeps_the_rest() {
     let mut d = load("v1", "progress.automerge").document().clone();
-    assert_eq!(tiendo_shared::schema::version_of(&d), 1);
+    assert_eq!(tiendo_shared::model::schema::version_of(&d), 1);
     let before: Progress = doc::read(&d).unwrap();
     let task = before.tasks.keys().next().unwrap().clone();
     doc::update::<Progress, _>(&mut d, "lan", AT, |p| {
@@ -560,8 +564,8 @@ fn an_edit_of_an_unversioned_document_stamps_the_current_version_and_keeps_the_r
     })
     .unwrap();
     assert_eq!(
-        tiendo_shared::schema::version_of(&d),
-        tiendo_shared::DocKind::Progress.current()
+        tiendo_shared::model::schema::version_of(&d),
+        tiendo_shared::model::DocKind::Progress.current()
     );
     let mut after: Progress = doc::read(&d).unwrap();
     assert_eq!(after.entry(&task, PeriodKind::Year).unwrap().percent, 99);
@@ -571,4 +575,4 @@ fn an_edit_of_an_unversioned_document_stamps_the_current_version_and_keeps_the_r
 }
 
 /// When the test's changes are made (1 July 2025, 00:00 UTC): `shared` reads no clock.
-const AT: tiendo_shared::doc::UnixTime = tiendo_shared::doc::UnixTime(1_751_328_000);
+const AT: tiendo_shared::model::doc::UnixTime = tiendo_shared::model::doc::UnixTime(1_751_328_000);

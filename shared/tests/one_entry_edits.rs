@@ -5,8 +5,8 @@
 
 use automerge::transaction::Transactable;
 use automerge::{ObjType, ROOT, ReadDoc};
-use tiendo_shared::progress::{attribution, edit_entry};
-use tiendo_shared::{PeriodKind, Progress, WorkStatus, doc};
+use tiendo_shared::model::progress::{attribution, edit_entry};
+use tiendo_shared::model::{PeriodKind, Progress, WorkStatus, doc};
 
 /// When the test's changes are made: `shared` reads no clock.
 const AT: doc::UnixTime = doc::UnixTime(1_751_328_000);

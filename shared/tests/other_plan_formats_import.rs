@@ -1,8 +1,9 @@
 //! The importer on a plan laid out differently from the seed: "1.1"/"(1)" numbering, "+"
 //! attribute lines, short labels (Chủ trì, Phối hợp, Kết quả, Thời hạn), and bad input.
 
-use tiendo_shared::org::AgencyKind;
-use tiendo_shared::{Date, Error, PeriodKind, Recurrence, import};
+use tiendo_shared::import::import;
+use tiendo_shared::model::org::AgencyKind;
+use tiendo_shared::model::{Date, Error, PeriodKind, Recurrence};
 
 const COMMUNE: &str = include_str!("fixtures/ke-hoach-ubnd-xa-mau.txt");
 

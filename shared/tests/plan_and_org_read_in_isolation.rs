@@ -7,8 +7,9 @@ use automerge::transaction::Transactable;
 use automerge::{Automerge, ObjId, ObjType, ROOT, ReadDoc, ScalarValue, Value};
 use proptest::prelude::*;
 use tiendo_shared::fixtures::SEED_PLAN;
-use tiendo_shared::org::AgencyKind;
-use tiendo_shared::{Org, Plan, doc, import};
+use tiendo_shared::import::import;
+use tiendo_shared::model::org::AgencyKind;
+use tiendo_shared::model::{Org, Plan, doc};
 
 const AT: doc::UnixTime = doc::UnixTime(1_751_328_000);
 

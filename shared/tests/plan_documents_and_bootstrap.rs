@@ -1,8 +1,9 @@
 //! Which documents show a plan to a user (`Me::plan_documents`, shared by the client's opening
 //! and the server's `/api/bootstrap`), and the bootstrap answer's encoding.
 
-use tiendo_shared::DocKind;
-use tiendo_shared::api::{Access, BootDocument, Bootstrap, DocRef, Me, Role, User};
+use tiendo_shared::api::{BootDocument, Bootstrap, DocRef, Me, User};
+use tiendo_shared::model::DocKind;
+use tiendo_shared::model::role::{Access, Role};
 
 fn doc(id: &str, kind: DocKind, plan: Option<&str>, unit: Option<&str>) -> DocRef {
     DocRef {

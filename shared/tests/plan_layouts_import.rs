@@ -4,7 +4,7 @@
 //! annex pasted as tab-separated text (a department). The same layouts as .docx and .xlsx are
 //! imported by the server's tests (`server/tests/plan_files_import.rs`).
 
-use tiendo_shared::{Imported, import};
+use tiendo_shared::import::{Imported, import};
 
 fn fixture(name: &str) -> String {
     let path = format!(
@@ -325,7 +325,7 @@ fn reporting_days_in_other_words_or_none_at_all() {
 
 #[test]
 fn the_office_corrects_an_imported_task_before_saving() {
-    use tiendo_shared::maintain::{TaskDraft, correct_import};
+    use tiendo_shared::edit::maintain::{TaskDraft, correct_import};
     let mut imp = import(&fixture("tab-annex.txt")).unwrap();
     imp.check().unwrap();
     let id = imp
@@ -356,7 +356,7 @@ fn the_office_corrects_an_imported_task_before_saving() {
     };
     assert!(correct_import(&mut imp, &id, "1.3", &no_lead).is_err());
     // The draft survives a trip through JSON, as the preview sends it.
-    let back: tiendo_shared::Imported =
+    let back: tiendo_shared::import::Imported =
         serde_json::from_value(serde_json::to_value(&imp).unwrap()).unwrap();
     assert_eq!(back, imp);
 }

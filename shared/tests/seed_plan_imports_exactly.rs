@@ -1,8 +1,9 @@
 //! The importer on the real 2025 plan of Sở KH&CN Quảng Ngãi: exact expectations, task by task.
 
 use tiendo_shared::fixtures::SEED_PLAN;
-use tiendo_shared::org::{AssigneeKind, Group, UnitKind};
-use tiendo_shared::{Date, Imported, PeriodKind, Recurrence, Task, Undated, import};
+use tiendo_shared::import::{Imported, import};
+use tiendo_shared::model::org::{AssigneeKind, Group, UnitKind};
+use tiendo_shared::model::{Date, PeriodKind, Recurrence, Task, Undated};
 
 fn seed() -> Imported {
     import(SEED_PLAN).expect("the seed plan imports")

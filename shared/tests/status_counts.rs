@@ -2,8 +2,9 @@
 //! area, unit and period.
 
 use tiendo_shared::fixtures::SEED_PLAN;
-use tiendo_shared::status::{TaskState, by_period, current_period, summarize};
-use tiendo_shared::{Date, Imported, PeriodKind, Progress, WorkStatus, import};
+use tiendo_shared::import::{Imported, import};
+use tiendo_shared::model::{Date, PeriodKind, Progress, WorkStatus};
+use tiendo_shared::views::status::{TaskState, by_period, current_period, summarize};
 
 fn seed() -> Imported {
     import(SEED_PLAN).unwrap()

@@ -22,10 +22,10 @@ use std::sync::OnceLock;
 use regex_lite::Regex;
 use serde::Serialize;
 
-use crate::org::{Agency, AgencyKind, Assignee, AssigneeKind, Group, Org, Unit};
-use crate::plan::{Area, PeriodKind, Plan, ReportingPeriod, Signer, Task};
-use crate::schedule::{self, Schedule};
-use crate::{Date, Error, text};
+use crate::model::org::{Agency, AgencyKind, Assignee, AssigneeKind, Group, Org, Unit};
+use crate::model::plan::{Area, PeriodKind, Plan, ReportingPeriod, Signer, Task};
+use crate::model::schedule::{self, Schedule};
+use crate::model::{Date, Error, text};
 
 mod blocks;
 mod finish;

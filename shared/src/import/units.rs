@@ -12,17 +12,17 @@
 //!   unit established from a day (the plan's first day unless the office picks another).
 //!
 //! [`settle`] applies the choices to the draft and gives the organisation operations to record
-//! (a rename, an establishment: [`crate::lineage`]), so the earlier years read the organisation
-//! as it stood then.
+//! (a rename, an establishment: [`crate::model::lineage`]), so the earlier years read the
+//! organisation as it stood then.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use super::Imported;
-use crate::lineage::Operation;
-use crate::org::{Agency, AssigneeKind};
-use crate::{Date, Error, text};
+use crate::model::lineage::Operation;
+use crate::model::org::{Agency, AssigneeKind};
+use crate::model::{Date, Error, text};
 
 /// A unit the plan names that the organisation does not know.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -253,12 +253,12 @@ mod tests {
     /// The seed as the organisation has it, and a 2026 plan naming one unit another way, one
     /// renamed and one new.
     fn later() -> (Agency, Imported) {
-        let seed = crate::import(crate::fixtures::SEED_PLAN).unwrap();
+        let seed = crate::import::import(crate::fixtures::SEED_PLAN).unwrap();
         let existing = seed.agency().clone();
         let text = crate::fixtures::SEED_PLAN
             .replace("năm 2025", "năm 2026")
             .replace("Thanh tra Sở", "Phòng Pháp chế mới thành lập");
-        let next = crate::import(&text).unwrap();
+        let next = crate::import::import(&text).unwrap();
         (existing, next)
     }
 

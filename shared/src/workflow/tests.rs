@@ -3,6 +3,7 @@ use std::collections::BTreeMap;
 use automerge::{AutoCommit, ReadDoc, transaction::Transactable};
 
 use super::*;
+use crate::model::{Date, PeriodKind};
 
 const DAY: i64 = 86_400_000;
 /// 01/03/2025 00:00 in Vietnam, Unix ms.
@@ -209,7 +210,9 @@ fn reminders_fall_7_3_and_1_days_before_and_overdue_after() {
 
 #[test]
 fn deadlines_come_from_the_plan_and_the_regime() {
-    let plan = crate::import(crate::fixtures::SEED_PLAN).unwrap().plan;
+    let plan = crate::import::import(crate::fixtures::SEED_PLAN)
+        .unwrap()
+        .plan;
     let q1 = deadlines(&plan, PeriodKind::Q1).unwrap();
     assert_eq!(q1.unit.vi(), "03/03/2025");
     assert_eq!(q1.agency.vi(), "20/03/2025");
@@ -300,7 +303,9 @@ fn a_submission_shows_the_document_as_sent_whatever_is_edited_later() {
 
 #[test]
 fn the_office_may_configure_a_periods_deadlines() {
-    let plan = crate::import(crate::fixtures::SEED_PLAN).unwrap().plan;
+    let plan = crate::import::import(crate::fixtures::SEED_PLAN)
+        .unwrap()
+        .plan;
     let mut doc = automerge::Automerge::new();
     assert_eq!(configured(&doc, PeriodKind::Q1), Configured::default());
     let set = Configured {
@@ -310,7 +315,7 @@ fn the_office_may_configure_a_periods_deadlines() {
     configure(
         &mut doc,
         "vp",
-        crate::doc::UnixTime(0),
+        crate::model::doc::UnixTime(0),
         PeriodKind::Q1,
         &set,
     )
@@ -326,7 +331,7 @@ fn the_office_may_configure_a_periods_deadlines() {
     configure(
         &mut doc,
         "vp",
-        crate::doc::UnixTime(0),
+        crate::model::doc::UnixTime(0),
         PeriodKind::Q1,
         &Configured::default(),
     )
@@ -336,54 +341,6 @@ fn the_office_may_configure_a_periods_deadlines() {
         (d.unit.vi(), d.agency.vi()),
         ("03/03/2025".into(), "20/03/2025".into())
     );
-}
-
-#[test]
-fn saving_the_plan_model_keeps_the_offices_steps_texts_and_deadlines() {
-    let plan = crate::import(crate::fixtures::SEED_PLAN).unwrap().plan;
-    let mut doc = crate::doc::create(&plan, Some("system"), crate::doc::UnixTime(0))
-        .unwrap()
-        .document()
-        .clone();
-    take_office_step(
-        &mut doc,
-        "u",
-        PeriodKind::Q1,
-        &Step::new("r1", Action::Return, "vp", Role::AgencyAdmin, MAR_1, "s1"),
-    )
-    .unwrap();
-    crate::report::texts::write(
-        &mut doc,
-        "vp",
-        crate::doc::UnixTime(0),
-        PeriodKind::Q1,
-        &crate::report::PartTexts {
-            direction: "x".into(),
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    configure(
-        &mut doc,
-        "vp",
-        crate::doc::UnixTime(0),
-        PeriodKind::Q1,
-        &Configured {
-            unit: Some(Date::from_dmy(1, 3, 2025).unwrap()),
-            agency: None,
-        },
-    )
-    .unwrap();
-    crate::doc::update::<crate::Plan, _>(&mut doc, "vp", crate::doc::UnixTime(0), |p| {
-        p.title.push('!')
-    })
-    .unwrap();
-    assert_eq!(office_steps(&doc, "u", PeriodKind::Q1).len(), 1);
-    assert_eq!(
-        crate::report::texts::read(&doc, PeriodKind::Q1).direction,
-        "x"
-    );
-    assert!(configured(&doc, PeriodKind::Q1).unit.is_some());
 }
 
 #[test]
