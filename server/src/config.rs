@@ -125,7 +125,7 @@ pub struct Limits {
     /// with its photos).
     pub max_bundle_bytes: u64,
     /// Plan files and bundles parsed at once, each on a blocking thread (default 2): more wait
-    /// their turn, at most [`crate::parsing::WAIT`], then are answered `503` with `Retry-After`,
+    /// their turn, at most [`crate::domain::parsing::WAIT`], then are answered `503` with `Retry-After`,
     /// so parsing never takes the threads that answer `/api/health` and sync.
     pub parsing_permits: usize,
 }

@@ -24,25 +24,15 @@
 //! The crate is a library with a thin `main`: [`app`] builds the router from an [`AppState`],
 //! [`serve`] runs it on a listener the caller bound (tests bind `127.0.0.1:0`).
 
-pub mod access;
-pub mod accounts;
-pub mod bundles;
 pub mod cli;
 pub mod config;
+pub mod credentials;
+pub mod domain;
 pub mod error;
-pub mod file_access;
 pub mod fuzzing;
-pub mod library;
 pub mod metrics;
-pub mod organisation;
-pub mod parsing;
-pub mod plan_files;
-pub mod province;
-pub mod reader;
-pub mod readings;
 pub mod reports;
 pub mod routes;
-pub mod sessions_elsewhere;
 pub mod store;
 pub mod sync;
 
@@ -50,15 +40,16 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use accounts::{Accounts, NewUser, Role};
+use domain::accounts::{self, Accounts, NewUser, Role};
+use domain::{library, parsing};
 
 use axum::serve::ListenerExt;
 use tiendo_shared::Date;
 use tokio::net::TcpListener;
 
 pub use config::Config;
+pub use domain::library::Library;
 pub use error::{AppError, Result};
-pub use library::Library;
 pub use routes::app;
 pub use store::Store;
 

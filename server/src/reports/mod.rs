@@ -19,8 +19,6 @@ use tiendo_shared::PeriodKind;
 use tiendo_shared::report::Report;
 use tiendo_shared::status::AsOf;
 
-use crate::error::Result;
-
 /// What making a report file can fail at.
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
@@ -35,8 +33,32 @@ pub enum ReportError {
         /// What the library said.
         why: String,
     },
+    /// Reading what the report is made of failed.
+    #[error(transparent)]
+    Domain(#[from] crate::domain::DomainError),
 }
-use crate::reader::PlanData;
+
+impl From<tokio::task::JoinError> for ReportError {
+    fn from(e: tokio::task::JoinError) -> Self {
+        ReportError::Domain(e.into())
+    }
+}
+
+impl From<crate::store::StoreError> for ReportError {
+    fn from(e: crate::store::StoreError) -> Self {
+        ReportError::Domain(e.into())
+    }
+}
+
+impl From<tiendo_shared::Error> for ReportError {
+    fn from(e: tiendo_shared::Error) -> Self {
+        ReportError::Domain(e.into())
+    }
+}
+
+/// Result with the reports' error.
+pub type Result<T, E = ReportError> = std::result::Result<T, E>;
+use crate::domain::documents::PlanData;
 use crate::store::{GeneratedReport, Store};
 
 /// What a report is generated for.
@@ -66,7 +88,7 @@ pub struct Generated {
 /// "made on"). The one path for the HTTP download and `tiendo report`.
 pub async fn generate(
     data: PlanData,
-    docs: crate::reader::Documents,
+    docs: crate::domain::documents::Documents,
     store: &Store,
     rule: &tiendo_shared::report::ScoreRule,
     request: &Request,

@@ -12,8 +12,8 @@ use tiendo_shared::report::Report;
 use tiendo_shared::status::Counts;
 
 use super::ReportError;
+use super::Result;
 use super::docx::{FONT, percent, points};
-use crate::error::Result;
 
 /// The cell formats both spreadsheets use: a title, column heads, wrapped text and numbers, in
 /// the decree's font.

@@ -3,7 +3,7 @@
 //! administer and the audit of what was done to them), `POST /api/accounts` (create, the
 //! password shown once), `POST /api/accounts/{username}/disable|enable|reset-password|move`.
 //!
-//! Stage: *API* over [`crate::accounts::admin`], the same rules as `tiendo user`. The role is
+//! Stage: *API* over [`crate::domain::accounts::admin`], the same rules as `tiendo user`. The role is
 //! checked before a body is read; bodies are small JSON, bounded.
 
 use axum::body::Body;
@@ -16,7 +16,7 @@ use tiendo_shared::api::{
 };
 
 use crate::AppState;
-use crate::accounts::admin::{self, Actor};
+use crate::domain::accounts::admin::{self, Actor};
 use crate::error::{AppError, Result};
 use crate::routes::auth::Authenticated;
 
@@ -93,7 +93,7 @@ async fn create(
     admin::may_administer_any(&actor)?;
     let new: NewAccount = json(body, &headers, "tài khoản mới").await?;
     let store = state.library.store();
-    let agencies = crate::reader::agencies(store).await?;
+    let agencies = crate::domain::documents::agencies(store).await?;
     let made = admin::create(store, &agencies, &actor, new, None, crate::today()).await?;
     Ok((axum::http::StatusCode::CREATED, Json(made)))
 }
@@ -128,7 +128,7 @@ async fn act(
         }
         "move" => {
             let to: MoveAccount = json(body, &headers, "đơn vị chuyển đến").await?;
-            let agencies = crate::reader::agencies(store).await?;
+            let agencies = crate::domain::documents::agencies(store).await?;
             let user = admin::move_to(
                 store,
                 &agencies,

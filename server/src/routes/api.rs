@@ -11,9 +11,9 @@ use tiendo_shared::status::Summary;
 use tiendo_shared::{Date, PeriodKind, api};
 
 use crate::AppState;
-use crate::access::{self, Access};
+use crate::domain::access::{self, Access};
+use crate::domain::library::PlanInfo;
 use crate::error::{AppError, Result};
-use crate::library::PlanInfo;
 use crate::reports::{self, FileKind};
 use crate::routes::auth::Authenticated;
 use crate::store::{DocKind, DocRecord};
@@ -56,7 +56,7 @@ struct RollupQuery {
     as_of: Option<String>,
 }
 
-/// The province's roll-up for `auth` (see `crate::province`): the plans of the year asked
+/// The province's roll-up for `auth` (see `crate::domain::province`): the plans of the year asked
 /// (default: that of the day asked, else this year), for the period asked (default: the one the
 /// province works on, [`tiendo_shared::status::working_period`]), each computed as of the day
 /// asked or else by its own rule ([`tiendo_shared::status::as_of()`]); and how many agencies'
@@ -94,8 +94,8 @@ async fn rollup_for(
         .filter(|p| !p.is_empty())
         .map(str::parse::<PeriodKind>)
         .transpose()?;
-    let ask = crate::province::Ask::new(year, period, picked, state.config.today());
-    let rules = crate::province::Rules {
+    let ask = crate::domain::province::Ask::new(year, period, picked, state.config.today());
+    let rules = crate::domain::province::Rules {
         score: state.config.score.clone(),
         plan_deadline: state.config.province.plan_deadline()?,
     };
@@ -242,7 +242,7 @@ async fn report(
         kinds: vec![kind],
         username: Some(auth.user.username.clone()),
     };
-    let docs = crate::reader::documents(&state.library, &data).await?;
+    let docs = crate::domain::documents::documents(&state.library, &data).await?;
     let (_, files) = reports::generate(
         data,
         docs,
@@ -339,7 +339,7 @@ async fn generated_reports(
 /// `Content-Type: application/json` a draft the office corrected in the preview. Read only once
 /// the caller has checked the role ([`access::may_import_plans`]), within
 /// `limits.max_plan_file_bytes`, and parsed on a blocking thread behind the parsing permits
-/// ([`crate::parsing`]), within `plan_files::Bounds`.
+/// ([`crate::domain::parsing`]), within `plan_files::Bounds`.
 async fn plan_from_body(
     state: &AppState,
     headers: &HeaderMap,
@@ -365,7 +365,7 @@ async fn plan_from_body(
                     draft.check()?;
                     return Ok(("bản nháp".into(), draft));
                 }
-                let (format, imported) = crate::plan_files::import_with(&bytes, &options)?;
+                let (format, imported) = crate::domain::plan_files::import_with(&bytes, &options)?;
                 Ok((format.name().to_string(), imported))
             },
         )
@@ -485,9 +485,11 @@ async fn year(
         .transpose()?;
     let period = asked.unwrap_or(PeriodKind::Year);
     // The plan and its configured deadlines, from the reading kept of its document.
-    let plan =
-        crate::reader::DocReader::reading::<tiendo_shared::Plan>(&state.library, &rec.doc_id)
-            .await?;
+    let plan = crate::domain::documents::DocReader::reading::<tiendo_shared::Plan>(
+        &state.library,
+        &rec.doc_id,
+    )
+    .await?;
     let rule = match picked {
         Some(day) => tiendo_shared::status::AsOf::picked(day),
         None => tiendo_shared::status::as_of(

@@ -16,7 +16,7 @@ use tiendo_shared::api::{self, AttestationsAnswer, MAX_ATTESTED_DOCUMENTS};
 
 use super::auth::Authenticated;
 use crate::AppState;
-use crate::access::Access;
+use crate::domain::access::Access;
 use crate::error::{AppError, Result};
 use crate::store::attest::{Attested, Via, now_ms};
 

@@ -10,7 +10,7 @@
 //!   upload is dropped with a clear error;
 //! - a stored file is read by whoever may read a progress document that names it trustworthily
 //!   — the naming written by someone who sent the server the file's bytes, or the reader holding
-//!   them itself ([`crate::file_access`]) — and by nobody else (`404` alike whether it is not
+//!   them itself ([`crate::domain::file_access`]) — and by nobody else (`404` alike whether it is not
 //!   stored or not theirs);
 //! - an upload of a file the server holds is done at once only for a user who may read it
 //!   already; anyone else is answered exactly as for a new file and sends the bytes, which prove
@@ -35,10 +35,10 @@ use tiendo_shared::{DocKind, Progress, files, is_sha256};
 
 use super::auth::Authenticated;
 use crate::AppState;
-use crate::access::Access;
-use crate::accounts::User;
+use crate::domain::access::Access;
+use crate::domain::accounts::User;
+use crate::domain::file_access::FileTrust;
 use crate::error::{AppError, Result};
-use crate::file_access::FileTrust;
 use crate::store::files::{Finished, NewUpload, PIECE, Upload};
 
 const TUS_VERSION: &str = "1.0.0";
@@ -381,7 +381,7 @@ async fn download(
 }
 
 /// The name under which a progress document the user may read names file `sha256`
-/// trustworthily ([`crate::file_access`]), if any: first the documents it was uploaded for
+/// trustworthily ([`crate::domain::file_access`]), if any: first the documents it was uploaded for
 /// (where it almost always is), then every other one the user may read.
 async fn named_for(state: &AppState, auth: &Authenticated, sha256: &str) -> Result<Option<String>> {
     let store = state.library.store();

@@ -9,7 +9,7 @@ use rusqlite::OptionalExtension;
 
 use super::users::{USER_COLUMNS, user_from_pg, user_from_row};
 use super::{Engine, Result, Store, lite, pg};
-use crate::accounts::User;
+use crate::credentials::User;
 
 const REGISTER: &str = "INSERT INTO device_keys (public_key, user_id, label, created_at)
                         VALUES ($1, $2, $3, $4)
@@ -153,7 +153,7 @@ fn registered(owner: i64, user_id: i64) -> Registered {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::accounts::{NewUser, Role};
+    use crate::credentials::{NewUser, Role};
 
     async fn user(s: &Store, name: &str) -> i64 {
         s.add_user(NewUser {

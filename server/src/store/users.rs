@@ -10,7 +10,7 @@ use rand::Rng;
 use rusqlite::{OptionalExtension, Row, params};
 
 use super::{Engine, Result, Store, StoreError, pg};
-use crate::accounts::{
+use crate::credentials::{
     NewUser, Role, User, hash_password, token_hash, validate_password, validate_username,
 };
 
@@ -47,7 +47,7 @@ pub(super) fn user_from_row(r: &Row<'_>) -> rusqlite::Result<User> {
 /// (it is slow on purpose). A failure is the server's, not the user's input (that was validated
 /// before).
 async fn hashed(password: String) -> Result<String> {
-    crate::accounts::argon2(move || hash_password(&password))
+    crate::credentials::argon2(move || hash_password(&password))
         .await
         .map_err(|e| StoreError::Interrupted(e.to_string()))?
         .map_err(StoreError::Interrupted)

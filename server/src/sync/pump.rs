@@ -15,9 +15,9 @@ use samod::{PeerId, Transport};
 use super::frame::{Frame, decode, inspect};
 use super::{HANDSHAKE_TIMEOUT, KEEPALIVE, SESSION_RECHECK, STORAGE_TIMEOUT, close_code};
 use crate::AppState;
-use crate::access::Access;
-use crate::accounts::User;
-use crate::routes::auth::Authenticated;
+use crate::domain::access::Access;
+use crate::domain::accounts::User;
+use crate::domain::session::Authenticated;
 use crate::store::DocKind;
 
 fn close(code: u16, reason: &str) -> Message {
@@ -100,7 +100,7 @@ impl Checker<'_> {
                 }
             }
             if !sync.changes.is_empty() {
-                let policy = crate::access::Policy {
+                let policy = crate::domain::access::Policy {
                     peers: self.state.library.peers().clone(),
                     catalogue: self.state.library.catalogue().clone(),
                 };
@@ -180,7 +180,7 @@ async fn gate(
         )
         .await;
     match verdict {
-        super::admit::Verdict::Pass(added) => {
+        crate::domain::admit::Verdict::Pass(added) => {
             if !added.is_empty()
                 && let Err(e) = state.library.store().record_receipts(doc, &added).await
             {
@@ -189,7 +189,7 @@ async fn gate(
             }
             Ok(())
         }
-        super::admit::Verdict::Refuse(why) => Err(why),
+        crate::domain::admit::Verdict::Refuse(why) => Err(why),
     }
 }
 

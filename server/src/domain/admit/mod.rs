@@ -2,7 +2,7 @@
 //! delivered it, when the server received it ([`crate::store::attest`]) — and, for the documents
 //! that hold reporting steps, checked before the hub applies it, whatever the order it arrives in.
 //!
-//! Stage: *gate*, between [`super::pump`]'s frame checks (or [`crate::bundles`]) and samod.
+//! Stage: *gate*, between the sync pump's frame checks ([`crate::sync`]) (or [`crate::domain::bundles`]) and samod.
 //!
 //! ## Why a change is checked against more than the hub's document
 //! A change whose dependencies have not arrived is held by automerge (queued) and applied later,
@@ -19,6 +19,8 @@
 //! record, never the change's actor or the step's own `by`: an editor cannot pass a step off as
 //! the head's by sending it early, late, out of order, or through a colleague's frame.
 
+pub mod steps;
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -26,8 +28,8 @@ use std::time::{Duration, Instant};
 use automerge::{Automerge, ChangeHash, ReadDoc};
 use tiendo_shared::workflow::{self, Step, may_take};
 
-use crate::accounts::User;
-use crate::library::Library;
+use crate::domain::accounts::User;
+use crate::domain::library::Library;
 use crate::store::DocKind;
 use crate::store::attest::{Attested, Via, now_ms};
 
@@ -269,7 +271,7 @@ impl Admission {
         if let Some(hashes) = &plain
             && gate.clean
             && !office
-            && !super::steps::may_touch_steps(chunks)
+            && !steps::may_touch_steps(chunks)
         {
             // A unit's usual edit (a figure) on a document with nothing held: it cannot add,
             // alter or remove a step, nor complete a held change that does.
@@ -346,12 +348,12 @@ impl Admission {
 
 impl Admission {
     /// Another node's committed chunks of document `doc` of `kind` reach this node's hub
-    /// ([`crate::library`]): they were admitted there, but here they may complete a change this
+    /// ([`crate::domain::library`]): they were admitted there, but here they may complete a change this
     /// node admitted and that still waits for its dependencies, and they may carry such waiting
     /// changes themselves (a compacted snapshot keeps them). Applies them to `handle`'s document;
     /// the steps that become applicable here are judged as a frame's would be, those that pass
     /// stamped with their arrival, those that fail logged (they are in the store already: without
-    /// a receipt they count for nothing, [`crate::reader`]). The document is checked in full at
+    /// a receipt they count for nothing, [`crate::domain::documents`]). The document is checked in full at
     /// its next frame.
     pub async fn apply_foreign(
         &self,

@@ -31,8 +31,8 @@ use tiendo_shared::lineage::Lineage;
 
 use tokio_util::sync::CancellationToken;
 
-use crate::accounts::{Role, User};
-use crate::error::{AppError, Result};
+use crate::domain::accounts::{Role, User};
+use crate::domain::error::{DomainError, Result};
 use crate::store::{DocKind, DocRecord};
 
 /// What a user may do with a document (the one enum, from `shared::api`).
@@ -69,7 +69,7 @@ pub fn access(user: &User, doc: &DocRecord, inherits: bool) -> Access {
 pub fn may_see_province(user: &User) -> Result<()> {
     match user.role {
         Role::ProvinceViewer | Role::SystemAdmin => Ok(()),
-        _ => Err(AppError::Forbidden(
+        _ => Err(DomainError::Forbidden(
             "tổng hợp toàn tỉnh dành cho Sở Nội vụ và quản trị hệ thống".to_string(),
         )),
     }
@@ -80,7 +80,7 @@ pub fn may_see_province(user: &User) -> Result<()> {
 pub fn may_read_metrics(user: &User) -> Result<()> {
     match user.role {
         Role::SystemAdmin => Ok(()),
-        _ => Err(AppError::Forbidden(
+        _ => Err(DomainError::Forbidden(
             "số liệu vận hành dành cho quản trị hệ thống".to_string(),
         )),
     }
@@ -89,7 +89,7 @@ pub fn may_read_metrics(user: &User) -> Result<()> {
 /// Only those who may read every unit's progress see the merged status and the reports.
 pub fn may_see_merged(user: &User) -> Result<()> {
     if user.role.is_unit_member() {
-        return Err(AppError::Forbidden(
+        return Err(DomainError::Forbidden(
             "tổng hợp tiến độ dành cho đầu mối tổng hợp và lãnh đạo".to_string(),
         ));
     }
@@ -101,7 +101,7 @@ pub fn may_see_merged(user: &User) -> Result<()> {
 pub fn may_import_plans(user: &User) -> Result<()> {
     match user.role {
         Role::SystemAdmin | Role::AgencyAdmin => Ok(()),
-        _ => Err(AppError::Forbidden(
+        _ => Err(DomainError::Forbidden(
             "chỉ đầu mối tổng hợp của cơ quan nhập được kế hoạch; tệp không được đọc".to_string(),
         )),
     }
@@ -117,11 +117,11 @@ pub fn may_import(user: &User, imported: &tiendo_shared::Imported) -> Result<()>
         {
             Ok(())
         }
-        Role::AgencyAdmin => Err(AppError::Forbidden(format!(
+        Role::AgencyAdmin => Err(DomainError::Forbidden(format!(
             "kế hoạch của {} — chỉ nhập được kế hoạch của cơ quan mình",
             imported.agency().name
         ))),
-        _ => Err(AppError::Forbidden(
+        _ => Err(DomainError::Forbidden(
             "chỉ đầu mối tổng hợp của cơ quan nhập được kế hoạch".to_string(),
         )),
     }
@@ -138,11 +138,11 @@ pub fn may_link(
 ) -> Result<()> {
     use tiendo_shared::year::LinkKind;
     match kind {
-        LinkKind::Absorbs if user.role != Role::SystemAdmin => Err(AppError::Forbidden(
+        LinkKind::Absorbs if user.role != Role::SystemAdmin => Err(DomainError::Forbidden(
             "chỉ quản trị hệ thống ghi được việc sáp nhập cơ quan".into(),
         )),
         _ if own == Access::Write && other == Access::Write => Ok(()),
-        _ => Err(AppError::Forbidden(
+        _ => Err(DomainError::Forbidden(
             "chỉ đầu mối tổng hợp của cơ quan liên kết được hai kế hoạch của mình".into(),
         )),
     }
@@ -155,13 +155,13 @@ pub fn may_link(
 pub fn may_import_bundles(user: &User) -> Result<()> {
     match user.role {
         Role::SystemAdmin | Role::AgencyAdmin => Ok(()),
-        _ => Err(AppError::Forbidden(
+        _ => Err(DomainError::Forbidden(
             "gói dữ liệu do đầu mối tổng hợp của cơ quan nhập; tệp không được đọc".to_string(),
         )),
     }
 }
 
-/// Who may import a bundle file made by `author` (`crate::bundles`): the author's agency's
+/// Who may import a bundle file made by `author` (`crate::domain::bundles`): the author's agency's
 /// central office or a system administrator. What it applies is decided by the author's own
 /// rights.
 pub fn may_import_bundle(importer: &User, author: &User) -> Result<()> {
@@ -169,7 +169,7 @@ pub fn may_import_bundle(importer: &User, author: &User) -> Result<()> {
     match importer.role {
         Role::SystemAdmin => Ok(()),
         Role::AgencyAdmin if same_agency => Ok(()),
-        _ => Err(AppError::Forbidden(format!(
+        _ => Err(DomainError::Forbidden(format!(
             "gói của {} chỉ do đầu mối tổng hợp của cơ quan đó nhập",
             author.username
         ))),
@@ -182,7 +182,7 @@ pub fn may_make_starter(user: &User, agency_id: &str) -> Result<()> {
     match user.role {
         Role::SystemAdmin => Ok(()),
         Role::AgencyAdmin if user.agency_id.as_deref() == Some(agency_id) => Ok(()),
-        _ => Err(AppError::Forbidden(
+        _ => Err(DomainError::Forbidden(
             "gói khởi tạo do đầu mối tổng hợp của cơ quan lập".into(),
         )),
     }
@@ -368,7 +368,7 @@ impl Peers {
             .filter(|c| c.user_id == user.id)
             .count();
         if open >= max_per_user {
-            return Err(AppError::TooManyConnections(format!(
+            return Err(DomainError::TooManyConnections(format!(
                 "người dùng {} đã có {open} kết nối đồng bộ (tối đa {max_per_user})",
                 user.username
             )));
@@ -376,7 +376,7 @@ impl Peers {
         if let Some(b) = inner.by_peer.get(peer)
             && b.user.id != user.id
         {
-            return Err(AppError::Conflict(format!(
+            return Err(DomainError::Conflict(format!(
                 "mã thiết bị (peer id) {peer} đang được người dùng khác dùng"
             )));
         }
@@ -513,6 +513,30 @@ impl Peers {
     /// Open sync connections.
     pub fn connection_count(&self) -> usize {
         self.lock().connections.len()
+    }
+}
+
+impl crate::metrics::StoreCounts for crate::store::Store {
+    fn commit_seconds(&self) -> prometheus::Histogram {
+        crate::store::Store::commit_seconds(self).clone()
+    }
+
+    fn chunk_transactions(&self) -> u64 {
+        crate::store::Store::chunk_transactions(self)
+    }
+
+    fn documents_loaded(&self) -> usize {
+        crate::store::Store::documents_loaded(self)
+    }
+}
+
+impl crate::metrics::PeerCounts for Peers {
+    fn connection_count(&self) -> usize {
+        Peers::connection_count(self)
+    }
+
+    fn refused_writes(&self) -> u64 {
+        Peers::refused_writes(self)
     }
 }
 
@@ -667,11 +691,11 @@ mod tests {
         let g2 = peers.bind("p1", &alice, vec![1], 2).unwrap();
         assert!(matches!(
             peers.bind("p2", &alice, vec![1], 2),
-            Err(AppError::TooManyConnections(_))
+            Err(DomainError::TooManyConnections(_))
         ));
         assert!(matches!(
             peers.bind("p1", &bob, vec![2], 2),
-            Err(AppError::Conflict(_))
+            Err(DomainError::Conflict(_))
         ));
         assert_eq!(peers.user_of("p1").unwrap().id, 1);
         peers.end_session(&[1]);

@@ -15,9 +15,9 @@ use tiendo_shared::import::units::NewUnit;
 use tiendo_shared::status::Summary;
 use tiendo_shared::{Agency, Date, Imported, Org, PeriodKind, Plan, Progress, doc};
 
-use crate::access::{Catalogue, Peers, Policy};
-use crate::error::{AppError, Result};
-use crate::reader::PlanData;
+use crate::domain::access::{Catalogue, Peers, Policy};
+use crate::domain::documents::PlanData;
+use crate::domain::error::{DomainError, Result};
 use crate::store::{DocKind, DocRecord, Store};
 
 /// The author recorded on documents the server itself creates.
@@ -32,7 +32,7 @@ pub struct Library {
     peers: Peers,
     acceptor: samod::AcceptorHandle,
     lock: Option<std::sync::Arc<std::fs::File>>,
-    rollups: crate::province::Rollups,
+    rollups: crate::domain::province::Rollups,
     /// Documents' models as last hydrated, by heads.
     models: Models,
     /// The repo's handles of the documents asked for ([`Library::handle`]).
@@ -40,8 +40,8 @@ pub struct Library {
     /// The tasks following organisation documents ([`Library::watch_org`]), ended by
     /// [`Library::stop`] (each holds the library, and with it the data directory's lock).
     watchers: std::sync::Arc<std::sync::Mutex<Vec<tokio::task::AbortHandle>>>,
-    /// What each document admitted and how ([`crate::sync::admit`]).
-    admission: std::sync::Arc<crate::sync::admit::Admission>,
+    /// What each document admitted and how ([`crate::domain::admit`]).
+    admission: std::sync::Arc<crate::domain::admit::Admission>,
 }
 
 /// What an import created.
@@ -90,7 +90,7 @@ async fn follow_other_nodes(
     repo: Repo,
     store: Store,
     catalogue: Catalogue,
-    admission: std::sync::Arc<crate::sync::admit::Admission>,
+    admission: std::sync::Arc<crate::domain::admit::Admission>,
 ) {
     use crate::store::postgres::Foreign;
     use tokio::sync::broadcast::error::RecvError;
@@ -162,7 +162,7 @@ impl Library {
             .await;
         let acceptor =
             repo.make_acceptor(url::Url::parse("ws://tiendo.invalid/sync").expect("a valid URL"))?;
-        let admission = std::sync::Arc::new(crate::sync::admit::Admission::default());
+        let admission = std::sync::Arc::new(crate::domain::admit::Admission::default());
         let follower = tokio::spawn(follow_other_nodes(
             repo.clone(),
             store.clone(),
@@ -237,7 +237,7 @@ impl Library {
             .all()
             .into_iter()
             .find(|d| d.kind == DocKind::Org && d.agency_id == agency_id)
-            .ok_or_else(|| AppError::NotFound(format!("cơ quan {agency_id}")))?;
+            .ok_or_else(|| DomainError::NotFound(format!("cơ quan {agency_id}")))?;
         self.read(&rec.doc_id).await
     }
 
@@ -247,7 +247,7 @@ impl Library {
         let handle = self.handle(doc_id).await?;
         tokio::task::spawn_blocking(move || handle.with_document(|d| d.save()))
             .await
-            .map_err(|e| AppError::Interrupted(e.to_string()))
+            .map_err(|e| DomainError::Interrupted(e.to_string()))
     }
 
     /// Every evidence file a progress document names now (SHA-256s).
@@ -261,7 +261,7 @@ impl Library {
                 Ok(p) => named.extend(p.files().map(|f| f.sha256.clone())),
                 // A document that does not read keeps every file: none is deleted on a guess.
                 Err(_) => {
-                    return Err(AppError::Interrupted(format!(
+                    return Err(DomainError::Interrupted(format!(
                         "tài liệu {} không đọc được; không dọn tệp minh chứng",
                         rec.doc_id
                     )));
@@ -283,7 +283,7 @@ impl Library {
 
     /// Every agency with a stored organisation document.
     pub async fn agencies(&self) -> Result<Vec<tiendo_shared::Agency>> {
-        crate::reader::agencies(self).await
+        crate::domain::documents::agencies(self).await
     }
 
     /// The samod repo (for sync connections).
@@ -295,8 +295,8 @@ impl Library {
         &self.store
     }
 
-    /// Admission of delivered changes ([`crate::sync::admit`]).
-    pub fn admission(&self) -> &crate::sync::admit::Admission {
+    /// Admission of delivered changes ([`crate::domain::admit`]).
+    pub fn admission(&self) -> &crate::domain::admit::Admission {
         &self.admission
     }
 
@@ -359,7 +359,7 @@ impl Library {
             Some((_, agency)) => {
                 let choices = imported.choices.clone();
                 let s = tiendo_shared::import::units::settle(imported, agency, &choices)
-                    .map_err(|e| AppError::BadRequest(e.to_string()))?;
+                    .map_err(|e| DomainError::BadRequest(e.to_string()))?;
                 (s.imported.clone(), Some(s))
             }
             None => (imported, None),
@@ -375,7 +375,7 @@ impl Library {
             .iter()
             .any(|d| d.kind == DocKind::Plan && d.plan_id.as_deref() == Some(plan.id.as_str()))
         {
-            return Err(AppError::Conflict(format!(
+            return Err(DomainError::Conflict(format!(
                 "kế hoạch {} đã được nhập",
                 plan.id
             )));
@@ -383,7 +383,7 @@ impl Library {
         let agency = org
             .agency(&plan.agency_id)
             .cloned()
-            .ok_or_else(|| AppError::BadRequest("kế hoạch không có cơ quan ban hành".into()))?;
+            .ok_or_else(|| DomainError::BadRequest("kế hoạch không có cơ quan ban hành".into()))?;
         let plan_doc = self.create(&plan).await?;
         self.register(DocRecord {
             doc_id: plan_doc.clone(),
@@ -416,7 +416,7 @@ impl Library {
                 }
                 let org: Org = self.read(&d.doc_id).await?;
                 let agency = org.agency(&agency.id).cloned().ok_or_else(|| {
-                    AppError::NotFound(format!("cơ quan {} trong tổ chức", agency.id))
+                    DomainError::NotFound(format!("cơ quan {} trong tổ chức", agency.id))
                 })?;
                 (d.doc_id.clone(), agency)
             }
@@ -512,7 +512,8 @@ impl Library {
                 },
             )
         })?;
-        merged.ok_or_else(|| AppError::NotFound(format!("cơ quan {} trong tổ chức", imported.id)))
+        merged
+            .ok_or_else(|| DomainError::NotFound(format!("cơ quan {} trong tổ chức", imported.id)))
     }
 
     /// The repo's handle of document `doc_id`, kept once found: asking the repo again is a
@@ -527,12 +528,12 @@ impl Library {
             return Ok(h.clone());
         }
         let id = DocumentId::from_str(doc_id)
-            .map_err(|_| AppError::NotFound(format!("document {doc_id}")))?;
+            .map_err(|_| DomainError::NotFound(format!("document {doc_id}")))?;
         let handle = self
             .repo
             .find(id)
             .await?
-            .ok_or_else(|| AppError::NotFound(format!("document {doc_id}")))?;
+            .ok_or_else(|| DomainError::NotFound(format!("document {doc_id}")))?;
         self.handles
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -575,12 +576,12 @@ impl Library {
 
     /// The plan `plan_id` and the organisation of its agency.
     pub async fn plan(&self, plan_id: &str) -> Result<(Plan, Org)> {
-        crate::reader::plan(self, plan_id).await
+        crate::domain::documents::plan(self, plan_id).await
     }
 
     /// The plan `plan_id`, its organisation and every unit's progress, read through the repo.
     pub async fn plan_data(&self, plan_id: &str) -> Result<PlanData> {
-        crate::reader::gather(self, plan_id).await
+        crate::domain::documents::gather(self, plan_id).await
     }
 
     /// The merged status of `plan_id` over every unit's progress document.
@@ -606,7 +607,7 @@ impl Library {
         let at = crate::unix_now() * 1000;
         handle
             .with_document(|d| tiendo_shared::year::record(d, link, at))
-            .map_err(|e| AppError::BadRequest(e.to_string()))
+            .map_err(|e| DomainError::BadRequest(e.to_string()))
     }
 
     /// Imports `imported` as the replacement of plan `replaces` from `from` (a mid-year plan of
@@ -622,7 +623,7 @@ impl Library {
     ) -> Result<ImportReport> {
         let old = self.plan(replaces).await?.0;
         if old.agency_id != imported.plan.agency_id {
-            return Err(AppError::BadRequest(format!(
+            return Err(DomainError::BadRequest(format!(
                 "kế hoạch thay thế phải của cùng cơ quan ({})",
                 old.agency_id
             )));
@@ -655,17 +656,17 @@ impl Library {
             .all()
             .into_iter()
             .find(|d| d.kind == DocKind::Plan && d.plan_id.as_deref() == Some(plan_id))
-            .ok_or_else(|| AppError::NotFound(format!("kế hoạch {plan_id}")))
+            .ok_or_else(|| DomainError::NotFound(format!("kế hoạch {plan_id}")))
     }
 
-    /// The year of plan `plan_id` (see [`crate::reader::year`]).
+    /// The year of plan `plan_id` (see [`crate::domain::documents::year`]).
     pub async fn year(
         &self,
         plan_id: &str,
         period: PeriodKind,
         as_of: Date,
     ) -> Result<tiendo_shared::year::Year> {
-        crate::reader::year(self, plan_id, period, as_of).await
+        crate::domain::documents::year(self, plan_id, period, as_of).await
     }
 
     /// The heads of document `doc_id` as the repo holds it now.
@@ -675,7 +676,7 @@ impl Library {
     }
 
     /// The province's roll-up kept by this library (rows recomputed only for changed agencies).
-    pub fn rollups(&self) -> &crate::province::Rollups {
+    pub fn rollups(&self) -> &crate::domain::province::Rollups {
         &self.rollups
     }
 
@@ -730,7 +731,7 @@ impl Library {
 }
 
 /// Each document's reading as last made, with the version it was made from
-/// ([`crate::reader::Version`]: heads in the repo, or the print of its stored chunks): a status
+/// ([`crate::domain::documents::Version`]: heads in the repo, or the print of its stored chunks): a status
 /// or a roll-up reads again only the documents that changed since (hydrating a unit's year of
 /// progress is most of a status's work). One reading per document and way of reading it (the
 /// repo's, the store's), replaced when it changes.
@@ -741,7 +742,7 @@ pub struct Models(
 
 /// A reading and the version it was made from.
 type Kept = (
-    crate::reader::Version,
+    crate::domain::documents::Version,
     std::sync::Arc<dyn std::any::Any + Send + Sync>,
 );
 
@@ -750,7 +751,7 @@ impl Models {
     pub fn get<T: Clone + 'static>(
         &self,
         doc_id: &str,
-        version: &crate::reader::Version,
+        version: &crate::domain::documents::Version,
     ) -> Option<T> {
         let kept = self.0.lock().unwrap_or_else(|p| p.into_inner());
         let (at, model) = kept.get(&(doc_id.to_string(), version.is_stored()))?;
@@ -763,7 +764,7 @@ impl Models {
     pub fn keep<T: Send + Sync + 'static>(
         &self,
         doc_id: &str,
-        version: crate::reader::Version,
+        version: crate::domain::documents::Version,
         model: T,
     ) {
         self.0.lock().unwrap_or_else(|p| p.into_inner()).insert(

@@ -11,57 +11,19 @@
 
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 use std::time::Duration;
-
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
-use rand::Rng;
-use serde::Serialize;
-use sha2::{Digest, Sha256};
-use tokio::sync::Semaphore;
 
 pub mod admin;
 
-use crate::error::{AppError, Result};
+use crate::domain::error::{DomainError, Result};
 use crate::store::Store;
 use crate::store::throttle::Counter;
 
-/// What a user may do (see [`crate::access`] for the document rules): the one enum, from
-/// `shared::api`.
-pub use tiendo_shared::api::Role;
-
-/// A user account (never carries the password hash).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct User {
-    pub id: i64,
-    /// Login name (lower case).
-    pub username: String,
-    /// Name shown in the interface.
-    pub display_name: String,
-    pub role: Role,
-    /// The agency, for unit editors and agency admins.
-    pub agency_id: Option<String>,
-    /// The unit, for unit editors and agency admins.
-    pub unit_id: Option<String>,
-    /// A disabled user cannot sign in and loses its sessions.
-    pub disabled: bool,
-}
-
-/// What is needed to create a user.
-#[derive(Debug, Clone)]
-pub struct NewUser {
-    pub username: String,
-    /// Name shown in the interface.
-    pub display_name: String,
-    pub role: Role,
-    /// Agency (required for unit roles).
-    pub agency_id: Option<String>,
-    /// Unit (required for unit roles).
-    pub unit_id: Option<String>,
-    /// Password in clear; hashed before it is stored.
-    pub password: String,
-}
+pub use crate::credentials::{
+    MIN_PASSWORD_LEN, NewUser, Role, User, argon2, generate_password, hash_password, token_hash,
+    validate_password, validate_username, verify_password,
+};
 
 /// A signed-in session.
 #[derive(Debug, Clone)]
@@ -71,66 +33,6 @@ pub struct Session {
     pub user: User,
     /// Unix seconds when it stops being valid.
     pub expires_at: i64,
-}
-
-/// The smallest password length accepted.
-pub const MIN_PASSWORD_LEN: usize = 8;
-
-/// Hashes a password with Argon2id and a random salt (PHC string).
-pub fn hash_password(password: &str) -> Result<String, String> {
-    Argon2::default()
-        .hash_password(password.as_bytes())
-        .map(|h| h.to_string())
-        .map_err(|e| format!("không băm được mật khẩu: {e}"))
-}
-
-/// Whether `password` matches the PHC string `hash`.
-pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).ok().is_some_and(|h| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &h)
-            .is_ok()
-    })
-}
-
-/// The SHA-256 of a session token, as stored.
-pub fn token_hash(token: &str) -> Vec<u8> {
-    Sha256::digest(token.as_bytes()).to_vec()
-}
-
-/// A random password for generated accounts: three groups of four unambiguous characters.
-pub fn generate_password() -> String {
-    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyz23456789";
-    let mut rng = rand::rng();
-    let group = |rng: &mut rand::rngs::ThreadRng| -> String {
-        (0..4)
-            .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
-            .collect()
-    };
-    let (a, b, c) = (group(&mut rng), group(&mut rng), group(&mut rng));
-    format!("{a}-{b}-{c}")
-}
-
-pub(crate) fn validate_username(name: &str) -> Result<String, String> {
-    let name = name.trim().to_lowercase();
-    let ok = (2..=64).contains(&name.len())
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
-    if ok {
-        Ok(name)
-    } else {
-        Err(format!(
-            "tên đăng nhập không hợp lệ: {name:?} (2–64 ký tự a-z, 0-9, '.', '_', '-')"
-        ))
-    }
-}
-
-pub(crate) fn validate_password(password: &str) -> Result<(), String> {
-    if password.chars().count() < MIN_PASSWORD_LEN {
-        return Err(format!("mật khẩu phải có ít nhất {MIN_PASSWORD_LEN} ký tự"));
-    }
-    Ok(())
 }
 
 /// Failed sign-ins of one account from one address before that pair is locked out.
@@ -190,32 +92,6 @@ fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as i64)
-}
-
-/// Argon2 checks and hashes running at once in this process: one core fewer than the machine
-/// has (at least one). Each holds about 19 MiB and a core while it runs, so a burst of sign-ins
-/// waits its turn instead of taking hundreds of megabytes, and one core always stays with the
-/// sync and every other answer (on 2 cores, all of them shared, the bench measured an honest
-/// tablet's acknowledgement at 3× its unloaded p99 during 150 parallel sign-ins).
-static ARGON2: LazyLock<Semaphore> = LazyLock::new(|| {
-    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-    Semaphore::new(cores.saturating_sub(1).max(1))
-});
-
-/// Runs `f` (an Argon2 check or hash) off the async workers, behind [`ARGON2`]'s limit. The
-/// permit goes with `f`: a caller that gives up does not free the slot before `f` is done.
-pub async fn argon2<T: Send + 'static>(
-    f: impl FnOnce() -> T + Send + 'static,
-) -> std::result::Result<T, tokio::task::JoinError> {
-    let permit = ARGON2
-        .acquire()
-        .await
-        .expect("the Argon2 limit is never closed");
-    tokio::task::spawn_blocking(move || {
-        let _permit = permit;
-        f()
-    })
-    .await
 }
 
 /// A password checked right for an account that is not disabled; its session is opened by
@@ -366,7 +242,7 @@ impl Accounts {
         if let Some(ms) = refused {
             let retry_after = (ms.max(0) as u64).div_ceil(1000).max(1);
             tracing::warn!(username, %from, retry_after, "login refused: locked out");
-            return Err(AppError::TooManyAttempts { retry_after });
+            return Err(DomainError::TooManyAttempts { retry_after });
         }
         let found = self.store.password_hash(&name).await?;
         let (hash, user) = match found {
@@ -392,13 +268,13 @@ impl Accounts {
 
     /// Counts a failure for the address and answers it, after the address's delay if it has
     /// failed often (the tries of the account stay taken).
-    async fn failed(&self, username: &str, from: IpAddr) -> AppError {
+    async fn failed(&self, username: &str, from: IpAddr) -> DomainError {
         let count = self.address_failed(from, now_ms());
         if let Some(delay) = address_delay(count) {
             tracing::warn!(username, %from, count, ?delay, "sign-ins from this address keep failing: answer delayed");
             tokio::time::sleep(delay).await;
         }
-        AppError::Unauthorized(LOGIN_REFUSED.to_string())
+        DomainError::Unauthorized(LOGIN_REFUSED.to_string())
     }
 
     /// Opens the session of a [`Verified`] sign-in as `user` (the account as it is now, after any
@@ -423,7 +299,7 @@ impl Accounts {
 
     /// Answers a [`Verified`] sign-in whose account an organisation change has closed since: as
     /// a wrong password, so the answer does not confirm the password.
-    pub async fn refuse(&self, verified: Verified) -> AppError {
+    pub async fn refuse(&self, verified: Verified) -> DomainError {
         tracing::warn!(username = %verified.user.username, from = %verified.from, "login refused: account closed by an organisation change");
         self.failed(&verified.user.username, verified.from).await
     }
@@ -431,9 +307,9 @@ impl Accounts {
     /// The user of a valid session token.
     pub async fn authenticate(&self, token: &str) -> Result<User> {
         match self.store.session_user(token).await? {
-            Some((user, _)) if user.disabled => Err(AppError::AccountDisabled(Box::new(user))),
+            Some((user, _)) if user.disabled => Err(DomainError::AccountDisabled(Box::new(user))),
             Some((user, _)) => Ok(user),
-            None => Err(AppError::Unauthorized(
+            None => Err(DomainError::Unauthorized(
                 "phiên đăng nhập không hợp lệ hoặc đã hết hạn".to_string(),
             )),
         }
@@ -450,11 +326,13 @@ impl Accounts {
         from: IpAddr,
         keep: Vec<u8>,
     ) -> Result<()> {
-        validate_password(new).map_err(AppError::BadRequest)?;
+        validate_password(new).map_err(DomainError::BadRequest)?;
         let verified = match self.check(&user.username, current, from).await {
             Ok(v) => v,
-            Err(AppError::Unauthorized(_)) => {
-                return Err(AppError::Forbidden("mật khẩu hiện tại không đúng".into()));
+            Err(DomainError::Unauthorized(_)) => {
+                return Err(DomainError::Forbidden(
+                    "mật khẩu hiện tại không đúng".into(),
+                ));
             }
             Err(e) => return Err(e),
         };

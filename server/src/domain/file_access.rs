@@ -20,8 +20,8 @@
 
 use automerge::ChangeHash;
 
-use crate::accounts::User;
-use crate::error::Result;
+use crate::domain::accounts::User;
+use crate::domain::error::Result;
 use crate::store::Store;
 use crate::store::possession::{HELD_BEFORE, Holder};
 
