@@ -58,6 +58,11 @@ pub struct Config {
     /// given day; never read from the file, the environment or the command line.
     #[serde(skip)]
     pub today: Option<tiendo_shared::Date>,
+    /// The import of plan `.0` fails, once, as it is about to create the progress document of
+    /// its `.1`-th unit (from 1): a storage failure part-way through an import. **Tests only**,
+    /// like [`Config::today`].
+    #[serde(skip)]
+    pub fail_import: Option<(String, usize)>,
 }
 
 impl Config {
@@ -158,6 +163,7 @@ impl Default for Config {
             province: Province::default(),
             metrics_from: Vec::new(),
             today: None,
+            fail_import: None,
         }
     }
 }

@@ -129,7 +129,10 @@ pub fn lock_data_dir(config: &Config) -> Result<std::fs::File> {
 pub async fn open(config: &Config) -> Result<(Library, Startup)> {
     let lock = lock_data_dir(config)?;
     let store = Store::open_at(&config.store_address()).await?;
-    let library = Library::open(store).await?.with_lock(lock);
+    let library = Library::open(store)
+        .await?
+        .with_lock(lock)
+        .with_import_fault(config.fail_import.clone());
     let mut startup = Startup::default();
     if library.is_empty().await? {
         startup.seeded = Some(library.import_text(crate::SEED_PLAN).await?);

@@ -16,7 +16,10 @@ use tiendo_shared::{Agency, Date, Org, PeriodKind, Plan, Progress, doc};
 
 use crate::Library;
 use crate::domain::error::{DomainError, Result};
+pub mod cache;
 pub mod readings;
+
+pub use cache::{Models, Version};
 
 use crate::domain::documents::readings::{Readable, Reading, Steps};
 use crate::store::receipts::Receipts;
@@ -73,38 +76,6 @@ impl DocReader for Store {
 
     async fn reading<T: Readable>(&self, doc_id: &str) -> Result<Reading<T>> {
         Ok(stored_reading(self, doc_id).await?.1)
-    }
-}
-
-/// Which state of a document a reading was made from: its heads in the running repo, or the
-/// print of its stored chunks ([`crate::store::prints`]).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Version(String);
-
-impl Version {
-    /// The state with these heads.
-    pub fn heads(heads: &[automerge::ChangeHash]) -> Version {
-        let mut s = String::from("h");
-        for h in heads {
-            s.push(':');
-            s.push_str(&h.to_string());
-        }
-        Version(s)
-    }
-
-    /// The state stored as these chunks.
-    pub fn stored(print: crate::store::prints::Print) -> Version {
-        Version(format!("p:{print}"))
-    }
-
-    /// Whether it is a stored state (else the repo's).
-    pub fn is_stored(&self) -> bool {
-        self.0.starts_with('p')
-    }
-
-    /// As text, for a fingerprint.
-    pub fn as_str(&self) -> &str {
-        &self.0
     }
 }
 
