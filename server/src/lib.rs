@@ -4,22 +4,44 @@
 //! automerge-repo documents (through samod) in one SQLite file, seeds the embedded default plan
 //! on first start, and serves the JSON API and the built client.
 //!
+//! ## Floors
+//!
+//! Each floor imports only the floors beneath it (`python3 tools/module_cycles.py server/src`
+//! finds no loop):
+//!
+//! ```text
+//!  cli/  routes/  sync/  fuzzing      ways in: the CLI, HTTP (+ AppError's mapping), the socket
+//!  error                             AppError: every layer's error, mapped to HTTP once
+//!  reports/                          DOCX, XLSX, evidence archives from shared's report model
+//!  domain/                           library (repo, catalogue, imports), documents (reading,
+//!                                    the one cache), accounts, access, session, admit, bundles,
+//!                                    organisation, province, file_access, plan_files, parsing;
+//!                                    its own DomainError
+//!  store/  config  credentials  metrics    the bottom: SQLite/PostgreSQL, settings, account
+//!                                    records and password rules, the metrics registry
+//! ```
+//!
+//! [`AppState`] holds the domain's services a handler names: [`Library`] (documents), accounts,
+//! files, reports, metrics, parsers; no handler reaches the store through another service.
+//!
 //! Data flow through this crate:
 //!
 //! ```text
-//! plan file ─► plan_files ─► shared::import ─► library::import ─► samod Repo ─► store (SQLite)
-//! client ─► routes::sync (session) ─► sync::pump (sync::frame checks) ─► access::Policy
-//!        ─► samod Repo ─► store::chunks (SQLite)
+//! plan file ─► domain::plan_files ─► shared::import ─► domain::library (import) ─► samod Repo
+//!        ─► store (SQLite): every document first, the catalogue rows last (all or nothing)
+//! client ─► routes::sync (session) ─► sync::pump (sync::frame checks) ─► domain::admit,
+//!        domain::access::Policy ─► samod Repo ─► store::chunks (SQLite)
 //!        ◄─ sync messages held until their heads are committed (store::durable) ◄─┘
-//! HTTP /api ─► routes::auth (session) ─► routes::api ─► reader (DocReader) ─► shared::status
-//!        ─► JSON, or reports::generate ─► DOCX, XLSX
-//! bundle file ─► routes::bundles | cli::bundle ─► bundles::import (signature, access, sync::admit)
-//!        ─► samod Repo ─► store ; bundles::starter ─► a signed file for a new tablet
+//! HTTP /api ─► routes::auth (domain::session::Authenticated) ─► routes::api
+//!        ─► domain::documents (DocReader) ─► shared::status ─► JSON, or reports ─► DOCX, XLSX
+//! bundle file ─► routes::bundles | cli::bundle ─► domain::bundles (signature, access, admit)
+//!        ─► samod Repo ─► store ; domain::bundles::starter ─► a signed file for a new tablet
 //! tiendo CLI ─► cli::* ─► the same library, or SQLite directly beside a running server
 //! ```
 //!
-//! Errors: one enum per layer ([`store::StoreError`], [`config::ConfigError`],
-//! [`reports::ReportError`], `shared`'s) and [`AppError`] over them, mapped to HTTP once.
+//! Errors: one enum per layer ([`store::StoreError`], [`domain::DomainError`],
+//! [`config::ConfigError`], [`reports::ReportError`], `shared`'s) and [`AppError`] over them,
+//! mapped to HTTP once.
 //!
 //! The crate is a library with a thin `main`: [`app`] builds the router from an [`AppState`],
 //! [`serve`] runs it on a listener the caller bound (tests bind `127.0.0.1:0`).
@@ -62,13 +84,35 @@ pub const SEED_PLAN: &str = include_str!("../../seeds/ke-hoach-cchc-2025-so-khcn
 pub struct AppState {
     /// The settings in force.
     pub config: Arc<Config>,
+    /// The documents: plans, organisations and progress in the samod repo, their catalogue,
+    /// imports, receipts and attestations, the sync peers.
     pub library: Library,
-    /// Sign-in and sessions.
+    /// Sign-in, sessions and the administration of accounts.
     pub accounts: Accounts,
+    /// Evidence files: uploads, stored files, who may read them.
+    pub files: domain::file_access::Files,
+    /// Report files (DOCX, XLSX, evidence archives) made and recorded.
+    pub reports: reports::Reports,
     /// This node's metrics (`GET /metrics`).
     pub metrics: metrics::Metrics,
     /// The permits to parse plan files and bundles ([`parsing`]).
     pub parsers: parsing::Parsers,
+}
+
+impl AppState {
+    /// The services of a server over `library` (and its store), with `config`.
+    pub fn new(config: Config, library: Library) -> AppState {
+        let store = library.store().clone();
+        AppState {
+            parsers: parsing::Parsers::new(config.limits.parsing_permits),
+            accounts: Accounts::new(store.clone(), config.session_lifetime()),
+            metrics: metrics::Metrics::new(library.peers(), &store),
+            files: domain::file_access::Files::new(store.clone()),
+            reports: reports::Reports::new(store),
+            config: Arc::new(config),
+            library,
+        }
+    }
 }
 
 /// A generated account, printed once at first start.
@@ -236,14 +280,7 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
-    let accounts = Accounts::new(library.store().clone(), config.session_lifetime());
-    let state = AppState {
-        parsers: parsing::Parsers::new(config.limits.parsing_permits),
-        config: Arc::new(config),
-        metrics: metrics::Metrics::new(library.peers(), library.store()),
-        library: library.clone(),
-        accounts,
-    };
+    let state = AppState::new(config, library.clone());
     // Evidence files no report names any more go after a grace period: looked at hourly.
     let collector = {
         let library = library.clone();

@@ -3,7 +3,6 @@
 //! the test playing the client frame by frame.
 
 use std::net::{IpAddr, Ipv4Addr};
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::ws::Message;
@@ -82,13 +81,7 @@ async fn connect_with(dir: &tempfile::TempDir, keepalive: bool) -> Client {
         session: token_hash(&session.token),
         token: session.token,
     };
-    let state = AppState {
-        parsers: tiendo_server::domain::parsing::Parsers::new(config.limits.parsing_permits),
-        config: Arc::new(config),
-        metrics: tiendo_server::metrics::Metrics::new(library.peers(), library.store()),
-        library,
-        accounts,
-    };
+    let state = AppState::new(config, library);
     let (to_pump, rx) = mpsc::channel(16);
     let (tx, from_pump) = mpsc::channel(16);
     let pump = tokio::spawn(pump::run(state, auth, tx, rx, keepalive));

@@ -2,7 +2,7 @@
 //! by hand, with the same effect and the same rules as a sync of its author; and making a
 //! starter bundle (the plan, the organisation and a unit's documents) for a new tablet.
 //!
-//! Stage: *transport without a link*, beside `crate::sync`: `routes::bundles` (the office's
+//! Stage: *transport without a link*, beside the sync socket: the bundle routes (the office's
 //! upload) and `tiendo bundle` (the CLI) hand bytes here; the documents' changes go into the
 //! repo like a peer's and are acknowledged only once stored.
 //!

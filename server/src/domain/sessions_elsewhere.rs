@@ -1,7 +1,7 @@
 //! Sessions ended by another process close their sync sockets here at once: `tiendo user
 //! passwd` and `tiendo user disable` run beside the server, on the same SQLite file or
 //! PostgreSQL database, and end the user's sessions there; the server learns of it within a
-//! second or so instead of at its sockets' next session check ([`crate::sync::SESSION_RECHECK`],
+//! second or so instead of at its sockets' next session check (`sync::SESSION_RECHECK`,
 //! a minute).
 //!
 //! Stage: *accounts*, between the store and the open sync connections

@@ -333,7 +333,6 @@ pub async fn export(
         Ok(zip.finish().map_err(|e| failed(&e))?.into_inner())
     })
     .await?
-    .map_err(Into::into)
 }
 
 #[cfg(test)]

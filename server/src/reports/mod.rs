@@ -83,6 +83,42 @@ pub struct Generated {
     pub bytes: Vec<u8>,
 }
 
+/// The reports as the routes make them: over the store that keeps the list of generated files and
+/// the evidence bytes. (`tiendo report` and `tiendo evidence` call [`generate`] and
+/// [`evidence::export`] with a store of their own.)
+#[derive(Clone)]
+pub struct Reports {
+    store: Store,
+}
+
+impl Reports {
+    /// The reports kept in `store`.
+    pub fn new(store: Store) -> Reports {
+        Reports { store }
+    }
+
+    /// [`generate`], recorded in this store.
+    pub async fn generate(
+        &self,
+        data: PlanData,
+        docs: crate::domain::documents::Documents,
+        rule: &tiendo_shared::report::ScoreRule,
+        request: &Request,
+    ) -> Result<(Report, Vec<Generated>)> {
+        generate(data, docs, &self.store, rule, request).await
+    }
+
+    /// [`evidence::export`], the bytes read from this store.
+    pub async fn evidence(
+        &self,
+        data: &PlanData,
+        period: PeriodKind,
+        as_of: tiendo_shared::Date,
+    ) -> Result<Vec<u8>> {
+        evidence::export(data, period, as_of, &self.store).await
+    }
+}
+
 /// Builds the report of `data` for `request`, renders each requested file (off the async
 /// threads) and records each in the store's list of generated reports (the reporting calendar's
 /// "made on"). The one path for the HTTP download and `tiendo report`.
@@ -179,8 +215,7 @@ impl FileKind {
             _ => {
                 return Err(ReportError::BadName(format!(
                     "định dạng báo cáo không hỗ trợ: .{ext} (docx, xlsx)"
-                ))
-                .into());
+                )));
             }
         };
         Ok((period.parse()?, kind))

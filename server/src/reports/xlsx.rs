@@ -54,7 +54,7 @@ pub(super) fn saved(mut book: Workbook, day: tiendo_shared::Date) -> Result<Vec<
     let created = ExcelDateTime::from_ymd(day.year() as u16, day.month() as u8, day.day() as u8)
         .map_err(xlsx_err)?;
     book.set_properties(&DocProperties::new().set_creation_datetime(&created));
-    Ok(book.save_to_buffer().map_err(xlsx_err)?)
+    book.save_to_buffer().map_err(xlsx_err)
 }
 
 /// The summary columns, in order, shared by the plan, area and unit rows.

@@ -157,18 +157,14 @@ async fn province_rollup_xlsx(
 
 async fn health(State(state): State<AppState>) -> Result<Json<api::Health>> {
     let documents = state.library.catalogue().all().len();
-    let schema = state.library.store().schema_version().await?;
+    let schema = state.library.schema_version().await?;
     Ok(Json(api::Health {
         status: "ok".into(),
         version: env!("CARGO_PKG_VERSION").into(),
         schema_version: schema,
         documents,
         sync_connections: state.library.peers().connection_count(),
-        refused_writes: state
-            .library
-            .peers()
-            .refused_in_store(state.library.store())
-            .await?,
+        refused_writes: state.library.refused_writes_everywhere().await?,
     }))
 }
 
@@ -243,14 +239,10 @@ async fn report(
         username: Some(auth.user.username.clone()),
     };
     let docs = crate::domain::documents::documents(&state.library, &data).await?;
-    let (_, files) = reports::generate(
-        data,
-        docs,
-        state.library.store(),
-        &state.config.score,
-        &request,
-    )
-    .await?;
+    let (_, files) = state
+        .reports
+        .generate(data, docs, &state.config.score, &request)
+        .await?;
     let reports::Generated { name, bytes, .. } = files
         .into_iter()
         .next()
@@ -298,7 +290,7 @@ async fn evidence_archive(
         period,
         &reports::named_agency(&data),
     );
-    let bytes = reports::evidence::export(&data, period, as_of, state.library.store()).await?;
+    let bytes = state.reports.evidence(&data, period, as_of).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/zip".to_string()),
@@ -318,7 +310,7 @@ async fn generated_reports(
 ) -> Result<Json<api::ReportsAnswer>> {
     readable_plan(&state, &auth, &id)?;
     access::may_see_merged(&auth.user)?;
-    let generated = state.library.store().generated_reports(&id).await?;
+    let generated = state.library.generated_reports(&id).await?;
     let docs: Vec<String> = state
         .library
         .catalogue()
@@ -327,7 +319,7 @@ async fn generated_reports(
         .filter(|d| d.plan_id.as_deref() == Some(id.as_str()))
         .map(|d| d.doc_id)
         .collect();
-    let received = state.library.store().receipts(&docs).await?;
+    let received = state.library.receipts(&docs).await?;
     Ok(Json(api::ReportsAnswer {
         score_rule: state.config.score.clone(),
         generated,

@@ -92,7 +92,7 @@ async fn attestations(
     let mut documents: BTreeMap<String, Vec<api::Attestation>> =
         readable.iter().map(|d| (d.clone(), Vec::new())).collect();
     if !readable.is_empty() {
-        for a in state.library.store().attestations_of(&readable).await? {
+        for a in state.library.attestations_of(&readable).await? {
             if since.is_some_and(|s| a.received_at <= s) {
                 continue;
             }

@@ -245,8 +245,7 @@ async fn me_of(state: &AppState, user: &User) -> Result<api::Me> {
     let documents = doc_refs(&state.library, user);
     // Who is who, to name the authors of changes in the task history.
     let people: Vec<api::Person> = state
-        .library
-        .store()
+        .accounts
         .users()
         .await?
         .into_iter()

@@ -44,8 +44,7 @@ async fn register_device(
     }
     let now_ms = crate::unix_now() * 1000;
     match state
-        .library
-        .store()
+        .accounts
         .register_device_key(auth.user.id, key, &device.label, now_ms)
         .await?
     {

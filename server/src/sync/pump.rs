@@ -1,7 +1,7 @@
 //! One sync connection's loop: handshake, inbound checks, outbound durability, session
 //! re-checks — between any `Sink`/`Stream` of WebSocket messages and samod's [`Transport`].
 //!
-//! Stage: *transport*. [`crate::routes::sync`] hands it the split socket; a test can hand it
+//! Stage: *transport*. the `/sync` route hands it the split socket; a test can hand it
 //! channels instead.
 
 use std::collections::{HashMap, HashSet};
@@ -182,7 +182,7 @@ async fn gate(
     match verdict {
         crate::domain::admit::Verdict::Pass(added) => {
             if !added.is_empty()
-                && let Err(e) = state.library.store().record_receipts(doc, &added).await
+                && let Err(e) = state.library.record_receipts(doc, &added).await
             {
                 // The step still counts; only its arrival time is not known.
                 tracing::error!(error = %e, doc, "could not record reporting steps' arrival");
@@ -370,7 +370,7 @@ pub async fn run<S, R, E>(
                 Some(bytes) => {
                     let announced = announced_heads(&bytes);
                     if let Some((doc, heads)) = &announced
-                        && !state.library.store().wait_durable(doc, heads, STORAGE_TIMEOUT).await
+                        && !state.library.wait_durable(doc, heads, STORAGE_TIMEOUT).await
                     {
                         tracing::error!(doc, "changes not committed in time; closing");
                         let _ = ws_tx.send(close(close_code::SERVER_ERROR, "storage did not confirm")).await;

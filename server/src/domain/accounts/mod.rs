@@ -133,6 +133,105 @@ const ADDRESS_QUIET_MS: i64 = 86_400_000;
 /// the store still answers).
 const MAX_REFUSED_KEPT: usize = 100_000;
 
+/// Administration of accounts and the directory, as the routes ask it ([`admin`] holds the
+/// rules: who manages whom, what is audited).
+impl Accounts {
+    /// Every account.
+    pub async fn users(&self) -> Result<Vec<User>> {
+        Ok(self.store.users().await?)
+    }
+
+    /// The account named `username`, if any.
+    pub async fn user(&self, username: &str) -> Result<Option<User>> {
+        Ok(self.store.user(username).await?)
+    }
+
+    /// The accounts `actor` manages.
+    pub async fn list(&self, actor: &admin::Actor) -> Result<Vec<tiendo_shared::api::Account>> {
+        admin::list(&self.store, actor).await
+    }
+
+    /// The latest `limit` account events `actor` may see.
+    pub async fn events(
+        &self,
+        actor: &admin::Actor,
+        limit: i64,
+    ) -> Result<Vec<tiendo_shared::api::AccountEvent>> {
+        admin::events(&self.store, actor, limit).await
+    }
+
+    /// The agencies as the stored organisation documents have them (where accounts belong).
+    pub async fn agencies(&self) -> Result<Vec<tiendo_shared::Agency>> {
+        crate::domain::documents::agencies(&self.store).await
+    }
+
+    /// Registers the device key of a tablet of `user_id` (for its bundle files).
+    pub async fn register_device_key(
+        &self,
+        user_id: i64,
+        key: [u8; 32],
+        label: &str,
+        now_ms: i64,
+    ) -> Result<crate::store::keys::Registered> {
+        Ok(self
+            .store
+            .register_device_key(user_id, key, label, now_ms)
+            .await?)
+    }
+
+    /// Creates account `new` as `actor` ([`admin::create`]).
+    pub async fn create(
+        &self,
+        actor: &admin::Actor,
+        new: tiendo_shared::api::NewAccount,
+        today: tiendo_shared::Date,
+    ) -> Result<tiendo_shared::api::AccountWithPassword> {
+        let agencies = self.agencies().await?;
+        admin::create(&self.store, &agencies, actor, new, None, today).await
+    }
+
+    /// Disables or enables account `username` as `actor` ([`admin::set_disabled`]).
+    pub async fn set_disabled(
+        &self,
+        actor: &admin::Actor,
+        username: &str,
+        disabled: bool,
+    ) -> Result<User> {
+        admin::set_disabled(&self.store, actor, username, disabled).await
+    }
+
+    /// Gives account `username` a new generated password as `actor` ([`admin::reset_password`]).
+    pub async fn reset_password(
+        &self,
+        actor: &admin::Actor,
+        username: &str,
+    ) -> Result<tiendo_shared::api::AccountWithPassword> {
+        admin::reset_password(&self.store, actor, username, None).await
+    }
+
+    /// Moves account `username` to unit `unit_id` as `actor` ([`admin::move_to`]).
+    pub async fn move_to(
+        &self,
+        actor: &admin::Actor,
+        username: &str,
+        agency: Option<&str>,
+        unit_id: &str,
+        today: tiendo_shared::Date,
+    ) -> Result<User> {
+        let agencies = self.agencies().await?;
+        admin::move_to(
+            &self.store,
+            &agencies,
+            actor,
+            username,
+            agency,
+            unit_id,
+            today,
+        )
+        .await
+    }
+}
+
 impl Accounts {
     /// Accounts over `store`, with sessions valid for `session_lifetime`.
     pub fn new(store: Store, session_lifetime: Duration) -> Accounts {

@@ -2,7 +2,7 @@
 //! delivered it, when the server received it ([`crate::store::attest`]) — and, for the documents
 //! that hold reporting steps, checked before the hub applies it, whatever the order it arrives in.
 //!
-//! Stage: *gate*, between the sync pump's frame checks ([`crate::sync`]) (or [`crate::domain::bundles`]) and samod.
+//! Stage: *gate*, between the sync pump's frame checks (or [`crate::domain::bundles`]) and samod.
 //!
 //! ## Why a change is checked against more than the hub's document
 //! A change whose dependencies have not arrived is held by automerge (queued) and applied later,

@@ -295,6 +295,56 @@ impl Library {
         &self.admission
     }
 
+    /// The store's schema version (`/api/health`).
+    pub async fn schema_version(&self) -> Result<i64> {
+        Ok(self.store.schema_version().await?)
+    }
+
+    /// Writes refused by every node of the deployment since it was set up.
+    pub async fn refused_writes_everywhere(&self) -> Result<u64> {
+        Ok(self.peers.refused_in_store(&self.store).await?)
+    }
+
+    /// The report files generated for plan `plan_id`.
+    pub async fn generated_reports(
+        &self,
+        plan_id: &str,
+    ) -> Result<Vec<crate::store::GeneratedReport>> {
+        Ok(self.store.generated_reports(plan_id).await?)
+    }
+
+    /// When each reporting step of documents `doc_ids` reached the server (step id → Unix ms).
+    pub async fn receipts(
+        &self,
+        doc_ids: &[String],
+    ) -> Result<std::collections::BTreeMap<String, i64>> {
+        Ok(self.store.receipts(doc_ids).await?)
+    }
+
+    /// Records when reporting `steps` (id, Unix ms) of `doc_id` reached the server.
+    pub async fn record_receipts(&self, doc_id: &str, steps: &[(String, i64)]) -> Result<()> {
+        Ok(self.store.record_receipts(doc_id, steps).await?)
+    }
+
+    /// Who delivered each change of documents `doc_ids`, and when.
+    pub async fn attestations_of(
+        &self,
+        doc_ids: &[String],
+    ) -> Result<Vec<crate::store::attest::Attested>> {
+        Ok(self.store.attestations_of(doc_ids).await?)
+    }
+
+    /// Waits until every change in `heads` of `doc_id` is committed; `false` if not within
+    /// `timeout`.
+    pub async fn wait_durable(
+        &self,
+        doc_id: &str,
+        heads: &[automerge::ChangeHash],
+        timeout: std::time::Duration,
+    ) -> bool {
+        self.store.wait_durable(doc_id, heads, timeout).await
+    }
+
     /// Whether nothing has been imported yet.
     pub async fn is_empty(&self) -> Result<bool> {
         Ok(self.catalogue.all().is_empty())
