@@ -1,5 +1,5 @@
 //! Who a user is and how their secrets are kept: the account record ([`User`], [`NewUser`],
-//! [`Role`]), password hashing (Argon2id, behind the process's [`argon2`] limit), session token
+//! [`Role`]), password hashing (Argon2id, behind the process's [`argon2()`] limit), session token
 //! hashing and what a valid name or password is.
 //!
 //! Stage: *bottom floor*, beside the store: the store keeps accounts in these records

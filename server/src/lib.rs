@@ -62,8 +62,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use domain::accounts::{self, Accounts, NewUser, Role};
-use domain::{library, parsing};
+use domain::accounts::{Accounts, NewUser, Role};
 
 use axum::serve::ListenerExt;
 use tiendo_shared::Date;
@@ -95,8 +94,8 @@ pub struct AppState {
     pub reports: reports::Reports,
     /// This node's metrics (`GET /metrics`).
     pub metrics: metrics::Metrics,
-    /// The permits to parse plan files and bundles ([`parsing`]).
-    pub parsers: parsing::Parsers,
+    /// The permits to parse plan files and bundles ([`domain::parsing`]).
+    pub parsers: domain::parsing::Parsers,
 }
 
 impl AppState {
@@ -104,7 +103,7 @@ impl AppState {
     pub fn new(config: Config, library: Library) -> AppState {
         let store = library.store().clone();
         AppState {
-            parsers: parsing::Parsers::new(config.limits.parsing_permits),
+            parsers: domain::parsing::Parsers::new(config.limits.parsing_permits),
             accounts: Accounts::new(store.clone(), config.session_lifetime()),
             metrics: metrics::Metrics::new(library.peers(), &store),
             files: domain::file_access::Files::new(store.clone()),
@@ -132,7 +131,7 @@ pub struct DemoAccount {
 #[derive(Debug, Clone, Default)]
 pub struct Startup {
     /// The data directory held no documents: the seed plan was imported.
-    pub seeded: Option<library::ImportReport>,
+    pub seeded: Option<domain::library::ImportReport>,
     /// There were no accounts: these were created (passwords shown only now).
     pub demo_accounts: Vec<DemoAccount>,
 }
@@ -215,11 +214,14 @@ pub async fn create_demo_accounts(library: &Library) -> Result<Vec<DemoAccount>>
             } else {
                 (
                     Role::UnitEditor,
-                    unique(&mut taken, &accounts::admin::username_stem(&unit.name)),
+                    unique(
+                        &mut taken,
+                        &domain::accounts::admin::username_stem(&unit.name),
+                    ),
                 )
             };
             let mut add = |username: String, display_name: String, role: Role| {
-                let password = accounts::generate_password();
+                let password = domain::accounts::generate_password();
                 out.push(DemoAccount {
                     username: username.clone(),
                     password: password.clone(),
@@ -250,7 +252,7 @@ pub async fn create_demo_accounts(library: &Library) -> Result<Vec<DemoAccount>>
             }
         }
     }
-    let password = accounts::generate_password();
+    let password = domain::accounts::generate_password();
     library
         .store()
         .add_user(NewUser {

@@ -6,7 +6,7 @@
 //! [`DomainError`], which [`crate::error::AppError`] wraps and maps to HTTP.
 //!
 //! - [`library`]: the samod repo and the catalogue of documents; plan imports
-//!   ([`library::import`]), one unit of work; [`organisation`] changes and their lineage.
+//!   (`library::import`), one unit of work; [`organisation`] changes and their lineage.
 //! - [`documents`]: reading documents into models, and the one cache of what was read.
 //! - [`accounts`], [`access`], [`session`]: who signs in, who may see or write what, the caller.
 //! - [`admit`]: what each synced or bundled change was admitted as.

@@ -2,7 +2,7 @@
 //! authenticated user of the sync connection, or the signed author of a bundle file — as the
 //! server saw it, whatever the change itself claims (its actor, its time).
 //!
-//! Stage: *the store*, written by the sync gate ([`crate::sync::admit`]) and the bundle import,
+//! Stage: *the store*, written by the sync gate ([`crate::domain::admit`]) and the bundle import,
 //! committed in the same transaction as the chunks that hold the changes
 //! ([`super::chunks::GroupCommit`]), so an acknowledgement never leaves before both are stored;
 //! read by the workflow gate (who took a step), the history and the reports.

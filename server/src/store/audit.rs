@@ -1,5 +1,5 @@
 //! The audit of account actions in the store: who did what to whom, and when, appended only.
-//! The actions themselves and who may take them are [`crate::accounts::admin`]'s.
+//! The actions themselves and who may take them are [`crate::domain::accounts::admin`]'s.
 //!
 //! Stage: *the store*, behind the gate.
 

@@ -1,7 +1,7 @@
 //! The catalogue: which document is which — its kind, agency, plan and unit — and reading a
 //! stored document straight from its chunks (the CLI, beside a running server).
 //!
-//! Stage: *the store*, read by [`crate::access`] (who may see what) and [`crate::reader`].
+//! Stage: *the store*, read by [`crate::domain::access`] (who may see what) and [`crate::domain::documents`].
 
 use rusqlite::params;
 use serde::Serialize;

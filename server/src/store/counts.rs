@@ -1,7 +1,7 @@
 //! Counts every node of a deployment adds to (the refused writes `/api/health` shows), so a
 //! figure is the deployment's, not one node's since it started.
 //!
-//! Stage: *the store*, added to by [`crate::access::Peers::store_refused`].
+//! Stage: *the store*, added to by [`crate::domain::access::Peers::store_refused`].
 
 use super::{Engine, Result, Store, lite, pg};
 

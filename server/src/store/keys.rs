@@ -2,7 +2,7 @@
 //! registered by its signed-in user while the tablet had a link, and the server's own key for
 //! the starter bundles it makes.
 //!
-//! Stage: *the store*, under `crate::bundles`. A bundle is trusted as its signer's only while
+//! Stage: *the store*, under `crate::domain::bundles`. A bundle is trusted as its signer's only while
 //! the key's user is enabled (the importer checks; a disabled user's keys sign nothing).
 
 use rusqlite::OptionalExtension;

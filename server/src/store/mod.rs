@@ -12,7 +12,7 @@
 //! - [`prints`]: each document's fingerprint of stored chunks, and [`models`] the models (and
 //!   reporting steps) hydrated from exactly those chunks, so a restart need not hydrate again;
 //! - [`catalogue`]: which document is which (plan, organisation, a unit's progress);
-//! - [`users`]: accounts and sessions (the rules are in [`crate::accounts`]), and [`throttle`]
+//! - [`users`]: accounts and sessions (the rules are in [`crate::domain::accounts`]), and [`throttle`]
 //!   the failed sign-ins the login throttle counts;
 //! - [`reports`]: which report files were generated, for the reporting calendar, and [`counts`]
 //!   the figures every node adds to (refused writes);

@@ -1,4 +1,4 @@
-//! Documents' readings (model and reporting steps, [`crate::readings`]) kept in SQLite by the
+//! Documents' readings (model and reporting steps, [`crate::domain::documents::readings`]) kept in SQLite by the
 //! print of the chunks they were made from ([`super::prints`]), and the documents read straight
 //! from their chunks together with that print.
 //!

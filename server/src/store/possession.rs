@@ -4,7 +4,7 @@
 //!
 //! Stage: *the store*, written when an upload finishes ([`super::files`], in the same
 //! transaction that adopts the bytes) and by the bundle import; read by the file access rule
-//! ([`crate::file_access`]) before any byte is served. User 0 with no document stands for "held
+//! ([`crate::domain::file_access`]) before any byte is served. User 0 with no document stands for "held
 //! before possession was recorded" (migration 11 seeds it for stored files no finished upload
 //! names any more).
 

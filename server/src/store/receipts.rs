@@ -1,5 +1,5 @@
 //! When the server first received each reporting step (the attested arrival of the changes that
-//! wrote it, [`crate::sync::admit`]; for a bundle signed with a key registered before, its signed
+//! wrote it, [`crate::domain::admit`]; for a bundle signed with a key registered before, its signed
 //! time): a step's effective time ([`tiendo_shared::workflow::Step::effective`]), and the
 //! "received" time the office sees beside the device's own claim.
 //!

@@ -1,7 +1,7 @@
 //! Failed sign-ins per key (an account, an account at an address, an address) in the store, so
 //! the login throttle holds across a restart and, on a store several nodes share, across nodes: a
 //! guesser gains nothing by waiting for a restart or landing on another node. The rule (which
-//! keys, how many tries are free, how long a lock-out lasts) is [`crate::accounts`]'s; this keeps
+//! keys, how many tries are free, how long a lock-out lasts) is [`crate::domain::accounts`]'s; this keeps
 //! the counts.
 //!
 //! A try is *taken before* the password is checked ([`Store::login_reserve`]): the count grows
@@ -9,7 +9,7 @@
 //! therefore see each other's tries, and the free tries are checked exactly once each; a success
 //! gives them back ([`Store::login_succeeded`]).
 //!
-//! Stage: *the store*, asked by [`crate::accounts::Accounts::login`] before and after it checks a
+//! Stage: *the store*, asked by [`crate::domain::accounts::Accounts::login`] before and after it checks a
 //! password.
 
 use rusqlite::{OptionalExtension, params};

@@ -1,6 +1,6 @@
 //! Accounts and sessions in the store: users, password hashes, and the SHA-256 of each session
 //! token. The rules (roles, lock-outs, what a valid name or password is) are in
-//! [`crate::accounts`].
+//! [`crate::domain::accounts`].
 //!
 //! Stage: *the store*, behind the gate.
 
@@ -517,7 +517,7 @@ impl Store {
 
     /// Which of the sessions `hashes` (token hashes) are still good: unexpired, of a user not
     /// disabled. What a server asks about its open sync connections when another process may
-    /// have ended some ([`crate::sessions_elsewhere`]).
+    /// have ended some ([`crate::domain::sessions_elsewhere`]).
     pub async fn live_sessions(
         &self,
         hashes: Vec<Vec<u8>>,

@@ -306,7 +306,7 @@ impl Accounts {
     ///    is checked, atomically in the store: parallel guesses are bounded exactly, on every
     ///    node sharing the store. If either is locked out, the answer is 429 with `Retry-After`
     ///    and nothing is checked.
-    /// 2. Argon2 runs behind the process's limit ([`argon2`]), against a dummy hash for an
+    /// 2. Argon2 runs behind the process's limit ([`argon2()`]), against a dummy hash for an
     ///    unknown name, and against the real hash for a disabled account too: every failure
     ///    costs the same and answers the same ([`LOGIN_REFUSED`]).
     /// 3. A failure also counts for the address; past [`FREE_ATTEMPTS_PER_ADDRESS`] its answer

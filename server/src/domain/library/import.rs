@@ -73,7 +73,7 @@ impl Library {
     /// plan exist (for the "already imported" check, the lists, the roll-ups). A failure while
     /// creating leaves nothing catalogued (the documents made stay unnamed in storage, shared with
     /// no one); a failure while cataloguing leaves progress rows of a plan that does not exist,
-    /// which a retry completes ([`Library::pending_progress`]) rather than doubling.
+    /// which a retry completes (`Library::pending_progress`) rather than doubling.
     pub async fn import(&self, imported: Imported, by: &str) -> Result<ImportReport> {
         let known = self.known_agency(&imported.plan.agency_id).await?;
         let (imported, settled) = match &known {
