@@ -58,6 +58,11 @@ pub struct Config {
     /// given day; never read from the file, the environment or the command line.
     #[serde(skip)]
     pub today: Option<tiendo_shared::Date>,
+    /// The import of plan `.0` fails, once, as it is about to create the progress document of
+    /// its `.1`-th unit (from 1): a storage failure part-way through an import. **Tests only**,
+    /// like [`Config::today`].
+    #[serde(skip)]
+    pub fail_import: Option<(String, usize)>,
 }
 
 impl Config {
@@ -125,7 +130,7 @@ pub struct Limits {
     /// with its photos).
     pub max_bundle_bytes: u64,
     /// Plan files and bundles parsed at once, each on a blocking thread (default 2): more wait
-    /// their turn, at most [`crate::parsing::WAIT`], then are answered `503` with `Retry-After`,
+    /// their turn, at most [`crate::domain::parsing::WAIT`], then are answered `503` with `Retry-After`,
     /// so parsing never takes the threads that answer `/api/health` and sync.
     pub parsing_permits: usize,
 }
@@ -158,6 +163,7 @@ impl Default for Config {
             province: Province::default(),
             metrics_from: Vec::new(),
             today: None,
+            fail_import: None,
         }
     }
 }

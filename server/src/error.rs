@@ -1,35 +1,33 @@
-//! The server's errors: one enum per layer — [`StoreError`] (SQLite and files),
-//! [`ConfigError`] (settings), [`ReportError`] (report files) and `shared`'s model errors — and
+//! The server's errors as the outside sees them: one enum per layer — [`StoreError`] (SQLite
+//! and files), [`DomainError`] (the domain's decisions), [`ConfigError`] (settings),
+//! [`ReportError`] (report files) and `shared`'s model errors, inside the domain's — and
 //! [`AppError`], which takes each of them through `From` and adds what only a request can be
-//! (not signed in, not allowed, too large…). [`AppError`] is mapped to HTTP in exactly one place,
+//! (a wrong method, a malformed request…). [`AppError`] is mapped to HTTP in exactly one place,
 //! its `IntoResponse`. Every message a user can read is in Vietnamese.
+//!
+//! Stage: *above the domain and the reports*, beneath the ways in (routes, sync, CLI).
 
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 pub use crate::config::ConfigError;
+pub use crate::domain::DomainError;
 pub use crate::reports::ReportError;
 pub use crate::store::StoreError;
 
 /// Everything a request, a command or start-up can fail at.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
-    /// The store failed (see [`StoreError`]: a missing row is "not found", the rest internal).
+    /// The domain refused or failed (the store's and the model's errors are inside).
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Domain(#[from] DomainError),
     /// The settings are invalid.
     #[error(transparent)]
     Config(#[from] ConfigError),
     /// A report file could not be made, or was asked for by a wrong name.
     #[error(transparent)]
-    Report(#[from] ReportError),
-    /// The model layer refused something (bad plan text, a bad date, a document's shape…).
-    #[error(transparent)]
-    Shared(#[from] tiendo_shared::Error),
-    /// A bundle file that does not open (not a bundle, altered, a later format).
-    #[error(transparent)]
-    Bundle(#[from] tiendo_shared::bundle::BundleError),
+    Report(ReportError),
     /// A file or directory outside the database could not be used.
     #[error("{path}: {source}")]
     Io {
@@ -39,9 +37,6 @@ pub enum AppError {
         #[source]
         source: std::io::Error,
     },
-    /// The document repository has stopped (the server is shutting down).
-    #[error("kho tài liệu đã dừng (máy chủ đang tắt)")]
-    Stopped,
     /// Work handed to another thread did not finish (it panicked or was cancelled).
     #[error("tác vụ bị gián đoạn: {0}")]
     Interrupted(String),
@@ -57,10 +52,6 @@ pub enum AppError {
     /// Signed in, but not allowed.
     #[error("{0}")]
     Forbidden(String),
-    /// A session of a disabled account (the route says why it is disabled; a sign-in is answered
-    /// as a wrong password instead, see [`crate::accounts::LOGIN_REFUSED`]).
-    #[error("tài khoản {} đã bị khoá", .0.username)]
-    AccountDisabled(Box<crate::accounts::User>),
     /// The route exists, not with this method.
     #[error("phương thức không được hỗ trợ cho địa chỉ này")]
     MethodNotAllowed,
@@ -70,12 +61,6 @@ pub enum AppError {
     /// The thing exists already, or the request contradicts what is stored.
     #[error("{0}")]
     Conflict(String),
-    /// Too many failed logins: try again after `retry_after` seconds.
-    #[error("đăng nhập sai quá nhiều lần; thử lại sau {retry_after} giây")]
-    TooManyAttempts {
-        /// Seconds to wait.
-        retry_after: u64,
-    },
     /// Too many sync connections for one user.
     #[error("{0}")]
     TooManyConnections(String),
@@ -88,30 +73,33 @@ pub enum AppError {
     /// Another process (a running server) holds the data directory.
     #[error("{0}")]
     Locked(String),
-    /// Every parsing permit stayed taken ([`crate::parsing`]): try again after `retry_after`
-    /// seconds.
-    #[error("máy chủ đang đọc các tệp khác, chưa đọc được {what}; thử lại sau {retry_after} giây")]
-    Busy {
-        /// What was to be read.
-        what: String,
-        /// Seconds to wait.
-        retry_after: u64,
-    },
 }
 
-impl From<crate::plan_files::PlanFileError> for AppError {
-    fn from(e: crate::plan_files::PlanFileError) -> Self {
-        use crate::plan_files::PlanFileError;
-        match e {
-            PlanFileError::Plan(e) => AppError::Shared(e),
-            PlanFileError::OverLimit(what) => AppError::TooLarge(what),
+/// The layers under the domain reach here through it: one path for each error.
+macro_rules! through_the_domain {
+    ($($t:ty),*) => {$(
+        impl From<$t> for AppError {
+            fn from(e: $t) -> Self {
+                AppError::Domain(e.into())
+            }
         }
-    }
+    )*};
 }
 
-impl From<samod::Stopped> for AppError {
-    fn from(_: samod::Stopped) -> Self {
-        AppError::Stopped
+through_the_domain!(
+    StoreError,
+    tiendo_shared::Error,
+    tiendo_shared::bundle::BundleError,
+    crate::domain::plan_files::PlanFileError,
+    samod::Stopped
+);
+
+impl From<ReportError> for AppError {
+    fn from(e: ReportError) -> Self {
+        match e {
+            ReportError::Domain(e) => AppError::Domain(e),
+            e => AppError::Report(e),
+        }
     }
 }
 
@@ -124,44 +112,68 @@ impl From<tokio::task::JoinError> for AppError {
 impl AppError {
     /// The one mapping to HTTP: status and the machine-readable code of the JSON answer.
     fn status_and_code(&self) -> (StatusCode, &'static str) {
+        use DomainError as D;
         use tiendo_shared::Error as Model;
         match self {
-            AppError::NotFound(_) | AppError::Store(StoreError::NotFound(_)) => {
+            AppError::NotFound(_)
+            | AppError::Domain(D::NotFound(_) | D::Store(StoreError::NotFound(_))) => {
                 (StatusCode::NOT_FOUND, "not_found")
             }
             AppError::BadRequest(_)
-            | AppError::Store(StoreError::Invalid(_))
-            | AppError::Report(ReportError::BadName(_))
-            | AppError::Shared(Model::InvalidDate(_) | Model::InvalidValue(_)) => {
-                (StatusCode::BAD_REQUEST, "bad_request")
-            }
-            AppError::Shared(Model::NotAPlan(_) | Model::EmptyPlan) => {
+            | AppError::Domain(
+                D::BadRequest(_)
+                | D::Store(StoreError::Invalid(_))
+                | D::Shared(Model::InvalidDate(_) | Model::InvalidValue(_)),
+            )
+            | AppError::Report(ReportError::BadName(_)) => (StatusCode::BAD_REQUEST, "bad_request"),
+            AppError::Domain(D::Shared(Model::NotAPlan(_) | Model::EmptyPlan)) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, "not_a_plan")
             }
-            AppError::Stopped => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
-            AppError::Busy { .. } => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
-            AppError::Unauthorized(_) | AppError::AccountDisabled(_) => {
+            AppError::Domain(D::Stopped) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+            AppError::Domain(D::Busy { .. }) => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
+            AppError::Unauthorized(_)
+            | AppError::Domain(D::Unauthorized(_) | D::AccountDisabled(_)) => {
                 (StatusCode::UNAUTHORIZED, "unauthenticated")
             }
-            AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
-            AppError::Conflict(_) | AppError::Store(StoreError::Exists(_)) => {
+            AppError::Forbidden(_) | AppError::Domain(D::Forbidden(_)) => {
+                (StatusCode::FORBIDDEN, "forbidden")
+            }
+            AppError::Conflict(_)
+            | AppError::Domain(D::Conflict(_) | D::Store(StoreError::Exists(_))) => {
                 (StatusCode::CONFLICT, "conflict")
             }
             AppError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
-            AppError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
-            AppError::TooManyAttempts { .. } => {
+            AppError::TooLarge(_) | AppError::Domain(D::TooLarge(_)) => {
+                (StatusCode::PAYLOAD_TOO_LARGE, "too_large")
+            }
+            AppError::Domain(D::TooManyAttempts { .. }) => {
                 (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts")
             }
-            AppError::TooManyConnections(_) => {
+            AppError::TooManyConnections(_) | AppError::Domain(D::TooManyConnections(_)) => {
                 (StatusCode::TOO_MANY_REQUESTS, "too_many_connections")
             }
-            AppError::Locked(_) => (StatusCode::CONFLICT, "locked"),
-            AppError::UnsupportedType(_) => {
+            AppError::Locked(_) | AppError::Domain(D::Locked(_)) => {
+                (StatusCode::CONFLICT, "locked")
+            }
+            AppError::UnsupportedType(_) | AppError::Domain(D::UnsupportedType(_)) => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_type")
             }
-            AppError::HashMismatch(_) => (StatusCode::UNPROCESSABLE_ENTITY, "hash_mismatch"),
-            AppError::Bundle(_) => (StatusCode::UNPROCESSABLE_ENTITY, "bad_bundle"),
+            AppError::HashMismatch(_) | AppError::Domain(D::HashMismatch(_)) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "hash_mismatch")
+            }
+            AppError::Domain(D::Bundle(_)) => (StatusCode::UNPROCESSABLE_ENTITY, "bad_bundle"),
             _ => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        }
+    }
+
+    /// When to try again, for the errors that say (seconds).
+    fn retry_after(&self) -> Option<u64> {
+        match self {
+            AppError::Domain(
+                DomainError::TooManyAttempts { retry_after }
+                | DomainError::Busy { retry_after, .. },
+            ) => Some(*retry_after),
+            _ => None,
         }
     }
 
@@ -181,7 +193,8 @@ impl AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, code) = self.status_and_code();
-        let message = if status.is_server_error() && !matches!(self, AppError::Busy { .. }) {
+        let busy = matches!(self, AppError::Domain(DomainError::Busy { .. }));
+        let message = if status.is_server_error() && !busy {
             // Internal details go to the log, not to the client (being busy is no detail).
             tracing::error!(error = %self, "request failed");
             "lỗi máy chủ".to_string()
@@ -196,8 +209,7 @@ impl IntoResponse for AppError {
             }),
         )
             .into_response();
-        if let AppError::TooManyAttempts { retry_after } | AppError::Busy { retry_after, .. } = self
-        {
+        if let Some(retry_after) = self.retry_after() {
             response.headers_mut().insert(
                 axum::http::header::RETRY_AFTER,
                 axum::http::HeaderValue::from(retry_after),

@@ -4,45 +4,57 @@
 //! automerge-repo documents (through samod) in one SQLite file, seeds the embedded default plan
 //! on first start, and serves the JSON API and the built client.
 //!
+//! ## Floors
+//!
+//! Each floor imports only the floors beneath it (`python3 tools/module_cycles.py server/src`
+//! finds no loop):
+//!
+//! ```text
+//!  cli/  routes/  sync/  fuzzing      ways in: the CLI, HTTP (+ AppError's mapping), the socket
+//!  error                             AppError: every layer's error, mapped to HTTP once
+//!  reports/                          DOCX, XLSX, evidence archives from shared's report model
+//!  domain/                           library (repo, catalogue, imports), documents (reading,
+//!                                    the one cache), accounts, access, session, admit, bundles,
+//!                                    organisation, province, file_access, plan_files, parsing;
+//!                                    its own DomainError
+//!  store/  config  credentials  metrics    the bottom: SQLite/PostgreSQL, settings, account
+//!                                    records and password rules, the metrics registry
+//! ```
+//!
+//! [`AppState`] holds the domain's services a handler names: [`Library`] (documents), accounts,
+//! files, reports, metrics, parsers; no handler reaches the store through another service.
+//!
 //! Data flow through this crate:
 //!
 //! ```text
-//! plan file ─► plan_files ─► shared::import ─► library::import ─► samod Repo ─► store (SQLite)
-//! client ─► routes::sync (session) ─► sync::pump (sync::frame checks) ─► access::Policy
-//!        ─► samod Repo ─► store::chunks (SQLite)
+//! plan file ─► domain::plan_files ─► shared::import ─► domain::library (import) ─► samod Repo
+//!        ─► store (SQLite): every document first, the catalogue rows last (all or nothing)
+//! client ─► routes::sync (session) ─► sync::pump (sync::frame checks) ─► domain::admit,
+//!        domain::access::Policy ─► samod Repo ─► store::chunks (SQLite)
 //!        ◄─ sync messages held until their heads are committed (store::durable) ◄─┘
-//! HTTP /api ─► routes::auth (session) ─► routes::api ─► reader (DocReader) ─► shared::status
-//!        ─► JSON, or reports::generate ─► DOCX, XLSX
-//! bundle file ─► routes::bundles | cli::bundle ─► bundles::import (signature, access, sync::admit)
-//!        ─► samod Repo ─► store ; bundles::starter ─► a signed file for a new tablet
+//! HTTP /api ─► routes::auth (domain::session::Authenticated) ─► routes::api
+//!        ─► domain::documents (DocReader) ─► shared::status ─► JSON, or reports ─► DOCX, XLSX
+//! bundle file ─► routes::bundles | cli::bundle ─► domain::bundles (signature, access, admit)
+//!        ─► samod Repo ─► store ; domain::bundles::starter ─► a signed file for a new tablet
 //! tiendo CLI ─► cli::* ─► the same library, or SQLite directly beside a running server
 //! ```
 //!
-//! Errors: one enum per layer ([`store::StoreError`], [`config::ConfigError`],
-//! [`reports::ReportError`], `shared`'s) and [`AppError`] over them, mapped to HTTP once.
+//! Errors: one enum per layer ([`store::StoreError`], [`domain::DomainError`],
+//! [`config::ConfigError`], [`reports::ReportError`], `shared`'s) and [`AppError`] over them,
+//! mapped to HTTP once.
 //!
 //! The crate is a library with a thin `main`: [`app`] builds the router from an [`AppState`],
 //! [`serve`] runs it on a listener the caller bound (tests bind `127.0.0.1:0`).
 
-pub mod access;
-pub mod accounts;
-pub mod bundles;
 pub mod cli;
 pub mod config;
+pub mod credentials;
+pub mod domain;
 pub mod error;
-pub mod file_access;
 pub mod fuzzing;
-pub mod library;
 pub mod metrics;
-pub mod organisation;
-pub mod parsing;
-pub mod plan_files;
-pub mod province;
-pub mod reader;
-pub mod readings;
 pub mod reports;
 pub mod routes;
-pub mod sessions_elsewhere;
 pub mod store;
 pub mod sync;
 
@@ -50,15 +62,15 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use accounts::{Accounts, NewUser, Role};
+use domain::accounts::{Accounts, NewUser, Role};
 
 use axum::serve::ListenerExt;
 use tiendo_shared::Date;
 use tokio::net::TcpListener;
 
 pub use config::Config;
+pub use domain::library::Library;
 pub use error::{AppError, Result};
-pub use library::Library;
 pub use routes::app;
 pub use store::Store;
 
@@ -71,13 +83,35 @@ pub const SEED_PLAN: &str = include_str!("../../seeds/ke-hoach-cchc-2025-so-khcn
 pub struct AppState {
     /// The settings in force.
     pub config: Arc<Config>,
+    /// The documents: plans, organisations and progress in the samod repo, their catalogue,
+    /// imports, receipts and attestations, the sync peers.
     pub library: Library,
-    /// Sign-in and sessions.
+    /// Sign-in, sessions and the administration of accounts.
     pub accounts: Accounts,
+    /// Evidence files: uploads, stored files, who may read them.
+    pub files: domain::file_access::Files,
+    /// Report files (DOCX, XLSX, evidence archives) made and recorded.
+    pub reports: reports::Reports,
     /// This node's metrics (`GET /metrics`).
     pub metrics: metrics::Metrics,
-    /// The permits to parse plan files and bundles ([`parsing`]).
-    pub parsers: parsing::Parsers,
+    /// The permits to parse plan files and bundles ([`domain::parsing`]).
+    pub parsers: domain::parsing::Parsers,
+}
+
+impl AppState {
+    /// The services of a server over `library` (and its store), with `config`.
+    pub fn new(config: Config, library: Library) -> AppState {
+        let store = library.store().clone();
+        AppState {
+            parsers: domain::parsing::Parsers::new(config.limits.parsing_permits),
+            accounts: Accounts::new(store.clone(), config.session_lifetime()),
+            metrics: metrics::Metrics::new(library.peers(), &store),
+            files: domain::file_access::Files::new(store.clone()),
+            reports: reports::Reports::new(store),
+            config: Arc::new(config),
+            library,
+        }
+    }
 }
 
 /// A generated account, printed once at first start.
@@ -97,7 +131,7 @@ pub struct DemoAccount {
 #[derive(Debug, Clone, Default)]
 pub struct Startup {
     /// The data directory held no documents: the seed plan was imported.
-    pub seeded: Option<library::ImportReport>,
+    pub seeded: Option<domain::library::ImportReport>,
     /// There were no accounts: these were created (passwords shown only now).
     pub demo_accounts: Vec<DemoAccount>,
 }
@@ -138,7 +172,10 @@ pub fn lock_data_dir(config: &Config) -> Result<std::fs::File> {
 pub async fn open(config: &Config) -> Result<(Library, Startup)> {
     let lock = lock_data_dir(config)?;
     let store = Store::open_at(&config.store_address()).await?;
-    let library = Library::open(store).await?.with_lock(lock);
+    let library = Library::open(store)
+        .await?
+        .with_lock(lock)
+        .with_import_fault(config.fail_import.clone());
     let mut startup = Startup::default();
     if library.is_empty().await? {
         startup.seeded = Some(library.import_text(crate::SEED_PLAN).await?);
@@ -177,11 +214,14 @@ pub async fn create_demo_accounts(library: &Library) -> Result<Vec<DemoAccount>>
             } else {
                 (
                     Role::UnitEditor,
-                    unique(&mut taken, &accounts::admin::username_stem(&unit.name)),
+                    unique(
+                        &mut taken,
+                        &domain::accounts::admin::username_stem(&unit.name),
+                    ),
                 )
             };
             let mut add = |username: String, display_name: String, role: Role| {
-                let password = accounts::generate_password();
+                let password = domain::accounts::generate_password();
                 out.push(DemoAccount {
                     username: username.clone(),
                     password: password.clone(),
@@ -212,7 +252,7 @@ pub async fn create_demo_accounts(library: &Library) -> Result<Vec<DemoAccount>>
             }
         }
     }
-    let password = accounts::generate_password();
+    let password = domain::accounts::generate_password();
     library
         .store()
         .add_user(NewUser {
@@ -242,14 +282,7 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
-    let accounts = Accounts::new(library.store().clone(), config.session_lifetime());
-    let state = AppState {
-        parsers: parsing::Parsers::new(config.limits.parsing_permits),
-        config: Arc::new(config),
-        metrics: metrics::Metrics::new(library.peers(), library.store()),
-        library: library.clone(),
-        accounts,
-    };
+    let state = AppState::new(config, library.clone());
     // Evidence files no report names any more go after a grace period: looked at hourly.
     let collector = {
         let library = library.clone();

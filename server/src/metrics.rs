@@ -2,7 +2,8 @@
 //! documents loaded, edits acknowledged and how long acknowledging took, refused writes, store
 //! commit latency, bytes in and out.
 //!
-//! Stage: *observation*, beside the others: the sync pump counts bytes and edits and times their
+//! Stage: *observation*, on the bottom floor (it imports nothing from the crate; the store and the peers report
+//! through [`StoreCounts`] and [`PeerCounts`]): the sync pump counts bytes and edits and times their
 //! acknowledgement, the store times its commits and knows the documents loaded, the peers count
 //! connections and refused writes; this module gathers them into one registry per server (so
 //! that several servers in one process — the tests — keep apart).
@@ -11,8 +12,25 @@ use prometheus::core::{Collector, Desc};
 use prometheus::proto::{self, MetricFamily, MetricType};
 use prometheus::{Encoder, Histogram, HistogramOpts, IntCounter, Registry, TextEncoder};
 
-use crate::access::Peers;
-use crate::store::Store;
+/// What the store tells the metrics (the domain implements it for the store, so that this module
+/// imports nothing from the crate and the store can take its commit histogram from here).
+pub trait StoreCounts: Clone + Send + Sync + 'static {
+    /// The histogram of chunk commits ([`commit_histogram`]).
+    fn commit_seconds(&self) -> Histogram;
+    /// Transactions that committed chunks.
+    fn chunk_transactions(&self) -> u64;
+    /// Documents loaded or created since start.
+    fn documents_loaded(&self) -> usize;
+}
+
+/// What the sync peers tell the metrics at each scrape (the domain's peers implement it): this
+/// module stays beneath the domain.
+pub trait PeerCounts: Clone + Send + Sync + 'static {
+    /// Sync connections open now.
+    fn connection_count(&self) -> usize;
+    /// Changes refused since start because the sender may not write the document.
+    fn refused_writes(&self) -> u64;
+}
 
 /// Seconds, from 1 ms to about 16 s: acknowledgements and commits on loopback and beyond.
 fn latency_buckets() -> Vec<f64> {
@@ -85,7 +103,7 @@ pub struct Metrics {
 
 impl Metrics {
     /// The metrics of a server over `peers` and `store`.
-    pub fn new(peers: &Peers, store: &Store) -> Metrics {
+    pub fn new(peers: &impl PeerCounts, store: &impl StoreCounts) -> Metrics {
         let registry = Registry::new();
         let counter = |name: &str, help: &str| {
             let c = IntCounter::new(name, help).expect("a valid metric");
@@ -112,7 +130,7 @@ impl Metrics {
         );
         let register = |c: Box<dyn Collector>| registry.register(c).expect("registered once");
         register(Box::new(ack_seconds.clone()));
-        register(Box::new(store.commit_seconds().clone()));
+        register(Box::new(store.commit_seconds()));
         let (p, q, s, t) = (peers.clone(), peers.clone(), store.clone(), store.clone());
         register(Pulled::new(
             "tiendo_sync_connections",

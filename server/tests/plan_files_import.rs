@@ -8,7 +8,7 @@
 use std::io::Cursor;
 
 use docx_rs::{BreakType, Docx, Paragraph, Run, Table, TableCell, TableRow, VMergeType};
-use tiendo_server::plan_files::{self, Format};
+use tiendo_server::domain::plan_files::{self, Format};
 use tiendo_shared::Imported;
 use tiendo_shared::import::{Block, text_blocks};
 

@@ -3,14 +3,13 @@
 //! the test playing the client frame by frame.
 
 use std::net::{IpAddr, Ipv4Addr};
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::ws::Message;
 use futures::channel::mpsc;
 use futures::{SinkExt, StreamExt};
-use tiendo_server::accounts::{Accounts, token_hash};
-use tiendo_server::routes::auth::Authenticated;
+use tiendo_server::domain::accounts::{Accounts, token_hash};
+use tiendo_server::domain::session::Authenticated;
 use tiendo_server::sync::frame;
 use tiendo_server::sync::{close_code, pump};
 use tiendo_server::{AppState, Config};
@@ -67,7 +66,7 @@ async fn connect_with(dir: &tempfile::TempDir, keepalive: bool) -> Client {
     let office = startup
         .demo_accounts
         .iter()
-        .find(|a| a.role == tiendo_server::accounts::Role::AgencyAdmin)
+        .find(|a| a.role == tiendo_server::domain::accounts::Role::AgencyAdmin)
         .expect("a central office account");
     let session = accounts
         .login(
@@ -82,13 +81,7 @@ async fn connect_with(dir: &tempfile::TempDir, keepalive: bool) -> Client {
         session: token_hash(&session.token),
         token: session.token,
     };
-    let state = AppState {
-        parsers: tiendo_server::parsing::Parsers::new(config.limits.parsing_permits),
-        config: Arc::new(config),
-        metrics: tiendo_server::metrics::Metrics::new(library.peers(), library.store()),
-        library,
-        accounts,
-    };
+    let state = AppState::new(config, library);
     let (to_pump, rx) = mpsc::channel(16);
     let (tx, from_pump) = mpsc::channel(16);
     let pump = tokio::spawn(pump::run(state, auth, tx, rx, keepalive));

@@ -121,7 +121,7 @@ impl TestServer {
             .or_else(|| {
                 accounts.iter().find(|a| {
                     a.unit_id.as_deref() == Some(unit)
-                        && (a.role == tiendo_server::accounts::Role::UnitHead) == head
+                        && (a.role == tiendo_server::domain::accounts::Role::UnitHead) == head
                 })
             })
             .unwrap_or_else(|| panic!("no demo account {who}"))
@@ -150,10 +150,10 @@ impl TestServer {
     /// Adds a province viewer (Sở Nội vụ) `username` with the password `mat-khau-thu`.
     pub fn add_province_viewer(&self, username: &str) {
         let store = self.library.store().clone();
-        let user = tiendo_server::accounts::NewUser {
+        let user = tiendo_server::domain::accounts::NewUser {
             username: username.into(),
             display_name: "Sở Nội vụ".into(),
-            role: tiendo_server::accounts::Role::ProvinceViewer,
+            role: tiendo_server::domain::accounts::Role::ProvinceViewer,
             agency_id: None,
             unit_id: None,
             password: "mat-khau-thu".into(),
@@ -176,7 +176,7 @@ impl TestServer {
         let library = self.library().clone();
         let plan_id = plan_id.to_string();
         self.on_server(async move {
-            let data = tiendo_server::reader::gather(&library, &plan_id)
+            let data = tiendo_server::domain::documents::gather(&library, &plan_id)
                 .await
                 .expect("the plan");
             let received = library

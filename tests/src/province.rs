@@ -13,9 +13,9 @@ use std::path::Path;
 use std::str::FromStr;
 
 use futures::StreamExt;
-use tiendo_server::accounts::{Accounts, NewUser, Role};
 use tiendo_server::config::Config;
-use tiendo_server::library::Library;
+use tiendo_server::domain::accounts::{Accounts, NewUser, Role};
+use tiendo_server::domain::library::Library;
 use tiendo_shared::progress::Entry;
 use tiendo_shared::{Imported, PeriodKind, Unit, WorkStatus};
 

@@ -8,7 +8,7 @@
 
 use std::net::{IpAddr, SocketAddr};
 
-use tiendo_server::accounts::{
+use tiendo_server::domain::accounts::{
     FREE_ATTEMPTS, FREE_ATTEMPTS_PER_ACCOUNT, FREE_ATTEMPTS_PER_ADDRESS,
 };
 use tiendo_tests::{TestServer, blocking, data_dir};

@@ -83,10 +83,10 @@ async fn a_sqlite_deployment_moves_to_postgresql_and_back_with_every_document_an
     let store = moved.library().store().clone();
     moved.on_server(async move {
         store
-            .add_user(tiendo_server::accounts::NewUser {
+            .add_user(tiendo_server::domain::accounts::NewUser {
                 username: "moi".into(),
                 display_name: "Mới".into(),
-                role: tiendo_server::accounts::Role::SystemAdmin,
+                role: tiendo_server::domain::accounts::Role::SystemAdmin,
                 agency_id: None,
                 unit_id: None,
                 password: "mat-khau-thu".into(),

@@ -10,7 +10,7 @@ use automerge::transaction::Transactable;
 use automerge::{ObjId, ObjType, Prop, ReadDoc, ScalarValue, Value};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use tiendo_server::accounts::{NewUser, Role};
+use tiendo_server::domain::accounts::{NewUser, Role};
 use tiendo_tests::{SyncClient, TestServer, blocking, data_dir, eventually};
 
 const COMMUNE_PLAN: &str = include_str!("../../shared/tests/fixtures/ke-hoach-ubnd-xa-mau.txt");

@@ -4,7 +4,7 @@
 //! merge dated 2099 gives no access and disables no account today; the same changes dated in the
 //! past do. The hostile edits are written as the admin's tablet would, through the sync socket.
 
-use tiendo_server::accounts::{NewUser, Role};
+use tiendo_server::domain::accounts::{NewUser, Role};
 use tiendo_shared::lineage::{self, AccountFate, Basis, Operation, Recorded};
 use tiendo_shared::{Date, Org};
 use tiendo_tests::{SyncClient, TestServer, blocking, data_dir, edit, eventually};

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use automerge::{ROOT, ReadDoc, transaction::Transactable};
-use tiendo_server::accounts::{NewUser, Role};
+use tiendo_server::domain::accounts::{NewUser, Role};
 use tiendo_tests::{
     PATIENCE, RawEvent, RawSocket, SyncClient, TestServer, blocking, data_dir, empty_sync_message,
     forced_change, frame, frame_type,
@@ -48,7 +48,7 @@ fn add_user(server: &TestServer, name: &str, role: Role, agency: Option<&str>, u
 
 /// A second agency (a commune) on the same server, with a province viewer (`so-noi-vu`) and a
 /// unit editor of the commune (`xa-mau`), both with the password `mat-khau-thu`.
-fn second_agency(server: &TestServer) -> tiendo_server::library::ImportReport {
+fn second_agency(server: &TestServer) -> tiendo_server::domain::library::ImportReport {
     let lib = server.library().clone();
     let commune = server.on_server(async move { lib.import_text(COMMUNE_PLAN).await.unwrap() });
     let commune_unit = commune.progress_docs[0].0.clone();

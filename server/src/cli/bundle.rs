@@ -1,4 +1,4 @@
-//! `tiendo bundle`: bundle files by hand ([`crate::bundles`]) — `import` a unit's bundle carried
+//! `tiendo bundle`: bundle files by hand ([`crate::domain::bundles`]) — `import` a unit's bundle carried
 //! in from a tablet that has no link, `export` a starter bundle for a unit's new tablet.
 //!
 //! Stage: *operations*, over the library (the server must be stopped on a SQLite data
@@ -60,9 +60,9 @@ pub async fn run(cfg: &Config, command: BundleCommand) -> anyhow::Result<()> {
 async fn import(cfg: &Config, library: &crate::Library, file: &PathBuf) -> anyhow::Result<()> {
     let bytes =
         std::fs::read(file).with_context(|| format!("không đọc được {}", file.display()))?;
-    let (opened, author) = crate::bundles::author_of(library, &bytes).await?;
+    let (opened, author) = crate::domain::bundles::author_of(library, &bytes).await?;
     let report =
-        crate::bundles::import(library, opened, &author, cfg.limits.max_file_bytes).await?;
+        crate::domain::bundles::import(library, opened, &author, cfg.limits.max_file_bytes).await?;
     println!(
         "Gói của {} ({}), lập lúc {} (giờ máy lập)",
         report.author_name,
@@ -131,7 +131,8 @@ async fn export(
         }
     };
     let now_ms = crate::unix_now() * 1000;
-    let bytes = crate::bundles::starter(library, &agency, unit, plan, "cli", now_ms).await?;
+    let bytes =
+        crate::domain::bundles::starter(library, &agency, unit, plan, "cli", now_ms).await?;
     std::fs::write(out, &bytes).with_context(|| format!("không ghi được {}", out.display()))?;
     println!(
         "Đã ghi gói khởi tạo {} cho đơn vị {unit} ({} KB)",

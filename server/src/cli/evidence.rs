@@ -11,7 +11,7 @@ use clap::Subcommand;
 
 use super::open_store;
 use crate::config::Config;
-use crate::reader;
+use crate::domain::documents;
 use crate::reports::evidence;
 
 /// Evidence files.
@@ -40,7 +40,7 @@ pub async fn run(cfg: &Config, command: EvidenceCommand) -> anyhow::Result<()> {
                 anyhow::bail!("{} đã có; chọn tên tệp khác", out.display());
             }
             let store = open_store(cfg).await?;
-            let data = reader::gather(&store, &plan).await?;
+            let data = documents::gather(&store, &plan).await?;
             let as_of = crate::reports::as_of(&data, Some(period), None, crate::today()).day;
             let lines = evidence::index(&data, period, as_of)?;
             let bytes = evidence::export(&data, period, as_of, &store).await?;

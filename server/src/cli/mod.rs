@@ -4,7 +4,7 @@
 //! `TIENDO_*` → flags), then each command group gets it: [`serve`] runs the server, [`plan`]
 //! parses and imports plan files, [`user`] and [`units`] manage accounts and list units, [`report`]
 //! writes the period report, [`evidence`] the evidence archive, [`bundle`] bundle files carried by hand, [`data`] backs up and restores. Commands that read documents beside
-//! a running server read SQLite through [`crate::reader::DocReader`].
+//! a running server read SQLite through [`crate::domain::documents::DocReader`].
 
 pub mod bundle;
 pub mod data;

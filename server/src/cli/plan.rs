@@ -2,7 +2,7 @@
 //! or text, told from the content) parsed for checking, or imported into the data directory; a
 //! plan linked to the one whose year it continues.
 //!
-//! Stage: *import*, the same path as `POST /api/plans` ([`crate::plan_files`] →
+//! Stage: *import*, the same path as `POST /api/plans` ([`crate::domain::plan_files`] →
 //! `shared::import` → [`crate::Library::import`]).
 
 use std::path::{Path, PathBuf};
@@ -184,7 +184,7 @@ pub async fn import(
 fn read_plan(path: &Path, cfg: &Config) -> anyhow::Result<tiendo_shared::Imported> {
     let bytes =
         std::fs::read(path).with_context(|| format!("không đọc được {}", path.display()))?;
-    let (_, imported) = crate::plan_files::import_with(&bytes, &cfg.import)
+    let (_, imported) = crate::domain::plan_files::import_with(&bytes, &cfg.import)
         .with_context(|| path.display().to_string())?;
     Ok(imported)
 }

@@ -1,7 +1,7 @@
 //! `tiendo province report`: the province's roll-up over every agency of the data directory as
 //! an XLSX (works while the server runs: the documents are read straight from SQLite).
 //!
-//! Stage: *rendering*, the same `crate::province::rollup` and `reports::province::xlsx` as
+//! Stage: *rendering*, the same `crate::domain::province::rollup` and `reports::province::xlsx` as
 //! `GET /api/province/rollup.xlsx`.
 
 use std::path::PathBuf;
@@ -47,13 +47,14 @@ pub async fn run(cfg: &Config, command: ProvinceCommand) -> anyhow::Result<()> {
                 Some(s) => Some(s.parse::<tiendo_shared::Date>()?),
                 None => None,
             };
-            let ask = crate::province::Ask::new(year, Some(period), picked, crate::today());
+            let ask = crate::domain::province::Ask::new(year, Some(period), picked, crate::today());
             let store = open_store(cfg).await?;
-            let rules = crate::province::Rules {
+            let rules = crate::domain::province::Rules {
                 score: cfg.score.clone(),
                 plan_deadline: cfg.province.plan_deadline()?,
             };
-            let rollup = crate::province::rollup(&store, &store, |_| true, ask, &rules).await?;
+            let rollup =
+                crate::domain::province::rollup(&store, &store, |_| true, ask, &rules).await?;
             let bytes = crate::reports::province::xlsx(&rollup)?;
             std::fs::write(&out, bytes)
                 .with_context(|| format!("không ghi được {}", out.display()))?;

@@ -11,7 +11,7 @@ use indicatif::ProgressBar;
 
 use super::open_store;
 use crate::config::Config;
-use crate::reader::{self, DocReader};
+use crate::domain::documents::{self, DocReader};
 use crate::reports::{self, FileKind};
 use crate::store::{DocRecord, Store};
 
@@ -22,11 +22,11 @@ struct Counted<'a> {
 }
 
 impl DocReader for Counted<'_> {
-    async fn records(&self) -> crate::Result<Vec<DocRecord>> {
+    async fn records(&self) -> crate::domain::Result<Vec<DocRecord>> {
         Ok(self.store.documents().await?)
     }
 
-    async fn document(&self, doc_id: &str) -> crate::Result<automerge::Automerge> {
+    async fn document(&self, doc_id: &str) -> crate::domain::Result<automerge::Automerge> {
         let doc = self.store.read_document(doc_id).await;
         self.bar.inc(1);
         Ok(doc?)
@@ -66,8 +66,8 @@ pub async fn run(
         store: &store,
         bar: &bar,
     };
-    let data = reader::gather(&counted, plan_id).await?;
-    let docs = reader::documents(&counted, &data).await?;
+    let data = documents::gather(&counted, plan_id).await?;
+    let docs = documents::documents(&counted, &data).await?;
     bar.set_message("tạo tệp DOCX, XLSX");
     let as_of = reports::as_of(&data, Some(period), as_of, crate::today()).day;
     let request = reports::Request {

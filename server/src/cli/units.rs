@@ -16,7 +16,7 @@ use tiendo_shared::lineage::{AccountFate, Basis, Operation};
 
 use super::open_store;
 use crate::config::Config;
-use crate::reader;
+use crate::domain::documents;
 
 #[derive(Subcommand)]
 pub enum UnitCommand {
@@ -169,7 +169,7 @@ pub async fn run(cfg: &Config, command: UnitCommand) -> anyhow::Result<()> {
 
 async fn list(cfg: &Config) -> anyhow::Result<()> {
     let store = open_store(cfg).await?;
-    for agency in reader::agencies(&store).await? {
+    for agency in documents::agencies(&store).await? {
         let lineage = agency.lineage();
         for u in &agency.units {
             let office = agency.central_office.as_deref() == Some(u.id.as_str());
@@ -203,7 +203,7 @@ async fn record(cfg: &Config, change: Change, op: Operation) -> anyhow::Result<(
         Some(a) => a,
         None => {
             let store = open_store(cfg).await?;
-            let found: Vec<String> = reader::agencies(&store)
+            let found: Vec<String> = documents::agencies(&store)
                 .await?
                 .into_iter()
                 .filter(|a| a.unit(&change.unit).is_some())

@@ -1,6 +1,6 @@
 //! `tiendo user`: accounts, managed from the server's machine (works while the server runs; a
 //! password change or a disable ends the user's sessions, and the running server closes their
-//! sync connections at once, [`crate::sessions_elsewhere`]).
+//! sync connections at once, [`crate::domain::sessions_elsewhere`]).
 //!
 //! Stage: *operations*, over the accounts in the SQLite file.
 
@@ -9,10 +9,10 @@ use clap::Subcommand;
 use tiendo_shared::api::NewAccount;
 
 use super::open_store;
-use crate::accounts::Role;
-use crate::accounts::admin::{self, Actor};
 use crate::config::Config;
-use crate::reader;
+use crate::domain::accounts::Role;
+use crate::domain::accounts::admin::{self, Actor};
+use crate::domain::documents;
 
 #[derive(Subcommand)]
 pub enum UserCommand {
@@ -76,7 +76,7 @@ pub enum UserCommand {
 }
 
 /// Runs a `tiendo user` command: the same actions, rules and audit as the API
-/// ([`crate::accounts::admin`]), as the server's machine.
+/// ([`crate::domain::accounts::admin`]), as the server's machine.
 pub async fn run(cfg: &Config, command: UserCommand) -> anyhow::Result<()> {
     let store = open_store(cfg).await?;
     let machine = Actor::Machine;
@@ -97,7 +97,7 @@ pub async fn run(cfg: &Config, command: UserCommand) -> anyhow::Result<()> {
                 }
                 _ => {}
             }
-            let agencies = reader::agencies(&store).await?;
+            let agencies = documents::agencies(&store).await?;
             let password = if password_stdin {
                 Some(read_password()?)
             } else {
@@ -171,7 +171,7 @@ pub async fn run(cfg: &Config, command: UserCommand) -> anyhow::Result<()> {
             unit,
             agency,
         } => {
-            let agencies = reader::agencies(&store).await?;
+            let agencies = documents::agencies(&store).await?;
             admin::move_to(
                 &store,
                 &agencies,

@@ -11,7 +11,7 @@ use tiendo_shared::report::Report;
 use tiendo_shared::status::Counts;
 
 use super::ReportError;
-use crate::error::Result;
+use super::Result;
 
 /// The font of both files, as the decree asks.
 pub(super) const FONT: &str = "Times New Roman";

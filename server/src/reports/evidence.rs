@@ -6,7 +6,7 @@
 //! Stage: *rendering*, beside the period report: [`index`] lists what the units' reports name
 //! (pure), [`export`] reads the bytes from the store and writes the archive. A file named but
 //! not uploaded yet is listed in the index as such and is not in the archive; so is a file a
-//! report names without its writer ever having sent its bytes ([`crate::file_access`]): a unit
+//! report names without its writer ever having sent its bytes ([`crate::domain::file_access`]): a unit
 //! cannot pull another agency's file into its office's archive by writing down its hash.
 //!
 //! Names come from users, so what the archive shows is cleaned: bidi controls and invisible
@@ -21,9 +21,9 @@ use tiendo_shared::text::visible;
 use tiendo_shared::{Date, PeriodKind, files};
 
 use super::ReportError;
-use crate::error::Result;
-use crate::file_access::FileTrust;
-use crate::reader::PlanData;
+use super::Result;
+use crate::domain::documents::PlanData;
+use crate::domain::file_access::FileTrust;
 use crate::store::Store;
 
 /// One evidence file as the index lists it.
@@ -270,8 +270,8 @@ pub async fn export(
             docs.insert(l.doc_id.clone(), store.read_document(&l.doc_id).await?);
         }
         let namings = tiendo_shared::progress::file_namings(&docs[&l.doc_id], &l.sha256);
-        let may_write = |u: &crate::accounts::User| {
-            crate::access::access(u, rec, false) == crate::access::Access::Write
+        let may_write = |u: &crate::domain::accounts::User| {
+            crate::domain::access::access(u, rec, false) == crate::domain::access::Access::Write
         };
         let trust = FileTrust::of(store, &l.sha256).await?;
         contents.push(
@@ -333,7 +333,6 @@ pub async fn export(
         Ok(zip.finish().map_err(|e| failed(&e))?.into_inner())
     })
     .await?
-    .map_err(Into::into)
 }
 
 #[cfg(test)]

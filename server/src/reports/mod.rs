@@ -19,8 +19,6 @@ use tiendo_shared::PeriodKind;
 use tiendo_shared::report::Report;
 use tiendo_shared::status::AsOf;
 
-use crate::error::Result;
-
 /// What making a report file can fail at.
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
@@ -35,8 +33,32 @@ pub enum ReportError {
         /// What the library said.
         why: String,
     },
+    /// Reading what the report is made of failed.
+    #[error(transparent)]
+    Domain(#[from] crate::domain::DomainError),
 }
-use crate::reader::PlanData;
+
+impl From<tokio::task::JoinError> for ReportError {
+    fn from(e: tokio::task::JoinError) -> Self {
+        ReportError::Domain(e.into())
+    }
+}
+
+impl From<crate::store::StoreError> for ReportError {
+    fn from(e: crate::store::StoreError) -> Self {
+        ReportError::Domain(e.into())
+    }
+}
+
+impl From<tiendo_shared::Error> for ReportError {
+    fn from(e: tiendo_shared::Error) -> Self {
+        ReportError::Domain(e.into())
+    }
+}
+
+/// Result with the reports' error.
+pub type Result<T, E = ReportError> = std::result::Result<T, E>;
+use crate::domain::documents::PlanData;
 use crate::store::{GeneratedReport, Store};
 
 /// What a report is generated for.
@@ -61,12 +83,48 @@ pub struct Generated {
     pub bytes: Vec<u8>,
 }
 
+/// The reports as the routes make them: over the store that keeps the list of generated files and
+/// the evidence bytes. (`tiendo report` and `tiendo evidence` call [`generate`] and
+/// [`evidence::export`] with a store of their own.)
+#[derive(Clone)]
+pub struct Reports {
+    store: Store,
+}
+
+impl Reports {
+    /// The reports kept in `store`.
+    pub fn new(store: Store) -> Reports {
+        Reports { store }
+    }
+
+    /// [`generate`], recorded in this store.
+    pub async fn generate(
+        &self,
+        data: PlanData,
+        docs: crate::domain::documents::Documents,
+        rule: &tiendo_shared::report::ScoreRule,
+        request: &Request,
+    ) -> Result<(Report, Vec<Generated>)> {
+        generate(data, docs, &self.store, rule, request).await
+    }
+
+    /// [`evidence::export`], the bytes read from this store.
+    pub async fn evidence(
+        &self,
+        data: &PlanData,
+        period: PeriodKind,
+        as_of: tiendo_shared::Date,
+    ) -> Result<Vec<u8>> {
+        evidence::export(data, period, as_of, &self.store).await
+    }
+}
+
 /// Builds the report of `data` for `request`, renders each requested file (off the async
 /// threads) and records each in the store's list of generated reports (the reporting calendar's
 /// "made on"). The one path for the HTTP download and `tiendo report`.
 pub async fn generate(
     data: PlanData,
-    docs: crate::reader::Documents,
+    docs: crate::domain::documents::Documents,
     store: &Store,
     rule: &tiendo_shared::report::ScoreRule,
     request: &Request,
@@ -157,8 +215,7 @@ impl FileKind {
             _ => {
                 return Err(ReportError::BadName(format!(
                     "định dạng báo cáo không hỗ trợ: .{ext} (docx, xlsx)"
-                ))
-                .into());
+                )));
             }
         };
         Ok((period.parse()?, kind))

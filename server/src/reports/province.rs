@@ -9,8 +9,8 @@ use rust_xlsxwriter::Workbook;
 use tiendo_shared::province::Rollup;
 use tiendo_shared::report::period_phrase;
 
+use super::Result;
 use super::xlsx::{Formats, formats, xlsx_err};
-use crate::error::Result;
 
 /// The columns of the agency sheet, in order.
 pub const COLUMNS: [&str; 14] = [

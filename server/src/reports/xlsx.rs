@@ -12,8 +12,8 @@ use tiendo_shared::report::Report;
 use tiendo_shared::status::Counts;
 
 use super::ReportError;
+use super::Result;
 use super::docx::{FONT, percent, points};
-use crate::error::Result;
 
 /// The cell formats both spreadsheets use: a title, column heads, wrapped text and numbers, in
 /// the decree's font.
@@ -54,7 +54,7 @@ pub(super) fn saved(mut book: Workbook, day: tiendo_shared::Date) -> Result<Vec<
     let created = ExcelDateTime::from_ymd(day.year() as u16, day.month() as u8, day.day() as u8)
         .map_err(xlsx_err)?;
     book.set_properties(&DocProperties::new().set_creation_datetime(&created));
-    Ok(book.save_to_buffer().map_err(xlsx_err)?)
+    book.save_to_buffer().map_err(xlsx_err)
 }
 
 /// The summary columns, in order, shared by the plan, area and unit rows.

@@ -3,7 +3,7 @@
 //! administer and the audit of what was done to them), `POST /api/accounts` (create, the
 //! password shown once), `POST /api/accounts/{username}/disable|enable|reset-password|move`.
 //!
-//! Stage: *API* over [`crate::accounts::admin`], the same rules as `tiendo user`. The role is
+//! Stage: *API* over [`crate::domain::accounts::admin`], the same rules as `tiendo user`. The role is
 //! checked before a body is read; bodies are small JSON, bounded.
 
 use axum::body::Body;
@@ -16,7 +16,7 @@ use tiendo_shared::api::{
 };
 
 use crate::AppState;
-use crate::accounts::admin::{self, Actor};
+use crate::domain::accounts::admin::{self, Actor};
 use crate::error::{AppError, Result};
 use crate::routes::auth::Authenticated;
 
@@ -75,10 +75,9 @@ async fn accounts(
 ) -> Result<Json<AccountsAnswer>> {
     let actor = Actor::User(auth.user);
     admin::may_administer_any(&actor)?;
-    let store = state.library.store();
     Ok(Json(AccountsAnswer {
-        accounts: admin::list(store, &actor).await?,
-        events: admin::events(store, &actor, EVENTS).await?,
+        accounts: state.accounts.list(&actor).await?,
+        events: state.accounts.events(&actor, EVENTS).await?,
     }))
 }
 
@@ -92,9 +91,7 @@ async fn create(
     let actor = Actor::User(auth.user);
     admin::may_administer_any(&actor)?;
     let new: NewAccount = json(body, &headers, "tài khoản mới").await?;
-    let store = state.library.store();
-    let agencies = crate::reader::agencies(store).await?;
-    let made = admin::create(store, &agencies, &actor, new, None, crate::today()).await?;
+    let made = state.accounts.create(&actor, new, crate::today()).await?;
     Ok((axum::http::StatusCode::CREATED, Json(made)))
 }
 
@@ -109,36 +106,36 @@ async fn act(
     use axum::response::IntoResponse;
     let actor = Actor::User(auth.user);
     admin::may_administer_any(&actor)?;
-    let store = state.library.store();
+    let accounts = &state.accounts;
     let peers = state.library.peers();
     Ok(match action.as_str() {
         "disable" | "enable" => {
-            let user = admin::set_disabled(store, &actor, &username, action == "disable").await?;
+            let user = accounts
+                .set_disabled(&actor, &username, action == "disable")
+                .await?;
             if user.disabled {
                 peers.end_user(user.id);
             }
             Json(admin::account(&user)).into_response()
         }
         "reset-password" => {
-            let done = admin::reset_password(store, &actor, &username, None).await?;
-            if let Some(u) = store.user(&done.account.username).await? {
+            let done = accounts.reset_password(&actor, &username).await?;
+            if let Some(u) = accounts.user(&done.account.username).await? {
                 peers.end_user(u.id);
             }
             Json(done).into_response()
         }
         "move" => {
             let to: MoveAccount = json(body, &headers, "đơn vị chuyển đến").await?;
-            let agencies = crate::reader::agencies(store).await?;
-            let user = admin::move_to(
-                store,
-                &agencies,
-                &actor,
-                &username,
-                to.agency_id.as_deref(),
-                &to.unit_id,
-                crate::today(),
-            )
-            .await?;
+            let user = accounts
+                .move_to(
+                    &actor,
+                    &username,
+                    to.agency_id.as_deref(),
+                    &to.unit_id,
+                    crate::today(),
+                )
+                .await?;
             // Its open connections were opened for the old unit's documents.
             peers.end_user(user.id);
             Json(admin::account(&user)).into_response()

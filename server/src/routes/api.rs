@@ -11,9 +11,9 @@ use tiendo_shared::status::Summary;
 use tiendo_shared::{Date, PeriodKind, api};
 
 use crate::AppState;
-use crate::access::{self, Access};
+use crate::domain::access::{self, Access};
+use crate::domain::library::PlanInfo;
 use crate::error::{AppError, Result};
-use crate::library::PlanInfo;
 use crate::reports::{self, FileKind};
 use crate::routes::auth::Authenticated;
 use crate::store::{DocKind, DocRecord};
@@ -56,7 +56,7 @@ struct RollupQuery {
     as_of: Option<String>,
 }
 
-/// The province's roll-up for `auth` (see `crate::province`): the plans of the year asked
+/// The province's roll-up for `auth` (see `crate::domain::province`): the plans of the year asked
 /// (default: that of the day asked, else this year), for the period asked (default: the one the
 /// province works on, [`tiendo_shared::status::working_period`]), each computed as of the day
 /// asked or else by its own rule ([`tiendo_shared::status::as_of()`]); and how many agencies'
@@ -94,8 +94,8 @@ async fn rollup_for(
         .filter(|p| !p.is_empty())
         .map(str::parse::<PeriodKind>)
         .transpose()?;
-    let ask = crate::province::Ask::new(year, period, picked, state.config.today());
-    let rules = crate::province::Rules {
+    let ask = crate::domain::province::Ask::new(year, period, picked, state.config.today());
+    let rules = crate::domain::province::Rules {
         score: state.config.score.clone(),
         plan_deadline: state.config.province.plan_deadline()?,
     };
@@ -157,18 +157,14 @@ async fn province_rollup_xlsx(
 
 async fn health(State(state): State<AppState>) -> Result<Json<api::Health>> {
     let documents = state.library.catalogue().all().len();
-    let schema = state.library.store().schema_version().await?;
+    let schema = state.library.schema_version().await?;
     Ok(Json(api::Health {
         status: "ok".into(),
         version: env!("CARGO_PKG_VERSION").into(),
         schema_version: schema,
         documents,
         sync_connections: state.library.peers().connection_count(),
-        refused_writes: state
-            .library
-            .peers()
-            .refused_in_store(state.library.store())
-            .await?,
+        refused_writes: state.library.refused_writes_everywhere().await?,
     }))
 }
 
@@ -242,15 +238,11 @@ async fn report(
         kinds: vec![kind],
         username: Some(auth.user.username.clone()),
     };
-    let docs = crate::reader::documents(&state.library, &data).await?;
-    let (_, files) = reports::generate(
-        data,
-        docs,
-        state.library.store(),
-        &state.config.score,
-        &request,
-    )
-    .await?;
+    let docs = crate::domain::documents::documents(&state.library, &data).await?;
+    let (_, files) = state
+        .reports
+        .generate(data, docs, &state.config.score, &request)
+        .await?;
     let reports::Generated { name, bytes, .. } = files
         .into_iter()
         .next()
@@ -298,7 +290,7 @@ async fn evidence_archive(
         period,
         &reports::named_agency(&data),
     );
-    let bytes = reports::evidence::export(&data, period, as_of, state.library.store()).await?;
+    let bytes = state.reports.evidence(&data, period, as_of).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/zip".to_string()),
@@ -318,7 +310,7 @@ async fn generated_reports(
 ) -> Result<Json<api::ReportsAnswer>> {
     readable_plan(&state, &auth, &id)?;
     access::may_see_merged(&auth.user)?;
-    let generated = state.library.store().generated_reports(&id).await?;
+    let generated = state.library.generated_reports(&id).await?;
     let docs: Vec<String> = state
         .library
         .catalogue()
@@ -327,7 +319,7 @@ async fn generated_reports(
         .filter(|d| d.plan_id.as_deref() == Some(id.as_str()))
         .map(|d| d.doc_id)
         .collect();
-    let received = state.library.store().receipts(&docs).await?;
+    let received = state.library.receipts(&docs).await?;
     Ok(Json(api::ReportsAnswer {
         score_rule: state.config.score.clone(),
         generated,
@@ -339,7 +331,7 @@ async fn generated_reports(
 /// `Content-Type: application/json` a draft the office corrected in the preview. Read only once
 /// the caller has checked the role ([`access::may_import_plans`]), within
 /// `limits.max_plan_file_bytes`, and parsed on a blocking thread behind the parsing permits
-/// ([`crate::parsing`]), within `plan_files::Bounds`.
+/// ([`crate::domain::parsing`]), within `plan_files::Bounds`.
 async fn plan_from_body(
     state: &AppState,
     headers: &HeaderMap,
@@ -365,7 +357,7 @@ async fn plan_from_body(
                     draft.check()?;
                     return Ok(("bản nháp".into(), draft));
                 }
-                let (format, imported) = crate::plan_files::import_with(&bytes, &options)?;
+                let (format, imported) = crate::domain::plan_files::import_with(&bytes, &options)?;
                 Ok((format.name().to_string(), imported))
             },
         )
@@ -485,9 +477,11 @@ async fn year(
         .transpose()?;
     let period = asked.unwrap_or(PeriodKind::Year);
     // The plan and its configured deadlines, from the reading kept of its document.
-    let plan =
-        crate::reader::DocReader::reading::<tiendo_shared::Plan>(&state.library, &rec.doc_id)
-            .await?;
+    let plan = crate::domain::documents::DocReader::reading::<tiendo_shared::Plan>(
+        &state.library,
+        &rec.doc_id,
+    )
+    .await?;
     let rule = match picked {
         Some(day) => tiendo_shared::status::AsOf::picked(day),
         None => tiendo_shared::status::as_of(

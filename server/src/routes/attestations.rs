@@ -16,7 +16,7 @@ use tiendo_shared::api::{self, AttestationsAnswer, MAX_ATTESTED_DOCUMENTS};
 
 use super::auth::Authenticated;
 use crate::AppState;
-use crate::access::Access;
+use crate::domain::access::Access;
 use crate::error::{AppError, Result};
 use crate::store::attest::{Attested, Via, now_ms};
 
@@ -92,7 +92,7 @@ async fn attestations(
     let mut documents: BTreeMap<String, Vec<api::Attestation>> =
         readable.iter().map(|d| (d.clone(), Vec::new())).collect();
     if !readable.is_empty() {
-        for a in state.library.store().attestations_of(&readable).await? {
+        for a in state.library.attestations_of(&readable).await? {
             if since.is_some_and(|s| a.received_at <= s) {
                 continue;
             }

@@ -1,5 +1,6 @@
 //! Sign-in for the API and the sync socket: `POST /api/login`, `POST /api/logout`, `GET /api/me`,
-//! and the [`Authenticated`] extractor every protected route takes.
+//! and the extraction of the [`Authenticated`] caller (the domain's type) every protected route
+//! takes.
 //!
 //! A session token travels as the `tiendo_session` cookie (browsers: `HttpOnly`,
 //! `SameSite=Strict`, so the PWA's same-origin WebSocket carries it too) or as
@@ -16,22 +17,13 @@ use axum::{Json, Router, routing::get, routing::post};
 use tiendo_shared::api;
 
 use crate::AppState;
-use crate::access::Access;
-use crate::accounts::User;
+use crate::domain::DomainError;
+use crate::domain::accounts::User;
+pub use crate::domain::session::{Authenticated, doc_refs};
 use crate::error::{AppError, Result};
 
 /// The session cookie's name.
 pub const COOKIE: &str = "tiendo_session";
-
-/// A request with a valid session.
-#[derive(Debug, Clone)]
-pub struct Authenticated {
-    pub user: User,
-    /// The SHA-256 of the session token (to close its sync connections on logout).
-    pub session: Vec<u8>,
-    /// The token itself.
-    pub token: String,
-}
 
 /// The session token of a request: bearer header first, then the cookie.
 pub fn session_token(headers: &HeaderMap) -> Option<String> {
@@ -61,7 +53,9 @@ impl FromRequestParts<AppState> for Authenticated {
             .ok_or_else(|| AppError::Unauthorized("cần đăng nhập".to_string()))?;
         let user = match state.accounts.authenticate(&token).await {
             // Disabled: by an organisation change, the tablet is told what happened to its unit.
-            Err(AppError::AccountDisabled(user)) => return Err(state.library.refused(&user).await),
+            Err(DomainError::AccountDisabled(user)) => {
+                return Err(state.library.refused(&user).await.into());
+            }
             other => other?,
         };
         // An organisation change that came into effect since moves (or disables) the account.
@@ -69,7 +63,7 @@ impl FromRequestParts<AppState> for Authenticated {
         tracing::Span::current().record("user", user.username.as_str());
         Ok(Authenticated {
             user,
-            session: crate::accounts::token_hash(&token),
+            session: crate::domain::accounts::token_hash(&token),
             token,
         })
     }
@@ -135,8 +129,10 @@ async fn login(State(state): State<AppState>, request: axum::extract::Request) -
     // closed one is answered as a wrong password (the tablet already signed in is told why).
     let user = match state.library.current_user(verified.user.clone()).await {
         Ok(user) => user,
-        Err(AppError::Unauthorized(_)) => return Err(state.accounts.refuse(verified).await),
-        Err(e) => return Err(e),
+        Err(DomainError::Unauthorized(_)) => {
+            return Err(state.accounts.refuse(verified).await.into());
+        }
+        Err(e) => return Err(e.into()),
     };
     let session = state.accounts.open(verified, user).await?;
     let max_age = state.accounts.session_lifetime().as_secs();
@@ -236,26 +232,6 @@ async fn bootstrap(
         .into_response())
 }
 
-/// The documents `user` may open, as `/api/me` lists them.
-pub fn doc_refs(library: &crate::library::Library, user: &User) -> Vec<api::DocRef> {
-    library
-        .catalogue()
-        .visible_to(user)
-        .into_iter()
-        .map(|(d, access)| api::DocRef {
-            url: format!("automerge:{}", d.doc_id),
-            doc_id: d.doc_id,
-            kind: d.kind,
-            agency_id: d.agency_id,
-            plan_id: d.plan_id,
-            unit_id: d.unit_id,
-            title: d.title,
-            access,
-            writable: access == Access::Write,
-        })
-        .collect()
-}
-
 /// What `/api/me` answers for `user`.
 async fn me_of(state: &AppState, user: &User) -> Result<api::Me> {
     let agencies = state.library.agencies().await?;
@@ -269,12 +245,11 @@ async fn me_of(state: &AppState, user: &User) -> Result<api::Me> {
     let documents = doc_refs(&state.library, user);
     // Who is who, to name the authors of changes in the task history.
     let people: Vec<api::Person> = state
-        .library
-        .store()
+        .accounts
         .users()
         .await?
         .into_iter()
-        .filter(|u| crate::access::sees_people_of(user, u))
+        .filter(|u| crate::domain::access::sees_people_of(user, u))
         .map(|u| api::Person {
             username: u.username,
             display_name: u.display_name,
@@ -297,6 +272,6 @@ async fn me_of(state: &AppState, user: &User) -> Result<api::Me> {
         documents,
         sync_path: "/sync".into(),
         build: Some(user.role.client_build()),
-        bundle_key: Some(crate::bundles::server_public_key(&state.library).await?),
+        bundle_key: Some(crate::domain::bundles::server_public_key(&state.library).await?),
     })
 }

@@ -2,7 +2,7 @@
 //! may not send this gets `403` before a byte of the body is read), and within the route's
 //! limit, counted while the body streams in.
 //!
-//! Stage: *API*, before `crate::parsing`. axum's `Bytes` extractor would read the body before
+//! Stage: *API*, before `crate::domain::parsing`. axum's `Bytes` extractor would read the body before
 //! the handler runs, that is before the role is known; the routes that take files (plan files,
 //! bundles) take the raw [`Body`] instead and call [`read`] once they know the sender may.
 
@@ -10,8 +10,8 @@ use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, header};
 use futures::StreamExt;
 
+use crate::domain::plan_files::size_text;
 use crate::error::{AppError, Result};
-use crate::plan_files::size_text;
 
 /// Reads `body` whole, refusing it (`413`, naming `what` and `limit`) as soon as it is over
 /// `limit` bytes: at once when its `Content-Length` says so, else at the first chunk past the

@@ -1,9 +1,9 @@
-//! Bundle files over HTTP ([`crate::bundles`]): a tablet registers the key it signs bundles with
+//! Bundle files over HTTP ([`crate::domain::bundles`]): a tablet registers the key it signs bundles with
 //! (`POST /api/devices`), the office uploads a unit's bundle (`POST /api/bundles`, the body is
 //! the file) and downloads a starter bundle for a new tablet
 //! (`GET /api/bundles/starter?unit=…&plan=…`).
 //!
-//! Stage: *API*, in front of [`crate::bundles`].
+//! Stage: *API*, in front of [`crate::domain::bundles`].
 
 use axum::Json;
 use axum::Router;
@@ -44,8 +44,7 @@ async fn register_device(
     }
     let now_ms = crate::unix_now() * 1000;
     match state
-        .library
-        .store()
+        .accounts
         .register_device_key(auth.user.id, key, &device.label, now_ms)
         .await?
     {
@@ -59,14 +58,14 @@ async fn register_device(
 /// `POST /api/bundles`: the office imports a unit's bundle; answers what was applied, already
 /// known and refused ([`BundleReport`]). The role is checked before a byte of the file is read;
 /// the file is read within `limits.max_bundle_bytes` and opened on a blocking thread behind the
-/// parsing permits ([`crate::parsing`]), within `tiendo_shared::bundle::Bounds`.
+/// parsing permits ([`crate::domain::parsing`]), within `tiendo_shared::bundle::Bounds`.
 async fn import(
     State(state): State<AppState>,
     auth: Authenticated,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<BundleReport>> {
-    crate::access::may_import_bundles(&auth.user)?;
+    crate::domain::access::may_import_bundles(&auth.user)?;
     let limit = state.config.limits.max_bundle_bytes;
     let bytes = super::body::read(body, &headers, limit, "gói dữ liệu").await?;
     let opened = state
@@ -75,9 +74,9 @@ async fn import(
             tiendo_shared::bundle::open(&bytes)
         })
         .await??;
-    let (opened, author) = crate::bundles::author(&state.library, opened).await?;
-    crate::access::may_import_bundle(&auth.user, &author)?;
-    let report = crate::bundles::import(
+    let (opened, author) = crate::domain::bundles::author(&state.library, opened).await?;
+    crate::domain::access::may_import_bundle(&auth.user, &author)?;
+    let report = crate::domain::bundles::import(
         &state.library,
         opened,
         &author,
@@ -113,8 +112,8 @@ async fn starter(
     } else {
         q.agency.clone()
     };
-    crate::access::may_make_starter(&auth.user, &agency)?;
-    let bytes = crate::bundles::starter(
+    crate::domain::access::may_make_starter(&auth.user, &agency)?;
+    let bytes = crate::domain::bundles::starter(
         &state.library,
         &agency,
         &q.unit,

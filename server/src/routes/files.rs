@@ -10,7 +10,7 @@
 //!   upload is dropped with a clear error;
 //! - a stored file is read by whoever may read a progress document that names it trustworthily
 //!   — the naming written by someone who sent the server the file's bytes, or the reader holding
-//!   them itself ([`crate::file_access`]) — and by nobody else (`404` alike whether it is not
+//!   them itself ([`crate::domain::file_access`]) — and by nobody else (`404` alike whether it is not
 //!   stored or not theirs);
 //! - an upload of a file the server holds is done at once only for a user who may read it
 //!   already; anyone else is answered exactly as for a new file and sends the bytes, which prove
@@ -35,10 +35,9 @@ use tiendo_shared::{DocKind, Progress, files, is_sha256};
 
 use super::auth::Authenticated;
 use crate::AppState;
-use crate::access::Access;
-use crate::accounts::User;
+use crate::domain::access::Access;
+use crate::domain::accounts::User;
 use crate::error::{AppError, Result};
-use crate::file_access::FileTrust;
 use crate::store::files::{Finished, NewUpload, PIECE, Upload};
 
 const TUS_VERSION: &str = "1.0.0";
@@ -171,12 +170,11 @@ async fn create(
     }
     // The shortcut for a stored file only for one who may read it already: to anyone else a
     // stored file and a new one answer alike, and the bytes are asked for (proof of possession).
-    let reuse = state.library.store().stored_file(&sha256).await?.is_some()
+    let reuse = state.files.stored(&sha256).await?.is_some()
         && named_for(&state, &auth, &sha256).await?.is_some();
     let id = hex::encode(rand::random::<[u8; 16]>());
     let upload = state
-        .library
-        .store()
+        .files
         .create_upload(
             NewUpload {
                 id: id.clone(),
@@ -202,7 +200,7 @@ async fn create(
 
 /// The upload `id` of this user (`404` for anyone else's: they do not learn it exists).
 async fn own_upload(state: &AppState, auth: &Authenticated, id: &str) -> Result<Upload> {
-    match state.library.store().upload(id).await? {
+    match state.files.upload(id).await? {
         Some(u) if u.declared.user_id == auth.user.id => Ok(u),
         _ => Err(AppError::NotFound("lượt tải lên".into())),
     }
@@ -251,7 +249,7 @@ async fn append(
             u.received
         )));
     }
-    let store = state.library.store();
+    let store = &state.files;
     let mut received = u.received;
     let mut buffer: Vec<u8> = Vec::with_capacity(PIECE);
     let mut stream = body.into_data_stream();
@@ -269,7 +267,7 @@ async fn append(
                 if buffer.len() >= PIECE {
                     let before = received;
                     received = store
-                        .append_upload(&id, received, std::mem::take(&mut buffer))
+                        .append(&id, received, std::mem::take(&mut buffer))
                         .await?;
                     check_kind(&state, &u, before, received).await?;
                 }
@@ -284,14 +282,14 @@ async fn append(
     // What arrived before the end (or the cut) is kept: the client resumes after it.
     if !buffer.is_empty() {
         let before = received;
-        received = store.append_upload(&id, received, buffer).await?;
+        received = store.append(&id, received, buffer).await?;
         check_kind(&state, &u, before, received).await?;
     }
     if cut {
         tracing::info!(upload = %id, received, "upload cut; kept what arrived");
     }
     if received == u.declared.size {
-        if let Finished::HashMismatch { actual } = store.finish_upload(&id).await? {
+        if let Finished::HashMismatch { actual } = store.finish(&id).await? {
             return Err(AppError::HashMismatch(format!(
                 "SHA-256 của tệp nhận được ({actual}) khác với SHA-256 khai báo ({}); tệp không được lưu",
                 u.declared.sha256
@@ -312,7 +310,7 @@ async fn check_kind(state: &AppState, u: &Upload, before: u64, after: u64) -> Re
     if before >= enough || (after < enough && after < u.declared.size) {
         return Ok(());
     }
-    let store = state.library.store();
+    let store = &state.files;
     let head = store
         .upload_head(&u.declared.id, files::SNIFF_BYTES)
         .await?;
@@ -330,7 +328,7 @@ async fn terminate(
     Path(id): Path<String>,
 ) -> Result<Response> {
     let u = own_upload(&state, &auth, &id).await?;
-    state.library.store().delete_upload(&u.declared.id).await?;
+    state.files.delete_upload(&u.declared.id).await?;
     Ok(tus(StatusCode::NO_CONTENT, &[]))
 }
 
@@ -347,18 +345,8 @@ async fn download(
     let named = named_for(&state, &auth, &sha256)
         .await?
         .ok_or_else(hidden)?;
-    let stored = state
-        .library
-        .store()
-        .stored_file(&sha256)
-        .await?
-        .ok_or_else(hidden)?;
-    let bytes = state
-        .library
-        .store()
-        .read_file(&sha256)
-        .await?
-        .ok_or_else(hidden)?;
+    let stored = state.files.stored(&sha256).await?.ok_or_else(hidden)?;
+    let bytes = state.files.read(&sha256).await?.ok_or_else(hidden)?;
     let disposition = format!(
         "inline; filename*=UTF-8''{}",
         url::form_urlencoded::byte_serialize(named.as_bytes()).collect::<String>()
@@ -381,11 +369,10 @@ async fn download(
 }
 
 /// The name under which a progress document the user may read names file `sha256`
-/// trustworthily ([`crate::file_access`]), if any: first the documents it was uploaded for
+/// trustworthily ([`crate::domain::file_access`]), if any: first the documents it was uploaded for
 /// (where it almost always is), then every other one the user may read.
 async fn named_for(state: &AppState, auth: &Authenticated, sha256: &str) -> Result<Option<String>> {
-    let store = state.library.store();
-    let trust = FileTrust::of(store, sha256).await?;
+    let trust = state.files.trust(sha256).await?;
     if trust.holders.is_empty() {
         // Not stored, or stored by nobody who proved it: nothing to serve.
         return Ok(None);
@@ -398,7 +385,7 @@ async fn named_for(state: &AppState, auth: &Authenticated, sha256: &str) -> Resu
         .filter(|(rec, _)| rec.kind == DocKind::Progress)
         .map(|(rec, _)| rec)
         .collect();
-    let likely = store.uploaded_for(sha256).await?;
+    let likely = state.files.uploaded_for(sha256).await?;
     let (first, rest): (Vec<_>, Vec<_>) = visible
         .into_iter()
         .partition(|d| likely.contains(&d.doc_id));

@@ -11,7 +11,7 @@ use axum::http::request::Parts;
 use axum::response::IntoResponse;
 
 use crate::AppState;
-use crate::access;
+use crate::domain::access;
 use crate::error::Result;
 use crate::routes::auth::Authenticated;
 

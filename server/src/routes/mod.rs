@@ -1,6 +1,6 @@
 //! HTTP routes: the JSON API, the sync socket and the built client's static files.
 //!
-//! Stage: *API*, reading from the [`Library`](crate::library::Library) and `shared::status`;
+//! Stage: *API*, reading from the [`Library`](crate::domain::library::Library) and `shared::status`;
 //! `/sync` hands sockets to [`crate::sync`].
 
 pub mod accounts;

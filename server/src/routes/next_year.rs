@@ -2,7 +2,7 @@
 //! of the year before: next year's plan drafted from this one, and a new year's plan set beside
 //! the last (`shared::next_year`).
 //!
-//! Stage: *API*, over the [`Library`](crate::library::Library). The draft is not stored: the
+//! Stage: *API*, over the [`Library`](crate::domain::library::Library). The draft is not stored: the
 //! office corrects it in the import preview and saves it through `POST /api/plans` like any
 //! plan; that import records what the plan continues ([`previous_of`], [`record`]) — the
 //! draft's own claim checked against the stored plans, or, for a plan read from a file, its
@@ -16,7 +16,7 @@ use tiendo_shared::next_year::{self, Comparison, Draft, Previous};
 use tiendo_shared::{Date, PeriodKind, Plan};
 
 use crate::AppState;
-use crate::access::{self, Access};
+use crate::domain::access::{self, Access};
 use crate::error::{AppError, Result};
 use crate::routes::auth::Authenticated;
 use crate::store::DocKind;

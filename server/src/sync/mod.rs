@@ -10,7 +10,7 @@
 //! - [`frame`]: the protocol message as bytes — decode, the stateless checks, encode;
 //! - [`pump`]: one connection's loop, generic over any `Sink`/`Stream` of WebSocket messages
 //!   (a test drives it with channels): the first frame must be the `join`, whose peer id is bound
-//!   to the user ([`Peers::bind`](crate::access::Peers::bind)) and samod told to expect it;
+//!   to the user ([`Peers::bind`](crate::domain::access::Peers::bind)) and samod told to expect it;
 //!   every inbound frame is checked before samod sees it (binary, within the size limit, a
 //!   well-formed protocol and automerge sync message whose chunks inflate to at most
 //!   [`frame::MAX_INFLATED_BYTES`] together, at most so many documents per connection);
@@ -18,14 +18,12 @@
 //!   write are logged (samod ignores them); an outbound sync message is held back until every
 //!   change in the heads it announces is committed to SQLite, so a client never hears "stored"
 //!   for a change a crash could still lose;
-//! - [`admit`]: every change a user may write is attested (who delivered it, when) and, where
-//!   reporting steps live, checked before samod applies it ([`steps`] holds the cheap test of
-//!   whether a frame could touch a step at all).
+//! - the gate every change a user may write passes is the domain's
+//!   ([`crate::domain::admit`]): attested (who delivered it, when) and, where reporting steps
+//!   live, checked before samod applies it.
 
-pub mod admit;
 pub mod frame;
 pub mod pump;
-pub mod steps;
 
 use std::time::Duration;
 
@@ -34,7 +32,7 @@ pub use frame::Frame;
 /// How long a new socket may take to send its `join`.
 pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// How often an open connection re-checks its session (an expiry; sessions ended or users
-/// disabled by another process are noticed within a second by [`crate::sessions_elsewhere`]).
+/// disabled by another process are noticed within a second by [`crate::domain::sessions_elsewhere`]).
 pub const SESSION_RECHECK: Duration = Duration::from_secs(60);
 /// How often a client that asked for it (`/sync?keepalive=1`) hears from an idle connection: a
 /// text frame `k` (the browser cannot see WebSocket pings), so a tablet notices a dead link in

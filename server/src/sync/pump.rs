@@ -1,7 +1,7 @@
 //! One sync connection's loop: handshake, inbound checks, outbound durability, session
 //! re-checks — between any `Sink`/`Stream` of WebSocket messages and samod's [`Transport`].
 //!
-//! Stage: *transport*. [`crate::routes::sync`] hands it the split socket; a test can hand it
+//! Stage: *transport*. the `/sync` route hands it the split socket; a test can hand it
 //! channels instead.
 
 use std::collections::{HashMap, HashSet};
@@ -15,9 +15,9 @@ use samod::{PeerId, Transport};
 use super::frame::{Frame, decode, inspect};
 use super::{HANDSHAKE_TIMEOUT, KEEPALIVE, SESSION_RECHECK, STORAGE_TIMEOUT, close_code};
 use crate::AppState;
-use crate::access::Access;
-use crate::accounts::User;
-use crate::routes::auth::Authenticated;
+use crate::domain::access::Access;
+use crate::domain::accounts::User;
+use crate::domain::session::Authenticated;
 use crate::store::DocKind;
 
 fn close(code: u16, reason: &str) -> Message {
@@ -100,7 +100,7 @@ impl Checker<'_> {
                 }
             }
             if !sync.changes.is_empty() {
-                let policy = crate::access::Policy {
+                let policy = crate::domain::access::Policy {
                     peers: self.state.library.peers().clone(),
                     catalogue: self.state.library.catalogue().clone(),
                 };
@@ -180,16 +180,16 @@ async fn gate(
         )
         .await;
     match verdict {
-        super::admit::Verdict::Pass(added) => {
+        crate::domain::admit::Verdict::Pass(added) => {
             if !added.is_empty()
-                && let Err(e) = state.library.store().record_receipts(doc, &added).await
+                && let Err(e) = state.library.record_receipts(doc, &added).await
             {
                 // The step still counts; only its arrival time is not known.
                 tracing::error!(error = %e, doc, "could not record reporting steps' arrival");
             }
             Ok(())
         }
-        super::admit::Verdict::Refuse(why) => Err(why),
+        crate::domain::admit::Verdict::Refuse(why) => Err(why),
     }
 }
 
@@ -370,7 +370,7 @@ pub async fn run<S, R, E>(
                 Some(bytes) => {
                     let announced = announced_heads(&bytes);
                     if let Some((doc, heads)) = &announced
-                        && !state.library.store().wait_durable(doc, heads, STORAGE_TIMEOUT).await
+                        && !state.library.wait_durable(doc, heads, STORAGE_TIMEOUT).await
                     {
                         tracing::error!(doc, "changes not committed in time; closing");
                         let _ = ws_tx.send(close(close_code::SERVER_ERROR, "storage did not confirm")).await;

@@ -531,10 +531,10 @@ async fn province_rollup(rows: &mut Vec<Row>, sizes: Sizes) {
         let store = tiendo_server::store::Store::open(&dir.path().join("tiendo.sqlite"))
             .expect("the province's database");
         store
-            .add_user(tiendo_server::accounts::NewUser {
+            .add_user(tiendo_server::domain::accounts::NewUser {
                 username: "so-noi-vu".into(),
                 display_name: "Sở Nội vụ".into(),
-                role: tiendo_server::accounts::Role::ProvinceViewer,
+                role: tiendo_server::domain::accounts::Role::ProvinceViewer,
                 agency_id: None,
                 unit_id: None,
                 password: "mat-khau-do-hieu-nang".into(),
@@ -573,16 +573,16 @@ async fn province_rollup(rows: &mut Vec<Row>, sizes: Sizes) {
         // What the server kept is not used: every document is hydrated.
         let store = tiendo_server::store::Store::without_readings(store);
         let config = tiendo_server::config::Config::default();
-        let rules = tiendo_server::province::Rules {
+        let rules = tiendo_server::domain::province::Rules {
             score: config.score.clone(),
             plan_deadline: config.province.plan_deadline().expect("a deadline"),
         };
         let started = Instant::now();
-        let rollup = tiendo_server::province::rollup(
+        let rollup = tiendo_server::domain::province::rollup(
             &store,
             &store,
             |_| true,
-            tiendo_server::province::Ask::new(
+            tiendo_server::domain::province::Ask::new(
                 None,
                 Some(tiendo_shared::PeriodKind::Q3),
                 Some("2025-09-30".parse().unwrap()),

@@ -5,19 +5,21 @@
 //! here and runs `shared::status` over them. Every document goes through samod, so what is stored
 //! is exactly what an automerge-repo peer syncs.
 
+mod import;
+
+pub use import::ImportReport;
+
 use std::str::FromStr;
 
 use samod::storage::{Storage, StorageKey};
 use samod::{DocumentId, PeerId, Repo};
-use serde::Serialize;
 
-use tiendo_shared::import::units::NewUnit;
 use tiendo_shared::status::Summary;
-use tiendo_shared::{Agency, Date, Imported, Org, PeriodKind, Plan, Progress, doc};
+use tiendo_shared::{Date, Org, PeriodKind, Plan, Progress, doc};
 
-use crate::access::{Catalogue, Peers, Policy};
-use crate::error::{AppError, Result};
-use crate::reader::PlanData;
+use crate::domain::access::{Catalogue, Peers, Policy};
+use crate::domain::documents::PlanData;
+use crate::domain::error::{DomainError, Result};
 use crate::store::{DocKind, DocRecord, Store};
 
 /// The author recorded on documents the server itself creates.
@@ -32,33 +34,18 @@ pub struct Library {
     peers: Peers,
     acceptor: samod::AcceptorHandle,
     lock: Option<std::sync::Arc<std::fs::File>>,
-    rollups: crate::province::Rollups,
+    rollups: crate::domain::province::Rollups,
     /// Documents' models as last hydrated, by heads.
-    models: Models,
+    models: crate::domain::documents::Models,
     /// The repo's handles of the documents asked for ([`Library::handle`]).
     handles: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, samod::DocHandle>>>,
     /// The tasks following organisation documents ([`Library::watch_org`]), ended by
     /// [`Library::stop`] (each holds the library, and with it the data directory's lock).
     watchers: std::sync::Arc<std::sync::Mutex<Vec<tokio::task::AbortHandle>>>,
-    /// What each document admitted and how ([`crate::sync::admit`]).
-    admission: std::sync::Arc<crate::sync::admit::Admission>,
-}
-
-/// What an import created.
-#[derive(Debug, Clone, Serialize)]
-pub struct ImportReport {
-    /// The plan's id.
-    pub plan_id: String,
-    /// The plan document.
-    pub plan_doc: String,
-    /// The organisation document.
-    pub org_doc: String,
-    /// Unit id → its progress document.
-    pub progress_docs: Vec<(String, String)>,
-    /// Number of tasks.
-    pub tasks: usize,
-    /// What the importer could not place.
-    pub unplaced: Vec<tiendo_shared::Unplaced>,
+    /// The import a test asked to fail part-way ([`Library::with_import_fault`]).
+    import_fault: std::sync::Arc<std::sync::Mutex<Option<(String, usize)>>>,
+    /// What each document admitted and how ([`crate::domain::admit`]).
+    admission: std::sync::Arc<crate::domain::admit::Admission>,
 }
 
 /// A plan as listed by the API (from `shared::api`).
@@ -90,7 +77,7 @@ async fn follow_other_nodes(
     repo: Repo,
     store: Store,
     catalogue: Catalogue,
-    admission: std::sync::Arc<crate::sync::admit::Admission>,
+    admission: std::sync::Arc<crate::domain::admit::Admission>,
 ) {
     use crate::store::postgres::Foreign;
     use tokio::sync::broadcast::error::RecvError;
@@ -162,7 +149,7 @@ impl Library {
             .await;
         let acceptor =
             repo.make_acceptor(url::Url::parse("ws://tiendo.invalid/sync").expect("a valid URL"))?;
-        let admission = std::sync::Arc::new(crate::sync::admit::Admission::default());
+        let admission = std::sync::Arc::new(crate::domain::admit::Admission::default());
         let follower = tokio::spawn(follow_other_nodes(
             repo.clone(),
             store.clone(),
@@ -190,6 +177,7 @@ impl Library {
             rollups: Default::default(),
             models: Default::default(),
             handles: Default::default(),
+            import_fault: Default::default(),
             watchers: std::sync::Arc::new(std::sync::Mutex::new(vec![
                 follower.abort_handle(),
                 refusals.abort_handle(),
@@ -201,6 +189,13 @@ impl Library {
     /// Keeps the data directory's lock file for as long as the library lives.
     pub fn with_lock(mut self, lock: std::fs::File) -> Library {
         self.lock = Some(std::sync::Arc::new(lock));
+        self
+    }
+
+    /// Makes the import of plan `fault.0` fail, once, as it is about to create the progress
+    /// document of its `fault.1`-th unit. **Tests only** ([`crate::config::Config::fail_import`]).
+    pub fn with_import_fault(self, fault: Option<(String, usize)>) -> Library {
+        *self.import_fault.lock().unwrap_or_else(|p| p.into_inner()) = fault;
         self
     }
 
@@ -237,7 +232,7 @@ impl Library {
             .all()
             .into_iter()
             .find(|d| d.kind == DocKind::Org && d.agency_id == agency_id)
-            .ok_or_else(|| AppError::NotFound(format!("cơ quan {agency_id}")))?;
+            .ok_or_else(|| DomainError::NotFound(format!("cơ quan {agency_id}")))?;
         self.read(&rec.doc_id).await
     }
 
@@ -247,7 +242,7 @@ impl Library {
         let handle = self.handle(doc_id).await?;
         tokio::task::spawn_blocking(move || handle.with_document(|d| d.save()))
             .await
-            .map_err(|e| AppError::Interrupted(e.to_string()))
+            .map_err(|e| DomainError::Interrupted(e.to_string()))
     }
 
     /// Every evidence file a progress document names now (SHA-256s).
@@ -261,7 +256,7 @@ impl Library {
                 Ok(p) => named.extend(p.files().map(|f| f.sha256.clone())),
                 // A document that does not read keeps every file: none is deleted on a guess.
                 Err(_) => {
-                    return Err(AppError::Interrupted(format!(
+                    return Err(DomainError::Interrupted(format!(
                         "tài liệu {} không đọc được; không dọn tệp minh chứng",
                         rec.doc_id
                     )));
@@ -283,7 +278,7 @@ impl Library {
 
     /// Every agency with a stored organisation document.
     pub async fn agencies(&self) -> Result<Vec<tiendo_shared::Agency>> {
-        crate::reader::agencies(self).await
+        crate::domain::documents::agencies(self).await
     }
 
     /// The samod repo (for sync connections).
@@ -295,9 +290,59 @@ impl Library {
         &self.store
     }
 
-    /// Admission of delivered changes ([`crate::sync::admit`]).
-    pub fn admission(&self) -> &crate::sync::admit::Admission {
+    /// Admission of delivered changes ([`crate::domain::admit`]).
+    pub fn admission(&self) -> &crate::domain::admit::Admission {
         &self.admission
+    }
+
+    /// The store's schema version (`/api/health`).
+    pub async fn schema_version(&self) -> Result<i64> {
+        Ok(self.store.schema_version().await?)
+    }
+
+    /// Writes refused by every node of the deployment since it was set up.
+    pub async fn refused_writes_everywhere(&self) -> Result<u64> {
+        Ok(self.peers.refused_in_store(&self.store).await?)
+    }
+
+    /// The report files generated for plan `plan_id`.
+    pub async fn generated_reports(
+        &self,
+        plan_id: &str,
+    ) -> Result<Vec<crate::store::GeneratedReport>> {
+        Ok(self.store.generated_reports(plan_id).await?)
+    }
+
+    /// When each reporting step of documents `doc_ids` reached the server (step id → Unix ms).
+    pub async fn receipts(
+        &self,
+        doc_ids: &[String],
+    ) -> Result<std::collections::BTreeMap<String, i64>> {
+        Ok(self.store.receipts(doc_ids).await?)
+    }
+
+    /// Records when reporting `steps` (id, Unix ms) of `doc_id` reached the server.
+    pub async fn record_receipts(&self, doc_id: &str, steps: &[(String, i64)]) -> Result<()> {
+        Ok(self.store.record_receipts(doc_id, steps).await?)
+    }
+
+    /// Who delivered each change of documents `doc_ids`, and when.
+    pub async fn attestations_of(
+        &self,
+        doc_ids: &[String],
+    ) -> Result<Vec<crate::store::attest::Attested>> {
+        Ok(self.store.attestations_of(doc_ids).await?)
+    }
+
+    /// Waits until every change in `heads` of `doc_id` is committed; `false` if not within
+    /// `timeout`.
+    pub async fn wait_durable(
+        &self,
+        doc_id: &str,
+        heads: &[automerge::ChangeHash],
+        timeout: std::time::Duration,
+    ) -> bool {
+        self.store.wait_durable(doc_id, heads, timeout).await
     }
 
     /// Whether nothing has been imported yet.
@@ -316,205 +361,6 @@ impl Library {
         Ok(handle.document_id().to_string())
     }
 
-    /// Imports a plan text: the plan document, the organisation document (once per agency) and an
-    /// empty progress document for each unit. Refuses a plan already imported.
-    pub async fn import_text(&self, text: &str) -> Result<ImportReport> {
-        let imported = tiendo_shared::import(text)?;
-        self.import(imported, SYSTEM_AUTHOR).await
-    }
-
-    /// The organisation's record of agency `agency_id` and the agency as it stands there, if the
-    /// agency is known.
-    async fn known_agency(&self, agency_id: &str) -> Result<Option<(DocRecord, Agency)>> {
-        let Some(rec) = self
-            .catalogue
-            .all()
-            .into_iter()
-            .find(|d| d.kind == DocKind::Org && d.agency_id == agency_id)
-        else {
-            return Ok(None);
-        };
-        let org: Org = self.read(&rec.doc_id).await?;
-        Ok(org.agency(agency_id).cloned().map(|a| (rec, a)))
-    }
-
-    /// The units `imported` names that its agency's organisation does not know (none for an
-    /// agency's first plan): what the office maps or confirms in the preview
-    /// ([`tiendo_shared::import::units`]).
-    pub async fn new_units(&self, imported: &Imported) -> Result<Vec<NewUnit>> {
-        Ok(match self.known_agency(&imported.plan.agency_id).await? {
-            Some((_, agency)) => tiendo_shared::import::units::new_units(imported, &agency),
-            None => Vec::new(),
-        })
-    }
-
-    /// Stores an imported plan as `by` (see [`Library::import_text`]). For a known agency, the
-    /// units the plan names that the organisation does not know are settled first, as the
-    /// office chose in the preview ([`Imported::choices`]): a rename or an establishment is
-    /// recorded from its day, so no earlier period counts a unit that did not exist then; a
-    /// plan with a new unit and no choice for it is refused before anything is written.
-    pub async fn import(&self, imported: Imported, by: &str) -> Result<ImportReport> {
-        let known = self.known_agency(&imported.plan.agency_id).await?;
-        let (imported, settled) = match &known {
-            Some((_, agency)) => {
-                let choices = imported.choices.clone();
-                let s = tiendo_shared::import::units::settle(imported, agency, &choices)
-                    .map_err(|e| AppError::BadRequest(e.to_string()))?;
-                (s.imported.clone(), Some(s))
-            }
-            None => (imported, None),
-        };
-        let Imported {
-            plan,
-            org,
-            unplaced,
-            ..
-        } = imported;
-        let existing = self.catalogue.all();
-        if existing
-            .iter()
-            .any(|d| d.kind == DocKind::Plan && d.plan_id.as_deref() == Some(plan.id.as_str()))
-        {
-            return Err(AppError::Conflict(format!(
-                "kế hoạch {} đã được nhập",
-                plan.id
-            )));
-        }
-        let agency = org
-            .agency(&plan.agency_id)
-            .cloned()
-            .ok_or_else(|| AppError::BadRequest("kế hoạch không có cơ quan ban hành".into()))?;
-        let plan_doc = self.create(&plan).await?;
-        self.register(DocRecord {
-            doc_id: plan_doc.clone(),
-            kind: DocKind::Plan,
-            agency_id: agency.id.clone(),
-            plan_id: Some(plan.id.clone()),
-            unit_id: None,
-            title: plan.title.clone(),
-        })
-        .await?;
-        let (org_doc, agency) = match existing
-            .iter()
-            .find(|d| d.kind == DocKind::Org && d.agency_id == agency.id)
-        {
-            // A later plan of a known agency: units it names that the organisation lacks are
-            // added, so its tasks resolve; every unit of the agency gets a progress document.
-            Some(d) => {
-                let settled = settled.unwrap_or_else(|| unreachable!("a known agency is settled"));
-                self.merge_units(&d.doc_id, &agency, &settled.spellings)
-                    .await?;
-                let basis = tiendo_shared::lineage::Basis {
-                    number: format!("Kế hoạch số {}", plan.number.trim()),
-                    date: plan.date,
-                };
-                for (op, on) in &settled.operations {
-                    let change = self
-                        .record_org_change(&agency.id, op, *on, basis.clone(), by)
-                        .await?;
-                    tracing::info!(agency = %agency.id, change = %change.id, kind = change.kind.as_str(), unit = %change.unit, on = %change.on, "unit settled by a later plan");
-                }
-                let org: Org = self.read(&d.doc_id).await?;
-                let agency = org.agency(&agency.id).cloned().ok_or_else(|| {
-                    AppError::NotFound(format!("cơ quan {} trong tổ chức", agency.id))
-                })?;
-                (d.doc_id.clone(), agency)
-            }
-            None => {
-                let id = self.create(&org).await?;
-                self.register(DocRecord {
-                    doc_id: id.clone(),
-                    kind: DocKind::Org,
-                    agency_id: agency.id.clone(),
-                    plan_id: None,
-                    unit_id: None,
-                    title: agency.name.clone(),
-                })
-                .await?;
-                // Its lineage and accounts follow the admin's changes from now on.
-                self.watch_org(id.clone());
-                (id, agency)
-            }
-        };
-        let mut progress_docs = Vec::new();
-        // Every unit that still exists when the plan starts (one merged away before has no part
-        // in it; its successor carries its work).
-        let lineage = agency.lineage();
-        let start = plan
-            .year
-            .and_then(|y| Date::from_dmy(1, 1, y).ok())
-            .or(plan.date);
-        for unit in agency
-            .units
-            .iter()
-            .filter(|u| start.is_none_or(|s| lineage.end_of(&u.id).is_none_or(|c| c.on > s)))
-        {
-            let id = self.create(&Progress::new(&plan.id, &unit.id)).await?;
-            self.register(DocRecord {
-                doc_id: id.clone(),
-                kind: DocKind::Progress,
-                agency_id: agency.id.clone(),
-                plan_id: Some(plan.id.clone()),
-                unit_id: Some(unit.id.clone()),
-                title: format!("Tiến độ – {}", unit.name),
-            })
-            .await?;
-            progress_docs.push((unit.id.clone(), id));
-        }
-        tracing::info!(plan = %plan.id, doc = %plan_doc, units = progress_docs.len(), "imported plan");
-        Ok(ImportReport {
-            plan_id: plan.id.clone(),
-            plan_doc,
-            org_doc,
-            progress_docs,
-            tasks: plan.tasks().count(),
-            unplaced,
-        })
-    }
-
-    /// Adds to the organisation document `doc_id` the units and outside bodies of `imported` it
-    /// does not have yet (by id) and the `spellings` (unit → a name a plan writes it as); returns
-    /// the agency as it then stands.
-    async fn merge_units(
-        &self,
-        doc_id: &str,
-        imported: &tiendo_shared::Agency,
-        spellings: &[(String, String)],
-    ) -> Result<tiendo_shared::Agency> {
-        let handle = self.handle(doc_id).await?;
-        let agency_id = imported.id.clone();
-        let merged = handle.with_document(|d| {
-            doc::update::<Org, _>(
-                d,
-                SYSTEM_AUTHOR,
-                tiendo_shared::doc::UnixTime(crate::unix_now()),
-                |org| {
-                    let agency = org.agencies.iter_mut().find(|a| a.id == agency_id)?;
-                    for unit in &imported.units {
-                        if agency.unit(&unit.id).is_none() {
-                            agency.units.push(unit.clone());
-                        }
-                    }
-                    for (id, name) in spellings {
-                        if let Some(u) = agency.units.iter_mut().find(|u| &u.id == id)
-                            && u.name != *name
-                            && !u.aliases.contains(name)
-                        {
-                            u.aliases.push(name.clone());
-                        }
-                    }
-                    for party in &imported.external_parties {
-                        if !agency.external_parties.contains(party) {
-                            agency.external_parties.push(party.clone());
-                        }
-                    }
-                    Some(agency.clone())
-                },
-            )
-        })?;
-        merged.ok_or_else(|| AppError::NotFound(format!("cơ quan {} trong tổ chức", imported.id)))
-    }
-
     /// The repo's handle of document `doc_id`, kept once found: asking the repo again is a
     /// round trip through its actors, and the roll-up asks for every document's heads.
     pub(crate) async fn handle(&self, doc_id: &str) -> Result<samod::DocHandle> {
@@ -527,12 +373,12 @@ impl Library {
             return Ok(h.clone());
         }
         let id = DocumentId::from_str(doc_id)
-            .map_err(|_| AppError::NotFound(format!("document {doc_id}")))?;
+            .map_err(|_| DomainError::NotFound(format!("document {doc_id}")))?;
         let handle = self
             .repo
             .find(id)
             .await?
-            .ok_or_else(|| AppError::NotFound(format!("document {doc_id}")))?;
+            .ok_or_else(|| DomainError::NotFound(format!("document {doc_id}")))?;
         self.handles
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -575,12 +421,12 @@ impl Library {
 
     /// The plan `plan_id` and the organisation of its agency.
     pub async fn plan(&self, plan_id: &str) -> Result<(Plan, Org)> {
-        crate::reader::plan(self, plan_id).await
+        crate::domain::documents::plan(self, plan_id).await
     }
 
     /// The plan `plan_id`, its organisation and every unit's progress, read through the repo.
     pub async fn plan_data(&self, plan_id: &str) -> Result<PlanData> {
-        crate::reader::gather(self, plan_id).await
+        crate::domain::documents::gather(self, plan_id).await
     }
 
     /// The merged status of `plan_id` over every unit's progress document.
@@ -606,47 +452,7 @@ impl Library {
         let at = crate::unix_now() * 1000;
         handle
             .with_document(|d| tiendo_shared::year::record(d, link, at))
-            .map_err(|e| AppError::BadRequest(e.to_string()))
-    }
-
-    /// Imports `imported` as the replacement of plan `replaces` from `from` (a mid-year plan of
-    /// the same agency and year, "kế hoạch 6 tháng cuối năm"): under its own id (the year's id
-    /// with `-thay-the`, numbered when taken) and linked to the plan it replaces.
-    pub async fn import_replacement(
-        &self,
-        mut imported: Imported,
-        replaces: &str,
-        from: Date,
-        basis: tiendo_shared::lineage::Basis,
-        by: &str,
-    ) -> Result<ImportReport> {
-        let old = self.plan(replaces).await?.0;
-        if old.agency_id != imported.plan.agency_id {
-            return Err(AppError::BadRequest(format!(
-                "kế hoạch thay thế phải của cùng cơ quan ({})",
-                old.agency_id
-            )));
-        }
-        let taken = |id: &str| self.plan_doc_record(id).is_ok();
-        let base = format!("{}-thay-the", imported.plan.id);
-        let mut id = base.clone();
-        let mut n = 2;
-        while taken(&id) {
-            id = format!("{base}-{n}");
-            n += 1;
-        }
-        imported.plan.id = id;
-        let report = self.import(imported, by).await?;
-        let link = tiendo_shared::year::PlanLink {
-            id: tiendo_shared::workflow::step_id(by, crate::unix_now() * 1000, rand::random()),
-            kind: tiendo_shared::year::LinkKind::Replaces,
-            plan_id: replaces.to_string(),
-            from,
-            basis,
-            by: by.to_string(),
-        };
-        self.link_plan(&report.plan_id, &link).await?;
-        Ok(report)
+            .map_err(|e| DomainError::BadRequest(e.to_string()))
     }
 
     /// The catalogue record of plan `plan_id`'s document.
@@ -655,17 +461,17 @@ impl Library {
             .all()
             .into_iter()
             .find(|d| d.kind == DocKind::Plan && d.plan_id.as_deref() == Some(plan_id))
-            .ok_or_else(|| AppError::NotFound(format!("kế hoạch {plan_id}")))
+            .ok_or_else(|| DomainError::NotFound(format!("kế hoạch {plan_id}")))
     }
 
-    /// The year of plan `plan_id` (see [`crate::reader::year`]).
+    /// The year of plan `plan_id` (see [`crate::domain::documents::year`]).
     pub async fn year(
         &self,
         plan_id: &str,
         period: PeriodKind,
         as_of: Date,
     ) -> Result<tiendo_shared::year::Year> {
-        crate::reader::year(self, plan_id, period, as_of).await
+        crate::domain::documents::year(self, plan_id, period, as_of).await
     }
 
     /// The heads of document `doc_id` as the repo holds it now.
@@ -675,7 +481,7 @@ impl Library {
     }
 
     /// The province's roll-up kept by this library (rows recomputed only for changed agencies).
-    pub fn rollups(&self) -> &crate::province::Rollups {
+    pub fn rollups(&self) -> &crate::domain::province::Rollups {
         &self.rollups
     }
 
@@ -698,8 +504,8 @@ impl Library {
         }
     }
 
-    /// The readings kept by version ([`Models`]).
-    pub(crate) fn models(&self) -> &Models {
+    /// The readings kept by version ([`crate::domain::documents::Models`]).
+    pub(crate) fn models(&self) -> &crate::domain::documents::Models {
         &self.models
     }
 
@@ -726,49 +532,5 @@ impl Library {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .push(task.abort_handle());
-    }
-}
-
-/// Each document's reading as last made, with the version it was made from
-/// ([`crate::reader::Version`]: heads in the repo, or the print of its stored chunks): a status
-/// or a roll-up reads again only the documents that changed since (hydrating a unit's year of
-/// progress is most of a status's work). One reading per document and way of reading it (the
-/// repo's, the store's), replaced when it changes.
-#[derive(Clone, Default)]
-pub struct Models(
-    std::sync::Arc<std::sync::Mutex<std::collections::HashMap<(String, bool), Kept>>>,
-);
-
-/// A reading and the version it was made from.
-type Kept = (
-    crate::reader::Version,
-    std::sync::Arc<dyn std::any::Any + Send + Sync>,
-);
-
-impl Models {
-    /// The reading of `doc_id` kept for exactly `version`, as a `T`.
-    pub fn get<T: Clone + 'static>(
-        &self,
-        doc_id: &str,
-        version: &crate::reader::Version,
-    ) -> Option<T> {
-        let kept = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        let (at, model) = kept.get(&(doc_id.to_string(), version.is_stored()))?;
-        (at == version)
-            .then(|| model.downcast_ref::<T>().cloned())
-            .flatten()
-    }
-
-    /// Keeps `model`, made from `doc_id` at `version`.
-    pub fn keep<T: Send + Sync + 'static>(
-        &self,
-        doc_id: &str,
-        version: crate::reader::Version,
-        model: T,
-    ) {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).insert(
-            (doc_id.to_string(), version.is_stored()),
-            (version, std::sync::Arc::new(model)),
-        );
     }
 }

@@ -3,7 +3,7 @@
 //! running repo's documents) or by print (stored chunks), and in SQLite by print, so that a
 //! restarted server does not hydrate again what did not change.
 //!
-//! Stage: *store → model*, between the documents and [`crate::reader::PlanData`].
+//! Stage: *store → model*, between the documents and [`crate::domain::documents::PlanData`].
 
 use std::collections::BTreeMap;
 
@@ -12,7 +12,7 @@ use tiendo_shared::schema::DocKind;
 use tiendo_shared::workflow::{self, Configured, Step};
 use tiendo_shared::{PeriodKind, doc};
 
-use crate::error::Result;
+use crate::domain::error::Result;
 
 /// A document's model and the reporting steps it holds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -16,8 +16,8 @@ use tiendo_shared::report::ScoreRule;
 use tiendo_shared::status::{AsOf, as_of_in, working_period};
 use tiendo_shared::{Date, PeriodKind, Plan};
 
-use crate::error::Result;
-use crate::reader::{DocReader, gather};
+use crate::domain::documents::{DocReader, gather};
+use crate::domain::error::Result;
 use crate::store::{DocKind, DocRecord, Store};
 
 /// What a roll-up is computed with.
@@ -144,7 +144,7 @@ pub async fn agency_row(
         return Ok(row);
     }
     // The plan continues others' year: its row counts them by the combining rule.
-    let year = crate::reader::year(reader, plan_id, period, as_of).await?;
+    let year = crate::domain::documents::year(reader, plan_id, period, as_of).await?;
     Ok(province::with_year(
         row,
         &year,
@@ -237,7 +237,7 @@ impl PlanFacts {
 #[derive(Clone, Default)]
 pub struct Rollups {
     rows: Arc<Mutex<HashMap<Key, (String, AgencyRow)>>>,
-    plans: Arc<Mutex<HashMap<String, (crate::reader::Version, PlanFacts)>>>,
+    plans: Arc<Mutex<HashMap<String, (crate::domain::documents::Version, PlanFacts)>>>,
 }
 
 impl Rollups {
@@ -255,8 +255,8 @@ impl Rollups {
         let made = library.store().generated_counts().await?;
         // Every document's version: the print of its stored chunks, or its heads in the repo
         // where the library holds it (nothing is loaded to ask).
-        let reader = crate::reader::Stored(library);
-        let mut versions: HashMap<String, crate::reader::Version> = HashMap::new();
+        let reader = crate::domain::documents::Stored(library);
+        let mut versions: HashMap<String, crate::domain::documents::Version> = HashMap::new();
         // Which plans are of the year, and the day each is computed as of: from each plan
         // document's facts, read again only when it changed.
         let mut years = Vec::new();
@@ -352,14 +352,14 @@ impl Rollups {
             let (library, rules, permits) = (library.unlocked(), rules.clone(), permits.clone());
             work.spawn(async move {
                 let _turn = permits.acquire_owned().await;
-                let reader = crate::reader::Stored(&library);
+                let reader = crate::domain::documents::Stored(&library);
                 let row = agency_row(&reader, library.store(), &key.0, period, key.2, &rules).await;
                 (i, key, print, row)
             });
         }
         while let Some(done) = work.join_next().await {
             let (i, key, print, row) =
-                done.map_err(|e| crate::error::AppError::Interrupted(e.to_string()))?;
+                done.map_err(|e| crate::domain::error::DomainError::Interrupted(e.to_string()))?;
             let row = row?;
             self.rows
                 .lock()

@@ -15,8 +15,13 @@ use tiendo_shared::workflow;
 use tiendo_shared::{Agency, Date, Org, PeriodKind, Plan, Progress, doc};
 
 use crate::Library;
-use crate::error::{AppError, Result};
-use crate::readings::{Readable, Reading, Steps};
+use crate::domain::error::{DomainError, Result};
+pub mod cache;
+pub mod readings;
+
+pub use cache::{Models, Version};
+
+use crate::domain::documents::readings::{Readable, Reading, Steps};
 use crate::store::receipts::Receipts;
 use crate::store::{DocKind, DocRecord, Store, StoreError};
 
@@ -74,38 +79,6 @@ impl DocReader for Store {
     }
 }
 
-/// Which state of a document a reading was made from: its heads in the running repo, or the
-/// print of its stored chunks ([`crate::store::prints`]).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Version(String);
-
-impl Version {
-    /// The state with these heads.
-    pub fn heads(heads: &[automerge::ChangeHash]) -> Version {
-        let mut s = String::from("h");
-        for h in heads {
-            s.push(':');
-            s.push_str(&h.to_string());
-        }
-        Version(s)
-    }
-
-    /// The state stored as these chunks.
-    pub fn stored(print: crate::store::prints::Print) -> Version {
-        Version(format!("p:{print}"))
-    }
-
-    /// Whether it is a stored state (else the repo's).
-    pub fn is_stored(&self) -> bool {
-        self.0.starts_with('p')
-    }
-
-    /// As text, for a fingerprint.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
 /// The reading of `doc_id` as stored: kept in SQLite for its print, else made from its chunks
 /// (and kept). Also says which stored state it is of.
 async fn stored_reading<T: Readable>(
@@ -123,7 +96,7 @@ async fn stored_reading<T: Readable>(
     let (d, print) = store.read_printed(doc_id).await?;
     let reading = tokio::task::spawn_blocking(move || Reading::<T>::of(&d))
         .await
-        .map_err(|e| AppError::Interrupted(e.to_string()))??;
+        .map_err(|e| DomainError::Interrupted(e.to_string()))??;
     store.keep_reading(doc_id, print, reading.to_bytes());
     Ok((print, reading))
 }
@@ -174,7 +147,7 @@ impl DocReader for Stored<'_> {
                 Ok(reading)
             }
             // Created but not stored yet: the repo has it.
-            Err(AppError::Store(StoreError::NotFound(_))) => self.0.reading(doc_id).await,
+            Err(DomainError::Store(StoreError::NotFound(_))) => self.0.reading(doc_id).await,
             Err(e) => Err(e),
         }
     }
@@ -189,7 +162,7 @@ pub async fn agencies(reader: &impl DocReader) -> Result<Vec<Agency>> {
     for rec in reader.records().await? {
         if rec.kind == DocKind::Org {
             let read = match reader.document(&rec.doc_id).await {
-                Ok(d) => doc::read::<Org, _>(&d).map_err(AppError::from),
+                Ok(d) => doc::read::<Org, _>(&d).map_err(DomainError::from),
                 Err(e) => Err(e),
             };
             match read {
@@ -252,7 +225,7 @@ impl PlanData {
     pub fn agency(&self) -> Result<&tiendo_shared::Agency> {
         self.org
             .agency(&self.plan.agency_id)
-            .ok_or_else(|| AppError::NotFound(format!("cơ quan {}", self.plan.agency_id)))
+            .ok_or_else(|| DomainError::NotFound(format!("cơ quan {}", self.plan.agency_id)))
     }
 
     /// The merged status (see `shared::status`).
@@ -284,7 +257,7 @@ impl PlanData {
     /// Where each unit's period report stands (`shared::workflow`), given when the server
     /// first received each step (`received`: by document, then step id, Unix ms). Only steps
     /// the server admitted count here: a step has its receipt, in its own document, once
-    /// admission judged who delivered it ([`crate::sync::admit`]); one that reached a document
+    /// admission judged who delivered it ([`crate::domain::admit`]); one that reached a document
     /// by any other way certifies nothing. A unit's step under the id of one of the office's
     /// does not count either (ids name receipts).
     pub fn reporting(
@@ -459,11 +432,11 @@ async fn plan_in(
     let rec = records
         .iter()
         .find(|d| d.kind == DocKind::Plan && d.plan_id.as_deref() == Some(plan_id))
-        .ok_or_else(|| AppError::NotFound(format!("kế hoạch {plan_id}")))?;
+        .ok_or_else(|| DomainError::NotFound(format!("kế hoạch {plan_id}")))?;
     let org_rec = records
         .iter()
         .find(|d| d.kind == DocKind::Org && d.agency_id == rec.agency_id)
-        .ok_or_else(|| AppError::NotFound(format!("tổ chức của kế hoạch {plan_id}")))?;
+        .ok_or_else(|| DomainError::NotFound(format!("tổ chức của kế hoạch {plan_id}")))?;
     let plan = reader.reading::<Plan>(&rec.doc_id).await?;
     let org = reader.reading::<Org>(&org_rec.doc_id).await?;
     Ok((plan.model, org.model, plan.steps, rec.doc_id.clone()))
@@ -549,7 +522,7 @@ pub async fn year(
             LinkKind::Absorbs => Role::Absorbed { from: link.from },
         };
         let linked = gather(reader, &link.plan_id).await.map_err(|e| {
-            AppError::NotFound(format!(
+            DomainError::NotFound(format!(
                 "kế hoạch liên kết {} của {plan_id}: {e}",
                 link.plan_id
             ))

@@ -1,11 +1,11 @@
 //! Sessions ended by another process close their sync sockets here at once: `tiendo user
 //! passwd` and `tiendo user disable` run beside the server, on the same SQLite file or
 //! PostgreSQL database, and end the user's sessions there; the server learns of it within a
-//! second or so instead of at its sockets' next session check ([`crate::sync::SESSION_RECHECK`],
+//! second or so instead of at its sockets' next session check (`sync::SESSION_RECHECK`,
 //! a minute).
 //!
 //! Stage: *accounts*, between the store and the open sync connections
-//! ([`crate::access::Peers`]). One cheap watcher per server, not a query per connection:
+//! ([`crate::domain::access::Peers`]). One cheap watcher per server, not a query per connection:
 //!
 //! - on SQLite, `PRAGMA data_version` every [`POLL`]: it changes only when another connection
 //!   committed (the server's own commits leave it alone), so a busy server does no more work;
@@ -18,7 +18,7 @@
 
 use std::time::Duration;
 
-use crate::library::Library;
+use crate::domain::library::Library;
 
 /// How often SQLite's `data_version` is read.
 pub const POLL: Duration = Duration::from_millis(500);

@@ -2,15 +2,15 @@
 //! by hand, with the same effect and the same rules as a sync of its author; and making a
 //! starter bundle (the plan, the organisation and a unit's documents) for a new tablet.
 //!
-//! Stage: *transport without a link*, beside `crate::sync`: `routes::bundles` (the office's
+//! Stage: *transport without a link*, beside the sync socket: the bundle routes (the office's
 //! upload) and `tiendo bundle` (the CLI) hand bytes here; the documents' changes go into the
 //! repo like a peer's and are acknowledged only once stored.
 //!
 //! Who a bundle is from is decided by its signature alone: the key must be registered
 //! (`POST /api/devices`) to an enabled user, whose name the manifest must carry. Then each
-//! document is applied only if that user may write it ([`crate::access`]), only on top of
+//! document is applied only if that user may write it ([`crate::domain::access`]), only on top of
 //! changes the server has (its `deps`), and only if it passes the reporting-step gate
-//! ([`crate::sync::admit`], which attests every change to the bundle's signed author); each
+//! ([`crate::domain::admit`], which attests every change to the bundle's signed author); each
 //! file only if a document of the bundle the author may write names it, and only if its bytes are of the type named. Applying is idempotent (automerge
 //! changes and content-addressed files): a bundle imported twice changes nothing the second
 //! time, and bundles apply in any order.
@@ -21,13 +21,13 @@ use tiendo_shared::api::{BundleDocument, BundleFile, BundleOutcome, BundleReport
 use tiendo_shared::bundle::{self, Author, DocData, Kind};
 use tiendo_shared::{DocKind, Progress, files};
 
-use crate::access::Access;
-use crate::accounts::{Role, User};
-use crate::error::{AppError, Result};
-use crate::library::Library;
+use crate::domain::access::Access;
+use crate::domain::accounts::{Role, User};
+use crate::domain::admit::Verdict;
+use crate::domain::error::{DomainError, Result};
+use crate::domain::library::Library;
 use crate::store::attest::Via;
 use crate::store::files::{Finished, NewUpload, PIECE};
-use crate::sync::admit::Verdict;
 
 /// How long an import waits for its documents' changes to be stored before it says so.
 const STORING: std::time::Duration = std::time::Duration::from_secs(30);
@@ -60,24 +60,24 @@ pub async fn author_of(library: &Library, bytes: &[u8]) -> Result<(bundle::Opene
 /// The author of an opened bundle (see [`author_of`]).
 pub async fn author(library: &Library, opened: bundle::Opened) -> Result<(bundle::Opened, User)> {
     if opened.manifest.kind != Kind::Unit {
-        return Err(AppError::BadRequest(
+        return Err(DomainError::BadRequest(
             "đây là gói khởi tạo cho máy tính bảng, không nhập vào máy chủ".into(),
         ));
     }
     let Some(author) = library.store().device_key_owner(opened.key).await? else {
-        return Err(AppError::Forbidden(format!(
+        return Err(DomainError::Forbidden(format!(
             "gói được ký bằng khoá {} chưa đăng ký với máy chủ này: không rõ ai lập, không nhập",
             &hex::encode(opened.key)[..16]
         )));
     };
     if author.disabled {
-        return Err(AppError::Forbidden(format!(
+        return Err(DomainError::Forbidden(format!(
             "gói do tài khoản {} lập, tài khoản này đã bị khoá: không nhập",
             author.username
         )));
     }
     if opened.manifest.author.username != author.username {
-        return Err(AppError::Forbidden(format!(
+        return Err(DomainError::Forbidden(format!(
             "gói ghi người lập {:?} nhưng được ký bằng khoá của {:?}: không nhập",
             opened.manifest.author.username, author.username
         )));
@@ -284,7 +284,7 @@ async fn apply(
             .wait_durable(&entry.id, heads, STORING)
             .await
         {
-            return Err(AppError::Interrupted(format!(
+            return Err(DomainError::Interrupted(format!(
                 "thay đổi của tài liệu {} chưa được lưu kịp; nhập lại gói (không sinh trùng)",
                 entry.id
             )));
@@ -403,9 +403,9 @@ pub async fn starter(
         .await?
         .into_iter()
         .find(|a| a.id == agency_id)
-        .ok_or_else(|| AppError::NotFound(format!("cơ quan {agency_id}")))?;
+        .ok_or_else(|| DomainError::NotFound(format!("cơ quan {agency_id}")))?;
     if agency.unit(unit_id).is_none() {
-        return Err(AppError::NotFound(format!(
+        return Err(DomainError::NotFound(format!(
             "đơn vị {unit_id} trong {}",
             agency.name
         )));
@@ -424,7 +424,7 @@ pub async fn starter(
         role_label: String::new(),
         agency: None,
         unit: None,
-        documents: crate::routes::auth::doc_refs(library, &member),
+        documents: crate::domain::session::doc_refs(library, &member),
         people: Vec::new(),
         sync_path: String::new(),
         build: None,
@@ -432,7 +432,7 @@ pub async fn starter(
     };
     let wanted = me
         .plan_documents(plan_id)
-        .map_err(|e| AppError::NotFound(e.to_string()))?;
+        .map_err(|e| DomainError::NotFound(e.to_string()))?;
     let mut documents = Vec::new();
     for id in wanted.ids() {
         let handle = library.handle(id).await?;

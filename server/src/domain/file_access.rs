@@ -20,8 +20,8 @@
 
 use automerge::ChangeHash;
 
-use crate::accounts::User;
-use crate::error::Result;
+use crate::domain::accounts::User;
+use crate::domain::error::Result;
 use crate::store::Store;
 use crate::store::possession::{HELD_BEFORE, Holder};
 
@@ -95,5 +95,74 @@ impl<'a> FileTrust<'a> {
             }
         }
         Ok(false)
+    }
+}
+
+/// Evidence files as the routes use them: resumable uploads, the stored files and who may read
+/// them ([`FileTrust`]). One service over the store's file tables, so a handler names it rather
+/// than the store.
+#[derive(Clone)]
+pub struct Files {
+    store: Store,
+}
+
+impl Files {
+    /// The evidence files kept in `store`.
+    pub fn new(store: Store) -> Files {
+        Files { store }
+    }
+
+    /// The stored file of this SHA-256, if any.
+    pub async fn stored(&self, sha256: &str) -> Result<Option<crate::store::files::StoredFile>> {
+        Ok(self.store.stored_file(sha256).await?)
+    }
+
+    /// The bytes of the stored file of this SHA-256, if any.
+    pub async fn read(&self, sha256: &str) -> Result<Option<Vec<u8>>> {
+        Ok(self.store.read_file(sha256).await?)
+    }
+
+    /// Starts an upload (`reuse`: the bytes are stored already, and the uploader may name them).
+    pub async fn create_upload(
+        &self,
+        new: crate::store::files::NewUpload,
+        reuse: bool,
+    ) -> Result<crate::store::files::Upload> {
+        Ok(self.store.create_upload(new, reuse).await?)
+    }
+
+    /// The upload `id`, if it is under way.
+    pub async fn upload(&self, id: &str) -> Result<Option<crate::store::files::Upload>> {
+        Ok(self.store.upload(id).await?)
+    }
+
+    /// Appends `data` at `offset` of upload `id`; the bytes received so far.
+    pub async fn append(&self, id: &str, offset: u64, data: Vec<u8>) -> Result<u64> {
+        Ok(self.store.append_upload(id, offset, data).await?)
+    }
+
+    /// The first `n` bytes of upload `id` (to tell its type).
+    pub async fn upload_head(&self, id: &str, n: usize) -> Result<Vec<u8>> {
+        Ok(self.store.upload_head(id, n).await?)
+    }
+
+    /// Completes upload `id`: its bytes become a stored file, if they hash as declared.
+    pub async fn finish(&self, id: &str) -> Result<crate::store::files::Finished> {
+        Ok(self.store.finish_upload(id).await?)
+    }
+
+    /// Drops upload `id`.
+    pub async fn delete_upload(&self, id: &str) -> Result<()> {
+        Ok(self.store.delete_upload(id).await?)
+    }
+
+    /// The uploads declared for the file of this SHA-256 (their ids).
+    pub async fn uploaded_for(&self, sha256: &str) -> Result<Vec<String>> {
+        Ok(self.store.uploaded_for(sha256).await?)
+    }
+
+    /// Who is trusted with the file of this SHA-256.
+    pub async fn trust(&self, sha256: &str) -> Result<FileTrust<'_>> {
+        FileTrust::of(&self.store, sha256).await
     }
 }

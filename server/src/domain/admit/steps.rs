@@ -1,8 +1,8 @@
 //! Which frames could touch a reporting step ([`tiendo_shared::workflow`]): the cheap test, from
 //! the changes' operations alone, that lets a unit's usual edit skip the full check of
-//! [`super::admit`] (which copies the document).
+//! [`super`] (which copies the document).
 //!
-//! Stage: *gate*, beside [`super::pump`]'s frame checks.
+//! Stage: *gate*, beside the sync pump's frame checks.
 
 use automerge::legacy::{Key, OpType};
 use tiendo_shared::PeriodKind;

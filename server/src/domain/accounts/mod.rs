@@ -11,42 +11,20 @@
 
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 use std::time::Duration;
-
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
-use rand::Rng;
-use tokio::sync::Semaphore;
 
 pub mod admin;
 mod passwords;
 
-use crate::error::{AppError, Result};
+use crate::domain::error::{DomainError, Result};
 use crate::store::Store;
 use crate::store::throttle::Counter;
 
-/// What a user may do (see [`crate::access`] for the document rules): the one enum, from
-/// `shared::api`.
-pub use tiendo_shared::api::Role;
-
-/// A user account (never carries the password hash): the store's row.
-pub use crate::store::User;
-
-/// What is needed to create a user.
-#[derive(Debug, Clone)]
-pub struct NewUser {
-    pub username: String,
-    /// Name shown in the interface.
-    pub display_name: String,
-    pub role: Role,
-    /// Agency (required for unit roles).
-    pub agency_id: Option<String>,
-    /// Unit (required for unit roles).
-    pub unit_id: Option<String>,
-    /// Password in clear; hashed before it is stored.
-    pub password: String,
-}
+pub use crate::credentials::{
+    MIN_PASSWORD_LEN, NewUser, Role, User, argon2, generate_password, hash_password, token_hash,
+    validate_password, validate_username, verify_password,
+};
 
 /// A signed-in session.
 #[derive(Debug, Clone)]
@@ -56,64 +34,6 @@ pub struct Session {
     pub user: User,
     /// Unix seconds when it stops being valid.
     pub expires_at: i64,
-}
-
-/// The smallest password length accepted.
-pub const MIN_PASSWORD_LEN: usize = 8;
-
-/// Hashes a password with Argon2id and a random salt (PHC string).
-pub fn hash_password(password: &str) -> Result<String, String> {
-    Argon2::default()
-        .hash_password(password.as_bytes())
-        .map(|h| h.to_string())
-        .map_err(|e| format!("không băm được mật khẩu: {e}"))
-}
-
-/// Whether `password` matches the PHC string `hash`.
-pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).ok().is_some_and(|h| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &h)
-            .is_ok()
-    })
-}
-
-/// The SHA-256 of a session token, as stored (the store's).
-pub use crate::store::users::token_hash;
-
-/// A random password for generated accounts: three groups of four unambiguous characters.
-pub fn generate_password() -> String {
-    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyz23456789";
-    let mut rng = rand::rng();
-    let group = |rng: &mut rand::rngs::ThreadRng| -> String {
-        (0..4)
-            .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
-            .collect()
-    };
-    let (a, b, c) = (group(&mut rng), group(&mut rng), group(&mut rng));
-    format!("{a}-{b}-{c}")
-}
-
-pub(crate) fn validate_username(name: &str) -> Result<String, String> {
-    let name = name.trim().to_lowercase();
-    let ok = (2..=64).contains(&name.len())
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
-    if ok {
-        Ok(name)
-    } else {
-        Err(format!(
-            "tên đăng nhập không hợp lệ: {name:?} (2–64 ký tự a-z, 0-9, '.', '_', '-')"
-        ))
-    }
-}
-
-pub(crate) fn validate_password(password: &str) -> Result<(), String> {
-    if password.chars().count() < MIN_PASSWORD_LEN {
-        return Err(format!("mật khẩu phải có ít nhất {MIN_PASSWORD_LEN} ký tự"));
-    }
-    Ok(())
 }
 
 /// Failed sign-ins of one account from one address before that pair is locked out.
@@ -175,32 +95,6 @@ fn now_ms() -> i64 {
         .map_or(0, |d| d.as_millis() as i64)
 }
 
-/// Argon2 checks and hashes running at once in this process: one core fewer than the machine
-/// has (at least one). Each holds about 19 MiB and a core while it runs, so a burst of sign-ins
-/// waits its turn instead of taking hundreds of megabytes, and one core always stays with the
-/// sync and every other answer (on 2 cores, all of them shared, the bench measured an honest
-/// tablet's acknowledgement at 3× its unloaded p99 during 150 parallel sign-ins).
-static ARGON2: LazyLock<Semaphore> = LazyLock::new(|| {
-    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-    Semaphore::new(cores.saturating_sub(1).max(1))
-});
-
-/// Runs `f` (an Argon2 check or hash) off the async workers, behind [`ARGON2`]'s limit. The
-/// permit goes with `f`: a caller that gives up does not free the slot before `f` is done.
-pub async fn argon2<T: Send + 'static>(
-    f: impl FnOnce() -> T + Send + 'static,
-) -> std::result::Result<T, tokio::task::JoinError> {
-    let permit = ARGON2
-        .acquire()
-        .await
-        .expect("the Argon2 limit is never closed");
-    tokio::task::spawn_blocking(move || {
-        let _permit = permit;
-        f()
-    })
-    .await
-}
-
 /// A password checked right for an account that is not disabled; its session is opened by
 /// [`Accounts::open`] or, when the account turns out to be closed after all, the attempt is
 /// answered as a failure by [`Accounts::refuse`].
@@ -239,6 +133,105 @@ const ADDRESS_QUIET_MS: i64 = 86_400_000;
 /// The most refused pairs kept in memory (expired ones are dropped first, then all of them:
 /// the store still answers).
 const MAX_REFUSED_KEPT: usize = 100_000;
+
+/// Administration of accounts and the directory, as the routes ask it ([`admin`] holds the
+/// rules: who manages whom, what is audited).
+impl Accounts {
+    /// Every account.
+    pub async fn users(&self) -> Result<Vec<User>> {
+        Ok(self.store.users().await?)
+    }
+
+    /// The account named `username`, if any.
+    pub async fn user(&self, username: &str) -> Result<Option<User>> {
+        Ok(self.store.user(username).await?)
+    }
+
+    /// The accounts `actor` manages.
+    pub async fn list(&self, actor: &admin::Actor) -> Result<Vec<tiendo_shared::api::Account>> {
+        admin::list(&self.store, actor).await
+    }
+
+    /// The latest `limit` account events `actor` may see.
+    pub async fn events(
+        &self,
+        actor: &admin::Actor,
+        limit: i64,
+    ) -> Result<Vec<tiendo_shared::api::AccountEvent>> {
+        admin::events(&self.store, actor, limit).await
+    }
+
+    /// The agencies as the stored organisation documents have them (where accounts belong).
+    pub async fn agencies(&self) -> Result<Vec<tiendo_shared::Agency>> {
+        crate::domain::documents::agencies(&self.store).await
+    }
+
+    /// Registers the device key of a tablet of `user_id` (for its bundle files).
+    pub async fn register_device_key(
+        &self,
+        user_id: i64,
+        key: [u8; 32],
+        label: &str,
+        now_ms: i64,
+    ) -> Result<crate::store::keys::Registered> {
+        Ok(self
+            .store
+            .register_device_key(user_id, key, label, now_ms)
+            .await?)
+    }
+
+    /// Creates account `new` as `actor` ([`admin::create`]).
+    pub async fn create(
+        &self,
+        actor: &admin::Actor,
+        new: tiendo_shared::api::NewAccount,
+        today: tiendo_shared::Date,
+    ) -> Result<tiendo_shared::api::AccountWithPassword> {
+        let agencies = self.agencies().await?;
+        admin::create(&self.store, &agencies, actor, new, None, today).await
+    }
+
+    /// Disables or enables account `username` as `actor` ([`admin::set_disabled`]).
+    pub async fn set_disabled(
+        &self,
+        actor: &admin::Actor,
+        username: &str,
+        disabled: bool,
+    ) -> Result<User> {
+        admin::set_disabled(&self.store, actor, username, disabled).await
+    }
+
+    /// Gives account `username` a new generated password as `actor` ([`admin::reset_password`]).
+    pub async fn reset_password(
+        &self,
+        actor: &admin::Actor,
+        username: &str,
+    ) -> Result<tiendo_shared::api::AccountWithPassword> {
+        admin::reset_password(&self.store, actor, username, None).await
+    }
+
+    /// Moves account `username` to unit `unit_id` as `actor` ([`admin::move_to`]).
+    pub async fn move_to(
+        &self,
+        actor: &admin::Actor,
+        username: &str,
+        agency: Option<&str>,
+        unit_id: &str,
+        today: tiendo_shared::Date,
+    ) -> Result<User> {
+        let agencies = self.agencies().await?;
+        admin::move_to(
+            &self.store,
+            &agencies,
+            actor,
+            username,
+            agency,
+            unit_id,
+            today,
+        )
+        .await
+    }
+}
 
 impl Accounts {
     /// Accounts over `store`, with sessions valid for `session_lifetime`.
@@ -314,7 +307,7 @@ impl Accounts {
     ///    is checked, atomically in the store: parallel guesses are bounded exactly, on every
     ///    node sharing the store. If either is locked out, the answer is 429 with `Retry-After`
     ///    and nothing is checked.
-    /// 2. Argon2 runs behind the process's limit ([`argon2`]), against a dummy hash for an
+    /// 2. Argon2 runs behind the process's limit ([`argon2()`]), against a dummy hash for an
     ///    unknown name, and against the real hash for a disabled account too: every failure
     ///    costs the same and answers the same ([`LOGIN_REFUSED`]).
     /// 3. A failure also counts for the address; past [`FREE_ATTEMPTS_PER_ADDRESS`] its answer
@@ -349,7 +342,7 @@ impl Accounts {
         if let Some(ms) = refused {
             let retry_after = (ms.max(0) as u64).div_ceil(1000).max(1);
             tracing::warn!(username, %from, retry_after, "login refused: locked out");
-            return Err(AppError::TooManyAttempts { retry_after });
+            return Err(DomainError::TooManyAttempts { retry_after });
         }
         let found = self.store.password_hash(&name).await?;
         let (hash, user) = match found {
@@ -375,13 +368,13 @@ impl Accounts {
 
     /// Counts a failure for the address and answers it, after the address's delay if it has
     /// failed often (the tries of the account stay taken).
-    async fn failed(&self, username: &str, from: IpAddr) -> AppError {
+    async fn failed(&self, username: &str, from: IpAddr) -> DomainError {
         let count = self.address_failed(from, now_ms());
         if let Some(delay) = address_delay(count) {
             tracing::warn!(username, %from, count, ?delay, "sign-ins from this address keep failing: answer delayed");
             tokio::time::sleep(delay).await;
         }
-        AppError::Unauthorized(LOGIN_REFUSED.to_string())
+        DomainError::Unauthorized(LOGIN_REFUSED.to_string())
     }
 
     /// Opens the session of a [`Verified`] sign-in as `user` (the account as it is now, after any
@@ -406,7 +399,7 @@ impl Accounts {
 
     /// Answers a [`Verified`] sign-in whose account an organisation change has closed since: as
     /// a wrong password, so the answer does not confirm the password.
-    pub async fn refuse(&self, verified: Verified) -> AppError {
+    pub async fn refuse(&self, verified: Verified) -> DomainError {
         tracing::warn!(username = %verified.user.username, from = %verified.from, "login refused: account closed by an organisation change");
         self.failed(&verified.user.username, verified.from).await
     }
@@ -414,9 +407,9 @@ impl Accounts {
     /// The user of a valid session token.
     pub async fn authenticate(&self, token: &str) -> Result<User> {
         match self.store.session_user(token).await? {
-            Some((user, _)) if user.disabled => Err(AppError::AccountDisabled(Box::new(user))),
+            Some((user, _)) if user.disabled => Err(DomainError::AccountDisabled(Box::new(user))),
             Some((user, _)) => Ok(user),
-            None => Err(AppError::Unauthorized(
+            None => Err(DomainError::Unauthorized(
                 "phiên đăng nhập không hợp lệ hoặc đã hết hạn".to_string(),
             )),
         }
@@ -433,11 +426,13 @@ impl Accounts {
         from: IpAddr,
         keep: Vec<u8>,
     ) -> Result<()> {
-        validate_password(new).map_err(AppError::BadRequest)?;
+        validate_password(new).map_err(DomainError::BadRequest)?;
         let verified = match self.check(&user.username, current, from).await {
             Ok(v) => v,
-            Err(AppError::Unauthorized(_)) => {
-                return Err(AppError::Forbidden("mật khẩu hiện tại không đúng".into()));
+            Err(DomainError::Unauthorized(_)) => {
+                return Err(DomainError::Forbidden(
+                    "mật khẩu hiện tại không đúng".into(),
+                ));
             }
             Err(e) => return Err(e),
         };
@@ -472,124 +467,4 @@ impl From<&User> for tiendo_shared::api::User {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn lockouts_start_after_the_free_tries_and_double_and_an_address_is_only_slowed() {
-        let first = FIRST_LOCKOUT.as_millis() as i64;
-        assert_eq!(pair_lockout(FREE_ATTEMPTS - 1), None);
-        assert_eq!(pair_lockout(FREE_ATTEMPTS), Some(first));
-        assert_eq!(pair_lockout(FREE_ATTEMPTS + 1), Some(2 * first));
-        assert_eq!(account_lockout(FREE_ATTEMPTS_PER_ACCOUNT - 1), None);
-        assert_eq!(account_lockout(FREE_ATTEMPTS_PER_ACCOUNT), Some(first));
-        assert_eq!(
-            lockout(FREE_ATTEMPTS + 40, FREE_ATTEMPTS),
-            Some(MAX_LOCKOUT.as_millis() as i64)
-        );
-        assert_eq!(address_delay(FREE_ATTEMPTS_PER_ADDRESS), None);
-        assert_eq!(
-            address_delay(FREE_ATTEMPTS_PER_ADDRESS + 1),
-            Some(FIRST_DELAY)
-        );
-        assert_eq!(
-            address_delay(FREE_ATTEMPTS_PER_ADDRESS + 2),
-            Some(2 * FIRST_DELAY)
-        );
-        assert_eq!(address_delay(u32::MAX), Some(MAX_DELAY));
-    }
-
-    #[tokio::test]
-    async fn a_lockout_outlives_a_restart() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("t.sqlite");
-        let store = Store::open(&path).unwrap();
-        let now = 1_750_000_000_000;
-        let k = || {
-            vec![Counter {
-                key: "pair:k@127.0.0.1".to_string(),
-                lock: pair_lockout,
-            }]
-        };
-        for _ in 0..FREE_ATTEMPTS {
-            assert_eq!(store.login_reserve(k(), now).await.unwrap(), None);
-        }
-        let first = FIRST_LOCKOUT.as_millis() as i64;
-        assert_eq!(store.login_reserve(k(), now).await.unwrap(), Some(first));
-        drop(store);
-        let store = Store::open(&path).unwrap();
-        assert_eq!(store.login_reserve(k(), now).await.unwrap(), Some(first));
-        // Once it has run out, the next try is taken and doubles it.
-        let later = now + first;
-        assert_eq!(store.login_reserve(k(), later).await.unwrap(), None);
-        assert_eq!(
-            store.login_reserve(k(), later).await.unwrap(),
-            Some(2 * first)
-        );
-    }
-
-    #[test]
-    fn passwords_verify_only_against_their_own_hash() {
-        let h = hash_password("mật-khẩu-đúng").unwrap();
-        assert!(h.starts_with("$argon2id$"));
-        assert!(verify_password("mật-khẩu-đúng", &h));
-        assert!(!verify_password("mật-khẩu-sai", &h));
-        assert!(!verify_password("mật-khẩu-đúng", "not a hash"));
-        let p = generate_password();
-        assert_eq!(p.len(), 14);
-        assert_ne!(p, generate_password());
-    }
-
-    #[tokio::test]
-    async fn users_sessions_and_disabling() {
-        let store = Store::in_memory().unwrap();
-        let accounts = Accounts::new(store.clone(), Duration::from_secs(3600));
-        let err = store
-            .add_user(NewUser {
-                username: "x".into(),
-                display_name: String::new(),
-                role: Role::SystemAdmin,
-                agency_id: None,
-                unit_id: None,
-                password: "longenough".into(),
-            })
-            .await
-            .unwrap_err();
-        assert!(err.to_string().contains("tên đăng nhập"), "{err}");
-        let err = store
-            .add_user(NewUser {
-                username: "editor".into(),
-                display_name: String::new(),
-                role: Role::UnitEditor,
-                agency_id: None,
-                unit_id: None,
-                password: "longenough".into(),
-            })
-            .await
-            .unwrap_err();
-        assert!(err.to_string().contains("cần cơ quan"), "{err}");
-        let user = store
-            .add_user(NewUser {
-                username: "Admin".into(),
-                display_name: "Quản trị".into(),
-                role: Role::SystemAdmin,
-                agency_id: None,
-                unit_id: None,
-                password: "longenough".into(),
-            })
-            .await
-            .unwrap();
-        assert_eq!(user.username, "admin");
-        let local: IpAddr = "127.0.0.1".parse().unwrap();
-        let s = accounts.login("ADMIN", "longenough", local).await.unwrap();
-        assert_eq!(accounts.authenticate(&s.token).await.unwrap().id, user.id);
-        assert!(accounts.login("admin", "wrong", local).await.is_err());
-        store.set_disabled("admin", true).await.unwrap();
-        assert!(accounts.authenticate(&s.token).await.is_err());
-        assert!(accounts.login("admin", "longenough", local).await.is_err());
-        store.set_disabled("admin", false).await.unwrap();
-        let s = accounts.login("admin", "longenough", local).await.unwrap();
-        accounts.logout(&s.token).await.unwrap();
-        assert!(accounts.authenticate(&s.token).await.is_err());
-    }
-}
+mod tests;

@@ -1,5 +1,5 @@
 //! The organisation as it changes: each agency's lineage taken from its organisation document
-//! (who inherits whose documents, [`crate::access::Catalogue::access`]), accounts following
+//! (who inherits whose documents, [`crate::domain::access::Catalogue::access`]), accounts following
 //! their unit when a merge, split or retirement takes effect, and the operations recorded from
 //! the CLI ([`tiendo_shared::lineage`] holds the rules).
 //!
@@ -14,9 +14,9 @@
 use tiendo_shared::lineage::{self, Basis, Operation, OrgChange, Recorded};
 use tiendo_shared::{Date, Org};
 
-use crate::accounts::User;
-use crate::error::{AppError, Result};
-use crate::library::Library;
+use crate::domain::accounts::User;
+use crate::domain::error::{DomainError, Result};
+use crate::domain::library::Library;
 use crate::store::DocKind;
 
 impl Library {
@@ -28,14 +28,14 @@ impl Library {
     /// agency's right: it is ignored, and logged, and never overrides the lineage, the accounts
     /// or the access taken from that agency's own document. Within the agency, the writer's
     /// right is the sync layer's to enforce: an organisation document is writable only by its
-    /// agency's admin and by system administrators ([`crate::access::access`]), so every change
+    /// agency's admin and by system administrators ([`crate::domain::access::access`]), so every change
     /// in it came from someone who may record that agency's changes. Their effects wait for
-    /// their date ([`Library::follow_accounts`], [`crate::access::Catalogue::access`]).
+    /// their date ([`Library::follow_accounts`], [`crate::domain::access::Catalogue::access`]).
     pub async fn follow_org(&self, doc_id: &str) -> Result<()> {
         let rec = self
             .catalogue()
             .get(doc_id)
-            .ok_or_else(|| AppError::NotFound(format!("tài liệu {doc_id}")))?;
+            .ok_or_else(|| DomainError::NotFound(format!("tài liệu {doc_id}")))?;
         let org: Org = self.read(doc_id).await?;
         for other in org.agencies.iter().filter(|a| a.id != rec.agency_id) {
             tracing::warn!(
@@ -162,8 +162,8 @@ impl Library {
 
     /// The answer to disabled `user`: what happened to their unit, or only that the account is
     /// disabled.
-    pub async fn refused(&self, user: &User) -> AppError {
-        AppError::Unauthorized(
+    pub async fn refused(&self, user: &User) -> DomainError {
+        DomainError::Unauthorized(
             self.what_happened(user)
                 .await
                 .unwrap_or_else(|| "tài khoản đã bị khoá".into()),
@@ -201,7 +201,7 @@ impl Library {
             .all()
             .into_iter()
             .find(|d| d.kind == DocKind::Org && d.agency_id == agency_id)
-            .ok_or_else(|| AppError::NotFound(format!("cơ quan {agency_id}")))?;
+            .ok_or_else(|| DomainError::NotFound(format!("cơ quan {agency_id}")))?;
         let handle = self.handle(&rec.doc_id).await?;
         let at = crate::unix_now() * 1000;
         let recorded = Recorded {
@@ -211,7 +211,7 @@ impl Library {
         };
         let change = handle
             .with_document(|d| lineage::record(d, agency_id, op, on, basis, &recorded))
-            .map_err(|e| AppError::BadRequest(e.to_string()))?;
+            .map_err(|e| DomainError::BadRequest(e.to_string()))?;
         self.follow_org(&rec.doc_id).await?;
         Ok(change)
     }

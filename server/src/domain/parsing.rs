@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use tokio::sync::Semaphore;
 
-use crate::error::{AppError, Result};
+use crate::domain::error::{DomainError, Result};
 
 /// How long a request waits for a parsing permit before it is answered `503`.
 pub const WAIT: Duration = Duration::from_secs(15);
@@ -46,10 +46,10 @@ impl Parsers {
         let permit =
             match tokio::time::timeout(self.wait, self.permits.clone().acquire_owned()).await {
                 Ok(Ok(permit)) => permit,
-                Ok(Err(_closed)) => return Err(AppError::Stopped),
+                Ok(Err(_closed)) => return Err(DomainError::Stopped),
                 Err(_elapsed) => {
                     tracing::warn!(what, "no parsing permit within the wait: answered busy");
-                    return Err(AppError::Busy {
+                    return Err(DomainError::Busy {
                         what: what.to_string(),
                         retry_after: self.wait.as_secs(),
                     });

@@ -15,7 +15,7 @@ use tiendo_shared::api::{Account, AccountEvent, AccountWithPassword, NewAccount}
 use tiendo_shared::{Agency, Date, text};
 
 use super::{NewUser, Role, User, generate_password, validate_username};
-use crate::error::{AppError, Result};
+use crate::domain::error::{DomainError, Result};
 use crate::store::Store;
 
 /// Who acts.
@@ -52,13 +52,13 @@ pub fn may_administer(actor: &Actor, role: Role, agency: Option<&str>) -> Result
         Actor::User(u) if u.role == Role::SystemAdmin => Ok(()),
         Actor::User(u) if u.role == Role::AgencyAdmin => {
             if !role.is_unit_member() {
-                return Err(AppError::Forbidden(
+                return Err(DomainError::Forbidden(
                     "quản trị cơ quan chỉ quản lý tài khoản cập nhật tiến độ và lãnh đạo đơn vị"
                         .into(),
                 ));
             }
             if agency.is_none() || agency != u.agency_id.as_deref() {
-                return Err(AppError::Forbidden(
+                return Err(DomainError::Forbidden(
                     "tài khoản thuộc cơ quan khác: chỉ quản trị cơ quan đó hoặc quản trị hệ thống \
                      quản lý được"
                         .into(),
@@ -66,7 +66,7 @@ pub fn may_administer(actor: &Actor, role: Role, agency: Option<&str>) -> Result
             }
             Ok(())
         }
-        Actor::User(_) => Err(AppError::Forbidden(
+        Actor::User(_) => Err(DomainError::Forbidden(
             "chỉ quản trị cơ quan hoặc quản trị hệ thống quản lý tài khoản".into(),
         )),
     }
@@ -76,7 +76,7 @@ pub fn may_administer(actor: &Actor, role: Role, agency: Option<&str>) -> Result
 pub fn may_administer_any(actor: &Actor) -> Result<()> {
     match actor {
         Actor::User(u) if !matches!(u.role, Role::AgencyAdmin | Role::SystemAdmin) => {
-            Err(AppError::Forbidden(
+            Err(DomainError::Forbidden(
                 "chỉ quản trị cơ quan hoặc quản trị hệ thống quản lý tài khoản".into(),
             ))
         }
@@ -156,13 +156,13 @@ fn unit_of<'a>(
         .collect();
     match found.len() {
         1 => Ok(found.into_iter().next().expect("one")),
-        0 => Err(AppError::BadRequest(format!(
+        0 => Err(DomainError::BadRequest(format!(
             "không có đơn vị {unit_id} (đang tồn tại){}",
             agency
                 .map(|a| format!(" trong cơ quan {a}"))
                 .unwrap_or_default()
         ))),
-        _ => Err(AppError::BadRequest(format!(
+        _ => Err(DomainError::BadRequest(format!(
             "đơn vị {unit_id} có ở nhiều cơ quan: hãy chọn cơ quan"
         ))),
     }
@@ -206,13 +206,13 @@ pub async fn create(
             (Some(agency.id.clone()), Some((u.clone(), name)))
         }
         (None, true) => {
-            return Err(AppError::BadRequest(format!(
+            return Err(DomainError::BadRequest(format!(
                 "vai trò {} cần chọn đơn vị",
                 new.role.label()
             )));
         }
         (Some(_), false) => {
-            return Err(AppError::BadRequest(format!(
+            return Err(DomainError::BadRequest(format!(
                 "vai trò {} không gắn với đơn vị",
                 new.role.label()
             )));
@@ -226,7 +226,7 @@ pub async fn create(
         .map(str::trim)
         .filter(|s| !s.is_empty())
     {
-        Some(name) => validate_username(name).map_err(AppError::BadRequest)?,
+        Some(name) => validate_username(name).map_err(DomainError::BadRequest)?,
         None => {
             let taken: BTreeSet<String> = store
                 .users()
@@ -274,7 +274,7 @@ async fn target(store: &Store, actor: &Actor, username: &str) -> Result<User> {
     let user = store
         .user(&username.trim().to_lowercase())
         .await?
-        .ok_or_else(|| AppError::NotFound(format!("tài khoản {username}")))?;
+        .ok_or_else(|| DomainError::NotFound(format!("tài khoản {username}")))?;
     may_administer(actor, user.role, user.agency_id.as_deref())?;
     Ok(user)
 }
@@ -292,7 +292,7 @@ pub async fn set_disabled(
         && me.id == user.id
         && disabled
     {
-        return Err(AppError::BadRequest(
+        return Err(DomainError::BadRequest(
             "không thể tự khoá tài khoản của mình".into(),
         ));
     }
@@ -332,7 +332,7 @@ pub async fn move_to(
 ) -> Result<User> {
     let user = target(store, actor, username).await?;
     if !user.role.needs_unit() {
-        return Err(AppError::BadRequest(format!(
+        return Err(DomainError::BadRequest(format!(
             "tài khoản {} không gắn với đơn vị",
             user.username
         )));

@@ -1,0 +1,41 @@
+//! The signed-in caller and what it may open: [`Authenticated`] (a user with a valid session, as
+//! the routes extract it from a request and the sync socket keeps it) and [`doc_refs`] (the
+//! documents a user may open, as `/api/me` lists them and a starter bundle carries them).
+//!
+//! Stage: *domain*, beneath the routes, the sync pump and the bundles that all take the caller.
+
+use tiendo_shared::api;
+
+use crate::domain::access::Access;
+use crate::domain::accounts::User;
+use crate::domain::library::Library;
+
+/// A request with a valid session.
+#[derive(Debug, Clone)]
+pub struct Authenticated {
+    pub user: User,
+    /// The SHA-256 of the session token (to close its sync connections on logout).
+    pub session: Vec<u8>,
+    /// The token itself.
+    pub token: String,
+}
+
+/// The documents `user` may open, as `/api/me` lists them.
+pub fn doc_refs(library: &Library, user: &User) -> Vec<api::DocRef> {
+    library
+        .catalogue()
+        .visible_to(user)
+        .into_iter()
+        .map(|(d, access)| api::DocRef {
+            url: format!("automerge:{}", d.doc_id),
+            doc_id: d.doc_id,
+            kind: d.kind,
+            agency_id: d.agency_id,
+            plan_id: d.plan_id,
+            unit_id: d.unit_id,
+            title: d.title,
+            access,
+            writable: access == Access::Write,
+        })
+        .collect()
+}
