@@ -44,7 +44,7 @@ pub struct Config {
     pub limits: Limits,
     /// Thresholds of the plan-completion score (`[score]`: full_above, partial_from,
     /// full_points, partial_points).
-    pub score: tiendo_shared::report::ScoreRule,
+    pub score: tiendo_shared::views::report::ScoreRule,
     /// What the importer takes from the deployment (`[import]`: report_day, the reporting day
     /// of plans that name no periods).
     pub import: tiendo_shared::import::Options,
@@ -57,7 +57,7 @@ pub struct Config {
     /// roll-up opens), in place of the clock. **Tests only**: a test server pretends to be on a
     /// given day; never read from the file, the environment or the command line.
     #[serde(skip)]
-    pub today: Option<tiendo_shared::Date>,
+    pub today: Option<tiendo_shared::model::Date>,
     /// The import of plan `.0` fails, once, as it is about to create the progress document of
     /// its `.1`-th unit (from 1): a storage failure part-way through an import. **Tests only**,
     /// like [`Config::today`].
@@ -68,7 +68,7 @@ pub struct Config {
 impl Config {
     /// Today for the views' defaults: [`Config::today`] when a test set it, else the clock's
     /// ([`crate::today`]).
-    pub fn today(&self) -> tiendo_shared::Date {
+    pub fn today(&self) -> tiendo_shared::model::Date {
         self.today.unwrap_or_else(crate::today)
     }
 }
@@ -101,7 +101,7 @@ impl Province {
         };
         let (m, d) = self.plan_deadline.split_once('-').ok_or_else(bad)?;
         let (m, d): (u32, u32) = (m.parse().map_err(|_| bad())?, d.parse().map_err(|_| bad())?);
-        tiendo_shared::Date::from_dmy(d, m, 2024).map_err(|_| bad())?;
+        tiendo_shared::model::Date::from_dmy(d, m, 2024).map_err(|_| bad())?;
         Ok((m, d))
     }
 }
@@ -158,7 +158,7 @@ impl Default for Config {
             static_dir: PathBuf::from("client/dist"),
             session_hours: 24 * 30,
             limits: Limits::default(),
-            score: tiendo_shared::report::ScoreRule::default(),
+            score: tiendo_shared::views::report::ScoreRule::default(),
             import: tiendo_shared::import::Options::default(),
             province: Province::default(),
             metrics_from: Vec::new(),

@@ -15,7 +15,7 @@ use tokio::sync::Semaphore;
 
 /// What a user may do (see `crate::domain::access` for the document rules): the one enum, from
 /// `shared::api`.
-pub use tiendo_shared::api::Role;
+pub use tiendo_shared::model::role::Role;
 
 /// A user account (never carries the password hash): the store's row.
 pub use crate::store::User;

@@ -88,7 +88,7 @@ macro_rules! through_the_domain {
 
 through_the_domain!(
     StoreError,
-    tiendo_shared::Error,
+    tiendo_shared::model::Error,
     tiendo_shared::bundle::BundleError,
     crate::domain::plan_files::PlanFileError,
     samod::Stopped
@@ -113,7 +113,7 @@ impl AppError {
     /// The one mapping to HTTP: status and the machine-readable code of the JSON answer.
     fn status_and_code(&self) -> (StatusCode, &'static str) {
         use DomainError as D;
-        use tiendo_shared::Error as Model;
+        use tiendo_shared::model::Error as Model;
         match self {
             AppError::NotFound(_)
             | AppError::Domain(D::NotFound(_) | D::Store(StoreError::NotFound(_))) => {

@@ -10,14 +10,15 @@
 use std::sync::OnceLock;
 
 use automerge::sync::SyncDoc;
-use tiendo_shared::{Date, Imported, PeriodKind, Progress};
+use tiendo_shared::import::Imported;
+use tiendo_shared::model::{Date, PeriodKind, Progress};
 
 /// Arbitrary bytes as a plan's text.
 pub fn import(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    if let Ok(imported) = tiendo_shared::import(text) {
+    if let Ok(imported) = tiendo_shared::import::import(text) {
         for (_, task) in imported.plan.tasks() {
             assert!(!task.id.is_empty(), "an imported task without an id");
         }
@@ -30,7 +31,7 @@ pub fn schedule(data: &[u8]) {
         return;
     };
     for year in [None, Some(2025)] {
-        if let Ok(s) = tiendo_shared::schedule::parse(text, year) {
+        if let Ok(s) = tiendo_shared::model::schedule::parse(text, year) {
             let _ = s.final_due();
         }
     }
@@ -45,14 +46,14 @@ pub fn frame(data: &[u8]) {
     let mut doc = automerge::Automerge::new();
     let mut state = automerge::sync::State::new();
     if doc.receive_sync_message(&mut state, message).is_ok() {
-        let _ = tiendo_shared::doc::read::<Progress, _>(&doc);
+        let _ = tiendo_shared::model::doc::read::<Progress, _>(&doc);
         let _ = doc.generate_sync_message(&mut state);
     }
 }
 
 fn seed() -> &'static Imported {
     static SEED: OnceLock<Imported> = OnceLock::new();
-    SEED.get_or_init(|| tiendo_shared::import(crate::SEED_PLAN).expect("the seed plan"))
+    SEED.get_or_init(|| tiendo_shared::import::import(crate::SEED_PLAN).expect("the seed plan"))
 }
 
 /// Arbitrary bytes as a unit's stored progress document over the seed plan, into the Q1 and
@@ -62,14 +63,14 @@ pub fn report(data: &[u8]) {
     let Ok(doc) = automerge::Automerge::load(data) else {
         return;
     };
-    let Ok(progress) = tiendo_shared::doc::read::<Progress, _>(&doc) else {
+    let Ok(progress) = tiendo_shared::model::doc::read::<Progress, _>(&doc) else {
         return;
     };
     let imported = seed();
     let as_of: Date = "2025-06-30".parse().expect("a date");
-    let rule = tiendo_shared::report::ScoreRule::default();
+    let rule = tiendo_shared::views::report::ScoreRule::default();
     for period in [PeriodKind::Q1, PeriodKind::Year] {
-        let report = tiendo_shared::report::build(
+        let report = tiendo_shared::views::report::build(
             &imported.plan,
             &imported.org,
             imported.agency(),

@@ -65,7 +65,7 @@ use std::sync::Arc;
 use domain::accounts::{Accounts, NewUser, Role};
 
 use axum::serve::ListenerExt;
-use tiendo_shared::Date;
+use tiendo_shared::model::Date;
 use tokio::net::TcpListener;
 
 pub use config::Config;

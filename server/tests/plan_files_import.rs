@@ -9,7 +9,7 @@ use std::io::Cursor;
 
 use docx_rs::{BreakType, Docx, Paragraph, Run, Table, TableCell, TableRow, VMergeType};
 use tiendo_server::domain::plan_files::{self, Format};
-use tiendo_shared::Imported;
+use tiendo_shared::import::Imported;
 use tiendo_shared::import::{Block, text_blocks};
 
 const LAYOUTS: [&str; 4] = [
@@ -268,7 +268,7 @@ fn every_layout_imports_the_same_from_text_docx_and_xlsx() {
         let want = summary(&from_text);
         assert_eq!(
             want,
-            summary(&tiendo_shared::import(&text).unwrap()),
+            summary(&tiendo_shared::import::import(&text).unwrap()),
             "{name}"
         );
 

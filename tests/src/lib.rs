@@ -171,7 +171,7 @@ impl TestServer {
     pub fn reading(
         &self,
         plan_id: &str,
-        period: tiendo_shared::PeriodKind,
+        period: tiendo_shared::model::PeriodKind,
     ) -> Vec<(String, tiendo_shared::workflow::ReportState)> {
         let library = self.library().clone();
         let plan_id = plan_id.to_string();
@@ -704,14 +704,14 @@ impl SyncClient {
 }
 
 /// Reads a typed value out of a synced document.
-pub fn read<T: tiendo_shared::Document>(doc: &DocHandle) -> T {
-    doc.with_document(|d| tiendo_shared::doc::read(d).expect("hydrates"))
+pub fn read<T: tiendo_shared::model::Document>(doc: &DocHandle) -> T {
+    doc.with_document(|d| tiendo_shared::model::doc::read(d).expect("hydrates"))
 }
 
 /// The evidence ids in a progress document: the kill tests' edits each add one, so "present" is
 /// exact.
 pub fn evidence_ids(doc: &DocHandle) -> std::collections::BTreeSet<String> {
-    let p: tiendo_shared::Progress = read(doc);
+    let p: tiendo_shared::model::Progress = read(doc);
     p.tasks
         .values()
         .flat_map(|periods| periods.values())
@@ -723,12 +723,12 @@ pub fn evidence_ids(doc: &DocHandle) -> std::collections::BTreeSet<String> {
 /// task 1.a, Q1, of progress document `doc`, as a tablet would: what makes the file readable to
 /// those who may read the report.
 pub fn name_evidence_file(doc: &DocHandle, author: &str, sha256: &str, name: &str, size: u64) {
-    edit::<tiendo_shared::Progress>(doc, author, |p| {
-        p.entry_mut("t1-a", tiendo_shared::PeriodKind::Q1)
+    edit::<tiendo_shared::model::Progress>(doc, author, |p| {
+        p.entry_mut("t1-a", tiendo_shared::model::PeriodKind::Q1)
             .evidence
-            .push(tiendo_shared::Evidence {
+            .push(tiendo_shared::model::Evidence {
                 id: format!("ev-{}", &sha256[..12]),
-                files: vec![tiendo_shared::EvidenceFile {
+                files: vec![tiendo_shared::model::EvidenceFile {
                     sha256: sha256.to_string(),
                     name: name.to_string(),
                     mime: "application/pdf".into(),
@@ -741,12 +741,16 @@ pub fn name_evidence_file(doc: &DocHandle, author: &str, sha256: &str, name: &st
 }
 
 /// Edits a synced document through its typed model, as the client app does.
-pub fn edit<T: tiendo_shared::Document>(doc: &DocHandle, author: &str, f: impl FnOnce(&mut T)) {
+pub fn edit<T: tiendo_shared::model::Document>(
+    doc: &DocHandle,
+    author: &str,
+    f: impl FnOnce(&mut T),
+) {
     doc.with_document(|d| {
-        tiendo_shared::doc::update::<T, _>(
+        tiendo_shared::model::doc::update::<T, _>(
             d,
             author,
-            tiendo_shared::doc::UnixTime(tiendo_server::unix_now()),
+            tiendo_shared::model::doc::UnixTime(tiendo_server::unix_now()),
             f,
         )
         .expect("saves")

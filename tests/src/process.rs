@@ -168,7 +168,8 @@ impl RealServer {
                         username: u.to_string(),
                         password: p.to_string(),
                         role,
-                        unit_id: (!unit.is_empty()).then(|| tiendo_shared::text::slug(&unit)),
+                        unit_id: (!unit.is_empty())
+                            .then(|| tiendo_shared::model::text::slug(&unit)),
                     });
                 }
                 if line.contains("system_admin") {

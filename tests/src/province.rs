@@ -16,8 +16,9 @@ use futures::StreamExt;
 use tiendo_server::config::Config;
 use tiendo_server::domain::accounts::{Accounts, NewUser, Role};
 use tiendo_server::domain::library::Library;
-use tiendo_shared::progress::Entry;
-use tiendo_shared::{Imported, PeriodKind, Unit, WorkStatus};
+use tiendo_shared::import::Imported;
+use tiendo_shared::model::progress::Entry;
+use tiendo_shared::model::{PeriodKind, Unit, WorkStatus};
 
 const PASSWORD: &str = "mat-khau-do-hieu-nang";
 
@@ -65,8 +66,8 @@ pub fn synthetic_agency(k: usize, units: usize) -> Imported {
 /// phường or a đặc khu by turns (`k % 4`), its first unit its central office when the plan names
 /// none.
 pub fn synthetic_agency_from(k: usize, units: usize, text: &str) -> Imported {
-    use tiendo_shared::org::AgencyKind;
-    let mut imported = tiendo_shared::import(text).expect("the layout imports");
+    use tiendo_shared::model::org::AgencyKind;
+    let mut imported = tiendo_shared::import::import(text).expect("the layout imports");
     let old = imported.plan.agency_id.clone();
     let id = format!("co-quan-thu-{k:03}");
     imported.plan.id = format!("kh-cchc-2025-{id}");
@@ -115,7 +116,7 @@ pub fn year_of_history(
             _ => tx.put_object(obj, key, ObjType::Map).expect("map"),
         }
     }
-    doc.set_author(Some(tiendo_shared::doc::author_for(author)));
+    doc.set_author(Some(tiendo_shared::model::doc::author_for(author)));
     for k in 0..changes {
         let task = &tasks[k % tasks.len()];
         let period = PeriodKind::ALL[(k / tasks.len()) % 4];
@@ -132,8 +133,8 @@ pub fn year_of_history(
         entry.percent = (k % 100) as u8;
         entry.result = format!("Kết quả thực hiện lần {k}");
         autosurgeon::reconcile_prop(&mut tx, &this, period.as_str(), &entry).expect("reconciles");
-        tx.commit_with(tiendo_shared::doc::commit_options(
-            tiendo_shared::doc::UnixTime(tiendo_server::unix_now()),
+        tx.commit_with(tiendo_shared::model::doc::commit_options(
+            tiendo_shared::model::doc::UnixTime(tiendo_server::unix_now()),
         ));
     }
 }

@@ -7,8 +7,8 @@
 
 use std::io::Read;
 
-use tiendo_shared::Date;
-use tiendo_shared::lineage::{AccountFate, Basis, Operation};
+use tiendo_shared::model::Date;
+use tiendo_shared::model::lineage::{AccountFate, Basis, Operation};
 use tiendo_tests::{TestServer, data_dir};
 
 const PLAN_2025: &str = "kh-cchc-2025-so-khoa-hoc-va-cong-nghe";

@@ -4,14 +4,15 @@
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use tiendo_shared::DocKind;
 use tiendo_shared::api::{
-    Access, Account, AccountWithPassword, AccountsAnswer, ApiError, AttestationsAnswer, Health,
+    Account, AccountWithPassword, AccountsAnswer, ApiError, AttestationsAnswer, Health,
     ImportAnswer, ImportPreview, LoginAnswer, LogoutAnswer, Me, PlanAnswer, PlanInfo,
-    ReportsAnswer, Role,
+    ReportsAnswer,
 };
-use tiendo_shared::maintain::{TaskDraft, correct_import};
-use tiendo_shared::status::Summary;
+use tiendo_shared::edit::maintain::{TaskDraft, correct_import};
+use tiendo_shared::model::DocKind;
+use tiendo_shared::model::role::{Access, Role};
+use tiendo_shared::views::status::Summary;
 use tiendo_tests::{TestServer, data_dir};
 
 const OFFICE: &str = "phong-hanh-chinh-tong-hop";

@@ -16,9 +16,9 @@
 
 use std::collections::BTreeMap;
 
-use tiendo_shared::PeriodKind;
-use tiendo_shared::api::Role;
-use tiendo_shared::province::Rollup;
+use tiendo_shared::model::PeriodKind;
+use tiendo_shared::model::role::Role;
+use tiendo_shared::views::province::Rollup;
 use tiendo_shared::workflow::{self, Action, Phase, Step};
 use tiendo_tests::browser::Scenario;
 use tiendo_tests::{SyncClient, TestServer, blocking, data_dir, eventually};

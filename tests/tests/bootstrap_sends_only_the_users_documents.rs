@@ -4,7 +4,7 @@
 //! as the server has it now — and nobody else's.
 
 use tiendo_shared::api::{Bootstrap, Me};
-use tiendo_shared::{DocKind, Plan, Progress, doc};
+use tiendo_shared::model::{DocKind, Plan, Progress, doc};
 use tiendo_tests::{TestServer, data_dir};
 
 const OFFICE: &str = "phong-hanh-chinh-tong-hop";

@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use tiendo_shared::{PeriodKind, Progress};
+use tiendo_shared::model::{PeriodKind, Progress};
 use tiendo_tests::browser::{Scenario, client_copy};
 use tiendo_tests::{TestServer, blocking, data_dir, own_progress};
 

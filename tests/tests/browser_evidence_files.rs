@@ -6,7 +6,7 @@
 //! central office downloads the very bytes the unit's report names.
 
 use sha2::{Digest, Sha256};
-use tiendo_shared::{PeriodKind, Progress};
+use tiendo_shared::model::{PeriodKind, Progress};
 use tiendo_tests::browser::{Scenario, client_copy};
 use tiendo_tests::{SyncClient, TestServer, blocking, data_dir, own_progress, read};
 

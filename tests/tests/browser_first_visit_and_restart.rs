@@ -6,7 +6,7 @@
 //! 20,000 characters without a space (a pasted address): it wraps, the page is no wider than the
 //! window.
 
-use tiendo_shared::{PeriodKind, Plan, Progress, WorkStatus};
+use tiendo_shared::model::{PeriodKind, Plan, Progress, WorkStatus};
 use tiendo_tests::browser::{Scenario, client_copy};
 use tiendo_tests::{SyncClient, TestServer, blocking, data_dir, edit, own_progress};
 

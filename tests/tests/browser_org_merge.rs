@@ -6,7 +6,7 @@
 //! for the merged unit before it. A unit retired with its accounts disabled: its tablet is told
 //! what happened at its next start, its data still on screen.
 
-use tiendo_shared::{PeriodKind, Progress};
+use tiendo_shared::model::{PeriodKind, Progress};
 use tiendo_tests::browser::{Scenario, client_copy};
 use tiendo_tests::{TestServer, blocking, data_dir};
 

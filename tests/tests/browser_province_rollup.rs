@@ -53,7 +53,7 @@ async fn the_province_sorts_filters_and_opens_an_agency_without_its_documents() 
     );
     assert_eq!(
         seen["opened"]["period"],
-        tiendo_shared::status::working_period(today.year(), today).as_str(),
+        tiendo_shared::views::status::working_period(today.year(), today).as_str(),
         "{seen:#}"
     );
     assert!(

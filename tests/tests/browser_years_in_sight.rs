@@ -11,8 +11,8 @@
 
 use std::io::Read;
 
-use tiendo_shared::PeriodKind;
-use tiendo_shared::api::Role;
+use tiendo_shared::model::PeriodKind;
+use tiendo_shared::model::role::Role;
 use tiendo_shared::workflow::{self, Action, Phase, Step};
 use tiendo_tests::browser::{Scenario, client_copy};
 use tiendo_tests::{SyncClient, TestServer, blocking, data_dir};
@@ -167,7 +167,7 @@ async fn last_years_returned_report_is_in_sight_and_resent_while_this_years_plan
     let org = server.on_server(async move { library.org("so-khoa-hoc-va-cong-nghe").await });
     let agency = org.expect("the organisation").agencies.remove(0);
     let new_id = agency.find_unit(NEW_UNIT).expect("the new unit").id.clone();
-    let day = |s: &str| s.parse::<tiendo_shared::Date>().unwrap();
+    let day = |s: &str| s.parse::<tiendo_shared::model::Date>().unwrap();
     assert!(agency.on(day("2025-12-31")).unit(&new_id).is_none());
     assert!(agency.on(day("2026-01-01")).unit(&new_id).is_some());
     assert!(

@@ -11,7 +11,7 @@ use ed25519_dalek::SigningKey;
 use sha2::{Digest, Sha256};
 use tiendo_shared::api::{BundleOutcome, BundleReport};
 use tiendo_shared::bundle::{self, DocData, FileData, Kind};
-use tiendo_shared::{PeriodKind, Progress, WorkStatus};
+use tiendo_shared::model::{PeriodKind, Progress, WorkStatus};
 use tiendo_tests::{
     SyncClient, TestServer, blocking, data_dir, edit, name_evidence_file, process::RealServer,
 };
@@ -458,10 +458,10 @@ fn the_command_line_exports_a_starter_and_imports_a_units_bundle() {
 
     // A tablet's change on top of the starter's document, carried back as a bundle.
     let mut doc = automerge::Automerge::load(&starter.documents[theirs]).unwrap();
-    tiendo_shared::doc::update::<Progress, _>(
+    tiendo_shared::model::doc::update::<Progress, _>(
         &mut doc,
         &user,
-        tiendo_shared::doc::UnixTime(tiendo_server::unix_now()),
+        tiendo_shared::model::doc::UnixTime(tiendo_server::unix_now()),
         |p| p.entry_mut("t1-a", PeriodKind::Q1).percent = 70,
     )
     .unwrap();
@@ -617,7 +617,7 @@ async fn bundles_apply_in_any_order() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_bundle_signed_before_the_deadline_with_a_key_registered_before_counts_from_its_signing()
 {
-    use tiendo_shared::api::Role;
+    use tiendo_shared::model::role::Role;
     use tiendo_shared::workflow::{self, Action, Step};
     const FEB_1: i64 = 1_738_368_000_000; // 01/02/2025 00:00 UTC
     const MAR_1: i64 = 1_740_787_200_000;

@@ -8,7 +8,7 @@
 //! backup and restore.
 
 use sha2::{Digest, Sha256};
-use tiendo_shared::{Evidence, EvidenceFile, PeriodKind, Progress};
+use tiendo_shared::model::{Evidence, EvidenceFile, PeriodKind, Progress};
 use tiendo_tests::{SyncClient, TestServer, blocking, data_dir, edit, own_progress};
 
 const UNIT: &str = "thanh-tra-so";

@@ -7,7 +7,7 @@
 
 use std::io::{Read, Write};
 
-use tiendo_shared::{Evidence, EvidenceFile, PeriodKind, Progress, WorkStatus};
+use tiendo_shared::model::{Evidence, EvidenceFile, PeriodKind, Progress, WorkStatus};
 use tiendo_tests::{SyncClient, TestServer, blocking, data_dir, edit, own_progress};
 
 const UNIT: &str = "thanh-tra-so";

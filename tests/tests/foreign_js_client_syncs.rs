@@ -8,7 +8,7 @@
 //! "Có phiên bản mới" on the unit's page and keeps its field through our writes; an entry nobody
 //! can read is placed in the office's problems, shown on the unit's page, and repaired there.
 
-use tiendo_shared::{PeriodKind, Progress, WorkStatus};
+use tiendo_shared::model::{PeriodKind, Progress, WorkStatus};
 use tiendo_tests::browser::{Scenario, client_copy};
 use tiendo_tests::process::RealServer;
 use tiendo_tests::{SyncClient, data_dir, edit, eventually, login, own_progress, request};
@@ -70,7 +70,7 @@ async fn a_stock_javascript_client_writes_progress_the_office_and_the_unit_read(
             // A later release's version than ours.
             (
                 "NEWER_VERSION",
-                (tiendo_shared::DocKind::Progress.current() + 1).to_string(),
+                (tiendo_shared::model::DocKind::Progress.current() + 1).to_string(),
             ),
         ],
     );

@@ -6,10 +6,11 @@
 use std::collections::BTreeMap;
 
 use automerge::ReadDoc;
-use tiendo_shared::api::{AttestationsAnswer, Via};
-use tiendo_shared::doc::{self, UnixTime};
-use tiendo_shared::history::{self, Word};
-use tiendo_shared::{PeriodKind, Progress};
+use tiendo_shared::api::AttestationsAnswer;
+use tiendo_shared::model::attestation::Via;
+use tiendo_shared::model::doc::{self, UnixTime};
+use tiendo_shared::model::{PeriodKind, Progress};
+use tiendo_shared::views::history::{self, Word};
 use tiendo_tests::{SyncClient, TestServer, blocking, data_dir, eventually};
 
 const OFFICE: &str = "phong-hanh-chinh-tong-hop";

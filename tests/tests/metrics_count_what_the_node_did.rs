@@ -4,7 +4,7 @@
 //! documents loaded, the open connection. A system administrator reads it; a unit editor gets
 //! 403, no session 401; a configured scraper address reads it without signing in.
 
-use tiendo_shared::{PeriodKind, Progress};
+use tiendo_shared::model::{PeriodKind, Progress};
 use tiendo_tests::{
     RawSocket, SyncClient, TestServer, blocking, data_dir, edit, eventually, forced_change, frame,
 };

@@ -8,7 +8,7 @@
 
 use std::process::Command;
 
-use tiendo_shared::{PeriodKind, Progress};
+use tiendo_shared::model::{PeriodKind, Progress};
 use tiendo_tests::stores::needs_postgres;
 use tiendo_tests::{SyncClient, TestServer, blocking, data_dir, edit};
 

@@ -7,9 +7,11 @@
 
 use std::collections::BTreeSet;
 
-use tiendo_shared::next_year::{Comparison, Draft, How};
-use tiendo_shared::status::Summary;
-use tiendo_shared::{Plan, api};
+use tiendo_shared::api;
+use tiendo_shared::model::Plan;
+use tiendo_shared::model::previous::How;
+use tiendo_shared::views::next_year::{Comparison, Draft};
+use tiendo_shared::views::status::Summary;
 use tiendo_tests::{TestServer, data_dir};
 
 const PLAN: &str = "kh-cchc-2025-so-khoa-hoc-va-cong-nghe";
@@ -67,7 +69,7 @@ fn the_office_drafts_next_years_plan_and_saving_it_imports_a_plan_that_continues
     // The office keeps one one-off task (drafting 2027's plan) and saves.
     let one_off: Vec<String> = draft.one_off.iter().map(|o| o.task_id.clone()).collect();
     let kept: BTreeSet<String> = ["t1-dd".to_string()].into();
-    tiendo_shared::next_year::keep_only(&mut draft.draft, &one_off, &kept);
+    tiendo_shared::views::next_year::keep_only(&mut draft.draft, &one_off, &kept);
     let (code, answer) = server.post_json(
         "/api/plans",
         Some(&office),

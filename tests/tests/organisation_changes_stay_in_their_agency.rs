@@ -5,8 +5,8 @@
 //! past do. The hostile edits are written as the admin's tablet would, through the sync socket.
 
 use tiendo_server::domain::accounts::{NewUser, Role};
-use tiendo_shared::lineage::{self, AccountFate, Basis, Operation, Recorded};
-use tiendo_shared::{Date, Org};
+use tiendo_shared::model::lineage::{self, AccountFate, Basis, Operation, Recorded};
+use tiendo_shared::model::{Date, Org};
 use tiendo_tests::{SyncClient, TestServer, blocking, data_dir, edit, eventually};
 
 const AGENCY: &str = "so-khoa-hoc-va-cong-nghe";
@@ -100,7 +100,7 @@ async fn an_entry_for_another_agency_in_an_organisation_document_changes_nothing
     let org = tablet.find(&seed_org).await.expect("its organisation");
     let by = server.demo_username(OFFICE);
     edit::<Org>(&org, &by, |o| {
-        o.agencies.push(tiendo_shared::Agency {
+        o.agencies.push(tiendo_shared::model::Agency {
             changes: Vec::new(),
             ..commune_agency
         })

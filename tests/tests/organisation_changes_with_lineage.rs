@@ -7,8 +7,8 @@
 
 use std::collections::BTreeMap;
 
-use tiendo_shared::lineage::{self, AccountFate, Basis, Operation, Recorded};
-use tiendo_shared::{Date, Entry, Progress, WorkStatus};
+use tiendo_shared::model::lineage::{self, AccountFate, Basis, Operation, Recorded};
+use tiendo_shared::model::{Date, Entry, Progress, WorkStatus};
 use tiendo_tests::{SyncClient, TestServer, blocking, data_dir, edit, eventually};
 
 const PLAN: &str = "kh-cchc-2025-so-khoa-hoc-va-cong-nghe";
@@ -308,7 +308,7 @@ fn reports_before_a_change_keep_the_old_names_and_the_lineage_survives_backup_an
     .replace("2025", "2026");
     let library = server.library().clone();
     let (agency, report) = server.on_server(async move {
-        let imported = tiendo_shared::import(&seed).expect("parses");
+        let imported = tiendo_shared::import::import(&seed).expect("parses");
         let report = library.import(imported, "test").await.expect("imports");
         (library.org(AGENCY).await.expect("reads"), report)
     });

@@ -10,9 +10,9 @@ use std::collections::BTreeMap;
 use std::io::Read;
 
 use calamine::{Data, Reader, Xlsx};
-use tiendo_shared::Date;
-use tiendo_shared::lineage::{AccountFate, Basis, Operation};
-use tiendo_shared::province::Rollup;
+use tiendo_shared::model::Date;
+use tiendo_shared::model::lineage::{AccountFate, Basis, Operation};
+use tiendo_shared::views::province::Rollup;
 use tiendo_tests::{TestServer, data_dir};
 
 const PLAN_2025: &str = "kh-cchc-2025-so-khoa-hoc-va-cong-nghe";
@@ -45,7 +45,10 @@ fn import_2026(server: &TestServer) {
     let library = server.library().clone();
     let report = server.on_server(async move {
         library
-            .import(tiendo_shared::import(&seed).expect("parses"), "test")
+            .import(
+                tiendo_shared::import::import(&seed).expect("parses"),
+                "test",
+            )
             .await
             .expect("imports")
     });
@@ -216,7 +219,7 @@ fn a_past_plan_is_computed_as_of_its_deadlines_unless_a_day_is_picked() {
     let rollup: Rollup =
         serde_json::from_value(json(&server, &province, "/api/province/rollup")).unwrap();
     assert_eq!(rollup.year, Some(2026));
-    assert_eq!(rollup.period, tiendo_shared::PeriodKind::H1);
+    assert_eq!(rollup.period, tiendo_shared::model::PeriodKind::H1);
     assert_eq!(rollup.as_of, day("2026-03-25"));
     let plans: Vec<&str> = rollup.rows.iter().map(|r| r.plan_id.as_str()).collect();
     assert_eq!(plans, vec![PLAN_2026]);
@@ -361,7 +364,7 @@ fn the_rollup_lists_each_agency_once_per_year_with_that_years_plan() {
     let now = rollup("");
     assert_eq!(
         (now.year, now.period),
-        (Some(2026), tiendo_shared::PeriodKind::Year)
+        (Some(2026), tiendo_shared::model::PeriodKind::Year)
     );
     assert_eq!(now.as_of, day("2026-12-07"));
     assert!(!now.closed);
@@ -381,7 +384,7 @@ fn the_rollup_lists_each_agency_once_per_year_with_that_years_plan() {
     let past = rollup("?year=2025");
     assert_eq!(
         past.period,
-        tiendo_shared::PeriodKind::Year,
+        tiendo_shared::model::PeriodKind::Year,
         "a past year: its report"
     );
     assert_eq!(past.as_of, day("2025-12-20"));

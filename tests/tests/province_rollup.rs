@@ -8,9 +8,9 @@
 //! documents whose stored chunks did not change, and reads again the ones that did.
 
 use calamine::{Data, Reader, Xlsx};
-use tiendo_shared::province::Rollup;
-use tiendo_shared::status::Summary;
-use tiendo_shared::{PeriodKind, Progress, WorkStatus};
+use tiendo_shared::model::{PeriodKind, Progress, WorkStatus};
+use tiendo_shared::views::province::Rollup;
+use tiendo_shared::views::status::Summary;
 use tiendo_tests::stores::{Db, open_store, store_setting};
 use tiendo_tests::{SyncClient, TestServer, blocking, data_dir, edit};
 
@@ -305,7 +305,7 @@ async fn a_restarted_server_rolls_up_from_the_readings_it_kept_but_never_from_ch
         .await
         .unwrap()
         .unwrap();
-    edit::<tiendo_shared::Org>(&org, "admin", |o| {
+    edit::<tiendo_shared::model::Org>(&org, "admin", |o| {
         o.agencies[0].name = "Sở Khoa học và Công nghệ (đổi tên)".into()
     });
     library.stop().await;

@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use samod::DocHandle;
-use tiendo_shared::{Evidence, PeriodKind, Progress};
+use tiendo_shared::model::{Evidence, PeriodKind, Progress};
 use tiendo_tests::process::RealServer;
 use tiendo_tests::{
     SyncClient, blocking, data_dir, edit, evidence_ids, login, own_progress, setting,

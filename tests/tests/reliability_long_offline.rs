@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use automerge::ReadDoc;
 use automerge::transaction::Transactable;
-use tiendo_shared::{PeriodKind, Progress, WorkStatus};
+use tiendo_shared::model::{PeriodKind, Progress, WorkStatus};
 use tiendo_tests::process::{RealServer, memory_kib};
 use tiendo_tests::{
     SyncClient, blocking, data_dir, edit, login, own_progress, read, request, setting,

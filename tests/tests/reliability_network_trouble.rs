@@ -10,7 +10,7 @@ use std::net::TcpStream;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use tiendo_shared::{PeriodKind, Progress};
+use tiendo_shared::model::{PeriodKind, Progress};
 use tiendo_tests::process::{RealServer, memory_kib};
 use tiendo_tests::{
     RawEvent, RawSocket, SyncClient, blocking, data_dir, edit, empty_sync_message, frame, login,

@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use tiendo_shared::{PeriodKind, Progress, WorkStatus};
+use tiendo_shared::model::{PeriodKind, Progress, WorkStatus};
 use tiendo_tests::process::RealServer;
 use tiendo_tests::stores::Db;
 use tiendo_tests::{SyncClient, blocking, data_dir, edit, login, own_progress, read, request};

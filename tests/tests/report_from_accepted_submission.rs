@@ -6,9 +6,9 @@
 //! motto on one line (`pdftotext -bbox`) and page numbers centred at the top from page 2.
 
 use calamine::{Data, Reader, Xlsx};
-use tiendo_shared::api::Role;
+use tiendo_shared::model::role::Role;
+use tiendo_shared::model::{Date, PeriodKind, Progress, WorkStatus};
 use tiendo_shared::workflow::{self, Action, Step};
-use tiendo_shared::{Date, PeriodKind, Progress, WorkStatus};
 use tiendo_tests::office::{pdf_text, pdf_words, squash};
 use tiendo_tests::{SyncClient, TestServer, blocking, data_dir, edit};
 
@@ -120,12 +120,12 @@ async fn the_report_says_what_was_accepted_and_is_the_same_file_when_made_again(
             &step("k1", Action::Accept, &office_user, Role::AgencyAdmin, "s1"),
         )
         .unwrap();
-        tiendo_shared::report::texts::write(
+        tiendo_shared::views::report::texts::write(
             d,
             &office_user,
-            tiendo_shared::doc::UnixTime(now_ms() / 1000),
+            tiendo_shared::model::doc::UnixTime(now_ms() / 1000),
             PeriodKind::Q1,
-            &tiendo_shared::report::PartTexts {
+            &tiendo_shared::views::report::PartTexts {
                 direction: DIRECTION.into(),
                 ..Default::default()
             },
@@ -136,7 +136,7 @@ async fn the_report_says_what_was_accepted_and_is_the_same_file_when_made_again(
         workflow::configure(
             d,
             &office_user,
-            tiendo_shared::doc::UnixTime(now_ms() / 1000),
+            tiendo_shared::model::doc::UnixTime(now_ms() / 1000),
             PeriodKind::Q1,
             &workflow::Configured {
                 unit: Some("2030-12-31".parse().unwrap()),

@@ -6,8 +6,8 @@
 
 use calamine::{Data, Reader, Xlsx};
 use tiendo_server::reports::{SUMMARY_COLUMNS, summary_row};
-use tiendo_shared::status::Summary;
-use tiendo_shared::{Date, Evidence, PeriodKind, Progress, WorkStatus};
+use tiendo_shared::model::{Date, Evidence, PeriodKind, Progress, WorkStatus};
+use tiendo_shared::views::status::Summary;
 use tiendo_tests::office::{pdf_text, squash};
 use tiendo_tests::{SyncClient, TestServer, blocking, data_dir, edit};
 
@@ -41,7 +41,7 @@ async fn reports_download_and_open_in_libreoffice_and_a_spreadsheet_reader() {
             summary: "Kế hoạch tuyên truyền CCHC năm 2025".into(),
             file: None,
             // The signed plan's scan: the report names it.
-            files: vec![tiendo_shared::EvidenceFile {
+            files: vec![tiendo_shared::model::EvidenceFile {
                 sha256: "ab".repeat(32),
                 name: "KeHoach25.pdf".into(),
                 mime: "application/pdf".into(),
@@ -121,7 +121,7 @@ async fn reports_download_and_open_in_libreoffice_and_a_spreadsheet_reader() {
             t.deadline
                 .is_some_and(|d| d > "2025-06-14".parse().unwrap())
                 && !t.state.is_done()
-                && t.state != tiendo_shared::status::TaskState::Overdue
+                && t.state != tiendo_shared::views::status::TaskState::Overdue
         })
         .expect("a task due late in the year");
     assert!(

@@ -6,7 +6,7 @@
 
 use automerge::ReadDoc;
 use automerge::transaction::Transactable;
-use tiendo_shared::{PeriodKind, Progress, WorkStatus};
+use tiendo_shared::model::{PeriodKind, Progress, WorkStatus};
 use tiendo_tests::{SyncClient, TestServer, blocking, data_dir, edit};
 
 const OFFICE: &str = "phong-hanh-chinh-tong-hop";

@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use tiendo_shared::{PeriodKind, Progress};
+use tiendo_shared::model::{PeriodKind, Progress};
 use tiendo_tests::process::RealServer;
 use tiendo_tests::{SyncClient, blocking, data_dir, edit, own_progress, request};
 

@@ -13,7 +13,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use samod::DocHandle;
-use tiendo_shared::{Evidence, PeriodKind, Progress};
+use tiendo_shared::model::{Evidence, PeriodKind, Progress};
 use tiendo_tests::process::RealServer;
 use tiendo_tests::stores::{needs_postgres, store_setting};
 use tiendo_tests::{

@@ -9,7 +9,7 @@
 
 use std::time::Instant;
 
-use tiendo_shared::{PeriodKind, Progress};
+use tiendo_shared::model::{PeriodKind, Progress};
 use tiendo_tests::stores::{needs_postgres, store_setting};
 use tiendo_tests::{SyncClient, TestServer, blocking, data_dir, edit, eventually, read};
 
@@ -152,7 +152,7 @@ async fn what_one_node_acknowledges_the_other_serves() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 #[ignore = "needs PostgreSQL (TIENDO_TEST_STORE): scripts/test runs it in its PostgreSQL pass"]
 async fn a_forgery_split_across_nodes_certifies_nothing() {
-    use tiendo_shared::api::Role;
+    use tiendo_shared::model::role::Role;
     use tiendo_shared::workflow::{self, Action, Phase, Step};
     use tiendo_tests::{RawSocket, frame};
     needs_postgres();

@@ -375,12 +375,12 @@ fn every_role_gets_exactly_its_access_over_http() {
         server.on_server(async move {
             let id = doc.parse().unwrap();
             let handle = lib.repo().find(id).await.unwrap().unwrap();
-            tiendo_tests::edit::<tiendo_shared::Progress>(&handle, &author, |p| {
-                p.entry_mut("t1-a", tiendo_shared::PeriodKind::Q1)
+            tiendo_tests::edit::<tiendo_shared::model::Progress>(&handle, &author, |p| {
+                p.entry_mut("t1-a", tiendo_shared::model::PeriodKind::Q1)
                     .evidence
-                    .push(tiendo_shared::Evidence {
+                    .push(tiendo_shared::model::Evidence {
                         id: "ev".into(),
-                        files: vec![tiendo_shared::EvidenceFile {
+                        files: vec![tiendo_shared::model::EvidenceFile {
                             sha256: named_sha,
                             name: "minh-chung.pdf".into(),
                             mime: "application/pdf".into(),

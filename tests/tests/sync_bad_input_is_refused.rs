@@ -3,7 +3,7 @@
 //! only the offending connection with a clear code and reason (or answers "unavailable"); a
 //! well-behaved client on the same server keeps syncing throughout.
 
-use tiendo_shared::{PeriodKind, Progress, WorkStatus};
+use tiendo_shared::model::{PeriodKind, Progress, WorkStatus};
 use tiendo_tests::{
     PATIENCE, RawEvent, RawSocket, SyncClient, TestServer, blocking, data_dir, edit,
     empty_sync_message, frame, frame_type,

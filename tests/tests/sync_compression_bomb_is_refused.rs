@@ -4,7 +4,7 @@
 //! reason on that socket), the document is unchanged, and another user's tablet goes on syncing.
 //! The payload is made here, streaming, so the test never holds the inflated bytes.
 
-use tiendo_shared::{PeriodKind, Progress, WorkStatus};
+use tiendo_shared::model::{PeriodKind, Progress, WorkStatus};
 use tiendo_tests::hostile::compressed_change_bomb;
 use tiendo_tests::{SyncClient, TestServer, blocking, data_dir, edit, frame};
 

@@ -4,7 +4,7 @@
 //! documents answering on one connection in both directions, which once wedged the server's
 //! socket pump against samod: both waited on each other's full channel).
 
-use tiendo_shared::{PeriodKind, Progress, WorkStatus};
+use tiendo_shared::model::{PeriodKind, Progress, WorkStatus};
 use tiendo_tests::province::add_agency;
 use tiendo_tests::{SyncClient, TestServer, blocking, data_dir, edit, eventually, read};
 

@@ -2,7 +2,7 @@
 //! same plan, reconnect, and converge with each other and with the server; the server's merged
 //! status shows both units' reports.
 
-use tiendo_shared::{Date, PeriodKind, Plan, Progress, WorkStatus};
+use tiendo_shared::model::{Date, PeriodKind, Plan, Progress, WorkStatus};
 use tiendo_tests::{SyncClient, TestServer, blocking, data_dir, edit, eventually, read};
 
 const OFFICE: &str = "phong-hanh-chinh-tong-hop";

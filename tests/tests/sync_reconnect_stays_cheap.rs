@@ -10,7 +10,7 @@ use automerge::sync::{self, SyncDoc};
 use samod::DocHandle;
 use samod::storage::{Storage, StorageKey};
 use tiendo_server::Store;
-use tiendo_shared::{PeriodKind, Progress, WorkStatus};
+use tiendo_shared::model::{PeriodKind, Progress, WorkStatus};
 use tiendo_tests::{SyncClient, TestServer, blocking, data_dir, edit};
 
 const OFFICE: &str = "phong-hanh-chinh-tong-hop";

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use tiendo_shared::{PeriodKind, Progress, WorkStatus};
+use tiendo_shared::model::{PeriodKind, Progress, WorkStatus};
 use tiendo_tests::process::RealServer;
 use tiendo_tests::{
     SyncClient, TestServer, blocking, data_dir, edit, login, own_progress, request,

@@ -144,7 +144,7 @@ async fn export(
 
 /// The day of `ms` in Vietnam.
 fn day_of(ms: i64) -> String {
-    tiendo_shared::Date::from_unix_millis_vn(ms)
+    tiendo_shared::model::Date::from_unix_millis_vn(ms)
         .map(|d| d.to_string())
         .unwrap_or_else(|| ms.to_string())
 }

@@ -35,7 +35,7 @@ pub enum EvidenceCommand {
 pub async fn run(cfg: &Config, command: EvidenceCommand) -> anyhow::Result<()> {
     match command {
         EvidenceCommand::Export { plan, period, out } => {
-            let period: tiendo_shared::PeriodKind = period.parse()?;
+            let period: tiendo_shared::model::PeriodKind = period.parse()?;
             if out.exists() {
                 anyhow::bail!("{} đã có; chọn tên tệp khác", out.display());
             }

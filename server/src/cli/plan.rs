@@ -59,7 +59,7 @@ pub async fn run(cfg: &Config, command: PlanCommand) -> anyhow::Result<()> {
             basis,
             basis_date,
         } => {
-            use tiendo_shared::year::{LinkKind, PlanLink};
+            use tiendo_shared::model::links::{LinkKind, PlanLink};
             let (kind, other) = match (replaces, absorbs) {
                 (Some(p), _) => (LinkKind::Replaces, p),
                 (None, Some(p)) => (LinkKind::Absorbs, p),
@@ -74,7 +74,7 @@ pub async fn run(cfg: &Config, command: PlanCommand) -> anyhow::Result<()> {
                 kind,
                 plan_id: other,
                 from: from.parse()?,
-                basis: tiendo_shared::lineage::Basis {
+                basis: tiendo_shared::model::lineage::Basis {
                     number: basis.trim().to_string(),
                     date: basis_date.as_deref().map(str::parse).transpose()?,
                 },
@@ -147,7 +147,7 @@ pub async fn import(
     }
     let result = match replaces {
         Some((old, from)) => {
-            let basis = tiendo_shared::lineage::Basis {
+            let basis = tiendo_shared::model::lineage::Basis {
                 number: imported.plan.number.clone(),
                 date: imported.plan.date,
             };
@@ -181,7 +181,7 @@ pub async fn import(
 }
 
 /// Reads and parses a plan file of any supported format.
-fn read_plan(path: &Path, cfg: &Config) -> anyhow::Result<tiendo_shared::Imported> {
+fn read_plan(path: &Path, cfg: &Config) -> anyhow::Result<tiendo_shared::import::Imported> {
     let bytes =
         std::fs::read(path).with_context(|| format!("không đọc được {}", path.display()))?;
     let (_, imported) = crate::domain::plan_files::import_with(&bytes, &cfg.import)
@@ -190,9 +190,9 @@ fn read_plan(path: &Path, cfg: &Config) -> anyhow::Result<tiendo_shared::Importe
 }
 
 /// The parsed plan as the office checks it before saving.
-pub fn plan_table(imp: &tiendo_shared::Imported) -> String {
+pub fn plan_table(imp: &tiendo_shared::import::Imported) -> String {
     use comfy_table::{ContentArrangement, Table};
-    let names = |list: &[tiendo_shared::Assignee]| {
+    let names = |list: &[tiendo_shared::model::Assignee]| {
         list.iter()
             .map(|a| a.text.as_str())
             .collect::<Vec<_>>()

@@ -42,9 +42,9 @@ pub async fn run(cfg: &Config, command: ProvinceCommand) -> anyhow::Result<()> {
             as_of,
             out,
         } => {
-            let period: tiendo_shared::PeriodKind = period.parse()?;
+            let period: tiendo_shared::model::PeriodKind = period.parse()?;
             let picked = match as_of {
-                Some(s) => Some(s.parse::<tiendo_shared::Date>()?),
+                Some(s) => Some(s.parse::<tiendo_shared::model::Date>()?),
                 None => None,
             };
             let ask = crate::domain::province::Ask::new(year, Some(period), picked, crate::today());

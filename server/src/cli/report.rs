@@ -42,9 +42,9 @@ pub async fn run(
     as_of: Option<&str>,
     out: &Path,
 ) -> anyhow::Result<()> {
-    let period: tiendo_shared::PeriodKind = period.parse()?;
+    let period: tiendo_shared::model::PeriodKind = period.parse()?;
     let as_of = match as_of {
-        Some(s) => Some(s.parse::<tiendo_shared::Date>()?),
+        Some(s) => Some(s.parse::<tiendo_shared::model::Date>()?),
         None => None,
     };
     let store = open_store(cfg).await?;

@@ -11,8 +11,8 @@ use std::collections::BTreeMap;
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
-use tiendo_shared::Date;
-use tiendo_shared::lineage::{AccountFate, Basis, Operation};
+use tiendo_shared::model::Date;
+use tiendo_shared::model::lineage::{AccountFate, Basis, Operation};
 
 use super::open_store;
 use crate::config::Config;

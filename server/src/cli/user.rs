@@ -200,7 +200,7 @@ pub async fn run(cfg: &Config, command: UserCommand) -> anyhow::Result<()> {
 /// A Unix-ms time as "dd/mm/yyyy HH:MM" in Vietnam's time.
 fn chrono_like(ms: i64) -> String {
     let secs = ms.div_euclid(1000) + 7 * 3600;
-    let day = tiendo_shared::Date::from_unix_millis_vn(ms)
+    let day = tiendo_shared::model::Date::from_unix_millis_vn(ms)
         .map(|d| d.vi())
         .unwrap_or_default();
     let (h, m) = (secs.rem_euclid(86_400) / 3600, secs.rem_euclid(3600) / 60);

@@ -19,7 +19,7 @@ use automerge::{ChangeHash, ReadDoc};
 use ed25519_dalek::SigningKey;
 use tiendo_shared::api::{BundleDocument, BundleFile, BundleOutcome, BundleReport};
 use tiendo_shared::bundle::{self, Author, DocData, Kind};
-use tiendo_shared::{DocKind, Progress, files};
+use tiendo_shared::model::{DocKind, Progress, files};
 
 use crate::domain::access::Access;
 use crate::domain::accounts::{Role, User};

@@ -16,7 +16,7 @@ pub enum DomainError {
     Store(#[from] StoreError),
     /// The model layer refused something (bad plan text, a bad date, a document's shape…).
     #[error(transparent)]
-    Shared(#[from] tiendo_shared::Error),
+    Shared(#[from] tiendo_shared::model::Error),
     /// A bundle file that does not open (not a bundle, altered, a later format).
     #[error(transparent)]
     Bundle(#[from] tiendo_shared::bundle::BundleError),

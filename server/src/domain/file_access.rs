@@ -2,7 +2,7 @@
 //! may write it can fill with anything, a SHA-256 included, so a document naming a file opens it
 //! only when the naming is trustworthy:
 //!
-//! - the changes that wrote the hash there ([`tiendo_shared::progress::file_namings`]) were
+//! - the changes that wrote the hash there ([`tiendo_shared::model::progress::file_namings`]) were
 //!   delivered (the attested record, [`crate::store::attest`]) by users who proved they hold the
 //!   file's bytes ([`crate::store::possession`]): the unit that uploaded its scan, the tablet
 //!   whose bundle carried it; or

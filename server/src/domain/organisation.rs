@@ -1,7 +1,7 @@
 //! The organisation as it changes: each agency's lineage taken from its organisation document
 //! (who inherits whose documents, [`crate::domain::access::Catalogue::access`]), accounts following
 //! their unit when a merge, split or retirement takes effect, and the operations recorded from
-//! the CLI ([`tiendo_shared::lineage`] holds the rules).
+//! the CLI ([`tiendo_shared::model::lineage`] holds the rules).
 //!
 //! Stage: *gate*, between the organisation documents and the accounts. An operation is an
 //! ordinary edit of the organisation document, made offline on the admin's tablet as often as
@@ -11,8 +11,8 @@
 //! Only the document's own agency's entry counts ([`Library::follow_org`]), and nothing takes
 //! effect before its date.
 
-use tiendo_shared::lineage::{self, Basis, Operation, OrgChange, Recorded};
-use tiendo_shared::{Date, Org};
+use tiendo_shared::model::lineage::{self, Basis, Operation, OrgChange, Recorded};
+use tiendo_shared::model::{Date, Org};
 
 use crate::domain::accounts::User;
 use crate::domain::error::{DomainError, Result};

@@ -11,10 +11,10 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use tiendo_shared::province::{self, AgencyRow, Rollup};
-use tiendo_shared::report::ScoreRule;
-use tiendo_shared::status::{AsOf, as_of_in, working_period};
-use tiendo_shared::{Date, PeriodKind, Plan};
+use tiendo_shared::model::{Date, PeriodKind, Plan};
+use tiendo_shared::views::province::{self, AgencyRow, Rollup};
+use tiendo_shared::views::report::ScoreRule;
+use tiendo_shared::views::status::{AsOf, as_of_in, working_period};
 
 use crate::domain::documents::{DocReader, gather};
 use crate::domain::error::Result;

@@ -7,8 +7,8 @@ use docx_rs::{
     AlignmentType, BreakType, Docx, Header, LineSpacing, PageMargin, PageNum, Paragraph, Run,
     RunFonts, SpecialIndentType, Table, TableCell, TableRow, WidthType,
 };
-use tiendo_shared::report::Report;
-use tiendo_shared::status::Counts;
+use tiendo_shared::views::report::Report;
+use tiendo_shared::views::status::Counts;
 
 use super::ReportError;
 use super::Result;

@@ -10,15 +10,15 @@
 //! cannot pull another agency's file into its office's archive by writing down its hash.
 //!
 //! Names come from users, so what the archive shows is cleaned: bidi controls and invisible
-//! characters are taken out of every entry and every cell ([`tiendo_shared::text::visible`]),
+//! characters are taken out of every entry and every cell ([`tiendo_shared::model::text::visible`]),
 //! and a file's extension is that of its detected type, never the sender's: a ZIP named
 //! "hồ sơ\u{202E}xcod.jar" (shown "hồ sơraj.docx") is "hồ sơxcod.bin" in the archive.
 
 use std::io::Write;
 
 use rust_xlsxwriter::{Format, Workbook};
-use tiendo_shared::text::visible;
-use tiendo_shared::{Date, PeriodKind, files};
+use tiendo_shared::model::text::visible;
+use tiendo_shared::model::{Date, PeriodKind, files};
 
 use super::ReportError;
 use super::Result;
@@ -245,7 +245,13 @@ fn index_sheet(
 /// The name of the archive: `ho-so-minh-chung-<plan year>-<period>-<agency>.zip`
 /// (`ho-so-minh-chung-2025-nam-so-khcn.zip`, [`super::file_name`]'s scheme).
 pub fn file_name(year: i32, period: PeriodKind, agency: &str) -> String {
-    tiendo_shared::status::as_of::file_name("ho-so-minh-chung", year, Some(period), agency, "zip")
+    tiendo_shared::views::status::as_of::file_name(
+        "ho-so-minh-chung",
+        year,
+        Some(period),
+        agency,
+        "zip",
+    )
 }
 
 /// The archive of `data`'s evidence files for `period` as of `as_of` (units named as they were
@@ -269,7 +275,7 @@ pub async fn export(
         if !docs.contains_key(&l.doc_id) {
             docs.insert(l.doc_id.clone(), store.read_document(&l.doc_id).await?);
         }
-        let namings = tiendo_shared::progress::file_namings(&docs[&l.doc_id], &l.sha256);
+        let namings = tiendo_shared::model::progress::file_namings(&docs[&l.doc_id], &l.sha256);
         let may_write = |u: &crate::domain::accounts::User| {
             crate::domain::access::access(u, rec, false) == crate::domain::access::Access::Write
         };

@@ -15,9 +15,9 @@ pub mod xlsx;
 pub use docx::docx;
 pub use xlsx::{SUMMARY_COLUMNS, summary_row, xlsx};
 
-use tiendo_shared::PeriodKind;
-use tiendo_shared::report::Report;
-use tiendo_shared::status::AsOf;
+use tiendo_shared::model::PeriodKind;
+use tiendo_shared::views::report::Report;
+use tiendo_shared::views::status::AsOf;
 
 /// What making a report file can fail at.
 #[derive(Debug, thiserror::Error)]
@@ -50,8 +50,8 @@ impl From<crate::store::StoreError> for ReportError {
     }
 }
 
-impl From<tiendo_shared::Error> for ReportError {
-    fn from(e: tiendo_shared::Error) -> Self {
+impl From<tiendo_shared::model::Error> for ReportError {
+    fn from(e: tiendo_shared::model::Error) -> Self {
         ReportError::Domain(e.into())
     }
 }
@@ -67,7 +67,7 @@ pub struct Request {
     /// The reporting period.
     pub period: PeriodKind,
     /// The day the numbers are computed for.
-    pub as_of: tiendo_shared::Date,
+    pub as_of: tiendo_shared::model::Date,
     /// The files to make.
     pub kinds: Vec<FileKind>,
     /// Who asked (none from the CLI), for the list of generated reports.
@@ -102,7 +102,7 @@ impl Reports {
         &self,
         data: PlanData,
         docs: crate::domain::documents::Documents,
-        rule: &tiendo_shared::report::ScoreRule,
+        rule: &tiendo_shared::views::report::ScoreRule,
         request: &Request,
     ) -> Result<(Report, Vec<Generated>)> {
         generate(data, docs, &self.store, rule, request).await
@@ -113,7 +113,7 @@ impl Reports {
         &self,
         data: &PlanData,
         period: PeriodKind,
-        as_of: tiendo_shared::Date,
+        as_of: tiendo_shared::model::Date,
     ) -> Result<Vec<u8>> {
         evidence::export(data, period, as_of, &self.store).await
     }
@@ -126,7 +126,7 @@ pub async fn generate(
     data: PlanData,
     docs: crate::domain::documents::Documents,
     store: &Store,
-    rule: &tiendo_shared::report::ScoreRule,
+    rule: &tiendo_shared::views::report::ScoreRule,
     request: &Request,
 ) -> Result<(Report, Vec<Generated>)> {
     let plan_id = data.plan.id.clone();
@@ -169,19 +169,19 @@ pub async fn generate(
 }
 
 /// The day a view of `data`'s plan is computed as of: the day the user picked, else the
-/// shared rule ([`tiendo_shared::status::as_of()`]) for `period` (`None`: the plan as a whole)
+/// shared rule ([`tiendo_shared::views::status::as_of()`]) for `period` (`None`: the plan as a whole)
 /// with the office's configured deadlines, on `today` — a period whose deadline has passed is
 /// computed as of that deadline, so a report printed later says what it said when it was due.
 /// The one rule of the status, the year's figures, the reports and the evidence archive.
 pub fn as_of(
     data: &PlanData,
     period: Option<PeriodKind>,
-    picked: Option<tiendo_shared::Date>,
-    today: tiendo_shared::Date,
+    picked: Option<tiendo_shared::model::Date>,
+    today: tiendo_shared::model::Date,
 ) -> AsOf {
     match picked {
         Some(day) => AsOf::picked(day),
-        None => tiendo_shared::status::as_of(
+        None => tiendo_shared::views::status::as_of(
             &data.plan,
             period,
             &data
@@ -250,13 +250,19 @@ impl FileKind {
 
 /// The file name a download gets: `bao-cao-cchc-2025-nam-so-khcn-quang-ngai.docx`,
 /// `phu-luc-cchc-2025-quy-1-so-khcn-quang-ngai.xlsx` — the plan's year (never the day's), the
-/// period and the agency's short name, in ASCII ([`tiendo_shared::status::as_of::file_name`]).
+/// period and the agency's short name, in ASCII ([`tiendo_shared::views::status::as_of::file_name`]).
 pub fn file_name(year: i32, period: PeriodKind, agency: &str, kind: FileKind) -> String {
     let stem = match kind {
         FileKind::Docx => "bao-cao-cchc",
         FileKind::Xlsx => "phu-luc-cchc",
     };
-    tiendo_shared::status::as_of::file_name(stem, year, Some(period), agency, kind.extension())
+    tiendo_shared::views::status::as_of::file_name(
+        stem,
+        year,
+        Some(period),
+        agency,
+        kind.extension(),
+    )
 }
 
 /// The agency as its downloads are named: its name, and a department's province after it
@@ -273,7 +279,8 @@ pub fn named_agency(data: &PlanData) -> String {
         .map(|i| org[i..].trim().to_string());
     match province {
         Some(p)
-            if tiendo_shared::province::Kind::of(agency) == tiendo_shared::province::Kind::So
+            if tiendo_shared::views::province::Kind::of(agency)
+                == tiendo_shared::views::province::Kind::So
                 && !agency.name.to_lowercase().contains(&p) =>
         {
             format!("{} {p}", agency.name)
@@ -295,8 +302,8 @@ mod tests {
     use super::*;
 
     fn seed_report(period: PeriodKind, as_of: &str) -> Report {
-        let seed = tiendo_shared::import(crate::SEED_PLAN).unwrap();
-        tiendo_shared::report::build(
+        let seed = tiendo_shared::import::import(crate::SEED_PLAN).unwrap();
+        tiendo_shared::views::report::build(
             &seed.plan,
             &seed.org,
             seed.agency(),
@@ -341,7 +348,7 @@ mod tests {
                 .deadline
                 .is_some_and(|d| d <= "2025-03-14".parse().unwrap());
             assert!(
-                due_in_q1 || t.state == tiendo_shared::status::TaskState::Overdue,
+                due_in_q1 || t.state == tiendo_shared::views::status::TaskState::Overdue,
                 "{}",
                 t.code
             );
@@ -365,8 +372,8 @@ mod tests {
 
     #[test]
     fn evidence_names_reach_the_docx_and_xlsx_without_bidi_tricks() {
-        use tiendo_shared::{Evidence, EvidenceFile, Progress, WorkStatus};
-        let seed = tiendo_shared::import(crate::SEED_PLAN).unwrap();
+        use tiendo_shared::model::{Evidence, EvidenceFile, Progress, WorkStatus};
+        let seed = tiendo_shared::import::import(crate::SEED_PLAN).unwrap();
         // A task the Q1 report shows in full.
         let shown = seed_report(PeriodKind::Q1, "2025-03-20");
         let (task, unit) = shown
@@ -390,7 +397,7 @@ mod tests {
             }],
             ..Default::default()
         });
-        let report = tiendo_shared::report::build(
+        let report = tiendo_shared::views::report::build(
             &seed.plan,
             &seed.org,
             seed.agency(),

@@ -6,8 +6,8 @@
 //! Stage: *rendering*, from a whole `shared::province::Rollup`.
 
 use rust_xlsxwriter::Workbook;
-use tiendo_shared::province::Rollup;
-use tiendo_shared::report::period_phrase;
+use tiendo_shared::views::province::Rollup;
+use tiendo_shared::views::report::period_phrase;
 
 use super::Result;
 use super::xlsx::{Formats, formats, xlsx_err};
@@ -140,7 +140,7 @@ pub fn xlsx(r: &Rollup) -> Result<Vec<u8>> {
 /// The download's name: `tong-hop-cchc-<plan year>-<period>-toan-tinh.xlsx` (the scheme of
 /// [`super::file_name`], the whole province in place of an agency).
 pub fn file_name(r: &Rollup) -> String {
-    tiendo_shared::status::as_of::file_name(
+    tiendo_shared::views::status::as_of::file_name(
         "tong-hop-cchc",
         r.year.unwrap_or(r.as_of.year()),
         Some(r.period),

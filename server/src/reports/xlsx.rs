@@ -8,8 +8,8 @@
 use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
 };
-use tiendo_shared::report::Report;
-use tiendo_shared::status::Counts;
+use tiendo_shared::views::report::Report;
+use tiendo_shared::views::status::Counts;
 
 use super::ReportError;
 use super::Result;
@@ -50,7 +50,7 @@ pub(super) fn formats() -> Formats {
 }
 
 /// `book` saved, dated `day` (no clock: the same content makes the same bytes).
-pub(super) fn saved(mut book: Workbook, day: tiendo_shared::Date) -> Result<Vec<u8>> {
+pub(super) fn saved(mut book: Workbook, day: tiendo_shared::model::Date) -> Result<Vec<u8>> {
     let created = ExcelDateTime::from_ymd(day.year() as u16, day.month() as u8, day.day() as u8)
         .map_err(xlsx_err)?;
     book.set_properties(&DocProperties::new().set_creation_datetime(&created));

@@ -7,8 +7,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
-use tiendo_shared::status::Summary;
-use tiendo_shared::{Date, PeriodKind, api};
+use tiendo_shared::api;
+use tiendo_shared::model::{Date, PeriodKind};
+use tiendo_shared::views::status::Summary;
 
 use crate::AppState;
 use crate::domain::access::{self, Access};
@@ -58,14 +59,14 @@ struct RollupQuery {
 
 /// The province's roll-up for `auth` (see `crate::domain::province`): the plans of the year asked
 /// (default: that of the day asked, else this year), for the period asked (default: the one the
-/// province works on, [`tiendo_shared::status::working_period`]), each computed as of the day
-/// asked or else by its own rule ([`tiendo_shared::status::as_of()`]); and how many agencies'
+/// province works on, [`tiendo_shared::views::status::working_period`]), each computed as of the day
+/// asked or else by its own rule ([`tiendo_shared::views::status::as_of()`]); and how many agencies'
 /// rows had to be recomputed (the rest were kept: their documents had not changed).
 async fn rollup_for(
     state: &AppState,
     auth: &Authenticated,
     query: std::result::Result<Query<RollupQuery>, QueryRejection>,
-) -> Result<(tiendo_shared::province::Rollup, usize)> {
+) -> Result<(tiendo_shared::views::province::Rollup, usize)> {
     access::may_see_province(&auth.user)?;
     let Query(q) = query.map_err(|e| AppError::BadRequest(e.body_text()))?;
     let picked = q
@@ -271,7 +272,7 @@ async fn evidence_archive(
     let Query(q) = query.map_err(|e| AppError::BadRequest(e.body_text()))?;
     let period = file
         .strip_suffix(".zip")
-        .and_then(|p| p.parse::<tiendo_shared::PeriodKind>().ok())
+        .and_then(|p| p.parse::<tiendo_shared::model::PeriodKind>().ok())
         .ok_or_else(|| {
             AppError::BadRequest(format!(
                 "không có hồ sơ {file}: dùng q1.zip, h1.zip, q3.zip hoặc year.zip"
@@ -336,7 +337,7 @@ async fn plan_from_body(
     state: &AppState,
     headers: &HeaderMap,
     body: axum::body::Body,
-) -> Result<(String, tiendo_shared::Imported)> {
+) -> Result<(String, tiendo_shared::import::Imported)> {
     let limit = state.config.limits.max_plan_file_bytes;
     let bytes = crate::routes::body::read(body, headers, limit, "tệp kế hoạch").await?;
     let json = headers
@@ -348,10 +349,10 @@ async fn plan_from_body(
         .parsers
         .run(
             "tệp kế hoạch",
-            move || -> Result<(String, tiendo_shared::Imported)> {
+            move || -> Result<(String, tiendo_shared::import::Imported)> {
                 if json {
-                    let draft: tiendo_shared::Imported =
-                        serde_json::from_slice(&bytes).map_err(|e| {
+                    let draft: tiendo_shared::import::Imported = serde_json::from_slice(&bytes)
+                        .map_err(|e| {
                             AppError::BadRequest(format!("bản nháp kế hoạch không đọc được: {e}"))
                         })?;
                     draft.check()?;
@@ -412,7 +413,7 @@ async fn import_plan(
             let catalogue = state.library.catalogue();
             access::may_link(
                 &auth.user,
-                tiendo_shared::year::LinkKind::Replaces,
+                tiendo_shared::model::links::LinkKind::Replaces,
                 Access::Write,
                 catalogue.access(&auth.user, &old),
             )?;
@@ -423,7 +424,7 @@ async fn import_plan(
                     AppError::BadRequest("kế hoạch thay thế cần ngày áp dụng (from)".into())
                 })?
                 .parse()?;
-            let basis = tiendo_shared::lineage::Basis {
+            let basis = tiendo_shared::model::lineage::Basis {
                 number: q.basis.trim().to_string(),
                 date: imported.plan.date,
             };
@@ -457,14 +458,14 @@ async fn import_plan(
 
 /// `GET /api/plans/{id}/year?period=…&as_of=…`: the year's figures over the plan and those it
 /// continues (`shared::year`), for those who see the merged status; without `as_of`, as of the
-/// plan's rule ([`tiendo_shared::status::as_of()`]: a period or a year that is over, as of its
+/// plan's rule ([`tiendo_shared::views::status::as_of()`]: a period or a year that is over, as of its
 /// report deadline), the answer saying which day and whether it is closed.
 async fn year(
     State(state): State<AppState>,
     auth: Authenticated,
     Path(id): Path<String>,
     query: std::result::Result<Query<StatusQuery>, QueryRejection>,
-) -> Result<Json<tiendo_shared::year::Year>> {
+) -> Result<Json<tiendo_shared::views::year::Year>> {
     let rec = readable_plan(&state, &auth, &id)?;
     access::may_see_merged(&auth.user)?;
     let Query(q) = query.map_err(|e| AppError::BadRequest(e.body_text()))?;
@@ -477,14 +478,14 @@ async fn year(
         .transpose()?;
     let period = asked.unwrap_or(PeriodKind::Year);
     // The plan and its configured deadlines, from the reading kept of its document.
-    let plan = crate::domain::documents::DocReader::reading::<tiendo_shared::Plan>(
+    let plan = crate::domain::documents::DocReader::reading::<tiendo_shared::model::Plan>(
         &state.library,
         &rec.doc_id,
     )
     .await?;
     let rule = match picked {
-        Some(day) => tiendo_shared::status::AsOf::picked(day),
-        None => tiendo_shared::status::as_of(
+        Some(day) => tiendo_shared::views::status::AsOf::picked(day),
+        None => tiendo_shared::views::status::as_of(
             &plan.model,
             asked,
             &plan.steps.configured(period),
@@ -505,7 +506,7 @@ async fn link_plan(
     auth: Authenticated,
     Path(id): Path<String>,
     body: std::result::Result<Json<api::LinkRequest>, axum::extract::rejection::JsonRejection>,
-) -> Result<Json<Vec<tiendo_shared::year::PlanLink>>> {
+) -> Result<Json<Vec<tiendo_shared::model::links::PlanLink>>> {
     let Json(req) = body.map_err(|e| AppError::rejected(e.status(), e.body_text()))?;
     let catalogue = state.library.catalogue();
     let own = readable_plan(&state, &auth, &id)?;
@@ -516,7 +517,7 @@ async fn link_plan(
         catalogue.access(&auth.user, &own),
         catalogue.access(&auth.user, &other),
     )?;
-    let link = tiendo_shared::year::PlanLink {
+    let link = tiendo_shared::model::links::PlanLink {
         id: tiendo_shared::workflow::step_id(
             &auth.user.username,
             crate::unix_now() * 1000,
@@ -525,7 +526,7 @@ async fn link_plan(
         kind: req.kind,
         plan_id: req.plan_id,
         from: req.from,
-        basis: tiendo_shared::lineage::Basis {
+        basis: tiendo_shared::model::lineage::Basis {
             number: req.basis_number.trim().to_string(),
             date: req.basis_date,
         },

@@ -12,7 +12,8 @@ use std::collections::BTreeMap;
 use axum::extract::{RawQuery, State};
 use axum::routing::get;
 use axum::{Json, Router};
-use tiendo_shared::api::{self, AttestationsAnswer, MAX_ATTESTED_DOCUMENTS};
+use tiendo_shared::api::{AttestationsAnswer, MAX_ATTESTED_DOCUMENTS};
+use tiendo_shared::model::attestation;
 
 use super::auth::Authenticated;
 use crate::AppState;
@@ -56,12 +57,12 @@ fn parse(query: Option<&str>) -> Result<(Vec<String>, Option<i64>)> {
     Ok((docs, since))
 }
 
-fn wire(a: Attested) -> api::Attestation {
+fn wire(a: Attested) -> attestation::Attestation {
     let (via, signed_ms) = match a.via {
-        Via::Sync => (api::Via::Sync, None),
-        Via::Bundle { signed_at } => (api::Via::Bundle, Some(signed_at)),
+        Via::Sync => (attestation::Via::Sync, None),
+        Via::Bundle { signed_at } => (attestation::Via::Bundle, Some(signed_at)),
     };
-    api::Attestation {
+    attestation::Attestation {
         hash: a.hash.to_string(),
         by: a.username,
         received_ms: a.received_at,
@@ -89,7 +90,7 @@ async fn attestations(
         .collect();
     // Read before the store: a delivery recorded while it is read is asked again next time.
     let as_of_ms = now_ms();
-    let mut documents: BTreeMap<String, Vec<api::Attestation>> =
+    let mut documents: BTreeMap<String, Vec<attestation::Attestation>> =
         readable.iter().map(|d| (d.clone(), Vec::new())).collect();
     if !readable.is_empty() {
         for a in state.library.attestations_of(&readable).await? {

@@ -201,7 +201,7 @@ async fn bootstrap(
             .into_iter()
             .filter(|p| mine.contains(&p.id))
             .collect();
-        tiendo_shared::status::default_plan(&plans, |p| p.year, state.config.today())
+        tiendo_shared::views::status::default_plan(&plans, |p| p.year, state.config.today())
             .map(|p| p.id.clone())
             .unwrap_or_default()
     } else {

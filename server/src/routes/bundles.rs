@@ -124,7 +124,7 @@ async fn starter(
     .await?;
     let name = format!(
         "khoi-tao_{}_{}.tiendo",
-        tiendo_shared::text::slug(&q.unit),
+        tiendo_shared::model::text::slug(&q.unit),
         crate::today()
     );
     Ok((

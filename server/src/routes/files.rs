@@ -30,8 +30,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use base64::Engine;
 use futures::StreamExt;
-use tiendo_shared::progress::file_namings;
-use tiendo_shared::{DocKind, Progress, files, is_sha256};
+use tiendo_shared::model::progress::file_namings;
+use tiendo_shared::model::{DocKind, Progress, files, is_sha256};
 
 use super::auth::Authenticated;
 use crate::AppState;

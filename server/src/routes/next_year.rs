@@ -12,8 +12,9 @@ use axum::extract::{Path, Query, State, rejection::QueryRejection};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
-use tiendo_shared::next_year::{self, Comparison, Draft, Previous};
-use tiendo_shared::{Date, PeriodKind, Plan};
+use tiendo_shared::model::previous::{self, Previous};
+use tiendo_shared::model::{Date, PeriodKind, Plan};
+use tiendo_shared::views::next_year::{self, Comparison, Draft};
 
 use crate::AppState;
 use crate::domain::access::{self, Access};
@@ -32,7 +33,7 @@ pub fn router() -> Router<AppState> {
 /// `POST /api/plans/{id}/revisions` with a `shared::revision::Request`: a mid-year revision
 /// ("Kế hoạch điều chỉnh, bổ sung") applied to the plan from its day — tasks added, leads and
 /// timelines changed, each with what it was — and recorded with its legal basis; the status of
-/// a day before it reads the plan as it stood then ([`tiendo_shared::revision::plan_on`]). For
+/// a day before it reads the plan as it stood then ([`tiendo_shared::model::revision::plan_on`]). For
 /// whoever writes the plan (its agency's central office, system administrators), checked
 /// before the body is read. Answers the plan's revisions.
 async fn revise(
@@ -41,7 +42,7 @@ async fn revise(
     Path(id): Path<String>,
     headers: axum::http::HeaderMap,
     body: axum::body::Body,
-) -> Result<Json<Vec<tiendo_shared::revision::Revision>>> {
+) -> Result<Json<Vec<tiendo_shared::model::revision::Revision>>> {
     let rec = state.library.plan_doc_record(&id)?;
     match state.library.catalogue().access(&auth.user, &rec) {
         Access::Write => {}
@@ -54,32 +55,37 @@ async fn revise(
     }
     let bytes =
         crate::routes::body::read(body, &headers, 256 * 1024, "điều chỉnh kế hoạch").await?;
-    let request: tiendo_shared::revision::Request = serde_json::from_slice(&bytes)
+    let request: tiendo_shared::edit::revise::Request = serde_json::from_slice(&bytes)
         .map_err(|e| AppError::BadRequest(format!("điều chỉnh kế hoạch không đọc được: {e}")))?;
     let (_, org) = state.library.plan(&id).await?;
     let handle = state.library.handle(&rec.doc_id).await?;
     let by = auth.user.username.clone();
     let at = crate::unix_now() * 1000;
     let rev_id = tiendo_shared::workflow::step_id(&by, at, rand::random());
-    let revisions =
-        handle.with_document(|d| -> Result<Vec<tiendo_shared::revision::Revision>> {
-            let mut plan: Plan = tiendo_shared::doc::read(d)?;
+    let revisions = handle.with_document(
+        |d| -> Result<Vec<tiendo_shared::model::revision::Revision>> {
+            let mut plan: Plan = tiendo_shared::model::doc::read(d)?;
             let agency = org
                 .agency(&plan.agency_id)
                 .ok_or_else(|| AppError::NotFound(format!("cơ quan {}", plan.agency_id)))?;
-            let (revision, _) =
-                tiendo_shared::revision::revise(&mut plan, agency, &request, (&rev_id, &by, at))
-                    .map_err(|e| AppError::BadRequest(e.to_string()))?;
-            tiendo_shared::doc::update::<Plan, _>(
+            let (revision, _) = tiendo_shared::edit::revise::revise(
+                &mut plan,
+                agency,
+                &request,
+                (&rev_id, &by, at),
+            )
+            .map_err(|e| AppError::BadRequest(e.to_string()))?;
+            tiendo_shared::model::doc::update::<Plan, _>(
                 d,
                 &by,
-                tiendo_shared::doc::UnixTime(at / 1000),
+                tiendo_shared::model::doc::UnixTime(at / 1000),
                 |p| *p = plan.clone(),
             )?;
-            tiendo_shared::revision::record(d, &revision)
+            tiendo_shared::model::revision::record(d, &revision)
                 .map_err(|e| AppError::BadRequest(e.to_string()))?;
-            Ok(tiendo_shared::doc::read::<Plan, _>(d)?.revisions)
-        })?;
+            Ok(tiendo_shared::model::doc::read::<Plan, _>(d)?.revisions)
+        },
+    )?;
     tracing::info!(plan = %id, user = %by, revision = %rev_id, "mid-year revision applied");
     Ok(Json(revisions))
 }
@@ -208,7 +214,7 @@ pub async fn record(state: &AppState, plan_id: &str, previous: &Previous) -> Res
     let rec = state.library.plan_doc_record(plan_id)?;
     let handle = state.library.handle(&rec.doc_id).await?;
     let at = crate::unix_now() * 1000;
-    handle.with_document(|d| next_year::record(d, previous, at))?;
+    handle.with_document(|d| previous::record(d, previous, at))?;
     tracing::info!(plan = %plan_id, previous = %previous.plan_id, tasks = previous.tasks.len(), "plan continues the year before");
     Ok(())
 }
@@ -242,7 +248,7 @@ async fn previous_year(
     readable(&state, &auth, &previous.plan_id)?;
     let current = data.status(as_of, None)?;
     let last = state.library.plan_data(&previous.plan_id).await?;
-    let when = tiendo_shared::status::as_of(
+    let when = tiendo_shared::views::status::as_of(
         &last.plan,
         None,
         &last.plan_steps.configured(PeriodKind::Year),

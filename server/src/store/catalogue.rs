@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::{Result, Store};
 
 /// What a catalogued document is: the one enum of document kinds, from `shared`.
-pub use tiendo_shared::DocKind;
+pub use tiendo_shared::model::DocKind;
 
 /// A catalogue row: which document is which.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -10,7 +10,7 @@ use std::time::Duration;
 use rand::Rng;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use tiendo_shared::api::Role;
+use tiendo_shared::model::role::Role;
 
 use super::{Result, Store, StoreError, unix_now};
 

@@ -6,8 +6,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
-use tiendo_shared::Date;
-use tiendo_shared::lineage::Lineage;
+use tiendo_shared::model::Date;
+use tiendo_shared::model::lineage::Lineage;
 
 use super::{Access, access};
 use crate::domain::accounts::User;

@@ -34,11 +34,11 @@ use crate::domain::error::{DomainError, Result};
 use crate::store::{DocKind, DocRecord};
 
 /// What a user may do with a document (the one enum, from `shared::api`).
-pub use tiendo_shared::api::Access;
+pub use tiendo_shared::model::role::Access;
 
 /// The rule table of this module's documentation. `inherits`: the user's unit has taken over the
 /// work of the document's unit (a merge, split or function moved whose date has come,
-/// [`tiendo_shared::lineage`]), so its documents are the user's own too: what an offline tablet of the old unit wrote still
+/// [`tiendo_shared::model::lineage`]), so its documents are the user's own too: what an offline tablet of the old unit wrote still
 /// syncs, and the successor reads the history it carries.
 pub fn access(user: &User, doc: &DocRecord, inherits: bool) -> Access {
     if user.disabled {
@@ -107,7 +107,7 @@ pub fn may_import_plans(user: &User) -> Result<()> {
 
 /// Who may import `imported`: agency administrators a plan of their own agency, system
 /// administrators any plan.
-pub fn may_import(user: &User, imported: &tiendo_shared::Imported) -> Result<()> {
+pub fn may_import(user: &User, imported: &tiendo_shared::import::Imported) -> Result<()> {
     match user.role {
         Role::SystemAdmin => Ok(()),
         Role::AgencyAdmin
@@ -130,11 +130,11 @@ pub fn may_import(user: &User, imported: &tiendo_shared::Imported) -> Result<()>
 /// (it spans two agencies).
 pub fn may_link(
     user: &User,
-    kind: tiendo_shared::year::LinkKind,
+    kind: tiendo_shared::model::links::LinkKind,
     own: Access,
     other: Access,
 ) -> Result<()> {
-    use tiendo_shared::year::LinkKind;
+    use tiendo_shared::model::links::LinkKind;
     match kind {
         LinkKind::Absorbs if user.role != Role::SystemAdmin => Err(DomainError::Forbidden(
             "chỉ quản trị hệ thống ghi được việc sáp nhập cơ quan".into(),
@@ -196,7 +196,7 @@ pub fn sees_people_of(user: &User, other: &User) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tiendo_shared::lineage::Lineage;
+    use tiendo_shared::model::lineage::Lineage;
 
     fn user(role: Role, agency: Option<&str>, unit: Option<&str>) -> User {
         User {
@@ -261,7 +261,7 @@ mod tests {
 
     #[test]
     fn inherited_documents_are_writable_only_from_the_changes_date() {
-        use tiendo_shared::lineage::{ChangeKind, OrgChange};
+        use tiendo_shared::model::lineage::{ChangeKind, OrgChange};
         let change = OrgChange {
             id: "c1".into(),
             kind: ChangeKind::MoveFunction,

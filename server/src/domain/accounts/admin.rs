@@ -12,7 +12,7 @@
 use std::collections::BTreeSet;
 
 use tiendo_shared::api::{Account, AccountEvent, AccountWithPassword, NewAccount};
-use tiendo_shared::{Agency, Date, text};
+use tiendo_shared::model::{Agency, Date, text};
 
 use super::{NewUser, Role, User, generate_password, validate_username};
 use crate::domain::error::{DomainError, Result};

@@ -162,7 +162,7 @@ impl Accounts {
     }
 
     /// The agencies as the stored organisation documents have them (where accounts belong).
-    pub async fn agencies(&self) -> Result<Vec<tiendo_shared::Agency>> {
+    pub async fn agencies(&self) -> Result<Vec<tiendo_shared::model::Agency>> {
         crate::domain::documents::agencies(&self.store).await
     }
 
@@ -185,7 +185,7 @@ impl Accounts {
         &self,
         actor: &admin::Actor,
         new: tiendo_shared::api::NewAccount,
-        today: tiendo_shared::Date,
+        today: tiendo_shared::model::Date,
     ) -> Result<tiendo_shared::api::AccountWithPassword> {
         let agencies = self.agencies().await?;
         admin::create(&self.store, &agencies, actor, new, None, today).await
@@ -217,7 +217,7 @@ impl Accounts {
         username: &str,
         agency: Option<&str>,
         unit_id: &str,
-        today: tiendo_shared::Date,
+        today: tiendo_shared::model::Date,
     ) -> Result<User> {
         let agencies = self.agencies().await?;
         admin::move_to(

@@ -5,7 +5,7 @@
 //! Stage: *gate*, beside the sync pump's frame checks.
 
 use automerge::legacy::{Key, OpType};
-use tiendo_shared::PeriodKind;
+use tiendo_shared::model::PeriodKind;
 use tiendo_shared::workflow;
 
 /// The map keys on the way from a progress document's root to its reporting steps, and a step's
@@ -52,7 +52,7 @@ pub fn may_touch_steps(chunks: &[Vec<u8>]) -> bool {
 mod tests {
     use super::*;
     use automerge::Automerge;
-    use tiendo_shared::api::Role;
+    use tiendo_shared::model::role::Role;
     use tiendo_shared::workflow::{Action, Step};
 
     fn step(id: &str, action: Action, by: &str, role: Role, on: &str) -> Step {
@@ -72,15 +72,17 @@ mod tests {
     #[test]
     fn only_changes_that_could_touch_a_step_go_to_the_check() {
         use automerge::ReadDoc;
-        use tiendo_shared::progress::edit_entry;
-        let plan = tiendo_shared::import(crate::SEED_PLAN).unwrap().plan;
-        let mut doc = tiendo_shared::doc::new_document(
-            &tiendo_shared::Progress::new(&plan.id, "vp"),
+        use tiendo_shared::model::progress::edit_entry;
+        let plan = tiendo_shared::import::import(crate::SEED_PLAN)
+            .unwrap()
+            .plan;
+        let mut doc = tiendo_shared::model::doc::new_document(
+            &tiendo_shared::model::Progress::new(&plan.id, "vp"),
             Some("system"),
-            tiendo_shared::doc::UnixTime(1_740_762_000),
+            tiendo_shared::model::doc::UnixTime(1_740_762_000),
         )
         .unwrap();
-        let at = tiendo_shared::doc::UnixTime(1_740_762_100);
+        let at = tiendo_shared::model::doc::UnixTime(1_740_762_100);
         let fill = |d: &mut Automerge, percent: u8| {
             edit_entry(d, "vp", at, "t2-d", PeriodKind::Q1, |e| {
                 e.percent = percent;

@@ -4,8 +4,8 @@ mod gate {
     use super::super::*;
     use automerge::ActorId;
     use proptest::prelude::*;
-    use tiendo_shared::PeriodKind;
-    use tiendo_shared::api::Role;
+    use tiendo_shared::model::PeriodKind;
+    use tiendo_shared::model::role::Role;
     use tiendo_shared::workflow::Action;
 
     const EDITOR: &str = "vp";
@@ -269,8 +269,8 @@ mod gate {
 
 mod ids {
     use super::super::*;
-    use tiendo_shared::PeriodKind;
-    use tiendo_shared::api::Role;
+    use tiendo_shared::model::PeriodKind;
+    use tiendo_shared::model::role::Role;
     use tiendo_shared::workflow::Action;
 
     #[test]

@@ -9,10 +9,10 @@
 use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
 
-use tiendo_shared::report::{Report, ReportSource, ScoreRule};
-use tiendo_shared::status::{self, Problem, Summary};
+use tiendo_shared::model::{Agency, Date, Org, PeriodKind, Plan, Progress, doc};
+use tiendo_shared::views::report::{Report, ReportSource, ScoreRule};
+use tiendo_shared::views::status::{self, Problem, Summary};
 use tiendo_shared::workflow;
-use tiendo_shared::{Agency, Date, Org, PeriodKind, Plan, Progress, doc};
 
 use crate::Library;
 use crate::domain::error::{DomainError, Result};
@@ -222,7 +222,7 @@ pub async fn documents(reader: &impl DocReader, data: &PlanData) -> Result<Docum
 
 impl PlanData {
     /// The plan's agency.
-    pub fn agency(&self) -> Result<&tiendo_shared::Agency> {
+    pub fn agency(&self) -> Result<&tiendo_shared::model::Agency> {
         self.org
             .agency(&self.plan.agency_id)
             .ok_or_else(|| DomainError::NotFound(format!("cơ quan {}", self.plan.agency_id)))
@@ -231,10 +231,11 @@ impl PlanData {
     /// The merged status (see `shared::status`).
     pub fn status(&self, as_of: Date, period: Option<PeriodKind>) -> Result<Summary> {
         // The plan as it stood that day: a later mid-year revision changes nothing before it.
-        let plan = tiendo_shared::revision::plan_on(&self.plan, as_of);
+        let plan = tiendo_shared::model::revision::plan_on(&self.plan, as_of);
         let agency = self.agency()?;
         // A lead changed by a revision carries the former lead's entries (its own win).
-        let progress = tiendo_shared::revision::fold(&self.plan, agency, &self.progress, as_of);
+        let progress =
+            tiendo_shared::model::revision::fold(&self.plan, agency, &self.progress, as_of);
         let mut summary = status::summarize(&plan, agency, &progress, as_of, period);
         self.place(&mut summary.problems);
         Ok(summary)
@@ -395,10 +396,10 @@ impl PlanData {
             }
         }
         sources.sort_by(|a, b| a.unit.cmp(&b.unit));
-        let texts = tiendo_shared::report::texts::read(&docs.plan, period);
-        let plan = tiendo_shared::revision::plan_on(&self.plan, as_of);
-        let progress = tiendo_shared::revision::fold(&self.plan, agency, &progress, as_of);
-        let mut report = tiendo_shared::report::build(
+        let texts = tiendo_shared::views::report::texts::read(&docs.plan, period);
+        let plan = tiendo_shared::model::revision::plan_on(&self.plan, as_of);
+        let progress = tiendo_shared::model::revision::fold(&self.plan, agency, &progress, as_of);
+        let mut report = tiendo_shared::views::report::build(
             &plan, &self.org, agency, &progress, period, as_of, rule, &texts, sources,
         );
         report.summary.problems.extend(problems);
@@ -512,8 +513,9 @@ pub async fn year(
     plan_id: &str,
     period: PeriodKind,
     as_of: Date,
-) -> Result<tiendo_shared::year::Year> {
-    use tiendo_shared::year::{self, LinkKind, Role};
+) -> Result<tiendo_shared::views::year::Year> {
+    use tiendo_shared::model::links::LinkKind;
+    use tiendo_shared::views::year::{self, Role};
     let data = gather(reader, plan_id).await?;
     let mut parts = vec![(Role::Continuing, data)];
     for link in parts[0].1.plan.links.clone() {

@@ -8,9 +8,9 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
-use tiendo_shared::schema::DocKind;
+use tiendo_shared::model::schema::DocKind;
+use tiendo_shared::model::{PeriodKind, doc};
 use tiendo_shared::workflow::{self, Configured, Step};
-use tiendo_shared::{PeriodKind, doc};
 
 use crate::domain::error::Result;
 
@@ -59,12 +59,18 @@ impl Steps {
 
 /// A model a [`Reading`] can hold: hydrated from a document, kept as JSON.
 pub trait Readable:
-    tiendo_shared::Document + Clone + Serialize + DeserializeOwned + Send + Sync + 'static
+    tiendo_shared::model::Document + Clone + Serialize + DeserializeOwned + Send + Sync + 'static
 {
 }
 
 impl<T> Readable for T where
-    T: tiendo_shared::Document + Clone + Serialize + DeserializeOwned + Send + Sync + 'static
+    T: tiendo_shared::model::Document
+        + Clone
+        + Serialize
+        + DeserializeOwned
+        + Send
+        + Sync
+        + 'static
 {
 }
 
@@ -119,9 +125,9 @@ impl<T: Readable> Reading<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tiendo_shared::api::Role;
+    use tiendo_shared::model::role::Role;
+    use tiendo_shared::model::{Org, Plan, Progress};
     use tiendo_shared::workflow::Action;
-    use tiendo_shared::{Org, Plan, Progress};
 
     fn golden(name: &str) -> automerge::Automerge {
         let path = format!(

@@ -5,8 +5,9 @@
 //! through here.
 
 use serde::Serialize;
+use tiendo_shared::import::Imported;
 use tiendo_shared::import::units::NewUnit;
-use tiendo_shared::{Agency, Date, Imported, Org, Progress, doc};
+use tiendo_shared::model::{Agency, Date, Org, Progress, doc};
 
 use super::{Library, SYSTEM_AUTHOR};
 use crate::domain::error::{DomainError, Result};
@@ -26,14 +27,14 @@ pub struct ImportReport {
     /// Number of tasks.
     pub tasks: usize,
     /// What the importer could not place.
-    pub unplaced: Vec<tiendo_shared::Unplaced>,
+    pub unplaced: Vec<tiendo_shared::import::Unplaced>,
 }
 
 impl Library {
     /// Imports a plan text: the plan document, the organisation document (once per agency) and an
     /// empty progress document for each unit. Refuses a plan already imported.
     pub async fn import_text(&self, text: &str) -> Result<ImportReport> {
-        let imported = tiendo_shared::import(text)?;
+        let imported = tiendo_shared::import::import(text)?;
         self.import(imported, SYSTEM_AUTHOR).await
     }
 
@@ -127,7 +128,7 @@ impl Library {
                 let settled = settled.unwrap_or_else(|| unreachable!("a known agency is settled"));
                 self.merge_units(&d.doc_id, &agency, &settled.spellings)
                     .await?;
-                let basis = tiendo_shared::lineage::Basis {
+                let basis = tiendo_shared::model::lineage::Basis {
                     number: format!("Kế hoạch số {}", plan.number.trim()),
                     date: plan.date,
                 };
@@ -245,16 +246,16 @@ impl Library {
     async fn merge_units(
         &self,
         doc_id: &str,
-        imported: &tiendo_shared::Agency,
+        imported: &tiendo_shared::model::Agency,
         spellings: &[(String, String)],
-    ) -> Result<tiendo_shared::Agency> {
+    ) -> Result<tiendo_shared::model::Agency> {
         let handle = self.handle(doc_id).await?;
         let agency_id = imported.id.clone();
         let merged = handle.with_document(|d| {
             doc::update::<Org, _>(
                 d,
                 SYSTEM_AUTHOR,
-                tiendo_shared::doc::UnixTime(crate::unix_now()),
+                tiendo_shared::model::doc::UnixTime(crate::unix_now()),
                 |org| {
                     let agency = org.agencies.iter_mut().find(|a| a.id == agency_id)?;
                     for unit in &imported.units {
@@ -291,7 +292,7 @@ impl Library {
         mut imported: Imported,
         replaces: &str,
         from: Date,
-        basis: tiendo_shared::lineage::Basis,
+        basis: tiendo_shared::model::lineage::Basis,
         by: &str,
     ) -> Result<ImportReport> {
         let old = self.plan(replaces).await?.0;
@@ -311,9 +312,9 @@ impl Library {
         }
         imported.plan.id = id;
         let report = self.import(imported, by).await?;
-        let link = tiendo_shared::year::PlanLink {
+        let link = tiendo_shared::model::links::PlanLink {
             id: tiendo_shared::workflow::step_id(by, crate::unix_now() * 1000, rand::random()),
-            kind: tiendo_shared::year::LinkKind::Replaces,
+            kind: tiendo_shared::model::links::LinkKind::Replaces,
             plan_id: replaces.to_string(),
             from,
             basis,

@@ -14,8 +14,8 @@ use std::str::FromStr;
 use samod::storage::{Storage, StorageKey};
 use samod::{DocumentId, PeerId, Repo};
 
-use tiendo_shared::status::Summary;
-use tiendo_shared::{Date, Org, PeriodKind, Plan, Progress, doc};
+use tiendo_shared::model::{Date, Org, PeriodKind, Plan, Progress, doc};
+use tiendo_shared::views::status::Summary;
 
 use crate::domain::access::{Catalogue, Peers, Policy};
 use crate::domain::documents::PlanData;
@@ -277,7 +277,7 @@ impl Library {
     }
 
     /// Every agency with a stored organisation document.
-    pub async fn agencies(&self) -> Result<Vec<tiendo_shared::Agency>> {
+    pub async fn agencies(&self) -> Result<Vec<tiendo_shared::model::Agency>> {
         crate::domain::documents::agencies(self).await
     }
 
@@ -350,11 +350,11 @@ impl Library {
         Ok(self.catalogue.all().is_empty())
     }
 
-    async fn create<T: tiendo_shared::Document>(&self, value: &T) -> Result<String> {
+    async fn create<T: tiendo_shared::model::Document>(&self, value: &T) -> Result<String> {
         let am = doc::new_document(
             value,
             Some(SYSTEM_AUTHOR),
-            tiendo_shared::doc::UnixTime(crate::unix_now()),
+            tiendo_shared::model::doc::UnixTime(crate::unix_now()),
         )?;
         // Returns once samod has written the document to storage.
         let handle = self.repo.create(am).await?;
@@ -387,7 +387,7 @@ impl Library {
     }
 
     /// Document `doc_id` read as a `T`.
-    pub async fn read<T: tiendo_shared::Document>(&self, doc_id: &str) -> Result<T> {
+    pub async fn read<T: tiendo_shared::model::Document>(&self, doc_id: &str) -> Result<T> {
         let handle = self.handle(doc_id).await?;
         Ok(handle.with_document(|d| doc::read(d))?)
     }
@@ -444,14 +444,14 @@ impl Library {
     pub async fn link_plan(
         &self,
         plan_id: &str,
-        link: &tiendo_shared::year::PlanLink,
+        link: &tiendo_shared::model::links::PlanLink,
     ) -> Result<()> {
         let doc = self.plan_doc_record(plan_id)?;
         self.plan_doc_record(&link.plan_id)?;
         let handle = self.handle(&doc.doc_id).await?;
         let at = crate::unix_now() * 1000;
         handle
-            .with_document(|d| tiendo_shared::year::record(d, link, at))
+            .with_document(|d| tiendo_shared::model::links::record(d, link, at))
             .map_err(|e| DomainError::BadRequest(e.to_string()))
     }
 
@@ -470,7 +470,7 @@ impl Library {
         plan_id: &str,
         period: PeriodKind,
         as_of: Date,
-    ) -> Result<tiendo_shared::year::Year> {
+    ) -> Result<tiendo_shared::views::year::Year> {
         crate::domain::documents::year(self, plan_id, period, as_of).await
     }
 

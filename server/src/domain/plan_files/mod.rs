@@ -34,8 +34,8 @@ mod tests;
 mod xlsx;
 
 use docx::docx_blocks;
-use tiendo_shared::Error;
 use tiendo_shared::import::{Block, Imported, text_blocks};
+use tiendo_shared::model::Error;
 use xlsx::{check_xlsx, xlsx_blocks};
 
 /// What a plan file may hold once opened. Real plans stay far below each bound (the seed plan:

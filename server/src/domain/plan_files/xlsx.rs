@@ -273,7 +273,10 @@ pub(super) fn xlsx_blocks(bytes: &[u8]) -> Result<Vec<Block>> {
     }
     let has_header = |rows: &Vec<Vec<String>>| {
         rows.iter().any(|r| {
-            let keys: Vec<String> = r.iter().map(|c| tiendo_shared::text::key(c)).collect();
+            let keys: Vec<String> = r
+                .iter()
+                .map(|c| tiendo_shared::model::text::key(c))
+                .collect();
             keys.iter()
                 .any(|k| k.contains("nội dung") || k.contains("nhiệm vụ"))
                 && keys

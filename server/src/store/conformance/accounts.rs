@@ -5,7 +5,8 @@
 
 use std::time::Duration;
 
-use tiendo_shared::api::{AccountEvent, Role};
+use tiendo_shared::api::AccountEvent;
+use tiendo_shared::model::role::Role;
 
 use super::{Place, on_both_engines};
 use crate::store::keys::Registered;

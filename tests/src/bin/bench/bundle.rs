@@ -9,7 +9,7 @@ use std::io::Write;
 use std::path::Path;
 use std::time::Duration;
 
-use tiendo_shared::{PeriodKind, Progress, WorkStatus};
+use tiendo_shared::model::{PeriodKind, Progress, WorkStatus};
 use tiendo_tests::browser::{Scenario, client_copy, workspace};
 use tiendo_tests::process::RealServer;
 use tiendo_tests::{SyncClient, data_dir, edit, login, own_progress};
@@ -128,7 +128,7 @@ pub async fn cold_start(rows: &mut Vec<Row>, runs: usize) {
     let (_, doc_id) = tokio::task::block_in_place(|| own_progress(&addr, &token));
 
     // A year of the unit's progress, then its last figure on 8.a for every period.
-    let tasks: Vec<String> = tiendo_shared::import(tiendo_server::SEED_PLAN)
+    let tasks: Vec<String> = tiendo_shared::import::import(tiendo_server::SEED_PLAN)
         .expect("seed")
         .plan
         .tasks()

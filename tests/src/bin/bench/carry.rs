@@ -12,7 +12,7 @@
 use std::time::{Duration, Instant};
 
 use tiendo_shared::bundle::{self, DocData};
-use tiendo_shared::{PeriodKind, Progress, WorkStatus};
+use tiendo_shared::model::{PeriodKind, Progress, WorkStatus};
 use tiendo_tests::{SyncClient, TestServer, data_dir, edit};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 

@@ -19,7 +19,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use tiendo_shared::{PeriodKind, Progress, WorkStatus};
+use tiendo_shared::model::{PeriodKind, Progress, WorkStatus};
 use tiendo_tests::hostile::{compressed_change_bomb, docx_bomb, xlsx_rows};
 use tiendo_tests::process::{RealServer, memory_kib};
 use tiendo_tests::{SyncClient, data_dir, edit, frame, login, own_progress, request};

@@ -40,7 +40,7 @@ use std::time::{Duration, Instant};
 
 use automerge::sync::{Message, State, SyncDoc};
 use serde_json::json;
-use tiendo_shared::{PeriodKind, Progress, WorkStatus};
+use tiendo_shared::model::{PeriodKind, Progress, WorkStatus};
 use tiendo_tests::{SyncClient, TestServer, data_dir, edit, own_progress};
 
 const OFFICE: &str = "phong-hanh-chinh-tong-hop";
@@ -226,20 +226,21 @@ async fn wire(rows: &mut Vec<Row>, sizes: Sizes) {
             let mut b = a.clone();
             let (mut sa, mut sb) = (State::new(), State::new());
             sync_with(&mut a, &mut b, &mut sa, &mut sb);
-            tiendo_shared::doc::update::<Progress, _>(
+            tiendo_shared::model::doc::update::<Progress, _>(
                 &mut a,
                 &user,
-                tiendo_shared::doc::UnixTime(tiendo_server::unix_now()),
+                tiendo_shared::model::doc::UnixTime(tiendo_server::unix_now()),
                 |p| {
                     p.entry_mut("t7", PeriodKind::Q1).percent = 56;
                 },
             )
             .expect("edit");
             let (floor, _) = sync_with(&mut a, &mut b, &mut sa, &mut sb);
-            let json =
-                serde_json::to_vec(&tiendo_shared::doc::read::<Progress, _>(&a).expect("read"))
-                    .expect("json")
-                    .len();
+            let json = serde_json::to_vec(
+                &tiendo_shared::model::doc::read::<Progress, _>(&a).expect("read"),
+            )
+            .expect("json")
+            .len();
             rows.push(Row {
                 section: "wire",
                 what: format!("one percent edit after {label} changes, both directions"),
@@ -318,7 +319,7 @@ async fn wire(rows: &mut Vec<Row>, sizes: Sizes) {
 fn status_at_scale(rows: &mut Vec<Row>, agencies: usize, resident_before: u64) {
     let units = 10;
     let tasks = 50;
-    let imported = tiendo_shared::import(tiendo_server::SEED_PLAN).expect("seed");
+    let imported = tiendo_shared::import::import(tiendo_server::SEED_PLAN).expect("seed");
     let mut plan = imported.plan.clone();
     let agency = imported.agency().clone();
     let unit_ids: Vec<String> = agency.units.iter().map(|u| u.id.clone()).collect();
@@ -351,7 +352,7 @@ fn status_at_scale(rows: &mut Vec<Row>, agencies: usize, resident_before: u64) {
             p
         })
         .collect();
-    let as_of: tiendo_shared::Date = "2025-09-30".parse().expect("date");
+    let as_of: tiendo_shared::model::Date = "2025-09-30".parse().expect("date");
     let json: Vec<String> = progress
         .iter()
         .map(|p| serde_json::to_string(p).expect("json"))
@@ -360,7 +361,7 @@ fn status_at_scale(rows: &mut Vec<Row>, agencies: usize, resident_before: u64) {
     let started = Instant::now();
     let mut counted = 0;
     for _ in 0..agencies {
-        let s = tiendo_shared::status::summarize(
+        let s = tiendo_shared::views::status::summarize(
             &plan,
             &agency,
             &progress,
@@ -410,11 +411,11 @@ fn status_at_scale(rows: &mut Vec<Row>, agencies: usize, resident_before: u64) {
 /// that entry only, beside the whole-document read-and-reconcile (`doc::update`) the form used
 /// before, on copies of the same document, native. Median of `runs` × 20 saves.
 fn saved_field(rows: &mut Vec<Row>, runs: usize) {
-    use tiendo_shared::doc::UnixTime;
+    use tiendo_shared::model::doc::UnixTime;
     let at = UnixTime(1_751_328_000);
-    let imported = tiendo_shared::import(tiendo_server::SEED_PLAN).expect("seed");
+    let imported = tiendo_shared::import::import(tiendo_server::SEED_PLAN).expect("seed");
     let tasks: Vec<String> = imported.plan.tasks().map(|(_, t)| t.id.clone()).collect();
-    let mut year = tiendo_shared::doc::new_document(
+    let mut year = tiendo_shared::model::doc::new_document(
         &Progress::new(&imported.plan.id, "thanh-tra-so"),
         Some("system"),
         at,
@@ -423,7 +424,7 @@ fn saved_field(rows: &mut Vec<Row>, runs: usize) {
     for round in 0..10 {
         for t in &tasks {
             for period in PeriodKind::ALL {
-                tiendo_shared::progress::edit_entry(&mut year, "lan", at, t, period, |e| {
+                tiendo_shared::model::progress::edit_entry(&mut year, "lan", at, t, period, |e| {
                     e.status = WorkStatus::InProgress;
                     e.percent = (round * 10) as u8;
                     e.result = format!("Kết quả {t} lần {round}");
@@ -446,7 +447,7 @@ fn saved_field(rows: &mut Vec<Row>, runs: usize) {
         samples[samples.len() / 2]
     };
     let entry = time(&mut |d, i| {
-        tiendo_shared::progress::edit_entry(
+        tiendo_shared::model::progress::edit_entry(
             d,
             "lan",
             at,
@@ -457,7 +458,7 @@ fn saved_field(rows: &mut Vec<Row>, runs: usize) {
         .expect("edit");
     });
     let whole = time(&mut |d, i| {
-        tiendo_shared::doc::update::<Progress, _>(d, "lan", at, |p| {
+        tiendo_shared::model::doc::update::<Progress, _>(d, "lan", at, |p| {
             p.entry_mut(&tasks[i % tasks.len()], PeriodKind::Q3).percent = (i % 100) as u8
         })
         .expect("update");
@@ -584,7 +585,7 @@ async fn province_rollup(rows: &mut Vec<Row>, sizes: Sizes) {
             |_| true,
             tiendo_server::domain::province::Ask::new(
                 None,
-                Some(tiendo_shared::PeriodKind::Q3),
+                Some(tiendo_shared::model::PeriodKind::Q3),
                 Some("2025-09-30".parse().unwrap()),
                 tiendo_server::today(),
             ),
@@ -613,8 +614,9 @@ async fn province_rollup(rows: &mut Vec<Row>, sizes: Sizes) {
         )
         .await;
     let doc = tablet.find(&unit.doc).await.expect("its progress");
-    tiendo_tests::edit::<tiendo_shared::Progress>(&doc, "bench", |p| {
-        p.entry_mut("t1-a", tiendo_shared::PeriodKind::Q3).percent = 77;
+    tiendo_tests::edit::<tiendo_shared::model::Progress>(&doc, "bench", |p| {
+        p.entry_mut("t1-a", tiendo_shared::model::PeriodKind::Q3)
+            .percent = 77;
     });
     acknowledged(&tablet, &doc).await;
     tablet.stop().await;

@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 
 use futures::StreamExt;
 use samod::DocumentId;
-use tiendo_shared::{PeriodKind, Progress, WorkStatus};
+use tiendo_shared::model::{PeriodKind, Progress, WorkStatus};
 use tiendo_tests::{SyncClient, edit};
 
 use tiendo_tests::province::{AgencySeat, copy_data};
@@ -180,7 +180,7 @@ fn workload(agencies: &[AgencySeat], c: usize) -> (Vec<Tablet>, Vec<Office>) {
 
 fn seq_of(handle: &samod::DocHandle) -> usize {
     handle.with_document(|d| {
-        tiendo_shared::doc::read::<Progress, _>(d)
+        tiendo_shared::model::doc::read::<Progress, _>(d)
             .ok()
             .and_then(|p| {
                 p.entry("bench", PeriodKind::Year)
