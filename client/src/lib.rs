@@ -19,6 +19,7 @@
 //! ```
 
 pub mod components;
+pub mod error;
 pub mod infra;
 pub mod view_model;
 

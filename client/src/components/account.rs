@@ -8,6 +8,7 @@
 use yew::prelude::*;
 
 use super::{office, use_ws, value_of};
+use crate::error::ClientError;
 use crate::infra::accounts;
 use crate::view_model::accounts::{PasswordForm, role_choices};
 
@@ -38,7 +39,7 @@ pub fn account_screen() -> Html {
 #[function_component(PasswordChange)]
 fn password_change() -> Html {
     let form = use_state(PasswordForm::default);
-    let outcome = use_state(|| None::<Result<String, String>>);
+    let outcome = use_state(|| None::<Result<String, ClientError>>);
     let busy = use_state(|| false);
     let field = |f: fn(&mut PasswordForm, String)| {
         let form = form.clone();

@@ -9,6 +9,7 @@
 use yew::prelude::*;
 
 use super::{use_ws, value_of};
+use crate::error::ClientError;
 use crate::infra::accounts::{self, AccountWithPassword, AccountsAnswer, MoveAccount};
 use crate::infra::browser;
 use crate::view_model::accounts::{
@@ -19,7 +20,7 @@ use crate::view_model::accounts::{
 #[derive(Clone, PartialEq)]
 enum Outcome {
     Done(String),
-    Failed(String),
+    Failed(ClientError),
     Password(AccountWithPassword, &'static str),
 }
 
@@ -27,7 +28,7 @@ enum Outcome {
 #[function_component(AccountsAdmin)]
 pub fn accounts_admin() -> Html {
     let ws = use_ws();
-    let answer = use_state(|| None::<Result<AccountsAnswer, String>>);
+    let answer = use_state(|| None::<Result<AccountsAnswer, ClientError>>);
     let refresh = use_state(|| 0u32);
     let outcome = use_state(|| None::<Outcome>);
     let form = use_state(NewAccountForm::default);

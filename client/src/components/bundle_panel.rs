@@ -12,6 +12,7 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::error::ClientError;
 use crate::infra::session::Session;
 use crate::infra::{browser, bundles};
 
@@ -39,7 +40,7 @@ impl PartialEq for BundlePanelProps {
 #[derive(Clone, PartialEq)]
 enum Said {
     Done(String),
-    Failed(String),
+    Failed(ClientError),
 }
 
 fn input_of(e: &Event) -> Option<HtmlInputElement> {

@@ -12,6 +12,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::{FilesRevision, use_ws};
+use crate::error::ClientError;
 use crate::infra::browser::{self, now};
 
 /// What the file picker offers: the evidence types (PDF, photos, Word, Excel).
@@ -28,7 +29,7 @@ pub struct EvidenceFilesProps {
     /// The files it names.
     pub files: Vec<EvidenceFile>,
     /// What went wrong (or `None` when all went well), for the form's message.
-    pub on_error: Callback<Option<String>>,
+    pub on_error: Callback<Option<ClientError>>,
 }
 
 /// The files of one evidence item, and the buttons to attach more.
@@ -88,7 +89,7 @@ pub fn evidence_files(props: &EvidenceFilesProps) -> Html {
                         problems.push(e);
                     }
                 }
-                on_error.emit((!problems.is_empty()).then(|| problems.join(" ")));
+                on_error.emit((!problems.is_empty()).then(|| ClientError::Several(problems)));
             });
         })
     };

@@ -153,3 +153,16 @@ pub fn use_summary(ws: &Ws, as_of: Date, period: PeriodKind) -> Rc<Option<Summar
         },
     )
 }
+
+/// A client error on screen: its message (`Display`), the one the user has always read.
+impl yew::html::IntoPropValue<Html> for &crate::error::ClientError {
+    fn into_prop_value(self) -> Html {
+        Html::from(self.to_string())
+    }
+}
+
+impl yew::html::IntoPropValue<Html> for crate::error::ClientError {
+    fn into_prop_value(self) -> Html {
+        Html::from(self.to_string())
+    }
+}

@@ -14,6 +14,7 @@ use tiendo_shared::{Agency, PeriodKind};
 use yew::prelude::*;
 
 use super::{use_ws, value_of};
+use crate::error::ClientError;
 use crate::infra::browser;
 use crate::view_model::organisation::{Draft, unit_rows};
 use crate::view_model::tasks;
@@ -23,7 +24,7 @@ use crate::view_model::tasks;
 pub fn organisation() -> Html {
     let ws = use_ws();
     let draft = use_state(Draft::default);
-    let outcome = use_state(|| None::<Result<String, String>>);
+    let outcome = use_state(|| None::<Result<String, ClientError>>);
     let Ok(agency) = &ws.snap.agency else {
         return html! { <p class="error">{"Chưa đọc được tổ chức."}</p> };
     };

@@ -11,6 +11,7 @@ use tiendo_shared::workflow::Action;
 use yew::prelude::*;
 
 use super::use_ws;
+use crate::error::ClientError;
 use crate::infra::{browser, notify};
 use crate::view_model::reporting::panel;
 
@@ -24,7 +25,7 @@ pub struct PeriodReportProps {
 #[function_component(PeriodReport)]
 pub fn period_report(props: &PeriodReportProps) -> Html {
     let ws = use_ws();
-    let error = use_state(|| None::<String>);
+    let error = use_state(|| None::<ClientError>);
     let note_ref = use_node_ref();
     let asked = use_state(notify::allowed);
     let role = ws.docs.me.user.role;
@@ -84,7 +85,9 @@ pub fn period_report(props: &PeriodReportProps) -> Html {
                 .map(|t| t.value().trim().to_string())
                 .unwrap_or_default();
             if action == Action::SendBack && note.is_empty() {
-                error.set(Some("Ghi rõ lý do trả lại để người soạn sửa.".into()));
+                error.set(Some(ClientError::invalid(
+                    "Ghi rõ lý do trả lại để người soạn sửa.",
+                )));
                 return;
             }
             let question = match action {

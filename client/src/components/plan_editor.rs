@@ -19,6 +19,7 @@ use std::collections::BTreeSet;
 use tiendo_shared::next_year;
 
 use super::use_ws;
+use crate::error::ClientError;
 use crate::infra::{api, browser, prefs};
 
 /// What the office looks at in a draft of next year's plan, beside the preview table.
@@ -81,7 +82,7 @@ pub fn task_editor(props: &EditorProps) -> Html {
             };
             let agency = match agency.clone() {
                 Ok(a) => a,
-                Err(e) => return message.set(Some((false, e))),
+                Err(e) => return message.set(Some((false, e.to_string()))),
             };
             let result = docs.edit_plan(|p| match &task_id {
                 Some(id) => maintain::edit_task(p, &agency, id, &draft),
@@ -93,7 +94,7 @@ pub fn task_editor(props: &EditorProps) -> Html {
                     on_done.emit(());
                 }
                 Ok(w) => message.set(Some((true, format!("Đã lưu. Lưu ý: {}", w.join("; "))))),
-                Err(e) => message.set(Some((false, e))),
+                Err(e) => message.set(Some((false, e.to_string()))),
             }
         })
     };
@@ -110,13 +111,13 @@ pub fn task_editor(props: &EditorProps) -> Html {
             } else {
                 match value(&refs[5]).trim().parse::<Date>() {
                     Ok(day) => docs.edit_plan(|p| maintain::retire_task(p, &id, day)),
-                    Err(_) => Err(format!(
+                    Err(_) => Err(ClientError::Invalid(format!(
                         "Ngày dừng không hợp lệ: {} (ghi theo dd/mm/yyyy)",
                         value(&refs[5])
-                    )),
+                    ))),
                 }
             };
-            message.set(result.err().map(|e| (false, e)));
+            message.set(result.err().map(|e| (false, e.to_string())));
         })
     };
     let field = |label: &'static str, r: &NodeRef, v: &str, id: &'static str, multi: bool| {
@@ -168,10 +169,10 @@ pub fn plan_import() -> Html {
     let ws = use_ws();
     let session = ws.session.clone();
     let imported = use_state(|| None::<String>);
-    let parsed = use_state(|| None::<Result<(String, Imported), String>>);
+    let parsed = use_state(|| None::<Result<(String, Imported), ClientError>>);
     // The units the plan names that the organisation does not know (settled in the preview).
     let new_units = use_state(Vec::<tiendo_shared::import::units::NewUnit>::new);
-    let status = use_state(|| None::<Result<String, String>>);
+    let status = use_state(|| None::<Result<String, ClientError>>);
     let row_error = use_state(|| None::<(String, String)>);
     let busy = use_state(|| false);
     // A draft of next year's plan: its one-off tasks and notes, and the one-off tasks kept.
@@ -196,7 +197,9 @@ pub fn plan_import() -> Html {
             status.set(None);
             wasm_bindgen_futures::spawn_local(async move {
                 let Ok(bytes) = browser::read_file(&file).await else {
-                    parsed.set(Some(Err("Không đọc được tệp.".into())));
+                    parsed.set(Some(Err(ClientError::Browser(
+                        "Không đọc được tệp.".into(),
+                    ))));
                     return;
                 };
                 // Text is read on the device (also offline); Word and Excel files by the server.
@@ -206,11 +209,11 @@ pub fn plan_import() -> Html {
                 let read = match local {
                     Some(t) => tiendo_shared::import(&t)
                         .map(|imp| ("văn bản".to_string(), imp, None))
-                        .map_err(|e| format!("Không nhập được: {e}")),
+                        .map_err(|e| ClientError::Rejected(format!("Không nhập được: {e}"))),
                     None => api::preview_plan(&bytes)
                         .await
                         .map(|p| (p.format, p.draft, Some(p.new_units)))
-                        .map_err(|e| format!("Không nhập được: {e}")),
+                        .map_err(|e| ClientError::Rejected(format!("Không nhập được: {e}"))),
                 };
                 // Read on the device: the units are checked against the open organisation
                 // when the plan is this agency's (the server checks again when saving).
@@ -346,9 +349,9 @@ pub fn plan_import() -> Html {
                         }));
                         parsed.set(Some(Ok(("kế hoạch năm trước".to_string(), d.draft))));
                     }
-                    Err(e) => {
-                        parsed.set(Some(Err(format!("Không lập được kế hoạch năm sau: {e}"))))
-                    }
+                    Err(e) => parsed.set(Some(Err(ClientError::Rejected(format!(
+                        "Không lập được kế hoạch năm sau: {e}"
+                    ))))),
                 }
             });
         })

@@ -16,6 +16,7 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::period_select::PeriodSelect;
+use crate::error::ClientError;
 use crate::infra::{api, browser};
 
 fn pct(r: f64) -> String {
@@ -200,7 +201,7 @@ struct AgencyViewProps {
 /// their working.
 #[function_component(AgencyView)]
 fn agency_view(props: &AgencyViewProps) -> Html {
-    let summary = use_state(|| None::<Result<Summary, String>>);
+    let summary = use_state(|| None::<Result<Summary, ClientError>>);
     {
         let summary = summary.clone();
         let (plan_id, period, as_of) = (props.row.plan_id.clone(), props.period, props.as_of);

@@ -16,10 +16,11 @@ use yew::prelude::*;
 
 use super::evidence_files::{DeviceStorage, EvidenceFiles};
 use super::{names, use_ws};
+use crate::error::ClientError;
 use crate::infra::browser::when;
 
 /// Applies a form field's value to an entry, or says why the value is refused.
-type ApplyField = dyn Fn(&mut tiendo_shared::Entry, String) -> Result<(), String>;
+type ApplyField = dyn Fn(&mut tiendo_shared::Entry, String) -> Result<(), ClientError>;
 
 #[derive(Properties, PartialEq)]
 pub struct DetailProps {
@@ -34,7 +35,7 @@ pub struct DetailProps {
 /// The unit's report on one task for one period; every change is saved at once.
 #[function_component(TaskDetail)]
 pub fn task_detail(props: &DetailProps) -> Html {
-    let error = use_state(|| None::<String>);
+    let error = use_state(|| None::<ClientError>);
     let ws = use_ws();
     let docs = ws.docs.clone();
     let Ok(plan) = &ws.snap.plan else {
@@ -124,12 +125,10 @@ pub fn task_detail(props: &DetailProps) -> Html {
     let on_percent = edit(
         "percent",
         Rc::new(|e, v| {
-            let n: u8 = v
-                .trim()
-                .parse()
-                .ok()
-                .filter(|n| *n <= 100)
-                .ok_or_else(|| "Tỷ lệ hoàn thành phải là số từ 0 đến 100".to_string())?;
+            let n: u8 =
+                v.trim().parse().ok().filter(|n| *n <= 100).ok_or_else(|| {
+                    ClientError::invalid("Tỷ lệ hoàn thành phải là số từ 0 đến 100")
+                })?;
             e.percent = n;
             Ok(())
         }),
@@ -162,7 +161,9 @@ pub fn task_detail(props: &DetailProps) -> Html {
                 None
             } else {
                 Some(v.parse::<Date>().map_err(|_| {
-                    format!("Ngày hoàn thành không hợp lệ: {v} (ghi theo dd/mm/yyyy)")
+                    ClientError::Invalid(format!(
+                        "Ngày hoàn thành không hợp lệ: {v} (ghi theo dd/mm/yyyy)"
+                    ))
                 })?)
             };
             Ok(())
@@ -183,7 +184,9 @@ pub fn task_detail(props: &DetailProps) -> Html {
             };
             let (number, date, summary) = (value(&n), value(&d), value(&sm));
             if number.trim().is_empty() && summary.trim().is_empty() {
-                error.set(Some("Nhập số/ký hiệu hoặc trích yếu của văn bản".into()));
+                error.set(Some(ClientError::invalid(
+                    "Nhập số/ký hiệu hoặc trích yếu của văn bản",
+                )));
                 return;
             }
             let date = if date.trim().is_empty() {
@@ -192,9 +195,9 @@ pub fn task_detail(props: &DetailProps) -> Html {
                 match date.parse::<Date>() {
                     Ok(d) => Some(d),
                     Err(_) => {
-                        error.set(Some(format!(
+                        error.set(Some(ClientError::Invalid(format!(
                             "Ngày văn bản không hợp lệ: {date} (ghi theo dd/mm/yyyy)"
-                        )));
+                        ))));
                         return;
                     }
                 }
@@ -229,7 +232,7 @@ pub fn task_detail(props: &DetailProps) -> Html {
     };
     let on_file_error = {
         let error = error.clone();
-        Callback::from(move |e: Option<String>| error.set(e))
+        Callback::from(move |e: Option<ClientError>| error.set(e))
     };
     let conflicts = docs.conflicts(&task.id, props.period);
     let pick = |field: String, choice: usize| {

@@ -13,6 +13,7 @@ use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use super::use_ws;
+use crate::error::ClientError;
 use crate::infra::browser;
 use crate::view_model::reporting::{office_rows, reporting_units, when};
 
@@ -28,7 +29,7 @@ pub struct UnitReportsProps {
 #[function_component(UnitReports)]
 pub fn unit_reports(props: &UnitReportsProps) -> Html {
     let ws = use_ws();
-    let error = use_state(|| None::<String>);
+    let error = use_state(|| None::<ClientError>);
     let saved = use_state(|| false);
     let texts_ref = [NodeRef::default(), NodeRef::default(), NodeRef::default()];
     let texts_ref = use_mut_ref(|| texts_ref);
@@ -80,7 +81,7 @@ pub fn unit_reports(props: &UnitReportsProps) -> Html {
             props.period,
         );
         Callback::from(move |_| {
-            let day = |r: &NodeRef| -> Result<Option<tiendo_shared::Date>, String> {
+            let day = |r: &NodeRef| -> Result<Option<tiendo_shared::Date>, ClientError> {
                 let v = r
                     .cast::<HtmlInputElement>()
                     .map(|i| i.value())
@@ -91,7 +92,7 @@ pub fn unit_reports(props: &UnitReportsProps) -> Html {
                 }
                 v.parse::<tiendo_shared::Date>()
                     .map(Some)
-                    .map_err(|e| e.to_string())
+                    .map_err(|e| ClientError::Invalid(e.to_string()))
             };
             let set = match (day(&refs[0]), day(&refs[1])) {
                 (Ok(unit), Ok(agency)) => tiendo_shared::workflow::Configured { unit, agency },
@@ -146,7 +147,9 @@ pub fn unit_reports(props: &UnitReportsProps) -> Html {
                     .and_then(|e| wasm_bindgen::JsCast::dyn_into::<HtmlInputElement>(e).ok());
                 let note = input.map(|i| i.value()).unwrap_or_default();
                 if note.trim().is_empty() {
-                    error.set(Some("Trả lại cần ghi lý do để đơn vị sửa.".into()));
+                    error.set(Some(ClientError::invalid(
+                        "Trả lại cần ghi lý do để đơn vị sửa.",
+                    )));
                     return;
                 }
                 note.trim().to_string()

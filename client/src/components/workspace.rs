@@ -15,6 +15,7 @@ use super::sync_indicator::SyncIndicator;
 use super::tabs::Screens;
 use super::year_switcher::YearSwitcher;
 use super::{FilesRevision, Ws};
+use crate::error::ClientError;
 use crate::infra::api::{self, Me};
 use crate::infra::plan_docs::PlanDocs;
 use crate::infra::session::Session;
@@ -51,8 +52,8 @@ impl<T> PartialEq for Shared<T> {
 #[function_component(Workspace)]
 pub fn workspace(props: &WorkspaceProps) -> Html {
     let state = use_reducer_eq(WorkspaceState::default);
-    let session = use_state(|| None::<Result<Shared<Session>, String>>);
-    let docs = use_state(|| None::<Result<Shared<PlanDocs>, String>>);
+    let session = use_state(|| None::<Result<Shared<Session>, ClientError>>);
+    let docs = use_state(|| None::<Result<Shared<PlanDocs>, ClientError>>);
     let wanted = use_state(|| None::<String>);
     // Where a link of the start screen's pending work leads, counted so each visit draws the
     // screens afresh.
