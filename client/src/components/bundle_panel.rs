@@ -8,11 +8,10 @@
 
 use std::rc::Rc;
 
-use wasm_bindgen::JsCast;
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::error::ClientError;
+use crate::infra::form::FileInput;
 use crate::infra::session::Session;
 use crate::infra::{browser, bundles};
 
@@ -41,10 +40,6 @@ impl PartialEq for BundlePanelProps {
 enum Said {
     Done(String),
     Failed(ClientError),
-}
-
-fn input_of(e: &Event) -> Option<HtmlInputElement> {
-    e.target()?.dyn_into::<HtmlInputElement>().ok()
 }
 
 /// The panel behind the header's "Gói dữ liệu" button.
@@ -85,7 +80,7 @@ pub fn bundle_panel(props: &BundlePanelProps) -> Html {
     let on_starter = {
         let (session, said) = (session.clone(), said.clone());
         Callback::from(move |e: Event| {
-            let Some(input) = input_of(&e) else {
+            let Some(input) = FileInput::of(&e) else {
                 return;
             };
             let (session, said) = (session.clone(), said.clone());
@@ -177,7 +172,7 @@ fn office_bundles(props: &OfficeProps) -> Html {
     let on_import = {
         let (report, said) = (report.clone(), props.said.clone());
         Callback::from(move |e: Event| {
-            let Some(input) = input_of(&e) else {
+            let Some(input) = FileInput::of(&e) else {
                 return;
             };
             let (report, said) = (report.clone(), said.clone());
@@ -185,7 +180,7 @@ fn office_bundles(props: &OfficeProps) -> Html {
                 let Some(bytes) = bundles::picked(&input).await else {
                     return;
                 };
-                input.set_value("");
+                input.clear();
                 match bundles::import_at_office(&bytes).await {
                     Ok(r) => {
                         said.set(Some(Said::Done(format!(
@@ -206,12 +201,7 @@ fn office_bundles(props: &OfficeProps) -> Html {
     let on_unit = {
         let unit = unit.clone();
         Callback::from(move |e: Event| {
-            if let Some(s) = e
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
-            {
-                unit.set(s.value());
-            }
+            unit.set(super::value_of(&e));
         })
     };
     let word = |o: BundleOutcome| match o {

@@ -8,9 +8,9 @@
 
 use tiendo_shared::status::{self, Counts, Summary};
 use tiendo_shared::{Date, PeriodKind};
-use wasm_bindgen::JsCast;
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
+
+use super::value_of;
 
 use super::pending_work::PendingWork;
 use super::period_select::PeriodSelect;
@@ -292,26 +292,24 @@ pub fn dashboard_view() -> Html {
     let on_as_of = {
         let (picked, err, as_of_shown) = (picked.clone(), as_of_error.clone(), as_of);
         Callback::from(move |e: Event| {
-            if let Some(i) = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
             {
+                let typed = value_of(&e);
                 // Emptied: back to the period's own day.
-                if i.value().trim().is_empty() {
+                if typed.trim().is_empty() {
                     picked.set(None);
                     err.set(None);
                     return;
                 }
-                match i.value().trim().parse::<Date>() {
+                match typed.trim().parse::<Date>() {
                     Ok(d) => {
                         picked.set(Some(d));
                         err.set(None);
                     }
                     Err(_) => err.set(Some((
-                        i.value(),
+                        typed.clone(),
                         format!(
                             "Ngày không hợp lệ: {} (ghi theo dd/mm/yyyy); số liệu vẫn tính đến {}",
-                            i.value(),
+                            typed,
                             as_of_shown.vi()
                         ),
                     ))),

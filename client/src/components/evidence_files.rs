@@ -7,13 +7,12 @@
 //! them and never the form around them, whose fields may be half typed.
 
 use tiendo_shared::{EvidenceFile, PeriodKind};
-use wasm_bindgen::JsCast;
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::{FilesRevision, use_ws};
 use crate::error::ClientError;
 use crate::infra::browser::{self, now};
+use crate::infra::form::FileInput;
 
 /// What the file picker offers: the evidence types (PDF, photos, Word, Excel).
 const ACCEPT: &str = "image/*,application/pdf,.pdf,.docx,.xlsx,application/vnd.openxmlformats-officedocument.wordprocessingml.document,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -47,17 +46,11 @@ pub fn evidence_files(props: &EvidenceFilesProps) -> Html {
             props.evidence_id.clone(),
         );
         Callback::from(move |e: Event| {
-            let Some(input) = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-            else {
+            let Some(input) = FileInput::of(&e) else {
                 return;
             };
-            let picked: Vec<web_sys::File> = input
-                .files()
-                .map(|list| (0..list.length()).filter_map(|i| list.get(i)).collect())
-                .unwrap_or_default();
-            input.set_value("");
+            let picked = input.files();
+            input.clear();
             let (docs, session, on_error) = (docs.clone(), session.clone(), on_error.clone());
             let (task_id, evidence_id) = (task_id.clone(), evidence_id.clone());
             wasm_bindgen_futures::spawn_local(async move {
@@ -89,7 +82,7 @@ pub fn evidence_files(props: &EvidenceFilesProps) -> Html {
                         problems.push(e);
                     }
                 }
-                on_error.emit((!problems.is_empty()).then(|| ClientError::Several(problems)));
+                on_error.emit((!problems.is_empty()).then_some(ClientError::Several(problems)));
             });
         })
     };

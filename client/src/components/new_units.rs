@@ -9,9 +9,9 @@ use std::collections::BTreeMap;
 
 use tiendo_shared::Agency;
 use tiendo_shared::import::units::{NewUnit, UnitChoice};
-use wasm_bindgen::JsCast;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
+
+use super::value_of;
 
 #[derive(Properties, PartialEq)]
 pub struct NewUnitsProps {
@@ -84,32 +84,22 @@ pub fn new_units(props: &NewUnitsProps) -> Html {
         let on_select = {
             let pick = pick.clone();
             Callback::from(move |e: Event| {
-                if let Some(s) = e
-                    .target()
-                    .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
-                {
-                    pick.emit((s.value(), day));
-                }
+                pick.emit((value_of(&e), day));
             })
         };
         let on_day = {
             let (value, bad_days, id) = (value.clone(), bad_days.clone(), n.id.clone());
             Callback::from(move |e: Event| {
-                if let Some(i) = e
-                    .target()
-                    .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-                {
-                    let typed = i.value();
-                    let day = typed.trim().parse().ok();
-                    let mut bad = (*bad_days).clone();
-                    if day.is_none() && !typed.trim().is_empty() {
-                        bad.insert(id.clone(), typed);
-                    } else {
-                        bad.remove(&id);
-                    }
-                    bad_days.set(bad);
-                    pick.emit((value.clone(), day));
+                let typed = value_of(&e);
+                let day = typed.trim().parse().ok();
+                let mut bad = (*bad_days).clone();
+                if day.is_none() && !typed.trim().is_empty() {
+                    bad.insert(id.clone(), typed);
+                } else {
+                    bad.remove(&id);
                 }
+                bad_days.set(bad);
+                pick.emit((value.clone(), day));
             })
         };
         let bad_day = bad_days.get(&n.id).cloned();

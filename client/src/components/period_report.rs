@@ -12,7 +12,7 @@ use yew::prelude::*;
 
 use super::use_ws;
 use crate::error::ClientError;
-use crate::infra::{browser, notify};
+use crate::infra::{browser, form, notify};
 use crate::view_model::reporting::panel;
 
 #[derive(Properties, PartialEq)]
@@ -80,10 +80,7 @@ pub fn period_report(props: &PeriodReportProps) -> Html {
         let (period, on) = (props.period, view.current.clone());
         let note_ref = note_ref.clone();
         Callback::from(move |_| {
-            let note = note_ref
-                .cast::<web_sys::HtmlTextAreaElement>()
-                .map(|t| t.value().trim().to_string())
-                .unwrap_or_default();
+            let note = form::value(&note_ref).trim().to_string();
             if action == Action::SendBack && note.is_empty() {
                 error.set(Some(ClientError::invalid(
                     "Ghi rõ lý do trả lại để người soạn sửa.",

@@ -3,9 +3,9 @@
 //! Stage: *UI* widget.
 
 use tiendo_shared::PeriodKind;
-use wasm_bindgen::JsCast;
-use web_sys::HtmlSelectElement;
 use yew::prelude::*;
+
+use super::value_of;
 
 #[derive(Properties, PartialEq)]
 pub struct PeriodSelectProps {
@@ -23,11 +23,7 @@ pub fn period_select(props: &PeriodSelectProps) -> Html {
     let onchange = {
         let cb = props.on_change.clone();
         Callback::from(move |e: Event| {
-            if let Some(p) = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
-                .and_then(|s| s.value().parse::<PeriodKind>().ok())
-            {
+            if let Ok(p) = value_of(&e).parse::<PeriodKind>() {
                 cb.emit(p);
             }
         })

@@ -10,9 +10,9 @@
 
 use tiendo_shared::maintain::{self, TaskDraft};
 use tiendo_shared::{Date, Imported};
-use wasm_bindgen::JsCast;
-use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
+
+use super::value_of;
 
 use std::collections::BTreeSet;
 
@@ -20,6 +20,7 @@ use tiendo_shared::next_year;
 
 use super::use_ws;
 use crate::error::ClientError;
+use crate::infra::form::{FileInput, value};
 use crate::infra::{api, browser, prefs};
 
 /// What the office looks at in a draft of next year's plan, beside the preview table.
@@ -41,13 +42,6 @@ pub struct EditorProps {
     pub as_of: Date,
     /// Called once saved (or cancelled).
     pub on_done: Callback<()>,
-}
-
-fn value(r: &NodeRef) -> String {
-    r.cast::<HtmlInputElement>()
-        .map(|i| i.value())
-        .or_else(|| r.cast::<HtmlTextAreaElement>().map(|t| t.value()))
-        .unwrap_or_default()
 }
 
 /// The form of one task: title, lead, coordinating, products (one per line), timeline. Saving
@@ -184,12 +178,7 @@ pub fn plan_import() -> Html {
         let agency = ws.snap.agency.clone().ok();
         Callback::from(move |e: Event| {
             next.set(None);
-            let Some(file) = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-                .and_then(|i| i.files())
-                .and_then(|f| f.get(0))
-            else {
+            let Some(file) = FileInput::of(&e).and_then(|i| i.files().into_iter().next()) else {
                 return;
             };
             let (parsed, status, new_units) = (parsed.clone(), status.clone(), new_units.clone());
@@ -234,12 +223,6 @@ pub fn plan_import() -> Html {
     let correct = |task_id: String, field: &'static str| {
         let (parsed, row_error) = (parsed.clone(), row_error.clone());
         Callback::from(move |e: Event| {
-            let Some(input) = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-            else {
-                return;
-            };
             let Some(Ok((format, mut imp))) = (*parsed).clone() else {
                 return;
             };
@@ -248,7 +231,7 @@ pub fn plan_import() -> Html {
             };
             let mut draft = TaskDraft::of(task);
             let mut code = task.code.clone();
-            let v = input.value();
+            let v = value_of(&e);
             match field {
                 "code" => code = v,
                 "lead" => draft.lead = v,

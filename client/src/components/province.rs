@@ -11,9 +11,9 @@
 use tiendo_shared::PeriodKind;
 use tiendo_shared::province::{AgencyRow, Kind, Rollup, SortKey, view};
 use tiendo_shared::status::{Summary, working_period};
-use wasm_bindgen::JsCast;
-use web_sys::HtmlSelectElement;
 use yew::prelude::*;
+
+use super::value_of;
 
 use super::period_select::PeriodSelect;
 use crate::error::ClientError;
@@ -53,11 +53,7 @@ pub fn province() -> Html {
     let on_year = {
         let (year, period) = (year.clone(), period.clone());
         Callback::from(move |e: Event| {
-            if let Some(y) = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
-                .and_then(|s| s.value().parse::<i32>().ok())
-            {
+            if let Ok(y) = value_of(&e).parse::<i32>() {
                 year.set(y);
                 period.set(working_period(y, browser::today()));
             }
@@ -78,12 +74,8 @@ pub fn province() -> Html {
     let on_kind = {
         let kind = kind.clone();
         Callback::from(move |e: Event| {
-            if let Some(s) = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
-            {
-                kind.set(Kind::ALL.into_iter().find(|k| k.as_str() == s.value()));
-            }
+            let chosen = value_of(&e);
+            kind.set(Kind::ALL.into_iter().find(|k| k.as_str() == chosen));
         })
     };
     let header = |key: SortKey| {

@@ -10,14 +10,13 @@ use std::rc::Rc;
 
 use tiendo_shared::progress::EntryField;
 use tiendo_shared::{Date, PeriodKind, WorkStatus};
-use wasm_bindgen::JsCast;
-use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use super::evidence_files::{DeviceStorage, EvidenceFiles};
-use super::{names, use_ws};
+use super::{names, use_ws, value_of};
 use crate::error::ClientError;
 use crate::infra::browser::when;
+use crate::infra::form;
 
 /// Applies a form field's value to an entry, or says why the value is refused.
 type ApplyField = dyn Fn(&mut tiendo_shared::Entry, String) -> Result<(), ClientError>;
@@ -63,15 +62,7 @@ pub fn task_detail(props: &DetailProps) -> Html {
     let typing = |field: &str| {
         let (drafts, key) = (drafts.clone(), draft_key(field));
         Callback::from(move |e: InputEvent| {
-            if let Some(value) = e.target().and_then(|t| {
-                t.clone()
-                    .dyn_into::<HtmlInputElement>()
-                    .map(|i| i.value())
-                    .ok()
-                    .or_else(|| t.dyn_into::<HtmlTextAreaElement>().map(|a| a.value()).ok())
-            }) {
-                drafts.borrow_mut().insert(key.clone(), value);
-            }
+            drafts.borrow_mut().insert(key.clone(), value_of(&e));
         })
     };
     let shown = |field: &str, stored: String| {
@@ -87,22 +78,7 @@ pub fn task_detail(props: &DetailProps) -> Html {
         let (drafts, key) = (drafts.clone(), draft_key(field));
         Callback::from(move |e: Event| {
             drafts.borrow_mut().remove(&key);
-            let value = e
-                .target()
-                .and_then(|t| {
-                    t.clone()
-                        .dyn_into::<HtmlInputElement>()
-                        .map(|i| i.value())
-                        .ok()
-                        .or_else(|| {
-                            t.clone()
-                                .dyn_into::<HtmlSelectElement>()
-                                .map(|s| s.value())
-                                .ok()
-                        })
-                        .or_else(|| t.dyn_into::<HtmlTextAreaElement>().map(|s| s.value()).ok())
-                })
-                .unwrap_or_default();
+            let value = value_of(&e);
             let mut failure = None;
             let result = docs.edit_entry(&task_id, period, |entry| {
                 if let Err(e) = apply(entry, value.clone()) {
@@ -177,12 +153,7 @@ pub fn task_detail(props: &DetailProps) -> Html {
             (docs.clone(), error.clone(), task.id.clone(), props.period);
         let (n, d, sm) = (ev_number.clone(), ev_date.clone(), ev_summary.clone());
         Callback::from(move |_| {
-            let value = |r: &NodeRef| {
-                r.cast::<HtmlInputElement>()
-                    .map(|i| i.value())
-                    .unwrap_or_default()
-            };
-            let (number, date, summary) = (value(&n), value(&d), value(&sm));
+            let (number, date, summary) = (form::value(&n), form::value(&d), form::value(&sm));
             if number.trim().is_empty() && summary.trim().is_empty() {
                 error.set(Some(ClientError::invalid(
                     "Nhập số/ký hiệu hoặc trích yếu của văn bản",
@@ -214,9 +185,7 @@ pub fn task_detail(props: &DetailProps) -> Html {
             });
             error.set(result.err());
             for r in [&n, &d, &sm] {
-                if let Some(i) = r.cast::<HtmlInputElement>() {
-                    i.set_value("");
-                }
+                form::set_value(r, "");
             }
         })
     };

@@ -4,9 +4,9 @@
 //! Stage: *UI*, over `view_model::tasks` (memoized per snapshot revision).
 
 use tiendo_shared::{PeriodKind, status};
-use wasm_bindgen::JsCast;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
+
+use super::value_of;
 
 use super::pending_work::PendingWork;
 use super::period_report::PeriodReport;
@@ -113,29 +113,19 @@ pub fn tasks() -> Html {
     let on_query = {
         let query = query.clone();
         Callback::from(move |e: InputEvent| {
-            if let Some(i) = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-            {
-                query.set(i.value());
-            }
+            query.set(value_of(&e));
         })
     };
     let on_filter = {
         let filter = filter.clone();
         Callback::from(move |e: Event| {
-            if let Some(s) = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
-            {
-                filter.set(match s.value().as_str() {
-                    "overdue" => Filter::Overdue,
-                    "due_soon" => Filter::DueSoon,
-                    "open" => Filter::Open,
-                    "lead" => Filter::Lead,
-                    _ => Filter::All,
-                });
-            }
+            filter.set(match value_of(&e).as_str() {
+                "overdue" => Filter::Overdue,
+                "due_soon" => Filter::DueSoon,
+                "open" => Filter::Open,
+                "lead" => Filter::Lead,
+                _ => Filter::All,
+            });
         })
     };
     let on_period = {

@@ -9,12 +9,11 @@
 use tiendo_shared::PeriodKind;
 use tiendo_shared::report::PartTexts;
 use tiendo_shared::workflow::Action;
-use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use super::use_ws;
 use crate::error::ClientError;
-use crate::infra::browser;
+use crate::infra::{browser, form};
 use crate::view_model::reporting::{office_rows, reporting_units, when};
 
 #[derive(Properties, PartialEq)]
@@ -47,9 +46,7 @@ pub fn unit_reports(props: &UnitReportsProps) -> Html {
         let refs = refs.clone();
         use_effect_with((props.period, current.clone()), move |(_, t)| {
             for (r, v) in refs.iter().zip([&t.direction, &t.assessment, &t.proposals]) {
-                if let Some(area) = r.cast::<HtmlTextAreaElement>() {
-                    area.set_value(v);
-                }
+                form::set_value(r, v);
             }
         });
     }
@@ -67,9 +64,7 @@ pub fn unit_reports(props: &UnitReportsProps) -> Html {
         let refs = deadline_refs.clone();
         use_effect_with((props.period, configured), move |(_, c)| {
             for (r, v) in refs.iter().zip([c.unit, c.agency]) {
-                if let Some(input) = r.cast::<HtmlInputElement>() {
-                    input.set_value(&v.map(|d| d.vi()).unwrap_or_default());
-                }
+                form::set_value(r, &v.map(|d| d.vi()).unwrap_or_default());
             }
         });
     }
@@ -82,10 +77,7 @@ pub fn unit_reports(props: &UnitReportsProps) -> Html {
         );
         Callback::from(move |_| {
             let day = |r: &NodeRef| -> Result<Option<tiendo_shared::Date>, ClientError> {
-                let v = r
-                    .cast::<HtmlInputElement>()
-                    .map(|i| i.value())
-                    .unwrap_or_default();
+                let v = form::value(r);
                 let v = v.trim();
                 if v.is_empty() {
                     return Ok(None);
@@ -137,15 +129,7 @@ pub fn unit_reports(props: &UnitReportsProps) -> Html {
         );
         Callback::from(move |_| {
             let note = if action == Action::Return {
-                let input = web_sys::window()
-                    .and_then(|w| w.document())
-                    .and_then(|d| {
-                        d.query_selector(&format!("[data-testid=workflow-note-{unit}]"))
-                            .ok()
-                            .flatten()
-                    })
-                    .and_then(|e| wasm_bindgen::JsCast::dyn_into::<HtmlInputElement>(e).ok());
-                let note = input.map(|i| i.value()).unwrap_or_default();
+                let note = form::value_by_testid(&format!("workflow-note-{unit}"));
                 if note.trim().is_empty() {
                     error.set(Some(ClientError::invalid(
                         "Trả lại cần ghi lý do để đơn vị sửa.",
@@ -171,11 +155,7 @@ pub fn unit_reports(props: &UnitReportsProps) -> Html {
             props.period,
         );
         Callback::from(move |_| {
-            let value = |r: &NodeRef| {
-                r.cast::<HtmlTextAreaElement>()
-                    .map(|t| t.value())
-                    .unwrap_or_default()
-            };
+            let value = form::value;
             let refs = refs.borrow();
             let texts = PartTexts {
                 direction: value(&refs[0]),

@@ -7,8 +7,9 @@
 
 use tiendo_shared::status::AsOf;
 use tiendo_shared::{PeriodKind, Plan};
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
+
+use super::value_of;
 
 use crate::view_model::years::PlanEntry;
 
@@ -37,12 +38,7 @@ pub fn year_switcher(props: &YearSwitcherProps) -> Html {
             let onchange = {
                 let choose = props.on_choose.clone();
                 Callback::from(move |e: Event| {
-                    if let Some(s) = e
-                        .target()
-                        .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
-                    {
-                        choose.emit(s.value());
-                    }
+                    choose.emit(value_of(&e));
                 })
             };
             html! {

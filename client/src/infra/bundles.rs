@@ -281,8 +281,8 @@ pub async fn load_starter(session: &Session, bytes: &[u8]) -> Result<usize, Clie
 }
 
 /// The file picked in an `<input type=file>`: its bytes.
-pub async fn picked(input: &web_sys::HtmlInputElement) -> Option<Vec<u8>> {
-    let file = input.files()?.get(0)?;
+pub async fn picked(input: &super::form::FileInput) -> Option<Vec<u8>> {
+    let file = input.files().into_iter().next()?;
     browser::read_file(&file).await.ok()
 }
 
