@@ -21,6 +21,7 @@
 pub mod components;
 pub mod error;
 pub mod infra;
+pub mod text;
 pub mod view_model;
 
 /// The model's schema version this client was built against.

@@ -10,6 +10,8 @@ use tiendo_shared::status::{self, Counts, Summary};
 use tiendo_shared::{Date, PeriodKind};
 use yew::prelude::*;
 
+use crate::text;
+
 use super::value_of;
 
 use super::pending_work::PendingWork;
@@ -36,7 +38,7 @@ fn bar(id: String, c: &Counts, max: usize) -> Html {
     let parts = dashboard::layout(c, max, BAR);
     html! {
         <svg class="bar" viewBox={format!("0 0 {BAR} 20")} preserveAspectRatio="none" role="img"
-            aria-label={format!("{} nhiệm vụ", c.total)} data-testid={id}>
+            aria-label={text::dashboard::nhiem_vu(&c.total)} data-testid={id}>
             <rect class="track" x="0" y="0" width={BAR.to_string()} height="20" />
             { for parts.into_iter().map(|(s, x, w)| html! {
                 <rect class={classes!("seg", s.class)} x={format!("{x:.2}")} y="0" width={format!("{w:.2}")} height="20"
@@ -96,7 +98,7 @@ fn watch_list(props: &WatchProps) -> Html {
                         <button class="link" onclick={open} data-testid={format!("{}-{}", props.id, w.task_id)}>
                             <span class="code">{&w.code}</span>
                             <span class="title">{&w.title}</span>
-                            <span class="due">{w.deadline.map(|d| d.vi()).unwrap_or_else(|| "—".into())}</span>
+                            <span class="due">{w.deadline.map(|d| d.vi()).unwrap_or_else(|| text::dashboard::TEXT.into())}</span>
                             <span class="units">{w.units.join("; ")}</span>
                         </button>
                     </li>
@@ -106,7 +108,7 @@ fn watch_list(props: &WatchProps) -> Html {
             if more > 0 {
                 <button type="button" class="secondary more" onclick={toggle} aria-expanded={props.expanded.to_string()}
                     data-testid={format!("{}-more", props.id)}>
-                    { if props.expanded { "Thu gọn".to_string() } else { format!("Xem thêm {more} nhiệm vụ") } }
+                    { if props.expanded { text::dashboard::THU_GON.to_string() } else { text::dashboard::xem_them_nhiem_vu(&more) } }
                 </button>
             }
         </section>
@@ -139,34 +141,33 @@ fn year_panel(props: &YearProps) -> Html {
         );
     }
     let role = |r: tiendo_shared::year::Role| match r {
-        tiendo_shared::year::Role::Continuing => "kế hoạch đang thực hiện".to_string(),
+        tiendo_shared::year::Role::Continuing => {
+            text::dashboard::KE_HOACH_DANG_THUC_HIEN.to_string()
+        }
         tiendo_shared::year::Role::Replaced { from } => {
-            format!(
-                "được thay thế từ {}: nhiệm vụ đến hạn trước ngày đó",
-                from.vi()
-            )
+            text::dashboard::duoc_thay_the_tu_nhiem_vu(&from.vi())
         }
         tiendo_shared::year::Role::Absorbed { from } => {
-            format!("cơ quan sáp nhập từ {}", from.vi())
+            text::dashboard::co_quan_sap_nhap_tu(&from.vi())
         }
     };
     html! {
         <section class="year" data-testid="year">
-            <h3>{"Cả năm, gồm các kế hoạch liên kết"}</h3>
+            <h3>{text::dashboard::CA_NAM_GOM_CAC_KE_HOACH}</h3>
             {
                 match &*year {
-                    None => html! { <p class="sub">{"Đang tính…"}</p> },
-                    Some(None) => html! { <p class="sub">{"Cần kết nối máy chủ để tính cả năm."}</p> },
+                    None => html! { <p class="sub">{text::dashboard::DANG_TINH}</p> },
+                    Some(None) => html! { <p class="sub">{text::dashboard::CAN_KET_NOI_MAY_CHU_DE}</p> },
                     Some(Some(y)) => html! {
                         <table class="plan">
-                            <thead><tr><th>{"Kế hoạch"}</th><th>{"Cách tính"}</th><th>{"Nhiệm vụ"}</th><th>{"Đến hạn"}</th><th>{"Hoàn thành"}</th></tr></thead>
+                            <thead><tr><th>{text::dashboard::KE_HOACH}</th><th>{text::dashboard::CACH_TINH}</th><th>{text::dashboard::NHIEM_VU}</th><th>{text::dashboard::DEN_HAN}</th><th>{text::dashboard::HOAN_THANH}</th></tr></thead>
                             <tbody>
                                 { for y.parts.iter().map(|p| html! {
                                     <tr><td>{format!("{} ({})", p.title, p.agency)}</td><td>{role(p.role)}</td>
                                         <td>{p.counts.total}</td><td>{p.counts.due}</td>
                                         <td>{p.counts.done_on_time + p.counts.done_late}</td></tr>
                                 }) }
-                                <tr data-testid="year-total"><td><strong>{"Cả năm"}</strong></td><td>{pct(y.counts.due_completion_rate)}{" nhiệm vụ đến hạn đã hoàn thành"}</td>
+                                <tr data-testid="year-total"><td><strong>{text::dashboard::CA_NAM}</strong></td><td>{pct(y.counts.due_completion_rate)}{text::dashboard::NHIEM_VU_DEN_HAN_DA_HOAN}</td>
                                     <td>{y.counts.total}</td><td>{y.counts.due}</td>
                                     <td>{y.counts.done_on_time + y.counts.done_late}</td></tr>
                             </tbody>
@@ -307,11 +308,7 @@ pub fn dashboard_view() -> Html {
                     }
                     Err(_) => err.set(Some((
                         typed.clone(),
-                        format!(
-                            "Ngày không hợp lệ: {} (ghi theo dd/mm/yyyy); số liệu vẫn tính đến {}",
-                            typed,
-                            as_of_shown.vi()
-                        ),
+                        text::dashboard::ngay_khong_hop_le_ghi_theo(&typed, &as_of_shown.vi()),
                     ))),
                 }
             }
@@ -363,7 +360,7 @@ pub fn dashboard_view() -> Html {
         });
         html! {
             <a class="button" href={url} download="" onclick={after}
-                data-testid={format!("download-{kind}")}>{format!("Tải báo cáo {}", kind.to_uppercase())}</a>
+                data-testid={format!("download-{kind}")}>{text::dashboard::tai_bao_cao(&kind.to_uppercase())}</a>
         }
     };
     // "Hồ sơ minh chứng": the period's evidence files in one ZIP, by task, as of the same day.
@@ -391,126 +388,122 @@ pub fn dashboard_view() -> Html {
     let unit_max = s.by_unit.iter().map(|u| u.lead.total).max().unwrap_or(0);
     html! {
         <main class="dashboard" data-testid="dashboard">
-            <h2>{"Tổng hợp tiến độ"}</h2>
-            <p class="sub">{format!("{} — {} đơn vị đã đồng bộ", plan.title, ws.snap.all_progress.len())}</p>
+            <h2>{text::dashboard::TONG_HOP_TIEN_DO}</h2>
+            <p class="sub">{text::dashboard::don_vi_da_dong_bo(&plan.title, &ws.snap.all_progress.len())}</p>
             {as_of_note(&at, &plan, *period)}
             <PendingWork />
             <div class="filters">
-                <label>{"Kỳ báo cáo "}
+                <label>{text::dashboard::KY_BAO_CAO}
                     <PeriodSelect value={*period} testid="dashboard-period" on_change={on_period} />
                 </label>
-                <label>{"Tính đến ngày "}
+                <label>{text::dashboard::TINH_DEN_NGAY}
                     <input class="date" inputmode="numeric" value={as_of_error.as_ref().map_or_else(|| as_of.vi(), |(typed, _)| typed.clone())}
                         onchange={on_as_of} placeholder="dd/mm/yyyy" aria-invalid={as_of_error.is_some().to_string()} data-testid="dashboard-as-of" />
                 </label>
             </div>
             if let Some((_, e)) = &*as_of_error { <p class="error" role="alert" data-testid="dashboard-as-of-error">{e}</p> }
-            <nav class="sections" aria-label="Các phần của trang tổng hợp">
-                {jump("headline", "Tổng quan")}
-                {jump("calendar", "Lịch báo cáo")}
-                {jump("unit-reports-workflow", "Báo cáo của đơn vị")}
-                {jump("downloads", "Tải báo cáo")}
-                {jump("chart-areas", "Biểu đồ")}
-                {jump("list-overdue", "Theo dõi")}
+            <nav class="sections" aria-label={text::dashboard::CAC_PHAN_CUA_TRANG_TONG_HOP}>
+                {jump("headline", text::dashboard::TONG_QUAN)}
+                {jump("calendar", text::dashboard::LICH_BAO_CAO)}
+                {jump("unit-reports-workflow", text::dashboard::BAO_CAO_CUA_DON_VI)}
+                {jump("downloads", text::dashboard::TAI_BAO_CAO)}
+                {jump("chart-areas", text::dashboard::BIEU_DO)}
+                {jump("list-overdue", text::dashboard::THEO_DOI)}
             </nav>
-            if unreadable > 0 { <p class="error">{format!("{unreadable} tài liệu tiến độ không đọc được")}</p> }
+            if unreadable > 0 { <p class="error">{text::dashboard::tai_lieu_tien_do_khong_doc(&unreadable)}</p> }
             if !plan.unreadable.is_empty() {
                 <details class="error" data-testid="plan-unreadable">
-                    <summary>{format!("Kế hoạch có {} chỗ không đọc được (để nguyên trong tài liệu; phần còn lại vẫn hiển thị)", plan.unreadable.len())}</summary>
+                    <summary>{text::dashboard::ke_hoach_co_cho_khong_doc(&plan.unreadable.len())}</summary>
                     <ul>{ for plan.unreadable.iter().take(20).map(|p| html! { <li>{p.to_string()}</li> }) }</ul>
                 </details>
             }
             { for s.problems.iter().take(5).map(|p| html! { <p class="sub problem">{p.message.clone()}</p> }) }
             <section class="cards" data-testid="headline">
-                {card("Nhiệm vụ trong kế hoạch", h.total.to_string(), "total", "")}
-                {card("Đến hạn", h.due.to_string(), "due", "")}
-                {card("Hoàn thành đúng hạn", h.done_on_time.to_string(), "done-on-time", "done")}
-                {card("Hoàn thành quá hạn", h.done_late.to_string(), "done-late", "late")}
-                {card("Đang thực hiện trong hạn", h.in_progress.to_string(), "in-progress", "progress")}
-                {card("Quá hạn", h.overdue.to_string(), "overdue", "overdue")}
-                {card("Chưa thực hiện", h.not_started.to_string(), "not-started", "idle")}
-                {card("Tỷ lệ hoàn thành (toàn kế hoạch)", pct(h.completion_rate), "rate", "")}
-                {card("Tỷ lệ hoàn thành (nhiệm vụ đến hạn)", pct(h.due_completion_rate), "due-rate", "")}
+                {card(text::dashboard::NHIEM_VU_TRONG_KE_HOACH, h.total.to_string(), "total", "")}
+                {card(text::dashboard::DEN_HAN, h.due.to_string(), "due", "")}
+                {card(text::dashboard::HOAN_THANH_DUNG_HAN, h.done_on_time.to_string(), "done-on-time", "done")}
+                {card(text::dashboard::HOAN_THANH_QUA_HAN, h.done_late.to_string(), "done-late", "late")}
+                {card(text::dashboard::DANG_THUC_HIEN_TRONG_HAN, h.in_progress.to_string(), "in-progress", "progress")}
+                {card(text::dashboard::QUA_HAN, h.overdue.to_string(), "overdue", "overdue")}
+                {card(text::dashboard::CHUA_THUC_HIEN, h.not_started.to_string(), "not-started", "idle")}
+                {card(text::dashboard::TY_LE_HOAN_THANH_TOAN_KE, pct(h.completion_rate), "rate", "")}
+                {card(text::dashboard::TY_LE_HOAN_THANH_NHIEM_VU, pct(h.due_completion_rate), "due-rate", "")}
             </section>
             if !plan.links.is_empty() {
                 <YearPanel plan_id={ws.snap.plan_id.clone()} period={*period} {as_of} />
             }
             <section class="score" data-testid="score">
-                <h3>{"Mức độ thực hiện kế hoạch CCHC"}</h3>
-                <p><strong data-testid="score-points">{format!("{} / {} điểm", score.points, score.max_points)}</strong>
-                    {format!(" — {} / {} nhiệm vụ đến hạn đã hoàn thành ({})", score.done, score.due, pct(score.rate))}</p>
+                <h3>{text::dashboard::MUC_DO_THUC_HIEN_KE_HOACH}</h3>
+                <p><strong data-testid="score-points">{text::dashboard::diem(&score.points, &score.max_points)}</strong>
+                    {text::dashboard::nhiem_vu_den_han_da_hoan(&score.done, &score.due, &pct(score.rate))}</p>
                 if let Some((points, max)) = reporting_score {
-                    <p data-testid="score-reporting">{format!("Báo cáo đúng hạn ({}): {} / {} đơn vị — {} / {} điểm",
-                        period.vi(), period_on_time, period_units, points, max)}</p>
+                    <p data-testid="score-reporting">{text::dashboard::bao_cao_dung_han_don_vi(&period.vi(), &period_on_time, &period_units, &points, &max)}</p>
                 }
-                <p class="sub">{format!("Ngưỡng: trên {} được {} điểm; từ {} được {} điểm; dưới đó 0 điểm.",
-                    pct(info_now.score_rule.full_above), info_now.score_rule.full_points,
-                    pct(info_now.score_rule.partial_from), info_now.score_rule.partial_points)}</p>
+                <p class="sub">{text::dashboard::nguong_tren_duoc_diem_tu_duoc(&pct(info_now.score_rule.full_above), &info_now.score_rule.full_points, &pct(info_now.score_rule.partial_from), &info_now.score_rule.partial_points)}</p>
             </section>
             <section class="calendar" data-testid="calendar">
-                <h3>{"Lịch báo cáo"}</h3>
+                <h3>{text::dashboard::LICH_BAO_CAO}</h3>
                 <table class="plan">
-                    <thead><tr><th>{"Kỳ"}</th><th>{"Hạn gửi"}</th><th>{"Còn lại"}</th><th>{"Đơn vị đã gửi (đúng hạn)"}</th><th>{"Đã tạo báo cáo"}</th></tr></thead>
+                    <thead><tr><th>{text::dashboard::KY}</th><th>{text::dashboard::HAN_GUI}</th><th>{text::dashboard::CON_LAI}</th><th>{text::dashboard::DON_VI_DA_GUI_DUNG_HAN}</th><th>{text::dashboard::DA_TAO_BAO_CAO}</th></tr></thead>
                     <tbody>
                     { for calendar.iter().map(|r| html! {
                         <tr data-testid={format!("calendar-{}", r.period.as_str())} class={classes!((r.days_left < 0 && r.generated.is_none()).then_some("late"))}>
                             <td>{&r.name}</td><td>{r.deadline.vi()}</td><td>{r.days_text()}</td>
                             <td data-testid={format!("calendar-sent-{}", r.period.as_str())}>{{
                                 let (on_time, sent, n) = sent_on_time(r.period);
-                                format!("{sent}/{n} ({on_time} đúng hạn)")
+                                text::dashboard::dung_han(&sent, &n, &on_time)
                             }}</td>
                             <td data-testid={format!("calendar-generated-{}", r.period.as_str())}>{
                                 match &r.generated {
-                                    Some(g) => format!("Đã tạo {} lúc {} (tính đến {})", g.kind.to_uppercase(), when(g.generated_at),
-                                        g.as_of.parse::<Date>().map(|d| d.vi()).unwrap_or_else(|_| g.as_of.clone())),
-                                    None => "Chưa tạo".to_string(),
+                                    Some(g) => text::dashboard::da_tao_luc_tinh_den(&g.kind.to_uppercase(), &when(g.generated_at), &(g.as_of.parse::<Date>().map(|d| d.vi()).unwrap_or_else(|_| g.as_of.clone()))),
+                                    None => text::dashboard::CHUA_TAO.to_string(),
                                 }
                             }</td>
                         </tr>
                     }) }
                     </tbody>
                 </table>
-                if info.is_none() { <p class="sub">{"Chưa có thông tin từ máy chủ về các báo cáo đã tạo."}</p> }
+                if info.is_none() { <p class="sub">{text::dashboard::CHUA_CO_THONG_TIN_TU_MAY}</p> }
             </section>
             <UnitReports period={*period} received={info_now.received.clone()} />
             <section class="downloads" data-testid="downloads">
-                <h3>{format!("Báo cáo {} (tính đến {})", period.vi(), as_of.vi())}</h3>
+                <h3>{text::dashboard::bao_cao_tinh_den(&period.vi(), &as_of.vi())}</h3>
                 if online {
                     <div class="actions">{download("docx")}{download("xlsx")}
-                        <a class="button secondary" href={evidence_url} download="" data-testid="download-evidence">{"Hồ sơ minh chứng (ZIP)"}</a>
+                        <a class="button secondary" href={evidence_url} download="" data-testid="download-evidence">{text::dashboard::HO_SO_MINH_CHUNG_ZIP}</a>
                     </div>
                 } else {
-                    <p class="sub" data-testid="downloads-offline">{"Tệp báo cáo do máy chủ tạo: cần có mạng để tải. Số liệu trên trang vẫn là số liệu đã đồng bộ."}</p>
+                    <p class="sub" data-testid="downloads-offline">{text::dashboard::TEP_BAO_CAO_DO_MAY_CHU}</p>
                 }
             </section>
             <section class="charts">
-                <h3>{"Theo lĩnh vực"}</h3>
+                <h3>{text::dashboard::THEO_LINH_VUC}</h3>
                 {legend()}
                 <div class="bars" data-testid="chart-areas">
                 { for s.by_area.iter().map(|a| html! {
                     <div class="bar-row">
                         <span class="bar-label">{format!("{}. {}", a.number, a.title)}</span>
                         {bar(format!("bar-area-{}", a.number), &a.counts, area_max)}
-                        <span class="bar-n">{format!("{}/{} · {}", a.counts.done_on_time + a.counts.done_late, a.counts.total, pct(a.counts.completion_rate))}</span>
+                        <span class="bar-n">{text::dashboard::text(&(a.counts.done_on_time + a.counts.done_late), &a.counts.total, &pct(a.counts.completion_rate))}</span>
                         if let Some(t) = dashboard::previous_year(last_year.as_ref(), a.number) {
-                            <span class="bar-n previous" title="So với năm trước" data-testid={format!("previous-area-{}", a.number)}>{t}</span>
+                            <span class="bar-n previous" title={text::dashboard::SO_VOI_NAM_TRUOC} data-testid={format!("previous-area-{}", a.number)}>{t}</span>
                         }
                     </div>
                 }) }
                 </div>
-                <h3>{"Theo đơn vị chủ trì"}</h3>
+                <h3>{text::dashboard::THEO_DON_VI_CHU_TRI}</h3>
                 <div class="bars" data-testid="chart-units">
                 { for s.by_unit.iter().map(|u| html! {
                     <div class="bar-row">
                         <span class="bar-label">{agency.unit_name_then_now(&u.unit_id, as_of, today)}</span>
                         {bar(format!("bar-unit-{}", u.unit_id), &u.lead, unit_max)}
-                        <span class="bar-n">{format!("{}/{} · {}", u.lead.done_on_time + u.lead.done_late, u.lead.total, pct(u.lead.completion_rate))}</span>
+                        <span class="bar-n">{text::dashboard::text(&(u.lead.done_on_time + u.lead.done_late), &u.lead.total, &pct(u.lead.completion_rate))}</span>
                     </div>
                 }) }
                 </div>
-                <h3>{"Phối hợp"}</h3>
+                <h3>{text::dashboard::PHOI_HOP}</h3>
                 <table class="counts" data-testid="coordinating">
-                    <thead><tr><th>{"Đơn vị"}</th><th>{"Nhiệm vụ phối hợp"}</th><th>{"Đã báo cáo"}</th><th>{"Nhiệm vụ chưa báo cáo"}</th></tr></thead>
+                    <thead><tr><th>{text::dashboard::DON_VI}</th><th>{text::dashboard::NHIEM_VU_PHOI_HOP}</th><th>{text::dashboard::DA_BAO_CAO}</th><th>{text::dashboard::NHIEM_VU_CHUA_BAO_CAO}</th></tr></thead>
                     <tbody>
                     { for s.by_unit.iter().map(|u| html! {
                         <tr><th>{agency.unit_name_then_now(&u.unit_id, as_of, today)}</th><td>{u.coordinating_tasks}</td><td>{u.coordinating_reported}</td><td>{u.missing_reports}</td></tr>
@@ -518,11 +511,11 @@ pub fn dashboard_view() -> Html {
                     </tbody>
                 </table>
             </section>
-            <WatchList title="Nhiệm vụ quá hạn" id="list-overdue" items={lists.overdue} empty="Không có nhiệm vụ quá hạn."
+            <WatchList title={text::dashboard::NHIEM_VU_QUA_HAN} id="list-overdue" items={lists.overdue} empty={text::dashboard::KHONG_CO_NHIEM_VU_QUA_HAN}
                 on_open={on_open.clone()} expanded={expanded.contains("list-overdue")} on_expand={on_expand.clone()} />
-            <WatchList title="Đến hạn trong 30 ngày" id="list-due-soon" items={lists.due_soon} empty="Không có nhiệm vụ đến hạn trong 30 ngày tới."
+            <WatchList title={text::dashboard::DEN_HAN_TRONG_30_NGAY} id="list-due-soon" items={lists.due_soon} empty={text::dashboard::KHONG_CO_NHIEM_VU_DEN_HAN}
                 on_open={on_open.clone()} expanded={expanded.contains("list-due-soon")} on_expand={on_expand.clone()} />
-            <WatchList title="Đơn vị chủ trì chưa báo cáo kỳ này" id="list-not-reported" items={lists.not_reported} empty="Mọi đơn vị chủ trì đã báo cáo."
+            <WatchList title={text::dashboard::DON_VI_CHU_TRI_CHUA_BAO} id="list-not-reported" items={lists.not_reported} empty={text::dashboard::MOI_DON_VI_CHU_TRI_DA}
                 {on_open} expanded={expanded.contains("list-not-reported")} {on_expand} />
         </main>
     }

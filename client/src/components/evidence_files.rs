@@ -9,6 +9,8 @@
 use tiendo_shared::{EvidenceFile, PeriodKind};
 use yew::prelude::*;
 
+use crate::text;
+
 use super::{FilesRevision, use_ws};
 use crate::error::ClientError;
 use crate::infra::browser::{self, now};
@@ -120,7 +122,7 @@ pub fn evidence_files(props: &EvidenceFilesProps) -> Html {
                 <span class="size">{format!(" {} KB ", f.size.div_ceil(1024))}</span>
                 <span class="state" data-testid={format!("file-state-{}", f.sha256)}>{state.label()}</span>
                 <button type="button" class="secondary" onclick={detach(f.sha256.clone())}
-                    data-testid={format!("file-remove-{}", f.sha256)}>{"Bỏ tệp"}</button>
+                    data-testid={format!("file-remove-{}", f.sha256)}>{text::tasks::BO_TEP}</button>
             </li>
         }
     };
@@ -131,11 +133,11 @@ pub fn evidence_files(props: &EvidenceFilesProps) -> Html {
                 <ul class="files">{ for props.files.iter().map(row) }</ul>
             }
             <div class="attach">
-                <label class="button secondary">{"Đính kèm tệp"}
+                <label class="button secondary">{text::tasks::DINH_KEM_TEP}
                     <input type="file" multiple=true hidden=true accept={ACCEPT}
                         onchange={attach.clone()} data-testid={format!("evidence-attach-{id}")} />
                 </label>
-                <label class="button secondary">{"Chụp ảnh"}
+                <label class="button secondary">{text::tasks::CHUP_ANH}
                     <input type="file" hidden=true accept="image/*" capture="environment"
                         onchange={attach} data-testid={format!("evidence-photo-{id}")} />
                 </label>
@@ -161,7 +163,7 @@ pub fn device_storage() -> Html {
     match *estimate {
         Some((used, quota)) => html! {
             <p class="storage" data-testid="device-storage">
-                {format!("Bộ nhớ trên máy: {} / {}", megabytes(used), megabytes(quota))}
+                {text::tasks::bo_nho_tren_may(&megabytes(used), &megabytes(quota))}
             </p>
         },
         None => html! {},

@@ -5,6 +5,8 @@
 use tiendo_shared::PeriodKind;
 use yew::prelude::*;
 
+use crate::text;
+
 use super::value_of;
 
 #[derive(Properties, PartialEq)]
@@ -29,7 +31,7 @@ pub fn period_select(props: &PeriodSelectProps) -> Html {
         })
     };
     html! {
-        <select {onchange} data-testid={props.testid} aria-label="Kỳ báo cáo">
+        <select {onchange} data-testid={props.testid} aria-label={text::common::KY_BAO_CAO}>
             { for PeriodKind::ALL.into_iter().map(|p| html! {
                 <option value={p.as_str()} selected={p == props.value}>{p.vi()}</option>
             }) }

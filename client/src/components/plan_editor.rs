@@ -12,6 +12,8 @@ use tiendo_shared::maintain::{self, TaskDraft};
 use tiendo_shared::{Date, Imported};
 use yew::prelude::*;
 
+use crate::text;
+
 use super::value_of;
 
 use std::collections::BTreeSet;
@@ -87,7 +89,7 @@ pub fn task_editor(props: &EditorProps) -> Html {
                     message.set(None);
                     on_done.emit(());
                 }
-                Ok(w) => message.set(Some((true, format!("Đã lưu. Lưu ý: {}", w.join("; "))))),
+                Ok(w) => message.set(Some((true, text::plan::da_luu_luu_y(&w.join("; "))))),
                 Err(e) => message.set(Some((false, e.to_string()))),
             }
         })
@@ -105,10 +107,9 @@ pub fn task_editor(props: &EditorProps) -> Html {
             } else {
                 match value(&refs[5]).trim().parse::<Date>() {
                     Ok(day) => docs.edit_plan(|p| maintain::retire_task(p, &id, day)),
-                    Err(_) => Err(ClientError::Invalid(format!(
-                        "Ngày dừng không hợp lệ: {} (ghi theo dd/mm/yyyy)",
-                        value(&refs[5])
-                    ))),
+                    Err(_) => Err(ClientError::Invalid(
+                        text::plan::ngay_dung_khong_hop_le_ghi(&value(&refs[5])),
+                    )),
                 }
             };
             message.set(result.err().map(|e| (false, e.to_string())));
@@ -128,25 +129,25 @@ pub fn task_editor(props: &EditorProps) -> Html {
     html! {
         <section class="editor" data-testid="task-editor">
             <form class="progress" onsubmit={save}>
-                {field("Nội dung nhiệm vụ", &refs[0], &draft.title, "edit-title", true)}
-                {field("Đơn vị chủ trì", &refs[1], &draft.lead, "edit-lead", false)}
-                {field("Đơn vị phối hợp", &refs[2], &draft.coordinating, "edit-coordinating", false)}
-                {field("Sản phẩm (mỗi dòng một sản phẩm)", &refs[3], &draft.products, "edit-products", true)}
-                {field("Thời gian thực hiện", &refs[4], &draft.timeline, "edit-timeline", false)}
+                {field(text::plan::NOI_DUNG_NHIEM_VU, &refs[0], &draft.title, "edit-title", true)}
+                {field(text::plan::DON_VI_CHU_TRI, &refs[1], &draft.lead, "edit-lead", false)}
+                {field(text::plan::DON_VI_PHOI_HOP, &refs[2], &draft.coordinating, "edit-coordinating", false)}
+                {field(text::plan::SAN_PHAM_MOI_DONG_MOT_SAN, &refs[3], &draft.products, "edit-products", true)}
+                {field(text::plan::THOI_GIAN_THUC_HIEN, &refs[4], &draft.timeline, "edit-timeline", false)}
                 if let Some((ok, m)) = &*message {
                     <p class={if *ok { "note" } else { "error" }} role="alert" data-testid="edit-message">{m}</p>
                 }
-                <button type="submit" data-testid="edit-save">{if task.is_some() { "Lưu thay đổi" } else { "Thêm nhiệm vụ" }}</button>
+                <button type="submit" data-testid="edit-save">{if task.is_some() { text::plan::LUU_THAY_DOI } else { text::plan::THEM_NHIEM_VU }}</button>
             </form>
             if let Some(t) = &task {
                 <div class="retire">
                     if t.retired_on.is_none() {
-                        <label>{"Dừng thực hiện từ ngày "}
+                        <label>{text::plan::DUNG_THUC_HIEN_TU_NGAY}
                             <input ref={refs[5].clone()} value={props.as_of.vi()} placeholder="dd/mm/yyyy" data-testid="retire-date" />
                         </label>
-                        <button class="secondary" onclick={retire} data-testid="retire">{"Dừng thực hiện nhiệm vụ"}</button>
+                        <button class="secondary" onclick={retire} data-testid="retire">{text::plan::DUNG_THUC_HIEN_NHIEM_VU}</button>
                     } else {
-                        <button class="secondary" onclick={retire} data-testid="reinstate">{"Thực hiện lại nhiệm vụ"}</button>
+                        <button class="secondary" onclick={retire} data-testid="reinstate">{text::plan::THUC_HIEN_LAI_NHIEM_VU}</button>
                     }
                 </div>
             }
@@ -187,7 +188,7 @@ pub fn plan_import() -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 let Ok(bytes) = browser::read_file(&file).await else {
                     parsed.set(Some(Err(ClientError::Browser(
-                        "Không đọc được tệp.".into(),
+                        text::plan::KHONG_DOC_DUOC_TEP.into(),
                     ))));
                     return;
                 };
@@ -197,12 +198,12 @@ pub fn plan_import() -> Html {
                     .flatten();
                 let read = match local {
                     Some(t) => tiendo_shared::import(&t)
-                        .map(|imp| ("văn bản".to_string(), imp, None))
-                        .map_err(|e| ClientError::Rejected(format!("Không nhập được: {e}"))),
+                        .map(|imp| (text::plan::VAN_BAN.to_string(), imp, None))
+                        .map_err(|e| ClientError::Rejected(text::plan::khong_nhap_duoc(&e))),
                     None => api::preview_plan(&bytes)
                         .await
                         .map(|p| (p.format, p.draft, Some(p.new_units)))
-                        .map_err(|e| ClientError::Rejected(format!("Không nhập được: {e}"))),
+                        .map_err(|e| ClientError::Rejected(text::plan::khong_nhap_duoc(&e))),
                 };
                 // Read on the device: the units are checked against the open organisation
                 // when the plan is this agency's (the server checks again when saving).
@@ -274,9 +275,9 @@ pub fn plan_import() -> Html {
                         }
                         prefs::set_plan(&done.plan_id);
                         imported.set(Some(done.plan_id.clone()));
-                        status.set(Some(Ok(format!(
-                            "Đã lưu kế hoạch {} ({} nhiệm vụ).",
-                            done.plan_id, done.tasks
+                        status.set(Some(Ok(text::plan::da_luu_ke_hoach_nhiem_vu(
+                            &done.plan_id,
+                            &done.tasks,
                         ))));
                     }
                     Err(e) => status.set(Some(Err(e))),
@@ -330,11 +331,14 @@ pub fn plan_import() -> Html {
                             replaced: d.replaced,
                             notes: d.notes,
                         }));
-                        parsed.set(Some(Ok(("kế hoạch năm trước".to_string(), d.draft))));
+                        parsed.set(Some(Ok((
+                            text::plan::KE_HOACH_NAM_TRUOC.to_string(),
+                            d.draft,
+                        ))));
                     }
-                    Err(e) => parsed.set(Some(Err(ClientError::Rejected(format!(
-                        "Không lập được kế hoạch năm sau: {e}"
-                    ))))),
+                    Err(e) => parsed.set(Some(Err(ClientError::Rejected(
+                        text::plan::khong_lap_duoc_ke_hoach_nam(&e),
+                    )))),
                 }
             });
         })
@@ -357,17 +361,16 @@ pub fn plan_import() -> Html {
     html! {
         <section class="import" data-testid="plan-import">
             if let Some(y) = year {
-                <h3>{"Kế hoạch năm sau"}</h3>
+                <h3>{text::plan::KE_HOACH_NAM_SAU}</h3>
                 <p><button class="secondary" onclick={draft_next} data-testid="draft-next-year">
-                    {format!("Lập kế hoạch năm {} từ kế hoạch năm {y}", y + 1)}</button></p>
-                <p class="sub">{"Bản nháp giữ các lĩnh vực, các nhiệm vụ thường xuyên, định kỳ (thời gian chuyển sang năm mới), đơn vị như hiện nay và hạn báo cáo của năm mới; nhiệm vụ làm một lần do đầu mối chọn giữ lại. Sửa trong bảng bên dưới rồi lưu như một kế hoạch nhập."}</p>
+                    {text::plan::lap_ke_hoach_nam_tu_ke(&(y + 1), &y)}</button></p>
+                <p class="sub">{text::plan::BAN_NHAP_GIU_CAC_LINH_VUC}</p>
             }
             if let Some(n) = &*next {
                 <div class="next-year" data-testid="next-year">
-                    <p data-testid="next-year-summary">{format!("{} nhiệm vụ thường xuyên, định kỳ được chuyển sang; {} nhiệm vụ làm một lần — chọn nhiệm vụ giữ lại (thời gian đã chuyển sang năm mới, cần xem lại):",
-                        n.carried, n.one_off.len())}</p>
+                    <p data-testid="next-year-summary">{text::plan::nhiem_vu_thuong_xuyen_dinh_ky(&n.carried, &n.one_off.len())}</p>
                     <table class="plan" data-testid="next-year-one-off">
-                        <thead><tr><th>{"Giữ lại"}</th><th>{"Mã"}</th><th>{"Nhiệm vụ"}</th><th>{"Thời gian năm trước"}</th><th>{"Thời gian năm mới (cần xem lại)"}</th></tr></thead>
+                        <thead><tr><th>{text::plan::GIU_LAI}</th><th>{text::plan::MA}</th><th>{text::plan::NHIEM_VU}</th><th>{text::plan::THOI_GIAN_NAM_TRUOC}</th><th>{text::plan::THOI_GIAN_NAM_MOI_CAN_XEM}</th></tr></thead>
                         <tbody>
                         { for n.one_off.iter().map(|o| html! {
                             <tr data-testid={format!("one-off-{}", o.task_id)}>
@@ -380,15 +383,15 @@ pub fn plan_import() -> Html {
                     </table>
                     if !n.replaced.is_empty() {
                         <ul data-testid="next-year-replaced">
-                        { for n.replaced.iter().map(|r| html! { <li>{format!("{}: {} → {} (đơn vị cũ đã kết thúc)", r.task_id, r.before, r.after)}</li> }) }
+                        { for n.replaced.iter().map(|r| html! { <li>{text::plan::don_vi_cu_da_ket_thuc(&r.task_id, &r.before, &r.after)}</li> }) }
                         </ul>
                     }
                     { for n.notes.iter().map(|m| html! { <p class="note">{m}</p> }) }
                 </div>
             }
-            <h3>{"Nhập kế hoạch khác từ tệp (.docx, .xlsx, .txt)"}</h3>
+            <h3>{text::plan::NHAP_KE_HOACH_KHAC_TU_TEP}</h3>
             <input type="file" accept=".docx,.xlsx,.txt,text/plain,application/vnd.openxmlformats-officedocument.wordprocessingml.document,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                aria-label="Tệp kế hoạch (.docx, .xlsx, .txt)" onchange={on_file} data-testid="import-file" />
+                aria-label={text::plan::TEP_KE_HOACH_DOCX_XLSX_TXT} onchange={on_file} data-testid="import-file" />
             {
                 match &*parsed {
                     None => html! {},
@@ -400,27 +403,25 @@ pub fn plan_import() -> Html {
                         html! {
                         <div class="preview" data-testid="import-preview">
                             <p><strong>{&imp.plan.title}</strong></p>
-                            <p data-testid="import-summary">{format!("{} — số {}: {} lĩnh vực, {} nhiệm vụ, {} đơn vị, {} kỳ báo cáo (đọc từ {format})",
-                                imp.agency().name, imp.plan.number, imp.plan.areas.len(), imp.plan.tasks().count(),
-                                imp.agency().units.len(), imp.plan.reporting_periods.len())}</p>
+                            <p data-testid="import-summary">{text::plan::so_linh_vuc_nhiem_vu_don(&imp.agency().name, &imp.plan.number, &imp.plan.areas.len(), &imp.plan.tasks().count(), &imp.agency().units.len(), &imp.plan.reporting_periods.len(), &format)}</p>
                             if let Some((_, e)) = &*row_error { <p class="error" role="alert" data-testid="import-correction-error">{e}</p> }
                             <div class="scroll">
                             <table class="plan" data-testid="import-tasks">
-                                <thead><tr><th>{"Lĩnh vực"}</th><th>{"Mã"}</th><th>{"Nhiệm vụ"}</th><th>{"Chủ trì"}</th>
-                                    <th>{"Phối hợp"}</th><th>{"Sản phẩm"}</th><th>{"Thời gian"}</th><th>{"Hạn"}</th></tr></thead>
+                                <thead><tr><th>{text::plan::LINH_VUC}</th><th>{text::plan::MA}</th><th>{text::plan::NHIEM_VU}</th><th>{text::plan::CHU_TRI}</th>
+                                    <th>{text::plan::PHOI_HOP}</th><th>{text::plan::SAN_PHAM}</th><th>{text::plan::THOI_GIAN}</th><th>{text::plan::HAN}</th></tr></thead>
                                 <tbody>
                                 { for imp.plan.tasks().map(|(area, t)| {
                                     let due: Vec<String> = t.schedule.milestones.iter().map(|m| m.due.vi()).collect();
                                     html! {
                                     <tr data-testid={format!("import-task-{}", t.id)} class={classes!(dropped(&t.id).then_some("retired"))}>
                                         <td>{area.number}</td>
-                                        <td><input class="code" value={t.code.clone()} onchange={correct(t.id.clone(), "code")} aria-label={format!("Mã của nhiệm vụ {}", t.title)} data-testid="import-code" /></td>
+                                        <td><input class="code" value={t.code.clone()} onchange={correct(t.id.clone(), "code")} aria-label={text::plan::ma_cua_nhiem_vu(&t.title)} data-testid="import-code" /></td>
                                         <td class="title">{&t.title}</td>
-                                        <td><input value={names(&t.lead)} title={names(&t.lead)} onchange={correct(t.id.clone(), "lead")} aria-label={format!("Chủ trì nhiệm vụ {}", t.code)} data-testid="import-lead" /></td>
-                                        <td><input value={names(&t.coordinating)} title={names(&t.coordinating)} onchange={correct(t.id.clone(), "coordinating")} aria-label={format!("Phối hợp nhiệm vụ {}", t.code)} data-testid="import-coordinating" /></td>
+                                        <td><input value={names(&t.lead)} title={names(&t.lead)} onchange={correct(t.id.clone(), "lead")} aria-label={text::plan::chu_tri_nhiem_vu(&t.code)} data-testid="import-lead" /></td>
+                                        <td><input value={names(&t.coordinating)} title={names(&t.coordinating)} onchange={correct(t.id.clone(), "coordinating")} aria-label={text::plan::phoi_hop_nhiem_vu(&t.code)} data-testid="import-coordinating" /></td>
                                         <td>{t.products.join("; ")}</td>
-                                        <td><input value={t.schedule.raw.clone()} title={t.schedule.raw.clone()} onchange={correct(t.id.clone(), "timeline")} aria-label={format!("Thời gian nhiệm vụ {}", t.code)} data-testid="import-timeline" /></td>
-                                        <td data-testid="import-due">{if due.is_empty() { "—".to_string() } else { due.join(", ") }}</td>
+                                        <td><input value={t.schedule.raw.clone()} title={t.schedule.raw.clone()} onchange={correct(t.id.clone(), "timeline")} aria-label={text::plan::thoi_gian_nhiem_vu(&t.code)} data-testid="import-timeline" /></td>
+                                        <td data-testid="import-due">{if due.is_empty() { text::plan::TEXT.to_string() } else { due.join(", ") }}</td>
                                     </tr>
                                 }}) }
                                 </tbody>
@@ -430,21 +431,21 @@ pub fn plan_import() -> Html {
                                 <super::new_units::NewUnits units={(*new_units).clone()} agency={agency.clone()}
                                     choices={imp.choices.clone()} on_choice={on_choice.clone()} />
                             }
-                            <h4>{format!("Phần chưa xếp được ({})", imp.unplaced.len())}</h4>
-                            if imp.unplaced.is_empty() { <p class="sub">{"Không có."}</p> }
+                            <h4>{text::plan::phan_chua_xep_duoc(&imp.unplaced.len())}</h4>
+                            if imp.unplaced.is_empty() { <p class="sub">{text::plan::KHONG_CO}</p> }
                             <table class="plan" data-testid="import-unplaced">
-                                <thead><tr><th>{"Vị trí"}</th><th>{"Nội dung"}</th><th>{"Lý do"}</th></tr></thead>
+                                <thead><tr><th>{text::plan::VI_TRI}</th><th>{text::plan::NOI_DUNG}</th><th>{text::plan::LY_DO}</th></tr></thead>
                                 <tbody>
                                 { for imp.unplaced.iter().map(|u| html! {
                                     <tr><td>{match (u.row, u.column) {
-                                        (Some(r), Some(c)) => format!("bảng: hàng {r}, cột {c}"),
-                                        _ if u.line == 0 => "—".to_string(),
-                                        _ => format!("dòng {}", u.line),
+                                        (Some(r), Some(c)) => text::plan::bang_hang_cot(&r, &c),
+                                        _ if u.line == 0 => text::plan::TEXT.to_string(),
+                                        _ => text::plan::dong(&u.line),
                                     }}</td><td>{&u.text}</td><td>{&u.reason}</td></tr>
                                 }) }
                                 </tbody>
                             </table>
-                            <button onclick={save} disabled={*busy || undecided} data-testid="import-save">{"Lưu kế hoạch"}</button>
+                            <button onclick={save} disabled={*busy || undecided} data-testid="import-save">{text::plan::LUU_KE_HOACH}</button>
                         </div>
                     }},
                 }
@@ -454,7 +455,7 @@ pub fn plan_import() -> Html {
                     None => html! {},
                     Some(Ok(m)) => html! {
                         <p class="note" role="status" data-testid="import-done">{m}
-                            <button class="secondary" onclick={open_new} data-testid="import-open">{"Mở kế hoạch mới"}</button></p>
+                            <button class="secondary" onclick={open_new} data-testid="import-open">{text::plan::MO_KE_HOACH_MOI}</button></p>
                     },
                     Some(Err(e)) => html! { <p class="error" role="alert" data-testid="import-error">{e}</p> },
                 }

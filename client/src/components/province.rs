@@ -13,6 +13,8 @@ use tiendo_shared::province::{AgencyRow, Kind, Rollup, SortKey, view};
 use tiendo_shared::status::{Summary, working_period};
 use yew::prelude::*;
 
+use crate::text;
+
 use super::value_of;
 
 use super::period_select::PeriodSelect;
@@ -82,7 +84,11 @@ pub fn province() -> Html {
         let sort = sort.clone();
         let (current, desc) = *sort;
         let mark = if current == key {
-            if desc { " ▼" } else { " ▲" }
+            if desc {
+                text::province::TEXT
+            } else {
+                text::province::TEXT_2
+            }
         } else {
             ""
         };
@@ -103,7 +109,7 @@ pub fn province() -> Html {
     };
     let Some((r, kept)) = &*rollup else {
         return html! {
-            <main class="province" data-testid="province"><p>{"Đang tải tổng hợp toàn tỉnh…"}</p></main>
+            <main class="province" data-testid="province"><p>{text::province::DANG_TAI_TONG_HOP_TOAN_TINH}</p></main>
         };
     };
     let (key, desc) = *sort;
@@ -116,32 +122,30 @@ pub fn province() -> Html {
     );
     html! {
         <main class="province" data-testid="province">
-            <h2 data-testid="province-title">{format!("Tổng hợp toàn tỉnh — kế hoạch năm {shown_year}")}</h2>
-            <p class="sub" data-testid="province-computed">{format!("{} cơ quan — tính đến {} — số liệu máy chủ lúc {}{}",
-                r.rows.len(), r.as_of.vi(), browser::when(r.computed_at),
-                if *kept { " (bản lưu trên máy, đang ngoại tuyến)" } else { "" })}</p>
+            <h2 data-testid="province-title">{text::province::tong_hop_toan_tinh_ke_hoach(&shown_year)}</h2>
+            <p class="sub" data-testid="province-computed">{text::province::co_quan_tinh_den_so_lieu(&r.rows.len(), &r.as_of.vi(), &browser::when(r.computed_at), &(if *kept { " (bản lưu trên máy, đang ngoại tuyến)" } else { "" }))}</p>
             if let Some(note) = &r.note {
                 <p class="note" data-testid="province-closed">{note}</p>
             }
             <div class="filters">
-                <label>{"Năm "}
-                    <select onchange={on_year} data-testid="province-year" aria-label="Năm kế hoạch">
+                <label>{text::province::NAM}
+                    <select onchange={on_year} data-testid="province-year" aria-label={text::province::NAM_KE_HOACH}>
                         { for years.iter().map(|y| html! {
                             <option value={y.to_string()} selected={*y == *year}>{y.to_string()}</option>
                         }) }
                     </select>
                 </label>
-                <label>{"Kỳ báo cáo "}<PeriodSelect value={*period} testid="province-period" on_change={on_period} /></label>
-                <label>{"Loại cơ quan "}
+                <label>{text::province::KY_BAO_CAO}<PeriodSelect value={*period} testid="province-period" on_change={on_period} /></label>
+                <label>{text::province::LOAI_CO_QUAN}
                     <select onchange={on_kind} data-testid="province-kind">
-                        <option value="" selected={kind.is_none()}>{"Tất cả"}</option>
+                        <option value="" selected={kind.is_none()}>{text::province::TAT_CA}</option>
                         { for Kind::ALL.iter().map(|k| html! { <option value={k.as_str()} selected={*kind == Some(*k)}>{k.vi()}</option> }) }
                     </select>
                 </label>
-                if !*kept { <a class="button" href={download} download="" data-testid="province-download">{"Tải XLSX"}</a> }
+                if !*kept { <a class="button" href={download} download="" data-testid="province-download">{text::province::TAI_XLSX}</a> }
             </div>
             if r.rows.is_empty() {
-                <p class="sub" data-testid="province-empty">{format!("Chưa có cơ quan nào có kế hoạch năm {shown_year}.")}</p>
+                <p class="sub" data-testid="province-empty">{text::province::chua_co_co_quan_nao_co(&shown_year)}</p>
             }
             <div class="table-scroll">
             <table class="plan rollup" data-testid="province-table">
@@ -158,10 +162,10 @@ pub fn province() -> Html {
                             <td class="first"><button class="name" onclick={pick} data-testid={format!("province-open-{}", a.agency_id)}>{&a.agency}</button>
                                 <span class="sub">{format!(" ({})", a.kind.vi())}</span>
                                 if let Some(day) = a.as_of.filter(|d| *d != r.as_of) {
-                                    <div class="sub" data-testid="province-row-as-of">{format!("Tính đến {} (hạn báo cáo của cơ quan)", day.vi())}</div>
+                                    <div class="sub" data-testid="province-row-as-of">{text::province::tinh_den_han_bao_cao_cua(&day.vi())}</div>
                                 }
                                 if let Some(by) = &a.continued_by {
-                                    <div class="sub" data-testid="province-continued">{"Số liệu tính trong: "}{by}</div>
+                                    <div class="sub" data-testid="province-continued">{text::province::SO_LIEU_TINH_TRONG}{by}</div>
                                 }
                                 { for a.continues.iter().map(|c| html! { <div class="sub" data-testid="province-continues">{c}</div> }) }
                             </td>
@@ -211,13 +215,13 @@ fn agency_view(props: &AgencyViewProps) -> Html {
     let a = &props.row;
     html! {
         <main class="detail" data-testid="province-agency">
-            <button class="secondary" onclick={back} data-testid="back">{"← Toàn tỉnh"}</button>
+            <button class="secondary" onclick={back} data-testid="back">{text::province::TOAN_TINH}</button>
             <h2>{&a.agency}</h2>
-            <p class="sub">{&a.plan_title}{a.year.map(|y| format!(" — năm {y}")).unwrap_or_default()}</p>
+            <p class="sub">{&a.plan_title}{a.year.map(|y| text::province::nam(&y)).unwrap_or_default()}</p>
             { for a.continues.iter().map(|c| html! { <p class="sub">{c}</p> }) }
-            <h3>{"Tiêu chí Chỉ số CCHC đo được"}</h3>
+            <h3>{text::province::TIEU_CHI_CHI_SO_CCHC_DO}</h3>
             <table class="plan" data-testid="province-criteria">
-                <thead><tr><th>{"Tiêu chí"}</th><th>{"Điểm"}</th><th>{"Cách tính"}</th></tr></thead>
+                <thead><tr><th>{text::province::TIEU_CHI}</th><th>{text::province::DIEM}</th><th>{text::province::CACH_TINH}</th></tr></thead>
                 <tbody>
                 { for a.criteria.iter().map(|c| html! {
                     <tr><td>{&c.name}</td><td>{format!("{} / {}", c.points, c.max_points)}</td>
@@ -227,13 +231,13 @@ fn agency_view(props: &AgencyViewProps) -> Html {
             </table>
             {
                 match &*summary {
-                    None => html! { <p>{"Đang tải…"}</p> },
+                    None => html! { <p>{text::province::DANG_TAI}</p> },
                     Some(Err(e)) => html! { <p class="error">{e}</p> },
                     Some(Ok(s)) => html! {
                         <>
-                            <h3>{"Theo lĩnh vực"}</h3>
+                            <h3>{text::province::THEO_LINH_VUC}</h3>
                             <table class="counts" data-testid="province-areas">
-                                <thead><tr><th>{"Lĩnh vực"}</th><th>{"Nhiệm vụ"}</th><th>{"Đến hạn"}</th><th>{"Hoàn thành"}</th><th>{"Quá hạn"}</th></tr></thead>
+                                <thead><tr><th>{text::province::LINH_VUC}</th><th>{text::province::NHIEM_VU}</th><th>{text::province::DEN_HAN}</th><th>{text::province::HOAN_THANH}</th><th>{text::province::QUA_HAN}</th></tr></thead>
                                 <tbody>
                                 { for s.by_area.iter().map(|x| html! {
                                     <tr><td>{format!("{}. {}", x.number, x.title)}</td><td>{x.counts.total}</td><td>{x.counts.due}</td>
@@ -241,9 +245,9 @@ fn agency_view(props: &AgencyViewProps) -> Html {
                                 }) }
                                 </tbody>
                             </table>
-                            <h3>{"Theo đơn vị chủ trì"}</h3>
+                            <h3>{text::province::THEO_DON_VI_CHU_TRI}</h3>
                             <table class="counts" data-testid="province-units">
-                                <thead><tr><th>{"Đơn vị"}</th><th>{"Chủ trì"}</th><th>{"Hoàn thành"}</th><th>{"Quá hạn"}</th><th>{"Chưa báo cáo"}</th></tr></thead>
+                                <thead><tr><th>{text::province::DON_VI}</th><th>{text::province::CHU_TRI}</th><th>{text::province::HOAN_THANH}</th><th>{text::province::QUA_HAN}</th><th>{text::province::CHUA_BAO_CAO}</th></tr></thead>
                                 <tbody>
                                 { for s.by_unit.iter().map(|u| html! {
                                     <tr><td>{&u.name}</td><td>{u.lead.total}</td><td>{u.lead.done_on_time + u.lead.done_late}</td>

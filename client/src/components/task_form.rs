@@ -12,6 +12,8 @@ use tiendo_shared::progress::EntryField;
 use tiendo_shared::{Date, PeriodKind, WorkStatus};
 use yew::prelude::*;
 
+use crate::text;
+
 use super::evidence_files::{DeviceStorage, EvidenceFiles};
 use super::{names, use_ws, value_of};
 use crate::error::ClientError;
@@ -41,7 +43,7 @@ pub fn task_detail(props: &DetailProps) -> Html {
         return html! {};
     };
     let Some((_, task)) = plan.tasks().find(|(_, t)| t.id == props.task_id) else {
-        return html! { <p>{"Không tìm thấy nhiệm vụ."}</p> };
+        return html! { <p>{text::tasks::KHONG_TIM_THAY_NHIEM_VU}</p> };
     };
     let task = task.clone();
     // With what a merged unit passed on to this one (its entry until this unit writes its own).
@@ -98,17 +100,18 @@ pub fn task_detail(props: &DetailProps) -> Html {
             Ok(())
         }),
     );
-    let on_percent = edit(
-        "percent",
-        Rc::new(|e, v| {
-            let n: u8 =
-                v.trim().parse().ok().filter(|n| *n <= 100).ok_or_else(|| {
-                    ClientError::invalid("Tỷ lệ hoàn thành phải là số từ 0 đến 100")
-                })?;
-            e.percent = n;
-            Ok(())
-        }),
-    );
+    let on_percent =
+        edit(
+            "percent",
+            Rc::new(|e, v| {
+                let n: u8 =
+                    v.trim().parse().ok().filter(|n| *n <= 100).ok_or_else(|| {
+                        ClientError::invalid(text::tasks::TY_LE_HOAN_THANH_PHAI_LA)
+                    })?;
+                e.percent = n;
+                Ok(())
+            }),
+        );
     let on_result = edit(
         "result",
         Rc::new(|e, v| {
@@ -137,9 +140,7 @@ pub fn task_detail(props: &DetailProps) -> Html {
                 None
             } else {
                 Some(v.parse::<Date>().map_err(|_| {
-                    ClientError::Invalid(format!(
-                        "Ngày hoàn thành không hợp lệ: {v} (ghi theo dd/mm/yyyy)"
-                    ))
+                    ClientError::Invalid(text::tasks::ngay_hoan_thanh_khong_hop_le(&v))
                 })?)
             };
             Ok(())
@@ -156,7 +157,7 @@ pub fn task_detail(props: &DetailProps) -> Html {
             let (number, date, summary) = (form::value(&n), form::value(&d), form::value(&sm));
             if number.trim().is_empty() && summary.trim().is_empty() {
                 error.set(Some(ClientError::invalid(
-                    "Nhập số/ký hiệu hoặc trích yếu của văn bản",
+                    text::tasks::NHAP_SO_KY_HIEU_HOAC_TRICH,
                 )));
                 return;
             }
@@ -166,9 +167,9 @@ pub fn task_detail(props: &DetailProps) -> Html {
                 match date.parse::<Date>() {
                     Ok(d) => Some(d),
                     Err(_) => {
-                        error.set(Some(ClientError::Invalid(format!(
-                            "Ngày văn bản không hợp lệ: {date} (ghi theo dd/mm/yyyy)"
-                        ))));
+                        error.set(Some(ClientError::Invalid(
+                            text::tasks::ngay_van_ban_khong_hop_le(&date),
+                        )));
                         return;
                     }
                 }
@@ -217,38 +218,34 @@ pub fn task_detail(props: &DetailProps) -> Html {
     let status_value = entry.status.as_str();
     html! {
         <main class="detail" data-testid="task-detail">
-            <button class="secondary" onclick={back} data-testid="back">{"← Danh sách"}</button>
+            <button class="secondary" onclick={back} data-testid="back">{text::tasks::DANH_SACH}</button>
             <h2>{format!("{} {}", task.code, task.title)}</h2>
             <dl>
-                <dt>{"Chủ trì"}</dt><dd>{names(&task.lead)}</dd>
-                <dt>{"Phối hợp"}</dt><dd>{names(&task.coordinating)}</dd>
-                <dt>{"Sản phẩm"}</dt><dd>{task.products.join("; ")}</dd>
-                <dt>{"Thời gian"}</dt><dd>{&task.schedule.raw}
-                    { for task.schedule.milestones.iter().map(|m| html!{ <span class="milestone">{format!(" · {}", m.due.vi())}</span> }) }
+                <dt>{text::tasks::CHU_TRI}</dt><dd>{names(&task.lead)}</dd>
+                <dt>{text::tasks::PHOI_HOP}</dt><dd>{names(&task.coordinating)}</dd>
+                <dt>{text::tasks::SAN_PHAM}</dt><dd>{task.products.join("; ")}</dd>
+                <dt>{text::tasks::THOI_GIAN}</dt><dd>{&task.schedule.raw}
+                    { for task.schedule.milestones.iter().map(|m| html!{ <span class="milestone">{text::tasks::text(&m.due.vi())}</span> }) }
                 </dd>
             </dl>
-            <h3>{format!("Báo cáo {}", props.period.vi())}</h3>
+            <h3>{text::tasks::bao_cao(&props.period.vi())}</h3>
             if let Some(e) = &*error { <p class="error" role="alert" data-testid="form-error">{e}</p> }
             if let Some(u) = &unreadable {
                 <p class="error" role="alert" data-testid="entry-unreadable">
-                    {format!(
-                        "Báo cáo này có {} không đọc được ({}), nên chưa được tính. Các trường còn lại hiển thị bên dưới; lưu lại một trường để sửa báo cáo cho mọi người.",
-                        u.field.as_deref().map_or_else(|| "dữ liệu".to_string(), tiendo_shared::status::field_vi),
-                        u.reason
-                    )}
+                    {text::tasks::bao_cao_nay_co_khong_doc(&(u.field.as_deref().map_or_else(|| "dữ liệu".to_string(), tiendo_shared::status::field_vi)), &u.reason)}
                 </p>
             }
             { for conflicts.iter().map(|c| html! {
                 <div class="conflict" role="alert" data-testid={format!("conflict-{}", c.field)}>
-                    <strong>{format!("Có thay đổi đồng thời — {}", field_label(&c.field))}</strong>
+                    <strong>{text::tasks::co_thay_doi_dong_thoi(&field_label(&c.field))}</strong>
                     <ul>
                     { for c.values.iter().enumerate().map(|(i, v)| html! {
                         <li>
-                            <span class="value">{if v.value.is_empty() { "(trống)".to_string() } else { v.value.clone() }}</span>
-                            <span class="by">{v.by.as_ref().map(|b| format!("{} — {}", b.author.as_deref().map_or("?", |a| ws.snap.reporting.name_of(a)), when(b.time))).unwrap_or_default()}</span>
-                            if v.current { <span class="current">{"đang hiển thị"}</span> }
+                            <span class="value">{if v.value.is_empty() { text::tasks::TRONG.to_string() } else { v.value.clone() }}</span>
+                            <span class="by">{v.by.as_ref().map(|b| text::tasks::text_2(&(b.author.as_deref().map_or("?", |a| ws.snap.reporting.name_of(a))), &when(b.time))).unwrap_or_default()}</span>
+                            if v.current { <span class="current">{text::tasks::DANG_HIEN_THI}</span> }
                             <button type="button" onclick={pick(c.field.clone(), i)}
-                                data-testid={format!("conflict-pick-{}-{}", c.field, i)}>{"Giữ giá trị này"}</button>
+                                data-testid={format!("conflict-pick-{}-{}", c.field, i)}>{text::tasks::GIU_GIA_TRI_NAY}</button>
                         </li>
                     }) }
                     </ul>
@@ -275,24 +272,24 @@ pub fn task_detail(props: &DetailProps) -> Html {
                     <textarea value={shown("result", entry.result.clone())} oninput={typing("result")} onchange={on_result} data-testid="field-result" />
                 </label>
                 <fieldset class="evidence" data-testid="evidence">
-                    <legend>{"Tài liệu kiểm chứng"}</legend>
+                    <legend>{text::tasks::TAI_LIEU_KIEM_CHUNG}</legend>
                     <DeviceStorage />
                     <ul>
                     { for entry.evidence.iter().map(|ev| html! {
                         <li data-testid={format!("evidence-{}", ev.id)}>
-                            <span>{format!("{} {} {}", ev.number, ev.date.map(|d| format!("ngày {}", d.vi())).unwrap_or_default(), ev.summary)}</span>
+                            <span>{format!("{} {} {}", ev.number, ev.date.map(|d| text::tasks::ngay(&d.vi())).unwrap_or_default(), ev.summary)}</span>
                             <button type="button" class="secondary" onclick={remove_evidence(ev.id.clone())}
-                                data-testid={format!("evidence-remove-{}", ev.id)}>{"Xoá"}</button>
+                                data-testid={format!("evidence-remove-{}", ev.id)}>{text::tasks::XOA}</button>
                             <EvidenceFiles task_id={task.id.clone()} period={props.period}
                                 evidence_id={ev.id.clone()} files={ev.files.clone()} on_error={on_file_error.clone()} />
                         </li>
                     }) }
                     </ul>
                     <div class="add">
-                        <input ref={ev_number} placeholder="Số/ký hiệu" data-testid="evidence-number" />
-                        <input ref={ev_date} placeholder="Ngày (dd/mm/yyyy)" data-testid="evidence-date" />
-                        <input ref={ev_summary} placeholder="Trích yếu" data-testid="evidence-summary" />
-                        <button type="button" onclick={add_evidence} data-testid="evidence-add">{"Thêm"}</button>
+                        <input ref={ev_number} placeholder={text::tasks::SO_KY_HIEU} data-testid="evidence-number" />
+                        <input ref={ev_date} placeholder={text::tasks::NGAY_DD_MM_YYYY} data-testid="evidence-date" />
+                        <input ref={ev_summary} placeholder={text::tasks::TRICH_YEU} data-testid="evidence-summary" />
+                        <button type="button" onclick={add_evidence} data-testid="evidence-add">{text::tasks::THEM}</button>
                     </div>
                 </fieldset>
                 <label>{EntryField::Difficulties.label()}

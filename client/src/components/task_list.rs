@@ -6,6 +6,8 @@
 use tiendo_shared::{PeriodKind, status};
 use yew::prelude::*;
 
+use crate::text;
+
 use super::value_of;
 
 use super::pending_work::PendingWork;
@@ -94,7 +96,7 @@ pub fn tasks() -> Html {
         (Err(e), _) | (_, Err(e)) => return html! { <p class="error">{e}</p> },
     };
     let Some(unit_id) = unit.as_deref() else {
-        return html! { <p>{"Tài khoản này không gắn với đơn vị nào."}</p> };
+        return html! { <p>{text::tasks::TAI_KHOAN_NAY_KHONG_GAN_VOI}</p> };
     };
     // The organisation's changes that concern this unit: it was merged, renamed, split, or took
     // over another's work.
@@ -139,26 +141,26 @@ pub fn tasks() -> Html {
     let narrowed = !query.is_empty() || *filter != Filter::default();
     html! {
         <main data-start={narrowed.then_some("no")}>
-            <h2>{"Nhiệm vụ của đơn vị"}</h2>
-            <p class="sub">{format!("{} — kỳ báo cáo hiện tại: {} — ngày {}", plan.title, current.vi(), today.vi())}</p>
+            <h2>{text::tasks::NHIEM_VU_CUA_DON_VI}</h2>
+            <p class="sub">{text::tasks::ky_bao_cao_hien_tai_ngay(&plan.title, &current.vi(), &today.vi())}</p>
             {as_of_note(&at, plan, period)}
             <PendingWork />
             { for notices.iter().map(|n| html! { <p class="notice" role="status" data-testid="org-notice">{n}</p> }) }
             <div class="filters">
-                <label>{"Báo cáo kỳ "}
+                <label>{text::tasks::BAO_CAO_KY}
                     <PeriodSelect value={period} testid="task-period" on_change={on_period} />
                 </label>
-                <input type="search" placeholder="Tìm theo mã hoặc nội dung" aria-label="Tìm nhiệm vụ" value={(*query).clone()} oninput={on_query} data-testid="task-search" />
-                <select onchange={on_filter} data-testid="task-filter" aria-label="Lọc nhiệm vụ">
-                    { for [(Filter::All, "all", "Tất cả"), (Filter::Overdue, "overdue", "Quá hạn"),
-                           (Filter::DueSoon, "due_soon", "Sắp đến hạn"), (Filter::Open, "open", "Chưa hoàn thành"),
-                           (Filter::Lead, "lead", "Chủ trì")].into_iter().map(|(f, value, label)| html! {
+                <input type="search" placeholder={text::tasks::TIM_THEO_MA_HOAC_NOI_DUNG} aria-label={text::tasks::TIM_NHIEM_VU} value={(*query).clone()} oninput={on_query} data-testid="task-search" />
+                <select onchange={on_filter} data-testid="task-filter" aria-label={text::tasks::LOC_NHIEM_VU}>
+                    { for [(Filter::All, "all", text::tasks::TAT_CA), (Filter::Overdue, "overdue", text::tasks::QUA_HAN),
+                           (Filter::DueSoon, "due_soon", text::tasks::SAP_DEN_HAN), (Filter::Open, "open", text::tasks::CHUA_HOAN_THANH),
+                           (Filter::Lead, "lead", text::tasks::CHU_TRI)].into_iter().map(|(f, value, label)| html! {
                         <option {value} selected={*filter == f}>{label}</option>
                     }) }
                 </select>
             </div>
             <PeriodReport {period} />
-            if shown.is_empty() { <p data-testid="no-tasks">{"Không có nhiệm vụ phù hợp."}</p> }
+            if shown.is_empty() { <p data-testid="no-tasks">{text::tasks::KHONG_CO_NHIEM_VU_PHU_HOP}</p> }
             { for shown.iter().map(|g| html! {
                 <section class="area">
                     <h3>{format!("{}. {}", g.number, g.title)}</h3>
@@ -175,7 +177,7 @@ pub fn tasks() -> Html {
                                 <span class="code">{&r.code}</span>
                                 <span class="title">{&r.title}</span>
                                 <span class={classes!("part", if r.part == tasks::Part::Lead { "lead" } else { "coord" })}>{r.part.vi()}</span>
-                                <span class="due">{r.deadline.map(|d| d.vi()).unwrap_or_else(|| "—".into())}</span>
+                                <span class="due">{r.deadline.map(|d| d.vi()).unwrap_or_else(|| text::tasks::TEXT.into())}</span>
                                 <span class="state" data-testid="task-state">{r.label()}</span>
                                 <span class="percent">{format!("{}%", r.percent)}</span>
                             </li>

@@ -11,6 +11,8 @@ use tiendo_shared::report::PartTexts;
 use tiendo_shared::workflow::Action;
 use yew::prelude::*;
 
+use crate::text;
+
 use super::use_ws;
 use crate::error::ClientError;
 use crate::infra::{browser, form};
@@ -132,7 +134,7 @@ pub fn unit_reports(props: &UnitReportsProps) -> Html {
                 let note = form::value_by_testid(&format!("workflow-note-{unit}"));
                 if note.trim().is_empty() {
                     error.set(Some(ClientError::invalid(
-                        "Trả lại cần ghi lý do để đơn vị sửa.",
+                        text::reports::TRA_LAI_CAN_GHI_LY_DO,
                     )));
                     return;
                 }
@@ -171,42 +173,42 @@ pub fn unit_reports(props: &UnitReportsProps) -> Html {
         html! {
             <label class="report-text">{label}
                 <textarea ref={refs[i].clone()} rows="4" data-testid={format!("report-text-{key}")}
-                    placeholder="Để trống: soạn tự động từ báo cáo của các đơn vị" />
+                    placeholder={text::reports::DE_TRONG_SOAN_TU_DONG_TU} />
             </label>
         }
     };
     html! {
         <section class="unit-reports" data-testid="unit-reports-workflow">
-            <h3>{format!("Báo cáo {} của các đơn vị", props.period.vi())}</h3>
-            <p class="sub" data-testid="workflow-on-time">{format!("Gửi đúng hạn: {on_time} / {} đơn vị", rows.len())}</p>
+            <h3>{text::reports::bao_cao_cua_cac_don_vi(&props.period.vi())}</h3>
+            <p class="sub" data-testid="workflow-on-time">{text::reports::gui_dung_han_don_vi(&on_time, &rows.len())}</p>
             <div class="table-scroll">
             <table class="plan stack">
-                <thead><tr><th>{"Đơn vị"}</th><th>{"Trạng thái"}</th><th>{"Gửi lần đầu"}</th><th>{"Đúng hạn"}</th><th>{"Các bước"}</th><th>{"Trả lại"}</th><th>{"Thao tác"}</th></tr></thead>
+                <thead><tr><th>{text::reports::DON_VI}</th><th>{text::reports::TRANG_THAI}</th><th>{text::reports::GUI_LAN_DAU}</th><th>{text::reports::DUNG_HAN}</th><th>{text::reports::CAC_BUOC}</th><th>{text::reports::TRA_LAI}</th><th>{text::reports::THAO_TAC}</th></tr></thead>
                 <tbody>
                 { for rows.iter().map(|r| html! {
                     <tr data-testid={format!("workflow-row-{}", r.unit_id)}>
                         <td class="first"><strong>{&r.name}</strong></td>
-                        <td data-label="Trạng thái" data-testid={format!("workflow-phase-{}", r.unit_id)} data-phase={r.panel.phase.key()}>{r.panel.phase.vi()}</td>
-                        <td data-label="Gửi lần đầu">{r.first_sent.map(when).unwrap_or_default()}</td>
-                        <td data-label="Đúng hạn" data-testid={format!("workflow-ontime-{}", r.unit_id)}>{
-                            match r.panel.on_time { Some(true) => "Đúng hạn", Some(false) => "Quá hạn", None => "Chưa gửi" }
+                        <td data-label={text::reports::TRANG_THAI} data-testid={format!("workflow-phase-{}", r.unit_id)} data-phase={r.panel.phase.key()}>{r.panel.phase.vi()}</td>
+                        <td data-label={text::reports::GUI_LAN_DAU}>{r.first_sent.map(when).unwrap_or_default()}</td>
+                        <td data-label={text::reports::DUNG_HAN} data-testid={format!("workflow-ontime-{}", r.unit_id)}>{
+                            match r.panel.on_time { Some(true) => text::reports::DUNG_HAN, Some(false) => text::reports::QUA_HAN, None => text::reports::CHUA_GUI }
                         }</td>
-                        <td data-label="Các bước"><ul class="steps">{ for r.panel.lines.iter().map(|l| html! { <li>{l}</li> }) }</ul></td>
-                        <td data-label="Trả lại">{ for r.returns.iter().map(|(at, note)| html! { <p class="returned">{format!("{at}: {note}")}</p> }) }</td>
+                        <td data-label={text::reports::CAC_BUOC}><ul class="steps">{ for r.panel.lines.iter().map(|l| html! { <li>{l}</li> }) }</ul></td>
+                        <td data-label={text::reports::TRA_LAI}>{ for r.returns.iter().map(|(at, note)| html! { <p class="returned">{format!("{at}: {note}")}</p> }) }</td>
                         <td class="actions">
                             if r.panel.actions.contains(&Action::Accept) {
                                 <button onclick={decide(&r.unit_id, Action::Accept, r.panel.current.clone())}
-                                    data-testid={format!("workflow-accept-{}", r.unit_id)}>{"Tiếp nhận"}</button>
+                                    data-testid={format!("workflow-accept-{}", r.unit_id)}>{text::reports::TIEP_NHAN}</button>
                             }
                             if let (true, Some((on, claimed))) = (r.panel.actions.contains(&Action::Vouch), &r.panel.claim) {
                                 <button class="secondary" onclick={decide(&r.unit_id, Action::Vouch, Some(on.clone()))}
-                                    title={format!("Đơn vị gửi trên máy lúc {}, trước hạn; máy chủ nhận sau hạn", when(*claimed))}
-                                    data-testid={format!("workflow-vouch-{}", r.unit_id)}>{"Công nhận giờ gửi trên máy"}</button>
+                                    title={text::reports::don_vi_gui_tren_may_luc(&when(*claimed))}
+                                    data-testid={format!("workflow-vouch-{}", r.unit_id)}>{text::reports::CONG_NHAN_GIO_GUI_TREN_MAY}</button>
                             }
                             if r.panel.actions.contains(&Action::Return) {
-                                <input placeholder="Lý do trả lại" aria-label={format!("Lý do trả lại báo cáo của {}", r.name)} data-testid={format!("workflow-note-{}", r.unit_id)} />
+                                <input placeholder={text::reports::LY_DO_TRA_LAI_2} aria-label={text::reports::ly_do_tra_lai_bao_cao(&r.name)} data-testid={format!("workflow-note-{}", r.unit_id)} />
                                 <button class="secondary" onclick={decide(&r.unit_id, Action::Return, r.panel.current.clone())}
-                                    data-testid={format!("workflow-return-{}", r.unit_id)}>{"Trả lại"}</button>
+                                    data-testid={format!("workflow-return-{}", r.unit_id)}>{text::reports::TRA_LAI}</button>
                             }
                         </td>
                     </tr>
@@ -217,21 +219,21 @@ pub fn unit_reports(props: &UnitReportsProps) -> Html {
             if let Some(e) = &*error { <p class="error" data-testid="workflow-error">{e}</p> }
             if ws.snap.plan_writable {
                 <details class="report-deadlines" data-testid="report-deadlines">
-                    <summary>{"Hạn báo cáo của kỳ"}</summary>
-                    <label>{"Đơn vị gửi Văn phòng trước ngày "}
+                    <summary>{text::reports::HAN_BAO_CAO_CUA_KY}</summary>
+                    <label>{text::reports::DON_VI_GUI_VAN_PHONG_TRUOC}
                         <input ref={deadline_refs[0].clone()} placeholder="dd/mm/yyyy" data-testid="deadline-unit" /></label>
-                    <label>{" Cơ quan gửi Sở Nội vụ trước ngày "}
+                    <label>{text::reports::CO_QUAN_GUI_SO_NOI_VU}
                         <input ref={deadline_refs[1].clone()} placeholder="dd/mm/yyyy" data-testid="deadline-agency" /></label>
-                    <button onclick={save_deadlines} data-testid="deadlines-save">{"Lưu hạn"}</button>
-                    <p class="sub">{"Để trống: theo kế hoạch (phần Tổ chức thực hiện) và Công văn 581/BNV-CCHC (ngày 20 tháng cuối kỳ)."}</p>
+                    <button onclick={save_deadlines} data-testid="deadlines-save">{text::reports::LUU_HAN}</button>
+                    <p class="sub">{text::reports::DE_TRONG_THEO_KE_HOACH_PHAN}</p>
                 </details>
                 <details class="report-texts" data-testid="report-texts">
-                    <summary>{"Nội dung báo cáo của cơ quan (phần I, III, V)"}</summary>
-                    {area(0, "direction", "I. Công tác chỉ đạo, điều hành")}
-                    {area(1, "assessment", "III. Đánh giá chung")}
-                    {area(2, "proposals", "V. Đề xuất, kiến nghị")}
-                    <button onclick={save} data-testid="report-texts-save">{"Lưu nội dung"}</button>
-                    if *saved { <span class="sub" data-testid="report-texts-saved">{" Đã lưu"}</span> }
+                    <summary>{text::reports::NOI_DUNG_BAO_CAO_CUA_CO}</summary>
+                    {area(0, "direction", text::reports::I_CONG_TAC_CHI_DAO_DIEU)}
+                    {area(1, "assessment", text::reports::III_DANH_GIA_CHUNG)}
+                    {area(2, "proposals", text::reports::V_DE_XUAT_KIEN_NGHI)}
+                    <button onclick={save} data-testid="report-texts-save">{text::reports::LUU_NOI_DUNG}</button>
+                    if *saved { <span class="sub" data-testid="report-texts-saved">{text::reports::DA_LUU}</span> }
                 </details>
             }
         </section>

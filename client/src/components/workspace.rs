@@ -10,6 +10,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::text;
+
 use super::bundle_panel::BundlePanel;
 use super::sync_indicator::SyncIndicator;
 use super::tabs::Screens;
@@ -283,7 +285,7 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
             (screens, true)
         }
         _ => (
-            html! { <p class="loading" data-testid="loading">{"Đang mở dữ liệu…"}</p> },
+            html! { <p class="loading" data-testid="loading">{text::common::DANG_MO_DU_LIEU}</p> },
             false,
         ),
     };
@@ -310,7 +312,7 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
                         &props.me.documents,
                         browser::today(),
                     )} />
-                <button class="secondary" onclick={logout} data-testid="logout">{"Đăng xuất"}</button>
+                <button class="secondary" onclick={logout} data-testid="logout">{text::common::DANG_XUAT}</button>
             </header>
             if let Some(why) = &*refused {
                 <p class="error" role="alert" data-testid="account-refused">{why}</p>
@@ -324,13 +326,9 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
 fn logout_warning(unconfirmed: usize, files_pending: usize) -> Option<String> {
     let what = match (unconfirmed, files_pending) {
         (0, 0) => return None,
-        (n, 0) => format!("{n} thay đổi chưa được máy chủ xác nhận"),
-        (0, f) => format!("{f} tệp minh chứng chưa tải lên"),
-        (n, f) => {
-            format!("{n} thay đổi chưa được máy chủ xác nhận và {f} tệp minh chứng chưa tải lên")
-        }
+        (n, 0) => text::common::thay_doi_chua_duoc_may_chu(&n),
+        (0, f) => text::common::tep_minh_chung_chua_tai_len(&f),
+        (n, f) => text::common::thay_doi_chua_duoc_may_chu_2(&n, &f),
     };
-    Some(format!(
-        "Còn {what}. Đăng xuất sẽ xoá chúng khỏi máy này. Tiếp tục?"
-    ))
+    Some(text::common::con_dang_xuat_se_xoa_chung(&what))
 }

@@ -9,6 +9,8 @@ use tiendo_shared::status::AsOf;
 use tiendo_shared::{PeriodKind, Plan};
 use yew::prelude::*;
 
+use crate::text;
+
 use super::value_of;
 
 use crate::view_model::years::PlanEntry;
@@ -43,8 +45,8 @@ pub fn year_switcher(props: &YearSwitcherProps) -> Html {
             };
             html! {
                 <label class="year-switcher">
-                    <span class="label">{"Năm, kế hoạch"}</span>
-                    <select {onchange} data-testid="plan-switch" aria-label="Năm, kế hoạch">
+                    <span class="label">{text::common::NAM_KE_HOACH}</span>
+                    <select {onchange} data-testid="plan-switch" aria-label={text::common::NAM_KE_HOACH}>
                         { for entries.iter().map(|e| html! {
                             <option value={e.plan_id.clone()} selected={props.current.as_deref() == Some(e.plan_id.as_str())}
                                 data-year={e.year.map(|y| y.to_string())}>{e.label()}</option>
