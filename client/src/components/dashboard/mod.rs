@@ -6,25 +6,27 @@
 //! documents (so it works offline on the last synced data); only the report files and the list
 //! of generated reports come from the server, the latter kept for offline use.
 
+mod sections;
+
+use std::rc::Rc;
+
 use tiendo_shared::status::{self, Counts, Summary};
 use tiendo_shared::{Date, PeriodKind};
 use yew::prelude::*;
 
 use crate::text;
 
-use super::value_of;
-
 use super::pending_work::PendingWork;
-use super::period_select::PeriodSelect;
 use super::task_view::TaskView;
 use super::unit_reports::UnitReports;
 use super::year_switcher::as_of_note;
 use super::{use_summary, use_ws};
-use crate::infra::browser::{self, today, when};
+use crate::infra::browser::{self, today};
 use crate::view_model::dashboard::{self, ReportsInfo, Watch};
 use crate::view_model::pending::Goto;
 use crate::view_model::reporting::{office_rows, reporting_units};
 use crate::view_model::years;
+use sections::{Calendar, Cards, Charts, Downloads, Filters, ScoreSection, SectionsNav};
 
 /// Bar width in SVG units.
 const BAR: f64 = 300.0;
@@ -290,31 +292,6 @@ pub fn dashboard_view() -> Html {
             expanded.set(e);
         })
     };
-    let on_as_of = {
-        let (picked, err, as_of_shown) = (picked.clone(), as_of_error.clone(), as_of);
-        Callback::from(move |e: Event| {
-            {
-                let typed = value_of(&e);
-                // Emptied: back to the period's own day.
-                if typed.trim().is_empty() {
-                    picked.set(None);
-                    err.set(None);
-                    return;
-                }
-                match typed.trim().parse::<Date>() {
-                    Ok(d) => {
-                        picked.set(Some(d));
-                        err.set(None);
-                    }
-                    Err(_) => err.set(Some((
-                        typed.clone(),
-                        text::dashboard::ngay_khong_hop_le_ghi_theo(&typed, &as_of_shown.vi()),
-                    ))),
-                }
-            }
-        })
-    };
-    let h = &s.headline;
     let lists = dashboard::lists(&s, &agency, as_of, today);
     let info_now = (*info).clone().unwrap_or_default();
     let score = dashboard::plan_score(&s, &info_now);
@@ -343,73 +320,29 @@ pub fn dashboard_view() -> Html {
     let reporting_score =
         tiendo_shared::report::reporting_score(period_on_time, period_units, &info_now.score_rule);
     let online = browser::online();
-    let download = |kind: &'static str| {
-        // The day only when the user picked one: else the server computes the period as of
-        // its own rule (a past period as of its deadline), the same as this screen.
-        let url = format!(
-            "/api/plans/{}/reports/{}.{kind}{}",
-            ws.snap.plan_id,
-            period.as_str(),
-            years::as_of_query(*picked)
-        );
+    // The server records the file; the calendar asks again once it has been made.
+    let on_made = {
         let refresh = refresh.clone();
-        // The server records the file; the calendar asks again once it has been made.
-        let after = Callback::from(move |_| {
+        Callback::from(move |_| {
             let refresh = refresh.clone();
             gloo_timers::callback::Timeout::new(1500, move || refresh.set(*refresh + 1)).forget();
-        });
-        html! {
-            <a class="button" href={url} download="" onclick={after}
-                data-testid={format!("download-{kind}")}>{text::dashboard::tai_bao_cao(&kind.to_uppercase())}</a>
-        }
+        })
     };
-    // "Hồ sơ minh chứng": the period's evidence files in one ZIP, by task, as of the same day.
-    let evidence_url = format!(
-        "/api/plans/{}/evidence/{}.zip{}",
-        ws.snap.plan_id,
-        period.as_str(),
-        years::as_of_query(*picked)
-    );
-    // The page's parts, each reachable directly from the bar under the filters.
-    let jump = |testid: &'static str, label: &'static str| {
-        html! {
-            <button type="button" class="secondary" onclick={Callback::from(move |_| browser::scroll_to(testid))}
-                data-testid={format!("jump-{testid}")}>{label}</button>
-        }
-    };
-    let card = |label: &'static str, value: String, id: &'static str, class: &'static str| {
-        html! {
-            <div class={classes!("card", class)} data-testid={format!("headline-{id}")}>
-                <span class="value">{value}</span><span class="label">{label}</span>
-            </div>
-        }
-    };
-    let area_max = s.by_area.iter().map(|a| a.counts.total).max().unwrap_or(0);
-    let unit_max = s.by_unit.iter().map(|u| u.lead.total).max().unwrap_or(0);
+    let calendar_rows: Vec<_> = calendar
+        .into_iter()
+        .map(|r| {
+            let sent = sent_on_time(r.period);
+            (r, sent)
+        })
+        .collect();
     html! {
         <main class="dashboard" data-testid="dashboard">
             <h2>{text::dashboard::TONG_HOP_TIEN_DO}</h2>
             <p class="sub">{text::dashboard::don_vi_da_dong_bo(&plan.title, &ws.snap.all_progress.len())}</p>
             {as_of_note(&at, &plan, *period)}
             <PendingWork />
-            <div class="filters">
-                <label>{text::dashboard::KY_BAO_CAO}
-                    <PeriodSelect value={*period} testid="dashboard-period" on_change={on_period} />
-                </label>
-                <label>{text::dashboard::TINH_DEN_NGAY}
-                    <input class="date" inputmode="numeric" value={as_of_error.as_ref().map_or_else(|| as_of.vi(), |(typed, _)| typed.clone())}
-                        onchange={on_as_of} placeholder="dd/mm/yyyy" aria-invalid={as_of_error.is_some().to_string()} data-testid="dashboard-as-of" />
-                </label>
-            </div>
-            if let Some((_, e)) = &*as_of_error { <p class="error" role="alert" data-testid="dashboard-as-of-error">{e}</p> }
-            <nav class="sections" aria-label={text::dashboard::CAC_PHAN_CUA_TRANG_TONG_HOP}>
-                {jump("headline", text::dashboard::TONG_QUAN)}
-                {jump("calendar", text::dashboard::LICH_BAO_CAO)}
-                {jump("unit-reports-workflow", text::dashboard::BAO_CAO_CUA_DON_VI)}
-                {jump("downloads", text::dashboard::TAI_BAO_CAO)}
-                {jump("chart-areas", text::dashboard::BIEU_DO)}
-                {jump("list-overdue", text::dashboard::THEO_DOI)}
-            </nav>
+            <Filters period={*period} {on_period} {as_of} picked={picked.clone()} error={as_of_error.clone()} />
+            <SectionsNav />
             if unreadable > 0 { <p class="error">{text::dashboard::tai_lieu_tien_do_khong_doc(&unreadable)}</p> }
             if !plan.unreadable.is_empty() {
                 <details class="error" data-testid="plan-unreadable">
@@ -418,99 +351,17 @@ pub fn dashboard_view() -> Html {
                 </details>
             }
             { for s.problems.iter().take(5).map(|p| html! { <p class="sub problem">{p.message.clone()}</p> }) }
-            <section class="cards" data-testid="headline">
-                {card(text::dashboard::NHIEM_VU_TRONG_KE_HOACH, h.total.to_string(), "total", "")}
-                {card(text::dashboard::DEN_HAN, h.due.to_string(), "due", "")}
-                {card(text::dashboard::HOAN_THANH_DUNG_HAN, h.done_on_time.to_string(), "done-on-time", "done")}
-                {card(text::dashboard::HOAN_THANH_QUA_HAN, h.done_late.to_string(), "done-late", "late")}
-                {card(text::dashboard::DANG_THUC_HIEN_TRONG_HAN, h.in_progress.to_string(), "in-progress", "progress")}
-                {card(text::dashboard::QUA_HAN, h.overdue.to_string(), "overdue", "overdue")}
-                {card(text::dashboard::CHUA_THUC_HIEN, h.not_started.to_string(), "not-started", "idle")}
-                {card(text::dashboard::TY_LE_HOAN_THANH_TOAN_KE, pct(h.completion_rate), "rate", "")}
-                {card(text::dashboard::TY_LE_HOAN_THANH_NHIEM_VU, pct(h.due_completion_rate), "due-rate", "")}
-            </section>
+            <Cards headline={s.headline.clone()} />
             if !plan.links.is_empty() {
                 <YearPanel plan_id={ws.snap.plan_id.clone()} period={*period} {as_of} />
             }
-            <section class="score" data-testid="score">
-                <h3>{text::dashboard::MUC_DO_THUC_HIEN_KE_HOACH}</h3>
-                <p><strong data-testid="score-points">{text::dashboard::diem(&score.points, &score.max_points)}</strong>
-                    {text::dashboard::nhiem_vu_den_han_da_hoan(&score.done, &score.due, &pct(score.rate))}</p>
-                if let Some((points, max)) = reporting_score {
-                    <p data-testid="score-reporting">{text::dashboard::bao_cao_dung_han_don_vi(&period.vi(), &period_on_time, &period_units, &points, &max)}</p>
-                }
-                <p class="sub">{text::dashboard::nguong_tren_duoc_diem_tu_duoc(&pct(info_now.score_rule.full_above), &info_now.score_rule.full_points, &pct(info_now.score_rule.partial_from), &info_now.score_rule.partial_points)}</p>
-            </section>
-            <section class="calendar" data-testid="calendar">
-                <h3>{text::dashboard::LICH_BAO_CAO}</h3>
-                <table class="plan">
-                    <thead><tr><th>{text::dashboard::KY}</th><th>{text::dashboard::HAN_GUI}</th><th>{text::dashboard::CON_LAI}</th><th>{text::dashboard::DON_VI_DA_GUI_DUNG_HAN}</th><th>{text::dashboard::DA_TAO_BAO_CAO}</th></tr></thead>
-                    <tbody>
-                    { for calendar.iter().map(|r| html! {
-                        <tr data-testid={format!("calendar-{}", r.period.as_str())} class={classes!((r.days_left < 0 && r.generated.is_none()).then_some("late"))}>
-                            <td>{&r.name}</td><td>{r.deadline.vi()}</td><td>{r.days_text()}</td>
-                            <td data-testid={format!("calendar-sent-{}", r.period.as_str())}>{{
-                                let (on_time, sent, n) = sent_on_time(r.period);
-                                text::dashboard::dung_han(&sent, &n, &on_time)
-                            }}</td>
-                            <td data-testid={format!("calendar-generated-{}", r.period.as_str())}>{
-                                match &r.generated {
-                                    Some(g) => text::dashboard::da_tao_luc_tinh_den(&g.kind.to_uppercase(), &when(g.generated_at), &(g.as_of.parse::<Date>().map(|d| d.vi()).unwrap_or_else(|_| g.as_of.clone()))),
-                                    None => text::dashboard::CHUA_TAO.to_string(),
-                                }
-                            }</td>
-                        </tr>
-                    }) }
-                    </tbody>
-                </table>
-                if info.is_none() { <p class="sub">{text::dashboard::CHUA_CO_THONG_TIN_TU_MAY}</p> }
-            </section>
+            <ScoreSection {score} reporting={reporting_score} period={*period} on_time={period_on_time}
+                units={period_units} rule={info_now.score_rule.clone()} />
+            <Calendar rows={calendar_rows} known={info.is_some()} />
             <UnitReports period={*period} received={info_now.received.clone()} />
-            <section class="downloads" data-testid="downloads">
-                <h3>{text::dashboard::bao_cao_tinh_den(&period.vi(), &as_of.vi())}</h3>
-                if online {
-                    <div class="actions">{download("docx")}{download("xlsx")}
-                        <a class="button secondary" href={evidence_url} download="" data-testid="download-evidence">{text::dashboard::HO_SO_MINH_CHUNG_ZIP}</a>
-                    </div>
-                } else {
-                    <p class="sub" data-testid="downloads-offline">{text::dashboard::TEP_BAO_CAO_DO_MAY_CHU}</p>
-                }
-            </section>
-            <section class="charts">
-                <h3>{text::dashboard::THEO_LINH_VUC}</h3>
-                {legend()}
-                <div class="bars" data-testid="chart-areas">
-                { for s.by_area.iter().map(|a| html! {
-                    <div class="bar-row">
-                        <span class="bar-label">{format!("{}. {}", a.number, a.title)}</span>
-                        {bar(format!("bar-area-{}", a.number), &a.counts, area_max)}
-                        <span class="bar-n">{text::dashboard::text(&(a.counts.done_on_time + a.counts.done_late), &a.counts.total, &pct(a.counts.completion_rate))}</span>
-                        if let Some(t) = dashboard::previous_year(last_year.as_ref(), a.number) {
-                            <span class="bar-n previous" title={text::dashboard::SO_VOI_NAM_TRUOC} data-testid={format!("previous-area-{}", a.number)}>{t}</span>
-                        }
-                    </div>
-                }) }
-                </div>
-                <h3>{text::dashboard::THEO_DON_VI_CHU_TRI}</h3>
-                <div class="bars" data-testid="chart-units">
-                { for s.by_unit.iter().map(|u| html! {
-                    <div class="bar-row">
-                        <span class="bar-label">{agency.unit_name_then_now(&u.unit_id, as_of, today)}</span>
-                        {bar(format!("bar-unit-{}", u.unit_id), &u.lead, unit_max)}
-                        <span class="bar-n">{text::dashboard::text(&(u.lead.done_on_time + u.lead.done_late), &u.lead.total, &pct(u.lead.completion_rate))}</span>
-                    </div>
-                }) }
-                </div>
-                <h3>{text::dashboard::PHOI_HOP}</h3>
-                <table class="counts" data-testid="coordinating">
-                    <thead><tr><th>{text::dashboard::DON_VI}</th><th>{text::dashboard::NHIEM_VU_PHOI_HOP}</th><th>{text::dashboard::DA_BAO_CAO}</th><th>{text::dashboard::NHIEM_VU_CHUA_BAO_CAO}</th></tr></thead>
-                    <tbody>
-                    { for s.by_unit.iter().map(|u| html! {
-                        <tr><th>{agency.unit_name_then_now(&u.unit_id, as_of, today)}</th><td>{u.coordinating_tasks}</td><td>{u.coordinating_reported}</td><td>{u.missing_reports}</td></tr>
-                    }) }
-                    </tbody>
-                </table>
-            </section>
+            <Downloads plan_id={ws.snap.plan_id.clone()} period={*period} picked={*picked} {as_of} {online} {on_made} />
+            <Charts summary={Rc::new(s.clone())} agency={Rc::new(agency.clone())} {as_of} {today}
+                last_year={(*last_year).clone()} />
             <WatchList title={text::dashboard::NHIEM_VU_QUA_HAN} id="list-overdue" items={lists.overdue} empty={text::dashboard::KHONG_CO_NHIEM_VU_QUA_HAN}
                 on_open={on_open.clone()} expanded={expanded.contains("list-overdue")} on_expand={on_expand.clone()} />
             <WatchList title={text::dashboard::DEN_HAN_TRONG_30_NGAY} id="list-due-soon" items={lists.due_soon} empty={text::dashboard::KHONG_CO_NHIEM_VU_DEN_HAN}
