@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use tiendo_shared::progress::EntryField;
+use tiendo_shared::progress::{EntryField, FieldConflict};
 use tiendo_shared::{Date, PeriodKind, WorkStatus};
 use yew::prelude::*;
 
@@ -146,71 +146,18 @@ pub fn task_detail(props: &DetailProps) -> Html {
             Ok(())
         }),
     );
-    let ev_number = use_node_ref();
-    let ev_date = use_node_ref();
-    let ev_summary = use_node_ref();
-    let add_evidence = {
-        let (docs, error, task_id, period) =
-            (docs.clone(), error.clone(), task.id.clone(), props.period);
-        let (n, d, sm) = (ev_number.clone(), ev_date.clone(), ev_summary.clone());
-        Callback::from(move |_| {
-            let (number, date, summary) = (form::value(&n), form::value(&d), form::value(&sm));
-            if number.trim().is_empty() && summary.trim().is_empty() {
-                error.set(Some(ClientError::invalid(
-                    text::tasks::NHAP_SO_KY_HIEU_HOAC_TRICH,
-                )));
-                return;
-            }
-            let date = if date.trim().is_empty() {
-                None
-            } else {
-                match date.parse::<Date>() {
-                    Ok(d) => Some(d),
-                    Err(_) => {
-                        error.set(Some(ClientError::Invalid(
-                            text::tasks::ngay_van_ban_khong_hop_le(&date),
-                        )));
-                        return;
-                    }
-                }
-            };
-            let result = docs.edit_entry(&task_id, period, |entry| {
-                entry.evidence.push(tiendo_shared::Evidence {
-                    id: uuid::Uuid::new_v4().to_string(),
-                    number: number.trim().to_string(),
-                    date,
-                    summary: summary.trim().to_string(),
-                    file: None,
-                    files: Vec::new(),
-                });
-            });
-            error.set(result.err());
-            for r in [&n, &d, &sm] {
-                form::set_value(r, "");
-            }
-        })
-    };
-    let remove_evidence = |id: String| {
-        let (docs, error, task_id, period) =
-            (docs.clone(), error.clone(), task.id.clone(), props.period);
-        Callback::from(move |_| {
-            let result = docs.edit_entry(&task_id, period, |entry| {
-                entry.evidence.retain(|e| e.id != id);
-            });
-            error.set(result.err());
-        })
-    };
     let on_file_error = {
         let error = error.clone();
         Callback::from(move |e: Option<ClientError>| error.set(e))
     };
     let conflicts = docs.conflicts(&task.id, props.period);
-    let pick = |field: String, choice: usize| {
+    let on_pick = {
         let (docs, error, task_id, period) =
             (docs.clone(), error.clone(), task.id.clone(), props.period);
-        Callback::from(move |_| error.set(docs.resolve(&task_id, period, &field, choice).err()))
+        Callback::from(move |(field, choice): (String, usize)| {
+            error.set(docs.resolve(&task_id, period, &field, choice).err())
+        })
     };
-    let field_label = |f: &str| EntryField::from_key(f).map_or("", |f| f.label());
     let back = {
         let cb = props.on_back.clone();
         Callback::from(move |_| cb.emit(()))
@@ -219,15 +166,7 @@ pub fn task_detail(props: &DetailProps) -> Html {
     html! {
         <main class="detail" data-testid="task-detail">
             <button class="secondary" onclick={back} data-testid="back">{text::tasks::DANH_SACH}</button>
-            <h2>{format!("{} {}", task.code, task.title)}</h2>
-            <dl>
-                <dt>{text::tasks::CHU_TRI}</dt><dd>{names(&task.lead)}</dd>
-                <dt>{text::tasks::PHOI_HOP}</dt><dd>{names(&task.coordinating)}</dd>
-                <dt>{text::tasks::SAN_PHAM}</dt><dd>{task.products.join("; ")}</dd>
-                <dt>{text::tasks::THOI_GIAN}</dt><dd>{&task.schedule.raw}
-                    { for task.schedule.milestones.iter().map(|m| html!{ <span class="milestone">{text::tasks::text(&m.due.vi())}</span> }) }
-                </dd>
-            </dl>
+            <TaskFacts task={task.clone()} />
             <h3>{text::tasks::bao_cao(&props.period.vi())}</h3>
             if let Some(e) = &*error { <p class="error" role="alert" data-testid="form-error">{e}</p> }
             if let Some(u) = &unreadable {
@@ -235,22 +174,7 @@ pub fn task_detail(props: &DetailProps) -> Html {
                     {text::tasks::bao_cao_nay_co_khong_doc(&(u.field.as_deref().map_or_else(|| "dữ liệu".to_string(), tiendo_shared::status::field_vi)), &u.reason)}
                 </p>
             }
-            { for conflicts.iter().map(|c| html! {
-                <div class="conflict" role="alert" data-testid={format!("conflict-{}", c.field)}>
-                    <strong>{text::tasks::co_thay_doi_dong_thoi(&field_label(&c.field))}</strong>
-                    <ul>
-                    { for c.values.iter().enumerate().map(|(i, v)| html! {
-                        <li>
-                            <span class="value">{if v.value.is_empty() { text::tasks::TRONG.to_string() } else { v.value.clone() }}</span>
-                            <span class="by">{v.by.as_ref().map(|b| text::tasks::text_2(&(b.author.as_deref().map_or("?", |a| ws.snap.reporting.name_of(a))), &when(b.time))).unwrap_or_default()}</span>
-                            if v.current { <span class="current">{text::tasks::DANG_HIEN_THI}</span> }
-                            <button type="button" onclick={pick(c.field.clone(), i)}
-                                data-testid={format!("conflict-pick-{}-{}", c.field, i)}>{text::tasks::GIU_GIA_TRI_NAY}</button>
-                        </li>
-                    }) }
-                    </ul>
-                </div>
-            }) }
+            <Conflicts {conflicts} {on_pick} />
             <form class="progress" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
                 <label>{EntryField::Status.label()}
                     <select onchange={on_status} data-testid="field-status">
@@ -271,27 +195,8 @@ pub fn task_detail(props: &DetailProps) -> Html {
                 <label>{EntryField::Result.label()}
                     <textarea value={shown("result", entry.result.clone())} oninput={typing("result")} onchange={on_result} data-testid="field-result" />
                 </label>
-                <fieldset class="evidence" data-testid="evidence">
-                    <legend>{text::tasks::TAI_LIEU_KIEM_CHUNG}</legend>
-                    <DeviceStorage />
-                    <ul>
-                    { for entry.evidence.iter().map(|ev| html! {
-                        <li data-testid={format!("evidence-{}", ev.id)}>
-                            <span>{format!("{} {} {}", ev.number, ev.date.map(|d| text::tasks::ngay(&d.vi())).unwrap_or_default(), ev.summary)}</span>
-                            <button type="button" class="secondary" onclick={remove_evidence(ev.id.clone())}
-                                data-testid={format!("evidence-remove-{}", ev.id)}>{text::tasks::XOA}</button>
-                            <EvidenceFiles task_id={task.id.clone()} period={props.period}
-                                evidence_id={ev.id.clone()} files={ev.files.clone()} on_error={on_file_error.clone()} />
-                        </li>
-                    }) }
-                    </ul>
-                    <div class="add">
-                        <input ref={ev_number} placeholder={text::tasks::SO_KY_HIEU} data-testid="evidence-number" />
-                        <input ref={ev_date} placeholder={text::tasks::NGAY_DD_MM_YYYY} data-testid="evidence-date" />
-                        <input ref={ev_summary} placeholder={text::tasks::TRICH_YEU} data-testid="evidence-summary" />
-                        <button type="button" onclick={add_evidence} data-testid="evidence-add">{text::tasks::THEM}</button>
-                    </div>
-                </fieldset>
+                <EvidenceFieldset task_id={task.id.clone()} period={props.period}
+                    evidence={entry.evidence.clone()} on_error={on_file_error} />
                 <label>{EntryField::Difficulties.label()}
                     <textarea value={shown("difficulties", entry.difficulties.clone())} oninput={typing("difficulties")} onchange={on_difficulties} data-testid="field-difficulties" />
                 </label>
@@ -300,5 +205,166 @@ pub fn task_detail(props: &DetailProps) -> Html {
                 </label>
             </form>
         </main>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct FactsProps {
+    task: tiendo_shared::Task,
+}
+
+/// The task as the plan states it: code and title, lead and coordinating units, products, time.
+#[function_component(TaskFacts)]
+fn task_facts(props: &FactsProps) -> Html {
+    let task = &props.task;
+    html! {
+        <>
+            <h2>{format!("{} {}", task.code, task.title)}</h2>
+            <dl>
+                <dt>{text::tasks::CHU_TRI}</dt><dd>{names(&task.lead)}</dd>
+                <dt>{text::tasks::PHOI_HOP}</dt><dd>{names(&task.coordinating)}</dd>
+                <dt>{text::tasks::SAN_PHAM}</dt><dd>{task.products.join("; ")}</dd>
+                <dt>{text::tasks::THOI_GIAN}</dt><dd>{&task.schedule.raw}
+                    { for task.schedule.milestones.iter().map(|m| html!{ <span class="milestone">{text::tasks::text(&m.due.vi())}</span> }) }
+                </dd>
+            </dl>
+        </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ConflictsProps {
+    conflicts: Vec<FieldConflict>,
+    /// Keeps value `choice` of `field`.
+    on_pick: Callback<(String, usize)>,
+}
+
+/// The fields two people changed at once, every value with who wrote it, one to keep.
+#[function_component(Conflicts)]
+fn conflicts(props: &ConflictsProps) -> Html {
+    let ws = use_ws();
+    let field_label = |f: &str| EntryField::from_key(f).map_or("", |f| f.label());
+    let pick = |field: String, choice: usize| {
+        let on_pick = props.on_pick.clone();
+        Callback::from(move |_| on_pick.emit((field.clone(), choice)))
+    };
+    html! {
+        { for props.conflicts.iter().map(|c| html! {
+            <div class="conflict" role="alert" data-testid={format!("conflict-{}", c.field)}>
+                <strong>{text::tasks::co_thay_doi_dong_thoi(&field_label(&c.field))}</strong>
+                <ul>
+                { for c.values.iter().enumerate().map(|(i, v)| html! {
+                    <li>
+                        <span class="value">{if v.value.is_empty() { text::tasks::TRONG.to_string() } else { v.value.clone() }}</span>
+                        <span class="by">{v.by.as_ref().map(|b| text::tasks::text_2(&(b.author.as_deref().map_or("?", |a| ws.snap.reporting.name_of(a))), &when(b.time))).unwrap_or_default()}</span>
+                        if v.current { <span class="current">{text::tasks::DANG_HIEN_THI}</span> }
+                        <button type="button" onclick={pick(c.field.clone(), i)}
+                            data-testid={format!("conflict-pick-{}-{}", c.field, i)}>{text::tasks::GIU_GIA_TRI_NAY}</button>
+                    </li>
+                }) }
+                </ul>
+            </div>
+        }) }
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct EvidenceProps {
+    task_id: String,
+    period: PeriodKind,
+    evidence: Vec<tiendo_shared::Evidence>,
+    /// Why an addition, a removal or a file was refused (`None`: it was not).
+    on_error: Callback<Option<ClientError>>,
+}
+
+/// "Tài liệu kiểm chứng": the documents cited with their files, and a row to cite another.
+#[function_component(EvidenceFieldset)]
+fn evidence_fieldset(props: &EvidenceProps) -> Html {
+    let docs = use_ws().docs.clone();
+    let error = props.on_error.clone();
+    let ev_number = use_node_ref();
+    let ev_date = use_node_ref();
+    let ev_summary = use_node_ref();
+    let add_evidence = {
+        let (docs, error, task_id, period) = (
+            docs.clone(),
+            error.clone(),
+            props.task_id.clone(),
+            props.period,
+        );
+        let (n, d, sm) = (ev_number.clone(), ev_date.clone(), ev_summary.clone());
+        Callback::from(move |_| {
+            let (number, date, summary) = (form::value(&n), form::value(&d), form::value(&sm));
+            if number.trim().is_empty() && summary.trim().is_empty() {
+                error.emit(Some(ClientError::invalid(
+                    text::tasks::NHAP_SO_KY_HIEU_HOAC_TRICH,
+                )));
+                return;
+            }
+            let date = if date.trim().is_empty() {
+                None
+            } else {
+                match date.parse::<Date>() {
+                    Ok(d) => Some(d),
+                    Err(_) => {
+                        error.emit(Some(ClientError::Invalid(
+                            text::tasks::ngay_van_ban_khong_hop_le(&date),
+                        )));
+                        return;
+                    }
+                }
+            };
+            let result = docs.edit_entry(&task_id, period, |entry| {
+                entry.evidence.push(tiendo_shared::Evidence {
+                    id: uuid::Uuid::new_v4().to_string(),
+                    number: number.trim().to_string(),
+                    date,
+                    summary: summary.trim().to_string(),
+                    file: None,
+                    files: Vec::new(),
+                });
+            });
+            error.emit(result.err());
+            for r in [&n, &d, &sm] {
+                form::set_value(r, "");
+            }
+        })
+    };
+    let remove_evidence = |id: String| {
+        let (docs, error, task_id, period) = (
+            docs.clone(),
+            error.clone(),
+            props.task_id.clone(),
+            props.period,
+        );
+        Callback::from(move |_| {
+            let result = docs.edit_entry(&task_id, period, |entry| {
+                entry.evidence.retain(|e| e.id != id);
+            });
+            error.emit(result.err());
+        })
+    };
+    html! {
+        <fieldset class="evidence" data-testid="evidence">
+            <legend>{text::tasks::TAI_LIEU_KIEM_CHUNG}</legend>
+            <DeviceStorage />
+            <ul>
+            { for props.evidence.iter().map(|ev| html! {
+                <li data-testid={format!("evidence-{}", ev.id)}>
+                    <span>{format!("{} {} {}", ev.number, ev.date.map(|d| text::tasks::ngay(&d.vi())).unwrap_or_default(), ev.summary)}</span>
+                    <button type="button" class="secondary" onclick={remove_evidence(ev.id.clone())}
+                        data-testid={format!("evidence-remove-{}", ev.id)}>{text::tasks::XOA}</button>
+                    <EvidenceFiles task_id={props.task_id.clone()} period={props.period}
+                        evidence_id={ev.id.clone()} files={ev.files.clone()} on_error={props.on_error.clone()} />
+                </li>
+            }) }
+            </ul>
+            <div class="add">
+                <input ref={ev_number} placeholder={text::tasks::SO_KY_HIEU} data-testid="evidence-number" />
+                <input ref={ev_date} placeholder={text::tasks::NGAY_DD_MM_YYYY} data-testid="evidence-date" />
+                <input ref={ev_summary} placeholder={text::tasks::TRICH_YEU} data-testid="evidence-summary" />
+                <button type="button" onclick={add_evidence} data-testid="evidence-add">{text::tasks::THEM}</button>
+            </div>
+        </fieldset>
     }
 }
