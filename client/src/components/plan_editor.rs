@@ -220,10 +220,10 @@ pub fn plan_import() -> Html {
             });
         })
     };
-    // A correction of one task typed in the preview table.
-    let correct = |task_id: String, field: &'static str| {
+    // A correction of one task typed in the preview table: (task, field, value).
+    let on_correct = {
         let (parsed, row_error) = (parsed.clone(), row_error.clone());
-        Callback::from(move |e: Event| {
+        Callback::from(move |(task_id, field, v): (String, &'static str, String)| {
             let Some(Ok((format, mut imp))) = (*parsed).clone() else {
                 return;
             };
@@ -232,7 +232,6 @@ pub fn plan_import() -> Html {
             };
             let mut draft = TaskDraft::of(task);
             let mut code = task.code.clone();
-            let v = value_of(&e);
             match field {
                 "code" => code = v,
                 "lead" => draft.lead = v,
@@ -343,21 +342,28 @@ pub fn plan_import() -> Html {
             });
         })
     };
-    let toggle = |task_id: String| {
+    let on_toggle = {
         let kept = kept.clone();
-        Callback::from(move |_: Event| {
+        Callback::from(move |task_id: String| {
             let mut k = (*kept).clone();
             if !k.remove(&task_id) {
-                k.insert(task_id.clone());
+                k.insert(task_id);
             }
             kept.set(k);
         })
     };
     let year = ws.snap.plan.as_ref().ok().and_then(|p| p.effective_year());
-    let dropped = |id: &str| {
-        next.as_ref()
-            .is_some_and(|n| n.one_off.iter().any(|o| o.task_id == id) && !kept.contains(id))
-    };
+    // The one-off tasks of a drafted plan the office did not keep: shown struck through.
+    let dropped: BTreeSet<String> = next
+        .as_ref()
+        .map(|n| {
+            n.one_off
+                .iter()
+                .filter(|o| !kept.contains(&o.task_id))
+                .map(|o| o.task_id.clone())
+                .collect()
+        })
+        .unwrap_or_default();
     html! {
         <section class="import" data-testid="plan-import">
             if let Some(y) = year {
@@ -367,27 +373,7 @@ pub fn plan_import() -> Html {
                 <p class="sub">{text::plan::BAN_NHAP_GIU_CAC_LINH_VUC}</p>
             }
             if let Some(n) = &*next {
-                <div class="next-year" data-testid="next-year">
-                    <p data-testid="next-year-summary">{text::plan::nhiem_vu_thuong_xuyen_dinh_ky(&n.carried, &n.one_off.len())}</p>
-                    <table class="plan" data-testid="next-year-one-off">
-                        <thead><tr><th>{text::plan::GIU_LAI}</th><th>{text::plan::MA}</th><th>{text::plan::NHIEM_VU}</th><th>{text::plan::THOI_GIAN_NAM_TRUOC}</th><th>{text::plan::THOI_GIAN_NAM_MOI_CAN_XEM}</th></tr></thead>
-                        <tbody>
-                        { for n.one_off.iter().map(|o| html! {
-                            <tr data-testid={format!("one-off-{}", o.task_id)}>
-                                <td><input type="checkbox" checked={kept.contains(&o.task_id)} onchange={toggle(o.task_id.clone())}
-                                    data-testid="one-off-keep" /></td>
-                                <td>{&o.code}</td><td>{&o.title}</td><td>{&o.timeline_before}</td><td>{&o.timeline}</td>
-                            </tr>
-                        }) }
-                        </tbody>
-                    </table>
-                    if !n.replaced.is_empty() {
-                        <ul data-testid="next-year-replaced">
-                        { for n.replaced.iter().map(|r| html! { <li>{text::plan::don_vi_cu_da_ket_thuc(&r.task_id, &r.before, &r.after)}</li> }) }
-                        </ul>
-                    }
-                    { for n.notes.iter().map(|m| html! { <p class="note">{m}</p> }) }
-                </div>
+                <NextYearPanel next={n.clone()} kept={(*kept).clone()} {on_toggle} />
             }
             <h3>{text::plan::NHAP_KE_HOACH_KHAC_TU_TEP}</h3>
             <input type="file" accept=".docx,.xlsx,.txt,text/plain,application/vnd.openxmlformats-officedocument.wordprocessingml.document,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -397,54 +383,19 @@ pub fn plan_import() -> Html {
                     None => html! {},
                     Some(Err(e)) => html! { <p class="error" role="alert" data-testid="import-error">{e}</p> },
                     Some(Ok((format, imp))) => {
-                        let names = |list: &[tiendo_shared::Assignee]| {
-                            list.iter().map(|a| a.text.clone()).collect::<Vec<_>>().join("; ")
-                        };
                         html! {
                         <div class="preview" data-testid="import-preview">
                             <p><strong>{&imp.plan.title}</strong></p>
                             <p data-testid="import-summary">{text::plan::so_linh_vuc_nhiem_vu_don(&imp.agency().name, &imp.plan.number, &imp.plan.areas.len(), &imp.plan.tasks().count(), &imp.agency().units.len(), &imp.plan.reporting_periods.len(), &format)}</p>
                             if let Some((_, e)) = &*row_error { <p class="error" role="alert" data-testid="import-correction-error">{e}</p> }
-                            <div class="scroll">
-                            <table class="plan" data-testid="import-tasks">
-                                <thead><tr><th>{text::plan::LINH_VUC}</th><th>{text::plan::MA}</th><th>{text::plan::NHIEM_VU}</th><th>{text::plan::CHU_TRI}</th>
-                                    <th>{text::plan::PHOI_HOP}</th><th>{text::plan::SAN_PHAM}</th><th>{text::plan::THOI_GIAN}</th><th>{text::plan::HAN}</th></tr></thead>
-                                <tbody>
-                                { for imp.plan.tasks().map(|(area, t)| {
-                                    let due: Vec<String> = t.schedule.milestones.iter().map(|m| m.due.vi()).collect();
-                                    html! {
-                                    <tr data-testid={format!("import-task-{}", t.id)} class={classes!(dropped(&t.id).then_some("retired"))}>
-                                        <td>{area.number}</td>
-                                        <td><input class="code" value={t.code.clone()} onchange={correct(t.id.clone(), "code")} aria-label={text::plan::ma_cua_nhiem_vu(&t.title)} data-testid="import-code" /></td>
-                                        <td class="title">{&t.title}</td>
-                                        <td><input value={names(&t.lead)} title={names(&t.lead)} onchange={correct(t.id.clone(), "lead")} aria-label={text::plan::chu_tri_nhiem_vu(&t.code)} data-testid="import-lead" /></td>
-                                        <td><input value={names(&t.coordinating)} title={names(&t.coordinating)} onchange={correct(t.id.clone(), "coordinating")} aria-label={text::plan::phoi_hop_nhiem_vu(&t.code)} data-testid="import-coordinating" /></td>
-                                        <td>{t.products.join("; ")}</td>
-                                        <td><input value={t.schedule.raw.clone()} title={t.schedule.raw.clone()} onchange={correct(t.id.clone(), "timeline")} aria-label={text::plan::thoi_gian_nhiem_vu(&t.code)} data-testid="import-timeline" /></td>
-                                        <td data-testid="import-due">{if due.is_empty() { text::plan::TEXT.to_string() } else { due.join(", ") }}</td>
-                                    </tr>
-                                }}) }
-                                </tbody>
-                            </table>
-                            </div>
+                            <ImportTasks imp={imp.clone()} dropped={dropped.clone()} on_correct={on_correct.clone()} />
                             if let Ok(agency) = &ws.snap.agency {
                                 <super::new_units::NewUnits units={(*new_units).clone()} agency={agency.clone()}
                                     choices={imp.choices.clone()} on_choice={on_choice.clone()} />
                             }
                             <h4>{text::plan::phan_chua_xep_duoc(&imp.unplaced.len())}</h4>
                             if imp.unplaced.is_empty() { <p class="sub">{text::plan::KHONG_CO}</p> }
-                            <table class="plan" data-testid="import-unplaced">
-                                <thead><tr><th>{text::plan::VI_TRI}</th><th>{text::plan::NOI_DUNG}</th><th>{text::plan::LY_DO}</th></tr></thead>
-                                <tbody>
-                                { for imp.unplaced.iter().map(|u| html! {
-                                    <tr><td>{match (u.row, u.column) {
-                                        (Some(r), Some(c)) => text::plan::bang_hang_cot(&r, &c),
-                                        _ if u.line == 0 => text::plan::TEXT.to_string(),
-                                        _ => text::plan::dong(&u.line),
-                                    }}</td><td>{&u.text}</td><td>{&u.reason}</td></tr>
-                                }) }
-                                </tbody>
-                            </table>
+                            <UnplacedTable unplaced={imp.unplaced.clone()} />
                             <button onclick={save} disabled={*busy || undecided} data-testid="import-save">{text::plan::LUU_KE_HOACH}</button>
                         </div>
                     }},
@@ -461,5 +412,123 @@ pub fn plan_import() -> Html {
                 }
             }
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct NextYearProps {
+    next: NextYear,
+    /// The one-off tasks kept.
+    kept: BTreeSet<String>,
+    /// Keeps a one-off task, or lets it go.
+    on_toggle: Callback<String>,
+}
+
+/// A draft of next year's plan: what it carried, its one-off tasks to keep or not, the units
+/// replaced, the notes.
+#[function_component(NextYearPanel)]
+fn next_year_panel(props: &NextYearProps) -> Html {
+    let (n, kept) = (&props.next, &props.kept);
+    let toggle = |task_id: String| {
+        let on_toggle = props.on_toggle.clone();
+        Callback::from(move |_: Event| on_toggle.emit(task_id.clone()))
+    };
+    html! {
+        <div class="next-year" data-testid="next-year">
+            <p data-testid="next-year-summary">{text::plan::nhiem_vu_thuong_xuyen_dinh_ky(&n.carried, &n.one_off.len())}</p>
+            <table class="plan" data-testid="next-year-one-off">
+                <thead><tr><th>{text::plan::GIU_LAI}</th><th>{text::plan::MA}</th><th>{text::plan::NHIEM_VU}</th><th>{text::plan::THOI_GIAN_NAM_TRUOC}</th><th>{text::plan::THOI_GIAN_NAM_MOI_CAN_XEM}</th></tr></thead>
+                <tbody>
+                { for n.one_off.iter().map(|o| html! {
+                    <tr data-testid={format!("one-off-{}", o.task_id)}>
+                        <td><input type="checkbox" checked={kept.contains(&o.task_id)} onchange={toggle(o.task_id.clone())}
+                            data-testid="one-off-keep" /></td>
+                        <td>{&o.code}</td><td>{&o.title}</td><td>{&o.timeline_before}</td><td>{&o.timeline}</td>
+                    </tr>
+                }) }
+                </tbody>
+            </table>
+            if !n.replaced.is_empty() {
+                <ul data-testid="next-year-replaced">
+                { for n.replaced.iter().map(|r| html! { <li>{text::plan::don_vi_cu_da_ket_thuc(&r.task_id, &r.before, &r.after)}</li> }) }
+                </ul>
+            }
+            { for n.notes.iter().map(|m| html! { <p class="note">{m}</p> }) }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ImportTasksProps {
+    imp: Imported,
+    /// The tasks a drafted plan drops (struck through).
+    dropped: BTreeSet<String>,
+    /// A correction typed: (task, field, value).
+    on_correct: Callback<(String, &'static str, String)>,
+}
+
+/// The preview table of the tasks read, each one's code, lead, coordinating units and timeline
+/// correctable.
+#[function_component(ImportTasks)]
+fn import_tasks(props: &ImportTasksProps) -> Html {
+    let imp = &props.imp;
+    let names = |list: &[tiendo_shared::Assignee]| {
+        list.iter()
+            .map(|a| a.text.clone())
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let dropped = |id: &str| props.dropped.contains(id);
+    let correct = |task_id: String, field: &'static str| {
+        let on_correct = props.on_correct.clone();
+        Callback::from(move |e: Event| on_correct.emit((task_id.clone(), field, value_of(&e))))
+    };
+    html! {
+        <div class="scroll">
+        <table class="plan" data-testid="import-tasks">
+            <thead><tr><th>{text::plan::LINH_VUC}</th><th>{text::plan::MA}</th><th>{text::plan::NHIEM_VU}</th><th>{text::plan::CHU_TRI}</th>
+                <th>{text::plan::PHOI_HOP}</th><th>{text::plan::SAN_PHAM}</th><th>{text::plan::THOI_GIAN}</th><th>{text::plan::HAN}</th></tr></thead>
+            <tbody>
+            { for imp.plan.tasks().map(|(area, t)| {
+                let due: Vec<String> = t.schedule.milestones.iter().map(|m| m.due.vi()).collect();
+                html! {
+                <tr data-testid={format!("import-task-{}", t.id)} class={classes!(dropped(&t.id).then_some("retired"))}>
+                    <td>{area.number}</td>
+                    <td><input class="code" value={t.code.clone()} onchange={correct(t.id.clone(), "code")} aria-label={text::plan::ma_cua_nhiem_vu(&t.title)} data-testid="import-code" /></td>
+                    <td class="title">{&t.title}</td>
+                    <td><input value={names(&t.lead)} title={names(&t.lead)} onchange={correct(t.id.clone(), "lead")} aria-label={text::plan::chu_tri_nhiem_vu(&t.code)} data-testid="import-lead" /></td>
+                    <td><input value={names(&t.coordinating)} title={names(&t.coordinating)} onchange={correct(t.id.clone(), "coordinating")} aria-label={text::plan::phoi_hop_nhiem_vu(&t.code)} data-testid="import-coordinating" /></td>
+                    <td>{t.products.join("; ")}</td>
+                    <td><input value={t.schedule.raw.clone()} title={t.schedule.raw.clone()} onchange={correct(t.id.clone(), "timeline")} aria-label={text::plan::thoi_gian_nhiem_vu(&t.code)} data-testid="import-timeline" /></td>
+                    <td data-testid="import-due">{if due.is_empty() { text::plan::TEXT.to_string() } else { due.join(", ") }}</td>
+                </tr>
+            }}) }
+            </tbody>
+        </table>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct UnplacedProps {
+    unplaced: Vec<tiendo_shared::import::Unplaced>,
+}
+
+/// What the importer could not place, where it stood and why.
+#[function_component(UnplacedTable)]
+fn unplaced_table(props: &UnplacedProps) -> Html {
+    html! {
+        <table class="plan" data-testid="import-unplaced">
+            <thead><tr><th>{text::plan::VI_TRI}</th><th>{text::plan::NOI_DUNG}</th><th>{text::plan::LY_DO}</th></tr></thead>
+            <tbody>
+            { for props.unplaced.iter().map(|u| html! {
+                <tr><td>{match (u.row, u.column) {
+                    (Some(r), Some(c)) => text::plan::bang_hang_cot(&r, &c),
+                    _ if u.line == 0 => text::plan::TEXT.to_string(),
+                    _ => text::plan::dong(&u.line),
+                }}</td><td>{&u.text}</td><td>{&u.reason}</td></tr>
+            }) }
+            </tbody>
+        </table>
     }
 }
