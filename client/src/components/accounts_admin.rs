@@ -82,14 +82,6 @@ pub fn accounts_admin() -> Html {
             });
         })
     };
-    let set = |f: fn(&mut NewAccountForm, String)| {
-        let form = form.clone();
-        Callback::from(move |e: Event| {
-            let mut x = (*form).clone();
-            f(&mut x, value_of(&e));
-            form.set(x);
-        })
-    };
     let act = |row: &AccountRow| -> Html {
         let username = row.username.clone();
         let toggle = {
@@ -208,11 +200,7 @@ pub fn accounts_admin() -> Html {
                             </tbody>
                         </table>
                     </div>
-                    <details class="audit" data-testid="account-audit" open=true>
-                        <summary>{text::accounts::NHAT_KY_THAO_TAC_TAI_KHOAN}</summary>
-                        if a.events.is_empty() { <p class="note">{text::accounts::CHUA_CO_THAO_TAC_NAO}</p> }
-                        <ul>{ for a.events.iter().map(|e| html! { <li>{event_line(e)}</li> }) }</ul>
-                    </details>
+                    <AuditLog events={a.events.clone()} />
                 </>
             }
         }
@@ -221,50 +209,107 @@ pub fn accounts_admin() -> Html {
     html! {
         <section class="accounts-admin" data-testid="accounts-admin">
             <h3>{text::accounts::TAI_KHOAN_CUA_CO_QUAN}</h3>
-            {
-                match &*outcome {
-                    Some(Outcome::Done(t)) => html! { <p class="ok" role="status" data-testid="account-done">{t}</p> },
-                    Some(Outcome::Failed(e)) => html! { <p class="error" role="alert" data-testid="account-error">{e}</p> },
-                    Some(Outcome::Password(p, what)) => html! {
-                        <div class="once" role="status" data-testid="account-password">
-                            <p>{format!("{what}: ")}<strong data-testid="account-password-username">{&p.account.username}</strong>
-                                {text::accounts::MAT_KHAU}<code data-testid="account-password-value">{&p.password}</code></p>
-                            <p class="sub">{text::accounts::MAT_KHAU_CHI_HIEN_LAN_NAY}</p>
-                        </div>
-                    },
-                    None => html! {},
-                }
-            }
-            <form class="new-account editor" onsubmit={on_create} data-testid="account-new">
-                <h4>{text::accounts::TAO_TAI_KHOAN}</h4>
-                <label>{text::accounts::VAI_TRO}
-                    <select onchange={set(|f, v| f.role = v)} data-testid="account-new-role">
-                        <option value="" selected={form.role.is_empty()}>{text::accounts::CHON}</option>
-                        { for roles.iter().map(|r| html! {
-                            <option value={r.as_str()} selected={form.role == r.as_str()}>{r.label()}</option>
-                        }) }
-                    </select>
-                </label>
-                <label>{text::accounts::DON_VI}
-                    <select onchange={set(|f, v| f.unit_id = v)} data-testid="account-new-unit">
-                        <option value="" selected={form.unit_id.is_empty()}>{text::accounts::CHON}</option>
-                        { for units.iter().map(|(id, name)| html! {
-                            <option value={id.clone()} selected={form.unit_id == *id}>{name}</option>
-                        }) }
-                    </select>
-                </label>
-                <label>{text::accounts::TEN_HIEN_THI_DE_TRONG_TEN}
-                    <input value={form.display_name.clone()} onchange={set(|f, v| f.display_name = v)} data-testid="account-new-name" />
-                </label>
-                <label>{text::accounts::TEN_DANG_NHAP_DE_TRONG_HE}
-                    <input value={form.username.clone()} onchange={set(|f, v| f.username = v)}
-                        autocapitalize="none" spellcheck="false" data-testid="account-new-username" />
-                </label>
-                <div class="actions">
-                    <button type="submit" data-testid="account-new-submit">{text::accounts::TAO_TAI_KHOAN}</button>
-                </div>
-            </form>
+            <OutcomeNote outcome={(*outcome).clone()} />
+            <NewAccountFields form={form.clone()} roles={roles.clone()} units={units.clone()} {on_create} />
             {list}
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct OutcomeProps {
+    outcome: Option<Outcome>,
+}
+
+/// What the last action said: a message, an error, or a password to show once.
+#[function_component(OutcomeNote)]
+fn outcome_note(props: &OutcomeProps) -> Html {
+    match &props.outcome {
+        Some(Outcome::Done(t)) => {
+            html! { <p class="ok" role="status" data-testid="account-done">{t}</p> }
+        }
+        Some(Outcome::Failed(e)) => {
+            html! { <p class="error" role="alert" data-testid="account-error">{e}</p> }
+        }
+        Some(Outcome::Password(p, what)) => html! {
+            <div class="once" role="status" data-testid="account-password">
+                <p>{format!("{what}: ")}<strong data-testid="account-password-username">{&p.account.username}</strong>
+                    {text::accounts::MAT_KHAU}<code data-testid="account-password-value">{&p.password}</code></p>
+                <p class="sub">{text::accounts::MAT_KHAU_CHI_HIEN_LAN_NAY}</p>
+            </div>
+        },
+        None => html! {},
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct NewAccountProps {
+    form: UseStateHandle<NewAccountForm>,
+    /// The roles this administrator may give.
+    roles: Vec<tiendo_shared::api::Role>,
+    /// The agency's units today: (id, name).
+    units: Vec<(String, String)>,
+    on_create: Callback<SubmitEvent>,
+}
+
+/// "Tạo tài khoản": role, unit, name and username of a new account.
+#[function_component(NewAccountFields)]
+fn new_account_fields(props: &NewAccountProps) -> Html {
+    let (form, roles, units) = (&props.form, &props.roles, &props.units);
+    let set = |f: fn(&mut NewAccountForm, String)| {
+        let form = form.clone();
+        Callback::from(move |e: Event| {
+            let mut x = (*form).clone();
+            f(&mut x, value_of(&e));
+            form.set(x);
+        })
+    };
+    html! {
+        <form class="new-account editor" onsubmit={props.on_create.clone()} data-testid="account-new">
+            <h4>{text::accounts::TAO_TAI_KHOAN}</h4>
+            <label>{text::accounts::VAI_TRO}
+                <select onchange={set(|f, v| f.role = v)} data-testid="account-new-role">
+                    <option value="" selected={form.role.is_empty()}>{text::accounts::CHON}</option>
+                    { for roles.iter().map(|r| html! {
+                        <option value={r.as_str()} selected={form.role == r.as_str()}>{r.label()}</option>
+                    }) }
+                </select>
+            </label>
+            <label>{text::accounts::DON_VI}
+                <select onchange={set(|f, v| f.unit_id = v)} data-testid="account-new-unit">
+                    <option value="" selected={form.unit_id.is_empty()}>{text::accounts::CHON}</option>
+                    { for units.iter().map(|(id, name)| html! {
+                        <option value={id.clone()} selected={form.unit_id == *id}>{name}</option>
+                    }) }
+                </select>
+            </label>
+            <label>{text::accounts::TEN_HIEN_THI_DE_TRONG_TEN}
+                <input value={form.display_name.clone()} onchange={set(|f, v| f.display_name = v)} data-testid="account-new-name" />
+            </label>
+            <label>{text::accounts::TEN_DANG_NHAP_DE_TRONG_HE}
+                <input value={form.username.clone()} onchange={set(|f, v| f.username = v)}
+                    autocapitalize="none" spellcheck="false" data-testid="account-new-username" />
+            </label>
+            <div class="actions">
+                <button type="submit" data-testid="account-new-submit">{text::accounts::TAO_TAI_KHOAN}</button>
+            </div>
+        </form>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct AuditProps {
+    events: Vec<tiendo_shared::api::AccountEvent>,
+}
+
+/// "Nhật ký thao tác tài khoản": what was done to the accounts.
+#[function_component(AuditLog)]
+fn audit_log(props: &AuditProps) -> Html {
+    html! {
+        <details class="audit" data-testid="account-audit" open=true>
+            <summary>{text::accounts::NHAT_KY_THAO_TAC_TAI_KHOAN}</summary>
+            if props.events.is_empty() { <p class="note">{text::accounts::CHUA_CO_THAO_TAC_NAO}</p> }
+            <ul>{ for props.events.iter().map(|e| html! { <li>{event_line(e)}</li> }) }</ul>
+        </details>
     }
 }
