@@ -16,7 +16,7 @@ use crate::text;
 use super::use_ws;
 use crate::error::ClientError;
 use crate::infra::{browser, form};
-use crate::view_model::reporting::{office_rows, reporting_units, when};
+use crate::view_model::reporting::{OfficeRow, office_rows, reporting_units, when};
 
 #[derive(Properties, PartialEq)]
 pub struct UnitReportsProps {
@@ -122,31 +122,25 @@ pub fn unit_reports(props: &UnitReportsProps) -> Html {
         today,
         &props.received,
     );
-    let decide = |unit: &str, action: Action, on: Option<String>| {
-        let (docs, error, unit, period) = (
-            ws.docs.clone(),
-            error.clone(),
-            unit.to_string(),
-            props.period,
-        );
-        Callback::from(move |_| {
-            let note = if action == Action::Return {
-                let note = form::value_by_testid(&format!("workflow-note-{unit}"));
-                if note.trim().is_empty() {
-                    error.set(Some(ClientError::invalid(
-                        text::reports::TRA_LAI_CAN_GHI_LY_DO,
-                    )));
-                    return;
-                }
-                note.trim().to_string()
-            } else {
-                String::new()
-            };
-            error.set(
-                docs.take_step(&unit, period, action, on.clone(), note)
-                    .err(),
-            );
-        })
+    // A step the office takes on a unit's report: (unit, action, submission, note typed).
+    let on_decide = {
+        let (docs, error, period) = (ws.docs.clone(), error.clone(), props.period);
+        Callback::from(
+            move |(unit, action, on, note): (String, Action, Option<String>, String)| {
+                let note = if action == Action::Return {
+                    if note.trim().is_empty() {
+                        error.set(Some(ClientError::invalid(
+                            text::reports::TRA_LAI_CAN_GHI_LY_DO,
+                        )));
+                        return;
+                    }
+                    note.trim().to_string()
+                } else {
+                    String::new()
+                };
+                error.set(docs.take_step(&unit, period, action, on, note).err());
+            },
+        )
     };
     let save = {
         let (docs, error, saved, refs, period) = (
@@ -186,32 +180,7 @@ pub fn unit_reports(props: &UnitReportsProps) -> Html {
                 <thead><tr><th>{text::reports::DON_VI}</th><th>{text::reports::TRANG_THAI}</th><th>{text::reports::GUI_LAN_DAU}</th><th>{text::reports::DUNG_HAN}</th><th>{text::reports::CAC_BUOC}</th><th>{text::reports::TRA_LAI}</th><th>{text::reports::THAO_TAC}</th></tr></thead>
                 <tbody>
                 { for rows.iter().map(|r| html! {
-                    <tr data-testid={format!("workflow-row-{}", r.unit_id)}>
-                        <td class="first"><strong>{&r.name}</strong></td>
-                        <td data-label={text::reports::TRANG_THAI} data-testid={format!("workflow-phase-{}", r.unit_id)} data-phase={r.panel.phase.key()}>{r.panel.phase.vi()}</td>
-                        <td data-label={text::reports::GUI_LAN_DAU}>{r.first_sent.map(when).unwrap_or_default()}</td>
-                        <td data-label={text::reports::DUNG_HAN} data-testid={format!("workflow-ontime-{}", r.unit_id)}>{
-                            match r.panel.on_time { Some(true) => text::reports::DUNG_HAN, Some(false) => text::reports::QUA_HAN, None => text::reports::CHUA_GUI }
-                        }</td>
-                        <td data-label={text::reports::CAC_BUOC}><ul class="steps">{ for r.panel.lines.iter().map(|l| html! { <li>{l}</li> }) }</ul></td>
-                        <td data-label={text::reports::TRA_LAI}>{ for r.returns.iter().map(|(at, note)| html! { <p class="returned">{format!("{at}: {note}")}</p> }) }</td>
-                        <td class="actions">
-                            if r.panel.actions.contains(&Action::Accept) {
-                                <button onclick={decide(&r.unit_id, Action::Accept, r.panel.current.clone())}
-                                    data-testid={format!("workflow-accept-{}", r.unit_id)}>{text::reports::TIEP_NHAN}</button>
-                            }
-                            if let (true, Some((on, claimed))) = (r.panel.actions.contains(&Action::Vouch), &r.panel.claim) {
-                                <button class="secondary" onclick={decide(&r.unit_id, Action::Vouch, Some(on.clone()))}
-                                    title={text::reports::don_vi_gui_tren_may_luc(&when(*claimed))}
-                                    data-testid={format!("workflow-vouch-{}", r.unit_id)}>{text::reports::CONG_NHAN_GIO_GUI_TREN_MAY}</button>
-                            }
-                            if r.panel.actions.contains(&Action::Return) {
-                                <input placeholder={text::reports::LY_DO_TRA_LAI_2} aria-label={text::reports::ly_do_tra_lai_bao_cao(&r.name)} data-testid={format!("workflow-note-{}", r.unit_id)} />
-                                <button class="secondary" onclick={decide(&r.unit_id, Action::Return, r.panel.current.clone())}
-                                    data-testid={format!("workflow-return-{}", r.unit_id)}>{text::reports::TRA_LAI}</button>
-                            }
-                        </td>
-                    </tr>
+                    <WorkflowRow row={r.clone()} on_decide={on_decide.clone()} />
                 }) }
                 </tbody>
             </table>
@@ -237,5 +206,54 @@ pub fn unit_reports(props: &UnitReportsProps) -> Html {
                 </details>
             }
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct RowProps {
+    row: OfficeRow,
+    /// A step taken: (unit, action, submission, note typed).
+    on_decide: Callback<(String, Action, Option<String>, String)>,
+}
+
+/// One unit's report in the office's table: its phase, when it was sent, its steps and returns,
+/// and the steps the office may take (a return with its reason).
+#[function_component(WorkflowRow)]
+fn workflow_row(props: &RowProps) -> Html {
+    let r = &props.row;
+    let note = use_node_ref();
+    let decide = |unit: &str, action: Action, on: Option<String>| {
+        let (on_decide, unit, note) = (props.on_decide.clone(), unit.to_string(), note.clone());
+        Callback::from(move |_| {
+            on_decide.emit((unit.clone(), action, on.clone(), form::value(&note)))
+        })
+    };
+    html! {
+        <tr data-testid={format!("workflow-row-{}", r.unit_id)}>
+            <td class="first"><strong>{&r.name}</strong></td>
+            <td data-label={text::reports::TRANG_THAI} data-testid={format!("workflow-phase-{}", r.unit_id)} data-phase={r.panel.phase.key()}>{r.panel.phase.vi()}</td>
+            <td data-label={text::reports::GUI_LAN_DAU}>{r.first_sent.map(when).unwrap_or_default()}</td>
+            <td data-label={text::reports::DUNG_HAN} data-testid={format!("workflow-ontime-{}", r.unit_id)}>{
+                match r.panel.on_time { Some(true) => text::reports::DUNG_HAN, Some(false) => text::reports::QUA_HAN, None => text::reports::CHUA_GUI }
+            }</td>
+            <td data-label={text::reports::CAC_BUOC}><ul class="steps">{ for r.panel.lines.iter().map(|l| html! { <li>{l}</li> }) }</ul></td>
+            <td data-label={text::reports::TRA_LAI}>{ for r.returns.iter().map(|(at, note)| html! { <p class="returned">{format!("{at}: {note}")}</p> }) }</td>
+            <td class="actions">
+                if r.panel.actions.contains(&Action::Accept) {
+                    <button onclick={decide(&r.unit_id, Action::Accept, r.panel.current.clone())}
+                        data-testid={format!("workflow-accept-{}", r.unit_id)}>{text::reports::TIEP_NHAN}</button>
+                }
+                if let (true, Some((on, claimed))) = (r.panel.actions.contains(&Action::Vouch), &r.panel.claim) {
+                    <button class="secondary" onclick={decide(&r.unit_id, Action::Vouch, Some(on.clone()))}
+                        title={text::reports::don_vi_gui_tren_may_luc(&when(*claimed))}
+                        data-testid={format!("workflow-vouch-{}", r.unit_id)}>{text::reports::CONG_NHAN_GIO_GUI_TREN_MAY}</button>
+                }
+                if r.panel.actions.contains(&Action::Return) {
+                    <input ref={note.clone()} placeholder={text::reports::LY_DO_TRA_LAI_2} aria-label={text::reports::ly_do_tra_lai_bao_cao(&r.name)} data-testid={format!("workflow-note-{}", r.unit_id)} />
+                    <button class="secondary" onclick={decide(&r.unit_id, Action::Return, r.panel.current.clone())}
+                        data-testid={format!("workflow-return-{}", r.unit_id)}>{text::reports::TRA_LAI}</button>
+                }
+            </td>
+        </tr>
     }
 }

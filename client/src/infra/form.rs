@@ -1,5 +1,5 @@
-//! Form fields as the screens read and reset them: the value of the field an event came from, of
-//! a field held by a [`NodeRef`] or found by its `data-testid`, and the files of a file input.
+//! Form fields as the screens read and reset them: the value of the field an event came from or
+//! of a field held by a [`NodeRef`], and the files of a file input.
 //!
 //! Stage: *UI ⇄ browser*. The screens never name a DOM type (`web_sys`); every read of what was
 //! typed, chosen or picked goes through these few functions.
@@ -45,20 +45,6 @@ pub fn set_value(r: &NodeRef, v: &str) {
     } else if let Some(a) = r.cast::<HtmlTextAreaElement>() {
         a.set_value(v);
     }
-}
-
-/// The value of the field with `data-testid` `testid` on the page (empty when there is none):
-/// a field of a row drawn by a list, read when the row's button is pressed.
-pub fn value_by_testid(testid: &str) -> String {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| {
-            d.query_selector(&format!("[data-testid={testid}]"))
-                .ok()
-                .flatten()
-        })
-        .and_then(|e| value_of_element(&e))
-        .unwrap_or_default()
 }
 
 /// The file input an event came from.
