@@ -227,7 +227,7 @@ fn office_bundles(props: &OfficeProps) -> Html {
                     }) }
                     { for r.files.iter().map(|f| html! {
                         <li data-testid={format!("bundle-file-{}", f.sha256)} data-outcome={outcome_key(f.outcome)}>
-                            {text::common::tep(&f.name, &word(f.outcome), &(f.reason.as_deref().map(|r| format!(" — {r}")).unwrap_or_default()))}
+                            {text::common::tep(&f.name, &word(f.outcome), &(f.reason.as_deref().map(text::common::reason).unwrap_or_default()))}
                         </li>
                     }) }
                 </ul>

@@ -128,7 +128,7 @@ pub fn period_report(props: &PeriodReportProps) -> Html {
                     data-testid="report-reminder">{text}</p>
             }
             if let Some(note) = &view.returned_note {
-                <p class="returned" data-testid="report-return-note">{text::reports::tra_lai(&(if view.returned_by_head { "Lãnh đạo đơn vị" } else { "Văn phòng" }), &note)}</p>
+                <p class="returned" data-testid="report-return-note">{text::reports::tra_lai(&(if view.returned_by_head { text::reports::LANH_DAO_DON_VI } else { text::reports::VAN_PHONG }), &note)}</p>
             }
             <ul class="steps">{ for view.lines.iter().map(|l| html! { <li>{l}</li> }) }</ul>
             <div class="actions">

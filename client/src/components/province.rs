@@ -123,7 +123,7 @@ pub fn province() -> Html {
     html! {
         <main class="province" data-testid="province">
             <h2 data-testid="province-title">{text::province::tong_hop_toan_tinh_ke_hoach(&shown_year)}</h2>
-            <p class="sub" data-testid="province-computed">{text::province::co_quan_tinh_den_so_lieu(&r.rows.len(), &r.as_of.vi(), &browser::when(r.computed_at), &(if *kept { " (bản lưu trên máy, đang ngoại tuyến)" } else { "" }))}</p>
+            <p class="sub" data-testid="province-computed">{text::province::co_quan_tinh_den_so_lieu(&r.rows.len(), &r.as_of.vi(), &browser::when(r.computed_at), &(if *kept { text::province::BAN_LUU_TREN_MAY_DANG_NGOAI } else { "" }))}</p>
             if let Some(note) = &r.note {
                 <p class="note" data-testid="province-closed">{note}</p>
             }

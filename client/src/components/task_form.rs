@@ -171,7 +171,7 @@ pub fn task_detail(props: &DetailProps) -> Html {
             if let Some(e) = &*error { <p class="error" role="alert" data-testid="form-error">{e}</p> }
             if let Some(u) = &unreadable {
                 <p class="error" role="alert" data-testid="entry-unreadable">
-                    {text::tasks::bao_cao_nay_co_khong_doc(&(u.field.as_deref().map_or_else(|| "dữ liệu".to_string(), tiendo_shared::status::field_vi)), &u.reason)}
+                    {text::tasks::bao_cao_nay_co_khong_doc(&(u.field.as_deref().map_or_else(|| text::tasks::DU_LIEU.to_string(), tiendo_shared::status::field_vi)), &u.reason)}
                 </p>
             }
             <Conflicts {conflicts} {on_pick} />

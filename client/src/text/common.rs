@@ -86,3 +86,7 @@ pub fn con_dang_xuat_se_xoa_chung(what: &dyn Display) -> String {
     format!("Còn {what}. Đăng xuất sẽ xoá chúng khỏi máy này. Tiếp tục?")
 }
 pub const NAM_KE_HOACH: &str = "Năm, kế hoạch";
+/// Why a file of a bundle was refused, after its name.
+pub fn reason(r: &str) -> String {
+    format!(" — {r}")
+}

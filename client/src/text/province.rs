@@ -50,3 +50,4 @@ pub const THEO_DON_VI_CHU_TRI: &str = "Theo đơn vị chủ trì";
 pub const DON_VI: &str = "Đơn vị";
 pub const CHU_TRI: &str = "Chủ trì";
 pub const CHUA_BAO_CAO: &str = "Chưa báo cáo";
+pub const BAN_LUU_TREN_MAY_DANG_NGOAI: &str = " (bản lưu trên máy, đang ngoại tuyến)";

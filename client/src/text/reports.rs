@@ -64,3 +64,5 @@ pub const III_DANH_GIA_CHUNG: &str = "III. Đánh giá chung";
 pub const V_DE_XUAT_KIEN_NGHI: &str = "V. Đề xuất, kiến nghị";
 pub const LUU_NOI_DUNG: &str = "Lưu nội dung";
 pub const DA_LUU: &str = " Đã lưu";
+pub const LANH_DAO_DON_VI: &str = "Lãnh đạo đơn vị";
+pub const VAN_PHONG: &str = "Văn phòng";

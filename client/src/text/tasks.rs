@@ -106,3 +106,4 @@ pub fn ban_da_gui(arg1: &dyn Display, arg2: &dyn Display, arg3: &dyn Display) ->
 }
 pub const CHUA_BAO_CAO_KY_NAY: &str = "Chưa báo cáo kỳ này";
 pub const XEM_TRUOC: &str = "Xem trước";
+pub const DU_LIEU: &str = "dữ liệu";
