@@ -205,18 +205,8 @@ pub fn dashboard_view() -> Html {
     let open = use_state(|| None::<(String, f64)>);
     // The watch lists shown whole.
     let expanded = use_state(std::collections::BTreeSet::<&'static str>::new);
-    let info = use_state(|| None::<ReportsInfo>);
     let refresh = use_state(|| 0u32);
-    {
-        let (info, plan_id) = (info.clone(), ws.snap.plan_id.clone());
-        use_effect_with((plan_id.clone(), *refresh), move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
-                if let Some(i) = crate::infra::api::reports(&plan_id).await {
-                    info.set(Some(i));
-                }
-            });
-        });
-    }
+    let info = use_reports_info(&ws.snap.plan_id, *refresh);
     let at = match &plan {
         Ok(p) => {
             let configured = ws
@@ -233,23 +223,10 @@ pub fn dashboard_view() -> Html {
     let as_of = at.day;
     let summary = use_summary(&ws, as_of, *period);
     // "So với năm trước": each area beside last year's, when the plan continues one.
-    let last_year = use_state(|| None::<tiendo_shared::next_year::Comparison>);
-    {
-        let last_year = last_year.clone();
-        let continues = plan.as_ref().is_ok_and(|p| p.previous.is_some());
-        use_effect_with(
-            (ws.snap.plan_id.clone(), continues),
-            move |(plan_id, continues)| {
-                last_year.set(None);
-                if *continues {
-                    let (plan_id, last_year) = (plan_id.clone(), last_year.clone());
-                    wasm_bindgen_futures::spawn_local(async move {
-                        last_year.set(crate::infra::api::previous_year(&plan_id).await);
-                    });
-                }
-            },
-        );
-    }
+    let last_year = use_last_year(
+        &ws.snap.plan_id,
+        plan.as_ref().is_ok_and(|p| p.previous.is_some()),
+    );
     let (plan, agency) = match (plan, ws.snap.agency.clone()) {
         (Ok(p), Ok(a)) => (p, a),
         (Err(e), _) | (_, Err(e)) => return html! { <p class="error">{e}</p> },
@@ -370,4 +347,47 @@ pub fn dashboard_view() -> Html {
                 {on_open} expanded={expanded.contains("list-not-reported")} {on_expand} />
         </main>
     }
+}
+
+/// The reports generated for `plan_id` and the score thresholds (kept for offline use), asked
+/// again whenever `refresh` moves.
+#[hook]
+fn use_reports_info(plan_id: &str, refresh: u32) -> UseStateHandle<Option<ReportsInfo>> {
+    let info = use_state(|| None::<ReportsInfo>);
+    {
+        let (info, plan_id) = (info.clone(), plan_id.to_string());
+        use_effect_with((plan_id.clone(), refresh), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Some(i) = crate::infra::api::reports(&plan_id).await {
+                    info.set(Some(i));
+                }
+            });
+        });
+    }
+    info
+}
+
+/// "So với năm trước": each area of last year's plan, when plan `plan_id` `continues` one.
+#[hook]
+fn use_last_year(
+    plan_id: &str,
+    continues: bool,
+) -> UseStateHandle<Option<tiendo_shared::next_year::Comparison>> {
+    let last_year = use_state(|| None::<tiendo_shared::next_year::Comparison>);
+    {
+        let last_year = last_year.clone();
+        use_effect_with(
+            (plan_id.to_string(), continues),
+            move |(plan_id, continues)| {
+                last_year.set(None);
+                if *continues {
+                    let (plan_id, last_year) = (plan_id.clone(), last_year.clone());
+                    wasm_bindgen_futures::spawn_local(async move {
+                        last_year.set(crate::infra::api::previous_year(&plan_id).await);
+                    });
+                }
+            },
+        );
+    }
+    last_year
 }
