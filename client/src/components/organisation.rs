@@ -126,46 +126,6 @@ fn form(
         }
         _ => Vec::new(),
     };
-    let successors = draft.successors();
-    let task_choice = |task_id: String, label: String| -> Html {
-        let d = draft.clone();
-        let id = task_id.clone();
-        let current = draft.tasks.get(&task_id).cloned().unwrap_or_default();
-        let onchange = Callback::from(move |e: Event| {
-            let mut x = (*d).clone();
-            let v = value_of(&e);
-            x.tasks.insert(id.clone(), v);
-            d.set(x);
-        });
-        let name_of = |s: &String| agency.unit(s).map_or_else(|| s.clone(), |u| u.name.clone());
-        html! {
-            <li>
-                <label>{label}{text::organisation::TEXT}
-                    <select {onchange} data-testid={format!("org-task-{task_id}")}>
-                        <option value="" selected={current.is_empty()}>{text::organisation::DON_VI_DAU_TIEN}</option>
-                        { for successors.iter().map(|s| html! {
-                            <option value={s.clone()} selected={*s == current}>{name_of(s)}</option>
-                        }) }
-                    </select>
-                </label>
-            </li>
-        }
-    };
-    let task_check = |task_id: String, label: String| -> Html {
-        let d = draft.clone();
-        let id = task_id.clone();
-        let checked = draft.tasks.contains_key(&task_id);
-        let onchange = Callback::from(move |_: Event| {
-            let mut x = (*d).clone();
-            if x.tasks.remove(&id).is_none() {
-                x.tasks.insert(id.clone(), String::new());
-            }
-            d.set(x);
-        });
-        html! {
-            <li><label><input type="checkbox" {checked} {onchange} data-testid={format!("org-move-{task_id}")} />{label}</label></li>
-        }
-    };
     let kind_value = kind.map(|k| k.as_str()).unwrap_or("");
     html! {
         <form class="org-change" onsubmit={on_submit} data-testid="org-form">
@@ -220,12 +180,12 @@ fn form(
             }
             if kind == Some(ChangeKind::Split) && !unit_tasks.is_empty() {
                 <fieldset><legend>{text::organisation::NHIEM_VU_GIAO_CHO}</legend>
-                    <ul>{ for unit_tasks.iter().map(|(id, label)| task_choice(id.clone(), label.clone())) }</ul>
+                    <SplitTasks tasks={unit_tasks.clone()} agency={Some(agency.clone())} draft={draft.clone()} />
                 </fieldset>
             }
             if kind == Some(ChangeKind::MoveFunction) && !unit_tasks.is_empty() {
                 <fieldset><legend>{text::organisation::NHIEM_VU_CHUYEN_DI}</legend>
-                    <ul>{ for unit_tasks.iter().map(|(id, label)| task_check(id.clone(), label.clone())) }</ul>
+                    <MovedTasks tasks={unit_tasks.clone()} draft={draft.clone()} />
                 </fieldset>
             }
             <label>{text::organisation::CO_HIEU_LUC_TU_NGAY}
@@ -252,5 +212,79 @@ fn form(
             }
             <button type="submit" data-testid="org-submit">{text::organisation::GHI_THAY_DOI}</button>
         </form>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct TasksProps {
+    /// The unit's tasks: (id, code and title).
+    tasks: Vec<(String, String)>,
+    draft: UseStateHandle<Draft>,
+    /// The agency, for the successors' names (a split only).
+    #[prop_or_default]
+    agency: Option<Agency>,
+}
+
+/// A split: each of the unit's tasks goes to one of the successors (the first by default).
+#[function_component(SplitTasks)]
+fn split_tasks(props: &TasksProps) -> Html {
+    let draft = &props.draft;
+    let successors = draft.successors();
+    let task_choice = |task_id: String, label: String| -> Html {
+        let d = draft.clone();
+        let id = task_id.clone();
+        let current = draft.tasks.get(&task_id).cloned().unwrap_or_default();
+        let onchange = Callback::from(move |e: Event| {
+            let mut x = (*d).clone();
+            let v = value_of(&e);
+            x.tasks.insert(id.clone(), v);
+            d.set(x);
+        });
+        let name_of = |s: &String| {
+            props
+                .agency
+                .as_ref()
+                .and_then(|a| a.unit(s))
+                .map_or_else(|| s.clone(), |u| u.name.clone())
+        };
+        html! {
+            <li>
+                <label>{label}{text::organisation::TEXT}
+                    <select {onchange} data-testid={format!("org-task-{task_id}")}>
+                        <option value="" selected={current.is_empty()}>{text::organisation::DON_VI_DAU_TIEN}</option>
+                        { for successors.iter().map(|s| html! {
+                            <option value={s.clone()} selected={*s == current}>{name_of(s)}</option>
+                        }) }
+                    </select>
+                </label>
+            </li>
+        }
+    };
+    html! {
+        <ul>{ for props.tasks.iter().map(|(id, label)| task_choice(id.clone(), label.clone())) }</ul>
+    }
+}
+
+/// A function moved: the tasks that go with it.
+#[function_component(MovedTasks)]
+fn moved_tasks(props: &TasksProps) -> Html {
+    let draft = &props.draft;
+    let task_check = |task_id: String, label: String| -> Html {
+        let d = draft.clone();
+        let id = task_id.clone();
+        let checked = draft.tasks.contains_key(&task_id);
+        let onchange = Callback::from(move |_: Event| {
+            let mut x = (*d).clone();
+            if x.tasks.remove(&id).is_none() {
+                x.tasks.insert(id.clone(), String::new());
+            }
+            d.set(x);
+        });
+        html! {
+            <li><label><input type="checkbox" {checked} {onchange} data-testid={format!("org-move-{task_id}")} />{label}</label></li>
+        }
+    };
+    html! {
+        <ul>{ for props.tasks.iter().map(|(id, label)| task_check(id.clone(), label.clone())) }</ul>
     }
 }
