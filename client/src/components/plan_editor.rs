@@ -22,7 +22,7 @@ use tiendo_shared::next_year;
 
 use super::use_ws;
 use crate::error::ClientError;
-use crate::infra::form::{FileInput, value};
+use crate::infra::form::{File, FileInput, value};
 use crate::infra::{api, browser, prefs};
 
 /// What the office looks at in a draft of next year's plan, beside the preview table.
@@ -186,37 +186,9 @@ pub fn plan_import() -> Html {
             let agency = agency.clone();
             status.set(None);
             wasm_bindgen_futures::spawn_local(async move {
-                let Ok(bytes) = browser::read_file(&file).await else {
-                    parsed.set(Some(Err(ClientError::Browser(
-                        text::plan::KHONG_DOC_DUOC_TEP.into(),
-                    ))));
-                    return;
-                };
-                // Text is read on the device (also offline); Word and Excel files by the server.
-                let local = (!bytes.starts_with(b"PK"))
-                    .then(|| String::from_utf8(bytes.clone()).ok())
-                    .flatten();
-                let read = match local {
-                    Some(t) => tiendo_shared::import(&t)
-                        .map(|imp| (text::plan::VAN_BAN.to_string(), imp, None))
-                        .map_err(|e| ClientError::Rejected(text::plan::khong_nhap_duoc(&e))),
-                    None => api::preview_plan(&bytes)
-                        .await
-                        .map(|p| (p.format, p.draft, Some(p.new_units)))
-                        .map_err(|e| ClientError::Rejected(text::plan::khong_nhap_duoc(&e))),
-                };
-                // Read on the device: the units are checked against the open organisation
-                // when the plan is this agency's (the server checks again when saving).
-                new_units.set(match &read {
-                    Ok((_, _, Some(fresh))) => fresh.clone(),
-                    Ok((_, imp, None)) => agency
-                        .as_ref()
-                        .filter(|a| a.id == imp.plan.agency_id)
-                        .map(|a| tiendo_shared::import::units::new_units(imp, a))
-                        .unwrap_or_default(),
-                    Err(_) => Vec::new(),
-                });
-                parsed.set(Some(read.map(|(format, imp, _)| (format, imp))));
+                let (read, fresh) = read_plan(&file, agency.as_ref()).await;
+                new_units.set(fresh);
+                parsed.set(Some(read));
             });
         })
     };
@@ -531,4 +503,45 @@ fn unplaced_table(props: &UnplacedProps) -> Html {
             </tbody>
         </table>
     }
+}
+
+/// Reads a plan file: text on the device (also offline), Word and Excel files by the server.
+/// The draft with the name of its format, or why it cannot be read; and the units it names that
+/// the organisation does not know.
+async fn read_plan(
+    file: &File,
+    agency: Option<&tiendo_shared::Agency>,
+) -> (
+    Result<(String, Imported), ClientError>,
+    Vec<tiendo_shared::import::units::NewUnit>,
+) {
+    let Ok(bytes) = browser::read_file(file).await else {
+        let unread = ClientError::Browser(text::plan::KHONG_DOC_DUOC_TEP.into());
+        return (Err(unread), Vec::new());
+    };
+    // Text is read on the device (also offline); Word and Excel files by the server.
+    let local = (!bytes.starts_with(b"PK"))
+        .then(|| String::from_utf8(bytes.clone()).ok())
+        .flatten();
+    let read = match local {
+        Some(t) => tiendo_shared::import(&t)
+            .map(|imp| (text::plan::VAN_BAN.to_string(), imp, None))
+            .map_err(|e| ClientError::Rejected(text::plan::khong_nhap_duoc(&e))),
+        None => api::preview_plan(&bytes)
+            .await
+            .map(|p| (p.format, p.draft, Some(p.new_units)))
+            .map_err(|e| ClientError::Rejected(text::plan::khong_nhap_duoc(&e))),
+    };
+    // Read on the device: the units are checked against the open organisation
+    // when the plan is this agency's (the server checks again when saving).
+    let fresh = match &read {
+        Ok((_, _, Some(fresh))) => fresh.clone(),
+        Ok((_, imp, None)) => agency
+            .as_ref()
+            .filter(|a| a.id == imp.plan.agency_id)
+            .map(|a| tiendo_shared::import::units::new_units(imp, a))
+            .unwrap_or_default(),
+        Err(_) => Vec::new(),
+    };
+    (read.map(|(format, imp, _)| (format, imp)), fresh)
 }
