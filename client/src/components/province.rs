@@ -112,6 +112,10 @@ pub fn province() -> Html {
             <main class="province" data-testid="province"><p>{text::province::DANG_TAI_TONG_HOP_TOAN_TINH}</p></main>
         };
     };
+    let on_open = {
+        let open = open.clone();
+        Callback::from(move |a: AgencyRow| open.set(Some(a)))
+    };
     let (key, desc) = *sort;
     let rows = view(&r.rows, *kind, key, desc);
     // Each plan as of its own rule, as on the screen.
@@ -151,32 +155,8 @@ pub fn province() -> Html {
             <table class="plan rollup" data-testid="province-table">
                 <thead><tr>{ for SortKey::ALL.iter().map(|k| header(*k)) }</tr></thead>
                 <tbody>
-                { for rows.iter().map(|a| {
-                    let pick = {
-                        let (open, a) = (open.clone(), a.clone());
-                        Callback::from(move |_| open.set(Some(a.clone())))
-                    };
-                    let (points, max) = a.points();
-                    html! {
-                        <tr class="open" onclick={pick.clone()} data-testid={format!("province-row-{}", a.agency_id)}>
-                            <td class="first"><button class="name" onclick={pick} data-testid={format!("province-open-{}", a.agency_id)}>{&a.agency}</button>
-                                <span class="sub">{format!(" ({})", a.kind.vi())}</span>
-                                if let Some(day) = a.as_of.filter(|d| *d != r.as_of) {
-                                    <div class="sub" data-testid="province-row-as-of">{text::province::tinh_den_han_bao_cao_cua(&day.vi())}</div>
-                                }
-                                if let Some(by) = &a.continued_by {
-                                    <div class="sub" data-testid="province-continued">{text::province::SO_LIEU_TINH_TRONG}{by}</div>
-                                }
-                                { for a.continues.iter().map(|c| html! { <div class="sub" data-testid="province-continues">{c}</div> }) }
-                            </td>
-                            <td>{a.counts.total}</td><td>{a.counts.due}</td><td>{a.counts.done_on_time}</td>
-                            <td>{a.counts.done_late}</td><td>{a.counts.overdue}</td>
-                            <td>{pct(a.counts.completion_rate)}</td><td>{pct(a.counts.due_completion_rate)}</td>
-                            <td>{format!("{} / {}", a.score.points, a.score.max_points)}</td>
-                            <td>{format!("{}/{}", a.reports.on_time, a.reports.expected)}</td>
-                            <td>{format!("{points} / {max}")}</td>
-                        </tr>
-                    }
+                { for rows.iter().map(|a| html! {
+                    <RollupRow row={a.clone()} as_of={r.as_of} on_open={on_open.clone()} />
                 }) }
                 </tbody>
             </table>
@@ -260,5 +240,45 @@ fn agency_view(props: &AgencyViewProps) -> Html {
                 }
             }
         </main>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct RowProps {
+    row: AgencyRow,
+    /// The day the roll-up is computed as of (a row computed as of another says so).
+    as_of: tiendo_shared::Date,
+    /// Opens the agency.
+    on_open: Callback<AgencyRow>,
+}
+
+/// One agency's row of the roll-up: its counts, rates, score and reports; a click opens it.
+#[function_component(RollupRow)]
+fn rollup_row(props: &RowProps) -> Html {
+    let a = &props.row;
+    let pick = {
+        let (on_open, a) = (props.on_open.clone(), a.clone());
+        Callback::from(move |_| on_open.emit(a.clone()))
+    };
+    let (points, max) = a.points();
+    html! {
+        <tr class="open" onclick={pick.clone()} data-testid={format!("province-row-{}", a.agency_id)}>
+            <td class="first"><button class="name" onclick={pick} data-testid={format!("province-open-{}", a.agency_id)}>{&a.agency}</button>
+                <span class="sub">{format!(" ({})", a.kind.vi())}</span>
+                if let Some(day) = a.as_of.filter(|d| *d != props.as_of) {
+                    <div class="sub" data-testid="province-row-as-of">{text::province::tinh_den_han_bao_cao_cua(&day.vi())}</div>
+                }
+                if let Some(by) = &a.continued_by {
+                    <div class="sub" data-testid="province-continued">{text::province::SO_LIEU_TINH_TRONG}{by}</div>
+                }
+                { for a.continues.iter().map(|c| html! { <div class="sub" data-testid="province-continues">{c}</div> }) }
+            </td>
+            <td>{a.counts.total}</td><td>{a.counts.due}</td><td>{a.counts.done_on_time}</td>
+            <td>{a.counts.done_late}</td><td>{a.counts.overdue}</td>
+            <td>{pct(a.counts.completion_rate)}</td><td>{pct(a.counts.due_completion_rate)}</td>
+            <td>{format!("{} / {}", a.score.points, a.score.max_points)}</td>
+            <td>{format!("{}/{}", a.reports.on_time, a.reports.expected)}</td>
+            <td>{format!("{points} / {max}")}</td>
+        </tr>
     }
 }
