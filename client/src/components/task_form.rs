@@ -90,62 +90,12 @@ pub fn task_detail(props: &DetailProps) -> Html {
             error.set(failure.or(result.err()));
         })
     };
-    let on_status = edit(
-        "status",
-        Rc::new(|e, v| {
-            e.status = v.parse().unwrap_or_default();
-            if e.status == WorkStatus::Done {
-                e.percent = 100;
-            }
-            Ok(())
-        }),
-    );
-    let on_percent =
-        edit(
-            "percent",
-            Rc::new(|e, v| {
-                let n: u8 =
-                    v.trim().parse().ok().filter(|n| *n <= 100).ok_or_else(|| {
-                        ClientError::invalid(text::tasks::TY_LE_HOAN_THANH_PHAI_LA)
-                    })?;
-                e.percent = n;
-                Ok(())
-            }),
-        );
-    let on_result = edit(
-        "result",
-        Rc::new(|e, v| {
-            e.result = v;
-            Ok(())
-        }),
-    );
-    let on_difficulties = edit(
-        "difficulties",
-        Rc::new(|e, v| {
-            e.difficulties = v;
-            Ok(())
-        }),
-    );
-    let on_proposals = edit(
-        "proposals",
-        Rc::new(|e, v| {
-            e.proposals = v;
-            Ok(())
-        }),
-    );
-    let on_completed = edit(
-        "completed",
-        Rc::new(|e, v| {
-            e.completed_on = if v.trim().is_empty() {
-                None
-            } else {
-                Some(v.parse::<Date>().map_err(|_| {
-                    ClientError::Invalid(text::tasks::ngay_hoan_thanh_khong_hop_le(&v))
-                })?)
-            };
-            Ok(())
-        }),
-    );
+    let on_status = edit("status", Rc::new(apply_status));
+    let on_percent = edit("percent", Rc::new(apply_percent));
+    let on_result = edit("result", text_field(|e| &mut e.result));
+    let on_difficulties = edit("difficulties", text_field(|e| &mut e.difficulties));
+    let on_proposals = edit("proposals", text_field(|e| &mut e.proposals));
+    let on_completed = edit("completed", Rc::new(apply_completed));
     let on_file_error = {
         let error = error.clone();
         Callback::from(move |e: Option<ClientError>| error.set(e))
@@ -206,6 +156,48 @@ pub fn task_detail(props: &DetailProps) -> Html {
             </form>
         </main>
     }
+}
+
+/// A text field of the entry, taken as typed.
+fn text_field(field: fn(&mut tiendo_shared::Entry) -> &mut String) -> Rc<ApplyField> {
+    Rc::new(move |e, v| {
+        *field(e) = v;
+        Ok(())
+    })
+}
+
+/// The status chosen; done means 100 %.
+fn apply_status(e: &mut tiendo_shared::Entry, v: String) -> Result<(), ClientError> {
+    e.status = v.parse().unwrap_or_default();
+    if e.status == WorkStatus::Done {
+        e.percent = 100;
+    }
+    Ok(())
+}
+
+/// The percent typed, 0 to 100.
+fn apply_percent(e: &mut tiendo_shared::Entry, v: String) -> Result<(), ClientError> {
+    let n: u8 = v
+        .trim()
+        .parse()
+        .ok()
+        .filter(|n| *n <= 100)
+        .ok_or_else(|| ClientError::invalid(text::tasks::TY_LE_HOAN_THANH_PHAI_LA))?;
+    e.percent = n;
+    Ok(())
+}
+
+/// The completion date typed (dd/mm/yyyy), or none when emptied.
+fn apply_completed(e: &mut tiendo_shared::Entry, v: String) -> Result<(), ClientError> {
+    e.completed_on = if v.trim().is_empty() {
+        None
+    } else {
+        Some(
+            v.parse::<Date>()
+                .map_err(|_| ClientError::Invalid(text::tasks::ngay_hoan_thanh_khong_hop_le(&v)))?,
+        )
+    };
+    Ok(())
 }
 
 #[derive(Properties, PartialEq)]
