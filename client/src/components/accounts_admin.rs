@@ -82,92 +82,11 @@ pub fn accounts_admin() -> Html {
             });
         })
     };
+    let on_done = Callback::from(done.clone());
     let act = |row: &AccountRow| -> Html {
-        let username = row.username.clone();
-        let toggle = {
-            let (done, username, disable) = (done.clone(), username.clone(), !row.disabled);
-            Callback::from(move |_| {
-                let (done, username) = (done.clone(), username.clone());
-                wasm_bindgen_futures::spawn_local(async move {
-                    done(match accounts::set_disabled(&username, disable).await {
-                        Ok(_) if disable => Outcome::Done(text::accounts::da_khoa(&username)),
-                        Ok(_) => Outcome::Done(text::accounts::da_mo_khoa(&username)),
-                        Err(e) => Outcome::Failed(e),
-                    });
-                });
-            })
-        };
-        let reset = {
-            let (done, username) = (done.clone(), username.clone());
-            Callback::from(move |_| {
-                if !browser::confirm(&text::accounts::cap_mat_khau_moi_cho_mat(&username)) {
-                    return;
-                }
-                let (done, username) = (done.clone(), username.clone());
-                wasm_bindgen_futures::spawn_local(async move {
-                    done(match accounts::reset_password(&username).await {
-                        Ok(p) => Outcome::Password(p, text::accounts::DA_CAP_LAI_MAT_KHAU),
-                        Err(e) => Outcome::Failed(e),
-                    });
-                });
-            })
-        };
-        let chosen = moves.get(&username).cloned().unwrap_or_default();
-        let pick = {
-            let (moves, username) = (moves.clone(), username.clone());
-            Callback::from(move |e: Event| {
-                let mut m = (*moves).clone();
-                m.insert(username.clone(), value_of(&e));
-                moves.set(m);
-            })
-        };
-        let move_to = {
-            let (done, username, unit_id) = (done.clone(), username.clone(), chosen.clone());
-            let agency_id = agency_id.clone();
-            Callback::from(move |_| {
-                if unit_id.is_empty() {
-                    return;
-                }
-                let (done, username) = (done.clone(), username.clone());
-                let to = MoveAccount {
-                    unit_id: unit_id.clone(),
-                    agency_id: agency_id.clone(),
-                };
-                wasm_bindgen_futures::spawn_local(async move {
-                    done(match accounts::move_to(&username, &to).await {
-                        Ok(_) => {
-                            Outcome::Done(text::accounts::da_chuyen_sang_don_vi_moi(&username))
-                        }
-                        Err(e) => Outcome::Failed(e),
-                    });
-                });
-            })
-        };
-        let self_row = row.username == me.username;
         html! {
-            <div class="account-actions">
-                if !self_row {
-                    <button type="button" class="secondary" onclick={toggle}
-                        data-testid={format!("account-toggle-{}", row.username)}>
-                        { if row.disabled { text::accounts::MO_KHOA } else { text::accounts::KHOA } }
-                    </button>
-                    <button type="button" class="secondary" onclick={reset}
-                        data-testid={format!("account-reset-{}", row.username)}>{text::accounts::CAP_LAI_MAT_KHAU}</button>
-                }
-                if row.unit_id.is_some() && !units.is_empty() {
-                    <span class="move">
-                        <select onchange={pick} aria-label={text::accounts::don_vi_chuyen_den(&row.username)}
-                            data-testid={format!("account-move-unit-{}", row.username)}>
-                            <option value="" selected={chosen.is_empty()}>{text::accounts::CHUYEN_SANG_DON_VI}</option>
-                            { for units.iter().filter(|(id, _)| Some(id) != row.unit_id.as_ref()).map(|(id, name)| html! {
-                                <option value={id.clone()} selected={*id == chosen}>{name}</option>
-                            }) }
-                        </select>
-                        <button type="button" class="secondary" onclick={move_to} disabled={chosen.is_empty()}
-                            data-testid={format!("account-move-{}", row.username)}>{text::accounts::CHUYEN}</button>
-                    </span>
-                }
-            </div>
+            <AccountActions row={row.clone()} self_row={row.username == me.username} units={units.clone()}
+                agency_id={agency_id.clone()} moves={moves.clone()} on_done={on_done.clone()} />
         }
     };
 
@@ -311,5 +230,110 @@ fn audit_log(props: &AuditProps) -> Html {
             if props.events.is_empty() { <p class="note">{text::accounts::CHUA_CO_THAO_TAC_NAO}</p> }
             <ul>{ for props.events.iter().map(|e| html! { <li>{event_line(e)}</li> }) }</ul>
         </details>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ActionsProps {
+    row: AccountRow,
+    /// The administrator's own account (not locked or reset from here).
+    self_row: bool,
+    /// The agency's units today: (id, name).
+    units: Vec<(String, String)>,
+    agency_id: Option<String>,
+    /// The unit chosen for each account's move, by username.
+    moves: UseStateHandle<std::collections::BTreeMap<String, String>>,
+    /// What an action said.
+    on_done: Callback<Outcome>,
+}
+
+/// An account's actions: lock or unlock, a new password, a move to another unit.
+#[function_component(AccountActions)]
+fn account_actions(props: &ActionsProps) -> Html {
+    let row = &props.row;
+    let username = row.username.clone();
+    let toggle = {
+        let (on_done, username, disable) = (props.on_done.clone(), username.clone(), !row.disabled);
+        Callback::from(move |_| {
+            let (on_done, username) = (on_done.clone(), username.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                on_done.emit(match accounts::set_disabled(&username, disable).await {
+                    Ok(_) if disable => Outcome::Done(text::accounts::da_khoa(&username)),
+                    Ok(_) => Outcome::Done(text::accounts::da_mo_khoa(&username)),
+                    Err(e) => Outcome::Failed(e),
+                });
+            });
+        })
+    };
+    let reset = {
+        let (on_done, username) = (props.on_done.clone(), username.clone());
+        Callback::from(move |_| {
+            if !browser::confirm(&text::accounts::cap_mat_khau_moi_cho_mat(&username)) {
+                return;
+            }
+            let (on_done, username) = (on_done.clone(), username.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                on_done.emit(match accounts::reset_password(&username).await {
+                    Ok(p) => Outcome::Password(p, text::accounts::DA_CAP_LAI_MAT_KHAU),
+                    Err(e) => Outcome::Failed(e),
+                });
+            });
+        })
+    };
+    let chosen = props.moves.get(&username).cloned().unwrap_or_default();
+    let pick = {
+        let (moves, username) = (props.moves.clone(), username.clone());
+        Callback::from(move |e: Event| {
+            let mut m = (*moves).clone();
+            m.insert(username.clone(), value_of(&e));
+            moves.set(m);
+        })
+    };
+    let move_to = {
+        let (on_done, username, unit_id) =
+            (props.on_done.clone(), username.clone(), chosen.clone());
+        let agency_id = props.agency_id.clone();
+        Callback::from(move |_| {
+            if unit_id.is_empty() {
+                return;
+            }
+            let (on_done, username) = (on_done.clone(), username.clone());
+            let to = MoveAccount {
+                unit_id: unit_id.clone(),
+                agency_id: agency_id.clone(),
+            };
+            wasm_bindgen_futures::spawn_local(async move {
+                on_done.emit(match accounts::move_to(&username, &to).await {
+                    Ok(_) => Outcome::Done(text::accounts::da_chuyen_sang_don_vi_moi(&username)),
+                    Err(e) => Outcome::Failed(e),
+                });
+            });
+        })
+    };
+    let self_row = props.self_row;
+    html! {
+        <div class="account-actions">
+            if !self_row {
+                <button type="button" class="secondary" onclick={toggle}
+                    data-testid={format!("account-toggle-{}", row.username)}>
+                    { if row.disabled { text::accounts::MO_KHOA } else { text::accounts::KHOA } }
+                </button>
+                <button type="button" class="secondary" onclick={reset}
+                    data-testid={format!("account-reset-{}", row.username)}>{text::accounts::CAP_LAI_MAT_KHAU}</button>
+            }
+            if row.unit_id.is_some() && !props.units.is_empty() {
+                <span class="move">
+                    <select onchange={pick} aria-label={text::accounts::don_vi_chuyen_den(&row.username)}
+                        data-testid={format!("account-move-unit-{}", row.username)}>
+                        <option value="" selected={chosen.is_empty()}>{text::accounts::CHUYEN_SANG_DON_VI}</option>
+                        { for props.units.iter().filter(|(id, _)| Some(id) != row.unit_id.as_ref()).map(|(id, name)| html! {
+                            <option value={id.clone()} selected={*id == chosen}>{name}</option>
+                        }) }
+                    </select>
+                    <button type="button" class="secondary" onclick={move_to} disabled={chosen.is_empty()}
+                        data-testid={format!("account-move-{}", row.username)}>{text::accounts::CHUYEN}</button>
+                </span>
+            }
+        </div>
     }
 }
