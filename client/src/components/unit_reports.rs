@@ -31,29 +31,6 @@ pub struct UnitReportsProps {
 pub fn unit_reports(props: &UnitReportsProps) -> Html {
     let ws = use_ws();
     let error = use_state(|| None::<ClientError>);
-    let saved = use_state(|| false);
-    let texts_ref = [NodeRef::default(), NodeRef::default(), NodeRef::default()];
-    let texts_ref = use_mut_ref(|| texts_ref);
-    let current = ws
-        .snap
-        .reporting
-        .texts
-        .get(&props.period)
-        .cloned()
-        .unwrap_or_default();
-    let refs = texts_ref.borrow().clone();
-    // The saved texts fill the boxes when the period or the saved texts change, not on every
-    // redraw (which would undo the office's typing).
-    {
-        let refs = refs.clone();
-        use_effect_with((props.period, current.clone()), move |(_, t)| {
-            for (r, v) in refs.iter().zip([&t.direction, &t.assessment, &t.proposals]) {
-                form::set_value(r, v);
-            }
-        });
-    }
-    // The configured deadlines fill their boxes when the period or they change.
-    let deadline_refs = use_mut_ref(|| [NodeRef::default(), NodeRef::default()]);
     let configured = ws
         .snap
         .reporting
@@ -61,42 +38,9 @@ pub fn unit_reports(props: &UnitReportsProps) -> Html {
         .get(&props.period)
         .copied()
         .unwrap_or_default();
-    let deadline_refs = deadline_refs.borrow().clone();
-    {
-        let refs = deadline_refs.clone();
-        use_effect_with((props.period, configured), move |(_, c)| {
-            for (r, v) in refs.iter().zip([c.unit, c.agency]) {
-                form::set_value(r, &v.map(|d| d.vi()).unwrap_or_default());
-            }
-        });
-    }
-    let save_deadlines = {
-        let (docs, error, refs, period) = (
-            ws.docs.clone(),
-            error.clone(),
-            deadline_refs.clone(),
-            props.period,
-        );
-        Callback::from(move |_| {
-            let day = |r: &NodeRef| -> Result<Option<tiendo_shared::Date>, ClientError> {
-                let v = form::value(r);
-                let v = v.trim();
-                if v.is_empty() {
-                    return Ok(None);
-                }
-                v.parse::<tiendo_shared::Date>()
-                    .map(Some)
-                    .map_err(|e| ClientError::Invalid(e.to_string()))
-            };
-            let set = match (day(&refs[0]), day(&refs[1])) {
-                (Ok(unit), Ok(agency)) => tiendo_shared::workflow::Configured { unit, agency },
-                (Err(e), _) | (_, Err(e)) => {
-                    error.set(Some(e));
-                    return;
-                }
-            };
-            error.set(docs.configure_deadlines(period, &set).err());
-        })
+    let on_error = {
+        let error = error.clone();
+        Callback::from(move |e: Option<ClientError>| error.set(e))
     };
     let (Ok(plan), Ok(agency)) = (&ws.snap.plan, &ws.snap.agency) else {
         return html! {};
@@ -142,35 +86,6 @@ pub fn unit_reports(props: &UnitReportsProps) -> Html {
             },
         )
     };
-    let save = {
-        let (docs, error, saved, refs, period) = (
-            ws.docs.clone(),
-            error.clone(),
-            saved.clone(),
-            texts_ref.clone(),
-            props.period,
-        );
-        Callback::from(move |_| {
-            let value = form::value;
-            let refs = refs.borrow();
-            let texts = PartTexts {
-                direction: value(&refs[0]),
-                assessment: value(&refs[1]),
-                proposals: value(&refs[2]),
-            };
-            let result = docs.write_report_texts(period, &texts);
-            saved.set(result.is_ok());
-            error.set(result.err());
-        })
-    };
-    let area = |i: usize, key: &'static str, label: &'static str| {
-        html! {
-            <label class="report-text">{label}
-                <textarea ref={refs[i].clone()} rows="4" data-testid={format!("report-text-{key}")}
-                    placeholder={text::reports::DE_TRONG_SOAN_TU_DONG_TU} />
-            </label>
-        }
-    };
     html! {
         <section class="unit-reports" data-testid="unit-reports-workflow">
             <h3>{text::reports::bao_cao_cua_cac_don_vi(&props.period.vi())}</h3>
@@ -187,23 +102,8 @@ pub fn unit_reports(props: &UnitReportsProps) -> Html {
             </div>
             if let Some(e) = &*error { <p class="error" data-testid="workflow-error">{e}</p> }
             if ws.snap.plan_writable {
-                <details class="report-deadlines" data-testid="report-deadlines">
-                    <summary>{text::reports::HAN_BAO_CAO_CUA_KY}</summary>
-                    <label>{text::reports::DON_VI_GUI_VAN_PHONG_TRUOC}
-                        <input ref={deadline_refs[0].clone()} placeholder="dd/mm/yyyy" data-testid="deadline-unit" /></label>
-                    <label>{text::reports::CO_QUAN_GUI_SO_NOI_VU}
-                        <input ref={deadline_refs[1].clone()} placeholder="dd/mm/yyyy" data-testid="deadline-agency" /></label>
-                    <button onclick={save_deadlines} data-testid="deadlines-save">{text::reports::LUU_HAN}</button>
-                    <p class="sub">{text::reports::DE_TRONG_THEO_KE_HOACH_PHAN}</p>
-                </details>
-                <details class="report-texts" data-testid="report-texts">
-                    <summary>{text::reports::NOI_DUNG_BAO_CAO_CUA_CO}</summary>
-                    {area(0, "direction", text::reports::I_CONG_TAC_CHI_DAO_DIEU)}
-                    {area(1, "assessment", text::reports::III_DANH_GIA_CHUNG)}
-                    {area(2, "proposals", text::reports::V_DE_XUAT_KIEN_NGHI)}
-                    <button onclick={save} data-testid="report-texts-save">{text::reports::LUU_NOI_DUNG}</button>
-                    if *saved { <span class="sub" data-testid="report-texts-saved">{text::reports::DA_LUU}</span> }
-                </details>
+                <Deadlines period={props.period} {configured} on_error={on_error.clone()} />
+                <ReportTexts period={props.period} on_error={on_error} />
             }
         </section>
     }
@@ -255,5 +155,144 @@ fn workflow_row(props: &RowProps) -> Html {
                 }
             </td>
         </tr>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct DeadlinesProps {
+    period: PeriodKind,
+    /// The deadlines the office set for the period (none: the plan's and the regime's).
+    configured: tiendo_shared::workflow::Configured,
+    /// Why the deadlines were refused (`None`: kept).
+    on_error: Callback<Option<ClientError>>,
+}
+
+/// "Hạn báo cáo của kỳ": the units' and the agency's deadlines for the period, set by the office.
+#[function_component(Deadlines)]
+fn deadlines(props: &DeadlinesProps) -> Html {
+    let ws = use_ws();
+    // The configured deadlines fill their boxes when the period or they change.
+    let deadline_refs = use_mut_ref(|| [NodeRef::default(), NodeRef::default()]);
+    let configured = props.configured;
+    let deadline_refs = deadline_refs.borrow().clone();
+    {
+        let refs = deadline_refs.clone();
+        use_effect_with((props.period, configured), move |(_, c)| {
+            for (r, v) in refs.iter().zip([c.unit, c.agency]) {
+                form::set_value(r, &v.map(|d| d.vi()).unwrap_or_default());
+            }
+        });
+    }
+    let save_deadlines = {
+        let (docs, error, refs, period) = (
+            ws.docs.clone(),
+            props.on_error.clone(),
+            deadline_refs.clone(),
+            props.period,
+        );
+        Callback::from(move |_| {
+            let day = |r: &NodeRef| -> Result<Option<tiendo_shared::Date>, ClientError> {
+                let v = form::value(r);
+                let v = v.trim();
+                if v.is_empty() {
+                    return Ok(None);
+                }
+                v.parse::<tiendo_shared::Date>()
+                    .map(Some)
+                    .map_err(|e| ClientError::Invalid(e.to_string()))
+            };
+            let set = match (day(&refs[0]), day(&refs[1])) {
+                (Ok(unit), Ok(agency)) => tiendo_shared::workflow::Configured { unit, agency },
+                (Err(e), _) | (_, Err(e)) => {
+                    error.emit(Some(e));
+                    return;
+                }
+            };
+            error.emit(docs.configure_deadlines(period, &set).err());
+        })
+    };
+    html! {
+        <details class="report-deadlines" data-testid="report-deadlines">
+            <summary>{text::reports::HAN_BAO_CAO_CUA_KY}</summary>
+            <label>{text::reports::DON_VI_GUI_VAN_PHONG_TRUOC}
+                <input ref={deadline_refs[0].clone()} placeholder="dd/mm/yyyy" data-testid="deadline-unit" /></label>
+            <label>{text::reports::CO_QUAN_GUI_SO_NOI_VU}
+                <input ref={deadline_refs[1].clone()} placeholder="dd/mm/yyyy" data-testid="deadline-agency" /></label>
+            <button onclick={save_deadlines} data-testid="deadlines-save">{text::reports::LUU_HAN}</button>
+            <p class="sub">{text::reports::DE_TRONG_THEO_KE_HOACH_PHAN}</p>
+        </details>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct TextsProps {
+    period: PeriodKind,
+    /// Why the texts were refused (`None`: kept).
+    on_error: Callback<Option<ClientError>>,
+}
+
+/// "Nội dung báo cáo của cơ quan": the office's texts of parts I, III and V for the period.
+#[function_component(ReportTexts)]
+fn report_texts(props: &TextsProps) -> Html {
+    let ws = use_ws();
+    let saved = use_state(|| false);
+    let texts_ref = [NodeRef::default(), NodeRef::default(), NodeRef::default()];
+    let texts_ref = use_mut_ref(|| texts_ref);
+    let current = ws
+        .snap
+        .reporting
+        .texts
+        .get(&props.period)
+        .cloned()
+        .unwrap_or_default();
+    let refs = texts_ref.borrow().clone();
+    // The saved texts fill the boxes when the period or the saved texts change, not on every
+    // redraw (which would undo the office's typing).
+    {
+        let refs = refs.clone();
+        use_effect_with((props.period, current.clone()), move |(_, t)| {
+            for (r, v) in refs.iter().zip([&t.direction, &t.assessment, &t.proposals]) {
+                form::set_value(r, v);
+            }
+        });
+    }
+    let save = {
+        let (docs, error, saved, refs, period) = (
+            ws.docs.clone(),
+            props.on_error.clone(),
+            saved.clone(),
+            texts_ref.clone(),
+            props.period,
+        );
+        Callback::from(move |_| {
+            let value = form::value;
+            let refs = refs.borrow();
+            let texts = PartTexts {
+                direction: value(&refs[0]),
+                assessment: value(&refs[1]),
+                proposals: value(&refs[2]),
+            };
+            let result = docs.write_report_texts(period, &texts);
+            saved.set(result.is_ok());
+            error.emit(result.err());
+        })
+    };
+    let area = |i: usize, key: &'static str, label: &'static str| {
+        html! {
+            <label class="report-text">{label}
+                <textarea ref={refs[i].clone()} rows="4" data-testid={format!("report-text-{key}")}
+                    placeholder={text::reports::DE_TRONG_SOAN_TU_DONG_TU} />
+            </label>
+        }
+    };
+    html! {
+        <details class="report-texts" data-testid="report-texts">
+            <summary>{text::reports::NOI_DUNG_BAO_CAO_CUA_CO}</summary>
+            {area(0, "direction", text::reports::I_CONG_TAC_CHI_DAO_DIEU)}
+            {area(1, "assessment", text::reports::III_DANH_GIA_CHUNG)}
+            {area(2, "proposals", text::reports::V_DE_XUAT_KIEN_NGHI)}
+            <button onclick={save} data-testid="report-texts-save">{text::reports::LUU_NOI_DUNG}</button>
+            if *saved { <span class="sub" data-testid="report-texts-saved">{text::reports::DA_LUU}</span> }
+        </details>
     }
 }
