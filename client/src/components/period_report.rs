@@ -44,36 +44,7 @@ pub fn period_report(props: &PeriodReportProps) -> Html {
         )),
         _ => None,
     };
-    // The reminder of the current reporting period (whichever period is shown) as a system
-    // notification, once a day, when the user allowed them.
-    let current = ws
-        .snap
-        .plan
-        .as_ref()
-        .ok()
-        .map(|plan| tiendo_shared::status::current_period(plan, today));
-    {
-        let reminder = match (&ws.snap.plan, &unit, current) {
-            (Ok(plan), Some(unit), Some(current)) => {
-                panel(&ws.snap.reporting, plan, unit, current, role, today).reminder
-            }
-            _ => None,
-        };
-        let key = format!(
-            "{}.{}.{}",
-            ws.snap.plan_id,
-            current.map(|p| p.as_str()).unwrap_or_default(),
-            today
-        );
-        use_effect_with((reminder, key), |(reminder, key)| {
-            if let Some((_, text)) = reminder.clone() {
-                let key = key.clone();
-                wasm_bindgen_futures::spawn_local(async move {
-                    notify::once(&key, text::reports::TIEN_DO_CCHC_NHAC_HAN_BAO, &text).await;
-                });
-            }
-        });
-    }
+    use_reminder(&ws, unit.as_deref(), today);
     let (Some(view), Some(unit)) = (view, unit) else {
         return html! {};
     };
@@ -151,5 +122,40 @@ pub fn period_report(props: &PeriodReportProps) -> Html {
             </div>
             if let Some(e) = &*error { <p class="error" data-testid="report-error">{e}</p> }
         </section>
+    }
+}
+
+/// The reminder of the current reporting period (whichever period is shown) as a system
+/// notification, once a day, when the user allowed them.
+#[hook]
+fn use_reminder(ws: &super::Ws, unit: Option<&str>, today: tiendo_shared::Date) {
+    let role = ws.docs.me.user.role;
+    let current = ws
+        .snap
+        .plan
+        .as_ref()
+        .ok()
+        .map(|plan| tiendo_shared::status::current_period(plan, today));
+    {
+        let reminder = match (&ws.snap.plan, unit, current) {
+            (Ok(plan), Some(unit), Some(current)) => {
+                panel(&ws.snap.reporting, plan, unit, current, role, today).reminder
+            }
+            _ => None,
+        };
+        let key = format!(
+            "{}.{}.{}",
+            ws.snap.plan_id,
+            current.map(|p| p.as_str()).unwrap_or_default(),
+            today
+        );
+        use_effect_with((reminder, key), |(reminder, key)| {
+            if let Some((_, text)) = reminder.clone() {
+                let key = key.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    notify::once(&key, text::reports::TIEN_DO_CCHC_NHAC_HAN_BAO, &text).await;
+                });
+            }
+        });
     }
 }
