@@ -34,6 +34,19 @@ struct NextYear {
     notes: Vec<String>,
 }
 
+impl NextYear {
+    /// What the office looks at in a drafted plan, and the draft itself.
+    fn of(d: next_year::Draft) -> (NextYear, Imported) {
+        let seen = NextYear {
+            carried: d.carried.len(),
+            one_off: d.one_off,
+            replaced: d.replaced,
+            notes: d.notes,
+        };
+        (seen, d.draft)
+    }
+}
+
 #[derive(Properties, PartialEq)]
 pub struct EditorProps {
     /// The task to edit; `None` adds a task to `area`.
@@ -240,16 +253,9 @@ pub fn plan_import() -> Html {
                 busy.set(false);
                 match result {
                     Ok(done) => {
-                        // The new plan's documents are in the session's list from now on.
-                        if let Ok(me) = api::me().await {
-                            session.set_me(me);
-                        }
-                        prefs::set_plan(&done.plan_id);
+                        let said = saved(&session, &done).await;
                         imported.set(Some(done.plan_id.clone()));
-                        status.set(Some(Ok(text::plan::da_luu_ke_hoach_nhiem_vu(
-                            &done.plan_id,
-                            &done.tasks,
-                        ))));
+                        status.set(Some(Ok(said)));
                     }
                     Err(e) => status.set(Some(Err(e))),
                 }
@@ -296,15 +302,11 @@ pub fn plan_import() -> Html {
                 match api::next_year_draft(&plan_id).await {
                     Ok(d) => {
                         kept.set(BTreeSet::new());
-                        next.set(Some(NextYear {
-                            carried: d.carried.len(),
-                            one_off: d.one_off,
-                            replaced: d.replaced,
-                            notes: d.notes,
-                        }));
+                        let (seen, draft) = NextYear::of(d);
+                        next.set(Some(seen));
                         parsed.set(Some(Ok((
                             text::plan::KE_HOACH_NAM_TRUOC.to_string(),
-                            d.draft,
+                            draft,
                         ))));
                     }
                     Err(e) => parsed.set(Some(Err(ClientError::Rejected(
@@ -544,4 +546,15 @@ async fn read_plan(
         Err(_) => Vec::new(),
     };
     (read.map(|(format, imp, _)| (format, imp)), fresh)
+}
+
+/// After the server saved a plan: the session learns its documents, the next start opens it; what
+/// to tell the office.
+async fn saved(session: &crate::infra::session::Session, done: &api::ImportAnswer) -> String {
+    // The new plan's documents are in the session's list from now on.
+    if let Ok(me) = api::me().await {
+        session.set_me(me);
+    }
+    prefs::set_plan(&done.plan_id);
+    text::plan::da_luu_ke_hoach_nhiem_vu(&done.plan_id, &done.tasks)
 }
