@@ -12,8 +12,9 @@
 //!
 //! Stage: *UI*. Components read the [`Ws`] context — one plan's [`Snapshot`], read once per
 //! change — and the pure view models; they write through the plan's documents
-//! ([`PlanDocs`]); they never call a browser API themselves (that is `infra`). Elements the tests
-//! rely on carry stable `data-testid`s.
+//! ([`PlanDocs`]); they never call a browser API themselves (that is `infra`; form fields are
+//! read through `infra::form`). Their text comes from `crate::text`. Elements the tests rely on
+//! carry stable `data-testid`s.
 
 pub mod account;
 #[cfg(feature = "office")]

@@ -285,11 +285,7 @@ impl PlanDocs {
             )));
         }
         if action.by_office() {
-            if !self.plan_writable {
-                return Err(ClientError::NotAllowed(
-                    "tài khoản này không ghi được kế hoạch".into(),
-                ));
-            }
+            self.may_write_plan()?;
             // The office's step names the heads of the submission it decides on.
             let mut step = step;
             step.heads = self
@@ -303,10 +299,7 @@ impl PlanDocs {
             })
             .map_err(ClientError::document);
         }
-        let handle = self
-            .progress
-            .as_ref()
-            .ok_or_else(|| ClientError::NotAllowed("tài khoản không gắn với đơn vị".into()))?;
+        let handle = self.own_progress()?;
         let mut step = step;
         if matches!(
             action,
@@ -327,11 +320,7 @@ impl PlanDocs {
         period: tiendo_shared::PeriodKind,
         texts: &tiendo_shared::report::PartTexts,
     ) -> Result<(), ClientError> {
-        if !self.plan_writable {
-            return Err(ClientError::NotAllowed(
-                "tài khoản này không ghi được kế hoạch".into(),
-            ));
-        }
+        self.may_write_plan()?;
         let author = self.me.user.username.clone();
         edit_own(&self.plan, |d| {
             tiendo_shared::report::texts::write(d, &author, now(), period, texts)
@@ -346,11 +335,7 @@ impl PlanDocs {
         period: tiendo_shared::PeriodKind,
         set: &workflow::Configured,
     ) -> Result<(), ClientError> {
-        if !self.plan_writable {
-            return Err(ClientError::NotAllowed(
-                "tài khoản này không ghi được kế hoạch".into(),
-            ));
-        }
+        self.may_write_plan()?;
         let author = self.me.user.username.clone();
         edit_own(&self.plan, |d| {
             workflow::configure(d, &author, now(), period, set)
@@ -501,14 +486,27 @@ impl PlanDocs {
             .and_then(|p| p.entry(task_id, period).cloned())
     }
 
+    /// Refused unless the user may write the plan document.
+    fn may_write_plan(&self) -> Result<(), ClientError> {
+        if self.plan_writable {
+            Ok(())
+        } else {
+            let why = "tài khoản này không ghi được kế hoạch";
+            Err(ClientError::NotAllowed(why.into()))
+        }
+    }
+
+    /// The unit's own progress document (none: the account belongs to no unit).
+    fn own_progress(&self) -> Result<&DocHandle, ClientError> {
+        let why = "tài khoản không gắn với đơn vị";
+        (self.progress.as_ref()).ok_or_else(|| ClientError::NotAllowed(why.into()))
+    }
+
     fn change_progress<E: std::fmt::Display>(
         &self,
         f: impl FnOnce(&mut automerge::Automerge, &str) -> Result<(), E>,
     ) -> Result<(), ClientError> {
-        let handle = self
-            .progress
-            .as_ref()
-            .ok_or_else(|| ClientError::NotAllowed("tài khoản không gắn với đơn vị".into()))?;
+        let handle = self.own_progress()?;
         let author = self.me.user.username.clone();
         edit_own(handle, |d| f(d, &author)).map_err(ClientError::document)
     }
