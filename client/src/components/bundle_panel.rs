@@ -222,7 +222,7 @@ fn office_bundles(props: &OfficeProps) -> Html {
                     { for r.documents.iter().map(|d| html! {
                         <li data-testid={format!("bundle-doc-{}", d.doc_id)} data-outcome={outcome_key(d.outcome)}>
                             {format!("{}: {}{}", if d.title.is_empty() { &d.doc_id } else { &d.title }, word(d.outcome),
-                                d.reason.as_deref().map(|r| text::common::text(&r)).unwrap_or_default())}
+                                d.reason.as_deref().map(text::common::reason).unwrap_or_default())}
                         </li>
                     }) }
                     { for r.files.iter().map(|f| html! {

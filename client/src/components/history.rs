@@ -69,7 +69,7 @@ pub fn history(props: &HistoryProps) -> Html {
                         <span class="where">{r.place}</span>
                         <span class="what">{r.what}</span>
                         if !r.notes.is_empty() {
-                            <span class="claim" data-testid="timeline-claim">{r.notes.join(text::dashboard::TEXT_2)}</span>
+                            <span class="claim" data-testid="timeline-claim">{r.notes.join(text::dashboard::DOT_SEPARATOR)}</span>
                         }
                     </li>
                 }) }

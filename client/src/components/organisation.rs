@@ -249,7 +249,7 @@ fn split_tasks(props: &TasksProps) -> Html {
         };
         html! {
             <li>
-                <label>{label}{text::organisation::TEXT}
+                <label>{label}{text::organisation::ARROW}
                     <select {onchange} data-testid={format!("org-task-{task_id}")}>
                         <option value="" selected={current.is_empty()}>{text::organisation::DON_VI_DAU_TIEN}</option>
                         { for successors.iter().map(|s| html! {

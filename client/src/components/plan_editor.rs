@@ -474,7 +474,7 @@ fn import_tasks(props: &ImportTasksProps) -> Html {
                     <td><input value={names(&t.coordinating)} title={names(&t.coordinating)} onchange={correct(t.id.clone(), "coordinating")} aria-label={text::plan::phoi_hop_nhiem_vu(&t.code)} data-testid="import-coordinating" /></td>
                     <td>{t.products.join("; ")}</td>
                     <td><input value={t.schedule.raw.clone()} title={t.schedule.raw.clone()} onchange={correct(t.id.clone(), "timeline")} aria-label={text::plan::thoi_gian_nhiem_vu(&t.code)} data-testid="import-timeline" /></td>
-                    <td data-testid="import-due">{if due.is_empty() { text::plan::TEXT.to_string() } else { due.join(", ") }}</td>
+                    <td data-testid="import-due">{if due.is_empty() { text::plan::NONE_DASH.to_string() } else { due.join(", ") }}</td>
                 </tr>
             }}) }
             </tbody>
@@ -498,7 +498,7 @@ fn unplaced_table(props: &UnplacedProps) -> Html {
             { for props.unplaced.iter().map(|u| html! {
                 <tr><td>{match (u.row, u.column) {
                     (Some(r), Some(c)) => text::plan::bang_hang_cot(&r, &c),
-                    _ if u.line == 0 => text::plan::TEXT.to_string(),
+                    _ if u.line == 0 => text::plan::NONE_DASH.to_string(),
                     _ => text::plan::dong(&u.line),
                 }}</td><td>{&u.text}</td><td>{&u.reason}</td></tr>
             }) }

@@ -85,9 +85,9 @@ pub fn province() -> Html {
         let (current, desc) = *sort;
         let mark = if current == key {
             if desc {
-                text::province::TEXT
+                text::province::SORTED_DESC
             } else {
-                text::province::TEXT_2
+                text::province::SORTED_ASC
             }
         } else {
             ""

@@ -217,7 +217,7 @@ fn task_facts(props: &FactsProps) -> Html {
                 <dt>{text::tasks::PHOI_HOP}</dt><dd>{names(&task.coordinating)}</dd>
                 <dt>{text::tasks::SAN_PHAM}</dt><dd>{task.products.join("; ")}</dd>
                 <dt>{text::tasks::THOI_GIAN}</dt><dd>{&task.schedule.raw}
-                    { for task.schedule.milestones.iter().map(|m| html!{ <span class="milestone">{text::tasks::text(&m.due.vi())}</span> }) }
+                    { for task.schedule.milestones.iter().map(|m| html!{ <span class="milestone">{text::tasks::milestone(&m.due.vi())}</span> }) }
                 </dd>
             </dl>
         </>
@@ -248,7 +248,7 @@ fn conflicts(props: &ConflictsProps) -> Html {
                 { for c.values.iter().enumerate().map(|(i, v)| html! {
                     <li>
                         <span class="value">{if v.value.is_empty() { text::tasks::TRONG.to_string() } else { v.value.clone() }}</span>
-                        <span class="by">{v.by.as_ref().map(|b| text::tasks::text_2(&(b.author.as_deref().map_or("?", |a| ws.snap.reporting.name_of(a))), &when(b.time))).unwrap_or_default()}</span>
+                        <span class="by">{v.by.as_ref().map(|b| text::tasks::by_at(&(b.author.as_deref().map_or("?", |a| ws.snap.reporting.name_of(a))), &when(b.time))).unwrap_or_default()}</span>
                         if v.current { <span class="current">{text::tasks::DANG_HIEN_THI}</span> }
                         <button type="button" onclick={pick(c.field.clone(), i)}
                             data-testid={format!("conflict-pick-{}-{}", c.field, i)}>{text::tasks::GIU_GIA_TRI_NAY}</button>

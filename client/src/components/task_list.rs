@@ -217,7 +217,7 @@ fn area_tasks(props: &AreaProps) -> Html {
                         <span class="code">{&r.code}</span>
                         <span class="title">{&r.title}</span>
                         <span class={classes!("part", if r.part == tasks::Part::Lead { "lead" } else { "coord" })}>{r.part.vi()}</span>
-                        <span class="due">{r.deadline.map(|d| d.vi()).unwrap_or_else(|| text::tasks::TEXT.into())}</span>
+                        <span class="due">{r.deadline.map(|d| d.vi()).unwrap_or_else(|| text::tasks::NONE_DASH.into())}</span>
                         <span class="state" data-testid="task-state">{r.label()}</span>
                         <span class="percent">{format!("{}%", r.percent)}</span>
                     </li>

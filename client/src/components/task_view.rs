@@ -118,7 +118,7 @@ pub fn task_view(props: &TaskViewProps) -> Html {
                     { for task.schedule.milestones.iter().map(|m| html!{ <span class="milestone">{text::tasks::han(&m.due.vi())}</span> }) }
                 </dd>
                 if let Some(st) = &st {
-                    <dt>{text::tasks::TINH_TRANG}</dt><dd data-testid="task-state">{text::tasks::text_3(&st.state.vi(), &st.percent)}</dd>
+                    <dt>{text::tasks::TINH_TRANG}</dt><dd data-testid="task-state">{text::tasks::name_percent(&st.state.vi(), &st.percent)}</dd>
                 }
             </dl>
             { office::task_editor(&task.id, props.as_of) }

@@ -33,9 +33,6 @@ pub const GHI_MOI: &str = "ghi mới";
 pub const DA_CO: &str = "đã có";
 pub const TU_CHOI: &str = "từ chối";
 pub const NHAP_GOI_CUA_DON_VI: &str = "Nhập gói của đơn vị: ";
-pub fn text(r: &dyn Display) -> String {
-    format!(" — {r}")
-}
 pub fn tep(arg1: &dyn Display, arg2: &dyn Display, arg3: &dyn Display) -> String {
     format!("Tệp {arg1}: {arg2}{arg3}")
 }
@@ -86,7 +83,7 @@ pub fn con_dang_xuat_se_xoa_chung(what: &dyn Display) -> String {
     format!("Còn {what}. Đăng xuất sẽ xoá chúng khỏi máy này. Tiếp tục?")
 }
 pub const NAM_KE_HOACH: &str = "Năm, kế hoạch";
-/// Why a file of a bundle was refused, after its name.
+/// Why something of a bundle was refused, after its name.
 pub fn reason(r: &str) -> String {
     format!(" — {r}")
 }

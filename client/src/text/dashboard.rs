@@ -7,7 +7,7 @@ use std::fmt::Display;
 pub fn nhiem_vu(arg1: &dyn Display) -> String {
     format!("{arg1} nhiệm vụ")
 }
-pub const TEXT: &str = "—";
+pub const NONE_DASH: &str = "—";
 pub const THU_GON: &str = "Thu gọn";
 pub fn xem_them_nhiem_vu(more: &dyn Display) -> String {
     format!("Xem thêm {more} nhiệm vụ")
@@ -114,7 +114,7 @@ pub const HO_SO_MINH_CHUNG_ZIP: &str = "Hồ sơ minh chứng (ZIP)";
 pub const TEP_BAO_CAO_DO_MAY_CHU: &str =
     "Tệp báo cáo do máy chủ tạo: cần có mạng để tải. Số liệu trên trang vẫn là số liệu đã đồng bộ.";
 pub const THEO_LINH_VUC: &str = "Theo lĩnh vực";
-pub fn text(arg1: &dyn Display, arg2: &dyn Display, arg3: &dyn Display) -> String {
+pub fn done_of_total_rate(arg1: &dyn Display, arg2: &dyn Display, arg3: &dyn Display) -> String {
     format!("{arg1}/{arg2} · {arg3}")
 }
 pub const SO_VOI_NAM_TRUOC: &str = "So với năm trước";
@@ -132,4 +132,4 @@ pub const DON_VI_CHU_TRI_CHUA_BAO: &str = "Đơn vị chủ trì chưa báo cáo
 pub const MOI_DON_VI_CHU_TRI_DA: &str = "Mọi đơn vị chủ trì đã báo cáo.";
 pub const LICH_SU_THAY_DOI: &str = "Lịch sử thay đổi";
 pub const CHUA_CO_THAY_DOI: &str = "Chưa có thay đổi.";
-pub const TEXT_2: &str = " · ";
+pub const DOT_SEPARATOR: &str = " · ";

@@ -100,7 +100,7 @@ pub fn phoi_hop_nhiem_vu(arg1: &dyn Display) -> String {
 pub fn thoi_gian_nhiem_vu(arg1: &dyn Display) -> String {
     format!("Thời gian nhiệm vụ {arg1}")
 }
-pub const TEXT: &str = "—";
+pub const NONE_DASH: &str = "—";
 pub fn phan_chua_xep_duoc(arg1: &dyn Display) -> String {
     format!("Phần chưa xếp được ({arg1})")
 }

@@ -4,8 +4,8 @@
 
 use std::fmt::Display;
 
-pub const TEXT: &str = " ▼";
-pub const TEXT_2: &str = " ▲";
+pub const SORTED_DESC: &str = " ▼";
+pub const SORTED_ASC: &str = " ▲";
 pub const DANG_TAI_TONG_HOP_TOAN_TINH: &str = "Đang tải tổng hợp toàn tỉnh…";
 pub fn tong_hop_toan_tinh_ke_hoach(shown_year: &dyn Display) -> String {
     format!("Tổng hợp toàn tỉnh — kế hoạch năm {shown_year}")

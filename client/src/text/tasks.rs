@@ -34,7 +34,7 @@ pub fn ngay_van_ban_khong_hop_le(date: &dyn Display) -> String {
 }
 pub const DANH_SACH: &str = "← Danh sách";
 pub const SAN_PHAM: &str = "Sản phẩm";
-pub fn text(arg1: &dyn Display) -> String {
+pub fn milestone(arg1: &dyn Display) -> String {
     format!(" · {arg1}")
 }
 pub fn bao_cao(arg1: &dyn Display) -> String {
@@ -49,7 +49,7 @@ pub fn co_thay_doi_dong_thoi(arg1: &dyn Display) -> String {
     format!("Có thay đổi đồng thời — {arg1}")
 }
 pub const TRONG: &str = "(trống)";
-pub fn text_2(arg1: &dyn Display, arg2: &dyn Display) -> String {
+pub fn by_at(arg1: &dyn Display, arg2: &dyn Display) -> String {
     format!("{arg1} — {arg2}")
 }
 pub const DANG_HIEN_THI: &str = "đang hiển thị";
@@ -81,7 +81,7 @@ pub const QUA_HAN: &str = "Quá hạn";
 pub const SAP_DEN_HAN: &str = "Sắp đến hạn";
 pub const CHUA_HOAN_THANH: &str = "Chưa hoàn thành";
 pub const KHONG_CO_NHIEM_VU_PHU_HOP: &str = "Không có nhiệm vụ phù hợp.";
-pub const TEXT: &str = "—";
+pub const NONE_DASH: &str = "—";
 pub const QUAY_LAI: &str = "← Quay lại";
 pub fn dung_thuc_hien_tu_ngay_khong(arg1: &dyn Display) -> String {
     format!("Dừng thực hiện từ ngày {arg1} (không còn tính từ ngày này)")
@@ -90,7 +90,7 @@ pub fn han(arg1: &dyn Display) -> String {
     format!(" · hạn {arg1}")
 }
 pub const TINH_TRANG: &str = "Tình trạng";
-pub fn text_3(arg1: &dyn Display, arg2: &dyn Display) -> String {
+pub fn name_percent(arg1: &dyn Display, arg2: &dyn Display) -> String {
     format!("{arg1} — {arg2}%")
 }
 pub const BAO_CAO_CUA_CAC_DON_VI: &str = "Báo cáo của các đơn vị — kỳ ";

@@ -100,7 +100,7 @@ fn watch_list(props: &WatchProps) -> Html {
                         <button class="link" onclick={open} data-testid={format!("{}-{}", props.id, w.task_id)}>
                             <span class="code">{&w.code}</span>
                             <span class="title">{&w.title}</span>
-                            <span class="due">{w.deadline.map(|d| d.vi()).unwrap_or_else(|| text::dashboard::TEXT.into())}</span>
+                            <span class="due">{w.deadline.map(|d| d.vi()).unwrap_or_else(|| text::dashboard::NONE_DASH.into())}</span>
                             <span class="units">{w.units.join("; ")}</span>
                         </button>
                     </li>

@@ -270,7 +270,7 @@ pub fn charts(props: &ChartsProps) -> Html {
                 <div class="bar-row">
                     <span class="bar-label">{format!("{}. {}", a.number, a.title)}</span>
                     {bar(format!("bar-area-{}", a.number), &a.counts, area_max)}
-                    <span class="bar-n">{text::dashboard::text(&(a.counts.done_on_time + a.counts.done_late), &a.counts.total, &pct(a.counts.completion_rate))}</span>
+                    <span class="bar-n">{text::dashboard::done_of_total_rate(&(a.counts.done_on_time + a.counts.done_late), &a.counts.total, &pct(a.counts.completion_rate))}</span>
                     if let Some(t) = dashboard::previous_year(props.last_year.as_ref(), a.number) {
                         <span class="bar-n previous" title={text::dashboard::SO_VOI_NAM_TRUOC} data-testid={format!("previous-area-{}", a.number)}>{t}</span>
                     }
@@ -283,7 +283,7 @@ pub fn charts(props: &ChartsProps) -> Html {
                 <div class="bar-row">
                     <span class="bar-label">{agency.unit_name_then_now(&u.unit_id, as_of, today)}</span>
                     {bar(format!("bar-unit-{}", u.unit_id), &u.lead, unit_max)}
-                    <span class="bar-n">{text::dashboard::text(&(u.lead.done_on_time + u.lead.done_late), &u.lead.total, &pct(u.lead.completion_rate))}</span>
+                    <span class="bar-n">{text::dashboard::done_of_total_rate(&(u.lead.done_on_time + u.lead.done_late), &u.lead.total, &pct(u.lead.completion_rate))}</span>
                 </div>
             }) }
             </div>
