@@ -17,9 +17,15 @@
 //!   infra::session: samod repo ◄─► infra::socket ◄══ws══► server /sync (session cookie)
 //!   infra::plan_docs ─► Snapshot (once per change) ─► view_model::workspace ─► components
 //! ```
+//!
+//! Beside the flow: [`text`] holds the screens' Vietnamese text, one module per screen group;
+//! [`error::ClientError`] is why an action failed, from `infra` or a view model, shown through
+//! its `Display`.
 
 pub mod components;
+pub mod error;
 pub mod infra;
+pub mod text;
 pub mod view_model;
 
 /// The model's schema version this client was built against.

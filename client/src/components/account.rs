@@ -7,7 +7,10 @@
 
 use yew::prelude::*;
 
+use crate::text;
+
 use super::{office, use_ws, value_of};
+use crate::error::ClientError;
 use crate::infra::accounts;
 use crate::view_model::accounts::{PasswordForm, role_choices};
 
@@ -19,13 +22,13 @@ pub fn account_screen() -> Html {
     let admin = office::BUILT && !role_choices(user.role).is_empty();
     html! {
         <main class="account" data-testid="account">
-            <h2>{"Tài khoản"}</h2>
+            <h2>{text::accounts::TAI_KHOAN}</h2>
             <dl class="who-am-i">
-                <dt>{"Tên đăng nhập"}</dt><dd data-testid="account-username">{&user.username}</dd>
-                <dt>{"Tên hiển thị"}</dt><dd>{&user.display_name}</dd>
-                <dt>{"Vai trò"}</dt><dd>{user.role.label()}</dd>
+                <dt>{text::accounts::TEN_DANG_NHAP}</dt><dd data-testid="account-username">{&user.username}</dd>
+                <dt>{text::accounts::TEN_HIEN_THI}</dt><dd>{&user.display_name}</dd>
+                <dt>{text::accounts::VAI_TRO}</dt><dd>{user.role.label()}</dd>
                 if let Some(unit) = &ws.docs.me.unit {
-                    <dt>{"Đơn vị"}</dt><dd>{&unit.name}</dd>
+                    <dt>{text::accounts::DON_VI}</dt><dd>{&unit.name}</dd>
                 }
             </dl>
             <PasswordChange />
@@ -38,7 +41,7 @@ pub fn account_screen() -> Html {
 #[function_component(PasswordChange)]
 fn password_change() -> Html {
     let form = use_state(PasswordForm::default);
-    let outcome = use_state(|| None::<Result<String, String>>);
+    let outcome = use_state(|| None::<Result<String, ClientError>>);
     let busy = use_state(|| false);
     let field = |f: fn(&mut PasswordForm, String)| {
         let form = form.clone();
@@ -64,29 +67,29 @@ fn password_change() -> Html {
                 if done.is_ok() {
                     form.set(PasswordForm::default());
                 }
-                outcome.set(Some(done.map(|()| {
-                    "Đã đổi mật khẩu. Các phiên đăng nhập khác của bạn đã kết thúc.".to_string()
-                })));
+                outcome.set(Some(
+                    done.map(|()| text::accounts::DA_DOI_MAT_KHAU_CAC_PHIEN.to_string()),
+                ));
             });
         })
     };
     html! {
         <form class="password" onsubmit={on_submit} data-testid="password-form">
-            <h3>{"Đổi mật khẩu"}</h3>
-            <label>{"Mật khẩu hiện tại"}
+            <h3>{text::accounts::DOI_MAT_KHAU}</h3>
+            <label>{text::accounts::MAT_KHAU_HIEN_TAI}
                 <input type="password" autocomplete="current-password" value={form.current.clone()}
                     oninput={field(|f, v| f.current = v)} data-testid="password-current" />
             </label>
-            <label>{"Mật khẩu mới (ít nhất 8 ký tự)"}
+            <label>{text::accounts::MAT_KHAU_MOI_IT_NHAT_8}
                 <input type="password" autocomplete="new-password" value={form.new.clone()}
                     oninput={field(|f, v| f.new = v)} data-testid="password-new" />
             </label>
-            <label>{"Nhập lại mật khẩu mới"}
+            <label>{text::accounts::NHAP_LAI_MAT_KHAU_MOI}
                 <input type="password" autocomplete="new-password" value={form.repeat.clone()}
                     oninput={field(|f, v| f.repeat = v)} data-testid="password-repeat" />
             </label>
             <div class="actions">
-                <button type="submit" disabled={*busy} data-testid="password-submit">{"Đổi mật khẩu"}</button>
+                <button type="submit" disabled={*busy} data-testid="password-submit">{text::accounts::DOI_MAT_KHAU}</button>
             </div>
             {
                 match &*outcome {

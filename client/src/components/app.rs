@@ -7,6 +7,8 @@
 
 use yew::prelude::*;
 
+use crate::text;
+
 use super::workspace::Workspace;
 use crate::infra::{browser, prefs};
 
@@ -21,8 +23,8 @@ pub fn app() -> Html {
         Some(me) => html! { <Workspace {me} {on_logout} /> },
         // Mounted with nobody signed in (the saved user was wiped meanwhile): back to the form.
         None => html! {
-            <p class="loading">{"Chưa đăng nhập — "}
-                <button type="button" class="link" onclick={Callback::from(|_| browser::reload_page())}>{"đăng nhập"}</button>
+            <p class="loading">{text::common::CHUA_DANG_NHAP}
+                <button type="button" class="link" onclick={Callback::from(|_| browser::reload_page())}>{text::common::DANG_NHAP}</button>
             </p>
         },
     }

@@ -8,10 +8,12 @@
 
 use std::rc::Rc;
 
-use wasm_bindgen::JsCast;
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::text;
+
+use crate::error::ClientError;
+use crate::infra::form::FileInput;
 use crate::infra::session::Session;
 use crate::infra::{browser, bundles};
 
@@ -39,11 +41,7 @@ impl PartialEq for BundlePanelProps {
 #[derive(Clone, PartialEq)]
 enum Said {
     Done(String),
-    Failed(String),
-}
-
-fn input_of(e: &Event) -> Option<HtmlInputElement> {
-    e.target()?.dyn_into::<HtmlInputElement>().ok()
+    Failed(ClientError),
 }
 
 /// The panel behind the header's "Gói dữ liệu" button.
@@ -65,13 +63,12 @@ pub fn bundle_panel(props: &BundlePanelProps) -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 let result = bundles::export(&session, everything).await.and_then(|e| {
                     browser::download(&e.name, &e.bytes, bundles::MEDIA_TYPE)?;
-                    Ok(format!(
-                        "Đã xuất {} ({} tài liệu, {} thay đổi, {} tệp minh chứng, {} KB). Mang tệp này đến văn phòng để nhập.",
-                        e.name,
-                        e.documents,
-                        e.changes,
-                        e.files,
-                        e.bytes.len().div_ceil(1024)
+                    Ok(text::common::da_xuat_tai_lieu_thay_doi(
+                        &e.name,
+                        &e.documents,
+                        &e.changes,
+                        &e.files,
+                        &e.bytes.len().div_ceil(1024),
                     ))
                 });
                 said.set(Some(match result {
@@ -84,7 +81,7 @@ pub fn bundle_panel(props: &BundlePanelProps) -> Html {
     let on_starter = {
         let (session, said) = (session.clone(), said.clone());
         Callback::from(move |e: Event| {
-            let Some(input) = input_of(&e) else {
+            let Some(input) = FileInput::of(&e) else {
                 return;
             };
             let (session, said) = (session.clone(), said.clone());
@@ -94,9 +91,7 @@ pub fn bundle_panel(props: &BundlePanelProps) -> Html {
                 };
                 match bundles::load_starter(&session, &bytes).await {
                     Ok(n) => {
-                        said.set(Some(Said::Done(format!(
-                            "Đã nạp {n} tài liệu từ gói khởi tạo; đang mở lại."
-                        ))));
+                        said.set(Some(Said::Done(text::common::da_nap_tai_lieu_tu_goi(&n))));
                         browser::reload_page();
                     }
                     Err(e) => said.set(Some(Said::Failed(e))),
@@ -108,19 +103,19 @@ pub fn bundle_panel(props: &BundlePanelProps) -> Html {
     let unregistered = !bundles::registered();
     html! {
         <>
-            <button class="secondary" onclick={toggle} data-testid="bundle-toggle">{"Gói dữ liệu"}</button>
+            <button class="secondary" onclick={toggle} data-testid="bundle-toggle">{text::common::GOI_DU_LIEU}</button>
             if *open {
                 <section class="bundle-panel" data-testid="bundle-panel">
-                    <h2>{"Gói dữ liệu (khi không có mạng)"}</h2>
+                    <h2>{text::common::GOI_DU_LIEU_KHI_KHONG_CO}</h2>
                     <p>
-                        <button onclick={export(false)} data-testid="bundle-export">{"Xuất gói dữ liệu"}</button>
+                        <button onclick={export(false)} data-testid="bundle-export">{text::common::XUAT_GOI_DU_LIEU}</button>
                         {" "}
-                        <button class="secondary" onclick={export(true)} data-testid="bundle-export-all">{"Xuất toàn bộ"}</button>
+                        <button class="secondary" onclick={export(true)} data-testid="bundle-export-all">{text::common::XUAT_TOAN_BO}</button>
                     </p>
                     if unregistered {
-                        <p class="note" data-testid="bundle-unregistered">{"Máy này chưa đăng ký khoá ký gói với máy chủ: văn phòng chỉ nhập được gói sau khi máy kết nối mạng một lần."}</p>
+                        <p class="note" data-testid="bundle-unregistered">{text::common::MAY_NAY_CHUA_DANG_KY_KHOA}</p>
                     }
-                    <label>{"Nạp gói khởi tạo (thay cho lần đồng bộ đầu): "}
+                    <label>{text::common::NAP_GOI_KHOI_TAO_THAY_CHO}
                         <input type="file" accept=".tiendo" onchange={on_starter} data-testid="bundle-starter" />
                     </label>
                     { office(&me, said.clone(), props.units.clone()) }
@@ -176,7 +171,7 @@ fn office_bundles(props: &OfficeProps) -> Html {
     let on_import = {
         let (report, said) = (report.clone(), props.said.clone());
         Callback::from(move |e: Event| {
-            let Some(input) = input_of(&e) else {
+            let Some(input) = FileInput::of(&e) else {
                 return;
             };
             let (report, said) = (report.clone(), said.clone());
@@ -184,13 +179,12 @@ fn office_bundles(props: &OfficeProps) -> Html {
                 let Some(bytes) = bundles::picked(&input).await else {
                     return;
                 };
-                input.set_value("");
+                input.clear();
                 match bundles::import_at_office(&bytes).await {
                     Ok(r) => {
-                        said.set(Some(Said::Done(format!(
-                            "Đã nhập gói của {}: {}.",
-                            r.author_name,
-                            r.summary()
+                        said.set(Some(Said::Done(text::common::da_nhap_goi_cua(
+                            &r.author_name,
+                            &r.summary(),
                         ))));
                         report.set(Some(r));
                     }
@@ -205,18 +199,13 @@ fn office_bundles(props: &OfficeProps) -> Html {
     let on_unit = {
         let unit = unit.clone();
         Callback::from(move |e: Event| {
-            if let Some(s) = e
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
-            {
-                unit.set(s.value());
-            }
+            unit.set(super::value_of(&e));
         })
     };
     let word = |o: BundleOutcome| match o {
-        BundleOutcome::Applied => "ghi mới",
-        BundleOutcome::Known => "đã có",
-        BundleOutcome::Refused => "từ chối",
+        BundleOutcome::Applied => text::common::GHI_MOI,
+        BundleOutcome::Known => text::common::DA_CO,
+        BundleOutcome::Refused => text::common::TU_CHOI,
     };
     let outcome_key = |o: BundleOutcome| match o {
         BundleOutcome::Applied => "applied",
@@ -225,7 +214,7 @@ fn office_bundles(props: &OfficeProps) -> Html {
     };
     html! {
         <div class="office-bundles">
-            <label>{"Nhập gói của đơn vị: "}
+            <label>{text::common::NHAP_GOI_CUA_DON_VI}
                 <input type="file" accept=".tiendo" onchange={on_import} data-testid="bundle-import" />
             </label>
             if let Some(r) = &*report {
@@ -233,26 +222,25 @@ fn office_bundles(props: &OfficeProps) -> Html {
                     { for r.documents.iter().map(|d| html! {
                         <li data-testid={format!("bundle-doc-{}", d.doc_id)} data-outcome={outcome_key(d.outcome)}>
                             {format!("{}: {}{}", if d.title.is_empty() { &d.doc_id } else { &d.title }, word(d.outcome),
-                                d.reason.as_deref().map(|r| format!(" — {r}")).unwrap_or_default())}
+                                d.reason.as_deref().map(text::common::reason).unwrap_or_default())}
                         </li>
                     }) }
                     { for r.files.iter().map(|f| html! {
                         <li data-testid={format!("bundle-file-{}", f.sha256)} data-outcome={outcome_key(f.outcome)}>
-                            {format!("Tệp {}: {}{}", f.name, word(f.outcome),
-                                f.reason.as_deref().map(|r| format!(" — {r}")).unwrap_or_default())}
+                            {text::common::tep(&f.name, &word(f.outcome), &(f.reason.as_deref().map(text::common::reason).unwrap_or_default()))}
                         </li>
                     }) }
                 </ul>
             }
-            <label>{"Gói khởi tạo cho máy tính bảng mới của đơn vị: "}
-                <select onchange={on_unit} data-testid="bundle-starter-unit" aria-label="Đơn vị nhận gói khởi tạo">
+            <label>{text::common::GOI_KHOI_TAO_CHO_MAY_TINH}
+                <select onchange={on_unit} data-testid="bundle-starter-unit" aria-label={text::common::DON_VI_NHAN_GOI_KHOI_TAO}>
                     { for props.units.iter().map(|(id, title)| html! {
                         <option value={id.clone()} selected={*id == *unit}>{title}</option>
                     }) }
                 </select>
             </label>
             {" "}
-            <a class="button secondary" href={format!("/api/bundles/starter?unit={}", *unit)} download="" data-testid="bundle-starter-link">{"Tải gói khởi tạo"}</a>
+            <a class="button secondary" href={format!("/api/bundles/starter?unit={}", *unit)} download="" data-testid="bundle-starter-link">{text::common::TAI_GOI_KHOI_TAO}</a>
         </div>
     }
 }

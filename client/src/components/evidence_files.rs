@@ -7,12 +7,14 @@
 //! them and never the form around them, whose fields may be half typed.
 
 use tiendo_shared::{EvidenceFile, PeriodKind};
-use wasm_bindgen::JsCast;
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::text;
+
 use super::{FilesRevision, use_ws};
+use crate::error::ClientError;
 use crate::infra::browser::{self, now};
+use crate::infra::form::FileInput;
 
 /// What the file picker offers: the evidence types (PDF, photos, Word, Excel).
 const ACCEPT: &str = "image/*,application/pdf,.pdf,.docx,.xlsx,application/vnd.openxmlformats-officedocument.wordprocessingml.document,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -28,7 +30,7 @@ pub struct EvidenceFilesProps {
     /// The files it names.
     pub files: Vec<EvidenceFile>,
     /// What went wrong (or `None` when all went well), for the form's message.
-    pub on_error: Callback<Option<String>>,
+    pub on_error: Callback<Option<ClientError>>,
 }
 
 /// The files of one evidence item, and the buttons to attach more.
@@ -46,17 +48,11 @@ pub fn evidence_files(props: &EvidenceFilesProps) -> Html {
             props.evidence_id.clone(),
         );
         Callback::from(move |e: Event| {
-            let Some(input) = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-            else {
+            let Some(input) = FileInput::of(&e) else {
                 return;
             };
-            let picked: Vec<web_sys::File> = input
-                .files()
-                .map(|list| (0..list.length()).filter_map(|i| list.get(i)).collect())
-                .unwrap_or_default();
-            input.set_value("");
+            let picked = input.files();
+            input.clear();
             let (docs, session, on_error) = (docs.clone(), session.clone(), on_error.clone());
             let (task_id, evidence_id) = (task_id.clone(), evidence_id.clone());
             wasm_bindgen_futures::spawn_local(async move {
@@ -88,7 +84,7 @@ pub fn evidence_files(props: &EvidenceFilesProps) -> Html {
                         problems.push(e);
                     }
                 }
-                on_error.emit((!problems.is_empty()).then(|| problems.join(" ")));
+                on_error.emit((!problems.is_empty()).then_some(ClientError::Several(problems)));
             });
         })
     };
@@ -126,7 +122,7 @@ pub fn evidence_files(props: &EvidenceFilesProps) -> Html {
                 <span class="size">{format!(" {} KB ", f.size.div_ceil(1024))}</span>
                 <span class="state" data-testid={format!("file-state-{}", f.sha256)}>{state.label()}</span>
                 <button type="button" class="secondary" onclick={detach(f.sha256.clone())}
-                    data-testid={format!("file-remove-{}", f.sha256)}>{"Bỏ tệp"}</button>
+                    data-testid={format!("file-remove-{}", f.sha256)}>{text::tasks::BO_TEP}</button>
             </li>
         }
     };
@@ -137,11 +133,11 @@ pub fn evidence_files(props: &EvidenceFilesProps) -> Html {
                 <ul class="files">{ for props.files.iter().map(row) }</ul>
             }
             <div class="attach">
-                <label class="button secondary">{"Đính kèm tệp"}
+                <label class="button secondary">{text::tasks::DINH_KEM_TEP}
                     <input type="file" multiple=true hidden=true accept={ACCEPT}
                         onchange={attach.clone()} data-testid={format!("evidence-attach-{id}")} />
                 </label>
-                <label class="button secondary">{"Chụp ảnh"}
+                <label class="button secondary">{text::tasks::CHUP_ANH}
                     <input type="file" hidden=true accept="image/*" capture="environment"
                         onchange={attach} data-testid={format!("evidence-photo-{id}")} />
                 </label>
@@ -167,7 +163,7 @@ pub fn device_storage() -> Html {
     match *estimate {
         Some((used, quota)) => html! {
             <p class="storage" data-testid="device-storage">
-                {format!("Bộ nhớ trên máy: {} / {}", megabytes(used), megabytes(quota))}
+                {text::tasks::bo_nho_tren_may(&megabytes(used), &megabytes(quota))}
             </p>
         },
         None => html! {},

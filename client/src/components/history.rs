@@ -8,6 +8,8 @@
 
 use yew::prelude::*;
 
+use crate::text;
+
 use super::use_ws;
 use crate::infra::attested;
 use crate::infra::browser::when;
@@ -57,9 +59,9 @@ pub fn history(props: &HistoryProps) -> Html {
     let shown = rows(&timeline, &ws.docs.me.people, &agency, when);
     html! {
         <>
-            <h3>{"Lịch sử thay đổi"}</h3>
+            <h3>{text::dashboard::LICH_SU_THAY_DOI}</h3>
             <ol class="timeline" data-testid="timeline">
-                if shown.is_empty() { <li class="sub">{"Chưa có thay đổi."}</li> }
+                if shown.is_empty() { <li class="sub">{text::dashboard::CHUA_CO_THAY_DOI}</li> }
                 { for shown.into_iter().map(|r| html! {
                     <li data-testid="timeline-event">
                         <span class="when">{r.when}</span>
@@ -67,7 +69,7 @@ pub fn history(props: &HistoryProps) -> Html {
                         <span class="where">{r.place}</span>
                         <span class="what">{r.what}</span>
                         if !r.notes.is_empty() {
-                            <span class="claim" data-testid="timeline-claim">{r.notes.join(" · ")}</span>
+                            <span class="claim" data-testid="timeline-claim">{r.notes.join(text::dashboard::DOT_SEPARATOR)}</span>
                         }
                     </li>
                 }) }

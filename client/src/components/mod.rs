@@ -12,8 +12,9 @@
 //!
 //! Stage: *UI*. Components read the [`Ws`] context — one plan's [`Snapshot`], read once per
 //! change — and the pure view models; they write through the plan's documents
-//! ([`PlanDocs`]); they never call a browser API themselves (that is `infra`). Elements the tests
-//! rely on carry stable `data-testid`s.
+//! ([`PlanDocs`]); they never call a browser API themselves (that is `infra`; form fields are
+//! read through `infra::form`). Their text comes from `crate::text`. Elements the tests rely on
+//! carry stable `data-testid`s.
 
 pub mod account;
 #[cfg(feature = "office")]
@@ -104,27 +105,9 @@ pub fn use_ws() -> Ws {
     use_context::<Ws>().expect("a screen of the workspace is rendered inside it")
 }
 
-/// The value of the field an event came from: a select, a text area or an input (empty for
-/// anything else). The forms' one way to read what was typed or chosen.
-pub fn value_of(e: &Event) -> String {
-    use wasm_bindgen::JsCast;
-    let t = e.target();
-    if let Some(s) = t
-        .clone()
-        .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
-    {
-        return s.value();
-    }
-    if let Some(a) = t
-        .clone()
-        .and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
-    {
-        return a.value();
-    }
-    t.and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        .map(|i| i.value())
-        .unwrap_or_default()
-}
+/// The value of the field an event came from (the forms' one way to read what was typed or
+/// chosen; it lives in `infra::form` with the other reads of the DOM).
+pub use crate::infra::form::value_of;
 
 /// The units of a task's lead or coordinating list as written, joined.
 pub fn names(list: &[tiendo_shared::Assignee]) -> String {
@@ -152,4 +135,17 @@ pub fn use_summary(ws: &Ws, as_of: Date, period: PeriodKind) -> Rc<Option<Summar
             _ => None,
         },
     )
+}
+
+/// A client error on screen: its message (`Display`), the one the user has always read.
+impl yew::html::IntoPropValue<Html> for &crate::error::ClientError {
+    fn into_prop_value(self) -> Html {
+        Html::from(self.to_string())
+    }
+}
+
+impl yew::html::IntoPropValue<Html> for crate::error::ClientError {
+    fn into_prop_value(self) -> Html {
+        Html::from(self.to_string())
+    }
 }

@@ -9,9 +9,11 @@ use std::collections::BTreeMap;
 
 use tiendo_shared::Agency;
 use tiendo_shared::import::units::{NewUnit, UnitChoice};
-use wasm_bindgen::JsCast;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
+
+use crate::text;
+
+use super::value_of;
 
 #[derive(Properties, PartialEq)]
 pub struct NewUnitsProps {
@@ -84,32 +86,22 @@ pub fn new_units(props: &NewUnitsProps) -> Html {
         let on_select = {
             let pick = pick.clone();
             Callback::from(move |e: Event| {
-                if let Some(s) = e
-                    .target()
-                    .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
-                {
-                    pick.emit((s.value(), day));
-                }
+                pick.emit((value_of(&e), day));
             })
         };
         let on_day = {
             let (value, bad_days, id) = (value.clone(), bad_days.clone(), n.id.clone());
             Callback::from(move |e: Event| {
-                if let Some(i) = e
-                    .target()
-                    .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-                {
-                    let typed = i.value();
-                    let day = typed.trim().parse().ok();
-                    let mut bad = (*bad_days).clone();
-                    if day.is_none() && !typed.trim().is_empty() {
-                        bad.insert(id.clone(), typed);
-                    } else {
-                        bad.remove(&id);
-                    }
-                    bad_days.set(bad);
-                    pick.emit((value.clone(), day));
+                let typed = value_of(&e);
+                let day = typed.trim().parse().ok();
+                let mut bad = (*bad_days).clone();
+                if day.is_none() && !typed.trim().is_empty() {
+                    bad.insert(id.clone(), typed);
+                } else {
+                    bad.remove(&id);
                 }
+                bad_days.set(bad);
+                pick.emit((value.clone(), day));
             })
         };
         let bad_day = bad_days.get(&n.id).cloned();
@@ -135,31 +127,31 @@ pub fn new_units(props: &NewUnitsProps) -> Html {
                 <td class="title">{&n.name}</td>
                 <td>{n.tasks.join(", ")}</td>
                 <td>
-                    <select onchange={on_select} data-testid="new-unit-choice" aria-label={format!("{} là", n.name)}>
-                        <option value="" selected={value.is_empty()}>{"— chọn —"}</option>
-                        <option value="new" selected={value == "new"}>{"Đơn vị mới"}</option>
-                        <optgroup label="Là đơn vị hiện có (cách viết khác)">
+                    <select onchange={on_select} data-testid="new-unit-choice" aria-label={text::plan::la(&n.name)}>
+                        <option value="" selected={value.is_empty()}>{text::plan::CHON}</option>
+                        <option value="new" selected={value == "new"}>{text::plan::DON_VI_MOI}</option>
+                        <optgroup label={text::plan::LA_DON_VI_HIEN_CO_CACH}>
                             { for order.iter().map(|u| { let v = format!("same:{}", u.id); html! {
                                 <option value={v.clone()} selected={value == v}>{&u.name}</option>
                             }}) }
                         </optgroup>
-                        <optgroup label="Đơn vị hiện có đổi tên thành tên này">
+                        <optgroup label={text::plan::DON_VI_HIEN_CO_DOI_TEN}>
                             { for order.iter().map(|u| { let v = format!("renamed:{}", u.id); html! {
-                                <option value={v.clone()} selected={value == v}>{format!("{} → đổi tên", u.name)}</option>
+                                <option value={v.clone()} selected={value == v}>{text::plan::doi_ten(&u.name)}</option>
                             }}) }
                         </optgroup>
                     </select>
                 </td>
                 <td>
                     if dated || value.is_empty() {
-                        <label>{"từ ngày "}
+                        <label>{text::plan::TU_NGAY}
                             <input class="date" inputmode="numeric" placeholder="dd/mm/yyyy"
                                 value={bad_day.clone().or(day.map(|d| d.vi())).unwrap_or_default()}
                                 onchange={on_day} data-testid="new-unit-from" />
                         </label>
                         if let Some(typed) = bad_day {
                             <p class="error" role="alert" data-testid="new-unit-from-error">
-                                {format!("Ngày không hợp lệ: {typed} (ghi theo dd/mm/yyyy)")}</p>
+                                {text::plan::ngay_khong_hop_le_ghi_theo(&typed)}</p>
                         }
                     }
                 </td>
@@ -168,7 +160,7 @@ pub fn new_units(props: &NewUnitsProps) -> Html {
     };
     html! {
         <div class="new-units" data-testid="import-new-units">
-            <h4>{format!("Đơn vị chưa có trong tổ chức ({})", props.units.len())}</h4>
+            <h4>{text::plan::don_vi_chua_co_trong_to(&props.units.len())}</h4>
             <p class="sub">{"Kế hoạch nêu các đơn vị dưới đây mà tổ chức chưa có. Hãy chọn đơn vị tương ứng, \
                 hoặc xác nhận đơn vị mới và ngày bắt đầu tồn tại: đơn vị mới không được tính vào các kỳ trước ngày đó."}</p>
             <div class="scroll">

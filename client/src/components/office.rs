@@ -80,7 +80,7 @@ mod imp {
         html! {
             <>
                 <button class="secondary" onclick={toggle} data-testid="task-edit-toggle">
-                    {if *editing { "Đóng sửa nhiệm vụ" } else { "Sửa nhiệm vụ / dừng thực hiện" }}</button>
+                    {if *editing { crate::text::common::DONG_SUA_NHIEM_VU } else { crate::text::common::SUA_NHIEM_VU_DUNG_THUC_HIEN }}</button>
                 if *editing {
                     <TaskEditor task_id={Some(props.task_id.clone())} area={0} as_of={props.as_of} on_done={done} />
                 }

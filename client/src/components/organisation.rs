@@ -13,7 +13,10 @@ use tiendo_shared::lineage::{AccountFate, ChangeKind};
 use tiendo_shared::{Agency, PeriodKind};
 use yew::prelude::*;
 
+use crate::text;
+
 use super::{use_ws, value_of};
+use crate::error::ClientError;
 use crate::infra::browser;
 use crate::view_model::organisation::{Draft, unit_rows};
 use crate::view_model::tasks;
@@ -23,9 +26,9 @@ use crate::view_model::tasks;
 pub fn organisation() -> Html {
     let ws = use_ws();
     let draft = use_state(Draft::default);
-    let outcome = use_state(|| None::<Result<String, String>>);
+    let outcome = use_state(|| None::<Result<String, ClientError>>);
     let Ok(agency) = &ws.snap.agency else {
-        return html! { <p class="error">{"Chưa đọc được tổ chức."}</p> };
+        return html! { <p class="error">{text::organisation::CHUA_DOC_DUOC_TO_CHUC}</p> };
     };
     let today = browser::today();
     let rows = unit_rows(agency, today);
@@ -51,15 +54,15 @@ pub fn organisation() -> Html {
             if result.is_ok() {
                 draft.set(Draft::default());
             }
-            outcome.set(Some(result.map(|t| format!("Đã ghi: {t}"))));
+            outcome.set(Some(result.map(|t| text::organisation::da_ghi(&t))));
         })
     };
 
     html! {
         <section class="organisation" data-testid="organisation">
-            <h2>{"Tổ chức: "}{&agency.name}</h2>
+            <h2>{text::organisation::TO_CHUC}{&agency.name}</h2>
             <table class="units" data-testid="org-units">
-                <thead><tr><th>{"Đơn vị"}</th><th>{"Tình trạng"}</th><th>{"Thay đổi"}</th></tr></thead>
+                <thead><tr><th>{text::organisation::DON_VI}</th><th>{text::organisation::TINH_TRANG}</th><th>{text::organisation::THAY_DOI}</th></tr></thead>
                 <tbody>
                     { for rows.iter().map(|r| html! {
                         <tr class={classes!((!r.active).then_some("ended"))} data-unit={r.id.clone()}>
@@ -103,7 +106,7 @@ fn form(
     let options = |selected: &str, skip: &str| -> Html {
         html! {
             <>
-                <option value="" selected={selected.is_empty()}>{"— chọn —"}</option>
+                <option value="" selected={selected.is_empty()}>{text::organisation::CHON}</option>
                 { for active.iter().filter(|(id, _)| id != skip).map(|(id, name)| html! {
                     <option value={id.clone()} selected={id == selected}>{name}</option>
                 }) }
@@ -123,6 +126,109 @@ fn form(
         }
         _ => Vec::new(),
     };
+    let kind_value = kind.map(|k| k.as_str()).unwrap_or("");
+    html! {
+        <form class="org-change" onsubmit={on_submit} data-testid="org-form">
+            <h3>{text::organisation::GHI_THAY_DOI_TO_CHUC}</h3>
+            <label>{text::organisation::LOAI_THAY_DOI}
+                <select data-testid="org-kind" onchange={set(|d, v| {
+                    d.kind = v.parse().ok();
+                    d.tasks = BTreeMap::new();
+                    d.accounts = match d.kind {
+                        Some(ChangeKind::Merge) => AccountFate::Move,
+                        Some(ChangeKind::Split | ChangeKind::Retire) => AccountFate::Disable,
+                        _ => AccountFate::Keep,
+                    };
+                })}>
+                    <option value="" selected={kind.is_none()}>{text::organisation::CHON}</option>
+                    { for ChangeKind::ALL.iter().map(|k| html! {
+                        <option value={k.as_str()} selected={k.as_str() == kind_value}>{k.vi()}</option>
+                    }) }
+                </select>
+            </label>
+            if kind == Some(ChangeKind::Establish) {
+                <label>{text::organisation::TEN_DON_VI_MOI}
+                    <input data-testid="org-establish-name" value={draft.names.clone()} onchange={set(|d, v| d.names = v)} />
+                </label>
+            } else {
+                <label>{text::organisation::DON_VI_2}
+                    <select data-testid="org-unit" onchange={set(|d, v| { d.unit = v; d.tasks = BTreeMap::new(); })}>
+                        {options(&draft.unit, "")}
+                    </select>
+                </label>
+            }
+            if matches!(kind, Some(ChangeKind::Merge | ChangeKind::MoveFunction)) {
+                <label>{ if kind == Some(ChangeKind::Merge) { text::organisation::SAP_NHAP_VAO } else { text::organisation::CHUYEN_CHO } }
+                    <select data-testid="org-into" onchange={set(|d, v| d.into = vec![v])}>
+                        {options(draft.into.first().map(String::as_str).unwrap_or(""), &draft.unit)}
+                    </select>
+                </label>
+            }
+            if kind == Some(ChangeKind::Split) {
+                <label>{text::organisation::DON_VI_HIEN_CO_NHAN_MOT}
+                    <input data-testid="org-split-into" value={draft.into.join(", ")}
+                        onchange={set(|d, v| d.into = v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())} />
+                </label>
+                <label>{text::organisation::DON_VI_MOI_MOI_DONG_MOT}
+                    <textarea data-testid="org-new-units" value={draft.names.clone()} onchange={set(|d, v| d.names = v)} />
+                </label>
+            }
+            if kind == Some(ChangeKind::Rename) {
+                <label>{text::organisation::TEN_MOI}
+                    <input data-testid="org-new-name" value={draft.names.clone()} onchange={set(|d, v| d.names = v)} />
+                </label>
+            }
+            if kind == Some(ChangeKind::Split) && !unit_tasks.is_empty() {
+                <fieldset><legend>{text::organisation::NHIEM_VU_GIAO_CHO}</legend>
+                    <SplitTasks tasks={unit_tasks.clone()} agency={Some(agency.clone())} draft={draft.clone()} />
+                </fieldset>
+            }
+            if kind == Some(ChangeKind::MoveFunction) && !unit_tasks.is_empty() {
+                <fieldset><legend>{text::organisation::NHIEM_VU_CHUYEN_DI}</legend>
+                    <MovedTasks tasks={unit_tasks.clone()} draft={draft.clone()} />
+                </fieldset>
+            }
+            <label>{text::organisation::CO_HIEU_LUC_TU_NGAY}
+                <input class="date" inputmode="numeric" placeholder="dd/mm/yyyy" data-testid="org-on" value={draft.on.clone()} onchange={set(|d, v| d.on = v)} />
+            </label>
+            <label>{text::organisation::CAN_CU_SO_QUYET_DINH}
+                <input data-testid="org-basis" value={draft.basis_number.clone()} onchange={set(|d, v| d.basis_number = v)} />
+            </label>
+            <label>{text::organisation::NGAY_QUYET_DINH}
+                <input class="date" inputmode="numeric" placeholder="dd/mm/yyyy" data-testid="org-basis-date" value={draft.basis_date.clone()} onchange={set(|d, v| d.basis_date = v)} />
+            </label>
+            if matches!(kind, Some(ChangeKind::Merge | ChangeKind::Split | ChangeKind::Retire)) {
+                <label>{text::organisation::TAI_KHOAN_CUA_DON_VI}
+                    <select data-testid="org-accounts" onchange={set(|d, v| d.accounts = v.parse().unwrap_or_default())}>
+                        if kind != Some(ChangeKind::Retire) {
+                            <option value="move" selected={draft.accounts == AccountFate::Move}>{text::organisation::CHUYEN_SANG_DON_VI_NHAN}</option>
+                        }
+                        <option value="disable" selected={draft.accounts == AccountFate::Disable}>{text::organisation::KHOA}</option>
+                        if kind == Some(ChangeKind::Retire) {
+                            <option value="keep" selected={draft.accounts == AccountFate::Keep}>{text::organisation::GIU_NGUYEN}</option>
+                        }
+                    </select>
+                </label>
+            }
+            <button type="submit" data-testid="org-submit">{text::organisation::GHI_THAY_DOI}</button>
+        </form>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct TasksProps {
+    /// The unit's tasks: (id, code and title).
+    tasks: Vec<(String, String)>,
+    draft: UseStateHandle<Draft>,
+    /// The agency, for the successors' names (a split only).
+    #[prop_or_default]
+    agency: Option<Agency>,
+}
+
+/// A split: each of the unit's tasks goes to one of the successors (the first by default).
+#[function_component(SplitTasks)]
+fn split_tasks(props: &TasksProps) -> Html {
+    let draft = &props.draft;
     let successors = draft.successors();
     let task_choice = |task_id: String, label: String| -> Html {
         let d = draft.clone();
@@ -134,12 +240,18 @@ fn form(
             x.tasks.insert(id.clone(), v);
             d.set(x);
         });
-        let name_of = |s: &String| agency.unit(s).map_or_else(|| s.clone(), |u| u.name.clone());
+        let name_of = |s: &String| {
+            props
+                .agency
+                .as_ref()
+                .and_then(|a| a.unit(s))
+                .map_or_else(|| s.clone(), |u| u.name.clone())
+        };
         html! {
             <li>
-                <label>{label}{" → "}
+                <label>{label}{text::organisation::ARROW}
                     <select {onchange} data-testid={format!("org-task-{task_id}")}>
-                        <option value="" selected={current.is_empty()}>{"(đơn vị đầu tiên)"}</option>
+                        <option value="" selected={current.is_empty()}>{text::organisation::DON_VI_DAU_TIEN}</option>
                         { for successors.iter().map(|s| html! {
                             <option value={s.clone()} selected={*s == current}>{name_of(s)}</option>
                         }) }
@@ -148,6 +260,15 @@ fn form(
             </li>
         }
     };
+    html! {
+        <ul>{ for props.tasks.iter().map(|(id, label)| task_choice(id.clone(), label.clone())) }</ul>
+    }
+}
+
+/// A function moved: the tasks that go with it.
+#[function_component(MovedTasks)]
+fn moved_tasks(props: &TasksProps) -> Html {
+    let draft = &props.draft;
     let task_check = |task_id: String, label: String| -> Html {
         let d = draft.clone();
         let id = task_id.clone();
@@ -163,91 +284,7 @@ fn form(
             <li><label><input type="checkbox" {checked} {onchange} data-testid={format!("org-move-{task_id}")} />{label}</label></li>
         }
     };
-    let kind_value = kind.map(|k| k.as_str()).unwrap_or("");
     html! {
-        <form class="org-change" onsubmit={on_submit} data-testid="org-form">
-            <h3>{"Ghi thay đổi tổ chức"}</h3>
-            <label>{"Loại thay đổi "}
-                <select data-testid="org-kind" onchange={set(|d, v| {
-                    d.kind = v.parse().ok();
-                    d.tasks = BTreeMap::new();
-                    d.accounts = match d.kind {
-                        Some(ChangeKind::Merge) => AccountFate::Move,
-                        Some(ChangeKind::Split | ChangeKind::Retire) => AccountFate::Disable,
-                        _ => AccountFate::Keep,
-                    };
-                })}>
-                    <option value="" selected={kind.is_none()}>{"— chọn —"}</option>
-                    { for ChangeKind::ALL.iter().map(|k| html! {
-                        <option value={k.as_str()} selected={k.as_str() == kind_value}>{k.vi()}</option>
-                    }) }
-                </select>
-            </label>
-            if kind == Some(ChangeKind::Establish) {
-                <label>{"Tên đơn vị mới "}
-                    <input data-testid="org-establish-name" value={draft.names.clone()} onchange={set(|d, v| d.names = v)} />
-                </label>
-            } else {
-                <label>{"Đơn vị "}
-                    <select data-testid="org-unit" onchange={set(|d, v| { d.unit = v; d.tasks = BTreeMap::new(); })}>
-                        {options(&draft.unit, "")}
-                    </select>
-                </label>
-            }
-            if matches!(kind, Some(ChangeKind::Merge | ChangeKind::MoveFunction)) {
-                <label>{ if kind == Some(ChangeKind::Merge) { "Sáp nhập vào " } else { "Chuyển cho " } }
-                    <select data-testid="org-into" onchange={set(|d, v| d.into = vec![v])}>
-                        {options(draft.into.first().map(String::as_str).unwrap_or(""), &draft.unit)}
-                    </select>
-                </label>
-            }
-            if kind == Some(ChangeKind::Split) {
-                <label>{"Đơn vị hiện có nhận một phần (mã, cách nhau bởi dấu phẩy) "}
-                    <input data-testid="org-split-into" value={draft.into.join(", ")}
-                        onchange={set(|d, v| d.into = v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())} />
-                </label>
-                <label>{"Đơn vị mới (mỗi dòng một tên) "}
-                    <textarea data-testid="org-new-units" value={draft.names.clone()} onchange={set(|d, v| d.names = v)} />
-                </label>
-            }
-            if kind == Some(ChangeKind::Rename) {
-                <label>{"Tên mới "}
-                    <input data-testid="org-new-name" value={draft.names.clone()} onchange={set(|d, v| d.names = v)} />
-                </label>
-            }
-            if kind == Some(ChangeKind::Split) && !unit_tasks.is_empty() {
-                <fieldset><legend>{"Nhiệm vụ giao cho"}</legend>
-                    <ul>{ for unit_tasks.iter().map(|(id, label)| task_choice(id.clone(), label.clone())) }</ul>
-                </fieldset>
-            }
-            if kind == Some(ChangeKind::MoveFunction) && !unit_tasks.is_empty() {
-                <fieldset><legend>{"Nhiệm vụ chuyển đi"}</legend>
-                    <ul>{ for unit_tasks.iter().map(|(id, label)| task_check(id.clone(), label.clone())) }</ul>
-                </fieldset>
-            }
-            <label>{"Có hiệu lực từ ngày "}
-                <input class="date" inputmode="numeric" placeholder="dd/mm/yyyy" data-testid="org-on" value={draft.on.clone()} onchange={set(|d, v| d.on = v)} />
-            </label>
-            <label>{"Căn cứ: số quyết định "}
-                <input data-testid="org-basis" value={draft.basis_number.clone()} onchange={set(|d, v| d.basis_number = v)} />
-            </label>
-            <label>{"Ngày quyết định "}
-                <input class="date" inputmode="numeric" placeholder="dd/mm/yyyy" data-testid="org-basis-date" value={draft.basis_date.clone()} onchange={set(|d, v| d.basis_date = v)} />
-            </label>
-            if matches!(kind, Some(ChangeKind::Merge | ChangeKind::Split | ChangeKind::Retire)) {
-                <label>{"Tài khoản của đơn vị "}
-                    <select data-testid="org-accounts" onchange={set(|d, v| d.accounts = v.parse().unwrap_or_default())}>
-                        if kind != Some(ChangeKind::Retire) {
-                            <option value="move" selected={draft.accounts == AccountFate::Move}>{"Chuyển sang đơn vị nhận"}</option>
-                        }
-                        <option value="disable" selected={draft.accounts == AccountFate::Disable}>{"Khoá"}</option>
-                        if kind == Some(ChangeKind::Retire) {
-                            <option value="keep" selected={draft.accounts == AccountFate::Keep}>{"Giữ nguyên"}</option>
-                        }
-                    </select>
-                </label>
-            }
-            <button type="submit" data-testid="org-submit">{"Ghi thay đổi"}</button>
-        </form>
+        <ul>{ for props.tasks.iter().map(|(id, label)| task_check(id.clone(), label.clone())) }</ul>
     }
 }

@@ -11,6 +11,8 @@ use std::rc::Rc;
 use tiendo_shared::api::Role;
 use yew::prelude::*;
 
+use crate::text;
+
 use super::use_ws;
 use crate::infra::browser::today;
 use crate::view_model::pending::{Item, Kind, PlanView, Who, pending};
@@ -103,13 +105,13 @@ pub fn pending_work() -> Html {
         items.iter().partition(|i| i.kind == Kind::CarriedOver);
     html! {
         <section class="pending" data-testid="pending-work">
-            <h3>{format!("Việc còn tồn đọng ({})", items.len())}</h3>
+            <h3>{text::common::viec_con_ton_dong(&items.len())}</h3>
             if !reports.is_empty() {
                 <ul>{ for reports.into_iter().map(link) }</ul>
             }
             if !carried.is_empty() {
                 <details data-testid="pending-carried-over">
-                    <summary>{format!("Nhiệm vụ năm trước chưa hoàn thành ({})", carried.len())}</summary>
+                    <summary>{text::common::nhiem_vu_nam_truoc_chua_hoan(&carried.len())}</summary>
                     <ul>{ for carried.into_iter().map(link) }</ul>
                 </details>
             }

@@ -3,9 +3,11 @@
 //! Stage: *UI* widget.
 
 use tiendo_shared::PeriodKind;
-use wasm_bindgen::JsCast;
-use web_sys::HtmlSelectElement;
 use yew::prelude::*;
+
+use crate::text;
+
+use super::value_of;
 
 #[derive(Properties, PartialEq)]
 pub struct PeriodSelectProps {
@@ -23,17 +25,13 @@ pub fn period_select(props: &PeriodSelectProps) -> Html {
     let onchange = {
         let cb = props.on_change.clone();
         Callback::from(move |e: Event| {
-            if let Some(p) = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
-                .and_then(|s| s.value().parse::<PeriodKind>().ok())
-            {
+            if let Ok(p) = value_of(&e).parse::<PeriodKind>() {
                 cb.emit(p);
             }
         })
     };
     html! {
-        <select {onchange} data-testid={props.testid} aria-label="Kỳ báo cáo">
+        <select {onchange} data-testid={props.testid} aria-label={text::common::KY_BAO_CAO}>
             { for PeriodKind::ALL.into_iter().map(|p| html! {
                 <option value={p.as_str()} selected={p == props.value}>{p.vi()}</option>
             }) }

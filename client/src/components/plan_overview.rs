@@ -7,6 +7,8 @@
 use tiendo_shared::status;
 use yew::prelude::*;
 
+use crate::text;
+
 use super::task_view::TaskView;
 use super::{names, office, use_ws};
 use crate::infra::browser::today;
@@ -47,19 +49,19 @@ pub fn plan_overview() -> Html {
     html! {
         <main data-testid="plan-overview">
             <h2>{&plan.title}</h2>
-            <p class="sub">{format!("Số {} — {}", plan.number, plan.date.map(|d| d.vi()).unwrap_or_default())}</p>
+            <p class="sub">{text::tasks::so(&plan.number, &(plan.date.map(|d| d.vi()).unwrap_or_default()))}</p>
             { for plan.areas.iter().map(|a| html! {
                 <section class="area" data-testid={format!("plan-area-{}", a.number)}>
                     <h3>{format!("{}. {}", a.number, a.title)}</h3>
                     <table class="plan">
-                        <thead><tr><th>{"Mã"}</th><th>{"Nhiệm vụ"}</th><th>{"Chủ trì"}</th><th>{"Phối hợp"}</th><th>{"Thời gian"}</th></tr></thead>
+                        <thead><tr><th>{text::tasks::MA}</th><th>{text::tasks::NHIEM_VU}</th><th>{text::tasks::CHU_TRI}</th><th>{text::tasks::PHOI_HOP}</th><th>{text::tasks::THOI_GIAN}</th></tr></thead>
                         <tbody>
                         { for a.tasks.iter().map(|t| html! {
                             <tr data-testid={format!("plan-task-{}", t.id)} class={classes!("open", t.retired_on.is_some().then_some("retired"))}
                                 onclick={open_task(t.id.clone())}>
                                 <td>{&t.code}</td>
                                 <td>{&t.title}
-                                    if let Some(r) = t.retired_on { <span class="note">{format!(" (dừng thực hiện từ {})", r.vi())}</span> }
+                                    if let Some(r) = t.retired_on { <span class="note">{text::tasks::dung_thuc_hien_tu(&r.vi())}</span> }
                                 </td>
                                 <td>{names(&t.lead)}</td>
                                 <td>{names(&t.coordinating)}</td><td>{&t.schedule.raw}</td>
@@ -69,7 +71,7 @@ pub fn plan_overview() -> Html {
                     </table>
                     if ws.snap.plan_writable && office::BUILT {
                         <button class="secondary" onclick={add_to(a.number)} data-testid={format!("add-task-{}", a.number)}>
-                            {if *adding == Some(a.number) { "Đóng" } else { "Thêm nhiệm vụ" }}</button>
+                            {if *adding == Some(a.number) { text::tasks::DONG } else { text::tasks::THEM_NHIEM_VU }}</button>
                         if *adding == Some(a.number) {
                             { office::add_task(a.number, as_of, added.clone()) }
                         }

@@ -11,11 +11,14 @@
 use tiendo_shared::PeriodKind;
 use tiendo_shared::province::{AgencyRow, Kind, Rollup, SortKey, view};
 use tiendo_shared::status::{Summary, working_period};
-use wasm_bindgen::JsCast;
-use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use crate::text;
+
+use super::value_of;
+
 use super::period_select::PeriodSelect;
+use crate::error::ClientError;
 use crate::infra::{api, browser};
 
 fn pct(r: f64) -> String {
@@ -52,11 +55,7 @@ pub fn province() -> Html {
     let on_year = {
         let (year, period) = (year.clone(), period.clone());
         Callback::from(move |e: Event| {
-            if let Some(y) = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
-                .and_then(|s| s.value().parse::<i32>().ok())
-            {
+            if let Ok(y) = value_of(&e).parse::<i32>() {
                 year.set(y);
                 period.set(working_period(y, browser::today()));
             }
@@ -77,19 +76,19 @@ pub fn province() -> Html {
     let on_kind = {
         let kind = kind.clone();
         Callback::from(move |e: Event| {
-            if let Some(s) = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
-            {
-                kind.set(Kind::ALL.into_iter().find(|k| k.as_str() == s.value()));
-            }
+            let chosen = value_of(&e);
+            kind.set(Kind::ALL.into_iter().find(|k| k.as_str() == chosen));
         })
     };
     let header = |key: SortKey| {
         let sort = sort.clone();
         let (current, desc) = *sort;
         let mark = if current == key {
-            if desc { " ▼" } else { " ▲" }
+            if desc {
+                text::province::SORTED_DESC
+            } else {
+                text::province::SORTED_ASC
+            }
         } else {
             ""
         };
@@ -110,8 +109,12 @@ pub fn province() -> Html {
     };
     let Some((r, kept)) = &*rollup else {
         return html! {
-            <main class="province" data-testid="province"><p>{"Đang tải tổng hợp toàn tỉnh…"}</p></main>
+            <main class="province" data-testid="province"><p>{text::province::DANG_TAI_TONG_HOP_TOAN_TINH}</p></main>
         };
+    };
+    let on_open = {
+        let open = open.clone();
+        Callback::from(move |a: AgencyRow| open.set(Some(a)))
     };
     let (key, desc) = *sort;
     let rows = view(&r.rows, *kind, key, desc);
@@ -123,63 +126,37 @@ pub fn province() -> Html {
     );
     html! {
         <main class="province" data-testid="province">
-            <h2 data-testid="province-title">{format!("Tổng hợp toàn tỉnh — kế hoạch năm {shown_year}")}</h2>
-            <p class="sub" data-testid="province-computed">{format!("{} cơ quan — tính đến {} — số liệu máy chủ lúc {}{}",
-                r.rows.len(), r.as_of.vi(), browser::when(r.computed_at),
-                if *kept { " (bản lưu trên máy, đang ngoại tuyến)" } else { "" })}</p>
+            <h2 data-testid="province-title">{text::province::tong_hop_toan_tinh_ke_hoach(&shown_year)}</h2>
+            <p class="sub" data-testid="province-computed">{text::province::co_quan_tinh_den_so_lieu(&r.rows.len(), &r.as_of.vi(), &browser::when(r.computed_at), &(if *kept { text::province::BAN_LUU_TREN_MAY_DANG_NGOAI } else { "" }))}</p>
             if let Some(note) = &r.note {
                 <p class="note" data-testid="province-closed">{note}</p>
             }
             <div class="filters">
-                <label>{"Năm "}
-                    <select onchange={on_year} data-testid="province-year" aria-label="Năm kế hoạch">
+                <label>{text::province::NAM}
+                    <select onchange={on_year} data-testid="province-year" aria-label={text::province::NAM_KE_HOACH}>
                         { for years.iter().map(|y| html! {
                             <option value={y.to_string()} selected={*y == *year}>{y.to_string()}</option>
                         }) }
                     </select>
                 </label>
-                <label>{"Kỳ báo cáo "}<PeriodSelect value={*period} testid="province-period" on_change={on_period} /></label>
-                <label>{"Loại cơ quan "}
+                <label>{text::province::KY_BAO_CAO}<PeriodSelect value={*period} testid="province-period" on_change={on_period} /></label>
+                <label>{text::province::LOAI_CO_QUAN}
                     <select onchange={on_kind} data-testid="province-kind">
-                        <option value="" selected={kind.is_none()}>{"Tất cả"}</option>
+                        <option value="" selected={kind.is_none()}>{text::province::TAT_CA}</option>
                         { for Kind::ALL.iter().map(|k| html! { <option value={k.as_str()} selected={*kind == Some(*k)}>{k.vi()}</option> }) }
                     </select>
                 </label>
-                if !*kept { <a class="button" href={download} download="" data-testid="province-download">{"Tải XLSX"}</a> }
+                if !*kept { <a class="button" href={download} download="" data-testid="province-download">{text::province::TAI_XLSX}</a> }
             </div>
             if r.rows.is_empty() {
-                <p class="sub" data-testid="province-empty">{format!("Chưa có cơ quan nào có kế hoạch năm {shown_year}.")}</p>
+                <p class="sub" data-testid="province-empty">{text::province::chua_co_co_quan_nao_co(&shown_year)}</p>
             }
             <div class="table-scroll">
             <table class="plan rollup" data-testid="province-table">
                 <thead><tr>{ for SortKey::ALL.iter().map(|k| header(*k)) }</tr></thead>
                 <tbody>
-                { for rows.iter().map(|a| {
-                    let pick = {
-                        let (open, a) = (open.clone(), a.clone());
-                        Callback::from(move |_| open.set(Some(a.clone())))
-                    };
-                    let (points, max) = a.points();
-                    html! {
-                        <tr class="open" onclick={pick.clone()} data-testid={format!("province-row-{}", a.agency_id)}>
-                            <td class="first"><button class="name" onclick={pick} data-testid={format!("province-open-{}", a.agency_id)}>{&a.agency}</button>
-                                <span class="sub">{format!(" ({})", a.kind.vi())}</span>
-                                if let Some(day) = a.as_of.filter(|d| *d != r.as_of) {
-                                    <div class="sub" data-testid="province-row-as-of">{format!("Tính đến {} (hạn báo cáo của cơ quan)", day.vi())}</div>
-                                }
-                                if let Some(by) = &a.continued_by {
-                                    <div class="sub" data-testid="province-continued">{"Số liệu tính trong: "}{by}</div>
-                                }
-                                { for a.continues.iter().map(|c| html! { <div class="sub" data-testid="province-continues">{c}</div> }) }
-                            </td>
-                            <td>{a.counts.total}</td><td>{a.counts.due}</td><td>{a.counts.done_on_time}</td>
-                            <td>{a.counts.done_late}</td><td>{a.counts.overdue}</td>
-                            <td>{pct(a.counts.completion_rate)}</td><td>{pct(a.counts.due_completion_rate)}</td>
-                            <td>{format!("{} / {}", a.score.points, a.score.max_points)}</td>
-                            <td>{format!("{}/{}", a.reports.on_time, a.reports.expected)}</td>
-                            <td>{format!("{points} / {max}")}</td>
-                        </tr>
-                    }
+                { for rows.iter().map(|a| html! {
+                    <RollupRow row={a.clone()} as_of={r.as_of} on_open={on_open.clone()} />
                 }) }
                 </tbody>
             </table>
@@ -200,7 +177,7 @@ struct AgencyViewProps {
 /// their working.
 #[function_component(AgencyView)]
 fn agency_view(props: &AgencyViewProps) -> Html {
-    let summary = use_state(|| None::<Result<Summary, String>>);
+    let summary = use_state(|| None::<Result<Summary, ClientError>>);
     {
         let summary = summary.clone();
         let (plan_id, period, as_of) = (props.row.plan_id.clone(), props.period, props.as_of);
@@ -218,13 +195,13 @@ fn agency_view(props: &AgencyViewProps) -> Html {
     let a = &props.row;
     html! {
         <main class="detail" data-testid="province-agency">
-            <button class="secondary" onclick={back} data-testid="back">{"← Toàn tỉnh"}</button>
+            <button class="secondary" onclick={back} data-testid="back">{text::province::TOAN_TINH}</button>
             <h2>{&a.agency}</h2>
-            <p class="sub">{&a.plan_title}{a.year.map(|y| format!(" — năm {y}")).unwrap_or_default()}</p>
+            <p class="sub">{&a.plan_title}{a.year.map(|y| text::province::nam(&y)).unwrap_or_default()}</p>
             { for a.continues.iter().map(|c| html! { <p class="sub">{c}</p> }) }
-            <h3>{"Tiêu chí Chỉ số CCHC đo được"}</h3>
+            <h3>{text::province::TIEU_CHI_CHI_SO_CCHC_DO}</h3>
             <table class="plan" data-testid="province-criteria">
-                <thead><tr><th>{"Tiêu chí"}</th><th>{"Điểm"}</th><th>{"Cách tính"}</th></tr></thead>
+                <thead><tr><th>{text::province::TIEU_CHI}</th><th>{text::province::DIEM}</th><th>{text::province::CACH_TINH}</th></tr></thead>
                 <tbody>
                 { for a.criteria.iter().map(|c| html! {
                     <tr><td>{&c.name}</td><td>{format!("{} / {}", c.points, c.max_points)}</td>
@@ -234,13 +211,13 @@ fn agency_view(props: &AgencyViewProps) -> Html {
             </table>
             {
                 match &*summary {
-                    None => html! { <p>{"Đang tải…"}</p> },
+                    None => html! { <p>{text::province::DANG_TAI}</p> },
                     Some(Err(e)) => html! { <p class="error">{e}</p> },
                     Some(Ok(s)) => html! {
                         <>
-                            <h3>{"Theo lĩnh vực"}</h3>
+                            <h3>{text::province::THEO_LINH_VUC}</h3>
                             <table class="counts" data-testid="province-areas">
-                                <thead><tr><th>{"Lĩnh vực"}</th><th>{"Nhiệm vụ"}</th><th>{"Đến hạn"}</th><th>{"Hoàn thành"}</th><th>{"Quá hạn"}</th></tr></thead>
+                                <thead><tr><th>{text::province::LINH_VUC}</th><th>{text::province::NHIEM_VU}</th><th>{text::province::DEN_HAN}</th><th>{text::province::HOAN_THANH}</th><th>{text::province::QUA_HAN}</th></tr></thead>
                                 <tbody>
                                 { for s.by_area.iter().map(|x| html! {
                                     <tr><td>{format!("{}. {}", x.number, x.title)}</td><td>{x.counts.total}</td><td>{x.counts.due}</td>
@@ -248,9 +225,9 @@ fn agency_view(props: &AgencyViewProps) -> Html {
                                 }) }
                                 </tbody>
                             </table>
-                            <h3>{"Theo đơn vị chủ trì"}</h3>
+                            <h3>{text::province::THEO_DON_VI_CHU_TRI}</h3>
                             <table class="counts" data-testid="province-units">
-                                <thead><tr><th>{"Đơn vị"}</th><th>{"Chủ trì"}</th><th>{"Hoàn thành"}</th><th>{"Quá hạn"}</th><th>{"Chưa báo cáo"}</th></tr></thead>
+                                <thead><tr><th>{text::province::DON_VI}</th><th>{text::province::CHU_TRI}</th><th>{text::province::HOAN_THANH}</th><th>{text::province::QUA_HAN}</th><th>{text::province::CHUA_BAO_CAO}</th></tr></thead>
                                 <tbody>
                                 { for s.by_unit.iter().map(|u| html! {
                                     <tr><td>{&u.name}</td><td>{u.lead.total}</td><td>{u.lead.done_on_time + u.lead.done_late}</td>
@@ -263,5 +240,45 @@ fn agency_view(props: &AgencyViewProps) -> Html {
                 }
             }
         </main>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct RowProps {
+    row: AgencyRow,
+    /// The day the roll-up is computed as of (a row computed as of another says so).
+    as_of: tiendo_shared::Date,
+    /// Opens the agency.
+    on_open: Callback<AgencyRow>,
+}
+
+/// One agency's row of the roll-up: its counts, rates, score and reports; a click opens it.
+#[function_component(RollupRow)]
+fn rollup_row(props: &RowProps) -> Html {
+    let a = &props.row;
+    let pick = {
+        let (on_open, a) = (props.on_open.clone(), a.clone());
+        Callback::from(move |_| on_open.emit(a.clone()))
+    };
+    let (points, max) = a.points();
+    html! {
+        <tr class="open" onclick={pick.clone()} data-testid={format!("province-row-{}", a.agency_id)}>
+            <td class="first"><button class="name" onclick={pick} data-testid={format!("province-open-{}", a.agency_id)}>{&a.agency}</button>
+                <span class="sub">{format!(" ({})", a.kind.vi())}</span>
+                if let Some(day) = a.as_of.filter(|d| *d != props.as_of) {
+                    <div class="sub" data-testid="province-row-as-of">{text::province::tinh_den_han_bao_cao_cua(&day.vi())}</div>
+                }
+                if let Some(by) = &a.continued_by {
+                    <div class="sub" data-testid="province-continued">{text::province::SO_LIEU_TINH_TRONG}{by}</div>
+                }
+                { for a.continues.iter().map(|c| html! { <div class="sub" data-testid="province-continues">{c}</div> }) }
+            </td>
+            <td>{a.counts.total}</td><td>{a.counts.due}</td><td>{a.counts.done_on_time}</td>
+            <td>{a.counts.done_late}</td><td>{a.counts.overdue}</td>
+            <td>{pct(a.counts.completion_rate)}</td><td>{pct(a.counts.due_completion_rate)}</td>
+            <td>{format!("{} / {}", a.score.points, a.score.max_points)}</td>
+            <td>{format!("{}/{}", a.reports.on_time, a.reports.expected)}</td>
+            <td>{format!("{points} / {max}")}</td>
+        </tr>
     }
 }

@@ -5,6 +5,8 @@
 
 use yew::prelude::*;
 
+use crate::text;
+
 use crate::view_model::workspace::SyncState;
 
 #[derive(Properties, PartialEq)]
@@ -21,7 +23,7 @@ pub fn sync_indicator(props: &SyncProps) -> Html {
     let Some(s) = props.state else {
         return html! {
             <div class="sync syncing" data-testid="sync-indicator" data-state="starting">
-                <span>{"Đang kết nối…"}</span>
+                <span>{text::common::DANG_KET_NOI}</span>
             </div>
         };
     };
@@ -30,18 +32,18 @@ pub fn sync_indicator(props: &SyncProps) -> Html {
         s.unconfirmed + s.files_pending,
         &props.synced_at,
     ) {
-        (false, _, _) => ("offline", "Ngoại tuyến".to_string()),
-        (true, 0, Some(t)) => ("synced", format!("Đã đồng bộ lúc {t}")),
-        (true, _, _) => ("syncing", "Đang đồng bộ".to_string()),
+        (false, _, _) => ("offline", text::common::NGOAI_TUYEN.to_string()),
+        (true, 0, Some(t)) => ("synced", text::common::da_dong_bo_luc(&t)),
+        (true, _, _) => ("syncing", text::common::DANG_DONG_BO.to_string()),
     };
     html! {
         <div class={classes!("sync", class)} data-testid="sync-indicator" data-state={class}>
             <span>{text}</span>
             if s.unconfirmed > 0 {
-                <span class="pending" data-testid="sync-pending">{format!("{} thay đổi chưa xác nhận", s.unconfirmed)}</span>
+                <span class="pending" data-testid="sync-pending">{text::common::thay_doi_chua_xac_nhan(&s.unconfirmed)}</span>
             }
             if s.files_pending > 0 {
-                <span class="pending" data-testid="files-pending">{format!("{} tệp chưa tải lên", s.files_pending)}</span>
+                <span class="pending" data-testid="files-pending">{text::common::tep_chua_tai_len(&s.files_pending)}</span>
             }
         </div>
     }

@@ -7,6 +7,8 @@
 
 use yew::prelude::*;
 
+use crate::text;
+
 use super::account::AccountScreen;
 use super::plan_overview::PlanOverview;
 use super::task_list::Tasks;
@@ -49,18 +51,18 @@ pub fn screens() -> Html {
         <>
             if ws.snap.newer_version {
                 <div class="update" role="status" data-testid="newer-documents">
-                    {"Có phiên bản mới — "}
+                    {text::common::CO_PHIEN_BAN_MOI}
                     <button type="button" onclick={Callback::from(|_| browser::reload_page())}
-                        data-testid="newer-documents-reload">{"tải lại"}</button>
+                        data-testid="newer-documents-reload">{text::common::TAI_LAI}</button>
                 </div>
             }
             <nav class="tabs">
-                if has_unit { {tab(Tab::Tasks, "Nhiệm vụ của đơn vị", "tab-tasks")} }
-                {tab(Tab::Plan, "Kế hoạch", "tab-plan")}
-                if merged && office::BUILT { {tab(Tab::Summary, "Tổng hợp", "tab-summary")} }
-                if province { {tab(Tab::Province, "Toàn tỉnh", "tab-province")} }
-                if organisation { {tab(Tab::Organisation, "Tổ chức", "tab-organisation")} }
-                {tab(Tab::Account, "Tài khoản", "tab-account")}
+                if has_unit { {tab(Tab::Tasks, text::common::NHIEM_VU_CUA_DON_VI, "tab-tasks")} }
+                {tab(Tab::Plan, text::common::KE_HOACH, "tab-plan")}
+                if merged && office::BUILT { {tab(Tab::Summary, text::common::TONG_HOP, "tab-summary")} }
+                if province { {tab(Tab::Province, text::common::TOAN_TINH, "tab-province")} }
+                if organisation { {tab(Tab::Organisation, text::common::TO_CHUC, "tab-organisation")} }
+                {tab(Tab::Account, text::common::TAI_KHOAN, "tab-account")}
             </nav>
             {
                 match screen {

@@ -8,18 +8,20 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use tiendo_shared::progress::EntryField;
+use tiendo_shared::progress::{EntryField, FieldConflict};
 use tiendo_shared::{Date, PeriodKind, WorkStatus};
-use wasm_bindgen::JsCast;
-use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use crate::text;
+
 use super::evidence_files::{DeviceStorage, EvidenceFiles};
-use super::{names, use_ws};
+use super::{names, use_ws, value_of};
+use crate::error::ClientError;
 use crate::infra::browser::when;
+use crate::infra::form;
 
 /// Applies a form field's value to an entry, or says why the value is refused.
-type ApplyField = dyn Fn(&mut tiendo_shared::Entry, String) -> Result<(), String>;
+type ApplyField = dyn Fn(&mut tiendo_shared::Entry, String) -> Result<(), ClientError>;
 
 #[derive(Properties, PartialEq)]
 pub struct DetailProps {
@@ -34,14 +36,14 @@ pub struct DetailProps {
 /// The unit's report on one task for one period; every change is saved at once.
 #[function_component(TaskDetail)]
 pub fn task_detail(props: &DetailProps) -> Html {
-    let error = use_state(|| None::<String>);
+    let error = use_state(|| None::<ClientError>);
     let ws = use_ws();
     let docs = ws.docs.clone();
     let Ok(plan) = &ws.snap.plan else {
         return html! {};
     };
     let Some((_, task)) = plan.tasks().find(|(_, t)| t.id == props.task_id) else {
-        return html! { <p>{"Không tìm thấy nhiệm vụ."}</p> };
+        return html! { <p>{text::tasks::KHONG_TIM_THAY_NHIEM_VU}</p> };
     };
     let task = task.clone();
     // With what a merged unit passed on to this one (its entry until this unit writes its own).
@@ -62,15 +64,7 @@ pub fn task_detail(props: &DetailProps) -> Html {
     let typing = |field: &str| {
         let (drafts, key) = (drafts.clone(), draft_key(field));
         Callback::from(move |e: InputEvent| {
-            if let Some(value) = e.target().and_then(|t| {
-                t.clone()
-                    .dyn_into::<HtmlInputElement>()
-                    .map(|i| i.value())
-                    .ok()
-                    .or_else(|| t.dyn_into::<HtmlTextAreaElement>().map(|a| a.value()).ok())
-            }) {
-                drafts.borrow_mut().insert(key.clone(), value);
-            }
+            drafts.borrow_mut().insert(key.clone(), value_of(&e));
         })
     };
     let shown = |field: &str, stored: String| {
@@ -86,22 +80,7 @@ pub fn task_detail(props: &DetailProps) -> Html {
         let (drafts, key) = (drafts.clone(), draft_key(field));
         Callback::from(move |e: Event| {
             drafts.borrow_mut().remove(&key);
-            let value = e
-                .target()
-                .and_then(|t| {
-                    t.clone()
-                        .dyn_into::<HtmlInputElement>()
-                        .map(|i| i.value())
-                        .ok()
-                        .or_else(|| {
-                            t.clone()
-                                .dyn_into::<HtmlSelectElement>()
-                                .map(|s| s.value())
-                                .ok()
-                        })
-                        .or_else(|| t.dyn_into::<HtmlTextAreaElement>().map(|s| s.value()).ok())
-                })
-                .unwrap_or_default();
+            let value = value_of(&e);
             let mut failure = None;
             let result = docs.edit_entry(&task_id, period, |entry| {
                 if let Err(e) = apply(entry, value.clone()) {
@@ -111,133 +90,24 @@ pub fn task_detail(props: &DetailProps) -> Html {
             error.set(failure.or(result.err()));
         })
     };
-    let on_status = edit(
-        "status",
-        Rc::new(|e, v| {
-            e.status = v.parse().unwrap_or_default();
-            if e.status == WorkStatus::Done {
-                e.percent = 100;
-            }
-            Ok(())
-        }),
-    );
-    let on_percent = edit(
-        "percent",
-        Rc::new(|e, v| {
-            let n: u8 = v
-                .trim()
-                .parse()
-                .ok()
-                .filter(|n| *n <= 100)
-                .ok_or_else(|| "Tỷ lệ hoàn thành phải là số từ 0 đến 100".to_string())?;
-            e.percent = n;
-            Ok(())
-        }),
-    );
-    let on_result = edit(
-        "result",
-        Rc::new(|e, v| {
-            e.result = v;
-            Ok(())
-        }),
-    );
-    let on_difficulties = edit(
-        "difficulties",
-        Rc::new(|e, v| {
-            e.difficulties = v;
-            Ok(())
-        }),
-    );
-    let on_proposals = edit(
-        "proposals",
-        Rc::new(|e, v| {
-            e.proposals = v;
-            Ok(())
-        }),
-    );
-    let on_completed = edit(
-        "completed",
-        Rc::new(|e, v| {
-            e.completed_on = if v.trim().is_empty() {
-                None
-            } else {
-                Some(v.parse::<Date>().map_err(|_| {
-                    format!("Ngày hoàn thành không hợp lệ: {v} (ghi theo dd/mm/yyyy)")
-                })?)
-            };
-            Ok(())
-        }),
-    );
-    let ev_number = use_node_ref();
-    let ev_date = use_node_ref();
-    let ev_summary = use_node_ref();
-    let add_evidence = {
-        let (docs, error, task_id, period) =
-            (docs.clone(), error.clone(), task.id.clone(), props.period);
-        let (n, d, sm) = (ev_number.clone(), ev_date.clone(), ev_summary.clone());
-        Callback::from(move |_| {
-            let value = |r: &NodeRef| {
-                r.cast::<HtmlInputElement>()
-                    .map(|i| i.value())
-                    .unwrap_or_default()
-            };
-            let (number, date, summary) = (value(&n), value(&d), value(&sm));
-            if number.trim().is_empty() && summary.trim().is_empty() {
-                error.set(Some("Nhập số/ký hiệu hoặc trích yếu của văn bản".into()));
-                return;
-            }
-            let date = if date.trim().is_empty() {
-                None
-            } else {
-                match date.parse::<Date>() {
-                    Ok(d) => Some(d),
-                    Err(_) => {
-                        error.set(Some(format!(
-                            "Ngày văn bản không hợp lệ: {date} (ghi theo dd/mm/yyyy)"
-                        )));
-                        return;
-                    }
-                }
-            };
-            let result = docs.edit_entry(&task_id, period, |entry| {
-                entry.evidence.push(tiendo_shared::Evidence {
-                    id: uuid::Uuid::new_v4().to_string(),
-                    number: number.trim().to_string(),
-                    date,
-                    summary: summary.trim().to_string(),
-                    file: None,
-                    files: Vec::new(),
-                });
-            });
-            error.set(result.err());
-            for r in [&n, &d, &sm] {
-                if let Some(i) = r.cast::<HtmlInputElement>() {
-                    i.set_value("");
-                }
-            }
-        })
-    };
-    let remove_evidence = |id: String| {
-        let (docs, error, task_id, period) =
-            (docs.clone(), error.clone(), task.id.clone(), props.period);
-        Callback::from(move |_| {
-            let result = docs.edit_entry(&task_id, period, |entry| {
-                entry.evidence.retain(|e| e.id != id);
-            });
-            error.set(result.err());
-        })
-    };
+    let on_status = edit("status", Rc::new(apply_status));
+    let on_percent = edit("percent", Rc::new(apply_percent));
+    let on_result = edit("result", text_field(|e| &mut e.result));
+    let on_difficulties = edit("difficulties", text_field(|e| &mut e.difficulties));
+    let on_proposals = edit("proposals", text_field(|e| &mut e.proposals));
+    let on_completed = edit("completed", Rc::new(apply_completed));
     let on_file_error = {
         let error = error.clone();
-        Callback::from(move |e: Option<String>| error.set(e))
+        Callback::from(move |e: Option<ClientError>| error.set(e))
     };
     let conflicts = docs.conflicts(&task.id, props.period);
-    let pick = |field: String, choice: usize| {
+    let on_pick = {
         let (docs, error, task_id, period) =
             (docs.clone(), error.clone(), task.id.clone(), props.period);
-        Callback::from(move |_| error.set(docs.resolve(&task_id, period, &field, choice).err()))
+        Callback::from(move |(field, choice): (String, usize)| {
+            error.set(docs.resolve(&task_id, period, &field, choice).err())
+        })
     };
-    let field_label = |f: &str| EntryField::from_key(f).map_or("", |f| f.label());
     let back = {
         let cb = props.on_back.clone();
         Callback::from(move |_| cb.emit(()))
@@ -245,43 +115,16 @@ pub fn task_detail(props: &DetailProps) -> Html {
     let status_value = entry.status.as_str();
     html! {
         <main class="detail" data-testid="task-detail">
-            <button class="secondary" onclick={back} data-testid="back">{"← Danh sách"}</button>
-            <h2>{format!("{} {}", task.code, task.title)}</h2>
-            <dl>
-                <dt>{"Chủ trì"}</dt><dd>{names(&task.lead)}</dd>
-                <dt>{"Phối hợp"}</dt><dd>{names(&task.coordinating)}</dd>
-                <dt>{"Sản phẩm"}</dt><dd>{task.products.join("; ")}</dd>
-                <dt>{"Thời gian"}</dt><dd>{&task.schedule.raw}
-                    { for task.schedule.milestones.iter().map(|m| html!{ <span class="milestone">{format!(" · {}", m.due.vi())}</span> }) }
-                </dd>
-            </dl>
-            <h3>{format!("Báo cáo {}", props.period.vi())}</h3>
+            <button class="secondary" onclick={back} data-testid="back">{text::tasks::DANH_SACH}</button>
+            <TaskFacts task={task.clone()} />
+            <h3>{text::tasks::bao_cao(&props.period.vi())}</h3>
             if let Some(e) = &*error { <p class="error" role="alert" data-testid="form-error">{e}</p> }
             if let Some(u) = &unreadable {
                 <p class="error" role="alert" data-testid="entry-unreadable">
-                    {format!(
-                        "Báo cáo này có {} không đọc được ({}), nên chưa được tính. Các trường còn lại hiển thị bên dưới; lưu lại một trường để sửa báo cáo cho mọi người.",
-                        u.field.as_deref().map_or_else(|| "dữ liệu".to_string(), tiendo_shared::status::field_vi),
-                        u.reason
-                    )}
+                    {text::tasks::bao_cao_nay_co_khong_doc(&(u.field.as_deref().map_or_else(|| text::tasks::DU_LIEU.to_string(), tiendo_shared::status::field_vi)), &u.reason)}
                 </p>
             }
-            { for conflicts.iter().map(|c| html! {
-                <div class="conflict" role="alert" data-testid={format!("conflict-{}", c.field)}>
-                    <strong>{format!("Có thay đổi đồng thời — {}", field_label(&c.field))}</strong>
-                    <ul>
-                    { for c.values.iter().enumerate().map(|(i, v)| html! {
-                        <li>
-                            <span class="value">{if v.value.is_empty() { "(trống)".to_string() } else { v.value.clone() }}</span>
-                            <span class="by">{v.by.as_ref().map(|b| format!("{} — {}", b.author.as_deref().map_or("?", |a| ws.snap.reporting.name_of(a)), when(b.time))).unwrap_or_default()}</span>
-                            if v.current { <span class="current">{"đang hiển thị"}</span> }
-                            <button type="button" onclick={pick(c.field.clone(), i)}
-                                data-testid={format!("conflict-pick-{}-{}", c.field, i)}>{"Giữ giá trị này"}</button>
-                        </li>
-                    }) }
-                    </ul>
-                </div>
-            }) }
+            <Conflicts {conflicts} {on_pick} />
             <form class="progress" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
                 <label>{EntryField::Status.label()}
                     <select onchange={on_status} data-testid="field-status">
@@ -302,27 +145,8 @@ pub fn task_detail(props: &DetailProps) -> Html {
                 <label>{EntryField::Result.label()}
                     <textarea value={shown("result", entry.result.clone())} oninput={typing("result")} onchange={on_result} data-testid="field-result" />
                 </label>
-                <fieldset class="evidence" data-testid="evidence">
-                    <legend>{"Tài liệu kiểm chứng"}</legend>
-                    <DeviceStorage />
-                    <ul>
-                    { for entry.evidence.iter().map(|ev| html! {
-                        <li data-testid={format!("evidence-{}", ev.id)}>
-                            <span>{format!("{} {} {}", ev.number, ev.date.map(|d| format!("ngày {}", d.vi())).unwrap_or_default(), ev.summary)}</span>
-                            <button type="button" class="secondary" onclick={remove_evidence(ev.id.clone())}
-                                data-testid={format!("evidence-remove-{}", ev.id)}>{"Xoá"}</button>
-                            <EvidenceFiles task_id={task.id.clone()} period={props.period}
-                                evidence_id={ev.id.clone()} files={ev.files.clone()} on_error={on_file_error.clone()} />
-                        </li>
-                    }) }
-                    </ul>
-                    <div class="add">
-                        <input ref={ev_number} placeholder="Số/ký hiệu" data-testid="evidence-number" />
-                        <input ref={ev_date} placeholder="Ngày (dd/mm/yyyy)" data-testid="evidence-date" />
-                        <input ref={ev_summary} placeholder="Trích yếu" data-testid="evidence-summary" />
-                        <button type="button" onclick={add_evidence} data-testid="evidence-add">{"Thêm"}</button>
-                    </div>
-                </fieldset>
+                <EvidenceFieldset task_id={task.id.clone()} period={props.period}
+                    evidence={entry.evidence.clone()} on_error={on_file_error} />
                 <label>{EntryField::Difficulties.label()}
                     <textarea value={shown("difficulties", entry.difficulties.clone())} oninput={typing("difficulties")} onchange={on_difficulties} data-testid="field-difficulties" />
                 </label>
@@ -331,5 +155,208 @@ pub fn task_detail(props: &DetailProps) -> Html {
                 </label>
             </form>
         </main>
+    }
+}
+
+/// A text field of the entry, taken as typed.
+fn text_field(field: fn(&mut tiendo_shared::Entry) -> &mut String) -> Rc<ApplyField> {
+    Rc::new(move |e, v| {
+        *field(e) = v;
+        Ok(())
+    })
+}
+
+/// The status chosen; done means 100 %.
+fn apply_status(e: &mut tiendo_shared::Entry, v: String) -> Result<(), ClientError> {
+    e.status = v.parse().unwrap_or_default();
+    if e.status == WorkStatus::Done {
+        e.percent = 100;
+    }
+    Ok(())
+}
+
+/// The percent typed, 0 to 100.
+fn apply_percent(e: &mut tiendo_shared::Entry, v: String) -> Result<(), ClientError> {
+    let n: u8 = v
+        .trim()
+        .parse()
+        .ok()
+        .filter(|n| *n <= 100)
+        .ok_or_else(|| ClientError::invalid(text::tasks::TY_LE_HOAN_THANH_PHAI_LA))?;
+    e.percent = n;
+    Ok(())
+}
+
+/// The completion date typed (dd/mm/yyyy), or none when emptied.
+fn apply_completed(e: &mut tiendo_shared::Entry, v: String) -> Result<(), ClientError> {
+    e.completed_on = if v.trim().is_empty() {
+        None
+    } else {
+        Some(
+            v.parse::<Date>()
+                .map_err(|_| ClientError::Invalid(text::tasks::ngay_hoan_thanh_khong_hop_le(&v)))?,
+        )
+    };
+    Ok(())
+}
+
+#[derive(Properties, PartialEq)]
+struct FactsProps {
+    task: tiendo_shared::Task,
+}
+
+/// The task as the plan states it: code and title, lead and coordinating units, products, time.
+#[function_component(TaskFacts)]
+fn task_facts(props: &FactsProps) -> Html {
+    let task = &props.task;
+    html! {
+        <>
+            <h2>{format!("{} {}", task.code, task.title)}</h2>
+            <dl>
+                <dt>{text::tasks::CHU_TRI}</dt><dd>{names(&task.lead)}</dd>
+                <dt>{text::tasks::PHOI_HOP}</dt><dd>{names(&task.coordinating)}</dd>
+                <dt>{text::tasks::SAN_PHAM}</dt><dd>{task.products.join("; ")}</dd>
+                <dt>{text::tasks::THOI_GIAN}</dt><dd>{&task.schedule.raw}
+                    { for task.schedule.milestones.iter().map(|m| html!{ <span class="milestone">{text::tasks::milestone(&m.due.vi())}</span> }) }
+                </dd>
+            </dl>
+        </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ConflictsProps {
+    conflicts: Vec<FieldConflict>,
+    /// Keeps value `choice` of `field`.
+    on_pick: Callback<(String, usize)>,
+}
+
+/// The fields two people changed at once, every value with who wrote it, one to keep.
+#[function_component(Conflicts)]
+fn conflicts(props: &ConflictsProps) -> Html {
+    let ws = use_ws();
+    let field_label = |f: &str| EntryField::from_key(f).map_or("", |f| f.label());
+    let pick = |field: String, choice: usize| {
+        let on_pick = props.on_pick.clone();
+        Callback::from(move |_| on_pick.emit((field.clone(), choice)))
+    };
+    html! {
+        { for props.conflicts.iter().map(|c| html! {
+            <div class="conflict" role="alert" data-testid={format!("conflict-{}", c.field)}>
+                <strong>{text::tasks::co_thay_doi_dong_thoi(&field_label(&c.field))}</strong>
+                <ul>
+                { for c.values.iter().enumerate().map(|(i, v)| html! {
+                    <li>
+                        <span class="value">{if v.value.is_empty() { text::tasks::TRONG.to_string() } else { v.value.clone() }}</span>
+                        <span class="by">{v.by.as_ref().map(|b| text::tasks::by_at(&(b.author.as_deref().map_or("?", |a| ws.snap.reporting.name_of(a))), &when(b.time))).unwrap_or_default()}</span>
+                        if v.current { <span class="current">{text::tasks::DANG_HIEN_THI}</span> }
+                        <button type="button" onclick={pick(c.field.clone(), i)}
+                            data-testid={format!("conflict-pick-{}-{}", c.field, i)}>{text::tasks::GIU_GIA_TRI_NAY}</button>
+                    </li>
+                }) }
+                </ul>
+            </div>
+        }) }
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct EvidenceProps {
+    task_id: String,
+    period: PeriodKind,
+    evidence: Vec<tiendo_shared::Evidence>,
+    /// Why an addition, a removal or a file was refused (`None`: it was not).
+    on_error: Callback<Option<ClientError>>,
+}
+
+/// "Tài liệu kiểm chứng": the documents cited with their files, and a row to cite another.
+#[function_component(EvidenceFieldset)]
+fn evidence_fieldset(props: &EvidenceProps) -> Html {
+    let docs = use_ws().docs.clone();
+    let error = props.on_error.clone();
+    let ev_number = use_node_ref();
+    let ev_date = use_node_ref();
+    let ev_summary = use_node_ref();
+    let add_evidence = {
+        let (docs, error, task_id, period) = (
+            docs.clone(),
+            error.clone(),
+            props.task_id.clone(),
+            props.period,
+        );
+        let (n, d, sm) = (ev_number.clone(), ev_date.clone(), ev_summary.clone());
+        Callback::from(move |_| {
+            let (number, date, summary) = (form::value(&n), form::value(&d), form::value(&sm));
+            if number.trim().is_empty() && summary.trim().is_empty() {
+                error.emit(Some(ClientError::invalid(
+                    text::tasks::NHAP_SO_KY_HIEU_HOAC_TRICH,
+                )));
+                return;
+            }
+            let date = if date.trim().is_empty() {
+                None
+            } else {
+                match date.parse::<Date>() {
+                    Ok(d) => Some(d),
+                    Err(_) => {
+                        error.emit(Some(ClientError::Invalid(
+                            text::tasks::ngay_van_ban_khong_hop_le(&date),
+                        )));
+                        return;
+                    }
+                }
+            };
+            let result = docs.edit_entry(&task_id, period, |entry| {
+                entry.evidence.push(tiendo_shared::Evidence {
+                    id: uuid::Uuid::new_v4().to_string(),
+                    number: number.trim().to_string(),
+                    date,
+                    summary: summary.trim().to_string(),
+                    file: None,
+                    files: Vec::new(),
+                });
+            });
+            error.emit(result.err());
+            for r in [&n, &d, &sm] {
+                form::set_value(r, "");
+            }
+        })
+    };
+    let remove_evidence = |id: String| {
+        let (docs, error, task_id, period) = (
+            docs.clone(),
+            error.clone(),
+            props.task_id.clone(),
+            props.period,
+        );
+        Callback::from(move |_| {
+            let result = docs.edit_entry(&task_id, period, |entry| {
+                entry.evidence.retain(|e| e.id != id);
+            });
+            error.emit(result.err());
+        })
+    };
+    html! {
+        <fieldset class="evidence" data-testid="evidence">
+            <legend>{text::tasks::TAI_LIEU_KIEM_CHUNG}</legend>
+            <DeviceStorage />
+            <ul>
+            { for props.evidence.iter().map(|ev| html! {
+                <li data-testid={format!("evidence-{}", ev.id)}>
+                    <span>{format!("{} {} {}", ev.number, ev.date.map(|d| text::tasks::ngay(&d.vi())).unwrap_or_default(), ev.summary)}</span>
+                    <button type="button" class="secondary" onclick={remove_evidence(ev.id.clone())}
+                        data-testid={format!("evidence-remove-{}", ev.id)}>{text::tasks::XOA}</button>
+                    <EvidenceFiles task_id={props.task_id.clone()} period={props.period}
+                        evidence_id={ev.id.clone()} files={ev.files.clone()} on_error={props.on_error.clone()} />
+                </li>
+            }) }
+            </ul>
+            <div class="add">
+                <input ref={ev_number} placeholder={text::tasks::SO_KY_HIEU} data-testid="evidence-number" />
+                <input ref={ev_date} placeholder={text::tasks::NGAY_DD_MM_YYYY} data-testid="evidence-date" />
+                <input ref={ev_summary} placeholder={text::tasks::TRICH_YEU} data-testid="evidence-summary" />
+                <button type="button" onclick={add_evidence} data-testid="evidence-add">{text::tasks::THEM}</button>
+            </div>
+        </fieldset>
     }
 }

@@ -4,9 +4,11 @@
 //! Stage: *UI*, over `view_model::tasks` (memoized per snapshot revision).
 
 use tiendo_shared::{PeriodKind, status};
-use wasm_bindgen::JsCast;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
+
+use crate::text;
+
+use super::value_of;
 
 use super::pending_work::PendingWork;
 use super::period_report::PeriodReport;
@@ -94,7 +96,7 @@ pub fn tasks() -> Html {
         (Err(e), _) | (_, Err(e)) => return html! { <p class="error">{e}</p> },
     };
     let Some(unit_id) = unit.as_deref() else {
-        return html! { <p>{"Tài khoản này không gắn với đơn vị nào."}</p> };
+        return html! { <p>{text::tasks::TAI_KHOAN_NAY_KHONG_GAN_VOI}</p> };
     };
     // The organisation's changes that concern this unit: it was merged, renamed, split, or took
     // over another's work.
@@ -110,34 +112,7 @@ pub fn tasks() -> Html {
         };
         return html! { <TaskDetail task_id={task_id.clone()} {period} on_back={back} /> };
     }
-    let on_query = {
-        let query = query.clone();
-        Callback::from(move |e: InputEvent| {
-            if let Some(i) = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-            {
-                query.set(i.value());
-            }
-        })
-    };
-    let on_filter = {
-        let filter = filter.clone();
-        Callback::from(move |e: Event| {
-            if let Some(s) = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
-            {
-                filter.set(match s.value().as_str() {
-                    "overdue" => Filter::Overdue,
-                    "due_soon" => Filter::DueSoon,
-                    "open" => Filter::Open,
-                    "lead" => Filter::Lead,
-                    _ => Filter::All,
-                });
-            }
-        })
-    };
+
     let on_period = {
         let chosen = chosen.clone();
         Callback::from(move |p: PeriodKind| {
@@ -145,55 +120,110 @@ pub fn tasks() -> Html {
             chosen.set(Some(p));
         })
     };
+    let on_open = {
+        let selected = selected.clone();
+        Callback::from(move |id: String| selected.set(Some(id)))
+    };
     // Searched or filtered, this is not the screen a start shows: it is not kept to be painted.
     let narrowed = !query.is_empty() || *filter != Filter::default();
     html! {
         <main data-start={narrowed.then_some("no")}>
-            <h2>{"Nhiệm vụ của đơn vị"}</h2>
-            <p class="sub">{format!("{} — kỳ báo cáo hiện tại: {} — ngày {}", plan.title, current.vi(), today.vi())}</p>
+            <h2>{text::tasks::NHIEM_VU_CUA_DON_VI}</h2>
+            <p class="sub">{text::tasks::ky_bao_cao_hien_tai_ngay(&plan.title, &current.vi(), &today.vi())}</p>
             {as_of_note(&at, plan, period)}
             <PendingWork />
             { for notices.iter().map(|n| html! { <p class="notice" role="status" data-testid="org-notice">{n}</p> }) }
-            <div class="filters">
-                <label>{"Báo cáo kỳ "}
-                    <PeriodSelect value={period} testid="task-period" on_change={on_period} />
-                </label>
-                <input type="search" placeholder="Tìm theo mã hoặc nội dung" aria-label="Tìm nhiệm vụ" value={(*query).clone()} oninput={on_query} data-testid="task-search" />
-                <select onchange={on_filter} data-testid="task-filter" aria-label="Lọc nhiệm vụ">
-                    { for [(Filter::All, "all", "Tất cả"), (Filter::Overdue, "overdue", "Quá hạn"),
-                           (Filter::DueSoon, "due_soon", "Sắp đến hạn"), (Filter::Open, "open", "Chưa hoàn thành"),
-                           (Filter::Lead, "lead", "Chủ trì")].into_iter().map(|(f, value, label)| html! {
-                        <option {value} selected={*filter == f}>{label}</option>
-                    }) }
-                </select>
-            </div>
+            <TaskFilters {period} {on_period} query={query.clone()} filter={filter.clone()} />
             <PeriodReport {period} />
-            if shown.is_empty() { <p data-testid="no-tasks">{"Không có nhiệm vụ phù hợp."}</p> }
+            if shown.is_empty() { <p data-testid="no-tasks">{text::tasks::KHONG_CO_NHIEM_VU_PHU_HOP}</p> }
             { for shown.iter().map(|g| html! {
-                <section class="area">
-                    <h3>{format!("{}. {}", g.number, g.title)}</h3>
-                    <ul>
-                    { for g.rows.iter().map(|r| {
-                        let open = {
-                            let selected = selected.clone();
-                            let id = r.task_id.clone();
-                            Callback::from(move |_| selected.set(Some(id.clone())))
-                        };
-                        html! {
-                            <li class={classes!("task", format!("state-{:?}", r.state).to_lowercase())}
-                                data-testid={format!("task-row-{}", r.task_id)} onclick={open}>
-                                <span class="code">{&r.code}</span>
-                                <span class="title">{&r.title}</span>
-                                <span class={classes!("part", if r.part == tasks::Part::Lead { "lead" } else { "coord" })}>{r.part.vi()}</span>
-                                <span class="due">{r.deadline.map(|d| d.vi()).unwrap_or_else(|| "—".into())}</span>
-                                <span class="state" data-testid="task-state">{r.label()}</span>
-                                <span class="percent">{format!("{}%", r.percent)}</span>
-                            </li>
-                        }
-                    }) }
-                    </ul>
-                </section>
+                <AreaTasks group={g.clone()} on_open={on_open.clone()} />
             }) }
         </main>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct FiltersProps {
+    period: PeriodKind,
+    on_period: Callback<PeriodKind>,
+    /// What is searched for.
+    query: UseStateHandle<String>,
+    filter: UseStateHandle<Filter>,
+}
+
+/// The period reported on, the search and the filter of the list.
+#[function_component(TaskFilters)]
+fn task_filters(props: &FiltersProps) -> Html {
+    let (query, filter) = (&props.query, &props.filter);
+    let on_query = {
+        let query = query.clone();
+        Callback::from(move |e: InputEvent| {
+            query.set(value_of(&e));
+        })
+    };
+    let on_filter = {
+        let filter = filter.clone();
+        Callback::from(move |e: Event| {
+            filter.set(match value_of(&e).as_str() {
+                "overdue" => Filter::Overdue,
+                "due_soon" => Filter::DueSoon,
+                "open" => Filter::Open,
+                "lead" => Filter::Lead,
+                _ => Filter::All,
+            });
+        })
+    };
+    html! {
+        <div class="filters">
+            <label>{text::tasks::BAO_CAO_KY}
+                <PeriodSelect value={props.period} testid="task-period" on_change={props.on_period.clone()} />
+            </label>
+            <input type="search" placeholder={text::tasks::TIM_THEO_MA_HOAC_NOI_DUNG} aria-label={text::tasks::TIM_NHIEM_VU} value={(**query).clone()} oninput={on_query} data-testid="task-search" />
+            <select onchange={on_filter} data-testid="task-filter" aria-label={text::tasks::LOC_NHIEM_VU}>
+                { for [(Filter::All, "all", text::tasks::TAT_CA), (Filter::Overdue, "overdue", text::tasks::QUA_HAN),
+                       (Filter::DueSoon, "due_soon", text::tasks::SAP_DEN_HAN), (Filter::Open, "open", text::tasks::CHUA_HOAN_THANH),
+                       (Filter::Lead, "lead", text::tasks::CHU_TRI)].into_iter().map(|(f, value, label)| html! {
+                    <option {value} selected={**filter == f}>{label}</option>
+                }) }
+            </select>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct AreaProps {
+    group: tasks::AreaGroup,
+    /// Opens a task's form.
+    on_open: Callback<String>,
+}
+
+/// One area's tasks, a row each: code, title, lead or coordinating, deadline, state, percent.
+#[function_component(AreaTasks)]
+fn area_tasks(props: &AreaProps) -> Html {
+    let g = &props.group;
+    html! {
+        <section class="area">
+            <h3>{format!("{}. {}", g.number, g.title)}</h3>
+            <ul>
+            { for g.rows.iter().map(|r| {
+                let open = {
+                    let (on_open, id) = (props.on_open.clone(), r.task_id.clone());
+                    Callback::from(move |_| on_open.emit(id.clone()))
+                };
+                html! {
+                    <li class={classes!("task", format!("state-{:?}", r.state).to_lowercase())}
+                        data-testid={format!("task-row-{}", r.task_id)} onclick={open}>
+                        <span class="code">{&r.code}</span>
+                        <span class="title">{&r.title}</span>
+                        <span class={classes!("part", if r.part == tasks::Part::Lead { "lead" } else { "coord" })}>{r.part.vi()}</span>
+                        <span class="due">{r.deadline.map(|d| d.vi()).unwrap_or_else(|| text::tasks::NONE_DASH.into())}</span>
+                        <span class="state" data-testid="task-state">{r.label()}</span>
+                        <span class="percent">{format!("{}%", r.percent)}</span>
+                    </li>
+                }
+            }) }
+            </ul>
+        </section>
     }
 }

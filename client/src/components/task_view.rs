@@ -10,6 +10,8 @@ use tiendo_shared::{Date, EvidenceFile, PeriodKind, WorkStatus};
 use crate::view_model::task_reports::report_rows;
 use yew::prelude::*;
 
+use crate::text;
+
 use super::period_select::PeriodSelect;
 use super::year_switcher::as_of_note;
 use super::{names, office, use_summary, use_ws};
@@ -64,7 +66,7 @@ pub fn task_view(props: &TaskViewProps) -> Html {
         (Err(e), _) | (_, Err(e)) => return html! { <p class="error">{e}</p> },
     };
     let Some(task) = plan.task(&props.task_id).cloned() else {
-        return html! { <p>{"Không tìm thấy nhiệm vụ."}</p> };
+        return html! { <p>{text::tasks::KHONG_TIM_THAY_NHIEM_VU}</p> };
     };
     let st = (*summary)
         .as_ref()
@@ -103,49 +105,49 @@ pub fn task_view(props: &TaskViewProps) -> Html {
     };
     html! {
         <main class="detail" data-testid="task-view">
-            <button class="secondary" onclick={back} data-testid="back">{"← Quay lại"}</button>
+            <button class="secondary" onclick={back} data-testid="back">{text::tasks::QUAY_LAI}</button>
             <h2>{format!("{} {}", task.code, task.title)}</h2>
             if let Some(r) = task.retired_on {
-                <p class="retired" data-testid="retired-note">{format!("Dừng thực hiện từ ngày {} (không còn tính từ ngày này)", r.vi())}</p>
+                <p class="retired" data-testid="retired-note">{text::tasks::dung_thuc_hien_tu_ngay_khong(&r.vi())}</p>
             }
             <dl>
-                <dt>{"Chủ trì"}</dt><dd data-testid="task-lead">{names(&task.lead)}</dd>
-                <dt>{"Phối hợp"}</dt><dd>{names(&task.coordinating)}</dd>
-                <dt>{"Sản phẩm"}</dt><dd>{task.products.join("; ")}</dd>
-                <dt>{"Thời gian"}</dt><dd data-testid="task-timeline-text">{&task.schedule.raw}
-                    { for task.schedule.milestones.iter().map(|m| html!{ <span class="milestone">{format!(" · hạn {}", m.due.vi())}</span> }) }
+                <dt>{text::tasks::CHU_TRI}</dt><dd data-testid="task-lead">{names(&task.lead)}</dd>
+                <dt>{text::tasks::PHOI_HOP}</dt><dd>{names(&task.coordinating)}</dd>
+                <dt>{text::tasks::SAN_PHAM}</dt><dd>{task.products.join("; ")}</dd>
+                <dt>{text::tasks::THOI_GIAN}</dt><dd data-testid="task-timeline-text">{&task.schedule.raw}
+                    { for task.schedule.milestones.iter().map(|m| html!{ <span class="milestone">{text::tasks::han(&m.due.vi())}</span> }) }
                 </dd>
                 if let Some(st) = &st {
-                    <dt>{"Tình trạng"}</dt><dd data-testid="task-state">{format!("{} — {}%", st.state.vi(), st.percent)}</dd>
+                    <dt>{text::tasks::TINH_TRANG}</dt><dd data-testid="task-state">{text::tasks::name_percent(&st.state.vi(), &st.percent)}</dd>
                 }
             </dl>
             { office::task_editor(&task.id, props.as_of) }
             <div class="filters">
-                <h3>{"Báo cáo của các đơn vị — kỳ "}</h3>
+                <h3>{text::tasks::BAO_CAO_CUA_CAC_DON_VI}</h3>
                 <PeriodSelect value={*period} testid="task-view-period" on_change={on_period} />
             </div>
             {as_of_note(&at, &plan, *period)}
             <table class="plan" data-testid="unit-reports">
-                <thead><tr><th>{"Đơn vị"}</th><th>{"Tình trạng"}</th><th>{"Tỷ lệ"}</th><th>{"Kết quả"}</th><th>{"Tệp minh chứng"}</th></tr></thead>
+                <thead><tr><th>{text::tasks::DON_VI}</th><th>{text::tasks::TINH_TRANG}</th><th>{text::tasks::TY_LE}</th><th>{text::tasks::KET_QUA}</th><th>{text::tasks::TEP_MINH_CHUNG}</th></tr></thead>
                 <tbody>
                 { for rows.iter().map(|r| html! {
                     <tr data-testid={format!("unit-{}-{}", if r.reported.is_some() { "report" } else { "missing" }, r.unit_id)}
                         class={classes!(r.reported.is_none().then_some("missing"))}>
                         <td>{unit_name(&r.unit_id)}<span class="part">{format!(" ({})", r.part.vi())}</span></td>
                         if let Some(rep) = &r.reported {
-                            <td>{if rep.status == WorkStatus::Done { format!("{}{}", rep.status.vi(), rep.completed_on.map(|d| format!(" ngày {}", d.vi())).unwrap_or_default()) } else { rep.status.vi().to_string() }}</td>
+                            <td>{if rep.status == WorkStatus::Done { format!("{}{}", rep.status.vi(), rep.completed_on.map(|d| text::tasks::ngay_2(&d.vi())).unwrap_or_default()) } else { rep.status.vi().to_string() }}</td>
                             <td>{format!("{}%", rep.percent)}</td>
                             <td>{&rep.result}
                             if let Some(sent) = submitted(&r.unit_id) {
                                 if sent.status != rep.status || sent.percent != rep.percent || sent.result != rep.result {
                                     <p class="submitted" data-testid={format!("unit-submitted-{}", r.unit_id)}>
-                                        {format!("Bản đã gửi: {} — {}% — {}", sent.status.vi(), sent.percent, sent.result)}
+                                        {text::tasks::ban_da_gui(&sent.status.vi(), &sent.percent, &sent.result)}
                                     </p>
                                 }
                             }
                         </td>
                         } else {
-                            <td colspan="3">{"Chưa báo cáo kỳ này"}</td>
+                            <td colspan="3">{text::tasks::CHUA_BAO_CAO_KY_NAY}</td>
                         }
                         <td class="files">{ for r.files.iter().map(file_link) }</td>
                     </tr>
@@ -172,7 +174,7 @@ fn file_link(f: &EvidenceFile) -> Html {
             </a>
             if f.mime == "application/pdf" {
                 <details class="preview">
-                    <summary>{"Xem trước"}</summary>
+                    <summary>{text::tasks::XEM_TRUOC}</summary>
                     <iframe src={href} title={f.name.clone()} loading="lazy" width="320" height="420" />
                 </details>
             }

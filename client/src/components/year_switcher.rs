@@ -7,8 +7,11 @@
 
 use tiendo_shared::status::AsOf;
 use tiendo_shared::{PeriodKind, Plan};
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
+
+use crate::text;
+
+use super::value_of;
 
 use crate::view_model::years::PlanEntry;
 
@@ -37,18 +40,13 @@ pub fn year_switcher(props: &YearSwitcherProps) -> Html {
             let onchange = {
                 let choose = props.on_choose.clone();
                 Callback::from(move |e: Event| {
-                    if let Some(s) = e
-                        .target()
-                        .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
-                    {
-                        choose.emit(s.value());
-                    }
+                    choose.emit(value_of(&e));
                 })
             };
             html! {
                 <label class="year-switcher">
-                    <span class="label">{"Năm, kế hoạch"}</span>
-                    <select {onchange} data-testid="plan-switch" aria-label="Năm, kế hoạch">
+                    <span class="label">{text::common::NAM_KE_HOACH}</span>
+                    <select {onchange} data-testid="plan-switch" aria-label={text::common::NAM_KE_HOACH}>
                         { for entries.iter().map(|e| html! {
                             <option value={e.plan_id.clone()} selected={props.current.as_deref() == Some(e.plan_id.as_str())}
                                 data-year={e.year.map(|y| y.to_string())}>{e.label()}</option>

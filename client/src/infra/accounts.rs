@@ -13,26 +13,29 @@ pub use tiendo_shared::api::{
 };
 
 use super::api::error_text;
+use crate::error::ClientError;
 
-const OFFLINE: &str = "Không kết nối được máy chủ: cần có mạng để quản lý tài khoản.";
+const OFFLINE: ClientError = ClientError::Offline("quản lý tài khoản");
 
-async fn answer<T: DeserializeOwned>(resp: Result<Response, gloo_net::Error>) -> Result<T, String> {
-    let resp = resp.map_err(|_| OFFLINE.to_string())?;
+async fn answer<T: DeserializeOwned>(
+    resp: Result<Response, gloo_net::Error>,
+) -> Result<T, ClientError> {
+    let resp = resp.map_err(|_| OFFLINE)?;
     if resp.ok() {
-        resp.json::<T>().await.map_err(|e| e.to_string())
+        resp.json::<T>().await.map_err(ClientError::http)
     } else {
         Err(error_text(resp).await)
     }
 }
 
 /// Changes the signed-in user's password; the user's other sessions end.
-pub async fn change_password(change: &PasswordChange) -> Result<(), String> {
+pub async fn change_password(change: &PasswordChange) -> Result<(), ClientError> {
     let resp = Request::post("/api/me/password")
         .json(change)
-        .map_err(|e| e.to_string())?
+        .map_err(ClientError::http)?
         .send()
         .await
-        .map_err(|_| OFFLINE.to_string())?;
+        .map_err(|_| OFFLINE)?;
     if resp.ok() {
         Ok(())
     } else {
@@ -41,20 +44,20 @@ pub async fn change_password(change: &PasswordChange) -> Result<(), String> {
 }
 
 /// The accounts the user administers and the latest actions on them.
-pub async fn list() -> Result<AccountsAnswer, String> {
+pub async fn list() -> Result<AccountsAnswer, ClientError> {
     answer(Request::get("/api/accounts").send().await).await
 }
 
 /// Creates an account; its password comes back this once.
-pub async fn create(new: &NewAccount) -> Result<AccountWithPassword, String> {
+pub async fn create(new: &NewAccount) -> Result<AccountWithPassword, ClientError> {
     let request = Request::post("/api/accounts")
         .json(new)
-        .map_err(|e| e.to_string())?;
+        .map_err(ClientError::http)?;
     answer(request.send().await).await
 }
 
 /// Closes (`disable = true`) or reopens an account.
-pub async fn set_disabled(username: &str, disable: bool) -> Result<Account, String> {
+pub async fn set_disabled(username: &str, disable: bool) -> Result<Account, ClientError> {
     let action = if disable { "disable" } else { "enable" };
     answer(
         Request::post(&format!("/api/accounts/{username}/{action}"))
@@ -65,7 +68,7 @@ pub async fn set_disabled(username: &str, disable: bool) -> Result<Account, Stri
 }
 
 /// A new password for an account, shown this once; its sessions end.
-pub async fn reset_password(username: &str) -> Result<AccountWithPassword, String> {
+pub async fn reset_password(username: &str) -> Result<AccountWithPassword, ClientError> {
     answer(
         Request::post(&format!("/api/accounts/{username}/reset-password"))
             .send()
@@ -75,9 +78,9 @@ pub async fn reset_password(username: &str) -> Result<AccountWithPassword, Strin
 }
 
 /// Moves an account to another unit of its agency.
-pub async fn move_to(username: &str, to: &MoveAccount) -> Result<Account, String> {
+pub async fn move_to(username: &str, to: &MoveAccount) -> Result<Account, ClientError> {
     let request = Request::post(&format!("/api/accounts/{username}/move"))
         .json(to)
-        .map_err(|e| e.to_string())?;
+        .map_err(ClientError::http)?;
     answer(request.send().await).await
 }

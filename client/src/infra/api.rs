@@ -11,11 +11,13 @@ pub use tiendo_shared::api::{
     ApiError, DocRef, ImportAnswer, ImportPreview, Me, Person, ReportsAnswer,
 };
 
+use crate::error::ClientError;
+
 /// What an error answer says (its JSON `error`), or its status.
-pub async fn error_text(resp: gloo_net::http::Response) -> String {
+pub async fn error_text(resp: gloo_net::http::Response) -> ClientError {
     match resp.json::<ApiError>().await {
-        Ok(e) => e.error,
-        Err(_) => format!("lỗi {}", resp.status()),
+        Ok(e) => ClientError::Refused(e.error),
+        Err(_) => ClientError::Status(resp.status()),
     }
 }
 
@@ -36,7 +38,7 @@ pub async fn fresh_me() -> Fresh {
         return Fresh::Unknown;
     };
     if resp.status() == 401 {
-        return Fresh::Refused(error_text(resp).await);
+        return Fresh::Refused(error_text(resp).await.to_string());
     }
     if !resp.ok() {
         return Fresh::Unknown;
@@ -49,11 +51,11 @@ pub async fn fresh_me() -> Fresh {
 
 #[cfg(feature = "office")]
 /// Who the session belongs to and what they may open.
-pub async fn me() -> Result<Me, String> {
+pub async fn me() -> Result<Me, ClientError> {
     let resp = Request::get("/api/me")
         .send()
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(ClientError::http)?;
     if resp.ok() {
         // The server's clock, to correct this device's on the reporting steps it takes.
         if let Some(date) = resp.headers().get("date") {
@@ -62,7 +64,7 @@ pub async fn me() -> Result<Me, String> {
                 super::browser::set_clock_skew_ms(js_sys::Date::now() as i64 - server as i64);
             }
         }
-        resp.json::<Me>().await.map_err(|e| e.to_string())
+        resp.json::<Me>().await.map_err(ClientError::http)
     } else {
         Err(error_text(resp).await)
     }
@@ -178,16 +180,16 @@ pub async fn status(
     plan_id: &str,
     period: tiendo_shared::PeriodKind,
     as_of: tiendo_shared::Date,
-) -> Result<tiendo_shared::status::Summary, String> {
+) -> Result<tiendo_shared::status::Summary, ClientError> {
     let resp = Request::get(&format!(
         "/api/plans/{plan_id}/status?period={}&as_of={as_of}",
         period.as_str()
     ))
     .send()
     .await
-    .map_err(|_| "Không kết nối được máy chủ: cần có mạng để xem chi tiết cơ quan.".to_string())?;
+    .map_err(|_| ClientError::Offline("xem chi tiết cơ quan"))?;
     if resp.ok() {
-        resp.json().await.map_err(|e| e.to_string())
+        resp.json().await.map_err(ClientError::http)
     } else {
         Err(error_text(resp).await)
     }
@@ -196,20 +198,18 @@ pub async fn status(
 #[cfg(feature = "office")]
 /// What the server's importer makes of a plan file (.docx, .xlsx, or text the device cannot
 /// read), without saving it.
-pub async fn preview_plan(bytes: &[u8]) -> Result<ImportPreview, String> {
+pub async fn preview_plan(bytes: &[u8]) -> Result<ImportPreview, ClientError> {
     let resp = Request::post("/api/plans/preview")
         .header("Content-Type", "application/octet-stream")
         .body(js_sys::Uint8Array::from(bytes))
-        .map_err(|e| e.to_string())?
+        .map_err(ClientError::http)?
         .send()
         .await
-        .map_err(|_| {
-            "Không kết nối được máy chủ: cần có mạng để đọc tệp .docx, .xlsx.".to_string()
-        })?;
+        .map_err(|_| ClientError::Offline("đọc tệp .docx, .xlsx"))?;
     if resp.ok() {
         resp.json::<ImportPreview>()
             .await
-            .map_err(|e| e.to_string())
+            .map_err(ClientError::http)
     } else {
         Err(error_text(resp).await)
     }
@@ -217,15 +217,15 @@ pub async fn preview_plan(bytes: &[u8]) -> Result<ImportPreview, String> {
 
 #[cfg(feature = "office")]
 /// Saves a plan the office checked (and perhaps corrected) in the preview.
-pub async fn import_draft(draft: &tiendo_shared::Imported) -> Result<ImportAnswer, String> {
+pub async fn import_draft(draft: &tiendo_shared::Imported) -> Result<ImportAnswer, ClientError> {
     let resp = Request::post("/api/plans")
         .json(draft)
-        .map_err(|e| e.to_string())?
+        .map_err(ClientError::http)?
         .send()
         .await
-        .map_err(|_| "Không kết nối được máy chủ: cần có mạng để lưu kế hoạch mới.".to_string())?;
+        .map_err(|_| ClientError::Offline("lưu kế hoạch mới"))?;
     if resp.ok() {
-        resp.json::<ImportAnswer>().await.map_err(|e| e.to_string())
+        resp.json::<ImportAnswer>().await.map_err(ClientError::http)
     } else {
         Err(error_text(resp).await)
     }
@@ -234,15 +234,15 @@ pub async fn import_draft(draft: &tiendo_shared::Imported) -> Result<ImportAnswe
 #[cfg(feature = "office")]
 /// "Lập kế hoạch năm N+1 từ kế hoạch năm N": the server's draft of next year's plan from plan
 /// `plan_id` (`shared::next_year::draft`), not saved.
-pub async fn next_year_draft(plan_id: &str) -> Result<tiendo_shared::next_year::Draft, String> {
+pub async fn next_year_draft(
+    plan_id: &str,
+) -> Result<tiendo_shared::next_year::Draft, ClientError> {
     let resp = Request::get(&format!("/api/plans/{plan_id}/next-year"))
         .send()
         .await
-        .map_err(|_| {
-            "Không kết nối được máy chủ: cần có mạng để lập kế hoạch năm sau.".to_string()
-        })?;
+        .map_err(|_| ClientError::Offline("lập kế hoạch năm sau"))?;
     if resp.ok() {
-        resp.json().await.map_err(|e| e.to_string())
+        resp.json().await.map_err(ClientError::http)
     } else {
         Err(error_text(resp).await)
     }

@@ -5,6 +5,8 @@
 use tiendo_shared::Date;
 use tiendo_shared::doc::UnixTime;
 
+use crate::error::ClientError;
+
 /// Today in Vietnam, by this device's clock.
 pub fn today() -> Date {
     Date::from_unix_millis_vn(js_sys::Date::now() as i64)
@@ -74,11 +76,11 @@ pub fn online() -> bool {
 }
 
 /// The bytes of a file the user picked.
-pub async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, String> {
+pub async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, ClientError> {
     wasm_bindgen_futures::JsFuture::from(file.array_buffer())
         .await
         .map(|b| js_sys::Uint8Array::new(&b).to_vec())
-        .map_err(|_| "Không đọc được tệp.".to_string())
+        .map_err(|_| ClientError::Browser("Không đọc được tệp.".into()))
 }
 
 /// A User Timing mark (`performance.mark`): the stages of a start, which the bench reads
@@ -125,9 +127,9 @@ pub fn open_url(url: &str) {
 
 /// Offers `bytes` to the user as a downloaded file called `name` (works offline: the bytes never
 /// leave the page).
-pub fn download(name: &str, bytes: &[u8], mime: &str) -> Result<(), String> {
+pub fn download(name: &str, bytes: &[u8], mime: &str) -> Result<(), ClientError> {
     use wasm_bindgen::JsCast;
-    let failed = |_| "Trình duyệt không tải được tệp xuống.".to_string();
+    let failed = |_| ClientError::Browser("Trình duyệt không tải được tệp xuống.".into());
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
@@ -136,12 +138,12 @@ pub fn download(name: &str, bytes: &[u8], mime: &str) -> Result<(), String> {
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(failed)?;
     let document = web_sys::window()
         .and_then(|w| w.document())
-        .ok_or("không có trang")?;
+        .ok_or_else(|| ClientError::Browser("không có trang".into()))?;
     let a: web_sys::HtmlElement = document
         .create_element("a")
         .map_err(failed)?
         .dyn_into()
-        .map_err(|_| "không tạo được liên kết".to_string())?;
+        .map_err(|_| ClientError::Browser("không tạo được liên kết".into()))?;
     a.set_attribute("href", &url).map_err(failed)?;
     a.set_attribute("download", name).map_err(failed)?;
     a.click();

@@ -22,6 +22,7 @@ use tiendo_shared::{DocKind, Progress};
 
 use super::session::Session;
 use super::{browser, prefs};
+use crate::error::ClientError;
 
 /// The bundle file's media type.
 pub const MEDIA_TYPE: &str = "application/vnd.tiendo.bundle";
@@ -102,13 +103,13 @@ async fn writable(session: &Session, me: &Me) -> Vec<(String, DocKind, samod::Do
 /// "Xuất gói dữ liệu": the changes of the documents the user may write that the server has not
 /// confirmed (`everything`: all of them, whole), and the evidence files they name that this
 /// device holds, sealed with the device key.
-pub async fn export(session: &Session, everything: bool) -> Result<Exported, String> {
+pub async fn export(session: &Session, everything: bool) -> Result<Exported, ClientError> {
     let me = session.me();
     let mut documents = Vec::new();
     let mut changes = 0;
     let mut named: Vec<String> = Vec::new();
     for (doc_id, kind, handle) in writable(session, &me).await {
-        let id = DocumentId::from_str(&doc_id).map_err(|e| e.to_string())?;
+        let id = DocumentId::from_str(&doc_id).map_err(ClientError::document)?;
         let confirmed = prefs::confirmed_heads(&id);
         let (data, heads, deps, new, files) = handle.with_document(|d| {
             let known: Vec<ChangeHash> = if everything {
@@ -160,10 +161,10 @@ pub async fn export(session: &Session, everything: bool) -> Result<Exported, Str
         });
     }
     if documents.is_empty() {
-        return Err(
+        return Err(ClientError::Rejected(
             "Máy chủ đã xác nhận mọi thay đổi của máy này; không có gì để xuất. Chọn \"Xuất toàn bộ\" nếu vẫn cần gói."
                 .into(),
-        );
+        ));
     }
     named.sort();
     named.dedup();
@@ -226,31 +227,33 @@ fn names(d: &automerge::Automerge, kind: DocKind) -> Vec<String> {
 /// it for this unit, and stores each document the user may open where samod finds it (as the
 /// sign-in's bootstrap does). The page is then reloaded to open them; sync brings only what
 /// changed since. Returns how many documents were stored.
-pub async fn load_starter(session: &Session, bytes: &[u8]) -> Result<usize, String> {
+pub async fn load_starter(session: &Session, bytes: &[u8]) -> Result<usize, ClientError> {
     let me = session.me();
-    let opened = bundle::open(bytes).map_err(|e| e.to_string())?;
+    let opened = bundle::open(bytes).map_err(|e| ClientError::Rejected(e.to_string()))?;
     if opened.manifest.kind != Kind::Starter {
-        return Err(
+        return Err(ClientError::Rejected(
             "Đây là gói dữ liệu của đơn vị (để văn phòng nhập), không phải gói khởi tạo.".into(),
-        );
+        ));
     }
     let signer = bundle::hex(&opened.key);
     match &me.bundle_key {
         None => {
-            return Err(
+            return Err(ClientError::Rejected(
                 "Máy chưa biết khoá của máy chủ: đăng nhập lại khi có mạng rồi nạp gói.".into(),
-            );
+            ));
         }
         Some(k) if *k != signer => {
-            return Err("Gói khởi tạo không do máy chủ này lập; không nạp.".into());
+            return Err(ClientError::Rejected(
+                "Gói khởi tạo không do máy chủ này lập; không nạp.".into(),
+            ));
         }
         Some(_) => {}
     }
     if me.user.unit_id.is_some() && opened.manifest.author.unit_id != me.user.unit_id {
-        return Err(format!(
+        return Err(ClientError::Rejected(format!(
             "Gói khởi tạo của đơn vị {}, không phải đơn vị của tài khoản này.",
             opened.manifest.author.unit_id.unwrap_or_default()
-        ));
+        )));
     }
     let mut stored = 0;
     for (entry, data) in opened.manifest.documents.iter().zip(&opened.documents) {
@@ -266,34 +269,38 @@ pub async fn load_starter(session: &Session, bytes: &[u8]) -> Result<usize, Stri
         session
             .store_chunk(&key.to_string(), data)
             .await
-            .map_err(|e| format!("Không lưu được trên máy: {e}"))?;
+            .map_err(|e| ClientError::Storage(format!("Không lưu được trên máy: {e}")))?;
         stored += 1;
     }
     if stored == 0 {
-        return Err("Gói khởi tạo không có tài liệu nào của tài khoản này.".into());
+        return Err(ClientError::Rejected(
+            "Gói khởi tạo không có tài liệu nào của tài khoản này.".into(),
+        ));
     }
     Ok(stored)
 }
 
 /// The file picked in an `<input type=file>`: its bytes.
-pub async fn picked(input: &web_sys::HtmlInputElement) -> Option<Vec<u8>> {
-    let file = input.files()?.get(0)?;
+pub async fn picked(input: &super::form::FileInput) -> Option<Vec<u8>> {
+    let file = input.files().into_iter().next()?;
     browser::read_file(&file).await.ok()
 }
 
 #[cfg(feature = "office")]
 /// The office uploads a unit's bundle; the server's report of what it applied.
-pub async fn import_at_office(bytes: &[u8]) -> Result<tiendo_shared::api::BundleReport, String> {
+pub async fn import_at_office(
+    bytes: &[u8],
+) -> Result<tiendo_shared::api::BundleReport, ClientError> {
     let body = js_sys::Uint8Array::from(bytes);
     let resp = gloo_net::http::Request::post("/api/bundles")
         .header("Content-Type", MEDIA_TYPE)
         .body(body)
-        .map_err(|e| e.to_string())?
+        .map_err(ClientError::http)?
         .send()
         .await
-        .map_err(|_| "Không gửi được gói: cần kết nối mạng.".to_string())?;
+        .map_err(|_| ClientError::Http("Không gửi được gói: cần kết nối mạng.".into()))?;
     if resp.ok() {
-        resp.json().await.map_err(|e| e.to_string())
+        resp.json().await.map_err(ClientError::http)
     } else {
         Err(super::api::error_text(resp).await)
     }

@@ -13,6 +13,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use super::storage::IdbStorage;
+use crate::error::ClientError;
 use crate::view_model::files::{FileState, to_drop};
 
 /// The largest file kept and uploaded (the server's default limit).
@@ -97,18 +98,18 @@ fn kept_of(sha256: &str, r: &JsValue) -> Kept {
 }
 
 /// SHA-256 of `bytes` by the browser (`crypto.subtle`), lower-case hex.
-async fn sha256(bytes: &[u8]) -> Result<String, String> {
+async fn sha256(bytes: &[u8]) -> Result<String, ClientError> {
     let subtle = web_sys::window()
         .and_then(|w| w.crypto().ok())
         .map(|c| c.subtle())
-        .ok_or("trình duyệt không tính được SHA-256")?;
+        .ok_or_else(|| ClientError::Browser("trình duyệt không tính được SHA-256".into()))?;
     let data = Uint8Array::from(bytes);
     let promise = subtle
         .digest_with_str_and_buffer_source("SHA-256", &data)
-        .map_err(|_| "không tính được SHA-256")?;
+        .map_err(|_| ClientError::Browser("không tính được SHA-256".into()))?;
     let digest = JsFuture::from(promise)
         .await
-        .map_err(|_| "không tính được SHA-256")?;
+        .map_err(|_| ClientError::Browser("không tính được SHA-256".into()))?;
     Ok(Uint8Array::new(&digest)
         .to_vec()
         .iter()
@@ -118,7 +119,7 @@ async fn sha256(bytes: &[u8]) -> Result<String, String> {
 
 /// The bytes of a picked file, photos redrawn smaller (long side [`PHOTO_LONG_SIDE`], JPEG at
 /// [`PHOTO_QUALITY`]): what is kept and uploaded, with its type and name.
-pub async fn prepare(file: &web_sys::File) -> Result<(Vec<u8>, String, String), String> {
+pub async fn prepare(file: &web_sys::File) -> Result<(Vec<u8>, String, String), ClientError> {
     let (mime, name) = (file.type_(), file.name());
     if mime.starts_with("image/")
         && let Ok(Some(bytes)) = redraw(file).await
@@ -177,19 +178,19 @@ pub async fn keep(
     bytes: Vec<u8>,
     mime: &str,
     name: &str,
-) -> Result<Kept, String> {
+) -> Result<Kept, ClientError> {
     if bytes.len() > MAX_BYTES {
-        return Err(format!(
+        return Err(ClientError::Rejected(format!(
             "Tệp {name} lớn {} MB, quá giới hạn {} MB.",
             bytes.len().div_ceil(1024 * 1024),
             MAX_BYTES / (1024 * 1024)
-        ));
+        )));
     }
     tiendo_shared::files::check(
         mime,
         &bytes[..bytes.len().min(tiendo_shared::files::SNIFF_BYTES)],
     )
-    .map_err(|why| format!("Tệp {name}: {why}."))?;
+    .map_err(|why| ClientError::Rejected(format!("Tệp {name}: {why}.")))?;
     let sha = sha256(&bytes).await?;
     if let Ok(Some(existing)) = storage.file(&sha).await {
         return Ok(kept_of(&sha, &existing));
@@ -203,7 +204,9 @@ pub async fn keep(
         location: None,
         refused: None,
     };
-    let failed = |e: super::storage::StorageError| format!("Không lưu được tệp trên máy: {e}");
+    let failed = |e: super::storage::StorageError| {
+        ClientError::Storage(format!("Không lưu được tệp trên máy: {e}"))
+    };
     storage
         .put_file_bytes(&sha, &Uint8Array::from(bytes.as_slice()).into())
         .await

@@ -19,6 +19,7 @@ pub mod bootstrap;
 pub mod browser;
 pub mod bundles;
 pub mod files;
+pub mod form;
 pub mod notify;
 pub mod pending;
 pub mod plan_docs;

@@ -20,6 +20,7 @@ use super::browser::now;
 use super::pending::edit_own;
 use super::session::Session;
 use super::tasks::Tasks;
+use crate::error::ClientError;
 use crate::view_model::reporting::Reporting;
 use crate::view_model::workspace::Snapshot;
 
@@ -48,9 +49,11 @@ pub struct PlanDocs {
 
 impl PlanDocs {
     /// Opens the user's documents of plan `plan_id` (falling back to the user's first plan).
-    pub(super) async fn open(session: &Session, plan_id: &str) -> Result<PlanDocs, String> {
+    pub(super) async fn open(session: &Session, plan_id: &str) -> Result<PlanDocs, ClientError> {
         let me = &session.me();
-        let wanted = me.plan_documents(plan_id)?;
+        let wanted = me
+            .plan_documents(plan_id)
+            .map_err(|e| ClientError::Document(e.into()))?;
         let plan_key = wanted.plan.plan_id.clone().unwrap_or_default();
         let plan_writable = me.may_write(&wanted.plan.doc_id);
         // Asked for together: on a first visit each one is a round trip to the server, and on a
@@ -126,9 +129,11 @@ impl PlanDocs {
         op: &tiendo_shared::lineage::Operation,
         on: tiendo_shared::Date,
         basis: tiendo_shared::lineage::Basis,
-    ) -> Result<tiendo_shared::lineage::OrgChange, String> {
+    ) -> Result<tiendo_shared::lineage::OrgChange, ClientError> {
         if !self.org_writable() {
-            return Err("tài khoản này không được thay đổi tổ chức".into());
+            return Err(ClientError::NotAllowed(
+                "tài khoản này không được thay đổi tổ chức".into(),
+            ));
         }
         let agency = self
             .me
@@ -136,7 +141,7 @@ impl PlanDocs {
             .agency_id
             .clone()
             .or_else(|| self.agency().ok().map(|a| a.id))
-            .ok_or("không rõ cơ quan")?;
+            .ok_or_else(|| ClientError::Document("không rõ cơ quan".into()))?;
         let at = js_sys::Date::now() as i64;
         let by = self.me.user.username.clone();
         let rec = tiendo_shared::lineage::Recorded {
@@ -151,7 +156,7 @@ impl PlanDocs {
         edit_own(&self.org, |d| {
             tiendo_shared::lineage::record(d, &agency, op, on, basis, &rec)
         })
-        .map_err(|e| e.to_string())
+        .map_err(ClientError::document)
     }
 
     /// Everything the screens read, read once.
@@ -159,7 +164,7 @@ impl PlanDocs {
         let plan = self
             .plan
             .with_document(|d| doc::read::<Plan, _>(d))
-            .map_err(|e| e.to_string());
+            .map_err(ClientError::document);
         let agency = self.agency();
         let progress = self.progress.as_ref().and_then(|h| self.read_progress(h));
         let mut all_progress = Vec::new();
@@ -255,7 +260,7 @@ impl PlanDocs {
         action: workflow::Action,
         on: Option<String>,
         note: String,
-    ) -> Result<(), String> {
+    ) -> Result<(), ClientError> {
         let at = js_sys::Date::now() as i64;
         let user = &self.me.user;
         let step = workflow::Step {
@@ -274,15 +279,13 @@ impl PlanDocs {
             note,
         };
         if !workflow::may_take(user.role, action) {
-            return Err(format!(
+            return Err(ClientError::NotAllowed(format!(
                 "tài khoản này không được {}",
                 action.vi().to_lowercase()
-            ));
+            )));
         }
         if action.by_office() {
-            if !self.plan_writable {
-                return Err("tài khoản này không ghi được kế hoạch".into());
-            }
+            self.may_write_plan()?;
             // The office's step names the heads of the submission it decides on.
             let mut step = step;
             step.heads = self
@@ -294,12 +297,9 @@ impl PlanDocs {
             return edit_own(&self.plan, |d| {
                 workflow::take_office_step(d, unit, period, &step)
             })
-            .map_err(|e| e.to_string());
+            .map_err(ClientError::document);
         }
-        let handle = self
-            .progress
-            .as_ref()
-            .ok_or("tài khoản không gắn với đơn vị")?;
+        let handle = self.own_progress()?;
         let mut step = step;
         if matches!(
             action,
@@ -310,7 +310,7 @@ impl PlanDocs {
         edit_own(handle, |d| {
             workflow::take_unit_step(d, period, step).map(|_| ())
         })
-        .map_err(|e| e.to_string())
+        .map_err(ClientError::document)
     }
 
     #[cfg(feature = "office")]
@@ -319,15 +319,13 @@ impl PlanDocs {
         &self,
         period: tiendo_shared::PeriodKind,
         texts: &tiendo_shared::report::PartTexts,
-    ) -> Result<(), String> {
-        if !self.plan_writable {
-            return Err("tài khoản này không ghi được kế hoạch".into());
-        }
+    ) -> Result<(), ClientError> {
+        self.may_write_plan()?;
         let author = self.me.user.username.clone();
         edit_own(&self.plan, |d| {
             tiendo_shared::report::texts::write(d, &author, now(), period, texts)
         })
-        .map_err(|e| e.to_string())
+        .map_err(ClientError::document)
     }
 
     #[cfg(feature = "office")]
@@ -336,15 +334,13 @@ impl PlanDocs {
         &self,
         period: tiendo_shared::PeriodKind,
         set: &workflow::Configured,
-    ) -> Result<(), String> {
-        if !self.plan_writable {
-            return Err("tài khoản này không ghi được kế hoạch".into());
-        }
+    ) -> Result<(), ClientError> {
+        self.may_write_plan()?;
         let author = self.me.user.username.clone();
         edit_own(&self.plan, |d| {
             workflow::configure(d, &author, now(), period, set)
         })
-        .map_err(|e| e.to_string())
+        .map_err(ClientError::document)
     }
 
     /// `unit`'s progress as the submission covering `heads` sent it (`None`: not readable
@@ -380,11 +376,11 @@ impl PlanDocs {
         read
     }
 
-    fn agency(&self) -> Result<Agency, String> {
+    fn agency(&self) -> Result<Agency, ClientError> {
         let org: Org = self
             .org
             .with_document(|d| doc::read(d))
-            .map_err(|e| e.to_string())?;
+            .map_err(ClientError::document)?;
         let id = self
             .me
             .user
@@ -392,7 +388,7 @@ impl PlanDocs {
             .clone()
             .or_else(|| org.agencies.first().map(|a| a.id.clone()));
         id.and_then(|id| org.agency(&id).cloned())
-            .ok_or_else(|| "không tìm thấy cơ quan".to_string())
+            .ok_or_else(|| ClientError::Document("không tìm thấy cơ quan".into()))
     }
 
     /// Whether a newer release wrote any of these documents.
@@ -445,7 +441,7 @@ impl PlanDocs {
         period: tiendo_shared::PeriodKind,
         field: &str,
         choice: usize,
-    ) -> Result<(), String> {
+    ) -> Result<(), ClientError> {
         self.change_progress(|d, author| {
             tiendo_shared::progress::resolve(d, task_id, period, field, choice, author, now())
         })
@@ -458,7 +454,7 @@ impl PlanDocs {
         task_id: &str,
         period: tiendo_shared::PeriodKind,
         f: impl FnOnce(&mut tiendo_shared::Entry),
-    ) -> Result<(), String> {
+    ) -> Result<(), ClientError> {
         // A task passed on by a merged unit starts from the entry it carried.
         let start = self.carried_entry(task_id, period).unwrap_or_default();
         self.change_progress(|d, author| {
@@ -490,16 +486,29 @@ impl PlanDocs {
             .and_then(|p| p.entry(task_id, period).cloned())
     }
 
+    /// Refused unless the user may write the plan document.
+    fn may_write_plan(&self) -> Result<(), ClientError> {
+        if self.plan_writable {
+            Ok(())
+        } else {
+            let why = "tài khoản này không ghi được kế hoạch";
+            Err(ClientError::NotAllowed(why.into()))
+        }
+    }
+
+    /// The unit's own progress document (none: the account belongs to no unit).
+    fn own_progress(&self) -> Result<&DocHandle, ClientError> {
+        let why = "tài khoản không gắn với đơn vị";
+        (self.progress.as_ref()).ok_or_else(|| ClientError::NotAllowed(why.into()))
+    }
+
     fn change_progress<E: std::fmt::Display>(
         &self,
         f: impl FnOnce(&mut automerge::Automerge, &str) -> Result<(), E>,
-    ) -> Result<(), String> {
-        let handle = self
-            .progress
-            .as_ref()
-            .ok_or("tài khoản không gắn với đơn vị")?;
+    ) -> Result<(), ClientError> {
+        let handle = self.own_progress()?;
         let author = self.me.user.username.clone();
-        edit_own(handle, |d| f(d, &author)).map_err(|e| e.to_string())
+        edit_own(handle, |d| f(d, &author)).map_err(ClientError::document)
     }
 
     #[cfg(feature = "office")]
@@ -508,9 +517,11 @@ impl PlanDocs {
     pub fn edit_plan<R>(
         &self,
         f: impl FnOnce(&mut Plan) -> Result<R, tiendo_shared::Error>,
-    ) -> Result<R, String> {
+    ) -> Result<R, ClientError> {
         if !self.plan_writable {
-            return Err("tài khoản này không được sửa kế hoạch".into());
+            return Err(ClientError::NotAllowed(
+                "tài khoản này không được sửa kế hoạch".into(),
+            ));
         }
         let author = self.me.user.username.clone();
         let result = edit_own(&self.plan, |d| {
@@ -520,7 +531,7 @@ impl PlanDocs {
             doc::update::<Plan, _>(d, &author, now(), |p| *p = plan)?;
             Ok::<R, tiendo_shared::Error>(out)
         });
-        result.map_err(|e| e.to_string())
+        result.map_err(ClientError::document)
     }
 
     #[cfg(feature = "office")]

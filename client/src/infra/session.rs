@@ -24,6 +24,7 @@ use super::socket::WebSocketDialer;
 use super::storage::{DATABASE, IdbStorage};
 use super::tasks::Tasks;
 use super::{bootstrap, browser, files, pending, prefs};
+use crate::error::ClientError;
 use crate::view_model::files::{FileState, percent};
 use crate::view_model::years::{self, PlanEntry};
 
@@ -64,7 +65,10 @@ fn sync_url() -> Option<url::Url> {
 }
 
 /// Dials the server with backoff (0.5 s doubling up to 30 s, forever).
-fn dial(repo: &Repo, url: &url::Url) -> Result<DialerHandle<std::convert::Infallible>, String> {
+fn dial(
+    repo: &Repo,
+    url: &url::Url,
+) -> Result<DialerHandle<std::convert::Infallible>, ClientError> {
     repo.dial(
         BackoffConfig {
             initial_delay: Duration::from_millis(500),
@@ -73,16 +77,16 @@ fn dial(repo: &Repo, url: &url::Url) -> Result<DialerHandle<std::convert::Infall
         },
         Arc::new(WebSocketDialer { url: url.clone() }),
     )
-    .map_err(|_| "kho tài liệu đã dừng".to_string())
+    .map_err(|_| ClientError::Document("kho tài liệu đã dừng".into()))
 }
 
 impl Session {
     /// Opens IndexedDB, stores a first visit's documents fetched by the page ([`bootstrap`]),
     /// loads what the device holds and starts dialing the server.
-    pub async fn start(me: Me) -> Result<Rc<Session>, String> {
+    pub async fn start(me: Me) -> Result<Rc<Session>, ClientError> {
         let storage = IdbStorage::open(DATABASE)
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| ClientError::Storage(e.to_string()))?;
         bootstrap::store_fetched(&storage).await;
         let kept = files::all(&storage).await;
         let repo = samod::RepoBuilder::new(BrowserRuntime)
@@ -90,7 +94,8 @@ impl Session {
             .with_peer_id(PeerId::from(prefs::peer_id().as_str()))
             .load_local()
             .await;
-        let url = sync_url().ok_or("không xác định được địa chỉ máy chủ")?;
+        let url = sync_url()
+            .ok_or_else(|| ClientError::Browser("không xác định được địa chỉ máy chủ".into()))?;
         let dialer = dial(&repo, &url)?;
         Ok(Rc::new(Session {
             repo,
@@ -191,23 +196,23 @@ impl Session {
 
     /// Opens the user's documents of plan `plan_id` (from the device when they are there, else
     /// from the server) and remembers it as the plan opened last.
-    pub async fn open_plan(self: &Rc<Self>, plan_id: &str) -> Result<Rc<PlanDocs>, String> {
+    pub async fn open_plan(self: &Rc<Self>, plan_id: &str) -> Result<Rc<PlanDocs>, ClientError> {
         let docs = PlanDocs::open(self, plan_id).await?;
         prefs::set_plan(&docs.plan_id);
         Ok(Rc::new(docs))
     }
 
     /// A document of the repo, or why it cannot be had.
-    pub(super) async fn find(&self, id: &str) -> Result<DocHandle, String> {
-        let id = DocumentId::from_str(id).map_err(|e| e.to_string())?;
+    pub(super) async fn find(&self, id: &str) -> Result<DocHandle, ClientError> {
+        let id = DocumentId::from_str(id).map_err(ClientError::document)?;
         self.repo
             .find(id)
             .await
-            .map_err(|_| "kho tài liệu đã dừng".to_string())?
-            .ok_or_else(|| {
+            .map_err(|_| ClientError::Document("kho tài liệu đã dừng".into()))?
+            .ok_or_else(|| ClientError::Document(
                 "chưa có dữ liệu trên máy này: cần kết nối mạng một lần, hoặc nạp gói khởi tạo văn phòng đã lập (nút \"Gói dữ liệu\")"
-                    .to_string()
-            })
+                    .into(),
+            ))
     }
 
     /// The documents this device holds data of (whatever samod stored under their ids).
@@ -227,8 +232,12 @@ impl Session {
     }
 
     /// Stores a document chunk where samod finds it at the next start.
-    pub(super) async fn store_chunk(&self, key: &str, data: &[u8]) -> Result<(), String> {
-        self.storage.set(key, data).await.map_err(|e| e.to_string())
+    pub(super) async fn store_chunk(
+        &self,
+        key: &str,
+        data: &[u8],
+    ) -> Result<(), super::storage::StorageError> {
+        self.storage.set(key, data).await
     }
 
     /// Dials again at once (the browser says the network is back), instead of waiting out the
@@ -286,7 +295,7 @@ impl Session {
 
     /// Keeps a picked file (or photo) on this device for upload: photos made smaller, the type
     /// checked by its bytes; what the progress document is to name.
-    pub async fn attach(&self, file: &web_sys::File) -> Result<files::Kept, String> {
+    pub async fn attach(&self, file: &web_sys::File) -> Result<files::Kept, ClientError> {
         // Files may exist only here until uploaded: ask the browser not to evict them.
         files::persist().await;
         let (bytes, mime, name) = files::prepare(file).await?;

@@ -9,6 +9,7 @@ use tiendo_shared::api::{Account, AccountEvent, NewAccount, PasswordChange, Role
 use tiendo_shared::{Agency, Date};
 
 use super::reporting::when;
+use crate::error::ClientError;
 
 /// The shortest password the server accepts (`server::accounts::MIN_PASSWORD_LEN`).
 pub const MIN_PASSWORD_LEN: usize = 8;
@@ -26,20 +27,24 @@ pub struct PasswordForm {
 
 impl PasswordForm {
     /// The request to send, or what is wrong with the form, said as the user would fix it.
-    pub fn request(&self) -> Result<PasswordChange, String> {
+    pub fn request(&self) -> Result<PasswordChange, ClientError> {
         if self.current.is_empty() {
-            return Err("Nhập mật khẩu hiện tại.".into());
+            return Err(ClientError::invalid("Nhập mật khẩu hiện tại."));
         }
         if self.new.chars().count() < MIN_PASSWORD_LEN {
-            return Err(format!(
+            return Err(ClientError::Invalid(format!(
                 "Mật khẩu mới phải có ít nhất {MIN_PASSWORD_LEN} ký tự."
-            ));
+            )));
         }
         if self.new != self.repeat {
-            return Err("Hai lần nhập mật khẩu mới không khớp.".into());
+            return Err(ClientError::invalid(
+                "Hai lần nhập mật khẩu mới không khớp.",
+            ));
         }
         if self.new == self.current {
-            return Err("Mật khẩu mới phải khác mật khẩu hiện tại.".into());
+            return Err(ClientError::invalid(
+                "Mật khẩu mới phải khác mật khẩu hiện tại.",
+            ));
         }
         Ok(PasswordChange {
             current: self.current.clone(),
@@ -138,11 +143,14 @@ pub struct NewAccountForm {
 
 impl NewAccountForm {
     /// The request, in agency `agency_id`, or what is missing.
-    pub fn request(&self, agency_id: Option<&str>) -> Result<NewAccount, String> {
-        let role: Role = self.role.parse().map_err(|_| "Chọn vai trò.".to_string())?;
+    pub fn request(&self, agency_id: Option<&str>) -> Result<NewAccount, ClientError> {
+        let role: Role = self
+            .role
+            .parse()
+            .map_err(|_| ClientError::invalid("Chọn vai trò."))?;
         let unit_id = if role.needs_unit() {
             if self.unit_id.is_empty() {
-                return Err("Chọn đơn vị của tài khoản.".into());
+                return Err(ClientError::invalid("Chọn đơn vị của tài khoản."));
             }
             Some(self.unit_id.clone())
         } else {
@@ -153,9 +161,9 @@ impl NewAccountForm {
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
         if !username.is_empty() && (!typeable || !(2..=64).contains(&username.len())) {
-            return Err(
-                "Tên đăng nhập: 2–64 ký tự, chỉ chữ không dấu a-z, số 0-9 và '.', '_', '-'.".into(),
-            );
+            return Err(ClientError::invalid(
+                "Tên đăng nhập: 2–64 ký tự, chỉ chữ không dấu a-z, số 0-9 và '.', '_', '-'.",
+            ));
         }
         let display_name = self.display_name.trim();
         Ok(NewAccount {
@@ -216,12 +224,14 @@ mod tests {
             form("cu-12345", "ngan", "ngan")
                 .request()
                 .unwrap_err()
+                .to_string()
                 .contains("8 ký tự")
         );
         assert!(
             form("cu-12345", "mat-khau-moi", "mat-khau-mo")
                 .request()
                 .unwrap_err()
+                .to_string()
                 .contains("không khớp")
         );
         assert!(
@@ -241,9 +251,19 @@ mod tests {
     #[test]
     fn a_new_account_needs_a_role_and_for_unit_roles_a_unit() {
         let mut f = NewAccountForm::default();
-        assert!(f.request(Some("so-khcn")).unwrap_err().contains("vai trò"));
+        assert!(
+            f.request(Some("so-khcn"))
+                .unwrap_err()
+                .to_string()
+                .contains("vai trò")
+        );
         f.role = "unit_editor".into();
-        assert!(f.request(Some("so-khcn")).unwrap_err().contains("đơn vị"));
+        assert!(
+            f.request(Some("so-khcn"))
+                .unwrap_err()
+                .to_string()
+                .contains("đơn vị")
+        );
         f.unit_id = "thanh-tra-so".into();
         let r = f.request(Some("so-khcn")).unwrap();
         assert_eq!(r.role, Role::UnitEditor);
@@ -251,7 +271,7 @@ mod tests {
         assert_eq!(r.agency_id.as_deref(), Some("so-khcn"));
         assert_eq!(r.username, None, "the server suggests one");
         f.username = "Thanh Tra".into();
-        assert!(f.request(None).unwrap_err().contains("a-z"));
+        assert!(f.request(None).unwrap_err().to_string().contains("a-z"));
         f.username = "ThanhTra.02".into();
         assert_eq!(
             f.request(None).unwrap().username.as_deref(),

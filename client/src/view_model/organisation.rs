@@ -11,6 +11,8 @@ use tiendo_shared::api::Me;
 use tiendo_shared::lineage::{AccountFate, Basis, ChangeKind, Operation};
 use tiendo_shared::{Agency, Date};
 
+use crate::error::ClientError;
+
 /// What the tablet of `unit` is told about the organisation's changes: its own unit's (ended,
 /// renamed, a function moved) and those of the units whose work passed to it, in date order.
 pub fn notices(agency: &Agency, unit: &str) -> Vec<String> {
@@ -142,31 +144,42 @@ impl Draft {
     }
 
     /// The operation, its date and legal basis, or what is missing.
-    pub fn operation(&self) -> Result<(Operation, Date, Basis), String> {
-        let kind = self.kind.ok_or("chọn loại thay đổi")?;
+    pub fn operation(&self) -> Result<(Operation, Date, Basis), ClientError> {
+        let kind = self
+            .kind
+            .ok_or_else(|| ClientError::invalid("chọn loại thay đổi"))?;
         if self.unit.is_empty() && kind != ChangeKind::Establish {
-            return Err("chọn đơn vị".into());
+            return Err(ClientError::invalid("chọn đơn vị"));
         }
         let on: Date = match self.on.trim() {
-            "" => return Err("nhập ngày có hiệu lực (dd/mm/yyyy)".into()),
-            d => d
-                .parse()
-                .map_err(|_| format!("ngày có hiệu lực không hợp lệ: {d} (ghi theo dd/mm/yyyy)"))?,
+            "" => return Err(ClientError::invalid("nhập ngày có hiệu lực (dd/mm/yyyy)")),
+            d => d.parse().map_err(|_| {
+                ClientError::Invalid(format!(
+                    "ngày có hiệu lực không hợp lệ: {d} (ghi theo dd/mm/yyyy)"
+                ))
+            })?,
         };
         let basis = Basis {
             number: self.basis_number.trim().to_string(),
             date: match self.basis_date.trim() {
                 "" => None,
                 d => Some(d.parse().map_err(|_| {
-                    format!("ngày quyết định không hợp lệ: {d} (ghi theo dd/mm/yyyy)")
+                    ClientError::Invalid(format!(
+                        "ngày quyết định không hợp lệ: {d} (ghi theo dd/mm/yyyy)"
+                    ))
                 })?),
             },
         };
         if basis.number.is_empty() {
-            return Err("nhập số quyết định (căn cứ)".into());
+            return Err(ClientError::invalid("nhập số quyết định (căn cứ)"));
         }
         let unit = self.unit.clone();
-        let first = || self.into.first().cloned().ok_or("chọn đơn vị nhận");
+        let first = || {
+            self.into
+                .first()
+                .cloned()
+                .ok_or_else(|| ClientError::invalid("chọn đơn vị nhận"))
+        };
         let op = match kind {
             ChangeKind::Merge => Operation::Merge {
                 unit,
@@ -201,7 +214,7 @@ impl Draft {
             ChangeKind::Establish => {
                 let name = self.names.trim().to_string();
                 if name.is_empty() {
-                    return Err("nhập tên đơn vị mới".into());
+                    return Err(ClientError::invalid("nhập tên đơn vị mới"));
                 }
                 Operation::Establish {
                     unit: tiendo_shared::Unit::named(&name).id,
@@ -333,7 +346,10 @@ mod tests {
             on: "2025-07-01".into(),
             ..Draft::default()
         };
-        assert_eq!(d.operation().unwrap_err(), "nhập số quyết định (căn cứ)");
+        assert_eq!(
+            d.operation().unwrap_err().to_string(),
+            "nhập số quyết định (căn cứ)"
+        );
         d.basis_number = "QĐ số 9".into();
         d.into = vec![B.into()];
         d.names = "Phòng Đo lường\n\n".into();
@@ -365,12 +381,17 @@ mod tests {
             ..Draft::default()
         };
         assert_eq!(
-            d.operation().unwrap_err(),
+            d.operation().unwrap_err().to_string(),
             "ngày có hiệu lực không hợp lệ: 31/13/2025 (ghi theo dd/mm/yyyy)"
         );
         d.on = "01/07/2025".into();
         d.basis_date = "30/02/2025".into();
-        assert!(d.operation().unwrap_err().contains("30/02/2025"));
+        assert!(
+            d.operation()
+                .unwrap_err()
+                .to_string()
+                .contains("30/02/2025")
+        );
         d.basis_date = "25/06/2025".into();
         let (_, on, basis) = d.operation().unwrap();
         assert_eq!(on, "2025-07-01".parse().unwrap());

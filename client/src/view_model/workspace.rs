@@ -11,6 +11,8 @@ use std::rc::Rc;
 use tiendo_shared::{Agency, Plan, Progress};
 use yew::Reducible;
 
+use crate::error::ClientError;
+
 /// Where sync stands, for the indicator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SyncState {
@@ -30,9 +32,9 @@ pub struct Snapshot {
     /// Counts the snapshots of this workspace: equal revisions, equal content.
     pub revision: u64,
     /// The plan, or why it cannot be read.
-    pub plan: Result<Plan, String>,
+    pub plan: Result<Plan, ClientError>,
     /// The user's agency from the organisation document, or why not.
-    pub agency: Result<Agency, String>,
+    pub agency: Result<Agency, ClientError>,
     /// The unit's own progress, if the user has a unit and it reads.
     pub progress: Option<Progress>,
     /// Every readable unit's progress the user may see (the merged status's input).
@@ -184,8 +186,8 @@ mod tests {
     fn snapshot() -> Snapshot {
         Snapshot {
             revision: 0,
-            plan: Err("chưa có".into()),
-            agency: Err("chưa có".into()),
+            plan: Err(ClientError::Document("chưa có".into())),
+            agency: Err(ClientError::Document("chưa có".into())),
             progress: None,
             all_progress: vec![],
             unreadable: 0,
