@@ -5,7 +5,7 @@
 use automerge::ChangeHash;
 use samod::DocumentId;
 use tiendo_client::infra::prefs;
-use tiendo_shared::PeriodKind;
+use tiendo_shared::model::PeriodKind;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);

@@ -44,46 +44,6 @@ pub mod model;
 pub mod views;
 pub mod workflow;
 
-// Old paths, kept until the other crates move to the folders' paths.
-// (`shared-paths.sed` maps each old path to its new one.)
-#[doc(hidden)]
-pub use edit::maintain;
-#[doc(hidden)]
-pub use import::{Imported, Unplaced, import};
-#[doc(hidden)]
-pub use model::{
-    Agency, Area, Assignee, AssigneeKind, Date, DocKind, Document, Entry, Error, Evidence,
-    EvidenceFile, Group, Milestone, Org, PeriodKind, Plan, Progress, Recurrence, ReportingPeriod,
-    Schedule, Task, Undated, Unit, UnitKind, Unreadable, WorkStatus, is_sha256,
-};
-#[doc(hidden)]
-pub use model::{
-    date, doc, error, files, isolate, lenient, lineage, org, plan, progress, schedule, schema, text,
-};
-#[doc(hidden)]
-pub use views::{history, province, report, status};
-
-/// Old path of [`model::links`] and [`views::year`].
-#[doc(hidden)]
-pub mod year {
-    pub use crate::model::links::*;
-    pub use crate::views::year::*;
-}
-
-/// Old path of [`model::previous`] and [`views::next_year`].
-#[doc(hidden)]
-pub mod next_year {
-    pub use crate::model::previous::*;
-    pub use crate::views::next_year::*;
-}
-
-/// Old path of [`model::revision`] and [`edit::revise`].
-#[doc(hidden)]
-pub mod revision {
-    pub use crate::edit::revise::*;
-    pub use crate::model::revision::*;
-}
-
 /// Fixtures for tests, of this crate and of the others (feature `fixtures`; the product's own
 /// embedded default is the server's, `tiendo_server::SEED_PLAN`).
 #[cfg(any(test, feature = "fixtures"))]

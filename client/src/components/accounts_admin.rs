@@ -165,7 +165,7 @@ fn outcome_note(props: &OutcomeProps) -> Html {
 struct NewAccountProps {
     form: UseStateHandle<NewAccountForm>,
     /// The roles this administrator may give.
-    roles: Vec<tiendo_shared::api::Role>,
+    roles: Vec<tiendo_shared::model::role::Role>,
     /// The agency's units today: (id, name).
     units: Vec<(String, String)>,
     on_create: Callback<SubmitEvent>,

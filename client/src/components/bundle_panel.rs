@@ -138,7 +138,7 @@ fn office(
     said: UseStateHandle<Option<Said>>,
     units: Vec<(String, String)>,
 ) -> Html {
-    use tiendo_shared::api::Role;
+    use tiendo_shared::model::role::Role;
     if !matches!(me.user.role, Role::AgencyAdmin | Role::SystemAdmin) {
         return html! {};
     }

@@ -6,7 +6,7 @@
 //! files' progress ([`FilesRevision`]) and the storage estimate, so an upload's progress redraws
 //! them and never the form around them, whose fields may be half typed.
 
-use tiendo_shared::{EvidenceFile, PeriodKind};
+use tiendo_shared::model::{EvidenceFile, PeriodKind};
 use yew::prelude::*;
 
 use crate::text;

@@ -14,7 +14,7 @@ use super::use_ws;
 use crate::infra::attested;
 use crate::infra::browser::when;
 use crate::view_model::history::rows;
-use tiendo_shared::history::Word;
+use tiendo_shared::views::history::Word;
 
 #[derive(Properties, PartialEq)]
 pub struct HistoryProps {

@@ -51,8 +51,8 @@ pub mod year_switcher;
 
 use std::rc::Rc;
 
-use tiendo_shared::status::{self, Summary};
-use tiendo_shared::{Date, PeriodKind};
+use tiendo_shared::model::{Date, PeriodKind};
+use tiendo_shared::views::status::{self, Summary};
 use yew::prelude::*;
 
 use crate::infra::plan_docs::PlanDocs;
@@ -110,7 +110,7 @@ pub fn use_ws() -> Ws {
 pub use crate::infra::form::value_of;
 
 /// The units of a task's lead or coordinating list as written, joined.
-pub fn names(list: &[tiendo_shared::Assignee]) -> String {
+pub fn names(list: &[tiendo_shared::model::Assignee]) -> String {
     list.iter()
         .map(|a| a.text.clone())
         .collect::<Vec<_>>()
@@ -126,9 +126,9 @@ pub fn use_summary(ws: &Ws, as_of: Date, period: PeriodKind) -> Rc<Option<Summar
         |(snap, as_of, period)| match (&snap.plan, &snap.agency) {
             // The plan as it stood that day: a later mid-year revision changes nothing before.
             (Ok(plan), Ok(agency)) => Some(status::summarize(
-                &tiendo_shared::revision::plan_on(plan, *as_of),
+                &tiendo_shared::model::revision::plan_on(plan, *as_of),
                 agency,
-                &tiendo_shared::revision::fold(plan, agency, &snap.all_progress, *as_of),
+                &tiendo_shared::model::revision::fold(plan, agency, &snap.all_progress, *as_of),
                 *as_of,
                 Some(*period),
             )),

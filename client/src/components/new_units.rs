@@ -3,12 +3,12 @@
 //! an existing unit renamed from a day, or a new unit from a day).
 //!
 //! Stage: *UI* over [`tiendo_shared::import::units`]; the choices travel in the draft
-//! ([`tiendo_shared::Imported::choices`]) and the server refuses a draft that lacks one.
+//! ([`tiendo_shared::import::Imported::choices`]) and the server refuses a draft that lacks one.
 
 use std::collections::BTreeMap;
 
-use tiendo_shared::Agency;
 use tiendo_shared::import::units::{NewUnit, UnitChoice};
+use tiendo_shared::model::Agency;
 use yew::prelude::*;
 
 use crate::text;
@@ -38,7 +38,7 @@ fn key(c: Option<&UnitChoice>) -> String {
 }
 
 /// The day a choice takes effect from, if it has one.
-fn from(c: Option<&UnitChoice>) -> Option<tiendo_shared::Date> {
+fn from(c: Option<&UnitChoice>) -> Option<tiendo_shared::model::Date> {
     match c {
         Some(UnitChoice::New { from } | UnitChoice::Renamed { from, .. }) => Some(*from),
         _ => None,
@@ -46,7 +46,7 @@ fn from(c: Option<&UnitChoice>) -> Option<tiendo_shared::Date> {
 }
 
 /// The choice a select value and a day make.
-pub fn choice(value: &str, day: Option<tiendo_shared::Date>) -> Option<UnitChoice> {
+pub fn choice(value: &str, day: Option<tiendo_shared::model::Date>) -> Option<UnitChoice> {
     let (kind, id) = value.split_once(':').unwrap_or((value, ""));
     match (kind, day) {
         ("new", Some(from)) => Some(UnitChoice::New { from }),
@@ -79,9 +79,11 @@ pub fn new_units(props: &NewUnitsProps) -> Html {
         let day = from(current).or(n.from);
         let pick = {
             let (id, on_choice) = (n.id.clone(), props.on_choice.clone());
-            Callback::from(move |(value, day): (String, Option<tiendo_shared::Date>)| {
-                on_choice.emit((id.clone(), choice(&value, day)))
-            })
+            Callback::from(
+                move |(value, day): (String, Option<tiendo_shared::model::Date>)| {
+                    on_choice.emit((id.clone(), choice(&value, day)))
+                },
+            )
         };
         let on_select = {
             let pick = pick.clone();
@@ -106,7 +108,7 @@ pub fn new_units(props: &NewUnitsProps) -> Html {
         };
         let bad_day = bad_days.get(&n.id).cloned();
         // The alike units first, then the others.
-        let mut order: Vec<&tiendo_shared::Unit> = n
+        let mut order: Vec<&tiendo_shared::model::Unit> = n
             .like
             .iter()
             .filter_map(|id| props.agency.unit(id))
@@ -183,7 +185,7 @@ mod tests {
 
     #[test]
     fn a_select_value_and_a_day_make_the_choice() {
-        let d: tiendo_shared::Date = "2026-01-01".parse().unwrap();
+        let d: tiendo_shared::model::Date = "2026-01-01".parse().unwrap();
         assert_eq!(choice("new", Some(d)), Some(UnitChoice::New { from: d }));
         assert_eq!(choice("new", None), None);
         assert_eq!(

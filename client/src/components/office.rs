@@ -9,7 +9,7 @@ pub use imp::*;
 
 #[cfg(feature = "office")]
 mod imp {
-    use tiendo_shared::Date;
+    use tiendo_shared::model::Date;
     use yew::prelude::*;
 
     use crate::components::dashboard::Dashboard;
@@ -96,7 +96,7 @@ mod imp {
 
 #[cfg(not(feature = "office"))]
 mod imp {
-    use tiendo_shared::Date;
+    use tiendo_shared::model::Date;
     use yew::prelude::*;
 
     /// Whether this is the office build.

@@ -9,8 +9,8 @@
 
 use std::collections::BTreeMap;
 
-use tiendo_shared::lineage::{AccountFate, ChangeKind};
-use tiendo_shared::{Agency, PeriodKind};
+use tiendo_shared::model::lineage::{AccountFate, ChangeKind};
+use tiendo_shared::model::{Agency, PeriodKind};
 use yew::prelude::*;
 
 use crate::text;

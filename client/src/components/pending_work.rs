@@ -8,7 +8,7 @@
 
 use std::rc::Rc;
 
-use tiendo_shared::api::Role;
+use tiendo_shared::model::role::Role;
 use yew::prelude::*;
 
 use crate::text;

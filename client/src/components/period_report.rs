@@ -6,7 +6,7 @@
 //! Stage: *UI*, over `view_model::reporting::panel`; steps go through
 //! [`crate::infra::plan_docs::PlanDocs::take_step`], reminders out through `infra::notify`.
 
-use tiendo_shared::PeriodKind;
+use tiendo_shared::model::PeriodKind;
 use tiendo_shared::workflow::Action;
 use yew::prelude::*;
 
@@ -128,14 +128,14 @@ pub fn period_report(props: &PeriodReportProps) -> Html {
 /// The reminder of the current reporting period (whichever period is shown) as a system
 /// notification, once a day, when the user allowed them.
 #[hook]
-fn use_reminder(ws: &super::Ws, unit: Option<&str>, today: tiendo_shared::Date) {
+fn use_reminder(ws: &super::Ws, unit: Option<&str>, today: tiendo_shared::model::Date) {
     let role = ws.docs.me.user.role;
     let current = ws
         .snap
         .plan
         .as_ref()
         .ok()
-        .map(|plan| tiendo_shared::status::current_period(plan, today));
+        .map(|plan| tiendo_shared::views::status::current_period(plan, today));
     {
         let reminder = match (&ws.snap.plan, unit, current) {
             (Ok(plan), Some(unit), Some(current)) => {

@@ -2,7 +2,7 @@
 //!
 //! Stage: *UI* widget.
 
-use tiendo_shared::PeriodKind;
+use tiendo_shared::model::PeriodKind;
 use yew::prelude::*;
 
 use crate::text;

@@ -2,14 +2,15 @@
 //! importing another plan, and next year's plan drafted from this one (its one-off tasks kept
 //! or dropped, then saved like an import).
 //!
-//! Stage: *UI* over [`tiendo_shared::maintain`]. Edits are ordinary offline edits of the plan
+//! Stage: *UI* over [`tiendo_shared::edit::maintain`]. Edits are ordinary offline edits of the plan
 //! document through `infra::plan_docs` (the server accepts them from the agency's administrators only);
 //! an import is read first (text on the device, .docx and .xlsx by the server's preview) and
 //! shown as a table the office can correct, with what the importer could not place, before
 //! anything is saved; the checked draft is then sent to the server, which creates the documents.
 
-use tiendo_shared::maintain::{self, TaskDraft};
-use tiendo_shared::{Date, Imported};
+use tiendo_shared::edit::maintain::{self, TaskDraft};
+use tiendo_shared::import::Imported;
+use tiendo_shared::model::Date;
 use yew::prelude::*;
 
 use crate::text;
@@ -18,7 +19,7 @@ use super::value_of;
 
 use std::collections::BTreeSet;
 
-use tiendo_shared::next_year;
+use tiendo_shared::views::next_year;
 
 use super::use_ws;
 use crate::error::ClientError;
@@ -446,7 +447,7 @@ struct ImportTasksProps {
 #[function_component(ImportTasks)]
 fn import_tasks(props: &ImportTasksProps) -> Html {
     let imp = &props.imp;
-    let names = |list: &[tiendo_shared::Assignee]| {
+    let names = |list: &[tiendo_shared::model::Assignee]| {
         list.iter()
             .map(|a| a.text.clone())
             .collect::<Vec<_>>()
@@ -512,7 +513,7 @@ fn unplaced_table(props: &UnplacedProps) -> Html {
 /// the organisation does not know.
 async fn read_plan(
     file: &File,
-    agency: Option<&tiendo_shared::Agency>,
+    agency: Option<&tiendo_shared::model::Agency>,
 ) -> (
     Result<(String, Imported), ClientError>,
     Vec<tiendo_shared::import::units::NewUnit>,
@@ -526,7 +527,7 @@ async fn read_plan(
         .then(|| String::from_utf8(bytes.clone()).ok())
         .flatten();
     let read = match local {
-        Some(t) => tiendo_shared::import(&t)
+        Some(t) => tiendo_shared::import::import(&t)
             .map(|imp| (text::plan::VAN_BAN.to_string(), imp, None))
             .map_err(|e| ClientError::Rejected(text::plan::khong_nhap_duoc(&e))),
         None => api::preview_plan(&bytes)

@@ -4,7 +4,7 @@
 //!
 //! Stage: *UI*, over the snapshot's plan.
 
-use tiendo_shared::status;
+use tiendo_shared::views::status;
 use yew::prelude::*;
 
 use crate::text;

@@ -8,9 +8,9 @@
 //!
 //! Stage: *UI* (office build), over `shared::province::view`; I/O through `infra::api`.
 
-use tiendo_shared::PeriodKind;
-use tiendo_shared::province::{AgencyRow, Kind, Rollup, SortKey, view};
-use tiendo_shared::status::{Summary, working_period};
+use tiendo_shared::model::PeriodKind;
+use tiendo_shared::views::province::{AgencyRow, Kind, Rollup, SortKey, view};
+use tiendo_shared::views::status::{Summary, working_period};
 use yew::prelude::*;
 
 use crate::text;
@@ -169,7 +169,7 @@ pub fn province() -> Html {
 struct AgencyViewProps {
     row: AgencyRow,
     period: PeriodKind,
-    as_of: Option<tiendo_shared::Date>,
+    as_of: Option<tiendo_shared::model::Date>,
     on_back: Callback<()>,
 }
 
@@ -247,7 +247,7 @@ fn agency_view(props: &AgencyViewProps) -> Html {
 struct RowProps {
     row: AgencyRow,
     /// The day the roll-up is computed as of (a row computed as of another says so).
-    as_of: tiendo_shared::Date,
+    as_of: tiendo_shared::model::Date,
     /// Opens the agency.
     on_open: Callback<AgencyRow>,
 }

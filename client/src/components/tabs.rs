@@ -25,7 +25,8 @@ pub fn screens() -> Html {
     let province = office::BUILT
         && matches!(
             ws.docs.me.user.role,
-            tiendo_shared::api::Role::ProvinceViewer | tiendo_shared::api::Role::SystemAdmin
+            tiendo_shared::model::role::Role::ProvinceViewer
+                | tiendo_shared::model::role::Role::SystemAdmin
         );
     // The agency's central office changes its organisation (merge, rename, split…).
     let organisation =

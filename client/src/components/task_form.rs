@@ -8,8 +8,8 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use tiendo_shared::progress::{EntryField, FieldConflict};
-use tiendo_shared::{Date, PeriodKind, WorkStatus};
+use tiendo_shared::model::progress::{EntryField, FieldConflict};
+use tiendo_shared::model::{Date, PeriodKind, WorkStatus};
 use yew::prelude::*;
 
 use crate::text;
@@ -21,7 +21,7 @@ use crate::infra::browser::when;
 use crate::infra::form;
 
 /// Applies a form field's value to an entry, or says why the value is refused.
-type ApplyField = dyn Fn(&mut tiendo_shared::Entry, String) -> Result<(), ClientError>;
+type ApplyField = dyn Fn(&mut tiendo_shared::model::Entry, String) -> Result<(), ClientError>;
 
 #[derive(Properties, PartialEq)]
 pub struct DetailProps {
@@ -121,7 +121,7 @@ pub fn task_detail(props: &DetailProps) -> Html {
             if let Some(e) = &*error { <p class="error" role="alert" data-testid="form-error">{e}</p> }
             if let Some(u) = &unreadable {
                 <p class="error" role="alert" data-testid="entry-unreadable">
-                    {text::tasks::bao_cao_nay_co_khong_doc(&(u.field.as_deref().map_or_else(|| text::tasks::DU_LIEU.to_string(), tiendo_shared::status::field_vi)), &u.reason)}
+                    {text::tasks::bao_cao_nay_co_khong_doc(&(u.field.as_deref().map_or_else(|| text::tasks::DU_LIEU.to_string(), tiendo_shared::views::status::field_vi)), &u.reason)}
                 </p>
             }
             <Conflicts {conflicts} {on_pick} />
@@ -159,7 +159,7 @@ pub fn task_detail(props: &DetailProps) -> Html {
 }
 
 /// A text field of the entry, taken as typed.
-fn text_field(field: fn(&mut tiendo_shared::Entry) -> &mut String) -> Rc<ApplyField> {
+fn text_field(field: fn(&mut tiendo_shared::model::Entry) -> &mut String) -> Rc<ApplyField> {
     Rc::new(move |e, v| {
         *field(e) = v;
         Ok(())
@@ -167,7 +167,7 @@ fn text_field(field: fn(&mut tiendo_shared::Entry) -> &mut String) -> Rc<ApplyFi
 }
 
 /// The status chosen; done means 100 %.
-fn apply_status(e: &mut tiendo_shared::Entry, v: String) -> Result<(), ClientError> {
+fn apply_status(e: &mut tiendo_shared::model::Entry, v: String) -> Result<(), ClientError> {
     e.status = v.parse().unwrap_or_default();
     if e.status == WorkStatus::Done {
         e.percent = 100;
@@ -176,7 +176,7 @@ fn apply_status(e: &mut tiendo_shared::Entry, v: String) -> Result<(), ClientErr
 }
 
 /// The percent typed, 0 to 100.
-fn apply_percent(e: &mut tiendo_shared::Entry, v: String) -> Result<(), ClientError> {
+fn apply_percent(e: &mut tiendo_shared::model::Entry, v: String) -> Result<(), ClientError> {
     let n: u8 = v
         .trim()
         .parse()
@@ -188,7 +188,7 @@ fn apply_percent(e: &mut tiendo_shared::Entry, v: String) -> Result<(), ClientEr
 }
 
 /// The completion date typed (dd/mm/yyyy), or none when emptied.
-fn apply_completed(e: &mut tiendo_shared::Entry, v: String) -> Result<(), ClientError> {
+fn apply_completed(e: &mut tiendo_shared::model::Entry, v: String) -> Result<(), ClientError> {
     e.completed_on = if v.trim().is_empty() {
         None
     } else {
@@ -202,7 +202,7 @@ fn apply_completed(e: &mut tiendo_shared::Entry, v: String) -> Result<(), Client
 
 #[derive(Properties, PartialEq)]
 struct FactsProps {
-    task: tiendo_shared::Task,
+    task: tiendo_shared::model::Task,
 }
 
 /// The task as the plan states it: code and title, lead and coordinating units, products, time.
@@ -264,7 +264,7 @@ fn conflicts(props: &ConflictsProps) -> Html {
 struct EvidenceProps {
     task_id: String,
     period: PeriodKind,
-    evidence: Vec<tiendo_shared::Evidence>,
+    evidence: Vec<tiendo_shared::model::Evidence>,
     /// Why an addition, a removal or a file was refused (`None`: it was not).
     on_error: Callback<Option<ClientError>>,
 }
@@ -307,7 +307,7 @@ fn evidence_fieldset(props: &EvidenceProps) -> Html {
                 }
             };
             let result = docs.edit_entry(&task_id, period, |entry| {
-                entry.evidence.push(tiendo_shared::Evidence {
+                entry.evidence.push(tiendo_shared::model::Evidence {
                     id: uuid::Uuid::new_v4().to_string(),
                     number: number.trim().to_string(),
                     date,

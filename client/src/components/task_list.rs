@@ -3,7 +3,8 @@
 //!
 //! Stage: *UI*, over `view_model::tasks` (memoized per snapshot revision).
 
-use tiendo_shared::{PeriodKind, status};
+use tiendo_shared::model::PeriodKind;
+use tiendo_shared::views::status;
 use yew::prelude::*;
 
 use crate::text;

@@ -5,7 +5,7 @@
 //! Stage: *UI*, over the snapshot's plan and the memoized summary ([`use_summary`]). Opened from
 //! the plan overview (both builds) and the dashboard (office build).
 
-use tiendo_shared::{Date, EvidenceFile, PeriodKind, WorkStatus};
+use tiendo_shared::model::{Date, EvidenceFile, PeriodKind, WorkStatus};
 
 use crate::view_model::task_reports::report_rows;
 use yew::prelude::*;
@@ -58,7 +58,7 @@ pub fn task_view(props: &TaskViewProps) -> Html {
                 today,
             )
         }
-        Err(_) => tiendo_shared::status::AsOf::picked(props.as_of),
+        Err(_) => tiendo_shared::views::status::AsOf::picked(props.as_of),
     };
     let summary = use_summary(&ws, at.day, *period);
     let (plan, agency) = match (ws.snap.plan.clone(), ws.snap.agency.clone()) {
@@ -77,7 +77,7 @@ pub fn task_view(props: &TaskViewProps) -> Html {
     let rows = st
         .as_ref()
         .map(|st| {
-            let docs: Vec<&tiendo_shared::Progress> = ws
+            let docs: Vec<&tiendo_shared::model::Progress> = ws
                 .snap
                 .all_progress
                 .iter()
@@ -88,7 +88,7 @@ pub fn task_view(props: &TaskViewProps) -> Html {
         .unwrap_or_default();
     // What each unit sent for the period (its accepted submission, else its latest), when it
     // differs from what it shows now.
-    let submitted = |unit: &str| -> Option<tiendo_shared::Entry> {
+    let submitted = |unit: &str| -> Option<tiendo_shared::model::Entry> {
         let st = ws.snap.reporting.state(unit, *period);
         let heads = st.for_report()?.step.heads.clone();
         let sent = ws.docs.submitted_progress(unit, &heads)?;

@@ -6,8 +6,8 @@
 //! Stage: *UI* (office build), over `view_model::reporting::office_rows`; steps and texts go
 //! through [`crate::infra::plan_docs::PlanDocs`].
 
-use tiendo_shared::PeriodKind;
-use tiendo_shared::report::PartTexts;
+use tiendo_shared::model::PeriodKind;
+use tiendo_shared::views::report::PartTexts;
 use tiendo_shared::workflow::Action;
 use yew::prelude::*;
 
@@ -48,7 +48,7 @@ pub fn unit_reports(props: &UnitReportsProps) -> Html {
     // Each unit named as at the period's day (its deadline once past), today's name beside it
     // where it changed since.
     let today = browser::today();
-    let day = tiendo_shared::status::as_of(plan, Some(props.period), &configured, today).day;
+    let day = tiendo_shared::views::status::as_of(plan, Some(props.period), &configured, today).day;
     let units: Vec<(String, String)> = reporting_units(agency, &ws.snap.reporting)
         .into_iter()
         .map(|(id, _)| {
@@ -191,13 +191,13 @@ fn deadlines(props: &DeadlinesProps) -> Html {
             props.period,
         );
         Callback::from(move |_| {
-            let day = |r: &NodeRef| -> Result<Option<tiendo_shared::Date>, ClientError> {
+            let day = |r: &NodeRef| -> Result<Option<tiendo_shared::model::Date>, ClientError> {
                 let v = form::value(r);
                 let v = v.trim();
                 if v.is_empty() {
                     return Ok(None);
                 }
-                v.parse::<tiendo_shared::Date>()
+                v.parse::<tiendo_shared::model::Date>()
                     .map(Some)
                     .map_err(|e| ClientError::Invalid(e.to_string()))
             };

@@ -5,8 +5,8 @@
 //!
 //! Stage: *UI* widget, over `view_model::years`.
 
-use tiendo_shared::status::AsOf;
-use tiendo_shared::{PeriodKind, Plan};
+use tiendo_shared::model::{PeriodKind, Plan};
+use tiendo_shared::views::status::AsOf;
 use yew::prelude::*;
 
 use crate::text;

@@ -127,9 +127,9 @@ pub async fn attestations(
 /// combines them; `None` offline.
 pub async fn year(
     plan_id: &str,
-    period: tiendo_shared::PeriodKind,
-    as_of: tiendo_shared::Date,
-) -> Option<tiendo_shared::year::Year> {
+    period: tiendo_shared::model::PeriodKind,
+    as_of: tiendo_shared::model::Date,
+) -> Option<tiendo_shared::views::year::Year> {
     let url = format!(
         "/api/plans/{plan_id}/year?period={}&as_of={as_of}",
         period.as_str()
@@ -147,8 +147,8 @@ pub async fn year(
 /// not be reached.
 pub async fn rollup(
     year: i32,
-    period: tiendo_shared::PeriodKind,
-) -> Option<(tiendo_shared::province::Rollup, bool)> {
+    period: tiendo_shared::model::PeriodKind,
+) -> Option<(tiendo_shared::views::province::Rollup, bool)> {
     let key = &format!("{year}.{}", period.as_str());
     let fetched = async {
         let resp = Request::get(&format!(
@@ -161,7 +161,9 @@ pub async fn rollup(
         if !resp.ok() {
             return None;
         }
-        resp.json::<tiendo_shared::province::Rollup>().await.ok()
+        resp.json::<tiendo_shared::views::province::Rollup>()
+            .await
+            .ok()
     }
     .await;
     match fetched {
@@ -178,9 +180,9 @@ pub async fn rollup(
 /// agency's documents are not synced to this device).
 pub async fn status(
     plan_id: &str,
-    period: tiendo_shared::PeriodKind,
-    as_of: tiendo_shared::Date,
-) -> Result<tiendo_shared::status::Summary, ClientError> {
+    period: tiendo_shared::model::PeriodKind,
+    as_of: tiendo_shared::model::Date,
+) -> Result<tiendo_shared::views::status::Summary, ClientError> {
     let resp = Request::get(&format!(
         "/api/plans/{plan_id}/status?period={}&as_of={as_of}",
         period.as_str()
@@ -217,7 +219,9 @@ pub async fn preview_plan(bytes: &[u8]) -> Result<ImportPreview, ClientError> {
 
 #[cfg(feature = "office")]
 /// Saves a plan the office checked (and perhaps corrected) in the preview.
-pub async fn import_draft(draft: &tiendo_shared::Imported) -> Result<ImportAnswer, ClientError> {
+pub async fn import_draft(
+    draft: &tiendo_shared::import::Imported,
+) -> Result<ImportAnswer, ClientError> {
     let resp = Request::post("/api/plans")
         .json(draft)
         .map_err(ClientError::http)?
@@ -236,7 +240,7 @@ pub async fn import_draft(draft: &tiendo_shared::Imported) -> Result<ImportAnswe
 /// `plan_id` (`shared::next_year::draft`), not saved.
 pub async fn next_year_draft(
     plan_id: &str,
-) -> Result<tiendo_shared::next_year::Draft, ClientError> {
+) -> Result<tiendo_shared::views::next_year::Draft, ClientError> {
     let resp = Request::get(&format!("/api/plans/{plan_id}/next-year"))
         .send()
         .await
@@ -251,7 +255,7 @@ pub async fn next_year_draft(
 #[cfg(feature = "office")]
 /// Plan `plan_id`'s areas beside those of the plan it continues ("so với năm trước"); `None`
 /// offline or when it continues none.
-pub async fn previous_year(plan_id: &str) -> Option<tiendo_shared::next_year::Comparison> {
+pub async fn previous_year(plan_id: &str) -> Option<tiendo_shared::views::next_year::Comparison> {
     let resp = Request::get(&format!("/api/plans/{plan_id}/previous-year"))
         .send()
         .await

@@ -11,7 +11,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use tiendo_shared::api::MAX_ATTESTED_DOCUMENTS;
-use tiendo_shared::history::{self, Event, Record};
+use tiendo_shared::views::history::{self, Event, Record};
 
 /// How far before the last answer the next one starts: a delivery is stamped when it arrives and
 /// readable once committed (on another node, once that node commits), so one received just

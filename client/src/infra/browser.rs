@@ -2,8 +2,8 @@
 //!
 //! Stage: *device*. Components call these rather than `window` itself.
 
-use tiendo_shared::Date;
-use tiendo_shared::doc::UnixTime;
+use tiendo_shared::model::Date;
+use tiendo_shared::model::doc::UnixTime;
 
 use crate::error::ClientError;
 

@@ -16,9 +16,10 @@ use automerge::{ChangeHash, ReadDoc};
 use ed25519_dalek::SigningKey;
 use samod::DocumentId;
 use samod::storage::StorageKey;
-use tiendo_shared::api::{Access, DeviceKey, Me};
+use tiendo_shared::api::{DeviceKey, Me};
 use tiendo_shared::bundle::{self, Author, DocData, FileData, Kind};
-use tiendo_shared::{DocKind, Progress};
+use tiendo_shared::model::role::Access;
+use tiendo_shared::model::{DocKind, Progress};
 
 use super::session::Session;
 use super::{browser, prefs};
@@ -218,7 +219,7 @@ fn names(d: &automerge::Automerge, kind: DocKind) -> Vec<String> {
     if kind != DocKind::Progress {
         return Vec::new();
     }
-    tiendo_shared::doc::read::<Progress, _>(d)
+    tiendo_shared::model::doc::read::<Progress, _>(d)
         .map(|p| p.files().map(|f| f.sha256.clone()).collect())
         .unwrap_or_default()
 }

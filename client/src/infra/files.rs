@@ -4,7 +4,7 @@
 //! one piece.
 //!
 //! Stage: *device storage ⇄ HTTP*, beside the documents. The progress document names a file
-//! (`tiendo_shared::EvidenceFile`: SHA-256, name, type, size, who, when); the bytes are here,
+//! (`tiendo_shared::model::EvidenceFile`: SHA-256, name, type, size, who, when); the bytes are here,
 //! under the SHA-256, apart from what is known of them (name, type, size, whether uploaded, the
 //! upload's `location`), so listing the files at start never reads their bytes.
 
@@ -186,9 +186,9 @@ pub async fn keep(
             MAX_BYTES / (1024 * 1024)
         )));
     }
-    tiendo_shared::files::check(
+    tiendo_shared::model::files::check(
         mime,
-        &bytes[..bytes.len().min(tiendo_shared::files::SNIFF_BYTES)],
+        &bytes[..bytes.len().min(tiendo_shared::model::files::SNIFF_BYTES)],
     )
     .map_err(|why| ClientError::Rejected(format!("Tệp {name}: {why}.")))?;
     let sha = sha256(&bytes).await?;

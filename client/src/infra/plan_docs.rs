@@ -14,7 +14,8 @@ use std::collections::HashMap;
 use futures::StreamExt;
 use samod::{DocHandle, DocumentId};
 use tiendo_shared::api::Me;
-use tiendo_shared::{Agency, DocKind, Org, Plan, Progress, doc, workflow};
+use tiendo_shared::model::{Agency, DocKind, Org, Plan, Progress, doc};
+use tiendo_shared::workflow;
 
 use super::browser::now;
 use super::pending::edit_own;
@@ -123,13 +124,13 @@ impl PlanDocs {
     #[cfg(feature = "office")]
     /// Records an organisation change of the user's agency from `on`, as this user, now: one
     /// change of the organisation document, made offline as well as online
-    /// ([`tiendo_shared::lineage::record`]).
+    /// ([`tiendo_shared::model::lineage::record`]).
     pub fn record_org_change(
         &self,
-        op: &tiendo_shared::lineage::Operation,
-        on: tiendo_shared::Date,
-        basis: tiendo_shared::lineage::Basis,
-    ) -> Result<tiendo_shared::lineage::OrgChange, ClientError> {
+        op: &tiendo_shared::model::lineage::Operation,
+        on: tiendo_shared::model::Date,
+        basis: tiendo_shared::model::lineage::Basis,
+    ) -> Result<tiendo_shared::model::lineage::OrgChange, ClientError> {
         if !self.org_writable() {
             return Err(ClientError::NotAllowed(
                 "tài khoản này không được thay đổi tổ chức".into(),
@@ -144,7 +145,7 @@ impl PlanDocs {
             .ok_or_else(|| ClientError::Document("không rõ cơ quan".into()))?;
         let at = js_sys::Date::now() as i64;
         let by = self.me.user.username.clone();
-        let rec = tiendo_shared::lineage::Recorded {
+        let rec = tiendo_shared::model::lineage::Recorded {
             id: workflow::step_id(
                 &by,
                 at,
@@ -154,7 +155,7 @@ impl PlanDocs {
             at,
         };
         edit_own(&self.org, |d| {
-            tiendo_shared::lineage::record(d, &agency, op, on, basis, &rec)
+            tiendo_shared::model::lineage::record(d, &agency, op, on, basis, &rec)
         })
         .map_err(ClientError::document)
     }
@@ -194,7 +195,7 @@ impl PlanDocs {
     /// The workflow steps of every readable progress document and the office's, and the
     /// office's report texts.
     fn reporting(&self, agency: Option<&Agency>) -> Reporting {
-        use tiendo_shared::PeriodKind;
+        use tiendo_shared::model::PeriodKind;
         let mut out = Reporting {
             names: self
                 .me
@@ -241,7 +242,7 @@ impl PlanDocs {
             }
             for p in PeriodKind::ALL {
                 out.texts
-                    .insert(p, tiendo_shared::report::texts::read(d, p));
+                    .insert(p, tiendo_shared::views::report::texts::read(d, p));
                 // The office's own deadlines: the day a past period is computed as of, and the
                 // units' reminders, follow them.
                 out.configured.insert(p, workflow::configured(d, p));
@@ -256,7 +257,7 @@ impl PlanDocs {
     pub fn take_step(
         &self,
         unit: &str,
-        period: tiendo_shared::PeriodKind,
+        period: tiendo_shared::model::PeriodKind,
         action: workflow::Action,
         on: Option<String>,
         note: String,
@@ -317,13 +318,13 @@ impl PlanDocs {
     /// Keeps the office's texts of parts 1, 3 and 5 for `period` in the plan document.
     pub fn write_report_texts(
         &self,
-        period: tiendo_shared::PeriodKind,
-        texts: &tiendo_shared::report::PartTexts,
+        period: tiendo_shared::model::PeriodKind,
+        texts: &tiendo_shared::views::report::PartTexts,
     ) -> Result<(), ClientError> {
         self.may_write_plan()?;
         let author = self.me.user.username.clone();
         edit_own(&self.plan, |d| {
-            tiendo_shared::report::texts::write(d, &author, now(), period, texts)
+            tiendo_shared::views::report::texts::write(d, &author, now(), period, texts)
         })
         .map_err(ClientError::document)
     }
@@ -332,7 +333,7 @@ impl PlanDocs {
     /// Keeps the deadlines the office set for `period` (none: the plan's and the regime's).
     pub fn configure_deadlines(
         &self,
-        period: tiendo_shared::PeriodKind,
+        period: tiendo_shared::model::PeriodKind,
         set: &workflow::Configured,
     ) -> Result<(), ClientError> {
         self.may_write_plan()?;
@@ -394,7 +395,7 @@ impl PlanDocs {
     /// Whether a newer release wrote any of these documents.
     fn newer_version(&self) -> bool {
         let newer = |h: &DocHandle, kind: DocKind| {
-            h.with_document(|d| tiendo_shared::schema::contract(d, kind).newer)
+            h.with_document(|d| tiendo_shared::model::schema::contract(d, kind).newer)
         };
         newer(&self.plan, DocKind::Plan)
             || newer(&self.org, DocKind::Org)
@@ -426,11 +427,13 @@ impl PlanDocs {
     pub fn conflicts(
         &self,
         task_id: &str,
-        period: tiendo_shared::PeriodKind,
-    ) -> Vec<tiendo_shared::progress::FieldConflict> {
+        period: tiendo_shared::model::PeriodKind,
+    ) -> Vec<tiendo_shared::model::progress::FieldConflict> {
         self.progress
             .as_ref()
-            .map(|h| h.with_document(|d| tiendo_shared::progress::conflicts(d, task_id, period)))
+            .map(|h| {
+                h.with_document(|d| tiendo_shared::model::progress::conflicts(d, task_id, period))
+            })
             .unwrap_or_default()
     }
 
@@ -438,12 +441,20 @@ impl PlanDocs {
     pub fn resolve(
         &self,
         task_id: &str,
-        period: tiendo_shared::PeriodKind,
+        period: tiendo_shared::model::PeriodKind,
         field: &str,
         choice: usize,
     ) -> Result<(), ClientError> {
         self.change_progress(|d, author| {
-            tiendo_shared::progress::resolve(d, task_id, period, field, choice, author, now())
+            tiendo_shared::model::progress::resolve(
+                d,
+                task_id,
+                period,
+                field,
+                choice,
+                author,
+                now(),
+            )
         })
     }
 
@@ -452,23 +463,31 @@ impl PlanDocs {
     pub fn edit_entry(
         &self,
         task_id: &str,
-        period: tiendo_shared::PeriodKind,
-        f: impl FnOnce(&mut tiendo_shared::Entry),
+        period: tiendo_shared::model::PeriodKind,
+        f: impl FnOnce(&mut tiendo_shared::model::Entry),
     ) -> Result<(), ClientError> {
         // A task passed on by a merged unit starts from the entry it carried.
         let start = self.carried_entry(task_id, period).unwrap_or_default();
         self.change_progress(|d, author| {
-            tiendo_shared::progress::edit_entry_from(d, author, now(), task_id, period, start, f)
+            tiendo_shared::model::progress::edit_entry_from(
+                d,
+                author,
+                now(),
+                task_id,
+                period,
+                start,
+                f,
+            )
         })
     }
 
     /// The entry of `task_id` for `period` that a predecessor's document carries to this unit
-    /// today ([`tiendo_shared::lineage::fold`]), when the unit's own document has none.
+    /// today ([`tiendo_shared::model::lineage::fold`]), when the unit's own document has none.
     fn carried_entry(
         &self,
         task_id: &str,
-        period: tiendo_shared::PeriodKind,
-    ) -> Option<tiendo_shared::Entry> {
+        period: tiendo_shared::model::PeriodKind,
+    ) -> Option<tiendo_shared::model::Entry> {
         if !self.me.user.role.is_unit_member() || self.all_progress.is_empty() {
             return None;
         }
@@ -479,8 +498,11 @@ impl PlanDocs {
                 .iter()
                 .filter_map(|(_, h)| self.read_progress(h)),
         );
-        let folded =
-            tiendo_shared::lineage::fold(&self.agency().ok()?, &docs, super::browser::today());
+        let folded = tiendo_shared::model::lineage::fold(
+            &self.agency().ok()?,
+            &docs,
+            super::browser::today(),
+        );
         folded
             .first()
             .and_then(|p| p.entry(task_id, period).cloned())
@@ -516,7 +538,7 @@ impl PlanDocs {
     /// refuses the change from anyone else).
     pub fn edit_plan<R>(
         &self,
-        f: impl FnOnce(&mut Plan) -> Result<R, tiendo_shared::Error>,
+        f: impl FnOnce(&mut Plan) -> Result<R, tiendo_shared::model::Error>,
     ) -> Result<R, ClientError> {
         if !self.plan_writable {
             return Err(ClientError::NotAllowed(
@@ -529,7 +551,7 @@ impl PlanDocs {
             let mut plan: Plan = doc::read(d)?;
             let out = f(&mut plan)?;
             doc::update::<Plan, _>(d, &author, now(), |p| *p = plan)?;
-            Ok::<R, tiendo_shared::Error>(out)
+            Ok::<R, tiendo_shared::model::Error>(out)
         });
         result.map_err(ClientError::document)
     }
@@ -562,14 +584,14 @@ impl PlanDocs {
     /// The task's timeline: every readable unit's progress changes on it and the plan's
     /// changes to it, newest first, with who delivered each change and when as far as the
     /// server's record is known here ([`super::attested`]).
-    pub fn timeline(&self, task_id: &str) -> Vec<tiendo_shared::history::Event> {
+    pub fn timeline(&self, task_id: &str) -> Vec<tiendo_shared::views::history::Event> {
         let plan = self.plan.with_document(|d| d.clone());
         let progress = self.timeline_progress();
         let docs: Vec<(&String, automerge::Automerge)> = progress
             .iter()
             .map(|(u, h)| (*u, h.with_document(|d| d.clone())))
             .collect();
-        let events = tiendo_shared::history::task_timeline(
+        let events = tiendo_shared::views::history::task_timeline(
             Some(&plan),
             docs.iter().map(|(u, d)| (u.as_str(), d)),
             task_id,
@@ -585,7 +607,11 @@ impl PlanDocs {
 }
 
 /// The heads the submission `on` of `period` sent, as the unit's document `h` holds it.
-fn submission_heads(h: &DocHandle, period: tiendo_shared::PeriodKind, on: &str) -> Vec<String> {
+fn submission_heads(
+    h: &DocHandle,
+    period: tiendo_shared::model::PeriodKind,
+    on: &str,
+) -> Vec<String> {
     h.with_document(|d| {
         workflow::unit_steps(d, period)
             .into_iter()

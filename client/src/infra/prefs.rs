@@ -11,10 +11,10 @@ use std::str::FromStr;
 
 use automerge::ChangeHash;
 use samod::DocumentId;
-use tiendo_shared::PeriodKind;
 use tiendo_shared::api::Me;
 #[cfg(feature = "office")]
 use tiendo_shared::api::ReportsAnswer;
+use tiendo_shared::model::PeriodKind;
 
 /// Every key starts with this, so [`clear`] finds them all.
 const PREFIX: &str = "tiendo.";
@@ -232,13 +232,13 @@ pub fn set_reports(plan_id: &str, answer: &ReportsAnswer) {
 
 #[cfg(feature = "office")]
 /// The province's roll-up of `period` as last fetched.
-pub fn rollup(period: &str) -> Option<tiendo_shared::province::Rollup> {
+pub fn rollup(period: &str) -> Option<tiendo_shared::views::province::Rollup> {
     serde_json::from_str(&get(Key::Rollup(period))?).ok()
 }
 
 #[cfg(feature = "office")]
 /// Keeps the roll-up of `period` for offline use.
-pub fn set_rollup(period: &str, rollup: &tiendo_shared::province::Rollup) {
+pub fn set_rollup(period: &str, rollup: &tiendo_shared::views::province::Rollup) {
     if let Ok(json) = serde_json::to_string(rollup) {
         set(Key::Rollup(period), &json);
     }

@@ -15,8 +15,8 @@ use std::time::Duration;
 use futures::channel::mpsc;
 use futures::{FutureExt, StreamExt};
 use samod::{BackoffConfig, DialerHandle, DocHandle, DocumentId, PeerId, Repo};
-use tiendo_shared::Plan;
 use tiendo_shared::api::Me;
+use tiendo_shared::model::Plan;
 
 use super::plan_docs::PlanDocs;
 use super::runtime::BrowserRuntime;
@@ -140,17 +140,19 @@ impl Session {
                 .documents
                 .iter()
                 .find(|d| {
-                    d.kind == tiendo_shared::DocKind::Plan
+                    d.kind == tiendo_shared::model::DocKind::Plan
                         && d.plan_id.as_deref() == Some(e.plan_id.as_str())
                 })
                 .map(|d| d.doc_id.clone());
             async move {
                 let Some(doc) = doc else { return e };
                 match self.find_within(&doc, PLAN_PATIENCE).await {
-                    Some(h) => match h.with_document(|d| tiendo_shared::doc::read::<Plan, _>(d)) {
-                        Ok(plan) => e.read(&plan),
-                        Err(_) => e,
-                    },
+                    Some(h) => {
+                        match h.with_document(|d| tiendo_shared::model::doc::read::<Plan, _>(d)) {
+                            Ok(plan) => e.read(&plan),
+                            Err(_) => e,
+                        }
+                    }
                     None => e,
                 }
             }

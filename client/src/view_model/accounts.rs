@@ -5,8 +5,9 @@
 //! Stage: *view model*, pure: the API's answers (`shared::api`) and the agency in, rows and
 //! messages out.
 
-use tiendo_shared::api::{Account, AccountEvent, NewAccount, PasswordChange, Role};
-use tiendo_shared::{Agency, Date};
+use tiendo_shared::api::{Account, AccountEvent, NewAccount, PasswordChange};
+use tiendo_shared::model::role::Role;
+use tiendo_shared::model::{Agency, Date};
 
 use super::reporting::when;
 use crate::error::ClientError;

@@ -1,14 +1,14 @@
 //! What the central office's dashboard shows, computed from `shared::status` output: pure
 //! functions, tested natively.
 //!
-//! Stage: *view model* of the dashboard, between [`tiendo_shared::status::summarize`] (run on
+//! Stage: *view model* of the dashboard, between [`tiendo_shared::views::status::summarize`] (run on
 //! the device over the synced plan and every unit's progress) and the Yew components in
 //! `app::dashboard`: bar segments for the SVG charts, the three watch lists, the reporting
 //! calendar, the plan-completion score and the names of the people in a task's history.
 
-use tiendo_shared::report::{Score, score};
-use tiendo_shared::status::{Counts, Summary, TaskState};
-use tiendo_shared::{Agency, Date, PeriodKind, Plan};
+use tiendo_shared::model::{Agency, Date, PeriodKind, Plan};
+use tiendo_shared::views::report::{Score, score};
+use tiendo_shared::views::status::{Counts, Summary, TaskState};
 
 use tiendo_shared::api::Person;
 
@@ -111,7 +111,7 @@ fn names(agency: &Agency, ids: &[String], then: Date, today: Date) -> Vec<String
 /// The watch lists of `summary` (computed as of `then`): overdue and due-soon tasks by
 /// deadline, and tasks some lead unit has not reported on yet.
 pub fn lists(summary: &Summary, agency: &Agency, then: Date, today: Date) -> Lists {
-    let watch = |t: &tiendo_shared::status::TaskStatus, units: &[String]| Watch {
+    let watch = |t: &tiendo_shared::views::status::TaskStatus, units: &[String]| Watch {
         task_id: t.task_id.clone(),
         code: t.code.clone(),
         title: t.title.clone(),
@@ -216,7 +216,7 @@ pub fn author_name(people: &[Person], agency: &Agency, author: Option<&str>) -> 
 /// "So với năm trước" of area `number`: last year's completion for the same area ("Năm 2025:
 /// 4/6 · 67%"), or nothing when the plan continues none or last year had no such area.
 pub fn previous_year(
-    cmp: Option<&tiendo_shared::next_year::Comparison>,
+    cmp: Option<&tiendo_shared::views::next_year::Comparison>,
     number: u32,
 ) -> Option<String> {
     let cmp = cmp?;
@@ -240,11 +240,12 @@ pub fn previous_year(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tiendo_shared::report::ScoreRule;
-    use tiendo_shared::{Progress, WorkStatus, status};
+    use tiendo_shared::model::{Progress, WorkStatus};
+    use tiendo_shared::views::report::ScoreRule;
+    use tiendo_shared::views::status;
 
     fn seed() -> (Plan, Agency) {
-        let imp = tiendo_shared::import(tiendo_shared::fixtures::SEED_PLAN).unwrap();
+        let imp = tiendo_shared::import::import(tiendo_shared::fixtures::SEED_PLAN).unwrap();
         let agency = imp.agency().clone();
         (imp.plan, agency)
     }
@@ -417,8 +418,8 @@ mod tests {
 
     #[test]
     fn each_area_shows_last_years_completion_for_the_same_area() {
-        use tiendo_shared::next_year::{AreaComparison, Comparison};
-        use tiendo_shared::status::AsOf;
+        use tiendo_shared::views::next_year::{AreaComparison, Comparison};
+        use tiendo_shared::views::status::AsOf;
         let counts = |total, done| Counts {
             total,
             done_on_time: done,

@@ -4,11 +4,12 @@
 //! server has not confirmed them. Pure, tested natively.
 //!
 //! Stage: *view model* of the history screen, between `shared::history` (the timeline and its
-//! attestation, [`tiendo_shared::history::attest`]) and `components::history`.
+//! attestation, [`tiendo_shared::views::history::attest`]) and `components::history`.
 
-use tiendo_shared::Agency;
-use tiendo_shared::api::{Person, Via};
-use tiendo_shared::history::{Event, Word};
+use tiendo_shared::api::Person;
+use tiendo_shared::model::Agency;
+use tiendo_shared::model::attestation::Via;
+use tiendo_shared::views::history::{Event, Word};
 
 use super::dashboard::author_name;
 
@@ -82,10 +83,10 @@ pub fn rows(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tiendo_shared::PeriodKind;
+    use tiendo_shared::model::PeriodKind;
 
     fn agency() -> Agency {
-        tiendo_shared::import(tiendo_shared::fixtures::SEED_PLAN)
+        tiendo_shared::import::import(tiendo_shared::fixtures::SEED_PLAN)
             .unwrap()
             .org
             .agencies

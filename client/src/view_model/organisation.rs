@@ -3,13 +3,13 @@
 //! their lineage, the office's operation form as a draft checked before it is recorded, and
 //! whether a fresh `/api/me` differs enough for the workspace to reopen.
 //!
-//! Stage: *view model*, pure; the rules are `tiendo_shared::lineage`'s.
+//! Stage: *view model*, pure; the rules are `tiendo_shared::model::lineage`'s.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use tiendo_shared::api::Me;
-use tiendo_shared::lineage::{AccountFate, Basis, ChangeKind, Operation};
-use tiendo_shared::{Agency, Date};
+use tiendo_shared::model::lineage::{AccountFate, Basis, ChangeKind, Operation};
+use tiendo_shared::model::{Agency, Date};
 
 use crate::error::ClientError;
 
@@ -217,7 +217,7 @@ impl Draft {
                     return Err(ClientError::invalid("nhập tên đơn vị mới"));
                 }
                 Operation::Establish {
-                    unit: tiendo_shared::Unit::named(&name).id,
+                    unit: tiendo_shared::model::Unit::named(&name).id,
                     name,
                 }
             }
@@ -232,7 +232,7 @@ pub fn me_changed(old: &Me, new: &Me) -> bool {
     let progress = |m: &Me| -> BTreeSet<(String, bool)> {
         m.documents
             .iter()
-            .filter(|d| d.kind == tiendo_shared::DocKind::Progress)
+            .filter(|d| d.kind == tiendo_shared::model::DocKind::Progress)
             .map(|d| (d.doc_id.clone(), d.writable))
             .collect()
     };
@@ -251,7 +251,7 @@ pub fn starter_units(
     let mut seen = std::collections::BTreeSet::new();
     let mut out: Vec<(String, String)> = documents
         .iter()
-        .filter(|d| d.kind == tiendo_shared::DocKind::Progress)
+        .filter(|d| d.kind == tiendo_shared::model::DocKind::Progress)
         .filter_map(|d| Some((d.unit_id.clone()?, d.title.clone())))
         .filter(|(u, _)| seen.insert(u.clone()))
         .filter_map(|(u, title)| match agency {
@@ -271,11 +271,11 @@ pub fn starter_units(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tiendo_shared::lineage::{Recorded, record};
-    use tiendo_shared::{Org, Unit, doc};
+    use tiendo_shared::model::lineage::{Recorded, record};
+    use tiendo_shared::model::{Org, Unit, doc};
 
     fn agency_after(ops: &[(Operation, &str)]) -> Agency {
-        let imp = tiendo_shared::import(tiendo_shared::fixtures::SEED_PLAN).unwrap();
+        let imp = tiendo_shared::import::import(tiendo_shared::fixtures::SEED_PLAN).unwrap();
         let mut d = doc::new_document(&imp.org, Some("t"), doc::UnixTime(0)).unwrap();
         let agency_id = imp.org.agencies[0].id.clone();
         for (i, (op, on)) in ops.iter().enumerate() {
@@ -404,12 +404,12 @@ mod tests {
         let doc = |unit: &str, plan: &str| tiendo_shared::api::DocRef {
             doc_id: format!("{unit}-{plan}"),
             url: String::new(),
-            kind: tiendo_shared::DocKind::Progress,
+            kind: tiendo_shared::model::DocKind::Progress,
             agency_id: agency.id.clone(),
             plan_id: Some(plan.into()),
             unit_id: Some(unit.into()),
             title: format!("Tiến độ {unit} {plan}"),
-            access: tiendo_shared::api::Access::Write,
+            access: tiendo_shared::model::role::Access::Write,
             writable: true,
         };
         // Two plans' documents for B, one for A (merged into B on 01/04/2025).

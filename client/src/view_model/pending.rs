@@ -8,10 +8,10 @@
 //! Stage: *view model*, pure: each plan's documents as read ([`PlanView`]) and today in, items
 //! out; the states are `shared::workflow`'s and `shared::status`'s, the same as every screen's.
 
-use tiendo_shared::api::Role;
-use tiendo_shared::status::{self, TaskState};
+use tiendo_shared::model::role::Role;
+use tiendo_shared::model::{Agency, Date, PeriodKind, Plan, Progress};
+use tiendo_shared::views::status::{self, TaskState};
 use tiendo_shared::workflow::{self, Phase};
-use tiendo_shared::{Agency, Date, PeriodKind, Plan, Progress};
 
 use super::reporting::{Reporting, reporting_units};
 use super::tasks::{self, Part};
@@ -284,7 +284,7 @@ fn office_reports(v: &PlanView<'_>, today: Date) -> Vec<Item> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tiendo_shared::WorkStatus;
+    use tiendo_shared::model::WorkStatus;
     use tiendo_shared::workflow::{Action, Step};
 
     const UNIT: &str = "thanh-tra-so";
@@ -295,7 +295,7 @@ mod tests {
 
     fn seed(year: i32) -> (Plan, Agency) {
         let text = tiendo_shared::fixtures::SEED_PLAN.replace("2025", &year.to_string());
-        let imported = tiendo_shared::import(&text).unwrap();
+        let imported = tiendo_shared::import::import(&text).unwrap();
         let agency = imported
             .org
             .agency(&imported.plan.agency_id)

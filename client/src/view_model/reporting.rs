@@ -8,10 +8,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use tiendo_shared::api::Role;
-use tiendo_shared::report::PartTexts;
+use tiendo_shared::model::role::Role;
+use tiendo_shared::model::{Date, PeriodKind, Plan};
+use tiendo_shared::views::report::PartTexts;
 use tiendo_shared::workflow::{self, Action, Deadlines, Phase, Reminder, ReportState, Step};
-use tiendo_shared::{Date, PeriodKind, Plan};
 
 /// The workflow steps and the office's report texts, as the documents hold them.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -240,7 +240,7 @@ pub fn panel_with(
 /// The units that report to the office, as (id, name) in the organisation's order: every unit
 /// but the central office that has a progress document here.
 pub fn reporting_units(
-    agency: &tiendo_shared::Agency,
+    agency: &tiendo_shared::model::Agency,
     reporting: &Reporting,
 ) -> Vec<(String, String)> {
     agency
@@ -310,7 +310,7 @@ mod tests {
     const MAR_1: i64 = 1_740_762_000_000;
 
     fn plan() -> Plan {
-        tiendo_shared::import(tiendo_shared::fixtures::SEED_PLAN)
+        tiendo_shared::import::import(tiendo_shared::fixtures::SEED_PLAN)
             .unwrap()
             .plan
     }

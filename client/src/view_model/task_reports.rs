@@ -5,8 +5,8 @@
 //! Stage: *view model*, pure: the task's computed status and the readable progress documents
 //! in, rows out.
 
-use tiendo_shared::status::TaskStatus;
-use tiendo_shared::{Date, EvidenceFile, PeriodKind, Progress, WorkStatus};
+use tiendo_shared::model::{Date, EvidenceFile, PeriodKind, Progress, WorkStatus};
+use tiendo_shared::views::status::TaskStatus;
 
 /// How the unit stands to the task.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,8 +132,8 @@ pub fn report_rows(task: &TaskStatus, docs: &[&Progress], period: PeriodKind) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tiendo_shared::status::UnitReport;
-    use tiendo_shared::{Entry, Evidence};
+    use tiendo_shared::model::{Entry, Evidence};
+    use tiendo_shared::views::status::UnitReport;
 
     fn file(name: &str) -> EvidenceFile {
         EvidenceFile {
@@ -174,7 +174,7 @@ mod tests {
             deadline: None,
             due: false,
             due_soon: false,
-            state: tiendo_shared::status::TaskState::InProgress,
+            state: tiendo_shared::views::status::TaskState::InProgress,
             percent: 0,
             missing_reports: vec![],
         }

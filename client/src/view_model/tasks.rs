@@ -1,12 +1,12 @@
 //! What the screens show, computed from the synced documents: pure functions, tested natively.
 //!
 //! Stage: *view model*, between the documents (plan, organisation, the unit's progress) and the
-//! Yew components. Deadlines and states come from `tiendo_shared::status`, so the tablet and the
+//! Yew components. Deadlines and states come from `tiendo_shared::views::status`, so the tablet and the
 //! server's dashboard never disagree.
 
 use automerge::ReadDoc;
-use tiendo_shared::status::{self, TaskState};
-use tiendo_shared::{Agency, Date, PeriodKind, Plan, Progress, Task, WorkStatus, text};
+use tiendo_shared::model::{Agency, Date, PeriodKind, Plan, Progress, Task, WorkStatus, text};
+use tiendo_shared::views::status::{self, TaskState};
 
 /// How a unit takes part in a task.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,11 +73,11 @@ pub struct AreaGroup {
 }
 
 /// How `unit` takes part in `task` on `day`: through the organisation as it stood that day and
-/// the tasks passed on to it by merged, split or reorganised units ([`tiendo_shared::lineage`]).
+/// the tasks passed on to it by merged, split or reorganised units ([`tiendo_shared::model::lineage`]).
 fn part(agency: &Agency, task: &Task, unit: &str, day: Date) -> Option<Part> {
     let then = agency.on(day);
     let lineage = agency.lineage();
-    let has = |list: &[tiendo_shared::Assignee]| {
+    let has = |list: &[tiendo_shared::model::Assignee]| {
         list.iter().any(|a| {
             then.resolve(a)
                 .iter()
@@ -120,7 +120,7 @@ pub fn unit_tasks_on(
     today: Date,
     period: PeriodKind,
 ) -> Vec<AreaGroup> {
-    let folded = tiendo_shared::lineage::fold(agency, progress, today.max(as_of));
+    let folded = tiendo_shared::model::lineage::fold(agency, progress, today.max(as_of));
     let progress = folded.iter().find(|p| p.unit_id == unit);
     let mut groups = Vec::new();
     for area in &plan.areas {
@@ -235,7 +235,7 @@ mod tests {
     use super::*;
 
     fn seed() -> (Plan, Agency) {
-        let imported = tiendo_shared::import(tiendo_shared::fixtures::SEED_PLAN).unwrap();
+        let imported = tiendo_shared::import::import(tiendo_shared::fixtures::SEED_PLAN).unwrap();
         let agency = imported
             .org
             .agency(&imported.plan.agency_id)
@@ -350,12 +350,13 @@ mod tests {
 
     #[test]
     fn a_past_period_lists_the_work_passed_on_since_with_states_as_of_its_deadline() {
-        use tiendo_shared::lineage::{AccountFate, Basis, Operation, Recorded, record};
+        use tiendo_shared::model::lineage::{AccountFate, Basis, Operation, Recorded, record};
         const A: &str = "phong-quan-ly-tieu-chuan-do-luong-chat-luong";
         const B: &str = "phong-quan-ly-cong-nghe-va-chuyen-nganh";
-        let imported = tiendo_shared::import(tiendo_shared::fixtures::SEED_PLAN).unwrap();
+        let imported = tiendo_shared::import::import(tiendo_shared::fixtures::SEED_PLAN).unwrap();
         let mut d =
-            tiendo_shared::doc::new_document(&imported.org, Some("t"), Default::default()).unwrap();
+            tiendo_shared::model::doc::new_document(&imported.org, Some("t"), Default::default())
+                .unwrap();
         let op = Operation::Merge {
             unit: A.into(),
             into: B.into(),
@@ -379,7 +380,7 @@ mod tests {
             &rec,
         )
         .unwrap();
-        let org: tiendo_shared::Org = tiendo_shared::doc::read(&d).unwrap();
+        let org: tiendo_shared::model::Org = tiendo_shared::model::doc::read(&d).unwrap();
         let agency = org.agencies[0].clone();
         let plan = imported.plan;
         let ids = |groups: &[AreaGroup]| -> Vec<String> {

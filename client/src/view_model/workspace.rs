@@ -8,7 +8,7 @@
 
 use std::rc::Rc;
 
-use tiendo_shared::{Agency, Plan, Progress};
+use tiendo_shared::model::{Agency, Plan, Progress};
 use yew::Reducible;
 
 use crate::error::ClientError;
@@ -71,12 +71,12 @@ impl Snapshot {
     }
 
     /// The unit's own progress as it counts on `day`: with the entries its predecessors carried
-    /// to it ([`tiendo_shared::lineage::fold`]); its own document's when nothing was carried.
-    pub fn own_view(&self, day: tiendo_shared::Date) -> Option<Progress> {
+    /// to it ([`tiendo_shared::model::lineage::fold`]); its own document's when nothing was carried.
+    pub fn own_view(&self, day: tiendo_shared::model::Date) -> Option<Progress> {
         let own = self.progress.as_ref()?;
         match &self.agency {
             Ok(agency) if !agency.changes.is_empty() => {
-                tiendo_shared::lineage::fold(agency, &self.unit_progress(), day)
+                tiendo_shared::model::lineage::fold(agency, &self.unit_progress(), day)
                     .first()
                     .cloned()
             }

@@ -7,9 +7,9 @@
 //! and today in, a choice and words out. The rules themselves are `shared::status::as_of`'s, so
 //! the tablet, the dashboard and the server's files agree on the day.
 
-use tiendo_shared::status::{self, AsOf};
+use tiendo_shared::model::{Date, PeriodKind, Plan};
+use tiendo_shared::views::status::{self, AsOf};
 use tiendo_shared::workflow::Configured;
-use tiendo_shared::{Date, PeriodKind, Plan};
 
 /// A plan the user may open, as the switcher lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,7 +128,7 @@ mod tests {
 
     fn seed(year: i32) -> Plan {
         let text = tiendo_shared::fixtures::SEED_PLAN.replace("2025", &year.to_string());
-        tiendo_shared::import(&text).unwrap().plan
+        tiendo_shared::import::import(&text).unwrap().plan
     }
 
     #[test]

@@ -9,15 +9,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::import::Unplaced;
+use crate::model::attestation::Attestation;
 use crate::model::{Agency, Plan};
 use crate::views::report::ScoreRule;
-
-// Old paths, kept until the other crates move to the folders' paths: the domain types the
-// answers carry live in the model.
-#[doc(hidden)]
-pub use crate::model::attestation::{Attestation, Via};
-#[doc(hidden)]
-pub use crate::model::role::{Access, ClientBuild, Role};
 
 mod accounts;
 mod me;

@@ -10,8 +10,8 @@ mod sections;
 
 use std::rc::Rc;
 
-use tiendo_shared::status::{self, Counts, Summary};
-use tiendo_shared::{Date, PeriodKind};
+use tiendo_shared::model::{Date, PeriodKind};
+use tiendo_shared::views::status::{self, Counts, Summary};
 use yew::prelude::*;
 
 use crate::text;
@@ -129,7 +129,7 @@ struct YearProps {
 /// server combines them (`shared::year`); needs the connection.
 #[function_component(YearPanel)]
 fn year_panel(props: &YearProps) -> Html {
-    let year = use_state(|| None::<Option<tiendo_shared::year::Year>>);
+    let year = use_state(|| None::<Option<tiendo_shared::views::year::Year>>);
     {
         let year = year.clone();
         use_effect_with(
@@ -142,14 +142,14 @@ fn year_panel(props: &YearProps) -> Html {
             },
         );
     }
-    let role = |r: tiendo_shared::year::Role| match r {
-        tiendo_shared::year::Role::Continuing => {
+    let role = |r: tiendo_shared::views::year::Role| match r {
+        tiendo_shared::views::year::Role::Continuing => {
             text::dashboard::KE_HOACH_DANG_THUC_HIEN.to_string()
         }
-        tiendo_shared::year::Role::Replaced { from } => {
+        tiendo_shared::views::year::Role::Replaced { from } => {
             text::dashboard::duoc_thay_the_tu_nhiem_vu(&from.vi())
         }
-        tiendo_shared::year::Role::Absorbed { from } => {
+        tiendo_shared::views::year::Role::Absorbed { from } => {
             text::dashboard::co_quan_sap_nhap_tu(&from.vi())
         }
     };
@@ -218,7 +218,7 @@ pub fn dashboard_view() -> Html {
                 .unwrap_or_default();
             years::view_as_of(p, *period, &configured, *picked, today)
         }
-        Err(_) => tiendo_shared::status::AsOf::picked(picked.unwrap_or(today)),
+        Err(_) => tiendo_shared::views::status::AsOf::picked(picked.unwrap_or(today)),
     };
     let as_of = at.day;
     let summary = use_summary(&ws, as_of, *period);
@@ -294,8 +294,11 @@ pub fn dashboard_view() -> Html {
         (on_time, sent, rows.len())
     };
     let (period_on_time, _, period_units) = sent_on_time(*period);
-    let reporting_score =
-        tiendo_shared::report::reporting_score(period_on_time, period_units, &info_now.score_rule);
+    let reporting_score = tiendo_shared::views::report::reporting_score(
+        period_on_time,
+        period_units,
+        &info_now.score_rule,
+    );
     let online = browser::online();
     // The server records the file; the calendar asks again once it has been made.
     let on_made = {
@@ -372,8 +375,8 @@ fn use_reports_info(plan_id: &str, refresh: u32) -> UseStateHandle<Option<Report
 fn use_last_year(
     plan_id: &str,
     continues: bool,
-) -> UseStateHandle<Option<tiendo_shared::next_year::Comparison>> {
-    let last_year = use_state(|| None::<tiendo_shared::next_year::Comparison>);
+) -> UseStateHandle<Option<tiendo_shared::views::next_year::Comparison>> {
+    let last_year = use_state(|| None::<tiendo_shared::views::next_year::Comparison>);
     {
         let last_year = last_year.clone();
         use_effect_with(

@@ -6,9 +6,9 @@
 
 use std::rc::Rc;
 
-use tiendo_shared::report::{Score, ScoreRule};
-use tiendo_shared::status::{Counts, Summary};
-use tiendo_shared::{Agency, Date, PeriodKind};
+use tiendo_shared::model::{Agency, Date, PeriodKind};
+use tiendo_shared::views::report::{Score, ScoreRule};
+use tiendo_shared::views::status::{Counts, Summary};
 use yew::prelude::*;
 
 use super::super::period_select::PeriodSelect;
@@ -252,7 +252,7 @@ pub struct ChartsProps {
     pub as_of: Date,
     pub today: Date,
     /// Last year's figures by area, when the plan continues one.
-    pub last_year: Option<tiendo_shared::next_year::Comparison>,
+    pub last_year: Option<tiendo_shared::views::next_year::Comparison>,
 }
 
 /// The bars by area and by lead unit, and the coordinating units' table.
