@@ -24,6 +24,15 @@ ensure_wasm_bindgen() {
   fi
 }
 
+# cargo-deb, which makes the Debian package (`cargo deb -p tiendo-server`; scripts/test-package).
+# Pinned: 3.8.0 builds with rustc 1.85 and later; `--locked`, its own lockfile.
+ensure_cargo_deb() {
+  local want=3.8.0
+  if ! cargo deb --version 2>/dev/null | grep -qx "cargo-deb $want"; then
+    cargo install cargo-deb --version "$want" --locked
+  fi
+}
+
 # wasm-opt from npm's binaryen (Debian's binaryen is too old for today's wasm).
 ensure_node_tools() {
   if [ ! -x client/tools/node_modules/.bin/wasm-opt ] ||

@@ -53,6 +53,10 @@ pub struct Config {
     /// Addresses that may read `GET /metrics` without signing in (a Prometheus scraper);
     /// everyone else needs a system administrator's session. Empty by default.
     pub metrics_from: Vec<std::net::IpAddr>,
+    /// How the log on standard error is written: `text` (lines for a person; coloured only on
+    /// a terminal) or `json` (one object a line, for a log collector). `TIENDO_LOG_FORMAT`,
+    /// `--log-format`.
+    pub log_format: LogFormat,
     /// The day the views' defaults take for today (which period is closed, which year's
     /// roll-up opens), in place of the clock. **Tests only**: a test server pretends to be on a
     /// given day; never read from the file, the environment or the command line.
@@ -70,6 +74,29 @@ impl Config {
     /// ([`crate::today`]).
     pub fn today(&self) -> tiendo_shared::model::Date {
         self.today.unwrap_or_else(crate::today)
+    }
+}
+
+/// The log's form ([`Config::log_format`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Lines for a person reading a terminal or `journalctl`.
+    #[default]
+    Text,
+    /// One JSON object a line (`timestamp`, `level`, `target`, `message`, fields).
+    Json,
+}
+
+impl std::str::FromStr for LogFormat {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim() {
+            "text" => Ok(LogFormat::Text),
+            "json" => Ok(LogFormat::Json),
+            other => Err(format!("{other:?} không phải text hay json")),
+        }
     }
 }
 
@@ -162,6 +189,7 @@ impl Default for Config {
             import: tiendo_shared::import::Options::default(),
             province: Province::default(),
             metrics_from: Vec::new(),
+            log_format: LogFormat::default(),
             today: None,
             fail_import: None,
         }
@@ -177,6 +205,8 @@ pub struct Overrides {
     pub data_dir: Option<PathBuf>,
     /// `--static-dir`.
     pub static_dir: Option<PathBuf>,
+    /// `--log-format`.
+    pub log_format: Option<LogFormat>,
 }
 
 impl Config {
@@ -226,6 +256,11 @@ impl Config {
                 "TIENDO_STORE" => cfg.store = Some(v),
                 "TIENDO_STATIC_DIR" => cfg.static_dir = PathBuf::from(v),
                 "TIENDO_SESSION_HOURS" => cfg.session_hours = number(&k, &v)?,
+                "TIENDO_LOG_FORMAT" => {
+                    cfg.log_format = v
+                        .parse()
+                        .map_err(|e| ConfigError::Invalid(format!("TIENDO_LOG_FORMAT: {e}")))?
+                }
                 "TIENDO_METRICS_FROM" => {
                     cfg.metrics_from = v
                         .split(',')
@@ -262,6 +297,9 @@ impl Config {
         }
         if let Some(s) = &flags.static_dir {
             cfg.static_dir = s.clone();
+        }
+        if let Some(f) = flags.log_format {
+            cfg.log_format = f;
         }
         cfg.score
             .validate()
@@ -348,6 +386,39 @@ mod tests {
             cfg.store_address(),
             crate::store::Address::Sqlite(PathBuf::from("/srv/t.sqlite"))
         );
+    }
+
+    #[test]
+    fn the_log_format_is_text_unless_the_file_env_or_flag_says_json() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("tiendo.toml");
+        std::fs::write(&file, "log_format = \"json\"\n").unwrap();
+        let none = Overrides::default();
+        assert_eq!(
+            Config::load(None, vec![], &none).unwrap().log_format,
+            LogFormat::Text
+        );
+        assert_eq!(
+            Config::load(Some(&file), vec![], &none).unwrap().log_format,
+            LogFormat::Json
+        );
+        let env = vec![("TIENDO_LOG_FORMAT".to_string(), "json".to_string())];
+        assert_eq!(
+            Config::load(None, env, &none).unwrap().log_format,
+            LogFormat::Json
+        );
+        let flag = Overrides {
+            log_format: Some(LogFormat::Text),
+            ..Overrides::default()
+        };
+        let env = vec![("TIENDO_LOG_FORMAT".to_string(), "json".to_string())];
+        assert_eq!(
+            Config::load(Some(&file), env, &flag).unwrap().log_format,
+            LogFormat::Text
+        );
+        let env = vec![("TIENDO_LOG_FORMAT".to_string(), "xml".to_string())];
+        let err = Config::load(None, env, &none).unwrap_err();
+        assert!(err.to_string().contains("TIENDO_LOG_FORMAT"), "{err}");
     }
 
     #[test]

@@ -93,7 +93,16 @@ impl RealServer {
 
     /// Like [`RealServer::start`], running the `tiendo` binary at `binary` (another build).
     pub fn start_binary(binary: &Path, data: &Path, listen: &str, static_dir: &Path) -> RealServer {
-        Self::spawn_binary(binary, data, listen, static_dir, "warn", Stdio::null(), &[])
+        Self::spawn_binary(
+            binary,
+            data,
+            listen,
+            static_dir,
+            "warn",
+            Stdio::null(),
+            &[],
+            &[],
+        )
     }
 
     /// Like [`RealServer::start`], with the log at level `rust_log` written to `log`.
@@ -104,8 +113,30 @@ impl RealServer {
         rust_log: &str,
         log: &Path,
     ) -> RealServer {
+        Self::start_logged_with_args(data, listen, static_dir, rust_log, log, &[])
+    }
+
+    /// Like [`RealServer::start_logged`], with `args` after `serve`'s own (e.g. `--log-format
+    /// json`).
+    pub fn start_logged_with_args(
+        data: &Path,
+        listen: &str,
+        static_dir: &Path,
+        rust_log: &str,
+        log: &Path,
+        args: &[&str],
+    ) -> RealServer {
         let file = std::fs::File::create(log).expect("log file");
-        Self::spawn(data, listen, static_dir, rust_log, Stdio::from(file), &[])
+        Self::spawn_binary(
+            &tiendo_binary(),
+            data,
+            listen,
+            static_dir,
+            rust_log,
+            Stdio::from(file),
+            &[],
+            args,
+        )
     }
 
     fn spawn(
@@ -124,9 +155,12 @@ impl RealServer {
             rust_log,
             stderr,
             env,
+            &[],
         )
     }
 
+    // The one constructor behind every public starter, each naming all of it.
+    #[allow(clippy::too_many_arguments)]
     fn spawn_binary(
         binary: &Path,
         data: &Path,
@@ -135,6 +169,7 @@ impl RealServer {
         rust_log: &str,
         stderr: Stdio,
         env: &[(&str, &str)],
+        args: &[&str],
     ) -> RealServer {
         let mut child = Command::new(binary)
             .args(["serve", "--listen", listen])
@@ -142,6 +177,7 @@ impl RealServer {
             .arg(data)
             .arg("--static-dir")
             .arg(static_dir)
+            .args(args)
             .env("RUST_LOG", rust_log)
             .envs(crate::stores::store_env(data))
             .envs(env.iter().copied())

@@ -1,10 +1,12 @@
 //! `tiendo`, the command line: one module per command group, over the server library.
 //!
-//! Stage: *operations*. The configuration is loaded once ([`run`]: defaults → `tiendo.toml` →
-//! `TIENDO_*` → flags), then each command group gets it: [`serve`] runs the server, [`plan`]
-//! parses and imports plan files, [`user`] and [`units`] manage accounts and list units, [`report`]
-//! writes the period report, [`evidence`] the evidence archive, [`bundle`] bundle files carried by hand, [`data`] backs up and restores. Commands that read documents beside
-//! a running server read SQLite through [`crate::domain::documents::DocReader`].
+//! Stage: *operations*. The configuration is loaded once ([`config`]: defaults → `tiendo.toml` →
+//! `TIENDO_*` → flags), the log set in its `log_format` ([`main`]), then each command group gets
+//! it: [`serve`] runs the server, [`plan`] parses and imports plan files, [`user`] and [`units`]
+//! manage accounts and list units, [`report`] writes the period report, [`evidence`] the evidence
+//! archive, [`bundle`] bundle files carried by hand, [`data`] backs up and restores. Commands
+//! that read documents beside a running server read SQLite through
+//! [`crate::domain::documents::DocReader`].
 
 pub mod bundle;
 pub mod data;
@@ -22,7 +24,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::config::{Config, Overrides};
+use crate::config::{Config, LogFormat, Overrides};
 use crate::store::Store;
 
 #[derive(Parser)]
@@ -38,6 +40,9 @@ pub struct Cli {
     /// Data directory (SQLite file).
     #[arg(long, global = true)]
     pub data_dir: Option<PathBuf>,
+    /// The log on standard error: `text`, or `json` (one object a line, for a log collector).
+    #[arg(long, global = true)]
+    pub log_format: Option<LogFormat>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -136,16 +141,15 @@ pub enum Command {
     },
 }
 
-/// The program: logs to standard error, runs the command, and says what failed in Vietnamese.
+/// The program: loads the configuration, logs to standard error in its `log_format`, runs the
+/// command, and says what failed in Vietnamese.
 pub fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,tower_http=info,samod=warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
-    match run(Cli::parse()) {
+    let cli = Cli::parse();
+    let done = config(&cli).and_then(|cfg| {
+        init_logging(cfg.log_format);
+        run(cli, cfg)
+    });
+    match done {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("lỗi: {e:#}");
@@ -154,17 +158,43 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// Loads the configuration once and runs `cli`'s command with it.
-pub fn run(cli: Cli) -> anyhow::Result<()> {
+/// The log subscriber. Colour only on a terminal: a redirected log (journald, a file, a
+/// collector) gets no ANSI escapes. JSON is one flat object a line: `timestamp`, `level`,
+/// `target`, `message` and the event's fields.
+fn init_logging(format: LogFormat) {
+    use std::io::IsTerminal;
+    let fmt = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,tower_http=info,samod=warn".into()),
+        )
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => fmt.with_ansi(std::io::stderr().is_terminal()).init(),
+        LogFormat::Json => fmt.json().flatten_event(true).with_ansi(false).init(),
+    }
+}
+
+/// The configuration `cli` runs with: defaults → `tiendo.toml` → `TIENDO_*` → its flags.
+pub fn config(cli: &Cli) -> anyhow::Result<Config> {
     let mut flags = Overrides {
         data_dir: cli.data_dir.clone(),
+        log_format: cli.log_format,
         ..Overrides::default()
     };
     if let Command::Serve { listen, static_dir } = &cli.command {
         flags.listen = *listen;
         flags.static_dir = static_dir.clone();
     }
-    let cfg = Config::load(cli.config.as_deref(), std::env::vars(), &flags)?;
+    Ok(Config::load(
+        cli.config.as_deref(),
+        std::env::vars(),
+        &flags,
+    )?)
+}
+
+/// Runs `cli`'s command with the configuration loaded once ([`config`]).
+pub fn run(cli: Cli, cfg: Config) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve { .. } => runtime()?.block_on(serve::run(cfg)),
         Command::Plan { command } => runtime()?.block_on(plan::run(&cfg, command)),
