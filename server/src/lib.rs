@@ -86,6 +86,11 @@ pub struct AppState {
     /// The documents: plans, organisations and progress in the samod repo, their catalogue,
     /// imports, receipts and attestations, the sync peers.
     pub library: Library,
+    /// Who may read and write each document (the access catalogue the share policy reads),
+    /// shared with the library, which keeps it current.
+    pub catalogue: domain::access::Catalogue,
+    /// The live sync connections and the user each peer id is bound to.
+    pub peers: domain::access::Peers,
     /// Sign-in, sessions and the administration of accounts.
     pub accounts: Accounts,
     /// Evidence files: uploads, stored files, who may read them.
@@ -109,6 +114,8 @@ impl AppState {
             files: domain::file_access::Files::new(store.clone()),
             reports: reports::Reports::new(store),
             config: Arc::new(config),
+            catalogue: library.catalogue().clone(),
+            peers: library.peers().clone(),
             library,
         }
     }

@@ -107,7 +107,7 @@ async fn act(
     let actor = Actor::User(auth.user);
     admin::may_administer_any(&actor)?;
     let accounts = &state.accounts;
-    let peers = state.library.peers();
+    let peers = &state.peers;
     Ok(match action.as_str() {
         "disable" | "enable" => {
             let user = accounts

@@ -28,7 +28,7 @@ fn readable_plan(state: &AppState, auth: &Authenticated, plan_id: &str) -> Resul
         .all()
         .into_iter()
         .find(|d| d.kind == DocKind::Plan && d.plan_id.as_deref() == Some(plan_id))
-        .filter(|d| state.library.catalogue().access(&auth.user, d) != Access::None)
+        .filter(|d| state.catalogue.access(&auth.user, d) != Access::None)
         .ok_or_else(|| AppError::NotFound(format!("kế hoạch {plan_id}")))
 }
 
@@ -101,7 +101,7 @@ async fn rollup_for(
         plan_deadline: state.config.province.plan_deadline()?,
     };
     let user = auth.user.clone();
-    let catalogue = state.library.catalogue().clone();
+    let catalogue = state.catalogue.clone();
     let (rollup, computed) = state
         .library
         .rollups()
@@ -157,14 +157,14 @@ async fn province_rollup_xlsx(
 }
 
 async fn health(State(state): State<AppState>) -> Result<Json<api::Health>> {
-    let documents = state.library.catalogue().all().len();
+    let documents = state.catalogue.all().len();
     let schema = state.library.schema_version().await?;
     Ok(Json(api::Health {
         status: "ok".into(),
         version: env!("CARGO_PKG_VERSION").into(),
         schema_version: schema,
         documents,
-        sync_connections: state.library.peers().connection_count(),
+        sync_connections: state.peers.connection_count(),
         refused_writes: state.library.refused_writes_everywhere().await?,
     }))
 }
@@ -410,7 +410,7 @@ async fn import_plan(
     let report = match q.replaces.as_deref().filter(|r| !r.is_empty()) {
         Some(replaces) => {
             let old = readable_plan(&state, &auth, replaces)?;
-            let catalogue = state.library.catalogue();
+            let catalogue = &state.catalogue;
             access::may_link(
                 &auth.user,
                 tiendo_shared::model::links::LinkKind::Replaces,
@@ -508,7 +508,7 @@ async fn link_plan(
     body: std::result::Result<Json<api::LinkRequest>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<Vec<tiendo_shared::model::links::PlanLink>>> {
     let Json(req) = body.map_err(|e| AppError::rejected(e.status(), e.body_text()))?;
-    let catalogue = state.library.catalogue();
+    let catalogue = &state.catalogue;
     let own = readable_plan(&state, &auth, &id)?;
     let other = state.library.plan_doc_record(&req.plan_id)?;
     access::may_link(

@@ -79,7 +79,7 @@ async fn attestations(
     RawQuery(query): RawQuery,
 ) -> Result<Json<AttestationsAnswer>> {
     let (asked, since) = parse(query.as_deref())?;
-    let catalogue = state.library.catalogue();
+    let catalogue = &state.catalogue;
     let readable: Vec<String> = asked
         .into_iter()
         .filter(|d| {

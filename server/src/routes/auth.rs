@@ -159,7 +159,7 @@ async fn logout(
     auth: Authenticated,
 ) -> Result<Response> {
     state.accounts.logout(&auth.token).await?;
-    state.library.peers().end_session(&auth.session);
+    state.peers.end_session(&auth.session);
     tracing::info!(user = %auth.user.username, "signed out");
     let mut resp = Json(api::LogoutAnswer { ok: true }).into_response();
     let cleared = format!("{COOKIE}=; {}; Max-Age=0", cookie_attributes(&headers));

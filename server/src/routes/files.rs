@@ -159,7 +159,7 @@ async fn create(
             files::check(&mime, &[]).unwrap_err(),
         ));
     }
-    let catalogue = state.library.catalogue();
+    let catalogue = &state.catalogue;
     let writable = catalogue.get(&doc_id).is_some_and(|d| {
         d.kind == DocKind::Progress && catalogue.access(&auth.user, &d) == Access::Write
     });
@@ -378,7 +378,7 @@ async fn named_for(state: &AppState, auth: &Authenticated, sha256: &str) -> Resu
         return Ok(None);
     }
     let reader_holds = trust.held_by(auth.user.id);
-    let catalogue = state.library.catalogue();
+    let catalogue = &state.catalogue;
     let visible: Vec<_> = catalogue
         .visible_to(&auth.user)
         .into_iter()

@@ -44,7 +44,7 @@ async fn revise(
     body: axum::body::Body,
 ) -> Result<Json<Vec<tiendo_shared::model::revision::Revision>>> {
     let rec = state.library.plan_doc_record(&id)?;
-    match state.library.catalogue().access(&auth.user, &rec) {
+    match state.catalogue.access(&auth.user, &rec) {
         Access::Write => {}
         Access::None => return Err(AppError::NotFound(format!("kế hoạch {id}"))),
         _ => {
@@ -93,7 +93,7 @@ async fn revise(
 /// Whether `auth` may read plan `plan_id` (else "not found", as for every plan route).
 fn readable(state: &AppState, auth: &Authenticated, plan_id: &str) -> Result<()> {
     let rec = state.library.plan_doc_record(plan_id)?;
-    if state.library.catalogue().access(&auth.user, &rec) == Access::None {
+    if state.catalogue.access(&auth.user, &rec) == Access::None {
         return Err(AppError::NotFound(format!("kế hoạch {plan_id}")));
     }
     Ok(())
@@ -102,7 +102,7 @@ fn readable(state: &AppState, auth: &Authenticated, plan_id: &str) -> Result<()>
 /// The stored plans of agency `agency_id`.
 async fn plans_of(state: &AppState, agency_id: &str) -> Result<Vec<Plan>> {
     let mut out = Vec::new();
-    for rec in state.library.catalogue().all() {
+    for rec in state.catalogue.all() {
         if rec.kind != DocKind::Plan || rec.agency_id != agency_id {
             continue;
         }

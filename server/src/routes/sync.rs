@@ -33,7 +33,7 @@ pub async fn upgrade(
 ) -> Result<Response> {
     let keepalive = query.keepalive.as_deref() == Some("1");
     let limits = &state.config.limits;
-    let open = state.library.peers().connections_of(auth.user.id);
+    let open = state.peers.connections_of(auth.user.id);
     if open >= limits.max_connections_per_user {
         return Err(crate::AppError::TooManyConnections(format!(
             "người dùng {} đã có {open} kết nối đồng bộ (tối đa {})",

@@ -101,8 +101,8 @@ impl Checker<'_> {
             }
             if !sync.changes.is_empty() {
                 let policy = crate::domain::access::Policy {
-                    peers: self.state.library.peers().clone(),
-                    catalogue: self.state.library.catalogue().clone(),
+                    peers: self.state.peers.clone(),
+                    catalogue: self.state.catalogue.clone(),
                 };
                 let granted = policy.decide(doc, &self.peer);
                 if granted == Access::Write {
@@ -111,7 +111,7 @@ impl Checker<'_> {
                         .or_default()
                         .push(Instant::now());
                 }
-                let kind = self.state.library.catalogue().get(doc).map(|r| r.kind);
+                let kind = self.state.catalogue.get(doc).map(|r| r.kind);
                 if granted == Access::Write
                     && let Some(kind) = kind
                 {
@@ -119,7 +119,7 @@ impl Checker<'_> {
                     return Inbound::Gate(bytes.to_vec(), doc.to_string(), kind, chunks);
                 }
                 if granted != Access::Write {
-                    self.state.library.peers().count_refused_write();
+                    self.state.peers.count_refused_write();
                     tracing::warn!(
                         user = %self.user.username,
                         peer = %self.peer,
