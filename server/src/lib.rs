@@ -6,8 +6,8 @@
 //!
 //! ## Floors
 //!
-//! Each floor imports only the floors beneath it (`python3 tools/module_cycles.py server/src`
-//! finds no loop):
+//! Each floor imports only the floors beneath it (`scripts/check-layout`, run by `scripts/test`,
+//! fails on a loop between top-level modules, and on a file over 600 lines):
 //!
 //! ```text
 //!  cli/  routes/  sync/  fuzzing      ways in: the CLI, HTTP (+ AppError's mapping), the socket
@@ -21,8 +21,9 @@
 //!                                    records and password rules, the metrics registry
 //! ```
 //!
-//! [`AppState`] holds the domain's services a handler names: [`Library`] (documents), accounts,
-//! files, reports, metrics, parsers; no handler reaches the store through another service.
+//! [`AppState`] holds the domain's services a handler names: [`Library`] (documents), the access
+//! catalogue and the sync peers, accounts, files, reports, metrics, parsers; no handler reaches
+//! the store, or one service through another.
 //!
 //! Data flow through this crate:
 //!
@@ -33,7 +34,7 @@
 //!        domain::access::Policy ─► samod Repo ─► store::chunks (SQLite)
 //!        ◄─ sync messages held until their heads are committed (store::durable) ◄─┘
 //! HTTP /api ─► routes::auth (domain::session::Authenticated) ─► routes::api
-//!        ─► domain::documents (DocReader) ─► shared::status ─► JSON, or reports ─► DOCX, XLSX
+//!        ─► domain::documents (DocReader) ─► shared::views::status ─► JSON, or reports ─► DOCX, XLSX
 //! bundle file ─► routes::bundles | cli::bundle ─► domain::bundles (signature, access, admit)
 //!        ─► samod Repo ─► store ; domain::bundles::starter ─► a signed file for a new tablet
 //! tiendo CLI ─► cli::* ─► the same library, or SQLite directly beside a running server

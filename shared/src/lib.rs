@@ -15,7 +15,7 @@
 //! ## Floors
 //!
 //! The top-level folders name the stages of that flow. Each imports only from the floors below
-//! it, never sideways or up (`tools/module_cycles.py shared/src` finds no loop):
+//! it, never sideways or up (`scripts/check-layout` finds no loop):
 //!
 //! ```text
 //! floor      what it holds                                          imports from
