@@ -1,0 +1,293 @@
+//! The PAR index of one agency (Chỉ số CCHC), from a criteria set and the marks its
+//! sub-criteria got, and the ranking of a group of agencies by it.
+//!
+//! Stage: *view*, computed the same way on the tablet (the office's running total while units
+//! score) and on the server (the province's roll-up and announcement). The rule:
+//!
+//! - a sub-criterion scores its mark, within 0 and its maximum; one without a mark scores 0 and is
+//!   listed as not yet scored;
+//! - "không áp dụng" (only where the set allows it) takes the sub-criterion out: the index is the
+//!   points earned as a share of the points that apply, on 100 (as Hưng Yên's QĐ 2741 does);
+//! - then bonus points are added and penalty points taken, each within its content's maximum,
+//!   and the index never goes below 0;
+//! - every applicable sub-criterion below its maximum is a lost point, for the remediation plan.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::criteria::{CriteriaSet, ItemKind, Points};
+
+/// What a sub-criterion got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "points")]
+pub enum Mark {
+    /// A score.
+    Score(Points),
+    /// "Không áp dụng".
+    NotApplicable,
+}
+
+/// A sub-criterion that scored below its maximum.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lost {
+    /// The sub-criterion's code.
+    pub code: String,
+    /// What it judges.
+    pub text: String,
+    /// Its maximum.
+    pub max: Points,
+    /// What it got.
+    pub got: Points,
+}
+
+/// One area's part of the index.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AreaScore {
+    /// The area's code.
+    pub code: String,
+    /// Its name.
+    pub text: String,
+    /// The points earned in it.
+    pub earned: Points,
+    /// Its sub-criteria's maxima that apply.
+    pub applicable: Points,
+}
+
+/// An agency's index.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Index {
+    /// Points earned over the 100 points' sub-criteria (self-scored and survey).
+    pub earned: Points,
+    /// Their maxima, less those that do not apply.
+    pub applicable: Points,
+    /// Bonus points counted.
+    pub bonus: Points,
+    /// Penalty points counted.
+    pub penalty: Points,
+    /// The index: earned as a share of applicable, on 100, plus bonus, less penalty.
+    pub index: Points,
+    /// Each normal area.
+    pub areas: Vec<AreaScore>,
+    /// Sub-criteria with no mark yet (scored 0), in the set's order.
+    pub unscored: Vec<String>,
+    /// Applicable sub-criteria below their maximum, in the set's order.
+    pub lost: Vec<Lost>,
+}
+
+/// The index of an agency whose sub-criteria got `marks` (by code) under `set`.
+pub fn index(set: &CriteriaSet, marks: &BTreeMap<String, Mark>) -> Index {
+    let mut earned = 0i64;
+    let mut applicable = 0i64;
+    let (mut bonus, mut penalty) = (0i64, 0i64);
+    let mut by_area: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
+    let mut unscored = Vec::new();
+    let mut lost = Vec::new();
+    for c in set.scored() {
+        let area = c.code.split('.').next().unwrap_or(&c.code);
+        let got = match marks.get(&c.code) {
+            Some(Mark::NotApplicable) if c.may_not_apply && c.kind == ItemKind::Normal => continue,
+            Some(Mark::Score(p)) => p.0.clamp(0, c.max.0.max(0)),
+            // "Không áp dụng" where the set does not allow it counts as nothing earned.
+            Some(Mark::NotApplicable) => 0,
+            None => {
+                unscored.push(c.code.clone());
+                0
+            }
+        };
+        match c.kind {
+            ItemKind::Normal => {
+                earned += i64::from(got);
+                applicable += i64::from(c.max.0);
+                let a = by_area.entry(area).or_default();
+                a.0 += i64::from(got);
+                a.1 += i64::from(c.max.0);
+                if got < c.max.0 {
+                    lost.push(Lost {
+                        code: c.code.clone(),
+                        text: c.text.clone(),
+                        max: c.max,
+                        got: Points(got),
+                    });
+                }
+            }
+            ItemKind::Bonus => bonus += i64::from(got),
+            ItemKind::Penalty => penalty += i64::from(got),
+        }
+    }
+    let cap = |kind: ItemKind, sum: i64| {
+        let max: i64 = set
+            .items
+            .iter()
+            .filter(|c| c.depth() == 1 && c.kind == kind)
+            .map(|c| i64::from(c.max.0))
+            .sum();
+        sum.min(max)
+    };
+    let (bonus, penalty) = (cap(ItemKind::Bonus, bonus), cap(ItemKind::Penalty, penalty));
+    // Earned on 100, rounded half up to the hundredth of a point.
+    let share = if applicable > 0 {
+        (earned * 10_000 + applicable / 2) / applicable
+    } else {
+        0
+    };
+    let areas = set
+        .items
+        .iter()
+        .filter(|c| c.depth() == 1 && c.kind == ItemKind::Normal)
+        .map(|c| {
+            let (e, a) = by_area.get(c.code.as_str()).copied().unwrap_or_default();
+            AreaScore {
+                code: c.code.clone(),
+                text: c.text.clone(),
+                earned: points(e),
+                applicable: points(a),
+            }
+        })
+        .collect();
+    Index {
+        earned: points(earned),
+        applicable: points(applicable),
+        bonus: points(bonus),
+        penalty: points(penalty),
+        index: points((share + bonus - penalty).max(0)),
+        areas,
+        unscored,
+        lost,
+    }
+}
+
+fn points(hundredths: i64) -> Points {
+    Points(i32::try_from(hundredths).unwrap_or(i32::MAX))
+}
+
+/// An agency's place in its group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ranked {
+    /// The agency.
+    pub agency_id: String,
+    /// 1 for the highest index; agencies with equal indexes share a place and the next place
+    /// is skipped (1, 1, 3).
+    pub rank: usize,
+    /// Its index.
+    pub index: Points,
+}
+
+/// The ranking of one group of agencies by their index (highest first; equal indexes in the
+/// agencies' id order).
+pub fn rank(indexes: &[(String, Points)]) -> Vec<Ranked> {
+    let mut sorted: Vec<&(String, Points)> = indexes.iter().collect();
+    sorted.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let mut out: Vec<Ranked> = Vec::with_capacity(sorted.len());
+    for (i, (agency_id, index)) in sorted.into_iter().enumerate() {
+        let rank = match out.last() {
+            Some(prev) if prev.index == *index => prev.rank,
+            _ => i + 1,
+        };
+        out.push(Ranked {
+            agency_id: agency_id.clone(),
+            rank,
+            index: *index,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::criteria::template;
+
+    fn full(set: &CriteriaSet) -> BTreeMap<String, Mark> {
+        set.scored()
+            .filter(|c| c.kind == ItemKind::Normal)
+            .map(|c| (c.code.clone(), Mark::Score(c.max)))
+            .collect()
+    }
+
+    #[test]
+    fn every_maximum_scores_one_hundred_and_loses_nothing() {
+        let set = template::departments("Quảng Ngãi", 2025);
+        let out = index(&set, &full(&set));
+        assert_eq!(out.index, Points::whole(100));
+        assert_eq!(out.applicable, Points::whole(100));
+        assert!(out.lost.is_empty());
+        assert!(
+            out.unscored
+                .iter()
+                .all(|c| c.starts_with("9.") || c.starts_with("10."))
+        );
+        assert_eq!(out.areas.len(), 8);
+        assert_eq!(out.areas[7].earned, Points::whole(30), "the survey's area");
+    }
+
+    #[test]
+    fn not_applicable_makes_the_index_a_share_of_what_applies() {
+        let set = template::departments("Quảng Ngãi", 2025);
+        let mut marks = full(&set);
+        // 3.3.1 (4 points) does not apply; 1.1.2 (3 points) scored 1,5.
+        marks.insert("3.3.1".into(), Mark::NotApplicable);
+        marks.insert("1.1.2".into(), Mark::Score(Points(150)));
+        let out = index(&set, &marks);
+        assert_eq!(out.applicable, Points::whole(96));
+        assert_eq!(out.earned, Points(9450));
+        // 94,5 / 96 × 100 = 98,4375 → 98,44.
+        assert_eq!(out.index, Points(9844));
+        assert_eq!(out.lost.len(), 1);
+        assert_eq!(out.lost[0].code, "1.1.2");
+        assert_eq!(out.lost[0].got, Points(150));
+    }
+
+    #[test]
+    fn not_applicable_where_the_set_does_not_allow_it_earns_nothing() {
+        let set = template::departments("Quảng Ngãi", 2025);
+        let mut marks = full(&set);
+        marks.insert("1.1.1".into(), Mark::NotApplicable);
+        let out = index(&set, &marks);
+        assert_eq!(out.applicable, Points::whole(100));
+        assert_eq!(out.index, Points::whole(99));
+    }
+
+    #[test]
+    fn bonus_adds_penalty_takes_each_within_its_maximum() {
+        let set = template::departments("Quảng Ngãi", 2025);
+        let mut marks = full(&set);
+        marks.insert("1.4.1".into(), Mark::Score(Points(100)));
+        marks.insert("9.1".into(), Mark::Score(Points(200)));
+        marks.insert("9.2".into(), Mark::Score(Points(100)));
+        marks.insert("10.2".into(), Mark::Score(Points(300)));
+        // A score above the maximum counts as the maximum.
+        marks.insert("10.1".into(), Mark::Score(Points(900)));
+        let out = index(&set, &marks);
+        assert_eq!(out.bonus, Points::whole(3));
+        assert_eq!(out.penalty, Points::whole(5));
+        assert_eq!(out.index, Points::whole(97));
+    }
+
+    #[test]
+    fn an_agency_that_scored_nothing_is_at_zero_with_everything_unscored() {
+        let set = template::departments("Quảng Ngãi", 2025);
+        let out = index(&set, &BTreeMap::new());
+        assert_eq!(out.index, Points::ZERO);
+        assert_eq!(out.unscored.len(), set.scored().count());
+        assert_eq!(
+            out.lost.len(),
+            set.scored().filter(|c| c.kind == ItemKind::Normal).count()
+        );
+    }
+
+    #[test]
+    fn equal_indexes_share_a_place_and_the_next_is_skipped() {
+        let ranked = rank(&[
+            ("so-b".into(), Points(9000)),
+            ("so-a".into(), Points(9550)),
+            ("so-c".into(), Points(9000)),
+            ("so-d".into(), Points(8000)),
+        ]);
+        let places: Vec<(&str, usize)> = ranked
+            .iter()
+            .map(|r| (r.agency_id.as_str(), r.rank))
+            .collect();
+        assert_eq!(places, [("so-a", 1), ("so-b", 2), ("so-c", 2), ("so-d", 4)]);
+    }
+}
