@@ -28,6 +28,7 @@ use crate::model::schedule::{self, Schedule};
 use crate::model::{Date, Error, text};
 
 mod blocks;
+pub mod criteria;
 mod finish;
 mod labels;
 mod parties;
