@@ -295,26 +295,8 @@ mod tests {
     use super::*;
     use crate::import::text_blocks;
 
-    const ANNEX: &str = "\
-UBND TỈNH QUẢNG NGÃI
-Phụ lục I
-BỘ TIÊU CHÍ XÁC ĐỊNH CHỈ SỐ CẢI CÁCH HÀNH CHÍNH CỦA CÁC SỞ, BAN, NGÀNH NĂM 2025
-(Kèm theo Quyết định số 134/QĐ-UBND ngày 24/10/2025 của UBND tỉnh)
-STT | Lĩnh vực/Tiêu chí/Tiêu chí thành phần | Điểm tối đa | Hướng dẫn chấm | Tài liệu kiểm chứng
-(1) | (2) | (3) | (4) | (5)
-1 | Công tác chỉ đạo, điều hành CCHC | 3 | |
-1.1 | Kế hoạch CCHC năm | 3 | |
-1.1.1 | Ban hành kế hoạch đúng hạn | 1 | Đúng hạn: 1; sau hạn: 0,5; không ban hành: 0 | Kế hoạch CCHC
-1.1.2 | Mức độ hoàn thành kế hoạch | 2 | Theo tỷ lệ nhiệm vụ hoàn thành | Báo cáo năm
-2 | Tác động của CCHC (điều tra xã hội học) | 97 | |
-2.1 | Sự hài lòng của người dân | 97 | Theo kết quả khảo sát |
-Ghi chú | các tiêu chí không áp dụng được trừ khỏi tổng điểm | | |
-3 | Điểm thưởng | 2 | |
-3.1 | Sáng kiến được công nhận | 2 | Có: 2; không: 0 |
-4 | Điểm trừ | 1 | |
-4.1 | Chậm báo cáo | 1 | Không áp dụng nếu không có yêu cầu báo cáo | 
-4.2 | Vi phạm khác | x | |
-";
+    /// A province's annex as text (its .docx and .xlsx forms: `server/tests/criteria_annexes_import.rs`).
+    const ANNEX: &str = include_str!("../../tests/fixtures/criteria/annex-so-2025.txt");
 
     #[test]
     fn an_annex_table_reads_into_a_set_with_its_rules_kinds_and_basis() {
