@@ -62,9 +62,9 @@ pub(crate) fn documents_sql(order: &str) -> String {
 /// The contract of the catalogue.
 #[async_trait::async_trait]
 pub(crate) trait Catalogue: Send + Sync {
-    /// Records what a document is (a title may change; the rest stays), and (PostgreSQL) tells
-    /// the other nodes.
-    async fn register(&self, rec: DocRecord) -> Result<()>;
+    /// Records what each document is (a title may change; the rest stays), all in one
+    /// transaction — every row or none — and (PostgreSQL) tells the other nodes.
+    async fn register(&self, recs: Vec<DocRecord>) -> Result<()>;
     /// Every catalogued document, oldest first.
     async fn documents(&self) -> Result<Vec<DocRecord>>;
 }
@@ -72,7 +72,13 @@ pub(crate) trait Catalogue: Send + Sync {
 impl Store {
     /// Records what a document is.
     pub async fn register(&self, rec: DocRecord) -> Result<()> {
-        self.engine.catalogue.register(rec).await
+        self.engine.catalogue.register(vec![rec]).await
+    }
+
+    /// Records what several documents are, in one transaction: every row or none (a plan's
+    /// import catalogues its plan, organisation and progress documents together).
+    pub async fn register_all(&self, recs: Vec<DocRecord>) -> Result<()> {
+        self.engine.catalogue.register(recs).await
     }
 
     /// Every catalogued document, oldest first.

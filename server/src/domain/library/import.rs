@@ -69,12 +69,11 @@ impl Library {
     /// recorded from its day, so no earlier period counts a unit that did not exist then; a
     /// plan with a new unit and no choice for it is refused before anything is written.
     ///
-    /// One unit of work: every document is created first, and only then catalogued — the
-    /// progress documents, the organisation, and the plan's own row last, which is what makes the
-    /// plan exist (for the "already imported" check, the lists, the roll-ups). A failure while
-    /// creating leaves nothing catalogued (the documents made stay unnamed in storage, shared with
-    /// no one); a failure while cataloguing leaves progress rows of a plan that does not exist,
-    /// which a retry completes (`Library::pending_progress`) rather than doubling.
+    /// One unit of work: every document is created first, and only then catalogued, all rows in
+    /// one store transaction — the progress documents, the organisation, and the plan's own row,
+    /// which is what makes the plan exist (for the "already imported" check, the lists, the
+    /// roll-ups). A failure at any point leaves nothing catalogued (the documents made stay
+    /// unnamed in storage, shared with no one), so a retry starts afresh.
     pub async fn import(&self, imported: Imported, by: &str) -> Result<ImportReport> {
         let known = self.known_agency(&imported.plan.agency_id).await?;
         let (imported, settled) = match &known {
@@ -106,8 +105,6 @@ impl Library {
             .agency(&plan.agency_id)
             .cloned()
             .ok_or_else(|| DomainError::BadRequest("kế hoạch không có cơ quan ban hành".into()))?;
-        // What an earlier attempt catalogued before it failed: completed, not made again.
-        let pending = self.pending_progress(&existing, &plan.id);
         let plan_doc = self.create(&plan).await?;
         let plan_row = DocRecord {
             doc_id: plan_doc.clone(),
@@ -172,13 +169,8 @@ impl Library {
             .filter(|u| start.is_none_or(|s| lineage.end_of(&u.id).is_none_or(|c| c.on > s)))
             .enumerate()
         {
-            let id = match pending.get(&unit.id) {
-                Some(id) => id.clone(),
-                None => {
-                    self.injected_fault(&plan.id, n + 1)?;
-                    self.create(&Progress::new(&plan.id, &unit.id)).await?
-                }
-            };
+            self.injected_fault(&plan.id, n + 1)?;
+            let id = self.create(&Progress::new(&plan.id, &unit.id)).await?;
             progress_rows.push(DocRecord {
                 doc_id: id.clone(),
                 kind: DocKind::Progress,
@@ -189,16 +181,17 @@ impl Library {
             });
             progress_docs.push((unit.id.clone(), id));
         }
-        // Every document exists: now the catalogue, the plan's row last.
-        for row in progress_rows {
-            self.register(row).await?;
-        }
-        if let Some(row) = org_row {
-            self.register(row).await?;
+        // Every document exists: now the catalogue, every row in one transaction (the plan's
+        // last, in the order a reader of the catalogue meets them).
+        let new_org = org_row.is_some();
+        let mut rows = progress_rows;
+        rows.extend(org_row);
+        rows.push(plan_row);
+        self.register_all(rows).await?;
+        if new_org {
             // Its lineage and accounts follow the admin's changes from now on.
             self.watch_org(org_doc.clone());
         }
-        self.register(plan_row).await?;
         tracing::info!(plan = %plan.id, doc = %plan_doc, units = progress_docs.len(), "imported plan");
         Ok(ImportReport {
             plan_id: plan.id.clone(),
@@ -208,20 +201,6 @@ impl Library {
             tasks: plan.tasks().count(),
             unplaced,
         })
-    }
-
-    /// The progress documents of plan `plan_id` catalogued by an import that failed before the
-    /// plan's own row (by unit): a retry takes them as they are.
-    fn pending_progress(
-        &self,
-        existing: &[DocRecord],
-        plan_id: &str,
-    ) -> std::collections::HashMap<String, String> {
-        existing
-            .iter()
-            .filter(|d| d.kind == DocKind::Progress && d.plan_id.as_deref() == Some(plan_id))
-            .filter_map(|d| Some((d.unit_id.clone()?, d.doc_id.clone())))
-            .collect()
     }
 
     /// The failure a test asked for ([`crate::config::Config::fail_import`]): the import of

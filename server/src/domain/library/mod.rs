@@ -219,9 +219,13 @@ impl Library {
         &self.acceptor
     }
 
-    async fn register(&self, rec: DocRecord) -> Result<()> {
-        self.store.register(rec.clone()).await?;
-        self.catalogue.insert(rec);
+    /// Catalogues several documents in one store transaction (every row or none), then in the
+    /// access catalogue.
+    async fn register_all(&self, recs: Vec<DocRecord>) -> Result<()> {
+        self.store.register_all(recs.clone()).await?;
+        for rec in recs {
+            self.catalogue.insert(rec);
+        }
         Ok(())
     }
 

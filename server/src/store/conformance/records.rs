@@ -34,6 +34,30 @@ async fn the_catalogue_keeps_documents_in_the_order_registered(place: &Place) {
     assert_eq!(docs[2], rec("m-progress", DocKind::Progress, "Tiến độ"));
 }
 
+async fn rows_registered_together_are_catalogued_together_in_their_order(place: &Place) {
+    let s = place.open().await;
+    let rec = |id: &str, kind: DocKind| DocRecord {
+        doc_id: id.into(),
+        kind,
+        agency_id: "a".into(),
+        plan_id: (kind != DocKind::Org).then(|| "p".to_string()),
+        unit_id: (kind == DocKind::Progress).then(|| id.to_string()),
+        title: id.into(),
+    };
+    s.register(rec("earlier", DocKind::Org)).await.unwrap();
+    // A plan's import: its progress documents, then the plan's row, which makes it exist.
+    let batch = vec![
+        rec("u2", DocKind::Progress),
+        rec("u1", DocKind::Progress),
+        rec("plan", DocKind::Plan),
+    ];
+    s.register_all(batch.clone()).await.unwrap();
+    s.register_all(Vec::new()).await.unwrap();
+    let docs = s.documents().await.unwrap();
+    assert_eq!(docs[0], rec("earlier", DocKind::Org));
+    assert_eq!(docs[1..], batch[..]);
+}
+
 async fn generated_reports_are_listed_newest_first_and_counted(place: &Place) {
     let s = place.open().await;
     let report = |plan: &str, at: i64, by: Option<&str>| GeneratedReport {
@@ -114,6 +138,7 @@ async fn the_schema_is_brought_to_the_newest_version_once(place: &Place) {
 
 on_both_engines!(
     the_catalogue_keeps_documents_in_the_order_registered,
+    rows_registered_together_are_catalogued_together_in_their_order,
     generated_reports_are_listed_newest_first_and_counted,
     a_step_keeps_the_time_it_first_arrived,
     counts_add_up_across_reopening,

@@ -8,23 +8,25 @@ use crate::store::{DocRecord, Result};
 
 #[async_trait::async_trait]
 impl Catalogue for Postgres {
-    async fn register(&self, rec: DocRecord) -> Result<()> {
+    async fn register(&self, recs: Vec<DocRecord>) -> Result<()> {
         let mut c = self.client().await?;
         let tx = c.transaction().await?;
         // The other nodes read the catalogue again when this commits.
         self.announce(&tx, 'r', &[]).await?;
-        tx.execute(
-            REGISTER,
-            &[
-                &rec.doc_id,
-                &rec.kind.as_str(),
-                &rec.agency_id,
-                &rec.plan_id,
-                &rec.unit_id,
-                &rec.title,
-            ],
-        )
-        .await?;
+        for rec in &recs {
+            tx.execute(
+                REGISTER,
+                &[
+                    &rec.doc_id,
+                    &rec.kind.as_str(),
+                    &rec.agency_id,
+                    &rec.plan_id,
+                    &rec.unit_id,
+                    &rec.title,
+                ],
+            )
+            .await?;
+        }
         tx.commit().await?;
         Ok(())
     }

@@ -10,20 +10,23 @@ use crate::store::{DocRecord, Result, lite};
 
 #[async_trait::async_trait]
 impl Catalogue for Sqlite {
-    async fn register(&self, rec: DocRecord) -> Result<()> {
+    async fn register(&self, recs: Vec<DocRecord>) -> Result<()> {
         self.blocking(move |c| {
-            c.execute(
-                &lite(REGISTER),
-                params![
-                    rec.doc_id,
-                    rec.kind.as_str(),
-                    rec.agency_id,
-                    rec.plan_id,
-                    rec.unit_id,
-                    rec.title
-                ],
-            )
-            .map(|_| ())
+            let tx = c.transaction()?;
+            for rec in recs {
+                tx.execute(
+                    &lite(REGISTER),
+                    params![
+                        rec.doc_id,
+                        rec.kind.as_str(),
+                        rec.agency_id,
+                        rec.plan_id,
+                        rec.unit_id,
+                        rec.title
+                    ],
+                )?;
+            }
+            tx.commit()
         })
         .await
     }
