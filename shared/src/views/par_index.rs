@@ -16,17 +16,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::criteria::{CriteriaSet, ItemKind, Points};
-
-/// What a sub-criterion got.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "kind", content = "points")]
-pub enum Mark {
-    /// A score.
-    Score(Points),
-    /// "Không áp dụng".
-    NotApplicable,
-}
+use crate::model::criteria::{CriteriaSet, ItemKind, Mark, Points};
 
 /// A sub-criterion that scored below its maximum.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -96,6 +96,16 @@ impl std::str::FromStr for Points {
     }
 }
 
+/// What a sub-criterion got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "points")]
+pub enum Mark {
+    /// A score.
+    Score(Points),
+    /// "Không áp dụng".
+    NotApplicable,
+}
+
 /// Which agencies a set judges: the province's departments and agencies, or its communes and
 /// wards (each ranked in its own group).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
