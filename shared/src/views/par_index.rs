@@ -16,7 +16,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::criteria::{CriteriaSet, ItemKind, Mark, Points};
+use crate::model::criteria::{CriteriaSet, ItemKind, Mark, Points, Rule, Source, proportional};
+use crate::model::text;
+use crate::views::status::Summary;
 
 /// A sub-criterion that scored below its maximum.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -183,6 +185,93 @@ pub fn rank(indexes: &[(String, Points)]) -> Vec<Ranked> {
     out
 }
 
+/// What the tracker knows of an agency's year, for the sub-criteria that name a [`Source`].
+#[derive(Debug, Clone, Copy)]
+pub struct Tracked<'a> {
+    /// The plan's status as of the year's end.
+    pub summary: &'a Summary,
+    /// The year's reports sent on time, and those expected.
+    pub reports_on_time: (u32, u32),
+}
+
+/// A score the tracker proposes for a sub-criterion, with what it rests on; the office confirms
+/// or overrides it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Proposal {
+    /// The sub-criterion.
+    pub code: String,
+    /// The score proposed (none: nothing was due to judge by).
+    pub points: Option<Points>,
+    /// How it was reached, in Vietnamese, for the office and the giải trình.
+    pub basis: String,
+    /// The plan's tasks it rests on, whose evidence is offered as the sub-criterion's.
+    pub tasks: Vec<String>,
+}
+
+/// The tracker's proposals for every sub-criterion of `set` that names a source, in the set's
+/// order: a proportional rule takes the measured share of its maximum; levels and steps take the
+/// highest score the share reaches.
+pub fn propose(set: &CriteriaSet, tracked: Tracked<'_>) -> Vec<Proposal> {
+    let headline = &tracked.summary.headline;
+    set.scored()
+        .filter_map(|c| {
+            let source = c.source.as_ref()?;
+            let (done, of, basis, tasks) = match source {
+                Source::PlanCompletion => {
+                    let done = headline.done_on_time + headline.done_late;
+                    let done = done.min(headline.due);
+                    let basis = format!("Hoàn thành {done}/{} nhiệm vụ đến hạn", headline.due);
+                    (done, headline.due, basis, Vec::new())
+                }
+                Source::OnTimeReports => {
+                    let (sent, expected) = tracked.reports_on_time;
+                    let basis = format!("Gửi đúng hạn {sent}/{expected} báo cáo trong năm");
+                    (sent as usize, expected as usize, basis, Vec::new())
+                }
+                Source::Tasks { words } => {
+                    let words: Vec<String> = words.iter().map(|w| text::key(w)).collect();
+                    let matched: Vec<_> = tracked
+                        .summary
+                        .tasks
+                        .iter()
+                        .filter(|t| {
+                            let title = text::key(&t.title);
+                            words.iter().any(|w| title.contains(w.as_str()))
+                        })
+                        .collect();
+                    let done = matched.iter().filter(|t| t.state.is_done()).count();
+                    let codes: Vec<&str> = matched.iter().map(|t| t.code.as_str()).collect();
+                    let basis = format!(
+                        "Hoàn thành {done}/{} nhiệm vụ liên quan ({})",
+                        matched.len(),
+                        codes.join(", ")
+                    );
+                    let ids = matched.iter().map(|t| t.task_id.clone()).collect();
+                    (done, matched.len(), basis, ids)
+                }
+            };
+            let share = proportional(c.max, done as u32, of as u32);
+            let points = share.map(|p| match &c.rule {
+                Rule::Proportional => p,
+                Rule::Levels { levels } => levels
+                    .iter()
+                    .copied()
+                    .filter(|l| *l <= p)
+                    .max()
+                    .unwrap_or(Points::ZERO),
+                Rule::Range { step } if step.0 > 0 => Points(p.0 - p.0 % step.0),
+                Rule::Range { .. } => p,
+            });
+            Some(Proposal {
+                code: c.code.clone(),
+                points,
+                basis,
+                tasks,
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -279,5 +368,61 @@ mod tests {
             .map(|r| (r.agency_id.as_str(), r.rank))
             .collect();
         assert_eq!(places, [("so-a", 1), ("so-b", 2), ("so-c", 2), ("so-d", 4)]);
+    }
+
+    #[test]
+    fn the_tracker_proposes_from_completion_reports_and_the_matching_tasks() {
+        use crate::model::{Date, text};
+        use crate::views::status::{TaskState, summarize};
+        let imp = crate::import::import(crate::fixtures::SEED_PLAN).unwrap();
+        let as_of = Date::from_dmy(31, 12, 2025).unwrap();
+        let mut summary = summarize(&imp.plan, imp.agency(), &[], as_of, None);
+        summary.headline.due = 10;
+        summary.headline.done_on_time = 6;
+        summary.headline.done_late = 2;
+        let has = |t: &crate::views::status::TaskStatus, w: &str| text::key(&t.title).contains(w);
+        let inspections: Vec<usize> = (0..summary.tasks.len())
+            .filter(|&i| has(&summary.tasks[i], "kiểm tra"))
+            .collect();
+        assert!(inspections.len() >= 2, "the seed plan has inspection tasks");
+        summary.tasks[inspections[0]].state = TaskState::DoneOnTime;
+        for t in summary.tasks.iter_mut().filter(|t| has(t, "tuyên truyền")) {
+            t.state = TaskState::DoneLate;
+        }
+        let set = template::departments("Quảng Ngãi", 2025);
+        let got = propose(
+            &set,
+            Tracked {
+                summary: &summary,
+                reports_on_time: (3, 4),
+            },
+        );
+        let codes: Vec<&str> = got.iter().map(|p| p.code.as_str()).collect();
+        assert_eq!(codes, ["1.1.2", "1.2.1", "1.3.2", "1.4.1"]);
+        // 3 points × 8/10 due tasks done.
+        assert_eq!(got[0].points, Some(Points(240)));
+        assert_eq!(got[0].basis, "Hoàn thành 8/10 nhiệm vụ đến hạn");
+        // 2 points × 3/4 reports on time.
+        assert_eq!(got[1].points, Some(Points(150)));
+        // One inspection task of n done: 2 points × 1/n, down to the rule's half point.
+        let n = inspections.len() as i32;
+        assert_eq!(got[2].points, Some(Points(200 / n - (200 / n) % 50)));
+        assert_eq!(got[2].tasks.len(), inspections.len());
+        assert!(
+            got[2]
+                .basis
+                .starts_with(&format!("Hoàn thành 1/{n} nhiệm vụ liên quan ("))
+        );
+        // Every communication task done: the maximum.
+        assert_eq!(got[3].points, Some(Points(200)));
+        // Nothing expected: nothing proposed.
+        let none = propose(
+            &set,
+            Tracked {
+                summary: &summary,
+                reports_on_time: (0, 0),
+            },
+        );
+        assert_eq!(none[1].points, None);
     }
 }
