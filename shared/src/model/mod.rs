@@ -5,12 +5,13 @@
 //! of the crate above it. The plan ([`plan`]: areas, tasks, their [`schedule`]s; the record of
 //! the plan it continues, [`previous`]; its mid-year [`revision`]s; its [`links`] to the plans of
 //! the same year), the organisation ([`org`], with its changes over time, [`lineage`]), a unit's
-//! [`progress`], the PAR-index [`criteria`] a province judges agencies by and an agency's [`assessment`] against them, who users are ([`role`]) and what the server attests of their changes
+//! [`progress`], the PAR-index [`criteria`] a province judges agencies by an agency's [`assessment`] against them and the province's [`appraisal`] of it, who users are ([`role`]) and what the server attests of their changes
 //! ([`attestation`]); written into and read from Automerge ([`doc`], `raw`), tolerantly
 //! ([`lenient`], [`isolate`]), under a versioned contract ([`schema`]). Dates ([`date`]), text
 //! normalisation ([`text`]), evidence files' kinds ([`files`]) and the one [`Error`] type are
 //! here too, since the model is made of them.
 
+pub mod appraisal;
 pub mod assessment;
 pub mod attestation;
 pub mod criteria;
