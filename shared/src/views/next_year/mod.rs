@@ -38,6 +38,8 @@ use std::sync::OnceLock;
 use regex_lite::Regex;
 use serde::{Deserialize, Serialize};
 
+pub mod remediation;
+
 use crate::import::Imported;
 use crate::model::previous::{Continued, How, Previous};
 use crate::model::schedule::{self, Schedule, Undated};
