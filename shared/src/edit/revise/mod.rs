@@ -129,6 +129,3 @@ pub fn revise(
         warnings,
     ))
 }
-
-#[cfg(test)]
-mod tests;

@@ -1,14 +1,19 @@
-use super::*;
-use crate::model::revision::*;
-use crate::model::{PeriodKind, Progress, WorkStatus};
-use crate::views::status;
+//! A plan revised mid-year (`edit::revise`) read back through the documents and the status view:
+//! the year stays continuous. Outside `src/` because it crosses floors (edit and views).
+
+use tiendo_shared::edit::maintain::TaskDraft;
+use tiendo_shared::edit::revise::*;
+use tiendo_shared::model::revision::*;
+use tiendo_shared::model::{Agency, Date, Plan};
+use tiendo_shared::model::{PeriodKind, Progress, WorkStatus};
+use tiendo_shared::views::status;
 
 fn d(s: &str) -> Date {
     s.parse().unwrap()
 }
 
 fn seed() -> (Plan, Agency) {
-    let imp = crate::import::import(crate::fixtures::SEED_PLAN).unwrap();
+    let imp = tiendo_shared::import::import(tiendo_shared::fixtures::SEED_PLAN).unwrap();
     let agency = imp.agency().clone();
     (imp.plan, agency)
 }
@@ -91,9 +96,12 @@ fn a_revision_counts_from_its_day_and_leaves_the_figures_before_it_as_they_were(
 #[test]
 fn revisions_are_appended_read_back_and_left_alone_by_whole_model_writes() {
     let (mut plan, agency) = seed();
-    let mut doc =
-        crate::model::doc::new_document(&plan, Some("system"), crate::model::doc::UnixTime(0))
-            .unwrap();
+    let mut doc = tiendo_shared::model::doc::new_document(
+        &plan,
+        Some("system"),
+        tiendo_shared::model::doc::UnixTime(0),
+    )
+    .unwrap();
     let (rev, _) = revise(
         &mut plan,
         &agency,
@@ -101,25 +109,37 @@ fn revisions_are_appended_read_back_and_left_alone_by_whole_model_writes() {
         ("r1", "office", 1_750_000_000_000),
     )
     .unwrap();
-    crate::model::doc::update::<Plan, _>(&mut doc, "office", crate::model::doc::UnixTime(1), |p| {
-        *p = plan.clone();
-    })
+    tiendo_shared::model::doc::update::<Plan, _>(
+        &mut doc,
+        "office",
+        tiendo_shared::model::doc::UnixTime(1),
+        |p| {
+            *p = plan.clone();
+        },
+    )
     .unwrap();
     record(&mut doc, &rev).unwrap();
-    let read: Plan = crate::model::doc::read(&doc).unwrap();
+    let read: Plan = tiendo_shared::model::doc::read(&doc).unwrap();
     assert_eq!(read.revisions, vec![rev.clone()]);
     assert_eq!(
         read.task("t1-b").unwrap().schedule.final_due(),
         Some(d("2025-12-31"))
     );
     // A later write of the whole plan (the editor, an older reading without revisions).
-    crate::model::doc::update::<Plan, _>(&mut doc, "office", crate::model::doc::UnixTime(2), |p| {
-        p.revisions.clear();
-        p.title = "Sửa".into();
-    })
+    tiendo_shared::model::doc::update::<Plan, _>(
+        &mut doc,
+        "office",
+        tiendo_shared::model::doc::UnixTime(2),
+        |p| {
+            p.revisions.clear();
+            p.title = "Sửa".into();
+        },
+    )
     .unwrap();
     assert_eq!(
-        crate::model::doc::read::<Plan, _>(&doc).unwrap().revisions,
+        tiendo_shared::model::doc::read::<Plan, _>(&doc)
+            .unwrap()
+            .revisions,
         vec![rev]
     );
 }
@@ -168,11 +188,11 @@ fn work_the_former_lead_reported_still_counts_after_a_revision_changes_the_lead(
     assert_ne!(old_lead, new_lead);
     // The former lead finished the task in the first half-year.
     let mut p = Progress::new(&plan.id, &old_lead);
-    *p.entry_mut("t1-b", PeriodKind::H1) = crate::model::Entry {
+    *p.entry_mut("t1-b", PeriodKind::H1) = tiendo_shared::model::Entry {
         status: WorkStatus::Done,
         percent: 100,
         completed_on: Some(d("2025-06-10")),
-        ..crate::model::Entry::default()
+        ..tiendo_shared::model::Entry::default()
     };
     let year = |progress: &[Progress]| {
         let day = d("2025-12-20");
