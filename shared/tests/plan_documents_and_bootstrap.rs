@@ -32,6 +32,7 @@ fn me(role: Role, unit: Option<&str>, documents: Vec<DocRef>) -> Me {
         agency: None,
         unit: None,
         documents,
+        par_documents: Vec::new(),
         people: Vec::new(),
         sync_path: "/sync".into(),
         build: None,

@@ -425,6 +425,7 @@ pub async fn starter(
         agency: None,
         unit: None,
         documents: crate::domain::session::doc_refs(library, &member),
+        par_documents: Vec::new(),
         people: Vec::new(),
         sync_path: String::new(),
         build: None,

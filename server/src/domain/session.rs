@@ -4,6 +4,7 @@
 //!
 //! Stage: *domain*, beneath the routes, the sync pump and the bundles that all take the caller.
 
+use crate::store::DocKind;
 use tiendo_shared::api;
 
 use crate::domain::access::Access;
@@ -22,10 +23,21 @@ pub struct Authenticated {
 
 /// The documents `user` may open, as `/api/me` lists them.
 pub fn doc_refs(library: &Library, user: &User) -> Vec<api::DocRef> {
+    refs(library, user, |k| DocKind::FIRST.contains(&k))
+}
+
+/// The PAR index's documents `user` may open (`/api/me`'s `par_documents`): apart from
+/// [`doc_refs`], whose list older builds read and whose kinds they know.
+pub fn par_doc_refs(library: &Library, user: &User) -> Vec<api::DocRef> {
+    refs(library, user, |k| !DocKind::FIRST.contains(&k))
+}
+
+fn refs(library: &Library, user: &User, kind: impl Fn(DocKind) -> bool) -> Vec<api::DocRef> {
     library
         .catalogue()
         .visible_to(user)
         .into_iter()
+        .filter(|(d, _)| kind(d.kind))
         .map(|(d, access)| api::DocRef {
             url: format!("automerge:{}", d.doc_id),
             doc_id: d.doc_id,

@@ -128,8 +128,12 @@ pub struct Me {
     /// Their unit.
     #[serde(default)]
     pub unit: Option<Named>,
-    /// What they may open.
+    /// What they may open, of the kinds every release reads ([`DocKind::FIRST`]).
     pub documents: Vec<DocRef>,
+    /// The PAR index's documents they may open (criteria sets; the office's assessment record
+    /// and appraisal): apart, because an older build would not read their kinds' names.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub par_documents: Vec<DocRef>,
     /// The people of their agency (everyone, for roles that read every agency).
     #[serde(default)]
     pub people: Vec<Person>,

@@ -15,6 +15,7 @@ use crate::views::report::ScoreRule;
 
 mod accounts;
 mod me;
+pub mod par;
 
 pub use accounts::*;
 pub use me::*;

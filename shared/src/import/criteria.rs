@@ -215,6 +215,8 @@ pub fn criteria(blocks: &[Block]) -> Result<ImportedCriteria, Error> {
         basis,
         template: false,
         items,
+        announced: None,
+        unreadable: Vec::new(),
     };
     let problems = set.check();
     Ok(ImportedCriteria {

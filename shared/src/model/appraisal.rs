@@ -53,9 +53,18 @@ pub struct Review {
 /// One round of appraisal (vòng 1, vòng 2).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Round {
-    /// By sub-criterion code.
+    /// Its number, from 1.
     #[serde(default)]
+    pub number: u32,
+    /// By sub-criterion code.
+    #[serde(default, deserialize_with = "crate::model::served::lenient_map")]
     pub reviews: BTreeMap<String, Review>,
+}
+
+impl crate::model::served::HistoryKey for Round {
+    fn history_key(&self) -> String {
+        format!("{:02}", self.number)
+    }
 }
 
 /// The appraisal council's decision record.
@@ -94,15 +103,20 @@ pub struct Appraisal {
     /// The year.
     pub year: i32,
     /// Its rounds, in order.
-    #[serde(default)]
+    #[serde(default, with = "crate::model::served::history")]
     pub rounds: Vec<Round>,
     /// The survey's scores, by sub-criterion code.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::model::served::lenient_map")]
     pub survey: BTreeMap<String, Points>,
     /// The council's decision, once taken.
     #[serde(default)]
     pub council: Option<Council>,
+    /// Entries of the document that could not be read (never written back).
+    #[serde(default, skip)]
+    pub unreadable: Vec<crate::model::isolate::Problem>,
 }
+
+crate::served_document!(Appraisal, crate::model::DocKind::Appraisal);
 
 impl Appraisal {
     /// The sub-criteria the latest round reopened for the agency (more evidence asked for), in
@@ -192,6 +206,7 @@ mod tests {
             rounds: vec![first],
             survey: [("8.1".to_string(), Points(812))].into(),
             council: None,
+            unreadable: Vec::new(),
         };
         assert_eq!(a.reopened(), ["2.1.1"]);
         assert_eq!(a.marks(&filed)["1.3.2"], Mark::Score(Points(100)));

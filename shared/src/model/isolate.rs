@@ -112,6 +112,13 @@ fn prop_text(prop: &Prop<'_>) -> String {
     }
 }
 
+/// Places a problem found by a reader that is not one of this module's (the served documents'
+/// entry-by-entry reads, [`crate::model::served`]), under the place being read.
+pub fn note_problem(segment: String, reason: String) {
+    let place = place(&Prop::Key(segment.into()));
+    note(place, reason);
+}
+
 fn note(place: String, reason: String) {
     SCOPE.with(|s| s.borrow_mut().problems.push(Problem { place, reason }));
 }

@@ -32,6 +32,7 @@ pub mod revision;
 pub mod role;
 pub mod schedule;
 pub mod schema;
+pub mod served;
 pub mod text;
 
 pub use date::Date;

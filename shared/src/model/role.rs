@@ -20,19 +20,29 @@ pub enum Role {
     UnitHead,
     /// The agency's central office: reads the whole agency, edits the plan.
     AgencyAdmin,
+    /// The head of the agency (thủ trưởng cơ quan: Giám đốc Sở, Chủ tịch UBND xã): reads the
+    /// whole agency like its office, approves its PAR-index self-assessment and sends it to the
+    /// province. Sits in a unit (usually the office) like the office's accounts.
+    AgencyHead,
     /// Province level (Sở Nội vụ): reads every agency.
     ProvinceViewer,
+    /// Province level, the PAR-index appraisal team (tổ thẩm định, Sở Nội vụ): reads every
+    /// agency, keeps the criteria sets, appraises the agencies' assessments and records the
+    /// council's decision and the announcement.
+    ProvinceAppraiser,
     /// Runs the server: everything.
     SystemAdmin,
 }
 
 impl Role {
     /// Every role, in order.
-    pub const ALL: [Role; 5] = [
+    pub const ALL: [Role; 7] = [
         Role::UnitEditor,
         Role::UnitHead,
         Role::AgencyAdmin,
+        Role::AgencyHead,
         Role::ProvinceViewer,
+        Role::ProvinceAppraiser,
         Role::SystemAdmin,
     ];
 
@@ -42,7 +52,9 @@ impl Role {
             Role::UnitEditor => "unit_editor",
             Role::UnitHead => "unit_head",
             Role::AgencyAdmin => "agency_admin",
+            Role::AgencyHead => "agency_head",
             Role::ProvinceViewer => "province_viewer",
+            Role::ProvinceAppraiser => "province_appraiser",
             Role::SystemAdmin => "system_admin",
         }
     }
@@ -53,14 +65,24 @@ impl Role {
             Role::UnitEditor => "Cập nhật tiến độ đơn vị",
             Role::UnitHead => "Lãnh đạo đơn vị (duyệt báo cáo)",
             Role::AgencyAdmin => "Đầu mối tổng hợp của cơ quan",
+            Role::AgencyHead => "Thủ trưởng cơ quan (duyệt tự đánh giá Chỉ số CCHC)",
             Role::ProvinceViewer => "Theo dõi cấp tỉnh",
+            Role::ProvinceAppraiser => "Thẩm định Chỉ số CCHC (Sở Nội vụ)",
             Role::SystemAdmin => "Quản trị hệ thống",
         }
     }
 
     /// Whether users of this role belong to a unit of an agency.
     pub fn needs_unit(self) -> bool {
-        matches!(self, Role::UnitEditor | Role::UnitHead | Role::AgencyAdmin)
+        matches!(
+            self,
+            Role::UnitEditor | Role::UnitHead | Role::AgencyAdmin | Role::AgencyHead
+        )
+    }
+
+    /// Whether the role reads every agency (the province's).
+    pub fn is_province(self) -> bool {
+        matches!(self, Role::ProvinceViewer | Role::ProvinceAppraiser)
     }
 
     /// A member of a unit who reports its progress (an editor or the unit's head).
@@ -74,7 +96,11 @@ impl Role {
     pub fn client_build(self) -> ClientBuild {
         match self {
             Role::UnitEditor | Role::UnitHead => ClientBuild::Unit,
-            Role::AgencyAdmin | Role::ProvinceViewer | Role::SystemAdmin => ClientBuild::Office,
+            Role::AgencyAdmin
+            | Role::AgencyHead
+            | Role::ProvinceViewer
+            | Role::ProvinceAppraiser
+            | Role::SystemAdmin => ClientBuild::Office,
         }
     }
 }
@@ -98,7 +124,7 @@ impl std::str::FromStr for Role {
             .find(|r| r.as_str() == s)
             .ok_or_else(|| {
                 Error::InvalidValue(format!(
-                    "vai trò không hợp lệ: {s} (unit_editor, agency_admin, province_viewer, system_admin)"
+                    "vai trò không hợp lệ: {s} (unit_editor, unit_head, agency_admin, agency_head, province_viewer, province_appraiser, system_admin)"
                 ))
             })
     }

@@ -41,13 +41,43 @@ pub enum DocKind {
     Plan,
     /// The organisation: agencies and their units ([`crate::model::Org`]).
     Org,
-    /// One unit's progress on one plan ([`crate::model::Progress`]).
+    /// One unit's progress on one plan ([`crate::model::Progress`]); since the PAR index, also
+    /// the unit's scoring of the sub-criteria it answers for ([`crate::model::assessment::sheet`]).
     Progress,
+    /// A province's PAR-index criteria set for a level and a year
+    /// ([`crate::model::criteria::CriteriaSet`]); the server alone writes it.
+    Criteria,
+    /// An agency's PAR-index assessment record for a year: who answers for what, the office's
+    /// calls, the head's approval and what was sent ([`crate::model::assessment::Record`]); the
+    /// server alone writes it.
+    Assessment,
+    /// The province's appraisal of an agency's year ([`crate::model::appraisal::Appraisal`]);
+    /// the server alone writes it.
+    Appraisal,
 }
 
 impl DocKind {
     /// Every kind.
-    pub const ALL: [DocKind; 3] = [DocKind::Plan, DocKind::Org, DocKind::Progress];
+    pub const ALL: [DocKind; 6] = [
+        DocKind::Plan,
+        DocKind::Org,
+        DocKind::Progress,
+        DocKind::Criteria,
+        DocKind::Assessment,
+        DocKind::Appraisal,
+    ];
+
+    /// The kinds every release has synced. A document list old tablets read (`/api/me`'s
+    /// `docs`) holds only these: an old build would not read the others' names.
+    pub const FIRST: [DocKind; 3] = [DocKind::Plan, DocKind::Org, DocKind::Progress];
+
+    /// Whether the server alone writes documents of this kind ([`crate::model::served`]).
+    pub fn served(self) -> bool {
+        matches!(
+            self,
+            DocKind::Criteria | DocKind::Assessment | DocKind::Appraisal
+        )
+    }
 
     /// The name used in the catalogue, the API and messages.
     pub fn as_str(self) -> &'static str {
@@ -55,6 +85,9 @@ impl DocKind {
             DocKind::Plan => "plan",
             DocKind::Org => "org",
             DocKind::Progress => "progress",
+            DocKind::Criteria => "criteria",
+            DocKind::Assessment => "assessment",
+            DocKind::Appraisal => "appraisal",
         }
     }
 

@@ -4,12 +4,20 @@
 //! user ([`Peers::bind`]) before samod sees its handshake; samod then asks the [`Policy`] about each
 //! (document, peer) pair and gets the answer of [`access`]:
 //!
-//! | role | plan, organisation | own unit's progress | other progress of the agency | other agencies |
-//! |---|---|---|---|---|
-//! | unit editor, unit head | read | write | – | – |
-//! | agency admin (central office) | write | write | read | – |
-//! | province viewer | read | read | read | read |
-//! | system admin | write | write | write | write |
+//! | role | plan, organisation | own unit's progress | other progress of the agency | PAR criteria set | agency's PAR assessment, appraisal | other agencies |
+//! |---|---|---|---|---|---|---|
+//! | unit editor, unit head | read | write | – | read | – | – |
+//! | agency admin (central office) | write | write | read | read | read | – |
+//! | agency head | read | read | read | read | read | – |
+//! | province viewer, province appraiser | read | read | read | read | read | read |
+//! | system admin | write | write | write | write | write | write |
+//!
+//! The PAR index's own documents (criteria sets, assessment records, appraisals) are written by
+//! the server alone, on the acts below it attests ([`crate::domain::par`]); a unit's scoring
+//! sheet is in its own progress document. The acts: who keeps criteria sets
+//! ([`may_keep_criteria`]), consolidates an assessment ([`may_consolidate`]), approves and sends
+//! it ([`may_file`]), appraises ([`may_appraise`]), reads an assessment ([`may_read_assessment`])
+//! and a group's ranking ([`may_see_ranking`]).
 //!
 //! Beside the document table: who sees the merged status and the reports ([`may_see_merged`]),
 //! who may import a plan ([`may_import`]) or a bundle file ([`may_import_bundle`]), each first
@@ -49,8 +57,19 @@ pub fn access(user: &User, doc: &DocRecord, inherits: bool) -> Access {
         same_agency && doc.unit_id.is_some() && (user.unit_id == doc.unit_id || inherits);
     match (user.role, doc.kind) {
         (Role::SystemAdmin, _) => Access::Write,
-        (Role::ProvinceViewer, _) => Access::Read,
+        // The server alone writes the PAR index's documents (the REST acts it attests); a
+        // criteria set is read by everyone, units scoring within its rules offline.
+        (_, DocKind::Criteria) => Access::Read,
+        (Role::ProvinceViewer | Role::ProvinceAppraiser, _) => Access::Read,
         (_, _) if !same_agency => Access::None,
+        (Role::AgencyAdmin | Role::AgencyHead, DocKind::Assessment | DocKind::Appraisal) => {
+            Access::Read
+        }
+        // A unit sees its own sub-criteria only: they are in its own progress document.
+        (Role::UnitEditor | Role::UnitHead, DocKind::Assessment | DocKind::Appraisal) => {
+            Access::None
+        }
+        (Role::AgencyHead, DocKind::Plan | DocKind::Org | DocKind::Progress) => Access::Read,
         // Who may record an agency's organisation changes: its admin (and system administrators),
         // enforced here for every change that syncs; the server takes from an organisation
         // document only its own agency's changes (`Library::follow_org`).

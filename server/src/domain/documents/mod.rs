@@ -475,15 +475,16 @@ pub async fn gather(reader: &impl DocReader, plan_id: &str) -> Result<PlanData> 
         if let Some(unit) = &r.unit_id {
             progress_docs.insert(unit.clone(), r.doc_id.clone());
         }
-        let read = reader
-            .reading::<Progress>(&r.doc_id)
-            .await
-            .map(|Reading { model, steps }| {
-                if let Some(unit) = &r.unit_id {
-                    unit_steps.insert(unit.clone(), steps);
-                }
-                model
-            });
+        let read =
+            reader
+                .reading::<Progress>(&r.doc_id)
+                .await
+                .map(|Reading { model, steps, .. }| {
+                    if let Some(unit) = &r.unit_id {
+                        unit_steps.insert(unit.clone(), steps);
+                    }
+                    model
+                });
         match read {
             Ok(p) => progress.push(p),
             Err(e) => problems.push(Problem {

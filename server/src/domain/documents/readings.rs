@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use tiendo_shared::model::assessment::{SheetEntry, sheet};
 use tiendo_shared::model::schema::DocKind;
 use tiendo_shared::model::{PeriodKind, doc};
 use tiendo_shared::workflow::{self, Configured, Step};
@@ -21,6 +22,10 @@ pub struct Reading<T> {
     pub model: T,
     /// Its reporting steps (empty for the organisation).
     pub steps: Steps,
+    /// A progress document's PAR-index sheet: the unit's part of the self-assessment, by code
+    /// ([`tiendo_shared::model::assessment::sheet`]).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub sheet: BTreeMap<String, SheetEntry>,
 }
 
 /// The reporting steps and configured deadlines a document holds, by period (`PeriodKind::as_str`).
@@ -79,8 +84,10 @@ impl<T: Readable> Reading<T> {
     pub fn of(d: &automerge::Automerge) -> Result<Reading<T>> {
         let model = doc::read::<T, _>(d)?;
         let mut steps = Steps::default();
+        let mut kept_sheet = BTreeMap::new();
         match T::KIND {
             DocKind::Progress => {
+                kept_sheet = sheet::read(d).0;
                 for period in PeriodKind::ALL {
                     let s = workflow::unit_steps(d, period);
                     if !s.is_empty() {
@@ -106,9 +113,13 @@ impl<T: Readable> Reading<T> {
                     }
                 }
             }
-            DocKind::Org => {}
+            DocKind::Org | DocKind::Criteria | DocKind::Assessment | DocKind::Appraisal => {}
         }
-        Ok(Reading { model, steps })
+        Ok(Reading {
+            model,
+            steps,
+            sheet: kept_sheet,
+        })
     }
 
     /// The reading as kept in SQLite.

@@ -223,7 +223,21 @@ impl Criterion {
     }
 }
 
-/// A province's criteria for a year and a level.
+/// The province's announcement of a set's results (công bố): from then on every agency judged by
+/// the set sees the ranking.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Announcement {
+    /// The decision that announces it ("Quyết định số 25/QĐ-UBND ngày 20/01/2026").
+    #[serde(default)]
+    pub basis: String,
+    /// Who recorded it (user id), as the server attests.
+    pub by: String,
+    /// When the server recorded it, Unix milliseconds.
+    pub at: i64,
+}
+
+/// A province's criteria for a year and a level (a document of its own, written by the server
+/// alone, [`crate::model::served`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CriteriaSet {
     /// Unique id, e.g. `quang-ngai-2025-so`.
@@ -240,8 +254,17 @@ pub struct CriteriaSet {
     #[serde(default)]
     pub template: bool,
     /// Every row, in the annex's order.
+    #[serde(default, deserialize_with = "crate::model::served::lenient_list")]
     pub items: Vec<Criterion>,
+    /// The results' announcement, once made.
+    #[serde(default)]
+    pub announced: Option<Announcement>,
+    /// Rows of the document that could not be read (never written back).
+    #[serde(default, skip)]
+    pub unreadable: Vec<crate::model::isolate::Problem>,
 }
+
+crate::served_document!(CriteriaSet, crate::model::DocKind::Criteria);
 
 /// What is wrong with a criteria set.
 #[derive(Debug, Clone, PartialEq, Eq)]

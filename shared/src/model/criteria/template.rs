@@ -351,6 +351,8 @@ pub fn departments(province: &str, year: i32) -> CriteriaSet {
         basis: "Mẫu theo cấu trúc QĐ 1187/QĐ-BNV — thay bằng quyết định của UBND tỉnh".into(),
         template: true,
         items,
+        announced: None,
+        unreadable: Vec::new(),
     }
 }
 

@@ -41,6 +41,12 @@ pub fn attribution(
     attribute(doc, &automerge::ObjId::Id(counter, actor, 0))
 }
 
+/// Who made the op `id`, and when (from the change that holds it): for other readers of
+/// concurrent values ([`crate::model::assessment::sheet::conflicts`]).
+pub fn attribution_of(doc: &automerge::Automerge, id: &automerge::ObjId) -> Option<Attribution> {
+    attribute(doc, id)
+}
+
 /// Who made the op `id`, and when (from the change that holds it).
 fn attribute(doc: &automerge::Automerge, id: &automerge::ObjId) -> Option<Attribution> {
     let (counter, actor) = op_of(id)?;

@@ -57,7 +57,9 @@ mod changes;
 mod codec;
 mod namings;
 
-pub use changes::{Attribution, ConflictValue, FieldConflict, attribution, conflicts, resolve};
+pub use changes::{
+    Attribution, ConflictValue, FieldConflict, attribution, attribution_of, conflicts, resolve,
+};
 pub use codec::{edit_entry, edit_entry_from};
 pub use namings::file_namings;
 
