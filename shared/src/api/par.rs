@@ -48,8 +48,8 @@ pub struct CriteriaInfo {
 pub struct CriteriaPreview {
     /// The set as read.
     pub set: CriteriaSet,
-    /// Lines that read as no row, verbatim.
-    pub unplaced: Vec<String>,
+    /// Lines that read as no row, with where and why.
+    pub unplaced: Vec<crate::import::Unplaced>,
     /// What is wrong with the set ([`CriteriaSet::check`]), in Vietnamese: to correct first.
     pub problems: Vec<String>,
 }

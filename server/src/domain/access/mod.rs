@@ -30,10 +30,15 @@
 //! read-only sync); the sync layer logs each such refused write with the peer and document.
 
 mod catalogue;
+mod par;
 mod peers;
 mod policy;
 
 pub use catalogue::Catalogue;
+pub use par::{
+    may_appraise, may_consolidate, may_file, may_keep_criteria, may_read_assessment,
+    may_see_ranking,
+};
 pub use peers::{ConnectionGuard, Peers};
 pub use policy::{Policy, share_config};
 

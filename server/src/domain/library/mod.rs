@@ -229,6 +229,20 @@ impl Library {
         Ok(())
     }
 
+    /// Catalogues one document (in the store, then in the access catalogue).
+    pub(crate) async fn register(&self, rec: DocRecord) -> Result<()> {
+        self.register_all(vec![rec]).await
+    }
+
+    /// A new document holding `value`, written by the server (the PAR index's documents,
+    /// [`crate::domain::par`]); catalogue it with [`Library::register`].
+    pub(crate) async fn create_served<T: tiendo_shared::model::Document>(
+        &self,
+        value: &T,
+    ) -> Result<String> {
+        self.create(value).await
+    }
+
     /// The organisation document of `agency_id`.
     pub async fn org(&self, agency_id: &str) -> Result<Org> {
         let rec = self
