@@ -60,7 +60,7 @@ pub struct Line {
 
 /// Keeps a name usable as a path part on every system: no bidi controls or invisible
 /// characters, no separators or reserved characters, no leading dots, at most `max` characters.
-fn safe(name: &str, max: usize) -> String {
+pub(super) fn safe(name: &str, max: usize) -> String {
     let cleaned: String = visible(name)
         .chars()
         .map(|c| match c {
@@ -155,7 +155,7 @@ fn place(lines: &mut [Line], exts: &[&str]) {
 /// The extension of the type `bytes` are of: PDF, JPEG, PNG, and a ZIP container that is a Word
 /// document or an Excel workbook (told by the part it must hold; only the archive's directory is
 /// read); "bin" for anything else, a ZIP of another kind (a `.jar`) included.
-fn detected_extension(bytes: &[u8]) -> &'static str {
+pub(super) fn detected_extension(bytes: &[u8]) -> &'static str {
     match files::sniff(bytes) {
         Some("application/zip") => {
             let Ok(zip) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
