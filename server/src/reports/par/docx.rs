@@ -17,7 +17,7 @@ use super::super::docx::{
 use super::{Filing, Row, RowKind, Shown, parent_body, percent, place, rows, shown_words, subject};
 
 /// A bordered table cell in 12 pt: `lines` one paragraph each, bold or not, aligned `align`.
-fn tcell(width_mm: i32, lines: &[String], bold: bool, align: AlignmentType) -> TableCell {
+fn tcell(width_mm: i32, lines: &[impl AsRef<str>], bold: bool, align: AlignmentType) -> TableCell {
     let para = |t: &str| {
         let r = run(t, SMALL);
         Paragraph::new()
@@ -29,7 +29,7 @@ fn tcell(width_mm: i32, lines: &[String], bold: bool, align: AlignmentType) -> T
         cell = cell.add_paragraph(para(""));
     }
     for l in lines {
-        cell = cell.add_paragraph(para(l));
+        cell = cell.add_paragraph(para(l.as_ref()));
     }
     cell
 }
@@ -40,11 +40,12 @@ fn table(widths: &[i32], heads: &[&str], body: Vec<TableRow>) -> Table {
         widths
             .iter()
             .zip(heads)
-            .map(|(w, h)| tcell(*w, &[h.to_string()], true, AlignmentType::Center))
+            .map(|(w, h)| tcell(*w, &[h], true, AlignmentType::Center))
             .collect(),
     );
-    Table::new(std::iter::once(head).chain(body).collect())
-        .set_grid(widths.iter().map(|w| mm(*w) as usize).collect())
+    // A row is not split across pages: a score stays beside its code.
+    let rows = std::iter::once(head).chain(body).map(TableRow::cant_split);
+    Table::new(rows.collect()).set_grid(widths.iter().map(|w| mm(*w) as usize).collect())
 }
 
 /// A score as the report prints it: "1,5", or "Không áp dụng", "Điều tra XHH", "Chưa chấm".
@@ -75,7 +76,7 @@ fn areas_table(f: &Filing<'_>, table_rows: &[Row]) -> Table {
         };
         body.push(TableRow::new(vec![
             tcell(W[0], &[(i + 1).to_string()], false, c),
-            tcell(W[1], &[a.text.clone()], false, AlignmentType::Left),
+            tcell(W[1], &[a.text.as_str()], false, AlignmentType::Left),
             tcell(W[2], &[a.applicable.to_string()], false, c),
             tcell(W[3], &[score], false, c),
             tcell(W[4], &[share], false, c),
@@ -120,8 +121,8 @@ fn detail_table(table_rows: &[Row]) -> Table {
                 notes.push(format!("Giải trình: {}", r.explanation));
             }
             TableRow::new(vec![
-                tcell(W[0], &[r.code.clone()], r.bold(), c),
-                tcell(W[1], &[r.text.clone()], r.bold(), AlignmentType::Left),
+                tcell(W[0], &[r.code.as_str()], r.bold(), c),
+                tcell(W[1], &[r.text.as_str()], r.bold(), AlignmentType::Left),
                 tcell(W[2], &[r.max.to_string()], r.bold(), c),
                 tcell(W[3], &[score_text(r.score)], r.bold(), c),
                 tcell(W[4], &notes, false, AlignmentType::Left),
@@ -159,19 +160,25 @@ pub fn report_docx(f: &Filing<'_>) -> Result<Vec<u8>> {
             run("DỰ THẢO (chưa được Thủ trưởng cơ quan phê duyệt)", SMALL).italic(),
         ));
     }
-    let mut basis = set.basis.clone();
-    if set.template {
-        basis.push_str(" (bộ tiêu chí mẫu)");
-    }
+    // A province's decision is named as issued; the template says it is one.
+    let criteria = if set.template {
+        format!(
+            "bộ tiêu chí mẫu xác định Chỉ số cải cách hành chính năm {} ({})",
+            set.year, set.basis
+        )
+    } else {
+        format!(
+            "Bộ tiêu chí xác định Chỉ số cải cách hành chính năm {} ban hành kèm theo {}",
+            set.year, set.basis
+        )
+    };
     doc = doc
         .add_paragraph(Paragraph::new())
         .add_paragraph(centered(run("BÁO CÁO", BODY).bold()))
         .add_paragraph(centered(run(&title, BODY).bold()))
         .add_paragraph(centered(run("—————", BODY)))
         .add_paragraph(body(format!(
-            "Thực hiện Bộ tiêu chí xác định Chỉ số cải cách hành chính năm {} ({basis}), {} báo \
-             cáo {} như sau:",
-            set.year,
+            "Thực hiện {criteria}, {} báo cáo {} như sau:",
             f.agency_name,
             lower_first(&title)
         )));

@@ -269,13 +269,12 @@ pub fn evidence_line(e: &tiendo_shared::model::assessment::EvidenceItem) -> Stri
 /// The giải trình, and the office's reason where its call differs from the unit's score.
 fn explanation(s: &Scoring) -> String {
     let mut parts = vec![visible(s.explanation.trim())];
-    if let Some(call) = s.office.as_ref().filter(|c| Some(c.mark) != s.mark) {
-        if !call.reason.trim().is_empty() {
-            parts.push(format!(
-                "Điều chỉnh khi tổng hợp: {}",
-                visible(call.reason.trim())
-            ));
-        }
+    let changed = s.office.as_ref().filter(|c| Some(c.mark) != s.mark);
+    if let Some(call) = changed.filter(|c| !c.reason.trim().is_empty()) {
+        parts.push(format!(
+            "Điều chỉnh khi tổng hợp: {}",
+            visible(call.reason.trim())
+        ));
     }
     parts.retain(|p| !p.is_empty());
     parts.join("\n")

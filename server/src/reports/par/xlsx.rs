@@ -29,20 +29,19 @@ pub const HEAD_ROW: u32 = 3;
 /// The table as an XLSX: sheet "Tự đánh giá", dated the report's day.
 pub fn summary_xlsx(f: &Filing<'_>) -> Result<Vec<u8>> {
     let mut book = Workbook::new();
-    let Formats {
-        title,
-        head,
-        text,
-        num,
-    } = formats();
-    let int = num.clone();
-    let num = num.set_num_format("0.00");
-    let plain = [text, int, num];
+    let fm: Formats = formats();
+    let (title, head) = (&fm.title, &fm.head);
+    // Points with two decimals; STT a plain number.
+    let plain = [
+        fm.text.clone(),
+        fm.num.clone(),
+        fm.num.set_num_format("0.00"),
+    ];
     let bold = plain.clone().map(|f| f.set_bold());
     let sheet = book.add_worksheet();
     sheet.set_name("Tự đánh giá").map_err(xlsx_err)?;
     sheet
-        .write_string_with_format(0, 0, subject(f.set.year).to_uppercase(), &title)
+        .write_string_with_format(0, 0, subject(f.set.year).to_uppercase(), title)
         .map_err(xlsx_err)?;
     let mut basis = format!(
         "{} — {}; số liệu tính đến ngày {}",
@@ -51,12 +50,12 @@ pub fn summary_xlsx(f: &Filing<'_>) -> Result<Vec<u8>> {
         f.as_of.vi()
     );
     if f.set.template {
-        basis.push_str(" (bộ tiêu chí mẫu, chưa phải quyết định của UBND tỉnh)");
+        basis.push_str(" (bộ tiêu chí mẫu)");
     }
     sheet.write_string(1, 0, basis).map_err(xlsx_err)?;
     for (c, (h, w)) in COLUMNS.iter().enumerate() {
         sheet
-            .write_string_with_format(HEAD_ROW, c as u16, *h, &head)
+            .write_string_with_format(HEAD_ROW, c as u16, *h, head)
             .map_err(xlsx_err)?;
         sheet.set_column_width(c as u16, *w).map_err(xlsx_err)?;
     }

@@ -12,7 +12,6 @@
 //! error. [`entries`] is the pure listing, [`archive`] writes it, [`evidence_zip`] reads the bytes.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
-use std::io::Write;
 
 use rust_xlsxwriter::Workbook;
 use tiendo_shared::model::Date;
@@ -20,7 +19,6 @@ use tiendo_shared::model::criteria::Measured;
 use tiendo_shared::model::progress::is_sha256;
 use tiendo_shared::model::text::visible;
 
-use super::super::ReportError;
 use super::super::Result;
 use super::super::evidence::{detected_extension, safe};
 use super::super::xlsx::{Formats, formats, saved, xlsx_err};
@@ -167,39 +165,11 @@ fn index_sheet(entries: &[Entry], as_of: Date) -> Result<Vec<u8>> {
 /// the same evidence makes the same archive whenever it is made.
 pub fn write(entries: &[Entry], files: &BTreeMap<String, Vec<u8>>, as_of: Date) -> Result<Vec<u8>> {
     let sheet = index_sheet(entries, as_of)?;
-    let failed = |e: &dyn std::fmt::Display| ReportError::Render {
-        kind: "ZIP",
-        why: e.to_string(),
-    };
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let day = zip::DateTime::from_date_and_time(
-        as_of.year() as u16,
-        as_of.month() as u8,
-        as_of.day() as u8,
-        0,
-        0,
-        0,
-    )
-    .unwrap_or_default();
-    let deflated = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .last_modified_time(day);
-    // Scans and photos are compressed already: stored as they are.
-    let as_is = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Stored)
-        .last_modified_time(day);
-    zip.start_file(INDEX_NAME, deflated)
-        .map_err(|e| failed(&e))?;
-    zip.write_all(&sheet).map_err(|e| failed(&e))?;
-    for e in entries {
-        let (Some(path), Some(bytes)) = (&e.path, files.get(&e.sha256)) else {
-            continue;
-        };
-        zip.start_file(path.as_str(), as_is)
-            .map_err(|e| failed(&e))?;
-        zip.write_all(bytes).map_err(|e| failed(&e))?;
-    }
-    Ok(zip.finish().map_err(|e| failed(&e))?.into_inner())
+    let filed = entries.iter().filter_map(|e| {
+        let path = e.path.as_deref()?;
+        Some((path, files.get(&e.sha256)?.as_slice()))
+    });
+    super::super::evidence::archive((INDEX_NAME, &sheet), filed, as_of)
 }
 
 /// The archive of `f`'s evidence with the bytes in `files` (by SHA-256).
