@@ -65,10 +65,14 @@ ensure_chromium() {
   fi
 }
 
-# The report tests open the generated DOCX in LibreOffice (to PDF) and read the PDF's text.
+# The report tests open the generated DOCX in LibreOffice (to PDF) and read the PDF's text, and
+# the PAR-index table (XLSX) in LibreOffice Calc (to CSV). Calc is checked on its own: a machine
+# set up before it was needed has Writer only.
 ensure_office_tools() {
-  if ! command -v libreoffice >/dev/null || ! command -v pdftotext >/dev/null; then
-    apt_install --no-install-recommends libreoffice-writer-nogui poppler-utils fonts-liberation2
+  if ! command -v libreoffice >/dev/null || ! command -v pdftotext >/dev/null \
+    || [ ! -e /usr/lib/libreoffice/program/libsclo.so ]; then
+    apt_install --no-install-recommends libreoffice-writer-nogui libreoffice-calc-nogui \
+      poppler-utils fonts-liberation2
   fi
 }
 

@@ -1,5 +1,6 @@
 //! Real office tools for the report tests: LibreOffice (headless) turns a DOCX into a PDF, and
-//! poppler's `pdftotext`/`pdfinfo` read it back. `scripts/test` installs both from Debian.
+//! poppler's `pdftotext`/`pdfinfo` read it back; LibreOffice turns an XLSX's first sheet into
+//! CSV. `scripts/test` installs both from Debian.
 
 use std::path::Path;
 use std::process::Command;
@@ -28,6 +29,27 @@ pub fn pdf_text(docx: &Path) -> (String, String) {
         String::from_utf8_lossy(&text.stdout).into_owned(),
         String::from_utf8_lossy(&info.stdout).into_owned(),
     )
+}
+
+/// XLSX → CSV (its first sheet, UTF-8, cells as LibreOffice shows them: a number in its
+/// format, so `1.50` is a number and `1,5` would be text) with LibreOffice.
+pub fn csv_text(xlsx: &Path) -> String {
+    let dir = xlsx.parent().expect("a file in a directory");
+    let status = Command::new("libreoffice")
+        .args([
+            "--headless",
+            "--convert-to",
+            // Comma-separated, double quotes, UTF-8 (76), from the first line.
+            "csv:Text - txt - csv (StarCalc):44,34,76,1",
+            "--outdir",
+        ])
+        .arg(dir)
+        .arg(xlsx)
+        .env("HOME", dir.join("lo-home"))
+        .status()
+        .expect("libreoffice runs (scripts/test installs libreoffice-calc-nogui)");
+    assert!(status.success(), "libreoffice failed: {status}");
+    std::fs::read_to_string(xlsx.with_extension("csv")).expect("libreoffice wrote the CSV")
 }
 
 /// Collapses whitespace (the PDF's justified lines break and space words freely).

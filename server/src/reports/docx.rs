@@ -16,16 +16,16 @@ use super::Result;
 /// The font of both files, as the decree asks.
 pub(super) const FONT: &str = "Times New Roman";
 /// mm → twentieths of a point.
-const fn mm(v: i32) -> i32 {
+pub(super) const fn mm(v: i32) -> i32 {
     v * 1440 * 10 / 254
 }
 /// Font sizes in half-points.
-const BODY: usize = 28; // 14 pt
-const HEADER: usize = 26; // 13 pt
-const SMALL: usize = 24; // 12 pt
-const RECIPIENTS: usize = 22; // 11 pt
+pub(super) const BODY: usize = 28; // 14 pt
+pub(super) const HEADER: usize = 26; // 13 pt
+pub(super) const SMALL: usize = 24; // 12 pt
+pub(super) const RECIPIENTS: usize = 22; // 11 pt
 
-fn run(text: impl Into<String>, size: usize) -> Run {
+pub(super) fn run(text: impl Into<String>, size: usize) -> Run {
     Run::new().add_text(text).size(size).fonts(
         RunFonts::new()
             .ascii(FONT)
@@ -35,12 +35,12 @@ fn run(text: impl Into<String>, size: usize) -> Run {
     )
 }
 
-fn centered(r: Run) -> Paragraph {
+pub(super) fn centered(r: Run) -> Paragraph {
     Paragraph::new().add_run(r).align(AlignmentType::Center)
 }
 
 /// A body paragraph: justified, first line indented 1 cm, 6 pt after.
-fn body(text: impl Into<String>) -> Paragraph {
+pub(super) fn body(text: impl Into<String>) -> Paragraph {
     Paragraph::new()
         .add_run(run(text, BODY))
         .align(AlignmentType::Both)
@@ -49,7 +49,7 @@ fn body(text: impl Into<String>) -> Paragraph {
 }
 
 /// A heading inside the body (bold, indented like the body).
-fn heading(text: impl Into<String>) -> Paragraph {
+pub(super) fn heading(text: impl Into<String>) -> Paragraph {
     Paragraph::new()
         .add_run(run(text, BODY).bold())
         .align(AlignmentType::Both)
@@ -57,7 +57,7 @@ fn heading(text: impl Into<String>) -> Paragraph {
         .line_spacing(LineSpacing::new().before(120).after(120))
 }
 
-fn cell(width_mm: i32, paragraphs: Vec<Paragraph>) -> TableCell {
+pub(super) fn cell(width_mm: i32, paragraphs: Vec<Paragraph>) -> TableCell {
     paragraphs.into_iter().fold(
         TableCell::new().width(mm(width_mm) as usize, WidthType::Dxa),
         |c, p| c.add_paragraph(p),
@@ -100,69 +100,9 @@ const RIGHT_MM: i32 = 105;
 /// nghị), recipients and signature.
 pub fn docx(r: &Report) -> Result<Vec<u8>> {
     let as_of = r.as_of.vi();
-    // Letterhead: issuing body on the left, national motto on the right.
-    let letterhead = Table::without_borders(vec![TableRow::new(vec![
-        cell(
-            LEFT_MM,
-            vec![
-                centered(run(&r.parent_body, HEADER)),
-                centered(run(&r.agency, HEADER).bold()),
-                centered(run("———————", HEADER)),
-                centered(run(&r.number, HEADER)),
-            ],
-        ),
-        cell(
-            RIGHT_MM,
-            vec![
-                centered(run("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", SMALL).bold()),
-                centered(run("Độc lập - Tự do - Hạnh phúc", BODY).bold()),
-                centered(run("———————————————", HEADER)),
-                centered(run(&r.place_date, BODY).italic()),
-            ],
-        ),
-    ])])
-    .set_grid(vec![mm(LEFT_MM) as usize, mm(RIGHT_MM) as usize]);
+    let letterhead = letterhead(&r.parent_body, &r.agency, &r.number, &r.place_date);
 
-    // Page numbers centred at the top from page 2 (the first page's header is empty).
-    let numbered = Header::new().add_paragraph(
-        Paragraph::new()
-            .add_page_num(PageNum::new())
-            .size(BODY)
-            .fonts(
-                RunFonts::new()
-                    .ascii(FONT)
-                    .hi_ansi(FONT)
-                    .cs(FONT)
-                    .east_asia(FONT),
-            )
-            .align(AlignmentType::Center),
-    );
-    // Dated by the report's day, not the clock: the same report makes the same file whenever
-    // it is made.
-    let stamp = format!("{}T00:00:00Z", r.as_of);
-    let mut doc = Docx::new()
-        .created_at(&stamp)
-        .updated_at(&stamp)
-        .header(numbered)
-        .first_header(Header::new())
-        .page_size(11906, 16838)
-        .page_margin(
-            PageMargin::new()
-                .top(mm(20))
-                .bottom(mm(20))
-                .left(mm(30))
-                .right(mm(15))
-                .header(mm(10))
-                .footer(mm(10)),
-        )
-        .default_fonts(
-            RunFonts::new()
-                .ascii(FONT)
-                .hi_ansi(FONT)
-                .cs(FONT)
-                .east_asia(FONT),
-        )
-        .default_size(BODY)
+    let mut doc = page(r.as_of)
         .add_table(letterhead)
         .add_paragraph(Paragraph::new())
         .add_paragraph(centered(run("BÁO CÁO", BODY).bold()))
@@ -292,36 +232,10 @@ pub fn docx(r: &Report) -> Result<Vec<u8>> {
         r.agency_name
     )));
 
-    // Recipients on the left, signature on the right.
-    let mut left = vec![Paragraph::new().add_run(run("Nơi nhận:", SMALL).bold().italic())];
-    left.extend(r.recipients.iter().map(|x| {
-        Paragraph::new().add_run(run(
-            format!("- {}", x.trim_start_matches(['-', ' '])),
-            RECIPIENTS,
-        ))
-    }));
-    let mut right: Vec<Paragraph> = r
-        .signer
-        .title
-        .split('\n')
-        .map(|line| centered(run(line.trim(), BODY).bold()))
-        .collect();
-    right.push(centered(run("", BODY).add_break(BreakType::TextWrapping)));
-    right.push(centered(run("", BODY).add_break(BreakType::TextWrapping)));
-    right.push(centered(run("", BODY)));
-    right.push(centered(run(&r.signer.name, BODY).bold()));
-    let footer = Table::without_borders(vec![TableRow::new(vec![cell(85, left), cell(80, right)])])
-        .set_grid(vec![mm(85) as usize, mm(80) as usize]);
+    let footer = signature(&r.recipients, &r.signer.title, &r.signer.name);
     doc = doc.add_paragraph(Paragraph::new()).add_table(footer);
 
-    let mut out = std::io::Cursor::new(Vec::new());
-    doc.build()
-        .pack(&mut out)
-        .map_err(|e| ReportError::Render {
-            kind: "DOCX",
-            why: e.to_string(),
-        })?;
-    Ok(out.into_inner())
+    packed(doc)
 }
 
 pub(super) fn points(p: f64) -> String {
@@ -338,4 +252,108 @@ pub(super) fn lower_first(s: &str) -> String {
         Some(f) => f.to_lowercase().chain(c).collect(),
         None => String::new(),
     }
+}
+
+/// The letterhead (Decree 30/2020/NĐ-CP): the issuing body over the agency, its number on the
+/// left; the national motto over the place and date on the right.
+pub(super) fn letterhead(parent_body: &str, agency: &str, number: &str, place_date: &str) -> Table {
+    Table::without_borders(vec![TableRow::new(vec![
+        cell(
+            LEFT_MM,
+            vec![
+                centered(run(parent_body, HEADER)),
+                centered(run(agency, HEADER).bold()),
+                centered(run("———————", HEADER)),
+                centered(run(number, HEADER)),
+            ],
+        ),
+        cell(
+            RIGHT_MM,
+            vec![
+                centered(run("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", SMALL).bold()),
+                centered(run("Độc lập - Tự do - Hạnh phúc", BODY).bold()),
+                centered(run("———————————————", HEADER)),
+                centered(run(place_date, BODY).italic()),
+            ],
+        ),
+    ])])
+    .set_grid(vec![mm(LEFT_MM) as usize, mm(RIGHT_MM) as usize])
+}
+
+/// An empty document in the decree's page layout: A4 portrait, margins top/bottom 20 mm, left
+/// 30 mm, right 15 mm, Times New Roman 14 pt, page numbers centred at the top from page 2; dated
+/// `day`, not by the clock, so the same content makes the same file whenever it is made.
+pub(super) fn page(day: tiendo_shared::model::Date) -> Docx {
+    // The first page's header is empty.
+    let numbered = Header::new().add_paragraph(
+        Paragraph::new()
+            .add_page_num(PageNum::new())
+            .size(BODY)
+            .fonts(
+                RunFonts::new()
+                    .ascii(FONT)
+                    .hi_ansi(FONT)
+                    .cs(FONT)
+                    .east_asia(FONT),
+            )
+            .align(AlignmentType::Center),
+    );
+    let stamp = format!("{day}T00:00:00Z");
+    Docx::new()
+        .created_at(&stamp)
+        .updated_at(&stamp)
+        .header(numbered)
+        .first_header(Header::new())
+        .page_size(11906, 16838)
+        .page_margin(
+            PageMargin::new()
+                .top(mm(20))
+                .bottom(mm(20))
+                .left(mm(30))
+                .right(mm(15))
+                .header(mm(10))
+                .footer(mm(10)),
+        )
+        .default_fonts(
+            RunFonts::new()
+                .ascii(FONT)
+                .hi_ansi(FONT)
+                .cs(FONT)
+                .east_asia(FONT),
+        )
+        .default_size(BODY)
+}
+
+/// The closing block: "Nơi nhận" on the left, the signer's title (one line per `\n`), room for
+/// the signature and the name on the right.
+pub(super) fn signature(recipients: &[String], title: &str, name: &str) -> Table {
+    let mut left = vec![Paragraph::new().add_run(run("Nơi nhận:", SMALL).bold().italic())];
+    left.extend(recipients.iter().map(|x| {
+        Paragraph::new().add_run(run(
+            format!("- {}", x.trim_start_matches(['-', ' '])),
+            RECIPIENTS,
+        ))
+    }));
+    let mut right: Vec<Paragraph> = title
+        .split('\n')
+        .map(|line| centered(run(line.trim(), BODY).bold()))
+        .collect();
+    right.push(centered(run("", BODY).add_break(BreakType::TextWrapping)));
+    right.push(centered(run("", BODY).add_break(BreakType::TextWrapping)));
+    right.push(centered(run("", BODY)));
+    right.push(centered(run(name, BODY).bold()));
+    Table::without_borders(vec![TableRow::new(vec![cell(85, left), cell(80, right)])])
+        .set_grid(vec![mm(85) as usize, mm(80) as usize])
+}
+
+/// `doc` as the bytes of a .docx file.
+pub(super) fn packed(doc: Docx) -> Result<Vec<u8>> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    doc.build()
+        .pack(&mut out)
+        .map_err(|e| ReportError::Render {
+            kind: "DOCX",
+            why: e.to_string(),
+        })?;
+    Ok(out.into_inner())
 }

@@ -60,7 +60,7 @@ pub struct Line {
 
 /// Keeps a name usable as a path part on every system: no bidi controls or invisible
 /// characters, no separators or reserved characters, no leading dots, at most `max` characters.
-fn safe(name: &str, max: usize) -> String {
+pub(super) fn safe(name: &str, max: usize) -> String {
     let cleaned: String = visible(name)
         .chars()
         .map(|c| match c {
@@ -155,7 +155,7 @@ fn place(lines: &mut [Line], exts: &[&str]) {
 /// The extension of the type `bytes` are of: PDF, JPEG, PNG, and a ZIP container that is a Word
 /// document or an Excel workbook (told by the part it must hold; only the archive's directory is
 /// read); "bin" for anything else, a ZIP of another kind (a `.jar`) included.
-fn detected_extension(bytes: &[u8]) -> &'static str {
+pub(super) fn detected_extension(bytes: &[u8]) -> &'static str {
     match files::sniff(bytes) {
         Some("application/zip") => {
             let Ok(zip) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
@@ -305,40 +305,50 @@ pub async fn export(
             .collect();
         place(&mut lines, &exts);
         let sheet = index_sheet(&lines, &stored, as_of)?;
-        let failed = |e: &dyn std::fmt::Display| ReportError::Render {
-            kind: "ZIP",
-            why: e.to_string(),
-        };
-        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-        let day = zip::DateTime::from_date_and_time(
-            as_of.year() as u16,
-            as_of.month() as u8,
-            as_of.day() as u8,
-            0,
-            0,
-            0,
-        )
-        .unwrap_or_default();
-        let deflated = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Deflated)
-            .last_modified_time(day);
-        // Scans and photos are compressed already: stored as they are.
-        let as_is = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Stored)
-            .last_modified_time(day);
-        zip.start_file("Danh muc minh chung.xlsx", deflated)
-            .map_err(|e| failed(&e))?;
-        zip.write_all(&sheet).map_err(|e| failed(&e))?;
-        for (l, bytes) in lines.iter().zip(contents) {
-            if let Some(bytes) = bytes {
-                zip.start_file(l.path.as_str(), as_is)
-                    .map_err(|e| failed(&e))?;
-                zip.write_all(&bytes).map_err(|e| failed(&e))?;
-            }
-        }
-        Ok(zip.finish().map_err(|e| failed(&e))?.into_inner())
+        let files = lines
+            .iter()
+            .zip(&contents)
+            .filter_map(|(l, bytes)| Some((l.path.as_str(), bytes.as_deref()?)));
+        archive(("Danh muc minh chung.xlsx", &sheet), files, as_of)
     })
     .await?
+}
+
+/// A ZIP of the index sheet `index` (name, bytes) at the root and `files` (path, bytes), every
+/// entry dated `as_of`: the same content makes the same archive whenever it is made.
+pub(super) fn archive<'a>(
+    index: (&str, &[u8]),
+    files: impl IntoIterator<Item = (&'a str, &'a [u8])>,
+    as_of: Date,
+) -> Result<Vec<u8>> {
+    let failed = |e: &dyn std::fmt::Display| ReportError::Render {
+        kind: "ZIP",
+        why: e.to_string(),
+    };
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let day = zip::DateTime::from_date_and_time(
+        as_of.year() as u16,
+        as_of.month() as u8,
+        as_of.day() as u8,
+        0,
+        0,
+        0,
+    )
+    .unwrap_or_default();
+    let deflated = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(day);
+    // Scans and photos are compressed already: stored as they are.
+    let as_is = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored)
+        .last_modified_time(day);
+    zip.start_file(index.0, deflated).map_err(|e| failed(&e))?;
+    zip.write_all(index.1).map_err(|e| failed(&e))?;
+    for (path, bytes) in files {
+        zip.start_file(path, as_is).map_err(|e| failed(&e))?;
+        zip.write_all(bytes).map_err(|e| failed(&e))?;
+    }
+    Ok(zip.finish().map_err(|e| failed(&e))?.into_inner())
 }
 
 #[cfg(test)]

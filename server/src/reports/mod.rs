@@ -9,6 +9,7 @@
 
 pub mod docx;
 pub mod evidence;
+pub mod par;
 pub mod province;
 pub mod xlsx;
 
