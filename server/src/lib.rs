@@ -102,6 +102,8 @@ pub struct AppState {
     pub metrics: metrics::Metrics,
     /// The permits to parse plan files and bundles ([`domain::parsing`]).
     pub parsers: domain::parsing::Parsers,
+    /// The PAR index: criteria sets, assessments, appraisals ([`domain::par`]).
+    pub par: domain::par::Par,
 }
 
 impl AppState {
@@ -117,6 +119,7 @@ impl AppState {
             config: Arc::new(config),
             catalogue: library.catalogue().clone(),
             peers: library.peers().clone(),
+            par: domain::par::Par::new(library.clone()),
             library,
         }
     }
@@ -174,6 +177,9 @@ pub fn lock_data_dir(config: &Config) -> Result<std::fs::File> {
     }
 }
 
+/// The province of the embedded seed plan.
+pub const SEED_PROVINCE: &str = "Tỉnh Quảng Ngãi";
+
 /// Opens the data directory (creating it and the SQLite file if needed, and holding its lock);
 /// when it holds no documents yet, imports the embedded seed plan through the same path as
 /// `tiendo import`; when it has no accounts, creates one per unit plus an administrator.
@@ -186,7 +192,16 @@ pub async fn open(config: &Config) -> Result<(Library, Startup)> {
         .with_import_fault(config.fail_import.clone());
     let mut startup = Startup::default();
     if library.is_empty().await? {
-        startup.seeded = Some(library.import_text(crate::SEED_PLAN).await?);
+        let seeded = library.import_text(crate::SEED_PLAN).await?;
+        // The PAR index's template set for the seed plan's year, to replace with the province's
+        // decision (the embedded default is a Quảng Ngãi department).
+        let plan = library.plan(&seeded.plan_id).await?.0;
+        if let Some(year) = plan.effective_year() {
+            domain::par::Par::new(library.clone())
+                .ensure_template(SEED_PROVINCE, year)
+                .await?;
+        }
+        startup.seeded = Some(seeded);
     }
     if library.store().users().await?.is_empty() {
         startup.demo_accounts = create_demo_accounts(&library).await?;
@@ -212,7 +227,8 @@ pub async fn create_demo_accounts(library: &Library) -> Result<Vec<DemoAccount>>
         taken.insert(format!("{name}.truong"));
         name
     }
-    let mut taken: std::collections::BTreeSet<String> = ["admin".to_string()].into();
+    let mut taken: std::collections::BTreeSet<String> =
+        ["admin".to_string(), "thamdinh".to_string()].into();
     let mut out = Vec::new();
     for agency in library.agencies().await? {
         for unit in &agency.units {
@@ -247,6 +263,15 @@ pub async fn create_demo_accounts(library: &Library) -> Result<Vec<DemoAccount>>
                 }
             };
             let mut users = vec![add(username.clone(), unit.name.clone(), role)];
+            // The agency's head, who approves and sends its PAR-index self-assessment; sits
+            // in the central office.
+            if office {
+                users.push(add(
+                    unique(&mut taken, "giamdoc"),
+                    format!("Thủ trưởng {}", agency.name),
+                    Role::AgencyHead,
+                ));
+            }
             // Each reporting unit's head, who approves its period reports.
             if role == Role::UnitEditor {
                 users.push(add(
@@ -260,6 +285,26 @@ pub async fn create_demo_accounts(library: &Library) -> Result<Vec<DemoAccount>>
             }
         }
     }
+    // The province's appraisal team (Sở Nội vụ), for the PAR index.
+    let password = domain::accounts::generate_password();
+    library
+        .store()
+        .add_user(NewUser {
+            username: "thamdinh".into(),
+            display_name: "Tổ thẩm định Chỉ số CCHC (Sở Nội vụ)".into(),
+            role: Role::ProvinceAppraiser,
+            agency_id: None,
+            unit_id: None,
+            password: password.clone(),
+        })
+        .await?;
+    out.push(DemoAccount {
+        username: "thamdinh".into(),
+        password,
+        role: Role::ProvinceAppraiser,
+        unit: None,
+        unit_id: None,
+    });
     let password = domain::accounts::generate_password();
     library
         .store()

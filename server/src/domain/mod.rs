@@ -22,6 +22,7 @@ pub mod error;
 pub mod file_access;
 pub mod library;
 pub mod organisation;
+pub mod par;
 pub mod parsing;
 pub mod plan_files;
 pub mod province;

@@ -35,9 +35,7 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn json<T: DeserializeOwned>(body: Body, headers: &HeaderMap, what: &str) -> Result<T> {
-    let bytes = crate::routes::body::read(body, headers, MAX_BODY, what).await?;
-    serde_json::from_slice(&bytes)
-        .map_err(|e| AppError::BadRequest(format!("{what} không đọc được: {e}")))
+    crate::routes::body::json(body, headers, MAX_BODY, what).await
 }
 
 /// `POST /api/me/password`: the user's own password; the user's other sessions and their sync

@@ -43,3 +43,15 @@ pub async fn read(body: Body, headers: &HeaderMap, limit: u64, what: &str) -> Re
     }
     Ok(Bytes::from(out))
 }
+
+/// Reads `body` as JSON of `T` within `limit` bytes ([`read`]), after the role was checked.
+pub async fn json<T: serde::de::DeserializeOwned>(
+    body: Body,
+    headers: &HeaderMap,
+    limit: u64,
+    what: &str,
+) -> Result<T> {
+    let bytes = read(body, headers, limit, what).await?;
+    serde_json::from_slice(&bytes)
+        .map_err(|e| AppError::BadRequest(format!("{what} không đọc được: {e}")))
+}

@@ -12,6 +12,7 @@ pub mod bundles;
 pub mod files;
 pub mod metrics;
 pub mod next_year;
+pub mod par;
 pub mod sync;
 
 use axum::Router;
@@ -66,6 +67,7 @@ pub fn app(state: AppState) -> Router {
                 .merge(bundles::router())
                 .merge(files::router())
                 .merge(next_year::router())
+                .merge(par::router())
                 .layer(middleware::from_fn(json_errors)),
         )
         .route("/sync", get(sync::upgrade))

@@ -126,8 +126,37 @@ async fn draft(
     readable(&state, &auth, &id)?;
     access::may_import_plans(&auth.user)?;
     let (plan, org) = state.library.plan(&id).await?;
-    let out = next_year::draft(&plan, &org)?;
+    let mut out = next_year::draft(&plan, &org)?;
     access::may_import(&auth.user, &out.draft)?;
+    // The points the PAR index lost this year, once final, become tasks of the draft.
+    if let Some(year) = plan.effective_year()
+        && let Some(r) = state.par.remediation(&plan.agency_id, year).await?
+        && !r.lost.is_empty()
+    {
+        let agency = out.draft.agency().clone();
+        let office = if r.office.is_empty() {
+            agency
+                .units
+                .first()
+                .map(|u| u.name.clone())
+                .unwrap_or_default()
+        } else {
+            r.office.clone()
+        };
+        let (ids, warnings) = tiendo_shared::views::next_year::remediation::add_remediation(
+            &mut out.draft.plan,
+            &agency,
+            year,
+            &r.lost,
+            &r.leads,
+            &office,
+        )?;
+        out.notes.push(format!(
+            "Thêm {} nhiệm vụ khắc phục các điểm bị trừ của Chỉ số CCHC năm {year}",
+            ids.len()
+        ));
+        out.notes.extend(warnings);
+    }
     let year = out.draft.plan.year;
     if let Some(existing) = plans_of(&state, &plan.agency_id)
         .await?

@@ -105,13 +105,41 @@ mod tests {
         let ok = |r: Result<()>| r.is_ok();
         let rows = [
             // role, agency: read own, read other, consolidate own, file own, appraise, keep criteria, ranking before announcement
-            (Role::UnitEditor, Some("a"), [false, false, false, false, false, false, false]),
-            (Role::UnitHead, Some("a"), [false, false, false, false, false, false, false]),
-            (Role::AgencyAdmin, Some("a"), [true, false, true, false, false, false, false]),
-            (Role::AgencyHead, Some("a"), [true, false, false, true, false, false, false]),
-            (Role::ProvinceViewer, None, [true, true, false, false, false, false, true]),
-            (Role::ProvinceAppraiser, None, [true, true, false, false, true, true, true]),
-            (Role::SystemAdmin, None, [true, true, true, false, true, true, true]),
+            (
+                Role::UnitEditor,
+                Some("a"),
+                [false, false, false, false, false, false, false],
+            ),
+            (
+                Role::UnitHead,
+                Some("a"),
+                [false, false, false, false, false, false, false],
+            ),
+            (
+                Role::AgencyAdmin,
+                Some("a"),
+                [true, false, true, false, false, false, false],
+            ),
+            (
+                Role::AgencyHead,
+                Some("a"),
+                [true, false, false, true, false, false, false],
+            ),
+            (
+                Role::ProvinceViewer,
+                None,
+                [true, true, false, false, false, false, true],
+            ),
+            (
+                Role::ProvinceAppraiser,
+                None,
+                [true, true, false, false, true, true, true],
+            ),
+            (
+                Role::SystemAdmin,
+                None,
+                [true, true, true, false, true, true, true],
+            ),
         ];
         for (role, agency, expected) in rows {
             let u = user(role, agency);
@@ -125,7 +153,10 @@ mod tests {
                 ok(may_see_ranking(&u, false)),
             ];
             assert_eq!(got, expected, "{role:?}");
-            assert!(ok(may_see_ranking(&u, true)), "{role:?} after the announcement");
+            assert!(
+                ok(may_see_ranking(&u, true)),
+                "{role:?} after the announcement"
+            );
         }
         let other_head = user(Role::AgencyHead, Some("b"));
         assert!(may_file(&other_head, "a").is_err());

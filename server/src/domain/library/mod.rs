@@ -263,15 +263,30 @@ impl Library {
             .map_err(|e| DomainError::Interrupted(e.to_string()))
     }
 
-    /// Every evidence file a progress document names now (SHA-256s).
+    /// Every evidence file a progress document (its tasks' evidence, its PAR-index sheet) or an
+    /// assessment record (the office's additions, what was sent) names now (SHA-256s).
     pub async fn named_files(&self) -> Result<std::collections::HashSet<String>> {
         let mut named = std::collections::HashSet::new();
         for rec in self.catalogue.all() {
+            if rec.kind == DocKind::Assessment {
+                // What the office added, and every file of what was sent: a sending is kept
+                // whole, its files with it.
+                let r = self
+                    .read::<tiendo_shared::model::assessment::Record>(&rec.doc_id)
+                    .await?;
+                named.extend(r.files());
+                continue;
+            }
             if rec.kind != DocKind::Progress {
                 continue;
             }
-            match self.read::<Progress>(&rec.doc_id).await {
-                Ok(p) => named.extend(p.files().map(|f| f.sha256.clone())),
+            match crate::domain::documents::DocReader::reading::<Progress>(self, &rec.doc_id).await
+            {
+                Ok(p) => {
+                    named.extend(p.model.files().map(|f| f.sha256.clone()));
+                    let sheet = p.sheet.values().flat_map(|e| &e.evidence);
+                    named.extend(sheet.map(|e| e.sha256.clone()));
+                }
                 // A document that does not read keeps every file: none is deleted on a guess.
                 Err(_) => {
                     return Err(DomainError::Interrupted(format!(

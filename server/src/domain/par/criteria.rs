@@ -48,7 +48,9 @@ impl Par {
         for rec in self.records(DocKind::Criteria) {
             match self.model::<CriteriaSet>(&rec.doc_id).await {
                 Ok(set) => out.push((rec, set)),
-                Err(e) => tracing::warn!(doc = %rec.doc_id, error = %e, "criteria set does not read"),
+                Err(e) => {
+                    tracing::warn!(doc = %rec.doc_id, error = %e, "criteria set does not read")
+                }
             }
         }
         out.sort_by(|a, b| (b.1.year, a.1.level, &a.1.id).cmp(&(a.1.year, b.1.level, &b.1.id)));
@@ -112,7 +114,11 @@ impl Par {
             .await?;
             return Ok(info(&rec, &set));
         }
-        let title = format!("Bộ tiêu chí Chỉ số CCHC năm {} — {}", set.year, set.level.label());
+        let title = format!(
+            "Bộ tiêu chí Chỉ số CCHC năm {} — {}",
+            set.year,
+            set.level.label()
+        );
         let doc_id = self.library.create_served(&set).await?;
         let rec = DocRecord {
             doc_id,

@@ -24,6 +24,7 @@ use tiendo_shared::model::{Agency, Plan};
 
 use super::{Par, level_of, now_ms};
 use crate::domain::accounts::User;
+use crate::domain::documents::DocReader;
 use crate::domain::error::{DomainError, Result};
 use crate::store::{DocKind, DocRecord};
 
@@ -99,10 +100,7 @@ impl Context {
         if self.appraisal.finalised() {
             return FilingState::Final;
         }
-        let approved = self
-            .record
-            .approval()
-            .is_some_and(|a| a.digest == digest);
+        let approved = self.record.approval().is_some_and(|a| a.digest == digest);
         let sent_last = self
             .record
             .steps
@@ -158,9 +156,10 @@ impl Par {
         let agency = self.agency(agency_id).await?;
         let (plan_rec, plan) = self.plan_of(agency_id, year).await?;
         let plan_id = plan.id.clone();
-        let existing = self.records(DocKind::Assessment).into_iter().find(|r| {
-            r.agency_id == agency_id && r.plan_id.as_deref() == Some(plan_id.as_str())
-        });
+        let existing = self
+            .records(DocKind::Assessment)
+            .into_iter()
+            .find(|r| r.agency_id == agency_id && r.plan_id.as_deref() == Some(plan_id.as_str()));
         let (record_doc, record) = match existing {
             Some(rec) => {
                 let record: Record = self.model(&rec.doc_id).await?;
@@ -317,7 +316,10 @@ impl Par {
         ctx.editable(Some(code))?;
         for e in &add.evidence {
             if !tiendo_shared::model::is_sha256(&e.sha256) {
-                return Err(DomainError::BadRequest(format!("mã tệp không hợp lệ: {}", e.sha256)));
+                return Err(DomainError::BadRequest(format!(
+                    "mã tệp không hợp lệ: {}",
+                    e.sha256
+                )));
             }
             // Only a file the office itself sent: a hash alone opens nothing.
             let trust =
@@ -338,7 +340,7 @@ impl Par {
     }
 
     /// The office writes the difficulties and proposals.
-    pub async fn proposals(&self, user: &User, ctx: &Context, text: &str) -> Result<()> {
+    pub async fn write_proposals(&self, user: &User, ctx: &Context, text: &str) -> Result<()> {
         ctx.editable(None)?;
         let text = text.trim().to_string();
         self.change::<Record, _>(&ctx.record_doc, user, move |r| {

@@ -12,6 +12,7 @@
 pub mod appraisal;
 pub mod criteria;
 pub mod filing;
+pub mod view;
 
 use std::collections::BTreeMap;
 

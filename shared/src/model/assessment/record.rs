@@ -188,6 +188,23 @@ impl Record {
         serde_json::from_str(&self.sent().last()?.content).ok()
     }
 
+    /// Every file the record names: the office's additions and everything sent.
+    pub fn files(&self) -> Vec<String> {
+        let added = self.added.values().flatten().flat_map(|a| &a.evidence);
+        let mut out: Vec<String> = added.map(|e| e.sha256.clone()).collect();
+        for step in self.sent() {
+            if let Ok(a) = serde_json::from_str::<Assessment>(&step.content) {
+                out.extend(
+                    a.items
+                        .values()
+                        .flat_map(|s| &s.evidence)
+                        .map(|e| e.sha256.clone()),
+                );
+            }
+        }
+        out
+    }
+
     /// The approval in force: the last step, when it is an approval.
     pub fn approval(&self) -> Option<&FilingStep> {
         self.steps

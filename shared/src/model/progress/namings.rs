@@ -33,7 +33,8 @@ fn items(doc: &automerge::Automerge, lists: &[ObjId]) -> Vec<ObjId> {
 }
 
 /// Every place progress document `doc` names file `sha256` (an evidence file whose `sha256`
-/// field holds it, in any task, period and evidence item, concurrent values included), each
+/// field holds it, in any task, period and evidence item, or in the unit's PAR-index sheet,
+/// concurrent values included), each
 /// as the changes that wrote that value there: one change for a plain string; for a string a
 /// JavaScript client wrote as collaborative text, the change that made the text and those that
 /// inserted each of its characters (a writer may have changed one character of another's
@@ -53,6 +54,17 @@ pub fn file_namings(doc: &automerge::Automerge, sha256: &str) -> Vec<Vec<ChangeH
                             }
                         }
                     }
+                }
+            }
+        }
+    }
+    // The unit's PAR-index sheet names files too (`par` → code → evidence, each item its own
+    // `sha256`: [`crate::model::assessment::sheet`]).
+    for par in objs(doc, &automerge::ROOT, "par", ObjType::Map) {
+        for code in doc.keys(&par).collect::<Vec<_>>() {
+            for entry in objs(doc, &par, &code, ObjType::Map) {
+                for item in items(doc, &objs(doc, &entry, "evidence", ObjType::List)) {
+                    out.extend(namings_in(doc, &item, sha256));
                 }
             }
         }
