@@ -403,6 +403,16 @@ pub fn request(
             }
             req.send_empty().expect("request")
         }
+        ("PUT", b) => {
+            let mut req = agent.put(&url);
+            if let Some(a) = &auth {
+                req = req.header("Authorization", a);
+            }
+            match b {
+                Some(b) => req.send_json(b).expect("request"),
+                None => req.send_empty().expect("request"),
+            }
+        }
         _ => {
             let mut req = agent.get(&url);
             if let Some(a) = &auth {

@@ -156,4 +156,13 @@ pub const MIGRATIONS: &[&str] = &[
         detail TEXT NOT NULL DEFAULT ''
     );
     CREATE INDEX account_events_agency ON account_events (agency_id, at);",
+    // 7: SQLite's 13, the PAR index's document kinds and roles (PostgreSQL alters a CHECK in
+    // place).
+    "ALTER TABLE documents DROP CONSTRAINT documents_kind_check;
+    ALTER TABLE documents ADD CONSTRAINT documents_kind_check CHECK (kind IN
+        ('plan', 'org', 'progress', 'criteria', 'assessment', 'appraisal'));
+    ALTER TABLE users DROP CONSTRAINT users_role_check;
+    ALTER TABLE users ADD CONSTRAINT users_role_check CHECK (role IN
+        ('unit_editor', 'unit_head', 'agency_admin', 'agency_head', 'province_viewer',
+         'province_appraiser', 'system_admin'));",
 ];

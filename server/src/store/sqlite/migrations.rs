@@ -203,6 +203,66 @@ pub const MIGRATIONS: &[&str] = &[
         detail TEXT NOT NULL DEFAULT ''
     );
     CREATE INDEX account_events_agency ON account_events (agency_id, at);",
+    // 13: the PAR index — three kinds of document the server writes (criteria sets, assessment
+    // records, appraisals) and two roles (the agency's head, the province's appraisal team).
+    // The CHECKs are part of their tables, so both are rebuilt: the catalogue in its order
+    // (rowid, which the catalogue's order is), the users with their sessions and device keys
+    // carried over (nobody is signed out, no key is lost).
+    "CREATE TABLE documents_v13 (
+        doc_id TEXT PRIMARY KEY NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN
+            ('plan', 'org', 'progress', 'criteria', 'assessment', 'appraisal')),
+        agency_id TEXT NOT NULL,
+        plan_id TEXT,
+        unit_id TEXT,
+        title TEXT NOT NULL,
+        created_at INTEGER NOT NULL DEFAULT (unixepoch())
+    );
+    INSERT INTO documents_v13 (doc_id, kind, agency_id, plan_id, unit_id, title, created_at)
+        SELECT doc_id, kind, agency_id, plan_id, unit_id, title, created_at FROM documents
+        ORDER BY rowid;
+    DROP TABLE documents;
+    ALTER TABLE documents_v13 RENAME TO documents;
+    CREATE INDEX documents_plan ON documents (plan_id, kind);
+    CREATE TABLE users_v13 (
+        id INTEGER PRIMARY KEY,
+        username TEXT NOT NULL UNIQUE,
+        display_name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN
+            ('unit_editor', 'unit_head', 'agency_admin', 'agency_head', 'province_viewer',
+             'province_appraiser', 'system_admin')),
+        agency_id TEXT,
+        unit_id TEXT,
+        password_hash TEXT NOT NULL,
+        disabled INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL DEFAULT (unixepoch())
+    );
+    INSERT INTO users_v13 SELECT id, username, display_name, role, agency_id, unit_id,
+        password_hash, disabled, created_at FROM users;
+    CREATE TEMP TABLE sessions_v12 AS SELECT * FROM sessions;
+    CREATE TEMP TABLE device_keys_v12 AS SELECT * FROM device_keys;
+    DROP TABLE sessions;
+    DROP TABLE device_keys;
+    DROP TABLE users;
+    ALTER TABLE users_v13 RENAME TO users;
+    CREATE TABLE sessions (
+        token_hash BLOB PRIMARY KEY NOT NULL,
+        user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    INSERT INTO sessions SELECT token_hash, user_id, created_at, expires_at FROM sessions_v12;
+    CREATE INDEX sessions_user ON sessions (user_id);
+    CREATE TABLE device_keys (
+        public_key BLOB PRIMARY KEY NOT NULL CHECK (length(public_key) = 32),
+        user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        label TEXT NOT NULL,
+        created_at INTEGER NOT NULL -- Unix ms
+    ) WITHOUT ROWID;
+    INSERT INTO device_keys SELECT public_key, user_id, label, created_at FROM device_keys_v12;
+    CREATE INDEX device_keys_user ON device_keys (user_id);
+    DROP TABLE sessions_v12;
+    DROP TABLE device_keys_v12;",
 ];
 
 pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
