@@ -446,3 +446,58 @@ async fn an_agency_files_its_self_assessment_and_the_province_appraises_and_rank
         "{titles}"
     );
 }
+
+/// The documents the server writes are read-only to everyone else: the office, which reads its
+/// assessment record over sync, cannot slip a head's approval into it, and a unit cannot even
+/// open it; what counts is what the server recorded.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nobody_writes_an_approval_into_the_record_over_sync() {
+    use tiendo_shared::model::assessment::{FilingAction, FilingStep, Record};
+    let dir = data_dir();
+    let server = blocking(|| TestServer::start(dir.path()));
+    let office = blocking(|| server.login_demo("vanphong"));
+    let unit = blocking(|| server.login_demo(UNIT));
+    let v = blocking(|| view(&server, &office));
+    let me: tiendo_shared::api::Me =
+        serde_json::from_value(blocking(|| server.get_json_as(&office, "/api/me")).1).unwrap();
+    let record = me
+        .par_documents
+        .iter()
+        .find(|d| d.doc_id == v.doc_id)
+        .expect("the office may open its record");
+    assert!(!record.writable);
+    assert!(
+        me.documents.iter().all(|d| d.doc_id != v.doc_id),
+        "older builds' list holds only the kinds they know"
+    );
+
+    let mut client = SyncClient::new("peer-forger").await;
+    client.connect(server.sync_url(), &office).await;
+    let handle = client.find(&v.doc_id).await.expect("readable");
+    tiendo_tests::edit::<Record>(&handle, "giamdoc", |r| {
+        r.steps.push(FilingStep {
+            action: FilingAction::Approve,
+            by: "giamdoc".into(),
+            name: "Giám đốc".into(),
+            role: "agency_head".into(),
+            at: 1,
+            digest: v.digest.clone(),
+            content: String::new(),
+            round: 0,
+        })
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    client.stop().await;
+    let after = blocking(|| view(&server, &office));
+    assert!(after.steps.is_empty(), "{:?}", after.steps);
+    assert_eq!(after.state, FilingState::Draft);
+
+    let mut client = SyncClient::new("peer-unit-reader").await;
+    client.connect(server.sync_url(), &unit).await;
+    let found = tokio::time::timeout(std::time::Duration::from_secs(3), client.find(&v.doc_id))
+        .await
+        .ok()
+        .flatten();
+    assert!(found.is_none(), "a unit does not open its agency's record");
+    client.stop().await;
+}
