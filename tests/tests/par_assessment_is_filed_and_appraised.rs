@@ -307,16 +307,20 @@ async fn an_agency_files_its_self_assessment_and_the_province_appraises_and_rank
     let decision = b"%PDF-1.4\n% quyet dinh ban hanh\n".repeat(20);
     let decision_sha =
         blocking(|| server.tus_upload(&office, &office_doc, "application/pdf", &decision)).unwrap();
+    let stranger = "ab".repeat(32);
     let (code, _) = blocking(|| {
         call(
             &server,
             "PUT",
             &format!("{BASE}/added"),
             &office,
-            Some(json!({"code": "1.1.1", "evidence": [{"sha256": sha, "name": "not-mine.pdf"}]})),
+            Some(json!({"code": "1.1.1", "evidence": [{"sha256": stranger, "name": "la.pdf"}]})),
         )
     });
-    assert_eq!(code, 403, "a file the office never sent is not its to add");
+    assert_eq!(
+        code, 403,
+        "a file the office never sent and no report of the agency names is not its to add"
+    );
     let added = ok(blocking(|| {
         call(
             &server,

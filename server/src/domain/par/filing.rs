@@ -26,6 +26,7 @@ use super::{Par, level_of, now_ms};
 use crate::domain::accounts::User;
 use crate::domain::documents::DocReader;
 use crate::domain::error::{DomainError, Result};
+use crate::domain::file_access::FileTrust;
 use crate::store::{DocKind, DocRecord};
 
 /// Everything an agency's year of the PAR index is read from.
@@ -321,12 +322,11 @@ impl Par {
                     e.sha256
                 )));
             }
-            // Only a file the office itself sent: a hash alone opens nothing.
-            let trust =
-                crate::domain::file_access::FileTrust::of(self.library.store(), &e.sha256).await?;
-            if !trust.held_by(user.id) {
+            // A file the office itself sent, or one the agency's reports already name
+            // trustworthily (the evidence offered from the tasks): a hash alone opens nothing.
+            if !self.may_file_evidence(user, ctx, &e.sha256).await? {
                 return Err(DomainError::Forbidden(format!(
-                    "tệp {} chưa được tải lên từ tài khoản này",
+                    "tệp {} chưa được tải lên từ tài khoản này, cũng không có trong báo cáo của cơ quan",
                     e.name
                 )));
             }
@@ -337,6 +337,36 @@ impl Par {
             Ok(())
         })
         .await
+    }
+
+    /// Whether the office may file `sha256` as evidence: it sent the bytes itself, or a unit's
+    /// progress document of the plan names it trustworthily ([`FileTrust`]).
+    async fn may_file_evidence(&self, user: &User, ctx: &Context, sha256: &str) -> Result<bool> {
+        let trust = FileTrust::of(self.library.store(), sha256).await?;
+        if trust.held_by(user.id) {
+            return Ok(true);
+        }
+        for doc_id in ctx.progress_docs.values() {
+            let d = crate::domain::documents::DocReader::document(&self.library, doc_id).await?;
+            let namings = tiendo_shared::model::progress::file_namings(&d, sha256);
+            if namings.is_empty() {
+                continue;
+            }
+            let Some(rec) = self.library.catalogue().get(doc_id) else {
+                continue;
+            };
+            let may_write = |u: &User| {
+                crate::domain::access::access(u, &rec, false)
+                    == crate::domain::access::Access::Write
+            };
+            if trust
+                .names_trustworthily(doc_id, &namings, &may_write)
+                .await?
+            {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     /// The office writes the difficulties and proposals.
