@@ -22,9 +22,18 @@ fn first_start_creates_one_account_per_unit_its_head_and_an_admin() {
     let accounts = &server.startup.demo_accounts;
     assert_eq!(
         accounts.len(),
-        12,
-        "6 units + the heads of the 5 reporting units + admin"
+        14,
+        "6 units + the heads of the 5 reporting units + the agency's head + the province's \
+         appraisal team + admin"
     );
+    let role_of = |name: &str| {
+        accounts
+            .iter()
+            .find(|a| a.username == name)
+            .map(|a| a.role.as_str())
+    };
+    assert_eq!(role_of("giamdoc"), Some("agency_head"));
+    assert_eq!(role_of("thamdinh"), Some("province_appraiser"));
     // Short, typeable names: the central office `vanphong`, a unit its stem, its head `.truong`.
     let office = accounts.iter().find(|a| a.username == "vanphong").unwrap();
     assert_eq!(office.role.as_str(), "agency_admin", "the central office");
@@ -62,7 +71,7 @@ fn first_start_creates_one_account_per_unit_its_head_and_an_admin() {
     passwords.dedup();
     assert_eq!(
         passwords.len(),
-        12,
+        accounts.len(),
         "every password is generated separately"
     );
 }

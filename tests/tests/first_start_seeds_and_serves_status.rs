@@ -34,8 +34,8 @@ fn first_start_imports_the_seed_plan_into_sqlite() {
     assert_eq!(status, 200);
     assert_eq!(health["status"], "ok");
     assert_eq!(
-        health["documents"], 8,
-        "plan + organisation + 6 progress documents"
+        health["documents"], 9,
+        "plan + organisation + 6 progress documents + the PAR index's template criteria set"
     );
 
     let (_, plans) = server.get_json_as(&token, "/api/plans");
