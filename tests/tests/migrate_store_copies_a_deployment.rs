@@ -68,8 +68,8 @@ async fn a_sqlite_deployment_moves_to_postgresql_and_back_with_every_document_an
         "{said}{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(said.contains("Đã so khớp heads của 8 tài liệu"), "{said}");
-    assert!(said.contains("users: 12 dòng"), "{said}");
+    assert!(said.contains("Đã so khớp heads của 9 tài liệu"), "{said}");
+    assert!(said.contains("users: 14 dòng"), "{said}");
 
     let moved =
         blocking(|| TestServer::start_with(pg_dir.path(), |c| c.store = Some(pg_url.clone())));
