@@ -15,8 +15,9 @@
 //!   against just decoding the same progress from JSON; the server's status endpoint for one
 //!   agency of 20 units, its documents loaded cold from SQLite, against the same request warm.
 //! - `par` ([`par`]): the province's PAR-index ranking over 130 communes × 90 sub-criteria,
-//!   each sent and appraised — cold after a restart, warm, after one appraisal change — against
-//!   the arithmetic alone (`par_index::index` and `rank` over the same models in memory).
+//!   each sent and appraised — the first ever, cold after a restart, warm, after one appraisal
+//!   change — against the arithmetic alone (`par_index::index` and `rank` over the same models
+//!   in memory).
 //! - `throughput` ([`throughput`]): C tablets against `tiendo serve` and against the reference
 //!   automerge-repo sync server under node.
 //! - `bundle` ([`bundle`]): the client's download size and its offline cold start in Chromium.
