@@ -137,7 +137,7 @@ fn sent(set: &CriteriaSet, k: usize, agency_id: &str, office: &str) -> Assessmen
         if c.measured == Measured::Survey {
             continue;
         }
-        let mark = if c.may_not_apply && (j + k) % 7 == 0 {
+        let mark = if c.may_not_apply && (j + k).is_multiple_of(7) {
             Mark::NotApplicable
         } else {
             Mark::Score(score(&c.rule, c.max, j + k))
@@ -211,7 +211,7 @@ fn appraisal(set: &CriteriaSet, k: usize, agency_id: &str) -> Appraisal {
             );
             continue;
         }
-        let adjusted = ((j + k) % 5 == 0).then(|| Adjustment {
+        let adjusted = (j + k).is_multiple_of(5).then(|| Adjustment {
             mark: Mark::Score(score(&c.rule, c.max, j + k + 1)),
             reason: "Tài liệu kiểm chứng chưa đầy đủ".into(),
         });
