@@ -27,6 +27,13 @@ impl Version {
         Version(format!("p:{print}"))
     }
 
+    /// The states of several documents together, for a value made from all of them (stored
+    /// when the first is).
+    pub fn joined(versions: &[Version]) -> Version {
+        let parts: Vec<&str> = versions.iter().map(|v| v.0.as_str()).collect();
+        Version(parts.join("+"))
+    }
+
     /// Whether it is a stored state (else the repo's).
     pub fn is_stored(&self) -> bool {
         self.0.starts_with('p')

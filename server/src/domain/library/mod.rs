@@ -309,9 +309,26 @@ impl Library {
             .await?)
     }
 
-    /// Every agency with a stored organisation document.
+    /// Every agency with a stored organisation document, from each document's reading kept for
+    /// its heads: the PAR ranking and the sets' screens ask for every agency on each request, and
+    /// copying every organisation document to read it again cost more than the rest of a
+    /// ranking. An organisation document that does not read is left out (and logged), as
+    /// [`crate::domain::documents::agencies`] does.
     pub async fn agencies(&self) -> Result<Vec<tiendo_shared::model::Agency>> {
-        crate::domain::documents::agencies(self).await
+        use crate::domain::documents::DocReader;
+        let mut out = Vec::new();
+        for rec in self.catalogue.all() {
+            if rec.kind != DocKind::Org {
+                continue;
+            }
+            match self.reading::<Org>(&rec.doc_id).await {
+                Ok(r) => out.extend(r.model.agency(&rec.agency_id).cloned()),
+                Err(e) => {
+                    tracing::warn!(doc = %rec.doc_id, agency = %rec.agency_id, error = %e, "organisation document does not read: left out");
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// The samod repo (for sync connections).

@@ -6,7 +6,10 @@
 //! More evidence may be asked only in round 1; round 2 is the last check before the council.
 //! The ranking computes each agency's index from its last sending and its appraisal, kept per
 //! pair of document states ([`crate::domain::documents::Models`]), so after one change only that
-//! agency's index is computed again.
+//! agency's index is computed again. It reads the documents as stored, as the province's roll-up
+//! does ([`Stored`]): their readings are kept in SQLite by the print of their chunks, so a
+//! restarted server ranks the group without loading and hydrating every agency's plan, record
+//! and appraisal again.
 
 use tiendo_shared::api::par::{FilingState, RankRow, Ranking, ReviewRequest};
 use tiendo_shared::model::appraisal::{Appraisal, Council, Review, Round};
@@ -17,9 +20,9 @@ use tiendo_shared::views::par_index::{self, Index};
 use super::filing::Context;
 use super::{Par, criteria, level_of};
 use crate::domain::accounts::User;
-use crate::domain::documents::Version;
+use crate::domain::documents::{DocReader, Stored, Version};
 use crate::domain::error::{DomainError, Result};
-use crate::store::DocKind;
+use crate::store::{DocKind, DocRecord};
 
 /// The index of what was sent, as appraised.
 pub fn appraised(
@@ -188,15 +191,35 @@ impl Par {
     /// of its year, ranked by its appraised index once it has sent.
     pub async fn ranking(&self, criteria_id: &str) -> Result<Ranking> {
         let (set_rec, set) = self.set(criteria_id).await?;
+        // One look at the catalogue for the whole group (each look copies it whole), by agency,
+        // in the catalogue's order.
+        let catalogue = self.library.catalogue().all();
+        let mut of_agency: std::collections::HashMap<&str, Vec<&DocRecord>> =
+            std::collections::HashMap::new();
+        for r in &catalogue {
+            if matches!(
+                r.kind,
+                DocKind::Plan | DocKind::Assessment | DocKind::Appraisal
+            ) {
+                of_agency.entry(r.agency_id.as_str()).or_default().push(r);
+            }
+        }
+        let stored = Stored(&self.library);
         let mut rows = Vec::new();
         for agency in self.library.agencies().await? {
             if level_of(&agency) != set.level {
                 continue;
             }
-            let Ok((_, plan)) = self.plan_of(&agency.id, set.year).await else {
+            let docs = of_agency
+                .get(agency.id.as_str())
+                .map_or(&[][..], Vec::as_slice);
+            let Some(plan_id) = self.plan_of_year(&stored, docs, set.year).await else {
                 continue;
             };
-            rows.push(self.rank_row(&set, &agency, &plan.id).await?);
+            rows.push(
+                self.rank_row(&stored, &set, &agency, docs, &plan_id)
+                    .await?,
+            );
         }
         let sent: Vec<(String, Points)> = rows
             .iter()
@@ -220,17 +243,60 @@ impl Par {
         })
     }
 
-    /// One agency's row, kept for the states of its record and appraisal.
+    /// The id of the plan of `year` among an agency's documents `docs` (the last catalogued, as
+    /// [`Par::plan_of`]); each plan's id and year kept for its stored state, so a ranking neither
+    /// copies nor hydrates a plan that did not change.
+    async fn plan_of_year(
+        &self,
+        stored: &Stored<'_>,
+        docs: &[&DocRecord],
+        year: i32,
+    ) -> Option<String> {
+        let mut found = None;
+        for rec in docs.iter().filter(|r| r.kind == DocKind::Plan) {
+            let Ok(version) = stored.version(&rec.doc_id).await else {
+                continue;
+            };
+            let key = format!("par-plan-year:{}", rec.doc_id);
+            let kept = match self
+                .library
+                .models()
+                .get::<(String, Option<i32>)>(&key, &version)
+            {
+                Some(kept) => kept,
+                None => {
+                    let Ok(plan) = stored
+                        .reading::<tiendo_shared::model::Plan>(&rec.doc_id)
+                        .await
+                    else {
+                        continue;
+                    };
+                    let kept = (plan.model.id.clone(), plan.model.effective_year());
+                    self.library.models().keep(&key, version, kept.clone());
+                    kept
+                }
+            };
+            if kept.1 == Some(year) {
+                found = Some(kept.0);
+            }
+        }
+        found
+    }
+
+    /// One agency's row, kept for the stored states of its record and appraisal (among the
+    /// agency's documents `docs`).
     async fn rank_row(
         &self,
+        stored: &Stored<'_>,
         set: &CriteriaSet,
         agency: &tiendo_shared::model::Agency,
+        docs: &[&DocRecord],
         plan_id: &str,
     ) -> Result<RankRow> {
         let find = |kind| {
-            self.records(kind)
-                .into_iter()
-                .find(|r| r.agency_id == agency.id && r.plan_id.as_deref() == Some(plan_id))
+            docs.iter()
+                .find(|r| r.kind == kind && r.plan_id.as_deref() == Some(plan_id))
+                .copied()
         };
         let empty = RankRow {
             agency_id: agency.id.clone(),
@@ -245,18 +311,18 @@ impl Par {
             return Ok(empty);
         };
         let appraisal_rec = find(DocKind::Appraisal);
-        let mut heads = self.library.heads(&record_rec.doc_id).await?;
-        if let Some(a) = &appraisal_rec {
-            heads.extend(self.library.heads(&a.doc_id).await?);
+        let mut versions = vec![stored.version(&record_rec.doc_id).await?];
+        if let Some(a) = appraisal_rec {
+            versions.push(stored.version(&a.doc_id).await?);
         }
         let key = format!("par-rank:{}:{}:{}", set.id, agency.id, record_rec.doc_id);
-        let version = Version::heads(&heads);
+        let version = Version::joined(&versions);
         if let Some(kept) = self.library.models().get::<RankRow>(&key, &version) {
             return Ok(kept);
         }
-        let record: Record = self.model(&record_rec.doc_id).await?;
-        let appraisal: Appraisal = match &appraisal_rec {
-            Some(a) => self.model(&a.doc_id).await?,
+        let record: Record = stored.reading(&record_rec.doc_id).await?.model;
+        let appraisal: Appraisal = match appraisal_rec {
+            Some(a) => stored.reading(&a.doc_id).await?.model,
             None => Appraisal::default(),
         };
         let row = match record.last_sent() {

@@ -3,7 +3,7 @@
 //!
 //! ```sh
 //! bash scripts/bench all [--json FILE]            # builds what it needs, then runs this
-//! bash scripts/bench wire | status | throughput | bundle | files | carry | hostile
+//! bash scripts/bench wire | status | par | throughput | bundle | files | carry | hostile
 //! bash scripts/bench throughput --clients 50,200 --window 10
 //! ```
 //!
@@ -14,6 +14,10 @@
 //! - `status`: `shared::status` over synthetic national-scale data on one core (time, memory),
 //!   against just decoding the same progress from JSON; the server's status endpoint for one
 //!   agency of 20 units, its documents loaded cold from SQLite, against the same request warm.
+//! - `par` ([`par`]): the province's PAR-index ranking over 130 communes × 90 sub-criteria,
+//!   each sent and appraised — the first ever, cold after a restart, warm, after one appraisal
+//!   change — against the arithmetic alone (`par_index::index` and `rank` over the same models
+//!   in memory).
 //! - `throughput` ([`throughput`]): C tablets against `tiendo serve` and against the reference
 //!   automerge-repo sync server under node.
 //! - `bundle` ([`bundle`]): the client's download size and its offline cold start in Chromium.
@@ -33,6 +37,7 @@ mod bundle;
 mod carry;
 mod files;
 mod hostile;
+mod par;
 mod throughput;
 
 use std::io::Write;
@@ -57,6 +62,8 @@ pub(crate) struct Sizes {
     pub(crate) rollup: (usize, usize, usize),
     /// `wire`: the two histories a reconnect is measured after (the edit after the first).
     pub(crate) wire: [usize; 2],
+    /// `par`: the communes ranked.
+    pub(crate) par_agencies: usize,
     /// `files`: the evidence file's size.
     pub(crate) file_bytes: usize,
     /// `carry`: the edits of the unit's year.
@@ -71,6 +78,7 @@ impl Sizes {
         endpoint: (20, 500),
         rollup: (130, 8, 50),
         wire: [500, 5_000],
+        par_agencies: 130,
         file_bytes: 5 * 1024 * 1024,
         carry_edits: 400,
         hostile: hostile::Sizes::FULL,
@@ -80,6 +88,7 @@ impl Sizes {
         endpoint: (3, 20),
         rollup: (3, 2, 5),
         wire: [20, 40],
+        par_agencies: 3,
         file_bytes: 300 * 1024,
         carry_edits: 12,
         hostile: hostile::Sizes::SMOKE,
@@ -944,6 +953,11 @@ async fn main() {
         province_rollup(&mut rows, sizes).await;
         ran(&rows, "status", before);
     }
+    if matches!(what, "all" | "par") {
+        let before = rows.len();
+        par::run(&mut rows, sizes.par_agencies, runs).await;
+        ran(&rows, "par", before);
+    }
     if matches!(what, "all" | "wire") {
         let before = rows.len();
         wire(&mut rows, sizes).await;
@@ -1008,7 +1022,7 @@ async fn main() {
     }
     if rows.is_empty() {
         eprintln!(
-            "usage: bench [all|wire|status|edit|throughput|attest|bundle|files|carry|hostile] [--json FILE] \\
+            "usage: bench [all|wire|status|par|edit|throughput|attest|bundle|files|carry|hostile] [--json FILE] \\
              [--clients 50,200,1000] [--window SECONDS] [--offered EDITS_PER_S] [--runs N] \\
              [--idle TABLETS] [--smoke]"
         );
