@@ -21,6 +21,8 @@ pub mod bundles;
 pub mod files;
 pub mod form;
 pub mod notify;
+#[cfg(feature = "office")]
+pub mod par;
 pub mod pending;
 pub mod plan_docs;
 pub mod prefs;

@@ -175,7 +175,7 @@ impl Session {
 
     /// [`Session::find`], giving up after `patience` (offline, a document the device never held
     /// would wait for the link).
-    async fn find_within(&self, id: &str, patience: Duration) -> Option<DocHandle> {
+    pub(super) async fn find_within(&self, id: &str, patience: Duration) -> Option<DocHandle> {
         let found = self.find(id).fuse();
         let timeout = gloo_timers::future::sleep(patience).fuse();
         futures::pin_mut!(found, timeout);

@@ -17,6 +17,7 @@ pub mod files;
 #[cfg(feature = "office")]
 pub mod history;
 pub mod organisation;
+pub mod par;
 pub mod pending;
 pub mod reporting;
 pub mod task_reports;

@@ -51,6 +51,8 @@ pub struct Snapshot {
     pub merged: bool,
     /// The reporting workflow's steps and the office's report texts.
     pub reporting: std::rc::Rc<super::reporting::Reporting>,
+    /// The unit's PAR-index sheet and the criteria sets synced to the device.
+    pub par: std::rc::Rc<super::par::unit::ParSheet>,
 }
 
 impl Snapshot {
@@ -196,6 +198,7 @@ mod tests {
             plan_writable: false,
             merged: false,
             reporting: Default::default(),
+            par: Default::default(),
         }
     }
 

@@ -1,0 +1,86 @@
+//! The unit's part of the PAR index on one plan's documents: the criteria sets synced to the
+//! device (documents the server alone writes, kept in IndexedDB like the others, so the tablet
+//! scores without a link) and its sheet in its own progress document
+//! ([`tiendo_shared::model::assessment::sheet`]): read into the snapshot, written one
+//! sub-criterion at a time as this user, conflicts settled.
+//!
+//! Stage: *local documents*, the PAR index's half of [`PlanDocs`].
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use samod::DocHandle;
+use tiendo_shared::api::Me;
+use tiendo_shared::model::DocKind;
+use tiendo_shared::model::assessment::{SheetEntry, sheet};
+use tiendo_shared::model::criteria::CriteriaSet;
+use tiendo_shared::model::doc;
+
+use super::PlanDocs;
+use crate::error::ClientError;
+use crate::infra::browser::now;
+use crate::infra::session::Session;
+use crate::view_model::par::unit::ParSheet;
+
+/// How long opening a plan waits for a criteria set this device never held (offline: it comes
+/// with the next sync, and the tab says so meanwhile).
+const CRITERIA_PATIENCE: Duration = Duration::from_secs(3);
+
+/// The criteria sets a unit member scores against, found on the device or asked of the server
+/// (the others read the assessment from the server, online).
+pub(super) async fn open_criteria(session: &Session, me: &Me) -> Vec<DocHandle> {
+    if !me.user.role.is_unit_member() {
+        return Vec::new();
+    }
+    let found = me
+        .par_documents
+        .iter()
+        .filter(|d| d.kind == DocKind::Criteria)
+        .map(|d| session.find_within(&d.doc_id, CRITERIA_PATIENCE));
+    futures::future::join_all(found)
+        .await
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+impl PlanDocs {
+    /// The unit's PAR sheet as its documents hold it now.
+    pub(super) fn par_sheet(&self) -> ParSheet {
+        let sets: Vec<CriteriaSet> = self
+            .criteria
+            .iter()
+            .filter_map(|h| h.with_document(|d| doc::read::<CriteriaSet, _>(d).ok()))
+            .collect();
+        let Some(progress) = &self.progress else {
+            return ParSheet {
+                sets,
+                ..ParSheet::default()
+            };
+        };
+        progress.with_document(|d| {
+            let (entries, _) = sheet::read(d);
+            let conflicts: BTreeMap<_, _> = entries
+                .keys()
+                .map(|code| (code.clone(), sheet::conflicts(d, code)))
+                .filter(|(_, c)| !c.is_empty())
+                .collect();
+            ParSheet {
+                sets,
+                entries,
+                assigned: sheet::assigned(d),
+                conflicts,
+            }
+        })
+    }
+
+    /// Writes the unit's part of sub-criterion `code`, as one change by this user (offline too).
+    pub fn write_sheet(&self, code: &str, entry: &SheetEntry) -> Result<(), ClientError> {
+        self.change_progress(|d, author| sheet::write(d, code, entry, author, now()))
+    }
+
+    /// Keeps value `choice` of `code`'s conflicting `field`, as this user's change.
+    pub fn resolve_sheet(&self, code: &str, field: &str, choice: usize) -> Result<(), ClientError> {
+        self.change_progress(|d, author| sheet::resolve(d, code, field, choice, author, now()))
+    }
+}
