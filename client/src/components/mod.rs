@@ -31,6 +31,7 @@ pub mod new_units;
 pub mod office;
 #[cfg(feature = "office")]
 pub mod organisation;
+pub mod par;
 pub mod pending_work;
 pub mod period_report;
 pub mod period_select;

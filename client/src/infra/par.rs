@@ -65,16 +65,22 @@ pub async fn criteria_set(id: &str) -> Result<CriteriaSet, ClientError> {
     answer(Request::get(&format!("/api/par/criteria/{id}"))).await
 }
 
-/// What the server's importer reads in a province's annex (`mime`: the file's type), unsaved.
-pub async fn preview_criteria(bytes: &[u8], mime: &str) -> Result<CriteriaPreview, ClientError> {
-    let mime = if mime.is_empty() {
-        "application/octet-stream"
-    } else {
-        mime
+/// What the server's importer reads in a province's annex (.xlsx, .docx), unsaved.
+pub async fn preview_criteria(file: &web_sys::File) -> Result<CriteriaPreview, ClientError> {
+    let bytes = super::browser::read_file(file).await?;
+    let mime = match file.type_() {
+        t if !t.is_empty() => t,
+        _ if file.name().to_lowercase().ends_with(".docx") => {
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document".into()
+        }
+        _ if file.name().to_lowercase().ends_with(".xlsx") => {
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".into()
+        }
+        _ => "application/octet-stream".into(),
     };
     let req = Request::post("/api/par/criteria/preview")
-        .header("Content-Type", mime)
-        .body(js_sys::Uint8Array::from(bytes))
+        .header("Content-Type", &mime)
+        .body(js_sys::Uint8Array::from(bytes.as_slice()))
         .map_err(ClientError::http)?;
     let resp = req.send().await.map_err(|_| ClientError::Offline(NEEDS))?;
     if resp.ok() {

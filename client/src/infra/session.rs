@@ -308,6 +308,40 @@ impl Session {
         Ok(kept)
     }
 
+    /// Keeps `file` and sends it to the server now, for progress document `doc_id` that the
+    /// user writes: for an online act that names the file next (the office's "Bổ sung" of a
+    /// sub-criterion reopened by the province), which the server accepts only for a file this
+    /// account sent.
+    pub async fn upload_now(
+        self: &Rc<Self>,
+        file: &web_sys::File,
+        doc_id: &str,
+    ) -> Result<files::Kept, ClientError> {
+        let kept = self.attach(file).await?;
+        if kept.uploaded {
+            return Ok(kept);
+        }
+        let (sha, size) = (kept.sha256.clone(), kept.size);
+        let session = self.clone();
+        let progress = move |confirmed: u64| {
+            session.set_file_state(&sha, FileState::Uploading(percent(confirmed, size)))
+        };
+        match files::upload(&self.storage, kept.clone(), doc_id, &progress).await {
+            files::Uploaded::Stored => {
+                self.set_file_state(&kept.sha256, FileState::Stored);
+                Ok(kept)
+            }
+            files::Uploaded::Refused(why) => {
+                self.set_file_state(&kept.sha256, FileState::Refused(why.clone()));
+                Err(ClientError::Rejected(why))
+            }
+            files::Uploaded::Interrupted => {
+                self.set_file_state(&kept.sha256, FileState::Local);
+                Err(ClientError::Offline("tải tệp lên"))
+            }
+        }
+    }
+
     /// Short of space ([`files::make_room`]): drops the local copies of files the server has;
     /// they show as on the server.
     async fn make_room(&self) {

@@ -107,6 +107,9 @@ pub enum Tab {
     Province,
     /// The agency's units and their changes (those who may change the organisation).
     Organisation,
+    /// The PAR index (Chỉ số CCHC): a unit's sheet, the agency's consolidation, the province's
+    /// appraisal.
+    Par,
     /// The user's account (everyone) and the accounts they administer (administrators).
     Account,
 }
