@@ -106,7 +106,7 @@ impl UnitRow {
 /// are left out: an assignment of another year's set).
 pub fn unit_rows(set: &CriteriaSet, sheet: &ParSheet) -> Vec<UnitRow> {
     set.scored()
-        .filter(|c| sheet.assigned.iter().any(|a| *a == c.code))
+        .filter(|c| sheet.assigned.contains(&c.code))
         .map(|c| {
             let entry = sheet.entries.get(&c.code).cloned().unwrap_or_default();
             let limits = Limits {
