@@ -103,12 +103,15 @@ fn unit_row_view(props: &RowProps) -> Html {
     let on_score = {
         let (row, save, error, drafts) = (row.clone(), save.clone(), error.clone(), drafts.clone());
         Callback::from(move |e: Event| {
-            drafts.borrow_mut().remove("score");
+            // A refused score stays in the field, to correct.
             match read_mark(&value_of(&e), false, row.limits()) {
-                Ok(mark) => save.emit(SheetEntry {
-                    mark,
-                    ..row.entry.clone()
-                }),
+                Ok(mark) => {
+                    drafts.borrow_mut().remove("score");
+                    save.emit(SheetEntry {
+                        mark,
+                        ..row.entry.clone()
+                    })
+                }
                 Err(e) => error.set(Some(e)),
             }
         })

@@ -18,13 +18,16 @@ use tiendo_shared::model::doc;
 
 use super::PlanDocs;
 use crate::error::ClientError;
-use crate::infra::browser::now;
+use crate::infra::browser::{self, now};
 use crate::infra::session::Session;
 use crate::view_model::par::unit::ParSheet;
 
-/// How long opening a plan waits for a criteria set this device never held (offline: it comes
-/// with the next sync, and the tab says so meanwhile).
-const CRITERIA_PATIENCE: Duration = Duration::from_secs(3);
+/// How long opening a plan waits for a criteria set this device does not hold, with a link (the
+/// plan's own documents are asked for meanwhile, so this only adds time on a slow link).
+const CRITERIA_PATIENCE: Duration = Duration::from_secs(10);
+/// The same without a link: samod waits for a peer that is not there; the tab says a link is
+/// needed once, and a later opening finds the set stored.
+const CRITERIA_PATIENCE_OFFLINE: Duration = Duration::from_secs(1);
 
 /// The criteria sets a unit member scores against, found on the device or asked of the server
 /// (the others read the assessment from the server, online).
@@ -32,11 +35,16 @@ pub(super) async fn open_criteria(session: &Session, me: &Me) -> Vec<DocHandle> 
     if !me.user.role.is_unit_member() {
         return Vec::new();
     }
+    let patience = if browser::online() {
+        CRITERIA_PATIENCE
+    } else {
+        CRITERIA_PATIENCE_OFFLINE
+    };
     let found = me
         .par_documents
         .iter()
         .filter(|d| d.kind == DocKind::Criteria)
-        .map(|d| session.find_within(&d.doc_id, CRITERIA_PATIENCE));
+        .map(|d| session.find_within(&d.doc_id, patience));
     futures::future::join_all(found)
         .await
         .into_iter()
