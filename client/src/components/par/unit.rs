@@ -19,7 +19,7 @@ use yew::prelude::*;
 use super::super::{FilesRevision, use_ws, value_of};
 use crate::error::ClientError;
 use crate::infra::browser::{self, when};
-use crate::infra::form::FileInput;
+use crate::infra::form::{self, FileInput};
 use crate::text;
 use crate::view_model::par::unit::{
     UnitRow, choose_set, level_of, scored_count, task_evidence, unit_rows, with_evidence,
@@ -73,6 +73,9 @@ pub fn par_unit() -> Html {
     }
 }
 
+/// A change of a sub-criterion's entry, applied to what the document holds when it is saved.
+type Change = Rc<dyn Fn(&mut SheetEntry)>;
+
 #[derive(Properties, PartialEq)]
 struct RowProps {
     row: UnitRow,
@@ -98,7 +101,7 @@ fn unit_row_view(props: &RowProps) -> Html {
         |field: &'static str, stored: String| drafts.borrow().get(field).cloned().unwrap_or(stored);
     let save = {
         let (docs, error, code) = (ws.docs.clone(), error.clone(), row.code.clone());
-        Callback::from(move |entry: SheetEntry| error.set(docs.write_sheet(&code, &entry).err()))
+        Callback::from(move |change: Change| error.set(docs.edit_sheet(&code, |e| change(e)).err()))
     };
     let on_score = {
         let (row, save, error, drafts) = (row.clone(), save.clone(), error.clone(), drafts.clone());
@@ -107,36 +110,27 @@ fn unit_row_view(props: &RowProps) -> Html {
             match read_mark(&value_of(&e), false, row.limits()) {
                 Ok(mark) => {
                     drafts.borrow_mut().remove("score");
-                    save.emit(SheetEntry {
-                        mark,
-                        ..row.entry.clone()
-                    })
+                    save.emit(Rc::new(move |e: &mut SheetEntry| e.mark = mark))
                 }
                 Err(e) => error.set(Some(e)),
             }
         })
     };
     let on_not_applicable = {
-        let (row, save) = (row.clone(), save.clone());
-        Callback::from(move |_: Event| {
-            let mark = match row.entry.mark {
-                Some(Mark::NotApplicable) => None,
-                _ => Some(Mark::NotApplicable),
-            };
-            save.emit(SheetEntry {
-                mark,
-                ..row.entry.clone()
-            })
+        let save = save.clone();
+        Callback::from(move |e: Event| {
+            let mark = form::checked_of(&e).then_some(Mark::NotApplicable);
+            save.emit(Rc::new(move |e: &mut SheetEntry| e.mark = mark))
         })
     };
     let on_explanation = {
-        let (row, save, drafts) = (row.clone(), save.clone(), drafts.clone());
+        let (save, drafts) = (save.clone(), drafts.clone());
         Callback::from(move |e: Event| {
             drafts.borrow_mut().remove("explanation");
-            save.emit(SheetEntry {
-                explanation: value_of(&e).trim().to_string(),
-                ..row.entry.clone()
-            })
+            let text = value_of(&e).trim().to_string();
+            save.emit(Rc::new(move |e: &mut SheetEntry| {
+                e.explanation = text.clone()
+            }))
         })
     };
     let na = row.entry.mark == Some(Mark::NotApplicable);
@@ -191,7 +185,7 @@ fn unit_row_view(props: &RowProps) -> Html {
 struct EvidenceProps {
     row: UnitRow,
     offered: Rc<Vec<EvidenceItem>>,
-    on_save: Callback<SheetEntry>,
+    on_save: Callback<Change>,
     on_error: UseStateSetter<Option<ClientError>>,
 }
 
@@ -203,8 +197,13 @@ fn evidence(props: &EvidenceProps) -> Html {
     let _ = use_context::<FilesRevision>();
     let entry = &props.row.entry;
     let remove = |item: &EvidenceItem| {
-        let (entry, item, save) = (entry.clone(), item.clone(), props.on_save.clone());
-        Callback::from(move |_| save.emit(with_evidence(&entry, &item, false)))
+        let (item, save) = (item.clone(), props.on_save.clone());
+        Callback::from(move |_| {
+            let item = item.clone();
+            save.emit(Rc::new(move |e: &mut SheetEntry| {
+                *e = with_evidence(e, &item, false)
+            }))
+        })
     };
     let open = |sha256: String| {
         let session = ws.session.clone();
@@ -221,17 +220,18 @@ fn evidence(props: &EvidenceProps) -> Html {
         .filter(|o| !entry.evidence.iter().any(|e| e.sha256 == o.sha256))
         .collect();
     let on_pick = {
-        let (entry, offered, save) = (entry.clone(), props.offered.clone(), props.on_save.clone());
+        let (offered, save) = (props.offered.clone(), props.on_save.clone());
         Callback::from(move |e: Event| {
             let sha = value_of(&e);
-            if let Some(item) = offered.iter().find(|o| o.sha256 == sha) {
-                save.emit(with_evidence(&entry, item, true));
+            if let Some(item) = offered.iter().find(|o| o.sha256 == sha).cloned() {
+                save.emit(Rc::new(move |e: &mut SheetEntry| {
+                    *e = with_evidence(e, &item, true)
+                }));
             }
         })
     };
     let on_upload = {
-        let (entry, save, on_error) =
-            (entry.clone(), props.on_save.clone(), props.on_error.clone());
+        let (save, on_error) = (props.on_save.clone(), props.on_error.clone());
         let session = ws.session.clone();
         Callback::from(move |e: Event| {
             let Some(input) = FileInput::of(&e) else {
@@ -240,24 +240,29 @@ fn evidence(props: &EvidenceProps) -> Html {
             let picked = input.files();
             input.clear();
             let (session, save, on_error) = (session.clone(), save.clone(), on_error.clone());
-            let mut entry = entry.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let mut problems = Vec::new();
+                let mut kept = Vec::new();
                 for file in picked {
+                    // Kept on the device and named in the sheet now; the uploader sends it
+                    // with the unit's other files once the link is up.
                     match session.attach(&file).await {
-                        Ok(kept) => {
-                            let item = EvidenceItem {
-                                sha256: kept.sha256,
-                                name: kept.name,
-                                reference: String::new(),
-                                task_id: None,
-                            };
-                            entry = with_evidence(&entry, &item, true);
-                        }
+                        Ok(k) => kept.push(EvidenceItem {
+                            sha256: k.sha256,
+                            name: k.name,
+                            reference: String::new(),
+                            task_id: None,
+                        }),
                         Err(e) => problems.push(e),
                     }
                 }
-                save.emit(entry);
+                if !kept.is_empty() {
+                    save.emit(Rc::new(move |e: &mut SheetEntry| {
+                        for item in &kept {
+                            *e = with_evidence(e, item, true);
+                        }
+                    }));
+                }
                 on_error.set((!problems.is_empty()).then_some(ClientError::Several(problems)));
             });
         })

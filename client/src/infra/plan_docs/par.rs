@@ -82,9 +82,19 @@ impl PlanDocs {
         })
     }
 
-    /// Writes the unit's part of sub-criterion `code`, as one change by this user (offline too).
-    pub fn write_sheet(&self, code: &str, entry: &SheetEntry) -> Result<(), ClientError> {
-        self.change_progress(|d, author| sheet::write(d, code, entry, author, now()))
+    /// Changes the unit's part of sub-criterion `code` through `f`, from what the document holds
+    /// now (a field changed meanwhile, by sync or an upload finishing, is kept), as one change by
+    /// this user that writes only the fields `f` changed (offline too).
+    pub fn edit_sheet(
+        &self,
+        code: &str,
+        f: impl FnOnce(&mut SheetEntry),
+    ) -> Result<(), ClientError> {
+        self.change_progress(|d, author| {
+            let mut entry = sheet::read(d).0.remove(code).unwrap_or_default();
+            f(&mut entry);
+            sheet::write(d, code, &entry, author, now())
+        })
     }
 
     /// Keeps value `choice` of `code`'s conflicting `field`, as this user's change.
