@@ -5,7 +5,7 @@
 //! Survey-measured rows show read-only.
 //!
 //! Stage: *UI → local document*: each change is one write of the sub-criterion's entry into the
-//! unit's progress document (`PlanDocs::write_sheet`), saved on the device and synced later, as
+//! unit's progress document (`PlanDocs::edit_sheet`), saved on the device and synced later, as
 //! the progress form's fields are.
 
 use std::collections::HashMap;
