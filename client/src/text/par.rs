@@ -97,6 +97,11 @@ pub const Y_KIEN_SO_NOI_VU: &str = "Ý kiến Sở Nội vụ";
 pub const CHUA_GIAO_DON_VI: &str = "— chưa giao —";
 pub const LY_DO_KHI_KHAC: &str = "Lý do (khi khác điểm đơn vị)";
 pub const XAC_NHAN: &str = "Xác nhận";
+pub const XAC_NHAN_DIEM_DON_VI: &str = "Xác nhận điểm đơn vị";
+pub const THEO_DE_XUAT: &str = "Theo đề xuất";
+pub fn theo_de_xuat(basis: &dyn Display) -> String {
+    format!("Theo đề xuất của phần mềm: {basis}")
+}
 pub const TEP_TU_NHIEM_VU: &str = "Tệp từ nhiệm vụ:";
 pub const CAN_GHI_LY_DO: &str = "Điểm khác điểm đơn vị chấm: cần ghi lý do";
 pub const BO_SUNG: &str = "Bổ sung";

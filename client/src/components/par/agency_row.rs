@@ -17,7 +17,7 @@ use crate::error::ClientError;
 use crate::infra::form::{self, FileInput};
 use crate::infra::par::{self, OfficeAct};
 use crate::text;
-use crate::view_model::par::office::{OfficeRow, office_call};
+use crate::view_model::par::office::{OfficeRow, accept_proposal, confirm_unit, office_call};
 
 #[derive(Properties, PartialEq)]
 pub struct OfficeRowProps {
@@ -72,9 +72,6 @@ fn evidence_list(items: &[EvidenceItem], class: &'static str) -> Html {
 #[function_component(OfficeRowView)]
 pub fn office_row_view(props: &OfficeRowProps) -> Html {
     let row = &props.row;
-    let score = use_node_ref();
-    let na = use_node_ref();
-    let reason = use_node_ref();
     if !row.scored {
         return html! {
             <tr data-code={row.code.clone()} class={format!("par-heading depth-{}", row.depth)}>
@@ -89,17 +86,6 @@ pub fn office_row_view(props: &OfficeRowProps) -> Html {
         Callback::from(move |e: Event| {
             let assigned = BTreeMap::from([(props_code.clone(), value_of(&e))]);
             send(&p, OfficeAct::Assign(AssignRequest { assigned }));
-        })
-    };
-    let on_call = {
-        let p = props.clone_for_send();
-        let (score, na, reason) = (score.clone(), na.clone(), reason.clone());
-        Callback::from(move |_| {
-            let na = form::checked(&na);
-            match office_call(&p.item, &form::value(&score), na, &form::value(&reason)) {
-                Ok(req) => send(&p, OfficeAct::Call(req)),
-                Err(e) => p.on_error.emit(Some(e)),
-            }
         })
     };
     let classes = classes!(
@@ -158,14 +144,7 @@ pub fn office_row_view(props: &OfficeRowProps) -> Html {
                     if let Some(o) = office_shown { <span class="sub par-office-current">{format!(" ({o})")}</span> }
                 </div>
                 if props.editable && !row.survey {
-                    <div class="par-office-form">
-                        <input class="par-office-score" ref={score} inputmode="decimal" aria-label={text::par::DIEM} />
-                        if props.item.may_not_apply {
-                            <label><input type="checkbox" class="par-office-na" ref={na} />{text::par::KHONG_AP_DUNG}</label>
-                        }
-                        <input class="par-office-reason" ref={reason} placeholder={text::par::LY_DO_KHI_KHAC} />
-                        <button type="button" class="par-office-save" onclick={on_call}>{text::par::XAC_NHAN}</button>
-                    </div>
+                    <CallForm ..props.clone_for_send() />
                 }
             </td>
             <td>
@@ -184,6 +163,50 @@ pub fn office_row_view(props: &OfficeRowProps) -> Html {
                 }
             </td>
         </tr>
+    }
+}
+
+/// The office's call on a sub-criterion: a score (or "không áp dụng") with its reason, the unit's
+/// score confirmed, or the tracker's proposal taken.
+#[function_component(CallForm)]
+fn call_form(props: &OfficeRowProps) -> Html {
+    let score = use_node_ref();
+    let na = use_node_ref();
+    let reason = use_node_ref();
+    let on_call = {
+        let p = props.clone_for_send();
+        let (score, na, reason) = (score.clone(), na.clone(), reason.clone());
+        Callback::from(move |_| {
+            let na = form::checked(&na);
+            match office_call(&p.item, &form::value(&score), na, &form::value(&reason)) {
+                Ok(req) => send(&p, OfficeAct::Call(req)),
+                Err(e) => p.on_error.emit(Some(e)),
+            }
+        })
+    };
+    let quick = |req: Option<tiendo_shared::api::par::OfficeCallRequest>| {
+        let p = props.clone_for_send();
+        req.map(|req| Callback::from(move |_| send(&p, OfficeAct::Call(req.clone()))))
+    };
+    let (confirm, accept) = (
+        quick(confirm_unit(&props.item)),
+        quick(accept_proposal(&props.item)),
+    );
+    html! {
+        <div class="par-office-form">
+            <input class="par-office-score" ref={score} inputmode="decimal" aria-label={text::par::DIEM} />
+            if props.item.may_not_apply {
+                <label><input type="checkbox" class="par-office-na" ref={na} />{text::par::KHONG_AP_DUNG}</label>
+            }
+            <input class="par-office-reason" ref={reason} placeholder={text::par::LY_DO_KHI_KHAC} />
+            <button type="button" class="par-office-save" onclick={on_call}>{text::par::XAC_NHAN}</button>
+            if let Some(cb) = confirm {
+                <button type="button" class="secondary par-office-confirm" onclick={cb}>{text::par::XAC_NHAN_DIEM_DON_VI}</button>
+            }
+            if let Some(cb) = accept {
+                <button type="button" class="secondary par-office-accept" onclick={cb}>{text::par::THEO_DE_XUAT}</button>
+            }
+        </div>
     }
 }
 

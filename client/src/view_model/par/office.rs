@@ -250,6 +250,25 @@ pub fn office_call(
     })
 }
 
+/// "Xác nhận" of the unit's score as it stands (none: the unit has not scored).
+pub fn confirm_unit(item: &ItemView) -> Option<OfficeCallRequest> {
+    Some(OfficeCallRequest {
+        code: item.code.clone(),
+        mark: Some(item.scoring.mark?),
+        reason: String::new(),
+    })
+}
+
+/// "Theo đề xuất": the tracker's score, its basis as the reason (none: it proposes no score).
+pub fn accept_proposal(item: &ItemView) -> Option<OfficeCallRequest> {
+    let p = item.proposal.as_ref()?;
+    Some(OfficeCallRequest {
+        code: item.code.clone(),
+        mark: Some(tiendo_shared::model::criteria::Mark::Score(p.points?)),
+        reason: text::par::theo_de_xuat(&p.basis),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -328,5 +347,24 @@ mod tests {
         );
         assert_eq!(office_call(item, "", false, "").unwrap().mark, None);
         assert!(office_call(item, "0,3", false, "x").is_err());
+    }
+
+    #[test]
+    fn the_office_confirms_the_units_score_or_takes_the_proposal_with_its_basis_as_reason() {
+        let v = view();
+        let scored = v.items.iter().find(|i| i.code == "1.1.1").unwrap();
+        let confirmed = confirm_unit(scored).unwrap();
+        assert_eq!(confirmed.mark, scored.scoring.mark);
+        assert!(confirmed.reason.is_empty());
+        assert!(accept_proposal(scored).is_none(), "no proposal for it");
+        let proposed = v.items.iter().find(|i| i.code == "1.1.2").unwrap();
+        let taken = accept_proposal(proposed).unwrap();
+        assert_eq!(taken.mark, Some(Mark::Score(Points(75))));
+        assert_eq!(
+            taken.reason,
+            "Theo đề xuất của phần mềm: Hoàn thành 3/4 nhiệm vụ đến hạn"
+        );
+        let area = v.items.iter().find(|i| i.code == "1").unwrap();
+        assert!(confirm_unit(area).is_none());
     }
 }
