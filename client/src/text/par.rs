@@ -105,6 +105,7 @@ pub fn theo_de_xuat(basis: &dyn Display) -> String {
 pub const TEP_TU_NHIEM_VU: &str = "Tệp từ nhiệm vụ:";
 pub const CAN_GHI_LY_DO: &str = "Điểm khác điểm đơn vị chấm: cần ghi lý do";
 pub const BO_SUNG: &str = "Bổ sung";
+pub const KHONG_GAN_DON_VI: &str = "Tài khoản không gắn với đơn vị nên không tải tệp lên được.";
 pub const GIAI_TRINH_BO_SUNG: &str = "Giải trình bổ sung";
 pub const KHO_KHAN_DE_XUAT: &str = "Khó khăn, vướng mắc và đề xuất";
 pub const LUU: &str = "Lưu";

@@ -260,7 +260,7 @@ fn add_form(props: &OfficeRowProps) -> Html {
                 for f in files {
                     let Some(doc) = doc_id.as_deref() else {
                         p.on_error.emit(Some(ClientError::NotAllowed(
-                            "tài khoản không gắn với đơn vị".into(),
+                            text::par::KHONG_GAN_DON_VI.into(),
                         )));
                         busy.set(false);
                         return;

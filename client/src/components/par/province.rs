@@ -6,7 +6,6 @@
 //! Stage: *UI* (office build), over `view_model::par::province`; I/O through `infra::par`.
 
 use tiendo_shared::api::par::{CriteriaInfo, Ranking};
-use tiendo_shared::model::role::Role;
 use yew::prelude::*;
 
 use super::super::use_ws;
@@ -192,9 +191,4 @@ fn ranking_view(props: &RankingProps) -> Html {
             }
         </main>
     }
-}
-
-/// Whether `role` sees the province's screen.
-pub fn province_role(role: Role) -> bool {
-    role.is_province() || role == Role::SystemAdmin
 }
