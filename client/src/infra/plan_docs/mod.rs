@@ -42,6 +42,8 @@ pub struct PlanDocs {
     all_progress: Vec<(String, DocHandle)>,
     /// The PAR index's criteria sets a unit scores against ([`par`]).
     criteria: Vec<DocHandle>,
+    /// Each criteria set as last read, by its heads (a set changes rarely; the sheet often).
+    criteria_reads: RefCell<HashMap<DocumentId, par::CriteriaRead>>,
     /// The plan's id (not its document's).
     pub plan_id: String,
     /// The user may amend the plan (the agency's central office, a system administrator).
@@ -93,6 +95,7 @@ impl PlanDocs {
             progress,
             all_progress,
             criteria,
+            criteria_reads: RefCell::new(HashMap::new()),
             plan_id: plan_key,
             plan_writable,
             me: me.clone(),

@@ -52,13 +52,30 @@ pub(super) async fn open_criteria(session: &Session, me: &Me) -> Vec<DocHandle> 
         .collect()
 }
 
+/// A criteria set as read at its heads (`None`: it did not read).
+pub(super) type CriteriaRead = (Vec<automerge::ChangeHash>, Option<CriteriaSet>);
+
 impl PlanDocs {
+    /// A criteria set's model, hydrated only when its heads moved since the last read.
+    fn read_criteria(&self, h: &DocHandle) -> Option<CriteriaSet> {
+        let mut reads = self.criteria_reads.borrow_mut();
+        let heads = h.with_document(|d| d.get_heads());
+        if let Some((seen, read)) = reads.get(h.document_id())
+            && *seen == heads
+        {
+            return read.clone();
+        }
+        let read = h.with_document(|d| doc::read::<CriteriaSet, _>(d).ok());
+        reads.insert(h.document_id().clone(), (heads, read.clone()));
+        read
+    }
+
     /// The unit's PAR sheet as its documents hold it now.
     pub(super) fn par_sheet(&self) -> ParSheet {
         let sets: Vec<CriteriaSet> = self
             .criteria
             .iter()
-            .filter_map(|h| h.with_document(|d| doc::read::<CriteriaSet, _>(d).ok()))
+            .filter_map(|h| self.read_criteria(h))
             .collect();
         let Some(progress) = &self.progress else {
             return ParSheet {
