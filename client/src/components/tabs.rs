@@ -26,7 +26,6 @@ pub fn screens() -> Html {
         && matches!(
             ws.docs.me.user.role,
             tiendo_shared::model::role::Role::ProvinceViewer
-                | tiendo_shared::model::role::Role::ProvinceAppraiser
                 | tiendo_shared::model::role::Role::SystemAdmin
         );
     // The agency's central office changes its organisation (merge, rename, split…).
@@ -41,6 +40,9 @@ pub fn screens() -> Html {
         Tab::Tasks
     } else if province {
         Tab::Province
+    } else if ws.docs.me.user.role == tiendo_shared::model::role::Role::ProvinceAppraiser && par {
+        // The appraisal team's work is the PAR index (the roll-up is the province viewers').
+        Tab::Par
     } else {
         Tab::Summary
     });

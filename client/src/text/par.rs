@@ -70,7 +70,7 @@ pub fn da_cham(scored: &dyn Display, of: &dyn Display) -> String {
     format!("Đã chấm {scored} / {of}")
 }
 pub fn theo(basis: &dyn Display) -> String {
-    format!("Theo {basis}")
+    format!("Căn cứ: {basis}")
 }
 
 // The office and the head.

@@ -99,24 +99,26 @@ fn assessment(props: &AssessmentProps) -> Html {
             </p>
             if let Some(e) = &*error { <p class="error" role="alert" id="par-error">{e}</p> }
             <Summary view={v.clone()} />
-            <table class="plan par" id="par-office">
-                <thead><tr>
-                    <th>{text::par::MA}</th><th>{text::par::TIEU_CHI}</th><th>{text::par::DON_VI}</th>
-                    <th>{text::par::DIEM_DON_VI}</th><th>{text::par::DE_XUAT}</th><th>{text::par::VAN_PHONG}</th>
-                    <th>{text::par::TAI_LIEU_KIEM_CHUNG}</th><th>{text::par::Y_KIEN_SO_NOI_VU}</th>
-                </tr></thead>
-                <tbody>
-                { for table_rows.into_iter().zip(v.items.iter()).map(|(row, item)| {
-                    let editable = row_editable(p, v, &row.code);
-                    let key = row.code.clone();
-                    html! {
-                        <OfficeRowView {key} {row} item={item.clone()} units={v.units.clone()}
-                            {editable} agency={props.at.agency.clone()} year={props.at.year}
-                            on_view={props.on_view.clone()} on_error={on_error.clone()} />
-                    }
-                }) }
-                </tbody>
-            </table>
+            <div class="table-scroll">
+                <table class="plan par" id="par-office">
+                    <thead><tr>
+                        <th>{text::par::MA}</th><th>{text::par::TIEU_CHI}</th><th>{text::par::DON_VI}</th>
+                        <th>{text::par::DIEM_DON_VI}</th><th>{text::par::DE_XUAT}</th><th>{text::par::VAN_PHONG}</th>
+                        <th>{text::par::TAI_LIEU_KIEM_CHUNG}</th><th>{text::par::Y_KIEN_SO_NOI_VU}</th>
+                    </tr></thead>
+                    <tbody>
+                    { for table_rows.into_iter().zip(v.items.iter()).map(|(row, item)| {
+                        let editable = row_editable(p, v, &row.code);
+                        let key = row.code.clone();
+                        html! {
+                            <OfficeRowView {key} {row} item={item.clone()} units={v.units.clone()}
+                                {editable} agency={props.at.agency.clone()} year={props.at.year}
+                                on_view={props.on_view.clone()} on_error={on_error.clone()} />
+                        }
+                    }) }
+                    </tbody>
+                </table>
+            </div>
             <Proposals view={v.clone()} at={props.at.clone()} editable={p.office} on_view={props.on_view.clone()} on_error={on_error.clone()} />
             <Downloads at={props.at.clone()} />
             <Filing view={v.clone()} at={props.at.clone()} powers={p} on_view={props.on_view.clone()} on_error={on_error.clone()} />

@@ -146,18 +146,20 @@ pub fn appraisal_screen(props: &AppraisalProps) -> Html {
                 <button type="button" id="par-open-round" onclick={on_round}>
                     {text::par::mo_vong(&(v.appraisal.rounds.len() + 1))}</button>
             }
-            <table class="plan par" id="par-appraisal">
-                <thead><tr>
-                    <th>{text::par::MA}</th><th>{text::par::TIEU_CHI}</th><th>{text::par::DIEM_CO_QUAN}</th>
-                    <th>{text::par::TAI_LIEU_KIEM_CHUNG}</th><th>{text::par::THAM_DINH}</th>
-                </tr></thead>
-                <tbody>
-                { for appraisal_rows(&v).into_iter().zip(a.items.iter()).map(|(row, item)| html! {
-                    <ReviewRow key={row.code.to_string()} row={row.clone()} item={item.clone()} writes={writes && !final_} round={v.round}
-                        survey={survey.clone()} on_review={on_review.clone()} />
-                }) }
-                </tbody>
-            </table>
+            <div class="table-scroll">
+                <table class="plan par" id="par-appraisal">
+                    <thead><tr>
+                        <th>{text::par::MA}</th><th>{text::par::TIEU_CHI}</th><th>{text::par::DIEM_CO_QUAN}</th>
+                        <th>{text::par::TAI_LIEU_KIEM_CHUNG}</th><th>{text::par::THAM_DINH}</th>
+                    </tr></thead>
+                    <tbody>
+                    { for appraisal_rows(&v).into_iter().zip(a.items.iter()).map(|(row, item)| html! {
+                        <ReviewRow key={row.code.to_string()} row={row.clone()} item={item.clone()} writes={writes && !final_} round={v.round}
+                            survey={survey.clone()} on_review={on_review.clone()} />
+                    }) }
+                    </tbody>
+                </table>
+            </div>
             if writes && !final_ && has_survey {
                 <button type="button" id="par-survey-save" onclick={on_survey}>{text::par::LUU_DIEM_DIEU_TRA}</button>
             }

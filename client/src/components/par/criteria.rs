@@ -201,32 +201,34 @@ fn preview_table(props: &TableProps) -> Html {
         Callback::from(move |_| on_rows.emit((i, insert)))
     };
     html! {
-        <table class="plan par" id="par-criteria-preview">
-            <thead><tr>
-                <th>{text::par::MA}</th><th>{text::par::TIEU_CHI}</th><th>{text::par::TOI_DA_COT}</th>
-                <th>{text::par::CACH_CHAM}</th><th>{text::par::DANH_GIA_BANG}</th><th>{text::par::CHO_PHEP_KAD}</th>
-                <th>{text::par::TAI_LIEU_KIEM_CHUNG}</th><th></th>
-            </tr></thead>
-            <tbody>
-            { for props.set.items.iter().enumerate().map(|(i, c)| html! {
-                <tr key={format!("{i}-{}", c.code)} data-index={i.to_string()} data-code={c.code.clone()}>
-                    <td><input class={Field::Code.class()} value={c.code.clone()} onchange={field(i, Field::Code)} /></td>
-                    <td><textarea class={Field::Text.class()} value={c.text.clone()} onchange={field(i, Field::Text)} /></td>
-                    <td><input class={Field::Max.class()} value={c.max.to_string()} onchange={field(i, Field::Max)} /></td>
-                    <td><input class={Field::Rule.class()} value={rule_input(&c.rule)} onchange={field(i, Field::Rule)} /></td>
-                    <td><select class={Field::Measured.class()} onchange={field(i, Field::Measured)}>
-                        <option value="self_scored" selected={c.measured == Measured::SelfScored}>{text::par::TU_CHAM}</option>
-                        <option value="survey" selected={c.measured == Measured::Survey}>{text::par::DIEU_TRA}</option>
-                    </select></td>
-                    <td><input type="checkbox" class={Field::MayNotApply.class()} checked={c.may_not_apply} onchange={field(i, Field::MayNotApply)} /></td>
-                    <td><textarea class={Field::Evidence.class()} value={c.evidence.clone()} onchange={field(i, Field::Evidence)} /></td>
-                    <td>
-                        <button type="button" class="secondary par-crit-insert" onclick={rows(i, true)}>{text::par::THEM_DONG}</button>
-                        <button type="button" class="secondary par-crit-remove" onclick={rows(i, false)}>{text::par::XOA_DONG}</button>
-                    </td>
-                </tr>
-            }) }
-            </tbody>
-        </table>
+        <div class="table-scroll">
+            <table class="plan par" id="par-criteria-preview">
+                <thead><tr>
+                    <th>{text::par::MA}</th><th>{text::par::TIEU_CHI}</th><th>{text::par::TOI_DA_COT}</th>
+                    <th>{text::par::CACH_CHAM}</th><th>{text::par::DANH_GIA_BANG}</th><th>{text::par::CHO_PHEP_KAD}</th>
+                    <th>{text::par::TAI_LIEU_KIEM_CHUNG}</th><th></th>
+                </tr></thead>
+                <tbody>
+                { for props.set.items.iter().enumerate().map(|(i, c)| html! {
+                    <tr key={format!("{i}-{}", c.code)} data-index={i.to_string()} data-code={c.code.clone()}>
+                        <td><input class={Field::Code.class()} value={c.code.clone()} onchange={field(i, Field::Code)} /></td>
+                        <td><textarea class={Field::Text.class()} value={c.text.clone()} onchange={field(i, Field::Text)} /></td>
+                        <td><input class={Field::Max.class()} value={c.max.to_string()} onchange={field(i, Field::Max)} /></td>
+                        <td><input class={Field::Rule.class()} value={rule_input(&c.rule)} onchange={field(i, Field::Rule)} /></td>
+                        <td><select class={Field::Measured.class()} onchange={field(i, Field::Measured)}>
+                            <option value="self_scored" selected={c.measured == Measured::SelfScored}>{text::par::TU_CHAM}</option>
+                            <option value="survey" selected={c.measured == Measured::Survey}>{text::par::DIEU_TRA}</option>
+                        </select></td>
+                        <td><input type="checkbox" class={Field::MayNotApply.class()} checked={c.may_not_apply} onchange={field(i, Field::MayNotApply)} /></td>
+                        <td><textarea class={Field::Evidence.class()} value={c.evidence.clone()} onchange={field(i, Field::Evidence)} /></td>
+                        <td>
+                            <button type="button" class="secondary par-crit-insert" onclick={rows(i, true)}>{text::par::THEM_DONG}</button>
+                            <button type="button" class="secondary par-crit-remove" onclick={rows(i, false)}>{text::par::XOA_DONG}</button>
+                        </td>
+                    </tr>
+                }) }
+                </tbody>
+            </table>
+        </div>
     }
 }

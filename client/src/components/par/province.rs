@@ -66,24 +66,26 @@ pub fn par_province() -> Html {
                     None => html! { <p class="loading">{text::par::DANG_TAI}</p> },
                     Some(Err(e)) => html! { <p class="error" role="alert" id="par-error">{e}</p> },
                     Some(Ok(list)) => html! {
-                        <table class="plan par" id="par-criteria-sets">
-                            <thead><tr>
-                                <th>{text::par::MA_BO}</th><th>{text::par::NAM}</th><th>{text::par::NHOM}</th>
-                                <th>{text::par::CAN_CU}</th><th>{text::par::TONG_DIEM}</th><th>{text::par::SO_TIEU_CHI}</th><th></th>
-                            </tr></thead>
-                            <tbody>
-                            { for list.iter().map(|s| html! {
-                                <tr data-criteria={s.id.clone()}>
-                                    <td>{&s.id}</td><td>{s.year}</td><td>{s.level.label()}</td>
-                                    <td>{&s.basis}{if s.template { format!(" {}", text::par::MAU) } else { String::new() }}
-                                        if let Some(a) = &s.announced { <div class="sub">{text::par::da_cong_bo(&a.basis)}</div> }
-                                    </td>
-                                    <td>{s.total.to_string()}</td><td>{s.sub_criteria}</td>
-                                    <td><button type="button" class="par-ranking-open" onclick={choose(s)}>{text::par::XEP_HANG}</button></td>
-                                </tr>
-                            }) }
-                            </tbody>
-                        </table>
+                        <div class="table-scroll">
+                            <table class="plan par" id="par-criteria-sets">
+                                <thead><tr>
+                                    <th>{text::par::MA_BO}</th><th>{text::par::NAM}</th><th>{text::par::NHOM}</th>
+                                    <th>{text::par::CAN_CU}</th><th>{text::par::TONG_DIEM}</th><th>{text::par::SO_TIEU_CHI}</th><th></th>
+                                </tr></thead>
+                                <tbody>
+                                { for list.iter().map(|s| html! {
+                                    <tr data-criteria={s.id.clone()}>
+                                        <td>{&s.id}</td><td>{s.year}</td><td>{s.level.label()}</td>
+                                        <td>{&s.basis}{if s.template { format!(" {}", text::par::MAU) } else { String::new() }}
+                                            if let Some(a) = &s.announced { <div class="sub">{text::par::da_cong_bo(&a.basis)}</div> }
+                                        </td>
+                                        <td>{s.total.to_string()}</td><td>{s.sub_criteria}</td>
+                                        <td><button type="button" class="par-ranking-open" onclick={choose(s)}>{text::par::XEP_HANG}</button></td>
+                                    </tr>
+                                }) }
+                                </tbody>
+                            </table>
+                        </div>
                     },
                 }
             }
@@ -162,22 +164,24 @@ fn ranking_view(props: &RankingProps) -> Html {
                     None => html! { <p class="loading">{text::par::DANG_TAI}</p> },
                     Some(Err(e)) => html! { <p class="error" role="alert">{e}</p> },
                     Some(Ok(r)) => html! {
-                        <table class="plan par" id="par-ranking" data-level={format!("{:?}", r.criteria.level).to_lowercase()}>
-                            <thead><tr>
-                                <th>{text::par::HANG}</th><th>{text::par::CO_QUAN}</th><th>{text::par::TRANG_THAI}</th>
-                                <th>{text::par::CHI_SO_COT}</th><th>{text::par::TU_DANH_GIA}</th><th>{text::par::DIEM_BI_MAT}</th><th></th>
-                            </tr></thead>
-                            <tbody>
-                            { for ranking_rows(r).into_iter().map(|l| html! {
-                                <tr data-agency={l.agency_id.clone()}>
-                                    <td class="par-rank">{&l.rank}</td><td>{&l.name}</td><td class="par-row-state">{l.state}</td>
-                                    <td class="par-rank-index">{&l.index}</td><td class="par-rank-self">{&l.self_index}</td>
-                                    <td class="par-rank-lost" title={l.lost_codes.join(", ")}>{&l.lost}</td>
-                                    <td><button type="button" class="par-appraisal-open" onclick={open(l.agency_id.clone())}>{text::par::THAM_DINH}</button></td>
-                                </tr>
-                            }) }
-                            </tbody>
-                        </table>
+                        <div class="table-scroll">
+                            <table class="plan par" id="par-ranking" data-level={format!("{:?}", r.criteria.level).to_lowercase()}>
+                                <thead><tr>
+                                    <th>{text::par::HANG}</th><th>{text::par::CO_QUAN}</th><th>{text::par::TRANG_THAI}</th>
+                                    <th>{text::par::CHI_SO_COT}</th><th>{text::par::TU_DANH_GIA}</th><th>{text::par::DIEM_BI_MAT}</th><th></th>
+                                </tr></thead>
+                                <tbody>
+                                { for ranking_rows(r).into_iter().map(|l| html! {
+                                    <tr data-agency={l.agency_id.clone()}>
+                                        <td class="par-rank">{&l.rank}</td><td>{&l.name}</td><td class="par-row-state">{l.state}</td>
+                                        <td class="par-rank-index">{&l.index}</td><td class="par-rank-self">{&l.self_index}</td>
+                                        <td class="par-rank-lost" title={l.lost_codes.join(", ")}>{&l.lost}</td>
+                                        <td><button type="button" class="par-appraisal-open" onclick={open(l.agency_id.clone())}>{text::par::THAM_DINH}</button></td>
+                                    </tr>
+                                }) }
+                                </tbody>
+                            </table>
+                        </div>
                     },
                 }
             }

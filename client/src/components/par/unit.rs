@@ -56,18 +56,20 @@ pub fn par_unit() -> Html {
                 <p id="par-none-assigned">{text::par::CHUA_DUOC_GIAO}</p>
             } else {
                 <p id="par-progress">{text::par::da_cham(&scored, &of)}</p>
-                <table class="plan par" id="par-unit">
-                    <thead><tr>
-                        <th>{text::par::MA}</th><th>{text::par::TIEU_CHI}</th><th>{text::par::DIEM}</th>
-                        <th>{text::par::TAI_LIEU_KIEM_CHUNG}</th><th>{text::par::GIAI_TRINH}</th>
-                    </tr></thead>
-                    <tbody>
-                        { for rows.into_iter().map(|row| {
-                            let key = row.code.clone();
-                            html! { <UnitRowView {key} {row} offered={offered.clone()} /> }
-                        }) }
-                    </tbody>
-                </table>
+                <div class="table-scroll">
+                    <table class="plan par" id="par-unit">
+                        <thead><tr>
+                            <th>{text::par::MA}</th><th>{text::par::TIEU_CHI}</th><th>{text::par::DIEM}</th>
+                            <th>{text::par::TAI_LIEU_KIEM_CHUNG}</th><th>{text::par::GIAI_TRINH}</th>
+                        </tr></thead>
+                        <tbody>
+                            { for rows.into_iter().map(|row| {
+                                let key = row.code.clone();
+                                html! { <UnitRowView {key} {row} offered={offered.clone()} /> }
+                            }) }
+                        </tbody>
+                    </table>
+                </div>
             }
         </main>
     }
