@@ -97,6 +97,9 @@ pub const Y_KIEN_SO_NOI_VU: &str = "Ý kiến Sở Nội vụ";
 pub const CHUA_GIAO_DON_VI: &str = "— chưa giao —";
 pub const LY_DO_KHI_KHAC: &str = "Lý do (khi khác điểm đơn vị)";
 pub const XAC_NHAN: &str = "Xác nhận";
+pub fn van_phong_da_xac_nhan(call: &dyn Display) -> String {
+    format!(" (Văn phòng: {call})")
+}
 pub const XAC_NHAN_DIEM_DON_VI: &str = "Xác nhận điểm đơn vị";
 pub const THEO_DE_XUAT: &str = "Theo đề xuất";
 pub fn theo_de_xuat(basis: &dyn Display) -> String {

@@ -141,7 +141,7 @@ pub fn office_row_view(props: &OfficeRowProps) -> Html {
             </td>
             <td>
                 <div><span class="par-filed">{&row.filed}</span>
-                    if let Some(o) = office_shown { <span class="sub par-office-current">{format!(" ({o})")}</span> }
+                    if let Some(o) = office_shown { <span class="sub par-office-current">{text::par::van_phong_da_xac_nhan(&o)}</span> }
                 </div>
                 if props.editable && !row.survey {
                     <CallForm ..props.clone_for_send() />
