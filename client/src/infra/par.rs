@@ -1,7 +1,7 @@
 //! The PAR index's online acts (`/api/par/…`, [`tiendo_shared::api::par`]): the criteria sets
 //! (list, import preview, save, announce), an agency's assessment (the view, the office's
-//! assignments, calls, additions and proposals, the head's filing, remediation), the province's
-//! appraisal (reviews, rounds, survey, council) and the ranking; the downloads' addresses.
+//! assignments, calls, additions and proposals, the head's filing), the province's
+//! appraisal (reviews, survey, council) and the ranking; the downloads' addresses.
 //!
 //! Stage: *HTTP* (office build). Each is an act the server attests; offline they fail with
 //! [`ClientError::Offline`] naming what needed the link. A unit scores offline instead, in its
@@ -12,8 +12,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tiendo_shared::api::par::{
     AddRequest, AnnounceRequest, AppraisalView, AssessmentView, AssignRequest, CriteriaInfo,
-    CriteriaPreview, FilingRequest, OfficeCallRequest, ProposalsRequest, Ranking,
-    RemediationAnswer, ReviewRequest, SurveyRequest,
+    CriteriaPreview, FilingRequest, OfficeCallRequest, ProposalsRequest, Ranking, ReviewRequest,
+    SurveyRequest,
 };
 use tiendo_shared::model::appraisal::Council;
 use tiendo_shared::model::criteria::CriteriaSet;
@@ -149,12 +149,6 @@ pub async fn filing(
     with_body(Request::post(&format!("{path}/filing")), req).await
 }
 
-/// The lost points as next year's draft tasks.
-pub async fn remediation(agency: &str, year: i32) -> Result<RemediationAnswer, ClientError> {
-    let path = assessment_path(agency, year);
-    answer(Request::post(&format!("{path}/remediation"))).await
-}
-
 /// Where an export of the assessment downloads from (`summary.xlsx`, `report.docx`,
 /// `evidence.zip`).
 pub fn download_url(agency: &str, year: i32, file: &str) -> String {
@@ -168,10 +162,9 @@ pub async fn appraisal(agency: &str, year: i32) -> Result<AppraisalView, ClientE
 
 /// What the appraisal team does (each answers with the appraisal as it now stands).
 pub enum ProvinceAct {
-    /// A review of one sub-criterion.
+    /// A review of one sub-criterion (in the round the agency's last sending answers: the
+    /// rounds follow the sendings, none is opened by hand).
     Review(ReviewRequest),
-    /// Opens the next round.
-    Round,
     /// The survey's scores.
     Survey(SurveyRequest),
     /// The council's record.
@@ -187,7 +180,6 @@ pub async fn province(
     let path = appraisal_path(agency, year);
     match act {
         ProvinceAct::Review(b) => with_body(Request::put(&format!("{path}/review")), b).await,
-        ProvinceAct::Round => answer(Request::post(&format!("{path}/rounds"))).await,
         ProvinceAct::Survey(b) => with_body(Request::put(&format!("{path}/survey")), b).await,
         ProvinceAct::Council(b) => with_body(Request::put(&format!("{path}/council")), b).await,
     }

@@ -128,8 +128,11 @@ pub fn buoc(what: &dyn Display, name: &dyn Display, when: &dyn Display) -> Strin
     format!("{what} — {name} — {when}")
 }
 pub const DE_XUAT_KHAC_PHUC: &str = "Đề xuất nhiệm vụ khắc phục";
-pub fn da_them_nhiem_vu(n: &dyn Display, plan: &dyn Display) -> String {
-    format!("Đã thêm {n} nhiệm vụ vào dự thảo kế hoạch {plan}.")
+pub fn khac_phuc_trong_ke_hoach(next: &dyn Display, year: &dyn Display) -> String {
+    format!(
+        "Các điểm bị mất được đưa thành nhiệm vụ khắc phục trong dự thảo kế hoạch năm sau: ở thẻ Kế hoạch, chọn «{}», xem lại rồi lưu.",
+        super::plan::lap_ke_hoach_nam_tu_ke(next, year)
+    )
 }
 pub fn hoi_dong(
     on: &dyn Display,
@@ -179,12 +182,11 @@ pub const DIEM_THAM_DINH: &str = "Điểm thẩm định";
 pub const LY_DO_DIEU_CHINH: &str = "Lý do điều chỉnh";
 pub const YEU_CAU_BO_SUNG: &str = "Yêu cầu bổ sung";
 pub const HAN: &str = "Hạn (dd/mm/yyyy)";
-pub fn mo_vong(n: &dyn Display) -> String {
-    format!("Mở vòng {n}")
-}
 pub fn vong_dang_tham_dinh(n: &dyn Display) -> String {
     format!("Đang thẩm định vòng {n}")
 }
+pub const VONG_2_KHONG_YEU_CAU: &str =
+    "Vòng 2 không yêu cầu bổ sung thêm: hội đồng quyết định trên hồ sơ đã có.";
 pub const CAN_GHI_LY_DO_DIEU_CHINH: &str = "Điều chỉnh điểm cần ghi lý do";
 pub fn han_khong_hop_le(by: &dyn Display) -> String {
     format!("Hạn bổ sung không hợp lệ: {by} (ghi theo dd/mm/yyyy)")

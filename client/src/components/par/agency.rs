@@ -2,7 +2,9 @@
 //! (agency_head): the server's view of the year's self-assessment — the state, how far it has
 //! got, what is missing, the running index — the rows ([`super::agency_row`]), the difficulties
 //! and proposals, the three downloads; the head's "Duyệt" (what it sees, by its digest) and
-//! "Gửi Sở Nội vụ" with the steps taken; "Đề xuất nhiệm vụ khắc phục" once final.
+//! "Gửi Sở Nội vụ" with the steps taken; once final, "Đề xuất nhiệm vụ khắc phục" leads to the
+//! Plan tab, whose draft of next year's plan carries the lost points as tasks (the server adds
+//! them there: `GET /api/plans/{id}/next-year`).
 //!
 //! Stage: *UI* (office build) over `view_model::par::office`; every act goes to the server
 //! (`infra::par`) and the screen shows the view it answers with.
@@ -20,6 +22,7 @@ use crate::infra::browser::when;
 use crate::infra::par::{self, OfficeAct};
 use crate::text;
 use crate::view_model::par::office::{Powers, powers, progress_line, row_editable, rows};
+use crate::view_model::workspace::Tab;
 
 /// The agency and year the screen is about.
 #[derive(Clone, PartialEq)]
@@ -254,7 +257,6 @@ struct FilingProps {
 #[function_component(Filing)]
 fn filing(props: &FilingProps) -> Html {
     let ws = use_ws();
-    let remediated = use_state(|| None::<String>);
     let head = ws.docs.me.user.role == tiendo_shared::model::role::Role::AgencyHead;
     let act = |action: FilingAction| {
         let (at, on_view, on_error) = (
@@ -280,20 +282,11 @@ fn filing(props: &FilingProps) -> Html {
             });
         })
     };
+    // The lost points become tasks of next year's draft, made on the Plan tab ("Lập kế hoạch năm
+    // sau"), where the office reviews the draft before saving it.
     let remediation = {
-        let (at, on_error, remediated) =
-            (props.at.clone(), props.on_error.clone(), remediated.clone());
-        Callback::from(move |_| {
-            let (at, on_error, remediated) = (at.clone(), on_error.clone(), remediated.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                match par::remediation(&at.agency, at.year).await {
-                    Ok(a) => {
-                        remediated.set(Some(text::par::da_them_nhiem_vu(&a.added, &a.plan_id)))
-                    }
-                    Err(e) => on_error.emit(Some(e)),
-                }
-            });
-        })
+        let on_tab = ws.on_tab.clone();
+        Callback::from(move |_| on_tab.emit(Tab::Plan))
     };
     let v = &props.view;
     let approved_before = v.steps.iter().any(|s| s.action == FilingAction::Approve);
@@ -311,9 +304,9 @@ fn filing(props: &FilingProps) -> Html {
                 }
             }
             if props.powers.remediation {
+                <p class="sub" id="par-remediation-hint">{text::par::khac_phuc_trong_ke_hoach(&(props.at.year + 1), &props.at.year)}</p>
                 <button type="button" id="par-remediation" onclick={remediation}>{text::par::DE_XUAT_KHAC_PHUC}</button>
             }
-            if let Some(done) = &*remediated { <p role="status" id="par-remediation-done">{done}</p> }
             if !v.steps.is_empty() {
                 <h3>{text::par::CAC_BUOC}</h3>
                 <ol id="par-steps">

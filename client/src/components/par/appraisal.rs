@@ -1,8 +1,9 @@
 //! One agency's appraisal for the province: what it filed, row by row, with its evidence and
 //! giải trình; the appraisal team's review of each sub-criterion in the round under way (comment,
 //! adjusted score with its reason, "Yêu cầu bổ sung" with what and by when), the earlier rounds'
-//! reviews; "Mở vòng" once the agency resubmitted; the survey's scores of the survey-measured
-//! rows; the council's record. A province viewer reads it all.
+//! reviews (the round is the one the agency's last sending answers: round 2 follows its
+//! resubmission, and asks for nothing more); the survey's scores of the survey-measured rows;
+//! the council's record. A province viewer reads it all.
 //!
 //! Stage: *UI* (office build), over `view_model::par::province`; I/O through `infra::par`.
 
@@ -93,10 +94,6 @@ pub fn appraisal_screen(props: &AppraisalProps) -> Html {
         Some(Ok(v)) => v.clone(),
     };
     let final_ = v.assessment.state == FilingState::Final;
-    let on_round = {
-        let (at, view, error) = (at.clone(), view.clone(), error.clone());
-        Callback::from(move |_| act(&at, ProvinceAct::Round, &view, &error))
-    };
     let on_survey = {
         let (at, view, error, survey, v) = (
             at.clone(),
@@ -142,9 +139,8 @@ pub fn appraisal_screen(props: &AppraisalProps) -> Html {
                 if let Some(x) = &a.appraised { {" · "}<span id="par-appraised">{text::par::chi_so_tham_dinh(&x.index)}</span> }
             </p>
             if let Some(e) = &*error { <p class="error" role="alert" id="par-error">{e}</p> }
-            if writes && !final_ {
-                <button type="button" id="par-open-round" onclick={on_round}>
-                    {text::par::mo_vong(&(v.appraisal.rounds.len() + 1))}</button>
+            if writes && !final_ && v.round > 1 {
+                <p class="sub" id="par-round-note">{text::par::VONG_2_KHONG_YEU_CAU}</p>
             }
             <div class="table-scroll">
                 <table class="plan par" id="par-appraisal">
@@ -174,7 +170,7 @@ struct ReviewRowProps {
     row: AppraisalRow,
     item: ItemView,
     writes: bool,
-    /// The round under way.
+    /// The round under way (more evidence is asked in round 1 only).
     round: u32,
     /// The survey scores typed, by code.
     survey: Rc<RefCell<BTreeMap<String, String>>>,
@@ -272,8 +268,10 @@ fn review_row(props: &ReviewRowProps) -> Html {
                             <label><input type="checkbox" class="par-review-na" ref={refs[2].clone()} checked={na} />{text::par::KHONG_AP_DUNG}</label>
                         }
                         <input class="par-review-reason" ref={refs[3].clone()} value={adjusted.map(|a| a.reason.clone()).unwrap_or_default()} placeholder={text::par::LY_DO_DIEU_CHINH} />
-                        <input class="par-review-what" ref={refs[4].clone()} value={request.map(|q| q.what.clone()).unwrap_or_default()} placeholder={text::par::YEU_CAU_BO_SUNG} />
-                        <input class="par-review-by" ref={refs[5].clone()} value={request.map(|q| q.by.vi()).unwrap_or_default()} placeholder={text::par::HAN} />
+                        if props.round <= 1 {
+                            <input class="par-review-what" ref={refs[4].clone()} value={request.map(|q| q.what.clone()).unwrap_or_default()} placeholder={text::par::YEU_CAU_BO_SUNG} />
+                            <input class="par-review-by" ref={refs[5].clone()} value={request.map(|q| q.by.vi()).unwrap_or_default()} placeholder={text::par::HAN} />
+                        }
                         <button type="button" class="par-review-save" onclick={save}>{text::par::LUU}</button>
                     </div>
                 } else if !r.survey {
