@@ -42,6 +42,8 @@ pub fn level_of(kind: AgencyKind) -> Level {
 
 /// The set the unit scores against: the one of the plan's `year` for the agency's group; a
 /// province's decision before a template; the only set of the year when none is of the group.
+/// (The unit cannot read its agency's assessment record, which names the set: a record made
+/// before a decision was imported keeps the template, and only the server can say so.)
 pub fn choose_set(sets: &[CriteriaSet], year: Option<i32>, level: Level) -> Option<&CriteriaSet> {
     let of_year: Vec<&CriteriaSet> = sets
         .iter()
@@ -55,12 +57,14 @@ pub fn choose_set(sets: &[CriteriaSet], year: Option<i32>, level: Level) -> Opti
     pick(&of_level).or_else(|| (of_year.len() == 1).then(|| of_year[0]))
 }
 
-/// A province's decision before a template, of `group`.
+/// A province's decision before a template, of `group`; of several, the last listed (as the
+/// server picks the set a new assessment record is scored against, `Par::set_for`).
 fn pick<'a>(group: &[&'a CriteriaSet]) -> Option<&'a CriteriaSet> {
     group
         .iter()
+        .rev()
         .find(|s| !s.template)
-        .or_else(|| group.first())
+        .or_else(|| group.last())
         .copied()
 }
 
