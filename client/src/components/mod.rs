@@ -4,7 +4,8 @@
 //! pending work of any year ([`pending_work`]), the tabs ([`tabs`]), the plan ([`plan_overview`]), a task
 //! with every readable report ([`task_view`]), the unit's tasks and progress form ([`task_list`],
 //! [`task_form`], its evidence files [`evidence_files`]) the period picker ([`period_select`]) and the unit's period report with its workflow
-//! ([`period_report`]); in the office build (feature
+//! ([`period_report`]), the PAR index's tab ([`par`]: the unit's sheet; in the office build the
+//! agency's consolidation and the province's appraisal); in the office build (feature
 //! `office`) also the plan editor and import (`plan_editor`), the central office's dashboard
 //! (`dashboard`) with the units' period reports (`unit_reports`), the province's roll-up (`province`) and a task's history (`history`), which the shared screens embed through
 //! [`office`]. Sign-in is the page's own form
@@ -31,6 +32,7 @@ pub mod new_units;
 pub mod office;
 #[cfg(feature = "office")]
 pub mod organisation;
+pub mod par;
 pub mod pending_work;
 pub mod period_report;
 pub mod period_select;

@@ -20,6 +20,18 @@ mod imp {
     /// Whether this is the office build.
     pub const BUILT: bool = true;
 
+    /// The PAR index's screen for `role`: the agency's consolidation (its office, its head), or
+    /// the province's criteria sets, ranking and appraisal.
+    pub fn par(role: tiendo_shared::model::role::Role) -> Html {
+        use tiendo_shared::model::role::Role;
+        match role {
+            Role::AgencyAdmin | Role::AgencyHead => {
+                html! { <crate::components::par::agency::ParOffice /> }
+            }
+            _ => html! { <crate::components::par::province::ParProvince /> },
+        }
+    }
+
     /// The merged summary.
     pub fn dashboard() -> Html {
         html! { <Dashboard /> }
@@ -101,6 +113,10 @@ mod imp {
 
     /// Whether this is the office build.
     pub const BUILT: bool = false;
+
+    pub fn par(_role: tiendo_shared::model::role::Role) -> Html {
+        Html::default()
+    }
 
     pub fn dashboard() -> Html {
         Html::default()

@@ -33,10 +33,16 @@ pub fn screens() -> Html {
         office::BUILT && ws.docs.org_writable() && ws.docs.me.user.agency_id.is_some();
     // The tab is the workspace's (it stays through a plan switch); the first is the unit's tasks,
     // or the summary for those without a unit.
+    // The PAR index: a unit's sheet (both builds), the office's, the head's and the province's
+    // screens (office build).
+    let par = super::par::shown_to(ws.docs.me.user.role);
     let screen = ws.tab.unwrap_or(if has_unit {
         Tab::Tasks
     } else if province {
         Tab::Province
+    } else if ws.docs.me.user.role == tiendo_shared::model::role::Role::ProvinceAppraiser && par {
+        // The appraisal team's work is the PAR index (the roll-up is the province viewers').
+        Tab::Par
     } else {
         Tab::Summary
     });
@@ -63,6 +69,12 @@ pub fn screens() -> Html {
                 if merged && office::BUILT { {tab(Tab::Summary, text::common::TONG_HOP, "tab-summary")} }
                 if province { {tab(Tab::Province, text::common::TOAN_TINH, "tab-province")} }
                 if organisation { {tab(Tab::Organisation, text::common::TO_CHUC, "tab-organisation")} }
+                if par {
+                    <button id="par-tab" class={classes!("tab", (screen == Tab::Par).then_some("active"))}
+                        aria-pressed={(screen == Tab::Par).to_string()} data-testid="tab-par"
+                        onclick={{ let on_tab = ws.on_tab.clone(); Callback::from(move |_| on_tab.emit(Tab::Par)) }}>
+                        {text::par::CHI_SO_CCHC}</button>
+                }
                 {tab(Tab::Account, text::common::TAI_KHOAN, "tab-account")}
             </nav>
             {
@@ -71,6 +83,7 @@ pub fn screens() -> Html {
                     Tab::Summary if merged && office::BUILT => office::dashboard(),
                     Tab::Province if province => office::province(),
                     Tab::Organisation if organisation => office::organisation(),
+                    Tab::Par if par => html! { <super::par::ParScreen /> },
                     Tab::Account => html! { <AccountScreen /> },
                     _ => html! { <PlanOverview /> },
                 }

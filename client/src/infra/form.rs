@@ -73,3 +73,15 @@ impl FileInput {
         self.0.set_value("");
     }
 }
+
+/// Whether the checkbox `r` holds is ticked (false when it holds none).
+pub fn checked(r: &NodeRef) -> bool {
+    r.cast::<HtmlInputElement>().is_some_and(|i| i.checked())
+}
+
+/// Whether the checkbox an event came from is ticked.
+pub fn checked_of(e: &Event) -> bool {
+    e.target()
+        .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+        .is_some_and(|i| i.checked())
+}

@@ -1,6 +1,6 @@
 //! Everything that touches the world outside the app's memory: IndexedDB under samod
 //! ([`storage`]) and a first visit's documents written into it ([`bootstrap`]), the sync
-//! socket ([`socket`], [`runtime`]), the server's HTTP API ([`api`], its account routes
+//! socket ([`socket`], [`runtime`]), the server's HTTP API ([`api`], the PAR index's acts `par` in the office build, its account routes
 //! [`accounts`]) and its attested record of
 //! who delivered each change (`attested`, office build), `localStorage`
 //! ([`prefs`]) with the start screen painted before the app loads ([`saved_view`]), evidence
@@ -21,6 +21,8 @@ pub mod bundles;
 pub mod files;
 pub mod form;
 pub mod notify;
+#[cfg(feature = "office")]
+pub mod par;
 pub mod pending;
 pub mod plan_docs;
 pub mod prefs;

@@ -175,7 +175,7 @@ impl Session {
 
     /// [`Session::find`], giving up after `patience` (offline, a document the device never held
     /// would wait for the link).
-    async fn find_within(&self, id: &str, patience: Duration) -> Option<DocHandle> {
+    pub(super) async fn find_within(&self, id: &str, patience: Duration) -> Option<DocHandle> {
         let found = self.find(id).fuse();
         let timeout = gloo_timers::future::sleep(patience).fuse();
         futures::pin_mut!(found, timeout);
@@ -306,6 +306,40 @@ impl Session {
         // The new bytes take space: short of it, drop copies the server has.
         self.make_room().await;
         Ok(kept)
+    }
+
+    /// Keeps `file` and sends it to the server now, for progress document `doc_id` that the
+    /// user writes: for an online act that names the file next (the office's "Bổ sung" of a
+    /// sub-criterion reopened by the province), which the server accepts only for a file this
+    /// account sent.
+    pub async fn upload_now(
+        self: &Rc<Self>,
+        file: &web_sys::File,
+        doc_id: &str,
+    ) -> Result<files::Kept, ClientError> {
+        let kept = self.attach(file).await?;
+        if kept.uploaded {
+            return Ok(kept);
+        }
+        let (sha, size) = (kept.sha256.clone(), kept.size);
+        let session = self.clone();
+        let progress = move |confirmed: u64| {
+            session.set_file_state(&sha, FileState::Uploading(percent(confirmed, size)))
+        };
+        match files::upload(&self.storage, kept.clone(), doc_id, &progress).await {
+            files::Uploaded::Stored => {
+                self.set_file_state(&kept.sha256, FileState::Stored);
+                Ok(kept)
+            }
+            files::Uploaded::Refused(why) => {
+                self.set_file_state(&kept.sha256, FileState::Refused(why.clone()));
+                Err(ClientError::Rejected(why))
+            }
+            files::Uploaded::Interrupted => {
+                self.set_file_state(&kept.sha256, FileState::Local);
+                Err(ClientError::Offline("tải tệp lên"))
+            }
+        }
     }
 
     /// Short of space ([`files::make_room`]): drops the local copies of files the server has;

@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod common;
 pub mod dashboard;
 pub mod organisation;
+pub mod par;
 pub mod plan;
 pub mod province;
 pub mod reports;

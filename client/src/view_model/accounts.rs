@@ -115,14 +115,17 @@ pub fn unit_choices(agency: &Agency, today: Date) -> Vec<(String, String)> {
 }
 
 /// The roles an administrator may give: an agency admin its units' editors and heads; a system
-/// administrator also agency administrators and province viewers.
+/// administrator every role but its own — agency administrators, agency heads (who approve and
+/// send the PAR-index self-assessment), province viewers and the province's appraisal team.
 pub fn role_choices(admin: Role) -> Vec<Role> {
     match admin {
         Role::SystemAdmin => vec![
             Role::UnitEditor,
             Role::UnitHead,
             Role::AgencyAdmin,
+            Role::AgencyHead,
             Role::ProvinceViewer,
+            Role::ProvinceAppraiser,
         ],
         Role::AgencyAdmin => vec![Role::UnitEditor, Role::UnitHead],
         _ => Vec::new(),
@@ -300,6 +303,45 @@ mod tests {
             "the server refuses an agency admin any other"
         );
         assert!(role_choices(Role::SystemAdmin).contains(&Role::ProvinceViewer));
+        assert!(!role_choices(Role::AgencyAdmin).contains(&Role::AgencyHead));
+    }
+
+    #[test]
+    fn a_system_administrator_gives_the_par_index_roles_an_agency_head_in_a_unit() {
+        let roles = role_choices(Role::SystemAdmin);
+        assert!(roles.contains(&Role::AgencyHead) && roles.contains(&Role::ProvinceAppraiser));
+        let head = NewAccountForm {
+            role: Role::AgencyHead.as_str().into(),
+            ..NewAccountForm::default()
+        };
+        assert!(
+            head.request(Some("a")).is_err(),
+            "an agency head sits in a unit"
+        );
+        let head = NewAccountForm {
+            unit_id: "vp".into(),
+            ..head
+        };
+        let req = head.request(Some("a")).unwrap();
+        assert_eq!(
+            (req.role, req.agency_id.as_deref()),
+            (Role::AgencyHead, Some("a"))
+        );
+        let appraiser = NewAccountForm {
+            role: Role::ProvinceAppraiser.as_str().into(),
+            unit_id: "vp".into(),
+            ..NewAccountForm::default()
+        };
+        let req = appraiser.request(Some("a")).unwrap();
+        assert_eq!(
+            (req.unit_id, req.agency_id),
+            (None, None),
+            "the province's team has no unit"
+        );
+        assert_eq!(
+            Role::ProvinceAppraiser.label(),
+            "Thẩm định Chỉ số CCHC (Sở Nội vụ)"
+        );
     }
 
     #[test]

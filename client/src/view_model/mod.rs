@@ -2,7 +2,8 @@
 //! account screen's rules ([`accounts`]), the unit's
 //! task list ([`tasks`]), where an evidence file stands ([`files`]), a task's rows
 //! of unit reports ([`task_reports`]), the reporting workflow's panels and table ([`reporting`]), the organisation's changes
-//! ([`organisation`]), the start screen's pending work of any year ([`pending`]), the plans by
+//! ([`organisation`]), the start screen's pending work of any year ([`pending`]), the PAR index's
+//! screens ([`par`]), the plans by
 //! year and the day a view is computed as of ([`years`]), the central office's dashboard (`dashboard`, office build), a task's history (`history`,
 //! office build: who and when by the server's record, the changes' claims marked) and the workspace state
 //! the screens share ([`workspace`]).
@@ -17,6 +18,7 @@ pub mod files;
 #[cfg(feature = "office")]
 pub mod history;
 pub mod organisation;
+pub mod par;
 pub mod pending;
 pub mod reporting;
 pub mod task_reports;

@@ -51,6 +51,8 @@ pub struct Snapshot {
     pub merged: bool,
     /// The reporting workflow's steps and the office's report texts.
     pub reporting: std::rc::Rc<super::reporting::Reporting>,
+    /// The unit's PAR-index sheet and the criteria sets synced to the device.
+    pub par: std::rc::Rc<super::par::unit::ParSheet>,
 }
 
 impl Snapshot {
@@ -105,6 +107,9 @@ pub enum Tab {
     Province,
     /// The agency's units and their changes (those who may change the organisation).
     Organisation,
+    /// The PAR index (Chỉ số CCHC): a unit's sheet, the agency's consolidation, the province's
+    /// appraisal.
+    Par,
     /// The user's account (everyone) and the accounts they administer (administrators).
     Account,
 }
@@ -196,6 +201,7 @@ mod tests {
             plan_writable: false,
             merged: false,
             reporting: Default::default(),
+            par: Default::default(),
         }
     }
 

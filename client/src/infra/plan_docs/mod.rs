@@ -25,6 +25,7 @@ use super::tasks::Tasks;
 use crate::error::ClientError;
 use crate::view_model::workspace::Snapshot;
 
+mod par;
 mod reporting;
 
 /// A progress document as read at its heads (`None`: it did not read).
@@ -39,6 +40,10 @@ pub struct PlanDocs {
     /// Every progress document the user may read, with its unit, for the merged status
     /// computed on the device.
     all_progress: Vec<(String, DocHandle)>,
+    /// The PAR index's criteria sets a unit scores against ([`par`]).
+    criteria: Vec<DocHandle>,
+    /// Each criteria set as last read, by its heads (a set changes rarely; the sheet often).
+    criteria_reads: RefCell<HashMap<DocumentId, par::CriteriaRead>>,
     /// The plan's id (not its document's).
     pub plan_id: String,
     /// The user may amend the plan (the agency's central office, a system administrator).
@@ -61,7 +66,7 @@ impl PlanDocs {
         let plan_writable = me.may_write(&wanted.plan.doc_id);
         // Asked for together: on a first visit each one is a round trip to the server, and on a
         // weak link a round trip is over half a second.
-        let (plan, org, progress) = futures::join!(
+        let (plan, org, progress, criteria) = futures::join!(
             session.find(&wanted.plan.doc_id),
             session.find(&wanted.org.doc_id),
             async {
@@ -69,7 +74,8 @@ impl PlanDocs {
                     Some(d) => session.find(&d.doc_id).await.map(Some),
                     None => Ok(None),
                 }
-            }
+            },
+            par::open_criteria(session, me)
         );
         let (plan, org, progress) = (plan?, org?, progress?);
         let own = wanted.own_progress.map(|d| d.doc_id.as_str());
@@ -88,6 +94,8 @@ impl PlanDocs {
             org,
             progress,
             all_progress,
+            criteria,
+            criteria_reads: RefCell::new(HashMap::new()),
             plan_id: plan_key,
             plan_writable,
             me: me.clone(),
@@ -101,6 +109,7 @@ impl PlanDocs {
             .into_iter()
             .flatten()
             .chain(self.all_progress.iter().map(|(_, h)| h))
+            .chain(self.criteria.iter())
     }
 
     /// The id of the unit's own progress document, if the user has a unit.
@@ -180,6 +189,7 @@ impl PlanDocs {
         }
         let reporting = std::rc::Rc::new(self.reporting(agency.as_ref().ok()));
         Snapshot {
+            par: std::rc::Rc::new(self.par_sheet()),
             reporting,
             revision: 0,
             plan,
