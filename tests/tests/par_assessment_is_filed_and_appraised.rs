@@ -332,7 +332,19 @@ async fn an_agency_files_its_self_assessment_and_the_province_appraises_and_rank
             ),
         )
     }));
+    // A second "Bổ sung" (its explanation) keeps the file of the first.
+    let added = ok(blocking(|| {
+        call(
+            &server,
+            "PUT",
+            &format!("{BASE}/added"),
+            &office,
+            Some(json!({"code": "1.1.1", "explanation": "Quyết định đã ký ngày 12/01/2025"})),
+        )
+    }));
     let v: AssessmentView = serde_json::from_value(added).unwrap();
+    assert_eq!(item(&v, "1.1.1").scoring.evidence.len(), 2);
+    assert!(item(&v, "1.1.1").scoring.explanation.contains("đã ký"));
     ok(blocking(|| filing(&server, &head, "approve", &v.digest)));
     ok(blocking(|| filing(&server, &head, "send", &v.digest)));
     let a = blocking(|| appraisal(&server, &appraiser));

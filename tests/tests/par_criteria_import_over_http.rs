@@ -65,6 +65,13 @@ fn the_appraisal_team_imports_a_criteria_annex_and_no_one_else_sends_one() {
     let appraiser = server.login_demo("thamdinh");
     let office = server.login_demo("vanphong");
 
+    // The agency's record is made against the template (the only set yet).
+    let (code, _) = server.get_json_as(
+        &office,
+        "/api/par/assessments/so-khoa-hoc-va-cong-nghe/2025",
+    );
+    assert_eq!(code, 200);
+
     // Someone else's file is refused: the role is asked before the body is read.
     let (code, body) = post_file(&server, &office, &annex_docx());
     assert_eq!(code, 403, "{body}");
@@ -105,6 +112,19 @@ fn the_appraisal_team_imports_a_criteria_annex_and_no_one_else_sends_one() {
     assert!(!mine.template);
     assert_eq!(mine.basis, set.basis);
     assert!(list.iter().any(|s| s.template), "the seed's template stays");
+
+    // A unit is listed only the set its agency's record names for the year: the template it
+    // was opened with, not the decision saved since.
+    let unit = server.login_demo("thanh-tra-so");
+    let (_, me) = server.get_json_as(&unit, "/api/me");
+    let me: tiendo_shared::api::Me = serde_json::from_value(me).unwrap();
+    let sets: Vec<&str> = me
+        .par_documents
+        .iter()
+        .filter(|d| d.kind == tiendo_shared::model::DocKind::Criteria)
+        .map(|d| d.plan_id.as_deref().unwrap())
+        .collect();
+    assert_eq!(sets, ["mau-2025-so"]);
 
     // A set whose sub-criteria do not add up to their criterion is refused with why.
     let mut broken = set.clone();

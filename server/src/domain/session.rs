@@ -27,9 +27,22 @@ pub fn doc_refs(library: &Library, user: &User) -> Vec<api::DocRef> {
 }
 
 /// The PAR index's documents `user` may open (`/api/me`'s `par_documents`): apart from
-/// [`doc_refs`], whose list older builds read and whose kinds they know.
-pub fn par_doc_refs(library: &Library, user: &User) -> Vec<api::DocRef> {
-    refs(library, user, |k| !DocKind::FIRST.contains(&k))
+/// [`doc_refs`], whose list older builds read and whose kinds they know. A unit member is listed
+/// the criteria sets its agency is scored against, where that is decided.
+pub async fn par_doc_refs(library: &Library, user: &User) -> Vec<api::DocRef> {
+    let mut out = refs(library, user, |k| !DocKind::FIRST.contains(&k));
+    // A unit scores against the set its agency's record names (a unit cannot read the record):
+    // once the agency has one for a year, the other sets of that year are not listed to it.
+    if user.role.is_unit_member()
+        && let Some(agency) = user.agency_id.as_deref()
+    {
+        let par = crate::domain::par::Par::new(library.clone());
+        match par.sets_in_force(agency).await {
+            Ok(keep) => out.retain(|d| d.kind != DocKind::Criteria || keep(&d.doc_id)),
+            Err(e) => tracing::warn!(error = %e, "the agency's criteria sets could not be told"),
+        }
+    }
+    out
 }
 
 fn refs(library: &Library, user: &User, kind: impl Fn(DocKind) -> bool) -> Vec<api::DocRef> {

@@ -270,7 +270,7 @@ async fn me_of(state: &AppState, user: &User) -> Result<api::Me> {
             name: u.name.clone(),
         }),
         documents,
-        par_documents: crate::domain::session::par_doc_refs(&state.library, user),
+        par_documents: crate::domain::session::par_doc_refs(&state.library, user).await,
         sync_path: "/sync".into(),
         build: Some(user.role.client_build()),
         bundle_key: Some(crate::domain::bundles::server_public_key(&state.library).await?),

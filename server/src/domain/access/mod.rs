@@ -90,7 +90,7 @@ pub fn access(user: &User, doc: &DocRecord, inherits: bool) -> Access {
 /// Only the province (and system administrators) see the roll-up over agencies.
 pub fn may_see_province(user: &User) -> Result<()> {
     match user.role {
-        Role::ProvinceViewer | Role::SystemAdmin => Ok(()),
+        Role::ProvinceViewer | Role::ProvinceAppraiser | Role::SystemAdmin => Ok(()),
         _ => Err(DomainError::Forbidden(
             "tổng hợp toàn tỉnh dành cho Sở Nội vụ và quản trị hệ thống".to_string(),
         )),

@@ -311,7 +311,8 @@ impl Par {
         .await
     }
 
-    /// The office adds evidence (files it uploaded itself) and a giải trình to a sub-criterion.
+    /// The office adds evidence (files it uploaded itself, or the agency's reports name) and a
+    /// giải trình to a sub-criterion, beside what it added before.
     pub async fn add(&self, user: &User, ctx: &Context, code: &str, add: Addition) -> Result<()> {
         ctx.sub_criterion(code)?;
         ctx.editable(Some(code))?;
@@ -332,8 +333,29 @@ impl Par {
             }
         }
         let code = code.to_string();
+        // What the office adds joins what it added before (a second "Bổ sung" loses nothing);
+        // a new explanation replaces the former one.
         self.change::<Record, _>(&ctx.record_doc, user, move |r| {
-            r.added.insert(code, Some(add));
+            let before = r.added.get(&code).cloned().flatten().unwrap_or_default();
+            let mut evidence = before.evidence;
+            for e in add.evidence {
+                match evidence.iter_mut().find(|x| x.sha256 == e.sha256) {
+                    Some(x) => *x = e,
+                    None => evidence.push(e),
+                }
+            }
+            let explanation = if add.explanation.trim().is_empty() {
+                before.explanation
+            } else {
+                add.explanation
+            };
+            r.added.insert(
+                code,
+                Some(Addition {
+                    evidence,
+                    explanation,
+                }),
+            );
             Ok(())
         })
         .await

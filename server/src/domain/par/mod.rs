@@ -163,4 +163,28 @@ impl Par {
             .filter_map(|r| Some((r.unit_id?, r.doc_id)))
             .collect()
     }
+
+    /// Which criteria-set documents an agency's units are listed: for a year the agency has an
+    /// assessment record of, only the set it names; for other years, every set.
+    pub async fn sets_in_force(&self, agency_id: &str) -> Result<impl Fn(&str) -> bool + use<>> {
+        let mut named = std::collections::BTreeSet::new();
+        for rec in self.records(DocKind::Assessment) {
+            if rec.agency_id == agency_id
+                && let Ok(r) = self
+                    .model::<tiendo_shared::model::assessment::Record>(&rec.doc_id)
+                    .await
+            {
+                named.insert((r.year, r.criteria_id));
+            }
+        }
+        let years: std::collections::BTreeSet<i32> = named.iter().map(|(y, _)| *y).collect();
+        let keep: std::collections::BTreeSet<String> = self
+            .sets()
+            .await?
+            .into_iter()
+            .filter(|(_, s)| !years.contains(&s.year) || named.contains(&(s.year, s.id.clone())))
+            .map(|(rec, _)| rec.doc_id)
+            .collect();
+        Ok(move |doc_id: &str| keep.contains(doc_id))
+    }
 }
