@@ -321,7 +321,7 @@ async fn an_agency_files_its_self_assessment_and_the_province_appraises_and_rank
         code, 403,
         "a file the office never sent and no report of the agency names is not its to add"
     );
-    let added = ok(blocking(|| {
+    ok(blocking(|| {
         call(
             &server,
             "PUT",
