@@ -212,7 +212,7 @@ fn proposals(props: &ProposalsProps) -> Html {
         <section class="par-proposals">
             <h3>{text::par::KHO_KHAN_DE_XUAT}</h3>
             if props.editable {
-                <textarea id="par-proposals" value={typed.borrow().clone().unwrap_or_else(|| props.view.proposals.clone())} oninput={on_input} />
+                <textarea id="par-proposals" aria-label={text::par::KHO_KHAN_DE_XUAT} value={typed.borrow().clone().unwrap_or_else(|| props.view.proposals.clone())} oninput={on_input} />
                 <button type="button" id="par-proposals-save" onclick={save}>{text::par::LUU}</button>
             } else {
                 <p id="par-proposals">{&props.view.proposals}</p>

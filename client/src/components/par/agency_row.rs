@@ -119,7 +119,7 @@ pub fn office_row_view(props: &OfficeRowProps) -> Html {
                 if row.survey {
                     <span class="par-survey">{text::par::DO_SO_NOI_VU_DIEU_TRA}</span>
                 } else if props.editable {
-                    <select class="par-unit" onchange={on_unit}>
+                    <select class="par-unit" aria-label={text::par::DON_VI} onchange={on_unit}>
                         <option value="" selected={row.unit_id.is_empty()}>{text::par::CHUA_GIAO_DON_VI}</option>
                         { for props.units.iter().map(|(id, name)| html! {
                             <option value={id.clone()} selected={*id == row.unit_id}>{name}</option>
@@ -198,7 +198,7 @@ fn call_form(props: &OfficeRowProps) -> Html {
             if props.item.may_not_apply {
                 <label><input type="checkbox" class="par-office-na" ref={na} />{text::par::KHONG_AP_DUNG}</label>
             }
-            <input class="par-office-reason" ref={reason} placeholder={text::par::LY_DO_KHI_KHAC} />
+            <input class="par-office-reason" aria-label={text::par::LY_DO_KHI_KHAC} ref={reason} placeholder={text::par::LY_DO_KHI_KHAC} />
             <button type="button" class="par-office-save" onclick={on_call}>{text::par::XAC_NHAN}</button>
             if let Some(cb) = confirm {
                 <button type="button" class="secondary par-office-confirm" onclick={cb}>{text::par::XAC_NHAN_DIEM_DON_VI}</button>
@@ -294,8 +294,8 @@ fn add_form(props: &OfficeRowProps) -> Html {
     };
     html! {
         <div class="par-add">
-            <input type="file" class="par-add-file" multiple=true onchange={on_pick} />
-            <textarea class="par-add-explanation" ref={explanation} placeholder={text::par::GIAI_TRINH_BO_SUNG} />
+            <input type="file" class="par-add-file" aria-label={text::par::TAI_LIEU_KIEM_CHUNG} multiple=true onchange={on_pick} />
+            <textarea class="par-add-explanation" aria-label={text::par::GIAI_TRINH_BO_SUNG} ref={explanation} placeholder={text::par::GIAI_TRINH_BO_SUNG} />
             <button type="button" class="par-add-save" disabled={*busy} onclick={on_add}>{text::par::BO_SUNG}</button>
         </div>
     }

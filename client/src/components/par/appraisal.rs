@@ -239,7 +239,7 @@ fn review_row(props: &ReviewRowProps) -> Html {
                 if r.survey {
                     <div class="sub">{text::par::DIEM_DIEU_TRA}</div>
                     if props.writes {
-                        <input class="par-survey-score" inputmode="decimal" value={r.survey_score.clone()} oninput={on_survey} />
+                        <input class="par-survey-score" aria-label={text::par::DIEM_DIEU_TRA} inputmode="decimal" value={r.survey_score.clone()} oninput={on_survey} />
                     } else {
                         <span class="par-survey-score">{&r.survey_score}</span>
                     }
@@ -262,15 +262,15 @@ fn review_row(props: &ReviewRowProps) -> Html {
                 { for r.earlier.iter().map(|l| html! { <div class="par-review sub">{l}</div> }) }
                 if props.writes && !r.survey {
                     <div class="par-review-form">
-                        <textarea class="par-review-comment" ref={refs[0].clone()} value={r.review.comment.clone()} placeholder={text::par::NHAN_XET} />
-                        <input class="par-review-score" ref={refs[1].clone()} inputmode="decimal" value={adjusted_text} placeholder={text::par::DIEM_THAM_DINH} />
+                        <textarea class="par-review-comment" aria-label={text::par::NHAN_XET} ref={refs[0].clone()} value={r.review.comment.clone()} placeholder={text::par::NHAN_XET} />
+                        <input class="par-review-score" aria-label={text::par::DIEM_THAM_DINH} ref={refs[1].clone()} inputmode="decimal" value={adjusted_text} placeholder={text::par::DIEM_THAM_DINH} />
                         if props.item.may_not_apply {
                             <label><input type="checkbox" class="par-review-na" ref={refs[2].clone()} checked={na} />{text::par::KHONG_AP_DUNG}</label>
                         }
-                        <input class="par-review-reason" ref={refs[3].clone()} value={adjusted.map(|a| a.reason.clone()).unwrap_or_default()} placeholder={text::par::LY_DO_DIEU_CHINH} />
+                        <input class="par-review-reason" aria-label={text::par::LY_DO_DIEU_CHINH} ref={refs[3].clone()} value={adjusted.map(|a| a.reason.clone()).unwrap_or_default()} placeholder={text::par::LY_DO_DIEU_CHINH} />
                         if props.round <= 1 {
-                            <input class="par-review-what" ref={refs[4].clone()} value={request.map(|q| q.what.clone()).unwrap_or_default()} placeholder={text::par::YEU_CAU_BO_SUNG} />
-                            <input class="par-review-by" ref={refs[5].clone()} value={request.map(|q| q.by.vi()).unwrap_or_default()} placeholder={text::par::HAN} />
+                            <input class="par-review-what" aria-label={text::par::YEU_CAU_BO_SUNG} ref={refs[4].clone()} value={request.map(|q| q.what.clone()).unwrap_or_default()} placeholder={text::par::YEU_CAU_BO_SUNG} />
+                            <input class="par-review-by" aria-label={text::par::HAN} ref={refs[5].clone()} value={request.map(|q| q.by.vi()).unwrap_or_default()} placeholder={text::par::HAN} />
                         }
                         <button type="button" class="par-review-save" onclick={save}>{text::par::LUU}</button>
                     </div>

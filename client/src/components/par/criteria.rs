@@ -133,7 +133,7 @@ pub fn criteria_import(props: &ImportProps) -> Html {
     html! {
         <section class="import par-criteria-import">
             <h3>{text::par::NHAP_PHU_LUC}</h3>
-            <input type="file" id="par-criteria-file" accept=".xlsx,.docx" onchange={on_file} />
+            <input type="file" id="par-criteria-file" aria-label={text::par::NHAP_PHU_LUC} accept=".xlsx,.docx" onchange={on_file} />
             if let Some(e) = &*error { <p class="error" role="alert" id="par-criteria-error">{e}</p> }
             if let Some(s) = &*saved { <p role="status" id="par-criteria-saved">{s}</p> }
             if let Some(d) = &*draft {
@@ -211,16 +211,16 @@ fn preview_table(props: &TableProps) -> Html {
                 <tbody>
                 { for props.set.items.iter().enumerate().map(|(i, c)| html! {
                     <tr key={format!("{i}-{}", c.code)} data-index={i.to_string()} data-code={c.code.clone()}>
-                        <td><input class={Field::Code.class()} value={c.code.clone()} onchange={field(i, Field::Code)} /></td>
-                        <td><textarea class={Field::Text.class()} value={c.text.clone()} onchange={field(i, Field::Text)} /></td>
-                        <td><input class={Field::Max.class()} value={c.max.to_string()} onchange={field(i, Field::Max)} /></td>
-                        <td><input class={Field::Rule.class()} value={rule_input(&c.rule)} onchange={field(i, Field::Rule)} /></td>
-                        <td><select class={Field::Measured.class()} onchange={field(i, Field::Measured)}>
+                        <td><input class={Field::Code.class()} aria-label={text::par::MA} value={c.code.clone()} onchange={field(i, Field::Code)} /></td>
+                        <td><textarea class={Field::Text.class()} aria-label={text::par::TIEU_CHI} value={c.text.clone()} onchange={field(i, Field::Text)} /></td>
+                        <td><input class={Field::Max.class()} aria-label={text::par::TOI_DA_COT} value={c.max.to_string()} onchange={field(i, Field::Max)} /></td>
+                        <td><input class={Field::Rule.class()} aria-label={text::par::CACH_CHAM} value={rule_input(&c.rule)} onchange={field(i, Field::Rule)} /></td>
+                        <td><select class={Field::Measured.class()} aria-label={text::par::DANH_GIA_BANG} onchange={field(i, Field::Measured)}>
                             <option value="self_scored" selected={c.measured == Measured::SelfScored}>{text::par::TU_CHAM}</option>
                             <option value="survey" selected={c.measured == Measured::Survey}>{text::par::DIEU_TRA}</option>
                         </select></td>
-                        <td><input type="checkbox" class={Field::MayNotApply.class()} checked={c.may_not_apply} onchange={field(i, Field::MayNotApply)} /></td>
-                        <td><textarea class={Field::Evidence.class()} value={c.evidence.clone()} onchange={field(i, Field::Evidence)} /></td>
+                        <td><input type="checkbox" class={Field::MayNotApply.class()} aria-label={text::par::CHO_PHEP_KAD} checked={c.may_not_apply} onchange={field(i, Field::MayNotApply)} /></td>
+                        <td><textarea class={Field::Evidence.class()} aria-label={text::par::TAI_LIEU_KIEM_CHUNG} value={c.evidence.clone()} onchange={field(i, Field::Evidence)} /></td>
                         <td>
                             <button type="button" class="secondary par-crit-insert" onclick={rows(i, true)}>{text::par::THEM_DONG}</button>
                             <button type="button" class="secondary par-crit-remove" onclick={rows(i, false)}>{text::par::XOA_DONG}</button>

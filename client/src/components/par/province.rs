@@ -189,7 +189,7 @@ fn ranking_view(props: &RankingProps) -> Html {
                 <p id="par-announced">{text::par::da_cong_bo(&a.basis)}</p>
             } else if may {
                 <div class="actions">
-                    <input id="par-announce-basis" ref={basis} placeholder={text::par::QUYET_DINH_CONG_BO} />
+                    <input id="par-announce-basis" aria-label={text::par::QUYET_DINH_CONG_BO} ref={basis} placeholder={text::par::QUYET_DINH_CONG_BO} />
                     <button type="button" id="par-announce" onclick={announce}>{text::par::CONG_BO}</button>
                 </div>
             }

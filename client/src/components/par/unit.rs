@@ -285,7 +285,7 @@ fn evidence(props: &EvidenceProps) -> Html {
             }) }
             </ul>
             if !choices.is_empty() {
-                <select class="par-evidence-pick" onchange={on_pick}>
+                <select class="par-evidence-pick" aria-label={text::par::CHON_TU_NHIEM_VU} onchange={on_pick}>
                     <option value="" selected=true>{text::par::CHON_TU_NHIEM_VU}</option>
                     { for choices.iter().map(|o| html! {
                         <option value={o.sha256.clone()}>{format!("{} — {}", o.name, o.reference)}</option>
@@ -293,7 +293,7 @@ fn evidence(props: &EvidenceProps) -> Html {
                 </select>
             }
             <label class="button secondary">{text::par::TAI_TEP_MOI}
-                <input type="file" class="par-evidence-upload" hidden=true onchange={on_upload} />
+                <input type="file" class="par-evidence-upload" aria-label={text::par::TAI_TEP_MOI} hidden=true onchange={on_upload} />
             </label>
         </div>
     }
