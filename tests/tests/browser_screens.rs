@@ -1,6 +1,6 @@
 //! Every screen of every role fits the device and passes axe-core, in headless Chromium against
 //! a real server (scenario `tests/browser/screens.mjs`): a unit editor, its head, the central
-//! office, a province viewer and the system administrator each open every tab they have (and a
+//! office, the agency head, a province viewer, the appraisal team and the system administrator each open every tab they have (and a
 //! task's form, the bundle panel, an agency of the roll-up) at 800×1280 and 1366×900. On none
 //! does the page scroll sideways; axe-core (WCAG 2.1 A and AA) finds nothing serious or
 //! critical; every control is a 44 px touch target; printed, only the content goes on paper;
@@ -32,6 +32,8 @@ async fn every_screen_of_every_role_fits_tablet_and_desktop_and_passes_axe() {
         account("head", "thanh-tra-so.truong"),
         account("office", "phong-hanh-chinh-tong-hop"),
         account("province", "so-noi-vu"),
+        account("agency-head", "giamdoc"),
+        account("appraiser", "thamdinh"),
         account("admin", "admin"),
     ]);
     // The pictures stay where `scripts/screens` (or a failure's reader) finds them.
@@ -62,7 +64,7 @@ async fn every_screen_of_every_role_fits_tablet_and_desktop_and_passes_axe() {
     for (role, must) in [
         (
             "unit",
-            &["tasks", "task-form", "plan", "account", "bundles"][..],
+            &["tasks", "task-form", "plan", "par", "account", "bundles"][..],
         ),
         ("head", &["tasks", "task-form", "account"][..]),
         (
@@ -72,10 +74,13 @@ async fn every_screen_of_every_role_fits_tablet_and_desktop_and_passes_axe() {
                 "summary",
                 "plan",
                 "organisation",
+                "par",
                 "account",
                 "bundles",
             ][..],
         ),
+        ("agency-head", &["par", "account"][..]),
+        ("appraiser", &["par", "province", "account"][..]),
         ("province", &["province", "province-agency", "account"][..]),
         ("admin", &["summary", "province", "account"][..]),
     ] {

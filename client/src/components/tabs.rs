@@ -22,12 +22,9 @@ pub fn screens() -> Html {
     let ws = use_ws();
     let has_unit = ws.docs.me.user.unit_id.is_some();
     let merged = ws.snap.merged;
+    let role = ws.docs.me.user.role;
     let province = office::BUILT
-        && matches!(
-            ws.docs.me.user.role,
-            tiendo_shared::model::role::Role::ProvinceViewer
-                | tiendo_shared::model::role::Role::SystemAdmin
-        );
+        && (role.is_province() || role == tiendo_shared::model::role::Role::SystemAdmin);
     // The agency's central office changes its organisation (merge, rename, split…).
     let organisation =
         office::BUILT && ws.docs.org_writable() && ws.docs.me.user.agency_id.is_some();
@@ -38,11 +35,11 @@ pub fn screens() -> Html {
     let par = super::par::shown_to(ws.docs.me.user.role);
     let screen = ws.tab.unwrap_or(if has_unit {
         Tab::Tasks
+    } else if role == tiendo_shared::model::role::Role::ProvinceAppraiser && par {
+        // The appraisal team's work is the PAR index; the roll-up is a tab away.
+        Tab::Par
     } else if province {
         Tab::Province
-    } else if ws.docs.me.user.role == tiendo_shared::model::role::Role::ProvinceAppraiser && par {
-        // The appraisal team's work is the PAR index (the roll-up is the province viewers').
-        Tab::Par
     } else {
         Tab::Summary
     });

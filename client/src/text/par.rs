@@ -57,6 +57,8 @@ pub const CHUA_DUOC_GIAO: &str = "Văn phòng chưa giao tiêu chí nào cho đ�
 pub const BO_TIEU_CHI_MAU: &str = "Bộ tiêu chí mẫu, chưa phải quyết định của tỉnh.";
 pub const MA: &str = "Mã";
 pub const TIEU_CHI: &str = "Tiêu chí";
+/// The name of a scrolling table of the PAR screens (read by screen readers).
+pub const BANG_TIEU_CHI: &str = "Bảng tiêu chí Chỉ số CCHC";
 pub const DIEM: &str = "Điểm";
 pub const TAI_LIEU_KIEM_CHUNG: &str = "Tài liệu kiểm chứng";
 pub const GIAI_TRINH: &str = "Giải trình";

@@ -102,7 +102,7 @@ fn assessment(props: &AssessmentProps) -> Html {
             </p>
             if let Some(e) = &*error { <p class="error" role="alert" id="par-error">{e}</p> }
             <Summary view={v.clone()} />
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-label={text::par::BANG_TIEU_CHI}>
                 <table class="plan par" id="par-office">
                     <thead><tr>
                         <th>{text::par::MA}</th><th>{text::par::TIEU_CHI}</th><th>{text::par::DON_VI}</th>

@@ -142,7 +142,7 @@ pub fn appraisal_screen(props: &AppraisalProps) -> Html {
             if writes && !final_ && v.round > 1 {
                 <p class="sub" id="par-round-note">{text::par::VONG_2_KHONG_YEU_CAU}</p>
             }
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-label={text::par::BANG_TIEU_CHI}>
                 <table class="plan par" id="par-appraisal">
                     <thead><tr>
                         <th>{text::par::MA}</th><th>{text::par::TIEU_CHI}</th><th>{text::par::DIEM_CO_QUAN}</th>

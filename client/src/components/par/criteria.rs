@@ -201,7 +201,7 @@ fn preview_table(props: &TableProps) -> Html {
         Callback::from(move |_| on_rows.emit((i, insert)))
     };
     html! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label={text::par::BANG_TIEU_CHI}>
             <table class="plan par" id="par-criteria-preview">
                 <thead><tr>
                     <th>{text::par::MA}</th><th>{text::par::TIEU_CHI}</th><th>{text::par::TOI_DA_COT}</th>

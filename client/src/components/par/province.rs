@@ -66,7 +66,7 @@ pub fn par_province() -> Html {
                     None => html! { <p class="loading">{text::par::DANG_TAI}</p> },
                     Some(Err(e)) => html! { <p class="error" role="alert" id="par-error">{e}</p> },
                     Some(Ok(list)) => html! {
-                        <div class="table-scroll">
+                        <div class="table-scroll" tabindex="0" role="region" aria-label={text::par::BANG_TIEU_CHI}>
                             <table class="plan par" id="par-criteria-sets">
                                 <thead><tr>
                                     <th>{text::par::MA_BO}</th><th>{text::par::NAM}</th><th>{text::par::NHOM}</th>
@@ -164,7 +164,7 @@ fn ranking_view(props: &RankingProps) -> Html {
                     None => html! { <p class="loading">{text::par::DANG_TAI}</p> },
                     Some(Err(e)) => html! { <p class="error" role="alert">{e}</p> },
                     Some(Ok(r)) => html! {
-                        <div class="table-scroll">
+                        <div class="table-scroll" tabindex="0" role="region" aria-label={text::par::BANG_TIEU_CHI}>
                             <table class="plan par" id="par-ranking" data-level={format!("{:?}", r.criteria.level).to_lowercase()}>
                                 <thead><tr>
                                     <th>{text::par::HANG}</th><th>{text::par::CO_QUAN}</th><th>{text::par::TRANG_THAI}</th>

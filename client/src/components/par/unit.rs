@@ -56,7 +56,7 @@ pub fn par_unit() -> Html {
                 <p id="par-none-assigned">{text::par::CHUA_DUOC_GIAO}</p>
             } else {
                 <p id="par-progress">{text::par::da_cham(&scored, &of)}</p>
-                <div class="table-scroll">
+                <div class="table-scroll" tabindex="0" role="region" aria-label={text::par::BANG_TIEU_CHI}>
                     <table class="plan par" id="par-unit">
                         <thead><tr>
                             <th>{text::par::MA}</th><th>{text::par::TIEU_CHI}</th><th>{text::par::DIEM}</th>
