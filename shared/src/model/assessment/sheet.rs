@@ -34,6 +34,9 @@ pub const KEY: &str = "par";
 pub const ASSIGNED_KEY: &str = "par_assigned";
 /// The word for "không áp dụng" in `mark`.
 pub const NOT_APPLICABLE: &str = "kad";
+/// The most evidence items read for one sub-criterion (a handful is usual): a sheet may hold any
+/// number, and each one read costs every view and archive of the agency.
+pub const MAX_EVIDENCE: usize = 100;
 
 /// One sub-criterion as the unit fills it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -156,7 +159,14 @@ fn evidence_in<D: ReadDoc>(
     else {
         return;
     };
-    for i in 0..doc.length(&list) {
+    let len = doc.length(&list);
+    if len > MAX_EVIDENCE {
+        problems.push(Problem {
+            place: format!("{KEY}[{code}].evidence"),
+            reason: format!("{len} items, more than {MAX_EVIDENCE}: the rest are not read"),
+        });
+    }
+    for i in 0..len.min(MAX_EVIDENCE) {
         let Some((Value::Object(ObjType::Map), item)) = doc.get(&list, i).ok().flatten() else {
             continue;
         };
