@@ -133,7 +133,7 @@ async fn a_units_hostile_sheet_counts_only_its_assigned_codes_and_breaks_no_read
             tx.put(&e, "mark", "1").unwrap();
         }
         let forged = tx.put_object(ROOT, sheet::ASSIGNED_KEY, ObjType::List);
-        tx.insert(&forged.unwrap(), 0, "1.2.1").unwrap();
+        tx.insert(forged.unwrap(), 0, "1.2.1").unwrap();
         tx.commit();
     })
     .await;
