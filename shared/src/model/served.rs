@@ -3,8 +3,8 @@
 //! any automerge client reads them, and read back entry by entry.
 //!
 //! Stage: *local document*, beside [`crate::model::doc`]. Clients only read these documents (the
-//! share policy gives them read access; a system administrator's tool is the one other writer),
-//! so nothing in them needs a CRDT merge of concurrent edits: the model goes through its serde
+//! share policy gives everyone, a system administrator too, read access only), so nothing in them
+//! needs a CRDT merge of concurrent edits: the model goes through its serde
 //! shape ([`Json`] reconciles it, [`hydrate`] reads it), which keeps one description of each type
 //! for the HTTP answers and the document. Compatibility as everywhere else:
 //!

@@ -10,7 +10,7 @@
 //! | agency admin (central office) | write | write | read | read | read | – |
 //! | agency head | read | read | read | read | read | – |
 //! | province viewer, province appraiser | read | read | read | read | read | read |
-//! | system admin | write | write | write | write | write | write |
+//! | system admin | write | write | write | read | read | write |
 //!
 //! The PAR index's own documents (criteria sets, assessment records, appraisals) are written by
 //! the server alone, on the acts below it attests ([`crate::domain::par`]); a unit's scoring
@@ -61,10 +61,13 @@ pub fn access(user: &User, doc: &DocRecord, inherits: bool) -> Access {
     let own_unit =
         same_agency && doc.unit_id.is_some() && (user.unit_id == doc.unit_id || inherits);
     match (user.role, doc.kind) {
-        (Role::SystemAdmin, _) => Access::Write,
-        // The server alone writes the PAR index's documents (the REST acts it attests); a
-        // criteria set is read by everyone, units scoring within its rules offline.
+        // The server alone writes the PAR index's documents (the REST acts it attests), even for
+        // a system administrator: a step, an addition or an announcement written over sync would
+        // rest on what the change claims (a head's approval, a file never held); a criteria set
+        // is read by everyone, units scoring within its rules offline.
         (_, DocKind::Criteria) => Access::Read,
+        (Role::SystemAdmin, DocKind::Assessment | DocKind::Appraisal) => Access::Read,
+        (Role::SystemAdmin, _) => Access::Write,
         (Role::ProvinceViewer | Role::ProvinceAppraiser, _) => Access::Read,
         (_, _) if !same_agency => Access::None,
         (Role::AgencyAdmin | Role::AgencyHead, DocKind::Assessment | DocKind::Appraisal) => {
@@ -242,6 +245,26 @@ mod tests {
             plan_id: Some("p".into()),
             unit_id: unit.map(str::to_string),
             title: "t".into(),
+        }
+    }
+
+    #[test]
+    fn nobody_writes_the_par_documents_over_sync_not_even_a_system_administrator() {
+        for role in [
+            Role::UnitEditor,
+            Role::AgencyAdmin,
+            Role::AgencyHead,
+            Role::ProvinceAppraiser,
+            Role::SystemAdmin,
+        ] {
+            let u = user(role, Some("a"), Some("u1"));
+            for kind in [DocKind::Criteria, DocKind::Assessment, DocKind::Appraisal] {
+                assert_ne!(
+                    access(&u, &doc(kind, "a", None), false),
+                    Access::Write,
+                    "{role:?} {kind:?}"
+                );
+            }
         }
     }
 

@@ -12,6 +12,9 @@ use crate::domain::accounts::User;
 use crate::domain::error::{DomainError, Result};
 use crate::store::{DocKind, DocRecord};
 
+/// The longest criteria set id.
+const MAX_ID: usize = 64;
+
 /// How a set is listed.
 pub fn info(rec: &DocRecord, set: &CriteriaSet) -> CriteriaInfo {
     CriteriaInfo {
@@ -97,6 +100,13 @@ impl Par {
         }
         if set.id.trim().is_empty() {
             return Err(DomainError::BadRequest("bộ tiêu chí cần có mã".into()));
+        }
+        // The id is a path segment (`/api/par/ranking/{id}`) and a catalogue key: a short slug.
+        let slug = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.');
+        if set.id.len() > MAX_ID || !set.id.bytes().all(slug) {
+            return Err(DomainError::BadRequest(format!(
+                "mã bộ tiêu chí chỉ gồm chữ không dấu, số, dấu gạch, tối đa {MAX_ID} ký tự (như quang-ngai-2025-so)"
+            )));
         }
         set.announced = None;
         set.unreadable.clear();

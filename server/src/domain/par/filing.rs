@@ -460,7 +460,15 @@ impl Par {
             }
         };
         tracing::info!(agency = %ctx.agency.id, year = ctx.record.year, user = %user.username, action = ?action, digest = %now, "PAR assessment filing step");
+        // Decided on the steps read above: a step another request recorded since (the same
+        // sending twice at once) refuses this one, checked under the document's lock.
+        let seen = ctx.record.steps.clone();
         self.change::<Record, _>(&ctx.record_doc, user, move |r| {
+            if r.steps != seen {
+                return Err(DomainError::Conflict(
+                    "bản tự đánh giá vừa được duyệt hoặc gửi từ nơi khác; tải lại để xem".into(),
+                ));
+            }
             r.steps.push(step);
             Ok(())
         })

@@ -281,6 +281,12 @@ impl Par {
                 else {
                     continue;
                 };
+                // A file nobody proved they hold is not stored to be served: no need to walk
+                // the unit's document for it (a sheet may name any number of made-up hashes).
+                let trust = FileTrust::of(self.library.store(), &e.sha256).await?;
+                if trust.holders.is_empty() {
+                    continue;
+                }
                 if !docs.contains_key(doc_id) {
                     docs.insert(doc_id.clone(), self.library.document(doc_id).await?);
                 }
@@ -293,7 +299,6 @@ impl Par {
                     crate::domain::access::access(u, &rec, false)
                         == crate::domain::access::Access::Write
                 };
-                let trust = FileTrust::of(self.library.store(), &e.sha256).await?;
                 if trust
                     .names_trustworthily(doc_id, &namings, &may_write)
                     .await?

@@ -332,3 +332,16 @@ fn the_letterhead_reads_the_province_with_or_without_its_kind() {
     assert_eq!(parent_body(&without), "UBND TỈNH QUẢNG NGÃI");
     assert_eq!(parent_body(&city), "UBND THÀNH PHỐ HUẾ");
 }
+
+#[test]
+fn a_text_longer_than_a_cell_is_cut_with_a_note_not_refused() {
+    let long = "Giải trình ".repeat(5_000);
+    let cut = super::xlsx::cell(&long);
+    assert!(cut.encode_utf16().count() <= 32_767);
+    assert!(
+        cut.ends_with("xem báo cáo DOCX)"),
+        "{}",
+        &cut[cut.len() - 60..]
+    );
+    assert_eq!(super::xlsx::cell("ngắn"), "ngắn");
+}

@@ -23,6 +23,28 @@ pub const COLUMNS: [(&str, f64); 8] = [
     ("Đơn vị chịu trách nhiệm", 22.0),
 ];
 
+/// The most a cell holds: Excel's limit, in UTF-16 units (`rust_xlsxwriter` refuses more).
+const CELL_MAX: usize = 32_767;
+
+/// `s` within a cell: a longer text (a unit's sheet may hold anything) is cut with a note, so one
+/// unit's giải trình never costs the office or the province the file.
+pub fn cell(s: &str) -> std::borrow::Cow<'_, str> {
+    const CUT: &str = "… (còn tiếp: xem báo cáo DOCX)";
+    if s.encode_utf16().count() <= CELL_MAX {
+        return s.into();
+    }
+    let room = CELL_MAX - CUT.encode_utf16().count();
+    let mut used = 0;
+    let kept: String = s
+        .chars()
+        .take_while(|c| {
+            used += c.len_utf16();
+            used <= room
+        })
+        .collect();
+    format!("{kept}{CUT}").into()
+}
+
 /// The sheet's first row of the table (after the title lines).
 pub const HEAD_ROW: u32 = 3;
 
@@ -52,7 +74,7 @@ pub fn summary_xlsx(f: &Filing<'_>) -> Result<Vec<u8>> {
     if f.set.template {
         basis.push_str(" (bộ tiêu chí mẫu)");
     }
-    sheet.write_string(1, 0, basis).map_err(xlsx_err)?;
+    sheet.write_string(1, 0, cell(&basis)).map_err(xlsx_err)?;
     for (c, (h, w)) in COLUMNS.iter().enumerate() {
         sheet
             .write_string_with_format(HEAD_ROW, c as u16, *h, head)
@@ -79,7 +101,10 @@ pub fn summary_xlsx(f: &Filing<'_>) -> Result<Vec<u8>> {
             .write_string(
                 after + 1,
                 0,
-                format!("Thủ trưởng cơ quan phê duyệt: {name}, ngày {}", day.vi()),
+                cell(&format!(
+                    "Thủ trưởng cơ quan phê duyệt: {name}, ngày {}",
+                    day.vi()
+                )),
             )
             .map_err(xlsx_err)?;
     }
@@ -99,10 +124,10 @@ fn write_row(
         .write_number_with_format(r, 0, stt as f64, int)
         .map_err(xlsx_err)?;
     sheet
-        .write_string_with_format(r, 1, &row.code, text)
+        .write_string_with_format(r, 1, cell(&row.code), text)
         .map_err(xlsx_err)?;
     sheet
-        .write_string_with_format(r, 2, &row.text, text)
+        .write_string_with_format(r, 2, cell(&row.text), text)
         .map_err(xlsx_err)?;
     sheet
         .write_number_with_format(r, 3, row.max.as_f64(), num)
@@ -118,7 +143,7 @@ fn write_row(
         (7, row.unit.clone()),
     ] {
         sheet
-            .write_string_with_format(r, c, v, text)
+            .write_string_with_format(r, c, cell(&v), text)
             .map_err(xlsx_err)?;
     }
     Ok(())

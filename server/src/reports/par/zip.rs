@@ -153,7 +153,7 @@ fn index_sheet(entries: &[Entry], as_of: Date) -> Result<Vec<u8>> {
         ];
         for (c, v) in cells.into_iter().enumerate() {
             sheet
-                .write_string_with_format(r, c as u16 + 1, visible(v), &text)
+                .write_string_with_format(r, c as u16 + 1, super::xlsx::cell(&visible(v)), &text)
                 .map_err(xlsx_err)?;
         }
     }

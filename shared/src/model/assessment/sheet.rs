@@ -34,6 +34,9 @@ pub const KEY: &str = "par";
 pub const ASSIGNED_KEY: &str = "par_assigned";
 /// The word for "không áp dụng" in `mark`.
 pub const NOT_APPLICABLE: &str = "kad";
+/// The most evidence items read for one sub-criterion (a handful is usual): a sheet may hold any
+/// number, and each one read costs every view and archive of the agency.
+pub const MAX_EVIDENCE: usize = 100;
 
 /// One sub-criterion as the unit fills it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,12 +74,11 @@ pub fn parse_mark(v: &Value<'_>) -> Result<Option<Mark>, String> {
                 .map(|p| Some(Mark::Score(p)))
                 .map_err(|e: Error| e.to_string()),
             ScalarValue::Null => Ok(None),
-            ScalarValue::Int(i) => Ok(Some(Mark::Score(crate::model::criteria::Points(
-                (*i as i32).saturating_mul(100),
-            )))),
-            ScalarValue::Uint(u) => Ok(Some(Mark::Score(crate::model::criteria::Points(
-                (*u as i32).saturating_mul(100),
-            )))),
+            // A number beyond any maximum reads as one (saturated), so it shows as a score outside
+            // the rule: never wrapped into a plausible score (2^32 + 1 is not 1).
+            ScalarValue::Int(i) => Ok(Some(whole(*i as i128))),
+            ScalarValue::Uint(u) => Ok(Some(whole(*u as i128))),
+            ScalarValue::F64(f) if f.is_nan() => Err("expected a score, found NaN".into()),
             ScalarValue::F64(f) => Ok(Some(Mark::Score(crate::model::criteria::Points(
                 (f * 100.0).round() as i32,
             )))),
@@ -84,6 +86,13 @@ pub fn parse_mark(v: &Value<'_>) -> Result<Option<Mark>, String> {
         },
         Value::Object(t) => Err(format!("expected a score, found a {t}")),
     }
+}
+
+/// `n` whole points, saturated to what a score holds.
+fn whole(n: i128) -> Mark {
+    let hundredths = n.saturating_mul(100);
+    let clamped = hundredths.clamp(i128::from(i32::MIN), i128::from(i32::MAX)) as i32;
+    Mark::Score(crate::model::criteria::Points(clamped))
 }
 
 fn map_at<D: ReadDoc>(doc: &D, obj: &ObjId, key: &str) -> Option<ObjId> {
@@ -150,7 +159,14 @@ fn evidence_in<D: ReadDoc>(
     else {
         return;
     };
-    for i in 0..doc.length(&list) {
+    let len = doc.length(&list);
+    if len > MAX_EVIDENCE {
+        problems.push(Problem {
+            place: format!("{KEY}[{code}].evidence"),
+            reason: format!("{len} items, more than {MAX_EVIDENCE}: the rest are not read"),
+        });
+    }
+    for i in 0..len.min(MAX_EVIDENCE) {
         let Some((Value::Object(ObjType::Map), item)) = doc.get(&list, i).ok().flatten() else {
             continue;
         };

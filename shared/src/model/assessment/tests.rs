@@ -77,3 +77,22 @@ fn the_office_call_is_what_the_agency_files() {
     };
     assert_eq!(a.marks()["1.1.2"], Mark::Score(Points(250)));
 }
+
+#[test]
+fn a_sheet_mark_beyond_any_maximum_reads_out_of_range_never_wrapped() {
+    use automerge::ScalarValue;
+    let read =
+        |v: ScalarValue| sheet::parse_mark(&automerge::Value::Scalar(std::borrow::Cow::Owned(v)));
+    let top = Some(Mark::Score(Points(i32::MAX)));
+    assert_eq!(read(ScalarValue::Int((1 << 32) + 1)), Ok(top));
+    assert_eq!(read(ScalarValue::Uint(u64::MAX)), Ok(top));
+    assert_eq!(
+        read(ScalarValue::Int(-(1 << 40))),
+        Ok(Some(Mark::Score(Points(i32::MIN))))
+    );
+    assert_eq!(
+        read(ScalarValue::Int(1)),
+        Ok(Some(Mark::Score(Points(100))))
+    );
+    assert!(read(ScalarValue::F64(f64::NAN)).is_err());
+}

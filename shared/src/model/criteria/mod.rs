@@ -266,9 +266,23 @@ pub struct CriteriaSet {
 
 crate::served_document!(CriteriaSet, crate::model::DocKind::Criteria);
 
+/// The most rows a set holds: a province's annex has a few hundred (the framework about 60
+/// sub-criteria); a set is read on every scoring screen and view, so its size is bounded.
+pub const MAX_ROWS: usize = 1_000;
+/// The most levels a sub-criterion's rule lists (an annex's levels are a handful: 1 / 0,5 / 0).
+pub const MAX_LEVELS: usize = 50;
+/// The largest maximum a row may have: the whole index's 100 points.
+pub const MAX_POINTS: Points = Points::whole(100);
+
 /// What is wrong with a criteria set.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
+    /// More rows than [`MAX_ROWS`].
+    TooManyRows(usize),
+    /// A maximum below 0 or above [`MAX_POINTS`].
+    Max(String),
+    /// A rule listing more levels than [`MAX_LEVELS`].
+    TooManyLevels(String),
     /// A code that is not numbers separated by points.
     BadCode(String),
     /// The same code twice.
@@ -299,6 +313,14 @@ pub enum Problem {
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Problem::TooManyRows(n) => write!(
+                f,
+                "bộ tiêu chí có {n} dòng, quá giới hạn {MAX_ROWS} dòng của một bộ tiêu chí"
+            ),
+            Problem::Max(c) => write!(f, "mục {c}: điểm tối đa phải từ 0 đến {MAX_POINTS}"),
+            Problem::TooManyLevels(c) => {
+                write!(f, "mục {c}: quá {MAX_LEVELS} mức điểm")
+            }
             Problem::BadCode(c) => write!(f, "mã không hợp lệ: {c:?}"),
             Problem::Duplicate(c) => write!(f, "mã {c} có hai lần"),
             Problem::Orphan(c) => write!(f, "mã {c} không có mục cha"),
@@ -334,23 +356,31 @@ impl CriteriaSet {
 
     /// The 100 points' total: the normal areas' maxima.
     pub fn total(&self) -> Points {
-        Points(
-            self.items
-                .iter()
-                .filter(|c| c.depth() == 1 && c.kind == ItemKind::Normal)
-                .map(|c| c.max.0)
-                .sum(),
-        )
+        let sum: i64 = self
+            .items
+            .iter()
+            .filter(|c| c.depth() == 1 && c.kind == ItemKind::Normal)
+            .map(|c| i64::from(c.max.0))
+            .sum();
+        // Summed wide: a set not yet checked may hold any maxima.
+        Points(sum.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32)
     }
 
     /// Everything wrong with the set, in the rows' order (empty: it can be scored against).
     pub fn check(&self) -> Vec<Problem> {
         let mut out = Vec::new();
+        if self.items.len() > MAX_ROWS {
+            // Nothing else is looked at: a set that large is no province's annex.
+            return vec![Problem::TooManyRows(self.items.len())];
+        }
         let mut seen = BTreeSet::new();
         for c in &self.items {
             if !is_code(&c.code) {
                 out.push(Problem::BadCode(c.code.clone()));
                 continue;
+            }
+            if c.max < Points::ZERO || c.max > MAX_POINTS {
+                out.push(Problem::Max(c.code.clone()));
             }
             if !seen.insert(c.code.as_str()) {
                 out.push(Problem::Duplicate(c.code.clone()));
@@ -364,7 +394,8 @@ impl CriteriaSet {
                 if !seen.contains(p) {
                     out.push(Problem::Orphan(c.code.clone()));
                 }
-                children.entry(p).or_default().0 += c.max.0;
+                let sum = children.entry(p).or_default();
+                sum.0 = sum.0.saturating_add(c.max.0);
             }
         }
         for c in rows() {
@@ -405,6 +436,9 @@ fn is_code(code: &str) -> bool {
 /// What is wrong with a sub-criterion's rule against its maximum.
 fn rule_problem(c: &Criterion) -> Option<Problem> {
     match &c.rule {
+        Rule::Levels { levels } if levels.len() > MAX_LEVELS => {
+            Some(Problem::TooManyLevels(c.code.clone()))
+        }
         Rule::Levels { levels } => {
             let fits =
                 levels.iter().all(|l| *l >= Points::ZERO && *l <= c.max) && levels.contains(&c.max);

@@ -118,3 +118,37 @@ fn a_proportional_score_is_the_maximum_times_the_ratio_rounded_down() {
     );
     assert_eq!(proportional(Points(200), 0, 0), None);
 }
+
+#[test]
+fn maxima_rows_and_levels_beyond_any_annex_are_problems_not_overflows() {
+    let base = template::departments("Quảng Ngãi", 2025);
+    let at = |set: &mut CriteriaSet, code: &str| -> usize {
+        set.items.iter().position(|c| c.code == code).unwrap()
+    };
+    // Two maxima that overflow an i32 when summed: named, no panic.
+    let mut huge = base.clone();
+    let (a, b) = (at(&mut huge, "1.1.1"), at(&mut huge, "1.1.2"));
+    huge.items[a].max = Points(i32::MAX);
+    huge.items[b].max = Points(i32::MAX);
+    assert!(huge.check().contains(&Problem::Max("1.1.1".into())));
+    assert_eq!(huge.total(), base.total());
+    // A negative maximum that its siblings make up for.
+    let mut negative = base.clone();
+    let (a, b) = (at(&mut negative, "1.1.1"), at(&mut negative, "1.1.2"));
+    negative.items[a].max = Points(-100);
+    negative.items[a].rule = Rule::Range { step: Points(100) };
+    negative.items[b].max = Points(500);
+    assert_eq!(negative.check(), [Problem::Max("1.1.1".into())]);
+    // Thousands of levels; thousands of rows.
+    let mut levels = base.clone();
+    let a = at(&mut levels, "1.1.1");
+    let mut many = vec![Points::ZERO; MAX_LEVELS];
+    many.push(Points(100));
+    levels.items[a].rule = Rule::Levels { levels: many };
+    assert_eq!(levels.check(), [Problem::TooManyLevels("1.1.1".into())]);
+    let mut rows = base.clone();
+    let row = rows.items[a].clone();
+    rows.items.extend(std::iter::repeat_n(row, MAX_ROWS));
+    let n = rows.items.len();
+    assert_eq!(rows.check(), [Problem::TooManyRows(n)]);
+}
