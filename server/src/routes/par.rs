@@ -158,6 +158,21 @@ async fn assessment(
     answer(&state, &agency, year).await
 }
 
+/// The context of an act on `agency`'s `year` and its body, read once `allowed` says the user
+/// may act (before a byte of the body).
+async fn act<T: serde::de::DeserializeOwned>(
+    state: &AppState,
+    allowed: crate::domain::error::Result<()>,
+    (agency, year): (&str, i32),
+    headers: &HeaderMap,
+    body: Body,
+    what: &str,
+) -> Result<(Context, T)> {
+    allowed?;
+    let req = crate::routes::body::json(body, headers, MAX_BODY, what).await?;
+    Ok((state.par.context(agency, year).await?, req))
+}
+
 /// Reads an office act's body after checking the office may act on `agency`.
 async fn office_act<T: serde::de::DeserializeOwned>(
     state: &AppState,
@@ -168,9 +183,8 @@ async fn office_act<T: serde::de::DeserializeOwned>(
     body: Body,
     what: &str,
 ) -> Result<(Context, T)> {
-    access::may_consolidate(&auth.user, agency)?;
-    let req = crate::routes::body::json(body, headers, MAX_BODY, what).await?;
-    Ok((state.par.context(agency, year).await?, req))
+    let allowed = access::may_consolidate(&auth.user, agency);
+    act(state, allowed, (agency, year), headers, body, what).await
 }
 
 /// `PUT …/assigned`.
@@ -368,9 +382,8 @@ async fn appraisal_act<T: serde::de::DeserializeOwned>(
     body: Body,
     what: &str,
 ) -> Result<(Context, T)> {
-    access::may_appraise(&auth.user)?;
-    let req = crate::routes::body::json(body, headers, MAX_BODY, what).await?;
-    Ok((state.par.context(agency, year).await?, req))
+    let allowed = access::may_appraise(&auth.user);
+    act(state, allowed, (agency, year), headers, body, what).await
 }
 
 async fn appraisal_answer(
